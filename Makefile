@@ -1,0 +1,27 @@
+# Two commands on a fresh machine with only Python 3.11+:
+#   make run   -> sets up .venv, then works on the shipped demo scenario
+#   make test  -> sets up .venv, then runs ruff and pytest
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test venv clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m optimizer validate scenarios/demo
+
+test: $(STAMP)
+	$(BIN)/ruff check optimizer tests bench
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) out
