@@ -1,0 +1,111 @@
+"""Command line: argument parsing and printing only; the work is in the library.
+
+Exit codes: 0 success, 1 bad data / failed check / no plan, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from optimizer.errors import OptimizerError
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from optimizer.scenario.load import load_scenario
+    from optimizer.scenario.summary import scenario_summary_text
+
+    scenario = load_scenario(args.scenario, repair=args.repair)
+    print(scenario_summary_text(scenario))
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from optimizer.checker import check
+    from optimizer.plan_io import read_plan
+    from optimizer.scenario.load import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    plan = read_plan(args.plan)
+    report = check(scenario, plan)
+    print(report.summary_text())
+    if args.write:
+        report.to_frame().to_csv(Path(args.plan) / "compliance.csv", index=False)
+    return 0 if report.passed else 1
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from optimizer.scenario.generate import generate
+
+    out = generate(args.preset, args.seed, args.out)
+    print(f"wrote {args.preset} scenario (seed {args.seed}) to {out}")
+    return 0
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    from optimizer.checker import check
+    from optimizer.plan_io import write_plan
+    from optimizer.progress import ConsoleProgress
+    from optimizer.scenario.load import load_scenario
+    from optimizer.search import solve
+
+    scenario = load_scenario(args.scenario)
+    with ConsoleProgress(enabled=not args.quiet) as progress:
+        plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
+                     seed=args.seed, progress=progress)
+    report = check(scenario, plan)
+    write_plan(plan, args.out, scenario=scenario, report=report)
+    print(plan.summary_text())
+    print(report.summary_text())
+    print(f"plan written to {args.out}")
+    return 0 if report.passed else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m optimizer",
+                                description="Community layout and service-room plans "
+                                            "(Yancheng 2013 rules).")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check a scenario folder and summarize it")
+    v.add_argument("scenario", help="scenario folder (scenario.toml, units, sites)")
+    v.add_argument("--repair", action="store_true",
+                   help="repair invalid geometries with make_valid (the ids are listed)")
+    v.set_defaults(func=_cmd_validate)
+
+    c = sub.add_parser("check", help="check a plan folder against a scenario, rule by rule")
+    c.add_argument("scenario")
+    c.add_argument("plan")
+    c.add_argument("--write", action="store_true",
+                   help="rewrite the plan's compliance.csv with the checker's verdict")
+    c.set_defaults(func=_cmd_check)
+
+    g = sub.add_parser("generate", help="write a realistic generated scenario folder")
+    g.add_argument("--preset", choices=("town", "county", "city"), required=True)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("out", help="output folder")
+    g.set_defaults(func=_cmd_generate)
+
+    s = sub.add_parser("solve", help="solve a scenario and write the plan folder")
+    s.add_argument("scenario")
+    s.add_argument("--out", required=True, help="plan folder to write")
+    s.add_argument("--time-limit", type=float, default=None, help="seconds (default: scenario)")
+    s.add_argument("--workers", type=int, default=None, help="solver threads (default: all)")
+    s.add_argument("--seed", type=int, default=None)
+    s.add_argument("--quiet", action="store_true", help="no live progress line")
+    s.set_defaults(func=_cmd_solve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except OptimizerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,78 @@
+"""Apply a TOML table of overrides to a frozen parameter dataclass.
+
+Used for the ``[policy]``, ``[costs]``, ``[objective]`` and ``[solver]`` tables of
+scenario.toml. Unknown keys and badly typed values are collected as problems (with
+the nearest valid name suggested) instead of being ignored or coerced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from typing import Any, TypeVar
+
+from optimizer.errors import ConfigError, Problem
+
+T = TypeVar("T")
+
+
+def _expected_types(cls: type, name: str) -> tuple[type, ...]:
+    hints = typing.get_type_hints(cls)
+    hint = hints[name]
+    args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    return tuple(a for a in args if isinstance(a, type))
+
+
+def _accepts(value: Any, allowed: tuple[type, ...]) -> bool:
+    if isinstance(value, bool):
+        return bool in allowed
+    if isinstance(value, int) and float in allowed:
+        return True
+    return isinstance(value, allowed)
+
+
+def override_problems(cls: type, table: dict[str, Any], file: str,
+                      section: str) -> list[Problem]:
+    """Every problem with ``table`` as overrides of ``cls`` (empty when fine)."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    problems: list[Problem] = []
+    for key, value in table.items():
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else f"valid names: {', '.join(names)}"
+            problems.append(Problem(file, f"unknown key in [{section}]", record=f"[{section}]",
+                                    field=key, value=value, hint=hint))
+            continue
+        allowed = _expected_types(cls, key)
+        if not _accepts(value, allowed):
+            want = " or ".join(t.__name__ for t in allowed)
+            problems.append(Problem(file, f"must be of type {want}", record=f"[{section}]",
+                                    field=key, value=value))
+    return problems
+
+
+def apply_overrides(obj: T, table: dict[str, Any] | None, file: str = "scenario.toml",
+                    section: str = "") -> T:
+    """A copy of the frozen dataclass ``obj`` with ``table`` applied; raises
+    :class:`ConfigError` listing every bad key at once."""
+    if not table:
+        return obj
+    problems = override_problems(type(obj), table, file, section)
+    if problems:
+        raise ConfigError(problems)
+    fixed = {}
+    for key, value in table.items():
+        allowed = _expected_types(type(obj), key)
+        if isinstance(value, int) and not isinstance(value, bool) and float in allowed \
+                and int not in allowed:
+            value = float(value)
+        fixed[key] = value
+    new = dataclasses.replace(obj, **fixed)  # type: ignore[type-var]
+    check = getattr(new, "problems", None)
+    if check is not None:
+        found = check(file, section)
+        if found:
+            raise ConfigError(found)
+    return new

@@ -1,0 +1,5 @@
+"""Scenario: files in, an immutable validated problem out."""
+
+from optimizer.scenario.model import Scenario, ScenarioGeometry, Sites
+
+__all__ = ["Scenario", "ScenarioGeometry", "Sites"]

@@ -1,0 +1,154 @@
+"""The immutable Scenario: arrays and ids, no geometry in the core.
+
+Geometry stays at the edge: the loader computes the neighbour graph, the
+representative points and the areas once, and keeps the shapely geometries in a
+separate :class:`ScenarioGeometry` that only writers and reports use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from optimizer.costs import Costs, ObjectiveWeights, SolverParams
+from optimizer.policy import Policy
+
+
+def frozen_array(values: Any, dtype: Any) -> np.ndarray:
+    """A read-only numpy copy, so nothing downstream can change a Scenario."""
+    arr = np.array(values, dtype=dtype, copy=True)
+    arr.flags.writeable = False
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class Sites:
+    """Candidate service-center sites that exist today (sites.csv)."""
+
+    site_ids: tuple[str, ...]
+    unit: np.ndarray            # index of the unit the site stands in
+    area_m2: np.ndarray         # usable floor area today
+    owned: np.ndarray           # bool; False = for sale
+    max_area_m2: np.ndarray     # the most renovation/extension can reach
+    price_yuan: np.ndarray      # purchase price, NaN when owned
+
+    @staticmethod
+    def empty() -> Sites:
+        return Sites((), frozen_array([], np.int64), frozen_array([], float),
+                     frozen_array([], bool), frozen_array([], float), frozen_array([], float))
+
+    def __len__(self) -> int:
+        return len(self.site_ids)
+
+    def index(self, site_id: str) -> int:
+        return self._index[site_id]
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.site_ids)}
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioGeometry:
+    """Shapely geometries in the scenario's metric CRS: for writers and maps only."""
+
+    units: np.ndarray           # shapely geometry per unit, same order as unit_ids
+    barriers: np.ndarray        # shapely LineStrings
+    crs: str                    # the metric CRS they are in
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A whole planning problem, validated. Build one with :meth:`load` or the
+    constructors in :mod:`optimizer.scenario`; derive what-if copies with
+    :meth:`replace`."""
+
+    name: str
+    year: int
+    unit_ids: tuple[str, ...]
+    households: np.ndarray          # int64 per unit
+    urban: np.ndarray               # bool per unit (kind == "urban")
+    county: tuple[str, ...]
+    street: tuple[str, ...]
+    x: np.ndarray                   # representative point, metres (metric CRS)
+    y: np.ndarray
+    area_m2: np.ndarray             # unit area, m²
+    edges: np.ndarray               # (m, 2) int64 neighbour pairs, i < j, sorted
+    sites: Sites = field(default_factory=Sites.empty)
+    current_community: tuple[str | None, ...] | None = None
+    new_development: np.ndarray | None = None   # bool per unit
+    no_build: np.ndarray | None = None          # bool per unit
+    policy: Policy = field(default_factory=Policy)
+    costs: Costs = field(default_factory=Costs)
+    objective: ObjectiveWeights = field(default_factory=ObjectiveWeights)
+    solver: SolverParams = field(default_factory=SolverParams)
+    locks: dict[str, Any] = field(default_factory=dict)
+    geometry: ScenarioGeometry | None = None
+    source: str | None = None       # folder it was loaded from
+
+    # --- constructors -------------------------------------------------------
+    @staticmethod
+    def load(path: str, *, repair: bool = False) -> Scenario:
+        """Load and validate a scenario folder (see CONTRACT.md)."""
+        from optimizer.scenario.load import load_scenario
+
+        return load_scenario(path, repair=repair)
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A what-if copy with some fields changed (the original is untouched).
+
+        ``policy``, ``costs``, ``objective`` and ``solver`` also accept a dict of
+        overrides, e.g. ``scenario.replace(policy={"urban_max_households": 3500})``.
+        """
+        from optimizer.overrides import apply_overrides
+
+        for name in ("policy", "costs", "objective", "solver"):
+            if isinstance(changes.get(name), dict):
+                changes[name] = apply_overrides(getattr(self, name), changes[name],
+                                                "replace()", name)
+        return dataclasses.replace(self, **changes)
+
+    # --- derived views ------------------------------------------------------
+    @property
+    def n_units(self) -> int:
+        return len(self.unit_ids)
+
+    @cached_property
+    def unit_index(self) -> dict[str, int]:
+        return {u: i for i, u in enumerate(self.unit_ids)}
+
+    def kind(self, i: int) -> str:
+        return "urban" if bool(self.urban[i]) else "rural"
+
+    def is_new_development(self, i: int) -> bool:
+        return bool(self.new_development[i]) if self.new_development is not None else False
+
+    def is_no_build(self, i: int) -> bool:
+        return bool(self.no_build[i]) if self.no_build is not None else False
+
+    @cached_property
+    def neighbours(self) -> tuple[np.ndarray, ...]:
+        """Adjacency lists (sorted index arrays), one per unit."""
+        adj: list[list[int]] = [[] for _ in range(self.n_units)]
+        for a, b in self.edges.tolist():
+            adj[a].append(b)
+            adj[b].append(a)
+        return tuple(np.array(sorted(a), dtype=np.int64) for a in adj)
+
+    @cached_property
+    def sites_by_unit(self) -> dict[int, tuple[int, ...]]:
+        out: dict[int, list[int]] = {}
+        for s, u in enumerate(self.sites.unit.tolist()):
+            out.setdefault(u, []).append(s)
+        return {u: tuple(v) for u, v in out.items()}
+
+    def piece_key(self, i: int) -> tuple[str, str, str]:
+        """(county, street, kind): communities never mix these (NESTING, kind)."""
+        return (self.county[i], self.street[i], self.kind(i))
+
+    def total_households(self) -> int:
+        return int(self.households.sum())
