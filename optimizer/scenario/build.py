@@ -69,13 +69,15 @@ def grid_scenario(households: Sequence[Sequence[int | None]], *,
             xs.append((c + 0.5) * cell_m)
             ys.append(-(r + 0.5) * cell_m)
     cut_set = {frozenset(p) for p in cut}
-    edges = []
+    edges, cut_edges = [], []
     for (r, c), i in pos.items():
         for dr, dc in ((0, 1), (1, 0)):
             j = pos.get((r + dr, c + dc))
-            if j is not None and frozenset((ids[i], ids[j])) not in cut_set:
-                edges.append((min(i, j), max(i, j)))
+            if j is not None:
+                kept = frozenset((ids[i], ids[j])) not in cut_set
+                (edges if kept else cut_edges).append((min(i, j), max(i, j)))
     edges.sort()
+    cut_edges.sort()
     index = {u: i for i, u in enumerate(ids)}
     geoms = np.array([shapely.box(x - cell_m / 2, y - cell_m / 2, x + cell_m / 2, y + cell_m / 2)
                       for x, y in zip(xs, ys, strict=True)], dtype=object)
@@ -89,6 +91,7 @@ def grid_scenario(households: Sequence[Sequence[int | None]], *,
         x=frozen_array(xs, float), y=frozen_array(ys, float),
         area_m2=frozen_array([cell_m * cell_m] * len(ids), float),
         edges=frozen_array(np.array(edges, dtype=np.int64).reshape(-1, 2), np.int64),
+        cut_edges=frozen_array(np.array(cut_edges, dtype=np.int64).reshape(-1, 2), np.int64),
         sites=make_sites(sites, index),
         current_community=tuple(curr) if current is not None else None,
         new_development=frozen_array([u in new_dev for u in ids], bool),

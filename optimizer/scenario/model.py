@@ -78,6 +78,8 @@ class Scenario:
     y: np.ndarray
     area_m2: np.ndarray             # unit area, m²
     edges: np.ndarray               # (m, 2) int64 neighbour pairs, i < j, sorted
+    cut_edges: np.ndarray = field(   # rook pairs removed because a barrier separates them
+        default_factory=lambda: frozen_array(np.zeros((0, 2)), np.int64))
     sites: Sites = field(default_factory=Sites.empty)
     current_community: tuple[str | None, ...] | None = None
     new_development: np.ndarray | None = None   # bool per unit
