@@ -91,6 +91,7 @@ class Scenario:
     locks: dict[str, Any] = field(default_factory=dict)
     geometry: ScenarioGeometry | None = None
     source: str | None = None       # folder it was loaded from
+    notes: tuple[str, ...] = ()     # what loading changed, e.g. geometries repaired
 
     # --- constructors -------------------------------------------------------
     @staticmethod

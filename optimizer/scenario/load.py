@@ -1,0 +1,109 @@
+"""A scenario folder (CONTRACT.md) in, a validated immutable Scenario out.
+
+Every file is read and checked before anything is raised, so one
+:class:`~optimizer.errors.ScenarioError` lists every problem of the folder. The
+geometries are projected to a metric CRS first (a geographic CRS such as EPSG:4326
+or CGCS2000 EPSG:4490 goes to its UTM zone), then the representative points, areas
+and the neighbour graph are computed once; the shapes stay in ScenarioGeometry.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import shapely
+from pyproj import CRS
+
+from optimizer.errors import ProblemCollector
+from optimizer.geo.neighbours import neighbour_edges
+from optimizer.scenario.build import make_sites
+from optimizer.scenario.model import Scenario, ScenarioGeometry, frozen_array
+from optimizer.scenario.read_config import read_config
+from optimizer.scenario.read_geometry import (
+    LINEAR,
+    bad_wkt_rows,
+    check_shapes,
+    metric_crs,
+    project,
+    read_layer,
+    settle_crs,
+)
+from optimizer.scenario.read_sites import read_sites
+from optimizer.scenario.read_units import read_units
+
+
+def _read_barriers(folder: Path, file: str, fallback: CRS | None,
+                   collector: ProblemCollector) -> tuple[np.ndarray, CRS | None]:
+    layer = read_layer(folder / file, file, collector)
+    if layer is None:
+        return np.array([], dtype=object), None
+    ids = layer.frame.get("barrier_id", layer.frame.get("id"))
+    names = ([str(v) for v in ids.tolist()] if ids is not None
+             else [f"feature {i + 1}" for i in range(len(layer.geoms))])
+    geoms, _ = check_shapes(layer.geoms, names, file, LINEAR, "LineString or MultiLineString",
+                            collector, bad_wkt=bad_wkt_rows(layer),
+                            wkt=layer.frame.attrs.get("wkt"))
+    crs = settle_crs(layer, fallback, file, Path(file).suffix.lower() in (".geojson", ".json"),
+                     collector)
+    return geoms, crs
+
+
+def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
+    """Load and validate a scenario folder; raises ScenarioError listing every problem.
+
+    With ``repair`` invalid unit geometries are fixed with shapely.make_valid; the
+    repaired unit ids are listed in ``Scenario.notes`` (the validate summary shows them).
+    """
+    folder = Path(path)
+    collector = ProblemCollector()
+    if not folder.is_dir():
+        collector.add(str(path), "scenario folder not found (it must hold scenario.toml, "
+                      "the units file and sites.csv)")
+        collector.raise_if_any()
+    cfg = read_config(folder, collector)
+    if cfg is None:
+        collector.raise_if_any()
+        raise AssertionError("unreachable")  # pragma: no cover
+    units = (read_units(folder / cfg.units, cfg.units, cfg.crs, collector, repair=repair)
+             if cfg.units else None)
+    sites = (read_sites(folder / cfg.sites, cfg.sites, units.ids if units else None, collector)
+             if cfg.sites else [])
+    barriers, barrier_crs = (_read_barriers(folder, cfg.barriers, cfg.crs, collector)
+                             if cfg.barriers else (np.array([], dtype=object), None))
+    collector.raise_if_any()
+    assert units is not None and units.crs is not None  # a problem was raised otherwise
+
+    target = metric_crs(units.geoms, units.crs)
+    geoms = project(units.geoms, units.crs, target)
+    if barrier_crs is not None:
+        barriers = project(barriers, barrier_crs, target)
+    points = shapely.point_on_surface(geoms)
+    edges, cut_edges = neighbour_edges(geoms, barriers)
+    index = {u: i for i, u in enumerate(units.ids)}
+    notes: tuple[str, ...] = ()
+    if units.repaired:
+        notes = (f"{cfg.units}: repaired {len(units.repaired)} invalid geometr"
+                 f"{'y' if len(units.repaired) == 1 else 'ies'} with make_valid: "
+                 f"{', '.join(units.repaired)}",)
+    return Scenario(
+        name=cfg.name, year=cfg.year, unit_ids=units.ids,
+        households=frozen_array(units.households, np.int64),
+        urban=frozen_array(units.urban, bool),
+        county=units.county, street=units.street,
+        x=frozen_array(shapely.get_x(points), float),
+        y=frozen_array(shapely.get_y(points), float),
+        area_m2=frozen_array(shapely.area(geoms), float),
+        edges=frozen_array(np.asarray(edges, dtype=np.int64).reshape(-1, 2), np.int64),
+        cut_edges=frozen_array(np.asarray(cut_edges, dtype=np.int64).reshape(-1, 2), np.int64),
+        sites=make_sites(sites, index),
+        current_community=units.current,
+        new_development=(frozen_array(units.new_development, bool)
+                         if units.new_development is not None else None),
+        no_build=frozen_array(units.no_build, bool) if units.no_build is not None else None,
+        policy=cfg.policy, costs=cfg.costs, objective=cfg.objective, solver=cfg.solver,
+        locks=cfg.locks,
+        geometry=ScenarioGeometry(units=geoms, barriers=barriers, crs=target.to_string()),
+        source=str(folder),
+        notes=notes,
+    )

@@ -1,0 +1,153 @@
+"""scenario.toml: name, crs, year, [data] paths, overrides and locks (CONTRACT.md).
+
+Every problem is added to the collector; the returned :class:`Config` holds the
+defaults wherever a value was bad, so the other files can still be checked in the
+same pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from optimizer.costs import Costs, ObjectiveWeights, SolverParams
+from optimizer.errors import ConfigError, ProblemCollector
+from optimizer.overrides import apply_overrides, override_problems
+from optimizer.policy import Policy
+
+FILE = "scenario.toml"
+TOP_KEYS = ("name", "crs", "year", "data", "policy", "costs", "objective", "solver", "locks")
+DATA_KEYS = ("units", "sites", "barriers")
+SECTIONS: dict[str, type] = {"policy": Policy, "costs": Costs, "objective": ObjectiveWeights,
+                             "solver": SolverParams}
+
+
+@dataclass
+class Config:
+    name: str
+    year: int = 2013
+    crs: CRS | None = None
+    units: str | None = None
+    sites: str | None = None
+    barriers: str | None = None
+    policy: Policy = field(default_factory=Policy)
+    costs: Costs = field(default_factory=Costs)
+    objective: ObjectiveWeights = field(default_factory=ObjectiveWeights)
+    solver: SolverParams = field(default_factory=SolverParams)
+    locks: dict[str, Any] = field(default_factory=dict)
+
+
+def _suggest(key: str, names: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
+    return f"did you mean '{close[0]}'?" if close else f"valid keys: {', '.join(names)}"
+
+
+def parse_crs(text: Any, file: str, record: str, field_name: str,
+              collector: ProblemCollector) -> CRS | None:
+    """A pyproj CRS from user text such as 'EPSG:32651'; a problem when it is not one."""
+    if not isinstance(text, str) or not text.strip():
+        collector.add(file, "must be a CRS string such as 'EPSG:32651'", record=record,
+                      field=field_name, value=text)
+        return None
+    try:
+        return CRS.from_user_input(text)
+    except CRSError as exc:
+        collector.add(file, "is not a CRS pyproj knows (e.g. 'EPSG:32651', 'EPSG:4490')",
+                      record=record, field=field_name, value=text,
+                      hint=str(exc).splitlines()[0][:120])
+        return None
+
+
+def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
+    """Parse ``folder/scenario.toml``; None when it is missing or not valid TOML."""
+    path = folder / FILE
+    if not path.is_file():
+        collector.add(FILE, f"file not found in {folder} (every scenario folder needs one)")
+        return None
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        collector.add(FILE, f"TOML syntax error: {exc}")
+        return None
+    except (UnicodeDecodeError, OSError) as exc:
+        collector.add(FILE, f"cannot be read as UTF-8 text: {exc}")
+        return None
+
+    cfg = Config(name=folder.resolve().name)
+    for key, value in doc.items():
+        if key not in TOP_KEYS:
+            collector.add(FILE, "unknown top-level key", record="(top level)", field=key,
+                          value=value, hint=_suggest(key, TOP_KEYS))
+    if "name" in doc:
+        if isinstance(doc["name"], str) and doc["name"].strip():
+            cfg.name = doc["name"]
+        else:
+            collector.add(FILE, "must be non-empty text", record="(top level)", field="name",
+                          value=doc["name"])
+    if "year" in doc:
+        year = doc["year"]
+        if isinstance(year, int) and not isinstance(year, bool) and 1900 <= year <= 2200:
+            cfg.year = year
+        else:
+            collector.add(FILE, "must be a whole year such as 2013 (selects FUND-URBAN)",
+                          record="(top level)", field="year", value=year)
+    if "crs" in doc:
+        cfg.crs = parse_crs(doc["crs"], FILE, "(top level)", "crs", collector)
+
+    _read_data(doc, cfg, collector)
+    for section, cls in SECTIONS.items():
+        table = doc.get(section)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            collector.add(FILE, "must be a table", record=f"[{section}]", field=section,
+                          value=table)
+            continue
+        problems = override_problems(cls, table, FILE, section)
+        if problems:
+            collector.extend(problems)
+            continue
+        try:
+            setattr(cfg, section, apply_overrides(getattr(cfg, section), table, FILE, section))
+        except ConfigError as exc:  # consistency checks such as Policy.problems
+            collector.extend(exc.problems)
+    if "locks" in doc:
+        if isinstance(doc["locks"], dict):
+            cfg.locks = dict(doc["locks"])
+        else:
+            collector.add(FILE, "must be a table", record="[locks]", field="locks",
+                          value=doc["locks"])
+    return cfg
+
+
+def _read_data(doc: dict[str, Any], cfg: Config, collector: ProblemCollector) -> None:
+    data = doc.get("data")
+    if data is None:
+        collector.add(FILE, "the [data] table is required (units = ..., sites = ...)",
+                      record="[data]")
+        return
+    if not isinstance(data, dict):
+        collector.add(FILE, "must be a table", record="[data]", field="data", value=data)
+        return
+    for key, value in data.items():
+        if key not in DATA_KEYS:
+            collector.add(FILE, "unknown key in [data]", record="[data]", field=key, value=value,
+                          hint=_suggest(key, DATA_KEYS))
+    for key in DATA_KEYS:
+        if key not in data:
+            if key != "barriers":
+                collector.add(FILE, "is required: the path of the file, relative to the "
+                              "scenario folder", record="[data]", field=key)
+            continue
+        value = data[key]
+        if isinstance(value, str) and value.strip():
+            setattr(cfg, key, value)
+        else:
+            collector.add(FILE, "must be a file path (text)", record="[data]", field=key,
+                          value=value)

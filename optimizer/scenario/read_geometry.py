@@ -1,0 +1,193 @@
+"""Spatial files at the edge: read a layer, settle its CRS, check and project shapes.
+
+GeoJSON, GeoPackage and Shapefile go through pyogrio; CSV is read as text (nothing
+coerced) with a WKT ``geometry`` column. A GeoJSON file without a ``crs`` member is,
+by RFC 7946, longitude/latitude; GDAL cannot tell that apart from a declared CRS, so
+the member is looked for in the file itself and scenario.toml's ``crs`` wins when
+the file says nothing.
+"""
+
+from __future__ import annotations
+
+import mmap
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from optimizer.errors import ProblemCollector
+
+POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
+LINEAR = (shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING)
+REPAIR_HINT = "`python -m optimizer validate --repair` would fix it with shapely.make_valid"
+
+
+@dataclass
+class Layer:
+    """One file's records: attribute columns (raw), geometries, and its CRS."""
+
+    frame: pd.DataFrame
+    geoms: np.ndarray
+    crs: CRS | None
+
+
+def _geojson_declares_crs(path: Path) -> bool:
+    with path.open("rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return mm.find(b'"crs"') >= 0
+        except ValueError:  # empty file
+            return False
+
+
+def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | None:
+    """Read a spatial file; None (with a problem) when it cannot be read at all."""
+    if not path.is_file():
+        collector.add(file, f"file not found ({path})")
+        return None
+    if path.suffix.lower() == ".csv":
+        return _read_csv_layer(path, file, collector)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gdf = pyogrio.read_dataframe(path)
+    except Exception as exc:  # GDAL raises many types for unreadable files
+        collector.add(file, f"cannot be read as a GIS layer: {exc}")
+        return None
+    crs = gdf.crs
+    if crs is not None and path.suffix.lower() in (".geojson", ".json") \
+            and not _geojson_declares_crs(path):
+        crs = None  # RFC 7946 default: decided by the caller with scenario.toml's crs
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    return Layer(frame, np.asarray(gdf.geometry.values, dtype=object), crs)
+
+
+def _read_csv_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | None:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+            ValueError) as exc:
+        collector.add(file, f"cannot be read as CSV: {exc}")
+        return None
+    if "geometry" not in frame.columns:
+        collector.add(file, "a CSV layer needs a 'geometry' column of WKT text",
+                      hint=f"columns present: {', '.join(map(str, frame.columns))}")
+        return None
+    text = frame["geometry"].astype(object).to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        geoms = shapely.from_wkt(text, on_invalid="ignore")
+    blank = pd.Series(text).str.strip().eq("").to_numpy()
+    frame = frame.drop(columns="geometry")
+    frame.attrs["bad_wkt"] = np.flatnonzero(pd.isna(geoms) & ~blank)
+    frame.attrs["wkt"] = text
+    return Layer(frame, np.asarray(geoms, dtype=object), None)
+
+
+def settle_crs(layer: Layer, fallback: CRS | None, file: str, geojson: bool,
+               collector: ProblemCollector) -> CRS | None:
+    """The file's CRS, else scenario.toml's, else lon/lat for GeoJSON (RFC 7946)."""
+    if layer.crs is not None:
+        return layer.crs
+    if fallback is not None:
+        return fallback
+    if geojson:
+        return CRS.from_epsg(4326)
+    collector.add(file, "the file has no CRS and scenario.toml sets none",
+                  hint="add crs = \"EPSG:...\" to scenario.toml")
+    return None
+
+
+def bad_wkt_rows(layer: Layer) -> np.ndarray:
+    return layer.frame.attrs.get("bad_wkt", np.zeros(0, dtype=np.int64))
+
+
+def check_shapes(geoms: np.ndarray, names: list[str], file: str, kinds: tuple[int, ...],
+                 want: str, collector: ProblemCollector, *, repair: bool = False,
+                 bad_wkt: np.ndarray | None = None, wkt: np.ndarray | None = None,
+                 ) -> tuple[np.ndarray, list[str]]:
+    """Missing, unparsable, empty, wrong-type and invalid geometries, all reported.
+
+    With ``repair`` invalid ones are fixed with make_valid (polygonal parts kept) and
+    their names returned; without it each is reported with the repair hint.
+    """
+    geoms = geoms.copy()
+    bad_wkt_set = set() if bad_wkt is None else set(bad_wkt.tolist())
+    none = pd.isna(geoms)
+    for row in np.flatnonzero(none).tolist():
+        if row in bad_wkt_set and wkt is not None:
+            collector.add(file, "is not valid WKT", record=names[row], field="geometry",
+                          value=str(wkt[row])[:80])
+        else:
+            collector.add(file, f"is required: a {want}", record=names[row], field="geometry")
+    present = ~none
+    types = shapely.get_type_id(geoms)
+    wrong = present & ~np.isin(types, kinds)
+    for row in np.flatnonzero(wrong).tolist():
+        collector.add(file, f"must be a {want}", record=names[row], field="geometry",
+                      value=geoms[row].geom_type)
+    empty = present & ~wrong & shapely.is_empty(geoms)
+    for row in np.flatnonzero(empty).tolist():
+        collector.add(file, f"is empty; must be a non-empty {want}", record=names[row],
+                      field="geometry", value=geoms[row].wkt[:60])
+    ok = present & ~wrong & ~empty
+    invalid = np.zeros(len(geoms), dtype=bool)
+    invalid[ok] = ~shapely.is_valid(geoms[ok])
+    repaired: list[str] = []
+    for row in np.flatnonzero(invalid).tolist():
+        reason = shapely.is_valid_reason(geoms[row])
+        if not repair:
+            collector.add(file, f"is invalid ({reason})", record=names[row], field="geometry",
+                          value=geoms[row].geom_type, hint=REPAIR_HINT)
+            continue
+        fixed = _polygonal(shapely.make_valid(geoms[row]))
+        if fixed is None:
+            collector.add(file, f"is invalid ({reason}) and make_valid leaves no area",
+                          record=names[row], field="geometry", value=geoms[row].geom_type)
+        else:
+            geoms[row] = fixed
+            repaired.append(names[row])
+    n_bad = int(invalid.sum())
+    if n_bad and not repair:
+        shown = [names[r] for r in np.flatnonzero(invalid).tolist()]
+        collector.add(file, f"{n_bad} invalid geometr{'y' if n_bad == 1 else 'ies'} "
+                      f"({', '.join(shown)}); {REPAIR_HINT}")
+    return geoms, repaired
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry | None:
+    parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in POLYGONAL
+             and not p.is_empty]
+    if not parts:
+        return None
+    out = parts[0] if len(parts) == 1 else shapely.union_all(parts)
+    return out if out.is_valid and not out.is_empty else None
+
+
+def is_metric(crs: CRS) -> bool:
+    units = {a.unit_name.lower() for a in crs.axis_info}
+    return crs.is_projected and units <= {"metre", "meter", "m"}
+
+
+def lonlat_out_of_range(geoms: np.ndarray) -> bool:
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    return bool(xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90)
+
+
+def metric_crs(geoms: np.ndarray, crs: CRS) -> CRS:
+    """``crs`` itself when projected in metres, else the UTM zone of the data."""
+    if is_metric(crs):
+        return crs
+    return gpd.GeoSeries(geoms, crs=crs).estimate_utm_crs()
+
+
+def project(geoms: np.ndarray, crs: CRS, target: CRS) -> np.ndarray:
+    if crs == target or len(geoms) == 0:
+        return geoms
+    return np.asarray(gpd.GeoSeries(geoms, crs=crs).to_crs(target).values, dtype=object)

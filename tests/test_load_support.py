@@ -1,0 +1,110 @@
+"""Writers of tiny scenario folders for the loader tests (no tests in here).
+
+The standard fixture, six 100 m squares in EPSG:32651 (UTM 51N, Yancheng)::
+
+    y=3_700_200 +------+------+------+
+                |  u1  |  u2  |  u3  |    u1 u2 u4 u5 urban, u3 u6 rural
+    y=3_700_100 +------+------+------+    all in county C1, street S1
+                |  u4  |  u5  |  u6  |
+    y=3_700_000 +------+------+------+
+             x=500_000  500_100  500_200  500_300
+
+Sites: s1 owned in u1 (300 m²), s2 for sale in u6 (450 m², 900,000 yuan).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+X0, Y0, CELL = 500_000.0, 3_700_000.0, 100.0
+SITES_HEADER = "site_id,unit_id,area_m2,owned,max_area_m2,purchase_price_yuan"
+
+
+def grid_units() -> list[dict[str, Any]]:
+    out = []
+    for n, (r, c) in enumerate([(1, 0), (1, 1), (1, 2), (0, 0), (0, 1), (0, 2)], start=1):
+        x, y = X0 + c * CELL, Y0 + r * CELL
+        out.append({"unit_id": f"u{n}", "households": 100 * n,
+                    "kind": "rural" if c == 2 else "urban", "county": "C1", "street": "S1",
+                    "current_community": "old-A" if n < 4 else "old-B",
+                    "new_development": n == 2, "no_build": n == 5,
+                    "geometry": shapely.box(x, y, x + CELL, y + CELL)})
+    return out
+
+
+def sites_csv(rows: Iterable[str] | None = None) -> str:
+    if rows is None:
+        rows = ["s1,u1,300,true,600,", "s2,u6,450,false,450,900000"]
+    return "\n".join([SITES_HEADER, *rows]) + "\n"
+
+
+def toml_text(units: str = "units.geojson", *, crs: str | None = "EPSG:32651",
+              extra: str = "", barriers: str | None = None) -> str:
+    lines = ['name = "tiny"', "year = 2014"]
+    if crs is not None:
+        lines.append(f'crs = "{crs}"')
+    lines += ["", "[data]", f'units = "{units}"', 'sites = "sites.csv"']
+    if barriers:
+        lines.append(f'barriers = "{barriers}"')
+    return "\n".join(lines) + "\n" + extra
+
+
+def _jsonable(v: Any) -> Any:
+    return v.__geo_interface__ if isinstance(v, shapely.Geometry) else v
+
+
+def write_geojson(path: Path, records: list[dict[str, Any]], crs: str | None = None) -> None:
+    """Raw GeoJSON (so malformed values reach the loader exactly as written)."""
+    feats = []
+    for r in records:
+        geom = r.get("geometry")
+        props = {k: v for k, v in r.items() if k != "geometry"}
+        feats.append({"type": "Feature", "properties": props,
+                      "geometry": None if geom is None else _jsonable(geom)})
+    doc: dict[str, Any] = {"type": "FeatureCollection", "features": feats}
+    if crs:
+        doc["crs"] = {"type": "name", "properties": {"name": crs}}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def write_csv_units(path: Path, records: list[dict[str, Any]]) -> None:
+    frame = pd.DataFrame([{**r, "geometry": r["geometry"].wkt if isinstance(
+        r.get("geometry"), shapely.Geometry) else r.get("geometry")} for r in records])
+    frame.to_csv(path, index=False)
+
+
+def write_gis(path: Path, records: list[dict[str, Any]], crs: str | None) -> None:
+    gdf = gpd.GeoDataFrame(records, geometry="geometry", crs=crs)
+    gdf.to_file(path)
+
+
+def make_scenario(folder: Path, *, units: list[dict[str, Any]] | None = None,
+                  fmt: str = "geojson", file_crs: str | None = None,
+                  toml: str | None = None, sites: str | None = None,
+                  barriers: list[Any] | None = None) -> Path:
+    """Write a scenario folder; defaults are the six-square grid above."""
+    folder.mkdir(parents=True, exist_ok=True)
+    records = grid_units() if units is None else units
+    name = f"units.{fmt}"
+    if fmt == "geojson":
+        write_geojson(folder / name, records, file_crs)
+    elif fmt == "csv":
+        write_csv_units(folder / name, records)
+    else:
+        write_gis(folder / name, records, file_crs or "EPSG:32651")
+    (folder / "sites.csv").write_text(sites_csv() if sites is None else sites, encoding="utf-8")
+    if barriers is not None:
+        write_geojson(folder / "barriers.geojson",
+                      [{"barrier_id": f"b{i + 1}", "geometry": g}
+                       for i, g in enumerate(barriers)])
+    text = toml if toml is not None else toml_text(
+        name, barriers="barriers.geojson" if barriers is not None else None)
+    (folder / "scenario.toml").write_text(text, encoding="utf-8")
+    return folder
