@@ -1,0 +1,182 @@
+"""Feasibility diagnosis: the pieces that provably cannot meet SIZE-URBAN/SIZE-RURAL.
+
+A pure function of the scenario (no solver). For each component of
+:func:`optimizer.graph.components` (a connected piece of one county, street, kind):
+
+- ``unit-above-max``: one unit alone holds more households than a community may
+  (a unit is never split);
+- ``too-small``: the piece has fewer households than one community needs;
+- ``no-integer-k``: no whole number k of communities has k·L ≤ H ≤ k·U;
+- ``cut-off``: the piece is too small or fits no k, and ``scenario.cut_edges`` link it
+  to another piece of the same town/street and kind: a barrier cut it off.
+
+Each diagnosis says, in planner terms, which units, which town, which rule, how many
+households short or over, and which relaxation would help.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from optimizer.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from optimizer.graph import Component
+
+MAX_IDS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    rule: str                       # SIZE-URBAN or SIZE-RURAL
+    reason: str                     # too-small | no-integer-k | unit-above-max | cut-off
+    key: tuple[str, str, str]       # (county, street, kind)
+    units: tuple[str, ...]          # unit ids concerned (all of them)
+    households: int                 # of those units
+    message: str                    # what is wrong, in planner terms
+    relaxation: str                 # what would help
+
+    def __str__(self) -> str:
+        return f"{self.message} Relaxation: {self.relaxation}."
+
+
+def list_ids(ids: tuple[str, ...] | list[str], limit: int = MAX_IDS_SHOWN) -> str:
+    """'a, b, c' or 'a, b, ..., j and 5 more'."""
+    ids = list(ids)
+    if len(ids) <= limit:
+        return ", ".join(ids) if len(ids) < 2 else ", ".join(ids[:-1]) + " and " + ids[-1]
+    return ", ".join(ids[:limit]) + f" and {len(ids) - limit:,} more"
+
+
+def _communities(k: int) -> str:
+    return f"{k} communit{'y' if k == 1 else 'ies'}"
+
+
+class _Words:
+    """Planner words for one (county, street, kind)."""
+
+    def __init__(self, key: tuple[str, str, str]) -> None:
+        county, street, kind = key
+        self.kind = kind
+        self.rural = kind == "rural"
+        self.town = "town" if self.rural else "town/street"
+        self.place = f"{'Town' if self.rural else 'Town/street'} '{street}' (county '{county}')"
+        self.unit = "rural village" if self.rural else "urban compound"
+        self.units = "rural villages" if self.rural else "urban compounds"
+        self.area = f"{kind} area"
+        self.a_kind = f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+    def piece(self, ids: tuple[str, ...], whole: bool, cut_off: bool) -> str:
+        """'the rural villages a, b, c (a piece of 3 units cut off by a barrier ...)'."""
+        named = (f"the {self.unit} {ids[0]}" if len(ids) == 1
+                 else f"the {self.units} {list_ids(ids)}")
+        if whole:
+            return f"the whole {self.area}, {named[4:]},"
+        size = "a single unit" if len(ids) == 1 else f"a piece of {len(ids):,} units"
+        how = ("cut off by a barrier from" if cut_off
+               else "with no neighbour link to")
+        return f"{named} ({size} {how} the rest of the {self.town}'s {self.area})"
+
+
+def diagnose(scenario: Scenario) -> list[Diagnosis]:
+    """Every provably infeasible piece of the scenario, in component order."""
+    from optimizer.graph import decompose
+
+    comps, comp_of = decompose(scenario)
+    per_key = Counter(c.key for c in comps)
+    linked: dict[int, set[int]] = {}
+    cut = np.asarray(scenario.cut_edges, dtype=np.int64).reshape(-1, 2)
+    for ca, cb in zip(comp_of[cut[:, 0]].tolist(), comp_of[cut[:, 1]].tolist(), strict=True):
+        if ca != cb and comps[ca].key == comps[cb].key:
+            linked.setdefault(ca, set()).add(cb)
+            linked.setdefault(cb, set()).add(ca)
+    out: list[Diagnosis] = []
+    for c, comp in enumerate(comps):
+        out.extend(_diagnose_component(scenario, comps, c, per_key[comp.key] == 1,
+                                       sorted(linked.get(c, ()))))
+    return out
+
+
+def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whole: bool,
+                        linked: list[int]) -> list[Diagnosis]:
+    from optimizer.graph import feasible_community_counts
+
+    comp = comps[c]
+    lo, hi = scenario.policy.bounds(comp.urban)
+    rule = scenario.policy.size_rule(comp.urban)
+    w = _Words(comp.key)
+    hh = scenario.households
+    ids = tuple(scenario.unit_ids[i] for i in comp.units.tolist())
+    over = [i for i in comp.units.tolist() if int(hh[i]) > hi]
+    if over:
+        return [_unit_above_max(scenario, comp, i, lo, hi, rule, w) for i in over]
+    h = comp.households
+    if feasible_community_counts(h, lo, hi):
+        return []
+    piece = w.piece(ids, whole, cut_off=bool(linked))
+    verb = "has" if len(ids) == 1 or whole else "have"
+    fixes: list[str] = []
+    if h < lo:
+        reason = "too-small"
+        message = (f"{w.place}: {piece} {verb} {h:,} households; {w.a_kind} community needs "
+                   f"{lo:,}-{hi:,} ({rule}): {lo - h:,} households short.")
+        if h == 0:
+            fixes.append(f"exempt this empty piece from {rule}")
+        else:
+            fixes.append(f"lower the {w.kind} minimum to {h:,} for this piece (an exemption "
+                         f"under {rule})")
+    else:
+        reason = "no-integer-k"
+        k = h // hi
+        message = (f"{w.place}: {piece} {verb} {h:,} households, and no whole number of "
+                   f"{w.kind} communities of {lo:,}-{hi:,} households fits ({rule}): "
+                   f"{_communities(k)} could hold at most {k * hi:,} ({h - k * hi:,} over) "
+                   f"and {k + 1} need at least {(k + 1) * lo:,} ({(k + 1) * lo - h:,} short).")
+        new_hi, new_lo = math.ceil(h / k), h // (k + 1)
+        fixes.append(f"raise the {w.kind} maximum to {new_hi:,} (+{new_hi - hi:,}) so "
+                     f"{_communities(k)} fit, or lower the {w.kind} minimum to {new_lo:,} "
+                     f"(-{lo - new_lo:,}) so {k + 1} fit")
+    if linked:
+        reason = "cut-off"
+        fixes.append(_join_across(scenario, comps, comp, linked, lo, hi, w))
+    elif not whole:
+        fixes.append(f"connect it to the rest of the {w.town}'s {w.area} (a missing road "
+                     f"or shared boundary in the unit data?)")
+    fixes.append(f"merge it with the {w.area} of a neighbouring {w.town} (crossing NESTING)")
+    return [Diagnosis(rule=rule, reason=reason, key=comp.key, units=ids, households=h,
+                      message=message, relaxation=", ".join(fixes[:-1]) + ", or " + fixes[-1])]
+
+
+def _join_across(scenario: Scenario, comps: list[Component], comp: Component,
+                 linked: list[int], lo: int, hi: int, w: _Words) -> str:
+    """'join it to the neighbouring piece across the barrier (...)'."""
+    from optimizer.graph import feasible_community_counts
+
+    others = [comps[j] for j in linked]
+    other_ids = [scenario.unit_ids[i] for o in others for i in o.units.tolist()]
+    together = comp.households + sum(o.households for o in others)
+    ks = feasible_community_counts(together, lo, hi)
+    outcome = (f"enough for {_communities(ks[0])}" if ks
+               else "which still fits no whole number of communities")
+    return (f"join it to the neighbouring piece across the barrier ({list_ids(other_ids, 5)}; "
+            f"together {together:,} households, {outcome}; a bridge or ferry counts as a "
+            f"link)")
+
+
+def _unit_above_max(scenario: Scenario, comp: Component, i: int, lo: int, hi: int, rule: str,
+                    w: _Words) -> Diagnosis:
+    uid = scenario.unit_ids[i]
+    h = int(scenario.households[i])
+    message = (f"{w.place}: the {w.unit} {uid} alone has {h:,} households, {h - hi:,} over "
+               f"the {w.kind} maximum of {hi:,} ({rule}); a unit is never split, so its "
+               f"community cannot meet {rule}.")
+    relaxation = (f"split {uid} into smaller units in the data (by building or villagers' "
+                  f"group), or raise the {w.kind} maximum to {h:,} for its community (an "
+                  f"exemption under {rule})")
+    return Diagnosis(rule=rule, reason="unit-above-max", key=comp.key, units=(uid,),
+                     households=h, message=message, relaxation=relaxation)

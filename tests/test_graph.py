@@ -1,0 +1,241 @@
+"""Components per (county, street, kind) and the feasibility diagnosis."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from optimizer.graph import (
+    Component,
+    Diagnosis,
+    component_of,
+    components,
+    diagnose,
+    feasible_community_counts,
+    root_labels,
+)
+from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
+
+
+def unit_ids(scenario: Scenario, comp: Component) -> list[str]:
+    return [scenario.unit_ids[i] for i in comp.units.tolist()]
+
+
+# --- feasible_community_counts ---------------------------------------------------------
+
+@pytest.mark.parametrize(("h", "lo", "hi", "want"), [
+    (2500, 2000, 3000, [1]),
+    (3420, 2000, 3000, []),            # 1 holds at most 3,000; 2 need 4,000
+    (4000, 2000, 3000, [2]),
+    (6000, 2000, 3000, [2, 3]),
+    (1999, 2000, 3000, []),
+    (0, 2000, 3000, []),               # every unit must be in a community: k ≥ 1
+    (1600, 1000, 1500, []),
+    (3420, 1000, 1500, [3]),
+    (10_000, 1000, 1500, [7, 8, 9, 10]),
+])
+def test_feasible_community_counts(h: int, lo: int, hi: int, want: list[int]) -> None:
+    assert list(feasible_community_counts(h, lo, hi)) == want
+
+
+def test_feasible_community_counts_agrees_with_the_definition() -> None:
+    for h in range(0, 7000, 37):
+        want = [k for k in range(1, 10) if 2000 * k <= h <= 3000 * k]
+        assert list(feasible_community_counts(h, 2000, 3000)) == want
+
+
+# --- components -------------------------------------------------------------------------
+
+def test_components_split_by_street() -> None:
+    """Streets A | B (urban, one county):
+
+        r0c0 A 1000 | r0c1 A 1000 | r0c2 B 2500
+        r1c0 A 1000 | r1c1 B 1000 | r1c2 B  500
+    """
+    s = grid_scenario([[1000, 1000, 2500], [1000, 1000, 500]],
+                      street=[["A", "A", "B"], ["A", "B", "B"]])
+    comps = components(s)
+    assert [c.key for c in comps] == [("C1", "A", "urban"), ("C1", "B", "urban")]
+    assert [unit_ids(s, c) for c in comps] == [["r0c0", "r0c1", "r1c0"],
+                                               ["r0c2", "r1c1", "r1c2"]]
+    assert [c.households for c in comps] == [3000, 4000]
+    assert component_of(s).tolist() == [0, 0, 1, 0, 1, 1]
+
+
+def test_components_split_by_kind() -> None:
+    """u = urban, R = rural; one street. The rural column splits the urban units in two:
+
+        u 900 | R 600 | u 2100
+        u 900 | R 600 | u  100
+    """
+    s = grid_scenario([[900, 600, 2100], [900, 600, 100]],
+                      kind=[["urban", "rural", "urban"], ["urban", "rural", "urban"]])
+    comps = components(s)
+    assert [c.key[2] for c in comps] == ["rural", "urban", "urban"]   # sorted by key
+    assert [unit_ids(s, c) for c in comps] == [["r0c1", "r1c1"], ["r0c0", "r1c0"],
+                                               ["r0c2", "r1c2"]]     # then smallest unit
+    assert all(c.units.flags.writeable is False for c in comps)
+
+
+def test_components_split_by_a_barrier() -> None:
+    """A river between columns 1 and 2 (rural, one town):
+
+        r0c0 500 | r0c1 500 ~ r0c2 700
+        r1c0 500 | r1c1 500 ~ r1c2 200
+    """
+    s = grid_scenario([[500, 500, 700], [500, 500, 200]], kind="rural",
+                      cut=[("r0c1", "r0c2"), ("r1c1", "r1c2")])
+    comps = components(s)
+    assert [unit_ids(s, c) for c in comps] == [["r0c0", "r0c1", "r1c0", "r1c1"],
+                                               ["r0c2", "r1c2"]]
+    assert [c.households for c in comps] == [2000, 900]
+
+
+def test_root_labels_agree_with_networkx() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        n = int(rng.integers(1, 300))
+        m = int(rng.integers(0, 2 * n))
+        a, b = rng.integers(0, n, size=m), rng.integers(0, n, size=m)
+        roots = root_labels(n, a, b)
+        g = nx.Graph()
+        g.add_nodes_from(range(n))
+        g.add_edges_from(zip(a.tolist(), b.tolist(), strict=True))
+        want = np.empty(n, dtype=np.int64)
+        for cc in nx.connected_components(g):
+            want[list(cc)] = min(cc)
+        assert roots.tolist() == want.tolist()
+
+
+# --- diagnosis --------------------------------------------------------------------------
+
+def only(diagnoses: list[Diagnosis]) -> Diagnosis:
+    assert len(diagnoses) == 1, diagnoses
+    return diagnoses[0]
+
+
+def test_a_feasible_scenario_has_no_diagnosis() -> None:
+    """Urban street of 5,000 households (2 communities) and a rural town of 1,200:
+
+        u 1200 | u 1300 | u 1200
+        u 1300 | R  600 | R  600
+    """
+    s = grid_scenario([[1200, 1300, 1200], [1300, 600, 600]],
+                      kind=[["urban"] * 3, ["urban", "rural", "rural"]])
+    assert diagnose(s) == []
+
+
+def test_too_small_whole_rural_area() -> None:
+    """The whole rural area of town T has 640 households (< 1,000):
+
+        R 300 | R 340
+    """
+    s = grid_scenario([[300, 340]], kind="rural", street="Xinxing", county="Tinghu")
+    d = only(diagnose(s))
+    assert (d.rule, d.reason, d.key) == ("SIZE-RURAL", "too-small", ("Tinghu", "Xinxing", "rural"))
+    assert d.units == ("r0c0", "r0c1") and d.households == 640
+    assert "Town 'Xinxing' (county 'Tinghu')" in d.message
+    assert "whole rural area" in d.message and "r0c0 and r0c1" in d.message
+    assert "1,000-1,500 (SIZE-RURAL): 360 households short" in d.message
+    assert "lower the rural minimum to 640" in d.relaxation
+
+
+def test_no_integer_k() -> None:
+    """Urban, 3,420 households: 1 community holds at most 3,000, 2 need 4,000.
+
+        u 1710 | u 1710
+    """
+    s = grid_scenario([[1710, 1710]])
+    d = only(diagnose(s))
+    assert (d.rule, d.reason, d.households) == ("SIZE-URBAN", "no-integer-k", 3420)
+    assert "1 community could hold at most 3,000 (420 over)" in d.message
+    assert "2 need at least 4,000 (580 short)" in d.message
+    assert "raise the urban maximum to 3,420 (+420)" in d.relaxation
+    assert "lower the urban minimum to 1,710 (-290)" in d.relaxation
+
+
+def test_unit_above_max() -> None:
+    """One compound alone above 3,000; its neighbours are fine on their own terms:
+
+        u 3400 | u 1000
+    """
+    s = grid_scenario([[3400, 1000]])
+    d = only(diagnose(s))
+    assert (d.reason, d.units, d.households) == ("unit-above-max", ("r0c0",), 3400)
+    assert "r0c0 alone has 3,400 households, 400 over the urban maximum of 3,000" in d.message
+    assert "split r0c0" in d.relaxation and "raise the urban maximum to 3,400" in d.relaxation
+
+
+def test_cut_off_by_a_barrier() -> None:
+    """A river (~) cuts the east villages off from the rest of the town:
+
+        R 500 | R 500 ~ R 400
+        R 500 | R 500 ~ R 240
+    """
+    s = grid_scenario([[500, 500, 400], [500, 500, 240]], kind="rural", street="Xinxing",
+                      county="Tinghu", cut=[("r0c1", "r0c2"), ("r1c1", "r1c2")])
+    d = only(diagnose(s))
+    assert (d.rule, d.reason) == ("SIZE-RURAL", "cut-off")
+    assert d.units == ("r0c2", "r1c2") and d.households == 640
+    assert ("the rural villages r0c2 and r1c2 (a piece of 2 units cut off by a barrier from "
+            "the rest of the town's rural area) have 640 households") in d.message
+    assert "360 households short" in d.message
+    assert "join it to the neighbouring piece across the barrier" in d.relaxation
+    assert "together 2,640 households, enough for 2 communities" in d.relaxation
+    assert "bridge or ferry" in d.relaxation
+
+
+def test_no_integer_k_cut_off_by_a_barrier() -> None:
+    """An urban piece of 3,420 across a railway (~) from a piece of 2,500:
+
+        u 1710 | u 1710 ~ u 2500
+    """
+    s = grid_scenario([[1710, 1710, 2500]], cut=[("r0c1", "r0c2")])
+    d = only(diagnose(s))
+    assert (d.reason, d.units) == ("cut-off", ("r0c0", "r0c1"))
+    assert "420 over" in d.message and "580 short" in d.message
+    assert "together 5,920 households, enough for 2 communities" in d.relaxation
+
+
+def test_disconnected_piece_without_barrier_is_too_small_not_cut_off() -> None:
+    """A hole (.) separates r0c2 from the rest; no barrier involved:
+
+        R 700 | R 700 | . | R 300
+    """
+    s = grid_scenario([[700, 700, None, 300]], kind="rural")
+    d = only(diagnose(s))
+    assert (d.reason, d.units) == ("too-small", ("r0c3",))
+    assert "no neighbour link to the rest of the town's rural area" in d.message
+
+
+def test_barrier_between_feasible_pieces_is_not_a_diagnosis() -> None:
+    """R 1200 ~ R 1100"""
+    s = grid_scenario([[1200, 1100]], kind="rural", cut=[("r0c0", "r0c1")])
+    assert diagnose(s) == []
+
+
+def test_long_unit_lists_are_shortened() -> None:
+    """Fourteen urban compounds of 100 households in a row (1,400 < 2,000)."""
+    s = grid_scenario([[100] * 14])
+    d = only(diagnose(s))
+    assert len(d.units) == 14
+    assert "r0c0, r0c1" in d.message and "and 4 more" in d.message
+    assert "r0c13" not in d.message
+
+
+def test_policy_overrides_change_the_diagnosis() -> None:
+    """R 300 | R 340 is fine once the rural minimum is 600."""
+    s = grid_scenario([[300, 340]], kind="rural")
+    assert diagnose(s.replace(policy={"rural_min_households": 600})) == []
+
+
+def test_diagnosis_order_follows_components() -> None:
+    """Street A holds 100 households, street B one compound of 3,500:
+
+        u A 100 | u B 3500
+    """
+    s = grid_scenario([[100, 3500]], street=[["A", "B"]])
+    assert [(d.key[1], d.reason) for d in diagnose(s)] == [("A", "too-small"),
+                                                          ("B", "unit-above-max")]
