@@ -15,6 +15,7 @@ Sites: s1 owned in u1 (300 m²), s2 for sale in u6 (450 m², 900,000 yuan).
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,9 @@ def write_csv_units(path: Path, records: list[dict[str, Any]]) -> None:
 
 def write_gis(path: Path, records: list[dict[str, Any]], crs: str | None) -> None:
     gdf = gpd.GeoDataFrame(records, geometry="geometry", crs=crs)
-    gdf.to_file(path)
+    with warnings.catch_warnings():   # shapefile names truncated to 10 characters
+        warnings.simplefilter("ignore")
+        gdf.to_file(path)
 
 
 def make_scenario(folder: Path, *, units: list[dict[str, Any]] | None = None,

@@ -21,8 +21,8 @@ from optimizer.scenario.build import make_sites
 from optimizer.scenario.model import Scenario, ScenarioGeometry, frozen_array
 from optimizer.scenario.read_config import read_config
 from optimizer.scenario.read_geometry import (
+    GEOJSON,
     LINEAR,
-    bad_wkt_rows,
     check_shapes,
     metric_crs,
     project,
@@ -41,11 +41,9 @@ def _read_barriers(folder: Path, file: str, fallback: CRS | None,
     ids = layer.frame.get("barrier_id", layer.frame.get("id"))
     names = ([str(v) for v in ids.tolist()] if ids is not None
              else [f"feature {i + 1}" for i in range(len(layer.geoms))])
-    geoms, _ = check_shapes(layer.geoms, names, file, LINEAR, "LineString or MultiLineString",
-                            collector, bad_wkt=bad_wkt_rows(layer),
-                            wkt=layer.frame.attrs.get("wkt"))
-    crs = settle_crs(layer, fallback, file, Path(file).suffix.lower() in (".geojson", ".json"),
-                     collector)
+    geoms, _ = check_shapes(layer, names, file, LINEAR, "LineString or MultiLineString",
+                            collector)
+    crs = settle_crs(layer, fallback, file, Path(file).suffix.lower() in GEOJSON, collector)
     return geoms, crs
 
 

@@ -9,9 +9,9 @@ the file says nothing.
 
 from __future__ import annotations
 
-import mmap
+import json
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,11 +20,13 @@ import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from optimizer.errors import ProblemCollector
 
 POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 LINEAR = (shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING)
+GEOJSON = (".geojson", ".json")
 REPAIR_HINT = "`python -m optimizer validate --repair` would fix it with shapely.make_valid"
 
 
@@ -35,15 +37,9 @@ class Layer:
     frame: pd.DataFrame
     geoms: np.ndarray
     crs: CRS | None
-
-
-def _geojson_declares_crs(path: Path) -> bool:
-    with path.open("rb") as fh:
-        try:
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                return mm.find(b'"crs"') >= 0
-        except ValueError:  # empty file
-            return False
+    unparsed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    raw_text: np.ndarray | None = None      # geometry as written, for unparsed rows
+    geom_format: str = "WKT"
 
 
 def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | None:
@@ -53,6 +49,8 @@ def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | No
         return None
     if path.suffix.lower() == ".csv":
         return _read_csv_layer(path, file, collector)
+    if path.suffix.lower() in GEOJSON:
+        return _read_geojson_layer(path, file, collector)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -60,12 +58,56 @@ def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | No
     except Exception as exc:  # GDAL raises many types for unreadable files
         collector.add(file, f"cannot be read as a GIS layer: {exc}")
         return None
-    crs = gdf.crs
-    if crs is not None and path.suffix.lower() in (".geojson", ".json") \
-            and not _geojson_declares_crs(path):
-        crs = None  # RFC 7946 default: decided by the caller with scenario.toml's crs
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    return Layer(frame, np.asarray(gdf.geometry.values, dtype=object), crs)
+    return Layer(frame, np.asarray(gdf.geometry.values, dtype=object), gdf.crs)
+
+
+def _read_geojson_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | None:
+    """GeoJSON by the json module, not GDAL: GDAL turns ``true`` in a number column
+    into 1 and cannot tell a missing ``crs`` member from a declared WGS84."""
+    try:
+        doc = json.loads(path.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        collector.add(file, f"cannot be read as GeoJSON: {exc}")
+        return None
+    feats = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
+            or not isinstance(feats, list):
+        collector.add(file, "must be a GeoJSON FeatureCollection (a 'features' list)")
+        return None
+    if not all(isinstance(f, dict) for f in feats):
+        collector.add(file, "every entry of 'features' must be a GeoJSON Feature object")
+        return None
+    props = [f.get("properties") if isinstance(f.get("properties"), dict) else {}
+             for f in feats]
+    frame = pd.DataFrame.from_records(props, index=pd.RangeIndex(len(props)))
+    frame = frame.astype(object) if len(frame.columns) else frame
+    raw = [f.get("geometry") for f in feats]
+    text = np.array([json.dumps(g) if isinstance(g, dict) else None for g in raw], dtype=object)
+    geoms = np.full(len(raw), None, dtype=object)
+    given = ~pd.isna(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        geoms[given] = shapely.from_geojson(text[given], on_invalid="ignore")
+    not_object = np.array([g is not None and not isinstance(g, dict) for g in raw], dtype=bool)
+    unparsed = np.flatnonzero((given & pd.isna(geoms)) | not_object)
+    raw_text = np.array([json.dumps(g) for g in raw], dtype=object)
+    crs = None
+    member = doc.get("crs")
+    if member is not None:
+        name = member.get("properties", {}).get("name") if isinstance(member, dict) else None
+        if not isinstance(name, str):
+            collector.add(file, "the 'crs' member must be {\"type\": \"name\", "
+                          "\"properties\": {\"name\": \"EPSG:...\"}}", field="crs",
+                          value=str(member)[:80])
+            return None
+        try:
+            crs = CRS.from_user_input(name)
+        except CRSError:
+            collector.add(file, "is not a CRS pyproj knows", record="crs", field="name",
+                          value=name)
+            return None
+    return Layer(frame, geoms, crs, unparsed, raw_text, "GeoJSON geometry")
 
 
 def _read_csv_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | None:
@@ -85,9 +127,8 @@ def _read_csv_layer(path: Path, file: str, collector: ProblemCollector) -> Layer
         geoms = shapely.from_wkt(text, on_invalid="ignore")
     blank = pd.Series(text).str.strip().eq("").to_numpy()
     frame = frame.drop(columns="geometry")
-    frame.attrs["bad_wkt"] = np.flatnonzero(pd.isna(geoms) & ~blank)
-    frame.attrs["wkt"] = text
-    return Layer(frame, np.asarray(geoms, dtype=object), None)
+    return Layer(frame, np.asarray(geoms, dtype=object), None,
+                 np.flatnonzero(pd.isna(geoms) & ~blank), text, "WKT")
 
 
 def settle_crs(layer: Layer, fallback: CRS | None, file: str, geojson: bool,
@@ -104,26 +145,21 @@ def settle_crs(layer: Layer, fallback: CRS | None, file: str, geojson: bool,
     return None
 
 
-def bad_wkt_rows(layer: Layer) -> np.ndarray:
-    return layer.frame.attrs.get("bad_wkt", np.zeros(0, dtype=np.int64))
-
-
-def check_shapes(geoms: np.ndarray, names: list[str], file: str, kinds: tuple[int, ...],
+def check_shapes(layer: Layer, names: list[str], file: str, kinds: tuple[int, ...],
                  want: str, collector: ProblemCollector, *, repair: bool = False,
-                 bad_wkt: np.ndarray | None = None, wkt: np.ndarray | None = None,
                  ) -> tuple[np.ndarray, list[str]]:
     """Missing, unparsable, empty, wrong-type and invalid geometries, all reported.
 
     With ``repair`` invalid ones are fixed with make_valid (polygonal parts kept) and
     their names returned; without it each is reported with the repair hint.
     """
-    geoms = geoms.copy()
-    bad_wkt_set = set() if bad_wkt is None else set(bad_wkt.tolist())
+    geoms = layer.geoms.copy()
+    unparsed = set(layer.unparsed.tolist())
     none = pd.isna(geoms)
     for row in np.flatnonzero(none).tolist():
-        if row in bad_wkt_set and wkt is not None:
-            collector.add(file, "is not valid WKT", record=names[row], field="geometry",
-                          value=str(wkt[row])[:80])
+        if row in unparsed and layer.raw_text is not None:
+            collector.add(file, f"is not valid {layer.geom_format}", record=names[row],
+                          field="geometry", value=str(layer.raw_text[row])[:80])
         else:
             collector.add(file, f"is required: a {want}", record=names[row], field="geometry")
     present = ~none

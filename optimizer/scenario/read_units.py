@@ -12,8 +12,8 @@ from pyproj import CRS
 
 from optimizer.errors import ProblemCollector
 from optimizer.scenario.read_geometry import (
+    GEOJSON,
     POLYGONAL,
-    bad_wkt_rows,
     check_shapes,
     lonlat_out_of_range,
     read_layer,
@@ -98,10 +98,9 @@ def read_units(path: Path, file: str, fallback_crs: CRS | None, collector: Probl
         flags[name] = (parse_bool(frame[name], names, file, name, rule, collector,
                                   required=False) if name in frame.columns else None)
 
-    geoms, repaired = check_shapes(layer.geoms, names, file, POLYGONAL, "Polygon or MultiPolygon",
-                                   collector, repair=repair, bad_wkt=bad_wkt_rows(layer),
-                                   wkt=layer.frame.attrs.get("wkt"))
-    crs = settle_crs(layer, fallback_crs, file, path.suffix.lower() in (".geojson", ".json"),
+    geoms, repaired = check_shapes(layer, names, file, POLYGONAL, "Polygon or MultiPolygon",
+                                   collector, repair=repair)
+    crs = settle_crs(layer, fallback_crs, file, path.suffix.lower() in GEOJSON,
                      collector)
     if crs is not None and crs.is_geographic:
         ok = ~pd.isna(geoms) & ~shapely.is_empty(geoms)
