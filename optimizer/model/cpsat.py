@@ -1,0 +1,209 @@
+"""The CP-SAT model of one component (one constraint family per comment).
+
+Variables: ``x[i, j]`` = unit i belongs to the community centred at unit j
+(``x[j, j]`` = j is a center), one option per open center, an area per option,
+coordinators and staff per center. Money is in milli-yuan per year (integers);
+areas in 0.01 m². Coefficient rounding is tracked in ``margin_yuan`` so the bound
+reported to the planner stays a true lower bound.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from optimizer.model.component import ComponentData, geodesic, reach
+from optimizer.model.options import OptionSpec, unit_options
+from optimizer.remedy import operating_cost_yuan
+from optimizer.scenario.model import Scenario
+
+MILLI = 1000.0        # objective unit: 1/1000 yuan
+AREA = 100            # area unit: 1/100 m²
+SOFT_PENALTY_YUAN = 100_000.0  # per household outside the bounds (soft mode only)
+
+
+@dataclass
+class BuiltModel:
+    model: cp_model.CpModel
+    x: dict[tuple[int, int], cp_model.IntVar]
+    centers: list[int]
+    options: dict[int, list[OptionSpec]]
+    opt: dict[tuple[int, int], cp_model.IntVar]
+    swap_z: dict[tuple[int, int, int], cp_model.IntVar]   # (j, k, owned site) -> var
+    slack: list[cp_model.IntVar] = field(default_factory=list)
+    margin_yuan: float = 0.0
+
+
+class _Objective:
+    """Collects integer objective terms and the worst-case rounding error."""
+
+    def __init__(self) -> None:
+        self.terms: list[tuple[cp_model.LinearExprT, int]] = []
+        self.err_milli = 0.0
+
+    def add(self, var: cp_model.LinearExprT, yuan: float, ub: float) -> None:
+        exact = yuan * MILLI
+        coef = round(exact)
+        self.err_milli += abs(coef - exact) * ub
+        if coef:
+            self.terms.append((var, coef))
+
+
+def build_model(scenario: Scenario, data: ComponentData, *, contiguity: bool = True,
+                soft: bool = False) -> BuiltModel:
+    pol, costs, w = scenario.policy, scenario.costs, scenario.objective
+    h = [int(v) for v in data.households]
+    limit = data.hi + (max(h) if soft else 0)
+    m = cp_model.CpModel()
+    obj = _Objective()
+    options = {j: unit_options(scenario, int(data.units[j])) for j in range(data.n)}
+    centers = [j for j in range(data.n) if options[j]]
+    reaches = {j: reach(data, j, limit) for j in centers}
+    cur = scenario.current_community
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for j in centers:
+        for i in sorted(reaches[j]):
+            x[i, j] = m.new_bool_var(f"x_{i}_{j}")
+    by_unit: dict[int, list[int]] = {}
+    for (i, j) in x:
+        by_unit.setdefault(i, []).append(j)
+    # Every unit belongs to exactly one community (one that can reach it).
+    for i in range(data.n):
+        m.add_exactly_one(x[i, j] for j in by_unit.get(i, []))
+    hh_hi = max(limit, max(h))
+    opt: dict[tuple[int, int], cp_model.IntVar] = {}
+    swap_z: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    slack: list[cp_model.IntVar] = []
+    member = costs.member_pay_yuan(data.urban)
+    fixed_op = operating_cost_yuan(0, data.urban, scenario.year, pol, costs) \
+        - pol.staff(0) * costs.pay_other_ratio * member
+    p100 = round(pol.area_per_100_households_m2 * AREA)   # 0.01 m² per household × 100
+    for j in centers:
+        y = x[j, j]
+        members = sorted(reaches[j])
+        hh = sum(h[i] * x[i, j] for i in members)
+        # A unit joins only an open community.
+        for i in members:
+            if i != j:
+                m.add_implication(x[i, j], y)
+        # SIZE-URBAN / SIZE-RURAL: households within [L, U] (soft: penalized slack).
+        if soft:
+            lo_s = m.new_int_var(0, data.lo, f"lo_slack_{j}")
+            hi_s = m.new_int_var(0, hh_hi, f"hi_slack_{j}")
+            m.add(hh + lo_s >= data.lo * y)
+            m.add(hh - hi_s <= data.hi * y)
+            obj.add(lo_s, SOFT_PENALTY_YUAN, data.lo)
+            obj.add(hi_s, SOFT_PENALTY_YUAN, hh_hi)
+            slack += [lo_s, hi_s]
+        else:
+            m.add(hh >= data.lo * y)
+            m.add(hh <= data.hi * y)
+        # Contiguity (shortest-path ordering, Oehrlein-Haunert): a member other than the
+        # center needs a member neighbour strictly closer to the center.
+        if contiguity:
+            dist = geodesic(data, j, set(members))
+            for i in members:
+                if i == j:
+                    continue
+                closer = [k for k in data.nbrs[i] if (k, j) in x
+                          and (dist.get(k, math.inf), k) < (dist[i], i)]
+                m.add_bool_or([x[k, j] for k in closer] + [x[i, j].Not()])
+        # ONE-STATION: an open community picks exactly one center option.
+        ovars = []
+        for k, spec in enumerate(options[j]):
+            o = m.new_bool_var(f"o_{j}_{k}")
+            opt[j, k] = o
+            ovars.append(o)
+            _add_option(m, obj, spec, o, hh, hh_hi, pol.area_min_m2, p100, j, k)
+            if spec.swap:
+                owned = _swap_candidates(scenario, data, members, spec.site)
+                if not owned:
+                    m.add(o == 0)
+                    continue
+                zs = []
+                for s_local, (i, s, credit) in enumerate(owned):
+                    z = m.new_bool_var(f"z_{j}_{k}_{s_local}")
+                    swap_z[j, k, s] = z
+                    m.add_implication(z, x[i, j])
+                    obj.add(z, -credit * costs.annuity_factor(), 1)
+                    zs.append(z)
+                # REMEDY swap: exactly one owned site of the community is given up.
+                m.add(sum(zs) == o)
+        m.add(sum(ovars) == y)
+        # Office funding and committee pay (FUND-*, PAY-*) per open community.
+        obj.add(y, fixed_op, 1)
+        # COORD-300: coordinators ≥ households / 300 (minimization makes it the ceiling).
+        c_ub = math.ceil(hh_hi / pol.households_per_coordinator)
+        coord = m.new_int_var(0, c_ub, f"coord_{j}")
+        m.add(pol.households_per_coordinator * coord >= hh)
+        obj.add(coord, costs.coordinator_pay_ratio * member, c_ub)
+        # STAFF-3-5: staff = min(5, max(3, ceil(households / workload))).
+        w_ub = math.ceil(hh_hi / pol.households_per_staff)
+        want = m.new_int_var(0, w_ub, f"want_{j}")
+        m.add(pol.households_per_staff * want >= hh)
+        capped = m.new_int_var(0, pol.staff_max, f"capped_{j}")
+        m.add_min_equality(capped, [want, pol.staff_max])
+        staff = m.new_int_var(0, pol.staff_max, f"staff_{j}")
+        m.add(staff >= capped)
+        m.add(staff >= pol.staff_min * y)
+        obj.add(staff, costs.pay_other_ratio * member, pol.staff_max)
+        # Secondary terms: household-weighted distance, households moved.
+        for i in members:
+            km = data.dist_km(i, j)
+            yuan = h[i] * km * w.distance_yuan_per_household_km
+            if cur is not None:
+                ci, cj = cur[int(data.units[i])], cur[int(data.units[j])]
+                if ci is not None and ci != cj:
+                    yuan += h[i] * w.moved_yuan_per_household
+            obj.add(x[i, j], yuan, 1)
+    # Redundant but strengthening: the component's households need between ceil(H/U)
+    # and floor(H/L) communities (all units are assigned; soft mode excepted).
+    if not soft:
+        total = sum(h)
+        m.add(sum(x[j, j] for j in centers) >= -(-total // data.hi))
+        m.add(sum(x[j, j] for j in centers) <= total // data.lo)
+    m.minimize(sum(c * v for v, c in obj.terms))
+    return BuiltModel(m, x, centers, options, opt, swap_z, slack,
+                      margin_yuan=obj.err_milli / MILLI + 1.0)
+
+
+def _add_option(m: cp_model.CpModel, obj: _Objective, spec: OptionSpec, o: cp_model.IntVar,
+                hh: cp_model.LinearExprT, hh_hi: int, area_min: float, p100: int,
+                j: int, k: int) -> None:
+    need_hi = max(area_min, p100 * hh_hi / AREA / AREA)
+    top = spec.max_area_m2 if math.isfinite(spec.max_area_m2) else max(need_hi, spec.min_area_m2)
+    ub = math.floor(top * AREA)
+    if ub < math.ceil(max(area_min, spec.min_area_m2) * AREA):
+        m.add(o == 0)
+        return
+    a = m.new_int_var(0, ub, f"area_{j}_{k}")
+    # AREA-PER-HH: area ≥ 20 m² per 100 households (in 0.01 m²: 100·a ≥ p100·hh).
+    m.add(AREA * a >= p100 * hh).only_enforce_if(o)
+    # AREA-MIN and the option's own floor (today's area, NEWDEV-1500).
+    m.add(a >= math.ceil(max(area_min, spec.min_area_m2) * AREA)).only_enforce_if(o)
+    m.add(a == 0).only_enforce_if(o.Not())
+    if spec.fixed_area:
+        # keep: the rooms stay as they are, so today's area must already cover the need.
+        m.add(a == round(spec.area_before_m2 * AREA)).only_enforce_if(o)
+    if spec.needs_growth and spec.area_before_m2 >= area_min:
+        # renovate/extend only where today's rooms are below the need.
+        m.add(p100 * hh >= math.floor(spec.area_before_m2 * AREA * AREA) + 1).only_enforce_if(o)
+    obj.add(o, spec.fixed_yuan, 1)
+    obj.add(a, spec.per_m2_yuan / AREA, ub)
+
+
+def _swap_candidates(scenario: Scenario, data: ComponentData, members: list[int],
+                     center_site: int | None) -> list[tuple[int, int, float]]:
+    """Owned sites in the community's reach that a swap could give up, with their
+    credit in yuan (capped at the price of the site bought)."""
+    sites, costs = scenario.sites, scenario.costs
+    price = float(sites.price_yuan[center_site]) if center_site is not None else 0.0
+    out = []
+    for i in members:
+        for s in scenario.sites_by_unit.get(int(data.units[i]), ()):
+            if s != center_site and bool(sites.owned[s]):
+                credit = min(price, costs.swap_credit_yuan_per_m2 * float(sites.area_m2[s]))
+                out.append((i, s, credit))
+    return out

@@ -1,0 +1,59 @@
+"""Progress reporting: the library calls a callback; the CLI renders it with rich."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    done: int               # components finished
+    total: int              # components in all
+    objective: float        # sum over finished components (yuan/year)
+    bound: float            # sum of their proven bounds
+    elapsed_s: float
+    current: str = ""       # what is being solved now
+
+    @property
+    def gap(self) -> float:
+        return (self.objective - self.bound) / self.objective if self.objective > 0 else 0.0
+
+
+class Progress(Protocol):
+    def __call__(self, event: ProgressEvent) -> None: ...
+
+
+class ConsoleProgress:
+    """A live line on stderr: components done/total, objective, bound, gap, elapsed."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self._live = None
+        self._last: ProgressEvent | None = None
+
+    def __enter__(self) -> ConsoleProgress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.live import Live
+
+            self._live = Live("", console=Console(stderr=True), refresh_per_second=4,
+                              transient=False)
+            self._live.__enter__()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._live is not None:
+            self._live.__exit__(exc_type, exc, tb)
+            self._live = None
+
+    def __call__(self, event: ProgressEvent) -> None:
+        self._last = event
+        line = (f"components {event.done}/{event.total}  objective {event.objective:,.0f}  "
+                f"bound {event.bound:,.0f}  gap {100 * event.gap:.2f}%  "
+                f"elapsed {event.elapsed_s:.1f} s  {event.current}")
+        if self._live is not None:
+            self._live.update(line)

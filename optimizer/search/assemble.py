@@ -1,0 +1,140 @@
+"""Turn the components' chosen communities into a Plan with exact numbers.
+
+Every figure here is recomputed with :mod:`optimizer.remedy` from the households of
+the chosen units, not read from solver variables.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.model.component import ComponentData
+from optimizer.plan import Community
+from optimizer.remedy import (
+    annual_cost_yuan,
+    build_option,
+    codevelop_option,
+    operating_cost_yuan,
+    site_option,
+)
+from optimizer.scenario.model import Scenario
+from optimizer.search.component import Choice
+from optimizer.search.grids import split_grids
+
+
+@dataclass(frozen=True)
+class Priced:
+    """One community with its exact cost terms (yuan per year)."""
+
+    choice: Choice
+    households: int
+    area_after_m2: float
+    capex_yuan: float
+    annual_yuan: float
+    operating_yuan: float
+    distance_yuan: float
+    moved_households: int
+    moved_yuan: float
+
+    @property
+    def objective_yuan(self) -> float:
+        return self.annual_yuan + self.distance_yuan + self.moved_yuan
+
+
+def price(scenario: Scenario, ch: Choice) -> Priced:
+    pol, costs, w = scenario.policy, scenario.costs, scenario.objective
+    urban = bool(scenario.urban[ch.center])
+    hh = int(scenario.households[list(ch.members)].sum())
+    need = pol.required_area_m2(hh)
+    sites = scenario.sites
+    if ch.remedy == "build":
+        opt = build_option(need, costs)
+    elif ch.remedy == "codevelop":
+        opt = codevelop_option(need, pol)
+    else:
+        s = ch.site
+        assert s is not None
+        credit = float(sites.area_m2[ch.credit_site]) if ch.credit_site is not None else 0.0
+        found = site_option(ch.remedy, need, float(sites.area_m2[s]),
+                            float(sites.max_area_m2[s]), bool(sites.owned[s]),
+                            float(sites.price_yuan[s]), costs, credit)
+        if found is None:
+            raise ValueError(f"model chose an impossible option {ch.remedy} on site "
+                             f"{sites.site_ids[s]}")
+        opt = found
+    annual = annual_cost_yuan(hh, urban, scenario.year, opt.capex_yuan, opt.area_after_m2,
+                              pol, costs)
+    dist = 0.0
+    moved = 0
+    cur = scenario.current_community
+    for u in ch.members:
+        km = math.hypot(scenario.x[u] - scenario.x[ch.center],
+                        scenario.y[u] - scenario.y[ch.center]) / 1000.0
+        dist += int(scenario.households[u]) * km * w.distance_yuan_per_household_km
+        if cur is not None and cur[u] is not None and cur[u] != cur[ch.center]:
+            moved += int(scenario.households[u])
+    return Priced(ch, hh, opt.area_after_m2, opt.capex_yuan, annual,
+                  operating_cost_yuan(hh, urban, scenario.year, pol, costs), dist, moved,
+                  moved * w.moved_yuan_per_household)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "", text.title()) or "X"
+
+
+def communities(scenario: Scenario, priced: list[tuple[Priced, str, ComponentData]]
+                ) -> tuple[list[Community], dict[int, str], dict[int, str]]:
+    """Community records and the community/grid id of every unit.
+
+    ``priced`` holds each community with its exemption text ("" for none) and its
+    component. Ids are ``<county>-<street>-U01`` (``R`` for rural), numbered per
+    street and kind in order of the center's unit index.
+    """
+    pol = scenario.policy
+    sites = scenario.sites
+    seq: dict[tuple[str, str, str], int] = {}
+    rows: list[Community] = []
+    unit_comm: dict[int, str] = {}
+    unit_grid: dict[int, str] = {}
+    for p, exemption, data in sorted(priced, key=lambda t: (t[2].key, t[0].choice.center)):
+        ch = p.choice
+        key = data.key
+        seq[key] = seq.get(key, 0) + 1
+        cid = f"{slug(key[0])}-{slug(key[1])}-{'U' if key[2] == 'urban' else 'R'}{seq[key]:02d}"
+        local = {int(u): k for k, u in enumerate(data.units)}
+        coords = pol.coordinators(p.households)
+        groups = split_grids([local[u] for u in ch.members], data.nbrs,
+                             [int(v) for v in data.households], local[ch.center],
+                             min(coords, len(ch.members)))
+        for g, group in enumerate(groups, start=1):
+            for k in group:
+                unit_grid[int(data.units[k])] = f"{cid}-G{g:02d}"
+        for u in ch.members:
+            unit_comm[u] = cid
+        site = ch.site
+        urban = key[2] == "urban"
+        rows.append(Community(
+            community_id=cid, county=key[0], street=key[1], kind=key[2],
+            households=p.households, n_units=len(ch.members),
+            site_id=sites.site_ids[site] if site is not None else "",
+            site_unit_id=scenario.unit_ids[ch.center], remedy=ch.remedy,
+            area_before_m2=float(sites.area_m2[site]) if site is not None else 0.0,
+            area_after_m2=round(p.area_after_m2, 2),
+            area_required_m2=round(pol.required_area_m2(p.households), 2),
+            coordinators=coords, full_time_staff=pol.staff(p.households),
+            capex_yuan=round(p.capex_yuan, 2), annual_cost_yuan=round(p.annual_yuan, 2),
+            exemption=exemption,
+            swap_site_id=sites.site_ids[ch.credit_site] if ch.credit_site is not None else "",
+            grids=len(groups),
+            population=round(p.households * pol.household_size, 1),
+            volunteers_needed=pol.volunteers(p.households, urban),
+        ))
+    return rows, unit_comm, unit_grid
+
+
+def unit_order(scenario: Scenario, mapping: dict[int, str]) -> tuple[str, ...]:
+    return tuple(mapping[i] for i in np.arange(scenario.n_units).tolist())

@@ -1,0 +1,134 @@
+"""Solve one component with CP-SAT and read the solution back as plain records."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from optimizer.model.component import ComponentData
+from optimizer.model.cpsat import MILLI, SOFT_PENALTY_YUAN, BuiltModel, build_model
+from optimizer.scenario.model import Scenario
+
+STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
+          cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
+          cp_model.UNKNOWN: "UNKNOWN"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One community of a component's solution (global indices)."""
+
+    center: int
+    members: tuple[int, ...]
+    remedy: str
+    site: int | None
+    credit_site: int | None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    status: str
+    choices: tuple[Choice, ...]
+    objective_yuan: float   # the model's objective (cost + secondary + penalties)
+    bound_yuan: float       # the model's proven bound, less the rounding margin
+    violation: int          # households outside the bounds (soft mode)
+    time_s: float
+
+
+class StopFlag:
+    """Shared between the caller's Ctrl-C handler and running solvers."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._solver: cp_model.CpSolver | None = None
+
+    def set(self) -> None:
+        self._event.set()
+        with self._lock:
+            if self._solver is not None:
+                self._solver.stop_search()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def attach(self, solver: cp_model.CpSolver | None) -> None:
+        with self._lock:
+            self._solver = solver
+            if solver is not None and self._event.is_set():
+                solver.stop_search()
+
+
+def run_model(scenario: Scenario, data: ComponentData, *, contiguity: bool, soft: bool,
+              time_s: float, workers: int, seed: int, stop: StopFlag,
+              hint: tuple[Choice, ...] | None = None, first_only: bool = False) -> Attempt:
+    built = build_model(scenario, data, contiguity=contiguity, soft=soft)
+    if hint:
+        _add_hint(built, data, hint)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = max(1, workers)
+    p.random_seed = seed
+    if workers == 1:
+        # Deterministic: the limit is in the solver's deterministic time, not wall time.
+        p.max_deterministic_time = max(0.05, time_s)
+        p.max_time_in_seconds = max(1.0, 20.0 * time_s)
+    else:
+        p.max_time_in_seconds = max(0.05, time_s)
+    if first_only:
+        p.stop_after_first_solution = True
+    p.log_search_progress = scenario.solver.log_search
+    if scenario.solver.relative_gap > 0:
+        p.relative_gap_limit = scenario.solver.relative_gap
+    t0 = time.perf_counter()
+    stop.attach(solver)
+    try:
+        code = solver.solve(built.model)
+    finally:
+        stop.attach(None)
+    elapsed = time.perf_counter() - t0
+    status = STATUS.get(code, "UNKNOWN")
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        bound = -float("inf") if status != "INFEASIBLE" else float("inf")
+        return Attempt(status, (), float("nan"), bound, 0, elapsed)
+    choices = _read(built, data, solver)
+    violation = sum(int(solver.value(s)) for s in built.slack)
+    return Attempt(status, choices, solver.objective_value / MILLI,
+                   solver.best_objective_bound / MILLI - built.margin_yuan,
+                   violation, elapsed)
+
+
+def penalty_yuan(violation: int) -> float:
+    return SOFT_PENALTY_YUAN * violation
+
+
+def _read(built: BuiltModel, data: ComponentData, solver: cp_model.CpSolver) -> tuple[Choice, ...]:
+    members: dict[int, list[int]] = {}
+    for (i, j), var in built.x.items():
+        if solver.boolean_value(var):
+            members.setdefault(j, []).append(i)
+    out = []
+    for j in sorted(members):
+        k = next(k for k in range(len(built.options[j])) if solver.boolean_value(built.opt[j, k]))
+        spec = built.options[j][k]
+        credit = None
+        if spec.swap:
+            credit = next(s for (jj, kk, s), z in built.swap_z.items()
+                          if jj == j and kk == k and solver.boolean_value(z))
+        out.append(Choice(center=int(data.units[j]),
+                          members=tuple(int(data.units[i]) for i in sorted(members[j])),
+                          remedy=spec.remedy, site=spec.site, credit_site=credit))
+    return tuple(out)
+
+
+def _add_hint(built: BuiltModel, data: ComponentData, hint: tuple[Choice, ...]) -> None:
+    local = {int(u): k for k, u in enumerate(data.units)}
+    assigned = {}
+    for ch in hint:
+        for u in ch.members:
+            assigned[local[u]] = local[ch.center]
+    for (i, j), var in built.x.items():
+        built.model.add_hint(var, 1 if assigned.get(i) == j else 0)
