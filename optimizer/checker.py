@@ -122,6 +122,9 @@ def _assignment_row(ctx: Context) -> ComplianceRow:
     twice = sorted(u for u, n in counts.items() if n > 1)
     missing = [u for u in s.unit_ids if u not in counts]
     known = {c.community_id for c in p.communities}
+    dup = sorted(c for c, n in Counter(c.community_id for c in p.communities).items() if n > 1)
+    if dup:
+        notes.append(f"community ids listed more than once: {_some(dup)}")
     orphan = sorted({c for c in p.community if c not in known})
     if missing:
         notes.append(f"{len(missing)} units of the scenario not assigned: {_some(missing)}")

@@ -382,3 +382,19 @@ def test_cli_check(tmp_path: Path, valid, capsys: pytest.CaptureFixture[str]) ->
     assert comp[comp.status == "fail"].rule_id.tolist() == ["COORD-300"]
     assert main(["check", str(folder), str(tmp_path / "nowhere")]) == 1
     assert "plan folder not found" in capsys.readouterr().err
+
+
+def test_duplicate_community_row(s, valid) -> None:  # type: ignore[no-untyped-def]
+    plan = dataclasses.replace(valid, communities=(*valid.communities, valid.communities[0]))
+    assert ("ASSIGNMENT", "*") in failing(check(s, plan))
+
+
+def test_checker_imports_neither_model_nor_search() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, optimizer.checker, optimizer.plan_io; "
+            "bad = [m for m in sys.modules if m.startswith(('optimizer.model', "
+            "'optimizer.search'))]; print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
