@@ -1,0 +1,105 @@
+"""Random malformed unit records: always a ScenarioError naming the bad ids, never
+another exception. Fixture: the six-square grid of tests/test_load_support.py::
+
+    +------+------+------+
+    |  u1  |  u2  |  u3  |
+    +------+------+------+
+    |  u4  |  u5  |  u6  |
+    +------+------+------+
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_load_support import grid_units, make_scenario, toml_text
+
+from optimizer.errors import ScenarioError
+from optimizer.scenario.load import load_scenario
+
+BAD_HOUSEHOLDS = st.one_of(
+    st.text(max_size=6).filter(lambda s: not s.strip().isdigit()),
+    st.floats(allow_nan=True, allow_infinity=True).filter(lambda f: f != int(f)
+                                                          if f == f and abs(f) != float("inf")
+                                                          else True),
+    st.integers(max_value=-1), st.integers(min_value=2**40), st.none(), st.booleans(),
+    st.sampled_from(["2.5", "abc", "-0.5", "1e3", "", " ", "NaN", "1,000", "百"]))
+BAD_KIND = st.one_of(st.none(),
+                     st.text(max_size=6).filter(lambda s: s.strip() not in ("urban", "rural")),
+                     st.integers(), st.sampled_from(["Urban", "RURAL", "urban-ish", "town"]))
+BAD_WKT = st.sampled_from(["POLYGON((0 0, 1", "LINESTRING(0 0, 1 1)", "POINT(1 2)", "garbage",
+                           "POLYGON EMPTY", "POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))"])
+
+# one mutation: (field, strategy of bad values); "missing" removes the field
+MUTATIONS = st.one_of(
+    st.tuples(st.just("households"), BAD_HOUSEHOLDS),
+    st.tuples(st.just("kind"), BAD_KIND),
+    st.tuples(st.sampled_from(["county", "street"]), st.sampled_from([None, "", "  "])),
+    st.tuples(st.sampled_from(["households", "kind", "county", "street"]), st.just("missing")),
+    st.tuples(st.sampled_from(["new_development", "no_build"]),
+              st.sampled_from(["yes", "no", 1, 0, "t", 2.5, "真"])),
+    st.tuples(st.just("geometry"), BAD_WKT),
+    st.tuples(st.just("unit_id"), st.sampled_from(["u1", "u2", "u6"])),   # duplicate
+)
+
+
+def _strictly_bad(field: str, value: Any) -> bool:
+    """Whether this value must be rejected (hypothesis may draw an acceptable one)."""
+    if field == "households" and isinstance(value, str):
+        text = value.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return True
+        good = text.replace(".", "", 1).isdigit() and number == int(number) and number >= 0
+        return not good
+    return True
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(["u1", "u2", "u3", "u4", "u5", "u6"]), MUTATIONS,
+                       min_size=1, max_size=4),
+       st.sampled_from(["geojson", "csv"]))
+def test_malformed_units_always_give_a_scenario_error(mutations: dict[str, tuple[str, Any]],
+                                                      fmt: str) -> None:
+    units = grid_units()
+    bad_ids: set[str] = set()
+    for u in units:
+        if u["unit_id"] not in mutations:
+            continue
+        field, value = mutations[u["unit_id"]]
+        if field == "geometry":
+            if fmt == "geojson":   # WKT text is not GeoJSON: send the parsed shape or junk
+                parsed = shapely.from_wkt(value, on_invalid="ignore")
+                value = parsed if parsed is not None else value
+        if field == "unit_id":   # duplicates are collected below, after every rename
+            u["unit_id"] = value if value != u["unit_id"] else ("u1" if value != "u1" else "u2")
+            continue
+        if value == "missing":
+            u.pop(field)
+        else:
+            u[field] = value
+        if _strictly_bad(field, value):
+            bad_ids.add(u["unit_id"])
+    ids = [u["unit_id"] for u in units]
+    bad_ids |= {uid for uid in ids if ids.count(uid) > 1}
+    name = f"units.{fmt}"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_scenario(Path(tmp), units=units, fmt=fmt, toml=toml_text(name))
+        try:
+            load_scenario(folder)
+        except ScenarioError as err:
+            text = str(err)
+            assert err.problems
+            named = {p.record for p in err.problems} | {p.value for p in err.problems}
+            for uid in bad_ids:
+                assert uid in named or uid in text, f"{uid} not named in:\n{text}"
+            return
+        # only a household string such as "007" or "12.0" can be acceptable
+        assert not bad_ids, f"no error for {mutations}"
