@@ -112,11 +112,12 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: bool = T
                 m.add_bool_or([x[k, j] for k in closer] + [x[i, j].Not()])
         # ONE-STATION: an open community picks exactly one center option.
         ovars = []
+        fac_terms: list[tuple[cp_model.LinearExprT, float]] = []
         for k, spec in enumerate(options[j]):
             o = m.new_bool_var(f"o_{j}_{k}")
             opt[j, k] = o
             ovars.append(o)
-            _add_option(m, obj, spec, o, hh, hh_hi, pol.area_min_m2, p100, j, k)
+            fac_terms += _add_option(m, obj, spec, o, hh, hh_hi, pol.area_min_m2, p100, j, k)
             if spec.swap:
                 owned = _swap_candidates(scenario, data, members, spec.site)
                 if not owned:
@@ -132,6 +133,17 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: bool = T
                 # REMEDY swap: exactly one owned site of the community is given up.
                 m.add(sum(zs) == o)
         m.add(sum(ovars) == y)
+        # Redundant cut for a stronger LP: an open center costs at least its cheapest
+        # option at the smallest area any option allows.
+        areas = [v for v, _ in fac_terms[1::2]]
+        if areas:
+            # AREA-PER-HH and AREA-MIN on the open center's area, stated linearly too.
+            m.add(AREA * sum(areas) >= p100 * hh)
+            m.add(sum(areas) >= round(pol.area_min_m2 * AREA) * y)
+        floor_cost = _cheapest_center(options[j], pol.area_min_m2)
+        if floor_cost is not None and fac_terms:
+            m.add(sum(round(c * MILLI) * v for v, c in fac_terms)
+                  >= round(floor_cost * MILLI) * y - len(fac_terms))
         # Office funding and committee pay (FUND-*, PAY-*) per open community.
         obj.add(y, fixed_op, 1)
         # COORD-300: coordinators ≥ households / 300 (minimization makes it the ceiling).
@@ -171,14 +183,16 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: bool = T
 
 def _add_option(m: cp_model.CpModel, obj: _Objective, spec: OptionSpec, o: cp_model.IntVar,
                 hh: cp_model.LinearExprT, hh_hi: int, area_min: float, p100: int,
-                j: int, k: int) -> None:
+                j: int, k: int) -> list[tuple[cp_model.LinearExprT, float]]:
     need_hi = max(area_min, p100 * hh_hi / AREA / AREA)
     top = spec.max_area_m2 if math.isfinite(spec.max_area_m2) else max(need_hi, spec.min_area_m2)
     ub = math.floor(top * AREA)
     if ub < math.ceil(max(area_min, spec.min_area_m2) * AREA):
         m.add(o == 0)
-        return
+        return []
     a = m.new_int_var(0, ub, f"area_{j}_{k}")
+    # Linear link (stronger LP than the enforcement alone): no option, no area.
+    m.add(a <= ub * o)
     # AREA-PER-HH: area ≥ 20 m² per 100 households (in 0.01 m²: 100·a ≥ p100·hh).
     m.add(AREA * a >= p100 * hh).only_enforce_if(o)
     # AREA-MIN and the option's own floor (today's area, NEWDEV-1500).
@@ -192,6 +206,19 @@ def _add_option(m: cp_model.CpModel, obj: _Objective, spec: OptionSpec, o: cp_mo
         m.add(p100 * hh >= math.floor(spec.area_before_m2 * AREA * AREA) + 1).only_enforce_if(o)
     obj.add(o, spec.fixed_yuan, 1)
     obj.add(a, spec.per_m2_yuan / AREA, ub)
+    return [(o, spec.fixed_yuan), (a, spec.per_m2_yuan / AREA)]
+
+
+def _cheapest_center(options: list[OptionSpec], area_min: float) -> float | None:
+    """The least annual facility cost any option can have (at its smallest area)."""
+    best = None
+    for spec in options:
+        area = spec.area_before_m2 if spec.fixed_area else max(area_min, spec.min_area_m2)
+        if area > spec.max_area_m2:
+            continue
+        cost = spec.fixed_yuan + spec.per_m2_yuan * area
+        best = cost if best is None else min(best, cost)
+    return best
 
 
 def _swap_candidates(scenario: Scenario, data: ComponentData, members: list[int],
