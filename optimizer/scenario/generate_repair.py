@@ -63,7 +63,7 @@ def _rescale(units: np.ndarray, households: np.ndarray, urban: bool,
     h = int(households[units].sum())
     n = len(units)
     if h < lo:
-        target = int(rng.integers(lo + 100, hi - 100))
+        target = int(rng.integers(lo + 20, lo + 200))
     else:                 # in the gap between k·U and (k+1)·L: nearest side
         target = hi - 100 if h - hi < 2 * lo - h else 2 * lo + 100
     if not n * lo_u <= target <= n * hi_u:
@@ -110,13 +110,36 @@ def repair(county: np.ndarray, area: np.ndarray, urban: np.ndarray, households: 
             other_area = [b for b in outside if county[b] == county[u0]
                           and area[b] != area[u0] and urban[b] == kind]
             other_kind = [b for b in outside if area[b] == area[u0] and urban[b] != kind]
+            if kind and _rescale(units, households, kind, rng):
+                continue                       # a compound can always grow or shrink
             if h < lo and other_area:          # the boundary follows the water
                 vals, counts = np.unique(area[other_area], return_counts=True)
                 area[units] = vals[int(counts.argmax())]
+            elif _rescale(units, households, kind, rng):
+                continue
             elif h < lo and other_kind and len(units) <= 3:   # joins the seat / villages
                 urban[units] = not kind
                 lo_u, hi_u = UNIT_RANGE[not kind]
                 households[units] = np.clip(households[units], lo_u, hi_u)
-            else:
-                _rescale(units, households, kind, rng)
     return left
+
+
+def rebalance(county: np.ndarray, area: np.ndarray, urban: np.ndarray,
+              households: np.ndarray, edges: np.ndarray, keep: set[int],
+              targets: dict[tuple[int, bool], int]) -> None:
+    """Bring each (county, kind) total back to ``targets`` after the repairs (in place),
+    scaling only components large enough (≥ 2.5·L) to stay feasible whatever k."""
+    comp = components(_key(county, area, urban), edges)
+    h = np.bincount(comp, weights=households, minlength=len(comp))
+    for (c, kind), target in sorted(targets.items()):
+        lo, _ = BOUNDS[kind]
+        sel = (county == c) & (urban == kind)
+        big = sel & (h[comp] >= 2.5 * lo) & (households > 0)
+        big[list(keep)] = False
+        excess = int(households[sel].sum()) - target
+        room = int(households[big].sum())
+        if room == 0 or excess == 0:
+            continue
+        f = max(0.8, 1.0 - excess / room)
+        lo_u, hi_u = UNIT_RANGE[kind]
+        households[big] = np.clip(np.round(households[big] * f), lo_u, hi_u)
