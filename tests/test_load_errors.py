@@ -240,6 +240,11 @@ def test_unreadable_units_file(tmp_path: Path) -> None:
     find(errors_of(folder), "units.geojson", None, None, "cannot be read")
 
 
+def test_units_file_without_features(tmp_path: Path) -> None:
+    find(errors_of(make_scenario(tmp_path, units=[])), "units.geojson", None, None,
+         "no features")
+
+
 # --- sites --------------------------------------------------------------------------
 def sites_folder(tmp_path: Path, rows: list[str]) -> Path:
     return make_scenario(tmp_path, sites=sites_csv(rows))

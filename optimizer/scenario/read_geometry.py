@@ -91,7 +91,9 @@ def _read_geojson_layer(path: Path, file: str, collector: ProblemCollector) -> L
         geoms[given] = shapely.from_geojson(text[given], on_invalid="ignore")
     not_object = np.array([g is not None and not isinstance(g, dict) for g in raw], dtype=bool)
     unparsed = np.flatnonzero((given & pd.isna(geoms)) | not_object)
-    raw_text = np.array([json.dumps(g) for g in raw], dtype=object)
+    raw_text = np.full(len(raw), None, dtype=object)
+    for row in unparsed.tolist():
+        raw_text[row] = json.dumps(raw[row])
     crs = None
     member = doc.get("crs")
     if member is not None:

@@ -66,6 +66,9 @@ def read_units(path: Path, file: str, fallback_crs: CRS | None, collector: Probl
         return None
     frame = _untruncate(layer.frame)
     n = len(frame)
+    if n == 0:
+        collector.add(file, "has no features; a scenario needs at least one unit")
+        return None
     absent = required_columns(frame, REQUIRED, file, collector)
     if "unit_id" in absent:
         ids = pd.Series([""] * n, dtype=object)
