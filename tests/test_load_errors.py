@@ -240,6 +240,15 @@ def test_unreadable_units_file(tmp_path: Path) -> None:
     find(errors_of(folder), "units.geojson", None, None, "cannot be read")
 
 
+def test_units_gpkg_without_geometry(tmp_path: Path) -> None:
+    import pandas as pd
+    import pyogrio
+
+    folder = make_scenario(tmp_path, toml=toml_text("units.gpkg"))
+    pyogrio.write_dataframe(pd.DataFrame({"unit_id": ["u1"]}), folder / "units.gpkg")
+    find(errors_of(folder), "units.gpkg", None, None, "no geometry column")
+
+
 def test_units_file_without_features(tmp_path: Path) -> None:
     find(errors_of(make_scenario(tmp_path, units=[])), "units.geojson", None, None,
          "no features")

@@ -58,6 +58,9 @@ def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | No
     except Exception as exc:  # GDAL raises many types for unreadable files
         collector.add(file, f"cannot be read as a GIS layer: {exc}")
         return None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name is None:
+        collector.add(file, "has no geometry column (a table, not a layer of polygons/lines)")
+        return None
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     return Layer(frame, np.asarray(gdf.geometry.values, dtype=object), gdf.crs)
 
