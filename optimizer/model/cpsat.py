@@ -2,7 +2,7 @@
 
 Variables: ``x[i, j]`` = unit i belongs to the community centred at unit j
 (``x[j, j]`` = j is a center), one option per open center, an area per option,
-coordinators and staff per center. Money is in milli-yuan per year (integers);
+coordinators and staff per center. Money is in 1/10,000 yuan per year (integers);
 areas in 0.01 m². Coefficient rounding is tracked in ``margin_yuan`` so the bound
 reported to the planner stays a true lower bound.
 """
@@ -19,7 +19,7 @@ from optimizer.model.options import OptionSpec, unit_options
 from optimizer.remedy import operating_cost_yuan
 from optimizer.scenario.model import Scenario
 
-MILLI = 1000.0        # objective unit: 1/1000 yuan
+MILLI = 10000.0       # objective unit: 1/10000 yuan
 AREA = 100            # area unit: 1/100 m²
 SOFT_PENALTY_YUAN = 100_000.0  # per household outside the bounds (soft mode only)
 
@@ -51,8 +51,12 @@ class _Objective:
             self.terms.append((var, coef))
 
 
-def build_model(scenario: Scenario, data: ComponentData, *, contiguity: bool = True,
+def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "order",
                 soft: bool = False) -> BuiltModel:
+    """``contiguity``: "order" (shortest-path ordering: small and fast, but it allows
+    only communities in which every unit has a neighbour closer to the center, so its
+    bound is not a bound of the true problem), "flow" (single-commodity flow from the
+    center: exactly the connected communities) or "none"."""
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
     h = [int(v) for v in data.households]
     limit = data.hi + (max(h) if soft else 0)
@@ -102,7 +106,9 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: bool = T
             m.add(hh <= data.hi * y)
         # Contiguity (shortest-path ordering, Oehrlein-Haunert): a member other than the
         # center needs a member neighbour strictly closer to the center.
-        if contiguity:
+        if contiguity == "flow":
+            _add_flow(m, x, data, j, members)
+        elif contiguity == "order":
             dist = geodesic(data, j, set(members))
             for i in members:
                 if i == j:
@@ -179,6 +185,31 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: bool = T
     m.minimize(sum(c * v for v, c in obj.terms))
     return BuiltModel(m, x, centers, options, opt, swap_z, slack,
                       margin_yuan=obj.err_milli / MILLI + 1.0)
+
+
+def _add_flow(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar],
+              data: ComponentData, j: int, members: list[int]) -> None:
+    """Contiguity by flow: the center sends one unit of flow to each member along
+    neighbour links between members, so the members are connected to the center."""
+    cap = len(members) - 1
+    if cap <= 0:
+        return
+    inflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in members}
+    outflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in members}
+    for a in members:
+        for b in data.nbrs[a]:
+            if b == j or (b, j) not in x:
+                continue
+            f = m.new_int_var(0, cap, f"f_{j}_{a}_{b}")
+            # Flow only runs between members of this community.
+            m.add(f <= cap * x[b, j])
+            m.add(f <= cap * x[a, j])
+            inflow[b].append(f)
+            outflow[a].append(f)
+    for i in members:
+        if i != j:
+            # Each member other than the center keeps one unit of the flow it receives.
+            m.add(sum(inflow[i]) - sum(outflow[i]) == x[i, j])
 
 
 def _add_option(m: cp_model.CpModel, obj: _Objective, spec: OptionSpec, o: cp_model.IntVar,

@@ -62,7 +62,7 @@ class StopFlag:
                 solver.stop_search()
 
 
-def run_model(scenario: Scenario, data: ComponentData, *, contiguity: bool, soft: bool,
+def run_model(scenario: Scenario, data: ComponentData, *, contiguity: str, soft: bool,
               time_s: float, workers: int, seed: int, stop: StopFlag,
               hint: tuple[Choice, ...] | None = None, first_only: bool = False) -> Attempt:
     built = build_model(scenario, data, contiguity=contiguity, soft=soft)

@@ -5,9 +5,9 @@ Each (county, street, kind) connected component is independent (a site stands in
 one unit, a unit in one component). Per component:
 
 1. the contiguous model (shortest-path ordering) finds the plan;
-2. a relaxation without the ordering (a valid relaxation of true contiguity: every
-   connected community is still allowed) is solved from that plan as a hint; its
-   bound is the one reported, so the bound is a true lower bound;
+2. the exact model (contiguity by flow: precisely the connected communities) is
+   solved from that plan as a hint; its bound is the one reported, so the bound is
+   a true lower bound, and a better plan it finds replaces the first;
 3. a component the diagnosis proves impossible, or that the solver proves
    infeasible, is solved with penalized bounds: the plan that breaks them least,
    with the broken rule in ``exemption``.
@@ -92,12 +92,12 @@ def _solve_component(scenario: Scenario, data: ComponentData, diag: Diagnosis | 
     hurry = stop.is_set()
     budget = max(budget, 0.2)
     if diag is None:
-        hard = run_model(scenario, data, contiguity=True, soft=False,
+        hard = run_model(scenario, data, contiguity="order", soft=False,
                          time_s=budget * (1 - RELAX_SHARE), workers=workers, seed=seed,
                          stop=stop, first_only=hurry)
         if hard.status == "UNKNOWN" and not hard.choices:
             # No plan in time: try once more, stopping at the first feasible plan.
-            hard = run_model(scenario, data, contiguity=True, soft=False,
+            hard = run_model(scenario, data, contiguity="order", soft=False,
                              time_s=max(budget, 5.0), workers=workers, seed=seed,
                              stop=StopFlag(), first_only=True)
         if hard.choices:
@@ -109,7 +109,7 @@ def _solve_component(scenario: Scenario, data: ComponentData, diag: Diagnosis | 
                   f" under shortest-path contiguity); the plan below breaks the bounds least")
     else:
         reason = f"{diag.rule}: {diag.message}"
-    soft = run_model(scenario, data, contiguity=True, soft=True, time_s=max(budget, 1.0),
+    soft = run_model(scenario, data, contiguity="order", soft=True, time_s=max(budget, 1.0),
                      workers=workers, seed=seed, stop=StopFlag() if hurry else stop)
     if not soft.choices:
         raise SolveError(f"no plan at all for {' / '.join(data.key)} "
@@ -127,17 +127,21 @@ def _solve_component(scenario: Scenario, data: ComponentData, diag: Diagnosis | 
 
 def _hard_outcome(scenario: Scenario, data: ComponentData, hard: Attempt, budget: float,
                   workers: int, seed: int, stop: StopFlag) -> ComponentOutcome:
-    priced = tuple(price(scenario, ch) for ch in hard.choices)
-    objective = sum(p.objective_yuan for p in priced)
     spent = hard.time_s
-    relax = run_model(scenario, data, contiguity=False, soft=False,
+    # The exact flow model starts from the ordering plan: its bound is the one we
+    # report, and any better plan it finds is contiguous and taken.
+    exact = run_model(scenario, data, contiguity="flow", soft=False,
                       time_s=max(0.2, budget - spent), workers=workers, seed=seed,
                       stop=stop, hint=hard.choices)
-    spent += relax.time_s
-    bound = relax.bound_yuan if math.isfinite(relax.bound_yuan) else 0.0
+    spent += exact.time_s
+    best = hard
+    if exact.choices and exact.objective_yuan < hard.objective_yuan - 1e-6:
+        best = exact
+    priced = tuple(price(scenario, ch) for ch in best.choices)
+    objective = sum(p.objective_yuan for p in priced)
+    bound = exact.bound_yuan if math.isfinite(exact.bound_yuan) else 0.0
     bound = min(objective, max(0.0, bound))
-    proven = hard.status == "OPTIMAL" and relax.status == "OPTIMAL" \
-        and relax.objective_yuan >= hard.objective_yuan - 1e-6
+    proven = exact.status == "OPTIMAL" and exact.objective_yuan >= best.objective_yuan - 1e-6
     status = "OPTIMAL" if proven else "FEASIBLE"
     return ComponentOutcome(data, priced, tuple("" for _ in priced), status, objective, bound,
                             spent)
