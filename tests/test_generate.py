@@ -136,6 +136,24 @@ def test_today_communities_break_the_2013_sizes(county: Path) -> None:
     assert sum(h < 1000 for h in rural) >= 3 and sum(h > 1500 for h in rural) >= 3
 
 
+def test_today_communities_are_connected(county: Path) -> None:
+    import networkx as nx
+
+    from optimizer.scenario.load import load_scenario
+
+    scenario = load_scenario(str(county))
+    assert scenario.current_community is not None
+    graph = nx.Graph()
+    graph.add_edges_from(scenario.edges.tolist())
+    members: dict[str, list[int]] = {}
+    for i, c in enumerate(scenario.current_community):
+        members.setdefault(str(c), []).append(i)
+    for c, units in members.items():
+        sub = graph.subgraph(units)
+        assert len(units) == 1 or (sub.number_of_nodes() == len(units)
+                                   and nx.is_connected(sub)), c
+
+
 def test_sites_reference_units_and_prices_follow_ownership(county: Path) -> None:
     unit_ids = {f["properties"]["unit_id"] for f in _units(county)}
     sites = _sites(county)

@@ -29,7 +29,12 @@ import shapely
 from optimizer.geo.neighbours import crossing_mask, rook_pairs
 from optimizer.scenario.generate_barriers import Barriers, add_islands, draw_lines
 from optimizer.scenario.generate_geometry import round_geometries, voronoi_cells
-from optimizer.scenario.generate_layout import county_regions, lay_out_county, preset_plans
+from optimizer.scenario.generate_layout import (
+    CountyLayout,
+    county_regions,
+    lay_out_county,
+    preset_plans,
+)
 from optimizer.scenario.generate_people import draw_households
 from optimizer.scenario.generate_repair import (
     UNIT_RANGE,
@@ -165,7 +170,7 @@ def _island_households(rng: np.random.Generator, households: np.ndarray,
     households[inside] = np.minimum(vals, 990 // len(inside))
 
 
-def _unit_ids(lays: list, offsets: list[tuple[int, int]], area: np.ndarray,
+def _unit_ids(lays: list[CountyLayout], offsets: list[tuple[int, int]], area: np.ndarray,
               urban: np.ndarray, rep: np.ndarray) -> tuple[list[str], np.ndarray]:
     """Readable ids ``<county>-<street/town>-<nnnn>``: per street/town, compounds
     first, then north to south, west to east. Also the order itself."""
