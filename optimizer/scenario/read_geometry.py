@@ -23,6 +23,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from optimizer.errors import ProblemCollector
+from optimizer.scenario.validate import shorten
 
 POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 LINEAR = (shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING)
@@ -124,7 +125,7 @@ def _read_csv_layer(path: Path, file: str, collector: ProblemCollector) -> Layer
         return None
     if "geometry" not in frame.columns:
         collector.add(file, "a CSV layer needs a 'geometry' column of WKT text",
-                      hint=f"columns present: {', '.join(map(str, frame.columns))}")
+                      hint=f"columns present: {shorten(', '.join(map(str, frame.columns)))}")
         return None
     text = frame["geometry"].astype(object).to_numpy()
     with warnings.catch_warnings():

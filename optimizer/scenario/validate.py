@@ -29,6 +29,12 @@ def plain(value: Any) -> Any:
     return value
 
 
+def shorten(text: str, width: int = 160) -> str:
+    """Text cut to ``width`` characters for a message (a JSON file read as CSV has one
+    enormous 'column name')."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def missing_mask(col: pd.Series) -> np.ndarray:
     """True where the value is absent: null/NaN, or blank text."""
     miss = col.isna().to_numpy(dtype=bool, copy=True)
@@ -64,7 +70,8 @@ def required_columns(frame: pd.DataFrame, names: Sequence[str], file: str,
     for name in names:
         if name not in frame.columns:
             close = difflib.get_close_matches(name, cols, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"columns present: {', '.join(cols)}"
+            hint = (f"did you mean '{close[0]}'?" if close
+                    else f"columns present: {shorten(', '.join(cols))}")
             collector.add(file, f"required column '{name}' is missing (CONTRACT.md)",
                           hint=hint)
             absent.add(name)
