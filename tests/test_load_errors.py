@@ -249,6 +249,19 @@ def test_units_gpkg_without_geometry(tmp_path: Path) -> None:
     find(errors_of(folder), "units.gpkg", None, None, "no geometry column")
 
 
+def test_gpkg_with_several_layers_needs_the_units_layer(tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    folder = make_scenario(tmp_path, fmt="gpkg", toml=toml_text("data.gpkg"))
+    units = gpd.read_file(folder / "units.gpkg")
+    roads = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(0, 0)], crs="EPSG:32651")
+    units.to_file(folder / "data.gpkg", layer="parcels")
+    roads.to_file(folder / "data.gpkg", layer="roads")
+    find(errors_of(folder), "data.gpkg", None, None, "2 layers (parcels, roads)")
+    units.to_file(folder / "data.gpkg", layer="data")     # the layer named like the file
+    assert load_scenario(folder).n_units == 6
+
+
 def test_units_file_without_features(tmp_path: Path) -> None:
     find(errors_of(make_scenario(tmp_path, units=[])), "units.geojson", None, None,
          "no features")

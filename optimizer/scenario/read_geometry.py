@@ -55,7 +55,13 @@ def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | No
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            gdf = pyogrio.read_dataframe(path)
+            layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+            layer = path.stem if path.stem in layers else None
+            if len(layers) > 1 and layer is None:
+                collector.add(file, f"has {len(layers)} layers ({shorten(', '.join(layers))}); "
+                              f"name the one to use '{path.stem}' or keep only one")
+                return None
+            gdf = pyogrio.read_dataframe(path, layer=layer)
     except Exception as exc:  # GDAL raises many types for unreadable files
         collector.add(file, f"cannot be read as a GIS layer: {exc}")
         return None
