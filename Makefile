@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with only Python 3.11+:
-#   make run   -> sets up .venv, then works on the shipped demo scenario
+#   make run   -> sets up .venv, validates, solves and checks the shipped demo scenario
 #   make test  -> sets up .venv, then runs ruff and pytest
 PYTHON ?= python3
 VENV := .venv
@@ -18,6 +18,8 @@ venv: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m optimizer validate scenarios/demo
+	$(BIN)/python -m optimizer solve scenarios/demo --out out/demo --time-limit 60
+	$(BIN)/python -m optimizer check scenarios/demo out/demo
 
 test: $(STAMP)
 	$(BIN)/ruff check optimizer tests bench

@@ -6,9 +6,10 @@ Grid (households per unit, all urban, one street)::
     r1: 900  600  750
     r2: 500  850  700
 
-Every partition of the 9 units into connected parts of 2,000-3,000 households is
-enumerated; each part takes its cheapest center (site option, build or co-build)
-priced with optimizer.remedy, plus the distance and moved terms. The solver must
+Every partition of the 9 units into connected parts of 2,000-3,000 households
+(1,000-1,500 in the rural variant, which halves every figure) is enumerated;
+each part takes its cheapest center (site option, build or co-build) priced with
+optimizer.remedy, plus the distance and moved terms. The solver must
 reach the same optimum and prove it.
 """
 
@@ -61,7 +62,8 @@ def _best_part_cost(s, part: list[int]) -> float:
         options = []
         for site in s.sites_by_unit.get(c, ()):
             owned = bool(s.sites.owned[site])
-            credit = max((float(s.sites.area_m2[o]) for u in part for o in s.sites_by_unit.get(u, ())
+            credit = max((float(s.sites.area_m2[o]) for u in part
+                          for o in s.sites_by_unit.get(u, ())
                           if o != site and bool(s.sites.owned[o])), default=0.0)
             opt = best_site_option(need, float(s.sites.area_m2[site]),
                                    float(s.sites.max_area_m2[site]), owned,
@@ -76,8 +78,8 @@ def _best_part_cost(s, part: list[int]) -> float:
         dist = sum(int(s.households[u]) * math.hypot(s.x[u] - s.x[c], s.y[u] - s.y[c]) / 1000
                    * w.distance_yuan_per_household_km for u in part)
         for opt in options:
-            cost = annual_cost_yuan(hh, True, s.year, opt.capex_yuan, opt.area_after_m2, pol,
-                                    costs) + dist
+            cost = annual_cost_yuan(hh, bool(s.urban[c]), s.year, opt.capex_yuan,
+                                    opt.area_after_m2, pol, costs) + dist
             best = min(best, cost)
     return best
 
@@ -86,7 +88,7 @@ def _brute_force(s) -> float:
     g = nx.Graph()
     g.add_nodes_from(range(s.n_units))
     g.add_edges_from(s.edges.tolist())
-    lo, hi = s.policy.bounds(True)
+    lo, hi = s.policy.bounds(bool(s.urban[0]))
     best = math.inf
     for parts in _partitions(list(range(s.n_units))):
         ok = all(lo <= sum(int(s.households[u]) for u in p) <= hi
@@ -96,14 +98,20 @@ def _brute_force(s) -> float:
     return best
 
 
-@pytest.mark.parametrize("variant", ["sites", "no_build", "codevelop"])
+@pytest.mark.parametrize("variant", ["sites", "no_build", "codevelop", "rural", "year2015"])
 def test_solver_reaches_brute_force_optimum(variant: str) -> None:
     kwargs: dict = {"sites": SITES}
+    grid = GRID
+    if variant == "rural":
+        grid = [[h // 2 for h in row] for row in GRID]
+        kwargs["kind"] = "rural"
+    if variant == "year2015":
+        kwargs["year"] = 2015
     if variant == "no_build":
         kwargs["no_build"] = ["r0c1", "r1c1", "r2c1", "r1c0"]
     if variant == "codevelop":
         kwargs["new_development"] = ["r1c1"]
-    s = grid_scenario(GRID, **kwargs)
+    s = grid_scenario(grid, **kwargs)
     expected = _brute_force(s)
     plan = solve(s, time_limit_s=30, workers=1, seed=0)
     assert plan.status == "OPTIMAL"

@@ -148,8 +148,7 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "o
             m.add(sum(areas) >= round(pol.area_min_m2 * AREA) * y)
         floor_cost = _cheapest_center(options[j], pol.area_min_m2)
         if floor_cost is not None and fac_terms:
-            m.add(sum(round(c * MILLI) * v for v, c in fac_terms)
-                  >= round(floor_cost * MILLI) * y - len(fac_terms))
+            m.add(sum(round(c * MILLI) * v for v, c in fac_terms) >= floor_cost * y)
         # Office funding and committee pay (FUND-*, PAY-*) per open community.
         obj.add(y, fixed_op, 1)
         # COORD-300: coordinators ≥ households / 300 (minimization makes it the ceiling).
@@ -240,14 +239,17 @@ def _add_option(m: cp_model.CpModel, obj: _Objective, spec: OptionSpec, o: cp_mo
     return [(o, spec.fixed_yuan), (a, spec.per_m2_yuan / AREA)]
 
 
-def _cheapest_center(options: list[OptionSpec], area_min: float) -> float | None:
-    """The least annual facility cost any option can have (at its smallest area)."""
+def _cheapest_center(options: list[OptionSpec], area_min: float) -> int | None:
+    """The least annual facility cost any option can have (at its smallest area), in
+    the model's integer units and with the model's own rounded coefficients, so the
+    cut never excludes a plan the model allows."""
     best = None
     for spec in options:
         area = spec.area_before_m2 if spec.fixed_area else max(area_min, spec.min_area_m2)
         if area > spec.max_area_m2:
             continue
-        cost = spec.fixed_yuan + spec.per_m2_yuan * area
+        units = round(area * AREA) if spec.fixed_area else math.ceil(area * AREA)
+        cost = round(spec.fixed_yuan * MILLI) + round(spec.per_m2_yuan / AREA * MILLI) * units
         best = cost if best is None else min(best, cost)
     return best
 

@@ -1,0 +1,104 @@
+"""The search on small drawn scenarios; every plan goes through the checker.
+
+Fixtures (households per unit)::
+
+    two streets, urban            island (cut off by a river)
+    S1 S1 | S2 S2                 900 900 800 | 300
+    700 800 | 900 600             rural; the last unit cut off from the rest
+    900 600 | 800 700
+    500 700 | 700 900
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from optimizer.checker import check
+from optimizer.plan_io import write_plan
+from optimizer.scenario.build import grid_scenario
+from optimizer.search import solve
+from optimizer.search.component import StopFlag
+
+TWO_STREETS = [[700, 800, 900, 600], [900, 600, 800, 700], [500, 700, 700, 900]]
+STREETS = [["S1", "S1", "S2", "S2"]] * 3
+
+
+def _two_streets(**kw):  # type: ignore[no-untyped-def]
+    return grid_scenario(TWO_STREETS, street=STREETS, **kw)
+
+
+def test_streets_are_never_crossed_and_plan_checks() -> None:
+    s = _two_streets()
+    plan = solve(s, time_limit_s=20, workers=1)
+    report = check(s, plan)
+    assert report.passed, report.summary_text()
+    for c in plan.communities:
+        members = [u for u, cid in zip(plan.unit_ids, plan.community, strict=True)
+                   if cid == c.community_id]
+        streets = {s.street[s.unit_index[u]] for u in members}
+        assert streets == {c.street}
+    assert plan.summary["households"] == int(s.households.sum())
+
+
+def test_same_seed_one_worker_gives_identical_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    s = _two_streets(sites=[dict(site_id="A", unit_id="r0c0", area_m2=300, owned=True,
+                                 max_area_m2=700)])
+    outs = []
+    for k in range(2):
+        plan = solve(s, time_limit_s=10, workers=1, seed=3)
+        out = write_plan(plan, tmp_path / f"p{k}", scenario=s)
+        outs.append(out)
+    for name in ("assignment.csv", "communities.csv", "compliance.csv", "communities.geojson"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_island_gets_exemption_and_rest_is_exact() -> None:
+    s = grid_scenario([[300, 400, 500, 300], [200, 300, 250, 60]], kind="rural",
+                      cut=[("r1c2", "r1c3"), ("r0c3", "r1c3")])
+    # r1c3 (60 households) is reachable only through r1c2 or r0c3: both links cut.
+    plan = solve(s, time_limit_s=10, workers=1)
+    exempt = [c for c in plan.communities if c.exemption]
+    assert len(exempt) == 1
+    assert exempt[0].exemption.startswith("SIZE-RURAL")
+    assert exempt[0].households == 60
+    report = check(s, plan)
+    assert report.passed, report.summary_text()
+    assert any(r.status == "exempt" for r in report.rows)
+
+
+def test_feasible_scenario_has_no_exemption() -> None:
+    plan = solve(_two_streets(), time_limit_s=10, workers=1)
+    assert all(not c.exemption for c in plan.communities)
+    assert plan.summary["exemptions"] == []
+
+
+def test_unit_above_the_maximum_is_exempt_alone() -> None:
+    s = grid_scenario([[3400, 1000, 1100], [900, 1200, 800]])
+    plan = solve(s, time_limit_s=10, workers=1)
+    big = next(c for c in plan.communities if c.site_unit_id == "r0c0" or c.households >= 3400)
+    assert big.exemption.startswith("SIZE-URBAN")
+    assert check(s, plan).passed
+
+
+def test_stop_flag_still_returns_a_checked_plan(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An interrupt before the search starts: every component gets its first plan."""
+    original = StopFlag.__init__
+
+    def stopped(self):  # type: ignore[no-untyped-def]
+        original(self)
+        self._event.set()
+
+    monkeypatch.setattr(StopFlag, "__init__", stopped)
+    s = _two_streets()
+    plan = solve(s, time_limit_s=10, workers=1)
+    assert plan.summary["interrupted"] is True
+    assert plan.status == "FEASIBLE"
+    assert check(s, plan).passed
+
+
+def test_solve_does_not_touch_the_scenario() -> None:
+    s = _two_streets()
+    before = dataclasses.asdict(s.policy), s.households.copy()
+    solve(s, time_limit_s=5, workers=1)
+    assert dataclasses.asdict(s.policy) == before[0]
+    assert (s.households == before[1]).all()
