@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from optimizer.model.component import ComponentData, geodesic, reach
+from optimizer.model.component import ComponentData
 from optimizer.model.options import OptionSpec, unit_options
+from optimizer.model.partition import add_partition
 from optimizer.remedy import operating_cost_yuan
 from optimizer.scenario.model import Scenario
 
@@ -53,69 +54,32 @@ class _Objective:
 
 def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "order",
                 soft: bool = False) -> BuiltModel:
-    """``contiguity``: "order" (shortest-path ordering: small and fast, but it allows
-    only communities in which every unit has a neighbour closer to the center, so its
-    bound is not a bound of the true problem), "flow" (single-commodity flow from the
-    center: exactly the connected communities) or "none"."""
+    """The community model of one component; ``contiguity`` and ``soft`` as in
+    :func:`optimizer.model.partition.add_partition`."""
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
-    h = [int(v) for v in data.households]
-    limit = data.hi + (max(h) if soft else 0)
     m = cp_model.CpModel()
     obj = _Objective()
     options = {j: unit_options(scenario, int(data.units[j])) for j in range(data.n)}
     centers = [j for j in range(data.n) if options[j]]
-    reaches = {j: reach(data, j, limit) for j in centers}
+    part = add_partition(m, data, centers, contiguity=contiguity, soft=soft)
+    x = part.x
+    h = [int(v) for v in data.households]
+    hh_hi = part.weight_hi
     cur = scenario.current_community
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    for j in centers:
-        for i in sorted(reaches[j]):
-            x[i, j] = m.new_bool_var(f"x_{i}_{j}")
-    by_unit: dict[int, list[int]] = {}
-    for (i, j) in x:
-        by_unit.setdefault(i, []).append(j)
-    # Every unit belongs to exactly one community (one that can reach it).
-    for i in range(data.n):
-        m.add_exactly_one(x[i, j] for j in by_unit.get(i, []))
-    hh_hi = max(limit, max(h))
     opt: dict[tuple[int, int], cp_model.IntVar] = {}
     swap_z: dict[tuple[int, int, int], cp_model.IntVar] = {}
-    slack: list[cp_model.IntVar] = []
     member = costs.member_pay_yuan(data.urban)
     fixed_op = operating_cost_yuan(0, data.urban, scenario.year, pol, costs) \
         - pol.staff(0) * costs.pay_other_ratio * member
     p100 = round(pol.area_per_100_households_m2 * AREA)   # 0.01 m² per household × 100
     for j in centers:
         y = x[j, j]
-        members = sorted(reaches[j])
-        hh = sum(h[i] * x[i, j] for i in members)
-        # A unit joins only an open community.
-        for i in members:
-            if i != j:
-                m.add_implication(x[i, j], y)
-        # SIZE-URBAN / SIZE-RURAL: households within [L, U] (soft: penalized slack).
+        members = part.members[j]
+        hh = part.weight[j]
         if soft:
-            lo_s = m.new_int_var(0, data.lo, f"lo_slack_{j}")
-            hi_s = m.new_int_var(0, hh_hi, f"hi_slack_{j}")
-            m.add(hh + lo_s >= data.lo * y)
-            m.add(hh - hi_s <= data.hi * y)
-            obj.add(lo_s, SOFT_PENALTY_YUAN, data.lo)
-            obj.add(hi_s, SOFT_PENALTY_YUAN, hh_hi)
-            slack += [lo_s, hi_s]
-        else:
-            m.add(hh >= data.lo * y)
-            m.add(hh <= data.hi * y)
-        # Contiguity (shortest-path ordering, Oehrlein-Haunert): a member other than the
-        # center needs a member neighbour strictly closer to the center.
-        if contiguity == "flow":
-            _add_flow(m, x, data, j, members)
-        elif contiguity == "order":
-            dist = geodesic(data, j, set(members))
-            for i in members:
-                if i == j:
-                    continue
-                closer = [k for k in data.nbrs[i] if (k, j) in x
-                          and (dist.get(k, math.inf), k) < (dist[i], i)]
-                m.add_bool_or([x[k, j] for k in closer] + [x[i, j].Not()])
+            # Households outside SIZE-* cost far more than any plan difference.
+            obj.add(part.lo_slack[j], SOFT_PENALTY_YUAN, data.lo)
+            obj.add(part.hi_slack[j], SOFT_PENALTY_YUAN, hh_hi)
         # ONE-STATION: an open community picks exactly one center option.
         ovars = []
         fac_terms: list[tuple[cp_model.LinearExprT, float]] = []
@@ -175,40 +139,10 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "o
                 if ci is not None and ci != cj:
                     yuan += h[i] * w.moved_yuan_per_household
             obj.add(x[i, j], yuan, 1)
-    # Redundant but strengthening: the component's households need between ceil(H/U)
-    # and floor(H/L) communities (all units are assigned; soft mode excepted).
-    if not soft:
-        total = sum(h)
-        m.add(sum(x[j, j] for j in centers) >= -(-total // data.hi))
-        m.add(sum(x[j, j] for j in centers) <= total // data.lo)
     m.minimize(sum(c * v for v, c in obj.terms))
+    slack = list(part.lo_slack.values()) + list(part.hi_slack.values())
     return BuiltModel(m, x, centers, options, opt, swap_z, slack,
                       margin_yuan=obj.err_milli / MILLI + 1.0)
-
-
-def _add_flow(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar],
-              data: ComponentData, j: int, members: list[int]) -> None:
-    """Contiguity by flow: the center sends one unit of flow to each member along
-    neighbour links between members, so the members are connected to the center."""
-    cap = len(members) - 1
-    if cap <= 0:
-        return
-    inflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in members}
-    outflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in members}
-    for a in members:
-        for b in data.nbrs[a]:
-            if b == j or (b, j) not in x:
-                continue
-            f = m.new_int_var(0, cap, f"f_{j}_{a}_{b}")
-            # Flow only runs between members of this community.
-            m.add(f <= cap * x[b, j])
-            m.add(f <= cap * x[a, j])
-            inflow[b].append(f)
-            outflow[a].append(f)
-    for i in members:
-        if i != j:
-            # Each member other than the center keeps one unit of the flow it receives.
-            m.add(sum(inflow[i]) - sum(outflow[i]) == x[i, j])
 
 
 def _add_option(m: cp_model.CpModel, obj: _Objective, spec: OptionSpec, o: cp_model.IntVar,

@@ -1,0 +1,132 @@
+"""The districting core shared by every model: assign each node to a center, keep
+each district within [lo, hi] weight, and keep it contiguous.
+
+Works on any :class:`ComponentData` (a node-weighted graph with coordinates), so the
+community planner and the general districting API build on the same constraints.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from optimizer.model.component import ComponentData, geodesic, reach
+
+
+@dataclass
+class Partition:
+    x: dict[tuple[int, int], cp_model.IntVar]    # (node, center) -> node in that district
+    centers: list[int]
+    members: dict[int, list[int]]                # center -> nodes it can reach
+    weight: dict[int, cp_model.LinearExprT]      # center -> district weight
+    lo_slack: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    hi_slack: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    weight_hi: int = 0                           # largest weight a district can have
+
+    def open(self, j: int) -> cp_model.IntVar:
+        return self.x[j, j]
+
+
+def add_partition(m: cp_model.CpModel, data: ComponentData, centers: list[int], *,
+                  contiguity: str = "order", soft: bool = False,
+                  count: tuple[int, int] | None = None) -> Partition:
+    """Add the partition constraints to ``m``.
+
+    ``contiguity``: "order" (shortest-path ordering, Oehrlein-Haunert: small and fast,
+    but it admits only districts in which every node has a member neighbour closer to
+    the center, so its bound is not a bound of the true problem), "flow"
+    (single-commodity flow from the center: exactly the connected districts) or
+    "none". ``soft`` turns the weight bounds into slack variables (the caller
+    penalizes them). ``count`` = (min, max) number of districts; by default the
+    range the total weight allows (none in soft mode).
+    """
+    h = [int(v) for v in data.households]
+    limit = data.hi + (max(h) if soft else 0)
+    reaches = {j: reach(data, j, limit) for j in centers}
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for j in centers:
+        for i in sorted(reaches[j]):
+            x[i, j] = m.new_bool_var(f"x_{i}_{j}")
+    by_node: dict[int, list[int]] = {}
+    for (i, j) in x:
+        by_node.setdefault(i, []).append(j)
+    # Every node belongs to exactly one district (one whose center can reach it).
+    for i in range(data.n):
+        m.add_exactly_one(x[i, j] for j in by_node.get(i, []))
+    part = Partition(x, centers, {j: sorted(reaches[j]) for j in centers}, {},
+                     weight_hi=max(limit, max(h)))
+    for j in centers:
+        y = x[j, j]
+        members = part.members[j]
+        wt = sum(h[i] * x[i, j] for i in members)
+        part.weight[j] = wt
+        # A node joins only an open district.
+        for i in members:
+            if i != j:
+                m.add_implication(x[i, j], y)
+        # SIZE-*: weight within [lo, hi] (soft: slack the caller penalizes).
+        if soft:
+            lo_s = m.new_int_var(0, data.lo, f"lo_slack_{j}")
+            hi_s = m.new_int_var(0, part.weight_hi, f"hi_slack_{j}")
+            m.add(wt + lo_s >= data.lo * y)
+            m.add(wt - hi_s <= data.hi * y)
+            part.lo_slack[j], part.hi_slack[j] = lo_s, hi_s
+        else:
+            m.add(wt >= data.lo * y)
+            m.add(wt <= data.hi * y)
+        if contiguity == "flow":
+            _add_flow(m, x, data, j, members)
+        elif contiguity == "order":
+            _add_order(m, x, data, j, members)
+    opened = sum(x[j, j] for j in centers)
+    total = sum(h)
+    if count is not None:
+        m.add(opened >= count[0])
+        m.add(opened <= count[1])
+    elif not soft:
+        # Redundant but strengthening: all weight is assigned, so between ceil(H/hi)
+        # and floor(H/lo) districts.
+        m.add(opened >= -(-total // data.hi))
+        if data.lo > 0:
+            m.add(opened <= total // data.lo)
+    return part
+
+
+def _add_order(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar],
+               data: ComponentData, j: int, members: list[int]) -> None:
+    """Contiguity by shortest-path ordering: a member other than the center needs a
+    member neighbour strictly closer to the center (geodesic, then index)."""
+    dist = geodesic(data, j, set(members))
+    for i in members:
+        if i == j:
+            continue
+        closer = [k for k in data.nbrs[i] if (k, j) in x
+                  and (dist.get(k, math.inf), k) < (dist[i], i)]
+        m.add_bool_or([x[k, j] for k in closer] + [x[i, j].Not()])
+
+
+def _add_flow(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar],
+              data: ComponentData, j: int, members: list[int]) -> None:
+    """Contiguity by flow: the center sends one unit of flow to each member along
+    neighbour links between members, so the members are connected to the center."""
+    cap = len(members) - 1
+    if cap <= 0:
+        return
+    inflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in members}
+    outflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in members}
+    for a in members:
+        for b in data.nbrs[a]:
+            if b == j or (b, j) not in x:
+                continue
+            f = m.new_int_var(0, cap, f"f_{j}_{a}_{b}")
+            # Flow only runs between members of this district.
+            m.add(f <= cap * x[b, j])
+            m.add(f <= cap * x[a, j])
+            inflow[b].append(f)
+            outflow[a].append(f)
+    for i in members:
+        if i != j:
+            # Each member other than the center keeps one unit of the flow it receives.
+            m.add(sum(inflow[i]) - sum(outflow[i]) == x[i, j])
