@@ -1,0 +1,169 @@
+"""Words of the reports in the planner's language (zh, the default) and in English.
+
+Tables are built with language-neutral column keys (:mod:`optimizer.report.tables`);
+these dictionaries give each key, sheet, remedy, kind and status its printed name.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+# column key -> (Chinese, English)
+HEADERS: dict[str, tuple[str, str]] = {
+    "community_id": ("社区编号", "Community"),
+    "county": ("县(市、区)", "County"),
+    "street": ("街道/镇", "Street/town"),
+    "kind": ("类型", "Kind"),
+    "households": ("户数", "Households"),
+    "population": ("人口", "Population"),
+    "n_units": ("单元数", "Units"),
+    "area_km2": ("面积(平方公里)", "Area (km²)"),
+    "center_unit": ("服务中心所在单元", "Center unit"),
+    "grids": ("网格数", "Grids"),
+    "coordinators": ("网格综合协理员", "Grid coordinators"),
+    "full_time_staff": ("专职工作者", "Full-time staff"),
+    "exemption": ("豁免说明", "Exemption"),
+    "site_id": ("用房编号", "Site"),
+    "remedy": ("解决方式", "Remedy"),
+    "swap_site_id": ("置换用房", "Swapped site"),
+    "area_before_m2": ("现有面积(㎡)", "Area before (m²)"),
+    "area_after_m2": ("规划面积(㎡)", "Area after (m²)"),
+    "area_required_m2": ("标准面积(㎡)", "Area required (m²)"),
+    "capex_yuan": ("建设投资(元)", "Capital cost (yuan)"),
+    "deadline": ("完成时限", "Deadline (FIX-2013-03)"),
+    "committee_members": ("两委成员", "Committee members"),
+    "volunteers_needed": ("所需志愿者", "Volunteers needed"),
+    "pay_yuan": ("人员报酬(元/年)", "Pay (yuan/year)"),
+    "annual_cost_yuan": ("年度费用(元)", "Annual cost (yuan)"),
+    "year": ("年度", "Year"),
+    "urban_communities": ("城市社区数", "Urban communities"),
+    "rural_communities": ("农村社区数", "Rural communities"),
+    "fund_per_urban_yuan": ("城市社区办公经费标准(元)", "Urban office funding each (yuan)"),
+    "fund_yuan": ("办公经费(元)", "Office funding (yuan)"),
+    "committee_pay_yuan": ("两委报酬(元)", "Committee pay (yuan)"),
+    "staff_pay_yuan": ("专职工作者报酬(元)", "Staff pay (yuan)"),
+    "coordinator_pay_yuan": ("协理员报酬(元)", "Coordinator pay (yuan)"),
+    "running_yuan": ("用房运行费(元)", "Running cost (yuan)"),
+    "total_yuan": ("合计(元)", "Total (yuan)"),
+    "rule_id": ("规则", "Rule"),
+    "lines": ("条目", "Lines"),
+    "pass": ("通过", "Pass"),
+    "fail": ("未通过", "Fail"),
+    "exempt": ("豁免", "Exempt"),
+    "pass_share": ("通过比例", "Pass share"),
+    "fail_share": ("未通过比例", "Fail share"),
+    "exempt_share": ("豁免比例", "Exempt share"),
+    "value": ("数值", "Value"),
+    "limit": ("标准", "Limit"),
+    "note": ("说明", "Note"),
+    "status": ("结果", "Status"),
+    "today": ("现有社区", "Today's communities"),
+    "main_today": ("主要来源社区", "Main source today"),
+    "households_kept": ("保留户数", "Households kept"),
+    "households_moved_in": ("调入户数", "Households moved in"),
+    "change": ("调整", "Change"),
+    "item": ("项目", "Item"),
+    "source": ("依据", "Source"),
+}
+
+SHEETS: dict[str, tuple[str, str]] = {
+    "layout": ("社区布局规划", "Layout plan"),
+    "rooms": ("社区用房专项规划", "Service rooms"),
+    "staffing": ("人员配备", "Staffing"),
+    "budget": ("经费预算", "Budget"),
+    "compliance": ("合规检查", "Compliance"),
+    "compliance_detail": ("合规明细", "Compliance detail"),
+    "changes": ("社区调整", "Changes"),
+    "assumptions": ("参数假设", "Assumptions"),
+}
+
+REMEDY: dict[str, tuple[str, str]] = {
+    "keep": ("保留", "keep"), "renovate": ("改建", "renovate"), "extend": ("扩建", "extend"),
+    "swap": ("置换", "swap"), "purchase": ("购买", "purchase"), "build": ("自建", "build"),
+    "codevelop": ("开发配建", "co-develop"),
+}
+KIND: dict[str, tuple[str, str]] = {"urban": ("城市", "urban"), "rural": ("农村", "rural")}
+STATUS: dict[str, tuple[str, str]] = {"pass": ("通过", "pass"), "fail": ("未通过", "fail"),
+                                      "exempt": ("豁免", "exempt")}
+CHANGE: dict[str, tuple[str, str]] = {"added": ("新增", "added"), "removed": ("撤销", "removed"),
+                                      "changed": ("调整", "changed"),
+                                      "unchanged": ("不变", "unchanged")}
+
+# Words on maps and in report.html.
+WORDS: dict[str, tuple[str, str]] = {
+    "overview": ("社区布局总图", "Community layout overview"),
+    "street_map": ("社区布局图", "Community layout"),
+    "center": ("社区服务中心", "Service center"),
+    "barrier": ("河流/铁路等阻隔", "Barrier (river, railway)"),
+    "street_border": ("街道/镇界", "Street/town border"),
+    "km": ("公里", "km"),
+    "m": ("米", "m"),
+    "report_title": ("社区布局规划与社区用房专项规划", "Community layout and service-room plan"),
+    "kpis": ("主要指标", "Key figures"),
+    "maps": ("地图", "Maps"),
+    "tables": ("规划表", "Plan tables"),
+    "solver": ("求解情况", "Solver"),
+    "assumptions": ("参数假设", "Assumptions"),
+    "policy": ("政策标准", "Policy"),
+    "costs": ("费用参数", "Costs"),
+    "objective": ("目标权重", "Objective weights"),
+    "communities": ("社区数", "Communities"),
+    "units": ("单元数", "Units"),
+    "households": ("户数", "Households"),
+    "capex": ("建设投资(元)", "Capital cost (yuan)"),
+    "annual": ("年度费用(元/年)", "Annual cost (yuan/year)"),
+    "moved": ("调整户数", "Households moved"),
+    "facility": ("用房达标率(FACILITY-95)", "Facility share (FACILITY-95)"),
+    "status": ("求解状态", "Status"),
+    "objective_value": ("目标值", "Objective"),
+    "bound": ("下界", "Bound"),
+    "gap": ("差距", "Gap"),
+    "time": ("求解时间(秒)", "Solve time (s)"),
+    "passed": ("合规检查通过", "Compliance passed"),
+    "failed": ("合规检查未通过", "Compliance FAILED"),
+    "exemptions": ("豁免", "Exemptions"),
+    "failures": ("未通过条目", "Failures"),
+    "no_current": ("情景中没有现有社区(current_community)",
+                   "The scenario has no current_community"),
+}
+
+
+def _pick(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    pair = table.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def header(key: str, lang: str) -> str:
+    return _pick(HEADERS, key, lang)
+
+
+def sheet(key: str, lang: str) -> str:
+    return _pick(SHEETS, key, lang)
+
+
+def word(key: str, lang: str) -> str:
+    return _pick(WORDS, key, lang)
+
+
+def remedy(code: str, lang: str) -> str:
+    return _pick(REMEDY, code, lang)
+
+
+def kind(code: str, lang: str) -> str:
+    return _pick(KIND, code, lang)
+
+
+def status(code: str, lang: str) -> str:
+    return _pick(STATUS, code, lang)
+
+
+def change(code: str, lang: str) -> str:
+    return _pick(CHANGE, code, lang)
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    return lang

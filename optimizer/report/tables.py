@@ -1,0 +1,213 @@
+"""The official tables of a plan, as DataFrames with language-neutral column keys.
+
+PLAN-2013-03: the community layout plan (``layout``) and the special plan for
+service rooms (``rooms``, with the FIX-2013-03 deadline per community to fix);
+then staffing, the 2013-2015 budget (FUND-URBAN growth by year), the compliance
+shares per rule (FACILITY-95 among them), and the changes against today's
+communities. :func:`translate` gives them the headers of one language.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, fields
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from optimizer.plan import Plan
+from optimizer.report import labels
+from optimizer.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from optimizer.checker import ComplianceReport
+
+BUDGET_YEARS = (2013, 2014, 2015)
+
+
+def _members(scenario: Scenario, plan: Plan) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    index = scenario.unit_index
+    for u, c in zip(plan.unit_ids, plan.community, strict=True):
+        if u in index:
+            out.setdefault(c, []).append(index[u])
+    return out
+
+
+def layout_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    members = _members(scenario, plan)
+    grids = Counter()
+    for c, g in set(zip(plan.community, plan.grid, strict=True)):
+        if g:
+            grids[c] += 1
+    rows = []
+    for c in plan.communities:
+        units = members.get(c.community_id, [])
+        rows.append({
+            "community_id": c.community_id, "county": c.county, "street": c.street,
+            "kind": c.kind, "households": int(c.households),
+            "population": round(float(c.population) or c.households
+                                * scenario.policy.household_size),
+            "n_units": int(c.n_units),
+            "area_km2": round(float(scenario.area_m2[units].sum()) / 1e6, 3),
+            "center_unit": c.site_unit_id, "grids": int(c.grids or grids[c.community_id]),
+            "coordinators": int(c.coordinators), "full_time_staff": int(c.full_time_staff),
+            "exemption": c.exemption,
+        })
+    return pd.DataFrame(rows, columns=["community_id", "county", "street", "kind", "households",
+                                       "population", "n_units", "area_km2", "center_unit",
+                                       "grids", "coordinators", "full_time_staff", "exemption"])
+
+
+def rooms_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    pol = scenario.policy
+    rows = [{"community_id": c.community_id, "street": c.street, "site_id": c.site_id,
+             "center_unit": c.site_unit_id, "remedy": c.remedy, "swap_site_id": c.swap_site_id,
+             "area_before_m2": float(c.area_before_m2), "area_after_m2": float(c.area_after_m2),
+             "area_required_m2": float(c.area_required_m2), "capex_yuan": float(c.capex_yuan),
+             "deadline": pol.fix_deadline if c.area_before_m2 < c.area_required_m2 else ""}
+            for c in plan.communities]
+    return pd.DataFrame(rows, columns=["community_id", "street", "site_id", "center_unit",
+                                       "remedy", "swap_site_id", "area_before_m2",
+                                       "area_after_m2", "area_required_m2", "capex_yuan",
+                                       "deadline"])
+
+
+def _pay(scenario: Scenario, households: int, urban: bool) -> dict[str, float]:
+    pol, costs = scenario.policy, scenario.costs
+    member = costs.member_pay_yuan(urban)
+    return {"committee_pay_yuan": costs.committee_pay_yuan(urban),
+            "staff_pay_yuan": pol.staff(households) * costs.pay_other_ratio * member,
+            "coordinator_pay_yuan": pol.coordinators(households) * costs.coordinator_pay_ratio
+            * member}
+
+
+def staffing_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    costs = scenario.costs
+    rows = []
+    for c in plan.communities:
+        urban = c.kind == "urban"
+        pay = _pay(scenario, int(c.households), urban)
+        rows.append({
+            "community_id": c.community_id, "street": c.street, "kind": c.kind,
+            "households": int(c.households),
+            "committee_members": costs.committee_size_urban if urban
+            else costs.committee_size_rural,
+            "full_time_staff": int(c.full_time_staff), "coordinators": int(c.coordinators),
+            "volunteers_needed": int(c.volunteers_needed
+                                     or scenario.policy.volunteers(int(c.households), urban)),
+            "pay_yuan": round(sum(pay.values()), 2)})
+    return pd.DataFrame(rows, columns=["community_id", "street", "kind", "households",
+                                       "committee_members", "full_time_staff", "coordinators",
+                                       "volunteers_needed", "pay_yuan"])
+
+
+def budget_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    """Per year: office funding (FUND-URBAN grows by Policy.fund_yuan), pay, running
+    cost and the capital of the remedies (all spent in the first year, FIX-2013-03)."""
+    pol, costs = scenario.policy, scenario.costs
+    urban = [c for c in plan.communities if c.kind == "urban"]
+    rural = [c for c in plan.communities if c.kind != "urban"]
+    pay = {k: 0.0 for k in ("committee_pay_yuan", "staff_pay_yuan", "coordinator_pay_yuan")}
+    for c in plan.communities:
+        for k, v in _pay(scenario, int(c.households), c.kind == "urban").items():
+            pay[k] += v
+    running = costs.running_yuan_per_m2_year * sum(float(c.area_after_m2)
+                                                   for c in plan.communities)
+    capex = sum(float(c.capex_yuan) for c in plan.communities)
+    rows = []
+    for year in BUDGET_YEARS:
+        fund = (len(urban) * pol.fund_yuan(True, year) + len(rural) * pol.fund_yuan(False, year))
+        cap = capex if year == BUDGET_YEARS[0] else 0.0
+        rows.append({"year": year, "urban_communities": len(urban),
+                     "rural_communities": len(rural),
+                     "fund_per_urban_yuan": pol.fund_yuan(True, year), "fund_yuan": fund,
+                     **{k: round(v, 2) for k, v in pay.items()},
+                     "running_yuan": round(running, 2), "capex_yuan": round(cap, 2),
+                     "total_yuan": round(fund + sum(pay.values()) + running + cap, 2)})
+    return pd.DataFrame(rows)
+
+
+def compliance_table(report: ComplianceReport) -> pd.DataFrame:
+    """One row per rule id: line counts and pass/fail/exempt shares; the plan-wide
+    value and limit (e.g. the FACILITY-95 share) where the rule has one line."""
+    df = report.to_frame()
+    rows = []
+    for rule, grp in df.groupby("rule_id", sort=False):
+        n = len(grp)
+        counts = grp["status"].value_counts()
+        one = grp.iloc[0] if n == 1 else None
+        value = one["value"] if one is not None else None
+        rows.append({"rule_id": rule, "lines": n,
+                     **{s: int(counts.get(s, 0)) for s in ("pass", "fail", "exempt")},
+                     **{f"{s}_share": round(int(counts.get(s, 0)) / n, 4)
+                        for s in ("pass", "fail", "exempt")},
+                     "value": _number(value), "limit": _number(one["limit"])
+                     if one is not None else None,
+                     "note": one["note"] if one is not None else ""})
+    return pd.DataFrame(rows)
+
+
+def _number(v: object) -> object:
+    if isinstance(v, (bool, np.bool_)):
+        return str(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return v
+    try:
+        return float(str(v)) if v not in (None, "") else None
+    except ValueError:
+        return str(v)
+
+
+def changes_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    """Each plan community against today's (matched by shared households)."""
+    from optimizer.compare import current_plan, diff
+
+    if scenario.current_community is None:
+        return pd.DataFrame({"note": [labels.word("no_current", "en")]})
+    d = diff(scenario, current_plan(scenario), plan).to_frame()
+    out = pd.DataFrame({
+        "change": d["change"], "community_id": d["community_b"], "main_today": d["community_a"],
+        "households": d["households_b"], "households_kept": d["households_shared"],
+        "households_moved_in": d["households_moved_in"]})
+    return out
+
+
+def assumptions_table(scenario: Scenario) -> pd.DataFrame:
+    rows = []
+    for section, obj in (("policy", scenario.policy), ("costs", scenario.costs),
+                         ("objective", scenario.objective)):
+        for f in fields(obj):
+            rows.append({"source": f"[{section}]", "item": f.name,
+                         "value": _number(asdict(obj)[f.name])})
+    return pd.DataFrame(rows, columns=["source", "item", "value"])
+
+
+def official_tables(scenario: Scenario, plan: Plan,
+                    report: ComplianceReport | None = None) -> dict[str, pd.DataFrame]:
+    """Every sheet of plan.xlsx, keyed like :data:`labels.SHEETS`."""
+    if report is None:
+        from optimizer.checker import check
+
+        report = check(scenario, plan)
+    return {"layout": layout_table(scenario, plan), "rooms": rooms_table(scenario, plan),
+            "staffing": staffing_table(scenario, plan), "budget": budget_table(scenario, plan),
+            "compliance": compliance_table(report),
+            "compliance_detail": report.to_frame(),
+            "changes": changes_table(scenario, plan),
+            "assumptions": assumptions_table(scenario)}
+
+
+_VALUE_WORDS = {"kind": labels.kind, "remedy": labels.remedy, "status": labels.status,
+                "change": labels.change}
+
+
+def translate(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy with the headers (and kind/remedy/status/change words) of ``lang``."""
+    out = df.copy()
+    for col, fn in _VALUE_WORDS.items():
+        if col in out.columns:
+            out[col] = [fn(str(v), lang) if isinstance(v, str) and v else v for v in out[col]]
+    out.columns = [labels.header(str(c), lang) for c in out.columns]
+    return out

@@ -1,0 +1,49 @@
+"""``write_reports``: every planner deliverable of a plan, into its plan folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from optimizer.plan import Plan
+from optimizer.report.fonts import map_lang
+from optimizer.report.geo import write_gpkg
+from optimizer.report.html import render_html
+from optimizer.report.labels import check_lang
+from optimizer.report.maps import write_maps
+from optimizer.report.tables import official_tables
+from optimizer.report.xlsx import write_workbook
+from optimizer.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from optimizer.checker import ComplianceReport
+
+
+def write_reports(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike[str], *,
+                  lang: str = "zh", report: ComplianceReport | None = None) -> dict[str, Path]:
+    """Write plan.xlsx, maps/*.png and *.svg, report.html and plan.gpkg into ``out_dir``.
+
+    Tables and the page use ``lang`` ("zh", the planners' language, or "en"); the maps
+    fall back to English labels, with a warning, when no CJK font can be found.
+    Returns the written paths by name ("xlsx", "html", "gpkg", "map:<stem>").
+    """
+    check_lang(lang)
+    if report is None:
+        from optimizer.checker import check
+
+        report = check(scenario, plan)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = official_tables(scenario, plan, report)
+    paths: dict[str, Path] = {"xlsx": write_workbook(tables, out / "plan.xlsx", lang)}
+    svgs: dict[str, str] = {}
+    if scenario.geometry is not None:
+        svgs = write_maps(scenario, plan, out / "maps", map_lang(lang))
+        paths.update({f"map:{stem}": out / "maps" / f"{stem}.png" for stem in svgs})
+        paths["gpkg"] = write_gpkg(scenario, plan, out / "plan.gpkg")
+    page = render_html(scenario, plan, report, tables, svgs, lang)
+    html_path = out / "report.html"
+    html_path.write_text(page, encoding="utf-8")
+    paths["html"] = html_path
+    return paths
