@@ -60,7 +60,49 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     print(plan.summary_text())
     print(report.summary_text())
     print(f"plan written to {args.out}")
+    if args.report:
+        from optimizer.report import write_reports
+
+        paths = write_reports(scenario, plan, args.out, lang=args.lang, report=report)
+        print(f"reports written: {', '.join(sorted(p.name for p in set(paths.values())))}")
     return 0 if report.passed else 1
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from optimizer.plan_io import read_plan
+    from optimizer.report import write_reports
+    from optimizer.scenario.load import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    plan = read_plan(args.plan)
+    paths = write_reports(scenario, plan, args.plan, lang=args.lang)
+    for name, path in sorted(paths.items()):
+        print(f"{name}: {path}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from optimizer.compare import current_plan, diff
+    from optimizer.plan_io import read_plan
+    from optimizer.scenario.load import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    plans = [current_plan(scenario) if p == "current" else read_plan(p)
+             for p in (args.plan_a, args.plan_b)]
+    d = diff(scenario, plans[0], plans[1], names=(args.plan_a, args.plan_b))
+    print(d.summary_text())
+    frame = d.to_frame()
+    print(frame[frame["change"] != "unchanged"].to_string(index=False))
+    if args.csv:
+        frame.to_csv(args.csv, index=False)
+    if args.map:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        ax = d.plot(scenario, lang=args.lang)
+        ax.figure.savefig(args.map, dpi=130, bbox_inches="tight")
+        print(f"map written to {args.map}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +137,28 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=None, help="solver threads (default: all)")
     s.add_argument("--seed", type=int, default=None)
     s.add_argument("--quiet", action="store_true", help="no live progress line")
+    s.add_argument("--report", action="store_true",
+                   help="also write plan.xlsx, maps, report.html and plan.gpkg")
+    s.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
     s.set_defaults(func=_cmd_solve)
+
+    r = sub.add_parser("report", help="write plan.xlsx, maps, report.html and plan.gpkg "
+                                      "into a plan folder")
+    r.add_argument("scenario")
+    r.add_argument("plan")
+    r.add_argument("--lang", choices=("zh", "en"), default="zh",
+                   help="language of tables and maps (default zh)")
+    r.set_defaults(func=_cmd_report)
+
+    d = sub.add_parser("compare", help="compare two plans of a scenario (PLAN_B may be "
+                                       "'current' for today's communities)")
+    d.add_argument("scenario")
+    d.add_argument("plan_a", help="plan folder, or 'current'")
+    d.add_argument("plan_b", help="plan folder, or 'current'")
+    d.add_argument("--csv", help="write the per-community table to this CSV file")
+    d.add_argument("--map", help="write the comparison map to this PNG/SVG file")
+    d.add_argument("--lang", choices=("zh", "en"), default="en", help="map language")
+    d.set_defaults(func=_cmd_compare)
     return p
 
 

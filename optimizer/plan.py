@@ -11,9 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from optimizer.compare import PlanDiff
+    from optimizer.scenario.model import Scenario
 
 COMMUNITY_COLUMNS = (
     "community_id", "county", "street", "kind", "households", "n_units", "site_id",
@@ -95,6 +99,12 @@ class Plan:
 
     def community_of(self) -> dict[str, str]:
         return dict(zip(self.unit_ids, self.community, strict=True))
+
+    def diff(self, other: Plan, scenario: Scenario) -> PlanDiff:
+        """What changes from this plan to ``other`` (see :mod:`optimizer.compare`)."""
+        from optimizer.compare import diff
+
+        return diff(scenario, self, other)
 
     def summary_text(self) -> str:
         """A few lines for a terminal or a notebook."""
