@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from optimizer.plan_io import write_plan
-from optimizer.report import plan_to_geodataframe, plot_plan, write_reports
 from optimizer.report import fonts as report_fonts
+from optimizer.report import plan_to_geodataframe, plot_plan, write_reports
 from optimizer.report.labels import SHEETS
 from tests.report_support import tiny_plan, tiny_scenario
 
