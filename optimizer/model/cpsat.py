@@ -53,14 +53,17 @@ class _Objective:
 
 
 def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "order",
-                soft: bool = False) -> BuiltModel:
+                soft: bool = False, allowed_centers: set[int] | None = None) -> BuiltModel:
     """The community model of one component; ``contiguity`` and ``soft`` as in
-    :func:`optimizer.model.partition.add_partition`."""
+    :func:`optimizer.model.partition.add_partition`. ``allowed_centers`` (local
+    indices) restricts where centers may stand: a heuristic restriction for the
+    neighbourhood search, never used where a bound is reported."""
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
     m = cp_model.CpModel()
     obj = _Objective()
     options = {j: unit_options(scenario, int(data.units[j])) for j in range(data.n)}
-    centers = [j for j in range(data.n) if options[j]]
+    centers = [j for j in range(data.n) if options[j]
+               and (allowed_centers is None or j in allowed_centers)]
     part = add_partition(m, data, centers, contiguity=contiguity, soft=soft)
     x = part.x
     h = [int(v) for v in data.households]

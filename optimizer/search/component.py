@@ -64,8 +64,10 @@ class StopFlag:
 
 def run_model(scenario: Scenario, data: ComponentData, *, contiguity: str, soft: bool,
               time_s: float, workers: int, seed: int, stop: StopFlag,
-              hint: tuple[Choice, ...] | None = None, first_only: bool = False) -> Attempt:
-    built = build_model(scenario, data, contiguity=contiguity, soft=soft)
+              hint: tuple[Choice, ...] | None = None, first_only: bool = False,
+              allowed_centers: set[int] | None = None) -> Attempt:
+    built = build_model(scenario, data, contiguity=contiguity, soft=soft,
+                        allowed_centers=allowed_centers)
     if hint:
         _add_hint(built, data, hint)
     solver = cp_model.CpSolver()

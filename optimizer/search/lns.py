@@ -1,0 +1,124 @@
+"""Large-neighbourhood search over groups of adjacent communities.
+
+A component's cost is the sum of its communities' costs, so re-solving the union of
+a few adjacent communities exactly (CP-SAT, small) and keeping the result when it is
+cheaper can only improve the plan. Neighbourhoods are drawn by a seeded generator;
+with one worker the whole search is deterministic (each sub-solve has a
+deterministic time limit and the loop runs a fixed number of rounds).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.model.component import ComponentData, component_data
+from optimizer.scenario.model import Scenario
+from optimizer.search.assemble import price
+from optimizer.search.component import Choice, StopFlag, run_model
+
+SUB_UNITS = 90          # at most this many units in one neighbourhood
+SUB_COMMUNITIES = 4     # and at most this many communities
+SUB_TIME_S = 2.0        # per sub-solve
+CENTER_CANDIDATES = 6   # units near each community's middle tried as its center
+
+
+@dataclass
+class LnsStats:
+    rounds: int = 0
+    improved: int = 0
+    time_s: float = 0.0
+
+
+def improve(scenario: Scenario, data: ComponentData, choices: list[Choice], *, time_s: float,
+            seed: int, stop: StopFlag, workers: int = 1,
+            max_rounds: int | None = None) -> tuple[list[Choice], LnsStats]:
+    """Improve ``choices`` (a feasible plan of ``data``) for about ``time_s`` seconds."""
+    rng = np.random.default_rng(seed)
+    stats = LnsStats()
+    t0 = time.perf_counter()
+    plan = list(choices)
+    costs = [price(scenario, ch).objective_yuan for ch in plan]
+    if len(plan) < 2:
+        return plan, stats
+    rounds = max_rounds if max_rounds is not None else 10 ** 9
+    stale = 0
+    while stats.rounds < rounds and not stop.is_set():
+        if max_rounds is None and time.perf_counter() - t0 >= time_s:
+            break
+        if stale >= 3 * len(plan):
+            break   # every community has been tried several times without gain
+        stats.rounds += 1
+        group = _neighbourhood(scenario, plan, rng)
+        units = sorted(u for c in group for u in plan[c].members)
+        sub = component_data(scenario, data.key, np.asarray(units))
+        hint = tuple(plan[c] for c in group)
+        old = sum(costs[c] for c in group)
+        budget = SUB_TIME_S if max_rounds is not None else \
+            min(SUB_TIME_S, max(0.1, time_s - (time.perf_counter() - t0)))
+        res = run_model(scenario, sub, contiguity="order", soft=False, time_s=budget,
+                        workers=workers, seed=seed + stats.rounds, stop=stop, hint=hint,
+                        allowed_centers=_likely_centers(scenario, sub, hint))
+        if not res.choices:
+            stale += 1
+            continue
+        new_costs = [price(scenario, ch).objective_yuan for ch in res.choices]
+        if sum(new_costs) < old - 1e-6:
+            keep = [i for i in range(len(plan)) if i not in set(group)]
+            plan = [plan[i] for i in keep] + list(res.choices)
+            costs = [costs[i] for i in keep] + new_costs
+            stats.improved += 1
+            stale = 0
+        else:
+            stale += 1
+    stats.time_s = time.perf_counter() - t0
+    order = sorted(range(len(plan)), key=lambda i: plan[i].center)
+    return [plan[i] for i in order], stats
+
+
+def _likely_centers(scenario: Scenario, sub: ComponentData, hint: tuple[Choice, ...],
+                    per_community: int = CENTER_CANDIDATES) -> set[int]:
+    """Where a center is worth trying: every unit with a site or a co-building
+    obligation, today's centers, and the units nearest each community's
+    household-weighted middle."""
+    local = {int(u): k for k, u in enumerate(sub.units)}
+    out = {local[ch.center] for ch in hint}
+    for k, u in enumerate(sub.units.tolist()):
+        if u in scenario.sites_by_unit or scenario.is_new_development(u):
+            out.add(k)
+    for ch in hint:
+        idx = np.array([local[u] for u in ch.members])
+        w = sub.households[idx].astype(float) + 1e-9
+        mx, my = np.average(sub.x[idx], weights=w), np.average(sub.y[idx], weights=w)
+        d = np.hypot(sub.x - mx, sub.y - my)
+        out.update(int(k) for k in np.argsort(d, kind="stable")[:per_community])
+    return out
+
+
+def _neighbourhood(scenario: Scenario, plan: list[Choice], rng: np.random.Generator) -> list[int]:
+    """A random community and adjacent ones, grown breadth-first within the caps."""
+    owner = {u: c for c, ch in enumerate(plan) for u in ch.members}
+    adj: dict[int, set[int]] = {c: set() for c in range(len(plan))}
+    for c, ch in enumerate(plan):
+        for u in ch.members:
+            for v in scenario.neighbours[u].tolist():
+                d = owner.get(v)
+                if d is not None and d != c:
+                    adj[c].add(d)
+    start = int(rng.integers(len(plan)))
+    group = [start]
+    size = len(plan[start].members)
+    frontier = sorted(adj[start])
+    rng.shuffle(frontier)
+    while frontier and len(group) < SUB_COMMUNITIES:
+        c = frontier.pop()
+        if c in group or size + len(plan[c].members) > SUB_UNITS:
+            continue
+        group.append(c)
+        size += len(plan[c].members)
+        more = sorted(adj[c] - set(group))
+        rng.shuffle(more)
+        frontier = more + frontier
+    return group
