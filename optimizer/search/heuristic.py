@@ -40,14 +40,7 @@ def grow_regions(data: ComponentData) -> list[list[int]]:
         region, weight = [seed], int(h[seed])
         free[seed] = False
         heap: list[tuple[float, int]] = []
-
-        def push(u: int) -> None:
-            for v in data.nbrs[u]:
-                if free[v]:
-                    d = math.hypot(data.x[v] - data.x[seed], data.y[v] - data.y[seed])
-                    heapq.heappush(heap, (d, v))
-
-        push(seed)
+        _push_free_neighbours(data, free, seed, seed, heap)
         while heap and weight < target:
             _, v = heapq.heappop(heap)
             if not free[v] or weight + int(h[v]) > data.hi:
@@ -55,9 +48,17 @@ def grow_regions(data: ComponentData) -> list[list[int]]:
             region.append(v)
             weight += int(h[v])
             free[v] = False
-            push(v)
+            _push_free_neighbours(data, free, seed, v, heap)
         regions.append(region)
     return _merge_small(data, regions)
+
+
+def _push_free_neighbours(data: ComponentData, free: np.ndarray, seed: int, u: int,
+                          heap: list[tuple[float, int]]) -> None:
+    for v in data.nbrs[u]:
+        if free[v]:
+            d = math.hypot(data.x[v] - data.x[seed], data.y[v] - data.y[seed])
+            heapq.heappush(heap, (d, v))
 
 
 def _merge_small(data: ComponentData, regions: list[list[int]]) -> list[list[int]]:
