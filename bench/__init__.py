@@ -1,0 +1,1 @@
+"""Benchmarks of community-optimizer (not timed tests): see bench/README.md."""

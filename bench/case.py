@@ -1,0 +1,97 @@
+"""One bench case in its own process, so its peak memory is its own.
+
+    python -m bench.case solve SCENARIO_DIR --time-limit S --workers N --seed N --json OUT
+    python -m bench.case maxp SCENARIO_DIR --seed N --json OUT
+
+Writes one JSON object to OUT: the figures of the solver (load, solve, independent
+check) or of the MaxP baseline, and ``peak_rss_mb``, the peak resident memory of
+this process (loading included) from getrusage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from optimizer import solve
+from optimizer.checker import check
+from optimizer.scenario.load import load_scenario
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MB (ru_maxrss is in KB on Linux)."""
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(kb / (1024 * 1024) if sys.platform == "darwin" else kb / 1024, 1)
+
+
+def run_solve(folder: Path, time_limit_s: float, workers: int, seed: int) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    scenario = load_scenario(folder)
+    load_s = time.perf_counter() - t0
+    plan = solve(scenario, time_limit_s=time_limit_s, workers=workers, seed=seed)
+    wall_s = time.perf_counter() - t0 - load_s
+    report = check(scenario, plan)
+    s = plan.summary
+    comps = list(s.get("components", []))
+    return {
+        "units": scenario.n_units,
+        "households": scenario.total_households(),
+        "communities": len(plan.communities),
+        "exempt": sum(1 for c in plan.communities if c.exemption),
+        "status": s.get("status"),
+        "objective": s.get("objective"),
+        "bound": s.get("bound"),
+        "gap": s.get("gap"),
+        "solve_time_s": s.get("solve_time_s"),
+        "wall_s": round(wall_s, 2),
+        "load_s": round(load_s, 2),
+        "check_passed": report.passed,
+        "failed_rules": sorted(report.failed_rules()),
+        "failures": [f"{r.rule_id} {r.community_id}: {r.note}" for r in report.failures()][:20],
+        "components": comps,
+        "components_optimal": sum(1 for c in comps if c.get("status") == "OPTIMAL"),
+        "interrupted": s.get("interrupted"),
+        "terms": dict(s.get("terms", {})),
+    }
+
+
+def run_maxp(folder: Path, seed: int) -> dict[str, Any]:
+    from bench.maxp import run_baseline, spopt_version
+
+    scenario = load_scenario(folder)
+    t0 = time.perf_counter()
+    base = run_baseline(scenario, seed)
+    out = asdict(base)
+    out["failed_rules"] = list(base.failed_rules)
+    out["total_s"] = round(time.perf_counter() - t0, 2)
+    out["spopt"] = spopt_version()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=("solve", "maxp"))
+    ap.add_argument("scenario", type=Path)
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", type=Path, required=True)
+    args = ap.parse_args(argv)
+    if args.what == "solve":
+        out = run_solve(args.scenario, args.time_limit, args.workers, args.seed)
+    else:
+        out = run_maxp(args.scenario, args.seed)
+    out["peak_rss_mb"] = peak_rss_mb()
+    args.json.write_text(json.dumps(out, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
