@@ -3,12 +3,14 @@ each district within [lo, hi] weight, and keep it contiguous.
 
 Works on any :class:`ComponentData` (a node-weighted graph with coordinates), so the
 community planner and the general districting API build on the same constraints.
+Every constraint is linear.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -29,22 +31,36 @@ class Partition:
         return self.x[j, j]
 
 
-def add_partition(m: cp_model.CpModel, data: ComponentData, centers: list[int], *,
+def add_partition(m: Any, data: ComponentData, centers: list[int], *,
                   contiguity: str = "order", soft: bool = False,
-                  count: tuple[int, int] | None = None) -> Partition:
+                  count: tuple[int, int] | None = None,
+                  center_first: bool = False) -> Partition:
     """Add the partition constraints to ``m``.
 
     ``contiguity``: "order" (shortest-path ordering, Oehrlein-Haunert: small and fast,
     but it admits only districts in which every node has a member neighbour closer to
     the center, so its bound is not a bound of the true problem), "flow"
-    (single-commodity flow from the center: exactly the connected districts) or
-    "none". ``soft`` turns the weight bounds into slack variables (the caller
+    (single-commodity flow from the center: exactly the connected districts),
+    "adjacent" (every member but the center has a member neighbour: a necessary
+    condition, so a relaxation whose bound is valid) or "none". ``soft`` turns the weight bounds into slack variables (the caller
     penalizes them). ``count`` = (min, max) number of districts; by default the
-    range the total weight allows (none in soft mode).
+    range the total weight allows (none in soft mode). ``center_first``: a district's
+    center is its smallest node (breaks the symmetry of choosing a center when the
+    objective does not depend on it, e.g. cut edges): center ``j`` only takes nodes
+    ``i >= j`` reachable through such nodes, and a center whose reachable weight is
+    below ``lo`` is closed.
     """
     h = [int(v) for v in data.households]
     limit = data.hi + (max(h) if soft else 0)
-    reaches = {j: reach(data, j, limit) for j in centers}
+    if contiguity == "none":
+        # Without contiguity a district need not hold a path to its center: any node
+        # light enough may join any center (path reach would wrongly prune).
+        reaches = {j: {i: (h[i], 0.0) for i in range(j if center_first else 0, data.n)
+                       if h[i] <= limit or i == j} for j in centers}
+    elif center_first:
+        reaches = {j: _reach_above(data, j, limit) for j in centers}
+    else:
+        reaches = {j: reach(data, j, limit) for j in centers}
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     for j in centers:
         for i in sorted(reaches[j]):
@@ -54,7 +70,7 @@ def add_partition(m: cp_model.CpModel, data: ComponentData, centers: list[int], 
         by_node.setdefault(i, []).append(j)
     # Every node belongs to exactly one district (one whose center can reach it).
     for i in range(data.n):
-        m.add_exactly_one(x[i, j] for j in by_node.get(i, []))
+        m.add(sum(x[i, j] for j in by_node.get(i, [])) == 1)
     part = Partition(x, centers, {j: sorted(reaches[j]) for j in centers}, {},
                      weight_hi=max(limit, max(h)))
     for j in centers:
@@ -62,10 +78,12 @@ def add_partition(m: cp_model.CpModel, data: ComponentData, centers: list[int], 
         members = part.members[j]
         wt = sum(h[i] * x[i, j] for i in members)
         part.weight[j] = wt
+        if center_first and not soft and sum(h[i] for i in members) < data.lo:
+            m.add(y == 0)
         # A node joins only an open district.
         for i in members:
             if i != j:
-                m.add_implication(x[i, j], y)
+                m.add(x[i, j] <= y)
         # SIZE-*: weight within [lo, hi] (soft: slack the caller penalizes).
         if soft:
             lo_s = m.new_int_var(0, data.lo, f"lo_slack_{j}")
@@ -80,6 +98,8 @@ def add_partition(m: cp_model.CpModel, data: ComponentData, centers: list[int], 
             _add_flow(m, x, data, j, members)
         elif contiguity == "order":
             _add_order(m, x, data, j, members)
+        elif contiguity == "adjacent":
+            _add_adjacent(m, x, data, j, members)
     opened = sum(x[j, j] for j in centers)
     total = sum(h)
     if count is not None:
@@ -94,7 +114,16 @@ def add_partition(m: cp_model.CpModel, data: ComponentData, centers: list[int], 
     return part
 
 
-def _add_order(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar],
+def _reach_above(data: ComponentData, j: int, limit: int) -> dict[int, tuple[int, float]]:
+    """:func:`reach` from ``j`` through nodes ``>= j`` only (``center_first``)."""
+    sub = ComponentData(key=data.key, units=data.units, households=data.households,
+                        nbrs=tuple(tuple(v for v in nb if v >= j) if u >= j else ()
+                                   for u, nb in enumerate(data.nbrs)),
+                        x=data.x, y=data.y, urban=data.urban, lo=data.lo, hi=data.hi)
+    return reach(sub, j, limit)
+
+
+def _add_order(m: Any, x: dict[tuple[int, int], cp_model.IntVar],
                data: ComponentData, j: int, members: list[int]) -> None:
     """Contiguity by shortest-path ordering: a member other than the center needs a
     member neighbour strictly closer to the center (geodesic, then index)."""
@@ -104,10 +133,19 @@ def _add_order(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar],
             continue
         closer = [k for k in data.nbrs[i] if (k, j) in x
                   and (dist.get(k, math.inf), k) < (dist[i], i)]
-        m.add_bool_or([x[k, j] for k in closer] + [x[i, j].Not()])
+        m.add(x[i, j] <= sum(x[k, j] for k in closer))
 
 
-def _add_flow(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar],
+def _add_adjacent(m: Any, x: dict[tuple[int, int], cp_model.IntVar], data: ComponentData,
+                  j: int, members: list[int]) -> None:
+    """A necessary condition of contiguity (a relaxation, for bounds): a member other
+    than the center has at least one member neighbour."""
+    for i in members:
+        if i != j:
+            m.add(x[i, j] <= sum(x[k, j] for k in data.nbrs[i] if (k, j) in x))
+
+
+def _add_flow(m: Any, x: dict[tuple[int, int], cp_model.IntVar],
               data: ComponentData, j: int, members: list[int]) -> None:
     """Contiguity by flow: the center sends one unit of flow to each member along
     neighbour links between members, so the members are connected to the center."""

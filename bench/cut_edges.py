@@ -1,0 +1,114 @@
+"""Validi & Buchanan's cut-edge districting benchmark on the planner's core.
+
+    python bench/cut_edges.py [--level county|tract|all] [--time-limit S] [--out FILE.csv]
+                              [--only ME_county,NM_county] [--workers N]
+
+Reads the instances from ../shared/benchmarks/districting-cut-edges/ (GPL-3.0 data,
+never copied here), solves each one listed in results.csv plus the county
+instances instances.csv marks infeasible under contiguity, re-checks every plan
+independently (cut edges, bounds, contiguity), writes a CSV and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from optimizer.districting import solve_graph  # noqa: E402
+from optimizer.districting_check import check_districting, infeasibility_reason  # noqa: E402
+from optimizer.districting_graph import GraphArrays, make_arrays  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "benchmarks" / "districting-cut-edges"
+FIELDS = ["instance", "k", "L", "U", "objective", "bound", "status", "time_s",
+          "published_objective", "published_bound", "check", "note"]
+
+
+def load_instance(name: str, data: Path = DATA) -> tuple[GraphArrays, int, int, int]:
+    """(graph, k, L, U) of one instance, e.g. "ME_county"."""
+    level = name.rsplit("_", 1)[1]
+    raw = json.loads((data / "instances" / level / f"{name}.json").read_text())
+    nodes = sorted(raw["nodes"], key=lambda n: n["id"])
+    g = make_arrays([n["population"] for n in nodes], [tuple(e) for e in raw["edges"]],
+                    [n["lon"] for n in nodes], [n["lat"] for n in nodes])
+    return g, int(raw["k"]), int(raw["L"]), int(raw["U"])
+
+
+def instance_list(level: str, data: Path = DATA) -> list[dict[str, str]]:
+    """results.csv rows of the level, then the contiguity-infeasible county ones."""
+    with open(data / "results.csv", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if level in ("all", r["level"])]
+    if level in ("all", "county"):
+        with open(data / "instances.csv", newline="") as f:
+            for r in csv.DictReader(f):
+                if r["level"] == "county" and r["status"].startswith("infeasible with contig"):
+                    rows.append({"instance": r["instance"], "published_objective": "infeasible",
+                                 "published_bound": "infeasible"})
+    return rows
+
+
+def run_one(row: dict[str, str], time_limit: float, workers: int) -> dict[str, object]:
+    name = row["instance"]
+    g, k, lo, hi = load_instance(name)
+    start = time.monotonic()
+    reason = infeasibility_reason(g, k, lo, hi)
+    out: dict[str, object] = {"instance": name, "k": k, "L": lo, "U": hi,
+                              "published_objective": row["published_objective"],
+                              "published_bound": row["published_bound"]}
+    if reason:
+        out.update(objective="", bound="", status="infeasible", check="",
+                   time_s=round(time.monotonic() - start, 2), note=reason)
+        return out
+    res = solve_graph(g, k=k, lo=lo, hi=hi, time_limit_s=time_limit, workers=workers)
+    note = res.reason
+    check = ""
+    if res.assignment is not None:
+        chk = check_districting(g, res.assignment, k=k, lo=lo, hi=hi)
+        check = "ok" if chk.ok and chk.cut_edges == res.objective else "FAIL: " + "; ".join(
+            chk.problems)
+    out.update(objective="" if res.objective is None else int(res.objective),
+               bound="" if res.bound is None else int(res.bound), status=res.status,
+               time_s=round(time.monotonic() - start, 2), check=check, note=note)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--level", choices=["county", "tract", "all"], default="county")
+    ap.add_argument("--time-limit", type=float, default=600.0)
+    ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--only", default="", help="comma-separated instance names")
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args(argv)
+    if not DATA.exists():
+        print(f"benchmark data not found at {DATA}", file=sys.stderr)
+        return 2
+    rows = instance_list(args.level)
+    if args.only:
+        keep = set(args.only.split(","))
+        rows = [r for r in rows if r["instance"] in keep]
+    results = []
+    print(f"{'instance':<11} {'k':>2} {'obj':>4} {'bound':>5} {'status':<10} {'time_s':>8} "
+          f"{'pub':>4} {'pubLB':>5}  check / note", flush=True)
+    for row in rows:
+        r = run_one(row, args.time_limit, args.workers)
+        results.append(r)
+        print(f"{r['instance']:<11} {r['k']:>2} {r['objective']!s:>4} {r['bound']!s:>5} "
+              f"{r['status']:<10} {r['time_s']:>8} {str(r['published_objective'])[:4]:>4} "
+              f"{str(r['published_bound'])[:5]:>5}  {r['check']} {r['note']}", flush=True)
+        if args.out:
+            with open(args.out, "w", newline="") as f:
+                wr = csv.DictWriter(f, fieldnames=FIELDS)
+                wr.writeheader()
+                wr.writerows(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,268 @@
+"""General districting on a node-weighted graph with the planner's own core.
+
+Partition the nodes into contiguous districts of weight in [lo, hi] (k fixed or
+free) minimizing the cut edges or the Hess moment of inertia. The constraints are
+those of :func:`optimizer.model.partition.add_partition`, the same code the community
+model uses; this module adds the objectives and a solve loop.
+
+For cut edges each district's center is its smallest node (``center_first``) in a
+relabelled order (:func:`optimizer.districting_order.node_order`), so a partition has
+exactly one encoding; for Hess the center is free (it is part of the objective).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+from ortools.sat.python import cp_model
+
+from optimizer.districting_graph import GraphArrays, graph_arrays
+from optimizer.districting_label import build_label_model
+from optimizer.districting_order import node_order
+from optimizer.model.component import ComponentData
+from optimizer.model.partition import Partition, add_partition
+
+OBJECTIVES = ("cut_edges", "hess")
+BOUND_SUBSOLVERS = ("core", "default_lp", "max_lp")
+_STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
+           cp_model.INFEASIBLE: "infeasible", cp_model.UNKNOWN: "unknown"}
+
+
+@dataclass(frozen=True, eq=False)
+class DistrictingResult:
+    status: str                     # optimal | feasible | infeasible | unknown
+    assignment: np.ndarray | None   # district 0..k-1 per node (numbered by smallest node)
+    centers: tuple[int, ...]        # node index of each district's center
+    objective: float | None
+    bound: float | None             # proven lower bound (None if none)
+    time_s: float
+    reason: str = ""                # why infeasible / unknown, in words
+
+    @property
+    def k(self) -> int:
+        return len(self.centers)
+
+
+def add_cut_edges(m: cp_model.CpModel, part: Partition,
+                  data: ComponentData) -> list[cp_model.IntVar]:
+    """One Bool per neighbour pair (a < b) that is 1 when a and b lie in different
+    districts. An edge is uncut only through some center j holding both ends
+    (``same_j <= x[a, j]``, ``same_j <= x[b, j]``, ``cut = 1 - sum_j same_j``), whose
+    LP value is half the L1 distance of the two assignment rows: stronger than
+    ``cut >= |x[a, j] - x[b, j]|``. Minimizing the cuts makes them exact."""
+    cuts: list[cp_model.IntVar] = []
+    by_node: dict[int, set[int]] = {}
+    for (i, j) in part.x:
+        by_node.setdefault(i, set()).add(j)
+    for a in range(data.n):
+        for b in data.nbrs[a]:
+            if b <= a:
+                continue
+            c = m.new_bool_var(f"cut_{a}_{b}")
+            same = []
+            for j in sorted(by_node.get(a, set()) & by_node.get(b, set())):
+                s = m.new_bool_var(f"same_{a}_{b}_{j}")
+                m.add_implication(s, part.x[a, j])
+                m.add_implication(s, part.x[b, j])
+                # Propagation aid: a in j and b not in j means a cut.
+                m.add_bool_or([part.x[a, j].Not(), part.x[b, j], c])
+                m.add_bool_or([part.x[b, j].Not(), part.x[a, j], c])
+                same.append(s)
+            m.add(c + sum(same) == 1)
+            cuts.append(c)
+    return cuts
+
+
+def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | None = None,
+                objective: str = "cut_edges", contiguity: str = "flow",
+                time_limit_s: float = 60.0, workers: int = 0, seed: int = 0,
+                weight: str = "population", coords: tuple[str, str] = ("x", "y"),
+                hint: np.ndarray | None = None, log: bool = False) -> DistrictingResult:
+    """Best partition of the graph into contiguous districts of weight in [lo, hi]:
+    ``k`` districts (None: any feasible number), objective ``"cut_edges"`` (edges
+    between districts) or ``"hess"`` (weight × squared distance to the district's
+    center node; needs coordinates). ``contiguity``: "flow" (exact) or "none".
+    ``hint``: a district label per node to start from. ``workers`` = 0: the default
+    portfolio of CP-SAT for the first-solution phase, then the bound phase.
+    Returns the plan in the caller's node order."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
+    g = graph if isinstance(graph, GraphArrays) else graph_arrays(
+        graph, weight=weight, x=coords[0], y=coords[1])
+    if objective == "hess" and (g.x is None or g.y is None):
+        raise ValueError("objective 'hess' needs node coordinates")
+    start = time.monotonic()
+    order = node_order(g, lo, hi) if objective == "cut_edges" else np.arange(g.n)
+    data = _component(g, order, lo, hi)
+    scale, err = 1.0, 0.0
+    if objective == "cut_edges" and k is not None:
+        lab = build_label_model(data, k, contiguity=contiguity)
+        m = lab.model
+        labels_of = lambda sv: _labels(sv, lab.x, data.n)  # noqa: E731
+        if hint is not None:
+            h = np.asarray(hint)[order]
+            for (i, d), v in lab.x.items():
+                m.add_hint(v, int(_first_labels(h)[i] == d))
+    else:
+        m = cp_model.CpModel()
+        part = add_partition(m, data, list(range(data.n)), contiguity=contiguity,
+                             count=None if k is None else (k, k),
+                             center_first=objective == "cut_edges")
+        if objective == "cut_edges":
+            m.minimize(sum(add_cut_edges(m, part, data)))
+        else:
+            scale, err = _add_hess(m, part, data)
+        labels_of = lambda sv: _center_labels(sv, part)  # noqa: E731
+        if hint is not None:
+            _add_hint(m, part, np.asarray(hint)[order])
+    solver, code = _two_phase(m, time_limit_s, workers, seed, log)
+    status = _STATUS.get(code, "unknown")
+    elapsed = time.monotonic() - start
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        reason = ("CP-SAT proved that no partition into contiguous districts within the "
+                  "bounds exists" if code == cp_model.INFEASIBLE
+                  else f"no plan found in {time_limit_s:g} s")
+        return DistrictingResult(status, None, (), None, None, elapsed, reason)
+    local = labels_of(solver)
+    assignment = np.empty(g.n, dtype=np.int64)
+    assignment[order] = local
+    assignment = _first_labels(assignment)
+    bound = solver.best_objective_bound
+    if objective == "cut_edges":
+        centers = tuple(int(np.flatnonzero(assignment == d)[0])
+                        for d in range(int(assignment.max()) + 1))
+        obj: float = float(cut_count(g, assignment))
+        lb: float = float(math.ceil(bound - 1e-6))
+    else:
+        centers = tuple(int(order[int(c)]) for c in _center_of(solver, part, assignment, order))
+        obj = hess_value(g, assignment, centers)
+        lb = max(0.0, bound / scale - err)
+        if status == "optimal":
+            lb = min(lb, obj)
+    return DistrictingResult(status, assignment, centers, obj, lb, elapsed)
+
+
+def _two_phase(m: cp_model.CpModel, time_limit_s: float, workers: int, seed: int,
+               log: bool) -> tuple[cp_model.CpSolver, int]:
+    """First a plan with CP-SAT's default portfolio (its LNS finds plans fast), then,
+    hinted with it, the bound phase with the core-based worker, which is what raises
+    the cut-edge bound (the LP workers alone leave it near 0; see bench/README.md)."""
+    t1 = max(1.0, min(0.15 * time_limit_s, 60.0))
+    solver = _solver(time_limit_s if time_limit_s <= 2 else t1, workers, seed, log)
+    t0 = time.monotonic()
+    code = solver.solve(m)
+    left = time_limit_s - (time.monotonic() - t0)
+    if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or left <= 0.5:
+        return solver, code
+    if code == cp_model.FEASIBLE:
+        m.clear_hints()
+        for idx in range(len(m.proto.variables)):
+            v = m.get_int_var_from_proto_index(idx)
+            m.add_hint(v, solver.value(v))
+    second = _solver(left, max(workers, len(BOUND_SUBSOLVERS)), seed, log)
+    second.parameters.subsolvers.extend(BOUND_SUBSOLVERS)
+    code2 = second.solve(m)
+    if code2 == cp_model.UNKNOWN and code == cp_model.FEASIBLE:
+        return solver, code
+    return second, code2
+
+
+def _solver(limit: float, workers: int, seed: int, log: bool) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = float(limit)
+    p.num_workers = workers
+    p.random_seed = seed
+    p.log_search_progress = log
+    return solver
+
+
+def _labels(solver: cp_model.CpSolver, x: dict[tuple[int, int], cp_model.IntVar],
+            n: int) -> np.ndarray:
+    out = np.full(n, -1, dtype=np.int64)
+    for (i, d), v in x.items():
+        if solver.value(v):
+            out[i] = d
+    return out
+
+
+def _center_labels(solver: cp_model.CpSolver, part: Partition) -> np.ndarray:
+    n = 1 + max(i for i, _ in part.x)
+    out = np.full(n, -1, dtype=np.int64)
+    for (i, j), v in part.x.items():
+        if solver.value(v):
+            out[i] = j
+    return out
+
+
+def _center_of(solver: cp_model.CpSolver, part: Partition, assignment: np.ndarray,
+               order: np.ndarray) -> list[int]:
+    """Local center node of each district label of ``assignment`` (caller order)."""
+    pos = np.empty(len(order), dtype=np.int64)
+    pos[order] = np.arange(len(order))
+    out = []
+    for d in range(int(assignment.max()) + 1):
+        node = int(pos[int(np.flatnonzero(assignment == d)[0])])
+        out.append(next(j for (i, j), v in part.x.items() if i == node and solver.value(v)))
+    return out
+
+
+def _first_labels(labels: np.ndarray) -> np.ndarray:
+    """Relabel districts 0..k-1 in order of their first node."""
+    seen: dict[int, int] = {}
+    for v in labels:
+        seen.setdefault(int(v), len(seen))
+    return np.array([seen[int(v)] for v in labels], dtype=np.int64)
+
+
+def cut_count(g: GraphArrays, assignment: np.ndarray) -> int:
+    """Edges whose ends lie in different districts."""
+    a = np.asarray(assignment)
+    return int(np.sum(a[g.edges[:, 0]] != a[g.edges[:, 1]])) if len(g.edges) else 0
+
+
+def hess_value(g: GraphArrays, assignment: np.ndarray, centers: tuple[int, ...]) -> float:
+    """Sum of weight × squared distance from each node to its district's center."""
+    assert g.x is not None and g.y is not None
+    c = np.asarray(centers)[np.asarray(assignment)]
+    d2 = (g.x - g.x[c]) ** 2 + (g.y - g.y[c]) ** 2
+    return float(np.sum(g.weights * d2))
+
+
+def _component(g: GraphArrays, order: np.ndarray, lo: int, hi: int) -> ComponentData:
+    """The graph relabelled so that local node p is original node order[p]."""
+    pos = np.empty(g.n, dtype=np.int64)
+    pos[order] = np.arange(g.n)
+    nb = g.nbrs()
+    nbrs = tuple(tuple(sorted(int(pos[v]) for v in nb[int(u)])) for u in order)
+    zeros = np.zeros(g.n)
+    return ComponentData(key=("graph", "", ""), units=np.arange(g.n),
+                         households=g.weights[order],
+                         nbrs=nbrs, x=zeros if g.x is None else g.x[order],
+                         y=zeros if g.y is None else g.y[order], urban=False, lo=lo, hi=hi)
+
+
+def _add_hess(m: cp_model.CpModel, part: Partition, data: ComponentData) -> tuple[float, float]:
+    """Minimize sum weight × squared distance in integers; returns (scale, worst
+    rounding error in objective units) so the bound can be made safe."""
+    h = data.households
+    raw = {(i, j): float(h[i]) * ((data.x[i] - data.x[j]) ** 2 + (data.y[i] - data.y[j]) ** 2)
+           for (i, j) in part.x}
+    top = max(raw.values(), default=0.0)
+    scale = 1.0 if top <= 0 else min(1e6, (2**40 / max(1, data.n)) / top)
+    terms = [(v, round(raw[key] * scale)) for key, v in part.x.items()]
+    m.minimize(sum(c * v for v, c in terms if c))
+    return scale, 0.5 * data.n / scale
+
+
+def _add_hint(m: cp_model.CpModel, part: Partition, labels: np.ndarray) -> None:
+    """Hint a labelled plan (local order): each district's smallest node is its center."""
+    first: dict[int, int] = {}
+    for i, d in enumerate(labels):
+        first.setdefault(int(d), i)
+    for (i, j), v in part.x.items():
+        m.add_hint(v, int(first[int(labels[i])] == j))
