@@ -37,18 +37,18 @@ def add_partition(m: Any, data: ComponentData, centers: list[int], *,
                   center_first: bool = False) -> Partition:
     """Add the partition constraints to ``m``.
 
-    ``contiguity``: "order" (shortest-path ordering, Oehrlein-Haunert: small and fast,
-    but it admits only districts in which every node has a member neighbour closer to
-    the center, so its bound is not a bound of the true problem), "flow"
+    ``contiguity``: "order" (shortest-path ordering, Oehrlein-Haunert: small and
+    fast, but it admits only districts in which every node has a member neighbour
+    closer to the center, so its bound is not a bound of the true problem), "flow"
     (single-commodity flow from the center: exactly the connected districts),
     "adjacent" (every member but the center has a member neighbour: a necessary
-    condition, so a relaxation whose bound is valid) or "none". ``soft`` turns the weight bounds into slack variables (the caller
-    penalizes them). ``count`` = (min, max) number of districts; by default the
-    range the total weight allows (none in soft mode). ``center_first``: a district's
-    center is its smallest node (breaks the symmetry of choosing a center when the
-    objective does not depend on it, e.g. cut edges): center ``j`` only takes nodes
-    ``i >= j`` reachable through such nodes, and a center whose reachable weight is
-    below ``lo`` is closed.
+    condition, so a relaxation whose bound is valid) or "none". ``soft`` turns the
+    weight bounds into slack variables (the caller penalizes them). ``count`` =
+    (min, max) number of districts; by default the range the total weight allows
+    (none in soft mode). ``center_first``: a district's center is its smallest node
+    (breaks the symmetry of choosing a center when the objective does not depend on
+    it, e.g. cut edges): center ``j`` only takes nodes ``i >= j`` reachable through
+    such nodes, and a center whose reachable weight is below ``lo`` is closed.
     """
     h = [int(v) for v in data.households]
     limit = data.hi + (max(h) if soft else 0)

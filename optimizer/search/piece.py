@@ -1,0 +1,194 @@
+"""Solve one component (a "piece"): pick the method by size, never return nothing.
+
+- small pieces: CP-SAT with shortest-path ordering for a plan, then the exact flow
+  model from that plan for a true bound (and any better plan it finds);
+- large pieces: region growing, neighbourhood search over adjacent communities, and
+  a column-generation/Lagrangian bound;
+- pieces the diagnosis (or the solver) proves impossible: penalized bounds, the
+  plan that breaks them least, with the broken rule as exemption.
+
+Runs in a worker process or in the caller's; everything it returns is plain data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.diagnosis import Diagnosis
+from optimizer.model.component import ComponentData, component_data, reach
+from optimizer.model.lagrange import lagrangian_bound
+from optimizer.scenario.model import Scenario
+from optimizer.search.assemble import price
+from optimizer.search.component import Choice, StopFlag, penalty_yuan, run_model
+from optimizer.search.heuristic import best_choice, grow_regions
+from optimizer.search.lns import SUB_TIME_S, improve
+
+SMALL_X = 6000          # Σ over centers of the units they reach: exact model below this
+FLOW_X = 2500           # ... and the flow model (exact contiguity) for the bound below this
+ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
+LNS_SHARE = 0.6         # of a large piece's time spent on the neighbourhood search
+
+
+@dataclass(frozen=True)
+class PieceTask:
+    index: int
+    key: tuple[str, str, str]
+    units: np.ndarray
+    diagnosis: Diagnosis | None
+    budget_s: float
+    seed: int
+    threads: int
+
+
+@dataclass(frozen=True)
+class PieceResult:
+    index: int
+    choices: tuple[Choice, ...]
+    exemptions: tuple[str, ...]
+    status: str
+    bound: float            # a true lower bound on this piece's objective (yuan/year)
+    time_s: float
+    method: str
+    reason: str = ""
+
+
+def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
+    data = component_data(scenario, task.key, task.units)
+    if task.diagnosis is not None:
+        return _soft(scenario, data, task, stop, f"{task.diagnosis.rule}: "
+                                                 f"{task.diagnosis.message}")
+    size = sum(len(reach(data, j, data.hi)) for j in range(data.n))
+    if size <= SMALL_X:
+        return _exact(scenario, data, task, stop, "flow" if size <= FLOW_X else "adjacent")
+    return _large(scenario, data, task, stop)
+
+
+def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
+           relaxation: str) -> PieceResult:
+    hurry = stop.is_set()
+    start = _heuristic(scenario, data)
+    hard = run_model(scenario, data, contiguity="order", soft=False,
+                     time_s=task.budget_s * ORDER_SHARE, workers=task.threads, seed=task.seed,
+                     stop=stop, hint=start, first_only=hurry)
+    spent = hard.time_s
+    if not hard.choices and start is None:
+        # The ordering model admits fewer shapes than contiguity does: ask the exact one.
+        exact = run_model(scenario, data, contiguity="flow", soft=False,
+                          time_s=max(0.2, task.budget_s - spent), workers=task.threads,
+                          seed=task.seed, stop=stop)
+        if not exact.choices:
+            why = ("proved impossible by the exact model" if exact.status == "INFEASIBLE"
+                   else "none found in time")
+            return _soft(scenario, data, task, stop, _no_plan_reason(scenario, data, why))
+        hard = exact
+    if not hard.choices:
+        assert start is not None
+        choices, best_obj = start, _cost(scenario, start)
+    else:
+        choices, best_obj = hard.choices, hard.objective_yuan
+    # The bound comes from a model that admits every connected community: the exact
+    # flow model on small pieces, the "adjacent" relaxation on larger ones. A better
+    # plan it finds is taken when its communities are connected.
+    exact = run_model(scenario, data, contiguity=relaxation, soft=False,
+                      time_s=max(0.2, task.budget_s - spent), workers=task.threads,
+                      seed=task.seed, stop=stop, hint=choices)
+    spent += exact.time_s
+    if exact.choices and exact.objective_yuan < best_obj - 1e-6 \
+            and all(_connected(scenario, ch) for ch in exact.choices):
+        choices, best_obj = exact.choices, exact.objective_yuan
+    proven = exact.status == "OPTIMAL" and exact.objective_yuan >= best_obj - 1e-6
+    bound = exact.bound_yuan if math.isfinite(exact.bound_yuan) else 0.0
+    return PieceResult(task.index, tuple(choices), tuple("" for _ in choices),
+                       "OPTIMAL" if proven else "FEASIBLE", bound, spent, "exact")
+
+
+def _large(scenario: Scenario, data: ComponentData, task: PieceTask,
+           stop: StopFlag) -> PieceResult:
+    start = _heuristic(scenario, data)
+    spent = 0.0
+    if start is None:
+        first = run_model(scenario, data, contiguity="order", soft=False,
+                          time_s=task.budget_s * 0.5, workers=task.threads, seed=task.seed,
+                          stop=stop, first_only=True)
+        spent += first.time_s
+        if not first.choices:
+            why = "proved impossible" if first.status == "INFEASIBLE" else "none found in time"
+            return _soft(scenario, data, task, stop, _no_plan_reason(scenario, data, why))
+        start = first.choices
+    lns_time = max(0.0, task.budget_s * LNS_SHARE - spent)
+    rounds = max(2, int(lns_time / (1.5 * SUB_TIME_S))) if task.threads == 1 else None
+    choices, stats = improve(scenario, data, list(start), time_s=lns_time, seed=task.seed,
+                             stop=stop, max_rounds=rounds)
+    spent += stats.time_s
+    upper = _cost(scenario, choices)
+    local = {int(u): k for k, u in enumerate(data.units)}
+    seeds = [(local[ch.center], [local[u] for u in ch.members],
+              price(scenario, ch).objective_yuan) for ch in choices]
+    lag = lagrangian_bound(scenario, data, upper=upper, seed_columns=seeds,
+                           time_s=0.0 if stop.is_set() else max(0.5, task.budget_s - spent))
+    spent += lag.time_s
+    bound = lag.bound if math.isfinite(lag.bound) else 0.0
+    return PieceResult(task.index, tuple(choices), tuple("" for _ in choices), "FEASIBLE",
+                       bound, spent, f"lns({stats.rounds} rounds)+lagrange({lag.iterations})")
+
+
+def _soft(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
+          reason: str) -> PieceResult:
+    # An interrupt must not leave the piece without a plan: search on regardless.
+    soft = run_model(scenario, data, contiguity="order", soft=True,
+                     time_s=max(task.budget_s, 1.0), workers=task.threads, seed=task.seed,
+                     stop=StopFlag() if stop.is_set() else stop)
+    if not soft.choices:
+        from optimizer.errors import SolveError
+
+        raise SolveError(f"no plan at all for {' / '.join(data.key)} ({data.n} units, "
+                         f"{data.total:,} households): {reason}")
+    exemptions = []
+    for ch in soft.choices:
+        hh = int(scenario.households[list(ch.members)].sum())
+        exemptions.append(reason if not (data.lo <= hh <= data.hi) else "")
+    # Valid for every plan breaking the bounds no more than this one does.
+    bound = max(0.0, soft.bound_yuan - penalty_yuan(soft.violation))
+    return PieceResult(task.index, soft.choices, tuple(exemptions), soft.status, bound,
+                       soft.time_s, "soft", reason)
+
+
+def _heuristic(scenario: Scenario, data: ComponentData) -> tuple[Choice, ...] | None:
+    """Region growing; None when a region breaks the bounds or has no center."""
+    out = []
+    for region in grow_regions(data):
+        hh = int(data.households[region].sum())
+        if not data.lo <= hh <= data.hi:
+            return None
+        ch = best_choice(scenario, data, region)
+        if ch is None:
+            return None
+        out.append(ch)
+    return tuple(out)
+
+
+def _connected(scenario: Scenario, ch: Choice) -> bool:
+    inside = set(ch.members)
+    seen = {ch.center}
+    todo = [ch.center]
+    while todo:
+        u = todo.pop()
+        for v in scenario.neighbours[u].tolist():
+            if v in inside and v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return seen == inside
+
+
+def _cost(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) -> float:
+    return sum(price(scenario, ch).objective_yuan for ch in choices)
+
+
+def _no_plan_reason(scenario: Scenario, data: ComponentData, why: str) -> str:
+    rule = scenario.policy.size_rule(data.urban)
+    return (f"{rule}: no partition of this piece ({data.n} units, {data.total:,} households)"
+            f" into contiguous communities of {data.lo:,}-{data.hi:,} households was found "
+            f"({why}); the plan breaks the bounds as little as the search could")

@@ -1,0 +1,70 @@
+"""Assemble the pieces' results into one Plan with honest totals."""
+
+from __future__ import annotations
+
+from optimizer.model.component import component_data
+from optimizer.plan import Plan
+from optimizer.scenario.model import Scenario
+from optimizer.search.assemble import communities, price, unit_order
+from optimizer.search.piece import PieceResult, PieceTask
+
+VERSION = "0.1.0"
+
+
+def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceResult],
+               elapsed: float, seed: int, workers: int, limit: float,
+               interrupted: bool) -> Plan:
+    rows = []
+    pieces = []
+    objective = bound = 0.0
+    priced_all = []
+    for task, res in zip(tasks, results, strict=True):
+        data = component_data(scenario, task.key, task.units)
+        priced = [price(scenario, ch) for ch in res.choices]
+        priced_all += priced
+        obj = sum(p.objective_yuan for p in priced)
+        b = max(0.0, min(obj, res.bound))
+        objective += obj
+        bound += b
+        rows += [(p, ex, data) for p, ex in zip(priced, res.exemptions, strict=True)]
+        pieces.append({"key": " / ".join(task.key), "units": data.n, "households": data.total,
+                       "status": res.status, "method": res.method,
+                       "objective": round(obj, 2), "bound": round(b, 2),
+                       "time_s": round(res.time_s, 3)})
+    comms, unit_comm, unit_grid = communities(scenario, rows)
+    statuses = {r.status for r in results}
+    status = "OPTIMAL" if statuses == {"OPTIMAL"} and not interrupted else "FEASIBLE"
+    summary = {
+        "scenario": scenario.name,
+        "status": status,
+        "objective": round(objective, 2),
+        "bound": round(bound, 2),
+        "gap": round((objective - bound) / objective, 8) if objective > 0 else 0.0,
+        "solve_time_s": round(elapsed, 3),
+        "n_units": scenario.n_units,
+        "n_communities": len(comms),
+        "households": int(sum(c.households for c in comms)),
+        "total_capex_yuan": round(sum(c.capex_yuan for c in comms), 2),
+        "total_annual_cost_yuan": round(sum(c.annual_cost_yuan for c in comms), 2),
+        "seed": seed,
+        "version": VERSION,
+        "terms": {
+            "operating_yuan": round(sum(p.operating_yuan for p in priced_all), 2),
+            "facility_yuan": round(sum(p.annual_yuan - p.operating_yuan for p in priced_all), 2),
+            "distance_yuan": round(sum(p.distance_yuan for p in priced_all), 2),
+            "moved_yuan": round(sum(p.moved_yuan for p in priced_all), 2),
+        },
+        "households_moved": int(sum(p.moved_households for p in priced_all)),
+        "workers": workers,
+        "time_limit_s": limit,
+        "interrupted": interrupted,
+        "exemptions": [{"component": " / ".join(t.key), "reason": r.reason}
+                       for t, r in zip(tasks, results, strict=True) if r.reason],
+        "components": pieces,
+        "assumptions": "full-time staff by workload: min(5, max(3, ceil(households / "
+                       f"{scenario.policy.households_per_staff}))) (our assumption, not the "
+                       "opinion's); costs per optimizer/costs.py unless overridden",
+    }
+    return Plan(scenario=scenario.name, unit_ids=scenario.unit_ids,
+                community=unit_order(scenario, unit_comm), grid=unit_order(scenario, unit_grid),
+                communities=tuple(comms), summary=summary)
