@@ -55,6 +55,9 @@ class StopFlag:
     def is_set(self) -> bool:
         return self._event.is_set()
 
+    def wait(self, timeout: float) -> bool:
+        return self._event.wait(timeout)
+
     def attach(self, solver: cp_model.CpSolver | None) -> None:
         with self._lock:
             self._solver = solver
@@ -94,7 +97,9 @@ def run_model(scenario: Scenario, data: ComponentData, *, contiguity: str, soft:
     elapsed = time.perf_counter() - t0
     status = STATUS.get(code, "UNKNOWN")
     if status not in ("OPTIMAL", "FEASIBLE"):
-        bound = -float("inf") if status != "INFEASIBLE" else float("inf")
+        # No plan, but the bound proven so far still holds.
+        bound = float("inf") if status == "INFEASIBLE" else \
+            solver.best_objective_bound / MILLI - built.margin_yuan
         return Attempt(status, (), float("nan"), bound, 0, elapsed)
     choices = _read(built, data, solver)
     violation = sum(int(solver.value(s)) for s in built.slack)

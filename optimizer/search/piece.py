@@ -3,7 +3,7 @@
 - small pieces: CP-SAT with shortest-path ordering for a plan, then the exact flow
   model from that plan for a true bound (and any better plan it finds);
 - large pieces: region growing, neighbourhood search over adjacent communities, and
-  a column-generation/Lagrangian bound;
+  the bound of the "adjacent" relaxation started from that plan;
 - pieces the diagnosis (or the solver) proves impossible: penalized bounds, the
   plan that breaks them least, with the broken rule as exemption.
 
@@ -19,17 +19,16 @@ import numpy as np
 
 from optimizer.diagnosis import Diagnosis
 from optimizer.model.component import ComponentData, component_data, reach
-from optimizer.model.lagrange import lagrangian_bound
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.component import Choice, StopFlag, penalty_yuan, run_model
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import SUB_TIME_S, improve
 
-SMALL_X = 6000          # Σ over centers of the units they reach: exact model below this
+SMALL_X = 12000         # Σ over centers of the units they reach: exact model below this
 FLOW_X = 2500           # ... and the flow model (exact contiguity) for the bound below this
 ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
-LNS_SHARE = 0.6         # of a large piece's time spent on the neighbourhood search
+LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
 
 
 @dataclass(frozen=True)
@@ -120,19 +119,23 @@ def _large(scenario: Scenario, data: ComponentData, task: PieceTask,
         start = first.choices
     lns_time = max(0.0, task.budget_s * LNS_SHARE - spent)
     rounds = max(2, int(lns_time / (1.5 * SUB_TIME_S))) if task.threads == 1 else None
-    choices, stats = improve(scenario, data, list(start), time_s=lns_time, seed=task.seed,
-                             stop=stop, max_rounds=rounds)
+    improved, stats = improve(scenario, data, list(start), time_s=lns_time, seed=task.seed,
+                              stop=stop, max_rounds=rounds)
     spent += stats.time_s
-    upper = _cost(scenario, choices)
-    local = {int(u): k for k, u in enumerate(data.units)}
-    seeds = [(local[ch.center], [local[u] for u in ch.members],
-              price(scenario, ch).objective_yuan) for ch in choices]
-    lag = lagrangian_bound(scenario, data, upper=upper, seed_columns=seeds,
-                           time_s=0.0 if stop.is_set() else max(0.5, task.budget_s - spent))
-    spent += lag.time_s
-    bound = lag.bound if math.isfinite(lag.bound) else 0.0
-    return PieceResult(task.index, tuple(choices), tuple("" for _ in choices), "FEASIBLE",
-                       bound, spent, f"lns({stats.rounds} rounds)+lagrange({lag.iterations})")
+    choices = tuple(improved)
+    best_obj = _cost(scenario, choices)
+    # The bound: the "adjacent" relaxation (valid for every connected community),
+    # started from the plan; a better plan it finds is kept when connected.
+    relax = run_model(scenario, data, contiguity="adjacent", soft=False,
+                      time_s=max(0.5, task.budget_s - spent), workers=task.threads,
+                      seed=task.seed, stop=stop, hint=choices)
+    spent += relax.time_s
+    if relax.choices and _cost(scenario, relax.choices) < best_obj - 1e-6 \
+            and all(_connected(scenario, ch) for ch in relax.choices):
+        choices = relax.choices
+    bound = relax.bound_yuan if math.isfinite(relax.bound_yuan) else 0.0
+    return PieceResult(task.index, choices, tuple("" for _ in choices), "FEASIBLE", bound,
+                       spent, f"lns({stats.rounds} rounds)+adjacent bound")
 
 
 def _soft(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
