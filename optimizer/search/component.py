@@ -36,6 +36,7 @@ class Attempt:
     bound_yuan: float       # the model's proven bound, less the rounding margin
     violation: int          # households outside the bounds (soft mode)
     time_s: float
+    used_s: float = 0.0     # of the budget: deterministic time with one worker, else wall
 
 
 class StopFlag:
@@ -68,7 +69,11 @@ class StopFlag:
 def run_model(scenario: Scenario, data: ComponentData, *, contiguity: str, soft: bool,
               time_s: float, workers: int, seed: int, stop: StopFlag,
               hint: tuple[Choice, ...] | None = None, first_only: bool = False,
-              allowed_centers: set[int] | None = None) -> Attempt:
+              allowed_centers: set[int] | None = None,
+              deterministic: bool | None = None) -> Attempt:
+    """Build and solve one model. ``deterministic`` (default: one worker) limits the
+    search by the solver's deterministic time, so the result does not depend on the
+    machine's load; otherwise by wall-clock time."""
     built = build_model(scenario, data, contiguity=contiguity, soft=soft,
                         allowed_centers=allowed_centers)
     if hint:
@@ -77,7 +82,9 @@ def run_model(scenario: Scenario, data: ComponentData, *, contiguity: str, soft:
     p = solver.parameters
     p.num_workers = max(1, workers)
     p.random_seed = seed
-    if workers == 1:
+    if deterministic is None:
+        deterministic = workers == 1
+    if deterministic:
         # Deterministic: the limit is in the solver's deterministic time, not wall time.
         p.max_deterministic_time = max(0.05, time_s)
         p.max_time_in_seconds = 3.0 * time_s + 2.0   # a safety net on a loaded machine
@@ -95,17 +102,18 @@ def run_model(scenario: Scenario, data: ComponentData, *, contiguity: str, soft:
     finally:
         stop.attach(None)
     elapsed = time.perf_counter() - t0
+    used = solver.response_proto.deterministic_time if deterministic else elapsed
     status = STATUS.get(code, "UNKNOWN")
     if status not in ("OPTIMAL", "FEASIBLE"):
         # No plan, but the bound proven so far still holds.
         bound = float("inf") if status == "INFEASIBLE" else \
             solver.best_objective_bound / MILLI - built.margin_yuan
-        return Attempt(status, (), float("nan"), bound, 0, elapsed)
+        return Attempt(status, (), float("nan"), bound, 0, elapsed, used)
     choices = _read(built, data, solver)
     violation = sum(int(solver.value(s)) for s in built.slack)
     return Attempt(status, choices, solver.objective_value / MILLI,
                    solver.best_objective_bound / MILLI - built.margin_yuan,
-                   violation, elapsed)
+                   violation, elapsed, used)
 
 
 def penalty_yuan(violation: int) -> float:

@@ -12,8 +12,11 @@ Runs in a worker process or in the caller's; everything it returns is plain data
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +24,7 @@ from optimizer.diagnosis import Diagnosis
 from optimizer.model.component import ComponentData, component_data, reach
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
-from optimizer.search.component import Choice, StopFlag, penalty_yuan, run_model
+from optimizer.search.component import Attempt, Choice, StopFlag, penalty_yuan, run_model
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import SUB_TIME_S, improve
 
@@ -40,6 +43,7 @@ class PieceTask:
     budget_s: float
     seed: int
     threads: int
+    deterministic: bool = True     # limits in deterministic time (same plan on any load)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,12 @@ class PieceResult:
 
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
+    t0 = time.perf_counter()
+    res = _solve(scenario, task, stop)
+    return dataclasses.replace(res, time_s=time.perf_counter() - t0)
+
+
+def _solve(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     data = component_data(scenario, task.key, task.units)
     if task.diagnosis is not None:
         return _soft(scenario, data, task, stop, f"{task.diagnosis.rule}: "
@@ -69,15 +79,15 @@ def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
            relaxation: str) -> PieceResult:
     hurry = stop.is_set()
     start = _heuristic(scenario, data)
-    hard = run_model(scenario, data, contiguity="order", soft=False,
-                     time_s=task.budget_s * ORDER_SHARE, workers=task.threads, seed=task.seed,
+    hard = _run(scenario, data, task, contiguity="order", soft=False,
+                     time_s=task.budget_s * ORDER_SHARE,
                      stop=stop, hint=start, first_only=hurry)
-    spent = hard.time_s
+    spent = hard.used_s
     if not hard.choices and start is None:
         # The ordering model admits fewer shapes than contiguity does: ask the exact one.
-        exact = run_model(scenario, data, contiguity="flow", soft=False,
-                          time_s=max(0.2, task.budget_s - spent), workers=task.threads,
-                          seed=task.seed, stop=stop)
+        exact = _run(scenario, data, task, contiguity="flow", soft=False,
+                          time_s=max(0.2, task.budget_s - spent),
+                          stop=stop)
         if not exact.choices:
             why = ("proved impossible by the exact model" if exact.status == "INFEASIBLE"
                    else "none found in time")
@@ -91,10 +101,10 @@ def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
     # The bound comes from a model that admits every connected community: the exact
     # flow model on small pieces, the "adjacent" relaxation on larger ones. A better
     # plan it finds is taken when its communities are connected.
-    exact = run_model(scenario, data, contiguity=relaxation, soft=False,
-                      time_s=max(0.2, task.budget_s - spent), workers=task.threads,
-                      seed=task.seed, stop=stop, hint=choices)
-    spent += exact.time_s
+    exact = _run(scenario, data, task, contiguity=relaxation, soft=False,
+                      time_s=max(0.2, task.budget_s - spent),
+                      stop=stop, hint=choices)
+    spent += exact.used_s
     if exact.choices and exact.objective_yuan < best_obj - 1e-6 \
             and all(_connected(scenario, ch) for ch in exact.choices):
         choices, best_obj = exact.choices, exact.objective_yuan
@@ -109,27 +119,26 @@ def _large(scenario: Scenario, data: ComponentData, task: PieceTask,
     start = _heuristic(scenario, data)
     spent = 0.0
     if start is None:
-        first = run_model(scenario, data, contiguity="order", soft=False,
-                          time_s=task.budget_s * 0.5, workers=task.threads, seed=task.seed,
+        first = _run(scenario, data, task, contiguity="order", soft=False,
+                          time_s=task.budget_s * 0.5,
                           stop=stop, first_only=True)
-        spent += first.time_s
+        spent += first.used_s
         if not first.choices:
             why = "proved impossible" if first.status == "INFEASIBLE" else "none found in time"
             return _soft(scenario, data, task, stop, _no_plan_reason(scenario, data, why))
         start = first.choices
     lns_time = max(0.0, task.budget_s * LNS_SHARE - spent)
-    rounds = max(2, int(lns_time / (1.5 * SUB_TIME_S))) if task.threads == 1 else None
+    rounds = max(2, int(lns_time / (1.5 * SUB_TIME_S))) if task.deterministic else None
     improved, stats = improve(scenario, data, list(start), time_s=lns_time, seed=task.seed,
                               stop=stop, max_rounds=rounds)
-    spent += stats.time_s
+    spent += lns_time if task.deterministic else stats.time_s
     choices = tuple(improved)
     best_obj = _cost(scenario, choices)
     # The bound: the "adjacent" relaxation (valid for every connected community),
     # started from the plan; a better plan it finds is kept when connected.
-    relax = run_model(scenario, data, contiguity="adjacent", soft=False,
-                      time_s=max(0.5, task.budget_s - spent), workers=task.threads,
-                      seed=task.seed, stop=stop, hint=choices)
-    spent += relax.time_s
+    relax = _run(scenario, data, task, contiguity="adjacent", soft=False,
+                      time_s=max(0.5, task.budget_s - spent),
+                      stop=stop, hint=choices)
     if relax.choices and _cost(scenario, relax.choices) < best_obj - 1e-6 \
             and all(_connected(scenario, ch) for ch in relax.choices):
         choices = relax.choices
@@ -141,8 +150,8 @@ def _large(scenario: Scenario, data: ComponentData, task: PieceTask,
 def _soft(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
           reason: str) -> PieceResult:
     # An interrupt must not leave the piece without a plan: search on regardless.
-    soft = run_model(scenario, data, contiguity="order", soft=True,
-                     time_s=max(task.budget_s, 1.0), workers=task.threads, seed=task.seed,
+    soft = _run(scenario, data, task, contiguity="order", soft=True,
+                     time_s=max(task.budget_s, 1.0),
                      stop=StopFlag() if stop.is_set() else stop)
     if not soft.choices:
         from optimizer.errors import SolveError
@@ -157,6 +166,11 @@ def _soft(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFl
     bound = max(0.0, soft.bound_yuan - penalty_yuan(soft.violation))
     return PieceResult(task.index, soft.choices, tuple(exemptions), soft.status, bound,
                        soft.time_s, "soft", reason)
+
+
+def _run(scenario: Scenario, data: ComponentData, task: PieceTask, **kw: Any) -> Attempt:
+    return run_model(scenario, data, workers=task.threads, seed=task.seed,
+                     deterministic=task.deterministic, **kw)
 
 
 def _heuristic(scenario: Scenario, data: ComponentData) -> tuple[Choice, ...] | None:

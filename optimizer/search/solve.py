@@ -34,7 +34,9 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     """The cheapest plan found for ``scenario`` within about ``time_limit_s`` seconds.
 
     ``workers``: cores to use (0 = all). With one worker the search is deterministic:
-    the same scenario and seed give the same plan. Ctrl-C (SIGINT) stops the search:
+    the same scenario and seed give the same plan (limits count the solver's
+    deterministic time, so a loaded machine takes longer but finds the same plan);
+    with more, limits are wall-clock. Ctrl-C (SIGINT) stops the search:
     finished pieces keep their plan, the rest get their first feasible plan, and the
     whole plan is returned.
     """
@@ -54,7 +56,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     total_w = sum(weights)
     tasks = [PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag_of.get(k),
                        budget_s=limit * procs * weights[k] / total_w, seed=seed + k,
-                       threads=threads)
+                       threads=threads, deterministic=n_workers == 1)
              for k, c in enumerate(comps)]
     stop = StopFlag()
     t0 = time.perf_counter()
