@@ -35,8 +35,10 @@ def load_instance(name: str, data: Path = DATA) -> tuple[GraphArrays, int, int, 
     level = name.rsplit("_", 1)[1]
     raw = json.loads((data / "instances" / level / f"{name}.json").read_text())
     nodes = sorted(raw["nodes"], key=lambda n: n["id"])
+    has_xy = all("lon" in n and "lat" in n for n in nodes)   # MS_county has none
     g = make_arrays([n["population"] for n in nodes], [tuple(e) for e in raw["edges"]],
-                    [n["lon"] for n in nodes], [n["lat"] for n in nodes])
+                    [n["lon"] for n in nodes] if has_xy else None,
+                    [n["lat"] for n in nodes] if has_xy else None)
     return g, int(raw["k"]), int(raw["L"]), int(raw["U"])
 
 
