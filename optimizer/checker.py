@@ -36,6 +36,8 @@ from optimizer.checker_rules import (
     size_row,
     staff_row,
 )
+from optimizer.errors import LockError
+from optimizer.locks import lock_violations, parse_locks
 from optimizer.plan import Community, Plan
 from optimizer.scenario.model import Scenario
 
@@ -215,6 +217,18 @@ def _target_rows(ctx: Context, facts: Sequence[tuple[Community, Facts]]) -> list
     return rows
 
 
+def _lock_rows(scenario: Scenario, plan: Plan) -> list[ComplianceRow]:
+    """LOCK: the planner's locks of scenario.toml hold in the plan."""
+    if not scenario.locks:
+        return []
+    try:
+        locks = parse_locks(scenario)
+    except LockError as exc:
+        return [row("LOCK", "*", False, len(exc.problems), 0, "; ".join(map(str, exc.problems)))]
+    bad = lock_violations(scenario, plan, locks)
+    return [row("LOCK", "*", not bad, len(bad), 0, "; ".join(bad))]
+
+
 def check(scenario: Scenario, plan: Plan) -> ComplianceReport:
     """Check ``plan`` against ``scenario``, rule by rule, from the assignment alone."""
     ctx = Context.build(scenario, plan)
@@ -230,5 +244,5 @@ def check(scenario: Scenario, plan: Plan) -> ComplianceReport:
             row("HOUSEHOLDS", "*", hh == total, hh, total,
                 "" if hh == total else f"communities hold {hh} households, the scenario "
                                        f"{total}"),
-            _sites_row(ctx), _totals_row(ctx, facts)]
+            _sites_row(ctx), _totals_row(ctx, facts)] + _lock_rows(scenario, plan)
     return ComplianceReport(tuple(wide + per_community + _target_rows(ctx, facts)))

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
+from optimizer.locks import Locks
 from optimizer.model.component import ComponentData
 from optimizer.model.options import OptionSpec, unit_options
 from optimizer.model.partition import add_partition
@@ -54,7 +56,8 @@ class _Objective:
 
 
 def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "order",
-                soft: bool = False, allowed_centers: set[int] | None = None) -> BuiltModel:
+                soft: bool = False, allowed_centers: set[int] | None = None,
+                locks: Locks | None = None) -> BuiltModel:
     """The community model of one component; ``contiguity`` and ``soft`` as in
     :func:`optimizer.model.partition.add_partition`. ``allowed_centers`` (local
     indices) restricts where centers may stand: a heuristic restriction for the
@@ -144,6 +147,8 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "o
                 if ci is not None and ci != cj:
                     yuan += h[i] * w.moved_yuan_per_household
             obj.add(x[i, j], yuan, 1)
+    if locks:
+        _add_locks(m, data, part.x, centers, options, opt, swap_z, locks)
     m.minimize(sum(c * v for v, c in obj.terms))
     slack = list(part.lo_slack.values()) + list(part.hi_slack.values())
     return BuiltModel(m, x, centers, options, opt, swap_z, slack,
@@ -178,6 +183,47 @@ def _add_option(m: cp_model.CpModel, obj: _Objective, spec: OptionSpec, o: cp_mo
     obj.add(o, spec.fixed_yuan, 1)
     obj.add(a, spec.per_m2_yuan / AREA, ub)
     return [(o, spec.fixed_yuan), (a, spec.per_m2_yuan / AREA)]
+
+
+def _add_locks(m: cp_model.CpModel, data: ComponentData, x: dict[tuple[int, int], Any],
+               centers: list[int], options: dict[int, list[OptionSpec]],
+               opt: dict[tuple[int, int], Any], swap_z: dict[tuple[int, int, int], Any],
+               locks: Locks) -> None:
+    """The planner's locks that concern this component (optimizer/locks.py)."""
+    local = {int(u): k for k, u in enumerate(data.units)}
+    for _, members in locks.keep:
+        keep = [local[u] for u in members if u in local]
+        if not keep:
+            continue
+        inside = set(keep)
+        # A kept community: one center among its units, all of them in it, nobody else.
+        m.add(sum(x[j, j] for j in keep if (j, j) in x) == 1)
+        for i in keep:
+            m.add(sum(x[i, j] for j in keep if (i, j) in x) == 1)
+        for (i, j), var in x.items():
+            if j in inside and i not in inside:
+                m.add(var == 0)
+    for u, c in locks.pin_center:
+        if u in local:
+            i, j = local[u], local.get(c)
+            # A pinned unit is served by the center in the unit named.
+            m.add(x[i, j] == 1) if (i, j) in x else m.add(sum([]) == 1)
+    center_set = set(centers)
+    for j in center_set:
+        for k, spec in enumerate(options[j]):
+            if spec.site is not None and spec.site in locks.forbid_sites:
+                m.add(opt[j, k] == 0)       # a forbidden site is never a center
+            if spec.remedy == "build" and int(data.units[j]) in locks.forbid_build:
+                m.add(opt[j, k] == 0)       # no new build where the planner forbids it
+    for s in locks.force_sites:
+        ks = [(j, k) for j in center_set for k, spec in enumerate(options[j])
+              if spec.site == s]
+        if ks:
+            # A forced site is the center of some community.
+            m.add(sum(opt[jk] for jk in ks) == 1)
+    for (_, _, s), z in swap_z.items():
+        if s in locks.forbid_sites:
+            m.add(z == 0)                   # nor given up in a swap
 
 
 def _cheapest_center(options: list[OptionSpec], area_min: float) -> int | None:

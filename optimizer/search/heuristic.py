@@ -22,21 +22,45 @@ from optimizer.search.assemble import price
 from optimizer.search.component import Choice
 
 
-def grow_regions(data: ComponentData) -> list[list[int]]:
-    """Connected groups of local unit indices covering the component."""
+def grow_regions(data: ComponentData, attempts: int = 12) -> list[list[int]]:
+    """Connected groups of local unit indices covering the component: the first
+    attempt whose every region fits the bounds, else the one that misses least.
+    Attempts vary the number of communities and the seed order (seeded, so the
+    result is deterministic)."""
     h = data.households
     total = int(h.sum())
-    k = max(1, math.ceil(total / data.hi))
-    target = min(data.hi, max(data.lo, total / k))
+    k_lo = max(1, math.ceil(total / data.hi))
+    k_hi = max(k_lo, total // max(1, data.lo))
+    rng = np.random.default_rng(len(h) * 7919 + total)
+    best: tuple[int, list[list[int]]] | None = None
+    for attempt in range(attempts):
+        k = min(k_hi, k_lo + attempt // 4)
+        jitter = rng.random(data.n) if attempt % 4 else np.zeros(data.n)
+        regions = _repair(data, _merge_small(data, _grow(data, k, jitter)))
+        miss = sum(max(0, data.lo - w) + max(0, w - data.hi)
+                   for w in (int(h[r].sum()) for r in regions))
+        if best is None or miss < best[0]:
+            best = (miss, regions)
+        if miss == 0:
+            break
+    assert best is not None
+    return best[1]
+
+
+def _grow(data: ComponentData, k: int, jitter: np.ndarray) -> list[list[int]]:
+    h = data.households
     free = np.ones(data.n, dtype=bool)
     cx, cy = float(data.x.mean()), float(data.y.mean())
+    left_h, left_k = int(h.sum()), k
     regions: list[list[int]] = []
     while free.any():
         cand = np.flatnonzero(free)
         # Most peripheral first: fewest free neighbours, then farthest from the middle.
-        deg = np.array([sum(free[v] for v in data.nbrs[u]) for u in cand])
+        deg = np.array([sum(free[v] for v in data.nbrs[u]) for u in cand]) + jitter[cand]
         far = -np.hypot(data.x[cand] - cx, data.y[cand] - cy)
         seed = int(cand[np.lexsort((cand, far, deg))[0]])
+        # Aim at an even share of what is left, within the bounds.
+        target = min(data.hi, max(data.lo, left_h / max(1, left_k)))
         region, weight = [seed], int(h[seed])
         free[seed] = False
         heap: list[tuple[float, int]] = []
@@ -50,7 +74,61 @@ def grow_regions(data: ComponentData) -> list[list[int]]:
             free[v] = False
             _push_free_neighbours(data, free, seed, v, heap)
         regions.append(region)
-    return _merge_small(data, regions)
+        left_h -= weight
+        left_k = max(1, left_k - 1)
+    return regions
+
+
+def _repair(data: ComponentData, regions: list[list[int]]) -> list[list[int]]:
+    """Shift boundary units from a neighbouring region into a region below the lower
+    bound (or out of one above the upper bound) while both stay connected and the
+    donor stays within the bounds."""
+    h = data.households
+    regs = [set(r) for r in regions]
+    for _ in range(2 * data.n):
+        owner = {u: r for r, reg in enumerate(regs) for u in reg}
+        weights = [int(h[list(reg)].sum()) for reg in regs]
+        bad = [r for r, w in enumerate(weights) if w < data.lo or w > data.hi]
+        if not bad:
+            break
+        moved = False
+        for r in bad:
+            short = weights[r] < data.lo
+            # Units on the border of r and another region, cheapest move first.
+            border = sorted({(v, owner[v]) if short else (u, owner[v])
+                             for u in regs[r] for v in data.nbrs[u] if owner[v] != r})
+            for unit, q in border:
+                give, take = (q, r) if short else (r, q)
+                w = int(h[unit])
+                if weights[give] - w < data.lo and give not in bad:
+                    continue
+                if weights[take] + w > data.hi:
+                    continue
+                rest = regs[give] - {unit}
+                if not rest or not _is_connected(data, rest):
+                    continue
+                regs[give] = rest
+                regs[take].add(unit)
+                moved = True
+                break
+            if moved:
+                break
+        if not moved:
+            break
+    return [sorted(r) for r in regs if r]
+
+
+def _is_connected(data: ComponentData, units: set[int]) -> bool:
+    start = min(units)
+    seen = {start}
+    todo = [start]
+    while todo:
+        u = todo.pop()
+        for v in data.nbrs[u]:
+            if v in units and v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return seen == units
 
 
 def _push_free_neighbours(data: ComponentData, free: np.ndarray, seed: int, u: int,

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from optimizer.diagnosis import Diagnosis
+from optimizer.locks import Locks
 from optimizer.model.component import ComponentData, component_data, reach
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
@@ -44,6 +45,7 @@ class PieceTask:
     seed: int
     threads: int
     deterministic: bool = True     # limits in deterministic time (same plan on any load)
+    locks: Locks | None = None     # the planner's locks touching this piece
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def _solve(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
         return _soft(scenario, data, task, stop, f"{task.diagnosis.rule}: "
                                                  f"{task.diagnosis.message}")
     size = sum(len(reach(data, j, data.hi)) for j in range(data.n))
-    if size <= SMALL_X:
+    if size <= SMALL_X or task.locks:
         return _exact(scenario, data, task, stop, "flow" if size <= FLOW_X else "adjacent")
     return _large(scenario, data, task, stop)
 
@@ -83,6 +85,10 @@ def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
                      time_s=task.budget_s * ORDER_SHARE,
                      stop=stop, hint=start, first_only=hurry)
     spent = hard.used_s
+    if task.locks:
+        start = None    # the region-growing plan ignores locks: a hint at most
+    if not hard.choices and hard.status == "INFEASIBLE" and task.locks:
+        _explain_locks(scenario, data, task)
     if not hard.choices and start is None:
         # The ordering model admits fewer shapes than contiguity does: ask the exact one.
         exact = _run(scenario, data, task, contiguity="flow", soft=False,
@@ -149,28 +155,50 @@ def _large(scenario: Scenario, data: ComponentData, task: PieceTask,
 
 def _soft(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
           reason: str) -> PieceResult:
-    # An interrupt must not leave the piece without a plan: search on regardless.
-    soft = _run(scenario, data, task, contiguity="order", soft=True,
+    # An interrupt must not leave the piece without a plan: search on regardless,
+    # from the region-growing plan (even where it breaks the bounds).
+    rough = tuple(ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
+                  if ch is not None)
+    soft = _run(scenario, data, task, contiguity="order", soft=True, hint=rough,
                      time_s=max(task.budget_s, 1.0),
                      stop=StopFlag() if stop.is_set() else stop)
-    if not soft.choices:
-        from optimizer.errors import SolveError
+    choices, bound = soft.choices, max(0.0, soft.bound_yuan - penalty_yuan(soft.violation))
+    if not choices:
+        if sum(len(ch.members) for ch in rough) != data.n:
+            from optimizer.errors import SolveError
 
-        raise SolveError(f"no plan at all for {' / '.join(data.key)} ({data.n} units, "
-                         f"{data.total:,} households): {reason}")
+            raise SolveError(f"no plan at all for {' / '.join(data.key)} ({data.n} units, "
+                             f"{data.total:,} households): {reason}")
+        # Out of time: the region-growing plan, bound unknown (0).
+        choices, bound = rough, 0.0
     exemptions = []
-    for ch in soft.choices:
+    for ch in choices:
         hh = int(scenario.households[list(ch.members)].sum())
         exemptions.append(reason if not (data.lo <= hh <= data.hi) else "")
-    # Valid for every plan breaking the bounds no more than this one does.
-    bound = max(0.0, soft.bound_yuan - penalty_yuan(soft.violation))
-    return PieceResult(task.index, soft.choices, tuple(exemptions), soft.status, bound,
-                       soft.time_s, "soft", reason)
+    # The bound holds for every plan breaking the bounds no more than this one does.
+    return PieceResult(task.index, choices, tuple(exemptions),
+                       soft.status if soft.choices else "FEASIBLE", bound, soft.time_s,
+                       "soft", reason)
 
 
 def _run(scenario: Scenario, data: ComponentData, task: PieceTask, **kw: Any) -> Attempt:
+    kw.setdefault("locks", task.locks)
     return run_model(scenario, data, workers=task.threads, seed=task.seed,
                      deterministic=task.deterministic, **kw)
+
+
+def _explain_locks(scenario: Scenario, data: ComponentData, task: PieceTask) -> None:
+    """Raise a LockError when the locks alone make this piece impossible."""
+    free = _run(scenario, data, task, contiguity="order", soft=False, locks=None,
+                time_s=max(1.0, task.budget_s / 4), stop=StopFlag(), first_only=True)
+    if free.choices:
+        from optimizer.errors import LockError, Problem
+
+        raise LockError([Problem(
+            "scenario.toml [locks]", f"the locks make {' / '.join(data.key)} impossible: "
+            "no plan of its units obeys them all together with the rules, while a plan "
+            "exists without them", record=" / ".join(data.key), field="[locks]",
+            hint="remove or change a lock on this street")])
 
 
 def _heuristic(scenario: Scenario, data: ComponentData) -> tuple[Choice, ...] | None:

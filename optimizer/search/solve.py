@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from optimizer.errors import SolveError
 from optimizer.graph import components, diagnose
+from optimizer.locks import parse_locks
 from optimizer.plan import Plan
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.scenario.model import Scenario
@@ -50,13 +51,17 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     if not comps:
         raise SolveError("the scenario has no units to plan")
     diag_of = _diagnoses_by_component(scenario, comps)
+    locks = parse_locks(scenario)
+    site_unit = {s: int(u) for s, u in enumerate(scenario.sites.unit.tolist())}
     procs = max(1, min(n_workers, len(comps)))
     threads = max(1, n_workers // procs)
     weights = [float(len(c.units)) + 5.0 for c in comps]
     total_w = sum(weights)
     tasks = [PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag_of.get(k),
                        budget_s=limit * procs * weights[k] / total_w, seed=seed + k,
-                       threads=threads, deterministic=n_workers == 1)
+                       threads=threads, deterministic=n_workers == 1,
+                       locks=locks if locks and locks.touches(set(c.units.tolist()), site_unit)
+                       else None)
              for k, c in enumerate(comps)]
     stop = StopFlag()
     t0 = time.perf_counter()
