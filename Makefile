@@ -18,7 +18,7 @@ venv: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m optimizer validate scenarios/demo
-	$(BIN)/python -m optimizer solve scenarios/demo --out out/demo --time-limit 60
+	$(BIN)/python -m optimizer solve scenarios/demo --out out/demo --time-limit 60 --report
 	$(BIN)/python -m optimizer check scenarios/demo out/demo
 
 test: $(STAMP)
