@@ -134,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("scenario")
     s.add_argument("--out", required=True, help="plan folder to write")
     s.add_argument("--time-limit", type=float, default=None, help="seconds (default: scenario)")
-    s.add_argument("--workers", type=int, default=None, help="cores to use (default: all; 1 = deterministic)")
+    s.add_argument("--workers", type=int, default=None,
+                   help="cores to use (default: all; 1 = deterministic)")
     s.add_argument("--seed", type=int, default=None)
     s.add_argument("--quiet", action="store_true", help="no live progress line")
     s.add_argument("--report", action="store_true",

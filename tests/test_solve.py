@@ -102,3 +102,37 @@ def test_solve_does_not_touch_the_scenario() -> None:
     solve(s, time_limit_s=5, workers=1)
     assert dataclasses.asdict(s.policy) == before[0]
     assert (s.households == before[1]).all()
+
+
+def _rural_grid():  # type: ignore[no-untyped-def]
+    """An 8x8 rural grid of villagers' groups (40-110 households): 5,000 households."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    hh = rng.integers(40, 111, size=(8, 8)).tolist()
+    return grid_scenario(hh, kind="rural", cell_m=400.0)
+
+
+def test_large_path_neighbourhood_search_and_relaxation_bound(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import optimizer.search.piece as piece
+
+    monkeypatch.setattr(piece, "SMALL_X", 10)      # force the large-piece path
+    s = _rural_grid()
+    plan = solve(s, time_limit_s=8, workers=1)
+    methods = [c["method"] for c in plan.summary["components"]]
+    assert all(m.startswith("lns") and "adjacent" in m for m in methods), methods
+    assert 0 < plan.summary["bound"] <= plan.summary["objective"]
+    assert check(s, plan).passed
+
+
+def test_huge_piece_path_uses_the_arithmetic_bound(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import optimizer.search.piece as piece
+
+    monkeypatch.setattr(piece, "SMALL_X", 10)
+    monkeypatch.setattr(piece, "BOUND_X", 10)      # no whole-piece model at all
+    s = _rural_grid()
+    plan = solve(s, time_limit_s=6, workers=1)
+    methods = [c["method"] for c in plan.summary["components"]]
+    assert all("arithmetic" in m for m in methods), methods
+    assert 0 < plan.summary["bound"] <= plan.summary["objective"]
+    assert check(s, plan).passed

@@ -35,12 +35,18 @@ class LnsStats:
 def improve(scenario: Scenario, data: ComponentData, choices: list[Choice], *, time_s: float,
             seed: int, stop: StopFlag, workers: int = 1,
             max_rounds: int | None = None) -> tuple[list[Choice], LnsStats]:
-    """Improve ``choices`` (a feasible plan of ``data``) for about ``time_s`` seconds."""
+    """Improve ``choices`` for about ``time_s`` seconds (or ``max_rounds`` rounds).
+
+    A plan with communities outside the household bounds is repaired first: such a
+    community is always in the neighbourhood, and a result is accepted when it breaks
+    the bounds by fewer households, or as much but costs less.
+    """
     rng = np.random.default_rng(seed)
     stats = LnsStats()
     t0 = time.perf_counter()
     plan = list(choices)
     costs = [price(scenario, ch).objective_yuan for ch in plan]
+    miss = [_miss(scenario, data, ch) for ch in plan]
     if len(plan) < 2:
         return plan, stats
     rounds = max_rounds if max_rounds is not None else 10 ** 9
@@ -48,14 +54,16 @@ def improve(scenario: Scenario, data: ComponentData, choices: list[Choice], *, t
     while stats.rounds < rounds and not stop.is_set():
         if max_rounds is None and time.perf_counter() - t0 >= time_s:
             break
-        if stale >= 3 * len(plan):
+        if stale >= 3 * len(plan) and not any(miss):
             break   # every community has been tried several times without gain
         stats.rounds += 1
-        group = _neighbourhood(scenario, plan, rng)
+        broken = [c for c in range(len(plan)) if miss[c] > 0]
+        start = broken[int(rng.integers(len(broken)))] if broken else None
+        group = _neighbourhood(scenario, plan, rng, start)
         units = sorted(u for c in group for u in plan[c].members)
         sub = component_data(scenario, data.key, np.asarray(units))
         hint = tuple(plan[c] for c in group)
-        old = sum(costs[c] for c in group)
+        old = (sum(miss[c] for c in group), sum(costs[c] for c in group))
         budget = SUB_TIME_S if max_rounds is not None else \
             min(SUB_TIME_S, max(0.1, time_s - (time.perf_counter() - t0)))
         res = run_model(scenario, sub, contiguity="order", soft=False, time_s=budget,
@@ -65,10 +73,11 @@ def improve(scenario: Scenario, data: ComponentData, choices: list[Choice], *, t
             stale += 1
             continue
         new_costs = [price(scenario, ch).objective_yuan for ch in res.choices]
-        if sum(new_costs) < old - 1e-6:
+        if (0, sum(new_costs)) < (old[0], old[1] - 1e-6):
             keep = [i for i in range(len(plan)) if i not in set(group)]
             plan = [plan[i] for i in keep] + list(res.choices)
             costs = [costs[i] for i in keep] + new_costs
+            miss = [miss[i] for i in keep] + [0] * len(res.choices)
             stats.improved += 1
             stale = 0
         else:
@@ -97,7 +106,14 @@ def _likely_centers(scenario: Scenario, sub: ComponentData, hint: tuple[Choice, 
     return out
 
 
-def _neighbourhood(scenario: Scenario, plan: list[Choice], rng: np.random.Generator) -> list[int]:
+def _miss(scenario: Scenario, data: ComponentData, ch: Choice) -> int:
+    """Households by which a community misses the bounds (0 when within)."""
+    hh = int(scenario.households[list(ch.members)].sum())
+    return max(0, data.lo - hh) + max(0, hh - data.hi)
+
+
+def _neighbourhood(scenario: Scenario, plan: list[Choice], rng: np.random.Generator,
+                   start: int | None = None) -> list[int]:
     """A random community and adjacent ones, grown breadth-first within the caps."""
     owner = {u: c for c, ch in enumerate(plan) for u in ch.members}
     adj: dict[int, set[int]] = {c: set() for c in range(len(plan))}
@@ -107,7 +123,8 @@ def _neighbourhood(scenario: Scenario, plan: list[Choice], rng: np.random.Genera
                 d = owner.get(v)
                 if d is not None and d != c:
                     adj[c].add(d)
-    start = int(rng.integers(len(plan)))
+    if start is None:
+        start = int(rng.integers(len(plan)))
     group = [start]
     size = len(plan[start].members)
     frontier = sorted(adj[start])

@@ -3,7 +3,8 @@
 - small pieces: CP-SAT with shortest-path ordering for a plan, then the exact flow
   model from that plan for a true bound (and any better plan it finds);
 - large pieces: region growing, neighbourhood search over adjacent communities, and
-  the bound of the "adjacent" relaxation started from that plan;
+  the bound of the "adjacent" relaxation started from that plan (for pieces too large
+  for any whole-piece model, a bound by arithmetic, see optimizer/model/bounds.py);
 - pieces the diagnosis (or the solver) proves impossible: penalized bounds, the
   plan that breaks them least, with the broken rule as exemption.
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from optimizer.diagnosis import Diagnosis
 from optimizer.locks import Locks
+from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.component import ComponentData, component_data, reach
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
@@ -31,6 +33,7 @@ from optimizer.search.lns import SUB_TIME_S, improve
 
 SMALL_X = 12000         # Σ over centers of the units they reach: exact model below this
 FLOW_X = 2500           # ... and the flow model (exact contiguity) for the bound below this
+BOUND_X = 80000         # above this no whole-piece model is built (memory): arithmetic bound
 ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
 LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
 
@@ -71,10 +74,10 @@ def _solve(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     if task.diagnosis is not None:
         return _soft(scenario, data, task, stop, f"{task.diagnosis.rule}: "
                                                  f"{task.diagnosis.message}")
-    size = sum(len(reach(data, j, data.hi)) for j in range(data.n))
+    size = _model_size(data, BOUND_X + 1)
     if size <= SMALL_X or task.locks:
         return _exact(scenario, data, task, stop, "flow" if size <= FLOW_X else "adjacent")
-    return _large(scenario, data, task, stop)
+    return _large(scenario, data, task, stop, size)
 
 
 def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
@@ -120,31 +123,42 @@ def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
                        "OPTIMAL" if proven else "FEASIBLE", bound, spent, "exact")
 
 
-def _large(scenario: Scenario, data: ComponentData, task: PieceTask,
-           stop: StopFlag) -> PieceResult:
+def _large(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
+           size: int) -> PieceResult:
+    whole = size <= BOUND_X     # small enough for one model of the whole piece
     start = _heuristic(scenario, data)
     spent = 0.0
-    if start is None:
+    if start is None and whole:
         first = _run(scenario, data, task, contiguity="order", soft=False,
-                          time_s=task.budget_s * 0.5,
-                          stop=stop, first_only=True)
+                     time_s=task.budget_s * 0.5, stop=stop, first_only=True)
         spent += first.used_s
-        if not first.choices:
-            why = "proved impossible" if first.status == "INFEASIBLE" else "none found in time"
-            return _soft(scenario, data, task, stop, _no_plan_reason(scenario, data, why))
-        start = first.choices
-    lns_time = max(0.0, task.budget_s * LNS_SHARE - spent)
+        start = first.choices or None
+    if start is None:
+        # Region growing missed the bounds: the neighbourhood search repairs it.
+        start = tuple(ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
+                      if ch is not None)
+    lns_time = max(0.0, task.budget_s * (LNS_SHARE if whole else 1.0) - spent)
     rounds = max(2, int(lns_time / (1.5 * SUB_TIME_S))) if task.deterministic else None
     improved, stats = improve(scenario, data, list(start), time_s=lns_time, seed=task.seed,
                               stop=stop, max_rounds=rounds)
     spent += lns_time if task.deterministic else stats.time_s
     choices = tuple(improved)
+    broken = [not data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
+              for ch in choices]
+    if any(broken):
+        reason = _no_plan_reason(scenario, data, "none found in time")
+        return PieceResult(task.index, choices, tuple(reason if b else "" for b in broken),
+                           "FEASIBLE", 0.0, spent, f"lns({stats.rounds} rounds), unrepaired",
+                           reason)
+    if not whole:
+        return PieceResult(task.index, choices, tuple("" for _ in choices), "FEASIBLE",
+                           arithmetic_bound(scenario, data), spent,
+                           f"lns({stats.rounds} rounds)+arithmetic bound")
     best_obj = _cost(scenario, choices)
     # The bound: the "adjacent" relaxation (valid for every connected community),
     # started from the plan; a better plan it finds is kept when connected.
     relax = _run(scenario, data, task, contiguity="adjacent", soft=False,
-                      time_s=max(0.5, task.budget_s - spent),
-                      stop=stop, hint=choices)
+                 time_s=max(0.5, task.budget_s - spent), stop=stop, hint=choices)
     if relax.choices and _cost(scenario, relax.choices) < best_obj - 1e-6 \
             and all(_connected(scenario, ch) for ch in relax.choices):
         choices = relax.choices
@@ -213,6 +227,17 @@ def _heuristic(scenario: Scenario, data: ComponentData) -> tuple[Choice, ...] | 
             return None
         out.append(ch)
     return tuple(out)
+
+
+def _model_size(data: ComponentData, cap: int) -> int:
+    """Σ over centers of the units they reach (the assignment variables), counted up
+    to ``cap``."""
+    total = 0
+    for j in range(data.n):
+        total += len(reach(data, j, data.hi))
+        if total >= cap:
+            return cap
+    return total
 
 
 def _connected(scenario: Scenario, ch: Choice) -> bool:

@@ -1,0 +1,85 @@
+"""A lower bound by arithmetic, for pieces too large for any whole-piece model.
+
+Every plan of a piece with H households has some k communities with
+ceil(H/U) ≤ k ≤ floor(H/L). For each such k, the plan costs at least:
+
+- office funding and committee pay: k × the fixed amount (FUND-*, PAY-*);
+- staff: Σ max(3, ceil(h/600)) ≥ max(3k, ceil(H/600)) (STAFF-3-5);
+- coordinators: Σ ceil(h/300) ≥ max(ceil(H/300), k × ceil(L/300)) (COORD-300);
+- centers: the k cheapest distinct centers, each at its cheapest option for at least
+  L households, plus running cost for the area the rest of the households need;
+- distance: every unit but the k centers is at least as far from its center as from
+  its nearest neighbour; the k largest such terms are dropped (they may be centers).
+
+The minimum over k is the bound. Weak (it ignores most of the distance), but valid,
+cheap and memory-light.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from optimizer.model.component import ComponentData
+from optimizer.model.options import unit_options
+from optimizer.scenario.model import Scenario
+
+
+def arithmetic_bound(scenario: Scenario, data: ComponentData) -> float:
+    pol, costs, w = scenario.policy, scenario.costs, scenario.objective
+    total = data.total
+    k_lo = max(1, math.ceil(total / data.hi))
+    k_hi = total // max(1, data.lo)
+    if k_hi < k_lo:
+        return 0.0
+    member = costs.member_pay_yuan(data.urban)
+    fixed = pol.fund_yuan(data.urban, scenario.year) + costs.committee_pay_yuan(data.urban)
+    need_lo = pol.required_area_m2(data.lo)
+    floors = []
+    for j in range(data.n):
+        best = math.inf
+        for spec in unit_options(scenario, int(data.units[j])):
+            area = spec.area_before_m2 if spec.fixed_area else max(need_lo, spec.min_area_m2)
+            if area <= spec.max_area_m2 + 1e-9:
+                credit = spec.fixed_yuan if not spec.swap else \
+                    spec.fixed_yuan - _max_credit(scenario, spec.site) * costs.annuity_factor()
+                best = min(best, credit + spec.per_m2_yuan * area)
+        if math.isfinite(best):
+            floors.append(best)
+    floors.sort()
+    near = _nearest_neighbour_km(data)
+    dist_terms = np.sort(data.households * near * w.distance_yuan_per_household_km)[::-1]
+    best_total = math.inf
+    for k in range(k_lo, k_hi + 1):
+        if k > len(floors):
+            break
+        staff = max(pol.staff_min * k, math.ceil(total / pol.households_per_staff))
+        coord = max(math.ceil(total / pol.households_per_coordinator),
+                    k * math.ceil(data.lo / pol.households_per_coordinator))
+        extra_area = max(0.0, pol.area_per_100_households_m2 * total / 100.0 - k * need_lo)
+        value = (k * fixed + staff * costs.pay_other_ratio * member
+                 + coord * costs.coordinator_pay_ratio * member + sum(floors[:k])
+                 + extra_area * costs.running_yuan_per_m2_year
+                 + float(dist_terms[k:].sum()))
+        best_total = min(best_total, value)
+    return best_total if math.isfinite(best_total) else 0.0
+
+
+def _max_credit(scenario: Scenario, site: int | None) -> float:
+    """The largest swap credit any owned site could bring (capped at the price)."""
+    if site is None:
+        return 0.0
+    owned = scenario.sites.area_m2[scenario.sites.owned]
+    most = float(owned.max()) if len(owned) else 0.0
+    return min(float(scenario.sites.price_yuan[site]),
+               scenario.costs.swap_credit_yuan_per_m2 * most)
+
+
+def _nearest_neighbour_km(data: ComponentData) -> np.ndarray:
+    out = np.zeros(data.n)
+    for i in range(data.n):
+        if data.nbrs[i]:
+            nb = np.array(data.nbrs[i])
+            out[i] = float(np.hypot(data.x[nb] - data.x[i], data.y[nb] - data.y[i]).min())
+    return out / 1000.0
