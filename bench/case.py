@@ -5,15 +5,19 @@
 
 Writes one JSON object to OUT: the figures of the solver (load, solve, independent
 check) or of the MaxP baseline, and ``peak_rss_mb``, the peak resident memory of
-this process (loading included) from getrusage.
+the case (loading included): the largest sum of resident memory over this process and
+its descendants (the solver may run components in worker processes), sampled every
+0.2 s from /proc, and never less than this process's own getrusage peak.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
+import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -28,6 +32,60 @@ def peak_rss_mb() -> float:
     """Peak resident set size of this process in MB (ru_maxrss is in KB on Linux)."""
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(kb / (1024 * 1024) if sys.platform == "darwin" else kb / 1024, 1)
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants (Linux /proc)."""
+    parent: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+                parent[int(d.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, todo = {root}, [root]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in parent.items() if pp == p and c not in tree]
+        tree.update(kids)
+        todo += kids
+    return sum(_rss_kb(pid) for pid in tree)
+
+
+class TreeMemory:
+    """Peak resident memory of this process tree, sampled in a background thread."""
+
+    def __init__(self, every_s: float = 0.2) -> None:
+        self.peak_kb = 0
+        self._every = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            if Path("/proc/self/status").exists():
+                self.peak_kb = max(self.peak_kb, _tree_rss_kb(me))
+            self._stop.wait(self._every)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def run_solve(folder: Path, time_limit_s: float, workers: int, seed: int) -> dict[str, Any]:
@@ -84,11 +142,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path, required=True)
     args = ap.parse_args(argv)
-    if args.what == "solve":
-        out = run_solve(args.scenario, args.time_limit, args.workers, args.seed)
-    else:
-        out = run_maxp(args.scenario, args.seed)
-    out["peak_rss_mb"] = peak_rss_mb()
+    with TreeMemory() as mem:
+        if args.what == "solve":
+            out = run_solve(args.scenario, args.time_limit, args.workers, args.seed)
+        else:
+            out = run_maxp(args.scenario, args.seed)
+    out["self_peak_rss_mb"] = peak_rss_mb()
+    out["children_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    out["peak_rss_mb"] = max(out["self_peak_rss_mb"], round(mem.peak_kb / 1024, 1))
     args.json.write_text(json.dumps(out, indent=1, default=str))
     return 0
 

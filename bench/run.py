@@ -40,7 +40,7 @@ TARGETS = {"town": "optimal or gap <= 0.5% in 60 s",
            "city": "checked plan in 60 min, gap <= 3%"}
 COLUMNS = ("case", "units", "households", "communities", "exempt", "status", "time_s",
            "objective", "bound", "gap_pct", "peak_mem_mb", "check",
-           "maxp_time_s", "maxp_regions", "maxp_over_upper", "maxp_noncontiguous",
+           "maxp_time_s", "maxp_regions", "maxp_over_upper", "maxp_noncontiguous", "maxp_failed",
            "maxp_cost", "maxp_vs_ours_pct", "maxp_check")
 GRACE_S = 300.0   # a child may overrun its time limit by this much (load, check) before
                   # it is stopped and the case reported as a timeout
@@ -96,6 +96,7 @@ def run_case(case: str, folder: Path, time_limit_s: float, workers: int, maxp: b
         row.update(maxp_time_s=round(float(base["time_s"]), 2), maxp_regions=base["regions"],
                    maxp_over_upper=base["over_upper"],
                    maxp_noncontiguous=base["noncontiguous"],
+                   maxp_failed=base["failed_components"],
                    maxp_cost=round(cost, 2) if base["check_passed"] else None,
                    maxp_vs_ours_pct=(round(100 * (cost / float(ours) - 1), 2)
                                      if base["check_passed"] and ours else None),
