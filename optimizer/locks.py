@@ -7,6 +7,7 @@ pin_center = { "JH-WX-0012" = "JH-WX-0015" }   # unit -> the unit its center sta
 force_sites = ["JH-WX-0015-ROOM"]       # this site must be a center
 forbid_sites = ["JH-WX-0031-SALE"]      # this site must not be used
 forbid_build = ["JH-WX-0040"]           # no new center may be built in this unit
+community_count = { "Huaqing Street" = 2 }   # a street's number of communities
 ```
 
 Parsed and checked against the scenario before any solve; a lock naming something
@@ -27,7 +28,8 @@ from optimizer.plan import Plan
 from optimizer.scenario.model import Scenario
 
 FILE = "scenario.toml [locks]"
-KEYS = ("keep_communities", "pin_center", "force_sites", "forbid_sites", "forbid_build")
+KEYS = ("keep_communities", "pin_center", "force_sites", "forbid_sites", "forbid_build",
+        "community_count")
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,14 @@ class Locks:
     force_sites: tuple[int, ...] = ()
     forbid_sites: tuple[int, ...] = ()
     forbid_build: tuple[int, ...] = ()
+    count: tuple[tuple[str, int], ...] = ()             # (street, communities)
 
     def __bool__(self) -> bool:
         return any((self.keep, self.pin_center, self.force_sites, self.forbid_sites,
-                    self.forbid_build))
+                    self.forbid_build, self.count))
+
+    def count_of(self, street: str) -> int | None:
+        return dict(self.count).get(street)
 
     def touches(self, units: set[int], site_unit: dict[int, int]) -> bool:
         """Whether any lock concerns this set of units (a piece)."""
@@ -48,6 +54,13 @@ class Locks:
                 or any(u in units or c in units for u, c in self.pin_center)
                 or any(site_unit[s] in units for s in self.force_sites + self.forbid_sites)
                 or any(u in units for u in self.forbid_build))
+
+    def for_piece(self, units: set[int], street: str,
+                  site_unit: dict[int, int]) -> Locks | None:
+        """These locks when any concerns the piece, else None."""
+        if self.touches(units, site_unit) or self.count_of(street) is not None:
+            return self
+        return None
 
 
 def parse_locks(scenario: Scenario) -> Locks:
@@ -101,9 +114,39 @@ def parse_locks(scenario: Scenario) -> Locks:
                                 record=scenario.sites.site_ids[s], field="force_sites",
                                 value=scenario.sites.site_ids[s]))
     build = ids("forbid_build", units, "unit")
+    count = _count(scenario, raw.get("community_count", {}), problems)
     if problems:
         raise LockError(problems)
-    return Locks(tuple(keep), tuple(pins), tuple(force), tuple(forbid), tuple(build))
+    return Locks(tuple(keep), tuple(pins), tuple(force), tuple(forbid), tuple(build),
+                 tuple(count))
+
+
+def _count(scenario: Scenario, value: Any, problems: list[Problem]) -> list[tuple[str, int]]:
+    if not isinstance(value, dict):
+        problems.append(Problem(FILE, "must be a table street = number of communities",
+                                record="[locks]", field="community_count", value=value))
+        return []
+    from optimizer.graph import components
+
+    pieces: dict[str, int] = {}
+    for c in components(scenario):
+        pieces[c.key[1]] = pieces.get(c.key[1], 0) + 1
+    out = []
+    for street, n in value.items():
+        if street not in pieces:
+            problems.append(Problem(FILE, "no such street or town", record=street,
+                                    field="community_count", value=n))
+        elif not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            problems.append(Problem(FILE, "must be a whole number ≥ 1", record=street,
+                                    field="community_count", value=n))
+        elif pieces[street] > 1:
+            problems.append(Problem(
+                FILE, f"cannot be fixed: the street has {pieces[street]} independent pieces "
+                "(urban and rural parts, or parts a barrier separates)", record=street,
+                field="community_count", value=n))
+        else:
+            out.append((street, n))
+    return out
 
 
 def _keep(scenario: Scenario, value: Any, problems: list[Problem]
@@ -186,4 +229,8 @@ def lock_violations(scenario: Scenario, plan: Plan, locks: Locks) -> list[str]:
     for u in locks.forbid_build:
         if any(c.remedy == "build" and c.site_unit_id == ids[u] for c in plan.communities):
             out.append(f"a center is built in {ids[u]}, where building is forbidden")
+    for street, n in locks.count:
+        got = sum(1 for c in plan.communities if c.street == street)
+        if got != n:
+            out.append(f"{street} has {got} communities, the lock asks for {n}")
     return out

@@ -81,3 +81,17 @@ def test_locks_that_conflict_with_the_rules_are_explained() -> None:
 def test_unknown_lock_key_suggests_the_name() -> None:
     with pytest.raises(LockError, match="did you mean 'forbid_sites'"):
         parse_locks(_scenario({"forbid_site": ["SALE"]}))
+
+
+def test_community_count_and_cut_edges() -> None:
+    s = grid_scenario(GRID, street=[["S1"] * 4] * 3)
+    s = dataclasses.replace(s, locks={"community_count": {"S1": 4}})
+    plan = solve(s, time_limit_s=20, workers=1)
+    assert len(plan.communities) == 4
+    assert check(s, plan).passed
+    with pytest.raises(LockError, match="no such street"):
+        parse_locks(dataclasses.replace(s, locks={"community_count": {"S9": 2}}))
+    compact = s.replace(objective={"cut_edge_yuan": 5000.0}, locks={})
+    plan2 = solve(compact, time_limit_s=20, workers=1)
+    assert plan2.summary["terms"]["cut_edges_yuan"] > 0
+    assert check(compact, plan2).passed

@@ -57,7 +57,8 @@ class _Objective:
 
 def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "order",
                 soft: bool = False, allowed_centers: set[int] | None = None,
-                locks: Locks | None = None) -> BuiltModel:
+                locks: Locks | None = None, count: tuple[int, int] | None = None
+                ) -> BuiltModel:
     """The community model of one component; ``contiguity`` and ``soft`` as in
     :func:`optimizer.model.partition.add_partition`. ``allowed_centers`` (local
     indices) restricts where centers may stand: a heuristic restriction for the
@@ -68,7 +69,7 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "o
     options = {j: unit_options(scenario, int(data.units[j])) for j in range(data.n)}
     centers = [j for j in range(data.n) if options[j]
                and (allowed_centers is None or j in allowed_centers)]
-    part = add_partition(m, data, centers, contiguity=contiguity, soft=soft)
+    part = add_partition(m, data, centers, contiguity=contiguity, soft=soft, count=count)
     x = part.x
     h = [int(v) for v in data.households]
     hh_hi = part.weight_hi
@@ -147,6 +148,12 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "o
                 if ci is not None and ci != cj:
                     yuan += h[i] * w.moved_yuan_per_household
             obj.add(x[i, j], yuan, 1)
+    if w.cut_edge_yuan > 0:
+        # Compactness: yuan per neighbour link cut between two communities.
+        from optimizer.districting import add_cut_edges
+
+        for cut in add_cut_edges(m, part, data):
+            obj.add(cut, w.cut_edge_yuan, 1)
     if locks:
         _add_locks(m, data, part.x, centers, options, opt, swap_z, locks)
     m.minimize(sum(c * v for v, c in obj.terms))

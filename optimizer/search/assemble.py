@@ -82,6 +82,18 @@ def price(scenario: Scenario, ch: Choice) -> Priced:
                   moved * w.moved_yuan_per_household)
 
 
+def cut_edges_yuan(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) -> float:
+    """The compactness term: cut_edge_yuan per neighbour link between two of these
+    communities (0 when the weight is 0)."""
+    weight = scenario.objective.cut_edge_yuan
+    if weight <= 0:
+        return 0.0
+    owner = {u: k for k, ch in enumerate(choices) for u in ch.members}
+    cut = sum(1 for a, b in scenario.edges.tolist()
+              if a in owner and b in owner and owner[a] != owner[b])
+    return weight * cut
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "", text.title()) or "X"
 

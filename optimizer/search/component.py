@@ -71,12 +71,13 @@ def run_model(scenario: Scenario, data: ComponentData, *, contiguity: str, soft:
               time_s: float, workers: int, seed: int, stop: StopFlag,
               hint: tuple[Choice, ...] | None = None, first_only: bool = False,
               allowed_centers: set[int] | None = None,
-              deterministic: bool | None = None, locks: Locks | None = None) -> Attempt:
+              deterministic: bool | None = None, locks: Locks | None = None,
+              count: tuple[int, int] | None = None) -> Attempt:
     """Build and solve one model. ``deterministic`` (default: one worker) limits the
     search by the solver's deterministic time, so the result does not depend on the
     machine's load; otherwise by wall-clock time."""
     built = build_model(scenario, data, contiguity=contiguity, soft=soft,
-                        allowed_centers=allowed_centers, locks=locks)
+                        allowed_centers=allowed_centers, locks=locks, count=count)
     if hint:
         _add_hint(built, data, hint)
     solver = cp_model.CpSolver()

@@ -26,7 +26,7 @@ from optimizer.locks import Locks
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.component import ComponentData, component_data, reach
 from optimizer.scenario.model import Scenario
-from optimizer.search.assemble import price
+from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.component import Attempt, Choice, StopFlag, penalty_yuan, run_model
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import SUB_TIME_S, improve
@@ -197,6 +197,8 @@ def _soft(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFl
 
 def _run(scenario: Scenario, data: ComponentData, task: PieceTask, **kw: Any) -> Attempt:
     kw.setdefault("locks", task.locks)
+    n = task.locks.count_of(task.key[1]) if task.locks else None
+    kw.setdefault("count", (n, n) if n is not None and kw["locks"] is not None else None)
     return run_model(scenario, data, workers=task.threads, seed=task.seed,
                      deterministic=task.deterministic, **kw)
 
@@ -254,7 +256,8 @@ def _connected(scenario: Scenario, ch: Choice) -> bool:
 
 
 def _cost(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) -> float:
-    return sum(price(scenario, ch).objective_yuan for ch in choices)
+    return sum(price(scenario, ch).objective_yuan for ch in choices) \
+        + cut_edges_yuan(scenario, choices)
 
 
 def _no_plan_reason(scenario: Scenario, data: ComponentData, why: str) -> str:

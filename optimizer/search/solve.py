@@ -23,7 +23,7 @@ from optimizer.locks import parse_locks
 from optimizer.plan import Plan
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.scenario.model import Scenario
-from optimizer.search.assemble import price
+from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.component import StopFlag
 from optimizer.search.executor import run_pieces
 from optimizer.search.piece import PieceResult, PieceTask
@@ -60,8 +60,8 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     tasks = [PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag_of.get(k),
                        budget_s=limit * procs * weights[k] / total_w, seed=seed + k,
                        threads=threads, deterministic=n_workers == 1,
-                       locks=locks if locks and locks.touches(set(c.units.tolist()), site_unit)
-                       else None)
+                       locks=locks.for_piece(set(c.units.tolist()), c.key[1], site_unit)
+                       if locks else None)
              for k, c in enumerate(comps)]
     stop = StopFlag()
     t0 = time.perf_counter()
@@ -71,7 +71,8 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     def done(res: PieceResult) -> None:
         nonlocal objective, bound
         results[res.index] = res
-        obj = sum(price(scenario, ch).objective_yuan for ch in res.choices)
+        obj = sum(price(scenario, ch).objective_yuan for ch in res.choices) \
+            + cut_edges_yuan(scenario, res.choices)
         objective += obj
         bound += min(obj, res.bound)
         if progress is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from optimizer.model.component import component_data
 from optimizer.plan import Plan
 from optimizer.scenario.model import Scenario
-from optimizer.search.assemble import communities, price, unit_order
+from optimizer.search.assemble import communities, cut_edges_yuan, price, unit_order
 from optimizer.search.piece import PieceResult, PieceTask
 
 VERSION = "0.1.0"
@@ -22,7 +22,7 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
         data = component_data(scenario, task.key, task.units)
         priced = [price(scenario, ch) for ch in res.choices]
         priced_all += priced
-        obj = sum(p.objective_yuan for p in priced)
+        obj = sum(p.objective_yuan for p in priced) + cut_edges_yuan(scenario, res.choices)
         b = max(0.0, min(obj, res.bound))
         objective += obj
         bound += b
@@ -53,6 +53,8 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
             "facility_yuan": round(sum(p.annual_yuan - p.operating_yuan for p in priced_all), 2),
             "distance_yuan": round(sum(p.distance_yuan for p in priced_all), 2),
             "moved_yuan": round(sum(p.moved_yuan for p in priced_all), 2),
+            "cut_edges_yuan": round(sum(cut_edges_yuan(scenario, r.choices)
+                                        for r in results), 2),
         },
         "households_moved": int(sum(p.moved_households for p in priced_all)),
         "workers": workers,
