@@ -16,6 +16,7 @@ hook-and-jump over the edge arrays, fast for 40,000 units.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,6 +120,24 @@ def components(scenario: Scenario) -> list[Component]:
     """Connected components of ``scenario.edges`` restricted to units of the same
     (county, street, kind), sorted by key, then by smallest unit index."""
     return decompose(scenario)[0]
+
+
+def is_connected(units: Iterable[int], neighbours: Sequence[Iterable[int]]) -> bool:
+    """Whether ``units`` form one connected piece of the neighbour lists."""
+    inside = {int(u) for u in units}
+    if not inside:
+        return False
+    start = min(inside)
+    seen = {start}
+    todo = [start]
+    while todo:
+        u = todo.pop()
+        for v in neighbours[u]:
+            v = int(v)
+            if v in inside and v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return seen == inside
 
 
 def component_of(scenario: Scenario) -> np.ndarray:

@@ -19,11 +19,11 @@ reason. Pure: the model, the search and the checker all read the same Locks.
 from __future__ import annotations
 
 import difflib
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 from optimizer.errors import LockError, Problem
+from optimizer.graph import components, is_connected
 from optimizer.plan import Plan
 from optimizer.scenario.model import Scenario
 
@@ -126,7 +126,6 @@ def _count(scenario: Scenario, value: Any, problems: list[Problem]) -> list[tupl
         problems.append(Problem(FILE, "must be a table street = number of communities",
                                 record="[locks]", field="community_count", value=value))
         return []
-    from optimizer.graph import components
 
     pieces: dict[str, int] = {}
     for c in components(scenario):
@@ -176,25 +175,12 @@ def _keep(scenario: Scenario, value: Any, problems: list[Problem]
                 FILE, f"cannot be kept: it has {hh:,} households, outside {lo:,}-{hi:,} "
                 f"({rule})", record=cid, field="keep_communities", value=cid,
                 hint="remove the lock or relax the bound in [policy]"))
-        elif not _connected(scenario, set(members)):
+        elif not is_connected(members, scenario.neighbours):
             problems.append(Problem(FILE, "cannot be kept: its units are not connected in the "
                                     "neighbour graph (a barrier or a gap splits it)", record=cid,
                                     field="keep_communities", value=cid))
         out.append((cid, members))
     return out
-
-
-def _connected(scenario: Scenario, units: set[int]) -> bool:
-    start = min(units)
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        u = queue.popleft()
-        for v in scenario.neighbours[u].tolist():
-            if v in units and v not in seen:
-                seen.add(v)
-                queue.append(v)
-    return seen == units
 
 
 def lock_violations(scenario: Scenario, plan: Plan, locks: Locks) -> list[str]:

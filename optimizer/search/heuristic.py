@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from optimizer.graph import is_connected
 from optimizer.model.component import ComponentData
 from optimizer.model.options import unit_options
 from optimizer.scenario.model import Scenario
@@ -105,7 +106,7 @@ def _repair(data: ComponentData, regions: list[list[int]]) -> list[list[int]]:
                 if weights[take] + w > data.hi:
                     continue
                 rest = regs[give] - {unit}
-                if not rest or not _is_connected(data, rest):
+                if not rest or not is_connected(rest, data.nbrs):
                     continue
                 regs[give] = rest
                 regs[take].add(unit)
@@ -116,19 +117,6 @@ def _repair(data: ComponentData, regions: list[list[int]]) -> list[list[int]]:
         if not moved:
             break
     return [sorted(r) for r in regs if r]
-
-
-def _is_connected(data: ComponentData, units: set[int]) -> bool:
-    start = min(units)
-    seen = {start}
-    todo = [start]
-    while todo:
-        u = todo.pop()
-        for v in data.nbrs[u]:
-            if v in units and v not in seen:
-                seen.add(v)
-                todo.append(v)
-    return seen == units
 
 
 def _push_free_neighbours(data: ComponentData, free: np.ndarray, seed: int, u: int,

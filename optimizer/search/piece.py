@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from optimizer.diagnosis import Diagnosis
+from optimizer.graph import is_connected
 from optimizer.locks import Locks
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.component import ComponentData, component_data, reach
@@ -115,7 +116,7 @@ def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
                       stop=stop, hint=choices)
     spent += exact.used_s
     if exact.choices and exact.objective_yuan < best_obj - 1e-6 \
-            and all(_connected(scenario, ch) for ch in exact.choices):
+            and all(is_connected(ch.members, scenario.neighbours) for ch in exact.choices):
         choices, best_obj = exact.choices, exact.objective_yuan
     proven = exact.status == "OPTIMAL" and exact.objective_yuan >= best_obj - 1e-6
     bound = exact.bound_yuan if math.isfinite(exact.bound_yuan) else 0.0
@@ -160,7 +161,7 @@ def _large(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
     relax = _run(scenario, data, task, contiguity="adjacent", soft=False,
                  time_s=max(0.5, task.budget_s - spent), stop=stop, hint=choices)
     if relax.choices and _cost(scenario, relax.choices) < best_obj - 1e-6 \
-            and all(_connected(scenario, ch) for ch in relax.choices):
+            and all(is_connected(ch.members, scenario.neighbours) for ch in relax.choices):
         choices = relax.choices
     bound = relax.bound_yuan if math.isfinite(relax.bound_yuan) else 0.0
     return PieceResult(task.index, choices, tuple("" for _ in choices), "FEASIBLE", bound,
@@ -240,19 +241,6 @@ def _model_size(data: ComponentData, cap: int) -> int:
         if total >= cap:
             return cap
     return total
-
-
-def _connected(scenario: Scenario, ch: Choice) -> bool:
-    inside = set(ch.members)
-    seen = {ch.center}
-    todo = [ch.center]
-    while todo:
-        u = todo.pop()
-        for v in scenario.neighbours[u].tolist():
-            if v in inside and v not in seen:
-                seen.add(v)
-                todo.append(v)
-    return seen == inside
 
 
 def _cost(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) -> float:
