@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Community", "Costs", "ObjectiveWeights", "OptimizerError", "Plan", "PlanError", "Policy",
     "Problem", "Scenario", "ScenarioError", "SolverParams", "__version__", "check", "solve",
+    "sweep",
 ]
 
 
@@ -26,3 +27,10 @@ def solve(scenario: Scenario, **kwargs):  # type: ignore[no-untyped-def]
     from optimizer.search import solve as _solve
 
     return _solve(scenario, **kwargs)
+
+
+def sweep(scenario: Scenario, grid: dict, **kwargs):  # type: ignore[no-untyped-def,type-arg]
+    """KPIs for every combination of parameter values (see :func:`optimizer.sweeps.sweep`)."""
+    from optimizer.sweeps import sweep as _sweep
+
+    return _sweep(scenario, grid, **kwargs)
