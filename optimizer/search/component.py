@@ -80,6 +80,11 @@ def run_model(scenario: Scenario, data: ComponentData, *, contiguity: str, soft:
                         allowed_centers=allowed_centers, locks=locks, count=count)
     if hint:
         _add_hint(built, data, hint)
+    if stop.is_set():
+        # Interrupted before this solve began (a stop request does not reach a solve
+        # that has not started): settle for the first plan, quickly.
+        first_only = True
+        time_s = min(time_s, 10.0)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = max(1, workers)

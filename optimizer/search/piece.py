@@ -170,13 +170,12 @@ def _large(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
 
 def _soft(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
           reason: str) -> PieceResult:
-    # An interrupt must not leave the piece without a plan: search on regardless,
-    # from the region-growing plan (even where it breaks the bounds).
+    # Start from the region-growing plan (even where it breaks the bounds); after an
+    # interrupt the first plan found is taken, or that plan itself.
     rough = tuple(ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
                   if ch is not None)
     soft = _run(scenario, data, task, contiguity="order", soft=True, hint=rough,
-                     time_s=max(task.budget_s, 1.0),
-                     stop=StopFlag() if stop.is_set() else stop)
+                time_s=max(task.budget_s, 1.0), stop=stop)
     choices, bound = soft.choices, max(0.0, soft.bound_yuan - penalty_yuan(soft.violation))
     if not choices:
         if sum(len(ch.members) for ch in rough) != data.n:

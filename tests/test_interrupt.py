@@ -1,0 +1,30 @@
+"""Ctrl-C during `python -m optimizer solve` still writes a complete, checked plan."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_sigint_writes_a_checked_plan(tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "optimizer", "solve", str(ROOT / "scenarios" / "demo"),
+         "--out", str(out), "--time-limit", "300", "--quiet"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(6)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert "compliance PASSED" in stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["interrupted"] is True
+    assert summary["status"] == "FEASIBLE"
+    assert summary["solve_time_s"] < 120
+    assert (out / "assignment.csv").exists()
