@@ -55,7 +55,9 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     site_unit = {s: int(u) for s, u in enumerate(scenario.sites.unit.tolist())}
     procs = max(1, min(n_workers, len(comps)))
     threads = max(1, n_workers // procs)
-    weights = [float(len(c.units)) + 5.0 for c in comps]
+    # A piece's share of the time grows with its assignment variables (units × the
+    # units each can reach), capped so tiny pieces still get a moment.
+    weights = [float(min(len(c.units), 400) ** 2) + 25.0 for c in comps]
     total_w = sum(weights)
     tasks = [PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag_of.get(k),
                        budget_s=limit * procs * weights[k] / total_w, seed=seed + k,
@@ -83,7 +85,8 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
         return tasks[res.index].key
 
     with _sigint_stops(stop):
-        run_pieces(scenario, tasks, procs, stop, done)
+        run_pieces(scenario, tasks, procs, stop, done,
+                   deadline=None if n_workers == 1 else t0 + limit)
     ordered = [results[k] for k in range(len(tasks))]
     return build_plan(scenario, tasks, ordered, time.perf_counter() - t0, seed, n_workers,
                       limit, stop.is_set())
