@@ -67,6 +67,11 @@ class PieceResult:
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     t0 = time.perf_counter()
     res = _solve(scenario, task, stop)
+    if not res.reason:
+        # The arithmetic bound is valid for every plan obeying the bounds: a floor
+        # under a search that ran out of time before proving much.
+        data = component_data(scenario, task.key, task.units)
+        res = dataclasses.replace(res, bound=max(res.bound, arithmetic_bound(scenario, data)))
     return dataclasses.replace(res, time_s=time.perf_counter() - t0)
 
 
