@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 bad data / failed check / no plan, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,14 +53,19 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from optimizer.search import solve
 
     scenario = load_scenario(args.scenario)
+    pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
+    if pieces.exists() and not args.resume:
+        shutil.rmtree(pieces)
     with ConsoleProgress(enabled=not args.quiet) as progress:
         plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
-                     seed=args.seed, progress=progress)
+                     seed=args.seed, progress=progress, checkpoint=pieces)
     report = check(scenario, plan)
     write_plan(plan, args.out, scenario=scenario, report=report)
     print(plan.summary_text())
     print(report.summary_text())
     print(f"plan written to {args.out}")
+    if not plan.summary.get("interrupted"):
+        shutil.rmtree(pieces, ignore_errors=True)
     if args.report:
         from optimizer.report import write_reports
 
@@ -138,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cores to use (default: all; 1 = deterministic)")
     s.add_argument("--seed", type=int, default=None)
     s.add_argument("--quiet", action="store_true", help="no live progress line")
+    s.add_argument("--resume", action="store_true",
+                   help="reuse the pieces a killed or interrupted run of the same scenario "
+                        "and seed finished (kept in OUT.pieces/)")
     s.add_argument("--report", action="store_true",
                    help="also write plan.xlsx, maps, report.html and plan.gpkg")
     s.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")

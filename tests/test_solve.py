@@ -136,3 +136,29 @@ def test_huge_piece_path_uses_the_arithmetic_bound(monkeypatch) -> None:  # type
     assert all("arithmetic" in m for m in methods), methods
     assert 0 < plan.summary["bound"] <= plan.summary["objective"]
     assert check(s, plan).passed
+
+
+def test_checkpoint_resume_reuses_finished_pieces(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import optimizer.search.executor as executor
+
+    s = _two_streets()
+    first = solve(s, time_limit_s=10, workers=1, checkpoint=tmp_path / "pieces")
+    files = sorted((tmp_path / "pieces").glob("*.json"))
+    assert len(files) == len(first.summary["components"]) == 2
+    files[0].unlink()                       # as if killed before the first piece ended
+    calls = []
+    real = executor.solve_piece
+
+    def counting(scenario, task, stop):  # type: ignore[no-untyped-def]
+        calls.append(task.index)
+        return real(scenario, task, stop)
+
+    monkeypatch.setattr(executor, "solve_piece", counting)
+    again = solve(s, time_limit_s=10, workers=1, checkpoint=tmp_path / "pieces")
+    assert calls == [0]
+    assert again.community == first.community
+    assert check(s, again).passed
+    # A changed scenario does not reuse the old pieces.
+    calls.clear()
+    solve(s.replace(year=2015), time_limit_s=10, workers=1, checkpoint=tmp_path / "pieces")
+    assert sorted(calls) == [0, 1]

@@ -16,6 +16,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from optimizer.errors import SolveError
 from optimizer.graph import components, diagnose
@@ -24,6 +25,7 @@ from optimizer.plan import Plan
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
+from optimizer.search.checkpoint import Checkpoint
 from optimizer.search.component import StopFlag
 from optimizer.search.executor import run_pieces
 from optimizer.search.piece import PieceResult, PieceTask
@@ -31,7 +33,8 @@ from optimizer.search.summary import build_plan
 
 
 def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int | None = None,
-          seed: int | None = None, progress: Progress | None = None) -> Plan:
+          seed: int | None = None, progress: Progress | None = None,
+          checkpoint: str | Path | None = None) -> Plan:
     """The cheapest plan found for ``scenario`` within about ``time_limit_s`` seconds.
 
     ``workers``: cores to use (0 = all). With one worker the search is deterministic:
@@ -39,7 +42,9 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     deterministic time, so a loaded machine takes longer but finds the same plan);
     with more, limits are wall-clock. Ctrl-C (SIGINT) stops the search:
     finished pieces keep their plan, the rest get their first feasible plan, and the
-    whole plan is returned.
+    whole plan is returned. ``checkpoint``: a folder where each finished piece is
+    written at once; pieces already there (same scenario, piece and seed) are reused,
+    so a killed solve resumes where it stopped.
     """
     params = scenario.solver
     limit = params.time_limit_s if time_limit_s is None else float(time_limit_s)
@@ -85,8 +90,25 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     def res_key(res: PieceResult) -> tuple[str, str, str]:
         return tasks[res.index].key
 
+    todo = tasks
+    if checkpoint is not None:
+        store = Checkpoint(checkpoint, scenario)
+        todo = []
+        for task in tasks:
+            old = store.load(task)
+            if old is None:
+                todo.append(task)
+            else:
+                done(old)
+        record = done
+
+        def done(res: PieceResult) -> None:  # noqa: F811  (record, then report)
+            if not stop.is_set():           # a piece hurried by Ctrl-C is not final
+                store.save(tasks[res.index], res)
+            record(res)
+
     with _sigint_stops(stop):
-        run_pieces(scenario, tasks, procs, stop, done,
+        run_pieces(scenario, todo, procs, stop, done,
                    deadline=None if n_workers == 1 else t0 + limit)
     ordered = [results[k] for k in range(len(tasks))]
     return build_plan(scenario, tasks, ordered, time.perf_counter() - t0, seed, n_workers,
