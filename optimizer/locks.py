@@ -215,8 +215,8 @@ def lock_violations(scenario: Scenario, plan: Plan, locks: Locks) -> list[str]:
     for u in locks.forbid_build:
         if any(c.remedy == "build" and c.site_unit_id == ids[u] for c in plan.communities):
             out.append(f"a center is built in {ids[u]}, where building is forbidden")
-    for street, n in locks.count:
-        got = sum(1 for c in plan.communities if c.street == street)
-        if got != n:
-            out.append(f"{street} has {got} communities, the lock asks for {n}")
+    for street, want in locks.count:
+        have = sum(1 for c in plan.communities if c.street == street)
+        if have != want:
+            out.append(f"{street} has {have} communities, the lock asks for {want}")
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class ConsoleProgress:
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled and sys.stderr.isatty()
-        self._live = None
+        self._live: Any = None
         self._last: ProgressEvent | None = None
 
     def __enter__(self) -> ConsoleProgress:

@@ -212,9 +212,13 @@ def _add_locks(m: cp_model.CpModel, data: ComponentData, x: dict[tuple[int, int]
                 m.add(var == 0)
     for u, c in locks.pin_center:
         if u in local:
-            i, j = local[u], local.get(c)
-            # A pinned unit is served by the center in the unit named.
-            m.add(x[i, j] == 1) if (i, j) in x else m.add(sum([]) == 1)
+            i, j = local[u], local.get(c, -1)
+            # A pinned unit is served by the center in the unit named (impossible when
+            # that center cannot reach it: the piece then reports the lock).
+            if (i, j) in x:
+                m.add(x[i, j] == 1)
+            else:
+                m.add_bool_or([])
     center_set = set(centers)
     for j in center_set:
         for k, spec in enumerate(options[j]):

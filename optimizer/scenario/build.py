@@ -69,7 +69,8 @@ def grid_scenario(households: Sequence[Sequence[int | None]], *,
             xs.append((c + 0.5) * cell_m)
             ys.append(-(r + 0.5) * cell_m)
     cut_set = {frozenset(p) for p in cut}
-    edges, cut_edges = [], []
+    edges: list[tuple[int, int]] = []
+    cut_edges: list[tuple[int, int]] = []
     for (r, c), i in pos.items():
         for dr, dc in ((0, 1), (1, 0)):
             j = pos.get((r + dr, c + dc))

@@ -1,5 +1,5 @@
 """The search: decomposition, CP-SAT per component, assembly into a Plan."""
 
-from optimizer.search.solve import solve
+from optimizer.search.driver import solve
 
 __all__ = ["solve"]
