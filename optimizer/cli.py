@@ -56,9 +56,14 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
     if pieces.exists() and not args.resume:
         shutil.rmtree(pieces)
-    with ConsoleProgress(enabled=not args.quiet) as progress:
-        plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
-                     seed=args.seed, progress=progress, checkpoint=pieces)
+    executor = _executor(args.executor, args.workers or 0)
+    try:
+        with ConsoleProgress(enabled=not args.quiet) as progress:
+            plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
+                         seed=args.seed, progress=progress, checkpoint=pieces,
+                         executor=executor)
+    finally:
+        _close(executor)
     report = check(scenario, plan)
     write_plan(plan, args.out, scenario=scenario, report=report)
     print(plan.summary_text())
@@ -72,6 +77,57 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         paths = write_reports(scenario, plan, args.out, lang=args.lang, report=report)
         print(f"reports written: {', '.join(sorted(p.name for p in set(paths.values())))}")
     return 0 if report.passed else 1
+
+
+def _executor(spec: str | None, processes: int):  # type: ignore[no-untyped-def]
+    if spec is None:
+        return None
+    from optimizer.executors import executor_from_spec
+
+    return executor_from_spec(spec, processes)
+
+
+def _close(executor: object) -> None:
+    close = getattr(executor, "close", None)
+    if close is not None:
+        close()
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    import tomllib
+
+    from optimizer.progress import ConsoleProgress
+    from optimizer.scenario.load import load_scenario
+    from optimizer.sweeps import sweep
+
+    scenario = load_scenario(args.scenario)
+    with open(args.grid, "rb") as fh:
+        grid = _flat_grid(tomllib.load(fh))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    executor = _executor(args.executor, args.processes)
+    try:
+        with ConsoleProgress(enabled=not args.quiet) as progress:
+            table = sweep(scenario, grid, time_limit_s=args.time_limit, seed=args.seed,
+                          processes=args.processes, executor=executor, progress=progress,
+                          out_dir=out)
+    finally:
+        _close(executor)
+    table.to_csv(out / "kpis.csv", index=False)
+    print(table.to_string(index=False))
+    print(f"KPI table written to {out / 'kpis.csv'}, plans to {out}/point-*/")
+    return 0 if (table["check"] == "pass").all() else 1
+
+
+def _flat_grid(doc: dict, prefix: str = "") -> dict:  # type: ignore[type-arg]
+    """GRID.toml: ``name = [values]``; ``[policy]`` tables give ``policy.name``."""
+    grid: dict = {}  # type: ignore[type-arg]
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            grid.update(_flat_grid(value, f"{prefix}{key}."))
+        else:
+            grid[prefix + key] = value if isinstance(value, list) else [value]
+    return grid
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -109,6 +165,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         ax.figure.savefig(args.map, dpi=130, bbox_inches="tight")
         print(f"map written to {args.map}")
     return 0
+
+
+EXECUTOR_HELP = ("where tasks run: local (process pool, default), inprocess, dask (a local "
+                 "Dask cluster) or dask=tcp://HOST:8786 (a running Dask scheduler; needs "
+                 "pip install 'community-optimizer[cluster]')")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -150,7 +211,26 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--report", action="store_true",
                    help="also write plan.xlsx, maps, report.html and plan.gpkg")
     s.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
+    s.add_argument("--executor", default=None, metavar="local|inprocess|dask[=ADDRESS]",
+                   help=EXECUTOR_HELP)
     s.set_defaults(func=_cmd_solve)
+
+    w = sub.add_parser("sweep", help="solve a scenario for every combination of what-if "
+                                     "values: KPI table and plan folders")
+    w.add_argument("scenario")
+    w.add_argument("--grid", required=True,
+                   help="TOML file of name = [values]: section.field (policy, costs, "
+                        "objective, solver) or year, e.g. [policy] urban_max_households = "
+                        "[3000, 3500]")
+    w.add_argument("--out", required=True, help="folder for kpis.csv and point-NNN/ plans")
+    w.add_argument("--executor", default="local", metavar="local|inprocess|dask[=ADDRESS]",
+                   help=EXECUTOR_HELP)
+    w.add_argument("--processes", type=int, default=0,
+                   help="local pool processes / LocalCluster workers (default: all cores)")
+    w.add_argument("--time-limit", type=float, default=30.0, help="seconds per point")
+    w.add_argument("--seed", type=int, default=0)
+    w.add_argument("--quiet", action="store_true", help="no live progress line")
+    w.set_defaults(func=_cmd_sweep)
 
     r = sub.add_parser("report", help="write plan.xlsx, maps, report.html and plan.gpkg "
                                       "into a plan folder")

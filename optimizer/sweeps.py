@@ -4,43 +4,74 @@
 returns one row of KPIs per combination. Names are ``section.field`` for the
 ``[policy]``, ``[costs]``, ``[objective]`` and ``[solver]`` tables, or a plain Scenario
 field (``year``). Points run in parallel worker processes, each deterministic (one
-CP-SAT worker, its own seed), so the table does not depend on how many run at once.
+CP-SAT worker, its own seed), so the table does not depend on how many run at once,
+nor on the executor (local pool, this process, a Dask cluster).
 """
 
 from __future__ import annotations
 
 import itertools
-import multiprocessing as mp
+import os
+import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from optimizer.checker import check
+from optimizer.checker import ComplianceReport, check
 from optimizer.errors import ConfigError, Problem
+from optimizer.executors import Executor, InProcessExecutor, LocalPoolExecutor
+from optimizer.plan import Plan
+from optimizer.progress import Progress, ProgressEvent
 from optimizer.scenario.model import Scenario
 from optimizer.search import solve
+from optimizer.search.component import StopFlag
 
 SECTIONS = ("policy", "costs", "objective", "solver")
 
 
 def sweep(scenario: Scenario, grid: Mapping[str, Sequence[Any]], *, time_limit_s: float = 30.0,
-          processes: int = 0, seed: int = 0) -> pd.DataFrame:
-    """KPIs of the plan for every combination of ``grid`` (a new DataFrame)."""
+          processes: int = 0, seed: int = 0, executor: Executor | None = None,
+          progress: Progress | None = None, out_dir: str | Path | None = None) -> pd.DataFrame:
+    """KPIs of the plan for every combination of ``grid`` (a new DataFrame).
+
+    ``executor``: where the points run (:mod:`optimizer.executors`; default a local
+    pool of ``processes`` processes, 0 = all cores); the base scenario is sent once
+    per worker. ``progress`` hears of each point as it finishes (points done/total,
+    summed objective and bound). ``out_dir``: each point's plan folder is written to
+    ``out_dir/point-NNN`` (named in the ``plan`` column) as soon as it arrives.
+    """
     names = list(grid)
     points = [dict(zip(names, values, strict=True))
               for values in itertools.product(*(grid[n] for n in names))]
-    variants = [apply_point(scenario.replace(geometry=None), p) for p in points]
-    jobs = [(v, time_limit_s, seed) for v in variants]
-    procs = processes or mp.cpu_count() or 1
-    if procs <= 1 or len(jobs) <= 1:
-        rows = [_kpis(*job) for job in jobs]
-    else:
-        ctx = mp.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(procs, len(jobs)), mp_context=ctx) as pool:
-            rows = list(pool.map(_kpis_job, jobs))
-    return pd.DataFrame([{**p, **r} for p, r in zip(points, rows, strict=True)])
+    lean = scenario.replace(geometry=None)
+    for p in points:
+        apply_point(lean, p)        # every bad name or value before any work
+    if executor is None:
+        procs = min(processes or os.cpu_count() or 1, len(points))
+        executor = InProcessExecutor() if procs <= 1 else LocalPoolExecutor(procs)
+    want_plans = out_dir is not None
+    jobs = [(k, p, time_limit_s, seed, want_plans) for k, p in enumerate(points)]
+    rows: dict[int, dict[str, Any]] = {}
+    t0 = time.perf_counter()
+    objective = bound = 0.0
+    for k, kpis, plan, report in executor.map_unordered(_point, lean, jobs):
+        if out_dir is not None and plan is not None:
+            from optimizer.plan_io import write_plan
+
+            name = f"point-{k:03d}"
+            write_plan(plan, Path(out_dir) / name, scenario=apply_point(scenario, points[k]),
+                       report=report)
+            kpis = {**kpis, "plan": name}
+        rows[k] = kpis
+        objective += float(kpis["objective"])
+        bound += float(kpis["bound"])
+        if progress is not None:
+            where = ", ".join(f"{n}={v}" for n, v in points[k].items())
+            progress(ProgressEvent(len(rows), len(points), objective, bound,
+                                   time.perf_counter() - t0, f"point {k}: {where}"))
+    return pd.DataFrame([{**p, **rows[k]} for k, p in enumerate(points)])
 
 
 def apply_point(scenario: Scenario, point: Mapping[str, Any]) -> Scenario:
@@ -60,11 +91,15 @@ def apply_point(scenario: Scenario, point: Mapping[str, Any]) -> Scenario:
     return scenario.replace(**tables, **plain)
 
 
-def _kpis_job(job: tuple[Scenario, float, int]) -> dict[str, Any]:
-    return _kpis(*job)
+def _point(base: Scenario, job: tuple[int, dict[str, Any], float, int, bool],
+           stop: StopFlag) -> tuple[int, dict[str, Any], Plan | None, ComplianceReport | None]:
+    k, point, time_limit_s, seed, want_plan = job
+    kpis, plan, report = _kpis(apply_point(base, point), time_limit_s, seed)
+    return (k, kpis, plan, report) if want_plan else (k, kpis, None, None)
 
 
-def _kpis(scenario: Scenario, time_limit_s: float, seed: int) -> dict[str, Any]:
+def _kpis(scenario: Scenario, time_limit_s: float,
+          seed: int) -> tuple[dict[str, Any], Plan, ComplianceReport]:
     plan = solve(scenario, time_limit_s=time_limit_s, workers=1, seed=seed)
     report = check(scenario, plan)
     s = plan.summary
@@ -74,4 +109,4 @@ def _kpis(scenario: Scenario, time_limit_s: float, seed: int) -> dict[str, Any]:
             "capex_yuan": s["total_capex_yuan"], "annual_cost_yuan": s["total_annual_cost_yuan"],
             "households_moved": s["households_moved"],
             "exempt": sum(1 for c in plan.communities if c.exemption),
-            "facility_share": facility, "check": "pass" if report.passed else "FAIL"}
+            "facility_share": facility, "check": "pass" if report.passed else "FAIL"}, plan, report

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from optimizer.errors import SolveError
+from optimizer.executors import Executor
 from optimizer.graph import components, diagnose
 from optimizer.locks import parse_locks
 from optimizer.plan import Plan
@@ -34,7 +35,7 @@ from optimizer.search.summary import build_plan
 
 def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int | None = None,
           seed: int | None = None, progress: Progress | None = None,
-          checkpoint: str | Path | None = None) -> Plan:
+          checkpoint: str | Path | None = None, executor: Executor | None = None) -> Plan:
     """The cheapest plan found for ``scenario`` within about ``time_limit_s`` seconds.
 
     ``workers``: cores to use (0 = all). With one worker the search is deterministic:
@@ -44,7 +45,11 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     finished pieces keep their plan, the rest get their first feasible plan, and the
     whole plan is returned. ``checkpoint``: a folder where each finished piece is
     written at once; pieces already there (same scenario, piece and seed) are reused,
-    so a killed solve resumes where it stopped.
+    so a killed solve resumes where it stopped. ``executor``: where the pieces run
+    (:mod:`optimizer.executors`; default: this process for one worker, else a local
+    process pool). With ``workers=1`` every executor returns the same plan; otherwise
+    as many pieces run at once as the executor has slots. Ctrl-C on a Dask executor
+    is best effort: pieces not yet started hurry, running ones finish their budget.
     """
     params = scenario.solver
     limit = params.time_limit_s if time_limit_s is None else float(time_limit_s)
@@ -60,6 +65,8 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     site_unit = {s: int(u) for s, u in enumerate(scenario.sites.unit.tolist())}
     procs = max(1, min(n_workers, len(comps)))
     threads = max(1, n_workers // procs)
+    if executor is not None and n_workers != 1:
+        procs, threads = max(1, min(executor.slots, len(comps))), 1
     # A piece's share of the time grows with its size, but less than its variables
     # do: weights by units² gave 24-compound urban streets one second each in the
     # county bench (20-25% gaps) while the rural pieces had minutes.
@@ -109,7 +116,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
 
     with _sigint_stops(stop):
         run_pieces(scenario, todo, procs, stop, done,
-                   deadline=None if n_workers == 1 else t0 + limit)
+                   deadline=None if n_workers == 1 else t0 + limit, executor=executor)
     ordered = [results[k] for k in range(len(tasks))]
     return build_plan(scenario, tasks, ordered, time.perf_counter() - t0, seed, n_workers,
                       limit, stop.is_set())

@@ -1,0 +1,243 @@
+"""Where independent tasks run: this process, a local process pool, or a Dask cluster.
+
+One interface, :class:`Executor`, for the pieces of a solve and the points of a sweep:
+``map_unordered(fn, shared, items, stop)`` calls ``fn(shared, item, stop_flag)`` for
+every item and yields the results as they finish. ``shared`` (the scenario) is sent
+once per worker, not once per task; ``items`` is read lazily, one item each time a
+slot frees, so a caller can set a task's time budget when it starts. Every task carries
+its own seed and budget, so the results do not depend on which worker ran what.
+
+- :class:`InProcessExecutor`: in the caller's process, one task at a time (tests).
+- :class:`LocalPoolExecutor`: a spawn ``ProcessPoolExecutor`` (the default, all cores).
+  Ctrl-C reaches running tasks through a multiprocessing Event.
+- :class:`DaskExecutor`: a Dask distributed cluster (``address=None`` starts a
+  LocalCluster on this machine). ``shared`` goes out once with
+  ``client.scatter(shared, broadcast=True)``. Ctrl-C is best effort: tasks that have
+  not started are sent already "hurried" (first feasible plan), tasks already running
+  on a worker finish their own budget.
+
+Why Dask distributed rather than Ray: it is pure-Python wheels (``pip install
+'community-optimizer[cluster]'``, no compiled object store or GPU-aware daemons), and a
+city IT department deploys it with two commands on any machines that can reach each
+other over TCP: ``dask scheduler`` on one, ``dask worker tcp://HOST:8786`` on each of
+the others, then ``--executor dask=tcp://HOST:8786``. Our tasks are few (one per
+component or sweep point), coarse (seconds to minutes) and carry small data (a scenario
+without geometry, a few MB), so Ray's shared-memory object store and actor model buy
+nothing here; Dask's futures and ``as_completed`` are all that is used.
+
+Measured per-task overhead (bench/README.md, "Executors").
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import TYPE_CHECKING, Any, Protocol
+
+from optimizer.errors import OptimizerError
+
+if TYPE_CHECKING:   # optimizer.search imports this module: StopFlag is imported late
+    from optimizer.search.component import StopFlag
+
+TaskFn = Callable[[Any, Any, "StopFlag"], Any]
+CLUSTER_HINT = "pip install 'community-optimizer[cluster]'"
+
+
+class Executor(Protocol):
+    """Runs ``fn(shared, item, stop)`` for every item, yielding results as they finish."""
+
+    @property
+    def slots(self) -> int:
+        """How many tasks run at once."""
+        ...
+
+    def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
+                      stop: StopFlag | None = None) -> Iterator[Any]: ...
+
+
+class InProcessExecutor:
+    """One task at a time in the caller's process (tests, debugging, one core)."""
+
+    slots = 1
+
+    def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
+                      stop: StopFlag | None = None) -> Iterator[Any]:
+        flag = stop if stop is not None else _flag()
+        for item in items:
+            yield fn(shared, item, flag)
+
+
+class LocalPoolExecutor:
+    """A pool of ``processes`` spawned worker processes (0 = all cores)."""
+
+    def __init__(self, processes: int = 0) -> None:
+        self.processes = processes if processes > 0 else (os.cpu_count() or 1)
+
+    @property
+    def slots(self) -> int:
+        return self.processes
+
+    def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
+                      stop: StopFlag | None = None) -> Iterator[Any]:
+        stop = stop if stop is not None else _flag()
+        ctx = mp.get_context("spawn")
+        event = ctx.Event()
+        finished = threading.Event()
+        relay = threading.Thread(target=_relay, args=(stop, event, finished), daemon=True)
+        relay.start()
+        try:
+            yield from self._run(fn, shared, items, ctx, event)
+        finally:
+            # Never set the Event once the workers are gone: their dead waiters would
+            # block Event.set() for ever.
+            finished.set()
+
+    def _run(self, fn: TaskFn, shared: Any, items: Iterable[Any], ctx: Any,
+             event: Any) -> Iterator[Any]:
+        source = iter(items)
+        with ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
+                                 initializer=_init, initargs=(fn, shared, event)) as pool:
+            pending: set[Future[Any]] = set()
+            exhausted = False
+            while True:
+                while not exhausted and len(pending) < self.processes:
+                    item = next(source, _END)
+                    if item is _END:
+                        exhausted = True
+                    else:
+                        pending.add(pool.submit(_work, item))
+                if not pending:
+                    break
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    yield fut.result()
+
+
+class DaskExecutor:
+    """Tasks on a Dask distributed cluster: ``address`` ``"tcp://host:8786"`` of a running
+    scheduler, or None for a LocalCluster on this machine (``n_workers`` processes of
+    one thread each, loopback only)."""
+
+    def __init__(self, address: str | None = None, *, client: Any = None,
+                 n_workers: int | None = None) -> None:
+        distributed = _distributed()
+        self._cluster: Any = None
+        if client is not None:
+            self.client = client
+            self._own_client = False
+        else:
+            if address is None:
+                self._cluster = distributed.LocalCluster(
+                    n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1,
+                    processes=True, host="127.0.0.1", dashboard_address=None)
+                address = self._cluster.scheduler_address
+            self.client = distributed.Client(address)
+            self._own_client = True
+
+    @property
+    def slots(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
+                      stop: StopFlag | None = None) -> Iterator[Any]:
+        distributed = _distributed()
+        remote = self.client.scatter(shared, broadcast=True, hash=False)
+        source = iter(items)
+        slots = self.slots
+        pending = distributed.as_completed()
+
+        def submit(n: int) -> None:
+            for _ in range(n):
+                item = next(source, _END)
+                if item is _END:
+                    return
+                hurry = stop is not None and stop.is_set()
+                pending.add(self.client.submit(_dask_work, fn, remote, item, hurry,
+                                               pure=False))
+
+        submit(slots)
+        while not pending.is_empty():
+            fut = next(pending)
+            result = fut.result()
+            fut.release()
+            submit(1)
+            yield result
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def executor_from_spec(spec: str, processes: int = 0) -> InProcessExecutor | \
+        LocalPoolExecutor | DaskExecutor:
+    """``local``, ``inprocess``, ``dask`` (a LocalCluster) or ``dask=tcp://HOST:PORT``."""
+    name, _, address = spec.partition("=")
+    if name == "inprocess" and not address:
+        return InProcessExecutor()
+    if name == "local" and not address:
+        return LocalPoolExecutor(processes)
+    if name == "dask":
+        return DaskExecutor(address or None, n_workers=processes or None)
+    raise OptimizerError(f"--executor {spec!r}: expected local, inprocess, dask or "
+                         "dask=tcp://HOST:PORT")
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError as exc:
+        raise OptimizerError("the Dask executor needs dask.distributed: "
+                             f"{CLUSTER_HINT}") from exc
+    return distributed
+
+
+def _flag() -> StopFlag:
+    from optimizer.search.component import StopFlag
+
+    return StopFlag()
+
+
+_END = object()
+_WORKER: dict[str, Any] = {}    # per pool worker process: the task function and shared data
+
+
+def _relay(stop: StopFlag, event: Any, finished: threading.Event) -> None:
+    while not stop.is_set() and not finished.is_set():
+        stop.wait(0.5)
+    if not finished.is_set():
+        event.set()
+
+
+def _init(fn: TaskFn, shared: Any, event: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    flag = _flag()
+    _WORKER.update(fn=fn, shared=shared, stop=flag, event=event)
+    threading.Thread(target=_watch, args=(event, flag), daemon=True).start()
+
+
+def _watch(event: Any, flag: StopFlag) -> None:
+    event.wait()
+    flag.set()
+
+
+def _work(item: Any) -> Any:
+    return _WORKER["fn"](_WORKER["shared"], item, _WORKER["stop"])
+
+
+def _dask_work(fn: TaskFn, shared: Any, item: Any, hurry: bool) -> Any:
+    flag = _flag()
+    if hurry:
+        flag.set()
+    return fn(shared, item, flag)
