@@ -107,7 +107,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     executor = _executor(args.executor, args.processes)
     try:
-        with ConsoleProgress(enabled=not args.quiet) as progress:
+        with ConsoleProgress(enabled=not args.quiet, what="points") as progress:
             table = sweep(scenario, grid, time_limit_s=args.time_limit, seed=args.seed,
                           processes=args.processes, executor=executor, progress=progress,
                           out_dir=out)

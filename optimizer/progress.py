@@ -29,8 +29,9 @@ class Progress(Protocol):
 class ConsoleProgress:
     """A live line on stderr: components done/total, objective, bound, gap, elapsed."""
 
-    def __init__(self, enabled: bool = True) -> None:
+    def __init__(self, enabled: bool = True, what: str = "components") -> None:
         self.enabled = enabled and sys.stderr.isatty()
+        self.what = what        # "components" for a solve, "points" for a sweep
         self._live: Any = None
         self._last: ProgressEvent | None = None
 
@@ -52,7 +53,7 @@ class ConsoleProgress:
 
     def __call__(self, event: ProgressEvent) -> None:
         self._last = event
-        line = (f"components {event.done}/{event.total}  objective {event.objective:,.0f}  "
+        line = (f"{self.what} {event.done}/{event.total}  objective {event.objective:,.0f}  "
                 f"bound {event.bound:,.0f}  gap {100 * event.gap:.2f}%  "
                 f"elapsed {event.elapsed_s:.1f} s  {event.current}")
         if self._live is not None:

@@ -117,3 +117,17 @@ def test_executor_specs() -> None:
     assert executor_from_spec("local", 3).slots == 3
     with pytest.raises(optimizer.OptimizerError, match="expected local"):
         executor_from_spec("ray")
+
+
+@needs_dask
+def test_solve_cli_on_a_dask_scheduler_address(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                               dask_executor) -> None:
+    scen = make_scenario(tmp_path / "scen")
+    address = dask_executor.client.scheduler.address
+    outs = []
+    for name, spec in (("a", "inprocess"), ("b", f"dask={address}")):
+        out = tmp_path / name
+        main(["solve", str(scen), "--out", str(out), "--workers", "1", "--time-limit", "2",
+              "--quiet", "--executor", spec])
+        outs.append((out / "assignment.csv").read_bytes())
+    assert outs[0] == outs[1]
