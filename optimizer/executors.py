@@ -20,10 +20,12 @@ Why Dask distributed rather than Ray: it is pure-Python wheels (``pip install
 'community-optimizer[cluster]'``, no compiled object store or GPU-aware daemons), and a
 city IT department deploys it with two commands on any machines that can reach each
 other over TCP: ``dask scheduler`` on one, ``dask worker tcp://HOST:8786`` on each of
-the others, then ``--executor dask=tcp://HOST:8786``. Our tasks are few (one per
-component or sweep point), coarse (seconds to minutes) and carry small data (a scenario
-without geometry, a few MB), so Ray's shared-memory object store and actor model buy
-nothing here; Dask's futures and ``as_completed`` are all that is used.
+the others, then ``--executor dask=tcp://HOST:8786`` (every worker needs the same
+community-optimizer version installed: the task functions are imported there). Our
+tasks are few (one per component or sweep point), coarse (seconds to minutes) and
+carry small data (a scenario without geometry, a few MB), so Ray's shared-memory
+object store and actor model buy nothing here; Dask's futures and ``as_completed``
+are all that is used.
 
 Measured per-task overhead (bench/README.md, "Executors").
 """
@@ -164,7 +166,8 @@ class DaskExecutor:
             fut = next(pending)
             result = fut.result()
             fut.release()
-            submit(1)
+            # Workers may join (or leave) while we run: top up to the current slots.
+            submit(max(1, self.slots - pending.count()))
             yield result
 
     def close(self) -> None:

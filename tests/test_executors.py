@@ -131,3 +131,11 @@ def test_solve_cli_on_a_dask_scheduler_address(tmp_path: Path,  # type: ignore[n
               "--quiet", "--executor", spec])
         outs.append((out / "assignment.csv").read_bytes())
     assert outs[0] == outs[1]
+
+
+@needs_dask
+def test_wall_clock_solve_on_dask_checks(dask_executor) -> None:  # type: ignore[no-untyped-def]
+    s = _scenario()
+    plan = optimizer.solve(s, time_limit_s=3, workers=2, executor=dask_executor)
+    assert optimizer.check(s, plan).passed
+    assert plan.summary["households"] == int(s.households.sum())
