@@ -12,9 +12,10 @@ its own seed and budget, so the results do not depend on which worker ran what.
   Ctrl-C reaches running tasks through a multiprocessing Event.
 - :class:`DaskExecutor`: a Dask distributed cluster (``address=None`` starts a
   LocalCluster on this machine). ``shared`` goes out once with
-  ``client.scatter(shared, broadcast=True)``. Ctrl-C is best effort: tasks that have
-  not started are sent already "hurried" (first feasible plan), tasks already running
-  on a worker finish their own budget.
+  ``client.scatter(shared, broadcast=True)``. Ctrl-C reaches running tasks through a
+  ``distributed.Event`` each task polls once a second (best effort: a worker that
+  cannot reach the scheduler finishes its own budget); tasks not yet started are sent
+  already "hurried" (first feasible plan).
 
 Why Dask distributed rather than Ray: it is pure-Python wheels (``pip install
 'community-optimizer[cluster]'``, no compiled object store or GPU-aware daemons), and a
@@ -36,6 +37,7 @@ import multiprocessing as mp
 import os
 import signal
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TYPE_CHECKING, Any, Protocol
@@ -149,8 +151,13 @@ class DaskExecutor:
         distributed = _distributed()
         remote = self.client.scatter(shared, broadcast=True, hash=False)
         source = iter(items)
-        slots = self.slots
         pending = distributed.as_completed()
+        name = f"optimizer-stop-{uuid.uuid4().hex}"
+        finished = threading.Event()
+        if stop is not None:
+            signal_ = distributed.Event(name, client=self.client)
+            threading.Thread(target=_relay, args=(stop, signal_, finished),
+                             daemon=True).start()
 
         def submit(n: int) -> None:
             for _ in range(n):
@@ -159,16 +166,20 @@ class DaskExecutor:
                     return
                 hurry = stop is not None and stop.is_set()
                 pending.add(self.client.submit(_dask_work, fn, remote, item, hurry,
+                                               name if stop is not None else None,
                                                pure=False))
 
-        submit(slots)
-        while not pending.is_empty():
-            fut = next(pending)
-            result = fut.result()
-            fut.release()
-            # Workers may join (or leave) while we run: top up to the current slots.
-            submit(max(1, self.slots - pending.count()))
-            yield result
+        try:
+            submit(self.slots)
+            while not pending.is_empty():
+                fut = next(pending)
+                result = fut.result()
+                fut.release()
+                # Workers may join (or leave) while we run: top up to the current slots.
+                submit(max(1, self.slots - pending.count()))
+                yield result
+        finally:
+            finished.set()
 
     def close(self) -> None:
         if self._own_client:
@@ -239,8 +250,32 @@ def _work(item: Any) -> Any:
     return _WORKER["fn"](_WORKER["shared"], item, _WORKER["stop"])
 
 
-def _dask_work(fn: TaskFn, shared: Any, item: Any, hurry: bool) -> Any:
+def _dask_work(fn: TaskFn, shared: Any, item: Any, hurry: bool, name: str | None) -> Any:
     flag = _flag()
     if hurry:
         flag.set()
-    return fn(shared, item, flag)
+    done = threading.Event()
+    if name is not None and not hurry:
+        import distributed
+
+        # The worker's client is found only in the task's thread; the Event is made
+        # and watched in another.
+        client = distributed.get_client()
+        threading.Thread(target=_watch_dask, args=(client, name, flag, done),
+                         daemon=True).start()
+    try:
+        return fn(shared, item, flag)
+    finally:
+        done.set()
+
+
+def _watch_dask(client: Any, name: str, flag: StopFlag, done: threading.Event) -> None:
+    import distributed
+
+    while not done.is_set():
+        try:
+            if distributed.Event(name, client=client).wait(timeout=1.0):
+                flag.set()
+                return
+        except Exception:   # noqa: BLE001  (the scheduler went away: nothing to relay)
+            return

@@ -139,3 +139,23 @@ def test_wall_clock_solve_on_dask_checks(dask_executor) -> None:  # type: ignore
     plan = optimizer.solve(s, time_limit_s=3, workers=2, executor=dask_executor)
     assert optimizer.check(s, plan).passed
     assert plan.summary["households"] == int(s.households.sum())
+
+
+@needs_dask
+def test_ctrl_c_stops_running_tasks_on_dask(dask_executor) -> None:  # type: ignore[no-untyped-def]
+    """SIGINT 4 s into a 300 s solve of the demo scenario: the running pieces hurry."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from optimizer.scenario.load import load_scenario
+
+    s = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "demo")
+    timer = threading.Timer(4.0, os.kill, (os.getpid(), signal.SIGINT))
+    t0 = time.perf_counter()
+    timer.start()
+    plan = optimizer.solve(s, time_limit_s=300, workers=2, executor=dask_executor)
+    assert time.perf_counter() - t0 < 90
+    assert plan.summary["interrupted"] is True
+    assert optimizer.check(s, plan).passed

@@ -49,7 +49,8 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     (:mod:`optimizer.executors`; default: this process for one worker, else a local
     process pool). With ``workers=1`` every executor returns the same plan; otherwise
     as many pieces run at once as the executor has slots. Ctrl-C on a Dask executor
-    is best effort: pieces not yet started hurry, running ones finish their budget.
+    reaches running pieces within about a second through a ``distributed.Event``
+    (best effort: a worker cut off from the scheduler finishes its own budget).
     """
     params = scenario.solver
     limit = params.time_limit_s if time_limit_s is None else float(time_limit_s)
