@@ -32,7 +32,7 @@ RULE_IDS = (
 _ID = re.compile(r"\s*([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)")
 # diagnose() reasons that make a whole component infeasible (a unit above the bound
 # concerns that unit's community only, handled directly).
-_WHOLE_COMPONENT = ("too-small", "no-integer-k", "cut-off")
+_WHOLE_COMPONENT = ("too-small", "no-integer-k", "cut-off", "no-partition")
 
 
 @dataclass(frozen=True)

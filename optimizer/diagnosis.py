@@ -45,6 +45,9 @@ class Diagnosis:
         return f"{self.message} Relaxation: {self.relaxation}."
 
 
+EXHAUSTIVE_UNITS = 10   # pieces this small are checked for a valid split exhaustively
+
+
 def list_ids(ids: tuple[str, ...] | list[str], limit: int = MAX_IDS_SHOWN) -> str:
     """'a, b, c' or 'a, b, ..., j and 5 more'."""
     ids = list(ids)
@@ -117,7 +120,18 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
         return [_unit_above_max(scenario, comp, i, lo, hi, rule, w) for i in over]
     h = comp.households
     if feasible_community_counts(h, lo, hi):
-        return []
+        if len(ids) > EXHAUSTIVE_UNITS or _splittable(scenario, comp.units.tolist(), lo, hi):
+            return []
+        piece = w.piece(ids, whole, cut_off=bool(linked))
+        message = (f"{w.place}: {piece} {'have' if len(ids) > 1 else 'has'} {h:,} "
+                   f"households, but no way to split {'them' if len(ids) > 1 else 'it'} "
+                   f"into connected {w.kind} communities of {lo:,}-{hi:,} households exists "
+                   f"({rule}; every split of these {len(ids)} units was checked).")
+        return [Diagnosis(rule=rule, reason="no-partition", key=comp.key, units=ids,
+                          households=h, message=message,
+                          relaxation=f"widen the {w.kind} bounds for this piece (an "
+                                     f"exemption under {rule}), or merge it with a "
+                                     f"neighbouring {w.town} (crossing NESTING)")]
     piece = w.piece(ids, whole, cut_off=bool(linked))
     verb = "has" if len(ids) == 1 or whole else "have"
     fixes: list[str] = []
@@ -150,6 +164,43 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
     fixes.append(f"merge it with the {w.area} of a neighbouring {w.town} (crossing NESTING)")
     return [Diagnosis(rule=rule, reason=reason, key=comp.key, units=ids, households=h,
                       message=message, relaxation=", ".join(fixes[:-1]) + ", or " + fixes[-1])]
+
+
+def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int) -> bool:
+    """Whether these units can be split into connected groups of lo..hi households,
+    by trying every split (units ≤ EXHAUSTIVE_UNITS, so at most 3^10 subset pairs)."""
+    n = len(units)
+    pos = {u: k for k, u in enumerate(units)}
+    nbr = [0] * n
+    for k, u in enumerate(units):
+        for v in scenario.neighbours[u].tolist():
+            if v in pos:
+                nbr[k] |= 1 << pos[v]
+    hh = [int(scenario.households[u]) for u in units]
+    good = [False] * (1 << n)
+    for mask in range(1, 1 << n):
+        weight = sum(hh[k] for k in range(n) if mask >> k & 1)
+        if lo <= weight <= hi:
+            low = mask & -mask
+            seen, frontier = low, low
+            while frontier:
+                bit = frontier & -frontier
+                frontier ^= bit
+                new = nbr[bit.bit_length() - 1] & mask & ~seen
+                seen |= new
+                frontier |= new
+            good[mask] = seen == mask
+    can = [False] * (1 << n)
+    can[0] = True
+    for mask in range(1, 1 << n):
+        low = mask & -mask
+        sub = mask
+        while sub:
+            if sub & low and good[sub] and can[mask ^ sub]:
+                can[mask] = True
+                break
+            sub = (sub - 1) & mask
+    return can[(1 << n) - 1]
 
 
 def _join_across(scenario: Scenario, comps: list[Component], comp: Component,

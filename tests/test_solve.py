@@ -162,3 +162,18 @@ def test_checkpoint_resume_reuses_finished_pieces(tmp_path, monkeypatch) -> None
     calls.clear()
     solve(s.replace(year=2015), time_limit_s=10, workers=1, checkpoint=tmp_path / "pieces")
     assert sorted(calls) == [0, 1]
+
+
+def test_piece_that_cannot_be_split_is_diagnosed_and_exempt() -> None:
+    """1,500 - 1,000 - 1,500 urban households in a row: 4,000 fits two communities by
+    arithmetic, but no connected split of 2,000-3,000 exists."""
+    from optimizer.graph import diagnose
+
+    s = grid_scenario([[1500, 1000, 1500]])
+    [d] = diagnose(s)
+    assert d.reason == "no-partition" and d.rule == "SIZE-URBAN"
+    plan = solve(s, time_limit_s=5, workers=1)
+    assert any(c.exemption.startswith("SIZE-URBAN") for c in plan.communities)
+    report = check(s, plan)
+    assert report.passed, report.summary_text()
+    assert any(r.status == "exempt" for r in report.rows)
