@@ -136,7 +136,7 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "o
         else:
             # The workload could ask for more than the maximum: cap it (cap = 1).
             cap = m.new_bool_var(f"staffcap_{j}")
-            m.add(pol.households_per_staff * staff >= hh - hh_hi * cap)
+            m.add(pol.households_per_staff * staff + hh_hi * cap >= hh)
             m.add(staff >= pol.staff_max * cap)
         obj.add(staff, costs.pay_other_ratio * member, pol.staff_max)
         # Secondary terms: household-weighted distance, households moved.
@@ -180,7 +180,7 @@ def _add_option(m: cp_model.CpModel, obj: _Objective, spec: OptionSpec, o: cp_mo
     m.add(a >= floor_a * o)
     # AREA-PER-HH: area ≥ 20 m² per 100 households (in 0.01 m²: 100·a ≥ p100·hh),
     # binding only for the option chosen.
-    m.add(AREA * a >= p100 * hh - big * (1 - o))
+    m.add(AREA * a + big * (1 - o) >= p100 * hh)
     if spec.fixed_area:
         # keep: the rooms stay as they are, so today's area must already cover the need.
         m.add(a >= ub * o)

@@ -69,4 +69,4 @@ def map_style(lang: str) -> AbstractContextManager[Any]:
         # A family list (not "sans-serif"): text objects keep it, so a figure drawn after
         # the context (a notebook's inline backend) still finds the CJK font.
         rc["font.family"] = [family, "DejaVu Sans"]
-    return mpl.rc_context(rc)
+    return mpl.rc_context(rc)  # type: ignore[arg-type]  # keys are valid rcParams

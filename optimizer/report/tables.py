@@ -37,10 +37,10 @@ def _members(scenario: Scenario, plan: Plan) -> dict[str, list[int]]:
 
 def layout_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     members = _members(scenario, plan)
-    grids = Counter()
-    for c, g in set(zip(plan.community, plan.grid, strict=True)):
+    grids: Counter[str] = Counter()
+    for cid, g in set(zip(plan.community, plan.grid, strict=True)):
         if g:
-            grids[c] += 1
+            grids[cid] += 1
     rows = []
     for c in plan.communities:
         units = members.get(c.community_id, [])
