@@ -23,27 +23,30 @@ from optimizer.search.assemble import price
 from optimizer.search.component import Choice
 
 
-def grow_regions(data: ComponentData, attempts: int = 12) -> list[list[int]]:
-    """Connected groups of local unit indices covering the component: the first
-    attempt whose every region fits the bounds, else the one that misses least.
-    Attempts vary the number of communities and the seed order (seeded, so the
-    result is deterministic)."""
+def grow_regions(data: ComponentData, attempts: int = 16) -> list[list[int]]:
+    """Connected groups of local unit indices covering the component: of the
+    attempts, the one that misses the bounds least, and among those the one with the
+    fewest regions (each community carries the fixed funding, pay and center costs,
+    so one community fewer is worth far more than any shape: a 172-unit rural town
+    cost 2.42 M yuan as 6 communities against 2.74 M as 7). Attempts aim at k_lo,
+    k_lo + 1, ... communities, several seed orders each (seeded, so deterministic)."""
     h = data.households
     total = int(h.sum())
     k_lo = max(1, math.ceil(total / data.hi))
     k_hi = max(k_lo, total // max(1, data.lo))
     rng = np.random.default_rng(len(h) * 7919 + total)
-    best: tuple[int, list[list[int]]] | None = None
+    best: tuple[tuple[int, int], list[list[int]]] | None = None
     for attempt in range(attempts):
-        k = min(k_hi, k_lo + attempt // 4)
-        jitter = rng.random(data.n) if attempt % 4 else np.zeros(data.n)
+        k = min(k_hi, k_lo + attempt // 8)
+        jitter = rng.random(data.n) if attempt % 8 else np.zeros(data.n)
         regions = _repair(data, _merge_small(data, _grow(data, k, jitter)))
         miss = sum(max(0, data.lo - w) + max(0, w - data.hi)
                    for w in (int(h[r].sum()) for r in regions))
-        if best is None or miss < best[0]:
-            best = (miss, regions)
-        if miss == 0:
-            break
+        score = (miss, len(regions))
+        if best is None or score < best[0]:
+            best = (score, regions)
+        if score == (0, k_lo):
+            break               # within the bounds with the fewest possible regions
     assert best is not None
     return best[1]
 
