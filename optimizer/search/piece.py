@@ -1,5 +1,7 @@
 """Solve one component (a "piece"): pick the method by size, never return nothing.
 
+- pieces whose possible communities can all be listed (search/columns.py): the
+  proven optimum by set partitioning over them;
 - small pieces: CP-SAT with shortest-path ordering for a plan, then the exact flow
   model from that plan for a true bound (and any better plan it finds);
 - large pieces: region growing, neighbourhood search over adjacent communities, and
@@ -28,6 +30,7 @@ from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.component import ComponentData, component_data, reach
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
+from optimizer.search.columns import plan_by_columns
 from optimizer.search.component import Attempt, Choice, StopFlag, penalty_yuan, run_model
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import SUB_TIME_S, improve
@@ -81,10 +84,33 @@ def _solve(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     if task.diagnosis is not None:
         return _soft(scenario, data, task, stop, f"{task.diagnosis.rule}: "
                                                  f"{task.diagnosis.message}")
+    if not task.locks:
+        done, task = _by_columns(scenario, data, task, stop)
+        if done is not None:
+            return done
     size = _model_size(data, BOUND_X + 1)
     if size <= SMALL_X or task.locks:
         return _exact(scenario, data, task, stop, "flow" if size <= FLOW_X else "adjacent")
     return _large(scenario, data, task, stop, size)
+
+
+def _by_columns(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag
+                ) -> tuple[PieceResult | None, PieceTask]:
+    """The proven optimum over every possible community when they can all be listed
+    (search/columns.py); else None and the task with what is left of its budget."""
+    got = plan_by_columns(scenario, data, budget_s=task.budget_s, workers=task.threads,
+                          seed=task.seed, deterministic=task.deterministic, stop=stop,
+                          hint=lambda: _heuristic(scenario, data))
+    if got is None:
+        return None, task
+    rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
+    if got.status == "INFEASIBLE":      # every possible community listed: none partitions
+        why = f"proved impossible: no partition into its {got.columns:,} possible communities"
+        return _soft(scenario, data, rest, stop, _no_plan_reason(scenario, data, why)), rest
+    if not got.choices:
+        return None, rest               # no plan in time: the models, with the time left
+    return PieceResult(task.index, got.choices, ("",) * len(got.choices), got.status,
+                       got.bound_yuan, got.used_s, f"columns({got.columns})"), rest
 
 
 def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
