@@ -1,0 +1,85 @@
+"""Lower bounds of large rural pieces of the city preset: arithmetic vs Lagrangian.
+
+    python -m bench.bounds [--cases-dir bench/out/cases] [--sizes 300 500 1400]
+                           [--time-s 30] [--plan-s 20]
+
+Generates the city preset (seed 2013) into ``--cases-dir``/city when missing, takes
+the rural pieces (connected (county, street, kind) components) whose unit counts are
+nearest to ``--sizes``, and prints per piece: units, households, the number of
+(center, member) pairs of the relaxation, the arithmetic bound, the Lagrangian bound
+(time, peak memory of its numpy/python allocations by tracemalloc), and for
+reference the cost of a plan (region growing + neighbourhood search, ``--plan-s``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tracemalloc
+from pathlib import Path
+
+from optimizer.graph import decompose
+from optimizer.model.bounds import arithmetic_bound
+from optimizer.model.component import ComponentData, component_data
+from optimizer.model.lagrange import _relaxation, lagrangian_bound
+from optimizer.scenario.generate import generate
+from optimizer.scenario.load import load_scenario
+from optimizer.scenario.model import Scenario
+from optimizer.search.assemble import cut_edges_yuan, price
+from optimizer.search.component import StopFlag
+from optimizer.search.heuristic import best_choice, grow_regions
+from optimizer.search.lns import improve
+
+SEED = 2013
+
+
+def plan_cost(scenario: Scenario, data: ComponentData, seconds: float) -> float:
+    start = [ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
+             if ch is not None]
+    choices, _ = improve(scenario, data, start, time_s=seconds, seed=0, stop=StopFlag())
+    hh = [int(scenario.households[list(ch.members)].sum()) for ch in choices]
+    if not all(data.lo <= x <= data.hi for x in hh):
+        return float("nan")
+    return sum(price(scenario, ch).objective_yuan for ch in choices) \
+        + cut_edges_yuan(scenario, choices)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cases-dir", type=Path, default=Path("bench/out/cases"))
+    ap.add_argument("--sizes", type=int, nargs="+", default=[300, 500, 1400])
+    ap.add_argument("--time-s", type=float, default=30.0)
+    ap.add_argument("--plan-s", type=float, default=20.0)
+    args = ap.parse_args()
+    folder = args.cases_dir / "city"
+    if not (folder / "scenario.toml").exists():
+        generate("city", SEED, folder)
+    scenario = load_scenario(folder)
+    comps, _ = decompose(scenario)
+    rural = [c for c in comps if c.key[2] == "rural"]
+    picked = []
+    for size in args.sizes:
+        c = min((c for c in rural if c not in picked), key=lambda c: abs(len(c.units) - size))
+        picked.append(c)
+    print(f"{'units':>5} {'hh':>6} {'pairs':>9} {'arith M':>8} {'lagr M':>8} {'time s':>6} "
+          f"{'peak MB':>7} {'plan M':>8} {'gap arith':>9} {'gap lagr':>8}")
+    for c in picked:
+        data = component_data(scenario, c.key, c.units)
+        arith = arithmetic_bound(scenario, data)
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        lagr = lagrangian_bound(scenario, data, time_s=args.time_s)
+        used = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        rel = _relaxation(scenario, data)
+        pairs = 0 if rel is None else len(rel.ctr) + len(rel.ctr_z) + data.n
+        plan = plan_cost(scenario, data, args.plan_s)
+        print(f"{data.n:>5} {data.total:>6} {pairs:>9,} {arith / 1e6:>8.3f} {lagr / 1e6:>8.3f} "
+              f"{used:>6.1f} {peak:>7.0f} {plan / 1e6:>8.3f} {1 - arith / plan:>9.1%} "
+              f"{1 - lagr / plan:>8.1%}", flush=True)
+        assert lagr <= plan + 1e-6, "the bound exceeds a plan: invalid"
+
+
+if __name__ == "__main__":
+    main()
