@@ -68,7 +68,7 @@ class _Relaxation:
 
 
 def lagrangian_bound(scenario: Scenario, data: ComponentData, *, time_s: float,
-                     max_iter: int = 3000, stop: Stop | None = None,
+                     max_iter: int = 400, stop: Stop | None = None,
                      upper: float | None = None) -> float:
     """The best Lagrangian bound found in ``time_s`` seconds (yuan per year)."""
     t_end = time.perf_counter() + time_s
@@ -257,13 +257,14 @@ def _evaluate(rel: _Relaxation, lam: np.ndarray, perm: np.ndarray
     """The bound at λ (by prefix sums over the pairs sorted by center, then ratio), a
     subgradient, the order, and θ per (center, segment) (nan: segment impossible)."""
     r = rel.c - lam[rel.mem]
-    rho = r / rel.w
-    span = 2.0 * float(np.abs(rho).max(initial=0.0)) + 2.0
-    key = rel.ctr * span + rho
+    key = r / rel.w                                     # the ratio, then the sort key
+    span = 2.0 * float(np.abs(key).max(initial=0.0)) + 2.0
+    key += rel.ctr * span
     perm = perm[np.argsort(key[perm], kind="stable")]   # nearly sorted: fast
     ks = np.append(key[perm], np.inf)
-    i_s = rel.mem[perm]
+    del key
     cr = np.concatenate([[0.0], np.cumsum(r[perm])])
+    del r
     cw = np.concatenate([[0.0], np.cumsum(rel.w[perm])])     # integers: exact
     n = rel.n
     rows = np.arange(n)
@@ -293,6 +294,7 @@ def _evaluate(rel: _Relaxation, lam: np.ndarray, perm: np.ndarray
     cover += on
     cover += np.bincount(rel.mem_z[on[rel.ctr_z] & (zr < 0)], minlength=n)
     mj = m[rows, t_best]
+    i_s = rel.mem[perm]
     cover += np.bincount(i_s[on[rel.ctr] & (np.arange(len(rel.ctr)) < mj[rel.ctr])], minlength=n)
     crit = np.where(theta >= 0, pl, pu)[rows, t_best]
     left = cap[rows, t_best] - (cw[mj] - cw[rel.start])
