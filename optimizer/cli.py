@@ -56,18 +56,22 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
     if pieces.exists() and not args.resume:
         shutil.rmtree(pieces)
-    executor = _executor(args.executor, args.workers or 0)
+    executor = _executor(args.executor, args.workers or 0, args.memory_gb)
     try:
         with ConsoleProgress(enabled=not args.quiet) as progress:
             plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
                          seed=args.seed, progress=progress, checkpoint=pieces,
-                         executor=executor)
+                         executor=executor, memory_gb=args.memory_gb)
     finally:
         _close(executor)
     report = check(scenario, plan)
     write_plan(plan, args.out, scenario=scenario, report=report)
     print(plan.summary_text())
     print(report.summary_text())
+    light = sum("memory budget" in c["method"] for c in plan.summary.get("components", []))
+    if light:
+        print(f"{light} components stopped early by --memory-gb {args.memory_gb:g} "
+              "(their best plan so far; see 'method' in summary.json)")
     print(f"plan written to {args.out}")
     if not plan.summary.get("interrupted"):
         shutil.rmtree(pieces, ignore_errors=True)
@@ -79,12 +83,13 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     return 0 if report.passed else 1
 
 
-def _executor(spec: str | None, processes: int):  # type: ignore[no-untyped-def]
+def _executor(spec: str | None, processes: int,  # type: ignore[no-untyped-def]
+              memory_gb: float | None = None):
     if spec is None:
         return None
     from optimizer.executors import executor_from_spec
 
-    return executor_from_spec(spec, processes)
+    return executor_from_spec(spec, processes, memory_gb)
 
 
 def _close(executor: object) -> None:
@@ -98,14 +103,14 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
     from optimizer.progress import ConsoleProgress
     from optimizer.scenario.load import load_scenario
-    from optimizer.sweeps import sweep
+    from optimizer.sweeps import NOT_RUN, sweep
 
     scenario = load_scenario(args.scenario)
     with open(args.grid, "rb") as fh:
         grid = _flat_grid(tomllib.load(fh))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    executor = _executor(args.executor, args.processes)
+    executor = _executor(args.executor, args.processes, args.memory_gb)
     try:
         with ConsoleProgress(enabled=not args.quiet, what="points") as progress:
             table = sweep(scenario, grid, time_limit_s=args.time_limit, seed=args.seed,
@@ -116,6 +121,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     table.to_csv(out / "kpis.csv", index=False)
     print(table.to_string(index=False))
     print(f"KPI table written to {out / 'kpis.csv'}, plans to {out}/point-*/")
+    skipped = int((table["status"] == NOT_RUN).sum())
+    if skipped:
+        print(f"interrupted: {len(table) - skipped} of {len(table)} points have a plan, "
+              f"{skipped} not run", file=sys.stderr)
+        return 130
     return 0 if (table["check"] == "pass").all() else 1
 
 
@@ -213,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
     s.add_argument("--executor", default=None, metavar="local|inprocess|dask[=ADDRESS]",
                    help=EXECUTOR_HELP)
+    s.add_argument("--memory-gb", type=float, default=None, metavar="GB",
+                   help="memory budget: fewer worker processes, and a task past its "
+                        "share stops early with its best plan so far (see README)")
     s.set_defaults(func=_cmd_solve)
 
     w = sub.add_parser("sweep", help="solve a scenario for every combination of what-if "
@@ -230,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--time-limit", type=float, default=30.0, help="seconds per point")
     w.add_argument("--seed", type=int, default=0)
     w.add_argument("--quiet", action="store_true", help="no live progress line")
+    w.add_argument("--memory-gb", type=float, default=None, metavar="GB",
+                   help="memory budget: fewer worker processes, and a task past its "
+                        "share stops early with its best plan so far (see README)")
     w.set_defaults(func=_cmd_sweep)
 
     r = sub.add_parser("report", help="write plan.xlsx, maps, report.html and plan.gpkg "

@@ -9,7 +9,8 @@ its own seed and budget, so the results do not depend on which worker ran what.
 
 - :class:`InProcessExecutor`: in the caller's process, one task at a time (tests).
 - :class:`LocalPoolExecutor`: a spawn ``ProcessPoolExecutor`` (the default, all cores).
-  Ctrl-C reaches running tasks through a multiprocessing Event.
+  Ctrl-C reaches running tasks through a multiprocessing Event. ``memory_gb``: fewer
+  processes, and each task stopped early past its share (:mod:`optimizer.memory`).
 - :class:`DaskExecutor`: a Dask distributed cluster (``address=None`` starts a
   LocalCluster on this machine). ``shared`` goes out once with
   ``client.scatter(shared, broadcast=True)``. Ctrl-C reaches running tasks through a
@@ -64,22 +65,39 @@ class Executor(Protocol):
 
 
 class InProcessExecutor:
-    """One task at a time in the caller's process (tests, debugging, one core)."""
+    """One task at a time in the caller's process (tests, debugging, one core).
+    ``memory_gb``: a task is stopped early (lighter path) when this process passes it."""
 
     slots = 1
 
+    def __init__(self, memory_gb: float | None = None) -> None:
+        self.limit = int(memory_gb * 1024**3) if memory_gb else None
+        self.memory_stops = 0
+
     def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
                       stop: StopFlag | None = None) -> Iterator[Any]:
+        from optimizer.memory import guarded, memory_stopped
+
         flag = stop if stop is not None else _flag()
         for item in items:
-            yield fn(shared, item, flag)
+            with guarded(flag, self.limit) as task_flag:
+                result = fn(shared, item, task_flag)
+            self.memory_stops += memory_stopped(task_flag)
+            yield result
 
 
 class LocalPoolExecutor:
-    """A pool of ``processes`` spawned worker processes (0 = all cores)."""
+    """A pool of ``processes`` spawned worker processes (0 = all cores); with
+    ``memory_gb``, only as many as fit, each task within its share."""
 
-    def __init__(self, processes: int = 0) -> None:
+    def __init__(self, processes: int = 0, memory_gb: float | None = None) -> None:
         self.processes = processes if processes > 0 else (os.cpu_count() or 1)
+        self.limit: int | None = None
+        self.memory_stops = 0
+        if memory_gb:
+            from optimizer.memory import plan_processes
+
+            self.processes, self.limit = plan_processes(memory_gb, self.processes)
 
     @property
     def slots(self) -> int:
@@ -104,7 +122,8 @@ class LocalPoolExecutor:
              event: Any) -> Iterator[Any]:
         source = iter(items)
         with ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
-                                 initializer=_init, initargs=(fn, shared, event)) as pool:
+                                 initializer=_init,
+                                 initargs=(fn, shared, event, self.limit)) as pool:
             pending: set[Future[Any]] = set()
             exhausted = False
             while True:
@@ -118,7 +137,9 @@ class LocalPoolExecutor:
                     break
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    yield fut.result()
+                    result, stopped = fut.result()
+                    self.memory_stops += stopped
+                    yield result
 
 
 class DaskExecutor:
@@ -127,7 +148,9 @@ class DaskExecutor:
     one thread each, loopback only)."""
 
     def __init__(self, address: str | None = None, *, client: Any = None,
-                 n_workers: int | None = None) -> None:
+                 n_workers: int | None = None, memory_gb: float | None = None) -> None:
+        # memory_gb: split over the LocalCluster's workers (Dask's own per-worker
+        # memory limit); on a running cluster, start workers with --memory-limit.
         distributed = _distributed()
         self._cluster: Any = None
         if client is not None:
@@ -135,9 +158,11 @@ class DaskExecutor:
             self._own_client = False
         else:
             if address is None:
+                n = n_workers or os.cpu_count() or 1
                 self._cluster = distributed.LocalCluster(
-                    n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1,
-                    processes=True, host="127.0.0.1", dashboard_address=None)
+                    n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=None,
+                    memory_limit=f"{memory_gb / n:.3f}GB" if memory_gb else "auto")
                 address = self._cluster.scheduler_address
             self.client = distributed.Client(address)
             self._own_client = True
@@ -194,16 +219,16 @@ class DaskExecutor:
         self.close()
 
 
-def executor_from_spec(spec: str, processes: int = 0) -> InProcessExecutor | \
-        LocalPoolExecutor | DaskExecutor:
+def executor_from_spec(spec: str, processes: int = 0, memory_gb: float | None = None) -> \
+        InProcessExecutor | LocalPoolExecutor | DaskExecutor:
     """``local``, ``inprocess``, ``dask`` (a LocalCluster) or ``dask=tcp://HOST:PORT``."""
     name, _, address = spec.partition("=")
     if name == "inprocess" and not address:
-        return InProcessExecutor()
+        return InProcessExecutor(memory_gb)
     if name == "local" and not address:
-        return LocalPoolExecutor(processes)
+        return LocalPoolExecutor(processes, memory_gb)
     if name == "dask":
-        return DaskExecutor(address or None, n_workers=processes or None)
+        return DaskExecutor(address or None, n_workers=processes or None, memory_gb=memory_gb)
     raise OptimizerError(f"--executor {spec!r}: expected local, inprocess, dask or "
                          "dask=tcp://HOST:PORT")
 
@@ -234,20 +259,27 @@ def _relay(stop: StopFlag, event: Any, finished: threading.Event) -> None:
         event.set()
 
 
-def _init(fn: TaskFn, shared: Any, event: Any) -> None:
+def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     flag = _flag()
-    _WORKER.update(fn=fn, shared=shared, stop=flag, event=event)
+    _WORKER.update(fn=fn, shared=shared, stop=flag, event=event, limit=limit)
     threading.Thread(target=_watch, args=(event, flag), daemon=True).start()
 
 
 def _watch(event: Any, flag: StopFlag) -> None:
-    event.wait()
+    parent = os.getppid()
+    while not event.wait(1.0):
+        if os.getppid() != parent:  # the caller was killed (kill -9): do not run on
+            os._exit(70)
     flag.set()
 
 
-def _work(item: Any) -> Any:
-    return _WORKER["fn"](_WORKER["shared"], item, _WORKER["stop"])
+def _work(item: Any) -> tuple[Any, bool]:
+    from optimizer.memory import guarded, memory_stopped
+
+    with guarded(_WORKER["stop"], _WORKER["limit"]) as flag:
+        result = _WORKER["fn"](_WORKER["shared"], item, flag)
+    return result, memory_stopped(flag)
 
 
 def _dask_work(fn: TaskFn, shared: Any, item: Any, hurry: bool, name: str | None) -> Any:

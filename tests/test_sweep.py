@@ -34,3 +34,15 @@ def test_sweep_rejects_unknown_names() -> None:
         optimizer.sweep(s, {"policy.urban_max_househods": [1]}, processes=1)
     with pytest.raises(ConfigError, match="section.field"):
         optimizer.sweep(s, {"bogus": [1]}, processes=1)
+
+
+def test_stopped_sweep_keeps_finished_points() -> None:
+    """A stop raised when the first point arrives: it is kept, the rest are NOT RUN."""
+    from optimizer.search.component import StopFlag
+
+    s = grid_scenario(GRID)
+    stop = StopFlag()
+    table = optimizer.sweep(s, {"year": [2013, 2014, 2015]}, time_limit_s=2, processes=1,
+                            stop=stop, progress=lambda event: stop.set())
+    assert list(table["status"])[1:] == ["NOT RUN", "NOT RUN"]
+    assert table["check"][0] == "pass" and not table["interrupted"][0]

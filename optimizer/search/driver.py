@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from optimizer.errors import SolveError
-from optimizer.executors import Executor
+from optimizer.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.graph import components, diagnose
 from optimizer.locks import parse_locks
 from optimizer.plan import Plan
@@ -35,7 +35,8 @@ from optimizer.search.summary import build_plan
 
 def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int | None = None,
           seed: int | None = None, progress: Progress | None = None,
-          checkpoint: str | Path | None = None, executor: Executor | None = None) -> Plan:
+          checkpoint: str | Path | None = None, executor: Executor | None = None,
+          memory_gb: float | None = None, stop: StopFlag | None = None) -> Plan:
     """The cheapest plan found for ``scenario`` within about ``time_limit_s`` seconds.
 
     ``workers``: cores to use (0 = all). With one worker the search is deterministic:
@@ -51,6 +52,10 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     as many pieces run at once as the executor has slots. Ctrl-C on a Dask executor
     reaches running pieces within about a second through a ``distributed.Event``
     (best effort: a worker cut off from the scheduler finishes its own budget).
+    ``memory_gb``: a budget for the executor made here (:mod:`optimizer.memory`: fewer
+    pool processes, and a piece past its share takes the lighter path; not
+    deterministic then). ``stop``: a flag of the caller's that stops this solve like
+    Ctrl-C does (a sweep passes its own).
     """
     params = scenario.solver
     limit = params.time_limit_s if time_limit_s is None else float(time_limit_s)
@@ -66,6 +71,9 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     site_unit = {s: int(u) for s, u in enumerate(scenario.sites.unit.tolist())}
     procs = max(1, min(n_workers, len(comps)))
     threads = max(1, n_workers // procs)
+    if executor is None and memory_gb:
+        executor = InProcessExecutor(memory_gb) if procs <= 1 or n_workers == 1 \
+            else LocalPoolExecutor(procs, memory_gb)
     if executor is not None and n_workers != 1:
         procs, threads = max(1, min(executor.slots, len(comps))), 1
     # A piece's share of the time grows with its size, but less than its variables
@@ -79,7 +87,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
                        locks=locks.for_piece(set(c.units.tolist()), c.key[1], site_unit)
                        if locks else None)
              for k, c in enumerate(comps)]
-    stop = StopFlag()
+    stop = stop if stop is not None else StopFlag()
     t0 = time.perf_counter()
     results: dict[int, PieceResult] = {}
     objective = bound = 0.0
@@ -115,7 +123,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
                 store.save(tasks[res.index], res)
             record(res)
 
-    with _sigint_stops(stop):
+    with sigint_stops(stop):
         run_pieces(scenario, todo, procs, stop, done,
                    deadline=None if n_workers == 1 else t0 + limit, executor=executor)
     ordered = [results[k] for k in range(len(tasks))]
@@ -138,7 +146,8 @@ def _diagnoses_by_component(scenario: Scenario, comps: list) -> dict:  # type: i
 
 
 @contextlib.contextmanager
-def _sigint_stops(stop: StopFlag) -> Iterator[None]:
+def sigint_stops(stop: StopFlag) -> Iterator[None]:
+    """Ctrl-C (SIGINT) raises ``stop`` instead of KeyboardInterrupt (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -12,7 +12,9 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterator
 
+from optimizer.errors import SolveError
 from optimizer.executors import Executor, InProcessExecutor, LocalPoolExecutor
+from optimizer.memory import memory_stopped
 from optimizer.scenario.model import Scenario
 from optimizer.search.component import StopFlag
 from optimizer.search.piece import PieceResult, PieceTask, solve_piece
@@ -59,5 +61,19 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
         done(res)
 
 
+RETRY_S = 10.0      # a piece left with no plan at all in less time gets this once more
+
+
 def _work(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
-    return solve_piece(scenario, task, stop)
+    try:
+        res = solve_piece(scenario, task, stop)
+    except SolveError:
+        # A starved budget (past the deadline: 0.5 s; or a loaded machine) can leave a
+        # piece without any plan (seen on the city: a 41-unit urban street during a
+        # resume at load 4-6 on 2 cores); once more with time enough, unless stopped.
+        if task.budget_s >= RETRY_S or stop.is_set():
+            raise
+        res = solve_piece(scenario, dataclasses.replace(task, budget_s=RETRY_S), stop)
+    if memory_stopped(stop):    # past its memory share: the lighter path, said so
+        res = dataclasses.replace(res, method=f"{res.method}, stopped by the memory budget")
+    return res
