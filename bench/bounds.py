@@ -1,7 +1,7 @@
 """Lower bounds of large rural pieces of the city preset: arithmetic vs Lagrangian.
 
     python -m bench.bounds [--cases-dir bench/out/cases] [--sizes 300 500 1400]
-                           [--time-s 30] [--plan-s 20]
+                           [--time-s 30] [--plan-s 20] [--all-large]
 
 Generates the city preset (seed 2013) into ``--cases-dir``/city when missing, takes
 the rural pieces (connected (county, street, kind) components) whose unit counts are
@@ -9,6 +9,8 @@ nearest to ``--sizes``, and prints per piece: units, households, the number of
 (center, member) pairs of the relaxation, the arithmetic bound, the Lagrangian bound
 (time, peak memory of its numpy/python allocations by tracemalloc), and for
 reference the cost of a plan (region growing + neighbourhood search, ``--plan-s``).
+``--all-large`` instead bounds every piece too large for a whole-piece model (the
+ones piece.py gives only the arithmetic bound) and prints the sums.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.component import StopFlag
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import improve
+from optimizer.search.piece import BOUND_X, _model_size
 
 SEED = 2013
 
@@ -44,18 +47,40 @@ def plan_cost(scenario: Scenario, data: ComponentData, seconds: float) -> float:
         + cut_edges_yuan(scenario, choices)
 
 
+def all_large(scenario: Scenario, comps: list, time_s: float) -> None:  # type: ignore[type-arg]
+    arith = lagr = worst = total_s = 0.0
+    count = 0
+    for c in comps:
+        data = component_data(scenario, c.key, c.units)
+        if _model_size(data, BOUND_X + 1) <= BOUND_X:
+            continue
+        t0 = time.perf_counter()
+        bound = lagrangian_bound(scenario, data, time_s=time_s)
+        used = time.perf_counter() - t0
+        a = arithmetic_bound(scenario, data)
+        arith, lagr, count = arith + a, lagr + max(a, bound), count + 1
+        worst, total_s = max(worst, used), total_s + used
+    print(f"{count} large pieces: sum of arithmetic bounds {arith:,.0f}, sum of "
+          f"max(arithmetic, Lagrangian) {lagr:,.0f} (+{lagr - arith:,.0f}); Lagrangian "
+          f"time {total_s:.0f} s in all, {worst:.1f} s at most")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cases-dir", type=Path, default=Path("bench/out/cases"))
     ap.add_argument("--sizes", type=int, nargs="+", default=[300, 500, 1400])
     ap.add_argument("--time-s", type=float, default=30.0)
     ap.add_argument("--plan-s", type=float, default=20.0)
+    ap.add_argument("--all-large", action="store_true")
     args = ap.parse_args()
     folder = args.cases_dir / "city"
     if not (folder / "scenario.toml").exists():
         generate("city", SEED, folder)
     scenario = load_scenario(folder)
     comps, _ = decompose(scenario)
+    if args.all_large:
+        all_large(scenario, comps, args.time_s)
+        return
     rural = [c for c in comps if c.key[2] == "rural"]
     picked = []
     for size in args.sizes:
