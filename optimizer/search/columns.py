@@ -36,7 +36,7 @@ MAX_STEPS = 1_000_000       # groups visited (below the lower bound too) before 
 MAX_TYPICAL_UNITS = 12      # lower bound / mean households above this: do not even try
 CHUNK = 20_000              # columns priced at once (memory: CHUNK × size² floats)
 STEP_S = 1e-6               # enumeration cost in "deterministic seconds" per group visited
-COLUMN_S = 3e-5             # pricing cost per column, likewise (measured: 0.5 µs, 30 µs)
+COLUMN_S = 6e-6             # pricing cost per column, likewise (city streets: 1 µs, 5-15 µs)
 
 
 @dataclass(frozen=True)
