@@ -34,7 +34,7 @@ from optimizer.search.heuristic import best_choice
 MAX_COLUMNS = 200_000       # more columns than this: leave the piece to the models
 MAX_STEPS = 1_000_000       # groups visited (below the lower bound too) before giving up
 MAX_TYPICAL_UNITS = 12      # lower bound / mean households above this: do not even try
-CHUNK = 20_000              # columns priced at once (memory: CHUNK × size² floats)
+CHUNK = 500_000             # column × center × member entries priced at once (4 MB)
 STEP_S = 1e-6               # enumeration cost in "deterministic seconds" per group visited
 COLUMN_S = 6e-6             # pricing cost per column, likewise (city streets: 1 µs, 5-15 µs)
 
@@ -130,9 +130,10 @@ def price_groups(scenario: Scenario, data: ComponentData, groups: list[tuple[int
     by_size: dict[int, list[int]] = {}
     for g, members in enumerate(groups):
         by_size.setdefault(len(members), []).append(g)
-    for idx_all in by_size.values():
-        for start in range(0, len(idx_all), CHUNK):
-            idx = np.array(idx_all[start:start + CHUNK])
+    for size, idx_all in by_size.items():
+        chunk = max(1, CHUNK // (size * size))
+        for start in range(0, len(idx_all), chunk):
+            idx = np.array(idx_all[start:start + chunk])
             m = np.array([groups[g] for g in idx], dtype=np.int64)     # (N, size)
             hh = h[m].sum(axis=1)
             travel = per[m[:, :, None], m[:, None, :]].sum(axis=1)      # (N, size) per center
