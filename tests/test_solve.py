@@ -125,16 +125,22 @@ def test_large_path_neighbourhood_search_and_relaxation_bound(monkeypatch) -> No
     assert check(s, plan).passed
 
 
-def test_huge_piece_path_uses_the_arithmetic_bound(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_huge_piece_path_uses_the_lagrangian_floor(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import optimizer.search.piece as piece
+    from optimizer.graph import components
+    from optimizer.model.bounds import arithmetic_bound
+    from optimizer.model.component import component_data
 
     monkeypatch.setattr(piece, "SMALL_X", 10)
     monkeypatch.setattr(piece, "BOUND_X", 10)      # no whole-piece model at all
     s = _rural_grid()
     plan = solve(s, time_limit_s=6, workers=1)
     methods = [c["method"] for c in plan.summary["components"]]
-    assert all("arithmetic" in m for m in methods), methods
-    assert 0 < plan.summary["bound"] <= plan.summary["objective"]
+    assert all("lagrangian" in m for m in methods), methods
+    arith = sum(arithmetic_bound(s, component_data(s, c.key, c.units)) for c in components(s))
+    # The Lagrangian floor is far above the arithmetic one, and still a bound.
+    assert arith < plan.summary["bound"] <= plan.summary["objective"]
+    assert plan.summary["bound"] > 0.9 * plan.summary["objective"]
     assert check(s, plan).passed
 
 
