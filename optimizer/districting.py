@@ -21,6 +21,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.districting_graph import GraphArrays, graph_arrays
+from optimizer.districting_heuristic import heuristic_plan
 from optimizer.districting_label import build_label_model
 from optimizer.districting_order import node_order
 from optimizer.model.component import ComponentData
@@ -81,12 +82,15 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
                 objective: str = "cut_edges", contiguity: str = "flow",
                 time_limit_s: float = 60.0, workers: int = 0, seed: int = 0,
                 weight: str = "population", coords: tuple[str, str] = ("x", "y"),
-                hint: np.ndarray | None = None, log: bool = False) -> DistrictingResult:
+                hint: np.ndarray | None = None, heuristic_s: float = 30.0,
+                log: bool = False) -> DistrictingResult:
     """Best partition of the graph into contiguous districts of weight in [lo, hi]:
     ``k`` districts (None: any feasible number), objective ``"cut_edges"`` (edges
     between districts) or ``"hess"`` (weight × squared distance to the district's
     center node; needs coordinates). ``contiguity``: "flow" (exact) or "none".
-    ``hint``: a district label per node to start from. ``workers`` = 0: the default
+    ``hint``: a district label per node to start from; without one, fixed-k cut
+    edges first spends up to ``heuristic_s`` (and a quarter of the limit) on
+    :func:`optimizer.districting_heuristic.heuristic_plan`. ``workers`` = 0: the default
     portfolio of CP-SAT for the first-solution phase, then the bound phase.
     Returns the plan in the caller's node order."""
     if objective not in OBJECTIVES:
@@ -99,14 +103,29 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     order = node_order(g, lo, hi) if objective == "cut_edges" else np.arange(g.n)
     data = _component(g, order, lo, hi)
     scale, err = 1.0, 0.0
+    pre: tuple[cp_model.CpSolver, int] | None = None
     if objective == "cut_edges" and k is not None:
         lab = build_label_model(data, k, contiguity=contiguity)
         m = lab.model
         labels_of = lambda sv: _labels(sv, lab.x, data.n)  # noqa: E731
+        if hint is None and contiguity == "flow" and heuristic_s > 0:
+            # A short plain solve first: small instances are closed in it (ME has a
+            # single feasible plan, which the heuristic would hunt for in vain).
+            quick = _solver(min(2.0, time_limit_s / 10), workers, seed, log)
+            code = quick.solve(m)
+            if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+                pre = (quick, code)
+            else:
+                hint = heuristic_plan(g, k, lo, hi, seed=seed,
+                                      time_limit_s=min(heuristic_s, time_limit_s / 4))
+                if hint is None and code == cp_model.FEASIBLE:
+                    hint = np.empty(g.n, dtype=np.int64)
+                    hint[order] = labels_of(quick)
         if hint is not None:
-            h = np.asarray(hint)[order]
+            m.add(sum(lab.cuts) <= cut_count(g, np.asarray(hint)))
+            h = _first_labels(np.asarray(hint)[order])
             for (i, d), v in lab.x.items():
-                m.add_hint(v, int(_first_labels(h)[i] == d))
+                m.add_hint(v, int(h[i] == d))
     else:
         m = cp_model.CpModel()
         part = add_partition(m, data, list(range(data.n)), contiguity=contiguity,
@@ -119,7 +138,8 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
         labels_of = lambda sv: _center_labels(sv, part)  # noqa: E731
         if hint is not None:
             _add_hint(m, part, np.asarray(hint)[order])
-    solver, code = _two_phase(m, time_limit_s, workers, seed, log)
+    left = max(1.0, time_limit_s - (time.monotonic() - start))
+    solver, code = pre if pre is not None else _two_phase(m, left, workers, seed, log)
     status = _STATUS.get(code, "unknown")
     elapsed = time.monotonic() - start
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
