@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,8 @@ class Diagnosis:
         return f"{self.message} Relaxation: {self.relaxation}."
 
 
-EXHAUSTIVE_UNITS = 10   # pieces this small are checked for a valid split exhaustively
+EXHAUSTIVE_UNITS = 64   # pieces up to this size are searched for a valid split ...
+SPLIT_STEPS = 20_000    # ... within this many steps (else undecided: no diagnosis)
 
 
 def list_ids(ids: tuple[str, ...] | list[str], limit: int = MAX_IDS_SHOWN) -> str:
@@ -120,7 +122,8 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
         return [_unit_above_max(scenario, comp, i, lo, hi, rule, w) for i in over]
     h = comp.households
     if feasible_community_counts(h, lo, hi):
-        if len(ids) > EXHAUSTIVE_UNITS or _splittable(scenario, comp.units.tolist(), lo, hi):
+        if len(ids) > EXHAUSTIVE_UNITS \
+                or _splittable(scenario, comp.units.tolist(), lo, hi) is not False:
             return []
         piece = w.piece(ids, whole, cut_off=bool(linked))
         message = (f"{w.place}: {piece} {'have' if len(ids) > 1 else 'has'} {h:,} "
@@ -166,9 +169,18 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
                       message=message, relaxation=", ".join(fixes[:-1]) + ", or " + fixes[-1])]
 
 
-def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int) -> bool:
-    """Whether these units can be split into connected groups of lo..hi households,
-    by trying every split (units ≤ EXHAUSTIVE_UNITS, so at most 3^10 subset pairs)."""
+def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int) -> bool | None:
+    """Whether these units can be split into connected groups of lo..hi households:
+    True or False by a complete depth-first search, None when it would take more than
+    SPLIT_STEPS steps (undecided).
+
+    The search takes the lowest unit not yet placed, tries every connected group of
+    lo..hi households holding it (each group once), and goes on with the rest while
+    every connected part of the rest can still hold a whole number of groups; parts of
+    the rest already shown impossible are remembered. Complete: False means no split
+    exists."""
+    from optimizer.graph import feasible_community_counts
+
     n = len(units)
     pos = {u: k for k, u in enumerate(units)}
     nbr = [0] * n
@@ -177,30 +189,74 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int) -> bool:
             if v in pos:
                 nbr[k] |= 1 << pos[v]
     hh = [int(scenario.households[u]) for u in units]
-    good = [False] * (1 << n)
-    for mask in range(1, 1 << n):
-        weight = sum(hh[k] for k in range(n) if mask >> k & 1)
-        if lo <= weight <= hi:
-            low = mask & -mask
-            seen, frontier = low, low
+    failed: set[int] = set()
+    steps = 0
+
+    def parts(mask: int) -> list[int]:
+        out = []
+        while mask:
+            seen = frontier = mask & -mask
             while frontier:
                 bit = frontier & -frontier
                 frontier ^= bit
                 new = nbr[bit.bit_length() - 1] & mask & ~seen
                 seen |= new
                 frontier |= new
-            good[mask] = seen == mask
-    can = [False] * (1 << n)
-    can[0] = True
-    for mask in range(1, 1 << n):
-        low = mask & -mask
-        sub = mask
-        while sub:
-            if sub & low and good[sub] and can[mask ^ sub]:
-                can[mask] = True
-                break
-            sub = (sub - 1) & mask
-    return can[(1 << n) - 1]
+            out.append(seen)
+            mask &= ~seen
+        return out
+
+    def weight(mask: int) -> int:
+        return sum(hh[k] for k in range(n) if mask >> k & 1)
+
+    def groups(rest: int) -> Iterator[int]:
+        """Connected groups within ``rest`` holding its lowest unit, lo..hi households."""
+        nonlocal steps
+        root = rest & -rest
+        if hh[root.bit_length() - 1] > hi:
+            return
+        stack = [(root, hh[root.bit_length() - 1], nbr[root.bit_length() - 1] & rest, 0)]
+        while stack:
+            sub, w, cand, banned = stack.pop()
+            steps += 1
+            if steps > SPLIT_STEPS:
+                raise _Undecided
+            if w >= lo:
+                yield sub
+            while cand:
+                bit = cand & -cand
+                cand ^= bit
+                k = bit.bit_length() - 1
+                if w + hh[k] <= hi:
+                    nxt = (cand | (nbr[k] & rest)) & ~sub & ~banned & ~bit
+                    stack.append((sub | bit, w + hh[k], nxt, banned))
+                banned |= bit
+
+    def solve(rest: int) -> bool:
+        if not rest:
+            return True
+        if rest in failed:
+            return False
+        pieces = parts(rest)
+        if len(pieces) > 1:
+            ok = all(feasible_community_counts(weight(p), lo, hi) for p in pieces) \
+                and all(solve(p) for p in sorted(pieces, key=int.bit_count))
+        else:
+            ok = any(solve(rest & ~g) for g in groups(rest)
+                     if all(feasible_community_counts(weight(p), lo, hi)
+                            for p in parts(rest & ~g)))
+        if not ok:
+            failed.add(rest)
+        return ok
+
+    try:
+        return solve((1 << n) - 1)
+    except _Undecided:
+        return None
+
+
+class _Undecided(Exception):
+    """The split search ran over its step budget."""
 
 
 def _join_across(scenario: Scenario, comps: list[Component], comp: Component,

@@ -73,10 +73,7 @@ class PieceResult:
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     t0 = time.perf_counter()
-    n = len(task.units)
-    # Time for the Lagrangian floor below comes out of the piece's own budget.
-    reserve = 0.0 if task.diagnosis is not None else min(0.25 * task.budget_s, _lag_time(n))
-    res = _solve(scenario, dataclasses.replace(task, budget_s=task.budget_s - reserve), stop)
+    res = _solve(scenario, task, stop)
     if not res.reason and res.status != "OPTIMAL":
         # Floors valid for every plan obeying the household bounds, under a search that
         # ran out of time before proving much: arithmetic (instant) and Lagrangian
@@ -107,6 +104,9 @@ def _solve(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
         done, task = _by_columns(scenario, data, task, stop)
         if done is not None:
             return done
+    # Time for the Lagrangian floor (solve_piece) comes out of the models' budget.
+    reserve = min(0.25 * task.budget_s, _lag_time(data.n))
+    task = dataclasses.replace(task, budget_s=task.budget_s - reserve)
     size = _model_size(data, BOUND_X + 1)
     if size <= SMALL_X or task.locks:
         return _exact(scenario, data, task, stop, "flow" if size <= FLOW_X else "adjacent")
