@@ -12,7 +12,9 @@ Two mechanisms, both simple and soft on purpose:
   passes that share, raises the task's stop flag: the task takes the same lighter path
   as after a Ctrl-C (a piece returns its best plan so far, or its first feasible one,
   without the bound model; a sweep point returns an interrupted plan). The piece's
-  ``method`` says so.
+  ``method`` says so. After each task the memory it freed is handed back
+  (``malloc_trim``): glibc keeps it otherwise, and on the city every later task then
+  started above its share (bench/README.md, "Memory budget on the city").
 
 Why not ``RLIMIT_AS``: CP-SAT allocates in its own C++ threads, where a failed
 allocation aborts the whole worker process (and with it the pool) instead of raising a
