@@ -37,6 +37,7 @@ MAX_TYPICAL_UNITS = 12      # lower bound / mean households above this: do not e
 CHUNK = 500_000             # column × center × member entries priced at once (4 MB)
 STEP_S = 1e-6               # enumeration cost in "deterministic seconds" per group visited
 COLUMN_S = 6e-6             # pricing cost per column, likewise (city streets: 1 µs, 5-15 µs)
+MIN_SOLVE_S = 2.0           # the set partitioning gets at least this long
 
 
 @dataclass(frozen=True)
@@ -252,7 +253,12 @@ def plan_by_columns(scenario: Scenario, data: ComponentData, *, budget_s: float,
     prep = cols.work_s if deterministic else time.perf_counter() - t0
     count = (max(1, -(-data.total // data.hi)), data.total // max(1, data.lo))
     built = build_setpart(data.n, cols.members, cols.cost_yuan, chosen_hint, count)
-    res = solve_setpart(built, time_s=max(0.2, budget_s - prep), workers=workers, seed=seed,
+    # At least MIN_SOLVE_S however little the budget leaves: with every possible
+    # community listed a plan is usually a fraction of a second away, and falling
+    # through to the models with nothing left ends in a plan that breaks the bounds
+    # (a 29-unit city street with 0.5-1 s: listing and pricing took the whole budget).
+    res = solve_setpart(built, time_s=max(MIN_SOLVE_S, budget_s - prep), workers=workers,
+                        seed=seed,
                         deterministic=deterministic, stop=stop,
                         log=scenario.solver.log_search,
                         relative_gap=scenario.solver.relative_gap)

@@ -43,6 +43,7 @@ BOUND_X = 80000         # above this no whole-piece model is built (memory): ari
 ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
 LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
 FEWER_SHARE = 0.25      # of a large piece's time spent seeking a plan with fewer communities
+FIRST_PLAN_S = 5.0      # the least time the exact model gets when nothing else found a plan
 LAG_CAP_S = 120.0       # guard on the Lagrangian floor (it stops after 400 steps first)
 
 
@@ -159,8 +160,10 @@ def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
         if infeasible and task.locks:
             _explain_locks(scenario, data, task)
         # The ordering model admits fewer shapes than contiguity does: ask the exact one.
+        # At least FIRST_PLAN_S: a piece gone soft for want of time gets an exemption
+        # the checker (rightly) rejects.
         exact = _run(scenario, data, task, contiguity="flow", soft=False,
-                     time_s=max(0.2, task.budget_s - spent), stop=stop)
+                     time_s=max(FIRST_PLAN_S, task.budget_s - spent), stop=stop)
         if not exact.choices:
             why = ("proved impossible by the exact model" if exact.status == "INFEASIBLE"
                    else "none found in time")
