@@ -172,7 +172,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
         matplotlib.use("Agg")
         ax = d.plot(scenario, lang=args.lang)
-        ax.figure.savefig(args.map, dpi=130, bbox_inches="tight")
+        from matplotlib.figure import Figure
+
+        fig = ax.figure
+        assert isinstance(fig, Figure)     # the plot's own figure, not a subfigure
+        fig.savefig(args.map, dpi=130, bbox_inches="tight")
         print(f"map written to {args.map}")
     return 0
 
