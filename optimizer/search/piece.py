@@ -44,7 +44,8 @@ ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
 LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
 FEWER_SHARE = 0.25      # of a large piece's time spent seeking a plan with fewer communities
 FIRST_PLAN_S = 5.0      # the least time the exact model gets when nothing else found a plan
-LAG_CAP_S = 120.0       # guard on the Lagrangian floor (it stops after 400 steps first)
+LAG_STEPS = 400         # subgradient steps of the Lagrangian floor (converged to 0.01%)
+LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it first)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class PieceResult:
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     t0 = time.perf_counter()
     res = _solve(scenario, task, stop)
+    reserve = _reserve(task.budget_s, len(task.units))
     if not res.reason and res.status != "OPTIMAL":
         # Floors valid for every plan obeying the household bounds, under a search that
         # ran out of time before proving much: arithmetic (instant) and Lagrangian
@@ -85,9 +87,20 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
         data = component_data(scenario, task.key, task.units)
         floor = arithmetic_bound(scenario, data)
         if not stop.is_set():
-            floor = max(floor, lagrangian_bound(scenario, data, time_s=LAG_CAP_S, stop=stop))
+            # The reserve buys all 400 steps; a starved budget fewer (by count when
+            # deterministic, so the bound does not depend on the machine's load).
+            share = reserve / _lag_time(data.n)
+            steps = max(10, int(LAG_STEPS * min(1.0, share)))
+            cap = LAG_CAP_S if task.deterministic else max(reserve, 0.5)
+            floor = max(floor, lagrangian_bound(scenario, data, time_s=cap, max_iter=steps,
+                                                stop=stop))
         res = dataclasses.replace(res, bound=max(res.bound, floor))
     return dataclasses.replace(res, time_s=time.perf_counter() - t0)
+
+
+def _reserve(budget_s: float, n: int) -> float:
+    """The part of a piece's budget kept for its Lagrangian floor."""
+    return min(0.25 * budget_s, _lag_time(n))
 
 
 def _lag_time(n: int) -> float:
@@ -106,8 +119,7 @@ def _solve(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
         if done is not None:
             return done
     # Time for the Lagrangian floor (solve_piece) comes out of the models' budget.
-    reserve = min(0.25 * task.budget_s, _lag_time(data.n))
-    task = dataclasses.replace(task, budget_s=task.budget_s - reserve)
+    task = dataclasses.replace(task, budget_s=task.budget_s - _reserve(task.budget_s, data.n))
     size = _model_size(data, BOUND_X + 1)
     if size <= SMALL_X or task.locks:
         return _exact(scenario, data, task, stop, "flow" if size <= FLOW_X else "adjacent")
