@@ -220,7 +220,6 @@ def _chain_fix(nbrs: list[list[int]], w: list[int], labels: list[int], k: int, l
     for v, d in enumerate(labels):
         weight[d] += w[v]
     labels = list(labels)
-    count = [0]
 
     def bad() -> list[int]:
         return [d for d in range(k) if not lo <= weight[d] <= hi]
@@ -231,8 +230,7 @@ def _chain_fix(nbrs: list[list[int]], w: list[int], labels: list[int], k: int, l
             return True
         if left == 0 or len(out) > 2 * left:   # a move mends at most two districts
             return False
-        count[0] += 1
-        if count[0] % 512 == 0 and time.monotonic() > deadline:
+        if time.monotonic() > deadline:
             return False
         for d in out:
             over = weight[d] > hi
