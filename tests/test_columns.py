@@ -13,7 +13,7 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
-from test_solve_bruteforce import GRID, SITES, _brute_force
+from test_solve_bruteforce import GRID, SITES, VARIANTS, _brute_force, variant_scenario
 
 from optimizer.checker import check
 from optimizer.costs import ObjectiveWeights
@@ -120,20 +120,9 @@ def test_plan_cost_is_the_sum_of_its_columns_and_checks() -> None:
     assert check(s, plan).passed
 
 
-@pytest.mark.parametrize("variant", ["sites", "no_build", "codevelop", "rural", "year2015"])
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_set_partitioning_reaches_brute_force_optimum(variant: str) -> None:
-    kwargs: dict = {"sites": SITES}
-    grid = GRID
-    if variant == "rural":
-        grid = [[h // 2 for h in row] for row in GRID]
-        kwargs["kind"] = "rural"
-    if variant == "year2015":
-        kwargs["year"] = 2015
-    if variant == "no_build":
-        kwargs["no_build"] = ["r0c1", "r1c1", "r2c1", "r1c0"]
-    if variant == "codevelop":
-        kwargs["new_development"] = ["r1c1"]
-    s = grid_scenario(grid, **kwargs)
+    s = variant_scenario(variant)
     expected = _brute_force(s)
     plan = solve(s, time_limit_s=10, workers=1, seed=0)
     [method] = [c["method"] for c in plan.summary["components"]]

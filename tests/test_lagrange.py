@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from test_solve_bruteforce import GRID, SITES, _brute_force
+from test_solve_bruteforce import _brute_force, variant_scenario
 
 from optimizer.graph import decompose
 from optimizer.model.bounds import arithmetic_bound
@@ -27,28 +27,12 @@ def _piece(s: Scenario) -> ComponentData:
     return component_data(s, comps[0].key, comps[0].units)
 
 
-def _variant(variant: str) -> Scenario:
-    kwargs: dict = {"sites": SITES}
-    grid: list[list[int]] = GRID
-    if variant in ("rural", "zero"):
-        grid = [[h // 2 for h in row] for row in GRID]
-        kwargs["kind"] = "rural"
-    if variant == "zero":
-        grid[1][1] = 0
-        grid[0][0] += 300
-    if variant == "year2015":
-        kwargs["year"] = 2015
-    if variant == "no_build":
-        kwargs["no_build"] = ["r0c1", "r1c1", "r2c1", "r1c0"]
-    if variant == "codevelop":
-        kwargs["new_development"] = ["r1c1"]
-    return grid_scenario(grid, **kwargs)
 
 
 @pytest.mark.parametrize("variant", ["sites", "no_build", "codevelop", "rural", "year2015",
                                      "zero"])
 def test_bound_below_brute_force_optimum(variant: str) -> None:
-    s = _variant(variant)
+    s = variant_scenario(variant)
     data = _piece(s)
     best = _brute_force(s)
     assert math.isfinite(best)
@@ -59,7 +43,7 @@ def test_bound_below_brute_force_optimum(variant: str) -> None:
 
 def test_cost_table_is_below_every_priced_community() -> None:
     """cost[j, h] ≤ the exact price of any community of h households centred at j."""
-    s = _variant("sites")
+    s = variant_scenario("sites")
     data = _piece(s)
     cost, hs, _ = _cost_table(s, data, _reach_matrix(data))
     rng = np.random.default_rng(0)
@@ -133,7 +117,7 @@ def test_edge_cases_give_zero() -> None:
 
 
 def test_deterministic() -> None:
-    s = _variant("rural")
+    s = variant_scenario("rural")
     data = _piece(s)
     a = lagrangian_bound(s, data, time_s=10.0, max_iter=80)
     b = lagrangian_bound(s, data, time_s=10.0, max_iter=80)

@@ -29,6 +29,7 @@ from optimizer.remedy import (
     codevelop_option,
 )
 from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
 from optimizer.search import solve
 
 GRID = [[700, 800, 650], [900, 600, 750], [500, 850, 700]]
@@ -98,20 +99,32 @@ def _brute_force(s) -> float:
     return best
 
 
-@pytest.mark.parametrize("variant", ["sites", "no_build", "codevelop", "rural", "year2015"])
-def test_solver_reaches_brute_force_optimum(variant: str) -> None:
+VARIANTS = ["sites", "no_build", "codevelop", "rural", "year2015"]
+
+
+def variant_scenario(variant: str) -> Scenario:
+    """The 3×3 grid with one twist: sites, no-build units, a co-build obligation, rural
+    households (halved), plan year 2015, or "zero" (rural with an empty middle unit)."""
     kwargs: dict = {"sites": SITES}
-    grid = GRID
-    if variant == "rural":
+    grid = [list(row) for row in GRID]
+    if variant in ("rural", "zero"):
         grid = [[h // 2 for h in row] for row in GRID]
         kwargs["kind"] = "rural"
+    if variant == "zero":
+        grid[1][1] = 0
+        grid[0][0] += 300
     if variant == "year2015":
         kwargs["year"] = 2015
     if variant == "no_build":
         kwargs["no_build"] = ["r0c1", "r1c1", "r2c1", "r1c0"]
     if variant == "codevelop":
         kwargs["new_development"] = ["r1c1"]
-    s = grid_scenario(grid, **kwargs)
+    return grid_scenario(grid, **kwargs)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_solver_reaches_brute_force_optimum(variant: str) -> None:
+    s = variant_scenario(variant)
     expected = _brute_force(s)
     plan = solve(s, time_limit_s=30, workers=1, seed=0)
     assert plan.status == "OPTIMAL"
