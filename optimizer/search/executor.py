@@ -16,6 +16,7 @@ from optimizer.errors import SolveError
 from optimizer.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.memory import memory_stopped
 from optimizer.scenario.model import Scenario
+from optimizer.search.columns import MAX_TYPICAL_UNITS
 from optimizer.search.component import StopFlag
 from optimizer.search.piece import PieceResult, PieceTask, solve_piece
 
@@ -36,7 +37,11 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
         executor = InProcessExecutor() if procs <= 1 or len(tasks) <= 1 \
             else LocalPoolExecutor(procs)
     weights = {t.index: t.budget_s for t in tasks}
-    order = sorted(tasks, key=lambda t: (-t.budget_s, t.index))
+    # Quick pieces first (diagnosed ones, and those whose communities can be listed:
+    # done in seconds), then the largest: time a quick piece leaves goes to all the
+    # pieces after it, whereas a quick piece at the end leaves its slot idle while the
+    # last large piece runs out its fixed budget (a town ended at 48 s of 60 that way).
+    order = sorted(tasks, key=lambda t: (not _quick(scenario, t), -t.budget_s, t.index))
     running: dict[int, tuple[float, float]] = {}     # index -> (start, budget)
 
     def start(pos: int, task: PieceTask) -> PieceTask:
@@ -59,6 +64,15 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
     for res in executor.map_unordered(_work, shared, items(), stop):
         running.pop(res.index, None)
         done(res)
+
+
+def _quick(scenario: Scenario, task: PieceTask) -> bool:
+    if task.diagnosis is not None:
+        return True
+    hh = scenario.households[task.units]
+    nonzero = hh[hh > 0]
+    lo, _ = scenario.policy.bounds(bool(scenario.urban[int(task.units[0])]))
+    return bool(len(nonzero)) and lo / float(nonzero.mean()) <= MAX_TYPICAL_UNITS
 
 
 RETRY_S = 10.0      # a piece left with no plan at all in less time gets this once more
