@@ -23,6 +23,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check optimizer tests bench
+	$(BIN)/mypy optimizer
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -103,7 +104,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     order = node_order(g, lo, hi) if objective == "cut_edges" else np.arange(g.n)
     data = _component(g, order, lo, hi)
     scale, err = 1.0, 0.0
-    pre: tuple[cp_model.CpSolver, int] | None = None
+    pre: tuple[cp_model.CpSolver, Any] | None = None   # (solver, its status code)
     if objective == "cut_edges" and k is not None:
         lab = build_label_model(data, k, contiguity=contiguity)
         m = lab.model
@@ -167,7 +168,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
 
 
 def _two_phase(m: cp_model.CpModel, time_limit_s: float, workers: int, seed: int,
-               log: bool) -> tuple[cp_model.CpSolver, int]:
+               log: bool) -> tuple[cp_model.CpSolver, Any]:
     """First a plan with CP-SAT's default portfolio (its LNS finds plans fast), then,
     hinted with it, the bound phase with the core-based worker, which is what raises
     the cut-edge bound (the LP workers alone leave it near 0; see bench/README.md)."""
