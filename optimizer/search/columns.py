@@ -40,6 +40,13 @@ COLUMN_S = 6e-6             # pricing cost per column, likewise (city streets: 1
 MIN_SOLVE_S = 2.0           # the set partitioning gets at least this long
 
 
+def worth_listing(households: np.ndarray, lo: int) -> bool:
+    """Whether a piece's communities hold few enough units (≤ MAX_TYPICAL_UNITS of its
+    mean non-empty unit) for every one of them to be listed."""
+    nonzero = households[households > 0]
+    return bool(len(nonzero)) and lo / float(nonzero.mean()) <= MAX_TYPICAL_UNITS
+
+
 @dataclass(frozen=True)
 class ColumnSet:
     members: tuple[tuple[int, ...], ...]   # local unit indices, sorted, one per column
@@ -208,8 +215,7 @@ class _Facility:
 def build_columns(scenario: Scenario, data: ComponentData, max_columns: int = MAX_COLUMNS,
                   max_steps: int = MAX_STEPS) -> ColumnSet | None:
     """Every priced column of the piece, or None when there are too many to list."""
-    nonzero = data.households[data.households > 0]
-    if not len(nonzero) or data.lo / float(nonzero.mean()) > MAX_TYPICAL_UNITS:
+    if not worth_listing(data.households, data.lo):
         return None             # communities of many units: far too many groups
     t0 = time.perf_counter()
     found = connected_groups(data, max_columns, max_steps)

@@ -16,7 +16,7 @@ from optimizer.errors import SolveError
 from optimizer.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.memory import memory_stopped
 from optimizer.scenario.model import Scenario
-from optimizer.search.columns import MAX_TYPICAL_UNITS
+from optimizer.search.columns import worth_listing
 from optimizer.search.component import StopFlag
 from optimizer.search.piece import PieceResult, PieceTask, solve_piece
 
@@ -69,10 +69,8 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
 def _quick(scenario: Scenario, task: PieceTask) -> bool:
     if task.diagnosis is not None:
         return True
-    hh = scenario.households[task.units]
-    nonzero = hh[hh > 0]
     lo, _ = scenario.policy.bounds(bool(scenario.urban[int(task.units[0])]))
-    return bool(len(nonzero)) and lo / float(nonzero.mean()) <= MAX_TYPICAL_UNITS
+    return worth_listing(scenario.households[task.units], lo)
 
 
 RETRY_S = 10.0      # a piece left with no plan at all in less time gets this once more

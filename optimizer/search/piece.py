@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from optimizer.diagnosis import Diagnosis
-from optimizer.graph import is_connected
+from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.locks import Locks
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.component import ComponentData, component_data, reach
@@ -75,8 +75,8 @@ class PieceResult:
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     t0 = time.perf_counter()
-    res = _solve(scenario, task, stop)
-    reserve = _reserve(task.budget_s, len(task.units))
+    data = component_data(scenario, task.key, task.units)
+    res, reserve = _solve(scenario, data, task, stop)
     if not res.reason and res.status != "OPTIMAL":
         # Floors valid for every plan obeying the household bounds, under a search that
         # ran out of time before proving much: arithmetic (instant) and Lagrangian
@@ -84,7 +84,6 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
         # rural pieces where the arithmetic one leaves 37-44%, bench/bounds.py).
         # The Lagrangian stops after a fixed number of steps, so it is deterministic;
         # its time cap is only a guard.
-        data = component_data(scenario, task.key, task.units)
         floor = arithmetic_bound(scenario, data)
         if not stop.is_set():
             # The reserve buys all 400 steps; a starved budget fewer (by count when
@@ -98,32 +97,30 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
     return dataclasses.replace(res, time_s=time.perf_counter() - t0)
 
 
-def _reserve(budget_s: float, n: int) -> float:
-    """The part of a piece's budget kept for its Lagrangian floor."""
-    return min(0.25 * budget_s, _lag_time(n))
-
-
 def _lag_time(n: int) -> float:
     """The Lagrangian bound's measured time on n units (bench/bounds.py: 1.5-4 s for
     280-490 units, 17 s for 1,400), with set-up."""
     return 1.0 + 0.015 * n
 
 
-def _solve(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
-    data = component_data(scenario, task.key, task.units)
+def _solve(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag
+           ) -> tuple[PieceResult, float]:
+    """The piece's result and the time set aside for its Lagrangian floor."""
     if task.diagnosis is not None:
         return _soft(scenario, data, task, stop, f"{task.diagnosis.rule}: "
-                                                 f"{task.diagnosis.message}")
+                                                 f"{task.diagnosis.message}"), 0.0
     if not task.locks:
         done, task = _by_columns(scenario, data, task, stop)
         if done is not None:
-            return done
+            return done, 0.0
     # Time for the Lagrangian floor (solve_piece) comes out of the models' budget.
-    task = dataclasses.replace(task, budget_s=task.budget_s - _reserve(task.budget_s, data.n))
+    reserve = min(0.25 * task.budget_s, _lag_time(data.n))
+    task = dataclasses.replace(task, budget_s=task.budget_s - reserve)
     size = _model_size(data, BOUND_X + 1)
     if size <= SMALL_X or task.locks:
-        return _exact(scenario, data, task, stop, "flow" if size <= FLOW_X else "adjacent")
-    return _large(scenario, data, task, stop, size)
+        return _exact(scenario, data, task, stop,
+                      "flow" if size <= FLOW_X else "adjacent"), reserve
+    return _large(scenario, data, task, stop, size), reserve
 
 
 def _by_columns(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag
@@ -232,7 +229,8 @@ def _large(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
                      time_s=task.budget_s * 0.5, stop=stop, first_only=True)
         spent += first.used_s
         start = first.choices or None
-    k_lo = max(1, -(-data.total // data.hi))
+    counts = feasible_community_counts(data.total, data.lo, data.hi)
+    k_lo = counts[0] if counts else 1
     if whole and start is not None and len(start) > k_lo and not stop.is_set():
         # One community fewer saves its fixed costs, which no local move can find (the
         # slack must cross the whole piece): ask the ordering model for a plan with the
