@@ -21,6 +21,7 @@ import networkx as nx
 import numpy as np
 from ortools.sat.python import cp_model
 
+from optimizer.districting_fixing import compute_fixing
 from optimizer.districting_graph import GraphArrays, graph_arrays
 from optimizer.districting_heuristic import heuristic_plan
 from optimizer.districting_label import build_label_model
@@ -84,7 +85,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
                 time_limit_s: float = 60.0, workers: int = 0, seed: int = 0,
                 weight: str = "population", coords: tuple[str, str] = ("x", "y"),
                 hint: np.ndarray | None = None, heuristic_s: float = 30.0,
-                log: bool = False) -> DistrictingResult:
+                fixing: bool = True, log: bool = False) -> DistrictingResult:
     """Best partition of the graph into contiguous districts of weight in [lo, hi]:
     ``k`` districts (None: any feasible number), objective ``"cut_edges"`` (edges
     between districts) or ``"hess"`` (weight × squared distance to the district's
@@ -93,6 +94,9 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     edges first spends up to ``heuristic_s`` (and a quarter of the limit) on
     :func:`optimizer.districting_heuristic.heuristic_plan`. ``workers`` = 0: the default
     portfolio of CP-SAT for the first-solution phase, then the bound phase.
+    ``fixing``: for fixed-k cut edges with contiguity, order the nodes and fix
+    variables as in :mod:`optimizer.districting_fixing` (False: breadth-first order,
+    no fixing; kept for comparison).
     Returns the plan in the caller's node order."""
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
@@ -101,12 +105,17 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     if objective == "hess" and (g.x is None or g.y is None):
         raise ValueError("objective 'hess' needs node coordinates")
     start = time.monotonic()
-    order = node_order(g, lo, hi) if objective == "cut_edges" else np.arange(g.n)
+    fix = (compute_fixing(g, k, lo, hi) if objective == "cut_edges" and k is not None
+           and contiguity == "flow" and fixing else None)
+    if fix is not None:
+        order = fix.order
+    else:
+        order = node_order(g, lo, hi) if objective == "cut_edges" else np.arange(g.n)
     data = _component(g, order, lo, hi)
     scale, err = 1.0, 0.0
     pre: tuple[cp_model.CpSolver, Any] | None = None   # (solver, its status code)
     if objective == "cut_edges" and k is not None:
-        lab = build_label_model(data, k, contiguity=contiguity)
+        lab = build_label_model(data, k, contiguity=contiguity, fixing=fix)
         m = lab.model
         labels_of = lambda sv: _labels(sv, lab.x, data.n)  # noqa: E731
         if hint is None and contiguity == "flow" and heuristic_s > 0:

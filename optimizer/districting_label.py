@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from optimizer.districting_fixing import Fixing
 from optimizer.model.component import ComponentData
 
 
@@ -30,8 +31,10 @@ class LabelModel:
     k: int
 
 
-def build_label_model(data: ComponentData, k: int, *, contiguity: str = "flow") -> LabelModel:
-    """Nodes are assumed in the symmetry-breaking order already (0 first)."""
+def build_label_model(data: ComponentData, k: int, *, contiguity: str = "flow",
+                      fixing: Fixing | None = None) -> LabelModel:
+    """Nodes are assumed in the symmetry-breaking order already (0 first); with
+    ``fixing`` (computed for that order) its root and distance fixings are added."""
     n, lo, hi = data.n, data.lo, data.hi
     h = [int(v) for v in data.households]
     m = cp_model.CpModel()
@@ -43,6 +46,8 @@ def build_label_model(data: ComponentData, k: int, *, contiguity: str = "flow") 
         m.add(wt >= lo)
         m.add(wt <= hi)
     root = _orbitope(m, x, n, k)
+    if fixing is not None:
+        _fix(m, x, root, fixing, n, k)
     cuts = []
     for a in range(n):
         for b in data.nbrs[a]:
@@ -96,6 +101,21 @@ def _orbitope(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar], n:
     for d in range(k):
         m.add(s[n - 1, d] == 1)
     return root
+
+
+def _fix(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar],
+         root: dict[tuple[int, int], cp_model.LinearExprT], fixing: Fixing, n: int,
+         k: int) -> None:
+    """The safe fixings of :mod:`optimizer.districting_fixing` (positions = local
+    node indices)."""
+    for (i, d), r in root.items():
+        if not fixing.may_root(i, d, k):
+            m.add(r == 0)        # L-fixing / fixed roots: i cannot root district d
+    for j in range(fixing.fixed_roots):
+        m.add(x[j, j] == 1)      # U-fixing: node j is far from every earlier root
+        for i in range(j + 1, n):
+            if fixing.far[j][i]:
+                m.add(x[i, j] == 0)   # too far from district j's root to join it
 
 
 def _add_flow(m: cp_model.CpModel, data: ComponentData,

@@ -1,0 +1,111 @@
+"""The variable fixing of optimizer.districting_fixing never cuts off a feasible plan.
+
+For random small connected graphs every set partition into k connected districts
+with weights in [lo, hi] is enumerated; in the fixing's node order each plan's
+roots (first node of each district, districts numbered by their roots) must be
+allowed by ``may_root``, and no node may sit in a fixed-root district it is "far"
+from. Then the solver with fixing must reach the brute-force optimum.
+"""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from optimizer.districting import cut_count, solve_graph
+from optimizer.districting_fixing import back_set, compute_fixing
+from optimizer.districting_graph import GraphArrays, make_arrays
+
+
+def _set_partitions(items: list[int]):
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for part in _set_partitions(rest):
+        for i in range(len(part)):
+            yield part[:i] + [[first, *part[i]]] + part[i + 1:]
+        yield [[first], *part]
+
+
+def _random_graph(rng: random.Random, n: int) -> GraphArrays:
+    """A random spanning tree plus a few chords; weights 1..9 with a heavy node or two."""
+    edges = {(rng.randrange(i), i) for i in range(1, n)}
+    for _ in range(n // 2):
+        a, b = sorted(rng.sample(range(n), 2))
+        edges.add((a, b))
+    w = [rng.randint(1, 9) for _ in range(n)]
+    return make_arrays(w, sorted(edges))
+
+
+def _feasible_plans(g: GraphArrays, k: int, lo: int, hi: int) -> list[list[list[int]]]:
+    graph = g.to_networkx()
+    out = []
+    for parts in _set_partitions(list(range(g.n))):
+        if len(parts) != k:
+            continue
+        if not all(lo <= sum(int(g.weights[i]) for i in p) <= hi for p in parts):
+            continue
+        if all(nx.is_connected(graph.subgraph(p)) for p in parts):
+            out.append(parts)
+    return out
+
+
+def _cases() -> list[tuple[int, int, int, int]]:
+    """(seed, n, k, slack) with at least one feasible plan, found by trying seeds."""
+    return [(s, 8 + s % 2, 2 + s % 3, s % 4) for s in range(14)]
+
+
+@pytest.mark.parametrize(("seed", "n", "k", "slack"), _cases())
+def test_fixing_keeps_every_feasible_plan(seed: int, n: int, k: int, slack: int) -> None:
+    rng = random.Random(seed)
+    g = _random_graph(rng, n)
+    total = int(g.weights.sum())
+    lo, hi = total // k - 2 - slack, total // k + 2 + slack
+    plans = _feasible_plans(g, k, lo, hi)
+    fix = compute_fixing(g, k, lo, hi)
+    pos = np.empty(g.n, dtype=np.int64)
+    pos[fix.order] = np.arange(g.n)
+    for parts in plans:
+        ranked = sorted((sorted(int(pos[v]) for v in p) for p in parts), key=lambda p: p[0])
+        for d, members in enumerate(ranked):
+            assert fix.may_root(members[0], d, k), (seed, parts, d)
+            if d < fix.fixed_roots:
+                assert not any(fix.far[d][p] for p in members), (seed, parts, d)
+    best = min((cut_count(g, _labels(g.n, p)) for p in plans), default=None)
+    res = solve_graph(g, k=k, lo=lo, hi=hi, time_limit_s=20, workers=1, heuristic_s=0)
+    if best is None:
+        assert res.status == "infeasible"
+    else:
+        assert res.status == "optimal" and res.objective == best == res.bound
+
+
+def _labels(n: int, parts: list[list[int]]) -> np.ndarray:
+    a = np.empty(n, dtype=np.int64)
+    for d, p in enumerate(parts):
+        a[p] = d
+    return a
+
+
+def test_back_set_pieces_stay_below_lo() -> None:
+    """Path 0-1-2-3-4 with weights 5,1,1,1,5 and lo = 3: the three light middle
+    nodes would form a piece of 3, so only two of them join."""
+    g = make_arrays([5, 1, 1, 1, 5], [(0, 1), (1, 2), (2, 3), (3, 4)])
+    inside = back_set(g, 3)
+    assert not inside[0] and not inside[4] and int(inside.sum()) == 2
+
+
+def test_far_heavy_nodes_root_their_own_districts() -> None:
+    """Path of 7 with the heavy ends 0 and 6 (weight 10) and light middle nodes
+    (weight 1), k = 2, [12, 13]: the ends are 25 apart (> U), so both root a
+    district, and node 0's district cannot reach nodes 4 and 5 (14 and 15 away)."""
+    g = make_arrays([10, 1, 1, 1, 1, 1, 10], [(i, i + 1) for i in range(6)])
+    fix = compute_fixing(g, 2, 12, 13)
+    assert fix.fixed_roots == 2 and fix.order[:2].tolist() == [0, 6]
+    pos = {int(v): p for p, v in enumerate(fix.order)}
+    assert [bool(fix.far[0][pos[v]]) for v in range(1, 6)] == [False, False, False, True, True]
+    res = solve_graph(g, k=2, lo=12, hi=13, time_limit_s=10, workers=1, heuristic_s=0)
+    assert res.status == "optimal" and res.objective == 1
