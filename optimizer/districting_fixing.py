@@ -15,6 +15,10 @@ follow, whatever its cut count:
   farther than U from every earlier one (distance: the least total weight on a path
   between them, both ends included), it shares a district with none of them, so it
   roots district j. A node farther than U from it cannot join district j.
+* **Reach of a root.** A district rooted at position p holds only nodes at positions
+  >= p. So p can root nothing if it reaches less than L in that subgraph, and a node
+  farther than U (in that subgraph) from every node that may root district d cannot
+  join d.
 * **Diagonal.** The p-th node can only be in districts 0..p (already built into the
   model).
 """
@@ -34,11 +38,12 @@ class Fixing:
     order: np.ndarray                  # order[p] = node at position p
     q: int                             # positions >= q never root a district
     fixed_roots: int                   # positions 0..fixed_roots-1 root districts 0..
-    far: dict[int, np.ndarray]         # district j (< fixed_roots) -> bool per position
+    far: dict[int, np.ndarray]         # district d -> bool per position: cannot join d
+    rootable: np.ndarray               # bool per position: reaches >= L after itself
 
     def may_root(self, p: int, d: int, k: int) -> bool:
         """Can the node at position p be the root of district d?"""
-        if p >= self.q or p < d:
+        if p >= self.q or p < d or not self.rootable[p]:
             return False
         if d < self.fixed_roots:
             return p == d
@@ -107,16 +112,32 @@ def compute_fixing(g: GraphArrays, k: int, lo: int, hi: int) -> Fixing:
     order = np.asarray(front + tail, dtype=np.int64)
     nb = g.nbrs()
     fixed = 0
-    far: dict[int, np.ndarray] = {}
-    blocked = np.zeros(g.n, dtype=bool)
+    free = np.zeros(g.n, dtype=bool)
     for j in range(min(k, len(front))):
         v = int(order[j])
-        # Conservative check: paths may pass through earlier roots here.
-        near = weighted_distances(nb, w, v, np.zeros(g.n, dtype=bool), hi)
+        near = weighted_distances(nb, w, v, free, hi)
         if any(near[int(order[t])] <= hi for t in range(j)):
             break
-        dist = weighted_distances(nb, w, v, blocked, hi)
-        far[j] = (dist > hi)[order]
         fixed += 1
-        blocked[v] = True   # later districts' members avoid this root
-    return Fixing(order=order, q=len(front), fixed_roots=fixed, far=far)
+    # A district rooted at position p holds only nodes at positions >= p: its
+    # root must reach L in that subgraph, and its members lie within U of it.
+    q = len(front)
+    rootable = np.zeros(g.n, dtype=bool)
+    reach: dict[int, np.ndarray] = {}
+    before = np.zeros(g.n, dtype=bool)         # by node: position < p
+    total = int(w.sum())
+    for p in range(q):
+        v = int(order[p])
+        dist = weighted_distances(nb, w, v, before, total)
+        rootable[p] = int(w[dist <= total].sum()) >= lo
+        reach[p] = (dist <= hi)[order]
+        before[v] = True
+    base = Fixing(order=order, q=q, fixed_roots=fixed, far={}, rootable=rootable)
+    far = {}
+    for d in range(k):
+        near = np.zeros(g.n, dtype=bool)
+        for p in range(q):
+            if base.may_root(p, d, k):
+                near |= reach[p]
+        far[d] = ~near
+    return Fixing(order=order, q=q, fixed_roots=fixed, far=far, rootable=rootable)

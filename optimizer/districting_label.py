@@ -113,9 +113,9 @@ def _fix(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar],
             m.add(r == 0)        # L-fixing / fixed roots: i cannot root district d
     for j in range(fixing.fixed_roots):
         m.add(x[j, j] == 1)      # U-fixing: node j is far from every earlier root
-        for i in range(j + 1, n):
-            if fixing.far[j][i]:
-                m.add(x[i, j] == 0)   # too far from district j's root to join it
+    for (i, d), v in x.items():
+        if fixing.far[d][i]:
+            m.add(v == 0)        # farther than U from every possible root of d
 
 
 def _add_flow(m: cp_model.CpModel, data: ComponentData,
