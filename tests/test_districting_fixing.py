@@ -3,7 +3,8 @@
 For random small connected graphs every set partition into k connected districts
 with weights in [lo, hi] is enumerated; in the fixing's node order each plan's
 roots (first node of each district, districts numbered by their roots) must be
-allowed by ``may_root``, and no node may sit in a district it is "far" from. Then the solver with fixing must reach the brute-force optimum.
+allowed by ``may_root``, and no node may sit in a district it is "far" from.
+Then the solver with fixing must reach the brute-force optimum.
 """
 
 from __future__ import annotations
