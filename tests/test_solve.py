@@ -168,6 +168,14 @@ def test_checkpoint_resume_reuses_finished_pieces(tmp_path, monkeypatch) -> None
     calls.clear()
     solve(s.replace(year=2015), time_limit_s=10, workers=1, checkpoint=tmp_path / "pieces")
     assert sorted(calls) == [0, 1]
+    # Nor does other code (an upgrade, an edit): the key covers the source files.
+    import optimizer.search.checkpoint as checkpoint
+
+    solve(s, time_limit_s=10, workers=1, checkpoint=tmp_path / "pieces")
+    calls.clear()
+    monkeypatch.setattr(checkpoint, "code_fingerprint", lambda: "another version")
+    solve(s, time_limit_s=10, workers=1, checkpoint=tmp_path / "pieces")
+    assert sorted(calls) == [0, 1]
 
 
 def test_piece_that_cannot_be_split_is_diagnosed_and_exempt() -> None:

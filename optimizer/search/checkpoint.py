@@ -2,8 +2,10 @@
 
 Each piece's result goes to ``<folder>/<index>-<key>.json`` (written atomically) with
 a fingerprint of everything that decides it: the scenario's units, neighbours, sites,
-policy, costs, objective weights and locks, the piece's units and its seed. A resumed
-solve reuses a file only when its fingerprint matches; the rest is solved again.
+policy, costs, objective weights and locks, the piece's units and its seed, and the
+code that solved it (the package's source files and the OR-Tools version: after an
+upgrade or any edit no old piece is mixed into a new plan). A resumed solve reuses a
+file only when its fingerprint matches; the rest is solved again.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import dataclasses
 import hashlib
 import json
 import os
+from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +42,17 @@ def scenario_fingerprint(scenario: Scenario) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of every source file of the package and the OR-Tools version."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(version("ortools").encode())
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 class Checkpoint:
     def __init__(self, folder: str | Path, scenario: Scenario) -> None:
         self.folder = Path(folder)
@@ -48,6 +63,7 @@ class Checkpoint:
 
     def _key(self, task: PieceTask) -> str:
         h = hashlib.sha256(self.scenario_hash.encode())
+        h.update(code_fingerprint().encode())
         h.update(np.asarray(task.units, dtype=np.int64).tobytes())
         h.update(f"{task.key}|{task.seed}".encode())
         return h.hexdigest()
