@@ -68,8 +68,9 @@ def build_label_model(data: ComponentData, k: int, *, contiguity: str = "flow",
             m.add(c + sum(same) == 1)
             cuts.append(c)
     if contiguity == "flow":
+        most = most_members(h, hi)
         for d in range(k):
-            _add_flow(m, data, x, root, d)
+            _add_flow(m, data, x, root, d, most)
     elif contiguity != "none":
         raise ValueError(f"labelling model: contiguity must be 'flow' or 'none', not "
                          f"{contiguity!r}")
@@ -118,12 +119,24 @@ def _fix(m: cp_model.CpModel, x: dict[tuple[int, int], cp_model.IntVar],
             m.add(v == 0)        # farther than U from every possible root of d
 
 
+def most_members(weights: list[int], hi: int) -> int:
+    """The most nodes one district can hold: the lightest ones, up to weight hi."""
+    total, count = 0, 0
+    for v in sorted(weights):
+        total += v
+        if total > hi:
+            break
+        count += 1
+    return max(1, count)
+
+
 def _add_flow(m: cp_model.CpModel, data: ComponentData,
               x: dict[tuple[int, int], cp_model.IntVar],
-              root: dict[tuple[int, int], cp_model.LinearExprT], d: int) -> None:
+              root: dict[tuple[int, int], cp_model.LinearExprT], d: int,
+              most: int) -> None:
     """Single-commodity flow inside district d from its root to every member."""
     n = data.n
-    cap = n - d - 1
+    cap = min(n - d - 1, most - 1)    # the root feeds at most most-1 other members
     if cap <= 0:
         return
     inflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in range(d, n)}
