@@ -1,0 +1,37 @@
+"""What a piece is given (:class:`PieceTask`) and what it gives back
+(:class:`PieceResult`): plain data, sent between processes and written to checkpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.diagnosis import Diagnosis
+from optimizer.locks import Locks
+from optimizer.search.component import Choice
+
+
+@dataclass(frozen=True)
+class PieceTask:
+    index: int
+    key: tuple[str, str, str]
+    units: np.ndarray
+    diagnosis: Diagnosis | None
+    budget_s: float
+    seed: int
+    threads: int
+    deterministic: bool = True     # limits in deterministic time (same plan on any load)
+    locks: Locks | None = None     # the planner's locks touching this piece
+
+
+@dataclass(frozen=True)
+class PieceResult:
+    index: int
+    choices: tuple[Choice, ...]
+    exemptions: tuple[str, ...]
+    status: str
+    bound: float            # a true lower bound on this piece's objective (yuan/year)
+    time_s: float
+    method: str
+    reason: str = ""
