@@ -21,6 +21,7 @@ import math
 
 import numpy as np
 
+from optimizer.graph import feasible_community_counts
 from optimizer.model.component import ComponentData
 from optimizer.model.options import unit_options
 from optimizer.scenario.model import Scenario
@@ -29,9 +30,8 @@ from optimizer.scenario.model import Scenario
 def arithmetic_bound(scenario: Scenario, data: ComponentData) -> float:
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
     total = data.total
-    k_lo = max(1, math.ceil(total / data.hi))
-    k_hi = total // max(1, data.lo)
-    if k_hi < k_lo:
+    counts = feasible_community_counts(total, data.lo, data.hi)
+    if not counts:
         return 0.0
     member = costs.member_pay_yuan(data.urban)
     fixed = pol.fund_yuan(data.urban, scenario.year) + costs.committee_pay_yuan(data.urban)
@@ -51,7 +51,7 @@ def arithmetic_bound(scenario: Scenario, data: ComponentData) -> float:
     near = _nearest_neighbour_km(data)
     dist_terms = np.sort(data.households * near * w.distance_yuan_per_household_km)[::-1]
     best_total = math.inf
-    for k in range(k_lo, k_hi + 1):
+    for k in counts:
         if k > len(floors):
             break
         staff = max(pol.staff_min * k, math.ceil(total / pol.households_per_staff))

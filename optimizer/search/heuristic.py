@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from optimizer.graph import is_connected
+from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.component import ComponentData
 from optimizer.model.options import unit_options
 from optimizer.scenario.model import Scenario
@@ -32,8 +32,10 @@ def grow_regions(data: ComponentData, attempts: int = 16) -> list[list[int]]:
     k_lo + 1, ... communities, several seed orders each (seeded, so deterministic)."""
     h = data.households
     total = int(h.sum())
-    k_lo = max(1, math.ceil(total / data.hi))
-    k_hi = max(k_lo, total // max(1, data.lo))
+    counts = feasible_community_counts(total, data.lo, data.hi)
+    # No whole number fits: aim near it anyway (the plan then misses the bounds least).
+    k_lo = counts[0] if counts else max(1, math.ceil(total / data.hi))
+    k_hi = counts[-1] if counts else k_lo
     rng = np.random.default_rng(len(h) * 7919 + total)
     best: tuple[tuple[int, int], list[list[int]]] | None = None
     for attempt in range(attempts):

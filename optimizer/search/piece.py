@@ -20,7 +20,7 @@ import dataclasses
 import math
 import time
 
-from optimizer.graph import is_connected
+from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.component import ComponentData, component_data, reach
 from optimizer.model.lagrange import lagrangian_bound
@@ -188,11 +188,10 @@ def _counts(data: ComponentData, task: PieceTask) -> list[int | None]:
     """The numbers of communities to try one by one ([None]: let the model choose)."""
     if task.locks and task.locks.count_of(task.key[1]) is not None:
         return [None]           # the lock fixes the count already
-    lo = max(1, -(-data.total // data.hi))
-    hi = data.total // max(1, data.lo)
-    if hi < lo or hi - lo + 1 > MAX_COUNTS:
+    counts = feasible_community_counts(data.total, data.lo, data.hi)
+    if not counts or len(counts) > MAX_COUNTS:
         return [None]
-    return list(range(lo, hi + 1))
+    return list(counts)
 
 
 def _explain_locks(scenario: Scenario, data: ComponentData, task: PieceTask) -> None:
