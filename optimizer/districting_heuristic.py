@@ -6,9 +6,12 @@ the energy is each district's squared distance from the ideal weight plus a litt
 for cut edges, so the bounds get met while the plan stays compact; once the plan is
 within bounds, only moves that keep it within bounds are taken and the cut edges go
 down. With bounds as tight as ±0.5 % the annealing often ends one move chain short
-of the band; an exhaustive search over short chains of moves finishes it. Restarts
-with new seeds until the time budget is spent. Pure Python: county graphs (n < 110)
-do tens of thousands of moves a second.
+of the band; an exhaustive search over short chains of moves finishes it. Each plan
+within bounds then gets recombination moves (:mod:`optimizer.districting_recom`),
+which re-draw a whole boundary between two districts at once. Restarts with new
+seeds; what is left of the budget after the last round goes to recombination on the
+best plan. Pure Python: county graphs (n < 110) do tens of thousands of moves a
+second.
 
 The result is a hint for CP-SAT (:func:`optimizer.districting.solve_graph`), not a
 proof of anything; ``None`` if no plan within bounds was found.
@@ -24,9 +27,11 @@ from collections import deque
 import numpy as np
 
 from optimizer.districting_graph import GraphArrays
+from optimizer.districting_recom import recombine
 
 PEN_WEIGHT = 0.1   # energy per squared half-band outside [lo, hi]
 CUT_WEIGHT = 0.05  # energy per cut edge while the plan is outside the bounds
+RECOM_S = 0.5      # recombination moves on each round's plan (districting_recom.py)
 
 
 def heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_s: float = 5.0,
@@ -62,10 +67,16 @@ def heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_s: fl
             if plan is not None:
                 end = min(deadline, time.monotonic() + 1.0)
                 plan = _anneal(nbrs, w, plan, k, lo, hi, rng, end, near) or plan
+        if plan is not None:
+            end = min(deadline, time.monotonic() + RECOM_S)
+            plan = recombine(nbrs, w, plan, k, lo, hi, rng, end)
         if plan is not None and _cuts(nbrs, plan) < best_cut:
             best, best_cut = plan, _cuts(nbrs, plan)
         if best is not None:
             extra += 1
+    if best is not None and time.monotonic() < deadline:
+        # What is left of the budget: recombination moves on the best plan.
+        best = recombine(nbrs, w, best, k, lo, hi, rng, deadline)
     return None if best is None else np.asarray(best, dtype=np.int64)
 
 

@@ -1,0 +1,103 @@
+"""Recombination moves (ReCom, DeFord, Duchin and Solomon 2021) to lower the cut
+edges of a plan that is already within bounds.
+
+One move merges two adjacent districts, draws a random spanning tree of the union
+(Kruskal on random edge weights) and cuts the tree edge that splits it into two
+parts within [lo, hi] with the fewest graph edges between them. Both parts are
+connected (they are subtrees) and within bounds, and nothing else changes, so the
+plan stays feasible; the move is kept when the two districts' shared boundary does
+not grow (equal moves let the plan drift). Single-node moves rarely keep a ±0.5 %
+band; a recombination re-draws a whole boundary at once.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+
+def recombine(nbrs: list[list[int]], w: list[int], labels: list[int], k: int, lo: int,
+              hi: int, rng: random.Random, deadline: float, max_moves: int = 1_000_000
+              ) -> list[int]:
+    """The plan after recombination moves until ``deadline`` (or ``max_moves``
+    attempts); ``labels`` (0..k-1, within bounds, each district connected) is not
+    changed."""
+    labels = list(labels)
+    for move in range(max_moves):
+        if move % 8 == 0 and time.monotonic() >= deadline:
+            break
+        pairs = sorted({(labels[a], labels[b]) for a, nb in enumerate(nbrs) for b in nb
+                        if labels[a] < labels[b]})
+        if not pairs:
+            break
+        d1, d2 = pairs[rng.randrange(len(pairs))]
+        members = [v for v in range(len(nbrs)) if labels[v] in (d1, d2)]
+        split = _best_split(nbrs, w, members, lo, hi, rng)
+        if split is None:
+            continue
+        side, crossing = split
+        old = sum(1 for a in members for b in nbrs[a]
+                  if a < b and labels[b] in (d1, d2) and labels[a] != labels[b])
+        if crossing <= old:
+            for v in members:
+                labels[v] = d1 if v in side else d2
+    return labels
+
+
+def _best_split(nbrs: list[list[int]], w: list[int], members: list[int], lo: int, hi: int,
+                rng: random.Random) -> tuple[set[int], int] | None:
+    """(one side, edges between the sides) of the best balanced cut of a random
+    spanning tree of ``members``; None when no tree edge splits it within bounds."""
+    inside = set(members)
+    edges = [(rng.random(), a, b) for a in members for b in nbrs[a] if a < b and b in inside]
+    edges.sort()
+    parent = {v: v for v in members}
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    tree: dict[int, list[int]] = {v: [] for v in members}
+    for _, a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+            tree[a].append(b)
+            tree[b].append(a)
+    # Subtree weights from an arbitrary root, in BFS order.
+    root = members[0]
+    order, up = [root], {root: -1}
+    for u in order:
+        for v in tree[u]:
+            if v not in up:
+                up[v] = u
+                order.append(v)
+    if len(order) != len(members):
+        return None     # the union is not connected (cannot happen for adjacent districts)
+    total = sum(w[v] for v in members)
+    sub = {v: w[v] for v in members}
+    for v in reversed(order[1:]):
+        sub[up[v]] += sub[v]
+    best: tuple[set[int], int] | None = None
+    for v in order[1:]:
+        if not (lo <= sub[v] <= hi and lo <= total - sub[v] <= hi):
+            continue
+        side = _subtree(tree, up, v)
+        crossing = sum(1 for a in side for b in nbrs[a] if b in inside and b not in side)
+        if best is None or crossing < best[1]:
+            best = (side, crossing)
+    return best
+
+
+def _subtree(tree: dict[int, list[int]], up: dict[int, int], v: int) -> set[int]:
+    out = {v}
+    stack = [v]
+    while stack:
+        u = stack.pop()
+        for x in tree[u]:
+            if x != up[u] and x not in out:
+                out.add(x)
+                stack.append(x)
+    return out
