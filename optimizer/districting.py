@@ -6,8 +6,12 @@ those of :func:`optimizer.model.partition.add_partition`, the same code the comm
 model uses; this module adds the objectives and a solve loop.
 
 For cut edges each district's center is its smallest node (``center_first``) in a
-relabelled order (:func:`optimizer.districting_order.node_order`), so a partition has
-exactly one encoding; for Hess the center is free (it is part of the objective).
+relabelled order, so a partition has exactly one encoding; for Hess the center is
+free (it is part of the objective). With k fixed, cut edges use the labelling model
+(:mod:`optimizer.districting_label`) in the order of
+:mod:`optimizer.districting_fixing` (heavy nodes first, light nodes that can never
+root a district last) with its safe variable fixings; otherwise the breadth-first
+order of :func:`optimizer.districting_order.node_order`.
 """
 
 from __future__ import annotations
