@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.districting_fixing import compute_fixing
 from optimizer.districting_graph import GraphArrays, graph_arrays
-from optimizer.districting_heuristic import heuristic_plan
+from optimizer.districting_heuristic import heuristic_plan, relaxation_hint
 from optimizer.districting_label import build_label_model
 from optimizer.districting_order import node_order
 from optimizer.model.component import ComponentData
@@ -160,6 +160,9 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
         reason = ("CP-SAT proved that no partition into contiguous districts within the "
                   "bounds exists" if code == cp_model.INFEASIBLE
                   else f"no plan found in {time_limit_s:g} s")
+        if code == cp_model.INFEASIBLE and k is not None and contiguity == "flow":
+            hint_text = relaxation_hint(g, k, lo, hi, seed=seed)
+            reason += f"; {hint_text}" if hint_text else ""
         return DistrictingResult(status, None, (), None, None, elapsed, reason)
     local = labels_of(solver)
     assignment = np.empty(g.n, dtype=np.int64)

@@ -266,3 +266,33 @@ def _chain_fix(nbrs: list[list[int]], w: list[int], labels: list[int], k: int, l
         return False
 
     return labels if go(depth) else None
+
+
+WIDEN = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)   # full band widths tried by relaxation_hint
+
+
+def relaxation_hint(g: GraphArrays, k: int, lo: int, hi: int, *, seed: int = 0,
+                    time_limit_s: float = 10.0) -> str:
+    """For an instance proven infeasible: the narrowest band around the ideal weight
+    (from ``WIDEN``, always containing [lo, hi]) in which the heuristic finds a
+    contiguous plan, in words; "" if none in the time. It shows how far the bounds
+    would have to move, not the least such move (that would need a proof)."""
+    total = int(g.weights.sum())
+    ideal = total / k
+    deadline = time.monotonic() + time_limit_s
+    for width in WIDEN:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        lo2 = min(lo, math.ceil((1 - width / 2) * ideal))
+        hi2 = max(hi, math.floor((1 + width / 2) * ideal))
+        if (lo2, hi2) == (lo, hi):
+            continue
+        plan = heuristic_plan(g, k, lo2, hi2, seed=seed, rounds_after_first=0,
+                              time_limit_s=min(left, max(1.0, time_limit_s / len(WIDEN))))
+        if plan is not None:
+            w = np.bincount(plan, weights=g.weights, minlength=k)
+            return (f"with the bounds widened to [{lo2}, {hi2}] (±{width / 2:.1%} of the "
+                    f"ideal {ideal:,.0f}) a contiguous plan exists (district weights "
+                    f"{int(w.min()):,}-{int(w.max()):,})")
+    return ""

@@ -101,6 +101,9 @@ def test_contiguity_matters_and_none_is_looser() -> None:
         assert solve_graph(g, lo=4, hi=4, k=k, time_limit_s=10).status == "infeasible"
         loose = solve_graph(g, lo=4, hi=4, k=k, contiguity="none", time_limit_s=10)
         assert loose.status == "optimal" and loose.objective == 2
+    # The reason says how far the bounds must move: {0,1} = 3 and {2,3} = 5 fit [3, 5].
+    reason = solve_graph(g, lo=4, hi=4, k=2, time_limit_s=10).reason
+    assert "proved" in reason and "widened to [3, 5]" in reason, reason
 
 
 def test_networkx_input_keeps_node_order() -> None:
