@@ -27,6 +27,7 @@ from optimizer.districting_check import check_districting, infeasibility_reason
 from optimizer.districting_graph import GraphArrays, graph_arrays, make_arrays
 from optimizer.model.component import ComponentData
 from optimizer.model.partition import add_partition
+from tests.partitions_support import set_partitions
 
 WEIGHTS = [3, 1, 2, 2, 4, 1, 1, 2, 3]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "districting-cut-edges"
@@ -37,23 +38,12 @@ def _grid() -> GraphArrays:
     return make_arrays(WEIGHTS, edges, [i % 3 for i in range(9)], [i // 3 for i in range(9)])
 
 
-def _set_partitions(items: list[int]):
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    for part in _set_partitions(rest):
-        for i in range(len(part)):
-            yield part[:i] + [[first, *part[i]]] + part[i + 1:]
-        yield [[first], *part]
-
-
 def _brute(g: GraphArrays, lo: int, hi: int, k: int | None) -> tuple[int | None, float | None]:
     graph = g.to_networkx()
     best_cut: int | None = None
     best_hess: float | None = None
     assert g.x is not None and g.y is not None
-    for parts in _set_partitions(list(range(g.n))):
+    for parts in set_partitions(list(range(g.n))):
         if k is not None and len(parts) != k:
             continue
         if not all(lo <= sum(WEIGHTS[i] for i in p) <= hi for p in parts):

@@ -18,17 +18,7 @@ import pytest
 from optimizer.districting import cut_count, solve_graph
 from optimizer.districting_fixing import back_set, compute_fixing
 from optimizer.districting_graph import GraphArrays, make_arrays
-
-
-def _set_partitions(items: list[int]):
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    for part in _set_partitions(rest):
-        for i in range(len(part)):
-            yield part[:i] + [[first, *part[i]]] + part[i + 1:]
-        yield [[first], *part]
+from tests.partitions_support import set_partitions
 
 
 def _random_graph(rng: random.Random, n: int) -> GraphArrays:
@@ -44,7 +34,7 @@ def _random_graph(rng: random.Random, n: int) -> GraphArrays:
 def _feasible_plans(g: GraphArrays, k: int, lo: int, hi: int) -> list[list[list[int]]]:
     graph = g.to_networkx()
     out = []
-    for parts in _set_partitions(list(range(g.n))):
+    for parts in set_partitions(list(range(g.n))):
         if len(parts) != k:
             continue
         if not all(lo <= sum(int(g.weights[i]) for i in p) <= hi for p in parts):

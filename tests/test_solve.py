@@ -220,16 +220,7 @@ def test_split_search_agrees_with_brute_force() -> None:
     import numpy as np
 
     from optimizer.diagnosis import _splittable
-
-    def partitions(items: list[int]):  # type: ignore[no-untyped-def]
-        if not items:
-            yield []
-            return
-        first, rest = items[0], items[1:]
-        for part in partitions(rest):
-            for k in range(len(part)):
-                yield part[:k] + [[first] + part[k]] + part[k + 1:]
-            yield [[first]] + part
+    from tests.partitions_support import set_partitions as partitions
 
     rng = random.Random(7)
     seen = set()
