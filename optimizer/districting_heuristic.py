@@ -35,13 +35,15 @@ RECOM_S = 0.5      # recombination moves on each round's plan (districting_recom
 
 
 def heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_s: float = 5.0,
-                   seed: int = 0, rounds_after_first: int = 10) -> np.ndarray | None:
+                   seed: int = 0, rounds_after_first: int = 10,
+                   polish: bool = True) -> np.ndarray | None:
     """Best contiguous plan of k districts within [lo, hi] found in the time budget
     (district label 0..k-1 per node), or None. Each round grows regions and anneals
     for about a second; a round that ends outside the bounds gets an exhaustive
     search of short move chains (:func:`_chain_fix`) from its closest plan, then
     more annealing within bounds. Stops ``rounds_after_first`` rounds after the first
-    plan, or at the time limit."""
+    plan, or at the time limit. ``polish``: spend the rest of the budget on
+    recombination moves of the best plan."""
     if k <= 0 or g.n < k:
         return None
     rng = random.Random(seed)
@@ -74,7 +76,7 @@ def heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_s: fl
             best, best_cut = plan, _cuts(nbrs, plan)
         if best is not None:
             extra += 1
-    if best is not None and time.monotonic() < deadline:
+    if polish and best is not None and time.monotonic() < deadline:
         # What is left of the budget: recombination moves on the best plan.
         best = recombine(nbrs, w, best, k, lo, hi, rng, deadline)
     return None if best is None else np.asarray(best, dtype=np.int64)
@@ -280,6 +282,8 @@ def relaxation_hint(g: GraphArrays, k: int, lo: int, hi: int, *, seed: int = 0,
     total = int(g.weights.sum())
     ideal = total / k
     deadline = time.monotonic() + time_limit_s
+    slice_s = max(1.0, time_limit_s / len(WIDEN))
+    searched = False
     for width in WIDEN:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -289,10 +293,14 @@ def relaxation_hint(g: GraphArrays, k: int, lo: int, hi: int, *, seed: int = 0,
         if (lo2, hi2) == (lo, hi):
             continue
         plan = heuristic_plan(g, k, lo2, hi2, seed=seed, rounds_after_first=0,
-                              time_limit_s=min(left, max(1.0, time_limit_s / len(WIDEN))))
-        if plan is not None:
+                              polish=False, time_limit_s=min(left, slice_s))
+        if plan is None:
+            searched = True
+        else:
             w = np.bincount(plan, weights=g.weights, minlength=k)
+            tried = (f" (narrower bands got {slice_s:.1f} s each and no plan; one may "
+                     f"still exist)") if searched else ""
             return (f"with the bounds widened to [{lo2}, {hi2}] (±{width / 2:.1%} of the "
-                    f"ideal {ideal:,.0f}) a contiguous plan exists (district weights "
-                    f"{int(w.min()):,}-{int(w.max()):,})")
+                    f"ideal {ideal:,.0f}) the heuristic found a contiguous plan (district "
+                    f"weights {int(w.min()):,}-{int(w.max()):,}){tried}")
     return ""
