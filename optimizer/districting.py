@@ -25,6 +25,7 @@ import networkx as nx
 import numpy as np
 from ortools.sat.python import cp_model
 
+from optimizer.districting_check import check_districting
 from optimizer.districting_fixing import compute_fixing
 from optimizer.districting_graph import GraphArrays, graph_arrays
 from optimizer.districting_heuristic import heuristic_plan, relaxation_hint
@@ -118,6 +119,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     data = _component(g, order, lo, hi)
     scale, err = 1.0, 0.0
     pre: tuple[cp_model.CpSolver, Any] | None = None   # (solver, its status code)
+    start_plan: np.ndarray | None = None    # a checked feasible plan (caller's order)
     if objective == "cut_edges" and k is not None:
         lab = build_label_model(data, k, contiguity=contiguity, fixing=fix)
         m = lab.model
@@ -130,14 +132,21 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
             if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
                 pre = (quick, code)
             else:
-                hint = heuristic_plan(g, k, lo, hi, seed=seed,
-                                      time_limit_s=min(heuristic_s, time_limit_s / 4))
-                if hint is None and code == cp_model.FEASIBLE:
-                    hint = np.empty(g.n, dtype=np.int64)
-                    hint[order] = labels_of(quick)
-        if hint is not None:
-            m.add(sum(lab.cuts) <= cut_count(g, np.asarray(hint)))
-            h = _first_labels(np.asarray(hint)[order])
+                found = heuristic_plan(g, k, lo, hi, seed=seed,
+                                       time_limit_s=min(heuristic_s, time_limit_s / 4))
+                plans = [] if found is None else [found]
+                if code == cp_model.FEASIBLE:
+                    plans.append(np.empty(g.n, dtype=np.int64))
+                    plans[-1][order] = labels_of(quick)
+                hint = min(plans, key=lambda p: cut_count(g, p)) if plans else None
+        if hint is not None and pre is None:
+            hint = np.asarray(hint)
+            if check_districting(g, hint, k=k, lo=lo, hi=hi).ok:
+                # A checked plan: only better ones are searched for, and it is the
+                # answer if CP-SAT finds none of them in time.
+                start_plan = hint
+                m.add(sum(lab.cuts) <= cut_count(g, hint))
+            h = _first_labels(hint[order])
             for (i, d), v in lab.x.items():
                 m.add_hint(v, int(h[i] == d))
     else:
@@ -156,6 +165,8 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     solver, code = pre if pre is not None else _two_phase(m, left, workers, seed, log)
     status = _STATUS.get(code, "unknown")
     elapsed = time.monotonic() - start
+    if code == cp_model.UNKNOWN and start_plan is not None:
+        return _from_start(g, start_plan, solver.best_objective_bound, elapsed)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         reason = ("CP-SAT proved that no partition into contiguous districts within the "
                   "bounds exists" if code == cp_model.INFEASIBLE
@@ -181,6 +192,22 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
         if status == "optimal":
             lb = min(lb, obj)
     return DistrictingResult(status, assignment, centers, obj, lb, elapsed)
+
+
+def _from_start(g: GraphArrays, plan: np.ndarray, bound: float,
+                elapsed: float) -> DistrictingResult:
+    """The start plan as the answer when CP-SAT found no better one in time. The
+    solver's bound holds for the model restricted to plans no worse than the start,
+    which holds an optimal plan, so it is a bound for the whole problem."""
+    assignment = _first_labels(plan)
+    obj = cut_count(g, assignment)
+    lb = max(0, math.ceil(bound - 1e-6)) if math.isfinite(bound) else 0
+    lb = min(lb, obj)
+    centers = tuple(int(np.flatnonzero(assignment == d)[0])
+                    for d in range(int(assignment.max()) + 1))
+    return DistrictingResult("optimal" if lb >= obj else "feasible", assignment, centers,
+                             float(obj), float(lb), elapsed,
+                             "" if lb >= obj else "CP-SAT found no better plan than the start")
 
 
 def _two_phase(m: cp_model.CpModel, time_limit_s: float, workers: int, seed: int,

@@ -149,3 +149,27 @@ def test_validi_buchanan_smallest_counties(name: str, optimum: int) -> None:
     assert res.objective == optimum and res.bound == optimum
     chk = check_districting(g, res.assignment, lo=lo, hi=hi, k=k)
     assert chk.ok and chk.cut_edges == optimum
+
+
+def test_start_plan_is_kept_when_cp_sat_finds_nothing_better(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """When CP-SAT returns no plan (UNKNOWN: out of time), a checked start plan is the
+    answer with the solver's bound; a start outside the bounds is not trusted (it
+    would cap the cut count at a value no feasible plan may reach)."""
+    from ortools.sat.python import cp_model
+
+    import optimizer.districting as districting
+
+    class NoPlan:
+        best_objective_bound = 3.0
+
+    monkeypatch.setattr(districting, "_two_phase",
+                        lambda *a, **k: (NoPlan(), cp_model.UNKNOWN))
+    g = _grid()
+    good = np.array([0, 0, 1, 0, 1, 1, 2, 2, 2])   # weights 6, 7, 6 in [6, 7], connected
+    assert check_districting(g, good, lo=6, hi=7, k=3).ok
+    res = solve_graph(g, lo=6, hi=7, k=3, hint=good, time_limit_s=5)
+    assert res.status == "feasible" and res.objective == cut_count(g, good)
+    assert res.bound == 3 and check_districting(g, res.assignment, lo=6, hi=7, k=3).ok
+    bad = np.array([0, 0, 0, 0, 0, 0, 1, 1, 2])    # weights 13, 3, 3: not a plan
+    res = solve_graph(g, lo=6, hi=7, k=3, hint=bad, time_limit_s=5)
+    assert res.status == "unknown" and res.assignment is None
