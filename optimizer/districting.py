@@ -181,8 +181,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     assignment = _first_labels(assignment)
     bound = solver.best_objective_bound
     if objective == "cut_edges":
-        centers = tuple(int(np.flatnonzero(assignment == d)[0])
-                        for d in range(int(assignment.max()) + 1))
+        centers = _first_nodes(assignment)
         obj: float = float(cut_count(g, assignment))
         lb: float = float(math.ceil(bound - 1e-6))
     else:
@@ -203,9 +202,8 @@ def _from_start(g: GraphArrays, plan: np.ndarray, bound: float,
     obj = cut_count(g, assignment)
     lb = max(0, math.ceil(bound - 1e-6)) if math.isfinite(bound) else 0
     lb = min(lb, obj)
-    centers = tuple(int(np.flatnonzero(assignment == d)[0])
-                    for d in range(int(assignment.max()) + 1))
-    return DistrictingResult("optimal" if lb >= obj else "feasible", assignment, centers,
+    return DistrictingResult("optimal" if lb >= obj else "feasible", assignment,
+                             _first_nodes(assignment),
                              float(obj), float(lb), elapsed,
                              "" if lb >= obj else "CP-SAT found no better plan than the start")
 
@@ -273,6 +271,12 @@ def _center_of(solver: cp_model.CpSolver, part: Partition, assignment: np.ndarra
         node = int(pos[int(np.flatnonzero(assignment == d)[0])])
         out.append(next(j for (i, j), v in part.x.items() if i == node and solver.value(v)))
     return out
+
+
+def _first_nodes(assignment: np.ndarray) -> tuple[int, ...]:
+    """Each district's first node: the cut-edge model's district centers."""
+    return tuple(int(np.flatnonzero(assignment == d)[0])
+                 for d in range(int(assignment.max()) + 1))
 
 
 def _first_labels(labels: np.ndarray) -> np.ndarray:

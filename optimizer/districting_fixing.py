@@ -112,10 +112,10 @@ def compute_fixing(g: GraphArrays, k: int, lo: int, hi: int) -> Fixing:
     order = np.asarray(front + tail, dtype=np.int64)
     nb = g.nbrs()
     fixed = 0
-    free = np.zeros(g.n, dtype=bool)
+    unblocked = np.zeros(g.n, dtype=bool)
     for j in range(min(k, len(front))):
         v = int(order[j])
-        near = weighted_distances(nb, w, v, free, hi)
+        near = weighted_distances(nb, w, v, unblocked, hi)
         if any(near[int(order[t])] <= hi for t in range(j)):
             break
         fixed += 1
