@@ -27,7 +27,7 @@ from optimizer.districting_graph import GraphArrays, make_arrays  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "benchmarks" / "districting-cut-edges"
 FIELDS = ["instance", "k", "L", "U", "objective", "bound", "status", "time_s",
-          "published_objective", "published_bound", "check", "note"]
+          "published_objective", "published_bound", "proved_by", "check", "note"]
 
 
 def load_instance(name: str, data: Path = DATA) -> tuple[GraphArrays, int, int, int]:
@@ -64,7 +64,7 @@ def run_one(row: dict[str, str], time_limit: float, workers: int) -> dict[str, o
                               "published_objective": row["published_objective"],
                               "published_bound": row["published_bound"]}
     if reason:
-        out.update(objective="", bound="", status="infeasible", check="",
+        out.update(objective="", bound="", status="infeasible", check="", proved_by="",
                    time_s=round(time.monotonic() - start, 2), note=reason)
         return out
     res = solve_graph(g, k=k, lo=lo, hi=hi, time_limit_s=time_limit, workers=workers)
@@ -76,7 +76,8 @@ def run_one(row: dict[str, str], time_limit: float, workers: int) -> dict[str, o
             chk.problems)
     out.update(objective="" if res.objective is None else int(res.objective),
                bound="" if res.bound is None else int(res.bound), status=res.status,
-               time_s=round(time.monotonic() - start, 2), check=check, note=note)
+               time_s=round(time.monotonic() - start, 2), check=check, note=note,
+               proved_by=res.proved_by)
     return out
 
 
@@ -103,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(r)
         print(f"{r['instance']:<11} {r['k']:>2} {r['objective']!s:>4} {r['bound']!s:>5} "
               f"{r['status']:<10} {r['time_s']:>8} {str(r['published_objective'])[:4]:>4} "
-              f"{str(r['published_bound'])[:5]:>5}  {r['check']} {r['note']}", flush=True)
+              f"{str(r['published_bound'])[:5]:>5}  {r['check']} {r['proved_by']} {r['note']}",
+              flush=True)
         if args.out:
             with open(args.out, "w", newline="") as f:
                 wr = csv.DictWriter(f, fieldnames=FIELDS)

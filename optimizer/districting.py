@@ -17,6 +17,8 @@ order of :func:`optimizer.districting_order.node_order`.
 from __future__ import annotations
 
 import math
+import os
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -30,12 +32,15 @@ from optimizer.districting_fixing import compute_fixing
 from optimizer.districting_graph import GraphArrays, graph_arrays
 from optimizer.districting_heuristic import heuristic_plan, relaxation_hint
 from optimizer.districting_label import build_label_model
+from optimizer.districting_mip import Incumbent, MipResult, solve_mip
 from optimizer.districting_order import node_order
+from optimizer.districting_race import BOUND_SUBSOLVERS, MipThread, OfferPlans
+from optimizer.districting_race import make_solver as _solver
+from optimizer.districting_race import two_phase as _two_phase
 from optimizer.model.component import ComponentData
 from optimizer.model.partition import Partition, add_partition
 
 OBJECTIVES = ("cut_edges", "hess")
-BOUND_SUBSOLVERS = ("core", "default_lp", "max_lp")
 _STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
            cp_model.INFEASIBLE: "infeasible", cp_model.UNKNOWN: "unknown"}
 
@@ -49,6 +54,7 @@ class DistrictingResult:
     bound: float | None             # proven lower bound (None if none)
     time_s: float
     reason: str = ""                # why infeasible / unknown, in words
+    proved_by: str = ""             # "cp-sat" or "scip" when a bound closed the gap
 
     @property
     def k(self) -> int:
@@ -90,7 +96,8 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
                 time_limit_s: float = 60.0, workers: int = 0, seed: int = 0,
                 weight: str = "population", coords: tuple[str, str] = ("x", "y"),
                 hint: np.ndarray | None = None, heuristic_s: float = 30.0,
-                fixing: bool = True, log: bool = False) -> DistrictingResult:
+                fixing: bool = True, mip: bool | None = None,
+                log: bool = False) -> DistrictingResult:
     """Best partition of the graph into contiguous districts of weight in [lo, hi]:
     ``k`` districts (None: any feasible number), objective ``"cut_edges"`` (edges
     between districts) or ``"hess"`` (weight × squared distance to the district's
@@ -102,6 +109,9 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     ``fixing``: for fixed-k cut edges with contiguity, order the nodes and fix
     variables as in :mod:`optimizer.districting_fixing` (False: breadth-first order,
     no fixing; kept for comparison).
+    ``mip``: for fixed-k cut edges with the fixing, also run the SCIP MIP of
+    :mod:`optimizer.districting_mip` on one thread beside CP-SAT (which then gets
+    one worker fewer); None: when at least two threads are allowed.
     Returns the plan in the caller's node order."""
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
@@ -120,18 +130,32 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     scale, err = 1.0, 0.0
     pre: tuple[cp_model.CpSolver, Any] | None = None   # (solver, its status code)
     start_plan: np.ndarray | None = None    # a checked feasible plan (caller's order)
+    race: MipThread | None = None
+    stop = threading.Event()
+    inc = Incumbent()
+    callback: OfferPlans | None = None
+    threads = workers or os.cpu_count() or 1
+    cp_workers = workers
+    subsolvers: tuple[str, ...] = BOUND_SUBSOLVERS
     if objective == "cut_edges" and k is not None:
         lab = build_label_model(data, k, contiguity=contiguity, fixing=fix)
         m = lab.model
         labels_of = lambda sv: _labels(sv, lab.x, data.n)  # noqa: E731
+        if fix is not None and (mip if mip is not None else threads >= 2):
+            budget = time_limit_s - (time.monotonic() - start)
+            race = MipThread(lambda ev: solve_mip(data, k, fix, time_limit_s=budget,
+                                                  incumbent=inc, stop=ev), stop)
+            callback = OfferPlans(lab.x, data, inc, stop)
+            cp_workers = max(1, threads - 1)
+            subsolvers = BOUND_SUBSOLVERS[:cp_workers]
         if hint is None and contiguity == "flow" and heuristic_s > 0:
             # A short plain solve first: small instances are closed in it (ME has a
             # single feasible plan, which the heuristic would hunt for in vain).
-            quick = _solver(min(2.0, time_limit_s / 10), workers, seed, log)
+            quick = _solver(min(2.0, time_limit_s / 10), cp_workers, seed, log)
             code = quick.solve(m)
             if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
                 pre = (quick, code)
-            else:
+            elif not stop.is_set():
                 found = heuristic_plan(g, k, lo, hi, seed=seed,
                                        time_limit_s=min(heuristic_s, time_limit_s / 4))
                 plans = [] if found is None else [found]
@@ -149,6 +173,8 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
             h = _first_labels(hint[order])
             for (i, d), v in lab.x.items():
                 m.add_hint(v, int(h[i] == d))
+            if start_plan is not None:
+                inc.offer(h, cut_count(g, start_plan))
     else:
         m = cp_model.CpModel()
         part = add_partition(m, data, list(range(data.n)), contiguity=contiguity,
@@ -162,85 +188,91 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
         if hint is not None:
             _add_hint(m, part, np.asarray(hint)[order])
     left = max(1.0, time_limit_s - (time.monotonic() - start))
-    solver, code = pre if pre is not None else _two_phase(m, left, workers, seed, log)
+    if pre is not None:
+        solver, code = pre
+    else:
+        solver, code = _two_phase(m, left, cp_workers, seed, log, stop=stop,
+                                  bound_subsolvers=subsolvers, callback=callback)
+    mres = race.join() if race is not None else None
+    if objective == "cut_edges":
+        return _cut_edges_result(g, order, k, lo, hi, solver, code, labels_of, start_plan,
+                                 mres, time.monotonic() - start, time_limit_s, seed,
+                                 contiguity)
     status = _STATUS.get(code, "unknown")
     elapsed = time.monotonic() - start
-    if code == cp_model.UNKNOWN and start_plan is not None:
-        return _from_start(g, start_plan, solver.best_objective_bound, elapsed)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         reason = ("CP-SAT proved that no partition into contiguous districts within the "
                   "bounds exists" if code == cp_model.INFEASIBLE
                   else f"no plan found in {time_limit_s:g} s")
-        if code == cp_model.INFEASIBLE and k is not None and contiguity == "flow":
-            hint_text = relaxation_hint(g, k, lo, hi, seed=seed)
-            reason += f"; {hint_text}" if hint_text else ""
         return DistrictingResult(status, None, (), None, None, elapsed, reason)
     local = labels_of(solver)
     assignment = np.empty(g.n, dtype=np.int64)
     assignment[order] = local
     assignment = _first_labels(assignment)
     bound = solver.best_objective_bound
-    if objective == "cut_edges":
-        centers = _first_nodes(assignment)
-        obj: float = float(cut_count(g, assignment))
-        lb: float = float(math.ceil(bound - 1e-6))
-    else:
-        centers = tuple(int(order[int(c)]) for c in _center_of(solver, part, assignment, order))
-        obj = hess_value(g, assignment, centers)
-        lb = max(0.0, bound / scale - err)
-        if status == "optimal":
-            lb = min(lb, obj)
+    centers = tuple(int(order[int(c)]) for c in _center_of(solver, part, assignment, order))
+    obj = hess_value(g, assignment, centers)
+    lb = max(0.0, bound / scale - err)
+    if status == "optimal":
+        lb = min(lb, obj)
     return DistrictingResult(status, assignment, centers, obj, lb, elapsed)
 
 
-def _from_start(g: GraphArrays, plan: np.ndarray, bound: float,
-                elapsed: float) -> DistrictingResult:
-    """The start plan as the answer when CP-SAT found no better one in time. The
-    solver's bound holds for the model restricted to plans no worse than the start,
-    which holds an optimal plan, so it is a bound for the whole problem."""
-    assignment = _first_labels(plan)
+def _cut_edges_result(g: GraphArrays, order: np.ndarray, k: int | None, lo: int, hi: int,
+                      solver: Any, code: Any, labels_of: Any,
+                      start_plan: np.ndarray | None, mres: MipResult | None,
+                      elapsed: float, time_limit_s: float, seed: int,
+                      contiguity: str) -> DistrictingResult:
+    """The best of CP-SAT's plan, the checked start plan and the MIP's plan, with the
+    better of the two bounds. CP-SAT's bound holds for its model restricted to plans
+    no worse than the start, which holds an optimal plan, so it bounds the whole
+    problem as long as it is capped at the answer's value."""
+    plans: list[tuple[np.ndarray, str]] = []
+    bound, by = 0.0, ""
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        b = solver.best_objective_bound
+        if math.isfinite(b):
+            bound, by = b, "cp-sat"
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        plan = np.empty(g.n, dtype=np.int64)
+        plan[order] = labels_of(solver)
+        plans.append((plan, "cp-sat"))
+    if start_plan is not None:
+        plans.append((start_plan, "start"))
+    if mres is not None:
+        if mres.plan is not None:
+            plan = np.empty(g.n, dtype=np.int64)
+            plan[order] = mres.plan
+            if check_districting(g, plan, k=k, lo=lo, hi=hi).ok:   # SCIP's tolerances
+                plans.append((plan, "scip"))
+        if mres.bound > bound:
+            bound, by = mres.bound, "scip"
+    infeasible = code == cp_model.INFEASIBLE or (mres is not None
+                                                 and mres.status == "infeasible")
+    if infeasible and plans:
+        raise RuntimeError("districting: a solver proved infeasible an instance with a "
+                           "checked plan; this is a bug, please report it")
+    if not plans:
+        if infeasible:
+            who = "CP-SAT" if code == cp_model.INFEASIBLE else "SCIP (labelling MIP)"
+            reason = (f"{who} proved that no partition into contiguous districts within "
+                      "the bounds exists")
+            if contiguity == "flow" and k is not None:
+                hint_text = relaxation_hint(g, k, lo, hi, seed=seed)
+                reason += f"; {hint_text}" if hint_text else ""
+            return DistrictingResult("infeasible", None, (), None, None, elapsed, reason)
+        return DistrictingResult("unknown", None, (), None, None, elapsed,
+                                 f"no plan found in {time_limit_s:g} s")
+    best, source = min(plans, key=lambda p: cut_count(g, p[0]))
+    assignment = _first_labels(best)
     obj = cut_count(g, assignment)
-    lb = max(0, math.ceil(bound - 1e-6)) if math.isfinite(bound) else 0
-    lb = min(lb, obj)
-    return DistrictingResult("optimal" if lb >= obj else "feasible", assignment,
-                             _first_nodes(assignment),
-                             float(obj), float(lb), elapsed,
-                             "" if lb >= obj else "CP-SAT found no better plan than the start")
-
-
-def _two_phase(m: cp_model.CpModel, time_limit_s: float, workers: int, seed: int,
-               log: bool) -> tuple[cp_model.CpSolver, Any]:
-    """First a plan with CP-SAT's default portfolio (its LNS finds plans fast), then,
-    hinted with it, the bound phase with the core-based worker, which is what raises
-    the cut-edge bound (the LP workers alone leave it near 0; see bench/README.md)."""
-    t1 = max(1.0, min(0.15 * time_limit_s, 60.0))
-    solver = _solver(time_limit_s if time_limit_s <= 2 else t1, workers, seed, log)
-    t0 = time.monotonic()
-    code = solver.solve(m)
-    left = time_limit_s - (time.monotonic() - t0)
-    if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or left <= 0.5:
-        return solver, code
-    if code == cp_model.FEASIBLE:
-        m.clear_hints()
-        for idx in range(len(m.proto.variables)):
-            v = m.get_int_var_from_proto_index(idx)
-            m.add_hint(v, solver.value(v))
-    second = _solver(left, max(workers, len(BOUND_SUBSOLVERS)), seed, log)
-    second.parameters.subsolvers.extend(BOUND_SUBSOLVERS)
-    code2 = second.solve(m)
-    if code2 == cp_model.UNKNOWN and code == cp_model.FEASIBLE:
-        return solver, code
-    return second, code2
-
-
-def _solver(limit: float, workers: int, seed: int, log: bool) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.max_time_in_seconds = float(limit)
-    p.num_workers = workers
-    p.random_seed = seed
-    p.log_search_progress = log
-    return solver
+    lb = min(float(max(0, math.ceil(bound - 1e-6))), float(obj))
+    optimal = lb >= obj
+    reason = ("" if optimal or source != "start"
+              else "CP-SAT found no better plan than the start")
+    return DistrictingResult("optimal" if optimal else "feasible", assignment,
+                             _first_nodes(assignment), float(obj), lb, elapsed, reason,
+                             by if optimal else "")
 
 
 def _labels(solver: cp_model.CpSolver, x: dict[tuple[int, int], cp_model.IntVar],

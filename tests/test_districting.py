@@ -167,9 +167,9 @@ def test_start_plan_is_kept_when_cp_sat_finds_nothing_better(monkeypatch) -> Non
     g = _grid()
     good = np.array([0, 0, 1, 0, 1, 1, 2, 2, 2])   # weights 6, 7, 6 in [6, 7], connected
     assert check_districting(g, good, lo=6, hi=7, k=3).ok
-    res = solve_graph(g, lo=6, hi=7, k=3, hint=good, time_limit_s=5)
+    res = solve_graph(g, lo=6, hi=7, k=3, hint=good, time_limit_s=5, mip=False)
     assert res.status == "feasible" and res.objective == cut_count(g, good)
     assert res.bound == 3 and check_districting(g, res.assignment, lo=6, hi=7, k=3).ok
     bad = np.array([0, 0, 0, 0, 0, 0, 1, 1, 2])    # weights 13, 3, 3: not a plan
-    res = solve_graph(g, lo=6, hi=7, k=3, hint=bad, time_limit_s=5)
+    res = solve_graph(g, lo=6, hi=7, k=3, hint=bad, time_limit_s=5, mip=False)
     assert res.status == "unknown" and res.assignment is None
