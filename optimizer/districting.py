@@ -133,6 +133,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     race: MipThread | None = None
     stop = threading.Event()
     inc = Incumbent()
+    ready = threading.Event()     # the MIP starts once the start plan is known
     callback: OfferPlans | None = None
     threads = workers or os.cpu_count() or 1
     cp_workers = workers
@@ -142,9 +143,9 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
         m = lab.model
         labels_of = lambda sv: _labels(sv, lab.x, data.n)  # noqa: E731
         if fix is not None and (mip if mip is not None else threads >= 2):
-            budget = time_limit_s - (time.monotonic() - start)
-            race = MipThread(lambda ev: solve_mip(data, k, fix, time_limit_s=budget,
-                                                  incumbent=inc, stop=ev), stop)
+            race = MipThread(lambda ev: solve_mip(
+                data, k, fix, time_limit_s=time_limit_s - (time.monotonic() - start),
+                incumbent=inc, stop=ev), stop, ready)
             callback = OfferPlans(lab.x, data, inc, stop)
             cp_workers = max(1, threads - 1)
             subsolvers = BOUND_SUBSOLVERS[:cp_workers]
@@ -187,6 +188,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
         labels_of = lambda sv: _center_labels(sv, part)  # noqa: E731
         if hint is not None:
             _add_hint(m, part, np.asarray(hint)[order])
+    ready.set()
     left = max(1.0, time_limit_s - (time.monotonic() - start))
     if pre is not None:
         solver, code = pre

@@ -95,6 +95,7 @@ class _Model:
             for (i, d), v in x.items():
                 if fixing.far[d][i]:
                     v.SetUb(0)             # farther than hi from every root of d
+        self._small_pieces(h, data.lo)
         z = []
         for a in range(n):
             for b in data.nbrs[a]:
@@ -132,6 +133,25 @@ class _Model:
                     s.Add(v <= pre[i - 1, d - 1])        # d starts after d-1
             s.Add(pre[n - 1, d] == 1)                    # every district is used
         return root
+
+    def _small_pieces(self, h: list[int], lo: int) -> None:
+        """Separators fixed in advance for every node and every edge C weighing less
+        than lo: a district holding v in C weighs at least lo, so it holds a node
+        outside C and, connected, one of C's neighbours N(C). Most disconnected
+        districts of the bare relaxation are such small orphan pieces (MS county: the
+        relaxation's optimum is 32 bare, 33 with single nodes, 34 = the contiguous
+        optimum with edges too)."""
+        x, nbrs = self.x, self.nbrs
+        pieces = [(v,) for v in range(self.n)] + [
+            (a, b) for a in range(self.n) for b in nbrs[a] if a < b]
+        for piece in pieces:
+            if sum(h[v] for v in piece) >= lo:
+                continue
+            border = sorted({u for v in piece for u in nbrs[v]} - set(piece))
+            for v in piece:
+                for d in range(min(v + 1, self.k)):
+                    # v in d needs a neighbour of the piece in d.
+                    self.solver.Add(x[v, d] <= sum(x[u, d] for u in border if (u, d) in x))
 
     def labels(self) -> np.ndarray:
         out = np.full(self.n, -1, dtype=np.int64)

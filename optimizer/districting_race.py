@@ -24,17 +24,18 @@ BOUND_SUBSOLVERS = ("core", "default_lp", "max_lp")
 
 
 class MipThread:
-    """Runs ``job(stop)`` in a daemon thread; sets ``stop`` when the job has proved
-    optimality or infeasibility, so CP-SAT can end too."""
+    """Runs ``job(stop)`` in a daemon thread once ``ready`` is set; sets ``stop``
+    when the job has proved optimality or infeasibility, so CP-SAT can end too."""
 
     def __init__(self, job: Callable[[threading.Event], MipResult],
-                 stop: threading.Event) -> None:
+                 stop: threading.Event, ready: threading.Event) -> None:
         self.result: MipResult | None = None
         self.error: BaseException | None = None
-        self._stop = stop
+        self._stop, self._ready = stop, ready
 
         def run() -> None:
             try:
+                ready.wait()      # the start plan, a hint worth waiting for
                 self.result = job(stop)
                 if self.result.status in ("optimal", "infeasible"):
                     stop.set()
@@ -46,6 +47,7 @@ class MipThread:
     def join(self) -> MipResult | None:
         """Stop the MIP (if still running) and return its result."""
         self._stop.set()
+        self._ready.set()
         self._thread.join()
         if self.error is not None:
             raise self.error
