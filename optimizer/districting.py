@@ -151,8 +151,10 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
             subsolvers = BOUND_SUBSOLVERS[:cp_workers]
         if hint is None and contiguity == "flow" and heuristic_s > 0:
             # A short plain solve first: small instances are closed in it (ME has a
-            # single feasible plan, which the heuristic would hunt for in vain).
-            quick = _solver(min(2.0, time_limit_s / 10), cp_workers, seed, log)
+            # single feasible plan, which the heuristic would hunt for in vain). The
+            # MIP waits for the start plan, so CP-SAT has every thread here. 5 s: ID
+            # county closes in 1.9 s; at 2 s it sometimes missed and took 32 s.
+            quick = _solver(min(5.0, time_limit_s / 10), workers, seed, log)
             code = quick.solve(m)
             if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
                 pre = (quick, code)

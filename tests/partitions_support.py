@@ -1,8 +1,15 @@
-"""Every set partition of a small list, for brute-force tests (Bell(9) = 21,147)."""
+"""Every set partition of a small list, for brute-force tests (Bell(9) = 21,147),
+and the random small districting instances the brute-force tests share."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
+
+import networkx as nx
+import numpy as np
+
+from optimizer.districting_graph import GraphArrays, make_arrays
 
 
 def set_partitions(items: list[int]) -> Iterator[list[list[int]]]:
@@ -15,3 +22,35 @@ def set_partitions(items: list[int]) -> Iterator[list[list[int]]]:
         for i in range(len(part)):
             yield part[:i] + [[first, *part[i]]] + part[i + 1:]
         yield [[first], *part]
+
+
+def random_graph(rng: random.Random, n: int) -> GraphArrays:
+    """A random spanning tree plus a few chords; weights 1..9 with a heavy node or two."""
+    edges = {(rng.randrange(i), i) for i in range(1, n)}
+    for _ in range(n // 2):
+        a, b = sorted(rng.sample(range(n), 2))
+        edges.add((a, b))
+    w = [rng.randint(1, 9) for _ in range(n)]
+    return make_arrays(w, sorted(edges))
+
+
+def feasible_plans(g: GraphArrays, k: int, lo: int, hi: int) -> list[list[list[int]]]:
+    """Every partition into k connected districts of weight in [lo, hi]."""
+    graph = g.to_networkx()
+    out = []
+    for parts in set_partitions(list(range(g.n))):
+        if len(parts) != k:
+            continue
+        if not all(lo <= sum(int(g.weights[i]) for i in p) <= hi for p in parts):
+            continue
+        if all(nx.is_connected(graph.subgraph(p)) for p in parts):
+            out.append(parts)
+    return out
+
+
+def labels_of(n: int, parts: list[list[int]]) -> np.ndarray:
+    """District index per node of a list of blocks."""
+    a = np.empty(n, dtype=np.int64)
+    for d, p in enumerate(parts):
+        a[p] = d
+    return a

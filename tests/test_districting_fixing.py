@@ -11,37 +11,13 @@ from __future__ import annotations
 
 import random
 
-import networkx as nx
 import numpy as np
 import pytest
 
 from optimizer.districting import cut_count, solve_graph
 from optimizer.districting_fixing import back_set, compute_fixing
-from optimizer.districting_graph import GraphArrays, make_arrays
-from tests.partitions_support import set_partitions
-
-
-def _random_graph(rng: random.Random, n: int) -> GraphArrays:
-    """A random spanning tree plus a few chords; weights 1..9 with a heavy node or two."""
-    edges = {(rng.randrange(i), i) for i in range(1, n)}
-    for _ in range(n // 2):
-        a, b = sorted(rng.sample(range(n), 2))
-        edges.add((a, b))
-    w = [rng.randint(1, 9) for _ in range(n)]
-    return make_arrays(w, sorted(edges))
-
-
-def _feasible_plans(g: GraphArrays, k: int, lo: int, hi: int) -> list[list[list[int]]]:
-    graph = g.to_networkx()
-    out = []
-    for parts in set_partitions(list(range(g.n))):
-        if len(parts) != k:
-            continue
-        if not all(lo <= sum(int(g.weights[i]) for i in p) <= hi for p in parts):
-            continue
-        if all(nx.is_connected(graph.subgraph(p)) for p in parts):
-            out.append(parts)
-    return out
+from optimizer.districting_graph import make_arrays
+from tests.partitions_support import feasible_plans, labels_of, random_graph
 
 
 def _cases() -> list[tuple[int, int, int, int]]:
@@ -52,10 +28,10 @@ def _cases() -> list[tuple[int, int, int, int]]:
 @pytest.mark.parametrize(("seed", "n", "k", "slack"), _cases())
 def test_fixing_keeps_every_feasible_plan(seed: int, n: int, k: int, slack: int) -> None:
     rng = random.Random(seed)
-    g = _random_graph(rng, n)
+    g = random_graph(rng, n)
     total = int(g.weights.sum())
     lo, hi = total // k - 2 - slack, total // k + 2 + slack
-    plans = _feasible_plans(g, k, lo, hi)
+    plans = feasible_plans(g, k, lo, hi)
     fix = compute_fixing(g, k, lo, hi)
     pos = np.empty(g.n, dtype=np.int64)
     pos[fix.order] = np.arange(g.n)
@@ -64,19 +40,12 @@ def test_fixing_keeps_every_feasible_plan(seed: int, n: int, k: int, slack: int)
         for d, members in enumerate(ranked):
             assert fix.may_root(members[0], d, k), (seed, parts, d)
             assert not any(fix.far[d][p] for p in members), (seed, parts, d)
-    best = min((cut_count(g, _labels(g.n, p)) for p in plans), default=None)
+    best = min((cut_count(g, labels_of(g.n, p)) for p in plans), default=None)
     res = solve_graph(g, k=k, lo=lo, hi=hi, time_limit_s=20, workers=1, heuristic_s=0)
     if best is None:
         assert res.status == "infeasible"
     else:
         assert res.status == "optimal" and res.objective == best == res.bound
-
-
-def _labels(n: int, parts: list[list[int]]) -> np.ndarray:
-    a = np.empty(n, dtype=np.int64)
-    for d, p in enumerate(parts):
-        a[p] = d
-    return a
 
 
 def test_back_set_pieces_stay_below_lo() -> None:
