@@ -211,9 +211,9 @@ def solve_mip(data: ComponentData, k: int, fixing: Fixing | None, *,
     value a bound must reach to prove it optimal); the MIP's own contiguous plans are
     offered to it. ``stop``: set it to end early (the solve in progress is
     interrupted)."""
+    start = time.monotonic()            # building the model counts against the limit
     m = _Model(data, k, fixing)
     inc = incumbent if incumbent is not None else Incumbent()
-    start = time.monotonic()
     bound, rounds, added = 0.0, 0, 0
     watcher = _Watcher(m.solver, stop)
     try:
