@@ -54,3 +54,18 @@ def labels_of(n: int, parts: list[list[int]]) -> np.ndarray:
     for d, p in enumerate(parts):
         a[p] = d
     return a
+
+
+# (seed, n, k, slack): small random instances, some infeasible, shared by the
+# brute-force tests of the fixing and of the MIP.
+RANDOM_CASES = [(s, 8 + s % 2, 2 + s % 3, s % 4) for s in range(14)]
+
+
+def random_instance(seed: int, n: int, k: int,
+                    slack: int) -> tuple[GraphArrays, int, int, list[list[list[int]]]]:
+    """A random graph, bounds [lo, hi] around total/k widened by ``slack``, and every
+    feasible plan of it."""
+    g = random_graph(random.Random(seed), n)
+    total = int(g.weights.sum())
+    lo, hi = total // k - 2 - slack, total // k + 2 + slack
+    return g, lo, hi, feasible_plans(g, k, lo, hi)

@@ -9,29 +9,18 @@ Then the solver with fixing must reach the brute-force optimum.
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
 import pytest
 
 from optimizer.districting import cut_count, solve_graph
 from optimizer.districting_fixing import back_set, compute_fixing
 from optimizer.districting_graph import make_arrays
-from tests.partitions_support import feasible_plans, labels_of, random_graph
+from tests.partitions_support import RANDOM_CASES, labels_of, random_instance
 
 
-def _cases() -> list[tuple[int, int, int, int]]:
-    """(seed, n, k, slack) with at least one feasible plan, found by trying seeds."""
-    return [(s, 8 + s % 2, 2 + s % 3, s % 4) for s in range(14)]
-
-
-@pytest.mark.parametrize(("seed", "n", "k", "slack"), _cases())
+@pytest.mark.parametrize(("seed", "n", "k", "slack"), RANDOM_CASES)
 def test_fixing_keeps_every_feasible_plan(seed: int, n: int, k: int, slack: int) -> None:
-    rng = random.Random(seed)
-    g = random_graph(rng, n)
-    total = int(g.weights.sum())
-    lo, hi = total // k - 2 - slack, total // k + 2 + slack
-    plans = feasible_plans(g, k, lo, hi)
+    g, lo, hi, plans = random_instance(seed, n, k, slack)
     fix = compute_fixing(g, k, lo, hi)
     pos = np.empty(g.n, dtype=np.int64)
     pos[fix.order] = np.arange(g.n)
