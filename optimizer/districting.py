@@ -33,7 +33,7 @@ from optimizer.districting_fixing import compute_fixing
 from optimizer.districting_graph import GraphArrays, graph_arrays
 from optimizer.districting_heuristic import heuristic_plan
 from optimizer.districting_label import build_label_model
-from optimizer.districting_mip import Incumbent, solve_mip
+from optimizer.districting_mip import Incumbent, scip_available, solve_mip
 from optimizer.districting_order import node_order
 from optimizer.districting_race import BOUND_SUBSOLVERS, MipThread, OfferPlans
 from optimizer.districting_race import make_solver as _solver
@@ -134,7 +134,8 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
         lab = build_label_model(data, k, contiguity=contiguity, fixing=fix)
         m = lab.model
         labels_of = lambda sv: _labels(sv, lab.x, data.n)  # noqa: E731
-        if fix is not None and (mip if mip is not None else threads >= 2):
+        if (fix is not None and (mip if mip is not None else threads >= 2)
+                and scip_available()):
             race = MipThread(lambda ev: solve_mip(
                 data, k, fix, time_limit_s=time_limit_s - (time.monotonic() - start),
                 incumbent=inc, stop=ev), stop, ready)

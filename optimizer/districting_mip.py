@@ -21,6 +21,7 @@ round stays a relaxation, so every bound is valid.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
@@ -41,6 +42,13 @@ class MipResult:
     bound: float                   # lower bound on the cut edges of contiguous plans
     rounds: int                    # solves (1 + rounds of separator constraints)
     separators: int                # separator constraints added
+
+
+@functools.cache
+def scip_available() -> bool:
+    """Whether this OR-Tools build has SCIP (every PyPI wheel does); without it the
+    caller runs CP-SAT alone."""
+    return pywraplp.Solver.CreateSolver("SCIP") is not None
 
 
 class Incumbent:

@@ -11,7 +11,7 @@ import pytest
 from optimizer.districting import _component, cut_count, solve_graph
 from optimizer.districting_check import check_districting
 from optimizer.districting_fixing import compute_fixing
-from optimizer.districting_graph import make_arrays
+from optimizer.districting_graph import GraphArrays, make_arrays
 from optimizer.districting_mip import Incumbent, _Model, solve_mip
 from tests.partitions_support import RANDOM_CASES, labels_of, random_instance
 
@@ -64,6 +64,12 @@ def test_separators_cut_off_a_disconnected_district() -> None:
     assert forced([0, 1, 1, 0], separate=True) == optimal
 
 
+def _grid3() -> GraphArrays:
+    """3x3 grid, unit weights: 0 1 2 / 3 4 5 / 6 7 8."""
+    return make_arrays([1] * 9, [(r * 3 + c, r * 3 + c + 1) for r in range(3) for c in range(2)]
+                       + [(r * 3 + c, r * 3 + c + 3) for r in range(2) for c in range(3)])
+
+
 def test_incumbent_keeps_the_best_plan_and_reports_a_met_bound() -> None:
     inc = Incumbent()
     assert inc.get() == (None, None)
@@ -76,8 +82,7 @@ def test_incumbent_keeps_the_best_plan_and_reports_a_met_bound() -> None:
 
 
 def test_a_set_stop_ends_the_mip_at_once() -> None:
-    g = make_arrays([1] * 9, [(r * 3 + c, r * 3 + c + 1) for r in range(3) for c in range(2)]
-                    + [(r * 3 + c, r * 3 + c + 3) for r in range(2) for c in range(3)])
+    g = _grid3()
     fix = compute_fixing(g, 3, 3, 3)
     stop = threading.Event()
     stop.set()
@@ -89,10 +94,19 @@ def test_race_beside_cp_sat_proves_the_grid() -> None:
     """3x3 grid of unit weights into 3 districts of 3: the optimum is 6 (three
     straight rows). With the MIP on, the answer is optimal, checked, and says which
     solver closed the gap."""
-    g = make_arrays([1] * 9, [(r * 3 + c, r * 3 + c + 1) for r in range(3) for c in range(2)]
-                    + [(r * 3 + c, r * 3 + c + 3) for r in range(2) for c in range(3)])
+    g = _grid3()
     res = solve_graph(g, k=3, lo=3, hi=3, time_limit_s=20, workers=2, mip=True)
     assert res.status == "optimal" and res.objective == 6 == res.bound
     assert res.proved_by in ("cp-sat", "scip")
     assert res.assignment is not None
     assert check_districting(g, res.assignment, k=3, lo=3, hi=3).ok
+
+
+def test_without_scip_cp_sat_answers_alone(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An OR-Tools build without SCIP must not break solve_graph: CP-SAT answers."""
+    import optimizer.districting as districting
+
+    monkeypatch.setattr(districting, "scip_available", lambda: False)
+    g = _grid3()
+    res = solve_graph(g, k=3, lo=3, hi=3, time_limit_s=20, workers=2, mip=True)
+    assert res.status == "optimal" and res.objective == 6 and res.proved_by == "cp-sat"
