@@ -6,7 +6,7 @@ networkx graph is converted once at the edge by :func:`graph_arrays`.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -87,3 +87,8 @@ def graph_arrays(graph: nx.Graph, *, weight: str = "population",
         xs = [float(attrs[v][x]) for v in labels]
         ys = [float(attrs[v][y]) for v in labels]
     return make_arrays(w, edges, xs, ys, labels)
+
+
+def adjacency_cuts(nbrs: Sequence[Sequence[int]], labels: Sequence[int] | np.ndarray) -> int:
+    """Cut edges of a plan given per node of an adjacency list (each edge once)."""
+    return sum(1 for a, nb in enumerate(nbrs) for b in nb if a < b and labels[a] != labels[b])

@@ -26,7 +26,7 @@ from collections import deque
 
 import numpy as np
 
-from optimizer.districting_graph import GraphArrays
+from optimizer.districting_graph import GraphArrays, adjacency_cuts
 from optimizer.districting_recom import recombine
 
 PEN_WEIGHT = 0.1   # energy per squared half-band outside [lo, hi]
@@ -72,18 +72,15 @@ def heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_s: fl
         if plan is not None:
             end = min(deadline, time.monotonic() + RECOM_S)
             plan = recombine(nbrs, w, plan, k, lo, hi, rng, end)
-        if plan is not None and _cuts(nbrs, plan) < best_cut:
-            best, best_cut = plan, _cuts(nbrs, plan)
+        cut = math.inf if plan is None else adjacency_cuts(nbrs, plan)
+        if cut < best_cut:
+            best, best_cut = plan, cut
         if best is not None:
             extra += 1
     if polish and best is not None and time.monotonic() < deadline:
         # What is left of the budget: recombination moves on the best plan.
         best = recombine(nbrs, w, best, k, lo, hi, rng, deadline)
     return None if best is None else np.asarray(best, dtype=np.int64)
-
-
-def _cuts(nbrs: list[list[int]], labels: list[int]) -> int:
-    return sum(1 for a, nb in enumerate(nbrs) for b in nb if a < b and labels[a] != labels[b])
 
 
 def _grow(nbrs: list[list[int]], w: list[int], k: int,
@@ -178,7 +175,7 @@ def _anneal(nbrs: list[list[int]], w: list[int], labels: list[int], k: int, lo: 
 
     feasible = all(inside(x) for x in weight)
     pen = sum(dev(x) for x in weight)
-    cut = _cuts(nbrs, labels)
+    cut = adjacency_cuts(nbrs, labels)
     best: list[int] | None = labels[:] if feasible else None
     best_cut = cut if feasible else math.inf
     near[:] = [labels[:]]

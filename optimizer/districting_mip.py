@@ -31,6 +31,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from optimizer.districting_fixing import Fixing
+from optimizer.districting_graph import adjacency_cuts
 from optimizer.model.component import ComponentData
 
 
@@ -246,7 +247,7 @@ def solve_mip(data: ComponentData, k: int, fixing: Fixing | None, *,
             labels = m.labels()
             new = m.add_separators(labels)
             if new == 0:
-                inc.offer(labels, cut_count_local(data, labels))
+                inc.offer(labels, adjacency_cuts(data.nbrs, labels))
             added += new
             _, best_obj = inc.get()
             if (code != pywraplp.Solver.OPTIMAL or new == 0
@@ -264,12 +265,6 @@ def solve_mip(data: ComponentData, k: int, fixing: Fixing | None, *,
     lb = min(lb, float(best_obj))
     return MipResult("optimal" if lb >= best_obj else "feasible", best, best_obj, lb,
                      rounds, added)
-
-
-def cut_count_local(data: ComponentData, labels: np.ndarray) -> int:
-    """Cut edges of a plan given per local node."""
-    return sum(1 for a in range(data.n) for b in data.nbrs[a]
-               if a < b and labels[a] != labels[b])
 
 
 class _Watcher:

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.districting_mip import Incumbent, MipResult, cut_count_local
+from optimizer.districting_graph import adjacency_cuts
+from optimizer.districting_mip import Incumbent, MipResult
 from optimizer.model.component import ComponentData
 
 BOUND_SUBSOLVERS = ("core", "default_lp", "max_lp")
@@ -68,7 +69,7 @@ class OfferPlans(cp_model.CpSolverSolutionCallback):
         for (i, d), v in self._x.items():
             if self.boolean_value(v):
                 labels[i] = d
-        if self._inc.offer(labels, cut_count_local(self._data, labels)):
+        if self._inc.offer(labels, adjacency_cuts(self._data.nbrs, labels)):
             self._stop.set()
 
 
