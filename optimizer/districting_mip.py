@@ -25,6 +25,7 @@ import functools
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +43,6 @@ class MipResult:
     objective: int | None          # cut edges of ``plan``
     bound: float                   # lower bound on the cut edges of contiguous plans
     rounds: int                    # solves (1 + rounds of separator constraints)
-    separators: int                # separator constraints added
 
 
 @functools.cache
@@ -223,8 +223,8 @@ def solve_mip(data: ComponentData, k: int, fixing: Fixing | None, *,
     start = time.monotonic()            # building the model counts against the limit
     m = _Model(data, k, fixing)
     inc = incumbent if incumbent is not None else Incumbent()
-    bound, rounds, added = 0.0, 0, 0
-    watcher = _Watcher(m.solver, stop)
+    bound, rounds = 0.0, 0
+    watcher = StopWatch(stop, m.solver.InterruptSolve)
     try:
         while True:
             left = time_limit_s - (time.monotonic() - start)
@@ -239,7 +239,7 @@ def solve_mip(data: ComponentData, k: int, fixing: Fixing | None, *,
             if code == pywraplp.Solver.INFEASIBLE:
                 # Nothing the rounds added cuts off a contiguous plan (separators
                 # and cuts >= an earlier optimum are valid), so none exists.
-                return MipResult("infeasible", None, None, math.inf, rounds, added)
+                return MipResult("infeasible", None, None, math.inf, rounds)
             if code not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
                 break
             bound = max(bound, m.solver.Objective().BestBound())
@@ -248,7 +248,6 @@ def solve_mip(data: ComponentData, k: int, fixing: Fixing | None, *,
             new = m.add_separators(labels)
             if new == 0:
                 inc.offer(labels, adjacency_cuts(data.nbrs, labels))
-            added += new
             _, best_obj = inc.get()
             if (code != pywraplp.Solver.OPTIMAL or new == 0
                     or (best_obj is not None and math.ceil(bound - 1e-6) >= best_obj)):
@@ -261,24 +260,25 @@ def solve_mip(data: ComponentData, k: int, fixing: Fixing | None, *,
     best, best_obj = inc.get()
     lb = float(math.ceil(bound - 1e-6))
     if best_obj is None:
-        return MipResult("unknown", None, None, lb, rounds, added)
+        return MipResult("unknown", None, None, lb, rounds)
     lb = min(lb, float(best_obj))
     return MipResult("optimal" if lb >= best_obj else "feasible", best, best_obj, lb,
-                     rounds, added)
+                     rounds)
 
 
-class _Watcher:
-    """Interrupts SCIP when ``stop`` is set (a thread that waits on the event)."""
+class StopWatch:
+    """Calls ``action`` (an interrupt) every 0.2 s while ``stop`` is set, until
+    closed: a solve that starts just after the event still sees it."""
 
-    def __init__(self, solver: pywraplp.Solver, stop: threading.Event | None) -> None:
+    def __init__(self, stop: threading.Event | None, action: Callable[[], object]) -> None:
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
         if stop is not None:
             def watch() -> None:
                 while not self._done.is_set():
                     if stop.wait(0.2):
-                        solver.InterruptSolve()
-                        return
+                        action()
+                        self._done.wait(0.2)
             self._thread = threading.Thread(target=watch, daemon=True)
             self._thread.start()
 

@@ -18,7 +18,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.districting_graph import adjacency_cuts
-from optimizer.districting_mip import Incumbent, MipResult
+from optimizer.districting_mip import Incumbent, MipResult, StopWatch
 from optimizer.model.component import ComponentData
 
 BOUND_SUBSOLVERS = ("core", "default_lp", "max_lp")
@@ -37,6 +37,8 @@ class MipThread:
         def run() -> None:
             try:
                 ready.wait()      # the start plan, a hint worth waiting for
+                if stop.is_set():
+                    return        # CP-SAT closed it first: no model to build
                 self.result = job(stop)
                 if self.result.status in ("optimal", "infeasible"):
                     stop.set()
@@ -83,12 +85,26 @@ def two_phase(m: cp_model.CpModel, time_limit_s: float, workers: int, seed: int,
     the cut-edge bound (the LP workers alone leave it near 0; see bench/README.md).
     ``stop``: when set, the solve in progress ends (status as CP-SAT reports it).
     ``callback``: called on each plan of both phases."""
-    watch = _Stopper(stop, callback)
+    running: list[cp_model.CpSolver] = []       # the solve in progress, if any
+
+    def interrupt() -> None:
+        for sv in list(running):
+            sv.stop_search()
+
+    watch = StopWatch(stop, interrupt)
+
+    def solve(solver: cp_model.CpSolver) -> Any:
+        running.append(solver)
+        try:
+            return solver.solve(m, callback)
+        finally:
+            running.remove(solver)
+
     try:
         t1 = max(1.0, min(0.15 * time_limit_s, 60.0))
         solver = make_solver(time_limit_s if time_limit_s <= 2 else t1, workers, seed, log)
         t0 = time.monotonic()
-        code = watch.solve(solver, m)
+        code = solve(solver)
         left = time_limit_s - (time.monotonic() - t0)
         if (code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or left <= 0.5
                 or (stop is not None and stop.is_set())):
@@ -100,7 +116,7 @@ def two_phase(m: cp_model.CpModel, time_limit_s: float, workers: int, seed: int,
                 m.add_hint(v, solver.value(v))
         second = make_solver(left, max(workers, len(bound_subsolvers)), seed, log)
         second.parameters.subsolvers.extend(bound_subsolvers)
-        code2 = watch.solve(second, m)
+        code2 = solve(second)
         if code2 == cp_model.UNKNOWN and code == cp_model.FEASIBLE:
             return solver, code
         return second, code2
@@ -116,38 +132,3 @@ def make_solver(limit: float, workers: int, seed: int, log: bool) -> cp_model.Cp
     p.random_seed = seed
     p.log_search_progress = log
     return solver
-
-
-class _Stopper:
-    """Calls ``stop_search`` on the running CP-SAT solver once ``stop`` is set."""
-
-    def __init__(self, stop: threading.Event | None,
-                 callback: cp_model.CpSolverSolutionCallback | None) -> None:
-        self._stop, self._callback = stop, callback
-        self._current: cp_model.CpSolver | None = None
-        self._done = threading.Event()
-        self._thread: threading.Thread | None = None
-        if stop is not None:
-            self._thread = threading.Thread(target=self._watch, daemon=True)
-            self._thread.start()
-
-    def solve(self, solver: cp_model.CpSolver, m: cp_model.CpModel) -> Any:
-        self._current = solver
-        try:
-            return solver.solve(m, self._callback)
-        finally:
-            self._current = None
-
-    def _watch(self) -> None:
-        assert self._stop is not None
-        while not self._done.is_set():
-            if self._stop.wait(0.2):
-                cur = self._current
-                if cur is not None:
-                    cur.stop_search()
-                self._done.wait(0.2)
-
-    def close(self) -> None:
-        self._done.set()
-        if self._thread is not None:
-            self._thread.join()
