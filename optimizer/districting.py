@@ -87,7 +87,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
                 objective: str = "cut_edges", contiguity: str = "flow",
                 time_limit_s: float = 60.0, workers: int = 0, seed: int = 0,
                 weight: str = "population", coords: tuple[str, str] = ("x", "y"),
-                hint: np.ndarray | None = None, heuristic_s: float = 30.0,
+                hint: np.ndarray | None = None, heuristic_s: float | None = None,
                 fixing: bool = True, mip: bool | None = None,
                 log: bool = False) -> DistrictingResult:
     """Best partition of the graph into contiguous districts of weight in [lo, hi]:
@@ -95,8 +95,9 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     between districts) or ``"hess"`` (weight × squared distance to the district's
     center node; needs coordinates). ``contiguity``: "flow" (exact) or "none".
     ``hint``: a district label per node to start from; without one, fixed-k cut
-    edges first spends up to ``heuristic_s`` (and a quarter of the limit) on
-    :func:`optimizer.districting_heuristic.heuristic_plan`. ``workers`` = 0: the default
+    edges first spends ``heuristic_s`` (at most a quarter of the limit; None: 30 s or
+    a twentieth of the limit, whichever is more) on
+    :func:`optimizer.districting_heuristic.heuristic_plan`; 0: none. ``workers`` = 0: the default
     portfolio of CP-SAT for the first-solution phase, then the bound phase.
     ``fixing``: for fixed-k cut edges with contiguity, order the nodes and fix
     variables as in :mod:`optimizer.districting_fixing` (False: breadth-first order,
@@ -142,7 +143,8 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
             callback = OfferPlans(lab.x, data, inc, stop)
             cp_workers = max(1, threads - 1)
             subsolvers = BOUND_SUBSOLVERS[:cp_workers]
-        if hint is None and contiguity == "flow" and heuristic_s > 0:
+        heur_s = max(30.0, time_limit_s / 20) if heuristic_s is None else heuristic_s
+        if hint is None and contiguity == "flow" and heur_s > 0:
             # A short plain solve first: small instances are closed in it (ME has a
             # single feasible plan, which the heuristic would hunt for in vain). The
             # MIP waits for the start plan, so CP-SAT has every thread here. 5 s: ID
@@ -153,7 +155,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
                 pre = (quick, code)
             elif not stop.is_set():
                 found = heuristic_plan(g, k, lo, hi, seed=seed,
-                                       time_limit_s=min(heuristic_s, time_limit_s / 4))
+                                       time_limit_s=min(heur_s, time_limit_s / 4))
                 plans = [] if found is None else [found]
                 if code == cp_model.FEASIBLE:
                     plans.append(np.empty(g.n, dtype=np.int64))

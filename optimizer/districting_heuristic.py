@@ -8,10 +8,9 @@ within bounds, only moves that keep it within bounds are taken and the cut edges
 down. With bounds as tight as ±0.5 % the annealing often ends one move chain short
 of the band; an exhaustive search over short chains of moves finishes it. Each plan
 within bounds then gets recombination moves (:mod:`optimizer.districting_recom`),
-which re-draw a whole boundary between two districts at once. Restarts with new
-seeds; what is left of the budget after the last round goes to recombination on the
-best plan. Pure Python: county graphs (n < 110) do tens of thousands of moves a
-second.
+which re-draw a whole boundary between two districts at once, until they stall.
+Restarts with new seeds until the time is up. Pure Python: county graphs (n < 110)
+do tens of thousands of moves a second.
 
 The result is a hint for CP-SAT (:func:`optimizer.districting.solve_graph`), not a
 proof of anything; ``None`` if no plan within bounds was found.
@@ -31,19 +30,24 @@ from optimizer.districting_recom import recombine
 
 PEN_WEIGHT = 0.1   # energy per squared half-band outside [lo, hi]
 CUT_WEIGHT = 0.05  # energy per cut edge while the plan is outside the bounds
-RECOM_S = 0.5      # recombination moves on each round's plan (districting_recom.py)
+STALL_MOVES = 10_000   # recombination moves on a round's plan stop after this many
+                       # moves in a row without a gain (about 0.5 s on a county graph,
+                       # 8 s on a 600-node tract graph; 5,000 and 20,000 did alike)
 
 
 def heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_s: float = 5.0,
-                   seed: int = 0, rounds_after_first: int = 10,
+                   seed: int = 0, rounds_after_first: int | None = None,
                    polish: bool = True) -> np.ndarray | None:
     """Best contiguous plan of k districts within [lo, hi] found in the time budget
     (district label 0..k-1 per node), or None. Each round grows regions and anneals
     for about a second; a round that ends outside the bounds gets an exhaustive
     search of short move chains (:func:`_chain_fix`) from its closest plan, then
-    more annealing within bounds. Stops ``rounds_after_first`` rounds after the first
-    plan, or at the time limit. ``polish``: spend the rest of the budget on
-    recombination moves of the best plan."""
+    more annealing within bounds; a plan within bounds then gets recombination moves
+    until ``STALL_MOVES`` in a row bring no gain. Stops ``rounds_after_first`` rounds
+    after the first plan (None: no limit), or at the time limit. ``polish``: spend
+    what is left after the last round on recombination moves of the best plan.
+    Restarting beat polishing one plan for the whole budget: at 120 s on UT, NV, AR
+    and NM tract, 82 / 75 / 70 / 43 cut edges against 90 / 80 / 72 / 45."""
     if k <= 0 or g.n < k:
         return None
     rng = random.Random(seed)
@@ -53,7 +57,8 @@ def heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_s: fl
     best: list[int] | None = None
     best_cut = math.inf
     extra = 0
-    while time.monotonic() < deadline - 0.05 and extra <= rounds_after_first:
+    while time.monotonic() < deadline - 0.05 and (
+            rounds_after_first is None or extra <= rounds_after_first):
         labels = _grow(nbrs, w, k, rng)
         if labels is None:
             return None
@@ -70,8 +75,8 @@ def heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_s: fl
                 end = min(deadline, time.monotonic() + 1.0)
                 plan = _anneal(nbrs, w, plan, k, lo, hi, rng, end, near) or plan
         if plan is not None:
-            end = min(deadline, time.monotonic() + RECOM_S)
-            plan = recombine(nbrs, w, plan, k, lo, hi, rng, end)
+            plan = recombine(nbrs, w, plan, k, lo, hi, rng, deadline,
+                             stall_moves=STALL_MOVES)
         cut = math.inf if plan is None else adjacency_cuts(nbrs, plan)
         if cut < best_cut:
             best, best_cut = plan, cut

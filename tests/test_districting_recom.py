@@ -11,7 +11,8 @@ one rung (2 cut edges)::
     |   |   |   |   |   |
     6 - 7 - 8 | 9 -10 -11
 
-A plan starting from a ragged split (cuts 4) must reach 2.
+A plan starting from a ragged split (cuts 4) must reach 2; from the best split,
+recombination must stop once it stalls.
 """
 
 from __future__ import annotations
@@ -63,3 +64,17 @@ def test_recombination_finds_the_one_rung_split() -> None:
                     time.monotonic() + 2.0, max_moves=400)
     assert cut_count(g, out) == 2
     assert check_districting(g, out, lo=6, hi=6, k=2).ok
+
+
+def test_recombination_stops_when_it_stalls() -> None:
+    """At the one-rung split nothing can gain, so ``stall_moves`` ends the search
+    long before the deadline (it would otherwise run the full 30 s)."""
+    g = make_arrays([1] * 12, _grid_edges(2, 6))
+    nbrs = [list(v) for v in g.nbrs()]
+    best = [0, 0, 0, 1, 1, 1,
+            0, 0, 0, 1, 1, 1]
+    t = time.monotonic()
+    out = recombine(nbrs, [1] * 12, best, 2, 6, 6, random.Random(0), t + 30.0,
+                    stall_moves=200)
+    assert time.monotonic() - t < 10.0
+    assert cut_count(g, out) == 2
