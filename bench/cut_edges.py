@@ -2,6 +2,7 @@
 
     python bench/cut_edges.py [--level county|tract|all] [--time-limit S] [--out FILE.csv]
                               [--only ME_county,NM_county] [--workers N]
+                              [--heuristic-s S]
 
 Reads the instances from ../shared/benchmarks/districting-cut-edges/ (GPL-3.0 data,
 never copied here), solves each one listed in results.csv plus the county
@@ -55,7 +56,8 @@ def instance_list(level: str, data: Path = DATA) -> list[dict[str, str]]:
     return rows
 
 
-def run_one(row: dict[str, str], time_limit: float, workers: int) -> dict[str, object]:
+def run_one(row: dict[str, str], time_limit: float, workers: int,
+            heuristic_s: float | None = None) -> dict[str, object]:
     name = row["instance"]
     g, k, lo, hi = load_instance(name)
     start = time.monotonic()
@@ -67,7 +69,8 @@ def run_one(row: dict[str, str], time_limit: float, workers: int) -> dict[str, o
         out.update(objective="", bound="", status="infeasible", check="", proved_by="",
                    time_s=round(time.monotonic() - start, 2), note=reason)
         return out
-    res = solve_graph(g, k=k, lo=lo, hi=hi, time_limit_s=time_limit, workers=workers)
+    res = solve_graph(g, k=k, lo=lo, hi=hi, time_limit_s=time_limit, workers=workers,
+                      heuristic_s=heuristic_s)
     note = res.reason
     check = ""
     if res.assignment is not None:
@@ -86,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--level", choices=["county", "tract", "all"], default="county")
     ap.add_argument("--time-limit", type=float, default=600.0)
     ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--heuristic-s", type=float, default=None,
+                    help="seconds for the start heuristic (default: solve_graph's, "
+                         "30 s or a twentieth of the limit; at most a quarter of it)")
     ap.add_argument("--only", default="", help="comma-separated instance names")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
@@ -100,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'instance':<11} {'k':>2} {'obj':>4} {'bound':>5} {'status':<10} {'time_s':>8} "
           f"{'pub':>4} {'pubLB':>5}  check / note", flush=True)
     for row in rows:
-        r = run_one(row, args.time_limit, args.workers)
+        r = run_one(row, args.time_limit, args.workers, args.heuristic_s)
         results.append(r)
         print(f"{r['instance']:<11} {r['k']:>2} {r['objective']!s:>4} {r['bound']!s:>5} "
               f"{r['status']:<10} {r['time_s']:>8} {str(r['published_objective'])[:4]:>4} "
