@@ -96,9 +96,9 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     center node; needs coordinates). ``contiguity``: "flow" (exact) or "none".
     ``hint``: a district label per node to start from; without one, fixed-k cut
     edges first spends ``heuristic_s`` (at most a quarter of the limit; None: 30 s or
-    a twentieth of the limit, whichever is more) on
-    :func:`optimizer.districting_heuristic.heuristic_plan`; 0: none. ``workers`` = 0: the default
-    portfolio of CP-SAT for the first-solution phase, then the bound phase.
+    a twentieth of the limit, whichever is more; 0: none) on
+    :func:`optimizer.districting_heuristic.heuristic_plan`. ``workers`` = 0: the
+    default portfolio of CP-SAT for the first-solution phase, then the bound phase.
     ``fixing``: for fixed-k cut edges with contiguity, order the nodes and fix
     variables as in :mod:`optimizer.districting_fixing` (False: breadth-first order,
     no fixing; kept for comparison).

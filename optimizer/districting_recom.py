@@ -8,11 +8,10 @@ edges on the current boundary get a random extra (``BIAS``): the larger it is, t
 more the tree is two trees of the old districts joined by few boundary edges, so
 the move searches near the current boundary instead of anywhere in the union; on
 the tract graphs (300-700 nodes) unbiased trees almost never beat a good boundary.
-Both parts are
-connected (they are subtrees) and within bounds, and nothing else changes, so the
-plan stays feasible; the move is kept when the two districts' shared boundary does
-not grow (equal moves let the plan drift). Single-node moves rarely keep a ±0.5 %
-band; a recombination re-draws a whole boundary at once.
+Both parts are connected (they are subtrees) and within bounds, and nothing else
+changes, so the plan stays feasible; the move is kept when the two districts'
+shared boundary does not grow (equal moves let the plan drift). Single-node moves
+rarely keep a ±0.5 % band; a recombination re-draws a whole boundary at once.
 """
 
 from __future__ import annotations
