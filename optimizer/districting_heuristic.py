@@ -36,19 +36,17 @@ STALL_MOVES = 10_000   # recombination moves on a round's plan stop after this m
 
 
 def heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_s: float = 5.0,
-                   seed: int = 0, rounds_after_first: int | None = None,
-                   polish: bool = True) -> np.ndarray | None:
+                   seed: int = 0, rounds_after_first: int | None = None
+                   ) -> np.ndarray | None:
     """Best contiguous plan of k districts within [lo, hi] found in the time budget
     (district label 0..k-1 per node), or None. Each round grows regions and anneals
     for about a second; a round that ends outside the bounds gets an exhaustive
     search of short move chains (:func:`_chain_fix`) from its closest plan, then
     more annealing within bounds; a plan within bounds then gets recombination moves
     until ``STALL_MOVES`` in a row bring no gain. Stops ``rounds_after_first`` rounds
-    after the first plan (None: no limit), or at the time limit. ``polish``: spend
-    what is left after the last round on recombination moves of the best plan.
-    Restarting (after 20,000 moves) beat polishing one plan for the whole budget:
-    at 120 s on UT, NV, AR and NM tract, 82 / 75 / 70 / 43 cut edges against
-    90 / 80 / 72 / 45."""
+    after the first plan (None: no limit), or at the time limit. Restarting (after
+    20,000 moves) beat polishing one plan for the whole budget: at 120 s on UT, NV,
+    AR and NM tract, 82 / 75 / 70 / 43 cut edges against 90 / 80 / 72 / 45."""
     if k <= 0 or g.n < k:
         return None
     rng = random.Random(seed)
@@ -83,9 +81,6 @@ def heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_s: fl
             best, best_cut = plan, cut
         if best is not None:
             extra += 1
-    if polish and best is not None and time.monotonic() < deadline:
-        # What is left of the budget: recombination moves on the best plan.
-        best = recombine(nbrs, w, best, k, lo, hi, rng, deadline)
     return None if best is None else np.asarray(best, dtype=np.int64)
 
 
@@ -296,7 +291,7 @@ def relaxation_hint(g: GraphArrays, k: int, lo: int, hi: int, *, seed: int = 0,
         if (lo2, hi2) == (lo, hi):
             continue
         plan = heuristic_plan(g, k, lo2, hi2, seed=seed, rounds_after_first=0,
-                              polish=False, time_limit_s=min(left, slice_s))
+                              time_limit_s=min(left, slice_s))
         if plan is None:
             searched = True
         else:
