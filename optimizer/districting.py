@@ -163,16 +163,17 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
                 hint = min(plans, key=lambda p: cut_count(g, p)) if plans else None
         if hint is not None and pre is None:
             hint = np.asarray(hint)
-            if check_districting(g, hint, k=k, lo=lo, hi=hi).ok:
+            chk = check_districting(g, hint, k=k, lo=lo, hi=hi)
+            if chk.ok:
                 # A checked plan: only better ones are searched for, and it is the
                 # answer if CP-SAT finds none of them in time.
                 start_plan = hint
-                m.add(sum(lab.cuts) <= cut_count(g, hint))
+                m.add(sum(lab.cuts) <= chk.cut_edges)
             h = first_labels(hint[order])
             for (i, d), v in lab.x.items():
                 m.add_hint(v, int(h[i] == d))
             if start_plan is not None:
-                inc.offer(h, cut_count(g, start_plan))
+                inc.offer(h, chk.cut_edges)
     else:
         m = cp_model.CpModel()
         part = add_partition(m, data, list(range(data.n)), contiguity=contiguity,
