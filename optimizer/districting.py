@@ -31,7 +31,6 @@ from ortools.sat.python import cp_model
 from optimizer.districting_check import check_districting
 from optimizer.districting_fixing import compute_fixing
 from optimizer.districting_graph import GraphArrays, graph_arrays
-from optimizer.districting_heuristic import heuristic_plan
 from optimizer.districting_label import build_label_model
 from optimizer.districting_mip import Incumbent, scip_available, solve_mip
 from optimizer.districting_order import node_order
@@ -45,6 +44,7 @@ from optimizer.districting_result import (
     first_labels,
     hess_value,
 )
+from optimizer.districting_seeds import best_heuristic_plan
 from optimizer.model.component import ComponentData
 from optimizer.model.partition import Partition, add_partition
 
@@ -97,7 +97,8 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     ``hint``: a district label per node to start from; without one, fixed-k cut
     edges first spends ``heuristic_s`` (at most a quarter of the limit; None: 30 s or
     a twentieth of the limit, whichever is more; 0: none) on
-    :func:`optimizer.districting_heuristic.heuristic_plan`. ``workers`` = 0: the
+    :func:`optimizer.districting_heuristic.heuristic_plan`, one seed per allowed
+    thread (:mod:`optimizer.districting_seeds`). ``workers`` = 0: the
     default portfolio of CP-SAT for the first-solution phase, then the bound phase.
     ``fixing``: for fixed-k cut edges with contiguity, order the nodes and fix
     variables as in :mod:`optimizer.districting_fixing` (False: breadth-first order,
@@ -154,8 +155,10 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
             if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
                 pre = (quick, code)
             elif not stop.is_set():
-                found = heuristic_plan(g, k, lo, hi, seed=seed,
-                                       time_limit_s=min(heur_s, time_limit_s / 4))
+                # One seed per thread allowed: the heuristic is pure Python, and
+                # the other threads would idle until it ends.
+                found = best_heuristic_plan(g, k, lo, hi, seed=seed, processes=threads,
+                                            time_limit_s=min(heur_s, time_limit_s / 4))
                 plans = [] if found is None else [found]
                 if code == cp_model.FEASIBLE:
                     plans.append(np.empty(g.n, dtype=np.int64))

@@ -1,0 +1,38 @@
+"""The start heuristic on several seeds in spawned processes
+(optimizer.districting_seeds): the plan it returns is checked like any other, and
+a graph with no plan within bounds gives None from every seed."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from optimizer.districting_check import check_districting
+from optimizer.districting_graph import GraphArrays, make_arrays
+from optimizer.districting_seeds import best_heuristic_plan
+
+
+def _grid(rows: int, cols: int, weights: list[int]) -> GraphArrays:
+    edges = [(r * cols + c, r * cols + c + 1) for r in range(rows) for c in range(cols - 1)]
+    edges += [(r * cols + c, (r + 1) * cols + c) for r in range(rows - 1) for c in range(cols)]
+    return make_arrays(weights, edges)
+
+
+def test_two_seeds_give_a_checked_plan_in_the_budget() -> None:
+    rng = random.Random(7)
+    weights = [rng.randint(5, 40) for _ in range(64)]
+    g = _grid(8, 8, weights)
+    total, k = sum(weights), 4
+    lo, hi = int(total / k * 0.95), int(total / k * 1.05) + 1
+    start = time.monotonic()
+    plan = best_heuristic_plan(g, k, lo, hi, time_limit_s=2.0, processes=2)
+    assert time.monotonic() - start < 30   # the child stops at the shared deadline
+    assert plan is not None
+    chk = check_districting(g, plan, lo=lo, hi=hi, k=k)
+    assert chk.ok, chk.problems
+
+
+def test_no_plan_within_bounds_gives_none() -> None:
+    """Path 0-1-2 with weights 1, 5, 1 and k = 2 in [3, 3]: no split weighs 3."""
+    g = make_arrays([1, 5, 1], [(0, 1), (1, 2)])
+    assert best_heuristic_plan(g, 2, 3, 3, time_limit_s=0.5, processes=2) is None
