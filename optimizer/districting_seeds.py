@@ -5,26 +5,34 @@ would share one core; while it runs, the other cores of a ``workers >= 2`` solve
 sat idle (the MIP and CP-SAT wait for its plan). Its plans vary a lot from seed to
 seed on the larger graphs (UT tract: 77 to 90 cut edges across runs), so the best
 of several seeds is worth the spare cores. Seed ``seed`` runs in this process, seeds
-``seed + 1, ...`` in spawned processes; all stop at the same wall-clock deadline
-(the spawned ones lose their start-up time, about a second, not the caller).
+``seed + 1, ...`` in child processes; all stop at the same wall-clock deadline (a
+child loses its start-up time, about half a second, not the caller).
 
-A spawned seed that fails (an exception, a killed process) only costs its plan: the
-answer is the best plan of the seeds that returned one.
+The children are plain ``python -m optimizer.districting_seeds`` processes fed a
+pickle on stdin, not :mod:`multiprocessing`: its spawn start method re-runs the
+caller's main script in every child, which a planner's script without an
+``if __name__ == "__main__":`` guard does not survive (and fork is unsafe in a
+process with solver threads). A child that fails or overruns its deadline is killed
+and only costs its plan: the answer is the best plan of the seeds that returned one.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
 from optimizer.districting_graph import GraphArrays, adjacency_cuts
 from optimizer.districting_heuristic import heuristic_plan
 
-MAX_PROCESSES = 8      # beyond this the seeds add little and the start-up adds up
+MAX_PROCESSES = 8      # beyond this the seeds add little and the start-ups add up
+SLACK_S = 30.0         # a child's last round may end a little after the deadline
 _log = logging.getLogger(__name__)
 
 
@@ -38,30 +46,61 @@ def best_heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_
     if processes == 1:
         return heuristic_plan(g, k, lo, hi, time_limit_s=time_limit_s, seed=seed)
     deadline = time.time() + time_limit_s     # wall clock: shared with the children
-    ctx = multiprocessing.get_context("spawn")     # no fork of a threaded process
-    with ProcessPoolExecutor(max_workers=processes - 1, mp_context=ctx) as pool:
-        futures = [pool.submit(_until, g, k, lo, hi, deadline, seed + i)
-                   for i in range(1, processes)]
+    children = [_start(g, k, lo, hi, deadline, seed + i) for i in range(1, processes)]
+    try:
         plans = [heuristic_plan(g, k, lo, hi, time_limit_s=time_limit_s, seed=seed)]
-        plans += [_result(f, seed + i, deadline) for i, f in enumerate(futures, start=1)]
+        plans += [_collect(proc, seed + i, deadline)
+                  for i, proc in enumerate(children, start=1)]
+    finally:
+        for proc in children:
+            if proc.poll() is None:
+                proc.kill()       # interrupted (Ctrl-C) or overran: no orphans
+                proc.wait()
     nbrs = g.nbrs()
     found = [p for p in plans if p is not None]
     return min(found, key=lambda p: adjacency_cuts(nbrs, p)) if found else None
 
 
-def _until(g: GraphArrays, k: int, lo: int, hi: int, deadline: float,
-           seed: int) -> np.ndarray | None:
-    """heuristic_plan until the wall-clock ``deadline`` (runs in a child)."""
-    return heuristic_plan(g, k, lo, hi, time_limit_s=max(0.0, deadline - time.time()),
-                          seed=seed)
+def _start(g: GraphArrays, k: int, lo: int, hi: int, deadline: float,
+           seed: int) -> subprocess.Popen[bytes]:
+    root = str(Path(__file__).resolve().parents[1])    # wherever optimizer came from
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    proc = subprocess.Popen([sys.executable, "-m", "optimizer.districting_seeds"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    assert proc.stdin is not None
+    proc.stdin.write(pickle.dumps((g, k, lo, hi, deadline, seed)))
+    proc.stdin.close()
+    proc.stdin = None       # communicate() would flush the closed pipe
+    return proc
 
 
-def _result(future: Future[np.ndarray | None], seed: int,
-            deadline: float) -> np.ndarray | None:
+def _collect(proc: subprocess.Popen[bytes], seed: int,
+             deadline: float) -> np.ndarray | None:
     try:
-        # A child ends at the deadline; the slack covers its last round.
-        return future.result(timeout=max(0.0, deadline - time.time()) + 30.0)
-    except Exception as exc:    # a lost seed costs its plan, nothing else
-        _log.warning("heuristic seed %d gave no plan: %s", seed, exc)
-        future.cancel()
+        out, err = proc.communicate(timeout=max(0.0, deadline - time.time()) + SLACK_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        _log.warning("heuristic seed %d overran its deadline; its plan is dropped", seed)
         return None
+    if proc.returncode != 0:
+        last = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
+        _log.warning("heuristic seed %d failed (exit %d): %s", seed, proc.returncode,
+                     last[0])
+        return None
+    plan = pickle.loads(out)
+    return None if plan is None else np.asarray(plan, dtype=np.int64)
+
+
+def _child() -> None:
+    """Read (graph, k, lo, hi, deadline, seed) from stdin, write the plan to stdout."""
+    g, k, lo, hi, deadline, seed = pickle.loads(sys.stdin.buffer.read())
+    plan = heuristic_plan(g, k, lo, hi, time_limit_s=max(0.0, deadline - time.time()),
+                          seed=seed)
+    sys.stdout.buffer.write(pickle.dumps(plan))
+
+
+if __name__ == "__main__":
+    _child()
