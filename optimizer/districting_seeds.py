@@ -46,13 +46,17 @@ def best_heuristic_plan(g: GraphArrays, k: int, lo: int, hi: int, *, time_limit_
     if processes == 1:
         return heuristic_plan(g, k, lo, hi, time_limit_s=time_limit_s, seed=seed)
     deadline = time.time() + time_limit_s     # wall clock: shared with the children
-    children = [_start(g, k, lo, hi, deadline, seed + i) for i in range(1, processes)]
+    children: list[tuple[int, subprocess.Popen[bytes]]] = []
     try:
+        for i in range(1, processes):
+            try:
+                children.append((seed + i, _start(g, k, lo, hi, deadline, seed + i)))
+            except OSError as exc:    # no usable interpreter (embedded Python)
+                _log.warning("heuristic seed %d not started: %s", seed + i, exc)
         plans = [heuristic_plan(g, k, lo, hi, time_limit_s=time_limit_s, seed=seed)]
-        plans += [_collect(proc, seed + i, deadline)
-                  for i, proc in enumerate(children, start=1)]
+        plans += [_collect(proc, s, deadline) for s, proc in children]
     finally:
-        for proc in children:
+        for _, proc in children:
             if proc.poll() is None:
                 proc.kill()       # interrupted (Ctrl-C) or overran: no orphans
                 proc.wait()
@@ -70,8 +74,13 @@ def _start(g: GraphArrays, k: int, lo: int, hi: int, deadline: float,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
     assert proc.stdin is not None
-    proc.stdin.write(pickle.dumps((g, k, lo, hi, deadline, seed)))
-    proc.stdin.close()
+    try:
+        proc.stdin.write(pickle.dumps((g, k, lo, hi, deadline, seed)))
+        proc.stdin.close()
+    except OSError:           # the child died at start-up (broken pipe)
+        proc.kill()
+        proc.wait()
+        raise
     proc.stdin = None       # communicate() would flush the closed pipe
     return proc
 

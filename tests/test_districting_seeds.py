@@ -71,3 +71,15 @@ def test_a_script_without_main_guard_runs_once(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("script body ran") == 1
     assert "split True" in out.stdout
+
+
+def test_no_interpreter_for_children_still_gives_a_plan(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """An embedded Python whose sys.executable cannot be started: this process's
+    seed still answers."""
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    g = make_arrays([1] * 6, [(i, i + 1) for i in range(5)])
+    with caplog.at_level(logging.WARNING):
+        plan = best_heuristic_plan(g, 2, 3, 3, time_limit_s=0.5, processes=2)
+    assert plan is not None and check_districting(g, plan, lo=3, hi=3, k=2).ok
+    assert "seed 1 not started" in caplog.text
