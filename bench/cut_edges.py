@@ -2,12 +2,15 @@
 
     python bench/cut_edges.py [--level county|tract|all] [--time-limit S] [--out FILE.csv]
                               [--only ME_county,NM_county] [--workers N]
-                              [--heuristic-s S]
+                              [--heuristic-s S] [--plans DIR]
 
 Reads the instances from ../shared/benchmarks/districting-cut-edges/ (GPL-3.0 data,
 never copied here), solves each one listed in results.csv plus the county
 instances instances.csv marks infeasible under contiguity, re-checks every plan
 independently (cut edges, bounds, contiguity), writes a CSV and prints a table.
+``--plans DIR`` also writes each plan as ``DIR/<instance>.json`` in the shape of the
+benchmark's ``solutions/`` files (``assignment[i]`` = district of node id i), so a
+plan can be re-checked or compared with the published one.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ def instance_list(level: str, data: Path = DATA) -> list[dict[str, str]]:
 
 
 def run_one(row: dict[str, str], time_limit: float, workers: int,
-            heuristic_s: float | None = None) -> dict[str, object]:
+            heuristic_s: float | None = None, plans: Path | None = None) -> dict[str, object]:
     name = row["instance"]
     g, k, lo, hi = load_instance(name)
     start = time.monotonic()
@@ -77,6 +80,13 @@ def run_one(row: dict[str, str], time_limit: float, workers: int,
         chk = check_districting(g, res.assignment, k=k, lo=lo, hi=hi)
         check = "ok" if chk.ok and chk.cut_edges == res.objective else "FAIL: " + "; ".join(
             chk.problems)
+        if plans is not None:
+            plans.mkdir(parents=True, exist_ok=True)
+            (plans / f"{name}.json").write_text(json.dumps({
+                "instance": name, "cut_edges": chk.cut_edges, "contiguous": chk.ok,
+                "L": lo, "U": hi, "k": k, "status": res.status,
+                "bound": None if res.bound is None else int(res.bound),
+                "assignment": [int(v) for v in res.assignment]}))
     out.update(objective="" if res.objective is None else int(res.objective),
                bound="" if res.bound is None else int(res.bound), status=res.status,
                time_s=round(time.monotonic() - start, 2), check=check, note=note,
@@ -94,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                          "30 s or a twentieth of the limit; at most a quarter of it)")
     ap.add_argument("--only", default="", help="comma-separated instance names")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--plans", type=Path, default=None,
+                    help="write each plan to DIR/<instance>.json")
     args = ap.parse_args(argv)
     if not DATA.exists():
         print(f"benchmark data not found at {DATA}", file=sys.stderr)
@@ -106,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'instance':<11} {'k':>2} {'obj':>4} {'bound':>5} {'status':<10} {'time_s':>8} "
           f"{'pub':>4} {'pubLB':>5}  check / note", flush=True)
     for row in rows:
-        r = run_one(row, args.time_limit, args.workers, args.heuristic_s)
+        r = run_one(row, args.time_limit, args.workers, args.heuristic_s, args.plans)
         results.append(r)
         print(f"{r['instance']:<11} {r['k']:>2} {r['objective']!s:>4} {r['bound']!s:>5} "
               f"{r['status']:<10} {r['time_s']:>8} {str(r['published_objective'])[:4]:>4} "

@@ -110,8 +110,9 @@ def cut_edges_result(g: GraphArrays, order: np.ndarray, k: int | None, lo: int, 
     obj = cut_count(g, assignment)
     lb = min(float(max(0, math.ceil(bound - 1e-6))), float(obj))
     optimal = lb >= obj
-    who = "CP-SAT found" if mres is None else "neither CP-SAT nor SCIP found"
-    reason = "" if optimal or source != "start" else f"{who} no better plan than the start"
+    who = ("CP-SAT found no better plan" if mres is None
+           else "neither CP-SAT nor SCIP found a better plan")
+    reason = "" if optimal or source != "start" else f"{who} than the start"
     return DistrictingResult("optimal" if optimal else "feasible", assignment,
                              first_nodes(assignment), float(obj), lb, elapsed, reason,
                              by if optimal else "")

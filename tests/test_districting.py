@@ -151,6 +151,23 @@ def test_validi_buchanan_smallest_counties(name: str, optimum: int) -> None:
     assert chk.ok and chk.cut_edges == optimum
 
 
+@pytest.mark.skipif(not DATA.exists(), reason="../shared benchmark data not present")
+def test_bench_writes_checked_plans(tmp_path: Path) -> None:
+    """bench/cut_edges.py --plans DIR: the plan file re-checks to its CSV row."""
+    import csv
+    import json
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.cut_edges import load_instance, main
+    assert main(["--only", "ME_county", "--time-limit", "20", "--workers", "2",
+                 "--out", str(tmp_path / "r.csv"), "--plans", str(tmp_path / "plans")]) == 0
+    row = next(csv.DictReader(open(tmp_path / "r.csv")))
+    saved = json.loads((tmp_path / "plans" / "ME_county.json").read_text())
+    g, k, lo, hi = load_instance("ME_county", DATA)
+    chk = check_districting(g, saved["assignment"], lo=lo, hi=hi, k=k)
+    assert chk.ok and chk.cut_edges == saved["cut_edges"] == int(row["objective"]) == 16
+
+
 def test_start_plan_is_kept_when_cp_sat_finds_nothing_better(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """When CP-SAT returns no plan (UNKNOWN: out of time), a checked start plan is the
     answer with the solver's bound; a start outside the bounds is not trusted (it
@@ -170,6 +187,7 @@ def test_start_plan_is_kept_when_cp_sat_finds_nothing_better(monkeypatch) -> Non
     res = solve_graph(g, lo=6, hi=7, k=3, hint=good, time_limit_s=5, mip=False)
     assert res.status == "feasible" and res.objective == cut_count(g, good)
     assert res.bound == 3 and check_districting(g, res.assignment, lo=6, hi=7, k=3).ok
+    assert res.reason == "CP-SAT found no better plan than the start"
     bad = np.array([0, 0, 0, 0, 0, 0, 1, 1, 2])    # weights 13, 3, 3: not a plan
     res = solve_graph(g, lo=6, hi=7, k=3, hint=bad, time_limit_s=5, mip=False)
     assert res.status == "unknown" and res.assignment is None
