@@ -41,6 +41,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Protocol
 
 from optimizer.errors import OptimizerError
@@ -137,9 +138,23 @@ class LocalPoolExecutor:
                     break
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    result, stopped = fut.result()
+                    try:
+                        result, stopped = fut.result()
+                    except BrokenProcessPool as exc:
+                        raise OptimizerError(_BROKEN_POOL) from exc
                     self.memory_stops += stopped
                     yield result
+
+
+# Python starts a spawned worker by re-running the caller's script (as __mp_main__):
+# a script that calls optimizer.solve at top level, without the usual guard, runs its
+# body again in every worker, which then dies. Notebooks and the CLI are not affected.
+_BROKEN_POOL = (
+    "a worker process died before finishing its task. From a script: Python starts "
+    "every worker by re-running the script, so call optimizer.solve / optimizer.sweep "
+    "under 'if __name__ == \"__main__\":' (or pass workers=1, which runs in this "
+    "process). Otherwise the worker was killed, for instance for lack of memory "
+    "(memory_gb= caps each worker's share).")
 
 
 class DaskExecutor:

@@ -159,3 +159,26 @@ def test_ctrl_c_stops_running_tasks_on_dask(dask_executor) -> None:  # type: ign
     assert time.perf_counter() - t0 < 90
     assert plan.summary["interrupted"] is True
     assert optimizer.check(s, plan).passed
+
+
+def test_an_unguarded_script_gets_the_fix_named(tmp_path: Path) -> None:
+    """A planner's script calling optimizer.solve at top level, without the
+    __main__ guard: every spawned worker re-runs the script and dies. The error
+    must say so and name the fix, not end in a bare BrokenProcessPool."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "plain.py"
+    script.write_text(
+        "import optimizer\n"
+        "from optimizer.scenario.build import grid_scenario\n"
+        f"s = grid_scenario({TWO_STREETS!r}, street={STREETS!r})\n"
+        "optimizer.solve(s, time_limit_s=5, workers=2)\n")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.returncode != 0
+    assert "OptimizerError" in out.stderr
+    assert "if __name__ == \"__main__\":" in out.stderr and "workers=1" in out.stderr
