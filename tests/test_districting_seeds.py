@@ -13,16 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from test_districting_heuristic import _grid
 
 from optimizer.districting_check import check_districting
-from optimizer.districting_graph import GraphArrays, make_arrays
+from optimizer.districting_graph import make_arrays
 from optimizer.districting_seeds import _collect, best_heuristic_plan
-
-
-def _grid(rows: int, cols: int, weights: list[int]) -> GraphArrays:
-    edges = [(r * cols + c, r * cols + c + 1) for r in range(rows) for c in range(cols - 1)]
-    edges += [(r * cols + c, (r + 1) * cols + c) for r in range(rows - 1) for c in range(cols)]
-    return make_arrays(weights, edges)
 
 
 def test_two_seeds_give_a_checked_plan_in_the_budget() -> None:
