@@ -42,12 +42,18 @@ def _brute_best(g: GraphArrays, k: int, lo: int, hi: int) -> int | None:
     return best
 
 
+def random_grid(seed: int, side: int, k: int, band: float) -> tuple[GraphArrays, int, int]:
+    """A side x side grid of random weights 5..40, and bounds ideal +- band."""
+    rng = random.Random(seed)
+    weights = [rng.randint(5, 40) for _ in range(side * side)]
+    total = sum(weights)
+    g = _grid(side, side, weights)
+    return g, int(total / k * (1 - band)), int(total / k * (1 + band)) + 1
+
+
 def test_heuristic_plan_is_contiguous_and_within_bounds() -> None:
-    rng = random.Random(3)
-    weights = [rng.randint(5, 40) for _ in range(36)]
-    g = _grid(6, 6, weights)
-    total, k = sum(weights), 4
-    lo, hi = int(total / k * 0.9), int(total / k * 1.1) + 1
+    k = 4
+    g, lo, hi = random_grid(3, 6, k, 0.1)
     plan = heuristic_plan(g, k, lo, hi, time_limit_s=3.0)
     assert plan is not None
     chk = check_districting(g, plan, lo=lo, hi=hi, k=k)

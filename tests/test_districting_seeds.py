@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from test_districting_heuristic import _grid
+from test_districting_heuristic import random_grid
 
 from optimizer.districting_check import check_districting
 from optimizer.districting_graph import make_arrays
@@ -21,11 +20,8 @@ from optimizer.districting_seeds import _collect, best_heuristic_plan
 
 
 def test_two_seeds_give_a_checked_plan_in_the_budget() -> None:
-    rng = random.Random(7)
-    weights = [rng.randint(5, 40) for _ in range(64)]
-    g = _grid(8, 8, weights)
-    total, k = sum(weights), 4
-    lo, hi = int(total / k * 0.95), int(total / k * 1.05) + 1
+    k = 4
+    g, lo, hi = random_grid(7, 8, k, 0.05)
     start = time.monotonic()
     plan = best_heuristic_plan(g, k, lo, hi, time_limit_s=2.0, processes=2)
     assert time.monotonic() - start < 30   # the child stops at the shared deadline
