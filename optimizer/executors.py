@@ -114,6 +114,8 @@ class LocalPoolExecutor:
         relay.start()
         try:
             yield from self._run(fn, shared, items, ctx, event)
+        except BrokenProcessPool as exc:     # from a result or from a later submit
+            raise OptimizerError(_BROKEN_POOL) from exc
         finally:
             # Never set the Event once the workers are gone: their dead waiters would
             # block Event.set() for ever.
@@ -138,10 +140,7 @@ class LocalPoolExecutor:
                     break
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    try:
-                        result, stopped = fut.result()
-                    except BrokenProcessPool as exc:
-                        raise OptimizerError(_BROKEN_POOL) from exc
+                    result, stopped = fut.result()
                     self.memory_stops += stopped
                     yield result
 
