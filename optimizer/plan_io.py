@@ -30,6 +30,7 @@ import pandas as pd
 
 from optimizer.errors import PlanError, ProblemCollector
 from optimizer.plan import COMMUNITY_COLUMNS, STATUSES, SUMMARY_KEYS, Community, Plan
+from optimizer.plan_guard import ensure_conserved
 from optimizer.remedy import REMEDIES
 
 if TYPE_CHECKING:
@@ -220,7 +221,10 @@ def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenari
     communities.geojson needs ``scenario.geometry``; compliance.csv comes from
     ``report``, or from ``check(scenario, plan)`` when only the scenario is given.
     An existing plan folder is replaced; any other existing path is refused.
+    A plan that does not hold every unit and household exactly once is never written
+    (:func:`optimizer.plan_guard.ensure_conserved` raises and nothing is touched).
     """
+    ensure_conserved(plan, scenario)
     out = Path(out_dir).absolute()
     if out.exists() and (not out.is_dir() or not _looks_like_plan(out)):
         bad = ProblemCollector()
