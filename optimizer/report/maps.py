@@ -130,7 +130,8 @@ def plot_plan(scenario: Scenario, plan: Plan, ax: Axes | None = None, *,
             for cid, geom in zip(shapes.index, shapes.geometry, strict=True):
                 p = geom.representative_point()
                 ax.annotate(str(cid).rsplit("-", 1)[-1], (p.x, p.y), fontsize=7, ha="center",
-                            va="top", xytext=(0, -6), textcoords="offset points", zorder=6)
+                            va="top", xytext=(0, -6), textcoords="offset points", zorder=6,
+                            parse_math=False)
         handles.append(Line2D([], [], color="black", linewidth=1.8,
                               label=labels.word("street_border", lang)))
         if len(barriers):
@@ -145,7 +146,8 @@ def plot_plan(scenario: Scenario, plan: Plan, ax: Axes | None = None, *,
         if title is None:
             place = street or county or " / ".join(sorted(set(scenario.county)))
             title = f"{place}: {labels.word('street_map' if street else 'overview', lang)}"
-        ax.set_title(title, fontsize=12, family=plt.rcParams["font.family"])
+        # Names are text: a "$" must not start mathtext (parse_math=False).
+        ax.set_title(title, fontsize=12, family=plt.rcParams["font.family"], parse_math=False)
     return ax
 
 
@@ -165,7 +167,8 @@ def map_stems(scenario: Scenario) -> dict[tuple[str, str, str], str]:
 
     def natural(key: tuple[str, str, str]) -> str:
         what, county, street = key
-        return f"{what}-{slug(county)}" + (f"-{slug(street)}" if what == "street" else "")
+        stem = f"{what}-{slug(county)}" + (f"-{slug(street)}" if what == "street" else "")
+        return safe_stem(stem)   # the whole stem within MAX_STEM_BYTES
 
     return unique_names(keys, natural)
 
