@@ -71,7 +71,7 @@ def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
         collector.add(FILE, f"file not found in {folder} (every scenario folder needs one)")
         return None
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad adds a BOM
     except tomllib.TOMLDecodeError as exc:
         collector.add(FILE, f"TOML syntax error: {exc}")
         return None
