@@ -378,8 +378,8 @@ def assumptions_text(text: object, lang: str) -> object:
     for part in text.split("; "):
         m = _STAFF.fullmatch(part)
         if m:
-            out.append(f"专职工作者按工作量配置:min({m.group(1)}, max({m.group(2)}, "
-                       f"⌈户数/{m.group(3)}⌉))名(本系统假设,非意见规定)")
+            out.append(f"专职工作者按工作量配置,每{m.group(3)}户1名,不少于{m.group(2)}名、"
+                       f"不多于{m.group(1)}名(本系统假设,非意见规定)")
         elif part == "costs per optimizer/costs.py unless overridden":
             out.append("费用参数除情景另有规定外采用系统默认值(见参数假设表)")
         else:
