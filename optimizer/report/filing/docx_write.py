@@ -170,8 +170,8 @@ def _widths(t: Table, texts: list[list[str]]) -> list[float]:
 
     want = []
     for k, head in enumerate(t.headers):
-        longest = max([text_width(row[k]) for row in texts] + [min(text_width(head), 8)])
-        want.append(min(max(longest, 4), 36) + 2)     # + the cell's padding
+        longest = max([text_width(row[k]) for row in texts] + [min(text_width(head), 12)])
+        want.append(min(max(longest, 4), 36) + 3)     # + the cell's padding
     total = TEXT_WIDTH_CM[t.wide]
     return [total * w / sum(want) for w in want]
 

@@ -65,6 +65,7 @@ def _phasing(ctx: FilingContext, path: Path, lang: str) -> Path:
     """Communities coloured by the year of phasing.csv (grey: meets the standard today
     or no year by the horizon)."""
     import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
     from matplotlib.patches import Patch
 
     from optimizer.report.geo import plan_to_geodataframe
@@ -74,7 +75,7 @@ def _phasing(ctx: FilingContext, path: Path, lang: str) -> Path:
     gdf = plan_to_geodataframe(ctx.scenario, ctx.sub)
     years = sorted({y for y in year.values() if y})
     cmap = plt.get_cmap("YlGnBu", max(len(years), 1) + 1)
-    colour = {y: cmap(k + 1) for k, y in enumerate(years)}
+    colour = {y: to_hex(cmap(k + 1)) for k, y in enumerate(years)}
     with map_style(lang):
         fig, ax = plt.subplots(figsize=(10, 10))
         gdf.plot(ax=ax, color=[colour.get(year.get(c) or 0, "#d9d9d9")

@@ -179,7 +179,7 @@ def parameters(ctx: FilingContext, n: int) -> Table:
     return Table("parameters", _t(ctx, f"附表{n} 参数与假设", f"Annex table {n}. Parameters"),
                  (_t(ctx, "参数", "Parameter"), _t(ctx, "参数键", "Key"), _t(ctx, "数值", "Value"),
                   _t(ctx, "规则", "Rule"), _t(ctx, "性质", "Nature")),
-                 (TEXT, TEXT, NUMBER, TEXT, TEXT), tuple(rows),
+                 (TEXT, TEXT, NUMBER, TEXT, TEXT), tuple(rows), wide=True,
                  notes=(_t(ctx, "参数键为情景 scenario.toml 中的“节.键”,可在情景中修改。",
                            "Keys are section.key of the scenario's scenario.toml, where "
                            "each can be changed."),))
