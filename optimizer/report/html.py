@@ -141,7 +141,8 @@ def _solver_table(plan: Plan, lang: str) -> str:
     keys = ("status", "objective", "bound", "gap", "solve_time_s", "time_limit_s", "workers",
             "seed", "interrupted", "version")
     rows = [(labels.summary_key(k, lang), labels.solver_status(str(v), lang) if k == "status"
-             else v) for k, v in ((k, plan.summary.get(k)) for k in keys if k in plan.summary)]
+             else labels.word(str(v).lower(), lang) if isinstance(v, bool) else v)
+            for k, v in ((k, plan.summary.get(k)) for k in keys if k in plan.summary)]
     comps = plan.summary.get("components") or []
     head = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(_fmt(v))}</td></tr>"
                    for k, v in rows)

@@ -146,6 +146,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "exemptions": ("豁免", "Exemptions"),
     "failures": ("未通过条目", "Failures"),
     "assumption": ("本系统假设,非意见规定", "our assumption, not the opinion's"),
+    "true": ("是", "yes"), "false": ("否", "no"),
     "by_2015": ("2015年底前(分年度安排待预算确定)", "by 2015 (by year once a budget is given)"),
     "no_current": ("情景中没有现有社区(current_community)",
                    "The scenario has no current_community"),

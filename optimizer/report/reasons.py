@@ -331,7 +331,8 @@ def limit_text(value: object, lang: str) -> object:
 
 # --- solver words (summary.json) -----------------------------------------------------
 _METHODS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
-    (re.compile(r"exact\((.*)\)"), lambda m: f"精确模型({m.group(1)})"),
+    (re.compile(r"exact\((.*)\)"),
+     lambda m: f"精确模型(社区数{m.group(1).replace('k=', '')})"),
     (re.compile(r"columns\((.*)\)"), lambda m: f"列举全部可能社区({m.group(1)}个)"),
     (re.compile(r"soft"), lambda m: "放宽规模约束"),
     (re.compile(r"lns\((\d+) rounds\)(, unrepaired)?"),

@@ -21,6 +21,7 @@ import pandas as pd
 
 from optimizer.plan import Community, Plan
 from optimizer.report import labels, params, reasons
+from optimizer.report.places import county_name, street_name
 from optimizer.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -199,7 +200,7 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
     for section, obj in (("policy", scenario.policy), ("costs", scenario.costs),
                          ("objective", scenario.objective)):
         for f in fields(obj):
-            rows.append({"source": f"[{section}]", "key": f.name, "item": f.name,
+            rows.append({"source": section, "key": f"{section}.{f.name}", "item": f.name,
                          "value": _number(asdict(obj)[f.name]),
                          "assumption": "assumption" if params.is_assumption(f.name) else ""})
     return pd.DataFrame(rows, columns=["source", "key", "item", "value", "assumption"])
@@ -224,7 +225,8 @@ _VALUE_WORDS: dict[str, Callable[[str, str], object]] = {
     "kind": labels.kind, "remedy": labels.remedy, "status": labels.status,
     "change": labels.change, "year": labels.word, "note": reasons.note_text,
     "exemption": reasons.exemption_text, "value": reasons.limit_text,
-    "limit": reasons.limit_text, "item": params.param_name, "assumption": labels.word}
+    "limit": reasons.limit_text, "item": params.param_name, "assumption": labels.word,
+    "county": county_name, "street": street_name, "source": labels.word}
 
 
 def translate(df: pd.DataFrame, lang: str) -> pd.DataFrame:
