@@ -190,10 +190,11 @@ def test_no_english_in_the_chinese_documents(filed, scenario) -> None:  # type: 
 def test_fonts_are_embedded_and_cover_the_text(filed) -> None:  # type: ignore[no-untyped-def]
     for path in (filed.layout, filed.rooms):
         fonts = embedded_fonts(path)
-        assert set(fonts) == {"Noto Serif SC", "Noto Sans SC"}
+        assert set(fonts) == {"Noto Serif SC Embedded", "Noto Sans SC Embedded"}
         chars = {ch for t in all_text(path) for ch in t if ord(ch) > 0x2E80}
-        for font in fonts.values():
+        for family, font in fonts.items():
             assert "glyf" in font                       # TrueType outlines
+            assert font["name"].getDebugName(1) == family
             cmap = font.getBestCmap()
             assert chars - set(map(chr, cmap)) == set()
 

@@ -17,7 +17,9 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-SERIF, SANS = "Noto Serif SC", "Noto Sans SC"
+# The embedded subsets carry a family name of their own: LibreOffice mixes glyphs up when
+# an embedded subset and an installed font share a name (boxes where the two differ).
+SERIF, SANS = "Noto Serif SC Embedded", "Noto Sans SC Embedded"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FONT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
@@ -79,8 +81,20 @@ def _quadratic(font):  # type: ignore[no-untyped-def]
     return font
 
 
-def subset_truetype(path: Path, text: str) -> bytes:
-    """The font at ``path`` cut to the characters of ``text`` (and BASE_TEXT), as TrueType."""
+def _rename(font, family: str) -> None:  # type: ignore[no-untyped-def]
+    ps = family.replace(" ", "") + "-Regular"
+    for rec in font["name"].names:
+        if rec.nameID in (1, 16):
+            rec.string = family
+        elif rec.nameID == 4:
+            rec.string = family
+        elif rec.nameID in (3, 6):
+            rec.string = ps
+
+
+def subset_truetype(path: Path, text: str, family: str | None = None) -> bytes:
+    """The font at ``path`` cut to the characters of ``text`` (and BASE_TEXT), as TrueType,
+    named ``family`` when given."""
     from fontTools import subset
 
     options = subset.Options()
@@ -97,6 +111,8 @@ def subset_truetype(path: Path, text: str) -> bytes:
     sub.subset(font)
     if "CFF " in font:
         font = _quadratic(font)
+    if family:
+        _rename(font, family)
     buf = io.BytesIO()
     font.save(buf)
     return buf.getvalue()
@@ -142,7 +158,8 @@ def embed_fonts(docx: Path, families: tuple[str, ...] = (SERIF, SANS)) -> list[s
     entries = []
     for k, family in enumerate(families, start=1):
         key = font_key(family)
-        items[f"word/fonts/font{k}.odttf"] = obfuscate(subset_truetype(files[family], text), key)
+        items[f"word/fonts/font{k}.odttf"] = obfuscate(subset_truetype(files[family], text,
+                                                                        family), key)
         rels.append(f'<Relationship Id="rIdFont{k}" Type="{FONT_REL}" '
                     f'Target="fonts/font{k}.odttf"/>')
         entries.append(f'<w:font w:name="{family}"><w:charset w:val="86"/>'

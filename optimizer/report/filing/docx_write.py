@@ -24,6 +24,7 @@ from optimizer.report.filing.model import (
     MONEY,
     NUMBER,
     SHARE,
+    TEXT,
     Document,
     Figure,
     Heading,
@@ -165,15 +166,25 @@ def _shade(cell: Any) -> None:
 
 
 def _widths(t: Table, texts: list[list[str]]) -> list[float]:
-    """Column widths (cm) in proportion to their longest text, within the page."""
+    """Column widths (cm): numbers never wrap; text columns share the rest of the page
+    in proportion to their longest text."""
     from optimizer.report.xlsx import text_width
 
-    want = []
+    unit, pad = 0.17, 0.35                  # cm per half-width character at 9 pt; padding
+    need = []
     for k, head in enumerate(t.headers):
-        longest = max([text_width(row[k]) for row in texts] + [min(text_width(head), 12)])
-        want.append(min(max(longest, 4), 36) + 3)     # + the cell's padding
+        longest = max([text_width(row[k]) for row in texts] + [min(text_width(head), 8)])
+        need.append(min(max(longest, 3), 40) * unit + pad)
     total = TEXT_WIDTH_CM[t.wide]
-    return [total * w / sum(want) for w in want]
+    numeric = [k for k, kind in enumerate(t.kinds) if kind != TEXT]
+    if sum(need) <= total:
+        return [w * total / sum(need) for w in need]
+    fixed = sum(need[k] for k in numeric)
+    rest = [k for k in range(len(need)) if k not in numeric]
+    free = max(total - fixed, 1.2 * len(rest))
+    share = sum(need[k] for k in rest) or 1.0
+    return [need[k] if k in numeric else max(1.2, free * need[k] / share)
+            for k in range(len(need))]
 
 
 def _table(doc: Any, t: Table) -> None:
