@@ -10,8 +10,12 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from optimizer.errors import OptimizerError
+
+if TYPE_CHECKING:
+    from optimizer.report.filing import CountyFiling
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -150,6 +154,39 @@ def _cmd_report(args: argparse.Namespace) -> int:
     paths = write_reports(scenario, plan, args.plan, lang=args.lang)
     for name, path in sorted(paths.items()):
         print(f"{name}: {path}")
+    if args.filing:
+        from optimizer.report.filing import write_filing
+
+        return _print_filing(write_filing(scenario, plan, Path(args.plan) / "filing",
+                                          plan_dir=args.plan, lang=args.lang))
+    return 0
+
+
+def _cmd_file(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from optimizer.plan_io import read_plan
+    from optimizer.report.filing import write_filing
+    from optimizer.scenario.load import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    plan = read_plan(args.plan)
+    try:
+        day = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(f"error: --date {args.date!r} is not a date YYYY-MM-DD", file=sys.stderr)
+        return 2
+    return _print_filing(write_filing(scenario, plan, args.out, plan_dir=args.plan,
+                                      lang=args.lang, date=day, version=args.edition,
+                                      pdf=args.pdf))
+
+
+def _print_filing(done: list[CountyFiling]) -> int:
+    for f in done:
+        print(f"{f.county}: {f.folder}")
+        for path in (f.layout, f.rooms, f.annex, *f.pdfs):
+            print(f"  {path.name}")
+        print(f"  {len(f.maps)} maps")
     return 0
 
 
@@ -258,7 +295,26 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("plan")
     r.add_argument("--lang", choices=("zh", "en"), default="zh",
                    help="language of tables and maps (default zh)")
+    r.add_argument("--filing", action="store_true",
+                   help="also write the county filing package into PLAN/filing (see 'file')")
     r.set_defaults(func=_cmd_report)
+
+    f = sub.add_parser("file", help="write the county filing package (PLAN-2013-03): per "
+                                    "county, the layout plan and the rooms plan as Word and "
+                                    "PDF, the xlsx annex and the maps")
+    f.add_argument("scenario")
+    f.add_argument("plan", help="plan folder (its grids.csv, phasing.csv, compliance.csv and "
+                                "communities.csv name/services are used when present)")
+    f.add_argument("--out", required=True, help="folder for one sub-folder per county")
+    f.add_argument("--lang", choices=("zh", "en"), default="zh",
+                   help="language of the documents (default zh)")
+    f.add_argument("--date", default=None, help="date on the cover, YYYY-MM-DD (default today)")
+    f.add_argument("--edition", default="1", help="version on the cover (default 1)")
+    pdf = f.add_mutually_exclusive_group()
+    pdf.add_argument("--pdf", dest="pdf", action="store_true", default=None,
+                     help="require PDFs (LibreOffice); default: PDFs when LibreOffice is found")
+    pdf.add_argument("--no-pdf", dest="pdf", action="store_false", help="no PDFs")
+    f.set_defaults(func=_cmd_file)
 
     d = sub.add_parser("compare", help="compare two plans of a scenario (PLAN_B may be "
                                        "'current' for today's communities)")

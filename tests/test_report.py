@@ -60,12 +60,36 @@ def test_workbook_numbers_are_numbers(written, solved) -> None:  # type: ignore[
     assert all(isinstance(v, int) for v in values)
     budget = wb[SHEETS["budget"][pick]]
     years = [budget.cell(row=r, column=1).value for r in range(2, budget.max_row + 1)]
-    assert years == [2013, 2014, 2015]
+    # FIX-2013-03 dates the proposal, not the spending: no capital is put in 2013; it is
+    # due "by 2015" (FACILITY-95) until a phasing gives it by year (BUDGET-OWN: apart).
+    assert years == [2013, 2014, 2015, "2015年底前(分年度安排待预算确定)" if lang == "zh"
+                     else "by 2015 (by year once a budget is given)"]
     header = [c.value for c in budget[1]]
+    capex_col = header.index("建设投资(元)" if lang == "zh" else "Capital cost (yuan)") + 1
+    capex = [budget.cell(row=r, column=capex_col).value for r in (2, 3, 4, 5)]
+    assert capex[:3] == [None, None, None]
+    assert capex[3] == pytest.approx(sum(c.capex_yuan for c in plan.communities))
     per_urban = header.index("城市社区办公经费标准(元)" if lang == "zh"
                              else "Urban office funding each (yuan)") + 1
     funding = [budget.cell(row=r, column=per_urban).value for r in (2, 3, 4)]
     assert funding == [50_000.0, 85_000.0, 120_000.0]  # FUND-URBAN growth to 2015
+
+
+def test_rooms_sheet_dates_the_proposal_not_the_works(written, solved) -> None:  # type: ignore[no-untyped-def]
+    """FIX-2013-03: a solution is *proposed* by 2013-03-31; the works are due by 2015."""
+    lang, out, _ = written
+    _, plan = solved
+    rooms = load_workbook(out / "plan.xlsx")[SHEETS["rooms"][0 if lang == "zh" else 1]]
+    header = [c.value for c in rooms[1]]
+    due = header.index("解决方案提出时限" if lang == "zh"
+                       else "Solution proposed by (FIX-2013-03)") + 1
+    works = header.index("建成时限" if lang == "zh" else "Works due (FACILITY-95)") + 1
+    below = [c.area_before_m2 < c.area_required_m2 for c in plan.communities]
+    assert any(below)
+    for r, b in enumerate(below, start=2):
+        assert rooms.cell(row=r, column=due).value == ("2013-03-31" if b else None)
+        assert rooms.cell(row=r, column=works).value == (2015 if b else None)
+    assert "完成时限" not in header
 
 
 def test_maps_are_written_and_not_blank(written) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +113,7 @@ def test_html_is_self_contained(written) -> None:  # type: ignore[no-untyped-def
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
     assert "<script" not in page.lower()
     assert page.count("<svg") == 3
-    assert "FACILITY-95" in page and "OPTIMAL" in page
+    assert "FACILITY-95" in page and ("最优" if lang == "zh" else "OPTIMAL") in page
     assert ("社区布局规划" if lang == "zh" else "Layout plan") in page
     assert "households_per_staff" in page  # the assumptions are listed
 

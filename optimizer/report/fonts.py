@@ -64,9 +64,12 @@ def map_style(lang: str) -> AbstractContextManager[Any]:
     import matplotlib as mpl
 
     rc: dict[str, Any] = {"axes.unicode_minus": False, "svg.fonttype": "path"}
-    family = cjk_family() if lang == "zh" else None
+    family = cjk_family()
     if family:
         # A family list (not "sans-serif"): text objects keep it, so a figure drawn after
-        # the context (a notebook's inline backend) still finds the CJK font.
-        rc["font.family"] = [family, "DejaVu Sans"]
+        # the context (a notebook's inline backend) still finds the CJK font. English
+        # maps keep DejaVu for Latin text and fall back to the CJK font for names that
+        # are Chinese data.
+        rc["font.family"] = [family, "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans",
+                                                                           family]
     return mpl.rc_context(rc)  # type: ignore[arg-type]  # keys are valid rcParams

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from optimizer.plan import Plan
-from optimizer.report import labels
+from optimizer.report import labels, reasons
 from optimizer.report.tables import translate
 from optimizer.scenario.model import Scenario
 
@@ -77,7 +77,7 @@ def _kpis(scenario: Scenario, plan: Plan, report: ComplianceReport,
            (w("annual", lang), _fmt(float(sum(c.annual_cost_yuan for c in plan.communities)))),
            (w("facility", lang), f"{100 * float(facility):.1f}%" if facility is not None
             else "-"),
-           (w("status", lang), str(s.get("status", "UNKNOWN"))),
+           (w("status", lang), labels.solver_status(str(s.get("status", "UNKNOWN")), lang)),
            (w("objective_value", lang), _fmt(s.get("objective"))),
            (w("bound", lang), _fmt(s.get("bound"))),
            (w("gap", lang), f"{100 * float(gap):.2f}%" if gap is not None else "-"),
@@ -106,12 +106,14 @@ def render_html(scenario: Scenario, plan: Plan, report: ComplianceReport,
     notes = [c for c in plan.communities if c.exemption]
     if notes:
         parts.append(f"<h3>{esc(w('exemptions', lang))}</h3><ul>"
-                     + "".join(f"<li>{esc(c.community_id)}: {esc(c.exemption)}</li>"
+                     + "".join(f"<li>{esc(c.community_id)}: "
+                               f"{esc(reasons.exemption_text(c.exemption, lang))}</li>"
                                for c in notes) + "</ul>")
     fails = report.failures()
     if fails:
         parts.append(f"<h3 class=\"fail\">{esc(w('failures', lang))}</h3><ul>"
-                     + "".join(f"<li>{esc(r.rule_id)} {esc(r.community_id)}: {esc(r.note)}</li>"
+                     + "".join(f"<li>{esc(r.rule_id)} {esc(r.community_id)}: "
+                               f"{esc(str(reasons.note_text(r.note, lang)))}</li>"
                                for r in fails) + "</ul>")
     parts.append(f"<h2>{esc(w('maps', lang))}</h2>")
     parts += [f'<figure id="map-{esc(stem)}">{inline_svg(svg)}</figure>'
@@ -121,30 +123,38 @@ def render_html(scenario: Scenario, plan: Plan, report: ComplianceReport,
         if key in ("compliance_detail", "assumptions"):
             continue
         parts.append(f"<h3>{esc(labels.sheet(key, lang))}</h3>{table_html(df, lang)}")
-    parts.append(f"<h2>{esc(w('solver', lang))}</h2>{_solver_table(plan)}")
+    parts.append(f"<h2>{esc(w('solver', lang))}</h2>{_solver_table(plan, lang)}")
     parts.append(f"<h2>{esc(labels.sheet('compliance_detail', lang))}</h2>"
                  + table_html(tables["compliance_detail"], lang))
     parts.append(f"<h2>{esc(w('assumptions', lang))}</h2>"
                  + table_html(tables["assumptions"], lang))
     if plan.summary.get("assumptions"):
-        parts.append(f"<p>{esc(str(plan.summary['assumptions']))}</p>")
+        parts.append(f"<p>{esc(str(reasons.assumptions_text(plan.summary['assumptions'], lang)))}"
+                     "</p>")
     parts.append("</body></html>")
     page = "\n".join(parts)
     text = re.sub(r"<svg.*?</svg>", "", page, flags=re.S)
     return page.replace("<style>", f"<style>{font_face_css(html.unescape(text))}", 1)
 
 
-def _solver_table(plan: Plan) -> str:
+def _solver_table(plan: Plan, lang: str) -> str:
     keys = ("status", "objective", "bound", "gap", "solve_time_s", "time_limit_s", "workers",
             "seed", "interrupted", "version")
-    rows = [(k, plan.summary.get(k)) for k in keys if k in plan.summary]
+    rows = [(labels.summary_key(k, lang), labels.solver_status(str(v), lang) if k == "status"
+             else labels.word(str(v).lower(), lang) if isinstance(v, bool) else v)
+            for k, v in ((k, plan.summary.get(k)) for k in keys if k in plan.summary)]
     comps = plan.summary.get("components") or []
     head = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(_fmt(v))}</td></tr>"
                    for k, v in rows)
     out = f"<table>{head}</table>"
     if comps:
         frame = pd.DataFrame(list(comps))
-        out += table_html(frame, "en")
+        for col, fn in (("status", labels.solver_status), ("method", reasons.method_text),
+                        ("key", reasons.piece_key_text)):
+            if col in frame:
+                frame[col] = [fn(v, lang) if isinstance(v, str) else v for v in frame[col]]
+        frame.columns = [labels.summary_key(str(c), lang) for c in frame.columns]
+        out += table_html(frame, lang)
     return out
 
 

@@ -16,7 +16,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "kind": ("类型", "Kind"),
     "households": ("户数", "Households"),
     "population": ("人口", "Population"),
-    "n_units": ("单元数", "Units"),
+    "n_units": ("基本单元", "Units"),
     "area_km2": ("面积(平方公里)", "Area (km²)"),
     "center_unit": ("服务中心所在单元", "Center unit"),
     "grids": ("网格数", "Grids"),
@@ -30,8 +30,9 @@ HEADERS: dict[str, tuple[str, str]] = {
     "area_after_m2": ("规划面积(㎡)", "Area after (m²)"),
     "area_required_m2": ("标准面积(㎡)", "Area required (m²)"),
     "capex_yuan": ("建设投资(元)", "Capital cost (yuan)"),
-    "deadline": ("完成时限", "Deadline (FIX-2013-03)"),
-    "committee_members": ("两委成员", "Committee members"),
+    "solution_due": ("解决方案提出时限", "Solution proposed by (FIX-2013-03)"),
+    "works_due": ("建成时限", "Works due (FACILITY-95)"),
+    "committee_members": ("两委成员", "Two-committee members"),
     "volunteers_needed": ("所需志愿者", "Volunteers needed"),
     "pay_yuan": ("人员报酬(元/年)", "Pay (yuan/year)"),
     "annual_cost_yuan": ("年度费用(元)", "Annual cost (yuan)"),
@@ -53,6 +54,9 @@ HEADERS: dict[str, tuple[str, str]] = {
     "pass_share": ("通过比例", "Pass share"),
     "fail_share": ("未通过比例", "Fail share"),
     "exempt_share": ("豁免比例", "Exempt share"),
+    "not_assessed": ("未评估", "Not assessed"),
+    "not_assessed_share": ("未评估比例", "Not-assessed share"),
+    "key": ("参数键", "Key"),
     "value": ("数值", "Value"),
     "limit": ("标准", "Limit"),
     "note": ("说明", "Note"),
@@ -63,6 +67,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "households_moved_in": ("调入户数", "Households moved in"),
     "change": ("调整", "Change"),
     "item": ("项目", "Item"),
+    "assumption": ("性质", "Nature"),
     "source": ("依据", "Source"),
 }
 
@@ -84,7 +89,23 @@ REMEDY: dict[str, tuple[str, str]] = {
 }
 KIND: dict[str, tuple[str, str]] = {"urban": ("城市", "urban"), "rural": ("农村", "rural")}
 STATUS: dict[str, tuple[str, str]] = {"pass": ("通过", "pass"), "fail": ("未通过", "fail"),
-                                      "exempt": ("豁免", "exempt")}
+                                      "exempt": ("豁免", "exempt"),
+                                      "not_assessed": ("未评估(缺少数据)",
+                                                       "not assessed (no data)")}
+# summary.json "status", as the solver proves it.
+SOLVER_STATUS: dict[str, tuple[str, str]] = {
+    "OPTIMAL": ("最优", "OPTIMAL"), "FEASIBLE": ("可行", "FEASIBLE"),
+    "INFEASIBLE": ("不可行", "INFEASIBLE"), "UNKNOWN": ("未知", "UNKNOWN")}
+# The solver table of report.html (summary.json keys).
+SUMMARY_KEYS: dict[str, tuple[str, str]] = {
+    "status": ("求解状态", "status"), "objective": ("目标值", "objective"),
+    "bound": ("下界", "bound"), "gap": ("差距", "gap"),
+    "solve_time_s": ("求解时间(秒)", "solve_time_s"),
+    "time_limit_s": ("时间上限(秒)", "time_limit_s"), "workers": ("线程数", "workers"),
+    "seed": ("随机种子", "seed"), "interrupted": ("是否中断", "interrupted"),
+    "version": ("版本", "version"), "key": ("片区", "key"), "units": ("基本单元", "units"),
+    "households": ("户数", "households"), "method": ("方法", "method"),
+    "time_s": ("用时(秒)", "time_s")}
 CHANGE: dict[str, tuple[str, str]] = {"added": ("新增", "added"), "removed": ("撤销", "removed"),
                                       "changed": ("调整", "changed"),
                                       "unchanged": ("不变", "unchanged")}
@@ -108,12 +129,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "costs": ("费用参数", "Costs"),
     "objective": ("目标权重", "Objective weights"),
     "communities": ("社区数", "Communities"),
-    "units": ("单元数", "Units"),
+    "units": ("基本单元", "Units"),
     "households": ("户数", "Households"),
     "capex": ("建设投资(元)", "Capital cost (yuan)"),
     "annual": ("年度费用(元/年)", "Annual cost (yuan/year)"),
     "moved": ("调整户数", "Households moved"),
-    "facility": ("用房达标率(FACILITY-95)", "Facility share (FACILITY-95)"),
+    "facility": ("社区服务设施及功能达标率(FACILITY-95,用房面积部分)",
+                 "Facility share (FACILITY-95, area part)"),
     "status": ("求解状态", "Status"),
     "objective_value": ("目标值", "Objective"),
     "bound": ("下界", "Bound"),
@@ -123,6 +145,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "failed": ("合规检查未通过", "Compliance FAILED"),
     "exemptions": ("豁免", "Exemptions"),
     "failures": ("未通过条目", "Failures"),
+    "assumption": ("本系统假设,非意见规定", "our assumption, not the opinion's"),
+    "true": ("是", "yes"), "false": ("否", "no"),
+    "by_2015": ("2015年底前(分年度安排待预算确定)", "by 2015 (by year once a budget is given)"),
     "no_current": ("情景中没有现有社区(current_community)",
                    "The scenario has no current_community"),
 }
@@ -157,6 +182,14 @@ def kind(code: str, lang: str) -> str:
 
 def status(code: str, lang: str) -> str:
     return _pick(STATUS, code, lang)
+
+
+def solver_status(code: str, lang: str) -> str:
+    return _pick(SOLVER_STATUS, code, lang)
+
+
+def summary_key(key: str, lang: str) -> str:
+    return _pick(SUMMARY_KEYS, key, lang)
 
 
 def change(code: str, lang: str) -> str:

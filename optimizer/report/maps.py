@@ -21,6 +21,7 @@ from optimizer.plan import Plan
 from optimizer.report import labels
 from optimizer.report.fonts import map_lang, map_style
 from optimizer.report.geo import barriers_frame, centers_frame, streets_frame, units_frame
+from optimizer.report.places import county_name, street_name
 from optimizer.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -144,7 +145,9 @@ def plot_plan(scenario: Scenario, plan: Plan, ax: Axes | None = None, *,
         ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
         add_scale_bar(ax, lang)
         if title is None:
-            place = street or county or " / ".join(sorted(set(scenario.county)))
+            place = (street_name(street, lang) if street else county_name(county, lang)
+                     if county else " / ".join(county_name(c, lang)
+                                               for c in sorted(set(scenario.county))))
             title = f"{place}: {labels.word('street_map' if street else 'overview', lang)}"
         # Names are text: a "$" must not start mathtext (parse_math=False).
         ax.set_title(title, fontsize=12, family=plt.rcParams["font.family"], parse_math=False)

@@ -1,8 +1,10 @@
 """The official tables of a plan, as DataFrames with language-neutral column keys.
 
 PLAN-2013-03: the community layout plan (``layout``) and the special plan for
-service rooms (``rooms``, with the FIX-2013-03 deadline per community to fix);
-then staffing, the 2013-2015 budget (FUND-URBAN growth by year), the compliance
+service rooms (``rooms``: for each community below standard, the FIX-2013-03 date by
+which a solution is *proposed*, and the year its works are due, 2015 by FACILITY-95);
+then staffing, the 2013-2015 budget (FUND-URBAN growth by year; capital "by 2015"
+until a phasing gives it by year, BUDGET-OWN keeps it apart), the compliance
 shares per rule (FACILITY-95 among them), and the changes against today's
 communities. :func:`translate` gives them the headers of one language.
 """
@@ -10,20 +12,25 @@ communities. :func:`translate` gives them the headers of one language.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from optimizer.plan import Plan
-from optimizer.report import labels
+from optimizer.plan import Community, Plan
+from optimizer.report import labels, params, reasons
+from optimizer.report.places import county_name, street_name
 from optimizer.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from optimizer.checker import ComplianceReport
 
 BUDGET_YEARS = (2013, 2014, 2015)
+TARGET_YEAR = 2015          # FACILITY-95: the rooms meet the standard by 2015
+BY_TARGET = "by_2015"       # the budget row of capital not yet split by year
+COMPLIANCE_STATUSES = ("pass", "fail", "exempt", "not_assessed")
 
 
 def _members(scenario: Scenario, plan: Plan) -> dict[str, list[int]]:
@@ -66,12 +73,19 @@ def rooms_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
              "center_unit": c.site_unit_id, "remedy": c.remedy, "swap_site_id": c.swap_site_id,
              "area_before_m2": float(c.area_before_m2), "area_after_m2": float(c.area_after_m2),
              "area_required_m2": float(c.area_required_m2), "capex_yuan": float(c.capex_yuan),
-             "deadline": pol.fix_deadline if c.area_before_m2 < c.area_required_m2 else ""}
+             # FIX-2013-03: the *solution* is proposed by the deadline; the works are
+             # due by 2015 (FACILITY-95), or the year a phasing gives.
+             "solution_due": pol.fix_deadline if _below(c) else "",
+             "works_due": TARGET_YEAR if _below(c) else None}
             for c in plan.communities]
     return pd.DataFrame(rows, columns=["community_id", "street", "site_id", "center_unit",
                                        "remedy", "swap_site_id", "area_before_m2",
                                        "area_after_m2", "area_required_m2", "capex_yuan",
-                                       "deadline"])
+                                       "solution_due", "works_due"])
+
+
+def _below(c: Community) -> bool:
+    return bool(c.area_before_m2 < c.area_required_m2)
 
 
 def _pay(scenario: Scenario, households: int, urban: bool) -> dict[str, float]:
@@ -104,8 +118,10 @@ def staffing_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
 
 
 def budget_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
-    """Per year: office funding (FUND-URBAN grows by Policy.fund_yuan), pay, running
-    cost and the capital of the remedies (all spent in the first year, FIX-2013-03)."""
+    """Per year: office funding (FUND-URBAN grows by Policy.fund_yuan), pay and running
+    cost; the capital of the remedies in a row of its own (BUDGET-OWN), due by 2015
+    (FACILITY-95): FIX-2013-03 dates the proposal, not the spending, and without a
+    phasing no year is claimed for it."""
     pol, costs = scenario.policy, scenario.costs
     urban = [c for c in plan.communities if c.kind == "urban"]
     rural = [c for c in plan.communities if c.kind != "urban"]
@@ -116,21 +132,24 @@ def budget_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     running = costs.running_yuan_per_m2_year * sum(float(c.area_after_m2)
                                                    for c in plan.communities)
     capex = sum(float(c.capex_yuan) for c in plan.communities)
-    rows = []
+    rows: list[dict[str, object]] = []
     for year in BUDGET_YEARS:
         fund = (len(urban) * pol.fund_yuan(True, year) + len(rural) * pol.fund_yuan(False, year))
-        cap = capex if year == BUDGET_YEARS[0] else 0.0
         rows.append({"year": year, "urban_communities": len(urban),
                      "rural_communities": len(rural),
                      "fund_per_urban_yuan": pol.fund_yuan(True, year), "fund_yuan": fund,
                      **{k: round(v, 2) for k, v in pay.items()},
-                     "running_yuan": round(running, 2), "capex_yuan": round(cap, 2),
-                     "total_yuan": round(fund + sum(pay.values()) + running + cap, 2)})
-    return pd.DataFrame(rows)
+                     "running_yuan": round(running, 2), "capex_yuan": None,
+                     "total_yuan": round(fund + sum(pay.values()) + running, 2)})
+    rows.append({"year": BY_TARGET, "urban_communities": len(urban),
+                 "rural_communities": len(rural), "capex_yuan": round(capex, 2),
+                 "total_yuan": round(capex, 2)})
+    return pd.DataFrame(rows, columns=list(rows[0]))
 
 
 def compliance_table(report: ComplianceReport) -> pd.DataFrame:
-    """One row per rule id: line counts and pass/fail/exempt shares; the plan-wide
+    """One row per rule id: line counts and pass/fail/exempt/not_assessed shares
+    (not_assessed, a target without its data, is never counted as pass); the plan-wide
     value and limit (e.g. the FACILITY-95 share) where the rule has one line."""
     df = report.to_frame()
     rows = []
@@ -140,9 +159,9 @@ def compliance_table(report: ComplianceReport) -> pd.DataFrame:
         one = grp.iloc[0] if n == 1 else None
         value = one["value"] if one is not None else None
         rows.append({"rule_id": rule, "lines": n,
-                     **{s: int(counts.get(s, 0)) for s in ("pass", "fail", "exempt")},
+                     **{s: int(counts.get(s, 0)) for s in COMPLIANCE_STATUSES},
                      **{f"{s}_share": round(int(counts.get(s, 0)) / n, 4)
-                        for s in ("pass", "fail", "exempt")},
+                        for s in COMPLIANCE_STATUSES},
                      "value": _number(value), "limit": _number(one["limit"])
                      if one is not None else None,
                      "note": one["note"] if one is not None else ""})
@@ -165,7 +184,7 @@ def changes_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     from optimizer.compare import current_plan, diff
 
     if scenario.current_community is None:
-        return pd.DataFrame({"note": [labels.word("no_current", "en")]})
+        return pd.DataFrame({"note": ["no_current"]})   # reasons.note_text words it
     d = diff(scenario, current_plan(scenario), plan).to_frame()
     out = pd.DataFrame({
         "change": d["change"], "community_id": d["community_b"], "main_today": d["community_a"],
@@ -175,13 +194,16 @@ def changes_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
 
 
 def assumptions_table(scenario: Scenario) -> pd.DataFrame:
+    """Every parameter: its scenario.toml section and key, printed name (``item``,
+    worded by :func:`translate`), value, and whether it is our assumption."""
     rows = []
     for section, obj in (("policy", scenario.policy), ("costs", scenario.costs),
                          ("objective", scenario.objective)):
         for f in fields(obj):
-            rows.append({"source": f"[{section}]", "item": f.name,
-                         "value": _number(asdict(obj)[f.name])})
-    return pd.DataFrame(rows, columns=["source", "item", "value"])
+            rows.append({"source": section, "key": f"{section}.{f.name}", "item": f.name,
+                         "value": _number(asdict(obj)[f.name]),
+                         "assumption": "assumption" if params.is_assumption(f.name) else ""})
+    return pd.DataFrame(rows, columns=["source", "key", "item", "value", "assumption"])
 
 
 def official_tables(scenario: Scenario, plan: Plan,
@@ -199,12 +221,18 @@ def official_tables(scenario: Scenario, plan: Plan,
             "assumptions": assumptions_table(scenario)}
 
 
-_VALUE_WORDS = {"kind": labels.kind, "remedy": labels.remedy, "status": labels.status,
-                "change": labels.change}
+_VALUE_WORDS: dict[str, Callable[[str, str], object]] = {
+    "kind": labels.kind, "remedy": labels.remedy, "status": labels.status,
+    "change": labels.change, "year": labels.word, "note": reasons.note_text,
+    "exemption": reasons.exemption_text, "value": reasons.limit_text,
+    "limit": reasons.limit_text, "item": params.param_name, "assumption": labels.word,
+    "county": county_name, "street": street_name, "source": labels.word}
 
 
 def translate(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A copy with the headers (and kind/remedy/status/change words) of ``lang``."""
+    """A copy with the headers, the kind/remedy/status/change words and, in Chinese,
+    the engine's notes, limits and exemption reasons (:mod:`optimizer.report.reasons`)
+    of ``lang``."""
     out = df.copy()
     for col, fn in _VALUE_WORDS.items():
         if col in out.columns:

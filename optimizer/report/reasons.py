@@ -1,0 +1,388 @@
+"""The engine's English reason and note strings, in Chinese for ``--lang zh``.
+
+The solver writes an exemption as text (communities.csv ``exemption``) and the checker
+writes its notes and limits as text (compliance.csv). Both are parsed here into a rule
+id and parameters (:class:`Reason`), then rendered from a Chinese template, so numbers
+and ids are carried over, never retyped. Every reason the engine can produce has a
+template (tests/test_reasons.py builds each one); text that matches none is not shown
+in English in a Chinese document but referred to its file (``see``).
+
+A structured reason type written by the solver and the checker would make this
+parsing unnecessary; until then the patterns below follow
+``optimizer.search.piece_common.no_plan_reason``, ``optimizer.diagnosis`` and
+``optimizer.checker``/``checker_rules``/``checker_exempt``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from optimizer.report.places import county_name, street_name
+
+_N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
+_RULE = r"([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)"
+KIND_ZH = {"urban": "城市", "rural": "农村"}
+UNIT_ZH = {"rural village": "自然村(村民小组)", "rural villages": "自然村(村民小组)",
+           "urban compound": "城市小区", "urban compounds": "城市小区"}
+WHY_ZH = {
+    "proved impossible by the exact model": "经精确模型证明不可行",
+    "none found in time": "在求解时限内未找到可行划分",
+}
+_WHY_COLUMNS = re.compile(rf"proved impossible: no partition into its {_N} possible "
+                          r"communities")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason string parsed into its rule id, its pattern and its parameters."""
+
+    rule: str
+    kind: str                       # unit-above-max | too-small | no-integer-k | ...
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def _num(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+# --- places and pieces (optimizer.diagnosis._Words) ---------------------------------
+_PLACE = re.compile(r"(?:Town|Town/street) '(?P<street>.*?)' \(county '(?P<county>.*?)'\)")
+_IDS_MORE = re.compile(rf"^(?P<head>.*) and {_N} more$")
+
+
+def _ids_zh(text: str) -> str:
+    """'a, b and c' -> 'a、b、c'; 'a, ..., j and 5 more' -> 'a、…、j等15个'."""
+    more = _IDS_MORE.match(text)
+    if more:
+        head = [x.strip() for x in more.group("head").split(",")]
+        return "、".join(head) + f"等{_fmt(len(head) + _num(more.group(2)))}个"
+    parts = re.split(r",\s*|\s+and\s+", text)
+    return "、".join(p.strip() for p in parts if p.strip())
+
+
+_PIECE_PART = re.compile(
+    r"^the (?P<units>rural villages?|urban compounds?) (?P<ids>.+) \((?:a single unit|"
+    rf"a piece of {_N} units) (?P<how>cut off by a barrier from|with no neighbour link to) "
+    r"the rest of the (?:town|town/street)'s (?P<kind>urban|rural) area\)$")
+_PIECE_WHOLE = re.compile(r"^the whole (?P<kind>urban|rural) area, (?P<units>rural villages?|"
+                          r"urban compounds?) (?P<ids>.+),$")
+_PIECE_NAMED = re.compile(r"^the (?P<units>rural villages?|urban compounds?) (?P<ids>.+)$")
+
+
+def _piece_zh(text: str) -> str | None:
+    m = _PIECE_PART.match(text)
+    if m:
+        n = _num(m.group(3)) if m.group(3) else 1
+        how = ("被河流、铁路等阻隔,与本街道(镇)其余{k}地区分开" if m.group("how").startswith("cut")
+               else "与本街道(镇)其余{k}地区无相邻关系").format(k=KIND_ZH[m.group("kind")])
+        return f"{UNIT_ZH[m.group('units')]}{_ids_zh(m.group('ids'))}(共{_fmt(n)}个基本单元,{how})"
+    m = _PIECE_WHOLE.match(text)
+    if m:
+        return (f"全部{KIND_ZH[m.group('kind')]}地区({UNIT_ZH[m.group('units')]}"
+                f"{_ids_zh(m.group('ids'))})")
+    m = _PIECE_NAMED.match(text)
+    if m:
+        return f"{UNIT_ZH[m.group('units')]}{_ids_zh(m.group('ids'))}"
+    return None
+
+
+# --- exemption reasons ---------------------------------------------------------------
+_NO_PLAN = re.compile(
+    rf"^{_RULE}: no partition of this piece \({_N} units, {_N} households\) into contiguous "
+    rf"communities of {_N}-{_N} households was found \((?P<why>.*)\); the plan breaks the "
+    r"bounds as little as the search could$")
+_DIAG = re.compile(rf"^{_RULE}: (?P<place>(?:Town|Town/street) '.*?' \(county '.*?'\)): "
+                   r"(?P<body>.*)$", re.S)
+_ABOVE = re.compile(
+    rf"^the (?P<unit>rural village|urban compound) (?P<uid>.+?) alone has {_N} households, "
+    rf"{_N} over the (?P<kind>urban|rural) maximum of {_N} \({_RULE}\); a unit is never split,"
+    rf" so its community cannot meet {_RULE}\.$")
+_SHORT = re.compile(
+    rf"^(?P<piece>.+) (?:has|have) {_N} households; an? (?P<kind>urban|rural) community needs "
+    rf"{_N}-{_N} \({_RULE}\): {_N} households short\.$")
+_NO_K = re.compile(
+    rf"^(?P<piece>.+) (?:has|have) {_N} households, and no whole number of "
+    rf"(?P<kind>urban|rural) communities of {_N}-{_N} households fits \({_RULE}\): "
+    rf"(?P<k>\d+) communit(?:y|ies) could hold at most {_N} \({_N} over\) and "
+    rf"(?P<k1>\d+) need at least {_N} \({_N} short\)\.$")
+_NO_SPLIT = re.compile(
+    rf"^(?P<piece>.+) (?:has|have) {_N} households, but no way to split (?:them|it) into "
+    rf"connected (?P<kind>urban|rural) communities of {_N}-{_N} households exists "
+    rf"\({_RULE}; every split of these {_N} units was checked\)\.$")
+
+
+def parse_exemption(text: str) -> Reason | None:
+    """The exemption text of communities.csv as a :class:`Reason`, or None."""
+    text = text.strip()
+    m = _NO_PLAN.match(text)
+    if m:
+        why = m.group("why")
+        cols = _WHY_COLUMNS.fullmatch(why)
+        if why not in WHY_ZH and cols is None:
+            return None
+        return Reason(m.group(1), "no-plan", {
+            "units": m.group(2), "households": m.group(3), "lo": m.group(4), "hi": m.group(5),
+            "why": why, "columns": cols.group(1) if cols else ""})
+    m = _DIAG.match(text)
+    if not m:
+        return None
+    rule, body = m.group(1), m.group("body")
+    place = _PLACE.fullmatch(m.group("place"))
+    assert place is not None
+    base = {"county": place.group("county"), "street": place.group("street")}
+    a = _ABOVE.match(body)
+    if a:
+        return Reason(rule, "unit-above-max", {**base, "unit": a.group("unit"),
+                                               "uid": a.group("uid"), "households": a.group(3),
+                                               "over": a.group(4), "kind": a.group("kind"),
+                                               "hi": a.group(6)})
+    for kind, pattern in (("too-small", _SHORT), ("no-integer-k", _NO_K),
+                          ("no-partition", _NO_SPLIT)):
+        d = pattern.match(body)
+        if d is None:
+            continue
+        groups = [g for g in d.groups()]
+        params = {**base, "piece": d.group("piece"), "kind": d.group("kind")}
+        nums = [g for g in groups[1:] if g is not None and re.fullmatch(r"\d[\d,]*", g)]
+        params["households"], params["lo"], params["hi"] = nums[0], nums[1], nums[2]
+        if kind == "too-small":
+            params["short"] = nums[3]
+        elif kind == "no-integer-k":
+            params.update(k=d.group("k"), k1=d.group("k1"), most=nums[4], over=nums[5],
+                          least=nums[7], short=nums[8])
+        else:
+            params["units"] = nums[3]
+        if _piece_zh(params["piece"]) is None:
+            return None
+        return Reason(rule, kind, params)
+    return None
+
+
+def _place_zh(p: dict[str, str]) -> str:
+    return f"{county_name(p['county'], 'zh')}{street_name(p['street'], 'zh')}"
+
+
+def reason_zh(r: Reason) -> str:
+    """The Chinese sentence of a parsed reason."""
+    p = r.params
+    if r.kind == "no-plan":
+        why = (f"经证明不可行:其全部{p['columns']}种可能的社区均无法构成划分" if p["columns"]
+               else WHY_ZH[p["why"]])
+        return (f"{r.rule}:该片区({p['units']}个基本单元,{p['households']}户)未找到地域相连、"
+                f"规模为{p['lo']}–{p['hi']}户的社区划分({why});本方案对规模标准的突破已尽量减小。")
+    place, kind = _place_zh(p), KIND_ZH[p["kind"]]
+    if r.kind == "unit-above-max":
+        return (f"{r.rule}:{place}的{UNIT_ZH[p['unit']]}{p['uid']}单独即有{p['households']}户,"
+                f"超过{kind}社区规模上限{p['hi']}户{p['over']}户;基本单元不可拆分,"
+                f"其所在社区无法达到规模标准。")
+    piece = _piece_zh(p["piece"])
+    if r.kind == "too-small":
+        return (f"{r.rule}:{place}的{piece}共有{p['households']}户,{kind}社区规模应为"
+                f"{p['lo']}–{p['hi']}户,尚差{p['short']}户。")
+    if r.kind == "no-integer-k":
+        return (f"{r.rule}:{place}的{piece}共有{p['households']}户,无法划分为整数个规模为"
+                f"{p['lo']}–{p['hi']}户的{kind}社区:{p['k']}个社区至多容纳{p['most']}户"
+                f"(超出{p['over']}户),{p['k1']}个社区至少需要{p['least']}户"
+                f"(尚差{p['short']}户)。")
+    return (f"{r.rule}:{place}的{piece}共有{p['households']}户,经逐一检验这{p['units']}个"
+            f"基本单元的全部划分方式,不存在地域相连、规模为{p['lo']}–{p['hi']}户的{kind}社区划分。")
+
+
+def exemption_text(text: str, lang: str, see: str = "communities.csv") -> str:
+    """An exemption in ``lang``; in Chinese, an unknown pattern names its rule and file."""
+    if lang != "zh" or not text.strip():
+        return text
+    r = parse_exemption(text)
+    if r is not None:
+        return reason_zh(r)
+    rule = re.match(rf"\s*{_RULE}", text)
+    head = f"{rule.group(1)}:" if rule else ""
+    return f"{head}豁免理由原文见{see}"
+
+
+# --- checker notes and limits ------------------------------------------------------
+_Sub = Callable[[re.Match[str]], str]
+
+
+def _exempt_reason(text: str) -> str | None:
+    """checker_exempt's justifications (and a diagnosis message)."""
+    m = re.fullmatch(rf"unit (.+) alone has {_N} households, above {_N}", text)
+    if m:
+        return f"基本单元{m.group(1)}单独即有{m.group(2)}户,超过上限{m.group(3)}户"
+    m = re.fullmatch(rf"its piece (.+) \((urban|rural)\) has {_N} households: no whole number "
+                     rf"of communities of {_N}\.\.{_N} fits", text)
+    if m:
+        return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户,"
+                f"无法划分为整数个{m.group(4)}–{m.group(5)}户的社区")
+    parts = [_exempt_reason(x) for x in text.split("; ")] if "; " in text else []
+    if parts and all(parts):
+        return ";".join(p for p in parts if p)
+    r = parse_exemption(f"SIZE-X: {text}")
+    if r is not None:
+        return reason_zh(r).split(":", 1)[1].rstrip("。")
+    return None
+
+
+def _counties_zh(text: str) -> str:
+    return "、".join(county_name(c, "zh") for c in _ids_zh(text).split("、"))
+
+
+_NOTES: tuple[tuple[re.Pattern[str], _Sub], ...] = (
+    (re.compile(r"reported, not optimized"), lambda m: "仅报告,不参与优化"),
+    (re.compile(rf"{_N} of {_N} communities meet the area standard"),
+     lambda m: f"{m.group(2)}个社区中{m.group(1)}个达到用房面积标准"),
+    (re.compile(rf"{_N} urban and {_N} rural volunteers needed \(([\d.]+) persons per "
+                r"household\)"),
+     lambda m: f"需注册城市志愿者{m.group(1)}名、农村志愿者{m.group(2)}名(按每户{m.group(3)}人计)"),
+    (re.compile(r"layout plan per county due (\S+); complete: (.*)"),
+     lambda m: f"各县(市、区)社区布局规划应于{m.group(1)}前完成;已完成:"
+               f"{'无' if m.group(2) == 'none' else _counties_zh(m.group(2))}"),
+    (re.compile(rf"{_N} communities below standard today(?:; without a valid remedy: (.*))?"),
+     lambda m: f"{m.group(1)}个社区现有用房未达标" + (
+         f";尚无有效解决方式:{_ids_zh(m.group(2))}" if m.group(2) else "")),
+    (re.compile(rf"{_N} households short"), lambda m: f"尚差{m.group(1)}户"),
+    (re.compile(rf"{_N} households over"), lambda m: f"超出{m.group(1)}户"),
+    (re.compile(r"exemption claimed but the rule is met"), lambda m: "申请豁免,但该规则已满足"),
+)
+
+
+def note_text(note: object, lang: str, see: str = "compliance.csv") -> object:
+    """A checker note in ``lang``; in Chinese, an unknown pattern refers to ``see``."""
+    if note == "no_current":
+        from optimizer.report.labels import word
+
+        return word("no_current", lang)
+    if lang != "zh" or not isinstance(note, str) or not note.strip():
+        return note
+    for pattern, sub in _NOTES:
+        m = pattern.fullmatch(note)
+        if m:
+            return sub(m)
+    return ";".join(_note_part(part, see) for part in _split_notes(note))
+
+
+def _split_notes(note: str) -> list[str]:
+    for prefix in ("exempt: ", "exemption not justified: "):
+        if note.startswith(prefix):
+            return [note]
+    return note.split("; ")
+
+
+def _note_part(part: str, see: str) -> str:
+    for prefix, zh in (("exempt: ", "豁免:"), ("exemption not justified: ", "豁免不成立:")):
+        if part.startswith(prefix):
+            body = part[len(prefix):]
+            reason = _exempt_reason(body)
+            if reason is None and "; " in body:
+                head, _, rest = body.partition("; ")
+                reason = _exempt_reason(head)
+                if reason is not None:
+                    return zh + reason + ";" + str(note_text(rest, "zh", see))
+            return zh + (reason if reason is not None else f"说明原文见{see}")
+    for pattern, sub in _NOTES:
+        m = pattern.fullmatch(part)
+        if m:
+            return sub(m)
+    return f"说明原文见{see}"
+
+
+_LIMITS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
+    (re.compile(rf"{_N}\.\.{_N}"), lambda m: f"{m.group(1)}–{m.group(2)}"),
+    (re.compile(r"one center inside"), lambda m: "社区内设一处服务中心"),
+    (re.compile(r"allowed for the site"), lambda m: "该用房可采用的方式"),
+    (re.compile(r"(\d+)% urban / (\d+)% rural residents"),
+     lambda m: f"城市居民{m.group(1)}%、农村居民{m.group(2)}%"),
+    (re.compile(r"a remedy each by (\S+)"), lambda m: f"{m.group(1)}前逐个提出解决方案"),
+    (re.compile(r"(\d+)% urban / (\d+)% rural by (\d{4})"),
+     lambda m: f"{m.group(3)}年城市{m.group(1)}%、农村{m.group(2)}%"),
+    (re.compile(r"(\d+)% urban by (\d{4}) / (\d+)% rural in (\d{4})"),
+     lambda m: f"{m.group(2)}年底城市{m.group(1)}%、{m.group(4)}年农村{m.group(3)}%"),
+    (re.compile(r">= (\d+) social organizations per community"),
+     lambda m: f"每个社区登记社会组织{m.group(1)}个以上"),
+    (re.compile(r"(\d+)% urban / (\d+)% rural qualified by (\d{4})"),
+     lambda m: f"{m.group(3)}年城市{m.group(1)}%、农村{m.group(2)}%"),
+    (re.compile(r"(\d+)\+X urban / (\d+)\+X rural services"),
+     lambda m: f"城市“{m.group(1)}+X”、农村“{m.group(2)}+X”项服务"),
+    (re.compile(r"(urban|rural)(?:/(urban|rural))?"),
+     lambda m: "/".join(KIND_ZH[g] for g in m.groups() if g)),
+)
+
+
+def limit_text(value: object, lang: str) -> object:
+    """A checker value or limit in ``lang`` (numbers and ids unchanged)."""
+    if lang != "zh" or not isinstance(value, str):
+        return value
+    for pattern, sub in _LIMITS:
+        m = pattern.fullmatch(value.strip())
+        if m:
+            return sub(m)
+    from optimizer.report.labels import REMEDY
+
+    if value in REMEDY:
+        return REMEDY[value][0]
+    return value
+
+
+# --- solver words (summary.json) -----------------------------------------------------
+_METHODS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
+    (re.compile(r"exact\((.*)\)"),
+     lambda m: f"精确模型(社区数{m.group(1).replace('k=', '')})"),
+    (re.compile(r"columns\((.*)\)"), lambda m: f"列举全部可能社区({m.group(1)}个)"),
+    (re.compile(r"soft"), lambda m: "放宽规模约束"),
+    (re.compile(r"lns\((\d+) rounds\)(, unrepaired)?"),
+     lambda m: f"大邻域搜索({m.group(1)}轮)" + (",规模未能修复" if m.group(2) else "")),
+)
+
+
+def method_text(method: object, lang: str) -> object:
+    """A component's solve method (summary.json) in ``lang``."""
+    if lang != "zh" or not isinstance(method, str):
+        return method
+    out = []
+    for part in method.split("; "):
+        for pattern, sub in _METHODS:
+            m = pattern.fullmatch(part)
+            if m:
+                out.append(sub(m))
+                break
+        else:
+            out.append("见summary.json")
+    return ";".join(out)
+
+
+def piece_key_text(key: object, lang: str) -> object:
+    """'Jianhu / Fuwan Town / rural' in ``lang``."""
+    if lang != "zh" or not isinstance(key, str):
+        return key
+    parts = key.split(" / ")
+    if len(parts) != 3:
+        return key
+    county, street, kind = parts
+    return f"{county_name(county, 'zh')}/{street_name(street, 'zh')}/{KIND_ZH.get(kind, kind)}"
+
+
+_STAFF = re.compile(r"full-time staff by workload: min\((\d+), max\((\d+), ceil\(households / "
+                    r"(\d+)\)\)\) \(our assumption, not the opinion's\)")
+
+
+def assumptions_text(text: object, lang: str) -> object:
+    """summary.json's ``assumptions`` line in ``lang``."""
+    if lang != "zh" or not isinstance(text, str):
+        return text
+    out = []
+    for part in text.split("; "):
+        m = _STAFF.fullmatch(part)
+        if m:
+            out.append(f"专职工作者按工作量配置,每{m.group(3)}户1名,不少于{m.group(2)}名、"
+                       f"不多于{m.group(1)}名(本系统假设,非意见规定)")
+        elif part == "costs per optimizer/costs.py unless overridden":
+            out.append("费用参数除情景另有规定外采用系统默认值(见参数假设表)")
+        else:
+            out.append("其余说明原文见summary.json")
+    return ";".join(out)
