@@ -123,7 +123,8 @@ class Checkpoint:
             tmp.write_text(json.dumps(doc), encoding="utf-8")
             os.replace(tmp, path)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
             self.notes.append(f"finished piece {' / '.join(task.key)} not kept in "
                               f"{self.folder} ({describe(exc)}): a resumed run solves it again")
 
