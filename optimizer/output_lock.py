@@ -113,7 +113,8 @@ def _claim(fd: int) -> None:
             "command": [Path(sys.argv[0]).name, *sys.argv[1:]] if sys.argv else []}
     try:
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(info).encode(), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, json.dumps(info).encode())
     except OSError:  # the lock holds without the note (disk full): only "who" is lost
         pass
 

@@ -56,7 +56,14 @@ Entry = dict[str, Any]                     # {"bytes": int, "sha256": str[, "pre
 
 
 def is_report_file(rel: str) -> bool:
+    """A file of the report set: the engine's own ones are replaced by a new set."""
     return rel in REPORT_FILES or rel.startswith(REPORT_DIR + "/")
+
+
+def is_report_name(rel: str) -> bool:
+    """A name a new report set surely has (the maps' names depend on the streets: a
+    planner's own file in maps/ clashes only if a new map has its very name)."""
+    return rel in REPORT_FILES
 
 
 def everything(rel: str) -> bool:

@@ -158,11 +158,19 @@ def test_reports_are_listed_and_replaced_by_the_next_plan(tmp_path: Path, tiny) 
                "maps/overview-C1.svg", "maps/street-C1-S1.png", "maps/street-C1-S1.svg",
                "maps/street-C1-S2.png", "maps/street-C1-S2.svg"}
     assert reports < listed(out) and "notes.docx" not in listed(out)
+    (out / "maps" / "annotated.png").write_bytes(b"my drawing")
     write_reports(sc, plan, out, lang="zh")              # a second set replaces the first
-    assert reports < listed(out)
+    assert reports < listed(out) and "maps/annotated.png" not in listed(out)
+    assert (out / "maps" / "annotated.png").read_bytes() == b"my drawing"
     write_plan(plan, out, scenario=sc)                   # a new plan drops the old reports
-    assert not (out / "plan.xlsx").exists() and not (out / "maps").exists()
+    assert not (out / "plan.xlsx").exists() and not (out / "report.html").exists()
+    assert sorted(p.name for p in (out / "maps").iterdir()) == ["annotated.png"]
     assert (out / "notes.docx").read_bytes() == b"mine"
+    (out / "maps" / "overview-C1.png").write_bytes(b"mine too")
+    with pytest.raises(OutputError, match="maps/overview-C1.png was not written by "
+                                          "community-optimizer"):
+        write_reports(sc, plan, out, lang="zh")
+    assert (out / "maps" / "overview-C1.png").read_bytes() == b"mine too"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
 
 

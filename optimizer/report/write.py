@@ -10,7 +10,7 @@ import pandas as pd
 
 from optimizer.output_lock import output_path
 from optimizer.plan import Plan
-from optimizer.plan_folder import is_report_file, staged_folder
+from optimizer.plan_folder import is_report_file, is_report_name, staged_folder
 from optimizer.report.fonts import map_lang
 from optimizer.report.geo import write_gpkg
 from optimizer.report.html import render_html
@@ -41,7 +41,7 @@ def write_reports(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike[str
 
         report = check(scenario, plan)
     tables = official_tables(scenario, plan, report)
-    with staged_folder(out_dir, writes=is_report_file, replaces=is_report_file,
+    with staged_folder(out_dir, writes=is_report_name, replaces=is_report_file,
                        need_ours=False) as stage:
         written = _write_into(stage, scenario, plan, report, tables, lang)
     out = output_path(out_dir)
