@@ -19,17 +19,16 @@ other files stay (a plan of another tool gets reports too), the previous report 
 are replaced, and the manifest lists the new ones.
 
 Every change is staged in a hidden sibling ``.OUT.tmp-<hex>`` and swapped in by two
-renames (the old folder goes to ``.OUT.old-<hex>`` and is deleted after), so a kill
-leaves the old folder or the new one, complete, never a mix. Each run, holding the lock
-of :mod:`optimizer.output_lock` (so no live writer owns them), cleans what a killed run
-left: a stage (it holds our staging marker) is removed; an old folder (it holds our
-manifest) is put back if the swap had not happened, or removed if it had.
+renames (the old folder goes to ``.OUT.old-<hex>``, deleted after), so a kill leaves the
+old folder or the new one, never a mix. Each run, holding the lock of
+:mod:`optimizer.output_lock` (so no live writer owns them), cleans what a killed run
+left: a stage (it holds our marker) is removed; an old folder (it holds our manifest)
+is put back if the swap had not happened, or removed if it had.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -37,22 +36,25 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from optimizer.errors import OutputError
+from optimizer.manifest import (
+    MANIFEST,
+    MARKER,
+    Entry,
+    Survey,
+    digest,
+    entries,
+    name_list,
+    read_manifest,
+    survey,
+    write_manifest,
+)
 from optimizer.output_lock import describe, output_lock
 
-MANIFEST = "manifest.json"
-ENGINE = "community-optimizer"
-FORMAT = 1
-MARKER = ".community-optimizer-staging"   # in a stage only; never carried, never listed
 REPORT_FILES = ("plan.xlsx", "report.html", "plan.gpkg")
 REPORT_DIR = "maps"
-SHOWN = 6                                  # names listed in a message before "and N more"
-
-Entry = dict[str, Any]                     # {"bytes": int, "sha256": str[, "previous": [...]]}
 
 
 def is_report_file(rel: str) -> bool:
@@ -70,144 +72,27 @@ def everything(rel: str) -> bool:
     return True
 
 
-# --- manifest -------------------------------------------------------------------
-def digest(path: Path) -> Entry:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return {"bytes": path.stat().st_size, "sha256": h.hexdigest()}
-
-
-def _safe(rel: object) -> bool:
-    if not isinstance(rel, str) or not rel or "\\" in rel:
-        return False
-    p = PurePosixPath(rel)
-    return not p.is_absolute() and ".." not in p.parts and p.as_posix() == rel
-
-
-def read_manifest(folder: Path) -> dict[str, Entry] | None:
-    """The files our manifest in ``folder`` lists, or None when it has none of ours."""
-    try:
-        doc = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(doc, dict) or doc.get("engine") != ENGINE \
-            or not isinstance(doc.get("files"), dict):
-        return None
-    return {rel: e for rel, e in doc["files"].items()
-            if _safe(rel) and isinstance(e, dict) and isinstance(e.get("bytes"), int)
-            and isinstance(e.get("sha256"), str)}
-
-
-def _write_manifest(folder: Path, files: dict[str, Entry]) -> None:
-    from optimizer import __version__
-
-    doc = {"engine": ENGINE, "version": __version__, "format": FORMAT,
-           "note": "files community-optimizer wrote into this folder; any other file is "
-                   "yours and is kept when the engine replaces its own",
-           "files": files}
-    tmp = folder / f".{MANIFEST}.tmp-{uuid.uuid4().hex[:12]}"
-    try:
-        tmp.write_text(json.dumps(doc, sort_keys=True, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, folder / MANIFEST)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _matches(path: Path, entry: Entry) -> bool:
-    if path.is_symlink() or not path.is_file():
-        return False
-    sizes = {entry["bytes"], *(p.get("bytes") for p in entry.get("previous", ()))}
-    if path.stat().st_size not in sizes:
-        return False
-    got = digest(path)["sha256"]
-    return got == entry["sha256"] or any(got == p.get("sha256")
-                                         for p in entry.get("previous", ()))
-
-
-# --- what a folder holds ----------------------------------------------------------
-def _entries(root: Path, rel: str = "") -> Iterator[tuple[str, bool]]:
-    """(relative path, is an empty folder) of every file, link and empty folder."""
-    with os.scandir(root / rel if rel else root) as it:
-        items = sorted(it, key=lambda e: e.name)
-    if not items and rel:
-        yield rel, True
-    for e in items:
-        r = f"{rel}/{e.name}" if rel else e.name
-        if e.is_dir(follow_symlinks=False):
-            yield from _entries(root, r)
-        else:
-            yield r, False
-
-
-@dataclass
-class Survey:
-    out: Path
-    exists: bool = False
-    manifest: dict[str, Entry] | None = None
-    ours: dict[str, Entry] = field(default_factory=dict)      # listed, content unchanged
-    changed: list[str] = field(default_factory=list)          # listed, content changed
-    foreign: list[tuple[str, bool]] = field(default_factory=list)  # everything else
-
-
-def survey(out: Path) -> Survey:
-    s = Survey(out)
-    if not os.path.lexists(out):
-        return s
-    if not out.is_dir():
-        raise OutputError(f"{out} is a file, not a folder: choose another output folder; "
-                          "nothing was changed")
-    s.exists = True
-    s.manifest = read_manifest(out)
-    listed = s.manifest or {}
-    for rel, empty_dir in _entries(out):
-        if rel == MARKER or (rel == MANIFEST and s.manifest is not None):
-            continue
-        if rel in listed and not empty_dir:
-            if _matches(out / rel, listed[rel]):
-                s.ours[rel] = {k: v for k, v in listed[rel].items() if k != "previous"}
-            else:
-                s.changed.append(rel)
-        else:
-            s.foreign.append((rel, empty_dir))
-    return s
-
-
-def _survey(out: Path) -> Survey:
-    try:
-        return survey(out)
-    except OSError as exc:
-        raise OutputError(f"cannot read {out} ({describe(exc)}); nothing was changed") \
-            from exc
-
-
-def _names(rels: list[str]) -> str:
-    shown = ", ".join(rels[:SHOWN])
-    return shown + (f" and {len(rels) - SHOWN} more" if len(rels) > SHOWN else "")
-
-
 def refuse(s: Survey, writes: Callable[[str], bool], replaces: Callable[[str], bool],
            need_ours: bool) -> None:
     """Raise OutputError when writing into ``s.out`` could lose a file."""
     out = s.out
     if need_ours and s.exists and s.manifest is None and s.foreign:
-        names = [r for r, _ in s.foreign]
-        if any(writes(r) for r in names):
+        held = [r for r, _ in s.foreign]
+        if any(writes(r) for r in held):
             raise OutputError(
-                f"{out} holds plan files ({_names([r for r in names if writes(r)])}) but no "
+                f"{out} holds plan files ({name_list([r for r in held if writes(r)])}) but no "
                 f"{MANIFEST}, which marks the folders community-optimizer writes: it was "
                 "written by an earlier version or another tool, or it is not a plan folder. "
                 "It is not replaced, so that no file in it is lost: move or delete it "
                 "yourself, or choose another output folder. Nothing was changed")
         raise OutputError(
             f"{out} is not empty and is not a plan folder written by community-optimizer "
-            f"(it has no {MANIFEST}); it holds {_names(names)}. Nothing was changed: "
+            f"(it has no {MANIFEST}); it holds {name_list(held)}. Nothing was changed: "
             "choose a new or empty folder for the plan")
     changed = [r for r in s.changed if replaces(r)]
     if changed:
         raise OutputError(
-            f"{out}: {_names(changed)} changed after community-optimizer wrote "
+            f"{out}: {name_list(changed)} changed after community-optimizer wrote "
             f"{'them' if len(changed) > 1 else 'it'} (the content differs from {MANIFEST}), "
             "and replacing would lose those edits. Move the file(s) out of the folder (or "
             "delete them), then run again. Nothing was changed")
@@ -217,7 +102,7 @@ def refuse(s: Survey, writes: Callable[[str], bool], replaces: Callable[[str], b
 
 
 def _clash(out: Path, rels: list[str]) -> str:
-    return (f"{out}: {_names(rels)} {'were' if len(rels) > 1 else 'was'} not written by "
+    return (f"{out}: {name_list(rels)} {'were' if len(rels) > 1 else 'was'} not written by "
             "community-optimizer, and the new files have the same name. Move the file(s) "
             "out of the folder, then run again. Nothing was changed")
 
@@ -250,7 +135,7 @@ def clean_stale(out: Path) -> list[str]:
         s = survey(old)
         lost = [r for r, _ in s.foreign if not os.path.lexists(out / r)]
         if lost:
-            notes.append(f"kept {old}: it holds {_names(lost)}, which {out} lacks; take "
+            notes.append(f"kept {old}: it holds {name_list(lost)}, which {out} lacks; take "
                          "what you need from it, then delete it")
             continue
         shutil.rmtree(old, ignore_errors=True)
@@ -347,7 +232,7 @@ def staged_folder(out: str | os.PathLike[str], *, writes: Callable[[str], bool],
     existing non-empty folder must carry our manifest. On any error the stage is
     removed and ``out`` is as it was; OSErrors become one OutputError naming the path."""
     with claim_output(out) as (folder, _):
-        s = _survey(folder)
+        s = survey(folder)
         refuse(s, writes, replaces, need_ours)
         stage = _sibling(folder, "tmp")
         try:
@@ -357,10 +242,10 @@ def staged_folder(out: str | os.PathLike[str], *, writes: Callable[[str], bool],
             yield stage
             listed = _carry_over(s, stage, replaces)
             carried = {*listed, *(r for r, _ in s.foreign), *s.changed, MARKER, MANIFEST}
-            for rel, empty_dir in _entries(stage):
+            for rel, empty_dir in entries(stage):
                 if not (empty_dir or rel in carried or (stage / rel).is_symlink()):
                     listed[rel] = digest(stage / rel)
-            _write_manifest(stage, dict(sorted(listed.items())))
+            write_manifest(stage, dict(sorted(listed.items())))
             _swap(folder, stage)
         except BaseException as exc:
             shutil.rmtree(stage, ignore_errors=True)
@@ -373,7 +258,7 @@ def check_replaceable(out: str | os.PathLike[str], *, writes: Callable[[str], bo
                       replaces: Callable[[str], bool], need_ours: bool) -> None:
     """Raise the OutputError :func:`staged_folder` would raise, before any long work."""
     with claim_output(out) as (folder, _):
-        refuse(_survey(folder), writes, replaces, need_ours)
+        refuse(survey(folder), writes, replaces, need_ours)
 
 
 def replace_file(folder: str | os.PathLike[str], rel: str,
@@ -393,9 +278,9 @@ def replace_file(folder: str | os.PathLike[str], rel: str,
                 new = digest(tmp)
                 old = {k: v for k, v in manifest.get(rel, {}).items() if k != "previous"}
                 during = {**new, "previous": [old]} if old else new
-                _write_manifest(out, {**manifest, rel: during})
+                write_manifest(out, {**manifest, rel: during})
                 os.replace(tmp, target)
-                _write_manifest(out, {**manifest, rel: new})
+                write_manifest(out, {**manifest, rel: new})
             else:
                 os.replace(tmp, target)
         except OSError as exc:
