@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 bad data / failed check / no plan, 2 usage error.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,7 +36,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     report = check(scenario, plan)
     print(report.summary_text())
     if args.write:
-        write_compliance_csv(report, args.plan)
+        from optimizer.plan_folder import replace_file
+
+        replace_file(args.plan, "compliance.csv",
+                     lambda path: write_compliance_csv(report, path))
     return 0 if report.passed else 1
 
 
@@ -50,16 +52,30 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
+    from optimizer.plan_folder import claim_output
+    from optimizer.plan_io import check_plan_folder
+
+    # One run at a time per plan folder (and its OUT.pieces/), and nothing solved for a
+    # folder that cannot take the plan (not ours, edited files, not writable).
+    with claim_output(args.out) as (_, notes):
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+        check_plan_folder(args.out)
+        return _solve_into(args)
+
+
+def _solve_into(args: argparse.Namespace) -> int:
     from optimizer.checker import check
     from optimizer.plan_io import write_plan
     from optimizer.progress import ConsoleProgress
     from optimizer.scenario.load import load_scenario
     from optimizer.search import solve
+    from optimizer.search.checkpoint import clear_checkpoint
 
     scenario = load_scenario(args.scenario)
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
-    if pieces.exists() and not args.resume:
-        shutil.rmtree(pieces)
+    if not args.resume:
+        clear_checkpoint(pieces)
     executor = _executor(args.executor, args.workers or 0, args.memory_gb)
     try:
         with ConsoleProgress(enabled=not args.quiet) as progress:
@@ -72,13 +88,15 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     write_plan(plan, args.out, scenario=scenario, report=report)
     print(plan.summary_text())
     print(report.summary_text())
+    for note in plan.summary.get("notes", []):
+        print(f"note: {note}", file=sys.stderr)
     light = sum("memory budget" in c["method"] for c in plan.summary.get("components", []))
     if light:
         print(f"{light} components stopped early by --memory-gb {args.memory_gb:g} "
               "(their best plan so far; see 'method' in summary.json)")
     print(f"plan written to {args.out}")
     if not plan.summary.get("interrupted"):
-        shutil.rmtree(pieces, ignore_errors=True)
+        clear_checkpoint(pieces)
     if args.report:
         from optimizer.report import write_reports
 
@@ -334,6 +352,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except OptimizerError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:   # the machine's faults (disk full, no permission), in words
+        from optimizer.output_lock import describe
+
+        print(f"error: {describe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -79,6 +79,12 @@ class SolveError(OptimizerError):
     those get an exemption and a diagnosis instead)."""
 
 
+class OutputError(OptimizerError):
+    """An output folder was not written: it is not ours to replace, another process is
+    writing it, or the disk refused (full, read-only). The message names the path and
+    what to do; nothing that was there before is lost."""
+
+
 @dataclass
 class ProblemCollector:
     """Collects problems while reading; raises them all at once."""

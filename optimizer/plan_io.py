@@ -5,7 +5,8 @@ Writing is deterministic: floats are rounded to 6 decimals and printed by ``repr
 (so 469.00000000000006 is written 469.0), JSON keys are sorted, no timestamp is
 added, so the same plan always gives byte-identical files. Everything is written
 into a hidden sibling folder first and renamed into place, so a crash never leaves
-a half-written plan folder (an existing one is renamed aside, replaced, then deleted).
+a half-written plan folder; an existing folder is replaced only when its manifest
+says the engine wrote it, keeping the planner's own files (optimizer/plan_folder.py).
 
 Reading collects every problem of the folder and raises one :class:`PlanError`.
 
@@ -20,9 +21,6 @@ import json
 import math
 import os
 import re
-import shutil
-import tempfile
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -33,7 +31,9 @@ import pandas as pd
 
 from optimizer.errors import PlanError, ProblemCollector
 from optimizer.names import starts_like_formula
+from optimizer.output_lock import output_path
 from optimizer.plan import COMMUNITY_COLUMNS, STATUSES, SUMMARY_KEYS, Community, Plan
+from optimizer.plan_folder import check_replaceable, everything, staged_folder
 from optimizer.plan_guard import ensure_conserved
 from optimizer.remedy import REMEDIES
 
@@ -211,19 +211,18 @@ def plan_summary(plan: Plan, notes: Sequence[str] = ()) -> dict[str, Any]:
 
 
 def _write_compliance(report: ComplianceReport | None, folder: Path) -> None:
+    write_compliance_csv(report, folder / "compliance.csv")
+
+
+def write_compliance_csv(report: ComplianceReport | None, path: Path) -> None:
+    """compliance.csv at ``path``, formatted as :func:`write_plan` writes it (``check
+    --write`` gives a temporary of :func:`optimizer.plan_folder.replace_file`)."""
     if report is None:
-        _write_csv(folder / "compliance.csv", COMPLIANCE_COLUMNS, [])
+        _write_csv(path, COMPLIANCE_COLUMNS, [])
         return
     frame = report.to_frame()
-    _write_csv(folder / "compliance.csv", COMPLIANCE_COLUMNS,
+    _write_csv(path, COMPLIANCE_COLUMNS,
                frame[list(COMPLIANCE_COLUMNS)].itertuples(index=False, name=None))
-
-
-def write_compliance_csv(report: ComplianceReport, plan_dir: str | os.PathLike[str]) -> Path:
-    """(Re)write only ``plan_dir/compliance.csv`` (``check --write``), formatted as
-    :func:`write_plan` writes it."""
-    _write_compliance(report, Path(plan_dir))
-    return Path(plan_dir) / "compliance.csv"
 
 
 def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
@@ -246,9 +245,14 @@ def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
     _write_json(folder / "summary.json", plan_summary(plan, notes))
 
 
-def _looks_like_plan(folder: Path) -> bool:
-    names = {p.name for p in folder.iterdir()}
-    return not names or bool(names & set(PLAN_FILES))
+def is_plan_file(rel: str) -> bool:
+    return rel in PLAN_FILES
+
+
+def check_plan_folder(out_dir: str | os.PathLike[str]) -> None:
+    """Raise the OutputError :func:`write_plan` would raise for ``out_dir`` (not ours,
+    edited files, in use by another run, not writable), before a long solve."""
+    check_replaceable(out_dir, writes=is_plan_file, replaces=everything, need_ours=True)
 
 
 def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenario | None = None,
@@ -257,36 +261,20 @@ def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenari
 
     communities.geojson needs ``scenario.geometry``; compliance.csv comes from
     ``report``, or from ``check(scenario, plan)`` when only the scenario is given.
-    An existing plan folder is replaced; any other existing path is refused.
+    ``manifest.json``, written last, lists the files written. An existing folder is
+    replaced only when its manifest says the engine wrote it, and then only the files
+    it lists: any other file in it is carried over into the new folder
+    (:mod:`optimizer.plan_folder`). Any other non-empty folder is refused with an
+    :class:`OutputError`, and so is a disk error (full, read-only), the previous folder
+    untouched.
     A plan that does not hold every unit and household exactly once is never written
     (:func:`optimizer.plan_guard.ensure_conserved` raises and nothing is touched).
     """
     ensure_conserved(plan, scenario)
-    out = Path(out_dir).absolute()
-    if out.exists() and (not out.is_dir() or not _looks_like_plan(out)):
-        bad = ProblemCollector()
-        bad.add(str(out), "refusing to replace: it is not a plan folder (no plan files in it)")
-        bad.raise_if_any(PlanError)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        os.chmod(tmp, 0o755)
-        _write_all(plan, tmp, scenario, report)
-        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:12]}"
-        if out.exists():
-            os.rename(out, old)
-            try:
-                os.rename(tmp, out)
-            except BaseException:
-                os.rename(old, out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    with staged_folder(out_dir, writes=is_plan_file, replaces=everything,
+                       need_ours=True) as stage:
+        _write_all(plan, stage, scenario, report)
+    return output_path(out_dir)
 
 
 # --- reading -------------------------------------------------------------------

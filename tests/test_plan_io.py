@@ -12,6 +12,7 @@ The scenario and the valid plan are those of tests/test_check_fixture.py::
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import math
 from pathlib import Path
@@ -22,7 +23,7 @@ from test_check_fixture import build_plan, scenario, valid_spec
 
 from optimizer import plan_io
 from optimizer.checker import check
-from optimizer.errors import PlanError
+from optimizer.errors import OutputError, PlanError
 from optimizer.plan import COMMUNITY_COLUMNS, SUMMARY_KEYS, Plan
 from optimizer.plan_io import read_plan, write_plan
 
@@ -56,7 +57,9 @@ def same_plan(a: Plan, b: Plan) -> None:
 
 def test_round_trip(tmp_path: Path, s, valid) -> None:  # type: ignore[no-untyped-def]
     out = write_plan(valid, tmp_path / "plan", scenario=s)
-    assert sorted(p.name for p in out.iterdir()) == FILES
+    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, "manifest.json"])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["engine"] == "community-optimizer" and sorted(manifest["files"]) == FILES
     back = read_plan(out)
     same_plan(valid, back)
     assert check(s, back).passed
@@ -107,15 +110,16 @@ def test_crash_leaves_old_plan_intact(tmp_path: Path, s, valid,  # type: ignore[
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def boom(*args: object, **kwargs: object) -> None:
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device", "communities.geojson")
 
     monkeypatch.setattr(plan_io, "_write_geojson", boom)
     other = dataclasses.replace(valid, summary={**valid.summary, "seed": 7})
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=f"could not write {out}.*No space left on device"
+                                          ".*previous folder is untouched"):
         write_plan(other, out, scenario=s)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["plan"]
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="nothing was written there"):
         write_plan(other, tmp_path / "new", scenario=s)
     assert [p.name for p in tmp_path.iterdir()] == ["plan"], "no half-written new folder"
 
@@ -123,7 +127,7 @@ def test_crash_leaves_old_plan_intact(tmp_path: Path, s, valid,  # type: ignore[
 def test_refuses_to_replace_a_non_plan_folder(tmp_path: Path, valid) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "home").mkdir()
     (tmp_path / "home" / "thesis.txt").write_text("precious")
-    with pytest.raises(PlanError, match="not a plan folder"):
+    with pytest.raises(OutputError, match="not a plan folder written by community-optimizer"):
         write_plan(valid, tmp_path / "home")
     assert (tmp_path / "home" / "thesis.txt").read_text() == "precious"
 

@@ -4,6 +4,7 @@ plan.gpkg (one layer each) for QGIS/ArcGIS. Geometry stays here, at the edge."""
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import asdict
 from pathlib import Path
 
@@ -107,15 +108,20 @@ def streets_frame(scenario: Scenario) -> gpd.GeoDataFrame:
 
 
 def write_gpkg(scenario: Scenario, plan: Plan, path: str | os.PathLike[str]) -> Path:
-    """plan.gpkg with the layers communities, grids, centers and barriers."""
+    """plan.gpkg with the layers communities, grids, centers and barriers, written to a
+    temporary beside it and renamed into place (never a half-written file)."""
     out = Path(path)
-    if out.exists():
-        out.unlink()
     frames = {"communities": plan_to_geodataframe(scenario, plan),
               "grids": grids_frame(scenario, plan), "centers": centers_frame(scenario, plan),
               "barriers": barriers_frame(scenario)}
-    for name, frame in frames.items():
-        geom_type = "LineString" if name == "barriers" else None
-        kwargs = {"geometry_type": geom_type} if geom_type and frame.empty else {}
-        frame.to_file(out, layer=name, driver="GPKG", engine="pyogrio", **kwargs)
+    tmp = out.with_name(f".{out.stem}.tmp-{uuid.uuid4().hex[:12]}{out.suffix}")
+    try:
+        for name, frame in frames.items():
+            geom_type = "LineString" if name == "barriers" else None
+            kwargs = {"geometry_type": geom_type} if geom_type and frame.empty else {}
+            frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", **kwargs)
+        os.replace(tmp, out)
+    finally:
+        for side in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            side.unlink(missing_ok=True)
     return out

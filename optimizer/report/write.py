@@ -6,7 +6,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from optimizer.output_lock import output_path
 from optimizer.plan import Plan
+from optimizer.plan_folder import is_report_file, is_report_name, staged_folder
 from optimizer.report.fonts import map_lang
 from optimizer.report.geo import write_gpkg
 from optimizer.report.html import render_html
@@ -26,6 +30,9 @@ def write_reports(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike[str
 
     Tables and the page use ``lang`` ("zh", the planners' language, or "en"); the maps
     fall back to English labels, with a warning, when no CJK font can be found.
+    The whole set is written into a hidden copy of the folder and swapped in, so a kill
+    leaves the old reports or the new ones, never a truncated file; the folder's other
+    files stay, and its manifest lists the new reports (:mod:`optimizer.plan_folder`).
     Returns the written paths by name ("xlsx", "html", "gpkg", "map:<stem>").
     """
     check_lang(lang)
@@ -33,9 +40,16 @@ def write_reports(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike[str
         from optimizer.checker import check
 
         report = check(scenario, plan)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     tables = official_tables(scenario, plan, report)
+    with staged_folder(out_dir, writes=is_report_name, replaces=is_report_file,
+                       need_ours=False) as stage:
+        written = _write_into(stage, scenario, plan, report, tables, lang)
+    out = output_path(out_dir)
+    return {name: out / path.relative_to(stage) for name, path in written.items()}
+
+
+def _write_into(out: Path, scenario: Scenario, plan: Plan, report: ComplianceReport,
+                tables: dict[str, pd.DataFrame], lang: str) -> dict[str, Path]:
     paths: dict[str, Path] = {"xlsx": write_workbook(tables, out / "plan.xlsx", lang)}
     svgs: dict[str, str] = {}
     if scenario.geometry is not None:

@@ -11,6 +11,7 @@ carries its own seed, so the plan does not depend on which process ran what.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import threading
@@ -130,8 +131,17 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
         run_pieces(scenario, todo, procs, stop, done,
                    deadline=None if n_workers == 1 else t0 + limit, executor=executor)
     ordered = [results[k] for k in range(len(tasks))]
-    return build_plan(scenario, tasks, ordered, time.perf_counter() - t0, seed, n_workers,
+    plan = build_plan(scenario, tasks, ordered, time.perf_counter() - t0, seed, n_workers,
                       limit, stop.is_set())
+    return _noted(plan, store.notes if checkpoint is not None else [])
+
+
+def _noted(plan: Plan, notes: list[str]) -> Plan:
+    """The plan with the checkpoint's notes (pieces ignored or not kept) in its summary."""
+    if not notes:
+        return plan
+    summary = {**plan.summary, "notes": [*plan.summary.get("notes", []), *notes]}
+    return dataclasses.replace(plan, summary=summary)
 
 
 def _diagnoses_by_component(scenario: Scenario, comps: list) -> dict:  # type: ignore[type-arg]
