@@ -81,9 +81,16 @@ class SolveError(OptimizerError):
 
 @dataclass
 class ProblemCollector:
-    """Collects problems while reading; raises them all at once."""
+    """Collects problems while reading; raises them all at once.
+
+    ``warnings`` are doubts about data that is still accepted (overlapping units, a
+    far-away part); ``notes`` say what reading decided for the planner (a file read
+    as GB18030). Both end up on the Scenario, neither stops loading.
+    """
 
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, file: str, rule: str, record: str | None = None, field: str | None = None,
             value: Any = None, hint: str | None = None) -> None:
@@ -91,6 +98,13 @@ class ProblemCollector:
 
     def extend(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems.extend(problems)
+
+    def warn(self, file: str, rule: str, record: str | None = None, field: str | None = None,
+             value: Any = None, hint: str | None = None) -> None:
+        self.warnings.append(Problem(file, rule, record, field, value, hint))
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
 
     def __bool__(self) -> bool:
         return bool(self.problems)

@@ -79,11 +79,11 @@ def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
     points = shapely.point_on_surface(geoms)
     edges, cut_edges = neighbour_edges(geoms, barriers)
     index = {u: i for i, u in enumerate(units.ids)}
-    notes: tuple[str, ...] = ()
+    notes = list(collector.notes)
     if units.repaired:
-        notes = (f"{cfg.units}: repaired {len(units.repaired)} invalid geometr"
-                 f"{'y' if len(units.repaired) == 1 else 'ies'} with make_valid: "
-                 f"{', '.join(units.repaired)}",)
+        notes.append(f"{cfg.units}: repaired {len(units.repaired)} invalid geometr"
+                     f"{'y' if len(units.repaired) == 1 else 'ies'} with make_valid: "
+                     f"{', '.join(units.repaired)}")
     return Scenario(
         name=cfg.name, year=cfg.year, unit_ids=units.ids,
         households=frozen_array(units.households, np.int64),
@@ -103,5 +103,5 @@ def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
         locks=cfg.locks,
         geometry=ScenarioGeometry(units=geoms, barriers=barriers, crs=target.to_string()),
         source=str(folder),
-        notes=notes,
+        notes=tuple(notes), warnings=tuple(collector.warnings),
     )

@@ -20,6 +20,7 @@ from optimizer.costs import Costs, ObjectiveWeights, SolverParams
 from optimizer.errors import ConfigError, ProblemCollector
 from optimizer.overrides import apply_overrides, override_problems
 from optimizer.policy import Policy
+from optimizer.scenario.read_text import read_text
 
 FILE = "scenario.toml"
 TOP_KEYS = ("name", "crs", "year", "data", "policy", "costs", "objective", "solver", "locks")
@@ -70,13 +71,13 @@ def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
     if not path.is_file():
         collector.add(FILE, f"file not found in {folder} (every scenario folder needs one)")
         return None
+    text = read_text(path, FILE, collector)
+    if text is None:
+        return None
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         collector.add(FILE, f"TOML syntax error: {exc}")
-        return None
-    except (UnicodeDecodeError, OSError) as exc:
-        collector.add(FILE, f"cannot be read as UTF-8 text: {exc}")
         return None
 
     cfg = Config(name=folder.resolve().name)

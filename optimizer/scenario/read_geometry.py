@@ -23,6 +23,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from optimizer.errors import ProblemCollector
+from optimizer.scenario.read_text import read_csv_text, read_text
 from optimizer.scenario.validate import shorten
 
 POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
@@ -75,10 +76,16 @@ def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | No
 def _read_geojson_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | None:
     """GeoJSON by the json module, not GDAL: GDAL turns ``true`` in a number column
     into 1 and cannot tell a missing ``crs`` member from a declared WGS84."""
+    content = read_text(path, file, collector)
+    if content is None:
+        return None
     try:
-        doc = json.loads(path.read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        doc = json.loads(content)
+    except ValueError as exc:   # json.JSONDecodeError is a ValueError
         collector.add(file, f"cannot be read as GeoJSON: {exc}")
+        return None
+    except RecursionError:
+        collector.add(file, "cannot be read as GeoJSON: nested too deeply")
         return None
     feats = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
@@ -123,11 +130,9 @@ def _read_geojson_layer(path: Path, file: str, collector: ProblemCollector) -> L
 
 
 def _read_csv_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | None:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-            ValueError) as exc:
-        collector.add(file, f"cannot be read as CSV: {exc}")
+    frame = read_csv_text(path, file, collector, empty_rule="is empty; a CSV layer needs a "
+                          "header line and a 'geometry' column of WKT text")
+    if frame is None:
         return None
     if "geometry" not in frame.columns:
         collector.add(file, "a CSV layer needs a 'geometry' column of WKT text",

@@ -82,4 +82,19 @@ def scenario_summary_text(scenario: Scenario) -> str:
                 lines.append(f"    would help: {d.relaxation}")
     for note in sc.notes:
         lines.append(f"Note: {note}")
+    lines.extend(warning_lines(sc))
     return "\n".join(lines)
+
+
+MAX_WARNINGS_SHOWN = 20
+
+
+def warning_lines(scenario: Scenario, limit: int = MAX_WARNINGS_SHOWN) -> list[str]:
+    """The loader's warnings, the first ``limit`` of them (all are in
+    ``Scenario.warnings``)."""
+    found = scenario.warnings
+    lines = [f"Warning: {w}" for w in found[:limit]]
+    if len(found) > limit:
+        lines.append(f"... and {len(found) - limit:,} more warnings (Scenario.warnings "
+                     "lists them all)")
+    return lines
