@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from pyproj import CRS
@@ -101,7 +101,7 @@ def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
     if "crs" in doc:
         cfg.crs = parse_crs(doc["crs"], FILE, "(top level)", "crs", collector)
 
-    _read_data(doc, cfg, collector)
+    _read_data(doc, cfg, folder, collector)
     for section, cls in SECTIONS.items():
         table = doc.get(section)
         if table is None:
@@ -127,7 +127,35 @@ def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
     return cfg
 
 
-def _read_data(doc: dict[str, Any], cfg: Config, collector: ProblemCollector) -> None:
+def confinement_problem(folder: Path, value: str) -> str | None:
+    """Why ``value`` (a [data] path) is not a file path inside ``folder``, or None.
+
+    A scenario folder is self-contained: it can be zipped, mailed and loaded on a
+    server without reading anything else on that machine. So no absolute path, no
+    '..', and no symbolic link that leads out of the folder.
+    """
+    if "\x00" in value:
+        return "must be a file name; it holds a NUL character"
+    pure = Path(value)
+    if pure.is_absolute() or PureWindowsPath(value).is_absolute() \
+            or PureWindowsPath(value).drive:
+        return ("must be a path relative to the scenario folder, not an absolute path "
+                "(copy the file into the folder)")
+    if ".." in pure.parts or ".." in PureWindowsPath(value).parts:
+        return "must stay inside the scenario folder; '..' leads out of it"
+    try:
+        root = folder.resolve()
+        target = (folder / pure).resolve()
+    except (OSError, RuntimeError) as exc:   # RuntimeError: a symlink loop (Python 3.11)
+        return f"cannot be resolved: {exc}"
+    if not target.is_relative_to(root):
+        return (f"must stay inside the scenario folder; a symbolic link leads out of it "
+                f"(to {target})")
+    return None
+
+
+def _read_data(doc: dict[str, Any], cfg: Config, folder: Path,
+               collector: ProblemCollector) -> None:
     data = doc.get("data")
     if data is None:
         collector.add(FILE, "the [data] table is required (units = ..., sites = ...)",
@@ -148,7 +176,11 @@ def _read_data(doc: dict[str, Any], cfg: Config, collector: ProblemCollector) ->
             continue
         value = data[key]
         if isinstance(value, str) and value.strip():
-            setattr(cfg, key, value)
+            why = confinement_problem(folder, value)
+            if why is None:
+                setattr(cfg, key, value)
+            else:
+                collector.add(FILE, why, record="[data]", field=key, value=value)
         else:
             collector.add(FILE, "must be a file path (text)", record="[data]", field=key,
                           value=value)

@@ -97,8 +97,11 @@ def _read_geojson_layer(path: Path, file: str, collector: ProblemCollector) -> L
         return None
     props = [f.get("properties") if isinstance(f.get("properties"), dict) else {}
              for f in feats]
-    frame = pd.DataFrame.from_records(props, index=pd.RangeIndex(len(props)))
-    frame = frame.astype(object) if len(frame.columns) else frame
+    # object columns built by hand: from_records would turn a JSON null into NaN in a
+    # number column, and a null must read as "missing" but a NaN as "not a number"
+    columns = list(dict.fromkeys(k for p in props for k in p))
+    frame = pd.DataFrame({c: pd.Series([p.get(c) for p in props], dtype=object)
+                          for c in columns}, index=pd.RangeIndex(len(props)))
     raw = [f.get("geometry") for f in feats]
     text = np.array([json.dumps(g) if isinstance(g, dict) else None for g in raw], dtype=object)
     geoms = np.full(len(raw), None, dtype=object)

@@ -80,7 +80,7 @@ def read_units(path: Path, file: str, fallback_crs: CRS | None, collector: Probl
         return frame[name] if name in frame.columns else pd.Series([None] * n, dtype=object)
 
     households = (parse_count(frame["households"], names, file, "households",
-                              "households living in the unit, a whole number ≥ 0", collector)
+                              "households living in the unit", collector)
                   if "households" not in absent else np.zeros(n, dtype=np.int64))
     kind = (parse_choice(frame["kind"], names, file, "kind", ("urban", "rural"),
                          "an urban unit only joins urban communities, rural likewise", collector)

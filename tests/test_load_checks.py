@@ -1,0 +1,150 @@
+"""Issue 14, item 11: paths confined to the scenario folder, each override error on
+its own key, household counts out of range. Fixture: the six-square grid of
+tests/test_load_support.py::
+
+    +------+------+------+
+    |  u1  |  u2  |  u3  |    u1 u2 u4 u5 urban, u3 u6 rural, 100 m squares
+    +------+------+------+
+    |  u4  |  u5  |  u6  |
+    +------+------+------+
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_load_support import grid_units, make_scenario, toml_text
+
+from optimizer.errors import Problem, ScenarioError
+from optimizer.scenario.load import load_scenario
+
+
+def problems_of(folder: Path) -> tuple[Problem, ...]:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(folder)
+    return info.value.problems
+
+
+def data_toml(units: str) -> str:
+    return f'name = "t"\ncrs = "EPSG:32651"\n[data]\nunits = "{units}"\nsites = "sites.csv"\n'
+
+
+# --- (e) [data] paths stay inside the scenario folder -----------------------------------
+@pytest.mark.parametrize("where", ["absolute", "dotdot", "symlink", "windows"])
+def test_data_paths_are_confined_to_the_scenario_folder(tmp_path: Path, where: str) -> None:
+    outside = make_scenario(tmp_path / "elsewhere")          # a valid units file outside
+    folder = make_scenario(tmp_path / "scenario")
+    (folder / "units.geojson").unlink()
+    value = {"absolute": str(outside / "units.geojson"),
+             "dotdot": "../elsewhere/units.geojson",
+             "symlink": "link/units.geojson",
+             "windows": "C:/data/units.geojson"}[where]
+    if where == "symlink":
+        os.symlink(outside, folder / "link")
+    (folder / "scenario.toml").write_text(data_toml(value), encoding="utf-8")
+    found = [p for p in problems_of(folder) if p.field == "units"]
+    assert len(found) == 1, found
+    p = found[0]
+    assert p.file == "scenario.toml" and p.record == "[data]" and p.value == value
+    assert "scenario folder" in p.rule
+    assert {"absolute": "absolute", "windows": "absolute", "dotdot": "'..'",
+            "symlink": "symbolic link"}[where] in p.rule
+
+
+def test_a_symlink_inside_the_folder_is_fine(tmp_path: Path) -> None:
+    folder = make_scenario(tmp_path)
+    (folder / "data").mkdir()
+    (folder / "units.geojson").rename(folder / "data" / "units.geojson")
+    os.symlink(folder / "data" / "units.geojson", folder / "u.geojson")
+    (folder / "scenario.toml").write_text(data_toml("u.geojson"), encoding="utf-8")
+    assert load_scenario(folder).n_units == 6
+
+
+# --- (d) each [policy]/[costs] error on its own key ---------------------------------------
+def with_table(tmp_path: Path, section: str, body: str) -> Path:
+    return make_scenario(tmp_path, toml=toml_text(extra=f"\n[{section}]\n{body}\n"))
+
+
+def test_negative_maximum_is_reported_on_its_own_key(tmp_path: Path) -> None:
+    found = problems_of(with_table(tmp_path, "policy", "urban_max_households = -5"))
+    assert [(p.field, p.value) for p in found] == [("urban_max_households", -5)]
+    assert "SIZE-URBAN" in found[0].rule and "≥ 1" in found[0].rule
+
+
+def test_min_above_max_names_both_keys(tmp_path: Path) -> None:
+    found = problems_of(with_table(tmp_path, "policy", "rural_min_households = 1600"))
+    assert len(found) == 1
+    text = str(found[0])
+    assert "rural_min_households=1600" in text and "rural_max_households=1500" in text
+    assert "SIZE-RURAL" in text
+
+
+@pytest.mark.parametrize("section,key,value,rule", [
+    ("policy", "staff_max", "0", "STAFF-3-5"),
+    ("policy", "facility_target_share", "1.5", "FACILITY-95"),
+    ("policy", "volunteer_urban_share", "-0.1", "VOLUNTEER-15-10"),
+    ("policy", "area_min_m2", "nan", "AREA-MIN"),
+    ("policy", "household_size", "inf", "population"),
+    ("costs", "urban_wage_yuan", "-1", "PAY-URBAN"),
+    ("costs", "pay_other_ratio", "nan", "PAY-OTHER"),
+    ("costs", "build_yuan_per_m2", "inf", "REMEDY"),
+    ("costs", "committee_size_rural", "0", "PAY-RURAL"),
+    ("costs", "discount_rate", "-0.5", "annuity"),
+    ("objective", "moved_yuan_per_household", "nan", "minimal change"),
+])
+def test_each_override_error_names_key_value_and_rule(tmp_path: Path, section: str, key: str,
+                                                      value: str, rule: str) -> None:
+    found = problems_of(with_table(tmp_path, section, f"{key} = {value}"))
+    assert len(found) == 1, found
+    p = found[0]
+    assert (p.record, p.field) == (f"[{section}]", key)
+    assert str(p.value) == str(float(value)) or str(p.value) == value
+    assert rule in p.rule, p.rule
+
+
+def test_every_parameter_has_a_range_and_a_rule() -> None:
+    """A new field of Policy/Costs/ObjectiveWeights must say what it must be."""
+    import dataclasses
+
+    from optimizer.costs import COSTS_CHECKS, OBJECTIVE_CHECKS, Costs, ObjectiveWeights
+    from optimizer.policy import POLICY_CHECKS, Policy
+
+    for cls, checks in ((Policy, POLICY_CHECKS), (Costs, COSTS_CHECKS),
+                        (ObjectiveWeights, OBJECTIVE_CHECKS)):
+        assert [f.name for f in dataclasses.fields(cls)] == list(checks), cls
+        assert cls().problems() == []           # the defaults are in range
+
+
+# --- (c) households out of range ------------------------------------------------------
+@pytest.mark.parametrize("value,shown,text", [
+    (1e18, "1e+18", "too large"),
+    (10**30, "1000000000000000000000000000000", "too large"),
+    (2.5, "2.5", "whole number"),
+    (-3, "-3", "≥ 0"),
+    (float("nan"), "nan", "NaN"),
+    (float("inf"), "inf", "finite"),
+    (True, "True", "true/false"),
+])
+def test_households_out_of_range_names_field_value_and_range(tmp_path: Path, value: Any,
+                                                             shown: str, text: str) -> None:
+    units = grid_units()
+    units[1]["households"] = value
+    found = problems_of(make_scenario(tmp_path, units=units))
+    assert len(found) == 1, found
+    p = found[0]
+    assert (p.file, p.record, p.field) == ("units.geojson", "u2", "households")
+    assert str(p.value) == shown
+    assert text in p.rule, p.rule
+    assert "a whole number from 0 to 2,147,483,647" in p.rule
+
+
+def test_households_text_in_csv(tmp_path: Path) -> None:
+    units = grid_units()
+    units[0]["households"] = "1e18"
+    units[1]["households"] = "12 户"
+    found = {p.record: p for p in problems_of(make_scenario(tmp_path, units=units, fmt="csv"))}
+    assert "plain number (digits, no exponent)" in found["u1"].rule and found["u1"].value == "1e18"
+    assert "not a number" in found["u2"].rule and found["u2"].value == "12 户"
