@@ -23,6 +23,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from optimizer.errors import ProblemCollector
+from optimizer.geo.crs import lonlat_bounds, looks_like_degrees, looks_projected
 from optimizer.scenario.read_text import read_csv_text, read_text
 from optimizer.scenario.validate import shorten
 
@@ -226,24 +227,57 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry | None:
     return out if out.is_valid and not out.is_empty else None
 
 
-def is_metric(crs: CRS) -> bool:
-    units = {a.unit_name.lower() for a in crs.axis_info}
-    return crs.is_projected and units <= {"metre", "meter", "m"}
+def crs_source(layer: Layer, fallback: CRS | None) -> str:
+    """Where :func:`settle_crs` took the CRS from, for messages."""
+    if layer.crs is not None:
+        return "declared by the file"
+    if fallback is not None:
+        return "crs in scenario.toml"
+    return "a GeoJSON file without a 'crs' member is longitude/latitude (RFC 7946)"
 
 
-def lonlat_out_of_range(geoms: np.ndarray) -> bool:
-    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
-    return bool(xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90)
+def _projected_hint(geoms: np.ndarray) -> str:
+    """Which projected CRS the coordinates probably are in (Chinese survey data is
+    often CGCS2000 Gauss-Krüger with the zone number before the easting)."""
+    x = float(np.nanmedian(np.abs(shapely.get_coordinates(geoms)[:, 0])))
+    zone = int(x // 1_000_000)
+    if 25 <= zone <= 45:
+        return (f"eastings like {x:,.0f} carry the zone number {zone} in front: probably "
+                f"CGCS2000 / 3-degree Gauss-Kruger zone {zone}, EPSG:{4488 + zone}")
+    if 13 <= zone <= 23:
+        return (f"eastings like {x:,.0f} carry the zone number {zone} in front: probably "
+                f"CGCS2000 / Gauss-Kruger zone {zone}, EPSG:{4478 + zone}")
+    return "a UTM zone (EPSG:32650, EPSG:32651, ...) or a CGCS2000 Gauss-Kruger zone"
 
 
-def metric_crs(geoms: np.ndarray, crs: CRS) -> CRS:
-    """``crs`` itself when projected in metres, else the UTM zone of the data."""
-    if is_metric(crs):
-        return crs
-    return gpd.GeoSeries(geoms, crs=crs).estimate_utm_crs()
-
-
-def project(geoms: np.ndarray, crs: CRS, target: CRS) -> np.ndarray:
-    if crs == target or len(geoms) == 0:
-        return geoms
-    return np.asarray(gpd.GeoSeries(geoms, crs=crs).to_crs(target).values, dtype=object)
+def check_coordinates(geoms: np.ndarray, crs: CRS, source: str, file: str,
+                      collector: ProblemCollector) -> bool:
+    """Coordinates that cannot be in ``crs``: degrees under a metric CRS (they would
+    give units of a few square millimetres, no neighbours and no plan), metres
+    under a geographic one. False (with a problem) when they do not fit."""
+    ok = ~pd.isna(geoms)
+    ok[ok] = ~shapely.is_empty(geoms[ok])
+    geoms = geoms[ok]
+    if len(geoms) == 0:
+        return True
+    fix_here = "in scenario.toml" if "scenario.toml" in source or "RFC" in source \
+        else "as the file's CRS (it declares another), or remove it there and set it in " \
+             "scenario.toml"
+    if crs.is_geographic and looks_projected(geoms):
+        collector.add(file, f"coordinates are not longitude/latitude (beyond ±180/±90), yet "
+                      f"the CRS is {crs.to_string()} ({source})",
+                      hint=f"set crs = \"EPSG:...\" {fix_here} to the CRS they are in: "
+                           f"{_projected_hint(geoms)}")
+        return False
+    if not crs.is_geographic and looks_like_degrees(geoms):
+        collector.add(file, f"the coordinates look like longitude/latitude (every x within "
+                      f"±180, every y within ±90, all within a few units), yet the CRS is "
+                      f"{crs.to_string()} ({source}), whose units are metres or feet",
+                      hint=f"set crs = \"EPSG:4326\" {fix_here} (EPSG:4490 for CGCS2000)")
+        return False
+    x0, _, _, _ = lonlat_bounds(geoms, crs)
+    if not np.isfinite(x0):
+        collector.add(file, f"coordinates lie outside the area where {crs.to_string()} "
+                      f"({source}) is defined", hint="check the CRS of the file")
+        return False
+    return True
