@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shapely
+from shapely import affinity
 from test_load_support import grid_units, make_scenario, toml_text
 
 from optimizer.errors import Problem, ScenarioError
@@ -148,3 +150,54 @@ def test_households_text_in_csv(tmp_path: Path) -> None:
     found = {p.record: p for p in problems_of(make_scenario(tmp_path, units=units, fmt="csv"))}
     assert "plain number (digits, no exponent)" in found["u1"].rule and found["u1"].value == "1e18"
     assert "not a number" in found["u2"].rule and found["u2"].value == "12 户"
+
+
+# --- (a) overlapping, duplicate and scattered unit geometries: warnings -----------------
+def warnings_of(units: list[dict[str, Any]], tmp_path: Path) -> list[str]:
+    sc = load_scenario(make_scenario(tmp_path, units=units))
+    return [str(w) for w in sc.warnings]
+
+
+def test_duplicate_geometry_is_named(tmp_path: Path) -> None:
+    units = grid_units()
+    units[5]["geometry"] = units[4]["geometry"]            # u6 drawn as u5
+    found = warnings_of(units, tmp_path)
+    assert len(found) == 1
+    assert found[0].startswith("units.geojson: u5: duplicate geometry")
+    assert "unit u6" in found[0] and "10,000 m²" in found[0]
+
+
+def test_overlap_names_both_units_area_and_share(tmp_path: Path) -> None:
+    units = grid_units()
+    units[1]["geometry"] = shapely.box(500_070, 3_700_100, 500_170, 3_700_200)  # u2 onto u1
+    found = warnings_of(units, tmp_path)
+    assert len(found) == 1
+    assert "u1: overlaps unit u2 by 3,000 m² (30% of u1, 30% of u2)" in found[0]
+
+
+def test_digitizing_noise_is_not_an_overlap(tmp_path: Path) -> None:
+    units = grid_units()
+    units[1]["geometry"] = shapely.box(500_099.99, 3_700_100, 500_200, 3_700_200)  # 1 m²
+    assert warnings_of(units, tmp_path) == []
+
+
+@pytest.mark.parametrize("dx,warned", [(50_000.0, True), (1_500.0, True), (200.0, False)])
+def test_far_multipolygon_part(tmp_path: Path, dx: float, warned: bool) -> None:
+    units = grid_units()
+    square = units[2]["geometry"]
+    units[2]["geometry"] = shapely.MultiPolygon([square, affinity.translate(
+        shapely.box(*square.bounds).buffer(-40), xoff=dx)])
+    found = warnings_of(units, tmp_path)
+    assert bool(found) == warned, found
+    if warned:
+        assert len(found) == 1 and "u3" in found[0] and "part 2 of 2" in found[0]
+        assert f"{(dx - 60) / 1000:,.1f} km" in found[0]      # the gap between the parts
+
+
+def test_validate_prints_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from optimizer.cli import main
+
+    units = grid_units()
+    units[5]["geometry"] = units[4]["geometry"]
+    assert main(["validate", str(make_scenario(tmp_path, units=units))]) == 0
+    assert "Warning: units.geojson: u5: duplicate geometry" in capsys.readouterr().out

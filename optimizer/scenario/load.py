@@ -20,6 +20,7 @@ from optimizer.errors import ProblemCollector
 from optimizer.geo.crs import project, region_crs
 from optimizer.geo.neighbours import neighbour_edges
 from optimizer.scenario.build import make_sites
+from optimizer.scenario.geometry_checks import far_part_warnings, overlap_warnings
 from optimizer.scenario.model import Scenario, ScenarioGeometry, frozen_array
 from optimizer.scenario.read_config import read_config
 from optimizer.scenario.read_geometry import (
@@ -103,6 +104,8 @@ def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
 
     target, geoms, barriers = _to_region_crs(units, cfg.units or "units", barriers,
                                              barrier_crs, collector)
+    overlap_warnings(units.ids, geoms, cfg.units or "units", collector)
+    far_part_warnings(units.ids, geoms, cfg.units or "units", collector)
     points = shapely.point_on_surface(geoms)
     edges, cut_edges = neighbour_edges(geoms, barriers)
     index = {u: i for i, u in enumerate(units.ids)}
