@@ -10,8 +10,12 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from optimizer.errors import OptimizerError
+
+if TYPE_CHECKING:
+    from optimizer.scenario.model import Scenario
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -28,7 +32,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from optimizer.plan_io import read_plan
     from optimizer.scenario.load import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, repair=args.repair)
     plan = read_plan(args.plan)
     report = check(scenario, plan)
     print(report.summary_text())
@@ -52,7 +56,8 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from optimizer.scenario.load import load_scenario
     from optimizer.search import solve
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, repair=args.repair)
+    _print_notes(scenario)
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
     if pieces.exists() and not args.resume:
         shutil.rmtree(pieces)
@@ -83,6 +88,17 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     return 0 if report.passed else 1
 
 
+def _print_notes(scenario: Scenario) -> None:
+    """What loading decided (repaired geometries, a file read as GB18030) and its
+    warnings, on stderr: a solve must not hide them."""
+    from optimizer.scenario.summary import warning_lines
+
+    for note in scenario.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for line in warning_lines(scenario):
+        print(line, file=sys.stderr)
+
+
 def _executor(spec: str | None, processes: int,  # type: ignore[no-untyped-def]
               memory_gb: float | None = None):
     if spec is None:
@@ -105,7 +121,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from optimizer.scenario.load import load_scenario
     from optimizer.sweeps import NOT_RUN, sweep
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, repair=args.repair)
     with open(args.grid, "rb") as fh:
         grid = _flat_grid(tomllib.load(fh))
     out = Path(args.out)
@@ -145,7 +161,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from optimizer.report import write_reports
     from optimizer.scenario.load import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, repair=args.repair)
     plan = read_plan(args.plan)
     paths = write_reports(scenario, plan, args.plan, lang=args.lang)
     for name, path in sorted(paths.items()):
@@ -158,7 +174,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from optimizer.plan_io import read_plan
     from optimizer.scenario.load import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, repair=args.repair)
     plans = [current_plan(scenario) if p == "current" else read_plan(p)
              for p in (args.plan_a, args.plan_b)]
     d = diff(scenario, plans[0], plans[1], names=(args.plan_a, args.plan_b))
@@ -186,6 +202,14 @@ EXECUTOR_HELP = ("where tasks run: local (process pool, default), inprocess, das
                  "pip install 'community-optimizer[cluster]')")
 
 
+def _repair_flag(parser: argparse.ArgumentParser) -> None:
+    """--repair on every command that loads a scenario: a plan solved from repaired
+    geometries must be checkable and reportable from the same repair."""
+    parser.add_argument("--repair", action="store_true",
+                        help="repair invalid unit geometries with shapely.make_valid "
+                             "(the repaired ids are listed)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m optimizer",
                                 description="Community layout and service-room plans "
@@ -194,8 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check a scenario folder and summarize it")
     v.add_argument("scenario", help="scenario folder (scenario.toml, units, sites)")
-    v.add_argument("--repair", action="store_true",
-                   help="repair invalid geometries with make_valid (the ids are listed)")
+    _repair_flag(v)
     v.set_defaults(func=_cmd_validate)
 
     c = sub.add_parser("check", help="check a plan folder against a scenario, rule by rule")
@@ -203,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("plan")
     c.add_argument("--write", action="store_true",
                    help="rewrite the plan's compliance.csv with the checker's verdict")
+    _repair_flag(c)
     c.set_defaults(func=_cmd_check)
 
     g = sub.add_parser("generate", help="write a realistic generated scenario folder")
@@ -230,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--memory-gb", type=float, default=None, metavar="GB",
                    help="memory budget: fewer worker processes, and a task past its "
                         "share stops early with its best plan so far (see README)")
+    _repair_flag(s)
     s.set_defaults(func=_cmd_solve)
 
     w = sub.add_parser("sweep", help="solve a scenario for every combination of what-if "
@@ -250,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--memory-gb", type=float, default=None, metavar="GB",
                    help="memory budget: fewer worker processes, and a task past its "
                         "share stops early with its best plan so far (see README)")
+    _repair_flag(w)
     w.set_defaults(func=_cmd_sweep)
 
     r = sub.add_parser("report", help="write plan.xlsx, maps, report.html and plan.gpkg "
@@ -258,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("plan")
     r.add_argument("--lang", choices=("zh", "en"), default="zh",
                    help="language of tables and maps (default zh)")
+    _repair_flag(r)
     r.set_defaults(func=_cmd_report)
 
     d = sub.add_parser("compare", help="compare two plans of a scenario (PLAN_B may be "
@@ -268,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--csv", help="write the per-community table to this CSV file")
     d.add_argument("--map", help="write the comparison map to this PNG/SVG file")
     d.add_argument("--lang", choices=("zh", "en"), default="en", help="map language")
+    _repair_flag(d)
     d.set_defaults(func=_cmd_compare)
     return p
 

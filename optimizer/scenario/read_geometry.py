@@ -30,7 +30,10 @@ from optimizer.scenario.validate import shorten
 POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 LINEAR = (shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING)
 GEOJSON = (".geojson", ".json")
-REPAIR_HINT = "`python -m optimizer validate --repair` would fix it with shapely.make_valid"
+REPAIR_HINT = "--repair fixes it with shapely.make_valid"
+REPAIR_HOW = ("add --repair to the command (validate, solve, check, report, compare and sweep "
+              "all take it; Scenario.load(path, repair=True) in Python) to fix them with "
+              "shapely.make_valid; the repaired ids are listed")
 
 
 @dataclass
@@ -214,7 +217,7 @@ def check_shapes(layer: Layer, names: list[str], file: str, kinds: tuple[int, ..
     if n_bad and not repair:
         shown = [names[r] for r in np.flatnonzero(invalid).tolist()]
         collector.add(file, f"{n_bad} invalid geometr{'y' if n_bad == 1 else 'ies'} "
-                      f"({', '.join(shown)}); {REPAIR_HINT}")
+                      f"({shorten(', '.join(shown))}); {REPAIR_HOW}")
     return geoms, repaired
 
 
