@@ -31,13 +31,19 @@ class Problem:
         if self.record is not None:
             where += f": {self.record}"
         if self.field is not None:
-            shown = "missing" if self.value is None else repr(self.value)
+            shown = "missing" if self.value is None else _short(repr(self.value))
             text = f"{where} has {self.field}={shown}; {self.rule}"
         else:
             text = f"{where}: {self.rule}"
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def _short(text: str, width: int = 120) -> str:
+    """A value as shown in a message: hostile input (a 10 MB cell, a 400-digit
+    number) is cut, not echoed whole."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 class OptimizerError(Exception):

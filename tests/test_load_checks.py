@@ -201,3 +201,47 @@ def test_validate_prints_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[
     units[5]["geometry"] = units[4]["geometry"]
     assert main(["validate", str(make_scenario(tmp_path, units=units))]) == 0
     assert "Warning: units.geojson: u5: duplicate geometry" in capsys.readouterr().out
+
+
+# --- beyond the list: named problems instead of silent nonsense -------------------------
+@pytest.mark.parametrize("crs,kind", [("EPSG:4978", "Geocentric"), ("EPSG:5773", "Vertical")])
+def test_a_crs_that_is_not_a_map_crs(tmp_path: Path, crs: str, kind: str) -> None:
+    """EPSG:4978 was accepted and the metres read as geocentric x/y."""
+    found = problems_of(make_scenario(tmp_path / "toml", toml=toml_text(crs=crs)))
+    assert found[0].file == "scenario.toml" and found[0].field == "crs"
+    assert kind in found[0].rule and "not a map CRS" in found[0].rule
+    found = problems_of(make_scenario(tmp_path / "file", file_crs=crs))
+    assert any(p.file == "units.geojson" and kind in p.rule for p in found)
+
+
+def test_a_comma_inside_an_unquoted_value(tmp_path: Path) -> None:
+    """Before: pandas took the surplus first column as an index and shifted every
+    value: 's1 has unit_id=true, owned=missing, ...' for a price written 1,200,000."""
+    folder = make_scenario(tmp_path, sites="site_id,unit_id,area_m2,owned,max_area_m2,"
+                           "purchase_price_yuan\ns1,u1,300,true,600,\n"
+                           "s2,u6,450,false,450,1,200,000\n")
+    found = problems_of(folder)
+    assert len(found) == 1
+    assert (found[0].file, found[0].record) == ("sites.csv", "line 3")
+    assert "8 fields but the header has 6" in found[0].rule and "double quotes" in found[0].rule
+
+
+def test_a_toml_date_where_text_is_expected(tmp_path: Path) -> None:
+    found = problems_of(with_table(tmp_path, "policy", "plan_deadline = 2013-03-31"))
+    assert found[0].field == "plan_deadline" and "text in double quotes" in found[0].rule
+    assert found[0].hint == 'write it in quotes: plan_deadline = "2013-03-31"'
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, [1, 2], True])
+def test_unit_id_must_be_text_or_a_number(tmp_path: Path, value: Any) -> None:
+    units = grid_units()
+    units[2]["unit_id"] = value
+    found = [p for p in problems_of(make_scenario(tmp_path, units=units))
+             if p.file == "units.geojson"]
+    assert [(p.record, p.field, p.value) for p in found] == [("row 3", "unit_id", value)]
+
+
+def test_a_huge_value_is_cut_in_the_message() -> None:
+    text = str(Problem("units.geojson", "is too large", record="u1", field="households",
+                       value=10**400))
+    assert len(text) < 200 and text.endswith("…; is too large")

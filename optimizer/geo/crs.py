@@ -32,6 +32,15 @@ from pyproj import CRS, Transformer
 LONLAT = CRS.from_epsg(4326)
 
 
+def not_horizontal(crs: CRS) -> str | None:
+    """Why ``crs`` cannot place units on a map (geocentric, vertical, engineering), or
+    None for a geographic or projected CRS (a compound one with a height is fine)."""
+    if crs.is_geographic or crs.is_projected:
+        return None
+    return (f"is a {crs.type_name}, not a map CRS: it must be longitude/latitude "
+            "(EPSG:4326, EPSG:4490) or projected (EPSG:32651, EPSG:4528, ...)")
+
+
 def lonlat_bounds(geoms: np.ndarray, crs: CRS) -> tuple[float, float, float, float]:
     """(min lon, min lat, max lon, max lat) of every vertex; NaN when a vertex does
     not transform (outside the CRS's domain)."""

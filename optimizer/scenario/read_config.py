@@ -18,6 +18,7 @@ from pyproj.exceptions import CRSError
 
 from optimizer.costs import Costs, ObjectiveWeights, SolverParams
 from optimizer.errors import ConfigError, ProblemCollector
+from optimizer.geo.crs import not_horizontal
 from optimizer.overrides import apply_overrides, override_problems
 from optimizer.policy import Policy
 from optimizer.scenario.read_text import read_text
@@ -57,12 +58,17 @@ def parse_crs(text: Any, file: str, record: str, field_name: str,
                       field=field_name, value=text)
         return None
     try:
-        return CRS.from_user_input(text)
+        crs = CRS.from_user_input(text)
     except CRSError as exc:
         collector.add(file, "is not a CRS pyproj knows (e.g. 'EPSG:32651', 'EPSG:4490')",
                       record=record, field=field_name, value=text,
                       hint=str(exc).splitlines()[0][:120])
         return None
+    why = not_horizontal(crs)
+    if why is not None:
+        collector.add(file, why, record=record, field=field_name, value=text)
+        return None
+    return crs
 
 
 def read_config(folder: Path, collector: ProblemCollector) -> Config | None:

@@ -23,7 +23,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from optimizer.errors import ProblemCollector
-from optimizer.geo.crs import lonlat_bounds, looks_like_degrees, looks_projected
+from optimizer.geo.crs import lonlat_bounds, looks_like_degrees, looks_projected, not_horizontal
 from optimizer.scenario.read_text import read_csv_text, read_text
 from optimizer.scenario.validate import shorten
 
@@ -159,6 +159,10 @@ def settle_crs(layer: Layer, fallback: CRS | None, file: str, geojson: bool,
                collector: ProblemCollector) -> CRS | None:
     """The file's CRS, else scenario.toml's, else lon/lat for GeoJSON (RFC 7946)."""
     if layer.crs is not None:
+        why = not_horizontal(layer.crs)
+        if why is not None:
+            collector.add(file, f"the file's CRS {layer.crs.to_string()} {why}")
+            return None
         return layer.crs
     if fallback is not None:
         return fallback

@@ -108,10 +108,33 @@ def read_csv_text(path: Path, file: str, collector: ProblemCollector, *,
     if "\t" in header and "," not in header:
         sep = "\t"
         collector.note(f"{file} is tab-separated (no comma in its header); read as such")
+    if not _fields_fit(text, sep, file, collector):
+        return None
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep,
+                           index_col=False)
     except pd.errors.EmptyDataError:
         collector.add(file, empty_rule)
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         collector.add(file, f"cannot be read as CSV: {str(exc).strip()}")
     return None
+
+
+def _fields_fit(text: str, sep: str, file: str, collector: ProblemCollector) -> bool:
+    """Every row has at most as many fields as the header. pandas would otherwise
+    take the surplus first columns as an index and shift every value one column (a
+    comma inside an unquoted value, e.g. '1,200'); rows with fewer fields are fine
+    (their last cells are empty)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    try:
+        header = next(reader, [])
+        bad = [(reader.line_num, len(row)) for row in reader if len(row) > len(header)]
+    except csv.Error as exc:
+        collector.add(file, f"cannot be read as CSV: {exc} (line {reader.line_num})")
+        return False
+    for line, n in bad[:20]:
+        collector.add(file, f"has {n} fields but the header has {len(header)}; a value "
+                      "holding a comma must be in double quotes", record=f"line {line}")
+    if len(bad) > 20:
+        collector.add(file, f"... and {len(bad) - 20} more lines with too many fields")
+    return not bad

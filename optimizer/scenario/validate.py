@@ -80,8 +80,13 @@ def required_columns(frame: pd.DataFrame, names: Sequence[str], file: str,
 
 
 def parse_ids(col: pd.Series, file: str, field: str, collector: ProblemCollector) -> pd.Series:
-    """Ids as text; reports missing ids (by row) and duplicates (with their rows)."""
+    """Ids as text; reports missing ids (by row), ids that are not text or a number
+    (a JSON list, object or true/false), and duplicates (with their rows)."""
     ids = text_values(col)
+    odd = col.astype(object).map(lambda v: isinstance(v, dict | list | bool | np.bool_))
+    for row in np.flatnonzero(odd.to_numpy(dtype=bool)).tolist():
+        collector.add(file, "must be text or a whole number", record=f"row {row + 1}",
+                      field=field, value=plain(col.iat[row]))
     miss = (ids == "").to_numpy()
     for row in np.flatnonzero(miss).tolist():
         collector.add(file, "every record needs a unique, non-empty id", record=f"row {row + 1}",
