@@ -16,12 +16,19 @@ from typing import Any
 
 from optimizer.errors import Problem
 
+# Upper bounds: far above any real value, low enough that the model's integer costs
+# (yuan × 1000 in int64) and household counts cannot overflow from one parameter.
+MAX_COUNT = 2**31 - 1
+MAX_AMOUNT = 1e9
+
 # kind -> (test, what the value must be)
 KINDS: dict[str, tuple[Any, str]] = {
-    "count1": (lambda v: v >= 1, "must be a whole number ≥ 1"),
-    "count0": (lambda v: v >= 0, "must be a whole number ≥ 0"),
-    "amount": (lambda v: math.isfinite(v) and v >= 0, "must be a finite number ≥ 0"),
-    "positive": (lambda v: math.isfinite(v) and v > 0, "must be a finite number > 0"),
+    "count1": (lambda v: 1 <= v <= MAX_COUNT, f"must be a whole number from 1 to {MAX_COUNT:,}"),
+    "count0": (lambda v: 0 <= v <= MAX_COUNT, f"must be a whole number from 0 to {MAX_COUNT:,}"),
+    "amount": (lambda v: math.isfinite(v) and 0 <= v <= MAX_AMOUNT,
+               f"must be a finite number from 0 to {MAX_AMOUNT:,.0f}"),
+    "positive": (lambda v: math.isfinite(v) and 0 < v <= MAX_AMOUNT,
+                 f"must be a finite number above 0, at most {MAX_AMOUNT:,.0f}"),
     "share": (lambda v: math.isfinite(v) and 0 <= v <= 1,
               "must be a share from 0 to 1 (0.95 for 95%)"),
     "date": (lambda v: _is_date(v), "must be a date YYYY-MM-DD"),

@@ -73,7 +73,7 @@ def with_table(tmp_path: Path, section: str, body: str) -> Path:
 def test_negative_maximum_is_reported_on_its_own_key(tmp_path: Path) -> None:
     found = problems_of(with_table(tmp_path, "policy", "urban_max_households = -5"))
     assert [(p.field, p.value) for p in found] == [("urban_max_households", -5)]
-    assert "SIZE-URBAN" in found[0].rule and "≥ 1" in found[0].rule
+    assert "SIZE-URBAN" in found[0].rule and "from 1 to" in found[0].rule
 
 
 def test_min_above_max_names_both_keys(tmp_path: Path) -> None:
@@ -96,6 +96,8 @@ def test_min_above_max_names_both_keys(tmp_path: Path) -> None:
     ("costs", "committee_size_rural", "0", "PAY-RURAL"),
     ("costs", "discount_rate", "-0.5", "annuity"),
     ("objective", "moved_yuan_per_household", "nan", "minimal change"),
+    ("objective", "distance_yuan_per_household_km", "1e200", "accessibility"),
+    ("policy", "households_per_coordinator", "4611686018427387904", "COORD-300"),
 ])
 def test_each_override_error_names_key_value_and_rule(tmp_path: Path, section: str, key: str,
                                                       value: str, rule: str) -> None:
