@@ -115,15 +115,12 @@ def _close(executor: object) -> None:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    import tomllib
-
     from optimizer.progress import ConsoleProgress
     from optimizer.scenario.load import load_scenario
     from optimizer.sweeps import NOT_RUN, sweep
 
     scenario = load_scenario(args.scenario, repair=args.repair)
-    with open(args.grid, "rb") as fh:
-        grid = _flat_grid(tomllib.load(fh))
+    grid = _flat_grid(_read_grid(args.grid))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     executor = _executor(args.executor, args.processes, args.memory_gb)
@@ -143,6 +140,26 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
               f"{skipped} not run", file=sys.stderr)
         return 130
     return 0 if (table["check"] == "pass").all() else 1
+
+
+def _read_grid(path: str) -> dict:  # type: ignore[type-arg]
+    """GRID.toml as a table, read like scenario.toml (BOM, GBK, CRLF); a missing or
+    malformed file is a named problem, not a traceback."""
+    import tomllib
+
+    from optimizer.errors import ProblemCollector
+    from optimizer.scenario.read_text import read_text
+
+    collector = ProblemCollector()
+    text = read_text(Path(path), path, collector)
+    doc: dict = {}  # type: ignore[type-arg]
+    if text is not None:
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            collector.add(path, f"TOML syntax error: {exc}")
+    collector.raise_if_any()
+    return doc
 
 
 def _flat_grid(doc: dict, prefix: str = "") -> dict:  # type: ignore[type-arg]

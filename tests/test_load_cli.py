@@ -106,3 +106,15 @@ def test_solve_and_check_take_repair(tmp_path: Path, capsys: pytest.CaptureFixtu
     for command in (["report", "--repair", str(folder), str(out)],
                     ["compare", "--repair", str(folder), "current", str(out)]):
         assert build_parser().parse_args(command).repair
+
+
+def test_sweep_grid_missing_or_malformed_is_named(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    folder = make_scenario(tmp_path / "sc")
+    bad = tmp_path / "grid.toml"
+    bad.write_text("[policy\nurban_max_households = [3000]\n", encoding="utf-8")
+    for grid in (tmp_path / "missing.toml", bad):
+        assert main(["sweep", str(folder), "--grid", str(grid), "--out",
+                     str(tmp_path / "out"), "--quiet"]) == 1
+        err = capsys.readouterr().err
+        assert str(grid) in err and "Traceback" not in err
