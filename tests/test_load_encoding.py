@@ -147,3 +147,26 @@ def test_validate_prints_the_encoding_note(tmp_path: Path,
     assert main(["validate", str(folder)]) == 0
     assert "Note: sites.csv is not UTF-8; read as GB18030" in capsys.readouterr().out
 
+
+
+@pytest.mark.parametrize("encoding,keep_cpg,noted", [("gbk", False, True),
+                                                     ("utf-8", False, False),
+                                                     ("gbk", True, False)])
+def test_shapefile_without_cpg(tmp_path: Path, encoding: str, keep_cpg: bool,
+                               noted: bool) -> None:
+    """Without a .cpg file GDAL read the attributes as Latin-1: '½üºþ½ÖµÀ' for 近湖街道."""
+    import warnings
+
+    import geopandas as gpd
+
+    folder = make_scenario(tmp_path, units=chinese_units(), fmt="shp", sites=SITES,
+                           toml=toml_text("units.shp"))
+    gdf = gpd.GeoDataFrame(chinese_units(), geometry="geometry", crs="EPSG:32651")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")        # field names cut to 10 characters
+        gdf.to_file(folder / "units.shp", encoding=encoding)
+    if not keep_cpg:
+        (folder / "units.cpg").unlink()
+    sc = load_scenario(folder)
+    assert set(sc.street) == {STREET, TOWN} and set(sc.county) == {COUNTY}
+    assert any("units.shp has no .cpg file" in n for n in sc.notes) == noted

@@ -66,7 +66,7 @@ def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | No
                 collector.add(file, f"has {len(layers)} layers ({shorten(', '.join(layers))}); "
                               f"name the one to use '{path.stem}' or keep only one")
                 return None
-            gdf = pyogrio.read_dataframe(path, layer=layer)
+            gdf = _read_dataframe(path, layer, file, collector)
     except Exception as exc:  # GDAL raises many types for unreadable files
         collector.add(file, f"cannot be read as a GIS layer: {exc}")
         return None
@@ -75,6 +75,30 @@ def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | No
         return None
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     return Layer(frame, np.asarray(gdf.geometry.values, dtype=object), gdf.crs)
+
+
+def _read_dataframe(path: Path, layer: str | None, file: str,
+                    collector: ProblemCollector) -> object:
+    """pyogrio's frame. A Shapefile without a .cpg file does not say how its text is
+    encoded and GDAL then reads it as Latin-1, turning 近湖街道 into '½üºþ½ÖµÀ' without
+    a word: such a file is decoded strictly as UTF-8, else as GB18030 (with a note),
+    like every text file (read_text.py)."""
+    if path.suffix.lower() != ".shp" or any(
+            p.suffix.lower() == ".cpg" and p.stem == path.stem for p in path.parent.iterdir()):
+        return pyogrio.read_dataframe(path, layer=layer)
+    try:
+        return pyogrio.read_dataframe(path, layer=layer, encoding="utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        gdf = pyogrio.read_dataframe(path, layer=layer, encoding="gb18030")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"its attribute text is neither UTF-8 nor GBK/GB18030 ({exc}); add a "
+                         f"{path.stem}.cpg file naming the encoding, e.g. UTF-8") from exc
+    collector.note(f"{file} has no .cpg file and its text is not UTF-8; read as GB18030 "
+                   "(GBK/GB2312): check its Chinese text, or add a .cpg file naming the "
+                   "encoding")
+    return gdf
 
 
 def _read_geojson_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | None:
