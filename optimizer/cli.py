@@ -29,7 +29,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from optimizer.checker import check
-    from optimizer.plan_io import read_plan
+    from optimizer.plan_io import read_plan, write_compliance_csv
     from optimizer.scenario.load import load_scenario
 
     scenario = load_scenario(args.scenario, repair=args.repair)
@@ -37,7 +37,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     report = check(scenario, plan)
     print(report.summary_text())
     if args.write:
-        report.to_frame().to_csv(Path(args.plan) / "compliance.csv", index=False)
+        write_compliance_csv(report, args.plan)
     return 0 if report.passed else 1
 
 

@@ -8,6 +8,9 @@ into a hidden sibling folder first and renamed into place, so a crash never leav
 a half-written plan folder (an existing one is renamed aside, replaced, then deleted).
 
 Reading collects every problem of the folder and raises one :class:`PlanError`.
+
+The CSVs keep ids and names exactly, with no byte-order mark; why, and how formula
+injection is handled, is in :func:`_write_csv`.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import PlanError, ProblemCollector
+from optimizer.names import starts_like_formula
 from optimizer.plan import COMMUNITY_COLUMNS, STATUSES, SUMMARY_KEYS, Community, Plan
+from optimizer.plan_guard import ensure_conserved
 from optimizer.remedy import REMEDIES
 
 if TYPE_CHECKING:
@@ -78,12 +83,38 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+# Columns whose text is our own prose, not an id or a name (see _write_csv).
+PROSE_COLUMNS = frozenset({"exemption", "note"})
+
+
+def prose_cell(text: str) -> str:
+    """Our prose never starts like a spreadsheet formula: a leading ``=``, ``+``, ``-``,
+    ``@``, tab or line break gets an apostrophe before it (OWASP's CSV-injection advice)."""
+    return f"'{text}" if starts_like_formula(text) else text
+
+
 def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A plan CSV: UTF-8 without a byte-order mark, ``\n`` line ends, minimal quoting.
+
+    Ids and names are written exactly as given, even one starting with ``=``: other
+    tools and checkers read these files (CONTRACT.md) and must get the same bytes back,
+    so no quote or prefix is added. For the same reason there is no BOM: Python's
+    ``csv`` with ``encoding="utf-8"``, Go, awk and a ``split(",")`` would read the first
+    column as ``\ufeffunit_id``; and a CSV that Excel opens with a BOM shows Chinese
+    but still runs formulas. Planners open plan.xlsx (every text cell text, Chinese
+    shown); ``validate`` warns of each name that starts like a formula. Only the prose
+    columns (:data:`PROSE_COLUMNS`, written by us) are guarded by :func:`prose_cell`.
+    Our readers accept a BOM (``utf-8-sig``), as a file saved by Excel has one.
+    """
+    prose = [k for k, c in enumerate(columns) if c in PROSE_COLUMNS]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(columns)
         for row in rows:
-            w.writerow([format_value(v) for v in row])
+            cells = [format_value(v) for v in row]
+            for k in prose:
+                cells[k] = prose_cell(cells[k])
+            w.writerow(cells)
 
 
 def _write_json(path: Path, obj: Any) -> None:
@@ -188,6 +219,13 @@ def _write_compliance(report: ComplianceReport | None, folder: Path) -> None:
                frame[list(COMPLIANCE_COLUMNS)].itertuples(index=False, name=None))
 
 
+def write_compliance_csv(report: ComplianceReport, plan_dir: str | os.PathLike[str]) -> Path:
+    """(Re)write only ``plan_dir/compliance.csv`` (``check --write``), formatted as
+    :func:`write_plan` writes it."""
+    _write_compliance(report, Path(plan_dir))
+    return Path(plan_dir) / "compliance.csv"
+
+
 def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
                report: ComplianceReport | None) -> None:
     notes: list[str] = []
@@ -220,7 +258,10 @@ def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenari
     communities.geojson needs ``scenario.geometry``; compliance.csv comes from
     ``report``, or from ``check(scenario, plan)`` when only the scenario is given.
     An existing plan folder is replaced; any other existing path is refused.
+    A plan that does not hold every unit and household exactly once is never written
+    (:func:`optimizer.plan_guard.ensure_conserved` raises and nothing is touched).
     """
+    ensure_conserved(plan, scenario)
     out = Path(out_dir).absolute()
     if out.exists() and (not out.is_dir() or not _looks_like_plan(out)):
         bad = ProblemCollector()

@@ -57,4 +57,7 @@ class ConsoleProgress:
                 f"bound {event.bound:,.0f}  gap {100 * event.gap:.2f}%  "
                 f"elapsed {event.elapsed_s:.1f} s  {event.current}")
         if self._live is not None:
-            self._live.update(line)
+            from rich.text import Text
+
+            # Text, not a str: rich would read "[...]" in a street name as markup.
+            self._live.update(Text(line))

@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 import math
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 
+from optimizer.names import safe_stem, unique_names
 from optimizer.plan import Plan
 from optimizer.report import labels
 from optimizer.report.fonts import map_lang, map_style
@@ -130,7 +130,8 @@ def plot_plan(scenario: Scenario, plan: Plan, ax: Axes | None = None, *,
             for cid, geom in zip(shapes.index, shapes.geometry, strict=True):
                 p = geom.representative_point()
                 ax.annotate(str(cid).rsplit("-", 1)[-1], (p.x, p.y), fontsize=7, ha="center",
-                            va="top", xytext=(0, -6), textcoords="offset points", zorder=6)
+                            va="top", xytext=(0, -6), textcoords="offset points", zorder=6,
+                            parse_math=False)
         handles.append(Line2D([], [], color="black", linewidth=1.8,
                               label=labels.word("street_border", lang)))
         if len(barriers):
@@ -145,12 +146,31 @@ def plot_plan(scenario: Scenario, plan: Plan, ax: Axes | None = None, *,
         if title is None:
             place = street or county or " / ".join(sorted(set(scenario.county)))
             title = f"{place}: {labels.word('street_map' if street else 'overview', lang)}"
-        ax.set_title(title, fontsize=12, family=plt.rcParams["font.family"])
+        # Names are text: a "$" must not start mathtext (parse_math=False).
+        ax.set_title(title, fontsize=12, family=plt.rcParams["font.family"], parse_math=False)
     return ax
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^\w\u4e00-\u9fff-]+", "_", text).strip("_") or "x"
+    """A file-name-safe form of a name (:func:`optimizer.names.safe_stem`)."""
+    return safe_stem(text)
+
+
+def map_stems(scenario: Scenario) -> dict[tuple[str, str, str], str]:
+    """The file stem of every map, keyed ("overview", county, "") and ("street",
+    county, street): unique even ignoring case, so "a/b" and "a_b", or "Fuwan Town" and
+    "fuwan town", get a map each on any file system (:func:`optimizer.names.unique_names`).
+    """
+    keys = [("overview", county, "") for county in sorted(set(scenario.county))]
+    keys += [("street", county, street) for county, street
+             in sorted(set(zip(scenario.county, scenario.street, strict=True)))]
+
+    def natural(key: tuple[str, str, str]) -> str:
+        what, county, street = key
+        stem = f"{what}-{slug(county)}" + (f"-{slug(street)}" if what == "street" else "")
+        return safe_stem(stem)   # the whole stem within MAX_STEM_BYTES
+
+    return unique_names(keys, natural)
 
 
 def map_figures(scenario: Scenario, plan: Plan, lang: str) -> dict[str, Figure]:
@@ -159,16 +179,15 @@ def map_figures(scenario: Scenario, plan: Plan, lang: str) -> dict[str, Figure]:
 
     lang = map_lang(lang)
     figs: dict[str, Figure] = {}
-    places = sorted(set(zip(scenario.county, scenario.street, strict=True)))
-    for county in sorted(set(scenario.county)):
-        fig, ax = plt.subplots(figsize=(10, 10))
-        plot_plan(scenario, plan, ax, county=county, lang=lang,
-                  label_communities=len(plan.communities) <= 80)
-        figs[f"overview-{slug(county)}"] = fig
-    for county, street in places:
-        fig, ax = plt.subplots(figsize=(9, 9))
-        plot_plan(scenario, plan, ax, county=county, street=street, lang=lang)
-        figs[f"street-{slug(county)}-{slug(street)}"] = fig
+    for (what, county, street), stem in map_stems(scenario).items():
+        if what == "overview":
+            fig, ax = plt.subplots(figsize=(10, 10))
+            plot_plan(scenario, plan, ax, county=county, lang=lang,
+                      label_communities=len(plan.communities) <= 80)
+        else:
+            fig, ax = plt.subplots(figsize=(9, 9))
+            plot_plan(scenario, plan, ax, county=county, street=street, lang=lang)
+        figs[stem] = fig
     return figs
 
 

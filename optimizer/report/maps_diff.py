@@ -65,5 +65,5 @@ def plot_diff(scenario: Scenario, d: PlanDiff, ax: Axes | None = None, *,
         add_scale_bar(ax, lang)
         ax.set_title(f"{d.name_a} → {d.name_b}: {d.units_moved} / {len(d.unit_ids)}, "
                      f"{d.households_reassigned:,} {labels.word('households', lang)}",
-                     fontsize=11, family=plt.rcParams["font.family"])
+                     fontsize=11, family=plt.rcParams["font.family"], parse_math=False)
     return ax

@@ -1,4 +1,12 @@
-"""plan.xlsx: one sheet per official table, numbers as numbers, frozen headers."""
+"""plan.xlsx: one sheet per official table, numbers as numbers, frozen headers.
+
+Text is data: every text cell is written as a string cell, never as a formula, so a
+street or site named ``=HYPERLINK(...)`` shows as that text (openpyxl would store any
+string starting with ``=`` as a formula). Text that a spreadsheet would read as a
+formula when typed in (``=``, ``+``, ``-``, ``@``) also gets the quote prefix, so
+editing the cell in Excel keeps it text. This is the file to open in a spreadsheet:
+the plan CSVs keep values exactly for other tools (see :mod:`optimizer.plan_io`).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +18,34 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from optimizer.names import starts_like_formula
 from optimizer.report import labels
 from optimizer.report.tables import translate
 
 MAX_WIDTH = 60
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+
+
+MAX_CELL_CHARS = 32_767   # Excel refuses a file with a longer cell
+
+
+def _text(v: str) -> str:
+    """Text an xlsx can hold: XML-illegal control characters shown as escapes (such
+    as ``\\x07``), cut to Excel's cell limit."""
+    v = ILLEGAL_CHARACTERS_RE.sub(lambda m: m.group().encode("unicode_escape").decode(), v)
+    return v if len(v) <= MAX_CELL_CHARS else v[:MAX_CELL_CHARS - 1] + "…"
+
+
+def _as_text(cell: Cell) -> None:
+    """Store a string cell as a string, never a formula (module docstring)."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if starts_like_formula(cell.value):
+            cell.quotePrefix = True
 
 
 def _cell(v: object) -> object:
@@ -31,7 +59,7 @@ def _cell(v: object) -> object:
     if isinstance(v, (float, np.floating)):
         f = float(v)
         return f if math.isfinite(f) else None
-    return str(v)
+    return _text(str(v))
 
 
 def text_width(text: str) -> int:
@@ -58,9 +86,12 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: Path, lang: str) ->
     for key, df in tables.items():
         ws = wb.create_sheet(labels.sheet(key, lang)[:31])
         shown = translate(df, lang)
-        ws.append([str(c) for c in shown.columns])
+        ws.append([_text(str(c)) for c in shown.columns])
         for row in shown.itertuples(index=False, name=None):
             ws.append([_cell(v) for v in row])
+        for cells in ws.iter_rows():
+            for cell in cells:
+                _as_text(cell)
         for col, name in enumerate(df.columns, start=1):
             fmt = _format(str(name))
             letter = get_column_letter(col)

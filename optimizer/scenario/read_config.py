@@ -81,7 +81,7 @@ def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
     if text is None:
         return None
     try:
-        doc = tomllib.loads(text)
+        doc = tomllib.loads(text)   # BOM, GBK and line ends handled by read_text
     except tomllib.TOMLDecodeError as exc:
         collector.add(FILE, f"TOML syntax error: {exc}")
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from optimizer.scenario.formula_names import formula_warnings
 from optimizer.scenario.model import Scenario
 
 
@@ -82,6 +83,9 @@ def scenario_summary_text(scenario: Scenario) -> str:
                 lines.append(f"    would help: {d.relaxation}")
     for note in sc.notes:
         lines.append(f"Note: {note}")
+    warn = formula_warnings(sc)
+    if warn:
+        lines += [f"Warning: {warn[0]}", *warn[1:]]
     lines.extend(warning_lines(sc))
     return "\n".join(lines)
 

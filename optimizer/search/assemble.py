@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from optimizer.model.component import ComponentData
+from optimizer.names import unique_names
 from optimizer.plan import Community
 from optimizer.remedy import (
     annual_cost_yuan,
@@ -98,13 +100,27 @@ def slug(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "", text.title()) or "X"
 
 
+def street_prefixes(places: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """``<county>-<street>`` per (county, street), unique by construction.
+
+    The slugs drop punctuation and case, so "a/b" and "a_b", or "Fuwan Town" and
+    "fuwan town", would share one prefix and their communities one id (the plan then
+    merges them). :func:`optimizer.names.unique_names` keeps the readable prefix for
+    the first name in sorted order and gives the others ``_2``, ``_3``...: a slug
+    never holds ``_`` or ``-``, so an id splits back into its parts and no two ids
+    are alike, not even ignoring case.
+    """
+    return unique_names(places, lambda p: f"{slug(p[0])}-{slug(p[1])}")
+
+
 def communities(scenario: Scenario, priced: list[tuple[Priced, str, ComponentData]]
                 ) -> tuple[list[Community], dict[int, str], dict[int, str]]:
     """Community records and the community/grid id of every unit.
 
     ``priced`` holds each community with its exemption text ("" for none) and its
     component. Ids are ``<county>-<street>-U01`` (``R`` for rural), numbered per
-    street and kind in order of the center's unit index.
+    street and kind in order of the center's unit index; ``<county>-<street>`` is
+    unique per street (:func:`street_prefixes`).
     """
     pol = scenario.policy
     sites = scenario.sites
@@ -112,11 +128,12 @@ def communities(scenario: Scenario, priced: list[tuple[Priced, str, ComponentDat
     rows: list[Community] = []
     unit_comm: dict[int, str] = {}
     unit_grid: dict[int, str] = {}
+    prefix = street_prefixes((t[2].key[0], t[2].key[1]) for t in priced)
     for p, exemption, data in sorted(priced, key=lambda t: (t[2].key, t[0].choice.center)):
         ch = p.choice
         key = data.key
         seq[key] = seq.get(key, 0) + 1
-        cid = f"{slug(key[0])}-{slug(key[1])}-{'U' if key[2] == 'urban' else 'R'}{seq[key]:02d}"
+        cid = f"{prefix[(key[0], key[1])]}-{'U' if key[2] == 'urban' else 'R'}{seq[key]:02d}"
         local = {int(u): k for k, u in enumerate(data.units)}
         coords = pol.coordinators(p.households)
         groups = split_grids([local[u] for u in ch.members], data.nbrs,
