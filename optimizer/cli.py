@@ -15,6 +15,7 @@ from optimizer.errors import OptimizerError
 
 if TYPE_CHECKING:
     from optimizer.report.filing import CountyFiling
+    from optimizer.scenario.model import Scenario
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -31,7 +32,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from optimizer.plan_io import read_plan, write_compliance_csv
     from optimizer.scenario.load import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, repair=args.repair)
     plan = read_plan(args.plan)
     report = check(scenario, plan)
     print(report.summary_text())
@@ -72,7 +73,8 @@ def _solve_into(args: argparse.Namespace) -> int:
     from optimizer.search import solve
     from optimizer.search.checkpoint import clear_checkpoint
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, repair=args.repair)
+    _print_notes(scenario)
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
     if not args.resume:
         clear_checkpoint(pieces)
@@ -105,6 +107,17 @@ def _solve_into(args: argparse.Namespace) -> int:
     return 0 if report.passed else 1
 
 
+def _print_notes(scenario: Scenario) -> None:
+    """What loading decided (repaired geometries, a file read as GB18030) and its
+    warnings, on stderr: a solve must not hide them."""
+    from optimizer.scenario.summary import warning_lines
+
+    for note in scenario.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for line in warning_lines(scenario):
+        print(line, file=sys.stderr)
+
+
 def _executor(spec: str | None, processes: int,  # type: ignore[no-untyped-def]
               memory_gb: float | None = None):
     if spec is None:
@@ -121,15 +134,12 @@ def _close(executor: object) -> None:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    import tomllib
-
     from optimizer.progress import ConsoleProgress
     from optimizer.scenario.load import load_scenario
     from optimizer.sweeps import NOT_RUN, sweep
 
-    scenario = load_scenario(args.scenario)
-    with open(args.grid, "rb") as fh:
-        grid = _flat_grid(tomllib.load(fh))
+    scenario = load_scenario(args.scenario, repair=args.repair)
+    grid = _flat_grid(_read_grid(args.grid))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     executor = _executor(args.executor, args.processes, args.memory_gb)
@@ -151,6 +161,26 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return 0 if (table["check"] == "pass").all() else 1
 
 
+def _read_grid(path: str) -> dict:  # type: ignore[type-arg]
+    """GRID.toml as a table, read like scenario.toml (BOM, GBK, CRLF); a missing or
+    malformed file is a named problem, not a traceback."""
+    import tomllib
+
+    from optimizer.errors import ProblemCollector
+    from optimizer.scenario.read_text import read_text
+
+    collector = ProblemCollector()
+    text = read_text(Path(path), path, collector)
+    doc: dict = {}  # type: ignore[type-arg]
+    if text is not None:
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            collector.add(path, f"TOML syntax error: {exc}")
+    collector.raise_if_any()
+    return doc
+
+
 def _flat_grid(doc: dict, prefix: str = "") -> dict:  # type: ignore[type-arg]
     """GRID.toml: ``name = [values]``; ``[policy]`` tables give ``policy.name``."""
     grid: dict = {}  # type: ignore[type-arg]
@@ -167,7 +197,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from optimizer.report import write_reports
     from optimizer.scenario.load import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, repair=args.repair)
     plan = read_plan(args.plan)
     paths = write_reports(scenario, plan, args.plan, lang=args.lang)
     for name, path in sorted(paths.items()):
@@ -187,7 +217,7 @@ def _cmd_file(args: argparse.Namespace) -> int:
     from optimizer.report.filing import write_filing
     from optimizer.scenario.load import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, repair=args.repair)
     plan = read_plan(args.plan)
     try:
         day = dt.date.fromisoformat(args.date) if args.date else None
@@ -213,7 +243,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from optimizer.plan_io import read_plan
     from optimizer.scenario.load import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, repair=args.repair)
     plans = [current_plan(scenario) if p == "current" else read_plan(p)
              for p in (args.plan_a, args.plan_b)]
     d = diff(scenario, plans[0], plans[1], names=(args.plan_a, args.plan_b))
@@ -241,6 +271,14 @@ EXECUTOR_HELP = ("where tasks run: local (process pool, default), inprocess, das
                  "pip install 'community-optimizer[cluster]')")
 
 
+def _repair_flag(parser: argparse.ArgumentParser) -> None:
+    """--repair on every command that loads a scenario: a plan solved from repaired
+    geometries must be checkable and reportable from the same repair."""
+    parser.add_argument("--repair", action="store_true",
+                        help="repair invalid unit geometries with shapely.make_valid "
+                             "(the repaired ids are listed)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m optimizer",
                                 description="Community layout and service-room plans "
@@ -249,8 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check a scenario folder and summarize it")
     v.add_argument("scenario", help="scenario folder (scenario.toml, units, sites)")
-    v.add_argument("--repair", action="store_true",
-                   help="repair invalid geometries with make_valid (the ids are listed)")
+    _repair_flag(v)
     v.set_defaults(func=_cmd_validate)
 
     c = sub.add_parser("check", help="check a plan folder against a scenario, rule by rule")
@@ -258,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("plan")
     c.add_argument("--write", action="store_true",
                    help="rewrite the plan's compliance.csv with the checker's verdict")
+    _repair_flag(c)
     c.set_defaults(func=_cmd_check)
 
     g = sub.add_parser("generate", help="write a realistic generated scenario folder")
@@ -285,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--memory-gb", type=float, default=None, metavar="GB",
                    help="memory budget: fewer worker processes, and a task past its "
                         "share stops early with its best plan so far (see README)")
+    _repair_flag(s)
     s.set_defaults(func=_cmd_solve)
 
     w = sub.add_parser("sweep", help="solve a scenario for every combination of what-if "
@@ -305,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--memory-gb", type=float, default=None, metavar="GB",
                    help="memory budget: fewer worker processes, and a task past its "
                         "share stops early with its best plan so far (see README)")
+    _repair_flag(w)
     w.set_defaults(func=_cmd_sweep)
 
     r = sub.add_parser("report", help="write plan.xlsx, maps, report.html and plan.gpkg "
@@ -315,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="language of tables and maps (default zh)")
     r.add_argument("--filing", action="store_true",
                    help="also write the county filing package into PLAN/filing (see 'file')")
+    _repair_flag(r)
     r.set_defaults(func=_cmd_report)
 
     f = sub.add_parser("file", help="write the county filing package (PLAN-2013-03): per "
@@ -332,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--pdf", dest="pdf", action="store_true", default=None,
                      help="require PDFs (LibreOffice); default: PDFs when LibreOffice is found")
     pdf.add_argument("--no-pdf", dest="pdf", action="store_false", help="no PDFs")
+    _repair_flag(f)
     f.set_defaults(func=_cmd_file)
 
     d = sub.add_parser("compare", help="compare two plans of a scenario (PLAN_B may be "
@@ -342,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--csv", help="write the per-community table to this CSV file")
     d.add_argument("--map", help="write the comparison map to this PNG/SVG file")
     d.add_argument("--lang", choices=("zh", "en"), default="en", help="map language")
+    _repair_flag(d)
     d.set_defaults(func=_cmd_compare)
     return p
 

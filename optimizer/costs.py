@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from optimizer.errors import Problem
+from optimizer.param_checks import range_problems
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,8 @@ class Costs:
         return pay + (self.committee_size_rural - 1) * self.pay_other_ratio * pay
 
     def problems(self, file: str = "scenario.toml", section: str = "costs") -> list[Problem]:
-        out = []
-        for name, value in self.__dict__.items():
-            if isinstance(value, (int, float)) and value < 0:
-                out.append(Problem(file, "must be ≥ 0", record=f"[{section}]", field=name,
-                                   value=value))
-        if self.horizon_years < 1:
-            out.append(Problem(file, "must be ≥ 1", record=f"[{section}]",
-                               field="horizon_years", value=self.horizon_years))
-        return out
+        """Every number outside its range, on its own key with its rule id."""
+        return range_problems(self, COSTS_CHECKS, (), file, section)
 
 
 @dataclass(frozen=True)
@@ -102,8 +96,8 @@ class ObjectiveWeights:
     cut_edge_yuan: float = 0.0
 
     def problems(self, file: str = "scenario.toml", section: str = "objective") -> list[Problem]:
-        return [Problem(file, "must be ≥ 0", record=f"[{section}]", field=k, value=v)
-                for k, v in self.__dict__.items() if v < 0]
+        """Every weight outside its range, on its own key."""
+        return range_problems(self, OBJECTIVE_CHECKS, (), file, section)
 
 
 @dataclass(frozen=True)
@@ -125,3 +119,28 @@ class SolverParams:
             out.append(Problem(file, "must be ≥ 0", record=f"[{section}]", field="workers",
                                value=self.workers))
         return out
+
+
+# Each field: (rule id of RULES.md, or what our assumption prices; kind of number).
+COSTS_CHECKS: dict[str, tuple[str, str]] = {
+    "urban_wage_yuan": ("PAY-URBAN", "amount"),
+    "rural_income_yuan": ("PAY-RURAL", "amount"),
+    "rural_secretary_income_multiple": ("PAY-RURAL", "amount"),
+    "committee_size_urban": ("PAY-URBAN committee size", "count1"),
+    "committee_size_rural": ("PAY-RURAL committee size", "count1"),
+    "pay_other_ratio": ("PAY-OTHER", "amount"),
+    "coordinator_pay_ratio": ("COORD-300 pay", "amount"),
+    "renovate_yuan_per_m2": ("REMEDY renovate 改建", "amount"),
+    "extend_yuan_per_m2": ("REMEDY extend 扩建", "amount"),
+    "build_yuan_per_m2": ("REMEDY build 自建", "amount"),
+    "land_yuan_per_m2": ("REMEDY build 自建, land", "amount"),
+    "swap_credit_yuan_per_m2": ("REMEDY swap 置换", "amount"),
+    "running_yuan_per_m2_year": ("running cost, our assumption", "amount"),
+    "horizon_years": ("capital annuity horizon, our assumption", "count1"),
+    "discount_rate": ("capital annuity rate, our assumption", "amount"),
+}
+OBJECTIVE_CHECKS: dict[str, tuple[str, str]] = {
+    "distance_yuan_per_household_km": ("accessibility weight", "amount"),
+    "moved_yuan_per_household": ("minimal change weight", "amount"),
+    "cut_edge_yuan": ("compactness weight", "amount"),
+}

@@ -31,13 +31,19 @@ class Problem:
         if self.record is not None:
             where += f": {self.record}"
         if self.field is not None:
-            shown = "missing" if self.value is None else repr(self.value)
+            shown = "missing" if self.value is None else _short(repr(self.value))
             text = f"{where} has {self.field}={shown}; {self.rule}"
         else:
             text = f"{where}: {self.rule}"
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def _short(text: str, width: int = 120) -> str:
+    """A value as shown in a message: hostile input (a 10 MB cell, a 400-digit
+    number) is cut, not echoed whole."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 class OptimizerError(Exception):
@@ -87,9 +93,16 @@ class OutputError(OptimizerError):
 
 @dataclass
 class ProblemCollector:
-    """Collects problems while reading; raises them all at once."""
+    """Collects problems while reading; raises them all at once.
+
+    ``warnings`` are doubts about data that is still accepted (overlapping units, a
+    far-away part); ``notes`` say what reading decided for the planner (a file read
+    as GB18030). Both end up on the Scenario, neither stops loading.
+    """
 
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, file: str, rule: str, record: str | None = None, field: str | None = None,
             value: Any = None, hint: str | None = None) -> None:
@@ -97,6 +110,13 @@ class ProblemCollector:
 
     def extend(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems.extend(problems)
+
+    def warn(self, file: str, rule: str, record: str | None = None, field: str | None = None,
+             value: Any = None, hint: str | None = None) -> None:
+        self.warnings.append(Problem(file, rule, record, field, value, hint))
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
 
     def __bool__(self) -> bool:
         return bool(self.problems)

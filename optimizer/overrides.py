@@ -8,6 +8,7 @@ the nearest valid name suggested) instead of being ignored or coerced.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import types
 import typing
@@ -16,6 +17,8 @@ from typing import Any, TypeVar
 from optimizer.errors import ConfigError, Problem
 
 T = TypeVar("T")
+_WORDS = {int: "a whole number", float: "a number", bool: "true or false",
+          str: "text in double quotes"}
 
 
 def _expected_types(cls: type, name: str) -> tuple[type, ...]:
@@ -47,9 +50,11 @@ def override_problems(cls: type, table: dict[str, Any], file: str,
             continue
         allowed = _expected_types(cls, key)
         if not _accepts(value, allowed):
-            want = " or ".join(t.__name__ for t in allowed)
-            problems.append(Problem(file, f"must be of type {want}", record=f"[{section}]",
-                                    field=key, value=value))
+            want = " or ".join(_WORDS.get(t, t.__name__) for t in allowed)
+            quote = (f'write it in quotes: {key} = "{value}"'
+                     if str in allowed and isinstance(value, dt.date) else None)
+            problems.append(Problem(file, f"must be {want}", record=f"[{section}]",
+                                    field=key, value=value, hint=quote))
     return problems
 
 

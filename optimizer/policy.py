@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from optimizer.errors import Problem
+from optimizer.param_checks import range_problems
 
 
 @dataclass(frozen=True)
@@ -112,23 +113,44 @@ class Policy:
         return math.ceil(share * households * self.household_size)
 
     def problems(self, file: str = "scenario.toml", section: str = "policy") -> list[Problem]:
-        """Inconsistent numbers (a lower bound above its upper bound, ...)."""
-        out: list[Problem] = []
-        rec = f"[{section}]"
-        pairs = [("urban_min_households", "urban_max_households", "SIZE-URBAN"),
-                 ("rural_min_households", "rural_max_households", "SIZE-RURAL"),
-                 ("staff_min", "staff_max", "STAFF-3-5")]
-        for lo, hi, rule in pairs:
-            if getattr(self, lo) > getattr(self, hi):
-                out.append(Problem(file, f"must be ≤ {hi}={getattr(self, hi)} ({rule})",
-                                   record=rec, field=lo, value=getattr(self, lo)))
-        for name in ("urban_min_households", "rural_min_households", "households_per_coordinator",
-                     "households_per_staff", "staff_min"):
-            if getattr(self, name) < 1:
-                out.append(Problem(file, "must be ≥ 1", record=rec, field=name,
-                                   value=getattr(self, name)))
-        for name in ("area_per_100_households_m2", "area_min_m2", "household_size"):
-            if getattr(self, name) < 0:
-                out.append(Problem(file, "must be ≥ 0", record=rec, field=name,
-                                   value=getattr(self, name)))
-        return out
+        """Every number outside its range, on its own key with its rule id; then a
+        lower bound above its upper bound, naming both keys."""
+        return range_problems(self, POLICY_CHECKS, POLICY_PAIRS, file, section)
+
+
+# Each field: (rule id of RULES.md, kind of number; see optimizer.param_checks).
+POLICY_CHECKS: dict[str, tuple[str, str]] = {
+    "urban_min_households": ("SIZE-URBAN", "count1"),
+    "urban_max_households": ("SIZE-URBAN", "count1"),
+    "rural_min_households": ("SIZE-RURAL", "count1"),
+    "rural_max_households": ("SIZE-RURAL", "count1"),
+    "area_per_100_households_m2": ("AREA-PER-HH", "amount"),
+    "area_min_m2": ("AREA-MIN", "amount"),
+    "newdev_min_area_m2": ("NEWDEV-1500", "amount"),
+    "households_per_coordinator": ("COORD-300", "count1"),
+    "staff_min": ("STAFF-3-5", "count1"),
+    "staff_max": ("STAFF-3-5", "count1"),
+    "households_per_staff": ("STAFF-3-5 workload", "count1"),
+    "fund_urban_2013_yuan": ("FUND-URBAN", "amount"),
+    "fund_urban_2015_yuan": ("FUND-URBAN", "amount"),
+    "fund_rural_yuan": ("FUND-RURAL", "amount"),
+    "facility_target_share": ("FACILITY-95", "share"),
+    "harmony_urban_share": ("HARMONY-90-80", "share"),
+    "harmony_rural_share": ("HARMONY-90-80", "share"),
+    "mgmt_urban_share_2013": ("MGMT-2013", "share"),
+    "mgmt_rural_share_2014": ("MGMT-2013", "share"),
+    "orgs_min": ("ORGS-5", "count0"),
+    "volunteer_urban_share": ("VOLUNTEER-15-10", "share"),
+    "volunteer_rural_share": ("VOLUNTEER-15-10", "share"),
+    "services_urban_base": ("SERVICES-6-8", "count0"),
+    "services_rural_base": ("SERVICES-6-8", "count0"),
+    "pro_urban_share": ("PRO-80-50", "share"),
+    "pro_rural_share": ("PRO-80-50", "share"),
+    "plan_deadline": ("PLAN-2013-03", "date"),
+    "fix_deadline": ("FIX-2013-03", "date"),
+    "household_size": ("population = households × household_size, RULES.md 'Words'",
+                       "positive"),
+}
+POLICY_PAIRS = (("urban_min_households", "urban_max_households", "SIZE-URBAN"),
+                ("rural_min_households", "rural_max_households", "SIZE-RURAL"),
+                ("staff_min", "staff_max", "STAFF-3-5"))

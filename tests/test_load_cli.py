@@ -17,7 +17,7 @@ import pytest
 import shapely
 from test_load_support import grid_units, make_scenario, sites_csv
 
-from optimizer.cli import main
+from optimizer.cli import build_parser, main
 
 
 def test_validate_ok_prints_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,3 +79,42 @@ def test_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["validate"])
     assert info.value.code == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_solve_and_check_take_repair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The error suggests --repair; every command that loads the scenario accepts it,
+    and solve says which units it repaired."""
+    units = grid_units()
+    for u in units:
+        u["households"] = 700 if u["kind"] == "urban" else 600
+    x, y = 500_000.0, 3_700_100.0
+    units[0]["geometry"] = shapely.Polygon([(x, y), (x + 100, y + 100), (x + 100, y),
+                                            (x, y + 100)])
+    folder = make_scenario(tmp_path / "sc", units=units)
+    out = tmp_path / "plan"
+    assert main(["solve", str(folder), "--out", str(out), "--workers", "1", "--quiet",
+                 "--time-limit", "5"]) == 1
+    err = capsys.readouterr().err
+    assert "add --repair to the command (validate, solve, check" in err
+    assert main(["solve", str(folder), "--out", str(out), "--workers", "1", "--quiet",
+                 "--time-limit", "5", "--repair"]) == 0
+    captured = capsys.readouterr()
+    assert "note: units.geojson: repaired 1 invalid geometry with make_valid: u1" in captured.err
+    assert (out / "assignment.csv").is_file()
+    assert main(["check", str(folder), str(out)]) == 1          # the geometry is invalid
+    assert main(["check", "--repair", str(folder), str(out)]) == 0
+    for command in (["report", "--repair", str(folder), str(out)],
+                    ["compare", "--repair", str(folder), "current", str(out)]):
+        assert build_parser().parse_args(command).repair
+
+
+def test_sweep_grid_missing_or_malformed_is_named(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    folder = make_scenario(tmp_path / "sc")
+    bad = tmp_path / "grid.toml"
+    bad.write_text("[policy\nurban_max_households = [3000]\n", encoding="utf-8")
+    for grid in (tmp_path / "missing.toml", bad):
+        assert main(["sweep", str(folder), "--grid", str(grid), "--out",
+                     str(tmp_path / "out"), "--quiet"]) == 1
+        err = capsys.readouterr().err
+        assert str(grid) in err and "Traceback" not in err

@@ -115,8 +115,8 @@ def test_bad_config_types(tmp_path: Path) -> None:
     text = (folder / "scenario.toml").read_text().replace("year = 2014", 'year = "2014"')
     (folder / "scenario.toml").write_text(text)
     err = errors_of(folder)
-    find(err, "scenario.toml", "[costs]", "build_yuan_per_m2", "type")
-    find(err, "scenario.toml", "[solver]", "workers", "type")
+    find(err, "scenario.toml", "[costs]", "build_yuan_per_m2", "must be a number")
+    find(err, "scenario.toml", "[solver]", "workers", "must be a whole number")
     find(err, "scenario.toml", "(top level)", "year")
 
 

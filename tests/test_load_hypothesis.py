@@ -10,6 +10,7 @@ another exception. Fixture: the six-square grid of tests/test_load_support.py::
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -103,3 +104,98 @@ def test_malformed_units_always_give_a_scenario_error(mutations: dict[str, tuple
             return
         # only a household string such as "007" or "12.0" can be acceptable
         assert not bad_ids, f"no error for {mutations}"
+
+
+# --- encodings, line ends, overrides and raw bytes (issue 14, items 9 and 11) ---------
+NAMES = st.sampled_from(["近湖街道", "上冈镇", "建湖县", "钟庄街道", "冈东村", "Fuwan Town", "a,b",
+                         'say "hi"', "=SUM(A1)"])
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+NEWLINES = st.sampled_from(["\n", "\r\n", "\r"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(NAMES, min_size=6, max_size=6), ENCODINGS, NEWLINES, ENCODINGS, NEWLINES)
+def test_any_office_encoding_reads_the_same_names(streets: list[str], csv_enc: str,
+                                                  csv_nl: str, toml_enc: str,
+                                                  toml_nl: str) -> None:
+    """Units as CSV and scenario.toml in any encoding a Chinese office uses, with any
+    line ends: the same streets come back, and a non-UTF-8 file is noted."""
+    units = grid_units()
+    for u, name in zip(units, streets, strict=True):
+        u["street"] = name
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_scenario(Path(tmp), units=units, fmt="csv",
+                               toml=toml_text("units.csv").replace('"tiny"', '"建湖 2013"'))
+        chinese = set()
+        for name, enc, nl in (("units.csv", csv_enc, csv_nl), ("scenario.toml", toml_enc, toml_nl)):
+            text = (folder / name).read_text(encoding="utf-8").replace("\n", nl)
+            (folder / name).write_bytes(text.encode(enc))
+            if enc.startswith("gb") and not text.isascii():     # else it is UTF-8 too
+                chinese.add(name)
+        sc = load_scenario(folder)
+        assert list(sc.street) == streets and sc.name == "建湖 2013"
+        noted = {n.split(" ")[0] for n in sc.notes if "is not UTF-8; read as GB18030" in n}
+        assert noted == chinese
+
+
+OVERRIDE_VALUES = st.one_of(
+    st.integers(min_value=-2**63, max_value=2**63 - 1), st.floats(), st.booleans(),
+    st.text(max_size=8), st.sampled_from(["2013-03-31", "2013-13-45"]),
+    st.lists(st.integers(), max_size=2))
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return "nan" if v != v else ("inf" if v == float("inf") else
+                                     "-inf" if v == float("-inf") else repr(v))
+    if isinstance(v, str):   # a JSON string is a TOML basic string, but for DEL
+        return json.dumps(v, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(v, list):
+        return "[" + ", ".join(map(str, v)) + "]"
+    return str(v)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["policy", "costs", "objective"]), st.data())
+def test_any_override_value_is_accepted_or_named(section: str, data: st.DataObject) -> None:
+    """Any TOML value for any [policy]/[costs]/[objective] key: loads, or a problem on
+    that very key (never another key, never another exception)."""
+    import dataclasses
+
+    from optimizer.costs import Costs, ObjectiveWeights
+    from optimizer.policy import Policy
+
+    cls = {"policy": Policy, "costs": Costs, "objective": ObjectiveWeights}[section]
+    key = data.draw(st.sampled_from([f.name for f in dataclasses.fields(cls)]))
+    value = data.draw(OVERRIDE_VALUES)
+    extra = f"\n[{section}]\n{key} = {_toml_value(value)}\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_scenario(Path(tmp), toml=toml_text(extra=extra))
+        try:
+            sc = load_scenario(folder)
+        except ScenarioError as err:
+            assert err.problems
+            for p in err.problems:
+                assert p.record == f"[{section}]" and (
+                    p.field == key or key in p.rule), f"{key}={value!r}: {p}"
+            return
+        got = getattr(getattr(sc, section), key)
+        assert got == value or (isinstance(value, int) and got == float(value))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(min_size=1, max_size=6), st.integers(min_value=0, max_value=400),
+       st.sampled_from(["sites.csv", "units.csv", "scenario.toml"]))
+def test_random_bytes_spliced_into_a_file(junk: bytes, at: int, name: str) -> None:
+    """Bytes from anywhere (a bad copy, a wrong encoding) never give a traceback."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_scenario(Path(tmp), fmt="csv", toml=toml_text("units.csv"))
+        raw = (folder / name).read_bytes()
+        at = min(at, len(raw))
+        (folder / name).write_bytes(raw[:at] + junk + raw[at:])
+        try:
+            load_scenario(folder)
+        except ScenarioError as err:
+            assert err.problems and all(p.file for p in err.problems)

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+from pyproj import CRS
 
+from optimizer.geo.crs import project, region_crs
 from optimizer.geo.neighbours import crossing_mask, rook_pairs
 from optimizer.scenario.generate_barriers import Barriers, add_islands, draw_lines
 from optimizer.scenario.generate_geometry import round_geometries, voronoi_cells
@@ -38,6 +40,7 @@ from optimizer.scenario.generate_layout import (
 from optimizer.scenario.generate_people import draw_households
 from optimizer.scenario.generate_repair import (
     UNIT_RANGE,
+    components,
     infeasible_pieces,
     rebalance,
     repair,
@@ -47,6 +50,7 @@ from optimizer.scenario.generate_today import flag_units, today_and_sites
 PRESETS = ("town", "county", "city")
 TIME_LIMIT_S = {"town": 60, "county": 600, "city": 3600}
 MAX_ATTEMPTS = 25
+DRAWN_IN = CRS.from_epsg(32651)     # the generator draws in UTM 51N (generate_write.CRS)
 
 
 @dataclass
@@ -112,16 +116,27 @@ def build(preset: str, seed: int) -> Generated:
     for c, p in enumerate(plans):
         targets[(c, True)] = p.street_households + p.seat_households
         targets[(c, False)] = p.rural_households
-    pairs = rook_pairs(geoms)
+    # the neighbour graph in the metric CRS the loader will use (optimizer/geo/crs.py),
+    # not in the drawing CRS: representative points depend on the CRS
+    metric = region_crs(geoms, DRAWN_IN)
+    assert metric is not None
+    geoms_m = project(geoms, DRAWN_IN, metric)
+    pairs = rook_pairs(geoms_m)
+    rep_m = shapely.get_coordinates(shapely.point_on_surface(geoms_m))
     per_county = 0 if preset == "town" else 1    # accidental impossible pieces allowed
     for attempt in range(MAX_ATTEMPTS):
         arng = np.random.default_rng([seed, attempt])
         barriers = draw_lines(arng, outline, len(lays))
-        add_islands(arng, barriers, lays, offsets, rep, area, urban)
+        add_islands(arng, barriers, lays, offsets, rep, area, urban,
+                    metric=(rep_m, lambda g: project(np.array([g], dtype=object), DRAWN_IN,
+                                                     metric)[0]))
         if len(barriers.islands) < len(lays):
             continue
-        crossed = crossing_mask(geoms, np.array(barriers.geoms, dtype=object), pairs)
+        crossed = crossing_mask(geoms_m, project(np.array(barriers.geoms, dtype=object),
+                                                 DRAWN_IN, metric), pairs)
         edges = pairs[~crossed]
+        if not all(_one_piece(inside, edges) for inside in barriers.islands):
+            continue
         hh, ar, ur = households.copy(), area.copy(), urban.copy()
         keep: set[int] = set()
         for inside in barriers.islands:
@@ -158,6 +173,16 @@ def _accidents_ok(county: np.ndarray, area: np.ndarray, urban: np.ndarray,
               if not keep.intersection(p.tolist())]
     counts = np.bincount([int(county[p[0]]) for p in pieces], minlength=1)
     return bool(counts.max() <= per_county) if len(pieces) else True
+
+
+def _one_piece(units: np.ndarray, edges: np.ndarray) -> bool:
+    """Whether ``units`` are connected through ``edges`` among themselves (an island
+    village whose units touch only at corners would be several impossible pieces)."""
+    member = np.zeros(int(max(edges.max(initial=0), units.max(initial=0))) + 1, dtype=bool)
+    member[units] = True
+    inner = edges[member[edges[:, 0]] & member[edges[:, 1]]]
+    label = components(np.zeros(len(member), dtype=np.int64), inner)
+    return len(np.unique(label[units])) == 1
 
 
 def _island_households(rng: np.random.Generator, households: np.ndarray,

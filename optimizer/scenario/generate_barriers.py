@@ -9,6 +9,7 @@ one town, the island village, whose households (< 1,000) cannot form a rural com
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,9 +53,16 @@ def draw_lines(rng: np.random.Generator, outline: shapely.Geometry,
 
 def add_islands(rng: np.random.Generator, barriers: Barriers, layouts: list[CountyLayout],
                 offsets: list[tuple[int, int]], rep: np.ndarray, area: np.ndarray,
-                urban: np.ndarray) -> None:
+                urban: np.ndarray,
+                metric: tuple[np.ndarray, Callable[[shapely.Geometry], shapely.Geometry]]
+                | None = None) -> None:
     """One oxbow loop per county around 3-10 villagers' groups of one town (in place).
-    ``offsets`` gives per county its first unit index and its first area index."""
+    ``offsets`` gives per county its first unit index and its first area index.
+
+    ``metric`` is (representative points in the loader's metric CRS, a function
+    projecting a drawn shape there): who is inside a loop is decided where the
+    loader decides neighbours, since a representative point moves with the CRS."""
+    rep_in, to_metric = metric if metric is not None else (rep, lambda g: g)
     lines = shapely.union_all(barriers.geoms)
     for lay, (off, first) in zip(layouts, offsets, strict=True):
         idx = np.arange(off, off + len(lay.points))
@@ -67,10 +75,10 @@ def add_islands(rng: np.random.Generator, barriers: Barriers, layouts: list[Coun
             loop = river_loop(rng, rep[c, 0], rep[c, 1], 1.3 * lay.group_spacing)
             if shapely.dwithin(loop, lines, 300.0):
                 continue
-            ring = shapely.Polygon(loop.coords)
-            inside = np.flatnonzero(shapely.contains_xy(ring, rep[:, 0], rep[:, 1]))
+            ring = to_metric(shapely.Polygon(loop.coords))
+            inside = np.flatnonzero(shapely.contains_xy(ring, rep_in[:, 0], rep_in[:, 1]))
             near = np.flatnonzero(shapely.contains_xy(shapely.buffer(ring, lay.group_spacing),
-                                                      rep[:, 0], rep[:, 1]))
+                                                      rep_in[:, 0], rep_in[:, 1]))
             if not 3 <= len(inside) <= 10 or urban[near].any():
                 continue
             if len(np.unique(area[near])) != 1:

@@ -2,8 +2,9 @@
 
 Every file is read and checked before anything is raised, so one
 :class:`~optimizer.errors.ScenarioError` lists every problem of the folder. The
-geometries are projected to a metric CRS first (a geographic CRS such as EPSG:4326
-or CGCS2000 EPSG:4490 goes to its UTM zone), then the representative points, areas
+geometries are projected to the scenario's metric CRS first, the UTM zone of the
+data whatever CRS the files are in (optimizer/geo/crs.py: so the neighbour graph does
+not depend on how the files were written), then the representative points, areas
 and the neighbour graph are computed once; the shapes stay in ScenarioGeometry.
 """
 
@@ -16,21 +17,23 @@ import shapely
 from pyproj import CRS
 
 from optimizer.errors import ProblemCollector
+from optimizer.geo.crs import project, region_crs
 from optimizer.geo.neighbours import neighbour_edges
 from optimizer.scenario.build import make_sites
+from optimizer.scenario.geometry_checks import far_part_warnings, overlap_warnings
 from optimizer.scenario.model import Scenario, ScenarioGeometry, frozen_array
 from optimizer.scenario.read_config import read_config
 from optimizer.scenario.read_geometry import (
     GEOJSON,
     LINEAR,
+    check_coordinates,
     check_shapes,
-    metric_crs,
-    project,
+    crs_source,
     read_layer,
     settle_crs,
 )
 from optimizer.scenario.read_sites import read_sites
-from optimizer.scenario.read_units import read_units
+from optimizer.scenario.read_units import Units, read_units
 
 
 def _read_barriers(folder: Path, file: str, fallback: CRS | None,
@@ -44,7 +47,34 @@ def _read_barriers(folder: Path, file: str, fallback: CRS | None,
     geoms, _ = check_shapes(layer, names, file, LINEAR, "LineString or MultiLineString",
                             collector)
     crs = settle_crs(layer, fallback, file, Path(file).suffix.lower() in GEOJSON, collector)
+    if crs is not None and not check_coordinates(geoms, crs, crs_source(layer, fallback),
+                                                 file, collector):
+        crs = None
     return geoms, crs
+
+
+def _to_region_crs(units: Units, unit_file: str, barriers: np.ndarray,
+                   barrier_crs: CRS | None, collector: ProblemCollector,
+                   ) -> tuple[CRS, np.ndarray, np.ndarray]:
+    """Units and barriers in the scenario's metric CRS (optimizer/geo/crs.py: the UTM
+    zone of the data, whatever CRS the files are in); raises when they cannot be."""
+    assert units.crs is not None
+    target = region_crs(units.geoms, units.crs)
+    if target is None:
+        collector.add(unit_file, f"coordinates are not places on Earth in "
+                      f"{units.crs.to_string()}", hint="check the CRS of the file")
+        collector.raise_if_any()
+        raise AssertionError("unreachable")  # pragma: no cover
+    geoms = project(units.geoms, units.crs, target)
+    if barrier_crs is not None:
+        barriers = project(barriers, barrier_crs, target)
+    xy, row = shapely.get_coordinates(geoms, return_index=True)
+    for i in np.unique(row[~np.isfinite(xy).all(axis=1)]).tolist():
+        collector.add(unit_file, f"cannot be projected to {target.to_string()}: it lies "
+                      f"outside the area where {units.crs.to_string()} is defined",
+                      record=units.ids[i], field="geometry")
+    collector.raise_if_any()
+    return target, geoms, barriers
 
 
 def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
@@ -72,18 +102,18 @@ def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
     collector.raise_if_any()
     assert units is not None and units.crs is not None  # a problem was raised otherwise
 
-    target = metric_crs(units.geoms, units.crs)
-    geoms = project(units.geoms, units.crs, target)
-    if barrier_crs is not None:
-        barriers = project(barriers, barrier_crs, target)
+    target, geoms, barriers = _to_region_crs(units, cfg.units or "units", barriers,
+                                             barrier_crs, collector)
+    overlap_warnings(units.ids, geoms, cfg.units or "units", collector)
+    far_part_warnings(units.ids, geoms, cfg.units or "units", collector)
     points = shapely.point_on_surface(geoms)
     edges, cut_edges = neighbour_edges(geoms, barriers)
     index = {u: i for i, u in enumerate(units.ids)}
-    notes: tuple[str, ...] = ()
+    notes = list(collector.notes)
     if units.repaired:
-        notes = (f"{cfg.units}: repaired {len(units.repaired)} invalid geometr"
-                 f"{'y' if len(units.repaired) == 1 else 'ies'} with make_valid: "
-                 f"{', '.join(units.repaired)}",)
+        notes.append(f"{cfg.units}: repaired {len(units.repaired)} invalid geometr"
+                     f"{'y' if len(units.repaired) == 1 else 'ies'} with make_valid: "
+                     f"{', '.join(units.repaired)}")
     return Scenario(
         name=cfg.name, year=cfg.year, unit_ids=units.ids,
         households=frozen_array(units.households, np.int64),
@@ -103,5 +133,5 @@ def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
         locks=cfg.locks,
         geometry=ScenarioGeometry(units=geoms, barriers=barriers, crs=target.to_string()),
         source=str(folder),
-        notes=notes,
+        notes=tuple(notes), warnings=tuple(collector.warnings),
     )

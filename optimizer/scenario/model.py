@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from optimizer.costs import Costs, ObjectiveWeights, SolverParams
+from optimizer.errors import Problem
 from optimizer.policy import Policy
 
 
@@ -92,6 +93,7 @@ class Scenario:
     geometry: ScenarioGeometry | None = None
     source: str | None = None       # folder it was loaded from
     notes: tuple[str, ...] = ()     # what loading changed, e.g. geometries repaired
+    warnings: tuple[Problem, ...] = ()   # doubts about accepted data (overlapping units)
 
     # --- constructors -------------------------------------------------------
     @staticmethod

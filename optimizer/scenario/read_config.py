@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from pyproj import CRS
@@ -18,8 +18,10 @@ from pyproj.exceptions import CRSError
 
 from optimizer.costs import Costs, ObjectiveWeights, SolverParams
 from optimizer.errors import ConfigError, ProblemCollector
+from optimizer.geo.crs import not_horizontal
 from optimizer.overrides import apply_overrides, override_problems
 from optimizer.policy import Policy
+from optimizer.scenario.read_text import read_text
 
 FILE = "scenario.toml"
 TOP_KEYS = ("name", "crs", "year", "data", "policy", "costs", "objective", "solver", "locks")
@@ -56,12 +58,17 @@ def parse_crs(text: Any, file: str, record: str, field_name: str,
                       field=field_name, value=text)
         return None
     try:
-        return CRS.from_user_input(text)
+        crs = CRS.from_user_input(text)
     except CRSError as exc:
         collector.add(file, "is not a CRS pyproj knows (e.g. 'EPSG:32651', 'EPSG:4490')",
                       record=record, field=field_name, value=text,
                       hint=str(exc).splitlines()[0][:120])
         return None
+    why = not_horizontal(crs)
+    if why is not None:
+        collector.add(file, why, record=record, field=field_name, value=text)
+        return None
+    return crs
 
 
 def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
@@ -70,13 +77,13 @@ def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
     if not path.is_file():
         collector.add(FILE, f"file not found in {folder} (every scenario folder needs one)")
         return None
+    text = read_text(path, FILE, collector)
+    if text is None:
+        return None
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad adds a BOM
+        doc = tomllib.loads(text)   # BOM, GBK and line ends handled by read_text
     except tomllib.TOMLDecodeError as exc:
         collector.add(FILE, f"TOML syntax error: {exc}")
-        return None
-    except (UnicodeDecodeError, OSError) as exc:
-        collector.add(FILE, f"cannot be read as UTF-8 text: {exc}")
         return None
 
     cfg = Config(name=folder.resolve().name)
@@ -100,7 +107,7 @@ def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
     if "crs" in doc:
         cfg.crs = parse_crs(doc["crs"], FILE, "(top level)", "crs", collector)
 
-    _read_data(doc, cfg, collector)
+    _read_data(doc, cfg, folder, collector)
     for section, cls in SECTIONS.items():
         table = doc.get(section)
         if table is None:
@@ -126,7 +133,35 @@ def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
     return cfg
 
 
-def _read_data(doc: dict[str, Any], cfg: Config, collector: ProblemCollector) -> None:
+def confinement_problem(folder: Path, value: str) -> str | None:
+    """Why ``value`` (a [data] path) is not a file path inside ``folder``, or None.
+
+    A scenario folder is self-contained: it can be zipped, mailed and loaded on a
+    server without reading anything else on that machine. So no absolute path, no
+    '..', and no symbolic link that leads out of the folder.
+    """
+    if "\x00" in value:
+        return "must be a file name; it holds a NUL character"
+    pure = Path(value)
+    if pure.is_absolute() or PureWindowsPath(value).is_absolute() \
+            or PureWindowsPath(value).drive:
+        return ("must be a path relative to the scenario folder, not an absolute path "
+                "(copy the file into the folder)")
+    if ".." in pure.parts or ".." in PureWindowsPath(value).parts:
+        return "must stay inside the scenario folder; '..' leads out of it"
+    try:
+        root = folder.resolve()
+        target = (folder / pure).resolve()
+    except (OSError, RuntimeError) as exc:   # RuntimeError: a symlink loop (Python 3.11)
+        return f"cannot be resolved: {exc}"
+    if not target.is_relative_to(root):
+        return (f"must stay inside the scenario folder; a symbolic link leads out of it "
+                f"(to {target})")
+    return None
+
+
+def _read_data(doc: dict[str, Any], cfg: Config, folder: Path,
+               collector: ProblemCollector) -> None:
     data = doc.get("data")
     if data is None:
         collector.add(FILE, "the [data] table is required (units = ..., sites = ...)",
@@ -147,7 +182,11 @@ def _read_data(doc: dict[str, Any], cfg: Config, collector: ProblemCollector) ->
             continue
         value = data[key]
         if isinstance(value, str) and value.strip():
-            setattr(cfg, key, value)
+            why = confinement_problem(folder, value)
+            if why is None:
+                setattr(cfg, key, value)
+            else:
+                collector.add(FILE, why, record="[data]", field=key, value=value)
         else:
             collector.add(FILE, "must be a file path (text)", record="[data]", field=key,
                           value=value)

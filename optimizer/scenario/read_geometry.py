@@ -23,12 +23,17 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from optimizer.errors import ProblemCollector
+from optimizer.geo.crs import lonlat_bounds, looks_like_degrees, looks_projected, not_horizontal
+from optimizer.scenario.read_text import read_csv_text, read_text
 from optimizer.scenario.validate import shorten
 
 POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 LINEAR = (shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING)
 GEOJSON = (".geojson", ".json")
-REPAIR_HINT = "`python -m optimizer validate --repair` would fix it with shapely.make_valid"
+REPAIR_HINT = "--repair fixes it with shapely.make_valid"
+REPAIR_HOW = ("add --repair to the command (validate, solve, check, report, compare and sweep "
+              "all take it; Scenario.load(path, repair=True) in Python) to fix them with "
+              "shapely.make_valid; the repaired ids are listed")
 
 
 @dataclass
@@ -61,7 +66,7 @@ def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | No
                 collector.add(file, f"has {len(layers)} layers ({shorten(', '.join(layers))}); "
                               f"name the one to use '{path.stem}' or keep only one")
                 return None
-            gdf = pyogrio.read_dataframe(path, layer=layer)
+            gdf = _read_dataframe(path, layer, file, collector)
     except Exception as exc:  # GDAL raises many types for unreadable files
         collector.add(file, f"cannot be read as a GIS layer: {exc}")
         return None
@@ -72,13 +77,43 @@ def read_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | No
     return Layer(frame, np.asarray(gdf.geometry.values, dtype=object), gdf.crs)
 
 
+def _read_dataframe(path: Path, layer: str | None, file: str,
+                    collector: ProblemCollector) -> object:
+    """pyogrio's frame. A Shapefile without a .cpg file does not say how its text is
+    encoded and GDAL then reads it as Latin-1, turning 近湖街道 into '½üºþ½ÖµÀ' without
+    a word: such a file is decoded strictly as UTF-8, else as GB18030 (with a note),
+    like every text file (read_text.py)."""
+    if path.suffix.lower() != ".shp" or any(
+            p.suffix.lower() == ".cpg" and p.stem == path.stem for p in path.parent.iterdir()):
+        return pyogrio.read_dataframe(path, layer=layer)
+    try:
+        return pyogrio.read_dataframe(path, layer=layer, encoding="utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        gdf = pyogrio.read_dataframe(path, layer=layer, encoding="gb18030")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"its attribute text is neither UTF-8 nor GBK/GB18030 ({exc}); add a "
+                         f"{path.stem}.cpg file naming the encoding, e.g. UTF-8") from exc
+    collector.note(f"{file} has no .cpg file and its text is not UTF-8; read as GB18030 "
+                   "(GBK/GB2312): check its Chinese text, or add a .cpg file naming the "
+                   "encoding")
+    return gdf
+
+
 def _read_geojson_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | None:
     """GeoJSON by the json module, not GDAL: GDAL turns ``true`` in a number column
     into 1 and cannot tell a missing ``crs`` member from a declared WGS84."""
+    content = read_text(path, file, collector)
+    if content is None:
+        return None
     try:
-        doc = json.loads(path.read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        doc = json.loads(content)
+    except ValueError as exc:   # json.JSONDecodeError is a ValueError
         collector.add(file, f"cannot be read as GeoJSON: {exc}")
+        return None
+    except RecursionError:
+        collector.add(file, "cannot be read as GeoJSON: nested too deeply")
         return None
     feats = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
@@ -90,8 +125,11 @@ def _read_geojson_layer(path: Path, file: str, collector: ProblemCollector) -> L
         return None
     props = [f.get("properties") if isinstance(f.get("properties"), dict) else {}
              for f in feats]
-    frame = pd.DataFrame.from_records(props, index=pd.RangeIndex(len(props)))
-    frame = frame.astype(object) if len(frame.columns) else frame
+    # object columns built by hand: from_records would turn a JSON null into NaN in a
+    # number column, and a null must read as "missing" but a NaN as "not a number"
+    columns = list(dict.fromkeys(k for p in props for k in p))
+    frame = pd.DataFrame({c: pd.Series([p.get(c) for p in props], dtype=object)
+                          for c in columns}, index=pd.RangeIndex(len(props)))
     raw = [f.get("geometry") for f in feats]
     text = np.array([json.dumps(g) if isinstance(g, dict) else None for g in raw], dtype=object)
     geoms = np.full(len(raw), None, dtype=object)
@@ -123,11 +161,9 @@ def _read_geojson_layer(path: Path, file: str, collector: ProblemCollector) -> L
 
 
 def _read_csv_layer(path: Path, file: str, collector: ProblemCollector) -> Layer | None:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-            ValueError) as exc:
-        collector.add(file, f"cannot be read as CSV: {exc}")
+    frame = read_csv_text(path, file, collector, empty_rule="is empty; a CSV layer needs a "
+                          "header line and a 'geometry' column of WKT text")
+    if frame is None:
         return None
     if "geometry" not in frame.columns:
         collector.add(file, "a CSV layer needs a 'geometry' column of WKT text",
@@ -147,6 +183,10 @@ def settle_crs(layer: Layer, fallback: CRS | None, file: str, geojson: bool,
                collector: ProblemCollector) -> CRS | None:
     """The file's CRS, else scenario.toml's, else lon/lat for GeoJSON (RFC 7946)."""
     if layer.crs is not None:
+        why = not_horizontal(layer.crs)
+        if why is not None:
+            collector.add(file, f"the file's CRS {layer.crs.to_string()} {why}")
+            return None
         return layer.crs
     if fallback is not None:
         return fallback
@@ -205,7 +245,7 @@ def check_shapes(layer: Layer, names: list[str], file: str, kinds: tuple[int, ..
     if n_bad and not repair:
         shown = [names[r] for r in np.flatnonzero(invalid).tolist()]
         collector.add(file, f"{n_bad} invalid geometr{'y' if n_bad == 1 else 'ies'} "
-                      f"({', '.join(shown)}); {REPAIR_HINT}")
+                      f"({shorten(', '.join(shown))}); {REPAIR_HOW}")
     return geoms, repaired
 
 
@@ -218,24 +258,57 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry | None:
     return out if out.is_valid and not out.is_empty else None
 
 
-def is_metric(crs: CRS) -> bool:
-    units = {a.unit_name.lower() for a in crs.axis_info}
-    return crs.is_projected and units <= {"metre", "meter", "m"}
+def crs_source(layer: Layer, fallback: CRS | None) -> str:
+    """Where :func:`settle_crs` took the CRS from, for messages."""
+    if layer.crs is not None:
+        return "declared by the file"
+    if fallback is not None:
+        return "crs in scenario.toml"
+    return "a GeoJSON file without a 'crs' member is longitude/latitude (RFC 7946)"
 
 
-def lonlat_out_of_range(geoms: np.ndarray) -> bool:
-    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
-    return bool(xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90)
+def _projected_hint(geoms: np.ndarray) -> str:
+    """Which projected CRS the coordinates probably are in (Chinese survey data is
+    often CGCS2000 Gauss-Krüger with the zone number before the easting)."""
+    x = float(np.nanmedian(np.abs(shapely.get_coordinates(geoms)[:, 0])))
+    zone = int(x // 1_000_000)
+    if 25 <= zone <= 45:
+        return (f"eastings like {x:,.0f} carry the zone number {zone} in front: probably "
+                f"CGCS2000 / 3-degree Gauss-Kruger zone {zone}, EPSG:{4488 + zone}")
+    if 13 <= zone <= 23:
+        return (f"eastings like {x:,.0f} carry the zone number {zone} in front: probably "
+                f"CGCS2000 / Gauss-Kruger zone {zone}, EPSG:{4478 + zone}")
+    return "a UTM zone (EPSG:32650, EPSG:32651, ...) or a CGCS2000 Gauss-Kruger zone"
 
 
-def metric_crs(geoms: np.ndarray, crs: CRS) -> CRS:
-    """``crs`` itself when projected in metres, else the UTM zone of the data."""
-    if is_metric(crs):
-        return crs
-    return gpd.GeoSeries(geoms, crs=crs).estimate_utm_crs()
-
-
-def project(geoms: np.ndarray, crs: CRS, target: CRS) -> np.ndarray:
-    if crs == target or len(geoms) == 0:
-        return geoms
-    return np.asarray(gpd.GeoSeries(geoms, crs=crs).to_crs(target).values, dtype=object)
+def check_coordinates(geoms: np.ndarray, crs: CRS, source: str, file: str,
+                      collector: ProblemCollector) -> bool:
+    """Coordinates that cannot be in ``crs``: degrees under a metric CRS (they would
+    give units of a few square millimetres, no neighbours and no plan), metres
+    under a geographic one. False (with a problem) when they do not fit."""
+    ok = ~pd.isna(geoms)
+    ok[ok] = ~shapely.is_empty(geoms[ok])
+    geoms = geoms[ok]
+    if len(geoms) == 0:
+        return True
+    fix_here = "in scenario.toml" if "scenario.toml" in source or "RFC" in source \
+        else "as the file's CRS (it declares another), or remove it there and set it in " \
+             "scenario.toml"
+    if crs.is_geographic and looks_projected(geoms):
+        collector.add(file, f"coordinates are not longitude/latitude (beyond ±180/±90), yet "
+                      f"the CRS is {crs.to_string()} ({source})",
+                      hint=f"set crs = \"EPSG:...\" {fix_here} to the CRS they are in: "
+                           f"{_projected_hint(geoms)}")
+        return False
+    if not crs.is_geographic and looks_like_degrees(geoms):
+        collector.add(file, f"the coordinates look like longitude/latitude (every x within "
+                      f"±180, every y within ±90, all within a few units), yet the CRS is "
+                      f"{crs.to_string()} ({source}), whose units are metres or feet",
+                      hint=f"set crs = \"EPSG:4326\" {fix_here} (EPSG:4490 for CGCS2000)")
+        return False
+    x0, _, _, _ = lonlat_bounds(geoms, crs)
+    if not np.isfinite(x0):
+        collector.add(file, f"coordinates lie outside the area where {crs.to_string()} "
+                      f"({source}) is defined", hint="check the CRS of the file")
+        return False
+    return True

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import ProblemCollector
+from optimizer.scenario.read_text import read_csv_text
 from optimizer.scenario.validate import (
     labels,
     parse_amount,
@@ -38,14 +39,9 @@ def read_sites(path: Path, file: str, unit_ids: Collection[str] | None,
         collector.add(file, f"file not found ({path}); it is required, even with only "
                       "its header line")
         return []
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        collector.add(file, "is empty; it needs at least its header line: "
-                      + ",".join(REQUIRED + (PRICE,)))
-        return []
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        collector.add(file, f"cannot be read as CSV: {exc}")
+    frame = read_csv_text(path, file, collector, empty_rule="is empty; it needs at least its "
+                          "header line: " + ",".join(REQUIRED + (PRICE,)))
+    if frame is None:
         return []
     before = len(collector.problems)
     absent = required_columns(frame, REQUIRED, file, collector)

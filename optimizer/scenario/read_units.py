@@ -7,15 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import shapely
 from pyproj import CRS
 
 from optimizer.errors import ProblemCollector
 from optimizer.scenario.read_geometry import (
     GEOJSON,
     POLYGONAL,
+    check_coordinates,
     check_shapes,
-    lonlat_out_of_range,
+    crs_source,
     read_layer,
     settle_crs,
 )
@@ -80,7 +80,7 @@ def read_units(path: Path, file: str, fallback_crs: CRS | None, collector: Probl
         return frame[name] if name in frame.columns else pd.Series([None] * n, dtype=object)
 
     households = (parse_count(frame["households"], names, file, "households",
-                              "households living in the unit, a whole number ≥ 0", collector)
+                              "households living in the unit", collector)
                   if "households" not in absent else np.zeros(n, dtype=np.int64))
     kind = (parse_choice(frame["kind"], names, file, "kind", ("urban", "rural"),
                          "an urban unit only joins urban communities, rural likewise", collector)
@@ -105,12 +105,9 @@ def read_units(path: Path, file: str, fallback_crs: CRS | None, collector: Probl
                                    collector, repair=repair)
     crs = settle_crs(layer, fallback_crs, file, path.suffix.lower() in GEOJSON,
                      collector)
-    if crs is not None and crs.is_geographic:
-        ok = ~pd.isna(geoms) & ~shapely.is_empty(geoms)
-        if ok.any() and lonlat_out_of_range(geoms[ok]):
-            collector.add(file, f"coordinates are not longitude/latitude, yet the CRS is "
-                          f"{crs.to_string()}", hint="set crs = \"EPSG:...\" in scenario.toml "
-                          "to the CRS the coordinates are in")
+    if crs is not None and not check_coordinates(geoms, crs, crs_source(layer, fallback_crs),
+                                                 file, collector):
+        crs = None
     return Units(ids=tuple(ids.tolist()), households=households,
                  urban=(kind == "urban").to_numpy(dtype=bool),
                  county=tuple(county.tolist()), street=tuple(street.tolist()), current=current,

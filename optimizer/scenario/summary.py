@@ -86,4 +86,19 @@ def scenario_summary_text(scenario: Scenario) -> str:
     warn = formula_warnings(sc)
     if warn:
         lines += [f"Warning: {warn[0]}", *warn[1:]]
+    lines.extend(warning_lines(sc))
     return "\n".join(lines)
+
+
+MAX_WARNINGS_SHOWN = 20
+
+
+def warning_lines(scenario: Scenario, limit: int = MAX_WARNINGS_SHOWN) -> list[str]:
+    """The loader's warnings, the first ``limit`` of them (all are in
+    ``Scenario.warnings``)."""
+    found = scenario.warnings
+    lines = [f"Warning: {w}" for w in found[:limit]]
+    if len(found) > limit:
+        lines.append(f"... and {len(found) - limit:,} more warnings (Scenario.warnings "
+                     "lists them all)")
+    return lines

@@ -10,6 +10,7 @@ rows cost a few vectorized pandas calls. Nothing is coerced silently: ``"2.5"``,
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -79,8 +80,13 @@ def required_columns(frame: pd.DataFrame, names: Sequence[str], file: str,
 
 
 def parse_ids(col: pd.Series, file: str, field: str, collector: ProblemCollector) -> pd.Series:
-    """Ids as text; reports missing ids (by row) and duplicates (with their rows)."""
+    """Ids as text; reports missing ids (by row), ids that are not text or a number
+    (a JSON list, object or true/false), and duplicates (with their rows)."""
     ids = text_values(col)
+    odd = col.astype(object).map(lambda v: isinstance(v, dict | list | bool | np.bool_))
+    for row in np.flatnonzero(odd.to_numpy(dtype=bool)).tolist():
+        collector.add(file, "must be text or a whole number", record=f"row {row + 1}",
+                      field=field, value=plain(col.iat[row]))
     miss = (ids == "").to_numpy()
     for row in np.flatnonzero(miss).tolist():
         collector.add(file, "every record needs a unique, non-empty id", record=f"row {row + 1}",
@@ -96,61 +102,113 @@ def parse_ids(col: pd.Series, file: str, field: str, collector: ProblemCollector
     return ids
 
 
-def parse_numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(values as float, missing mask, not-a-number mask). Text must look like a
-    decimal number; booleans and inf/nan are not numbers."""
+# Why a value is not a usable number (parse_numbers' status per row).
+OK, MISSING, NAN, INFINITE, BOOL, EXPONENT, NOT_NUMBER = range(7)
+_EXPONENT = r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$"
+WHY = {NAN: "is NaN (not a number)", INFINITE: "must be finite",
+       BOOL: "is true/false, not a number",
+       EXPONENT: "must be written as a plain number (digits, no exponent)",
+       NOT_NUMBER: "is not a number"}
+
+
+def _as_float(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:     # an int beyond float range
+        return math.inf if value > 0 else -math.inf
+
+
+def number_status(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(values as float, status per row: OK, MISSING, NAN, ...). Text must look like
+    a plain decimal number; booleans, NaN and infinities are not numbers. A NaN in
+    a typed numeric column (GeoPackage, Shapefile) is how GDAL gives a null: missing."""
+    n = len(col)
     miss = missing_mask(col)
+    status = np.where(miss, MISSING, OK)
     if pd.api.types.is_bool_dtype(col):
-        return np.full(len(col), np.nan), miss, ~miss
+        return np.full(n, np.nan), np.where(miss, MISSING, BOOL)
     if pd.api.types.is_numeric_dtype(col):
         vals = col.to_numpy(dtype=float, na_value=np.nan)
-        return vals, miss, ~miss & ~np.isfinite(vals)
+        status[~miss & ~np.isfinite(vals)] = INFINITE
+        return vals, status
     obj = col.astype(object)
     is_bool = obj.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+    is_num = obj.map(lambda v: isinstance(v, int | float | np.number)
+                     and not isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+    vals = np.full(n, np.nan)
+    raw = obj.tolist()
+    for row in np.flatnonzero(is_num).tolist():
+        vals[row] = _as_float(raw[row])
+    nan_given = is_num & np.isnan(vals)          # a NaN written in the file (JSON NaN)
     text = obj.where(~miss, "").map(str).str.strip()
-    looks = text.str.match(_NUMBER).to_numpy(dtype=bool) & ~is_bool & ~miss
-    vals = pd.to_numeric(text.where(looks, None), errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan)
-    bad = ~miss & (~looks | ~np.isfinite(vals))
-    return vals, miss, bad
+    looks = text.str.match(_NUMBER).to_numpy(dtype=bool) & ~is_bool & ~is_num & ~miss
+    if looks.any():
+        vals[looks] = [_as_float(int(t)) if t.lstrip("+-").isdigit() else float(t)
+                       for t in text[looks].tolist()]
+    exponent = (text.str.match(_EXPONENT).to_numpy(dtype=bool) & ~is_bool & ~is_num
+                & ~miss)
+    status = np.where(miss & ~nan_given, MISSING, OK)
+    status[nan_given] = NAN
+    status[is_bool & ~miss] = BOOL
+    status[(is_num | looks) & ~nan_given & np.isinf(vals)] = INFINITE
+    status[exponent] = EXPONENT
+    status[~miss & ~is_bool & ~is_num & ~looks & ~exponent] = NOT_NUMBER
+    return vals, status
+
+
+def parse_numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values as float, missing mask, not-a-number mask); see :func:`number_status`."""
+    vals, status = number_status(col)
+    return vals, status == MISSING, (status != OK) & (status != MISSING)
 
 
 def parse_count(col: pd.Series, names: list[str], file: str, field: str, rule: str,
                 collector: ProblemCollector) -> np.ndarray:
-    """A required whole number ≥ 0 per record (households)."""
-    vals, miss, bad = parse_numbers(col)
+    """A required whole number from 0 to MAX_COUNT per record (households). Every
+    message names the valid range and why this value is outside it."""
+    vals, status = number_status(col)
+    miss = status == MISSING
+    bad = (status != OK) & ~miss
     fin = np.where(np.isfinite(vals), vals, 0.0)
-    frac = ~miss & ~bad & (np.mod(fin, 1) != 0)
-    neg = ~miss & ~bad & ~frac & (fin < 0)
-    big = ~miss & ~bad & ~frac & (fin > MAX_COUNT)
+    good = ~miss & ~bad
+    frac = good & (np.mod(fin, 1) != 0)
+    neg = good & ~frac & (fin < 0)
+    big = good & ~frac & (fin > MAX_COUNT)
+    valid = f"{rule}: a whole number from 0 to {MAX_COUNT:,}"
     raw = col.astype(object).tolist()
-    for mask, why, show in ((miss, f"is required: {rule}", False),
-                            (bad, f"must be a whole number ≥ 0 ({rule})", True),
-                            (frac, f"must be a whole number ({rule}); it is not rounded for you",
-                             True),
-                            (neg, f"must be ≥ 0 ({rule})", True),
-                            (big, f"must be at most {MAX_COUNT:,} ({rule})", True)):
+    for row in np.flatnonzero(miss).tolist():
+        collector.add(file, f"is required ({valid})", record=names[row], field=field)
+    for mask, why in ((frac, "must be a whole number; it is not rounded for you"),
+                      (neg, "must be ≥ 0"),
+                      (big, "is too large")):
         for row in np.flatnonzero(mask).tolist():
-            collector.add(file, why, record=names[row], field=field,
-                          value=plain(raw[row]) if show else None)
+            collector.add(file, f"{why} ({valid})", record=names[row], field=field,
+                          value=plain(raw[row]))
+    for row in np.flatnonzero(bad).tolist():
+        collector.add(file, f"{WHY[int(status[row])]} ({valid})", record=names[row],
+                      field=field, value=plain(raw[row]))
     return np.where(miss | bad | frac | neg | big, 0, fin).astype(np.int64)
 
 
 def parse_amount(col: pd.Series, names: list[str], file: str, field: str, rule: str,
                  collector: ProblemCollector, *, required: np.ndarray | bool = True,
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """A number ≥ 0 per record; (values, ok mask). ``required`` may be a per-row mask;
-    rows not required may be empty (NaN)."""
-    vals, miss, bad = parse_numbers(col)
+    """A finite number ≥ 0 per record; (values, ok mask). ``required`` may be a
+    per-row mask; rows not required may be empty (NaN)."""
+    vals, status = number_status(col)
+    miss = status == MISSING
+    bad = (status != OK) & ~miss
     req = np.broadcast_to(np.asarray(required, dtype=bool), miss.shape)
     neg = ~miss & ~bad & (np.nan_to_num(vals) < 0)
     raw = col.astype(object).tolist()
-    for mask, why, show in ((miss & req, f"is required: {rule}", False),
-                            (bad, f"must be a number ≥ 0 ({rule})", True),
-                            (neg, f"must be ≥ 0 ({rule})", True)):
-        for row in np.flatnonzero(mask).tolist():
-            collector.add(file, why, record=names[row], field=field,
-                          value=plain(raw[row]) if show else None)
+    for row in np.flatnonzero(miss & req).tolist():
+        collector.add(file, f"is required: {rule}", record=names[row], field=field)
+    for row in np.flatnonzero(bad).tolist():
+        collector.add(file, f"{WHY[int(status[row])]}; must be a number ≥ 0 ({rule})",
+                      record=names[row], field=field, value=plain(raw[row]))
+    for row in np.flatnonzero(neg).tolist():
+        collector.add(file, f"must be ≥ 0 ({rule})", record=names[row], field=field,
+                      value=plain(raw[row]))
     ok = ~bad & ~neg & ~(miss & req)
     return np.where(ok & ~miss, vals, np.nan), ok
 
