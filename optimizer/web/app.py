@@ -93,6 +93,18 @@ def create_app(config: Config, service: Service | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    @app.get("/fonts/sc.otf", include_in_schema=False)
+    def cjk_font() -> Response:
+        """Noto Sans SC (OFL) from the installed package the reports use: Chinese text on
+        a machine without CJK fonts, with no font from the web."""
+        import pylopdf_fonts_zh_cn
+
+        path = Path(pylopdf_fonts_zh_cn.sans_path())
+        if not path.is_file():
+            raise HTTPException(404, "no packaged CJK font")
+        return FileResponse(path, media_type="font/otf",
+                            headers={"Cache-Control": "public, max-age=604800"})
+
     @app.get("/api/session")
     def get_session(request: Request, response: Response) -> dict[str, Any]:
         """Who is signed in, and the CSRF token for changes. Without login (127.0.0.1),
