@@ -42,13 +42,18 @@ def map_layers(s: Scenario) -> dict[str, Any]:
     crs = s.geometry.crs
     units = _to_lonlat(s.geometry.units, crs)
     pts = _to_lonlat(shapely.points(np.column_stack([s.x, s.y])), crs)
+    # Touching units, across barriers too: the page colours neighbours apart.
+    touch: list[list[int]] = [[] for _ in range(s.n_units)]
+    for a, b in np.concatenate([s.edges, s.cut_edges]).tolist():
+        touch[a].append(b)
+        touch[b].append(a)
     unit_features = []
     for i, g in enumerate(units):
         p = pts[i]
         unit_features.append(_feature(g, {
             "i": i, "id": s.unit_ids[i], "households": int(s.households[i]),
             "kind": s.kind(i), "county": s.county[i], "street": s.street[i],
-            "pt": [float(p.x), float(p.y)], "nb": s.neighbours[i].tolist(),
+            "pt": [float(p.x), float(p.y)], "nb": sorted(touch[i]),
             "no_build": s.is_no_build(i), "new_development": s.is_new_development(i)}))
     streets: dict[tuple[str, str], list[int]] = {}
     counties: dict[str, list[int]] = {}

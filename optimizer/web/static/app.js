@@ -46,7 +46,10 @@ function showConflict(msg) {
 async function boot() {
   setLang(lang);
   $("#lang").textContent = t("language");
-  $("#lang").onclick = () => { setLang(lang === "zh" ? "en" : "zh"); render(); };
+  $("#lang").onclick = () => {
+    setLang(lang === "zh" ? "en" : "zh");
+    if (S.ws) openWorkspace(S.ws); else render();
+  };
   S.session = await get("/api/session");
   setCsrf(S.session.csrf);
   render();
@@ -362,5 +365,6 @@ function renderIO() {
     } }, file, h("button", { type: "submit", text: t("import") }))));
 }
 
+window.workbench = { state: S };     // for the browser tests and the console
 window.addEventListener("hashchange", () => { if (!location.hash.includes("ws=")) { S.ws = null; } render(); });
 boot().catch(fail);
