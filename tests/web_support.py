@@ -49,3 +49,32 @@ def running_server(scenarios: Path, data_dir: Path, *extra: str) -> Iterator[str
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def make_app(data_dir: Path, scenarios: Path | None = None, *, login: bool = False):  # type: ignore[no-untyped-def]
+    """The workbench app in-process (for TestClient)."""
+    from optimizer.web.app import Config, create_app
+
+    return create_app(Config(data_dir=data_dir, scenarios_dir=scenarios or ROOT / "scenarios",
+                             login_required=login))
+
+
+def local_client(app):  # type: ignore[no-untyped-def]
+    """A TestClient with the local session opened and its CSRF token set."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    csrf = client.get("/api/session").json()["csrf"]
+    client.headers["X-CSRF-Token"] = csrf
+    return client
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()

@@ -43,6 +43,16 @@ def install(app: FastAPI, service: Service) -> None:
             raise Forbidden(f"workspace {ws} belongs to county {row.county}, not yours")
         return row
 
+    # As dependencies, so that another county's planner gets 403 before his request
+    # body is even read (not a 422 that would tell him what the route expects).
+    def reader(ws: int, s: Session = Depends(current_session)) -> Session:
+        ws_of(ws, s)
+        return s
+
+    def writer(ws: int, s: Session = Depends(changing_session)) -> Session:
+        ws_of(ws, s)
+        return s
+
     def info(row: WorkspaceRow) -> dict[str, Any]:
         return {"id": row.id, "name": row.name, "scenario": row.scenario,
                 "county": row.county, "owner": row.owner, "revision": row.revision}
@@ -58,7 +68,7 @@ def install(app: FastAPI, service: Service) -> None:
         return info(service.workspace(ws))
 
     @app.get("/api/workspaces/{ws}")
-    def get_workspace(ws: int, s: Session = Depends(current_session)) -> dict[str, Any]:
+    def get_workspace(ws: int, s: Session = Depends(reader)) -> dict[str, Any]:
         row = ws_of(ws, s)
         wb = service.bench(ws)
         entry = service.catalog.entry(row.scenario)
@@ -66,7 +76,7 @@ def install(app: FastAPI, service: Service) -> None:
                 "plan": plan_view(wb)}
 
     @app.delete("/api/workspaces/{ws}")
-    def delete_workspace(ws: int, s: Session = Depends(changing_session)) -> dict[str, bool]:
+    def delete_workspace(ws: int, s: Session = Depends(writer)) -> dict[str, bool]:
         ws_of(ws, s)
         if any(j["status"] in ("queued", "running") for j in service.store.jobs(ws)):
             raise EditError("a job runs in this workspace: cancel it first")
@@ -74,11 +84,11 @@ def install(app: FastAPI, service: Service) -> None:
         return {"ok": True}
 
     @app.get("/api/workspaces/{ws}/map")
-    def get_map(ws: int, s: Session = Depends(current_session)) -> Response:
+    def get_map(ws: int, s: Session = Depends(reader)) -> Response:
         return Response(service.map_json(ws_of(ws, s)), media_type="application/json")
 
     @app.get("/api/workspaces/{ws}/communities/{cid}")
-    def get_community(ws: int, cid: str, s: Session = Depends(current_session)
+    def get_community(ws: int, cid: str, s: Session = Depends(reader)
                       ) -> dict[str, Any]:
         ws_of(ws, s)
         wb = service.bench(ws)
@@ -92,25 +102,25 @@ def install(app: FastAPI, service: Service) -> None:
         return {"revision": rev, **change_view(service.bench(ws), change)}
 
     @app.post("/api/workspaces/{ws}/edits")
-    def post_edit(ws: int, body: EditRequest, s: Session = Depends(changing_session)
+    def post_edit(ws: int, body: EditRequest, s: Session = Depends(writer)
                   ) -> dict[str, Any]:
         ws_of(ws, s)
         return changed(ws, "edit", body.revision, s.user, body.op.model_dump())
 
     @app.post("/api/workspaces/{ws}/undo")
-    def post_undo(ws: int, body: RevisionRequest, s: Session = Depends(changing_session)
+    def post_undo(ws: int, body: RevisionRequest, s: Session = Depends(writer)
                   ) -> dict[str, Any]:
         ws_of(ws, s)
         return changed(ws, "undo", body.revision, s.user)
 
     @app.post("/api/workspaces/{ws}/redo")
-    def post_redo(ws: int, body: RevisionRequest, s: Session = Depends(changing_session)
+    def post_redo(ws: int, body: RevisionRequest, s: Session = Depends(writer)
                   ) -> dict[str, Any]:
         ws_of(ws, s)
         return changed(ws, "redo", body.revision, s.user)
 
     @app.get("/api/workspaces/{ws}/journal")
-    def get_journal(ws: int, s: Session = Depends(current_session)) -> dict[str, Any]:
+    def get_journal(ws: int, s: Session = Depends(reader)) -> dict[str, Any]:
         row = ws_of(ws, s)
         import json
 
@@ -120,7 +130,7 @@ def install(app: FastAPI, service: Service) -> None:
 
     # --- versions -----------------------------------------------------------------
     @app.get("/api/workspaces/{ws}/versions")
-    def get_versions(ws: int, s: Session = Depends(current_session)) -> list[dict[str, Any]]:
+    def get_versions(ws: int, s: Session = Depends(reader)) -> list[dict[str, Any]]:
         import json
 
         ws_of(ws, s)
@@ -129,14 +139,14 @@ def install(app: FastAPI, service: Service) -> None:
                  "created": r["created"]} for r in service.store.versions(ws)]
 
     @app.post("/api/workspaces/{ws}/versions")
-    def post_version(ws: int, body: SaveVersion, s: Session = Depends(changing_session)
+    def post_version(ws: int, body: SaveVersion, s: Session = Depends(writer)
                      ) -> dict[str, int]:
         ws_of(ws, s)
         return {"number": service.save_version(ws, body.label, "saved", s.user)}
 
     @app.post("/api/workspaces/{ws}/versions/{number}/open")
     def open_version(ws: int, number: int, body: RevisionRequest,
-                     s: Session = Depends(changing_session)) -> dict[str, Any]:
+                     s: Session = Depends(writer)) -> dict[str, Any]:
         ws_of(ws, s)
         state = service.state_of(ws, str(number))
         change, rev = service.change(ws, body.revision, s.user, "load",
@@ -145,7 +155,7 @@ def install(app: FastAPI, service: Service) -> None:
 
     @app.get("/api/workspaces/{ws}/compare")
     def get_compare(ws: int, a: Ref = "today", b: Ref = "working",
-                    s: Session = Depends(current_session)) -> dict[str, Any]:
+                    s: Session = Depends(reader)) -> dict[str, Any]:
         ws_of(ws, s)
         with service.lock(ws):
             plan_a, _ = service.plan_of(ws, a)
@@ -155,7 +165,7 @@ def install(app: FastAPI, service: Service) -> None:
     @app.get("/api/workspaces/{ws}/export")
     def get_export(ws: int, ref: Ref = "working", what: Literal["plan", "reports"] = "plan",
                    lang: Literal["zh", "en"] = "zh",
-                   s: Session = Depends(current_session)) -> Response:
+                   s: Session = Depends(reader)) -> Response:
         """A zip of the plan folder (CONTRACT.md); ``reports`` adds plan.xlsx, maps,
         report.html and plan.gpkg."""
         ws_of(ws, s)
@@ -180,7 +190,7 @@ def install(app: FastAPI, service: Service) -> None:
     @app.post("/api/workspaces/{ws}/import")
     async def post_import(ws: int, file: UploadFile = File(...),
                           kind: Literal["plan", "csv"] = Form("plan"),
-                          s: Session = Depends(changing_session)) -> dict[str, Any]:
+                          s: Session = Depends(writer)) -> dict[str, Any]:
         """A plan folder (zip) or an assignment CSV (unit_id, community_id) made in
         another tool: it becomes a new version (open it to edit it)."""
         ws_of(ws, s)
@@ -217,14 +227,14 @@ def install(app: FastAPI, service: Service) -> None:
         return row
 
     @app.post("/api/workspaces/{ws}/jobs")
-    def post_job(ws: int, body: JobRequest, s: Session = Depends(changing_session)
+    def post_job(ws: int, body: JobRequest, s: Session = Depends(writer)
                  ) -> dict[str, Any]:
         ws_of(ws, s)
         job = service.start_job(ws, body.kind, body.time_limit_s, s.user)
         return job_view(service.store.job(job))
 
     @app.get("/api/workspaces/{ws}/jobs")
-    def get_jobs(ws: int, s: Session = Depends(current_session)) -> list[dict[str, Any]]:
+    def get_jobs(ws: int, s: Session = Depends(reader)) -> list[dict[str, Any]]:
         ws_of(ws, s)
         return [job_view(r) for r in service.store.jobs(ws)]
 
