@@ -11,10 +11,10 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from optimizer.plan_io import read_plan, write_plan
@@ -32,6 +32,10 @@ from optimizer.workbench import (
     state_from_plan,
 )
 
+# Ids in paths: SQLite integers (a larger number is a 422, not an overflow).
+WsId = Annotated[int, Path(ge=1, le=2**62)]
+JobId = Annotated[int, Path(ge=1, le=2**62)]
+Number = Annotated[int, Path(ge=1, le=2**62)]
 # A plan of the workspace: the working plan, today's communities, or a version number.
 Ref = Annotated[str, Query(max_length=20, pattern=r"^(working|today|[0-9]{1,9})$")]
 
@@ -45,11 +49,11 @@ def install(app: FastAPI, service: Service) -> None:
 
     # As dependencies, so that another county's planner gets 403 before his request
     # body is even read (not a 422 that would tell him what the route expects).
-    def reader(ws: int, s: Session = Depends(current_session)) -> Session:
+    def reader(ws: WsId, s: Session = Depends(current_session)) -> Session:
         ws_of(ws, s)
         return s
 
-    def writer(ws: int, s: Session = Depends(changing_session)) -> Session:
+    def writer(ws: WsId, s: Session = Depends(changing_session)) -> Session:
         ws_of(ws, s)
         return s
 
@@ -68,7 +72,7 @@ def install(app: FastAPI, service: Service) -> None:
         return info(service.workspace(ws))
 
     @app.get("/api/workspaces/{ws}")
-    def get_workspace(ws: int, s: Session = Depends(reader)) -> dict[str, Any]:
+    def get_workspace(ws: WsId, s: Session = Depends(reader)) -> dict[str, Any]:
         row = ws_of(ws, s)
         wb = service.bench(ws)
         entry = service.catalog.entry(row.scenario)
@@ -76,7 +80,7 @@ def install(app: FastAPI, service: Service) -> None:
                 "plan": plan_view(wb)}
 
     @app.delete("/api/workspaces/{ws}")
-    def delete_workspace(ws: int, s: Session = Depends(writer)) -> dict[str, bool]:
+    def delete_workspace(ws: WsId, s: Session = Depends(writer)) -> dict[str, bool]:
         ws_of(ws, s)
         if any(j["status"] in ("queued", "running") for j in service.store.jobs(ws)):
             raise EditError("a job runs in this workspace: cancel it first")
@@ -84,11 +88,11 @@ def install(app: FastAPI, service: Service) -> None:
         return {"ok": True}
 
     @app.get("/api/workspaces/{ws}/map")
-    def get_map(ws: int, s: Session = Depends(reader)) -> Response:
+    def get_map(ws: WsId, s: Session = Depends(reader)) -> Response:
         return Response(service.map_json(ws_of(ws, s)), media_type="application/json")
 
     @app.get("/api/workspaces/{ws}/communities/{cid}")
-    def get_community(ws: int, cid: str, s: Session = Depends(reader)
+    def get_community(ws: WsId, cid: str, s: Session = Depends(reader)
                       ) -> dict[str, Any]:
         ws_of(ws, s)
         wb = service.bench(ws)
@@ -102,25 +106,25 @@ def install(app: FastAPI, service: Service) -> None:
         return {"revision": rev, **change_view(service.bench(ws), change)}
 
     @app.post("/api/workspaces/{ws}/edits")
-    def post_edit(ws: int, body: EditRequest, s: Session = Depends(writer)
+    def post_edit(ws: WsId, body: EditRequest, s: Session = Depends(writer)
                   ) -> dict[str, Any]:
         ws_of(ws, s)
         return changed(ws, "edit", body.revision, s.user, body.op.model_dump())
 
     @app.post("/api/workspaces/{ws}/undo")
-    def post_undo(ws: int, body: RevisionRequest, s: Session = Depends(writer)
+    def post_undo(ws: WsId, body: RevisionRequest, s: Session = Depends(writer)
                   ) -> dict[str, Any]:
         ws_of(ws, s)
         return changed(ws, "undo", body.revision, s.user)
 
     @app.post("/api/workspaces/{ws}/redo")
-    def post_redo(ws: int, body: RevisionRequest, s: Session = Depends(writer)
+    def post_redo(ws: WsId, body: RevisionRequest, s: Session = Depends(writer)
                   ) -> dict[str, Any]:
         ws_of(ws, s)
         return changed(ws, "redo", body.revision, s.user)
 
     @app.get("/api/workspaces/{ws}/journal")
-    def get_journal(ws: int, s: Session = Depends(reader)) -> dict[str, Any]:
+    def get_journal(ws: WsId, s: Session = Depends(reader)) -> dict[str, Any]:
         row = ws_of(ws, s)
         import json
 
@@ -130,7 +134,7 @@ def install(app: FastAPI, service: Service) -> None:
 
     # --- versions -----------------------------------------------------------------
     @app.get("/api/workspaces/{ws}/versions")
-    def get_versions(ws: int, s: Session = Depends(reader)) -> list[dict[str, Any]]:
+    def get_versions(ws: WsId, s: Session = Depends(reader)) -> list[dict[str, Any]]:
         import json
 
         ws_of(ws, s)
@@ -139,13 +143,13 @@ def install(app: FastAPI, service: Service) -> None:
                  "created": r["created"]} for r in service.store.versions(ws)]
 
     @app.post("/api/workspaces/{ws}/versions")
-    def post_version(ws: int, body: SaveVersion, s: Session = Depends(writer)
+    def post_version(ws: WsId, body: SaveVersion, s: Session = Depends(writer)
                      ) -> dict[str, int]:
         ws_of(ws, s)
         return {"number": service.save_version(ws, body.label, "saved", s.user)}
 
     @app.post("/api/workspaces/{ws}/versions/{number}/open")
-    def open_version(ws: int, number: int, body: RevisionRequest,
+    def open_version(ws: WsId, number: Number, body: RevisionRequest,
                      s: Session = Depends(writer)) -> dict[str, Any]:
         ws_of(ws, s)
         state = service.state_of(ws, str(number))
@@ -154,7 +158,7 @@ def install(app: FastAPI, service: Service) -> None:
         return {"revision": rev, **change_view(service.bench(ws), change)}
 
     @app.get("/api/workspaces/{ws}/compare")
-    def get_compare(ws: int, a: Ref = "today", b: Ref = "working",
+    def get_compare(ws: WsId, a: Ref = "today", b: Ref = "working",
                     s: Session = Depends(reader)) -> dict[str, Any]:
         ws_of(ws, s)
         with service.lock(ws):
@@ -163,7 +167,7 @@ def install(app: FastAPI, service: Service) -> None:
         return compare_view(service.bench(ws), plan_a, plan_b, (a, b))
 
     @app.get("/api/workspaces/{ws}/export")
-    def get_export(ws: int, ref: Ref = "working", what: Literal["plan", "reports"] = "plan",
+    def get_export(ws: WsId, ref: Ref = "working", what: Literal["plan", "reports"] = "plan",
                    lang: Literal["zh", "en"] = "zh",
                    s: Session = Depends(reader)) -> Response:
         """A zip of the plan folder (CONTRACT.md); ``reports`` adds plan.xlsx, maps,
@@ -174,7 +178,8 @@ def install(app: FastAPI, service: Service) -> None:
             report = wb.report()
         buf = io.BytesIO()
         with tempfile.TemporaryDirectory(prefix="workbench-export-") as tmp:
-            folder = write_plan(plan, Path(tmp) / "plan", scenario=wb.scenario, report=report)
+            folder = write_plan(plan, FilePath(tmp) / "plan", scenario=wb.scenario,
+                                report=report)
             if what == "reports":
                 from optimizer.report import write_reports
 
@@ -188,7 +193,7 @@ def install(app: FastAPI, service: Service) -> None:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.post("/api/workspaces/{ws}/import")
-    async def post_import(ws: int, file: UploadFile = File(...),
+    async def post_import(ws: WsId, file: UploadFile = File(...),
                           kind: Literal["plan", "csv"] = Form("plan"),
                           s: Session = Depends(writer)) -> dict[str, Any]:
         """A plan folder (zip) or an assignment CSV (unit_id, community_id) made in
@@ -203,7 +208,7 @@ def install(app: FastAPI, service: Service) -> None:
             with tempfile.TemporaryDirectory(prefix="workbench-import-") as tmp:
                 for name in PLAN_FILES:              # fixed names, never the request's
                     if name in files:
-                        (Path(tmp) / name).write_bytes(files[name])
+                        (FilePath(tmp) / name).write_bytes(files[name])
                 plan = read_plan(tmp)
             state = state_from_plan(wb.scenario, plan, "import")
         number = service.save_version(ws, f"imported {kind}", "import", s.user, state)
@@ -227,23 +232,23 @@ def install(app: FastAPI, service: Service) -> None:
         return row
 
     @app.post("/api/workspaces/{ws}/jobs")
-    def post_job(ws: int, body: JobRequest, s: Session = Depends(writer)
+    def post_job(ws: WsId, body: JobRequest, s: Session = Depends(writer)
                  ) -> dict[str, Any]:
         ws_of(ws, s)
         job = service.start_job(ws, body.kind, body.time_limit_s, s.user)
         return job_view(service.store.job(job))
 
     @app.get("/api/workspaces/{ws}/jobs")
-    def get_jobs(ws: int, s: Session = Depends(reader)) -> list[dict[str, Any]]:
+    def get_jobs(ws: WsId, s: Session = Depends(reader)) -> list[dict[str, Any]]:
         ws_of(ws, s)
         return [job_view(r) for r in service.store.jobs(ws)]
 
     @app.get("/api/jobs/{job}")
-    def get_job(job: int, s: Session = Depends(current_session)) -> dict[str, Any]:
+    def get_job(job: JobId, s: Session = Depends(current_session)) -> dict[str, Any]:
         return job_view(job_of(job, s))
 
     @app.post("/api/jobs/{job}/cancel")
-    def post_cancel(job: int, s: Session = Depends(changing_session)) -> dict[str, Any]:
+    def post_cancel(job: JobId, s: Session = Depends(changing_session)) -> dict[str, Any]:
         row = job_of(job, s)
         if row["status"] not in ("queued", "running") or not service.jobs.cancel(job):
             raise HTTPException(409, f"job {job} is not running ({row['status']})")
