@@ -107,6 +107,9 @@ class Service:
             wb = Workbench(s, state, done=deltas[:row.cursor],
                            undone=list(reversed(deltas[row.cursor:])))
             self._benches[ws] = wb
+            # The size-exemption proofs (the components' diagnosis) take a few tenths of
+            # a second on a county: made now, beside the first map, not on the first edit.
+            threading.Thread(target=wb.pricer.warm, daemon=True).start()
             while len(self._benches) > CACHE:
                 self._benches.popitem(last=False)
             return wb

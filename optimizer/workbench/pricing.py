@@ -163,6 +163,10 @@ class Pricer:
                         why.setdefault(int(comp_of[i]), d.message or d.reason)
         return comp_of, why
 
+    def warm(self) -> None:
+        """Compute the cached proofs ahead of the first edit that needs them."""
+        _ = self._impossible
+
     def exemption(self, members: Sequence[int], urban: bool) -> str:
         """The size exemption a community may claim: only where the bound is provably
         out of reach (a unit alone above it, or a piece that cannot be split)."""

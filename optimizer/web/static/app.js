@@ -365,6 +365,6 @@ function renderIO() {
     } }, file, h("button", { type: "submit", text: t("import") }))));
 }
 
-window.workbench = { state: S };     // for the browser tests and the console
+window.workbench = { state: S, edit, change };   // for the browser tests, the bench, the console
 window.addEventListener("hashchange", () => { if (!location.hash.includes("ws=")) { S.ws = null; } render(); });
 boot().catch(fail);
