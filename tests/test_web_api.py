@@ -5,6 +5,7 @@ files), and a restart that rebuilds the working plan from the journal."""
 from __future__ import annotations
 
 import io
+import os
 import time
 import zipfile
 from pathlib import Path
@@ -270,3 +271,76 @@ def test_jobs_solve_cancel_and_restart(tmp_path: Path) -> None:
         assert c2.delete(f"/api/workspaces/{ws}").json() == {"ok": True}
         assert c2.get(f"/api/workspaces/{ws}").status_code == 404
     app2.state.service.close()
+
+
+def test_a_killed_server_loses_nothing_committed(tmp_path: Path) -> None:
+    """kill -9 after a run of edits: the restarted server has every committed edit."""
+    import signal
+
+    import httpx
+
+    from tests.web_support import running_server
+
+    data = tmp_path / "data"
+    with running_server(ROOT / "scenarios", data) as url:
+        c = httpx.Client(base_url=url, timeout=60)
+        c.headers["X-CSRF-Token"] = c.get("/api/session").json()["csrf"]
+        ws = c.post("/api/workspaces", json={"name": "d", "scenario": "demo"}).json()["id"]
+        plan = c.get(f"/api/workspaces/{ws}").json()["plan"]
+        rev = 0
+        for k in range(5):
+            cid = plan["communities"][k]["id"]
+            d = c.get(f"/api/workspaces/{ws}/communities/{cid}").json()
+            r = c.post(f"/api/workspaces/{ws}/edits", json={"revision": rev, "op": {
+                "op": "move", "units": [d["units"][0]], "to": None}})
+            assert r.status_code == 200, r.text
+            rev = r.json()["revision"]
+        rev = c.post(f"/api/workspaces/{ws}/undo", json={"revision": rev}).json()["revision"]
+        before = c.get(f"/api/workspaces/{ws}").json()
+        pid = int((data / "server.lock").read_text())
+        os.kill(pid, signal.SIGKILL)
+    with running_server(ROOT / "scenarios", data) as url:
+        c = httpx.Client(base_url=url, timeout=60)
+        c.get("/api/session")
+        after = c.get(f"/api/workspaces/{ws}").json()
+        assert after["revision"] == before["revision"] == rev
+        assert after["plan"]["assign"] == before["plan"]["assign"]
+        assert after["plan"]["can_redo"] and after["plan"]["can_undo"]
+
+
+def test_county_workspace_solves_its_county_only(tmp_path: Path) -> None:
+    """In a two-county scenario a county planner's solve re-plans his county and leaves
+    the other county's communities as they were."""
+    import re
+    import shutil
+
+    from optimizer.web.auth import add_user
+
+    root = tmp_path / "scen"
+    shutil.copytree(DEMO, root / "two")
+    path = root / "two" / "units.geojson"
+    path.write_text(re.sub(r'"county": "Jianhu", "street": "Huaqing Street"',
+                           '"county": "Dafeng", "street": "Huaqing Street"',
+                           path.read_text(encoding="utf-8")), encoding="utf-8")
+    app = make_app(tmp_path / "data", root, login=True)
+    add_user(app.state.service.store, "jianhu", "Jianhu", "a long password")
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        csrf = c.post("/api/login", json={"name": "jianhu", "password": "a long password"}
+                      ).json()["csrf"]
+        c.headers["X-CSRF-Token"] = csrf
+        ws = c.post("/api/workspaces", json={"name": "m", "scenario": "two"}).json()["id"]
+        before = c.get(f"/api/workspaces/{ws}").json()["plan"]
+        theirs = {x["id"]: x for x in before["communities"] if x["county"] == "Dafeng"}
+        job = c.post(f"/api/workspaces/{ws}/jobs", json={"kind": "solve", "time_limit_s": 2})
+        assert job.status_code == 200, job.text
+        j = _wait(c, job.json()["id"])
+        assert j["status"] == "done", j
+        after = c.get(f"/api/workspaces/{ws}").json()["plan"]
+        got = {x["id"]: x for x in after["communities"] if x["county"] == "Dafeng"}
+        assert got == theirs                     # untouched, ids and numbers
+        mine = [x for x in after["communities"] if x["county"] == "Jianhu"]
+        assert mine and all(x["status"] != "fail" for x in mine)
+        assert after["summary"]["bound"] is None  # a county's bound is not the plan's
+    app.state.service.close()

@@ -14,7 +14,17 @@ import zipfile
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Path, Query, UploadFile
+from fastapi import (
+    Depends,
+    FastAPI,
+    File,
+    Form,
+    HTTPException,
+    Path,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi.responses import Response
 
 from optimizer.plan_io import read_plan, write_plan
@@ -88,8 +98,13 @@ def install(app: FastAPI, service: Service) -> None:
         return {"ok": True}
 
     @app.get("/api/workspaces/{ws}/map")
-    def get_map(ws: WsId, s: Session = Depends(reader)) -> Response:
-        return Response(service.map_json(ws_of(ws, s)), media_type="application/json")
+    def get_map(ws: WsId, request: Request, s: Session = Depends(reader)) -> Response:
+        """Units, borders, barriers and sites in lon/lat (GeoJSON), built once."""
+        plain, packed = service.map_json(ws_of(ws, s))
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(packed, media_type="application/json",
+                            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        return Response(plain, media_type="application/json")
 
     @app.get("/api/workspaces/{ws}/communities/{cid}")
     def get_community(ws: WsId, cid: str, s: Session = Depends(reader)

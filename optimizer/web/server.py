@@ -67,6 +67,7 @@ def serve(scenarios_dir: Path | None, host: str, port: int, data_dir: Path, work
             sock.bind((host, port))
         except OSError as exc:
             raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        sock.listen(2048)       # connections queue from now on: the address is usable
         bound = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host
         announce(f"workbench: http://{shown}:{bound}/  (scenarios: {scenarios_dir}, data: "

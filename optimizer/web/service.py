@@ -33,6 +33,7 @@ from optimizer.workbench import (
     state_today,
 )
 from optimizer.workbench.convert import lock_problems
+from optimizer.workbench.pricing import Pricer
 from optimizer.workbench.scope import county_subset, merge_county
 
 ALL = "*"
@@ -59,7 +60,8 @@ class Service:
         self._benches: OrderedDict[int, Workbench] = OrderedDict()
         self._locks: dict[int, threading.RLock] = {}
         self._guard = threading.Lock()
-        self._maps: dict[str, bytes] = {}
+        self._maps: dict[str, tuple[bytes, bytes]] = {}
+        self._pricers: dict[str, Pricer] = {}      # one per scenario: shared caches
 
     # --- workspaces ---------------------------------------------------------------
     def lock(self, ws: int) -> threading.RLock:
@@ -104,8 +106,10 @@ class Service:
             deltas = [Delta.from_json(json.loads(r["delta"])) for r in self.store.journal(ws)]
             for d in deltas[:row.cursor]:
                 state.apply(d)
+            with self._guard:
+                pricer = self._pricers.setdefault(row.scenario, Pricer(s))
             wb = Workbench(s, state, done=deltas[:row.cursor],
-                           undone=list(reversed(deltas[row.cursor:])))
+                           undone=list(reversed(deltas[row.cursor:])), pricer=pricer)
             self._benches[ws] = wb
             # The size-exemption proofs (the components' diagnosis) take a few tenths of
             # a second on a county: made now, beside the first map, not on the first edit.
@@ -269,13 +273,17 @@ class Service:
         except Exception as exc:     # never lose the job's end silently
             self.store.update_job(job, status="failed", message=f"{type(exc).__name__}: {exc}")
 
-    def map_json(self, row: WorkspaceRow) -> bytes:
+    def map_json(self, row: WorkspaceRow) -> tuple[bytes, bytes]:
+        """The scenario's map layers as JSON, plain and gzipped (built once)."""
+        import gzip
+
         from optimizer.web.geo import map_json
 
         with self._guard:
             cached = self._maps.get(row.scenario)
         if cached is None:
-            cached = map_json(self.scenario_of(row))
+            plain = map_json(self.scenario_of(row))
+            cached = (plain, gzip.compress(plain, 6))
             with self._guard:
                 self._maps[row.scenario] = cached
         return cached

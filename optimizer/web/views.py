@@ -58,6 +58,7 @@ def totals_view(wb: Workbench) -> dict[str, Any]:
 def plan_view(wb: Workbench) -> dict[str, Any]:
     st = wb.state
     return {"has_plan": st.has_plan, "assign": list(st.assign),
+            "grid": list(wb.live.unit_grid),
             "communities": [community_view(wb, c) for c in sorted(wb.live.com)],
             "locks": st.locks.to_json(), "meta": st.meta.to_json(),
             "can_undo": bool(wb.done), "can_redo": bool(wb.undone),
@@ -68,8 +69,10 @@ def change_view(wb: Workbench, change: Change) -> dict[str, Any]:
     """What the page must redraw after a change: moved units, touched communities."""
     gone = sorted(c for c in change.touched if c not in wb.live.com)
     again = sorted(c for c in change.rechecked if c in wb.live.com)
+    ids = wb.scenario.unit_ids
+    grids = {ids[i]: wb.live.unit_grid[i] for c in again for i in wb.state.members.get(c, ())}
     return {"kind": change.kind,
-            "units": {u: after for u, _, after in change.delta.units},
+            "units": {u: after for u, _, after in change.delta.units}, "grids": grids,
             "communities": [community_view(wb, c) for c in again], "removed": gone,
             "locks": wb.state.locks.to_json(), "meta": wb.state.meta.to_json(),
             "can_undo": bool(wb.done), "can_redo": bool(wb.undone), **totals_view(wb)}

@@ -120,7 +120,7 @@ async function openWorkspace(id) {
     S.info = info; S.plan = info.plan; S.revision = info.revision;
     layoutWorkspace();
     S.map = new PlanMap($("#map"), layers, (units) => { S.selected = units; onSelection(); });
-    S.map.setPlan(S.plan.assign, S.plan.communities);
+    S.map.setPlan(S.plan.assign, S.plan.communities, S.plan.grid);
     renderWorkspace();
     if (S.job && S.job.workspace === id) renderJob();
     await refreshVersions();
@@ -265,7 +265,9 @@ function applyChange(res) {
   p.communities = [...coms.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const k of ["summary", "counts", "passed", "plan_rows", "locks", "meta", "can_undo", "can_redo"]) p[k] = res[k];
   p.has_plan = p.communities.length > 0;
-  S.map.applyChange(res.units, res.communities, res.removed);
+  const idx = new Map(S.map.units.map((f) => [f.properties.id, f.properties.i]));
+  for (const [u, g] of Object.entries(res.grids || {})) p.grid[idx.get(u)] = g;
+  S.map.applyChange(res.units, res.communities, res.removed, res.grids);
   if (S.focus && !coms.has(S.focus)) S.focus = null;
   const moved = Object.keys(res.units);
   if (moved.length && S.selected.length && moved.includes(S.selected[0].id)) S.focus = S.plan.assign[S.selected[0].i];

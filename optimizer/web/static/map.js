@@ -30,6 +30,7 @@ export class PlanMap {
     this.onSelect = onSelect;
     this.units = data.units.features;
     this.assign = [];
+    this.grid = [];
     this.comms = new Map();
     this.selected = new Set();
     this.diff = null;
@@ -55,8 +56,28 @@ export class PlanMap {
     this.centerLayer = L.layerGroup().addTo(this.map);
     this.drawLayer = L.layerGroup().addTo(this.map);
     this.map.fitBounds(data.bounds);
+    this.legend().addTo(this.map);
     this.map.on("zoomend", () => this.restyleAll());
     this.installTools();
+  }
+
+  legend() {
+    const box = L.control({ position: "bottomright" });
+    box.onAdd = () => {
+      const div = L.DomUtil.create("div", "legend");
+      for (const [code, color] of Object.entries(REMEDY_COLOR)) {
+        const row = L.DomUtil.create("div", "", div);
+        const dot = L.DomUtil.create("span", "dot", row);
+        dot.style.background = color;
+        row.append(remedyName(code));
+      }
+      const bad = L.DomUtil.create("div", "", div);
+      const sw = L.DomUtil.create("span", "swatch", bad);
+      sw.style.background = FAIL;
+      bad.append(t("fail"));
+      return div;
+    };
+    return box;
   }
 
   // --- colours ---------------------------------------------------------------------
@@ -92,6 +113,10 @@ export class PlanMap {
     if (com && com.status === "exempt") { color = "#f9a825"; }
     if (com && com.locked) { color = "#37474f"; weight = 2; }
     let opacity = 0.8;
+    if (zoomed && this.grid[i]) {       // grids on zoom: each grid a shade of its community
+      const g = Number((this.grid[i].match(/G(\d+)$/) || [0, 0])[1]);
+      opacity = 0.55 + 0.3 * ((g % 3) / 2);
+    }
     if (this.diff) opacity = this.diff.has(i) ? 0.95 : 0.18;
     if (this.focus && c === this.focus) weight += 1;
     if (this.selected.has(i)) { color = "#000000"; weight = 3; }
@@ -105,20 +130,22 @@ export class PlanMap {
     const p = this.units[i].properties;
     const c = this.assign[i];
     return `${p.id} · ${num(p.households)} ${t("households")}<br>${p.street}` +
-      (c ? `<br>${t("community")} ${c}` : "");
+      (c ? `<br>${t("community")} ${c}` : "") + (this.grid[i] ? `<br>${t("grids")} ${this.grid[i]}` : "");
   }
 
-  setPlan(assign, communities) {
+  setPlan(assign, communities, grid) {
     this.assign = assign;
+    this.grid = grid || [];
     this.comms = new Map(communities.map((c) => [c.id, c]));
     this.recolor();
     this.restyleAll();
     this.drawCenters();
   }
 
-  applyChange(units, communities, removed) {
+  applyChange(units, communities, removed, grids) {
     const index = new Map(this.units.map((f) => [f.properties.id, f.properties.i]));
     const dirty = new Set();
+    for (const [u, g] of Object.entries(grids || {})) this.grid[index.get(u)] = g;
     for (const [u, c] of Object.entries(units)) { const i = index.get(u); this.assign[i] = c; }
     for (const c of communities) this.comms.set(c.id, c);
     for (const c of removed) this.comms.delete(c);
