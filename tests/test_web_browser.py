@@ -96,6 +96,7 @@ def test_planner_session_in_the_browser(tmp_path: Path) -> None:
             .to_have_attribute("data-status", "fail")
         expect(page.get_by_test_id("verdict")).to_contain_text("方案不合规")
         SHOT.parent.mkdir(exist_ok=True)
+        page.get_by_test_id("community-rows").scroll_into_view_if_needed()
         page.screenshot(path=str(SHOT))
         # 3. undo: the plan is compliant again
         page.get_by_test_id("undo").click()

@@ -10,6 +10,7 @@ changes of concurrent requests.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -57,6 +58,8 @@ class Service:
         self.catalog = Catalog(self.store, scenarios_dir)
         self.jobs = JobRunner(self.store)
         self.workers = max(1, workers)
+        # Solves at once over all workspaces: one per core's worth of threads.
+        self.max_jobs = max(1, (os.cpu_count() or 1) // self.workers)
         self._benches: OrderedDict[int, Workbench] = OrderedDict()
         self._locks: dict[int, threading.RLock] = {}
         self._guard = threading.Lock()
@@ -208,6 +211,10 @@ class Service:
         active = [j for j in self.store.jobs(ws) if j["status"] in ("queued", "running")]
         if active:
             raise EditError(f"job {active[0]['id']} is still running in this workspace")
+        busy = len(self.jobs.running())
+        if busy >= self.max_jobs:
+            raise EditError(f"the server runs {busy} solves already (its {os.cpu_count()} "
+                            "cores are busy): start this one when one of them ends")
         s = wb.scenario
         if kind == "optimize":
             s = rest_scenario(s, wb.state)
