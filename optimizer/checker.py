@@ -41,7 +41,7 @@ from optimizer.locks import lock_violations, parse_locks
 from optimizer.plan import Community, Plan
 from optimizer.scenario.model import Scenario
 
-__all__ = ["ComplianceReport", "ComplianceRow", "check"]
+__all__ = ["ComplianceReport", "ComplianceRow", "check", "community_rows", "plan_rows"]
 COLUMNS = ("rule_id", "community_id", "status", "value", "limit", "note")
 STATUSES = ("pass", "fail", "exempt")
 REPORTED = "reported, not optimized"
@@ -91,7 +91,14 @@ def _some(items: Iterable[str], n: int = 8) -> str:
 
 
 # --- per community -------------------------------------------------------------
-def _community_rows(ctx: Context, com: Community) -> tuple[list[ComplianceRow], Facts]:
+def community_rows(ctx: Context, com: Community) -> tuple[list[ComplianceRow], Facts]:
+    """One community's lines and the facts recomputed for it.
+
+    A community's lines depend on the scenario, its own row and units, its grids, and
+    which communities use or give up the sites it names (``ctx.center_users``,
+    ``ctx.credit_users``): an incremental checker (the workbench) that keeps ``ctx`` up
+    to date re-checks only the communities an edit touches and gets ``check``'s lines.
+    """
     f = facts_of(ctx, com)
     cid = com.community_id
     rows = [households_row(ctx, com, f)]
@@ -229,15 +236,11 @@ def _lock_rows(scenario: Scenario, plan: Plan) -> list[ComplianceRow]:
     return [row("LOCK", "*", not bad, len(bad), 0, "; ".join(bad))]
 
 
-def check(scenario: Scenario, plan: Plan) -> ComplianceReport:
-    """Check ``plan`` against ``scenario``, rule by rule, from the assignment alone."""
-    ctx = Context.build(scenario, plan)
-    per_community: list[ComplianceRow] = []
-    facts: list[tuple[Community, Facts]] = []
-    for com in sorted(plan.communities, key=lambda c: c.community_id):
-        rows, f = _community_rows(ctx, com)
-        per_community += rows
-        facts.append((com, f))
+def plan_rows(ctx: Context, facts: Sequence[tuple[Community, Facts]]
+              ) -> tuple[list[ComplianceRow], list[ComplianceRow]]:
+    """The plan-wide lines: those printed before the communities' and the targets after
+    them. ``facts``: every community of ``ctx.plan`` with its facts, by community id."""
+    scenario, plan = ctx.scenario, ctx.plan
     hh = sum(f.households for _, f in facts)
     total = scenario.total_households()
     wide = [_assignment_row(ctx),
@@ -245,4 +248,17 @@ def check(scenario: Scenario, plan: Plan) -> ComplianceReport:
                 "" if hh == total else f"communities hold {hh} households, the scenario "
                                        f"{total}"),
             _sites_row(ctx), _totals_row(ctx, facts)] + _lock_rows(scenario, plan)
-    return ComplianceReport(tuple(wide + per_community + _target_rows(ctx, facts)))
+    return wide, _target_rows(ctx, facts)
+
+
+def check(scenario: Scenario, plan: Plan) -> ComplianceReport:
+    """Check ``plan`` against ``scenario``, rule by rule, from the assignment alone."""
+    ctx = Context.build(scenario, plan)
+    per_community: list[ComplianceRow] = []
+    facts: list[tuple[Community, Facts]] = []
+    for com in sorted(plan.communities, key=lambda c: c.community_id):
+        rows, f = community_rows(ctx, com)
+        per_community += rows
+        facts.append((com, f))
+    wide, targets = plan_rows(ctx, facts)
+    return ComplianceReport(tuple(wide + per_community + targets))

@@ -266,6 +266,38 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from optimizer.web.server import serve
+
+    serve(Path(args.scenarios) if args.scenarios else None, args.host, args.port,
+          Path(args.data_dir), args.workers, lambda line: print(line, flush=True),
+          login=args.login)
+    return 0
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    import getpass
+
+    from optimizer.web.server import users
+
+    password = None
+    if args.action in ("add", "passwd"):
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"password for {args.name}: ")
+            if getpass.getpass("again: ") != password:
+                print("error: the passwords differ", file=sys.stderr)
+                return 1
+    if args.action != "list" and not args.name:
+        print("error: give the user NAME", file=sys.stderr)
+        return 2
+    if args.action == "add" and not args.county:
+        print("error: give --county COUNTY (or '*' for every county)", file=sys.stderr)
+        return 2
+    return users(args.action, args.name, args.county, Path(args.data_dir), password, print)
+
+
 EXECUTOR_HELP = ("where tasks run: local (process pool, default), inprocess, dask (a local "
                  "Dask cluster) or dask=tcp://HOST:8786 (a running Dask scheduler; needs "
                  "pip install 'community-optimizer[cluster]')")
@@ -386,6 +418,31 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--lang", choices=("zh", "en"), default="en", help="map language")
     _repair_flag(d)
     d.set_defaults(func=_cmd_compare)
+
+    v = sub.add_parser("serve", help="start the planner's workbench (a web server) and "
+                                     "print its address")
+    v.add_argument("scenarios", nargs="?", default="scenarios",
+                   help="folder of scenario folders (default: scenarios)")
+    v.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: no login; any other "
+                        "needs accounts, see 'users')")
+    v.add_argument("--port", type=int, default=8000, help="port (0: any free one)")
+    v.add_argument("--data-dir", default="workbench-data",
+                   help="folder of the workbench's database and uploads")
+    v.add_argument("--workers", type=int, default=1,
+                   help="cores each solve started from the page may use (1 = deterministic)")
+    v.add_argument("--login", action="store_true",
+                   help="ask for a login on 127.0.0.1 too")
+    v.set_defaults(func=_cmd_serve)
+
+    u = sub.add_parser("users", help="workbench accounts: add, passwd, remove, list")
+    u.add_argument("action", choices=("add", "passwd", "remove", "list"))
+    u.add_argument("name", nargs="?")
+    u.add_argument("--county", help="the county whose workspaces the user sees ('*': all)")
+    u.add_argument("--data-dir", default="workbench-data")
+    u.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of standard input")
+    u.set_defaults(func=_cmd_users)
     return p
 
 
