@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with only Python 3.11+:
 #   make run   -> sets up .venv, validates, solves and checks the shipped demo scenario
-#   make test  -> sets up .venv, then runs ruff and pytest
+#   make test  -> sets up .venv, then runs ruff, mypy, the import contracts and pytest
 #   make serve -> the planner's workbench on scenarios/ at http://127.0.0.1:8000/
 PYTHON ?= python3
 VENV := .venv
@@ -28,6 +28,7 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check optimizer tests bench
 	$(BIN)/mypy optimizer
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 clean:

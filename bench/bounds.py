@@ -22,21 +22,21 @@ from pathlib import Path
 
 from optimizer.graph import decompose
 from optimizer.model.bounds import arithmetic_bound
-from optimizer.model.component import ComponentData, component_data
 from optimizer.model.lagrange import _relaxation, lagrangian_bound
-from optimizer.scenario.generate import generate
+from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.load import load_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
-from optimizer.search.component import StopFlag
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import improve
 from optimizer.search.piece import BOUND_X, _model_size
+from optimizer.search.stop import StopFlag
+from optimizer.synth.voronoi.generate import generate
 
 SEED = 2013
 
 
-def plan_cost(scenario: Scenario, data: ComponentData, seconds: float) -> float:
+def plan_cost(scenario: Scenario, data: PieceData, seconds: float) -> float:
     start = [ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
              if ch is not None]
     choices, _ = improve(scenario, data, start, time_s=seconds, seed=0, stop=StopFlag())
@@ -51,7 +51,7 @@ def all_large(scenario: Scenario, comps: list, time_s: float) -> None:  # type: 
     arith = lagr = worst = total_s = 0.0
     count = 0
     for c in comps:
-        data = component_data(scenario, c.key, c.units)
+        data = piece_data(scenario, c.key, c.units)
         if _model_size(data, BOUND_X + 1) <= BOUND_X:
             continue
         t0 = time.perf_counter()
@@ -89,7 +89,7 @@ def main() -> None:
     print(f"{'units':>5} {'hh':>6} {'pairs':>9} {'arith M':>8} {'lagr M':>8} {'time s':>6} "
           f"{'peak MB':>7} {'plan M':>8} {'gap arith':>9} {'gap lagr':>8}")
     for c in picked:
-        data = component_data(scenario, c.key, c.units)
+        data = piece_data(scenario, c.key, c.units)
         arith = arithmetic_bound(scenario, data)
         tracemalloc.start()
         t0 = time.perf_counter()

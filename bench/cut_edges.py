@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from optimizer.districting import solve_graph  # noqa: E402
-from optimizer.districting_check import check_districting, infeasibility_reason  # noqa: E402
-from optimizer.districting_graph import GraphArrays, make_arrays  # noqa: E402
+from optimizer.districting.check import check_districting, infeasibility_reason  # noqa: E402
+from optimizer.districting.graph import GraphArrays, make_arrays  # noqa: E402
+from optimizer.districting.solve import solve_graph  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "benchmarks" / "districting-cut-edges"
 FIELDS = ["instance", "k", "L", "U", "objective", "bound", "status", "time_s",

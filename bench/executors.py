@@ -12,8 +12,8 @@ import argparse
 import time
 from typing import Any
 
-from optimizer.executors import DaskExecutor, Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.scenario.build import grid_scenario
+from optimizer.search.executors import DaskExecutor, Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.sweeps import sweep
 
 GRID = [[700, 800, 900, 600], [900, 600, 800, 700], [500, 700, 700, 900]]

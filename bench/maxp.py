@@ -31,13 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimizer.checker import check
+from optimizer.check.checker import check
 from optimizer.graph import components, diagnose
-from optimizer.model.component import component_data
-from optimizer.plan import Plan
+from optimizer.model.piece import piece_data
+from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import Priced, communities, price, unit_order
-from optimizer.search.component import Choice
+from optimizer.search.attempt import Choice
 
 # spopt's defaults are 99 constructions and 10 simulated-annealing rounds per best
 # construction; the annealing rounds cost ~3.5 s each on a 91-unit piece of the town, and
@@ -185,7 +185,7 @@ def run_baseline(scenario: Scenario, seed: int = 0,
     maxp_s = 0.0
     over = under = broken = failed = 0
     for comp in components(scenario):
-        data = component_data(scenario, comp.key, comp.units)
+        data = piece_data(scenario, comp.key, comp.units)
         lo, hi = data.lo, data.hi
         if data.n == 1 or data.total < 2 * lo:
             # At most one region fits (and spopt's annealing never returns when p = 1).

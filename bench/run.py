@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench` and `optimizer` i
     sys.path.insert(0, str(ROOT))
 
 from bench.machine import machine_info  # noqa: E402
-from optimizer.scenario.generate import generate  # noqa: E402
+from optimizer.synth.voronoi.generate import generate  # noqa: E402
 
 SEEDS = {"town": 2013, "county": 2013, "city": 2013}
 TIME_LIMITS = {"town": 60.0, "county": 600.0, "city": 3600.0}

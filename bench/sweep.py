@@ -31,8 +31,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.machine import machine_info  # noqa: E402
-from optimizer.executors import LocalPoolExecutor  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
+from optimizer.search.executors import LocalPoolExecutor  # noqa: E402
 from optimizer.sweeps import sweep  # noqa: E402
 
 GRID = {"policy.rural_max_households": [1500, 1600, 1700, 1800],

@@ -33,7 +33,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
 
 
 def prepare(folder: Path, city: bool) -> list[str]:
-    from optimizer.scenario.generate import generate
+    from optimizer.synth.voronoi.generate import generate
 
     generate("county", 1, folder / "county")
     cases = ["county"]

@@ -1,5 +1,5 @@
 import sys
 
-from optimizer.cli import main
+from optimizer.cli.main import main
 
 sys.exit(main())

@@ -26,15 +26,15 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.checker import ComplianceReport, check
+from optimizer.check.checker import ComplianceReport, check
 from optimizer.errors import ConfigError, Problem
-from optimizer.executors import Executor, InProcessExecutor, LocalPoolExecutor
-from optimizer.plan import Plan
+from optimizer.plan.model import Plan
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.scenario.model import Scenario
 from optimizer.search import solve
-from optimizer.search.component import StopFlag
 from optimizer.search.driver import sigint_stops
+from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
+from optimizer.search.stop import StopFlag
 
 SECTIONS = ("policy", "costs", "objective", "solver")
 
@@ -55,12 +55,12 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[Any]], *, time_limit_s
           memory_gb: float | None = None, stop: StopFlag | None = None) -> pd.DataFrame:
     """KPIs of the plan for every combination of ``grid`` (a new DataFrame).
 
-    ``executor``: where the points run (:mod:`optimizer.executors`; default a local
+    ``executor``: where the points run (:mod:`optimizer.search.executors`; default a local
     pool of ``processes`` processes, 0 = all cores); the base scenario is sent once
     per worker. ``progress`` hears of each point as it finishes (points done/total,
     summed objective and bound). ``out_dir``: each point's plan folder is written to
     ``out_dir/point-NNN`` (named in the ``plan`` column) as soon as it arrives.
-    ``memory_gb``: a budget for the executor made here (:mod:`optimizer.memory`; a
+    ``memory_gb``: a budget for the executor made here (:mod:`optimizer.search.memory`; a
     point past its share returns an interrupted plan). ``stop``: a flag that stops the
     sweep like Ctrl-C does.
     """
@@ -105,7 +105,7 @@ def _arrived(got: tuple[int, dict[str, Any], Plan | None, ComplianceReport | Non
     """Keep one finished point: its row, and its plan folder when asked."""
     k, kpis, plan, report = got
     if out_dir is not None and plan is not None:
-        from optimizer.plan_io import write_plan
+        from optimizer.plan.io import write_plan
 
         name = f"point-{k:03d}"
         write_plan(plan, Path(out_dir) / name, scenario=apply_point(scenario, points[k]),

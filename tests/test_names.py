@@ -15,16 +15,17 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from test_check_fixture import build_plan, valid_spec
-from test_check_fixture import scenario as fixture_scenario
 
-from optimizer.checker import check
+from optimizer import write_plan
+from optimizer.check.checker import check
 from optimizer.names import fold, safe_stem, unique_names
-from optimizer.plan_guard import PlanNotWrittenError
-from optimizer.plan_io import read_plan, write_plan
+from optimizer.plan.guard import PlanNotWrittenError
+from optimizer.plan.io import read_plan
 from optimizer.report.maps import map_stems
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import solve
+from tests.helpers.check_fixture import build_plan, valid_spec
+from tests.helpers.check_fixture import scenario as fixture_scenario
 
 STREETS = ["a/b", "a_b", "Fuwan Town", "fuwan town"]
 

@@ -22,12 +22,12 @@ import math
 import numpy as np
 
 from optimizer.graph import feasible_community_counts
-from optimizer.model.component import ComponentData
 from optimizer.model.options import unit_options
+from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 
 
-def arithmetic_bound(scenario: Scenario, data: ComponentData) -> float:
+def arithmetic_bound(scenario: Scenario, data: PieceData) -> float:
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
     total = data.total
     counts = feasible_community_counts(total, data.lo, data.hi)
@@ -76,7 +76,7 @@ def _max_credit(scenario: Scenario, site: int | None) -> float:
                scenario.costs.swap_credit_yuan_per_m2 * most)
 
 
-def _nearest_neighbour_km(data: ComponentData) -> np.ndarray:
+def _nearest_neighbour_km(data: PieceData) -> np.ndarray:
     out = np.zeros(data.n)
     for i in range(data.n):
         if data.nbrs[i]:

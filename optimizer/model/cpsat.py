@@ -16,11 +16,11 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from optimizer.locks import Locks
-from optimizer.model.component import ComponentData
+from optimizer.districting.partition import add_partition
+from optimizer.graph.locks import Locks
 from optimizer.model.options import OptionSpec, unit_options
-from optimizer.model.partition import add_partition
-from optimizer.remedy import operating_cost_yuan
+from optimizer.model.piece import PieceData
+from optimizer.rules.remedy import operating_cost_yuan
 from optimizer.scenario.model import Scenario
 
 MILLI = 10000.0       # objective unit: 1/10000 yuan
@@ -55,12 +55,12 @@ class _Objective:
             self.terms.append((var, coef))
 
 
-def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "order",
+def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order",
                 soft: bool = False, allowed_centers: set[int] | None = None,
                 locks: Locks | None = None, count: tuple[int, int] | None = None
                 ) -> BuiltModel:
     """The community model of one component; ``contiguity`` and ``soft`` as in
-    :func:`optimizer.model.partition.add_partition`. ``allowed_centers`` (local
+    :func:`optimizer.districting.partition.add_partition`. ``allowed_centers`` (local
     indices) restricts where centers may stand: a heuristic restriction for the
     neighbourhood search, never used where a bound is reported."""
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
@@ -150,7 +150,7 @@ def build_model(scenario: Scenario, data: ComponentData, *, contiguity: str = "o
             obj.add(x[i, j], yuan, 1)
     if w.cut_edge_yuan > 0:
         # Compactness: yuan per neighbour link cut between two communities.
-        from optimizer.districting import add_cut_edges
+        from optimizer.districting.solve import add_cut_edges
 
         for cut in add_cut_edges(m, part, data):
             obj.add(cut, w.cut_edge_yuan, 1)
@@ -192,11 +192,11 @@ def _add_option(m: cp_model.CpModel, obj: _Objective, spec: OptionSpec, o: cp_mo
     return [(o, spec.fixed_yuan), (a, spec.per_m2_yuan / AREA)]
 
 
-def _add_locks(m: cp_model.CpModel, data: ComponentData, x: dict[tuple[int, int], Any],
+def _add_locks(m: cp_model.CpModel, data: PieceData, x: dict[tuple[int, int], Any],
                centers: list[int], options: dict[int, list[OptionSpec]],
                opt: dict[tuple[int, int], Any], swap_z: dict[tuple[int, int, int], Any],
                locks: Locks) -> None:
-    """The planner's locks that concern this component (optimizer/locks.py)."""
+    """The planner's locks that concern this component (optimizer/graph/locks.py)."""
     local = {int(u): k for k, u in enumerate(data.units)}
     for _, members in locks.keep:
         keep = [local[u] for u in members if u in local]
@@ -252,7 +252,7 @@ def _cheapest_center(options: list[OptionSpec], area_min: float) -> int | None:
     return best
 
 
-def _swap_candidates(scenario: Scenario, data: ComponentData, members: list[int],
+def _swap_candidates(scenario: Scenario, data: PieceData, members: list[int],
                      center_site: int | None) -> list[tuple[int, int, float]]:
     """Owned sites in the community's reach that a swap could give up, with their
     credit in yuan (capped at the price of the site bought)."""

@@ -33,8 +33,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from optimizer.model.component import ComponentData
-from optimizer.remedy import operating_cost_yuan
+from optimizer.model.piece import PieceData
+from optimizer.rules.remedy import operating_cost_yuan
 from optimizer.scenario.model import Scenario
 
 EPS_W = 1e-7            # makes zero-household steps visible to scipy's Dijkstra
@@ -67,7 +67,7 @@ class _Relaxation:
     k_hi: int
 
 
-def lagrangian_bound(scenario: Scenario, data: ComponentData, *, time_s: float,
+def lagrangian_bound(scenario: Scenario, data: PieceData, *, time_s: float,
                      max_iter: int = 400, stop: Stop | None = None,
                      upper: float | None = None) -> float:
     """The best Lagrangian bound found (yuan per year) in ``max_iter`` subgradient steps
@@ -129,7 +129,7 @@ def _restrict(rel: _Relaxation, perm: np.ndarray) -> _Relaxation:
                                w=w[keep], start=np.searchsorted(ctr, np.arange(rel.n)))
 
 
-def _relaxation(scenario: Scenario, data: ComponentData) -> _Relaxation | None:
+def _relaxation(scenario: Scenario, data: PieceData) -> _Relaxation | None:
     lo, hi, total = data.lo, data.hi, data.total
     k_lo, k_hi = max(1, math.ceil(total / hi)), total // max(1, lo)
     if data.n == 0 or k_hi < k_lo:
@@ -168,7 +168,7 @@ def _relaxation(scenario: Scenario, data: ComponentData) -> _Relaxation | None:
                        base, cap_lo, cap_hi, k_lo, k_hi)
 
 
-def _reach_matrix(data: ComponentData) -> np.ndarray:
+def _reach_matrix(data: PieceData) -> np.ndarray:
     """reach[j, i]: i is in ``reach(data, j, data.hi)`` (node-weighted Dijkstra)."""
     rows = [u for u in range(data.n) for _ in data.nbrs[u]]
     cols = [v for u in range(data.n) for v in data.nbrs[u]]
@@ -183,7 +183,7 @@ def _reach_matrix(data: ComponentData) -> np.ndarray:
     return out
 
 
-def _pair_costs(scenario: Scenario, data: ComponentData, ctr: np.ndarray,
+def _pair_costs(scenario: Scenario, data: PieceData, ctr: np.ndarray,
                 mem: np.ndarray) -> np.ndarray:
     """Distance and moved terms of unit mem in a community centred at ctr (yuan/year)."""
     w = scenario.objective
@@ -199,7 +199,7 @@ def _pair_costs(scenario: Scenario, data: ComponentData, ctr: np.ndarray,
     return out
 
 
-def _cost_table(scenario: Scenario, data: ComponentData, reach: np.ndarray
+def _cost_table(scenario: Scenario, data: PieceData, reach: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """cost[j, h − L]: the cheapest annual cost of a community of h households centred
     at unit j (inf: no option); the households; the segment of each h (where the
@@ -245,7 +245,7 @@ def _cost_table(scenario: Scenario, data: ComponentData, reach: np.ndarray
     return cost, hs, seg_of
 
 
-def _initial(rel: _Relaxation, data: ComponentData) -> np.ndarray:
+def _initial(rel: _Relaxation, data: PieceData) -> np.ndarray:
     """λ_i = the cheapest term c_ij + b·h_i of unit i over the centers that reach it
     (0 for a unit only a center itself can take): the fixed costs are carried by
     the number of communities, not by λ."""

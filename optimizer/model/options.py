@@ -2,7 +2,7 @@
 
 Each option's annual cost is ``fixed + per_m2 × area`` with the area bounded below
 by the required area (AREA-PER-HH, AREA-MIN) and by ``min_area_m2``, and above by
-``max_area_m2``. The pricing is the same arithmetic as :mod:`optimizer.remedy`
+``max_area_m2``. The pricing is the same arithmetic as :mod:`optimizer.rules.remedy`
 (checked in the tests); this module only rewrites it as linear pieces.
 """
 

@@ -55,7 +55,7 @@ def build_setpart(n_units: int, members: Sequence[Sequence[int]], cost_yuan: np.
 
 
 class Stoppable(Protocol):
-    """What the search's stop flag offers (optimizer.search.component.StopFlag)."""
+    """What the search's stop flag offers (optimizer.search.attempt.StopFlag)."""
 
     def is_set(self) -> bool: ...
 
@@ -73,7 +73,7 @@ class SetPartResult:
 def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int,
                   deterministic: bool, stop: Stoppable, log: bool = False,
                   relative_gap: float = 0.0) -> SetPartResult:
-    """Solve with the limits of :func:`optimizer.search.component.run_model`: a stop
+    """Solve with the limits of :func:`optimizer.search.attempt.run_model`: a stop
     request reaches the running solver; before the start it asks for the first plan."""
     solver = cp_model.CpSolver()
     p = solver.parameters

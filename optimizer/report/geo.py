@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from optimizer.plan import Plan
+from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
 
 LAYERS = ("communities", "grids", "centers", "barriers")

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from optimizer.plan import Plan
+from optimizer.plan.model import Plan
 from optimizer.report import labels, reasons
 from optimizer.report.tables import translate
 from optimizer.scenario.model import Scenario
 
 if TYPE_CHECKING:
-    from optimizer.checker import ComplianceReport
+    from optimizer.plan.compliance import ComplianceReport
 
 CSS = """
 body{font-family:"ReportCJK","Noto Sans SC","Noto Sans CJK SC","Microsoft YaHei",

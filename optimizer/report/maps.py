@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 
 from optimizer.names import safe_stem, unique_names
-from optimizer.plan import Plan
+from optimizer.plan.model import Plan
 from optimizer.report import labels
 from optimizer.report.fonts import map_lang, map_style
 from optimizer.report.geo import barriers_frame, centers_frame, streets_frame, units_frame

@@ -17,7 +17,7 @@ from optimizer.scenario.model import Scenario
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from optimizer.compare import PlanDiff
+    from optimizer.report.compare import PlanDiff
 
 WORDS = {"moved": ("调整单元", "Reassigned unit"), "kept": ("未调整单元", "Unchanged unit"),
          "a": ("方案A边界", "Plan A border"), "b": ("方案B边界", "Plan B border")}

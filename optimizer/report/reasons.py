@@ -9,8 +9,8 @@ in English in a Chinese document but referred to its file (``see``).
 
 A structured reason type written by the solver and the checker would make this
 parsing unnecessary; until then the patterns below follow
-``optimizer.search.piece_common.no_plan_reason``, ``optimizer.diagnosis`` and
-``optimizer.checker``/``checker_rules``/``checker_exempt``.
+``optimizer.search.piece_common.no_plan_reason``, ``optimizer.graph.diagnosis`` and
+``optimizer.check.checker``/``checker_rules``/``checker_exempt``.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def _fmt(n: int) -> str:
     return f"{n:,}"
 
 
-# --- places and pieces (optimizer.diagnosis._Words) ---------------------------------
+# --- places and pieces (optimizer.graph.diagnosis._Words) ---------------------------------
 _PLACE = re.compile(r"(?:Town|Town/street) '(?P<street>.*?)' \(county '(?P<county>.*?)'\)")
 _IDS_MORE = re.compile(rf"^(?P<head>.*) and {_N} more$")
 
@@ -381,7 +381,7 @@ def assumptions_text(text: object, lang: str) -> object:
         if m:
             out.append(f"专职工作者按工作量配置,每{m.group(3)}户1名,不少于{m.group(2)}名、"
                        f"不多于{m.group(1)}名(本系统假设,非意见规定)")
-        elif part == "costs per optimizer/costs.py unless overridden":
+        elif part == "costs per optimizer/rules/costs.py unless overridden":
             out.append("费用参数除情景另有规定外采用系统默认值(见参数假设表)")
         else:
             out.append("其余说明原文见summary.json")

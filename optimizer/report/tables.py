@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from optimizer.plan import Community, Plan
+from optimizer.plan.model import Community, Plan
 from optimizer.report import labels, params, reasons
 from optimizer.report.places import county_name, street_name
 from optimizer.scenario.model import Scenario
 
 if TYPE_CHECKING:
-    from optimizer.checker import ComplianceReport
+    from optimizer.plan.compliance import ComplianceReport
 
 BUDGET_YEARS = (2013, 2014, 2015)
 TARGET_YEAR = 2015          # FACILITY-95: the rooms meet the standard by 2015
@@ -181,7 +181,7 @@ def _number(v: object) -> object:
 
 def changes_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     """Each plan community against today's (matched by shared households)."""
-    from optimizer.compare import current_plan, diff
+    from optimizer.report.compare import current_plan, diff
 
     if scenario.current_community is None:
         return pd.DataFrame({"note": ["no_current"]})   # reasons.note_text words it
@@ -210,7 +210,7 @@ def official_tables(scenario: Scenario, plan: Plan,
                     report: ComplianceReport | None = None) -> dict[str, pd.DataFrame]:
     """Every sheet of plan.xlsx, keyed like :data:`labels.SHEETS`."""
     if report is None:
-        from optimizer.checker import check
+        from optimizer.check.checker import check
 
         report = check(scenario, plan)
     return {"layout": layout_table(scenario, plan), "rooms": rooms_table(scenario, plan),

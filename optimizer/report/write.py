@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from optimizer.output_lock import output_path
-from optimizer.plan import Plan
-from optimizer.plan_folder import is_report_file, is_report_name, staged_folder
+from optimizer.plan.folder import is_report_file, is_report_name, staged_folder
+from optimizer.plan.lock import output_path
+from optimizer.plan.model import Plan
 from optimizer.report.fonts import map_lang
 from optimizer.report.geo import write_gpkg
 from optimizer.report.html import render_html
@@ -21,7 +21,7 @@ from optimizer.report.xlsx import write_workbook
 from optimizer.scenario.model import Scenario
 
 if TYPE_CHECKING:
-    from optimizer.checker import ComplianceReport
+    from optimizer.plan.compliance import ComplianceReport
 
 
 def write_reports(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike[str], *,
@@ -32,12 +32,12 @@ def write_reports(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike[str
     fall back to English labels, with a warning, when no CJK font can be found.
     The whole set is written into a hidden copy of the folder and swapped in, so a kill
     leaves the old reports or the new ones, never a truncated file; the folder's other
-    files stay, and its manifest lists the new reports (:mod:`optimizer.plan_folder`).
+    files stay, and its manifest lists the new reports (:mod:`optimizer.plan.folder`).
     Returns the written paths by name ("xlsx", "html", "gpkg", "map:<stem>").
     """
     check_lang(lang)
     if report is None:
-        from optimizer.checker import check
+        from optimizer.check.checker import check
 
         report = check(scenario, plan)
     tables = official_tables(scenario, plan, report)

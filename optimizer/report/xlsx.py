@@ -5,7 +5,7 @@ street or site named ``=HYPERLINK(...)`` shows as that text (openpyxl would stor
 string starting with ``=`` as a formula). Text that a spreadsheet would read as a
 formula when typed in (``=``, ``+``, ``-``, ``@``) also gets the quote prefix, so
 editing the cell in Excel keeps it text. This is the file to open in a spreadsheet:
-the plan CSVs keep values exactly for other tools (see :mod:`optimizer.plan_io`).
+the plan CSVs keep values exactly for other tools (see :mod:`optimizer.plan.io`).
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import shapely
 
-from optimizer.costs import Costs, ObjectiveWeights, SolverParams
-from optimizer.policy import Policy
+from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
+from optimizer.rules.policy import Policy
 from optimizer.scenario.model import Scenario, ScenarioGeometry, Sites, frozen_array
 
 

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.costs import Costs, ObjectiveWeights, SolverParams
 from optimizer.errors import Problem
-from optimizer.policy import Policy
+from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
+from optimizer.rules.overrides import apply_overrides
+from optimizer.rules.policy import Policy
 
 
 def frozen_array(values: Any, dtype: Any) -> np.ndarray:
@@ -95,22 +96,13 @@ class Scenario:
     notes: tuple[str, ...] = ()     # what loading changed, e.g. geometries repaired
     warnings: tuple[Problem, ...] = ()   # doubts about accepted data (overlapping units)
 
-    # --- constructors -------------------------------------------------------
-    @staticmethod
-    def load(path: str, *, repair: bool = False) -> Scenario:
-        """Load and validate a scenario folder (see CONTRACT.md)."""
-        from optimizer.scenario.load import load_scenario
-
-        return load_scenario(path, repair=repair)
-
+    # --- what-if copies -----------------------------------------------------
     def replace(self, **changes: Any) -> Scenario:
         """A what-if copy with some fields changed (the original is untouched).
 
         ``policy``, ``costs``, ``objective`` and ``solver`` also accept a dict of
         overrides, e.g. ``scenario.replace(policy={"urban_max_households": 3500})``.
         """
-        from optimizer.overrides import apply_overrides
-
         for name in ("policy", "costs", "objective", "solver"):
             if isinstance(changes.get(name), dict):
                 changes[name] = apply_overrides(getattr(self, name), changes[name],

@@ -16,11 +16,11 @@ from typing import Any
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from optimizer.costs import Costs, ObjectiveWeights, SolverParams
 from optimizer.errors import ConfigError, ProblemCollector
 from optimizer.geo.crs import not_horizontal
-from optimizer.overrides import apply_overrides, override_problems
-from optimizer.policy import Policy
+from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
+from optimizer.rules.overrides import apply_overrides, override_problems
+from optimizer.rules.policy import Policy
 from optimizer.scenario.read_text import read_text
 
 FILE = "scenario.toml"

@@ -32,7 +32,7 @@ LINEAR = (shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING)
 GEOJSON = (".geojson", ".json")
 REPAIR_HINT = "--repair fixes it with shapely.make_valid"
 REPAIR_HOW = ("add --repair to the command (validate, solve, check, report, compare and sweep "
-              "all take it; Scenario.load(path, repair=True) in Python) to fix them with "
+              "all take it; optimizer.load_scenario(path, repair=True) in Python) to fix them with "
               "shapely.make_valid; the repaired ids are listed")
 
 

@@ -1,6 +1,6 @@
 """Turn the components' chosen communities into a Plan with exact numbers.
 
-Every figure here is recomputed with :mod:`optimizer.remedy` from the households of
+Every figure here is recomputed with :mod:`optimizer.rules.remedy` from the households of
 the chosen units, not read from solver variables.
 """
 
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.model.component import ComponentData
+from optimizer.model.piece import PieceData
 from optimizer.names import unique_names
-from optimizer.plan import Community
-from optimizer.remedy import (
+from optimizer.plan.model import Community
+from optimizer.rules.remedy import (
     annual_cost_yuan,
     build_option,
     codevelop_option,
@@ -24,7 +24,7 @@ from optimizer.remedy import (
     site_option,
 )
 from optimizer.scenario.model import Scenario
-from optimizer.search.component import Choice
+from optimizer.search.attempt import Choice
 from optimizer.search.grids import split_grids
 
 
@@ -113,7 +113,7 @@ def street_prefixes(places: Iterable[tuple[str, str]]) -> dict[tuple[str, str], 
     return unique_names(places, lambda p: f"{slug(p[0])}-{slug(p[1])}")
 
 
-def communities(scenario: Scenario, priced: list[tuple[Priced, str, ComponentData]]
+def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
                 ) -> tuple[list[Community], dict[int, str], dict[int, str]]:
     """Community records and the community/grid id of every unit.
 

@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.output_lock import describe
-from optimizer.remedy import REMEDIES
+from optimizer.plan.lock import describe
+from optimizer.rules.remedy import REMEDIES
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
-from optimizer.search.component import Choice
+from optimizer.search.attempt import Choice
 from optimizer.search.piece import PieceResult, PieceTask
 
 

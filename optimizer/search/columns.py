@@ -23,13 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.model.component import ComponentData
 from optimizer.model.options import unit_options
+from optimizer.model.piece import PieceData
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
-from optimizer.search.component import Choice, StopFlag
+from optimizer.search.attempt import Choice
 from optimizer.search.heuristic import best_choice
+from optimizer.search.stop import StopFlag
 
 MAX_COLUMNS = 200_000       # more columns than this: leave the piece to the models
 MAX_STEPS = 1_000_000       # groups visited (below the lower bound too) before giving up
@@ -66,7 +67,7 @@ class _Abort(Exception):
     pass
 
 
-def connected_groups(data: ComponentData, max_columns: int = MAX_COLUMNS,
+def connected_groups(data: PieceData, max_columns: int = MAX_COLUMNS,
                      max_steps: int = MAX_STEPS) -> tuple[list[tuple[int, ...]], int] | None:
     """Every connected group of local units with data.lo..data.hi households, each
     once (sorted tuples), and the number of groups visited; None past either cap.
@@ -111,7 +112,7 @@ def connected_groups(data: ComponentData, max_columns: int = MAX_COLUMNS,
     return out, steps
 
 
-def price_groups(scenario: Scenario, data: ComponentData, groups: list[tuple[int, ...]]
+def price_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ...]]
                  ) -> np.ndarray:
     """The exact cost of each group (yuan/year; inf where no unit can be its center)."""
     n, units = data.n, data.units
@@ -155,7 +156,7 @@ class _Facility:
     """The annual cost (operating + center) of the cheapest option at each possible
     center, from ``price`` itself, cached by (option, households, swap credit)."""
 
-    def __init__(self, scenario: Scenario, data: ComponentData) -> None:
+    def __init__(self, scenario: Scenario, data: PieceData) -> None:
         self.scenario, self.data = scenario, data
         self.specs = [unit_options(scenario, int(u)) for u in data.units]
         sites = scenario.sites
@@ -212,7 +213,7 @@ class _Facility:
         return best
 
 
-def build_columns(scenario: Scenario, data: ComponentData, max_columns: int = MAX_COLUMNS,
+def build_columns(scenario: Scenario, data: PieceData, max_columns: int = MAX_COLUMNS,
                   max_steps: int = MAX_STEPS) -> ColumnSet | None:
     """Every priced column of the piece, or None when there are too many to list."""
     if not worth_listing(data.households, data.lo):
@@ -239,7 +240,7 @@ class ColumnPlan:
     columns: int
 
 
-def plan_by_columns(scenario: Scenario, data: ComponentData, *, budget_s: float, workers: int,
+def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, workers: int,
                     seed: int, deterministic: bool, stop: StopFlag,
                     hint: Callable[[], tuple[Choice, ...] | None]) -> ColumnPlan | None:
     """The cheapest partition of the piece into columns, None when there are too many

@@ -20,17 +20,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from optimizer.errors import SolveError
-from optimizer.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.graph import components, diagnose
-from optimizer.locks import parse_locks
-from optimizer.plan import Plan
+from optimizer.graph.locks import parse_locks
+from optimizer.plan.model import Plan
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.checkpoint import Checkpoint
-from optimizer.search.component import StopFlag
-from optimizer.search.executor import run_pieces
+from optimizer.search.dispatch import run_pieces
+from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.search.piece import PieceResult, PieceTask
+from optimizer.search.stop import StopFlag
 from optimizer.search.summary import build_plan
 
 
@@ -48,12 +48,12 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     whole plan is returned. ``checkpoint``: a folder where each finished piece is
     written at once; pieces already there (same scenario, piece and seed) are reused,
     so a killed solve resumes where it stopped. ``executor``: where the pieces run
-    (:mod:`optimizer.executors`; default: this process for one worker, else a local
+    (:mod:`optimizer.search.executors`; default: this process for one worker, else a local
     process pool). With ``workers=1`` every executor returns the same plan; otherwise
     as many pieces run at once as the executor has slots. Ctrl-C on a Dask executor
     reaches running pieces within about a second through a ``distributed.Event``
     (best effort: a worker cut off from the scheduler finishes its own budget).
-    ``memory_gb``: a budget for the executor made here (:mod:`optimizer.memory`: fewer
+    ``memory_gb``: a budget for the executor made here (:mod:`optimizer.search.memory`: fewer
     pool processes, and a piece past its share takes the lighter path; not
     deterministic then). ``stop``: a flag of the caller's that stops this solve like
     Ctrl-C does (a sweep passes its own).

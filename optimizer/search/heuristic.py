@@ -16,14 +16,14 @@ import math
 import numpy as np
 
 from optimizer.graph import feasible_community_counts, is_connected
-from optimizer.model.component import ComponentData
 from optimizer.model.options import unit_options
+from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
-from optimizer.search.component import Choice
+from optimizer.search.attempt import Choice
 
 
-def grow_regions(data: ComponentData, attempts: int = 16) -> list[list[int]]:
+def grow_regions(data: PieceData, attempts: int = 16) -> list[list[int]]:
     """Connected groups of local unit indices covering the component: of the
     attempts, the one that misses the bounds least, and among those the one with the
     fewest regions (each community carries the fixed funding, pay and center costs,
@@ -53,7 +53,7 @@ def grow_regions(data: ComponentData, attempts: int = 16) -> list[list[int]]:
     return best[1]
 
 
-def _grow(data: ComponentData, k: int, jitter: np.ndarray) -> list[list[int]]:
+def _grow(data: PieceData, k: int, jitter: np.ndarray) -> list[list[int]]:
     h = data.households
     free = np.ones(data.n, dtype=bool)
     cx, cy = float(data.x.mean()), float(data.y.mean())
@@ -85,7 +85,7 @@ def _grow(data: ComponentData, k: int, jitter: np.ndarray) -> list[list[int]]:
     return regions
 
 
-def _repair(data: ComponentData, regions: list[list[int]]) -> list[list[int]]:
+def _repair(data: PieceData, regions: list[list[int]]) -> list[list[int]]:
     """Shift boundary units from a neighbouring region into a region below the lower
     bound (or out of one above the upper bound) while both stay connected and the
     donor stays within the bounds."""
@@ -124,7 +124,7 @@ def _repair(data: ComponentData, regions: list[list[int]]) -> list[list[int]]:
     return [sorted(r) for r in regs if r]
 
 
-def _push_free_neighbours(data: ComponentData, free: np.ndarray, seed: int, u: int,
+def _push_free_neighbours(data: PieceData, free: np.ndarray, seed: int, u: int,
                           heap: list[tuple[float, int]]) -> None:
     for v in data.nbrs[u]:
         if free[v]:
@@ -132,7 +132,7 @@ def _push_free_neighbours(data: ComponentData, free: np.ndarray, seed: int, u: i
             heapq.heappush(heap, (d, v))
 
 
-def _merge_small(data: ComponentData, regions: list[list[int]]) -> list[list[int]]:
+def _merge_small(data: PieceData, regions: list[list[int]]) -> list[list[int]]:
     h = data.households
     changed = True
     while changed:
@@ -156,7 +156,7 @@ def _merge_small(data: ComponentData, regions: list[list[int]]) -> list[list[int
     return regions
 
 
-def best_choice(scenario: Scenario, data: ComponentData, members: list[int]) -> Choice | None:
+def best_choice(scenario: Scenario, data: PieceData, members: list[int]) -> Choice | None:
     """The cheapest center (unit and option) for a fixed group of local units."""
     glob = tuple(sorted(int(data.units[i]) for i in members))
     owned = [s for u in glob for s in scenario.sites_by_unit.get(u, ())
@@ -181,5 +181,5 @@ def best_choice(scenario: Scenario, data: ComponentData, members: list[int]) -> 
     return best[1] if best else None
 
 
-def initial_plan(scenario: Scenario, data: ComponentData) -> list[list[int]]:
+def initial_plan(scenario: Scenario, data: PieceData) -> list[list[int]]:
     return grow_regions(data)

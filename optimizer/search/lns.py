@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.model.component import ComponentData, component_data
+from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
-from optimizer.search.component import Choice, StopFlag, run_model
+from optimizer.search.attempt import Choice, run_model
+from optimizer.search.stop import StopFlag
 
 SUB_UNITS = 90          # at most this many units in one neighbourhood
 SUB_COMMUNITIES = 4     # and at most this many communities
@@ -32,7 +33,7 @@ class LnsStats:
     time_s: float = 0.0
 
 
-def improve(scenario: Scenario, data: ComponentData, choices: list[Choice], *, time_s: float,
+def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_s: float,
             seed: int, stop: StopFlag, workers: int = 1,
             max_rounds: int | None = None) -> tuple[list[Choice], LnsStats]:
     """Improve ``choices`` for about ``time_s`` seconds (or ``max_rounds`` rounds).
@@ -61,7 +62,7 @@ def improve(scenario: Scenario, data: ComponentData, choices: list[Choice], *, t
         start = broken[int(rng.integers(len(broken)))] if broken else None
         group = _neighbourhood(scenario, plan, rng, start)
         units = sorted(u for c in group for u in plan[c].members)
-        sub = component_data(scenario, data.key, np.asarray(units))
+        sub = piece_data(scenario, data.key, np.asarray(units))
         hint = tuple(plan[c] for c in group)
         old = (sum(miss[c] for c in group), sum(costs[c] for c in group))
         budget = SUB_TIME_S if max_rounds is not None else \
@@ -87,7 +88,7 @@ def improve(scenario: Scenario, data: ComponentData, choices: list[Choice], *, t
     return [plan[i] for i in order], stats
 
 
-def _likely_centers(scenario: Scenario, sub: ComponentData, hint: tuple[Choice, ...],
+def _likely_centers(scenario: Scenario, sub: PieceData, hint: tuple[Choice, ...],
                     per_community: int = CENTER_CANDIDATES) -> set[int]:
     """Where a center is worth trying: every unit with a site or a co-building
     obligation, today's centers, and the units nearest each community's
@@ -106,7 +107,7 @@ def _likely_centers(scenario: Scenario, sub: ComponentData, hint: tuple[Choice, 
     return out
 
 
-def _miss(scenario: Scenario, data: ComponentData, ch: Choice) -> int:
+def _miss(scenario: Scenario, data: PieceData, ch: Choice) -> int:
     """Households by which a community misses the bounds (0 when within)."""
     hh = int(scenario.households[list(ch.members)].sum())
     return max(0, data.lo - hh) + max(0, hh - data.hi)

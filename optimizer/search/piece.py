@@ -22,11 +22,11 @@ import time
 
 from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.bounds import arithmetic_bound
-from optimizer.model.component import ComponentData, component_data, reach
 from optimizer.model.lagrange import lagrangian_bound
+from optimizer.model.piece import PieceData, piece_data, reach
 from optimizer.scenario.model import Scenario
+from optimizer.search.attempt import Choice
 from optimizer.search.columns import plan_by_columns
-from optimizer.search.component import Choice, StopFlag
 from optimizer.search.piece_common import (
     heuristic_start,
     no_plan_reason,
@@ -36,6 +36,7 @@ from optimizer.search.piece_common import (
 )
 from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.stop import StopFlag
 
 __all__ = ["PieceResult", "PieceTask", "solve_piece"]
 
@@ -51,7 +52,7 @@ LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it fi
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     t0 = time.perf_counter()
-    data = component_data(scenario, task.key, task.units)
+    data = piece_data(scenario, task.key, task.units)
     res, reserve = _solve(scenario, data, task, stop)
     if not res.reason and res.status != "OPTIMAL":
         # Floors valid for every plan obeying the household bounds, under a search that
@@ -79,7 +80,7 @@ def _lag_time(n: int) -> float:
     return 1.0 + 0.015 * n
 
 
-def _solve(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag
+def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
            ) -> tuple[PieceResult, float]:
     """The piece's result and the time set aside for its Lagrangian floor."""
     if task.diagnosis is not None:
@@ -99,7 +100,7 @@ def _solve(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
     return solve_large(scenario, data, task, stop, whole=size <= BOUND_X), reserve
 
 
-def _by_columns(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag
+def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
                 ) -> tuple[PieceResult | None, PieceTask]:
     """The proven optimum over every possible community when they can all be listed
     (search/columns.py); else None and the task with what is left of its budget."""
@@ -118,7 +119,7 @@ def _by_columns(scenario: Scenario, data: ComponentData, task: PieceTask, stop: 
                        got.bound_yuan, got.used_s, f"columns({got.columns})"), rest
 
 
-def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
+def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
            relaxation: str) -> PieceResult:
     """Plans by the ordering model and bounds by a relaxation, once per possible
     number of communities: the count drives the cost, and a search free to choose it
@@ -184,7 +185,7 @@ def _fits(plan: tuple[Choice, ...] | None, k: int | None) -> tuple[Choice, ...] 
     return plan if plan is not None and (k is None or len(plan) == k) else None
 
 
-def _counts(data: ComponentData, task: PieceTask) -> list[int | None]:
+def _counts(data: PieceData, task: PieceTask) -> list[int | None]:
     """The numbers of communities to try one by one ([None]: let the model choose)."""
     if task.locks and task.locks.count_of(task.key[1]) is not None:
         return [None]           # the lock fixes the count already
@@ -194,7 +195,7 @@ def _counts(data: ComponentData, task: PieceTask) -> list[int | None]:
     return list(counts)
 
 
-def _explain_locks(scenario: Scenario, data: ComponentData, task: PieceTask) -> None:
+def _explain_locks(scenario: Scenario, data: PieceData, task: PieceTask) -> None:
     """Raise a LockError when the locks alone make this piece impossible."""
     free = run_attempt(scenario, data, task, contiguity="order", soft=False, locks=None,
                 time_s=max(1.0, task.budget_s / 4), stop=StopFlag(), first_only=True)
@@ -208,7 +209,7 @@ def _explain_locks(scenario: Scenario, data: ComponentData, task: PieceTask) -> 
             hint="remove or change a lock on this street")])
 
 
-def _model_size(data: ComponentData, cap: int) -> int:
+def _model_size(data: PieceData, cap: int) -> int:
     """Σ over centers of the units they reach (the assignment variables), counted up
     to ``cap``."""
     total = 0

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from optimizer.model.component import ComponentData
+from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
-from optimizer.search.component import Attempt, Choice, StopFlag, penalty_yuan, run_model
+from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.stop import StopFlag
 
 
-def run_attempt(scenario: Scenario, data: ComponentData, task: PieceTask, **kw: Any) -> Attempt:
+def run_attempt(scenario: Scenario, data: PieceData, task: PieceTask, **kw: Any) -> Attempt:
     kw.setdefault("locks", task.locks)
     n = task.locks.count_of(task.key[1]) if task.locks else None
     if kw.get("count") is None and n is not None and kw["locks"] is not None:
@@ -24,7 +25,7 @@ def run_attempt(scenario: Scenario, data: ComponentData, task: PieceTask, **kw: 
                      deterministic=task.deterministic, **kw)
 
 
-def heuristic_start(scenario: Scenario, data: ComponentData) -> tuple[Choice, ...] | None:
+def heuristic_start(scenario: Scenario, data: PieceData) -> tuple[Choice, ...] | None:
     """Region growing; None when a region breaks the bounds or has no center."""
     out = []
     for region in grow_regions(data):
@@ -43,7 +44,7 @@ def plan_cost(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) ->
         + cut_edges_yuan(scenario, choices)
 
 
-def soft_result(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
+def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
           reason: str) -> PieceResult:
     # Start from the region-growing plan (even where it breaks the bounds); after an
     # interrupt the first plan found is taken, or that plan itself.
@@ -70,7 +71,7 @@ def soft_result(scenario: Scenario, data: ComponentData, task: PieceTask, stop: 
                        "soft", reason)
 
 
-def no_plan_reason(scenario: Scenario, data: ComponentData, why: str) -> str:
+def no_plan_reason(scenario: Scenario, data: PieceData, why: str) -> str:
     rule = scenario.policy.size_rule(data.urban)
     return (f"{rule}: no partition of this piece ({data.n} units, {data.total:,} households)"
             f" into contiguous communities of {data.lo:,}-{data.hi:,} households was found "

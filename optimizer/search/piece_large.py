@@ -8,9 +8,8 @@ from __future__ import annotations
 import math
 
 from optimizer.graph import feasible_community_counts, is_connected
-from optimizer.model.component import ComponentData
+from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
-from optimizer.search.component import StopFlag
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import SUB_TIME_S, improve
 from optimizer.search.piece_common import (
@@ -20,12 +19,13 @@ from optimizer.search.piece_common import (
     run_attempt,
 )
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.stop import StopFlag
 
 LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
 FEWER_SHARE = 0.25      # of a large piece's time spent seeking a plan with fewer communities
 
 
-def solve_large(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag,
+def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                 whole: bool) -> PieceResult:
     """``whole``: the piece is small enough for one model of all of it (the ordering
     model's first plan, the fewest-communities attempt and the relaxation's bound)."""

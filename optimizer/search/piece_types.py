@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.diagnosis import Diagnosis
-from optimizer.locks import Locks
-from optimizer.search.component import Choice
+from optimizer.graph.diagnosis import Diagnosis
+from optimizer.graph.locks import Locks
+from optimizer.search.attempt import Choice
 
 
 @dataclass(frozen=True)

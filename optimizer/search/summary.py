@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from optimizer.model.component import component_data
-from optimizer.plan import Plan
+from optimizer.model.piece import piece_data
+from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import communities, cut_edges_yuan, price, unit_order
 from optimizer.search.piece import PieceResult, PieceTask
@@ -19,7 +19,7 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
     objective = bound = 0.0
     priced_all = []
     for task, res in zip(tasks, results, strict=True):
-        data = component_data(scenario, task.key, task.units)
+        data = piece_data(scenario, task.key, task.units)
         priced = [price(scenario, ch) for ch in res.choices]
         priced_all += priced
         obj = sum(p.objective_yuan for p in priced) + cut_edges_yuan(scenario, res.choices)
@@ -65,7 +65,7 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
         "components": pieces,
         "assumptions": "full-time staff by workload: min(5, max(3, ceil(households / "
                        f"{scenario.policy.households_per_staff}))) (our assumption, not the "
-                       "opinion's); costs per optimizer/costs.py unless overridden",
+                       "opinion's); costs per optimizer/rules/costs.py unless overridden",
     }
     return Plan(scenario=scenario.name, unit_ids=scenario.unit_ids,
                 community=unit_order(scenario, unit_comm), grid=unit_order(scenario, unit_grid),

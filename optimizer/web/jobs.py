@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from optimizer.plan import Community, Plan
+from optimizer.plan.model import Community, Plan
 from optimizer.scenario.model import Scenario
 from optimizer.web.store import Store
 
@@ -46,7 +46,7 @@ def _worker(scenario: Scenario, params: dict[str, Any], out: Any, cancel: Any) -
     """The job process: solve, reporting progress; a cancel stops the search."""
     from optimizer.progress import ProgressEvent
     from optimizer.search import solve
-    from optimizer.search.component import StopFlag
+    from optimizer.search.stop import StopFlag
 
     stop = StopFlag()
 

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from optimizer.plan import Plan
+from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
 from optimizer.web.catalog import Catalog
 from optimizer.web.jobs import JobRunner

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from optimizer.checker_rules import ComplianceRow
-from optimizer.compare import diff
-from optimizer.plan import Community, Plan
+from optimizer.plan.compliance import ComplianceRow
+from optimizer.plan.model import Community, Plan
+from optimizer.report.compare import diff
 from optimizer.workbench import Change, Workbench
 
 

@@ -1,6 +1,6 @@
 """Working plans from elsewhere and back: today's communities, a solved or imported
 Plan, an assignment CSV made in another tool; and the locks of
-:mod:`optimizer.locks` for "optimize the rest".
+:mod:`optimizer.graph.locks` for "optimize the rest".
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import csv
 import io
 from typing import Any
 
-from optimizer.compare import current_plan
 from optimizer.errors import Problem
-from optimizer.plan import Plan
+from optimizer.plan.model import Plan
+from optimizer.report.compare import current_plan
 from optimizer.scenario.model import Scenario
 from optimizer.workbench.edits import new_id
 from optimizer.workbench.pricing import Pricer, record_for
@@ -77,7 +77,7 @@ def state_from_plan(scenario: Scenario, plan: Plan, source: str = "solve") -> Pl
 
 def state_today(scenario: Scenario) -> PlanState:
     """Today's communities (``current_community``) as they stand: each keeps its
-    largest owned site as it is (see :func:`optimizer.compare.current_plan`)."""
+    largest owned site as it is (see :func:`optimizer.report.compare.current_plan`)."""
     if scenario.current_community is None:
         raise EditError("the scenario has no current_community: solve it or import a plan")
     state = state_from_plan(scenario, current_plan(scenario), "today")
@@ -186,7 +186,7 @@ def rest_scenario(scenario: Scenario, state: PlanState) -> Scenario:
 def lock_problems(scenario: Scenario) -> list[Problem]:
     """The problems parse_locks finds in a rest scenario's locks (empty when none)."""
     from optimizer.errors import LockError
-    from optimizer.locks import parse_locks
+    from optimizer.graph.locks import parse_locks
 
     try:
         parse_locks(scenario)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from optimizer.checker import ComplianceReport
-from optimizer.plan import Plan
+from optimizer.plan.compliance import ComplianceReport
+from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
 from optimizer.workbench.edits import plan_edit
 from optimizer.workbench.live import LiveCheck

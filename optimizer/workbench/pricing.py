@@ -1,7 +1,7 @@
 """Price a community the way the engine does: its center options, the cheapest one,
 and the communities.csv row that follows from a record and its units.
 
-The arithmetic is the engine's (:mod:`optimizer.remedy`, :mod:`optimizer.policy`);
+The arithmetic is the engine's (:mod:`optimizer.rules.remedy`, :mod:`optimizer.rules.policy`);
 this module only chooses among the options a center unit offers. The choice is the
 workbench's claim: the independent checker re-prices every row it produces.
 """
@@ -15,8 +15,8 @@ from functools import cached_property
 
 import numpy as np
 
-from optimizer.plan import Community
-from optimizer.remedy import (
+from optimizer.plan.model import Community
+from optimizer.rules.remedy import (
     REMEDIES,
     annual_cost_yuan,
     build_option,

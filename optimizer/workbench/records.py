@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from optimizer.remedy import REMEDIES
+from optimizer.rules.remedy import REMEDIES
 
 
 class EditError(ValueError):

@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
-from optimizer.plan import Community, Plan
+from optimizer.plan.model import Community, Plan
 from optimizer.report.filing import terms
 from optimizer.report.filing.inputs import CheckRow, PlanExtras
 from optimizer.report.filing.names import ProposedName, proposed_names
@@ -40,7 +40,7 @@ def honest_checks(rows: tuple[CheckRow, ...], source: str) -> CheckSource:
 
 
 def checks_from_checker(scenario: Scenario, plan: Plan) -> CheckSource:
-    from optimizer.checker import check
+    from optimizer.check.checker import check
 
     def text(v: object) -> str:
         return "" if v is None else str(v)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from optimizer import __version__
 from optimizer.report.filing import prose, tables_layout, tables_rooms, tables_targets, terms
 from optimizer.report.filing.basis import LAYOUT_BASIS, ROOMS_BASIS, Clause
 from optimizer.report.filing.context import FilingContext
@@ -21,6 +20,7 @@ from optimizer.report.filing.model import (
     Table,
     TableBlock,
 )
+from optimizer.version import __version__
 
 Maps = Sequence[tuple[Path, str, str]]      # (png, title, kind) from figures.write_figures
 

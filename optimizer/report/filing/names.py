@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from optimizer.plan import Plan
+from optimizer.plan.model import Plan
 from optimizer.report.places import street_name
 from optimizer.scenario.model import Scenario
 

@@ -17,7 +17,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from optimizer.plan import Plan
+from optimizer.plan.model import Plan
 from optimizer.report.filing import terms
 from optimizer.report.filing.annex import write_annex
 from optimizer.report.filing.context import (

@@ -1,0 +1,139 @@
+"""Exemptions: a community may skip a rule only where the rule is provably impossible.
+
+The exemption text of communities.csv starts with the rule id. The checker accepts
+it (status "exempt") only when it can prove the need itself:
+
+- SIZE-URBAN / SIZE-RURAL: the community holds a unit that alone has more households
+  than the upper bound, or every one of its units lies in a component (same county,
+  street and kind, connected in the neighbour graph: :func:`optimizer.graph.pieces.components`)
+  that cannot be split into communities within the bounds: no integer k with
+  k·L ≤ H ≤ k·U (recomputed here), or :func:`optimizer.graph.pieces.diagnose` reports it.
+
+Any other exemption, or one it cannot prove, is itself a fail ("exemption not
+justified") and the rule is checked normally.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from optimizer.check.rules import ComplianceRow, Context, Facts
+from optimizer.plan.model import Community
+
+RULE_IDS = (
+    "SIZE-URBAN", "SIZE-RURAL", "AREA-PER-HH", "AREA-MIN", "NEWDEV-1500", "REMEDY",
+    "ONE-STATION", "NESTING", "COORD-300", "STAFF-3-5", "FUND-URBAN", "FUND-RURAL",
+    "PAY-URBAN", "PAY-RURAL", "PAY-OTHER", "PLAN-2013-03", "FIX-2013-03", "FACILITY-95",
+    "HARMONY-90-80", "MGMT-2013", "ORGS-5", "VOLUNTEER-15-10", "SERVICES-6-8", "PRO-80-50",
+    "CONTIGUITY", "KIND",
+)
+_ID = re.compile(r"\s*([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)")
+# diagnose() reasons that make a whole component infeasible (a unit above the bound
+# concerns that unit's community only, handled directly).
+_WHOLE_COMPONENT = ("too-small", "no-integer-k", "cut-off", "no-partition")
+
+
+@dataclass(frozen=True)
+class Exemption:
+    rule: str           # the rule id named, or "EXEMPTION" when none is recognised
+    justified: bool
+    reason: str
+
+
+def parse_rule(text: str) -> str | None:
+    m = _ID.match(text)
+    if not m:
+        return None
+    rid = m.group(1).upper()
+    return rid if rid in RULE_IDS else None
+
+
+def _components(ctx: Context) -> tuple[dict[int, int], dict[int, str]]:
+    """unit -> component number, and component number -> why it is infeasible."""
+    if "components" in ctx.cache:
+        return ctx.cache["components"]  # type: ignore[no-any-return]
+    from optimizer.graph import components, diagnose
+
+    s = ctx.scenario
+    comps = components(s)
+    comp_of: dict[int, int] = {}
+    ids_of: dict[str, int] = {}
+    why: dict[int, str] = {}
+    for n, comp in enumerate(comps):
+        for i in comp.units.tolist():
+            comp_of[int(i)] = n
+            ids_of[s.unit_ids[int(i)]] = n
+        lo, hi = s.policy.bounds(comp.key[2] == "urban")
+        h = int(s.households[comp.units].sum())
+        k_min, k_max = math.ceil(h / hi), h // lo
+        if h == 0 or k_min > k_max or k_max < 1:
+            why[n] = (f"its piece {comp.key[1]} ({comp.key[2]}) has {h} households: no whole "
+                      f"number of communities of {lo}..{hi} fits")
+    for d in diagnose(s):
+        if d.reason not in _WHOLE_COMPONENT:
+            continue
+        for n in {ids_of[u] for u in d.units if u in ids_of}:
+            why.setdefault(n, d.message or d.reason)
+    ctx.cache["components"] = (comp_of, why)
+    return comp_of, why
+
+
+def _justify_size(ctx: Context, rule: str, f: Facts) -> tuple[bool, str]:
+    s = ctx.scenario
+    own = s.policy.size_rule(f.urban)
+    if rule != own:
+        return False, f"the community is {'urban' if f.urban else 'rural'}: its rule is {own}"
+    hi = s.policy.bounds(f.urban)[1]
+    big = [i for i in f.units if int(s.households[i]) > hi]
+    if big:
+        i = big[0]
+        return True, f"unit {s.unit_ids[i]} alone has {int(s.households[i])} households, " \
+                     f"above {hi}"
+    if not f.units:
+        return False, "the community has no units"
+    comp_of, why = _components(ctx)
+    comps = {comp_of.get(i, -1) for i in f.units}
+    if all(c in why for c in comps):
+        return True, "; ".join(why[c] for c in sorted(comps))
+    return False, "its units lie in a piece that can be split within the bounds"
+
+
+def judge(ctx: Context, com: Community, f: Facts) -> Exemption | None:
+    """The checker's verdict on the community's exemption (None when it has none)."""
+    text = com.exemption.strip()
+    if not text:
+        return None
+    rule = parse_rule(text)
+    if rule is None:
+        return Exemption("EXEMPTION", False, f"{text!r} names no rule id of RULES.md")
+    if rule in ("SIZE-URBAN", "SIZE-RURAL"):
+        ok, reason = _justify_size(ctx, rule, f)
+        return Exemption(rule, ok, reason)
+    return Exemption(rule, False, f"the checker cannot prove {rule} impossible here")
+
+
+def apply(rows: list[ComplianceRow], ex: Exemption, cid: str) -> list[ComplianceRow]:
+    """Rewrite the named rule's row of one community by the exemption verdict."""
+    out = []
+    hit = False
+    for r in rows:
+        if r.rule_id != ex.rule or r.community_id != cid:
+            out.append(r)
+            continue
+        hit = True
+        if not ex.justified:
+            note = "; ".join(x for x in (f"exemption not justified: {ex.reason}", r.note) if x)
+            out.append(ComplianceRow(r.rule_id, cid, "fail", r.value, r.limit, note))
+        elif r.status == "fail":
+            note = "; ".join(x for x in (f"exempt: {ex.reason}", r.note) if x)
+            out.append(ComplianceRow(r.rule_id, cid, "exempt", r.value, r.limit, note))
+        else:
+            out.append(ComplianceRow(r.rule_id, cid, r.status, r.value, r.limit,
+                                     "exemption claimed but the rule is met"))
+    if not hit:
+        status = "fail" if not ex.justified else "exempt"
+        prefix = "exemption not justified" if not ex.justified else "exempt"
+        out.append(ComplianceRow(ex.rule, cid, status, None, None, f"{prefix}: {ex.reason}"))
+    return out

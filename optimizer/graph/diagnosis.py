@@ -1,0 +1,282 @@
+"""Feasibility diagnosis: the pieces that provably cannot meet SIZE-URBAN/SIZE-RURAL.
+
+A pure function of the scenario (no solver). For each component of
+:func:`optimizer.graph.pieces.components` (a connected piece of one county, street, kind):
+
+- ``unit-above-max``: one unit alone holds more households than a community may
+  (a unit is never split);
+- ``too-small``: the piece has fewer households than one community needs;
+- ``no-integer-k``: no whole number k of communities has k·L ≤ H ≤ k·U;
+- ``cut-off``: the piece is too small or fits no k, and ``scenario.cut_edges`` link it
+  to another piece of the same town/street and kind: a barrier cut it off.
+
+Each diagnosis says, in planner terms, which units, which town, which rule, how many
+households short or over, and which relaxation would help.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.graph.pieces import Component, decompose, feasible_community_counts
+from optimizer.scenario.model import Scenario
+
+MAX_IDS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    rule: str                       # SIZE-URBAN or SIZE-RURAL
+    reason: str                     # too-small | no-integer-k | unit-above-max | cut-off
+    key: tuple[str, str, str]       # (county, street, kind)
+    units: tuple[str, ...]          # unit ids concerned (all of them)
+    households: int                 # of those units
+    message: str                    # what is wrong, in planner terms
+    relaxation: str                 # what would help
+
+    def __str__(self) -> str:
+        return f"{self.message} Relaxation: {self.relaxation}."
+
+
+EXHAUSTIVE_UNITS = 64   # pieces up to this size are searched for a valid split ...
+SPLIT_STEPS = 20_000    # ... within this many steps (else undecided: no diagnosis)
+
+
+def list_ids(ids: tuple[str, ...] | list[str], limit: int = MAX_IDS_SHOWN) -> str:
+    """'a, b, c' or 'a, b, ..., j and 5 more'."""
+    ids = list(ids)
+    if len(ids) <= limit:
+        return ", ".join(ids) if len(ids) < 2 else ", ".join(ids[:-1]) + " and " + ids[-1]
+    return ", ".join(ids[:limit]) + f" and {len(ids) - limit:,} more"
+
+
+def _communities(k: int) -> str:
+    return f"{k} communit{'y' if k == 1 else 'ies'}"
+
+
+class _Words:
+    """Planner words for one (county, street, kind)."""
+
+    def __init__(self, key: tuple[str, str, str]) -> None:
+        county, street, kind = key
+        self.kind = kind
+        self.rural = kind == "rural"
+        self.town = "town" if self.rural else "town/street"
+        self.place = f"{'Town' if self.rural else 'Town/street'} '{street}' (county '{county}')"
+        self.unit = "rural village" if self.rural else "urban compound"
+        self.units = "rural villages" if self.rural else "urban compounds"
+        self.area = f"{kind} area"
+        self.a_kind = f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+    def piece(self, ids: tuple[str, ...], whole: bool, cut_off: bool) -> str:
+        """'the rural villages a, b, c (a piece of 3 units cut off by a barrier ...)'."""
+        named = (f"the {self.unit} {ids[0]}" if len(ids) == 1
+                 else f"the {self.units} {list_ids(ids)}")
+        if whole:
+            return f"the whole {self.area}, {named[4:]},"
+        size = "a single unit" if len(ids) == 1 else f"a piece of {len(ids):,} units"
+        how = ("cut off by a barrier from" if cut_off
+               else "with no neighbour link to")
+        return f"{named} ({size} {how} the rest of the {self.town}'s {self.area})"
+
+
+def diagnose(scenario: Scenario) -> list[Diagnosis]:
+    """Every provably infeasible piece of the scenario, in component order."""
+
+    comps, comp_of = decompose(scenario)
+    per_key = Counter(c.key for c in comps)
+    linked: dict[int, set[int]] = {}
+    cut = np.asarray(scenario.cut_edges, dtype=np.int64).reshape(-1, 2)
+    for ca, cb in zip(comp_of[cut[:, 0]].tolist(), comp_of[cut[:, 1]].tolist(), strict=True):
+        if ca != cb and comps[ca].key == comps[cb].key:
+            linked.setdefault(ca, set()).add(cb)
+            linked.setdefault(cb, set()).add(ca)
+    out: list[Diagnosis] = []
+    for c, comp in enumerate(comps):
+        out.extend(_diagnose_component(scenario, comps, c, per_key[comp.key] == 1,
+                                       sorted(linked.get(c, ()))))
+    return out
+
+
+def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whole: bool,
+                        linked: list[int]) -> list[Diagnosis]:
+
+    comp = comps[c]
+    lo, hi = scenario.policy.bounds(comp.urban)
+    rule = scenario.policy.size_rule(comp.urban)
+    w = _Words(comp.key)
+    hh = scenario.households
+    ids = tuple(scenario.unit_ids[i] for i in comp.units.tolist())
+    over = [i for i in comp.units.tolist() if int(hh[i]) > hi]
+    if over:
+        return [_unit_above_max(scenario, comp, i, lo, hi, rule, w) for i in over]
+    h = comp.households
+    if feasible_community_counts(h, lo, hi):
+        if len(ids) > EXHAUSTIVE_UNITS \
+                or _splittable(scenario, comp.units.tolist(), lo, hi) is not False:
+            return []
+        piece = w.piece(ids, whole, cut_off=bool(linked))
+        message = (f"{w.place}: {piece} {'have' if len(ids) > 1 else 'has'} {h:,} "
+                   f"households, but no way to split {'them' if len(ids) > 1 else 'it'} "
+                   f"into connected {w.kind} communities of {lo:,}-{hi:,} households exists "
+                   f"({rule}; every split of these {len(ids)} units was checked).")
+        return [Diagnosis(rule=rule, reason="no-partition", key=comp.key, units=ids,
+                          households=h, message=message,
+                          relaxation=f"widen the {w.kind} bounds for this piece (an "
+                                     f"exemption under {rule}), or merge it with a "
+                                     f"neighbouring {w.town} (crossing NESTING)")]
+    piece = w.piece(ids, whole, cut_off=bool(linked))
+    verb = "has" if len(ids) == 1 or whole else "have"
+    fixes: list[str] = []
+    if h < lo:
+        reason = "too-small"
+        message = (f"{w.place}: {piece} {verb} {h:,} households; {w.a_kind} community needs "
+                   f"{lo:,}-{hi:,} ({rule}): {lo - h:,} households short.")
+        if h == 0:
+            fixes.append(f"exempt this empty piece from {rule}")
+        else:
+            fixes.append(f"lower the {w.kind} minimum to {h:,} for this piece (an exemption "
+                         f"under {rule})")
+    else:
+        reason = "no-integer-k"
+        k = h // hi
+        message = (f"{w.place}: {piece} {verb} {h:,} households, and no whole number of "
+                   f"{w.kind} communities of {lo:,}-{hi:,} households fits ({rule}): "
+                   f"{_communities(k)} could hold at most {k * hi:,} ({h - k * hi:,} over) "
+                   f"and {k + 1} need at least {(k + 1) * lo:,} ({(k + 1) * lo - h:,} short).")
+        new_hi, new_lo = math.ceil(h / k), h // (k + 1)
+        fixes.append(f"raise the {w.kind} maximum to {new_hi:,} (+{new_hi - hi:,}) so "
+                     f"{_communities(k)} fit, or lower the {w.kind} minimum to {new_lo:,} "
+                     f"(-{lo - new_lo:,}) so {k + 1} fit")
+    if linked:
+        reason = "cut-off"
+        fixes.append(_join_across(scenario, comps, comp, linked, lo, hi, w))
+    elif not whole:
+        fixes.append(f"connect it to the rest of the {w.town}'s {w.area} (a missing road "
+                     f"or shared boundary in the unit data?)")
+    fixes.append(f"merge it with the {w.area} of a neighbouring {w.town} (crossing NESTING)")
+    return [Diagnosis(rule=rule, reason=reason, key=comp.key, units=ids, households=h,
+                      message=message, relaxation=", ".join(fixes[:-1]) + ", or " + fixes[-1])]
+
+
+def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int) -> bool | None:
+    """Whether these units can be split into connected groups of lo..hi households:
+    True or False by a complete depth-first search, None when it would take more than
+    SPLIT_STEPS steps (undecided).
+
+    The search takes the lowest unit not yet placed, tries every connected group of
+    lo..hi households holding it (each group once), and goes on with the rest while
+    every connected part of the rest can still hold a whole number of groups; parts of
+    the rest already shown impossible are remembered. Complete: False means no split
+    exists."""
+
+    n = len(units)
+    pos = {u: k for k, u in enumerate(units)}
+    nbr = [0] * n
+    for k, u in enumerate(units):
+        for v in scenario.neighbours[u].tolist():
+            if v in pos:
+                nbr[k] |= 1 << pos[v]
+    hh = [int(scenario.households[u]) for u in units]
+    failed: set[int] = set()
+    steps = 0
+
+    def parts(mask: int) -> list[int]:
+        out = []
+        while mask:
+            seen = frontier = mask & -mask
+            while frontier:
+                bit = frontier & -frontier
+                frontier ^= bit
+                new = nbr[bit.bit_length() - 1] & mask & ~seen
+                seen |= new
+                frontier |= new
+            out.append(seen)
+            mask &= ~seen
+        return out
+
+    def weight(mask: int) -> int:
+        return sum(hh[k] for k in range(n) if mask >> k & 1)
+
+    def groups(rest: int) -> Iterator[int]:
+        """Connected groups within ``rest`` holding its lowest unit, lo..hi households."""
+        nonlocal steps
+        root = rest & -rest
+        if hh[root.bit_length() - 1] > hi:
+            return
+        stack = [(root, hh[root.bit_length() - 1], nbr[root.bit_length() - 1] & rest, 0)]
+        while stack:
+            sub, w, cand, banned = stack.pop()
+            steps += 1
+            if steps > SPLIT_STEPS:
+                raise _Undecided
+            if w >= lo:
+                yield sub
+            while cand:
+                bit = cand & -cand
+                cand ^= bit
+                k = bit.bit_length() - 1
+                if w + hh[k] <= hi:
+                    nxt = (cand | (nbr[k] & rest)) & ~sub & ~banned & ~bit
+                    stack.append((sub | bit, w + hh[k], nxt, banned))
+                banned |= bit
+
+    def solve(rest: int) -> bool:
+        if not rest:
+            return True
+        if rest in failed:
+            return False
+        pieces = parts(rest)
+        if len(pieces) > 1:
+            ok = all(feasible_community_counts(weight(p), lo, hi) for p in pieces) \
+                and all(solve(p) for p in sorted(pieces, key=int.bit_count))
+        else:
+            ok = any(solve(rest & ~g) for g in groups(rest)
+                     if all(feasible_community_counts(weight(p), lo, hi)
+                            for p in parts(rest & ~g)))
+        if not ok:
+            failed.add(rest)
+        return ok
+
+    try:
+        return solve((1 << n) - 1)
+    except _Undecided:
+        return None
+
+
+class _Undecided(Exception):
+    """The split search ran over its step budget."""
+
+
+def _join_across(scenario: Scenario, comps: list[Component], comp: Component,
+                 linked: list[int], lo: int, hi: int, w: _Words) -> str:
+    """'join it to the neighbouring piece across the barrier (...)'."""
+
+    others = [comps[j] for j in linked]
+    other_ids = [scenario.unit_ids[i] for o in others for i in o.units.tolist()]
+    together = comp.households + sum(o.households for o in others)
+    ks = feasible_community_counts(together, lo, hi)
+    outcome = (f"enough for {_communities(ks[0])}" if ks
+               else "which still fits no whole number of communities")
+    return (f"join it to the neighbouring piece across the barrier ({list_ids(other_ids, 5)}; "
+            f"together {together:,} households, {outcome}; a bridge or ferry counts as a "
+            f"link)")
+
+
+def _unit_above_max(scenario: Scenario, comp: Component, i: int, lo: int, hi: int, rule: str,
+                    w: _Words) -> Diagnosis:
+    uid = scenario.unit_ids[i]
+    h = int(scenario.households[i])
+    message = (f"{w.place}: the {w.unit} {uid} alone has {h:,} households, {h - hi:,} over "
+               f"the {w.kind} maximum of {hi:,} ({rule}); a unit is never split, so its "
+               f"community cannot meet {rule}.")
+    relaxation = (f"split {uid} into smaller units in the data (by building or villagers' "
+                  f"group), or raise the {w.kind} maximum to {h:,} for its community (an "
+                  f"exemption under {rule})")
+    return Diagnosis(rule=rule, reason="unit-above-max", key=comp.key, units=(uid,),
+                     households=h, message=message, relaxation=relaxation)

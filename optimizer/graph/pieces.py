@@ -1,0 +1,149 @@
+"""Components of the neighbour graph per (county, street, kind), and how many
+communities each can hold.
+
+A community never crosses a town/street (NESTING) and never mixes urban and rural
+units, and it must be connected in the neighbour graph (CONTRACT.md "Neighbours").
+So the units of one (county, street, kind) split into connected components, and each
+component is partitioned on its own: these are the independent pieces of the plan.
+
+The feasibility diagnosis of each component lives in :mod:`optimizer.graph.diagnosis`;
+``Diagnosis`` and ``diagnose`` are re-exported here.
+
+Works on arrays only (no geometry): the union of components is a vectorized
+hook-and-jump over the edge arrays, fast for 40,000 units.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.scenario.model import Scenario, frozen_array
+
+Key = tuple[str, str, str]
+
+
+@dataclass(frozen=True, eq=False)
+class Component:
+    """A connected piece of one (county, street, kind): the units a set of communities
+    must partition exactly."""
+
+    key: Key                    # (county, street, kind)
+    units: np.ndarray           # sorted unit indices (read-only)
+    households: int
+
+    @property
+    def county(self) -> str:
+        return self.key[0]
+
+    @property
+    def street(self) -> str:
+        return self.key[1]
+
+    @property
+    def urban(self) -> bool:
+        return self.key[2] == "urban"
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+def feasible_community_counts(households: int, lo: int, hi: int) -> range:
+    """The numbers k ≥ 1 of communities with k·lo ≤ households ≤ k·hi (SIZE-URBAN /
+    SIZE-RURAL); empty when no whole number of communities fits."""
+    h = int(households)
+    k_min = max(1, math.ceil(h / max(hi, 1)))
+    k_max = h // lo if lo > 0 else max(h, k_min)   # lo ≤ 0: any k up to one per household
+    return range(k_min, max(k_min, k_max + 1))
+
+
+def root_labels(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per node, the smallest node index of its connected component (edges a[i]-b[i]).
+
+    Hook-and-jump: hook each edge's larger root under its smaller one, then jump
+    pointers until every node points at its root; repeat until no edge spans two roots.
+    Invariant parent[x] ≤ x, so no cycles and the root is the component's minimum.
+    """
+    parent = np.arange(n, dtype=np.int64)
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    while True:
+        pa, pb = parent[a], parent[b]
+        span = pa != pb
+        if not span.any():
+            return parent
+        lo = np.minimum(pa[span], pb[span])
+        hi = np.maximum(pa[span], pb[span])
+        np.minimum.at(parent, hi, lo)
+        while True:
+            nxt = parent[parent]
+            if np.array_equal(nxt, parent):
+                break
+            parent = nxt
+
+
+def unit_keys(scenario: Scenario) -> tuple[list[Key], np.ndarray]:
+    """The sorted distinct (county, street, kind) keys and each unit's key index."""
+    per_unit = [scenario.piece_key(i) for i in range(scenario.n_units)]
+    keys = sorted(set(per_unit))
+    code = {k: c for c, k in enumerate(keys)}
+    return keys, np.array([code[k] for k in per_unit], dtype=np.int64)
+
+
+def decompose(scenario: Scenario) -> tuple[list[Component], np.ndarray]:
+    """``(components(scenario), component_of(scenario))`` computed once."""
+    n = scenario.n_units
+    keys, key_code = unit_keys(scenario)
+    edges = np.asarray(scenario.edges, dtype=np.int64).reshape(-1, 2)
+    same = key_code[edges[:, 0]] == key_code[edges[:, 1]]
+    roots = root_labels(n, edges[same, 0], edges[same, 1])
+    root_ids = np.unique(roots)                      # each root = its component's min unit
+    order = np.lexsort((root_ids, key_code[root_ids]))   # by key, then smallest unit
+    rank = np.empty(n, dtype=np.int64)
+    rank[root_ids[order]] = np.arange(len(root_ids))
+    comp_of = rank[roots]
+    by_comp = np.argsort(comp_of, kind="stable")     # units grouped, sorted within
+    starts = np.searchsorted(comp_of[by_comp], np.arange(len(root_ids) + 1))
+    hh = np.asarray(scenario.households, dtype=np.int64)
+    comps = []
+    for c, r in enumerate(root_ids[order].tolist()):
+        units = by_comp[starts[c]:starts[c + 1]]
+        comps.append(Component(key=keys[key_code[r]], units=frozen_array(units, np.int64),
+                               households=int(hh[units].sum())))
+    return comps, frozen_array(comp_of, np.int64)
+
+
+def components(scenario: Scenario) -> list[Component]:
+    """Connected components of ``scenario.edges`` restricted to units of the same
+    (county, street, kind), sorted by key, then by smallest unit index."""
+    return decompose(scenario)[0]
+
+
+def is_connected(units: Iterable[int], neighbours: Sequence[Iterable[int]]) -> bool:
+    """Whether ``units`` form one connected piece of the neighbour lists."""
+    inside = {int(u) for u in units}
+    if not inside:
+        return False
+    start = min(inside)
+    seen = {start}
+    todo = [start]
+    while todo:
+        u = todo.pop()
+        for v in neighbours[u]:
+            v = int(v)
+            if v in inside and v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return seen == inside
+
+
+def component_of(scenario: Scenario) -> np.ndarray:
+    """Per unit, the index of its component in ``components(scenario)``."""
+    return decompose(scenario)[1]
+
+
+__all__ = ["Component", "components", "component_of", "decompose", "feasible_community_counts",
+           "root_labels"]

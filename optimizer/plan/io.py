@@ -1,0 +1,411 @@
+"""The plan folder of CONTRACT.md ("A plan is a folder"): write it atomically, read it
+back from any tool.
+
+Writing is deterministic: floats are rounded to 6 decimals and printed by ``repr``
+(so 469.00000000000006 is written 469.0), JSON keys are sorted, no timestamp is
+added, so the same plan always gives byte-identical files. Everything is written
+into a hidden sibling folder first and renamed into place, so a crash never leaves
+a half-written plan folder; an existing folder is replaced only when its manifest
+says the engine wrote it, keeping the planner's own files (optimizer/plan/folder.py).
+
+Reading collects every problem of the folder and raises one :class:`PlanError`.
+
+The CSVs keep ids and names exactly, with no byte-order mark; why, and how formula
+injection is handled, is in :func:`_write_csv`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from optimizer.errors import PlanError, ProblemCollector
+from optimizer.names import starts_like_formula
+from optimizer.plan.folder import check_replaceable, everything, staged_folder
+from optimizer.plan.guard import ensure_conserved
+from optimizer.plan.lock import output_path
+from optimizer.plan.model import COMMUNITY_COLUMNS, STATUSES, SUMMARY_KEYS, Community, Plan
+from optimizer.rules.remedy import REMEDIES
+from optimizer.version import __version__
+
+if TYPE_CHECKING:
+    from optimizer.plan.compliance import ComplianceReport
+    from optimizer.scenario.model import Scenario
+
+ASSIGNMENT_COLUMNS = ("unit_id", "community_id", "grid_id")
+COMPLIANCE_COLUMNS = ("rule_id", "community_id", "status", "value", "limit", "note")
+PLAN_FILES = ("assignment.csv", "communities.csv", "communities.geojson", "summary.json",
+              "compliance.csv")
+FLOAT_DECIMALS = 6
+COORD_DECIMALS = 3  # millimetres in a metric CRS
+
+
+# --- formatting --------------------------------------------------------------
+def format_value(value: Any) -> str:
+    """One CSV cell: ints as ints, floats rounded and printed by repr, NaN empty."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if not math.isfinite(v):
+            return ""
+        v = round(v, FLOAT_DECIMALS)
+        return repr(v if v != 0 else 0.0)
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON-safe copy: numpy scalars to Python, NaN/inf to null, tuples to lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return v if math.isfinite(v) else None
+    return value
+
+
+# Columns whose text is our own prose, not an id or a name (see _write_csv).
+PROSE_COLUMNS = frozenset({"exemption", "note"})
+
+
+def prose_cell(text: str) -> str:
+    """Our prose never starts like a spreadsheet formula: a leading ``=``, ``+``, ``-``,
+    ``@``, tab or line break gets an apostrophe before it (OWASP's CSV-injection advice)."""
+    return f"'{text}" if starts_like_formula(text) else text
+
+
+def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A plan CSV: UTF-8 without a byte-order mark, ``\n`` line ends, minimal quoting.
+
+    Ids and names are written exactly as given, even one starting with ``=``: other
+    tools and checkers read these files (CONTRACT.md) and must get the same bytes back,
+    so no quote or prefix is added. For the same reason there is no BOM: Python's
+    ``csv`` with ``encoding="utf-8"``, Go, awk and a ``split(",")`` would read the first
+    column as ``\ufeffunit_id``; and a CSV that Excel opens with a BOM shows Chinese
+    but still runs formulas. Planners open plan.xlsx (every text cell text, Chinese
+    shown); ``validate`` warns of each name that starts like a formula. Only the prose
+    columns (:data:`PROSE_COLUMNS`, written by us) are guarded by :func:`prose_cell`.
+    Our readers accept a BOM (``utf-8-sig``), as a file saved by Excel has one.
+    """
+    prose = [k for k, c in enumerate(columns) if c in PROSE_COLUMNS]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(columns)
+        for row in rows:
+            cells = [format_value(v) for v in row]
+            for k in prose:
+                cells[k] = prose_cell(cells[k])
+            w.writerow(cells)
+
+
+def _write_json(path: Path, obj: Any) -> None:
+    text = json.dumps(_json_value(obj), sort_keys=True, indent=2, ensure_ascii=False,
+                      allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+# --- the five files ------------------------------------------------------------
+def _write_assignment(plan: Plan, folder: Path) -> None:
+    _write_csv(folder / "assignment.csv", ASSIGNMENT_COLUMNS,
+               zip(plan.unit_ids, plan.community, plan.grid, strict=True))
+
+
+def _community_rows(plan: Plan) -> list[list[Any]]:
+    names = Community.columns()
+    return [[getattr(c, n) for n in names] for c in plan.communities]
+
+
+def _write_communities(plan: Plan, folder: Path) -> None:
+    _write_csv(folder / "communities.csv", Community.columns(), _community_rows(plan))
+
+
+def _crs_member(crs: str) -> dict[str, Any]:
+    m = re.fullmatch(r"\s*EPSG:(\d+)\s*", crs, flags=re.IGNORECASE)
+    if m:
+        name = f"urn:ogc:def:crs:EPSG::{m.group(1)}"
+    else:
+        import pyproj
+
+        epsg = pyproj.CRS(crs).to_epsg()
+        name = f"urn:ogc:def:crs:EPSG::{epsg}" if epsg else pyproj.CRS(crs).to_string()
+    return {"type": "name", "properties": {"name": name}}
+
+
+def _round_coords(obj: Any) -> Any:
+    if isinstance(obj, (list, tuple)):
+        return [_round_coords(v) for v in obj]
+    v = round(float(obj), COORD_DECIMALS)
+    return v if v != 0 else 0.0
+
+
+def _write_geojson(plan: Plan, scenario: Scenario, folder: Path) -> None:
+    import shapely
+    from shapely.geometry import mapping
+
+    assert scenario.geometry is not None
+    geoms = scenario.geometry.units
+    members: dict[str, list[int]] = {}
+    index = scenario.unit_index
+    for u, c in zip(plan.unit_ids, plan.community, strict=True):
+        if u in index:
+            members.setdefault(c, []).append(index[u])
+    features = []
+    for com in plan.communities:
+        idx = sorted(set(members.get(com.community_id, [])))
+        geom = shapely.normalize(shapely.union_all(geoms[idx])) if idx else None
+        gj = None
+        if geom is not None and not geom.is_empty:
+            gj = mapping(geom)
+            gj = {"type": gj["type"], "coordinates": _round_coords(gj["coordinates"])}
+        props = {k: _json_value(v) for k, v in asdict(com).items()}
+        for k, v in props.items():
+            if isinstance(v, float):
+                props[k] = round(v, FLOAT_DECIMALS)
+        features.append({"type": "Feature", "properties": props, "geometry": gj})
+    _write_json(folder / "communities.geojson",
+                {"type": "FeatureCollection", "name": "communities",
+                 "crs": _crs_member(scenario.geometry.crs), "features": features})
+
+
+def plan_summary(plan: Plan, notes: Sequence[str] = ()) -> dict[str, Any]:
+    """plan.summary with every contract key present (missing totals filled from the
+    plan's own communities; the checker recomputes them independently)."""
+    s = dict(plan.summary)
+    filled: dict[str, Any] = {
+        "scenario": plan.scenario, "status": "UNKNOWN",
+        "n_units": len(plan.unit_ids), "n_communities": len(plan.communities),
+        "households": sum(int(c.households) for c in plan.communities),
+        "total_capex_yuan": float(sum(c.capex_yuan for c in plan.communities)),
+        "total_annual_cost_yuan": float(sum(c.annual_cost_yuan for c in plan.communities)),
+    }
+    for key in SUMMARY_KEYS:
+        if key not in s:
+            if key == "version":
+                s[key] = __version__
+            else:
+                s[key] = filled.get(key)
+    if notes:
+        s["notes"] = [*list(s.get("notes") or []), *notes]
+    return s
+
+
+def _write_compliance(report: ComplianceReport | None, folder: Path) -> None:
+    write_compliance_csv(report, folder / "compliance.csv")
+
+
+def write_compliance_csv(report: ComplianceReport | None, path: Path) -> None:
+    """compliance.csv at ``path``, formatted as :func:`write_plan` writes it (``check
+    --write`` gives a temporary of :func:`optimizer.plan.folder.replace_file`)."""
+    if report is None:
+        _write_csv(path, COMPLIANCE_COLUMNS, [])
+        return
+    frame = report.to_frame()
+    _write_csv(path, COMPLIANCE_COLUMNS,
+               frame[list(COMPLIANCE_COLUMNS)].itertuples(index=False, name=None))
+
+
+def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
+               report: ComplianceReport | None) -> None:
+    notes: list[str] = []
+    _write_assignment(plan, folder)
+    _write_communities(plan, folder)
+    if scenario is not None and scenario.geometry is not None:
+        _write_geojson(plan, scenario, folder)
+    else:
+        why = "no scenario was given" if scenario is None else "the scenario has no geometry"
+        notes.append(f"communities.geojson not written: {why}")
+    if report is None:
+        notes.append("compliance.csv holds only its header: the plan was written unchecked")
+    _write_compliance(report, folder)
+    _write_json(folder / "summary.json", plan_summary(plan, notes))
+
+
+def is_plan_file(rel: str) -> bool:
+    return rel in PLAN_FILES
+
+
+def check_plan_folder(out_dir: str | os.PathLike[str]) -> None:
+    """Raise the OutputError :func:`write_plan` would raise for ``out_dir`` (not ours,
+    edited files, in use by another run, not writable), before a long solve."""
+    check_replaceable(out_dir, writes=is_plan_file, replaces=everything, need_ours=True)
+
+
+def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenario | None = None,
+               report: ComplianceReport | None = None) -> Path:
+    """Write the plan folder atomically and return its path.
+
+    communities.geojson needs ``scenario.geometry``; compliance.csv holds ``report``'s
+    lines (only its header without one: this layer writes what it is given and never
+    runs the checker; :func:`optimizer.write_plan` checks first).
+    ``manifest.json``, written last, lists the files written. An existing folder is
+    replaced only when its manifest says the engine wrote it, and then only the files
+    it lists: any other file in it is carried over into the new folder
+    (:mod:`optimizer.plan.folder`). Any other non-empty folder is refused with an
+    :class:`OutputError`, and so is a disk error (full, read-only), the previous folder
+    untouched.
+    A plan that does not hold every unit and household exactly once is never written
+    (:func:`optimizer.plan.guard.ensure_conserved` raises and nothing is touched).
+    """
+    ensure_conserved(plan, scenario)
+    with staged_folder(out_dir, writes=is_plan_file, replaces=everything,
+                       need_ours=True) as stage:
+        _write_all(plan, stage, scenario, report)
+    return output_path(out_dir)
+
+
+# --- reading -------------------------------------------------------------------
+_INT_FIELDS = {f.name for f in fields(Community) if f.type in ("int", int)}
+_FLOAT_FIELDS = {f.name for f in fields(Community) if f.type in ("float", float)}
+_EXTRA_DEFAULTS = {f.name: f.default for f in fields(Community)
+                   if f.name not in COMMUNITY_COLUMNS}
+
+
+def _read_table(folder: Path, name: str, required: Sequence[str],
+                pc: ProblemCollector) -> pd.DataFrame | None:
+    path = folder / name
+    if not path.is_file():
+        pc.add(name, f"missing file: a plan folder holds {name} (CONTRACT.md)")
+        return None
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        pc.add(name, f"cannot be read as CSV: {exc}")
+        return None
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in required if c not in df.columns]
+    for col in missing:
+        pc.add(name, "missing column (CONTRACT.md)", record="header", field=col)
+    return None if missing else df
+
+
+def _parse_number(text: str, as_int: bool) -> int | float | None:
+    try:
+        v = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(v):
+        return None
+    if as_int:
+        return int(v) if v == int(v) else None
+    return v
+
+
+def _read_communities(df: pd.DataFrame, pc: ProblemCollector) -> list[Community]:
+    out: list[Community] = []
+    seen: set[str] = set()
+    for n, rec in enumerate(df.to_dict("records"), start=2):
+        cid = str(rec["community_id"]).strip()
+        where = cid or f"line {n}"
+        if not cid:
+            pc.add("communities.csv", "must not be empty", record=f"line {n}",
+                   field="community_id", value="")
+        elif cid in seen:
+            pc.add("communities.csv", "duplicate community id: each community has one row",
+                   record=where, field="community_id", value=cid)
+        seen.add(cid)
+        values: dict[str, Any] = {}
+        for name in Community.columns():
+            raw = rec.get(name)
+            if raw is None:
+                values[name] = _EXTRA_DEFAULTS[name]
+                continue
+            raw = str(raw).strip()
+            if name in _INT_FIELDS or name in _FLOAT_FIELDS:
+                if raw == "" and name in _EXTRA_DEFAULTS:
+                    values[name] = _EXTRA_DEFAULTS[name]
+                    continue
+                num = _parse_number(raw, name in _INT_FIELDS)
+                if num is None:
+                    kind = "an integer" if name in _INT_FIELDS else "a number"
+                    pc.add("communities.csv", f"must be {kind}", record=where, field=name,
+                           value=raw)
+                values[name] = num
+            else:
+                values[name] = raw
+        if values["remedy"] not in REMEDIES:
+            pc.add("communities.csv", f"unknown remedy; one of {', '.join(REMEDIES)} (REMEDY)",
+                   record=where, field="remedy", value=values["remedy"])
+        if values["kind"] not in ("urban", "rural"):
+            pc.add("communities.csv", "must be urban or rural", record=where, field="kind",
+                   value=values["kind"])
+        if cid:
+            out.append(Community(**values))
+    return out
+
+
+def _read_summary(folder: Path, pc: ProblemCollector) -> dict[str, Any]:
+    path = folder / "summary.json"
+    if not path.is_file():
+        pc.add("summary.json", "missing file: a plan folder holds summary.json (CONTRACT.md)")
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        pc.add("summary.json", f"is not valid JSON: {exc}")
+        return {}
+    if not isinstance(data, dict):
+        pc.add("summary.json", "must hold one JSON object", value=type(data).__name__)
+        return {}
+    for key in SUMMARY_KEYS:
+        if key not in data:
+            pc.add("summary.json", "missing key (CONTRACT.md)", record="summary", field=key)
+    if "status" in data and data["status"] not in STATUSES:
+        pc.add("summary.json", f"must be one of {', '.join(STATUSES)}", record="summary",
+               field="status", value=data["status"])
+    return data
+
+
+def read_plan(plan_dir: str | os.PathLike[str]) -> Plan:
+    """Read a plan folder written by any tool; raise one PlanError listing every problem."""
+    folder = Path(plan_dir)
+    pc = ProblemCollector()
+    if not folder.is_dir():
+        pc.add(str(folder), "plan folder not found")
+        pc.raise_if_any(PlanError)
+    adf = _read_table(folder, "assignment.csv", ASSIGNMENT_COLUMNS, pc)
+    cdf = _read_table(folder, "communities.csv", COMMUNITY_COLUMNS, pc)
+    communities = _read_communities(cdf, pc) if cdf is not None else []
+    summary = _read_summary(folder, pc)
+    unit_ids: list[str] = []
+    community: list[str] = []
+    grid: list[str] = []
+    if adf is not None:
+        known = {c.community_id for c in communities}
+        for n, rec in enumerate(adf.to_dict("records"), start=2):
+            u = str(rec["unit_id"]).strip()
+            c = str(rec["community_id"]).strip()
+            g = str(rec["grid_id"]).strip()
+            where = u or f"line {n}"
+            if not u:
+                pc.add("assignment.csv", "must not be empty", record=f"line {n}",
+                       field="unit_id", value="")
+            if cdf is not None and c not in known:
+                pc.add("assignment.csv", "names a community that communities.csv lacks",
+                       record=where, field="community_id", value=c)
+            unit_ids.append(u)
+            community.append(c)
+            grid.append(g)
+    pc.raise_if_any(PlanError)
+    name = str(summary.get("scenario") or folder.name)
+    return Plan(scenario=name, unit_ids=tuple(unit_ids), community=tuple(community),
+                grid=tuple(grid), communities=tuple(communities), summary=summary)

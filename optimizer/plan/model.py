@@ -1,0 +1,133 @@
+"""The immutable Plan: which unit goes to which community and grid, and each
+community's center, remedy, area and staff (CONTRACT.md, "A plan is a folder").
+
+A Plan is a new object returned by ``solve`` or read from a folder; nothing is
+written back onto the Scenario. Its numbers are the producer's claims: the
+independent checker (:mod:`optimizer.check`) recomputes them from the scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+COMMUNITY_COLUMNS = (
+    "community_id", "county", "street", "kind", "households", "n_units", "site_id",
+    "site_unit_id", "remedy", "area_before_m2", "area_after_m2", "area_required_m2",
+    "coordinators", "full_time_staff", "capex_yuan", "annual_cost_yuan", "exemption",
+)
+SUMMARY_KEYS = (
+    "scenario", "status", "objective", "bound", "gap", "solve_time_s", "n_units",
+    "n_communities", "households", "total_capex_yuan", "total_annual_cost_yuan", "seed",
+    "version",
+)
+STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN")
+
+
+@dataclass(frozen=True)
+class Community:
+    """One row of communities.csv (the contract's columns, then ours)."""
+
+    community_id: str
+    county: str
+    street: str
+    kind: str
+    households: int
+    n_units: int
+    site_id: str            # "" for a new build or co-development
+    site_unit_id: str
+    remedy: str
+    area_before_m2: float
+    area_after_m2: float
+    area_required_m2: float
+    coordinators: int
+    full_time_staff: int
+    capex_yuan: float
+    annual_cost_yuan: float
+    exemption: str = ""
+    # Extra columns (CONTRACT.md allows more after the listed ones).
+    swap_site_id: str = ""  # the owned site given up by a swap
+    grids: int = 0
+    population: float = 0.0
+    volunteers_needed: int = 0
+
+    @staticmethod
+    def columns() -> tuple[str, ...]:
+        return tuple(f.name for f in fields(Community))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A complete plan. ``community`` and ``grid`` hold one id per unit, in the
+    order of ``unit_ids``."""
+
+    scenario: str
+    unit_ids: tuple[str, ...]
+    community: tuple[str, ...]
+    grid: tuple[str, ...]
+    communities: tuple[Community, ...]
+    summary: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summary", MappingProxyType(dict(self.summary)))
+
+    # --- views ------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        return str(self.summary.get("status", "UNKNOWN"))
+
+    def is_feasible(self) -> bool:
+        """True when the solver found a plan meeting every hard rule (exemptions aside)."""
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+    def communities_frame(self) -> pd.DataFrame:
+        """communities.csv as a DataFrame (a new frame each call)."""
+        return pd.DataFrame([asdict(c) for c in self.communities],
+                            columns=list(Community.columns()))
+
+    def assignment_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"unit_id": list(self.unit_ids), "community_id": list(self.community),
+                             "grid_id": list(self.grid)})
+
+    def community_of(self) -> dict[str, str]:
+        return dict(zip(self.unit_ids, self.community, strict=True))
+
+    def summary_text(self) -> str:
+        """A few lines for a terminal or a notebook."""
+        s = self.summary
+        lines = [
+            f"plan for {s.get('scenario', self.scenario)}: {len(self.communities)} communities, "
+            f"{s.get('households', '?')} households in {len(self.unit_ids)} units",
+            f"status {s.get('status')}, objective {_num(s.get('objective'))}, "
+            f"bound {_num(s.get('bound'))}, gap {_pct(s.get('gap'))}, "
+            f"time {_num(s.get('solve_time_s'), 1)} s",
+            f"capital {_num(s.get('total_capex_yuan'))} yuan, annual cost "
+            f"{_num(s.get('total_annual_cost_yuan'))} yuan/year",
+        ]
+        exempt = [c for c in self.communities if c.exemption]
+        if exempt:
+            lines.append(f"{len(exempt)} communities carry an exemption:")
+            lines += [f"  {c.community_id}: {c.exemption}" for c in exempt]
+        return "\n".join(lines)
+
+
+def _num(v: Any, digits: int = 0) -> str:
+    if v is None:
+        return "n/a"
+    try:
+        return f"{float(v):,.{digits}f}"
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def _pct(v: Any) -> str:
+    if v is None:
+        return "n/a"
+    try:
+        return f"{100 * float(v):.2f}%"
+    except (TypeError, ValueError):
+        return str(v)

@@ -1,0 +1,8 @@
+"""The opinion's numbers and prices: Policy (rule numbers with their ids), Costs and
+objective weights (our assumptions, each with its reasoning), the remedies and their
+pricing, and the checks of overrides. Imports nothing of ours but errors."""
+
+from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
+from optimizer.rules.policy import Policy
+
+__all__ = ["Costs", "ObjectiveWeights", "Policy", "SolverParams"]

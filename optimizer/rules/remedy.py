@@ -1,0 +1,127 @@
+"""What a community's center costs: the REMEDY options and the annual cost.
+
+Pure arithmetic on policy and cost numbers, shared by the model (to price its
+options) and by the independent checker (to recompute a plan's figures). It knows
+nothing of solver variables.
+
+The options (REMEDY, NEWDEV-1500), with R = required area (AREA-PER-HH, AREA-MIN),
+a0 = a site's area today and amax its ``max_area_m2``:
+
+- ``keep``      owned site with a0 ≥ R: area a0, no capital.
+- ``renovate``  owned site, a0 < R ≤ amax: refit and convert to R m²;
+                capital = renovate × R (the whole resulting floor is refitted).
+- ``extend``    owned site, a0 < R ≤ amax: extension of R − a0 m²;
+                capital = extend × (R − a0).
+- ``purchase``  site for sale with R ≤ amax: price, plus an extension of
+                max(0, R − a0) m²; area max(a0, R).
+- ``swap``      as purchase, but an owned site of the same community (not its
+                center) is given up in exchange, credited at swap_credit × its area,
+                up to the price.
+- ``build``     a new center of R m² in a unit without ``no_build``:
+                capital = (build + land) × R.
+- ``codevelop`` in a unit with ``new_development``: the developer co-builds
+                max(1500, R) m² at its own cost (NEWDEV-1500): no budget capital.
+
+The annual cost of a community = office funding (FUND-*) + committee pay (PAY-*)
++ full-time staff (STAFF-3-5, PAY-OTHER) + coordinators (COORD-300)
++ capital × annuity factor + running cost × area.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from optimizer.rules.costs import Costs
+from optimizer.rules.policy import Policy
+
+REMEDIES = ("keep", "renovate", "extend", "swap", "purchase", "build", "codevelop")
+SITE_REMEDIES_OWNED = ("keep", "renovate", "extend")
+SITE_REMEDIES_FOR_SALE = ("purchase", "swap")
+
+
+@dataclass(frozen=True)
+class CenterOption:
+    """One way to give a community its center."""
+
+    remedy: str
+    area_after_m2: float
+    capex_yuan: float
+    site: int | None = None          # index into Scenario.sites, None for build/codevelop
+    credit_site: int | None = None   # owned site given up by a swap
+
+
+def site_option(remedy: str, required_m2: float, area_m2: float, max_area_m2: float,
+                owned: bool, price_yuan: float, costs: Costs,
+                credit_area_m2: float = 0.0) -> CenterOption | None:
+    """The option ``remedy`` on one site, or None when that remedy cannot apply."""
+    if owned:
+        if remedy == "keep":
+            return CenterOption("keep", area_m2, 0.0) if area_m2 >= required_m2 else None
+        if remedy in ("renovate", "extend"):
+            if area_m2 >= required_m2 or required_m2 > max_area_m2:
+                return None
+            if remedy == "renovate":
+                return CenterOption("renovate", required_m2,
+                                    costs.renovate_yuan_per_m2 * required_m2)
+            return CenterOption("extend", required_m2,
+                                costs.extend_yuan_per_m2 * (required_m2 - area_m2))
+        return None
+    if remedy not in SITE_REMEDIES_FOR_SALE or required_m2 > max(max_area_m2, area_m2):
+        return None
+    after = max(area_m2, required_m2)
+    capex = price_yuan + costs.extend_yuan_per_m2 * (after - area_m2)
+    if remedy == "swap":
+        if credit_area_m2 <= 0:
+            return None
+        capex -= min(price_yuan, costs.swap_credit_yuan_per_m2 * credit_area_m2)
+    return CenterOption(remedy, after, capex)
+
+
+def best_site_option(required_m2: float, area_m2: float, max_area_m2: float, owned: bool,
+                     price_yuan: float, costs: Costs, annuity: float,
+                     credit_area_m2: float = 0.0) -> CenterOption | None:
+    """The cheapest option on one site by annualized capital plus running cost."""
+    best: CenterOption | None = None
+    best_cost = math.inf
+    for remedy in REMEDIES[:5]:
+        opt = site_option(remedy, required_m2, area_m2, max_area_m2, owned, price_yuan, costs,
+                          credit_area_m2)
+        if opt is None:
+            continue
+        cost = opt.capex_yuan * annuity + costs.running_yuan_per_m2_year * opt.area_after_m2
+        if cost < best_cost - 1e-9:
+            best, best_cost = opt, cost
+    return best
+
+
+def build_option(required_m2: float, costs: Costs) -> CenterOption:
+    """REMEDY 自建: a new center of exactly the required area."""
+    return CenterOption("build", required_m2,
+                        (costs.build_yuan_per_m2 + costs.land_yuan_per_m2) * required_m2)
+
+
+def codevelop_option(required_m2: float, policy: Policy) -> CenterOption:
+    """NEWDEV-1500: rooms co-built by the developer, at the developer's cost."""
+    return CenterOption("codevelop", max(policy.newdev_min_area_m2, required_m2), 0.0)
+
+
+def operating_cost_yuan(households: int, urban: bool, year: int, policy: Policy,
+                        costs: Costs) -> float:
+    """Funding, committee, staff and coordinator pay for one community per year."""
+    member = costs.member_pay_yuan(urban)
+    staff = policy.staff(households) * costs.pay_other_ratio * member
+    coord = policy.coordinators(households) * costs.coordinator_pay_ratio * member
+    return policy.fund_yuan(urban, year) + costs.committee_pay_yuan(urban) + staff + coord
+
+
+def facility_cost_yuan(capex_yuan: float, area_after_m2: float, costs: Costs) -> float:
+    """Annualized capital plus running cost of a center per year."""
+    return capex_yuan * costs.annuity_factor() + costs.running_yuan_per_m2_year * area_after_m2
+
+
+def annual_cost_yuan(households: int, urban: bool, year: int, capex_yuan: float,
+                     area_after_m2: float, policy: Policy, costs: Costs) -> float:
+    """The whole annual cost of one community (the objective's main term)."""
+    return (operating_cost_yuan(households, urban, year, policy, costs)
+            + facility_cost_yuan(capex_yuan, area_after_m2, costs))

@@ -1,0 +1,129 @@
+"""Solve one piece with CP-SAT and read the solution back as plain records."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from optimizer.graph.locks import Locks
+from optimizer.model.cpsat import MILLI, SOFT_PENALTY_YUAN, BuiltModel, build_model
+from optimizer.model.piece import PieceData
+from optimizer.scenario.model import Scenario
+from optimizer.search.stop import StopFlag
+
+STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
+          cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
+          cp_model.UNKNOWN: "UNKNOWN"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One community of a component's solution (global indices)."""
+
+    center: int
+    members: tuple[int, ...]
+    remedy: str
+    site: int | None
+    credit_site: int | None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    status: str
+    choices: tuple[Choice, ...]
+    objective_yuan: float   # the model's objective (cost + secondary + penalties)
+    bound_yuan: float       # the model's proven bound, less the rounding margin
+    violation: int          # households outside the bounds (soft mode)
+    time_s: float
+    used_s: float = 0.0     # of the budget: deterministic time with one worker, else wall
+
+
+def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: bool,
+              time_s: float, workers: int, seed: int, stop: StopFlag,
+              hint: tuple[Choice, ...] | None = None, first_only: bool = False,
+              allowed_centers: set[int] | None = None,
+              deterministic: bool | None = None, locks: Locks | None = None,
+              count: tuple[int, int] | None = None) -> Attempt:
+    """Build and solve one model. ``deterministic`` (default: one worker) limits the
+    search by the solver's deterministic time, so the result does not depend on the
+    machine's load; otherwise by wall-clock time."""
+    built = build_model(scenario, data, contiguity=contiguity, soft=soft,
+                        allowed_centers=allowed_centers, locks=locks, count=count)
+    if hint:
+        _add_hint(built, data, hint)
+    if stop.is_set():
+        # Interrupted before this solve began (a stop request does not reach a solve
+        # that has not started): settle for the first plan, quickly.
+        first_only = True
+        time_s = min(time_s, 10.0)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = max(1, workers)
+    p.random_seed = seed
+    if deterministic is None:
+        deterministic = workers == 1
+    if deterministic:
+        # Deterministic: the limit is in the solver's deterministic time, not wall time.
+        p.max_deterministic_time = max(0.05, time_s)
+        p.max_time_in_seconds = 3.0 * time_s + 2.0   # a safety net on a loaded machine
+    else:
+        p.max_time_in_seconds = max(0.05, time_s)
+    if first_only:
+        p.stop_after_first_solution = True
+    p.log_search_progress = scenario.solver.log_search
+    if scenario.solver.relative_gap > 0:
+        p.relative_gap_limit = scenario.solver.relative_gap
+    t0 = time.perf_counter()
+    stop.attach(solver)
+    try:
+        code = solver.solve(built.model)
+    finally:
+        stop.attach(None)
+    elapsed = time.perf_counter() - t0
+    used = solver.response_proto.deterministic_time if deterministic else elapsed
+    status = STATUS.get(code, "UNKNOWN")
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        # No plan, but the bound proven so far still holds.
+        bound = float("inf") if status == "INFEASIBLE" else \
+            solver.best_objective_bound / MILLI - built.margin_yuan
+        return Attempt(status, (), float("nan"), bound, 0, elapsed, used)
+    choices = _read(built, data, solver)
+    violation = sum(int(solver.value(s)) for s in built.slack)
+    return Attempt(status, choices, solver.objective_value / MILLI,
+                   solver.best_objective_bound / MILLI - built.margin_yuan,
+                   violation, elapsed, used)
+
+
+def penalty_yuan(violation: int) -> float:
+    return SOFT_PENALTY_YUAN * violation
+
+
+def _read(built: BuiltModel, data: PieceData, solver: cp_model.CpSolver) -> tuple[Choice, ...]:
+    members: dict[int, list[int]] = {}
+    for (i, j), var in built.x.items():
+        if solver.boolean_value(var):
+            members.setdefault(j, []).append(i)
+    out = []
+    for j in sorted(members):
+        k = next(k for k in range(len(built.options[j])) if solver.boolean_value(built.opt[j, k]))
+        spec = built.options[j][k]
+        credit = None
+        if spec.swap:
+            credit = next(s for (jj, kk, s), z in built.swap_z.items()
+                          if jj == j and kk == k and solver.boolean_value(z))
+        out.append(Choice(center=int(data.units[j]),
+                          members=tuple(int(data.units[i]) for i in sorted(members[j])),
+                          remedy=spec.remedy, site=spec.site, credit_site=credit))
+    return tuple(out)
+
+
+def _add_hint(built: BuiltModel, data: PieceData, hint: tuple[Choice, ...]) -> None:
+    local = {int(u): k for k, u in enumerate(data.units)}
+    assigned = {}
+    for ch in hint:
+        for u in ch.members:
+            assigned[local[u]] = local[ch.center]
+    for (i, j), var in built.x.items():
+        built.model.add_hint(var, 1 if assigned.get(i) == j else 0)

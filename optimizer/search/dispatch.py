@@ -1,0 +1,91 @@
+"""Run piece tasks through an :class:`~optimizer.search.executors.Executor`.
+
+Workers get the scenario once (without its geometry) and stop when the caller's stop
+flag is raised (best effort on Dask), so an interrupt still returns every piece's best
+plan so far. Each task carries its own seed and time budget, so the result does not
+depend on which process solved which piece.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterator
+
+from optimizer.errors import SolveError
+from optimizer.scenario.model import Scenario
+from optimizer.search.columns import worth_listing
+from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
+from optimizer.search.memory import memory_stopped
+from optimizer.search.piece import PieceResult, PieceTask, solve_piece
+from optimizer.search.stop import StopFlag
+
+
+def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: StopFlag,
+               done: Callable[[PieceResult], None], deadline: float | None = None,
+               executor: Executor | None = None) -> None:
+    """Solve every task and hand each result to ``done`` as it finishes.
+
+    ``executor``: where the tasks run (default: this process for one worker or one
+    task, else a local pool of ``procs`` processes). With a ``deadline`` (wall-clock
+    mode) each task's budget is set when it starts: its share, by weight, of the time
+    the ``procs`` slots have left once the running tasks' budgets are set aside, so
+    time a piece does not use goes to the pieces after it. Without one, the tasks' own
+    (deterministic) budgets stand.
+    """
+    if executor is None:
+        executor = InProcessExecutor() if procs <= 1 or len(tasks) <= 1 \
+            else LocalPoolExecutor(procs)
+    weights = {t.index: t.budget_s for t in tasks}
+    # Quick pieces first (diagnosed ones, and those whose communities can be listed:
+    # done in seconds), then the largest: time a quick piece leaves goes to all the
+    # pieces after it, whereas a quick piece at the end leaves its slot idle while the
+    # last large piece runs out its fixed budget (a town ended at 48 s of 60 that way).
+    order = sorted(tasks, key=lambda t: (not _quick(scenario, t), -t.budget_s, t.index))
+    running: dict[int, tuple[float, float]] = {}     # index -> (start, budget)
+
+    def start(pos: int, task: PieceTask) -> PieceTask:
+        if deadline is None:
+            return task
+        now = time.perf_counter()
+        busy = sum(max(0.0, b - (now - t0)) for t0, b in running.values())
+        capacity = max(0.0, procs * (deadline - now) - busy)
+        left = sum(weights[t.index] for t in order[pos:])
+        budget = min(max(0.0, deadline - now), capacity * weights[task.index] / left)
+        running[task.index] = (now, budget)
+        return dataclasses.replace(task, budget_s=max(0.5, budget))
+
+    def items() -> Iterator[PieceTask]:     # read lazily: budgets set at start
+        for pos, task in enumerate(order):
+            yield start(pos, task)
+
+    shared = scenario if isinstance(executor, InProcessExecutor) \
+        else scenario.replace(geometry=None)
+    for res in executor.map_unordered(_work, shared, items(), stop):
+        running.pop(res.index, None)
+        done(res)
+
+
+def _quick(scenario: Scenario, task: PieceTask) -> bool:
+    if task.diagnosis is not None:
+        return True
+    lo, _ = scenario.policy.bounds(bool(scenario.urban[int(task.units[0])]))
+    return worth_listing(scenario.households[task.units], lo)
+
+
+RETRY_S = 10.0      # a piece left with no plan at all in less time gets this once more
+
+
+def _work(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
+    try:
+        res = solve_piece(scenario, task, stop)
+    except SolveError:
+        # A starved budget (past the deadline: 0.5 s; or a loaded machine) can leave a
+        # piece without any plan (seen on the city: a 41-unit urban street during a
+        # resume at load 4-6 on 2 cores); once more with time enough, unless stopped.
+        if task.budget_s >= RETRY_S or stop.is_set():
+            raise
+        res = solve_piece(scenario, dataclasses.replace(task, budget_s=RETRY_S), stop)
+    if memory_stopped(stop):    # past its memory share: the lighter path, said so
+        res = dataclasses.replace(res, method=f"{res.method}, stopped by the memory budget")
+    return res

@@ -1,0 +1,321 @@
+"""Where independent tasks run: this process, a local process pool, or a Dask cluster.
+
+One interface, :class:`Executor`, for the pieces of a solve and the points of a sweep:
+``map_unordered(fn, shared, items, stop)`` calls ``fn(shared, item, stop_flag)`` for
+every item and yields the results as they finish. ``shared`` (the scenario) is sent
+once per worker, not once per task; ``items`` is read lazily, one item each time a
+slot frees, so a caller can set a task's time budget when it starts. Every task carries
+its own seed and budget, so the results do not depend on which worker ran what.
+
+- :class:`InProcessExecutor`: in the caller's process, one task at a time (tests).
+- :class:`LocalPoolExecutor`: a spawn ``ProcessPoolExecutor`` (the default, all cores).
+  Ctrl-C reaches running tasks through a multiprocessing Event. ``memory_gb``: fewer
+  processes, and each task stopped early past its share (:mod:`optimizer.search.memory`).
+- :class:`DaskExecutor`: a Dask distributed cluster (``address=None`` starts a
+  LocalCluster on this machine). ``shared`` goes out once with
+  ``client.scatter(shared, broadcast=True)``. Ctrl-C reaches running tasks through a
+  ``distributed.Event`` each task polls once a second (best effort: a worker that
+  cannot reach the scheduler finishes its own budget); tasks not yet started are sent
+  already "hurried" (first feasible plan).
+
+Why Dask distributed rather than Ray: it is pure-Python wheels (``pip install
+'community-optimizer[cluster]'``, no compiled object store or GPU-aware daemons), and a
+city IT department deploys it with two commands on any machines that can reach each
+other over TCP: ``dask scheduler`` on one, ``dask worker tcp://HOST:8786`` on each of
+the others, then ``--executor dask=tcp://HOST:8786`` (every worker needs the same
+community-optimizer version installed: the task functions are imported there). Our
+tasks are few (one per component or sweep point), coarse (seconds to minutes) and
+carry small data (a scenario without geometry, a few MB), so Ray's shared-memory
+object store and actor model buy nothing here; Dask's futures and ``as_completed``
+are all that is used.
+
+Measured per-task overhead (bench/README.md, "Executors").
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from optimizer.errors import OptimizerError
+from optimizer.search.memory import guarded, memory_stopped, plan_processes
+from optimizer.search.stop import StopFlag
+
+TaskFn = Callable[[Any, Any, StopFlag], Any]
+CLUSTER_HINT = "pip install 'community-optimizer[cluster]'"
+
+
+class Executor(Protocol):
+    """Runs ``fn(shared, item, stop)`` for every item, yielding results as they finish."""
+
+    @property
+    def slots(self) -> int:
+        """How many tasks run at once."""
+        ...
+
+    def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
+                      stop: StopFlag | None = None) -> Iterator[Any]: ...
+
+
+class InProcessExecutor:
+    """One task at a time in the caller's process (tests, debugging, one core).
+    ``memory_gb``: a task is stopped early (lighter path) when this process passes it."""
+
+    slots = 1
+
+    def __init__(self, memory_gb: float | None = None) -> None:
+        self.limit = int(memory_gb * 1024**3) if memory_gb else None
+        self.memory_stops = 0
+
+    def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
+                      stop: StopFlag | None = None) -> Iterator[Any]:
+
+        flag = stop if stop is not None else _flag()
+        for item in items:
+            with guarded(flag, self.limit) as task_flag:
+                result = fn(shared, item, task_flag)
+            self.memory_stops += memory_stopped(task_flag)
+            yield result
+
+
+class LocalPoolExecutor:
+    """A pool of ``processes`` spawned worker processes (0 = all cores); with
+    ``memory_gb``, only as many as fit, each task within its share."""
+
+    def __init__(self, processes: int = 0, memory_gb: float | None = None) -> None:
+        self.processes = processes if processes > 0 else (os.cpu_count() or 1)
+        self.limit: int | None = None
+        self.memory_stops = 0
+        if memory_gb:
+
+            self.processes, self.limit = plan_processes(memory_gb, self.processes)
+
+    @property
+    def slots(self) -> int:
+        return self.processes
+
+    def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
+                      stop: StopFlag | None = None) -> Iterator[Any]:
+        stop = stop if stop is not None else _flag()
+        ctx = mp.get_context("spawn")
+        event = ctx.Event()
+        finished = threading.Event()
+        relay = threading.Thread(target=_relay, args=(stop, event, finished), daemon=True)
+        relay.start()
+        try:
+            yield from self._run(fn, shared, items, ctx, event)
+        except BrokenProcessPool as exc:     # from a result or from a later submit
+            raise OptimizerError(_BROKEN_POOL) from exc
+        finally:
+            # Never set the Event once the workers are gone: their dead waiters would
+            # block Event.set() for ever.
+            finished.set()
+
+    def _run(self, fn: TaskFn, shared: Any, items: Iterable[Any], ctx: Any,
+             event: Any) -> Iterator[Any]:
+        source = iter(items)
+        with ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
+                                 initializer=_init,
+                                 initargs=(fn, shared, event, self.limit)) as pool:
+            pending: set[Future[Any]] = set()
+            exhausted = False
+            while True:
+                while not exhausted and len(pending) < self.processes:
+                    item = next(source, _END)
+                    if item is _END:
+                        exhausted = True
+                    else:
+                        pending.add(pool.submit(_work, item))
+                if not pending:
+                    break
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    result, stopped = fut.result()
+                    self.memory_stops += stopped
+                    yield result
+
+
+# Python starts a spawned worker by re-running the caller's script (as __mp_main__):
+# a script that calls optimizer.solve at top level, without the usual guard, runs its
+# body again in every worker, which then dies. Notebooks and the CLI are not affected.
+_BROKEN_POOL = (
+    "a worker process died before finishing its task. From a script: Python starts "
+    "every worker by re-running the script, so call optimizer.solve / optimizer.sweep "
+    "under 'if __name__ == \"__main__\":' (or pass workers=1, which runs in this "
+    "process). Otherwise the worker was killed, for instance for lack of memory "
+    "(memory_gb= caps each worker's share).")
+
+
+class DaskExecutor:
+    """Tasks on a Dask distributed cluster: ``address`` ``"tcp://host:8786"`` of a running
+    scheduler, or None for a LocalCluster on this machine (``n_workers`` processes of
+    one thread each, loopback only)."""
+
+    def __init__(self, address: str | None = None, *, client: Any = None,
+                 n_workers: int | None = None, memory_gb: float | None = None) -> None:
+        # memory_gb: split over the LocalCluster's workers (Dask's own per-worker
+        # memory limit); on a running cluster, start workers with --memory-limit.
+        distributed = _distributed()
+        self._cluster: Any = None
+        if client is not None:
+            self.client = client
+            self._own_client = False
+        else:
+            if address is None:
+                n = n_workers or os.cpu_count() or 1
+                self._cluster = distributed.LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=None,
+                    memory_limit=f"{memory_gb / n:.3f}GB" if memory_gb else "auto")
+                address = self._cluster.scheduler_address
+            self.client = distributed.Client(address)
+            self._own_client = True
+
+    @property
+    def slots(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
+                      stop: StopFlag | None = None) -> Iterator[Any]:
+        distributed = _distributed()
+        remote = self.client.scatter(shared, broadcast=True, hash=False)
+        source = iter(items)
+        pending = distributed.as_completed()
+        name = f"optimizer-stop-{uuid.uuid4().hex}"
+        finished = threading.Event()
+        if stop is not None:
+            signal_ = distributed.Event(name, client=self.client)
+            threading.Thread(target=_relay, args=(stop, signal_, finished),
+                             daemon=True).start()
+
+        def submit(n: int) -> None:
+            for _ in range(n):
+                item = next(source, _END)
+                if item is _END:
+                    return
+                hurry = stop is not None and stop.is_set()
+                pending.add(self.client.submit(_dask_work, fn, remote, item, hurry,
+                                               name if stop is not None else None,
+                                               pure=False))
+
+        try:
+            submit(self.slots)
+            while not pending.is_empty():
+                fut = next(pending)
+                result = fut.result()
+                fut.release()
+                # Workers may join (or leave) while we run: top up to the current slots.
+                submit(max(1, self.slots - pending.count()))
+                yield result
+        finally:
+            finished.set()
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def executor_from_spec(spec: str, processes: int = 0, memory_gb: float | None = None) -> \
+        InProcessExecutor | LocalPoolExecutor | DaskExecutor:
+    """``local``, ``inprocess``, ``dask`` (a LocalCluster) or ``dask=tcp://HOST:PORT``."""
+    name, _, address = spec.partition("=")
+    if name == "inprocess" and not address:
+        return InProcessExecutor(memory_gb)
+    if name == "local" and not address:
+        return LocalPoolExecutor(processes, memory_gb)
+    if name == "dask":
+        return DaskExecutor(address or None, n_workers=processes or None, memory_gb=memory_gb)
+    raise OptimizerError(f"--executor {spec!r}: expected local, inprocess, dask or "
+                         "dask=tcp://HOST:PORT")
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError as exc:
+        raise OptimizerError("the Dask executor needs dask.distributed: "
+                             f"{CLUSTER_HINT}") from exc
+    return distributed
+
+
+def _flag() -> StopFlag:
+    return StopFlag()
+
+
+_END = object()
+_WORKER: dict[str, Any] = {}    # per pool worker process: the task function and shared data
+
+
+def _relay(stop: StopFlag, event: Any, finished: threading.Event) -> None:
+    while not stop.is_set() and not finished.is_set():
+        stop.wait(0.5)
+    if not finished.is_set():
+        event.set()
+
+
+def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    flag = _flag()
+    _WORKER.update(fn=fn, shared=shared, stop=flag, event=event, limit=limit)
+    threading.Thread(target=_watch, args=(event, flag), daemon=True).start()
+
+
+def _watch(event: Any, flag: StopFlag) -> None:
+    parent = os.getppid()
+    while not event.wait(1.0):
+        if os.getppid() != parent:  # the caller was killed (kill -9): do not run on
+            os._exit(70)
+    flag.set()
+
+
+def _work(item: Any) -> tuple[Any, bool]:
+
+    with guarded(_WORKER["stop"], _WORKER["limit"]) as flag:
+        result = _WORKER["fn"](_WORKER["shared"], item, flag)
+    return result, memory_stopped(flag)
+
+
+def _dask_work(fn: TaskFn, shared: Any, item: Any, hurry: bool, name: str | None) -> Any:
+    flag = _flag()
+    if hurry:
+        flag.set()
+    done = threading.Event()
+    if name is not None and not hurry:
+        import distributed
+
+        # The worker's client is found only in the task's thread; the Event is made
+        # and watched in another.
+        client = distributed.get_client()
+        threading.Thread(target=_watch_dask, args=(client, name, flag, done),
+                         daemon=True).start()
+    try:
+        return fn(shared, item, flag)
+    finally:
+        done.set()
+
+
+def _watch_dask(client: Any, name: str, flag: StopFlag, done: threading.Event) -> None:
+    import distributed
+
+    while not done.is_set():
+        try:
+            if distributed.Event(name, client=client).wait(timeout=1.0):
+                flag.set()
+                return
+        except Exception:   # noqa: BLE001  (the scheduler went away: nothing to relay)
+            return

@@ -1,0 +1,1 @@
+"""The test suite: folders mirror the packages of optimizer/; support code in helpers/."""

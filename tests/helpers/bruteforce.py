@@ -1,0 +1,112 @@
+"""The 3x3 brute-force instances of tests/search/test_solve_bruteforce.py: every
+partition enumerated, each part priced with its cheapest center (optimizer.rules.remedy
+plus the distance and moved terms). Shared by the search, column and bound tests."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from itertools import combinations
+
+import networkx as nx
+
+from optimizer.rules.remedy import (
+    annual_cost_yuan,
+    best_site_option,
+    build_option,
+    codevelop_option,
+)
+from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
+
+__all__ = ["GRID", "SITES", "VARIANTS", "brute_force", "variant_scenario"]
+
+
+GRID = [[700, 800, 650], [900, 600, 750], [500, 850, 700]]
+SITES = [
+    dict(site_id="S-own-small", unit_id="r0c0", area_m2=250, owned=True, max_area_m2=700),
+    dict(site_id="S-own-big", unit_id="r2c2", area_m2=520, owned=True, max_area_m2=520),
+    dict(site_id="S-sale", unit_id="r1c2", area_m2=380, owned=False, max_area_m2=650,
+         purchase_price_yuan=900_000),
+]
+
+
+def _partitions(items: list[int]) -> Iterator[list[list[int]]]:
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for k in range(len(rest) + 1):
+        for combo in combinations(rest, k):
+            block = [first, *combo]
+            remaining = [i for i in rest if i not in combo]
+            for tail in _partitions(remaining):
+                yield [block, *tail]
+
+
+def _best_part_cost(s: Scenario, part: list[int]) -> float:
+    pol, costs, w = s.policy, s.costs, s.objective
+    hh = int(sum(int(s.households[u]) for u in part))
+    need = pol.required_area_m2(hh)
+    best = math.inf
+    for c in part:
+        options = []
+        for site in s.sites_by_unit.get(c, ()):
+            owned = bool(s.sites.owned[site])
+            credit = max((float(s.sites.area_m2[o]) for u in part
+                          for o in s.sites_by_unit.get(u, ())
+                          if o != site and bool(s.sites.owned[o])), default=0.0)
+            opt = best_site_option(need, float(s.sites.area_m2[site]),
+                                   float(s.sites.max_area_m2[site]), owned,
+                                   float(s.sites.price_yuan[site]), costs,
+                                   costs.annuity_factor(), 0.0 if owned else credit)
+            if opt is not None:
+                options.append(opt)
+        if not s.is_no_build(c):
+            options.append(build_option(need, costs))
+        if s.is_new_development(c):
+            options.append(codevelop_option(need, pol))
+        dist = sum(int(s.households[u]) * math.hypot(s.x[u] - s.x[c], s.y[u] - s.y[c]) / 1000
+                   * w.distance_yuan_per_household_km for u in part)
+        for opt in options:
+            cost = annual_cost_yuan(hh, bool(s.urban[c]), s.year, opt.capex_yuan,
+                                    opt.area_after_m2, pol, costs) + dist
+            best = min(best, cost)
+    return best
+
+
+def brute_force(s: Scenario) -> float:
+    g = nx.Graph()
+    g.add_nodes_from(range(s.n_units))
+    g.add_edges_from(s.edges.tolist())
+    lo, hi = s.policy.bounds(bool(s.urban[0]))
+    best = math.inf
+    for parts in _partitions(list(range(s.n_units))):
+        ok = all(lo <= sum(int(s.households[u]) for u in p) <= hi
+                 and nx.is_connected(g.subgraph(p)) for p in parts)
+        if ok:
+            best = min(best, sum(_best_part_cost(s, p) for p in parts))
+    return best
+
+
+VARIANTS = ["sites", "no_build", "codevelop", "rural", "year2015"]
+
+
+def variant_scenario(variant: str) -> Scenario:
+    """The 3×3 grid with one twist: sites, no-build units, a co-build obligation, rural
+    households (halved), plan year 2015, or "zero" (rural with an empty middle unit)."""
+    kwargs: dict = {"sites": SITES}
+    grid = [list(row) for row in GRID]
+    if variant in ("rural", "zero"):
+        grid = [[h // 2 for h in row] for row in GRID]
+        kwargs["kind"] = "rural"
+    if variant == "zero":
+        grid[1][1] = 0
+        grid[0][0] += 300
+    if variant == "year2015":
+        kwargs["year"] = 2015
+    if variant == "no_build":
+        kwargs["no_build"] = ["r0c1", "r1c1", "r2c1", "r1c0"]
+    if variant == "codevelop":
+        kwargs["new_development"] = ["r1c1"]
+    return grid_scenario(grid, **kwargs)

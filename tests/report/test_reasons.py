@@ -1,0 +1,143 @@
+"""Every reason the engine can write reads in Chinese (optimizer/report/reasons.py), every
+parameter has a printed name, and every quote of the opinion is verbatim.
+
+The reasons are produced by the engine itself: the diagnoses of small scenarios built
+to hit each kind, and ``no_plan_reason`` with every ``why`` the search code passes
+(found by reading the code, so a new one fails here until it has a template)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import fields
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from optimizer.graph.diagnosis import diagnose
+from optimizer.report import params
+from optimizer.report.filing.basis import LAYOUT_BASIS, ROOMS_BASIS
+from optimizer.report.reasons import exemption_text, note_text, parse_exemption
+from optimizer.rules.costs import Costs, ObjectiveWeights
+from optimizer.rules.policy import Policy
+from optimizer.scenario.build import grid_scenario
+from optimizer.search.piece_common import no_plan_reason
+from tests.helpers.filing import english_words
+from tests.helpers.paths import ROOT
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _zh_ok(text: str) -> None:
+    zh = exemption_text(text, "zh")
+    assert parse_exemption(text) is not None, text
+    assert CJK.search(zh) and "原文" not in zh, zh
+    assert english_words([zh], set()) == set(), zh
+
+
+def _why_strings() -> list[str]:
+    """Each ``why`` the search passes to no_plan_reason, with numbers filled in."""
+    def strings(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.JoinedStr):
+            return ["".join(v.value if isinstance(v, ast.Constant) else "1,234"
+                            for v in node.values)]  # type: ignore[misc]
+        if isinstance(node, ast.IfExp):
+            return strings(node.body) + strings(node.orelse)
+        return []
+
+    out: list[str] = []
+    for path in sorted((ROOT / "optimizer" / "search").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            whys = [s for n in ast.walk(fn) if isinstance(n, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id == "why" for t in n.targets)
+                    for s in strings(n.value)]
+            for call in ast.walk(fn):
+                if isinstance(call, ast.Call) and getattr(call.func, "id", "") \
+                        == "no_plan_reason":
+                    arg = call.args[2]
+                    out += whys if isinstance(arg, ast.Name) else strings(arg)
+    return out
+
+
+def test_every_no_plan_reason_reads_in_chinese() -> None:
+    whys = _why_strings()
+    assert len(set(whys)) >= 3, whys
+    for urban in (True, False):
+        scenario = SimpleNamespace(policy=Policy())
+        lo, hi = scenario.policy.bounds(urban)
+        data = SimpleNamespace(urban=urban, n=12, total=5_432, lo=lo, hi=hi)
+        for why in whys:
+            _zh_ok(no_plan_reason(scenario, data, why))  # type: ignore[arg-type]
+
+
+DIAGNOSED = {
+    # kind of diagnosis -> a scenario that has one
+    "too-small": lambda: grid_scenario([[300, 200]], kind="rural", street="Fuwan Town"),
+    "no-integer-k": lambda: grid_scenario([[1600, 1600]], street="Huaqing Street"),
+    "unit-above-max": lambda: grid_scenario([[3500, 2500]], street="S1"),
+    "cut-off": lambda: grid_scenario([[2500, 800]], cut=[("r0c0", "r0c1")]),
+    "no-partition": lambda: grid_scenario([[1500, 1000, 1500]]),
+    "part": lambda: grid_scenario([[2500, None, 800, 700]], kind="rural"),
+}
+
+
+def test_every_diagnosis_reads_in_chinese() -> None:
+    seen = set()
+    for make in DIAGNOSED.values():
+        for d in diagnose(make()):
+            seen.add(d.reason)
+            _zh_ok(f"{d.rule}: {d.message}")
+    source = (ROOT / "optimizer" / "diagnosis.py").read_text(encoding="utf-8")
+    kinds = set(re.findall(r'reason(?:=| = )"([a-z-]+)"', source))
+    assert kinds <= seen, kinds - seen
+
+
+def test_the_demo_exemption_and_checker_notes() -> None:
+    text = ("SIZE-RURAL: Town 'Fuwan Town' (county 'Jianhu'): the rural villages JH-1, JH-2 "
+            "and JH-3 (a piece of 3 units cut off by a barrier from the rest of the town's "
+            "rural area) have 706 households; a rural community needs 1,000-1,500 "
+            "(SIZE-RURAL): 294 households short.")
+    zh = exemption_text(text, "zh")
+    assert zh.startswith("SIZE-RURAL:建湖县Fuwan镇") and "尚差294户" in zh and "JH-3" in zh
+    assert note_text("exempt: unit U1 alone has 3500 households, above 3000", "zh") \
+        == "豁免:基本单元U1单独即有3500户,超过上限3000户"
+    assert note_text("4 of 5 communities meet the area standard", "zh") \
+        == "5个社区中4个达到用房面积标准"
+    # an unknown note is referred to its file, never shown in English
+    assert note_text("something new", "zh", "compliance.csv") == "说明原文见compliance.csv"
+    assert exemption_text("SIZE-URBAN: something new", "zh") \
+        == "SIZE-URBAN:豁免理由原文见communities.csv"
+    assert exemption_text(text, "en") == text
+
+
+def test_every_parameter_has_a_printed_name() -> None:
+    for cls in (Policy, Costs, ObjectiveWeights):
+        for f in fields(cls):
+            assert f.name in params.PARAMS, f"{cls.__name__}.{f.name} has no name in " \
+                                            "optimizer/report/params.py"
+
+
+def _shared() -> Path | None:
+    for base in (ROOT.parent, ROOT.parent.parent):
+        path = base / "shared" / "policy" / "yancheng-2013-6.zh.txt"
+        if path.is_file():
+            return path
+    return None
+
+
+@pytest.mark.skipif(_shared() is None, reason="../shared/policy/yancheng-2013-6.zh.txt absent")
+def test_the_basis_quotes_the_opinion_verbatim() -> None:
+    path = _shared()
+    assert path is not None
+    text = re.sub(r"\s", "", path.read_text(encoding="utf-8"))
+    rules_md = (path.parent / "RULES.md").read_text(encoding="utf-8")
+    for clause in (*LAYOUT_BASIS, *ROOMS_BASIS):
+        assert re.sub(r"\s", "", clause.quote) in text, clause.quote
+        for rule in clause.rules:
+            assert f"| {rule} |" in rules_md, rule

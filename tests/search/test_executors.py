@@ -1,0 +1,185 @@
+"""The same plans and sweep tables whichever executor runs the tasks.
+
+Fixture (households per unit; two urban streets, so two pieces)::
+
+    S1  S1 | S2  S2
+    700 800 | 900 600
+    900 600 | 800 700
+    500 700 | 700 900
+
+The Dask tests start a real LocalCluster (2 worker processes, loopback only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import optimizer
+from optimizer.cli.main import main
+from optimizer.plan.io import read_plan
+from optimizer.plan.model import Plan
+from optimizer.scenario.build import grid_scenario
+from optimizer.search.executors import InProcessExecutor, LocalPoolExecutor, executor_from_spec
+from tests.helpers.paths import DEMO, ROOT
+from tests.helpers.scenarios import make_scenario
+
+TWO_STREETS = [[700, 800, 900, 600], [900, 600, 800, 700], [500, 700, 700, 900]]
+STREETS = [["S1", "S1", "S2", "S2"]] * 3
+GRID = {"year": [2013, 2015]}
+COLS = ["year", "communities", "objective", "capex_yuan", "annual_cost_yuan", "check"]
+
+try:
+    import distributed
+except ImportError:     # pragma: no cover - the [cluster] extra is not installed
+    distributed = None
+
+needs_dask = pytest.mark.skipif(distributed is None, reason="dask.distributed is not "
+                                "installed (pip install 'community-optimizer[cluster]')")
+
+
+def _scenario():  # type: ignore[no-untyped-def]
+    return grid_scenario(TWO_STREETS, street=STREETS)
+
+
+def _same(a: Plan, b: Plan) -> None:
+    assert list(a.unit_ids) == list(b.unit_ids)
+    assert list(a.community) == list(b.community)
+    assert a.communities == b.communities       # members, centers, remedies, costs
+
+
+@pytest.fixture(scope="module")
+def dask_executor() -> Iterator[object]:
+    if distributed is None:
+        pytest.skip("dask.distributed is not installed")
+    from optimizer.search.executors import DaskExecutor
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       host="127.0.0.1", dashboard_address=None)
+    client = distributed.Client(cluster)
+    try:
+        yield DaskExecutor(client=client)
+    finally:
+        client.close()
+        cluster.close()
+
+
+@pytest.fixture(scope="module")
+def reference() -> tuple[Plan, pd.DataFrame]:
+    s = _scenario()
+    plan = optimizer.solve(s, time_limit_s=4, workers=1, executor=InProcessExecutor())
+    table = optimizer.sweep(s, GRID, time_limit_s=2, executor=LocalPoolExecutor(2))
+    return plan, table
+
+
+def test_local_pool_gives_the_in_process_plan(reference) -> None:  # type: ignore[no-untyped-def]
+    s = _scenario()
+    plan = optimizer.solve(s, time_limit_s=4, workers=1, executor=LocalPoolExecutor(2))
+    assert len({c.street for c in plan.communities}) == 2      # two pieces
+    _same(plan, reference[0])
+    assert optimizer.check(s, plan).passed
+
+
+@needs_dask
+def test_dask_cluster_gives_the_same_plan_and_table(dask_executor,  # type: ignore[no-untyped-def]
+                                                    reference) -> None:
+    s = _scenario()
+    assert dask_executor.slots == 2
+    plan = optimizer.solve(s, time_limit_s=4, workers=1, executor=dask_executor)
+    _same(plan, reference[0])
+    events = []
+    table = optimizer.sweep(s, GRID, time_limit_s=2, executor=dask_executor,
+                            progress=events.append)
+    assert table[COLS].equals(reference[1][COLS])
+    assert [(e.done, e.total) for e in events] == [(1, 2), (2, 2)]
+
+
+def test_sweep_cli_writes_kpis_and_plan_folders(tmp_path: Path) -> None:
+    scen = make_scenario(tmp_path / "scen")
+    grid = tmp_path / "grid.toml"
+    grid.write_text("year = [2013, 2015]\n[policy]\nurban_max_households = [4500]\n")
+    out = tmp_path / "out"
+    main(["sweep", str(scen), "--grid", str(grid), "--executor", "inprocess",
+                 "--time-limit", "2", "--quiet", "--out", str(out)])
+    table = pd.read_csv(out / "kpis.csv")
+    assert list(table["year"]) == [2013, 2015]
+    assert list(table["policy.urban_max_households"]) == [4500, 4500]
+    for name in table["plan"]:
+        plan = read_plan(out / name)
+        assert (out / name / "assignment.csv").exists()
+        assert len(plan.unit_ids) == 6
+
+
+def test_executor_specs() -> None:
+    assert isinstance(executor_from_spec("inprocess"), InProcessExecutor)
+    assert executor_from_spec("local", 3).slots == 3
+    with pytest.raises(optimizer.OptimizerError, match="expected local"):
+        executor_from_spec("ray")
+
+
+@needs_dask
+def test_solve_cli_on_a_dask_scheduler_address(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                               dask_executor) -> None:
+    scen = make_scenario(tmp_path / "scen")
+    address = dask_executor.client.scheduler.address
+    outs = []
+    for name, spec in (("a", "inprocess"), ("b", f"dask={address}")):
+        out = tmp_path / name
+        main(["solve", str(scen), "--out", str(out), "--workers", "1", "--time-limit", "2",
+              "--quiet", "--executor", spec])
+        outs.append((out / "assignment.csv").read_bytes())
+    assert outs[0] == outs[1]
+
+
+@needs_dask
+def test_wall_clock_solve_on_dask_checks(dask_executor) -> None:  # type: ignore[no-untyped-def]
+    s = _scenario()
+    plan = optimizer.solve(s, time_limit_s=3, workers=2, executor=dask_executor)
+    assert optimizer.check(s, plan).passed
+    assert plan.summary["households"] == int(s.households.sum())
+
+
+@needs_dask
+def test_ctrl_c_stops_running_tasks_on_dask(dask_executor) -> None:  # type: ignore[no-untyped-def]
+    """SIGINT 4 s into a 300 s solve of the demo scenario: the running pieces hurry."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from optimizer.scenario.load import load_scenario
+
+    s = load_scenario(DEMO)
+    timer = threading.Timer(4.0, os.kill, (os.getpid(), signal.SIGINT))
+    t0 = time.perf_counter()
+    timer.start()
+    plan = optimizer.solve(s, time_limit_s=300, workers=2, executor=dask_executor)
+    assert time.perf_counter() - t0 < 90
+    assert plan.summary["interrupted"] is True
+    assert optimizer.check(s, plan).passed
+
+
+def test_an_unguarded_script_gets_the_fix_named(tmp_path: Path) -> None:
+    """A planner's script calling optimizer.solve at top level, without the
+    __main__ guard: every spawned worker re-runs the script and dies. The error
+    must say so and name the fix, not end in a bare BrokenProcessPool."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "plain.py"
+    script.write_text(
+        "import optimizer\n"
+        "from optimizer.scenario.build import grid_scenario\n"
+        f"s = grid_scenario({TWO_STREETS!r}, street={STREETS!r})\n"
+        "optimizer.solve(s, time_limit_s=5, workers=2)\n")
+    root = ROOT
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.returncode != 0
+    assert "OptimizerError" in out.stderr
+    assert "if __name__ == \"__main__\":" in out.stderr and "workers=1" in out.stderr
