@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer import solve
-from optimizer.check.checker import check
+from optimizer.checker.checker import check
 from optimizer.scenario.load import load_scenario
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimizer.check.checker import check
+from optimizer.checker.checker import check
 from optimizer.graph import components, diagnose
 from optimizer.model.piece import piece_data
 from optimizer.plan.model import Plan

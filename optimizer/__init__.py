@@ -6,26 +6,44 @@ The public API, for notebooks and scripts::
     plan = optimizer.solve(s, time_limit_s=60, workers=1, seed=0)
     report = optimizer.check(s, plan)
     optimizer.write_plan(plan, "out/demo", scenario=s, report=report)
+
+The names are the library's own functions and types (real signatures), imported
+when first used: importing one layer (say ``optimizer.checker``) does not load the
+others, so the checker runs without the model or the search ever being imported.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from optimizer.check import ComplianceReport, ComplianceRow, check
-from optimizer.errors import OptimizerError, PlanError, Problem, ScenarioError
-from optimizer.plan import io as _plan_io
-from optimizer.plan.io import read_plan
-from optimizer.plan.model import Community, Plan
-from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
-from optimizer.rules.policy import Policy
-from optimizer.scenario import Scenario
-from optimizer.scenario.load import load_scenario
-from optimizer.search import solve
-from optimizer.sweeps import sweep
 from optimizer.version import __version__
 
+if TYPE_CHECKING:
+    from optimizer.api import write_plan
+    from optimizer.checker import ComplianceReport, ComplianceRow, check
+    from optimizer.errors import OptimizerError, PlanError, Problem, ScenarioError
+    from optimizer.plan.io import read_plan
+    from optimizer.plan.model import Community, Plan
+    from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
+    from optimizer.rules.policy import Policy
+    from optimizer.scenario.load import load_scenario
+    from optimizer.scenario.model import Scenario
+    from optimizer.search import solve
+    from optimizer.sweeps import sweep
+
+_WHERE = {
+    "write_plan": "optimizer.api", "check": "optimizer.checker",
+    "ComplianceReport": "optimizer.checker", "ComplianceRow": "optimizer.checker",
+    "OptimizerError": "optimizer.errors", "PlanError": "optimizer.errors",
+    "Problem": "optimizer.errors", "ScenarioError": "optimizer.errors",
+    "read_plan": "optimizer.plan.io", "Community": "optimizer.plan.model",
+    "Plan": "optimizer.plan.model", "Costs": "optimizer.rules.costs",
+    "ObjectiveWeights": "optimizer.rules.costs", "SolverParams": "optimizer.rules.costs",
+    "Policy": "optimizer.rules.policy", "load_scenario": "optimizer.scenario.load",
+    "Scenario": "optimizer.scenario.model", "solve": "optimizer.search",
+    "sweep": "optimizer.sweeps",
+}
 __all__ = [
     "Community", "ComplianceReport", "ComplianceRow", "Costs", "ObjectiveWeights",
     "OptimizerError", "Plan", "PlanError", "Policy", "Problem", "Scenario", "ScenarioError",
@@ -34,11 +52,13 @@ __all__ = [
 ]
 
 
-def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenario | None = None,
-               report: ComplianceReport | None = None) -> Path:
-    """Write the plan folder (CONTRACT.md) atomically; compliance.csv holds ``report``,
-    or the independent check of ``plan`` against ``scenario`` when no report is given
-    (see :func:`optimizer.plan.io.write_plan` for the folder's safety rules)."""
-    if report is None and scenario is not None:
-        report = check(scenario, plan)
-    return _plan_io.write_plan(plan, out_dir, scenario=scenario, report=report)
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'optimizer' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.check.checker import ComplianceReport, check
+from optimizer.checker.checker import ComplianceReport, check
 from optimizer.errors import ConfigError, Problem
 from optimizer.plan.model import Plan
 from optimizer.progress import Progress, ProgressEvent

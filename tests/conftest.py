@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from optimizer.scenario.load import load_scenario
 from optimizer.scenario.model import Scenario
 from tests.helpers.paths import DEMO
-
-# Maps are drawn off screen everywhere (no display on CI).
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from optimizer import write_plan
-from optimizer.check.checker import check
+from optimizer.checker.checker import check
 from optimizer.names import fold, safe_stem, unique_names
 from optimizer.plan.guard import PlanNotWrittenError
 from optimizer.plan.io import read_plan

@@ -28,7 +28,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from optimizer.check.checker import check
+    from optimizer.checker.checker import check
     from optimizer.plan.io import read_plan, write_compliance_csv
     from optimizer.scenario.load import load_scenario
 
@@ -66,7 +66,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
 
 def _solve_into(args: argparse.Namespace) -> int:
-    from optimizer.check.checker import check
+    from optimizer.checker.checker import check
     from optimizer.cli.progress import ConsoleProgress
     from optimizer.plan.io import write_plan
     from optimizer.scenario.load import load_scenario

@@ -1,7 +1,7 @@
 """The checker's verdict as records: one ComplianceRow per line of compliance.csv
 (CONTRACT.md), and the ComplianceReport that holds them. They belong to the plan
 folder, so the folder's writer and every reader share them without importing the
-checker that produces them (:mod:`optimizer.check`).
+checker that produces them (:mod:`optimizer.checker`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ community's center, remedy, area and staff (CONTRACT.md, "A plan is a folder").
 
 A Plan is a new object returned by ``solve`` or read from a folder; nothing is
 written back onto the Scenario. Its numbers are the producer's claims: the
-independent checker (:mod:`optimizer.check`) recomputes them from the scenario.
+independent checker (:mod:`optimizer.checker`) recomputes them from the scenario.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ in English in a Chinese document but referred to its file (``see``).
 A structured reason type written by the solver and the checker would make this
 parsing unnecessary; until then the patterns below follow
 ``optimizer.search.piece_common.no_plan_reason``, ``optimizer.graph.diagnosis`` and
-``optimizer.check.checker``/``checker_rules``/``checker_exempt``.
+``optimizer.checker.checker``/``checker_rules``/``checker_exempt``.
 """
 
 from __future__ import annotations

@@ -210,7 +210,7 @@ def official_tables(scenario: Scenario, plan: Plan,
                     report: ComplianceReport | None = None) -> dict[str, pd.DataFrame]:
     """Every sheet of plan.xlsx, keyed like :data:`labels.SHEETS`."""
     if report is None:
-        from optimizer.check.checker import check
+        from optimizer.checker.checker import check
 
         report = check(scenario, plan)
     return {"layout": layout_table(scenario, plan), "rooms": rooms_table(scenario, plan),

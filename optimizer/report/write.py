@@ -37,7 +37,7 @@ def write_reports(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike[str
     """
     check_lang(lang)
     if report is None:
-        from optimizer.check.checker import check
+        from optimizer.checker.checker import check
 
         report = check(scenario, plan)
     tables = official_tables(scenario, plan, report)

@@ -172,7 +172,9 @@ def parse_count(col: pd.Series, names: list[str], file: str, field: str, rule: s
     fin = np.where(np.isfinite(vals), vals, 0.0)
     good = ~miss & ~bad
     frac = good & (np.mod(fin, 1) != 0)
-    neg = good & ~frac & (fin < 0)
+    # "-0" too: a minus sign in a count says something is off
+    minus = col.astype(object).map(lambda v: str(v).strip().startswith("-")).to_numpy(bool)
+    neg = good & ~frac & ((fin < 0) | minus)
     big = good & ~frac & (fin > MAX_COUNT)
     valid = f"{rule}: a whole number from 0 to {MAX_COUNT:,}"
     raw = col.astype(object).tolist()

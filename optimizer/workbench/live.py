@@ -1,7 +1,7 @@
 """The incremental check: only the communities an edit touches are re-priced and
 re-checked; the plan-wide lines are recomputed from the kept facts.
 
-It keeps one :class:`optimizer.check.rules.Context` up to date (members, grids,
+It keeps one :class:`optimizer.checker.rules.Context` up to date (members, grids,
 which communities use or give up each site) and calls the checker's own
 ``community_rows`` and ``plan_rows``, so its lines are those of
 ``optimizer.check(scenario, plan)`` on the exported plan (tested on random edit
@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from optimizer.check.checker import ComplianceReport, community_rows, plan_rows
-from optimizer.check.rules import ComplianceRow, Context, Facts
+from optimizer.checker.checker import ComplianceReport, community_rows, plan_rows
+from optimizer.checker.rules import ComplianceRow, Context, Facts
 from optimizer.plan.model import Community, Plan
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price

@@ -25,8 +25,8 @@ import pytest
 from optimizer.districting.check import check_districting, infeasibility_reason
 from optimizer.districting.graph import GraphArrays, graph_arrays, make_arrays
 from optimizer.districting.partition import add_partition
+from optimizer.districting.region import Region
 from optimizer.districting.solve import add_cut_edges, cut_count, hess_value, solve_graph
-from optimizer.model.piece import PieceData
 from tests.helpers.partitions import set_partitions
 from tests.helpers.paths import ROOT, SHARED
 
@@ -125,8 +125,7 @@ def test_add_cut_edges_on_the_planner_partition() -> None:
     the grid and bounds [9, 10], the fewest cut edges is the brute-force value."""
     from ortools.sat.python import cp_model
     g = _grid()
-    data = PieceData(key=("c", "s", "k"), units=np.arange(9), households=g.weights,
-                         nbrs=g.nbrs(), x=g.x, y=g.y, urban=True, lo=9, hi=10)
+    data = Region(weights=g.weights, nbrs=g.nbrs(), x=g.x, y=g.y, lo=9, hi=10)
     m = cp_model.CpModel()
     part = add_partition(m, data, list(range(9)), contiguity="flow", count=(2, 2))
     cuts = add_cut_edges(m, part, data)

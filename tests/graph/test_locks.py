@@ -13,8 +13,8 @@ import dataclasses
 
 import pytest
 
-from optimizer.check.checker import check
-from optimizer.check.locks import lock_violations
+from optimizer.checker.checker import check
+from optimizer.checker.locks import lock_violations
 from optimizer.errors import LockError
 from optimizer.graph.locks import parse_locks
 from optimizer.scenario.build import grid_scenario

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from optimizer import write_plan
-from optimizer.check.checker import check
+from optimizer.checker.checker import check
 from optimizer.errors import OutputError, PlanError
 from optimizer.plan import io as plan_io
 from optimizer.plan.io import read_plan

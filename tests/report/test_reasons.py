@@ -93,7 +93,7 @@ def test_every_diagnosis_reads_in_chinese() -> None:
         for d in diagnose(make()):
             seen.add(d.reason)
             _zh_ok(f"{d.rule}: {d.message}")
-    source = (ROOT / "optimizer" / "diagnosis.py").read_text(encoding="utf-8")
+    source = (ROOT / "optimizer" / "graph" / "diagnosis.py").read_text(encoding="utf-8")
     kinds = set(re.findall(r'reason(?:=| = )"([a-z-]+)"', source))
     assert kinds <= seen, kinds - seen
 

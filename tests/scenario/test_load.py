@@ -143,7 +143,7 @@ def test_repair_fixes_a_bowtie_and_notes_the_id(tmp_path: Path) -> None:
     assert len(sc.notes) == 1 and "u1" in sc.notes[0] and "make_valid" in sc.notes[0]
 
 
-def test_scenario_load_constructor_delegates(tmp_path: Path) -> None:
-    from optimizer.scenario import Scenario
+def test_the_public_api_loads_a_scenario(tmp_path: Path) -> None:
+    import optimizer
 
-    assert Scenario.load(str(make_scenario(tmp_path))).n_units == 6
+    assert optimizer.load_scenario(str(make_scenario(tmp_path))).n_units == 6

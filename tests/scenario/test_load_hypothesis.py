@@ -57,7 +57,8 @@ def _strictly_bad(field: str, value: Any) -> bool:
             number = float(text)
         except ValueError:
             return True
-        good = text.replace(".", "", 1).isdigit() and number == int(number) and number >= 0
+        digits = text.removeprefix("+").replace(".", "", 1)     # "+12" and "12.0" are fine
+        good = digits.isdigit() and number == int(number) and number >= 0
         return not good
     return True
 

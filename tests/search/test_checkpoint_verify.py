@@ -23,7 +23,7 @@ import pytest
 
 import optimizer.search.checkpoint as checkpoint
 import optimizer.search.dispatch as executor
-from optimizer.check.checker import check
+from optimizer.checker.checker import check
 from optimizer.search import solve
 from tests.helpers.solve import two_streets as _two_streets
 

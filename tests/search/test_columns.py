@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from optimizer.check.checker import check
+from optimizer.checker.checker import check
 from optimizer.graph import components
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.rules.costs import ObjectiveWeights

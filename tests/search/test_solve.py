@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 from optimizer import write_plan
-from optimizer.check.checker import check
+from optimizer.checker.checker import check
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import solve
 from optimizer.search.stop import StopFlag

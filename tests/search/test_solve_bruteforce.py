@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.check.checker import check
+from optimizer.checker.checker import check
 from optimizer.search import solve
 from tests.helpers.bruteforce import VARIANTS, brute_force, variant_scenario
 

@@ -40,7 +40,7 @@ def honest_checks(rows: tuple[CheckRow, ...], source: str) -> CheckSource:
 
 
 def checks_from_checker(scenario: Scenario, plan: Plan) -> CheckSource:
-    from optimizer.check.checker import check
+    from optimizer.checker.checker import check
 
     def text(v: object) -> str:
         return "" if v is None else str(v)

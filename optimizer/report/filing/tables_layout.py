@@ -21,7 +21,7 @@ def _t(ctx: FilingContext, zh: str, en: str) -> str:
 
 
 def _rule_of(exemption: str) -> str:
-    from optimizer.check.exemptions import parse_rule
+    from optimizer.checker.exemptions import parse_rule
 
     return (parse_rule(exemption) or "") if exemption else ""
 

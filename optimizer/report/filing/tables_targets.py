@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from optimizer.check.exemptions import parse_rule
+from optimizer.checker.exemptions import parse_rule
 from optimizer.report import reasons
 from optimizer.report.filing import terms
 from optimizer.report.filing.basis import LAYOUT_BASIS, ROOMS_BASIS

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from optimizer.check import exemptions as checker_exempt
-from optimizer.check.locks import lock_violations
-from optimizer.check.rules import (
+from optimizer.checker import exemptions as checker_exempt
+from optimizer.checker.locks import lock_violations
+from optimizer.checker.rules import (
     COST_EPS_YUAN,
     Context,
     Facts,

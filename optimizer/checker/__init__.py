@@ -3,7 +3,7 @@ scenario and the plan's assignment. It never imports the model, the search or th
 districting layer (import-linter contract in pyproject.toml), so it can disagree
 with them."""
 
-from optimizer.check.checker import check, community_rows, plan_rows
+from optimizer.checker.checker import check, community_rows, plan_rows
 from optimizer.plan.compliance import ComplianceReport, ComplianceRow
 
 __all__ = ["ComplianceReport", "ComplianceRow", "check", "community_rows", "plan_rows"]

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from optimizer import write_plan
-from optimizer.check.checker import check
+from optimizer.checker.checker import check
 from optimizer.cli.main import main
 from optimizer.plan.model import Plan
 from optimizer.scenario.build import grid_scenario
@@ -374,7 +374,7 @@ def test_checker_imports_neither_model_nor_search() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, optimizer.check.checker, optimizer.plan.io; "
+    code = ("import sys, optimizer.checker.checker, optimizer.plan.io; "
             "bad = [m for m in sys.modules if m.startswith(('optimizer.model', "
             "'optimizer.search'))]; print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

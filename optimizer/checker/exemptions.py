@@ -19,7 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from optimizer.check.rules import ComplianceRow, Context, Facts
+from optimizer.checker.rules import ComplianceRow, Context, Facts
 from optimizer.plan.model import Community
 
 RULE_IDS = (
