@@ -8,10 +8,14 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
+from optimizer import limits
 from optimizer.errors import OptimizerError
+
+T = TypeVar("T")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -181,6 +185,27 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _checked(parse: Callable[[str], T], problem: Callable[[T], str | None]
+             ) -> Callable[[str], T]:
+    """An argparse type: parse the text, then refuse what ``problem`` (optimizer.limits)
+    finds wrong, so a bad number is a usage error (exit 2) naming the option's rule."""
+    def convert(text: str) -> T:
+        try:
+            value = parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        why = problem(value)
+        if why:
+            raise argparse.ArgumentTypeError(f"{text!r}: {why}")
+        return value
+    return convert
+
+
+SECONDS = _checked(float, limits.time_limit_problem)
+WORKERS = _checked(int, limits.workers_problem)
+SEED = _checked(int, limits.seed_problem)
+GB = _checked(float, limits.memory_problem)
+
 EXECUTOR_HELP = ("where tasks run: local (process pool, default), inprocess, dask (a local "
                  "Dask cluster) or dask=tcp://HOST:8786 (a running Dask scheduler; needs "
                  "pip install 'community-optimizer[cluster]')")
@@ -207,17 +232,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("generate", help="write a realistic generated scenario folder")
     g.add_argument("--preset", choices=("town", "county", "city"), required=True)
-    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--seed", type=SEED, default=0)
     g.add_argument("out", help="output folder")
     g.set_defaults(func=_cmd_generate)
 
     s = sub.add_parser("solve", help="solve a scenario and write the plan folder")
     s.add_argument("scenario")
     s.add_argument("--out", required=True, help="plan folder to write")
-    s.add_argument("--time-limit", type=float, default=None, help="seconds (default: scenario)")
-    s.add_argument("--workers", type=int, default=None,
-                   help="cores to use (default: all; 1 = deterministic)")
-    s.add_argument("--seed", type=int, default=None)
+    s.add_argument("--time-limit", type=SECONDS, default=None,
+                   help="seconds of search, on the clock (default: the scenario's [solver]); "
+                        "loading, checking and writing come on top (summary.json shows them)")
+    s.add_argument("--workers", type=WORKERS, default=None,
+                   help="cores to use (default: the scenario's [solver], else all; 0 = all; "
+                        "1 = deterministic)")
+    s.add_argument("--seed", type=SEED, default=None)
     s.add_argument("--quiet", action="store_true", help="no live progress line")
     s.add_argument("--resume", action="store_true",
                    help="reuse the pieces a killed or interrupted run of the same scenario "
@@ -227,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
     s.add_argument("--executor", default=None, metavar="local|inprocess|dask[=ADDRESS]",
                    help=EXECUTOR_HELP)
-    s.add_argument("--memory-gb", type=float, default=None, metavar="GB",
+    s.add_argument("--memory-gb", type=GB, default=None, metavar="GB",
                    help="memory budget: fewer worker processes, and a task past its "
                         "share stops early with its best plan so far (see README)")
     s.set_defaults(func=_cmd_solve)
@@ -242,12 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--out", required=True, help="folder for kpis.csv and point-NNN/ plans")
     w.add_argument("--executor", default="local", metavar="local|inprocess|dask[=ADDRESS]",
                    help=EXECUTOR_HELP)
-    w.add_argument("--processes", type=int, default=0,
+    w.add_argument("--processes", type=WORKERS, default=0,
                    help="local pool processes / LocalCluster workers (default: all cores)")
-    w.add_argument("--time-limit", type=float, default=30.0, help="seconds per point")
-    w.add_argument("--seed", type=int, default=0)
+    w.add_argument("--time-limit", type=SECONDS, default=30.0, help="seconds per point")
+    w.add_argument("--seed", type=SEED, default=0)
     w.add_argument("--quiet", action="store_true", help="no live progress line")
-    w.add_argument("--memory-gb", type=float, default=None, metavar="GB",
+    w.add_argument("--memory-gb", type=GB, default=None, metavar="GB",
                    help="memory budget: fewer worker processes, and a task past its "
                         "share stops early with its best plan so far (see README)")
     w.set_defaults(func=_cmd_sweep)

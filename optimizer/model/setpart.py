@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 from ortools.sat.python import cp_model
 
+from optimizer.limits import cp_seed
 from optimizer.model.cpsat import MILLI
 
 
@@ -78,7 +79,7 @@ def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = max(1, workers)
-    p.random_seed = seed
+    p.random_seed = cp_seed(seed)
     # Every exactly-one in the LP (level 1 keeps most as cliques outside it): the
     # proof on a 24-unit street took 2 s instead of 10.
     p.linearization_level = 2

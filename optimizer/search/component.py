@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from optimizer.limits import cp_seed
 from optimizer.locks import Locks
 from optimizer.model.component import ComponentData
 from optimizer.model.cpsat import MILLI, SOFT_PENALTY_YUAN, BuiltModel, build_model
@@ -88,7 +89,7 @@ def run_model(scenario: Scenario, data: ComponentData, *, contiguity: str, soft:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = max(1, workers)
-    p.random_seed = seed
+    p.random_seed = cp_seed(seed)
     if deterministic is None:
         deterministic = workers == 1
     if deterministic:

@@ -21,6 +21,7 @@ from pathlib import Path
 from optimizer.errors import SolveError
 from optimizer.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.graph import components, diagnose
+from optimizer.limits import check_solve_args
 from optimizer.locks import parse_locks
 from optimizer.plan import Plan
 from optimizer.progress import Progress, ProgressEvent
@@ -58,11 +59,13 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     Ctrl-C does (a sweep passes its own).
     """
     params = scenario.solver
-    limit = params.time_limit_s if time_limit_s is None else float(time_limit_s)
-    n_workers = params.workers if workers is None else int(workers)
-    if n_workers <= 0:
+    limit = params.time_limit_s if time_limit_s is None else time_limit_s
+    n_workers = params.workers if workers is None else workers
+    seed = params.seed if seed is None else seed
+    check_solve_args(limit, n_workers, seed, memory_gb)
+    limit, n_workers, seed = float(limit), int(n_workers), int(seed)
+    if n_workers == 0:
         n_workers = os.cpu_count() or 1
-    seed = params.seed if seed is None else int(seed)
     comps = components(scenario)
     if not comps:
         raise SolveError("the scenario has no units to plan")
