@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -50,40 +51,68 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from optimizer.checker import check
     from optimizer.plan_io import write_plan
     from optimizer.progress import ConsoleProgress
     from optimizer.scenario.load import load_scenario
     from optimizer.search import solve
+    from optimizer.search.component import StopFlag
+    from optimizer.search.signals import Interrupted, stop_on_signals
 
+    t0 = time.perf_counter()
     scenario = load_scenario(args.scenario)
+    load_s = time.perf_counter() - t0
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
     if pieces.exists() and not args.resume:
         shutil.rmtree(pieces)
     executor = _executor(args.executor, args.workers or 0, args.memory_gb)
+    stop = StopFlag()
     try:
-        with ConsoleProgress(enabled=not args.quiet) as progress:
-            plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
-                         seed=args.seed, progress=progress, checkpoint=pieces,
-                         executor=executor, memory_gb=args.memory_gb)
-    finally:
-        _close(executor)
-    report = check(scenario, plan)
-    write_plan(plan, args.out, scenario=scenario, report=report)
+        # From here a first Ctrl-C or SIGTERM stops the search and the best plan is
+        # still checked and written; a second one stops at once (Interrupted).
+        with stop_on_signals(stop) as heard:
+            try:
+                with ConsoleProgress(enabled=not args.quiet) as progress:
+                    plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
+                                 seed=args.seed, progress=progress, checkpoint=pieces,
+                                 executor=executor, memory_gb=args.memory_gb, stop=stop)
+            finally:
+                _close(executor)
+            t1 = time.perf_counter()
+            report = check(scenario, plan)
+            plan = dataclasses.replace(plan, summary={
+                **plan.summary, "load_time_s": round(load_s, 3),
+                "check_time_s": round(time.perf_counter() - t1, 3)})
+            write_plan(plan, args.out, scenario=scenario, report=report)
+    except Interrupted as exc:
+        kept = len(list(pieces.glob("*.json"))) if pieces.is_dir() else 0
+        print(f"stopped by a second {exc} before the plan was written: no plan written"
+              + (f"; the {kept} pieces finished before the first signal are kept in "
+                 f"{pieces} (solve --resume reuses them)" if kept else ""), file=sys.stderr)
+        return 130
     print(plan.summary_text())
     print(report.summary_text())
     light = sum("memory budget" in c["method"] for c in plan.summary.get("components", []))
     if light:
         print(f"{light} components stopped early by --memory-gb {args.memory_gb:g} "
               "(their best plan so far; see 'method' in summary.json)")
+    if plan.summary.get("interrupted"):
+        print(f"interrupted by {heard.name or 'a stop request'}: pieces still running "
+              "then kept their best plan so far, pieces not started got a first plan "
+              "(summary.json: interrupted)", file=sys.stderr)
     print(f"plan written to {args.out}")
     if not plan.summary.get("interrupted"):
         shutil.rmtree(pieces, ignore_errors=True)
-    if args.report:
+    if args.report and not stop.is_set():
         from optimizer.report import write_reports
 
         paths = write_reports(scenario, plan, args.out, lang=args.lang, report=report)
         print(f"reports written: {', '.join(sorted(p.name for p in set(paths.values())))}")
+    elif args.report:
+        print("reports not written (interrupted): python -m optimizer report SCENARIO PLAN "
+              "writes them", file=sys.stderr)
     return 0 if report.passed else 1
 
 

@@ -80,6 +80,9 @@ def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int
     p = solver.parameters
     p.num_workers = max(1, workers)
     p.random_seed = cp_seed(seed)
+    # Ctrl-C is ours (optimizer.search.signals): CP-SAT's own handler would end only
+    # this model, as if its time were up, and the solve would go on.
+    p.catch_sigint_signal = False
     # Every exactly-one in the LP (level 1 keeps most as cliques outside it): the
     # proof on a 24-unit street took 2 s instead of 10.
     p.linearization_level = 2

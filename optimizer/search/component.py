@@ -90,6 +90,9 @@ def run_model(scenario: Scenario, data: ComponentData, *, contiguity: str, soft:
     p = solver.parameters
     p.num_workers = max(1, workers)
     p.random_seed = cp_seed(seed)
+    # Ctrl-C is ours (optimizer.search.signals): CP-SAT's own handler would end only
+    # this model, as if its time were up, and the solve would go on.
+    p.catch_sigint_signal = False
     if deterministic is None:
         deterministic = workers == 1
     if deterministic:

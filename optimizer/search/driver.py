@@ -10,12 +10,8 @@ carries its own seed, so the plan does not depend on which process ran what.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from optimizer.errors import SolveError
@@ -31,6 +27,7 @@ from optimizer.search.checkpoint import Checkpoint
 from optimizer.search.component import StopFlag
 from optimizer.search.executor import run_pieces
 from optimizer.search.piece import PieceResult, PieceTask
+from optimizer.search.signals import stop_on_signals
 from optimizer.search.summary import build_plan
 
 
@@ -129,7 +126,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
                 store.save(tasks[res.index], res)
             record(res)
 
-    with sigint_stops(stop):
+    with stop_on_signals(stop):
         run_pieces(scenario, todo, procs, stop, done,
                    deadline=None if n_workers == 1 else t0 + limit, executor=executor)
     ordered = [results[k] for k in range(len(tasks))]
@@ -149,17 +146,3 @@ def _diagnoses_by_component(scenario: Scenario, comps: list) -> dict:  # type: i
                 out.setdefault(where[uid], d)
                 break
     return out
-
-
-@contextlib.contextmanager
-def sigint_stops(stop: StopFlag) -> Iterator[None]:
-    """Ctrl-C (SIGINT) raises ``stop`` instead of KeyboardInterrupt (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

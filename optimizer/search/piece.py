@@ -131,6 +131,8 @@ def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
     spent = 0.0
     infeasible = True
     for k in ks:
+        if stop.is_set() and (best is not None or start is not None):
+            break               # stopped (Ctrl-C, the clock): the plan in hand will do
         hint = _fits(start, k) or _fits(best[1] if best else None, k)
         hard = run_attempt(scenario, data, task, contiguity="order", soft=False,
                     count=(k, k) if k is not None else None, stop=stop, hint=hint,
@@ -161,6 +163,9 @@ def _exact(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
     proven = True
     share = max(0.2, task.budget_s - spent) / len(ks)
     for k in ks:
+        if stop.is_set():
+            bounds, proven = [0.0], False   # no time for the bound: the floors give one
+            break
         rel = run_attempt(scenario, data, task, contiguity=relaxation, soft=False, stop=stop,
                    count=(k, k) if k is not None else None, hint=_fits(best[1], k),
                    time_s=share)

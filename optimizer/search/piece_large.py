@@ -70,6 +70,9 @@ def solve_large(scenario: Scenario, data: ComponentData, task: PieceTask, stop: 
         # The bound: arithmetic and Lagrangian floors (solve_piece).
         return PieceResult(task.index, choices, tuple("" for _ in choices), "FEASIBLE",
                            0.0, spent, f"lns({stats.rounds} rounds)+lagrangian bound")
+    if stop.is_set():           # stopped: no time for the bound model (floors instead)
+        return PieceResult(task.index, choices, tuple("" for _ in choices), "FEASIBLE",
+                           0.0, spent, f"lns({stats.rounds} rounds), stopped before the bound")
     best_obj = plan_cost(scenario, choices)
     # The bound: the "adjacent" relaxation (valid for every connected community),
     # started from the plan; a better plan it finds is kept when connected.
