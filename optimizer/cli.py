@@ -85,7 +85,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
             plan = dataclasses.replace(plan, summary={
                 **plan.summary, "load_time_s": round(load_s, 3),
                 "check_time_s": round(time.perf_counter() - t1, 3)})
-            write_plan(plan, args.out, scenario=scenario, report=report)
+            write_plan(plan, args.out, scenario=scenario, report=report, timed=True)
     except Interrupted as exc:
         kept = len(list(pieces.glob("*.json"))) if pieces.is_dir() else 0
         print(f"stopped by a second {exc} before the plan was written: no plan written"

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, fields
@@ -189,7 +190,8 @@ def _write_compliance(report: ComplianceReport | None, folder: Path) -> None:
 
 
 def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
-               report: ComplianceReport | None) -> None:
+               report: ComplianceReport | None, timed: bool = False) -> None:
+    t0 = time.perf_counter()
     notes: list[str] = []
     _write_assignment(plan, folder)
     _write_communities(plan, folder)
@@ -205,7 +207,10 @@ def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
     if report is None:
         notes.append("compliance.csv holds only its header: no scenario to check against")
     _write_compliance(report, folder)
-    _write_json(folder / "summary.json", plan_summary(plan, notes))
+    summary = plan_summary(plan, notes)
+    if timed:   # how long writing the other files took (summary.json comes last)
+        summary["write_time_s"] = round(time.perf_counter() - t0, 3)
+    _write_json(folder / "summary.json", summary)
 
 
 def _looks_like_plan(folder: Path) -> bool:
@@ -214,8 +219,12 @@ def _looks_like_plan(folder: Path) -> bool:
 
 
 def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenario | None = None,
-               report: ComplianceReport | None = None) -> Path:
+               report: ComplianceReport | None = None, timed: bool = False) -> Path:
     """Write the plan folder atomically and return its path.
+
+    ``timed``: record in summary.json how long writing took (``write_time_s``; the
+    command line does, beside load, solve and check times). Off by default, so that
+    rewriting a plan gives the same bytes.
 
     communities.geojson needs ``scenario.geometry``; compliance.csv comes from
     ``report``, or from ``check(scenario, plan)`` when only the scenario is given.
@@ -230,7 +239,7 @@ def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenari
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         os.chmod(tmp, 0o755)
-        _write_all(plan, tmp, scenario, report)
+        _write_all(plan, tmp, scenario, report, timed)
         old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:12]}"
         if out.exists():
             os.rename(out, old)

@@ -24,6 +24,7 @@ from optimizer.progress import Progress, ProgressEvent
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.checkpoint import Checkpoint
+from optimizer.search.clock import DET_PER_S, assembly_reserve_s
 from optimizer.search.component import StopFlag
 from optimizer.search.executor import run_pieces
 from optimizer.search.piece import PieceResult, PieceTask
@@ -37,10 +38,13 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
           memory_gb: float | None = None, stop: StopFlag | None = None) -> Plan:
     """The cheapest plan found for ``scenario`` within about ``time_limit_s`` seconds.
 
-    ``workers``: cores to use (0 = all). With one worker the search is deterministic:
-    the same scenario and seed give the same plan (limits count the solver's
-    deterministic time, so a loaded machine takes longer but finds the same plan);
-    with more, limits are wall-clock. Ctrl-C (SIGINT) stops the search:
+    The limit is kept on the clock (from this call to the plan returned), whatever
+    the number of workers (:mod:`optimizer.search.clock`). ``workers``: cores to use
+    (0 = all). With one worker the search is deterministic: the same scenario and
+    seed give the same plan (budgets count the solver's deterministic time, handed
+    on from piece to piece in a fixed order); only where the clock had to stop a
+    piece first may the plan differ (``clock_stopped`` in the summary). With more,
+    budgets are wall-clock. Ctrl-C (SIGINT) or SIGTERM stops the search:
     finished pieces keep their plan, the rest get their first feasible plan, and the
     whole plan is returned. ``checkpoint``: a folder where each finished piece is
     written at once; pieces already there (same scenario, piece and seed) are reused,
@@ -55,6 +59,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     deterministic then). ``stop``: a flag of the caller's that stops this solve like
     Ctrl-C does (a sweep passes its own).
     """
+    t0 = time.perf_counter()
     params = scenario.solver
     limit = params.time_limit_s if time_limit_s is None else time_limit_s
     n_workers = params.workers if workers is None else workers
@@ -91,7 +96,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
                        if locks else None)
              for k, c in enumerate(comps)]
     stop = stop if stop is not None else StopFlag()
-    t0 = time.perf_counter()
+    deadline = t0 + limit - assembly_reserve_s(limit)
     results: dict[int, PieceResult] = {}
     objective = bound = 0.0
 
@@ -127,8 +132,9 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
             record(res)
 
     with stop_on_signals(stop):
-        run_pieces(scenario, todo, procs, stop, done,
-                   deadline=None if n_workers == 1 else t0 + limit, executor=executor)
+        run_pieces(scenario, todo, procs, stop, done, deadline=deadline, executor=executor,
+                   det_budget=limit * DET_PER_S - sum(r.used_s for r in results.values())
+                   if n_workers == 1 else None)
     ordered = [results[k] for k in range(len(tasks))]
     return build_plan(scenario, tasks, ordered, time.perf_counter() - t0, seed, n_workers,
                       limit, stop.is_set())

@@ -53,6 +53,7 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
     t0 = time.perf_counter()
     data = component_data(scenario, task.key, task.units)
     res, reserve = _solve(scenario, data, task, stop)
+    used = res.time_s           # what the methods spent of the budget (see used_s)
     if not res.reason and res.status != "OPTIMAL":
         # Floors valid for every plan obeying the household bounds, under a search that
         # ran out of time before proving much: arithmetic (instant) and Lagrangian
@@ -69,8 +70,13 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
             cap = LAG_CAP_S if task.deterministic else max(reserve, 0.5)
             floor = max(floor, lagrangian_bound(scenario, data, time_s=cap, max_iter=steps,
                                                 stop=stop))
+            used += _lag_time(data.n) * steps / LAG_STEPS     # its fixed estimate
         res = dataclasses.replace(res, bound=max(res.bound, floor))
-    return dataclasses.replace(res, time_s=time.perf_counter() - t0)
+    wall = time.perf_counter() - t0
+    # With one worker what a piece used is counted, like its budget, in deterministic
+    # time and fixed estimates, so the time handed on to the next piece is the same on
+    # any machine (optimizer.search.clock); otherwise it is the clock's.
+    return dataclasses.replace(res, time_s=wall, used_s=used if task.deterministic else wall)
 
 
 def _lag_time(n: int) -> float:
@@ -96,7 +102,8 @@ def _solve(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopF
     if size <= SMALL_X or task.locks:
         return _exact(scenario, data, task, stop,
                       "flow" if size <= FLOW_X else "adjacent"), reserve
-    return solve_large(scenario, data, task, stop, whole=size <= BOUND_X), reserve
+    return solve_large(scenario, data, task, stop, whole=size <= BOUND_X,
+                       model_vars=size), reserve
 
 
 def _by_columns(scenario: Scenario, data: ComponentData, task: PieceTask, stop: StopFlag

@@ -66,7 +66,7 @@ def soft_result(scenario: Scenario, data: ComponentData, task: PieceTask, stop: 
         exemptions.append(reason if not (data.lo <= hh <= data.hi) else "")
     # The bound holds for every plan breaking the bounds no more than this one does.
     return PieceResult(task.index, choices, tuple(exemptions),
-                       soft.status if soft.choices else "FEASIBLE", bound, soft.time_s,
+                       soft.status if soft.choices else "FEASIBLE", bound, soft.used_s,
                        "soft", reason)
 
 
