@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
+from optimizer.diagnosis_center import centerless
 from optimizer.errors import SolveError
 from optimizer.executors import Executor, InProcessExecutor, LocalPoolExecutor
-from optimizer.graph import components, diagnose
+from optimizer.graph import Component, Diagnosis, components, diagnose
 from optimizer.limits import check_solve_args
 from optimizer.locks import parse_locks
 from optimizer.plan import Plan
@@ -71,7 +73,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     comps = components(scenario)
     if not comps:
         raise SolveError("the scenario has no units to plan")
-    diag_of = _diagnoses_by_component(scenario, comps)
+    diag_of, center_of = _diagnoses_by_component(scenario, comps)
     locks = parse_locks(scenario)
     site_unit = {s: int(u) for s, u in enumerate(scenario.sites.unit.tolist())}
     procs = max(1, min(n_workers, len(comps)))
@@ -93,7 +95,8 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
                        budget_s=limit * procs * weights[k] / total_w, seed=seed + k,
                        threads=threads, deterministic=n_workers == 1,
                        locks=locks.for_piece(set(c.units.tolist()), c.key[1], site_unit)
-                       if locks else None)
+                       if locks else None,
+                       **_stand_ins(scenario, c, diag_of.get(k), center_of.get(k)))
              for k, c in enumerate(comps)]
     stop = stop if stop is not None else StopFlag()
     deadline = t0 + limit - assembly_reserve_s(limit)
@@ -140,15 +143,44 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
                       limit, stop.is_set())
 
 
-def _diagnoses_by_component(scenario: Scenario, comps: list) -> dict:  # type: ignore[type-arg]
+def _diagnoses_by_component(scenario: Scenario, comps: list[Component]
+                            ) -> tuple[dict[int, Diagnosis], dict[int, Diagnosis]]:
+    """Per component: its first size diagnosis (the piece goes to the soft model), and
+    its no-center one (ONE-STATION: stand-in centers, :func:`_stand_ins`)."""
     where = {}
     for idx, c in enumerate(comps):
         for u in c.units.tolist():
             where[scenario.unit_ids[u]] = idx
-    out: dict = {}  # type: ignore[type-arg]
+    size: dict[int, Diagnosis] = {}
+    center: dict[int, Diagnosis] = {}
     for d in diagnose(scenario):
         for uid in d.units:
             if uid in where:
-                out.setdefault(where[uid], d)
+                (center if d.reason == "no-center" else size).setdefault(where[uid], d)
                 break
-    return out
+    return size, center
+
+
+def _stand_ins(scenario: Scenario, comp: Component, size: Diagnosis | None,
+               center: Diagnosis | None) -> dict[str, Any]:
+    """Where a piece with no place for some center (ONE-STATION) may have a new build
+    stand in although no_build forbids it, and the exemption those communities carry.
+
+    Within the bounds (no size diagnosis): the units no community of L..U households
+    holding them can give a center; every community holding one needs a stand-in,
+    and a community centred in one holds one. In a piece the soft model solves (sizes
+    broken): only the units no community of any size can give a center, so that a
+    community that could have a legal center by breaking the bounds gets it."""
+    if center is None:
+        return {}
+    lo, hi = scenario.policy.bounds(comp.urban)
+    found = centerless(scenario, comp.units.tolist(), lo, hi)
+    units = found.at_any_size if size is not None \
+        else tuple(sorted(set(found.within_bounds) | set(found.at_any_size)))
+    if not units:
+        return {}
+    names = ", ".join(scenario.unit_ids[u] for u in units[:5])
+    return {"stand_ins": tuple(units),
+            "center_reason": f"ONE-STATION: {center.message} The plan prices a new center "
+                             f"built in its unit of {names} (which no_build forbids): the "
+                             f"cost of the fix."}

@@ -9,7 +9,10 @@
   started from that plan; under every piece not proven optimal, the arithmetic and
   Lagrangian floors (solve_piece);
 - pieces the diagnosis (or the solver) proves impossible: penalized bounds, the
-  plan that breaks them least, with the broken rule as exemption.
+  plan that breaks them least, with the broken rule as exemption;
+- pieces where some community can have no center (ONE-STATION, the diagnosis'
+  no-center): solved as any other with a new build allowed to stand in at the units
+  that need one, the communities centred there exempt with the unit named.
 
 Runs in a worker process or in the caller's; everything it returns is plain data.
 """
@@ -29,10 +32,12 @@ from optimizer.search.columns import plan_by_columns
 from optimizer.search.component import Choice, StopFlag
 from optimizer.search.piece_common import (
     heuristic_start,
+    mark_stand_ins,
     no_plan_reason,
     plan_cost,
     run_attempt,
     soft_result,
+    with_stand_ins,
 )
 from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
@@ -51,6 +56,9 @@ LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it fi
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     t0 = time.perf_counter()
+    real = scenario
+    if task.stand_ins:          # ONE-STATION impossible: let a build stand in there
+        scenario = with_stand_ins(scenario, task.stand_ins)
     data = component_data(scenario, task.key, task.units)
     res, reserve = _solve(scenario, data, task, stop)
     used = res.time_s           # what the methods spent of the budget (see used_s)
@@ -72,6 +80,8 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
                                                 stop=stop))
             used += _lag_time(data.n) * steps / LAG_STEPS     # its fixed estimate
         res = dataclasses.replace(res, bound=max(res.bound, floor))
+    if task.stand_ins:
+        res = mark_stand_ins(real, task, res)
     wall = time.perf_counter() - t0
     # With one worker what a piece used is counted, like its budget, in deterministic
     # time and fixed estimates, so the time handed on to the next piece is the same on
