@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--scenarios", default="demo,county")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "time_limits.csv"))
+    ap.add_argument("--commit", default=None,
+                    help="the commit measured, when run from an exported copy (git archive)")
     args = ap.parse_args(argv)
     import pandas as pd
 
@@ -99,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False)
     machine = machine_info(ROOT)
+    if args.commit:
+        machine["commit"] = args.commit
     out.with_suffix(".json").write_text(json.dumps({"machine": machine,
                                                     "command": " ".join(sys.argv)}, indent=1))
     print(table.to_string(index=False))
