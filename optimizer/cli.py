@@ -102,6 +102,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         print(f"interrupted by {heard.name or 'a stop request'}: pieces still running "
               "then kept their best plan so far, pieces not started got a first plan "
               "(summary.json: interrupted)", file=sys.stderr)
+    elif stop.is_set():
+        print(f"{heard.name or 'a stop request'} after the search had ended: the complete "
+              "plan was written", file=sys.stderr)
     print(f"plan written to {args.out}")
     if not plan.summary.get("interrupted"):
         shutil.rmtree(pieces, ignore_errors=True)

@@ -31,10 +31,13 @@ from dataclasses import dataclass
 
 from optimizer.search.component import StopFlag
 
-# Deterministic seconds our pieces spend per wall second, on one core of the reference
-# machine (2-core VM, bench/results/time_limits.csv). A higher value gives a
-# deterministic run more work per second of its limit, and the clock binds sooner.
-DET_PER_S = 1.25
+# Deterministic seconds of budget per second of the limit. Measured on the reference
+# machine (2-core VM): our pieces spend 1.5-1.9 deterministic s per CPU-second (demo,
+# county), 1.05-1.2 per wall second with its 2 cores shared by 5 busy processes, and
+# set partitioning alone about 0.5. At 1.0 the clock rarely binds even so, and an idle
+# machine ends early (about 60% of the limit); a higher value gives deterministic runs
+# more work per second, and the clock (the plan then not reproducible) binds sooner.
+DET_PER_S = 1.0
 POLL_S = 0.1        # how often a piece's clock looks at the caller's stop flag
 
 

@@ -66,7 +66,7 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
         "clock_stopped": [" / ".join(t.key) for t, r in zip(tasks, results, strict=True)
                           if r.clock_stopped],
         "deterministic": workers == 1 and not interrupted
-        and not any(r.clock_stopped for r in results),
+        and not any(r.clock_stopped or "memory budget" in r.method for r in results),
         "exemptions": [{"component": " / ".join(t.key), "reason": r.reason}
                        for t, r in zip(tasks, results, strict=True) if r.reason],
         "components": pieces,
