@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     import pandas as pd
 
     rows = []
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for name in args.scenarios.split(","):
@@ -103,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     machine = machine_info(ROOT)
     if args.commit:
         machine["commit"] = args.commit
-    out.with_suffix(".json").write_text(json.dumps({"machine": machine,
-                                                    "command": " ".join(sys.argv)}, indent=1))
+    out.with_suffix(".json").write_text(json.dumps(
+        {"machine": machine, "command": " ".join(sys.argv),
+         "load_average_1_5_15min": {"before": load_before, "after": os.getloadavg()}},
+        indent=1))
     print(table.to_string(index=False))
     print(machine)
     return 0
