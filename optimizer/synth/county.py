@@ -109,7 +109,7 @@ def _zones(rng: np.random.Generator, spec: CountySpec,
                 inner = shapely.buffer(region, -seat_r)
                 at = shapely.Point(seeds[t]) if inner.contains(shapely.Point(seeds[t])) \
                     else shapely.point_on_surface(inner if not inner.is_empty else region)
-                seat = shapely.buffer(at, seat_r, 24).intersection(region)
+                seat = shapely.buffer(at, seat_r, quad_segs=24).intersection(region)
                 zones.append(Zone(seat, spec.seats[t], a, True))
                 village_region = region.difference(seat)
             zones.append(Zone(village_region, n_vill, a, False))
