@@ -10,7 +10,7 @@ unit                    range        families (median and spread drawn per seed)
 compound 小区 (street)   40-2,600     lognormal (median 250-650, sigma 0.55-1.0);
                                      gamma (shape 1.2-3); a bimodal mix of old small
                                      compounds and large new estates; a Pareto tail
-natural village 自然村    10-400       the same four families, median 55-130
+natural village 自然村    10-400       the same four families, median 40-100
 administrative unit      10-1,500     (real-shapes, rural): median 150-700
 ======================  ===========  =================================================
 
@@ -41,7 +41,7 @@ class UnitRange:
 
 
 COMPOUND = UnitRange(40, 2_600, 250.0, 650.0)
-VILLAGE = UnitRange(10, 400, 55.0, 130.0)
+VILLAGE = UnitRange(10, 400, 40.0, 100.0)
 ADMIN_RURAL = UnitRange(10, 1_500, 150.0, 700.0)
 ADMIN_URBAN = UnitRange(40, 2_900, 300.0, 900.0)
 
