@@ -127,10 +127,27 @@ def load(name: str, unit_m2: float) -> Shapes:
     mid = np.array([(minx + maxx) / 2, (miny + maxy) / 2])
     at = np.array(COUNTIES[6][2:4])
     geoms = shapely.transform(geoms, lambda xy: (xy - mid) * scale + at)
-    geoms = tidy(geoms)
+    geoms = _without_specks(geoms, 1e-4 * unit_m2)
+    geoms = tidy(shapely.set_precision(shapely.make_valid(geoms), 0.1))   # drops collapsed rings
     pairs = rook_pairs(geoms)
     comp = components(np.zeros(len(geoms), dtype=np.int64), pairs)
     keep = comp == np.bincount(comp).argmax()
     return Shapes(geoms[keep], f"{DATASETS[name][0]} from libpysal: {DATASETS[name][1]}",
                   int((~keep).sum()))
+
+
+def _without_specks(geoms: np.ndarray, min_m2: float) -> np.ndarray:
+    """Each unit without its parts smaller than ``min_m2`` (islets that the 0.1 m grid
+    would collapse); a unit made only of specks keeps its largest part."""
+    out = geoms.copy()
+    for i, g in enumerate(geoms):
+        parts = shapely.get_parts(g)
+        if len(parts) < 2:
+            continue
+        areas = shapely.area(parts)
+        big = parts[areas >= min_m2]
+        if len(big) == 0:
+            big = parts[[int(areas.argmax())]]
+        out[i] = big[0] if len(big) == 1 else shapely.multipolygons(big)
+    return out
 
