@@ -7,6 +7,7 @@
     .venv/bin/python bench/generalize.py --city           # also the city (3,000 s)
     .venv/bin/python bench/generalize.py --scenario DIR --class oversized   # any folder
     .venv/bin/python bench/generalize.py --list           # the cases and their targets
+    .venv/bin/python bench/generalize.py --summarize TAG  # tables again from saved results
 
 Each case (bench/generalize_cases.py) is written to --cases-dir, then solved by the
 command a user runs, ``python -m optimizer solve DIR --out PLAN --time-limit S --quiet``
@@ -19,6 +20,7 @@ checked by the independent checker (``optimizer.check``); the exemptions are aud
 - ``generalize-<tag>-pieces.csv``: one row per piece (key, kind, units, households,
   method, status, objective, bound, gap, time, units per community, oversized units),
   to locate the remaining gap by method and piece shape;
+- ``generalize-<tag>-by-method.csv``: that gap summed by class, piece kind and method;
 - ``generalize-<tag>.json``: machine, command, commit, limits, load averages, and each
   case's checker failures and exemption examples.
 
@@ -183,6 +185,35 @@ def markdown(frame: pd.DataFrame) -> str:
     return "\n".join([head, sep, *body])
 
 
+def gap_by_method(pieces: pd.DataFrame, classes: dict[str, str]) -> pd.DataFrame:
+    """Where the gap sits: yuan of gap by class, piece kind and method (the method's
+    name without its parameters), with the pieces' sizes."""
+    if pieces.empty:
+        return pd.DataFrame()
+    p = pieces.assign(cls=pieces["case"].map(classes),
+                      method=pieces["method"].astype(str).str.replace(r"\(.*?\)", "",
+                                                                     regex=True).str.strip())
+    g = p.groupby(["cls", "kind", "method"]).agg(
+        pieces=("key", "size"), units_median=("units", "median"), units_max=("units", "max"),
+        objective=("objective", "sum"), gap_yuan=("gap_yuan", "sum")).reset_index()
+    g["gap_pct_of_objective"] = (100 * g["gap_yuan"] / g["objective"]).round(2)
+    total = g.groupby("cls")["gap_yuan"].transform("sum")
+    g["share_of_class_gap_pct"] = (100 * g["gap_yuan"] / total.where(total > 0)).round(1)
+    return g.sort_values(["cls", "gap_yuan"], ascending=[True, False])
+
+
+def summarize(base: Path) -> int:
+    """Print the case table and write/print the gap by method from saved results."""
+    frame = pd.read_csv(base.with_suffix(".csv"))
+    pieces = pd.read_csv(base.with_name(base.name + "-pieces.csv"))
+    by_method = gap_by_method(pieces, dict(zip(frame["case"], frame["class"], strict=True)))
+    by_method.to_csv(base.with_name(base.name + "-by-method.csv"), index=False)
+    print(markdown(frame))
+    print()
+    print(by_method.to_string(index=False))
+    return 0
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -203,6 +234,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--class", dest="cls", choices=list(TARGETS), default="town",
                     help="target class of the --scenario folders (default town)")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
+    ap.add_argument("--summarize", metavar="TAG", default=None,
+                    help="no solving: re-derive the tables (and -by-method.csv) from the "
+                         "result files of TAG")
     return ap.parse_args(argv)
 
 
@@ -212,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         for c in CASES:
             print(f"{c.name:28s} {c.cls:10s} {c.describe()}")
         return 0
+    if args.summarize:
+        return summarize(args.results / f"generalize-{args.summarize}")
     names = [n.strip() for n in args.cases.split(",") if n.strip()] if args.cases else None
     if names is None and args.scenario:
         names = []
@@ -255,13 +291,20 @@ def main(argv: list[str] | None = None) -> int:
         "cases": [{"name": c.name if c else f.name, "class": cs,
                    "scenario": c.describe() if c else str(f)} for c, cs, f in jobs],
         "details": details}, indent=1, default=str))
+    by_method = gap_by_method(pd.DataFrame(pieces), {r["case"]: r["class"] for r in rows})
+    by_method.to_csv(base.with_name(base.name + "-by-method.csv"), index=False)
     print()
     print(markdown(frame))
     print()
+    if not by_method.empty:
+        print("Where the gap sits (by class, piece kind and method):")
+        print(by_method.to_string(index=False))
+        print()
     for s in skipped:
         print(f"skipped {s}")
     print(f"machine: {'; '.join(f'{k} {v}' for k, v in machine.items())}")
-    print(f"written: {base.with_suffix('.csv')}, {base.name}-pieces.csv, {base.name}.json")
+    print(f"written: {base.with_suffix('.csv')}, {base.name}-pieces.csv, "
+          f"{base.name}-by-method.csv, {base.name}.json")
     return 0 if all(r.get("check") == "pass" for r in rows) else 1
 
 

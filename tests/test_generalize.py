@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,11 @@ def test_bench_writes_cases_pieces_and_sidecar(tmp_path: Path) -> None:
     assert side["machine"]["commit"] and side["limits_s"]["oversized"] == 5
     assert side["cases"][0]["class"] == "oversized"
     assert (tmp_path / "work" / "t" / "plans" / "tiny" / "summary.json").exists()
+    by_method = pd.read_csv(res / "generalize-t-by-method.csv")
+    assert by_method["gap_yuan"].sum() == pytest.approx(pieces["gap_yuan"].sum(), abs=0.01)
+    (res / "generalize-t-by-method.csv").unlink()
+    assert main(["--summarize", "t", "--results", str(res)]) == 0
+    assert (res / "generalize-t-by-method.csv").exists()
 
 
 def test_audit_catches_an_exemption_on_a_community_without_its_unit(tmp_path: Path) -> None:
