@@ -155,6 +155,22 @@ def _oversized(folder: Path) -> tuple[nx.Graph, list[int], np.ndarray, np.ndarra
     return g, np.flatnonzero(hh > hi).tolist(), hh, urban
 
 
+@pytest.mark.parametrize("name,ranges", [
+    ("oversized", {True: (40, 2_600), False: (10, 400)}),
+    ("oversized-nosplit", {True: (40, 2_600), False: (10, 400)}),
+    ("real-shapes", {True: (40, 2_900), False: (10, 1_500)}),
+])
+def test_units_below_the_maximum_stay_in_their_kinds_range(
+        folders: dict[str, Path], name: str, ranges: dict[bool, tuple[int, int]]) -> None:
+    _, big, hh, urban = _oversized(folders[name])
+    for u in range(len(hh)):
+        if u not in big:
+            lo, hi = ranges[bool(urban[u])]
+            assert lo <= hh[u] <= hi, (u, hh[u])
+    for u in big:   # 1-100% above the maximum
+        assert LIMITS[bool(urban[u])] < hh[u] <= 2 * LIMITS[bool(urban[u])]
+
+
 def test_oversized_split_has_its_units_on_cut_vertices_and_a_legal_rest(
         folders: dict[str, Path]) -> None:
     g, big, hh, urban = _oversized(folders["oversized"])
