@@ -49,9 +49,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from optimizer.scenario.generate import generate
+    from optimizer.synth import PresetError, generate
 
-    out = generate(args.preset, args.seed, args.out)
+    options: dict[str, object] = {}
+    for item in args.option:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise PresetError(f"--option {item!r}: write KEY=VALUE")
+        options[key.strip()] = value.strip()
+    if args.size is not None:
+        options["size"] = args.size
+    out = generate(args.preset, args.seed, args.out, **options)
     print(f"wrote {args.preset} scenario (seed {args.seed}) to {out}")
     return 0
 
@@ -387,8 +395,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_check)
 
     g = sub.add_parser("generate", help="write a realistic generated scenario folder")
-    g.add_argument("--preset", choices=("town", "county", "city"), required=True)
+    g.add_argument("--preset", required=True,
+                   choices=("town", "county", "city", "big-street", "village-town",
+                            "big-county", "oversized", "real-shapes"),
+                   help="town/county/city: the first presets; the others cover the regimes "
+                        "of issue 16 (see optimizer/synth/presets.py)")
     g.add_argument("--seed", type=SEED, default=0)
+    g.add_argument("--size", type=int, default=None,
+                   help="the preset's main size: compounds per street (big-street), "
+                        "villages per town (village-town), units (oversized, real-shapes "
+                        "with shapes=grown)")
+    g.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                   help="another preset parameter, e.g. geometry=grown, kind=urban, "
+                        "rest=nosplit, shapes=georgia, oversized=3 (repeatable)")
     g.add_argument("out", help="output folder")
     g.set_defaults(func=_cmd_generate)
 
