@@ -18,12 +18,15 @@ from collections.abc import Callable
 
 import numpy as np
 import shapely
+from pyproj import CRS
 from shapely import ops
 
+from optimizer.geo.crs import project, region_crs
 from optimizer.geo.neighbours import crossing_mask, rook_pairs
 from optimizer.scenario.generate_barriers import Barriers
 from optimizer.scenario.generate_geometry import meander
 from optimizer.scenario.generate_repair import components
+from optimizer.scenario.generate_write import CRS as WRITTEN_CRS
 
 CANAL_NAMES = ("Xinyang Canal", "Doulong Ditch", "Mangshe Canal", "Tongyu Ditch",
                "Huangsha Canal", "Wanggang Ditch")
@@ -66,9 +69,16 @@ def draw(rng: np.random.Generator, outline: shapely.Geometry, geoms: np.ndarray,
     pairs = rook_pairs(geoms)
     cut = np.zeros(len(pairs), dtype=bool)
     kept = Barriers([], [], [], [])
+    # Crossings as the loader will decide them: in the region's metric CRS
+    # (optimizer.geo.crs), where representative points may sit elsewhere than in the
+    # CRS the preset draws in.
+    drawn = CRS.from_user_input(WRITTEN_CRS)
+    metric = region_crs(geoms, drawn) or drawn
+    geoms_m = project(geoms, drawn, metric)
 
     def attempt(name: str, line: shapely.LineString) -> bool:
-        crossed = cut | crossing_mask(geoms, np.array([line], dtype=object), pairs)
+        line_m = project(np.array([line], dtype=object), drawn, metric)
+        crossed = cut | crossing_mask(geoms_m, line_m, pairs)
         if not ok(pairs[~crossed]):
             return False
         cut[:] = crossed
