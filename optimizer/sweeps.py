@@ -26,14 +26,14 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.checker.checker import ComplianceReport, check
+from optimizer.checker import ComplianceReport, check
 from optimizer.errors import ConfigError, Problem
 from optimizer.plan.model import Plan
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.scenario.model import Scenario
 from optimizer.search import solve
-from optimizer.search.driver import sigint_stops
 from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
+from optimizer.search.signals import stop_on_signals
 from optimizer.search.stop import StopFlag
 
 SECTIONS = ("policy", "costs", "objective", "solver")
@@ -85,7 +85,7 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[Any]], *, time_limit_s
 
     rows: dict[int, dict[str, Any]] = {}
     t0 = time.perf_counter()
-    with sigint_stops(stop):
+    with stop_on_signals(stop):
         for got in executor.map_unordered(_point, lean, jobs(), stop):
             _arrived(got, rows, scenario, points, out_dir)
             if progress is not None:

@@ -72,9 +72,11 @@ def community_rows(ctx: Context, com: Community) -> tuple[list[ComplianceRow], F
     if nd is not None:
         rows.append(nd)
     rows += [coord_row(ctx, com, f), staff_row(ctx, com, f), cost_row(ctx, com, f)]
-    ex = checker_exempt.judge(ctx, com, f)
-    if ex is not None:
-        rows = checker_exempt.apply(rows, ex, cid)
+    for ex in checker_exempt.judge(ctx, com, f):
+        rows = checker_exempt.apply(rows, ex, cid, f)
+    # No place for a center (an exempt ONE-STATION): the facility targets cannot
+    # count this community either way (FACILITY-95, FIX-2013-03 below).
+    f.center_exempt = any(r.rule_id == "ONE-STATION" and r.status == "exempt" for r in rows)
     return rows, f
 
 
@@ -143,11 +145,16 @@ def _totals_row(ctx: Context, facts: Sequence[tuple[Community, Facts]]) -> Compl
 
 def _target_rows(ctx: Context, facts: Sequence[tuple[Community, Facts]]) -> list[ComplianceRow]:
     s, p = ctx.scenario, ctx.scenario.policy
-    n = len(facts)
-    meet = sum(1 for _, f in facts if f.area_ok)
+    exempt = sorted(c.community_id for c, f in facts if f.center_exempt)
+    counted = [(c, f) for c, f in facts if not f.center_exempt]
+    n = len(counted)
+    meet = sum(1 for _, f in counted if f.area_ok)
     share = meet / n if n else 1.0
+    aside = (f"; not counted: {_some(exempt)}, with no place for a center (ONE-STATION "
+             "exempt)") if exempt else ""
     rows = [row("FACILITY-95", "*", share >= p.facility_target_share - 1e-12, round(share, 6),
-                p.facility_target_share, f"{meet} of {n} communities meet the area standard")]
+                p.facility_target_share,
+                f"{meet} of {n} communities meet the area standard{aside}")]
     vol_u = sum(p.volunteers(f.households, True) for _, f in facts if f.urban)
     vol_r = sum(p.volunteers(f.households, False) for _, f in facts if not f.urban)
     rows.append(row("VOLUNTEER-15-10", "*", True, vol_u + vol_r,
@@ -164,12 +171,13 @@ def _target_rows(ctx: Context, facts: Sequence[tuple[Community, Facts]]) -> list
     rows.append(row("PLAN-2013-03", "*", len(done) == len(counties), len(done), len(counties),
                     f"layout plan per county due {p.plan_deadline}; complete: "
                     f"{_some(done) or 'none'}"))
-    need = [(c, f) for c, f in facts if c.area_before_m2 < f.required_m2 - 1e-3]
+    need = [(c, f) for c, f in counted if c.area_before_m2 < f.required_m2 - 1e-3]
     unfixed = sorted(c.community_id for c, f in need if c.remedy == "keep" or not f.area_ok)
     rows.append(row("FIX-2013-03", "*", not unfixed, len(need),
                     f"a remedy each by {p.fix_deadline}",
                     f"{len(need)} communities below standard today"
-                    + (f"; without a valid remedy: {_some(unfixed)}" if unfixed else "")))
+                    + (f"; without a valid remedy: {_some(unfixed)}" if unfixed else "")
+                    + aside))
     reported = [("HARMONY-90-80", f"{p.harmony_urban_share:.0%} urban / "
                                   f"{p.harmony_rural_share:.0%} rural by 2015"),
                 ("MGMT-2013", f"{p.mgmt_urban_share_2013:.0%} urban by 2013 / "

@@ -9,8 +9,19 @@ it (status "exempt") only when it can prove the need itself:
   that cannot be split into communities within the bounds: no integer k with
   k·L ≤ H ≤ k·U (recomputed here), or :func:`optimizer.graph.pieces.diagnose` reports it.
 
-Any other exemption, or one it cannot prove, is itself a fail ("exemption not
-justified") and the rule is checked normally.
+- SIZE-URBAN / SIZE-RURAL also: one of its units cannot be in any community within
+  the bounds that has a place for a center (:mod:`optimizer.checker.center`, the
+  checker's own proof), while this community has one;
+- ONE-STATION ("no place for a center"): one of its units cannot be in any community
+  that has a place for a center, or cannot be in one within the bounds and this
+  community is within them. The exemption covers the center's placement: the
+  stand-in center (a build where no_build forbids one) fails ONE-STATION's place
+  and REMEDY's no_build test, and both rows become "exempt".
+
+A community may carry several exemptions, " | " between them (a piece too small
+whose only unit has no place for a center: "SIZE-RURAL: ... | ONE-STATION: ...");
+each is judged on its own. Any other exemption, or one it cannot prove, is itself a
+fail ("exemption not justified") and the rule is checked normally.
 """
 
 from __future__ import annotations
@@ -80,6 +91,37 @@ def _components(ctx: Context) -> tuple[dict[int, int], dict[int, str]]:
     return comp_of, why
 
 
+def _centerless(ctx: Context, f: Facts, within_bounds: bool) -> int | None:
+    """A unit of the community no community (within the bounds, or of any size)
+    holding it can give a center; None when there is none."""
+    from optimizer.checker.center import no_center_at_all, no_center_within_bounds
+
+    test = no_center_within_bounds if within_bounds else no_center_at_all
+    cache = ctx.cache.setdefault("centerless", {})
+    for u in f.units:
+        if (u, within_bounds) not in cache:
+            cache[u, within_bounds] = test(ctx.scenario, u)
+        if cache[u, within_bounds]:
+            return u
+    return None
+
+
+def _justify_center(ctx: Context, f: Facts) -> tuple[bool, str]:
+    from optimizer.checker.center import why
+
+    s = ctx.scenario
+    u = _centerless(ctx, f, within_bounds=False)
+    if u is not None:
+        return True, f"no community holding it can have a service center: {why(s, u)}"
+    lo, hi = s.policy.bounds(f.urban)
+    if lo <= f.households <= hi:
+        u = _centerless(ctx, f, within_bounds=True)
+        if u is not None:
+            return True, (f"no community of {lo}..{hi} households holding it can have a "
+                          f"service center: {why(s, u)}")
+    return False, "a community holding its units can have a service center"
+
+
 def _justify_size(ctx: Context, rule: str, f: Facts) -> tuple[bool, str]:
     s = ctx.scenario
     own = s.policy.size_rule(f.urban)
@@ -97,28 +139,56 @@ def _justify_size(ctx: Context, rule: str, f: Facts) -> tuple[bool, str]:
     comps = {comp_of.get(i, -1) for i in f.units}
     if all(c in why for c in comps):
         return True, "; ".join(why[c] for c in sorted(comps))
+    u = _centerless(ctx, f, within_bounds=True)
+    if u is not None:
+        from optimizer.checker.center import why as center_why
+
+        lo, hi = s.policy.bounds(f.urban)
+        return True, (f"no community of {lo}..{hi} households holding unit "
+                      f"{s.unit_ids[u]} can have a service center: {center_why(s, u)}")
     return False, "its units lie in a piece that can be split within the bounds"
 
 
-def judge(ctx: Context, com: Community, f: Facts) -> Exemption | None:
-    """The checker's verdict on the community's exemption (None when it has none)."""
-    text = com.exemption.strip()
-    if not text:
-        return None
-    rule = parse_rule(text)
-    if rule is None:
-        return Exemption("EXEMPTION", False, f"{text!r} names no rule id of RULES.md")
-    if rule in ("SIZE-URBAN", "SIZE-RURAL"):
-        ok, reason = _justify_size(ctx, rule, f)
-        return Exemption(rule, ok, reason)
-    return Exemption(rule, False, f"the checker cannot prove {rule} impossible here")
+SEPARATOR = " | "     # between several exemptions of one community
 
 
-def apply(rows: list[ComplianceRow], ex: Exemption, cid: str) -> list[ComplianceRow]:
-    """Rewrite the named rule's row of one community by the exemption verdict."""
+def judge(ctx: Context, com: Community, f: Facts) -> list[Exemption]:
+    """The checker's verdict on each of the community's exemptions (none: empty)."""
+    out = []
+    for part in com.exemption.split(SEPARATOR):
+        text = part.strip()
+        if not text:
+            continue
+        rule = parse_rule(text)
+        if rule is None:
+            out.append(Exemption("EXEMPTION", False, f"{text!r} names no rule id of RULES.md"))
+        elif rule in ("SIZE-URBAN", "SIZE-RURAL"):
+            out.append(Exemption(rule, *_justify_size(ctx, rule, f)))
+        elif rule == "ONE-STATION":
+            out.append(Exemption(rule, *_justify_center(ctx, f)))
+        else:
+            out.append(Exemption(rule, False, f"the checker cannot prove {rule} impossible "
+                                              "here"))
+    return out
+
+
+def apply(rows: list[ComplianceRow], ex: Exemption, cid: str,
+          f: Facts | None = None) -> list[ComplianceRow]:
+    """Rewrite the named rule's row of one community by the exemption verdict (and,
+    for a justified ONE-STATION, the REMEDY row when its only fault is the stand-in
+    center's place: a build where no_build forbids one)."""
     out = []
     hit = False
+    # A stand-in center: where no center may stand (REMEDY's only fault), so the
+    # community has no legal center (ONE-STATION), as the exemption says it must.
+    stand_in = ex.justified and ex.rule == "ONE-STATION" and f is not None \
+        and f.placement_only
     for r in rows:
+        if stand_in and r.rule_id == "REMEDY" and r.community_id == cid \
+                and r.status == "fail":
+            out.append(ComplianceRow(r.rule_id, cid, "exempt", r.value, r.limit,
+                                     f"exempt (ONE-STATION): {ex.reason}; {r.note}"))
+            continue
         if r.rule_id != ex.rule or r.community_id != cid:
             out.append(r)
             continue
@@ -126,7 +196,7 @@ def apply(rows: list[ComplianceRow], ex: Exemption, cid: str) -> list[Compliance
         if not ex.justified:
             note = "; ".join(x for x in (f"exemption not justified: {ex.reason}", r.note) if x)
             out.append(ComplianceRow(r.rule_id, cid, "fail", r.value, r.limit, note))
-        elif r.status == "fail":
+        elif r.status == "fail" or stand_in:
             note = "; ".join(x for x in (f"exempt: {ex.reason}", r.note) if x)
             out.append(ComplianceRow(r.rule_id, cid, "exempt", r.value, r.limit, note))
         else:

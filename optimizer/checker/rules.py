@@ -101,6 +101,8 @@ class Facts:
     area_ok: bool = False
     capex: float | None = None
     annual: float | None = None
+    placement_only: bool = False         # REMEDY's only fault: a build where no_build
+    center_exempt: bool = False          # ONE-STATION exempt: no place for a center
 
 
 def facts_of(ctx: Context, com: Community) -> Facts:
@@ -252,6 +254,7 @@ def remedy_row(ctx: Context, com: Community, f: Facts) -> ComplianceRow:
     elif com.remedy in ("build", "codevelop"):
         if unit is not None and com.remedy == "build" and s.is_no_build(unit):
             notes.append(f"unit {com.site_unit_id} is no_build: no new center may be built")
+            f.placement_only = True     # unless another note follows
         if unit is not None and com.remedy == "codevelop" and not s.is_new_development(unit):
             notes.append(f"codevelop needs a new_development unit; {com.site_unit_id} is not")
         target = max(f.required_m2, com.area_after_m2)
@@ -261,6 +264,7 @@ def remedy_row(ctx: Context, com: Community, f: Facts) -> ComplianceRow:
         _site_remedy_notes(ctx, com, f, notes)
     if com.swap_site_id and com.remedy != "swap":
         notes.append(f"swap_site_id {com.swap_site_id} given but the remedy is {com.remedy}")
+    f.placement_only = f.placement_only and len(notes) == 1
     return row("REMEDY", com.community_id, not notes, com.remedy, "allowed for the site",
                "; ".join(notes))
 

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from optimizer.rules import limits
 from optimizer.errors import OptimizerError
 
 if TYPE_CHECKING:
     from optimizer.report.filing import CountyFiling
     from optimizer.scenario.model import Scenario
+
+T = TypeVar("T")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -45,9 +49,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from optimizer.synth.voronoi.generate import generate
+    from optimizer.synth import PresetError, generate
 
-    out = generate(args.preset, args.seed, args.out)
+    options: dict[str, object] = {}
+    for item in args.option:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise PresetError(f"--option {item!r}: write KEY=VALUE")
+        options[key.strip()] = value.strip()
+    if args.size is not None:
+        options["size"] = args.size
+    out = generate(args.preset, args.seed, args.out, **options)
     print(f"wrote {args.preset} scenario (seed {args.seed}) to {out}")
     return 0
 
@@ -66,28 +78,49 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
 
 def _solve_into(args: argparse.Namespace) -> int:
-    from optimizer.checker.checker import check
+    import dataclasses
+
+    from optimizer.checker import check
     from optimizer.cli.progress import ConsoleProgress
     from optimizer.plan.io import write_plan
     from optimizer.scenario.load import load_scenario
     from optimizer.search import solve
     from optimizer.search.checkpoint import clear_checkpoint
+    from optimizer.search.signals import Interrupted, stop_on_signals
+    from optimizer.search.stop import StopFlag
 
+    t0 = time.perf_counter()
     scenario = load_scenario(args.scenario, repair=args.repair)
+    load_s = time.perf_counter() - t0
     _print_notes(scenario)
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
     if not args.resume:
         clear_checkpoint(pieces)
     executor = _executor(args.executor, args.workers or 0, args.memory_gb)
+    stop = StopFlag()
     try:
-        with ConsoleProgress(enabled=not args.quiet) as progress:
-            plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
-                         seed=args.seed, progress=progress, checkpoint=pieces,
-                         executor=executor, memory_gb=args.memory_gb)
-    finally:
-        _close(executor)
-    report = check(scenario, plan)
-    write_plan(plan, args.out, scenario=scenario, report=report)
+        # From here a first Ctrl-C or SIGTERM stops the search and the best plan is
+        # still checked and written; a second one stops at once (Interrupted).
+        with stop_on_signals(stop) as heard:
+            try:
+                with ConsoleProgress(enabled=not args.quiet) as progress:
+                    plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
+                                 seed=args.seed, progress=progress, checkpoint=pieces,
+                                 executor=executor, memory_gb=args.memory_gb, stop=stop)
+            finally:
+                _close(executor)
+            t1 = time.perf_counter()
+            report = check(scenario, plan)
+            plan = dataclasses.replace(plan, summary={
+                **plan.summary, "load_time_s": round(load_s, 3),
+                "check_time_s": round(time.perf_counter() - t1, 3)})
+            write_plan(plan, args.out, scenario=scenario, report=report, timed=True)
+    except Interrupted as exc:
+        kept = len(list(pieces.glob("*.json"))) if pieces.is_dir() else 0
+        print(f"stopped by a second {exc} before the plan was written: no plan written"
+              + (f"; the {kept} pieces finished before the first signal are kept in "
+                 f"{pieces} (solve --resume reuses them)" if kept else ""), file=sys.stderr)
+        return 130
     print(plan.summary_text())
     print(report.summary_text())
     for note in plan.summary.get("notes", []):
@@ -96,14 +129,24 @@ def _solve_into(args: argparse.Namespace) -> int:
     if light:
         print(f"{light} components stopped early by --memory-gb {args.memory_gb:g} "
               "(their best plan so far; see 'method' in summary.json)")
+    if plan.summary.get("interrupted"):
+        print(f"interrupted by {heard.name or 'a stop request'}: pieces still running "
+              "then kept their best plan so far, pieces not started got a first plan "
+              "(summary.json: interrupted)", file=sys.stderr)
+    elif stop.is_set():
+        print(f"{heard.name or 'a stop request'} after the search had ended: the complete "
+              "plan was written", file=sys.stderr)
     print(f"plan written to {args.out}")
     if not plan.summary.get("interrupted"):
         clear_checkpoint(pieces)
-    if args.report:
+    if args.report and not stop.is_set():
         from optimizer.report import write_reports
 
         paths = write_reports(scenario, plan, args.out, lang=args.lang, report=report)
         print(f"reports written: {', '.join(sorted(p.name for p in set(paths.values())))}")
+    elif args.report:
+        print("reports not written (interrupted): python -m optimizer report SCENARIO PLAN "
+              "writes them", file=sys.stderr)
     return 0 if report.passed else 1
 
 
@@ -300,6 +343,27 @@ def _cmd_users(args: argparse.Namespace) -> int:
     return users(args.action, args.name, args.county, Path(args.data_dir), password, print)
 
 
+def _checked(parse: Callable[[str], T], problem: Callable[[T], str | None]
+             ) -> Callable[[str], T]:
+    """An argparse type: parse the text, then refuse what ``problem`` (optimizer.rules.limits)
+    finds wrong, so a bad number is a usage error (exit 2) naming the option's rule."""
+    def convert(text: str) -> T:
+        try:
+            value = parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        why = problem(value)
+        if why:
+            raise argparse.ArgumentTypeError(f"{text!r}: {why}")
+        return value
+    return convert
+
+
+SECONDS = _checked(float, limits.time_limit_problem)
+WORKERS = _checked(int, limits.workers_problem)
+SEED = _checked(int, limits.seed_problem)
+GB = _checked(float, limits.memory_problem)
+
 EXECUTOR_HELP = ("where tasks run: local (process pool, default), inprocess, dask (a local "
                  "Dask cluster) or dask=tcp://HOST:8786 (a running Dask scheduler; needs "
                  "pip install 'community-optimizer[cluster]')")
@@ -333,18 +397,32 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_check)
 
     g = sub.add_parser("generate", help="write a realistic generated scenario folder")
-    g.add_argument("--preset", choices=("town", "county", "city"), required=True)
-    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--preset", required=True,
+                   choices=("town", "county", "city", "big-street", "village-town",
+                            "big-county", "oversized", "real-shapes"),
+                   help="town/county/city: the first presets; the others cover the regimes "
+                        "of issue 16 (see optimizer/synth/presets.py)")
+    g.add_argument("--seed", type=SEED, default=0)
+    g.add_argument("--size", type=int, default=None,
+                   help="the preset's main size: compounds per street (big-street), "
+                        "villages per town (village-town), units (oversized, real-shapes "
+                        "with shapes=grown)")
+    g.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                   help="another preset parameter, e.g. geometry=grown, kind=urban, "
+                        "rest=nosplit, shapes=georgia, oversized=3 (repeatable)")
     g.add_argument("out", help="output folder")
     g.set_defaults(func=_cmd_generate)
 
     s = sub.add_parser("solve", help="solve a scenario and write the plan folder")
     s.add_argument("scenario")
     s.add_argument("--out", required=True, help="plan folder to write")
-    s.add_argument("--time-limit", type=float, default=None, help="seconds (default: scenario)")
-    s.add_argument("--workers", type=int, default=None,
-                   help="cores to use (default: all; 1 = deterministic)")
-    s.add_argument("--seed", type=int, default=None)
+    s.add_argument("--time-limit", type=SECONDS, default=None,
+                   help="seconds of search, on the clock (default: the scenario's [solver]); "
+                        "loading, checking and writing come on top (summary.json shows them)")
+    s.add_argument("--workers", type=WORKERS, default=None,
+                   help="cores to use (default: the scenario's [solver], else all; 0 = all; "
+                        "1 = deterministic)")
+    s.add_argument("--seed", type=SEED, default=None)
     s.add_argument("--quiet", action="store_true", help="no live progress line")
     s.add_argument("--resume", action="store_true",
                    help="reuse the pieces a killed or interrupted run of the same scenario "
@@ -354,7 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
     s.add_argument("--executor", default=None, metavar="local|inprocess|dask[=ADDRESS]",
                    help=EXECUTOR_HELP)
-    s.add_argument("--memory-gb", type=float, default=None, metavar="GB",
+    s.add_argument("--memory-gb", type=GB, default=None, metavar="GB",
                    help="memory budget: fewer worker processes, and a task past its "
                         "share stops early with its best plan so far (see README)")
     _repair_flag(s)
@@ -370,12 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--out", required=True, help="folder for kpis.csv and point-NNN/ plans")
     w.add_argument("--executor", default="local", metavar="local|inprocess|dask[=ADDRESS]",
                    help=EXECUTOR_HELP)
-    w.add_argument("--processes", type=int, default=0,
+    w.add_argument("--processes", type=WORKERS, default=0,
                    help="local pool processes / LocalCluster workers (default: all cores)")
-    w.add_argument("--time-limit", type=float, default=30.0, help="seconds per point")
-    w.add_argument("--seed", type=int, default=0)
+    w.add_argument("--time-limit", type=SECONDS, default=30.0, help="seconds per point")
+    w.add_argument("--seed", type=SEED, default=0)
     w.add_argument("--quiet", action="store_true", help="no live progress line")
-    w.add_argument("--memory-gb", type=float, default=None, metavar="GB",
+    w.add_argument("--memory-gb", type=GB, default=None, metavar="GB",
                    help="memory budget: fewer worker processes, and a task past its "
                         "share stops early with its best plan so far (see README)")
     _repair_flag(w)

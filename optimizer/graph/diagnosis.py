@@ -1,4 +1,5 @@
-"""Feasibility diagnosis: the pieces that provably cannot meet SIZE-URBAN/SIZE-RURAL.
+"""Feasibility diagnosis: the pieces that provably cannot meet SIZE-URBAN/SIZE-RURAL
+or ONE-STATION.
 
 A pure function of the scenario (no solver). For each component of
 :func:`optimizer.graph.pieces.components` (a connected piece of one county, street, kind):
@@ -8,7 +9,9 @@ A pure function of the scenario (no solver). For each component of
 - ``too-small``: the piece has fewer households than one community needs;
 - ``no-integer-k``: no whole number k of communities has k·L ≤ H ≤ k·U;
 - ``cut-off``: the piece is too small or fits no k, and ``scenario.cut_edges`` link it
-  to another piece of the same town/street and kind: a barrier cut it off.
+  to another piece of the same town/street and kind: a barrier cut it off;
+- ``no-center`` (ONE-STATION): some unit cannot be in any community within the
+  bounds that has a place for a service center (:mod:`optimizer.graph.center`).
 
 Each diagnosis says, in planner terms, which units, which town, which rule, how many
 households short or over, and which relaxation would help.
@@ -31,8 +34,9 @@ MAX_IDS_SHOWN = 10
 
 @dataclass(frozen=True)
 class Diagnosis:
-    rule: str                       # SIZE-URBAN or SIZE-RURAL
-    reason: str                     # too-small | no-integer-k | unit-above-max | cut-off
+    rule: str                       # SIZE-URBAN, SIZE-RURAL or ONE-STATION (no-center)
+    reason: str                     # too-small | no-integer-k | unit-above-max | cut-off |
+                                    # no-partition | no-center
     key: tuple[str, str, str]       # (county, street, kind)
     units: tuple[str, ...]          # unit ids concerned (all of them)
     households: int                 # of those units
@@ -100,7 +104,38 @@ def diagnose(scenario: Scenario) -> list[Diagnosis]:
     for c, comp in enumerate(comps):
         out.extend(_diagnose_component(scenario, comps, c, per_key[comp.key] == 1,
                                        sorted(linked.get(c, ()))))
+        out.extend(_no_center(scenario, comp))
     return out
+
+
+def _no_center(scenario: Scenario, comp: Component) -> list[Diagnosis]:
+    """ONE-STATION: units no community within the bounds can give a center
+    (:mod:`optimizer.graph.center`)."""
+    from optimizer.graph.center import centerless, describe_unit
+
+    lo, hi = scenario.policy.bounds(comp.urban)
+    found = centerless(scenario, comp.units.tolist(), lo, hi)
+    units = sorted(set(found.within_bounds) | set(found.at_any_size))
+    if not units:
+        return []
+    w = _Words(comp.key)
+    ids = tuple(scenario.unit_ids[u] for u in units)
+    hh = int(scenario.households[units].sum())
+    why = "; ".join(describe_unit(scenario, u, lo) for u in units[:3]) \
+        + (f"; and {len(units) - 3} more" if len(units) > 3 else "")
+    named = (f"the {w.unit} {ids[0]}" if len(ids) == 1 else f"the {w.units} {list_ids(ids)}")
+    scope = ("in any community holding it, of any size" if set(units) <= set(found.at_any_size)
+             else f"in any {w.kind} community of {lo:,}-{hi:,} households holding "
+                  f"{'it' if len(ids) == 1 else 'one of them'}")
+    message = (f"{w.place}: no place for a service center (ONE-STATION) {scope}, for "
+               f"{named} ({hh:,} households): {why}, and no unit such a community could "
+               f"share with {'it' if len(ids) == 1 else 'them'} has a place for one either.")
+    relaxation = (f"allow a new center in {ids[0] if len(ids) == 1 else 'one of them'} (clear "
+                  f"no_build), or add a site in or near {'it' if len(ids) == 1 else 'them'} "
+                  f"to sites.csv (at least "
+                  f"{scenario.policy.required_area_m2(lo):,.0f} m² once extended)")
+    return [Diagnosis(rule="ONE-STATION", reason="no-center", key=comp.key, units=ids,
+                      households=hh, message=message, relaxation=relaxation)]
 
 
 def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whole: bool,

@@ -18,6 +18,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.model.cpsat import MILLI
+from optimizer.rules.limits import cp_seed
 
 
 @dataclass
@@ -78,7 +79,10 @@ def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = max(1, workers)
-    p.random_seed = seed
+    p.random_seed = cp_seed(seed)
+    # Ctrl-C is ours (optimizer.search.signals): CP-SAT's own handler would end only
+    # this model, as if its time were up, and the solve would go on.
+    p.catch_sigint_signal = False
     # Every exactly-one in the LP (level 1 keeps most as cliques outside it): the
     # proof on a 24-unit street took 2 s instead of 10.
     p.linearization_level = 2
@@ -91,7 +95,8 @@ def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int
         time_s = min(time_s, 10.0)
     if deterministic:
         p.max_deterministic_time = max(0.05, time_s)
-        p.max_time_in_seconds = 3.0 * time_s + 2.0   # a safety net on a loaded machine
+        # No wall-clock limit here: the piece's clock (optimizer.search.clock) is the
+        # safety net, and summary.json reports where it bound.
     else:
         p.max_time_in_seconds = max(0.05, time_s)
     p.log_search_progress = log

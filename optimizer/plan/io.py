@@ -21,6 +21,7 @@ import json
 import math
 import os
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -225,7 +226,8 @@ def write_compliance_csv(report: ComplianceReport | None, path: Path) -> None:
 
 
 def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
-               report: ComplianceReport | None) -> None:
+               report: ComplianceReport | None, timed: bool = False) -> None:
+    t0 = time.perf_counter()
     notes: list[str] = []
     _write_assignment(plan, folder)
     _write_communities(plan, folder)
@@ -237,7 +239,10 @@ def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
     if report is None:
         notes.append("compliance.csv holds only its header: the plan was written unchecked")
     _write_compliance(report, folder)
-    _write_json(folder / "summary.json", plan_summary(plan, notes))
+    summary = plan_summary(plan, notes)
+    if timed:   # how long writing the other files took (summary.json comes last)
+        summary["write_time_s"] = round(time.perf_counter() - t0, 3)
+    _write_json(folder / "summary.json", summary)
 
 
 def is_plan_file(rel: str) -> bool:
@@ -251,12 +256,15 @@ def check_plan_folder(out_dir: str | os.PathLike[str]) -> None:
 
 
 def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenario | None = None,
-               report: ComplianceReport | None = None) -> Path:
+               report: ComplianceReport | None = None, timed: bool = False) -> Path:
     """Write the plan folder atomically and return its path.
 
-    communities.geojson needs ``scenario.geometry``; compliance.csv holds ``report``'s
-    lines (only its header without one: this layer writes what it is given and never
-    runs the checker; :func:`optimizer.write_plan` checks first).
+    ``timed``: record in summary.json how long writing took (``write_time_s``; the
+    command line does, beside load, solve and check times). Off by default, so that
+    rewriting a plan gives the same bytes.
+
+    communities.geojson needs ``scenario.geometry``; compliance.csv comes from
+    ``report``, or from ``check(scenario, plan)`` when only the scenario is given.
     ``manifest.json``, written last, lists the files written. An existing folder is
     replaced only when its manifest says the engine wrote it, and then only the files
     it lists: any other file in it is carried over into the new folder
@@ -269,7 +277,7 @@ def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenari
     ensure_conserved(plan, scenario)
     with staged_folder(out_dir, writes=is_plan_file, replaces=everything,
                        need_ours=True) as stage:
-        _write_all(plan, stage, scenario, report)
+        _write_all(plan, stage, scenario, report, timed)
     return output_path(out_dir)
 
 

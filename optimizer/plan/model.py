@@ -108,6 +108,14 @@ class Plan:
             f"capital {_num(s.get('total_capex_yuan'))} yuan, annual cost "
             f"{_num(s.get('total_annual_cost_yuan'))} yuan/year",
         ]
+        stopped = list(s.get("clock_stopped") or [])
+        if stopped and s.get("workers") == 1:
+            shown = "; ".join(stopped[:5]) + (f" and {len(stopped) - 5} more"
+                                             if len(stopped) > 5 else "")
+            lines.append(f"determinism gave way to the clock in {len(stopped)} pieces (stopped "
+                         f"at the time limit; another run may differ): {shown}")
+        elif stopped:
+            lines.append(f"{len(stopped)} pieces stopped by the clock at the time limit")
         exempt = [c for c in self.communities if c.exemption]
         if exempt:
             lines.append(f"{len(exempt)} communities carry an exemption:")

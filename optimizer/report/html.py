@@ -153,6 +153,9 @@ def _solver_table(plan: Plan, lang: str) -> str:
                         ("key", reasons.piece_key_text)):
             if col in frame:
                 frame[col] = [fn(v, lang) if isinstance(v, str) else v for v in frame[col]]
+        for col in frame.columns:       # yes/no columns (clock_stopped) in words
+            if frame[col].map(lambda v: isinstance(v, bool)).all():
+                frame[col] = [labels.word(str(v).lower(), lang) for v in frame[col]]
         frame.columns = [labels.summary_key(str(c), lang) for c in frame.columns]
         out += table_html(frame, lang)
     return out

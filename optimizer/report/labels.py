@@ -105,7 +105,7 @@ SUMMARY_KEYS: dict[str, tuple[str, str]] = {
     "seed": ("随机种子", "seed"), "interrupted": ("是否中断", "interrupted"),
     "version": ("版本", "version"), "key": ("片区", "key"), "units": ("基本单元", "units"),
     "households": ("户数", "households"), "method": ("方法", "method"),
-    "time_s": ("用时(秒)", "time_s")}
+    "time_s": ("用时(秒)", "time_s"), "clock_stopped": ("时钟截停", "clock_stopped")}
 CHANGE: dict[str, tuple[str, str]] = {"added": ("新增", "added"), "removed": ("撤销", "removed"),
                                       "changed": ("调整", "changed"),
                                       "unchanged": ("不变", "unchanged")}

@@ -117,9 +117,54 @@ _NO_SPLIT = re.compile(
     rf"\({_RULE}; every split of these {_N} units was checked\)\.$")
 
 
+_NO_CENTER = re.compile(
+    r"^no place for a service center \(ONE-STATION\) (?P<scope>in any community holding it, "
+    rf"of any size|in any (?P<kind>urban|rural) community of {_N}-{_N} households holding "
+    r"(?:it|one of them)), for (?P<named>the .+?) \((?P<hh>\d[\d,]*) households\): "
+    r"(?P<why>.+), and no unit such a community could share with (?:it|them) has a place for "
+    r"one either\.(?: The plan prices a new center built in its unit of (?P<names>.+) "
+    r"\(which no_build forbids\): the cost of the fix\.)?$", re.S)
+_WHY_NO_SITE = re.compile(r"^(?P<uid>.+?) has no site and no new center may be built there "
+                          r"\(no_build\)$")
+_WHY_SMALL = re.compile(
+    rf"^(?P<uid>.+?) is no_build and its site (?P<sites>.+) allows at most {_N} m², below the "
+    rf"{_N} m² a community of {_N} households needs \(AREA-PER-HH, AREA-MIN\)$")
+_FORBIDDEN = re.compile(
+    r"^ONE-STATION: no plan with a center in every community was found for (?P<county>.*?) / "
+    r"(?P<street>.*?) / (?P<kind>urban|rural) \((?P<why>.*)\); this community's center is "
+    r"priced as a new build where no_build forbids one$", re.S)
+
+
+def _center_why_zh(text: str) -> str | None:
+    """describe_unit's reasons (optimizer.graph.center), '; '-joined, in Chinese."""
+    out = []
+    for part in text.split("; "):
+        more = re.fullmatch(rf"and {_N} more", part)
+        a, b = _WHY_NO_SITE.match(part), _WHY_SMALL.match(part)
+        if more:
+            out.append(f"另有{more.group(1)}个基本单元同此")
+        elif a:
+            out.append(f"{a.group('uid')}无现有用房站点,且不得新建(no_build)")
+        elif b:
+            out.append(f"{b.group('uid')}不得新建(no_build),其站点{_ids_zh(b.group('sites'))}"
+                       f"至多可达{b.group(3)}平方米,低于{b.group(5)}户社区所需的{b.group(4)}平方米"
+                       "(AREA-PER-HH、AREA-MIN)")
+        else:
+            return None
+    return ";".join(out)
+
+
 def parse_exemption(text: str) -> Reason | None:
     """The exemption text of communities.csv as a :class:`Reason`, or None."""
     text = text.strip()
+    f = _FORBIDDEN.match(text)
+    if f:
+        inner = parse_exemption(f.group("why"))
+        if inner is None and f.group("why") not in WHY_ZH:
+            return None
+        return Reason("ONE-STATION", "forbidden-build", {
+            "county": f.group("county"), "street": f.group("street"), "kind": f.group("kind"),
+            "why": f.group("why")})
     m = _NO_PLAN.match(text)
     if m:
         why = m.group("why")
@@ -136,6 +181,12 @@ def parse_exemption(text: str) -> Reason | None:
     place = _PLACE.fullmatch(m.group("place"))
     assert place is not None
     base = {"county": place.group("county"), "street": place.group("street")}
+    c = _NO_CENTER.match(body)
+    if c:
+        if _piece_zh(c.group("named")) is None or _center_why_zh(c.group("why")) is None:
+            return None
+        return Reason(rule, "no-center", {**base, **{k: v or "" for k, v in c.groupdict().items()},
+                                          "lo": c.group(3) or "", "hi": c.group(4) or ""})
     a = _ABOVE.match(body)
     if a:
         return Reason(rule, "unit-above-max", {**base, "unit": a.group("unit"),
@@ -171,6 +222,21 @@ def _place_zh(p: dict[str, str]) -> str:
 def reason_zh(r: Reason) -> str:
     """The Chinese sentence of a parsed reason."""
     p = r.params
+    if r.kind == "forbidden-build":
+        inner = parse_exemption(p["why"])
+        why = reason_zh(inner).rstrip("。") if inner is not None else WHY_ZH[p["why"]]
+        return (f"ONE-STATION:{_place_zh(p)}({KIND_ZH[p['kind']]})未找到每个社区均有服务中心的"
+                f"划分方案({why});本社区服务中心按在禁止新建(no_build)之处新建计价。")
+    if r.kind == "no-center":
+        scope = (f"所在的任何规模为{p['lo']}–{p['hi']}户的{KIND_ZH[p['kind']]}社区"
+                 if p["kind"] else "所在的任何社区(不论规模)")
+        text = (f"{r.rule}:{_place_zh(p)}的{_piece_zh(p['named'])}(共{p['hh']}户){scope}"
+                f"均无设置社区服务中心之处(ONE-STATION):{_center_why_zh(p['why'])};"
+                "与其同属一个社区的基本单元也均无处可设。")
+        if p["names"]:
+            text += (f"本方案按在{_ids_zh(p['names'])}所在基本单元新建服务中心计价"
+                     "(该处原禁止新建),即整改所需成本。")
+        return text
     if r.kind == "no-plan":
         why = (f"经证明不可行:其全部{p['columns']}种可能的社区均无法构成划分" if p["columns"]
                else WHY_ZH[p["why"]])
@@ -198,6 +264,8 @@ def exemption_text(text: str, lang: str, see: str = "communities.csv") -> str:
     """An exemption in ``lang``; in Chinese, an unknown pattern names its rule and file."""
     if lang != "zh" or not text.strip():
         return text
+    if " | " in text:       # several rules exempt (e.g. SIZE-RURAL and ONE-STATION)
+        return " | ".join(str(exemption_text(part, lang, see)) for part in text.split(" | "))
     r = parse_exemption(text)
     if r is not None:
         return reason_zh(r)

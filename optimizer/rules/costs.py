@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from optimizer.errors import Problem
+from optimizer.rules.limits import (
+    relative_gap_problem,
+    seed_problem,
+    time_limit_problem,
+    workers_problem,
+)
 from optimizer.rules.param_checks import range_problems
 
 
@@ -112,12 +118,13 @@ class SolverParams:
 
     def problems(self, file: str = "scenario.toml", section: str = "solver") -> list[Problem]:
         out = []
-        if self.time_limit_s <= 0:
-            out.append(Problem(file, "must be > 0", record=f"[{section}]", field="time_limit_s",
-                               value=self.time_limit_s))
-        if self.workers < 0:
-            out.append(Problem(file, "must be ≥ 0", record=f"[{section}]", field="workers",
-                               value=self.workers))
+        for name, check in (("time_limit_s", time_limit_problem), ("workers", workers_problem),
+                            ("seed", seed_problem), ("relative_gap", relative_gap_problem)):
+            value = getattr(self, name)
+            problem = check(value)
+            if problem:
+                out.append(Problem(file, problem, record=f"[{section}]", field=name,
+                                   value=value))
         return out
 
 

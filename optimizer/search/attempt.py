@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from optimizer.graph.locks import Locks
 from optimizer.model.cpsat import MILLI, SOFT_PENALTY_YUAN, BuiltModel, build_model
 from optimizer.model.piece import PieceData
+from optimizer.rules.limits import cp_seed
 from optimizer.scenario.model import Scenario
 from optimizer.search.stop import StopFlag
 
@@ -40,6 +41,17 @@ class Attempt:
     used_s: float = 0.0     # of the budget: deterministic time with one worker, else wall
 
 
+# Building a model, in "deterministic seconds" per assignment variable (measured 46-62
+# microseconds per variable on a 2-core VM for 67-248-unit rural pieces; a fixed
+# estimate, so that with one worker what a piece used does not depend on the machine).
+BUILD_S_PER_X = 55e-6
+
+
+def build_cost_s(n_vars: int) -> float:
+    """The fixed estimate of building a model with ``n_vars`` assignment variables."""
+    return BUILD_S_PER_X * n_vars
+
+
 def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: bool,
               time_s: float, workers: int, seed: int, stop: StopFlag,
               hint: tuple[Choice, ...] | None = None, first_only: bool = False,
@@ -48,7 +60,10 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
               count: tuple[int, int] | None = None) -> Attempt:
     """Build and solve one model. ``deterministic`` (default: one worker) limits the
     search by the solver's deterministic time, so the result does not depend on the
-    machine's load; otherwise by wall-clock time."""
+    machine's load; otherwise by wall-clock time. ``Attempt.used_s`` counts building
+    the model too (by :data:`BUILD_S_PER_X` when deterministic): on a 250-unit piece it
+    takes 3 s, more than many budgets."""
+    t_build = time.perf_counter()
     built = build_model(scenario, data, contiguity=contiguity, soft=soft,
                         allowed_centers=allowed_centers, locks=locks, count=count)
     if hint:
@@ -61,13 +76,17 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = max(1, workers)
-    p.random_seed = seed
+    p.random_seed = cp_seed(seed)
+    # Ctrl-C is ours (optimizer.search.signals): CP-SAT's own handler would end only
+    # this model, as if its time were up, and the solve would go on.
+    p.catch_sigint_signal = False
     if deterministic is None:
         deterministic = workers == 1
     if deterministic:
         # Deterministic: the limit is in the solver's deterministic time, not wall time.
         p.max_deterministic_time = max(0.05, time_s)
-        p.max_time_in_seconds = 3.0 * time_s + 2.0   # a safety net on a loaded machine
+        # No wall-clock limit here: the piece's clock (optimizer.search.clock) is the
+        # safety net, and summary.json reports where it bound.
     else:
         p.max_time_in_seconds = max(0.05, time_s)
     if first_only:
@@ -82,7 +101,8 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
     finally:
         stop.attach(None)
     elapsed = time.perf_counter() - t0
-    used = solver.response_proto.deterministic_time if deterministic else elapsed
+    used = solver.response_proto.deterministic_time + build_cost_s(len(built.x)) \
+        if deterministic else time.perf_counter() - t_build
     status = STATUS.get(code, "UNKNOWN")
     if status not in ("OPTIMAL", "FEASIBLE"):
         # No plan, but the bound proven so far still holds.

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 from optimizer.errors import SolveError
 from optimizer.scenario.model import Scenario
+from optimizer.search.clock import timed
 from optimizer.search.columns import worth_listing
 from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.search.memory import memory_stopped
@@ -23,15 +24,22 @@ from optimizer.search.stop import StopFlag
 
 def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: StopFlag,
                done: Callable[[PieceResult], None], deadline: float | None = None,
-               executor: Executor | None = None) -> None:
+               executor: Executor | None = None, det_budget: float | None = None) -> None:
     """Solve every task and hand each result to ``done`` as it finishes.
 
     ``executor``: where the tasks run (default: this process for one worker or one
-    task, else a local pool of ``procs`` processes). With a ``deadline`` (wall-clock
-    mode) each task's budget is set when it starts: its share, by weight, of the time
-    the ``procs`` slots have left once the running tasks' budgets are set aside, so
-    time a piece does not use goes to the pieces after it. Without one, the tasks' own
-    (deterministic) budgets stand.
+    task, else a local pool of ``procs`` processes). ``deadline`` (``time.perf_counter``
+    seconds): every task still running then is stopped as by Ctrl-C, and tasks that
+    start later start stopped (their first plan). Budgets (:mod:`optimizer.search.clock`):
+
+    - ``det_budget`` given (deterministic mode): the tasks run one at a time in a fixed
+      order, each with its share, by weight, of what the tasks before it left of
+      ``det_budget`` (their ``used_s``, deterministic), so the plan does not depend on
+      the executor or the machine's load unless the deadline binds;
+    - else (wall-clock mode) each task's budget is set when it starts: its share, by
+      weight, of the time the ``procs`` slots have left before the deadline once the
+      running tasks' budgets are set aside, so time a piece does not use goes to the
+      pieces after it.
     """
     if executor is None:
         executor = InProcessExecutor() if procs <= 1 or len(tasks) <= 1 \
@@ -42,6 +50,15 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
     # pieces after it, whereas a quick piece at the end leaves its slot idle while the
     # last large piece runs out its fixed budget (a town ended at 48 s of 60 that way).
     order = sorted(tasks, key=lambda t: (not _quick(scenario, t), -t.budget_s, t.index))
+    shared = scenario if isinstance(executor, InProcessExecutor) \
+        else scenario.replace(geometry=None)
+
+    def clock() -> float | None:
+        return None if deadline is None else deadline - time.perf_counter()
+
+    if det_budget is not None:
+        _in_order(executor, shared, order, weights, det_budget, clock, stop, done)
+        return
     running: dict[int, tuple[float, float]] = {}     # index -> (start, budget)
 
     def start(pos: int, task: PieceTask) -> PieceTask:
@@ -53,17 +70,50 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
         left = sum(weights[t.index] for t in order[pos:])
         budget = min(max(0.0, deadline - now), capacity * weights[task.index] / left)
         running[task.index] = (now, budget)
-        return dataclasses.replace(task, budget_s=max(0.5, budget))
+        return dataclasses.replace(task, budget_s=max(0.5, budget), wall_s=clock())
 
     def items() -> Iterator[PieceTask]:     # read lazily: budgets set at start
         for pos, task in enumerate(order):
             yield start(pos, task)
 
-    shared = scenario if isinstance(executor, InProcessExecutor) \
-        else scenario.replace(geometry=None)
     for res in executor.map_unordered(_work, shared, items(), stop):
         running.pop(res.index, None)
         done(res)
+
+
+MIN_SHARE = 0.1     # a deterministic task gets at least this part of its first share
+
+
+def _in_order(executor: Executor, shared: Scenario, order: list[PieceTask],
+              weights: dict[int, float], total: float, clock: Callable[[], float | None],
+              stop: StopFlag, done: Callable[[PieceResult], None]) -> None:
+    """Deterministic mode: one task at a time, in ``order``, each with its share of
+    what is left of ``total`` after the ones before it."""
+    whole = sum(weights.values()) or 1.0
+    used = 0.0
+
+    def item(pos: int, task: PieceTask) -> PieceTask:
+        left = sum(weights[t.index] for t in order[pos:]) or 1.0
+        share = max(0.0, total - used) * weights[task.index] / left
+        floor = MIN_SHARE * total * weights[task.index] / whole
+        return dataclasses.replace(task, budget_s=max(share, floor), wall_s=clock())
+
+    def items() -> Iterator[PieceTask]:     # read lazily: each after the one before ends
+        for pos, task in enumerate(order):
+            yield item(pos, task)
+
+    def take(res: PieceResult) -> None:
+        nonlocal used
+        used += res.used_s
+        done(res)
+
+    if executor.slots == 1:
+        for res in executor.map_unordered(_work, shared, items(), stop):
+            take(res)
+        return
+    for pos, task in enumerate(order):      # a pool or cluster, one task at a time
+        for res in executor.map_unordered(_work, shared, [item(pos, task)], stop):
+            take(res)
 
 
 def _quick(scenario: Scenario, task: PieceTask) -> bool:
@@ -77,15 +127,19 @@ RETRY_S = 10.0      # a piece left with no plan at all in less time gets this on
 
 
 def _work(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
-    try:
-        res = solve_piece(scenario, task, stop)
-    except SolveError:
-        # A starved budget (past the deadline: 0.5 s; or a loaded machine) can leave a
-        # piece without any plan (seen on the city: a 41-unit urban street during a
-        # resume at load 4-6 on 2 cores); once more with time enough, unless stopped.
-        if task.budget_s >= RETRY_S or stop.is_set():
-            raise
-        res = solve_piece(scenario, dataclasses.replace(task, budget_s=RETRY_S), stop)
+    with timed(stop, task.wall_s) as clock:
+        try:
+            res = solve_piece(scenario, task, clock.flag)
+        except SolveError:
+            # A starved budget (or a loaded machine) can leave a piece without any plan
+            # (seen on the city: a 41-unit urban street during a resume at load 4-6 on
+            # 2 cores); once more with time enough, unless stopped.
+            if task.budget_s >= RETRY_S or clock.flag.is_set():
+                raise
+            res = solve_piece(scenario, dataclasses.replace(task, budget_s=RETRY_S),
+                              clock.flag)
+    if clock.fired:
+        res = dataclasses.replace(res, clock_stopped=True)
     if memory_stopped(stop):    # past its memory share: the lighter path, said so
         res = dataclasses.replace(res, method=f"{res.method}, stopped by the memory budget")
     return res

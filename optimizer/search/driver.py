@@ -10,26 +10,27 @@ carries its own seed, so the plan does not depend on which process ran what.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
-import signal
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from optimizer.errors import SolveError
-from optimizer.graph import components, diagnose
+from optimizer.graph import Component, Diagnosis, components, diagnose
+from optimizer.graph.center import centerless
 from optimizer.graph.locks import parse_locks
-from optimizer.plan.model import Plan
+from optimizer.plan import Plan
 from optimizer.progress import Progress, ProgressEvent
+from optimizer.rules.limits import check_solve_args
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.checkpoint import Checkpoint
+from optimizer.search.clock import DET_PER_S, assembly_reserve_s
 from optimizer.search.dispatch import run_pieces
 from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.search.piece import PieceResult, PieceTask
+from optimizer.search.signals import stop_on_signals
 from optimizer.search.stop import StopFlag
 from optimizer.search.summary import build_plan
 
@@ -40,10 +41,13 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
           memory_gb: float | None = None, stop: StopFlag | None = None) -> Plan:
     """The cheapest plan found for ``scenario`` within about ``time_limit_s`` seconds.
 
-    ``workers``: cores to use (0 = all). With one worker the search is deterministic:
-    the same scenario and seed give the same plan (limits count the solver's
-    deterministic time, so a loaded machine takes longer but finds the same plan);
-    with more, limits are wall-clock. Ctrl-C (SIGINT) stops the search:
+    The limit is kept on the clock (from this call to the plan returned), whatever
+    the number of workers (:mod:`optimizer.search.clock`). ``workers``: cores to use
+    (0 = all). With one worker the search is deterministic: the same scenario and
+    seed give the same plan (budgets count the solver's deterministic time, handed
+    on from piece to piece in a fixed order); only where the clock had to stop a
+    piece first may the plan differ (``clock_stopped`` in the summary). With more,
+    budgets are wall-clock. Ctrl-C (SIGINT) or SIGTERM stops the search:
     finished pieces keep their plan, the rest get their first feasible plan, and the
     whole plan is returned. ``checkpoint``: a folder where each finished piece is
     written at once; pieces already there (same scenario, piece and seed) are reused,
@@ -58,16 +62,19 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     deterministic then). ``stop``: a flag of the caller's that stops this solve like
     Ctrl-C does (a sweep passes its own).
     """
+    t0 = time.perf_counter()
     params = scenario.solver
-    limit = params.time_limit_s if time_limit_s is None else float(time_limit_s)
-    n_workers = params.workers if workers is None else int(workers)
-    if n_workers <= 0:
+    limit = params.time_limit_s if time_limit_s is None else time_limit_s
+    n_workers = params.workers if workers is None else workers
+    seed = params.seed if seed is None else seed
+    check_solve_args(limit, n_workers, seed, memory_gb)
+    limit, n_workers, seed = float(limit), int(n_workers), int(seed)
+    if n_workers == 0:
         n_workers = os.cpu_count() or 1
-    seed = params.seed if seed is None else int(seed)
     comps = components(scenario)
     if not comps:
         raise SolveError("the scenario has no units to plan")
-    diag_of = _diagnoses_by_component(scenario, comps)
+    diag_of, center_of = _diagnoses_by_component(scenario, comps)
     locks = parse_locks(scenario)
     site_unit = {s: int(u) for s, u in enumerate(scenario.sites.unit.tolist())}
     procs = max(1, min(n_workers, len(comps)))
@@ -89,10 +96,11 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
                        budget_s=limit * procs * weights[k] / total_w, seed=seed + k,
                        threads=threads, deterministic=n_workers == 1,
                        locks=locks.for_piece(set(c.units.tolist()), c.key[1], site_unit)
-                       if locks else None)
+                       if locks else None,
+                       **_stand_ins(scenario, c, diag_of.get(k), center_of.get(k)))
              for k, c in enumerate(comps)]
     stop = stop if stop is not None else StopFlag()
-    t0 = time.perf_counter()
+    deadline = t0 + limit - assembly_reserve_s(limit)
     results: dict[int, PieceResult] = {}
     objective = bound = 0.0
 
@@ -127,9 +135,10 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
                 store.save(tasks[res.index], res)
             record(res)
 
-    with sigint_stops(stop):
-        run_pieces(scenario, todo, procs, stop, done,
-                   deadline=None if n_workers == 1 else t0 + limit, executor=executor)
+    with stop_on_signals(stop):
+        run_pieces(scenario, todo, procs, stop, done, deadline=deadline, executor=executor,
+                   det_budget=limit * DET_PER_S - sum(r.used_s for r in results.values())
+                   if n_workers == 1 else None)
     ordered = [results[k] for k in range(len(tasks))]
     plan = build_plan(scenario, tasks, ordered, time.perf_counter() - t0, seed, n_workers,
                       limit, stop.is_set())
@@ -144,29 +153,44 @@ def _noted(plan: Plan, notes: list[str]) -> Plan:
     return dataclasses.replace(plan, summary=summary)
 
 
-def _diagnoses_by_component(scenario: Scenario, comps: list) -> dict:  # type: ignore[type-arg]
+def _diagnoses_by_component(scenario: Scenario, comps: list[Component]
+                            ) -> tuple[dict[int, Diagnosis], dict[int, Diagnosis]]:
+    """Per component: its first size diagnosis (the piece goes to the soft model), and
+    its no-center one (ONE-STATION: stand-in centers, :func:`_stand_ins`)."""
     where = {}
     for idx, c in enumerate(comps):
         for u in c.units.tolist():
             where[scenario.unit_ids[u]] = idx
-    out: dict = {}  # type: ignore[type-arg]
+    size: dict[int, Diagnosis] = {}
+    center: dict[int, Diagnosis] = {}
     for d in diagnose(scenario):
         for uid in d.units:
             if uid in where:
-                out.setdefault(where[uid], d)
+                (center if d.reason == "no-center" else size).setdefault(where[uid], d)
                 break
-    return out
+    return size, center
 
 
-@contextlib.contextmanager
-def sigint_stops(stop: StopFlag) -> Iterator[None]:
-    """Ctrl-C (SIGINT) raises ``stop`` instead of KeyboardInterrupt (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _stand_ins(scenario: Scenario, comp: Component, size: Diagnosis | None,
+               center: Diagnosis | None) -> dict[str, Any]:
+    """Where a piece with no place for some center (ONE-STATION) may have a new build
+    stand in although no_build forbids it, and the exemption those communities carry.
+
+    Within the bounds (no size diagnosis): the units no community of L..U households
+    holding them can give a center; every community holding one needs a stand-in,
+    and a community centred in one holds one. In a piece the soft model solves (sizes
+    broken): only the units no community of any size can give a center, so that a
+    community that could have a legal center by breaking the bounds gets it."""
+    if center is None:
+        return {}
+    lo, hi = scenario.policy.bounds(comp.urban)
+    found = centerless(scenario, comp.units.tolist(), lo, hi)
+    units = found.at_any_size if size is not None \
+        else tuple(sorted(set(found.within_bounds) | set(found.at_any_size)))
+    if not units:
+        return {}
+    names = ", ".join(scenario.unit_ids[u] for u in units[:5])
+    return {"stand_ins": tuple(units),
+            "center_reason": f"ONE-STATION: {center.message} The plan prices a new center "
+                             f"built in its unit of {names} (which no_build forbids): the "
+                             f"cost of the fix."}

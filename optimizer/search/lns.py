@@ -31,6 +31,7 @@ class LnsStats:
     rounds: int = 0
     improved: int = 0
     time_s: float = 0.0
+    used_s: float = 0.0     # the sub-solves' used_s (deterministic with one worker)
 
 
 def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_s: float,
@@ -70,6 +71,7 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
         res = run_model(scenario, sub, contiguity="order", soft=False, time_s=budget,
                         workers=workers, seed=seed + stats.rounds, stop=stop, hint=hint,
                         allowed_centers=_likely_centers(scenario, sub, hint))
+        stats.used_s += res.used_s
         if not res.choices:
             stale += 1
             continue

@@ -9,7 +9,10 @@
   started from that plan; under every piece not proven optimal, the arithmetic and
   Lagrangian floors (solve_piece);
 - pieces the diagnosis (or the solver) proves impossible: penalized bounds, the
-  plan that breaks them least, with the broken rule as exemption.
+  plan that breaks them least, with the broken rule as exemption;
+- pieces where some community can have no center (ONE-STATION, the diagnosis'
+  no-center): solved as any other with a new build allowed to stand in at the units
+  that need one, the communities centred there exempt with the unit named.
 
 Runs in a worker process or in the caller's; everything it returns is plain data.
 """
@@ -29,10 +32,12 @@ from optimizer.search.attempt import Choice
 from optimizer.search.columns import plan_by_columns
 from optimizer.search.piece_common import (
     heuristic_start,
+    mark_stand_ins,
     no_plan_reason,
     plan_cost,
     run_attempt,
     soft_result,
+    with_stand_ins,
 )
 from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
@@ -48,12 +53,18 @@ ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
 FIRST_PLAN_S = 5.0      # the least time the exact model gets when nothing else found a plan
 LAG_STEPS = 400         # subgradient steps of the Lagrangian floor (converged to 0.01%)
 LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it first)
+HURRY_LAG_STEPS = 40    # ... and once the piece is stopped, within
+HURRY_LAG_S = 1.0       # this long at most
 
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     t0 = time.perf_counter()
+    real = scenario
+    if task.stand_ins:          # ONE-STATION impossible: let a build stand in there
+        scenario = with_stand_ins(scenario, task.stand_ins)
     data = piece_data(scenario, task.key, task.units)
     res, reserve = _solve(scenario, data, task, stop)
+    used = res.time_s           # what the methods spent of the budget (see used_s)
     if not res.reason and res.status != "OPTIMAL":
         # Floors valid for every plan obeying the household bounds, under a search that
         # ran out of time before proving much: arithmetic (instant) and Lagrangian
@@ -70,8 +81,21 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
             cap = LAG_CAP_S if task.deterministic else max(reserve, 0.5)
             floor = max(floor, lagrangian_bound(scenario, data, time_s=cap, max_iter=steps,
                                                 stop=stop))
+            used += _lag_time(data.n) * steps / LAG_STEPS     # its fixed estimate
+        else:
+            # Stopped (Ctrl-C, the clock): a few steps still lift the floor most of the
+            # way (40 steps: within about 1% of 400 on 67-248-unit rural pieces, in
+            # 0.01-0.13 s, where the arithmetic floor leaves 25-40%; bench/bounds.py).
+            floor = max(floor, lagrangian_bound(scenario, data, time_s=HURRY_LAG_S,
+                                                max_iter=HURRY_LAG_STEPS, stop=StopFlag()))
         res = dataclasses.replace(res, bound=max(res.bound, floor))
-    return dataclasses.replace(res, time_s=time.perf_counter() - t0)
+    if task.stand_ins:
+        res = mark_stand_ins(real, task, res)
+    wall = time.perf_counter() - t0
+    # With one worker what a piece used is counted, like its budget, in deterministic
+    # time and fixed estimates, so the time handed on to the next piece is the same on
+    # any machine (optimizer.search.clock); otherwise it is the clock's.
+    return dataclasses.replace(res, time_s=wall, used_s=used if task.deterministic else wall)
 
 
 def _lag_time(n: int) -> float:
@@ -97,7 +121,8 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
     if size <= SMALL_X or task.locks:
         return _exact(scenario, data, task, stop,
                       "flow" if size <= FLOW_X else "adjacent"), reserve
-    return solve_large(scenario, data, task, stop, whole=size <= BOUND_X), reserve
+    return solve_large(scenario, data, task, stop, whole=size <= BOUND_X,
+                       model_vars=size), reserve
 
 
 def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
@@ -132,6 +157,8 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     spent = 0.0
     infeasible = True
     for k in ks:
+        if stop.is_set() and (best is not None or start is not None):
+            break               # stopped (Ctrl-C, the clock): the plan in hand will do
         hint = _fits(start, k) or _fits(best[1] if best else None, k)
         hard = run_attempt(scenario, data, task, contiguity="order", soft=False,
                     count=(k, k) if k is not None else None, stop=stop, hint=hint,
@@ -162,6 +189,9 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     proven = True
     share = max(0.2, task.budget_s - spent) / len(ks)
     for k in ks:
+        if stop.is_set():
+            bounds, proven = [0.0], False   # no time for the bound: the floors give one
+            break
         rel = run_attempt(scenario, data, task, contiguity=relaxation, soft=False, stop=stop,
                    count=(k, k) if k is not None else None, hint=_fits(best[1], k),
                    time_s=share)

@@ -5,6 +5,7 @@ plan inside the household bounds."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from optimizer.model.piece import PieceData
@@ -53,22 +54,66 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     soft = run_attempt(scenario, data, task, contiguity="order", soft=True, hint=rough,
                 time_s=max(task.budget_s, 1.0), stop=stop)
     choices, bound = soft.choices, max(0.0, soft.bound_yuan - penalty_yuan(soft.violation))
+    forbidden = ""
     if not choices:
-        if sum(len(ch.members) for ch in rough) != data.n:
-            from optimizer.errors import SolveError
+        whole = best_choice(scenario, data, list(range(data.n)))
+        if sum(len(ch.members) for ch in rough) != data.n and whole is not None:
+            # Some region has no place for a center, and the soft model found nothing
+            # (it reaches U + the largest unit from a center): the whole piece as one
+            # community, its center legal, the size rule broken (exempt as above).
+            rough = (whole,)
+        elif sum(len(ch.members) for ch in rough) != data.n:
+            # No place for a center in the whole piece either: the last resort, so that
+            # one piece never stops the whole plan. A build stands in where no_build
+            # forbids it; the checker fails it unless it proves that necessary.
+            lifted = with_stand_ins(scenario, data.units.tolist())
+            rough = tuple(ch for ch in (best_choice(lifted, data, r) for r in grow_regions(data))
+                          if ch is not None)
+            if sum(len(ch.members) for ch in rough) != data.n:
+                from optimizer.errors import SolveError
 
-            raise SolveError(f"no plan at all for {' / '.join(data.key)} ({data.n} units, "
-                             f"{data.total:,} households): {reason}")
+                raise SolveError(f"no plan at all for {' / '.join(data.key)} ({data.n} "
+                                 f"units, {data.total:,} households): {reason}")
+            forbidden = (f"ONE-STATION: no plan with a center in every community was found "
+                         f"for {' / '.join(data.key)} ({reason}); this community's center "
+                         f"is priced as a new build where no_build forbids one")
         # Out of time: the region-growing plan, bound unknown (0).
         choices, bound = rough, 0.0
     exemptions = []
     for ch in choices:
         hh = int(scenario.households[list(ch.members)].sum())
-        exemptions.append(reason if not (data.lo <= hh <= data.hi) else "")
+        size = reason if not (data.lo <= hh <= data.hi) else ""
+        stand_in = forbidden if forbidden and ch.remedy == "build" \
+            and scenario.is_no_build(ch.center) else ""
+        exemptions.append(" | ".join(x for x in (size, stand_in) if x))
     # The bound holds for every plan breaking the bounds no more than this one does.
     return PieceResult(task.index, choices, tuple(exemptions),
-                       soft.status if soft.choices else "FEASIBLE", bound, soft.time_s,
+                       soft.status if soft.choices else "FEASIBLE", bound, soft.used_s,
                        "soft", reason)
+
+
+def with_stand_ins(scenario: Scenario, units: tuple[int, ...] | list[int]) -> Scenario:
+    """``scenario`` with no_build lifted at ``units``: a new build may stand in there
+    (ONE-STATION impossible otherwise; priced as the fix, and exempt)."""
+    if scenario.no_build is None:
+        return scenario
+    lifted = scenario.no_build.copy()
+    lifted[list(units)] = False
+    return scenario.replace(no_build=lifted)
+
+
+def mark_stand_ins(scenario: Scenario, task: PieceTask, res: PieceResult) -> PieceResult:
+    """The ONE-STATION exemption on each community whose center is a stand-in build
+    (where the real ``scenario`` has no_build), beside any size exemption."""
+    exemptions = []
+    for ch, ex in zip(res.choices, res.exemptions, strict=True):
+        stand_in = ch.remedy == "build" and scenario.is_no_build(ch.center)
+        exemptions.append(" | ".join(x for x in (ex, task.center_reason) if x)
+                          if stand_in else ex)
+    if not any(exemptions) or tuple(exemptions) == res.exemptions:
+        return res
+    return dataclasses.replace(res, exemptions=tuple(exemptions),
+                               reason=res.reason or task.center_reason)
 
 
 def no_plan_reason(scenario: Scenario, data: PieceData, why: str) -> str:

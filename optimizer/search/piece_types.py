@@ -23,6 +23,9 @@ class PieceTask:
     threads: int
     deterministic: bool = True     # limits in deterministic time (same plan on any load)
     locks: Locks | None = None     # the planner's locks touching this piece
+    wall_s: float | None = None    # stopped (as by Ctrl-C) this long after it starts
+    stand_ins: tuple[int, ...] = ()  # no_build units where a build may stand in (ONE-STATION)
+    center_reason: str = ""        # the exemption of a community centred in one of them
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class PieceResult:
     exemptions: tuple[str, ...]
     status: str
     bound: float            # a true lower bound on this piece's objective (yuan/year)
-    time_s: float
+    time_s: float           # wall clock
     method: str
     reason: str = ""
+    used_s: float = 0.0     # of its budget: deterministic time (one worker) or wall time
+    clock_stopped: bool = False    # its wall_s ran out before it finished

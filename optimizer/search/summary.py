@@ -30,7 +30,8 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
         pieces.append({"key": " / ".join(task.key), "units": data.n, "households": data.total,
                        "status": res.status, "method": res.method,
                        "objective": round(obj, 2), "bound": round(b, 2),
-                       "time_s": round(res.time_s, 3)})
+                       "time_s": round(res.time_s, 3), "used_s": round(res.used_s, 3),
+                       "clock_stopped": res.clock_stopped})
     comms, unit_comm, unit_grid = communities(scenario, rows)
     statuses = {r.status for r in results}
     status = "OPTIMAL" if statuses == {"OPTIMAL"} and not interrupted else "FEASIBLE"
@@ -60,6 +61,12 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
         "workers": workers,
         "time_limit_s": limit,
         "interrupted": interrupted,
+        # Pieces the clock stopped at the time limit (optimizer.search.clock). With one
+        # worker the plan is reproducible only when this is empty ("deterministic").
+        "clock_stopped": [" / ".join(t.key) for t, r in zip(tasks, results, strict=True)
+                          if r.clock_stopped],
+        "deterministic": workers == 1 and not interrupted
+        and not any(r.clock_stopped or "memory budget" in r.method for r in results),
         "exemptions": [{"component": " / ".join(t.key), "reason": r.reason}
                        for t, r in zip(tasks, results, strict=True) if r.reason],
         "components": pieces,

@@ -84,6 +84,10 @@ DIAGNOSED = {
     "cut-off": lambda: grid_scenario([[2500, 800]], cut=[("r0c0", "r0c1")]),
     "no-partition": lambda: grid_scenario([[1500, 1000, 1500]]),
     "part": lambda: grid_scenario([[2500, None, 800, 700]], kind="rural"),
+    "no-center": lambda: grid_scenario([[1200, 1300]], kind="rural", no_build=["r0c0", "r0c1"]),
+    "no-center-small-site": lambda: grid_scenario(
+        [[1200, 1300]], kind="rural", no_build=["r0c0", "r0c1"],
+        sites=[dict(site_id="S1", unit_id="r0c0", area_m2=100.0, owned=True, max_area_m2=150.0)]),
 }
 
 
@@ -141,3 +145,19 @@ def test_the_basis_quotes_the_opinion_verbatim() -> None:
         assert re.sub(r"\s", "", clause.quote) in text, clause.quote
         for rule in clause.rules:
             assert f"| {rule} |" in rules_md, rule
+
+
+@pytest.mark.parametrize("grid", [[[1200, 1300]], [[600, 300]]])
+def test_stand_in_center_exemptions_read_in_chinese(grid: list[list[int]]) -> None:
+    """A piece with no place for a center (ONE-STATION, alone or with a size rule:
+    'A | B'): the solver's exemption texts all have a Chinese template."""
+    from optimizer.search import solve
+
+    s = grid_scenario(grid, kind="rural", no_build=["r0c0", "r0c1"])
+    texts = [c.exemption for c in solve(s, time_limit_s=5, workers=1).communities
+             if c.exemption]
+    assert any("ONE-STATION" in t for t in texts), texts
+    for t in texts:
+        for part in t.split(" | "):
+            _zh_ok(part)
+        assert "原文" not in exemption_text(t, "zh")

@@ -1,0 +1,104 @@
+"""ONE-STATION diagnosis: units that no community within the size bounds can give a
+service center, so their piece has no plan obeying every rule.
+
+A center stands in one of its community's units (ONE-STATION): a new build where
+building is allowed (no ``no_build``), co-built rooms in a ``new_development`` unit, or a
+site of sites.csv large enough once extended (the required area max(400, 0.2 m² per
+household) must not pass the larger of its area and ``max_area_m2``). A unit with
+``no_build`` and no site (or only a small one) needs a center elsewhere in its
+community. For a unit ``u`` and a possible center ``j``, every community holding both
+holds a path from ``u`` to ``j``, so it has at least ``w(u, j)`` households (the lightest
+such path, both ends counted) and needs at least the area for ``max(L, w(u, j))`` under
+the bounds L..U. When no ``j`` with ``w(u, j) <= U`` passes that test, no community of
+L..U households holding ``u`` can have a center: the piece is impossible
+(``no-center``), whatever the search. When no ``j`` at all (any size) passes it, no
+community holding ``u`` can have a center.
+
+The solver gives such a piece its least-bad plan (optimizer.search.piece): a new
+build stands in where none is allowed, in the community that needs it, with a
+ONE-STATION exemption naming the unit. The checker proves the same facts on its own
+(optimizer/checker/center.py).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+
+from optimizer.scenario.model import Scenario
+
+INF = math.inf
+
+
+def capacity_m2(scenario: Scenario, unit: int) -> float:
+    """The largest required area a center standing in ``unit`` can provide (m²):
+    unbounded where a new or co-built center is allowed, else its largest site's
+    max(area, max_area); 0 without a site."""
+    if not scenario.is_no_build(unit) or scenario.is_new_development(unit):
+        return INF
+    sites = scenario.sites
+    return max((max(float(sites.area_m2[s]), float(sites.max_area_m2[s]))
+                for s in scenario.sites_by_unit.get(unit, ())), default=0.0)
+
+
+def can_reach_center(scenario: Scenario, start: int, units: set[int], cap: dict[int, float],
+                     lo: int, limit: float = INF) -> bool:
+    """Whether some unit ``j`` of ``units`` joined to ``start`` by a path of ``w`` ≤
+    ``limit`` households (the lightest, both ends counted, through ``units``) can hold
+    the center of a community of max(lo, w) households."""
+    h = scenario.households
+    need = scenario.policy.required_area_m2
+    seen: set[int] = set()
+    heap = [(int(h[start]), start)]
+    while heap:
+        w, u = heapq.heappop(heap)
+        if u in seen or w > limit:
+            continue
+        seen.add(u)
+        if cap[u] >= need(max(lo, w)):
+            return True
+        for v in scenario.neighbours[u].tolist():
+            if v in units and v not in seen:
+                heapq.heappush(heap, (w + int(h[v]), v))
+    return False
+
+
+@dataclass(frozen=True)
+class Centerless:
+    """The units of one piece that no community can give a center."""
+
+    within_bounds: tuple[int, ...]   # none of L..U households holding the unit can
+    at_any_size: tuple[int, ...]     # none of any size holding it can
+
+
+def centerless(scenario: Scenario, units: list[int], lo: int, hi: int) -> Centerless:
+    """The units of a piece (``units``, one county, street and kind, connected) that no
+    community within ``lo..hi`` (or of any size) holding them can give a center."""
+    inside = set(units)
+    cap = {u: capacity_m2(scenario, u) for u in units}
+    bounded: list[int] = []
+    anywhere: list[int] = []
+    for u in units:
+        if cap[u] == INF:
+            continue
+        if int(scenario.households[u]) <= hi:
+            if can_reach_center(scenario, u, inside, cap, lo, hi):
+                continue
+            bounded.append(u)
+        if not can_reach_center(scenario, u, inside, cap, 0):
+            anywhere.append(u)
+    return Centerless(tuple(bounded), tuple(anywhere))
+
+
+def describe_unit(scenario: Scenario, unit: int, lo: int) -> str:
+    """Why no center can stand in ``unit`` itself, in planner terms."""
+    uid = scenario.unit_ids[unit]
+    sites = scenario.sites_by_unit.get(unit, ())
+    if not sites:
+        return f"{uid} has no site and no new center may be built there (no_build)"
+    cap = capacity_m2(scenario, unit)
+    names = ", ".join(scenario.sites.site_ids[s] for s in sites)
+    return (f"{uid} is no_build and its site {names} allows at most {cap:,.0f} m², below "
+            f"the {scenario.policy.required_area_m2(lo):,.0f} m² a community of "
+            f"{lo:,} households needs (AREA-PER-HH, AREA-MIN)")
