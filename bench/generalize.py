@@ -92,7 +92,7 @@ def evaluate(case: Case | None, cls: str, folder: Path, plan_dir: Path, limit_s:
                                                        dict[str, Any]]:
     """Solve, read back, check and audit one case: (row, piece rows, details)."""
     from optimizer import check
-    from optimizer.plan.io import read_plan
+    from optimizer.plan.read import read_plan
     from optimizer.scenario.load import load_scenario
 
     name = case.name if case else folder.name

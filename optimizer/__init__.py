@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from optimizer.api import write_plan
     from optimizer.checker import ComplianceReport, ComplianceRow, check
     from optimizer.errors import OptimizerError, PlanError, Problem, ScenarioError
-    from optimizer.plan.io import read_plan
     from optimizer.plan.model import Community, Plan
+    from optimizer.plan.read import read_plan
     from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
     from optimizer.rules.policy import Policy
     from optimizer.scenario.load import load_scenario
@@ -37,7 +37,7 @@ _WHERE = {
     "ComplianceReport": "optimizer.checker", "ComplianceRow": "optimizer.checker",
     "OptimizerError": "optimizer.errors", "PlanError": "optimizer.errors",
     "Problem": "optimizer.errors", "ScenarioError": "optimizer.errors",
-    "read_plan": "optimizer.plan.io", "Community": "optimizer.plan.model",
+    "read_plan": "optimizer.plan.read", "Community": "optimizer.plan.model",
     "Plan": "optimizer.plan.model", "Costs": "optimizer.rules.costs",
     "ObjectiveWeights": "optimizer.rules.costs", "SolverParams": "optimizer.rules.costs",
     "Policy": "optimizer.rules.policy", "load_scenario": "optimizer.scenario.load",

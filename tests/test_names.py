@@ -20,7 +20,7 @@ from optimizer import write_plan
 from optimizer.checker.checker import check
 from optimizer.names import fold, safe_stem, unique_names
 from optimizer.plan.guard import PlanNotWrittenError
-from optimizer.plan.io import read_plan
+from optimizer.plan.read import read_plan
 from optimizer.report.maps import map_stems
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import solve

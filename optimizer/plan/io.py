@@ -23,27 +23,24 @@ import os
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from optimizer.errors import PlanError, ProblemCollector
 from optimizer.names import starts_like_formula
 from optimizer.plan.folder import check_replaceable, everything, staged_folder
 from optimizer.plan.guard import ensure_conserved
 from optimizer.plan.lock import output_path
-from optimizer.plan.model import COMMUNITY_COLUMNS, STATUSES, SUMMARY_KEYS, Community, Plan
-from optimizer.rules.remedy import REMEDIES
+from optimizer.plan.model import SUMMARY_KEYS, Community, Plan
+from optimizer.plan.read import ASSIGNMENT_COLUMNS
 from optimizer.version import __version__
 
 if TYPE_CHECKING:
     from optimizer.plan.compliance import ComplianceReport
     from optimizer.scenario.model import Scenario
 
-ASSIGNMENT_COLUMNS = ("unit_id", "community_id", "grid_id")
 COMPLIANCE_COLUMNS = ("rule_id", "community_id", "status", "value", "limit", "note")
 PLAN_FILES = ("assignment.csv", "communities.csv", "communities.geojson", "summary.json",
               "compliance.csv")
@@ -279,141 +276,3 @@ def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, scenario: Scenari
                        need_ours=True) as stage:
         _write_all(plan, stage, scenario, report, timed)
     return output_path(out_dir)
-
-
-# --- reading -------------------------------------------------------------------
-_INT_FIELDS = {f.name for f in fields(Community) if f.type in ("int", int)}
-_FLOAT_FIELDS = {f.name for f in fields(Community) if f.type in ("float", float)}
-_EXTRA_DEFAULTS = {f.name: f.default for f in fields(Community)
-                   if f.name not in COMMUNITY_COLUMNS}
-
-
-def _read_table(folder: Path, name: str, required: Sequence[str],
-                pc: ProblemCollector) -> pd.DataFrame | None:
-    path = folder / name
-    if not path.is_file():
-        pc.add(name, f"missing file: a plan folder holds {name} (CONTRACT.md)")
-        return None
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        pc.add(name, f"cannot be read as CSV: {exc}")
-        return None
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in required if c not in df.columns]
-    for col in missing:
-        pc.add(name, "missing column (CONTRACT.md)", record="header", field=col)
-    return None if missing else df
-
-
-def _parse_number(text: str, as_int: bool) -> int | float | None:
-    try:
-        v = float(text)
-    except ValueError:
-        return None
-    if not math.isfinite(v):
-        return None
-    if as_int:
-        return int(v) if v == int(v) else None
-    return v
-
-
-def _read_communities(df: pd.DataFrame, pc: ProblemCollector) -> list[Community]:
-    out: list[Community] = []
-    seen: set[str] = set()
-    for n, rec in enumerate(df.to_dict("records"), start=2):
-        cid = str(rec["community_id"]).strip()
-        where = cid or f"line {n}"
-        if not cid:
-            pc.add("communities.csv", "must not be empty", record=f"line {n}",
-                   field="community_id", value="")
-        elif cid in seen:
-            pc.add("communities.csv", "duplicate community id: each community has one row",
-                   record=where, field="community_id", value=cid)
-        seen.add(cid)
-        values: dict[str, Any] = {}
-        for name in Community.columns():
-            raw = rec.get(name)
-            if raw is None:
-                values[name] = _EXTRA_DEFAULTS[name]
-                continue
-            raw = str(raw).strip()
-            if name in _INT_FIELDS or name in _FLOAT_FIELDS:
-                if raw == "" and name in _EXTRA_DEFAULTS:
-                    values[name] = _EXTRA_DEFAULTS[name]
-                    continue
-                num = _parse_number(raw, name in _INT_FIELDS)
-                if num is None:
-                    kind = "an integer" if name in _INT_FIELDS else "a number"
-                    pc.add("communities.csv", f"must be {kind}", record=where, field=name,
-                           value=raw)
-                values[name] = num
-            else:
-                values[name] = raw
-        if values["remedy"] not in REMEDIES:
-            pc.add("communities.csv", f"unknown remedy; one of {', '.join(REMEDIES)} (REMEDY)",
-                   record=where, field="remedy", value=values["remedy"])
-        if values["kind"] not in ("urban", "rural"):
-            pc.add("communities.csv", "must be urban or rural", record=where, field="kind",
-                   value=values["kind"])
-        if cid:
-            out.append(Community(**values))
-    return out
-
-
-def _read_summary(folder: Path, pc: ProblemCollector) -> dict[str, Any]:
-    path = folder / "summary.json"
-    if not path.is_file():
-        pc.add("summary.json", "missing file: a plan folder holds summary.json (CONTRACT.md)")
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        pc.add("summary.json", f"is not valid JSON: {exc}")
-        return {}
-    if not isinstance(data, dict):
-        pc.add("summary.json", "must hold one JSON object", value=type(data).__name__)
-        return {}
-    for key in SUMMARY_KEYS:
-        if key not in data:
-            pc.add("summary.json", "missing key (CONTRACT.md)", record="summary", field=key)
-    if "status" in data and data["status"] not in STATUSES:
-        pc.add("summary.json", f"must be one of {', '.join(STATUSES)}", record="summary",
-               field="status", value=data["status"])
-    return data
-
-
-def read_plan(plan_dir: str | os.PathLike[str]) -> Plan:
-    """Read a plan folder written by any tool; raise one PlanError listing every problem."""
-    folder = Path(plan_dir)
-    pc = ProblemCollector()
-    if not folder.is_dir():
-        pc.add(str(folder), "plan folder not found")
-        pc.raise_if_any(PlanError)
-    adf = _read_table(folder, "assignment.csv", ASSIGNMENT_COLUMNS, pc)
-    cdf = _read_table(folder, "communities.csv", COMMUNITY_COLUMNS, pc)
-    communities = _read_communities(cdf, pc) if cdf is not None else []
-    summary = _read_summary(folder, pc)
-    unit_ids: list[str] = []
-    community: list[str] = []
-    grid: list[str] = []
-    if adf is not None:
-        known = {c.community_id for c in communities}
-        for n, rec in enumerate(adf.to_dict("records"), start=2):
-            u = str(rec["unit_id"]).strip()
-            c = str(rec["community_id"]).strip()
-            g = str(rec["grid_id"]).strip()
-            where = u or f"line {n}"
-            if not u:
-                pc.add("assignment.csv", "must not be empty", record=f"line {n}",
-                       field="unit_id", value="")
-            if cdf is not None and c not in known:
-                pc.add("assignment.csv", "names a community that communities.csv lacks",
-                       record=where, field="community_id", value=c)
-            unit_ids.append(u)
-            community.append(c)
-            grid.append(g)
-    pc.raise_if_any(PlanError)
-    name = str(summary.get("scenario") or folder.name)
-    return Plan(scenario=name, unit_ids=tuple(unit_ids), community=tuple(community),
-                grid=tuple(grid), communities=tuple(communities), summary=summary)

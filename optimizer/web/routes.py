@@ -27,7 +27,8 @@ from fastapi import (
 )
 from fastapi.responses import Response
 
-from optimizer.plan.io import read_plan, write_plan
+from optimizer.plan.io import write_plan
+from optimizer.plan.read import read_plan
 from optimizer.web.auth import Session
 from optimizer.web.models import EditRequest, JobRequest, NewWorkspace, RevisionRequest, SaveVersion
 from optimizer.web.security import changing_session, current_session

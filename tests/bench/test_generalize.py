@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from bench.generalize import COLUMNS, main  # noqa: E402
 from bench.generalize_audit import audit_exemptions, named_units  # noqa: E402
 from bench.generalize_cases import CASES, TARGETS  # noqa: E402
-from optimizer.plan.io import read_plan  # noqa: E402
+from optimizer.plan.read import read_plan  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from tests.helpers.scenarios import X0, Y0, make_scenario  # noqa: E402
 

@@ -15,7 +15,7 @@ import pytest
 
 from optimizer import write_plan
 from optimizer.cli.main import main
-from optimizer.plan.io import read_plan
+from optimizer.plan.read import read_plan
 from optimizer.scenario.load import load_scenario
 from optimizer.search import solve
 from tests.helpers.check_fixture import build_plan, valid_spec, write_scenario_folder

@@ -22,7 +22,7 @@ from optimizer import write_plan
 from optimizer.errors import OutputError
 from optimizer.plan import folder as plan_folder
 from optimizer.plan.folder import MANIFEST
-from optimizer.plan.io import read_plan
+from optimizer.plan.read import read_plan
 from tests.helpers.check_fixture import build_plan, scenario, valid_spec
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,8 +24,8 @@ from optimizer import write_plan
 from optimizer.checker.checker import check
 from optimizer.errors import OutputError, PlanError
 from optimizer.plan import io as plan_io
-from optimizer.plan.io import read_plan
 from optimizer.plan.model import COMMUNITY_COLUMNS, SUMMARY_KEYS, Plan
+from optimizer.plan.read import read_plan
 from tests.helpers.check_fixture import build_plan, scenario, valid_spec
 
 FILES = ["assignment.csv", "communities.csv", "communities.geojson", "compliance.csv",

@@ -20,8 +20,8 @@ import pytest
 
 import optimizer
 from optimizer.cli.main import main
-from optimizer.plan.io import read_plan
 from optimizer.plan.model import Plan
+from optimizer.plan.read import read_plan
 from optimizer.scenario.build import grid_scenario
 from optimizer.search.executors import InProcessExecutor, LocalPoolExecutor, executor_from_spec
 from tests.helpers.paths import DEMO, ROOT

@@ -15,7 +15,7 @@ import pytest
 
 import optimizer
 from optimizer.cli.main import main
-from optimizer.plan.io import read_plan
+from optimizer.plan.read import read_plan
 from optimizer.scenario.build import grid_scenario
 from optimizer.search.executors import InProcessExecutor, LocalPoolExecutor
 from optimizer.search.memory import GB, WORKER_FLOOR_GB, rss_bytes

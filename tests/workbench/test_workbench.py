@@ -11,7 +11,7 @@ import pytest
 
 import optimizer
 from optimizer import write_plan
-from optimizer.plan.io import read_plan
+from optimizer.plan.read import read_plan
 from optimizer.scenario.load import load_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.workbench import (

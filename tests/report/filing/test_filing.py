@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from optimizer.errors import PlanError
-from optimizer.plan.io import read_plan
+from optimizer.plan.read import read_plan
 from optimizer.report.filing import write_filing
 from optimizer.scenario.load import load_scenario
 from tests.helpers.filing import (
