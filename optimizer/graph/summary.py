@@ -123,8 +123,10 @@ def today_lines(scenario: Scenario) -> list[str]:
     cur = scenario.current_community
     names = tuple(sorted({c for c in cur if c})) if cur is not None else today.names
     no_row = sum(n not in today for n in names)
-    lines = [f"Today's communities ({today.file}): {len(today):,} rows for {len(names):,} "
-             f"current communities of the units ({no_row:,} without a row)"]
+    rows_text = f"{len(today):,} row{'s' if len(today) != 1 else ''}"
+    lines = [f"Today's communities ({today.file}): {rows_text} for {len(names):,} current "
+             f"communit{'ies' if len(names) != 1 else 'y'} of the units ({no_row:,} without "
+             "a row)"]
     rows = []
     for f in TODAY_FIELDS:
         known = today.known_count(f, names)

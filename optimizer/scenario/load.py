@@ -24,7 +24,7 @@ from optimizer.geo.neighbours import neighbour_edges
 from optimizer.scenario.build import make_sites
 from optimizer.scenario.geometry_checks import far_part_warnings, overlap_warnings
 from optimizer.scenario.model import Scenario, ScenarioGeometry, frozen_array
-from optimizer.scenario.read_budget import parse_budget
+from optimizer.scenario.read_budget import horizon_of, parse_budget
 from optimizer.scenario.read_config import read_config
 from optimizer.scenario.read_geometry import (
     GEOJSON,
@@ -120,7 +120,8 @@ def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
              if cfg.units else None)
     budget = (parse_budget(cfg.budget, cfg.year, set(units.county) if units else None,
                            collector) if cfg.budget is not None else None)
-    last_year = budget.last_year + YEARS_AFTER if budget is not None else None
+    horizon = horizon_of(cfg.budget, cfg.year) if cfg.budget is not None else None
+    last_year = horizon[1] + YEARS_AFTER if horizon is not None else None
     sites = (read_sites(folder / cfg.sites, cfg.sites, units.ids if units else None, collector,
                         plan_year=cfg.year, last_year=last_year)
              if cfg.sites else [])

@@ -92,6 +92,7 @@ def _amounts(value: Any, horizon: tuple[int, int] | None, record: str, file: str
         return None
     ok = True
     given: dict[int, float] = {}
+    seen: set[int] = set()          # years written, good or bad
     span = f"{horizon[0]}-{horizon[1]}" if horizon else ""
     for raw, amount in value.items():
         key = str(raw) if _is_int(raw) or isinstance(raw, str) else repr(raw)  # API: int keys
@@ -102,6 +103,7 @@ def _amounts(value: Any, horizon: tuple[int, int] | None, record: str, file: str
             ok = False
             continue
         year = int(key)
+        seen.add(year)
         if horizon is not None and not horizon[0] <= year <= horizon[1]:
             collector.add(file, f"{year} is outside the budget horizon {span} (FUND-POOL)",
                           record=record, field=where, value=amount)
@@ -122,7 +124,7 @@ def _amounts(value: Any, horizon: tuple[int, int] | None, record: str, file: str
             given[year] = float(amount)
     if horizon is None:
         return None
-    missing = [y for y in range(horizon[0], horizon[1] + 1) if y not in given]
+    missing = [y for y in range(horizon[0], horizon[1] + 1) if y not in seen]
     if missing:
         collector.add(file, f"gives no amount for {', '.join(map(str, missing))}: give every "
                       f"year of the horizon {span}, 0 where there is no money",
@@ -193,6 +195,14 @@ def parse_budget(table: Any, plan_year: int, counties: Collection[str] | None,
     if len(collector.problems) > before or horizon is None:
         return None
     return Budget(horizon[0], horizon[1], bool(carry), shared, own)
+
+
+def horizon_of(table: Any, plan_year: int) -> tuple[int, int] | None:
+    """The horizon of a ``[budget]`` table when it is valid, whatever else is wrong
+    (the loader bounds available_year with it; the problems come from parse_budget)."""
+    if not isinstance(table, dict):
+        return None
+    return _horizon(table.get("horizon"), plan_year, FILE, ProblemCollector())
 
 
 def budget_from_table(table: dict[str, Any], plan_year: int,
