@@ -326,8 +326,12 @@ function renderVersions() {
     h("ul", { class: "rows", "data-testid": "versions" }, S.versions.map((v) => h("li", {},
       `${v.number}. ${v.label} · ${num(v.summary.total_annual_cost_yuan)} ${t("per_year")} `,
       h("button", { class: "link", onclick: async () => {
-        try { applyChange(await post(`/api/workspaces/${S.ws}/versions/${v.number}/open`, { revision: S.revision })); } catch (e) { fail(e); } }, text: t("open") }))))));
+        try { applyChange(await post(`/api/workspaces/${S.ws}/versions/${v.number}/open`, { revision: S.revision })); } catch (e) { fail(e); } }, text: t("open") }), " ",
+      h("a", { class: "link", "data-testid": `filing-${v.number}`, href: exportUrl(String(v.number), "filing"), download: "",
+        onclick: () => toast(t("filing_wait"), "info"), text: t("export_filing") }))))));
 }
+
+function exportUrl(ref, what) { return `/api/workspaces/${S.ws}/export?ref=${encodeURIComponent(ref)}&what=${what}&lang=${lang}`; }
 
 function renderCompare() {
   if (!$("#compare")) return;
@@ -354,10 +358,13 @@ function renderCompare() {
 function renderIO() {
   if (!$("#io")) return;
   const ref = h("select", { "data-testid": "export-ref" }, refs().filter(([v]) => v !== "today").map(([v, l]) => h("option", { value: v, text: l })));
-  const link = (what) => h("a", { class: "button", "data-testid": `export-${what}`, href: "#", onclick: (e) => { e.target.href = `/api/workspaces/${S.ws}/export?ref=${ref.value}&what=${what}&lang=${lang}`; }, download: "", text: what === "plan" ? t("plan_folder") : t("reports") });
+  const link = (what) => h("a", { class: "button", "data-testid": `export-${what}`, href: "#", onclick: (e) => {
+    e.target.href = exportUrl(ref.value, what);
+    if (what === "filing") toast(t("filing_wait"), "info");
+  }, download: "", text: t(`export_${what}`) });
   const file = h("input", { type: "file", accept: ".zip,.csv", "data-testid": "import-file" });
   $("#io").replaceChildren(h("section", { class: "card" }, h("h3", { text: `${t("export")} / ${t("import")}` }),
-    h("div", { class: "row" }, ref, link("plan"), link("reports")),
+    h("div", { class: "row" }, ref, link("plan"), link("reports"), link("filing")),
     h("form", { class: "row", onsubmit: async (e) => {
       e.preventDefault();
       if (!file.files.length) return;
