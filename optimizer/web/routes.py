@@ -23,11 +23,12 @@ from fastapi import (
     Request,
     UploadFile,
 )
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from optimizer.plan.read import read_plan
-from optimizer.web.auth import ALL, Session
+from optimizer.web.auth import ALL, COOKIE, Session, session_of
+from optimizer.web.events import job_events
 from optimizer.web.exports import filing_zip, plan_zip
 from optimizer.web.models import EditRequest, JobRequest, NewWorkspace, RevisionRequest, SaveVersion
 from optimizer.web.security import changing_session, current_session
@@ -284,6 +285,28 @@ def install(app: FastAPI, service: Service) -> None:
     @app.get("/api/jobs/{job}")
     def get_job(job: JobId, s: Session = Depends(current_session)) -> dict[str, Any]:
         return job_view(job_of(job, s))
+
+    @app.get("/api/jobs/{job}/events", response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "job events, then end (optimizer.web.events)"}})
+    def get_job_events(job: JobId, request: Request,
+                       s: Session = Depends(current_session)) -> StreamingResponse:
+        """The job's progress pushed as Server-Sent Events until it ends."""
+        job_of(job, s)                  # 404 or 403 before the stream starts
+        token = request.cookies.get(COOKIE)
+
+        def read() -> dict[str, Any] | None:
+            now = session_of(service.store, token)
+            row = service.store.job(job) if now is not None else None
+            if now is None or row is None:
+                return None
+            try:
+                ws_of(row["workspace"], now)
+            except (Forbidden, NotFound):
+                return None
+            return job_view(row)
+
+        return job_events(read, request)
 
     @app.post("/api/jobs/{job}/cancel")
     def post_cancel(job: JobId, s: Session = Depends(changing_session)) -> dict[str, Any]:
