@@ -169,8 +169,10 @@ class Pricer:
 
     def exemption(self, members: Sequence[int], urban: bool) -> str:
         """The size exemption a community may claim: only where the bound is provably
-        out of reach (a unit alone above it, or a piece that cannot be split)."""
-        if not members:
+        out of reach (a unit alone above it, or a piece that cannot be split). None for
+        a community mixing urban and rural units: it breaks KIND, and the checker
+        proves a size exemption only against the bounds of one kind."""
+        if not members or len({bool(self.s.urban[i]) for i in members}) > 1:
             return ""
         pol = self.s.policy
         lo, hi = pol.bounds(urban)
