@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from optimizer.checker import grids as grid_rules
 from optimizer.plan.compliance import ComplianceRow
-from optimizer.plan.model import Community, Plan
+from optimizer.plan.model import Community, GridShare, Plan
 from optimizer.rules.remedy import (
     REMEDIES,
     SITE_REMEDIES_FOR_SALE,
@@ -67,6 +68,8 @@ class Context:
     grids_of: dict[str, set[str]] = field(default_factory=dict)   # community -> grids
     center_users: dict[str, list[str]] = field(default_factory=dict)  # site -> communities
     credit_users: dict[str, list[str]] = field(default_factory=dict)  # swap site -> comms
+    grid_rows: dict[str, list[GridShare]] = field(default_factory=dict)  # grids.csv rows
+    assigned_grid: dict[int, str] = field(default_factory=dict)  # unit -> assignment grid
     cache: dict[str, Any] = field(default_factory=dict)  # lazily computed (components)
 
     @staticmethod
@@ -81,6 +84,10 @@ class Context:
             ctx.grid_units.setdefault(g, []).append(i)
             ctx.grid_communities.setdefault(g, set()).add(c)
             ctx.grids_of.setdefault(c, set()).add(g)
+            ctx.assigned_grid[i] = g
+        for share in plan.grid_shares:
+            ctx.grid_rows.setdefault(share.community_id, []).append(share)
+            ctx.grid_communities.setdefault(share.grid_id, set()).add(share.community_id)
         for com in plan.communities:
             if com.site_id:
                 ctx.center_users.setdefault(com.site_id, []).append(com.community_id)
@@ -300,28 +307,24 @@ def newdev_row(ctx: Context, com: Community) -> ComplianceRow | None:
 
 
 def coord_row(ctx: Context, com: Community, f: Facts) -> ComplianceRow:
-    """COORD-300: ceil(h / 300) coordinators; min(that, n_units) connected grids."""
-    want = ctx.scenario.policy.coordinators(f.households)
-    notes = []
-    if com.coordinators != want:
-        notes.append(f"claims {com.coordinators} coordinators, the rule gives {want}")
-    mine = sorted(ctx.grids_of.get(com.community_id, ()))
-    for g in mine:
-        others = sorted(ctx.grid_communities[g] - {com.community_id})
-        if g == "":
-            notes.append("some units have no grid_id")
-        elif others:
-            notes.append(f"grid {g} also holds units of {', '.join(others)}")
-        elif pieces(set(ctx.grid_units[g]), ctx.scenario.neighbours) > 1:
-            notes.append(f"grid {g} is not connected")
-    n_grids = min(want, len(f.units))
-    if len(mine) != n_grids:
-        notes.append(f"{len(mine)} grids, expected min({want} coordinators, "
-                     f"{len(f.units)} units) = {n_grids}")
-    if com.grids and com.grids != len(mine):
-        notes.append(f"claims {com.grids} grids, the assignment gives {len(mine)}")
-    return row("COORD-300", com.community_id, not notes, com.coordinators, want,
-               "; ".join(notes))
+    """COORD-300: ceil(h / 300) coordinators and as many grids of about 300 households
+    (:mod:`optimizer.checker.grids`)."""
+    s, p = ctx.scenario, ctx.scenario.policy
+    want = grid_rules.coordinators(f.households, p.households_per_coordinator)
+    cid = com.community_id
+    if ctx.plan.grid_shares or cid in ctx.grid_rows:
+        facts = grid_rules.GridFacts(tuple(ctx.grid_rows.get(cid, ())), "grids.csv")
+    else:
+        facts = grid_rules.GridFacts(grid_rules.whole_unit_rows(
+            cid, ctx.grid_units, ctx.grids_of.get(cid, ()), s.unit_ids, s.households),
+            "assignment.csv")
+    first = {s.unit_ids[i]: ctx.assigned_grid.get(i, "") for i in f.units}
+    elsewhere = {g for r in facts.rows for g in [r.grid_id]
+                 if ctx.grid_communities.get(g, {cid}) - {cid}}
+    notes = grid_rules.grid_notes(s.households, s.unit_ids, s.unit_index, s.neighbours, com,
+                                  f.units, f.households, facts, first, elsewhere,
+                                  p.households_per_coordinator, p.grid_tolerance_households)
+    return grid_rules.coord_grid_row(com, f.households, want, notes)
 
 
 def staff_row(ctx: Context, com: Community, f: Facts) -> ComplianceRow:

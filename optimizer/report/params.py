@@ -26,6 +26,8 @@ PARAMS: dict[str, tuple[str, str, str, bool]] = {
                            "NEWDEV-1500", False),
     "households_per_coordinator": ("每名网格综合协理员服务户数", "Households per grid coordinator",
                                    "COORD-300", False),
+    "grid_tolerance_households": ("网格户数允许偏差(户)", "Grid size tolerance (households)",
+                                  "COORD-300", True),
     "staff_min": ("专职工作者下限", "Full-time staff minimum", "STAFF-3-5", False),
     "staff_max": ("专职工作者上限", "Full-time staff maximum", "STAFF-3-5", False),
     "households_per_staff": ("每名专职工作者服务户数(工作量假设)",

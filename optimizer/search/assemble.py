@@ -15,7 +15,7 @@ import numpy as np
 
 from optimizer.model.piece import PieceData
 from optimizer.names import unique_names
-from optimizer.plan.model import Community
+from optimizer.plan.model import Community, GridShare
 from optimizer.rules.remedy import (
     annual_cost_yuan,
     build_option,
@@ -25,7 +25,7 @@ from optimizer.rules.remedy import (
 )
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.grids import split_grids
+from optimizer.search.grids import divide_grids
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,9 @@ def street_prefixes(places: Iterable[tuple[str, str]]) -> dict[tuple[str, str], 
 
 
 def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
-                ) -> tuple[list[Community], dict[int, str], dict[int, str]]:
-    """Community records and the community/grid id of every unit.
+                ) -> tuple[list[Community], dict[int, str], dict[int, str], list[GridShare]]:
+    """Community records, the community and (first) grid id of every unit, and the
+    grids' rows (COORD-300, :func:`optimizer.search.grids.divide_grids`).
 
     ``priced`` holds each community with its exemption text ("" for none) and its
     component. Ids are ``<county>-<street>-U01`` (``R`` for rural), numbered per
@@ -128,6 +129,7 @@ def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
     rows: list[Community] = []
     unit_comm: dict[int, str] = {}
     unit_grid: dict[int, str] = {}
+    shares: list[GridShare] = []
     prefix = street_prefixes((t[2].key[0], t[2].key[1]) for t in priced)
     for p, exemption, data in sorted(priced, key=lambda t: (t[2].key, t[0].choice.center)):
         ch = p.choice
@@ -136,12 +138,17 @@ def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
         cid = f"{prefix[(key[0], key[1])]}-{'U' if key[2] == 'urban' else 'R'}{seq[key]:02d}"
         local = {int(u): k for k, u in enumerate(data.units)}
         coords = pol.coordinators(p.households)
-        groups = split_grids([local[u] for u in ch.members], data.nbrs,
-                             [int(v) for v in data.households], local[ch.center],
-                             min(coords, len(ch.members)))
+        groups = divide_grids([local[u] for u in ch.members], data.nbrs,
+                              [int(v) for v in data.households], local[ch.center], coords,
+                              size=pol.households_per_coordinator,
+                              tolerance=pol.grid_tolerance_households,
+                              xy=list(zip(data.x.tolist(), data.y.tolist(), strict=True)))
         for g, group in enumerate(groups, start=1):
-            for k in group:
-                unit_grid[int(data.units[k])] = f"{cid}-G{g:02d}"
+            gid = f"{cid}-G{g:02d}"
+            for k, hh in group:
+                unit = int(data.units[k])
+                unit_grid.setdefault(unit, gid)
+                shares.append(GridShare(gid, cid, scenario.unit_ids[unit], hh))
         for u in ch.members:
             unit_comm[u] = cid
         site = ch.site
@@ -162,7 +169,7 @@ def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
             population=round(p.households * pol.household_size, 1),
             volunteers_needed=pol.volunteers(p.households, urban),
         ))
-    return rows, unit_comm, unit_grid
+    return rows, unit_comm, unit_grid, shares
 
 
 def unit_order(scenario: Scenario, mapping: dict[int, str]) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from optimizer.model.piece import piece_data
 from optimizer.plan.model import Plan
+from optimizer.plan.naming import with_names_and_services
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import communities, cut_edges_yuan, price, unit_order
 from optimizer.search.piece import PieceResult, PieceTask
@@ -32,7 +33,9 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
                        "objective": round(obj, 2), "bound": round(b, 2),
                        "time_s": round(res.time_s, 3), "used_s": round(res.used_s, 3),
                        "clock_stopped": res.clock_stopped})
-    comms, unit_comm, unit_grid = communities(scenario, rows)
+    comms, unit_comm, unit_grid, shares = communities(scenario, rows)
+    order = unit_order(scenario, unit_comm)
+    comms, name_notes = with_names_and_services(scenario, comms, order)
     statuses = {r.status for r in results}
     status = "OPTIMAL" if statuses == {"OPTIMAL"} and not interrupted else "FEASIBLE"
     summary = {
@@ -74,6 +77,8 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
                        f"{scenario.policy.households_per_staff}))) (our assumption, not the "
                        "opinion's); costs per optimizer/rules/costs.py unless overridden",
     }
+    if name_notes:
+        summary["notes"] = name_notes
     return Plan(scenario=scenario.name, unit_ids=scenario.unit_ids,
-                community=unit_order(scenario, unit_comm), grid=unit_order(scenario, unit_grid),
-                communities=tuple(comms), summary=summary)
+                community=order, grid=unit_order(scenario, unit_grid),
+                communities=tuple(comms), summary=summary, grid_shares=tuple(shares))

@@ -25,7 +25,7 @@ from optimizer.rules.remedy import (
     site_option,
 )
 from optimizer.scenario.model import Scenario
-from optimizer.search.grids import split_grids
+from optimizer.search.grids import Share, divide_grids, split_units
 from optimizer.workbench.records import Record
 
 
@@ -50,6 +50,7 @@ class Pricer:
         self.nbrs: list[list[int]] = [a.tolist() for a in scenario.neighbours]
         self.hh: list[int] = scenario.households.tolist()
         self.site_index = {sid: k for k, sid in enumerate(scenario.sites.site_ids)}
+        self.xy = list(zip(scenario.x.tolist(), scenario.y.tolist(), strict=True))
 
     # --- options ---------------------------------------------------------------
     def site_options(self, unit: int, required: float, credit: int | None,
@@ -189,25 +190,32 @@ class Pricer:
         return ""
 
     # --- the row -------------------------------------------------------------------
-    def grids(self, members: Sequence[int], center: int, want: int) -> list[list[int]]:
-        """COORD-300 grids: min(want, units) connected groups when the community is
-        connected; a disconnected one gets at least one grid per part (it fails
-        CONTIGUITY anyway, and the grid count shows it)."""
+    def grids(self, members: Sequence[int], center: int, want: int) -> list[list[Share]]:
+        """COORD-300 grids of about 300 households (:func:`divide_grids`), ``want`` of
+        them; a disconnected community gets its grids per part (it fails CONTIGUITY
+        anyway), at least one each, the rest by households."""
         ms = sorted(members)
         if not ms:
             return []
-        want = max(1, min(want, len(ms)))
+        pol = self.s.policy
+        want = max(1, want)
         parts = self.parts(ms)
-        if len(parts) == 1:
-            root = center if center in set(ms) else ms[0]
-            return split_grids(ms, self.nbrs, self.hh, root, want)
-        share = _apportion([sum(self.hh[i] for i in p) for p in parts],
-                           [len(p) for p in parts], want)
-        out: list[list[int]] = []
+        share = ([want] if len(parts) == 1 else
+                 _apportion([sum(self.hh[i] for i in p) for p in parts],
+                            [max(1, sum(self.hh[i] for i in p)) for p in parts], want))
+        out: list[list[Share]] = []
         for part, n in zip(parts, share, strict=True):
             root = center if center in set(part) else part[0]
-            out += split_grids(part, self.nbrs, self.hh, root, n)
+            out += divide_grids(part, self.nbrs, self.hh, root, n,
+                                size=pol.households_per_coordinator,
+                                tolerance=pol.grid_tolerance_households, xy=self.xy)
         return out
+
+    def halves(self, members: Sequence[int], center: int) -> list[list[int]]:
+        """A connected community in two connected halves of whole units, balanced."""
+        ms = sorted(members)
+        root = center if center in set(ms) else ms[0]
+        return split_units(ms, self.nbrs, self.hh, root, 2)
 
     def parts(self, members: Sequence[int]) -> list[list[int]]:
         """Connected parts of the units in the neighbour graph, largest first."""
@@ -229,7 +237,7 @@ class Pricer:
         return sorted(out, key=lambda p: (-len(p), p[0]))
 
     def community(self, rec: Record, members: Sequence[int]
-                  ) -> tuple[Community, list[list[int]]]:
+                  ) -> tuple[Community, list[list[Share]]]:
         """The communities.csv row of a record with these units, and its grids."""
         s, pol, sites = self.s, self.s.policy, self.s.sites
         ms = sorted(members)
