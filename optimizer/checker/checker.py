@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from optimizer.checker import exemptions as checker_exempt
+from optimizer.checker import services as checker_services
+from optimizer.checker import targets as checker_targets
 from optimizer.checker.locks import lock_violations
 from optimizer.checker.rules import (
     COST_EPS_YUAN,
@@ -40,7 +42,6 @@ from optimizer.plan.model import Community, Plan
 from optimizer.scenario.model import Scenario
 
 __all__ = ["ComplianceReport", "ComplianceRow", "check", "community_rows", "plan_rows"]
-REPORTED = "reported, not optimized"
 
 
 def _some(items: Iterable[str], n: int = 8) -> str:
@@ -72,12 +73,22 @@ def community_rows(ctx: Context, com: Community) -> tuple[list[ComplianceRow], F
     if nd is not None:
         rows.append(nd)
     rows += [coord_row(ctx, com, f), staff_row(ctx, com, f), cost_row(ctx, com, f)]
+    rows.append(checker_services.services_row(ctx.scenario, com, f.units, f.urban,
+                                              ctx.unit_community, ctx.cache, _has_lists(ctx)))
+    rows += checker_targets.community_rows(ctx.scenario, com, f.units, f.urban, ctx.cache)
     for ex in checker_exempt.judge(ctx, com, f):
         rows = checker_exempt.apply(rows, ex, cid, f)
     # No place for a center (an exempt ONE-STATION): the facility targets cannot
     # count this community either way (FACILITY-95, FIX-2013-03 below).
     f.center_exempt = any(r.rule_id == "ONE-STATION" and r.status == "exempt" for r in rows)
     return rows, f
+
+
+def _has_lists(ctx: Context) -> bool:
+    """Whether the plan gives service lists at all (an incremental checker's context,
+    with no plan, is the engine's: it always does)."""
+    coms = ctx.plan.communities
+    return not coms or any(c.services for c in coms)
 
 
 # --- plan-wide -----------------------------------------------------------------
@@ -155,13 +166,6 @@ def _target_rows(ctx: Context, facts: Sequence[tuple[Community, Facts]]) -> list
     rows = [row("FACILITY-95", "*", share >= p.facility_target_share - 1e-12, round(share, 6),
                 p.facility_target_share,
                 f"{meet} of {n} communities meet the area standard{aside}")]
-    vol_u = sum(p.volunteers(f.households, True) for _, f in facts if f.urban)
-    vol_r = sum(p.volunteers(f.households, False) for _, f in facts if not f.urban)
-    rows.append(row("VOLUNTEER-15-10", "*", True, vol_u + vol_r,
-                    f"{p.volunteer_urban_share:.0%} urban / {p.volunteer_rural_share:.0%} rural "
-                    "residents",
-                    f"{vol_u} urban and {vol_r} rural volunteers needed "
-                    f"({p.household_size} persons per household)"))
     # PLAN-2013-03: a county's layout is complete when each of its units is assigned once.
     counts = Counter(ctx.plan.unit_ids)
     counties = sorted(set(s.county))
@@ -178,16 +182,11 @@ def _target_rows(ctx: Context, facts: Sequence[tuple[Community, Facts]]) -> list
                     f"{len(need)} communities below standard today"
                     + (f"; without a valid remedy: {_some(unfixed)}" if unfixed else "")
                     + aside))
-    reported = [("HARMONY-90-80", f"{p.harmony_urban_share:.0%} urban / "
-                                  f"{p.harmony_rural_share:.0%} rural by 2015"),
-                ("MGMT-2013", f"{p.mgmt_urban_share_2013:.0%} urban by 2013 / "
-                              f"{p.mgmt_rural_share_2014:.0%} rural in 2014"),
-                ("ORGS-5", f">= {p.orgs_min} social organizations per community"),
-                ("PRO-80-50", f"{p.pro_urban_share:.0%} urban / {p.pro_rural_share:.0%} rural "
-                              "qualified by 2015"),
-                ("SERVICES-6-8", f"{p.services_urban_base}+X urban / "
-                                 f"{p.services_rural_base}+X rural services")]
-    rows += [row(rid, "*", True, None, limit, REPORTED) for rid, limit in reported]
+    rows += checker_targets.plan_rows(s, [(c, f.units, f.urban) for c, f in facts], ctx.cache)
+    rows.append(checker_services.plan_row(s, [
+        checker_services.services_row(s, c, f.units, f.urban, ctx.unit_community, ctx.cache,
+                                      _has_lists(ctx))
+        for c, f in facts]))
     return rows
 
 

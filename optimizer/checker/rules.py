@@ -70,6 +70,7 @@ class Context:
     credit_users: dict[str, list[str]] = field(default_factory=dict)  # swap site -> comms
     grid_rows: dict[str, list[GridShare]] = field(default_factory=dict)  # grids.csv rows
     assigned_grid: dict[int, str] = field(default_factory=dict)  # unit -> assignment grid
+    unit_community: dict[int, str] = field(default_factory=dict)  # unit -> its community
     cache: dict[str, Any] = field(default_factory=dict)  # lazily computed (components)
 
     @staticmethod
@@ -85,6 +86,7 @@ class Context:
             ctx.grid_communities.setdefault(g, set()).add(c)
             ctx.grids_of.setdefault(c, set()).add(g)
             ctx.assigned_grid[i] = g
+            ctx.unit_community[i] = c
         for share in plan.grid_shares:
             ctx.grid_rows.setdefault(share.community_id, []).append(share)
             ctx.grid_communities.setdefault(share.grid_id, set()).add(share.community_id)

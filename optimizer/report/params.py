@@ -57,6 +57,8 @@ PARAMS: dict[str, tuple[str, str, str, bool]] = {
                             False),
     "services_rural_base": ("农村社区基本服务项目数", "Rural basic services", "SERVICES-6-8",
                             False),
+    "selfgov_share": ("城乡社区自治达标率目标", "Self-governance standard share", "SELFGOV-95",
+                      False),
     "pro_urban_share": ("城市社区工作者职业化专业化水平", "Urban professional qualification",
                         "PRO-80-50", False),
     "pro_rural_share": ("农村社区工作者职业化专业化水平", "Rural professional qualification",

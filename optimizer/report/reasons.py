@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from optimizer.report import reasons_today
 from optimizer.report.places import county_name, street_name
 
 _N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
@@ -317,6 +318,7 @@ _NOTES: tuple[tuple[re.Pattern[str], _Sub], ...] = (
     (re.compile(rf"{_N} households short"), lambda m: f"尚差{m.group(1)}户"),
     (re.compile(rf"{_N} households over"), lambda m: f"超出{m.group(1)}户"),
     (re.compile(r"exemption claimed but the rule is met"), lambda m: "申请豁免,但该规则已满足"),
+    *reasons_today.NOTES,
 )
 
 
@@ -379,6 +381,7 @@ _LIMITS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
      lambda m: f"城市“{m.group(1)}+X”、农村“{m.group(2)}+X”项服务"),
     (re.compile(r"(urban|rural)(?:/(urban|rural))?"),
      lambda m: "/".join(KIND_ZH[g] for g in m.groups() if g)),
+    *reasons_today.LIMITS,
 )
 
 

@@ -74,6 +74,9 @@ class Policy:
     # SERVICES-6-8: urban "6+X" and rural "8+X" basic services per center.
     services_urban_base: int = 6
     services_rural_base: int = 8
+    # SELFGOV-95: by 2015, ≥ 95% of urban and rural communities meet the self-governance
+    # standard (reported).
+    selfgov_share: float = 0.95
     # PRO-80-50: by 2015, ≥ 80% urban / ≥ 50% rural professional qualification.
     pro_urban_share: float = 0.80
     pro_rural_share: float = 0.50
@@ -169,6 +172,7 @@ POLICY_CHECKS: dict[str, tuple[str, str]] = {
     "volunteer_rural_share": ("VOLUNTEER-15-10", "share"),
     "services_urban_base": ("SERVICES-6-8", "count0"),
     "services_rural_base": ("SERVICES-6-8", "count0"),
+    "selfgov_share": ("SELFGOV-95", "share"),
     "pro_urban_share": ("PRO-80-50", "share"),
     "pro_rural_share": ("PRO-80-50", "share"),
     "plan_deadline": ("PLAN-2013-03", "date"),

@@ -43,6 +43,9 @@ class PlanNames:
         object.__setattr__(self, "current", MappingProxyType(dict(self.current)))
         object.__setattr__(self, "community", MappingProxyType(dict(self.community)))
 
+    def __reduce__(self) -> tuple[type[PlanNames], tuple[dict[str, str], dict[str, str]]]:
+        return PlanNames, (dict(self.current), dict(self.community))
+
     def __bool__(self) -> bool:
         return bool(self.current or self.community)
 

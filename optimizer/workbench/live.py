@@ -73,6 +73,8 @@ class LiveCheck:
         self.com[cid] = com
         self.groups[cid] = groups
         ctx.members[cid] = set(ms)
+        for i in ms:
+            ctx.unit_community[i] = cid
         grids: set[str] = set()
         rows: list[GridShare] = []
         placed: set[int] = set()
@@ -129,6 +131,7 @@ class LiveCheck:
         for i, c in enumerate(self.state.assign):
             if c == UNASSIGNED:
                 self.unit_grid[i] = ""
+                self.ctx.unit_community.pop(i, None)
         sites.discard("")
         again = {c for c, com in self.com.items() if com.swap_site_id in sites}
         again |= self._carry()

@@ -107,7 +107,8 @@ def community(s: Scenario, cid: str, spec: dict[str, Any]) -> Community:
         capex_yuan=opt.capex_yuan, annual_cost_yuan=annual,
         exemption=spec.get("exemption", ""), swap_site_id=spec.get("swap", ""),
         grids=len(grid_shares(s, cid, spec)), population=h * p.household_size,
-        volunteers_needed=p.volunteers(h, urban))
+        volunteers_needed=p.volunteers(h, urban),
+        services=";".join(spec.get("services", p.basic_services(urban))))
 
 
 def _apportion(weights: list[int], total: int) -> list[int]:

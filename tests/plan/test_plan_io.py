@@ -72,7 +72,10 @@ def test_round_trip(tmp_path: Path, s, valid) -> None:  # type: ignore[no-untype
     assert set(SUMMARY_KEYS) <= set(summary)
     comp = pd.read_csv(out / "compliance.csv")
     assert list(comp.columns) == list(plan_io.COMPLIANCE_COLUMNS)
-    assert set(comp.status) == {"pass"}
+    assert set(comp.status) == {"pass", "not_assessed"}   # no communities_today.csv
+    assert set(comp[comp.status == "not_assessed"].rule_id) == {
+        "HARMONY-90-80", "MGMT-2013", "ORGS-5", "PRO-80-50", "SELFGOV-95", "VOLUNTEER-15-10",
+        "SERVICES-6-8"}
 
 
 def test_geojson_dissolved_with_crs(tmp_path: Path, s, valid) -> None:  # type: ignore[no-untyped-def]
