@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.checker.facts import Context, Facts
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community, GridShare
 
@@ -137,3 +138,22 @@ def whole_unit_rows(community_id: str, grid_units: dict[str, list[int]], grid_id
     """A plan without grids.csv: each unit whole in its assignment grid."""
     return tuple(GridShare(g, community_id, unit_ids[i], int(households[i]))
                  for g in sorted(grid_ids) for i in sorted(grid_units.get(g, ())))
+
+
+def coord_grid_rule(ctx: Context, com: Community, f: Facts) -> list[ComplianceRow]:
+    """COORD-300: ceil(h / 300) coordinators and as many grids of about 300 households."""
+    s, p = ctx.scenario, ctx.scenario.policy
+    want = coordinators(f.households, p.households_per_coordinator)
+    cid = com.community_id
+    if ctx.plan.grid_shares or cid in ctx.grid_rows:
+        facts = GridFacts(tuple(ctx.grid_rows.get(cid, ())), "grids.csv")
+    else:
+        facts = GridFacts(whole_unit_rows(cid, ctx.grid_units, ctx.grids_of.get(cid, ()),
+                                          s.unit_ids, s.households), "assignment.csv")
+    first = {s.unit_ids[i]: ctx.assigned_grid.get(i, "") for i in f.units}
+    elsewhere = {r.grid_id for r in facts.rows
+                 if ctx.grid_communities.get(r.grid_id, {cid}) - {cid}}
+    notes = grid_notes(s.households, s.unit_ids, s.unit_index, s.neighbours, com, f.units,
+                       f.households, facts, first, elsewhere, p.households_per_coordinator,
+                       p.grid_tolerance_households)
+    return [coord_grid_row(com, f.households, want, notes)]

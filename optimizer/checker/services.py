@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from optimizer.checker.facts import Context, Facts
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community
 from optimizer.scenario.model import Scenario
@@ -126,3 +127,25 @@ def plan_row(scenario: Scenario, rows: Sequence[ComplianceRow]) -> ComplianceRow
     if unknown:
         note += f"; X services not known for {unknown}"
     return ComplianceRow(RULE, "*", status, round(ok / n, 6) if n else None, limit, note)
+
+
+def has_lists(ctx: Context) -> bool:
+    """Whether the plan gives service lists at all (an incremental checker's context,
+    with no plan, is the engine's: it always does)."""
+    coms = ctx.plan.communities
+    return not coms or any(c.services for c in coms)
+
+
+def services_rule(ctx: Context, com: Community, f: Facts) -> list[ComplianceRow]:
+    """SERVICES-6-8 of one community."""
+    return [services_row(ctx.scenario, com, f.units, f.urban, ctx.unit_community, ctx.cache,
+                         has_lists(ctx))]
+
+
+def services_plan_rule(ctx: Context, facts: Sequence[tuple[Community, Facts]]
+                       ) -> list[ComplianceRow]:
+    """SERVICES-6-8 plan-wide, from every community's line."""
+    lists = has_lists(ctx)
+    return [plan_row(ctx.scenario, [
+        services_row(ctx.scenario, c, f.units, f.urban, ctx.unit_community, ctx.cache, lists)
+        for c, f in facts])]

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from optimizer.checker.facts import Context, Facts
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community
 from optimizer.scenario.model import Scenario
@@ -336,3 +337,14 @@ def plan_rows(scenario: Scenario, facts: Facted, cache: dict[str, Any]) -> list[
                        f"not assessed: {NO_FILE}; {need[True]} urban and {need[False]} rural "
                        f"volunteers needed ({p.household_size} persons per household)")
     return rows
+
+
+def targets_rule(ctx: Context, com: Community, f: Facts) -> list[ComplianceRow]:
+    """ORGS-5, VOLUNTEER-15-10 and PRO-80-50 of one community (with the data)."""
+    return community_rows(ctx.scenario, com, f.units, f.urban, ctx.cache)
+
+
+def targets_plan_rule(ctx: Context, facts: Sequence[tuple[Community, Facts]]
+                      ) -> list[ComplianceRow]:
+    """Every reported target plan-wide."""
+    return plan_rows(ctx.scenario, [(c, f.units, f.urban) for c, f in facts], ctx.cache)
