@@ -115,11 +115,24 @@ def facts_of(ctx: Context, com: Community) -> Facts:
 
 
 def meets_area(ctx: Context, com: Community, households: int, remedy_ok: bool) -> bool:
-    """AREA-PER-HH and AREA-MIN met by a valid remedy: what FACILITY-95 counts."""
+    """AREA-PER-HH and AREA-MIN met by a valid remedy by the target year: what
+    FACILITY-95 counts (a center on rooms under construction or planned stands from
+    their available_year, PIPELINE)."""
     p = ctx.scenario.policy
     after = com.area_after_m2
     per_hh = p.area_per_100_households_m2 * households / 100.0
-    return remedy_ok and after >= p.area_min_m2 - AREA_EPS_M2 and after >= per_hh - AREA_EPS_M2
+    return (remedy_ok and after >= p.area_min_m2 - AREA_EPS_M2
+            and after >= per_hh - AREA_EPS_M2 and stands_by(ctx.scenario, com, p.target_year))
+
+
+def stands_by(scenario: Scenario, com: Community, year: int) -> bool:
+    """Whether the community's center stands in ``year``: a site under construction or
+    planned is handed over in its available_year (PIPELINE)."""
+    s = scenario.sites
+    if not com.site_id or com.site_id not in s.site_ids:
+        return True
+    k = s.index(com.site_id)
+    return s.available_year(k) is None or int(s.handover_year[k]) <= year
 
 
 def center_facts(ctx: Context, com: Community, units: tuple[int, ...], households: int,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from optimizer.checker.facts import Context, Facts
 from optimizer.checker.locks import lock_violations
+from optimizer.checker.pipeline import pipeline_plan_rule
 from optimizer.checker.rules import COST_EPS_YUAN, Rows, row
 from optimizer.checker.services import services_plan_rule
 from optimizer.checker.targets import targets_plan_rule
@@ -163,7 +164,8 @@ def fix_rule(ctx: Context, facts: Facted) -> Rows:
 
 
 # Printed before the communities' rows, then after them, in this order.
-PLAN_RULES: tuple[PlanRule, ...] = (assignment_rule, households_rule, sites_rule, totals_rule,
+PLAN_RULES: tuple[PlanRule, ...] = (assignment_rule, households_rule, sites_rule,
+                                    pipeline_plan_rule, totals_rule,
                                     lock_rule)
 TARGET_RULES: tuple[PlanRule, ...] = (facility_rule, layout_rule, fix_rule, targets_plan_rule,
                                       services_plan_rule)

@@ -23,6 +23,7 @@ import numpy as np
 from optimizer.checker import pricing
 from optimizer.checker.facts import AREA_EPS_M2, Context, Facts, facts_of
 from optimizer.checker.grids import coord_grid_rule
+from optimizer.checker.pipeline import newdev_first_rule, pipeline_rule
 from optimizer.checker.services import services_rule
 from optimizer.checker.targets import targets_rule
 from optimizer.plan.compliance import ComplianceRow
@@ -211,8 +212,8 @@ def cost_rule(ctx: Context, com: Community, f: Facts) -> Rows:
 # The rules of one community, in the order of its rows in compliance.csv.
 COMMUNITY_RULES: tuple[CommunityRule, ...] = (
     households_rule, contiguity_rule, nesting_rule, kind_rule, size_rule, one_station_rule,
-    remedy_rule, area_rule, newdev_rule, coord_grid_rule, staff_rule, cost_rule, services_rule,
-    targets_rule,
+    remedy_rule, area_rule, newdev_rule, pipeline_rule, newdev_first_rule, coord_grid_rule,
+    staff_rule, cost_rule, services_rule, targets_rule,
 )
 
 

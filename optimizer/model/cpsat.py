@@ -20,6 +20,7 @@ from optimizer.districting.partition import add_partition
 from optimizer.graph.locks import Locks
 from optimizer.model.options import OptionSpec, unit_options
 from optimizer.model.piece import PieceData
+from optimizer.model.precedence import add_precedence
 from optimizer.rules.remedy import operating_cost_yuan
 from optimizer.scenario.model import Scenario
 
@@ -154,6 +155,9 @@ def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order
 
         for cut in add_cut_edges(m, part, data):
             obj.add(cut, w.cut_edge_yuan, 1)
+    # PIPELINE and NEWDEV-FIRST: rooms coming and co-built rooms come first.
+    add_precedence(m, scenario, data.units.tolist(), {j: part.members[j] for j in centers}, x,
+                   options, opt)
     if locks:
         _add_locks(m, data, part.x, centers, options, opt, swap_z, locks)
     m.minimize(sum(c * v for v, c in obj.terms))

@@ -38,6 +38,7 @@ PARAMS: dict[str, tuple[str, str, str, bool]] = {
                              "FUND-URBAN", False),
     "fund_rural_yuan": ("农村社区办公经费(元/年)", "Rural office funding (yuan/year)",
                         "FUND-RURAL", True),
+    "target_year": ("目标年份", "Target year", "FACILITY-95", False),
     "facility_target_share": ("服务设施达标率目标", "Facility target share", "FACILITY-95", False),
     "harmony_urban_share": ("城市和谐社区比例目标", "Urban harmonious-community share",
                             "HARMONY-90-80", False),

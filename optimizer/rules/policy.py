@@ -59,6 +59,9 @@ class Policy:
     fund_rural_yuan: float = 30_000.0
     # FACILITY-95: by 2015, ≥ 95% of communities meet the facility standard.
     facility_target_share: float = 0.95
+    # The year the 2015 targets are due (FACILITY-95, HARMONY-90-80, PRO-80-50,
+    # SELFGOV-95: "by 2015"); rooms handed over later do not count for them.
+    target_year: int = 2015
     # HARMONY-90-80: by 2015, 90% urban / 80% rural harmonious communities (reported).
     harmony_urban_share: float = 0.90
     harmony_rural_share: float = 0.80
@@ -163,6 +166,7 @@ POLICY_CHECKS: dict[str, tuple[str, str]] = {
     "fund_urban_2015_yuan": ("FUND-URBAN", "amount"),
     "fund_rural_yuan": ("FUND-RURAL", "amount"),
     "facility_target_share": ("FACILITY-95", "share"),
+    "target_year": ("FACILITY-95 target year", "count1"),
     "harmony_urban_share": ("HARMONY-90-80", "share"),
     "harmony_rural_share": ("HARMONY-90-80", "share"),
     "mgmt_urban_share_2013": ("MGMT-2013", "share"),

@@ -15,6 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
+from optimizer.model.precedence import FREE, NEWDEV, PIPELINE, first_rooms
 from optimizer.plan.model import Community
 from optimizer.rules.remedy import (
     REMEDIES,
@@ -116,6 +117,15 @@ class Pricer:
                     if only_site is not None or o.site not in used]
         if only_site is None:
             out += self.new_options(unit, required)
+        if only_site is None and not new_only:
+            # PIPELINE / NEWDEV-FIRST: rooms coming or co-built come first, where the
+            # community may take them (an explicit choice of the planner is left as is).
+            kind = first_rooms(self.s, members)
+            first = [o for o in out if kind == FREE
+                     or (kind == PIPELINE and o.site is not None
+                         and self.s.sites.is_pipeline(o.site))
+                     or (kind == NEWDEV and o.remedy == "codevelop")]
+            out = first or out
         order = {r: n for n, r in enumerate(REMEDIES)}
         return sorted(out, key=lambda o: (round(o.facility_yuan, 6), order[o.remedy],
                                           -1 if o.site is None else o.site))
