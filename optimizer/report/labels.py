@@ -44,6 +44,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "committee_pay_yuan": ("两委报酬(元)", "Committee pay (yuan)"),
     "staff_pay_yuan": ("专职工作者报酬(元)", "Staff pay (yuan)"),
     "coordinator_pay_yuan": ("协理员报酬(元)", "Coordinator pay (yuan)"),
+    "social_insurance_yuan": ("单位社保缴费(元)", "Employer social insurance (yuan)"),
     "running_yuan": ("用房运行费(元)", "Running cost (yuan)"),
     "total_yuan": ("合计(元)", "Total (yuan)"),
     "rule_id": ("规则", "Rule"),

@@ -459,6 +459,9 @@ def assumptions_text(text: object, lang: str) -> object:
         if m:
             out.append(f"专职工作者按工作量配置,每{m.group(3)}户1名,不少于{m.group(2)}名、"
                        f"不多于{m.group(1)}名(本系统假设,非意见规定)")
+        elif (si := re.fullmatch(r"employer social insurance (\d+)% of pay \(SOCIAL-INS, "
+                                 r"our assumption\)", part)):
+            out.append(f"单位缴纳社会保险费按工资的{si.group(1)}%计(SOCIAL-INS,本系统假设)")
         elif part == "costs per optimizer/rules/costs.py unless overridden":
             out.append("费用参数除情景另有规定外采用系统默认值(见参数假设表)")
         else:

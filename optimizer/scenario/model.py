@@ -227,5 +227,14 @@ class Scenario:
         """(county, street, kind): communities never mix these (NESTING, kind)."""
         return (self.county[i], self.street[i], self.kind(i))
 
+    @property
+    def plan_years(self) -> tuple[int, ...]:
+        """The years whose running costs the objective counts: the [budget] horizon,
+        else the plan year to the target year (2013-2015 by default; the plan year
+        alone when it is later)."""
+        if self.budget is not None:
+            return tuple(self.budget.years)
+        return tuple(range(self.year, max(self.year, self.policy.target_year) + 1))
+
     def total_households(self) -> int:
         return int(self.households.sum())

@@ -20,7 +20,8 @@ from optimizer.rules.remedy import (
     annual_cost_yuan,
     build_option,
     codevelop_option,
-    operating_cost_yuan,
+    facility_cost_yuan,
+    horizon_operating_yuan,
     site_option,
 )
 from optimizer.scenario.model import Scenario
@@ -36,15 +37,22 @@ class Priced:
     households: int
     area_after_m2: float
     capex_yuan: float
-    annual_yuan: float
-    operating_yuan: float
+    annual_yuan: float          # in the plan year (communities.csv annual_cost_yuan)
+    operating_yuan: float       # per year over the plan horizon (the objective's)
     distance_yuan: float
     moved_households: int
     moved_yuan: float
+    facility_yuan: float = 0.0  # the center's annuity and running cost per year
+
+    @property
+    def horizon_yuan(self) -> float:
+        """The community's cost per year over the plan horizon (FUND-URBAN's growth,
+        each year's pay, SOCIAL-INS): what the objective counts."""
+        return self.operating_yuan + self.facility_yuan
 
     @property
     def objective_yuan(self) -> float:
-        return self.annual_yuan + self.distance_yuan + self.moved_yuan
+        return self.horizon_yuan + self.distance_yuan + self.moved_yuan
 
 
 def price(scenario: Scenario, ch: Choice) -> Priced:
@@ -80,8 +88,9 @@ def price(scenario: Scenario, ch: Choice) -> Priced:
         if cur is not None and cur[u] is not None and cur[u] != cur[ch.center]:
             moved += int(scenario.households[u])
     return Priced(ch, hh, opt.area_after_m2, opt.capex_yuan, annual,
-                  operating_cost_yuan(hh, urban, scenario.year, pol, costs), dist, moved,
-                  moved * w.moved_yuan_per_household)
+                  horizon_operating_yuan(hh, urban, scenario.plan_years, pol, costs), dist,
+                  moved, moved * w.moved_yuan_per_household,
+                  facility_cost_yuan(opt.capex_yuan, opt.area_after_m2, costs))
 
 
 def cut_edges_yuan(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) -> float:

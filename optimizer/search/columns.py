@@ -214,7 +214,7 @@ class _Facility:
                             members=tuple(int(units[i]) for i in group),
                             remedy=spec.remedy, site=spec.site, credit_site=credit)
                 try:
-                    val = price(self.scenario, ch).annual_yuan
+                    val = price(self.scenario, ch).horizon_yuan
                 except ValueError:
                     val = math.inf
                 self.cache[key] = val

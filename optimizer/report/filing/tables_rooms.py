@@ -141,7 +141,8 @@ def capital(ctx: FilingContext, n: int) -> Table:
 
 
 RUNNING = ("urban_communities", "rural_communities", "fund_yuan", "committee_pay_yuan",
-           "staff_pay_yuan", "coordinator_pay_yuan", "running_yuan", "total_yuan")
+           "staff_pay_yuan", "coordinator_pay_yuan", "social_insurance_yuan", "running_yuan",
+           "total_yuan")
 
 
 def running(ctx: FilingContext, n: int) -> Table:
@@ -152,15 +153,21 @@ def running(ctx: FilingContext, n: int) -> Table:
                   *(r[k] if k.endswith("communities") else float(r[k]) for k in RUNNING))
                  for _, r in df.iterrows())
     total = (_t(ctx, "合计", "Total"), "", "",
-             *(round(sum(float(str(r[k])) for r in rows), 2) for k in range(3, 9)))
+             *(round(sum(float(str(r[k])) for r in rows), 2) for k in range(3, len(RUNNING) + 1)))
     heads = tuple(labels.header(k, ctx.lang) for k in RUNNING)
     return Table("running", _t(ctx, f"表{n} 社区工作经费分年度预算", f"Table {n}. Running costs"),
-                 (_t(ctx, "年度", "Year"), *heads), (TEXT, INT, INT, *(MONEY,) * 6),
+                 (_t(ctx, "年度", "Year"), *heads),
+                 (TEXT, INT, INT, *(MONEY,) * (len(RUNNING) - 2)),
                  rows, total, wide=True,
                  notes=(_t(ctx, "办公经费按FUND-URBAN逐年增长;人员报酬按PAY-URBAN、PAY-RURAL、"
-                                "PAY-OTHER;用房运行费按规划面积测算(本系统假设)。",
+                                "PAY-OTHER,以上年度平均工资(农民人均纯收入)计;单位社保缴费按报酬的"
+                                f"{ctx.scenario.costs.social_insurance_rate:.0%}计(SOCIAL-INS,"
+                                "本系统假设);用房运行费按规划面积测算(本系统假设)。",
                            "Office funding grows by FUND-URBAN; pay by PAY-URBAN, PAY-RURAL, "
-                           "PAY-OTHER; running cost per m² planned (our assumption)."),))
+                           "PAY-OTHER on the previous year's wage (rural income); employer "
+                           f"social insurance {ctx.scenario.costs.social_insurance_rate:.0%} "
+                           "of pay (SOCIAL-INS, our assumption); running cost per m² planned "
+                           "(our assumption)."),))
 
 
 def parameters(ctx: FilingContext, n: int) -> Table:
