@@ -118,6 +118,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "center": ("社区服务中心", "Service center"),
     "barrier": ("河流/铁路等阻隔", "Barrier (river, railway)"),
     "street_border": ("街道/镇界", "Street/town border"),
+    "grid_border": ("网格界线", "Grid border"),
     "km": ("公里", "km"),
     "m": ("米", "m"),
     "report_title": ("社区布局规划与社区用房专项规划", "Community layout and service-room plan"),
