@@ -55,7 +55,10 @@ def why_zh(text: str) -> str:
 def _standard(m: re.Match[str]) -> str:
     parts = []
     for part in m.group(2).split(", "):
-        label, meet, n = re.fullmatch(rf"(urban|rural|all) {_N} of {_N}", part).groups()  # type: ignore[union-attr]
+        got = re.fullmatch(rf"(urban|rural|all) {_N} of {_N}", part)
+        if got is None:
+            return "说明原文见compliance.csv"
+        label, meet, n = got.groups()
         parts.append(f"{LABEL_ZH[label]}{n}个中{meet}个")
     return f"{WORDS_ZH[m.group(1)]}:" + "、".join(parts)
 
@@ -75,7 +78,7 @@ NOTES: tuple[tuple[re.Pattern[str], Sub], ...] = (
     (re.compile(rf"not known for {_N}: (.+)"),
      lambda m: f"{m.group(1)}个社区数据缺失:{_ids(m.group(2))}"),
     (re.compile(r"(meet the harmonious-community standard|have the new management system|"
-                r"meet the self-governance standard): (.+)"), _standard),
+                r"meet the self-governance standard): ([^;]+)"), _standard),
     (re.compile(rf"{_N} still to bring up to it: (.+)"),
      lambda m: f"尚有{m.group(1)}个社区待达标:{_ids(m.group(2))}"),
     (re.compile(rf"{_N} registered social organizations"),
@@ -113,7 +116,57 @@ NOTES: tuple[tuple[re.Pattern[str], Sub], ...] = (
      lambda m: f"填报网格综合协理员{m.group(1)}名,按规则应为{m.group(2)}名"),
 )
 
+_STATUS_ZH = {"under construction": "在建", "planned": "规划待建"}
+_REMEDY_ZH = {"keep": "保留现有用房", "renovate": "改建", "extend": "扩建", "swap": "置换",
+              "purchase": "购买", "build": "自建", "codevelop": "开发配建"}
+
+
+def _site(text: str) -> str:
+    """'S4 (planned, handed over 2014), S5 (...)' in Chinese."""
+    return "、".join(f"{m.group(1)}({_STATUS_ZH.get(m.group(2), m.group(2))},{m.group(3)}年交付)"
+                    for m in re.finditer(r"(\S+) \((under construction|planned), handed over "
+                                         r"(\d{4})\)", text))
+
+
+NOTES += (
+    # PIPELINE, NEWDEV-FIRST
+    (re.compile(r"center on (.+)"), lambda m: f"服务中心设于{_site(m.group(1))}"),
+    (re.compile(r"holds (.+) but its center is (\w+) at (.+): those rooms would be built "
+                r"twice"),
+     lambda m: f"含{_site(m.group(1))},但服务中心为{m.group(3)}"
+               f"({_REMEDY_ZH.get(m.group(2), m.group(2))}):将重复建设"),
+    (re.compile(rf"{_N} of {_N} pipeline sites are their community's center"),
+     lambda m: f"{m.group(2)}处在建、待建用房中{m.group(1)}处作为所在社区服务中心"),
+    (re.compile(r"not used: (.+)"), lambda m: f"未使用:{_ids(m.group(1))}"),
+    (re.compile(r"too small for any community: (.+)"),
+     lambda m: f"面积不足以作为任何社区的服务中心:{_ids(m.group(1))}"),
+    (re.compile(r"co-built rooms of (.+)"), lambda m: f"由开发项目{_ids(m.group(1))}配建"),
+    (re.compile(r"holds the new development (.+): its co-built rooms \(NEWDEV-1500\) come "
+                r"before (\w+)"),
+     lambda m: f"含新开发项目{_ids(m.group(1))}:应先由其配建用房(NEWDEV-1500),"
+               f"不宜{_REMEDY_ZH.get(m.group(2), m.group(2))}"),
+    (re.compile(r"its pipeline rooms come first \(PIPELINE\)"),
+     lambda m: "先用在建、待建用房(PIPELINE)"),
+    (re.compile(r"its pipeline rooms come first \(PIPELINE\), then the co-built rooms"),
+     lambda m: "先用在建、待建用房(PIPELINE),其次开发项目配建"),
+    # COORD-300, the rest
+    (re.compile(r"grid (.+) also holds units of another community"),
+     lambda m: f"网格{m.group(1)}含其他社区的基本单元"),
+    (re.compile(r"some units have no grid_id"), lambda m: "部分基本单元未划入网格"),
+    (re.compile(rf"{_N} units' households not fully distributed among grids \(their rows do "
+                r"not sum to the unit's households\): (.+)"),
+     lambda m: f"{m.group(1)}个基本单元的户数未全部划入网格:{_ids(m.group(2))}"),
+    (re.compile(r"assignment\.csv's grid_id is not the unit's first grid in (\S+) for (.+)"),
+     lambda m: f"assignment.csv 的网格编号不是{m.group(1)}中该单元的第一个网格:"
+               f"{_ids(m.group(2))}"),
+    (re.compile(rf"claims {_N} grids, (\S+) gives {_N}"),
+     lambda m: f"填报网格{m.group(1)}个,{m.group(2)}为{m.group(3)}个"),
+    (re.compile(r"grid (.+) holds unit (.+), not one of its units"),
+     lambda m: f"网格{m.group(1)}含非本社区基本单元{m.group(2)}"),
+)
+
 LIMITS: tuple[tuple[re.Pattern[str], Sub], ...] = (
+    (re.compile(r"its pipeline rooms"), lambda m: "本社区在建、待建用房"),
     (re.compile(r"(\d+)% of communities by (\d{4})"),
      lambda m: f"{m.group(2)}年{m.group(1)}%的社区"),
     (re.compile(r"(\d+)\+X"), lambda m: f"“{m.group(1)}+X”项"),

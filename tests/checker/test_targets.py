@@ -11,58 +11,18 @@ The fixture of tests/helpers/check_fixture.py with today's communities drawn on 
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
 
 from optimizer.checker.checker import check
 from optimizer.plan.compliance import ComplianceReport
-from optimizer.scenario.model import Scenario
-from optimizer.scenario.today import TODAY_FIELDS, TodayCommunities, TodayCommunity
+from optimizer.scenario.today import TODAY_FIELDS
 from tests.helpers.check_fixture import build_plan, scenario, valid_spec
+from tests.helpers.today import FULL, X, spec_with_x, with_today
 
-TODAY = {"r0c0": "T1", "r0c1": "T1", "r1c0": "T1", "r1c1": "T1",
-         "r0c2": "T2", "r0c3": "T2", "r1c2": "T2", "r1c3": "T2",
-         "r2c0": "V1", "r2c1": "V1", "r3c0": "V1", "r3c1": "V1", "r3c2": "V1",
-         "r2c2": "V2", "r2c3": "V2"}
 REPORTED = {"HARMONY-90-80", "MGMT-2013", "ORGS-5", "PRO-80-50", "SELFGOV-95",
             "VOLUNTEER-15-10"}
-
-
-def with_today(rows: dict[str, dict[str, Any]], columns: tuple[str, ...] = TODAY_FIELDS
-               ) -> Scenario:
-    s = scenario()
-    cur = tuple(TODAY[u] for u in s.unit_ids)
-    recs = tuple(TodayCommunity(name, **vals) for name, vals in rows.items())
-    return dataclasses.replace(s, current_community=cur,
-                               communities_today=TodayCommunities(recs, columns))
-
-
-FULL = {
-    "T1": dict(social_orgs=10, volunteers=3000, workers=10, qualified_workers=9,
-               mgmt_system=True, harmony_standard=True, selfgov_standard=True,
-               services_x=("助餐",)),
-    "T2": dict(social_orgs=7, volunteers=1000, workers=5, qualified_workers=2,
-               mgmt_system=True, harmony_standard=False, selfgov_standard=True,
-               services_x=("法律咨询", "托幼")),
-    "V1": dict(social_orgs=5, volunteers=400, workers=4, qualified_workers=2,
-               mgmt_system=True, harmony_standard=True, selfgov_standard=True,
-               services_x=("农技",)),
-    "V2": dict(social_orgs=6, volunteers=500, workers=3, qualified_workers=2,
-               mgmt_system=False, harmony_standard=True, selfgov_standard=True,
-               services_x=("电商",)),
-}
-X = {"A1": ("助餐",), "A2": (), "B1": ("法律咨询", "托幼"), "RA": ("农技",), "RB": ("电商",)}
-
-
-def spec_with_x() -> dict[str, dict[str, Any]]:
-    spec = valid_spec()
-    s = scenario()
-    for cid, sp in spec.items():
-        urban = cid[0] != "R"
-        sp["services"] = (*s.policy.basic_services(urban), *X[cid])
-    return spec
 
 
 def line(report: ComplianceReport, rule: str, cid: str = "*") -> Any:
