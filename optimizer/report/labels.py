@@ -25,6 +25,8 @@ HEADERS: dict[str, tuple[str, str]] = {
     "exemption": ("豁免说明", "Exemption"),
     "site_id": ("用房编号", "Site"),
     "remedy": ("解决方式", "Remedy"),
+    "name": ("拟定名称", "Proposed name"),
+    "services": ("服务项目", "Services"),
     "swap_site_id": ("置换用房", "Swapped site"),
     "area_before_m2": ("现有面积(㎡)", "Area before (m²)"),
     "area_after_m2": ("规划面积(㎡)", "Area after (m²)"),

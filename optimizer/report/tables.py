@@ -51,19 +51,20 @@ def layout_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     for c in plan.communities:
         units = members.get(c.community_id, [])
         rows.append({
-            "community_id": c.community_id, "county": c.county, "street": c.street,
-            "kind": c.kind, "households": int(c.households),
+            "community_id": c.community_id, "name": c.name, "county": c.county,
+            "street": c.street, "kind": c.kind, "households": int(c.households),
             "population": round(float(c.population) or c.households
                                 * scenario.policy.household_size),
             "n_units": int(c.n_units),
             "area_km2": round(float(scenario.area_m2[units].sum()) / 1e6, 3),
             "center_unit": c.site_unit_id, "grids": int(c.grids or grids[c.community_id]),
             "coordinators": int(c.coordinators), "full_time_staff": int(c.full_time_staff),
-            "exemption": c.exemption,
+            "services": c.services.replace(";", "、"), "exemption": c.exemption,
         })
-    return pd.DataFrame(rows, columns=["community_id", "county", "street", "kind", "households",
-                                       "population", "n_units", "area_km2", "center_unit",
-                                       "grids", "coordinators", "full_time_staff", "exemption"])
+    return pd.DataFrame(rows, columns=["community_id", "name", "county", "street", "kind",
+                                       "households", "population", "n_units", "area_km2",
+                                       "center_unit", "grids", "coordinators",
+                                       "full_time_staff", "services", "exemption"])
 
 
 def rooms_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
