@@ -15,7 +15,7 @@ from typing import Any
 
 from optimizer.checker import pricing
 from optimizer.checker.pricing import AnnualCost, Center
-from optimizer.plan.model import Community, Plan
+from optimizer.plan.model import Community, GridShare, Plan
 from optimizer.scenario.model import Scenario
 
 AREA_EPS_M2 = 1e-3     # plan files round floats to 6 decimals
@@ -36,6 +36,9 @@ class Context:
     grids_of: dict[str, set[str]] = field(default_factory=dict)   # community -> grids
     center_users: dict[str, list[str]] = field(default_factory=dict)  # site -> communities
     credit_users: dict[str, list[str]] = field(default_factory=dict)  # swap site -> comms
+    grid_rows: dict[str, list[GridShare]] = field(default_factory=dict)  # grids.csv rows
+    assigned_grid: dict[int, str] = field(default_factory=dict)  # unit -> assignment grid
+    unit_community: dict[int, str] = field(default_factory=dict)  # unit -> its community
     cache: dict[str, Any] = field(default_factory=dict)
 
     @staticmethod
@@ -50,6 +53,11 @@ class Context:
             ctx.grid_units.setdefault(g, []).append(i)
             ctx.grid_communities.setdefault(g, set()).add(c)
             ctx.grids_of.setdefault(c, set()).add(g)
+            ctx.assigned_grid[i] = g
+            ctx.unit_community[i] = c
+        for share in plan.grid_shares:
+            ctx.grid_rows.setdefault(share.community_id, []).append(share)
+            ctx.grid_communities.setdefault(share.grid_id, set()).add(share.community_id)
         for com in plan.communities:
             if com.site_id:
                 ctx.center_users.setdefault(com.site_id, []).append(com.community_id)
@@ -107,11 +115,24 @@ def facts_of(ctx: Context, com: Community) -> Facts:
 
 
 def meets_area(ctx: Context, com: Community, households: int, remedy_ok: bool) -> bool:
-    """AREA-PER-HH and AREA-MIN met by a valid remedy: what FACILITY-95 counts."""
+    """AREA-PER-HH and AREA-MIN met by a valid remedy by the target year: what
+    FACILITY-95 counts (a center on rooms under construction or planned stands from
+    their available_year, PIPELINE)."""
     p = ctx.scenario.policy
     after = com.area_after_m2
     per_hh = p.area_per_100_households_m2 * households / 100.0
-    return remedy_ok and after >= p.area_min_m2 - AREA_EPS_M2 and after >= per_hh - AREA_EPS_M2
+    return (remedy_ok and after >= p.area_min_m2 - AREA_EPS_M2
+            and after >= per_hh - AREA_EPS_M2 and stands_by(ctx.scenario, com, p.target_year))
+
+
+def stands_by(scenario: Scenario, com: Community, year: int) -> bool:
+    """Whether the community's center stands in ``year``: a site under construction or
+    planned is handed over in its available_year (PIPELINE)."""
+    s = scenario.sites
+    if not com.site_id or com.site_id not in s.site_ids:
+        return True
+    k = s.index(com.site_id)
+    return s.available_year(k) is None or int(s.handover_year[k]) <= year
 
 
 def center_facts(ctx: Context, com: Community, units: tuple[int, ...], households: int,

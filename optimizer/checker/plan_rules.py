@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterable, Sequence
 
 from optimizer.checker.facts import Context, Facts
 from optimizer.checker.locks import lock_violations
+from optimizer.checker.pipeline import pipeline_plan_rule
 from optimizer.checker.rules import COST_EPS_YUAN, Rows, row
+from optimizer.checker.services import services_plan_rule
+from optimizer.checker.targets import targets_plan_rule
 from optimizer.errors import LockError
 from optimizer.graph.locks import parse_locks
 from optimizer.plan.model import Community
 
-REPORTED = "reported, not optimized"
 Facted = Sequence[tuple[Community, Facts]]
 PlanRule = Callable[[Context, Facted], Rows]
 
@@ -135,18 +137,6 @@ def facility_rule(ctx: Context, facts: Facted) -> Rows:
                 f"{meet} of {n} communities meet the area standard{_aside(facts)}")]
 
 
-def volunteer_rule(ctx: Context, facts: Facted) -> Rows:
-    """VOLUNTEER-15-10: the volunteers needed, from the population."""
-    p = ctx.scenario.policy
-    vol_u = sum(p.volunteers(f.households, True) for _, f in facts if f.urban)
-    vol_r = sum(p.volunteers(f.households, False) for _, f in facts if not f.urban)
-    return [row("VOLUNTEER-15-10", "*", True, vol_u + vol_r,
-                f"{p.volunteer_urban_share:.0%} urban / {p.volunteer_rural_share:.0%} rural "
-                "residents",
-                f"{vol_u} urban and {vol_r} rural volunteers needed "
-                f"({p.household_size} persons per household)")]
-
-
 def layout_rule(ctx: Context, facts: Facted) -> Rows:
     """PLAN-2013-03: a county's layout is complete when each of its units is assigned once."""
     s, p = ctx.scenario, ctx.scenario.policy
@@ -173,25 +163,11 @@ def fix_rule(ctx: Context, facts: Facted) -> Rows:
                 + _aside(facts))]
 
 
-def reported_rule(ctx: Context, facts: Facted) -> Rows:
-    """The targets the engine reports but cannot decide from boundaries and rooms."""
-    p = ctx.scenario.policy
-    reported = [("HARMONY-90-80", f"{p.harmony_urban_share:.0%} urban / "
-                                  f"{p.harmony_rural_share:.0%} rural by 2015"),
-                ("MGMT-2013", f"{p.mgmt_urban_share_2013:.0%} urban by 2013 / "
-                              f"{p.mgmt_rural_share_2014:.0%} rural in 2014"),
-                ("ORGS-5", f">= {p.orgs_min} social organizations per community"),
-                ("PRO-80-50", f"{p.pro_urban_share:.0%} urban / {p.pro_rural_share:.0%} rural "
-                              "qualified by 2015"),
-                ("SERVICES-6-8", f"{p.services_urban_base}+X urban / "
-                                 f"{p.services_rural_base}+X rural services")]
-    return [row(rid, "*", True, None, limit, REPORTED) for rid, limit in reported]
-
-
 # Printed before the communities' rows, then after them, in this order.
-PLAN_RULES: tuple[PlanRule, ...] = (assignment_rule, households_rule, sites_rule, totals_rule,
+PLAN_RULES: tuple[PlanRule, ...] = (assignment_rule, households_rule, sites_rule,
+                                    pipeline_plan_rule, totals_rule,
                                     lock_rule)
-TARGET_RULES: tuple[PlanRule, ...] = (facility_rule, volunteer_rule, layout_rule, fix_rule,
-                                      reported_rule)
+TARGET_RULES: tuple[PlanRule, ...] = (facility_rule, layout_rule, fix_rule, targets_plan_rule,
+                                      services_plan_rule)
 
-__all__ = ["PLAN_RULES", "REPORTED", "TARGET_RULES", "PlanRule"]
+__all__ = ["PLAN_RULES", "TARGET_RULES", "PlanRule"]

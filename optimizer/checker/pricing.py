@@ -44,14 +44,19 @@ The annual cost of a community (BUDGET-OWN keeps it apart from capital):
   stated reading), before 2013 the 2013 figure and after 2015 the 2015 one;
   FUND-RURAL is fund_rural_yuan every year;
 - committee pay: PAY-URBAN pays each of committee_size_urban "two committees" members
-  the urban average wage. PAY-RURAL pays the village party secretary
-  rural_secretary_income_multiple × the rural per-capita net income, and the other
-  committee_size_rural − 1 members, "other community workers" (PAY-OTHER), the
-  pay_other_ratio share of it;
+  at least "last year's" (上年度) urban average wage: the pay of year y is the wage of
+  y − 1. PAY-RURAL pays the village party secretary rural_secretary_income_multiple ×
+  last year's rural per-capita net income, and the other committee_size_rural − 1
+  members, "other community workers" (PAY-OTHER), the pay_other_ratio share of it. The
+  wage (income) of a year is the bulletin's (urban_wage_by_year, rural_income_by_year),
+  else that of the latest year given before it, or of wage_year (urban_wage_yuan,
+  rural_income_yuan), compounded at wage_growth a year (back in time too);
 - full-time staff: STAFF-3-5 workers, ceil(households / households_per_staff) kept
   within staff_min..staff_max, each paid the PAY-OTHER share of a member's pay;
 - coordinators: COORD-300, ceil(households / households_per_coordinator), each paid
   coordinator_pay_ratio × a member's pay;
+- social insurance: SOCIAL-INS, every worker above (committee, staff, coordinators)
+  costs the employer social_insurance_rate × pay on top;
 - the center: running_yuan_per_m2_year × its area, plus its capital spread over
   horizon_years at discount_rate as an annuity, capital × r (1+r)^n / ((1+r)^n − 1)
   (capital / n when r = 0).
@@ -109,17 +114,32 @@ def office_funding_yuan(urban: bool, year: int, policy: Policy) -> float:
     return a + (b - a) * t / (last - first)
 
 
-def member_pay_yuan(urban: bool, costs: Costs) -> float:
-    """PAY-URBAN: an urban committee member's pay; PAY-RURAL: a village secretary's."""
+def average_wage(urban: bool, year: int, costs: Costs) -> float:
+    """The urban average wage (rural per-capita net income) of ``year``."""
+    given = costs.urban_wage_by_year if urban else costs.rural_income_by_year
+    for y, amount in given:
+        if y == year:
+            return amount
+    start, amount = costs.wage_year, (costs.urban_wage_yuan if urban else
+                                      costs.rural_income_yuan)
+    for y, v in sorted(given):
+        if start < y < year:
+            start, amount = y, v
+    return amount * (1.0 + costs.wage_growth) ** (year - start)
+
+
+def member_pay_yuan(urban: bool, year: int, costs: Costs) -> float:
+    """PAY-URBAN: an urban committee member's pay in ``year`` (last year's wage);
+    PAY-RURAL: a village secretary's (last year's rural income, times the multiple)."""
     if urban:
-        return costs.urban_wage_yuan
-    return costs.rural_income_yuan * costs.rural_secretary_income_multiple
+        return average_wage(True, year - 1, costs)
+    return average_wage(False, year - 1, costs) * costs.rural_secretary_income_multiple
 
 
-def committee_pay_yuan(urban: bool, costs: Costs) -> float:
-    """The "two committees" per year: PAY-URBAN for every urban member; PAY-RURAL for
-    the rural secretary and PAY-OTHER for the other rural members."""
-    pay = member_pay_yuan(urban, costs)
+def committee_pay_yuan(urban: bool, year: int, costs: Costs) -> float:
+    """The "two committees" in ``year``: PAY-URBAN for every urban member; PAY-RURAL
+    for the rural secretary and PAY-OTHER for the other rural members."""
+    pay = member_pay_yuan(urban, year, costs)
     if urban:
         return costs.committee_size_urban * pay
     others = costs.committee_size_rural - 1
@@ -189,25 +209,30 @@ class AnnualCost:
     committee: float        # PAY-URBAN / PAY-RURAL (+ PAY-OTHER, rural)
     staff: float            # STAFF-3-5 at PAY-OTHER
     coordinators: float     # COORD-300
+    social_insurance: float  # SOCIAL-INS on the three pays above
     running: float          # the center's upkeep
     capital: float          # the center's capital as an annuity
 
     @property
     def total(self) -> float:
         return (self.funding + self.committee + self.staff + self.coordinators
-                + self.running + self.capital)
+                + self.social_insurance + self.running + self.capital)
 
 
 def annual_cost(households: int, urban: bool, year: int, capex_yuan: float,
                 area_m2: float, policy: Policy, costs: Costs) -> AnnualCost:
     """The yearly cost of a community of ``households`` with a center of ``area_m2``
     that cost ``capex_yuan``, in plan ``year``."""
-    member = member_pay_yuan(urban, costs)
+    member = member_pay_yuan(urban, year, costs)
+    committee = committee_pay_yuan(urban, year, costs)
+    workers = staff(households, policy) * costs.pay_other_ratio * member
+    coord = coordinators(households, policy) * costs.coordinator_pay_ratio * member
     return AnnualCost(
         funding=office_funding_yuan(urban, year, policy),
-        committee=committee_pay_yuan(urban, costs),
-        staff=staff(households, policy) * costs.pay_other_ratio * member,
-        coordinators=coordinators(households, policy) * costs.coordinator_pay_ratio * member,
+        committee=committee,
+        staff=workers,
+        coordinators=coord,
+        social_insurance=(committee + workers + coord) * costs.social_insurance_rate,
         running=area_m2 * costs.running_yuan_per_m2_year,
         capital=capex_yuan * annuity_per_yuan(costs),
     )
@@ -220,6 +245,7 @@ def site_can_hold(required_m2: float, area_m2: float, max_area_m2: float) -> boo
 
 
 __all__ = ["FOR_SALE_REMEDIES", "NEW_REMEDIES", "OWNED_REMEDIES", "REMEDIES", "AnnualCost",
-           "Center", "annual_cost", "annuity_per_yuan", "committee_pay_yuan", "coordinators",
+           "Center", "annual_cost", "annuity_per_yuan", "average_wage", "committee_pay_yuan",
+           "coordinators",
            "member_pay_yuan", "new_center", "office_funding_yuan", "required_area_m2",
            "site_can_hold", "site_center", "site_reach_m2", "staff"]

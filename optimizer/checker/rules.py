@@ -22,6 +22,10 @@ import numpy as np
 
 from optimizer.checker import pricing
 from optimizer.checker.facts import AREA_EPS_M2, Context, Facts, facts_of
+from optimizer.checker.grids import coord_grid_rule
+from optimizer.checker.pipeline import newdev_first_rule, pipeline_rule
+from optimizer.checker.services import services_rule
+from optimizer.checker.targets import targets_rule
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community
 
@@ -177,31 +181,6 @@ def newdev_rule(ctx: Context, com: Community, f: Facts) -> Rows:
                 "" if ok else "co-built rooms below the developer's obligation")]
 
 
-def coord_rule(ctx: Context, com: Community, f: Facts) -> Rows:
-    """COORD-300: ceil(h / 300) coordinators; min(that, n_units) connected grids."""
-    want = pricing.coordinators(f.households, ctx.scenario.policy)
-    notes = []
-    if com.coordinators != want:
-        notes.append(f"claims {com.coordinators} coordinators, the rule gives {want}")
-    mine = sorted(ctx.grids_of.get(com.community_id, ()))
-    for g in mine:
-        others = sorted(ctx.grid_communities[g] - {com.community_id})
-        if g == "":
-            notes.append("some units have no grid_id")
-        elif others:
-            notes.append(f"grid {g} also holds units of {', '.join(others)}")
-        elif pieces(set(ctx.grid_units[g]), ctx.scenario.neighbours) > 1:
-            notes.append(f"grid {g} is not connected")
-    n_grids = min(want, len(f.units))
-    if len(mine) != n_grids:
-        notes.append(f"{len(mine)} grids, expected min({want} coordinators, "
-                     f"{len(f.units)} units) = {n_grids}")
-    if com.grids and com.grids != len(mine):
-        notes.append(f"claims {com.grids} grids, the assignment gives {len(mine)}")
-    return [row("COORD-300", com.community_id, not notes, com.coordinators, want,
-                "; ".join(notes))]
-
-
 def staff_rule(ctx: Context, com: Community, f: Facts) -> Rows:
     p = ctx.scenario.policy
     want = pricing.staff(f.households, p)
@@ -233,7 +212,8 @@ def cost_rule(ctx: Context, com: Community, f: Facts) -> Rows:
 # The rules of one community, in the order of its rows in compliance.csv.
 COMMUNITY_RULES: tuple[CommunityRule, ...] = (
     households_rule, contiguity_rule, nesting_rule, kind_rule, size_rule, one_station_rule,
-    remedy_rule, area_rule, newdev_rule, coord_rule, staff_rule, cost_rule,
+    remedy_rule, area_rule, newdev_rule, pipeline_rule, newdev_first_rule, coord_grid_rule,
+    staff_rule, cost_rule, services_rule, targets_rule,
 )
 
 

@@ -51,6 +51,16 @@ def _repair_flag(parser: argparse.ArgumentParser) -> None:
                              "(the repaired ids are listed)")
 
 
+def _share(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        v = -1.0
+    if not 0.0 <= v <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a share from 0 to 1, not {text!r}")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m optimizer",
                                 description="Community layout and service-room plans "
@@ -84,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                    help="another preset parameter, e.g. geometry=grown, kind=urban, "
                         "rest=nosplit, shapes=georgia, oversized=3 (repeatable)")
+    g.add_argument("--today", type=_share, nargs="?", const=1.0, default=None,
+                   metavar="KNOWN",
+                   help="also write a synthetic communities_today.csv (issue 17), with "
+                        "this share of its cells known (default 1)")
     g.add_argument("out", help="output folder")
     g.set_defaults(func=commands.cmd_generate)
 

@@ -54,6 +54,15 @@ class Community:
     grids: int = 0
     population: float = 0.0
     volunteers_needed: int = 0
+    # CONTRACT.md's optional columns: the proposed name, and the service list of the
+    # center (SERVICES-6-8), ";"-separated.
+    name: str = ""
+    services: str = ""
+
+    @property
+    def service_list(self) -> tuple[str, ...]:
+        """``services`` split on ";" (empty names dropped)."""
+        return tuple(s.strip() for s in self.services.split(";") if s.strip())
 
     @staticmethod
     def columns() -> tuple[str, ...]:
@@ -61,9 +70,26 @@ class Community:
 
 
 @dataclass(frozen=True)
+class GridShare:
+    """One row of grids.csv: the households of one unit that one grid holds (COORD-300).
+    A unit divided between grids has a row per grid, its households summing to the
+    unit's."""
+
+    grid_id: str
+    community_id: str
+    unit_id: str
+    households: int
+
+
+GRID_COLUMNS = ("grid_id", "community_id", "unit_id", "households")
+
+
+@dataclass(frozen=True)
 class Plan:
     """A complete plan. ``community`` and ``grid`` hold one id per unit, in the
-    order of ``unit_ids``."""
+    order of ``unit_ids`` (``grid``: the first grid of a unit divided between grids).
+    ``grid_shares`` are the rows of grids.csv; empty when the plan has none (a plan
+    folder without grids.csv: its grids are then whole units, by ``grid``)."""
 
     scenario: str
     unit_ids: tuple[str, ...]
@@ -71,6 +97,7 @@ class Plan:
     grid: tuple[str, ...]
     communities: tuple[Community, ...]
     summary: Mapping[str, Any] = field(default_factory=dict)
+    grid_shares: tuple[GridShare, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "summary", MappingProxyType(dict(self.summary)))
@@ -92,6 +119,10 @@ class Plan:
     def assignment_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"unit_id": list(self.unit_ids), "community_id": list(self.community),
                              "grid_id": list(self.grid)})
+
+    def grids_frame(self) -> pd.DataFrame:
+        """grids.csv as a DataFrame (empty when the plan has no grid rows)."""
+        return pd.DataFrame([asdict(g) for g in self.grid_shares], columns=list(GRID_COLUMNS))
 
     def community_of(self) -> dict[str, str]:
         return dict(zip(self.unit_ids, self.community, strict=True))

@@ -14,7 +14,15 @@ from typing import Any
 import pandas as pd
 
 from optimizer.errors import PlanError, ProblemCollector
-from optimizer.plan.model import COMMUNITY_COLUMNS, STATUSES, SUMMARY_KEYS, Community, Plan
+from optimizer.plan.model import (
+    COMMUNITY_COLUMNS,
+    GRID_COLUMNS,
+    STATUSES,
+    SUMMARY_KEYS,
+    Community,
+    GridShare,
+    Plan,
+)
 from optimizer.rules.remedy import REMEDIES
 
 __all__ = ["ASSIGNMENT_COLUMNS", "read_plan"]
@@ -123,6 +131,39 @@ def _read_summary(folder: Path, pc: ProblemCollector) -> dict[str, Any]:
     return data
 
 
+def _read_grids(folder: Path, pc: ProblemCollector) -> tuple[GridShare, ...]:
+    """grids.csv (optional, CONTRACT.md): one row per grid and unit. Checked here: the
+    columns, whole households ≥ 0, ids present, a (grid, unit) pair once. Whether the
+    rows name the plan's units and communities, hold every unit's households and make
+    connected grids of about 300 is the checker's (COORD-300)."""
+    if not (folder / "grids.csv").is_file():
+        return ()
+    df = _read_table(folder, "grids.csv", GRID_COLUMNS, pc)
+    if df is None:
+        return ()
+    out: list[GridShare] = []
+    seen: set[tuple[str, str]] = set()
+    for n, rec in enumerate(df.to_dict("records"), start=2):
+        where = f"line {n}"
+        ids = {c: str(rec[c]).strip() for c in ("grid_id", "community_id", "unit_id")}
+        for col, val in ids.items():
+            if not val:
+                pc.add("grids.csv", "must not be empty", record=where, field=col, value="")
+        raw = str(rec["households"]).strip()
+        hh = _parse_number(raw, True)
+        if hh is None or hh < 0:
+            pc.add("grids.csv", "must be a whole number ≥ 0", record=where, field="households",
+                   value=raw)
+            hh = 0
+        pair = (ids["grid_id"], ids["unit_id"])
+        if pair in seen:
+            pc.add("grids.csv", "the same grid and unit appear twice: one row per grid and unit",
+                   record=where, field="unit_id", value=ids["unit_id"])
+        seen.add(pair)
+        out.append(GridShare(ids["grid_id"], ids["community_id"], ids["unit_id"], int(hh)))
+    return tuple(out)
+
+
 def read_plan(plan_dir: str | os.PathLike[str]) -> Plan:
     """Read a plan folder written by any tool; raise one PlanError listing every problem."""
     folder = Path(plan_dir)
@@ -153,7 +194,9 @@ def read_plan(plan_dir: str | os.PathLike[str]) -> Plan:
             unit_ids.append(u)
             community.append(c)
             grid.append(g)
+    shares = _read_grids(folder, pc)
     pc.raise_if_any(PlanError)
     name = str(summary.get("scenario") or folder.name)
     return Plan(scenario=name, unit_ids=tuple(unit_ids), community=tuple(community),
-                grid=tuple(grid), communities=tuple(communities), summary=summary)
+                grid=tuple(grid), communities=tuple(communities), summary=summary,
+                grid_shares=shares)

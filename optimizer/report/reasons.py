@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from optimizer.report import reasons_today
 from optimizer.report.places import county_name, street_name
 
 _N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
@@ -324,6 +325,7 @@ _NOTES: tuple[tuple[re.Pattern[str], _Sub], ...] = (
     (re.compile(rf"{_N} households short"), lambda m: f"尚差{m.group(1)}户"),
     (re.compile(rf"{_N} households over"), lambda m: f"超出{m.group(1)}户"),
     (re.compile(r"exemption claimed but the rule is met"), lambda m: "申请豁免,但该规则已满足"),
+    *reasons_today.NOTES,
 )
 
 
@@ -386,6 +388,7 @@ _LIMITS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
      lambda m: f"城市“{m.group(1)}+X”、农村“{m.group(2)}+X”项服务"),
     (re.compile(r"(urban|rural)(?:/(urban|rural))?"),
      lambda m: "/".join(KIND_ZH[g] for g in m.groups() if g)),
+    *reasons_today.LIMITS,
 )
 
 
@@ -456,6 +459,9 @@ def assumptions_text(text: object, lang: str) -> object:
         if m:
             out.append(f"专职工作者按工作量配置,每{m.group(3)}户1名,不少于{m.group(2)}名、"
                        f"不多于{m.group(1)}名(本系统假设,非意见规定)")
+        elif (si := re.fullmatch(r"employer social insurance (\d+)% of pay \(SOCIAL-INS, "
+                                 r"our assumption\)", part)):
+            out.append(f"单位缴纳社会保险费按工资的{si.group(1)}%计(SOCIAL-INS,本系统假设)")
         elif part == "costs per optimizer/rules/costs.py unless overridden":
             out.append("费用参数除情景另有规定外采用系统默认值(见参数假设表)")
         else:

@@ -54,6 +54,11 @@ class Budget:
         # a read-only view of a private copy: nothing downstream changes a Scenario
         object.__setattr__(self, "own_yuan", MappingProxyType(own))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a scenario goes to worker processes by pickle; a mappingproxy does not
+        return Budget, (self.first_year, self.last_year, self.carry_over, self.shared_yuan,
+                        dict(self.own_yuan))
+
     @property
     def years(self) -> tuple[int, ...]:
         return tuple(range(self.first_year, self.last_year + 1))

@@ -24,6 +24,7 @@ from optimizer.geo.neighbours import neighbour_edges
 from optimizer.scenario.build import make_sites
 from optimizer.scenario.geometry_checks import far_part_warnings, overlap_warnings
 from optimizer.scenario.model import Scenario, ScenarioGeometry, frozen_array
+from optimizer.scenario.names import PlanNames, parse_names
 from optimizer.scenario.read_budget import horizon_of, parse_budget
 from optimizer.scenario.read_config import read_config
 from optimizer.scenario.read_geometry import (
@@ -126,6 +127,12 @@ def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
                         plan_year=cfg.year, last_year=last_year)
              if cfg.sites else [])
     today = _read_today(folder, cfg.communities_today, units, collector)
+    names = PlanNames()
+    if cfg.names is not None:
+        current = ({c for c in units.current if c} if units is not None and
+                   units.current is not None else (set() if units is not None else None))
+        names, problems = parse_names(cfg.names, current)
+        collector.extend(problems)
     barriers, barrier_crs = (_read_barriers(folder, cfg.barriers, cfg.crs, collector)
                              if cfg.barriers else (np.array([], dtype=object), None))
     collector.raise_if_any()
@@ -159,7 +166,7 @@ def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
                          if units.new_development is not None else None),
         no_build=frozen_array(units.no_build, bool) if units.no_build is not None else None,
         policy=cfg.policy, costs=cfg.costs, objective=cfg.objective, solver=cfg.solver,
-        locks=cfg.locks, budget=budget, communities_today=today,
+        locks=cfg.locks, budget=budget, communities_today=today, names=names,
         geometry=ScenarioGeometry(units=geoms, barriers=barriers, crs=target.to_string()),
         source=str(folder),
         notes=tuple(notes), warnings=tuple(collector.warnings),

@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.errors import Problem
+from optimizer.errors import ConfigError, Problem
 from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
 from optimizer.rules.overrides import apply_overrides
 from optimizer.rules.policy import Policy
 from optimizer.scenario.budget import Budget
+from optimizer.scenario.names import PlanNames, parse_names
 from optimizer.scenario.read_budget import budget_from_table
 from optimizer.scenario.today import TodayCommunities
 
@@ -155,6 +156,7 @@ class Scenario:
     locks: dict[str, Any] = field(default_factory=dict)
     budget: Budget | None = None    # [budget]: capital per county and year (FUND-POOL)
     communities_today: TodayCommunities | None = None   # communities_today.csv
+    names: PlanNames = field(default_factory=PlanNames)  # [names]: the planner's names
     geometry: ScenarioGeometry | None = None
     source: str | None = None       # folder it was loaded from
     notes: tuple[str, ...] = ()     # what loading changed, e.g. geometries repaired
@@ -167,12 +169,20 @@ class Scenario:
         ``policy``, ``costs``, ``objective`` and ``solver`` also accept a dict of
         overrides, e.g. ``scenario.replace(policy={"urban_max_households": 3500})``;
         ``budget`` a dict shaped like ``[budget]`` of scenario.toml, checked against
-        this scenario's counties and plan year (ConfigError listing every problem).
+        this scenario's counties and plan year (ConfigError listing every problem);
+        ``names`` a dict shaped like ``[names]`` (``{"current": {...}, "community": {...}}``).
         """
         for name in ("policy", "costs", "objective", "solver"):
             if isinstance(changes.get(name), dict):
                 changes[name] = apply_overrides(getattr(self, name), changes[name],
                                                 "replace()", name)
+        if isinstance(changes.get("names"), dict):
+            cur = changes.get("current_community", self.current_community)
+            names, problems = parse_names(changes["names"], {c for c in cur or () if c},
+                                          "replace()")
+            if problems:
+                raise ConfigError(problems)
+            changes["names"] = names
         if isinstance(changes.get("budget"), dict):
             changes["budget"] = budget_from_table(changes["budget"],
                                                   changes.get("year", self.year),
@@ -216,6 +226,15 @@ class Scenario:
     def piece_key(self, i: int) -> tuple[str, str, str]:
         """(county, street, kind): communities never mix these (NESTING, kind)."""
         return (self.county[i], self.street[i], self.kind(i))
+
+    @property
+    def plan_years(self) -> tuple[int, ...]:
+        """The years whose running costs the objective counts: the [budget] horizon,
+        else the plan year to the target year (2013-2015 by default; the plan year
+        alone when it is later)."""
+        if self.budget is not None:
+            return tuple(self.budget.years)
+        return tuple(range(self.year, max(self.year, self.policy.target_year) + 1))
 
     def total_households(self) -> int:
         return int(self.households.sum())

@@ -26,7 +26,7 @@ from optimizer.scenario.read_text import read_text
 
 FILE = "scenario.toml"
 TOP_KEYS = ("name", "crs", "year", "data", "policy", "costs", "objective", "solver", "locks",
-            "budget")
+            "budget", "names")
 DATA_KEYS = ("units", "sites", "barriers", "communities_today")
 OPTIONAL_DATA = ("barriers", "communities_today")
 SECTIONS: dict[str, type] = {"policy": Policy, "costs": Costs, "objective": ObjectiveWeights,
@@ -43,6 +43,7 @@ class Config:
     barriers: str | None = None
     communities_today: str | None = None
     budget: Any = None          # the raw [budget] table; checked once the counties are known
+    names: Any = None           # the raw [names] table; checked once the units are read
     policy: Policy = field(default_factory=Policy)
     costs: Costs = field(default_factory=Costs)
     objective: ObjectiveWeights = field(default_factory=ObjectiveWeights)
@@ -131,6 +132,8 @@ def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
             collector.extend(exc.problems)
     if "budget" in doc:
         cfg.budget = doc["budget"]
+    if "names" in doc:
+        cfg.names = doc["names"]
     if "locks" in doc:
         if isinstance(doc["locks"], dict):
             cfg.locks = dict(doc["locks"])

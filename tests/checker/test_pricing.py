@@ -5,8 +5,11 @@ below is computed by either implementation: each is written as arithmetic, with 
 rule it comes from.
 
 The default numbers used (Costs, Policy):
-    urban wage W = 43,130 (PAY-URBAN); rural income 11,000 × 2 = 22,000 per village
-    secretary (PAY-RURAL); committees of 5; PAY-OTHER 80 %; coordinators 50 %;
+    urban wage of 2012 W = 43,130 (PAY-URBAN: the pay of year y follows the wage of
+    y − 1, growing 10 % a year where not given: 2013 pay 43,130, 2015 pay
+    43,130 × 1.1² = 52,187.30); rural income of 2012 11,000 × 2 = 22,000 per village
+    secretary in 2013 (PAY-RURAL; 26,620 in 2015); employer social insurance 30 % on all
+    pay (SOCIAL-INS); committees of 5; PAY-OTHER 80 %; coordinators 50 %;
     renovate 1,200 /m² of result; extend 2,800 /m² added; build 3,000 + land 1,000 /m²;
     swap credit 2,000 /m² given up; running 60 /m²/year; capital over 20 years at 5 %;
     FUND-URBAN 50,000 (2013) -> 120,000 (2015); FUND-RURAL 30,000.
@@ -39,19 +42,22 @@ A = 0.05 / (1 - 1.05 ** -20)
 URBAN_HH, RURAL_HH = 2_400, 1_200
 REQUIRED = {"urban": 480.0, "rural": 400.0}      # m², derived in the module doc
 
-# Operating cost per year: funding + committee + staff + coordinators.
-#   urban: committee 5 × 43,130 = 215,650; staff 4 × 0.8 × 43,130 = 138,016;
-#          coordinators 8 × 0.5 × 43,130 = 172,520; sum 526,186 + FUND-URBAN of the year
-#   rural: member pay 2 × 11,000 = 22,000; committee 22,000 + 4 × 0.8 × 22,000 = 92,400;
-#          staff 3 × 0.8 × 22,000 = 52,800; coordinators 4 × 0.5 × 22,000 = 44,000;
-#          sum 189,200 + FUND-RURAL 30,000 (every year)
+# Operating cost per year: funding + (committee + staff + coordinators) × 1.3 (SOCIAL-INS).
+#   urban 2013, pay 43,130: committee 5 × 43,130 = 215,650; staff 4 × 0.8 × 43,130 =
+#          138,016; coordinators 8 × 0.5 × 43,130 = 172,520; pay 526,186 × 1.3 = 684,041.80
+#          + FUND-URBAN 50,000 = 734,041.80; in 2015 the pay is 43,130 × 1.1² and the
+#          funding 120,000: 12.2 × 52,187.30 × 1.3 + 120,000 = 947,690.58
+#   rural 2013, pay 22,000: committee 22,000 + 4 × 0.8 × 22,000 = 92,400; staff 3 × 0.8 ×
+#          22,000 = 52,800; coordinators 4 × 0.5 × 22,000 = 44,000; pay 189,200 × 1.3 =
+#          245,960 + FUND-RURAL 30,000 = 275,960; in 2015 the pay is 22,000 × 1.1²:
+#          8.6 × 26,620 × 1.3 + 30,000 = 327,611.60
+URBAN_UNITS = 5 + 4 * 0.8 + 8 * 0.5            # member pays: committee, staff, coordinators
+RURAL_UNITS = 1 + 4 * 0.8 + 3 * 0.8 + 4 * 0.5
 OPERATING = {
-    ("urban", 2013): 50_000 + 5 * 43_130 + 4 * 0.8 * 43_130 + 8 * 0.5 * 43_130,  # 576,186
-    ("urban", 2015): 120_000 + 5 * 43_130 + 4 * 0.8 * 43_130 + 8 * 0.5 * 43_130,  # 646,186
-    ("rural", 2013): 30_000 + 22_000 + 4 * 0.8 * 22_000 + 3 * 0.8 * 22_000
-                     + 4 * 0.5 * 22_000,                                          # 219,200
-    ("rural", 2015): 30_000 + 22_000 + 4 * 0.8 * 22_000 + 3 * 0.8 * 22_000
-                     + 4 * 0.5 * 22_000,                                          # 219,200
+    ("urban", 2013): 50_000 + URBAN_UNITS * 43_130 * 1.3,                 # 734,041.80
+    ("urban", 2015): 120_000 + URBAN_UNITS * 43_130 * 1.1 ** 2 * 1.3,     # 947,690.58
+    ("rural", 2013): 30_000 + RURAL_UNITS * 22_000 * 1.3,                 # 275,960
+    ("rural", 2015): 30_000 + RURAL_UNITS * 22_000 * 1.1 ** 2 * 1.3,      # 327,611.60
 }
 
 # One community of every remedy, urban and rural: (kind, remedy, site, capex, area).
@@ -142,20 +148,46 @@ def test_both_pricings_match_the_hand_figures(case: Any, year: int) -> None:
 
 def test_a_few_annual_figures_in_full() -> None:
     """Spelled out to the yuan, so the sums above can be read against a calculator."""
-    # urban build, 2013: 576,186 + 1,920,000 × 0.0802425872 + 60 × 480
-    #                  = 576,186 + 154,065.77 + 28,800 = 759,051.77
+    # urban build, 2013: 734,041.80 + 1,920,000 × 0.0802425872 + 60 × 480
+    #                  = 734,041.80 + 154,065.77 + 28,800 = 916,907.57
     got = pricing.annual_cost(URBAN_HH, True, 2013, 1_920_000, 480, POLICY, COSTS)
-    assert got.total == pytest.approx(759_051.77, abs=0.01)
-    assert (got.funding, got.committee, got.staff, got.coordinators, got.running) == \
-        pytest.approx((50_000, 215_650, 138_016, 172_520, 28_800))
-    # urban build, 2015: FUND-URBAN 120,000 instead of 50,000: 829,051.77
+    assert got.total == pytest.approx(916_907.57, abs=0.01)
+    # social insurance 30 % × (215,650 + 138,016 + 172,520) = 157,855.80
+    assert (got.funding, got.committee, got.staff, got.coordinators, got.social_insurance,
+            got.running) == pytest.approx((50_000, 215_650, 138_016, 172_520, 157_855.80,
+                                           28_800))
+    # urban build, 2015: 947,690.58 + 154,065.77 + 28,800 = 1,130,556.35
     assert pricing.annual_cost(URBAN_HH, True, 2015, 1_920_000, 480, POLICY, COSTS).total \
-        == pytest.approx(829_051.77, abs=0.01)
-    # rural keep of 450 m², any year: 219,200 + 60 × 450 = 246,200
+        == pytest.approx(1_130_556.35, abs=0.01)
+    # rural keep of 450 m², 2015: 327,611.60 + 60 × 450 = 354,611.60
     assert remedy.annual_cost_yuan(RURAL_HH, False, 2015, 0, 450, POLICY, COSTS) \
-        == pytest.approx(246_200)
+        == pytest.approx(354_611.60)
     assert pricing.annual_cost(RURAL_HH, False, 2015, 0, 450, POLICY, COSTS).total \
-        == pytest.approx(246_200)
+        == pytest.approx(354_611.60)
+
+
+def test_pay_follows_the_previous_years_wage_given_by_year() -> None:
+    # the bulletin's 2013 wage 47,500 given: 2014 pay 47,500; 2015 pay 47,500 × 1.1;
+    # 2013 pay still the 2012 wage 43,130; social insurance 32 %
+    costs = Costs(urban_wage_by_year=((2013, 47_500.0),), social_insurance_rate=0.32)
+    for year, pay in ((2013, 43_130), (2014, 47_500), (2015, 47_500 * 1.1)):
+        assert pricing.member_pay_yuan(True, year, costs) == pytest.approx(pay)
+        assert costs.member_pay_yuan(True, year) == pytest.approx(pay)
+    # urban 2014 operating: FUND 85,000 + 12.2 × 47,500 × 1.32
+    want = 85_000 + URBAN_UNITS * 47_500 * 1.32
+    assert remedy.operating_cost_yuan(URBAN_HH, True, 2014, POLICY, costs) == pytest.approx(want)
+    assert pricing.annual_cost(URBAN_HH, True, 2014, 0, 0, POLICY, costs).total \
+        == pytest.approx(want)
+
+
+def test_the_objective_counts_the_horizon_not_one_year() -> None:
+    # urban, 2013-2015: funding 50,000, 85,000, 120,000; pay 43,130 × (1, 1.1, 1.21)
+    years = (2013, 2014, 2015)
+    pay = URBAN_UNITS * 43_130 * 1.3 * (1 + 1.1 + 1.21)
+    want = (50_000 + 85_000 + 120_000 + pay) / 3
+    assert remedy.horizon_operating_yuan(URBAN_HH, True, years, POLICY, COSTS) \
+        == pytest.approx(want)
+    assert want > OPERATING["urban", 2013] + 100_000    # an extra community costs more
 
 
 @pytest.mark.parametrize(("year", "fund"), [
@@ -193,10 +225,11 @@ def test_annuity_and_committee_pay() -> None:
     assert COSTS.annuity_factor() == pytest.approx(0.0802425872, abs=1e-10)
     flat = Costs(discount_rate=0.0)
     assert pricing.annuity_per_yuan(flat) == flat.annuity_factor() == pytest.approx(0.05)
-    # committees: urban 5 × 43,130; rural 22,000 + 4 × 80 % × 22,000
-    assert pricing.committee_pay_yuan(True, COSTS) == 215_650 == COSTS.committee_pay_yuan(True)
-    assert pricing.committee_pay_yuan(False, COSTS) == pytest.approx(92_400)
-    assert COSTS.committee_pay_yuan(False) == pytest.approx(92_400)
+    # committees in 2013: urban 5 × 43,130; rural 22,000 + 4 × 80 % × 22,000
+    assert pricing.committee_pay_yuan(True, 2013, COSTS) == 215_650 \
+        == COSTS.committee_pay_yuan(True, 2013)
+    assert pricing.committee_pay_yuan(False, 2013, COSTS) == pytest.approx(92_400)
+    assert COSTS.committee_pay_yuan(False, 2013) == pytest.approx(92_400)
 
 
 @pytest.mark.parametrize(("remedy_name", "site"), [
