@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from optimizer.checker import exemptions as checker_exempt
 from optimizer.checker.locks import lock_violations
+from optimizer.checker.phasing import phasing_rows
 from optimizer.checker.rules import (
     COST_EPS_YUAN,
     Context,
@@ -228,4 +229,8 @@ def check(scenario: Scenario, plan: Plan) -> ComplianceReport:
         per_community += rows
         facts.append((com, f))
     wide, targets = plan_rows(ctx, facts)
-    return ComplianceReport(tuple(wide + per_community + targets))
+    # Under a [budget]: the phasing's lines, and FACILITY-95 by the horizon's last year.
+    phased, facility = phasing_rows(scenario, plan, facts)
+    if facility is not None:
+        targets = [facility if r.rule_id == "FACILITY-95" else r for r in targets]
+    return ComplianceReport(tuple(wide + per_community + targets + phased))

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from optimizer.report.places import county_name, street_name
+from optimizer.report.reasons_phasing import PHASING_LIMITS, PHASING_NOTES
 
 _N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
 _RULE = r"([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)"
@@ -317,7 +318,7 @@ _NOTES: tuple[tuple[re.Pattern[str], _Sub], ...] = (
     (re.compile(rf"{_N} households short"), lambda m: f"尚差{m.group(1)}户"),
     (re.compile(rf"{_N} households over"), lambda m: f"超出{m.group(1)}户"),
     (re.compile(r"exemption claimed but the rule is met"), lambda m: "申请豁免,但该规则已满足"),
-)
+) + PHASING_NOTES
 
 
 def note_text(note: object, lang: str, see: str = "compliance.csv") -> object:
@@ -379,7 +380,7 @@ _LIMITS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
      lambda m: f"城市“{m.group(1)}+X”、农村“{m.group(2)}+X”项服务"),
     (re.compile(r"(urban|rural)(?:/(urban|rural))?"),
      lambda m: "/".join(KIND_ZH[g] for g in m.groups() if g)),
-)
+) + PHASING_LIMITS
 
 
 def limit_text(value: object, lang: str) -> object:
