@@ -87,6 +87,14 @@ HEADERS: dict[str, tuple[str, str]] = {
     "total_cost_yuan": ("规划期经费合计(元)", "Total cost over the horizon (yuan)"),
     "cost_bound_yuan": ("经费下界(元)", "Cost bound (yuan)"),
     "first_reaches_target": ("首次达到95%", "First reaches 95%"),
+    "facility_share_bound": ("达标率上界(已证明)", "Share bound (proven)"),
+    "target_count": ("达到95%所需社区数", "Communities needed for 95%"),
+    "reaches_target": ("是否达到95%", "Reaches 95%"),
+    "solver_status": ("求解状态", "Solver status"),
+    "gap": ("差距", "Gap"),
+    "capital_factor": ("建设资金计价倍数", "Capital price factor"),
+    "plan_objective": ("方案年度目标值(元/年)", "Plan objective (yuan/year)"),
+    "refined": ("二分加密点", "Bisection point"),
 }
 
 SHEETS: dict[str, tuple[str, str]] = {

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,36 @@ class _Candidate:
                 "facility_share": s["facility_share"], "time_s": round(self.time_s, 3)}
 
 
+def candidate_plans(scenario: Scenario, factors: Sequence[float], time_limit_s: float, *,
+                    workers: int = 1, seed: int = 0, stop: StopFlag | None = None,
+                    progress: Progress | None = None) -> list[tuple[float, Plan]]:
+    """One plan per capital price in ``factors`` (time split evenly), each priced back
+    at the true costs; fewer when ``stop`` is set (the first is always solved)."""
+    t0 = time.perf_counter()
+    out: list[tuple[float, Plan]] = []
+    for k, factor in enumerate(factors):
+        if out and stop is not None and stop.is_set():
+            break
+        left = time_limit_s - (time.perf_counter() - t0)
+        got = driver.solve(capital_priced(scenario, factor),
+                           time_limit_s=max(0.5, left / (len(factors) - k)), workers=workers,
+                           seed=seed, progress=_labelled(progress, factor, t0), stop=stop)
+        out.append((factor, reprice(scenario, got) if factor != 1.0 else got))
+    return out
+
+
+def _labelled(progress: Progress | None, factor: float, t0: float) -> Progress | None:
+    """``progress`` with each event saying which capital price is being solved."""
+    if progress is None:
+        return None
+    label = "capital at cost" if factor == 1.0 else f"capital priced ×{factor:.3g}"
+
+    def tell(event: ProgressEvent) -> None:
+        progress(dataclasses.replace(event, elapsed_s=time.perf_counter() - t0,
+                                     current=f"[{label}] {event.current}"))
+    return tell
+
+
 def _next_factor(tried: list[_Candidate]) -> float:
     """The next capital factor to try: a bisection on a log scale between the largest
     factor short of the target and the smallest that reaches it."""
@@ -162,16 +193,9 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     tried: list[_Candidate] = []
 
     def run(factor: float, share_s: float, keep: bool) -> _Candidate:
-        label = "capital at cost" if factor == 1.0 else f"capital priced ×{factor:.3g}"
         t1 = time.perf_counter()
-
-        def tell(event: ProgressEvent) -> None:
-            if progress is not None:
-                progress(dataclasses.replace(event, elapsed_s=time.perf_counter() - t0,
-                                             current=f"[{label}] {event.current}"))
-
         got = driver.solve(capital_priced(scenario, factor), time_limit_s=max(0.5, share_s),
-                           workers=n_workers, seed=seed, progress=tell,
+                           workers=n_workers, seed=seed, progress=_labelled(progress, factor, t0),
                            checkpoint=checkpoint if keep else None, executor=executor,
                            memory_gb=memory_gb, stop=stop)
         plan = reprice(scenario, got) if factor != 1.0 else got
