@@ -26,11 +26,11 @@ if TYPE_CHECKING:
     from optimizer.errors import OptimizerError, PlanError, Problem, ScenarioError
     from optimizer.plan.model import Community, Plan
     from optimizer.plan.read import read_plan
+    from optimizer.report.budget_curve import write_budget_curve
     from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
     from optimizer.rules.policy import Policy
     from optimizer.scenario.load import load_scenario
     from optimizer.scenario.model import Scenario
-    from optimizer.report.budget_curve import write_budget_curve
     from optimizer.search import solve
     from optimizer.search.budget_curve import budget_curve
     from optimizer.search.phasing import phase

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.errors import Problem
+from optimizer.errors import ConfigError, Problem
 from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
 from optimizer.rules.overrides import apply_overrides
 from optimizer.rules.policy import Policy
@@ -177,6 +177,11 @@ class Scenario:
             changes["budget"] = budget_from_table(changes["budget"],
                                                   changes.get("year", self.year),
                                                   set(changes.get("county", self.county)))
+        elif isinstance(changes.get("budget"), Budget):   # made in Python: same checks
+            found = changes["budget"].problems(set(changes.get("county", self.county)),
+                                               changes.get("year", self.year))
+            if found:
+                raise ConfigError(found)
         return dataclasses.replace(self, **changes)
 
     # --- derived views ------------------------------------------------------
