@@ -106,6 +106,9 @@ SHEETS: dict[str, tuple[str, str]] = {
     "compliance_detail": ("合规明细", "Compliance detail"),
     "changes": ("社区调整", "Changes"),
     "assumptions": ("参数假设", "Assumptions"),
+}
+# Sheets only a plan phased under a [budget] has (after "budget"), and the curve's.
+PHASING_SHEETS: dict[str, tuple[str, str]] = {
     "phasing": ("分年度实施计划", "Phasing"),
     "capital_by_year": ("建设资金分年度安排", "Capital by year"),
     "shortfall": ("资金缺口", "Shortfall"),
@@ -201,7 +204,7 @@ def header(key: str, lang: str) -> str:
 
 
 def sheet(key: str, lang: str) -> str:
-    return _pick(SHEETS, key, lang)
+    return _pick(SHEETS if key in SHEETS else PHASING_SHEETS, key, lang)
 
 
 def word(key: str, lang: str) -> str:

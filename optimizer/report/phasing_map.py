@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 TODAY_COLOUR = "#d9d9d9"
 SHORT_COLOUR = "#ef3b2c"
 STEM = "phasing"
+LABEL_MAX = 80
 
 
 def _t(lang: str, zh: str, en: str) -> str:
@@ -67,7 +68,9 @@ def plot_phasing(scenario: Scenario, plan: Plan, ax: Axes | None = None, *,
         barriers = barriers_frame(scenario)
         if len(barriers):
             barriers.plot(ax=ax, color=BARRIER_COLOUR, linewidth=1.4, linestyle="--")
-        for cid, geom in zip(shapes.index, shapes.geometry, strict=True):
+        labelled = len(shapes) <= LABEL_MAX     # beyond, the labels hide the map
+        for cid, geom in zip(shapes.index if labelled else [], shapes.geometry
+                             if labelled else [], strict=True):
             p = geom.representative_point()
             y = year.get(str(cid), 0)
             label = str(cid).rsplit("-", 1)[-1] + (f"\n{y}" if y else "")

@@ -131,14 +131,10 @@ def budget_curve(scenario: Scenario, *, budgets: Sequence[float] | None = None,
             factors = [f for f, _ in found]
         else:
             cands, factors = list(plans), [1.0] * len(plans)
-        need = max(float(sum(c.capex_yuan for c in p.communities if c.remedy != "codevelop"))
-                   for p in cands)
-        grid = sorted({float(b) for b in budgets}) if budgets is not None else \
-            [round(x, 2) for x in np.linspace(0.0, max_yuan if max_yuan is not None
-                                              else 1.2 * need, max(2, points))]
-        per_s = max(0.5, 0.2 * time_limit_s / max(1, (len(grid) + refine) * len(cands)))
+        n_points = len(budgets) if budgets is not None else max(2, points)
+        per_s = max(0.5, 0.2 * time_limit_s / max(1, (n_points + refine + 3) * len(cands)))
         rows: list[dict[str, Any]] = []
-        total_n = len(grid) + (refine if budgets is None else 0)
+        total_n = n_points + (refine if budgets is None else 0)
 
         def run(total: float, refined: bool) -> dict[str, Any]:
             k, ph = _best(scenario, cands, budget_of(total, first, last, carry, shares),
@@ -153,6 +149,13 @@ def budget_curve(scenario: Scenario, *, budgets: Sequence[float] | None = None,
                                        f"{100 * float(row['facility_share']):.1f}%"))
             return row
 
+        if budgets is not None:
+            grid = sorted({float(b) for b in budgets})
+        else:
+            top = max_yuan if max_yuan is not None else _enough(
+                cands, shares, carry, lambda b: run(b, False)["reaches_target"], stop)
+            grid = [round(x, 2) for x in np.linspace(0.0, top, max(2, points))]
+            grid = [b for b in grid if b not in {r["budget_yuan"] for r in rows}]
         for total in grid:
             if stop.is_set():
                 rows.append({"budget_yuan": total, "status": NOT_RUN})
@@ -170,6 +173,33 @@ def budget_curve(scenario: Scenario, *, budgets: Sequence[float] | None = None,
                        {"first_year": first, "last_year": last, "carry_over": carry,
                         "capital_factors": factors, "time_s": round(time.perf_counter() - t0, 3),
                         "facility_target": scenario.policy.facility_target_share})
+
+
+def _enough(plans: Sequence[Plan], shares: dict[str, np.ndarray], carry: bool,
+            reaches: Any, stop: StopFlag) -> float:
+    """The right end of the default grid: 1.2 × the most capital of the plans, raised
+    by half at a time until the target is reached there, up to a total at which every
+    county's smallest yearly share pays all its works (the most the curve can need)."""
+    capital: dict[str, float] = {}
+    need = 0.0
+    for p in plans:
+        per: dict[str, float] = {}
+        for c in p.communities:
+            if c.remedy != "codevelop":
+                per[c.county] = per.get(c.county, 0.0) + float(c.capex_yuan)
+        need = max(need, sum(per.values()))
+        for county, v in per.items():
+            capital[county] = max(capital.get(county, 0.0), v)
+    most = 0.0
+    for county, v in capital.items():
+        share = shares.get(county)
+        if share is None or not (share > 0).any():
+            continue
+        most = max(most, v / (float(share.sum()) if carry else float(share[share > 0].min())))
+    top = 1.2 * need
+    while top < most and not stop.is_set() and not reaches(round(top, 2)):
+        top = min(most, top * 1.5)
+    return round(max(top, 1.0), 2)
 
 
 def _refine(done: list[dict[str, Any]], run: Any, steps: int, stop: StopFlag) -> None:

@@ -11,9 +11,10 @@ from functools import lru_cache
 from typing import Any
 
 from optimizer.plan.model import Plan
+from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.driver import solve
-from tests.helpers.solve import two_streets
+from tests.helpers.solve import TWO_STREETS
 
 SITES = [
     {"site_id": "KEEP", "unit_id": "r0c0", "area_m2": 700, "owned": True, "max_area_m2": 700},
@@ -23,17 +24,20 @@ SITES = [
 ]
 
 
-def scenario(**kw: Any) -> Scenario:
-    return two_streets(sites=SITES, **kw)
+def scenario(first: str = "S1", **kw: Any) -> Scenario:
+    """``first``: the name of the left street (S2 on the right)."""
+    return grid_scenario(TWO_STREETS, street=[[first, first, "S2", "S2"]] * 3, sites=SITES,
+                         **kw)
 
 
-@lru_cache(maxsize=1)
-def plan() -> Plan:
+@lru_cache(maxsize=2)
+def plan(first: str = "S1") -> Plan:
     """The plan without a budget (one worker, deterministic)."""
-    return solve(scenario(), time_limit_s=10, workers=1, seed=0)
+    return solve(scenario(first), time_limit_s=10, workers=1, seed=0)
 
 
-def budgeted(capital: tuple[float, float, float], carry: bool = False) -> Scenario:
-    return scenario().replace(budget={"horizon": [2013, 2015], "carry_over": carry,
+def budgeted(capital: tuple[float, float, float], carry: bool = False,
+             first: str = "S1") -> Scenario:
+    return scenario(first).replace(budget={"horizon": [2013, 2015], "carry_over": carry,
                                       "capital_yuan": dict(zip((2013, 2014, 2015), capital,
                                                                strict=True))})
