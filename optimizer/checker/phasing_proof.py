@@ -82,6 +82,7 @@ def most_works(works: Sequence[Work], budget: Sequence[float], first: int, carry
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = PROOF_LIMIT_S
     solver.parameters.max_time_in_seconds = 4 * PROOF_LIMIT_S
+    solver.parameters.catch_sigint_signal = False
     code = solver.solve(m)
     if code == cp_model.OPTIMAL:
         return MostWorks(int(round(solver.objective_value)), True)

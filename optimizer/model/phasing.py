@@ -177,6 +177,7 @@ def _solve(model: _Model, name: str, sense: str, limit_s: float, threads: int, s
         p.max_deterministic_time = max(0.05, limit_s)
     p.num_workers = threads
     p.random_seed = cp_seed(seed)
+    p.catch_sigint_signal = False     # Ctrl-C is the caller's (optimizer.search.signals)
     t0 = time.perf_counter()
     if stop is not None:
         stop.attach(solver)

@@ -75,6 +75,7 @@ def extra_to_target(items: Mapping[str, Sequence[PhaseItem]],
         solver.parameters.max_deterministic_time = max(0.05, time_limit_s)
     solver.parameters.num_workers = threads
     solver.parameters.random_seed = cp_seed(seed)
+    solver.parameters.catch_sigint_signal = False   # Ctrl-C is the caller's
     if stop is not None:
         stop.attach(solver)
     try:

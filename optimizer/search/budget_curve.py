@@ -10,7 +10,10 @@ proven bound on the share and on the cost over the horizon, and its gap. Between
 last total short of the target and the first that reaches it, a bisection finds where
 the target is first reached (more money never buys less: every year's amount grows).
 
-Ctrl-C (the ``stop`` flag) keeps the points finished; the others are ``NOT RUN``.
+Ctrl-C (or the ``stop`` flag) during the boundaries' search ends it, each capital
+price keeping its best plan so far, and the curve is drawn from those plans; during the
+points, it keeps the points finished and marks the others ``NOT RUN``. Either way the
+curve says it was ``interrupted``.
 """
 
 from __future__ import annotations
@@ -123,14 +126,19 @@ def budget_curve(scenario: Scenario, *, budgets: Sequence[float] | None = None,
     t0 = time.perf_counter()
     stop = stop if stop is not None else StopFlag()
     first, last, carry, shares = proportions(scenario)
-    with stop_on_signals(stop):
-        if plans is None:
+    if plans is None:
+        with stop_on_signals(stop):
             found = candidate_plans(scenario, CURVE_FACTORS, 0.8 * time_limit_s,
                                     workers=workers, seed=seed, stop=stop, progress=progress)
-            cands = [p for _, p in found]
-            factors = [f for f, _ in found]
-        else:
-            cands, factors = list(plans), [1.0] * len(plans)
+        cands = [p for _, p in found]
+        factors = [f for f, _ in found]
+    else:
+        cands, factors = list(plans), [1.0] * len(plans)
+    # A stop during the boundaries' search ends it (their best plans kept); the curve
+    # is still drawn from them, and a second stop ends the curve (points kept).
+    searched = stop.is_set()
+    stop = StopFlag() if searched else stop
+    with stop_on_signals(stop):
         n_points = len(budgets) if budgets is not None else max(2, points)
         per_s = max(0.5, 0.2 * time_limit_s / max(1, (n_points + refine + 3) * len(cands)))
         rows: list[dict[str, Any]] = []
@@ -169,7 +177,7 @@ def budget_curve(scenario: Scenario, *, budgets: Sequence[float] | None = None,
     reached = [float(r["budget_yuan"]) for r in rows if r.get("reaches_target")]
     return BudgetCurve(table, min(reached) if reached else None,
                        {c: [round(float(x), 6) for x in v] for c, v in shares.items()},
-                       tuple(cands), stop.is_set(),
+                       tuple(cands), searched or stop.is_set(),
                        {"first_year": first, "last_year": last, "carry_over": carry,
                         "capital_factors": factors, "time_s": round(time.perf_counter() - t0, 3),
                         "facility_target": scenario.policy.facility_target_share})
