@@ -1,7 +1,8 @@
 """The checker's lines on a plan's phasing (phasing.csv) under the scenario's [budget].
 
-Pure functions of the scenario, the plan and the facts the checker recomputed for each
-community (its own capital cost, area and ONE-STATION exemption). Nothing of the
+Declared rules (:data:`PHASING_RULES`, and :func:`facility_by_last_year` in place of the
+plan-wide FACILITY-95), pure functions of the context and the facts the checker
+recomputed for each community (its own capital cost, area and ONE-STATION exemption). Nothing of the
 phasing's claims is trusted:
 
 - PHASING: every row names a community of the plan, none twice; remedy and capital are
@@ -12,9 +13,10 @@ phasing's claims is trusted:
   unspent money carried to the next year only where ``carry_over`` allows.
 - PIPELINE: rooms under construction or planned never count before their
   ``available_year``.
-- FACILITY-95 by the horizon's last year: the share recomputed, equal to the share the
-  plan claims (summary.json ``phasing.facility_share``); below the target it is exempt
-  only when the checker proves the budget cannot buy the target
+- FACILITY-95 by the horizon's last year (in place of the plan-wide share): the share
+  recomputed, equal to the share the plan claims (summary.json
+  ``phasing.facility_share``); below the target it is exempt only when the checker
+  proves the budget cannot buy the target
   (:mod:`optimizer.checker.phasing_proof`) and the phasing buys all the budget can.
 """
 
@@ -25,13 +27,16 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from optimizer.checker.facts import Context, Facts
 from optimizer.checker.phasing_proof import Work, most_works
-from optimizer.checker.rules import COST_EPS_YUAN, Facts, row
+from optimizer.checker.rules import COST_EPS_YUAN, Rows, row
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community, Plan
 from optimizer.plan.phasing import Phase
 from optimizer.scenario.budget import Budget
 from optimizer.scenario.model import Scenario
+
+Facted = Sequence[tuple[Community, Facts]]
 
 SHARE_EPS = 1e-6
 
@@ -53,7 +58,7 @@ class Rooms:
     area_ok: bool            # its remedy gives the area the rules require
 
 
-def rooms_of(scenario: Scenario, facts: Sequence[tuple[Community, Facts]]) -> dict[str, Rooms]:
+def rooms_of(scenario: Scenario, facts: Facted) -> dict[str, Rooms]:
     sites = scenario.sites
     out = {}
     for com, f in facts:
@@ -196,26 +201,49 @@ def _arrives(r: Rooms, year: int | None, last: int) -> bool:
             and (r.handover is None or year >= r.handover))
 
 
-def phasing_rows(scenario: Scenario, plan: Plan, facts: Sequence[tuple[Community, Facts]]
-                 ) -> tuple[list[ComplianceRow], ComplianceRow | None]:
-    """The phasing's lines, and the FACILITY-95 line by the horizon's last year that
-    replaces the plan-wide one (None when there is no budget and no phasing)."""
-    budget, phasing = scenario.budget, plan.phasing
-    if budget is None and phasing is None:
-        return [], None
+def phased(ctx: Context) -> bool:
+    """Whether the plan is judged by its phasing: the scenario has a [budget] or the
+    plan a phasing (each without the other fails PHASING / FUND-POOL)."""
+    return ctx.scenario.budget is not None or ctx.plan.phasing is not None
+
+
+def phasing_rule(ctx: Context, facts: Facted) -> Rows:
+    """PHASING and PIPELINE: the rows of phasing.csv against the plan (module)."""
+    budget, phasing = ctx.scenario.budget, ctx.plan.phasing
+    if not phased(ctx):
+        return []
     if phasing is None:
         return [row("PHASING", "*", False, 0, len(facts),
                     "the scenario has a [budget]: the plan must say the year each community's "
-                    "rooms reach the standard (phasing.csv)")], None
-    rooms = rooms_of(scenario, facts)
-    phases = phasing.phases
-    out = [_structure(plan, rooms, budget, phases), _pipeline(rooms, phases)]
+                    "rooms reach the standard (phasing.csv)")]
+    rooms = rooms_of(ctx.scenario, facts)
+    return [_structure(ctx.plan, rooms, budget, phasing.phases),
+            _pipeline(rooms, phasing.phases)]
+
+
+def fund_pool_rule(ctx: Context, facts: Facted) -> Rows:
+    """FUND-POOL, one line per county: capital by year within its budget."""
+    budget, phasing = ctx.scenario.budget, ctx.plan.phasing
+    if phasing is None:
+        return []
     if budget is None:
-        out.append(row("FUND-POOL", "*", False, None, None,
-                       "phasing.csv without a [budget] in the scenario: nothing to check "
-                       "the capital by year against"))
-        return out, None
-    spent = _spent(rooms, phases, budget)
-    for county in sorted({c.county for c, _ in facts}):
-        out.append(_fund_pool(county, spent[county], budget))
-    return out, _facility(scenario, plan, rooms, phases, budget)
+        return [row("FUND-POOL", "*", False, None, None,
+                    "phasing.csv without a [budget] in the scenario: nothing to check "
+                    "the capital by year against")]
+    spent = _spent(rooms_of(ctx.scenario, facts), phasing.phases, budget)
+    return [_fund_pool(county, spent[county], budget)
+            for county in sorted({c.county for c, _ in facts})]
+
+
+def facility_by_last_year(ctx: Context, facts: Facted) -> Rows:
+    """FACILITY-95 under a [budget], for a plan with a phasing: the share by the
+    horizon's last year (module)."""
+    budget, phasing = ctx.scenario.budget, ctx.plan.phasing
+    if budget is None or phasing is None:
+        return []
+    return [_facility(ctx.scenario, ctx.plan, rooms_of(ctx.scenario, facts), phasing.phases,
+                      budget)]
+
+
+# After the targets, in this order (optimizer.checker.plan_rules.TARGET_RULES).
+PHASING_RULES = (phasing_rule, fund_pool_rule)

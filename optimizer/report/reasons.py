@@ -10,7 +10,7 @@ in English in a Chinese document but referred to its file (``see``).
 A structured reason type written by the solver and the checker would make this
 parsing unnecessary; until then the patterns below follow
 ``optimizer.search.piece_common.no_plan_reason``, ``optimizer.graph.diagnosis`` and
-``optimizer.checker.checker``/``checker_rules``/``checker_exempt``.
+``optimizer.checker`` (its rules, plan_rules and proofs).
 """
 
 from __future__ import annotations
@@ -289,6 +289,13 @@ def _exempt_reason(text: str) -> str | None:
     if m:
         return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户,"
                 f"无法划分为整数个{m.group(4)}–{m.group(5)}户的社区")
+    m = re.fullmatch(rf"its piece (.+) \((urban|rural)\) has {_N} households in {_N} units: no "
+                     rf"split into connected communities of {_N}\.\.{_N} exists \(the checker "
+                     r"searched every split\)", text)
+    if m:
+        return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户、"
+                f"{m.group(4)}个基本单元,经逐一检验全部划分方式,不存在地域相连、规模为"
+                f"{m.group(5)}–{m.group(6)}户的社区划分")
     parts = [_exempt_reason(x) for x in text.split("; ")] if "; " in text else []
     if parts and all(parts):
         return ";".join(p for p in parts if p)
