@@ -4,11 +4,12 @@ The total capital over the horizon is split by county and year in the proportion
 the scenario's ``[budget]`` (without one: the plan year to 2015, equal years, counties
 by households). For each total, every candidate plan (the boundaries solved once per
 capital price, :func:`optimizer.search.budgeted.candidate_plans`) is phased and the best
-kept, as ``solve`` keeps it: the most communities up to the FACILITY-95 target by the
-last year, then the least annual cost. Each point carries the phasing's status, the
-proven bound on the share and on the cost over the horizon, and its gap. Between the
-last total short of the target and the first that reaches it, a bisection finds where
-the target is first reached (more money never buys less: every year's amount grows).
+kept, as ``solve`` keeps it (:func:`optimizer.search.budgeted.plan_key`: the share by
+the last year up to the FACILITY-95 target, then the least annual cost). Each point
+carries the phasing's status, the proven bound on the share and on the cost over the
+horizon, and its gap. Between the last total short of the target and the first that
+reaches it, a bisection finds where the target is first reached (more money never buys
+less: every year's amount grows).
 
 Ctrl-C (or the ``stop`` flag) during the boundaries' search ends it, each capital
 price keeping its best plan so far, and the curve is drawn from those plans; during the
@@ -31,7 +32,7 @@ from optimizer.plan.phasing import Phasing
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.scenario.budget import Budget
 from optimizer.scenario.model import Scenario
-from optimizer.search.budgeted import candidate_plans
+from optimizer.search.budgeted import candidate_plans, plan_key
 from optimizer.search.phasing import phase
 from optimizer.search.signals import stop_on_signals
 from optimizer.search.stop import StopFlag
@@ -85,13 +86,11 @@ def budget_of(total_yuan: float, first: int, last: int, carry: bool,
 def _best(scenario: Scenario, plans: Sequence[Plan], budget: Budget, time_limit_s: float,
           seed: int, stop: StopFlag) -> tuple[int, Phasing]:
     """The index of the best plan for ``budget`` and its phasing."""
-    best: tuple[tuple[int, float], int, Phasing] | None = None
+    best: tuple[tuple[float, float], int, Phasing] | None = None
     for k, plan in enumerate(plans):
         ph = phase(scenario, plan, budget=budget, time_limit_s=time_limit_s, seed=seed,
                    stop=stop)
-        s = ph.summary
-        key = (min(int(s["meeting"]), int(s["target_count"])),
-               -float(plan.summary["objective"]))
+        key = plan_key(plan, ph)
         if best is None or key > best[0]:
             best = (key, k, ph)
     assert best is not None

@@ -15,8 +15,9 @@ extension, building, land, purchase, swap credit) are ``factor`` times their cos
    ×5 first; ×2 when that reaches the target, else ×17; then between).
 
 Every candidate is priced back at its true costs and phased; the best is the one
-whose phasing gets the most communities up to the target by the last year
-(min(meeting, target)), then the least annual cost (the objective without a budget).
+whose phasing has the largest share of communities meeting the standard by the last
+year, counted up to the target (:func:`plan_key`), then the least annual cost (the
+objective without a budget).
 The boundaries, centers and remedies are chosen for a price of capital, the years
 for the budget: the two are not one model, so the plan is not proven best for the
 budget. Its ``bound`` is the plan without a budget's (a true lower bound on any plan's
@@ -114,10 +115,8 @@ class _Candidate:
         s = self.phasing.summary
         return int(s["meeting"]) >= int(s["target_count"])
 
-    def key(self) -> tuple[int, float]:
-        s = self.phasing.summary
-        return (min(int(s["meeting"]), int(s["target_count"])),
-                -float(self.plan.summary["objective"]))
+    def key(self) -> tuple[float, float]:
+        return plan_key(self.plan, self.phasing)
 
     def row(self) -> dict[str, Any]:
         s = self.phasing.summary
@@ -157,6 +156,16 @@ def _labelled(progress: Progress | None, factor: float, t0: float) -> Progress |
         progress(dataclasses.replace(event, elapsed_s=time.perf_counter() - t0,
                                      current=f"[{label}] {event.current}"))
     return tell
+
+
+def plan_key(plan: Plan, phasing: Phasing) -> tuple[float, float]:
+    """How candidate plans under a budget compare (larger is better): the share of
+    communities meeting the standard by the last year, counted up to the FACILITY-95
+    target (beyond it more is not worth a dearer plan), then the least annual cost.
+    A share, not a count: plans of fewer communities need fewer to reach the target."""
+    s = phasing.summary
+    share = min(float(s["facility_share"]), float(s["facility_target"]))
+    return (round(share, 9), -float(plan.summary["objective"]))
 
 
 def _next_factor(tried: list[_Candidate]) -> float:
