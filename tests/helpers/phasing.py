@@ -16,6 +16,8 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.driver import solve
 from tests.helpers.solve import TWO_STREETS
 
+__all__ = ["SITES", "TWO_STREETS", "budgeted", "grid_scenario", "plan", "scenario"]
+
 SITES = [
     {"site_id": "KEEP", "unit_id": "r0c0", "area_m2": 700, "owned": True, "max_area_m2": 700},
     {"site_id": "COMING", "unit_id": "r0c3", "area_m2": 700, "owned": True,
