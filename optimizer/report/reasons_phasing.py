@@ -10,7 +10,7 @@ from collections.abc import Callable
 from optimizer.report.places import county_name
 
 _Sub = Callable[[re.Match[str]], str]
-_N = r"(\d[\d,]*(?:\.\d+)?)"
+_N = r"(-?\d[\d,]*(?:\.\d+)?)"
 _Y = r"(\d{4})"
 
 

@@ -141,3 +141,13 @@ def test_the_checkers_own_count_against_brute_force(seed: int) -> None:
     got = most_works(works, budget, 2013, carry)
     assert got.proven and got.count == best
     assert pooled(works, budget, 2013) >= best
+
+
+def test_another_tools_phasing_without_our_claims_is_judged_as_is() -> None:
+    plan = phased()
+    assert plan.phasing is not None
+    bare = plan.with_phasing(Phasing(plan.phasing.phases, {}))    # phasing.csv alone
+    report = check(fx.budgeted(TIGHT), bare)
+    assert report.passed, report.summary_text()
+    facility = next(r for r in report.rows if r.rule_id == "FACILITY-95")
+    assert facility.status == "exempt" and "claims no share" in facility.note

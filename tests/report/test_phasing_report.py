@@ -23,6 +23,7 @@ from optimizer.search.budget_curve import NOT_RUN, budget_curve
 from optimizer.search.phasing import phase
 from optimizer.search.stop import StopFlag
 from tests.helpers import phasing as fx
+from tests.helpers.filing import all_text, data_words, english_words
 
 TIGHT = (1e6, 1e6, 1e6)
 
@@ -101,6 +102,8 @@ def test_the_filing_shows_the_budget_by_year(tight, tmp_path: Path) -> None:
     text = "\n".join(p.text for p in d.paragraphs)
     assert "预算不足:1个社区规划期内未安排,建设投资1,840,000元须在2015年后安排" in text
     assert (done[0].folder / "图" / "phasing.png").is_file()
+    for doc in (done[0].layout, done[0].rooms):      # no English in the zh documents
+        assert english_words(all_text(doc), data_words(scenario)) == set(), doc.name
 
 
 def test_budget_curve_files_and_an_interrupted_curve(tight, tmp_path: Path) -> None:
@@ -130,3 +133,47 @@ def test_budget_curve_files_and_an_interrupted_curve(tight, tmp_path: Path) -> N
     status = list(cut.points["status"])
     assert len(status) - status.count(NOT_RUN) == 2 and status.count(NOT_RUN) >= 3
     write_budget_curve(cut, tmp_path / "cut", lang="en")
+
+
+def test_every_phasing_note_reads_in_chinese(tight) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import re
+
+    from optimizer.plan.phasing import Phasing
+    from optimizer.report.reasons import limit_text, note_text
+
+    scenario, plan = tight
+    ph = plan.phasing
+    first = ph.phases[0]
+
+    def moved(cid: str, year: int | None) -> tuple:  # type: ignore[type-arg]
+        return tuple(dataclasses.replace(p, year=year) if p.community_id == cid else p
+                     for p in ph.phases)
+
+    ids = {p.funding: p.community_id for p in ph.phases}
+    variants = [
+        ph.phases,
+        (*ph.phases, first, dataclasses.replace(first, community_id="X-9")),
+        (dataclasses.replace(first, remedy="purchase", capex_yuan=first.capex_yuan + 9),
+         *ph.phases[2:]),
+        moved(ids["pipeline"], 2013), moved(ids["budget"], 2016),
+    ]
+    notes = set()
+    for phases in variants:
+        for claims in ({**ph.summary}, {}, {**ph.summary, "facility_share": 1.0}):
+            for r in check(scenario, plan.with_phasing(Phasing(phases, claims))).rows:
+                if r.rule_id in ("PHASING", "FUND-POOL", "PIPELINE", "FACILITY-95"):
+                    notes.add((r.note, str(r.limit)))
+    carried = scenario.replace(budget={"horizon": [2013, 2015], "carry_over": True,
+                                       "capital_yuan": {2013: 1, 2014: 1, 2015: 1}})
+    for r in check(carried, plan).rows:
+        if r.rule_id == "FUND-POOL":
+            notes.add((r.note, str(r.limit)))
+    assert len(notes) >= 8
+    for note, limit in notes:
+        if not note:
+            continue                      # a line that passes may say nothing
+        zh = str(note_text(note, "zh"))
+        assert "原文" not in zh and re.search(r"[\u4e00-\u9fff]", zh), (note, zh)
+        assert not re.search(r"[a-z]{5,}", str(limit_text(limit, "zh")).replace(
+            "available_year", "")), limit
