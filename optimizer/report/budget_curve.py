@@ -66,8 +66,10 @@ def plot_budget_curve(curve: BudgetCurve, ax: Axes | None = None, *, lang: str =
         if curve.first_target_yuan is not None:
             fx = curve.first_target_yuan / WAN
             ax.axvline(fx, color="#d73027", linewidth=0.8, linestyle=":")
+            right = fx > float(x.max()) / 2 if len(x) else False    # keep the words inside
             ax.annotate(_t(lang, f"首次达到目标:{fx:,.0f}万元", f"first reaches it: {fx:,.0f}"),
-                        (fx, 100 * target), xytext=(8, -28), textcoords="offset points",
+                        (fx, 100 * target), xytext=(-10 if right else 10, -30),
+                        textcoords="offset points", ha="right" if right else "left",
                         fontsize=9, color="#d73027",
                         arrowprops={"arrowstyle": "->", "color": "#d73027"})
         family = plt.rcParams["font.family"]    # labels made before the style keep theirs
