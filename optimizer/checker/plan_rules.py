@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from optimizer.checker.facts import Context, Facts
 from optimizer.checker.locks import lock_violations
+from optimizer.checker.phasing import PHASING_RULES, facility_by_last_year
 from optimizer.checker.pipeline import pipeline_plan_rule
 from optimizer.checker.rules import COST_EPS_YUAN, Rows, row
 from optimizer.checker.services import services_plan_rule
@@ -126,7 +127,10 @@ def _aside(facts: Facted) -> str:
 
 def facility_rule(ctx: Context, facts: Facted) -> Rows:
     """FACILITY-95: the share of communities meeting the area standard (those with no
-    place for a center, ONE-STATION exempt, not counted)."""
+    place for a center, ONE-STATION exempt, not counted); under a [budget], by the
+    horizon's last year (optimizer.checker.phasing)."""
+    if ctx.scenario.budget is not None and ctx.plan.phasing is not None:
+        return facility_by_last_year(ctx, facts)
     p = ctx.scenario.policy
     counted = [(c, f) for c, f in facts if not f.center_exempt]
     n = len(counted)
@@ -168,6 +172,6 @@ PLAN_RULES: tuple[PlanRule, ...] = (assignment_rule, households_rule, sites_rule
                                     pipeline_plan_rule, totals_rule,
                                     lock_rule)
 TARGET_RULES: tuple[PlanRule, ...] = (facility_rule, layout_rule, fix_rule, targets_plan_rule,
-                                      services_plan_rule)
+                                      services_plan_rule, *PHASING_RULES)
 
 __all__ = ["PLAN_RULES", "TARGET_RULES", "PlanRule"]

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from optimizer.cli import commands
+from optimizer.cli import budget, commands
 from optimizer.errors import OptimizerError
 from optimizer.rules import limits
 
@@ -146,6 +146,28 @@ def build_parser() -> argparse.ArgumentParser:
                         "share stops early with its best plan so far (see README)")
     _repair_flag(w)
     w.set_defaults(func=commands.cmd_sweep)
+
+    b = sub.add_parser("budget-curve", help="what a capital budget buys: the best "
+                                            "FACILITY-95 share and total cost by budget")
+    b.add_argument("scenario")
+    b.add_argument("--out", required=True, help="folder for curve.csv/.xlsx/.png/.svg/.json")
+    b.add_argument("--points", type=int, default=11,
+                   help="budgets from 0 to --max-yuan (default 11), then a bisection to "
+                        "where FACILITY-95 is first reached")
+    b.add_argument("--max-yuan", type=float, default=None,
+                   help="the largest total (default: 1.2 x the most capital of the plans)")
+    b.add_argument("--budgets", type=budget._amounts, default=None, metavar="Y1,Y2,...",
+                   help="these totals (yuan over the horizon) instead of --points")
+    b.add_argument("--plan", action="append", default=[], metavar="PLAN_DIR",
+                   help="phase this plan instead of solving the boundaries (repeatable)")
+    b.add_argument("--time-limit", type=SECONDS, default=60.0,
+                   help="seconds in all (most of it for the boundaries at each capital price)")
+    b.add_argument("--workers", type=WORKERS, default=1)
+    b.add_argument("--seed", type=SEED, default=0)
+    b.add_argument("--lang", choices=("zh", "en"), default="zh")
+    b.add_argument("--quiet", action="store_true", help="no live progress line")
+    _repair_flag(b)
+    b.set_defaults(func=budget.cmd_budget_curve)
 
     r = sub.add_parser("report", help="write plan.xlsx, maps, report.html and plan.gpkg "
                                       "into a plan folder")

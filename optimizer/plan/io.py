@@ -34,6 +34,7 @@ from optimizer.plan.folder import check_replaceable, everything, staged_folder
 from optimizer.plan.guard import ensure_conserved
 from optimizer.plan.lock import output_path
 from optimizer.plan.model import GRID_COLUMNS, SUMMARY_KEYS, Community, GridShare, Plan
+from optimizer.plan.phasing import Phase, phase_rows
 from optimizer.plan.read import ASSIGNMENT_COLUMNS
 from optimizer.version import __version__
 
@@ -262,6 +263,8 @@ def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
     if report is None:
         notes.append("compliance.csv holds only its header: the plan was written unchecked")
     _write_compliance(report, folder)
+    if plan.phasing is not None:        # CONTRACT.md: optional, when [budget] is given
+        _write_csv(folder / "phasing.csv", Phase.columns(), phase_rows(plan.phasing))
     summary = plan_summary(plan, notes)
     if timed:   # how long writing the other files took (summary.json comes last)
         summary["write_time_s"] = round(time.perf_counter() - t0, 3)
@@ -269,7 +272,7 @@ def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
 
 
 def is_plan_file(rel: str) -> bool:
-    return rel in PLAN_FILES
+    return rel in PLAN_FILES or rel == "phasing.csv"
 
 
 def check_plan_folder(out_dir: str | os.PathLike[str]) -> None:

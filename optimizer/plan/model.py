@@ -9,11 +9,14 @@ independent checker (:mod:`optimizer.checker`) recomputes them from the scenario
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from optimizer.plan.phasing import Phasing
 
 COMMUNITY_COLUMNS = (
     "community_id", "county", "street", "kind", "households", "n_units", "site_id",
@@ -98,6 +101,9 @@ class Plan:
     communities: tuple[Community, ...]
     summary: Mapping[str, Any] = field(default_factory=dict)
     grid_shares: tuple[GridShare, ...] = ()
+    # The year each community's rooms reach the standard under a [budget]
+    # (phasing.csv; optimizer.plan.phasing); None without one.
+    phasing: Phasing | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "summary", MappingProxyType(dict(self.summary)))
@@ -110,6 +116,14 @@ class Plan:
     def is_feasible(self) -> bool:
         """True when the solver found a plan meeting every hard rule (exemptions aside)."""
         return self.status in ("OPTIMAL", "FEASIBLE")
+
+    def with_phasing(self, phasing: Phasing | None) -> Plan:
+        """A copy carrying ``phasing``, its claims also in ``summary["phasing"]`` (as
+        summary.json holds them); None removes both."""
+        summary = {k: v for k, v in self.summary.items() if k != "phasing"}
+        if phasing is not None:
+            summary["phasing"] = dict(phasing.summary)
+        return replace(self, phasing=phasing, summary=summary)
 
     def communities_frame(self) -> pd.DataFrame:
         """communities.csv as a DataFrame (a new frame each call)."""
@@ -147,6 +161,8 @@ class Plan:
                          f"at the time limit; another run may differ): {shown}")
         elif stopped:
             lines.append(f"{len(stopped)} pieces stopped by the clock at the time limit")
+        if self.phasing is not None:
+            lines.append(self.phasing.text())
         exempt = [c for c in self.communities if c.exemption]
         if exempt:
             lines.append(f"{len(exempt)} communities carry an exemption:")

@@ -23,6 +23,7 @@ from optimizer.plan.model import (
     GridShare,
     Plan,
 )
+from optimizer.plan.phasing import PHASING_COLUMNS, Phasing, parse_phasing
 from optimizer.rules.remedy import REMEDIES
 
 __all__ = ["ASSIGNMENT_COLUMNS", "read_plan"]
@@ -195,8 +196,25 @@ def read_plan(plan_dir: str | os.PathLike[str]) -> Plan:
             community.append(c)
             grid.append(g)
     shares = _read_grids(folder, pc)
+    phasing = _read_phasing(folder, summary, pc)
     pc.raise_if_any(PlanError)
     name = str(summary.get("scenario") or folder.name)
     return Plan(scenario=name, unit_ids=tuple(unit_ids), community=tuple(community),
                 grid=tuple(grid), communities=tuple(communities), summary=summary,
-                grid_shares=shares)
+                grid_shares=shares, phasing=phasing)
+
+
+def _read_phasing(folder: Path, summary: dict[str, Any],
+                  pc: ProblemCollector) -> Phasing | None:
+    """phasing.csv when the folder holds one (CONTRACT.md: optional), else None."""
+    if not (folder / "phasing.csv").is_file():
+        return None
+    df = _read_table(folder, "phasing.csv", PHASING_COLUMNS, pc)
+    if df is None:
+        return None
+    claims = summary.get("phasing")
+    problems: list[tuple[str, str, str, str]] = []
+    phasing = parse_phasing(df, claims if isinstance(claims, dict) else {}, problems)
+    for record, fld, value, rule in problems:
+        pc.add("phasing.csv", rule, record=record, field=fld, value=value)
+    return phasing

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from optimizer.report import reasons_today
 from optimizer.report.places import county_name, street_name
+from optimizer.report.reasons_phasing import PHASING_LIMITS, PHASING_NOTES
 
 _N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
 _RULE = r"([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)"
@@ -326,7 +327,7 @@ _NOTES: tuple[tuple[re.Pattern[str], _Sub], ...] = (
     (re.compile(rf"{_N} households over"), lambda m: f"超出{m.group(1)}户"),
     (re.compile(r"exemption claimed but the rule is met"), lambda m: "申请豁免,但该规则已满足"),
     *reasons_today.NOTES,
-)
+) + PHASING_NOTES
 
 
 def note_text(note: object, lang: str, see: str = "compliance.csv") -> object:
@@ -389,7 +390,7 @@ _LIMITS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
     (re.compile(r"(urban|rural)(?:/(urban|rural))?"),
      lambda m: "/".join(KIND_ZH[g] for g in m.groups() if g)),
     *reasons_today.LIMITS,
-)
+) + PHASING_LIMITS
 
 
 def limit_text(value: object, lang: str) -> object:

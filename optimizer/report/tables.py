@@ -21,6 +21,7 @@ import pandas as pd
 
 from optimizer.plan.model import Community, Plan
 from optimizer.report import labels, params, reasons
+from optimizer.report.phasing import phasing_tables
 from optimizer.report.places import county_name, street_name
 from optimizer.scenario.model import Scenario
 
@@ -143,18 +144,25 @@ def budget_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
                                                    for c in plan.communities)
     capex = sum(float(c.capex_yuan) for c in plan.communities)
     rows: list[dict[str, object]] = []
-    for year in scenario.plan_years:
+    # With a phasing the capital has its own sheet by year (capital_by_year) and these
+    # rows cover the budget's horizon.
+    phased = plan.phasing is not None and scenario.budget is not None
+    years = (scenario.budget.years if phased and scenario.budget is not None
+             else scenario.plan_years)
+    for year in years:
         pay = pay_in(year)
         fund = (len(urban) * pol.fund_yuan(True, year) + len(rural) * pol.fund_yuan(False, year))
         rows.append({"year": year, "urban_communities": len(urban),
                      "rural_communities": len(rural),
                      "fund_per_urban_yuan": pol.fund_yuan(True, year), "fund_yuan": fund,
                      **{k: round(v, 2) for k, v in pay.items()},
-                     "running_yuan": round(running, 2), "capex_yuan": None,
+                     "running_yuan": round(running, 2),
+                     **({} if phased else {"capex_yuan": None}),
                      "total_yuan": round(fund + sum(pay.values()) + running, 2)})
-    rows.append({"year": BY_TARGET, "urban_communities": len(urban),
-                 "rural_communities": len(rural), "capex_yuan": round(capex, 2),
-                 "total_yuan": round(capex, 2)})
+    if not phased:
+        rows.append({"year": BY_TARGET, "urban_communities": len(urban),
+                     "rural_communities": len(rural), "capex_yuan": round(capex, 2),
+                     "total_yuan": round(capex, 2)})
     return pd.DataFrame(rows, columns=list(rows[0]))
 
 
@@ -226,6 +234,7 @@ def official_tables(scenario: Scenario, plan: Plan,
         report = check(scenario, plan)
     return {"layout": layout_table(scenario, plan), "rooms": rooms_table(scenario, plan),
             "staffing": staffing_table(scenario, plan), "budget": budget_table(scenario, plan),
+            **phasing_tables(scenario, plan),
             "compliance": compliance_table(report),
             "compliance_detail": report.to_frame(),
             "changes": changes_table(scenario, plan),
@@ -237,7 +246,9 @@ _VALUE_WORDS: dict[str, Callable[[str, str], object]] = {
     "change": labels.change, "year": labels.word, "note": reasons.note_text,
     "exemption": reasons.exemption_text, "value": reasons.limit_text,
     "limit": reasons.limit_text, "item": params.param_name, "assumption": labels.word,
-    "county": county_name, "street": street_name, "source": labels.word}
+    "county": lambda v, lang: labels.word(v, lang) if v == "total" else county_name(v, lang),
+    "street": street_name, "source": labels.word, "funding": labels.funding,
+    "standard_year": labels.word}
 
 
 def translate(df: pd.DataFrame, lang: str) -> pd.DataFrame:

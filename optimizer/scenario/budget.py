@@ -10,12 +10,14 @@ the scenario's ``budget`` is None and no budget limits the plan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+
+from optimizer.errors import Problem
 
 
 def _frozen(values: Any) -> np.ndarray:
@@ -63,6 +65,26 @@ class Budget:
     def years(self) -> tuple[int, ...]:
         return tuple(range(self.first_year, self.last_year + 1))
 
+    def problems(self, counties: Collection[str], plan_year: int,
+                 where: str = "replace()") -> list[Problem]:
+        """What is wrong with this budget for a scenario of ``counties`` and plan year
+        (the checks of ``[budget]`` for a Budget made in Python): a county the scenario
+        does not have, a county without capital, a horizon before the plan year."""
+        known = set(counties)
+        out = [Problem(where, "the scenario has no such county (the units' county)",
+                       record=f'[budget.counties."{c}"]', field="county", value=c)
+               for c in sorted(set(self.own_yuan) - known)]
+        lacking = sorted(c for c in known if not self.has_capital(c))
+        if lacking:
+            out.append(Problem(where, "every county needs capital: the shared table or its "
+                               f"own (none for {', '.join(lacking[:10])})", record="[budget]",
+                               field="capital_yuan"))
+        if self.first_year < plan_year:
+            out.append(Problem(where, f"starts before the plan year (year = {plan_year})",
+                               record="[budget]", field="horizon",
+                               value=[self.first_year, self.last_year]))
+        return out
+
     def has_capital(self, county: str) -> bool:
         return county in self.own_yuan or self.shared_yuan is not None
 
@@ -96,6 +118,10 @@ class Budget:
         ``factor`` (e.g. 2014's budget cut by half: ``scaled(0.5, (2014,))``)."""
         if not np.isfinite(factor) or factor < 0:
             raise ValueError(f"Budget.scaled: factor must be a finite number ≥ 0, not {factor}")
+        outside = [y for y in (years or ()) if y not in self.years]
+        if outside:
+            raise ValueError(f"Budget.scaled: {', '.join(map(str, outside))} outside the "
+                             f"budget horizon {self.first_year}-{self.last_year}")
         mask = np.array([years is None or y in years for y in self.years])
         mult = np.where(mask, factor, 1.0)
         return Budget(self.first_year, self.last_year, self.carry_over,

@@ -187,6 +187,11 @@ class Scenario:
             changes["budget"] = budget_from_table(changes["budget"],
                                                   changes.get("year", self.year),
                                                   set(changes.get("county", self.county)))
+        elif isinstance(changes.get("budget"), Budget):   # made in Python: same checks
+            found = changes["budget"].problems(set(changes.get("county", self.county)),
+                                               changes.get("year", self.year))
+            if found:
+                raise ConfigError(found)
         return dataclasses.replace(self, **changes)
 
     # --- derived views ------------------------------------------------------

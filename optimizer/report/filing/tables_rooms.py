@@ -154,6 +154,9 @@ def capital(ctx: FilingContext, n: int) -> Table:
             rows.append((_t(ctx, "规划期内未安排", "not by the horizon"), len(per[None]),
                          round(sum(per[None]), 2)))
         note = _t(ctx, "分年度安排来自方案的 phasing.csv。", "By year from the plan's phasing.csv.")
+        budget = ctx.scenario.budget
+        if budget is not None and budget.has_capital(ctx.county):
+            return _capital_with_budget(ctx, n, rows, note)
     else:
         paid = [c for c in ctx.communities if c.capex_yuan > 0]
         rows.append((_t(ctx, f"{TARGET_YEAR}年底前(分年度安排待预算确定)",
@@ -170,6 +173,38 @@ def capital(ctx: FilingContext, n: int) -> Table:
                  (_t(ctx, "年度", "Year"), _t(ctx, "社区数", "Communities"),
                   _t(ctx, "建设投资(元)", "Capital (yuan)")),
                  (TEXT, INT, MONEY), tuple(rows), total, notes=(note,))
+
+
+def _capital_with_budget(ctx: FilingContext, n: int, rows: list[tuple[object, ...]],
+                         note: str) -> Table:
+    """The capital table with the county's budget by year beside what is spent
+    (FUND-POOL), and the shortfall against FACILITY-95 in a note."""
+    budget = ctx.scenario.budget
+    assert budget is not None
+    money = dict(zip(budget.years, budget.capital_by_year(ctx.county).tolist(), strict=True))
+    out = []
+    for r in rows:
+        year = next((y for y in budget.years if str(r[0]).startswith(str(y))), None)
+        out.append((*r, round(money[year], 2) if year is not None else None))
+    total = (_t(ctx, "合计", "Total"), sum(int(str(r[1])) for r in rows),
+             round(sum(float(str(r[2])) for r in rows), 2), round(budget.total(ctx.county), 2))
+    claims = dict(ctx.plan.summary.get("phasing") or {})
+    mine = dict(claims.get("counties") or {}).get(ctx.county) or {}
+    notes = [note, _t(ctx, "预算建设资金为情景设定的县级专项资金预算(FUND-POOL)" + (
+        ",结余可结转下年。" if budget.carry_over else ",结余不结转。"),
+        "The capital budget is the scenario's [budget] (FUND-POOL)" + (
+            "; unspent money is carried over." if budget.carry_over else "; no carry-over."))]
+    if mine and int(mine.get("not_by_horizon") or 0):
+        k, money_short = int(mine["not_by_horizon"]), float(mine["unfunded_capital_yuan"])
+        notes.append(_t(ctx, f"预算不足:{k}个社区规划期内未安排,建设投资{money_short:,.0f}元须在"
+                             f"{budget.last_year}年后安排。",
+                        f"The budget falls short: {k} communities are not reached by "
+                        f"{budget.last_year}; {money_short:,.0f} yuan of capital falls after."))
+    return Table("capital", _t(ctx, f"表{n} 建设投资分年度安排", f"Table {n}. Capital by year"),
+                 (_t(ctx, "年度", "Year"), _t(ctx, "社区数", "Communities"),
+                  _t(ctx, "建设投资(元)", "Capital (yuan)"),
+                  _t(ctx, "预算建设资金(元)", "Capital budget (yuan)")),
+                 (TEXT, INT, MONEY, MONEY), tuple(out), total, notes=tuple(notes))
 
 
 RUNNING = ("urban_communities", "rural_communities", "fund_yuan", "committee_pay_yuan",
