@@ -127,11 +127,11 @@ def _solve_into(args: argparse.Namespace) -> int:
     print(report.summary_text())
     for note in plan.summary.get("notes", []):
         print(f"note: {note}", file=sys.stderr)
-    light = sum("memory budget" in c["method"] for c in plan.summary.get("components", []))
+    light = sum(p.memory_stopped for p in plan.pieces)
     if light:
         print(f"{light} components stopped early by --memory-gb {args.memory_gb:g} "
-              "(their best plan so far; see 'method' in summary.json)")
-    if plan.summary.get("interrupted"):
+              "(their best plan so far; see 'memory_stopped' in summary.json)")
+    if plan.interrupted:
         print(f"interrupted by {heard.name or 'a stop request'}: pieces still running "
               "then kept their best plan so far, pieces not started got a first plan "
               "(summary.json: interrupted)", file=sys.stderr)
@@ -139,7 +139,7 @@ def _solve_into(args: argparse.Namespace) -> int:
         print(f"{heard.name or 'a stop request'} after the search had ended: the complete "
               "plan was written", file=sys.stderr)
     print(f"plan written to {args.out}")
-    if not plan.summary.get("interrupted"):
+    if not plan.interrupted:
         clear_checkpoint(pieces)
     if args.report and not stop.is_set():
         from optimizer.report import write_reports

@@ -15,6 +15,7 @@ from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 
 
 def run_attempt(scenario: Scenario, data: PieceData, task: PieceTask, **kw: Any) -> Attempt:
@@ -88,7 +89,7 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         exemptions.append(" | ".join(x for x in (size, stand_in) if x))
     # The bound holds for every plan breaking the bounds no more than this one does.
     return PieceResult(task.index, choices, tuple(exemptions),
-                       soft.status if soft.choices else "FEASIBLE", bound, soft.used_s,
+                       soft.status if soft.choices else Status.FEASIBLE, bound, soft.used_s,
                        "soft", reason)
 
 
