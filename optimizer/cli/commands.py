@@ -86,11 +86,12 @@ def _solve_into(args: argparse.Namespace) -> int:
     from optimizer.cli.progress import ConsoleProgress
     from optimizer.plan.io import write_plan
     from optimizer.scenario.load import load_scenario
-    from optimizer.search import solve
+    from optimizer.search import SolverParams, solve
     from optimizer.search.checkpoint import clear_checkpoint
     from optimizer.search.signals import Interrupted, stop_on_signals
     from optimizer.search.stop import StopFlag
 
+    params = SolverParams.from_file(args.params) if args.params else None
     t0 = time.perf_counter()
     scenario = load_scenario(args.scenario, repair=args.repair)
     load_s = time.perf_counter() - t0
@@ -106,7 +107,8 @@ def _solve_into(args: argparse.Namespace) -> int:
         with stop_on_signals(stop) as heard:
             try:
                 with ConsoleProgress(enabled=not args.quiet) as progress:
-                    plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
+                    plan = solve(scenario, params, time_limit_s=args.time_limit,
+                                 workers=args.workers,
                                  seed=args.seed, progress=progress, checkpoint=pieces,
                                  executor=executor, memory_gb=args.memory_gb, stop=stop)
             finally:

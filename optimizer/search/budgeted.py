@@ -39,6 +39,7 @@ from optimizer.plan.model import Plan
 from optimizer.plan.phasing import Phasing
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.rules.limits import check_solve_args
+from optimizer.rules.solver import SolverParams
 from optimizer.scenario.model import Scenario, frozen_array
 from optimizer.search import driver
 from optimizer.search.assemble import cut_edges_yuan, price
@@ -178,13 +179,16 @@ def _next_factor(tried: list[_Candidate]) -> float:
     return math.sqrt(low * high) if high / low > 1.2 else math.nan
 
 
-def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int | None = None,
+def solve(scenario: Scenario, params: SolverParams | None = None, *,
+          time_limit_s: float | None = None, workers: int | None = None,
           seed: int | None = None, progress: Progress | None = None,
           checkpoint: str | Path | None = None, executor: Executor | None = None,
           memory_gb: float | None = None, stop: StopFlag | None = None) -> Plan:
     """The plan of :func:`optimizer.search.driver.solve` (same arguments); under a
     ``[budget]`` chosen for the budget and phased (module docstring), the Plan
     carrying its :class:`~optimizer.plan.phasing.Phasing`."""
+    if params is not None:
+        scenario = dataclasses.replace(scenario, solver=params)
     if scenario.budget is None:
         return driver.solve(scenario, time_limit_s=time_limit_s, workers=workers, seed=seed,
                             progress=progress, checkpoint=checkpoint, executor=executor,

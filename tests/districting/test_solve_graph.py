@@ -196,3 +196,14 @@ def test_start_plan_is_kept_when_cp_sat_finds_nothing_better(monkeypatch) -> Non
     bad = np.array([0, 0, 0, 0, 0, 0, 1, 1, 2])    # weights 13, 3, 3: not a plan
     res = solve_graph(g, GraphSolveParams(lo=6, hi=7, k=3, time_limit_s=5, mip=False), hint=bad)
     assert res.status == Status.UNKNOWN and res.assignment is None
+
+
+def test_graph_solve_params_name_every_bad_field() -> None:
+    with pytest.raises(ValueError) as err:
+        GraphSolveParams(lo=5, hi=3, k=0, objective="area", contiguity="loose",
+                         time_limit_s=float("inf"), workers=-1, heuristic_s=-2)
+    text = str(err.value)
+    for name in ("hi:", "k:", "objective:", "contiguity:", "time_limit_s:", "workers:",
+                 "heuristic_s:"):
+        assert name in text, name
+    assert GraphSolveParams(lo=1, hi=2).problems() == []
