@@ -31,6 +31,7 @@ SUMMARY_KEYS = (
     "version",
 )
 STATUSES = tuple(s.value for s in Status)
+EXEMPTION_SEPARATOR = " | "     # between the exemptions of one community
 # summary.json's keys held as typed fields of Plan (and PieceSummary), not in
 # Plan.summary: "components" is the list of piece summaries.
 TYPED_KEYS = ("status", "objective", "bound", "gap", "interrupted", "components")
@@ -66,6 +67,14 @@ class Community:
     # center (SERVICES-6-8), ";"-separated.
     name: str = ""
     services: str = ""
+
+    @property
+    def exemption_rules(self) -> tuple[str, ...]:
+        """The rule ids ``exemption`` names: CONTRACT.md's "the rule id that this
+        community cannot meet and why", several joined by " | " (e.g. SIZE-RURAL and
+        ONE-STATION), each "RULE-ID: why"."""
+        parts = (p.strip() for p in self.exemption.split(EXEMPTION_SEPARATOR))
+        return tuple(p.split(":", 1)[0].strip() for p in parts if p)
 
     @property
     def service_list(self) -> tuple[str, ...]:

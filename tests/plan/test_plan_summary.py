@@ -93,3 +93,12 @@ def test_typed_fields_split() -> None:
         PieceSummary.from_json({"key": "a", "units": 1, "households": 1, "status": "OPTIMAL",
                                 "objective": 0.0, "bound": 0.0, "time_s": 0.0,
                                 "used_s": 0.0})
+
+
+def test_exemption_rules(solved) -> None:  # type: ignore[no-untyped-def]
+    _, plan = solved
+    com = dataclasses.replace(plan.communities[0], exemption=(
+        "SIZE-RURAL: Town 'X': 433 households; a rural community needs 1,000-1,500 | "
+        "ONE-STATION: no place for a center: ONE-STATION cannot be met"))
+    assert com.exemption_rules == ("SIZE-RURAL", "ONE-STATION")
+    assert dataclasses.replace(com, exemption="").exemption_rules == ()
