@@ -300,7 +300,8 @@ def newdev_row(ctx: Context, com: Community) -> ComplianceRow | None:
 
 
 def coord_row(ctx: Context, com: Community, f: Facts) -> ComplianceRow:
-    """COORD-300: ceil(h / 300) coordinators; min(that, n_units) connected grids."""
+    """COORD-300: ceil(h / 300) coordinators; min(that, n_units) connected grids, at
+    least one."""
     want = ctx.scenario.policy.coordinators(f.households)
     notes = []
     if com.coordinators != want:
@@ -314,10 +315,12 @@ def coord_row(ctx: Context, com: Community, f: Facts) -> ComplianceRow:
             notes.append(f"grid {g} also holds units of {', '.join(others)}")
         elif pieces(set(ctx.grid_units[g]), ctx.scenario.neighbours) > 1:
             notes.append(f"grid {g} is not connected")
-    n_grids = min(want, len(f.units))
+    # Every unit needs a grid (assignment.csv's grid_id): a community of units with no
+    # households yet (a development not moved into) has one grid and 0 coordinators.
+    n_grids = max(1, min(want, len(f.units)))
     if len(mine) != n_grids:
-        notes.append(f"{len(mine)} grids, expected min({want} coordinators, "
-                     f"{len(f.units)} units) = {n_grids}")
+        notes.append(f"{len(mine)} grids, expected max(1, min({want} coordinators, "
+                     f"{len(f.units)} units)) = {n_grids}")
     if com.grids and com.grids != len(mine):
         notes.append(f"claims {com.grids} grids, the assignment gives {len(mine)}")
     return row("COORD-300", com.community_id, not notes, com.coordinators, want,
