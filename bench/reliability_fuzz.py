@@ -2,7 +2,7 @@
 tests/reliability/test_fuzz_folders.py, many more of them, with figures.
 
     .venv/bin/python bench/reliability_fuzz.py [--examples 2000] [--subprocess-every 10]
-        [--seed N] [--max-mutations 3] [--quick]
+        [--seed N] [--max-mutations 3] [--keep DIR] [--quick]
 
 Each folder (tests/helpers/fuzz_folders.py: a random grid of units, sites and a
 barrier in one of three CRSes and three formats, then up to ``--max-mutations`` of the
@@ -17,6 +17,7 @@ and the mutations drawn by kind. ``--quick``: 60 folders.
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 import tempfile
 import time
@@ -31,7 +32,8 @@ if str(ROOT) not in sys.path:
 from bench.reliability_common import write_result  # noqa: E402
 
 
-def run(examples: int, every: int, seed: int, max_mutations: int) -> dict[str, Any]:
+def run(examples: int, every: int, seed: int, max_mutations: int,
+        keep: Path | None = None) -> dict[str, Any]:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
 
@@ -57,6 +59,9 @@ def run(examples: int, every: int, seed: int, max_mutations: int) -> dict[str, A
         kinds.update(e.what.split(" ")[0] for e in case.expects)
         if out.defects or n % 50 == 0:
             print(f"{n}: {summary_line(outcomes)}", flush=True)
+        if out.defects and keep is not None:     # to replay: pickle.load, then judge()
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / f"defect-{n}.pickle").write_bytes(pickle.dumps(case))
         if out.defects:
             print(f"  DEFECT in {out.case}:\n  " + "\n  ".join(d[:600] for d in out.defects),
                   flush=True)
@@ -85,12 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--subprocess-every", type=int, default=10)
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--max-mutations", type=int, default=3)
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="folder for each defect's case (a pickle; replay with judge())")
     ap.add_argument("--quick", action="store_true", help="60 folders")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     if args.quick:
         args.examples = 60
-    figures = run(args.examples, args.subprocess_every, args.seed, args.max_mutations)
+    figures = run(args.examples, args.subprocess_every, args.seed, args.max_mutations,
+                  args.keep)
     path = write_result("reliability_fuzz", figures, sys.argv if argv is None
                         else ["reliability_fuzz.py", *argv], args.quick, args.out)
     print({k: v for k, v in figures.items() if not isinstance(v, list | dict)})
