@@ -113,7 +113,7 @@ def run(solves: int, every: int, warmup: int, limit: float, seed: int) -> dict[s
     with tempfile.TemporaryDirectory(prefix="reliability-soak-") as tmpdir:
         tmp = Path(tmpdir)
         for n in range(1, solves + 1):
-            sc = folder_scenario(rng, tmp) if n % 10 == 0 else random_scenario(rng)
+            sc = folder_scenario(rng, tmp) if n % 10 == 1 else random_scenario(rng)
             workers = 1 if n % 2 else 2
             plan = optimizer.solve(sc, time_limit_s=limit, workers=workers, seed=n)
             report = optimizer.check(sc, plan)
