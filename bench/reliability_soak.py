@@ -83,6 +83,15 @@ def settle_children(base: int, wait_s: float = 10.0) -> int:
     return len(me.children(recursive=True))
 
 
+def settle_threads(base: int, wait_s: float = 5.0) -> int:
+    """Threads alive once ``wait_s`` has passed or they are back to ``base`` (a pool's
+    relay thread ends within half a second of its solve)."""
+    deadline = time.time() + wait_s
+    while time.time() < deadline and threading.active_count() > base:
+        time.sleep(0.1)
+    return threading.active_count()
+
+
 def folder_scenario(rng: random.Random, tmp: Path) -> Any:
     """A small scenario written as a folder and read back with the loader."""
     import shapely
@@ -129,6 +138,7 @@ def run(solves: int, every: int, warmup: int, limit: float, seed: int) -> dict[s
                 if not base:
                     base = dict(now)
                 now["children"] = settle_children(base["children"])
+                now["threads"] = settle_threads(base["threads"])
                 now.update(solves=n, seconds=round(time.perf_counter() - t0))
                 samples.append(now)
                 print(now, flush=True)

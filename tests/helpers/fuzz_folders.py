@@ -81,6 +81,7 @@ class FolderCase:
     extra: dict[str, bytes | None] = field(default_factory=dict)   # None: a folder
     damage: dict[str, tuple[str, int, bytes]] = field(default_factory=dict)
     toml_tail: str = ""
+    toml_omit: set[str] = field(default_factory=set)      # tables left out when written
     repair: bool = False
     expects: list[Expect] = field(default_factory=list)
     mutated: set[tuple[str, str]] = field(default_factory=set)     # (unit_id, field)
@@ -278,7 +279,8 @@ def _write_gpkg(path: Path, case: FolderCase) -> None:
 def write_case(case: FolderCase, folder: Path) -> Path:
     """The scenario folder of ``case`` (created; must not exist)."""
     folder.mkdir(parents=True)
-    files: dict[str, str] = {"scenario.toml": toml_text(case.config) + case.toml_tail,
+    config = {k: v for k, v in case.config.items() if k not in case.toml_omit}
+    files: dict[str, str] = {"scenario.toml": toml_text(config) + case.toml_tail,
                              "sites.csv": csv_text(case.sites, SITES_COLS)}
     if case.units_fmt == "geojson":
         files[case.units_file] = geojson_text(case.units, None)

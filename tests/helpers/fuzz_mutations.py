@@ -273,7 +273,7 @@ def files(case: FolderCase, pick: int, how: str) -> None:
                         if e.file != "sites.csv" or (e.record is None and "NUL" not in e.what)]
         case.expect("sites.csv with its header only", "accept")
     elif how == "no-data-table":
-        case.config.pop("data")
+        case.toml_omit.add("data")
         case.expect("scenario.toml without [data]", "refuse", "scenario.toml", hides="all")
     elif how == "duplicate-table":
         case.toml_tail += '\n[data]\nunits = "x.geojson"\n'
