@@ -11,7 +11,9 @@ it (status "exempt") only when it can prove the need itself:
 
 - SIZE-URBAN / SIZE-RURAL also: one of its units cannot be in any community within
   the bounds that has a place for a center (:mod:`optimizer.checker.center`, the
-  checker's own proof), while this community has one;
+  checker's own proof), while this community has one; or its piece (small enough to
+  search completely) has no split into communities within the bounds that each have
+  a place for a center (:mod:`optimizer.checker.split`, its own search);
 - ONE-STATION ("no place for a center"): one of its units cannot be in any community
   that has a place for a center, or cannot be in one within the bounds and this
   community is within them. The exemption covers the center's placement: the
@@ -69,6 +71,7 @@ def _components(ctx: Context) -> tuple[dict[int, int], dict[int, str]]:
 
     s = ctx.scenario
     comps = components(s)
+    ctx.cache["component_units"] = [comp.units.tolist() for comp in comps]
     comp_of: dict[int, int] = {}
     ids_of: dict[str, int] = {}
     why: dict[int, str] = {}
@@ -146,7 +149,26 @@ def _justify_size(ctx: Context, rule: str, f: Facts) -> tuple[bool, str]:
         lo, hi = s.policy.bounds(f.urban)
         return True, (f"no community of {lo}..{hi} households holding unit "
                       f"{s.unit_ids[u]} can have a service center: {center_why(s, u)}")
+    if all(c >= 0 and _no_split_with_centers(ctx, c, f.urban) for c in comps):
+        lo, hi = s.policy.bounds(f.urban)
+        n = sum(len(ctx.cache["component_units"][c]) for c in comps)
+        return True, (f"no split of its piece ({n} units) into connected communities of "
+                      f"{lo}..{hi} households that each have a place for a service center "
+                      "exists (every split checked)")
     return False, "its units lie in a piece that can be split within the bounds"
+
+
+def _no_split_with_centers(ctx: Context, comp: int, urban: bool) -> bool:
+    """The checker's own complete search (checker/split.py) proves component ``comp``
+    cannot be split once centers are counted; False when it can or is undecided."""
+    from optimizer.checker.split import splittable_with_centers
+
+    cache = ctx.cache.setdefault("center_split", {})
+    if comp not in cache:
+        lo, hi = ctx.scenario.policy.bounds(urban)
+        units = ctx.cache["component_units"][comp]
+        cache[comp] = splittable_with_centers(ctx.scenario, units, lo, hi) is False
+    return bool(cache[comp])
 
 
 SEPARATOR = " | "     # between several exemptions of one community

@@ -1,0 +1,42 @@
+"""A piece that cannot be split because of where centers may stand, not because of
+its households alone (found by the loader fuzz, issue 14): the solver proves it
+impossible and exempts it; the checker must prove that too, on its own.
+
+    r0   0    0    0    0
+    r1   0    0    0  135
+    r2 166  274  461 1000 (no_build)          rural, 1,000-1,500; no sites
+
+2,036 households: two communities of 1,000+ each. r2c3 has no place for a center,
+so its community holds r1c3 (1,135) or r2c2 (1,461), leaving 901 or 575 for the
+other: no split exists. Each unit alone can be in a community within the bounds
+with a center, so the unit-by-unit proof (checker/center.py) does not see it, and
+the household-only split (graph diagnosis) finds {r2c3} + the rest.
+"""
+
+from __future__ import annotations
+
+import optimizer
+from optimizer.checker.split import splittable_with_centers
+from optimizer.scenario.build import grid_scenario
+
+GRID = [[0, 0, 0, 0], [0, 0, 0, 135], [166, 274, 461, 1000]]
+
+
+def test_solver_exemption_is_proved_by_the_checker() -> None:
+    s = grid_scenario(GRID, kind="rural", no_build=["r2c3"])
+    plan = optimizer.solve(s, time_limit_s=10, workers=1)
+    report = optimizer.check(s, plan)
+    bad = [(r.rule_id, r.community_id, r.note) for r in report.rows if r.status == "fail"]
+    assert report.passed, bad
+    exempt = [r for r in report.rows if r.status == "exempt"]
+    assert exempt and all("place for a service center" in r.note for r in exempt)
+    assert sum(c.households for c in plan.communities) == 2036
+
+
+def test_split_search_sees_both_ways() -> None:
+    s = grid_scenario(GRID, kind="rural", no_build=["r2c3"])
+    units = list(range(len(s.unit_ids)))
+    assert splittable_with_centers(s, units, 1000, 1500) is False
+    free = grid_scenario(GRID, kind="rural")            # a center may stand in r2c3
+    assert splittable_with_centers(free, units, 1000, 1500) is True
+    assert splittable_with_centers(free, units, 1000, 1500, max_steps=1) is None
