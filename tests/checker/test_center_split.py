@@ -40,3 +40,15 @@ def test_split_search_sees_both_ways() -> None:
     free = grid_scenario(GRID, kind="rural")            # a center may stand in r2c3
     assert splittable_with_centers(free, units, 1000, 1500) is True
     assert splittable_with_centers(free, units, 1000, 1500, max_steps=1) is None
+
+
+def test_validation_names_the_piece() -> None:
+    """`validate` (graph diagnosis) says so before any solving, in planner terms."""
+    from optimizer.graph import diagnose
+
+    s = grid_scenario(GRID, kind="rural", no_build=["r2c3"])
+    [d] = [d for d in diagnose(s) if d.reason == "no-partition"]
+    assert d.rule == "SIZE-RURAL" and len(d.units) == 12
+    assert "place for a service center" in d.message
+    assert not [d for d in diagnose(grid_scenario(GRID, kind="rural"))
+                if d.reason == "no-partition"]
