@@ -49,6 +49,10 @@ def splittable_with_centers(scenario: Scenario, units: list[int], lo: int, hi: i
     n = len(units)
     if n == 0 or n > MAX_UNITS:
         return None if n else True
+    if any(int(scenario.households[u]) > hi for u in units):
+        # such a unit's own community is exempt on its own ground; whether the others
+        # fit the bounds is another question than this search's: undecided
+        return None
     pos = {u: k for k, u in enumerate(units)}
     nbr = [0] * n
     for k, u in enumerate(units):

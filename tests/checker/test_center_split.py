@@ -42,6 +42,14 @@ def test_split_search_sees_both_ways() -> None:
     assert splittable_with_centers(free, units, 1000, 1500, max_steps=1) is None
 
 
+def test_a_unit_above_the_maximum_proves_nothing_for_the_others() -> None:
+    """A piece holding a unit above the maximum has no split within the bounds, but
+    that exempts the oversized unit's community only (issue 16): the search must not
+    say 'no split' for the others."""
+    s = grid_scenario([[1600, 600, 600], [300, 300, 300]], kind="rural")
+    assert splittable_with_centers(s, list(range(6)), 1000, 1500) is None
+
+
 def test_validation_names_the_piece() -> None:
     """`validate` (graph diagnosis) says so before any solving, in planner terms."""
     from optimizer.graph import diagnose
