@@ -115,7 +115,9 @@ def unit_id(case: FolderCase, pick: int, value: Any) -> None:
         return
     row = case.units.index(u) + 1
     seen = value if case.units_fmt == "geojson" else csv_cell(value)
-    others = {str(o["unit_id"]) for o in case.units if o is not u}
+    # each other id as it reads in the file (False in a CSV is 'false', not 'False')
+    others = {(csv_cell(o["unit_id"]) if case.units_fmt == "csv" else str(o["unit_id"]))
+              .strip() for o in case.units if o is not u}
     u["unit_id"] = value
     case.mutated.add((str(value), "unit_id"))
     if isinstance(seen, str) and "\x00" in seen and case.units_fmt == "csv":
