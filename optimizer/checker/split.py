@@ -1,134 +1,166 @@
-"""The checker's own proof that a piece cannot be split into legal communities once
-centers are counted (SIZE-URBAN/SIZE-RURAL with ONE-STATION).
+"""The checker's own exhaustive search: can a connected piece be split into connected
+communities of lo..hi households each?
 
-Written apart from the solver (search/columns.py lists a piece's possible
-communities) and from the graph diagnosis (graph/diagnosis.py splits by households
-alone) on purpose: the checker must be able to disagree with both.
+Written for the checker apart from the solver's diagnosis (optimizer/graph/diagnosis.py),
+so that a "no connected split exists" exemption is proved by code the solver does not
+share. Units are bits of an integer; a part's neighbours are found with bit masks.
 
-A split of a piece is a set of connected groups of L..U households covering each of
-its units once, every group holding a unit that can hold the center of a community
-of that many households (:func:`optimizer.checker.center.can_hold_center`). Unit by
-unit proofs (checker/center.py) miss pieces where each unit has a center within the
-bounds but no two such communities fit together: a no_build unit whose only
-neighbours with a place for a center make its community so large that the rest is
-too small. This search sees those, for pieces small enough to search completely.
+The search is complete: it takes the lowest unit not yet placed (it must be in some
+community), lists every connected group holding it of lo..hi households, each exactly
+once (grow the group from a frontier; a frontier unit passed over is excluded from the
+groups listed after it), and goes on with the rest. A rest whose connected parts cannot
+each hold a whole number of communities (k·lo ≤ H ≤ k·hi for some k ≥ 1) is dropped
+at once, and a rest shown impossible is remembered.
+
+It is bounded: at most ``MAX_UNITS`` units and ``MAX_STEPS`` groups grown. Beyond the
+bound the answer is "undecided" (None), which the checker reports as an exemption it
+cannot prove: a fail with that reason, never a pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
-from optimizer.checker.center import can_hold_center
-from optimizer.scenario.model import Scenario
+MAX_UNITS = 100
+MAX_STEPS = 50_000
 
-MAX_UNITS = 64          # pieces up to this size are searched ...
-MAX_STEPS = 50_000      # ... within this many steps (else undecided)
+
+def whole_number_fits(households: int, lo: int, hi: int) -> bool:
+    """Whether some k ≥ 1 communities of lo..hi households hold exactly ``households``:
+    k must be at least ceil(H / hi) and at most floor(H / lo)."""
+    if households <= 0:
+        return False
+    return -(-households // hi) <= households // lo
+
+
+@dataclass(frozen=True)
+class SplitAnswer:
+    """``exists``: True (``groups`` is one split), False (none exists) or None (beyond
+    the bound: undecided)."""
+
+    exists: bool | None
+    groups: tuple[tuple[int, ...], ...] = ()
+    steps: int = 0
 
 
 class _OutOfSteps(Exception):
-    """The search ran over its step budget."""
+    pass
 
 
-def _fits(h: int, lo: int, hi: int) -> bool:
-    """Some whole number k >= 1 of communities has k*lo <= h <= k*hi."""
-    k = h // lo
-    return k >= 1 and k * hi >= h
+def find_split(units: Sequence[int], households: Sequence[int],
+               neighbours: Sequence[Iterable[int]], lo: int, hi: int,
+               max_steps: int = MAX_STEPS, max_units: int = MAX_UNITS,
+               can_host: Callable[[int, int], bool] | None = None) -> SplitAnswer:
+    """Search every split of ``units`` (indices into ``households`` and ``neighbours``)
+    into connected groups of lo..hi households.
 
-
-def splittable_with_centers(scenario: Scenario, units: list[int], lo: int, hi: int,
-                            max_steps: int = MAX_STEPS) -> bool | None:
-    """Whether ``units`` can be split into connected groups of lo..hi households each
-    with a place for its center: True or False by a complete depth-first search, None
-    when undecided (too many units or steps).
-
-    The search takes the lowest unit not yet placed, tries every connected group of
-    lo..hi households holding it (each once: a unit left out of a group is never added
-    to a later one grown from the same stem), keeps those with a center, and goes on
-    with the rest while each connected part of the rest can hold a whole number of
-    groups. Rests shown impossible are remembered."""
+    With ``can_host(unit, households)``, each group must also hold a unit able to host
+    the center of a community of that many households (ONE-STATION): a piece can have a
+    split by households alone but none once centers count (a no_build unit whose only
+    neighbours with a place for a center make its community too large for the rest).
+    A piece holding a unit above the maximum is then undecided: that unit's community
+    is exempt on its own ground, which says nothing of the others'."""
     n = len(units)
-    if n == 0 or n > MAX_UNITS:
-        return None if n else True
-    if any(int(scenario.households[u]) > hi for u in units):
-        # such a unit's own community is exempt on its own ground; whether the others
-        # fit the bounds is another question than this search's: undecided
-        return None
-    pos = {u: k for k, u in enumerate(units)}
-    nbr = [0] * n
+    if n > max_units:
+        return SplitAnswer(None)
+    if can_host is not None and any(int(households[u]) > hi for u in units):
+        return SplitAnswer(None)
+    at = {u: k for k, u in enumerate(units)}
+    adj = [0] * n
     for k, u in enumerate(units):
-        for v in scenario.neighbours[u].tolist():
-            if int(v) in pos:
-                nbr[k] |= 1 << pos[int(v)]
-    hh = [int(scenario.households[u]) for u in units]
-    center_memo: dict[tuple[int, int], bool] = {}
-    failed: set[int] = set()
+        for v in neighbours[u]:
+            j = at.get(int(v))
+            if j is not None:
+                adj[k] |= 1 << j
+    w = [int(households[u]) for u in units]
     steps = 0
+    impossible: set[int] = set()
 
-    def weight(mask: int) -> int:
-        return sum(hh[k] for k in range(n) if mask >> k & 1)
-
-    def parts(mask: int) -> Iterator[int]:
+    def parts(mask: int) -> list[tuple[int, int]]:
+        """The connected parts of ``mask``, each with its households."""
+        out = []
         while mask:
-            seen = frontier = mask & -mask
-            while frontier:
-                bit = frontier & -frontier
-                frontier ^= bit
-                new = nbr[bit.bit_length() - 1] & mask & ~seen
+            seen = todo = mask & -mask
+            total = 0
+            while todo:
+                low = todo & -todo
+                todo ^= low
+                k = low.bit_length() - 1
+                total += w[k]
+                new = adj[k] & mask & ~seen
                 seen |= new
-                frontier |= new
-            yield seen
+                todo |= new
+            out.append((seen, total))
             mask &= ~seen
+        return out
 
-    def has_center(group: int, w: int) -> bool:
-        for k in range(n):
-            if group >> k & 1:
-                key = (k, w)
-                if key not in center_memo:
-                    center_memo[key] = can_hold_center(scenario, units[k], w)
-                if center_memo[key]:
-                    return True
-        return False
-
-    def groups(rest: int) -> Iterator[int]:
+    def groups(mask: int) -> Iterator[int]:
+        """Connected groups within ``mask`` holding its lowest unit, lo..hi households."""
         nonlocal steps
-        root = rest & -rest
+        root = mask & -mask
         r = root.bit_length() - 1
-        if hh[r] > hi:
+        if w[r] > hi:
             return
-        stack = [(root, hh[r], nbr[r] & rest, 0)]
+        stack = [(root, w[r], adj[r] & mask, 0)]
         while stack:
-            sub, w, cand, banned = stack.pop()
+            group, total, frontier, excluded = stack.pop()
             steps += 1
             if steps > max_steps:
                 raise _OutOfSteps
-            if w >= lo and has_center(sub, w):
-                yield sub
-            while cand:
-                bit = cand & -cand
-                cand ^= bit
-                k = bit.bit_length() - 1
-                if w + hh[k] <= hi:
-                    grown = (cand | (nbr[k] & rest)) & ~sub & ~banned & ~bit
-                    stack.append((sub | bit, w + hh[k], grown, banned))
-                banned |= bit
+            if total >= lo and (can_host is None or any(
+                    group >> k & 1 and can_host(units[k], total) for k in range(n))):
+                yield group
+            while frontier:
+                low = frontier & -frontier
+                frontier ^= low
+                k = low.bit_length() - 1
+                if total + w[k] <= hi:
+                    grown = (frontier | (adj[k] & mask)) & ~group & ~excluded & ~low
+                    stack.append((group | low, total + w[k], grown, excluded))
+                excluded |= low
 
-    def solve(rest: int) -> bool:
-        if not rest:
-            return True
-        if rest in failed:
-            return False
-        split = list(parts(rest))
-        if len(split) > 1:
-            ok = all(_fits(weight(p), lo, hi) for p in split) \
-                and all(solve(p) for p in sorted(split, key=int.bit_count))
+    def fits(mask: int) -> bool:
+        return all(whole_number_fits(h, lo, hi) for _, h in parts(mask))
+
+    def solve(mask: int) -> list[int] | None:
+        if not mask:
+            return []
+        if mask in impossible:
+            return None
+        ps = parts(mask)
+        found: list[int] | None = None
+        if len(ps) > 1:
+            found = []
+            for p, _ in sorted(ps, key=lambda ph: ph[0].bit_count()):
+                sub = solve(p)
+                if sub is None:
+                    found = None
+                    break
+                found += sub
         else:
-            ok = any(solve(rest & ~g) for g in groups(rest)
-                     if all(_fits(weight(p), lo, hi) for p in parts(rest & ~g)))
-        if not ok:
-            failed.add(rest)
-        return ok
+            for g in groups(mask):
+                rest = mask & ~g
+                if fits(rest):
+                    sub = solve(rest)
+                    if sub is not None:
+                        found = [g, *sub]
+                        break
+        if found is None:
+            impossible.add(mask)
+        return found
 
+    everything = (1 << n) - 1
     try:
-        return solve((1 << n) - 1)
+        if not fits(everything):
+            return SplitAnswer(False, (), steps)
+        got = solve(everything)
     except _OutOfSteps:
-        return None
+        return SplitAnswer(None, (), steps)
+    if got is None:
+        return SplitAnswer(False, (), steps)
+    out = tuple(tuple(units[k] for k in range(n) if g >> k & 1) for g in got)
+    return SplitAnswer(True, out, steps)
+
+
+__all__ = ["MAX_STEPS", "MAX_UNITS", "SplitAnswer", "find_split", "whole_number_fits"]

@@ -16,10 +16,19 @@ the household-only split (graph diagnosis) finds {r2c3} + the rest.
 from __future__ import annotations
 
 import optimizer
-from optimizer.checker.split import splittable_with_centers
+from optimizer.checker.center import can_hold_center
+from optimizer.checker.split import find_split
 from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
 
 GRID = [[0, 0, 0, 0], [0, 0, 0, 135], [166, 274, 461, 1000]]
+
+
+def splittable_with_centers(s: Scenario, units: list[int], lo: int, hi: int,
+                            max_steps: int = 50_000) -> bool | None:
+    return find_split(units, s.households.tolist(), s.neighbours, lo, hi,
+                      max_steps=max_steps,
+                      can_host=lambda u, h: can_hold_center(s, u, h)).exists
 
 
 def test_solver_exemption_is_proved_by_the_checker() -> None:

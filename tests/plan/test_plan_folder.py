@@ -88,7 +88,7 @@ def test_an_empty_folder_is_written(tmp_path: Path, s, valid) -> None:  # type: 
     (tmp_path / "empty").mkdir()
     out = write_plan(valid, tmp_path / "empty", scenario=s)
     assert listed(out) == {"assignment.csv", "communities.csv", "communities.geojson",
-                           "compliance.csv", "summary.json"}
+                           "compliance.csv", "summary.json", "grids.csv"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
 
 
