@@ -126,7 +126,8 @@ class LocalPoolExecutor:
         source = iter(items)
         with ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
                                  initializer=_init,
-                                 initargs=(fn, shared, event, self.limit)) as pool:
+                                 initargs=(fn, shared, event, self.limit,
+                                           os.getpid())) as pool:
             pending: set[Future[Any]] = set()
             exhausted = False
             while True:
@@ -271,18 +272,23 @@ def _relay(stop: StopFlag, event: Any, finished: threading.Event) -> None:
         event.set()
 
 
-def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None) -> None:
+def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     flag = _flag()
     _WORKER.update(fn=fn, shared=shared, stop=flag, event=event, limit=limit)
-    threading.Thread(target=_watch, args=(event, flag), daemon=True).start()
+    threading.Thread(target=_watch, args=(event, flag, parent), daemon=True).start()
 
 
-def _watch(event: Any, flag: StopFlag) -> None:
-    parent = os.getppid()
-    while not event.wait(1.0):
-        if os.getppid() != parent:  # the caller was killed (kill -9): do not run on
-            os._exit(70)
+def _watch(event: Any, flag: StopFlag, parent: int) -> None:
+    """End this worker once its caller is gone (kill -9), checked every second.
+    ``parent`` is the caller's pid as the caller gave it, not ``os.getppid()`` read
+    here: a caller killed while this worker was still starting (importing, seconds on
+    a loaded machine) has already left it to init, and the worker would wait on the
+    pool's queue for ever (it holds that queue's write end itself: no EOF comes)."""
+    while os.getppid() == parent and not event.wait(1.0):
+        pass
+    if os.getppid() != parent:      # the caller was killed: do not run on
+        os._exit(70)
     flag.set()
 
 
