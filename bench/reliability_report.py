@@ -68,7 +68,7 @@ def kill(d: dict[str, Any]) -> list[tuple[str, Any]]:
     return [("kills (SIGKILL of the solve process)", f["kills"]),
             ("phase hit", ", ".join(f"{k} {v}" for k, v in f["hit_by_phase"].items() if v)),
             ("folder after the kill", ", ".join(f"{k} {v}" for k, v in f["after_kill"].items())),
-            ("worker processes left alive after the kill (10 s; 30 s from 2fd0a57 on)",
+            ("worker processes left alive after the kill (10 s; 30 s from 0f0061b on)",
              f["orphan_processes"]),
             ("`--resume` finished", f"{f['resumes_finished']} of {f['kills']}"),
             ("plans checked (after kills and resumes)", f["plans_checked"]),
