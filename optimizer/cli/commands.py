@@ -142,9 +142,18 @@ def _solve_into(args: argparse.Namespace) -> int:
     if not plan.summary.get("interrupted"):
         clear_checkpoint(pieces)
     if args.report and not stop.is_set():
+        from optimizer.errors import OutputError
         from optimizer.report import write_reports
 
-        paths = write_reports(scenario, plan, args.out, lang=args.lang, report=report)
+        try:
+            paths = write_reports(scenario, plan, args.out, lang=args.lang, report=report)
+        except OutputError as exc:
+            # "the previous folder is untouched" would read as if the new plan were lost
+            print(f"error: the reports were not written, but the plan is: {args.out} holds "
+                  f"the complete plan just solved and checked. {exc}. Once that is "
+                  f"fixed: python -m optimizer report {args.scenario} {args.out}",
+                  file=sys.stderr)
+            return 1
         print(f"reports written: {', '.join(sorted(p.name for p in set(paths.values())))}")
     elif args.report:
         print("reports not written (interrupted): python -m optimizer report SCENARIO PLAN "
