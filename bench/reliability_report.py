@@ -3,9 +3,10 @@
     .venv/bin/python bench/reliability_report.py [--write]
 
 Reads bench/results/reliability_{fuzz,kill,disk,dask,memory,soak,concurrent}.json (the
-full runs) and, for each bench without one, its ``-quick.json``; prints one table per
-bench with the run's command, commit, date, machine and load average, and marks the
-quick ones. ``--write`` puts the tables into bench/RELIABILITY.md between the lines
+full runs) and, for each bench without one, its ``-quick.json``, then any earlier run
+kept as ``reliability_NAME-COMMIT.json``; prints one table per run with the run's
+command, commit, date, machine and load average, and marks the quick ones.
+``--write`` puts the tables into bench/RELIABILITY.md between the lines
 ``<!-- figures:start -->`` and ``<!-- figures:end -->``.
 """
 
@@ -155,14 +156,27 @@ SECTIONS = (("Fuzzed scenario folders", "fuzz", fuzz), ("kill -9 during solve", 
             ("Concurrent solves", "concurrent", concurrent))
 
 
+def _earlier(name: str) -> list[tuple[str, dict[str, Any]]]:
+    """Earlier full runs kept beside the latest (``reliability_NAME-COMMIT.json``: the
+    run that found a defect since fixed, say), oldest commit first by date."""
+    out = []
+    for path in RESULTS.glob(f"reliability_{name}-*.json"):
+        if path.stem.endswith("-quick"):
+            continue
+        out.append((path.name, json.loads(path.read_text(encoding="utf-8"))))
+    return sorted(out, key=lambda nd: str(nd[1]["machine"]["date"]))
+
+
 def tables() -> str:
     out: list[str] = []
     for title, name, rows in SECTIONS:
         doc = _load(name)
-        if doc is None:
+        if doc is not None:
+            out += _head(title, doc) + _table(rows(doc))
+        elif not _earlier(name):
             out += [f"### {title}", "", f"(no result file: run bench/reliability_{name}.py)", ""]
-            continue
-        out += _head(title, doc) + _table(rows(doc))
+        for file, old in _earlier(name):
+            out += _head(f"{title}: an earlier run ({file})", old) + _table(rows(old))
     return "\n".join(out)
 
 
