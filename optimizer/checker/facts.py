@@ -10,8 +10,12 @@ these into rows.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from optimizer.checker import pricing
 from optimizer.checker.pricing import AnnualCost, Center
@@ -217,3 +221,20 @@ def _swap_credit(ctx: Context, com: Community, units: tuple[int, ...],
 
 __all__ = ["AREA_EPS_M2", "CenterFacts", "Context", "Facts", "center_facts", "facts_of",
            "meets_area"]
+
+
+def pieces(units: Iterable[int], neighbours: Sequence[np.ndarray]) -> int:
+    """Number of connected pieces of ``units`` in the neighbour graph."""
+    todo = set(units)
+    count = 0
+    while todo:
+        count += 1
+        start = todo.pop()
+        queue = deque([start])
+        while queue:
+            u = queue.popleft()
+            for v in neighbours[u].tolist():
+                if v in todo:
+                    todo.remove(v)
+                    queue.append(v)
+    return count

@@ -23,13 +23,12 @@ unit whole in its assignment.csv grid), never from the solver's grid code:
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.checker.facts import Context, Facts
+from optimizer.checker.facts import Context, Facts, pieces
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community, GridShare
 
@@ -42,21 +41,6 @@ class GridFacts:
 
     rows: tuple[GridShare, ...]
     source: str                 # "grids.csv" or "assignment.csv"
-
-
-def _connected(units: Iterable[int], neighbours: Sequence[np.ndarray]) -> bool:
-    todo = set(units)
-    if not todo:
-        return True
-    start = todo.pop()
-    queue = deque([start])
-    while queue:
-        u = queue.popleft()
-        for v in neighbours[u].tolist():
-            if v in todo:
-                todo.remove(v)
-                queue.append(v)
-    return not todo
 
 
 def band(households: int, grids: int, size: int, tolerance: int) -> tuple[int, int] | None:
@@ -115,7 +99,7 @@ def grid_notes(scenario_households: np.ndarray, unit_ids: Sequence[str],
     limits = band(households, len(by_grid), size, tolerance)
     for g in sorted(by_grid):
         rows = by_grid[g]
-        if not _connected({unit_index[r.unit_id] for r in rows}, neighbours):
+        if pieces({unit_index[r.unit_id] for r in rows}, neighbours) > 1:
             notes.append(f"grid {g} is not connected")
         hh = sum(int(r.households) for r in rows)
         if limits is not None and not limits[0] <= hh <= limits[1]:

@@ -14,14 +14,11 @@ households/n_units claims and the cost columns).
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
 from optimizer.checker import pricing
-from optimizer.checker.facts import AREA_EPS_M2, Context, Facts, facts_of
+from optimizer.checker.facts import AREA_EPS_M2, Context, Facts, facts_of, pieces
 from optimizer.checker.grids import coord_grid_rule
 from optimizer.checker.pipeline import newdev_first_rule, pipeline_rule
 from optimizer.checker.services import services_rule
@@ -36,23 +33,6 @@ CommunityRule = Callable[[Context, Community, Facts], Rows]
 
 def row(rule: str, cid: str, ok: bool, value: Any, limit: Any, note: str = "") -> ComplianceRow:
     return ComplianceRow(rule, cid, "pass" if ok else "fail", value, limit, note)
-
-
-def pieces(units: Iterable[int], neighbours: Sequence[np.ndarray]) -> int:
-    """Number of connected pieces of ``units`` in the neighbour graph."""
-    todo = set(units)
-    count = 0
-    while todo:
-        count += 1
-        start = todo.pop()
-        queue = deque([start])
-        while queue:
-            u = queue.popleft()
-            for v in neighbours[u].tolist():
-                if v in todo:
-                    todo.remove(v)
-                    queue.append(v)
-    return count
 
 
 def households_rule(ctx: Context, com: Community, f: Facts) -> Rows:

@@ -220,9 +220,17 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
                          ("objective", scenario.objective)):
         for f in fields(obj):
             rows.append({"source": section, "key": f"{section}.{f.name}", "item": f.name,
-                         "value": _number(asdict(obj)[f.name]),
+                         "value": _param_value(asdict(obj)[f.name]),
                          "assumption": "assumption" if params.is_assumption(f.name) else ""})
     return pd.DataFrame(rows, columns=["source", "key", "item", "value", "assumption"])
+
+
+def _param_value(v: object) -> object:
+    """A number as a number; a year table (wages by year) as "2013: 47500; ..." (empty:
+    none given, the years grow from the base wage)."""
+    if isinstance(v, (tuple, list)):
+        return "; ".join(f"{int(y)}: {float(a):g}" for y, a in v)
+    return _number(v)
 
 
 def official_tables(scenario: Scenario, plan: Plan,

@@ -19,6 +19,8 @@ from optimizer.rules.limits import (
 from optimizer.rules.param_checks import range_problems
 
 YearTable = tuple[tuple[int, float], ...]    # (year, amount), a [costs] inline table
+# The Costs fields that are year tables, checked pair by pair rather than by range.
+YEAR_TABLES = ("urban_wage_by_year", "rural_income_by_year")
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ class Costs:
     def problems(self, file: str = "scenario.toml", section: str = "costs") -> list[Problem]:
         """Every number outside its range, on its own key with its rule id."""
         out = range_problems(self, COSTS_CHECKS, (), file, section)
-        for key in ("urban_wage_by_year", "rural_income_by_year"):
+        for key in YEAR_TABLES:
             for year, amount in getattr(self, key):
                 if not 1900 <= year <= 2200 or not 0 <= amount <= 1e9:
                     out.append(Problem(file, "must map whole years (1900-2200) to amounts "

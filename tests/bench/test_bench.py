@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import shapely
 
 from tests.helpers.paths import ROOT
 
@@ -27,19 +26,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.maxp import spopt_version  # noqa: E402
 from bench.run import COLUMNS, main  # noqa: E402
-from tests.helpers.scenarios import X0, Y0, make_scenario  # noqa: E402
+from tests.helpers.scenarios import eight_squares  # noqa: E402
 
 
 def _tiny(folder: Path) -> Path:
-    units = []
-    for r, row in enumerate(("b", "a")):
-        for c in range(4):
-            x, y = X0 + c * 100.0, Y0 + r * 100.0
-            units.append({"unit_id": f"{row}{c + 1}", "households": 700, "kind": "urban",
-                          "county": "C1", "street": "S1",
-                          "geometry": shapely.box(x, y, x + 100.0, y + 100.0)})
-    return make_scenario(folder, units=units, sites="site_id,unit_id,area_m2,owned,"
-                         "max_area_m2,purchase_price_yuan\ns1,a1,300,true,800,\n")
+    return eight_squares(folder, None, site_unit="a1")
 
 
 def _run(tmp_path: Path, *extra: str) -> tuple[int, pd.Series, Path]:

@@ -61,16 +61,6 @@ def rows_of(plan: Plan) -> list[tuple[str, str, str]]:
     return list(zip(plan.unit_ids, plan.community, plan.grid, strict=True))
 
 
-@pytest.fixture(scope="module")
-def s():  # type: ignore[no-untyped-def]
-    return scenario()
-
-
-@pytest.fixture(scope="module")
-def valid(s):  # type: ignore[no-untyped-def]
-    return build_plan(s, valid_spec())
-
-
 def test_valid_plan_passes(s, valid) -> None:  # type: ignore[no-untyped-def]
     report = check(s, valid)
     assert report.passed, report.summary_text()

@@ -48,6 +48,31 @@ def grid_units() -> list[dict[str, Any]]:
     return out
 
 
+def eight_squares(folder: Path, households: dict[str, int] | None = None,
+                  site_unit: str = "a1") -> Path:
+    """The bench tests' scenario: eight 100 m urban squares in county C1 street S1,
+    700 households each unless ``households`` says otherwise, an owned site s1 of 300 m²
+    (800 m² at most) in ``site_unit``::
+
+        +----+----+----+----+
+        | a1 | a2 | a3 | a4 |
+        +----+----+----+----+
+        | b1 | b2 | b3 | b4 |
+        +----+----+----+----+
+    """
+    hh = households or {}
+    units = []
+    for r, row in enumerate(("b", "a")):
+        for c in range(4):
+            x, y = X0 + c * CELL, Y0 + r * CELL
+            uid = f"{row}{c + 1}"
+            units.append({"unit_id": uid, "households": hh.get(uid, 700), "kind": "urban",
+                          "county": "C1", "street": "S1",
+                          "geometry": shapely.box(x, y, x + CELL, y + CELL)})
+    return make_scenario(folder, units=units,
+                         sites=sites_csv([f"s1,{site_unit},300,true,800,"]))
+
+
 def sites_csv(rows: Iterable[str] | None = None, header: str = SITES_HEADER) -> str:
     if rows is None:
         rows = ["s1,u1,300,true,600,", "s2,u6,450,false,450,900000"]

@@ -26,20 +26,9 @@ from optimizer.errors import OutputError, PlanError
 from optimizer.plan import io as plan_io
 from optimizer.plan.model import COMMUNITY_COLUMNS, SUMMARY_KEYS, Plan
 from optimizer.plan.read import read_plan
-from tests.helpers.check_fixture import build_plan, scenario, valid_spec
 
 FILES = ["assignment.csv", "communities.csv", "communities.geojson", "compliance.csv", "grids.csv",
          "summary.json"]
-
-
-@pytest.fixture(scope="module")
-def s():  # type: ignore[no-untyped-def]
-    return scenario()
-
-
-@pytest.fixture(scope="module")
-def valid(s):  # type: ignore[no-untyped-def]
-    return build_plan(s, valid_spec())
 
 
 def same_plan(a: Plan, b: Plan) -> None:
