@@ -41,6 +41,7 @@ from bench.reliability_common import (  # noqa: E402
     write_result,
 )
 
+GB_BYTES = 1024**3
 MB = 1024**2
 
 
@@ -97,6 +98,8 @@ def one(scen: Path, out: Path, budget: float | None, limit: float,
                            "processes": mem.most_procs,
                            "message": next((ln for ln in stdout.splitlines()
                                             if "--memory-gb" in ln), ""),
+                           "over_budget_note": next((ln for ln in stderr.splitlines()
+                                                     if "was not kept" in ln), ""),
                            "traceback": "Traceback" in stderr}
     defects = []
     if proc.returncode != 0:
@@ -110,6 +113,9 @@ def one(scen: Path, out: Path, budget: float | None, limit: float,
         defects += judge_plan(scen, out)
         if row["stopped_by_memory"] and not row["message"]:
             defects.append("pieces stopped by the budget, and no line says so")
+        if budget is not None and mem.peak_one > budget * GB_BYTES \
+                and not row["over_budget_note"]:
+            defects.append("a process passed the budget, and no line says so")
     row["defects"] = defects
     return row
 

@@ -114,7 +114,9 @@ def memory(d: dict[str, Any]) -> list[tuple[str, Any]]:
                      f"exit {r['exit']}; peak {r['peak_tree_mb']} MB (tree), "
                      f"{r['peak_process_mb']} MB (largest process), {r['processes']} "
                      f"processes; pieces stopped by the budget {r.get('stopped_by_memory')}; "
-                     f"gap {r.get('gap')}; {'checked' if not r['defects'] else r['defects']}"))
+                     f"gap {r.get('gap')}; {'checked' if not r['defects'] else r['defects']}"
+                     + (f"; stderr: “{r['over_budget_note']}”" if r.get("over_budget_note")
+                        else "")))
     rows += [("killed by a signal (the OOM killer's is SIGKILL)", f["killed_by_a_signal"]),
              ("**runs with a defect**", f["runs_with_defects"])]
     return rows
