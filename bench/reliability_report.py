@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "bench" / "RELIABILITY.md"
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
+SUM_START, SUM_END = "<!-- summary:start -->", "<!-- summary:end -->"
 
 
 def _load(name: str) -> dict[str, Any] | None:
@@ -182,21 +183,83 @@ def tables() -> str:
     return "\n".join(out)
 
 
+def _summary_line(name: str, d: dict[str, Any]) -> str:
+    f = d["figures"]
+    if name == "fuzz":
+        return (f"{f['folders']} folders: {f['accepted']} accepted, {f['refused']} refused with "
+                f"every problem named; {f['plans_checked']} plans checked; tracebacks "
+                f"{f['tracebacks']}, hangs {f['hangs']}, other defects {f['defects']}; "
+                f"households lost {f['households_lost']} ({f['households_in']:,} in, "
+                f"{f['households_out']:,} out); issue 16 (solve exits 1, says why) "
+                f"{f['known_issue_16']}")
+    if name == "kill":
+        return (f"{f['kills']} kills: folder absent {f['after_kill']['absent']}, previous "
+                f"untouched {f['after_kill']['previous untouched']}, complete new plan "
+                f"{f['after_kill']['new plan']}; `--resume` finished {f['resumes_finished']}"
+                f"/{f['kills']}; {f['plans_checked']} plans checked; processes left "
+                f"{f['orphan_processes']}; runs with a defect {f['runs_with_defects']}")
+    if name == "disk":
+        full, ro = f["full_disk"], f["read_only"]
+        return (f"full disk, {full['runs']} runs: {full['exit_0']} complete checked plans, "
+                f"{full['exit_1_clear']} clear errors with the previous plan byte for byte; "
+                f"read-only, {ro['runs']} commands: all refused at once; runs with a defect "
+                f"{full['runs_with_defects'] + ro['runs_with_defects']}")
+    if name == "dask":
+        return (f"{f['workers_killed']} workers killed mid-solve; same plan as in one "
+                f"process: {f['same_plan_as_in_process']}; deterministic (no piece "
+                f"stopped by the clock): {f['deterministic']}; checked: {f['check_passed']}"
+                f"; households {f['households_in']:,} in, {f['households_out']:,} out")
+    if name == "memory":
+        return "; ".join(f"{r['memory_gb'] or 'none'} GB: exit {r['exit']}, peak "
+                         f"{r['peak_tree_mb']} MB" + (", said so" if r.get(
+                             "over_budget_note") else "")
+                         for r in f["rows"]) + f"; runs with a defect {f['runs_with_defects']}"
+    if name == "soak":
+        return (f"{f['solves']} solves, {f['plans_checked']} checked; RSS "
+                f"+{f['rss_growth_mb_per_100_solves']} MB per 100 solves; open files "
+                f"{f['fds_start_end'][0]} → {f['fds_start_end'][1]}, child processes "
+                f"{f['children_start_end'][0]} → {f['children_start_end'][1]}, threads "
+                f"{f['threads_start_end'][0]} → {f['threads_start_end'][1]}")
+    return (f"{f['processes']} processes x --workers {f['workers_each']} --memory-gb "
+            f"{f['memory_gb_each']}: all finished {f['all_finished']}, plans checked "
+            f"{f['plans_checked']}; longest search {f['solve_time_s_max']} s for a "
+            f"{f['time_limit_s']:g} s limit at a load of up to {f['load_average_max']}")
+
+
+def summary() -> str:
+    """One line per bench, from its latest run."""
+    out = ["| bench | latest run | commit | result |", "|---|---|---|---|"]
+    for title, name, _ in SECTIONS:
+        doc = _load(name)
+        if doc is None:
+            continue
+        quick = " (quick)" if doc.get("quick") else ""
+        out.append(f"| {title}{quick} | `{doc['command']}` | `{doc['machine']['commit']}` | "
+                   f"{_summary_line(name, doc)} |")
+    return "\n".join(out)
+
+
+def _between(doc: str, start: str, end: str, text: str) -> str:
+    head, rest = doc.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{text}\n{end}{tail}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     text = tables()
     if not args.write:
-        print(text)
+        print(summary() + "\n\n" + text)
         return 0
     doc = DOC.read_text(encoding="utf-8")
-    if START not in doc or END not in doc:
-        print(f"{DOC} has no {START} ... {END} lines", file=sys.stderr)
+    if any(m not in doc for m in (START, END, SUM_START, SUM_END)):
+        print(f"{DOC} lacks one of the lines {START}, {END}, {SUM_START}, {SUM_END}",
+              file=sys.stderr)
         return 1
-    head, rest = doc.split(START, 1)
-    _, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+    doc = _between(doc, SUM_START, SUM_END, summary())
+    DOC.write_text(_between(doc, START, END, text), encoding="utf-8")
     print(f"figures written into {DOC}")
     return 0
 
