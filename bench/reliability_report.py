@@ -210,10 +210,12 @@ def _summary_line(name: str, d: dict[str, Any]) -> str:
                 f"stopped by the clock): {f['deterministic']}; checked: {f['check_passed']}"
                 f"; households {f['households_in']:,} in, {f['households_out']:,} out")
     if name == "memory":
-        return "; ".join(f"{r['memory_gb'] or 'none'} GB: exit {r['exit']}, peak "
-                         f"{r['peak_tree_mb']} MB" + (", said so" if r.get(
-                             "over_budget_note") else "")
-                         for r in f["rows"]) + f"; runs with a defect {f['runs_with_defects']}"
+        parts = []
+        for r in f["rows"]:
+            budget = f"{r['memory_gb']:g} GB" if r["memory_gb"] else "no budget"
+            said = ", said so" if r.get("over_budget_note") else ""
+            parts.append(f"{budget}: exit {r['exit']}, peak {r['peak_tree_mb']} MB{said}")
+        return "; ".join(parts) + f"; runs with a defect {f['runs_with_defects']}"
     if name == "soak":
         return (f"{f['solves']} solves, {f['plans_checked']} checked; RSS "
                 f"+{f['rss_growth_mb_per_100_solves']} MB per 100 solves; open files "
