@@ -99,6 +99,9 @@ def dask(d: dict[str, Any]) -> list[tuple[str, Any]]:
     return [("scenario, limit", f"{f['scenario']}, {f['time_limit_s']} s"),
             ("workers killed mid-piece (SIGKILL)", f"{f['workers_killed']} of "
                                                    f"{f['kills_asked']}"),
+            ("of them while solving a piece / while holding the shared scenario",
+             f"{sum('_dask_work' in k['task'] for k in f['kills'])} / "
+             f"{sum(k['task'].startswith('_same') for k in f['kills'])}"),
             ("same plan as in this process alone", f["same_plan_as_in_process"]),
             ("deterministic (no piece stopped by the clock)", f["deterministic"]),
             ("check passed", f["check_passed"]),
