@@ -163,8 +163,8 @@ SECTIONS = (("Fuzzed scenario folders", "fuzz", fuzz), ("kill -9 during solve", 
 
 
 def _earlier(name: str) -> list[tuple[str, dict[str, Any]]]:
-    """Earlier full runs kept beside the latest (``reliability_NAME-COMMIT.json``: the
-    run that found a defect since fixed, say), oldest commit first by date."""
+    """Other full runs kept beside the main one (``reliability_NAME-COMMIT.json``: the
+    run that found a defect since fixed, or a shorter run after a merge), by date."""
     out = []
     for path in RESULTS.glob(f"reliability_{name}-*.json"):
         if path.stem.endswith("-quick"):
@@ -182,7 +182,7 @@ def tables() -> str:
         elif not _earlier(name):
             out += [f"### {title}", "", f"(no result file: run bench/reliability_{name}.py)", ""]
         for file, old in _earlier(name):
-            out += _head(f"{title}: an earlier run ({file})", old) + _table(rows(old))
+            out += _head(f"{title}: another run ({file})", old) + _table(rows(old))
     return "\n".join(out)
 
 
