@@ -32,7 +32,7 @@ carry small data (a scenario without geometry, a few MB), so Ray's shared-memory
 object store and actor model buy nothing here; Dask's futures and ``as_completed``
 are all that is used.
 
-Measured per-task overhead (bench/README.md, "Executors").
+Measured per-task overhead (bench/JOURNAL.md, "Executors").
 """
 
 from __future__ import annotations
