@@ -26,6 +26,7 @@ from typing import Any
 from optimizer import solve
 from optimizer.checker.checker import check
 from optimizer.scenario.load import load_scenario
+from optimizer.status import Status
 
 
 def peak_rss_mb() -> float:
@@ -96,16 +97,16 @@ def run_solve(folder: Path, time_limit_s: float, workers: int, seed: int) -> dic
     wall_s = time.perf_counter() - t0 - load_s
     report = check(scenario, plan)
     s = plan.summary
-    comps = list(s.get("components", []))
+    comps = [p.to_json() for p in plan.pieces]
     return {
         "units": scenario.n_units,
         "households": scenario.total_households(),
         "communities": len(plan.communities),
         "exempt": sum(1 for c in plan.communities if c.exemption),
-        "status": s.get("status"),
-        "objective": s.get("objective"),
-        "bound": s.get("bound"),
-        "gap": s.get("gap"),
+        "status": plan.status.value,
+        "objective": plan.objective,
+        "bound": plan.bound,
+        "gap": plan.gap,
         "solve_time_s": s.get("solve_time_s"),
         "wall_s": round(wall_s, 2),
         "load_s": round(load_s, 2),
@@ -113,8 +114,8 @@ def run_solve(folder: Path, time_limit_s: float, workers: int, seed: int) -> dic
         "failed_rules": sorted(report.failed_rules()),
         "failures": [f"{r.rule_id} {r.community_id}: {r.note}" for r in report.failures()][:20],
         "components": comps,
-        "components_optimal": sum(1 for c in comps if c.get("status") == "OPTIMAL"),
-        "interrupted": s.get("interrupted"),
+        "components_optimal": sum(1 for p in plan.pieces if p.status == Status.OPTIMAL),
+        "interrupted": plan.interrupted,
         "terms": dict(s.get("terms", {})),
     }
 

@@ -33,7 +33,9 @@ sys.path.insert(0, str(ROOT))
 from bench.machine import machine_info  # noqa: E402
 from optimizer.districting.check import check_districting, infeasibility_reason  # noqa: E402
 from optimizer.districting.graph import GraphArrays, make_arrays  # noqa: E402
+from optimizer.districting.params import GraphSolveParams  # noqa: E402
 from optimizer.districting.solve import solve_graph  # noqa: E402
+from optimizer.status import Status  # noqa: E402
 
 DATA = Path(os.environ.get("CUT_EDGES_DATA")
             or ROOT.parent / "shared" / "benchmarks" / "districting-cut-edges")
@@ -84,12 +86,12 @@ def run_one(row: dict[str, str], time_limit: float, workers: int,
                               "published_objective": row["published_objective"],
                               "published_bound": row["published_bound"]}
     if reason:
-        out.update(objective="", bound="", status="infeasible", check="", proved_by="",
-                   time_s=round(time.monotonic() - start, 2), note=reason,
+        out.update(objective="", bound="", status=Status.INFEASIBLE.value.lower(), check="",
+                   proved_by="", time_s=round(time.monotonic() - start, 2), note=reason,
                    started_utc=started, load_avg_start=load_start, load_avg_end=_load())
         return out
-    res = solve_graph(g, k=k, lo=lo, hi=hi, time_limit_s=time_limit, workers=workers,
-                      heuristic_s=heuristic_s)
+    res = solve_graph(g, GraphSolveParams(k=k, lo=lo, hi=hi, time_limit_s=time_limit,
+                                          workers=workers, heuristic_s=heuristic_s))
     note = res.reason
     check = ""
     if res.assignment is not None:
@@ -100,11 +102,12 @@ def run_one(row: dict[str, str], time_limit: float, workers: int,
             plans.mkdir(parents=True, exist_ok=True)
             (plans / f"{name}.json").write_text(json.dumps({
                 "instance": name, "cut_edges": chk.cut_edges, "contiguous": chk.ok,
-                "L": lo, "U": hi, "k": k, "status": res.status,
+                "L": lo, "U": hi, "k": k, "status": res.status.value.lower(),
                 "bound": None if res.bound is None else int(res.bound),
                 "assignment": [int(v) for v in res.assignment]}))
     out.update(objective="" if res.objective is None else int(res.objective),
-               bound="" if res.bound is None else int(res.bound), status=res.status,
+               bound="" if res.bound is None else int(res.bound),
+               status=res.status.value.lower(),  # bench/results keep lowercase words
                time_s=round(time.monotonic() - start, 2), check=check, note=note,
                proved_by=res.proved_by, started_utc=started, load_avg_start=load_start,
                load_avg_end=_load())

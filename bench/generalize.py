@@ -115,11 +115,11 @@ def evaluate(case: Case | None, cls: str, folder: Path, plan_dir: Path, limit_s:
     s = plan.summary
     pieces = piece_rows(name, scenario, plan)
     audit = audit_exemptions(scenario, plan)
-    gap = s.get("gap")
+    gap = plan.gap
     row.update(units=scenario.n_units, households=scenario.total_households(),
                pieces=len(pieces), communities=len(plan.communities),
-               solve_time_s=s.get("solve_time_s"), status=s.get("status"),
-               objective=s.get("objective"), bound=s.get("bound"),
+               solve_time_s=s.get("solve_time_s"), status=plan.status.value,
+               objective=plan.objective, bound=plan.bound,
                gap_pct=round(100 * float(gap), 3) if gap is not None else None,
                check="pass" if report.passed else "FAIL " + ",".join(sorted(report.failed_rules())),
                soft_pieces=sum(1 for p in pieces if "soft" in str(p["method"])),
@@ -133,7 +133,7 @@ def evaluate(case: Case | None, cls: str, folder: Path, plan_dir: Path, limit_s:
     details.update(failures=[f"{r.rule_id} {r.community_id}: {r.note}"
                              for r in report.failures()][:20],
                    exemption_examples=audit["exemption_examples"],
-                   interrupted=s.get("interrupted"))
+                   interrupted=plan.interrupted)
     return row, pieces, details
 
 

@@ -98,7 +98,7 @@ def audit_exemptions(scenario: Scenario, plan: Plan) -> dict[str, Any]:
 def piece_rows(case: str, scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
     """One row per piece: the solver's figures (summary.json) beside the piece's shape
     (units, households, units per community, oversized units, communities made)."""
-    pieces = list(plan.summary.get("components", []))
+    pieces = [p.to_json() for p in plan.pieces]
     comps = components(scenario)
     same = len(comps) == len(pieces) and all(
         " / ".join(c.key) == p.get("key") for c, p in zip(comps, pieces, strict=False))

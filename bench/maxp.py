@@ -38,6 +38,7 @@ from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import Priced, communities, price, unit_order
 from optimizer.search.attempt import Choice
+from optimizer.status import Status
 
 # spopt's defaults are 99 constructions and 10 simulated-annealing rounds per best
 # construction; the annealing rounds cost ~3.5 s each on a 91-unit piece of the town, and
@@ -213,8 +214,8 @@ def run_baseline(scenario: Scenario, seed: int = 0,
     plan = Plan(scenario=scenario.name, unit_ids=scenario.unit_ids,
                 community=unit_order(scenario, unit_comm), grid=unit_order(scenario, unit_grid),
                 communities=tuple(comms),
-                summary={"scenario": scenario.name, "status": "FEASIBLE",
-                         "objective": round(cost, 2), "n_units": scenario.n_units,
+                status=Status.FEASIBLE, objective=round(cost, 2),
+                summary={"scenario": scenario.name, "n_units": scenario.n_units,
                          "n_communities": len(comms),
                          "households": int(sum(c.households for c in comms)),
                          "total_capex_yuan": round(sum(c.capex_yuan for c in comms), 2),

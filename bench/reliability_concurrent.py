@@ -91,7 +91,7 @@ def run(n: int, memory_gb: float, limit: float, workers: int, work: Path) -> dic
             s = json.loads((out / "summary.json").read_text())
             row.update(solve_time_s=s.get("solve_time_s"), gap=s.get("gap"),
                        clock_stopped=len(s.get("clock_stopped", [])),
-                       stopped_by_memory=sum("memory budget" in c["method"]
+                       stopped_by_memory=sum(bool(c.get("memory_stopped"))
                                              for c in s.get("components", [])))
             defects += judge_plan(scen, out)
             if leftovers(out):

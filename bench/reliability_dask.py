@@ -110,15 +110,14 @@ def run(scenario_dir: Path, kills: int, limit: float) -> dict[str, Any]:
     report = optimizer.check(s, plan)
     hh_out = sum(c.households for c in plan.communities)
     return {"scenario": str(scenario_dir.name), "time_limit_s": limit,
-            "pieces": len(plan.summary.get("components", [])),
+            "pieces": len(plan.pieces),
             "kills_asked": kills, "workers_killed": len(killer.done), "kills": killer.done,
             "workers_after": workers_after,
             "reference_s": round(ref_s, 1), "dask_s": round(dask_s, 1),
             "deterministic": {"reference": ref.summary.get("deterministic"),
                               "dask": plan.summary.get("deterministic")},
             "same_plan_as_in_process": same_plan(ref, plan),
-            "objective": {"reference": ref.summary.get("objective"),
-                          "dask": plan.summary.get("objective")},
+            "objective": {"reference": ref.objective, "dask": plan.objective},
             "check_passed": report.passed,
             "households_in": int(s.households.sum()), "households_out": hh_out}
 

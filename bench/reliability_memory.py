@@ -107,7 +107,7 @@ def one(scen: Path, out: Path, budget: float | None, limit: float,
     else:
         summary = json.loads((out / "summary.json").read_text())
         row.update(objective=summary.get("objective"), gap=summary.get("gap"),
-                   stopped_by_memory=sum("memory budget" in c["method"]
+                   stopped_by_memory=sum(bool(c.get("memory_stopped"))
                                          for c in summary.get("components", [])),
                    pieces=len(summary.get("components", [])))
         defects += judge_plan(scen, out)

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from optimizer.plan.model import Community, Plan
     from optimizer.plan.read import read_plan
     from optimizer.report.budget_curve import write_budget_curve
-    from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
+    from optimizer.rules.costs import Costs, ObjectiveWeights
     from optimizer.rules.policy import Policy
+    from optimizer.rules.solver import SolverParams
     from optimizer.scenario.load import load_scenario
     from optimizer.scenario.model import Scenario
     from optimizer.search import solve
@@ -43,7 +44,7 @@ _WHERE = {
     "Problem": "optimizer.errors", "ScenarioError": "optimizer.errors",
     "read_plan": "optimizer.plan.read", "Community": "optimizer.plan.model",
     "Plan": "optimizer.plan.model", "Costs": "optimizer.rules.costs",
-    "ObjectiveWeights": "optimizer.rules.costs", "SolverParams": "optimizer.rules.costs",
+    "ObjectiveWeights": "optimizer.rules.costs", "SolverParams": "optimizer.rules.solver",
     "Policy": "optimizer.rules.policy", "load_scenario": "optimizer.scenario.load",
     "Scenario": "optimizer.scenario.model", "solve": "optimizer.search",
     "sweep": "optimizer.sweeps", "budget_curve": "optimizer.search.budget_curve",

@@ -145,10 +145,10 @@ def _kpis(scenario: Scenario, time_limit_s: float, seed: int,
     report = check(scenario, plan)
     s = plan.summary
     facility = next((r.value for r in report.rows if r.rule_id == "FACILITY-95"), None)
-    return {"communities": s["n_communities"], "status": s["status"],
-            "objective": s["objective"], "bound": s["bound"], "gap": s["gap"],
+    return {"communities": s["n_communities"], "status": plan.status.value,
+            "objective": plan.objective, "bound": plan.bound, "gap": plan.gap,
             "capex_yuan": s["total_capex_yuan"], "annual_cost_yuan": s["total_annual_cost_yuan"],
             "households_moved": s["households_moved"],
             "exempt": sum(1 for c in plan.communities if c.exemption),
-            "facility_share": facility, "interrupted": bool(s.get("interrupted")),
+            "facility_share": facility, "interrupted": plan.interrupted,
             "check": "pass" if report.passed else "FAIL"}, plan, report

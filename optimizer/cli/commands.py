@@ -86,11 +86,12 @@ def _solve_into(args: argparse.Namespace) -> int:
     from optimizer.cli.progress import ConsoleProgress
     from optimizer.plan.io import write_plan
     from optimizer.scenario.load import load_scenario
-    from optimizer.search import solve
+    from optimizer.search import SolverParams, solve
     from optimizer.search.checkpoint import clear_checkpoint
     from optimizer.search.signals import Interrupted, stop_on_signals
     from optimizer.search.stop import StopFlag
 
+    params = SolverParams.from_file(args.params) if args.params else None
     t0 = time.perf_counter()
     scenario = load_scenario(args.scenario, repair=args.repair)
     load_s = time.perf_counter() - t0
@@ -106,7 +107,8 @@ def _solve_into(args: argparse.Namespace) -> int:
         with stop_on_signals(stop) as heard:
             try:
                 with ConsoleProgress(enabled=not args.quiet) as progress:
-                    plan = solve(scenario, time_limit_s=args.time_limit, workers=args.workers,
+                    plan = solve(scenario, params, time_limit_s=args.time_limit,
+                                 workers=args.workers,
                                  seed=args.seed, progress=progress, checkpoint=pieces,
                                  executor=executor, memory_gb=args.memory_gb, stop=stop)
             finally:
@@ -127,13 +129,13 @@ def _solve_into(args: argparse.Namespace) -> int:
     print(report.summary_text())
     for note in plan.summary.get("notes", []):
         print(f"note: {note}", file=sys.stderr)
-    light = sum("memory budget" in c["method"] for c in plan.summary.get("components", []))
+    light = sum(p.memory_stopped for p in plan.pieces)
     if light:
         print(f"{light} components stopped early by --memory-gb {args.memory_gb:g} "
-              "(their best plan so far; see 'method' in summary.json)")
+              "(their best plan so far; see 'memory_stopped' in summary.json)")
     if args.memory_gb is not None:
         _memory_kept(args.memory_gb)
-    if plan.summary.get("interrupted"):
+    if plan.interrupted:
         print(f"interrupted by {heard.name or 'a stop request'}: pieces still running "
               "then kept their best plan so far, pieces not started got a first plan "
               "(summary.json: interrupted)", file=sys.stderr)
@@ -141,7 +143,7 @@ def _solve_into(args: argparse.Namespace) -> int:
         print(f"{heard.name or 'a stop request'} after the search had ended: the complete "
               "plan was written", file=sys.stderr)
     print(f"plan written to {args.out}")
-    if not plan.summary.get("interrupted"):
+    if not plan.interrupted:
         clear_checkpoint(pieces)
     if args.report and not stop.is_set():
         from optimizer.errors import OutputError

@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cores to use (default: the scenario's [solver], else all; 0 = all; "
                         "1 = deterministic)")
     s.add_argument("--seed", type=SEED, default=None)
+    s.add_argument("--params", metavar="TOML", default=None,
+                   help="the [solver] table of this file in place of the scenario's "
+                        "(time_limit_s, workers, seed, relative_gap, log_search); "
+                        "--time-limit, --workers and --seed still override it")
     s.add_argument("--quiet", action="store_true", help="no live progress line")
     s.add_argument("--resume", action="store_true",
                    help="reuse the pieces a killed or interrupted run of the same scenario "

@@ -9,11 +9,13 @@ builds on its partition model (:mod:`~optimizer.districting.partition`) with a
 
 from optimizer.districting.check import DistrictingCheck, check_districting, infeasibility_reason
 from optimizer.districting.graph import GraphArrays, adjacency_cuts, graph_arrays, make_arrays
+from optimizer.districting.params import GraphSolveParams
 from optimizer.districting.partition import Partition, add_partition
 from optimizer.districting.region import Region, geodesic, reach
 from optimizer.districting.result import DistrictingResult
 from optimizer.districting.solve import add_cut_edges, solve_graph
 
-__all__ = ["DistrictingCheck", "DistrictingResult", "GraphArrays", "Partition", "Region",
+__all__ = ["DistrictingCheck", "DistrictingResult", "GraphArrays", "GraphSolveParams",
+           "Partition", "Region",
            "add_cut_edges", "add_partition", "adjacency_cuts", "check_districting", "geodesic",
            "graph_arrays", "infeasibility_reason", "make_arrays", "reach", "solve_graph"]

@@ -34,11 +34,12 @@ from ortools.linear_solver import pywraplp
 from optimizer.districting.fixing import Fixing
 from optimizer.districting.graph import adjacency_cuts
 from optimizer.districting.region import Region
+from optimizer.status import Status
 
 
 @dataclass(frozen=True)
 class MipResult:
-    status: str                    # "optimal", "feasible", "infeasible" or "unknown"
+    status: Status
     plan: np.ndarray | None        # contiguous labels per local node, or None
     objective: int | None          # cut edges of ``plan``
     bound: float                   # lower bound on the cut edges of contiguous plans
@@ -239,7 +240,7 @@ def solve_mip(data: Region, k: int, fixing: Fixing | None, *,
             if code == pywraplp.Solver.INFEASIBLE:
                 # Nothing the rounds added cuts off a contiguous plan (separators
                 # and cuts >= an earlier optimum are valid), so none exists.
-                return MipResult("infeasible", None, None, math.inf, rounds)
+                return MipResult(Status.INFEASIBLE, None, None, math.inf, rounds)
             if code not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
                 break
             bound = max(bound, m.solver.Objective().BestBound())
@@ -260,9 +261,9 @@ def solve_mip(data: Region, k: int, fixing: Fixing | None, *,
     best, best_obj = inc.get()
     lb = float(math.ceil(bound - 1e-6))
     if best_obj is None:
-        return MipResult("unknown", None, None, lb, rounds)
+        return MipResult(Status.UNKNOWN, None, None, lb, rounds)
     lb = min(lb, float(best_obj))
-    return MipResult("optimal" if lb >= best_obj else "feasible", best, best_obj, lb,
+    return MipResult(Status.OPTIMAL if lb >= best_obj else Status.FEASIBLE, best, best_obj, lb,
                      rounds)
 
 

@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from optimizer.districting.graph import adjacency_cuts
 from optimizer.districting.mip import Incumbent, MipResult, StopWatch
 from optimizer.districting.region import Region
+from optimizer.status import Status
 
 BOUND_SUBSOLVERS = ("core", "default_lp", "max_lp")
 
@@ -40,7 +41,7 @@ class MipThread:
                 if stop.is_set():
                     return        # CP-SAT closed it first: no model to build
                 self.result = job(stop)
-                if self.result.status in ("optimal", "infeasible"):
+                if self.result.status in (Status.OPTIMAL, Status.INFEASIBLE):
                     stop.set()
             except BaseException as exc:  # reported by join(), never lost
                 self.error = exc

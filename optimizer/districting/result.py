@@ -14,11 +14,12 @@ from optimizer.districting.check import check_districting
 from optimizer.districting.graph import GraphArrays
 from optimizer.districting.heuristic import relaxation_hint
 from optimizer.districting.mip import MipResult
+from optimizer.status import Status
 
 
 @dataclass(frozen=True, eq=False)
 class DistrictingResult:
-    status: str                     # optimal | feasible | infeasible | unknown
+    status: Status
     assignment: np.ndarray | None   # district 0..k-1 per node (numbered by smallest node)
     centers: tuple[int, ...]        # node index of each district's center
     objective: float | None
@@ -90,7 +91,7 @@ def cut_edges_result(g: GraphArrays, order: np.ndarray, k: int | None, lo: int, 
         if mres.bound > bound:
             bound, by = mres.bound, "scip"
     infeasible = code == cp_model.INFEASIBLE or (mres is not None
-                                                 and mres.status == "infeasible")
+                                                 and mres.status == Status.INFEASIBLE)
     if infeasible and plans:
         raise RuntimeError("districting: a solver proved infeasible an instance with a "
                            "checked plan; this is a bug, please report it")
@@ -102,8 +103,8 @@ def cut_edges_result(g: GraphArrays, order: np.ndarray, k: int | None, lo: int, 
             if contiguity == "flow" and k is not None:
                 hint_text = relaxation_hint(g, k, lo, hi, seed=seed)
                 reason += f"; {hint_text}" if hint_text else ""
-            return DistrictingResult("infeasible", None, (), None, None, elapsed, reason)
-        return DistrictingResult("unknown", None, (), None, None, elapsed,
+            return DistrictingResult(Status.INFEASIBLE, None, (), None, None, elapsed, reason)
+        return DistrictingResult(Status.UNKNOWN, None, (), None, None, elapsed,
                                  f"no plan found in {time_limit_s:g} s")
     best, source = min(plans, key=lambda p: cut_count(g, p[0]))
     assignment = first_labels(best)
@@ -113,6 +114,6 @@ def cut_edges_result(g: GraphArrays, order: np.ndarray, k: int | None, lo: int, 
     who = ("CP-SAT found no better plan" if mres is None
            else "neither CP-SAT nor SCIP found a better plan")
     reason = "" if optimal or source != "start" else f"{who} than the start"
-    return DistrictingResult("optimal" if optimal else "feasible", assignment,
+    return DistrictingResult(Status.OPTIMAL if optimal else Status.FEASIBLE, assignment,
                              first_nodes(assignment), float(obj), lb, elapsed, reason,
                              by if optimal else "")

@@ -34,6 +34,7 @@ from optimizer.districting.graph import GraphArrays, graph_arrays
 from optimizer.districting.label import build_label_model
 from optimizer.districting.mip import Incumbent, scip_available, solve_mip
 from optimizer.districting.order import node_order
+from optimizer.districting.params import GraphSolveParams
 from optimizer.districting.partition import Partition, add_partition
 from optimizer.districting.race import BOUND_SUBSOLVERS, MipThread, OfferPlans
 from optimizer.districting.race import make_solver as _solver
@@ -47,10 +48,7 @@ from optimizer.districting.result import (
     hess_value,
 )
 from optimizer.districting.seeds import best_heuristic_plan
-
-OBJECTIVES = ("cut_edges", "hess")
-_STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
-           cp_model.INFEASIBLE: "infeasible", cp_model.UNKNOWN: "unknown"}
+from optimizer.status import Status
 
 
 def add_cut_edges(m: cp_model.CpModel, part: Partition,
@@ -83,39 +81,24 @@ def add_cut_edges(m: cp_model.CpModel, part: Partition,
     return cuts
 
 
-def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | None = None,
-                objective: str = "cut_edges", contiguity: str = "flow",
-                time_limit_s: float = 60.0, workers: int = 0, seed: int = 0,
-                weight: str = "population", coords: tuple[str, str] = ("x", "y"),
-                hint: np.ndarray | None = None, heuristic_s: float | None = None,
-                fixing: bool = True, mip: bool | None = None,
-                log: bool = False) -> DistrictingResult:
-    """Best partition of the graph into contiguous districts of weight in [lo, hi]:
-    ``k`` districts (None: any feasible number), objective ``"cut_edges"`` (edges
-    between districts) or ``"hess"`` (weight × squared distance to the district's
-    center node; needs coordinates). ``contiguity``: "flow" (exact) or "none".
-    ``hint``: a district label per node to start from; without one, fixed-k cut
-    edges first spends ``heuristic_s`` (at most a quarter of the limit; None: 30 s or
-    a twentieth of the limit, whichever is more; 0: none) on
-    :func:`optimizer.districting.heuristic.heuristic_plan`, one seed per allowed
-    thread (:mod:`optimizer.districting.seeds`). ``workers`` = 0: the
-    default portfolio of CP-SAT for the first-solution phase, then the bound phase.
-    ``fixing``: for fixed-k cut edges with contiguity, order the nodes and fix
-    variables as in :mod:`optimizer.districting.fixing` (False: breadth-first order,
-    no fixing; kept for comparison).
-    ``mip``: for fixed-k cut edges with the fixing, also run the SCIP MIP of
-    :mod:`optimizer.districting.mip` on one thread beside CP-SAT (which then gets
-    one worker fewer); None: when at least two threads are allowed.
+def solve_graph(graph: nx.Graph | GraphArrays, params: GraphSolveParams, *,
+                hint: np.ndarray | None = None) -> DistrictingResult:
+    """Best partition of the graph into contiguous districts as ``params`` asks
+    (:class:`~optimizer.districting.params.GraphSolveParams`: bounds, k, objective,
+    limits). ``hint``: a district label per node to start from; without one,
+    fixed-k cut edges first spends ``params.heuristic_s`` on the heuristic, one seed
+    per allowed thread (:mod:`optimizer.districting.seeds`).
     Returns the plan in the caller's node order."""
-    if objective not in OBJECTIVES:
-        raise ValueError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
+    p = params
+    lo, hi, k, objective, contiguity = p.lo, p.hi, p.k, p.objective, p.contiguity
+    time_limit_s, workers, seed, log = p.time_limit_s, p.workers, p.seed, p.log
     g = graph if isinstance(graph, GraphArrays) else graph_arrays(
-        graph, weight=weight, x=coords[0], y=coords[1])
+        graph, weight=p.weight, x=p.coords[0], y=p.coords[1])
     if objective == "hess" and (g.x is None or g.y is None):
         raise ValueError("objective 'hess' needs node coordinates")
     start = time.monotonic()
     fix = (compute_fixing(g, k, lo, hi) if objective == "cut_edges" and k is not None
-           and contiguity == "flow" and fixing else None)
+           and contiguity == "flow" and p.fixing else None)
     if fix is not None:
         order = fix.order
     else:
@@ -136,7 +119,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
         lab = build_label_model(data, k, contiguity=contiguity, fixing=fix)
         m = lab.model
         labels_of = lambda sv: _labels(sv, lab.x, data.n)  # noqa: E731
-        if (fix is not None and (mip if mip is not None else threads >= 2)
+        if (fix is not None and (p.mip if p.mip is not None else threads >= 2)
                 and scip_available()):
             race = MipThread(lambda ev: solve_mip(
                 data, k, fix, time_limit_s=time_limit_s - (time.monotonic() - start),
@@ -144,7 +127,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
             callback = OfferPlans(lab.x, data, inc, stop)
             cp_workers = max(1, threads - 1)
             subsolvers = BOUND_SUBSOLVERS[:cp_workers]
-        heur_s = max(30.0, time_limit_s / 20) if heuristic_s is None else heuristic_s
+        heur_s = max(30.0, time_limit_s / 20) if p.heuristic_s is None else p.heuristic_s
         if hint is None and contiguity == "flow" and heur_s > 0:
             # A short plain solve first: small instances are closed in it (ME has a
             # single feasible plan, which the heuristic would hunt for in vain). The
@@ -201,7 +184,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
         return cut_edges_result(g, order, k, lo, hi, solver, code, labels_of, start_plan,
                                  mres, time.monotonic() - start, time_limit_s, seed,
                                  contiguity)
-    status = _STATUS.get(code, "unknown")
+    status = Status.from_cp_sat(code)
     elapsed = time.monotonic() - start
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         reason = ("CP-SAT proved that no partition into contiguous districts within the "
@@ -216,7 +199,7 @@ def solve_graph(graph: nx.Graph | GraphArrays, *, lo: int, hi: int, k: int | Non
     centers = tuple(int(order[int(c)]) for c in _center_of(solver, part, assignment, order))
     obj = hess_value(g, assignment, centers)
     lb = max(0.0, bound / scale - err)
-    if status == "optimal":
+    if status == Status.OPTIMAL:
         lb = min(lb, obj)
     return DistrictingResult(status, assignment, centers, obj, lb, elapsed)
 

@@ -38,10 +38,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.model.phasing_items import PhaseItem
 from optimizer.rules.limits import cp_seed
-
-STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
-          cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "INVALID",
-          cp_model.UNKNOWN: "UNKNOWN"}
+from optimizer.status import Status
 
 
 class Stoppable(Protocol):
@@ -72,7 +69,7 @@ class Stage:
     name: str
     value: float
     bound: float
-    status: str
+    status: Status
     time_s: float
 
 
@@ -87,11 +84,10 @@ class CountyPhasing:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         if not self.stages:
-            return "OPTIMAL"
-        got = {s.status for s in self.stages}
-        return "OPTIMAL" if got == {"OPTIMAL"} else "FEASIBLE"
+            return Status.OPTIMAL
+        return Status.combined([s.status for s in self.stages])
 
 
 def whole_yuan(capex: float) -> int:
@@ -186,8 +182,8 @@ def _solve(model: _Model, name: str, sense: str, limit_s: float, threads: int, s
     finally:
         if stop is not None:
             stop.attach(None)
-    status = STATUS.get(code, "UNKNOWN")
-    if status not in ("OPTIMAL", "FEASIBLE"):
+    status = Status.from_cp_sat(code)
+    if not status.has_answer:
         return Stage(name, math.nan, math.nan, status, time.perf_counter() - t0), None
     value, bound = solver.objective_value, solver.best_objective_bound
     if sense == "max":
@@ -227,7 +223,7 @@ def phase_county(county: str, items: Sequence[PhaseItem], budget: YearBudget, *,
             model.m.minimize(expr)
         stage, got = _solve(model, name, sense, share, threads, seed, stop)
         if got is None:          # stopped before any solution: keep the one before
-            stages.append(Stage(name, _value(model, found, k), stage.bound, "FEASIBLE",
+            stages.append(Stage(name, _value(model, found, k), stage.bound, Status.FEASIBLE,
                                 stage.time_s))
         else:
             found = got

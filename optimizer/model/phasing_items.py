@@ -65,7 +65,7 @@ def yearly_cost_yuan(scenario: Scenario, community: Community, year: int) -> flo
 
 def center_exempt(community: Community) -> bool:
     """No place for a center (ONE-STATION exempt): not counted for FACILITY-95."""
-    return "ONE-STATION" in community.exemption
+    return "ONE-STATION" in community.exemption_rules
 
 
 def phase_items(scenario: Scenario, plan: Plan, first_year: int) -> list[PhaseItem]:

@@ -16,16 +16,17 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from optimizer.model.phasing import STATUS, Stoppable, YearBudget, whole_yuan
+from optimizer.model.phasing import Stoppable, YearBudget, whole_yuan
 from optimizer.model.phasing_items import PhaseItem
 from optimizer.rules.limits import cp_seed
+from optimizer.status import Status
 
 
 @dataclass(frozen=True)
 class Shortfall:
     extra_yuan: float | None     # None: no amount of money reaches the target
     bound_yuan: float | None
-    status: str
+    status: Status
     by_county: dict[str, float]
 
 
@@ -37,11 +38,11 @@ def extra_to_target(items: Mapping[str, Sequence[PhaseItem]],
     ``need``: how many more counted communities must reach the standard than those that
     do without money."""
     if need <= 0:
-        return Shortfall(0.0, 0.0, "OPTIMAL", {})
+        return Shortfall(0.0, 0.0, Status.OPTIMAL, {})
     usable = {c: [it for it in its if it.counted and it.earliest_year <= budgets[c].last]
               for c, its in items.items()}
     if sum(len(v) for v in usable.values()) < need:
-        return Shortfall(None, None, "INFEASIBLE", {})
+        return Shortfall(None, None, Status.INFEASIBLE, {})
     m = cp_model.CpModel()
     extra: dict[str, cp_model.IntVar] = {}
     count: list[cp_model.IntVar] = []
@@ -83,8 +84,8 @@ def extra_to_target(items: Mapping[str, Sequence[PhaseItem]],
     finally:
         if stop is not None:
             stop.attach(None)
-    status = STATUS.get(code, "UNKNOWN")
-    if status not in ("OPTIMAL", "FEASIBLE"):
+    status = Status.from_cp_sat(code)
+    if not status.has_answer:
         return Shortfall(None, None, status, {})
     return Shortfall(float(solver.objective_value), float(solver.best_objective_bound), status,
                      {c: float(solver.value(v)) for c, v in extra.items()

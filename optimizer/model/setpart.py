@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.model.cpsat import MILLI
 from optimizer.rules.limits import cp_seed
+from optimizer.status import Status
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Stoppable(Protocol):
 
 @dataclass(frozen=True)
 class SetPartResult:
-    status: str                 # OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN, MODEL_INVALID
+    status: Status              # of CP-SAT (MODEL_INVALID, a bug of ours: UNKNOWN)
     chosen: tuple[int, ...]     # the columns of the plan (empty without one)
     bound_yuan: float           # a true lower bound (inf when infeasible)
     used_s: float               # deterministic time when deterministic, else wall time
@@ -110,10 +111,10 @@ def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int
         stop.attach(None)
     used = solver.response_proto.deterministic_time if deterministic \
         else time.perf_counter() - t0
-    status = solver.status_name(code)
-    if status == "INFEASIBLE":
+    status = Status.from_cp_sat(code)
+    if status == Status.INFEASIBLE:
         return SetPartResult(status, (), math.inf, used)
     bound = solver.best_objective_bound / MILLI - built.margin_yuan
     chosen = tuple(k for k, var in enumerate(built.use) if solver.boolean_value(var)) \
-        if status in ("OPTIMAL", "FEASIBLE") else ()
+        if status.has_answer else ()
     return SetPartResult(status, chosen, bound, used)

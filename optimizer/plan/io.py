@@ -73,6 +73,8 @@ def _json_value(value: Any) -> Any:
         return {str(k): _json_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
         return [_json_value(v) for v in value]
+    if isinstance(value, str):
+        return str(value)       # a Status (StrEnum) as its word
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -212,11 +214,12 @@ def _write_geojson(plan: Plan, scenario: Scenario, folder: Path) -> None:
 
 
 def plan_summary(plan: Plan, notes: Sequence[str] = ()) -> dict[str, Any]:
-    """plan.summary with every contract key present (missing totals filled from the
-    plan's own communities; the checker recomputes them independently)."""
-    s = dict(plan.summary)
+    """summary.json: :meth:`Plan.summary_dict` with every contract key present (missing
+    totals filled from the plan's own communities; the checker recomputes them
+    independently)."""
+    s = plan.summary_dict()
     filled: dict[str, Any] = {
-        "scenario": plan.scenario, "status": "UNKNOWN",
+        "scenario": plan.scenario,
         "n_units": len(plan.unit_ids), "n_communities": len(plan.communities),
         "households": sum(int(c.households) for c in plan.communities),
         "total_capex_yuan": float(sum(c.capex_yuan for c in plan.communities)),

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from optimizer.plan.summary import PieceSummary, SummaryExtras
+from optimizer.status import Status
 
 if TYPE_CHECKING:
     from optimizer.plan.phasing import Phasing
@@ -28,7 +30,11 @@ SUMMARY_KEYS = (
     "n_communities", "households", "total_capex_yuan", "total_annual_cost_yuan", "seed",
     "version",
 )
-STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN")
+STATUSES = tuple(s.value for s in Status)
+EXEMPTION_SEPARATOR = " | "     # between the exemptions of one community
+# summary.json's keys held as typed fields of Plan (and PieceSummary), not in
+# Plan.summary: "components" is the list of piece summaries.
+TYPED_KEYS = ("status", "objective", "bound", "gap", "interrupted", "components")
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,14 @@ class Community:
     services: str = ""
 
     @property
+    def exemption_rules(self) -> tuple[str, ...]:
+        """The rule ids ``exemption`` names: CONTRACT.md's "the rule id that this
+        community cannot meet and why", several joined by " | " (e.g. SIZE-RURAL and
+        ONE-STATION), each "RULE-ID: why"."""
+        parts = (p.strip() for p in self.exemption.split(EXEMPTION_SEPARATOR))
+        return tuple(p.split(":", 1)[0].strip() for p in parts if p)
+
+    @property
     def service_list(self) -> tuple[str, ...]:
         """``services`` split on ";" (empty names dropped)."""
         return tuple(s.strip() for s in self.services.split(";") if s.strip())
@@ -92,7 +106,15 @@ class Plan:
     """A complete plan. ``community`` and ``grid`` hold one id per unit, in the
     order of ``unit_ids`` (``grid``: the first grid of a unit divided between grids).
     ``grid_shares`` are the rows of grids.csv; empty when the plan has none (a plan
-    folder without grids.csv: its grids are then whole units, by ``grid``)."""
+    folder without grids.csv: its grids are then whole units, by ``grid``).
+
+    What the producer proved is typed: ``status``, ``objective`` (yuan/year),
+    ``bound`` (a proven lower bound on it), ``gap`` ((objective - bound) / objective),
+    ``interrupted`` (a stop request cut the search short) and ``pieces`` (one
+    :class:`PieceSummary` per independent piece). ``summary`` holds the other keys of
+    summary.json (totals, terms, notes, ...); :meth:`summary_dict` is the whole of it,
+    built only to write the file. None for a number: not known (a plan not made by
+    the solver)."""
 
     scenario: str
     unit_ids: tuple[str, ...]
@@ -104,18 +126,37 @@ class Plan:
     # The year each community's rooms reach the standard under a [budget]
     # (phasing.csv; optimizer.plan.phasing); None without one.
     phasing: Phasing | None = None
+    status: Status = Status.UNKNOWN
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    interrupted: bool = False
+    pieces: tuple[PieceSummary, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "summary", MappingProxyType(dict(self.summary)))
+        # A typed value given in the summary as well would be two truths.
+        both = sorted(set(self.summary) & set(TYPED_KEYS))
+        if both:
+            raise ValueError(f"Plan: {', '.join(both)} are fields of the Plan (status, "
+                             "objective, bound, gap, interrupted, pieces), not summary keys")
+        object.__setattr__(self, "status", Status.parse(self.status))
+        object.__setattr__(self, "pieces", tuple(self.pieces))
+        object.__setattr__(self, "summary", SummaryExtras(self.summary))
 
     # --- views ------------------------------------------------------------
-    @property
-    def status(self) -> str:
-        return str(self.summary.get("status", "UNKNOWN"))
-
     def is_feasible(self) -> bool:
         """True when the solver found a plan meeting every hard rule (exemptions aside)."""
-        return self.status in ("OPTIMAL", "FEASIBLE")
+        return self.status.has_answer
+
+    def summary_dict(self) -> dict[str, Any]:
+        """summary.json as a new dict: the typed fields under their contract keys, and
+        ``summary``'s. "components" (the pieces) only when the plan has pieces."""
+        out = dict(self.summary)
+        out.update(status=self.status, objective=self.objective, bound=self.bound,
+                   gap=self.gap, interrupted=self.interrupted)
+        if self.pieces:
+            out["components"] = [p.to_json() for p in self.pieces]
+        return out
 
     def with_phasing(self, phasing: Phasing | None) -> Plan:
         """A copy carrying ``phasing``, its claims also in ``summary["phasing"]`` (as
@@ -147,8 +188,8 @@ class Plan:
         lines = [
             f"plan for {s.get('scenario', self.scenario)}: {len(self.communities)} communities, "
             f"{s.get('households', '?')} households in {len(self.unit_ids)} units",
-            f"status {s.get('status')}, objective {_num(s.get('objective'))}, "
-            f"bound {_num(s.get('bound'))}, gap {_pct(s.get('gap'))}, "
+            f"status {self.status}, objective {_num(self.objective)}, "
+            f"bound {_num(self.bound)}, gap {_pct(self.gap)}, "
             f"time {_num(s.get('solve_time_s'), 1)} s",
             f"capital {_num(s.get('total_capex_yuan'))} yuan, annual cost "
             f"{_num(s.get('total_annual_cost_yuan'))} yuan/year",

@@ -17,13 +17,14 @@ from optimizer.errors import PlanError, ProblemCollector
 from optimizer.plan.model import (
     COMMUNITY_COLUMNS,
     GRID_COLUMNS,
-    STATUSES,
     SUMMARY_KEYS,
+    TYPED_KEYS,
     Community,
     GridShare,
     Plan,
 )
 from optimizer.plan.phasing import PHASING_COLUMNS, Phasing, parse_phasing
+from optimizer.plan.summary import SummaryFieldError, typed_fields
 from optimizer.rules.remedy import REMEDIES
 
 __all__ = ["ASSIGNMENT_COLUMNS", "read_plan"]
@@ -126,10 +127,17 @@ def _read_summary(folder: Path, pc: ProblemCollector) -> dict[str, Any]:
     for key in SUMMARY_KEYS:
         if key not in data:
             pc.add("summary.json", "missing key (CONTRACT.md)", record="summary", field=key)
-    if "status" in data and data["status"] not in STATUSES:
-        pc.add("summary.json", f"must be one of {', '.join(STATUSES)}", record="summary",
-               field="status", value=data["status"])
     return data
+
+
+def _typed_summary(summary: dict[str, Any], pc: ProblemCollector
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Plan's typed fields and the rest of summary.json (optimizer.plan.summary)."""
+    try:
+        return typed_fields(summary)
+    except SummaryFieldError as exc:
+        pc.add("summary.json", exc.message, record="summary", field=exc.key, value=exc.value)
+        return {}, {k: v for k, v in summary.items() if k not in TYPED_KEYS}
 
 
 def _read_grids(folder: Path, pc: ProblemCollector) -> tuple[GridShare, ...]:
@@ -197,11 +205,12 @@ def read_plan(plan_dir: str | os.PathLike[str]) -> Plan:
             grid.append(g)
     shares = _read_grids(folder, pc)
     phasing = _read_phasing(folder, summary, pc)
+    typed, rest = _typed_summary(summary, pc)
     pc.raise_if_any(PlanError)
     name = str(summary.get("scenario") or folder.name)
     return Plan(scenario=name, unit_ids=tuple(unit_ids), community=tuple(community),
-                grid=tuple(grid), communities=tuple(communities), summary=summary,
-                grid_shares=shares, phasing=phasing)
+                grid=tuple(grid), communities=tuple(communities), summary=rest,
+                grid_shares=shares, phasing=phasing, **typed)
 
 
 def _read_phasing(folder: Path, summary: dict[str, Any],

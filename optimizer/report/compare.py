@@ -26,6 +26,7 @@ import pandas as pd
 from optimizer.plan.model import Community, Plan
 from optimizer.rules.remedy import annual_cost_yuan
 from optimizer.scenario.model import Scenario
+from optimizer.status import Status
 
 __all__ = ["CommunityChange", "PlanDiff", "current_plan", "diff"]
 NO_COMMUNITY = "(none)"
@@ -210,5 +211,5 @@ def current_plan(scenario: Scenario) -> Plan:
             population=hh * pol.household_size, volunteers_needed=pol.volunteers(hh, urban)))
     return Plan(scenario="today's communities", unit_ids=scenario.unit_ids,
                 community=tuple(ids), grid=tuple("" for _ in ids), communities=tuple(coms),
-                summary={"scenario": "today's communities", "status": "UNKNOWN",
-                         "source": "current_community"})
+                summary={"scenario": "today's communities", "source": "current_community"},
+                status=Status.UNKNOWN)

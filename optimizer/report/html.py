@@ -70,7 +70,7 @@ def _kpis(scenario: Scenario, plan: Plan, report: ComplianceReport,
     s = plan.summary
     w = labels.word
     facility = next((r.value for r in report.rows if r.rule_id == "FACILITY-95"), None)
-    gap = s.get("gap")
+    gap = plan.gap
     out = [(w("communities", lang), _fmt(len(plan.communities))),
            (w("units", lang), _fmt(len(plan.unit_ids))),
            (w("households", lang), _fmt(sum(int(c.households) for c in plan.communities))),
@@ -78,9 +78,9 @@ def _kpis(scenario: Scenario, plan: Plan, report: ComplianceReport,
            (w("annual", lang), _fmt(float(sum(c.annual_cost_yuan for c in plan.communities)))),
            (w("facility", lang), f"{100 * float(facility):.1f}%" if facility is not None
             else "-"),
-           (w("status", lang), labels.solver_status(str(s.get("status", "UNKNOWN")), lang)),
-           (w("objective_value", lang), _fmt(s.get("objective"))),
-           (w("bound", lang), _fmt(s.get("bound"))),
+           (w("status", lang), labels.solver_status(plan.status.value, lang)),
+           (w("objective_value", lang), _fmt(plan.objective)),
+           (w("bound", lang), _fmt(plan.bound)),
            (w("gap", lang), f"{100 * float(gap):.2f}%" if gap is not None else "-"),
            (w("time", lang), _fmt(s.get("solve_time_s")))]
     if s.get("households_moved") is not None:
@@ -145,10 +145,11 @@ def render_html(scenario: Scenario, plan: Plan, report: ComplianceReport,
 def _solver_table(plan: Plan, lang: str) -> str:
     keys = ("status", "objective", "bound", "gap", "solve_time_s", "time_limit_s", "workers",
             "seed", "interrupted", "version")
+    summary = plan.summary_dict()     # as summary.json holds it
     rows = [(labels.summary_key(k, lang), labels.solver_status(str(v), lang) if k == "status"
              else labels.word(str(v).lower(), lang) if isinstance(v, bool) else v)
-            for k, v in ((k, plan.summary.get(k)) for k in keys if k in plan.summary)]
-    comps = plan.summary.get("components") or []
+            for k, v in ((k, summary.get(k)) for k in keys if summary.get(k) is not None)]
+    comps = [p.to_json() for p in plan.pieces]
     head = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(_fmt(v))}</td></tr>"
                    for k, v in rows)
     out = f"<table>{head}</table>"

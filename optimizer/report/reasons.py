@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from optimizer.plan.model import EXEMPTION_SEPARATOR as SEP
 from optimizer.report import reasons_today
 from optimizer.report.places import county_name, street_name
 from optimizer.report.reasons_phasing import PHASING_LIMITS, PHASING_NOTES
@@ -266,8 +267,8 @@ def exemption_text(text: str, lang: str, see: str = "communities.csv") -> str:
     """An exemption in ``lang``; in Chinese, an unknown pattern names its rule and file."""
     if lang != "zh" or not text.strip():
         return text
-    if " | " in text:       # several rules exempt (e.g. SIZE-RURAL and ONE-STATION)
-        return " | ".join(str(exemption_text(part, lang, see)) for part in text.split(" | "))
+    if SEP in text:       # several rules exempt (e.g. SIZE-RURAL and ONE-STATION)
+        return SEP.join(str(exemption_text(part, lang, see)) for part in text.split(SEP))
     r = parse_exemption(text)
     if r is not None:
         return reason_zh(r)

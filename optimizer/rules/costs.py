@@ -10,12 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from optimizer.errors import Problem
-from optimizer.rules.limits import (
-    relative_gap_problem,
-    seed_problem,
-    time_limit_problem,
-    workers_problem,
-)
 from optimizer.rules.param_checks import range_problems
 
 YearTable = tuple[tuple[int, float], ...]    # (year, amount), a [costs] inline table
@@ -153,28 +147,6 @@ class ObjectiveWeights:
     def problems(self, file: str = "scenario.toml", section: str = "objective") -> list[Problem]:
         """Every weight outside its range, on its own key."""
         return range_problems(self, OBJECTIVE_CHECKS, (), file, section)
-
-
-@dataclass(frozen=True)
-class SolverParams:
-    """Passed through to the search (``[solver]`` in scenario.toml)."""
-
-    time_limit_s: float = 60.0
-    workers: int = 0  # 0 = all cores
-    seed: int = 0
-    relative_gap: float = 0.0
-    log_search: bool = False
-
-    def problems(self, file: str = "scenario.toml", section: str = "solver") -> list[Problem]:
-        out = []
-        for name, check in (("time_limit_s", time_limit_problem), ("workers", workers_problem),
-                            ("seed", seed_problem), ("relative_gap", relative_gap_problem)):
-            value = getattr(self, name)
-            problem = check(value)
-            if problem:
-                out.append(Problem(file, problem, record=f"[{section}]", field=name,
-                                   value=value))
-        return out
 
 
 # Each field: (rule id of RULES.md, or what our assumption prices; kind of number).

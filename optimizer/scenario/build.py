@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 import shapely
 
-from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
+from optimizer.rules.costs import Costs, ObjectiveWeights
 from optimizer.rules.policy import Policy
+from optimizer.rules.solver import SolverParams
 from optimizer.scenario.model import Scenario, ScenarioGeometry, Sites, frozen_array
 
 

@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 
 from optimizer.errors import ConfigError, Problem
-from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
+from optimizer.rules.costs import Costs, ObjectiveWeights
 from optimizer.rules.overrides import apply_overrides
 from optimizer.rules.policy import Policy
+from optimizer.rules.solver import SolverParams
 from optimizer.scenario.budget import Budget
 from optimizer.scenario.names import PlanNames, parse_names
 from optimizer.scenario.read_budget import budget_from_table

@@ -19,9 +19,10 @@ from pyproj.exceptions import CRSError
 
 from optimizer.errors import ConfigError, ProblemCollector
 from optimizer.geo.crs import not_horizontal
-from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
+from optimizer.rules.costs import Costs, ObjectiveWeights
 from optimizer.rules.overrides import apply_overrides, override_problems
 from optimizer.rules.policy import Policy
+from optimizer.rules.solver import SolverParams
 from optimizer.scenario.read_text import read_text
 
 FILE = "scenario.toml"

@@ -13,10 +13,7 @@ from optimizer.model.piece import PieceData
 from optimizer.rules.limits import cp_seed
 from optimizer.scenario.model import Scenario
 from optimizer.search.stop import StopFlag
-
-STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
-          cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
-          cp_model.UNKNOWN: "UNKNOWN"}
+from optimizer.status import Status
 
 
 @dataclass(frozen=True)
@@ -32,7 +29,7 @@ class Choice:
 
 @dataclass(frozen=True)
 class Attempt:
-    status: str
+    status: Status
     choices: tuple[Choice, ...]
     objective_yuan: float   # the model's objective (cost + secondary + penalties)
     bound_yuan: float       # the model's proven bound, less the rounding margin
@@ -103,10 +100,10 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
     elapsed = time.perf_counter() - t0
     used = solver.response_proto.deterministic_time + build_cost_s(len(built.x)) \
         if deterministic else time.perf_counter() - t_build
-    status = STATUS.get(code, "UNKNOWN")
-    if status not in ("OPTIMAL", "FEASIBLE"):
+    status = Status.from_cp_sat(code)
+    if not status.has_answer:
         # No plan, but the bound proven so far still holds.
-        bound = float("inf") if status == "INFEASIBLE" else \
+        bound = float("inf") if status == Status.INFEASIBLE else \
             solver.best_objective_bound / MILLI - built.margin_yuan
         return Attempt(status, (), float("nan"), bound, 0, elapsed, used)
     choices = _read(built, data, solver)

@@ -106,7 +106,7 @@ def _row(total: float, plan: Plan, ph: Phasing, factor: float, refined: bool
             "reaches_target": int(s["meeting"]) >= int(s["target_count"]),
             "capex_yuan": s["capital_yuan"], "total_cost_yuan": s["objective"],
             "cost_bound_yuan": s["bound"], "gap": s["gap"], "capital_factor": factor,
-            "plan_objective": plan.summary["objective"], "refined": refined}
+            "plan_objective": plan.objective, "refined": refined}
 
 
 def budget_curve(scenario: Scenario, *, budgets: Sequence[float] | None = None,

@@ -39,6 +39,7 @@ from optimizer.plan.model import Plan
 from optimizer.plan.phasing import Phasing
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.rules.limits import check_solve_args
+from optimizer.rules.solver import SolverParams
 from optimizer.scenario.model import Scenario, frozen_array
 from optimizer.search import driver
 from optimizer.search.assemble import cut_edges_yuan, price
@@ -46,6 +47,7 @@ from optimizer.search.attempt import Choice
 from optimizer.search.executors import Executor
 from optimizer.search.phasing import phase
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 
 QUICK_SHARE = 0.25          # of the search time, for the plan without pressure at first
 
@@ -92,15 +94,15 @@ def reprice(scenario: Scenario, plan: Plan) -> Plan:
     cut = cut_edges_yuan(scenario, choices)
     annual = sum(c.annual_cost_yuan for c in coms)
     summary = dict(plan.summary)
-    summary.update(objective=round(objective + cut, 2),
-                   total_capex_yuan=round(sum(c.capex_yuan for c in coms), 2),
+    summary.update(total_capex_yuan=round(sum(c.capex_yuan for c in coms), 2),
                    total_annual_cost_yuan=round(annual, 2))
     if isinstance(summary.get("terms"), dict):
         summary["terms"] = {**summary["terms"], "operating_yuan": round(operating, 2),
                             "facility_yuan": round(annual - operating, 2),
                             "distance_yuan": round(distance, 2),
                             "moved_yuan": round(moved, 2), "cut_edges_yuan": round(cut, 2)}
-    return dataclasses.replace(plan, communities=tuple(coms), summary=summary)
+    return dataclasses.replace(plan, communities=tuple(coms), summary=summary,
+                               objective=round(objective + cut, 2))
 
 
 @dataclasses.dataclass
@@ -120,9 +122,8 @@ class _Candidate:
 
     def row(self) -> dict[str, Any]:
         s = self.phasing.summary
-        return {"capital_factor": self.factor, "objective": self.plan.summary["objective"],
-                "bound_priced": self.plan.summary["bound"],
-                "status": self.plan.summary["status"],
+        return {"capital_factor": self.factor, "objective": self.plan.objective,
+                "bound_priced": self.plan.bound, "status": self.plan.status.value,
                 "capex_yuan": self.plan.summary["total_capex_yuan"],
                 "meeting": s["meeting"], "counted": s["counted"],
                 "facility_share": s["facility_share"], "time_s": round(self.time_s, 3)}
@@ -165,7 +166,7 @@ def plan_key(plan: Plan, phasing: Phasing) -> tuple[float, float]:
     A share, not a count: plans of fewer communities need fewer to reach the target."""
     s = phasing.summary
     share = min(float(s["facility_share"]), float(s["facility_target"]))
-    return (round(share, 9), -float(plan.summary["objective"]))
+    return (round(share, 9), -float(plan.objective or 0.0))
 
 
 def _next_factor(tried: list[_Candidate]) -> float:
@@ -178,13 +179,16 @@ def _next_factor(tried: list[_Candidate]) -> float:
     return math.sqrt(low * high) if high / low > 1.2 else math.nan
 
 
-def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int | None = None,
+def solve(scenario: Scenario, params: SolverParams | None = None, *,
+          time_limit_s: float | None = None, workers: int | None = None,
           seed: int | None = None, progress: Progress | None = None,
           checkpoint: str | Path | None = None, executor: Executor | None = None,
           memory_gb: float | None = None, stop: StopFlag | None = None) -> Plan:
     """The plan of :func:`optimizer.search.driver.solve` (same arguments); under a
     ``[budget]`` chosen for the budget and phased (module docstring), the Plan
     carrying its :class:`~optimizer.plan.phasing.Phasing`."""
+    if params is not None:
+        scenario = dataclasses.replace(scenario, solver=params)
     if scenario.budget is None:
         return driver.solve(scenario, time_limit_s=time_limit_s, workers=workers, seed=seed,
                             progress=progress, checkpoint=checkpoint, executor=executor,
@@ -235,17 +239,17 @@ def _finish(best: _Candidate, tried: list[_Candidate], elapsed: float,
     plan = best.plan
     s = dict(plan.summary)
     # every plan solved at cost proves a lower bound on any plan's objective
-    floor = max(float(c.plan.summary["bound"]) for c in tried if c.factor == 1.0)
-    obj = float(s["objective"])
+    floor = max(float(c.plan.bound or 0.0) for c in tried if c.factor == 1.0)
+    obj = float(plan.objective or 0.0)
     bound = min(obj, floor)
-    status = s["status"] if best.factor == 1.0 and not interrupted else "FEASIBLE"
-    s.update(status=status, bound=round(bound, 2), interrupted=interrupted,
-             gap=round((obj - bound) / obj, 8) if obj > 0 else 0.0,
-             solve_time_s=round(elapsed, 3),
+    status = plan.status if best.factor == 1.0 and not interrupted else Status.FEASIBLE
+    s.update(solve_time_s=round(elapsed, 3),
              budget_search={
                  "chosen_capital_factor": best.factor,
                  "candidates": [c.row() for c in tried],
                  "note": "boundaries solved with capital priced at the factor, then phased "
                          "(sequential); bound: the plan without a budget's, a lower bound "
                          "on any plan"})
-    return dataclasses.replace(plan, summary=s).with_phasing(best.phasing)
+    return dataclasses.replace(
+        plan, summary=s, status=status, bound=round(bound, 2), interrupted=interrupted,
+        gap=round((obj - bound) / obj, 8) if obj > 0 else 0.0).with_phasing(best.phasing)

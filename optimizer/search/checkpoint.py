@@ -34,6 +34,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
 from optimizer.search.piece import PieceResult, PieceTask
+from optimizer.status import Status
 
 
 def scenario_fingerprint(scenario: Scenario) -> str:
@@ -166,17 +167,23 @@ def _is_number(v: object) -> bool:
 
 _CHOICE_FIELDS = {f.name for f in dataclasses.fields(Choice)}
 _RESULT_FIELDS = {f.name for f in dataclasses.fields(PieceResult)}
+_LATER = {"memory_stopped"}
 
 
 def parse_result(raw: object) -> PieceResult | str:
     """A PieceResult from a checkpoint's JSON, or what is wrong with it."""
     if not isinstance(raw, dict):
         return "its result is not a JSON object"
-    if set(raw) != _RESULT_FIELDS:
+    # memory_stopped came later: a checkpoint written before it has none (False).
+    if set(raw) - _LATER != _RESULT_FIELDS - _LATER or not set(raw) <= _RESULT_FIELDS:
         return f"its result has the fields {sorted(raw)}, not {sorted(_RESULT_FIELDS)}"
     for name in ("status", "method", "reason"):
         if not isinstance(raw[name], str):
             return f"{name} is not text"
+    if raw["status"] not in Status.__members__:
+        return f"status {raw['status']!r} is not one of {', '.join(Status.__members__)}"
+    if not isinstance(raw.get("memory_stopped", False), bool):
+        return "memory_stopped is not true or false"
     if not _is_int(raw["index"]) or not _is_number(raw["bound"]) \
             or not _is_number(raw["time_s"]):
         return "index, bound or time_s is not a finite number"
@@ -198,9 +205,10 @@ def parse_result(raw: object) -> PieceResult | str:
                               remedy=c["remedy"], site=c["site"],
                               credit_site=c["credit_site"]))
     return PieceResult(index=raw["index"], choices=tuple(choices),
-                       exemptions=tuple(raw["exemptions"]), status=raw["status"],
+                       exemptions=tuple(raw["exemptions"]), status=Status(raw["status"]),
                        bound=float(raw["bound"]), time_s=float(raw["time_s"]),
-                       method=raw["method"], reason=raw["reason"])
+                       method=raw["method"], reason=raw["reason"],
+                       memory_stopped=bool(raw.get("memory_stopped", False)))
 
 
 def verify(scenario: Scenario, task: PieceTask, res: PieceResult) -> str | None:

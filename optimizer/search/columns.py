@@ -32,6 +32,7 @@ from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
 from optimizer.search.heuristic import best_choice
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 
 MAX_COLUMNS = 200_000       # more columns than this: leave the piece to the models
 MAX_STEPS = 1_000_000       # groups visited (below the lower bound too) before giving up
@@ -242,7 +243,7 @@ def build_columns(scenario: Scenario, data: PieceData, max_columns: int = MAX_CO
 
 @dataclass(frozen=True)
 class ColumnPlan:
-    status: str                     # OPTIMAL (proven for the piece), FEASIBLE, INFEASIBLE...
+    status: Status                  # OPTIMAL (proven for the piece), FEASIBLE, INFEASIBLE...
     choices: tuple[Choice, ...]     # empty when no plan was found
     bound_yuan: float               # a true lower bound on the piece's cost
     used_s: float                   # of the budget (listing, pricing, solving)

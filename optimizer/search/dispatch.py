@@ -141,5 +141,6 @@ def _work(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     if clock.fired:
         res = dataclasses.replace(res, clock_stopped=True)
     if memory_stopped(stop):    # past its memory share: the lighter path, said so
-        res = dataclasses.replace(res, method=f"{res.method}, stopped by the memory budget")
+        res = dataclasses.replace(res, method=f"{res.method}, stopped by the memory budget",
+                                  memory_stopped=True)
     return res

@@ -23,6 +23,7 @@ from optimizer.graph.locks import parse_locks
 from optimizer.plan import Plan
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.rules.limits import check_solve_args
+from optimizer.rules.solver import SolverParams
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.checkpoint import Checkpoint
@@ -35,11 +36,16 @@ from optimizer.search.stop import StopFlag
 from optimizer.search.summary import build_plan
 
 
-def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int | None = None,
+def solve(scenario: Scenario, params: SolverParams | None = None, *,
+          time_limit_s: float | None = None, workers: int | None = None,
           seed: int | None = None, progress: Progress | None = None,
           checkpoint: str | Path | None = None, executor: Executor | None = None,
           memory_gb: float | None = None, stop: StopFlag | None = None) -> Plan:
     """The cheapest plan found for ``scenario`` within about ``time_limit_s`` seconds.
+
+    ``params``: the search settings (:class:`~optimizer.rules.solver.SolverParams`,
+    e.g. ``SolverParams.from_file``) in place of the scenario's own ``[solver]``; the
+    keyword arguments ``time_limit_s``, ``workers`` and ``seed`` override either.
 
     The limit is kept on the clock (from this call to the plan returned), whatever
     the number of workers (:mod:`optimizer.search.clock`). ``workers``: cores to use
@@ -63,6 +69,8 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int
     Ctrl-C does (a sweep passes its own).
     """
     t0 = time.perf_counter()
+    if params is not None:
+        scenario = dataclasses.replace(scenario, solver=params)
     params = scenario.solver
     limit = params.time_limit_s if time_limit_s is None else time_limit_s
     n_workers = params.workers if workers is None else workers

@@ -26,6 +26,7 @@ from optimizer.progress import Progress, ProgressEvent
 from optimizer.scenario.budget import Budget
 from optimizer.scenario.model import Scenario
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 
 ASSUMPTIONS = ("capital is paid in the year the rooms reach the standard; rooms under "
                "construction or planned count from their available_year at no budget cost; "
@@ -136,7 +137,7 @@ def _summary(scenario: Scenario, plan: Plan, budget: Budget, items: list[PhaseIt
             "meeting": sum(1 for it in c_counted if it.community_id in met),
             "not_by_horizon": len(unfunded),
             "unfunded_capital_yuan": round(float(sum(it.capex_yuan for it in unfunded)), 2),
-            "status": res.status if res is not None else "OPTIMAL"}
+            "status": res.status if res is not None else Status.OPTIMAL}
         capital += float(spent.sum())
         capital_bound += (float(cap_stage.bound) if cap_stage is not None
                           and math.isfinite(cap_stage.bound) else float(spent.sum()))
@@ -147,7 +148,8 @@ def _summary(scenario: Scenario, plan: Plan, budget: Budget, items: list[PhaseIt
                           if it.funding == TODAY or _by(years.get(it.community_id), y))
               for y in span}
     unfunded_all = [it for it in items if it.community_id not in met]
-    status = "OPTIMAL" if all(r.status == "OPTIMAL" for r in results.values()) else "FEASIBLE"
+    status = Status.OPTIMAL if all(r.status == Status.OPTIMAL for r in results.values()) \
+        else Status.FEASIBLE
     return {
         "status": status, "first_year": first, "last_year": last,
         "carry_over": budget.carry_over, "facility_target": target,

@@ -42,6 +42,7 @@ from optimizer.search.piece_common import (
 from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 
 __all__ = ["PieceResult", "PieceTask", "solve_piece"]
 
@@ -206,7 +207,7 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     bound = min(bounds) if bounds else best[0]
     choices = best[1]
     return PieceResult(task.index, tuple(choices), tuple("" for _ in choices),
-                       "OPTIMAL" if proven else "FEASIBLE", bound, spent,
+                       Status.OPTIMAL if proven else Status.FEASIBLE, bound, spent,
                        "exact(k=" + ",".join(str(k) for k in ks) + ")")
 
 

@@ -9,12 +9,14 @@ import dataclasses
 from typing import Any
 
 from optimizer.model.piece import PieceData
+from optimizer.plan.model import EXEMPTION_SEPARATOR
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 
 
 def run_attempt(scenario: Scenario, data: PieceData, task: PieceTask, **kw: Any) -> Attempt:
@@ -85,10 +87,10 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         size = reason if not (data.lo <= hh <= data.hi) else ""
         stand_in = forbidden if forbidden and ch.remedy == "build" \
             and scenario.is_no_build(ch.center) else ""
-        exemptions.append(" | ".join(x for x in (size, stand_in) if x))
+        exemptions.append(EXEMPTION_SEPARATOR.join(x for x in (size, stand_in) if x))
     # The bound holds for every plan breaking the bounds no more than this one does.
     return PieceResult(task.index, choices, tuple(exemptions),
-                       soft.status if soft.choices else "FEASIBLE", bound, soft.used_s,
+                       soft.status if soft.choices else Status.FEASIBLE, bound, soft.used_s,
                        "soft", reason)
 
 
@@ -108,7 +110,7 @@ def mark_stand_ins(scenario: Scenario, task: PieceTask, res: PieceResult) -> Pie
     exemptions = []
     for ch, ex in zip(res.choices, res.exemptions, strict=True):
         stand_in = ch.remedy == "build" and scenario.is_no_build(ch.center)
-        exemptions.append(" | ".join(x for x in (ex, task.center_reason) if x)
+        exemptions.append(EXEMPTION_SEPARATOR.join(x for x in (ex, task.center_reason) if x)
                           if stand_in else ex)
     if not any(exemptions) or tuple(exemptions) == res.exemptions:
         return res

@@ -21,6 +21,7 @@ from optimizer.search.piece_common import (
 )
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 
 LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
 FEWER_SHARE = 0.25      # of a large piece's time spent seeking a plan with fewer communities
@@ -75,16 +76,16 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     if any(broken):
         reason = no_plan_reason(scenario, data, "none found in time")
         return PieceResult(task.index, choices, tuple(reason if b else "" for b in broken),
-                           "FEASIBLE", 0.0, spent, f"lns({stats.rounds} rounds), unrepaired",
+                           Status.FEASIBLE, 0.0, spent, f"lns({stats.rounds} rounds), unrepaired",
                            reason)
     if not whole:
         # The bound: arithmetic and Lagrangian floors (solve_piece).
-        return PieceResult(task.index, choices, tuple("" for _ in choices), "FEASIBLE",
+        return PieceResult(task.index, choices, tuple("" for _ in choices), Status.FEASIBLE,
                            0.0, spent, f"lns({stats.rounds} rounds)+lagrangian bound")
     if stop.is_set() or task.budget_s - spent < build + 0.5:
         # Stopped, or no time left to build the bound model: the floors give the bound.
         why = "stopped" if stop.is_set() else "no time left"
-        return PieceResult(task.index, choices, tuple("" for _ in choices), "FEASIBLE",
+        return PieceResult(task.index, choices, tuple("" for _ in choices), Status.FEASIBLE,
                            0.0, spent, f"lns({stats.rounds} rounds), {why} for the bound model")
     best_obj = plan_cost(scenario, choices)
     # The bound: the "adjacent" relaxation (valid for every connected community),
@@ -96,5 +97,5 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
             and all(is_connected(ch.members, scenario.neighbours) for ch in relax.choices):
         choices = relax.choices
     bound = relax.bound_yuan if math.isfinite(relax.bound_yuan) else 0.0
-    return PieceResult(task.index, choices, tuple("" for _ in choices), "FEASIBLE", bound,
+    return PieceResult(task.index, choices, tuple("" for _ in choices), Status.FEASIBLE, bound,
                        spent, f"lns({stats.rounds} rounds)+adjacent bound")

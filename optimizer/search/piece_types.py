@@ -10,6 +10,7 @@ import numpy as np
 from optimizer.graph.diagnosis import Diagnosis
 from optimizer.graph.locks import Locks
 from optimizer.search.attempt import Choice
+from optimizer.status import Status
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,11 @@ class PieceResult:
     index: int
     choices: tuple[Choice, ...]
     exemptions: tuple[str, ...]
-    status: str
+    status: Status
     bound: float            # a true lower bound on this piece's objective (yuan/year)
     time_s: float           # wall clock
     method: str
     reason: str = ""
     used_s: float = 0.0     # of its budget: deterministic time (one worker) or wall time
     clock_stopped: bool = False    # its wall_s ran out before it finished
+    memory_stopped: bool = False   # stopped early by the memory budget (optimizer.search.memory)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from optimizer.model.piece import piece_data
 from optimizer.plan.model import Community, Plan
 from optimizer.plan.naming import with_names_and_services
+from optimizer.plan.summary import PieceSummary
 from optimizer.rules.remedy import annual_cost_yuan
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import communities, cut_edges_yuan, price, unit_order
 from optimizer.search.piece import PieceResult, PieceTask
+from optimizer.status import Status
 
 VERSION = "0.1.0"
 
@@ -25,7 +27,7 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
                elapsed: float, seed: int, workers: int, limit: float,
                interrupted: bool) -> Plan:
     rows = []
-    pieces = []
+    pieces: list[PieceSummary] = []
     objective = bound = 0.0
     years = scenario.plan_years
     priced_all = []
@@ -38,22 +40,16 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
         objective += obj
         bound += b
         rows += [(p, ex, data) for p, ex in zip(priced, res.exemptions, strict=True)]
-        pieces.append({"key": " / ".join(task.key), "units": data.n, "households": data.total,
-                       "status": res.status, "method": res.method,
-                       "objective": round(obj, 2), "bound": round(b, 2),
-                       "time_s": round(res.time_s, 3), "used_s": round(res.used_s, 3),
-                       "clock_stopped": res.clock_stopped})
+        pieces.append(PieceSummary(
+            key=" / ".join(task.key), units=data.n, households=data.total, status=res.status,
+            method=res.method, objective=round(obj, 2), bound=round(b, 2),
+            time_s=round(res.time_s, 3), used_s=round(res.used_s, 3),
+            clock_stopped=res.clock_stopped, memory_stopped=res.memory_stopped))
     comms, unit_comm, unit_grid, shares = communities(scenario, rows)
     order = unit_order(scenario, unit_comm)
     comms, name_notes = with_names_and_services(scenario, comms, order)
-    statuses = {r.status for r in results}
-    status = "OPTIMAL" if statuses == {"OPTIMAL"} and not interrupted else "FEASIBLE"
     summary = {
         "scenario": scenario.name,
-        "status": status,
-        "objective": round(objective, 2),
-        "bound": round(bound, 2),
-        "gap": round((objective - bound) / objective, 8) if objective > 0 else 0.0,
         "solve_time_s": round(elapsed, 3),
         "n_units": scenario.n_units,
         "n_communities": len(comms),
@@ -73,16 +69,14 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
         "households_moved": int(sum(p.moved_households for p in priced_all)),
         "workers": workers,
         "time_limit_s": limit,
-        "interrupted": interrupted,
         # Pieces the clock stopped at the time limit (optimizer.search.clock). With one
         # worker the plan is reproducible only when this is empty ("deterministic").
         "clock_stopped": [" / ".join(t.key) for t, r in zip(tasks, results, strict=True)
                           if r.clock_stopped],
         "deterministic": workers == 1 and not interrupted
-        and not any(r.clock_stopped or "memory budget" in r.method for r in results),
+        and not any(r.clock_stopped or r.memory_stopped for r in results),
         "exemptions": [{"component": " / ".join(t.key), "reason": r.reason}
                        for t, r in zip(tasks, results, strict=True) if r.reason],
-        "components": pieces,
         "assumptions": "full-time staff by workload: min(5, max(3, ceil(households / "
                        f"{scenario.policy.households_per_staff}))) (our assumption, not the "
                        "opinion's); employer social insurance "
@@ -98,4 +92,8 @@ def build_plan(scenario: Scenario, tasks: list[PieceTask], results: list[PieceRe
         summary["notes"] = name_notes
     return Plan(scenario=scenario.name, unit_ids=scenario.unit_ids,
                 community=order, grid=unit_order(scenario, unit_grid),
-                communities=tuple(comms), summary=summary, grid_shares=tuple(shares))
+                communities=tuple(comms), summary=summary, grid_shares=tuple(shares),
+                status=Status.combined([r.status for r in results], interrupted),
+                objective=round(objective, 2), bound=round(bound, 2),
+                gap=round((objective - bound) / objective, 8) if objective > 0 else 0.0,
+                interrupted=interrupted, pieces=tuple(pieces))

@@ -254,7 +254,7 @@ class Service:
                                    solved.locks, _meta_without_bound(solved))
             s = plan.summary
             label = (f"{'optimize the rest' if kind == 'optimize' else 'solve'}: "
-                     f"{s.get('status')}, gap {100 * float(s.get('gap') or 0):.2f}%")
+                     f"{plan.status}, gap {100 * float(plan.gap or 0):.2f}%")
             number = self.save_version(ws, label, kind, user, solved)
             note = f"cancelled; best plan kept as version {number}" if cancelled else \
                 f"version {number}"
@@ -273,10 +273,10 @@ class Service:
                     note += "; the working plan changed meanwhile: open it from the versions"
             self.store.update_job(job, status="cancelled" if cancelled else "done",
                                   version=number, message=note,
-                                  progress={"objective": s.get("objective"),
-                                            "bound": s.get("bound"), "gap": s.get("gap"),
+                                  progress={"objective": plan.objective,
+                                            "bound": plan.bound, "gap": plan.gap,
                                             "elapsed_s": s.get("solve_time_s"),
-                                            "status": s.get("status")})
+                                            "status": plan.status.value})
         except Exception as exc:     # never lose the job's end silently
             self.store.update_job(job, status="failed", message=f"{type(exc).__name__}: {exc}")
 

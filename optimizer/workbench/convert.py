@@ -59,8 +59,11 @@ def state_from_plan(scenario: Scenario, plan: Plan, source: str = "solve") -> Pl
         v = s.get(key)
         return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
+    def _num(v: float | None) -> float | None:
+        return None if v is None else float(v)
+
     seed = s.get("seed")
-    meta = Meta(source, str(s.get("status", "UNKNOWN")), num("objective"), num("bound"),
+    meta = Meta(source, plan.status, _num(plan.objective), _num(plan.bound),
                 num("solve_time_s") or 0.0, seed if isinstance(seed, int) else None)
     return PlanState(scenario, assign, records, meta=meta)
 

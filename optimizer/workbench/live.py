@@ -20,9 +20,11 @@ from optimizer.checker.checker import ComplianceReport, community_rows, plan_row
 from optimizer.checker.rules import ComplianceRow, Context, Facts
 from optimizer.plan.model import Community, GridShare, Plan
 from optimizer.plan.naming import with_names_and_services
+from optimizer.plan.summary import typed_fields
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Choice
+from optimizer.status import Status
 from optimizer.workbench.pricing import Pricer
 from optimizer.workbench.state import UNASSIGNED, PlanState
 
@@ -175,9 +177,9 @@ class LiveCheck:
 
     def plan(self, summary: dict[str, Any] | None = None) -> Plan:
         shares = tuple(r for c in sorted(self.ctx.grid_rows) for r in self.ctx.grid_rows[c])
+        typed, rest = typed_fields(summary if summary is not None else self.totals())
         return Plan(self.s.name, self.s.unit_ids, tuple(self.state.assign),
-                    tuple(self.unit_grid), tuple(self.communities()),
-                    summary if summary is not None else self.totals(), shares)
+                    tuple(self.unit_grid), tuple(self.communities()), rest, shares, **typed)
 
     def report(self, plan: Plan | None = None) -> ComplianceReport:
         """The checker's report of the current plan, from the kept community lines."""
@@ -195,12 +197,12 @@ class LiveCheck:
         report = report if report is not None else self.report()
         obj = self.objective()
         if not report.passed or obj is None:
-            status = "UNKNOWN"
-        elif meta.status == "OPTIMAL" and meta.objective is not None \
+            status = Status.UNKNOWN
+        elif meta.status == Status.OPTIMAL and meta.objective is not None \
                 and abs(obj - meta.objective) <= 1.0:
-            status = "OPTIMAL"
+            status = Status.OPTIMAL
         else:
-            status = "FEASIBLE"
+            status = Status.FEASIBLE
         bound = meta.bound
         gap = None
         if obj is not None and bound is not None and obj > 0:

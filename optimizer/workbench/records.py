@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from optimizer.rules.remedy import REMEDIES
+from optimizer.status import Status
 
 
 class EditError(ValueError):
@@ -88,7 +89,7 @@ class Meta:
     valid for the scenario whatever the planner edits (the gap is recomputed)."""
 
     source: str = "today"          # today | solve | optimize | import | empty
-    status: str = "UNKNOWN"        # the producer's status of that plan
+    status: Status = Status.UNKNOWN  # the producer's status of that plan
     objective: float | None = None
     bound: float | None = None
     solve_time_s: float = 0.0
@@ -107,7 +108,11 @@ class Meta:
             return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
         seed = data.get("seed")
-        return Meta(str(data.get("source", "today")), str(data.get("status", "UNKNOWN")),
+        try:
+            status = Status.parse(data.get("status", "UNKNOWN"))
+        except ValueError:
+            status = Status.UNKNOWN
+        return Meta(str(data.get("source", "today")), status,
                     num(data.get("objective")), num(data.get("bound")),
                     num(data.get("solve_time_s")) or 0.0,
                     int(seed) if isinstance(seed, int) and not isinstance(seed, bool) else None)

@@ -118,3 +118,27 @@ def test_sweep_grid_missing_or_malformed_is_named(tmp_path: Path,
                      str(tmp_path / "out"), "--quiet"]) == 1
         err = capsys.readouterr().err
         assert str(grid) in err and "Traceback" not in err
+
+
+def test_solve_params_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--params FILE: its [solver] table in place of the scenario's; a bad field is
+    named (exit 1, no plan), and --seed still overrides the file."""
+    import json
+
+    scen = make_scenario(tmp_path / "scen")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[solver]\ntime_limit_s = 5\nseeds = 3\n")
+    assert main(["solve", str(scen), "--out", str(tmp_path / "p0"), "--params", str(bad),
+                 "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "bad.toml" in err and "seeds" in err and "did you mean 'seed'" in err
+    assert not (tmp_path / "p0").exists()
+    good = tmp_path / "fast.toml"
+    good.write_text("[solver]\ntime_limit_s = 5\nworkers = 1\nseed = 17\n")
+    assert main(["solve", str(scen), "--out", str(tmp_path / "p1"), "--params", str(good),
+                 "--quiet"]) == 0
+    summary = json.loads((tmp_path / "p1" / "summary.json").read_text())
+    assert (summary["seed"], summary["time_limit_s"], summary["workers"]) == (17, 5.0, 1)
+    assert main(["solve", str(scen), "--out", str(tmp_path / "p2"), "--params", str(good),
+                 "--seed", "3", "--quiet"]) == 0
+    assert json.loads((tmp_path / "p2" / "summary.json").read_text())["seed"] == 3

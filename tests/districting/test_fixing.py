@@ -14,7 +14,9 @@ import pytest
 
 from optimizer.districting.fixing import back_set, compute_fixing
 from optimizer.districting.graph import make_arrays
+from optimizer.districting.params import GraphSolveParams
 from optimizer.districting.solve import cut_count, solve_graph
+from optimizer.status import Status
 from tests.helpers.partitions import RANDOM_CASES, labels_of, random_instance
 
 
@@ -30,11 +32,12 @@ def test_fixing_keeps_every_feasible_plan(seed: int, n: int, k: int, slack: int)
             assert fix.may_root(members[0], d, k), (seed, parts, d)
             assert not any(fix.far[d][p] for p in members), (seed, parts, d)
     best = min((cut_count(g, labels_of(g.n, p)) for p in plans), default=None)
-    res = solve_graph(g, k=k, lo=lo, hi=hi, time_limit_s=20, workers=1, heuristic_s=0)
+    res = solve_graph(g, GraphSolveParams(k=k, lo=lo, hi=hi, time_limit_s=20, workers=1,
+                                            heuristic_s=0))
     if best is None:
-        assert res.status == "infeasible"
+        assert res.status == Status.INFEASIBLE
     else:
-        assert res.status == "optimal" and res.objective == best == res.bound
+        assert res.status == Status.OPTIMAL and res.objective == best == res.bound
 
 
 def test_back_set_pieces_stay_below_lo() -> None:
@@ -54,5 +57,6 @@ def test_far_heavy_nodes_root_their_own_districts() -> None:
     assert fix.fixed_roots == 2 and fix.order[:2].tolist() == [0, 6]
     pos = {int(v): p for p, v in enumerate(fix.order)}
     assert [bool(fix.far[0][pos[v]]) for v in range(1, 6)] == [False, False, False, True, True]
-    res = solve_graph(g, k=2, lo=12, hi=13, time_limit_s=10, workers=1, heuristic_s=0)
-    assert res.status == "optimal" and res.objective == 1
+    res = solve_graph(g, GraphSolveParams(k=2, lo=12, hi=13, time_limit_s=10, workers=1,
+                                            heuristic_s=0))
+    assert res.status == Status.OPTIMAL and res.objective == 1

@@ -15,7 +15,9 @@ import pytest
 from optimizer.districting.check import check_districting
 from optimizer.districting.graph import GraphArrays, make_arrays
 from optimizer.districting.heuristic import _chain_fix, heuristic_plan
+from optimizer.districting.params import GraphSolveParams
 from optimizer.districting.solve import cut_count, solve_graph
+from optimizer.status import Status
 from tests.helpers.partitions import grid_arrays as _grid
 from tests.helpers.partitions import random_grid
 
@@ -63,11 +65,11 @@ def test_tiny_graphs_against_brute_force(seed: int) -> None:
         assert plan is not None
         chk = check_districting(g, plan, lo=lo, hi=hi, k=k)
         assert chk.ok and chk.cut_edges >= want
-    res = solve_graph(g, k=k, lo=lo, hi=hi, time_limit_s=10, workers=2)
+    res = solve_graph(g, GraphSolveParams(k=k, lo=lo, hi=hi, time_limit_s=10, workers=2))
     if want is None:
-        assert res.status == "infeasible"
+        assert res.status == Status.INFEASIBLE
     else:
-        assert res.status == "optimal" and res.objective == want == res.bound
+        assert res.status == Status.OPTIMAL and res.objective == want == res.bound
 
 
 def test_chain_fix_reaches_the_band() -> None:
@@ -84,5 +86,5 @@ def test_chain_fix_reaches_the_band() -> None:
 def test_hint_is_used_and_optimum_kept() -> None:
     g = _grid(3, 3, [3, 1, 2, 2, 4, 1, 1, 2, 3])
     hint = np.array([0, 0, 1, 0, 0, 1, 2, 2, 2])
-    res = solve_graph(g, k=3, lo=3, hi=10, time_limit_s=10, workers=2, hint=hint)
-    assert res.status == "optimal" and res.objective == _brute_best(g, 3, 3, 10)
+    res = solve_graph(g, GraphSolveParams(k=3, lo=3, hi=10, time_limit_s=10, workers=2), hint=hint)
+    assert res.status == Status.OPTIMAL and res.objective == _brute_best(g, 3, 3, 10)

@@ -12,7 +12,9 @@ from optimizer.districting.check import check_districting
 from optimizer.districting.fixing import compute_fixing
 from optimizer.districting.graph import GraphArrays, make_arrays
 from optimizer.districting.mip import Incumbent, _Model, solve_mip
+from optimizer.districting.params import GraphSolveParams
 from optimizer.districting.solve import _component, cut_count, solve_graph
+from optimizer.status import Status
 from tests.helpers.partitions import RANDOM_CASES, labels_of, random_instance
 
 
@@ -27,10 +29,10 @@ def test_mip_reaches_the_brute_force_optimum(with_fixing: bool) -> None:
         data = _component(g, fix.order, lo, hi)
         res = solve_mip(data, k, fix if with_fixing else None, time_limit_s=30)
         if not plans:
-            assert res.status == "infeasible", seed
+            assert res.status == Status.INFEASIBLE, seed
             continue
         best = min(cut_count(g, labels_of(g.n, p)) for p in plans)
-        assert res.status == "optimal" and res.objective == best == res.bound, seed
+        assert res.status == Status.OPTIMAL and res.objective == best == res.bound, seed
         assert res.plan is not None
         plan = np.empty(g.n, dtype=np.int64)
         plan[fix.order] = res.plan
@@ -87,7 +89,7 @@ def test_a_set_stop_ends_the_mip_at_once() -> None:
     stop = threading.Event()
     stop.set()
     res = solve_mip(_component(g, fix.order, 3, 3), 3, fix, time_limit_s=30, stop=stop)
-    assert res.rounds == 0 and res.status == "unknown"
+    assert res.rounds == 0 and res.status == Status.UNKNOWN
 
 
 def test_race_beside_cp_sat_proves_the_grid() -> None:
@@ -95,8 +97,8 @@ def test_race_beside_cp_sat_proves_the_grid() -> None:
     straight rows). With the MIP on, the answer is optimal, checked, and says which
     solver closed the gap."""
     g = _grid3()
-    res = solve_graph(g, k=3, lo=3, hi=3, time_limit_s=20, workers=2, mip=True)
-    assert res.status == "optimal" and res.objective == 6 == res.bound
+    res = solve_graph(g, GraphSolveParams(k=3, lo=3, hi=3, time_limit_s=20, workers=2, mip=True))
+    assert res.status == Status.OPTIMAL and res.objective == 6 == res.bound
     assert res.proved_by in ("cp-sat", "scip")
     assert res.assignment is not None
     assert check_districting(g, res.assignment, k=3, lo=3, hi=3).ok
@@ -108,5 +110,5 @@ def test_without_scip_cp_sat_answers_alone(monkeypatch) -> None:  # type: ignore
 
     monkeypatch.setattr(districting, "scip_available", lambda: False)
     g = _grid3()
-    res = solve_graph(g, k=3, lo=3, hi=3, time_limit_s=20, workers=2, mip=True)
-    assert res.status == "optimal" and res.objective == 6 and res.proved_by == "cp-sat"
+    res = solve_graph(g, GraphSolveParams(k=3, lo=3, hi=3, time_limit_s=20, workers=2, mip=True))
+    assert res.status == Status.OPTIMAL and res.objective == 6 and res.proved_by == "cp-sat"

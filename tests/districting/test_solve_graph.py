@@ -24,9 +24,11 @@ import pytest
 
 from optimizer.districting.check import check_districting, infeasibility_reason
 from optimizer.districting.graph import GraphArrays, graph_arrays, make_arrays
+from optimizer.districting.params import GraphSolveParams
 from optimizer.districting.partition import add_partition
 from optimizer.districting.region import Region
 from optimizer.districting.solve import add_cut_edges, cut_count, hess_value, solve_graph
+from optimizer.status import Status
 from tests.helpers.partitions import set_partitions
 from tests.helpers.paths import ROOT, SHARED
 
@@ -68,11 +70,12 @@ def test_grid_matches_brute_force(lo: int, hi: int, k: int | None) -> None:
     g = _grid()
     want_cut, want_hess = _brute(g, lo, hi, k)
     for objective, want in (("cut_edges", want_cut), ("hess", want_hess)):
-        res = solve_graph(g, lo=lo, hi=hi, k=k, objective=objective, time_limit_s=20, workers=2)
+        res = solve_graph(g, GraphSolveParams(lo=lo, hi=hi, k=k, objective=objective,
+                                              time_limit_s=20, workers=2))
         if want is None:
-            assert res.status == "infeasible", (objective, lo, hi, k)
+            assert res.status == Status.INFEASIBLE, (objective, lo, hi, k)
             continue
-        assert res.status == "optimal", (objective, lo, hi, k)
+        assert res.status == Status.OPTIMAL, (objective, lo, hi, k)
         assert res.objective == pytest.approx(want), (objective, lo, hi, k)
         assert res.bound <= res.objective
         assert res.bound == pytest.approx(want, rel=1e-5)  # Hess: bound less rounding
@@ -89,11 +92,13 @@ def test_contiguity_matters_and_none_is_looser() -> None:
     {0,3},{1,2} is disconnected, so flow contiguity must report infeasible."""
     g = make_arrays([2, 1, 3, 2], [(0, 1), (1, 2), (2, 3)])
     for k in (2, None):
-        assert solve_graph(g, lo=4, hi=4, k=k, time_limit_s=10).status == "infeasible"
-        loose = solve_graph(g, lo=4, hi=4, k=k, contiguity="none", time_limit_s=10)
-        assert loose.status == "optimal" and loose.objective == 2
+        tight = solve_graph(g, GraphSolveParams(lo=4, hi=4, k=k, time_limit_s=10))
+        assert tight.status == Status.INFEASIBLE
+        loose = solve_graph(g, GraphSolveParams(lo=4, hi=4, k=k, contiguity="none",
+                                                time_limit_s=10))
+        assert loose.status == Status.OPTIMAL and loose.objective == 2
     # The reason says how far the bounds must move: {0,1} = 3 and {2,3} = 5 fit [3, 5].
-    reason = solve_graph(g, lo=4, hi=4, k=2, time_limit_s=10).reason
+    reason = solve_graph(g, GraphSolveParams(lo=4, hi=4, k=2, time_limit_s=10)).reason
     assert "proved" in reason and "widened to [3, 5]" in reason, reason
 
 
@@ -101,8 +106,8 @@ def test_networkx_input_keeps_node_order() -> None:
     graph = nx.path_graph(["a", "b", "c", "d"])
     for v, w in zip("abcd", [2, 2, 3, 1], strict=True):
         graph.nodes[v]["pop"] = w
-    res = solve_graph(graph, lo=4, hi=4, k=2, weight="pop", time_limit_s=10)
-    assert res.status == "optimal" and res.objective == 1
+    res = solve_graph(graph, GraphSolveParams(lo=4, hi=4, k=2, weight="pop", time_limit_s=10))
+    assert res.status == Status.OPTIMAL and res.objective == 1
     assert list(res.assignment) == [0, 0, 1, 1]
     assert graph_arrays(graph, weight="pop").labels == ("a", "b", "c", "d")
 
@@ -144,8 +149,8 @@ def test_validi_buchanan_smallest_counties(name: str, optimum: int) -> None:
     sys.path.insert(0, str(ROOT))
     from bench.cut_edges import load_instance
     g, k, lo, hi = load_instance(name, DATA)
-    res = solve_graph(g, k=k, lo=lo, hi=hi, time_limit_s=30, workers=2)
-    assert res.status == "optimal"
+    res = solve_graph(g, GraphSolveParams(k=k, lo=lo, hi=hi, time_limit_s=30, workers=2))
+    assert res.status == Status.OPTIMAL
     assert res.objective == optimum and res.bound == optimum
     chk = check_districting(g, res.assignment, lo=lo, hi=hi, k=k)
     assert chk.ok and chk.cut_edges == optimum
@@ -184,10 +189,21 @@ def test_start_plan_is_kept_when_cp_sat_finds_nothing_better(monkeypatch) -> Non
     g = _grid()
     good = np.array([0, 0, 1, 0, 1, 1, 2, 2, 2])   # weights 6, 7, 6 in [6, 7], connected
     assert check_districting(g, good, lo=6, hi=7, k=3).ok
-    res = solve_graph(g, lo=6, hi=7, k=3, hint=good, time_limit_s=5, mip=False)
-    assert res.status == "feasible" and res.objective == cut_count(g, good)
+    res = solve_graph(g, GraphSolveParams(lo=6, hi=7, k=3, time_limit_s=5, mip=False), hint=good)
+    assert res.status == Status.FEASIBLE and res.objective == cut_count(g, good)
     assert res.bound == 3 and check_districting(g, res.assignment, lo=6, hi=7, k=3).ok
     assert res.reason == "CP-SAT found no better plan than the start"
     bad = np.array([0, 0, 0, 0, 0, 0, 1, 1, 2])    # weights 13, 3, 3: not a plan
-    res = solve_graph(g, lo=6, hi=7, k=3, hint=bad, time_limit_s=5, mip=False)
-    assert res.status == "unknown" and res.assignment is None
+    res = solve_graph(g, GraphSolveParams(lo=6, hi=7, k=3, time_limit_s=5, mip=False), hint=bad)
+    assert res.status == Status.UNKNOWN and res.assignment is None
+
+
+def test_graph_solve_params_name_every_bad_field() -> None:
+    with pytest.raises(ValueError) as err:
+        GraphSolveParams(lo=5, hi=3, k=0, objective="area", contiguity="loose",
+                         time_limit_s=float("inf"), workers=-1, heuristic_s=-2)
+    text = str(err.value)
+    for name in ("hi:", "k:", "objective:", "contiguity:", "time_limit_s:", "workers:",
+                 "heuristic_s:"):
+        assert name in text, name
+    assert GraphSolveParams(lo=1, hi=2).problems() == []

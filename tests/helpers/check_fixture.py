@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.plan.model import Community, GridShare, Plan
+from optimizer.plan.summary import typed_fields
 from optimizer.rules.remedy import annual_cost_yuan, build_option, codevelop_option, site_option
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
@@ -152,9 +153,10 @@ def build_plan(s: Scenario, spec: dict[str, dict[str, Any]], **summary: Any) -> 
         "total_annual_cost_yuan": sum(c.annual_cost_yuan for c in coms), "seed": 0,
         "version": "test"}
     totals.update(summary)
+    typed, rest = typed_fields(totals)     # as read_plan splits summary.json
     return Plan(scenario=s.name, unit_ids=tuple(r[0] for r in rows),
                 community=tuple(r[1] for r in rows), grid=tuple(r[2] for r in rows),
-                communities=coms, summary=totals, grid_shares=tuple(shares))
+                communities=coms, summary=rest, grid_shares=tuple(shares), **typed)
 
 
 def write_scenario_folder(folder: Path) -> Path:

@@ -77,7 +77,7 @@ def test_bound_below_solver_plan_on_generated_pieces(seed: int) -> None:
     s = grid_scenario(grid, kind="rural" if rural else "urban", sites=sites, current=current)
     data = _piece(s)
     plan = solve(s, time_limit_s=10, workers=1, seed=0)
-    objective = plan.summary["objective"]
+    objective = plan.objective
     bound = lagrangian_bound(s, data, time_s=2.0)
     assert bound <= objective + 1e-6
     assert bound >= arithmetic_bound(s, data) * 0.95

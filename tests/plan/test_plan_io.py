@@ -43,6 +43,8 @@ def same_plan(a: Plan, b: Plan) -> None:
             else:
                 assert u == v, (x.community_id, f.name)
     assert dict(a.summary) == {k: b.summary[k] for k in a.summary}
+    assert (a.status, a.objective, a.bound, a.gap, a.interrupted, a.pieces) \
+        == (b.status, b.objective, b.bound, b.gap, b.interrupted, b.pieces)
 
 
 def test_round_trip(tmp_path: Path, s, valid) -> None:  # type: ignore[no-untyped-def]
@@ -142,7 +144,7 @@ def test_report_given_is_written(tmp_path: Path, s, valid) -> None:  # type: ign
 
 # --- reading plans written by other tools ------------------------------------------
 def frames(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
-    return plan.assignment_frame(), plan.communities_frame(), dict(plan.summary)
+    return plan.assignment_frame(), plan.communities_frame(), plan.summary_dict()
 
 
 def write_by_hand(folder: Path, plan: Plan, *, assignment: pd.DataFrame | None = None,

@@ -116,7 +116,7 @@ def test_plan_cost_is_the_sum_of_its_columns_and_checks() -> None:
     assert exact == pytest.approx(total, abs=1e-6)
     assert got.bound_yuan <= exact and exact - got.bound_yuan < 2.0
     plan = solve(s, time_limit_s=10, workers=1, seed=0)
-    assert plan.summary["objective"] == pytest.approx(exact, abs=0.01)   # summary: 2 decimals
+    assert plan.objective == pytest.approx(exact, abs=0.01)   # summary: 2 decimals
     assert check(s, plan).passed
 
 
@@ -125,12 +125,12 @@ def test_set_partitioning_reaches_brute_force_optimum(variant: str) -> None:
     s = variant_scenario(variant)
     expected = brute_force(s)
     plan = solve(s, time_limit_s=10, workers=1, seed=0)
-    [method] = [c["method"] for c in plan.summary["components"]]
+    [method] = [p.method for p in plan.pieces]
     assert method.startswith("columns(")
     assert plan.status == "OPTIMAL"
-    assert plan.summary["objective"] == pytest.approx(expected, abs=0.01)
-    assert plan.summary["bound"] <= plan.summary["objective"] + 1e-6
-    assert plan.summary["gap"] < 1e-5
+    assert plan.objective == pytest.approx(expected, abs=0.01)
+    assert plan.bound <= plan.objective + 1e-6
+    assert plan.gap < 1e-5
     report = check(s, plan)
     assert report.passed, report.summary_text()
 
@@ -160,8 +160,7 @@ def test_too_many_groups_abort_and_the_models_take_over() -> None:
                       cell_m=400.0)
     assert build_columns(s, _piece(s)) is None
     plan = solve(s, time_limit_s=4, workers=1)
-    assert not any(c["method"].startswith("columns")
-                   for c in plan.summary["components"])
+    assert not any(p.method.startswith("columns") for p in plan.pieces)
     assert check(s, plan).passed
 
 

@@ -92,7 +92,7 @@ def test_capital_priced_higher_and_back() -> None:
     back = reprice(base, dataclasses.replace(fx.plan()))
     assert [c.capex_yuan for c in back.communities] == [c.capex_yuan
                                                         for c in fx.plan().communities]
-    assert back.summary["objective"] == pytest.approx(fx.plan().summary["objective"])
+    assert back.objective == pytest.approx(fx.plan().objective)
 
 
 def test_solve_with_a_budget_returns_a_checked_phasing() -> None:
@@ -101,6 +101,6 @@ def test_solve_with_a_budget_returns_a_checked_phasing() -> None:
     assert plan.phasing is not None and plan.summary["phasing"]["facility_share"] == 0.75
     search = plan.summary["budget_search"]
     assert search["candidates"][0]["capital_factor"] == 1.0 and len(search["candidates"]) >= 2
-    assert plan.summary["bound"] <= plan.summary["objective"]
+    assert plan.bound <= plan.objective
     assert check(scenario, plan).passed
     assert "the budget falls 1 communities short" in plan.summary_text()

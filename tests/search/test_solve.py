@@ -85,7 +85,7 @@ def test_stop_flag_still_returns_a_checked_plan(monkeypatch) -> None:  # type: i
     monkeypatch.setattr(StopFlag, "__init__", stopped)
     s = _two_streets()
     plan = solve(s, time_limit_s=10, workers=1)
-    assert plan.summary["interrupted"] is True
+    assert plan.interrupted is True
     assert plan.status == "FEASIBLE"
     assert check(s, plan).passed
 
@@ -113,9 +113,9 @@ def test_large_path_neighbourhood_search_and_relaxation_bound(monkeypatch) -> No
     monkeypatch.setattr(piece, "SMALL_X", 10)      # force the large-piece path
     s = _rural_grid()
     plan = solve(s, time_limit_s=8, workers=1)
-    methods = [c["method"] for c in plan.summary["components"]]
+    methods = [p.method for p in plan.pieces]
     assert all(m.startswith("lns") and "adjacent" in m for m in methods), methods
-    assert 0 < plan.summary["bound"] <= plan.summary["objective"]
+    assert 0 < plan.bound <= plan.objective
     assert check(s, plan).passed
 
 
@@ -129,12 +129,12 @@ def test_huge_piece_path_uses_the_lagrangian_floor(monkeypatch) -> None:  # type
     monkeypatch.setattr(piece, "BOUND_X", 10)      # no whole-piece model at all
     s = _rural_grid()
     plan = solve(s, time_limit_s=6, workers=1)
-    methods = [c["method"] for c in plan.summary["components"]]
+    methods = [p.method for p in plan.pieces]
     assert all("lagrangian" in m for m in methods), methods
     arith = sum(arithmetic_bound(s, piece_data(s, c.key, c.units)) for c in components(s))
     # The Lagrangian floor is far above the arithmetic one, and still a bound.
-    assert arith < plan.summary["bound"] <= plan.summary["objective"]
-    assert plan.summary["bound"] > 0.9 * plan.summary["objective"]
+    assert arith < plan.bound <= plan.objective
+    assert plan.bound > 0.9 * plan.objective
     assert check(s, plan).passed
 
 
@@ -144,7 +144,7 @@ def test_checkpoint_resume_reuses_finished_pieces(tmp_path, monkeypatch) -> None
     s = _two_streets()
     first = solve(s, time_limit_s=10, workers=1, checkpoint=tmp_path / "pieces")
     files = sorted((tmp_path / "pieces").glob("*.json"))
-    assert len(files) == len(first.summary["components"]) == 2
+    assert len(files) == len(first.pieces) == 2
     files[0].unlink()                       # as if killed before the first piece ended
     calls = []
     real = executor.solve_piece

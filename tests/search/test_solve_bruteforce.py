@@ -28,8 +28,8 @@ def test_solver_reaches_brute_force_optimum(variant: str) -> None:
     expected = brute_force(s)
     plan = solve(s, time_limit_s=30, workers=1, seed=0)
     assert plan.status == "OPTIMAL"
-    assert plan.summary["objective"] == pytest.approx(expected, abs=1.0)
-    assert plan.summary["bound"] <= plan.summary["objective"] + 1e-6
-    assert plan.summary["gap"] < 1e-5
+    assert plan.objective == pytest.approx(expected, abs=1.0)
+    assert plan.bound <= plan.objective + 1e-6
+    assert plan.gap < 1e-5
     report = check(s, plan)
     assert report.passed, report.summary_text()

@@ -130,7 +130,7 @@ def test_a_short_limit_on_a_county_holds(county: Path, workers: int) -> None:
     plan = solve(s, time_limit_s=2, workers=workers)
     stopped = plan.summary["clock_stopped"]
     assert stopped
-    pieces = {c["key"] for c in plan.summary["components"]}
+    pieces = {p.key for p in plan.pieces}
     assert set(stopped) <= pieces
     assert check(s, plan).passed
 

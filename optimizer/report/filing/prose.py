@@ -205,15 +205,15 @@ def overview(ctx: FilingContext) -> list[str]:
     out.append(_t(ctx, f"规划社区{len(ctx.communities)}个,其中城市社区{urban}个、农村社区"
                        f"{len(ctx.communities) - urban}个。",
                   f"{len(ctx.communities)} planned communities, {urban} urban."))
-    sm = ctx.plan.summary
-    status = terms.solver_name(str(sm.get("status", "UNKNOWN")), ctx.lang)
-    try:
-        obj, bound, gap = (float(sm["objective"]), float(sm["bound"]), float(sm["gap"]))
+    sm = ctx.plan
+    status = terms.solver_name(sm.status.value, ctx.lang)
+    if sm.objective is not None and sm.bound is not None and sm.gap is not None:
+        obj, bound, gap = float(sm.objective), float(sm.bound), float(sm.gap)
         out.append(_t(ctx, f"方案求解状态:{status}。规划目标值(年度费用加权合计){obj:,.0f}元,"
                            f"已证明的下界{bound:,.0f}元,差距{100 * gap:.2f}%"
                            "(差距越小,越接近最优;为全部情景的数值)。",
                       f"Solver status: {status}; objective {obj:,.0f} yuan, proven bound "
                       f"{bound:,.0f}, gap {100 * gap:.2f}% (whole scenario)."))
-    except (KeyError, TypeError, ValueError):
+    else:
         out.append(_t(ctx, f"方案求解状态:{status}。", f"Solver status: {status}."))
     return out
