@@ -30,6 +30,7 @@ from optimizer.model.piece import PieceData, piece_data, reach
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.columns import plan_by_columns
+from optimizer.search.oversized import solve_oversized
 from optimizer.search.piece_common import (
     heuristic_start,
     mark_stand_ins,
@@ -43,7 +44,7 @@ from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
 
-__all__ = ["PieceResult", "PieceTask", "solve_piece"]
+__all__ = ["PieceResult", "PieceTask", "solve_data", "solve_piece"]
 
 SMALL_X = 12000         # Σ over centers of the units they reach: exact model below this
 FLOW_X = 2500           # ... and the flow model (exact contiguity) for the bound below this
@@ -63,6 +64,30 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
     if task.stand_ins:          # ONE-STATION impossible: let a build stand in there
         scenario = with_stand_ins(scenario, task.stand_ins)
     data = piece_data(scenario, task.key, task.units)
+    res = solve_data(scenario, data, task, stop)
+    if task.stand_ins:
+        res = mark_stand_ins(real, task, res)
+    wall = time.perf_counter() - t0
+    # With one worker what a piece used is counted, like its budget, in deterministic
+    # time and fixed estimates, so the time handed on to the next piece is the same on
+    # any machine (optimizer.search.clock); otherwise it is the clock's.
+    return dataclasses.replace(res, time_s=wall, used_s=res.used_s if task.deterministic
+                               else wall)
+
+
+def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
+               ) -> PieceResult:
+    """The piece (or part of one) ``data``: its result with ``used_s`` what it used of
+    ``task.budget_s`` (deterministic estimates when ``task.deterministic``, else the
+    clock's) and ``time_s`` its wall time."""
+    t0 = time.perf_counter()
+    if task.diagnosis is not None and task.diagnosis.reason == "unit-above-max":
+        # Units above the maximum: each a community of its own, the rest as any piece
+        # (optimizer.search.oversized; the reasoning in optimizer.graph.oversized).
+        res = solve_oversized(scenario, data, task, stop, solve_data)
+        wall = time.perf_counter() - t0
+        return dataclasses.replace(res, time_s=wall,
+                                   used_s=res.used_s if task.deterministic else wall)
     res, reserve = _solve(scenario, data, task, stop)
     used = res.time_s           # what the methods spent of the budget (see used_s)
     if not res.reason and res.status != "OPTIMAL":
@@ -89,12 +114,7 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
             floor = max(floor, lagrangian_bound(scenario, data, time_s=HURRY_LAG_S,
                                                 max_iter=HURRY_LAG_STEPS, stop=StopFlag()))
         res = dataclasses.replace(res, bound=max(res.bound, floor))
-    if task.stand_ins:
-        res = mark_stand_ins(real, task, res)
     wall = time.perf_counter() - t0
-    # With one worker what a piece used is counted, like its budget, in deterministic
-    # time and fixed estimates, so the time handed on to the next piece is the same on
-    # any machine (optimizer.search.clock); otherwise it is the clock's.
     return dataclasses.replace(res, time_s=wall, used_s=used if task.deterministic else wall)
 
 
