@@ -22,7 +22,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.columns import connected_groups, price_groups
 from optimizer.search.heuristic import best_choice
-from optimizer.search.lns import SUB_TIME_S, improve
+from optimizer.search.lns import improve, window
 from optimizer.search.piece_common import plan_cost, run_attempt
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
@@ -232,9 +232,10 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
     if rest and left > 0.5 and not stop.is_set():
         sub = piece_data(scenario, gd.key, np.asarray(sorted(u for ch in rest
                                                              for u in ch.members)))
-        rounds = int(left / (1.5 * SUB_TIME_S)) if task.deterministic else None
+        size, sub_s = window(sub, len(rest))
+        rounds = int(left / (1.5 * sub_s)) if task.deterministic else None
         rest, stats = improve(scenario, sub, rest, time_s=left, seed=task.seed, stop=stop,
-                              max_rounds=rounds)
+                              max_rounds=rounds, communities=size, sub_time_s=sub_s)
         used += stats.used_s if task.deterministic else stats.time_s
     groups = [tuple(sorted(local[u] for u in ch.members)) for ch in [*fixed, *rest]]
     assert sorted(i for g in groups for i in g) == list(range(len(glob)))
