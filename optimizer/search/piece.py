@@ -42,6 +42,7 @@ from optimizer.search.piece_common import (
 )
 from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.starts import tree_start
 from optimizer.search.stop import StopFlag
 
 __all__ = ["PieceResult", "PieceTask", "solve_data", "solve_piece"]
@@ -56,6 +57,7 @@ LAG_STEPS = 400         # subgradient steps of the Lagrangian floor (converged t
 LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it first)
 HURRY_LAG_STEPS = 40    # ... and once the piece is stopped, within
 HURRY_LAG_S = 1.0       # this long at most
+START_CAP_S = 2.0       # tree partitions for the start of a listed piece, at most
 
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
@@ -149,9 +151,27 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
                 ) -> tuple[PieceResult | None, PieceTask]:
     """The proven optimum over every possible community when they can all be listed
     (search/columns.py); else None and the task with what is left of its budget."""
+    spent = [0.0]
+
+    def start() -> tuple[Choice, ...] | None:
+        # Region growing, or tree partitions at the least counts where it misses them:
+        # the plan the integer solves start from (optimizer.search.starts).
+        grown = heuristic_start(scenario, data)
+        counts = feasible_community_counts(data.total, data.lo, data.hi)
+        if not counts or (grown is not None and len(grown) == counts[0]):
+            return grown
+        tree = tree_start(scenario, data, time_s=min(START_CAP_S, 0.05 * task.budget_s),
+                          seed=task.seed, deterministic=task.deterministic, stop=stop)
+        spent[0] += tree.used_s
+        if tree.choices is None or (grown is not None
+                                    and plan_cost(scenario, grown) <= plan_cost(scenario,
+                                                                                tree.choices)):
+            return grown
+        return tree.choices
+
     got = plan_by_columns(scenario, data, budget_s=task.budget_s, workers=task.threads,
                           seed=task.seed, deterministic=task.deterministic, stop=stop,
-                          hint=lambda: heuristic_start(scenario, data))
+                          hint=start, hint_used_s=lambda: spent[0])
     if got is None:
         return None, task
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
@@ -160,8 +180,9 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         return soft_result(scenario, data, rest, stop, no_plan_reason(scenario, data, why)), rest
     if not got.choices:
         return None, rest               # no plan in time: the models, with the time left
+    how = f", {got.how}" if got.how else ""
     return PieceResult(task.index, got.choices, ("",) * len(got.choices), got.status,
-                       got.bound_yuan, got.used_s, f"columns({got.columns})"), rest
+                       got.bound_yuan, got.used_s, f"columns({got.columns}{how})"), rest
 
 
 def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
