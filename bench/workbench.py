@@ -5,6 +5,7 @@ bounded locust run of 20 simulated planners. Not a test: results go to
     .venv/bin/pip install -r bench/requirements.txt      # locust
     .venv/bin/python bench/workbench.py                  # county + city streets, 300 s locust
     .venv/bin/python bench/workbench.py --locust-s 60 --no-city
+    .venv/bin/python bench/workbench.py --core-only      # in-process edit latency only
 
 Cases: ``county`` (``generate county --seed 1``, about 3,000 units) and
 ``city-streets`` (the ``city`` preset, seed 1, cut to its urban district Tinghu: the
@@ -156,6 +157,51 @@ def api_edits(url: str, ws: int, edits: int, seed: int) -> dict[str, Any]:
             "api_edit_p95_s": round(pct(times, 0.95), 4)}
 
 
+def core_edits(folder: Path, edits: int, seed: int) -> dict[str, Any]:
+    """The server's share of an edit, in-process (no HTTP, no browser): re-pricing and
+    incremental re-check of the touched communities (``Workbench.edit``), then the
+    response's views (plan-wide lines and totals); and one full ``optimizer.check`` of
+    the plan, what the incremental check saves."""
+    import optimizer
+    from optimizer.scenario.load import load_scenario
+    from optimizer.web.views import change_view
+    from optimizer.workbench import EditError, Workbench, state_today
+
+    s = load_scenario(folder)
+    wb = Workbench(s, state_today(s))
+    wb.pricer.warm()
+    rng = random.Random(seed)
+    edit_t: list[float] = []
+    view_t: list[float] = []
+    while len(edit_t) < edits:
+        i = rng.randrange(s.n_units)
+        a = wb.state.assign[i]
+        others = [int(j) for j in s.neighbours[i] if wb.state.assign[int(j)] != a]
+        if not others:
+            continue
+        op = {"op": "move", "units": [s.unit_ids[i]], "to": wb.state.assign[rng.choice(others)]}
+        t0 = time.perf_counter()
+        try:
+            change = wb.edit(op)
+        except EditError:
+            continue
+        t1 = time.perf_counter()
+        change_view(wb, change)
+        edit_t.append(t1 - t0)
+        view_t.append(time.perf_counter() - t1)
+    t0 = time.perf_counter()
+    optimizer.check(s, wb.plan())
+    full = time.perf_counter() - t0
+    total = [a + b for a, b in zip(edit_t, view_t, strict=True)]
+    return {"units": s.n_units, "edits": len(edit_t),
+            "core_edit_median_s": round(statistics.median(edit_t), 4),
+            "core_edit_p95_s": round(pct(edit_t, 0.95), 4),
+            "core_view_median_s": round(statistics.median(view_t), 4),
+            "core_total_median_s": round(statistics.median(total), 4),
+            "core_total_p95_s": round(pct(total, 0.95), 4),
+            "full_check_s": round(full, 3)}
+
+
 def locust_run(url: str, scenario: str, users: int, seconds: int, out: Path) -> dict[str, Any]:
     wsfile = out / "locust-workspaces.txt"
     cmd = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "workbench_locust.py"),
@@ -210,20 +256,30 @@ def main() -> int:
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--locust-s", type=int, default=300)
     ap.add_argument("--no-city", action="store_true")
+    ap.add_argument("--core-only", action="store_true",
+                    help="only the in-process edit latency (no server, browser, locust)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "workbench.json"))
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
     scenarios, data = tmp / "scenarios", tmp / "data"
-    cases = prepare(scenarios, not args.no_city)
-    proc, url = start_server(scenarios, data)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
-    result: dict[str, Any] = {"commit": commit, "cpus": os.cpu_count(), "cases": {}}
+    result: dict[str, Any] = {"commit": commit, "cpus": os.cpu_count(),
+                              "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+                              "cases": {}}
+    cases = prepare(scenarios, not args.no_city and not args.core_only)
+    if args.core_only:
+        for k, case in enumerate(cases):
+            result["cases"][case] = core_edits(scenarios / case, args.edits, 100 + k)
+            print(case, json.dumps(result["cases"][case]), flush=True)
+        return _write(result, Path(args.out))
+    proc, url = start_server(scenarios, data)
     try:
         result["rss_idle_mb"] = round(rss_mb(proc.pid), 1)
         for k, case in enumerate(cases):
             r = browser_case(url, case, args.edits, k)
             r.update(api_edits(url, r["workspace"], args.edits, 100 + k))
+            r.update(core_edits(scenarios / case, args.edits, 100 + k))
             r["server_rss_mb"] = round(rss_mb(proc.pid), 1)
             result["cases"][case] = r
             print(case, json.dumps(r), flush=True)
@@ -237,7 +293,11 @@ def main() -> int:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    out = Path(args.out)
+    return _write(result, Path(args.out))
+
+
+def _write(result: dict[str, Any], out: Path) -> int:
+    result["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"written to {out}")

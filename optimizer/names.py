@@ -98,3 +98,26 @@ def safe_stem(text: str, max_bytes: int = MAX_STEM_BYTES) -> str:
 def starts_like_formula(text: str) -> bool:
     """True when a spreadsheet opening a CSV could read ``text`` as a formula."""
     return text.startswith(FORMULA_START)
+
+
+# Administrative suffixes of a place name written in pinyin, and their Chinese.
+_SUFFIX_ZH = (("Subdistrict", "街道"), ("Street", "街道"), ("Township", "乡"), ("Town", "镇"),
+              ("District", "区"), ("County", "县"), ("City", "市"))
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def place_zh(name: str) -> str:
+    """A place name in Chinese as far as it can be: a name in Chinese as it is, a pinyin
+    name with its English suffix rendered (``Fuwan Town`` -> ``Fuwan镇``); a pinyin name
+    has no single Chinese spelling, so the rest is kept."""
+    if has_cjk(name):
+        return name
+    for en, zh in _SUFFIX_ZH:
+        m = re.fullmatch(rf"(.+?)\s+{en}", name.strip())
+        if m:
+            return m.group(1) + zh
+    return name

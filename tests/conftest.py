@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from optimizer.plan.model import Plan
 from optimizer.scenario.load import load_scenario
 from optimizer.scenario.model import Scenario
+from tests.helpers.check_fixture import build_plan, scenario, valid_spec
 from tests.helpers.paths import DEMO
 
 
@@ -13,3 +15,15 @@ from tests.helpers.paths import DEMO
 def demo() -> Scenario:
     """The shipped demo scenario, loaded once (a Scenario is immutable)."""
     return load_scenario(DEMO)
+
+
+@pytest.fixture(scope="module")
+def s() -> Scenario:
+    """The checker's hand-drawn fixture scenario (tests/helpers/check_fixture.py)."""
+    return scenario()
+
+
+@pytest.fixture(scope="module")
+def valid(s: Scenario) -> Plan:
+    """A plan of ``s`` that passes every rule (check_fixture.valid_spec)."""
+    return build_plan(s, valid_spec())

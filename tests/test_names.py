@@ -24,8 +24,6 @@ from optimizer.plan.read import read_plan
 from optimizer.report.maps import map_stems
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import solve
-from tests.helpers.check_fixture import build_plan, valid_spec
-from tests.helpers.check_fixture import scenario as fixture_scenario
 
 STREETS = ["a/b", "a_b", "Fuwan Town", "fuwan town"]
 
@@ -110,16 +108,6 @@ def test_safe_stem(text: str) -> None:
 
 
 # --- the gate: households in = households out ------------------------------------
-@pytest.fixture(scope="module")
-def s():  # type: ignore[no-untyped-def]
-    return fixture_scenario()
-
-
-@pytest.fixture(scope="module")
-def valid(s):  # type: ignore[no-untyped-def]
-    return build_plan(s, valid_spec())
-
-
 def _planted(valid, how: str):  # type: ignore[no-untyped-def]
     if how == "unit dropped":
         return dataclasses.replace(valid, unit_ids=valid.unit_ids[1:],

@@ -17,9 +17,9 @@ nbclient = pytest.importorskip("nbclient")
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_the_three_notebooks_exist() -> None:
+def test_the_four_notebooks_exist() -> None:
     assert [p.name for p in NOTEBOOKS] == ["01-quickstart.ipynb", "02-what-if.ipynb",
-                                           "03-redistricting.ipynb"]
+                                           "03-redistricting.ipynb", "04-budget.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -1,8 +1,9 @@
 """The checker's own proof that a community cannot have a service center (ONE-STATION).
 
 Written apart from the solver's diagnosis (optimizer/graph/center.py) on purpose:
-the checker must be able to disagree with it. Only the rules themselves are shared
-(:mod:`optimizer.rules.remedy` for what a site can become, the policy's required area).
+the checker must be able to disagree with it. What a site can become and the required
+area come from the checker's own pricing (:mod:`optimizer.checker.pricing`); only the
+scenario's numbers are shared.
 
 A unit ``j`` can hold the center of a community of ``h`` households when a new center
 may be built there (no ``no_build``), rooms are co-built there (``new_development``), or
@@ -24,7 +25,7 @@ from __future__ import annotations
 import heapq
 import math
 
-from optimizer.rules.remedy import site_option
+from optimizer.checker.pricing import required_area_m2, site_can_hold
 from optimizer.scenario.model import Scenario
 
 
@@ -40,16 +41,11 @@ def can_hold_center(scenario: Scenario, unit: int, households: int,
     """Whether a legal center for ``households`` households can stand in ``unit``."""
     if not scenario.is_no_build(unit) or scenario.is_new_development(unit):
         return True
-    need = scenario.policy.required_area_m2(households)
+    need = required_area_m2(households, scenario.policy)
     sites = scenario.sites
     here = (sites_of if sites_of is not None else _sites_of(scenario)).get(unit, [])
-    for s in here:
-        owned = bool(sites.owned[s])
-        for remedy in (("keep", "renovate", "extend") if owned else ("purchase",)):
-            if site_option(remedy, need, float(sites.area_m2[s]), float(sites.max_area_m2[s]),
-                           owned, float(sites.price_yuan[s]), scenario.costs) is not None:
-                return True
-    return False
+    return any(site_can_hold(need, float(sites.area_m2[s]), float(sites.max_area_m2[s]))
+               for s in here)
 
 
 def _some_center(scenario: Scenario, start: int, lo: int, limit: float) -> int | None:

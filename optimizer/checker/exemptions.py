@@ -1,36 +1,43 @@
-"""Exemptions: a community may skip a rule only where the rule is provably impossible.
+"""Exemptions: a community may skip a rule only where the checker proves, with its own
+code, that the rule is impossible for it.
 
-The exemption text of communities.csv starts with the rule id. The checker accepts
-it (status "exempt") only when it can prove the need itself:
+The exemption text of communities.csv starts with the rule id; several exemptions of
+one community are joined by " | " (a piece too small whose only unit has no place for
+a center: "SIZE-RURAL: ... | ONE-STATION: ..."), each judged on its own. What the text
+claims is read by :mod:`optimizer.checker.claims` and proved by
+:mod:`optimizer.checker.proofs` and :mod:`optimizer.checker.center`, never by the
+solver's diagnosis:
 
-- SIZE-URBAN / SIZE-RURAL: the community holds a unit that alone has more households
-  than the upper bound, or every one of its units lies in a component (same county,
-  street and kind, connected in the neighbour graph: :func:`optimizer.graph.pieces.components`)
-  that cannot be split into communities within the bounds: no integer k with
-  k·L ≤ H ≤ k·U (recomputed here), or :func:`optimizer.graph.pieces.diagnose` reports it.
+- SIZE-URBAN / SIZE-RURAL: every claim the text makes must be true of this community
+  (the unit it names above the maximum is one of its units; the piece it describes is
+  the piece holding its units, too small, fitting no whole number of communities, with
+  no connected split, cut off by a barrier, ...). A text the checker cannot read as any
+  of these ("unstated") is accepted only when the checker finds a proof itself: one of
+  its units above the maximum, the pieces holding it impossible, or one of its units
+  unable to be in any community within the bounds that has a place for a center while
+  it is in one (it breaks the size rule or ONE-STATION, and either may be exempt). The
+  search's "no partition of this piece ... was found" is accepted on the same last
+  ground as on a proof that no split exists.
+- ONE-STATION ("no place for a service center"): one of its units (one the text names,
+  when it names some) can be in no community that has a place for a center, or in no
+  such community within the bounds while this one is within them. The exemption covers
+  the center's placement: the stand-in center (a build where no_build forbids one)
+  fails ONE-STATION's place and REMEDY's no_build test, and both rows become "exempt".
 
-- SIZE-URBAN / SIZE-RURAL also: one of its units cannot be in any community within
-  the bounds that has a place for a center (:mod:`optimizer.checker.center`, the
-  checker's own proof), while this community has one;
-- ONE-STATION ("no place for a center"): one of its units cannot be in any community
-  that has a place for a center, or cannot be in one within the bounds and this
-  community is within them. The exemption covers the center's placement: the
-  stand-in center (a build where no_build forbids one) fails ONE-STATION's place
-  and REMEDY's no_build test, and both rows become "exempt".
-
-A community may carry several exemptions, " | " between them (a piece too small
-whose only unit has no place for a center: "SIZE-RURAL: ... | ONE-STATION: ...");
-each is judged on its own. Any other exemption, or one it cannot prove, is itself a
-fail ("exemption not justified") and the rule is checked normally.
+Any other rule, or a claim it cannot prove, is itself a fail ("exemption not
+justified", with the reason) and the rule is checked normally.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
-from optimizer.checker.rules import ComplianceRow, Context, Facts
+from optimizer.checker import center as checker_center
+from optimizer.checker.claims import Reading, read
+from optimizer.checker.facts import Context, Facts
+from optimizer.checker.proofs import Pieces, Verdict, no_split, size_reading
+from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community
 
 RULE_IDS = (
@@ -41,9 +48,7 @@ RULE_IDS = (
     "CONTIGUITY", "KIND",
 )
 _ID = re.compile(r"\s*([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)")
-# diagnose() reasons that make a whole component infeasible (a unit above the bound
-# concerns that unit's community only, handled directly).
-_WHOLE_COMPONENT = ("too-small", "no-integer-k", "cut-off", "no-partition")
+SEPARATOR = " | "     # between several exemptions of one community
 
 
 @dataclass(frozen=True)
@@ -61,44 +66,23 @@ def parse_rule(text: str) -> str | None:
     return rid if rid in RULE_IDS else None
 
 
-def _components(ctx: Context) -> tuple[dict[int, int], dict[int, str]]:
-    """unit -> component number, and component number -> why it is infeasible."""
-    if "components" in ctx.cache:
-        return ctx.cache["components"]  # type: ignore[no-any-return]
-    from optimizer.graph import components, diagnose
-
-    s = ctx.scenario
-    comps = components(s)
-    comp_of: dict[int, int] = {}
-    ids_of: dict[str, int] = {}
-    why: dict[int, str] = {}
-    for n, comp in enumerate(comps):
-        for i in comp.units.tolist():
-            comp_of[int(i)] = n
-            ids_of[s.unit_ids[int(i)]] = n
-        lo, hi = s.policy.bounds(comp.key[2] == "urban")
-        h = int(s.households[comp.units].sum())
-        k_min, k_max = math.ceil(h / hi), h // lo
-        if h == 0 or k_min > k_max or k_max < 1:
-            why[n] = (f"its piece {comp.key[1]} ({comp.key[2]}) has {h} households: no whole "
-                      f"number of communities of {lo}..{hi} fits")
-    for d in diagnose(s):
-        if d.reason not in _WHOLE_COMPONENT:
-            continue
-        for n in {ids_of[u] for u in d.units if u in ids_of}:
-            why.setdefault(n, d.message or d.reason)
-    ctx.cache["components"] = (comp_of, why)
-    return comp_of, why
+def pieces_of(ctx: Context) -> Pieces:
+    """The checker's pieces of ``ctx.scenario``, found once (a memo of the scenario)."""
+    got = ctx.cache.get("pieces")
+    if not isinstance(got, Pieces) or got.scenario is not ctx.scenario:
+        got = Pieces(ctx.scenario)
+        ctx.cache["pieces"] = got
+    return got
 
 
-def _centerless(ctx: Context, f: Facts, within_bounds: bool) -> int | None:
-    """A unit of the community no community (within the bounds, or of any size)
-    holding it can give a center; None when there is none."""
-    from optimizer.checker.center import no_center_at_all, no_center_within_bounds
-
-    test = no_center_within_bounds if within_bounds else no_center_at_all
+def _centerless(ctx: Context, units: list[int] | tuple[int, ...],
+                within_bounds: bool) -> int | None:
+    """A unit of ``units`` no community (within the bounds, or of any size) holding it
+    can give a center; None when there is none."""
+    test = (checker_center.no_center_within_bounds if within_bounds
+            else checker_center.no_center_at_all)
     cache = ctx.cache.setdefault("centerless", {})
-    for u in f.units:
+    for u in units:
         if (u, within_bounds) not in cache:
             cache[u, within_bounds] = test(ctx.scenario, u)
         if cache[u, within_bounds]:
@@ -106,50 +90,71 @@ def _centerless(ctx: Context, f: Facts, within_bounds: bool) -> int | None:
     return None
 
 
-def _justify_center(ctx: Context, f: Facts) -> tuple[bool, str]:
-    from optimizer.checker.center import why
-
+def _center_within_bounds(ctx: Context, f: Facts) -> Verdict | None:
+    """The size rule's last ground: one of its units can be in no community within the
+    bounds that has a center (so it breaks one of the two rules)."""
+    u = _centerless(ctx, f.units, within_bounds=True)
+    if u is None:
+        return None
     s = ctx.scenario
-    u = _centerless(ctx, f, within_bounds=False)
+    lo, hi = s.policy.bounds(f.urban)
+    return True, (f"no community of {lo}..{hi} households holding unit {s.unit_ids[u]} can "
+                  f"have a service center: {checker_center.why(s, u)}")
+
+
+def _justify_center(ctx: Context, f: Facts, reading: Reading) -> Verdict:
+    s = ctx.scenario
+    if reading.foreign_place:
+        return False, "it names another town/street than the community's own"
+    named = reading.named_units()
+    units = [u for u in f.units if u in named] if named else list(f.units)
+    if named and not units:
+        ids = ", ".join(sorted(s.unit_ids[u] for u in named))
+        return False, f"it names {ids}, none of which is one of its units"
+    u = _centerless(ctx, units, within_bounds=False)
     if u is not None:
-        return True, f"no community holding it can have a service center: {why(s, u)}"
+        return True, ("no community holding it can have a service center: "
+                      f"{checker_center.why(s, u)}")
     lo, hi = s.policy.bounds(f.urban)
     if lo <= f.households <= hi:
-        u = _centerless(ctx, f, within_bounds=True)
+        u = _centerless(ctx, units, within_bounds=True)
         if u is not None:
             return True, (f"no community of {lo}..{hi} households holding it can have a "
-                          f"service center: {why(s, u)}")
+                          f"service center: {checker_center.why(s, u)}")
     return False, "a community holding its units can have a service center"
 
 
-def _justify_size(ctx: Context, rule: str, f: Facts) -> tuple[bool, str]:
+def _justify_unstated(ctx: Context, f: Facts) -> Verdict:
+    """No claim the checker can read: any proof of its own."""
     s = ctx.scenario
-    own = s.policy.size_rule(f.urban)
-    if rule != own:
-        return False, f"the community is {'urban' if f.urban else 'rural'}: its rule is {own}"
     hi = s.policy.bounds(f.urban)[1]
     big = [i for i in f.units if int(s.households[i]) > hi]
     if big:
         i = big[0]
-        return True, f"unit {s.unit_ids[i]} alone has {int(s.households[i])} households, " \
-                     f"above {hi}"
+        return True, f"unit {s.unit_ids[i]} alone has {int(s.households[i])} households, above {hi}"
+    pieces = pieces_of(ctx)
+    whys = [no_split(s, pieces, p) for p in sorted({pieces.piece_of[u] for u in f.units})]
+    if whys and all(ok for ok, _ in whys):
+        return True, "; ".join(why for _, why in whys)
+    return _center_within_bounds(ctx, f) or (
+        False, "its units lie in a piece that can be split within the bounds")
+
+
+def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) -> Verdict:
+    s = ctx.scenario
+    own = s.policy.size_rule(f.urban)
+    if rule != own:
+        return False, f"the community is {'urban' if f.urban else 'rural'}: its rule is {own}"
     if not f.units:
         return False, "the community has no units"
-    comp_of, why = _components(ctx)
-    comps = {comp_of.get(i, -1) for i in f.units}
-    if all(c in why for c in comps):
-        return True, "; ".join(why[c] for c in sorted(comps))
-    u = _centerless(ctx, f, within_bounds=True)
-    if u is not None:
-        from optimizer.checker.center import why as center_why
-
-        lo, hi = s.policy.bounds(f.urban)
-        return True, (f"no community of {lo}..{hi} households holding unit "
-                      f"{s.unit_ids[u]} can have a service center: {center_why(s, u)}")
-    return False, "its units lie in a piece that can be split within the bounds"
-
-
-SEPARATOR = " | "     # between several exemptions of one community
+    reading = read(s, rule, text, com.county, com.street, "urban" if f.urban else "rural")
+    if reading.kinds() == {"unstated"}:
+        return _justify_unstated(ctx, f)
+    ok, why = size_reading(s, pieces_of(ctx), set(f.units), reading)
+    if not ok and "no partition of this piece" in text and not reading.foreign_place:
+        # The search found no plan: also true where a center is impossible in range.
+        return _center_within_bounds(ctx, f) or (ok, why)
+    return ok, why
 
 
 def judge(ctx: Context, com: Community, f: Facts) -> list[Exemption]:
@@ -163,9 +168,11 @@ def judge(ctx: Context, com: Community, f: Facts) -> list[Exemption]:
         if rule is None:
             out.append(Exemption("EXEMPTION", False, f"{text!r} names no rule id of RULES.md"))
         elif rule in ("SIZE-URBAN", "SIZE-RURAL"):
-            out.append(Exemption(rule, *_justify_size(ctx, rule, f)))
+            out.append(Exemption(rule, *_justify_size(ctx, com, rule, f, text)))
         elif rule == "ONE-STATION":
-            out.append(Exemption(rule, *_justify_center(ctx, f)))
+            kind = "urban" if f.urban else "rural"
+            reading = read(ctx.scenario, rule, text, com.county, com.street, kind)
+            out.append(Exemption(rule, *_justify_center(ctx, f, reading)))
         else:
             out.append(Exemption(rule, False, f"the checker cannot prove {rule} impossible "
                                               "here"))
@@ -207,3 +214,6 @@ def apply(rows: list[ComplianceRow], ex: Exemption, cid: str,
         prefix = "exemption not justified" if not ex.justified else "exempt"
         out.append(ComplianceRow(ex.rule, cid, status, None, None, f"{prefix}: {ex.reason}"))
     return out
+
+
+__all__ = ["RULE_IDS", "SEPARATOR", "Exemption", "apply", "judge", "parse_rule", "pieces_of"]

@@ -57,6 +57,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
         options["size"] = args.size
     out = generate(args.preset, args.seed, args.out, **options)
     print(f"wrote {args.preset} scenario (seed {args.seed}) to {out}")
+    if args.today is not None:
+        from optimizer.synth.today import write_today
+
+        path = write_today(out, args.seed, args.today)
+        print(f"wrote {path.name} (synthetic figures of today's communities, "
+              f"{args.today:.0%} of the cells known)")
     return 0
 
 

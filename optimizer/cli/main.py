@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from optimizer.cli import commands
+from optimizer.cli import budget, commands
 from optimizer.errors import OptimizerError
 from optimizer.rules import limits
 
@@ -51,6 +51,16 @@ def _repair_flag(parser: argparse.ArgumentParser) -> None:
                              "(the repaired ids are listed)")
 
 
+def _share(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        v = -1.0
+    if not 0.0 <= v <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a share from 0 to 1, not {text!r}")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m optimizer",
                                 description="Community layout and service-room plans "
@@ -84,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                    help="another preset parameter, e.g. geometry=grown, kind=urban, "
                         "rest=nosplit, shapes=georgia, oversized=3 (repeatable)")
+    g.add_argument("--today", type=_share, nargs="?", const=1.0, default=None,
+                   metavar="KNOWN",
+                   help="also write a synthetic communities_today.csv (issue 17), with "
+                        "this share of its cells known (default 1)")
     g.add_argument("out", help="output folder")
     g.set_defaults(func=commands.cmd_generate)
 
@@ -132,6 +146,28 @@ def build_parser() -> argparse.ArgumentParser:
                         "share stops early with its best plan so far (see README)")
     _repair_flag(w)
     w.set_defaults(func=commands.cmd_sweep)
+
+    b = sub.add_parser("budget-curve", help="what a capital budget buys: the best "
+                                            "FACILITY-95 share and total cost by budget")
+    b.add_argument("scenario")
+    b.add_argument("--out", required=True, help="folder for curve.csv/.xlsx/.png/.svg/.json")
+    b.add_argument("--points", type=int, default=11,
+                   help="budgets from 0 to --max-yuan (default 11), then a bisection to "
+                        "where FACILITY-95 is first reached")
+    b.add_argument("--max-yuan", type=float, default=None,
+                   help="the largest total (default: 1.2 x the most capital of the plans)")
+    b.add_argument("--budgets", type=budget._amounts, default=None, metavar="Y1,Y2,...",
+                   help="these totals (yuan over the horizon) instead of --points")
+    b.add_argument("--plan", action="append", default=[], metavar="PLAN_DIR",
+                   help="phase this plan instead of solving the boundaries (repeatable)")
+    b.add_argument("--time-limit", type=SECONDS, default=60.0,
+                   help="seconds in all (most of it for the boundaries at each capital price)")
+    b.add_argument("--workers", type=WORKERS, default=1)
+    b.add_argument("--seed", type=SEED, default=0)
+    b.add_argument("--lang", choices=("zh", "en"), default="zh")
+    b.add_argument("--quiet", action="store_true", help="no live progress line")
+    _repair_flag(b)
+    b.set_defaults(func=budget.cmd_budget_curve)
 
     r = sub.add_parser("report", help="write plan.xlsx, maps, report.html and plan.gpkg "
                                       "into a plan folder")

@@ -25,6 +25,7 @@ import numpy as np
 from optimizer.graph import feasible_community_counts
 from optimizer.model.options import unit_options
 from optimizer.model.piece import PieceData
+from optimizer.rules.remedy import horizon_rates
 from optimizer.scenario.model import Scenario
 
 
@@ -41,8 +42,8 @@ def arithmetic_bound(scenario: Scenario, data: PieceData, lo: int | None = None,
     if not counts:
         return 0.0
     counts = range(counts.start, min(counts.stop, data.n + 1))   # a unit in one community
-    member = costs.member_pay_yuan(data.urban)
-    fixed = pol.fund_yuan(data.urban, scenario.year) + costs.committee_pay_yuan(data.urban)
+    rates = horizon_rates(data.urban, scenario.plan_years, pol, costs)
+    fixed = rates.fixed
     need_lo = pol.required_area_m2(lo)
     floors = []
     for j in range(data.n):
@@ -69,8 +70,8 @@ def arithmetic_bound(scenario: Scenario, data: PieceData, lo: int | None = None,
         coord = max(math.ceil(total / pol.households_per_coordinator),
                     k * math.ceil(lo / pol.households_per_coordinator))
         extra_area = max(0.0, pol.area_per_100_households_m2 * total / 100.0 - k * need_lo)
-        value = (k * fixed + staff * costs.pay_other_ratio * member
-                 + coord * costs.coordinator_pay_ratio * member + sum(floors[:k])
+        value = (k * fixed + staff * rates.staff
+                 + coord * rates.coordinator + sum(floors[:k])
                  + extra_area * costs.running_yuan_per_m2_year
                  + float(dist_terms[k:].sum()))
         best_total = min(best_total, value)

@@ -20,7 +20,8 @@ from optimizer.districting.partition import add_partition
 from optimizer.graph.locks import Locks
 from optimizer.model.options import OptionSpec, unit_options
 from optimizer.model.piece import PieceData
-from optimizer.rules.remedy import operating_cost_yuan
+from optimizer.model.precedence import add_precedence
+from optimizer.rules.remedy import horizon_rates
 from optimizer.scenario.model import Scenario
 
 MILLI = 10000.0       # objective unit: 1/10000 yuan
@@ -79,9 +80,9 @@ def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order
     cur = scenario.current_community
     opt: dict[tuple[int, int], cp_model.IntVar] = {}
     swap_z: dict[tuple[int, int, int], cp_model.IntVar] = {}
-    member = costs.member_pay_yuan(data.urban)
-    fixed_op = operating_cost_yuan(0, data.urban, scenario.year, pol, costs) \
-        - pol.staff(0) * costs.pay_other_ratio * member
+    # Operating cost per year over the plan horizon (FUND-*, PAY-*, SOCIAL-INS).
+    rates = horizon_rates(data.urban, scenario.plan_years, pol, costs)
+    fixed_op = rates.fixed
     p100 = round(pol.area_per_100_households_m2 * AREA)   # 0.01 m² per household × 100
     for j in centers:
         y = x[j, j]
@@ -130,7 +131,7 @@ def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order
         c_ub = math.ceil(hh_hi / pol.households_per_coordinator)
         coord = m.new_int_var(0, c_ub, f"coord_{j}")
         m.add(pol.households_per_coordinator * coord >= hh)
-        obj.add(coord, costs.coordinator_pay_ratio * member, c_ub)
+        obj.add(coord, rates.coordinator, c_ub)
         # STAFF-3-5: staff = min(5, max(3, ceil(households / workload))).
         staff = m.new_int_var(0, pol.staff_max, f"staff_{j}")
         m.add(staff >= pol.staff_min * y)
@@ -141,7 +142,7 @@ def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order
             cap = m.new_bool_var(f"staffcap_{j}")
             m.add(pol.households_per_staff * staff + hh_hi * cap >= hh)
             m.add(staff >= pol.staff_max * cap)
-        obj.add(staff, costs.pay_other_ratio * member, pol.staff_max)
+        obj.add(staff, rates.staff, pol.staff_max)
         # Secondary terms: household-weighted distance, households moved.
         for i in members:
             km = data.dist_km(i, j)
@@ -157,6 +158,9 @@ def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order
 
         for cut in add_cut_edges(m, part, data):
             obj.add(cut, w.cut_edge_yuan, 1)
+    # PIPELINE and NEWDEV-FIRST: rooms coming and co-built rooms come first.
+    add_precedence(m, scenario, data.units.tolist(), {j: part.members[j] for j in centers}, x,
+                   options, opt)
     if locks:
         _add_locks(m, data, part.x, centers, options, opt, swap_z, locks)
     m.minimize(sum(c * v for v, c in obj.terms))

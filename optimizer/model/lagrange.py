@@ -34,7 +34,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from optimizer.model.piece import PieceData
-from optimizer.rules.remedy import operating_cost_yuan
+from optimizer.rules.remedy import horizon_operating_yuan
 from optimizer.scenario.model import Scenario
 
 EPS_W = 1e-7            # makes zero-household steps visible to scipy's Dijkstra
@@ -206,7 +206,7 @@ def _cost_table(scenario: Scenario, data: PieceData, reach: np.ndarray
     operating cost is constant)."""
     pol, costs = scenario.policy, scenario.costs
     hs = np.arange(data.lo, data.hi + 1)
-    op = np.array([operating_cost_yuan(int(x), data.urban, scenario.year, pol, costs)
+    op = np.array([horizon_operating_yuan(int(x), data.urban, scenario.plan_years, pol, costs)
                    for x in hs])
     seg_of = np.concatenate([[0], np.cumsum(op[1:] != op[:-1])])
     need = np.maximum(pol.area_min_m2, pol.area_per_100_households_m2 * hs / 100.0)

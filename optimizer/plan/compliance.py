@@ -14,7 +14,9 @@ import pandas as pd
 
 __all__ = ["COLUMNS", "STATUSES", "ComplianceReport", "ComplianceRow"]
 COLUMNS = ("rule_id", "community_id", "status", "value", "limit", "note")
-STATUSES = ("pass", "fail", "exempt")
+# not_assessed (CONTRACT.md): a reported target whose data the scenario does not hold;
+# a check that was not made is never "pass".
+STATUSES = ("pass", "fail", "exempt", "not_assessed")
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class ComplianceRow:
 
     rule_id: str
     community_id: str        # "*" for a plan-wide line
-    status: str              # pass | fail | exempt
+    status: str              # pass | fail | exempt | not_assessed
     value: Any = None
     limit: Any = None
     note: str = ""
@@ -38,8 +40,12 @@ class ComplianceReport:
 
     @property
     def passed(self) -> bool:
-        """True when no line fails (exempt lines are accepted)."""
+        """True when no line fails (exempt lines are accepted; a not_assessed line is
+        neither met nor failed, and counted apart in :meth:`summary_text`)."""
         return not any(r.status == "fail" for r in self.rows)
+
+    def not_assessed(self) -> tuple[ComplianceRow, ...]:
+        return tuple(r for r in self.rows if r.status == "not_assessed")
 
     def failures(self) -> tuple[ComplianceRow, ...]:
         return tuple(r for r in self.rows if r.status == "fail")
@@ -60,6 +66,9 @@ class ComplianceReport:
         for r in self.failures():
             lines.append(f"  FAIL {r.rule_id} {r.community_id}: {r.note or 'fails'} "
                          f"(value {_show(r.value)}, limit {_show(r.limit)})")
+        missing = sorted({r.rule_id for r in self.not_assessed()})
+        if missing:
+            lines.append(f"  not assessed (the scenario lacks the data): {', '.join(missing)}")
         return "\n".join(lines)
 
 

@@ -33,7 +33,8 @@ from optimizer.names import starts_like_formula
 from optimizer.plan.folder import check_replaceable, everything, staged_folder
 from optimizer.plan.guard import ensure_conserved
 from optimizer.plan.lock import output_path
-from optimizer.plan.model import SUMMARY_KEYS, Community, Plan
+from optimizer.plan.model import GRID_COLUMNS, SUMMARY_KEYS, Community, GridShare, Plan
+from optimizer.plan.phasing import Phase, phase_rows
 from optimizer.plan.read import ASSIGNMENT_COLUMNS
 from optimizer.version import __version__
 
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 COMPLIANCE_COLUMNS = ("rule_id", "community_id", "status", "value", "limit", "note")
 PLAN_FILES = ("assignment.csv", "communities.csv", "communities.geojson", "summary.json",
-              "compliance.csv")
+              "compliance.csv", "grids.csv")
 FLOAT_DECIMALS = 6
 COORD_DECIMALS = 3  # millimetres in a metric CRS
 
@@ -137,6 +138,31 @@ def _write_communities(plan: Plan, folder: Path) -> None:
     _write_csv(folder / "communities.csv", Community.columns(), _community_rows(plan))
 
 
+def whole_unit_grids(plan: Plan, scenario: Scenario) -> tuple[GridShare, ...]:
+    """grids.csv rows of a plan without any: every unit whole in its assignment grid."""
+    index = scenario.unit_index
+    return tuple(GridShare(g, c, u, int(scenario.households[index[u]]))
+                 for u, c, g in zip(plan.unit_ids, plan.community, plan.grid, strict=True)
+                 if u in index and g)
+
+
+def _write_grids(plan: Plan, folder: Path, scenario: Scenario | None,
+                 notes: list[str]) -> None:
+    """grids.csv (CONTRACT.md, optional): the plan's grid rows, ordered by community,
+    grid and unit, so a divided unit's first row is its first grid (the one
+    assignment.csv names)."""
+    rows = plan.grid_shares
+    if not rows and scenario is not None:
+        rows = whole_unit_grids(plan, scenario)
+    if not rows:
+        notes.append("grids.csv not written: the plan has no grid rows and no scenario "
+                     "was given")
+        return
+    ordered = sorted(rows, key=lambda g: (g.community_id, g.grid_id, g.unit_id))
+    _write_csv(folder / "grids.csv", GRID_COLUMNS,
+               ([g.grid_id, g.community_id, g.unit_id, g.households] for g in ordered))
+
+
 def _crs_member(crs: str) -> dict[str, Any]:
     m = re.fullmatch(r"\s*EPSG:(\d+)\s*", crs, flags=re.IGNORECASE)
     if m:
@@ -228,6 +254,7 @@ def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
     notes: list[str] = []
     _write_assignment(plan, folder)
     _write_communities(plan, folder)
+    _write_grids(plan, folder, scenario, notes)
     if scenario is not None and scenario.geometry is not None:
         _write_geojson(plan, scenario, folder)
     else:
@@ -236,6 +263,8 @@ def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
     if report is None:
         notes.append("compliance.csv holds only its header: the plan was written unchecked")
     _write_compliance(report, folder)
+    if plan.phasing is not None:        # CONTRACT.md: optional, when [budget] is given
+        _write_csv(folder / "phasing.csv", Phase.columns(), phase_rows(plan.phasing))
     summary = plan_summary(plan, notes)
     if timed:   # how long writing the other files took (summary.json comes last)
         summary["write_time_s"] = round(time.perf_counter() - t0, 3)
@@ -243,7 +272,7 @@ def _write_all(plan: Plan, folder: Path, scenario: Scenario | None,
 
 
 def is_plan_file(rel: str) -> bool:
-    return rel in PLAN_FILES
+    return rel in PLAN_FILES or rel == "phasing.csv"
 
 
 def check_plan_folder(out_dir: str | os.PathLike[str]) -> None:

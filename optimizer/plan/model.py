@@ -9,11 +9,14 @@ independent checker (:mod:`optimizer.checker`) recomputes them from the scenario
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from optimizer.plan.phasing import Phasing
 
 COMMUNITY_COLUMNS = (
     "community_id", "county", "street", "kind", "households", "n_units", "site_id",
@@ -54,6 +57,15 @@ class Community:
     grids: int = 0
     population: float = 0.0
     volunteers_needed: int = 0
+    # CONTRACT.md's optional columns: the proposed name, and the service list of the
+    # center (SERVICES-6-8), ";"-separated.
+    name: str = ""
+    services: str = ""
+
+    @property
+    def service_list(self) -> tuple[str, ...]:
+        """``services`` split on ";" (empty names dropped)."""
+        return tuple(s.strip() for s in self.services.split(";") if s.strip())
 
     @staticmethod
     def columns() -> tuple[str, ...]:
@@ -61,9 +73,26 @@ class Community:
 
 
 @dataclass(frozen=True)
+class GridShare:
+    """One row of grids.csv: the households of one unit that one grid holds (COORD-300).
+    A unit divided between grids has a row per grid, its households summing to the
+    unit's."""
+
+    grid_id: str
+    community_id: str
+    unit_id: str
+    households: int
+
+
+GRID_COLUMNS = ("grid_id", "community_id", "unit_id", "households")
+
+
+@dataclass(frozen=True)
 class Plan:
     """A complete plan. ``community`` and ``grid`` hold one id per unit, in the
-    order of ``unit_ids``."""
+    order of ``unit_ids`` (``grid``: the first grid of a unit divided between grids).
+    ``grid_shares`` are the rows of grids.csv; empty when the plan has none (a plan
+    folder without grids.csv: its grids are then whole units, by ``grid``)."""
 
     scenario: str
     unit_ids: tuple[str, ...]
@@ -71,6 +100,10 @@ class Plan:
     grid: tuple[str, ...]
     communities: tuple[Community, ...]
     summary: Mapping[str, Any] = field(default_factory=dict)
+    grid_shares: tuple[GridShare, ...] = ()
+    # The year each community's rooms reach the standard under a [budget]
+    # (phasing.csv; optimizer.plan.phasing); None without one.
+    phasing: Phasing | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "summary", MappingProxyType(dict(self.summary)))
@@ -84,6 +117,14 @@ class Plan:
         """True when the solver found a plan meeting every hard rule (exemptions aside)."""
         return self.status in ("OPTIMAL", "FEASIBLE")
 
+    def with_phasing(self, phasing: Phasing | None) -> Plan:
+        """A copy carrying ``phasing``, its claims also in ``summary["phasing"]`` (as
+        summary.json holds them); None removes both."""
+        summary = {k: v for k, v in self.summary.items() if k != "phasing"}
+        if phasing is not None:
+            summary["phasing"] = dict(phasing.summary)
+        return replace(self, phasing=phasing, summary=summary)
+
     def communities_frame(self) -> pd.DataFrame:
         """communities.csv as a DataFrame (a new frame each call)."""
         return pd.DataFrame([asdict(c) for c in self.communities],
@@ -92,6 +133,10 @@ class Plan:
     def assignment_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"unit_id": list(self.unit_ids), "community_id": list(self.community),
                              "grid_id": list(self.grid)})
+
+    def grids_frame(self) -> pd.DataFrame:
+        """grids.csv as a DataFrame (empty when the plan has no grid rows)."""
+        return pd.DataFrame([asdict(g) for g in self.grid_shares], columns=list(GRID_COLUMNS))
 
     def community_of(self) -> dict[str, str]:
         return dict(zip(self.unit_ids, self.community, strict=True))
@@ -116,6 +161,8 @@ class Plan:
                          f"at the time limit; another run may differ): {shown}")
         elif stopped:
             lines.append(f"{len(stopped)} pieces stopped by the clock at the time limit")
+        if self.phasing is not None:
+            lines.append(self.phasing.text())
         exempt = [c for c in self.communities if c.exemption]
         if exempt:
             lines.append(f"{len(exempt)} communities carry an exemption:")

@@ -14,7 +14,16 @@ from typing import Any
 import pandas as pd
 
 from optimizer.errors import PlanError, ProblemCollector
-from optimizer.plan.model import COMMUNITY_COLUMNS, STATUSES, SUMMARY_KEYS, Community, Plan
+from optimizer.plan.model import (
+    COMMUNITY_COLUMNS,
+    GRID_COLUMNS,
+    STATUSES,
+    SUMMARY_KEYS,
+    Community,
+    GridShare,
+    Plan,
+)
+from optimizer.plan.phasing import PHASING_COLUMNS, Phasing, parse_phasing
 from optimizer.rules.remedy import REMEDIES
 
 __all__ = ["ASSIGNMENT_COLUMNS", "read_plan"]
@@ -123,6 +132,39 @@ def _read_summary(folder: Path, pc: ProblemCollector) -> dict[str, Any]:
     return data
 
 
+def _read_grids(folder: Path, pc: ProblemCollector) -> tuple[GridShare, ...]:
+    """grids.csv (optional, CONTRACT.md): one row per grid and unit. Checked here: the
+    columns, whole households ≥ 0, ids present, a (grid, unit) pair once. Whether the
+    rows name the plan's units and communities, hold every unit's households and make
+    connected grids of about 300 is the checker's (COORD-300)."""
+    if not (folder / "grids.csv").is_file():
+        return ()
+    df = _read_table(folder, "grids.csv", GRID_COLUMNS, pc)
+    if df is None:
+        return ()
+    out: list[GridShare] = []
+    seen: set[tuple[str, str]] = set()
+    for n, rec in enumerate(df.to_dict("records"), start=2):
+        where = f"line {n}"
+        ids = {c: str(rec[c]).strip() for c in ("grid_id", "community_id", "unit_id")}
+        for col, val in ids.items():
+            if not val:
+                pc.add("grids.csv", "must not be empty", record=where, field=col, value="")
+        raw = str(rec["households"]).strip()
+        hh = _parse_number(raw, True)
+        if hh is None or hh < 0:
+            pc.add("grids.csv", "must be a whole number ≥ 0", record=where, field="households",
+                   value=raw)
+            hh = 0
+        pair = (ids["grid_id"], ids["unit_id"])
+        if pair in seen:
+            pc.add("grids.csv", "the same grid and unit appear twice: one row per grid and unit",
+                   record=where, field="unit_id", value=ids["unit_id"])
+        seen.add(pair)
+        out.append(GridShare(ids["grid_id"], ids["community_id"], ids["unit_id"], int(hh)))
+    return tuple(out)
+
+
 def read_plan(plan_dir: str | os.PathLike[str]) -> Plan:
     """Read a plan folder written by any tool; raise one PlanError listing every problem."""
     folder = Path(plan_dir)
@@ -153,7 +195,26 @@ def read_plan(plan_dir: str | os.PathLike[str]) -> Plan:
             unit_ids.append(u)
             community.append(c)
             grid.append(g)
+    shares = _read_grids(folder, pc)
+    phasing = _read_phasing(folder, summary, pc)
     pc.raise_if_any(PlanError)
     name = str(summary.get("scenario") or folder.name)
     return Plan(scenario=name, unit_ids=tuple(unit_ids), community=tuple(community),
-                grid=tuple(grid), communities=tuple(communities), summary=summary)
+                grid=tuple(grid), communities=tuple(communities), summary=summary,
+                grid_shares=shares, phasing=phasing)
+
+
+def _read_phasing(folder: Path, summary: dict[str, Any],
+                  pc: ProblemCollector) -> Phasing | None:
+    """phasing.csv when the folder holds one (CONTRACT.md: optional), else None."""
+    if not (folder / "phasing.csv").is_file():
+        return None
+    df = _read_table(folder, "phasing.csv", PHASING_COLUMNS, pc)
+    if df is None:
+        return None
+    claims = summary.get("phasing")
+    problems: list[tuple[str, str, str, str]] = []
+    phasing = parse_phasing(df, claims if isinstance(claims, dict) else {}, problems)
+    for record, fld, value, rule in problems:
+        pc.add("phasing.csv", rule, record=record, field=fld, value=value)
+    return phasing

@@ -59,14 +59,11 @@ def plan_to_geodataframe(scenario: Scenario, plan: Plan) -> gpd.GeoDataFrame:
 
 
 def grids_frame(scenario: Scenario, plan: Plan) -> gpd.GeoDataFrame:
-    units = units_frame(scenario, plan)
-    units = units[units["grid_id"] != ""]
-    shapes = _dissolve(units, "grid_id")
-    info = units.groupby("grid_id", sort=True).agg(community_id=("community_id", "first"),
-                                                   households=("households", "sum"),
-                                                   n_units=("unit_id", "count")).reset_index()
-    out = info.merge(shapes, on="grid_id")
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=units.crs)
+    """The grids (COORD-300) as polygons, divided units split on the ground
+    (:mod:`optimizer.report.grid_shapes`)."""
+    from optimizer.report.grid_shapes import grid_polygons
+
+    return grid_polygons(scenario, plan)
 
 
 def centers_frame(scenario: Scenario, plan: Plan) -> gpd.GeoDataFrame:

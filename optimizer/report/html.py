@@ -13,6 +13,7 @@ import pandas as pd
 
 from optimizer.plan.model import Plan
 from optimizer.report import labels, reasons
+from optimizer.report.phasing import phasing_lines
 from optimizer.report.tables import translate
 from optimizer.scenario.model import Scenario
 
@@ -103,6 +104,10 @@ def render_html(scenario: Scenario, plan: Plan, report: ComplianceReport,
               for k, v in _kpis(scenario, plan, report, lang)]
     verdict = w("passed", lang) if report.passed else w("failed", lang)
     parts.append(f'</div><p class="{"pass" if report.passed else "fail"}">{esc(verdict)}</p>')
+    lines = phasing_lines(plan, lang)
+    if lines:
+        parts.append(f'<h3 id="phasing">{esc(w("phasing_title", lang))}</h3>'
+                     + "".join(f"<p>{esc(x)}</p>" for x in lines))
     notes = [c for c in plan.communities if c.exemption]
     if notes:
         parts.append(f"<h3>{esc(w('exemptions', lang))}</h3><ul>"

@@ -25,6 +25,8 @@ HEADERS: dict[str, tuple[str, str]] = {
     "exemption": ("豁免说明", "Exemption"),
     "site_id": ("用房编号", "Site"),
     "remedy": ("解决方式", "Remedy"),
+    "name": ("拟定名称", "Proposed name"),
+    "services": ("服务项目", "Services"),
     "swap_site_id": ("置换用房", "Swapped site"),
     "area_before_m2": ("现有面积(㎡)", "Area before (m²)"),
     "area_after_m2": ("规划面积(㎡)", "Area after (m²)"),
@@ -44,6 +46,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "committee_pay_yuan": ("两委报酬(元)", "Committee pay (yuan)"),
     "staff_pay_yuan": ("专职工作者报酬(元)", "Staff pay (yuan)"),
     "coordinator_pay_yuan": ("协理员报酬(元)", "Coordinator pay (yuan)"),
+    "social_insurance_yuan": ("单位社保缴费(元)", "Employer social insurance (yuan)"),
     "running_yuan": ("用房运行费(元)", "Running cost (yuan)"),
     "total_yuan": ("合计(元)", "Total (yuan)"),
     "rule_id": ("规则", "Rule"),
@@ -69,6 +72,32 @@ HEADERS: dict[str, tuple[str, str]] = {
     "item": ("项目", "Item"),
     "assumption": ("性质", "Nature"),
     "source": ("依据", "Source"),
+    # the phasing under a [budget] (optimizer/report/phasing.py)
+    "standard_year": ("用房达标年度", "Year the rooms meet the standard"),
+    "funding": ("资金来源", "Paid by"),
+    "budget_yuan": ("预算建设资金(元)", "Capital budget (yuan)"),
+    "carried_in_yuan": ("上年结转(元)", "Carried in (yuan)"),
+    "communities_done": ("当年达标社区数", "Communities meeting it that year"),
+    "left_yuan": ("年末结余(元)", "Left at year end (yuan)"),
+    "counted": ("参评社区数", "Communities counted"),
+    "meeting": ("规划期末达标社区数", "Meeting it by the last year"),
+    "facility_share": ("达标率", "Share"),
+    "not_by_horizon": ("规划期内未安排社区数", "Not by the horizon"),
+    "unfunded_capital_yuan": ("规划期内未安排建设投资(元)", "Capital not in the horizon (yuan)"),
+    "extra_to_target_yuan": ("达到95%尚需追加资金(元)", "Extra money to reach 95% (yuan)"),
+    "budget_total_yuan": ("规划期预算总额(元)", "Capital budget over the horizon (yuan)"),
+    "share_bound": ("达标率上界", "Share bound"),
+    "total_cost_yuan": ("规划期经费合计(元)", "Total cost over the horizon (yuan)"),
+    "cost_bound_yuan": ("经费下界(元)", "Cost bound (yuan)"),
+    "first_reaches_target": ("首次达到95%", "First reaches 95%"),
+    "facility_share_bound": ("达标率上界(已证明)", "Share bound (proven)"),
+    "target_count": ("达到95%所需社区数", "Communities needed for 95%"),
+    "reaches_target": ("是否达到95%", "Reaches 95%"),
+    "solver_status": ("求解状态", "Solver status"),
+    "gap": ("差距", "Gap"),
+    "capital_factor": ("建设资金计价倍数", "Capital price factor"),
+    "plan_objective": ("方案年度目标值(元/年)", "Plan objective (yuan/year)"),
+    "refined": ("二分加密点", "Bisection point"),
 }
 
 SHEETS: dict[str, tuple[str, str]] = {
@@ -80,6 +109,13 @@ SHEETS: dict[str, tuple[str, str]] = {
     "compliance_detail": ("合规明细", "Compliance detail"),
     "changes": ("社区调整", "Changes"),
     "assumptions": ("参数假设", "Assumptions"),
+}
+# Sheets only a plan phased under a [budget] has (after "budget"), and the curve's.
+PHASING_SHEETS: dict[str, tuple[str, str]] = {
+    "phasing": ("分年度实施计划", "Phasing"),
+    "capital_by_year": ("建设资金分年度安排", "Capital by year"),
+    "shortfall": ("资金缺口", "Shortfall"),
+    "budget_curve": ("预算与达标率", "Budget curve"),
 }
 
 REMEDY: dict[str, tuple[str, str]] = {
@@ -117,6 +153,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "center": ("社区服务中心", "Service center"),
     "barrier": ("河流/铁路等阻隔", "Barrier (river, railway)"),
     "street_border": ("街道/镇界", "Street/town border"),
+    "grid_border": ("网格界线", "Grid border"),
     "km": ("公里", "km"),
     "m": ("米", "m"),
     "report_title": ("社区布局规划与社区用房专项规划", "Community layout and service-room plan"),
@@ -150,7 +187,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "by_2015": ("2015年底前(分年度安排待预算确定)", "by 2015 (by year once a budget is given)"),
     "no_current": ("情景中没有现有社区(current_community)",
                    "The scenario has no current_community"),
+    "not_by_horizon": ("规划期内未安排", "not by the horizon"),
+    "total": ("合计", "Total"),
+    "phasing_title": ("分年度实施(预算约束下)", "Phasing under the budget"),
 }
+FUNDING: dict[str, tuple[str, str]] = {"budget": ("县级专项资金", "county fund"),
+                                       "developer": ("开发项目配建", "developer"),
+                                       "pipeline": ("在建/规划用房交付", "handover")}
 
 
 def _pick(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
@@ -165,7 +208,7 @@ def header(key: str, lang: str) -> str:
 
 
 def sheet(key: str, lang: str) -> str:
-    return _pick(SHEETS, key, lang)
+    return _pick(SHEETS if key in SHEETS else PHASING_SHEETS, key, lang)
 
 
 def word(key: str, lang: str) -> str:
@@ -174,6 +217,10 @@ def word(key: str, lang: str) -> str:
 
 def remedy(code: str, lang: str) -> str:
     return _pick(REMEDY, code, lang)
+
+
+def funding(code: str, lang: str) -> str:
+    return _pick(FUNDING, code, lang)
 
 
 def kind(code: str, lang: str) -> str:

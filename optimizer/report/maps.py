@@ -111,6 +111,16 @@ def plot_plan(scenario: Scenario, plan: Plan, ax: Axes | None = None, *,
         if street is not None:
             streets = streets[streets["street"] == street]
         streets.boundary.plot(ax=ax, color="black", linewidth=1.8)
+        grids = None
+        if street is not None and len(units):
+            # COORD-300: the grids of the street's communities (divided units split)
+            from optimizer.report.grid_shapes import grid_polygons
+
+            grids = grid_polygons(scenario, plan)
+            grids = grids[grids["community_id"].isin(set(units["community_id"]))
+                          & grids.geometry.notna()]
+            if len(grids):
+                grids.boundary.plot(ax=ax, color="#333333", linewidth=0.6, linestyle=":")
         xmin, ymin, xmax, ymax = units.total_bounds
         pad = 0.03 * max(xmax - xmin, ymax - ymin, 1.0)
         barriers = barriers_frame(scenario)
@@ -135,6 +145,9 @@ def plot_plan(scenario: Scenario, plan: Plan, ax: Axes | None = None, *,
                             parse_math=False)
         handles.append(Line2D([], [], color="black", linewidth=1.8,
                               label=labels.word("street_border", lang)))
+        if grids is not None and len(grids):
+            handles.append(Line2D([], [], color="#333333", linewidth=0.6, linestyle=":",
+                                  label=labels.word("grid_border", lang)))
         if len(barriers):
             handles.append(Line2D([], [], color=BARRIER_COLOUR, linewidth=1.6, linestyle="--",
                                   label=labels.word("barrier", lang)))

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import re
 
+from optimizer.names import has_cjk, place_zh
+
 COUNTIES_ZH: dict[str, str] = {
     "Tinghu": "亭湖区", "Yandu": "盐都区", "Xiangshui": "响水县", "Binhai": "滨海县",
     "Funing": "阜宁县", "Sheyang": "射阳县", "Jianhu": "建湖县", "Dafeng": "大丰市",
     "Dongtai": "东台市",
 }
-_SUFFIX_ZH = (("Subdistrict", "街道"), ("Street", "街道"), ("Township", "乡"), ("Town", "镇"),
-              ("District", "区"), ("County", "县"), ("City", "市"))
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
+__all__ = ["COUNTIES_ZH", "county_name", "has_cjk", "street_name"]
 
 
 def county_name(name: str, lang: str) -> str:
@@ -34,10 +30,4 @@ def county_name(name: str, lang: str) -> str:
 
 def street_name(name: str, lang: str) -> str:
     """``Fuwan Town`` -> ``Fuwan镇``, ``Huaqing Street`` -> ``Huaqing街道`` in Chinese."""
-    if lang != "zh" or has_cjk(name):
-        return name
-    for en, zh in _SUFFIX_ZH:
-        m = re.fullmatch(rf"(.+?)\s+{en}", name.strip())
-        if m:
-            return m.group(1) + zh
-    return name
+    return place_zh(name) if lang == "zh" else name

@@ -10,7 +10,7 @@ in English in a Chinese document but referred to its file (``see``).
 A structured reason type written by the solver and the checker would make this
 parsing unnecessary; until then the patterns below follow
 ``optimizer.search.piece_common.no_plan_reason``, ``optimizer.graph.diagnosis`` and
-``optimizer.checker.checker``/``checker_rules``/``checker_exempt``.
+``optimizer.checker`` (its rules, plan_rules and proofs).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from optimizer.report import reasons_today
 from optimizer.report.places import county_name, street_name
+from optimizer.report.reasons_phasing import PHASING_LIMITS, PHASING_NOTES
 
 _N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
 _RULE = r"([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)"
@@ -310,6 +312,13 @@ def _exempt_reason(text: str) -> str | None:
     if m:
         return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户,"
                 f"无法划分为整数个{m.group(4)}–{m.group(5)}户的社区")
+    m = re.fullmatch(rf"its piece (.+) \((urban|rural)\) has {_N} households in {_N} units: no "
+                     rf"split into connected communities of {_N}\.\.{_N} exists \(the checker "
+                     r"searched every split\)", text)
+    if m:
+        return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户、"
+                f"{m.group(4)}个基本单元,经逐一检验全部划分方式,不存在地域相连、规模为"
+                f"{m.group(5)}–{m.group(6)}户的社区划分")
     parts = [_exempt_reason(x) for x in text.split("; ")] if "; " in text else []
     if parts and all(parts):
         return ";".join(p for p in parts if p)
@@ -339,7 +348,8 @@ _NOTES: tuple[tuple[re.Pattern[str], _Sub], ...] = (
     (re.compile(rf"{_N} households short"), lambda m: f"尚差{m.group(1)}户"),
     (re.compile(rf"{_N} households over"), lambda m: f"超出{m.group(1)}户"),
     (re.compile(r"exemption claimed but the rule is met"), lambda m: "申请豁免,但该规则已满足"),
-)
+    *reasons_today.NOTES,
+) + PHASING_NOTES
 
 
 def note_text(note: object, lang: str, see: str = "compliance.csv") -> object:
@@ -401,7 +411,8 @@ _LIMITS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
      lambda m: f"城市“{m.group(1)}+X”、农村“{m.group(2)}+X”项服务"),
     (re.compile(r"(urban|rural)(?:/(urban|rural))?"),
      lambda m: "/".join(KIND_ZH[g] for g in m.groups() if g)),
-)
+    *reasons_today.LIMITS,
+) + PHASING_LIMITS
 
 
 def limit_text(value: object, lang: str) -> object:
@@ -479,6 +490,9 @@ def assumptions_text(text: object, lang: str) -> object:
         if m:
             out.append(f"专职工作者按工作量配置,每{m.group(3)}户1名,不少于{m.group(2)}名、"
                        f"不多于{m.group(1)}名(本系统假设,非意见规定)")
+        elif (si := re.fullmatch(r"employer social insurance (\d+)% of pay \(SOCIAL-INS, "
+                                 r"our assumption\)", part)):
+            out.append(f"单位缴纳社会保险费按工资的{si.group(1)}%计(SOCIAL-INS,本系统假设)")
         elif part == "costs per optimizer/rules/costs.py unless overridden":
             out.append("费用参数除情景另有规定外采用系统默认值(见参数假设表)")
         else:

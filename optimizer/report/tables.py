@@ -21,13 +21,13 @@ import pandas as pd
 
 from optimizer.plan.model import Community, Plan
 from optimizer.report import labels, params, reasons
+from optimizer.report.phasing import phasing_tables
 from optimizer.report.places import county_name, street_name
 from optimizer.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from optimizer.plan.compliance import ComplianceReport
 
-BUDGET_YEARS = (2013, 2014, 2015)
 TARGET_YEAR = 2015          # FACILITY-95: the rooms meet the standard by 2015
 BY_TARGET = "by_2015"       # the budget row of capital not yet split by year
 COMPLIANCE_STATUSES = ("pass", "fail", "exempt", "not_assessed")
@@ -52,19 +52,20 @@ def layout_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     for c in plan.communities:
         units = members.get(c.community_id, [])
         rows.append({
-            "community_id": c.community_id, "county": c.county, "street": c.street,
-            "kind": c.kind, "households": int(c.households),
+            "community_id": c.community_id, "name": c.name, "county": c.county,
+            "street": c.street, "kind": c.kind, "households": int(c.households),
             "population": round(float(c.population) or c.households
                                 * scenario.policy.household_size),
             "n_units": int(c.n_units),
             "area_km2": round(float(scenario.area_m2[units].sum()) / 1e6, 3),
             "center_unit": c.site_unit_id, "grids": int(c.grids or grids[c.community_id]),
             "coordinators": int(c.coordinators), "full_time_staff": int(c.full_time_staff),
-            "exemption": c.exemption,
+            "services": c.services.replace(";", "、"), "exemption": c.exemption,
         })
-    return pd.DataFrame(rows, columns=["community_id", "county", "street", "kind", "households",
-                                       "population", "n_units", "area_km2", "center_unit",
-                                       "grids", "coordinators", "full_time_staff", "exemption"])
+    return pd.DataFrame(rows, columns=["community_id", "name", "county", "street", "kind",
+                                       "households", "population", "n_units", "area_km2",
+                                       "center_unit", "grids", "coordinators",
+                                       "full_time_staff", "services", "exemption"])
 
 
 def rooms_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
@@ -88,13 +89,16 @@ def _below(c: Community) -> bool:
     return bool(c.area_before_m2 < c.area_required_m2)
 
 
-def _pay(scenario: Scenario, households: int, urban: bool) -> dict[str, float]:
+def _pay(scenario: Scenario, households: int, urban: bool, year: int) -> dict[str, float]:
+    """Pay in ``year`` (on the previous year's wage, PAY-URBAN/PAY-RURAL) and the
+    employer's social insurance on it (SOCIAL-INS)."""
     pol, costs = scenario.policy, scenario.costs
-    member = costs.member_pay_yuan(urban)
-    return {"committee_pay_yuan": costs.committee_pay_yuan(urban),
-            "staff_pay_yuan": pol.staff(households) * costs.pay_other_ratio * member,
-            "coordinator_pay_yuan": pol.coordinators(households) * costs.coordinator_pay_ratio
-            * member}
+    member = costs.member_pay_yuan(urban, year)
+    pay = {"committee_pay_yuan": costs.committee_pay_yuan(urban, year),
+           "staff_pay_yuan": pol.staff(households) * costs.pay_other_ratio * member,
+           "coordinator_pay_yuan": pol.coordinators(households) * costs.coordinator_pay_ratio
+           * member}
+    return {**pay, "social_insurance_yuan": costs.social_insurance_rate * sum(pay.values())}
 
 
 def staffing_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
@@ -102,7 +106,7 @@ def staffing_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     rows = []
     for c in plan.communities:
         urban = c.kind == "urban"
-        pay = _pay(scenario, int(c.households), urban)
+        pay = _pay(scenario, int(c.households), urban, scenario.year)
         rows.append({
             "community_id": c.community_id, "street": c.street, "kind": c.kind,
             "households": int(c.households),
@@ -111,39 +115,54 @@ def staffing_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
             "full_time_staff": int(c.full_time_staff), "coordinators": int(c.coordinators),
             "volunteers_needed": int(c.volunteers_needed
                                      or scenario.policy.volunteers(int(c.households), urban)),
-            "pay_yuan": round(sum(pay.values()), 2)})
+            "pay_yuan": round(sum(v for k, v in pay.items() if k != "social_insurance_yuan"), 2),
+            "social_insurance_yuan": round(pay["social_insurance_yuan"], 2)})
     return pd.DataFrame(rows, columns=["community_id", "street", "kind", "households",
                                        "committee_members", "full_time_staff", "coordinators",
-                                       "volunteers_needed", "pay_yuan"])
+                                       "volunteers_needed", "pay_yuan", "social_insurance_yuan"])
 
 
 def budget_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
-    """Per year: office funding (FUND-URBAN grows by Policy.fund_yuan), pay and running
-    cost; the capital of the remedies in a row of its own (BUDGET-OWN), due by 2015
-    (FACILITY-95): FIX-2013-03 dates the proposal, not the spending, and without a
-    phasing no year is claimed for it."""
+    """Per plan year (Scenario.plan_years): office funding (FUND-URBAN grows by
+    Policy.fund_yuan), pay on the previous year's wage, the employer's social insurance
+    (SOCIAL-INS) and running cost; the capital of the remedies in a row of its own
+    (BUDGET-OWN), due by 2015 (FACILITY-95): FIX-2013-03 dates the proposal, not the
+    spending, and without a phasing no year is claimed for it."""
     pol, costs = scenario.policy, scenario.costs
     urban = [c for c in plan.communities if c.kind == "urban"]
     rural = [c for c in plan.communities if c.kind != "urban"]
-    pay = {k: 0.0 for k in ("committee_pay_yuan", "staff_pay_yuan", "coordinator_pay_yuan")}
-    for c in plan.communities:
-        for k, v in _pay(scenario, int(c.households), c.kind == "urban").items():
-            pay[k] += v
+
+    def pay_in(year: int) -> dict[str, float]:
+        pay = {k: 0.0 for k in ("committee_pay_yuan", "staff_pay_yuan", "coordinator_pay_yuan",
+                                "social_insurance_yuan")}
+        for c in plan.communities:
+            for k, v in _pay(scenario, int(c.households), c.kind == "urban", year).items():
+                pay[k] += v
+        return pay
+
     running = costs.running_yuan_per_m2_year * sum(float(c.area_after_m2)
                                                    for c in plan.communities)
     capex = sum(float(c.capex_yuan) for c in plan.communities)
     rows: list[dict[str, object]] = []
-    for year in BUDGET_YEARS:
+    # With a phasing the capital has its own sheet by year (capital_by_year) and these
+    # rows cover the budget's horizon.
+    phased = plan.phasing is not None and scenario.budget is not None
+    years = (scenario.budget.years if phased and scenario.budget is not None
+             else scenario.plan_years)
+    for year in years:
+        pay = pay_in(year)
         fund = (len(urban) * pol.fund_yuan(True, year) + len(rural) * pol.fund_yuan(False, year))
         rows.append({"year": year, "urban_communities": len(urban),
                      "rural_communities": len(rural),
                      "fund_per_urban_yuan": pol.fund_yuan(True, year), "fund_yuan": fund,
                      **{k: round(v, 2) for k, v in pay.items()},
-                     "running_yuan": round(running, 2), "capex_yuan": None,
+                     "running_yuan": round(running, 2),
+                     **({} if phased else {"capex_yuan": None}),
                      "total_yuan": round(fund + sum(pay.values()) + running, 2)})
-    rows.append({"year": BY_TARGET, "urban_communities": len(urban),
-                 "rural_communities": len(rural), "capex_yuan": round(capex, 2),
-                 "total_yuan": round(capex, 2)})
+    if not phased:
+        rows.append({"year": BY_TARGET, "urban_communities": len(urban),
+                     "rural_communities": len(rural), "capex_yuan": round(capex, 2),
+                     "total_yuan": round(capex, 2)})
     return pd.DataFrame(rows, columns=list(rows[0]))
 
 
@@ -201,9 +220,17 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
                          ("objective", scenario.objective)):
         for f in fields(obj):
             rows.append({"source": section, "key": f"{section}.{f.name}", "item": f.name,
-                         "value": _number(asdict(obj)[f.name]),
+                         "value": _param_value(asdict(obj)[f.name]),
                          "assumption": "assumption" if params.is_assumption(f.name) else ""})
     return pd.DataFrame(rows, columns=["source", "key", "item", "value", "assumption"])
+
+
+def _param_value(v: object) -> object:
+    """A number as a number; a year table (wages by year) as "2013: 47500; ..." (empty:
+    none given, the years grow from the base wage)."""
+    if isinstance(v, (tuple, list)):
+        return "; ".join(f"{int(y)}: {float(a):g}" for y, a in v)
+    return _number(v)
 
 
 def official_tables(scenario: Scenario, plan: Plan,
@@ -215,6 +242,7 @@ def official_tables(scenario: Scenario, plan: Plan,
         report = check(scenario, plan)
     return {"layout": layout_table(scenario, plan), "rooms": rooms_table(scenario, plan),
             "staffing": staffing_table(scenario, plan), "budget": budget_table(scenario, plan),
+            **phasing_tables(scenario, plan),
             "compliance": compliance_table(report),
             "compliance_detail": report.to_frame(),
             "changes": changes_table(scenario, plan),
@@ -226,7 +254,9 @@ _VALUE_WORDS: dict[str, Callable[[str, str], object]] = {
     "change": labels.change, "year": labels.word, "note": reasons.note_text,
     "exemption": reasons.exemption_text, "value": reasons.limit_text,
     "limit": reasons.limit_text, "item": params.param_name, "assumption": labels.word,
-    "county": county_name, "street": street_name, "source": labels.word}
+    "county": lambda v, lang: labels.word(v, lang) if v == "total" else county_name(v, lang),
+    "street": street_name, "source": labels.word, "funding": labels.funding,
+    "standard_year": labels.word}
 
 
 def translate(df: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from optimizer.report.geo import write_gpkg
 from optimizer.report.html import render_html
 from optimizer.report.labels import check_lang
 from optimizer.report.maps import write_maps
+from optimizer.report.phasing_map import write_phasing_map
 from optimizer.report.tables import official_tables
 from optimizer.report.xlsx import write_workbook
 from optimizer.scenario.model import Scenario
@@ -54,6 +55,7 @@ def _write_into(out: Path, scenario: Scenario, plan: Plan, report: ComplianceRep
     svgs: dict[str, str] = {}
     if scenario.geometry is not None:
         svgs = write_maps(scenario, plan, out / "maps", map_lang(lang))
+        svgs.update(write_phasing_map(scenario, plan, out / "maps", map_lang(lang)))
         paths.update({f"map:{stem}": out / "maps" / f"{stem}.png" for stem in svgs})
         paths["gpkg"] = write_gpkg(scenario, plan, out / "plan.gpkg")
     page = render_html(scenario, plan, report, tables, svgs, lang)

@@ -18,18 +18,38 @@ from optimizer.rules.limits import (
 )
 from optimizer.rules.param_checks import range_problems
 
+YearTable = tuple[tuple[int, float], ...]    # (year, amount), a [costs] inline table
+# The Costs fields that are year tables, checked pair by pair rather than by range.
+YEAR_TABLES = ("urban_wage_by_year", "rural_income_by_year")
+
 
 @dataclass(frozen=True)
 class Costs:
-    # PAY-URBAN: urban "two committees" members earn at least last year's local average
-    # wage of urban employees. No Yancheng 2012 figure was found; the northern-Jiangsu
-    # neighbour Xuzhou's 2012 average annual wage of urban non-private-unit employees,
-    # 43,130 yuan (its statistical bulletin), stands in.
+    # PAY-URBAN: urban "two committees" members earn at least last year's (上年度) local
+    # average wage of urban employees: the pay of year y follows the wage of y - 1.
+    # The wage of wage_year (2012). No Yancheng 2012 figure was found; the
+    # northern-Jiangsu neighbour Xuzhou's 2012 average annual wage of urban
+    # non-private-unit employees, 43,130 yuan (its statistical bulletin), stands in.
     urban_wage_yuan: float = 43_130.0
     # PAY-RURAL: a village party secretary earns at least 2 × last year's county rural
     # per-capita net income. Assumption: 11,000 yuan, the order of northern-Jiangsu
     # rural per-capita net income in 2012; replace with the county's bulletin figure.
     rural_income_yuan: float = 11_000.0
+    # The year urban_wage_yuan and rural_income_yuan describe.
+    wage_year: int = 2012
+    # Wages and incomes by the year they describe, from the statistical bulletins:
+    # [costs] urban_wage_by_year = { 2013 = 47500, 2014 = 52000 }. A year not given
+    # grows from the nearest year given before it (or wage_year) by wage_growth.
+    urban_wage_by_year: YearTable = ()
+    rural_income_by_year: YearTable = ()
+    # Yearly growth of wages and rural incomes for the years not given (assumption:
+    # 10%, Jiangsu's urban wage and rural income grew about 10-13% a year in 2011-2013).
+    wage_growth: float = 0.10
+    # SOCIAL-INS: every community worker is covered by social insurance (社会保障): the
+    # employer's contributions on top of pay, for committee members, full-time staff
+    # and coordinators. Assumption: 30% of pay (pension 20%, medical 7%, unemployment
+    # 2%, work injury and maternity 1%: Jiangsu's employer rates of 2013).
+    social_insurance_rate: float = 0.30
     # PAY-RURAL multiplier of the opinion.
     rural_secretary_income_multiple: float = 2.0
     # "Two committees" members paid per community (assumption: 5 urban, 5 rural, the
@@ -70,22 +90,51 @@ class Costs:
             return 1.0 / n
         return r / (1.0 - (1.0 + r) ** -n)
 
-    def member_pay_yuan(self, urban: bool) -> float:
-        """Pay of one committee member (PAY-URBAN) or village party secretary (PAY-RURAL)."""
-        if urban:
-            return self.urban_wage_yuan
-        return self.rural_secretary_income_multiple * self.rural_income_yuan
+    def wage_in(self, urban: bool, year: int) -> float:
+        """The urban average wage (or rural per-capita net income) of ``year``: the
+        bulletin's figure where given, else grown by wage_growth from the nearest
+        year given before it (wage_year's figure at the least; backwards before it)."""
+        table = dict(self.urban_wage_by_year if urban else self.rural_income_by_year)
+        if year in table:
+            return float(table[year])
+        base_year = self.wage_year
+        base = self.urban_wage_yuan if urban else self.rural_income_yuan
+        earlier = [y for y in table if y < year and y > base_year]
+        if earlier:
+            base_year = max(earlier)
+            base = float(table[base_year])
+        return base * (1.0 + self.wage_growth) ** (year - base_year)
 
-    def committee_pay_yuan(self, urban: bool) -> float:
-        """Annual pay of the whole committee (PAY-URBAN, PAY-RURAL, PAY-OTHER)."""
-        pay = self.member_pay_yuan(urban)
+    def member_pay_yuan(self, urban: bool, year: int) -> float:
+        """Pay in ``year`` of one committee member (PAY-URBAN: last year's urban average
+        wage) or of a village party secretary (PAY-RURAL: 2 × last year's rural income)."""
+        if urban:
+            return self.wage_in(True, year - 1)
+        return self.rural_secretary_income_multiple * self.wage_in(False, year - 1)
+
+    def committee_pay_yuan(self, urban: bool, year: int) -> float:
+        """Pay of the whole committee in ``year`` (PAY-URBAN, PAY-RURAL, PAY-OTHER)."""
+        pay = self.member_pay_yuan(urban, year)
         if urban:
             return self.committee_size_urban * pay
         return pay + (self.committee_size_rural - 1) * self.pay_other_ratio * pay
 
+    def employer_factor(self) -> float:
+        """What a yuan of pay costs the employer (SOCIAL-INS)."""
+        return 1.0 + self.social_insurance_rate
+
     def problems(self, file: str = "scenario.toml", section: str = "costs") -> list[Problem]:
         """Every number outside its range, on its own key with its rule id."""
-        return range_problems(self, COSTS_CHECKS, (), file, section)
+        out = range_problems(self, COSTS_CHECKS, (), file, section)
+        for key in YEAR_TABLES:
+            for year, amount in getattr(self, key):
+                if not 1900 <= year <= 2200 or not 0 <= amount <= 1e9:
+                    out.append(Problem(file, "must map whole years (1900-2200) to amounts "
+                                       "from 0 to 1,000,000,000 (PAY-URBAN/PAY-RURAL)",
+                                       record=f"[{section}]", field=key,
+                                       value=f"{year} = {amount}"))
+        return out
+
 
 
 @dataclass(frozen=True)
@@ -132,6 +181,9 @@ class SolverParams:
 COSTS_CHECKS: dict[str, tuple[str, str]] = {
     "urban_wage_yuan": ("PAY-URBAN", "amount"),
     "rural_income_yuan": ("PAY-RURAL", "amount"),
+    "wage_year": ("PAY-URBAN/PAY-RURAL, the year of the wage given", "count1"),
+    "wage_growth": ("wage growth, our assumption", "share"),
+    "social_insurance_rate": ("SOCIAL-INS", "share"),
     "rural_secretary_income_multiple": ("PAY-RURAL", "amount"),
     "committee_size_urban": ("PAY-URBAN committee size", "count1"),
     "committee_size_rural": ("PAY-RURAL committee size", "count1"),

@@ -21,6 +21,32 @@ _WORDS = {int: "a whole number", float: "a number", bool: "true or false",
           str: "text in double quotes"}
 
 
+def _is_year_table(cls: type, name: str) -> bool:
+    """A field of (year, amount) pairs, written in TOML as ``{ 2013 = 47500, ... }``."""
+    return typing.get_origin(typing.get_type_hints(cls)[name]) is tuple
+
+
+def _year_table(value: Any) -> tuple[tuple[int, float], ...] | None:
+    """``{ "2013": 47500 }`` (or pairs) as sorted (year, amount) pairs; None if not one."""
+    items = value.items() if isinstance(value, dict) else value \
+        if isinstance(value, (list, tuple)) else None
+    if items is None:
+        return None
+    out = []
+    for pair in items:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            return None
+        year, amount = pair
+        try:
+            y = int(str(year).strip())
+        except ValueError:
+            return None
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+            return None
+        out.append((y, float(amount)))
+    return tuple(sorted(out))
+
+
 def _expected_types(cls: type, name: str) -> tuple[type, ...]:
     hints = typing.get_type_hints(cls)
     hint = hints[name]
@@ -48,6 +74,12 @@ def override_problems(cls: type, table: dict[str, Any], file: str,
             problems.append(Problem(file, f"unknown key in [{section}]", record=f"[{section}]",
                                     field=key, value=value, hint=hint))
             continue
+        if _is_year_table(cls, key):
+            if _year_table(value) is None:
+                problems.append(Problem(file, "must be a table of years and amounts, "
+                                        f"e.g. {key} = {{ 2013 = 47500, 2014 = 52000 }}",
+                                        record=f"[{section}]", field=key, value=value))
+            continue
         allowed = _expected_types(cls, key)
         if not _accepts(value, allowed):
             want = " or ".join(_WORDS.get(t, t.__name__) for t in allowed)
@@ -69,6 +101,9 @@ def apply_overrides(obj: T, table: dict[str, Any] | None, file: str = "scenario.
         raise ConfigError(problems)
     fixed = {}
     for key, value in table.items():
+        if _is_year_table(type(obj), key):
+            fixed[key] = _year_table(value)
+            continue
         allowed = _expected_types(type(obj), key)
         if isinstance(value, int) and not isinstance(value, bool) and float in allowed \
                 and int not in allowed:

@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from optimizer.errors import Problem
 from optimizer.rules.param_checks import range_problems
 
+# SERVICES-6-8, clause (五): the basic services every center hosts, by their names in the
+# opinion. Urban "6+X": the first six; rural "8+X": all eight (the six, then farm
+# supplies 生产资料 and agency services for farmers 为农代理). A [policy] count
+# services_urban_base / services_rural_base takes the first that many.
+BASIC_SERVICES = ("卫生计生", "民政社保", "养老助残", "文体教育", "治安法律", "环保及流动人口服务",
+                  "生产资料", "为农代理")
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -31,6 +38,10 @@ class Policy:
     newdev_min_area_m2: float = 1500.0
     # COORD-300: one grid coordinator per 300 households (in principle).
     households_per_coordinator: int = 300
+    # COORD-300 "grids of about 300 households": how far a grid may be from it (our
+    # assumption: ±100, a third of a coordinator's load). A community of 300 or fewer
+    # households is one grid whatever its size.
+    grid_tolerance_households: int = 100
     # STAFF-3-5: 3-5 full-time community workers per community.
     staff_min: int = 3
     staff_max: int = 5
@@ -48,6 +59,9 @@ class Policy:
     fund_rural_yuan: float = 30_000.0
     # FACILITY-95: by 2015, ≥ 95% of communities meet the facility standard.
     facility_target_share: float = 0.95
+    # The year the 2015 targets are due (FACILITY-95, HARMONY-90-80, PRO-80-50,
+    # SELFGOV-95: "by 2015"); rooms handed over later do not count for them.
+    target_year: int = 2015
     # HARMONY-90-80: by 2015, 90% urban / 80% rural harmonious communities (reported).
     harmony_urban_share: float = 0.90
     harmony_rural_share: float = 0.80
@@ -63,6 +77,9 @@ class Policy:
     # SERVICES-6-8: urban "6+X" and rural "8+X" basic services per center.
     services_urban_base: int = 6
     services_rural_base: int = 8
+    # SELFGOV-95: by 2015, ≥ 95% of urban and rural communities meet the self-governance
+    # standard (reported).
+    selfgov_share: float = 0.95
     # PRO-80-50: by 2015, ≥ 80% urban / ≥ 50% rural professional qualification.
     pro_urban_share: float = 0.80
     pro_rural_share: float = 0.50
@@ -91,6 +108,11 @@ class Policy:
         """COORD-300: ceil(households / 300)."""
         return math.ceil(households / self.households_per_coordinator)
 
+    def basic_services(self, urban: bool) -> tuple[str, ...]:
+        """SERVICES-6-8: the basic services of an urban ("6") or rural ("8") center."""
+        n = self.services_urban_base if urban else self.services_rural_base
+        return BASIC_SERVICES[:n]
+
     def staff(self, households: int) -> int:
         """STAFF-3-5 by the workload assumption ``households_per_staff``."""
         want = math.ceil(households / self.households_per_staff)
@@ -115,7 +137,15 @@ class Policy:
     def problems(self, file: str = "scenario.toml", section: str = "policy") -> list[Problem]:
         """Every number outside its range, on its own key with its rule id; then a
         lower bound above its upper bound, naming both keys."""
-        return range_problems(self, POLICY_CHECKS, POLICY_PAIRS, file, section)
+        out = range_problems(self, POLICY_CHECKS, POLICY_PAIRS, file, section)
+        for key in ("services_urban_base", "services_rural_base"):
+            value = getattr(self, key)
+            if isinstance(value, int) and value > len(BASIC_SERVICES):
+                out.append(Problem(file, f"must be at most {len(BASIC_SERVICES)}, the basic "
+                                   f"services the opinion names ({'、'.join(BASIC_SERVICES)}) "
+                                   "(SERVICES-6-8)", record=f"[{section}]", field=key,
+                                   value=value))
+        return out
 
 
 # Each field: (rule id of RULES.md, kind of number; see optimizer.rules.param_checks).
@@ -128,6 +158,7 @@ POLICY_CHECKS: dict[str, tuple[str, str]] = {
     "area_min_m2": ("AREA-MIN", "amount"),
     "newdev_min_area_m2": ("NEWDEV-1500", "amount"),
     "households_per_coordinator": ("COORD-300", "count1"),
+    "grid_tolerance_households": ("COORD-300 grid size tolerance", "count0"),
     "staff_min": ("STAFF-3-5", "count1"),
     "staff_max": ("STAFF-3-5", "count1"),
     "households_per_staff": ("STAFF-3-5 workload", "count1"),
@@ -135,6 +166,7 @@ POLICY_CHECKS: dict[str, tuple[str, str]] = {
     "fund_urban_2015_yuan": ("FUND-URBAN", "amount"),
     "fund_rural_yuan": ("FUND-RURAL", "amount"),
     "facility_target_share": ("FACILITY-95", "share"),
+    "target_year": ("FACILITY-95 target year", "count1"),
     "harmony_urban_share": ("HARMONY-90-80", "share"),
     "harmony_rural_share": ("HARMONY-90-80", "share"),
     "mgmt_urban_share_2013": ("MGMT-2013", "share"),
@@ -144,6 +176,7 @@ POLICY_CHECKS: dict[str, tuple[str, str]] = {
     "volunteer_rural_share": ("VOLUNTEER-15-10", "share"),
     "services_urban_base": ("SERVICES-6-8", "count0"),
     "services_rural_base": ("SERVICES-6-8", "count0"),
+    "selfgov_share": ("SELFGOV-95", "share"),
     "pro_urban_share": ("PRO-80-50", "share"),
     "pro_rural_share": ("PRO-80-50", "share"),
     "plan_deadline": ("PLAN-2013-03", "date"),

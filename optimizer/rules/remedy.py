@@ -22,9 +22,18 @@ a0 = a site's area today and amax its ``max_area_m2``:
 - ``codevelop`` in a unit with ``new_development``: the developer co-builds
                 max(1500, R) m² at its own cost (NEWDEV-1500): no budget capital.
 
-The annual cost of a community = office funding (FUND-*) + committee pay (PAY-*)
-+ full-time staff (STAFF-3-5, PAY-OTHER) + coordinators (COORD-300)
-+ capital × annuity factor + running cost × area.
+The annual cost of a community in year y = office funding (FUND-*, by year)
++ (committee pay (PAY-*) + full-time staff (STAFF-3-5, PAY-OTHER) + coordinators
+(COORD-300)) × (1 + employer social insurance, SOCIAL-INS), the pay of year y following
+the wage of y - 1 ("上年度", Costs.member_pay_yuan) + capital × annuity factor + running
+cost × area.
+
+The objective counts the running costs over the plan horizon (2013-2015 by default,
+or [budget]'s: ``Scenario.plan_years``), not one year: the search minimizes the
+average yearly cost over those years (:func:`horizon_rates`), so an extra community
+is priced at what it costs while FUND-URBAN grows from 50,000 to 120,000 yuan and
+wages rise; the average is the horizon's total divided by its number of years, and
+keeps the secondary terms (yuan per year) on the same footing.
 """
 
 from __future__ import annotations
@@ -106,13 +115,52 @@ def codevelop_option(required_m2: float, policy: Policy) -> CenterOption:
     return CenterOption("codevelop", max(policy.newdev_min_area_m2, required_m2), 0.0)
 
 
+@dataclass(frozen=True)
+class OperatingRates:
+    """A community's operating cost, term by term (yuan per year): fixed (office
+    funding and the committee, with social insurance), per full-time worker and per
+    coordinator (with social insurance)."""
+
+    fixed: float
+    staff: float
+    coordinator: float
+
+    def cost(self, staff: int, coordinators: int) -> float:
+        return self.fixed + staff * self.staff + coordinators * self.coordinator
+
+
+def operating_rates(urban: bool, year: int, policy: Policy, costs: Costs) -> OperatingRates:
+    """The operating cost's terms in ``year``."""
+    member = costs.member_pay_yuan(urban, year)
+    emp = costs.employer_factor()
+    return OperatingRates(policy.fund_yuan(urban, year) + costs.committee_pay_yuan(urban, year)
+                          * emp, costs.pay_other_ratio * member * emp,
+                          costs.coordinator_pay_ratio * member * emp)
+
+
+def horizon_rates(urban: bool, years: tuple[int, ...], policy: Policy, costs: Costs
+                  ) -> OperatingRates:
+    """The operating cost's terms averaged over the plan horizon ``years``: what the
+    objective counts per year."""
+    rates = [operating_rates(urban, y, policy, costs) for y in years]
+    n = len(rates)
+    return OperatingRates(sum(r.fixed for r in rates) / n, sum(r.staff for r in rates) / n,
+                          sum(r.coordinator for r in rates) / n)
+
+
 def operating_cost_yuan(households: int, urban: bool, year: int, policy: Policy,
                         costs: Costs) -> float:
-    """Funding, committee, staff and coordinator pay for one community per year."""
-    member = costs.member_pay_yuan(urban)
-    staff = policy.staff(households) * costs.pay_other_ratio * member
-    coord = policy.coordinators(households) * costs.coordinator_pay_ratio * member
-    return policy.fund_yuan(urban, year) + costs.committee_pay_yuan(urban) + staff + coord
+    """Funding, committee, staff and coordinator pay (with social insurance) for one
+    community in ``year``."""
+    return operating_rates(urban, year, policy, costs).cost(policy.staff(households),
+                                                            policy.coordinators(households))
+
+
+def horizon_operating_yuan(households: int, urban: bool, years: tuple[int, ...],
+                           policy: Policy, costs: Costs) -> float:
+    """The operating cost per year averaged over the plan horizon (the objective's)."""
+    return horizon_rates(urban, years, policy, costs).cost(policy.staff(households),
+                                                           policy.coordinators(households))
 
 
 def facility_cost_yuan(capex_yuan: float, area_after_m2: float, costs: Costs) -> float:

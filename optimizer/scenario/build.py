@@ -17,10 +17,13 @@ from optimizer.scenario.model import Scenario, ScenarioGeometry, Sites, frozen_a
 
 
 def make_sites(records: Iterable[Mapping[str, Any]], unit_index: Mapping[str, int]) -> Sites:
-    """Sites from dicts with the columns of sites.csv (already validated)."""
+    """Sites from dicts with the columns of sites.csv (already validated); ``status``
+    and ``available_year`` are optional (existing, no year)."""
     recs = list(records)
     price = [float(r["purchase_price_yuan"]) if r.get("purchase_price_yuan") not in (None, "")
              else np.nan for r in recs]
+    year = [int(r["available_year"]) if r.get("available_year") not in (None, "") else 0
+            for r in recs]
     return Sites(
         site_ids=tuple(str(r["site_id"]) for r in recs),
         unit=frozen_array([unit_index[str(r["unit_id"])] for r in recs], np.int64),
@@ -28,6 +31,8 @@ def make_sites(records: Iterable[Mapping[str, Any]], unit_index: Mapping[str, in
         owned=frozen_array([bool(r["owned"]) for r in recs], bool),
         max_area_m2=frozen_array([float(r["max_area_m2"]) for r in recs], float),
         price_yuan=frozen_array(price, float),
+        status=tuple(str(r.get("status") or "existing") for r in recs),
+        handover_year=frozen_array(year, np.int64),
     )
 
 

@@ -20,11 +20,11 @@ SHOWN = 20   # values named per field; the count says how many more
 _WHAT = "\"=\", \"+\", \"-\", \"@\", a tab or a line break"
 
 
-def _field(label: str, values: Iterable[str | None]) -> str | None:
+def _field(label: str, values: Iterable[str | None], many: str = "units") -> str | None:
     counts = Counter(v for v in values if v is not None and starts_like_formula(v))
     if not counts:
         return None
-    shown = [f"{v!r}" + (f" ({n} units)" if n > 1 else "")
+    shown = [f"{v!r}" + (f" ({n} {many})" if n > 1 else "")
              for v, n in sorted(counts.items())[:SHOWN]]
     more = f" and {len(counts) - SHOWN} more" if len(counts) > SHOWN else ""
     return f"{label}: {', '.join(shown)}{more}"
@@ -38,6 +38,10 @@ def formula_warnings(scenario: Scenario) -> list[str]:
              _field("units: street", s.street),
              _field("units: current_community", s.current_community or ()),
              _field("sites.csv: site_id", s.sites.site_ids)]
+    if s.communities_today is not None:
+        found.append(_field(f"{s.communities_today.file}: services_x",
+                            [x for r in s.communities_today for x in r.services_x or ()],
+                            "communities"))
     lines = [f for f in found if f is not None]
     if not lines:
         return []

@@ -2,10 +2,12 @@
 
 Every file is read and checked before anything is raised, so one
 :class:`~optimizer.errors.ScenarioError` lists every problem of the folder. The
-geometries are projected to the scenario's metric CRS first, the UTM zone of the
-data whatever CRS the files are in (optimizer/geo/crs.py: so the neighbour graph does
-not depend on how the files were written), then the representative points, areas
-and the neighbour graph are computed once; the shapes stay in ScenarioGeometry.
+optional parts (``[budget]``, site ``status``/``available_year``, communities_today.csv)
+are checked with the rest. The geometries are projected to the scenario's metric CRS
+first, the UTM zone of the data whatever CRS the files are in (optimizer/geo/crs.py: so
+the neighbour graph does not depend on how the files were written), then the
+representative points, areas and the neighbour graph are computed once; the shapes
+stay in ScenarioGeometry.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from optimizer.geo.neighbours import neighbour_edges
 from optimizer.scenario.build import make_sites
 from optimizer.scenario.geometry_checks import far_part_warnings, overlap_warnings
 from optimizer.scenario.model import Scenario, ScenarioGeometry, frozen_array
+from optimizer.scenario.names import PlanNames, parse_names
+from optimizer.scenario.read_budget import horizon_of, parse_budget
 from optimizer.scenario.read_config import read_config
 from optimizer.scenario.read_geometry import (
     GEOJSON,
@@ -32,8 +36,10 @@ from optimizer.scenario.read_geometry import (
     read_layer,
     settle_crs,
 )
-from optimizer.scenario.read_sites import read_sites
+from optimizer.scenario.read_sites import YEARS_AFTER, read_sites
+from optimizer.scenario.read_today import read_today
 from optimizer.scenario.read_units import Units, read_units
+from optimizer.scenario.today import TODAY_FILE, TodayCommunities
 
 
 def _read_barriers(folder: Path, file: str, fallback: CRS | None,
@@ -77,6 +83,24 @@ def _to_region_crs(units: Units, unit_file: str, barriers: np.ndarray,
     return target, geoms, barriers
 
 
+def _read_today(folder: Path, named: str | None, units: Units | None,
+                collector: ProblemCollector) -> TodayCommunities | None:
+    """communities_today.csv: the file [data] names, else the file of the contract's
+    name when the folder has one (noted); None when there is neither."""
+    file = named
+    if file is None:
+        if not (folder / TODAY_FILE).is_file():
+            return None
+        file = TODAY_FILE
+        collector.note(f"{TODAY_FILE} found in the folder and read (what is known of "
+                       "today's communities; [data] communities_today may name another file)")
+    current = None
+    if units is not None and units.current is not None:
+        current = {c for c in units.current if c}
+    return read_today(folder / file, file, collector, current=current,
+                      units_read=units is not None)
+
+
 def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
     """Load and validate a scenario folder; raises ScenarioError listing every problem.
 
@@ -95,8 +119,20 @@ def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
         raise AssertionError("unreachable")  # pragma: no cover
     units = (read_units(folder / cfg.units, cfg.units, cfg.crs, collector, repair=repair)
              if cfg.units else None)
-    sites = (read_sites(folder / cfg.sites, cfg.sites, units.ids if units else None, collector)
+    budget = (parse_budget(cfg.budget, cfg.year, set(units.county) if units else None,
+                           collector) if cfg.budget is not None else None)
+    horizon = horizon_of(cfg.budget, cfg.year) if cfg.budget is not None else None
+    last_year = horizon[1] + YEARS_AFTER if horizon is not None else None
+    sites = (read_sites(folder / cfg.sites, cfg.sites, units.ids if units else None, collector,
+                        plan_year=cfg.year, last_year=last_year)
              if cfg.sites else [])
+    today = _read_today(folder, cfg.communities_today, units, collector)
+    names = PlanNames()
+    if cfg.names is not None:
+        current = ({c for c in units.current if c} if units is not None and
+                   units.current is not None else (set() if units is not None else None))
+        names, problems = parse_names(cfg.names, current)
+        collector.extend(problems)
     barriers, barrier_crs = (_read_barriers(folder, cfg.barriers, cfg.crs, collector)
                              if cfg.barriers else (np.array([], dtype=object), None))
     collector.raise_if_any()
@@ -130,7 +166,7 @@ def load_scenario(path: str | Path, *, repair: bool = False) -> Scenario:
                          if units.new_development is not None else None),
         no_build=frozen_array(units.no_build, bool) if units.no_build is not None else None,
         policy=cfg.policy, costs=cfg.costs, objective=cfg.objective, solver=cfg.solver,
-        locks=cfg.locks,
+        locks=cfg.locks, budget=budget, communities_today=today, names=names,
         geometry=ScenarioGeometry(units=geoms, barriers=barriers, crs=target.to_string()),
         source=str(folder),
         notes=tuple(notes), warnings=tuple(collector.warnings),

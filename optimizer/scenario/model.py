@@ -8,16 +8,21 @@ separate :class:`ScenarioGeometry` that only writers and reports use.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from optimizer.errors import Problem
+from optimizer.errors import ConfigError, Problem
 from optimizer.rules.costs import Costs, ObjectiveWeights, SolverParams
 from optimizer.rules.overrides import apply_overrides
 from optimizer.rules.policy import Policy
+from optimizer.scenario.budget import Budget
+from optimizer.scenario.names import PlanNames, parse_names
+from optimizer.scenario.read_budget import budget_from_table
+from optimizer.scenario.today import TodayCommunities
 
 
 def frozen_array(values: Any, dtype: Any) -> np.ndarray:
@@ -27,16 +32,43 @@ def frozen_array(values: Any, dtype: Any) -> np.ndarray:
     return arr
 
 
+SITE_STATUSES = ("existing", "under_construction", "planned")
+PIPELINE_STATUSES = SITE_STATUSES[1:]
+
+
 @dataclass(frozen=True, eq=False)
 class Sites:
-    """Candidate service-center sites that exist today (sites.csv)."""
+    """Candidate service-center sites (sites.csv): rooms that exist today and rooms
+    under construction or planned (PIPELINE), handed over in their ``available_year``.
+
+    For a pipeline site ``area_m2`` is the floor area it is handed over with. Built
+    without ``status``/``handover_year`` (older callers), every site is existing.
+    """
 
     site_ids: tuple[str, ...]
     unit: np.ndarray            # index of the unit the site stands in
-    area_m2: np.ndarray         # usable floor area today
+    area_m2: np.ndarray         # usable floor area today (at handover for a pipeline site)
     owned: np.ndarray           # bool; False = for sale
     max_area_m2: np.ndarray     # the most renovation/extension can reach
     price_yuan: np.ndarray      # purchase price, NaN when owned
+    status: tuple[str, ...] = ()    # one of SITE_STATUSES per site
+    handover_year: np.ndarray = field(  # int64 available_year; 0 for an existing site
+        default_factory=lambda: frozen_array([], np.int64))
+
+    def __post_init__(self) -> None:
+        n = len(self.site_ids)
+        if not self.status and n:
+            object.__setattr__(self, "status", ("existing",) * n)
+        if len(self.handover_year) == 0 and n:
+            object.__setattr__(self, "handover_year", frozen_array(np.zeros(n), np.int64))
+        if len(self.status) != n or len(self.handover_year) != n:
+            raise ValueError("Sites: status and handover_year need one value per site")
+        for k, st in enumerate(self.status):
+            pipeline = st in PIPELINE_STATUSES
+            if st not in SITE_STATUSES or pipeline != (int(self.handover_year[k]) > 0):
+                raise ValueError(f"Sites: site {self.site_ids[k]!r} has status {st!r} and "
+                                 f"handover year {int(self.handover_year[k])} (a pipeline "
+                                 "site needs its year, an existing one has 0)")
 
     @staticmethod
     def empty() -> Sites:
@@ -52,6 +84,37 @@ class Sites:
     @cached_property
     def _index(self) -> dict[str, int]:
         return {s: i for i, s in enumerate(self.site_ids)}
+
+    # --- PIPELINE -----------------------------------------------------------
+    @cached_property
+    def pipeline(self) -> np.ndarray:
+        """bool per site: under construction or planned (not there today)."""
+        return frozen_array([st in PIPELINE_STATUSES for st in self.status], bool)
+
+    def is_pipeline(self, k: int) -> bool:
+        return bool(self.pipeline[k])
+
+    def available_year(self, k: int) -> int | None:
+        """The year site ``k``'s rooms are handed over; None for an existing site."""
+        year = int(self.handover_year[k])
+        return year if year > 0 else None
+
+    def available_by(self, year: int) -> np.ndarray:
+        """bool per site: its rooms stand in ``year`` (existing, or handed over by then)."""
+        return ~self.pipeline | (self.handover_year <= year)
+
+    def subset(self, keep: Sequence[int], unit_map: np.ndarray | None = None) -> Sites:
+        """Sites ``keep`` (indices, in that order), every field kept; ``unit_map``
+        renumbers units (old index -> new index) for a scenario cut to fewer units."""
+        ks = np.asarray(keep, dtype=np.int64)
+        unit = self.unit[ks] if unit_map is None else np.asarray(unit_map)[self.unit[ks]]
+        return Sites(tuple(self.site_ids[k] for k in ks.tolist()),
+                     frozen_array(unit, np.int64), frozen_array(self.area_m2[ks], float),
+                     frozen_array(self.owned[ks], bool),
+                     frozen_array(self.max_area_m2[ks], float),
+                     frozen_array(self.price_yuan[ks], float),
+                     tuple(self.status[k] for k in ks.tolist()),
+                     frozen_array(self.handover_year[ks], np.int64))
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +154,9 @@ class Scenario:
     objective: ObjectiveWeights = field(default_factory=ObjectiveWeights)
     solver: SolverParams = field(default_factory=SolverParams)
     locks: dict[str, Any] = field(default_factory=dict)
+    budget: Budget | None = None    # [budget]: capital per county and year (FUND-POOL)
+    communities_today: TodayCommunities | None = None   # communities_today.csv
+    names: PlanNames = field(default_factory=PlanNames)  # [names]: the planner's names
     geometry: ScenarioGeometry | None = None
     source: str | None = None       # folder it was loaded from
     notes: tuple[str, ...] = ()     # what loading changed, e.g. geometries repaired
@@ -101,12 +167,31 @@ class Scenario:
         """A what-if copy with some fields changed (the original is untouched).
 
         ``policy``, ``costs``, ``objective`` and ``solver`` also accept a dict of
-        overrides, e.g. ``scenario.replace(policy={"urban_max_households": 3500})``.
+        overrides, e.g. ``scenario.replace(policy={"urban_max_households": 3500})``;
+        ``budget`` a dict shaped like ``[budget]`` of scenario.toml, checked against
+        this scenario's counties and plan year (ConfigError listing every problem);
+        ``names`` a dict shaped like ``[names]`` (``{"current": {...}, "community": {...}}``).
         """
         for name in ("policy", "costs", "objective", "solver"):
             if isinstance(changes.get(name), dict):
                 changes[name] = apply_overrides(getattr(self, name), changes[name],
                                                 "replace()", name)
+        if isinstance(changes.get("names"), dict):
+            cur = changes.get("current_community", self.current_community)
+            names, problems = parse_names(changes["names"], {c for c in cur or () if c},
+                                          "replace()")
+            if problems:
+                raise ConfigError(problems)
+            changes["names"] = names
+        if isinstance(changes.get("budget"), dict):
+            changes["budget"] = budget_from_table(changes["budget"],
+                                                  changes.get("year", self.year),
+                                                  set(changes.get("county", self.county)))
+        elif isinstance(changes.get("budget"), Budget):   # made in Python: same checks
+            found = changes["budget"].problems(set(changes.get("county", self.county)),
+                                               changes.get("year", self.year))
+            if found:
+                raise ConfigError(found)
         return dataclasses.replace(self, **changes)
 
     # --- derived views ------------------------------------------------------
@@ -146,6 +231,15 @@ class Scenario:
     def piece_key(self, i: int) -> tuple[str, str, str]:
         """(county, street, kind): communities never mix these (NESTING, kind)."""
         return (self.county[i], self.street[i], self.kind(i))
+
+    @property
+    def plan_years(self) -> tuple[int, ...]:
+        """The years whose running costs the objective counts: the [budget] horizon,
+        else the plan year to the target year (2013-2015 by default; the plan year
+        alone when it is later)."""
+        if self.budget is not None:
+            return tuple(self.budget.years)
+        return tuple(range(self.year, max(self.year, self.policy.target_year) + 1))
 
     def total_households(self) -> int:
         return int(self.households.sum())

@@ -1,4 +1,5 @@
-"""scenario.toml: name, crs, year, [data] paths, overrides and locks (CONTRACT.md).
+"""scenario.toml: name, crs, year, [data] paths, overrides, locks and the budget
+(CONTRACT.md; [budget] is checked by :mod:`optimizer.scenario.read_budget`).
 
 Every problem is added to the collector; the returned :class:`Config` holds the
 defaults wherever a value was bad, so the other files can still be checked in the
@@ -24,8 +25,10 @@ from optimizer.rules.policy import Policy
 from optimizer.scenario.read_text import read_text
 
 FILE = "scenario.toml"
-TOP_KEYS = ("name", "crs", "year", "data", "policy", "costs", "objective", "solver", "locks")
-DATA_KEYS = ("units", "sites", "barriers")
+TOP_KEYS = ("name", "crs", "year", "data", "policy", "costs", "objective", "solver", "locks",
+            "budget", "names")
+DATA_KEYS = ("units", "sites", "barriers", "communities_today")
+OPTIONAL_DATA = ("barriers", "communities_today")
 SECTIONS: dict[str, type] = {"policy": Policy, "costs": Costs, "objective": ObjectiveWeights,
                              "solver": SolverParams}
 
@@ -38,6 +41,9 @@ class Config:
     units: str | None = None
     sites: str | None = None
     barriers: str | None = None
+    communities_today: str | None = None
+    budget: Any = None          # the raw [budget] table; checked once the counties are known
+    names: Any = None           # the raw [names] table; checked once the units are read
     policy: Policy = field(default_factory=Policy)
     costs: Costs = field(default_factory=Costs)
     objective: ObjectiveWeights = field(default_factory=ObjectiveWeights)
@@ -124,6 +130,10 @@ def read_config(folder: Path, collector: ProblemCollector) -> Config | None:
             setattr(cfg, section, apply_overrides(getattr(cfg, section), table, FILE, section))
         except ConfigError as exc:  # consistency checks such as Policy.problems
             collector.extend(exc.problems)
+    if "budget" in doc:
+        cfg.budget = doc["budget"]
+    if "names" in doc:
+        cfg.names = doc["names"]
     if "locks" in doc:
         if isinstance(doc["locks"], dict):
             cfg.locks = dict(doc["locks"])
@@ -176,7 +186,7 @@ def _read_data(doc: dict[str, Any], cfg: Config, folder: Path,
                           hint=_suggest(key, DATA_KEYS))
     for key in DATA_KEYS:
         if key not in data:
-            if key != "barriers":
+            if key not in OPTIONAL_DATA:
                 collector.add(FILE, "is required: the path of the file, relative to the "
                               "scenario folder", record="[data]", field=key)
             continue

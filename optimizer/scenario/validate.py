@@ -166,6 +166,17 @@ def parse_count(col: pd.Series, names: list[str], file: str, field: str, rule: s
                 collector: ProblemCollector) -> np.ndarray:
     """A required whole number from 0 to MAX_COUNT per record (households). Every
     message names the valid range and why this value is outside it."""
+    vals, known = parse_optional_count(col, names, file, field, rule, collector,
+                                       required=True)
+    return np.where(known, vals, 0).astype(np.int64)
+
+
+def parse_optional_count(col: pd.Series, names: list[str], file: str, field: str, rule: str,
+                         collector: ProblemCollector, *, required: bool = False,
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers from 0 to MAX_COUNT; (values as int64, known mask). An empty cell
+    is "not known" (known False, no problem) unless ``required``; a bad value is a
+    problem and not known."""
     vals, status = number_status(col)
     miss = status == MISSING
     bad = (status != OK) & ~miss
@@ -178,8 +189,9 @@ def parse_count(col: pd.Series, names: list[str], file: str, field: str, rule: s
     big = good & ~frac & (fin > MAX_COUNT)
     valid = f"{rule}: a whole number from 0 to {MAX_COUNT:,}"
     raw = col.astype(object).tolist()
-    for row in np.flatnonzero(miss).tolist():
-        collector.add(file, f"is required ({valid})", record=names[row], field=field)
+    if required:
+        for row in np.flatnonzero(miss).tolist():
+            collector.add(file, f"is required ({valid})", record=names[row], field=field)
     for mask, why in ((frac, "must be a whole number; it is not rounded for you"),
                       (neg, "must be ≥ 0"),
                       (big, "is too large")):
@@ -189,7 +201,8 @@ def parse_count(col: pd.Series, names: list[str], file: str, field: str, rule: s
     for row in np.flatnonzero(bad).tolist():
         collector.add(file, f"{WHY[int(status[row])]} ({valid})", record=names[row],
                       field=field, value=plain(raw[row]))
-    return np.where(miss | bad | frac | neg | big, 0, fin).astype(np.int64)
+    known = ~(miss | bad | frac | neg | big)
+    return np.where(known, fin, 0).astype(np.int64), known
 
 
 def parse_amount(col: pd.Series, names: list[str], file: str, field: str, rule: str,

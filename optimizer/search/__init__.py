@@ -1,5 +1,6 @@
-"""The search: decomposition, CP-SAT per component, assembly into a Plan."""
+"""The search: decomposition, CP-SAT per component, assembly into a Plan; under a
+``[budget]``, boundaries priced against it and phased (:mod:`optimizer.search.budgeted`)."""
 
-from optimizer.search.driver import solve
+from optimizer.search.budgeted import solve
 
 __all__ = ["solve"]

@@ -15,17 +15,18 @@ import numpy as np
 
 from optimizer.model.piece import PieceData
 from optimizer.names import unique_names
-from optimizer.plan.model import Community
+from optimizer.plan.model import Community, GridShare
 from optimizer.rules.remedy import (
     annual_cost_yuan,
     build_option,
     codevelop_option,
-    operating_cost_yuan,
+    facility_cost_yuan,
+    horizon_operating_yuan,
     site_option,
 )
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.grids import split_grids
+from optimizer.search.grids import divide_grids
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,22 @@ class Priced:
     households: int
     area_after_m2: float
     capex_yuan: float
-    annual_yuan: float
-    operating_yuan: float
+    annual_yuan: float          # in the plan year (communities.csv annual_cost_yuan)
+    operating_yuan: float       # per year over the plan horizon (the objective's)
     distance_yuan: float
     moved_households: int
     moved_yuan: float
+    facility_yuan: float = 0.0  # the center's annuity and running cost per year
+
+    @property
+    def horizon_yuan(self) -> float:
+        """The community's cost per year over the plan horizon (FUND-URBAN's growth,
+        each year's pay, SOCIAL-INS): what the objective counts."""
+        return self.operating_yuan + self.facility_yuan
 
     @property
     def objective_yuan(self) -> float:
-        return self.annual_yuan + self.distance_yuan + self.moved_yuan
+        return self.horizon_yuan + self.distance_yuan + self.moved_yuan
 
 
 def price(scenario: Scenario, ch: Choice) -> Priced:
@@ -80,8 +88,9 @@ def price(scenario: Scenario, ch: Choice) -> Priced:
         if cur is not None and cur[u] is not None and cur[u] != cur[ch.center]:
             moved += int(scenario.households[u])
     return Priced(ch, hh, opt.area_after_m2, opt.capex_yuan, annual,
-                  operating_cost_yuan(hh, urban, scenario.year, pol, costs), dist, moved,
-                  moved * w.moved_yuan_per_household)
+                  horizon_operating_yuan(hh, urban, scenario.plan_years, pol, costs), dist,
+                  moved, moved * w.moved_yuan_per_household,
+                  facility_cost_yuan(opt.capex_yuan, opt.area_after_m2, costs))
 
 
 def cut_edges_yuan(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) -> float:
@@ -114,8 +123,9 @@ def street_prefixes(places: Iterable[tuple[str, str]]) -> dict[tuple[str, str], 
 
 
 def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
-                ) -> tuple[list[Community], dict[int, str], dict[int, str]]:
-    """Community records and the community/grid id of every unit.
+                ) -> tuple[list[Community], dict[int, str], dict[int, str], list[GridShare]]:
+    """Community records, the community and (first) grid id of every unit, and the
+    grids' rows (COORD-300, :func:`optimizer.search.grids.divide_grids`).
 
     ``priced`` holds each community with its exemption text ("" for none) and its
     component. Ids are ``<county>-<street>-U01`` (``R`` for rural), numbered per
@@ -128,6 +138,7 @@ def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
     rows: list[Community] = []
     unit_comm: dict[int, str] = {}
     unit_grid: dict[int, str] = {}
+    shares: list[GridShare] = []
     prefix = street_prefixes((t[2].key[0], t[2].key[1]) for t in priced)
     for p, exemption, data in sorted(priced, key=lambda t: (t[2].key, t[0].choice.center)):
         ch = p.choice
@@ -136,12 +147,17 @@ def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
         cid = f"{prefix[(key[0], key[1])]}-{'U' if key[2] == 'urban' else 'R'}{seq[key]:02d}"
         local = {int(u): k for k, u in enumerate(data.units)}
         coords = pol.coordinators(p.households)
-        groups = split_grids([local[u] for u in ch.members], data.nbrs,
-                             [int(v) for v in data.households], local[ch.center],
-                             min(coords, len(ch.members)))
+        groups = divide_grids([local[u] for u in ch.members], data.nbrs,
+                              [int(v) for v in data.households], local[ch.center], coords,
+                              size=pol.households_per_coordinator,
+                              tolerance=pol.grid_tolerance_households,
+                              xy=list(zip(data.x.tolist(), data.y.tolist(), strict=True)))
         for g, group in enumerate(groups, start=1):
-            for k in group:
-                unit_grid[int(data.units[k])] = f"{cid}-G{g:02d}"
+            gid = f"{cid}-G{g:02d}"
+            for k, hh in group:
+                unit = int(data.units[k])
+                unit_grid.setdefault(unit, gid)
+                shares.append(GridShare(gid, cid, scenario.unit_ids[unit], hh))
         for u in ch.members:
             unit_comm[u] = cid
         site = ch.site
@@ -162,7 +178,7 @@ def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
             population=round(p.households * pol.household_size, 1),
             volunteers_needed=pol.volunteers(p.households, urban),
         ))
-    return rows, unit_comm, unit_grid
+    return rows, unit_comm, unit_grid, shares
 
 
 def unit_order(scenario: Scenario, mapping: dict[int, str]) -> tuple[str, ...]:

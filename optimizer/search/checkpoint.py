@@ -1,8 +1,9 @@
 """Finished pieces written as soon as they are done, so a killed solve resumes.
 
 Each piece's result goes to ``<folder>/<index>-<key>.json`` (written atomically) with
-a fingerprint of everything that decides it: the scenario's units, neighbours, sites,
-policy, costs, objective weights and locks, the piece's units and its seed, and the
+a fingerprint of everything that decides it: the scenario's units, neighbours, sites
+(their status and handover year too), policy, costs (social insurance and wages by
+year too), the plan years, objective weights and locks, the piece's units and its seed, and the
 code that solved it (the package's source files and the OR-Tools version: after an
 upgrade or any edit no old piece is mixed into a new plan), and a checksum of its
 content. A resumed solve reuses a file only when its fingerprint and checksum match
@@ -26,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from optimizer.model.precedence import NEWDEV, PIPELINE, first_rooms
 from optimizer.plan.lock import describe
 from optimizer.rules.remedy import REMEDIES
 from optimizer.scenario.model import Scenario
@@ -38,10 +40,14 @@ def scenario_fingerprint(scenario: Scenario) -> str:
     h = hashlib.sha256()
     for arr in (scenario.households, scenario.urban, scenario.edges, scenario.x, scenario.y,
                 scenario.sites.unit, scenario.sites.area_m2, scenario.sites.owned,
-                scenario.sites.max_area_m2, scenario.sites.price_yuan):
+                scenario.sites.max_area_m2, scenario.sites.price_yuan,
+                scenario.sites.handover_year):
         h.update(np.ascontiguousarray(arr).tobytes())
     extra = [scenario.unit_ids, scenario.county, scenario.street, scenario.current_community,
              scenario.year, scenario.sites.site_ids,
+             # PIPELINE: a site's status decides which center a community must take;
+             # the plan years (the [budget] horizon) the running costs counted
+             scenario.sites.status, scenario.plan_years,
              None if scenario.new_development is None else scenario.new_development.tolist(),
              None if scenario.no_build is None else scenario.no_build.tolist(),
              dataclasses.asdict(scenario.policy), dataclasses.asdict(scenario.costs),
@@ -220,7 +226,7 @@ def verify(scenario: Scenario, task: PieceTask, res: PieceResult) -> str | None:
             return f"community {k} is centred outside its units"
         if not _connected(scenario, members):
             return f"community {k} is not connected"
-        why = _center_problem(scenario, ch)
+        why = _center_problem(scenario, ch) or _first_rooms_problem(scenario, ch)
         if why:
             return f"community {k}: {why}"
         hh = int(scenario.households[sorted(members)].sum())
@@ -255,6 +261,16 @@ def _center_problem(scenario: Scenario, ch: Choice) -> str:
     if ch.credit_site is not None and (ch.remedy != "swap" or ch.credit_site == ch.site
                                        or not 0 <= ch.credit_site < n_sites):
         return "a site given up that a swap cannot give up"
+    return ""
+
+
+def _first_rooms_problem(scenario: Scenario, ch: Choice) -> str:
+    """PIPELINE, NEWDEV-FIRST: rooms coming or co-built are the center where held."""
+    kind = first_rooms(scenario, ch.members)
+    if kind == PIPELINE and (ch.site is None or not scenario.sites.is_pipeline(ch.site)):
+        return "it holds rooms under construction or planned but is centred elsewhere"
+    if kind == NEWDEV and ch.remedy != "codevelop":
+        return "it holds a new development but does not take its co-built rooms"
     return ""
 
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from optimizer.model.options import unit_options
 from optimizer.model.piece import PieceData
+from optimizer.model.precedence import FREE, NEWDEV, PIPELINE, first_rooms, spec_fits
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
@@ -41,6 +42,7 @@ CHUNK = 500_000             # column × center × member entries priced at once 
 STEP_S = 1e-6               # enumeration cost in "deterministic seconds" per group visited
 COLUMN_S = 6e-6             # pricing cost per column, likewise (city streets: 1 µs, 5-15 µs)
 MIN_SOLVE_S = 2.0           # the set partitioning gets at least this long
+FIRST = (FREE, NEWDEV, PIPELINE)   # what a group must take first, by rank
 
 
 def worth_listing(households: np.ndarray, lo: int) -> bool:
@@ -173,14 +175,20 @@ class _Facility:
                                    if s in rank), default=-1) for u in data.units])
         self.swaps = np.array([any(sp.swap for sp in specs) for specs in self.specs])
         self.cache: dict[tuple[str, int | None, int | None, int], float] = {}
+        # PIPELINE / NEWDEV-FIRST: what a group holding each unit must take first
+        # (2 pipeline, 1 co-built rooms, 0 free); a group takes its members' largest.
+        self.first = np.array([FIRST.index(first_rooms(scenario, [int(u)]))
+                               for u in data.units], dtype=np.int64)
 
     def annual(self, m: np.ndarray, hh: np.ndarray, groups: list[tuple[int, ...]]
                ) -> np.ndarray:
         top = int(hh.max()) + 1
-        key = (m * top + hh[:, None]).ravel()
+        kind = self.first[m].max(axis=1)
+        key = ((m * top + hh[:, None]) * len(FIRST) + kind[:, None]).ravel()
         uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
         size = m.shape[1]
-        vals = np.array([self._best(int(k // top), int(k % top), groups[f // size], None)
+        vals = np.array([self._best(int(k // len(FIRST) // top), int(k // len(FIRST) % top),
+                                    groups[f // size], None)
                          for k, f in zip(uniq.tolist(), first.tolist(), strict=True)])
         fac = vals[inv].reshape(m.shape)
         credit = self.rank[m].max(axis=1)
@@ -196,8 +204,9 @@ class _Facility:
         """Cheapest option at ``center`` for ``hh`` households: without a swap
         (``credit`` None) or only the swaps crediting ``credit``."""
         best = math.inf
+        kind = FIRST[int(self.first[list(group)].max())]
         for spec in self.specs[center]:
-            if spec.swap != (credit is not None):
+            if spec.swap != (credit is not None) or not spec_fits(self.scenario, kind, spec):
                 continue
             key = (spec.remedy, spec.site, credit, hh)
             val = self.cache.get(key)
@@ -207,7 +216,7 @@ class _Facility:
                             members=tuple(int(units[i]) for i in group),
                             remedy=spec.remedy, site=spec.site, credit_site=credit)
                 try:
-                    val = price(self.scenario, ch).annual_yuan
+                    val = price(self.scenario, ch).horizon_yuan
                 except ValueError:
                     val = math.inf
                 self.cache[key] = val

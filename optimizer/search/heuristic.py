@@ -18,6 +18,7 @@ import numpy as np
 from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.options import unit_options
 from optimizer.model.piece import PieceData
+from optimizer.model.precedence import allowed
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
@@ -157,13 +158,14 @@ def _merge_small(data: PieceData, regions: list[list[int]]) -> list[list[int]]:
 
 
 def best_choice(scenario: Scenario, data: PieceData, members: list[int]) -> Choice | None:
-    """The cheapest center (unit and option) for a fixed group of local units."""
+    """The cheapest center (unit and option) for a fixed group of local units, among
+    the options it may take (PIPELINE, NEWDEV-FIRST: :mod:`optimizer.model.precedence`)."""
     glob = tuple(sorted(int(data.units[i]) for i in members))
     owned = [s for u in glob for s in scenario.sites_by_unit.get(u, ())
              if bool(scenario.sites.owned[s])]
     best: tuple[float, Choice] | None = None
     for u in glob:
-        for spec in unit_options(scenario, u):
+        for spec in allowed(scenario, glob, unit_options(scenario, u)):
             credit = None
             if spec.swap:
                 others = [s for s in owned if s != spec.site]

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from optimizer.plan.model import Community, Plan
+from optimizer.plan.model import Community, GridShare, Plan
 from optimizer.scenario.model import Scenario
 from optimizer.web.store import Store
 
@@ -33,13 +33,15 @@ def _plan_to_wire(plan: Plan) -> dict[str, Any]:
     return {"scenario": plan.scenario, "unit_ids": list(plan.unit_ids),
             "community": list(plan.community), "grid": list(plan.grid),
             "communities": [asdict(c) for c in plan.communities],
-            "summary": dict(plan.summary)}
+            "summary": dict(plan.summary),
+            "grid_shares": [asdict(g) for g in plan.grid_shares]}
 
 
 def plan_from_wire(data: dict[str, Any]) -> Plan:
     return Plan(data["scenario"], tuple(data["unit_ids"]), tuple(data["community"]),
                 tuple(data["grid"]), tuple(Community(**c) for c in data["communities"]),
-                data["summary"])
+                data["summary"],
+                tuple(GridShare(**g) for g in data.get("grid_shares", ())))
 
 
 def _worker(scenario: Scenario, params: dict[str, Any], out: Any, cancel: Any) -> None:

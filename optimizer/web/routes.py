@@ -8,9 +8,7 @@ never blocks the event loop, and solves run in their own processes.
 
 from __future__ import annotations
 
-import io
 import tempfile
-import zipfile
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
@@ -25,11 +23,13 @@ from fastapi import (
     Request,
     UploadFile,
 )
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
-from optimizer.plan.io import write_plan
 from optimizer.plan.read import read_plan
-from optimizer.web.auth import Session
+from optimizer.web.auth import ALL, COOKIE, Session, session_of
+from optimizer.web.events import job_events
+from optimizer.web.exports import filing_zip, plan_zip
 from optimizer.web.models import EditRequest, JobRequest, NewWorkspace, RevisionRequest, SaveVersion
 from optimizer.web.security import changing_session, current_session
 from optimizer.web.service import Forbidden, NotFound, Service
@@ -38,8 +38,8 @@ from optimizer.web.uploads import PLAN_FILES, read_zip
 from optimizer.web.views import change_view, compare_view, detail_view, plan_view
 from optimizer.workbench import (
     EditError,
+    merge_assignment,
     read_assignment_csv,
-    state_from_assignment,
     state_from_plan,
 )
 
@@ -49,6 +49,7 @@ JobId = Annotated[int, Path(ge=1, le=2**62)]
 Number = Annotated[int, Path(ge=1, le=2**62)]
 # A plan of the workspace: the working plan, today's communities, or a version number.
 Ref = Annotated[str, Query(max_length=20, pattern=r"^(working|today|[0-9]{1,9})$")]
+County = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 
 def install(app: FastAPI, service: Service) -> None:
@@ -183,42 +184,65 @@ def install(app: FastAPI, service: Service) -> None:
         return compare_view(service.bench(ws), plan_a, plan_b, (a, b))
 
     @app.get("/api/workspaces/{ws}/export")
-    def get_export(ws: WsId, ref: Ref = "working", what: Literal["plan", "reports"] = "plan",
-                   lang: Literal["zh", "en"] = "zh",
+    def get_export(ws: WsId, ref: Ref = "working",
+                   what: Literal["plan", "reports", "filing"] = "plan",
+                   lang: Literal["zh", "en"] = "zh", county: County = None, pdf: bool = True,
                    s: Session = Depends(reader)) -> Response:
         """A zip of the plan folder (CONTRACT.md); ``reports`` adds plan.xlsx, maps,
-        report.html and plan.gpkg."""
-        ws_of(ws, s)
+        report.html and plan.gpkg; ``filing`` is the county filing package (Word
+        documents, PDFs when LibreOffice is installed and ``pdf``, the xlsx annex and
+        the maps), one folder per county: a county's workspace files that county only;
+        ``county`` picks one county of a workspace of every county."""
+        row = ws_of(ws, s)
+        counties = _filing_counties(row, county)
         with service.lock(ws):
             plan, wb = service.plan_of(ws, ref)
             report = wb.report()
-        buf = io.BytesIO()
-        with tempfile.TemporaryDirectory(prefix="workbench-export-") as tmp:
-            folder = write_plan(plan, FilePath(tmp) / "plan", scenario=wb.scenario,
-                                report=report)
-            if what == "reports":
-                from optimizer.report import write_reports
+        if what == "filing":
+            out = filing_zip(wb.scenario, plan, report, f"filing-{ws}-{ref}",
+                             counties=counties, lang=lang, pdf=pdf)
+        else:
+            out = plan_zip(wb.scenario, plan, report, f"plan-{ws}-{ref}",
+                           reports=what == "reports", lang=lang)
+        headers = {"Content-Disposition": f'attachment; filename="{out.filename}"'}
+        if out.notes:
+            headers["X-Export-Notes"] = "; ".join(out.notes)
+        return Response(out.data, media_type="application/zip", headers=headers)
 
-                write_reports(wb.scenario, plan, folder, lang=lang, report=report)
-            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-                for path in sorted(folder.rglob("*")):
-                    if path.is_file():
-                        zf.write(path, f"plan-{ws}-{ref}/{path.relative_to(folder).as_posix()}")
-        name = f"plan-{ws}-{ref}.zip"
-        return Response(buf.getvalue(), media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    def _filing_counties(row: WorkspaceRow, county: str | None) -> set[str] | None:
+        if row.county != ALL:
+            if county is not None and county != row.county:
+                raise Forbidden(f"workspace {row.id} plans county {row.county} only")
+            return {row.county}
+        if county is None:
+            return None
+        if county not in set(service.scenario_of(row).county):
+            raise NotFound(f"the scenario has no county {county!r}")
+        return {county}
 
     @app.post("/api/workspaces/{ws}/import")
     async def post_import(ws: WsId, file: UploadFile = File(...),
                           kind: Literal["plan", "csv"] = Form("plan"),
                           s: Session = Depends(writer)) -> dict[str, Any]:
         """A plan folder (zip) or an assignment CSV (unit_id, community_id) made in
-        another tool: it becomes a new version (open it to edit it)."""
-        ws_of(ws, s)
+        another tool: it becomes a new version (open it to edit it). A CSV may plan
+        some counties only (a county's workspace: its own county): the units of the
+        other counties keep the working plan's communities."""
+        row = ws_of(ws, s)
         data = await file.read()
+        # Pricing a county's communities takes a while: not in the event loop.
+        number = await run_in_threadpool(import_version, row, kind, data, s.user)
+        return {"number": number}
+
+    def import_version(row: WorkspaceRow, kind: str, data: bytes, user: str) -> int:
+        ws = row.id
         wb = service.bench(ws)
         if kind == "csv":
-            state = state_from_assignment(wb.scenario, read_assignment_csv(data), wb.pricer)
+            assignment = read_assignment_csv(data)
+            with service.lock(ws):
+                base = wb.state.copy()
+            state = merge_assignment(base, assignment,
+                                     None if row.county == ALL else row.county, wb.pricer)
         else:
             files = read_zip(data, PLAN_FILES).files
             with tempfile.TemporaryDirectory(prefix="workbench-import-") as tmp:
@@ -227,8 +251,7 @@ def install(app: FastAPI, service: Service) -> None:
                         (FilePath(tmp) / name).write_bytes(files[name])
                 plan = read_plan(tmp)
             state = state_from_plan(wb.scenario, plan, "import")
-        number = service.save_version(ws, f"imported {kind}", "import", s.user, state)
-        return {"number": number}
+        return service.save_version(ws, f"imported {kind}", "import", user, state)
 
     # --- jobs ---------------------------------------------------------------------
     def job_view(row: Any) -> dict[str, Any]:
@@ -262,6 +285,28 @@ def install(app: FastAPI, service: Service) -> None:
     @app.get("/api/jobs/{job}")
     def get_job(job: JobId, s: Session = Depends(current_session)) -> dict[str, Any]:
         return job_view(job_of(job, s))
+
+    @app.get("/api/jobs/{job}/events", response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "job events, then end (optimizer.web.events)"}})
+    def get_job_events(job: JobId, request: Request,
+                       s: Session = Depends(current_session)) -> StreamingResponse:
+        """The job's progress pushed as Server-Sent Events until it ends."""
+        job_of(job, s)                  # 404 or 403 before the stream starts
+        token = request.cookies.get(COOKIE)
+
+        def read() -> dict[str, Any] | None:
+            now = session_of(service.store, token)
+            row = service.store.job(job) if now is not None else None
+            if now is None or row is None:
+                return None
+            try:
+                ws_of(row["workspace"], now)
+            except (Forbidden, NotFound):
+                return None
+            return job_view(row)
+
+        return job_events(read, request)
 
     @app.post("/api/jobs/{job}/cancel")
     def post_cancel(job: JobId, s: Session = Depends(changing_session)) -> dict[str, Any]:

@@ -1,30 +1,20 @@
 """Working plans from elsewhere and back: today's communities, a solved or imported
-Plan, an assignment CSV made in another tool; and the locks of
+Plan (assignment CSVs: :mod:`optimizer.workbench.assignment`); and the locks of
 :mod:`optimizer.graph.locks` for "optimize the rest".
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from optimizer.errors import Problem
 from optimizer.plan.model import Plan
 from optimizer.report.compare import current_plan
 from optimizer.scenario.model import Scenario
+from optimizer.workbench.assignment import problems_text
 from optimizer.workbench.edits import new_id
-from optimizer.workbench.pricing import Pricer, record_for
 from optimizer.workbench.records import EditError, LockState, Meta, Record
 from optimizer.workbench.state import UNASSIGNED, PlanState
-
-MAX_PROBLEMS = 20
-
-
-def _problems_text(problems: list[str]) -> str:
-    more = len(problems) - MAX_PROBLEMS
-    head = "; ".join(problems[:MAX_PROBLEMS])
-    return head + (f"; and {more} more" if more > 0 else "")
 
 
 def empty_state(scenario: Scenario) -> PlanState:
@@ -62,7 +52,7 @@ def state_from_plan(scenario: Scenario, plan: Plan, source: str = "solve") -> Pl
     for c in sorted(set(assign) - set(records) - {UNASSIGNED}):
         problems.append(f"community {c} has units but no row in communities.csv")
     if problems:
-        raise EditError("the plan does not fit this scenario: " + _problems_text(problems))
+        raise EditError("the plan does not fit this scenario: " + problems_text(problems))
     s = plan.summary
 
     def num(key: str) -> float | None:
@@ -82,68 +72,6 @@ def state_today(scenario: Scenario) -> PlanState:
         raise EditError("the scenario has no current_community: solve it or import a plan")
     state = state_from_plan(scenario, current_plan(scenario), "today")
     return PlanState(scenario, state.assign, state.records, meta=Meta("today"))
-
-
-def read_assignment_csv(data: bytes) -> dict[str, str]:
-    """``unit_id,community_id`` rows (more columns are ignored); UTF-8, with or without
-    a byte-order mark. Raises EditError naming every bad line."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise EditError(f"the assignment CSV is not UTF-8 text: {exc}") from None
-    reader = csv.DictReader(io.StringIO(text))
-    cols = [c.strip() for c in (reader.fieldnames or [])]
-    if "unit_id" not in cols or "community_id" not in cols:
-        raise EditError("the assignment CSV needs the columns unit_id and community_id "
-                        f"(it has {', '.join(cols) or 'none'})")
-    reader.fieldnames = cols
-    out: dict[str, str] = {}
-    problems: list[str] = []
-    for n, row in enumerate(reader, start=2):
-        u = (row.get("unit_id") or "").strip()
-        c = (row.get("community_id") or "").strip()
-        if not u or not c:
-            problems.append(f"line {n}: unit_id and community_id must not be empty")
-        elif u in out:
-            problems.append(f"line {n}: unit {u} appears twice")
-        else:
-            out[u] = c
-    if problems:
-        raise EditError("assignment CSV: " + _problems_text(problems))
-    return out
-
-
-def state_from_assignment(scenario: Scenario, assignment: dict[str, str],
-                          pricer: Pricer | None = None) -> PlanState:
-    """A plan made in another tool: every community gets the cheapest center among its
-    units, priced as the workbench prices an edit."""
-    pricer = pricer or Pricer(scenario)
-    index = scenario.unit_index
-    problems = [f"unit {u} is not in the scenario" for u in assignment if u not in index]
-    missing = [u for u in scenario.unit_ids if u not in assignment]
-    if missing:
-        problems.append(f"{len(missing)} units of the scenario are not assigned: "
-                        f"{', '.join(missing[:5])}")
-    if problems:
-        raise EditError("the assignment does not fit this scenario: "
-                        + _problems_text(problems))
-    assign = [assignment[u] for u in scenario.unit_ids]
-    members: dict[str, list[int]] = {}
-    for i, c in enumerate(assign):
-        members.setdefault(c, []).append(i)
-    records: dict[str, Record] = {}
-    used: set[int] = set()
-    for c in sorted(members):
-        ms = members[c]
-        opt = pricer.best_center(ms, used)
-        urban = bool(scenario.urban[ms[0]])
-        if opt is None:
-            records[c] = Record(c, scenario.unit_ids[ms[0]], "", "build", "",
-                                pricer.exemption(ms, urban))
-            continue
-        used |= {k for k in (opt.site, opt.credit_site) if k is not None}
-        records[c] = record_for(scenario, c, opt, pricer.exemption(ms, urban))
-    return PlanState(scenario, assign, records, meta=Meta("import"))
 
 
 # --- optimize the rest ------------------------------------------------------------------

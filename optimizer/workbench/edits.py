@@ -177,7 +177,7 @@ def split(state: PlanState, pricer: Pricer, op: dict[str, Any]) -> Delta:
     center = state.scenario.unit_index.get(state.records[c].center, ms[0])
     parts = pricer.parts(ms)
     if len(parts) == 1:
-        parts = pricer.grids(ms, center, 2)
+        parts = pricer.halves(ms, center)
     keep = next((p for p in parts if center in p), parts[0])
     moves: dict[int, str] = {}
     taken: list[str] = []

@@ -18,7 +18,8 @@ from typing import Any
 
 from optimizer.checker.checker import ComplianceReport, community_rows, plan_rows
 from optimizer.checker.rules import ComplianceRow, Context, Facts
-from optimizer.plan.model import Community, Plan
+from optimizer.plan.model import Community, GridShare, Plan
+from optimizer.plan.naming import with_names_and_services
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Choice
@@ -38,7 +39,7 @@ class LiveCheck:
         empty = Plan(scenario.name, (), (), (), ())
         self.ctx = Context(scenario, empty)
         self.com: dict[str, Community] = {}
-        self.groups: dict[str, list[list[int]]] = {}
+        self.groups: dict[str, list[list[tuple[int, int]]]] = {}
         self.rows: dict[str, list[ComplianceRow]] = {}
         self.facts: dict[str, Facts] = {}
         self.choice: dict[str, Choice | None] = {}
@@ -53,6 +54,7 @@ class LiveCheck:
         for g in ctx.grids_of.pop(cid, set()):
             ctx.grid_units.pop(g, None)
             ctx.grid_communities.pop(g, None)
+        ctx.grid_rows.pop(cid, None)
         old = self.com.pop(cid, None)
         if old is not None:
             for table, site in ((ctx.center_users, old.site_id),
@@ -71,15 +73,24 @@ class LiveCheck:
         self.com[cid] = com
         self.groups[cid] = groups
         ctx.members[cid] = set(ms)
+        for i in ms:
+            ctx.unit_community[i] = cid
         grids: set[str] = set()
+        rows: list[GridShare] = []
+        placed: set[int] = set()
         for n, group in enumerate(groups, start=1):
             g = f"{cid}-G{n:02d}"
             grids.add(g)
-            ctx.grid_units[g] = sorted(group)
+            ctx.grid_units[g] = sorted(i for i, _ in group)
             ctx.grid_communities[g] = {cid}
-            for i in group:
-                self.unit_grid[i] = g
+            for i, hh in group:
+                if i not in placed:         # a divided unit: its first grid
+                    self.unit_grid[i] = g
+                    ctx.assigned_grid[i] = g
+                    placed.add(i)
+                rows.append(GridShare(g, cid, self.s.unit_ids[i], hh))
         ctx.grids_of[cid] = grids
+        ctx.grid_rows[cid] = rows
         if com.site_id:
             ctx.center_users.setdefault(com.site_id, []).append(cid)
         if com.swap_site_id:
@@ -120,13 +131,29 @@ class LiveCheck:
         for i, c in enumerate(self.state.assign):
             if c == UNASSIGNED:
                 self.unit_grid[i] = ""
+                self.ctx.unit_community.pop(i, None)
         sites.discard("")
         again = {c for c, com in self.com.items() if com.swap_site_id in sites}
+        again |= self._carry()
         checked = (touched & set(self.com)) | again
         for cid in sorted(checked):
             self.rows[cid], self.facts[cid] = community_rows(self.ctx, self.com[cid])
             self.objective_of[cid] = self._objective(cid)
         return touched | again
+
+    def _carry(self) -> set[str]:
+        """Names and service lists (SERVICES-6-8) depend on which planned community
+        takes most of each today's community: recompute them for every community and
+        return those whose service list changed (to be checked again)."""
+        coms = [self.com[c] for c in sorted(self.com)]
+        carried, _ = with_names_and_services(self.s, coms, self.state.assign)
+        changed = set()
+        for new in carried:
+            old = self.com[new.community_id]
+            if old.services != new.services:
+                changed.add(new.community_id)
+            self.com[new.community_id] = new
+        return changed
 
     # --- the plan and its report ---------------------------------------------------
     def communities(self) -> list[Community]:
@@ -147,9 +174,10 @@ class LiveCheck:
                 "total_annual_cost_yuan": round(sum(c.annual_cost_yuan for c in coms), 2)}
 
     def plan(self, summary: dict[str, Any] | None = None) -> Plan:
+        shares = tuple(r for c in sorted(self.ctx.grid_rows) for r in self.ctx.grid_rows[c])
         return Plan(self.s.name, self.s.unit_ids, tuple(self.state.assign),
                     tuple(self.unit_grid), tuple(self.communities()),
-                    summary if summary is not None else self.totals())
+                    summary if summary is not None else self.totals(), shares)
 
     def report(self, plan: Plan | None = None) -> ComplianceReport:
         """The checker's report of the current plan, from the kept community lines."""

@@ -15,6 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
+from optimizer.model.precedence import FREE, NEWDEV, PIPELINE, first_rooms
 from optimizer.plan.model import Community
 from optimizer.rules.remedy import (
     REMEDIES,
@@ -25,7 +26,7 @@ from optimizer.rules.remedy import (
     site_option,
 )
 from optimizer.scenario.model import Scenario
-from optimizer.search.grids import split_grids
+from optimizer.search.grids import Share, divide_grids, split_units
 from optimizer.workbench.records import Record
 
 
@@ -50,6 +51,7 @@ class Pricer:
         self.nbrs: list[list[int]] = [a.tolist() for a in scenario.neighbours]
         self.hh: list[int] = scenario.households.tolist()
         self.site_index = {sid: k for k, sid in enumerate(scenario.sites.site_ids)}
+        self.xy = list(zip(scenario.x.tolist(), scenario.y.tolist(), strict=True))
 
     # --- options ---------------------------------------------------------------
     def site_options(self, unit: int, required: float, credit: int | None,
@@ -115,6 +117,15 @@ class Pricer:
                     if only_site is not None or o.site not in used]
         if only_site is None:
             out += self.new_options(unit, required)
+        if only_site is None and not new_only:
+            # PIPELINE / NEWDEV-FIRST: rooms coming or co-built come first, where the
+            # community may take them (an explicit choice of the planner is left as is).
+            kind = first_rooms(self.s, members)
+            first = [o for o in out if kind == FREE
+                     or (kind == PIPELINE and o.site is not None
+                         and self.s.sites.is_pipeline(o.site))
+                     or (kind == NEWDEV and o.remedy == "codevelop")]
+            out = first or out
         order = {r: n for n, r in enumerate(REMEDIES)}
         return sorted(out, key=lambda o: (round(o.facility_yuan, 6), order[o.remedy],
                                           -1 if o.site is None else o.site))
@@ -169,8 +180,10 @@ class Pricer:
 
     def exemption(self, members: Sequence[int], urban: bool) -> str:
         """The size exemption a community may claim: only where the bound is provably
-        out of reach (a unit alone above it, or a piece that cannot be split)."""
-        if not members:
+        out of reach (a unit alone above it, or a piece that cannot be split). None for
+        a community mixing urban and rural units: it breaks KIND, and the checker
+        proves a size exemption only against the bounds of one kind."""
+        if not members or len({bool(self.s.urban[i]) for i in members}) > 1:
             return ""
         pol = self.s.policy
         lo, hi = pol.bounds(urban)
@@ -189,25 +202,32 @@ class Pricer:
         return ""
 
     # --- the row -------------------------------------------------------------------
-    def grids(self, members: Sequence[int], center: int, want: int) -> list[list[int]]:
-        """COORD-300 grids: min(want, units) connected groups when the community is
-        connected; a disconnected one gets at least one grid per part (it fails
-        CONTIGUITY anyway, and the grid count shows it)."""
+    def grids(self, members: Sequence[int], center: int, want: int) -> list[list[Share]]:
+        """COORD-300 grids of about 300 households (:func:`divide_grids`), ``want`` of
+        them; a disconnected community gets its grids per part (it fails CONTIGUITY
+        anyway), at least one each, the rest by households."""
         ms = sorted(members)
         if not ms:
             return []
-        want = max(1, min(want, len(ms)))
+        pol = self.s.policy
+        want = max(1, want)
         parts = self.parts(ms)
-        if len(parts) == 1:
-            root = center if center in set(ms) else ms[0]
-            return split_grids(ms, self.nbrs, self.hh, root, want)
-        share = _apportion([sum(self.hh[i] for i in p) for p in parts],
-                           [len(p) for p in parts], want)
-        out: list[list[int]] = []
+        share = ([want] if len(parts) == 1 else
+                 _apportion([sum(self.hh[i] for i in p) for p in parts],
+                            [max(1, sum(self.hh[i] for i in p)) for p in parts], want))
+        out: list[list[Share]] = []
         for part, n in zip(parts, share, strict=True):
             root = center if center in set(part) else part[0]
-            out += split_grids(part, self.nbrs, self.hh, root, n)
+            out += divide_grids(part, self.nbrs, self.hh, root, n,
+                                size=pol.households_per_coordinator,
+                                tolerance=pol.grid_tolerance_households, xy=self.xy)
         return out
+
+    def halves(self, members: Sequence[int], center: int) -> list[list[int]]:
+        """A connected community in two connected halves of whole units, balanced."""
+        ms = sorted(members)
+        root = center if center in set(ms) else ms[0]
+        return split_units(ms, self.nbrs, self.hh, root, 2)
 
     def parts(self, members: Sequence[int]) -> list[list[int]]:
         """Connected parts of the units in the neighbour graph, largest first."""
@@ -229,7 +249,7 @@ class Pricer:
         return sorted(out, key=lambda p: (-len(p), p[0]))
 
     def community(self, rec: Record, members: Sequence[int]
-                  ) -> tuple[Community, list[list[int]]]:
+                  ) -> tuple[Community, list[list[Share]]]:
         """The communities.csv row of a record with these units, and its grids."""
         s, pol, sites = self.s, self.s.policy, self.s.sites
         ms = sorted(members)

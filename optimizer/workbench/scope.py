@@ -11,7 +11,7 @@ import dataclasses
 
 import numpy as np
 
-from optimizer.scenario.model import Scenario, ScenarioGeometry, Sites, frozen_array
+from optimizer.scenario.model import Scenario, ScenarioGeometry, frozen_array
 from optimizer.workbench.records import EditError, Meta
 from optimizer.workbench.state import UNASSIGNED, PlanState
 
@@ -33,11 +33,7 @@ def county_subset(s: Scenario, county: str) -> Scenario:
 
     sites = s.sites
     ks = [k for k in range(len(sites)) if new[int(sites.unit[k])] >= 0]
-    sub_sites = Sites(tuple(sites.site_ids[k] for k in ks),
-                      frozen_array([new[int(sites.unit[k])] for k in ks], np.int64),
-                      frozen_array(sites.area_m2[ks], float), frozen_array(sites.owned[ks], bool),
-                      frozen_array(sites.max_area_m2[ks], float),
-                      frozen_array(sites.price_yuan[ks], float))
+    sub_sites = sites.subset(ks, new)     # keeps status and available_year (PIPELINE)
     ids = tuple(s.unit_ids[i] for i in keep)
     units, site_ids = set(ids), set(sub_sites.site_ids)
     locks = _locks_within(s.locks or {}, units, site_ids, s, county)

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import shapely
 
 from tests.helpers.paths import ROOT
 
@@ -27,28 +26,23 @@ sys.path.insert(0, str(ROOT))
 
 from bench.maxp import spopt_version  # noqa: E402
 from bench.run import COLUMNS, main  # noqa: E402
-from tests.helpers.scenarios import X0, Y0, make_scenario  # noqa: E402
+from tests.helpers.scenarios import eight_squares  # noqa: E402
 
 
 def _tiny(folder: Path) -> Path:
-    units = []
-    for r, row in enumerate(("b", "a")):
-        for c in range(4):
-            x, y = X0 + c * 100.0, Y0 + r * 100.0
-            units.append({"unit_id": f"{row}{c + 1}", "households": 700, "kind": "urban",
-                          "county": "C1", "street": "S1",
-                          "geometry": shapely.box(x, y, x + 100.0, y + 100.0)})
-    return make_scenario(folder, units=units, sites="site_id,unit_id,area_m2,owned,"
-                         "max_area_m2,purchase_price_yuan\ns1,a1,300,true,800,\n")
+    return eight_squares(folder, None, site_unit="a1")
+
+
+def _run(tmp_path: Path, *extra: str) -> tuple[int, pd.Series, Path]:
+    folder = _tiny(tmp_path / "tiny")
+    out = tmp_path / "res" / "table.md"
+    code = main(["--scenario", str(folder), "--time-limit", "3", "--workers", "1",
+                 "--out", str(out), *extra])
+    return code, pd.read_csv(out.with_suffix(".csv")).iloc[0], out
 
 
 def test_bench_table_has_the_columns_and_real_figures(tmp_path: Path) -> None:
-    folder = _tiny(tmp_path / "tiny")
-    out = tmp_path / "res" / "table.md"
-    args = ["--scenario", str(folder), "--time-limit", "3", "--workers", "1", "--out", str(out)]
-    if spopt_version() is None:
-        args.append("--no-maxp")
-    code = main(args)
+    code, _, out = _run(tmp_path, "--no-maxp")
     frame = pd.read_csv(out.with_suffix(".csv"))
     assert tuple(frame.columns) == COLUMNS
     row = frame.iloc[0]
@@ -60,12 +54,18 @@ def test_bench_table_has_the_columns_and_real_figures(tmp_path: Path) -> None:
     assert row["peak_mem_mb"] > 10
     md = out.with_suffix(".md").read_text()
     assert md.startswith("| case | units |") and "Machine:" in md and "ortools" in md
-    if spopt_version() is not None:
-        assert row["maxp_regions"] == 2
-        assert row["maxp_over_upper"] == 0 and row["maxp_noncontiguous"] == 0
-        assert row["maxp_check"] == "pass"
-        # MaxP is priced with the same model: it cannot beat a proven optimum.
-        assert row["maxp_cost"] >= row["bound"] - 1e-3
+
+
+def test_bench_runs_maxp_beside_the_solver(tmp_path: Path) -> None:
+    if spopt_version() is None:
+        pytest.skip("spopt is not installed (pip install -r bench/requirements.txt)")
+    code, row, _ = _run(tmp_path)
+    assert code == 0
+    assert row["maxp_regions"] == 2
+    assert row["maxp_over_upper"] == 0 and row["maxp_noncontiguous"] == 0
+    assert row["maxp_check"] == "pass"
+    # MaxP is priced with the same model: it cannot beat a proven optimum.
+    assert row["maxp_cost"] >= row["bound"] - 1e-3
 
 
 def test_unknown_case_is_refused(tmp_path: Path) -> None:

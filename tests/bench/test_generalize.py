@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import shapely
 
 from tests.helpers.paths import ROOT
 
@@ -32,20 +31,11 @@ from bench.generalize_audit import audit_exemptions, named_units  # noqa: E402
 from bench.generalize_cases import CASES, TARGETS  # noqa: E402
 from optimizer.plan.read import read_plan  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
-from tests.helpers.scenarios import X0, Y0, make_scenario  # noqa: E402
+from tests.helpers.scenarios import eight_squares  # noqa: E402
 
 
 def _tiny(folder: Path) -> Path:
-    units = []
-    for r, row in enumerate(("b", "a")):
-        for c in range(4):
-            x, y = X0 + c * 100.0, Y0 + r * 100.0
-            uid = f"{row}{c + 1}"
-            units.append({"unit_id": uid, "households": 3_500 if uid == "a1" else 700,
-                          "kind": "urban", "county": "C1", "street": "S1",
-                          "geometry": shapely.box(x, y, x + 100.0, y + 100.0)})
-    return make_scenario(folder, units=units, sites="site_id,unit_id,area_m2,owned,"
-                         "max_area_m2,purchase_price_yuan\ns1,b2,300,true,800,\n")
+    return eight_squares(folder, {"a1": 3_500}, site_unit="b2")
 
 
 def test_bench_writes_cases_pieces_and_sidecar(tmp_path: Path) -> None:

@@ -61,16 +61,6 @@ def rows_of(plan: Plan) -> list[tuple[str, str, str]]:
     return list(zip(plan.unit_ids, plan.community, plan.grid, strict=True))
 
 
-@pytest.fixture(scope="module")
-def s():  # type: ignore[no-untyped-def]
-    return scenario()
-
-
-@pytest.fixture(scope="module")
-def valid(s):  # type: ignore[no-untyped-def]
-    return build_plan(s, valid_spec())
-
-
 def test_valid_plan_passes(s, valid) -> None:  # type: ignore[no-untyped-def]
     report = check(s, valid)
     assert report.passed, report.summary_text()
@@ -165,15 +155,22 @@ def test_coordinators_wrong(s, valid) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_grid_not_connected(s) -> None:  # type: ignore[no-untyped-def]
-    spec = valid_spec()
-    spec["RA"]["grids"] = [["r2c0"], ["r2c1"], ["r3c1"], ["r3c0", "r3c2"]]
-    assert failing(check(s, build_plan(s, spec))) == {("COORD-300", "RA")}
+    spec = valid_spec()   # r3c0 and r3c2 are not neighbours
+    spec["RA"]["shares"] = [[("r2c0", 220), ("r2c1", 55)], [("r2c1", 165), ("r3c1", 110)],
+                            [("r3c1", 110), ("r3c2", 165)], [("r3c0", 220), ("r3c2", 55)]]
+    report = check(s, build_plan(s, spec))
+    assert failing(report) == {("COORD-300", "RA")}
+    assert "RA-G04 is not connected" in report.failures()[0].note
 
 
 def test_grid_count_wrong(s) -> None:  # type: ignore[no-untyped-def]
-    spec = valid_spec()
-    spec["RA"]["grids"] = [["r2c0", "r2c1"], ["r3c0"], ["r3c1", "r3c2"]]
-    assert failing(check(s, build_plan(s, spec))) == {("COORD-300", "RA")}
+    spec = valid_spec()   # 1,100 households: 4 coordinators, 3 grids
+    spec["RA"]["shares"] = [[("r3c0", 220), ("r2c0", 147)], [("r2c0", 73), ("r2c1", 220),
+                                                              ("r3c1", 73)],
+                            [("r3c1", 147), ("r3c2", 220)]]
+    report = check(s, build_plan(s, spec))
+    assert failing(report) == {("COORD-300", "RA")}
+    assert "3 grids, expected 4" in report.failures()[0].note
 
 
 def test_grid_shared_by_two_communities(s, valid) -> None:  # type: ignore[no-untyped-def]

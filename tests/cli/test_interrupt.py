@@ -17,7 +17,8 @@ import pytest
 from tests.helpers.paths import ROOT
 
 DEMO = ROOT / "scenarios" / "demo"
-LIMIT = "300"           # the search would run minutes without the signal
+LIMIT = "3000"          # the search would run most of an hour without the signal, so a
+                        # run that ends within the test's hang guard was stopped by it
 
 
 def _start(out: Path, workers: str, *extra: str) -> subprocess.Popen[str]:
@@ -53,10 +54,8 @@ def test_a_signal_stops_the_search_and_writes_a_checked_plan(
     proc = _start(out, workers)
     _wait_for_pieces(proc, tmp_path / "plan.pieces")
     time.sleep(1.0)                         # into a piece's model
-    sent = time.time()
     proc.send_signal(sig)
-    stdout, stderr = _finish(proc, 240)
-    waited = time.time() - sent
+    stdout, stderr = _finish(proc, 600)      # a hang guard, not a speed check
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "compliance PASSED" in stdout
@@ -64,9 +63,9 @@ def test_a_signal_stops_the_search_and_writes_a_checked_plan(
     summary = json.loads((out / "summary.json").read_text())
     assert summary["interrupted"] is True
     assert summary["status"] == "FEASIBLE"
-    # Stopped, not run out: the budget was 300 s (measured: 1-4 s from the signal).
-    assert waited < 60, waited
-    assert summary["solve_time_s"] < 100
+    # Stopped, not run out: the budget was 3,000 s (measured: 1-4 s from the signal;
+    # speed is bench/time_limits.py's business).
+    assert summary["solve_time_s"] < float(LIMIT)
     assert (out / "assignment.csv").exists()
     assert (tmp_path / "plan.pieces").is_dir()     # an interrupted run keeps them
 

@@ -16,8 +16,9 @@ from tests.helpers.paths import ROOT
 
 def test_sigint_keeps_finished_points_and_writes_the_table(tmp_path: Path) -> None:
     grid = tmp_path / "grid.toml"
-    # Point 0 takes 2 s, the others 300 s each: when point 0 is written, point 1 runs.
-    grid.write_text("[solver]\ntime_limit_s = [2, 300, 300, 300, 300, 300]\n")
+    # Point 0 takes 2 s, the others 3,000 s each: when point 0 is written, point 1 runs;
+    # a sweep that ends within the hang guard below was stopped by the signal.
+    grid.write_text("[solver]\ntime_limit_s = [2, 3000, 3000, 3000, 3000, 3000]\n")
     out = tmp_path / "sweep"
     proc = subprocess.Popen(
         [sys.executable, "-m", "optimizer", "sweep", str(ROOT / "scenarios" / "demo"),
@@ -28,9 +29,7 @@ def test_sigint_keeps_finished_points_and_writes_the_table(tmp_path: Path) -> No
         time.sleep(0.2)
     assert proc.poll() is None, proc.communicate()
     proc.send_signal(signal.SIGINT)       # as soon as the first point is written
-    t0 = time.time()
-    stdout, stderr = proc.communicate(timeout=180)
-    assert time.time() - t0 < 90          # running points hurry: no 300 s budgets waited out
+    stdout, stderr = proc.communicate(timeout=900)   # a hang guard, not a speed check
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert "interrupted:" in stderr

@@ -20,12 +20,12 @@ from tests.helpers.partitions import random_grid
 from tests.helpers.paths import ROOT
 
 
-def test_two_seeds_give_a_checked_plan_in_the_budget() -> None:
+def test_two_seeds_give_a_checked_plan_in_the_budget(caplog: pytest.LogCaptureFixture) -> None:
     k = 4
     g, lo, hi = random_grid(7, 8, k, 0.05)
-    start = time.monotonic()
-    plan = best_heuristic_plan(g, k, lo, hi, time_limit_s=2.0, processes=2)
-    assert time.monotonic() - start < 30   # the child stops at the shared deadline
+    with caplog.at_level(logging.WARNING):
+        plan = best_heuristic_plan(g, k, lo, hi, time_limit_s=2.0, processes=2)
+    assert "overran" not in caplog.text    # the child stopped at the shared deadline
     assert plan is not None
     chk = check_districting(g, plan, lo=lo, hi=hi, k=k)
     assert chk.ok, chk.problems

@@ -1,6 +1,7 @@
 """The 3x3 brute-force instances of tests/search/test_solve_bruteforce.py: every
 partition enumerated, each part priced with its cheapest center (optimizer.rules.remedy
-plus the distance and moved terms). Shared by the search, column and bound tests."""
+over the plan years plus the distance and moved terms; a part holding a new development
+takes the co-built rooms, NEWDEV-FIRST). Shared by the search, column and bound tests."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from itertools import combinations
 import networkx as nx
 
 from optimizer.rules.remedy import (
-    annual_cost_yuan,
     best_site_option,
     build_option,
     codevelop_option,
+    facility_cost_yuan,
+    horizon_operating_yuan,
 )
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
@@ -50,6 +52,8 @@ def _best_part_cost(s: Scenario, part: list[int]) -> float:
     hh = int(sum(int(s.households[u]) for u in part))
     need = pol.required_area_m2(hh)
     best = math.inf
+    # NEWDEV-FIRST: a part holding a new development takes the co-built rooms.
+    first = any(s.is_new_development(u) for u in part)
     for c in part:
         options = []
         for site in s.sites_by_unit.get(c, ()):
@@ -69,9 +73,13 @@ def _best_part_cost(s: Scenario, part: list[int]) -> float:
             options.append(codevelop_option(need, pol))
         dist = sum(int(s.households[u]) * math.hypot(s.x[u] - s.x[c], s.y[u] - s.y[c]) / 1000
                    * w.distance_yuan_per_household_km for u in part)
+        if first:
+            options = [o for o in options if o.remedy == "codevelop"]
         for opt in options:
-            cost = annual_cost_yuan(hh, bool(s.urban[c]), s.year, opt.capex_yuan,
-                                    opt.area_after_m2, pol, costs) + dist
+            # the objective: the cost per year over the plan years (FUND-URBAN's growth,
+            # each year's pay, SOCIAL-INS) plus the secondary terms
+            cost = (horizon_operating_yuan(hh, bool(s.urban[c]), s.plan_years, pol, costs)
+                    + facility_cost_yuan(opt.capex_yuan, opt.area_after_m2, costs) + dist)
             best = min(best, cost)
     return best
 

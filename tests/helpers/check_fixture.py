@@ -17,8 +17,14 @@ The valid plan::
     A1 = r0c0 r1c0            2,200 h, keep S1 (500 m² >= 440)
     A2 = r0c1 r1c1            2,100 h, extend S2 300 -> 420 m²
     B1 = r0c2 r0c3 r1c2 r1c3  3,000 h, swap: buy S3, give up S4
-    RA = r2c0 r2c1 r3c0 r3c1 r3c2  1,100 h, build in r2c0 (4 grids: r3c1+r3c2 share one)
+    RA = r2c0 r2c1 r3c0 r3c1 r3c2  1,100 h, build in r2c0 (4 grids of 275 along the
+                                   path r3c0 r2c0 r2c1 r3c1 r3c2, units divided)
     RB = r2c2 r2c3            1,300 h, codevelop in r2c3 (1,500 m²)
+
+Grids (COORD-300, grids.csv): ceil(h / 300) per community. A spec's ``shares`` (a list
+of grids, each a list of (unit, households)) gives them; without it each unit is divided
+into its own grids, the community's grids shared out by households (largest remainder),
+and where it has fewer grids than units the spec's ``grids`` are whole-unit grids.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.plan.model import Community, Plan
+from optimizer.plan.model import Community, GridShare, Plan
 from optimizer.rules.remedy import annual_cost_yuan, build_option, codevelop_option, site_option
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
@@ -60,10 +66,12 @@ def valid_spec() -> dict[str, dict[str, Any]]:
     return {
         "A1": dict(grids=[["r0c0"], ["r1c0"]], remedy="keep", site="S1", at="r0c0"),
         "A2": dict(grids=[["r0c1"], ["r1c1"]], remedy="extend", site="S2", at="r1c1"),
-        "B1": dict(grids=[["r0c2"], ["r0c3"], ["r1c2"], ["r1c3"]], remedy="swap", site="S3",
+        "B1": dict(grids=[["r0c2"], ["r0c3"], ["r1c3"], ["r1c2"]], remedy="swap", site="S3",
                    at="r0c3", swap="S4"),
-        "RA": dict(grids=[["r2c0"], ["r2c1"], ["r3c0"], ["r3c1", "r3c2"]], remedy="build",
-                   site="", at="r2c0"),
+        "RA": dict(grids=[["r3c0"], ["r2c0"], ["r2c1"], ["r3c1", "r3c2"]], remedy="build",
+                   site="", at="r2c0",
+                   shares=[[("r3c0", 220), ("r2c0", 55)], [("r2c0", 165), ("r2c1", 110)],
+                           [("r2c1", 110), ("r3c1", 165)], [("r3c1", 55), ("r3c2", 220)]]),
         "RB": dict(grids=[["r2c2"], ["r2c3"]], remedy="codevelop", site="", at="r2c3"),
     }
 
@@ -98,15 +106,44 @@ def community(s: Scenario, cid: str, spec: dict[str, Any]) -> Community:
         area_required_m2=need, coordinators=p.coordinators(h), full_time_staff=p.staff(h),
         capex_yuan=opt.capex_yuan, annual_cost_yuan=annual,
         exemption=spec.get("exemption", ""), swap_site_id=spec.get("swap", ""),
-        grids=len(spec["grids"]), population=h * p.household_size,
-        volunteers_needed=p.volunteers(h, urban))
+        grids=len(grid_shares(s, cid, spec)), population=h * p.household_size,
+        volunteers_needed=p.volunteers(h, urban),
+        services=";".join(spec.get("services", p.basic_services(urban))))
+
+
+def _apportion(weights: list[int], total: int) -> list[int]:
+    base = [max(1, total * w // max(1, sum(weights))) for w in weights]
+    while sum(base) < total:
+        k = max(range(len(weights)), key=lambda k: (weights[k] / base[k], -k))
+        base[k] += 1
+    return base
+
+
+def grid_shares(s: Scenario, cid: str, spec: dict[str, Any]) -> list[list[tuple[str, int]]]:
+    """The community's grids, each a list of (unit, households) (see the module)."""
+    if "shares" in spec:
+        return [list(g) for g in spec["shares"]]
+    units = [u for g in spec["grids"] for u in g]
+    hh = [int(s.households[s.unit_index[u]]) for u in units]
+    count = max(1, s.policy.coordinators(sum(hh)))
+    if count < len(units):
+        return [[(u, int(s.households[s.unit_index[u]])) for u in g] for g in spec["grids"]]
+    out = []
+    for u, h, n in zip(units, hh, _apportion(hh, count), strict=True):
+        parts = [h // n + (1 if k < h % n else 0) for k in range(n)]
+        out += [[(u, part)] for part in parts]
+    return out
 
 
 def build_plan(s: Scenario, spec: dict[str, dict[str, Any]], **summary: Any) -> Plan:
     """A Plan from a spec; the summary totals are the communities' claims."""
     coms = tuple(community(s, cid, sp) for cid, sp in spec.items())
-    rows = [(u, cid, f"{cid}-G{g + 1:02d}") for cid, sp in spec.items()
-            for g, grid in enumerate(sp["grids"]) for u in grid]
+    shares = [GridShare(f"{cid}-G{g + 1:02d}", cid, u, h) for cid, sp in spec.items()
+              for g, grid in enumerate(grid_shares(s, cid, sp)) for u, h in grid]
+    first: dict[str, str] = {}
+    for r in shares:
+        first.setdefault(r.unit_id, r.grid_id)
+    rows = [(u, cid, first[u]) for cid, sp in spec.items() for g in sp["grids"] for u in g]
     totals: dict[str, Any] = {
         "scenario": s.name, "status": "FEASIBLE", "objective": 1.0, "bound": 1.0, "gap": 0.0,
         "solve_time_s": 0.5, "n_units": len(rows), "n_communities": len(coms),
@@ -117,7 +154,7 @@ def build_plan(s: Scenario, spec: dict[str, dict[str, Any]], **summary: Any) -> 
     totals.update(summary)
     return Plan(scenario=s.name, unit_ids=tuple(r[0] for r in rows),
                 community=tuple(r[1] for r in rows), grid=tuple(r[2] for r in rows),
-                communities=coms, summary=totals)
+                communities=coms, summary=totals, grid_shares=tuple(shares))
 
 
 def write_scenario_folder(folder: Path) -> Path:

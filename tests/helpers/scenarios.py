@@ -10,6 +10,11 @@ The standard fixture, six 100 m squares in EPSG:32651 (UTM 51N, Yancheng)::
              x=500_000  500_100  500_200  500_300
 
 Sites: s1 owned in u1 (300 m²), s2 for sale in u6 (450 m², 900,000 yuan).
+Today's communities (units' current_community): old-A (u1-u3), old-B (u4-u6).
+
+The optional parts of issues 17/18: ``sites_csv(rows, PIPELINE_HEADER)`` for sites
+with status/available_year, ``today_csv`` for communities_today.csv and
+``budget_toml`` for a [budget] table, all written by ``make_scenario``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ import shapely
 
 X0, Y0, CELL = 500_000.0, 3_700_000.0, 100.0
 SITES_HEADER = "site_id,unit_id,area_m2,owned,max_area_m2,purchase_price_yuan"
+PIPELINE_HEADER = SITES_HEADER + ",status,available_year"
+TODAY_HEADER = ("current_community,social_orgs,volunteers,workers,qualified_workers,"
+                "mgmt_system,harmony_standard,selfgov_standard,services_x")
 
 
 def grid_units() -> list[dict[str, Any]]:
@@ -40,20 +48,77 @@ def grid_units() -> list[dict[str, Any]]:
     return out
 
 
-def sites_csv(rows: Iterable[str] | None = None) -> str:
+def eight_squares(folder: Path, households: dict[str, int] | None = None,
+                  site_unit: str = "a1") -> Path:
+    """The bench tests' scenario: eight 100 m urban squares in county C1 street S1,
+    700 households each unless ``households`` says otherwise, an owned site s1 of 300 m²
+    (800 m² at most) in ``site_unit``::
+
+        +----+----+----+----+
+        | a1 | a2 | a3 | a4 |
+        +----+----+----+----+
+        | b1 | b2 | b3 | b4 |
+        +----+----+----+----+
+    """
+    hh = households or {}
+    units = []
+    for r, row in enumerate(("b", "a")):
+        for c in range(4):
+            x, y = X0 + c * CELL, Y0 + r * CELL
+            uid = f"{row}{c + 1}"
+            units.append({"unit_id": uid, "households": hh.get(uid, 700), "kind": "urban",
+                          "county": "C1", "street": "S1",
+                          "geometry": shapely.box(x, y, x + CELL, y + CELL)})
+    return make_scenario(folder, units=units,
+                         sites=sites_csv([f"s1,{site_unit},300,true,800,"]))
+
+
+def sites_csv(rows: Iterable[str] | None = None, header: str = SITES_HEADER) -> str:
     if rows is None:
         rows = ["s1,u1,300,true,600,", "s2,u6,450,false,450,900000"]
-    return "\n".join([SITES_HEADER, *rows]) + "\n"
+    return "\n".join([header, *rows]) + "\n"
+
+
+def today_csv(rows: Iterable[str] | None = None, header: str = TODAY_HEADER) -> str:
+    """communities_today.csv text; by default a full row for old-A and a sparse one
+    for old-B (only social_orgs and services_x known)."""
+    if rows is None:
+        rows = ["old-A,6,450,9,7,true,true,false,助餐; 法律咨询",
+                "old-B,3,,,,,,,"]
+    return "\n".join([header, *rows]) + "\n"
+
+
+def budget_toml(horizon: tuple[int, int] = (2014, 2016),
+                capital: dict[int, float] | None = None, carry_over: bool = False,
+                counties: dict[str, dict[int, float]] | None = None) -> str:
+    """A [budget] table (the tiny scenario's plan year is 2014, its county C1)."""
+    def table(amounts: dict[int, float]) -> str:
+        return "{ " + ", ".join(f"{y} = {a!r}" for y, a in amounts.items()) + " }"
+
+    if capital is None and counties is None:
+        capital = {y: 1e6 for y in range(horizon[0], horizon[1] + 1)}
+    lines = ["[budget]", f"horizon = [{horizon[0]}, {horizon[1]}]",
+             f"carry_over = {'true' if carry_over else 'false'}"]
+    if capital is not None:
+        lines.append(f"capital_yuan = {table(capital)}")
+    for name, amounts in (counties or {}).items():
+        lines += [f'[budget.counties."{name}"]', f"capital_yuan = {table(amounts)}"]
+    return "\n".join(lines) + "\n"
 
 
 def toml_text(units: str = "units.geojson", *, crs: str | None = "EPSG:32651",
-              extra: str = "", barriers: str | None = None) -> str:
+              extra: str = "", barriers: str | None = None,
+              data_extra: str = "") -> str:
+    """scenario.toml text; ``data_extra`` goes into [data] (e.g. communities_today =
+    "x.csv"), ``extra`` after it (e.g. budget_toml())."""
     lines = ['name = "tiny"', "year = 2014"]
     if crs is not None:
         lines.append(f'crs = "{crs}"')
     lines += ["", "[data]", f'units = "{units}"', 'sites = "sites.csv"']
     if barriers:
         lines.append(f'barriers = "{barriers}"')
+    if data_extra:
+        lines.append(data_extra)
     return "\n".join(lines) + "\n" + extra
 
 
@@ -91,8 +156,13 @@ def write_gis(path: Path, records: list[dict[str, Any]], crs: str | None) -> Non
 def make_scenario(folder: Path, *, units: list[dict[str, Any]] | None = None,
                   fmt: str = "geojson", file_crs: str | None = None,
                   toml: str | None = None, sites: str | None = None,
-                  barriers: list[Any] | None = None) -> Path:
-    """Write a scenario folder; defaults are the six-square grid above."""
+                  barriers: list[Any] | None = None, today: str | None = None,
+                  today_encoding: str = "utf-8", today_file: str = "communities_today.csv",
+                  budget: str | None = None) -> Path:
+    """Write a scenario folder; defaults are the six-square grid above. ``today`` is
+    the text of communities_today.csv (written in ``today_encoding``, named
+    ``today_file``: another name is given in [data]); ``budget`` is TOML appended to
+    the default scenario.toml (ignored when ``toml`` is given)."""
     folder.mkdir(parents=True, exist_ok=True)
     records = grid_units() if units is None else units
     name = f"units.{fmt}"
@@ -107,7 +177,12 @@ def make_scenario(folder: Path, *, units: list[dict[str, Any]] | None = None,
         write_geojson(folder / "barriers.geojson",
                       [{"barrier_id": f"b{i + 1}", "geometry": g}
                        for i, g in enumerate(barriers)])
+    if today is not None:
+        (folder / today_file).write_bytes(today.encode(today_encoding))
+    named = (f'communities_today = "{today_file}"'
+             if today is not None and today_file != "communities_today.csv" else "")
     text = toml if toml is not None else toml_text(
-        name, barriers="barriers.geojson" if barriers is not None else None)
+        name, barriers="barriers.geojson" if barriers is not None else None,
+        data_extra=named, extra=budget or "")
     (folder / "scenario.toml").write_text(text, encoding="utf-8")
     return folder

@@ -79,3 +79,18 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             zf.writestr(name, data)
     return buf.getvalue()
+
+
+def two_county_demo(root: Path, name: str = "two") -> Path:
+    """A copy of the demo under ``root/name`` whose Huaqing Street lies in a second
+    county, Dafeng (7 units): a scenario with two counties for the per-county tests."""
+    import shutil
+
+    folder = root / name
+    shutil.copytree(ROOT / "scenarios" / "demo", folder)
+    path = folder / "units.geojson"
+    text = re.sub(r'"county": "Jianhu", "street": "Huaqing Street"',
+                  '"county": "Dafeng", "street": "Huaqing Street"',
+                  path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+    return folder

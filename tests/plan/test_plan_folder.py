@@ -23,20 +23,9 @@ from optimizer.errors import OutputError
 from optimizer.plan import folder as plan_folder
 from optimizer.plan.folder import MANIFEST
 from optimizer.plan.read import read_plan
-from tests.helpers.check_fixture import build_plan, scenario, valid_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
-
-
-@pytest.fixture(scope="module")
-def s():  # type: ignore[no-untyped-def]
-    return scenario()
-
-
-@pytest.fixture(scope="module")
-def valid(s):  # type: ignore[no-untyped-def]
-    return build_plan(s, valid_spec())
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -88,7 +77,7 @@ def test_an_empty_folder_is_written(tmp_path: Path, s, valid) -> None:  # type: 
     (tmp_path / "empty").mkdir()
     out = write_plan(valid, tmp_path / "empty", scenario=s)
     assert listed(out) == {"assignment.csv", "communities.csv", "communities.geojson",
-                           "compliance.csv", "summary.json"}
+                           "compliance.csv", "summary.json", "grids.csv"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
 
 

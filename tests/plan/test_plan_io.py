@@ -26,20 +26,9 @@ from optimizer.errors import OutputError, PlanError
 from optimizer.plan import io as plan_io
 from optimizer.plan.model import COMMUNITY_COLUMNS, SUMMARY_KEYS, Plan
 from optimizer.plan.read import read_plan
-from tests.helpers.check_fixture import build_plan, scenario, valid_spec
 
-FILES = ["assignment.csv", "communities.csv", "communities.geojson", "compliance.csv",
+FILES = ["assignment.csv", "communities.csv", "communities.geojson", "compliance.csv", "grids.csv",
          "summary.json"]
-
-
-@pytest.fixture(scope="module")
-def s():  # type: ignore[no-untyped-def]
-    return scenario()
-
-
-@pytest.fixture(scope="module")
-def valid(s):  # type: ignore[no-untyped-def]
-    return build_plan(s, valid_spec())
 
 
 def same_plan(a: Plan, b: Plan) -> None:
@@ -67,12 +56,15 @@ def test_round_trip(tmp_path: Path, s, valid) -> None:  # type: ignore[no-untype
     head = (out / "communities.csv").read_text().splitlines()[0].split(",")
     assert tuple(head[:len(COMMUNITY_COLUMNS)]) == COMMUNITY_COLUMNS
     assert head[len(COMMUNITY_COLUMNS):] == ["swap_site_id", "grids", "population",
-                                             "volunteers_needed"]
+                                             "volunteers_needed", "name", "services"]
     summary = json.loads((out / "summary.json").read_text())
     assert set(SUMMARY_KEYS) <= set(summary)
     comp = pd.read_csv(out / "compliance.csv")
     assert list(comp.columns) == list(plan_io.COMPLIANCE_COLUMNS)
-    assert set(comp.status) == {"pass"}
+    assert set(comp.status) == {"pass", "not_assessed"}   # no communities_today.csv
+    assert set(comp[comp.status == "not_assessed"].rule_id) == {
+        "HARMONY-90-80", "MGMT-2013", "ORGS-5", "PRO-80-50", "SELFGOV-95", "VOLUNTEER-15-10",
+        "SERVICES-6-8"}
 
 
 def test_geojson_dissolved_with_crs(tmp_path: Path, s, valid) -> None:  # type: ignore[no-untyped-def]
@@ -155,10 +147,10 @@ def frames(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
 
 def write_by_hand(folder: Path, plan: Plan, *, assignment: pd.DataFrame | None = None,
                   communities: pd.DataFrame | None = None,
-                  summary: dict[str, object] | None = None) -> Path:
+                  summary: dict[str, object] | None = None, grids: bool = True) -> Path:
     """A plan folder as another tool might write it: pandas, columns reordered, only
-    the contract's columns (and swap_site_id, which a swap needs), no geojson or
-    compliance."""
+    the contract's columns (and swap_site_id, which a swap needs), grids.csv (unless
+    ``grids`` is False), no geojson or compliance."""
     a, c, sm = frames(plan)
     folder.mkdir()
     a = a if assignment is None else assignment
@@ -167,6 +159,10 @@ def write_by_hand(folder: Path, plan: Plan, *, assignment: pd.DataFrame | None =
     cols = [col for col in (*reversed(COMMUNITY_COLUMNS), "swap_site_id") if col in c.columns]
     c[cols].to_csv(folder / "communities.csv", index=False)
     (folder / "summary.json").write_text(json.dumps(sm if summary is None else summary))
+    if grids:
+        g = plan.grids_frame()
+        g[["households", "unit_id", "grid_id", "community_id"]].to_csv(folder / "grids.csv",
+                                                                        index=False)
     return folder
 
 
@@ -180,6 +176,12 @@ def test_check_plan_written_by_another_tool(tmp_path: Path, s, valid) -> None:  
     plan = read_plan(write_by_hand(tmp_path / "broken", valid, assignment=a, communities=c))
     failed = {(r.rule_id, r.community_id) for r in check(s, plan).failures()}
     assert {("STAFF-3-5", "A1"), ("ASSIGNMENT", "*")} <= failed
+    # Without grids.csv its grids are whole units by assignment.csv: A1's 1,200-household
+    # compound is one grid, far from 300 (COORD-300).
+    plan = read_plan(write_by_hand(tmp_path / "nogrids", valid, grids=False))
+    assert plan.grid_shares == ()
+    bad = {r.community_id: r.note for r in check(s, plan).failures() if r.rule_id == "COORD-300"}
+    assert "A1" in bad and "outside 200..400" in bad["A1"]
 
 
 def test_read_errors_are_all_named(tmp_path: Path, valid) -> None:  # type: ignore[no-untyped-def]

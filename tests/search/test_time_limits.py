@@ -95,15 +95,14 @@ def test_deterministic_budgets_are_handed_on_in_a_fixed_order(
     assert seen[-1][1] > 12.0 * weights[order[-1]] / 6.0   # the last got more than its share
 
 
+@pytest.mark.timeout(900)   # a hang guard: the solve must stop long before its budget
 def test_the_clock_stops_a_deterministic_run_and_says_so(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A deterministic budget far beyond the clock (as on a machine 1,000 times
     slower than the calibration): the safety net stops the search at the limit."""
     monkeypatch.setattr(driver, "DET_PER_S", 1000.0)
     s = load_scenario(DEMO)
-    t0 = time.perf_counter()
-    plan = solve(s, time_limit_s=3, workers=1)
-    assert time.perf_counter() - t0 < 60        # not the 3,000 s the budget allows
+    plan = solve(s, time_limit_s=3, workers=1)   # 3,000 deterministic s of budget
     assert plan.summary["clock_stopped"] and plan.summary["deterministic"] is False
     assert "determinism gave way to the clock" in plan.summary_text()
     assert check(s, plan).passed
@@ -123,12 +122,16 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_short_limit_on_a_county_holds(county: Path, workers: int) -> None:
-    """3,003 units in 38 pieces, 2 s: it took 30-125 s before (measured 4.8-6 s now, the
-    rest being first plans for the pieces the clock stopped)."""
+    """3,003 units in 38 pieces, 2 s: it took 30-125 s before (measured 4.8-6 s now on
+    an idle machine, the rest being first plans for the pieces the clock stopped). No
+    wall-clock assertion (a loaded CI machine stretches it; bench/time_limits.py
+    measures it): the clock must have stopped pieces, and only pieces of this scenario."""
     s = load_scenario(county)
     plan = solve(s, time_limit_s=2, workers=workers)
-    assert plan.summary["solve_time_s"] < 25
-    assert plan.summary["clock_stopped"]
+    stopped = plan.summary["clock_stopped"]
+    assert stopped
+    pieces = {c["key"] for c in plan.summary["components"]}
+    assert set(stopped) <= pieces
     assert check(s, plan).passed
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from optimizer.web.service import Service
-from tests.helpers.web import ROOT, local_client, make_app, zip_bytes
+from tests.helpers.web import ROOT, local_client, make_app, two_county_demo, zip_bytes
 
 DEMO = ROOT / "scenarios" / "demo"
 
@@ -311,18 +311,9 @@ def test_a_killed_server_loses_nothing_committed(tmp_path: Path) -> None:
 def test_county_workspace_solves_its_county_only(tmp_path: Path) -> None:
     """In a two-county scenario a county planner's solve re-plans his county and leaves
     the other county's communities as they were."""
-    import re
-    import shutil
-
     from optimizer.web.auth import add_user
 
-    root = tmp_path / "scen"
-    shutil.copytree(DEMO, root / "two")
-    path = root / "two" / "units.geojson"
-    path.write_text(re.sub(r'"county": "Jianhu", "street": "Huaqing Street"',
-                           '"county": "Dafeng", "street": "Huaqing Street"',
-                           path.read_text(encoding="utf-8")), encoding="utf-8")
-    app = make_app(tmp_path / "data", root, login=True)
+    app = make_app(tmp_path / "data", two_county_demo(tmp_path / "scen").parent, login=True)
     add_user(app.state.service.store, "jianhu", "Jianhu", "a long password")
     from fastapi.testclient import TestClient
 

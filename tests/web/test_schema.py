@@ -32,9 +32,13 @@ def test_no_server_errors(tmp_path: Path) -> None:
         op = result.ok()
         seen.append(f"{op.method.upper()} {op.path}")
 
+        # A filing writes Word documents, PDFs and maps for seconds a case: its bad
+        # input is tested in test_filing_export, the fuzzing runs the other exports.
+        strategy = op.as_strategy().filter(lambda c: (c.query or {}).get("what") != "filing")
+
         @settings(max_examples=25, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
-        @given(case=op.as_strategy())
+        @given(case=strategy)
         def check(case: Any) -> None:
             response = case.call(headers=headers)
             assert response.status_code < 500, (case.method, case.path, response.text[:500])

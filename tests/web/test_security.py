@@ -4,7 +4,6 @@ and a server bound beyond the loopback refusing to start without accounts."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from optimizer.web.auth import add_user
 from optimizer.web.server import ServeError, serve
-from tests.helpers.web import ROOT, local_client, make_app
+from tests.helpers.web import ROOT, local_client, make_app, two_county_demo
 
 PASSWORD = "correct horse battery"
 
@@ -116,16 +115,7 @@ def test_changes_without_csrf_are_refused(app: Any) -> None:
 
 def test_edit_outside_the_county_is_refused(tmp_path: Path) -> None:
     """A county planner's workspace of a two-county scenario changes his county only."""
-    import shutil
-
-    root = tmp_path / "scen"
-    src = ROOT / "scenarios" / "demo"
-    shutil.copytree(src, root / "two")
-    text = (root / "two" / "units.geojson").read_text(encoding="utf-8")
-    text = re.sub(r'"county": "Jianhu", "street": "Huaqing Street"',
-                  '"county": "Dafeng", "street": "Huaqing Street"', text)
-    (root / "two" / "units.geojson").write_text(text, encoding="utf-8")
-    app = make_app(tmp_path / "data", root, login=True)
+    app = make_app(tmp_path / "data", two_county_demo(tmp_path / "scen").parent, login=True)
     add_user(app.state.service.store, "jianhu", "Jianhu", PASSWORD)
     jh = signed_in(app, "jianhu")
     ws = jh.post("/api/workspaces", json={"name": "m", "scenario": "two"}).json()["id"]

@@ -80,6 +80,8 @@ def test_incremental_check_equals_full_check(demo: Scenario, seed: int,
     assert applied > 30
     plan = wb.plan()
     assert wb.report().rows == optimizer.check(demo, plan).rows
+    # the workbench claims only the exemptions the checker's own proofs accept
+    assert not [r for r in wb.report().rows if "not justified" in r.note]
     # ... and of the plan folder as written and read back (what a planner exports)
     folder = write_plan(plan, tmp_path / "plan", scenario=demo, report=wb.report())
     again = read_plan(folder)
@@ -205,3 +207,22 @@ def test_imports_give_checkable_plans(demo: Scenario) -> None:
         bad = Workbench(demo, today).live.plan()
         state_from_plan(demo, type(bad)(bad.scenario, ("zz",) + bad.unit_ids[1:],
                                         bad.community, bad.grid, bad.communities))
+
+
+def test_no_size_exemption_for_a_community_of_both_kinds(demo: Scenario) -> None:
+    """A unit above the rural maximum (but not the urban one) in a community that
+    also holds a rural unit: the community breaks KIND, and no size exemption is
+    claimed (the checker would refuse it as not justified)."""
+    wb = Workbench(demo, state_today(demo))
+    st = wb.state
+    hi_rural = demo.policy.bounds(False)[1]
+    big = next(i for i in range(demo.n_units) if demo.urban[i]
+               and hi_rural < demo.households[i] <= demo.policy.bounds(True)[1])
+    rural = next(int(v) for c in [st.assign[big]] for i in st.members[c]
+                 for v in demo.neighbours[i] if not demo.urban[int(v)])
+    members = sorted({big, rural})
+    assert wb.pricer.exemption(members, urban=bool(demo.urban[members[0]])) == ""
+    wb.edit({"op": "move", "units": [demo.unit_ids[rural]], "to": st.assign[big]})
+    rows = wb.live.rows[st.assign[big]]
+    assert {r.rule_id: r.status for r in rows}["KIND"] == "fail"
+    assert not [r for r in rows if "not justified" in r.note]

@@ -81,7 +81,9 @@ class FilingContext:
 
     @cached_property
     def names(self) -> dict[str, ProposedName]:
-        every = proposed_names(self.scenario, self.plan, self.extras.names, self.lang)
+        given = {c.community_id: c.name for c in self.plan.communities if c.name}
+        every = proposed_names(self.scenario, self.plan, {**given, **self.extras.names},
+                               self.lang)
         return {cid: every[cid] for cid in self.ids}
 
     def name(self, cid: str) -> str:

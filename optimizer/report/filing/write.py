@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import uuid
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,8 +91,11 @@ def _replace_dir(tmp: Path, target: Path) -> None:
 def write_filing(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike[str], *,
                  plan_dir: str | os.PathLike[str] | None = None, lang: str = "zh",
                  date: dt.date | None = None, version: str = "1",
-                 pdf: bool | None = None) -> list[CountyFiling]:
-    """Write one filing folder per county of the plan into ``out_dir``.
+                 pdf: bool | None = None,
+                 counties: Collection[str] | None = None) -> list[CountyFiling]:
+    """Write one filing folder per county of the plan into ``out_dir`` (of ``counties``
+    only, when given: a county's planner files his county; its documents are those of
+    the whole plan's filing).
 
     ``plan_dir`` (the plan folder) supplies the optional parts: names and services in
     communities.csv, grids.csv, phasing.csv, compliance.csv; without it they are absent
@@ -112,7 +116,10 @@ def write_filing(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike[str]
     done: list[CountyFiling] = []
     used: set[str] = set()
     fingerprint = plan_fingerprint(plan)
-    for county in sorted({c.county for c in plan.communities}):
+    wanted = {c.county for c in plan.communities}
+    if counties is not None:
+        wanted &= set(counties)
+    for county in sorted(wanted):
         ctx = FilingContext(scenario, plan, county, extras, checks, lang, day, fingerprint)
         name = slug(county_name(county, lang))
         while name in used:

@@ -20,7 +20,8 @@ function h(tag, attrs = {}, ...kids) {
 }
 
 const S = { session: null, ws: null, info: null, plan: null, map: null, revision: 0,
-  selected: [], focus: null, detail: null, job: null, versions: [], compare: null };
+  selected: [], focus: null, detail: null, job: null, versions: [], compare: null,
+  stream: null, jobVia: null };
 
 function toast(msg, kind = "error") {
   const el = h("div", { class: `toast ${kind}`, "data-testid": "toast", text: msg });
@@ -83,6 +84,7 @@ function showLogin() {
 
 async function showHome() {
   S.ws = null; S.map = null;
+  if (S.stream) { S.stream.close(); S.stream = null; }
   const [scenarios, workspaces] = await Promise.all([get("/api/scenarios"), get("/api/workspaces")]);
   const file = h("input", { type: "file", accept: ".zip,.gpkg", "data-testid": "scenario-file" });
   const list = h("ul", { class: "list" }, scenarios.map((s) => h("li", {},
@@ -208,8 +210,12 @@ async function focus(cid) {
 
 async function loadDetail() {
   if (!S.focus) { S.detail = null; renderDetail(); return; }
-  try { S.detail = await get(`/api/workspaces/${S.ws}/communities/${encodeURIComponent(S.focus)}`); }
-  catch (err) { S.detail = null; if (!(err instanceof ApiError && err.status === 404)) fail(err); }
+  const cid = S.focus, asked = (S.asked = (S.asked || 0) + 1);
+  let detail = null;
+  try { detail = await get(`/api/workspaces/${S.ws}/communities/${encodeURIComponent(cid)}`); }
+  catch (err) { if (!(err instanceof ApiError && err.status === 404)) fail(err); }
+  if (asked !== S.asked) return;       // a later request (another focus, a newer plan) wins
+  S.detail = detail;
   renderDetail(); onSelection();
 }
 
@@ -282,15 +288,35 @@ async function startJob(kind) {
   } catch (err) { fail(err); }
 }
 
+// Progress is pushed by the server (Server-Sent Events); where EventSource fails (an
+// old browser, a proxy that buffers), the page polls the job instead.
 function followJob(job) {
+  if (S.stream) S.stream.close();
   S.job = job; renderJob();
-  const tick = async () => {
+  let ended = false;
+  const active = () => S.job.status === "running" || S.job.status === "queued";
+  const finish = () => {
+    if (ended) return;
+    ended = true; S.stream = null;
+    toast(`${t("job_done")}: ${S.job.message}`, "info");
+    if (S.ws) openWorkspace(S.ws);
+  };
+  const poll = async () => {
+    if (ended) return;
+    S.jobVia = "polling";
     try { S.job = await get(`/api/jobs/${job.id}`); } catch (err) { fail(err); return; }
     renderJob();
-    if (S.job.status === "running" || S.job.status === "queued") setTimeout(tick, 600);
-    else { toast(`${t("job_done")}: ${S.job.message}`, "info"); if (S.ws) openWorkspace(S.ws); }
+    if (active()) setTimeout(poll, 600); else finish();
   };
-  setTimeout(tick, 600);
+  if (!window.EventSource) { setTimeout(poll, 600); return; }
+  const es = new EventSource(`/api/jobs/${job.id}/events`);
+  S.stream = es; S.jobVia = "events";
+  es.addEventListener("job", (e) => { S.job = JSON.parse(e.data); renderJob(); });
+  es.addEventListener("end", () => { es.close(); finish(); });
+  es.addEventListener("gone", () => { es.close(); S.stream = null; poll(); });
+  // A stream the server ends is reopened by the browser (CONNECTING); a refused one
+  // (CLOSED) falls back to polling, which shows the error if there is one.
+  es.onerror = () => { if (es.readyState === EventSource.CLOSED && S.stream === es) { S.stream = null; poll(); } };
 }
 
 function renderJob() {
@@ -326,8 +352,12 @@ function renderVersions() {
     h("ul", { class: "rows", "data-testid": "versions" }, S.versions.map((v) => h("li", {},
       `${v.number}. ${v.label} · ${num(v.summary.total_annual_cost_yuan)} ${t("per_year")} `,
       h("button", { class: "link", onclick: async () => {
-        try { applyChange(await post(`/api/workspaces/${S.ws}/versions/${v.number}/open`, { revision: S.revision })); } catch (e) { fail(e); } }, text: t("open") }))))));
+        try { applyChange(await post(`/api/workspaces/${S.ws}/versions/${v.number}/open`, { revision: S.revision })); } catch (e) { fail(e); } }, text: t("open") }), " ",
+      h("a", { class: "link", "data-testid": `filing-${v.number}`, href: exportUrl(String(v.number), "filing"), download: "",
+        onclick: () => toast(t("filing_wait"), "info"), text: t("export_filing") }))))));
 }
+
+function exportUrl(ref, what) { return `/api/workspaces/${S.ws}/export?ref=${encodeURIComponent(ref)}&what=${what}&lang=${lang}`; }
 
 function renderCompare() {
   if (!$("#compare")) return;
@@ -354,10 +384,13 @@ function renderCompare() {
 function renderIO() {
   if (!$("#io")) return;
   const ref = h("select", { "data-testid": "export-ref" }, refs().filter(([v]) => v !== "today").map(([v, l]) => h("option", { value: v, text: l })));
-  const link = (what) => h("a", { class: "button", "data-testid": `export-${what}`, href: "#", onclick: (e) => { e.target.href = `/api/workspaces/${S.ws}/export?ref=${ref.value}&what=${what}&lang=${lang}`; }, download: "", text: what === "plan" ? t("plan_folder") : t("reports") });
+  const link = (what) => h("a", { class: "button", "data-testid": `export-${what}`, href: "#", onclick: (e) => {
+    e.target.href = exportUrl(ref.value, what);
+    if (what === "filing") toast(t("filing_wait"), "info");
+  }, download: "", text: t(`export_${what}`) });
   const file = h("input", { type: "file", accept: ".zip,.csv", "data-testid": "import-file" });
   $("#io").replaceChildren(h("section", { class: "card" }, h("h3", { text: `${t("export")} / ${t("import")}` }),
-    h("div", { class: "row" }, ref, link("plan"), link("reports")),
+    h("div", { class: "row" }, ref, link("plan"), link("reports"), link("filing")),
     h("form", { class: "row", onsubmit: async (e) => {
       e.preventDefault();
       if (!file.files.length) return;

@@ -213,8 +213,11 @@ export class PlanMap {
     this.map.on("mousemove", (e) => {
       if (!path) return;
       this.drawLayer.clearLayers();
-      if (this.tool === "box") L.rectangle(L.latLngBounds(start, e.latlng), { color: "#000", weight: 1, dashArray: "4 3", fill: false, interactive: false }).addTo(this.drawLayer);
-      else { path.push(e.latlng); L.polyline(path, { color: "#000", weight: 1.5, dashArray: "4 3", interactive: false }).addTo(this.drawLayer); }
+      // On the units' own canvas: a second canvas (Leaflet's default renderer) would
+      // lie over it and take every later click on a unit.
+      const line = { renderer: this.renderer, color: "#000", dashArray: "4 3", interactive: false };
+      if (this.tool === "box") L.rectangle(L.latLngBounds(start, e.latlng), { ...line, weight: 1, fill: false }).addTo(this.drawLayer);
+      else { path.push(e.latlng); L.polyline(path, { ...line, weight: 1.5 }).addTo(this.drawLayer); }
     });
     this.map.on("mouseup", (e) => {
       if (!path) return;

@@ -1,0 +1,206 @@
+"""What an exemption claims: its text (communities.csv ``exemption``) read into claims
+the checker can verify on its own (:mod:`optimizer.checker.proofs`).
+
+The plan file carries an exemption as text (CONTRACT.md), so the checker reads the
+text. It recognises what the engine writes (optimizer/graph/diagnosis.py's messages,
+the search's "no partition ... was found" and "no plan with a center" reasons, the
+workbench's short forms) and the same facts said more loosely by a planner:
+
+- ``above-max``   "<unit> alone has N households": one unit above the maximum;
+- ``too-few``     "... has/have N households; a ... community needs L-U ...";
+- ``no-k``        "... no whole number of ... communities ... fits";
+- ``no-split``    "no way to split ..." or "no partition of this piece ...": no
+                  connected split within the bounds exists;
+- ``cut-off``     "cut off by a barrier": the piece is its own connected piece because
+                  a barrier cuts it from the rest of its town's area of its kind;
+- ``isolated``    "with no neighbour link to the rest": its own piece, no barrier needed;
+- ``whole``       "the whole <kind> area": the piece is all of its town's area of its kind;
+- ``no-center``   "no place for a service center" or "no plan with a center in every
+                  community" (ONE-STATION);
+- ``unstated``    none of these: the checker looks for a proof of its own.
+
+Besides the kinds, a claim keeps what the text states that can be checked: the units
+it names (resolved against the scenario's unit ids, so ids with spaces or commas are
+found), the households and the number of units of the piece, and whether it names a
+town/street. Only the reading is here; whether it is true is for the proofs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from optimizer.scenario.model import Scenario
+
+_N = r"(\d[\d,]*)"
+_ALONE = re.compile(rf" alone has {_N} households")
+_PIECE_HH = re.compile(rf"\b(?:has|have) {_N} households\b")
+_PLAN_PIECE = re.compile(rf"no partition of this piece \({_N} units, {_N} households\)")
+_N_UNITS = re.compile(rf"a piece of {_N} units|every split of these {_N} units")
+_PIECE_IDS = re.compile(
+    r"the (?:whole (?:urban|rural) area, )?(?:rural villages?|urban compounds?) (?P<ids>.+?),?"
+    rf" (?:\((?:a single unit|a piece of {_N} units)|(?:has|have) \d)")
+_CENTER_IDS = re.compile(rf"for the (?:rural villages?|urban compounds?) (?P<ids>.+?) "
+                         rf"\({_N} households\)")
+_MORE = re.compile(r"^(?P<head>.*) and [\d,]+ more$")
+_PLACE = re.compile(r"\bTown(?:/street)? '")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One thing an exemption says; ``units`` are scenario unit indices."""
+
+    kind: str
+    units: tuple[int, ...] = ()         # the units it names
+    unknown: tuple[str, ...] = ()       # names it gives that are no unit of the scenario
+    households: int | None = None       # of the unit (above-max) or of the piece
+    n_units: int | None = None          # of the piece
+
+
+@dataclass(frozen=True)
+class Reading:
+    """All an exemption part (one rule id's text) says."""
+
+    rule: str
+    claims: tuple[Claim, ...]
+    foreign_place: bool = False          # names a town/street that is not the community's
+    text: str = field(default="", repr=False)
+
+    def kinds(self) -> set[str]:
+        return {c.kind for c in self.claims}
+
+    def named_units(self) -> set[int]:
+        return {u for c in self.claims for u in c.units}
+
+
+def _num(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _unit_before(s: Scenario, text: str, end: int) -> int | None:
+    """The unit id that ``text[:end]`` ends with (the longest one starting the text or
+    after a space), e.g. 'the rural village JH-BS-0081' -> JH-BS-0081."""
+    head = text[:end]
+    starts = [0] + [k + 1 for k, ch in enumerate(head) if ch == " "]
+    for k in starts:
+        u = s.unit_index.get(head[k:])
+        if u is not None:
+            return u
+    return None
+
+
+def _id_list(s: Scenario, text: str) -> tuple[list[int], list[str]]:
+    """'a, b and c' (or 'a, ..., j and 5 more') as units, and the names not found.
+    A whole-list match first, so one id holding ', ' or ' and ' is still found."""
+    text = text.strip()
+    more = _MORE.match(text)
+    if more:
+        text = more.group("head")
+    if text in s.unit_index:
+        return [s.unit_index[text]], []
+    units, unknown = [], []
+    for name in re.split(r", | and ", text):
+        name = name.strip()
+        if not name:
+            continue
+        u = s.unit_index.get(name)
+        if u is None:
+            unknown.append(name)
+        else:
+            units.append(u)
+    return units, unknown
+
+
+def _own_place_spans(text: str, county: str, street: str, kind: str) -> list[tuple[int, int]]:
+    spans = []
+    for own in (f"Town '{street}' (county '{county}')",
+                f"Town/street '{street}' (county '{county}')",
+                f"for {county} / {street} / {kind} (", f"its piece {street} ({kind})"):
+        start = text.find(own)
+        while start >= 0:
+            spans.append((start, start + len(own)))
+            start = text.find(own, start + 1)
+    return spans
+
+
+def _foreign_place(text: str, county: str, street: str, kind: str) -> bool:
+    """Whether the text names a town/street other than (county, street) of this kind."""
+    spans = _own_place_spans(text, county, street, kind)
+
+    def inside(k: int) -> bool:
+        return any(a <= k < b for a, b in spans)
+
+    marks = [m.start() for m in _PLACE.finditer(text)]
+    for phrase in ("was found for ", "its piece "):
+        marks += [m.start() for m in re.finditer(re.escape(phrase), text)]
+    return any(not inside(k) for k in marks)
+
+
+def _above_max(s: Scenario, text: str) -> list[Claim]:
+    out = []
+    for m in _ALONE.finditer(text):
+        u = _unit_before(s, text, m.start())
+        stated = _num(m.group(1))
+        if u is None:
+            word = text[:m.start()].rsplit(" ", 1)[-1]
+            out.append(Claim("above-max", unknown=(word,), households=stated))
+        else:
+            out.append(Claim("above-max", units=(u,), households=stated))
+    return out
+
+
+def _piece(s: Scenario, text: str) -> tuple[list[int], list[str], int | None, int | None]:
+    """The units, unknown names, households and unit count the text states of a piece."""
+    units: list[int] = []
+    unknown: list[str] = []
+    for m in _PIECE_IDS.finditer(text):
+        got, bad = _id_list(s, m.group("ids"))
+        units += got
+        unknown += bad
+    hh = n = None
+    plan = _PLAN_PIECE.search(text)
+    if plan:
+        n, hh = _num(plan.group(1)), _num(plan.group(2))
+    else:
+        said = _PIECE_HH.search(text)
+        hh = _num(said.group(1)) if said else None
+    count = _N_UNITS.search(text)
+    if count:
+        n = _num(count.group(1) or count.group(2))
+    elif "(a single unit " in text:
+        n = 1
+    return units, unknown, hh, n
+
+
+def read(s: Scenario, rule: str, text: str, county: str, street: str,
+         kind: str) -> Reading:
+    """The claims of one exemption part about a community of (county, street, kind)."""
+    claims: list[Claim] = []
+    if rule == "ONE-STATION":
+        if "no place for a service center" in text or \
+                "no plan with a center in every community" in text:
+            units: list[int] = []
+            unknown: list[str] = []
+            for m in _CENTER_IDS.finditer(text):
+                got, bad = _id_list(s, m.group("ids"))
+                units += got
+                unknown += bad
+            claims.append(Claim("no-center", tuple(units), tuple(unknown)))
+    else:
+        claims += _above_max(s, text)
+        units, unknown, hh, n = _piece(s, text)
+        kinds = [k for k, said in (     # what the piece is first, then why it fails
+            ("cut-off", "cut off by a barrier" in text),
+            ("isolated", "with no neighbour link to the rest" in text),
+            ("whole", re.search(r"\bthe whole (?:urban|rural) area\b", text) is not None),
+            ("too-few", "community needs" in text and "households short" in text),
+            ("no-k", "no whole number of" in text),
+            ("no-split", "no way to split" in text or "no partition of this piece" in text),
+        ) if said]
+        claims += [Claim(k, tuple(units), tuple(unknown), hh, n) for k in kinds]
+    if not claims:
+        claims.append(Claim("unstated"))
+    return Reading(rule, tuple(claims), _foreign_place(text, county, street, kind), text)
+
+
+__all__ = ["Claim", "Reading", "read"]

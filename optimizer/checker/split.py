@@ -1,0 +1,155 @@
+"""The checker's own exhaustive search: can a connected piece be split into connected
+communities of lo..hi households each?
+
+Written for the checker apart from the solver's diagnosis (optimizer/graph/diagnosis.py),
+so that a "no connected split exists" exemption is proved by code the solver does not
+share. Units are bits of an integer; a part's neighbours are found with bit masks.
+
+The search is complete: it takes the lowest unit not yet placed (it must be in some
+community), lists every connected group holding it of lo..hi households, each exactly
+once (grow the group from a frontier; a frontier unit passed over is excluded from the
+groups listed after it), and goes on with the rest. A rest whose connected parts cannot
+each hold a whole number of communities (k·lo ≤ H ≤ k·hi for some k ≥ 1) is dropped
+at once, and a rest shown impossible is remembered.
+
+It is bounded: at most ``MAX_UNITS`` units and ``MAX_STEPS`` groups grown. Beyond the
+bound the answer is "undecided" (None), which the checker reports as an exemption it
+cannot prove: a fail with that reason, never a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+MAX_UNITS = 100
+MAX_STEPS = 50_000
+
+
+def whole_number_fits(households: int, lo: int, hi: int) -> bool:
+    """Whether some k ≥ 1 communities of lo..hi households hold exactly ``households``:
+    k must be at least ceil(H / hi) and at most floor(H / lo)."""
+    if households <= 0:
+        return False
+    return -(-households // hi) <= households // lo
+
+
+@dataclass(frozen=True)
+class SplitAnswer:
+    """``exists``: True (``groups`` is one split), False (none exists) or None (beyond
+    the bound: undecided)."""
+
+    exists: bool | None
+    groups: tuple[tuple[int, ...], ...] = ()
+    steps: int = 0
+
+
+class _OutOfSteps(Exception):
+    pass
+
+
+def find_split(units: Sequence[int], households: Sequence[int],
+               neighbours: Sequence[Iterable[int]], lo: int, hi: int,
+               max_steps: int = MAX_STEPS, max_units: int = MAX_UNITS) -> SplitAnswer:
+    """Search every split of ``units`` (indices into ``households`` and ``neighbours``)
+    into connected groups of lo..hi households."""
+    n = len(units)
+    if n > max_units:
+        return SplitAnswer(None)
+    at = {u: k for k, u in enumerate(units)}
+    adj = [0] * n
+    for k, u in enumerate(units):
+        for v in neighbours[u]:
+            j = at.get(int(v))
+            if j is not None:
+                adj[k] |= 1 << j
+    w = [int(households[u]) for u in units]
+    steps = 0
+    impossible: set[int] = set()
+
+    def parts(mask: int) -> list[tuple[int, int]]:
+        """The connected parts of ``mask``, each with its households."""
+        out = []
+        while mask:
+            seen = todo = mask & -mask
+            total = 0
+            while todo:
+                low = todo & -todo
+                todo ^= low
+                k = low.bit_length() - 1
+                total += w[k]
+                new = adj[k] & mask & ~seen
+                seen |= new
+                todo |= new
+            out.append((seen, total))
+            mask &= ~seen
+        return out
+
+    def groups(mask: int) -> Iterator[int]:
+        """Connected groups within ``mask`` holding its lowest unit, lo..hi households."""
+        nonlocal steps
+        root = mask & -mask
+        r = root.bit_length() - 1
+        if w[r] > hi:
+            return
+        stack = [(root, w[r], adj[r] & mask, 0)]
+        while stack:
+            group, total, frontier, excluded = stack.pop()
+            steps += 1
+            if steps > max_steps:
+                raise _OutOfSteps
+            if total >= lo:
+                yield group
+            while frontier:
+                low = frontier & -frontier
+                frontier ^= low
+                k = low.bit_length() - 1
+                if total + w[k] <= hi:
+                    grown = (frontier | (adj[k] & mask)) & ~group & ~excluded & ~low
+                    stack.append((group | low, total + w[k], grown, excluded))
+                excluded |= low
+
+    def fits(mask: int) -> bool:
+        return all(whole_number_fits(h, lo, hi) for _, h in parts(mask))
+
+    def solve(mask: int) -> list[int] | None:
+        if not mask:
+            return []
+        if mask in impossible:
+            return None
+        ps = parts(mask)
+        found: list[int] | None = None
+        if len(ps) > 1:
+            found = []
+            for p, _ in sorted(ps, key=lambda ph: ph[0].bit_count()):
+                sub = solve(p)
+                if sub is None:
+                    found = None
+                    break
+                found += sub
+        else:
+            for g in groups(mask):
+                rest = mask & ~g
+                if fits(rest):
+                    sub = solve(rest)
+                    if sub is not None:
+                        found = [g, *sub]
+                        break
+        if found is None:
+            impossible.add(mask)
+        return found
+
+    everything = (1 << n) - 1
+    try:
+        if not fits(everything):
+            return SplitAnswer(False, (), steps)
+        got = solve(everything)
+    except _OutOfSteps:
+        return SplitAnswer(None, (), steps)
+    if got is None:
+        return SplitAnswer(False, (), steps)
+    out = tuple(tuple(units[k] for k in range(n) if g >> k & 1) for g in got)
+    return SplitAnswer(True, out, steps)
+
+
+__all__ = ["MAX_STEPS", "MAX_UNITS", "SplitAnswer", "find_split", "whole_number_fits"]

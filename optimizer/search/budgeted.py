@@ -1,0 +1,251 @@
+"""``solve`` under a ``[budget]``: boundaries solved with capital priced against the
+budget, then phased (README, "Phasing: what is joint and what is sequential").
+
+A tight budget can make another plan better (fewer, larger communities in existing
+rooms instead of new builds). Pricing capital higher in the boundary objective is the
+Lagrangian relaxation of a limit on total capital: the pieces stay independent, so the
+search runs unchanged, on a copy of the scenario whose capital prices (renovation,
+extension, building, land, purchase, swap credit) are ``factor`` times their cost.
+
+1. The plan without a budget's pressure (factor 1) is solved on a quarter of the time
+   and phased. When its phasing reaches FACILITY-95, that plan is solved again on the
+   rest of the time (the better of the two is kept).
+2. Otherwise the rest of the time goes to up to three plans with capital priced
+   higher, the factor chosen from the last one's phasing (bisection on a log scale:
+   ×5 first; ×2 when that reaches the target, else ×17; then between).
+
+Every candidate is priced back at its true costs and phased; the best is the one
+whose phasing has the largest share of communities meeting the standard by the last
+year, counted up to the target (:func:`plan_key`), then the least annual cost (the
+objective without a budget).
+The boundaries, centers and remedies are chosen for a price of capital, the years
+for the budget: the two are not one model, so the plan is not proven best for the
+budget. Its ``bound`` is the plan without a budget's (a true lower bound on any plan's
+objective), and ``summary["budget_search"]`` lists the candidates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from optimizer.plan.model import Plan
+from optimizer.plan.phasing import Phasing
+from optimizer.progress import Progress, ProgressEvent
+from optimizer.rules.limits import check_solve_args
+from optimizer.scenario.model import Scenario, frozen_array
+from optimizer.search import driver
+from optimizer.search.assemble import cut_edges_yuan, price
+from optimizer.search.attempt import Choice
+from optimizer.search.executors import Executor
+from optimizer.search.phasing import phase
+from optimizer.search.stop import StopFlag
+
+QUICK_SHARE = 0.25          # of the search time, for the plan without pressure at first
+
+
+def capital_priced(scenario: Scenario, factor: float) -> Scenario:
+    """A copy of ``scenario`` whose capital costs ``factor`` times as much (the shadow
+    price of a capital budget); running costs and pay unchanged."""
+    if factor == 1.0:
+        return scenario
+    c = scenario.costs
+    costs = dataclasses.replace(
+        c, renovate_yuan_per_m2=c.renovate_yuan_per_m2 * factor,
+        extend_yuan_per_m2=c.extend_yuan_per_m2 * factor,
+        build_yuan_per_m2=c.build_yuan_per_m2 * factor,
+        land_yuan_per_m2=c.land_yuan_per_m2 * factor,
+        swap_credit_yuan_per_m2=c.swap_credit_yuan_per_m2 * factor)
+    sites = dataclasses.replace(scenario.sites, price_yuan=frozen_array(
+        np.asarray(scenario.sites.price_yuan, dtype=float) * factor, float))
+    return dataclasses.replace(scenario, costs=costs, sites=sites)
+
+
+def reprice(scenario: Scenario, plan: Plan) -> Plan:
+    """``plan`` with every community's capital and annual cost, and the totals, at the
+    true prices of ``scenario`` (its boundaries, centers and remedies unchanged)."""
+    index = scenario.unit_index
+    members: dict[str, list[int]] = {}
+    for u, c in zip(plan.unit_ids, plan.community, strict=True):
+        members.setdefault(c, []).append(index[u])
+    sites = scenario.sites
+    coms, choices = [], []
+    objective = operating = distance = moved = 0.0
+    for com in plan.communities:
+        ch = Choice(index[com.site_unit_id], tuple(sorted(members[com.community_id])),
+                    com.remedy, sites.index(com.site_id) if com.site_id else None,
+                    sites.index(com.swap_site_id) if com.swap_site_id else None)
+        p = price(scenario, ch)
+        choices.append(ch)
+        objective += p.objective_yuan
+        operating += p.operating_yuan
+        distance += p.distance_yuan
+        moved += p.moved_yuan
+        coms.append(dataclasses.replace(com, capex_yuan=p.capex_yuan,
+                                        annual_cost_yuan=p.annual_yuan))
+    cut = cut_edges_yuan(scenario, choices)
+    annual = sum(c.annual_cost_yuan for c in coms)
+    summary = dict(plan.summary)
+    summary.update(objective=round(objective + cut, 2),
+                   total_capex_yuan=round(sum(c.capex_yuan for c in coms), 2),
+                   total_annual_cost_yuan=round(annual, 2))
+    if isinstance(summary.get("terms"), dict):
+        summary["terms"] = {**summary["terms"], "operating_yuan": round(operating, 2),
+                            "facility_yuan": round(annual - operating, 2),
+                            "distance_yuan": round(distance, 2),
+                            "moved_yuan": round(moved, 2), "cut_edges_yuan": round(cut, 2)}
+    return dataclasses.replace(plan, communities=tuple(coms), summary=summary)
+
+
+@dataclasses.dataclass
+class _Candidate:
+    factor: float
+    plan: Plan
+    phasing: Phasing
+    time_s: float
+
+    @property
+    def reached(self) -> bool:
+        s = self.phasing.summary
+        return int(s["meeting"]) >= int(s["target_count"])
+
+    def key(self) -> tuple[float, float]:
+        return plan_key(self.plan, self.phasing)
+
+    def row(self) -> dict[str, Any]:
+        s = self.phasing.summary
+        return {"capital_factor": self.factor, "objective": self.plan.summary["objective"],
+                "bound_priced": self.plan.summary["bound"],
+                "status": self.plan.summary["status"],
+                "capex_yuan": self.plan.summary["total_capex_yuan"],
+                "meeting": s["meeting"], "counted": s["counted"],
+                "facility_share": s["facility_share"], "time_s": round(self.time_s, 3)}
+
+
+def candidate_plans(scenario: Scenario, factors: Sequence[float], time_limit_s: float, *,
+                    workers: int = 1, seed: int = 0, stop: StopFlag | None = None,
+                    progress: Progress | None = None) -> list[tuple[float, Plan]]:
+    """One plan per capital price in ``factors`` (time split evenly), each priced back
+    at the true costs; fewer when ``stop`` is set (the first is always solved)."""
+    t0 = time.perf_counter()
+    out: list[tuple[float, Plan]] = []
+    for k, factor in enumerate(factors):
+        if out and stop is not None and stop.is_set():
+            break
+        left = time_limit_s - (time.perf_counter() - t0)
+        got = driver.solve(capital_priced(scenario, factor),
+                           time_limit_s=max(0.5, left / (len(factors) - k)), workers=workers,
+                           seed=seed, progress=_labelled(progress, factor, t0), stop=stop)
+        out.append((factor, reprice(scenario, got) if factor != 1.0 else got))
+    return out
+
+
+def _labelled(progress: Progress | None, factor: float, t0: float) -> Progress | None:
+    """``progress`` with each event saying which capital price is being solved."""
+    if progress is None:
+        return None
+    label = "capital at cost" if factor == 1.0 else f"capital priced ×{factor:.3g}"
+
+    def tell(event: ProgressEvent) -> None:
+        progress(dataclasses.replace(event, elapsed_s=time.perf_counter() - t0,
+                                     current=f"[{label}] {event.current}"))
+    return tell
+
+
+def plan_key(plan: Plan, phasing: Phasing) -> tuple[float, float]:
+    """How candidate plans under a budget compare (larger is better): the share of
+    communities meeting the standard by the last year, counted up to the FACILITY-95
+    target (beyond it more is not worth a dearer plan), then the least annual cost.
+    A share, not a count: plans of fewer communities need fewer to reach the target."""
+    s = phasing.summary
+    share = min(float(s["facility_share"]), float(s["facility_target"]))
+    return (round(share, 9), -float(plan.summary["objective"]))
+
+
+def _next_factor(tried: list[_Candidate]) -> float:
+    """The next capital factor to try: a bisection on a log scale between the largest
+    factor short of the target and the smallest that reaches it."""
+    low = max((c.factor for c in tried if not c.reached), default=1.0)
+    high = min((c.factor for c in tried if c.reached), default=math.inf)
+    if high == math.inf:
+        return 5.0 if low < 5.0 else low * 3.4
+    return math.sqrt(low * high) if high / low > 1.2 else math.nan
+
+
+def solve(scenario: Scenario, *, time_limit_s: float | None = None, workers: int | None = None,
+          seed: int | None = None, progress: Progress | None = None,
+          checkpoint: str | Path | None = None, executor: Executor | None = None,
+          memory_gb: float | None = None, stop: StopFlag | None = None) -> Plan:
+    """The plan of :func:`optimizer.search.driver.solve` (same arguments); under a
+    ``[budget]`` chosen for the budget and phased (module docstring), the Plan
+    carrying its :class:`~optimizer.plan.phasing.Phasing`."""
+    if scenario.budget is None:
+        return driver.solve(scenario, time_limit_s=time_limit_s, workers=workers, seed=seed,
+                            progress=progress, checkpoint=checkpoint, executor=executor,
+                            memory_gb=memory_gb, stop=stop)
+    t0 = time.perf_counter()
+    p = scenario.solver
+    limit = p.time_limit_s if time_limit_s is None else time_limit_s
+    n_workers = p.workers if workers is None else workers
+    seed = p.seed if seed is None else seed
+    check_solve_args(limit, n_workers, seed, memory_gb)
+    limit = float(limit)
+    stop = stop if stop is not None else StopFlag()
+    phase_s = max(0.5, min(10.0, 0.03 * limit))
+    search_s = max(0.5 * limit, limit - 5 * phase_s)
+    tried: list[_Candidate] = []
+
+    def run(factor: float, share_s: float, keep: bool) -> _Candidate:
+        t1 = time.perf_counter()
+        got = driver.solve(capital_priced(scenario, factor), time_limit_s=max(0.5, share_s),
+                           workers=n_workers, seed=seed, progress=_labelled(progress, factor, t0),
+                           checkpoint=checkpoint if keep else None, executor=executor,
+                           memory_gb=memory_gb, stop=stop)
+        plan = reprice(scenario, got) if factor != 1.0 else got
+        phasing = phase(scenario, plan, time_limit_s=phase_s, workers=1, seed=seed,
+                        stop=stop)
+        cand = _Candidate(factor, plan, phasing, time.perf_counter() - t1)
+        tried.append(cand)
+        return cand
+
+    first = run(1.0, QUICK_SHARE * search_s, keep=False)
+    rest = search_s - (time.perf_counter() - t0)
+    if not stop.is_set():
+        if first.reached:
+            run(1.0, rest, keep=True)
+        else:
+            for k in range(3):
+                factor = _next_factor(tried)
+                left = search_s - (time.perf_counter() - t0)
+                if stop.is_set() or math.isnan(factor) or left < 1.0:
+                    break
+                run(factor, left / (3 - k), keep=False)
+    best = max(tried, key=lambda c: c.key())
+    return _finish(best, tried, time.perf_counter() - t0, stop.is_set())
+
+
+def _finish(best: _Candidate, tried: list[_Candidate], elapsed: float,
+            interrupted: bool) -> Plan:
+    plan = best.plan
+    s = dict(plan.summary)
+    # every plan solved at cost proves a lower bound on any plan's objective
+    floor = max(float(c.plan.summary["bound"]) for c in tried if c.factor == 1.0)
+    obj = float(s["objective"])
+    bound = min(obj, floor)
+    status = s["status"] if best.factor == 1.0 and not interrupted else "FEASIBLE"
+    s.update(status=status, bound=round(bound, 2), interrupted=interrupted,
+             gap=round((obj - bound) / obj, 8) if obj > 0 else 0.0,
+             solve_time_s=round(elapsed, 3),
+             budget_search={
+                 "chosen_capital_factor": best.factor,
+                 "candidates": [c.row() for c in tried],
+                 "note": "boundaries solved with capital priced at the factor, then phased "
+                         "(sequential); bound: the plan without a budget's, a lower bound "
+                         "on any plan"})
+    return dataclasses.replace(plan, summary=s).with_phasing(best.phasing)

@@ -1,0 +1,36 @@
+"""The joint model of bench/phasing_joint.py on the two drawn streets of
+tests/helpers/phasing.py (without the planned site): with money enough it is the plan
+without a budget; with little it is never worse than solve's sequential answer."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from optimizer.search import driver, solve
+from tests.helpers import phasing as fx
+from tests.helpers.paths import ROOT
+
+sys.path.insert(0, str(ROOT))
+
+from bench.phasing_joint import joint  # noqa: E402
+
+SITES = [s for s in fx.SITES if "status" not in s]
+
+
+def test_joint_against_the_plan_and_the_sequential_answer() -> None:
+    base = fx.grid_scenario(fx.TWO_STREETS, street=[["S1", "S1", "S2", "S2"]] * 3,
+                            sites=SITES)
+    plain = driver.solve(base, time_limit_s=10, workers=1, seed=0)
+    rich = joint(base, [1e8, 0.0, 0.0], carry=False, limit_s=20)
+    assert rich["joint_proven"] and rich["joint_share"] == 0.95
+    assert rich["joint_objective"] == pytest.approx(plain.summary["objective"], abs=5)
+    tight = base.replace(budget={"horizon": [2013, 2015],
+                                 "capital_yuan": {2013: 5e5, 2014: 5e5, 2015: 5e5}})
+    seq = solve(tight, time_limit_s=10, workers=1, seed=0)
+    got = joint(tight, [5e5, 5e5, 5e5], carry=False, limit_s=20)
+    seq_share = min(seq.summary["phasing"]["facility_share"], 0.95)
+    assert got["joint_share"] >= seq_share - 1e-9
+    if got["joint_share"] == pytest.approx(seq_share):
+        assert got["joint_objective"] <= seq.summary["objective"] + 5
