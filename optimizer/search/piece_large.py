@@ -25,7 +25,7 @@ from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.starts import tree_start
 from optimizer.search.stop import StopFlag
 
-LNS_SHARE = 0.6         # of a large piece's time spent on the neighbourhood search
+LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
 ADJ_VARS = 14_000       # above this many assignment variables, no "adjacent" bound model
 FEWER_SHARE = 0.25      # of a large piece's time spent seeking a plan with fewer communities
 TREE_SHARE = 0.1        # of a large piece's time for tree partitions at the least counts
