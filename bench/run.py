@@ -169,8 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     for case, folder in jobs:
         print(f"[{case}] {folder}: solving with {limits[case]:g} s, "
               f"{args.workers} workers ...", flush=True)
-        rows.append(run_case(case, folder, limits[case], args.workers, not args.no_maxp,
-                             args.seed))
+        load_start = os.getloadavg()   # the machine may be shared: every figure says how much
+        row = run_case(case, folder, limits[case], args.workers, not args.no_maxp, args.seed)
+        row["load_avg_start"], row["load_avg_end"] = list(load_start), list(os.getloadavg())
+        rows.append(row)
         print(f"[{case}] {table(rows[-1:]).iloc[0].to_dict()}", flush=True)
     frame = table(rows)
     md = markdown(frame, machine, limits)

@@ -10,7 +10,7 @@ the same plan however many points run at once (checked: the objectives of the ru
 must match). Prints, per worker count: points, wall time, wall time per point, the
 speed-up against the first run, peak resident memory of this process and its workers
 (sampled 10 times a second), the load average when the run ended (other users' work
-on the machine makes the speed-up meaningless), and the machine. See bench/README.md,
+on the machine makes the speed-up meaningless), and the machine. See bench/JOURNAL.md,
 "Sweeps".
 """
 

@@ -17,7 +17,8 @@ solver's diagnosis:
   unable to be in any community within the bounds that has a place for a center while
   it is in one (it breaks the size rule or ONE-STATION, and either may be exempt). The
   search's "no partition of this piece ... was found" is accepted on the same last
-  ground as on a proof that no split exists.
+  ground as on a proof that no split exists (which counts a split whose communities
+  cannot all have a place for a center as none: :func:`proofs.no_split`).
 - ONE-STATION ("no place for a service center"): one of its units (one the text names,
   when it names some) can be in no community that has a place for a center, or in no
   such community within the bounds while this one is within them. The exemption covers

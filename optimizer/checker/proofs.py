@@ -10,7 +10,10 @@ by breadth-first search), and proves:
 - too few households: the piece holding the community has fewer than the minimum;
 - no whole number of communities fits: no k ≥ 1 with k·L ≤ H ≤ k·U for the piece;
 - no connected split exists: :func:`optimizer.checker.split.find_split`, complete and
-  bounded; beyond its bound the exemption is not proved (a fail saying so);
+  bounded; beyond its bound the exemption is not proved (a fail saying so). Where a
+  split by households exists, none may exist once every community needs a place for
+  its center (a no_build unit whose only neighbours with a place make its community
+  too large for the rest): searched again with :func:`center.can_hold_center`;
 - cut off by a barrier: the piece is a whole connected piece (the units the claim
   names, its household and unit counts are the piece's, not part of a larger one), and
   a neighbour link across a barrier (``scenario.cut_edges``) joins it to another piece
@@ -29,6 +32,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from optimizer.checker.center import can_hold_center
 from optimizer.checker.claims import Claim, Reading
 from optimizer.checker.split import (
     MAX_STEPS,
@@ -53,6 +57,7 @@ class Pieces:
 
     scenario: Scenario
     _splits: dict[int, SplitAnswer] = field(default_factory=dict)
+    _center_splits: dict[int, SplitAnswer] = field(default_factory=dict)
 
     @cached_property
     def piece_of(self) -> list[int]:
@@ -113,6 +118,23 @@ class Pieces:
             self._splits[p] = find_split(self.units[p], s.households.tolist(), s.neighbours,
                                          lo, hi)
         return self._splits[p]
+
+    def split_with_centers(self, p: int) -> SplitAnswer:
+        """:meth:`split` where each community also needs a place for its center
+        (:func:`optimizer.checker.center.can_hold_center`, the checker's own test)."""
+        if p not in self._center_splits:
+            s = self.scenario
+            lo, hi = s.policy.bounds(bool(s.urban[self.units[p][0]]))
+            memo: dict[tuple[int, int], bool] = {}
+
+            def can_host(u: int, h: int) -> bool:
+                if (u, h) not in memo:
+                    memo[u, h] = can_hold_center(s, u, h)
+                return memo[u, h]
+
+            self._center_splits[p] = find_split(self.units[p], s.households.tolist(),
+                                                s.neighbours, lo, hi, can_host=can_host)
+        return self._center_splits[p]
 
     def describe(self, p: int) -> str:
         s = self.scenario
@@ -215,6 +237,10 @@ def no_split(s: Scenario, pieces: Pieces, p: int) -> Verdict:
                  f"the checker's exhaustive split search stopped after {MAX_STEPS:,} steps")
         return False, (f"{pieces.describe(p)} in {n} units: {bound}, so it cannot prove "
                        f"that no split into communities of {lo}..{hi} exists")
+    if got.exists and pieces.split_with_centers(p).exists is False:
+        return True, (f"{pieces.describe(p)} in {n} units: no split into connected "
+                      f"communities of {lo}..{hi} that each have a place for a service "
+                      "center exists (the checker searched every split)")
     if got.exists:
         shown = " | ".join(_names(s, set(g), 3) for g in got.groups[:4])
         more = f" | ... ({len(got.groups)} communities)" if len(got.groups) > 4 else ""

@@ -19,7 +19,7 @@ cannot prove: a fail with that reason, never a pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 MAX_UNITS = 100
@@ -50,11 +50,21 @@ class _OutOfSteps(Exception):
 
 def find_split(units: Sequence[int], households: Sequence[int],
                neighbours: Sequence[Iterable[int]], lo: int, hi: int,
-               max_steps: int = MAX_STEPS, max_units: int = MAX_UNITS) -> SplitAnswer:
+               max_steps: int = MAX_STEPS, max_units: int = MAX_UNITS,
+               can_host: Callable[[int, int], bool] | None = None) -> SplitAnswer:
     """Search every split of ``units`` (indices into ``households`` and ``neighbours``)
-    into connected groups of lo..hi households."""
+    into connected groups of lo..hi households.
+
+    With ``can_host(unit, households)``, each group must also hold a unit able to host
+    the center of a community of that many households (ONE-STATION): a piece can have a
+    split by households alone but none once centers count (a no_build unit whose only
+    neighbours with a place for a center make its community too large for the rest).
+    A piece holding a unit above the maximum is then undecided: that unit's community
+    is exempt on its own ground, which says nothing of the others'."""
     n = len(units)
     if n > max_units:
+        return SplitAnswer(None)
+    if can_host is not None and any(int(households[u]) > hi for u in units):
         return SplitAnswer(None)
     at = {u: k for k, u in enumerate(units)}
     adj = [0] * n
@@ -98,7 +108,8 @@ def find_split(units: Sequence[int], households: Sequence[int],
             steps += 1
             if steps > max_steps:
                 raise _OutOfSteps
-            if total >= lo:
+            if total >= lo and (can_host is None or any(
+                    group >> k & 1 and can_host(units[k], total) for k in range(n))):
                 yield group
             while frontier:
                 low = frontier & -frontier

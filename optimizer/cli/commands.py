@@ -131,6 +131,8 @@ def _solve_into(args: argparse.Namespace) -> int:
     if light:
         print(f"{light} components stopped early by --memory-gb {args.memory_gb:g} "
               "(their best plan so far; see 'method' in summary.json)")
+    if args.memory_gb is not None:
+        _memory_kept(args.memory_gb)
     if plan.summary.get("interrupted"):
         print(f"interrupted by {heard.name or 'a stop request'}: pieces still running "
               "then kept their best plan so far, pieces not started got a first plan "
@@ -142,14 +144,43 @@ def _solve_into(args: argparse.Namespace) -> int:
     if not plan.summary.get("interrupted"):
         clear_checkpoint(pieces)
     if args.report and not stop.is_set():
+        from optimizer.errors import OutputError
         from optimizer.report import write_reports
 
-        paths = write_reports(scenario, plan, args.out, lang=args.lang, report=report)
+        try:
+            paths = write_reports(scenario, plan, args.out, lang=args.lang, report=report)
+        except OutputError as exc:
+            # "the previous folder is untouched" would read as if the new plan were lost
+            print(f"error: the reports were not written, but the plan is: {args.out} holds "
+                  f"the complete plan just solved and checked. {exc}. Once that is "
+                  f"fixed: python -m optimizer report {args.scenario} {args.out}",
+                  file=sys.stderr)
+            return 1
         print(f"reports written: {', '.join(sorted(p.name for p in set(paths.values())))}")
     elif args.report:
         print("reports not written (interrupted): python -m optimizer report SCENARIO PLAN "
               "writes them", file=sys.stderr)
     return 0 if report.passed else 1
+
+
+def _memory_kept(budget_gb: float) -> None:
+    """Say so when --memory-gb was not kept: the budget caps the search's own memory,
+    and the engine holds about 0.2 GB per process before any search (Python, OR-Tools,
+    the scenario), so a budget below that cannot be kept. Peaks from getrusage: this
+    process, and the largest of its worker processes."""
+    import resource
+
+    kb = 1024**2
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kb
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kb
+    if own + worker <= budget_gb:
+        return
+    print(f"note: --memory-gb {budget_gb:g} was not kept: peak resident memory {own:.2f} GB "
+          f"in this process" + (f" and {worker:.2f} GB in the largest worker process"
+                                if worker else "")
+          + "; the engine holds about 0.2 GB per process before any search, and the "
+          "budget caps the search's own memory beyond that (pieces past their share took "
+          "the lighter path)", file=sys.stderr)
 
 
 def _print_notes(scenario: Scenario) -> None:

@@ -10,7 +10,7 @@ member (contiguity). A cut edge is ``1 - sum_d same[e, d]`` with
 ``same[e, d] <= x[a, d], x[b, d]``.
 
 Measured against the center model of :mod:`optimizer.districting.partition` on the
-county instances (n*k instead of n^2/2 assignment variables): see bench/README.md.
+county instances (n*k instead of n^2/2 assignment variables): see bench/JOURNAL.md.
 """
 
 from __future__ import annotations

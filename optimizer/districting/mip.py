@@ -4,7 +4,7 @@ contiguity imposed lazily by separator constraints between solves.
 CP-SAT proves cut-edge bounds slowly (its core-based worker adds roughly one edge per
 1.3-1.9x the time of the last). An LP-based branch and bound does much better on this
 model: on OK county SCIP proves 40 in about 34 s on one thread, where CP-SAT stopped
-at 39 after 600 s (bench/README.md).
+at 39 after 600 s (bench/JOURNAL.md).
 
 The model is that of :mod:`optimizer.districting.label` without the flows:
 ``x[i, d]`` (node i in district d <= i, nodes in the fixing order), the prefix

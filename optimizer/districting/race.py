@@ -82,7 +82,7 @@ def two_phase(m: cp_model.CpModel, time_limit_s: float, workers: int, seed: int,
               ) -> tuple[cp_model.CpSolver, Any]:
     """First a plan with CP-SAT's default portfolio (its LNS finds plans fast), then,
     hinted with it, the bound phase with the core-based worker, which is what raises
-    the cut-edge bound (the LP workers alone leave it near 0; see bench/README.md).
+    the cut-edge bound (the LP workers alone leave it near 0; see bench/JOURNAL.md).
     ``stop``: when set, the solve in progress ends (status as CP-SAT reports it).
     ``callback``: called on each plan of both phases."""
     running: list[cp_model.CpSolver] = []       # the solve in progress, if any

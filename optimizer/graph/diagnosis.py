@@ -152,14 +152,30 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
         return [_unit_above_max(scenario, comp, i, lo, hi, rule, w) for i in over]
     h = comp.households
     if feasible_community_counts(h, lo, hi):
-        if len(ids) > EXHAUSTIVE_UNITS \
-                or _splittable(scenario, comp.units.tolist(), lo, hi) is not False:
+        units = comp.units.tolist()
+        split = None if len(ids) > EXHAUSTIVE_UNITS else _splittable(scenario, units, lo, hi)
+        centers = ""
+        if split is True:           # by households; and with a place for each center?
+            from optimizer.graph.center import capacity_m2, centerless
+
+            cap = [capacity_m2(scenario, u) for u in units]
+            # (a unit with no center in any community within the bounds is _no_center's
+            # ONE-STATION diagnosis, the narrower one: this is for the pieces where each
+            # unit has one alone but no two such communities fit together)
+            found = centerless(scenario, units, lo, hi) if min(cap) < math.inf else None
+            if found is not None and not found.within_bounds and not found.at_any_size \
+                    and _splittable(scenario, units, lo, hi, cap) is False:
+                split, centers = False, (" that each have a place for a service center "
+                                         "(ONE-STATION: a no_build unit without a site "
+                                         "large enough needs a neighbour that has one)")
+        if split is not False:
             return []
         piece = w.piece(ids, whole, cut_off=bool(linked))
         message = (f"{w.place}: {piece} {'have' if len(ids) > 1 else 'has'} {h:,} "
                    f"households, but no way to split {'them' if len(ids) > 1 else 'it'} "
-                   f"into connected {w.kind} communities of {lo:,}-{hi:,} households exists "
-                   f"({rule}; every split of these {len(ids)} units was checked).")
+                   f"into connected {w.kind} communities of {lo:,}-{hi:,} households"
+                   f"{centers} exists ({rule}; every split of these {len(ids)} units was "
+                   f"checked).")
         return [Diagnosis(rule=rule, reason="no-partition", key=comp.key, units=ids,
                           households=h, message=message,
                           relaxation=f"widen the {w.kind} bounds for this piece (an "
@@ -199,16 +215,20 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
                       message=message, relaxation=", ".join(fixes[:-1]) + ", or " + fixes[-1])]
 
 
-def splittable(scenario: Scenario, units: list[int], lo: int, hi: int) -> bool | None:
+def splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
+               cap: list[float] | None = None) -> bool | None:
     """Whether these units can be split into connected groups of lo..hi households
     (True/False by a complete search, None when undecided): :func:`_splittable`."""
-    return _splittable(scenario, units, lo, hi)
+    return _splittable(scenario, units, lo, hi, cap)
 
 
-def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int) -> bool | None:
+def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
+                cap: list[float] | None = None) -> bool | None:
     """Whether these units can be split into connected groups of lo..hi households:
     True or False by a complete depth-first search, None when it would take more than
-    SPLIT_STEPS steps (undecided).
+    SPLIT_STEPS steps (undecided). With ``cap`` (per unit, the largest required area a
+    center there can provide: graph/center.py), each group must also hold a unit able
+    to host its center.
 
     The search takes the lowest unit not yet placed, tries every connected group of
     lo..hi households holding it (each group once), and goes on with the rest while
@@ -244,6 +264,10 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int) -> bool 
     def weight(mask: int) -> int:
         return sum(hh[k] for k in range(n) if mask >> k & 1)
 
+    def _hosts(mask: int, w: int) -> bool:
+        need = scenario.policy.required_area_m2(w)
+        return any(mask >> k & 1 and cap[k] >= need for k in range(n))  # type: ignore[index]
+
     def groups(rest: int) -> Iterator[int]:
         """Connected groups within ``rest`` holding its lowest unit, lo..hi households."""
         nonlocal steps
@@ -256,7 +280,7 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int) -> bool 
             steps += 1
             if steps > SPLIT_STEPS:
                 raise _Undecided
-            if w >= lo:
+            if w >= lo and (cap is None or _hosts(sub, w)):
                 yield sub
             while cand:
                 bit = cand & -cand

@@ -262,13 +262,14 @@ def _cheapest_center(options: list[OptionSpec], area_min: float) -> int | None:
 def _swap_candidates(scenario: Scenario, data: PieceData, members: list[int],
                      center_site: int | None) -> list[tuple[int, int, float]]:
     """Owned sites in the community's reach that a swap could give up, with their
-    credit in yuan (capped at the price of the site bought)."""
+    credit in yuan (capped at the price of the site bought). A site of 0 m² gives
+    nothing up, and REMEDY prices no swap for it (rules/remedy.py: site_option)."""
     sites, costs = scenario.sites, scenario.costs
     price = float(sites.price_yuan[center_site]) if center_site is not None else 0.0
     out = []
     for i in members:
         for s in scenario.sites_by_unit.get(int(data.units[i]), ()):
-            if s != center_site and bool(sites.owned[s]):
+            if s != center_site and bool(sites.owned[s]) and float(sites.area_m2[s]) > 0:
                 credit = min(price, costs.swap_credit_yuan_per_m2 * float(sites.area_m2[s]))
                 out.append((i, s, credit))
     return out

@@ -225,6 +225,15 @@ def check_shapes(layer: Layer, names: list[str], file: str, kinds: tuple[int, ..
         collector.add(file, f"is empty; must be a non-empty {want}", record=names[row],
                       field="geometry", value=geoms[row].wkt[:60])
     ok = present & ~wrong & ~empty
+    # NaN or infinite coordinates (WKT 'nan', a spreadsheet's overflow): not a shape at
+    # all, and make_valid raises on them, so --repair is not offered.
+    xy, at = shapely.get_coordinates(geoms[ok], return_index=True)
+    for row in np.flatnonzero(ok)[np.unique(at[~np.isfinite(xy).all(axis=1)])].tolist():
+        collector.add(file, "has a coordinate that is not a finite number (NaN or "
+                      "infinity)", record=names[row], field="geometry",
+                      value=shorten(geoms[row].wkt, 80))
+        ok[row] = False
+        geoms[row] = None       # reported: not looked at again (CRS checks)
     invalid = np.zeros(len(geoms), dtype=bool)
     invalid[ok] = ~shapely.is_valid(geoms[ok])
     repaired: list[str] = []

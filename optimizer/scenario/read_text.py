@@ -6,11 +6,14 @@ decoded here, never by ``open()`` with a guessed encoding:
 1. a UTF-8 byte-order mark (Excel's "CSV UTF-8", Windows Notepad) is dropped; a
    UTF-16 mark (Excel's "Unicode 文本") decodes as UTF-16;
 2. the bytes are decoded strictly as UTF-8;
-3. when that fails, strictly as GB18030, the national standard that contains GBK
+3. when that fails because of a few bad bytes among much good UTF-8 (a damaged file,
+   or one partly saved in another encoding), the file is refused with the first bad
+   byte's place: GB18030 would read it without an error, garbling its Chinese text;
+4. otherwise strictly as GB18030, the national standard that contains GBK
    and GB2312 (what Excel and WPS write on a Chinese Windows by default). A file is
    accepted as GB18030 only when every byte decodes, and a note names the file and
    shows a sample of its Chinese text, so a planner can see if it was read right;
-4. when nothing decodes, the problem names the file, the line and the byte where
+5. when nothing decodes, the problem names the file, the line and the byte where
    UTF-8 decoding stopped, and says how to save the file as UTF-8.
 
 Line ends CRLF (Windows) and a lone CR (old Mac) become LF.
@@ -61,6 +64,14 @@ def decode(data: bytes, file: str, collector: ProblemCollector) -> str | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        damaged = _damaged_utf8(data)
+        if damaged:
+            verb = "is" if damaged == "1 byte" else "are"
+            collector.add(file, f"is UTF-8 text with {damaged} that {verb} not UTF-8, first "
+                          f"at {_where(data, exc.start)}: the "
+                          "file was damaged or partly saved in another encoding; reading it "
+                          "as GBK would garble its Chinese text", hint=how)
+            return None
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
@@ -77,6 +88,20 @@ def decode(data: bytes, file: str, collector: ProblemCollector) -> str | None:
                       "without its byte-order mark", hint=how)
         return None
     return _lines(text)
+
+
+def _damaged_utf8(data: bytes) -> str:
+    """'N bytes' when ``data`` is UTF-8 text with a few bad bytes (a damaged file), not
+    text in another encoding; '' otherwise. GBK/GB18030 text decoded as UTF-8 gives far
+    more bad bytes than good non-ASCII characters (its byte pairs are rarely valid
+    UTF-8), UTF-8 text with one stray or lost byte gives few of them among many good
+    characters; GB18030 would read the latter without an error, as other characters."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    if bad and good >= 3 * bad:
+        return f"{bad} byte{'s' if bad > 1 else ''}"
+    return ""
 
 
 def _lines(text: str) -> str:

@@ -12,11 +12,14 @@ its own seed and budget, so the results do not depend on which worker ran what.
   Ctrl-C reaches running tasks through a multiprocessing Event. ``memory_gb``: fewer
   processes, and each task stopped early past its share (:mod:`optimizer.search.memory`).
 - :class:`DaskExecutor`: a Dask distributed cluster (``address=None`` starts a
-  LocalCluster on this machine). ``shared`` goes out once with
-  ``client.scatter(shared, broadcast=True)``. Ctrl-C reaches running tasks through a
-  ``distributed.Event`` each task polls once a second (best effort: a worker that
-  cannot reach the scheduler finishes its own budget); tasks not yet started are sent
-  already "hurried" (first feasible plan).
+  LocalCluster on this machine). ``shared`` goes out once, as the result of a task
+  (not ``client.scatter``: scattered data is lost with the last worker holding it, and
+  every task needing it is then cancelled; a task's result the scheduler recomputes).
+  A worker that dies mid-task (killed, out of memory) has its task run elsewhere
+  (Dask's ``allowed-failures``); past that, an OptimizerError says so. Ctrl-C reaches
+  running tasks through a ``distributed.Event`` each task polls once a second (best
+  effort: a worker that cannot reach the scheduler finishes its own budget); tasks not
+  yet started are sent already "hurried" (first feasible plan).
 
 Why Dask distributed rather than Ray: it is pure-Python wheels (``pip install
 'community-optimizer[cluster]'``, no compiled object store or GPU-aware daemons), and a
@@ -29,7 +32,7 @@ carry small data (a scenario without geometry, a few MB), so Ray's shared-memory
 object store and actor model buy nothing here; Dask's futures and ``as_completed``
 are all that is used.
 
-Measured per-task overhead (bench/README.md, "Executors").
+Measured per-task overhead (bench/JOURNAL.md, "Executors").
 """
 
 from __future__ import annotations
@@ -123,7 +126,8 @@ class LocalPoolExecutor:
         source = iter(items)
         with ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
                                  initializer=_init,
-                                 initargs=(fn, shared, event, self.limit)) as pool:
+                                 initargs=(fn, shared, event, self.limit,
+                                           os.getpid())) as pool:
             pending: set[Future[Any]] = set()
             exhausted = False
             while True:
@@ -185,7 +189,7 @@ class DaskExecutor:
     def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
                       stop: StopFlag | None = None) -> Iterator[Any]:
         distributed = _distributed()
-        remote = self.client.scatter(shared, broadcast=True, hash=False)
+        remote = self.client.submit(_same, shared, pure=False)
         source = iter(items)
         pending = distributed.as_completed()
         name = f"optimizer-stop-{uuid.uuid4().hex}"
@@ -209,7 +213,7 @@ class DaskExecutor:
             submit(self.slots)
             while not pending.is_empty():
                 fut = next(pending)
-                result = fut.result()
+                result = _dask_result(fut)
                 fut.release()
                 # Workers may join (or leave) while we run: top up to the current slots.
                 submit(max(1, self.slots - pending.count()))
@@ -268,18 +272,23 @@ def _relay(stop: StopFlag, event: Any, finished: threading.Event) -> None:
         event.set()
 
 
-def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None) -> None:
+def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     flag = _flag()
     _WORKER.update(fn=fn, shared=shared, stop=flag, event=event, limit=limit)
-    threading.Thread(target=_watch, args=(event, flag), daemon=True).start()
+    threading.Thread(target=_watch, args=(event, flag, parent), daemon=True).start()
 
 
-def _watch(event: Any, flag: StopFlag) -> None:
-    parent = os.getppid()
-    while not event.wait(1.0):
-        if os.getppid() != parent:  # the caller was killed (kill -9): do not run on
-            os._exit(70)
+def _watch(event: Any, flag: StopFlag, parent: int) -> None:
+    """End this worker once its caller is gone (kill -9), checked every second.
+    ``parent`` is the caller's pid as the caller gave it, not ``os.getppid()`` read
+    here: a caller killed while this worker was still starting (importing, seconds on
+    a loaded machine) has already left it to init, and the worker would wait on the
+    pool's queue for ever (it holds that queue's write end itself: no EOF comes)."""
+    while os.getppid() == parent and not event.wait(1.0):
+        pass
+    if os.getppid() != parent:      # the caller was killed: do not run on
+        os._exit(70)
     flag.set()
 
 
@@ -288,6 +297,26 @@ def _work(item: Any) -> tuple[Any, bool]:
     with guarded(_WORKER["stop"], _WORKER["limit"]) as flag:
         result = _WORKER["fn"](_WORKER["shared"], item, flag)
     return result, memory_stopped(flag)
+
+
+def _same(shared: Any) -> Any:
+    """The shared data as a task's result, which Dask recomputes if it is lost."""
+    return shared
+
+
+def _dask_result(fut: Any) -> Any:
+    """A task's result; the cluster's faults as an OptimizerError that says what
+    happened (an exception of the task itself goes up unchanged)."""
+    distributed = _distributed()
+    try:
+        return fut.result()
+    except distributed.KilledWorker as exc:
+        raise OptimizerError(f"a Dask worker died each time it ran a task ({exc}); the "
+                             "piece was tried on other workers. Look at the workers' "
+                             "logs (memory: dask worker --memory-limit)") from exc
+    except (distributed.client.FutureCancelledError, OSError) as exc:
+        raise OptimizerError(f"the Dask cluster lost a task ({exc}): is the scheduler "
+                             "still running and reachable?") from exc
 
 
 def _dask_work(fn: TaskFn, shared: Any, item: Any, hurry: bool, name: str | None) -> Any:

@@ -14,7 +14,7 @@ Two mechanisms, both simple and soft on purpose:
   without the bound model; a sweep point returns an interrupted plan). The piece's
   ``method`` says so. After each task the memory it freed is handed back
   (``malloc_trim``): glibc keeps it otherwise, and on the city every later task then
-  started above its share (bench/README.md, "Memory budget on the city").
+  started above its share (bench/JOURNAL.md, "Memory budget on the city").
 
 Why not ``RLIMIT_AS``: CP-SAT allocates in its own C++ threads, where a failed
 allocation aborts the whole worker process (and with it the pool) instead of raising a

@@ -22,6 +22,7 @@ from functools import partial
 import numpy as np
 import shapely
 
+from optimizer.errors import OptimizerError
 from optimizer.synth import barriers as bar
 from optimizer.synth.finish import Draft
 from optimizer.synth.people import (
@@ -180,4 +181,8 @@ def build_county(spec: CountySpec) -> Draft:
         return Draft(spec.preset, spec.seed, f"{name} ({spec.preset} preset, seed {spec.seed})",
                      name, code, area_names, area_codes, tiles.geoms, area, urban, hh,
                      barriers, edges)
-    raise RuntimeError(f"could not lay out {spec.preset} for seed {spec.seed}")  # pragma: no cover
+    # Reached with small sizes (e.g. --option streets=12,10 --option towns=14,12): no
+    # draw kept every piece connected. An input problem, said as one: no traceback.
+    raise OptimizerError(f"could not lay out {spec.preset} for seed {spec.seed} with these "
+                         "sizes (no draw kept every street and town connected): try another "
+                         "--seed, or larger streets and towns")

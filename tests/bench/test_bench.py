@@ -14,6 +14,7 @@ two regions)::
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -54,6 +55,8 @@ def test_bench_table_has_the_columns_and_real_figures(tmp_path: Path) -> None:
     assert row["peak_mem_mb"] > 10
     md = out.with_suffix(".md").read_text()
     assert md.startswith("| case | units |") and "Machine:" in md and "ortools" in md
+    saved = json.loads(out.with_suffix(".json").read_text())["rows"][0]
+    assert len(saved["load_avg_start"]) == 3 and len(saved["load_avg_end"]) == 3  # shared box?
 
 
 def test_bench_runs_maxp_beside_the_solver(tmp_path: Path) -> None:

@@ -186,6 +186,32 @@ def test_disk_full_while_drawing_maps(tmp_path: Path, scen: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
 
 
+def test_disk_full_while_solve_writes_its_reports(tmp_path: Path, scen: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The reliability bench's full disk (a real tmpfs of 1.2 MB, issue 14): solve
+    --report wrote the plan, then the maps failed, and the only error line said 'the
+    previous folder is untouched, and no partial file is left', as if the new plan were
+    lost. It must say the plan is there and how to get the reports."""
+    from matplotlib.figure import Figure
+
+    out = tmp_path / "plan"
+    real = Figure.savefig
+
+    def full(self, fname, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(fname, (str, os.PathLike)) and "street" in str(fname):
+            raise OSError(errno.ENOSPC, "No space left on device", str(fname))
+        return real(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", full)
+    assert main(["solve", str(scen), "--out", str(out), *SOLVE, "--report"]) == 1
+    err = clean_error(capsys.readouterr().err)
+    assert "the reports were not written, but the plan is" in err
+    assert f"python -m optimizer report {scen} {out}" in err
+    assert main(["check", str(scen), str(out)]) == 0
+    assert not list(out.glob("*.png"))
+
+
 HOLDER = """
 import sys, time
 sys.path.insert(0, {root!r})

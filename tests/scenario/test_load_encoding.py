@@ -120,7 +120,8 @@ def test_undecodable_file_names_line_byte_and_how_to_save(tmp_path: Path) -> Non
     with pytest.raises(ScenarioError) as info:
         load_scenario(folder)
     sites = str(info.value.problems[0])
-    assert sites.startswith("sites.csv: is not UTF-8 text (nor GBK/GB18030)")
+    # much good UTF-8 (the Chinese names) around 2 bad bytes: a damaged UTF-8 file
+    assert sites.startswith("sites.csv: is UTF-8 text with 2 bytes that are not UTF-8")
     assert "line 3, byte 4" in sites
     assert "0x80 0xff" in sites and "save it as UTF-8" in sites and "另存为" in sites
     assert "CSV UTF-8" in sites
@@ -170,3 +171,20 @@ def test_shapefile_without_cpg(tmp_path: Path, encoding: str, keep_cpg: bool,
     sc = load_scenario(folder)
     assert set(sc.street) == {STREET, TOWN} and set(sc.county) == {COUNTY}
     assert any("units.shp has no .cpg file" in n for n in sc.notes) == noted
+
+
+def test_utf8_with_one_stray_byte_is_refused_not_read_as_gbk(tmp_path: Path) -> None:
+    """A UTF-8 units.csv with one ASCII byte inserted inside a Chinese character (the
+    loader fuzz, issue 14) decodes as GB18030 without an error, every name garbled
+    ('近湖街道' -> '杩戞箹琛楅亾'): refused with the byte's place instead."""
+    folder = csv_scenario(tmp_path)
+    path = folder / "units.csv"
+    data = path.read_bytes()
+    at = data.index(STREET.encode("utf-8")) + 1          # inside 近
+    path.write_bytes(data[:at] + b"h" + data[at:])
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(folder)
+    [p] = [p for p in err.value.problems if p.file == "units.csv"]
+    assert p.rule.startswith("is UTF-8 text with 3 bytes that are not UTF-8")  # E8, BF, 91
+    line = data[:at].count(b"\n") + 1
+    assert f"line {line}," in p.rule

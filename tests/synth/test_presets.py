@@ -255,3 +255,16 @@ def test_bad_options_are_refused_all_at_once(tmp_path: Path) -> None:
     with pytest.raises(PresetError, match="unknown preset"):
         generate("village", 1, tmp_path)
     assert set(ALL_PRESETS) >= {"town", "county", "city", "big-street", "oversized"}
+
+
+def test_a_preset_that_cannot_be_laid_out_is_an_error_not_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found while setting up the reliability benches: small big-county sizes raised a
+    RuntimeError traceback from `generate`."""
+    from optimizer.cli.main import main
+
+    code = main(["generate", "--preset", "big-county", "--seed", "1", "--option",
+                 "streets=12,10", "--option", "towns=14,12", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "could not lay out big-county for seed 1" in err and "--seed" in err
