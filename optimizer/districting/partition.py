@@ -34,7 +34,8 @@ class Partition:
 def add_partition(m: Any, data: Region, centers: list[int], *,
                   contiguity: str = "order", soft: bool = False,
                   count: tuple[int, int] | None = None,
-                  center_first: bool = False) -> Partition:
+                  center_first: bool = False, free: frozenset[int] = frozenset()
+                  ) -> Partition:
     """Add the partition constraints to ``m``.
 
     ``contiguity``: "order" (shortest-path ordering, Oehrlein-Haunert: small and
@@ -49,6 +50,9 @@ def add_partition(m: Any, data: Region, centers: list[int], *,
     (breaks the symmetry of choosing a center when the objective does not depend on
     it, e.g. cut edges): center ``j`` only takes nodes ``i >= j`` reachable through
     such nodes, and a center whose reachable weight is below ``lo`` is closed.
+    ``free`` (with ``soft``): the only centers whose districts may leave the bounds
+    (slack), each of them open; every other district keeps them exactly (units above
+    the maximum: their districts alone break the bounds).
     """
     h = [int(v) for v in data.weights]
     limit = data.hi + (max(h) if soft else 0)
@@ -60,7 +64,8 @@ def add_partition(m: Any, data: Region, centers: list[int], *,
     elif center_first:
         reaches = {j: _reach_above(data, j, limit) for j in centers}
     else:
-        reaches = {j: reach(data, j, limit) for j in centers}
+        # A free district may hold any connected share of the region.
+        reaches = {j: reach(data, j, sum(h) if j in free else limit) for j in centers}
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     for j in centers:
         for i in sorted(reaches[j]):
@@ -72,7 +77,7 @@ def add_partition(m: Any, data: Region, centers: list[int], *,
     for i in range(data.n):
         m.add(sum(x[i, j] for j in by_node.get(i, [])) == 1)
     part = Partition(x, centers, {j: sorted(reaches[j]) for j in centers}, {},
-                     weight_hi=max(limit, max(h)))
+                     weight_hi=sum(h) if free else max(limit, max(h)))
     for j in centers:
         y = x[j, j]
         members = part.members[j]
@@ -85,7 +90,9 @@ def add_partition(m: Any, data: Region, centers: list[int], *,
             if i != j:
                 m.add(x[i, j] <= y)
         # SIZE-*: weight within [lo, hi] (soft: slack the caller penalizes).
-        if soft:
+        if free and j in free:
+            m.add(y == 1)
+        if soft and (not free or j in free):
             lo_s = m.new_int_var(0, data.lo, f"lo_slack_{j}")
             hi_s = m.new_int_var(0, part.weight_hi, f"hi_slack_{j}")
             m.add(wt + lo_s >= data.lo * y)
@@ -100,6 +107,10 @@ def add_partition(m: Any, data: Region, centers: list[int], *,
             _add_order(m, x, data, j, members)
         elif contiguity == "adjacent":
             _add_adjacent(m, x, data, j, members)
+    for j in free:
+        for o in free:
+            if o != j and (o, j) in x:
+                m.add(x[o, j] == 0)     # two free districts never merge
     opened = sum(x[j, j] for j in centers)
     total = sum(h)
     if count is not None:

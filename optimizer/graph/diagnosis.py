@@ -215,6 +215,13 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
                       message=message, relaxation=", ".join(fixes[:-1]) + ", or " + fixes[-1])]
 
 
+def splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
+               cap: list[float] | None = None) -> bool | None:
+    """Whether these units can be split into connected groups of lo..hi households
+    (True/False by a complete search, None when undecided): :func:`_splittable`."""
+    return _splittable(scenario, units, lo, hi, cap)
+
+
 def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
                 cap: list[float] | None = None) -> bool | None:
     """Whether these units can be split into connected groups of lo..hi households:
@@ -330,11 +337,20 @@ def _unit_above_max(scenario: Scenario, comp: Component, i: int, lo: int, hi: in
                     w: _Words) -> Diagnosis:
     uid = scenario.unit_ids[i]
     h = int(scenario.households[i])
-    message = (f"{w.place}: the {w.unit} {uid} alone has {h:,} households, {h - hi:,} over "
-               f"the {w.kind} maximum of {hi:,} ({rule}); a unit is never split, so its "
-               f"community cannot meet {rule}.")
+    message = unit_above_max_message(scenario, comp.key, i, hi, rule)
     relaxation = (f"split {uid} into smaller units in the data (by building or villagers' "
                   f"group), or raise the {w.kind} maximum to {h:,} for its community (an "
                   f"exemption under {rule})")
     return Diagnosis(rule=rule, reason="unit-above-max", key=comp.key, units=(uid,),
                      households=h, message=message, relaxation=relaxation)
+
+
+def unit_above_max_message(scenario: Scenario, key: tuple[str, str, str], i: int, hi: int,
+                           rule: str) -> str:
+    """'Town/street 'S' (county 'C'): the urban compound X alone has N households, ...'"""
+    w = _Words(key)
+    uid = scenario.unit_ids[i]
+    h = int(scenario.households[i])
+    return (f"{w.place}: the {w.unit} {uid} alone has {h:,} households, {h - hi:,} over "
+            f"the {w.kind} maximum of {hi:,} ({rule}); a unit is never split, so its "
+            f"community cannot meet {rule}.")

@@ -4,7 +4,8 @@ Every plan of a piece with H households has some k communities with
 ceil(H/U) ≤ k ≤ floor(H/L). For each such k, the plan costs at least:
 
 - office funding and committee pay: k × the fixed amount (FUND-*, PAY-*);
-- staff: Σ max(3, ceil(h/600)) ≥ max(3k, ceil(H/600)) (STAFF-3-5);
+- staff: Σ min(5, max(3, ceil(h/600))) ≥ max(3k, ceil(H/600)) when no community
+  passes 5 × 600 households (else H · 5 / U in place of H / 600) (STAFF-3-5);
 - coordinators: Σ ceil(h/300) ≥ max(ceil(H/300), k × ceil(L/300)) (COORD-300);
 - centers: the k cheapest distinct centers, each at its cheapest option for at least
   L households, plus running cost for the area the rest of the households need;
@@ -28,15 +29,22 @@ from optimizer.rules.remedy import horizon_rates
 from optimizer.scenario.model import Scenario
 
 
-def arithmetic_bound(scenario: Scenario, data: PieceData) -> float:
+def arithmetic_bound(scenario: Scenario, data: PieceData, lo: int | None = None,
+                     hi: int | None = None) -> float:
+    """The bound for communities of ``lo..hi`` households (default: the piece's
+    bounds; ``lo=0, hi=data.total``: valid for every split of the piece, of any sizes,
+    as for a piece whose plan must break the bounds)."""
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
     total = data.total
-    counts = feasible_community_counts(total, data.lo, data.hi)
+    lo = data.lo if lo is None else lo
+    hi = data.hi if hi is None else hi
+    counts = feasible_community_counts(total, lo, max(hi, 1))
     if not counts:
         return 0.0
+    counts = range(counts.start, min(counts.stop, data.n + 1))   # a unit in one community
     rates = horizon_rates(data.urban, scenario.plan_years, pol, costs)
     fixed = rates.fixed
-    need_lo = pol.required_area_m2(data.lo)
+    need_lo = pol.required_area_m2(lo)
     floors = []
     for j in range(data.n):
         best = math.inf
@@ -55,9 +63,12 @@ def arithmetic_bound(scenario: Scenario, data: PieceData) -> float:
     for k in counts:
         if k > len(floors):
             break
-        staff = max(pol.staff_min * k, math.ceil(total / pol.households_per_staff))
+        # Per community min(max, h / workload) ≥ h · min(1 / workload, max / hi): the cap
+        # of STAFF-3-5 binds only on communities above max × workload households.
+        per_hh = min(1.0 / pol.households_per_staff, pol.staff_max / max(hi, 1))
+        staff = max(pol.staff_min * k, math.ceil(total * per_hh - 1e-9))
         coord = max(math.ceil(total / pol.households_per_coordinator),
-                    k * math.ceil(data.lo / pol.households_per_coordinator))
+                    k * math.ceil(lo / pol.households_per_coordinator))
         extra_area = max(0.0, pol.area_per_100_households_m2 * total / 100.0 - k * need_lo)
         value = (k * fixed + staff * rates.staff
                  + coord * rates.coordinator + sum(floors[:k])

@@ -58,19 +58,22 @@ class _Objective:
 
 def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order",
                 soft: bool = False, allowed_centers: set[int] | None = None,
-                locks: Locks | None = None, count: tuple[int, int] | None = None
-                ) -> BuiltModel:
+                locks: Locks | None = None, count: tuple[int, int] | None = None,
+                free: frozenset[int] = frozenset()) -> BuiltModel:
     """The community model of one component; ``contiguity`` and ``soft`` as in
     :func:`optimizer.districting.partition.add_partition`. ``allowed_centers`` (local
     indices) restricts where centers may stand: a heuristic restriction for the
-    neighbourhood search, never used where a bound is reported."""
+    neighbourhood search, never used where a bound is reported. ``free`` (with
+    ``soft``): the centers whose communities alone may break the bounds (the units
+    above the maximum, :func:`optimizer.districting.partition.add_partition`)."""
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
     m = cp_model.CpModel()
     obj = _Objective()
     options = {j: unit_options(scenario, int(data.units[j])) for j in range(data.n)}
     centers = [j for j in range(data.n) if options[j]
                and (allowed_centers is None or j in allowed_centers)]
-    part = add_partition(m, data, centers, contiguity=contiguity, soft=soft, count=count)
+    part = add_partition(m, data, centers, contiguity=contiguity, soft=soft, count=count,
+                         free=free)
     x = part.x
     h = [int(v) for v in data.households]
     hh_hi = part.weight_hi
@@ -85,7 +88,7 @@ def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order
         y = x[j, j]
         members = part.members[j]
         hh = part.weight[j]
-        if soft:
+        if j in part.lo_slack:
             # Households outside SIZE-* cost far more than any plan difference.
             obj.add(part.lo_slack[j], SOFT_PENALTY_YUAN, data.lo)
             obj.add(part.hi_slack[j], SOFT_PENALTY_YUAN, hh_hi)

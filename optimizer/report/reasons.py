@@ -102,10 +102,19 @@ _NO_PLAN = re.compile(
     r"bounds as little as the search could$")
 _DIAG = re.compile(rf"^{_RULE}: (?P<place>(?:Town|Town/street) '.*?' \(county '.*?'\)): "
                    r"(?P<body>.*)$", re.S)
+# optimizer.graph.oversized.oversized_reason: units of a stranded part that had to join
+_JOINED = (r" Its community also holds (?P<named>the .+?) \((?P<att>\d[\d,]*) households\) of "
+           r"the (?P<n>\d[\d,]*) units \((?P<tot>\d[\d,]*) households\) that units above the "
+           r"maximum cut off from the rest of the (?:town|town/street)'s (?:urban|rural) area: "
+           r"those cannot form connected (?:urban|rural) communities of "
+           r"(?P<jlo>\d[\d,]*)-(?P<jhi>\d[\d,]*) households on their own \([A-Z][A-Z0-9-]*\), "
+           r"and (?P<how>no plan gives fewer households to the communities of units above the "
+           r"maximum \(every possible community there was listed\)|this is the least the "
+           r"search found in time)\.")
 _ABOVE = re.compile(
     rf"^the (?P<unit>rural village|urban compound) (?P<uid>.+?) alone has {_N} households, "
     rf"{_N} over the (?P<kind>urban|rural) maximum of {_N} \({_RULE}\); a unit is never split,"
-    rf" so its community cannot meet {_RULE}\.$")
+    rf" so its community cannot meet {_RULE}\.(?P<joined>{_JOINED})?$")
 _SHORT = re.compile(
     rf"^(?P<piece>.+) (?:has|have) {_N} households; an? (?P<kind>urban|rural) community needs "
     rf"{_N}-{_N} \({_RULE}\): {_N} households short\.$")
@@ -192,10 +201,15 @@ def parse_exemption(text: str) -> Reason | None:
                                           "lo": c.group(3) or "", "hi": c.group(4) or ""})
     a = _ABOVE.match(body)
     if a:
+        if a.group("joined") and _piece_zh(a.group("named")) is None:
+            return None
         return Reason(rule, "unit-above-max", {**base, "unit": a.group("unit"),
                                                "uid": a.group("uid"), "households": a.group(3),
                                                "over": a.group(4), "kind": a.group("kind"),
-                                               "hi": a.group(6)})
+                                               "hi": a.group(6),
+                                               **{k: a.group(k) or "" for k in (
+                                                   "joined", "named", "att", "n", "tot",
+                                                   "jlo", "jhi", "how")}})
     for kind, pattern in (("too-small", _SHORT), ("no-integer-k", _NO_K),
                           ("no-partition", _NO_SPLIT)):
         d = pattern.match(body)
@@ -247,9 +261,17 @@ def reason_zh(r: Reason) -> str:
                 f"规模为{p['lo']}–{p['hi']}户的社区划分({why});本方案对规模标准的突破已尽量减小。")
     place, kind = _place_zh(p), KIND_ZH[p["kind"]]
     if r.kind == "unit-above-max":
-        return (f"{r.rule}:{place}的{UNIT_ZH[p['unit']]}{p['uid']}单独即有{p['households']}户,"
+        text = (f"{r.rule}:{place}的{UNIT_ZH[p['unit']]}{p['uid']}单独即有{p['households']}户,"
                 f"超过{kind}社区规模上限{p['hi']}户{p['over']}户;基本单元不可拆分,"
                 f"其所在社区无法达到规模标准。")
+        if p.get("joined"):
+            how = ("且任何方案并入超规模基本单元所在社区的户数都不会更少(已列举全部可能社区)"
+                   if p["how"].startswith("no plan") else "此为求解时限内找到的最少并入户数")
+            text += (f"其所在社区另含{_piece_zh(p['named'])}(共{p['att']}户),这些基本单元属于被"
+                     f"超规模基本单元与本街道(镇)其余{kind}地区隔开的{p['n']}个基本单元"
+                     f"(共{p['tot']}户),单独无法划分为地域相连、规模为{p['jlo']}–{p['jhi']}户的"
+                     f"{kind}社区({r.rule}),{how}。")
+        return text
     piece = _piece_zh(p["piece"])
     if r.kind == "too-small":
         return (f"{r.rule}:{place}的{piece}共有{p['households']}户,{kind}社区规模应为"
@@ -417,13 +439,21 @@ _METHODS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
     (re.compile(r"soft"), lambda m: "放宽规模约束"),
     (re.compile(r"lns\((\d+) rounds\)(, unrepaired)?"),
      lambda m: f"大邻域搜索({m.group(1)}轮)" + (",规模未能修复" if m.group(2) else "")),
+    (re.compile(r"attach\((\d+)\)"),
+     lambda m: f"超规模基本单元周边片区(列举{m.group(1)}种可能社区)"),
+    (re.compile(r"attach\(whole parts\)"), lambda m: "超规模基本单元周边片区整体并入"),
 )
+_OVERSIZED = re.compile(r"oversized\((\d+)\)(?:: (.*))?", re.S)
 
 
 def method_text(method: object, lang: str) -> object:
     """A component's solve method (summary.json) in ``lang``."""
     if lang != "zh" or not isinstance(method, str):
         return method
+    over = _OVERSIZED.fullmatch(method)
+    if over:
+        head = f"{over.group(1)}个超规模基本单元各自成社区"
+        return head + (f";其余:{method_text(over.group(2), lang)}" if over.group(2) else "")
     out = []
     for part in method.split("; "):
         for pattern, sub in _METHODS:

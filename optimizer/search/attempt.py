@@ -54,7 +54,8 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
               hint: tuple[Choice, ...] | None = None, first_only: bool = False,
               allowed_centers: set[int] | None = None,
               deterministic: bool | None = None, locks: Locks | None = None,
-              count: tuple[int, int] | None = None) -> Attempt:
+              count: tuple[int, int] | None = None,
+              free: frozenset[int] = frozenset()) -> Attempt:
     """Build and solve one model. ``deterministic`` (default: one worker) limits the
     search by the solver's deterministic time, so the result does not depend on the
     machine's load; otherwise by wall-clock time. ``Attempt.used_s`` counts building
@@ -62,7 +63,8 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
     takes 3 s, more than many budgets."""
     t_build = time.perf_counter()
     built = build_model(scenario, data, contiguity=contiguity, soft=soft,
-                        allowed_centers=allowed_centers, locks=locks, count=count)
+                        allowed_centers=allowed_centers, locks=locks, count=count,
+                        free=free)
     if hint:
         _add_hint(built, data, hint)
     if stop.is_set():

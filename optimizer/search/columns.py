@@ -30,11 +30,13 @@ from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
+from optimizer.search.colmaster import solve_by_master
 from optimizer.search.heuristic import best_choice
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
-MAX_COLUMNS = 200_000       # more columns than this: leave the piece to the models
+MAX_COLUMNS = 500_000       # more columns than this: leave the piece to the models
+MASTER_COLUMNS = 20_000     # from this many on, the LP and restricted integer solves
 MAX_STEPS = 1_000_000       # groups visited (below the lower bound too) before giving up
 MAX_TYPICAL_UNITS = 12      # lower bound / mean households above this: do not even try
 CHUNK = 500_000             # column × center × member entries priced at once (4 MB)
@@ -248,14 +250,17 @@ class ColumnPlan:
     bound_yuan: float               # a true lower bound on the piece's cost
     used_s: float                   # of the budget (listing, pricing, solving)
     columns: int
+    how: str = ""                   # how the columns were solved, when not by CP-SAT alone
 
 
 def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, workers: int,
                     seed: int, deterministic: bool, stop: StopFlag,
-                    hint: Callable[[], tuple[Choice, ...] | None]) -> ColumnPlan | None:
+                    hint: Callable[[], tuple[Choice, ...] | None],
+                    hint_used_s: Callable[[], float] = lambda: 0.0) -> ColumnPlan | None:
     """The cheapest partition of the piece into columns, None when there are too many
-    to list. ``hint`` gives a plan to start from; the time spent listing and pricing
-    counts against ``budget_s`` (estimated from the work done when deterministic)."""
+    to list. ``hint`` gives a plan to start from; the time spent listing, pricing and
+    finding the hint counts against ``budget_s`` (estimated from the work done when
+    deterministic: then ``hint_used_s`` says what the hint took)."""
     t0 = time.perf_counter()
     cols = build_columns(scenario, data)
     if cols is None:
@@ -267,8 +272,19 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
         local = {int(u): k for k, u in enumerate(data.units)}
         ks = [index.get(tuple(sorted(local[u] for u in ch.members))) for ch in start]
         chosen_hint = [k for k in ks if k is not None] if None not in ks else None
-    prep = cols.work_s if deterministic else time.perf_counter() - t0
+    prep = cols.work_s + hint_used_s() if deterministic else time.perf_counter() - t0
     count = (max(1, -(-data.total // data.hi)), data.total // max(1, data.lo))
+    if len(cols.members) >= MASTER_COLUMNS and chosen_hint is not None:
+        # Large listings: the LP bound, then integer solves over the columns of small
+        # reduced cost (optimizer.search.colmaster).
+        got = solve_by_master(data.n, cols.members, cols.cost_yuan, chosen_hint,
+                              budget_s=max(MIN_SOLVE_S, budget_s - prep), workers=workers,
+                              seed=seed, deterministic=deterministic, stop=stop, count=count,
+                              log=scenario.solver.log_search)
+        if got is not None:
+            return ColumnPlan(got.status, _choices(scenario, data, cols, got.chosen),
+                              got.bound_yuan, prep + got.used_s, len(cols.members),
+                              f"lp, {got.stages} integer stages")
     built = build_setpart(data.n, cols.members, cols.cost_yuan, chosen_hint, count)
     # At least MIN_SOLVE_S however little the budget leaves: with every possible
     # community listed a plan is usually a fraction of a second away, and falling
@@ -279,10 +295,15 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
                         deterministic=deterministic, stop=stop,
                         log=scenario.solver.log_search,
                         relative_gap=scenario.solver.relative_gap)
-    choices = []
-    for k in res.chosen:
+    return ColumnPlan(res.status, _choices(scenario, data, cols, res.chosen),
+                      res.bound_yuan, prep + res.used_s, len(cols.members))
+
+
+def _choices(scenario: Scenario, data: PieceData, cols: ColumnSet,
+             chosen: tuple[int, ...]) -> tuple[Choice, ...]:
+    out = []
+    for k in chosen:
         ch = best_choice(scenario, data, list(cols.members[k]))
         assert ch is not None, "a priced column has a center"
-        choices.append(ch)
-    return ColumnPlan(res.status, tuple(sorted(choices, key=lambda ch: ch.center)),
-                      res.bound_yuan, prep + res.used_s, len(cols.members))
+        out.append(ch)
+    return tuple(sorted(out, key=lambda ch: ch.center))

@@ -117,7 +117,7 @@ def _in_order(executor: Executor, shared: Scenario, order: list[PieceTask],
 
 
 def _quick(scenario: Scenario, task: PieceTask) -> bool:
-    if task.diagnosis is not None:
+    if task.diagnosis is not None and task.diagnosis.reason != "unit-above-max":
         return True
     lo, _ = scenario.policy.bounds(bool(scenario.urban[int(task.units[0])]))
     return worth_listing(scenario.households[task.units], lo)

@@ -193,6 +193,8 @@ def _stand_ins(scenario: Scenario, comp: Component, size: Diagnosis | None,
         return {}
     lo, hi = scenario.policy.bounds(comp.urban)
     found = centerless(scenario, comp.units.tolist(), lo, hi)
+    if size is not None and size.reason == "unit-above-max":
+        size = None     # only the oversized units' communities break the bounds
     units = found.at_any_size if size is not None \
         else tuple(sorted(set(found.within_bounds) | set(found.at_any_size)))
     if not units:

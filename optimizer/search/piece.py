@@ -30,6 +30,7 @@ from optimizer.model.piece import PieceData, piece_data, reach
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.columns import plan_by_columns
+from optimizer.search.oversized import solve_oversized
 from optimizer.search.piece_common import (
     heuristic_start,
     mark_stand_ins,
@@ -41,10 +42,11 @@ from optimizer.search.piece_common import (
 )
 from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.starts import tree_start
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
-__all__ = ["PieceResult", "PieceTask", "solve_piece"]
+__all__ = ["PieceResult", "PieceTask", "solve_data", "solve_piece"]
 
 SMALL_X = 12000         # Σ over centers of the units they reach: exact model below this
 FLOW_X = 2500           # ... and the flow model (exact contiguity) for the bound below this
@@ -56,6 +58,7 @@ LAG_STEPS = 400         # subgradient steps of the Lagrangian floor (converged t
 LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it first)
 HURRY_LAG_STEPS = 40    # ... and once the piece is stopped, within
 HURRY_LAG_S = 1.0       # this long at most
+START_CAP_S = 2.0       # tree partitions for the start of a listed piece, at most
 
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
@@ -64,9 +67,33 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
     if task.stand_ins:          # ONE-STATION impossible: let a build stand in there
         scenario = with_stand_ins(scenario, task.stand_ins)
     data = piece_data(scenario, task.key, task.units)
+    res = solve_data(scenario, data, task, stop)
+    if task.stand_ins:
+        res = mark_stand_ins(real, task, res)
+    wall = time.perf_counter() - t0
+    # With one worker what a piece used is counted, like its budget, in deterministic
+    # time and fixed estimates, so the time handed on to the next piece is the same on
+    # any machine (optimizer.search.clock); otherwise it is the clock's.
+    return dataclasses.replace(res, time_s=wall, used_s=res.used_s if task.deterministic
+                               else wall)
+
+
+def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
+               ) -> PieceResult:
+    """The piece (or part of one) ``data``: its result with ``used_s`` what it used of
+    ``task.budget_s`` (deterministic estimates when ``task.deterministic``, else the
+    clock's) and ``time_s`` its wall time."""
+    t0 = time.perf_counter()
+    if task.diagnosis is not None and task.diagnosis.reason == "unit-above-max":
+        # Units above the maximum: each a community of its own, the rest as any piece
+        # (optimizer.search.oversized; the reasoning in optimizer.graph.oversized).
+        res = solve_oversized(scenario, data, task, stop, solve_data)
+        wall = time.perf_counter() - t0
+        return dataclasses.replace(res, time_s=wall,
+                                   used_s=res.used_s if task.deterministic else wall)
     res, reserve = _solve(scenario, data, task, stop)
     used = res.time_s           # what the methods spent of the budget (see used_s)
-    if not res.reason and res.status != "OPTIMAL":
+    if not res.reason and res.status != Status.OPTIMAL:
         # Floors valid for every plan obeying the household bounds, under a search that
         # ran out of time before proving much: arithmetic (instant) and Lagrangian
         # (capacitated facility location over reach; 0.4-7.5% gap on 300-1,400-unit
@@ -90,12 +117,7 @@ def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceRes
             floor = max(floor, lagrangian_bound(scenario, data, time_s=HURRY_LAG_S,
                                                 max_iter=HURRY_LAG_STEPS, stop=StopFlag()))
         res = dataclasses.replace(res, bound=max(res.bound, floor))
-    if task.stand_ins:
-        res = mark_stand_ins(real, task, res)
     wall = time.perf_counter() - t0
-    # With one worker what a piece used is counted, like its budget, in deterministic
-    # time and fixed estimates, so the time handed on to the next piece is the same on
-    # any machine (optimizer.search.clock); otherwise it is the clock's.
     return dataclasses.replace(res, time_s=wall, used_s=used if task.deterministic else wall)
 
 
@@ -130,19 +152,38 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
                 ) -> tuple[PieceResult | None, PieceTask]:
     """The proven optimum over every possible community when they can all be listed
     (search/columns.py); else None and the task with what is left of its budget."""
+    spent = [0.0]
+
+    def start() -> tuple[Choice, ...] | None:
+        # Region growing, or tree partitions at the least counts where it misses them:
+        # the plan the integer solves start from (optimizer.search.starts).
+        grown = heuristic_start(scenario, data)
+        counts = feasible_community_counts(data.total, data.lo, data.hi)
+        if not counts or (grown is not None and len(grown) == counts[0]):
+            return grown
+        tree = tree_start(scenario, data, time_s=min(START_CAP_S, 0.05 * task.budget_s),
+                          seed=task.seed, deterministic=task.deterministic, stop=stop)
+        spent[0] += tree.used_s
+        if tree.choices is None or (grown is not None
+                                    and plan_cost(scenario, grown) <= plan_cost(scenario,
+                                                                                tree.choices)):
+            return grown
+        return tree.choices
+
     got = plan_by_columns(scenario, data, budget_s=task.budget_s, workers=task.threads,
                           seed=task.seed, deterministic=task.deterministic, stop=stop,
-                          hint=lambda: heuristic_start(scenario, data))
+                          hint=start, hint_used_s=lambda: spent[0])
     if got is None:
         return None, task
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
-    if got.status == "INFEASIBLE":      # every possible community listed: none partitions
+    if got.status == Status.INFEASIBLE:      # every possible community listed: none partitions
         why = f"proved impossible: no partition into its {got.columns:,} possible communities"
         return soft_result(scenario, data, rest, stop, no_plan_reason(scenario, data, why)), rest
     if not got.choices:
         return None, rest               # no plan in time: the models, with the time left
+    how = f", {got.how}" if got.how else ""
     return PieceResult(task.index, got.choices, ("",) * len(got.choices), got.status,
-                       got.bound_yuan, got.used_s, f"columns({got.columns})"), rest
+                       got.bound_yuan, got.used_s, f"columns({got.columns}{how})"), rest
 
 
 def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
@@ -165,7 +206,7 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                     count=(k, k) if k is not None else None, stop=stop, hint=hint,
                     time_s=task.budget_s * ORDER_SHARE / len(ks), first_only=hurry)
         spent += hard.used_s
-        infeasible &= hard.status == "INFEASIBLE"
+        infeasible &= hard.status == Status.INFEASIBLE
         if hard.choices and (best is None or hard.objective_yuan < best[0]):
             best = (hard.objective_yuan, hard.choices)
     if best is None and start is not None:
@@ -179,7 +220,7 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         exact = run_attempt(scenario, data, task, contiguity="flow", soft=False,
                      time_s=max(FIRST_PLAN_S, task.budget_s - spent), stop=stop)
         if not exact.choices:
-            why = ("proved impossible by the exact model" if exact.status == "INFEASIBLE"
+            why = ("proved impossible by the exact model" if exact.status == Status.INFEASIBLE
                    else "none found in time")
             return soft_result(scenario, data, task, stop, no_plan_reason(scenario, data, why))
         best = (exact.objective_yuan, exact.choices)
@@ -197,13 +238,13 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                    count=(k, k) if k is not None else None, hint=_fits(best[1], k),
                    time_s=share)
         spent += rel.used_s
-        if rel.status == "INFEASIBLE":
+        if rel.status == Status.INFEASIBLE:
             continue
         bounds.append(rel.bound_yuan if math.isfinite(rel.bound_yuan) else 0.0)
         if rel.choices and rel.objective_yuan < best[0] - 1e-6 \
                 and all(is_connected(ch.members, scenario.neighbours) for ch in rel.choices):
             best = (rel.objective_yuan, rel.choices)
-        proven &= rel.status == "OPTIMAL" and rel.objective_yuan >= best[0] - 1e-6
+        proven &= rel.status == Status.OPTIMAL and rel.objective_yuan >= best[0] - 1e-6
     bound = min(bounds) if bounds else best[0]
     choices = best[1]
     return PieceResult(task.index, tuple(choices), tuple("" for _ in choices),

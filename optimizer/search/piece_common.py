@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData
 from optimizer.plan.model import EXEMPTION_SEPARATOR
 from optimizer.scenario.model import Scenario
@@ -79,7 +80,7 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
             forbidden = (f"ONE-STATION: no plan with a center in every community was found "
                          f"for {' / '.join(data.key)} ({reason}); this community's center "
                          f"is priced as a new build where no_build forbids one")
-        # Out of time: the region-growing plan, bound unknown (0).
+        # Out of time: the region-growing plan; its bound is the floor below.
         choices, bound = rough, 0.0
     exemptions = []
     for ch in choices:
@@ -88,7 +89,10 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         stand_in = forbidden if forbidden and ch.remedy == "build" \
             and scenario.is_no_build(ch.center) else ""
         exemptions.append(EXEMPTION_SEPARATOR.join(x for x in (size, stand_in) if x))
-    # The bound holds for every plan breaking the bounds no more than this one does.
+    # The model's bound holds for every plan breaking the bounds no more than this one
+    # does; the arithmetic floor for communities of any size holds for every plan at
+    # all (so the last resort never reports 0).
+    bound = max(bound, arithmetic_bound(scenario, data, lo=0, hi=data.total))
     return PieceResult(task.index, choices, tuple(exemptions),
                        soft.status if soft.choices else Status.FEASIBLE, bound, soft.used_s,
                        "soft", reason)

@@ -1,7 +1,9 @@
-"""Pieces too large for the exact model: region growing (or the ordering model's
-first plan), a plan with the fewest communities, neighbourhood search, and the bound
-of the "adjacent" relaxation started from that plan. Pieces too large for any
-whole-piece model get their bound from the floors in :func:`optimizer.search.piece.solve_piece`."""
+"""Pieces too large for the exact model: region growing and tree partitions at the
+fewest communities (optimizer.search.starts; or the ordering model's first plan),
+neighbourhood search over a few adjacent communities at a time, and, on the smaller
+of them, the bound of the "adjacent" relaxation started from that plan. The others
+get their bound from the floors in :func:`optimizer.search.piece.solve_piece`
+(arithmetic and Lagrangian)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import build_cost_s
 from optimizer.search.heuristic import best_choice, grow_regions
-from optimizer.search.lns import SUB_TIME_S, improve
+from optimizer.search.lns import improve, window
 from optimizer.search.piece_common import (
     heuristic_start,
     no_plan_reason,
@@ -20,11 +22,15 @@ from optimizer.search.piece_common import (
     run_attempt,
 )
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.starts import tree_start
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
 LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
+ADJ_VARS = 14_000       # above this many assignment variables, no "adjacent" bound model
 FEWER_SHARE = 0.25      # of a large piece's time spent seeking a plan with fewer communities
+TREE_SHARE = 0.1        # of a large piece's time for tree partitions at the least counts
+TREE_CAP_S = 10.0       # ... at most
 
 
 def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
@@ -36,14 +42,24 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     small budget is kept (a 250-unit piece took 12 s of a 0.5 s share that way)."""
     build = build_cost_s(model_vars)
     start = heuristic_start(scenario, data)
+    origin = ""
     spent = 0.0
+    counts = feasible_community_counts(data.total, data.lo, data.hi)
+    k_lo = counts[0] if counts else 1
+    if counts and (start is None or len(start) > k_lo) and not stop.is_set():
+        # Tree partitions at the least counts (optimizer.search.starts): the plan
+        # with fewer communities region growing misses.
+        tree = tree_start(scenario, data, time_s=min(TREE_CAP_S, TREE_SHARE * task.budget_s),
+                          seed=task.seed, deterministic=task.deterministic, stop=stop)
+        spent += tree.used_s
+        if tree.choices is not None and (start is None or plan_cost(scenario, tree.choices)
+                                         < plan_cost(scenario, start)):
+            start, origin = tree.choices, f"tree(k={len(tree.choices)})+"
     if start is None and whole:
         first = run_attempt(scenario, data, task, contiguity="order", soft=False,
                      time_s=task.budget_s * 0.5, stop=stop, first_only=True)
         spent += first.used_s
         start = first.choices or None
-    counts = feasible_community_counts(data.total, data.lo, data.hi)
-    k_lo = counts[0] if counts else 1
     if whole and start is not None and len(start) > k_lo and not stop.is_set() \
             and task.budget_s * FEWER_SHARE > build:
         # One community fewer saves its fixed costs, which no local move can find (the
@@ -60,42 +76,50 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         # Region growing missed the bounds: the neighbourhood search repairs it.
         start = tuple(ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
                       if ch is not None)
-    lns_time = max(0.0, task.budget_s * (LNS_SHARE if whole else 1.0) - spent)
+    # The "adjacent" relaxation's bound only where it can beat the Lagrangian floor
+    # (solve_piece): on pieces of 14,000-22,000 assignment variables (120-160 units)
+    # it stayed at or below that floor after 10-60 s, so larger pieces give all their
+    # time to the search.
+    relax = whole and model_vars <= ADJ_VARS
+    lns_time = max(0.0, task.budget_s * (LNS_SHARE if relax else 1.0) - spent)
+    size, sub_s = window(data, len(start))
     rounds = None
     if task.deterministic:
         # Two rounds at least when the start breaks the bounds (the search repairs it).
         repair = any(not data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
                      for ch in start)
-        rounds = max(2 if repair else 0, int(lns_time / (1.5 * SUB_TIME_S)))
+        rounds = max(2 if repair else 0, int(lns_time / (1.5 * sub_s)))
     improved, stats = improve(scenario, data, list(start), time_s=lns_time, seed=task.seed,
-                              stop=stop, max_rounds=rounds)
+                              stop=stop, max_rounds=rounds, communities=size,
+                              sub_time_s=sub_s)
     spent += stats.used_s if task.deterministic else stats.time_s
     choices = tuple(improved)
+    lns = f"{origin}lns({stats.rounds} rounds)"
     broken = [not data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
               for ch in choices]
     if any(broken):
         reason = no_plan_reason(scenario, data, "none found in time")
         return PieceResult(task.index, choices, tuple(reason if b else "" for b in broken),
-                           Status.FEASIBLE, 0.0, spent, f"lns({stats.rounds} rounds), unrepaired",
+                           Status.FEASIBLE, 0.0, spent, f"{lns}, unrepaired",
                            reason)
-    if not whole:
+    if not relax:
         # The bound: arithmetic and Lagrangian floors (solve_piece).
         return PieceResult(task.index, choices, tuple("" for _ in choices), Status.FEASIBLE,
-                           0.0, spent, f"lns({stats.rounds} rounds)+lagrangian bound")
+                           0.0, spent, f"{lns}+lagrangian bound")
     if stop.is_set() or task.budget_s - spent < build + 0.5:
         # Stopped, or no time left to build the bound model: the floors give the bound.
         why = "stopped" if stop.is_set() else "no time left"
         return PieceResult(task.index, choices, tuple("" for _ in choices), Status.FEASIBLE,
-                           0.0, spent, f"lns({stats.rounds} rounds), {why} for the bound model")
+                           0.0, spent, f"{lns}, {why} for the bound model")
     best_obj = plan_cost(scenario, choices)
     # The bound: the "adjacent" relaxation (valid for every connected community),
     # started from the plan; a better plan it finds is kept when connected.
-    relax = run_attempt(scenario, data, task, contiguity="adjacent", soft=False,
-                 time_s=max(0.5, task.budget_s - spent - build), stop=stop, hint=choices)
-    spent += relax.used_s
-    if relax.choices and plan_cost(scenario, relax.choices) < best_obj - 1e-6 \
-            and all(is_connected(ch.members, scenario.neighbours) for ch in relax.choices):
-        choices = relax.choices
-    bound = relax.bound_yuan if math.isfinite(relax.bound_yuan) else 0.0
+    adj = run_attempt(scenario, data, task, contiguity="adjacent", soft=False,
+                      time_s=max(0.5, task.budget_s - spent - build), stop=stop, hint=choices)
+    spent += adj.used_s
+    if adj.choices and plan_cost(scenario, adj.choices) < best_obj - 1e-6 \
+            and all(is_connected(ch.members, scenario.neighbours) for ch in adj.choices):
+        choices = adj.choices
+    bound = adj.bound_yuan if math.isfinite(adj.bound_yuan) else 0.0
     return PieceResult(task.index, choices, tuple("" for _ in choices), Status.FEASIBLE, bound,
-                       spent, f"lns({stats.rounds} rounds)+adjacent bound")
+                       spent, f"{lns}+adjacent bound")

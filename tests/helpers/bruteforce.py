@@ -21,7 +21,8 @@ from optimizer.rules.remedy import (
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 
-__all__ = ["GRID", "SITES", "VARIANTS", "brute_force", "variant_scenario"]
+__all__ = ["GRID", "SITES", "VARIANTS", "brute_force", "brute_force_oversized",
+           "variant_scenario"]
 
 
 GRID = [[700, 800, 650], [900, 600, 750], [500, 850, 700]]
@@ -118,3 +119,34 @@ def variant_scenario(variant: str) -> Scenario:
     if variant == "codevelop":
         kwargs["new_development"] = ["r1c1"]
     return grid_scenario(grid, **kwargs)
+
+
+def brute_force_oversized(s: Scenario) -> tuple[int, float]:
+    """The optimum of a one-piece scenario holding units above the maximum, as the rules
+    allow it (optimizer.graph.oversized): each oversized unit in a community holding no
+    other, every other community connected and within the bounds; the fewest households
+    beside the oversized units in their communities first, then the least cost. Returns
+    (those households, the cost)."""
+    g = nx.Graph()
+    g.add_nodes_from(range(s.n_units))
+    g.add_edges_from(s.edges.tolist())
+    lo, hi = s.policy.bounds(bool(s.urban[0]))
+    hh = [int(v) for v in s.households]
+    big = {u for u in range(s.n_units) if hh[u] > hi}
+    best: tuple[int, float] = (10 ** 9, math.inf)
+    for parts in _partitions(list(range(s.n_units))):
+        attached = 0
+        ok = True
+        for p in parts:
+            n_big = len(big.intersection(p))
+            w = sum(hh[u] for u in p)
+            if n_big > 1 or not nx.is_connected(g.subgraph(p)) \
+                    or (n_big == 0 and not lo <= w <= hi):
+                ok = False
+                break
+            if n_big:
+                attached += w - sum(hh[u] for u in big.intersection(p))
+        if ok and attached <= best[0]:
+            cost = sum(_best_part_cost(s, p) for p in parts)
+            best = min(best, (attached, cost))
+    return best

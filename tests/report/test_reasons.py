@@ -161,3 +161,23 @@ def test_stand_in_center_exemptions_read_in_chinese(grid: list[list[int]]) -> No
         for part in t.split(" | "):
             _zh_ok(part)
         assert "原文" not in exemption_text(t, "zh")
+
+
+def test_an_oversized_units_community_with_joined_units_reads_in_chinese() -> None:
+    from optimizer.graph.oversized import oversized_reason, take_apart
+
+    for kind in ("urban", "rural"):
+        scale = 1 if kind == "urban" else 2
+        s = grid_scenario([[1500 // scale, 1200 // scale, 4000 // scale, 1500 // scale],
+                           [900 // scale, 1100 // scale, None, 2000 // scale]], kind=kind)
+        lo, hi = s.policy.bounds(kind == "urban")
+        around = take_apart(s, list(range(s.n_units)), lo, hi)
+        pocket = [p for p in around.parts if p.stranded]
+        o = around.oversized[0]
+        for proven in (True, False):
+            for joined in ([pocket[0].units[0]], list(pocket[0].units)):
+                text = oversized_reason(s, ("C1", "S1", kind), o, joined, pocket, proven)
+                _zh_ok(text)
+                zh = exemption_text(text, "zh")
+                assert s.unit_ids[joined[-1]] in zh and s.unit_ids[o] in zh
+        _zh_ok(oversized_reason(s, ("C1", "S1", kind), o))

@@ -114,7 +114,8 @@ def test_large_path_neighbourhood_search_and_relaxation_bound(monkeypatch) -> No
     s = _rural_grid()
     plan = solve(s, time_limit_s=8, workers=1)
     methods = [p.method for p in plan.pieces]
-    assert all(m.startswith("lns") and "adjacent" in m for m in methods), methods
+    # The start may come from tree partitions ("tree(k=N)+lns(...)").
+    assert all("lns(" in m and "adjacent" in m for m in methods), methods
     assert 0 < plan.bound <= plan.objective
     assert check(s, plan).passed
 

@@ -1,0 +1,174 @@
+"""A piece around its units above the maximum: what is provably impossible, and no more.
+
+A unit is never split, so a unit with more households than a community may hold
+(SIZE-URBAN/SIZE-RURAL) makes its own community break the size rule, whatever the
+plan. That is all it proves: the rest of the piece is an ordinary districting
+problem. This module takes such a piece apart (pure graph work, no solver):
+
+- the **oversized units** O (households > U);
+- the **parts**: the connected components of the piece without O (removing a unit
+  that is a cut vertex disconnects the rest, so there may be several);
+- for each part, whether it can be split into connected communities of L..U
+  households **on its own**: no when no whole number k has k·L ≤ H ≤ k·U
+  (arithmetic), or when the exhaustive split search of
+  :func:`optimizer.graph.diagnosis.splittable` (parts up to 64 units) finds none.
+  Such a part is **stranded**; every other part is solved as any piece is.
+
+What is provable and minimal (the reasoning the search follows):
+
+1. Each oversized unit's community breaks the rule; no other community has to. So
+   the plan gives each oversized unit a community of its own holding no other
+   oversized unit, and asks every other community to keep L..U.
+2. A part that can be split on its own needs nothing from its neighbours: its units
+   stay out of the oversized units' communities (adding them would enlarge an
+   exempt community where no proof requires it).
+3. A stranded part cannot be covered by communities within the bounds, and every
+   unit of it that is not in such a community must be in the community of an
+   oversized unit it reaches through the part (communities are connected, and the
+   part touches nothing else). So some of its units *must* join the oversized units'
+   communities; the provable minimum is the least number of households that can
+   join while the rest of the part splits within the bounds. The search
+   (optimizer.search.oversized) lists every possible community of the stranded parts
+   and every possible oversized community around them, and finds that minimum by set
+   partitioning (then the cheapest plan with that minimum): exactly those households
+   join, and the exemption says so. A lower bound on that minimum comes from the
+   arithmetic alone (:func:`least_to_attach`).
+4. An oversized unit where no center can stand (no site, no_build) needs company to
+   have a center at all: the lightest path of units to one that can hold the center
+   joins it (:func:`company`), the least such a community must hold.
+
+Everything else in the piece gets its plan and its bound exactly as any other piece.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+from optimizer.graph.center import capacity_m2
+from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words, list_ids, splittable
+from optimizer.graph.pieces import feasible_community_counts
+from optimizer.scenario.model import Scenario
+
+
+@dataclass(frozen=True)
+class Part:
+    """A connected part of the piece without its oversized units (global unit ids)."""
+
+    units: tuple[int, ...]
+    households: int
+    touches: tuple[int, ...]        # oversized units it borders
+    stranded: str                   # "" (splits on its own), "no-integer-k" or "no-partition"
+
+
+@dataclass(frozen=True)
+class Around:
+    """The piece taken apart around its oversized units (global unit indices)."""
+
+    oversized: tuple[int, ...]
+    parts: tuple[Part, ...]
+
+
+def oversized_units(scenario: Scenario, units: list[int], hi: int) -> list[int]:
+    return [u for u in units if int(scenario.households[u]) > hi]
+
+
+def take_apart(scenario: Scenario, units: list[int], lo: int, hi: int,
+               oversized: list[int] | None = None) -> Around:
+    """The parts of ``units`` (one connected piece) without ``oversized`` (default:
+    the units above ``hi``), each judged stranded or not."""
+    over = sorted(oversized_units(scenario, units, hi) if oversized is None else oversized)
+    gone = set(over)
+    rest = [u for u in units if u not in gone]
+    inside = set(rest)
+    seen: set[int] = set()
+    parts = []
+    for start in sorted(rest):
+        if start in seen:
+            continue
+        comp = [start]
+        seen.add(start)
+        todo = [start]
+        touches: set[int] = set()
+        while todo:
+            u = todo.pop()
+            for v in scenario.neighbours[u].tolist():
+                if v in gone:
+                    touches.add(int(v))
+                elif v in inside and v not in seen:
+                    seen.add(v)
+                    comp.append(v)
+                    todo.append(v)
+        comp.sort()
+        hh = int(scenario.households[comp].sum())
+        stranded = ""
+        if not feasible_community_counts(hh, lo, hi):
+            stranded = "no-integer-k"
+        elif len(comp) <= EXHAUSTIVE_UNITS and splittable(scenario, comp, lo, hi) is False:
+            stranded = "no-partition"
+        parts.append(Part(tuple(comp), hh, tuple(sorted(touches)), stranded))
+    return Around(tuple(over), tuple(parts))
+
+
+def least_to_attach(households: int, lo: int, hi: int) -> int:
+    """The fewest households a stranded part of ``households`` must give away so that
+    what stays can hold a whole number of communities (0 or k·L..k·U households), by
+    arithmetic alone: a lower bound on the true minimum (which also needs the rest to
+    split connectedly)."""
+    best = households          # give all of it away
+    k = 1
+    while k * lo <= households:
+        best = min(best, max(0, households - k * hi))
+        k += 1
+    return best
+
+
+def company(scenario: Scenario, unit: int, allowed: set[int]) -> list[int] | None:
+    """For an oversized ``unit`` where no center can stand: the units of ``allowed``
+    on the lightest path (households) from it to a unit that can hold the center of
+    the community they make; None when there is none. The unit itself is excluded."""
+    need = scenario.policy.required_area_m2
+    h = scenario.households
+    heap: list[tuple[int, int, tuple[int, ...]]] = [(int(h[unit]), unit, ())]
+    seen: set[int] = set()
+    while heap:
+        w, u, path = heapq.heappop(heap)
+        if u in seen:
+            continue
+        seen.add(u)
+        if u != unit and capacity_m2(scenario, u) >= need(w):
+            return list(path)
+        for v in scenario.neighbours[u].tolist():
+            if v in allowed and v not in seen:
+                heapq.heappush(heap, (w + int(h[v]), int(v), (*path, int(v))))
+    return None
+
+
+def oversized_reason(scenario: Scenario, key: tuple[str, str, str], unit: int,
+                     attached: list[int] | None = None, parts: list[Part] | None = None,
+                     proven: bool = True) -> str:
+    """The exemption of the community of oversized ``unit``: the diagnosis sentence
+    that names it (optimizer.graph.diagnosis, reason ``unit-above-max``), and, when
+    units of stranded ``parts`` had to join it, which and why."""
+    from optimizer.graph.diagnosis import unit_above_max_message
+
+    urban = key[2] == "urban"
+    rule = scenario.policy.size_rule(urban)
+    lo, hi = scenario.policy.bounds(urban)
+    text = f"{rule}: {unit_above_max_message(scenario, key, unit, hi, rule)}"
+    if not attached:
+        return text
+    w = _Words(key)
+    ids = [scenario.unit_ids[u] for u in sorted(attached)]
+    named = f"the {w.unit} {ids[0]}" if len(ids) == 1 else f"the {w.units} {list_ids(ids)}"
+    hh = int(scenario.households[sorted(attached)].sum())
+    pieces = parts or []
+    n = sum(len(p.units) for p in pieces)
+    total = sum(p.households for p in pieces)
+    how = ("no plan gives fewer households to the communities of units above the maximum "
+           "(every possible community there was listed)" if proven
+           else "this is the least the search found in time")
+    return (text + f" Its community also holds {named} ({hh:,} households) of the "
+            f"{n:,} units ({total:,} households) that units above the maximum cut off from "
+            f"the rest of the {w.town}'s {w.area}: those cannot form connected {w.kind} "
+            f"communities of {lo:,}-{hi:,} households on their own ({rule}), and {how}.")

@@ -1,0 +1,115 @@
+"""Large complete listings: the LP bound, then integer solves over the columns of
+small reduced cost (optimizer.search.columns hands them over).
+
+CP-SAT over every column of a big listing proves the LP bound quickly but finds poor
+plans: a 150-compound street of 114,211 possible communities ended 4.5% above its
+bound after 10 s and found nothing at all in 60 s without a start. Here:
+
+1. the LP over every column (HiGHS, :mod:`optimizer.model.master`) gives the bound,
+   recomputed from its duals, and the reduced cost of every column;
+2. CP-SAT solves the set partitioning over the columns whose reduced cost is at most
+   a share of the LP value, plus those of the plan in hand (so a plan always
+   exists, and is the hint), the share doubling while time remains. Any partition
+   costs the LP dual value plus the reduced costs of its columns, so a plan better
+   than one of cost UB holds only columns of reduced cost below UB − LP: once the
+   share covers that gap, the restricted problem holds every better plan, and its
+   proof is the piece's (reduced-cost fixing). That street: 28.21 M yuan proven
+   optimal over 4,888 columns in 1.4 s, against 29.24 M before; bound 27.97 M (0.86%).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.model.master import count_bound, incidence, solve_master
+from optimizer.model.setpart import build_setpart, solve_setpart
+from optimizer.search.stop import StopFlag
+from optimizer.status import Status
+
+FIRST_SHARE = 0.001     # first restricted problem: reduced cost ≤ 0.1% of the LP value
+MAX_RESTRICTED = 60_000  # columns in one restricted problem, at most
+STAGE_S = 0.35          # of the time left, for one restricted problem
+LP_RESERVE = 2.0        # the count-fixed LPs: this many free LPs' time kept for them,
+LP_ROOM = 8.0           # ... when the budget holds this many (else the integer solves
+                        # get all of it: the count-fixed LPs add 0.15% of bound at most)
+
+
+@dataclass(frozen=True)
+class MasterPlan:
+    status: Status              # OPTIMAL (proven for the piece) or FEASIBLE
+    chosen: tuple[int, ...]     # column indices of the plan
+    bound_yuan: float
+    used_s: float
+    stages: int
+
+
+def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np.ndarray,
+                    start: list[int], *, budget_s: float, workers: int, seed: int,
+                    deterministic: bool, stop: StopFlag, count: tuple[int, int],
+                    log: bool = False) -> MasterPlan | None:
+    """The plan and bound over a complete listing (``members``, ``cost``) from the
+    plan ``start`` (column indices); None when the LP fails (the caller falls back)."""
+    t0 = time.perf_counter()
+    a = incidence(n_units, members)
+    lp = solve_master(a, cost, start=start)
+    bound = lp.bound
+    if not lp.ok or not math.isfinite(bound):
+        return None
+    used = lp.work_s if deterministic else time.perf_counter() - t0
+    incumbent = list(start)
+    ub = float(cost[incumbent].sum())
+    share = FIRST_SHARE
+    order = np.argsort(lp.reduced, kind="stable")
+    # cost(plan) = Σπ + Σ of its columns' reduced costs, ≥ dual + the reduced cost of
+    # any one of them: a better plan than ub holds only columns below ub − dual.
+    dual = float(lp.duals.sum() + np.minimum(lp.reduced, 0.0).sum())
+    stages = 0
+    status = Status.FEASIBLE
+    reserve = LP_RESERVE * lp.work_s if budget_s >= LP_ROOM * lp.work_s else 0.0
+    while not stop.is_set():
+        left = budget_s - used - reserve
+        if left <= 0.1 and stages > 0:
+            break
+        gap = ub - dual + 1e-6 * abs(ub) + 1.0
+        limit = min(share * abs(lp.value), gap)
+        take = int(np.searchsorted(lp.reduced[order], limit, side="right"))
+        complete = take >= len(order) or lp.reduced[order[min(take, len(order) - 1)]] > gap
+        take = min(take, MAX_RESTRICTED)
+        cols = np.union1d(order[:take], np.asarray(incumbent, dtype=np.int64))
+        sub = [members[k] for k in cols.tolist()]
+        pos = {k: p for p, k in enumerate(cols.tolist())}
+        built = build_setpart(n_units, sub, cost[cols], hint=[pos[k] for k in incumbent],
+                              count=count)
+        res = solve_setpart(built, time_s=max(0.5, STAGE_S * left if left > 1 else left),
+                            workers=workers, seed=seed + stages, deterministic=deterministic,
+                            stop=stop, log=log)
+        stages += 1
+        used += res.used_s if deterministic else 0.0
+        if not deterministic:
+            used = time.perf_counter() - t0
+        if res.chosen:
+            found = [int(cols[p]) for p in res.chosen]
+            value = float(cost[found].sum())
+            if value < ub - 1e-6:
+                incumbent, ub = found, value
+        exact = complete and take < MAX_RESTRICTED
+        if exact and res.status == Status.OPTIMAL:
+            # Every column of a better plan was in the restricted problem.
+            bound = max(bound, min(ub, res.bound_yuan))
+            status = Status.OPTIMAL
+            break
+        if exact and res.status == Status.INFEASIBLE:
+            break
+        share *= 2.0
+    if status != Status.OPTIMAL and not stop.is_set() and reserve > 0 \
+            and budget_s - used >= reserve:
+        # The count fixed on both sides of the LP's Σx: a little more bound (0.15% on
+        # the 150-compound street), when time is left for two more LPs.
+        more, work = count_bound(a, cost, lp, count[0], count[1], incumbent)
+        bound = max(bound, more)
+        used += work if deterministic else 0.0
+    return MasterPlan(status, tuple(sorted(incumbent)), min(bound, ub), used, stages)

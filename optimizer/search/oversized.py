@@ -1,0 +1,151 @@
+"""Solve a piece that holds units above the maximum: each such unit a community of its
+own, exempt and named; the rest of the piece solved as any piece, with its bound.
+
+The reasoning (what is provable, what is minimal) is in
+:mod:`optimizer.graph.oversized`. Here:
+
+1. an oversized unit where no center can stand takes the lightest path of units to
+   one where it can (:func:`optimizer.graph.oversized.company`);
+2. every part of the piece without the oversized units that can be split on its own
+   is solved by ``solve_part`` (columns, models, neighbourhood search and floors:
+   optimizer.search.piece), with its share of the budget, in a fixed order;
+3. the stranded parts (and any part whose solve found no plan within the bounds)
+   are solved together with the oversized units they touch, by set partitioning
+   over every possible community there (optimizer.search.oversized_attach): first the fewest
+   households joining the oversized units' communities, then the cheapest plan with
+   that many; the exemption names the oversized unit and the units that joined;
+4. every other oversized unit is a community alone.
+
+The piece's bound is the sum of its blocks' bounds (each part's, each stranded
+group's, each lone oversized unit's exact cost) and the links between blocks, which
+every such plan cuts. It is a bound on the plans that keep every community but the
+oversized units' within the bounds and give those no more households than needed:
+the plans the rules allow here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+
+from optimizer.graph.oversized import Part, company, oversized_reason, take_apart
+from optimizer.model.piece import PieceData, piece_data
+from optimizer.scenario.model import Scenario
+from optimizer.search.heuristic import best_choice
+from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
+from optimizer.search.piece_common import plan_cost
+from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.stop import StopFlag
+from optimizer.status import Status
+
+SolvePart = Callable[[Scenario, PieceData, PieceTask, StopFlag], PieceResult]
+
+
+def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
+                    solve_part: SolvePart) -> PieceResult:
+    units = data.units.tolist()
+    local = {u: k for k, u in enumerate(units)}
+    around = take_apart(scenario, units, data.lo, data.hi)
+    over = set(around.oversized)
+    cores: dict[int, list[int]] = {o: [o] for o in around.oversized}
+    taken: set[int] = set(over)
+    for o in around.oversized:
+        if best_choice(scenario, data, [local[o]]) is None:
+            path = company(scenario, o, set(units) - taken)
+            if path:
+                cores[o] += path
+                taken.update(path)
+    owner = {u: o for o, core in cores.items() for u in core}
+    if len(taken) > len(over):      # companions leave the oversized units: parts anew
+        around = take_apart(scenario, units, data.lo, data.hi, oversized=sorted(taken))
+    parts = [dataclasses.replace(p, touches=tuple(sorted({owner[t] for t in p.touches})))
+             for p in around.parts]
+    blocks: list[Block] = []
+    budget = task.budget_s
+    spent = 0.0
+    good = [p for p in parts if not p.stranded]
+    stranded = [p for p in parts if p.stranded]
+    weights = [p.households * max(len(p.units), 30) ** 0.5 for p in good]
+    for n, part in enumerate(good):
+        share = max(0.0, budget - spent) * weights[n] / max(sum(weights[n:]), 1.0)
+        sub = piece_data(scenario, data.key, np.asarray(part.units))
+        res = solve_part(scenario, sub, dataclasses.replace(
+            task, units=sub.units, diagnosis=None, budget_s=max(share, 0.2)), stop)
+        spent += res.used_s
+        if any(res.exemptions) and part.touches:
+            # No plan within the bounds found on its own: it joins the stranded ones.
+            stranded.append(dataclasses.replace(part, stranded="no-plan"))
+            continue
+        blocks.append(Block(res.choices, res.exemptions, res.bound,
+                             res.status == Status.OPTIMAL, res.used_s, res.method))
+    groups = _groups(stranded)
+    grouped: set[int] = set()
+    for group_parts, group_over in groups:
+        grouped.update(group_over)
+        left = max(ATTACH_S, budget - spent) / max(1, len(groups))
+        block = attach(scenario, data.key, group_parts, {o: cores[o] for o in group_over},
+                        dataclasses.replace(task, budget_s=left), stop)
+        spent += block.used_s
+        blocks.append(block)
+    for o in around.oversized:
+        if o not in grouped:
+            blocks.append(_alone(scenario, data, cores[o]))
+    choices = tuple(ch for b in blocks for ch in b.choices)
+    exemptions = tuple(ex for b in blocks for ex in b.exemptions)
+    assert sorted(u for ch in choices for u in ch.members) == units, "a unit left out"
+    # Links between blocks are cut by every plan of this kind.
+    block_of = {u: k for k, b in enumerate(blocks) for ch in b.choices for u in ch.members}
+    cut = sum(1 for a, b in scenario.edges.tolist()
+              if a in block_of and b in block_of and block_of[a] != block_of[b])
+    bound = sum(b.bound for b in blocks) + scenario.objective.cut_edge_yuan * cut
+    methods = [b.method for b in blocks if b.method]
+    reason = " | ".join(dict.fromkeys(ex for ex in exemptions if ex))
+    return PieceResult(task.index, choices, exemptions,
+                       Status.OPTIMAL if all(b.proven for b in blocks) else Status.FEASIBLE,
+                       bound, spent, f"oversized({len(around.oversized)})"
+                       + (": " + "; ".join(methods) if methods else ""), reason, used_s=spent)
+
+
+def _groups(stranded: list[Part]) -> list[tuple[list[Part], list[int]]]:
+    """Stranded parts joined through the oversized units they touch, in a fixed order."""
+    parent = list(range(len(stranded)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    first: dict[int, int] = {}
+    for k, p in enumerate(stranded):
+        for o in p.touches:
+            if o in first:
+                parent[find(k)] = find(first[o])
+            else:
+                first[o] = k
+    out: dict[int, tuple[list[Part], set[int]]] = {}
+    for k, p in enumerate(stranded):
+        ps, os_ = out.setdefault(find(k), ([], set()))
+        ps.append(p)
+        os_.update(p.touches)
+    groups = [(sorted(ps, key=lambda p: p.units[0]), sorted(os_)) for ps, os_ in out.values()]
+    return sorted(groups, key=lambda g: g[0][0].units[0])
+
+
+def _alone(scenario: Scenario, data: PieceData, core: list[int]) -> Block:
+    """An oversized unit's community of its own (with the companions it needs for a
+    center, if any): its exact cost is its bound when alone."""
+    local = {int(u): k for k, u in enumerate(data.units)}
+    o = core[0]
+    ch = best_choice(scenario, data, [local[u] for u in core])
+    if ch is None:      # no center in reach at all: the stand-in rules (ONE-STATION)
+        from optimizer.errors import SolveError
+
+        raise SolveError(f"no place for a center for the unit {scenario.unit_ids[o]} above the "
+                         f"maximum in {' / '.join(data.key)}")
+    sub = piece_data(scenario, data.key, np.asarray(sorted(core)))
+    bound = plan_cost(scenario, (ch,)) if len(core) == 1 else floor(scenario, sub)
+    return Block((ch,), (oversized_reason(scenario, data.key, o, core[1:]),), bound,
+                  len(core) == 1, 0.0, "")

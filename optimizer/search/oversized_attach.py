@@ -1,0 +1,323 @@
+"""The stranded parts of a piece around its units above the maximum and the oversized
+units they touch (optimizer.search.oversized): the fewest households joining the
+oversized units' communities, then the cheapest plan giving exactly that many.
+
+Exact by listing when the listings fit (:func:`attach`); else the community model in
+which only the oversized units' communities may break the bounds; else each part
+joins its first oversized unit whole. The reasoning is in :mod:`optimizer.graph.oversized`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from optimizer.graph.oversized import Part, least_to_attach, oversized_reason
+from optimizer.model.bounds import arithmetic_bound
+from optimizer.model.piece import PieceData, piece_data
+from optimizer.model.setpart import build_setpart, solve_setpart
+from optimizer.scenario.model import Scenario
+from optimizer.search.attempt import Choice
+from optimizer.search.columns import connected_groups, price_groups
+from optimizer.search.heuristic import best_choice
+from optimizer.search.lns import improve, window
+from optimizer.search.piece_common import plan_cost, run_attempt
+from optimizer.search.piece_types import PieceTask
+from optimizer.search.stop import StopFlag
+from optimizer.status import Status
+
+MAX_COLUMNS = 200_000       # possible communities of one stranded group, at most
+MAX_STEPS = 2_000_000       # ... and enumeration steps
+ATTACH_S = 5.0              # the set partitioning of one stranded group, at most (each stage)
+MODEL_SHARE = 0.5           # of a group's time for the model when listing fails (then LNS)
+
+
+@dataclasses.dataclass(frozen=True)
+class Block:
+    """Part of the piece's result: its communities, their exemptions and its bound."""
+
+    choices: tuple[Choice, ...]
+    exemptions: tuple[str, ...]
+    bound: float
+    proven: bool
+    used_s: float
+    method: str
+
+
+def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
+            cores: dict[int, list[int]], task: PieceTask, stop: StopFlag) -> Block:
+    """The stranded ``parts`` and the oversized units (``cores``) they touch: the
+    fewest households joining the oversized units' communities, then the cheapest
+    plan with that many.
+
+    The fewest is found part by part: units of a part reach an oversized unit's
+    community only through that part (the parts are apart once the oversized units
+    are removed), so what one part must give does not depend on the others
+    (:func:`_least_part`). The cheapest plan giving exactly that much is then a set
+    partitioning over the best communities of each part and every community an
+    oversized unit can make with at most that many households of the parts beside it.
+    Exact when the listings fit their caps; else the community model with only the
+    oversized units' communities free to break the bounds (:func:`_by_model`), and
+    failing that each part joins its first oversized unit whole (legal, exempt, not
+    shown minimal)."""
+    units = sorted({u for p in parts for u in p.units} | {u for c in cores.values() for u in c})
+    gd = piece_data(scenario, key, np.asarray(units))
+    local = {u: k for k, u in enumerate(units)}
+    core_local = {o: [local[u] for u in c] for o, c in cores.items()}
+    plain: list[tuple[int, ...]] = []
+    least: dict[int, int] = {}          # per part (its first unit): households it must give
+    used = 0.0
+    proven = True
+    for p in parts:
+        got = _least_part(scenario, gd, p, core_local, task, stop)
+        if got is None:
+            return _by_model(scenario, gd, parts, cores, task, stop)
+        least[p.units[0]], cols, exact, spent = got
+        plain += cols
+        proven &= exact
+        used += spent
+    big: list[tuple[int, ...]] = []
+    for o, core in core_local.items():
+        near = [p for p in parts if o in p.touches]
+        got_sup = supersets(gd, core, {local[u] for p in near for u in p.units},
+                            sum(least[p.units[0]] for p in near), MAX_COLUMNS - len(big))
+        if got_sup is None:
+            return _by_model(scenario, gd, parts, cores, task, stop)
+        big += got_sup
+    members = plain + big
+    cost = price_groups(scenario, gd, members)
+    ok = np.isfinite(cost)
+    members = [m for m, good in zip(members, ok.tolist(), strict=True) if good]
+    cost = cost[ok]
+    attached = _attached(members, list(core_local.values()), gd.households.astype(np.int64))
+    total = sum(least.values())
+    built = build_setpart(gd.n, members, cost)
+    built.model.add(sum(int(attached[k]) * built.use[k] for k in range(len(members))
+                        if attached[k] > 0) <= total)
+    res = solve_setpart(built, time_s=ATTACH_S, workers=task.threads, seed=task.seed,
+                        deterministic=task.deterministic, stop=stop)
+    used += res.used_s
+    if not res.chosen:
+        return _by_model(scenario, gd, parts, cores, task, stop)
+    proven &= res.status == Status.OPTIMAL
+    bound = res.bound_yuan if proven or math.isfinite(res.bound_yuan) else floor(scenario, gd)
+    return _block(scenario, gd, parts, cores, [members[k] for k in res.chosen], proven,
+                  max(bound, floor(scenario, gd)), used, f"attach({len(members)})")
+
+
+def _least_part(scenario: Scenario, gd: PieceData, part: Part, cores: dict[int, list[int]],
+                task: PieceTask, stop: StopFlag
+                ) -> tuple[int, list[tuple[int, ...]], bool, float] | None:
+    """The fewest households ``part`` must give to the oversized units' communities,
+    the communities within the bounds a plan giving that few may hold there (local to
+    ``gd``), whether that is proven, and the time used; None past the listing caps.
+
+    A part of fewer than 2·L households holds at most one community within the
+    bounds: the fewest is the part less its heaviest community whose removal leaves
+    every remaining piece touching an oversized unit (each such piece then joins one).
+    A larger part: set partitioning, least households joining first."""
+    local = {int(u): k for k, u in enumerate(gd.units)}
+    sub = piece_data(scenario, gd.key, np.asarray(part.units))
+    found = connected_groups(sub, MAX_COLUMNS, MAX_STEPS)
+    if found is None:
+        return None
+    groups = [tuple(sorted(local[int(sub.units[i])] for i in g)) for g in found[0]]
+    inside = {local[u] for u in part.units}
+    touching = {u for o in part.touches for u in cores[o]}
+    hh = gd.households
+    if part.households < 2 * gd.lo:
+        weight = [int(hh[list(g)].sum()) for g in groups]
+        best: list[tuple[int, ...]] = []
+        for k in sorted(range(len(groups)), key=lambda k: -weight[k]):
+            if best and weight[k] < int(hh[list(best[0])].sum()):
+                break
+            if _rest_reaches(gd, inside - set(groups[k]), touching):
+                best.append(groups[k])
+        top = int(hh[list(best[0])].sum()) if best else 0
+        return part.households - top, best, True, 0.0
+    # Larger: each oversized unit's community takes a connected share of the part, of
+    # at most ``extra`` households; the least that must join is found by set
+    # partitioning, ``extra`` doubled from the arithmetic least while none is found.
+    pos = {i: k for k, i in enumerate(sorted(inside))}
+    extra = least_to_attach(part.households, gd.lo, gd.hi)
+    used = 0.0
+    while True:
+        big: list[tuple[int, ...]] = []
+        for o in part.touches:
+            got = supersets(gd, cores[o], inside, extra, MAX_COLUMNS - len(big))
+            if got is None:
+                return None
+            big += [tuple(sorted(set(g) & inside)) for g in got if set(g) & inside]
+        members = [tuple(pos[i] for i in g) for g in groups + big]
+        gain = np.array([0.0] * len(groups) + [float(hh[list(g)].sum()) for g in big])
+        res = solve_setpart(build_setpart(len(pos), members, gain), time_s=ATTACH_S,
+                            workers=task.threads, seed=task.seed,
+                            deterministic=task.deterministic, stop=stop)
+        used += res.used_s
+        if res.chosen:
+            need = int(round(sum(gain[k] for k in res.chosen)))
+            return need, groups, res.status == Status.OPTIMAL, used
+        if res.status != Status.INFEASIBLE or extra >= part.households:
+            return None
+        extra = min(part.households, max(2 * extra, gd.lo // 2))
+
+
+def _rest_reaches(gd: PieceData, rest: set[int], touching: set[int]) -> bool:
+    """Whether every connected piece of ``rest`` borders a unit of ``touching``."""
+    left = set(rest)
+    while left:
+        start = left.pop()
+        todo, ok = [start], False
+        while todo:
+            u = todo.pop()
+            for v in gd.nbrs[u]:
+                if v in touching:
+                    ok = True
+                elif v in left:
+                    left.discard(v)
+                    todo.append(v)
+        if not ok:
+            return False
+    return True
+
+
+def _attached(members: list[tuple[int, ...]], cores: list[list[int]], hh: np.ndarray
+              ) -> np.ndarray:
+    """Per column, the households it adds to an oversized unit's core (0 for the
+    columns of no oversized unit)."""
+    core_of = {c[0]: (c, int(hh[c].sum())) for c in cores}
+    out = np.zeros(len(members))
+    for k, m in enumerate(members):
+        for u in m:
+            if u in core_of:
+                out[k] = int(hh[list(m)].sum()) - core_of[u][1]
+                break
+    return out
+
+
+def floor(scenario: Scenario, gd: PieceData) -> float:
+    """A bound valid for every split of these units, of any sizes."""
+    return arithmetic_bound(scenario, gd, lo=0, hi=gd.total)
+
+
+def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
+              cores: dict[int, list[int]], task: PieceTask, stop: StopFlag) -> Block:
+    """Too many possible communities to list: the community model (ordering
+    contiguity) in which only the oversized units' communities may break the bounds,
+    each household beyond them penalized far above any cost (so it gives them as few
+    households as it finds, not proven the fewest), started from each part joining
+    its first oversized unit whole; that plan itself when the model finds none."""
+    whole = _whole(scenario, gd, parts, cores)
+    if any(len(c) > 1 for c in cores.values()):
+        return whole        # companions for a center: the model cannot say so
+    local = {int(u): k for k, u in enumerate(gd.units)}
+    free = frozenset(local[o] for o in cores)
+    glob = [int(u) for u in gd.units]
+    hint = []
+    for ch in whole.choices:
+        o = next((o for o in cores if o in ch.members), ch.center)
+        hint.append(dataclasses.replace(ch, center=o))
+    res = run_attempt(scenario, gd, task, contiguity="order", soft=True, free=free,
+                      hint=tuple(hint), time_s=max(ATTACH_S, MODEL_SHARE * task.budget_s),
+                      stop=stop)
+    if not res.choices:
+        return dataclasses.replace(whole, used_s=res.used_s)
+    used = res.used_s
+    # The communities within the bounds: the neighbourhood search, with the time left
+    # (the oversized units' communities stay as they are).
+    rest = [ch for ch in res.choices if not any(o in ch.members for o in cores)]
+    fixed = [ch for ch in res.choices if any(o in ch.members for o in cores)]
+    left = max(0.0, task.budget_s - used)
+    if rest and left > 0.5 and not stop.is_set():
+        sub = piece_data(scenario, gd.key, np.asarray(sorted(u for ch in rest
+                                                             for u in ch.members)))
+        size, sub_s = window(sub, len(rest))
+        rounds = int(left / (1.5 * sub_s)) if task.deterministic else None
+        rest, stats = improve(scenario, sub, rest, time_s=left, seed=task.seed, stop=stop,
+                              max_rounds=rounds, communities=size, sub_time_s=sub_s)
+        used += stats.used_s if task.deterministic else stats.time_s
+    groups = [tuple(sorted(local[u] for u in ch.members)) for ch in [*fixed, *rest]]
+    assert sorted(i for g in groups for i in g) == list(range(len(glob)))
+    block = _block(scenario, gd, parts, cores, groups, False, floor(scenario, gd),
+                   used, "attach(model)")
+    if (_joined(scenario, block, cores), plan_cost(scenario, block.choices)) \
+            < (_joined(scenario, whole, cores), plan_cost(scenario, whole.choices)):
+        return block
+    return dataclasses.replace(whole, used_s=used)
+
+
+def _joined(scenario: Scenario, block: Block, cores: dict[int, list[int]]) -> int:
+    """Households in the oversized units' communities beyond the units themselves."""
+    out = 0
+    for ch in block.choices:
+        if any(o in ch.members for o in cores):
+            out += int(scenario.households[list(ch.members)].sum()) - sum(
+                int(scenario.households[o]) for o in cores if o in ch.members)
+    return out
+
+
+def _whole(scenario: Scenario, gd: PieceData, parts: list[Part],
+           cores: dict[int, list[int]]) -> Block:
+    """Too many possible communities to list: each stranded part joins the first
+    oversized unit it touches, whole (legal, exempt, not shown minimal)."""
+    local = {int(u): k for k, u in enumerate(gd.units)}
+    groups = {o: [local[u] for u in core] for o, core in cores.items()}
+    for p in parts:
+        groups[p.touches[0]] += [local[u] for u in p.units]
+    return _block(scenario, gd, parts, cores, [tuple(sorted(g)) for g in groups.values()],
+                  False, floor(scenario, gd), 0.0, "attach(whole parts)")
+
+
+def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int, list[int]],
+           groups: list[tuple[int, ...]], proven: bool, bound: float, used: float,
+           method: str) -> Block:
+    glob = {o: set(core) for o, core in cores.items()}
+    choices, exemptions = [], []
+    for g in groups:
+        members = {int(gd.units[i]) for i in g}
+        ch = best_choice(scenario, gd, list(g))
+        assert ch is not None, "a chosen community has a center"
+        choices.append(ch)
+        o = next((o for o, core in glob.items() if core <= members), None)
+        if o is None:
+            exemptions.append("")
+            continue
+        joined = sorted(members - glob[o])
+        touched = [p for p in parts if set(p.units) & set(joined)]
+        exemptions.append(oversized_reason(scenario, gd.key, o,
+                                           [*sorted(glob[o] - {o}), *joined], touched, proven))
+    return Block(tuple(choices), tuple(exemptions), bound, proven, used, method)
+
+
+def supersets(data: PieceData, seed: list[int], allowed: set[int], extra: int,
+              cap: int) -> list[tuple[int, ...]] | None:
+    """Every connected group made of ``seed`` (connected) and units of ``allowed``
+    holding at most ``extra`` households more than ``seed``, each once (ESU from the
+    seed); None past ``cap`` groups."""
+    h = [int(v) for v in data.households]
+    nbrs = data.nbrs
+    out: list[tuple[int, ...]] = []
+    base = set(seed)
+    closed = 0
+    for u in seed:
+        closed |= 1 << u
+        for v in nbrs[u]:
+            closed |= 1 << v
+    start = sorted({v for u in seed for v in nbrs[u] if v in allowed and v not in base})
+    stack: list[tuple[tuple[int, ...], int, list[int], int]] = [((), 0, start, closed)]
+    while stack:
+        group, weight, ext, seen = stack.pop()
+        out.append(tuple(sorted((*seed, *group))))
+        if len(out) > cap:
+            return None
+        ext = list(ext)
+        while ext:
+            w = ext.pop()
+            if weight + h[w] > extra:
+                continue
+            new = [v for v in nbrs[w] if v in allowed and not seen >> v & 1]
+            stack.append(((*group, w), weight + h[w], ext + new,
+                          seen | (1 << w) | sum(1 << v for v in nbrs[w])))
+    return out

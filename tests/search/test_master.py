@@ -1,0 +1,76 @@
+"""Large listings by the LP and restricted integer solves (optimizer/model/master.py,
+optimizer/search/colmaster.py): the bound recomputed from the duals never passes the
+optimum found by enumerating every partition, the k-branching bound is at least the
+free LP's, and the restricted integer solves reach that optimum and prove it.
+
+Grids: the 3x3 brute-force instances (tests/helpers/bruteforce.py) and a 4x4 urban
+grid whose optimum is found by set partitioning over every listed community.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optimizer.graph import components
+from optimizer.model.master import incidence, master_bound, solve_master
+from optimizer.model.piece import piece_data
+from optimizer.model.setpart import build_setpart, solve_setpart
+from optimizer.scenario.build import grid_scenario
+from optimizer.search.colmaster import solve_by_master
+from optimizer.search.columns import build_columns
+from optimizer.search.heuristic import best_choice, grow_regions
+from optimizer.search.stop import StopFlag
+from tests.helpers.bruteforce import VARIANTS, brute_force, variant_scenario
+
+GRID4 = [[700, 800, 650, 900], [900, 600, 750, 400], [500, 850, 700, 1200],
+         [300, 950, 600, 800]]
+
+
+def _listing(s):  # type: ignore[no-untyped-def]
+    [comp] = components(s)
+    data = piece_data(s, comp.key, comp.units)
+    cols = build_columns(s, data)
+    assert cols is not None
+    return data, cols
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_dual_bound_never_passes_the_optimum(variant: str) -> None:
+    s = variant_scenario(variant)
+    data, cols = _listing(s)
+    a = incidence(data.n, cols.members)
+    free = solve_master(a, cols.cost_yuan)
+    assert free.ok and free.bound <= free.value + 1e-6
+    best = brute_force(s)
+    k_lo, k_hi = -(-data.total // data.hi), data.total // data.lo
+    bound, lp, _ = master_bound(a, cols.cost_yuan, k_lo, k_hi)
+    assert free.bound - 1e-6 <= bound <= best + 1e-6
+    # Any multipliers give a bound, e.g. half the LP's duals.
+    r = cols.cost_yuan - a.T @ (lp.duals / 2)
+    assert float((lp.duals / 2).sum() + np.minimum(r, 0).sum()) <= best + 1e-6
+
+
+@pytest.mark.parametrize("grid", [GRID4, [[h // 2 for h in r] for r in GRID4]])
+def test_restricted_integer_solves_reach_and_prove_the_optimum(grid: list) -> None:
+    kind = "urban" if grid is GRID4 else "rural"
+    s = grid_scenario(grid, kind=kind)
+    data, cols = _listing(s)
+    exact = solve_setpart(build_setpart(data.n, cols.members, cols.cost_yuan), time_s=30,
+                          workers=1, seed=0, deterministic=True, stop=StopFlag())
+    assert exact.status == "OPTIMAL"
+    optimum = float(cols.cost_yuan[list(exact.chosen)].sum())
+    index = {g: k for k, g in enumerate(cols.members)}
+    start = [index[tuple(sorted(r))] for r in grow_regions(data)
+             if tuple(sorted(r)) in index]
+    if sum(len(cols.members[k]) for k in start) != data.n:
+        start = list(exact.chosen)          # region growing missed: any plan will do
+    count = (-(-data.total // data.hi), data.total // data.lo)
+    got = solve_by_master(data.n, cols.members, cols.cost_yuan, start, budget_s=20,
+                          workers=1, seed=0, deterministic=True, stop=StopFlag(),
+                          count=count)
+    assert got is not None and got.status == "OPTIMAL"
+    assert float(cols.cost_yuan[list(got.chosen)].sum()) == pytest.approx(optimum, abs=1e-3)
+    assert got.bound_yuan <= optimum + 1e-6
+    assert sorted(i for k in got.chosen for i in cols.members[k]) == list(range(data.n))
+    assert all(best_choice(s, data, list(cols.members[k])) for k in got.chosen)
