@@ -63,11 +63,12 @@ def test_each_oversized_unit_is_named_by_its_own_community(
     attached, cost = brute_force_oversized(s)
     assert attached == sum(int(s.households[s.unit_index[u]]) for j in joined.values()
                            for u in j)
-    assert plan.summary["objective"] == pytest.approx(cost, abs=1.0)
-    piece = plan.summary["components"][0]
-    assert "soft" not in piece["method"] and piece["method"].startswith("oversized(")
+    assert plan.objective == pytest.approx(cost, abs=1.0)
+    piece = plan.pieces[0]
+    assert "soft" not in piece.method and piece.method.startswith("oversized(")
     assert plan.status == "OPTIMAL"
-    assert 0 < plan.summary["bound"] <= plan.summary["objective"] + 1e-6
+    assert plan.bound is not None and plan.objective is not None
+    assert 0 < plan.bound <= plan.objective + 1e-6
 
 
 def test_the_parts_around_oversized_units() -> None:
@@ -88,6 +89,6 @@ def test_the_last_resort_still_has_a_bound() -> None:
     # 3,200 households fit no whole number of urban communities: the soft fallback.
     s = grid_scenario([[1600, 1600]])
     plan = solve(s, time_limit_s=10, workers=1, seed=0)
-    piece = plan.summary["components"][0]
-    assert piece["method"] == "soft"
-    assert 0 < piece["bound"] <= piece["objective"]
+    piece = plan.pieces[0]
+    assert piece.method == "soft"
+    assert 0 < piece.bound <= piece.objective

@@ -37,7 +37,6 @@ def test_demo_with_a_compound_above_the_maximum_passes_the_checker(
     assert f"{RAISED} alone has {households:,} households" in urban_exempt[comm[RAISED]]
     members = {u for u, c in comm.items() if c == comm[RAISED]}
     assert members == PIECE
-    piece = next(p for p in plan.summary["components"]
-                 if p["key"] == "Jianhu / Fuwan Town / urban")
-    assert "soft" not in piece["method"]
-    assert 0 < piece["bound"] <= piece["objective"] + 1e-6
+    piece = next(p for p in plan.pieces if p.key == "Jianhu / Fuwan Town / urban")
+    assert "soft" not in piece.method
+    assert 0 < piece.bound <= piece.objective + 1e-6
