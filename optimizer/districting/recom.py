@@ -19,6 +19,8 @@ from __future__ import annotations
 import random
 import time
 
+from optimizer.districting.spanning import spanning_tree
+
 BIAS = (0.0, 0.5, 1.0, 2.0, 4.0)   # extra tree weight of boundary edges, one per move
 
 
@@ -65,22 +67,7 @@ def _best_split(nbrs: list[list[int]], w: list[int], members: list[int], lo: int
     inside = set(members)
     edges = [(rng.random() + (bias if labels[a] != labels[b] else 0.0), a, b)
              for a in members for b in nbrs[a] if a < b and b in inside]
-    edges.sort()
-    parent = {v: v for v in members}
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    tree: dict[int, list[int]] = {v: [] for v in members}
-    for _, a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-            tree[a].append(b)
-            tree[b].append(a)
+    tree = spanning_tree(members, edges)
     # Subtree weights from an arbitrary root, in BFS order.
     root = members[0]
     order, up = [root], {root: -1}

@@ -25,6 +25,7 @@ import random
 from dataclasses import dataclass
 
 from optimizer.districting.region import Region
+from optimizer.districting.spanning import spanning_tree
 
 RETRIES = 3         # new trees for a side that cannot be split, per level
 TREES = 12          # trees drawn per cut before the level gives up
@@ -143,21 +144,6 @@ def _cut(region: Region, w: list[int], lengths: dict[tuple[int, int], float],
 def _tree(region: Region, lengths: dict[tuple[int, int], float], members: list[int],
           inside: set[int], rng: random.Random) -> dict[int, list[int]]:
     """A random spanning tree of ``members`` (Kruskal; short links first, jittered)."""
-    edges = sorted((lengths[a, b] * (0.5 + rng.random()), a, b)
-                   for a in members for b in region.nbrs[a] if a < b and b in inside)
-    parent = {v: v for v in members}
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    tree: dict[int, list[int]] = {v: [] for v in members}
-    for _, a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-            tree[a].append(b)
-            tree[b].append(a)
-    return tree
+    edges = [(lengths[a, b] * (0.5 + rng.random()), a, b)
+             for a in members for b in region.nbrs[a] if a < b and b in inside]
+    return spanning_tree(members, edges)
