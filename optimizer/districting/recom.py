@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 import time
 
-from optimizer.districting.spanning import spanning_tree
+from optimizer.districting.spanning import rooted, spanning_tree, subtree
 
 BIAS = (0.0, 0.5, 1.0, 2.0, 4.0)   # extra tree weight of boundary edges, one per move
 
@@ -69,13 +69,7 @@ def _best_split(nbrs: list[list[int]], w: list[int], members: list[int], lo: int
              for a in members for b in nbrs[a] if a < b and b in inside]
     tree = spanning_tree(members, edges)
     # Subtree weights from an arbitrary root, in BFS order.
-    root = members[0]
-    order, up = [root], {root: -1}
-    for u in order:
-        for v in tree[u]:
-            if v not in up:
-                up[v] = u
-                order.append(v)
+    order, up = rooted(tree, members[0])
     if len(order) != len(members):
         return None     # the union is not connected (cannot happen for adjacent districts)
     total = sum(w[v] for v in members)
@@ -86,20 +80,9 @@ def _best_split(nbrs: list[list[int]], w: list[int], members: list[int], lo: int
     for v in order[1:]:
         if not (lo <= sub[v] <= hi and lo <= total - sub[v] <= hi):
             continue
-        side = _subtree(tree, up, v)
+        side = subtree(tree, up, v)
         crossing = sum(1 for a in side for b in nbrs[a] if b in inside and b not in side)
         if best is None or crossing < best[1]:
             best = (side, crossing)
     return best
 
-
-def _subtree(tree: dict[int, list[int]], up: dict[int, int], v: int) -> set[int]:
-    out = {v}
-    stack = [v]
-    while stack:
-        u = stack.pop()
-        for x in tree[u]:
-            if x != up[u] and x not in out:
-                out.add(x)
-                stack.append(x)
-    return out

@@ -27,3 +27,28 @@ def spanning_tree(members: Iterable[int],
             tree[a].append(b)
             tree[b].append(a)
     return tree
+
+
+def rooted(tree: dict[int, list[int]], root: int) -> tuple[list[int], dict[int, int]]:
+    """The tree's nodes reachable from ``root`` in breadth-first order, and each one's
+    parent (-1 for the root); fewer nodes than the tree has means it is not connected."""
+    order, up = [root], {root: -1}
+    for u in order:
+        for v in tree[u]:
+            if v not in up:
+                up[v] = u
+                order.append(v)
+    return order, up
+
+
+def subtree(tree: dict[int, list[int]], up: dict[int, int], v: int) -> set[int]:
+    """``v`` and every node below it when the tree hangs from the root of ``up``."""
+    out = {v}
+    stack = [v]
+    while stack:
+        u = stack.pop()
+        for x in tree[u]:
+            if x != up[u] and x not in out:
+                out.add(x)
+                stack.append(x)
+    return out

@@ -25,7 +25,7 @@ import random
 from dataclasses import dataclass
 
 from optimizer.districting.region import Region
-from optimizer.districting.spanning import spanning_tree
+from optimizer.districting.spanning import rooted, spanning_tree, subtree
 
 RETRIES = 3         # new trees for a side that cannot be split, per level
 TREES = 12          # trees drawn per cut before the level gives up
@@ -108,13 +108,7 @@ def _cut(region: Region, w: list[int], lengths: dict[tuple[int, int], float],
         if work.trees > work.limit:
             raise _OutOfWork
         tree = _tree(region, lengths, members, inside, rng)
-        root = members[rng.randrange(len(members))]
-        order, up = [root], {root: -1}
-        for u in order:
-            for v in tree[u]:
-                if v not in up:
-                    up[v] = u
-                    order.append(v)
+        order, up = rooted(tree, members[rng.randrange(len(members))])
         if len(order) != len(members):
             return None             # not connected
         sub = {v: w[v] for v in members}
@@ -129,15 +123,7 @@ def _cut(region: Region, w: list[int], lengths: dict[tuple[int, int], float],
                 cands.append((v, rng.randint(k_min, k_max)))
         if cands:
             v, k1 = cands[rng.randrange(len(cands))]
-            side = {v}
-            stack = [v]
-            while stack:
-                u = stack.pop()
-                for x in tree[u]:
-                    if x != up[u] and x not in side:
-                        side.add(x)
-                        stack.append(x)
-            return side, k1
+            return subtree(tree, up, v), k1
     return None
 
 
