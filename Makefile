@@ -27,7 +27,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check optimizer tests bench
-	$(BIN)/mypy optimizer
+	$(BIN)/mypy optimizer bench
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 

@@ -209,11 +209,11 @@ def run_baseline(scenario: Scenario, seed: int = 0,
             if not lo <= p.households <= hi:
                 exempt = next((diag_units[u] for u in members if u in diag_units), "")
             rows.append((p, exempt, data))
-    comms, unit_comm, unit_grid = communities(scenario, rows)  # type: ignore[arg-type]
+    comms, unit_comm, unit_grid, shares = communities(scenario, rows)  # type: ignore[arg-type]
     cost = sum(p.objective_yuan for p, _, _ in rows)
     plan = Plan(scenario=scenario.name, unit_ids=scenario.unit_ids,
                 community=unit_order(scenario, unit_comm), grid=unit_order(scenario, unit_grid),
-                communities=tuple(comms),
+                communities=tuple(comms), grid_shares=tuple(shares),
                 status=Status.FEASIBLE, objective=round(cost, 2),
                 summary={"scenario": scenario.name, "n_units": scenario.n_units,
                          "n_communities": len(comms),

@@ -170,13 +170,15 @@ def run_case(path: Path, fraction: float, carry: bool,
     t0 = time.perf_counter()
     seq = solve(budgeted, time_limit_s=args.time_limit, workers=1, seed=0)
     seq_s = time.perf_counter() - t0
+    if seq.objective is None:      # no plan at all: say so, never a 0 in the table
+        raise SystemExit(f"{path.name}: solve returned no plan ({seq.status})")
     ph = seq.summary["phasing"]
     at_cost = seq.summary["budget_search"]["candidates"][0]
     row: dict[str, Any] = {
         "case": path.name, "units": base.n_units, "fraction": fraction, "carry_over": carry,
         "budget_per_year": amount, "need_yuan": need,
         "seq_n": len(seq.communities), "seq_share": round(min(ph["facility_share"], 0.95), 6),
-        "seq_objective": round(float(seq.objective)),
+        "seq_objective": round(seq.objective),
         "seq_factor": seq.summary["budget_search"]["chosen_capital_factor"],
         "seq_time_s": round(seq_s, 2),
         "at_cost_share": round(min(at_cost["facility_share"], 0.95), 6),

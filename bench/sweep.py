@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import psutil
@@ -35,7 +36,7 @@ from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.search.executors import LocalPoolExecutor  # noqa: E402
 from optimizer.sweeps import sweep  # noqa: E402
 
-GRID = {"policy.rural_max_households": [1500, 1600, 1700, 1800],
+GRID: dict[str, list[float]] = {"policy.rural_max_households": [1500, 1600, 1700, 1800],
         "objective.distance_yuan_per_household_km": [20.0, 40.0]}
 
 
@@ -81,7 +82,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None, help="also write the table here")
     args = ap.parse_args()
     scenario = load_scenario(args.scenario)
-    rows, tables = [], []
+    rows: list[dict[str, Any]] = []
+    tables: list[pd.DataFrame] = []
     for n in (int(w) for w in args.workers.split(",")):
         with PeakMemory() as mem:
             t0 = time.perf_counter()
