@@ -18,7 +18,6 @@ from optimizer.search.attempt import build_cost_s
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import ROUND_S, improve, window
 from optimizer.search.piece_common import (
-    heuristic_start,
     no_plan_reason,
     plan_cost,
     run_attempt,
@@ -46,7 +45,14 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     budget covers building it (:func:`optimizer.search.attempt.build_cost_s`), so a
     small budget is kept (a 250-unit piece took 12 s of a 0.5 s share that way)."""
     build = build_cost_s(model_vars)
-    start = heuristic_start(scenario, data)
+    # Region growing once (1-20 s on a 262-compound street, by the machine's load):
+    # the start when every region is within the bounds, else the rough plan the
+    # search repairs.
+    grown = [best_choice(scenario, data, r) for r in grow_regions(data)]
+    within = all(ch is not None
+                 and data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
+                 for ch in grown)
+    start = tuple(ch for ch in grown if ch is not None) if within else None
     origin = ""
     spent = 0.0
     counts = feasible_community_counts(data.total, data.lo, data.hi)
@@ -62,15 +68,13 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
                                          < plan_cost(scenario, start)):
             start, origin = tree.choices, f"tree(k={len(tree.choices)})+"
     rough = None
-    if start is None:
+    if start is None and all(ch is not None for ch in grown):
         # Region growing with a region or two outside the bounds: the neighbourhood
         # search repairs such a plan in a few rounds, where the whole piece's ordering
         # model took 135 s of wall time for its first plan on a 262-compound street
         # (22 s of deterministic time; its build alone is most of that). That model
         # only where growing leaves a region without a center.
-        regions = [best_choice(scenario, data, r) for r in grow_regions(data)]
-        if all(ch is not None for ch in regions):
-            rough = tuple(ch for ch in regions if ch is not None)
+        rough = tuple(ch for ch in grown if ch is not None)
     if start is None and rough is None and whole:
         first = run_attempt(scenario, data, task, contiguity="order", soft=False,
                      time_s=task.budget_s * 0.5, stop=stop, first_only=True)
@@ -91,9 +95,7 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
             start = fewer.choices
     if start is None:
         # Region growing missed the bounds: the neighbourhood search repairs it.
-        start = rough if rough is not None else tuple(
-            ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
-            if ch is not None)
+        start = rough if rough is not None else tuple(ch for ch in grown if ch is not None)
     # The "adjacent" relaxation's bound only where it can beat the Lagrangian floor
     # (solve_piece): on pieces of 14,000-22,000 assignment variables (120-160 units)
     # it stayed at or below that floor after 10-60 s, so larger pieces give all their
