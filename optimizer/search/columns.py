@@ -32,6 +32,7 @@ from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
 from optimizer.search.colmaster import solve_by_master
 from optimizer.search.heuristic import best_choice
+from optimizer.search.listing_size import listing_hopeless
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -230,6 +231,8 @@ def build_columns(scenario: Scenario, data: PieceData, max_columns: int = MAX_CO
     """Every priced column of the piece, or None when there are too many to list."""
     if not worth_listing(data.households, data.lo):
         return None             # communities of many units: far too many groups
+    if listing_hopeless(data, max_columns, max_steps):
+        return None             # predicted past a cap: do not spend it finding out
     t0 = time.perf_counter()
     found = connected_groups(data, max_columns, max_steps)
     if found is None:

@@ -23,7 +23,12 @@ from optimizer.search.stop import StopFlag
 SUB_UNITS = 90          # at most this many units in one neighbourhood
 SUB_COMMUNITIES = 4     # and at most this many communities
 SUB_TIME_S = 2.0        # per sub-solve
+FEW_UNITS = 6           # below this many units per community,
+FEW_COMMUNITIES = 8     # ... this many communities per neighbourhood
 CENTER_CANDIDATES = 6   # units near each community's middle tried as its center
+ROUND_S = 0.4           # a round's own cost besides its sub-solve (deterministic estimate:
+                        # building and pricing a neighbourhood, 0.3-1 s a round on a
+                        # 262-compound street at load 1-6)
 
 
 @dataclass
@@ -40,17 +45,33 @@ def window(data: PieceData, n_communities: int) -> tuple[int, float]:
     units per community (village towns, streets of small compounds) get three per
     neighbourhood at 1 s each: on a 300-compound street of 10 per community, 25.64 M
     yuan after 75 such rounds against 25.88 M after the 16 rounds four per
-    neighbourhood at 2 s took in the same time (and 25.86 M after 150 rounds of two)."""
+    neighbourhood at 2 s took in the same time (and 25.86 M after 150 rounds of two).
+    Pieces of fewer than FEW_UNITS units per community get eight: one community fewer
+    must fit the neighbourhood's households, which on a 262-compound street (54
+    communities from region growing, 46 at the least) takes seven or eight of them:
+    56.09 M yuan and 51 communities after 20 rounds of eight, 56.97 M and 53 after 47
+    rounds of four (50 s of deterministic time, one worker)."""
     per = data.n / max(1, n_communities)
-    return (3, 1.0) if per >= 8 else (SUB_COMMUNITIES, SUB_TIME_S)
+    if per >= 8:
+        return 3, 1.0
+    if per < FEW_UNITS:
+        return FEW_COMMUNITIES, SUB_TIME_S
+    return SUB_COMMUNITIES, SUB_TIME_S
 
 
 def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_s: float,
             seed: int, stop: StopFlag, workers: int = 1,
             max_rounds: int | None = None, communities: int = SUB_COMMUNITIES,
-            sub_time_s: float = SUB_TIME_S) -> tuple[list[Choice], LnsStats]:
+            sub_time_s: float = SUB_TIME_S, work_s: float | None = None,
+            min_rounds: int = 0) -> tuple[list[Choice], LnsStats]:
     """Improve ``choices`` for about ``time_s`` seconds (or ``max_rounds`` rounds),
     re-solving ``communities`` adjacent communities at a time for ``sub_time_s`` each.
+
+    ``work_s`` (deterministic runs): instead of the clock, stop once the sub-solves'
+    deterministic time plus ROUND_S per round reaches it (after ``min_rounds`` at
+    least). A fixed number of rounds sized for sub-solves that use all their time
+    left two thirds of a 262-compound street's budget unused (most neighbourhoods
+    are solved to optimality well within it).
 
     A plan with communities outside the household bounds is repaired first: such a
     community is always in the neighbourhood, and a result is accepted when it breaks
@@ -67,7 +88,10 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
     rounds = max_rounds if max_rounds is not None else 10 ** 9
     stale = 0
     while stats.rounds < rounds and not stop.is_set():
-        if max_rounds is None and time.perf_counter() - t0 >= time_s:
+        if work_s is not None:
+            if stats.rounds >= min_rounds and stats.used_s + ROUND_S * stats.rounds >= work_s:
+                break
+        elif max_rounds is None and time.perf_counter() - t0 >= time_s:
             break
         if stale >= 3 * len(plan) and not any(miss):
             break   # every community has been tried several times without gain
@@ -79,7 +103,7 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
         sub = piece_data(scenario, data.key, np.asarray(units))
         hint = tuple(plan[c] for c in group)
         old = (sum(miss[c] for c in group), sum(costs[c] for c in group))
-        budget = sub_time_s if max_rounds is not None else \
+        budget = sub_time_s if max_rounds is not None or work_s is not None else \
             min(sub_time_s, max(0.1, time_s - (time.perf_counter() - t0)))
         res = run_model(scenario, sub, contiguity="order", soft=False, time_s=budget,
                         workers=workers, seed=seed + stats.rounds, stop=stop, hint=hint,

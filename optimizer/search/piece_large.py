@@ -1,5 +1,7 @@
 """Pieces too large for the exact model: region growing and tree partitions at the
-fewest communities (optimizer.search.starts; or the ordering model's first plan),
+fewest communities (optimizer.search.starts; a grown plan with a region outside the
+bounds is repaired by the search; the ordering model's first plan only where growing
+leaves a region without a center, or the repair fails),
 neighbourhood search over a few adjacent communities at a time, and, on the smaller
 of them, the bound of the "adjacent" relaxation started from that plan. The others
 get their bound from the floors in :func:`optimizer.search.piece.solve_piece`
@@ -14,9 +16,8 @@ from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import build_cost_s
 from optimizer.search.heuristic import best_choice, grow_regions
-from optimizer.search.lns import improve, window
+from optimizer.search.lns import ROUND_S, improve, window
 from optimizer.search.piece_common import (
-    heuristic_start,
     no_plan_reason,
     plan_cost,
     run_attempt,
@@ -29,6 +30,9 @@ from optimizer.status import Status
 LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
 ADJ_VARS = 14_000       # above this many assignment variables, no "adjacent" bound model
 FEWER_SHARE = 0.25      # of a large piece's time spent seeking a plan with fewer communities
+FEWER_FILL = 0.95       # ... and tree partitions only where the fewest communities
+                        # are not all but full (a 262-compound street, 99.7% full at
+                        # the fewest: no tree partition in 24 attempts, 5-7 s)
 TREE_SHARE = 0.1        # of a large piece's time for tree partitions at the least counts
 TREE_CAP_S = 10.0       # ... at most
 
@@ -41,12 +45,20 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     budget covers building it (:func:`optimizer.search.attempt.build_cost_s`), so a
     small budget is kept (a 250-unit piece took 12 s of a 0.5 s share that way)."""
     build = build_cost_s(model_vars)
-    start = heuristic_start(scenario, data)
+    # Region growing once (1-20 s on a 262-compound street, by the machine's load):
+    # the start when every region is within the bounds, else the rough plan the
+    # search repairs.
+    grown = [best_choice(scenario, data, r) for r in grow_regions(data)]
+    within = all(ch is not None
+                 and data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
+                 for ch in grown)
+    start = tuple(ch for ch in grown if ch is not None) if within else None
     origin = ""
     spent = 0.0
     counts = feasible_community_counts(data.total, data.lo, data.hi)
     k_lo = counts[0] if counts else 1
-    if counts and (start is None or len(start) > k_lo) and not stop.is_set():
+    tight = bool(counts) and data.total > FEWER_FILL * min(counts[-1], k_lo + 1) * data.hi
+    if counts and (start is None or len(start) > k_lo) and not tight and not stop.is_set():
         # Tree partitions at the least counts (optimizer.search.starts): the plan
         # with fewer communities region growing misses.
         tree = tree_start(scenario, data, time_s=min(TREE_CAP_S, TREE_SHARE * task.budget_s),
@@ -55,12 +67,21 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         if tree.choices is not None and (start is None or plan_cost(scenario, tree.choices)
                                          < plan_cost(scenario, start)):
             start, origin = tree.choices, f"tree(k={len(tree.choices)})+"
-    if start is None and whole:
+    rough = None
+    if start is None and all(ch is not None for ch in grown):
+        # Region growing with a region or two outside the bounds: the neighbourhood
+        # search repairs such a plan in a few rounds, where the whole piece's ordering
+        # model took 135 s of wall time for its first plan on a 262-compound street
+        # (22 s of deterministic time; its build alone is most of that). That model
+        # only where growing leaves a region without a center.
+        rough = tuple(ch for ch in grown if ch is not None)
+    if start is None and rough is None and whole:
         first = run_attempt(scenario, data, task, contiguity="order", soft=False,
                      time_s=task.budget_s * 0.5, stop=stop, first_only=True)
         spent += first.used_s
         start = first.choices or None
     if whole and start is not None and len(start) > k_lo and not stop.is_set() \
+            and data.total <= FEWER_FILL * k_lo * data.hi \
             and task.budget_s * FEWER_SHARE > build:
         # One community fewer saves its fixed costs, which no local move can find (the
         # slack must cross the whole piece): ask the ordering model for a plan with the
@@ -74,8 +95,7 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
             start = fewer.choices
     if start is None:
         # Region growing missed the bounds: the neighbourhood search repairs it.
-        start = tuple(ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
-                      if ch is not None)
+        start = rough if rough is not None else tuple(ch for ch in grown if ch is not None)
     # The "adjacent" relaxation's bound only where it can beat the Lagrangian floor
     # (solve_piece): on pieces of 14,000-22,000 assignment variables (120-160 units)
     # it stayed at or below that floor after 10-60 s, so larger pieces give all their
@@ -83,20 +103,29 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     relax = whole and model_vars <= ADJ_VARS
     lns_time = max(0.0, task.budget_s * (LNS_SHARE if relax else 1.0) - spent)
     size, sub_s = window(data, len(start))
-    rounds = None
-    if task.deterministic:
-        # Two rounds at least when the start breaks the bounds (the search repairs it).
-        repair = any(not data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
-                     for ch in start)
-        rounds = max(2 if repair else 0, int(lns_time / (1.5 * sub_s)))
+    # Deterministic: rounds until the sub-solves' deterministic time fills the share
+    # (two rounds at least when the start breaks the bounds: the search repairs it).
+    repair = any(not data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
+                 for ch in start)
     improved, stats = improve(scenario, data, list(start), time_s=lns_time, seed=task.seed,
-                              stop=stop, max_rounds=rounds, communities=size,
-                              sub_time_s=sub_s)
-    spent += stats.used_s if task.deterministic else stats.time_s
+                              stop=stop, communities=size, sub_time_s=sub_s,
+                              work_s=lns_time if task.deterministic else None,
+                              min_rounds=2 if repair else 0)
+    spent += stats.used_s + ROUND_S * stats.rounds if task.deterministic else stats.time_s
     choices = tuple(improved)
     lns = f"{origin}lns({stats.rounds} rounds)"
     broken = [not data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
               for ch in choices]
+    if any(broken) and rough is not None and whole and not stop.is_set():
+        # The search left the grown plan outside the bounds: the ordering model after
+        # all, with what is left (at least as long as the first plan had before).
+        first = run_attempt(scenario, data, task, contiguity="order", soft=False,
+                            time_s=max(task.budget_s * 0.5, task.budget_s - spent),
+                            stop=stop, first_only=True)
+        spent += first.used_s
+        if first.choices:
+            choices, lns = first.choices, f"{lns}, then order"
+            broken = [False] * len(choices)
     if any(broken):
         reason = no_plan_reason(scenario, data, "none found in time")
         return PieceResult(task.index, choices, tuple(reason if b else "" for b in broken),

@@ -1,0 +1,83 @@
+"""Large pieces (optimizer.search.piece_large): a grown plan with a region outside
+the bounds is repaired by the neighbourhood search, not replaced by the whole piece's
+ordering model; the deterministic search fills its share by deterministic time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from optimizer.graph import components
+from optimizer.model.piece import PieceData, piece_data
+from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
+from optimizer.search import lns, piece_large
+from optimizer.search.heuristic import best_choice
+from optimizer.search.piece_types import PieceTask
+from optimizer.search.starts import Start
+from optimizer.search.stop import StopFlag
+
+
+def _street() -> tuple[Scenario, PieceData]:
+    rng = np.random.default_rng(3)
+    s = grid_scenario(rng.integers(400, 700, size=(5, 6)).tolist())
+    [comp] = [c for c in components(s) if len(c.units) > 1]
+    return s, piece_data(s, comp.key, comp.units)
+
+
+def _broken_regions(data: PieceData) -> list[list[int]]:
+    """Column strips, the first split in two: one region below the lower bound."""
+    rows, cols = 5, 6
+    strips = [[r * cols + c for r in range(rows) for c in (2 * k, 2 * k + 1)]
+              for k in range(cols // 2)]
+    first = strips[0]
+    return [first[:2], first[2:], *strips[1:]]
+
+
+def test_grown_plan_outside_the_bounds_is_repaired_by_the_search(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    s, data = _street()
+    regions = _broken_regions(data)
+    assert sorted(u for r in regions for u in r) == list(range(data.n))
+    assert any(not data.lo <= int(data.households[r].sum()) <= data.hi for r in regions)
+    monkeypatch.setattr(piece_large, "grow_regions", lambda d: [list(r) for r in regions])
+    monkeypatch.setattr("optimizer.search.piece_common.grow_regions",
+                        lambda d: [list(r) for r in regions])
+    monkeypatch.setattr(piece_large, "tree_start",
+                        lambda *a, **k: Start(None, 0.0, 0, 0))
+    whole_models: list[dict[str, Any]] = []
+    real = piece_large.run_attempt
+
+    def spy(*a: Any, **kw: Any) -> Any:
+        if kw.get("first_only") and kw.get("count") is None:
+            whole_models.append(kw)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(piece_large, "run_attempt", spy)
+    task = PieceTask(0, data.key, data.units, None, budget_s=8.0, seed=1, threads=1)
+    res = piece_large.solve_large(s, data, task, StopFlag(), whole=True, model_vars=1000)
+    assert whole_models == []               # no whole-piece ordering model for a first plan
+    assert not res.reason
+    for ch in res.choices:
+        assert data.lo <= int(s.households[list(ch.members)].sum()) <= data.hi
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(data.units.tolist())
+
+
+def test_deterministic_search_stops_by_its_work_not_a_round_count() -> None:
+    s, data = _street()
+    regions = _broken_regions(data)
+    start = [best_choice(s, data, r) for r in [regions[0] + regions[1], *regions[2:]]]
+    assert all(ch is not None for ch in start)
+    plan = [ch for ch in start if ch is not None]
+    work = 3 * lns.ROUND_S
+    _, stats = lns.improve(s, data, plan, time_s=1e9, seed=1, stop=StopFlag(),
+                           communities=2, sub_time_s=0.05, work_s=work)
+    # It stops at the first round whose work reaches the budget: a step count, not
+    # the clock (time_s is a billion seconds here); three rounds of ROUND_S reach it.
+    assert 1 <= stats.rounds <= 3
+    assert stats.used_s + lns.ROUND_S * stats.rounds >= work - 1e-9
+    again = lns.improve(s, data, plan, time_s=1e9, seed=1, stop=StopFlag(),
+                        communities=2, sub_time_s=0.05, work_s=work)
+    assert again[1].rounds == stats.rounds
