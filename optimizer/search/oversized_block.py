@@ -41,8 +41,8 @@ from optimizer.search.columns import connected_groups, price_groups
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
-LIST_COLUMNS = 50_000       # communities within the bounds the model takes, at most
-LIST_STEPS = 500_000        # ... and enumeration steps
+LIST_COLUMNS = 20_000       # communities within the bounds the model takes, at most
+LIST_STEPS = 200_000        # ... and enumeration steps
 FLOW_VARS = 400             # joined-unit variables up to which contiguity is the exact flow
                             # (CP-SAT found no plan of a 154-unit part with it in 20 s)
 

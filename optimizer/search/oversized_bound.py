@@ -22,9 +22,10 @@ from optimizer.search.columns import connected_groups, price_groups
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
-MAX_COLUMNS = 200_000       # communities within the bounds listed for the bound, at most
-MAX_STEPS = 2_000_000       # ... and enumeration steps
-LP_NONZEROS = 3_000_000     # the relaxation is not built beyond this (time, memory)
+MAX_COLUMNS = 20_000        # communities within the bounds listed for the bound, at most
+MAX_STEPS = 200_000         # ... and enumeration steps (an urban group of 167,251
+                            # columns took minutes to price and solve, past the clock)
+LP_NONZEROS = 300_000       # the relaxation is not built beyond this (time, memory)
 HURRY_COLUMNS = 20_000      # ... once the piece is stopped (a second or so)
 HURRY_STEPS = 200_000
 WORK_PER_STEP = 2e-6        # fixed estimates (s): a listing step,
