@@ -37,7 +37,14 @@ from dataclasses import dataclass
 from optimizer.checker import center as checker_center
 from optimizer.checker.claims import Reading, read
 from optimizer.checker.facts import Context, Facts
-from optimizer.checker.proofs import Pieces, Verdict, no_split, size_reading
+from optimizer.checker.proofs import (
+    Pieces,
+    Verdict,
+    above_max_units,
+    no_split,
+    not_the_big_ones,
+    size_reading,
+)
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community
 
@@ -125,15 +132,39 @@ def _justify_center(ctx: Context, f: Facts, reading: Reading) -> Verdict:
     return False, "a community holding its units can have a service center"
 
 
-def _justify_unstated(ctx: Context, f: Facts) -> Verdict:
-    """No claim the checker can read: any proof of its own."""
+def _named_big(ctx: Context, f: Facts, text: str) -> Verdict | None:
+    """A text the checker cannot read that still names a unit above the maximum of
+    the community's pieces: a fail unless one it names is the community's own (an
+    oversized unit's exemption copied onto another community, issue 16)."""
     s = ctx.scenario
+    pieces = pieces_of(ctx)
+    big = [u for p in sorted({pieces.piece_of[u] for u in f.units})
+           for u in above_max_units(s, pieces, p)]
+    named = [u for u in big if re.search(rf"(?<![\w-]){re.escape(s.unit_ids[u])}(?![\w-])",
+                                         text)]
+    if not named or set(named) & set(f.units):
+        return None
+    ids = ", ".join(s.unit_ids[u] for u in named)
+    return False, f"it names {ids}, above the maximum, which is not one of its units"
+
+
+def _justify_unstated(ctx: Context, f: Facts, text: str) -> Verdict:
+    """No claim the checker can read: any proof of its own, but not one about a unit
+    above the maximum it names and does not hold, nor its piece's impossibility when
+    that comes from such units alone (:func:`proofs.not_the_big_ones`)."""
+    s = ctx.scenario
+    wrong = _named_big(ctx, f, text)
+    if wrong is not None:
+        return wrong
     hi = s.policy.bounds(f.urban)[1]
     big = [i for i in f.units if int(s.households[i]) > hi]
     if big:
         i = big[0]
         return True, f"unit {s.unit_ids[i]} alone has {int(s.households[i])} households, above {hi}"
     pieces = pieces_of(ctx)
+    foreign = not_the_big_ones(s, pieces, f.units)
+    if foreign is not None:
+        return _center_within_bounds(ctx, f) or (False, foreign)
     whys = [no_split(s, pieces, p) for p in sorted({pieces.piece_of[u] for u in f.units})]
     if whys and all(ok for ok, _ in whys):
         return True, "; ".join(why for _, why in whys)
@@ -150,7 +181,7 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
         return False, "the community has no units"
     reading = read(s, rule, text, com.county, com.street, "urban" if f.urban else "rural")
     if reading.kinds() == {"unstated"}:
-        return _justify_unstated(ctx, f)
+        return _justify_unstated(ctx, f, text)
     ok, why = size_reading(s, pieces_of(ctx), set(f.units), reading)
     if not ok and "no partition of this piece" in text and not reading.foreign_place:
         # The search found no plan: also true where a center is impossible in range.

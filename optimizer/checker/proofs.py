@@ -250,9 +250,38 @@ def no_split(s: Scenario, pieces: Pieces, p: int) -> Verdict:
                   f"of {lo}..{hi} exists (the checker searched every split)")
 
 
+def above_max_units(s: Scenario, pieces: Pieces, p: int) -> list[int]:
+    """The units of piece ``p`` above its maximum."""
+    hi = s.policy.bounds(bool(s.urban[pieces.units[p][0]]))[1]
+    return [u for u in pieces.units[p] if int(s.households[u]) > hi]
+
+
+def not_the_big_ones(s: Scenario, pieces: Pieces, members: set[int] | list[int] |
+                     tuple[int, ...]) -> str | None:
+    """Why a proof about the pieces holding ``members`` says nothing of this community
+    (None when it may): one of those pieces holds units above the maximum and the
+    community none of them. Such a piece has no split within the bounds because of
+    those units alone: each is a community that breaks the rule whatever the plan, and
+    every other unit of the piece reaches one of them through units that do not (the
+    piece is connected), so a plan exists in which every community without such a
+    unit keeps the bounds (the rest joining theirs). Only their communities are exempt
+    on that ground (issue 16: an oversized unit's exemption copied onto neighbours)."""
+    own = set(members)
+    for p in sorted({pieces.piece_of[u] for u in own}):
+        big = above_max_units(s, pieces, p)
+        if big and not own & set(big):
+            return (f"its piece holds the units above the maximum {_names(s, big)}, which "
+                    "it does not hold: only their communities are exempt on that ground "
+                    "(the rest of the piece can join them)")
+    return None
+
+
 def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Reading
                  ) -> Verdict:
-    """Every claim of a size exemption, proved for this community (all must hold)."""
+    """Every claim of a size exemption, proved for this community (all must hold).
+    A claim about its piece (too few, no whole number, no split) is no proof for a
+    community that holds none of the piece's units above the maximum
+    (:func:`not_the_big_ones`)."""
     if not members:
         return False, "the community has no units"
     if reading.foreign_place:
@@ -261,6 +290,9 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
                        f"(county {s.county[u]})")
     mine = sorted({pieces.piece_of[u] for u in members})
     proved: list[str] = []
+    foreign = not_the_big_ones(s, pieces, members)
+    if foreign is not None and not reading.kinds() <= {"above-max", *SHAPES}:
+        return False, foreign
     for claim in reading.claims:
         if claim.kind == "above-max":
             ok, why = above_max(s, members, claim)
@@ -277,6 +309,8 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
         if claim.kind not in SHAPES:
             proved.append("; ".join(whys))
     if not proved:          # only what the piece is: why it fails is the checker's to find
+        if foreign is not None:
+            return False, foreign
         for p in mine:
             ok, why = no_split(s, pieces, p)
             if not ok:
@@ -286,4 +320,5 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
     return True, proved[0]
 
 
-__all__ = ["SHAPES", "Pieces", "Verdict", "above_max", "no_split", "piece_claim", "size_reading"]
+__all__ = ["SHAPES", "Pieces", "Verdict", "above_max", "above_max_units", "no_split",
+           "not_the_big_ones", "piece_claim", "size_reading"]

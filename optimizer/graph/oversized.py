@@ -11,7 +11,10 @@ problem. This module takes such a piece apart (pure graph work, no solver):
 - for each part, whether it can be split into connected communities of L..U
   households **on its own**: no when no whole number k has k·L ≤ H ≤ k·U
   (arithmetic), or when the exhaustive split search of
-  :func:`optimizer.graph.diagnosis.splittable` (parts up to 64 units) finds none.
+  :func:`optimizer.graph.diagnosis.splittable` (parts up to 64 units) finds none in
+  which every community has a place for its center (a ``no_build`` unit without a
+  large enough site cannot hold one; larger parts: optimizer.search.oversized lists
+  their communities and proves it there).
   Such a part is **stranded**; every other part is solved as any piece is.
 
 What is provable and minimal (the reasoning the search follows):
@@ -43,12 +46,15 @@ Everything else in the piece gets its plan and its bound exactly as any other pi
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass
 
 from optimizer.graph.center import capacity_m2
 from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words, list_ids, splittable
 from optimizer.graph.pieces import feasible_community_counts
 from optimizer.scenario.model import Scenario
+
+CENTER_SPLIT_UNITS = 12     # parts up to this size also searched with the centers
 
 
 @dataclass(frozen=True)
@@ -104,10 +110,26 @@ def take_apart(scenario: Scenario, units: list[int], lo: int, hi: int,
         stranded = ""
         if not feasible_community_counts(hh, lo, hi):
             stranded = "no-integer-k"
-        elif len(comp) <= EXHAUSTIVE_UNITS and splittable(scenario, comp, lo, hi) is False:
+        elif len(comp) <= EXHAUSTIVE_UNITS and not _splits(scenario, comp, lo, hi):
             stranded = "no-partition"
         parts.append(Part(tuple(comp), hh, tuple(sorted(touches)), stranded))
     return Around(tuple(over), tuple(parts))
+
+
+def _splits(scenario: Scenario, comp: list[int], lo: int, hi: int) -> bool:
+    """Whether the exhaustive search finds a split of ``comp`` into connected
+    communities of lo..hi households each with a place for its center (a no_build
+    unit without a large enough site cannot hold one: ONE-STATION); True when
+    undecided. By households alone first, the centers only when some unit cannot host
+    every community, on parts of at most CENTER_SPLIT_UNITS units: the search with
+    them took 27 s (load 11) on parts of 16 and 37 villages, before any solve began;
+    a larger part the piece search finds no plan for joins the stranded ones."""
+    if splittable(scenario, comp, lo, hi) is False:
+        return False
+    cap = [capacity_m2(scenario, u) for u in comp]
+    if min(cap) == math.inf or len(comp) > CENTER_SPLIT_UNITS:
+        return True
+    return splittable(scenario, comp, lo, hi, cap) is not False
 
 
 def least_to_attach(households: int, lo: int, hi: int) -> int:

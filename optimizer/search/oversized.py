@@ -20,7 +20,15 @@ The piece's bound is the sum of its blocks' bounds (each part's, each stranded
 group's, each lone oversized unit's exact cost) and the links between blocks, which
 every such plan cuts. It is a bound on the plans that keep every community but the
 oversized units' within the bounds and give those no more households than needed:
-the plans the rules allow here.
+the plans the rules allow here. A stranded group whose plan is not proven gets the
+bound of optimizer.search.oversized_bound, valid for every plan giving the oversized
+units' communities no more households than the plan found does (so for those that
+give the fewest as well).
+
+A part too large for the exhaustive split search of take_apart is checked here by
+listing its communities (:func:`_listed_stranded`): a stranded 154-unit part used to
+reach the piece search, which spent the whole budget on a ``soft`` plan. The
+stranded groups' share of the budget is kept back from the parts solved first.
 """
 
 from __future__ import annotations
@@ -30,15 +38,22 @@ from collections.abc import Callable
 
 import numpy as np
 
+from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS
 from optimizer.graph.oversized import Part, company, oversized_reason, take_apart
 from optimizer.model.piece import PieceData, piece_data
+from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
+from optimizer.search.columns import connected_groups
 from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
+
+PRECHECK_COLUMNS = 20_000   # a large part's possible communities listed up front, at most
+PRECHECK_STEPS = 200_000    # ... and enumeration steps (a fraction of a second)
+PRECHECK_S = 2.0            # ... and the proof that none partitions it, at most
 
 SolvePart = Callable[[Scenario, PieceData, PieceTask, StopFlag], PieceResult]
 
@@ -65,11 +80,22 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     blocks: list[Block] = []
     budget = task.budget_s
     spent = 0.0
-    good = [p for p in parts if not p.stranded]
-    stranded = [p for p in parts if p.stranded]
+    good: list[Part] = []
+    for p in parts:
+        if not p.stranded and len(p.units) > EXHAUSTIVE_UNITS:
+            verdict, used = _listed_stranded(scenario, data.key, p, task, stop)
+            spent += used
+            if verdict:
+                p = dataclasses.replace(p, stranded="no-partition")
+        good.append(p)
+    stranded = [p for p in good if p.stranded]
+    good = [p for p in good if not p.stranded]
     weights = [p.households * max(len(p.units), 30) ** 0.5 for p in good]
+    # The stranded groups' share is kept back (it was what the parts left: nothing,
+    # when a large part ran to its limit).
+    kept = sum(p.households * max(len(p.units), 30) ** 0.5 for p in stranded)
     for n, part in enumerate(good):
-        share = max(0.0, budget - spent) * weights[n] / max(sum(weights[n:]), 1.0)
+        share = max(0.0, budget - spent) * weights[n] / max(sum(weights[n:]) + kept, 1.0)
         sub = piece_data(scenario, data.key, np.asarray(part.units))
         res = solve_part(scenario, sub, dataclasses.replace(
             task, units=sub.units, diagnosis=None, budget_s=max(share, 0.2)), stop)
@@ -106,6 +132,28 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
                        Status.OPTIMAL if all(b.proven for b in blocks) else Status.FEASIBLE,
                        bound, spent, f"oversized({len(around.oversized)})"
                        + (": " + "; ".join(methods) if methods else ""), reason, used_s=spent)
+
+
+def _listed_stranded(scenario: Scenario, key: tuple[str, str, str], part: Part,
+                     task: PieceTask, stop: StopFlag) -> tuple[bool, float]:
+    """Whether a part too large for the exhaustive split search of
+    :func:`optimizer.graph.oversized.take_apart` is shown stranded all the same: every
+    community it could hold within the bounds listed (within small caps) and no
+    partition into them. Without this a stranded part of 150 units went to the piece
+    search, which spent the whole budget on a ``soft`` plan before the part joined the
+    stranded ones (real-georgia-rural-over: 120 s, then 5 s for the attach step).
+    Returns (stranded, time used)."""
+    if stop.is_set():
+        return False, 0.0
+    sub = piece_data(scenario, key, np.asarray(part.units))
+    found = connected_groups(sub, PRECHECK_COLUMNS, PRECHECK_STEPS)
+    if found is None:
+        return False, 0.0
+    groups = found[0]
+    res = solve_setpart(build_setpart(sub.n, groups, np.zeros(len(groups))),
+                        time_s=PRECHECK_S, workers=task.threads, seed=task.seed,
+                        deterministic=task.deterministic, stop=stop)
+    return res.status == Status.INFEASIBLE, res.used_s
 
 
 def _groups(stranded: list[Part]) -> list[tuple[list[Part], list[int]]]:

@@ -132,6 +132,48 @@ def test_above_max_with_a_wrong_count_is_rejected() -> None:
     assert status == "fail" and "says unit r0c0 has 9999 households; it has 3500" in note
 
 
+def _one_big() -> Scenario:
+    """U3500 U2500 U2800 U2200: r0c0 alone above 3,000; the piece has no split within
+    the bounds only because of it."""
+    return grid_scenario([[3500, 2500, 2800, 2200]])
+
+
+@pytest.mark.parametrize("text", [
+    "SIZE-URBAN: one unit above the maximum: r0c0",          # unread, names r0c0
+    "SIZE-URBAN: one unit above the maximum",                 # unread, names nothing
+    "SIZE-URBAN: no partition of this piece (4 units, 11,000 households) into contiguous "
+    "communities of 2,000-3,000 households was found",
+    "SIZE-URBAN: Town/street 'S1' (county 'C1'): the urban compounds r0c0, r0c1, r0c2 and "
+    "r0c3 (a piece of 4 units) have 11,000 households, but no way to split them into "
+    "connected urban communities of 2,000-3,000 households exists (SIZE-URBAN).",
+])
+def test_piece_impossible_only_for_its_big_unit_exempts_no_other(text: str) -> None:
+    """C (r0c1 + r0c2, 5,300) holds no unit above the maximum. Its piece cannot be split
+    within the bounds, but only because of r0c0, whose own community B is exempt; C
+    could keep the bounds (r0c1 and r0c2 alone, or joined to B). Before the fix the
+    checker accepted each of these on the piece's proof."""
+    s = _one_big()
+    spec = {"B": build("r0c0", "r0c0", exemption=_above(s, "r0c0")),
+            "C": build("r0c1", "r0c1", "r0c2", exemption=text), "D": build("r0c3", "r0c3")}
+    status, note = verdict(s, spec, "C", "SIZE-URBAN")
+    assert status == "fail", note
+    assert "exemption not justified" in note and "r0c0" in note
+    assert verdict(s, spec, "B", "SIZE-URBAN")[0] == "exempt"
+
+
+def test_unread_text_naming_another_big_unit_is_rejected() -> None:
+    """D holds r0c2 (3,200, above) but its unread text names r0c0, B's unit: the
+    exemption must name a unit above the maximum of its own community."""
+    s = _two_big()
+    spec = {"B": build("r0c0", "r0c0", exemption=_above(s, "r0c0")),
+            "C": build("r0c1", "r0c1"),
+            "D": build("r0c2", "r0c2", exemption="SIZE-URBAN: r0c0 is above the maximum")}
+    status, note = verdict(s, spec, "D", "SIZE-URBAN")
+    assert status == "fail" and "names r0c0, above the maximum" in note
+    spec["D"]["exemption"] = "SIZE-URBAN: r0c2 is above the maximum"
+    assert verdict(s, spec, "D", "SIZE-URBAN")[0] == "exempt"
+
+
 # --- cut off by a barrier ---------------------------------------------------------------------
 def test_cut_off_where_nothing_cuts_it_off_is_rejected() -> None:
     """R700 R600 R300, no barrier: r0c2 is part of one piece of 1,600, not cut off."""

@@ -92,3 +92,17 @@ def test_the_last_resort_still_has_a_bound() -> None:
     piece = plan.pieces[0]
     assert piece.method == "soft"
     assert 0 < piece.bound <= piece.objective
+
+
+def test_a_part_that_splits_only_without_centers_is_stranded() -> None:
+    """U2000 U2500 O4000 U2500, the two left units no_build without a site: by
+    households they split into two communities, but neither can hold a center, and
+    together (4,500) they break the bounds. Before the fix the part was judged
+    splittable on households alone (its piece search then failed and burnt its time)."""
+    s = grid_scenario([[2000, 2500, 4000, 2500]], no_build=["r0c0", "r0c1"])
+    lo, hi = s.policy.bounds(True)
+    around = take_apart(s, list(range(s.n_units)), lo, hi)
+    left = next(p for p in around.parts if 0 in p.units)
+    right = next(p for p in around.parts if 3 in p.units)
+    assert left.stranded == "no-partition"
+    assert right.stranded == ""
