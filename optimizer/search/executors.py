@@ -124,10 +124,11 @@ class LocalPoolExecutor:
     def _run(self, fn: TaskFn, shared: Any, items: Iterable[Any], ctx: Any,
              event: Any) -> Iterator[Any]:
         source = iter(items)
-        with ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
-                                 initializer=_init,
-                                 initargs=(fn, shared, event, self.limit,
-                                           os.getpid())) as pool:
+        pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
+                                   initializer=_init,
+                                   initargs=(fn, shared, event, self.limit, os.getpid()))
+        idle = False
+        try:
             pending: set[Future[Any]] = set()
             exhausted = False
             while True:
@@ -144,6 +145,13 @@ class LocalPoolExecutor:
                     result, stopped = fut.result()
                     self.memory_stops += stopped
                     yield result
+            idle = True
+        finally:
+            # Every result in: the workers are idle and exit on their own; waiting for
+            # them (freeing a piece's memory, 1.5 s at load 7) would only delay the
+            # plan, past the time limit. Otherwise (an error, the caller gone) wait as
+            # the context manager did.
+            pool.shutdown(wait=not idle, cancel_futures=not idle)
 
 
 # Python starts a spawned worker by re-running the caller's script (as __mp_main__):
