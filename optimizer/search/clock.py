@@ -42,9 +42,12 @@ POLL_S = 0.1        # how often a piece's clock looks at the caller's stop flag
 
 
 def assembly_reserve_s(limit_s: float) -> float:
-    """Time kept back from the pieces for assembling, pricing and splitting grids
-    (0.04 s on a 3,000-unit county; a little more on a city)."""
-    return min(1.0, 0.02 * limit_s)
+    """Time kept back from the pieces for a stopped piece to return (0.1-1.4 s at
+    load 5-7: its first plan, the hurried Lagrangian floor, bench/stop_latency.py),
+    for the first plans of pieces not started by then, and for assembling (0.04 s on
+    a 3,000-unit county; a little more on a city). At 1 s (60 s limit), 2 workers
+    ended 0.8 s past 60 s at load 10 (bench/JOURNAL.md, "The clock from solve's entry")."""
+    return min(2.0, 0.04 * limit_s)
 
 
 def time_left(wall_s: float | None, handed_at: float | None,
