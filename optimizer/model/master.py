@@ -16,6 +16,13 @@ linear program), so the least value over whole numbers of communities lies at on
 of the two whole numbers around the free LP's Σx: bounding both (and taking the
 lower) bounds every plan and is at least the free LP's bound (big street, 150
 compounds: 27.92 M yuan free, 27.97 M at 33 or 34).
+
+HiGHS cannot watch the search's stop flag, so each LP gets the time the flag's clock
+has left as its ``time_limit`` (``stop.seconds_left()``; a 150-compound street's LPs
+took 2.5 s idle, 6-8 s at load 7, past the piece's deadline). An LP cut short by it
+gives no duals through scipy, hence no bound (``ok`` False); column generation stopped
+between rounds keeps the last round's duals, whose L(π, μ) is a true bound as any
+multipliers' is (``finished`` False: weaker than the LP's).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from scipy.optimize import linprog
@@ -49,6 +57,19 @@ class MasterLP:
     work_s: float           # a fixed estimate of the time it took (deterministic runs)
     mu: float = 0.0         # the count's dual
     x_full: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    finished: bool = True   # False: column generation stopped early (bound still valid)
+
+
+class Clocked(Protocol):
+    """What the LPs need of the search's stop flag (optimizer.search.stop.StopFlag)."""
+
+    def is_set(self) -> bool: ...
+
+    def seconds_left(self) -> float | None: ...
+
+
+def _limit(stop: Clocked | None) -> float | None:
+    return None if stop is None else stop.seconds_left()
 
 
 def incidence(n_units: int, members: Sequence[Sequence[int]]) -> csc_matrix:
@@ -59,49 +80,67 @@ def incidence(n_units: int, members: Sequence[Sequence[int]]) -> csc_matrix:
 
 
 def solve_master(a: csc_matrix, cost: np.ndarray, count: int | None = None,
-                 start: Sequence[int] = ()) -> MasterLP:
+                 start: Sequence[int] = (), stop: Clocked | None = None) -> MasterLP:
     """The LP over columns ``a`` (units × columns) with ``cost`` (yuan), the count
     fixed to ``count`` or free. Large listings by column generation over them: the LP
     over a subset (``start``, the cheapest columns, and a costly single-unit column
     per unit so that it is always feasible), then the columns of negative reduced cost
-    added, until none is left (pricing is one product with the whole matrix)."""
+    added, until none is left (pricing is one product with the whole matrix).
+    ``stop``: each LP within the time its clock has left, and no further round once
+    it is raised (module docstring)."""
     n, m = a.shape
     if m <= DIRECT_COLUMNS:
-        return _direct(a, cost, count, np.arange(m))
+        return _direct(a, cost, count, np.arange(m), time_limit_s=_limit(stop))
     big = 10.0 * float(np.abs(cost).max()) + 1.0
     per = cost / np.maximum(1, np.diff(a.indptr))
     active = np.union1d(np.argsort(per, kind="stable")[:FIRST_COLUMNS],
                         np.asarray(start, dtype=np.int64))
     art = csc_matrix(np.eye(n))
     work = 0.0
+    last: MasterLP | None = None
+    finished = False
     for _ in range(MAX_ROUNDS):
+        if last is not None and stop is not None and stop.is_set():
+            break
         sub = _direct(hstack([a[:, active], art]).tocsc(), np.r_[cost[active], np.full(n, big)],
-                      count, active, m_total=m)
+                      count, active, m_total=m, time_limit_s=_limit(stop))
         work += sub.work_s + LP_S_PER_NONZERO * a.nnz / 20    # and the pricing
         if not sub.ok:
-            return dataclasses.replace(sub, work_s=work)
+            if last is None:
+                return dataclasses.replace(sub, work_s=work)
+            break               # cut short by the clock: the last round's duals
+        last = sub
         mu = sub.mu
         reduced = cost - a.T @ sub.duals - mu
         new = np.setdiff1d(np.flatnonzero(reduced < -1e-7 * (1.0 + np.abs(cost))), active)
         if len(new) == 0:
+            finished = True
             break
         new = new[np.argsort(reduced[new], kind="stable")[:ADD_COLUMNS]]
         active = np.union1d(active, new)
-    return _finish(sub.duals, mu, count, cost, a, sub.value, sub.x_full, work)
+    # Out of rounds with columns of negative reduced cost left: not the LP's optimum
+    # either (finished False); the bound is the last round's L(π, μ), still valid.
+    assert last is not None
+    lp = _finish(last.duals, last.mu, count, cost, a, last.value, last.x_full, work)
+    return lp if finished else dataclasses.replace(lp, finished=False)
 
 
 def _direct(a: csc_matrix, cost: np.ndarray, count: int | None, columns: np.ndarray,
-            m_total: int | None = None) -> MasterLP:
+            m_total: int | None = None, time_limit_s: float | None = None) -> MasterLP:
     """One LP solve; ``columns``: the listing's indices of the first columns of ``a``
-    (the rest are artificial), its solution mapped back onto ``m_total`` columns."""
+    (the rest are artificial), its solution mapped back onto ``m_total`` columns.
+    Cut short by ``time_limit_s`` it is not ``ok`` (scipy gives no duals then)."""
     n, m = a.shape
     m_total = len(columns) if m_total is None else m_total
     work = LP_S_PER_NONZERO * a.nnz
+    options = {} if time_limit_s is None else {"time_limit": max(0.0, time_limit_s)}
     if count is None:
-        res = linprog(cost, A_eq=a, b_eq=np.ones(n), bounds=(0, 1), method="highs")
+        res = linprog(cost, A_eq=a, b_eq=np.ones(n), bounds=(0, 1), method="highs",
+                      options=options)
     else:
         res = linprog(cost, A_eq=vstack([a, csr_matrix(np.ones((1, m)))]).tocsc(),
-                      b_eq=np.r_[np.ones(n), count], bounds=(0, 1), method="highs")
+                      b_eq=np.r_[np.ones(n), count], bounds=(0, 1), method="highs",
+                      options=options)
     if res.status != 0 or res.x is None:
         empty = np.zeros(0)
         return MasterLP(False, math.inf, -math.inf, empty, empty, empty, 0.0, work)
@@ -125,27 +164,33 @@ def _finish(pi: np.ndarray, mu: float, count: int | None, cost: np.ndarray, a: c
 
 
 def master_bound(a: csc_matrix, cost: np.ndarray, k_lo: int, k_hi: int,
-                 start: Sequence[int] = ()) -> tuple[float, MasterLP, float]:
+                 start: Sequence[int] = (), stop: Clocked | None = None
+                 ) -> tuple[float, MasterLP, float]:
     """A lower bound on every partition with k_lo..k_hi columns (see
     :func:`count_bound`), the free LP, and the work done."""
-    free = solve_master(a, cost, start=start)
+    free = solve_master(a, cost, start=start, stop=stop)
     if not free.ok:
         return -math.inf, free, free.work_s
-    bound, work = count_bound(a, cost, free, k_lo, k_hi, start)
+    bound, work = count_bound(a, cost, free, k_lo, k_hi, start, stop=stop)
     return bound, free, free.work_s + work
 
 
 def count_bound(a: csc_matrix, cost: np.ndarray, free: MasterLP, k_lo: int, k_hi: int,
-                start: Sequence[int] = ()) -> tuple[float, float]:
+                start: Sequence[int] = (), stop: Clocked | None = None
+                ) -> tuple[float, float]:
     """The free LP's bound or, when its Σx lies strictly between two whole numbers of
     k_lo..k_hi, the lower of the LPs with the count fixed to each (convexity, see the
-    module), whichever is higher; and the work of those LPs."""
+    module), whichever is higher; and the work of those LPs. Only from a finished
+    free LP: the convexity argument needs the Σx of its optimum, not of a restricted
+    LP's. A count-fixed LP stopped between rounds still bounds its count (any
+    multipliers do); one cut short inside HiGHS has no duals, and then neither counts."""
     s = free.count
     lo_k, hi_k = math.floor(s + 1e-6), math.ceil(s - 1e-6)
-    if hi_k <= lo_k or lo_k < k_lo or hi_k > k_hi:
+    if not free.finished or hi_k <= lo_k or lo_k < k_lo or hi_k > k_hi:
         return free.bound, 0.0
     keep = np.flatnonzero(free.x > 1e-9).tolist() + list(start)
-    below, above = solve_master(a, cost, lo_k, keep), solve_master(a, cost, hi_k, keep)
+    below = solve_master(a, cost, lo_k, keep, stop=stop)
+    above = solve_master(a, cost, hi_k, keep, stop=stop)
     work = below.work_s + above.work_s
     if not (below.ok and above.ok):
         return free.bound, work

@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from optimizer.search.stop import StopFlag
@@ -42,9 +42,31 @@ POLL_S = 0.1        # how often a piece's clock looks at the caller's stop flag
 
 
 def assembly_reserve_s(limit_s: float) -> float:
-    """Time kept back from the pieces for assembling, pricing and splitting grids
-    (0.04 s on a 3,000-unit county; a little more on a city)."""
-    return min(1.0, 0.02 * limit_s)
+    """Time kept back from the pieces for a stopped piece to return (0.1-1.4 s at
+    load 5-7: its first plan, the hurried Lagrangian floor, bench/stop_latency.py),
+    for the first plans of pieces not started by then, and for assembling (0.04 s on
+    a 3,000-unit county; a little more on a city). At 1 s (60 s limit), 2 workers
+    ended 0.8 s past 60 s at load 10 (bench/JOURNAL.md, "The clock from solve's entry")."""
+    return min(2.0, 0.04 * limit_s)
+
+
+def time_left(wall_s: float | None, handed_at: float | None,
+              now: Callable[[], float] = time.time) -> float | None:
+    """What is left of ``wall_s`` seconds, counted from ``handed_at`` (``time.time()``),
+    when a task starts: the wait between its hand-out and its start comes off.
+
+    A task's clock must not start when the task does: a pool's worker process starts
+    (imports, the scenario unpickled) only once the first task is handed to it, 6 s on
+    a 2-core machine at load 4 and 8-10 s at load 12 (bench/JOURNAL.md, "The clock
+    from solve's entry"), and every piece then ran that much past the limit. Epoch
+    time, not ``perf_counter``, because the worker may be another process (on Linux
+    both clocks are the machine's) or another machine (a Dask cluster): there only as
+    exact as the machines' clocks agree, so the wait counted is at most ``wall_s``
+    and never negative (a worker whose clock is behind gets the whole ``wall_s``)."""
+    if wall_s is None or handed_at is None:
+        return wall_s
+    waited = min(max(0.0, now() - handed_at), max(0.0, wall_s))
+    return wall_s - waited
 
 
 @dataclass
@@ -58,12 +80,18 @@ class Clock:
 @contextlib.contextmanager
 def timed(outer: StopFlag, seconds: float | None) -> Iterator[Clock]:
     """A flag raised when ``outer`` is (Ctrl-C, a memory budget) or when ``seconds``
-    have passed on the clock from now (``None``: never; ``<= 0``: at once)."""
+    have passed on the clock from now (``None``: never; ``<= 0``: at once). The flag
+    carries its deadline (:meth:`StopFlag.seconds_left`) for the steps that cannot
+    watch it. A piece that returns once the deadline has passed counts as stopped by
+    the clock even if it returned before the watcher woke: an external solver's own
+    time limit, set from the deadline, may have ended it."""
     if seconds is None:
         yield Clock(outer)
         return
-    clock = Clock(StopFlag())
     end = time.monotonic() + seconds
+    if outer.deadline is not None:
+        end = min(end, outer.deadline)
+    clock = Clock(StopFlag(deadline=end))
     done = threading.Event()
 
     def watch() -> None:
@@ -90,3 +118,5 @@ def timed(outer: StopFlag, seconds: float | None) -> Iterator[Clock]:
         yield clock
     finally:
         done.set()
+        if not outer.is_set() and time.monotonic() >= end:
+            clock.fired = True

@@ -14,12 +14,16 @@ from collections.abc import Callable, Iterator
 
 from optimizer.errors import SolveError
 from optimizer.scenario.model import Scenario
-from optimizer.search.clock import timed
+from optimizer.search.clock import time_left, timed
 from optimizer.search.columns import worth_listing
 from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.search.memory import memory_stopped
 from optimizer.search.piece import PieceResult, PieceTask, solve_piece
 from optimizer.search.stop import StopFlag
+
+# The clock a task's hand-out and start are read on (epoch seconds: comparable between
+# the caller and a worker process; see optimizer.search.clock.time_left).
+wall_now: Callable[[], float] = time.time
 
 
 def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: StopFlag,
@@ -30,7 +34,9 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
     ``executor``: where the tasks run (default: this process for one worker or one
     task, else a local pool of ``procs`` processes). ``deadline`` (``time.perf_counter``
     seconds): every task still running then is stopped as by Ctrl-C, and tasks that
-    start later start stopped (their first plan). Budgets (:mod:`optimizer.search.clock`):
+    start later start stopped (their first plan); a task's clock counts from its
+    hand-out, not its start (:func:`arrived`: a pool's workers take seconds to start).
+    Budgets (:mod:`optimizer.search.clock`):
 
     - ``det_budget`` given (deterministic mode): the tasks run one at a time in a fixed
       order, each with its share, by weight, of what the tasks before it left of
@@ -49,7 +55,15 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
     # done in seconds), then the largest: time a quick piece leaves goes to all the
     # pieces after it, whereas a quick piece at the end leaves its slot idle while the
     # last large piece runs out its fixed budget (a town ended at 48 s of 60 that way).
-    order = sorted(tasks, key=lambda t: (not _quick(scenario, t), -t.budget_s, t.index))
+    # With the clock's budgets the quick pieces go smallest first: a small piece behind
+    # a large listed one (a 150-compound street counts as "listed") started only when a
+    # slot freed, at the deadline, and got nothing (a 6-compound street at load 6). The
+    # deterministic order stays as it was (the same budgets, the same plans).
+    quick = {t.index: _quick(scenario, t) for t in tasks}
+    sign = 1.0 if det_budget is None else -1.0
+    order = sorted(tasks, key=lambda t: (not quick[t.index],
+                                         sign * t.budget_s if quick[t.index] else -t.budget_s,
+                                         t.index))
     shared = scenario if isinstance(executor, InProcessExecutor) \
         else scenario.replace(geometry=None)
 
@@ -70,7 +84,8 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
         left = sum(weights[t.index] for t in order[pos:])
         budget = min(max(0.0, deadline - now), capacity * weights[task.index] / left)
         running[task.index] = (now, budget)
-        return dataclasses.replace(task, budget_s=max(0.5, budget), wall_s=clock())
+        return dataclasses.replace(task, budget_s=max(0.5, budget), wall_s=clock(),
+                                   handed_at=wall_now())
 
     def items() -> Iterator[PieceTask]:     # read lazily: budgets set at start
         for pos, task in enumerate(order):
@@ -96,7 +111,8 @@ def _in_order(executor: Executor, shared: Scenario, order: list[PieceTask],
         left = sum(weights[t.index] for t in order[pos:]) or 1.0
         share = max(0.0, total - used) * weights[task.index] / left
         floor = MIN_SHARE * total * weights[task.index] / whole
-        return dataclasses.replace(task, budget_s=max(share, floor), wall_s=clock())
+        return dataclasses.replace(task, budget_s=max(share, floor), wall_s=clock(),
+                                   handed_at=wall_now())
 
     def items() -> Iterator[PieceTask]:     # read lazily: each after the one before ends
         for pos, task in enumerate(order):
@@ -126,7 +142,23 @@ def _quick(scenario: Scenario, task: PieceTask) -> bool:
 RETRY_S = 10.0      # a piece left with no plan at all in less time gets this once more
 
 
+def arrived(task: PieceTask, now: float) -> PieceTask:
+    """The task as it starts at ``now`` (``time.time()``): the time it waited since
+    it was handed out (a pool's worker process starting) comes off its clock and, in
+    wall-clock mode, off its budget too (the caller counts its slot busy from the
+    hand-out), so a late start does not carry the piece past the deadline. A
+    deterministic budget is left alone (the plan must not depend on the wait)."""
+    left = time_left(task.wall_s, task.handed_at, lambda: now)
+    if left is None or task.wall_s is None:
+        return task
+    waited = task.wall_s - left
+    budget = task.budget_s if task.deterministic \
+        else min(task.budget_s, max(0.5, task.budget_s - waited))
+    return dataclasses.replace(task, budget_s=budget, wall_s=left, handed_at=None)
+
+
 def _work(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
+    task = arrived(task, wall_now())
     with timed(stop, task.wall_s) as clock:
         try:
             res = solve_piece(scenario, task, clock.flag)

@@ -150,7 +150,10 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     ordered = [results[k] for k in range(len(tasks))]
     plan = build_plan(scenario, tasks, ordered, time.perf_counter() - t0, seed, n_workers,
                       limit, stop.is_set())
-    return _noted(plan, store.notes if checkpoint is not None else [])
+    plan = _noted(plan, store.notes if checkpoint is not None else [])
+    # The search time as the caller sees it: assembling (naming, grids) is part of it.
+    return dataclasses.replace(plan, summary={
+        **plan.summary, "solve_time_s": round(time.perf_counter() - t0, 3)})
 
 
 def _noted(plan: Plan, notes: list[str]) -> Plan:

@@ -24,7 +24,8 @@ class PieceTask:
     threads: int
     deterministic: bool = True     # limits in deterministic time (same plan on any load)
     locks: Locks | None = None     # the planner's locks touching this piece
-    wall_s: float | None = None    # stopped (as by Ctrl-C) this long after it starts
+    wall_s: float | None = None    # stopped (as by Ctrl-C) this long after handed_at
+    handed_at: float | None = None  # time.time() when wall_s was set (the task handed out)
     stand_ins: tuple[int, ...] = ()  # no_build units where a build may stand in (ONE-STATION)
     center_reason: str = ""        # the exemption of a community centred in one of them
 

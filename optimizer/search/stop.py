@@ -1,9 +1,16 @@
 """The stop flag shared by a caller's Ctrl-C handler, the executors and the running
-solvers: setting it stops the CP-SAT search attached to it at once."""
+solvers: setting it stops the CP-SAT search attached to it at once.
+
+A flag the clock will raise (:func:`optimizer.search.clock.timed`) also knows when:
+``deadline``. A step that cannot watch the flag while it runs (an external solver
+such as HiGHS, with only a time limit of its own) asks :meth:`StopFlag.seconds_left`
+and passes that on as its limit.
+"""
 
 from __future__ import annotations
 
 import threading
+import time
 
 from ortools.sat.python import cp_model
 
@@ -11,12 +18,16 @@ __all__ = ["StopFlag"]
 
 
 class StopFlag:
-    """Shared between the caller's Ctrl-C handler and running solvers."""
+    """Shared between the caller's Ctrl-C handler and running solvers.
 
-    def __init__(self) -> None:
+    ``deadline``: the ``time.monotonic()`` at which the clock raises this flag (None:
+    no clock, only a caller or a memory budget raises it)."""
+
+    def __init__(self, deadline: float | None = None) -> None:
         self._event = threading.Event()
         self._lock = threading.Lock()
         self._solver: cp_model.CpSolver | None = None
+        self.deadline = deadline
 
     def set(self) -> None:
         self._event.set()
@@ -29,6 +40,15 @@ class StopFlag:
 
     def wait(self, timeout: float) -> bool:
         return self._event.wait(timeout)
+
+    def seconds_left(self) -> float | None:
+        """How long until the clock raises the flag: 0 once raised, None without a
+        clock (nothing to tell a solver that cannot watch the flag)."""
+        if self.is_set():
+            return 0.0
+        if self.deadline is None:
+            return None
+        return max(0.0, self.deadline - time.monotonic())
 
     def attach(self, solver: cp_model.CpSolver | None) -> None:
         with self._lock:
