@@ -15,7 +15,7 @@ import numpy as np
 
 from optimizer.model.piece import PieceData
 from optimizer.names import unique_names
-from optimizer.plan.model import Community, GridShare
+from optimizer.plan.model import Community, GridShare, grid_id
 from optimizer.rules.remedy import (
     annual_cost_yuan,
     build_option,
@@ -153,7 +153,7 @@ def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
                               tolerance=pol.grid_tolerance_households,
                               xy=list(zip(data.x.tolist(), data.y.tolist(), strict=True)))
         for g, group in enumerate(groups, start=1):
-            gid = f"{cid}-G{g:02d}"
+            gid = grid_id(cid, g, len(groups))
             for k, hh in group:
                 unit = int(data.units[k])
                 unit_grid.setdefault(unit, gid)

@@ -18,7 +18,7 @@ from typing import Any
 
 from optimizer.checker.checker import ComplianceReport, community_rows, plan_rows
 from optimizer.checker.rules import ComplianceRow, Context, Facts
-from optimizer.plan.model import Community, GridShare, Plan
+from optimizer.plan.model import Community, GridShare, Plan, grid_id
 from optimizer.plan.naming import with_names_and_services
 from optimizer.plan.summary import typed_fields
 from optimizer.scenario.model import Scenario
@@ -81,7 +81,7 @@ class LiveCheck:
         rows: list[GridShare] = []
         placed: set[int] = set()
         for n, group in enumerate(groups, start=1):
-            g = f"{cid}-G{n:02d}"
+            g = grid_id(cid, n, len(groups))
             grids.add(g)
             ctx.grid_units[g] = sorted(i for i, _ in group)
             ctx.grid_communities[g] = {cid}

@@ -221,3 +221,16 @@ def test_read_missing_files_and_columns(tmp_path: Path, valid) -> None:  # type:
     assert [(p.file, p.field) for p in err.value.problems] == [("communities.csv", "remedy")]
     with pytest.raises(PlanError, match="plan folder not found"):
         read_plan(tmp_path / "nowhere")
+
+
+def test_grid_ids_sort_as_their_numbers_past_99_grids() -> None:
+    """grids.csv is written sorted by id and a divided unit's first grid is its first row
+    there; 'G100' sorting before 'G99' made assignment.csv and grids.csv disagree (COORD-300
+    failed on an oversized unit's community of 100+ grids)."""
+    from optimizer.plan.model import grid_id
+
+    for count in (1, 15, 99, 100, 120, 1000):
+        ids = [grid_id("C-U01", n, count) for n in range(1, count + 1)]
+        assert sorted(ids) == ids and len(set(ids)) == count
+    assert grid_id("C-U01", 3, 15) == "C-U01-G03"        # plans of <100 grids unchanged
+    assert grid_id("C-U01", 3, 120) == "C-U01-G003"
