@@ -78,8 +78,8 @@ def test_stop_flag_still_returns_a_checked_plan(monkeypatch) -> None:  # type: i
     """An interrupt before the search starts: every component gets its first plan."""
     original = StopFlag.__init__
 
-    def stopped(self):  # type: ignore[no-untyped-def]
-        original(self)
+    def stopped(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, *args, **kwargs)     # StopFlag(deadline=...) for a piece's clock too
         self._event.set()
 
     monkeypatch.setattr(StopFlag, "__init__", stopped)
