@@ -133,12 +133,18 @@ def run(solves: int, every: int, warmup: int, limit: float, seed: int) -> dict[s
                                 f"{hh_out}/{int(sc.households.sum())}")
             del plan, report, sc
             if n == warmup or (n > warmup and (n - warmup) % every == 0) or n == solves:
+                # A solve hands its plan back without waiting for its pool's workers
+                # to exit: let them (and the pool's threads) end before counting, so
+                # their pipes still closing are not read as a leak; what is still
+                # open once they are gone is.
+                settle_children(base["children"] if base else 0,
+                                wait_s=10.0 if base else 3.0)
+                if base:
+                    settle_threads(base["threads"])
                 gc.collect()
                 now = census()
                 if not base:
                     base = dict(now)
-                now["children"] = settle_children(base["children"])
-                now["threads"] = settle_threads(base["threads"])
                 now.update(solves=n, seconds=round(time.perf_counter() - t0))
                 samples.append(now)
                 print(now, flush=True)
