@@ -15,7 +15,8 @@ carry-over (``--carry``).
 - at cost: its first candidate, the plan solved without pricing capital, phased;
 - joint: one CP-SAT model per possible number of communities n: every connected group
   of units within the household bounds, every center option of each (priced exactly
-  by ``optimizer.search.assemble.price``), the year of its works (or none by 2015)
+  by ``optimizer.search.assemble.price``; a group holding a new development only
+  co-built rooms, NEWDEV-FIRST), the year of its works (or none by 2015)
   within each year's budget; first the most communities meeting the standard by 2015
   up to ceil(0.95 n), then the least annual cost; the best n by the share up to 95%,
   then the cost. This is the comparator ``solve`` uses (``plan_key``), proven per n.
@@ -45,6 +46,7 @@ from ortools.sat.python import cp_model  # noqa: E402
 from bench.machine import machine_info  # noqa: E402
 from optimizer.graph import components  # noqa: E402
 from optimizer.model.piece import piece_data  # noqa: E402
+from optimizer.model.precedence import NEWDEV, first_rooms  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.scenario.model import Scenario  # noqa: E402
 from optimizer.search import driver, solve  # noqa: E402
@@ -57,8 +59,11 @@ YEARS = (2013, 2014, 2015)
 
 
 def options(s: Scenario, members: tuple[int, ...]) -> list[tuple[float, float]]:
-    """(annual objective, capital) of every way to give this group its center."""
+    """(annual objective, capital) of every way to give this group its center that the
+    rules allow: a group holding a new development takes the co-built rooms
+    (NEWDEV-FIRST), as ``solve`` must (cases with pipeline sites are skipped)."""
     out = []
+    newdev_first = first_rooms(s, members) == NEWDEV
     owned = [k for u in members for k in s.sites_by_unit.get(u, ()) if bool(s.sites.owned[k])]
     for u in members:
         tries: list[tuple[str, int | None, int | None]] = []
@@ -72,6 +77,8 @@ def options(s: Scenario, members: tuple[int, ...]) -> list[tuple[float, float]]:
             tries.append(("build", None, None))
         if s.is_new_development(u):
             tries.append(("codevelop", None, None))
+        if newdev_first:
+            tries = [t for t in tries if t[0] == "codevelop"]
         for remedy, site, credit in tries:
             try:
                 p = price(s, Choice(u, members, remedy, site, credit))
