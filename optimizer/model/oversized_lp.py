@@ -221,11 +221,13 @@ def pricing_floor(terms: CoreTerms, per: np.ndarray, h: np.ndarray, pi: np.ndarr
 
 
 def solve_master(n: int, columns: Sequence[Sequence[int]], cost: np.ndarray,
-                 joined: np.ndarray, cap: int) -> tuple[np.ndarray, float] | None:
+                 joined: np.ndarray, cap: int, time_limit_s: float | None = None
+                 ) -> tuple[np.ndarray, float] | None:
     """The master LP's duals (π per unit, λ ≥ 0 for the cap); None when it fails.
     Each unit also has a slack column of a high cost (ten times the dearest column),
     so the master is feasible before the columns that cover every unit are found
-    (the duals only steer the columns: any duals give a valid bound)."""
+    (the duals only steer the columns: any duals give a valid bound). HiGHS stops at
+    ``time_limit_s`` (the piece's clock; then None: scipy gives no duals)."""
     m = len(columns)
     rows = np.fromiter((i for g in columns for i in g), dtype=np.int64)
     cols = np.repeat(np.arange(m), [len(g) for g in columns])
@@ -234,7 +236,8 @@ def solve_master(n: int, columns: Sequence[Sequence[int]], cost: np.ndarray,
     slack = 10.0 * max(1.0, float(np.abs(cost).max(initial=0.0)))
     ub = np.r_[joined.astype(np.float64), np.zeros(n)].reshape(1, -1)
     res = linprog(np.r_[cost, np.full(n, slack)], A_eq=a, b_eq=np.ones(n), A_ub=ub,
-                  b_ub=[float(cap)], bounds=(0, 1), method="highs")
+                  b_ub=[float(cap)], bounds=(0, 1), method="highs",
+                  options={} if time_limit_s is None else {"time_limit": max(0.0, time_limit_s)})
     if res.status != 0 or res.x is None:
         return None
     return (np.asarray(res.eqlin.marginals, dtype=np.float64),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import heapq
 import math
+import time
+from collections.abc import Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -40,8 +42,10 @@ HURRY_COLUMNS = 20_000      # ... once the piece is stopped (a second or so)
 HURRY_STEPS = 200_000
 WORK_PER_STEP = 2e-6        # fixed estimates (s): a listing step,
 WORK_PER_NONZERO = 1.2e-5   # ... pricing and the LP per column entry (HiGHS 6e-6, master.py)
-PRICE_ROUNDS = 40           # rounds of the priced bound (LP, floors, new columns), at most
+PRICE_ROUNDS = 200          # rounds of the priced bound (LP, floors, new columns), at most
+SMOOTH = 0.5                # weight of the best duals so far in the smoothed ones
 HURRY_ROUNDS = 3            # ... once the piece is stopped
+PRICE_MIN_S = 2.0           # ... and the least time it gets (its first rounds: the bulk)
 
 
 def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
@@ -96,7 +100,8 @@ def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
     if not math.isfinite(lp):
         return -math.inf, work
     priced, used = priced_bound(scenario, gd, members, sub, cores, cap, plan or [], stop,
-                                per=per, terms=terms)
+                                per=per, terms=terms, time_s=max(PRICE_MIN_S, time_s - work),
+                                deterministic=deterministic)
     work += used
     whole, used = _integer_bound(sub, members, cost[ok], cap, free, rho,
                                  time_s=max(0.0, time_s - work), seed=seed,
@@ -108,13 +113,18 @@ def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
 def priced_bound(scenario: Scenario, gd: PieceData, listed: list[tuple[int, ...]],
                  sub: PieceData, cores: dict[int, list[int]], cap: int,
                  plan: list[tuple[int, ...]], stop: StopFlag, *,
-                 per: np.ndarray | None = None, terms: list[CoreTerms] | None = None
+                 per: np.ndarray | None = None, terms: list[CoreTerms] | None = None,
+                 time_s: float = math.inf, deterministic: bool = True
                  ) -> tuple[float, float]:
     """The bound of :mod:`optimizer.model.oversized_lp` on the group ``gd``: ``listed``
     every community within the bounds of the parts (local to ``sub``, complete),
     ``plan`` the plan's communities (global units: its oversized ones start the
     columns of the cores). Columns are priced on the whole group (links to the cores
-    counted). Returns (bound, fixed work estimate); -inf without an answer."""
+    counted). Rounds end after PRICE_ROUNDS, when no new column is found, or past
+    ``time_s`` (fixed work estimates when ``deterministic``, else the clock; the LP
+    also stops at the piece's clock). Returns (bound, work: the estimate, or the
+    seconds used when not ``deterministic``); -inf without an answer."""
+    t0 = time.perf_counter()
     local = {int(u): k for k, u in enumerate(gd.units)}
     cols = [tuple(sorted(local[int(sub.units[i])] for i in g)) for g in listed]
     cost = price_groups(scenario, gd, cols)
@@ -157,35 +167,46 @@ def priced_bound(scenario: Scenario, gd: PieceData, listed: list[tuple[int, ...]
     add(start)
     best, work = -math.inf, WORK_PER_NONZERO * sum(len(g) for g in cols)
     rounds = HURRY_ROUNDS if stop.is_set() else PRICE_ROUNDS
+    centre: tuple[np.ndarray, float] | None = None     # the duals of the best bound so far
     for _ in range(rounds):
         members = cols + over
         joined = np.array([0.0] * len(cols) + [
             float(h[list(g)].sum()) - float(h[_core_in(g, core_of)].sum()) for g in over])
         work += WORK_PER_NONZERO * sum(len(g) for g in members)
-        duals = solve_master(gd.n, members, np.r_[cost, np.asarray(over_cost)], joined, cap)
+        duals = solve_master(gd.n, members, np.r_[cost, np.asarray(over_cost)], joined, cap,
+                             stop.seconds_left())
         if duals is None:
             break
-        pi, lam = duals
-        floors, relaxed, real = [], [], []
-        for t in terms:
-            value, picks = pricing_floor(t, per, h, pi, lam, cap)
-            floors.append(value)
-            relaxed += picks
-            real += [_connected(gd, t.core, list(g)) for g, _c in picks]
-        if not all(math.isfinite(v) for v in floors):
+        # Priced at the LP's duals and at their mean with the best ones so far
+        # (smoothing: the LP's duals swing from round to round, the bound with them).
+        tries = [duals] if centre is None else [
+            duals, (SMOOTH * centre[0] + (1 - SMOOTH) * duals[0],
+                    SMOOTH * centre[1] + (1 - SMOOTH) * duals[1])]
+        new: list[tuple[tuple[int, ...], float]] = []
+        for pi, lam in tries:
+            floors = []
+            for t in terms:
+                value, picks = pricing_floor(t, per, h, pi, lam, cap)
+                floors.append(value)
+                new += picks
+            if all(math.isfinite(v) for v in floors):
+                value = lagrangian_value(pi, lam, cap, cols, cost, floors)
+                if value > best:
+                    best, centre = value, (pi, lam)
+        spent = work if deterministic else time.perf_counter() - t0
+        if stop.is_set() and rounds == PRICE_ROUNDS or spent >= time_s:
             break
-        best = max(best, lagrangian_value(pi, lam, cap, cols, cost, floors))
-        grew = add(real) + add([g for g, _c in relaxed], [c for _g, c in relaxed])
-        if stop.is_set() and rounds == PRICE_ROUNDS or not grew:
+        real = [_connected(gd, _core_in(g, core_of), list(g)) for g, _c in new]
+        if not add([tuple(c) for c in real]) + add([g for g, _c in new], [c for _g, c in new]):
             break
-    return best, work
+    return best, work if deterministic else time.perf_counter() - t0
 
 
 def _core_in(group: tuple[int, ...], core_of: dict[int, list[int]]) -> list[int]:
     return next(c for u in group if u in core_of for c in [core_of[u]])
 
 
-def _connected(gd: PieceData, core: tuple[int, ...], pick: list[int]) -> tuple[int, ...]:
+def _connected(gd: PieceData, core: Sequence[int], pick: list[int]) -> tuple[int, ...]:
     """The core and the units of ``pick`` it reaches through them (a column)."""
     allowed = set(pick)
     seen = set(core)

@@ -19,6 +19,7 @@ import itertools
 import math
 
 import networkx as nx
+import pytest
 import numpy as np
 
 from optimizer.graph.oversized import take_apart
@@ -114,3 +115,36 @@ def _old_only(s, gd, parts, o, cap):  # type: ignore[no-untyped-def]
     members = [g for g, good in zip(found[0], ok.tolist(), strict=True) if good]
     lp = attach_lp_bound(sub.n, members, cost[ok], sub.households, list(range(sub.n)), cap)
     return lp + core_floor(s, gd, [o])
+
+
+SITES = [
+    dict(site_id="S-own", unit_id="r0c0", area_m2=900, owned=True, max_area_m2=1400),
+    dict(site_id="S-keep", unit_id="r1c1", area_m2=1200, owned=True, max_area_m2=1200),
+    dict(site_id="S-sale", unit_id="r2c1", area_m2=600, owned=False, max_area_m2=1500,
+         purchase_price_yuan=900_000),
+]
+VARIANTS = {
+    "ring, sites": (GRID, dict(sites=SITES)),
+    "two oversized": ([[1200, 4000, 1900], [1800, 1700, 900], [3500, 1100, 1300]],
+                      dict(sites=SITES)),
+    "no build, codevelop": ([[1600, 1600, 1000, 1600], [1000, 5000, 1600, 1600]],
+                            dict(no_build=["r0c1", "r1c2"], new_development=["r1c3"])),
+    "rural": ([[800, 800, 500], [800, 2500, 800], [500, 800, 800]], dict(kind="rural")),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_the_group_bound_is_below_the_enumerated_optimum(variant: str) -> None:
+    grid, kwargs = VARIANTS[variant]
+    s = grid_scenario(grid, **kwargs)
+    urban = bool(s.urban[0])
+    lo, hi = s.policy.bounds(urban)
+    units = list(range(s.n_units))
+    around = take_apart(s, units, lo, hi)
+    gd = piece_data(s, ("C1", "S1", "urban" if urban else "rural"), np.asarray(units))
+    attached, optimum = brute_force_oversized(s)
+    assert math.isfinite(optimum)
+    parts = list(around.parts)
+    cores = {o: [o] for o in around.oversized}
+    bound, _ = group_bound(s, gd, parts, cores, attached, StopFlag(), time_s=5.0)
+    assert bound <= optimum + 1e-6
