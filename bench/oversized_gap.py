@@ -10,7 +10,9 @@ stranded group, a lone oversized unit) and, for a stranded group, its plan and b
 split into the oversized units' communities (plan cost against the bound's floor for
 them) and the communities within the bounds (plan cost against the rest of the bound):
 the gap ``objective - bound`` is the sum of the rows' gaps plus nothing else (the links
-between blocks are in both). Written to bench/results/oversized-gap-<tag>.csv.
+between blocks are in both). Where the priced bound (optimizer.model.oversized_lp)
+gives the group's bound, it is one program and only the plan's costs are split.
+Written to bench/results/oversized-gap-<tag>.csv.
 """
 
 from __future__ import annotations
@@ -138,6 +140,15 @@ def _group_rows(scenario, name: str, total: float, calls: list[dict[str, Any]]  
                                                 - block.bound) / total,
                      "note": f"proven={block.proven} used={block.used_s:.1f}s "
                              f"group bound={b['value'] if b else ''} priced={pr}"})
+        if b is not None and pr and max(pr) >= b["value"]:
+            # The priced bound won: one program, no split of its value.
+            for kind, cost, k in (("oversized communities", over_cost, len(over)),
+                                  ("in-bounds communities", rest_cost, len(rest))):
+                rows.append({**base, "block": f"group{n}", "kind": kind, "objective": cost,
+                             "bound": "", "gap_yuan": "", "gap_pct_of_piece": "",
+                             "note": f"{k} communities; plan cost only (the priced bound "
+                                     "is one program: no split)"})
+            continue
         rows.append({**base, "block": f"group{n}", "kind": "oversized communities",
                      "objective": over_cost, "bound": floors,
                      "gap_yuan": over_cost - floors,
