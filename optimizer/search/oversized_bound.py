@@ -94,6 +94,8 @@ def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
     join = rho * sub.households.astype(np.float64)[sorted(free)]
     floors = sum(core_floor(scenario, gd, core) for core in cores.values())
     charged = sum(t.base + float(t.center.min()) for t in terms)
+    if not math.isfinite(charged):  # a core with no center in reach: no floor from it
+        charged, join = -math.inf, np.zeros(len(free))
     lp = max(attach_lp_bound(sub.n, members, cost[ok], sub.households, free, cap) + floors,
              attach_lp_bound(sub.n, members, cost[ok], sub.households, free, cap, join)
              + charged)
