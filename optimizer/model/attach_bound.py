@@ -30,10 +30,11 @@ d_u (u joins an oversized unit's community):
 plus, per oversized core, a floor on its community's cost (:func:`core_floor`). The
 bound is recomputed from the duals π (rows) and λ ≥ 0 (the cap) by plain sums,
 
-    Σ π_u − λ·cap + Σ_S min(0, c_S − π(S)) + Σ_u min(0, λ h_u − π_u),
+    Σ π_u − λ·cap + Σ_S min(0, c_S − π(S)) + Σ_u min(0, j_u + λ h_u − π_u),
 
-so a solver tolerance can only lower it. Links between communities are left out of
-the oversized communities' floors (costs are ≥ 0: dropping them only lowers it).
+(j_u what joining costs u at least, 0 by default) so a solver tolerance can only lower
+it. Links between communities are left out of the oversized communities' floors (costs
+are ≥ 0: dropping them only lowers it).
 """
 
 from __future__ import annotations
@@ -54,10 +55,13 @@ MARGIN = 1e-9           # relative safety margin on the recomputed bound
 
 
 def attach_lp_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
-                    households: np.ndarray, free: Sequence[int], cap: int) -> float:
+                    households: np.ndarray, free: Sequence[int], cap: int,
+                    join: np.ndarray | None = None) -> float:
     """The relaxation's bound over ``n`` local units, of which ``free`` (local) may join
     an oversized unit's community (those of P; the rest must lie in a column), for
-    the columns ``members`` with their exact ``cost`` (yuan). -inf when it fails."""
+    the columns ``members`` with their exact ``cost`` (yuan); ``join``: what joining
+    costs each unit of ``free`` (in sorted order) at least, default nothing (its
+    community's cost is then counted apart). -inf when it fails."""
     m = len(members)
     rows = np.fromiter((i for g in members for i in g), dtype=np.int64)
     cols = np.repeat(np.arange(m), [len(g) for g in members])
@@ -68,7 +72,8 @@ def attach_lp_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
     h = households.astype(np.float64)[free_arr]
     a_eq = hstack([a, d]).tocsc()
     a_ub = hstack([csc_matrix((1, m)), csc_matrix(h.reshape(1, -1))]).tocsc()
-    c = np.r_[cost, np.zeros(len(free_arr))]
+    paid = np.zeros(len(free_arr)) if join is None else np.asarray(join, dtype=np.float64)
+    c = np.r_[cost, paid]
     res = linprog(c, A_eq=a_eq, b_eq=np.ones(n), A_ub=a_ub, b_ub=[float(cap)], bounds=(0, 1),
                   method="highs")
     if res.status != 0 or res.x is None:
@@ -76,7 +81,7 @@ def attach_lp_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
     pi = np.asarray(res.eqlin.marginals, dtype=np.float64)
     lam = max(0.0, -float(res.ineqlin.marginals[0]))
     reduced = cost - a.T @ pi
-    dred = lam * h - pi[free_arr]
+    dred = paid + lam * h - pi[free_arr]
     bound = (float(pi.sum()) - lam * cap + float(np.minimum(reduced, 0.0).sum())
              + float(np.minimum(dred, 0.0).sum()))
     return bound - MARGIN * (abs(bound) + float(np.abs(pi).sum()) + lam * cap) - 1e-6
@@ -93,15 +98,15 @@ def core_floor(scenario: Scenario, data: PieceData, core: list[int]) -> float:
     if len(core) != 1:
         return 0.0
     sub = piece_data(scenario, data.key, np.asarray(core))
-    own = _cheapest_option(scenario, core, scenario.policy.required_area_m2(0))
-    best = _cheapest_option(scenario, [int(u) for u in data.units],
+    own = cheapest_option(scenario, core, scenario.policy.required_area_m2(0))
+    best = cheapest_option(scenario, [int(u) for u in data.units],
                             scenario.policy.required_area_m2(0))
     if not (math.isfinite(own) and math.isfinite(best)):
         return 0.0
     return max(0.0, arithmetic_bound(scenario, sub, lo=0, hi=sub.total) - (own - best))
 
 
-def _cheapest_option(scenario: Scenario, units: list[int], need: float) -> float:
+def cheapest_option(scenario: Scenario, units: list[int], need: float) -> float:
     """The least option cost any of ``units`` offers a center (as in
     :func:`optimizer.model.bounds.arithmetic_bound`, swap credits at their largest)."""
     from optimizer.model.bounds import _max_credit
@@ -118,4 +123,4 @@ def _cheapest_option(scenario: Scenario, units: list[int], need: float) -> float
     return best
 
 
-__all__ = ["attach_lp_bound", "core_floor"]
+__all__ = ["attach_lp_bound", "cheapest_option", "core_floor"]

@@ -68,7 +68,8 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     gd = piece_data(scenario, key, np.asarray(units))
     lp, work = group_bound(scenario, gd, parts, cores, _joined(scenario, block, cores), stop,
                            time_s=max(0.0, task.budget_s - block.used_s), seed=task.seed,
-                           deterministic=task.deterministic)
+                           deterministic=task.deterministic,
+                           plan=[ch.members for ch in block.choices])
     used = block.used_s + (work if task.deterministic else 0.0)
     method = block.method + (", lp bound" if lp > block.bound else "")
     return dataclasses.replace(block, bound=max(block.bound, lp), used_s=used, method=method)

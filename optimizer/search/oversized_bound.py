@@ -1,13 +1,17 @@
 """The bound of a stranded group (optimizer.search.oversized_attach) when its plan is
 not proven: the linear relaxation of :mod:`optimizer.model.attach_bound` over every
 community within the bounds the stranded parts can hold, with the households the plan
-gives the oversized units' communities as the cap (which plans that bounds: there).
+gives the oversized units' communities as the cap (which plans that bounds: there),
+and the stronger one of :mod:`optimizer.model.oversized_lp` in which the oversized
+units' communities are priced columns of the same program (:func:`priced_bound`).
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+import time
+from collections.abc import Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -15,6 +19,14 @@ from ortools.sat.python import cp_model
 from optimizer.graph.oversized import Part
 from optimizer.model.attach_bound import attach_lp_bound, core_floor
 from optimizer.model.cpsat import MILLI
+from optimizer.model.oversized_lp import (
+    CoreTerms,
+    core_terms,
+    lagrangian_value,
+    pricing_floor,
+    solve_master,
+    travel_matrix,
+)
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.rules.limits import cp_seed
 from optimizer.scenario.model import Scenario
@@ -30,12 +42,16 @@ HURRY_COLUMNS = 20_000      # ... once the piece is stopped (a second or so)
 HURRY_STEPS = 200_000
 WORK_PER_STEP = 2e-6        # fixed estimates (s): a listing step,
 WORK_PER_NONZERO = 1.2e-5   # ... pricing and the LP per column entry (HiGHS 6e-6, master.py)
+PRICE_ROUNDS = 200          # rounds of the priced bound (LP, floors, new columns), at most
+SMOOTH = 0.5                # weight of the best duals so far in the smoothed ones
+HURRY_ROUNDS = 3            # ... once the piece is stopped
+PRICE_MIN_S = 2.0           # ... and the least time it gets (its first rounds: the bulk)
 
 
 def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
                 cores: dict[int, list[int]], cap: int, stop: StopFlag, *,
-                time_s: float = 0.0, seed: int = 0, deterministic: bool = True
-                ) -> tuple[float, float]:
+                time_s: float = 0.0, seed: int = 0, deterministic: bool = True,
+                plan: list[tuple[int, ...]] | None = None) -> tuple[float, float]:
     """A lower bound (yuan/year) on every plan of the group ``gd`` (the ``parts`` and
     the oversized ``cores``) whose communities without an oversized unit keep the
     bounds and whose oversized units' communities hold at most ``cap`` households of
@@ -44,7 +60,9 @@ def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
     between the group and the rest of the piece are counted by the caller. Also
     returns a fixed estimate of the work (s), for deterministic budgets. With
     ``time_s``, the whole-number version of the relaxation is solved that long too
-    (:func:`_integer_bound`) and the larger of the two bounds taken."""
+    (:func:`_integer_bound`); the priced bound (:func:`priced_bound`, from the
+    communities of ``plan``, global units) is computed first, and the largest of the
+    bounds taken."""
     hurry = stop.is_set()       # stopped (the clock, Ctrl-C): only a small listing
     units = sorted(u for p in parts for u in p.units)
     sub = piece_data(scenario, gd.key, np.asarray(units))
@@ -62,13 +80,146 @@ def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
     members = [g for g, good in zip(groups, ok.tolist(), strict=True) if good]
     near = _within(gd, cores, cap)
     free = [k for k, u in enumerate(sub.units.tolist()) if int(u) in near]
-    lp = attach_lp_bound(sub.n, members, cost[ok], sub.households, free, cap)
+    # Each household that joins an oversized unit's community costs that community at
+    # least ρ (COORD-300: a coordinator per 300), each community at least its core's
+    # operating cost less δ and its cheapest center with the core's travel to it
+    # (optimizer.model.oversized_lp); the arithmetic core floor when that is higher
+    # and nothing is charged for joining. Both valid; the larger is kept.
+    local = {int(u): k for k, u in enumerate(gd.units)}
+    per = travel_matrix(scenario, gd)
+    allowed = {local[int(u)] for u in sub.units}
+    terms = [core_terms(scenario, gd, [local[u] for u in c], cap, per, allowed)
+             for c in cores.values()]
+    rho = min(t.rho for t in terms)
+    join = rho * sub.households.astype(np.float64)[sorted(free)]
+    floors = sum(core_floor(scenario, gd, core) for core in cores.values())
+    charged = sum(t.base + float(t.center.min()) for t in terms)
+    if not math.isfinite(charged):  # a core with no center in reach: no floor from it
+        charged, join = -math.inf, np.zeros(len(free))
+    lp = max(attach_lp_bound(sub.n, members, cost[ok], sub.households, free, cap) + floors,
+             attach_lp_bound(sub.n, members, cost[ok], sub.households, free, cap, join)
+             + charged)
     if not math.isfinite(lp):
         return -math.inf, work
-    whole, used = _integer_bound(sub, members, cost[ok], cap, free, time_s=time_s, seed=seed,
+    priced, used = priced_bound(scenario, gd, members, sub, cores, cap, plan or [], stop,
+                                per=per, terms=terms, time_s=max(PRICE_MIN_S, time_s - work),
+                                deterministic=deterministic)
+    work += used
+    whole, used = _integer_bound(sub, members, cost[ok], cap, free, rho,
+                                 time_s=max(0.0, time_s - work), seed=seed,
                                  deterministic=deterministic, stop=stop)
     work += used
-    return max(lp, whole) + sum(core_floor(scenario, gd, core) for core in cores.values()), work
+    return max(lp, whole + charged, priced), work
+
+
+def priced_bound(scenario: Scenario, gd: PieceData, listed: list[tuple[int, ...]],
+                 sub: PieceData, cores: dict[int, list[int]], cap: int,
+                 plan: list[tuple[int, ...]], stop: StopFlag, *,
+                 per: np.ndarray | None = None, terms: list[CoreTerms] | None = None,
+                 time_s: float = math.inf, deterministic: bool = True
+                 ) -> tuple[float, float]:
+    """The bound of :mod:`optimizer.model.oversized_lp` on the group ``gd``: ``listed``
+    every community within the bounds of the parts (local to ``sub``, complete),
+    ``plan`` the plan's communities (global units: its oversized ones start the
+    columns of the cores). Columns are priced on the whole group (links to the cores
+    counted). Rounds end after PRICE_ROUNDS, when no new column is found, or past
+    ``time_s`` (fixed work estimates when ``deterministic``, else the clock; the LP
+    also stops at the piece's clock). Returns (bound, work: the estimate, or the
+    seconds used when not ``deterministic``); -inf without an answer."""
+    t0 = time.perf_counter()
+    local = {int(u): k for k, u in enumerate(gd.units)}
+    cols = [tuple(sorted(local[int(sub.units[i])] for i in g)) for g in listed]
+    cost = price_groups(scenario, gd, cols)
+    keep = np.isfinite(cost)
+    cols = [g for g, good in zip(cols, keep.tolist(), strict=True) if good]
+    cost = cost[keep]
+    core_local = {o: [local[u] for u in c] for o, c in cores.items()}
+    h = gd.households.astype(np.int64)
+    if per is None or terms is None:
+        per = travel_matrix(scenario, gd)
+        allowed = {local[int(u)] for u in sub.units}
+        terms = [core_terms(scenario, gd, c, cap, per, allowed) for c in core_local.values()]
+    seen: set[tuple[int, ...]] = set(cols)
+    over: list[tuple[int, ...]] = []
+    core_of = {c[0]: c for c in core_local.values()}
+
+    def add(groups: list[tuple[int, ...]], floor_cost: list[float] | None = None) -> int:
+        """New columns: priced exactly, or (``floor_cost``) the relaxed sets at their
+        floor cost (not communities: they steer the duals, the bound holds anyway)."""
+        new = [k for k, g in enumerate(groups) if g not in seen]
+        if not new:
+            return 0
+        price = price_groups(scenario, gd, [groups[k] for k in new]) if floor_cost is None \
+            else np.asarray([floor_cost[k] for k in new])
+        added = 0
+        for k, v in zip(new, price.tolist(), strict=True):
+            if groups[k] in seen:
+                continue
+            seen.add(groups[k])
+            if math.isfinite(v):
+                over.append(groups[k])
+                over_cost.append(v)
+                added += 1
+        return added
+
+    over_cost: list[float] = []
+    start = [tuple(sorted(c)) for c in core_local.values()]
+    start += [tuple(sorted(local[int(u)] for u in g)) for g in plan
+              if any(local.get(int(u), -1) in core_of for u in g)]
+    add(start)
+    best, work = -math.inf, WORK_PER_NONZERO * sum(len(g) for g in cols)
+    rounds = HURRY_ROUNDS if stop.is_set() else PRICE_ROUNDS
+    centre: tuple[np.ndarray, float] | None = None     # the duals of the best bound so far
+    for _ in range(rounds):
+        members = cols + over
+        joined = np.array([0.0] * len(cols) + [
+            float(h[list(g)].sum()) - float(h[_core_in(g, core_of)].sum()) for g in over])
+        work += WORK_PER_NONZERO * sum(len(g) for g in members)
+        duals = solve_master(gd.n, members, np.r_[cost, np.asarray(over_cost)], joined, cap,
+                             stop.seconds_left())
+        if duals is None:
+            break
+        # Priced at the LP's duals and at their mean with the best ones so far
+        # (smoothing: the LP's duals swing from round to round, the bound with them).
+        tries = [duals] if centre is None else [
+            duals, (SMOOTH * centre[0] + (1 - SMOOTH) * duals[0],
+                    SMOOTH * centre[1] + (1 - SMOOTH) * duals[1])]
+        new: list[tuple[tuple[int, ...], float]] = []
+        for pi, lam in tries:
+            floors = []
+            for t in terms:
+                value, picks = pricing_floor(t, per, h, pi, lam, cap)
+                floors.append(value)
+                new += picks
+            if all(math.isfinite(v) for v in floors):
+                value = lagrangian_value(pi, lam, cap, cols, cost, floors)
+                if value > best:
+                    best, centre = value, (pi, lam)
+        spent = work if deterministic else time.perf_counter() - t0
+        if stop.is_set() and rounds == PRICE_ROUNDS or spent >= time_s:
+            break
+        real = [_connected(gd, _core_in(g, core_of), list(g)) for g, _c in new]
+        if not add([tuple(c) for c in real]) + add([g for g, _c in new], [c for _g, c in new]):
+            break
+    return best, work if deterministic else time.perf_counter() - t0
+
+
+def _core_in(group: tuple[int, ...], core_of: dict[int, list[int]]) -> list[int]:
+    return next(c for u in group if u in core_of for c in [core_of[u]])
+
+
+def _connected(gd: PieceData, core: Sequence[int], pick: list[int]) -> tuple[int, ...]:
+    """The core and the units of ``pick`` it reaches through them (a column)."""
+    allowed = set(pick)
+    seen = set(core)
+    todo = list(core)
+    while todo:
+        u = todo.pop()
+        for v in gd.nbrs[u]:
+            if v in allowed and v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return tuple(sorted(seen))
 
 
 def _within(gd: PieceData, cores: dict[int, list[int]], cap: int) -> set[int]:
@@ -94,8 +245,8 @@ def _within(gd: PieceData, cores: dict[int, list[int]], cap: int) -> set[int]:
 
 
 def _integer_bound(sub: PieceData, members: list[tuple[int, ...]], cost: np.ndarray,
-                   cap: int, free: list[int], *, time_s: float, seed: int, deterministic: bool,
-                   stop: StopFlag) -> tuple[float, float]:
+                   cap: int, free: list[int], rho: float, *, time_s: float, seed: int,
+                   deterministic: bool, stop: StopFlag) -> tuple[float, float]:
     """The same relaxation with whole numbers (each unit in one listed community or
     joining, at most ``cap`` households joining; no contiguity of the joined units):
     CP-SAT's proven bound on it, costs rounded down (as optimizer.model.setpart), so
@@ -115,7 +266,9 @@ def _integer_bound(sub: PieceData, members: list[tuple[int, ...]], cost: np.ndar
     m.add(cp_model.LinearExpr.weighted_sum(list(d.values()),
                                            [int(sub.households[u]) for u in d]) <= cap)
     scaled = np.floor(np.asarray(cost, dtype=np.float64) * MILLI).astype(np.int64).tolist()
-    m.minimize(cp_model.LinearExpr.weighted_sum(x, scaled))
+    join = [int(math.floor(rho * int(sub.households[u]) * MILLI)) for u in d]
+    m.minimize(cp_model.LinearExpr.weighted_sum(x, scaled)
+               + cp_model.LinearExpr.weighted_sum(list(d.values()), join))
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = 1

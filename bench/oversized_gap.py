@@ -1,0 +1,196 @@
+"""Where the gap of a piece with units above the maximum sits (issue 16, oversized class).
+
+    PYTHONPATH=$PWD .venv/bin/python bench/oversized_gap.py --cases real-virginia-rural-over \
+        --budget 120 [--wall]
+
+Each case's oversized piece is solved in this process with one worker (deterministic
+budgets unless --wall) by ``solve_data``, as the solve does, with the stranded groups'
+steps recorded. One row per block of the piece's result (a part solved on its own, a
+stranded group, a lone oversized unit) and, for a stranded group, its plan and bound
+split into the oversized units' communities (plan cost against the bound's floor for
+them) and the communities within the bounds (plan cost against the rest of the bound):
+the gap ``objective - bound`` is the sum of the rows' gaps plus nothing else (the links
+between blocks are in both). Where the priced bound (optimizer.model.oversized_lp)
+gives the group's bound, it is one program and only the plan's costs are split.
+Written to bench/results/oversized-gap-<tag>.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.generalize_cases import CASES  # noqa: E402
+from optimizer.graph import components  # noqa: E402
+from optimizer.model.piece import piece_data  # noqa: E402
+from optimizer.scenario.load import load_scenario  # noqa: E402
+from optimizer.search import oversized as ov  # noqa: E402
+from optimizer.search import oversized_attach as oa  # noqa: E402
+from optimizer.search.driver import _diagnoses_by_component  # noqa: E402
+from optimizer.search.piece import solve_data  # noqa: E402
+from optimizer.search.piece_common import plan_cost  # noqa: E402
+from optimizer.search.piece_types import PieceTask  # noqa: E402
+from optimizer.search.stop import StopFlag  # noqa: E402
+
+FIELDS = ("case", "block", "kind", "units", "households", "method", "objective", "bound",
+          "gap_yuan", "gap_pct_of_piece", "joined_hh", "cap_hh", "note")
+
+
+def _record() -> list[dict[str, Any]]:
+    """Wrap the stranded group's steps; the calls' details appended to the list."""
+    calls: list[dict[str, Any]] = []
+    from optimizer.search import oversized_bound as ob
+
+    attach, group_bound = ov.attach, oa.group_bound
+
+    def attach_(scenario, key, parts, cores, task, stop):  # type: ignore[no-untyped-def]
+        block = attach(scenario, key, parts, cores, task, stop)
+        calls.append({"what": "attach", "block": block, "cores": cores, "parts": parts})
+        return block
+
+    def group_bound_(scenario, gd, parts, cores, cap, stop, **kw):  # type: ignore[no-untyped-def]
+        got = group_bound(scenario, gd, parts, cores, cap, stop, **kw)
+        floors = sum(ob.core_floor(scenario, gd, c) for c in cores.values())
+        calls.append({"what": "bound", "value": got[0], "cap": cap, "floors": floors})
+        return got
+
+    priced = getattr(ob, "priced_bound", None)
+
+    def priced_(*args, **kw):  # type: ignore[no-untyped-def]
+        got = priced(*args, **kw)
+        calls.append({"what": "priced", "value": got[0]})
+        return got
+
+    ov.attach = attach_
+    oa.group_bound = group_bound_
+    if priced is not None:
+        ob.priced_bound = priced_
+    return calls
+
+
+def run_case(name: str, budget: float, wall: bool, out_dir: Path) -> list[dict[str, Any]]:
+    case = next(c for c in CASES if c.name == name)
+    folder = out_dir / name
+    if not folder.exists():
+        case.build(folder)
+    scenario = load_scenario(folder)
+    comps = components(scenario)
+    diag, _center = _diagnoses_by_component(scenario, comps)
+    rows: list[dict[str, Any]] = []
+    for k, comp in enumerate(comps):
+        d = diag.get(k)
+        if d is None or d.reason != "unit-above-max":
+            continue
+        calls = _record()
+        task = PieceTask(index=k, key=comp.key, units=comp.units, diagnosis=d, budget_s=budget,
+                         seed=scenario.solver.seed + k, threads=1, deterministic=not wall)
+        data = piece_data(scenario, comp.key, comp.units)
+        t0 = time.perf_counter()
+        res = solve_data(scenario, data, task, StopFlag())
+        wall_s = time.perf_counter() - t0
+        obj = plan_cost(scenario, res.choices)
+        rows.append({"case": name, "block": "piece", "kind": "piece", "units": data.n,
+                     "households": int(data.total), "method": res.method, "objective": obj,
+                     "bound": res.bound, "gap_yuan": obj - res.bound,
+                     "gap_pct_of_piece": 100 * (obj - res.bound) / obj, "joined_hh": "",
+                     "cap_hh": "", "note": f"used {res.used_s:.1f} s, wall {wall_s:.1f} s"})
+        groups = _group_rows(scenario, name, obj, calls)
+        rest = (obj - res.bound) - sum(r["gap_yuan"] for r in groups
+                                       if r["kind"] == "stranded group")
+        rows += groups
+        rows.append({"case": name, "block": "other",
+                     "kind": "parts on their own, lone units, links",
+                     "units": "", "households": "", "method": "", "objective": "", "bound": "",
+                     "gap_yuan": rest, "gap_pct_of_piece": 100 * rest / obj, "joined_hh": "",
+                     "cap_hh": "", "note": "piece gap less the stranded groups'"})
+        ov.attach, oa.group_bound = _orig
+    return rows
+
+
+def _group_rows(scenario, name: str, total: float, calls: list[dict[str, Any]]  # type: ignore[no-untyped-def]
+                ) -> list[dict[str, Any]]:
+    rows = []
+    bounds = [c for c in calls if c["what"] == "bound"]
+    for n, c in enumerate(x for x in calls if x["what"] == "attach"):
+        block, cores = c["block"], c["cores"]
+        over = [ch for ch in block.choices if any(o in ch.members for o in cores)]
+        rest = [ch for ch in block.choices if ch not in over]
+        joined = oa._joined(scenario, block, cores)
+        b = bounds[n] if n < len(bounds) else None
+        pr = [x["value"] for x in calls if x["what"] == "priced"]
+        floors = b["floors"] if b else float("nan")
+        over_cost = sum(plan_cost(scenario, (ch,)) for ch in over)
+        rest_cost = plan_cost(scenario, block.choices) - over_cost
+        units = sum(len(ch.members) for ch in block.choices)
+        hh = sum(int(scenario.households[list(ch.members)].sum()) for ch in block.choices)
+        base = {"case": name, "units": units, "households": hh, "method": block.method,
+                "joined_hh": joined, "cap_hh": b["cap"] if b else ""}
+        rows.append({**base, "block": f"group{n}", "kind": "stranded group",
+                     "objective": plan_cost(scenario, block.choices), "bound": block.bound,
+                     "gap_yuan": plan_cost(scenario, block.choices) - block.bound,
+                     "gap_pct_of_piece": 100 * (plan_cost(scenario, block.choices)
+                                                - block.bound) / total,
+                     "note": f"proven={block.proven} used={block.used_s:.1f}s "
+                             f"group bound={b['value'] if b else ''} priced={pr}"})
+        if b is not None and pr and max(pr) >= b["value"]:
+            # The priced bound won: one program, no split of its value.
+            for kind, cost, k in (("oversized communities", over_cost, len(over)),
+                                  ("in-bounds communities", rest_cost, len(rest))):
+                rows.append({**base, "block": f"group{n}", "kind": kind, "objective": cost,
+                             "bound": "", "gap_yuan": "", "gap_pct_of_piece": "",
+                             "note": f"{k} communities; plan cost only (the priced bound "
+                                     "is one program: no split)"})
+            continue
+        rows.append({**base, "block": f"group{n}", "kind": "oversized communities",
+                     "objective": over_cost, "bound": floors,
+                     "gap_yuan": over_cost - floors,
+                     "gap_pct_of_piece": 100 * (over_cost - floors) / total,
+                     "note": f"{len(over)} communities; bound = core floors"})
+        if b is not None:
+            lp = b["value"] - floors
+            rows.append({**base, "block": f"group{n}", "kind": "in-bounds communities",
+                         "objective": rest_cost, "bound": lp, "gap_yuan": rest_cost - lp,
+                         "gap_pct_of_piece": 100 * (rest_cost - lp) / total,
+                         "note": f"{len(rest)} communities; bound = relaxation over listed"})
+    return rows
+
+
+_orig = (ov.attach, oa.group_bound)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", required=True)
+    ap.add_argument("--budget", type=float, default=120.0)
+    ap.add_argument("--wall", action="store_true", help="wall-clock budgets, not deterministic")
+    ap.add_argument("--tag", default="try")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "oversized-gap")
+    args = ap.parse_args(argv)
+    rows: list[dict[str, Any]] = []
+    for name in args.cases.split(","):
+        got = run_case(name, args.budget, args.wall, args.out)
+        for r in got:
+            print(" | ".join(f"{r[k]:,.0f}" if isinstance(r[k], float) else str(r[k])
+                             for k in FIELDS), flush=True)
+        rows += got
+    path = ROOT / "bench" / "results" / f"oversized-gap-{args.tag}.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=FIELDS)
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()})
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,257 @@
+"""A lower bound for a stranded group (optimizer.search.oversized_attach) in which the
+oversized units' communities are priced as communities: columns of the same linear
+program as the communities within the bounds, generated one round at a time.
+
+The plans it bounds are those of :mod:`optimizer.model.attach_bound`: every community
+without an oversized unit keeps L..U households, is connected and has a center (a
+complete listing of them is given), and the oversized units' communities hold at most
+``cap`` households of the stranded parts beyond their cores.
+
+Why: :mod:`optimizer.model.attach_bound` lets a household join an oversized unit's
+community for nothing, and floors each such community at the cost of its core alone.
+On real rural maps those communities hold thousands of households (real-grown: 25,791
+joined, three communities costing 7.1 M yuan against a floor of 1.2 M): 16 of the
+piece's 21 gap points sat there. Here a community T of an oversized core is a column
+with its exact cost c_T (coordinators, staff, center, travel of every household to
+its center), and the master LP over the group's units (each unit in exactly one
+column) is
+
+    min Σ_S c_S x_S + Σ_T c_T z_T   s.t.  Σ_{cols ∋ u} = 1 (π_u),
+                                          Σ_T joined(T) z_T ≤ cap (λ ≥ 0),
+
+over the listed communities S and the generated columns T. Its Lagrangian bound,
+valid for every dual (π, λ ≥ 0) and keeping "each core in exactly one community"
+(every plan has it), is
+
+    Σ_u π_u − λ·cap + Σ_S min(0, c_S − π(S)) + Σ_o min_T (c_T − π(T) + λ·joined(T)),
+
+where T ranges over *every* possible community of core o, not only the generated
+ones. That last minimum (the pricing problem) is bounded from below by
+:func:`pricing_floor` — connectivity relaxed, the cost split into terms each no
+larger than the true ones:
+
+- operating cost (staff, coordinators: functions of the households alone) at least
+  OP(h_core) + ρ·H − δ for H households joining, δ the largest shortfall of that line
+  below OP over every whole H up to ``cap`` (computed, not assumed);
+- the center at c: its cheapest option for the area the households need
+  (AREA-PER-HH; swap credits at their largest, as
+  :func:`optimizer.model.attach_bound.core_floor`), at least F_c(h_core) + σ·H − δ_c
+  by a line under it computed over every whole H up to ``cap``;
+- travel (and moved households) of each unit to c exactly, links left out (≥ 0);
+- the joined set: any set of units within ``cap`` households of the core by their
+  lightest path, at most ``cap`` households (a fractional knapsack, a relaxation of
+  the whole-number one), holding c when c is not of the core.
+
+So the bound holds whatever columns were generated; the generated ones (each the
+connected part, around the core, of the set the floor picks, priced exactly by the
+caller) only move the duals towards a stronger one.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import csc_matrix, hstack, identity
+
+from optimizer.model.options import unit_options
+from optimizer.model.piece import PieceData
+from optimizer.rules.remedy import horizon_rates
+from optimizer.scenario.model import Scenario
+
+MARGIN = 1e-9           # relative safety margin on the recomputed bound
+
+
+@dataclass(frozen=True)
+class CoreTerms:
+    """What :func:`pricing_floor` needs of one oversized core (local to the group)."""
+
+    core: tuple[int, ...]
+    allowed: np.ndarray      # bool per unit: may join this core's community (not the core)
+    base: float              # OP(h_core) − δ
+    rho: float               # yuan per joined household (the line under OP)
+    center: np.ndarray       # per unit c: its center's floor + the core's travel to c (inf: none)
+
+
+def travel_matrix(scenario: Scenario, gd: PieceData) -> np.ndarray:
+    """[u, c]: what unit u adds to a community centred at c (distance and moved
+    households, yuan/year), as optimizer.search.columns.price_groups counts them."""
+    w = scenario.objective
+    h = gd.households.astype(np.float64)
+    km = np.hypot(gd.x[:, None] - gd.x[None, :], gd.y[:, None] - gd.y[None, :]) / 1000.0
+    per = h[:, None] * km * w.distance_yuan_per_household_km
+    cur = scenario.current_community
+    if cur is not None:
+        lab = [cur[int(u)] for u in gd.units]
+        moved = np.array([[lab[u] is not None and lab[u] != lab[c] for c in range(gd.n)]
+                          for u in range(gd.n)], dtype=bool)
+        per = per + moved * (h[:, None] * w.moved_yuan_per_household)
+    return per
+
+
+def core_terms(scenario: Scenario, gd: PieceData, core: Sequence[int], cap: int,
+               per: np.ndarray, allowed: set[int]) -> CoreTerms:
+    """The terms of oversized ``core`` (local units of ``gd``); ``allowed`` the local
+    units that may join any oversized community (the stranded parts'), narrowed here
+    to those within ``cap`` households of the core by their lightest path."""
+    pol, costs = scenario.policy, scenario.costs
+    h = [int(v) for v in gd.households]
+    hc = sum(h[u] for u in core)
+    rates = horizon_rates(gd.urban, scenario.plan_years, pol, costs)
+    grid = np.arange(hc, hc + max(cap, 0) + 1, dtype=np.int64)
+    op = np.array([rates.cost(pol.staff(int(v)), pol.coordinators(int(v))) for v in grid])
+    rho = rates.coordinator / pol.households_per_coordinator
+    delta = float(np.max(op[0] + rho * (grid - hc) - op)) if len(grid) else 0.0
+    base = float(op[0]) - max(0.0, delta)
+    near = _within(gd, core, allowed, cap)
+    mask = np.zeros(gd.n, dtype=bool)
+    mask[list(near)] = True
+    need = np.maximum(pol.area_min_m2, pol.area_per_100_households_m2 * grid / 100.0)
+    places = [*core, *sorted(near)]
+    curves = {c: facility_curve(scenario, int(gd.units[c]), need) for c in places}
+    # The center's cost grows with the area the households need (AREA-PER-HH): a line
+    # of one slope σ under every center's curve, each with its own shortfall δ_c.
+    first = min(places, key=lambda c: (float(curves[c][0]), c))
+    top = curves[first]
+    finite = np.flatnonzero(np.isfinite(top))
+    sigma = max(0.0, float(top[finite[-1]] - top[0]) / max(1, int(finite[-1]))) \
+        if len(finite) > 1 and math.isfinite(float(top[0])) else 0.0
+    center = np.full(gd.n, math.inf)
+    core_travel = per[list(core), :].sum(axis=0)
+    steps = grid - hc
+    for c in places:
+        curve = curves[c]
+        ok = np.isfinite(curve)
+        if not ok[0]:       # options only drop out as the need grows: none at all here
+            continue
+        start = float(curve[0])
+        short = float(np.max(start + sigma * steps[ok] - curve[ok]))
+        center[c] = start - max(0.0, short) + float(core_travel[c])
+    return CoreTerms(tuple(core), mask, base, rho + sigma, center)
+
+
+def facility_curve(scenario: Scenario, unit: int, need: np.ndarray) -> np.ndarray:
+    """Per required area in ``need``: the least annual cost of a center in ``unit``
+    (its options as optimizer.model.options lists them, swap credits at their largest,
+    no first-rooms rule: never above the true cost); inf where none fits."""
+    from optimizer.model.bounds import _max_credit
+
+    costs = scenario.costs
+    out = np.full(len(need), math.inf)
+    for spec in unit_options(scenario, unit):
+        fixed = spec.fixed_yuan if not spec.swap else \
+            spec.fixed_yuan - _max_credit(scenario, spec.site) * costs.annuity_factor()
+        if spec.fixed_area:
+            value = np.where(need <= spec.area_before_m2 + 1e-9,
+                             fixed + spec.per_m2_yuan * spec.area_before_m2, math.inf)
+        else:
+            area = np.maximum(need, spec.min_area_m2)
+            value = np.where(area <= spec.max_area_m2 + 1e-9,
+                             fixed + spec.per_m2_yuan * area, math.inf)
+        out = np.minimum(out, value)
+    return out
+
+
+def _within(gd: PieceData, core: Sequence[int], allowed: set[int], cap: int) -> set[int]:
+    """Units of ``allowed`` whose lightest path from ``core`` (households of the
+    path's units outside the core, its own counted) is within ``cap``."""
+    h = [int(v) for v in gd.households]
+    heap = [(0, u) for u in core]
+    dist: dict[int, int] = {}
+    while heap:
+        wt, u = heapq.heappop(heap)
+        if u in dist:
+            continue
+        dist[u] = wt
+        for v in gd.nbrs[u]:
+            if v in allowed and v not in dist and wt + h[v] <= cap:
+                heapq.heappush(heap, (wt + h[v], v))
+    return set(dist) - set(core)
+
+
+def pricing_floor(terms: CoreTerms, per: np.ndarray, h: np.ndarray, pi: np.ndarray,
+                  lam: float, cap: int, top: int = 3
+                  ) -> tuple[float, list[tuple[tuple[int, ...], float]]]:
+    """A lower bound on min_T (c_T − π(T) + λ·joined(T)) over every community T of
+    the core (see the module), and for the ``top`` best centers the relaxed set (the
+    core, the center, the units taken whole; possibly not connected) with its floor
+    cost: columns of the master that let it converge to the relaxation's optimum."""
+    core = list(terms.core)
+    fixed = terms.base - float(pi[core].sum())
+    units = np.flatnonzero(terms.allowed)
+    hh = h[units].astype(np.float64)
+    found: list[tuple[float, tuple[int, ...], float]] = []
+    for c in np.flatnonzero(np.isfinite(terms.center)).tolist():
+        value = per[units, c] + (terms.rho + lam) * hh - pi[units]
+        room = float(cap)
+        total = fixed + float(terms.center[c])
+        taken: list[int] = []
+        if c not in terms.core:
+            k = int(np.searchsorted(units, c))
+            if h[c] > cap:
+                continue
+            total += float(value[k])
+            room -= float(h[c])
+            value = value.copy()
+            value[k] = 0.0
+            taken.append(c)
+        neg = np.flatnonzero(value < 0)
+        order = neg[np.argsort(value[neg] / np.maximum(hh[neg], 1.0), kind="stable")]
+        for k in order.tolist():
+            if room <= 0:
+                break
+            share = min(1.0, room / max(float(hh[k]), 1.0))
+            total += share * float(value[k])
+            room -= share * float(hh[k])
+            if share >= 1.0:
+                taken.append(int(units[k]))
+        group = tuple(sorted({*core, *taken}))
+        joined = [u for u in group if u not in terms.core]
+        cost = terms.base + float(terms.center[c]) + float(
+            (per[joined, c] + terms.rho * h[joined]).sum())
+        found.append((total, group, cost))
+    if not found:
+        return math.inf, []
+    found.sort(key=lambda f: f[0])
+    return found[0][0], [(g, cost) for _v, g, cost in found[:top]]
+
+
+def solve_master(n: int, columns: Sequence[Sequence[int]], cost: np.ndarray,
+                 joined: np.ndarray, cap: int, time_limit_s: float | None = None
+                 ) -> tuple[np.ndarray, float] | None:
+    """The master LP's duals (π per unit, λ ≥ 0 for the cap); None when it fails.
+    Each unit also has a slack column of a high cost (ten times the dearest column),
+    so the master is feasible before the columns that cover every unit are found
+    (the duals only steer the columns: any duals give a valid bound). HiGHS stops at
+    ``time_limit_s`` (the piece's clock; then None: scipy gives no duals)."""
+    m = len(columns)
+    rows = np.fromiter((i for g in columns for i in g), dtype=np.int64)
+    cols = np.repeat(np.arange(m), [len(g) for g in columns])
+    a = hstack([csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, m)),
+                identity(n, format="csc")]).tocsc()
+    slack = 10.0 * max(1.0, float(np.abs(cost).max(initial=0.0)))
+    ub = np.r_[joined.astype(np.float64), np.zeros(n)].reshape(1, -1)
+    res = linprog(np.r_[cost, np.full(n, slack)], A_eq=a, b_eq=np.ones(n), A_ub=ub,
+                  b_ub=[float(cap)], bounds=(0, 1), method="highs",
+                  options={} if time_limit_s is None else {"time_limit": max(0.0, time_limit_s)})
+    if res.status != 0 or res.x is None:
+        return None
+    return (np.asarray(res.eqlin.marginals, dtype=np.float64),
+            max(0.0, -float(res.ineqlin.marginals[0])))
+
+
+def lagrangian_value(pi: np.ndarray, lam: float, cap: int, listed: Sequence[Sequence[int]],
+                     listed_cost: np.ndarray, floors: Sequence[float]) -> float:
+    """The bound of the module for duals (π, λ): ``listed`` every community within the
+    bounds (complete), ``floors`` each core's :func:`pricing_floor`."""
+    reduced = listed_cost - np.array([float(pi[list(g)].sum()) for g in listed])
+    value = float(pi.sum()) - lam * cap + float(np.minimum(reduced, 0.0).sum()) + sum(floors)
+    return value - MARGIN * (abs(value) + float(np.abs(pi).sum()) + lam * cap) - 1e-6
+
+
+__all__ = ["CoreTerms", "core_terms", "lagrangian_value", "pricing_floor", "solve_master",
+           "travel_matrix"]
