@@ -205,7 +205,8 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
     if not ok or not joined:
         return Exemption(rule, ok, why)
     proved, said = joined_proof(s, pieces_of(ctx), set(f.units), joined[0],
-                                ctx.unit_community, ctx.members)
+                                ctx.unit_community, ctx.members,
+                                ctx.cache.setdefault("joined", {}))
     if proved is False:
         return Exemption(rule, False, said)
     if proved is None:

@@ -25,7 +25,14 @@ listing, no set partitioning):
 
 A claim shown false is a fail ("exemption not justified", with what is false). A claim
 the checker cannot decide within its bounds (a part of more than ``MAX_UNITS`` units,
-a search past its steps) is **undecided** (None): it is never reported as proved. The
+a search past its steps: split.MAX_STEPS, least.LEAST_STEPS) is **undecided** (None):
+it is never reported as proved. The searches' bound is their steps; the unit bound
+(400, above split.py's 100 for whole pieces) only spares a search a part it could not
+end: the stranded parts of the oversized bench cases have 127-189 units, and the
+split search decides Georgia's 154 in 56 steps and grown's 145 in 1 (bench/JOURNAL.md,
+"Joined units proved by the checker"). Each part's verdicts are memoized in the
+context's cache (pure functions of the scenario, and of the plan's joined households
+for the fewest), so the communities sharing a part search it once. The
 exemption of the size rule stays exempt, since the oversized unit alone proves it,
 and the undecided claim gets a ``not_assessed`` line of its own (exemptions.apply).
 Why not a fail: the solver proves some stranded parts the checker cannot (a 154-unit
@@ -44,11 +51,12 @@ from optimizer.checker.center import can_hold_center
 from optimizer.checker.claims import Claim
 from optimizer.checker.least import fewer_joined
 from optimizer.checker.proofs import Pieces, _names, above_max_units
-from optimizer.checker.split import MAX_UNITS, OutOfSteps, find_split, whole_number_fits
+from optimizer.checker.split import OutOfSteps, find_split, whole_number_fits
 from optimizer.scenario.model import Scenario
 
 Proof = tuple[bool | None, str]      # proved, disproved or undecided (None), and why
 MAX_ASSIGNMENTS = 256    # ways to give a plan's joined groups to oversized units, tried
+MAX_UNITS = 400          # a part's units, at most, for either search (their bound: steps)
 
 
 def cut_off_parts(s: Scenario, pieces: Pieces, p: int) -> list[tuple[int, ...]]:
@@ -117,9 +125,10 @@ def _stranded(s: Scenario, part: tuple[int, ...], lo: int, hi: int, host: _Host)
         return None, (f"a part of {len(part)} units, more than the {MAX_UNITS} the checker's "
                       "exhaustive split search takes")
     hh = s.households.tolist()
-    got = find_split(part, hh, s.neighbours, lo, hi)
+    got = find_split(part, hh, s.neighbours, lo, hi, max_units=MAX_UNITS)
     if got.exists:       # by households; none may be left once every center needs a place
-        with_centers = find_split(part, hh, s.neighbours, lo, hi, can_host=host).exists
+        with_centers = find_split(part, hh, s.neighbours, lo, hi, max_units=MAX_UNITS,
+                                  can_host=host).exists
         if with_centers is False:
             return True, ""
         if with_centers is None:
@@ -186,9 +195,11 @@ def _fewest(s: Scenario, pieces: Pieces, p: int, part: tuple[int, ...], lo: int,
 
 
 def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
-                 community_of: Mapping[int, str], members_of: Mapping[str, set[int]]
-                 ) -> Proof:
-    """Every statement of a ``joined`` claim about the community of ``members``."""
+                 community_of: Mapping[int, str], members_of: Mapping[str, set[int]],
+                 cache: dict[tuple[object, ...], Proof] | None = None) -> Proof:
+    """Every statement of a ``joined`` claim about the community of ``members``
+    (``cache``: the parts' verdicts already found, kept by the caller)."""
+    memo: dict[tuple[object, ...], Proof] = {} if cache is None else cache
     pieces_of = sorted({pieces.piece_of[u] for u in members})
     big = [u for q in pieces_of for u in above_max_units(s, pieces, q) if u in members]
     if len(big) != 1:
@@ -219,14 +230,22 @@ def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
     host = _Host(s)
     undecided = []
     for part in held:
-        ok, why = _stranded(s, part, lo, hi, host)
+        if ("stranded", part) not in memo:
+            memo["stranded", part] = _stranded(s, part, lo, hi, host)
+        ok, why = memo["stranded", part]
         if ok is False:
             return False, why
         if ok is None:
             undecided.append(f"that they cannot form communities on their own: {why}")
     if claim.least:
         for part in held:
-            ok, why = _fewest(s, pieces, p, part, lo, hi, host, community_of, members_of)
+            # all it reads of the plan: the oversized units' communities
+            theirs = tuple(sorted(tuple(sorted(members_of.get(community_of.get(o, ""), {o})))
+                                  for o in above_max_units(s, pieces, p)))
+            if ("fewest", part, theirs) not in memo:
+                memo["fewest", part, theirs] = _fewest(s, pieces, p, part, lo, hi, host,
+                                                       community_of, members_of)
+            ok, why = memo["fewest", part, theirs]
             if ok is False:
                 return False, why
             if ok is None:
