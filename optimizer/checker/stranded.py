@@ -252,12 +252,12 @@ def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
                 undecided.append(f"that no plan gives fewer households: {why}")
     if undecided:
         return None, "; ".join(undecided)
-    least = ("and no plan joins fewer households of them (the checker searched every plan)"
-             if claim.least else "(the fewest joined households is not claimed)")
+    least = (", and no plan joins fewer households of them (the checker searched every "
+             "plan)" if claim.least else "; the fewest joined households is not claimed")
     return True, (f"the {len(joined)} units it also holds come from {len(held)} part(s) of "
                   f"{n} units ({t} households) that units above the maximum cut off, which "
                   f"cannot form communities of {lo}..{hi} on their own (the checker searched "
-                  f"every split), {least}")
+                  f"every split){least}")
 
 
 __all__ = ["MAX_ASSIGNMENTS", "Proof", "cut_off_parts", "joined_proof"]
