@@ -16,10 +16,11 @@ what it uses.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from optimizer.plan.exemption import CenterWhy, Exemption, Joined, Named, Reasons
 from optimizer.plan.model import EXEMPTION_SEPARATOR as SEP
+from optimizer.plan.model import Community
 from optimizer.report.places import county_name, street_name
 
 _N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
@@ -345,6 +346,12 @@ def exemption_text(text: str, lang: str, see: str = "communities.csv",
     if r is not None:
         return reason_zh(r)
     return _unread(text, see)
+
+
+def records_of(communities: Iterable[Community]) -> dict[str, Reasons]:
+    """Exemption words -> the records the engine made them from (none for a plan read
+    from a folder): for tables, whose cells hold the words only."""
+    return {c.exemption: c.reasons for c in communities if c.reasons}
 
 
 # --- checker notes and limits ------------------------------------------------------
