@@ -186,3 +186,24 @@ def test_least_search_agrees_with_brute_force() -> None:
             got = fewer_joined(list(range(n)), hh, nbrs, borders, 1000, 1500, below)
             assert got.fewer is (below > best), (hh, borders, below, best)
         assert least_to_give(sum(hh), 1000, 1500) <= best
+
+
+def test_a_fewest_claim_depends_on_the_other_communities() -> None:
+    """The workbench re-checks a community whose verdict reads others' (exemptions.
+    depends_on_plan): the "no plan gives fewer" claim; not the search's "least found"."""
+    from optimizer.checker.exemptions import depends_on_plan
+    from optimizer.checker.facts import Context
+
+    s = grid_scenario(**FEWEST)                                      # type: ignore[arg-type]
+    spec = {"L": build("r0c1", "r0c0", "r0c1"),
+            "O": build("r0c3", "r0c2", "r0c3", exemption=text(s, "r0c3", ["r0c2"], ["r0c2"])),
+            "R": build("r0c4", "r0c4")}
+    plan = build_plan(s, spec)
+    ctx = Context.build(s, plan)
+    com = {c.community_id: c for c in plan.communities}
+    assert depends_on_plan(ctx, com["O"])
+    assert not depends_on_plan(ctx, com["L"])
+    spec["O"]["exemption"] = text(s, "r0c3", ["r0c2"], ["r0c2"], proven=False)
+    plan = build_plan(s, spec)
+    assert not depends_on_plan(Context.build(s, plan),
+                               next(c for c in plan.communities if c.community_id == "O"))
