@@ -35,10 +35,11 @@ context's cache (pure functions of the scenario, and of the plan's joined househ
 for the fewest), so the communities sharing a part search it once. The
 exemption of the size rule stays exempt, since the oversized unit alone proves it,
 and the undecided claim gets a ``not_assessed`` line of its own (exemptions.apply).
-Why not a fail: the solver proves some stranded parts the checker cannot (a 154-unit
-part on the real Georgia map, proved by listing its 1,138 possible communities;
-bench/JOURNAL.md "Oversized units on real rural maps"), so a fail there would say the
-plan breaks a rule it does not break; not_assessed says exactly what is known.
+Why not a fail: the solver proves stranded parts by listing their possible communities
+(Georgia's 154 units: 1,138 of them, bench/JOURNAL.md "Oversized units on real rural
+maps"), and some are past the checker's steps (10740's 189 units on the oversized
+bench), so a fail there would say the plan breaks a rule it does not break;
+not_assessed says exactly what is known.
 """
 
 from __future__ import annotations
