@@ -15,6 +15,13 @@ workbench's short forms) and the same facts said more loosely by a planner:
                   a barrier cuts it from the rest of its town's area of its kind;
 - ``isolated``    "with no neighbour link to the rest": its own piece, no barrier needed;
 - ``whole``       "the whole <kind> area": the piece is all of its town's area of its kind;
+- ``joined``      "Its community also holds <units> (N households) of the n units (T
+                  households) that units above the maximum cut off from the rest ...:
+                  those cannot form connected ... communities of L-U households on
+                  their own ..., and no plan gives fewer households to the communities
+                  of units above the maximum ..." (optimizer/graph/oversized.py): units
+                  of a stranded part joined an oversized unit's community; ``least``
+                  says whether the text claims that no plan joins fewer households;
 - ``no-center``   "no place for a service center" or "no plan with a center in every
                   community" (ONE-STATION);
 - ``unstated``    none of these: the checker looks for a proof of its own.
@@ -42,7 +49,15 @@ _PIECE_IDS = re.compile(
     rf" (?:\((?:a single unit|a piece of {_N} units)|(?:has|have) \d)")
 _CENTER_IDS = re.compile(rf"for the (?:rural villages?|urban compounds?) (?P<ids>.+?) "
                          rf"\({_N} households\)")
-_MORE = re.compile(r"^(?P<head>.*) and [\d,]+ more$")
+_MORE = re.compile(r"^(?P<head>.*) and (?P<more>[\d,]+) more$")
+_JOINED = re.compile(
+    rf" Its community also holds the (?:rural villages?|urban compounds?) (?P<ids>.+?) "
+    rf"\({_N} households\) of the {_N} units \({_N} households\) that units above the "
+    r"maximum cut off from the rest of the .+?: those cannot form connected \S+ "
+    rf"communities of {_N}-{_N} households on their own \([A-Z0-9-]+\), and (?P<how>.+)\.$",
+    re.S)
+LEAST = ("no plan gives fewer households to the communities of units above the maximum "
+         "(every possible community there was listed)")
 _PLACE = re.compile(r"\bTown(?:/street)? '")
 
 
@@ -55,6 +70,12 @@ class Claim:
     unknown: tuple[str, ...] = ()       # names it gives that are no unit of the scenario
     households: int | None = None       # of the unit (above-max) or of the piece
     n_units: int | None = None          # of the piece
+    # joined: the named units not shown ("and N more"), the households and bounds of the
+    # part(s) they come from, and whether it claims no plan joins fewer (None: unread)
+    more: int = 0
+    part_households: int | None = None
+    bounds: tuple[int, int] | None = None
+    least: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +170,24 @@ def _above_max(s: Scenario, text: str) -> list[Claim]:
     return out
 
 
+def _joined(s: Scenario, text: str) -> tuple[str, list[Claim]]:
+    """The joined-units clause as a claim, and the text without it (so its words are
+    not read as another claim's)."""
+    m = _JOINED.search(text)
+    if m is None:
+        return text, []
+    ids = m.group("ids").strip()
+    more = _MORE.match(ids)
+    hidden = _num(more.group("more")) if more else 0
+    units, unknown = _id_list(s, ids)
+    how = m.group("how")
+    least = True if how == LEAST else (False if how == "this is the least the search "
+                                       "found in time" else None)
+    claim = Claim("joined", tuple(units), tuple(unknown), _num(m.group(2)), _num(m.group(3)),
+                  hidden, _num(m.group(4)), (_num(m.group(5)), _num(m.group(6))), least)
+    return text[:m.start()] + text[m.end():], [claim]
+
+
 def _piece(s: Scenario, text: str) -> tuple[list[int], list[str], int | None, int | None]:
     """The units, unknown names, households and unit count the text states of a piece."""
     units: list[int] = []
@@ -187,15 +226,16 @@ def read(s: Scenario, rule: str, text: str, county: str, street: str,
                 unknown += bad
             claims.append(Claim("no-center", tuple(units), tuple(unknown)))
     else:
-        claims += _above_max(s, text)
-        units, unknown, hh, n = _piece(s, text)
+        rest, joined = _joined(s, text)
+        claims += _above_max(s, rest) + joined
+        units, unknown, hh, n = _piece(s, rest)
         kinds = [k for k, said in (     # what the piece is first, then why it fails
-            ("cut-off", "cut off by a barrier" in text),
-            ("isolated", "with no neighbour link to the rest" in text),
-            ("whole", re.search(r"\bthe whole (?:urban|rural) area\b", text) is not None),
-            ("too-few", "community needs" in text and "households short" in text),
-            ("no-k", "no whole number of" in text),
-            ("no-split", "no way to split" in text or "no partition of this piece" in text),
+            ("cut-off", "cut off by a barrier" in rest),
+            ("isolated", "with no neighbour link to the rest" in rest),
+            ("whole", re.search(r"\bthe whole (?:urban|rural) area\b", rest) is not None),
+            ("too-few", "community needs" in rest and "households short" in rest),
+            ("no-k", "no whole number of" in rest),
+            ("no-split", "no way to split" in rest or "no partition of this piece" in rest),
         ) if said]
         claims += [Claim(k, tuple(units), tuple(unknown), hh, n) for k in kinds]
     if not claims:

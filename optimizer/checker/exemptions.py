@@ -25,12 +25,22 @@ solver's diagnosis:
   the center's placement: the stand-in center (a build where no_build forbids one)
   fails ONE-STATION's place and REMEDY's no_build test, and both rows become "exempt".
 
+An oversized unit's text may add that units of a part cut off by units above the
+maximum joined its community, that the part cannot form communities on its own and
+that no plan gives fewer households to those communities: each is proved by
+:mod:`optimizer.checker.stranded`. One shown false fails the exemption; one the
+checker cannot decide within its bounds leaves the size exemption exempt (the
+oversized unit proves it) and adds a ``not_assessed`` line, rule id ``EXEMPTION``,
+saying which claim was not assessed and why (compliance.csv has one line per rule id
+and community, so it cannot be a second size line).
+
 Any other rule, or a claim it cannot prove, is itself a fail ("exemption not
 justified", with the reason) and the rule is checked normally.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -45,6 +55,7 @@ from optimizer.checker.proofs import (
     not_the_big_ones,
     size_reading,
 )
+from optimizer.checker.stranded import joined_proof
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community
 
@@ -64,6 +75,7 @@ class Exemption:
     rule: str           # the rule id named, or "EXEMPTION" when none is recognised
     justified: bool
     reason: str
+    unassessed: str = ""    # a claim of the text the checker could not decide, and why
 
 
 def parse_rule(text: str) -> str | None:
@@ -172,21 +184,49 @@ def _justify_unstated(ctx: Context, f: Facts, text: str) -> Verdict:
         False, "its units lie in a piece that can be split within the bounds")
 
 
-def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) -> Verdict:
+def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) -> Exemption:
     s = ctx.scenario
     own = s.policy.size_rule(f.urban)
     if rule != own:
-        return False, f"the community is {'urban' if f.urban else 'rural'}: its rule is {own}"
+        return Exemption(rule, False,
+                         f"the community is {'urban' if f.urban else 'rural'}: its rule is {own}")
     if not f.units:
-        return False, "the community has no units"
+        return Exemption(rule, False, "the community has no units")
     reading = read(s, rule, text, com.county, com.street, "urban" if f.urban else "rural")
     if reading.kinds() == {"unstated"}:
-        return _justify_unstated(ctx, f, text)
-    ok, why = size_reading(s, pieces_of(ctx), set(f.units), reading)
+        return Exemption(rule, *_justify_unstated(ctx, f, text))
+    joined = [c for c in reading.claims if c.kind == "joined"]
+    rest = dataclasses.replace(reading, claims=tuple(c for c in reading.claims
+                                                     if c.kind != "joined"))
+    ok, why = size_reading(s, pieces_of(ctx), set(f.units), rest)
     if not ok and "no partition of this piece" in text and not reading.foreign_place:
         # The search found no plan: also true where a center is impossible in range.
-        return _center_within_bounds(ctx, f) or (ok, why)
-    return ok, why
+        return Exemption(rule, *(_center_within_bounds(ctx, f) or (ok, why)))
+    if not ok or not joined:
+        return Exemption(rule, ok, why)
+    proved, said = joined_proof(s, pieces_of(ctx), set(f.units), joined[0],
+                                ctx.unit_community, ctx.members,
+                                ctx.cache.setdefault("joined", {}))
+    if proved is False:
+        return Exemption(rule, False, said)
+    if proved is None:
+        return Exemption(rule, True, why, unassessed=said)
+    return Exemption(rule, True, f"{why}; {said}")
+
+
+def depends_on_plan(ctx: Context, com: Community) -> bool:
+    """Whether the community's exemption verdict reads other communities (a claim that
+    no plan joins fewer households to the oversized units' communities counts those of
+    every oversized unit of the piece): an incremental checker re-checks it on any
+    edit of its piece."""
+    if "Its community also holds" not in com.exemption:     # cheap test first
+        return False
+    kind = "urban" if com.kind == "urban" else "rural"
+    return any(c.kind == "joined" and c.least
+               for part in com.exemption.split(SEPARATOR)
+               if (rule := parse_rule(part.strip())) in ("SIZE-URBAN", "SIZE-RURAL")
+               for c in read(ctx.scenario, str(rule), part.strip(), com.county, com.street,
+                             kind).claims)
 
 
 def judge(ctx: Context, com: Community, f: Facts) -> list[Exemption]:
@@ -200,7 +240,7 @@ def judge(ctx: Context, com: Community, f: Facts) -> list[Exemption]:
         if rule is None:
             out.append(Exemption("EXEMPTION", False, f"{text!r} names no rule id of RULES.md"))
         elif rule in ("SIZE-URBAN", "SIZE-RURAL"):
-            out.append(Exemption(rule, *_justify_size(ctx, com, rule, f, text)))
+            out.append(_justify_size(ctx, com, rule, f, text))
         elif rule == "ONE-STATION":
             kind = "urban" if f.urban else "rural"
             reading = read(ctx.scenario, rule, text, com.county, com.street, kind)
@@ -245,7 +285,17 @@ def apply(rows: list[ComplianceRow], ex: Exemption, cid: str,
         status = "fail" if not ex.justified else "exempt"
         prefix = "exemption not justified" if not ex.justified else "exempt"
         out.append(ComplianceRow(ex.rule, cid, status, None, None, f"{prefix}: {ex.reason}"))
+    if ex.unassessed:
+        note = f"{ex.rule} exemption's claim not assessed: {ex.unassessed}"
+        at = next((k for k, r in enumerate(out)
+                   if r.rule_id == "EXEMPTION" and r.community_id == cid), None)
+        if at is None:
+            out.append(ComplianceRow("EXEMPTION", cid, "not_assessed", None, None, note))
+        else:           # one line per rule id and community: a fail there stays a fail
+            r = out[at]
+            out[at] = dataclasses.replace(r, note=f"{r.note}; {note}")
     return out
 
 
-__all__ = ["RULE_IDS", "SEPARATOR", "Exemption", "apply", "judge", "parse_rule", "pieces_of"]
+__all__ = ["RULE_IDS", "SEPARATOR", "Exemption", "apply", "depends_on_plan", "judge",
+           "parse_rule", "pieces_of"]

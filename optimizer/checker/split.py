@@ -44,8 +44,80 @@ class SplitAnswer:
     steps: int = 0
 
 
-class _OutOfSteps(Exception):
-    pass
+class OutOfSteps(Exception):
+    """The search grew more groups than it may (:class:`Bits` ``max_steps``)."""
+
+
+class Bits:
+    """A set of units as bits of an integer: their neighbours as bit masks, their
+    households, and the two searches both the split search and the least-joined search
+    (:mod:`optimizer.checker.least`) walk: the connected parts of a set, and every
+    connected group of lo..hi households holding its lowest unit, each once."""
+
+    def __init__(self, units: Sequence[int], households: Sequence[int],
+                 neighbours: Sequence[Iterable[int]], lo: int, hi: int, max_steps: int,
+                 can_host: Callable[[int, int], bool] | None = None) -> None:
+        self.units = list(units)
+        self.n = n = len(self.units)
+        self.lo, self.hi, self.max_steps, self.can_host = lo, hi, max_steps, can_host
+        at = {u: k for k, u in enumerate(self.units)}
+        self.adj = [0] * n
+        for k, u in enumerate(self.units):
+            for v in neighbours[u]:
+                j = at.get(int(v))
+                if j is not None:
+                    self.adj[k] |= 1 << j
+        self.w = [int(households[u]) for u in self.units]
+        self.steps = 0
+
+    def parts(self, mask: int) -> list[tuple[int, int]]:
+        """The connected parts of ``mask``, each with its households."""
+        adj, w = self.adj, self.w
+        out = []
+        while mask:
+            seen = todo = mask & -mask
+            total = 0
+            while todo:
+                low = todo & -todo
+                todo ^= low
+                k = low.bit_length() - 1
+                total += w[k]
+                new = adj[k] & mask & ~seen
+                seen |= new
+                todo |= new
+            out.append((seen, total))
+            mask &= ~seen
+        return out
+
+    def groups(self, mask: int) -> Iterator[int]:
+        """Connected groups within ``mask`` holding its lowest unit, lo..hi households
+        (each with a unit able to host its center, with ``can_host``)."""
+        adj, w, lo, hi, can_host = self.adj, self.w, self.lo, self.hi, self.can_host
+        root = mask & -mask
+        r = root.bit_length() - 1
+        if w[r] > hi:
+            return
+        stack = [(root, w[r], adj[r] & mask, 0)]
+        while stack:
+            group, total, frontier, excluded = stack.pop()
+            self.steps += 1
+            if self.steps > self.max_steps:
+                raise OutOfSteps
+            if total >= lo and (can_host is None or any(
+                    group >> k & 1 and can_host(self.units[k], total) for k in range(self.n))):
+                yield group
+            while frontier:
+                low = frontier & -frontier
+                frontier ^= low
+                k = low.bit_length() - 1
+                if total + w[k] <= hi:
+                    grown = (frontier | (adj[k] & mask)) & ~group & ~excluded & ~low
+                    stack.append((group | low, total + w[k], grown, excluded))
+                excluded |= low
+
+    def ids(self, mask: int) -> tuple[int, ...]:
+        """The units of ``mask``."""
+        return tuple(self.units[k] for k in range(self.n) if mask >> k & 1)
 
 
 def find_split(units: Sequence[int], households: Sequence[int],
@@ -66,69 +138,18 @@ def find_split(units: Sequence[int], households: Sequence[int],
         return SplitAnswer(None)
     if can_host is not None and any(int(households[u]) > hi for u in units):
         return SplitAnswer(None)
-    at = {u: k for k, u in enumerate(units)}
-    adj = [0] * n
-    for k, u in enumerate(units):
-        for v in neighbours[u]:
-            j = at.get(int(v))
-            if j is not None:
-                adj[k] |= 1 << j
-    w = [int(households[u]) for u in units]
-    steps = 0
+    bits = Bits(units, households, neighbours, lo, hi, max_steps, can_host)
     impossible: set[int] = set()
 
-    def parts(mask: int) -> list[tuple[int, int]]:
-        """The connected parts of ``mask``, each with its households."""
-        out = []
-        while mask:
-            seen = todo = mask & -mask
-            total = 0
-            while todo:
-                low = todo & -todo
-                todo ^= low
-                k = low.bit_length() - 1
-                total += w[k]
-                new = adj[k] & mask & ~seen
-                seen |= new
-                todo |= new
-            out.append((seen, total))
-            mask &= ~seen
-        return out
-
-    def groups(mask: int) -> Iterator[int]:
-        """Connected groups within ``mask`` holding its lowest unit, lo..hi households."""
-        nonlocal steps
-        root = mask & -mask
-        r = root.bit_length() - 1
-        if w[r] > hi:
-            return
-        stack = [(root, w[r], adj[r] & mask, 0)]
-        while stack:
-            group, total, frontier, excluded = stack.pop()
-            steps += 1
-            if steps > max_steps:
-                raise _OutOfSteps
-            if total >= lo and (can_host is None or any(
-                    group >> k & 1 and can_host(units[k], total) for k in range(n))):
-                yield group
-            while frontier:
-                low = frontier & -frontier
-                frontier ^= low
-                k = low.bit_length() - 1
-                if total + w[k] <= hi:
-                    grown = (frontier | (adj[k] & mask)) & ~group & ~excluded & ~low
-                    stack.append((group | low, total + w[k], grown, excluded))
-                excluded |= low
-
     def fits(mask: int) -> bool:
-        return all(whole_number_fits(h, lo, hi) for _, h in parts(mask))
+        return all(whole_number_fits(h, lo, hi) for _, h in bits.parts(mask))
 
     def solve(mask: int) -> list[int] | None:
         if not mask:
             return []
         if mask in impossible:
             return None
-        ps = parts(mask)
+        ps = bits.parts(mask)
         found: list[int] | None = None
         if len(ps) > 1:
             found = []
@@ -139,7 +160,7 @@ def find_split(units: Sequence[int], households: Sequence[int],
                     break
                 found += sub
         else:
-            for g in groups(mask):
+            for g in bits.groups(mask):
                 rest = mask & ~g
                 if fits(rest):
                     sub = solve(rest)
@@ -153,14 +174,14 @@ def find_split(units: Sequence[int], households: Sequence[int],
     everything = (1 << n) - 1
     try:
         if not fits(everything):
-            return SplitAnswer(False, (), steps)
+            return SplitAnswer(False, (), bits.steps)
         got = solve(everything)
-    except _OutOfSteps:
-        return SplitAnswer(None, (), steps)
+    except OutOfSteps:
+        return SplitAnswer(None, (), bits.steps)
     if got is None:
-        return SplitAnswer(False, (), steps)
-    out = tuple(tuple(units[k] for k in range(n) if g >> k & 1) for g in got)
-    return SplitAnswer(True, out, steps)
+        return SplitAnswer(False, (), bits.steps)
+    return SplitAnswer(True, tuple(bits.ids(g) for g in got), bits.steps)
 
 
-__all__ = ["MAX_STEPS", "MAX_UNITS", "SplitAnswer", "find_split", "whole_number_fits"]
+__all__ = ["MAX_STEPS", "MAX_UNITS", "Bits", "OutOfSteps", "SplitAnswer", "find_split",
+           "whole_number_fits"]

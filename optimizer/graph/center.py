@@ -26,6 +26,7 @@ import heapq
 import math
 from dataclasses import dataclass
 
+from optimizer.plan.exemption import CenterWhy
 from optimizer.scenario.model import Scenario
 
 INF = math.inf
@@ -91,14 +92,25 @@ def centerless(scenario: Scenario, units: list[int], lo: int, hi: int) -> Center
     return Centerless(tuple(bounded), tuple(anywhere))
 
 
-def describe_unit(scenario: Scenario, unit: int, lo: int) -> str:
-    """Why no center can stand in ``unit`` itself, in planner terms."""
+def why_unit(scenario: Scenario, unit: int, lo: int) -> CenterWhy:
+    """Why no center can stand in ``unit`` itself (for a community of ``lo``)."""
     uid = scenario.unit_ids[unit]
     sites = scenario.sites_by_unit.get(unit, ())
     if not sites:
-        return f"{uid} has no site and no new center may be built there (no_build)"
-    cap = capacity_m2(scenario, unit)
-    names = ", ".join(scenario.sites.site_ids[s] for s in sites)
-    return (f"{uid} is no_build and its site {names} allows at most {cap:,.0f} m², below "
-            f"the {scenario.policy.required_area_m2(lo):,.0f} m² a community of "
-            f"{lo:,} households needs (AREA-PER-HH, AREA-MIN)")
+        return CenterWhy(uid)
+    return CenterWhy(uid, tuple(scenario.sites.site_ids[s] for s in sites),
+                     capacity_m2(scenario, unit), scenario.policy.required_area_m2(lo), lo)
+
+
+def center_why_text(why: CenterWhy) -> str:
+    """The words of :func:`why_unit`, in planner terms."""
+    if not why.sites:
+        return f"{why.unit} has no site and no new center may be built there (no_build)"
+    return (f"{why.unit} is no_build and its site {', '.join(why.sites)} allows at most "
+            f"{why.max_m2:,.0f} m², below the {why.need_m2:,.0f} m² a community of "
+            f"{why.households:,} households needs (AREA-PER-HH, AREA-MIN)")
+
+
+def describe_unit(scenario: Scenario, unit: int, lo: int) -> str:
+    """Why no center can stand in ``unit`` itself, in planner terms."""
+    return center_why_text(why_unit(scenario, unit, lo))

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.graph.pieces import Component, decompose, feasible_community_counts
+from optimizer.plan.exemption import Exemption, Named
 from optimizer.scenario.model import Scenario
 
 MAX_IDS_SHOWN = 10
@@ -42,6 +43,8 @@ class Diagnosis:
     households: int                 # of those units
     message: str                    # what is wrong, in planner terms
     relaxation: str                 # what would help
+    # the exemption it grounds, as a record: its text is f"{rule}: {message}"
+    record: Exemption | None = None
 
     def __str__(self) -> str:
         return f"{self.message} Relaxation: {self.relaxation}."
@@ -57,6 +60,13 @@ def list_ids(ids: tuple[str, ...] | list[str], limit: int = MAX_IDS_SHOWN) -> st
     if len(ids) <= limit:
         return ", ".join(ids) if len(ids) < 2 else ", ".join(ids[:-1]) + " and " + ids[-1]
     return ", ".join(ids[:limit]) + f" and {len(ids) - limit:,} more"
+
+
+def shown(ids: tuple[str, ...] | list[str], limit: int = MAX_IDS_SHOWN) -> tuple[
+        tuple[str, ...], int]:
+    """The ids :func:`list_ids` shows, and how many it counts as "more"."""
+    ids = tuple(ids)
+    return (ids, 0) if len(ids) <= limit else (ids[:limit], len(ids) - limit)
 
 
 def _communities(k: int) -> str:
@@ -76,6 +86,11 @@ class _Words:
         self.units = "rural villages" if self.rural else "urban compounds"
         self.area = f"{kind} area"
         self.a_kind = f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+    def named(self, ids: tuple[str, ...], whole: bool, cut_off: bool) -> Named:
+        """What :meth:`piece` names, as a record."""
+        return Named(*shown(ids), "whole" if whole else "part", cut_off and not whole,
+                     0 if whole else len(ids))
 
     def piece(self, ids: tuple[str, ...], whole: bool, cut_off: bool) -> str:
         """'the rural villages a, b, c (a piece of 3 units cut off by a barrier ...)'."""
@@ -111,7 +126,7 @@ def diagnose(scenario: Scenario) -> list[Diagnosis]:
 def _no_center(scenario: Scenario, comp: Component) -> list[Diagnosis]:
     """ONE-STATION: units no community within the bounds can give a center
     (:mod:`optimizer.graph.center`)."""
-    from optimizer.graph.center import centerless, describe_unit
+    from optimizer.graph.center import center_why_text, centerless, why_unit
 
     lo, hi = scenario.policy.bounds(comp.urban)
     found = centerless(scenario, comp.units.tolist(), lo, hi)
@@ -121,10 +136,12 @@ def _no_center(scenario: Scenario, comp: Component) -> list[Diagnosis]:
     w = _Words(comp.key)
     ids = tuple(scenario.unit_ids[u] for u in units)
     hh = int(scenario.households[units].sum())
-    why = "; ".join(describe_unit(scenario, u, lo) for u in units[:3]) \
+    whys = tuple(why_unit(scenario, u, lo) for u in units[:3])
+    why = "; ".join(center_why_text(x) for x in whys) \
         + (f"; and {len(units) - 3} more" if len(units) > 3 else "")
     named = (f"the {w.unit} {ids[0]}" if len(ids) == 1 else f"the {w.units} {list_ids(ids)}")
-    scope = ("in any community holding it, of any size" if set(units) <= set(found.at_any_size)
+    any_size = set(units) <= set(found.at_any_size)
+    scope = ("in any community holding it, of any size" if any_size
              else f"in any {w.kind} community of {lo:,}-{hi:,} households holding "
                   f"{'it' if len(ids) == 1 else 'one of them'}")
     message = (f"{w.place}: no place for a service center (ONE-STATION) {scope}, for "
@@ -134,8 +151,12 @@ def _no_center(scenario: Scenario, comp: Component) -> list[Diagnosis]:
                   f"no_build), or add a site in or near {'it' if len(ids) == 1 else 'them'} "
                   f"to sites.csv (at least "
                   f"{scenario.policy.required_area_m2(lo):,.0f} m² once extended)")
+    record = Exemption("ONE-STATION", "no-center", f"ONE-STATION: {message}", *comp.key,
+                       named=Named(*shown(ids)), households=hh, lo=0 if any_size else lo,
+                       hi=0 if any_size else hi, centers=whys,
+                       centers_more=max(0, len(units) - 3), any_size=any_size)
     return [Diagnosis(rule="ONE-STATION", reason="no-center", key=comp.key, units=ids,
-                      households=hh, message=message, relaxation=relaxation)]
+                      households=hh, message=message, relaxation=relaxation, record=record)]
 
 
 def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whole: bool,
@@ -176,8 +197,11 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
                    f"into connected {w.kind} communities of {lo:,}-{hi:,} households"
                    f"{centers} exists ({rule}; every split of these {len(ids)} units was "
                    f"checked).")
+        record = Exemption(rule, "no-partition", f"{rule}: {message}", *comp.key,
+                           named=w.named(ids, whole, bool(linked)), households=h, lo=lo,
+                           hi=hi, n_units=len(ids))
         return [Diagnosis(rule=rule, reason="no-partition", key=comp.key, units=ids,
-                          households=h, message=message,
+                          households=h, message=message, record=record,
                           relaxation=f"widen the {w.kind} bounds for this piece (an "
                                      f"exemption under {rule}), or merge it with a "
                                      f"neighbouring {w.town} (crossing NESTING)")]
@@ -211,8 +235,12 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
         fixes.append(f"connect it to the rest of the {w.town}'s {w.area} (a missing road "
                      f"or shared boundary in the unit data?)")
     fixes.append(f"merge it with the {w.area} of a neighbouring {w.town} (crossing NESTING)")
+    record = Exemption(rule, "too-small" if h < lo else "no-integer-k", f"{rule}: {message}",
+                       *comp.key, named=w.named(ids, whole, bool(linked)), households=h,
+                       lo=lo, hi=hi)
     return [Diagnosis(rule=rule, reason=reason, key=comp.key, units=ids, households=h,
-                      message=message, relaxation=", ".join(fixes[:-1]) + ", or " + fixes[-1])]
+                      message=message, relaxation=", ".join(fixes[:-1]) + ", or " + fixes[-1],
+                      record=record)]
 
 
 def splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
@@ -342,7 +370,17 @@ def _unit_above_max(scenario: Scenario, comp: Component, i: int, lo: int, hi: in
                   f"group), or raise the {w.kind} maximum to {h:,} for its community (an "
                   f"exemption under {rule})")
     return Diagnosis(rule=rule, reason="unit-above-max", key=comp.key, units=(uid,),
-                     households=h, message=message, relaxation=relaxation)
+                     households=h, message=message, relaxation=relaxation,
+                     record=unit_above_max_record(scenario, comp.key, i, hi, rule))
+
+
+def unit_above_max_record(scenario: Scenario, key: tuple[str, str, str], i: int, hi: int,
+                          rule: str) -> Exemption:
+    """The exemption of the community of unit ``i``, above the maximum ``hi``."""
+    return Exemption(rule, "unit-above-max",
+                     f"{rule}: {unit_above_max_message(scenario, key, i, hi, rule)}", *key,
+                     named=Named((scenario.unit_ids[i],)),
+                     households=int(scenario.households[i]), hi=hi)
 
 
 def unit_above_max_message(scenario: Scenario, key: tuple[str, str, str], i: int, hi: int,

@@ -45,13 +45,15 @@ Everything else in the piece gets its plan and its bound exactly as any other pi
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from dataclasses import dataclass
 
 from optimizer.graph.center import capacity_m2
-from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words, list_ids, splittable
+from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words, list_ids, shown, splittable
 from optimizer.graph.pieces import feasible_community_counts
+from optimizer.plan.exemption import Exemption, Joined, Named
 from optimizer.scenario.model import Scenario
 
 CENTER_SPLIT_UNITS = 12     # parts up to this size also searched with the centers
@@ -166,20 +168,20 @@ def company(scenario: Scenario, unit: int, allowed: set[int]) -> list[int] | Non
     return None
 
 
-def oversized_reason(scenario: Scenario, key: tuple[str, str, str], unit: int,
-                     attached: list[int] | None = None, parts: list[Part] | None = None,
-                     proven: bool = True) -> str:
-    """The exemption of the community of oversized ``unit``: the diagnosis sentence
-    that names it (optimizer.graph.diagnosis, reason ``unit-above-max``), and, when
-    units of stranded ``parts`` had to join it, which and why."""
-    from optimizer.graph.diagnosis import unit_above_max_message
+def oversized_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
+                        attached: list[int] | None = None, parts: list[Part] | None = None,
+                        proven: bool = True) -> Exemption:
+    """The exemption of the community of oversized ``unit``: the diagnosis' record that
+    names it (optimizer.graph.diagnosis, reason ``unit-above-max``), and, when units of
+    stranded ``parts`` had to join it, which and why (``joined``)."""
+    from optimizer.graph.diagnosis import unit_above_max_record
 
     urban = key[2] == "urban"
     rule = scenario.policy.size_rule(urban)
     lo, hi = scenario.policy.bounds(urban)
-    text = f"{rule}: {unit_above_max_message(scenario, key, unit, hi, rule)}"
+    record = unit_above_max_record(scenario, key, unit, hi, rule)
     if not attached:
-        return text
+        return record
     w = _Words(key)
     ids = [scenario.unit_ids[u] for u in sorted(attached)]
     named = f"the {w.unit} {ids[0]}" if len(ids) == 1 else f"the {w.units} {list_ids(ids)}"
@@ -190,7 +192,16 @@ def oversized_reason(scenario: Scenario, key: tuple[str, str, str], unit: int,
     how = ("no plan gives fewer households to the communities of units above the maximum "
            "(every possible community there was listed)" if proven
            else "this is the least the search found in time")
-    return (text + f" Its community also holds {named} ({hh:,} households) of the "
+    text = (record.text + f" Its community also holds {named} ({hh:,} households) of the "
             f"{n:,} units ({total:,} households) that units above the maximum cut off from "
             f"the rest of the {w.town}'s {w.area}: those cannot form connected {w.kind} "
             f"communities of {lo:,}-{hi:,} households on their own ({rule}), and {how}.")
+    joined = Joined(Named(*shown(ids)), hh, n, total, lo, hi, proven)
+    return dataclasses.replace(record, text=text, joined=joined)
+
+
+def oversized_reason(scenario: Scenario, key: tuple[str, str, str], unit: int,
+                     attached: list[int] | None = None, parts: list[Part] | None = None,
+                     proven: bool = True) -> str:
+    """The words of :func:`oversized_exemption`."""
+    return oversized_exemption(scenario, key, unit, attached, parts, proven).text

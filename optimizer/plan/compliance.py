@@ -66,9 +66,13 @@ class ComplianceReport:
         for r in self.failures():
             lines.append(f"  FAIL {r.rule_id} {r.community_id}: {r.note or 'fails'} "
                          f"(value {_show(r.value)}, limit {_show(r.limit)})")
-        missing = sorted({r.rule_id for r in self.not_assessed()})
+        missing = sorted({r.rule_id for r in self.not_assessed()} - {"EXEMPTION"})
         if missing:
             lines.append(f"  not assessed (the scenario lacks the data): {', '.join(missing)}")
+        beyond = sorted(r.community_id for r in self.not_assessed() if r.rule_id == "EXEMPTION")
+        if beyond:      # optimizer.checker.stranded: a claim beyond the checker's bounds
+            lines.append("  exemption claims not assessed (beyond the checker's bounds): "
+                         + ", ".join(beyond))
         return "\n".join(lines)
 
 

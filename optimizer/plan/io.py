@@ -23,7 +23,6 @@ import os
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -203,7 +202,7 @@ def _write_geojson(plan: Plan, scenario: Scenario, folder: Path) -> None:
         if geom is not None and not geom.is_empty:
             gj = mapping(geom)
             gj = {"type": gj["type"], "coordinates": _round_coords(gj["coordinates"])}
-        props = {k: _json_value(v) for k, v in asdict(com).items()}
+        props = {k: _json_value(v) for k, v in com.row().items()}
         for k, v in props.items():
             if isinstance(v, float):
                 props[k] = round(v, FLOAT_DECIMALS)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from optimizer.plan.exemption import Reasons
 from optimizer.plan.summary import PieceSummary, SummaryExtras
 from optimizer.status import Status
 
@@ -67,6 +68,10 @@ class Community:
     # center (SERVICES-6-8), ";"-separated.
     name: str = ""
     services: str = ""
+    # The exemptions as the engine made them (optimizer.plan.exemption): ``exemption``
+    # is their words. Not a column: a plan read from a folder has none (its reports
+    # read the words, optimizer.report.reasons_exempt).
+    reasons: Reasons = field(default=(), compare=False, repr=False)
 
     @property
     def exemption_rules(self) -> tuple[str, ...]:
@@ -83,7 +88,12 @@ class Community:
 
     @staticmethod
     def columns() -> tuple[str, ...]:
-        return tuple(f.name for f in fields(Community))
+        """communities.csv's columns: every field but ``reasons``."""
+        return tuple(f.name for f in fields(Community) if f.name != "reasons")
+
+    def row(self) -> dict[str, Any]:
+        """The values of :meth:`columns`, by name (communities.csv's row)."""
+        return {name: getattr(self, name) for name in Community.columns()}
 
 
 @dataclass(frozen=True)
@@ -178,7 +188,7 @@ class Plan:
 
     def communities_frame(self) -> pd.DataFrame:
         """communities.csv as a DataFrame (a new frame each call)."""
-        return pd.DataFrame([asdict(c) for c in self.communities],
+        return pd.DataFrame([c.row() for c in self.communities],
                             columns=list(Community.columns()))
 
     def assignment_frame(self) -> pd.DataFrame:

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from optimizer.plan.exemption import Reasons
 from optimizer.plan.model import Plan
 from optimizer.report import labels, reasons
 from optimizer.report.phasing import phasing_lines
+from optimizer.report.reasons_exempt import records_of
 from optimizer.report.tables import translate
 from optimizer.scenario.model import Scenario
 
@@ -50,8 +52,9 @@ def _fmt(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-def table_html(df: pd.DataFrame, lang: str) -> str:
-    shown = translate(df, lang)
+def table_html(df: pd.DataFrame, lang: str,
+               records: Mapping[str, Reasons] | None = None) -> str:
+    shown = translate(df, lang, records)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     body = []
     for row in shown.itertuples(index=False, name=None):
@@ -94,6 +97,7 @@ def render_html(scenario: Scenario, plan: Plan, report: ComplianceReport,
     """The whole page as a string."""
     w = labels.word
     esc = html.escape
+    records = records_of(plan.communities)
     parts = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'
              '<meta charset="utf-8"><meta name="viewport" content="width=device-width">'
              f"<title>{esc(w('report_title', lang))}: {esc(scenario.name)}</title>"
@@ -111,8 +115,8 @@ def render_html(scenario: Scenario, plan: Plan, report: ComplianceReport,
     notes = [c for c in plan.communities if c.exemption]
     if notes:
         parts.append(f"<h3>{esc(w('exemptions', lang))}</h3><ul>"
-                     + "".join(f"<li>{esc(c.community_id)}: "
-                               f"{esc(reasons.exemption_text(c.exemption, lang))}</li>"
+                     + "".join(f"<li>{esc(c.community_id)}: " + esc(
+                         reasons.exemption_text(c.exemption, lang, reasons=c.reasons)) + "</li>"
                                for c in notes) + "</ul>")
     fails = report.failures()
     if fails:
@@ -127,10 +131,10 @@ def render_html(scenario: Scenario, plan: Plan, report: ComplianceReport,
     for key, df in tables.items():
         if key in ("compliance_detail", "assumptions"):
             continue
-        parts.append(f"<h3>{esc(labels.sheet(key, lang))}</h3>{table_html(df, lang)}")
+        parts.append(f"<h3>{esc(labels.sheet(key, lang))}</h3>{table_html(df, lang, records)}")
     parts.append(f"<h2>{esc(w('solver', lang))}</h2>{_solver_table(plan, lang)}")
     parts.append(f"<h2>{esc(labels.sheet('compliance_detail', lang))}</h2>"
-                 + table_html(tables["compliance_detail"], lang))
+                 + table_html(tables["compliance_detail"], lang, records))
     parts.append(f"<h2>{esc(w('assumptions', lang))}</h2>"
                  + table_html(tables["assumptions"], lang))
     if plan.summary.get("assumptions"):

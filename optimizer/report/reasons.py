@@ -1,16 +1,15 @@
 """The engine's English reason and note strings, in Chinese for ``--lang zh``.
 
-The solver writes an exemption as text (communities.csv ``exemption``) and the checker
-writes its notes and limits as text (compliance.csv). Both are parsed here into a rule
-id and parameters (:class:`Reason`), then rendered from a Chinese template, so numbers
-and ids are carried over, never retyped. Every reason the engine can produce has a
-template (tests/test_reasons.py builds each one); text that matches none is not shown
-in English in a Chinese document but referred to its file (``see``).
-
-A structured reason type written by the solver and the checker would make this
-parsing unnecessary; until then the patterns below follow
-``optimizer.search.piece_common.no_plan_reason``, ``optimizer.graph.diagnosis`` and
-``optimizer.checker`` (its rules, plan_rules and proofs).
+The solver makes an exemption as a record (:class:`optimizer.plan.exemption.Exemption`)
+whose Chinese :mod:`optimizer.report.reasons_exempt` writes from its fields; a plan
+read from a folder has only its words, read there as another tool's file. The
+checker writes its notes and limits as text (compliance.csv), a file other tools
+read and write too: those are read here by pattern, then rendered from a Chinese
+template, so numbers and ids are carried over, never retyped. Every reason the engine
+can produce has a template (tests/report/test_reasons.py builds each one); text that
+matches none is not shown in English in a Chinese document but referred to its file
+(``see``). The patterns follow ``optimizer.checker`` (its rules, plan_rules and
+proofs).
 """
 
 from __future__ import annotations
@@ -22,17 +21,16 @@ from optimizer.report.places import county_name, street_name
 from optimizer.report.reasons_exempt import (
     _N,
     KIND_ZH,
-    Reason,
     _exempt_reason,
-    _ids_zh,
     _Sub,
     exemption_text,
     parse_exemption,
     reason_zh,
 )
+from optimizer.report.reasons_exempt import ids_text_zh as _ids_zh
 from optimizer.report.reasons_phasing import PHASING_LIMITS, PHASING_NOTES
 
-__all__ = ["KIND_ZH", "Reason", "assumptions_text", "exemption_text", "limit_text",
+__all__ = ["KIND_ZH", "assumptions_text", "exemption_text", "limit_text",
            "method_text", "note_text", "parse_exemption", "piece_key_text", "reason_zh"]
 
 def _counties_zh(text: str) -> str:

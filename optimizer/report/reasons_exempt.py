@@ -1,18 +1,26 @@
-"""Exemption reasons (communities.csv ``exemption``, written by the solver's diagnosis
-and by the checker's proofs) parsed into a rule id and parameters (:class:`Reason`) and
-rendered from Chinese templates, so numbers and ids are carried over, never retyped.
-Split from :mod:`optimizer.report.reasons` (checker notes, limits, methods), which
-re-exports what it uses. The patterns follow ``optimizer.search.piece_common``,
-``optimizer.graph.diagnosis`` and ``optimizer.checker.proofs``.
+"""Exemption reasons in Chinese, written from the record the engine made them as
+(:class:`optimizer.plan.exemption.Exemption`, carried by ``Community.reasons``), so
+numbers and ids are carried over, never retyped.
+
+A plan read from a folder has only communities.csv's words (another tool may have
+written it; the engine's own plans read back have no records either). Those words
+are read by :func:`parse_exemption`, a reader of another tool's file: it returns the
+same record the engine writes them from when the words are the engine's, None
+otherwise (then the Chinese names the rule and refers to the file). Its patterns
+follow ``optimizer.search.piece_common``, ``optimizer.graph.diagnosis``,
+``optimizer.graph.oversized`` and ``optimizer.checker.proofs``. Split from
+:mod:`optimizer.report.reasons` (checker notes, limits, methods), which re-exports
+what it uses.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 
+from optimizer.plan.exemption import CenterWhy, Exemption, Joined, Named, Reasons
 from optimizer.plan.model import EXEMPTION_SEPARATOR as SEP
+from optimizer.plan.model import Community
 from optimizer.report.places import county_name, street_name
 
 _N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
@@ -28,15 +36,6 @@ _WHY_COLUMNS = re.compile(rf"proved impossible: no partition into its {_N} possi
                           r"communities")
 
 
-@dataclass(frozen=True)
-class Reason:
-    """A reason string parsed into its rule id, its pattern and its parameters."""
-
-    rule: str
-    kind: str                       # unit-above-max | too-small | no-integer-k | ...
-    params: dict[str, str] = field(default_factory=dict)
-
-
 def _num(text: str) -> int:
     return int(text.replace(",", ""))
 
@@ -50,16 +49,6 @@ _PLACE = re.compile(r"(?:Town|Town/street) '(?P<street>.*?)' \(county '(?P<count
 _IDS_MORE = re.compile(rf"^(?P<head>.*) and {_N} more$")
 
 
-def _ids_zh(text: str) -> str:
-    """'a, b and c' -> 'a、b、c'; 'a, ..., j and 5 more' -> 'a、…、j等15个'."""
-    more = _IDS_MORE.match(text)
-    if more:
-        head = [x.strip() for x in more.group("head").split(",")]
-        return "、".join(head) + f"等{_fmt(len(head) + _num(more.group(2)))}个"
-    parts = re.split(r",\s*|\s+and\s+", text)
-    return "、".join(p.strip() for p in parts if p.strip())
-
-
 _PIECE_PART = re.compile(
     r"^the (?P<units>rural villages?|urban compounds?) (?P<ids>.+) \((?:a single unit|"
     rf"a piece of {_N} units) (?P<how>cut off by a barrier from|with no neighbour link to) "
@@ -67,23 +56,6 @@ _PIECE_PART = re.compile(
 _PIECE_WHOLE = re.compile(r"^the whole (?P<kind>urban|rural) area, (?P<units>rural villages?|"
                           r"urban compounds?) (?P<ids>.+),$")
 _PIECE_NAMED = re.compile(r"^the (?P<units>rural villages?|urban compounds?) (?P<ids>.+)$")
-
-
-def _piece_zh(text: str) -> str | None:
-    m = _PIECE_PART.match(text)
-    if m:
-        n = _num(m.group(3)) if m.group(3) else 1
-        how = ("被河流、铁路等阻隔,与本街道(镇)其余{k}地区分开" if m.group("how").startswith("cut")
-               else "与本街道(镇)其余{k}地区无相邻关系").format(k=KIND_ZH[m.group("kind")])
-        return f"{UNIT_ZH[m.group('units')]}{_ids_zh(m.group('ids'))}(共{_fmt(n)}个基本单元,{how})"
-    m = _PIECE_WHOLE.match(text)
-    if m:
-        return (f"全部{KIND_ZH[m.group('kind')]}地区({UNIT_ZH[m.group('units')]}"
-                f"{_ids_zh(m.group('ids'))})")
-    m = _PIECE_NAMED.match(text)
-    if m:
-        return f"{UNIT_ZH[m.group('units')]}{_ids_zh(m.group('ids'))}"
-    return None
 
 
 # --- exemption reasons ---------------------------------------------------------------
@@ -138,156 +110,248 @@ _FORBIDDEN = re.compile(
     r"priced as a new build where no_build forbids one$", re.S)
 
 
-def _center_why_zh(text: str) -> str | None:
-    """describe_unit's reasons (optimizer.graph.center), '; '-joined, in Chinese."""
-    out = []
+# --- reading another tool's words into the record -----------------------------------------
+def _ids(text: str) -> tuple[tuple[str, ...], int]:
+    """'a, b and c' -> (a, b, c), 0; 'a, ..., j and 5 more' -> (a, ..., j), 5."""
+    more = _IDS_MORE.match(text)
+    if more:
+        return tuple(x.strip() for x in more.group("head").split(",")), _num(more.group(2))
+    return tuple(p.strip() for p in re.split(r",\s*|\s+and\s+", text) if p.strip()), 0
+
+
+def _named(text: str) -> tuple[Named, str] | None:
+    """A piece or units as diagnosis._Words names them, and its kind (urban/rural)."""
+    m = _PIECE_PART.match(text)
+    if m:
+        ids, more = _ids(m.group("ids"))
+        return Named(ids, more, "part", m.group("how").startswith("cut"),
+                     _num(m.group(3)) if m.group(3) else 1), m.group("kind")
+    m = _PIECE_WHOLE.match(text)
+    if m:
+        return Named(*_ids(m.group("ids")), shape="whole"), m.group("kind")
+    m = _PIECE_NAMED.match(text)
+    if m:
+        return Named(*_ids(m.group("ids"))), m.group("units").split()[0]
+    return None
+
+
+def _centers(text: str) -> tuple[tuple[CenterWhy, ...], int] | None:
+    """describe_unit's reasons (optimizer.graph.center), '; '-joined."""
+    out, more = [], 0
     for part in text.split("; "):
-        more = re.fullmatch(rf"and {_N} more", part)
+        last = re.fullmatch(rf"and {_N} more", part)
         a, b = _WHY_NO_SITE.match(part), _WHY_SMALL.match(part)
-        if more:
-            out.append(f"另有{more.group(1)}个基本单元同此")
+        if last:
+            more = _num(last.group(1))
         elif a:
-            out.append(f"{a.group('uid')}无现有用房站点,且不得新建(no_build)")
+            out.append(CenterWhy(a.group("uid")))
         elif b:
-            out.append(f"{b.group('uid')}不得新建(no_build),其站点{_ids_zh(b.group('sites'))}"
-                       f"至多可达{b.group(3)}平方米,低于{b.group(5)}户社区所需的{b.group(4)}平方米"
-                       "(AREA-PER-HH、AREA-MIN)")
+            out.append(CenterWhy(b.group("uid"), _ids(b.group("sites"))[0],
+                                 float(_num(b.group(3))), float(_num(b.group(4))),
+                                 _num(b.group(5))))
         else:
             return None
-    return ";".join(out)
+    return tuple(out), more
 
 
-def parse_exemption(text: str) -> Reason | None:
-    """The exemption text of communities.csv as a :class:`Reason`, or None."""
+def _joined(a: re.Match[str], rule: str) -> Joined | None:
+    got = _named(a.group("named"))
+    if got is None:
+        return None
+    return Joined(got[0], _num(a.group("att")), _num(a.group("n")), _num(a.group("tot")),
+                  _num(a.group("jlo")), _num(a.group("jhi")), a.group("how").startswith("no plan"))
+
+
+def parse_exemption(text: str) -> Exemption | None:
+    """communities.csv's words read back into the record (another tool's file, or the
+    engine's read from a folder), or None when they are not the engine's."""
     text = text.strip()
     f = _FORBIDDEN.match(text)
     if f:
         inner = parse_exemption(f.group("why"))
         if inner is None and f.group("why") not in WHY_ZH:
             return None
-        return Reason("ONE-STATION", "forbidden-build", {
-            "county": f.group("county"), "street": f.group("street"), "kind": f.group("kind"),
-            "why": f.group("why")})
+        return Exemption("ONE-STATION", "forbidden-build", text, f.group("county"),
+                         f.group("street"), f.group("kind"), why=f.group("why"), inner=inner)
     m = _NO_PLAN.match(text)
     if m:
         why = m.group("why")
         cols = _WHY_COLUMNS.fullmatch(why)
         if why not in WHY_ZH and cols is None:
             return None
-        return Reason(m.group(1), "no-plan", {
-            "units": m.group(2), "households": m.group(3), "lo": m.group(4), "hi": m.group(5),
-            "why": why, "columns": cols.group(1) if cols else ""})
+        return Exemption(m.group(1), "no-plan", text, households=_num(m.group(3)),
+                         lo=_num(m.group(4)), hi=_num(m.group(5)), n_units=_num(m.group(2)),
+                         proven=why != "none found in time",
+                         columns=_num(cols.group(1)) if cols else 0, why=why)
     m = _DIAG.match(text)
     if not m:
         return None
     rule, body = m.group(1), m.group("body")
     place = _PLACE.fullmatch(m.group("place"))
     assert place is not None
-    base = {"county": place.group("county"), "street": place.group("street")}
+    county, street = place.group("county"), place.group("street")
     c = _NO_CENTER.match(body)
     if c:
-        if _piece_zh(c.group("named")) is None or _center_why_zh(c.group("why")) is None:
+        named, why = _named(c.group("named")), _centers(c.group("why"))
+        if named is None or why is None:
             return None
-        return Reason(rule, "no-center", {**base, **{k: v or "" for k, v in c.groupdict().items()},
-                                          "lo": c.group(3) or "", "hi": c.group(4) or ""})
+        any_size = c.group("kind") is None
+        return Exemption(rule, "no-center", text, county, street, area=c.group("kind") or named[1],
+                         named=named[0], households=_num(c.group("hh")),
+                         lo=0 if any_size else _num(c.group(3)),
+                         hi=0 if any_size else _num(c.group(4)), centers=why[0],
+                         centers_more=why[1], any_size=any_size,
+                         stand_in=tuple(c.group("names").split(", ")) if c.group("names")
+                         else ())
     a = _ABOVE.match(body)
     if a:
-        if a.group("joined") and _piece_zh(a.group("named")) is None:
+        joined = _joined(a, rule) if a.group("joined") else None
+        if a.group("joined") and joined is None:
             return None
-        return Reason(rule, "unit-above-max", {**base, "unit": a.group("unit"),
-                                               "uid": a.group("uid"), "households": a.group(3),
-                                               "over": a.group(4), "kind": a.group("kind"),
-                                               "hi": a.group(6),
-                                               **{k: a.group(k) or "" for k in (
-                                                   "joined", "named", "att", "n", "tot",
-                                                   "jlo", "jhi", "how")}})
+        return Exemption(rule, "unit-above-max", text, county, street, area=a.group("kind"),
+                         named=Named((a.group("uid"),)), households=_num(a.group(3)),
+                         hi=_num(a.group(6)), joined=joined)
     for kind, pattern in (("too-small", _SHORT), ("no-integer-k", _NO_K),
                           ("no-partition", _NO_SPLIT)):
         d = pattern.match(body)
         if d is None:
             continue
-        groups = [g for g in d.groups()]
-        params = {**base, "piece": d.group("piece"), "kind": d.group("kind")}
-        nums = [g for g in groups[1:] if g is not None and re.fullmatch(r"\d[\d,]*", g)]
-        params["households"], params["lo"], params["hi"] = nums[0], nums[1], nums[2]
-        if kind == "too-small":
-            params["short"] = nums[3]
-        elif kind == "no-integer-k":
-            params.update(k=d.group("k"), k1=d.group("k1"), most=nums[4], over=nums[5],
-                          least=nums[7], short=nums[8])
-        else:
-            params["units"] = nums[3]
-        if _piece_zh(params["piece"]) is None:
+        nums = [_num(g) for g in d.groups()[1:] if g is not None and re.fullmatch(r"\d[\d,]*", g)]
+        piece = _named(d.group("piece"))
+        if piece is None:
             return None
-        return Reason(rule, kind, params)
+        return Exemption(rule, kind, text, county, street, area=d.group("kind"), named=piece[0],
+                         households=nums[0], lo=nums[1], hi=nums[2],
+                         n_units=nums[3] if kind == "no-partition" else 0)
     return None
 
 
-def _place_zh(p: dict[str, str]) -> str:
-    return f"{county_name(p['county'], 'zh')}{street_name(p['street'], 'zh')}"
+# --- the Chinese, from the record ----------------------------------------------------------
+def _ids_zh(ids: tuple[str, ...], more: int = 0) -> str:
+    """(a, b, c) -> 'a、b、c'; with 5 more -> 'a、b、c等8个'."""
+    return "、".join(ids) + (f"等{_fmt(len(ids) + more)}个" if more else "")
 
 
-def reason_zh(r: Reason) -> str:
-    """The Chinese sentence of a parsed reason."""
-    p = r.params
+def ids_text_zh(text: str) -> str:
+    """'a, b and c' -> 'a、b、c'; 'a, ..., j and 5 more' -> 'a、…、j等15个'."""
+    return _ids_zh(*_ids(text))
+
+
+def _named_zh(n: Named, area: str) -> str:
+    unit = "自然村(村民小组)" if area == "rural" else "城市小区"
+    ids = _ids_zh(n.ids, n.more)
+    if n.shape == "part":
+        how = ("被河流、铁路等阻隔,与本街道(镇)其余{k}地区分开" if n.cut_off
+               else "与本街道(镇)其余{k}地区无相邻关系").format(k=KIND_ZH[area])
+        return f"{unit}{ids}(共{_fmt(n.n_units)}个基本单元,{how})"
+    if n.shape == "whole":
+        return f"全部{KIND_ZH[area]}地区({unit}{ids})"
+    return f"{unit}{ids}"
+
+
+def _center_why_zh(centers: tuple[CenterWhy, ...], more: int) -> str:
+    out = []
+    for c in centers:
+        if not c.sites:
+            out.append(f"{c.unit}无现有用房站点,且不得新建(no_build)")
+        else:
+            out.append(f"{c.unit}不得新建(no_build),其站点{_ids_zh(c.sites)}至多可达"
+                       f"{c.max_m2:,.0f}平方米,低于{_fmt(c.households)}户社区所需的"
+                       f"{c.need_m2:,.0f}平方米(AREA-PER-HH、AREA-MIN)")
+    if more:
+        out.append(f"另有{more}个基本单元同此")
+    return ";".join(out)
+
+
+def _place_zh(r: Exemption) -> str:
+    return f"{county_name(r.county, 'zh')}{street_name(r.street, 'zh')}"
+
+
+def reason_zh(r: Exemption) -> str:
+    """The Chinese sentence of an exemption (its record: made by the engine or read)."""
+    n = _fmt
     if r.kind == "forbidden-build":
-        inner = parse_exemption(p["why"])
-        why = reason_zh(inner).rstrip("。") if inner is not None else WHY_ZH[p["why"]]
-        return (f"ONE-STATION:{_place_zh(p)}({KIND_ZH[p['kind']]})未找到每个社区均有服务中心的"
+        why = reason_zh(r.inner).rstrip("。") if r.inner is not None else WHY_ZH[r.why]
+        return (f"ONE-STATION:{_place_zh(r)}({KIND_ZH[r.area]})未找到每个社区均有服务中心的"
                 f"划分方案({why});本社区服务中心按在禁止新建(no_build)之处新建计价。")
     if r.kind == "no-center":
-        scope = (f"所在的任何规模为{p['lo']}–{p['hi']}户的{KIND_ZH[p['kind']]}社区"
-                 if p["kind"] else "所在的任何社区(不论规模)")
-        text = (f"{r.rule}:{_place_zh(p)}的{_piece_zh(p['named'])}(共{p['hh']}户){scope}"
-                f"均无设置社区服务中心之处(ONE-STATION):{_center_why_zh(p['why'])};"
+        assert r.named is not None
+        scope = ("所在的任何社区(不论规模)" if r.any_size else
+                 f"所在的任何规模为{n(r.lo)}–{n(r.hi)}户的{KIND_ZH[r.area]}社区")
+        text = (f"{r.rule}:{_place_zh(r)}的{_named_zh(r.named, r.area)}(共{n(r.households)}户)"
+                f"{scope}均无设置社区服务中心之处(ONE-STATION):"
+                f"{_center_why_zh(r.centers, r.centers_more)};"
                 "与其同属一个社区的基本单元也均无处可设。")
-        if p["names"]:
-            text += (f"本方案按在{_ids_zh(p['names'])}所在基本单元新建服务中心计价"
+        if r.stand_in:
+            text += (f"本方案按在{_ids_zh(r.stand_in)}所在基本单元新建服务中心计价"
                      "(该处原禁止新建),即整改所需成本。")
         return text
     if r.kind == "no-plan":
-        why = (f"经证明不可行:其全部{p['columns']}种可能的社区均无法构成划分" if p["columns"]
-               else WHY_ZH[p["why"]])
-        return (f"{r.rule}:该片区({p['units']}个基本单元,{p['households']}户)未找到地域相连、"
-                f"规模为{p['lo']}–{p['hi']}户的社区划分({why});本方案对规模标准的突破已尽量减小。")
-    place, kind = _place_zh(p), KIND_ZH[p["kind"]]
+        why = (f"经证明不可行:其全部{n(r.columns)}种可能的社区均无法构成划分" if r.columns
+               else WHY_ZH[r.why])
+        return (f"{r.rule}:该片区({r.n_units}个基本单元,{n(r.households)}户)未找到地域相连、"
+                f"规模为{n(r.lo)}–{n(r.hi)}户的社区划分({why});本方案对规模标准的突破已尽量减小。")
+    if r.kind == "text" or r.named is None:
+        return _unread(r.text)
+    place, kind = _place_zh(r), KIND_ZH[r.area]
     if r.kind == "unit-above-max":
-        text = (f"{r.rule}:{place}的{UNIT_ZH[p['unit']]}{p['uid']}单独即有{p['households']}户,"
-                f"超过{kind}社区规模上限{p['hi']}户{p['over']}户;基本单元不可拆分,"
+        unit = "自然村(村民小组)" if r.area == "rural" else "城市小区"
+        text = (f"{r.rule}:{place}的{unit}{r.named.ids[0]}单独即有{n(r.households)}户,"
+                f"超过{kind}社区规模上限{n(r.hi)}户{n(r.households - r.hi)}户;基本单元不可拆分,"
                 f"其所在社区无法达到规模标准。")
-        if p.get("joined"):
+        j = r.joined
+        if j is not None:
             how = ("且任何方案并入超规模基本单元所在社区的户数都不会更少(已列举全部可能社区)"
-                   if p["how"].startswith("no plan") else "此为求解时限内找到的最少并入户数")
-            text += (f"其所在社区另含{_piece_zh(p['named'])}(共{p['att']}户),这些基本单元属于被"
-                     f"超规模基本单元与本街道(镇)其余{kind}地区隔开的{p['n']}个基本单元"
-                     f"(共{p['tot']}户),单独无法划分为地域相连、规模为{p['jlo']}–{p['jhi']}户的"
-                     f"{kind}社区({r.rule}),{how}。")
+                   if j.proven else "此为求解时限内找到的最少并入户数")
+            text += (f"其所在社区另含{_named_zh(j.named, r.area)}(共{n(j.households)}户),"
+                     f"这些基本单元属于被超规模基本单元与本街道(镇)其余{kind}地区隔开的"
+                     f"{n(j.part_units)}个基本单元(共{n(j.part_households)}户),单独无法划分为"
+                     f"地域相连、规模为{n(j.lo)}–{n(j.hi)}户的{kind}社区({r.rule}),{how}。")
         return text
-    piece = _piece_zh(p["piece"])
+    piece = _named_zh(r.named, r.area)
+    h, lo, hi = r.households, r.lo, r.hi
     if r.kind == "too-small":
-        return (f"{r.rule}:{place}的{piece}共有{p['households']}户,{kind}社区规模应为"
-                f"{p['lo']}–{p['hi']}户,尚差{p['short']}户。")
+        return (f"{r.rule}:{place}的{piece}共有{n(h)}户,{kind}社区规模应为"
+                f"{n(lo)}–{n(hi)}户,尚差{n(lo - h)}户。")
     if r.kind == "no-integer-k":
-        return (f"{r.rule}:{place}的{piece}共有{p['households']}户,无法划分为整数个规模为"
-                f"{p['lo']}–{p['hi']}户的{kind}社区:{p['k']}个社区至多容纳{p['most']}户"
-                f"(超出{p['over']}户),{p['k1']}个社区至少需要{p['least']}户"
-                f"(尚差{p['short']}户)。")
-    return (f"{r.rule}:{place}的{piece}共有{p['households']}户,经逐一检验这{p['units']}个"
-            f"基本单元的全部划分方式,不存在地域相连、规模为{p['lo']}–{p['hi']}户的{kind}社区划分。")
+        k = h // hi
+        return (f"{r.rule}:{place}的{piece}共有{n(h)}户,无法划分为整数个规模为"
+                f"{n(lo)}–{n(hi)}户的{kind}社区:{k}个社区至多容纳{n(k * hi)}户"
+                f"(超出{n(h - k * hi)}户),{k + 1}个社区至少需要{n((k + 1) * lo)}户"
+                f"(尚差{n((k + 1) * lo - h)}户)。")
+    return (f"{r.rule}:{place}的{piece}共有{n(h)}户,经逐一检验这{r.n_units}个"
+            f"基本单元的全部划分方式,不存在地域相连、规模为{n(lo)}–{n(hi)}户的{kind}社区划分。")
 
 
-def exemption_text(text: str, lang: str, see: str = "communities.csv") -> str:
-    """An exemption in ``lang``; in Chinese, an unknown pattern names its rule and file."""
+def _unread(text: str, see: str = "communities.csv") -> str:
+    """Words that are not the engine's: the rule they name, and where to read them."""
+    rule = re.match(rf"\s*{_RULE}", text)
+    head = f"{rule.group(1)}:" if rule else ""
+    return f"{head}豁免理由原文见{see}"
+
+
+def exemption_text(text: str, lang: str, see: str = "communities.csv",
+                   reasons: Reasons = ()) -> str:
+    """An exemption in ``lang``: from its records when the engine made them (``reasons``,
+    ``Community.reasons``, whose words are ``text``), else read from ``text``; in
+    Chinese, words that are not the engine's name their rule and file."""
     if lang != "zh" or not text.strip():
         return text
+    if reasons and SEP.join(r.text for r in reasons) == text:
+        return SEP.join(reason_zh(r) if r.kind != "text" else exemption_text(r.text, lang, see)
+                        for r in reasons)
     if SEP in text:       # several rules exempt (e.g. SIZE-RURAL and ONE-STATION)
         return SEP.join(str(exemption_text(part, lang, see)) for part in text.split(SEP))
     r = parse_exemption(text)
     if r is not None:
         return reason_zh(r)
-    rule = re.match(rf"\s*{_RULE}", text)
-    head = f"{rule.group(1)}:" if rule else ""
-    return f"{head}豁免理由原文见{see}"
+    return _unread(text, see)
+
+
+def records_of(communities: Iterable[Community]) -> dict[str, Reasons]:
+    """Exemption words -> the records the engine made them from (none for a plan read
+    from a folder): for tables, whose cells hold the words only."""
+    return {c.exemption: c.reasons for c in communities if c.reasons}
 
 
 # --- checker notes and limits ------------------------------------------------------

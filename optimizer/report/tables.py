@@ -12,13 +12,14 @@ communities. :func:`translate` gives them the headers of one language.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from optimizer.plan.exemption import Reasons
 from optimizer.plan.model import Community, Plan
 from optimizer.report import labels, params, reasons
 from optimizer.report.phasing import phasing_tables
@@ -259,13 +260,20 @@ _VALUE_WORDS: dict[str, Callable[[str, str], object]] = {
     "standard_year": labels.word}
 
 
-def translate(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+def translate(df: pd.DataFrame, lang: str,
+              records: Mapping[str, Reasons] | None = None) -> pd.DataFrame:
     """A copy with the headers, the kind/remedy/status/change words and, in Chinese,
     the engine's notes, limits and exemption reasons (:mod:`optimizer.report.reasons`)
-    of ``lang``."""
+    of ``lang``; an exemption from its records when ``records`` (words -> records,
+    :func:`optimizer.report.reasons_exempt.records_of`) has them."""
     out = df.copy()
+    known = records or {}
     for col, fn in _VALUE_WORDS.items():
         if col in out.columns:
+            if col == "exemption":
+                out[col] = [reasons.exemption_text(v, lang, reasons=known.get(v, ()))
+                            if isinstance(v, str) and v else v for v in out[col]]
+                continue
             out[col] = [fn(str(v), lang) if isinstance(v, str) and v else v for v in out[col]]
     out.columns = [labels.header(str(c), lang) for c in out.columns]
     return out

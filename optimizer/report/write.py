@@ -17,6 +17,7 @@ from optimizer.report.html import render_html
 from optimizer.report.labels import check_lang
 from optimizer.report.maps import write_maps
 from optimizer.report.phasing_map import write_phasing_map
+from optimizer.report.reasons_exempt import records_of
 from optimizer.report.tables import official_tables
 from optimizer.report.xlsx import write_workbook
 from optimizer.scenario.model import Scenario
@@ -51,7 +52,8 @@ def write_reports(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike[str
 
 def _write_into(out: Path, scenario: Scenario, plan: Plan, report: ComplianceReport,
                 tables: dict[str, pd.DataFrame], lang: str) -> dict[str, Path]:
-    paths: dict[str, Path] = {"xlsx": write_workbook(tables, out / "plan.xlsx", lang)}
+    paths: dict[str, Path] = {"xlsx": write_workbook(tables, out / "plan.xlsx", lang,
+                                                     records_of(plan.communities))}
     svgs: dict[str, str] = {}
     if scenario.geometry is not None:
         svgs = write_maps(scenario, plan, out / "maps", map_lang(lang))

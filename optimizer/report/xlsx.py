@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from optimizer.names import starts_like_formula
+from optimizer.plan.exemption import Reasons
 from optimizer.report import labels
 from optimizer.report.tables import translate
 
@@ -79,13 +80,15 @@ def _format(key: str) -> str | None:
     return None
 
 
-def write_workbook(tables: Mapping[str, pd.DataFrame], path: Path, lang: str) -> Path:
-    """Write the tables (language-neutral keys) with the headers of ``lang``."""
+def write_workbook(tables: Mapping[str, pd.DataFrame], path: Path, lang: str,
+                   records: Mapping[str, Reasons] | None = None) -> Path:
+    """Write the tables (language-neutral keys) with the headers of ``lang`` (an
+    exemption's Chinese from its records, where ``records`` has them)."""
     wb = Workbook()
     wb.remove(wb.active)
     for key, df in tables.items():
         ws = wb.create_sheet(labels.sheet(key, lang)[:31])
-        shown = translate(df, lang)
+        shown = translate(df, lang, records)
         ws.append([_text(str(c)) for c in shown.columns])
         for row in shown.itertuples(index=False, name=None):
             ws.append([_cell(v) for v in row])

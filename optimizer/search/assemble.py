@@ -15,6 +15,7 @@ import numpy as np
 
 from optimizer.model.piece import PieceData
 from optimizer.names import unique_names
+from optimizer.plan.exemption import Reasons, text_of
 from optimizer.plan.model import Community, GridShare, grid_id
 from optimizer.rules.remedy import (
     annual_cost_yuan,
@@ -122,12 +123,12 @@ def street_prefixes(places: Iterable[tuple[str, str]]) -> dict[tuple[str, str], 
     return unique_names(places, lambda p: f"{slug(p[0])}-{slug(p[1])}")
 
 
-def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
+def communities(scenario: Scenario, priced: list[tuple[Priced, Reasons, PieceData]]
                 ) -> tuple[list[Community], dict[int, str], dict[int, str], list[GridShare]]:
     """Community records, the community and (first) grid id of every unit, and the
     grids' rows (COORD-300, :func:`optimizer.search.grids.divide_grids`).
 
-    ``priced`` holds each community with its exemption text ("" for none) and its
+    ``priced`` holds each community with its exemptions (() for none) and its
     component. Ids are ``<county>-<street>-U01`` (``R`` for rural), numbered per
     street and kind in order of the center's unit index; ``<county>-<street>`` is
     unique per street (:func:`street_prefixes`).
@@ -172,7 +173,7 @@ def communities(scenario: Scenario, priced: list[tuple[Priced, str, PieceData]]
             area_required_m2=round(pol.required_area_m2(p.households), 2),
             coordinators=coords, full_time_staff=pol.staff(p.households),
             capex_yuan=round(p.capex_yuan, 2), annual_cost_yuan=round(p.annual_yuan, 2),
-            exemption=exemption,
+            exemption=text_of(exemption), reasons=exemption,
             swap_site_id=sites.site_ids[ch.credit_site] if ch.credit_site is not None else "",
             grids=len(groups),
             population=round(p.households * pol.household_size, 1),

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from optimizer.model.precedence import NEWDEV, PIPELINE, first_rooms
+from optimizer.plan.exemption import of_texts, text_of
 from optimizer.plan.lock import describe
 from optimizer.rules.remedy import REMEDIES
 from optimizer.scenario.model import Scenario
@@ -122,6 +123,9 @@ class Checkpoint:
     def save(self, task: PieceTask, result: PieceResult) -> None:
         key = self._key(task)
         body = dataclasses.asdict(result)
+        # the exemptions' words, as communities.csv has them (a resumed piece's
+        # records are words only: its reports read them, optimizer.report.reasons_exempt)
+        body["exemptions"] = [text_of(rs) for rs in result.exemptions]
         doc: dict[str, Any] = {"key": key, "result": body, "digest": _digest(key, body)}
         path = self._file(task)
         tmp = path.with_suffix(".tmp")
@@ -205,7 +209,8 @@ def parse_result(raw: object) -> PieceResult | str:
                               remedy=c["remedy"], site=c["site"],
                               credit_site=c["credit_site"]))
     return PieceResult(index=raw["index"], choices=tuple(choices),
-                       exemptions=tuple(raw["exemptions"]), status=Status(raw["status"]),
+                       exemptions=tuple(of_texts(e) for e in raw["exemptions"]),
+                       status=Status(raw["status"]),
                        bound=float(raw["bound"]), time_s=float(raw["time_s"]),
                        method=raw["method"], reason=raw["reason"],
                        memory_stopped=bool(raw.get("memory_stopped", False)))

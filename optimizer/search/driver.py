@@ -21,6 +21,7 @@ from optimizer.graph import Component, Diagnosis, components, diagnose
 from optimizer.graph.center import centerless
 from optimizer.graph.locks import parse_locks
 from optimizer.plan import Plan
+from optimizer.plan.exemption import Exemption
 from optimizer.progress import Progress, ProgressEvent
 from optimizer.rules.limits import check_solve_args
 from optimizer.rules.solver import SolverParams
@@ -202,8 +203,9 @@ def _stand_ins(scenario: Scenario, comp: Component, size: Diagnosis | None,
         else tuple(sorted(set(found.within_bounds) | set(found.at_any_size)))
     if not units:
         return {}
-    names = ", ".join(scenario.unit_ids[u] for u in units[:5])
+    names = tuple(scenario.unit_ids[u] for u in units[:5])
+    text = (f"ONE-STATION: {center.message} The plan prices a new center built in its unit "
+            f"of {', '.join(names)} (which no_build forbids): the cost of the fix.")
+    record = center.record or Exemption.of_text(f"ONE-STATION: {center.message}")
     return {"stand_ins": tuple(units),
-            "center_reason": f"ONE-STATION: {center.message} The plan prices a new center "
-                             f"built in its unit of {names} (which no_build forbids): the "
-                             f"cost of the fix."}
+            "center_reason": dataclasses.replace(record, text=text, stand_in=names)}

@@ -39,9 +39,10 @@ from collections.abc import Callable
 import numpy as np
 
 from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS
-from optimizer.graph.oversized import Part, company, oversized_reason, take_apart
+from optimizer.graph.oversized import Part, company, oversized_exemption, take_apart
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
+from optimizer.plan.exemption import text_of
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups
 from optimizer.search.heuristic import best_choice
@@ -127,7 +128,7 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
               if a in block_of and b in block_of and block_of[a] != block_of[b])
     bound = sum(b.bound for b in blocks) + scenario.objective.cut_edge_yuan * cut
     methods = [b.method for b in blocks if b.method]
-    reason = " | ".join(dict.fromkeys(ex for ex in exemptions if ex))
+    reason = " | ".join(dict.fromkeys(text_of(ex) for ex in exemptions if ex))
     return PieceResult(task.index, choices, exemptions,
                        Status.OPTIMAL if all(b.proven for b in blocks) else Status.FEASIBLE,
                        bound, spent, f"oversized({len(around.oversized)})"
@@ -195,5 +196,5 @@ def _alone(scenario: Scenario, data: PieceData, core: list[int]) -> Block:
                          f"maximum in {' / '.join(data.key)}")
     sub = piece_data(scenario, data.key, np.asarray(sorted(core)))
     bound = plan_cost(scenario, (ch,)) if len(core) == 1 else floor(scenario, sub)
-    return Block((ch,), (oversized_reason(scenario, data.key, o, core[1:]),), bound,
+    return Block((ch,), ((oversized_exemption(scenario, data.key, o, core[1:]),),), bound,
                   len(core) == 1, 0.0, "")

@@ -14,10 +14,11 @@ import math
 
 import numpy as np
 
-from optimizer.graph.oversized import Part, least_to_attach, oversized_reason
+from optimizer.graph.oversized import Part, least_to_attach, oversized_exemption
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
+from optimizer.plan.exemption import Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.columns import connected_groups, price_groups
@@ -46,7 +47,7 @@ class Block:
     """Part of the piece's result: its communities, their exemptions and its bound."""
 
     choices: tuple[Choice, ...]
-    exemptions: tuple[str, ...]
+    exemptions: tuple[Reasons, ...]
     bound: float
     proven: bool
     used_s: float
@@ -298,7 +299,8 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
         used += stats.used_s if task.deterministic else stats.time_s
         groups = [tuple(sorted(local[u] for u in ch.members)) for ch in [*fixed, *rest]]
         assert sorted(i for g in groups for i in g) == list(range(gd.n))
-        proven_least = "no plan gives fewer" in " ".join(best.exemptions)
+        proven_least = any(r.joined is not None and r.joined.proven
+                           for rs in best.exemptions for r in rs)
         got = _block(scenario, gd, parts, cores, groups, proven_least, floor(scenario, gd),
                      used, best.method)
         if better(got):
@@ -332,7 +334,8 @@ def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
            groups: list[tuple[int, ...]], proven: bool, bound: float, used: float,
            method: str) -> Block:
     glob = {o: set(core) for o, core in cores.items()}
-    choices, exemptions = [], []
+    choices: list[Choice] = []
+    exemptions: list[Reasons] = []
     for g in groups:
         members = {int(gd.units[i]) for i in g}
         ch = best_choice(scenario, gd, list(g))
@@ -340,12 +343,12 @@ def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
         choices.append(ch)
         o = next((o for o, core in glob.items() if core <= members), None)
         if o is None:
-            exemptions.append("")
+            exemptions.append(())
             continue
         joined = sorted(members - glob[o])
         touched = [p for p in parts if set(p.units) & set(joined)]
-        exemptions.append(oversized_reason(scenario, gd.key, o,
-                                           [*sorted(glob[o] - {o}), *joined], touched, proven))
+        exemptions.append((oversized_exemption(scenario, gd.key, o, [*sorted(glob[o] - {o}),
+                                                                     *joined], touched, proven),))
     return Block(tuple(choices), tuple(exemptions), bound, proven, used, method)
 
 

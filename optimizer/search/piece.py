@@ -27,6 +27,7 @@ from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.lagrange import lagrangian_bound
 from optimizer.model.piece import PieceData, piece_data, reach
+from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.columns import plan_by_columns
@@ -131,8 +132,9 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
            ) -> tuple[PieceResult, float]:
     """The piece's result and the time set aside for its Lagrangian floor."""
     if task.diagnosis is not None:
-        return soft_result(scenario, data, task, stop, f"{task.diagnosis.rule}: "
-                                                 f"{task.diagnosis.message}"), 0.0
+        record = task.diagnosis.record or Exemption.of_text(
+            f"{task.diagnosis.rule}: {task.diagnosis.message}")
+        return soft_result(scenario, data, task, stop, record), 0.0
     if not task.locks:
         done, task = _by_columns(scenario, data, task, stop)
         if done is not None:
@@ -178,11 +180,12 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
     if got.status == Status.INFEASIBLE:      # every possible community listed: none partitions
         why = f"proved impossible: no partition into its {got.columns:,} possible communities"
-        return soft_result(scenario, data, rest, stop, no_plan_reason(scenario, data, why)), rest
+        return soft_result(scenario, data, rest, stop,
+                           no_plan_reason(scenario, data, why, got.columns)), rest
     if not got.choices:
         return None, rest               # no plan in time: the models, with the time left
     how = f", {got.how}" if got.how else ""
-    return PieceResult(task.index, got.choices, ("",) * len(got.choices), got.status,
+    return PieceResult(task.index, got.choices, ((),) * len(got.choices), got.status,
                        got.bound_yuan, got.used_s, f"columns({got.columns}{how})"), rest
 
 
@@ -247,7 +250,7 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         proven &= rel.status == Status.OPTIMAL and rel.objective_yuan >= best[0] - 1e-6
     bound = min(bounds) if bounds else best[0]
     choices = best[1]
-    return PieceResult(task.index, tuple(choices), tuple("" for _ in choices),
+    return PieceResult(task.index, tuple(choices), tuple(() for _ in choices),
                        Status.OPTIMAL if proven else Status.FEASIBLE, bound, spent,
                        "exact(k=" + ",".join(str(k) for k in ks) + ")")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData
-from optimizer.plan.model import EXEMPTION_SEPARATOR
+from optimizer.plan.exemption import Exemption, Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
@@ -49,7 +49,7 @@ def plan_cost(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) ->
 
 
 def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
-          reason: str) -> PieceResult:
+          reason: Exemption) -> PieceResult:
     # Start from the region-growing plan (even where it breaks the bounds); after an
     # interrupt the first plan found is taken, or that plan itself.
     rough = tuple(ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
@@ -57,7 +57,7 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     soft = run_attempt(scenario, data, task, contiguity="order", soft=True, hint=rough,
                 time_s=max(task.budget_s, 1.0), stop=stop)
     choices, bound = soft.choices, max(0.0, soft.bound_yuan - penalty_yuan(soft.violation))
-    forbidden = ""
+    forbidden: Exemption | None = None
     if not choices:
         whole = best_choice(scenario, data, list(range(data.n)))
         if sum(len(ch.members) for ch in rough) != data.n and whole is not None:
@@ -76,26 +76,29 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
                 from optimizer.errors import SolveError
 
                 raise SolveError(f"no plan at all for {' / '.join(data.key)} ({data.n} "
-                                 f"units, {data.total:,} households): {reason}")
-            forbidden = (f"ONE-STATION: no plan with a center in every community was found "
-                         f"for {' / '.join(data.key)} ({reason}); this community's center "
-                         f"is priced as a new build where no_build forbids one")
+                                 f"units, {data.total:,} households): {reason.text}")
+            forbidden = Exemption(
+                "ONE-STATION", "forbidden-build",
+                f"ONE-STATION: no plan with a center in every community was found for "
+                f"{' / '.join(data.key)} ({reason.text}); this community's center is priced "
+                f"as a new build where no_build forbids one", *data.key, why=reason.text,
+                inner=reason)
         # Out of time: the region-growing plan; its bound is the floor below.
         choices, bound = rough, 0.0
-    exemptions = []
+    exemptions: list[Reasons] = []
     for ch in choices:
         hh = int(scenario.households[list(ch.members)].sum())
-        size = reason if not (data.lo <= hh <= data.hi) else ""
+        size = reason if not (data.lo <= hh <= data.hi) else None
         stand_in = forbidden if forbidden and ch.remedy == "build" \
-            and scenario.is_no_build(ch.center) else ""
-        exemptions.append(EXEMPTION_SEPARATOR.join(x for x in (size, stand_in) if x))
+            and scenario.is_no_build(ch.center) else None
+        exemptions.append(tuple(x for x in (size, stand_in) if x is not None))
     # The model's bound holds for every plan breaking the bounds no more than this one
     # does; the arithmetic floor for communities of any size holds for every plan at
     # all (so the last resort never reports 0).
     bound = max(bound, arithmetic_bound(scenario, data, lo=0, hi=data.total))
     return PieceResult(task.index, choices, tuple(exemptions),
                        soft.status if soft.choices else Status.FEASIBLE, bound, soft.used_s,
-                       "soft", reason)
+                       "soft", reason.text)
 
 
 def with_stand_ins(scenario: Scenario, units: tuple[int, ...] | list[int]) -> Scenario:
@@ -111,19 +114,26 @@ def with_stand_ins(scenario: Scenario, units: tuple[int, ...] | list[int]) -> Sc
 def mark_stand_ins(scenario: Scenario, task: PieceTask, res: PieceResult) -> PieceResult:
     """The ONE-STATION exemption on each community whose center is a stand-in build
     (where the real ``scenario`` has no_build), beside any size exemption."""
-    exemptions = []
+    center = task.center_reason
+    exemptions: list[Reasons] = []
     for ch, ex in zip(res.choices, res.exemptions, strict=True):
         stand_in = ch.remedy == "build" and scenario.is_no_build(ch.center)
-        exemptions.append(EXEMPTION_SEPARATOR.join(x for x in (ex, task.center_reason) if x)
-                          if stand_in else ex)
+        exemptions.append((*ex, center) if stand_in and center is not None else ex)
     if not any(exemptions) or tuple(exemptions) == res.exemptions:
         return res
     return dataclasses.replace(res, exemptions=tuple(exemptions),
-                               reason=res.reason or task.center_reason)
+                               reason=res.reason or (center.text if center else ""))
 
 
-def no_plan_reason(scenario: Scenario, data: PieceData, why: str) -> str:
+def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int = 0
+                   ) -> Exemption:
+    """The exemption of a piece the search found no plan within the bounds for: ``why``
+    in the search's words ("none found in time" is not a proof; ``columns``: proved by
+    that many possible communities listed)."""
     rule = scenario.policy.size_rule(data.urban)
-    return (f"{rule}: no partition of this piece ({data.n} units, {data.total:,} households)"
+    text = (f"{rule}: no partition of this piece ({data.n} units, {data.total:,} households)"
             f" into contiguous communities of {data.lo:,}-{data.hi:,} households was found "
             f"({why}); the plan breaks the bounds as little as the search could")
+    return Exemption(rule, "no-plan", text, households=data.total, lo=data.lo, hi=data.hi,
+                     n_units=data.n, proven=why != "none found in time", columns=columns,
+                     why=why)

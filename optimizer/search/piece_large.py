@@ -128,17 +128,17 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
             broken = [False] * len(choices)
     if any(broken):
         reason = no_plan_reason(scenario, data, "none found in time")
-        return PieceResult(task.index, choices, tuple(reason if b else "" for b in broken),
+        return PieceResult(task.index, choices, tuple((reason,) if b else () for b in broken),
                            Status.FEASIBLE, 0.0, spent, f"{lns}, unrepaired",
-                           reason)
+                           reason.text)
     if not relax:
         # The bound: arithmetic and Lagrangian floors (solve_piece).
-        return PieceResult(task.index, choices, tuple("" for _ in choices), Status.FEASIBLE,
+        return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE,
                            0.0, spent, f"{lns}+lagrangian bound")
     if stop.is_set() or task.budget_s - spent < build + 0.5:
         # Stopped, or no time left to build the bound model: the floors give the bound.
         why = "stopped" if stop.is_set() else "no time left"
-        return PieceResult(task.index, choices, tuple("" for _ in choices), Status.FEASIBLE,
+        return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE,
                            0.0, spent, f"{lns}, {why} for the bound model")
     best_obj = plan_cost(scenario, choices)
     # The bound: the "adjacent" relaxation (valid for every connected community),
@@ -150,5 +150,5 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
             and all(is_connected(ch.members, scenario.neighbours) for ch in adj.choices):
         choices = adj.choices
     bound = adj.bound_yuan if math.isfinite(adj.bound_yuan) else 0.0
-    return PieceResult(task.index, choices, tuple("" for _ in choices), Status.FEASIBLE, bound,
+    return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE, bound,
                        spent, f"{lns}+adjacent bound")

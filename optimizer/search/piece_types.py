@@ -9,6 +9,7 @@ import numpy as np
 
 from optimizer.graph.diagnosis import Diagnosis
 from optimizer.graph.locks import Locks
+from optimizer.plan.exemption import Exemption, Reasons
 from optimizer.search.attempt import Choice
 from optimizer.status import Status
 
@@ -27,14 +28,14 @@ class PieceTask:
     wall_s: float | None = None    # stopped (as by Ctrl-C) this long after handed_at
     handed_at: float | None = None  # time.time() when wall_s was set (the task handed out)
     stand_ins: tuple[int, ...] = ()  # no_build units where a build may stand in (ONE-STATION)
-    center_reason: str = ""        # the exemption of a community centred in one of them
+    center_reason: Exemption | None = None   # the exemption of a community centred in one
 
 
 @dataclass(frozen=True)
 class PieceResult:
     index: int
     choices: tuple[Choice, ...]
-    exemptions: tuple[str, ...]
+    exemptions: tuple[Reasons, ...]     # per community, its exemptions (() for none)
     status: Status
     bound: float            # a true lower bound on this piece's objective (yuan/year)
     time_s: float           # wall clock

@@ -33,7 +33,7 @@ PROGRESS_EVERY_S = 0.5
 def _plan_to_wire(plan: Plan) -> dict[str, Any]:
     return {"scenario": plan.scenario, "unit_ids": list(plan.unit_ids),
             "community": list(plan.community), "grid": list(plan.grid),
-            "communities": [asdict(c) for c in plan.communities],
+            "communities": [c.row() for c in plan.communities],
             "summary": plan.summary_dict(),
             "grid_shares": [asdict(g) for g in plan.grid_shares]}
 

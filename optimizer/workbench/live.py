@@ -6,8 +6,9 @@ which communities use or give up each site) and calls the checker's own
 ``community_rows`` and ``plan_rows``, so its lines are those of
 ``optimizer.check(scenario, plan)`` on the exported plan (tested on random edit
 sequences). A community's lines depend on other communities only through the sites
-it gives up in a swap: when an edit changes who uses a site, the communities that
-give that site up are re-checked too.
+it gives up in a swap (when an edit changes who uses a site, the communities that
+give that site up are re-checked too) and through an oversized unit's claim that no
+plan joins fewer households to the oversized communities (re-checked on every edit).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from optimizer.checker.checker import ComplianceReport, community_rows, plan_rows
+from optimizer.checker.exemptions import depends_on_plan
 from optimizer.checker.rules import ComplianceRow, Context, Facts
 from optimizer.plan.model import Community, GridShare, Plan, grid_id
 from optimizer.plan.naming import with_names_and_services
@@ -137,6 +139,9 @@ class LiveCheck:
         sites.discard("")
         again = {c for c, com in self.com.items() if com.swap_site_id in sites}
         again |= self._carry()
+        # an oversized unit's "no plan joins fewer" claim counts every oversized
+        # community's joined units (optimizer.checker.stranded): re-check those
+        again |= {c for c, com in self.com.items() if depends_on_plan(self.ctx, com)}
         checked = (touched & set(self.com)) | again
         for cid in sorted(checked):
             self.rows[cid], self.facts[cid] = community_rows(self.ctx, self.com[cid])

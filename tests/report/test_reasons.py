@@ -73,7 +73,7 @@ def test_every_no_plan_reason_reads_in_chinese() -> None:
         lo, hi = scenario.policy.bounds(urban)
         data = SimpleNamespace(urban=urban, n=12, total=5_432, lo=lo, hi=hi)
         for why in whys:
-            _zh_ok(no_plan_reason(scenario, data, why))  # type: ignore[arg-type]
+            _zh_ok(no_plan_reason(scenario, data, why).text)  # type: ignore[arg-type]
 
 
 DIAGNOSED = {

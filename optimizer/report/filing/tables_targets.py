@@ -113,7 +113,7 @@ def exemptions(ctx: FilingContext, n: int) -> Table:
         line = next((r for r in ctx.checks.rows if r.community_id == c.community_id
                      and r.rule_id == rule), None)
         rows.append((c.community_id, ctx.name(c.community_id), rule,
-                     reasons.exemption_text(c.exemption, ctx.lang),
+                     reasons.exemption_text(c.exemption, ctx.lang, reasons=c.reasons),
                      verdict.get(line.status, terms.status_name(line.status, ctx.lang))
                      if line else terms.status_name("absent", ctx.lang)))
     return Table("exemptions", _t(ctx, f"表{n} 豁免社区及理由", f"Table {n}. Exemptions"),
