@@ -107,7 +107,7 @@ def core_terms(scenario: Scenario, gd: PieceData, core: Sequence[int], cap: int,
     rho = rates.coordinator / pol.households_per_coordinator
     delta = float(np.max(op[0] + rho * (grid - hc) - op)) if len(grid) else 0.0
     base = float(op[0]) - max(0.0, delta)
-    near = _within(gd, core, allowed, cap)
+    near = lightest_within(gd, core, allowed, cap)
     mask = np.zeros(gd.n, dtype=bool)
     mask[list(near)] = True
     need = np.maximum(pol.area_min_m2, pol.area_per_100_households_m2 * grid / 100.0)
@@ -156,9 +156,11 @@ def facility_curve(scenario: Scenario, unit: int, need: np.ndarray) -> np.ndarra
     return out
 
 
-def _within(gd: PieceData, core: Sequence[int], allowed: set[int], cap: int) -> set[int]:
-    """Units of ``allowed`` whose lightest path from ``core`` (households of the
-    path's units outside the core, its own counted) is within ``cap``."""
+def lightest_within(gd: PieceData, core: Sequence[int], allowed: set[int], cap: int) -> set[int]:
+    """Units (local) of ``allowed`` whose lightest path from ``core`` (households of the
+    path's units outside the core, its own counted) is within ``cap``: the units that
+    can join a community holding ``core`` and at most ``cap`` other households, as a
+    joined set is connected to its core."""
     h = [int(v) for v in gd.households]
     heap = [(0, u) for u in core]
     dist: dict[int, int] = {}
@@ -253,5 +255,5 @@ def lagrangian_value(pi: np.ndarray, lam: float, cap: int, listed: Sequence[Sequ
     return value - MARGIN * (abs(value) + float(np.abs(pi).sum()) + lam * cap) - 1e-6
 
 
-__all__ = ["CoreTerms", "core_terms", "lagrangian_value", "pricing_floor", "solve_master",
-           "travel_matrix"]
+__all__ = ["CoreTerms", "core_terms", "lagrangian_value", "lightest_within", "pricing_floor",
+           "solve_master", "travel_matrix"]

@@ -8,7 +8,6 @@ units' communities are priced columns of the same program (:func:`priced_bound`)
 
 from __future__ import annotations
 
-import heapq
 import math
 import time
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from optimizer.model.oversized_lp import (
     CoreTerms,
     core_terms,
     lagrangian_value,
+    lightest_within,
     pricing_floor,
     solve_master,
     travel_matrix,
@@ -224,24 +224,12 @@ def _connected(gd: PieceData, core: Sequence[int], pick: list[int]) -> tuple[int
 
 def _within(gd: PieceData, cores: dict[int, list[int]], cap: int) -> set[int]:
     """The units (global) that can join an oversized unit's community holding at most
-    ``cap`` households besides its core: the lightest path to a core (households of
-    its units, the unit's own counted, the core's not) is within ``cap``, as a joined
-    set is connected to its core. The others are in communities within the bounds in
-    every plan the bound is for."""
-    h = [int(v) for v in gd.households]
-    core_units = {int(u) for c in cores.values() for u in c}
+    ``cap`` households besides its core (:func:`lightest_within` over the whole piece).
+    The others are in communities within the bounds in every plan the bound is for."""
     local = {int(u): k for k, u in enumerate(gd.units)}
-    heap = [(0, local[u]) for u in core_units]
-    dist: dict[int, int] = {}
-    while heap:
-        w, u = heapq.heappop(heap)
-        if u in dist:
-            continue
-        dist[u] = w
-        for v in gd.nbrs[u]:
-            if v not in dist and w + h[v] <= cap:
-                heapq.heappush(heap, (w + h[v], v))
-    return {int(gd.units[u]) for u in dist} - core_units
+    core = sorted(local[int(u)] for c in cores.values() for u in c)
+    near = lightest_within(gd, core, set(range(len(gd.units))), cap)
+    return {int(gd.units[u]) for u in near}
 
 
 def _integer_bound(sub: PieceData, members: list[tuple[int, ...]], cost: np.ndarray,

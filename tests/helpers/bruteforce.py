@@ -10,7 +10,10 @@ from collections.abc import Iterator
 from itertools import combinations
 
 import networkx as nx
+import numpy as np
 
+from optimizer.graph.oversized import Around, take_apart
+from optimizer.model.piece import PieceData, piece_data
 from optimizer.rules.remedy import (
     best_site_option,
     build_option,
@@ -150,3 +153,15 @@ def brute_force_oversized(s: Scenario) -> tuple[int, float]:
             cost = sum(_best_part_cost(s, p) for p in parts)
             best = min(best, (attached, cost))
     return best
+
+
+def one_oversized_group(grid: list[list[int | None]]) -> tuple[Scenario, Around, int, PieceData]:
+    """An urban grid scenario with one unit above the maximum, as the oversized tests
+    take it apart: (scenario, take_apart's answer, the oversized unit, the whole grid's
+    PieceData)."""
+    s = grid_scenario(grid)
+    lo, hi = s.policy.bounds(True)
+    units = list(range(s.n_units))
+    around = take_apart(s, units, lo, hi)
+    [o] = around.oversized
+    return s, around, o, piece_data(s, ("C1", "S1", "urban"), np.asarray(units))

@@ -30,19 +30,13 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.search.columns import connected_groups, price_groups
 from optimizer.search.oversized_bound import group_bound, priced_bound
 from optimizer.search.stop import StopFlag
-from tests.helpers.bruteforce import brute_force_oversized
+from tests.helpers.bruteforce import brute_force_oversized, one_oversized_group
 
 GRID = [[1600, 1600, 1000], [1600, 5000, 1600], [1000, 1600, 1600]]
 
 
 def _group():  # type: ignore[no-untyped-def]
-    s = grid_scenario(GRID)
-    lo, hi = s.policy.bounds(True)
-    units = list(range(s.n_units))
-    around = take_apart(s, units, lo, hi)
-    [o] = around.oversized
-    gd = piece_data(s, ("C1", "S1", "urban"), np.asarray(units))
-    return s, around, o, gd
+    return one_oversized_group(GRID)
 
 
 def _communities_of(gd, core: int, allowed: set[int], cap: int):  # type: ignore[no-untyped-def]

@@ -15,31 +15,22 @@ joining households and cheapest plan the enumeration gives.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from optimizer.checker.checker import check
-from optimizer.graph.oversized import take_apart
-from optimizer.model.piece import piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import oversized_attach, solve
 from optimizer.search.oversized_attach import floor
 from optimizer.search.oversized_block import improve_group
 from optimizer.search.oversized_bound import group_bound
 from optimizer.search.stop import StopFlag
-from tests.helpers.bruteforce import brute_force_oversized
+from tests.helpers.bruteforce import brute_force_oversized, one_oversized_group
 
 GRID = [[1500, 4000, 1500, 1200], [2000, None, 900, 1400]]
 
 
 def _group():  # type: ignore[no-untyped-def]
-    s = grid_scenario(GRID)
-    lo, hi = s.policy.bounds(True)
-    units = list(range(s.n_units))
-    around = take_apart(s, units, lo, hi)
-    [o] = around.oversized
-    gd = piece_data(s, ("C1", "S1", "urban"), np.asarray(units))
-    return s, around, o, gd
+    return one_oversized_group(GRID)
 
 
 def test_block_model_gives_the_fewest_households_and_the_bound_holds() -> None:
