@@ -1,0 +1,165 @@
+"""Column generation with exact pricing: a valid whole-piece LP bound where the
+listing of every community is far too large (a 300-compound street: ~10^11 groups).
+
+The restricted master is the set-partitioning LP over a pool of columns (HiGHS,
+``x ≥ 0``: ``x ≤ 1`` is implied by the rows, and without it every pool column's
+reduced cost is ≥ 0 at the optimum), seeded with the plan in hand's communities.
+Each round prices every centre exactly (:mod:`optimizer.search.pricing`) under
+the LP's duals π and adds the most negative columns found, priced as the listing
+prices them (:func:`optimizer.search.columns.price_groups`).
+
+The bound. For any π, a plan x (one column per community, each with a centre of
+its own: distinct units) costs ``Σπ + Σ_S x_S (c_S − π(S))``, and ``c_S − π(S)``
+≥ r_c, the least reduced cost at S's centre (or a floor under it). So with k
+communities (k_lo ≤ k ≤ k_hi) the plan costs at least ``Σπ + the sum of the k
+smallest r_c``; the bound is the least of these over k. It is valid for any π (the
+LP's accuracy does not matter: Σπ and the floors are recomputed here), at every
+round and however early the clock stops pricing (a centre not finished gives the
+floor of its root); when no centre has a negative column left it equals the LP's
+value (the Lasdon bound with the count and distinct centres). The best over the
+rounds is kept.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linprog
+
+from optimizer.model.master import incidence
+from optimizer.model.piece import PieceData
+from optimizer.scenario.model import Scenario
+from optimizer.search.columns import price_groups
+from optimizer.search.pricing import Pricer
+from optimizer.search.stop import StopFlag
+
+KEEP = 2                # columns kept per centre and round (the most negative)
+MAX_NODES = 200_000     # per centre and round; past it the centre gives its root's floor
+MARGIN = 1e-9           # relative safety margin on the bound (float sums)
+
+
+@dataclass(frozen=True)
+class Round:
+    lp_yuan: float          # the restricted LP's value
+    bound_yuan: float       # this round's Lagrangian bound (valid)
+    added: int              # new columns
+    nodes: int              # branch-and-bound nodes of the pricing
+    open_centers: int       # centres whose enumeration hit MAX_NODES or the stop flag
+    lp_cpu_s: float         # process time of the LP
+    price_cpu_s: float      # ... and of the pricing
+
+
+@dataclass
+class ColumnPool:
+    """The columns generated so far (local unit groups, sorted) and their exact cost."""
+
+    members: list[tuple[int, ...]] = field(default_factory=list)
+    cost: list[float] = field(default_factory=list)
+    index: dict[tuple[int, ...], int] = field(default_factory=dict)
+
+    def add(self, scenario: Scenario, data: PieceData, groups: list[tuple[int, ...]]) -> int:
+        new = sorted({g for g in groups if g not in self.index})
+        if not new:
+            return 0
+        cost = price_groups(scenario, data, new)
+        added = 0
+        for g, c in zip(new, cost.tolist(), strict=True):
+            if math.isfinite(c):
+                self.index[g] = len(self.members)
+                self.members.append(g)
+                self.cost.append(c)
+                added += 1
+        return added
+
+
+@dataclass(frozen=True)
+class ColGenResult:
+    pool: ColumnPool
+    bound_yuan: float       # the best round's bound (-inf: none)
+    lp_yuan: float          # the last restricted LP's value
+    converged: bool         # no negative column left: the LP over every column is solved
+    rounds: tuple[Round, ...]
+    duals: np.ndarray       # the last LP's π
+    x: np.ndarray           # ... and its solution over the pool
+
+
+def count_range(data: PieceData) -> tuple[int, int]:
+    """The possible numbers of communities of the piece (SIZE-URBAN / SIZE-RURAL)."""
+    return max(1, -(-data.total // data.hi)), max(1, data.total // max(1, data.lo))
+
+
+def lagrangian_value(pi: np.ndarray, floors: np.ndarray, k_lo: int, k_hi: int) -> float:
+    """``Σπ + min over k in k_lo..k_hi of the sum of the k smallest floors``, less a
+    margin for float sums (module docstring)."""
+    order = np.sort(floors)[:k_hi]
+    order = order[np.isfinite(order)]
+    if len(order) < k_lo or np.isneginf(floors).any():
+        return -math.inf        # a centre not priced (or a plan-less piece): no bound
+    best = float(np.cumsum(order)[k_lo - 1:].min())
+    value = float(pi.sum()) + best
+    return value - MARGIN * (abs(value) + float(np.abs(pi).sum())) - 1e-6
+
+
+def solve_lp(n: int, pool: ColumnPool, stop: StopFlag | None
+             ) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """The restricted LP's value, duals π and solution; None when cut short."""
+    a = incidence(n, pool.members)
+    left = None if stop is None else stop.seconds_left()
+    options = {} if left is None else {"time_limit": max(0.0, left)}
+    res = linprog(np.asarray(pool.cost), A_eq=a, b_eq=np.ones(n), bounds=(0, None),
+                  method="highs", options=options)
+    if res.status != 0 or res.x is None:
+        return None
+    return float(res.fun), np.asarray(res.eqlin.marginals, dtype=np.float64), np.asarray(res.x)
+
+
+def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], *,
+             max_rounds: int, stop: StopFlag | None = None, keep: int = KEEP,
+             max_nodes: int = MAX_NODES, pricer: Pricer | None = None) -> ColGenResult:
+    """Column generation from the columns ``start`` (a plan: a partition of the
+    piece, so the first LP is feasible) for at most ``max_rounds`` rounds, or until
+    no negative column is left, or ``stop`` (looked at between centres and inside
+    each enumeration). Deterministic: no clock decides anything but the stop."""
+    pr = pricer if pricer is not None else Pricer(scenario, data)
+    pool = ColumnPool()
+    pool.add(scenario, data, [tuple(sorted(g)) for g in start])
+    k_lo, k_hi = count_range(data)
+    rounds: list[Round] = []
+    best = -math.inf
+    converged = False
+    lp_value, pi, x = math.inf, np.zeros(data.n), np.zeros(0)
+    for _ in range(max_rounds):
+        if stop is not None and stop.is_set():
+            break
+        t0 = time.process_time()
+        got = solve_lp(data.n, pool, stop)
+        t1 = time.process_time()
+        if got is None:
+            break
+        lp_value, pi, x = got
+        floors = np.full(data.n, math.inf)
+        groups: list[tuple[int, ...]] = []
+        nodes = open_centers = 0
+        for c in range(data.n):
+            if stop is not None and stop.is_set():
+                # Not priced: its floor is unknown, no bound from this round.
+                floors[c] = -math.inf
+                open_centers += 1
+                continue
+            got_c = pr.price_center(c, pi, keep, stop, max_nodes)
+            floors[c] = got_c.floor
+            nodes += got_c.nodes
+            open_centers += not got_c.complete
+            groups.extend(g for _, g in got_c.found)
+        t2 = time.process_time()
+        bound = lagrangian_value(pi, floors, k_lo, k_hi)
+        best = max(best, bound)
+        added = pool.add(scenario, data, groups)
+        rounds.append(Round(lp_value, bound, added, nodes, open_centers, t1 - t0, t2 - t1))
+        if added == 0 and open_centers == 0:
+            converged = True
+            break
+    return ColGenResult(pool, best, lp_value, converged, tuple(rounds), pi, x)
