@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,7 +119,8 @@ def solve_lp(n: int, pool: ColumnPool, stop: StopFlag | None
 
 def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], *,
              max_rounds: int, stop: StopFlag | None = None, keep: int = KEEP,
-             max_nodes: int = MAX_NODES, pricer: Pricer | None = None) -> ColGenResult:
+             max_nodes: int = MAX_NODES, pricer: Pricer | None = None,
+             progress: Callable[[Round], None] | None = None) -> ColGenResult:
     """Column generation from the columns ``start`` (a plan: a partition of the
     piece, so the first LP is feasible) for at most ``max_rounds`` rounds, or until
     no negative column is left, or ``stop`` (looked at between centres and inside
@@ -159,6 +161,8 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
         best = max(best, bound)
         added = pool.add(scenario, data, groups)
         rounds.append(Round(lp_value, bound, added, nodes, open_centers, t1 - t0, t2 - t1))
+        if progress is not None:
+            progress(rounds[-1])
         if added == 0 and open_centers == 0:
             converged = True
             break
