@@ -8,7 +8,8 @@ takes its largest piece, finds a plan the way a large piece does
 (:func:`optimizer.search.piece_large.solve_large`, one worker, deterministic, a
 budget of --plan-s deterministic seconds), then reports the Lagrangian floor
 (:func:`optimizer.model.lagrange.lagrangian_bound`, --lag-steps steps) and column
-generation from that plan's communities (:mod:`optimizer.search.colgen`), round by
+generation from that plan's communities, its first round priced at the
+Lagrangian's multipliers (:mod:`optimizer.search.colgen`), round by
 round: restricted LP value, the round's bound, columns added, pricing nodes and CPU
 seconds (``time.process_time``: comparable across loads, unlike wall time). One
 JSON line per round and a summary line go to --out (default
@@ -30,7 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from optimizer.graph import components  # noqa: E402
-from optimizer.model.lagrange import lagrangian_bound  # noqa: E402
+from optimizer.model.lagrange import lagrangian_solution  # noqa: E402
 from optimizer.model.piece import piece_data  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.search.colgen import Round, generate  # noqa: E402
@@ -49,6 +50,8 @@ def main() -> None:
     ap.add_argument("--max-nodes", type=int, default=200_000)
     ap.add_argument("--keep", type=int, default=2)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--no-lagrangian-duals", dest="lagrangian_duals", action="store_false",
+                    help="do not price the first round at the Lagrangian's multipliers")
     args = ap.parse_args()
     out = args.out or ROOT / "bench" / "results" / f"colgen-{args.case.name}.jsonl"
     scenario = load_scenario(args.case)
@@ -72,7 +75,7 @@ def main() -> None:
     emit({"plan_yuan": ub, "communities": len(plan.choices), "method": plan.method,
           "plan_cpu_s": time.process_time() - t})
     t = time.process_time()
-    lag = lagrangian_bound(scenario, data, time_s=3600.0, max_iter=args.lag_steps)
+    lag, lam = lagrangian_solution(scenario, data, time_s=3600.0, max_iter=args.lag_steps)
     emit({"lagrangian_yuan": lag, "lag_gap_pct": 100 * (ub - lag) / ub,
           "lag_cpu_s": time.process_time() - t})
     local = {int(u): k for k, u in enumerate(data.units)}
@@ -91,7 +94,8 @@ def main() -> None:
 
     rows: list[Round] = []
     res = generate(scenario, data, start, max_rounds=args.rounds, max_nodes=args.max_nodes,
-                   keep=args.keep, progress=progress)
+                   keep=args.keep, progress=progress,
+                   duals=lam if args.lagrangian_duals else None)
     with open("/proc/loadavg", encoding="utf-8") as f:
         load1 = f.read().split()[0]
     emit({"summary": True, "plan_yuan": ub, "lagrangian_yuan": lag,

@@ -117,14 +117,37 @@ def solve_lp(n: int, pool: ColumnPool, stop: StopFlag | None
     return float(res.fun), np.asarray(res.eqlin.marginals, dtype=np.float64), np.asarray(res.x)
 
 
+def price_all(pr: Pricer, pi: np.ndarray, keep: int, max_nodes: int,
+              stop: StopFlag | None) -> tuple[np.ndarray, list[tuple[int, ...]], int, int]:
+    """Every centre priced under ``pi``: the floors (-inf where the stop came first),
+    the columns of negative reduced cost found, the nodes, the centres left open."""
+    n = pr.data.n
+    floors = np.full(n, -math.inf)
+    groups: list[tuple[int, ...]] = []
+    nodes = open_centers = 0
+    for c in range(n):
+        if stop is not None and stop.is_set():
+            open_centers += n - c
+            break
+        got = pr.price_center(c, pi, keep, stop, max_nodes)
+        floors[c] = got.floor
+        nodes += got.nodes
+        open_centers += not got.complete
+        groups.extend(g for _, g in got.found)
+    return floors, groups, nodes, open_centers
+
+
 def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], *,
              max_rounds: int, stop: StopFlag | None = None, keep: int = KEEP,
              max_nodes: int = MAX_NODES, pricer: Pricer | None = None,
+             duals: np.ndarray | None = None,
              progress: Callable[[Round], None] | None = None) -> ColGenResult:
     """Column generation from the columns ``start`` (a plan: a partition of the
     piece, so the first LP is feasible) for at most ``max_rounds`` rounds, or until
     no negative column is left, or ``stop`` (looked at between centres and inside
-    each enumeration). Deterministic: no clock decides anything but the stop."""
+    each enumeration). ``duals``: multipliers to price with first (the Lagrangian's:
+    its bound with connected communities, and the first columns), a round of its
+    own. Deterministic: no clock decides anything but the stop."""
     pr = pricer if pricer is not None else Pricer(scenario, data)
     pool = ColumnPool()
     pool.add(scenario, data, [tuple(sorted(g)) for g in start])
@@ -132,38 +155,30 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
     rounds: list[Round] = []
     best = -math.inf
     converged = False
-    lp_value, pi, x = math.inf, np.zeros(data.n), np.zeros(0)
-    for _ in range(max_rounds):
+    lp_value, pi, x = math.nan, np.zeros(data.n), np.zeros(0)
+    for r in range(max_rounds):
         if stop is not None and stop.is_set():
             break
         t0 = time.process_time()
-        got = solve_lp(data.n, pool, stop)
+        round_lp = math.nan     # a round priced at the given multipliers: no LP
+        if r == 0 and duals is not None:
+            pi = np.asarray(duals, dtype=np.float64)
+        else:
+            got = solve_lp(data.n, pool, stop)
+            if got is None:
+                break
+            lp_value, pi, x = got
+            round_lp = lp_value
         t1 = time.process_time()
-        if got is None:
-            break
-        lp_value, pi, x = got
-        floors = np.full(data.n, math.inf)
-        groups: list[tuple[int, ...]] = []
-        nodes = open_centers = 0
-        for c in range(data.n):
-            if stop is not None and stop.is_set():
-                # Not priced: its floor is unknown, no bound from this round.
-                floors[c] = -math.inf
-                open_centers += 1
-                continue
-            got_c = pr.price_center(c, pi, keep, stop, max_nodes)
-            floors[c] = got_c.floor
-            nodes += got_c.nodes
-            open_centers += not got_c.complete
-            groups.extend(g for _, g in got_c.found)
+        floors, groups, nodes, open_centers = price_all(pr, pi, keep, max_nodes, stop)
         t2 = time.process_time()
         bound = lagrangian_value(pi, floors, k_lo, k_hi)
         best = max(best, bound)
         added = pool.add(scenario, data, groups)
-        rounds.append(Round(lp_value, bound, added, nodes, open_centers, t1 - t0, t2 - t1))
+        rounds.append(Round(round_lp, bound, added, nodes, open_centers, t1 - t0, t2 - t1))
         if progress is not None:
             progress(rounds[-1])
-        if added == 0 and open_centers == 0:
+        if added == 0 and open_centers == 0 and not (r == 0 and duals is not None):
             converged = True
             break
     return ColGenResult(pool, best, lp_value, converged, tuple(rounds), pi, x)

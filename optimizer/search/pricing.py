@@ -84,22 +84,29 @@ class Pricer:
         rank = self.facility.rank
         self.credit = [int(rank[r].max()) if len(r) else -1 for r in self.reach]
         self.specs = [unit_options(scenario, int(u)) for u in data.units]
-        self._floor: dict[tuple[int, int, int], float] = {}
+        self._floor: dict[tuple[int, int], list[float]] = {}
 
     @property
     def exact_ready(self) -> bool:
         """Whether the bounds above hold: no negative cut-edge weight."""
         return self.half_cut >= 0
 
-    def fac_floor(self, c: int, level: int, hh: int) -> float:
-        """≤ the facility and operating cost at c of any group that must take rooms of
-        rank ≥ ``level`` first and ends with ≥ ``hh`` households."""
-        key = (c, level, max(self.data.lo, hh - hh % FAC_STEP))
+    def fac_table(self, c: int, level: int) -> list[float]:
+        """Per household bucket ``lo + i·FAC_STEP ..`` (up to hi), the facility and
+        operating cost at c at the bucket's start: ≤ that of any group ending in the
+        bucket that must take rooms of rank ≥ ``level`` first (inf: no option)."""
+        key = (c, level)
         got = self._floor.get(key)
         if got is None:
-            got = self._floor_at(*key)
+            lo, hi = self.data.lo, self.data.hi
+            got = [self._floor_at(c, level, hh) for hh in range(lo, hi + 1, FAC_STEP)]
             self._floor[key] = got
         return got
+
+    def fac_floor(self, c: int, level: int, hh: int) -> float:
+        """≤ the facility and operating cost at c of any group that must take rooms of
+        rank ≥ ``level`` first and ends with ≥ ``hh`` households (≤ hi)."""
+        return self.fac_table(c, level)[(max(hh, self.data.lo) - self.data.lo) // FAC_STEP]
 
     def _floor_at(self, c: int, level: int, hh: int) -> float:
         sc = self.scenario
@@ -145,7 +152,7 @@ class _Search:
         self.cand = list(zip(units.tolist(), hh[good][order].astype(int).tolist(),
                              gain[good][order].tolist(), strict=True))
         self.found: list[tuple[float, tuple[int, ...]]] = []
-        self.cut = -TOLERANCE
+        self.cut = math.inf     # the least reduced cost at c is sought, whatever its sign
         self.nodes = 0
 
     def run(self) -> CenterPrice:
@@ -155,17 +162,18 @@ class _Search:
         if h0 <= pr.data.hi:
             root_lb = self._bound([c], 1 << c, h0, self.val[c], pr.nb[c], pr.closed[c],
                                   pr.first[c])
-        if not math.isfinite(root_lb) or root_lb >= self.cut:
-            floor = max(root_lb, -TOLERANCE) if math.isfinite(root_lb) else math.inf
-            return CenterPrice(c, (), floor, 1, True)
+        if not math.isfinite(root_lb):
+            return CenterPrice(c, (), math.inf, 1, True)
         ext = list(pr.data.nbrs[c])
         try:
             self._visit([c], 1 << c, h0, self.val[c], ext, pr.nb[c], pr.closed[c],
                         pr.first[c])
         except _Abort:
-            return CenterPrice(c, tuple(self.found), root_lb, self.nodes, False)
-        floor = self.found[0][0] if self.found else -TOLERANCE
-        return CenterPrice(c, tuple(self.found), floor, self.nodes, True)
+            found = tuple(f for f in self.found if f[0] < -TOLERANCE)
+            return CenterPrice(c, found, root_lb, self.nodes, False)
+        floor = self.found[0][0] if self.found else math.inf   # inf: no group fits at c
+        found = tuple(f for f in self.found if f[0] < -TOLERANCE)
+        return CenterPrice(c, found, floor, self.nodes, True)
 
     def _bound(self, group: list[int], gmask: int, h: int, val: float, extmask: int,
                seen: int, level: int) -> float:
@@ -173,18 +181,32 @@ class _Search:
         pr = self.pr
         inside = gmask | extmask
         links = sum((pr.nb[u] & ~inside).bit_count() for u in group)
-        base = val + pr.half_cut * links + pr.fac_floor(self.c, level, h)
-        top = room = pr.data.hi - h
-        gain = 0.0
-        for w, hw, g in self.cand:     # by gain per household, best first
-            if hw > top or gmask >> w & 1 or (seen >> w & 1 and not extmask >> w & 1):
-                continue                # cannot join this branch at all
-            if hw > room:               # the fractional knapsack's last item
-                gain += g * room / hw
-                break
-            gain += g
-            room -= hw
-        return base - gain
+        base = val + pr.half_cut * links
+        facs = pr.fac_table(self.c, level)
+        lo, hi = pr.data.lo, pr.data.hi
+        top = hi - h
+        cand, n = self.cand, len(self.cand)
+        k = 0
+        used, gain, best = 0, 0.0, -math.inf
+        # The most the units to come can give net of the facility's growth: for each
+        # household bucket the group may end in, the fractional knapsack filled to
+        # the bucket's end less the facility's floor there (module docstring).
+        for i in range((max(h, lo) - lo) // FAC_STEP, len(facs)):
+            cap = min(lo + (i + 1) * FAC_STEP - 1, hi) - h
+            part = 0.0
+            while k < n:
+                w, hw, g = cand[k]
+                if hw > top or gmask >> w & 1 or (seen >> w & 1 and not extmask >> w & 1):
+                    k += 1              # cannot join this branch at all
+                    continue
+                if used + hw > cap:
+                    part = g * (cap - used) / hw
+                    break
+                used += hw
+                gain += g
+                k += 1
+            best = max(best, gain + part - facs[i])
+        return base - best
 
     def _visit(self, group: list[int], gmask: int, h: int, val: float, ext: list[int],
                extmask: int, seen: int, level: int) -> None:
