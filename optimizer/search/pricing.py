@@ -19,21 +19,25 @@ E; the units of the closed neighbourhood of G outside G ∪ E are out for good):
 - ``Σ_{u∈G} (per[u, c] − π_u)`` exactly;
 - links: ``links(S) = Σ_{u∈S} |N(u) \\ S|`` ≥ the links of G's units to units out
   for good (every term is ≥ 0, so units still to come add none below zero);
-- the facility: ``fac_c`` is non-decreasing in households (staff, coordinators and
-  required area only grow, and each site's cheapest option with them; checked in
-  the tests), so a group ends at ≥ max(h(G), lo) households: the least option
-  cost there, over the rooms a group may still have to take first (PIPELINE,
-  NEWDEV-FIRST only get stricter as units join) and the largest swap credit any
-  unit within reach could give, at households rounded down to FAC_STEP;
-- the units still to come: at most ``max Σ (π_w − per[w, c])`` over units not out
-  with ``Σ h_w ≤ hi − h(G)``, bounded by the fractional knapsack.
+- the facility and the units still to come together: ``fac_c`` is non-decreasing
+  in households (staff, coordinators and required area only grow, and each site's
+  cheapest option with them; checked in the tests), so on each household bucket
+  [b, b + FAC_STEP) the group may end in it costs at least its value at b (over
+  the rooms a group may still have to take first: PIPELINE, NEWDEV-FIRST only get
+  stricter as units join; with the largest swap credit any unit within reach
+  could give), while the units to come give at most ``Σ (π_w − per[w, c])`` over
+  units not out with ``Σ h_w`` ≤ the bucket's end − h(G) (fractional knapsack,
+  best gain per household first): the bound takes the best bucket.
 
 The enumeration is exact (every group within the bounds holding c is either seen
-or cut by that bound), so when it completes the least reduced cost at c is known,
-or that it is ≥ −TOLERANCE; stopped (the clock, a node cap) the bound of its root
-still bounds every group at c from below. The least reduced costs per centre give
-the Lagrangian bound of column generation: every plan has one centre per community,
-distinct units (optimizer.search.colgen).
+or cut by that bound, against the best group found at c so far), so when it
+completes the least reduced cost at c is known, of either sign (a count of at
+least k_lo communities makes positive ones count too); stopped (the clock, a node
+cap) the bound of its root still bounds every group at c from below. The least
+reduced costs per centre give the Lagrangian bound of column generation: every
+plan has one centre per community, distinct units (optimizer.search.colgen).
+Speed: about 17 µs of CPU per node (a 300-compound street at the Lagrangian's
+multipliers: 2,600-25,000 nodes per centre).
 """
 
 from __future__ import annotations
@@ -59,10 +63,11 @@ STOP_EVERY = 4_096      # nodes between looks at the stop flag
 @dataclass(frozen=True)
 class CenterPrice:
     center: int
-    found: tuple[tuple[float, tuple[int, ...]], ...]   # (reduced cost at c, group), best first
+    found: tuple[tuple[float, tuple[int, ...]], ...]   # (reduced cost at c, group) below
+                                                       # −TOLERANCE, best first
     floor: float            # ≤ the reduced cost of every column centred at c
     nodes: int
-    complete: bool          # the enumeration finished (floor is then the least, or ≥ −TOL)
+    complete: bool          # the enumeration finished: floor is the least (inf: none fits)
 
 
 class Pricer:
@@ -85,6 +90,9 @@ class Pricer:
         self.credit = [int(rank[r].max()) if len(r) else -1 for r in self.reach]
         self.specs = [unit_options(scenario, int(u)) for u in data.units]
         self._floor: dict[tuple[int, int], list[float]] = {}
+        # The last household count of each bucket of fac_table.
+        self.ends = [min(hh + FAC_STEP - 1, data.hi)
+                     for hh in range(data.lo, data.hi + 1, FAC_STEP)]
 
     @property
     def exact_ready(self) -> bool:
@@ -180,23 +188,25 @@ class _Search:
         """≤ the reduced cost at c of every group of this branch (module docstring)."""
         pr = self.pr
         inside = gmask | extmask
-        links = sum((pr.nb[u] & ~inside).bit_count() for u in group)
-        base = val + pr.half_cut * links
+        links = 0
+        for u in group:
+            links += (pr.nb[u] & ~inside).bit_count()
         facs = pr.fac_table(self.c, level)
-        lo, hi = pr.data.lo, pr.data.hi
-        top = hi - h
-        cand, n = self.cand, len(self.cand)
+        lo = pr.data.lo
+        top = pr.data.hi - h
+        blocked = gmask | (seen & ~extmask)     # in the group, or out for good
+        cand, n, ends = self.cand, len(self.cand), pr.ends
         k = 0
         used, gain, best = 0, 0.0, -math.inf
         # The most the units to come can give net of the facility's growth: for each
         # household bucket the group may end in, the fractional knapsack filled to
         # the bucket's end less the facility's floor there (module docstring).
         for i in range((max(h, lo) - lo) // FAC_STEP, len(facs)):
-            cap = min(lo + (i + 1) * FAC_STEP - 1, hi) - h
+            cap = ends[i] - h
             part = 0.0
             while k < n:
                 w, hw, g = cand[k]
-                if hw > top or gmask >> w & 1 or (seen >> w & 1 and not extmask >> w & 1):
+                if hw > top or blocked >> w & 1:
                     k += 1              # cannot join this branch at all
                     continue
                 if used + hw > cap:
@@ -205,8 +215,12 @@ class _Search:
                 used += hw
                 gain += g
                 k += 1
-            best = max(best, gain + part - facs[i])
-        return base - best
+            value = gain + part - facs[i]
+            if value > best:
+                best = value
+            if k == n:
+                break                   # nothing more to add: the facility only grows
+        return val + pr.half_cut * links - best
 
     def _visit(self, group: list[int], gmask: int, h: int, val: float, ext: list[int],
                extmask: int, seen: int, level: int) -> None:
@@ -220,10 +234,9 @@ class _Search:
             self._try(group, gmask, h, val, extmask, level)
         if self._bound(group, gmask, h, val, extmask, seen, level) >= self.cut:
             return
-        ext = list(ext)
+        ext = sorted(ext, key=self.val.__getitem__, reverse=True)
         while ext:
-            k = max(range(len(ext)), key=lambda i: self.val[ext[i]] * -1.0)
-            w = ext.pop(k)
+            w = ext.pop()               # the unit that lowers the reduced cost most
             extmask &= ~(1 << w)
             hw = h + pr.h[w]
             if hw > pr.data.hi:
