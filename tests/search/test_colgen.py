@@ -19,7 +19,7 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.rules.costs import ObjectiveWeights
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
-from optimizer.search.colgen import generate, lagrangian_value
+from optimizer.search.colgen import generate, integer_plan, lagrangian_value
 from optimizer.search.columns import build_columns, plan_by_columns
 from optimizer.search.heuristic import grow_regions
 from optimizer.search.pricing import TOLERANCE, Pricer
@@ -159,3 +159,25 @@ def test_the_bound_takes_the_count_and_distinct_centres() -> None:
     assert lagrangian_value(pi, floors, 1, 2) == pytest.approx(36.0, abs=1e-3)
     assert lagrangian_value(pi, floors, 3, 3) == pytest.approx(38.0, abs=1e-3)
     assert lagrangian_value(pi, np.array([-1.0, -math.inf]), 1, 2) == -math.inf
+
+
+def test_a_raised_stop_prices_nothing_and_claims_no_bound() -> None:
+    s = _scenario(1, "plain")
+    data = _piece(s)
+    flag = StopFlag()
+    flag.set()
+    res = generate(s, data, [tuple(r) for r in grow_regions(data)], max_rounds=5, stop=flag)
+    assert res.rounds == () and res.bound_yuan == -math.inf and not res.converged
+
+
+def test_the_plan_over_the_pool_is_no_worse_than_its_start() -> None:
+    s = _scenario(2, "rich")
+    data = _piece(s)
+    start = [tuple(r) for r in grow_regions(data)]
+    res = generate(s, data, start, max_rounds=200)
+    got = integer_plan(data, res, start, time_s=5.0, workers=1, seed=0, deterministic=True,
+                       stop=StopFlag())
+    cost = dict(zip(res.pool.members, res.pool.cost, strict=True))
+    assert got.cost_yuan <= sum(cost[g] for g in start) + 1e-6
+    assert got.cost_yuan >= res.bound_yuan - 1e-6
+    assert sorted(u for g in got.groups for u in g) == list(range(data.n))
