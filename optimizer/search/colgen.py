@@ -41,6 +41,7 @@ from optimizer.search.stop import StopFlag
 KEEP = 2                # columns kept per centre and round (the most negative)
 MAX_NODES = 200_000     # per centre and round; past it the centre gives its root's floor
 MARGIN = 1e-9           # relative safety margin on the bound (float sums)
+SMOOTHING = 0.7         # share of the best bound's multipliers in the prices (Wentges)
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,11 @@ def solve_lp(n: int, pool: ColumnPool, stop: StopFlag | None
 
 
 def price_all(pr: Pricer, pi: np.ndarray, keep: int, max_nodes: int,
-              stop: StopFlag | None) -> tuple[np.ndarray, list[tuple[int, ...]], int, int]:
+              stop: StopFlag | None, any_sign: bool = False
+              ) -> tuple[np.ndarray, list[tuple[int, ...]], int, int]:
     """Every centre priced under ``pi``: the floors (-inf where the stop came first),
-    the columns of negative reduced cost found, the nodes, the centres left open."""
+    the columns of negative reduced cost found (``any_sign``: each centre's best,
+    whatever its sign), the nodes, the centres left open."""
     n = pr.data.n
     floors = np.full(n, -math.inf)
     groups: list[tuple[int, ...]] = []
@@ -134,27 +137,37 @@ def price_all(pr: Pricer, pi: np.ndarray, keep: int, max_nodes: int,
         floors[c] = got.floor
         nodes += got.nodes
         open_centers += not got.complete
-        groups.extend(g for _, g in got.found)
+        groups.extend(g for _, g in (got.best if any_sign else got.found))
     return floors, groups, nodes, open_centers
 
 
 def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], *,
              max_rounds: int, stop: StopFlag | None = None, keep: int = KEEP,
              max_nodes: int = MAX_NODES, pricer: Pricer | None = None,
-             duals: np.ndarray | None = None,
+             duals: np.ndarray | None = None, smoothing: float = SMOOTHING,
              progress: Callable[[Round], None] | None = None) -> ColGenResult:
     """Column generation from the columns ``start`` (a plan: a partition of the
     piece, so the first LP is feasible) for at most ``max_rounds`` rounds, or until
     no negative column is left, or ``stop`` (looked at between centres and inside
-    each enumeration). ``duals``: multipliers to price with first (the Lagrangian's:
-    its bound with connected communities, and the first columns), a round of its
-    own. Deterministic: no clock decides anything but the stop."""
+    each enumeration). Deterministic: no clock decides anything but the stop.
+
+    ``duals``: multipliers to price with first, a round of its own (the
+    Lagrangian's: its bound with connected communities; each centre's best
+    community joins the pool, so the first LP is not the start plan alone, whose
+    duals are arbitrary). Later rounds price at ``smoothing`` × the multipliers of
+    the best bound so far + the rest × the LP's duals (Wentges): the LP's duals
+    swing wildly in the first rounds (a 150-compound street: bounds of −148 M and
+    −786 M yuan at the LP's duals where the Lagrangian's gave 37.1 M). Any
+    multipliers give a valid bound; a round that adds no column prices at the LP's
+    duals alone next, and the LP is solved when that finds none."""
     pr = pricer if pricer is not None else Pricer(scenario, data)
     pool = ColumnPool()
     pool.add(scenario, data, [tuple(sorted(g)) for g in start])
     k_lo, k_hi = count_range(data)
     rounds: list[Round] = []
     best = -math.inf
+    centre: np.ndarray | None = None        # the multipliers of the best bound
+    alpha = smoothing
     converged = False
     lp_value, pi, x = math.nan, np.zeros(data.n), np.zeros(0)
     for r in range(max_rounds):
@@ -162,26 +175,37 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
             break
         t0 = time.process_time()
         round_lp = math.nan     # a round priced at the given multipliers: no LP
-        if r == 0 and duals is not None:
-            pi = np.asarray(duals, dtype=np.float64)
+        first = r == 0 and duals is not None
+        if first:
+            assert duals is not None
+            at = np.asarray(duals, dtype=np.float64)
         else:
             got = solve_lp(data.n, pool, stop)
             if got is None:
                 break
             lp_value, pi, x = got
             round_lp = lp_value
+            at = pi if centre is None or alpha <= 0 else alpha * centre + (1 - alpha) * pi
         t1 = time.process_time()
-        floors, groups, nodes, open_centers = price_all(pr, pi, keep, max_nodes, stop)
+        floors, groups, nodes, open_centers = price_all(pr, at, keep, max_nodes, stop,
+                                                        any_sign=first)
         t2 = time.process_time()
-        bound = lagrangian_value(pi, floors, k_lo, k_hi)
-        best = max(best, bound)
+        bound = lagrangian_value(at, floors, k_lo, k_hi)
+        if bound > best:
+            best, centre = bound, at
         added = pool.add(scenario, data, groups)
         rounds.append(Round(round_lp, bound, added, nodes, open_centers, t1 - t0, t2 - t1))
         if progress is not None:
             progress(rounds[-1])
-        if added == 0 and open_centers == 0 and not (r == 0 and duals is not None):
+        if first:
+            continue
+        if added == 0 and open_centers == 0:
+            if alpha > 0 and centre is not None and at is not pi:
+                alpha = 0.0     # no column at the smoothed multipliers: the LP's next
+                continue
             converged = True
             break
+        alpha = smoothing
     return ColGenResult(pool, best, lp_value, converged, tuple(rounds), pi, x)
 
 

@@ -68,6 +68,7 @@ class CenterPrice:
     floor: float            # ≤ the reduced cost of every column centred at c
     nodes: int
     complete: bool          # the enumeration finished: floor is the least (inf: none fits)
+    best: tuple[tuple[float, tuple[int, ...]], ...] = ()   # the best found, of any sign
 
 
 class Pricer:
@@ -178,10 +179,10 @@ class _Search:
                         pr.first[c])
         except _Abort:
             found = tuple(f for f in self.found if f[0] < -TOLERANCE)
-            return CenterPrice(c, found, root_lb, self.nodes, False)
+            return CenterPrice(c, found, root_lb, self.nodes, False, tuple(self.found))
         floor = self.found[0][0] if self.found else math.inf   # inf: no group fits at c
         found = tuple(f for f in self.found if f[0] < -TOLERANCE)
-        return CenterPrice(c, found, floor, self.nodes, True)
+        return CenterPrice(c, found, floor, self.nodes, True, tuple(self.found))
 
     def _bound(self, group: list[int], gmask: int, h: int, val: float, extmask: int,
                seen: int, level: int) -> float:
