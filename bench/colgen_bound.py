@@ -50,6 +50,7 @@ def main() -> None:
     ap.add_argument("--lag-steps", type=int, default=400)
     ap.add_argument("--max-nodes", type=int, default=200_000)
     ap.add_argument("--keep", type=int, default=2)
+    ap.add_argument("--smoothing", type=float, default=0.7)
     ap.add_argument("--integer-s", type=float, default=10.0,
                     help="deterministic seconds of CP-SAT over the pool at the end")
     ap.add_argument("--out", type=Path)
@@ -69,7 +70,8 @@ def main() -> None:
         log.write(json.dumps(row) + "\n")
         log.flush()
 
-    emit({"case": args.case.name, "piece": " / ".join(comp.key), "units": data.n,
+    emit({"case": args.case.name, "args": {k: str(v) for k, v in vars(args).items()},
+          "piece": " / ".join(comp.key), "units": data.n,
           "households": data.total, "lo": data.lo, "hi": data.hi, "load_start": load0})
     t = time.process_time()
     task = PieceTask(0, comp.key, comp.units, None, args.plan_s, seed=0, threads=1)
@@ -97,7 +99,7 @@ def main() -> None:
 
     rows: list[Round] = []
     res = generate(scenario, data, start, max_rounds=args.rounds, max_nodes=args.max_nodes,
-                   keep=args.keep, progress=progress,
+                   keep=args.keep, progress=progress, smoothing=args.smoothing,
                    duals=lam if args.lagrangian_duals else None)
     t = time.process_time()
     got = integer_plan(data, res, start, time_s=args.integer_s, workers=1, seed=0,

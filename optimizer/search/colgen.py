@@ -168,6 +168,7 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
     best = -math.inf
     centre: np.ndarray | None = None        # the multipliers of the best bound
     alpha = smoothing
+    nodes_cap = max_nodes
     converged = False
     lp_value, pi, x = math.nan, np.zeros(data.n), np.zeros(0)
     for r in range(max_rounds):
@@ -187,7 +188,7 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
             round_lp = lp_value
             at = pi if centre is None or alpha <= 0 else alpha * centre + (1 - alpha) * pi
         t1 = time.process_time()
-        floors, groups, nodes, open_centers = price_all(pr, at, keep, max_nodes, stop,
+        floors, groups, nodes, open_centers = price_all(pr, at, keep, nodes_cap, stop,
                                                         any_sign=first)
         t2 = time.process_time()
         bound = lagrangian_value(at, floors, k_lo, k_hi)
@@ -199,12 +200,15 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
             progress(rounds[-1])
         if first:
             continue
-        if added == 0 and open_centers == 0:
+        if added == 0:
             if alpha > 0 and centre is not None and at is not pi:
                 alpha = 0.0     # no column at the smoothed multipliers: the LP's next
                 continue
-            converged = True
-            break
+            if open_centers == 0:
+                converged = True
+                break
+            nodes_cap *= 2      # the columns left may be in the centres not finished
+            continue
         alpha = smoothing
     return ColGenResult(pool, best, lp_value, converged, tuple(rounds), pi, x)
 
