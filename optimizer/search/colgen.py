@@ -41,7 +41,9 @@ from optimizer.search.stop import StopFlag
 KEEP = 2                # columns kept per centre and round (the most negative)
 MAX_NODES = 200_000     # per centre and round; past it the centre gives its root's floor
 MARGIN = 1e-9           # relative safety margin on the bound (float sums)
-SMOOTHING = 0.7         # share of the best bound's multipliers in the prices (Wentges)
+SMOOTHING = 0.0         # share of the best bound's multipliers in the prices (Wentges):
+                        # 0.7 held a 150-compound street's LP at 38.96-38.43 M yuan for
+                        # 8 rounds where the LP's duals alone took it to 37.80 M
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,10 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
     ``duals``: multipliers to price with first, a round of its own (the
     Lagrangian's: its bound with connected communities; each centre's best
     community joins the pool, so the first LP is not the start plan alone, whose
-    duals are arbitrary). Later rounds price at ``smoothing`` × the multipliers of
-    the best bound so far + the rest × the LP's duals (Wentges): the LP's duals
-    swing wildly in the first rounds (a 150-compound street: bounds of −148 M and
-    −786 M yuan at the LP's duals where the Lagrangian's gave 37.1 M). Any
+    duals are arbitrary: from the start plan alone a 150-compound street's bounds
+    fell to −148 M and −786 M yuan where the Lagrangian's multipliers gave 37.1 M).
+    ``smoothing`` > 0 prices at that share of the multipliers of the best bound so
+    far + the rest of the LP's duals (Wentges; measured worse, see SMOOTHING). Any
     multipliers give a valid bound; a round that adds no column prices at the LP's
     duals alone next, and the LP is solved when that finds none."""
     pr = pricer if pricer is not None else Pricer(scenario, data)
