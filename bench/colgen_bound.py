@@ -50,7 +50,7 @@ def main() -> None:
     ap.add_argument("--lag-steps", type=int, default=400)
     ap.add_argument("--max-nodes", type=int, default=200_000)
     ap.add_argument("--keep", type=int, default=2)
-    ap.add_argument("--smoothing", type=float, default=0.7)
+    ap.add_argument("--smoothing", type=float, default=0.0)
     ap.add_argument("--integer-s", type=float, default=10.0,
                     help="deterministic seconds of CP-SAT over the pool at the end")
     ap.add_argument("--out", type=Path)
