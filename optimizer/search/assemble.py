@@ -18,6 +18,7 @@ from optimizer.names import unique_names
 from optimizer.plan.exemption import Reasons, text_of
 from optimizer.plan.model import Community, GridShare, grid_id
 from optimizer.rules.remedy import (
+    CenterOption,
     annual_cost_yuan,
     build_option,
     codevelop_option,
@@ -56,27 +57,43 @@ class Priced:
         return self.horizon_yuan + self.distance_yuan + self.moved_yuan
 
 
+def center_option(scenario: Scenario, remedy: str, site: int | None,
+                  credit_site: int | None, hh: int) -> CenterOption:
+    """The center a community of ``hh`` households gets by ``remedy`` (on ``site``,
+    crediting ``credit_site`` for a swap); ValueError when that remedy cannot apply."""
+    pol, costs, sites = scenario.policy, scenario.costs, scenario.sites
+    need = pol.required_area_m2(hh)
+    if remedy == "build":
+        return build_option(need, costs)
+    if remedy == "codevelop":
+        return codevelop_option(need, pol)
+    s = site
+    assert s is not None
+    credit = float(sites.area_m2[credit_site]) if credit_site is not None else 0.0
+    found = site_option(remedy, need, float(sites.area_m2[s]), float(sites.max_area_m2[s]),
+                        bool(sites.owned[s]), float(sites.price_yuan[s]), costs, credit)
+    if found is None:
+        raise ValueError(f"model chose an impossible option {remedy} on site "
+                         f"{sites.site_ids[s]}")
+    return found
+
+
+def horizon_at(scenario: Scenario, urban: bool, remedy: str, site: int | None,
+               credit_site: int | None, hh: int) -> float:
+    """:attr:`Priced.horizon_yuan` of a community of ``hh`` households with this
+    center, whatever its units (the same sums as :func:`price`); ValueError as
+    :func:`center_option`."""
+    pol, costs = scenario.policy, scenario.costs
+    opt = center_option(scenario, remedy, site, credit_site, hh)
+    return (horizon_operating_yuan(hh, urban, scenario.plan_years, pol, costs)
+            + facility_cost_yuan(opt.capex_yuan, opt.area_after_m2, costs))
+
+
 def price(scenario: Scenario, ch: Choice) -> Priced:
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
     urban = bool(scenario.urban[ch.center])
     hh = int(scenario.households[list(ch.members)].sum())
-    need = pol.required_area_m2(hh)
-    sites = scenario.sites
-    if ch.remedy == "build":
-        opt = build_option(need, costs)
-    elif ch.remedy == "codevelop":
-        opt = codevelop_option(need, pol)
-    else:
-        s = ch.site
-        assert s is not None
-        credit = float(sites.area_m2[ch.credit_site]) if ch.credit_site is not None else 0.0
-        found = site_option(ch.remedy, need, float(sites.area_m2[s]),
-                            float(sites.max_area_m2[s]), bool(sites.owned[s]),
-                            float(sites.price_yuan[s]), costs, credit)
-        if found is None:
-            raise ValueError(f"model chose an impossible option {ch.remedy} on site "
-                             f"{sites.site_ids[s]}")
-        opt = found
+    opt = center_option(scenario, ch.remedy, ch.site, ch.credit_site, hh)
     annual = annual_cost_yuan(hh, urban, scenario.year, opt.capex_yuan, opt.area_after_m2,
                               pol, costs)
     dist = 0.0

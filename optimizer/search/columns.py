@@ -133,28 +133,12 @@ def price_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ..
     """The exact cost of each group (yuan/year; inf where no unit can be its center).
     Raises :class:`Stopped` when ``stop`` is raised: the 114,211 groups of a
     150-compound street take 4.4 s idle, 6-7 s at load 6 (0.6-1 s a chunk), so the
-    flag is looked at every STOP_KEYS centre options (:meth:`_Facility.annual`), not
+    flag is looked at every STOP_KEYS centre options (:meth:`Facility.annual`), not
     only between chunks; smaller chunks cost 20-60% more time."""
-    n, units = data.n, data.units
     h = data.households.astype(np.int64)
     w = scenario.objective
-    km = np.hypot(data.x[:, None] - data.x[None, :], data.y[:, None] - data.y[None, :]) / 1000.0
-    # [u, c]: what unit u adds to a community centred at c (distance, moved households).
-    per = h[:, None] * km * w.distance_yuan_per_household_km
-    cur = scenario.current_community
-    if cur is not None:
-        lab = [cur[int(u)] for u in units]
-        moved = np.array([[lab[u] is not None and lab[u] != lab[c] for c in range(n)]
-                          for u in range(n)], dtype=bool)
-        per = per + moved * (h[:, None] * w.moved_yuan_per_household)
-    adj = np.zeros((n, n), dtype=np.int64)
-    pos = np.searchsorted(units, scenario.edges)
-    inside = (pos < n) & (units[np.minimum(pos, n - 1)] == scenario.edges)
-    keep = inside.all(axis=1)
-    np.add.at(adj, (pos[keep, 0], pos[keep, 1]), 1)
-    adj += adj.T
-    degree = adj.sum(axis=1)
-    facility = _Facility(scenario, data)
+    per, adj, degree = unit_center_costs(scenario, data)
+    facility = Facility(scenario, data)
     cost = np.full(len(groups), math.inf)
     by_size: dict[int, list[int]] = {}
     for g, members in enumerate(groups):
@@ -172,7 +156,31 @@ def price_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ..
     return cost
 
 
-class _Facility:
+def unit_center_costs(scenario: Scenario, data: PieceData
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``per[u, c]``: what unit u adds to a community centred at c (distance, moved
+    households); the piece's neighbour-link counts between units, and each unit's."""
+    n, units = data.n, data.units
+    h = data.households.astype(np.int64)
+    w = scenario.objective
+    km = np.hypot(data.x[:, None] - data.x[None, :], data.y[:, None] - data.y[None, :]) / 1000.0
+    per = h[:, None] * km * w.distance_yuan_per_household_km
+    cur = scenario.current_community
+    if cur is not None:
+        lab = [cur[int(u)] for u in units]
+        moved = np.array([[lab[u] is not None and lab[u] != lab[c] for c in range(n)]
+                          for u in range(n)], dtype=bool)
+        per = per + moved * (h[:, None] * w.moved_yuan_per_household)
+    adj = np.zeros((n, n), dtype=np.int64)
+    pos = np.searchsorted(units, scenario.edges)
+    inside = (pos < n) & (units[np.minimum(pos, n - 1)] == scenario.edges)
+    keep = inside.all(axis=1)
+    np.add.at(adj, (pos[keep, 0], pos[keep, 1]), 1)
+    adj += adj.T
+    return per, adj, adj.sum(axis=1)
+
+
+class Facility:
     """The annual cost (operating + center) of the cheapest option at each possible
     center, from ``price`` itself, cached by (option, households, swap credit)."""
 
@@ -219,6 +227,15 @@ class _Facility:
                 site = self.owned[int(credit[r])]
                 fac[r, c] = min(fac[r, c], self._best(int(m[r, c]), int(hh[r]), groups[r], site))
         return fac
+
+    def at(self, center: int, group: tuple[int, ...], hh: int) -> float:
+        """The annual cost of the cheapest option at ``center`` for ``group`` (of
+        ``hh`` households), as :meth:`annual` gives it for one group."""
+        best = self._best(center, hh, group, None)
+        credit = int(self.rank[list(group)].max())
+        if self.swaps[center] and credit >= 0:
+            best = min(best, self._best(center, hh, group, self.owned[credit]))
+        return best
 
     def _best(self, center: int, hh: int, group: tuple[int, ...], credit: int | None) -> float:
         """Cheapest option at ``center`` for ``hh`` households: without a swap
