@@ -109,14 +109,17 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
                              res.status == Status.OPTIMAL, res.used_s, res.method))
     groups = _groups(stranded)
     grouped: set[int] = set()
-    for group_parts, group_over in groups:
+    for group_parts, touched in groups:
+        group_over = sorted({owner[t] for t in touched})
         grouped.update(group_over)
         left = max(ATTACH_S, budget - spent) / max(1, len(groups))
         block = attach(scenario, data.key, group_parts, {o: cores[o] for o in group_over},
                         dataclasses.replace(task, budget_s=left), stop)
         spent += block.used_s
         blocks.append(block)
-    for o in around.oversized:
+    # around.oversized also holds the companions now: each oversized unit's block (its
+    # companions with it) is built once, keyed by the unit that owns them.
+    for o in sorted(cores):
         if o not in grouped:
             blocks.append(_alone(scenario, data, cores[o]))
     choices = tuple(ch for b in blocks for ch in b.choices)
@@ -131,7 +134,7 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     reason = " | ".join(dict.fromkeys(text_of(ex) for ex in exemptions if ex))
     return PieceResult(task.index, choices, exemptions,
                        Status.OPTIMAL if all(b.proven for b in blocks) else Status.FEASIBLE,
-                       bound, spent, f"oversized({len(around.oversized)})"
+                       bound, spent, f"oversized({len(cores)})"
                        + (": " + "; ".join(methods) if methods else ""), reason, used_s=spent)
 
 
