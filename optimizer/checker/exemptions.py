@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 from optimizer.checker import center as checker_center
 from optimizer.checker.claims import Reading, read
+from optimizer.checker.companions import companions_proof
 from optimizer.checker.facts import Context, Facts
 from optimizer.checker.proofs import (
     Pieces,
@@ -196,22 +197,34 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
     if reading.kinds() == {"unstated"}:
         return Exemption(rule, *_justify_unstated(ctx, f, text))
     joined = [c for c in reading.claims if c.kind == "joined"]
+    company = [c for c in reading.claims if c.kind == "companions"]
     rest = dataclasses.replace(reading, claims=tuple(c for c in reading.claims
-                                                     if c.kind != "joined"))
+                                                     if c.kind not in ("joined", "companions")))
     ok, why = size_reading(s, pieces_of(ctx), set(f.units), rest)
     if not ok and "no partition of this piece" in text and not reading.foreign_place:
         # The search found no plan: also true where a center is impossible in range.
         return Exemption(rule, *(_center_within_bounds(ctx, f) or (ok, why)))
-    if not ok or not joined:
+    if not ok or not (joined or company):
         return Exemption(rule, ok, why)
-    proved, said = joined_proof(s, pieces_of(ctx), set(f.units), joined[0],
-                                ctx.unit_community, ctx.members,
-                                ctx.cache.setdefault("joined", {}))
-    if proved is False:
-        return Exemption(rule, False, said)
-    if proved is None:
-        return Exemption(rule, True, why, unassessed=said)
-    return Exemption(rule, True, f"{why}; {said}")
+    said_all, undecided = [why], list[str]()
+    for claim in company[:1]:
+        proved, said = companions_proof(s, pieces_of(ctx), set(f.units), claim,
+                                        ctx.unit_community, ctx.members)
+        if proved is False:
+            return Exemption(rule, False, said)
+        (said_all if proved else undecided).append(said)
+    for claim in joined[:1]:
+        # the companions are not of the cut-off parts: they cut them off with the unit
+        proved, said = joined_proof(s, pieces_of(ctx), set(f.units), claim,
+                                    ctx.unit_community, ctx.members,
+                                    ctx.cache.setdefault("joined", {}),
+                                    companions=set(company[0].units) if company else set())
+        if proved is False:
+            return Exemption(rule, False, said)
+        (said_all if proved else undecided).append(said)
+    if undecided:
+        return Exemption(rule, True, why, unassessed="; ".join(undecided))
+    return Exemption(rule, True, "; ".join(said_all))
 
 
 def depends_on_plan(ctx: Context, com: Community) -> bool:

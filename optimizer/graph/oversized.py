@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from optimizer.graph.center import capacity_m2
 from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words, list_ids, shown, splittable
 from optimizer.graph.pieces import feasible_community_counts
-from optimizer.plan.exemption import Exemption, Joined, Named
+from optimizer.plan.exemption import Companions, Exemption, Joined, Named
 from optimizer.scenario.model import Scenario
 
 CENTER_SPLIT_UNITS = 12     # parts up to this size also searched with the centers
@@ -168,21 +168,38 @@ def company(scenario: Scenario, unit: int, allowed: set[int]) -> list[int] | Non
     return None
 
 
+COMPANIONS = ("has no place for a service center of its own, and these units are the "
+              "lightest path (by households) from it to a place for one, outside the "
+              "communities of other units above the maximum (ONE-STATION)")
+
+
 def oversized_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
                         attached: list[int] | None = None, parts: list[Part] | None = None,
-                        proven: bool = True) -> Exemption:
+                        proven: bool = True, companions: list[int] | None = None
+                        ) -> Exemption:
     """The exemption of the community of oversized ``unit``: the diagnosis' record that
-    names it (optimizer.graph.diagnosis, reason ``unit-above-max``), and, when units of
-    stranded ``parts`` had to join it, which and why (``joined``)."""
+    names it (optimizer.graph.diagnosis, reason ``unit-above-max``); when no center can
+    stand in it, the ``companions`` :func:`company` gave it (``companions``); and, when
+    units of stranded ``parts`` had to join it, which and why (``joined``). The
+    companions are said apart from the joined units: they are not of the stranded parts
+    (a text naming them among those was false, and the checker rejected it)."""
     from optimizer.graph.diagnosis import unit_above_max_record
 
     urban = key[2] == "urban"
     rule = scenario.policy.size_rule(urban)
     lo, hi = scenario.policy.bounds(urban)
     record = unit_above_max_record(scenario, key, unit, hi, rule)
+    w = _Words(key)
+    if companions:
+        cids = [scenario.unit_ids[u] for u in sorted(companions)]
+        chh = int(scenario.households[sorted(companions)].sum())
+        cnamed = f"the {w.unit} {cids[0]}" if len(cids) == 1 else f"the {w.units} {list_ids(cids)}"
+        record = dataclasses.replace(
+            record, text=record.text + f" Its community also holds {cnamed} ({chh:,} "
+            f"households): the {w.unit} {scenario.unit_ids[unit]} {COMPANIONS}.",
+            companions=Companions(Named(*shown(cids)), chh, scenario.unit_ids[unit]))
     if not attached:
         return record
-    w = _Words(key)
     ids = [scenario.unit_ids[u] for u in sorted(attached)]
     named = f"the {w.unit} {ids[0]}" if len(ids) == 1 else f"the {w.units} {list_ids(ids)}"
     hh = int(scenario.households[sorted(attached)].sum())
@@ -202,6 +219,6 @@ def oversized_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int
 
 def oversized_reason(scenario: Scenario, key: tuple[str, str, str], unit: int,
                      attached: list[int] | None = None, parts: list[Part] | None = None,
-                     proven: bool = True) -> str:
+                     proven: bool = True, companions: list[int] | None = None) -> str:
     """The words of :func:`oversized_exemption`."""
-    return oversized_exemption(scenario, key, unit, attached, parts, proven).text
+    return oversized_exemption(scenario, key, unit, attached, parts, proven, companions).text

@@ -199,5 +199,5 @@ def _alone(scenario: Scenario, data: PieceData, core: list[int]) -> Block:
                          f"maximum in {' / '.join(data.key)}")
     sub = piece_data(scenario, data.key, np.asarray(sorted(core)))
     bound = plan_cost(scenario, (ch,)) if len(core) == 1 else floor(scenario, sub)
-    return Block((ch,), ((oversized_exemption(scenario, data.key, o, core[1:]),),), bound,
-                  len(core) == 1, 0.0, "")
+    ex = oversized_exemption(scenario, data.key, o, companions=core[1:])
+    return Block((ch,), ((ex,),), bound, len(core) == 1, 0.0, "")
