@@ -85,9 +85,11 @@ def _has_host(s: Scenario, units: set[int], skip: int) -> bool:
 
 
 def companions_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
-                     community_of: Mapping[int, str], members_of: Mapping[str, set[int]]
-                     ) -> Proof:
-    """Every statement of a ``companions`` claim about the community of ``members``."""
+                     community_of: Mapping[int, str], members_of: Mapping[str, set[int]],
+                     exact: bool = True) -> Proof:
+    """Every statement of a ``companions`` claim about the community of ``members``
+    (``exact``: no joined units claimed, so the community is the unit and the named
+    units, no more)."""
     if claim.unknown:
         return False, f"it names {claim.unknown[0]!r}, which is not a unit of the scenario"
     big = [u for q in sorted({pieces.piece_of[u] for u in members})
@@ -105,6 +107,10 @@ def companions_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Clai
     if claim.more:
         return None, (f"it shows {len(named)} of its {len(named) + claim.more} companions; "
                       "the rest cannot be told from the units that joined")
+    extra = sorted(members - named - {o})
+    if exact and extra:
+        return False, (f"it also holds {_names(s, extra)}, which it does not name among the "
+                       "units it took for a center")
     hh = int(s.households[sorted(named)].sum())
     if claim.households is not None and claim.households != hh:
         return False, f"it says the companions hold {claim.households} households; they hold {hh}"

@@ -209,7 +209,7 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
     said_all, undecided = [why], list[str]()
     for claim in company[:1]:
         proved, said = companions_proof(s, pieces_of(ctx), set(f.units), claim,
-                                        ctx.unit_community, ctx.members)
+                                        ctx.unit_community, ctx.members, exact=not joined)
         if proved is False:
             return Exemption(rule, False, said)
         (said_all if proved else undecided).append(said)
