@@ -96,6 +96,30 @@ def pieces_of(ctx: Context) -> Pieces:
     return got
 
 
+def _companions_of_piece(ctx: Context, units: set[int]) -> dict[int, int]:
+    """Companion -> its unit above the maximum, as the texts of the communities holding
+    the units above the maximum of ``units``' pieces claim them (only units those
+    communities hold): with those units they cut parts off, as the solver's did."""
+    s, pieces = ctx.scenario, pieces_of(ctx)
+    texts = {c.community_id: c for c in ctx.plan.communities}
+    out: dict[int, int] = {}
+    for p in sorted({pieces.piece_of[u] for u in units}):
+        for q in above_max_units(s, pieces, p):
+            com = texts.get(ctx.unit_community.get(q, ""))
+            if com is None or "Its community also holds" not in com.exemption:
+                continue
+            kind = "urban" if bool(s.urban[q]) else "rural"
+            for part in com.exemption.split(SEPARATOR):
+                rule = parse_rule(part.strip())
+                if rule not in ("SIZE-URBAN", "SIZE-RURAL"):
+                    continue
+                for c in read(s, str(rule), part.strip(), com.county, com.street, kind).claims:
+                    if c.kind == "companions" and c.of_unit == q:
+                        held = ctx.members.get(com.community_id, set())
+                        out.update({u: q for u in c.units if u in held and u != q})
+    return out
+
+
 def _centerless(ctx: Context, units: list[int] | tuple[int, ...],
                 within_bounds: bool) -> int | None:
     """A unit of ``units`` no community (within the bounds, or of any size) holding it
@@ -218,7 +242,7 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
         proved, said = joined_proof(s, pieces_of(ctx), set(f.units), claim,
                                     ctx.unit_community, ctx.members,
                                     ctx.cache.setdefault("joined", {}),
-                                    companions=set(company[0].units) if company else set())
+                                    companions=_companions_of_piece(ctx, set(f.units)))
         if proved is False:
             return Exemption(rule, False, said)
         (said_all if proved else undecided).append(said)

@@ -204,13 +204,14 @@ def _fewest(s: Scenario, pieces: Pieces, p: int, part: tuple[int, ...], lo: int,
 def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
                  community_of: Mapping[int, str], members_of: Mapping[str, set[int]],
                  cache: dict[tuple[object, ...], Proof] | None = None,
-                 companions: set[int] | None = None) -> Proof:
+                 companions: Mapping[int, int] | None = None) -> Proof:
     """Every statement of a ``joined`` claim about the community of ``members``
     (``cache``: the parts' verdicts already found, kept by the caller; ``companions``:
-    the units its companions claim names, proved apart by
-    :mod:`optimizer.checker.companions`: not joined units, and they cut parts off with
-    the unit above the maximum)."""
-    mates = frozenset(companions or ())
+    the units the piece's oversized communities claim as companions, each to its unit
+    above the maximum, proved apart by :mod:`optimizer.checker.companions`: not joined
+    units, and they cut parts off with the units above the maximum)."""
+    owners = dict(companions or {})
+    mates = frozenset(owners)
     memo: dict[tuple[object, ...], Proof] = {} if cache is None else cache
     pieces_of = sorted({pieces.piece_of[u] for u in members})
     big = [u for q in pieces_of for u in above_max_units(s, pieces, q) if u in members]
@@ -257,7 +258,7 @@ def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
             if ("fewest", part, theirs) not in memo:
                 memo["fewest", part, theirs] = _fewest(s, pieces, p, part, lo, hi, host,
                                                        community_of, members_of,
-                                                       {c: big[0] for c in mates})
+                                                       owners)
             ok, why = memo["fewest", part, theirs]
             if ok is False:
                 return False, why
