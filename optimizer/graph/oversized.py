@@ -147,10 +147,13 @@ def least_to_attach(households: int, lo: int, hi: int) -> int:
     return best
 
 
-def company(scenario: Scenario, unit: int, allowed: set[int]) -> list[int] | None:
+def company(scenario: Scenario, unit: int, allowed: set[int],
+            not_hosts: frozenset[int] = frozenset()) -> list[int] | None:
     """For an oversized ``unit`` where no center can stand: the units of ``allowed``
     on the lightest path (households) from it to a unit that can hold the center of
-    the community they make; None when there is none. The unit itself is excluded."""
+    the community they make; None when there is none. The unit itself is excluded, and
+    so are ``not_hosts`` as the path's end (stand-ins: no_build units a build may stand
+    in only because no legal center is possible there; a path may pass them)."""
     need = scenario.policy.required_area_m2
     h = scenario.households
     heap: list[tuple[int, int, tuple[int, ...]]] = [(int(h[unit]), unit, ())]
@@ -160,7 +163,7 @@ def company(scenario: Scenario, unit: int, allowed: set[int]) -> list[int] | Non
         if u in seen:
             continue
         seen.add(u)
-        if u != unit and capacity_m2(scenario, u) >= need(w):
+        if u != unit and u not in not_hosts and capacity_m2(scenario, u) >= need(w):
             return list(path)
         for v in scenario.neighbours[u].tolist():
             if v in allowed and v not in seen:
@@ -171,6 +174,17 @@ def company(scenario: Scenario, unit: int, allowed: set[int]) -> list[int] | Non
 COMPANIONS = ("has no place for a service center of its own, and these units are the "
               "lightest path (by households) from it to a place for one, outside the "
               "communities of other units above the maximum (ONE-STATION)")
+
+
+def companions_clause(scenario: Scenario, key: tuple[str, str, str], unit: int,
+                      companions: list[int]) -> str:
+    """The words :func:`oversized_exemption` adds for ``unit``'s companions."""
+    w = _Words(key)
+    cids = [scenario.unit_ids[u] for u in sorted(companions)]
+    chh = int(scenario.households[sorted(companions)].sum())
+    named = f"the {w.unit} {cids[0]}" if len(cids) == 1 else f"the {w.units} {list_ids(cids)}"
+    return (f" Its community also holds {named} ({chh:,} households): the {w.unit} "
+            f"{scenario.unit_ids[unit]} {COMPANIONS}.")
 
 
 def oversized_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
@@ -193,10 +207,8 @@ def oversized_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int
     if companions:
         cids = [scenario.unit_ids[u] for u in sorted(companions)]
         chh = int(scenario.households[sorted(companions)].sum())
-        cnamed = f"the {w.unit} {cids[0]}" if len(cids) == 1 else f"the {w.units} {list_ids(cids)}"
         record = dataclasses.replace(
-            record, text=record.text + f" Its community also holds {cnamed} ({chh:,} "
-            f"households): the {w.unit} {scenario.unit_ids[unit]} {COMPANIONS}.",
+            record, text=record.text + companions_clause(scenario, key, unit, companions),
             companions=Companions(Named(*shown(cids)), chh, scenario.unit_ids[unit]))
     if not attached:
         return record

@@ -29,6 +29,11 @@ CASES = {
                                   ["r0c3", "r0c2"], ["r0c1", "r0c2"], ["r0c0"]),
     "two, alone": ([1000, 300, 300, 3000, 700, 800, 600, 600], ["r0c3", "r0c2"],
                    ["r0c1", "r0c2"], []),
+    # R200 R300 (no_build, no site: stand-ins) are lighter than R600, but a stand-in is
+    # no place for a center: R600 is the companion; the stand-ins join as cut off, and
+    # R500 of the left part (1,900: no community count fits) joins too
+    "past stand-ins": ([500, 900, 500, 600, 3000, 200, 300], ["r0c4", "r0c5", "r0c6", "r0c1"],
+                       ["r0c3"], ["r0c2", "r0c5", "r0c6"]),
 }
 
 
