@@ -28,7 +28,10 @@ solver's diagnosis:
 An oversized unit's text may add that units of a part cut off by units above the
 maximum joined its community, that the part cannot form communities on its own and
 that no plan gives fewer households to those communities: each is proved by
-:mod:`optimizer.checker.stranded`. One shown false fails the exemption; one the
+:mod:`optimizer.checker.stranded`; and that, no center standing in it, it took the
+lightest path of units to a place for one (its "companions", which also cut parts
+off): proved by :mod:`optimizer.checker.companions`. One shown false fails the
+exemption; one the
 checker cannot decide within its bounds leaves the size exemption exempt (the
 oversized unit proves it) and adds a ``not_assessed`` line, rule id ``EXEMPTION``,
 saying which claim was not assessed and why (compliance.csv has one line per rule id

@@ -38,7 +38,10 @@ What is provable and minimal (the reasoning the search follows):
    arithmetic alone (:func:`least_to_attach`).
 4. An oversized unit where no center can stand (no site, no_build) needs company to
    have a center at all: the lightest path of units to one that can hold the center
-   joins it (:func:`company`), the least such a community must hold.
+   joins it (:func:`company`), the least such a community must hold; its exemption
+   says so in a clause of its own (:func:`companions_clause`, record
+   ``Companions``), which the checker proves with its own search
+   (optimizer/checker/companions.py).
 
 Everything else in the piece gets its plan and its bound exactly as any other piece.
 """

@@ -5,7 +5,10 @@ The reasoning (what is provable, what is minimal) is in
 :mod:`optimizer.graph.oversized`. Here:
 
 1. an oversized unit where no center can stand takes the lightest path of units to
-   one where it can (:func:`optimizer.graph.oversized.company`);
+   one where it can (:func:`optimizer.graph.oversized.company`), its "companions":
+   said apart in its exemption (not as units of a stranded part), and, with them
+   among the units the parts are cut by, each unit's block is built once, keyed by
+   that unit (a companion has no block of its own);
 2. every part of the piece without the oversized units that can be split on its own
    is solved by ``solve_part`` (columns, models, neighbourhood search and floors:
    optimizer.search.piece), with its share of the budget, in a fixed order;
