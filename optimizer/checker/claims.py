@@ -22,6 +22,11 @@ workbench's short forms) and the same facts said more loosely by a planner:
                   of units above the maximum ..." (optimizer/graph/oversized.py): units
                   of a stranded part joined an oversized unit's community; ``least``
                   says whether the text claims that no plan joins fewer households;
+- ``companions``  "Its community also holds <units> (N households): the <unit> has no
+                  place for a service center of its own, and these units are the lightest
+                  path (by households) from it to a place for one, outside the communities
+                  of other units above the maximum (ONE-STATION)." (graph/oversized.py):
+                  the units a unit above the maximum where no center can stand took;
 - ``no-center``   "no place for a service center" or "no plan with a center in every
                   community" (ONE-STATION);
 - ``unstated``    none of these: the checker looks for a proof of its own.
@@ -56,6 +61,12 @@ _JOINED = re.compile(
     r"maximum cut off from the rest of the .+?: those cannot form connected \S+ "
     rf"communities of {_N}-{_N} households on their own \([A-Z0-9-]+\), and (?P<how>.+)\.$",
     re.S)
+_COMPANIONS = re.compile(
+    rf" Its community also holds the (?:rural villages?|urban compounds?) (?P<ids>.+?) "
+    rf"\({_N} households\): the (?:rural village|urban compound) (?P<unit>.+?) has no place "
+    r"for a service center of its own, and these units are the lightest path \(by "
+    r"households\) from it to a place for one, outside the communities of other units above "
+    r"the maximum \(ONE-STATION\)\.", re.S)
 LEAST = ("no plan gives fewer households to the communities of units above the maximum "
          "(every possible community there was listed)")
 _PLACE = re.compile(r"\bTown(?:/street)? '")
@@ -76,6 +87,8 @@ class Claim:
     part_households: int | None = None
     bounds: tuple[int, int] | None = None
     least: bool | None = None
+    # companions: the unit above the maximum they were taken for (None: not a unit)
+    of_unit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +201,22 @@ def _joined(s: Scenario, text: str) -> tuple[str, list[Claim]]:
     return text[:m.start()] + text[m.end():], [claim]
 
 
+def _companions(s: Scenario, text: str) -> tuple[str, list[Claim]]:
+    """The companions clause as a claim (units taken so that a unit above the maximum
+    where no center can stand has a place for one), and the text without it: read
+    before the joined clause, whose ids would otherwise run over it."""
+    m = _COMPANIONS.search(text)
+    if m is None:
+        return text, []
+    ids = m.group("ids").strip()
+    more = _MORE.match(ids)
+    units, unknown = _id_list(s, ids)
+    claim = Claim("companions", tuple(units), tuple(unknown), _num(m.group(2)),
+                  more=_num(more.group("more")) if more else 0,
+                  of_unit=s.unit_index.get(m.group("unit")))
+    return text[:m.start()] + text[m.end():], [claim]
+
+
 def _piece(s: Scenario, text: str) -> tuple[list[int], list[str], int | None, int | None]:
     """The units, unknown names, households and unit count the text states of a piece."""
     units: list[int] = []
@@ -226,8 +255,9 @@ def read(s: Scenario, rule: str, text: str, county: str, street: str,
                 unknown += bad
             claims.append(Claim("no-center", tuple(units), tuple(unknown)))
     else:
-        rest, joined = _joined(s, text)
-        claims += _above_max(s, rest) + joined
+        rest, companions = _companions(s, text)
+        rest, joined = _joined(s, rest)
+        claims += _above_max(s, rest) + companions + joined
         units, unknown, hh, n = _piece(s, rest)
         kinds = [k for k, said in (     # what the piece is first, then why it fails
             ("cut-off", "cut off by a barrier" in rest),

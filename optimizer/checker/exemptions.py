@@ -28,7 +28,10 @@ solver's diagnosis:
 An oversized unit's text may add that units of a part cut off by units above the
 maximum joined its community, that the part cannot form communities on its own and
 that no plan gives fewer households to those communities: each is proved by
-:mod:`optimizer.checker.stranded`. One shown false fails the exemption; one the
+:mod:`optimizer.checker.stranded`; and that, no center standing in it, it took the
+lightest path of units to a place for one (its "companions", which also cut parts
+off): proved by :mod:`optimizer.checker.companions`. One shown false fails the
+exemption; one the
 checker cannot decide within its bounds leaves the size exemption exempt (the
 oversized unit proves it) and adds a ``not_assessed`` line, rule id ``EXEMPTION``,
 saying which claim was not assessed and why (compliance.csv has one line per rule id
@@ -46,6 +49,7 @@ from dataclasses import dataclass
 
 from optimizer.checker import center as checker_center
 from optimizer.checker.claims import Reading, read
+from optimizer.checker.companions import companions_proof
 from optimizer.checker.facts import Context, Facts
 from optimizer.checker.proofs import (
     Pieces,
@@ -93,6 +97,30 @@ def pieces_of(ctx: Context) -> Pieces:
         got = Pieces(ctx.scenario)
         ctx.cache["pieces"] = got
     return got
+
+
+def _companions_of_piece(ctx: Context, units: set[int]) -> dict[int, int]:
+    """Companion -> its unit above the maximum, as the texts of the communities holding
+    the units above the maximum of ``units``' pieces claim them (only units those
+    communities hold): with those units they cut parts off, as the solver's did."""
+    s, pieces = ctx.scenario, pieces_of(ctx)
+    texts = {c.community_id: c for c in ctx.plan.communities}
+    out: dict[int, int] = {}
+    for p in sorted({pieces.piece_of[u] for u in units}):
+        for q in above_max_units(s, pieces, p):
+            com = texts.get(ctx.unit_community.get(q, ""))
+            if com is None or "Its community also holds" not in com.exemption:
+                continue
+            kind = "urban" if bool(s.urban[q]) else "rural"
+            for part in com.exemption.split(SEPARATOR):
+                rule = parse_rule(part.strip())
+                if rule not in ("SIZE-URBAN", "SIZE-RURAL"):
+                    continue
+                for c in read(s, str(rule), part.strip(), com.county, com.street, kind).claims:
+                    if c.kind == "companions" and c.of_unit == q:
+                        held = ctx.members.get(com.community_id, set())
+                        out.update({u: q for u in c.units if u in held and u != q})
+    return out
 
 
 def _centerless(ctx: Context, units: list[int] | tuple[int, ...],
@@ -196,22 +224,34 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
     if reading.kinds() == {"unstated"}:
         return Exemption(rule, *_justify_unstated(ctx, f, text))
     joined = [c for c in reading.claims if c.kind == "joined"]
+    company = [c for c in reading.claims if c.kind == "companions"]
     rest = dataclasses.replace(reading, claims=tuple(c for c in reading.claims
-                                                     if c.kind != "joined"))
+                                                     if c.kind not in ("joined", "companions")))
     ok, why = size_reading(s, pieces_of(ctx), set(f.units), rest)
     if not ok and "no partition of this piece" in text and not reading.foreign_place:
         # The search found no plan: also true where a center is impossible in range.
         return Exemption(rule, *(_center_within_bounds(ctx, f) or (ok, why)))
-    if not ok or not joined:
+    if not ok or not (joined or company):
         return Exemption(rule, ok, why)
-    proved, said = joined_proof(s, pieces_of(ctx), set(f.units), joined[0],
-                                ctx.unit_community, ctx.members,
-                                ctx.cache.setdefault("joined", {}))
-    if proved is False:
-        return Exemption(rule, False, said)
-    if proved is None:
-        return Exemption(rule, True, why, unassessed=said)
-    return Exemption(rule, True, f"{why}; {said}")
+    said_all, undecided = [why], list[str]()
+    for claim in company[:1]:
+        proved, said = companions_proof(s, pieces_of(ctx), set(f.units), claim,
+                                        ctx.unit_community, ctx.members, exact=not joined)
+        if proved is False:
+            return Exemption(rule, False, said)
+        (said_all if proved else undecided).append(said)
+    for claim in joined[:1]:
+        # the companions are not of the cut-off parts: they cut them off with the unit
+        proved, said = joined_proof(s, pieces_of(ctx), set(f.units), claim,
+                                    ctx.unit_community, ctx.members,
+                                    ctx.cache.setdefault("joined", {}),
+                                    companions=_companions_of_piece(ctx, set(f.units)))
+        if proved is False:
+            return Exemption(rule, False, said)
+        (said_all if proved else undecided).append(said)
+    if undecided:
+        return Exemption(rule, True, why, unassessed="; ".join(undecided))
+    return Exemption(rule, True, "; ".join(said_all))
 
 
 def depends_on_plan(ctx: Context, com: Community) -> bool:

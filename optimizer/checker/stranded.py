@@ -60,9 +60,11 @@ MAX_ASSIGNMENTS = 256    # ways to give a plan's joined groups to oversized unit
 MAX_UNITS = 400          # a part's units, at most, for either search (their bound: steps)
 
 
-def cut_off_parts(s: Scenario, pieces: Pieces, p: int) -> list[tuple[int, ...]]:
-    """The connected parts of piece ``p`` without its units above the maximum."""
-    over = set(above_max_units(s, pieces, p))
+def cut_off_parts(s: Scenario, pieces: Pieces, p: int,
+                  also: frozenset[int] = frozenset()) -> list[tuple[int, ...]]:
+    """The connected parts of piece ``p`` without its units above the maximum (and
+    ``also``: the companions a unit above the maximum took for a center)."""
+    over = set(above_max_units(s, pieces, p)) | also
     rest = [u for u in pieces.units[p] if u not in over]
     inside = set(rest)
     seen: set[int] = set()
@@ -149,7 +151,8 @@ def _stranded(s: Scenario, part: tuple[int, ...], lo: int, hi: int, host: _Host)
 
 def _fewest(s: Scenario, pieces: Pieces, p: int, part: tuple[int, ...], lo: int, hi: int,
             host: _Host, community_of: Mapping[int, str],
-            members_of: Mapping[str, set[int]]) -> Proof:
+            members_of: Mapping[str, set[int]], mates: Mapping[int, int] | None = None
+            ) -> Proof:
     """Whether no plan of ``part`` joins fewer households to the oversized units than
     this plan (every community holding a unit above the maximum counted)."""
     over = set(above_max_units(s, pieces, p))
@@ -160,7 +163,10 @@ def _fewest(s: Scenario, pieces: Pieces, p: int, part: tuple[int, ...], lo: int,
         return None, (f"a part of {len(part)} units, more than the {MAX_UNITS} the checker's "
                       "search of the fewest joined households takes")
     inside = set(part)
-    near = {u: {int(v) for v in s.neighbours[u].tolist() if v in over} for u in part}
+    # a companion borders for its unit above the maximum (it is of that community)
+    owner = {o: o for o in over} | dict(mates or {})
+    near = {u: {owner[int(v)] for v in s.neighbours[u].tolist() if int(v) in owner}
+            for u in part}
     base = {o: home[o] - inside for o in over}
 
     def valid(groups: list[tuple[int, ...]]) -> bool:
@@ -197,9 +203,15 @@ def _fewest(s: Scenario, pieces: Pieces, p: int, part: tuple[int, ...], lo: int,
 
 def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
                  community_of: Mapping[int, str], members_of: Mapping[str, set[int]],
-                 cache: dict[tuple[object, ...], Proof] | None = None) -> Proof:
+                 cache: dict[tuple[object, ...], Proof] | None = None,
+                 companions: Mapping[int, int] | None = None) -> Proof:
     """Every statement of a ``joined`` claim about the community of ``members``
-    (``cache``: the parts' verdicts already found, kept by the caller)."""
+    (``cache``: the parts' verdicts already found, kept by the caller; ``companions``:
+    the units the piece's oversized communities claim as companions, each to its unit
+    above the maximum, proved apart by :mod:`optimizer.checker.companions`: not joined
+    units, and they cut parts off with the units above the maximum)."""
+    owners = dict(companions or {})
+    mates = frozenset(owners)
     memo: dict[tuple[object, ...], Proof] = {} if cache is None else cache
     pieces_of = sorted({pieces.piece_of[u] for u in members})
     big = [u for q in pieces_of for u in above_max_units(s, pieces, q) if u in members]
@@ -208,13 +220,13 @@ def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
                        "community of one")
     p = pieces.piece_of[big[0]]
     lo, hi = s.policy.bounds(bool(s.urban[big[0]]))
-    joined = sorted(u for u in members if u != big[0])
+    joined = sorted(u for u in members if u != big[0] and u not in mates)
     wrong = _what_joined(s, joined, claim)
     if wrong is not None:
         return False, wrong
     if claim.bounds is not None and claim.bounds != (lo, hi):
         return False, f"it says {claim.bounds[0]}-{claim.bounds[1]}; the bounds are {lo}-{hi}"
-    parts = cut_off_parts(s, pieces, p)
+    parts = cut_off_parts(s, pieces, p, mates)
     held = [part for part in parts if set(part) & set(joined)]
     n = sum(len(part) for part in held)
     t = int(sum(int(s.households[list(part)].sum()) for part in held))
@@ -245,7 +257,8 @@ def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
                                   for o in above_max_units(s, pieces, p)))
             if ("fewest", part, theirs) not in memo:
                 memo["fewest", part, theirs] = _fewest(s, pieces, p, part, lo, hi, host,
-                                                       community_of, members_of)
+                                                       community_of, members_of,
+                                                       owners)
             ok, why = memo["fewest", part, theirs]
             if ok is False:
                 return False, why

@@ -38,7 +38,10 @@ What is provable and minimal (the reasoning the search follows):
    arithmetic alone (:func:`least_to_attach`).
 4. An oversized unit where no center can stand (no site, no_build) needs company to
    have a center at all: the lightest path of units to one that can hold the center
-   joins it (:func:`company`), the least such a community must hold.
+   joins it (:func:`company`), the least such a community must hold; its exemption
+   says so in a clause of its own (:func:`companions_clause`, record
+   ``Companions``), which the checker proves with its own search
+   (optimizer/checker/companions.py).
 
 Everything else in the piece gets its plan and its bound exactly as any other piece.
 """
@@ -53,7 +56,7 @@ from dataclasses import dataclass
 from optimizer.graph.center import capacity_m2
 from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words, list_ids, shown, splittable
 from optimizer.graph.pieces import feasible_community_counts
-from optimizer.plan.exemption import Exemption, Joined, Named
+from optimizer.plan.exemption import Companions, Exemption, Joined, Named
 from optimizer.scenario.model import Scenario
 
 CENTER_SPLIT_UNITS = 12     # parts up to this size also searched with the centers
@@ -147,10 +150,13 @@ def least_to_attach(households: int, lo: int, hi: int) -> int:
     return best
 
 
-def company(scenario: Scenario, unit: int, allowed: set[int]) -> list[int] | None:
+def company(scenario: Scenario, unit: int, allowed: set[int],
+            not_hosts: frozenset[int] = frozenset()) -> list[int] | None:
     """For an oversized ``unit`` where no center can stand: the units of ``allowed``
     on the lightest path (households) from it to a unit that can hold the center of
-    the community they make; None when there is none. The unit itself is excluded."""
+    the community they make; None when there is none. The unit itself is excluded, and
+    so are ``not_hosts`` as the path's end (stand-ins: no_build units a build may stand
+    in only because no legal center is possible there; a path may pass them)."""
     need = scenario.policy.required_area_m2
     h = scenario.households
     heap: list[tuple[int, int, tuple[int, ...]]] = [(int(h[unit]), unit, ())]
@@ -160,7 +166,7 @@ def company(scenario: Scenario, unit: int, allowed: set[int]) -> list[int] | Non
         if u in seen:
             continue
         seen.add(u)
-        if u != unit and capacity_m2(scenario, u) >= need(w):
+        if u != unit and u not in not_hosts and capacity_m2(scenario, u) >= need(w):
             return list(path)
         for v in scenario.neighbours[u].tolist():
             if v in allowed and v not in seen:
@@ -168,21 +174,47 @@ def company(scenario: Scenario, unit: int, allowed: set[int]) -> list[int] | Non
     return None
 
 
+COMPANIONS = ("has no place for a service center of its own, and these units are the "
+              "lightest path (by households) from it to a place for one, outside the "
+              "communities of other units above the maximum (ONE-STATION)")
+
+
+def companions_clause(scenario: Scenario, key: tuple[str, str, str], unit: int,
+                      companions: list[int]) -> str:
+    """The words :func:`oversized_exemption` adds for ``unit``'s companions."""
+    w = _Words(key)
+    cids = [scenario.unit_ids[u] for u in sorted(companions)]
+    chh = int(scenario.households[sorted(companions)].sum())
+    named = f"the {w.unit} {cids[0]}" if len(cids) == 1 else f"the {w.units} {list_ids(cids)}"
+    return (f" Its community also holds {named} ({chh:,} households): the {w.unit} "
+            f"{scenario.unit_ids[unit]} {COMPANIONS}.")
+
+
 def oversized_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
                         attached: list[int] | None = None, parts: list[Part] | None = None,
-                        proven: bool = True) -> Exemption:
+                        proven: bool = True, companions: list[int] | None = None
+                        ) -> Exemption:
     """The exemption of the community of oversized ``unit``: the diagnosis' record that
-    names it (optimizer.graph.diagnosis, reason ``unit-above-max``), and, when units of
-    stranded ``parts`` had to join it, which and why (``joined``)."""
+    names it (optimizer.graph.diagnosis, reason ``unit-above-max``); when no center can
+    stand in it, the ``companions`` :func:`company` gave it (``companions``); and, when
+    units of stranded ``parts`` had to join it, which and why (``joined``). The
+    companions are said apart from the joined units: they are not of the stranded parts
+    (a text naming them among those was false, and the checker rejected it)."""
     from optimizer.graph.diagnosis import unit_above_max_record
 
     urban = key[2] == "urban"
     rule = scenario.policy.size_rule(urban)
     lo, hi = scenario.policy.bounds(urban)
     record = unit_above_max_record(scenario, key, unit, hi, rule)
+    w = _Words(key)
+    if companions:
+        cids = [scenario.unit_ids[u] for u in sorted(companions)]
+        chh = int(scenario.households[sorted(companions)].sum())
+        record = dataclasses.replace(
+            record, text=record.text + companions_clause(scenario, key, unit, companions),
+            companions=Companions(Named(*shown(cids)), chh, scenario.unit_ids[unit]))
     if not attached:
         return record
-    w = _Words(key)
     ids = [scenario.unit_ids[u] for u in sorted(attached)]
     named = f"the {w.unit} {ids[0]}" if len(ids) == 1 else f"the {w.units} {list_ids(ids)}"
     hh = int(scenario.households[sorted(attached)].sum())
@@ -202,6 +234,6 @@ def oversized_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int
 
 def oversized_reason(scenario: Scenario, key: tuple[str, str, str], unit: int,
                      attached: list[int] | None = None, parts: list[Part] | None = None,
-                     proven: bool = True) -> str:
+                     proven: bool = True, companions: list[int] | None = None) -> str:
     """The words of :func:`oversized_exemption`."""
-    return oversized_exemption(scenario, key, unit, attached, parts, proven).text
+    return oversized_exemption(scenario, key, unit, attached, parts, proven, companions).text

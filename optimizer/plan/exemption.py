@@ -71,6 +71,17 @@ class Joined:
 
 
 @dataclass(frozen=True)
+class Companions:
+    """Units an oversized unit where no center can stand (no site, no_build) took so
+    that its community has a place for one: the lightest path of units to such a place
+    (ONE-STATION), outside the communities of the piece's other units above the maximum."""
+
+    named: Named
+    households: int              # of the companions
+    unit: str                    # the oversized unit
+
+
+@dataclass(frozen=True)
 class Exemption:
     """One exemption of one community (a rule id and why)."""
 
@@ -89,6 +100,7 @@ class Exemption:
     columns: int = 0             # no-plan: proved by its N possible communities listed
     why: str = ""                # no-plan, forbidden-build: the search's words
     joined: Joined | None = None             # unit-above-max
+    companions: Companions | None = None     # unit-above-max: taken for a center
     centers: tuple[CenterWhy, ...] = ()      # no-center
     centers_more: int = 0
     any_size: bool = False       # no-center: in no community of any size (else in bounds)
@@ -114,5 +126,5 @@ def of_texts(text: str) -> Reasons:
     return tuple(Exemption.of_text(t) for t in text.split(SEPARATOR)) if text else ()
 
 
-__all__ = ["KINDS", "SEPARATOR", "CenterWhy", "Exemption", "Joined", "Named", "Reasons",
-           "of_texts", "text_of"]
+__all__ = ["KINDS", "SEPARATOR", "CenterWhy", "Companions", "Exemption", "Joined", "Named",
+           "Reasons", "of_texts", "text_of"]

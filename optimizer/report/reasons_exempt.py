@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from optimizer.plan.exemption import CenterWhy, Exemption, Joined, Named, Reasons
+from optimizer.plan.exemption import CenterWhy, Companions, Exemption, Joined, Named, Reasons
 from optimizer.plan.model import EXEMPTION_SEPARATOR as SEP
 from optimizer.plan.model import Community
 from optimizer.report.places import county_name, street_name
@@ -74,10 +74,16 @@ _JOINED = (r" Its community also holds (?P<named>the .+?) \((?P<att>\d[\d,]*) ho
            r"and (?P<how>no plan gives fewer households to the communities of units above the "
            r"maximum \(every possible community there was listed\)|this is the least the "
            r"search found in time)\.")
+# ... and the companions of one where no center can stand (graph.oversized.company)
+_COMP = (r" Its community also holds (?P<cnamed>the .+?) \((?P<chh>\d[\d,]*) households\): "
+         r"the (?:rural village|urban compound) (?P<cunit>.+?) has no place for a service "
+         r"center of its own, and these units are the lightest path \(by households\) from "
+         r"it to a place for one, outside the communities of other units above the maximum "
+         r"\(ONE-STATION\)\.")
 _ABOVE = re.compile(
     rf"^the (?P<unit>rural village|urban compound) (?P<uid>.+?) alone has {_N} households, "
     rf"{_N} over the (?P<kind>urban|rural) maximum of {_N} \({_RULE}\); a unit is never split,"
-    rf" so its community cannot meet {_RULE}\.(?P<joined>{_JOINED})?$")
+    rf" so its community cannot meet {_RULE}\.(?P<comp>{_COMP})?(?P<joined>{_JOINED})?$")
 _SHORT = re.compile(
     rf"^(?P<piece>.+) (?:has|have) {_N} households; an? (?P<kind>urban|rural) community needs "
     rf"{_N}-{_N} \({_RULE}\): {_N} households short\.$")
@@ -208,9 +214,13 @@ def parse_exemption(text: str) -> Exemption | None:
         joined = _joined(a, rule) if a.group("joined") else None
         if a.group("joined") and joined is None:
             return None
+        got = _named(a.group("cnamed")) if a.group("comp") else None
+        if a.group("comp") and got is None:
+            return None
+        mates = Companions(got[0], _num(a.group("chh")), a.group("cunit")) if got else None
         return Exemption(rule, "unit-above-max", text, county, street, area=a.group("kind"),
                          named=Named((a.group("uid"),)), households=_num(a.group(3)),
-                         hi=_num(a.group(6)), joined=joined)
+                         hi=_num(a.group(6)), joined=joined, companions=mates)
     for kind, pattern in (("too-small", _SHORT), ("no-integer-k", _NO_K),
                           ("no-partition", _NO_SPLIT)):
         d = pattern.match(body)
@@ -299,6 +309,12 @@ def reason_zh(r: Exemption) -> str:
         text = (f"{r.rule}:{place}的{unit}{r.named.ids[0]}单独即有{n(r.households)}户,"
                 f"超过{kind}社区规模上限{n(r.hi)}户{n(r.households - r.hi)}户;基本单元不可拆分,"
                 f"其所在社区无法达到规模标准。")
+        c = r.companions
+        if c is not None:
+            text += (f"{r.named.ids[0]}本身无设置社区服务中心之处(ONE-STATION),其所在社区另含"
+                     f"{_named_zh(c.named, r.area)}(共{n(c.households)}户):这些基本单元是"
+                     "除其他超规模基本单元所在社区外,由该单元通往可设服务中心之处、户数最少的"
+                     "相连路径。")
         j = r.joined
         if j is not None:
             how = ("且任何方案并入超规模基本单元所在社区的户数都不会更少(已列举全部可能社区)"

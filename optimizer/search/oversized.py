@@ -5,7 +5,10 @@ The reasoning (what is provable, what is minimal) is in
 :mod:`optimizer.graph.oversized`. Here:
 
 1. an oversized unit where no center can stand takes the lightest path of units to
-   one where it can (:func:`optimizer.graph.oversized.company`);
+   one where it can (:func:`optimizer.graph.oversized.company`), its "companions":
+   said apart in its exemption (not as units of a stranded part), and, with them
+   among the units the parts are cut by, each unit's block is built once, keyed by
+   that unit (a companion has no block of its own);
 2. every part of the piece without the oversized units that can be split on its own
    is solved by ``solve_part`` (columns, models, neighbourhood search and floors:
    optimizer.search.piece), with its share of the budget, in a fixed order;
@@ -39,10 +42,16 @@ from collections.abc import Callable
 import numpy as np
 
 from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS
-from optimizer.graph.oversized import Part, company, oversized_exemption, take_apart
+from optimizer.graph.oversized import (
+    Part,
+    companions_clause,
+    company,
+    oversized_exemption,
+    take_apart,
+)
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
-from optimizer.plan.exemption import text_of
+from optimizer.plan.exemption import Exemption, text_of
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups
 from optimizer.search.heuristic import best_choice
@@ -67,9 +76,18 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     over = set(around.oversized)
     cores: dict[int, list[int]] = {o: [o] for o in around.oversized}
     taken: set[int] = set(over)
+    # With stand-ins (no_build lifted where no legal center is possible) the companions
+    # lead to a legal place first: the exemption says they are the lightest path to a
+    # place for a center, which a stand-in is not. Failing that, they lead to a stand-in
+    # and the exemption does not claim them (the ONE-STATION stand-in text covers it).
+    stand_ins = frozenset(task.stand_ins)
+    claimed: dict[int, bool] = {}
     for o in around.oversized:
         if best_choice(scenario, data, [local[o]]) is None:
-            path = company(scenario, o, set(units) - taken)
+            path = company(scenario, o, set(units) - taken, stand_ins)
+            claimed[o] = bool(path)
+            if not path and stand_ins:
+                path = company(scenario, o, set(units) - taken)
             if path:
                 cores[o] += path
                 taken.update(path)
@@ -109,16 +127,20 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
                              res.status == Status.OPTIMAL, res.used_s, res.method))
     groups = _groups(stranded)
     grouped: set[int] = set()
-    for group_parts, group_over in groups:
+    for group_parts, touched in groups:
+        group_over = sorted({owner[t] for t in touched})
         grouped.update(group_over)
         left = max(ATTACH_S, budget - spent) / max(1, len(groups))
         block = attach(scenario, data.key, group_parts, {o: cores[o] for o in group_over},
                         dataclasses.replace(task, budget_s=left), stop)
         spent += block.used_s
-        blocks.append(block)
-    for o in around.oversized:
+        blocks.append(_unclaim(scenario, data.key, block,
+                               {o: cores[o][1:] for o in group_over if not claimed.get(o, True)}))
+    # around.oversized also holds the companions now: each oversized unit's block (its
+    # companions with it) is built once, keyed by the unit that owns them.
+    for o in sorted(cores):
         if o not in grouped:
-            blocks.append(_alone(scenario, data, cores[o]))
+            blocks.append(_alone(scenario, data, cores[o], claimed.get(o, True)))
     choices = tuple(ch for b in blocks for ch in b.choices)
     exemptions = tuple(ex for b in blocks for ex in b.exemptions)
     assert sorted(u for ch in choices for u in ch.members) == units, "a unit left out"
@@ -131,7 +153,7 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     reason = " | ".join(dict.fromkeys(text_of(ex) for ex in exemptions if ex))
     return PieceResult(task.index, choices, exemptions,
                        Status.OPTIMAL if all(b.proven for b in blocks) else Status.FEASIBLE,
-                       bound, spent, f"oversized({len(around.oversized)})"
+                       bound, spent, f"oversized({len(cores)})"
                        + (": " + "; ".join(methods) if methods else ""), reason, used_s=spent)
 
 
@@ -183,7 +205,28 @@ def _groups(stranded: list[Part]) -> list[tuple[list[Part], list[int]]]:
     return sorted(groups, key=lambda g: g[0][0].units[0])
 
 
-def _alone(scenario: Scenario, data: PieceData, core: list[int]) -> Block:
+def _unclaim(scenario: Scenario, key: tuple[str, str, str], block: Block,
+             unclaimed: dict[int, list[int]]) -> Block:
+    """The block without the companions clause of the oversized units whose companions
+    lead only to a stand-in (no place for a center in the real scenario: the clause
+    would be false; the ONE-STATION stand-in exemption says why there is none)."""
+    if not unclaimed:
+        return block
+    words = {scenario.unit_ids[o]: companions_clause(scenario, key, o, path)
+             for o, path in unclaimed.items()}
+
+    def strip(ex: Exemption) -> Exemption:
+        if ex.companions is None or ex.companions.unit not in words:
+            return ex
+        return dataclasses.replace(ex, text=ex.text.replace(words[ex.companions.unit], ""),
+                                   companions=None)
+
+    return dataclasses.replace(block, exemptions=tuple(tuple(strip(ex) for ex in exs)
+                                                       for exs in block.exemptions))
+
+
+def _alone(scenario: Scenario, data: PieceData, core: list[int], claimed: bool = True
+           ) -> Block:
     """An oversized unit's community of its own (with the companions it needs for a
     center, if any): its exact cost is its bound when alone."""
     local = {int(u): k for k, u in enumerate(data.units)}
@@ -196,5 +239,5 @@ def _alone(scenario: Scenario, data: PieceData, core: list[int]) -> Block:
                          f"maximum in {' / '.join(data.key)}")
     sub = piece_data(scenario, data.key, np.asarray(sorted(core)))
     bound = plan_cost(scenario, (ch,)) if len(core) == 1 else floor(scenario, sub)
-    return Block((ch,), ((oversized_exemption(scenario, data.key, o, core[1:]),),), bound,
-                  len(core) == 1, 0.0, "")
+    ex = oversized_exemption(scenario, data.key, o, companions=core[1:] if claimed else None)
+    return Block((ch,), ((ex,),), bound, len(core) == 1, 0.0, "")

@@ -347,8 +347,8 @@ def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
             continue
         joined = sorted(members - glob[o])
         touched = [p for p in parts if set(p.units) & set(joined)]
-        exemptions.append((oversized_exemption(scenario, gd.key, o, [*sorted(glob[o] - {o}),
-                                                                     *joined], touched, proven),))
+        exemptions.append((oversized_exemption(scenario, gd.key, o, joined, touched, proven,
+                                               companions=sorted(glob[o] - {o})),))
     return Block(tuple(choices), tuple(exemptions), bound, proven, used, method)
 
 

@@ -1,0 +1,62 @@
+"""An oversized unit where no center can stand (no site, no_build) takes the lightest
+path of units to a place for one (optimizer.graph.oversized.company) into its community.
+Taking them apart again used to leave the companions among the 'oversized' units
+without a core of their own (KeyError in optimizer.search.oversized), and the
+exemption named them as joined units 'of the 0 units (0 households) ... cut off',
+which the checker rejected. Each grid: every unit in one community, the plan passes
+the checker, the exemption names the companions as such and the stranded units as
+joined, apart.
+
+Rural bounds 1,000-1,500; 3,000 is the unit above the maximum (no_build, no site).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.checker.checker import check
+from optimizer.scenario.build import grid_scenario
+from optimizer.search import solve
+
+TOOK = "has no place for a service center of its own, and these units are the lightest path"
+CASES = {
+    # R400 | R500 (companion) | O3000 | ...: R400 is cut off by the two, and joins
+    "one, with a stranded unit": ([400, 500, 3000, 700, 800, 600, 600], ["r0c2"],
+                                  ["r0c1"], ["r0c0"]),
+    "one, alone": ([1000, 500, 3000, 700, 800, 600, 600], ["r0c2"], ["r0c1"], []),
+    # R300 (no_build) R300 is lighter (600) than R700: a path of two
+    "two, with a stranded unit": ([400, 300, 300, 3000, 700, 800, 600, 600],
+                                  ["r0c3", "r0c2"], ["r0c1", "r0c2"], ["r0c0"]),
+    "two, alone": ([1000, 300, 300, 3000, 700, 800, 600, 600], ["r0c3", "r0c2"],
+                   ["r0c1", "r0c2"], []),
+    # R200 R300 (no_build, no site: stand-ins) are lighter than R600, but a stand-in is
+    # no place for a center: R600 is the companion; the stand-ins join as cut off, and
+    # R500 of the left part (1,900: no community count fits) joins too
+    "past stand-ins": ([500, 900, 500, 600, 3000, 200, 300], ["r0c4", "r0c5", "r0c6", "r0c1"],
+                       ["r0c3"], ["r0c2", "r0c5", "r0c6"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_companions_solve_and_pass_the_checker(case: str) -> None:
+    row, no_build, took, joined = CASES[case]
+    s = grid_scenario([row], kind="rural", no_build=no_build)
+    plan = solve(s, time_limit_s=5, workers=1)
+    assert sorted(plan.unit_ids) == sorted(s.unit_ids)
+    assert len(plan.unit_ids) == len(set(plan.unit_ids)) == s.n_units
+    report = check(s, plan)
+    assert report.passed, [(r.rule_id, r.community_id, r.note) for r in report.failures()]
+    big = no_build[0]
+    home = dict(zip(plan.unit_ids, plan.community, strict=True))[big]
+    members = sorted(u for u, c in zip(plan.unit_ids, plan.community, strict=True)
+                     if c == home)
+    assert members == sorted([big, *took, *joined])
+    text = next(c.exemption for c in plan.communities if c.community_id == home)
+    named = took[0] if len(took) == 1 else f"{took[0]} and {took[1]}"
+    assert f"also holds the rural village{'s' if len(took) > 1 else ''} {named} (" in text
+    assert TOOK in text
+    assert ("cut off from the rest" in text) == bool(joined)
+    assert "of the 0 units" not in text
+    rows = [r for r in report.rows if r.community_id == home and r.rule_id == "SIZE-RURAL"]
+    assert [r.status for r in rows] == ["exempt"], rows
+    assert "the lightest connected units with a place for one" in rows[0].note
