@@ -14,9 +14,10 @@ carry-over (``--carry``).
 - sequential: ``optimizer.solve`` (:mod:`optimizer.search.budgeted`), one worker;
 - at cost: its first candidate, the plan solved without pricing capital, phased;
 - joint: one CP-SAT model per possible number of communities n: every connected group
-  of units within the household bounds, every center option of each (priced exactly
-  by ``optimizer.search.assemble.price``; a group holding a new development only
-  co-built rooms, NEWDEV-FIRST), the year of its works (or none by 2015)
+  of units within the household bounds, every center option of each (``solve``'s, as
+  ``optimizer.model.precedence.allowed`` admits them: a group holding a new development
+  only co-built rooms, NEWDEV-FIRST; priced exactly by
+  ``optimizer.search.assemble.price``), the year of its works (or none by 2015)
   within each year's budget; first the most communities meeting the standard by 2015
   up to ceil(0.95 n), then the least annual cost; the best n by the share up to 95%,
   then the cost. This is the comparator ``solve`` uses (``plan_key``), proven per n.
@@ -45,8 +46,9 @@ from ortools.sat.python import cp_model  # noqa: E402
 
 from bench.machine import machine_info  # noqa: E402
 from optimizer.graph import components  # noqa: E402
+from optimizer.model.options import unit_options  # noqa: E402
 from optimizer.model.piece import piece_data  # noqa: E402
-from optimizer.model.precedence import NEWDEV, first_rooms  # noqa: E402
+from optimizer.model.precedence import allowed  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.scenario.model import Scenario  # noqa: E402
 from optimizer.search import driver, solve  # noqa: E402
@@ -60,31 +62,20 @@ YEARS = (2013, 2014, 2015)
 
 def options(s: Scenario, members: tuple[int, ...]) -> list[tuple[float, float]]:
     """(annual objective, capital) of every way to give this group its center that the
-    rules allow: a group holding a new development takes the co-built rooms
-    (NEWDEV-FIRST), as ``solve`` must (cases with pipeline sites are skipped)."""
+    rules allow: the options ``solve`` has (``optimizer.model.options.unit_options``),
+    as far as the rooms that come first allow them (``optimizer.model.precedence.
+    allowed``: NEWDEV-FIRST, a group holding a new development takes the co-built rooms;
+    PIPELINE, rooms coming are its center), a swap with any owned site of the group."""
     out = []
-    newdev_first = first_rooms(s, members) == NEWDEV
     owned = [k for u in members for k in s.sites_by_unit.get(u, ()) if bool(s.sites.owned[k])]
     for u in members:
-        tries: list[tuple[str, int | None, int | None]] = []
-        for k in s.sites_by_unit.get(u, ()):
-            if bool(s.sites.owned[k]):
-                tries += [(r, k, None) for r in ("keep", "renovate", "extend")]
-            else:
-                tries.append(("purchase", k, None))
-                tries += [("swap", k, c) for c in owned]
-        if not s.is_no_build(u):
-            tries.append(("build", None, None))
-        if s.is_new_development(u):
-            tries.append(("codevelop", None, None))
-        if newdev_first:
-            tries = [t for t in tries if t[0] == "codevelop"]
-        for remedy, site, credit in tries:
-            try:
-                p = price(s, Choice(u, members, remedy, site, credit))
-            except ValueError:          # the remedy cannot give this site the area
-                continue
-            out.append((p.objective_yuan, p.capex_yuan))
+        for spec in allowed(s, members, unit_options(s, u)):
+            for credit in (owned if spec.swap else [None]):
+                try:
+                    p = price(s, Choice(u, members, spec.remedy, spec.site, credit))
+                except ValueError:      # the remedy cannot give this site the area
+                    continue
+                out.append((p.objective_yuan, p.capex_yuan))
     return out
 
 

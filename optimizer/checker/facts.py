@@ -30,7 +30,9 @@ class Context:
     """What every rule needs: the scenario, the plan and the assignment regrouped.
 
     ``cache`` memoizes pure functions of the scenario alone (the checker's pieces and
-    center proofs), never a rule's result."""
+    center proofs) and verdicts keyed by all they read of the plan (the fewest joined
+    households: optimizer.checker.stranded), never a rule's result: it may be shared
+    by the contexts of one scenario (the workbench's, across edits and versions)."""
 
     scenario: Scenario
     plan: Plan

@@ -31,8 +31,13 @@ it is never reported as proved. The searches' bound is their steps; the unit bou
 end: the stranded parts of the oversized bench cases have 127-189 units, and the
 split search decides Georgia's 154 in 56 steps and grown's 145 in 1 (bench/JOURNAL.md,
 "Joined units proved by the checker"). Each part's verdicts are memoized in the
-context's cache (pure functions of the scenario, and of the plan's joined households
-for the fewest), so the communities sharing a part search it once. The
+context's cache (pure functions of the scenario, and for the fewest of the oversized
+units' communities and the companions they claim, which the key holds), so the
+communities sharing a part search it once, and the workbench, whose context (and its
+cache, shared by the workbenches of one scenario) outlives an edit, searches it again
+only when an edit changes that key (on the real-10740 bench case, with the 189-unit
+part's claim: an edit elsewhere 4-7 ms CPU, a second workbench of the scenario 0.01 s
+where it took 4.5 s with a memo of its own). The
 exemption of the size rule stays exempt, since the oversized unit alone proves it,
 and the undecided claim gets a ``not_assessed`` line of its own (exemptions.apply).
 Why not a fail: the solver proves stranded parts by listing their possible communities
@@ -58,6 +63,7 @@ from optimizer.scenario.model import Scenario
 Proof = tuple[bool | None, str]      # proved, disproved or undecided (None), and why
 MAX_ASSIGNMENTS = 256    # ways to give a plan's joined groups to oversized units, tried
 MAX_UNITS = 400          # a part's units, at most, for either search (their bound: steps)
+KEPT_FEWEST = 64         # "fewest" verdicts a long-lived cache keeps (the newest)
 
 
 def cut_off_parts(s: Scenario, pieces: Pieces, p: int,
@@ -201,6 +207,17 @@ def _fewest(s: Scenario, pieces: Pieces, p: int, part: tuple[int, ...], lo: int,
     return True, ""
 
 
+def _keep(memo: dict[tuple[object, ...], Proof], key: tuple[object, ...], proof: Proof
+          ) -> None:
+    """``memo[key] = proof``, the oldest "fewest" verdicts dropped past KEPT_FEWEST (a
+    cache that lives as long as a workbench would otherwise grow with every edit of an
+    oversized community)."""
+    fewest = [k for k in memo if k[0] == "fewest"]
+    for old in fewest[:max(0, len(fewest) + 1 - KEPT_FEWEST)]:
+        del memo[old]
+    memo[key] = proof
+
+
 def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
                  community_of: Mapping[int, str], members_of: Mapping[str, set[int]],
                  cache: dict[tuple[object, ...], Proof] | None = None,
@@ -251,15 +268,18 @@ def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
         if ok is None:
             undecided.append(f"that they cannot form communities on their own: {why}")
     if claim.least:
+        # All the search reads of the plan: the oversized units' communities and the
+        # companions they claim (the rest is the scenario's), so the verdict is kept
+        # under that key and outlives one check: an edit elsewhere reuses it.
+        theirs = tuple(sorted(tuple(sorted(members_of.get(community_of.get(o, ""), {o})))
+                              for o in above_max_units(s, pieces, p)))
+        claimed = tuple(sorted(owners.items()))
         for part in held:
-            # all it reads of the plan: the oversized units' communities
-            theirs = tuple(sorted(tuple(sorted(members_of.get(community_of.get(o, ""), {o})))
-                                  for o in above_max_units(s, pieces, p)))
-            if ("fewest", part, theirs) not in memo:
-                memo["fewest", part, theirs] = _fewest(s, pieces, p, part, lo, hi, host,
-                                                       community_of, members_of,
-                                                       owners)
-            ok, why = memo["fewest", part, theirs]
+            key = ("fewest", part, theirs, claimed)
+            if key not in memo:
+                _keep(memo, key, _fewest(s, pieces, p, part, lo, hi, host, community_of,
+                                         members_of, owners))
+            ok, why = memo[key]
             if ok is False:
                 return False, why
             if ok is None:
@@ -274,4 +294,4 @@ def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
                   f"every split){least}")
 
 
-__all__ = ["MAX_ASSIGNMENTS", "Proof", "cut_off_parts", "joined_proof"]
+__all__ = ["KEPT_FEWEST", "MAX_ASSIGNMENTS", "Proof", "cut_off_parts", "joined_proof"]

@@ -38,6 +38,19 @@ def capacity_m2(scenario: Scenario, unit: int) -> float:
     max(area, max_area); 0 without a site."""
     if not scenario.is_no_build(unit) or scenario.is_new_development(unit):
         return INF
+    return _sites_capacity_m2(scenario, unit)
+
+
+def legal_capacity_m2(scenario: Scenario, unit: int) -> float:
+    """:func:`capacity_m2` without a stand-in build: where the search lifted no_build
+    (``scenario.stand_in``, ONE-STATION's last resort) only the unit's sites count, as
+    in the scenario the planner gave."""
+    if scenario.is_stand_in(unit) and not scenario.is_new_development(unit):
+        return _sites_capacity_m2(scenario, unit)
+    return capacity_m2(scenario, unit)
+
+
+def _sites_capacity_m2(scenario: Scenario, unit: int) -> float:
     sites = scenario.sites
     return max((max(float(sites.area_m2[s]), float(sites.max_area_m2[s]))
                 for s in scenario.sites_by_unit.get(unit, ())), default=0.0)

@@ -159,8 +159,9 @@ def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order
         for cut in add_cut_edges(m, part, data):
             obj.add(cut, w.cut_edge_yuan, 1)
     # PIPELINE and NEWDEV-FIRST: rooms coming and co-built rooms come first.
+    # STAND-IN-LAST: a build stands in only where no member can hold a legal center.
     add_precedence(m, scenario, data.units.tolist(), {j: part.members[j] for j in centers}, x,
-                   options, opt)
+                   options, opt, {j: part.weight[j] for j in centers})
     if locks:
         _add_locks(m, data, part.x, centers, options, opt, swap_z, locks)
     m.minimize(sum(c * v for v, c in obj.terms))

@@ -26,6 +26,7 @@ class OptionSpec:
     needs_growth: bool = False  # renovate/extend: only when today's area is below the need
     area_before_m2: float = 0.0
     swap: bool = False          # credit an owned site of the same community
+    stand_in: bool = False      # a build where no_build is lifted (ONE-STATION's last resort)
 
 
 def unit_options(scenario: Scenario, unit: int) -> list[OptionSpec]:
@@ -56,7 +57,7 @@ def unit_options(scenario: Scenario, unit: int) -> list[OptionSpec]:
     if not scenario.is_no_build(unit):
         out.append(OptionSpec("build", None, 0.0,
                               (c.build_yuan_per_m2 + c.land_yuan_per_m2) * ann + run, 0.0,
-                              math.inf))
+                              math.inf, stand_in=scenario.is_stand_in(unit)))
     if scenario.is_new_development(unit):
         out.append(OptionSpec("codevelop", None, 0.0, run,
                               scenario.policy.newdev_min_area_m2, math.inf))

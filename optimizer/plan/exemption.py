@@ -105,6 +105,7 @@ class Exemption:
     centers_more: int = 0
     any_size: bool = False       # no-center: in no community of any size (else in bounds)
     stand_in: tuple[str, ...] = ()           # no-center: the units a build stands in
+    no_host: bool = False        # no-center: none of the community's units could hold one
     inner: Exemption | None = None           # forbidden-build: why no plan was found
 
     @staticmethod

@@ -104,7 +104,8 @@ _NO_CENTER = re.compile(
     r"(?:it|one of them)), for (?P<named>the .+?) \((?P<hh>\d[\d,]*) households\): "
     r"(?P<why>.+), and no unit such a community could share with (?:it|them) has a place for "
     r"one either\.(?: The plan prices a new center built in its unit of (?P<names>.+) "
-    r"\(which no_build forbids\): the cost of the fix\.)?$", re.S)
+    r"\(which no_build forbids\)(?P<nohost>, none of its units having a place for one)?: "
+    r"the cost of the fix\.)?$", re.S)
 _WHY_NO_SITE = re.compile(r"^(?P<uid>.+?) has no site and no new center may be built there "
                           r"\(no_build\)$")
 _WHY_SMALL = re.compile(
@@ -208,7 +209,7 @@ def parse_exemption(text: str) -> Exemption | None:
                          hi=0 if any_size else _num(c.group(4)), centers=why[0],
                          centers_more=why[1], any_size=any_size,
                          stand_in=tuple(c.group("names").split(", ")) if c.group("names")
-                         else ())
+                         else (), no_host=c.group("nohost") is not None)
     a = _ABOVE.match(body)
     if a:
         joined = _joined(a, rule) if a.group("joined") else None
@@ -294,7 +295,9 @@ def reason_zh(r: Exemption) -> str:
                 "与其同属一个社区的基本单元也均无处可设。")
         if r.stand_in:
             text += (f"本方案按在{_ids_zh(r.stand_in)}所在基本单元新建服务中心计价"
-                     "(该处原禁止新建),即整改所需成本。")
+                     "(该处原禁止新建"
+                     + (";本社区各基本单元均无设置之处" if r.no_host else "")
+                     + "),即整改所需成本。")
         return text
     if r.kind == "no-plan":
         why = (f"经证明不可行:其全部{n(r.columns)}种可能的社区均无法构成划分" if r.columns

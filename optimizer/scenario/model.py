@@ -150,6 +150,10 @@ class Scenario:
     current_community: tuple[str | None, ...] | None = None
     new_development: np.ndarray | None = None   # bool per unit
     no_build: np.ndarray | None = None          # bool per unit
+    # bool per unit: no_build lifted there by the search as ONE-STATION's last resort
+    # (a build stands in, optimizer.search.piece_common.with_stand_ins); None in every
+    # scenario loaded or built: only the search's own copy has it.
+    stand_in: np.ndarray | None = None
     policy: Policy = field(default_factory=Policy)
     costs: Costs = field(default_factory=Costs)
     objective: ObjectiveWeights = field(default_factory=ObjectiveWeights)
@@ -212,6 +216,10 @@ class Scenario:
 
     def is_no_build(self, i: int) -> bool:
         return bool(self.no_build[i]) if self.no_build is not None else False
+
+    def is_stand_in(self, i: int) -> bool:
+        """Whether a build at ``i`` only stands in (no_build lifted by the search)."""
+        return bool(self.stand_in[i]) if self.stand_in is not None else False
 
     @cached_property
     def neighbours(self) -> tuple[np.ndarray, ...]:

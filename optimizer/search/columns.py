@@ -25,7 +25,14 @@ import numpy as np
 
 from optimizer.model.options import unit_options
 from optimizer.model.piece import PieceData
-from optimizer.model.precedence import FREE, NEWDEV, PIPELINE, first_rooms, spec_fits
+from optimizer.model.precedence import (
+    FREE,
+    NEWDEV,
+    PIPELINE,
+    first_rooms,
+    most_households,
+    spec_fits,
+)
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
@@ -203,20 +210,35 @@ class Facility:
         # (2 pipeline, 1 co-built rooms, 0 free); a group takes its members' largest.
         self.first = np.array([FIRST.index(first_rooms(scenario, [int(u)]))
                                for u in data.units], dtype=np.int64)
+        # STAND-IN-LAST: the most households each unit can hold a legal center for,
+        # where some center's build only stands in (else None: nothing to decide).
+        stand_ins = any(sp.stand_in for specs in self.specs for sp in specs)
+        self.most = np.array([most_households(scenario, int(u)) for u in data.units]) \
+            if stand_ins else None
+
+    def hosted(self, m: np.ndarray, hh: np.ndarray) -> np.ndarray:
+        """Per group (rows of ``m``, ``hh`` households): whether a member can hold its
+        center legally, so that no build may stand in (STAND-IN-LAST)."""
+        if self.most is None:
+            return np.zeros(len(hh), dtype=np.int64)
+        return (self.most[m] >= hh[:, None]).any(axis=1).astype(np.int64)
 
     def annual(self, m: np.ndarray, hh: np.ndarray, groups: list[tuple[int, ...]],
                stop: StopFlag | None = None) -> np.ndarray:
         top = int(hh.max()) + 1
         kind = self.first[m].max(axis=1)
-        key = ((m * top + hh[:, None]) * len(FIRST) + kind[:, None]).ravel()
+        hosted = self.hosted(m, hh)
+        key = (((m * top + hh[:, None]) * len(FIRST) + kind[:, None]) * 2
+               + hosted[:, None]).ravel()
         uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
         size = m.shape[1]
         out = []
         for n, (k, f) in enumerate(zip(uniq.tolist(), first.tolist(), strict=True)):
             if n % STOP_KEYS == STOP_KEYS - 1 and stop is not None and stop.is_set():
                 raise Stopped
-            out.append(self._best(int(k // len(FIRST) // top), int(k // len(FIRST) % top),
-                                  groups[f // size], None))
+            k2 = k // 2
+            out.append(self._best(int(k2 // len(FIRST) // top), int(k2 // len(FIRST) % top),
+                                  groups[f // size], None, bool(k % 2)))
         vals = np.array(out)
         fac = vals[inv].reshape(m.shape)
         credit = self.rank[m].max(axis=1)
@@ -225,25 +247,30 @@ class Facility:
             rows, cols = np.nonzero(swap)
             for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
                 site = self.owned[int(credit[r])]
-                fac[r, c] = min(fac[r, c], self._best(int(m[r, c]), int(hh[r]), groups[r], site))
+                fac[r, c] = min(fac[r, c], self._best(int(m[r, c]), int(hh[r]), groups[r], site,
+                                                      bool(hosted[r])))
         return fac
 
     def at(self, center: int, group: tuple[int, ...], hh: int) -> float:
         """The annual cost of the cheapest option at ``center`` for ``group`` (of
         ``hh`` households), as :meth:`annual` gives it for one group."""
-        best = self._best(center, hh, group, None)
+        hosted = bool(self.hosted(np.array([group], dtype=np.int64), np.array([hh]))[0])
+        best = self._best(center, hh, group, None, hosted)
         credit = int(self.rank[list(group)].max())
         if self.swaps[center] and credit >= 0:
-            best = min(best, self._best(center, hh, group, self.owned[credit]))
+            best = min(best, self._best(center, hh, group, self.owned[credit], hosted))
         return best
 
-    def _best(self, center: int, hh: int, group: tuple[int, ...], credit: int | None) -> float:
+    def _best(self, center: int, hh: int, group: tuple[int, ...], credit: int | None,
+              hosted: bool = False) -> float:
         """Cheapest option at ``center`` for ``hh`` households: without a swap
-        (``credit`` None) or only the swaps crediting ``credit``."""
+        (``credit`` None) or only the swaps crediting ``credit``; no stand-in build
+        where a member can hold the center legally (``hosted``, STAND-IN-LAST)."""
         best = math.inf
         kind = FIRST[int(self.first[list(group)].max())]
         for spec in self.specs[center]:
-            if spec.swap != (credit is not None) or not spec_fits(self.scenario, kind, spec):
+            if spec.swap != (credit is not None) or not spec_fits(self.scenario, kind, spec) \
+                    or (hosted and spec.stand_in):
                 continue
             key = (spec.remedy, spec.site, credit, hh)
             val = self.cache.get(key)

@@ -203,9 +203,8 @@ def _stand_ins(scenario: Scenario, comp: Component, size: Diagnosis | None,
         else tuple(sorted(set(found.within_bounds) | set(found.at_any_size)))
     if not units:
         return {}
-    names = tuple(scenario.unit_ids[u] for u in units[:5])
-    text = (f"ONE-STATION: {center.message} The plan prices a new center built in its unit "
-            f"of {', '.join(names)} (which no_build forbids): the cost of the fix.")
+    # The words common to the communities centred in a stand-in; each names its own
+    # center's unit (optimizer.search.piece_common.stand_in_reason).
     record = center.record or Exemption.of_text(f"ONE-STATION: {center.message}")
     return {"stand_ins": tuple(units),
-            "center_reason": dataclasses.replace(record, text=text, stand_in=names)}
+            "center_reason": dataclasses.replace(record, text=f"ONE-STATION: {center.message}")}

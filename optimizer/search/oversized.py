@@ -74,23 +74,10 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     local = {u: k for k, u in enumerate(units)}
     around = take_apart(scenario, units, data.lo, data.hi)
     over = set(around.oversized)
-    cores: dict[int, list[int]] = {o: [o] for o in around.oversized}
-    taken: set[int] = set(over)
-    # With stand-ins (no_build lifted where no legal center is possible) the companions
-    # lead to a legal place first: the exemption says they are the lightest path to a
-    # place for a center, which a stand-in is not. Failing that, they lead to a stand-in
-    # and the exemption does not claim them (the ONE-STATION stand-in text covers it).
-    stand_ins = frozenset(task.stand_ins)
-    claimed: dict[int, bool] = {}
-    for o in around.oversized:
-        if best_choice(scenario, data, [local[o]]) is None:
-            path = company(scenario, o, set(units) - taken, stand_ins)
-            claimed[o] = bool(path)
-            if not path and stand_ins:
-                path = company(scenario, o, set(units) - taken)
-            if path:
-                cores[o] += path
-                taken.update(path)
+    needy = [o for o in around.oversized if best_choice(scenario, data, [local[o]]) is None]
+    cores, claimed = _companions(scenario, needy, units, over, frozenset(task.stand_ins))
+    cores = {o: cores.get(o, [o]) for o in around.oversized}
+    taken = {u for core in cores.values() for u in core}
     owner = {u: o for o, core in cores.items() for u in core}
     if len(taken) > len(over):      # companions leave the oversized units: parts anew
         around = take_apart(scenario, units, data.lo, data.hi, oversized=sorted(taken))
@@ -155,6 +142,53 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
                        Status.OPTIMAL if all(b.proven for b in blocks) else Status.FEASIBLE,
                        bound, spent, f"oversized({len(cores)})"
                        + (": " + "; ".join(methods) if methods else ""), reason, used_s=spent)
+
+
+def _take(scenario: Scenario, order: list[int], units: list[int], over: set[int],
+          stand_ins: frozenset[int]) -> tuple[dict[int, list[int]], dict[int, bool]]:
+    """Each oversized unit of ``order`` with no place for a center, in turn: the
+    lightest path to a legal place among the units not yet taken (claimed), else to a
+    stand-in (not claimed: the ONE-STATION stand-in text covers it)."""
+    taken = set(over)
+    cores: dict[int, list[int]] = {}
+    claimed: dict[int, bool] = {}
+    for o in order:
+        path = company(scenario, o, set(units) - taken, stand_ins)
+        claimed[o] = bool(path)
+        if not path and stand_ins:
+            path = company(scenario, o, set(units) - taken)
+        cores[o] = [o, *(path or [])]
+        taken.update(path or [])
+    return cores, claimed
+
+
+def _companions(scenario: Scenario, needy: list[int], units: list[int], over: set[int],
+                stand_ins: frozenset[int]) -> tuple[dict[int, list[int]], dict[int, bool]]:
+    """The companions of the oversized units where no center can stand (``needy``).
+
+    With stand-ins (no_build lifted where no legal center is possible) the companions
+    lead to a legal place first: the exemption says they are the lightest path to a
+    place for a center, which a stand-in is not. Taken in turn, one unit's path can use
+    the units another's only legal path needs; that one's community then has no legal
+    host, and its stand-in center is an exemption the checker rightly rejects (a
+    random 2x4 rural grid: three oversized units, the last left with a stand-in). So
+    while a unit that could reach a legal place alone misses it, it goes first and the
+    turns are taken again (at most 2n + 1 orders; the one missing fewest is kept). A
+    path is the lightest outside the communities of the units before it, hence outside
+    all the others' too: the claim holds whatever the order."""
+    reachable = {o for o in needy if company(scenario, o, set(units) - over, stand_ins)}
+    order = list(needy)
+    best: tuple[int, dict[int, list[int]], dict[int, bool]] | None = None
+    for _ in range(2 * len(needy) + 1):
+        cores, claimed = _take(scenario, order, units, over, stand_ins)
+        missed = [o for o in order if not claimed[o] and o in reachable]
+        if best is None or len(missed) < best[0]:
+            best = (len(missed), cores, claimed)
+        if not missed:
+            break
+        order = [missed[0]] + [o for o in order if o != missed[0]]
+    assert best is not None or not needy
+    return (best[1], best[2]) if best is not None else ({}, {})
 
 
 def _listed_stranded(scenario: Scenario, key: tuple[str, str, str], part: Part,

@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
+
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData
 from optimizer.plan.exemption import Exemption, Reasons
@@ -103,12 +105,34 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
 
 def with_stand_ins(scenario: Scenario, units: tuple[int, ...] | list[int]) -> Scenario:
     """``scenario`` with no_build lifted at ``units``: a new build may stand in there
-    (ONE-STATION impossible otherwise; priced as the fix, and exempt)."""
+    (ONE-STATION impossible otherwise; priced as the fix, and exempt). The units are
+    marked ``stand_in``: a community holding a unit that can host its center legally
+    never takes a stand-in build (:mod:`optimizer.model.precedence`, STAND-IN-LAST)."""
     if scenario.no_build is None:
         return scenario
+    at = [u for u in units if scenario.is_no_build(u)]
+    if not at:
+        return scenario
     lifted = scenario.no_build.copy()
-    lifted[list(units)] = False
-    return scenario.replace(no_build=lifted)
+    lifted[at] = False
+    marked = np.zeros(scenario.n_units, dtype=bool) if scenario.stand_in is None \
+        else scenario.stand_in.copy()
+    marked[at] = True
+    return scenario.replace(no_build=lifted, stand_in=marked)
+
+
+STAND_IN = (" The plan prices a new center built in its unit of {uid} (which no_build "
+            "forbids), none of its units having a place for one: the cost of the fix.")
+
+
+def stand_in_reason(scenario: Scenario, base: Exemption, center: int) -> Exemption:
+    """The ONE-STATION exemption of a community centred in a stand-in build at unit
+    ``center``: why no legal center is possible (``base``, the diagnosis' words), that
+    none of its own units could hold one (STAND-IN-LAST, optimizer.model.precedence),
+    and where the build is priced."""
+    uid = scenario.unit_ids[center]
+    return dataclasses.replace(base, text=base.text + STAND_IN.format(uid=uid),
+                               stand_in=(uid,), no_host=True)
 
 
 def mark_stand_ins(scenario: Scenario, task: PieceTask, res: PieceResult) -> PieceResult:
@@ -116,13 +140,18 @@ def mark_stand_ins(scenario: Scenario, task: PieceTask, res: PieceResult) -> Pie
     (where the real ``scenario`` has no_build), beside any size exemption."""
     center = task.center_reason
     exemptions: list[Reasons] = []
+    first = ""
     for ch, ex in zip(res.choices, res.exemptions, strict=True):
         stand_in = ch.remedy == "build" and scenario.is_no_build(ch.center)
-        exemptions.append((*ex, center) if stand_in and center is not None else ex)
+        if stand_in and center is not None:
+            why = stand_in_reason(scenario, center, ch.center)
+            first = first or why.text
+            exemptions.append((*ex, why))
+        else:
+            exemptions.append(ex)
     if not any(exemptions) or tuple(exemptions) == res.exemptions:
         return res
-    return dataclasses.replace(res, exemptions=tuple(exemptions),
-                               reason=res.reason or (center.text if center else ""))
+    return dataclasses.replace(res, exemptions=tuple(exemptions), reason=res.reason or first)
 
 
 def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int = 0

@@ -13,6 +13,7 @@ plan joins fewer households to the oversized communities (re-checked on every ed
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -41,7 +42,12 @@ class LiveCheck:
         self.state = state
         self.pricer = pricer
         empty = Plan(scenario.name, (), (), (), ())
-        self.ctx = Context(scenario, empty)
+        # The checker's memo lives with the pricer of this scenario: a verdict that reads
+        # the plan (the fewest joined households of an oversized unit's part, seconds of
+        # search) is keyed by what it reads, so an edit elsewhere, another version or a
+        # replayed workspace of the same scenario reuses it.
+        shared = pricer.check_cache if pricer.s is scenario else {}
+        self.ctx = Context(scenario, empty, cache=shared)
         self.com: dict[str, Community] = {}
         self.groups: dict[str, list[list[tuple[int, int]]]] = {}
         self.rows: dict[str, list[ComplianceRow]] = {}
@@ -143,6 +149,10 @@ class LiveCheck:
         # community's joined units (optimizer.checker.stranded): re-check those
         again |= {c for c, com in self.com.items() if depends_on_plan(self.ctx, com)}
         checked = (touched & set(self.com)) | again
+        # The claims a community's verdict reads from the others' texts (the companions
+        # of the oversized units of its piece: exemptions._companions_of_piece) are
+        # read from the context's plan: the current communities, not the last report's.
+        self.ctx.plan = dataclasses.replace(self.ctx.plan, communities=tuple(self.communities()))
         for cid in sorted(checked):
             self.rows[cid], self.facts[cid] = community_rows(self.ctx, self.com[cid])
             self.objective_of[cid] = self._objective(cid)

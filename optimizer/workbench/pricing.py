@@ -12,6 +12,7 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -52,6 +53,10 @@ class Pricer:
         self.hh: list[int] = scenario.households.tolist()
         self.site_index = {sid: k for k, sid in enumerate(scenario.sites.site_ids)}
         self.xy = list(zip(scenario.x.tolist(), scenario.y.tolist(), strict=True))
+        # The checker's memo for this scenario (optimizer.checker.facts.Context.cache):
+        # pure functions of the scenario and verdicts keyed by all they read of the plan,
+        # shared by every workbench of the scenario, across edits and versions.
+        self.check_cache: dict[str, Any] = {}
 
     # --- options ---------------------------------------------------------------
     def site_options(self, unit: int, required: float, credit: int | None,

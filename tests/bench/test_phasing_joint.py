@@ -56,3 +56,26 @@ def test_joint_keeps_new_development_first(tmp_path: Path) -> None:
     rich = joint(s, [1e9, 0.0, 0.0], carry=False, limit_s=20)
     assert rich["joint_proven"]
     assert rich["joint_objective"] == pytest.approx(plain.objective, abs=5)
+
+
+def test_options_take_the_rooms_coming_first() -> None:
+    """PIPELINE: a group holding rooms planned (COMING in r0c3) takes them as its center,
+    as ``solve`` must; options() copied NEWDEV-FIRST alone and offered a new build beside
+    them. Now it asks optimizer.model.precedence.allowed."""
+    from bench.phasing_joint import options
+    from optimizer.search.assemble import price
+    from optimizer.search.attempt import Choice
+
+    s = fx.scenario()
+    ix = s.unit_index
+    members = tuple(sorted((ix["r0c2"], ix["r0c3"])))
+    coming = s.sites.site_ids.index("COMING")
+    want = []
+    for remedy in ("keep", "renovate", "extend"):
+        try:
+            p = price(s, Choice(ix["r0c3"], members, remedy, coming, None))
+        except ValueError:
+            continue
+        want.append((p.objective_yuan, p.capex_yuan))
+    assert want
+    assert options(s, members) == want

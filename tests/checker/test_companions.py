@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from optimizer.checker.checker import check
 from optimizer.graph.oversized import oversized_reason
 from optimizer.scenario.build import grid_scenario
@@ -56,44 +58,38 @@ def test_the_lightest_path_is_accepted() -> None:
     assert "EXEMPTION" not in got
 
 
-def test_a_heavier_path_is_rejected() -> None:
-    """O with R700 (3,700 households): R500 with O (3,500) has a place for a center."""
-    s = scenario()
-    spec = {"A": build("r0c0", "r0c0", "r0c1"), "O": build("r0c3", "r0c2", "r0c3",
-                                                           exemption=text(s, ["r0c3"])),
-            "C": build("r0c4", "r0c4")}
+# Planted faults: (no_build, communities as center -> units (O's first), the
+# companions O's text names, a phrase of the SIZE-RURAL fail). O's text is the solver's
+# for the scenario above; the spec puts it on other units.
+FAULTS = {
+    # O with R700 (3,700 households): R500 with O (3,500) has a place for a center.
+    "a heavier path": (("r0c2",), {"r0c3": ("r0c2", "r0c3"), "r0c0": ("r0c0", "r0c1"),
+                                   "r0c4": ("r0c4",)}, ["r0c3"],
+                       "not the lightest path to a place for a center: r0c1 (500 households)"),
+    # O with R500 and R1000: R1000 is not needed (R500 alone gives O a place).
+    "a unit not needed": (("r0c2",), {"r0c1": ("r0c0", "r0c1", "r0c2"), "r0c3": ("r0c3",),
+                                      "r0c4": ("r0c4",)}, ["r0c0", "r0c1"],
+                          "not the lightest path"),
+    "a unit held but not named": (("r0c2",), {"r0c1": ("r0c0", "r0c1", "r0c2"),
+                                              "r0c3": ("r0c3",), "r0c4": ("r0c4",)},
+                                  ["r0c1"], "it also holds r0c0, which it does not name"),
+    # r0c2 may build here: the text of the scenario above is planted on it.
+    "a unit that can hold its center": ((), {"r0c1": ("r0c1", "r0c2"), "r0c0": ("r0c0",),
+                                             "r0c3": ("r0c3",), "r0c4": ("r0c4",)},
+                                        ["r0c1"], "it needs no companions"),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
+def test_a_planted_fault_is_rejected(fault: str) -> None:
+    no_build, communities, took, phrase = FAULTS[fault]
+    s = scenario(no_build=no_build)
+    (o_at, o_units), *others = communities.items()
+    spec = {"O": build(o_at, *o_units, exemption=text(scenario(), took))}
+    spec |= {f"C{n}": build(at, *units) for n, (at, units) in enumerate(others)}
     status, note = rows(s, spec)["SIZE-RURAL"]
     assert status == "fail", note
-    assert "not the lightest path to a place for a center: r0c1 (500 households)" in note
-
-
-def test_a_unit_not_needed_is_rejected() -> None:
-    """O with R500 and R1000: R1000 is not needed (R500 alone gives O a place)."""
-    s = scenario()
-    spec = {"O": build("r0c1", "r0c0", "r0c1", "r0c2", exemption=text(s, ["r0c0", "r0c1"])),
-            "B": build("r0c3", "r0c3"), "C": build("r0c4", "r0c4")}
-    status, note = rows(s, spec)["SIZE-RURAL"]
-    assert status == "fail", note
-    assert "not the lightest path" in note
-
-
-def test_a_unit_held_but_not_named_is_rejected() -> None:
-    s = scenario()
-    spec = {"O": build("r0c1", "r0c0", "r0c1", "r0c2", exemption=text(s, ["r0c1"])),
-            "B": build("r0c3", "r0c3"), "C": build("r0c4", "r0c4")}
-    status, note = rows(s, spec)["SIZE-RURAL"]
-    assert status == "fail", note
-    assert "it also holds r0c0, which it does not name" in note
-
-
-def test_a_unit_that_can_hold_its_center_needs_no_companions() -> None:
-    s = scenario(no_build=())
-    spec = {"A": build("r0c0", "r0c0"), "O": build("r0c1", "r0c1", "r0c2",
-                                                   exemption=text(scenario(), ["r0c1"])),
-            "B": build("r0c3", "r0c3"), "C": build("r0c4", "r0c4")}
-    status, note = rows(s, spec)["SIZE-RURAL"]
-    assert status == "fail", note
-    assert "it needs no companions" in note
+    assert phrase in note
 
 
 def test_companions_it_cannot_match_are_not_assessed() -> None:

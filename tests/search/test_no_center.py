@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import shapely
 
+import optimizer.model.precedence as precedence
 import optimizer.search.driver as driver
 from optimizer.checker import check
 from optimizer.graph import diagnose
@@ -106,8 +107,10 @@ def test_too_small_and_no_center_carries_both_exemptions() -> None:
 
 
 def test_the_checker_refuses_what_it_cannot_prove(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A solver whose diagnosis wrongly calls every no_build unit centerless: the
-    checker, with its own proof, rejects the stand-in centers it produces."""
+    """A solver whose diagnosis wrongly calls every no_build unit centerless, and
+    that thinks no unit can hold a legal center (so STAND-IN-LAST never bars the
+    stand-in): the checker, with its own proof, rejects the stand-in centers it
+    produces."""
     # r0c1 can build; a center in r0c0 (the heavier) would be nearer most households.
     s = grid_scenario([[1300, 1200, 2500]], no_build=["r0c0"])
     assert not [d for d in diagnose(s) if d.reason == "no-center"]
@@ -117,6 +120,7 @@ def test_the_checker_refuses_what_it_cannot_prove(monkeypatch: pytest.MonkeyPatc
         return Centerless(bad, bad)
 
     monkeypatch.setattr(driver, "centerless", wrong)
+    monkeypatch.setattr(precedence, "legal_capacity_m2", lambda scenario, unit: 0.0)
     monkeypatch.setattr(driver, "_diagnoses_by_component", lambda sc, comps: (
         {}, {0: dataclasses.replace(diagnose(_lonely())[0], units=("r0c0",))}))
     plan = solve(s, time_limit_s=5, workers=1)

@@ -60,3 +60,29 @@ def test_companions_solve_and_pass_the_checker(case: str) -> None:
     rows = [r for r in report.rows if r.community_id == home and r.rule_id == "SIZE-RURAL"]
     assert [r.status for r in rows] == ["exempt"], rows
     assert "the lightest connected units with a place for one" in rows[0].note
+
+
+def test_companions_in_turn_leave_each_oversized_unit_a_legal_center() -> None:
+    """Three oversized units where no center can stand, one rural grid (X no_build)::
+
+        900X   700  1800X  1200
+        1800X 1800X  700  1200X
+
+    Taken in index order r0c2 takes r0c1 (the lightest), and r1c0 is left with only
+    r0c0, a stand-in: its community had no legal center, and the checker rejected the
+    plan (ONE-STATION not justified, REMEDY no_build). Taken r1c0 first, each gets a
+    legal place (r1c0: r0c0 r0c1; r1c1: r1c2; r0c2: r0c3), every path the lightest
+    outside the others' communities, as the checker proves."""
+    s = grid_scenario([[900, 700, 1800, 1200], [1800, 1800, 700, 1200]], kind="rural",
+                      no_build=["r0c0", "r1c1", "r1c3", "r0c2", "r1c0"])
+    plan = solve(s, time_limit_s=10, workers=1, seed=0)
+    report = check(s, plan)
+    assert report.passed, [(r.rule_id, r.community_id, r.note) for r in report.failures()]
+    home = dict(zip(plan.unit_ids, plan.community, strict=True))
+    groups = {c.community_id: sorted(u for u in plan.unit_ids if home[u] == c.community_id)
+              for c in plan.communities}
+    assert sorted(map(tuple, groups.values())) == [
+        ("r0c0", "r0c1", "r1c0"), ("r0c2", "r0c3"), ("r1c1", "r1c2"), ("r1c3",)]
+    for c in plan.communities:       # only r1c3 (no legal place in reach) stands in
+        assert s.is_no_build(s.unit_index[c.site_unit_id]) == (groups[c.community_id]
+                                                                == ["r1c3"])
