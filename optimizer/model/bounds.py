@@ -52,25 +52,31 @@ def arithmetic_bound(scenario: Scenario, data: PieceData, lo: int | None = None,
     dist_terms = np.sort(data.households * near * w.distance_yuan_per_household_km)[::-1]
     best_total = math.inf
     by_need: dict[float, list[float]] = {}      # only the fewest count's can differ
+    # Per community min(max, h / workload) ≥ h · min(1 / workload, max / hi): the cap
+    # of STAFF-3-5 binds only on communities above max × workload households.
+    per_hh = min(1.0 / pol.households_per_staff, pol.staff_max / max(hi, 1))
     for k in counts:
-        lo_k = least_size(total, lo, hi, k)
-        need_lo = pol.required_area_m2(lo_k)
-        if need_lo not in by_need:
-            by_need[need_lo] = _center_floors(scenario, data, need_lo)
-        floors = by_need[need_lo]
-        if k > len(floors):
-            break
-        # Per community min(max, h / workload) ≥ h · min(1 / workload, max / hi): the cap
-        # of STAFF-3-5 binds only on communities above max × workload households.
-        per_hh = min(1.0 / pol.households_per_staff, pol.staff_max / max(hi, 1))
         staff = max(pol.staff_min * k, math.ceil(total * per_hh - 1e-9))
-        coord = max(math.ceil(total / pol.households_per_coordinator),
-                    k * math.ceil(lo_k / pol.households_per_coordinator))
-        extra_area = max(0.0, pol.area_per_100_households_m2 * total / 100.0 - k * need_lo)
-        value = (k * fixed + staff * rates.staff
-                 + coord * rates.coordinator + sum(floors[:k])
-                 + extra_area * costs.running_yuan_per_m2_year
-                 + float(dist_terms[k:].sum()))
+        value = -math.inf
+        # Both floors hold at k: every community holds lo or more, and H − (k−1)·hi or
+        # more; the second is not always higher (a kept site's fixed area covers any
+        # need, while less extra area is left to charge), so the larger is taken.
+        for least_hh in sorted({lo, least_size(total, lo, hi, k)}):
+            need_lo = pol.required_area_m2(least_hh)
+            if need_lo not in by_need:
+                by_need[need_lo] = _center_floors(scenario, data, need_lo)
+            floors = by_need[need_lo]
+            if k > len(floors):
+                continue
+            coord = max(math.ceil(total / pol.households_per_coordinator),
+                        k * math.ceil(least_hh / pol.households_per_coordinator))
+            extra_area = max(0.0, pol.area_per_100_households_m2 * total / 100.0 - k * need_lo)
+            value = max(value, k * fixed + staff * rates.staff
+                        + coord * rates.coordinator + sum(floors[:k])
+                        + extra_area * costs.running_yuan_per_m2_year
+                        + float(dist_terms[k:].sum()))
+        if value == -math.inf:
+            break
         best_total = min(best_total, value)
     return best_total if math.isfinite(best_total) else 0.0
 
