@@ -18,8 +18,8 @@ each a necessary condition of a plan with k communities within [L_k, U]:
 3. **Every unit in a window group.** Each unit must lie in some connected group of
    L_k..U households (an exact branch-and-bound search, each group grown from the
    unit: include or exclude a bordering unit, pruned by the households still
-   reachable); a unit with none makes k impossible. Past ``max_nodes`` for a unit
-   nothing is proven.
+   reachable); a unit with none makes k impossible. Past ``max_nodes`` (all units
+   together) nothing is proven.
 4. **CP-SAT** (only with ``cp_s`` > 0): k districts within [L_k, U], connected by
    flow, a district's centre its smallest unit; only INFEASIBLE counts, within a
    deterministic time limit (so the result does not depend on the machine).
@@ -40,7 +40,8 @@ from ortools.sat.python import cp_model
 from optimizer.districting.partition import add_partition
 from optimizer.districting.region import Region
 
-MAX_NODES = 20_000      # search nodes per unit (step 3); a unit past it proves nothing
+MAX_NODES = 50_000      # search nodes per count (step 3, all units together; 300-700 on
+                        # the 120-300-unit bench pieces); past it nothing is proven
 MAX_COUNTS = 4          # counts tried above households' fewest, at most
 CP_UNITS = 60           # CP-SAT (step 4) only on pieces of at most this many units
 
@@ -105,8 +106,10 @@ def _impossible(data: Region, k: int, max_nodes: int, cp_s: float) -> tuple[str,
     for u in range(data.n):
         if covered[u]:
             continue
-        group, used = window_group(data.nbrs, h, u, low, data.hi, max_nodes)
+        group, used = window_group(data.nbrs, h, u, low, data.hi, max_nodes - nodes)
         nodes += used
+        if group is False:
+            return "", nodes           # the budget ran out: nothing proven
         if group is None:
             return (f"unit {u} (local index) lies in no connected group of {low:,}-{data.hi:,} "
                     "households"), nodes

@@ -96,3 +96,9 @@ def test_a_plan_caps_the_floor() -> None:
     data = _piece(grid_scenario(TIGHT))
     assert count_floor(data, at_most=3).least == 3
     assert count_floor(data, max_counts=0).least == 3
+
+
+def test_a_spent_budget_proves_nothing() -> None:
+    data = _piece(grid_scenario(TIGHT))
+    assert count_floor(data, max_nodes=0).least == 3
+    assert count_floor(data, max_nodes=0).nodes <= 1
