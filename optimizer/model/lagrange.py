@@ -90,10 +90,13 @@ def counted_lagrangian_bound(scenario: Scenario, data: PieceData, least: int, *,
     fewest count on its own: with k communities each holds at least H − (k−1)·U
     households (a 99.7%-full urban street at its fewest count: 2,633-3,000 in place
     of 2,000-3,000; only the fewest count can be above the minimum so). The lower of
-    the two Lagrangian bounds, and how many were run (for work estimates)."""
+    the two Lagrangian bounds, and how many were run (for work estimates); ``time_s``
+    is shared between them."""
     k_hi = data.total // max(1, data.lo)
     low = least_size(data.total, data.lo, data.hi, least)
     parts, start = [], least
+    if low > data.lo and least < k_hi:
+        time_s /= 2.0
     if low > data.lo:
         parts.append(lagrangian_bound(scenario, dataclasses.replace(data, lo=low),
                                       time_s=time_s, max_iter=max_iter, stop=stop,
