@@ -87,6 +87,19 @@ def count_floor(data: Region, *, max_nodes: int = MAX_NODES, max_counts: int = M
     return CountFloor(counted, k, tuple(proofs), nodes)
 
 
+def no_count_possible(data: Region, max_nodes: int = MAX_NODES // 10) -> str:
+    """Why no plan of ``data`` keeps the bounds at any count ("" when not proven): every
+    count from households' fewest to their most proven impossible, with ``max_nodes``
+    window-search nodes per count (an articulation unit whose pendant part can neither
+    stand alone nor join it proves every count at once)."""
+    counted = max(1, -(-data.total // max(1, data.hi)))
+    most = data.total // max(1, data.lo)
+    floor = count_floor(data, max_nodes=max_nodes, max_counts=max(0, most - counted + 1))
+    if floor.least <= most or not floor.proofs:
+        return ""
+    return floor.proofs[0]
+
+
 def _impossible(data: Region, k: int, max_nodes: int, cp_s: float) -> tuple[str, int]:
     """Why no plan has k communities ("" when not proven) and the search nodes spent."""
     low = least_size(data.total, data.lo, data.hi, k)
@@ -262,4 +275,4 @@ def _cp_infeasible(data: Region, k: int, low: int, cp_s: float) -> bool:
     return bool(solver.solve(m) == cp_model.INFEASIBLE)
 
 
-__all__ = ["CountFloor", "count_floor", "least_size", "window_group"]
+__all__ = ["CountFloor", "count_floor", "least_size", "no_count_possible", "window_group"]

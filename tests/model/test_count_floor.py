@@ -10,7 +10,12 @@ import networkx as nx
 
 from optimizer.graph import decompose
 from optimizer.model.bounds import arithmetic_bound
-from optimizer.model.count_floor import _cp_infeasible, count_floor, least_size
+from optimizer.model.count_floor import (
+    _cp_infeasible,
+    count_floor,
+    least_size,
+    no_count_possible,
+)
 from optimizer.model.lagrange import counted_lagrangian_bound, lagrangian_bound
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
@@ -102,3 +107,11 @@ def test_a_spent_budget_proves_nothing() -> None:
     data = _piece(grid_scenario(TIGHT))
     assert count_floor(data, max_nodes=0).least == 3
     assert count_floor(data, max_nodes=0).nodes <= 1
+
+
+def test_no_count_possible() -> None:
+    """A pendant unit of 400 behind one of 2,700 (urban, 2,000-3,000): it can neither
+    stand alone nor join, whatever the count; the tight grid has plans."""
+    stuck = _piece(grid_scenario([[400, 2700, 1500, 1500]]))
+    assert "splits the piece" in no_count_possible(stuck)
+    assert no_count_possible(_piece(grid_scenario(TIGHT))) == ""
