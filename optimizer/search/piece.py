@@ -25,7 +25,7 @@ import time
 
 from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.bounds import arithmetic_bound
-from optimizer.model.count_floor import count_floor
+from optimizer.model.count_floor import count_floor, least_size
 from optimizer.model.lagrange import counted_lagrangian_bound
 from optimizer.model.piece import PieceData, piece_data, reach
 from optimizer.plan.exemption import Exemption
@@ -110,7 +110,7 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
         if not stop.is_set():
             # The reserve buys all 400 steps; a starved budget fewer (by count when
             # deterministic, so the bound does not depend on the machine's load).
-            share = reserve / _lag_time(data.n)
+            share = reserve / (_lag_runs(data) * _lag_time(data.n))
             steps = max(10, int(LAG_STEPS * min(1.0, share)))
             cap = LAG_CAP_S if task.deterministic else max(reserve, 0.5)
             lag, runs = counted_lagrangian_bound(scenario, data, proof.least, time_s=cap,
@@ -131,6 +131,15 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
     return dataclasses.replace(res, time_s=wall, used_s=used if task.deterministic else wall)
 
 
+def _lag_runs(data: PieceData) -> int:
+    """How many Lagrangian runs the floor takes at households' fewest count (two where
+    that count's least size H − (k−1)·U is above the minimum: that count alone, then
+    the rest; optimizer.model.lagrange.counted_lagrangian_bound)."""
+    fewest = max(1, -(-data.total // max(1, data.hi)))
+    tight = least_size(data.total, data.lo, data.hi, fewest) > data.lo
+    return 2 if tight and fewest < data.total // max(1, data.lo) else 1
+
+
 def _lag_time(n: int) -> float:
     """The Lagrangian bound's measured time on n units (bench/bounds.py: 1.5-4 s for
     280-490 units, 17 s for 1,400), with set-up."""
@@ -149,7 +158,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
         if done is not None:
             return done, 0.0
     # Time for the Lagrangian floor (solve_piece) comes out of the models' budget.
-    reserve = min(0.25 * task.budget_s, _lag_time(data.n))
+    reserve = min(0.25 * task.budget_s, _lag_runs(data) * _lag_time(data.n))
     task = dataclasses.replace(task, budget_s=task.budget_s - reserve)
     size = _model_size(data, BOUND_X + 1)
     if size <= SMALL_X or task.locks:
