@@ -23,6 +23,7 @@ import math
 import numpy as np
 
 from optimizer.graph import feasible_community_counts
+from optimizer.model.count_floor import least_size
 from optimizer.model.options import unit_options
 from optimizer.model.piece import PieceData
 from optimizer.rules.remedy import horizon_rates
@@ -30,10 +31,12 @@ from optimizer.scenario.model import Scenario
 
 
 def arithmetic_bound(scenario: Scenario, data: PieceData, lo: int | None = None,
-                     hi: int | None = None) -> float:
+                     hi: int | None = None, least: int = 1) -> float:
     """The bound for communities of ``lo..hi`` households (default: the piece's
     bounds; ``lo=0, hi=data.total``: valid for every split of the piece, of any sizes,
-    as for a piece whose plan must break the bounds)."""
+    as for a piece whose plan must break the bounds), ``least`` of them or more (a
+    proven floor on the count, optimizer.model.count_floor). With k communities each
+    holds at least H − (k−1)·hi households, which raises the floors at the fewest k."""
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
     total = data.total
     lo = data.lo if lo is None else lo
@@ -41,10 +44,47 @@ def arithmetic_bound(scenario: Scenario, data: PieceData, lo: int | None = None,
     counts = feasible_community_counts(total, lo, max(hi, 1))
     if not counts:
         return 0.0
-    counts = range(counts.start, min(counts.stop, data.n + 1))   # a unit in one community
+    # a unit in one community
+    counts = range(max(least, counts.start), min(counts.stop, data.n + 1))
     rates = horizon_rates(data.urban, scenario.plan_years, pol, costs)
     fixed = rates.fixed
-    need_lo = pol.required_area_m2(lo)
+    near = _nearest_neighbour_km(data)
+    dist_terms = np.sort(data.households * near * w.distance_yuan_per_household_km)[::-1]
+    best_total = math.inf
+    by_need: dict[float, list[float]] = {}      # only the fewest count's can differ
+    # Per community min(max, h / workload) ≥ h · min(1 / workload, max / hi): the cap
+    # of STAFF-3-5 binds only on communities above max × workload households.
+    per_hh = min(1.0 / pol.households_per_staff, pol.staff_max / max(hi, 1))
+    for k in counts:
+        staff = max(pol.staff_min * k, math.ceil(total * per_hh - 1e-9))
+        value = -math.inf
+        # Both floors hold at k: every community holds lo or more, and H − (k−1)·hi or
+        # more; the second is not always higher (a kept site's fixed area covers any
+        # need, while less extra area is left to charge), so the larger is taken.
+        for least_hh in sorted({lo, least_size(total, lo, hi, k)}):
+            need_lo = pol.required_area_m2(least_hh)
+            if need_lo not in by_need:
+                by_need[need_lo] = _center_floors(scenario, data, need_lo)
+            floors = by_need[need_lo]
+            if k > len(floors):
+                continue
+            coord = max(math.ceil(total / pol.households_per_coordinator),
+                        k * math.ceil(least_hh / pol.households_per_coordinator))
+            extra_area = max(0.0, pol.area_per_100_households_m2 * total / 100.0 - k * need_lo)
+            value = max(value, k * fixed + staff * rates.staff
+                        + coord * rates.coordinator + sum(floors[:k])
+                        + extra_area * costs.running_yuan_per_m2_year
+                        + float(dist_terms[k:].sum()))
+        if value == -math.inf:
+            break
+        best_total = min(best_total, value)
+    return best_total if math.isfinite(best_total) else 0.0
+
+
+def _center_floors(scenario: Scenario, data: PieceData, need_lo: float) -> list[float]:
+    """Each unit's cheapest center option for an area of at least ``need_lo``, sorted
+    (units with none left out)."""
+    annuity = scenario.costs.annuity_factor()
     floors = []
     for j in range(data.n):
         best = math.inf
@@ -52,30 +92,12 @@ def arithmetic_bound(scenario: Scenario, data: PieceData, lo: int | None = None,
             area = spec.area_before_m2 if spec.fixed_area else max(need_lo, spec.min_area_m2)
             if area <= spec.max_area_m2 + 1e-9:
                 credit = spec.fixed_yuan if not spec.swap else \
-                    spec.fixed_yuan - _max_credit(scenario, spec.site) * costs.annuity_factor()
+                    spec.fixed_yuan - _max_credit(scenario, spec.site) * annuity
                 best = min(best, credit + spec.per_m2_yuan * area)
         if math.isfinite(best):
             floors.append(best)
     floors.sort()
-    near = _nearest_neighbour_km(data)
-    dist_terms = np.sort(data.households * near * w.distance_yuan_per_household_km)[::-1]
-    best_total = math.inf
-    for k in counts:
-        if k > len(floors):
-            break
-        # Per community min(max, h / workload) ≥ h · min(1 / workload, max / hi): the cap
-        # of STAFF-3-5 binds only on communities above max × workload households.
-        per_hh = min(1.0 / pol.households_per_staff, pol.staff_max / max(hi, 1))
-        staff = max(pol.staff_min * k, math.ceil(total * per_hh - 1e-9))
-        coord = max(math.ceil(total / pol.households_per_coordinator),
-                    k * math.ceil(lo / pol.households_per_coordinator))
-        extra_area = max(0.0, pol.area_per_100_households_m2 * total / 100.0 - k * need_lo)
-        value = (k * fixed + staff * rates.staff
-                 + coord * rates.coordinator + sum(floors[:k])
-                 + extra_area * costs.running_yuan_per_m2_year
-                 + float(dist_terms[k:].sum()))
-        best_total = min(best_total, value)
-    return best_total if math.isfinite(best_total) else 0.0
+    return floors
 
 
 def _max_credit(scenario: Scenario, site: int | None) -> float:

@@ -33,6 +33,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from optimizer.model.count_floor import least_size
 from optimizer.model.piece import PieceData
 from optimizer.rules.remedy import horizon_operating_yuan
 from optimizer.scenario.model import Scenario
@@ -69,22 +70,52 @@ class _Relaxation:
 
 def lagrangian_bound(scenario: Scenario, data: PieceData, *, time_s: float,
                      max_iter: int = 400, stop: Stop | None = None,
-                     upper: float | None = None) -> float:
+                     upper: float | None = None, counts: tuple[int, int] | None = None
+                     ) -> float:
     """The best Lagrangian bound found (yuan per year) in ``max_iter`` subgradient steps
     (or until converged, or ``time_s`` seconds, or ``stop``). Deterministic unless
     the time runs out first: 400 steps converge (0.01%) on rural pieces of 300-1,400
-    units, in 1.5-17 s on one core, peak 150 MB for 1,400 units (2 M pairs)."""
+    units, in 1.5-17 s on one core, peak 150 MB for 1,400 units (2 M pairs).
+    ``counts``: the numbers of communities to bound over (default: every count the
+    households allow); a plan with another count is not bounded."""
     return lagrangian_solution(scenario, data, time_s=time_s, max_iter=max_iter, stop=stop,
-                               upper=upper)[0]
+                               upper=upper, counts=counts)[0]
+
+
+def counted_lagrangian_bound(scenario: Scenario, data: PieceData, least: int, *,
+                             time_s: float, max_iter: int = 400, stop: Stop | None = None
+                             ) -> tuple[float, int]:
+    """:func:`lagrangian_bound` over plans of ``least`` communities or more (a floor on
+    the count proven by :mod:`optimizer.model.count_floor`, or households' own), the
+    fewest count on its own: with k communities each holds at least H − (k−1)·U
+    households (a 99.7%-full urban street at its fewest count: 2,633-3,000 in place
+    of 2,000-3,000; only the fewest count can be above the minimum so). The lower of
+    the two Lagrangian bounds, and how many were run (for work estimates); ``time_s``
+    is shared between them."""
+    k_hi = data.total // max(1, data.lo)
+    low = least_size(data.total, data.lo, data.hi, least)
+    parts, start = [], least
+    if low > data.lo and least < k_hi:
+        time_s /= 2.0
+    if low > data.lo:
+        parts.append(lagrangian_bound(scenario, dataclasses.replace(data, lo=low),
+                                      time_s=time_s, max_iter=max_iter, stop=stop,
+                                      counts=(least, least)))
+        start = least + 1
+    if start <= k_hi:
+        parts.append(lagrangian_bound(scenario, data, time_s=time_s, max_iter=max_iter,
+                                      stop=stop, counts=(start, k_hi)))
+    return (min(parts) if parts else 0.0), len(parts)
 
 
 def lagrangian_solution(scenario: Scenario, data: PieceData, *, time_s: float,
                         max_iter: int = 400, stop: Stop | None = None,
-                        upper: float | None = None) -> tuple[float, np.ndarray | None]:
+                        upper: float | None = None, counts: tuple[int, int] | None = None
+                        ) -> tuple[float, np.ndarray | None]:
     """:func:`lagrangian_bound` and its multipliers λ per unit (None when it has
     none): column generation prices its first round with them."""
     t_end = time.perf_counter() + time_s
-    rel = _relaxation(scenario, data)
+    rel = _relaxation(scenario, data, counts)
     if rel is None:
         return 0.0, None
     lam = _initial(rel, data)
@@ -138,9 +169,12 @@ def _restrict(rel: _Relaxation, perm: np.ndarray) -> _Relaxation:
                                w=w[keep], start=np.searchsorted(ctr, np.arange(rel.n)))
 
 
-def _relaxation(scenario: Scenario, data: PieceData) -> _Relaxation | None:
+def _relaxation(scenario: Scenario, data: PieceData, counts: tuple[int, int] | None = None
+                ) -> _Relaxation | None:
     lo, hi, total = data.lo, data.hi, data.total
     k_lo, k_hi = max(1, math.ceil(total / hi)), total // max(1, lo)
+    if counts is not None:
+        k_lo, k_hi = max(k_lo, counts[0]), min(k_hi, counts[1])
     if data.n == 0 or k_hi < k_lo:
         return None
     h = data.households.astype(np.int64)

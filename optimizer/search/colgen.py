@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linprog
 
+from optimizer.model.count_floor import count_floor
 from optimizer.model.master import incidence
 from optimizer.model.piece import PieceData
 from optimizer.model.setpart import build_setpart, solve_setpart
@@ -91,9 +92,12 @@ class ColGenResult:
     x: np.ndarray           # ... and its solution over the pool
 
 
-def count_range(data: PieceData) -> tuple[int, int]:
-    """The possible numbers of communities of the piece (SIZE-URBAN / SIZE-RURAL)."""
-    return max(1, -(-data.total // data.hi)), max(1, data.total // max(1, data.lo))
+def count_range(data: PieceData, at_most: int | None = None) -> tuple[int, int]:
+    """The possible numbers of communities of the piece (SIZE-URBAN / SIZE-RURAL): from
+    the fewest proven (optimizer.model.count_floor; ``at_most``: a plan's count, which
+    the floor never passes) to the most households allow."""
+    return (count_floor(data, at_most=at_most).least,
+            max(1, data.total // max(1, data.lo)))
 
 
 def lagrangian_value(pi: np.ndarray, floors: np.ndarray, k_lo: int, k_hi: int) -> float:
@@ -165,7 +169,7 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
     pr = pricer if pricer is not None else Pricer(scenario, data)
     pool = ColumnPool()
     pool.add(scenario, data, [tuple(sorted(g)) for g in start])
-    k_lo, k_hi = count_range(data)
+    k_lo, k_hi = count_range(data, at_most=len(start) or None)
     rounds: list[Round] = []
     best = -math.inf
     centre: np.ndarray | None = None        # the multipliers of the best bound
@@ -231,7 +235,8 @@ def integer_plan(data: PieceData, res: ColGenResult, start: list[tuple[int, ...]
     pool = res.pool
     cost = np.asarray(pool.cost)
     hint = [pool.index[tuple(sorted(g))] for g in start]
-    built = build_setpart(data.n, pool.members, cost, hint, count_range(data))
+    built = build_setpart(data.n, pool.members, cost, hint,
+                          count_range(data, at_most=len(start) or None))
     got = solve_setpart(built, time_s=time_s, workers=workers, seed=seed,
                         deterministic=deterministic, stop=stop)
     chosen = list(got.chosen) if got.chosen else hint

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.model.count_floor import count_floor
 from optimizer.model.options import unit_options
 from optimizer.model.piece import PieceData
 from optimizer.model.precedence import (
@@ -344,7 +345,11 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
         ks = [index.get(tuple(sorted(local[u] for u in ch.members))) for ch in start]
         chosen_hint = [k for k in ks if k is not None] if None not in ks else None
     prep = cols.work_s + hint_used_s() if deterministic else time.perf_counter() - t0
-    count = (max(1, -(-data.total // data.hi)), data.total // max(1, data.lo))
+    # From the fewest count proven (optimizer.model.count_floor; a hint made of listed
+    # columns is a plan, whose count caps it): redundant with the listing, it tightens
+    # the LP and the count-fixed LPs of the master.
+    fewest = count_floor(data, at_most=len(chosen_hint) if chosen_hint else None).least
+    count = (fewest, data.total // max(1, data.lo))
     if len(cols.members) >= MASTER_COLUMNS and chosen_hint is not None:
         # Large listings: the LP bound, then integer solves over the columns of small
         # reduced cost (optimizer.search.colmaster).

@@ -49,6 +49,7 @@ from optimizer.graph.oversized import (
     oversized_exemption,
     take_apart,
 )
+from optimizer.model.count_floor import no_count_possible
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.plan.exemption import Exemption, text_of
@@ -88,6 +89,12 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     spent = 0.0
     good: list[Part] = []
     for p in parts:
+        if not p.stranded and no_count_possible(piece_data(scenario, data.key,
+                                                           np.asarray(p.units))):
+            # Proven at once (optimizer.model.count_floor; milliseconds): e.g. a
+            # pendant village that can neither stand alone nor join the unit it hangs
+            # on (real-virginia-rural-over: 367 households behind a unit of 1,358).
+            p = dataclasses.replace(p, stranded="no-partition")
         if not p.stranded and len(p.units) > EXHAUSTIVE_UNITS:
             verdict, used = _listed_stranded(scenario, data.key, p, task, stop)
             spent += used

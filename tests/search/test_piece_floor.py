@@ -1,0 +1,43 @@
+"""The floors under an unproven piece (optimizer.search.piece.solve_data) start at the
+fewest count proven, and say so in the piece's method."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from optimizer.graph import decompose
+from optimizer.model.lagrange import lagrangian_bound
+from optimizer.model.piece import piece_data
+from optimizer.scenario.build import grid_scenario
+from optimizer.search import piece as piece_mod
+from optimizer.search.attempt import Choice
+from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.stop import StopFlag
+from optimizer.status import Status
+from tests.helpers.bruteforce import brute_force
+
+# 8,800 households, urban (2,000-3,000): 3 communities by households, each of
+# 2,800-3,000, impossible (the corner unit of 2,100 lies in no such group); 4 possible.
+TIGHT = [[2100, 1200, 500], [600, 600, 400], [1800, 400, 1200]]
+
+
+@pytest.mark.parametrize("stopped", [False, True])
+def test_unproven_piece_gets_the_count_floor(monkeypatch: pytest.MonkeyPatch,
+                                             stopped: bool) -> None:
+    s = grid_scenario(TIGHT)
+    [comp], _ = decompose(s)
+    data = piece_data(s, comp.key, comp.units)
+    plan = tuple(Choice(u, (u,), "build", None, None) for u in range(4))   # its count only
+    unproven = PieceResult(0, plan, ((),) * 4, Status.FEASIBLE, 0.0, 0.1, "lns(1 rounds)")
+    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, 1.0))
+    task = PieceTask(0, comp.key, comp.units, None, budget_s=10.0, seed=0, threads=1)
+    stop = StopFlag()
+    if stopped:
+        stop.set()
+    res = piece_mod.solve_data(s, data, task, stop)
+    assert res.method == "lns(1 rounds)+count≥4"
+    best = brute_force(s)
+    assert math.isfinite(best)
+    assert lagrangian_bound(s, data, time_s=5.0) < res.bound <= best + 1e-6
