@@ -25,41 +25,54 @@ MAX_UNITS = 12      # pockets of at most this many units are examined
 def pocket_proof(s: Scenario, pieces: Pieces, own: set[int], unit_community: dict[int, str],
                  members: dict[str, set[int]]) -> str | None:
     """Why the community holding ``own`` may break the size rule as the only community
-    meeting an impossible pocket (None when the checker finds no such pocket)."""
+    meeting an impossible pocket (None when the checker finds no such pocket).
+
+    Units that with any neighbour exceed the maximum ("walls": within the bounds, a
+    community of their own) take nothing from a pocket: the pockets are those of the
+    piece without them, behind one unit (the gate) or none (``g`` = -1)."""
     cid = next((unit_community[u] for u in own if u in unit_community), None)
     for p in sorted({pieces.piece_of[u] for u in own}):
         units = pieces.units[p]
         lo, hi = s.policy.bounds(bool(s.urban[units[0]]))
         inside = set(units)
+        hh = {u: int(s.households[u]) for u in units}
         nb = {u: [int(v) for v in s.neighbours[u].tolist() if int(v) in inside] for u in units}
+        walls = {u for u in units if hh[u] <= hi and all(hh[u] + hh[v] > hi for v in nb[u])}
+        near: list[tuple[set[int], int]] = [({u}, -1) for u in walls if hh[u] < lo]
+        near += [(c, -1) for c in _cut_off(nb, inside - walls, -1)]
+        near += [(c, g) for g in units if g not in walls and hh[g] <= hi
+                 for c in _cut_off(nb, inside - walls, g)]
         # The smallest pocket first: the one that says most precisely why.
-        near = sorted(((pocket, g) for g in units if int(s.households[g]) <= hi
-                       for pocket in _cut_off(nb, inside, g)
-                       if (pocket | {g}) & own
-                       and all(int(s.households[u]) <= hi for u in pocket)),
-                      key=lambda pg: (len(pg[0]), sorted(pg[0]), pg[1]))
+        near.sort(key=lambda pg: (len(pg[0]), sorted(pg[0]), pg[1]))
         for pocket, g in near:
+            around = pocket | {g} | {v for u in pocket for v in nb[u] if v in walls}
+            around.discard(-1)
+            if not around & own or any(hh[u] > hi for u in pocket):
+                continue
             if not _impossible(s, nb, sorted(pocket), g, lo, hi):
                 continue
-            others = {unit_community.get(u) for u in pocket | {g}} - {cid, None}
+            others = {unit_community.get(u) for u in around} - {cid, None}
             if any(not lo <= int(s.households[sorted(members.get(str(c), set()))].sum()) <= hi
                    for c in others):
                 continue
             ids = ", ".join(s.unit_ids[u] for u in sorted(pocket))
-            return (f"the units {ids} reach the rest of their piece only through unit "
-                    f"{s.unit_ids[g]}, and no split of them keeps {lo}..{hi} households "
-                    f"with at most {hi - int(s.households[g])} of them in the community "
-                    f"of {s.unit_ids[g]}: in every plan a community holding some of them "
-                    "or it breaks the bounds, and here only this one does")
+            way = (f"only through unit {s.unit_ids[g]}" if g >= 0 else "through no unit")
+            return (f"the units {ids} reach the rest of their piece {way} but units that "
+                    f"with any neighbour exceed {hi}, and no split of them keeps {lo}..{hi} "
+                    f"households" + (f" with at most {hi - hh[g]} of them in the community "
+                                     f"of {s.unit_ids[g]}" if g >= 0 else "")
+                    + ": in every plan a community holding some of them or a unit they "
+                    "border so breaks the bounds, and here only this one does")
     return None
 
 
 def _cut_off(nb: dict[int, list[int]], inside: set[int], g: int) -> list[set[int]]:
-    """The groups of at most MAX_UNITS units that removing ``g`` cuts apart (each
-    connected piece of the piece without ``g``, when there are several)."""
+    """The groups of at most MAX_UNITS units of ``inside`` that ``g`` alone links to
+    the rest (each connected piece of ``inside`` without ``g`` that borders ``g``; with
+    ``g`` = -1, the connected pieces of ``inside``)."""
     seen = {g}
     comps: list[set[int]] = []
-    for start in nb[g]:
+    for start in sorted(inside):
         if start in seen:
             continue
         comp = {start}
@@ -68,14 +81,13 @@ def _cut_off(nb: dict[int, list[int]], inside: set[int], g: int) -> list[set[int
         while todo:
             u = todo.pop()
             for v in nb[u]:
-                if v not in seen:
+                if v in inside and v not in seen:
                     seen.add(v)
                     comp.add(v)
                     todo.append(v)
-        comps.append(comp)
-    if len(comps) < 2:
-        return []
-    return [c for c in comps if len(c) <= MAX_UNITS]
+        if len(comp) <= MAX_UNITS and (g < 0 or any(g in nb[u] for u in comp)):
+            comps.append(comp)
+    return comps
 
 
 def _impossible(s: Scenario, nb: dict[int, list[int]], pocket: list[int], g: int,
@@ -84,7 +96,7 @@ def _impossible(s: Scenario, nb: dict[int, list[int]], pocket: list[int], g: int
     bit = {u: 1 << i for i, u in enumerate(pocket)}
     w = [int(s.households[u]) for u in pocket]
     adj = [sum(bit[v] for v in nb[u] if v in bit) for u in pocket]
-    at_gate = sum(bit[v] for v in nb[g] if v in bit)
+    at_gate = sum(bit[v] for v in nb[g] if v in bit) if g >= 0 else 0
     full = (1 << k) - 1
     weight = [0] * (full + 1)
     for m in range(1, full + 1):
@@ -114,6 +126,8 @@ def _impossible(s: Scenario, nb: dict[int, list[int]], pocket: list[int], g: int
                 split[m] = True
                 break
             sub = (sub - 1) & m
+    if g < 0:
+        return not split[full]
     share = hi - int(s.households[g])
     for m in range(full + 1):
         # m joins the gate's community: within its share, each unit reaching the gate.

@@ -34,9 +34,12 @@ PLANS = 200             # least-breaking plans of one pocket handed on, at most
 @dataclass(frozen=True)
 class Pocket:
     units: tuple[int, ...]      # global unit indices, sorted
-    gate: int                   # the one unit outside that borders them
+    gate: int                   # the one unit outside that borders them and can take
+                                # some of them (-1: none)
     households: int
     share: int                  # the most households of them the gate's community can take
+    walls: tuple[int, ...] = ()  # the other units bordering them: each can share a
+                                 # community within the bounds with none of its neighbours
 
 
 class _OutOfSteps(Exception):
@@ -47,37 +50,53 @@ def pockets(scenario: Scenario, units: list[int], lo: int, hi: int,
             allowed: set[int] | None = None) -> list[Pocket]:
     """The impossible pockets of the connected piece ``units`` (global indices), each
     within ``allowed`` (default: all) with its gate in ``allowed`` too, none above
-    ``hi``; the smallest first, none overlapping another."""
+    ``hi``; the smallest first, none overlapping another.
+
+    A "wall" (a unit that with any neighbour exceeds ``hi``: in a plan within the
+    bounds a community of its own) takes nothing from a pocket, so the pockets are
+    those of the piece without its walls: cut off by one unit, or by none (virginia:
+    three villages of 751 households behind one of 1,500 and one of 215). A wall
+    below ``lo`` is a pocket of its own."""
     inside = set(units)
     ok = inside if allowed is None else allowed & inside
     nb = {u: [int(v) for v in scenario.neighbours[u].tolist() if int(v) in inside]
           for u in units}
     h = {u: int(scenario.households[u]) for u in units}
+    walls = {u for u in units if h[u] <= hi and all(h[u] + h[v] > hi for v in nb[u])}
+    open_ = inside - walls
     found: list[Pocket] = []
-    tried: set[tuple[int, ...]] = set()
-    for g in sorted(ok):
+    tried: set[tuple[tuple[int, ...], int]] = set()
+
+    def consider(comp: set[int], g: int) -> None:
+        key = tuple(sorted(comp))
+        if len(key) > POCKET_UNITS or (key, g) in tried or not set(key) <= ok \
+                or any(h[u] > hi for u in key):
+            return
+        tried.add((key, g))
+        share = hi - h[g] if g >= 0 else 0
+        if _impossible(nb, h, set(key), g, lo, hi, share):
+            near = sorted({v for u in key for v in nb[u] if v in walls})
+            found.append(Pocket(key, g, sum(h[u] for u in key), share, tuple(near)))
+
+    for w in sorted(walls & ok):
+        if h[w] < lo:
+            found.append(Pocket((w,), -1, h[w], 0, ()))
+    for comp in _components(nb, open_):
+        consider(comp, -1)
+    for g in sorted(ok & open_):
         if h[g] > hi:
             continue
-        comps = _components(nb, inside - {g})
-        if len(comps) < 2:
-            continue
-        for comp in comps:
-            key = tuple(sorted(comp))
-            if len(key) > POCKET_UNITS or key in tried or not set(key) <= ok \
-                    or any(h[u] > hi for u in key):
-                continue
-            tried.add(key)
-            share = hi - h[g]
-            if _impossible(nb, h, set(key), g, lo, hi, share):
-                found.append(Pocket(key, g, sum(h[u] for u in key), share))
+        for comp in _components(nb, open_ - {g}):
+            if any(g in nb[u] for u in comp):
+                consider(comp, g)
     found.sort(key=lambda p: (len(p.units), p.units))
     out: list[Pocket] = []
     taken: set[int] = set()
     for p in found:
-        if taken & set(p.units) or p.gate in taken:
+        if taken & {*p.units, p.gate}:
             continue
         out.append(p)
-        taken |= set(p.units) | {p.gate}
+        taken |= {*p.units, p.gate} - {-1}
     return sorted(out, key=lambda p: p.units)
 
 
@@ -92,7 +111,8 @@ def least_breaking(scenario: Scenario, pocket: Pocket, lo: int, hi: int
     inner = _least(scenario, set(pocket.units), lo, hi)
     if inner is None:
         return [[tuple(pocket.units)]], False
-    outer = _least(scenario, {*pocket.units, pocket.gate}, lo, hi)
+    outer = _least(scenario, {*pocket.units, pocket.gate}, lo, hi) if pocket.gate >= 0 \
+        else None
     got = outer if outer is not None and outer[0] < inner[0] else inner
     return got[1], len(got[1]) < PLANS
 
@@ -161,6 +181,11 @@ def _impossible(nb: dict[int, list[int]], h: dict[int, int], pocket: set[int], g
                 return True
         return False
 
+    if gate < 0:
+        try:
+            return not splits(frozenset(pocket))
+        except _OutOfSteps:
+            return False
     # The gate's shares: connected with it through themselves, at most ``share``.
     graph = {**nb_in, gate: [v for v in nb[gate] if v in pocket]}
     hg = {**h, gate: 0}
@@ -221,24 +246,39 @@ def _components(nb: dict[int, list[int]], units: set[int]) -> list[set[int]]:
 def pocket_exemption(scenario: Scenario, key: tuple[str, str, str], pocket: Pocket,
                      lo: int, hi: int) -> Exemption:
     """The exemption of the one community of ``pocket`` that breaks the bounds: the
-    pocket's units named, its gate, and why no split of them keeps the bounds."""
+    pocket's units named, its gate and walls, and why no split of them keeps the
+    bounds."""
     w = _Words(key)
     urban = key[2] == "urban"
     rule = scenario.policy.size_rule(urban)
     ids = [scenario.unit_ids[u] for u in pocket.units]
     named = f"the {w.unit} {ids[0]}" if len(ids) == 1 else f"the {w.units} {list_ids(ids)}"
-    gate = scenario.unit_ids[pocket.gate]
-    text = (f"{rule}: in {w.place}, {named} ({len(ids):,} units, {pocket.households:,} "
-            f"households) border the rest of the {w.town}'s {w.area} only through the "
-            f"{w.unit} {gate}: split among themselves, or with at most {pocket.share:,} of "
-            f"their households in the community of {gate}, they cannot form connected "
-            f"{w.kind} communities of {lo:,}-{hi:,} households, so in every plan a community "
-            f"holding some of them or {gate} breaks the bounds; this is the only one here "
-            "that does.")
+    walls = [scenario.unit_ids[u] for u in pocket.walls]
+    wall = (f"{'the ' + w.unit if len(walls) == 1 else 'the ' + w.units} {list_ids(walls)}, "
+            f"too large to share a community of at most {hi:,} households with any "
+            "neighbour" if walls else "")
+    if pocket.gate >= 0:
+        gate = scenario.unit_ids[pocket.gate]
+        text = (f"{rule}: in {w.place}, {named} ({len(ids):,} units, {pocket.households:,} "
+                f"households) border the rest of the {w.town}'s {w.area} only through the "
+                f"{w.unit} {gate}" + (f" and {wall}" if wall else "") + ": split among "
+                f"themselves, or with at most {pocket.share:,} of their households in the "
+                f"community of {gate}, they cannot form connected {w.kind} communities of "
+                f"{lo:,}-{hi:,} households, so in every plan a community holding some of them "
+                f"or {gate}" + (" or those" if wall else "") + " breaks the bounds; this is "
+                "the only one here that does.")
+    else:
+        text = (f"{rule}: in {w.place}, {named} ({len(ids):,} units, {pocket.households:,} "
+                f"households) border no other unit" + (f" but {wall}" if wall else "")
+                + f": they cannot form connected {w.kind} communities of {lo:,}-{hi:,} "
+                "households among themselves, so in every plan a community holding some of "
+                "them" + (" or those" if wall else "") + " breaks the bounds; this is the "
+                "only one here that does.")
     return Exemption(rule, "no-partition", text, key[0], key[1], key[2],
                      named=Named(*shown(ids), "part", False, len(ids)),
                      households=pocket.households, lo=lo, hi=hi, n_units=len(ids),
-                     why=f"linked through {gate} alone")
+                     why=f"linked through {scenario.unit_ids[pocket.gate]} alone"
+                     if pocket.gate >= 0 else "linked only to units that cannot share")
 
 
 __all__ = ["Pocket", "least_breaking", "pocket_exemption", "pockets"]
