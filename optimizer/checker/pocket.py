@@ -66,6 +66,27 @@ def pocket_proof(s: Scenario, pieces: Pieces, own: set[int], unit_community: dic
     return None
 
 
+def part_pocket(s: Scenario, part: tuple[int, ...] | list[int], lo: int, hi: int) -> str | None:
+    """Why ``part`` (units cut off by units above the maximum) has no split within the
+    bounds on its own: an impossible pocket in it (None when the checker finds none).
+    Within the part alone, so its walls and gates are the part's."""
+    inside = set(part)
+    hh = {u: int(s.households[u]) for u in part}
+    nb = {u: [int(v) for v in s.neighbours[u].tolist() if int(v) in inside] for u in part}
+    walls = {u for u in part if all(hh[u] + hh[v] > hi for v in nb[u])}
+    for u in sorted(walls):
+        if hh[u] < lo:
+            return f"unit {s.unit_ids[u]} ({hh[u]}) can share a community with no neighbour"
+    for g in [-1, *sorted(inside - walls)]:
+        for pocket in _cut_off(nb, inside - walls, g):
+            if _impossible(s, nb, sorted(pocket), g, lo, hi):
+                ids = ", ".join(s.unit_ids[u] for u in sorted(pocket))
+                way = f"through unit {s.unit_ids[g]} alone" if g >= 0 else "through no unit"
+                return (f"the units {ids} reach the rest of it {way} but units too large to "
+                        f"share a community, and no split of them keeps {lo}..{hi}")
+    return None
+
+
 def _cut_off(nb: dict[int, list[int]], inside: set[int], g: int) -> list[set[int]]:
     """The groups of at most MAX_UNITS units of ``inside`` that ``g`` alone links to
     the rest (each connected piece of ``inside`` without ``g`` that borders ``g``; with
@@ -136,4 +157,4 @@ def _impossible(s: Scenario, nb: dict[int, list[int]], pocket: list[int], g: int
     return True
 
 
-__all__ = ["MAX_UNITS", "pocket_proof"]
+__all__ = ["MAX_UNITS", "part_pocket", "pocket_proof"]

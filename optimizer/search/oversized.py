@@ -100,9 +100,11 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
              for p in around.parts]
     gone, blocks = _pockets(scenario, data, parts)
     if gone:                # the parts anew without the pockets (a gate taken may cut one)
+        of = {u: p.units for p in parts for u in p.units}
         around = take_apart(scenario, units, data.lo, data.hi, oversized=sorted(taken | gone))
         parts = [dataclasses.replace(p, touches=tuple(sorted({owner[t] for t in p.touches
-                                                              if t in owner})))
+                                                              if t in owner})),
+                                     origin=of[p.units[0]])
                  for p in around.parts]
     budget = task.budget_s
     spent = 0.0

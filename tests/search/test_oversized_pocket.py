@@ -73,3 +73,29 @@ def test_the_bound_is_below_the_plan_and_proven_here() -> None:
     # Only one plan of this kind: O alone, the pocket whole, the rest one community.
     assert res.bound == pytest.approx(cost, rel=1e-6)     # the model's rounding margin
     assert np.isfinite(res.bound)
+
+
+def test_a_part_still_stranded_without_its_pocket_joins_and_the_checker_proves_it() -> None:
+    """Rural, 1,000-1,500: O3000 400 500 1300 300. The 300 can share a community with
+    no neighbour (1,600 with the 1300), so it is a pocket of its own (exempt, 700
+    short); the rest (400 500 1300) still has no split, so 400 and 500 join O. The
+    joined claim names the part as the checker sees it (four units, 2,500
+    households), which it proves unsplittable by that pocket."""
+    s = grid_scenario([[3000, 400, 500, 1300, 300]], kind="rural")
+    plan = solve(s, time_limit_s=30, workers=1, seed=0)
+    report = check(s, plan)
+    assert report.passed, report.summary_text()
+    comm = dict(zip(plan.unit_ids, plan.community, strict=True))
+    groups: dict[str, set[str]] = {}
+    for u, c in comm.items():
+        groups.setdefault(c, set()).add(u)
+    assert sorted(map(sorted, groups.values())) == [
+        ["r0c0", "r0c1", "r0c2"], ["r0c3"], ["r0c4"]]
+    rows = {c.community_id: c for c in plan.communities}
+    assert "of the 4 units (2,500 households)" in rows[comm["r0c0"]].exemption
+    assert "this is the least the search found" in rows[comm["r0c0"]].exemption
+    assert "r0c4" in rows[comm["r0c4"]].exemption
+    lines = {(r.rule_id, r.community_id): r.status for r in report.rows}
+    assert lines["SIZE-RURAL", comm["r0c0"]] == "exempt"
+    assert lines["SIZE-RURAL", comm["r0c4"]] == "exempt"
+    assert ("EXEMPTION", comm["r0c0"]) not in lines       # proved, not left unassessed
