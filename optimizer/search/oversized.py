@@ -9,21 +9,28 @@ The reasoning (what is provable, what is minimal) is in
    said apart in its exemption (not as units of a stranded part), and, with them
    among the units the parts are cut by, each unit's block is built once, keyed by
    that unit (a companion has no block of its own);
-2. every part of the piece without the oversized units that can be split on its own
+2. a pocket of a part (optimizer.graph.pocket: units behind one unit, or none, that
+   no split keeps within the bounds) is split breaking them least, one community
+   exempt and naming it; the parts are taken apart anew without the pockets (each
+   keeps the part it is of, as the checker reads the joined units' text);
+3. every part of the piece without the oversized units that can be split on its own
    is solved by ``solve_part`` (columns, models, neighbourhood search and floors:
    optimizer.search.piece), with its share of the budget, in a fixed order;
-3. the stranded parts (and any part whose solve found no plan within the bounds)
+4. the stranded parts (and any part whose solve found no plan within the bounds)
    are solved together with the oversized units they touch, by set partitioning
    over every possible community there (optimizer.search.oversized_attach): first the fewest
    households joining the oversized units' communities, then the cheapest plan with
    that many; the exemption names the oversized unit and the units that joined;
-4. every other oversized unit is a community alone.
+5. every other oversized unit is a community alone.
 
 The piece's bound is the sum of its blocks' bounds (each part's, each stranded
 group's, each lone oversized unit's exact cost) and the links between blocks, which
 every such plan cuts. It is a bound on the plans that keep every community but the
-oversized units' within the bounds and give those no more households than needed:
-the plans the rules allow here. A stranded group whose plan is not proven gets the
+oversized units' and the pockets' within the bounds, give those no more households
+than needed and split each pocket breaking the bounds least (it is not one on plans
+that put a pocket in an oversized unit's community: those give that community more
+households beyond the bounds than the pocket's own misses): the plans the rules
+allow here. A stranded group whose plan is not proven gets the
 bound of optimizer.search.oversized_bound, valid for every plan giving the oversized
 units' communities no more households than the plan found does (so for those that
 give the fewest as well).
