@@ -257,23 +257,33 @@ def pocket_exemption(scenario: Scenario, key: tuple[str, str, str], pocket: Pock
     wall = (f"{'the ' + w.unit if len(walls) == 1 else 'the ' + w.units} {list_ids(walls)}, "
             f"too large to share a community of at most {hi:,} households with any "
             "neighbour" if walls else "")
-    if pocket.gate >= 0:
+    one = len(ids) == 1
+    size = (f"({pocket.households:,} households)" if one
+            else f"({len(ids):,} units, {pocket.households:,} households)")
+    they, them, border = ("it", "it", "borders") if one else ("they", "them", "border")
+    wall_alone = one and pocket.gate < 0 and not pocket.walls
+    if wall_alone:
+        text = (f"{rule}: in {w.place}, {named} {size} can share no community of at most "
+                f"{hi:,} households with any of its neighbours (each has more than "
+                f"{hi - pocket.households:,}), and alone it is below the minimum of {lo:,}, "
+                "so its community breaks the bounds in every plan; this is the only one here "
+                "that does.")
+    elif pocket.gate >= 0:
         gate = scenario.unit_ids[pocket.gate]
-        text = (f"{rule}: in {w.place}, {named} ({len(ids):,} units, {pocket.households:,} "
-                f"households) border the rest of the {w.town}'s {w.area} only through the "
-                f"{w.unit} {gate}" + (f" and {wall}" if wall else "") + ": split among "
-                f"themselves, or with at most {pocket.share:,} of their households in the "
-                f"community of {gate}, they cannot form connected {w.kind} communities of "
-                f"{lo:,}-{hi:,} households, so in every plan a community holding some of them "
-                f"or {gate}" + (" or those" if wall else "") + " breaks the bounds; this is "
-                "the only one here that does.")
+        text = (f"{rule}: in {w.place}, {named} {size} {border} the rest of the {w.town}'s "
+                f"{w.area} only through the {w.unit} {gate}" + (f" and {wall}" if wall else "")
+                + f": {'alone' if one else 'split among themselves'}, or with at most "
+                f"{pocket.share:,} of {'its' if one else 'their'} households in the "
+                f"community of {gate}, {they} cannot form connected "
+                f"{w.kind} communities of {lo:,}-{hi:,} households, so in every plan a "
+                f"community holding some of {them} or {gate}" + (" or those" if wall else "")
+                + " breaks the bounds; this is the only one here that does.")
     else:
-        text = (f"{rule}: in {w.place}, {named} ({len(ids):,} units, {pocket.households:,} "
-                f"households) border no other unit" + (f" but {wall}" if wall else "")
-                + f": they cannot form connected {w.kind} communities of {lo:,}-{hi:,} "
-                "households among themselves, so in every plan a community holding some of "
-                "them" + (" or those" if wall else "") + " breaks the bounds; this is the "
-                "only one here that does.")
+        text = (f"{rule}: in {w.place}, {named} {size} {border} no other unit but {wall}: "
+                f"{they} cannot form connected {w.kind} communities of {lo:,}-{hi:,} "
+                f"households {'alone' if one else 'among themselves'}, so in every plan "
+                f"a community holding some of {them} or those breaks the bounds; this is "
+                "the only one here that does.")
     return Exemption(rule, "no-partition", text, key[0], key[1], key[2],
                      named=Named(*shown(ids), "part", False, len(ids)),
                      households=pocket.households, lo=lo, hi=hi, n_units=len(ids),
