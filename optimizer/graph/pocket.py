@@ -285,7 +285,7 @@ def pocket_exemption(scenario: Scenario, key: tuple[str, str, str], pocket: Pock
                 f"a community holding some of {them} or those breaks the bounds; this is "
                 "the only one here that does.")
     return Exemption(rule, "no-partition", text, key[0], key[1], key[2],
-                     named=Named(*shown(ids), "part", False, len(ids)),
+                     named=Named(*shown(ids)),
                      households=pocket.households, lo=lo, hi=hi, n_units=len(ids),
                      why=f"linked through {scenario.unit_ids[pocket.gate]} alone"
                      if pocket.gate >= 0 else "linked only to units that cannot share")
