@@ -90,23 +90,24 @@ def part_pocket(s: Scenario, part: tuple[int, ...] | list[int], lo: int, hi: int
 def _cut_off(nb: dict[int, list[int]], inside: set[int], g: int) -> list[set[int]]:
     """The groups of at most MAX_UNITS units of ``inside`` that ``g`` alone links to
     the rest (each connected piece of ``inside`` without ``g`` that borders ``g``; with
-    ``g`` = -1, the connected pieces of ``inside``)."""
-    seen = {g}
+    ``g`` = -1, the connected pieces of ``inside``). Each search stops past MAX_UNITS
+    units, so a large piece costs a bounded search per unit."""
+    starts = sorted(v for v in nb[g] if v in inside) if g >= 0 else sorted(inside)
+    seen: set[int] = set()
     comps: list[set[int]] = []
-    for start in sorted(inside):
+    for start in starts:
         if start in seen:
             continue
         comp = {start}
-        seen.add(start)
         todo = [start]
-        while todo:
+        while todo and len(comp) <= MAX_UNITS:
             u = todo.pop()
             for v in nb[u]:
-                if v in inside and v not in seen:
-                    seen.add(v)
+                if v in inside and v != g and v not in comp:
                     comp.add(v)
                     todo.append(v)
-        if len(comp) <= MAX_UNITS and (g < 0 or any(g in nb[u] for u in comp)):
+        seen |= comp if len(comp) <= MAX_UNITS else {start}
+        if len(comp) <= MAX_UNITS:
             comps.append(comp)
     return comps
 

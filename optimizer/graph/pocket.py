@@ -81,14 +81,23 @@ def pockets(scenario: Scenario, units: list[int], lo: int, hi: int,
     for w in sorted(walls & ok):
         if h[w] < lo:
             found.append(Pocket((w,), -1, h[w], 0, ()))
-    for comp in _components(nb, open_):
-        consider(comp, -1)
+    seen: set[int] = set()
+    for u in sorted(open_):
+        if u not in seen:
+            comp = _small(nb, open_, u, -1)
+            seen |= comp or {u}
+            if comp:
+                consider(comp, -1)
     for g in sorted(ok & open_):
         if h[g] > hi:
             continue
-        for comp in _components(nb, open_ - {g}):
-            if any(g in nb[u] for u in comp):
-                consider(comp, g)
+        done: set[int] = set()
+        for v in nb[g]:
+            if v in open_ and v not in done:
+                comp = _small(nb, open_, v, g)
+                done |= comp or {v}
+                if comp:
+                    consider(comp, g)
     found.sort(key=lambda p: (len(p.units), p.units))
     out: list[Pocket] = []
     taken: set[int] = set()
@@ -221,26 +230,21 @@ def _connected_sets(nb: dict[int, list[int]], root: int, within: frozenset[int],
     return out
 
 
-def _components(nb: dict[int, list[int]], units: set[int]) -> list[set[int]]:
-    seen: set[int] = set()
-    out = []
-    for s in sorted(units):
-        if s in seen:
-            continue
-        comp = {s}
-        seen.add(s)
-        todo = [s]
-        while todo:
-            u = todo.pop()
-            for v in nb[u]:
-                if v in units and v not in seen:
-                    seen.add(v)
-                    comp.add(v)
-                    todo.append(v)
-        out.append(comp)
-    return out
-
-
+def _small(nb: dict[int, list[int]], units: set[int], start: int, gate: int) -> set[int]:
+    """The connected group of ``units`` without ``gate`` holding ``start``, when it has
+    at most POCKET_UNITS units (else empty: the search stops past that many, so
+    finding pockets costs a bounded search per unit, not one of the whole piece)."""
+    comp = {start}
+    todo = [start]
+    while todo:
+        u = todo.pop()
+        for v in nb[u]:
+            if v in units and v != gate and v not in comp:
+                comp.add(v)
+                if len(comp) > POCKET_UNITS:
+                    return set()
+                todo.append(v)
+    return comp
 
 
 def pocket_exemption(scenario: Scenario, key: tuple[str, str, str], pocket: Pocket,
