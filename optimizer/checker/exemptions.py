@@ -13,9 +13,11 @@ solver's diagnosis:
   the piece holding its units, too small, fitting no whole number of communities, with
   no connected split, cut off by a barrier, ...). A text the checker cannot read as any
   of these ("unstated") is accepted only when the checker finds a proof itself: one of
-  its units above the maximum, the pieces holding it impossible, or one of its units
+  its units above the maximum, the pieces holding it impossible, one of its units
   unable to be in any community within the bounds that has a place for a center while
-  it is in one (it breaks the size rule or ONE-STATION, and either may be exempt). The
+  it is in one (it breaks the size rule or ONE-STATION, and either may be exempt), or
+  a pocket it meets (:mod:`optimizer.checker.pocket`: units behind one unit that no
+  split keeps within the bounds) where it is the only community breaking them. The
   search's "no partition of this piece ... was found" is accepted on the same last
   ground as on a proof that no split exists (which counts a split whose communities
   cannot all have a place for a center as none: :func:`proofs.no_split`).
@@ -51,6 +53,7 @@ from optimizer.checker import center as checker_center
 from optimizer.checker.claims import Reading, read
 from optimizer.checker.companions import companions_proof
 from optimizer.checker.facts import Context, Facts
+from optimizer.checker.pocket import pocket_proof
 from optimizer.checker.proofs import (
     Pieces,
     Verdict,
@@ -202,6 +205,9 @@ def _justify_unstated(ctx: Context, f: Facts, text: str) -> Verdict:
         i = big[0]
         return True, f"unit {s.unit_ids[i]} alone has {int(s.households[i])} households, above {hi}"
     pieces = pieces_of(ctx)
+    pocket = pocket_proof(s, pieces, set(f.units), ctx.unit_community, ctx.members)
+    if pocket is not None:
+        return True, pocket
     foreign = not_the_big_ones(s, pieces, f.units)
     if foreign is not None:
         return _center_within_bounds(ctx, f) or (False, foreign)

@@ -56,6 +56,7 @@ from itertools import product
 from optimizer.checker.center import can_hold_center
 from optimizer.checker.claims import Claim
 from optimizer.checker.least import fewer_joined
+from optimizer.checker.pocket import part_pocket
 from optimizer.checker.proofs import Pieces, _names, above_max_units
 from optimizer.checker.split import OutOfSteps, find_split, whole_number_fits
 from optimizer.scenario.model import Scenario
@@ -129,6 +130,9 @@ def _stranded(s: Scenario, part: tuple[int, ...], lo: int, hi: int, host: _Host)
     each with a place for its center."""
     h = int(s.households[list(part)].sum())
     if not whole_number_fits(h, lo, hi):
+        return True, ""
+    pocket = part_pocket(s, part, lo, hi)
+    if pocket is not None:      # a pocket no split keeps within the bounds
         return True, ""
     if len(part) > MAX_UNITS:
         return None, (f"a part of {len(part)} units, more than the {MAX_UNITS} the checker's "

@@ -70,6 +70,9 @@ class Part:
     households: int
     touches: tuple[int, ...]        # oversized units it borders
     stranded: str                   # "" (splits on its own), "no-integer-k" or "no-partition"
+    origin: tuple[int, ...] = ()    # the part it is of, as the piece without its units
+                                    # above the maximum (and companions) has it, when
+                                    # pockets were set apart (optimizer.graph.pocket)
 
 
 @dataclass(frozen=True)
@@ -218,9 +221,13 @@ def oversized_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int
     ids = [scenario.unit_ids[u] for u in sorted(attached)]
     named = f"the {w.unit} {ids[0]}" if len(ids) == 1 else f"the {w.units} {list_ids(ids)}"
     hh = int(scenario.households[sorted(attached)].sum())
-    pieces = parts or []
-    n = sum(len(p.units) for p in pieces)
-    total = sum(p.households for p in pieces)
+    # The parts as the piece without its units above the maximum has them (a pocket
+    # set apart is still of its part: the checker reads them so).
+    whole = sorted({p.origin or p.units for p in parts or []})
+    # The least found with a pocket apart is not claimed the least of every plan.
+    proven = proven and not any(p.origin for p in parts or [])
+    n = sum(len(units) for units in whole)
+    total = sum(int(scenario.households[list(units)].sum()) for units in whole)
     how = ("no plan gives fewer households to the communities of units above the maximum "
            "(every possible community there was listed)" if proven
            else "this is the least the search found in time")

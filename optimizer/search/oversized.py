@@ -9,21 +9,28 @@ The reasoning (what is provable, what is minimal) is in
    said apart in its exemption (not as units of a stranded part), and, with them
    among the units the parts are cut by, each unit's block is built once, keyed by
    that unit (a companion has no block of its own);
-2. every part of the piece without the oversized units that can be split on its own
+2. a pocket of a part (optimizer.graph.pocket: units behind one unit, or none, that
+   no split keeps within the bounds) is split breaking them least, one community
+   exempt and naming it; the parts are taken apart anew without the pockets (each
+   keeps the part it is of, as the checker reads the joined units' text);
+3. every part of the piece without the oversized units that can be split on its own
    is solved by ``solve_part`` (columns, models, neighbourhood search and floors:
    optimizer.search.piece), with its share of the budget, in a fixed order;
-3. the stranded parts (and any part whose solve found no plan within the bounds)
+4. the stranded parts (and any part whose solve found no plan within the bounds)
    are solved together with the oversized units they touch, by set partitioning
    over every possible community there (optimizer.search.oversized_attach): first the fewest
    households joining the oversized units' communities, then the cheapest plan with
    that many; the exemption names the oversized unit and the units that joined;
-4. every other oversized unit is a community alone.
+5. every other oversized unit is a community alone.
 
 The piece's bound is the sum of its blocks' bounds (each part's, each stranded
 group's, each lone oversized unit's exact cost) and the links between blocks, which
 every such plan cuts. It is a bound on the plans that keep every community but the
-oversized units' within the bounds and give those no more households than needed:
-the plans the rules allow here. A stranded group whose plan is not proven gets the
+oversized units' and the pockets' within the bounds, give those no more households
+than needed and split each pocket breaking the bounds least (it is not one on plans
+that put a pocket in an oversized unit's community: those give that community more
+households beyond the bounds than the pocket's own misses): the plans the rules
+allow here. A stranded group whose plan is not proven gets the
 bound of optimizer.search.oversized_bound, valid for every plan giving the oversized
 units' communities no more households than the plan found does (so for those that
 give the fewest as well).
@@ -49,11 +56,13 @@ from optimizer.graph.oversized import (
     oversized_exemption,
     take_apart,
 )
+from optimizer.graph.pocket import Pocket, least_breaking, pocket_exemption, pockets
 from optimizer.model.count_floor import no_count_possible
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.plan.exemption import Exemption, text_of
 from optimizer.scenario.model import Scenario
+from optimizer.search.attempt import Choice
 from optimizer.search.columns import connected_groups
 from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
@@ -84,7 +93,14 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
         around = take_apart(scenario, units, data.lo, data.hi, oversized=sorted(taken))
     parts = [dataclasses.replace(p, touches=tuple(sorted({owner[t] for t in p.touches})))
              for p in around.parts]
-    blocks: list[Block] = []
+    gone, blocks = _pockets(scenario, data, parts)
+    if gone:                # the parts anew without the pockets (a gate taken may cut one)
+        of = {u: p.units for p in parts for u in p.units}
+        around = take_apart(scenario, units, data.lo, data.hi, oversized=sorted(taken | gone))
+        parts = [dataclasses.replace(p, touches=tuple(sorted({owner[t] for t in p.touches
+                                                              if t in owner})),
+                                     origin=of[p.units[0]])
+                 for p in around.parts]
     budget = task.budget_s
     spent = 0.0
     good: list[Part] = []
@@ -196,6 +212,46 @@ def _companions(scenario: Scenario, needy: list[int], units: list[int], over: se
         order = [missed[0]] + [o for o in order if o != missed[0]]
     assert best is not None or not needy
     return (best[1], best[2]) if best is not None else ({}, {})
+
+
+def _pockets(scenario: Scenario, data: PieceData, parts: list[Part]
+             ) -> tuple[set[int], list[Block]]:
+    """The units of the parts' impossible pockets (optimizer.graph.pocket) and of
+    the gates their communities take, and each pocket's block: its split breaking the
+    bounds least (one community, exempt and naming the pocket), the cheapest such, its
+    bound the least cost of them all. A 189-compound street with a pocket of three
+    compounds had no plan within the bounds, so all of it joined its oversized units'
+    communities (real-10740: 26% gap)."""
+    allowed = {u for p in parts if not p.stranded for u in p.units}
+    found = pockets(scenario, data.units.tolist(), data.lo, data.hi, allowed)
+    local = {int(u): k for k, u in enumerate(data.units)}
+    blocks = [b for pk in found if (b := _pocket_block(scenario, data, pk, local))]
+    return {u for b in blocks for ch in b.choices for u in ch.members}, blocks
+
+
+def _pocket_block(scenario: Scenario, data: PieceData, pocket: Pocket,
+                  local: dict[int, int]) -> Block | None:
+    plans, complete = least_breaking(scenario, pocket, data.lo, data.hi)
+    best: tuple[float, tuple[Choice, ...]] | None = None
+    least = float("inf")
+    for plan in plans:
+        got = [best_choice(scenario, data, [local[u] for u in g]) for g in plan]
+        if any(ch is None for ch in got):
+            complete = False
+            continue
+        choices = tuple(ch for ch in got if ch is not None)
+        cost = plan_cost(scenario, choices)
+        least = min(least, cost)
+        if best is None or cost < best[0] - 1e-6:
+            best = (cost, choices)
+    if best is None:
+        return None
+    sub = piece_data(scenario, data.key, np.asarray(pocket.units))
+    bound = least if complete else floor(scenario, sub)
+    ex = pocket_exemption(scenario, data.key, pocket, data.lo, data.hi)
+    exemptions = tuple(() if data.lo <= int(scenario.households[list(ch.members)].sum())
+                       <= data.hi else (ex,) for ch in best[1])
+    return Block(best[1], exemptions, bound, complete, 0.0, f"pocket({len(pocket.units)})")
 
 
 def _listed_stranded(scenario: Scenario, key: tuple[str, str, str], part: Part,
