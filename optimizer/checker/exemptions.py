@@ -48,6 +48,7 @@ import re
 from dataclasses import dataclass
 
 from optimizer.checker import center as checker_center
+from optimizer.checker.boxed import boxed_proof
 from optimizer.checker.claims import Reading, read
 from optimizer.checker.companions import companions_proof
 from optimizer.checker.facts import Context, Facts
@@ -225,24 +226,36 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
         return Exemption(rule, *_justify_unstated(ctx, f, text))
     joined = [c for c in reading.claims if c.kind == "joined"]
     company = [c for c in reading.claims if c.kind == "companions"]
-    rest = dataclasses.replace(reading, claims=tuple(c for c in reading.claims
-                                                     if c.kind not in ("joined", "companions")))
-    ok, why = size_reading(s, pieces_of(ctx), set(f.units), rest)
+    boxed = [c for c in reading.claims if c.kind == "boxed"]
+    rest = dataclasses.replace(reading, claims=tuple(
+        c for c in reading.claims if c.kind not in ("joined", "companions", "boxed")))
+    # Boxed-in units (and the units between) are proved apart: the rest is about the
+    # community they joined.
+    apart = {u for c in boxed for u in (*c.units, *(() if c.of_unit is None else (c.of_unit,)))}
+    inner = set(f.units) - apart
+    ok, why = size_reading(s, pieces_of(ctx), inner, rest)
     if not ok and "no partition of this piece" in text and not reading.foreign_place:
         # The search found no plan: also true where a center is impossible in range.
         return Exemption(rule, *(_center_within_bounds(ctx, f) or (ok, why)))
-    if not ok or not (joined or company):
+    if not ok or not (joined or company or boxed):
         return Exemption(rule, ok, why)
     said_all, undecided = [why], list[str]()
+    for claim in boxed:
+        proved, said = boxed_proof(s, pieces_of(ctx), set(f.units), claim, apart,
+                                   ctx.unit_community, ctx.members)
+        if proved is False:
+            return Exemption(rule, False, said)
+        (said_all if proved else undecided).append(said)
     for claim in company[:1]:
-        proved, said = companions_proof(s, pieces_of(ctx), set(f.units), claim,
-                                        ctx.unit_community, ctx.members, exact=not joined)
+        proved, said = companions_proof(s, pieces_of(ctx), inner, claim,
+                                        ctx.unit_community, ctx.members, exact=not joined,
+                                        apart=frozenset(apart))
         if proved is False:
             return Exemption(rule, False, said)
         (said_all if proved else undecided).append(said)
     for claim in joined[:1]:
         # the companions are not of the cut-off parts: they cut them off with the unit
-        proved, said = joined_proof(s, pieces_of(ctx), set(f.units), claim,
+        proved, said = joined_proof(s, pieces_of(ctx), inner, claim,
                                     ctx.unit_community, ctx.members,
                                     ctx.cache.setdefault("joined", {}),
                                     companions=_companions_of_piece(ctx, set(f.units)))
