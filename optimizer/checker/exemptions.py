@@ -270,12 +270,15 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
 def depends_on_plan(ctx: Context, com: Community) -> bool:
     """Whether the community's exemption verdict reads other communities (a claim that
     no plan joins fewer households to the oversized units' communities counts those of
-    every oversized unit of the piece): an incremental checker re-checks it on any
-    edit of its piece."""
-    if "Its community also holds" not in com.exemption:     # cheap test first
+    every oversized unit of the piece; a boxed-in unit's clause, the units they took):
+    an incremental checker re-checks it on any edit of its piece."""
+    if "Its community also holds" not in com.exemption and \
+            " It also holds" not in com.exemption:     # cheap test first
         return False
     kind = "urban" if com.kind == "urban" else "rural"
-    return any(c.kind == "joined" and c.least
+    # a boxed-in unit's clause reads the communities of the piece's other units above
+    # the maximum (optimizer.checker.boxed)
+    return any((c.kind == "joined" and c.least) or c.kind == "boxed"
                for part in com.exemption.split(SEPARATOR)
                if (rule := parse_rule(part.strip())) in ("SIZE-URBAN", "SIZE-RURAL")
                for c in read(ctx.scenario, str(rule), part.strip(), com.county, com.street,

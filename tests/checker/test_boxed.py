@@ -86,3 +86,18 @@ def test_a_planted_fault_fails(fault: str) -> None:
     status, note = size_row(s, plan_spec(s, text(s)))  # type: ignore[operator]
     assert status == "fail", note
     assert phrase in note, note
+
+
+def test_a_boxed_clause_depends_on_the_other_communities() -> None:
+    """Whether B is boxed in reads the communities of the other units above the maximum
+    (r1c0 took r1c1): the workbench re-checks H on any edit of its piece
+    (exemptions.depends_on_plan); L's companions clause alone does not."""
+    from optimizer.checker.exemptions import depends_on_plan
+    from optimizer.checker.facts import Context
+
+    s = scenario()
+    plan = build_plan(s, plan_spec(s, host_text(s)))
+    ctx = Context.build(s, plan)
+    com = {c.community_id: c for c in plan.communities}
+    assert depends_on_plan(ctx, com["H"])
+    assert not depends_on_plan(ctx, com["L"])
