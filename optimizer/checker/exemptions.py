@@ -30,12 +30,13 @@ maximum joined its community, that the part cannot form communities on its own a
 that no plan gives fewer households to those communities: each is proved by
 :mod:`optimizer.checker.stranded`; and that, no center standing in it, it took the
 lightest path of units to a place for one (its "companions", which also cut parts
-off): proved by :mod:`optimizer.checker.companions`. One shown false fails the
-exemption; one the
-checker cannot decide within its bounds leaves the size exemption exempt (the
-oversized unit proves it) and adds a ``not_assessed`` line, rule id ``EXEMPTION``,
-saying which claim was not assessed and why (compliance.csv has one line per rule id
-and community, so it cannot be a second size line).
+off): proved by :mod:`optimizer.checker.companions`; and that a unit above the maximum
+boxed in by others joined it ("It also holds ..."): proved by
+:mod:`optimizer.checker.boxed`, the rest on the community without it. One shown false
+fails the exemption; one the checker cannot decide within its bounds leaves the size
+exemption exempt (the oversized unit proves it) and adds a ``not_assessed`` line, rule
+id ``EXEMPTION``, saying which claim was not assessed and why (compliance.csv has one
+line per rule id and community, so it cannot be a second size line).
 
 Any other rule, or a claim it cannot prove, is itself a fail ("exemption not
 justified", with the reason) and the rule is checked normally.
