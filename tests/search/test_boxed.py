@@ -89,3 +89,18 @@ def test_a_chain_of_boxed_in_units_joins_one_by_one() -> None:
     [com] = plan.communities
     assert com.site_unit_id == "r0c2"
     assert [b.unit for r in com.reasons for b in r.boxed] == ["r0c1", "r0c0"]
+
+
+def test_where_nothing_is_possible_the_error_names_the_units_that_box_it_in() -> None:
+    """The planner-terms error (raised when no community holding the unit can have a
+    center and no stand-in is possible either) names the unit, its place and the units
+    above the maximum around it, and what would help."""
+    from optimizer.search.oversized_boxed import no_place_error
+
+    s = _grid(92)
+    err = no_place_error(s, ("C1", "S1", "rural"), s.unit_index["r0c0"],
+                         list(range(s.n_units)))
+    text = str(err)
+    assert text.startswith("no place for a center for the rural village r0c0 above the "
+                           "maximum in C1 / S1 / rural (ONE-STATION)")
+    assert "(r0c1, r1c0)" in text and "allow a build (no_build) or add a site" in text
