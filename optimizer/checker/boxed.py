@@ -16,7 +16,8 @@ units that unit's community took. Each statement is checked with the checker's o
    unit above the maximum (this community's own, less the boxed-in units and the units
    between, included: they are what it joined);
 4. **joined through**: the unit with the units between touches the rest of the
-   community, and each unit between is needed: the community without it falls apart.
+   community, and each unit between is needed: the community without it (and without
+   the units of cut-off parts that joined it) falls apart.
 
 The clause does not claim the path is the lightest, so that is not checked.
 """
@@ -62,9 +63,12 @@ def _touches(s: Scenario, start: int, within: set[int], rest: set[int]) -> bool:
 
 def boxed_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
                 boxed: set[int], community_of: Mapping[int, str],
-                members_of: Mapping[str, set[int]]) -> Proof:
+                members_of: Mapping[str, set[int]], joined: frozenset[int] = frozenset()
+                ) -> Proof:
     """Every statement of one ``boxed`` claim about the community of ``members``
-    (``boxed``: the boxed-in units its clauses name and the units between them)."""
+    (``boxed``: the boxed-in units its clauses name and the units between them;
+    ``joined``: units of cut-off parts its text says joined, which may link the unit
+    to the rest another way: whether a unit between is needed is judged without them)."""
     if claim.unknown or claim.of_unit is None:
         name = (claim.unknown or ("?",))[0]
         return False, f"it names {name!r}, which is not a unit of the scenario"
@@ -108,7 +112,7 @@ def boxed_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
     if not _touches(s, o, path | {o}, rest):
         return False, f"{s.unit_ids[o]} does not reach the rest of its community through them"
     for c in sorted(path):
-        if _connected(s, members - {c}):
+        if _connected(s, members - joined - {c}):
             return False, (f"{s.unit_ids[c]} is not needed: the community without it is "
                            "still connected")
     return True, (f"{s.unit_ids[o]} cannot hold the center of its {own} households, and no "

@@ -111,7 +111,8 @@ def _companions_of_piece(ctx: Context, units: set[int]) -> dict[int, int]:
     for p in sorted({pieces.piece_of[u] for u in units}):
         for q in above_max_units(s, pieces, p):
             com = texts.get(ctx.unit_community.get(q, ""))
-            if com is None or "Its community also holds" not in com.exemption:
+            if com is None or ("Its community also holds" not in com.exemption
+                               and " It also holds" not in com.exemption):
                 continue
             kind = "urban" if bool(s.urban[q]) else "rural"
             for part in com.exemption.split(SEPARATOR):
@@ -119,9 +120,12 @@ def _companions_of_piece(ctx: Context, units: set[int]) -> dict[int, int]:
                 if rule not in ("SIZE-URBAN", "SIZE-RURAL"):
                     continue
                 for c in read(s, str(rule), part.strip(), com.county, com.street, kind).claims:
+                    held = ctx.members.get(com.community_id, set())
                     if c.kind == "companions" and c.of_unit == q:
-                        held = ctx.members.get(com.community_id, set())
                         out.update({u: q for u in c.units if u in held and u != q})
+                    elif c.kind == "boxed" and c.of_unit is not None and c.of_unit in held:
+                        # the units between a boxed-in unit and the community it joined
+                        out.update({u: c.of_unit for u in c.units if u in held})
     return out
 
 
@@ -243,7 +247,8 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
     said_all, undecided = [why], list[str]()
     for claim in boxed:
         proved, said = boxed_proof(s, pieces_of(ctx), set(f.units), claim, apart,
-                                   ctx.unit_community, ctx.members)
+                                   ctx.unit_community, ctx.members,
+                                   frozenset(u for c in joined for u in c.units))
         if proved is False:
             return Exemption(rule, False, said)
         (said_all if proved else undecided).append(said)

@@ -85,7 +85,37 @@ def join_boxed(scenario: Scenario, units: list[int], over: Sequence[int],
         if len(still) == len(left):
             break
         left = still
-    return cores, joins
+    return cores, _needed(scenario, cores, joins)
+
+
+def _needed(scenario: Scenario, cores: dict[int, list[int]], joins: Joins) -> Joins:
+    """The joins without units between that a later join made needless (the community
+    stays connected without them: a unit boxed in by one that joined the same
+    community later is its neighbour there). The clause says each unit between is
+    needed, and the checker holds it to that (optimizer/checker/boxed.py)."""
+    out: Joins = {}
+    for q, got in joins.items():
+        kept = []
+        for o, path in got:
+            for c in list(path):
+                rest = set(cores[q]) - {c}
+                if _connected(scenario, rest):
+                    cores[q].remove(c)
+                    path = [u for u in path if u != c]
+            kept.append((o, path))
+        out[q] = kept
+    return out
+
+
+def _connected(scenario: Scenario, units: set[int]) -> bool:
+    start = min(units)
+    seen, todo = {start}, [start]
+    while todo:
+        for v in scenario.neighbours[todo.pop()].tolist():
+            if v in units and v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return seen == units
 
 
 def no_place_error(scenario: Scenario, key: tuple[str, str, str], unit: int,

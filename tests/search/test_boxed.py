@@ -104,3 +104,31 @@ def test_where_nothing_is_possible_the_error_names_the_units_that_box_it_in() ->
     assert text.startswith("no place for a center for the rural village r0c0 above the "
                            "maximum in C1 / S1 / rural (ONE-STATION)")
     assert "(r0c1, r1c0)" in text and "allow a build (no_build) or add a site" in text
+
+
+# Found by a stress sweep (3x3 to 3x5 grids, most units above the maximum, a third to
+# two thirds no_build): a boxed-in unit with a stranded part beside it (17), units
+# between that cut parts off as companions do (47), a unit between that a later join
+# made needless (110). Each failed the checker before the fixes named.
+STRESS = {
+    # r0c3 (a cut-off part that joined) links r1c3 to r0c4 besides r1c4, the unit
+    # between: that it is needed is judged without the joined units.
+    17: ([[1200, 1800, 1800, 900, 1800], [500, 1800, 1200, 1800, 200]],
+         ["r0c3", "r1c2", "r1c3", "r1c4"]),
+    # the units between cut the parts off with the unit: the checker's parts count them
+    47: ([[900, 900, 1800, 500], [1800, 900, 1800, 1200], [1800, 900, 1800, 200]],
+         ["r0c0", "r0c1", "r1c0", "r1c1", "r1c3", "r2c0", "r2c1", "r2c3"]),
+    # a unit between dropped once the community is connected without it
+    110: ([[1800, 1200, 1800, 1800], [1800, 1800, 1800, 1800], [1200, 1800, 1800, 900]],
+          ["r0c0", "r0c1", "r0c2", "r1c0", "r1c2", "r2c0", "r2c1"]),
+}
+
+
+@pytest.mark.parametrize("seed", sorted(STRESS))
+def test_boxed_in_units_among_many_pass_the_checker(seed: int) -> None:
+    grid, no_build = STRESS[seed]
+    s = grid_scenario(grid, kind="rural", no_build=no_build)
+    plan = solve(s, time_limit_s=10, workers=1, seed=0)
+    report = check(s, plan)
+    assert report.passed, report.summary_text()
+    assert any(r.boxed for c in plan.communities for r in c.reasons)
