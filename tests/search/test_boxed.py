@@ -132,3 +132,16 @@ def test_boxed_in_units_among_many_pass_the_checker(seed: int) -> None:
     report = check(s, plan)
     assert report.passed, report.summary_text()
     assert any(r.boxed for c in plan.communities for r in c.reasons)
+
+
+def test_a_stranded_group_whose_piece_is_not_the_whole_scenario_is_planned() -> None:
+    """Found by the same sweep, on main too: the block model of a stranded group took
+    an oversized unit's id in the scenario for its index in the group (the distance
+    proxy, optimizer.search.oversized_block.block_plan), an IndexError wherever the
+    two differ."""
+    s = grid_scenario([[200, 200, 900, 1800], [200, 1800, 1800, 900], [900, 200, 1200, 1800]],
+                      kind="rural", no_build=["r0c1", "r0c2", "r0c3", "r1c0", "r1c1", "r2c2",
+                                              "r2c3"])
+    plan = solve(s, time_limit_s=10, workers=1, seed=0)
+    report = check(s, plan)
+    assert report.passed, report.summary_text()
