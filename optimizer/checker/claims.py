@@ -27,6 +27,10 @@ workbench's short forms) and the same facts said more loosely by a planner:
                   path (by households) from it to a place for one, outside the communities
                   of other units above the maximum (ONE-STATION)." (graph/oversized.py):
                   the units a unit above the maximum where no center can stand took;
+- ``boxed``       "It also holds the <unit> (N households, above the maximum)[, joined
+                  through <units> (M households)]: no place for a service center can be
+                  reached from it without passing through another unit above the maximum
+                  ... (ONE-STATION)." (graph/boxed.py): a boxed-in unit that joined;
 - ``no-center``   "no place for a service center" or "no plan with a center in every
                   community" (ONE-STATION);
 - ``unstated``    none of these: the checker looks for a proof of its own.
@@ -67,6 +71,12 @@ _COMPANIONS = re.compile(
     r"for a service center of its own, and these units are the lightest path \(by "
     r"households\) from it to a place for one, outside the communities of other units above "
     r"the maximum \(ONE-STATION\)\.", re.S)
+_BOXED = re.compile(
+    rf" It also holds the (?:rural village|urban compound) (?P<unit>.+?) \({_N} households, "
+    rf"above the maximum\)(?:, joined through the (?:rural villages?|urban compounds?) "
+    rf"(?P<ids>.+?) \({_N} households\))?: no place for a service center can be reached "
+    r"from it without passing through another unit above the maximum or the units that "
+    r"unit's community took \(ONE-STATION\)\.", re.S)
 LEAST = ("no plan gives fewer households to the communities of units above the maximum "
          "(every possible community there was listed)")
 _PLACE = re.compile(r"\bTown(?:/street)? '")
@@ -217,6 +227,25 @@ def _companions(s: Scenario, text: str) -> tuple[str, list[Claim]]:
     return text[:m.start()] + text[m.end():], [claim]
 
 
+def _boxed(s: Scenario, text: str) -> tuple[str, list[Claim]]:
+    """The clauses of boxed-in units that joined the community (optimizer/graph/boxed.py)
+    as claims (``of_unit`` the unit, ``units`` the units between, ``households`` the
+    unit's, ``part_households`` theirs), and the text without them: read first, they
+    follow the joined clause, which is read to the end of the text."""
+    claims: list[Claim] = []
+    for m in _BOXED.finditer(text):
+        ids = (m.group("ids") or "").strip()
+        more = _MORE.match(ids)
+        units, unknown = _id_list(s, ids) if ids else ([], [])
+        of = s.unit_index.get(m.group("unit"))
+        claims.append(Claim("boxed", tuple(units),
+                            tuple(unknown) + (() if of is not None else (m.group("unit"),)),
+                            _num(m.group(2)), more=_num(more.group("more")) if more else 0,
+                            part_households=_num(m.group(4)) if m.group(4) else 0,
+                            of_unit=of))
+    return _BOXED.sub("", text), claims
+
+
 def _piece(s: Scenario, text: str) -> tuple[list[int], list[str], int | None, int | None]:
     """The units, unknown names, households and unit count the text states of a piece."""
     units: list[int] = []
@@ -255,9 +284,10 @@ def read(s: Scenario, rule: str, text: str, county: str, street: str,
                 unknown += bad
             claims.append(Claim("no-center", tuple(units), tuple(unknown)))
     else:
-        rest, companions = _companions(s, text)
+        rest, boxed = _boxed(s, text)
+        rest, companions = _companions(s, rest)
         rest, joined = _joined(s, rest)
-        claims += _above_max(s, rest) + companions + joined
+        claims += _above_max(s, rest) + companions + joined + boxed
         units, unknown, hh, n = _piece(s, rest)
         kinds = [k for k, said in (     # what the piece is first, then why it fails
             ("cut-off", "cut off by a barrier" in rest),

@@ -86,10 +86,11 @@ def _has_host(s: Scenario, units: set[int], skip: int) -> bool:
 
 def companions_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
                      community_of: Mapping[int, str], members_of: Mapping[str, set[int]],
-                     exact: bool = True) -> Proof:
+                     exact: bool = True, apart: frozenset[int] = frozenset()) -> Proof:
     """Every statement of a ``companions`` claim about the community of ``members``
     (``exact``: no joined units claimed, so the community is the unit and the named
-    units, no more)."""
+    units, no more; ``apart``: boxed-in units that joined it, proved by
+    :mod:`optimizer.checker.boxed`, whose community is not another's)."""
     if claim.unknown:
         return False, f"it names {claim.unknown[0]!r}, which is not a unit of the scenario"
     big = [u for q in sorted({pieces.piece_of[u] for u in members})
@@ -125,7 +126,7 @@ def companions_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Clai
                        f"{s.unit_ids[o]}")
     if not _has_host(s, core, o):
         return False, f"none of {_names(s, named)} can hold the center of {total} households"
-    others = {u for q in above_max_units(s, pieces, p) if q != o
+    others = {u for q in above_max_units(s, pieces, p) if q != o and q not in apart
               for u in members_of.get(community_of.get(q, ""), {q})}
     allowed = set(pieces.units[p]) - others - {q for q in above_max_units(s, pieces, p)}
     best = lightest_host(s, o, allowed)

@@ -32,12 +32,13 @@ maximum joined its community, that the part cannot form communities on its own a
 that no plan gives fewer households to those communities: each is proved by
 :mod:`optimizer.checker.stranded`; and that, no center standing in it, it took the
 lightest path of units to a place for one (its "companions", which also cut parts
-off): proved by :mod:`optimizer.checker.companions`. One shown false fails the
-exemption; one the
-checker cannot decide within its bounds leaves the size exemption exempt (the
-oversized unit proves it) and adds a ``not_assessed`` line, rule id ``EXEMPTION``,
-saying which claim was not assessed and why (compliance.csv has one line per rule id
-and community, so it cannot be a second size line).
+off): proved by :mod:`optimizer.checker.companions`; and that a unit above the maximum
+boxed in by others joined it ("It also holds ..."): proved by
+:mod:`optimizer.checker.boxed`, the rest on the community without it. One shown false
+fails the exemption; one the checker cannot decide within its bounds leaves the size
+exemption exempt (the oversized unit proves it) and adds a ``not_assessed`` line, rule
+id ``EXEMPTION``, saying which claim was not assessed and why (compliance.csv has one
+line per rule id and community, so it cannot be a second size line).
 
 Any other rule, or a claim it cannot prove, is itself a fail ("exemption not
 justified", with the reason) and the rule is checked normally.
@@ -50,6 +51,7 @@ import re
 from dataclasses import dataclass
 
 from optimizer.checker import center as checker_center
+from optimizer.checker.boxed import boxed_proof
 from optimizer.checker.claims import Reading, read
 from optimizer.checker.companions import companions_proof
 from optimizer.checker.facts import Context, Facts
@@ -112,7 +114,8 @@ def _companions_of_piece(ctx: Context, units: set[int]) -> dict[int, int]:
     for p in sorted({pieces.piece_of[u] for u in units}):
         for q in above_max_units(s, pieces, p):
             com = texts.get(ctx.unit_community.get(q, ""))
-            if com is None or "Its community also holds" not in com.exemption:
+            if com is None or ("Its community also holds" not in com.exemption
+                               and " It also holds" not in com.exemption):
                 continue
             kind = "urban" if bool(s.urban[q]) else "rural"
             for part in com.exemption.split(SEPARATOR):
@@ -120,9 +123,12 @@ def _companions_of_piece(ctx: Context, units: set[int]) -> dict[int, int]:
                 if rule not in ("SIZE-URBAN", "SIZE-RURAL"):
                     continue
                 for c in read(s, str(rule), part.strip(), com.county, com.street, kind).claims:
+                    held = ctx.members.get(com.community_id, set())
                     if c.kind == "companions" and c.of_unit == q:
-                        held = ctx.members.get(com.community_id, set())
                         out.update({u: q for u in c.units if u in held and u != q})
+                    elif c.kind == "boxed" and c.of_unit is not None and c.of_unit in held:
+                        # the units between a boxed-in unit and the community it joined
+                        out.update({u: c.of_unit for u in c.units if u in held})
     return out
 
 
@@ -231,24 +237,37 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
         return Exemption(rule, *_justify_unstated(ctx, f, text))
     joined = [c for c in reading.claims if c.kind == "joined"]
     company = [c for c in reading.claims if c.kind == "companions"]
-    rest = dataclasses.replace(reading, claims=tuple(c for c in reading.claims
-                                                     if c.kind not in ("joined", "companions")))
-    ok, why = size_reading(s, pieces_of(ctx), set(f.units), rest)
+    boxed = [c for c in reading.claims if c.kind == "boxed"]
+    rest = dataclasses.replace(reading, claims=tuple(
+        c for c in reading.claims if c.kind not in ("joined", "companions", "boxed")))
+    # Boxed-in units (and the units between) are proved apart: the rest is about the
+    # community they joined.
+    apart = {u for c in boxed for u in (*c.units, *(() if c.of_unit is None else (c.of_unit,)))}
+    inner = set(f.units) - apart
+    ok, why = size_reading(s, pieces_of(ctx), inner, rest)
     if not ok and "no partition of this piece" in text and not reading.foreign_place:
         # The search found no plan: also true where a center is impossible in range.
         return Exemption(rule, *(_center_within_bounds(ctx, f) or (ok, why)))
-    if not ok or not (joined or company):
+    if not ok or not (joined or company or boxed):
         return Exemption(rule, ok, why)
     said_all, undecided = [why], list[str]()
+    for claim in boxed:
+        proved, said = boxed_proof(s, pieces_of(ctx), set(f.units), claim, apart,
+                                   ctx.unit_community, ctx.members,
+                                   frozenset(u for c in joined for u in c.units))
+        if proved is False:
+            return Exemption(rule, False, said)
+        (said_all if proved else undecided).append(said)
     for claim in company[:1]:
-        proved, said = companions_proof(s, pieces_of(ctx), set(f.units), claim,
-                                        ctx.unit_community, ctx.members, exact=not joined)
+        proved, said = companions_proof(s, pieces_of(ctx), inner, claim,
+                                        ctx.unit_community, ctx.members, exact=not joined,
+                                        apart=frozenset(apart))
         if proved is False:
             return Exemption(rule, False, said)
         (said_all if proved else undecided).append(said)
     for claim in joined[:1]:
         # the companions are not of the cut-off parts: they cut them off with the unit
-        proved, said = joined_proof(s, pieces_of(ctx), set(f.units), claim,
+        proved, said = joined_proof(s, pieces_of(ctx), inner, claim,
                                     ctx.unit_community, ctx.members,
                                     ctx.cache.setdefault("joined", {}),
                                     companions=_companions_of_piece(ctx, set(f.units)))
@@ -263,12 +282,15 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
 def depends_on_plan(ctx: Context, com: Community) -> bool:
     """Whether the community's exemption verdict reads other communities (a claim that
     no plan joins fewer households to the oversized units' communities counts those of
-    every oversized unit of the piece): an incremental checker re-checks it on any
-    edit of its piece."""
-    if "Its community also holds" not in com.exemption:     # cheap test first
+    every oversized unit of the piece; a boxed-in unit's clause, the units they took):
+    an incremental checker re-checks it on any edit of its piece."""
+    if "Its community also holds" not in com.exemption and \
+            " It also holds" not in com.exemption:     # cheap test first
         return False
     kind = "urban" if com.kind == "urban" else "rural"
-    return any(c.kind == "joined" and c.least
+    # a boxed-in unit's clause reads the communities of the piece's other units above
+    # the maximum (optimizer.checker.boxed)
+    return any((c.kind == "joined" and c.least) or c.kind == "boxed"
                for part in com.exemption.split(SEPARATOR)
                if (rule := parse_rule(part.strip())) in ("SIZE-URBAN", "SIZE-RURAL")
                for c in read(ctx.scenario, str(rule), part.strip(), com.county, com.street,

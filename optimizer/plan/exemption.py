@@ -82,6 +82,19 @@ class Companions:
 
 
 @dataclass(frozen=True)
+class Boxed:
+    """An oversized unit where no center can stand, boxed in: every path from it to a
+    place for one passes another unit above the maximum (or the units that unit's
+    community took), so it joined that unit's community, through ``path`` (ONE-STATION;
+    optimizer/graph/boxed.py)."""
+
+    unit: str                    # the boxed-in unit
+    households: int              # of the unit
+    path: Named | None = None    # units between it and the community it joined
+    path_households: int = 0
+
+
+@dataclass(frozen=True)
 class Exemption:
     """One exemption of one community (a rule id and why)."""
 
@@ -101,6 +114,7 @@ class Exemption:
     why: str = ""                # no-plan, forbidden-build: the search's words
     joined: Joined | None = None             # unit-above-max
     companions: Companions | None = None     # unit-above-max: taken for a center
+    boxed: tuple[Boxed, ...] = ()            # unit-above-max: boxed-in units that joined
     centers: tuple[CenterWhy, ...] = ()      # no-center
     centers_more: int = 0
     any_size: bool = False       # no-center: in no community of any size (else in bounds)
@@ -127,5 +141,5 @@ def of_texts(text: str) -> Reasons:
     return tuple(Exemption.of_text(t) for t in text.split(SEPARATOR)) if text else ()
 
 
-__all__ = ["KINDS", "SEPARATOR", "CenterWhy", "Companions", "Exemption", "Joined", "Named",
+__all__ = ["KINDS", "SEPARATOR", "Boxed", "CenterWhy", "Companions", "Exemption", "Joined", "Named",
            "Reasons", "of_texts", "text_of"]

@@ -15,14 +15,13 @@ proofs).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from optimizer.report import reasons_today
 from optimizer.report.places import county_name, street_name
 from optimizer.report.reasons_exempt import (
     _N,
     KIND_ZH,
-    _exempt_reason,
-    _Sub,
     exemption_text,
     parse_exemption,
     reason_zh,
@@ -32,6 +31,36 @@ from optimizer.report.reasons_phasing import PHASING_LIMITS, PHASING_NOTES
 
 __all__ = ["KIND_ZH", "assumptions_text", "exemption_text", "limit_text",
            "method_text", "note_text", "parse_exemption", "piece_key_text", "reason_zh"]
+
+
+# --- checker notes and limits (moved from reasons_exempt, which stays under 400 lines) ---
+_Sub = Callable[[re.Match[str]], str]
+
+
+def _exempt_reason(text: str) -> str | None:
+    """checker_exempt's justifications (and a diagnosis message)."""
+    m = re.fullmatch(rf"unit (.+) alone has {_N} households, above {_N}", text)
+    if m:
+        return f"基本单元{m.group(1)}单独即有{m.group(2)}户,超过上限{m.group(3)}户"
+    m = re.fullmatch(rf"its piece (.+) \((urban|rural)\) has {_N} households: no whole number "
+                     rf"of communities of {_N}\.\.{_N} fits", text)
+    if m:
+        return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户,"
+                f"无法划分为整数个{m.group(4)}–{m.group(5)}户的社区")
+    m = re.fullmatch(rf"its piece (.+) \((urban|rural)\) has {_N} households in {_N} units: no "
+                     rf"split into connected communities of {_N}\.\.{_N} exists \(the checker "
+                     r"searched every split\)", text)
+    if m:
+        return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户、"
+                f"{m.group(4)}个基本单元,经逐一检验全部划分方式,不存在地域相连、规模为"
+                f"{m.group(5)}–{m.group(6)}户的社区划分")
+    parts = [_exempt_reason(x) for x in text.split("; ")] if "; " in text else []
+    if parts and all(parts):
+        return ";".join(p for p in parts if p)
+    r = parse_exemption(f"SIZE-X: {text}")
+    if r is not None:
+        return reason_zh(r).split(":", 1)[1].rstrip("。")
+    return None
 
 def _counties_zh(text: str) -> str:
     return "、".join(county_name(c, "zh") for c in _ids_zh(text).split("、"))

@@ -16,12 +16,13 @@ what it uses.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from optimizer.plan.exemption import CenterWhy, Companions, Exemption, Joined, Named, Reasons
 from optimizer.plan.model import EXEMPTION_SEPARATOR as SEP
 from optimizer.plan.model import Community
 from optimizer.report.places import county_name, street_name
+from optimizer.report.reasons_boxed import boxed_zh, split_boxed
 
 _N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
 _RULE = r"([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)"
@@ -210,6 +211,7 @@ def parse_exemption(text: str) -> Exemption | None:
                          centers_more=why[1], any_size=any_size,
                          stand_in=tuple(c.group("names").split(", ")) if c.group("names")
                          else (), no_host=c.group("nohost") is not None)
+    body, boxed = split_boxed(body)
     a = _ABOVE.match(body)
     if a:
         joined = _joined(a, rule) if a.group("joined") else None
@@ -221,7 +223,8 @@ def parse_exemption(text: str) -> Exemption | None:
         mates = Companions(got[0], _num(a.group("chh")), a.group("cunit")) if got else None
         return Exemption(rule, "unit-above-max", text, county, street, area=a.group("kind"),
                          named=Named((a.group("uid"),)), households=_num(a.group(3)),
-                         hi=_num(a.group(6)), joined=joined, companions=mates)
+                         hi=_num(a.group(6)), joined=joined, companions=mates,
+                         boxed=boxed)
     for kind, pattern in (("too-small", _SHORT), ("no-integer-k", _NO_K),
                           ("no-partition", _NO_SPLIT)):
         d = pattern.match(body)
@@ -326,7 +329,7 @@ def reason_zh(r: Exemption) -> str:
                      f"这些基本单元属于被超规模基本单元与本街道(镇)其余{kind}地区隔开的"
                      f"{n(j.part_units)}个基本单元(共{n(j.part_households)}户),单独无法划分为"
                      f"地域相连、规模为{n(j.lo)}–{n(j.hi)}户的{kind}社区({r.rule}),{how}。")
-        return text
+        return text + boxed_zh(r.boxed, r.area)
     piece = _named_zh(r.named, r.area)
     h, lo, hi = r.households, r.lo, r.hi
     if r.kind == "too-small":
@@ -371,33 +374,3 @@ def records_of(communities: Iterable[Community]) -> dict[str, Reasons]:
     """Exemption words -> the records the engine made them from (none for a plan read
     from a folder): for tables, whose cells hold the words only."""
     return {c.exemption: c.reasons for c in communities if c.reasons}
-
-
-# --- checker notes and limits ------------------------------------------------------
-_Sub = Callable[[re.Match[str]], str]
-
-
-def _exempt_reason(text: str) -> str | None:
-    """checker_exempt's justifications (and a diagnosis message)."""
-    m = re.fullmatch(rf"unit (.+) alone has {_N} households, above {_N}", text)
-    if m:
-        return f"基本单元{m.group(1)}单独即有{m.group(2)}户,超过上限{m.group(3)}户"
-    m = re.fullmatch(rf"its piece (.+) \((urban|rural)\) has {_N} households: no whole number "
-                     rf"of communities of {_N}\.\.{_N} fits", text)
-    if m:
-        return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户,"
-                f"无法划分为整数个{m.group(4)}–{m.group(5)}户的社区")
-    m = re.fullmatch(rf"its piece (.+) \((urban|rural)\) has {_N} households in {_N} units: no "
-                     rf"split into connected communities of {_N}\.\.{_N} exists \(the checker "
-                     r"searched every split\)", text)
-    if m:
-        return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户、"
-                f"{m.group(4)}个基本单元,经逐一检验全部划分方式,不存在地域相连、规模为"
-                f"{m.group(5)}–{m.group(6)}户的社区划分")
-    parts = [_exempt_reason(x) for x in text.split("; ")] if "; " in text else []
-    if parts and all(parts):
-        return ";".join(p for p in parts if p)
-    r = parse_exemption(f"SIZE-X: {text}")
-    if r is not None:
-        return reason_zh(r).split(":", 1)[1].rstrip("。")
-    return None

@@ -66,6 +66,7 @@ from optimizer.search.attempt import Choice
 from optimizer.search.columns import connected_groups
 from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
+from optimizer.search.oversized_boxed import join_boxed, no_place_error, rebox
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
@@ -86,7 +87,8 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     over = set(around.oversized)
     needy = [o for o in around.oversized if best_choice(scenario, data, [local[o]]) is None]
     cores, claimed = _companions(scenario, needy, units, over, frozenset(task.stand_ins))
-    cores = {o: cores.get(o, [o]) for o in around.oversized}
+    cores, joins = join_boxed(scenario, units, around.oversized, cores, claimed,
+                              frozenset(task.stand_ins))
     taken = {u for core in cores.values() for u in core}
     owner = {u: o for o, core in cores.items() for u in core}
     if len(taken) > len(over):      # companions leave the oversized units: parts anew
@@ -144,13 +146,18 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
         block = attach(scenario, data.key, group_parts, {o: cores[o] for o in group_over},
                         dataclasses.replace(task, budget_s=left), stop)
         spent += block.used_s
-        blocks.append(_unclaim(scenario, data.key, block,
-                               {o: cores[o][1:] for o in group_over if not claimed.get(o, True)}))
+        block = _unclaim(scenario, data.key, block,
+                         {o: cores[o][1:] for o in group_over if not claimed.get(o, True)})
+        for o in group_over:
+            block = rebox(scenario, data.key, block, o, cores[o], joins.get(o, []))
+        blocks.append(block)
     # around.oversized also holds the companions now: each oversized unit's block (its
     # companions with it) is built once, keyed by the unit that owns them.
     for o in sorted(cores):
         if o not in grouped:
-            blocks.append(_alone(scenario, data, cores[o], claimed.get(o, True)))
+            blocks.append(rebox(scenario, data.key, _alone(scenario, data, cores[o],
+                                                           claimed.get(o, True)),
+                                o, cores[o], joins.get(o, [])))
     choices = tuple(ch for b in blocks for ch in b.choices)
     exemptions = tuple(ex for b in blocks for ex in b.exemptions)
     assert sorted(u for ch in choices for u in ch.members) == units, "a unit left out"
@@ -330,10 +337,7 @@ def _alone(scenario: Scenario, data: PieceData, core: list[int], claimed: bool =
     o = core[0]
     ch = best_choice(scenario, data, [local[u] for u in core])
     if ch is None:      # no center in reach at all: the stand-in rules (ONE-STATION)
-        from optimizer.errors import SolveError
-
-        raise SolveError(f"no place for a center for the unit {scenario.unit_ids[o]} above the "
-                         f"maximum in {' / '.join(data.key)}")
+        raise no_place_error(scenario, data.key, o, data.units.tolist())
     sub = piece_data(scenario, data.key, np.asarray(sorted(core)))
     bound = plan_cost(scenario, (ch,)) if len(core) == 1 else floor(scenario, sub)
     ex = oversized_exemption(scenario, data.key, o, companions=core[1:] if claimed else None)

@@ -67,7 +67,8 @@ def block_plan(gd: PieceData, cores: dict[int, list[int]], columns: Sequence[tup
     core_of = {u: o for o, core in cores.items() for u in core}
     free = [u for u in range(n) if u not in core_of]
     h = [int(v) for v in gd.households]
-    km = {o: np.hypot(gd.x - gd.x[o], gd.y - gd.y[o]) / 1000.0 for o in cores}
+    # keyed by the oversized unit (a global id); its core, local, starts with it
+    km = {o: np.hypot(gd.x - gd.x[c[0]], gd.y - gd.y[c[0]]) / 1000.0 for o, c in cores.items()}
     m = cp_model.CpModel()
     x = [m.new_bool_var(f"x{k}") for k in range(len(columns))]
     y: dict[tuple[int, int], cp_model.IntVar] = {}

@@ -115,19 +115,12 @@ def _random_grid(seed: int) -> Scenario:
     return grid_scenario(grid, kind=kind, no_build=no_build)  # type: ignore[arg-type]
 
 
-# An oversized unit whose every way to a legal center passes other units above the
-# maximum: solve raises "no place for a center for the unit ... above the maximum" (92),
-# or centres its community on a stand-in the checker rejects (380, 400). Not fixed yet.
-ENCLOSED = {92}
-
-
-@pytest.mark.parametrize("seed", [pytest.param(k, marks=pytest.mark.xfail(
-    strict=True, reason="an oversized unit enclosed by units above the maximum"))
-    if k in ENCLOSED else k for k in range(200)])
+@pytest.mark.parametrize("seed", range(200))
 def test_every_plan_of_a_random_small_grid_passes_the_checker(seed: int) -> None:
     """Seeds 21, 35, 50, 65, 81, 151, 156 and 173 failed before STAND-IN-LAST (a
     stand-in center in a community holding a legal host), 133 before the companions
-    were taken in another order (optimizer.search.oversized._companions)."""
+    were taken in another order (optimizer.search.oversized._companions), 92 before a
+    boxed-in oversized unit joined another's community (tests/search/test_boxed.py)."""
     s = _random_grid(seed)
     plan = solve(s, time_limit_s=10, workers=1, seed=0)
     report = check(s, plan)
