@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.model.dive import dive
 from optimizer.model.master import count_bound, incidence, solve_master
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.search.stop import StopFlag
@@ -39,6 +40,7 @@ FIRST_SHARE = 0.001     # first restricted problem: reduced cost ≤ 0.1% of the
 MAX_RESTRICTED = 60_000  # columns in one restricted problem, at most
 STAGE_S = 0.35          # of the time left, for one restricted problem
 LP_RESERVE = 2.0        # the count-fixed LPs: this many free LPs' time kept for them,
+DIVE_SHARE = 0.4        # of the budget left after the LP, for the dive at most
 LP_ROOM = 8.0           # ... when the budget holds this many (else the integer solves
                         # get all of it: the count-fixed LPs add 0.15% of bound at most)
 
@@ -73,6 +75,15 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
     used = lp.work_s if deterministic else time.perf_counter() - t0
     incumbent = list(start)
     ub = float(cost[incumbent].sum())
+    if lp.finished and len(lp.x) == len(cost):
+        # The LP-guided dive (optimizer.model.dive): a plan near the LP's count
+        # before the integer stages, whose hint it becomes.
+        t1 = time.perf_counter()
+        dv = dive(a, cost, lp.x, lp.reduced, work_s=DIVE_SHARE * max(0.0, budget_s - used),
+                  stop=stop.is_set)
+        used += dv.work_s if deterministic else time.perf_counter() - t1
+        if dv.chosen and dv.cost_yuan < ub - 1e-6:
+            incumbent, ub = list(dv.chosen), dv.cost_yuan
     share = FIRST_SHARE
     order = np.argsort(lp.reduced, kind="stable")
     # cost(plan) = Σπ + Σ of its columns' reduced costs, ≥ dual + the reduced cost of
