@@ -7,6 +7,12 @@ bound after 10 s and found nothing at all in 60 s without a start. Here:
 
 1. the LP over every column (HiGHS, :mod:`optimizer.model.master`) gives the bound,
    recomputed from its duals, and the reduced cost of every column;
+1b. the LP-guided dive (:mod:`optimizer.model.dive`, at most DIVE_SHARE of the budget
+   left, counted work): fix the LP's column of largest value, CP-SAT completes the
+   rest or proves it a dead end (undone), the LP re-solved over what is left. Its
+   plan, when cheaper, is the plan in hand: on the 150-compound street 38.96 M yuan
+   (3.03% above the LP bound) against 39.29 M from the integer stages alone in a
+   60-s run;
 2. CP-SAT solves the set partitioning over the columns whose reduced cost is at most
    a share of the LP value, plus those of the plan in hand (so a plan always
    exists, and is the hint), the share doubling while time remains. Any partition
@@ -30,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.model.dive import dive
 from optimizer.model.master import count_bound, incidence, solve_master
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.search.stop import StopFlag
@@ -39,6 +46,7 @@ FIRST_SHARE = 0.001     # first restricted problem: reduced cost ≤ 0.1% of the
 MAX_RESTRICTED = 60_000  # columns in one restricted problem, at most
 STAGE_S = 0.35          # of the time left, for one restricted problem
 LP_RESERVE = 2.0        # the count-fixed LPs: this many free LPs' time kept for them,
+DIVE_SHARE = 0.4        # of the budget left after the LP, for the dive at most
 LP_ROOM = 8.0           # ... when the budget holds this many (else the integer solves
                         # get all of it: the count-fixed LPs add 0.15% of bound at most)
 
@@ -50,6 +58,7 @@ class MasterPlan:
     bound_yuan: float           # -inf: none (stopped before the LP had duals)
     used_s: float
     stages: int
+    dived: bool = False         # the plan (or the hint it came from) is the dive's
 
 
 def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np.ndarray,
@@ -73,6 +82,16 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
     used = lp.work_s if deterministic else time.perf_counter() - t0
     incumbent = list(start)
     ub = float(cost[incumbent].sum())
+    dived = False
+    if lp.finished and len(lp.x) == len(cost):
+        # The LP-guided dive (optimizer.model.dive): a plan near the LP's count
+        # before the integer stages, whose hint it becomes.
+        t1 = time.perf_counter()
+        dv = dive(a, cost, lp.x, lp.reduced, work_s=DIVE_SHARE * max(0.0, budget_s - used),
+                  stop=stop.is_set)
+        used += dv.work_s if deterministic else time.perf_counter() - t1
+        if dv.chosen and dv.cost_yuan < ub - 1e-6:
+            incumbent, ub, dived = list(dv.chosen), dv.cost_yuan, True
     share = FIRST_SHARE
     order = np.argsort(lp.reduced, kind="stable")
     # cost(plan) = Σπ + Σ of its columns' reduced costs, ≥ dual + the reduced cost of
@@ -123,4 +142,5 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
         more, work = count_bound(a, cost, lp, count[0], count[1], incumbent, stop=stop)
         bound = max(bound, more)
         used += work if deterministic else 0.0
-    return MasterPlan(status, tuple(sorted(incumbent)), min(bound, ub), used, stages)
+    return MasterPlan(status, tuple(sorted(incumbent)), min(bound, ub), used, stages,
+                      dived)
