@@ -63,7 +63,8 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
             seed: int, stop: StopFlag, workers: int = 1,
             max_rounds: int | None = None, communities: int = SUB_COMMUNITIES,
             sub_time_s: float = SUB_TIME_S, work_s: float | None = None,
-            min_rounds: int = 0) -> tuple[list[Choice], LnsStats]:
+            min_rounds: int = 0, until_within: bool = False
+            ) -> tuple[list[Choice], LnsStats]:
     """Improve ``choices`` for about ``time_s`` seconds (or ``max_rounds`` rounds),
     re-solving ``communities`` adjacent communities at a time for ``sub_time_s`` each.
 
@@ -75,7 +76,8 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
 
     A plan with communities outside the household bounds is repaired first: such a
     community is always in the neighbourhood, and a result is accepted when it breaks
-    the bounds by fewer households, or as much but costs less.
+    the bounds by fewer households, or as much but costs less. ``until_within``: stop
+    as soon as every community is within the bounds.
     """
     rng = np.random.default_rng(seed)
     stats = LnsStats()
@@ -95,6 +97,8 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
             break
         if stale >= 3 * len(plan) and not any(miss):
             break   # every community has been tried several times without gain
+        if until_within and not any(miss):
+            break   # repaired: the caller goes on from here
         stats.rounds += 1
         broken = [c for c in range(len(plan)) if miss[c] > 0]
         start = broken[int(rng.integers(len(broken)))] if broken else None
