@@ -111,7 +111,7 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
             min(sub_time_s, max(0.1, time_s - (time.perf_counter() - t0)))
         res = run_model(scenario, sub, contiguity="order", soft=False, time_s=budget,
                         workers=workers, seed=seed + stats.rounds, stop=stop, hint=hint,
-                        allowed_centers=_likely_centers(scenario, sub, hint))
+                        allowed_centers=likely_centers(scenario, sub, hint))
         stats.used_s += res.used_s
         if not res.choices:
             stale += 1
@@ -131,7 +131,7 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
     return [plan[i] for i in order], stats
 
 
-def _likely_centers(scenario: Scenario, sub: PieceData, hint: tuple[Choice, ...],
+def likely_centers(scenario: Scenario, sub: PieceData, hint: tuple[Choice, ...],
                     per_community: int = CENTER_CANDIDATES) -> set[int]:
     """Where a center is worth trying: every unit with a site or a co-building
     obligation, today's centers, and the units nearest each community's

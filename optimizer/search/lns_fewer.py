@@ -29,14 +29,20 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice, run_model
+from optimizer.search.lns import likely_centers
 from optimizer.search.stop import StopFlag
 
-FEWER_UNITS = 70        # at most this many units in one group
-FEWER_COMMUNITIES = 10  # and at most this many communities
 FEWER_SUB_S = 2.0       # deterministic seconds per sub-solve
-MARGINS = (0.97, 0.92)  # the group's households at most this share of (m - 1) maxima:
-                        # a tight group first, then one with more room
-ATTEMPT_S = 0.3         # an attempt's own cost besides its sub-solve (estimate)
+# The tries per community, in order: the group's households at most ``margin`` of
+# (m - 1) maxima, at most ``communities`` and ``units`` in it, and whether the centers
+# stay where they are. Free centers first (the sub-region's full model: seconds, so up
+# to 10 communities); then the m - 1 other communities' centers held (a small model,
+# solved or proved impossible in hundredths of a second, so up to 16), the result's
+# centers then let move from it: held alone, the plan with one fewer cost more than
+# the one it replaced on a 262-compound street (the search split it again).
+TRIES = ((0.97, 10, 70, False), (0.92, 10, 70, False),
+         (0.97, 16, 100, True), (0.92, 16, 100, True))
+ATTEMPT_S = 0.1         # an attempt's own cost besides its model (estimate)
 
 
 @dataclass
@@ -58,7 +64,7 @@ def fewer_communities(scenario: Scenario, data: PieceData, choices: list[Choice]
     sub_time_s = FEWER_SUB_S if sub_time_s is None else sub_time_s
     stats = FewerStats()
     plan = list(choices)
-    tried: set[frozenset[int]] = set()
+    tried: set[tuple[frozenset[int], bool]] = set()
 
     def spent() -> float:
         return stats.used_s if deterministic else time.perf_counter() - t0
@@ -72,19 +78,18 @@ def fewer_communities(scenario: Scenario, data: PieceData, choices: list[Choice]
         for c in order:
             if stop.is_set() or spent() >= work_s:
                 break
-            for margin in MARGINS:
-                group = fewer_group(plan, hh, adj, c, data.hi, margin, FEWER_COMMUNITIES,
-                                    FEWER_UNITS)
+            for margin, most, units, keep_centers in TRIES:
+                group = fewer_group(plan, hh, adj, c, data.hi, margin, most, units)
                 if group is None:
                     continue
-                key = frozenset(u for g in group for u in plan[g].members)
+                key = (frozenset(u for g in group for u in plan[g].members), keep_centers)
                 if key in tried:
                     continue
                 tried.add(key)
                 stats.attempts += 1
                 got = _resolve(scenario, data, plan, group, seed + stats.attempts, stop,
                                min(sub_time_s, max(0.05, work_s - spent())), workers,
-                               deterministic)
+                               deterministic, keep_centers)
                 stats.used_s += got[1] + ATTEMPT_S
                 if got[0] is not None:
                     keep = [plan[i] for i in range(len(plan)) if i not in set(group)]
@@ -120,21 +125,41 @@ def fewer_group(plan: list[Choice], hh: list[int], adj: list[set[int]], c: int, 
 
 
 def _resolve(scenario: Scenario, data: PieceData, plan: list[Choice], group: list[int],
-             seed: int, stop: StopFlag, time_s: float, workers: int, deterministic: bool
-             ) -> tuple[tuple[Choice, ...] | None, float]:
+             seed: int, stop: StopFlag, time_s: float, workers: int, deterministic: bool,
+             keep_centers: bool) -> tuple[tuple[Choice, ...] | None, float]:
     """The group's units as ``len(group) - 1`` communities (None when the solver found
     none, or none cheaper), and the deterministic time it used."""
     units = np.asarray(sorted(u for g in group for u in plan[g].members))
     sub = piece_data(scenario, data.key, units)
     k = len(group) - 1
+    centers = None
+    if keep_centers:
+        local = {int(u): i for i, u in enumerate(sub.units)}
+        centers = {local[plan[g].center] for g in group[1:]}
     res = run_model(scenario, sub, contiguity="order", soft=False, time_s=time_s,
                     workers=workers, seed=seed, stop=stop, count=(k, k),
-                    deterministic=deterministic)
+                    deterministic=deterministic, allowed_centers=centers)
+    used = res.used_s
     if not res.choices or len(res.choices) != k:
-        return None, res.used_s
+        return None, used
+    choices = res.choices
+    if keep_centers and not stop.is_set():
+        # The centers were held where they stood: let them move (the units near each
+        # community's middle, as the search does), from this plan.
+        moved = run_model(scenario, sub, contiguity="order", soft=False, time_s=time_s,
+                          workers=workers, seed=seed, stop=stop, count=(k, k),
+                          deterministic=deterministic, hint=choices,
+                          allowed_centers=likely_centers(scenario, sub, choices))
+        used += moved.used_s
+        if moved.choices and len(moved.choices) == k and _cost(scenario, moved.choices) \
+                < _cost(scenario, choices):
+            choices = moved.choices
     old = sum(price(scenario, plan[g]).objective_yuan for g in group)
-    new = sum(price(scenario, ch).objective_yuan for ch in res.choices)
-    return (res.choices if new < old - 1e-6 else None), res.used_s
+    return (choices if _cost(scenario, choices) < old - 1e-6 else None), used
+
+
+def _cost(scenario: Scenario, choices: tuple[Choice, ...]) -> float:
+    return sum(price(scenario, ch).objective_yuan for ch in choices)
 
 
 def _adjacency(scenario: Scenario, plan: list[Choice]) -> list[set[int]]:
