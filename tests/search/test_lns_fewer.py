@@ -5,11 +5,13 @@ fixed; the result is legal (bounds, contiguity, a center each) and cheaper."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from optimizer.graph import components, is_connected
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
+from optimizer.search import lns_fewer
 from optimizer.search.attempt import Choice
 from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import improve
@@ -48,7 +50,7 @@ def _legal(s: Scenario, data: PieceData, plan: list[Choice]) -> None:
 def test_group_grows_until_one_fewer_fits() -> None:
     s, data, plan = _blocks()
     hh = [2100] * len(plan)
-    adj = [set() for _ in plan]
+    adj: list[set[int]] = [set() for _ in plan]
     for c, ch in enumerate(plan):
         for d, other in enumerate(plan):
             if c != d and any(int(v) in other.members for u in ch.members
@@ -86,3 +88,14 @@ def test_nothing_to_remove_at_the_fewest() -> None:
     got, stats = fewer_communities(s, data, [ch for ch in plan if ch is not None],
                                    work_s=5.0, seed=1, stop=StopFlag())
     assert len(got) == 3 and stats.attempts == 0
+
+
+def test_held_centers_then_moved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The groups tried with the other communities' centers held (larger groups,
+    small models): one community fewer, legal, its centers then free to move."""
+    monkeypatch.setattr(lns_fewer, "TRIES", ((0.97, 16, 100, True),))
+    s, data, plan = _blocks()
+    fewer, stats = fewer_communities(s, data, plan, work_s=20.0, seed=1, stop=StopFlag())
+    assert len(fewer) == 5 and stats.removed == 1
+    _legal(s, data, fewer)
+    assert plan_cost(s, tuple(fewer)) < plan_cost(s, tuple(plan))
