@@ -100,8 +100,9 @@ def fewer_communities(scenario: Scenario, data: PieceData, choices: list[Choice]
             if progress:
                 break
     stats.time_s = time.perf_counter() - t0
-    plan.sort(key=lambda ch: ch.center)
-    return plan, stats
+    if stats.removed:
+        plan.sort(key=lambda ch: ch.center)
+    return plan, stats          # as given when nothing was removed
 
 
 def fewer_group(plan: list[Choice], hh: list[int], adj: list[set[int]], c: int, hi: int,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
@@ -159,14 +161,15 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
                  for ch in start)
     counts = feasible_community_counts(data.total, data.lo, data.hi)
     plan, spent, rounds, text = start, 0.0, 0, ""
+    rng = np.random.default_rng(task.seed)      # one stream for the search's phases
+    size, sub_s = window(data, len(start))
     if counts and len(start) > counts[0]:
         if repair:
             # Deterministic: rounds until repaired, or the share is used (two at least).
-            size, sub_s = window(data, len(plan))
             plan, stats = improve(scenario, data, plan, time_s=lns_time, seed=task.seed,
                                   stop=stop, communities=size, sub_time_s=sub_s,
                                   work_s=lns_time if det else None, min_rounds=2,
-                                  until_within=True)
+                                  until_within=True, rng=rng)
             spent += stats.used_s + ROUND_S * stats.rounds if det else stats.time_s
             rounds += stats.rounds
             repair = any(not data.lo <= int(scenario.households[list(ch.members)].sum())
@@ -178,13 +181,15 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
                                           seed=task.seed, stop=stop, deterministic=det,
                                           workers=task.threads)
             spent += fst.used_s if det else fst.time_s
-            text = f"fewer(-{fst.removed} in {fst.attempts})+"
+            text = f"fewer(-{fst.removed} in {fst.attempts})+" if fst.attempts else ""
     # Deterministic: rounds until the sub-solves' deterministic time fills the share
     # (two rounds at least when the start breaks the bounds: the search repairs it).
     left = max(0.0, lns_time - spent)
-    size, sub_s = window(data, len(plan))
-    plan, stats = improve(scenario, data, plan, time_s=left, seed=task.seed + rounds,
+    # Where the moves removed nothing, the same search as without them: the repair's
+    # random stream and round count go on.
+    plan, stats = improve(scenario, data, plan, time_s=left, seed=task.seed,
                           stop=stop, communities=size, sub_time_s=sub_s,
-                          work_s=left if det else None, min_rounds=2 if repair else 0)
+                          work_s=left if det else None, min_rounds=2 if repair else 0,
+                          rng=rng, first_round=rounds)
     spent += stats.used_s + ROUND_S * stats.rounds if det else stats.time_s
     return plan, spent, f"{text}lns({rounds + stats.rounds} rounds)"

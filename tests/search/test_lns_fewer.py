@@ -99,3 +99,27 @@ def test_held_centers_then_moved(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(fewer) == 5 and stats.removed == 1
     _legal(s, data, fewer)
     assert plan_cost(s, tuple(fewer)) < plan_cost(s, tuple(plan))
+
+
+def test_repair_then_continue_is_one_search() -> None:
+    """The large-piece search repairs first and goes on after the count-reducing
+    moves; where they remove nothing, the two calls draw and seed as one search."""
+    rng = np.random.default_rng(3)
+    s = grid_scenario(rng.integers(400, 700, size=(5, 6)).tolist())
+    [comp] = [c for c in components(s) if len(c.units) > 1]
+    data = piece_data(s, comp.key, comp.units)
+    strips = [[r * 6 + c for r in range(5) for c in (2 * k, 2 * k + 1)] for k in range(3)]
+    regions = [strips[0][:2], strips[0][2:], *strips[1:]]
+    start = [best_choice(s, data, r) for r in regions]
+    plan = [ch for ch in start if ch is not None]
+    whole, _ = improve(s, data, list(plan), time_s=0.0, seed=5, stop=StopFlag(),
+                       max_rounds=6, communities=3, sub_time_s=0.5)
+    stream = np.random.default_rng(5)
+    first, st = improve(s, data, list(plan), time_s=0.0, seed=5, stop=StopFlag(),
+                        max_rounds=6, communities=3, sub_time_s=0.5, until_within=True,
+                        rng=stream)
+    assert 0 < st.rounds < 6
+    rest, _ = improve(s, data, first, time_s=0.0, seed=5, stop=StopFlag(),
+                      max_rounds=6 - st.rounds, communities=3, sub_time_s=0.5, rng=stream,
+                      first_round=st.rounds)
+    assert rest == whole
