@@ -63,7 +63,9 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
             seed: int, stop: StopFlag, workers: int = 1,
             max_rounds: int | None = None, communities: int = SUB_COMMUNITIES,
             sub_time_s: float = SUB_TIME_S, work_s: float | None = None,
-            min_rounds: int = 0) -> tuple[list[Choice], LnsStats]:
+            min_rounds: int = 0, until_within: bool = False,
+            rng: np.random.Generator | None = None, first_round: int = 0
+            ) -> tuple[list[Choice], LnsStats]:
     """Improve ``choices`` for about ``time_s`` seconds (or ``max_rounds`` rounds),
     re-solving ``communities`` adjacent communities at a time for ``sub_time_s`` each.
 
@@ -75,9 +77,12 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
 
     A plan with communities outside the household bounds is repaired first: such a
     community is always in the neighbourhood, and a result is accepted when it breaks
-    the bounds by fewer households, or as much but costs less.
+    the bounds by fewer households, or as much but costs less. ``until_within``: stop
+    as soon as every community is within the bounds; ``rng`` and ``first_round``
+    continue such a search where it stopped (the same draws and sub-solve seeds as
+    one uninterrupted search).
     """
-    rng = np.random.default_rng(seed)
+    rng = rng if rng is not None else np.random.default_rng(seed)
     stats = LnsStats()
     t0 = time.perf_counter()
     plan = list(choices)
@@ -95,6 +100,8 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
             break
         if stale >= 3 * len(plan) and not any(miss):
             break   # every community has been tried several times without gain
+        if until_within and not any(miss):
+            break   # repaired: the caller goes on from here
         stats.rounds += 1
         broken = [c for c in range(len(plan)) if miss[c] > 0]
         start = broken[int(rng.integers(len(broken)))] if broken else None
@@ -106,8 +113,9 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
         budget = sub_time_s if max_rounds is not None or work_s is not None else \
             min(sub_time_s, max(0.1, time_s - (time.perf_counter() - t0)))
         res = run_model(scenario, sub, contiguity="order", soft=False, time_s=budget,
-                        workers=workers, seed=seed + stats.rounds, stop=stop, hint=hint,
-                        allowed_centers=_likely_centers(scenario, sub, hint))
+                        workers=workers, seed=seed + first_round + stats.rounds, stop=stop,
+                        hint=hint,
+                        allowed_centers=likely_centers(scenario, sub, hint))
         stats.used_s += res.used_s
         if not res.choices:
             stale += 1
@@ -123,11 +131,13 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
         else:
             stale += 1
     stats.time_s = time.perf_counter() - t0
+    if until_within and not any(miss):
+        return plan, stats      # in the order a continuation draws from
     order = sorted(range(len(plan)), key=lambda i: plan[i].center)
     return [plan[i] for i in order], stats
 
 
-def _likely_centers(scenario: Scenario, sub: PieceData, hint: tuple[Choice, ...],
+def likely_centers(scenario: Scenario, sub: PieceData, hint: tuple[Choice, ...],
                     per_community: int = CENTER_CANDIDATES) -> set[int]:
     """Where a center is worth trying: every unit with a site or a co-building
     obligation, today's centers, and the units nearest each community's

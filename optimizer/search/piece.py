@@ -32,6 +32,7 @@ from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.columns import plan_by_columns
+from optimizer.search.lns_fewer import fewer_communities
 from optimizer.search.oversized import solve_oversized
 from optimizer.search.piece_common import (
     heuristic_start,
@@ -61,6 +62,9 @@ LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it fi
 HURRY_LAG_STEPS = 40    # ... and once the piece is stopped, within
 HURRY_LAG_S = 1.0       # this long at most
 START_CAP_S = 2.0       # tree partitions for the start of a listed piece, at most
+FEWER_START_UNITS = 100  # listed pieces of this many units on: count-reducing moves on
+FEWER_START_SHARE = 0.15  # the start, for this share of the budget (a 150-compound
+                          # street's integer stages found its 34-community plan late)
 
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
@@ -185,11 +189,22 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         tree = tree_start(scenario, data, time_s=min(START_CAP_S, 0.05 * task.budget_s),
                           seed=task.seed, deterministic=task.deterministic, stop=stop)
         spent[0] += tree.used_s
-        if tree.choices is None or (grown is not None
-                                    and plan_cost(scenario, grown) <= plan_cost(scenario,
-                                                                                tree.choices)):
-            return grown
-        return tree.choices
+        best = grown
+        if tree.choices is not None and (grown is None or plan_cost(scenario, grown)
+                                         > plan_cost(scenario, tree.choices)):
+            best = tree.choices
+        if best is not None and len(best) > counts[0] and data.n >= FEWER_START_UNITS \
+                and not stop.is_set():
+            # Large listings: the integer stages start from this plan; one community
+            # fewer in it is one they need not find (optimizer.search.lns_fewer).
+            plan, fst = fewer_communities(scenario, data, list(best),
+                                          work_s=FEWER_START_SHARE * task.budget_s,
+                                          seed=task.seed, stop=stop,
+                                          deterministic=task.deterministic,
+                                          workers=task.threads)
+            spent[0] += fst.used_s if task.deterministic else fst.time_s
+            best = tuple(plan)
+        return best
 
     got = plan_by_columns(scenario, data, budget_s=task.budget_s, workers=task.threads,
                           seed=task.seed, deterministic=task.deterministic, stop=stop,

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
-from optimizer.search.attempt import build_cost_s
+from optimizer.search.attempt import Choice, build_cost_s
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import ROUND_S, improve, window
+from optimizer.search.lns_fewer import fewer_communities
 from optimizer.search.piece_common import (
     no_plan_reason,
     plan_cost,
@@ -35,6 +38,7 @@ FEWER_FILL = 0.95       # ... and tree partitions only where the fewest communit
                         # the fewest: no tree partition in 24 attempts, 5-7 s)
 TREE_SHARE = 0.1        # of a large piece's time for tree partitions at the least counts
 TREE_CAP_S = 10.0       # ... at most
+FEWER_LNS = 0.5         # of the search's time at most for count-reducing neighbourhoods
 
 
 def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
@@ -102,18 +106,10 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # time to the search.
     relax = whole and model_vars <= ADJ_VARS
     lns_time = max(0.0, task.budget_s * (LNS_SHARE if relax else 1.0) - spent)
-    size, sub_s = window(data, len(start))
-    # Deterministic: rounds until the sub-solves' deterministic time fills the share
-    # (two rounds at least when the start breaks the bounds: the search repairs it).
-    repair = any(not data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
-                 for ch in start)
-    improved, stats = improve(scenario, data, list(start), time_s=lns_time, seed=task.seed,
-                              stop=stop, communities=size, sub_time_s=sub_s,
-                              work_s=lns_time if task.deterministic else None,
-                              min_rounds=2 if repair else 0)
-    spent += stats.used_s + ROUND_S * stats.rounds if task.deterministic else stats.time_s
+    improved, spent_lns, lns = _search(scenario, data, task, list(start), lns_time, stop)
+    spent += spent_lns
     choices = tuple(improved)
-    lns = f"{origin}lns({stats.rounds} rounds)"
+    lns = origin + lns
     broken = [not data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
               for ch in choices]
     if any(broken) and rough is not None and whole and not stop.is_set():
@@ -152,3 +148,48 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     bound = adj.bound_yuan if math.isfinite(adj.bound_yuan) else 0.0
     return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE, bound,
                        spent, f"{lns}+adjacent bound")
+
+
+def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Choice],
+            lns_time: float, stop: StopFlag) -> tuple[list[Choice], float, str]:
+    """The neighbourhood search from ``start`` for ``lns_time``: a start outside the
+    bounds repaired first, then count-reducing neighbourhoods (at most FEWER_LNS of
+    the time; optimizer.search.lns_fewer), then the search over adjacent communities
+    with what is left. The plan, the time used and the method's text."""
+    det = task.deterministic
+    repair = any(not data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
+                 for ch in start)
+    counts = feasible_community_counts(data.total, data.lo, data.hi)
+    plan, spent, rounds, text = start, 0.0, 0, ""
+    rng = np.random.default_rng(task.seed)      # one stream for the search's phases
+    size, sub_s = window(data, len(start))
+    if counts and len(start) > counts[0]:
+        if repair:
+            # Deterministic: rounds until repaired, or the share is used (two at least).
+            plan, stats = improve(scenario, data, plan, time_s=lns_time, seed=task.seed,
+                                  stop=stop, communities=size, sub_time_s=sub_s,
+                                  work_s=lns_time if det else None, min_rounds=2,
+                                  until_within=True, rng=rng)
+            spent += stats.used_s + ROUND_S * stats.rounds if det else stats.time_s
+            rounds += stats.rounds
+            repair = any(not data.lo <= int(scenario.households[list(ch.members)].sum())
+                         <= data.hi for ch in plan)
+        if not repair and len(plan) > counts[0] and not stop.is_set():
+            # One community fewer is worth more than any reshaping the search finds.
+            plan, fst = fewer_communities(scenario, data, plan,
+                                          work_s=FEWER_LNS * max(0.0, lns_time - spent),
+                                          seed=task.seed, stop=stop, deterministic=det,
+                                          workers=task.threads)
+            spent += fst.used_s if det else fst.time_s
+            text = f"fewer(-{fst.removed} in {fst.attempts})+" if fst.attempts else ""
+    # Deterministic: rounds until the sub-solves' deterministic time fills the share
+    # (two rounds at least when the start breaks the bounds: the search repairs it).
+    left = max(0.0, lns_time - spent)
+    # Where the moves removed nothing, the same search as without them: the repair's
+    # random stream and round count go on.
+    plan, stats = improve(scenario, data, plan, time_s=left, seed=task.seed,
+                          stop=stop, communities=size, sub_time_s=sub_s,
+                          work_s=left if det else None, min_rounds=2 if repair else 0,
+                          rng=rng, first_round=rounds)
+    spent += stats.used_s + ROUND_S * stats.rounds if det else stats.time_s
+    return plan, spent, f"{text}lns({rounds + stats.rounds} rounds)"

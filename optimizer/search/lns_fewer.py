@@ -1,0 +1,175 @@
+"""Count-reducing neighbourhoods: m adjacent communities re-solved as m - 1.
+
+Each community carries its fixed costs (funding, committee pay, three staff, a
+center: about 1.1 M yuan a year on an urban street), so one community fewer is worth
+more than any reshaping. The neighbourhood search (:mod:`optimizer.search.lns`)
+re-solves a few adjacent communities with the count free, hinted at the count they
+have: it rarely finds the plan with one fewer, whose households must be shifted
+across several communities at once. Here the emptiest communities are dissolved one
+by one: each with adjacent communities, chosen by their room below the maximum,
+until the group's households fit one community fewer with a margin; that sub-region
+is solved exactly (CP-SAT, the ordering model) with the count fixed at m - 1. The
+result obeys the household bounds, contiguity and every center rule of the model;
+it is kept when it costs less (one community fewer nearly always does).
+
+Deterministic with one worker: the groups are tried in a fixed order (emptiest
+first, ties by center), each sub-solve has a deterministic time limit, and the
+phase stops when the sub-solves' deterministic time plus a fixed estimate per
+attempt reaches its budget.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.model.piece import PieceData, piece_data
+from optimizer.scenario.model import Scenario
+from optimizer.search.assemble import price
+from optimizer.search.attempt import Choice, run_model
+from optimizer.search.lns import likely_centers
+from optimizer.search.stop import StopFlag
+
+FEWER_SUB_S = 2.0       # deterministic seconds per sub-solve
+# The tries per community, in order: the group's households at most ``margin`` of
+# (m - 1) maxima, at most ``communities`` and ``units`` in it, and whether the centers
+# stay where they are. Free centers first (the sub-region's full model: seconds, so up
+# to 10 communities); then the m - 1 other communities' centers held (a small model,
+# solved or proved impossible in hundredths of a second, so up to 16), the result's
+# centers then let move from it: held alone, the plan with one fewer cost more than
+# the one it replaced on a 262-compound street (the search split it again).
+TRIES = ((0.97, 10, 70, False), (0.92, 10, 70, False),
+         (0.97, 16, 100, True), (0.92, 16, 100, True))
+ATTEMPT_S = 0.1         # an attempt's own cost besides its model (estimate)
+
+
+@dataclass
+class FewerStats:
+    attempts: int = 0
+    removed: int = 0
+    used_s: float = 0.0     # sub-solves' deterministic time + ATTEMPT_S per attempt
+    time_s: float = 0.0
+
+
+def fewer_communities(scenario: Scenario, data: PieceData, choices: list[Choice], *,
+                      work_s: float, seed: int, stop: StopFlag, deterministic: bool = True,
+                      workers: int = 1, sub_time_s: float | None = None
+                      ) -> tuple[list[Choice], FewerStats]:
+    """``choices`` with communities dissolved where a group of neighbours can absorb
+    them, within ``work_s`` (deterministic estimate when ``deterministic``, else wall
+    seconds). Every community of ``choices`` must be within the household bounds."""
+    t0 = time.perf_counter()
+    sub_time_s = FEWER_SUB_S if sub_time_s is None else sub_time_s
+    stats = FewerStats()
+    plan = list(choices)
+    tried: set[tuple[frozenset[int], bool]] = set()
+
+    def spent() -> float:
+        return stats.used_s if deterministic else time.perf_counter() - t0
+
+    progress = True
+    while progress and not stop.is_set() and spent() < work_s and len(plan) > 1:
+        progress = False
+        hh = [int(scenario.households[list(ch.members)].sum()) for ch in plan]
+        adj = _adjacency(scenario, plan)
+        order = sorted(range(len(plan)), key=lambda c: (hh[c], plan[c].center))
+        for c in order:
+            if stop.is_set() or spent() >= work_s:
+                break
+            for margin, most, units, keep_centers in TRIES:
+                group = fewer_group(plan, hh, adj, c, data.hi, margin, most, units)
+                if group is None:
+                    continue
+                key = (frozenset(u for g in group for u in plan[g].members), keep_centers)
+                if key in tried:
+                    continue
+                tried.add(key)
+                stats.attempts += 1
+                got = _resolve(scenario, data, plan, group, seed + stats.attempts, stop,
+                               min(sub_time_s, max(0.05, work_s - spent())), workers,
+                               deterministic, keep_centers)
+                stats.used_s += got[1] + ATTEMPT_S
+                if got[0] is not None:
+                    keep = [plan[i] for i in range(len(plan)) if i not in set(group)]
+                    plan = keep + list(got[0])
+                    stats.removed += 1
+                    progress = True
+                    break
+            if progress:
+                break
+    stats.time_s = time.perf_counter() - t0
+    if stats.removed:
+        plan.sort(key=lambda ch: ch.center)
+    return plan, stats          # as given when nothing was removed
+
+
+def fewer_group(plan: list[Choice], hh: list[int], adj: list[set[int]], c: int, hi: int,
+                margin: float, max_communities: int, max_units: int) -> list[int] | None:
+    """Community ``c`` and adjacent communities, each time the one with the most room
+    below ``hi`` (ties by center), until the group's households fit ``len - 1``
+    communities at ``margin`` of the maximum; None when the caps come first."""
+    group = [c]
+    total, units = hh[c], len(plan[c].members)
+    while total > margin * (len(group) - 1) * hi:
+        frontier = sorted({d for g in group for d in adj[g]} - set(group),
+                          key=lambda d: (hh[d], plan[d].center))
+        frontier = [d for d in frontier if units + len(plan[d].members) <= max_units]
+        if not frontier or len(group) >= max_communities:
+            return None
+        d = frontier[0]
+        group.append(d)
+        total += hh[d]
+        units += len(plan[d].members)
+    return group
+
+
+def _resolve(scenario: Scenario, data: PieceData, plan: list[Choice], group: list[int],
+             seed: int, stop: StopFlag, time_s: float, workers: int, deterministic: bool,
+             keep_centers: bool) -> tuple[tuple[Choice, ...] | None, float]:
+    """The group's units as ``len(group) - 1`` communities (None when the solver found
+    none, or none cheaper), and the deterministic time it used."""
+    units = np.asarray(sorted(u for g in group for u in plan[g].members))
+    sub = piece_data(scenario, data.key, units)
+    k = len(group) - 1
+    centers = None
+    if keep_centers:
+        local = {int(u): i for i, u in enumerate(sub.units)}
+        centers = {local[plan[g].center] for g in group[1:]}
+    res = run_model(scenario, sub, contiguity="order", soft=False, time_s=time_s,
+                    workers=workers, seed=seed, stop=stop, count=(k, k),
+                    deterministic=deterministic, allowed_centers=centers)
+    used = res.used_s
+    if not res.choices or len(res.choices) != k:
+        return None, used
+    choices = res.choices
+    if keep_centers and not stop.is_set():
+        # The centers were held where they stood: let them move (the units near each
+        # community's middle, as the search does), from this plan.
+        moved = run_model(scenario, sub, contiguity="order", soft=False, time_s=time_s,
+                          workers=workers, seed=seed, stop=stop, count=(k, k),
+                          deterministic=deterministic, hint=choices,
+                          allowed_centers=likely_centers(scenario, sub, choices))
+        used += moved.used_s
+        if moved.choices and len(moved.choices) == k and _cost(scenario, moved.choices) \
+                < _cost(scenario, choices):
+            choices = moved.choices
+    old = sum(price(scenario, plan[g]).objective_yuan for g in group)
+    return (choices if _cost(scenario, choices) < old - 1e-6 else None), used
+
+
+def _cost(scenario: Scenario, choices: tuple[Choice, ...]) -> float:
+    return sum(price(scenario, ch).objective_yuan for ch in choices)
+
+
+def _adjacency(scenario: Scenario, plan: list[Choice]) -> list[set[int]]:
+    owner = {u: c for c, ch in enumerate(plan) for u in ch.members}
+    adj: list[set[int]] = [set() for _ in plan]
+    for c, ch in enumerate(plan):
+        for u in ch.members:
+            for v in scenario.neighbours[u].tolist():
+                d = owner.get(v)
+                if d is not None and d != c:
+                    adj[c].add(d)
+    return adj

@@ -1,0 +1,125 @@
+"""Count-reducing neighbourhoods (optimizer.search.lns_fewer): a group of adjacent
+communities whose households fit one community fewer is re-solved with the count
+fixed; the result is legal (bounds, contiguity, a center each) and cheaper."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optimizer.graph import components, is_connected
+from optimizer.model.piece import PieceData, piece_data
+from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
+from optimizer.search import lns_fewer
+from optimizer.search.attempt import Choice
+from optimizer.search.heuristic import best_choice
+from optimizer.search.lns import improve
+from optimizer.search.lns_fewer import fewer_communities, fewer_group
+from optimizer.search.piece_common import plan_cost
+from optimizer.search.stop import StopFlag
+
+ROWS, COLS = 4, 6
+
+
+def _blocks() -> tuple[Scenario, PieceData, list[Choice]]:
+    """A 4 x 6 street of compounds of 300-700 households (12,600: 5-6 communities of
+    2,000-3,000) split into six 2 x 2 blocks of 2,100 households each: three blocks
+    hold more than two communities can, four fit three."""
+    pattern = ((700, 600), (500, 300))
+    s = grid_scenario([[pattern[r % 2][c % 2] for c in range(COLS)] for r in range(ROWS)])
+    [comp] = components(s)
+    data = piece_data(s, comp.key, comp.units)
+    regions = [[r * COLS + c for r in (2 * i, 2 * i + 1) for c in (2 * j, 2 * j + 1)]
+               for i in range(ROWS // 2) for j in range(COLS // 2)]
+    plan = [best_choice(s, data, reg) for reg in regions]
+    assert all(ch is not None for ch in plan)
+    return s, data, [ch for ch in plan if ch is not None]
+
+
+def _legal(s: Scenario, data: PieceData, plan: list[Choice]) -> None:
+    units = sorted(u for ch in plan for u in ch.members)
+    assert units == sorted(int(u) for u in data.units)        # every unit once
+    for ch in plan:
+        hh = int(s.households[list(ch.members)].sum())
+        assert data.lo <= hh <= data.hi
+        assert is_connected(ch.members, s.neighbours)
+        assert ch.center in ch.members
+
+
+def test_group_grows_until_one_fewer_fits() -> None:
+    s, data, plan = _blocks()
+    hh = [2100] * len(plan)
+    adj: list[set[int]] = [set() for _ in plan]
+    for c, ch in enumerate(plan):
+        for d, other in enumerate(plan):
+            if c != d and any(int(v) in other.members for u in ch.members
+                              for v in s.neighbours[u]):
+                adj[c].add(d)
+    group = fewer_group(plan, hh, adj, 0, data.hi, 0.97, 10, 70)
+    # 2 x 2,100 > 0.97 x 3,000 and 3 x 2,100 > 0.97 x 6,000: four communities.
+    assert group is not None and len(group) == 4
+    assert fewer_group(plan, hh, adj, 0, data.hi, 0.97, 3, 70) is None   # the cap
+
+
+def test_fewer_communities_removes_one_the_search_keeps() -> None:
+    s, data, plan = _blocks()
+    before = plan_cost(s, tuple(plan))
+    fewer, stats = fewer_communities(s, data, plan, work_s=20.0, seed=1, stop=StopFlag())
+    assert len(fewer) == 5 and stats.removed == 1
+    _legal(s, data, fewer)
+    assert plan_cost(s, tuple(fewer)) < before
+    # The search over adjacent communities with the count free, the same number of
+    # sub-solves of the same deterministic time: still six communities.
+    kept, _ = improve(s, data, list(plan), time_s=0.0, seed=1, stop=StopFlag(),
+                      max_rounds=stats.attempts, communities=3, sub_time_s=2.0)
+    assert len(kept) == 6
+    # Same input and seed: the same plan.
+    again, _ = fewer_communities(s, data, plan, work_s=20.0, seed=1, stop=StopFlag())
+    assert again == fewer
+
+
+def test_nothing_to_remove_at_the_fewest() -> None:
+    rng = np.random.default_rng(0)
+    s = grid_scenario([[int(v) for v in row] for row in rng.integers(2400, 2900, (1, 3))])
+    [comp] = components(s)
+    data = piece_data(s, comp.key, comp.units)
+    plan = [best_choice(s, data, [k]) for k in range(data.n)]
+    got, stats = fewer_communities(s, data, [ch for ch in plan if ch is not None],
+                                   work_s=5.0, seed=1, stop=StopFlag())
+    assert len(got) == 3 and stats.attempts == 0
+
+
+def test_held_centers_then_moved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The groups tried with the other communities' centers held (larger groups,
+    small models): one community fewer, legal, its centers then free to move."""
+    monkeypatch.setattr(lns_fewer, "TRIES", ((0.97, 16, 100, True),))
+    s, data, plan = _blocks()
+    fewer, stats = fewer_communities(s, data, plan, work_s=20.0, seed=1, stop=StopFlag())
+    assert len(fewer) == 5 and stats.removed == 1
+    _legal(s, data, fewer)
+    assert plan_cost(s, tuple(fewer)) < plan_cost(s, tuple(plan))
+
+
+def test_repair_then_continue_is_one_search() -> None:
+    """The large-piece search repairs first and goes on after the count-reducing
+    moves; where they remove nothing, the two calls draw and seed as one search."""
+    rng = np.random.default_rng(3)
+    s = grid_scenario(rng.integers(400, 700, size=(5, 6)).tolist())
+    [comp] = [c for c in components(s) if len(c.units) > 1]
+    data = piece_data(s, comp.key, comp.units)
+    strips = [[r * 6 + c for r in range(5) for c in (2 * k, 2 * k + 1)] for k in range(3)]
+    regions = [strips[0][:2], strips[0][2:], *strips[1:]]
+    start = [best_choice(s, data, r) for r in regions]
+    plan = [ch for ch in start if ch is not None]
+    whole, _ = improve(s, data, list(plan), time_s=0.0, seed=5, stop=StopFlag(),
+                       max_rounds=6, communities=3, sub_time_s=0.5)
+    stream = np.random.default_rng(5)
+    first, st = improve(s, data, list(plan), time_s=0.0, seed=5, stop=StopFlag(),
+                        max_rounds=6, communities=3, sub_time_s=0.5, until_within=True,
+                        rng=stream)
+    assert 0 < st.rounds < 6
+    rest, _ = improve(s, data, first, time_s=0.0, seed=5, stop=StopFlag(),
+                      max_rounds=6 - st.rounds, communities=3, sub_time_s=0.5, rng=stream,
+                      first_round=st.rounds)
+    assert rest == whole
