@@ -141,7 +141,11 @@ def clean_stale(out: Path) -> list[str]:
         shutil.rmtree(old, ignore_errors=True)
         notes.append(f"removed {old.name}, the previous folder a killed run left beside {out}")
     for stage in _ours(out, "tmp"):
-        if (stage / MARKER).is_file():
+        # A stage holds our marker from its first write on; a kill between its mkdir
+        # and that write leaves it empty (the reliability bench's kill at the first
+        # sight of the stage found one). Named like ours and empty, it holds nothing
+        # to lose; one with files but no marker is not ours and stays.
+        if (stage / MARKER).is_file() or not any(stage.iterdir()):
             shutil.rmtree(stage, ignore_errors=True)
             notes.append(f"removed {stage.name}, an unfinished folder a killed run left "
                          f"beside {out}")

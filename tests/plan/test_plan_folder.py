@@ -252,14 +252,18 @@ def test_the_next_run_tidies_what_a_kill_left(tmp_path: Path, s, valid, where: s
     (out / "notes.docx").write_bytes(b"mine")
     before = snapshot(out)
     (tmp_path / ".plan.tmp-notours").mkdir()             # a hidden folder not of ours
-    (tmp_path / ".plan.tmp-0123456789ab").mkdir()        # named like ours, no marker
+    (tmp_path / ".plan.tmp-0123456789ab").mkdir()        # named like ours, no marker,
+    (tmp_path / ".plan.tmp-0123456789ab" / "x.txt").write_text("x")   # not empty: kept
+    (tmp_path / ".plan.tmp-ba9876543210").mkdir()        # killed before its marker: empty,
+                                                         # removed (the listing below)
     script = KILLER.format(tests=str(TESTS), root=str(ROOT))
     proc = subprocess.run([sys.executable, "-c", script, where, str(out)], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     left = sorted(p.name for p in tmp_path.iterdir())
     stale = [n for n in left if n.startswith((".plan.tmp-", ".plan.old-", ".plan.lock"))
-             and n not in (".plan.tmp-notours", ".plan.tmp-0123456789ab")]
+             and n not in (".plan.tmp-notours", ".plan.tmp-0123456789ab",
+                           ".plan.tmp-ba9876543210")]
     if where == "writing":
         assert snapshot(out) == before                   # the old plan, whole
         assert len(stale) == 2                           # the stage and the lock file
