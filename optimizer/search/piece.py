@@ -178,11 +178,14 @@ def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFla
     (optimizer.search.pocketed), else the soft model, the last resort. A part of a
     piece (``part_of_piece``) seeks no pockets of its own: they would be the part's,
     not the piece's, and the checker reads a pocket's gate in the whole piece."""
+    spent = 0.0
     if pocketed and not task.part_of_piece:
-        got = solve_pocketed(scenario, data, task, stop, solve_data)
+        got, spent = solve_pocketed(scenario, data, task, stop, solve_data)
         if got is not None:
             return got
-    return soft_result(scenario, data, task, stop, record)
+    soft = soft_result(scenario, data, dataclasses.replace(
+        task, budget_s=max(0.2, task.budget_s - spent)), stop, record)
+    return dataclasses.replace(soft, time_s=soft.time_s + spent)   # time_s: what it used
 
 
 def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag

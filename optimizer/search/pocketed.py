@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from optimizer.graph import feasible_community_counts
 from optimizer.graph.pocket import Pocket, least_breaking, pocket_exemption, pockets
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.plan.exemption import text_of
@@ -79,20 +80,30 @@ def pocket_block(scenario: Scenario, data: PieceData, pocket: Pocket,
 
 
 def solve_pocketed(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
-                   solve_part: SolvePart) -> PieceResult | None:
+                   solve_part: SolvePart) -> tuple[PieceResult | None, float]:
     """The piece with its pockets exempt and the rest solved part by part, or None
     when it has no pocket, its pockets are all of it, or the rest still has no plan
     within the bounds (the caller falls back to the soft model). The parts are solved
     with ``part_of_piece`` set: their own pockets would be pockets of the part, not of
-    the piece (the checker reads a pocket's gate in the whole piece)."""
+    the piece (the checker reads a pocket's gate in the whole piece). Also returns
+    the time used (of ``task.budget_s``), so that the soft model after a failed try
+    gets only what is left: the time limit holds.
+
+    A piece with locks keeps the soft model (it honours them; a pocket's split and
+    the parts' would not see locks reaching across them)."""
+    if task.locks:
+        return None, 0.0
     units = data.units.tolist()
     gone, blocks = pocket_blocks(scenario, data)
     if not blocks:
-        return None
+        return None, 0.0
     rest = [u for u in units if u not in gone]
     if not rest:
-        return None     # the pockets are the whole piece: nothing smaller proven
+        return None, 0.0    # the pockets are the whole piece: nothing smaller proven
     parts = _connected_parts(scenario, rest)
+    if any(not feasible_community_counts(int(scenario.households[p].sum()), data.lo, data.hi)
+           for p in parts):
+        return None, 0.0    # a part no whole number of communities fits: not explained
     weights = [len(p) ** 0.5 * max(1, int(scenario.households[p].sum())) for p in parts]
     spent = 0.0
     for n, part in enumerate(parts):
@@ -103,7 +114,7 @@ def solve_pocketed(scenario: Scenario, data: PieceData, task: PieceTask, stop: S
             part_of_piece=True), stop)
         spent += res.used_s
         if any(res.exemptions):
-            return None     # the rest is no plan within the bounds either: soft, whole
+            return None, spent  # the rest has no plan within the bounds either: soft
         blocks.append(Block(res.choices, res.exemptions, res.bound,
                              res.status == Status.OPTIMAL, res.used_s, res.method))
     choices = tuple(ch for b in blocks for ch in b.choices)
@@ -118,7 +129,7 @@ def solve_pocketed(scenario: Scenario, data: PieceData, task: PieceTask, stop: S
     return PieceResult(task.index, choices, exemptions,
                        Status.OPTIMAL if all(b.proven for b in blocks) else Status.FEASIBLE,
                        bound, spent, f"pockets({len(blocks) - len(parts)}): {methods}",
-                       reason, used_s=spent)
+                       reason, used_s=spent), spent
 
 
 def _connected_parts(scenario: Scenario, units: list[int]) -> list[list[int]]:
