@@ -56,19 +56,18 @@ from optimizer.graph.oversized import (
     oversized_exemption,
     take_apart,
 )
-from optimizer.graph.pocket import Pocket, least_breaking, pocket_exemption, pockets
 from optimizer.model.count_floor import no_count_possible
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.plan.exemption import Exemption, text_of
 from optimizer.scenario.model import Scenario
-from optimizer.search.attempt import Choice
 from optimizer.search.columns import connected_groups
 from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
 from optimizer.search.oversized_boxed import join_boxed, no_place_error, rebox
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.pocketed import pocket_blocks
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -129,7 +128,8 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
         share = max(0.0, budget - spent) * weights[n] / max(sum(weights[n:]) + kept, 1.0)
         sub = piece_data(scenario, data.key, np.asarray(part.units))
         res = solve_part(scenario, sub, dataclasses.replace(
-            task, units=sub.units, diagnosis=None, budget_s=max(share, 0.2)), stop)
+            task, units=sub.units, diagnosis=None, budget_s=max(share, 0.2),
+            part_of_piece=True), stop)
         spent += res.used_s
         if any(res.exemptions) and part.touches:
             # No plan within the bounds found on its own: it joins the stranded ones.
@@ -224,41 +224,11 @@ def _companions(scenario: Scenario, needy: list[int], units: list[int], over: se
 def _pockets(scenario: Scenario, data: PieceData, parts: list[Part]
              ) -> tuple[set[int], list[Block]]:
     """The units of the parts' impossible pockets (optimizer.graph.pocket) and of
-    the gates their communities take, and each pocket's block: its split breaking the
-    bounds least (one community, exempt and naming the pocket), the cheapest such, its
-    bound the least cost of them all. A 189-compound street with a pocket of three
-    compounds had no plan within the bounds, so all of it joined its oversized units'
-    communities (real-10740: 26% gap)."""
-    allowed = {u for p in parts if not p.stranded for u in p.units}
-    found = pockets(scenario, data.units.tolist(), data.lo, data.hi, allowed)
-    local = {int(u): k for k, u in enumerate(data.units)}
-    blocks = [b for pk in found if (b := _pocket_block(scenario, data, pk, local))]
-    return {u for b in blocks for ch in b.choices for u in ch.members}, blocks
-
-
-def _pocket_block(scenario: Scenario, data: PieceData, pocket: Pocket,
-                  local: dict[int, int]) -> Block | None:
-    plans, complete = least_breaking(scenario, pocket, data.lo, data.hi)
-    best: tuple[float, tuple[Choice, ...]] | None = None
-    least = float("inf")
-    for plan in plans:
-        got = [best_choice(scenario, data, [local[u] for u in g]) for g in plan]
-        if any(ch is None for ch in got):
-            complete = False
-            continue
-        choices = tuple(ch for ch in got if ch is not None)
-        cost = plan_cost(scenario, choices)
-        least = min(least, cost)
-        if best is None or cost < best[0] - 1e-6:
-            best = (cost, choices)
-    if best is None:
-        return None
-    sub = piece_data(scenario, data.key, np.asarray(pocket.units))
-    bound = least if complete else floor(scenario, sub)
-    ex = pocket_exemption(scenario, data.key, pocket, data.lo, data.hi)
-    exemptions = tuple(() if data.lo <= int(scenario.households[list(ch.members)].sum())
-                       <= data.hi else (ex,) for ch in best[1])
-    return Block(best[1], exemptions, bound, complete, 0.0, f"pocket({len(pocket.units)})")
+    the gates their communities take, and each pocket's block
+    (optimizer.search.pocketed.pocket_blocks). A 189-compound street with a pocket of
+    three compounds had no plan within the bounds, so all of it joined its oversized
+    units' communities (real-10740: 26% gap)."""
+    return pocket_blocks(scenario, data, {u for p in parts if not p.stranded for u in p.units})
 
 
 def _listed_stranded(scenario: Scenario, key: tuple[str, str, str], part: Part,

@@ -45,6 +45,7 @@ from optimizer.search.piece_common import (
 )
 from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.pocketed import solve_pocketed
 from optimizer.search.starts import tree_start
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -157,7 +158,8 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
     if task.diagnosis is not None:
         record = task.diagnosis.record or Exemption.of_text(
             f"{task.diagnosis.rule}: {task.diagnosis.message}")
-        return soft_result(scenario, data, task, stop, record), 0.0
+        return _no_plan(scenario, data, task, stop, record,
+                        task.diagnosis.reason != "too-small"), 0.0
     if not task.locks:
         done, task = _by_columns(scenario, data, task, stop)
         if done is not None:
@@ -171,6 +173,23 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
                       "flow" if size <= FLOW_X else "adjacent"), reserve
     return solve_large(scenario, data, task, stop, whole=size <= BOUND_X,
                        model_vars=size), reserve
+
+
+def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
+             record: Exemption, pocketed: bool = True) -> PieceResult:
+    """A piece with no plan within the bounds (proven, or none found): its pockets
+    exempt and the rest with its bound where pockets explain it
+    (optimizer.search.pocketed), else the soft model, the last resort. A part of a
+    piece (``part_of_piece``) seeks no pockets of its own: they would be the part's,
+    not the piece's, and the checker reads a pocket's gate in the whole piece."""
+    spent = 0.0
+    if pocketed and not task.part_of_piece:
+        got, spent = solve_pocketed(scenario, data, task, stop, solve_data)
+        if got is not None:
+            return got
+    soft = soft_result(scenario, data, dataclasses.replace(
+        task, budget_s=max(0.2, task.budget_s - spent)), stop, record)
+    return dataclasses.replace(soft, time_s=soft.time_s + spent)   # time_s: what it used
 
 
 def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
@@ -214,8 +233,8 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
     if got.status == Status.INFEASIBLE:      # every possible community listed: none partitions
         why = f"proved impossible: no partition into its {got.columns:,} possible communities"
-        return soft_result(scenario, data, rest, stop,
-                           no_plan_reason(scenario, data, why, got.columns)), rest
+        return _no_plan(scenario, data, rest, stop,
+                        no_plan_reason(scenario, data, why, got.columns)), rest
     if not got.choices:
         return None, rest               # no plan in time: the models, with the time left
     how = f", {got.how}" if got.how else ""
@@ -259,7 +278,7 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         if not exact.choices:
             why = ("proved impossible by the exact model" if exact.status == Status.INFEASIBLE
                    else "none found in time")
-            return soft_result(scenario, data, task, stop, no_plan_reason(scenario, data, why))
+            return _no_plan(scenario, data, task, stop, no_plan_reason(scenario, data, why))
         best = (exact.objective_yuan, exact.choices)
     # Bounds from a model that admits every connected community (exact flow on small
     # pieces, the "adjacent" relaxation on larger ones), per count: the piece's bound

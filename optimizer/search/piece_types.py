@@ -29,6 +29,8 @@ class PieceTask:
     handed_at: float | None = None  # time.time() when wall_s was set (the task handed out)
     stand_ins: tuple[int, ...] = ()  # no_build units where a build may stand in (ONE-STATION)
     center_reason: Exemption | None = None   # the exemption of a community centred in one
+    part_of_piece: bool = False    # a part of a piece whose pockets were sought whole
+                                   # (optimizer.search.pocketed): none sought in it
 
 
 @dataclass(frozen=True)

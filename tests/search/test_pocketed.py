@@ -1,0 +1,86 @@
+"""An ordinary piece (no unit above the maximum) with a pocket (optimizer.graph.pocket):
+the pocket is one community, exempt and naming its units and its gate; the rest of the
+piece is solved within the bounds with a bound above 0; the plan passes the checker.
+Before, the whole piece went to the soft model (issue 16).
+
+Urban, 2,000-3,000 households; the gate 715 is the only way out of 1684 / 1275 / 221
+(3,180 together: no split of them keeps the bounds, and the gate's community can take
+at most 2,285 of them, none of which leaves the rest splittable)::
+
+    1000 1100  715 1684
+     -     -  1275  221
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.checker.checker import check
+from optimizer.graph import components
+from optimizer.model.piece import piece_data
+from optimizer.plan.model import Plan
+from optimizer.scenario.build import grid_scenario
+from optimizer.search import solve
+from optimizer.search.driver import _diagnoses_by_component
+from optimizer.search.piece import solve_data
+from optimizer.search.piece_common import plan_cost
+from optimizer.search.piece_types import PieceTask
+from optimizer.search.stop import StopFlag
+
+STREET = [[1000, 1100, 715, 1684], [None, None, 1275, 221]]
+
+
+def _groups(plan: Plan) -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = {}
+    for u, c in zip(plan.unit_ids, plan.community, strict=True):
+        groups.setdefault(c, set()).add(u)
+    return groups
+
+
+def test_the_pocket_alone_is_exempt_and_the_plan_passes_the_checker() -> None:
+    s = grid_scenario(STREET)
+    plan = solve(s, time_limit_s=30, workers=1, seed=0)
+    report = check(s, plan)
+    assert report.passed, report.summary_text()
+    groups = _groups(plan)
+    assert sorted(map(sorted, groups.values())) == [
+        ["r0c0", "r0c1", "r0c2"], ["r0c3", "r1c2", "r1c3"]]
+    comm = dict(zip(plan.unit_ids, plan.community, strict=True))
+    rows = {c.community_id: c for c in plan.communities}
+    pocket = rows[comm["r0c3"]].exemption
+    assert "r0c3" in pocket and "r1c2" in pocket and "r1c3" in pocket
+    assert "r0c2" in pocket                 # its gate, named
+    assert not rows[comm["r0c0"]].exemption
+    size = {r.community_id: r.status for r in report.rows if r.rule_id == "SIZE-URBAN"}
+    assert size[comm["r0c3"]] == "exempt" and size[comm["r0c0"]] == "pass"
+    assert plan.bound is not None and plan.bound > 0
+
+
+def test_the_piece_is_pocketed_not_soft_with_a_bound_below_its_plan() -> None:
+    s = grid_scenario(STREET)
+    comps = components(s)
+    diag, _ = _diagnoses_by_component(s, comps)
+    assert 0 in diag        # the diagnosis proves the piece impossible within the bounds
+    comp = comps[0]
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=diag[0],
+                     budget_s=20, seed=0, threads=1)
+    res = solve_data(s, piece_data(s, comp.key, comp.units), task, StopFlag())
+    assert res.method.startswith("pockets(1)") and "soft" not in res.method
+    assert [bool(ex) for ex in res.exemptions].count(True) == 1
+    cost = plan_cost(s, res.choices)
+    assert 0 < res.bound <= cost + 1e-6
+    # One plan of this kind: the pocket whole, the rest one community.
+    assert res.bound == pytest.approx(cost, rel=1e-6)
+
+
+def test_without_a_pocket_the_soft_model_stays() -> None:
+    """1000 1100 | 1500 in a row, urban: 3,600 households, no split within 2,000-3,000
+    and the only pocket is the whole row: nothing smaller is proven, so soft."""
+    s = grid_scenario([[1000, 1100, 1500]])
+    comps = components(s)
+    diag, _ = _diagnoses_by_component(s, comps)
+    comp = comps[0]
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=diag.get(0),
+                     budget_s=5, seed=0, threads=1)
+    res = solve_data(s, piece_data(s, comp.key, comp.units), task, StopFlag())
+    assert res.method == "soft"
