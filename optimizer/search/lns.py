@@ -162,17 +162,23 @@ def _miss(scenario: Scenario, data: PieceData, ch: Choice) -> int:
     return max(0, data.lo - hh) + max(0, hh - data.hi)
 
 
-def _neighbourhood(scenario: Scenario, plan: list[Choice], rng: np.random.Generator,
-                   start: int | None = None, communities: int = SUB_COMMUNITIES) -> list[int]:
-    """A random community and adjacent ones, grown breadth-first within the caps."""
+def community_adjacency(scenario: Scenario, plan: list[Choice]) -> list[set[int]]:
+    """For each community of ``plan``, the communities it borders (by unit links)."""
     owner = {u: c for c, ch in enumerate(plan) for u in ch.members}
-    adj: dict[int, set[int]] = {c: set() for c in range(len(plan))}
+    adj: list[set[int]] = [set() for _ in plan]
     for c, ch in enumerate(plan):
         for u in ch.members:
             for v in scenario.neighbours[u].tolist():
                 d = owner.get(v)
                 if d is not None and d != c:
                     adj[c].add(d)
+    return adj
+
+
+def _neighbourhood(scenario: Scenario, plan: list[Choice], rng: np.random.Generator,
+                   start: int | None = None, communities: int = SUB_COMMUNITIES) -> list[int]:
+    """A random community and adjacent ones, grown breadth-first within the caps."""
+    adj = community_adjacency(scenario, plan)
     if start is None:
         start = int(rng.integers(len(plan)))
     group = [start]

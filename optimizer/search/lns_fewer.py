@@ -29,7 +29,7 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice, run_model
-from optimizer.search.lns import likely_centers
+from optimizer.search.lns import community_adjacency, likely_centers
 from optimizer.search.stop import StopFlag
 
 FEWER_SUB_S = 2.0       # deterministic seconds per sub-solve
@@ -73,7 +73,7 @@ def fewer_communities(scenario: Scenario, data: PieceData, choices: list[Choice]
     while progress and not stop.is_set() and spent() < work_s and len(plan) > 1:
         progress = False
         hh = [int(scenario.households[list(ch.members)].sum()) for ch in plan]
-        adj = _adjacency(scenario, plan)
+        adj = community_adjacency(scenario, plan)
         order = sorted(range(len(plan)), key=lambda c: (hh[c], plan[c].center))
         for c in order:
             if stop.is_set() or spent() >= work_s:
@@ -161,15 +161,3 @@ def _resolve(scenario: Scenario, data: PieceData, plan: list[Choice], group: lis
 
 def _cost(scenario: Scenario, choices: tuple[Choice, ...]) -> float:
     return sum(price(scenario, ch).objective_yuan for ch in choices)
-
-
-def _adjacency(scenario: Scenario, plan: list[Choice]) -> list[set[int]]:
-    owner = {u: c for c, ch in enumerate(plan) for u in ch.members}
-    adj: list[set[int]] = [set() for _ in plan]
-    for c, ch in enumerate(plan):
-        for u in ch.members:
-            for v in scenario.neighbours[u].tolist():
-                d = owner.get(v)
-                if d is not None and d != c:
-                    adj[c].add(d)
-    return adj

@@ -29,6 +29,7 @@ from optimizer.search.piece import solve_data
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
+from tests.helpers.solve import communities_of
 
 STREET = [[4000, 1000, 1100, 715, 1684], [None, None, None, 1275, 221]]
 
@@ -45,10 +46,7 @@ def test_the_pocket_is_one_exempt_community_and_the_rest_keeps_the_bounds() -> N
     report = check(s, plan)
     assert report.passed, report.summary_text()
     comm = dict(zip(plan.unit_ids, plan.community, strict=True))
-    groups: dict[str, set[str]] = {}
-    for u, c in comm.items():
-        groups.setdefault(c, set()).add(u)
-    assert sorted(map(sorted, groups.values())) == [
+    assert communities_of(plan) == [
         ["r0c0"], ["r0c1", "r0c2", "r0c3"], ["r0c4", "r1c3", "r1c4"]]
     rows = {c.community_id: c for c in plan.communities}
     pocket = rows[comm["r0c4"]].exemption
@@ -86,10 +84,7 @@ def test_a_part_still_stranded_without_its_pocket_joins_and_the_checker_proves_i
     report = check(s, plan)
     assert report.passed, report.summary_text()
     comm = dict(zip(plan.unit_ids, plan.community, strict=True))
-    groups: dict[str, set[str]] = {}
-    for u, c in comm.items():
-        groups.setdefault(c, set()).add(u)
-    assert sorted(map(sorted, groups.values())) == [
+    assert communities_of(plan) == [
         ["r0c0", "r0c1", "r0c2"], ["r0c3"], ["r0c4"]]
     rows = {c.community_id: c for c in plan.communities}
     assert "of the 4 units (2,500 households)" in rows[comm["r0c0"]].exemption

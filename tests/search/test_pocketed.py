@@ -18,7 +18,6 @@ import pytest
 from optimizer.checker.checker import check
 from optimizer.graph import components
 from optimizer.model.piece import piece_data
-from optimizer.plan.model import Plan
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import solve
 from optimizer.search.driver import _diagnoses_by_component
@@ -26,15 +25,9 @@ from optimizer.search.piece import solve_data
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
+from tests.helpers.solve import communities_of
 
 STREET = [[1000, 1100, 715, 1684], [None, None, 1275, 221]]
-
-
-def _groups(plan: Plan) -> dict[str, set[str]]:
-    groups: dict[str, set[str]] = {}
-    for u, c in zip(plan.unit_ids, plan.community, strict=True):
-        groups.setdefault(c, set()).add(u)
-    return groups
 
 
 def test_the_pocket_alone_is_exempt_and_the_plan_passes_the_checker() -> None:
@@ -42,8 +35,7 @@ def test_the_pocket_alone_is_exempt_and_the_plan_passes_the_checker() -> None:
     plan = solve(s, time_limit_s=30, workers=1, seed=0)
     report = check(s, plan)
     assert report.passed, report.summary_text()
-    groups = _groups(plan)
-    assert sorted(map(sorted, groups.values())) == [
+    assert communities_of(plan) == [
         ["r0c0", "r0c1", "r0c2"], ["r0c3", "r1c2", "r1c3"]]
     comm = dict(zip(plan.unit_ids, plan.community, strict=True))
     rows = {c.community_id: c for c in plan.communities}
