@@ -105,15 +105,17 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     budget = task.budget_s
     spent = 0.0
     good: list[Part] = []
+    # One PieceData per part, for its count proof, its listing precheck and its solve.
+    subs = {p.units: piece_data(scenario, data.key, np.asarray(p.units))
+            for p in parts if not p.stranded}
     for p in parts:
-        if not p.stranded and no_count_possible(piece_data(scenario, data.key,
-                                                           np.asarray(p.units))):
+        if not p.stranded and no_count_possible(subs[p.units]):
             # Proven at once (optimizer.model.count_floor; milliseconds): e.g. a
             # pendant village that can neither stand alone nor join the unit it hangs
             # on (real-virginia-rural-over: 367 households behind a unit of 1,358).
             p = dataclasses.replace(p, stranded="no-partition")
         if not p.stranded and len(p.units) > EXHAUSTIVE_UNITS:
-            verdict, used = _listed_stranded(scenario, data.key, p, task, stop)
+            verdict, used = _listed_stranded(subs[p.units], task, stop)
             spent += used
             if verdict:
                 p = dataclasses.replace(p, stranded="no-partition")
@@ -126,7 +128,7 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     kept = sum(p.households * max(len(p.units), 30) ** 0.5 for p in stranded)
     for n, part in enumerate(good):
         share = max(0.0, budget - spent) * weights[n] / max(sum(weights[n:]) + kept, 1.0)
-        sub = piece_data(scenario, data.key, np.asarray(part.units))
+        sub = subs[part.units]
         res = solve_part(scenario, sub, dataclasses.replace(
             task, units=sub.units, diagnosis=None, budget_s=max(share, 0.2),
             part_of_piece=True), stop)
@@ -231,8 +233,8 @@ def _pockets(scenario: Scenario, data: PieceData, parts: list[Part]
     return pocket_blocks(scenario, data, {u for p in parts if not p.stranded for u in p.units})
 
 
-def _listed_stranded(scenario: Scenario, key: tuple[str, str, str], part: Part,
-                     task: PieceTask, stop: StopFlag) -> tuple[bool, float]:
+def _listed_stranded(sub: PieceData, task: PieceTask,
+                     stop: StopFlag) -> tuple[bool, float]:
     """Whether a part too large for the exhaustive split search of
     :func:`optimizer.graph.oversized.take_apart` is shown stranded all the same: every
     community it could hold within the bounds listed (within small caps) and no
@@ -242,7 +244,6 @@ def _listed_stranded(scenario: Scenario, key: tuple[str, str, str], part: Part,
     Returns (stranded, time used)."""
     if stop.is_set():
         return False, 0.0
-    sub = piece_data(scenario, key, np.asarray(part.units))
     found = connected_groups(sub, PRECHECK_COLUMNS, PRECHECK_STEPS)
     if found is None:
         return False, 0.0
