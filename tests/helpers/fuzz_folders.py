@@ -171,8 +171,15 @@ def base_cases(draw: st.DrawFn) -> FolderCase:
 
 
 def set_units_format(case: FolderCase, fmt: str) -> None:
+    """Write the units in ``fmt``; [data] units follows only while it names the units
+    file: a path an earlier mutation set (outside the folder, absolute, missing) stays,
+    and so does what that mutation obliges."""
+    data = case.config.get("data")
+    follows = not isinstance(data, dict) or data.get("units") in (
+        None, "units.geojson", "units.csv", "units.gpkg")
     case.units_fmt = fmt
-    case.config["data"]["units"] = case.units_file
+    if follows and isinstance(data, dict):
+        data["units"] = case.units_file
 
 
 # --- writing ---------------------------------------------------------------------------

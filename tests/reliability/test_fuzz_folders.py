@@ -17,8 +17,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from tests.helpers.fuzz_folders import FolderCase
-from tests.helpers.fuzz_mutations import fuzz_cases
+from tests.helpers.fuzz_folders import FolderCase, base_cases, set_units_format
+from tests.helpers.fuzz_mutations import Mutation, fuzz_cases
 from tests.helpers.fuzz_oracle import Cli, in_process, judge, subprocess_cli
 
 SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -44,3 +44,18 @@ def test_any_folder_is_solved_or_refused_by_name(case: FolderCase) -> None:
 def test_the_real_command_line_on_fuzzed_folders(case: FolderCase) -> None:
     """The same through `python -m optimizer` processes (timeouts are real kills)."""
     _assert_sound(case, subprocess_cli)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=SLOW)
+@given(base_cases())
+def test_a_path_out_of_the_folder_survives_a_later_edit_of_the_units(case: FolderCase) -> None:
+    """A gpkg folder whose [data] units leads out of the folder, then a units edit that
+    rewrites the units as GeoJSON: the path must stay as mutated and the folder be
+    refused (the fuzz test once saw it accepted: the rewrite had reset the path)."""
+    set_units_format(case, "gpkg")
+    Mutation("data_path", 0, "outside").apply(case)
+    Mutation("drop_column", 0, "current_community").apply(case)
+    assert case.config["data"]["units"] == "../units.x"
+    _assert_sound(case)
+    with tempfile.TemporaryDirectory() as tmp:
+        assert judge(case, Path(tmp)).verdict == "refused"
