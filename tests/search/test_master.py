@@ -92,3 +92,17 @@ def test_a_count_its_first_restricted_lp_cannot_reach_still_gets_its_lp(monkeypa
     assert direct.ok and got.ok and got.finished
     assert got.value == pytest.approx(direct.value) == pytest.approx(9.0)
     assert got.bound == pytest.approx(9.0, abs=1e-4) and got.bound <= 9.0
+
+
+def test_the_neighbourhoods_run_on_the_plan_when_given_the_units_neighbours() -> None:
+    s = grid_scenario(GRID4, kind="urban")
+    data, cols = _listing(s)
+    worst = solve_setpart(build_setpart(data.n, cols.members, -cols.cost_yuan), time_s=30,
+                          workers=1, seed=0, deterministic=True, stop=StopFlag())
+    count = (-(-data.total // data.hi), data.total // data.lo)
+    got = solve_by_master(data.n, cols.members, cols.cost_yuan, list(worst.chosen),
+                          budget_s=20, workers=1, seed=0, deterministic=True, stop=StopFlag(),
+                          count=count, nbrs=data.nbrs, households=data.households)
+    assert got is not None and got.resplit.startswith("resplit(")
+    assert sorted(i for k in got.chosen for i in cols.members[k]) == list(range(data.n))
+    assert got.bound_yuan <= float(cols.cost_yuan[list(got.chosen)].sum()) + 1e-6
