@@ -4,20 +4,21 @@ exactly over every listed community inside them.
 On a listed piece every connected community within the bounds is a column with its
 exact price, so the cheapest re-split of a few adjacent communities is a small set
 partitioning (the columns whose units all lie in the group: a few hundred to a few
-thousand) that CP-SAT solves to optimality in milliseconds. With the count free it
-finds both a cheaper shape and one community fewer where the group's households fit
-(each community carries ~1 M yuan of fixed costs on an urban street): the LP-guided
-dive (:mod:`optimizer.model.dive`) stops at the count where its fixes leave no
-completion, and the integer stages over the columns of small reduced cost rarely
-shift households across several communities at once (a 150-compound street: 35
-communities from both, where plans of 34 exist).
+thousand) that CP-SAT solves to optimality in milliseconds. The count is free, but
+in practice a group keeps it: one community fewer on a street 92% full takes 15+
+communities at once (below). The LP-guided dive (:mod:`optimizer.model.dive`) and the
+integer stages over the columns of small reduced cost leave shapes a few percent
+above what such re-splits find (a 150-compound street: the dive's 38.96 M yuan went
+through the integer stages unchanged; these groups take the start's 34 communities
+from 39.06 M to 38.44 M).
 
 The groups: each community, emptiest first (ties by its least unit), with the
 communities next to it, those with the most room first, up to a group size of
-``LEVELS``. Groups sized for one community fewer (the emptiest and neighbours until
-their households fit m - 1 at 97% of the maximum: 14-16 communities, ~64 units, 6-15
-thousand columns on that street) were tried and dropped: their LP is feasible but
-CP-SAT found no plan in 2 s of deterministic time, and none ever helped.
+``LEVELS`` (4, then 8, 12 and 16 communities where the smaller find nothing).
+Groups sized for one community fewer (the emptiest and neighbours until their
+households fit m - 1 at 97% of the maximum: 15-18 communities, 64-76 units, 6-15
+thousand columns on that street) were tried and dropped: their LP is feasible, but
+neither CP-SAT (2 deterministic s) nor HiGHS's MIP (20 s) found a plan or a proof.
 An improvement is kept and the pass starts again on the new plan; a group already
 tried unchanged is skipped; the search ends when a pass finds nothing, or at its
 work budget (CP-SAT's deterministic time plus a fixed estimate per group), or at the
@@ -38,10 +39,12 @@ from optimizer.search.stop import StopFlag
 
 # Group sizes, tried in turn: communities and units at most, deterministic seconds of
 # CP-SAT per group. Small groups solve to optimality in milliseconds and take many
-# steps (150-compound street: 4 communities 38.67 M yuan in 3 s of work, 6: 38.51 M
-# in 12 s, 8: 38.65 M in 11 s, 12: 38.61 M in 25 s, from the dive's 38.96 M); the
-# larger ones only once the smaller find nothing, from the smallest again after.
-LEVELS = ((6, 48, 0.5), (9, 72, 1.0), (12, 96, 1.0))
+# steps; the larger ones only once the smaller find nothing, from the smallest again
+# after. On the 150-compound street (deterministic work in s): from the start's 34
+# communities (39.06 M yuan) 4/8/12/16 -> 38.44 M (22 s), 6/9/12 -> 38.65 M (20 s);
+# from the dive's 35 (38.96 M) 6 alone -> 38.51 M (12 s), 4/8/12/16 -> 38.63 M (25 s),
+# 4 alone 38.67 M (3 s), 8 alone 38.65 M (11 s).
+LEVELS = ((4, 32, 0.5), (8, 64, 1.0), (12, 96, 2.0), (16, 110, 3.0))
 GROUP_S = 0.01          # a group's own cost besides CP-SAT (estimate: the column filter)
 
 
