@@ -46,6 +46,8 @@ from optimizer.search.stop import StopFlag
 # 4 alone 38.67 M (3 s), 8 alone 38.65 M (11 s).
 LEVELS = ((4, 32, 0.5), (8, 64, 1.0), (12, 96, 2.0), (16, 110, 3.0))
 GROUP_S = 0.01          # a group's own cost besides CP-SAT (estimate: the column filter)
+GROUP_COLUMNS = 30_000  # a group with more columns inside is skipped (its model's build
+                        # does not watch the stop flag: ~1 s of Python at this size)
 
 
 @dataclass
@@ -125,6 +127,9 @@ def _resplit(a: csc_matrix, at: csr_matrix, cost: np.ndarray, old: list[int], ti
     inside[units] = 1.0
     size = np.diff(a.indptr)
     cols = np.flatnonzero(np.asarray(at @ inside).ravel() == size)
+    if len(cols) > GROUP_COLUMNS:
+        stats.used_s += GROUP_S
+        return None
     local = {int(u): p for p, u in enumerate(sorted(units.tolist()))}
     members = [[local[int(u)] for u in a.indices[a.indptr[k]:a.indptr[k + 1]]]
                for k in cols.tolist()]

@@ -73,3 +73,14 @@ def test_on_a_listed_street_it_stays_a_partition_never_costs_more_and_repeats() 
     got = float(cols.cost_yuan[plan].sum())
     assert optimum - 1e-6 <= got < float(cols.cost_yuan[start].sum())
     assert got == pytest.approx(optimum, rel=0.02)
+
+
+def test_a_group_with_too_many_columns_inside_is_skipped(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import optimizer.search.colns as colns
+    monkeypatch.setattr(colns, "GROUP_COLUMNS", 5)
+    members, cost, nbrs = _line(6)
+    index = {g: k for k, g in enumerate(members)}
+    start = [index[(0, 1)], index[(2, 3)], index[(4, 5)]]
+    plan, stats = column_neighbourhoods(incidence(6, members), cost, nbrs, np.ones(6),
+                                        start, work_s=10.0, stop=StopFlag())
+    assert plan == sorted(start) and stats.groups == 0 and stats.used_s > 0
