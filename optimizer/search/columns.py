@@ -356,11 +356,13 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
         got = solve_by_master(data.n, cols.members, cols.cost_yuan, chosen_hint,
                               budget_s=max(MIN_SOLVE_S, budget_s - prep), workers=workers,
                               seed=seed, deterministic=deterministic, stop=stop, count=count,
-                              log=scenario.solver.log_search)
+                              log=scenario.solver.log_search, nbrs=data.nbrs,
+                              households=data.households)
         if got is not None:
             return ColumnPlan(got.status, _choices(scenario, data, cols, got.chosen),
                               got.bound_yuan, prep + got.used_s, len(cols.members),
-                              f"lp, {'dive, ' if got.dived else ''}{got.stages} integer stages")
+                              f"lp, {'dive, ' if got.dived else ''}{got.resplit}"
+                              f"{got.stages} integer stages")
     built = build_setpart(data.n, cols.members, cols.cost_yuan, chosen_hint, count)
     # At least MIN_SOLVE_S however little the budget leaves: with every possible
     # community listed a plan is usually a fraction of a second away, and falling

@@ -74,3 +74,35 @@ def test_restricted_integer_solves_reach_and_prove_the_optimum(grid: list) -> No
     assert got.bound_yuan <= optimum + 1e-6
     assert sorted(i for k in got.chosen for i in cols.members[k]) == list(range(data.n))
     assert all(best_choice(s, data, list(cols.members[k])) for k in got.chosen)
+
+
+def test_a_count_its_first_restricted_lp_cannot_reach_still_gets_its_lp(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Six units on a line; singles are cheapest per unit, so column generation starts
+    # from them alone. Three communities need the pairs: the restricted LP must stay
+    # feasible (artificial columns outside the count) and price the pairs in, giving
+    # the count's LP over every column, not a failure (which cost the count-fixed bound).
+    import optimizer.model.master as master
+    monkeypatch.setattr(master, "DIRECT_COLUMNS", 5)
+    monkeypatch.setattr(master, "FIRST_COLUMNS", 6)
+    members = [(i,) for i in range(6)] + [(i, i + 1) for i in range(5)]
+    cost = np.array([1.0] * 6 + [3.0, 2.5, 3.0, 2.5, 3.0])
+    a = incidence(6, members)
+    direct = master._direct(a, cost, 3, np.arange(len(members)))
+    got = solve_master(a, cost, count=3)
+    assert direct.ok and got.ok and got.finished
+    assert got.value == pytest.approx(direct.value) == pytest.approx(9.0)
+    assert got.bound == pytest.approx(9.0, abs=1e-4) and got.bound <= 9.0
+
+
+def test_the_neighbourhoods_run_on_the_plan_when_given_the_units_neighbours() -> None:
+    s = grid_scenario(GRID4, kind="urban")
+    data, cols = _listing(s)
+    worst = solve_setpart(build_setpart(data.n, cols.members, -cols.cost_yuan), time_s=30,
+                          workers=1, seed=0, deterministic=True, stop=StopFlag())
+    count = (-(-data.total // data.hi), data.total // data.lo)
+    got = solve_by_master(data.n, cols.members, cols.cost_yuan, list(worst.chosen),
+                          budget_s=20, workers=1, seed=0, deterministic=True, stop=StopFlag(),
+                          count=count, nbrs=data.nbrs, households=data.households)
+    assert got is not None and got.resplit.startswith("resplit(")
+    assert sorted(i for k in got.chosen for i in cols.members[k]) == list(range(data.n))
+    assert got.bound_yuan <= float(cols.cost_yuan[list(got.chosen)].sum()) + 1e-6
