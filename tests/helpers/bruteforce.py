@@ -175,7 +175,8 @@ def least_joined(s: Scenario) -> int:
     An oversized unit with no place for a center of its own keeps its companions (the
     lightest path to one, optimizer.graph.oversized.company, in unit order; the checker
     proves them apart), not counted as joined. Bitmask partitions over the connected
-    communities only: a 10-unit grid in well under a second."""
+    communities only: a 12-unit grid in about a second. -1 when no partition is such
+    (then only a pocket or a stand-in, which this does not model, makes a plan)."""
     n = s.n_units
     hh = [int(v) for v in s.households]
     lo, hi = s.policy.bounds(bool(s.urban[0]))
@@ -233,4 +234,4 @@ def least_joined(s: Scenario) -> int:
                 search(rest & ~m, joined + j)
 
     search((1 << n) - 1, 0)
-    return int(best)
+    return int(best) if math.isfinite(best) else -1

@@ -10,8 +10,8 @@ households" and the checker found one (optimizer.checker.least) and rejected the
 Now everything joined is within ``extra`` together.
 
 The grids are the random small grids of bench/oversized_grids.py that found it
-(``--kind ordinary`` seed 869, ``--kind stress`` seeds 482, 561, 799; X = no_build, no
-site; rural bounds 1,000-1,500, urban 2,000-3,000)::
+(``--kind ordinary`` seeds 869, 1018, ``--kind stress`` seeds 482, 561, 799, 1530;
+X = no_build, no site; rural bounds 1,000-1,500, urban 2,000-3,000)::
 
     869 (rural): 500X 1200  500  900     r1c0 (1,800) must take r0c0 (a pendant of
                 1800 1200  200  500     1,700 with r0c1); joined 2,400, least 2,200
@@ -39,6 +39,11 @@ GRIDS: dict[str, tuple[list[list[int]], str, list[str], int]] = {
                    ["r0c2", "r0c1", "r1c1", "r1c3", "r0c4", "r1c2"], 2800),
     "stress-799": ([[4000, 4000, 1200, 200, 4000], [500, 900, 1200, 200, 500]], "urban",
                    ["r0c4", "r1c4", "r1c1", "r1c2"], 1700),
+    # seeds 1000-2000 of the sweep, rejected on b92f302 for the same reason
+    "ordinary-1018": ([[1500, 200, 1500, 500], [1800, 1200, 700, 500]], "rural",
+                      ["r1c2", "r0c1"], 2100),
+    "stress-1530": ([[200, 900, 500, 1200, 1200], [4000, 900, 500, 4000, 1200]], "urban",
+                    ["r0c1", "r0c3", "r1c0", "r1c4"], 1200),
 }
 
 
