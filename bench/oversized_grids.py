@@ -19,6 +19,14 @@ its note) or ``error`` (the solve raised; a SolveError that names a unit above t
 maximum may be a legitimate refusal, an AssertionError is a defect), then a summary
 line with the counts and the CPU seconds of the whole run (time.process_time plus
 finished child processes).
+
+``--brute`` also compares each plan of a grid with a unit above the maximum (none
+boxed in) with the brute force of tests/helpers/bruteforce.py (``least_joined``: every
+partition into connected communities within the bounds, each with a center, the
+oversized units' communities apart): a line ``above-least`` where the plan gives
+their communities more households than the least. The brute force has no pockets and
+no stand-ins, so a plan may give less (those grids are not counted); it never may
+give more. A third opinion beside the solver's and the checker's.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from optimizer.checker.checker import check  # noqa: E402
+from optimizer.plan.model import Plan  # noqa: E402
 from optimizer.scenario.build import grid_scenario  # noqa: E402
 from optimizer.scenario.model import Scenario  # noqa: E402
 from optimizer.search import solve  # noqa: E402
@@ -75,6 +84,24 @@ def scenario(kind: str, seed: int) -> Scenario:
     return grid_scenario(g, kind=k, no_build=nb)
 
 
+def joined(s: Scenario, plan: Plan) -> int:
+    """Households in the communities of units above the maximum beside those units and
+    the companions their exemptions name (the lightest path to a place for a center)."""
+    hi = s.policy.bounds(bool(s.urban[0]))[1]
+    hh = dict(zip(s.unit_ids, s.households.tolist(), strict=True))
+    members: dict[str, list[str]] = {}
+    for u, cid in zip(plan.unit_ids, plan.community, strict=True):
+        members.setdefault(cid, []).append(u)
+    out = 0
+    for c in plan.communities:
+        over = [u for u in members.get(c.community_id, []) if hh[u] > hi]
+        if over:
+            mates = sum(named.households for r in c.reasons
+                        if (named := getattr(r, "companions", None)) is not None)
+            out += c.households - sum(hh[u] for u in over) - mates
+    return out
+
+
 def _cpu() -> float:
     """CPU seconds of this process and its finished children (a solve may fork)."""
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -91,9 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kind", choices=sorted(KINDS), required=True)
     ap.add_argument("--seeds", default="0-1000", help="A-B (B excluded) or one seed")
     ap.add_argument("--limit", type=float, default=10.0)
+    ap.add_argument("--brute", action="store_true",
+                    help="compare the joined households with a brute force")
     args = ap.parse_args(argv)
+    if args.brute:
+        from tests.helpers.bruteforce import least_joined
     seeds = _seeds(args.seeds)
-    rejected = errors = boxed = 0
+    rejected = errors = boxed = above = brute = 0
     t0 = _cpu()
     for seed in seeds:
         g, k, nb = KINDS[args.kind](seed)
@@ -105,7 +136,16 @@ def main(argv: list[str] | None = None) -> int:
             msg = str(e).replace("\n", " ")[:160]
             print(f"error {args.kind} {seed} {type(e).__name__}: {msg}", flush=True)
             continue
-        boxed += any(r.boxed for c in plan.communities for r in c.reasons)
+        is_boxed = any(r.boxed for c in plan.communities for r in c.reasons)
+        boxed += is_boxed
+        hi = s.policy.bounds(k == "urban")[1]
+        if args.brute and not is_boxed and int(s.households.max()) > hi:
+            brute += 1
+            least, got = least_joined(s), joined(s, plan)
+            if 0 <= least < got:
+                above += 1
+                print(f"above-least {args.kind} {seed}: the plan joins {got}, brute force "
+                      f"{least}", flush=True)
         report = check(s, plan)
         if not report.passed:
             rejected += 1
@@ -114,8 +154,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"rejected {args.kind} {seed} {fail.rule_id}: {note}", flush=True)
     print(f"summary {args.kind} seeds {seeds.start}-{seeds.stop}: {len(seeds)} grids, "
           f"with a boxed-in unit {boxed}, checker-rejected {rejected}, errors {errors}, "
-          f"cpu {_cpu() - t0:.1f} s", flush=True)
-    return 1 if rejected or errors else 0
+          + (f"brute-forced {brute}, above the least {above}, " if args.brute else "")
+          + f"cpu {_cpu() - t0:.1f} s", flush=True)
+    return 1 if rejected or errors or above else 0
 
 
 if __name__ == "__main__":
