@@ -7,7 +7,8 @@ share could be chosen as several columns (each borders the unit), so a plan of t
 shares of up to ``extra`` each was taken for the least although one share of more
 than ``extra``, not yet listed, gave fewer: the exemption said "no plan gives fewer
 households" and the checker found one (optimizer.checker.least) and rejected the plan.
-Now everything joined is within ``extra`` together.
+Now a plan of V households is the least only when V <= extra + 1 (a plan giving fewer
+would need a share above ``extra``); else the listing runs once more at V - 1.
 
 The grids are the random small grids of bench/oversized_grids.py that found it
 (``--kind ordinary`` seeds 869, 1018, ``--kind stress`` seeds 482, 561, 799, 1530;
