@@ -167,18 +167,28 @@ def _least_part(scenario: Scenario, gd: PieceData, part: Part, cores: dict[int, 
                 best.append(groups[k])
         top = int(hh[list(best[0])].sum()) if best else 0
         return part.households - top, best, True, 0.0
-    # Larger: each oversized unit's community takes a connected share of the part, of
-    # at most ``extra`` households; the least that must join is found by set
-    # partitioning, ``extra`` doubled from the arithmetic least while none is found.
+    # Larger: each oversized unit's community takes a connected share of the part; the
+    # share's pieces (connected, each bordering the unit) are columns of at most
+    # ``extra`` households, several of one unit allowed, and the least that must join
+    # is found by set partitioning, ``extra`` doubled from the arithmetic least while
+    # none is found. A plan of V households found so is the least of every plan only
+    # if V <= extra + 1: any plan giving fewer than V has a piece above ``extra`` (else
+    # it is among the columns), so it gives at least extra + 1. Otherwise (several
+    # pieces of up to ``extra`` each made V) once more with ``extra`` = V - 1, which
+    # lists every piece of every plan giving fewer: its answer is the least. Taking
+    # the first V for the least said "no plan gives fewer households" where one did
+    # (random grids: 2,400 joined where 2,200 could; the checker rejected them). If
+    # that listing is past its cap, V is a plan, not shown the least.
     pos = {i: k for k, i in enumerate(sorted(inside))}
     extra = least_to_attach(part.households, gd.lo, gd.hi)
     used = 0.0
+    past: int | None = None         # the least found past ``extra`` + 1, not proven
     while True:
         big: list[tuple[int, ...]] = []
         for o in part.touches:
             got = supersets(gd, cores[o], inside, extra, LEAST_COLUMNS - len(big))
             if got is None:
-                return None
+                return None if past is None else (past, groups, False, used)
             big += [tuple(sorted(set(g) & inside)) for g in got if set(g) & inside]
         members = [tuple(pos[i] for i in g) for g in groups + big]
         gain = np.array([0.0] * len(groups) + [float(hh[list(g)].sum()) for g in big])
@@ -188,9 +198,12 @@ def _least_part(scenario: Scenario, gd: PieceData, part: Part, cores: dict[int, 
         used += res.used_s
         if res.chosen:
             need = int(round(sum(gain[k] for k in res.chosen)))
-            return need, groups, res.status == Status.OPTIMAL, used
+            if need <= extra + 1 or res.status != Status.OPTIMAL:
+                return need, groups, res.status == Status.OPTIMAL and need <= extra + 1, used
+            past, extra = need, need - 1
+            continue
         if res.status != Status.INFEASIBLE or extra >= part.households:
-            return None
+            return None if past is None else (past, groups, False, used)
         extra = min(part.households, max(2 * extra, gd.lo // 2))
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from optimizer.graph.center import centerless
 from optimizer.model.bounds import arithmetic_bound
-from optimizer.model.piece import PieceData
+from optimizer.model.piece import PieceData, piece_data
 from optimizer.plan.exemption import Exemption, Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
@@ -52,6 +53,7 @@ def plan_cost(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) ->
 
 def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
           reason: Exemption) -> PieceResult:
+    scenario, data = stand_ins_at_any_size(scenario, data)
     # Start from the region-growing plan (even where it breaks the bounds); after an
     # interrupt the first plan found is taken, or that plan itself.
     rough = tuple(ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
@@ -101,6 +103,37 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     return PieceResult(task.index, choices, tuple(exemptions),
                        soft.status if soft.choices else Status.FEASIBLE, bound, soft.used_s,
                        "soft", reason.text)
+
+
+def stand_ins_at_any_size(scenario: Scenario, data: PieceData
+                          ) -> tuple[Scenario, PieceData]:
+    """The scenario (and the piece's data) for its soft model: no_build lifted only at
+    the stand-ins no community of any size holding them can give a center.
+
+    The piece's stand-ins were chosen before the search proved that no plan keeps it
+    within the bounds (optimizer.search.driver._stand_ins: within the bounds, the
+    units no community of L..U households holding them can give a center). The soft
+    model breaks the bounds, and a community that breaks them could have taken a unit
+    with a legal place instead: a stand-in there is not the last resort, and the
+    checker rightly fails its ONE-STATION exemption ("a community holding its units can
+    have a service center"; random grids of bench/oversized_grids.py, a 1,700-household
+    community centred on a no_build village). The driver does the same where the
+    diagnosis already found the size problem."""
+    if scenario.stand_in is None or scenario.no_build is None:
+        return scenario, data
+    units = data.units.tolist()
+    lifted = [u for u in units if scenario.is_stand_in(u)]
+    if not lifted:
+        return scenario, data
+    given = scenario.replace(no_build=scenario.no_build | scenario.stand_in)
+    keep = set(centerless(given, units, data.lo, data.hi).at_any_size)
+    back = [u for u in lifted if u not in keep]
+    if not back:
+        return scenario, data
+    no_build, stand_in = scenario.no_build.copy(), scenario.stand_in.copy()
+    no_build[back], stand_in[back] = True, False
+    out = scenario.replace(no_build=no_build, stand_in=stand_in)
+    return out, piece_data(out, data.key, data.units)
 
 
 def with_stand_ins(scenario: Scenario, units: tuple[int, ...] | list[int]) -> Scenario:

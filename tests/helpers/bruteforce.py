@@ -12,7 +12,7 @@ from itertools import combinations
 import networkx as nx
 import numpy as np
 
-from optimizer.graph.oversized import Around, take_apart
+from optimizer.graph.oversized import Around, company, take_apart
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.rules.remedy import (
     best_site_option,
@@ -25,7 +25,7 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 
 __all__ = ["GRID", "SITES", "VARIANTS", "brute_force", "brute_force_oversized",
-           "variant_scenario"]
+           "least_joined", "variant_scenario"]
 
 
 GRID = [[700, 800, 650], [900, 600, 750], [500, 850, 700]]
@@ -165,3 +165,73 @@ def one_oversized_group(grid: list[list[int | None]]) -> tuple[Scenario, Around,
     around = take_apart(s, units, lo, hi)
     [o] = around.oversized
     return s, around, o, piece_data(s, ("C1", "S1", "urban"), np.asarray(units))
+
+
+def least_joined(s: Scenario) -> int:
+    """The fewest households of other units that must join the communities of a
+    one-piece scenario's units above the maximum, over every partition: each community
+    connected, with a place for its center (a finite cheapest center, as priced above),
+    holding at most one unit above the maximum, and within the bounds if it holds none.
+    An oversized unit with no place for a center of its own keeps its companions (the
+    lightest path to one, optimizer.graph.oversized.company, in unit order; the checker
+    proves them apart), not counted as joined. Bitmask partitions over the connected
+    communities only: a 12-unit grid in about a second. -1 when no partition is such
+    (then only a pocket or a stand-in, which this does not model, makes a plan)."""
+    n = s.n_units
+    hh = [int(v) for v in s.households]
+    lo, hi = s.policy.bounds(bool(s.urban[0]))
+    nbr = [0] * n
+    for a, b in s.edges.tolist():
+        nbr[a] |= 1 << b
+        nbr[b] |= 1 << a
+    big = [u for u in range(n) if hh[u] > hi]
+    core: dict[int, int] = {}
+    taken = set(big)
+    for o in big:
+        path: list[int] = []
+        if not math.isfinite(_best_part_cost(s, [o])):
+            path = company(s, o, set(range(n)) - taken) or []
+            taken |= set(path)
+        core[o] = sum(1 << u for u in (o, *path))
+    in_cores = sum(core.values())
+
+    def connected(m: int) -> bool:
+        seen = todo = m & -m
+        while todo:
+            low = todo & -todo
+            todo ^= low
+            new = nbr[low.bit_length() - 1] & m & ~seen
+            seen |= new
+            todo |= new
+        return seen == m
+
+    by_low: dict[int, list[tuple[int, int]]] = {}
+    for m in range(1, 1 << n):
+        us = [u for u in range(n) if m >> u & 1]
+        w = sum(hh[u] for u in us)
+        mine = [o for o in big if m >> o & 1]
+        if len(mine) > 1 or not connected(m):
+            continue
+        if mine and (m & core[mine[0]] != core[mine[0]] or m & in_cores & ~core[mine[0]]):
+            continue
+        if not mine and (not lo <= w <= hi or m & in_cores):
+            continue
+        if not math.isfinite(_best_part_cost(s, us)):
+            continue
+        joined = w - sum(hh[u] for u in us if core[mine[0]] >> u & 1) if mine else 0
+        by_low.setdefault((m & -m).bit_length() - 1, []).append((m, joined))
+    best = math.inf
+
+    def search(rest: int, joined: int) -> None:
+        nonlocal best
+        if joined >= best:
+            return
+        if not rest:
+            best = joined
+            return
+        for m, j in by_low.get((rest & -rest).bit_length() - 1, ()):
+            if m & rest == m:
+                search(rest & ~m, joined + j)
+
+    search((1 << n) - 1, 0)
+    return int(best) if math.isfinite(best) else -1
