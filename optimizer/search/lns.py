@@ -25,6 +25,7 @@ SUB_COMMUNITIES = 4     # and at most this many communities
 SUB_TIME_S = 2.0        # per sub-solve
 FEW_UNITS = 6           # below this many units per community,
 FEW_COMMUNITIES = 8     # ... this many communities per neighbourhood
+MANY_SUB_S = 0.5        # per sub-solve on pieces of 8+ units per community (window)
 CENTER_CANDIDATES = 6   # units near each community's middle tried as its center
 ROUND_S = 0.4           # a round's own cost besides its sub-solve (deterministic estimate:
                         # building and pricing a neighbourhood, 0.3-1 s a round on a
@@ -43,9 +44,15 @@ def window(data: PieceData, n_communities: int) -> tuple[int, float]:
     """Communities per neighbourhood and seconds per sub-solve, by the piece's units
     per community: a neighbourhood is sized by communities, not units. Pieces of many
     units per community (village towns, streets of small compounds) get three per
-    neighbourhood at 1 s each: on a 300-compound street of 10 per community, 25.64 M
-    yuan after 75 such rounds against 25.88 M after the 16 rounds four per
+    neighbourhood at MANY_SUB_S each: on a 300-compound street of 10 per community,
+    25.64 M yuan after 75 rounds at 1 s against 25.88 M after the 16 rounds four per
     neighbourhood at 2 s took in the same time (and 25.86 M after 150 rounds of two).
+    The search there is bound by its budget, not by neighbourhoods that stop paying
+    (big-street-300's street, 30 communities at the least: 18 of 38 rounds gained at
+    1 s, 19 of the first 40 with four times the budget), and most sub-solves end at
+    their limit, so shorter ones buy more rounds: 56 rounds at 0.5 s, 34.37 M yuan
+    against 34.47 M after 38 at 1 s and 34.67 M after 87 rounds of two at 0.5 s (the
+    driver's budget for 60 s, one worker).
     Pieces of fewer than FEW_UNITS units per community get eight: one community fewer
     must fit the neighbourhood's households, which on a 262-compound street (54
     communities from region growing, 46 at the least) takes seven or eight of them:
@@ -53,7 +60,7 @@ def window(data: PieceData, n_communities: int) -> tuple[int, float]:
     rounds of four (50 s of deterministic time, one worker)."""
     per = data.n / max(1, n_communities)
     if per >= 8:
-        return 3, 1.0
+        return 3, MANY_SUB_S
     if per < FEW_UNITS:
         return FEW_COMMUNITIES, SUB_TIME_S
     return SUB_COMMUNITIES, SUB_TIME_S

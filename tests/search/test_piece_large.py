@@ -81,3 +81,13 @@ def test_deterministic_search_stops_by_its_work_not_a_round_count() -> None:
     again = lns.improve(s, data, plan, time_s=1e9, seed=1, stop=StopFlag(),
                         communities=2, sub_time_s=0.05, work_s=work)
     assert again[1].rounds == stats.rounds
+
+
+def test_many_units_per_community_get_three_at_a_time_and_short_sub_solves() -> None:
+    # Ten units a community: the search is bound by its budget and most sub-solves end
+    # at their limit, so they are short (more rounds in the same deterministic time).
+    _, data = _street()
+    size, sub_s = lns.window(data, 3)
+    assert size == 3
+    assert sub_s <= 0.5 < lns.SUB_TIME_S
+    assert lns.window(data, 5) == (lns.SUB_COMMUNITIES, lns.SUB_TIME_S)   # six a community
