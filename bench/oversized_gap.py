@@ -49,7 +49,7 @@ def _record() -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     from optimizer.search import oversized_bound as ob
 
-    attach, group_bound = ov.attach, oa.group_bound
+    attach, bound_and_plan = ov.attach, oa.bound_and_plan
 
     def attach_(scenario, key, parts, cores, task, stop):  # type: ignore[no-untyped-def]
         block = attach(scenario, key, parts, cores, task, stop)
@@ -57,9 +57,9 @@ def _record() -> list[dict[str, Any]]:
         return block
 
     def group_bound_(scenario, gd, parts, cores, cap, stop, **kw):  # type: ignore[no-untyped-def]
-        got = group_bound(scenario, gd, parts, cores, cap, stop, **kw)
+        got = bound_and_plan(scenario, gd, parts, cores, cap, stop, **kw)
         floors = sum(ob.core_floor(scenario, gd, c) for c in cores.values())
-        calls.append({"what": "bound", "value": got[0], "cap": cap, "floors": floors})
+        calls.append({"what": "bound", "value": got.bound, "cap": cap, "floors": floors})
         return got
 
     priced = getattr(ob, "priced_bound", None)
@@ -70,7 +70,7 @@ def _record() -> list[dict[str, Any]]:
         return got
 
     ov.attach = attach_
-    oa.group_bound = group_bound_
+    oa.bound_and_plan = group_bound_
     if priced is not None:
         ob.priced_bound = priced_
     return calls
@@ -111,7 +111,7 @@ def run_case(name: str, budget: float, wall: bool, out_dir: Path) -> list[dict[s
                      "units": "", "households": "", "method": "", "objective": "", "bound": "",
                      "gap_yuan": rest, "gap_pct_of_piece": 100 * rest / obj, "joined_hh": "",
                      "cap_hh": "", "note": "piece gap less the stranded groups'"})
-        ov.attach, oa.group_bound = _orig
+        ov.attach, oa.bound_and_plan = _orig
     return rows
 
 
@@ -163,7 +163,7 @@ def _group_rows(scenario, name: str, total: float, calls: list[dict[str, Any]]  
     return rows
 
 
-_orig = (ov.attach, oa.group_bound)
+_orig = (ov.attach, oa.bound_and_plan)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,14 +28,28 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.model.cpsat import MILLI
+from optimizer.model.oversized_lp import CoreTerms
 from optimizer.rules.limits import cp_seed
 from optimizer.status import Status
+
+TRAVEL_VARS = 40_000     # (joined unit, center) pairs of one core modelled, at most;
+                         # past it the joined units' travel is left out of the bound
+
+
+@dataclass(frozen=True)
+class JoinedBound:
+    """What :func:`joined_bound` proves and finds."""
+
+    bound: float                            # -inf without an answer
+    used: float                             # deterministic work (or wall seconds)
+    groups: tuple[tuple[int, ...], ...]     # its best partition (local), () without one
 
 
 class Stoppable(Protocol):
@@ -130,4 +144,151 @@ def _linked(m: cp_model.CpModel, d: dict[int, cp_model.IntVar],
         m.add(sum(into[u]) - sum(out[u]) == var)
 
 
-__all__ = ["bracket_bound"]
+def joined_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
+                 households: np.ndarray, nbrs: Sequence[Sequence[int]],
+                 terms: Sequence[CoreTerms], per: np.ndarray, cap: int, *, time_s: float,
+                 seed: int, deterministic: bool, stop: Stoppable,
+                 hint: Sequence[Sequence[int]] | None = None) -> JoinedBound:
+    """A lower bound on every plan of a stranded group (``n`` units, local): the
+    communities within the bounds among ``members`` (complete, at ``cost``), each
+    oversized core of ``terms`` with its joined units (those it allows, linked to it by
+    a flow through its joined units), at most ``cap`` joined households in all; each
+    core's community costed by the lines of optimizer.model.oversized_lp.core_terms
+    (operating cost and center area under their curves) and one center of its own,
+    with the travel of every joined unit to it. ``hint``: a plan's groups (local).
+    Also the model's best partition (a plan of the group: each core's community
+    connected, at most ``cap`` joined; the caller prices it). -inf without an answer.
+
+    Why: the Lagrangian bounds price each core's community apart from the partition of
+    the rest (its pricing floor may join nothing while the partition leaves 2,739
+    households to join: 0.64 M of real-georgia-rural-over's 0.72 M gap sat in one
+    core's floor); here the joined units are the same variables in both."""
+    if stop.is_set() or time_s <= 0:
+        return JoinedBound(-math.inf, 0.0, ())
+    h = [int(v) for v in households]
+    core_of = {u: k for k, t in enumerate(terms) for u in t.core}
+    m = cp_model.CpModel()
+    x = [m.new_bool_var("") for _ in members]
+    cover: list[list[cp_model.IntVar]] = [[] for _ in range(n)]
+    for k, g in enumerate(members):
+        for u in g:
+            cover[u].append(x[k])
+    scaled = np.floor(np.asarray(cost, dtype=np.float64) * MILLI).astype(np.int64).tolist()
+    objective: list[tuple[cp_model.IntVar, int]] = list(zip(x, scaled, strict=True))
+    constant = 0
+    joined: list[tuple[cp_model.IntVar, int]] = []
+    y_of: list[dict[int, cp_model.IntVar]] = []
+    for t in terms:
+        near = [u for u in np.flatnonzero(t.allowed).tolist() if u not in core_of]
+        y = {u: m.new_bool_var("") for u in near}
+        y_of.append(y)
+        exact_op = len(t.op) == cap + 1 and cap >= 0
+        slope = t.rho - t.op_rho if exact_op else t.rho     # the center's line (and OP's)
+        for u, var in y.items():
+            cover[u].append(var)
+            joined.append((var, h[u]))
+            objective.append((var, int(math.floor(slope * h[u] * MILLI))))
+        _core_flow(m, set(t.core), y, nbrs)
+        if exact_op:
+            # Operating cost exact (staff and coordinators step with the households;
+            # its line left up to a coordinator's cost per core), its line as a cut.
+            came = m.new_int_var(0, cap, "")
+            m.add(came == cp_model.LinearExpr.weighted_sum([y[u] for u in near],
+                                                           [h[u] for u in near]))
+            table = np.floor(t.op * MILLI).astype(np.int64)
+            op = m.new_int_var(int(table.min()), int(table.max()), "")
+            m.add_element(came, table.tolist(), op)
+            m.add(op >= int(math.floor(t.base * MILLI)) + cp_model.LinearExpr.weighted_sum(
+                [y[u] for u in near], [int(math.floor(t.op_rho * h[u] * MILLI)) for u in near]))
+            objective.append((op, 1))
+        else:
+            constant += int(math.floor(t.base * MILLI))
+        places = [c for c in [*t.core, *near] if math.isfinite(float(t.center[c]))]
+        z = {c: m.new_bool_var("") for c in places}
+        m.add_exactly_one(list(z.values()))
+        for c, var in z.items():
+            objective.append((var, int(math.floor(float(t.center[c]) * MILLI))))
+            if c in y:
+                m.add_implication(var, y[c])
+        if len(near) * len(places) > TRAVEL_VARS:
+            continue        # joined units' travel left out (>= 0): still a bound
+        for u in near:
+            w = {c: m.new_bool_var("") for c in places if c != u}
+            m.add(sum(w.values()) + (z[u] if u in z else 0) == y[u])
+            for c, var in w.items():
+                m.add_implication(var, z[c])
+                objective.append((var, int(math.floor(float(per[u, c]) * MILLI))))
+    for u in range(n):
+        if u not in core_of:
+            m.add_exactly_one(cover[u])
+    m.add(cp_model.LinearExpr.weighted_sum([v for v, _ in joined], [c for _, c in joined])
+          <= cap)
+    m.minimize(cp_model.LinearExpr.weighted_sum([v for v, _ in objective],
+                                                [c for _, c in objective]) + constant)
+    if hint is not None:
+        _hint_plan(m, members, x, terms, y_of, hint)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1
+    p.random_seed = cp_seed(seed)
+    p.catch_sigint_signal = False
+    p.linearization_level = 2
+    if deterministic:
+        p.max_deterministic_time = time_s
+    else:
+        p.max_time_in_seconds = time_s
+    stop.attach(solver)
+    try:
+        code = solver.solve(m)
+    finally:
+        stop.attach(None)
+    used = solver.response_proto.deterministic_time if deterministic else solver.wall_time
+    status = Status.from_cp_sat(code)
+    groups: tuple[tuple[int, ...], ...] = ()
+    if status.has_answer:
+        groups = tuple(tuple(sorted(members[k])) for k, v in enumerate(x)
+                       if solver.boolean_value(v))
+        groups += tuple(tuple(sorted([*t.core, *(u for u, v in y.items()
+                                                 if solver.boolean_value(v))]))
+                        for t, y in zip(terms, y_of, strict=True))
+    if status == Status.INFEASIBLE or not math.isfinite(solver.best_objective_bound):
+        return JoinedBound(-math.inf, float(used), groups)
+    value = solver.best_objective_bound / MILLI
+    return JoinedBound(value - (1.0 + 1e-9 * abs(value) * n), float(used), groups)
+
+
+def _core_flow(m: cp_model.CpModel, core: set[int], y: dict[int, cp_model.IntVar],
+               nbrs: Sequence[Sequence[int]]) -> None:
+    """Every unit with y = 1 linked to ``core`` through units with y = 1."""
+    big = len(y)
+    into: dict[int, list[cp_model.IntVar]] = {u: [] for u in y}
+    out: dict[int, list[cp_model.IntVar]] = {u: [] for u in y}
+    for u in [*core, *y]:
+        for v in nbrs[u]:
+            if v in y and v != u and (u in core or u in y):
+                f = m.new_int_var(0, big, "")
+                m.add(f <= big * y[v])
+                if u in y:
+                    m.add(f <= big * y[u])
+                    out[u].append(f)
+                into[v].append(f)
+    for u, var in y.items():
+        m.add(sum(into[u]) - sum(out[u]) == var)
+
+
+def _hint_plan(m: cp_model.CpModel, members: Sequence[Sequence[int]],
+               x: list[cp_model.IntVar], terms: Sequence[CoreTerms],
+               y_of: list[dict[int, cp_model.IntVar]], plan: Sequence[Sequence[int]]) -> None:
+    """The plan's communities within the bounds and joined units as a hint (centers,
+    travel and flows left to CP-SAT)."""
+    index = {tuple(sorted(g)): k for k, g in enumerate(members)}
+    chosen = {index[tuple(sorted(g))] for g in plan if tuple(sorted(g)) in index}
+    for k, var in enumerate(x):
+        m.add_hint(var, 1 if k in chosen else 0)
+    for t, y in zip(terms, y_of, strict=True):
+        group = next((set(g) for g in plan if t.core[0] in g), set())
+        for u, var in y.items():
+            m.add_hint(var, 1 if u in group else 0)
+
+
+__all__ = ["JoinedBound", "bracket_bound", "joined_bound"]

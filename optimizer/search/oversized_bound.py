@@ -29,7 +29,7 @@ from optimizer.model.oversized_lp import (
     solve_master,
     travel_matrix,
 )
-from optimizer.model.oversized_whole import bracket_bound
+from optimizer.model.oversized_whole import bracket_bound, joined_bound
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.rules.limits import cp_seed
 from optimizer.scenario.model import Scenario
@@ -51,10 +51,29 @@ HURRY_ROUNDS = 3            # ... once the piece is stopped
 PRICE_MIN_S = 2.0           # ... and the least time it gets (its first rounds: the bulk)
 
 
+@dataclass(frozen=True)
+class GroupBound:
+    """:func:`bound_and_plan`'s answer."""
+
+    bound: float
+    work: float
+    plan: tuple[tuple[int, ...], ...]   # the joined model's partition (global units), or ()
+
+
 def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
                 cores: dict[int, list[int]], cap: int, stop: StopFlag, *,
                 time_s: float = 0.0, seed: int = 0, deterministic: bool = True,
                 plan: list[tuple[int, ...]] | None = None) -> tuple[float, float]:
+    """:func:`bound_and_plan`'s bound and work."""
+    got = bound_and_plan(scenario, gd, parts, cores, cap, stop, time_s=time_s, seed=seed,
+                         deterministic=deterministic, plan=plan)
+    return got.bound, got.work
+
+
+def bound_and_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
+                   cores: dict[int, list[int]], cap: int, stop: StopFlag, *,
+                   time_s: float = 0.0, seed: int = 0, deterministic: bool = True,
+                   plan: list[tuple[int, ...]] | None = None) -> GroupBound:
     """A lower bound (yuan/year) on every plan of the group ``gd`` (the ``parts`` and
     the oversized ``cores``) whose communities without an oversized unit keep the
     bounds and whose oversized units' communities hold at most ``cap`` households of
@@ -65,19 +84,20 @@ def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
     ``time_s``, the whole-number version of the relaxation is solved that long too
     (:func:`_integer_bound`); the priced bound (:func:`priced_bound`, from the
     communities of ``plan``, global units) is computed first, and the largest of the
-    bounds taken."""
+    bounds taken. The model of optimizer.model.oversized_whole.joined_bound, given most
+    of ``time_s``, also hands back its best partition of the group (a plan to price)."""
     hurry = stop.is_set()       # stopped (the clock, Ctrl-C): only a small listing
     units = sorted(u for p in parts for u in p.units)
     sub = piece_data(scenario, gd.key, np.asarray(units))
     steps = HURRY_STEPS if hurry else MAX_STEPS
     found = connected_groups(sub, HURRY_COLUMNS if hurry else MAX_COLUMNS, steps)
     if found is None:
-        return -math.inf, WORK_PER_STEP * steps
+        return GroupBound(-math.inf, WORK_PER_STEP * steps, ())
     groups = found[0]
     nnz = sum(len(g) for g in groups)
     work = WORK_PER_STEP * found[1] + WORK_PER_NONZERO * nnz
     if nnz > LP_NONZEROS:
-        return -math.inf, work
+        return GroupBound(-math.inf, work, ())
     cost = price_groups(scenario, sub, groups)
     ok = np.isfinite(cost)
     members = [g for g, good in zip(groups, ok.tolist(), strict=True) if good]
@@ -103,24 +123,33 @@ def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
              attach_lp_bound(sub.n, members, cost[ok], sub.households, free, cap, join)
              + charged)
     if not math.isfinite(lp):
-        return -math.inf, work
+        return GroupBound(-math.inf, work, ())
     got = priced_duals(scenario, gd, members, sub, cores, cap, plan or [], stop,
                        per=per, terms=terms, time_s=max(PRICE_MIN_S, time_s - work),
                        deterministic=deterministic)
     work += got.work
-    # Two whole-number bounds, neither always the stronger (random 3x3 grids: each
-    # wins on some): joining charged ρ per household, and the priced bound's duals.
-    whole, used = _integer_bound(sub, members, cost[ok], cap, free, rho,
-                                 time_s=max(0.0, time_s - work) / (2 if got.duals else 1),
-                                 seed=seed, deterministic=deterministic, stop=stop)
-    work += used
+    # Whole-number bounds: the joined units and the cores' communities in one model
+    # (the strongest where it gets its time), the priced bound's duals, and joining
+    # charged ρ per household (on random 3x3 grids each of the last two wins on some).
     bracket = -math.inf
     if got.duals is not None:
         bracket, used = _bracket(gd, sub, members, cost[ok], cores, cap, free, got,
-                                 plan or [], time_s=max(0.0, time_s - work), seed=seed,
+                                 plan or [], time_s=max(0.0, time_s - work) / 4, seed=seed,
                                  deterministic=deterministic, stop=stop)
         work += used
-    return max(lp, whole + charged, bracket, got.bound), work
+    whole, used = _integer_bound(sub, members, cost[ok], cap, free, rho,
+                                 time_s=max(0.0, time_s - work) / 4, seed=seed,
+                                 deterministic=deterministic, stop=stop)
+    work += used
+    at = np.asarray([local[int(u)] for u in sub.units])
+    joined = joined_bound(gd.n, [tuple(sorted(at[list(g)].tolist())) for g in members],
+                                cost[ok], gd.households, gd.nbrs, terms, per, cap,
+                                time_s=max(0.0, time_s - work), seed=seed,
+                                deterministic=deterministic, stop=stop,
+                                hint=[[local[int(u)] for u in g] for g in plan or []])
+    work += joined.used
+    return GroupBound(max(lp, whole + charged, bracket, joined.bound, got.bound), work,
+                      tuple(tuple(int(gd.units[i]) for i in g) for g in joined.groups))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from optimizer.model.oversized_whole import bracket_bound
 from optimizer.model.piece import piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.search.columns import connected_groups, price_groups
-from optimizer.search.oversized_bound import group_bound, priced_bound
+from optimizer.search.oversized_bound import bound_and_plan, group_bound, priced_bound
 from optimizer.search.stop import StopFlag
 from tests.helpers.bruteforce import brute_force_oversized
 
@@ -69,8 +69,9 @@ def test_the_whole_number_bound_is_valid_and_above_the_linear_one(name: str) -> 
     assert math.isfinite(optimum)
     assert bound <= optimum + 1e-6
     # Of the optimum: edge 94.2% before (the whole-number bound charging ρ a joined
-    # household), 97.2% now; corner 96.0% -> 97.5%; the linear priced bound 94.0%, 92.4%.
-    assert bound >= 0.965 * optimum
+    # household), 99.5% now; corner 96.0% -> 100.0% (the joined units and the cores'
+    # communities in one model); the linear priced bound 94.0%, 92.4%.
+    assert bound >= 0.99 * optimum
     assert bound >= priced + 0.03 * optimum
 
 
@@ -78,6 +79,30 @@ def test_the_whole_number_bound_is_valid_and_above_the_linear_one(name: str) -> 
 def test_the_group_bound_stays_below_the_optimum(grid: list[list[int]]) -> None:
     optimum, priced, bound = _bounds(grid)
     assert priced - 1e-6 <= bound <= optimum + 1e-6
+
+
+def test_the_joined_model_hands_back_a_partition_with_connected_cores() -> None:
+    s = grid_scenario(GRIDS["edge"], kind="rural")
+    lo, hi = s.policy.bounds(False)
+    units = list(range(s.n_units))
+    around = take_apart(s, units, lo, hi)
+    gd = piece_data(s, ("C1", "S1", "rural"), np.asarray(units))
+    attached, optimum = brute_force_oversized(s)
+    cores = {o: [o] for o in around.oversized}
+    got = bound_and_plan(s, gd, list(around.parts), cores, attached, StopFlag(), time_s=5.0)
+    assert got.bound <= optimum + 1e-6
+    assert sorted(u for g in got.plan for u in g) == units
+    nbrs = {int(gd.units[i]): {int(gd.units[j]) for j in gd.nbrs[i]} for i in range(gd.n)}
+    for g in got.plan:
+        seen, todo = {g[0]}, [g[0]]
+        while todo:
+            u = todo.pop()
+            for v in nbrs[u] & set(g) - seen:
+                seen.add(v)
+                todo.append(v)
+        assert seen == set(g)
+    cost = price_groups(s, gd, [tuple(sorted(g)) for g in got.plan])
+    assert float(cost.sum()) >= got.bound - 1e-6
 
 
 def _path(n: int) -> list[list[int]]:
