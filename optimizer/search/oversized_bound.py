@@ -128,11 +128,17 @@ def bound_and_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
                        per=per, terms=terms, time_s=max(PRICE_MIN_S, time_s - work),
                        deterministic=deterministic)
     work += got.work
-    # Whole-number bounds: the joined units and the cores' communities in one model
-    # first (the strongest where it gets its time: on a loaded machine by the clock
-    # it did not, when it came after the others), then the priced bound's duals, and
-    # joining charged ρ per household (on random 3x3 grids each of the last two wins
-    # on some), each with half of what is left.
+    # Whole-number bounds: at the priced bound's duals first (0.2-1 s on the bench
+    # cases; by the clock at load 13 it was all the joined model left room for), then
+    # the joined units and the cores' communities in one model (the strongest where it
+    # gets its time), then joining charged ρ per household (on random 3x3 grids it
+    # wins over the first on some).
+    bracket = -math.inf
+    if got.duals is not None:
+        bracket, used = _bracket(gd, sub, members, cost[ok], cores, cap, free, got,
+                                 plan or [], time_s=max(0.0, time_s - work) / 4, seed=seed,
+                                 deterministic=deterministic, stop=stop)
+        work += used
     at = np.asarray([local[int(u)] for u in sub.units])
     joined = joined_bound(gd.n, [tuple(sorted(at[list(g)].tolist())) for g in members],
                           cost[ok], gd.households, gd.nbrs, terms, per, cap,
@@ -140,12 +146,6 @@ def bound_and_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
                           deterministic=deterministic, stop=stop,
                           hint=[[local[int(u)] for u in g] for g in plan or []])
     work += joined.used
-    bracket = -math.inf
-    if got.duals is not None:
-        bracket, used = _bracket(gd, sub, members, cost[ok], cores, cap, free, got,
-                                 plan or [], time_s=max(0.0, time_s - work) / 2, seed=seed,
-                                 deterministic=deterministic, stop=stop)
-        work += used
     whole, used = _integer_bound(sub, members, cost[ok], cap, free, rho,
                                  time_s=max(0.0, time_s - work), seed=seed,
                                  deterministic=deterministic, stop=stop)
