@@ -49,6 +49,7 @@ caller) only move the duals towards a stronger one.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections.abc import Sequence
@@ -75,6 +76,9 @@ class CoreTerms:
     base: float              # OP(h_core) − δ
     rho: float               # yuan per joined household (the line under OP)
     center: np.ndarray       # per unit c: its center's floor + the core's travel to c (inf: none)
+    op: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    # ... OP(h_core + H) for H = 0..cap joined households, exact (staff, coordinators)
+    op_rho: float = 0.0      # the part of ``rho`` that is OP's line (the rest: the center's)
 
 
 def travel_matrix(scenario: Scenario, gd: PieceData) -> np.ndarray:
@@ -131,7 +135,7 @@ def core_terms(scenario: Scenario, gd: PieceData, core: Sequence[int], cap: int,
         start = float(curve[0])
         short = float(np.max(start + sigma * steps[ok] - curve[ok]))
         center[c] = start - max(0.0, short) + float(core_travel[c])
-    return CoreTerms(tuple(core), mask, base, rho + sigma, center)
+    return CoreTerms(tuple(core), mask, base, rho + sigma, center, op, rho)
 
 
 def facility_curve(scenario: Scenario, unit: int, need: np.ndarray) -> np.ndarray:

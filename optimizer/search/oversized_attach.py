@@ -25,7 +25,7 @@ from optimizer.search.columns import connected_groups, price_groups
 from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import improve, window
 from optimizer.search.oversized_block import improve_group
-from optimizer.search.oversized_bound import group_bound
+from optimizer.search.oversized_bound import bound_and_plan
 from optimizer.search.piece_common import plan_cost, run_attempt
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
@@ -57,7 +57,7 @@ class Block:
 def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
            cores: dict[int, list[int]], task: PieceTask, stop: StopFlag) -> Block:
     """:func:`_attach`, and when its plan is not proven, the bound of
-    :func:`optimizer.search.oversized_bound.group_bound` with the households that plan
+    :func:`optimizer.search.oversized_bound.bound_and_plan` with the households that plan
     gives the oversized units' communities as the cap (a share of the budget is kept
     for it), if stronger than the one it has."""
     reserve = BOUND_SHARE * task.budget_s
@@ -67,13 +67,28 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
         return block
     units = sorted({u for p in parts for u in p.units} | {u for c in cores.values() for u in c})
     gd = piece_data(scenario, key, np.asarray(units))
-    lp, work = group_bound(scenario, gd, parts, cores, _joined(scenario, block, cores), stop,
-                           time_s=max(0.0, task.budget_s - block.used_s), seed=task.seed,
-                           deterministic=task.deterministic,
-                           plan=[ch.members for ch in block.choices])
-    used = block.used_s + (work if task.deterministic else 0.0)
-    method = block.method + (", lp bound" if lp > block.bound else "")
-    return dataclasses.replace(block, bound=max(block.bound, lp), used_s=used, method=method)
+    cap = _joined(scenario, block, cores)
+    got = bound_and_plan(scenario, gd, parts, cores, cap, stop,
+                         time_s=max(0.0, task.budget_s - block.used_s), seed=task.seed,
+                         deterministic=task.deterministic,
+                         plan=[ch.members for ch in block.choices])
+    used = block.used_s + (got.work if task.deterministic else 0.0)
+    method = block.method + (", lp bound" if got.bound > block.bound else "")
+    if got.plan:
+        # The bound's model partitions the group too (joined units connected to their
+        # core, at most as many): priced exactly, kept when cheaper.
+        local = {int(u): k for k, u in enumerate(gd.units)}
+        least = any(r.joined is not None and r.joined.proven        # then no plan joins fewer
+                    for rs in block.exemptions for r in rs)
+        other = _block(scenario, gd, parts, cores,
+                       [tuple(sorted(local[u] for u in g)) for g in got.plan], least,
+                       block.bound, used, block.method)
+        if _joined(scenario, other, cores) <= cap and \
+                plan_cost(scenario, other.choices) < plan_cost(scenario, block.choices) - 0.5:
+            block = dataclasses.replace(other, proven=False)
+            method += ", bound's plan"
+    return dataclasses.replace(block, bound=max(block.bound, got.bound), used_s=used,
+                               method=method)
 
 
 def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -19,6 +20,7 @@ from optimizer.graph.oversized import Part
 from optimizer.model.attach_bound import attach_lp_bound, core_floor
 from optimizer.model.cpsat import MILLI
 from optimizer.model.oversized_lp import (
+    MARGIN,
     CoreTerms,
     core_terms,
     lagrangian_value,
@@ -27,6 +29,7 @@ from optimizer.model.oversized_lp import (
     solve_master,
     travel_matrix,
 )
+from optimizer.model.oversized_whole import bracket_bound, joined_bound
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.rules.limits import cp_seed
 from optimizer.scenario.model import Scenario
@@ -48,10 +51,29 @@ HURRY_ROUNDS = 3            # ... once the piece is stopped
 PRICE_MIN_S = 2.0           # ... and the least time it gets (its first rounds: the bulk)
 
 
+@dataclass(frozen=True)
+class GroupBound:
+    """:func:`bound_and_plan`'s answer."""
+
+    bound: float
+    work: float
+    plan: tuple[tuple[int, ...], ...]   # the joined model's partition (global units), or ()
+
+
 def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
                 cores: dict[int, list[int]], cap: int, stop: StopFlag, *,
                 time_s: float = 0.0, seed: int = 0, deterministic: bool = True,
                 plan: list[tuple[int, ...]] | None = None) -> tuple[float, float]:
+    """:func:`bound_and_plan`'s bound and work."""
+    got = bound_and_plan(scenario, gd, parts, cores, cap, stop, time_s=time_s, seed=seed,
+                         deterministic=deterministic, plan=plan)
+    return got.bound, got.work
+
+
+def bound_and_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
+                   cores: dict[int, list[int]], cap: int, stop: StopFlag, *,
+                   time_s: float = 0.0, seed: int = 0, deterministic: bool = True,
+                   plan: list[tuple[int, ...]] | None = None) -> GroupBound:
     """A lower bound (yuan/year) on every plan of the group ``gd`` (the ``parts`` and
     the oversized ``cores``) whose communities without an oversized unit keep the
     bounds and whose oversized units' communities hold at most ``cap`` households of
@@ -62,19 +84,20 @@ def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
     ``time_s``, the whole-number version of the relaxation is solved that long too
     (:func:`_integer_bound`); the priced bound (:func:`priced_bound`, from the
     communities of ``plan``, global units) is computed first, and the largest of the
-    bounds taken."""
+    bounds taken. The model of optimizer.model.oversized_whole.joined_bound, given most
+    of ``time_s``, also hands back its best partition of the group (a plan to price)."""
     hurry = stop.is_set()       # stopped (the clock, Ctrl-C): only a small listing
     units = sorted(u for p in parts for u in p.units)
     sub = piece_data(scenario, gd.key, np.asarray(units))
     steps = HURRY_STEPS if hurry else MAX_STEPS
     found = connected_groups(sub, HURRY_COLUMNS if hurry else MAX_COLUMNS, steps)
     if found is None:
-        return -math.inf, WORK_PER_STEP * steps
+        return GroupBound(-math.inf, WORK_PER_STEP * steps, ())
     groups = found[0]
     nnz = sum(len(g) for g in groups)
     work = WORK_PER_STEP * found[1] + WORK_PER_NONZERO * nnz
     if nnz > LP_NONZEROS:
-        return -math.inf, work
+        return GroupBound(-math.inf, work, ())
     cost = price_groups(scenario, sub, groups)
     ok = np.isfinite(cost)
     members = [g for g, good in zip(groups, ok.tolist(), strict=True) if good]
@@ -100,16 +123,74 @@ def group_bound(scenario: Scenario, gd: PieceData, parts: list[Part],
              attach_lp_bound(sub.n, members, cost[ok], sub.households, free, cap, join)
              + charged)
     if not math.isfinite(lp):
-        return -math.inf, work
-    priced, used = priced_bound(scenario, gd, members, sub, cores, cap, plan or [], stop,
-                                per=per, terms=terms, time_s=max(PRICE_MIN_S, time_s - work),
-                                deterministic=deterministic)
-    work += used
+        return GroupBound(-math.inf, work, ())
+    got = priced_duals(scenario, gd, members, sub, cores, cap, plan or [], stop,
+                       per=per, terms=terms, time_s=max(PRICE_MIN_S, time_s - work),
+                       deterministic=deterministic)
+    work += got.work
+    # Whole-number bounds: at the priced bound's duals first (0.2-1 s on the bench
+    # cases; by the clock at load 13 it was all the joined model left room for), then
+    # the joined units and the cores' communities in one model (the strongest where it
+    # gets its time), then joining charged ρ per household (on random 3x3 grids it
+    # wins over the first on some).
+    bracket = -math.inf
+    if got.duals is not None:
+        bracket, used = _bracket(gd, sub, members, cost[ok], cores, cap, free, got,
+                                 plan or [], time_s=max(0.0, time_s - work) / 4, seed=seed,
+                                 deterministic=deterministic, stop=stop)
+        work += used
+    at = np.asarray([local[int(u)] for u in sub.units])
+    joined = joined_bound(gd.n, [tuple(sorted(at[list(g)].tolist())) for g in members],
+                          cost[ok], gd.households, gd.nbrs, terms, per, cap,
+                          time_s=0.75 * max(0.0, time_s - work), seed=seed,
+                          deterministic=deterministic, stop=stop,
+                          hint=[[local[int(u)] for u in g] for g in plan or []])
+    work += joined.used
     whole, used = _integer_bound(sub, members, cost[ok], cap, free, rho,
                                  time_s=max(0.0, time_s - work), seed=seed,
                                  deterministic=deterministic, stop=stop)
     work += used
-    return max(lp, whole + charged, priced), work
+    return GroupBound(max(lp, whole + charged, bracket, joined.bound, got.bound), work,
+                      tuple(tuple(int(gd.units[i]) for i in g) for g in joined.groups))
+
+
+@dataclass(frozen=True)
+class Priced:
+    """What :func:`priced_duals` found: the bound, its work, the duals (π per unit of
+    the group, λ) of the best bound and the cores' pricing floors there."""
+
+    bound: float
+    work: float
+    duals: tuple[np.ndarray, float] | None
+    floors: float
+
+
+def _bracket(gd: PieceData, sub: PieceData, members: list[tuple[int, ...]],
+             cost: np.ndarray, cores: dict[int, list[int]], cap: int, free: list[int],
+             priced: Priced, plan: list[tuple[int, ...]], *, time_s: float, seed: int,
+             deterministic: bool, stop: StopFlag) -> tuple[float, float]:
+    """The whole-number Lagrangian bound (optimizer.model.oversized_whole) at the
+    priced bound's best duals: the cores' floors there, the cores' duals, and CP-SAT's
+    bound on the whole partitions of the parts' units. -inf without an answer."""
+    assert priced.duals is not None
+    pi, lam = priced.duals
+    local = {int(u): k for k, u in enumerate(gd.units)}
+    at = [local[int(u)] for u in sub.units]         # sub's units in gd
+    core_units = {local[u] for c in cores.values() for u in c}
+    h = sub.households.astype(np.float64)
+    charge = {u: float(pi[at[u]]) - lam * float(h[u]) for u in free}
+    gates = {u for u in range(sub.n) if any(v in core_units for v in gd.nbrs[at[u]])}
+    index = {g: k for k, g in enumerate(members)}
+    pos = {int(v): k for k, v in enumerate(sub.units)}
+    hint = [index[g] for g in (tuple(sorted(pos[int(u)] for u in ch)) for ch in plan
+                               if all(int(u) in pos for u in ch)) if g in index]
+    value, used = bracket_bound(sub.n, members, cost, sub.households, sub.nbrs, charge, gates,
+                                cap, time_s=time_s, seed=seed, deterministic=deterministic,
+                                stop=stop, hint=hint or None)
+    if not math.isfinite(value):
+        return -math.inf, used
+    value += priced.floors + float(pi[sorted(core_units)].sum())
+    return value - MARGIN * (abs(value) + float(np.abs(pi).sum()) + lam * cap) - 1e-6, used
 
 
 def priced_bound(scenario: Scenario, gd: PieceData, listed: list[tuple[int, ...]],
@@ -126,6 +207,18 @@ def priced_bound(scenario: Scenario, gd: PieceData, listed: list[tuple[int, ...]
     ``time_s`` (fixed work estimates when ``deterministic``, else the clock; the LP
     also stops at the piece's clock). Returns (bound, work: the estimate, or the
     seconds used when not ``deterministic``); -inf without an answer."""
+    got = priced_duals(scenario, gd, listed, sub, cores, cap, plan, stop, per=per, terms=terms,
+                       time_s=time_s, deterministic=deterministic)
+    return got.bound, got.work
+
+
+def priced_duals(scenario: Scenario, gd: PieceData, listed: list[tuple[int, ...]],
+                 sub: PieceData, cores: dict[int, list[int]], cap: int,
+                 plan: list[tuple[int, ...]], stop: StopFlag, *,
+                 per: np.ndarray | None = None, terms: list[CoreTerms] | None = None,
+                 time_s: float = math.inf, deterministic: bool = True) -> Priced:
+    """:func:`priced_bound`, with the duals of its best bound and the cores' floors
+    there (for the whole-number bound at the same duals)."""
     t0 = time.perf_counter()
     local = {int(u): k for k, u in enumerate(gd.units)}
     cols = [tuple(sorted(local[int(sub.units[i])] for i in g)) for g in listed]
@@ -170,6 +263,7 @@ def priced_bound(scenario: Scenario, gd: PieceData, listed: list[tuple[int, ...]
     best, work = -math.inf, WORK_PER_NONZERO * sum(len(g) for g in cols)
     rounds = HURRY_ROUNDS if stop.is_set() else PRICE_ROUNDS
     centre: tuple[np.ndarray, float] | None = None     # the duals of the best bound so far
+    at_centre = 0.0                                     # ... and the cores' floors there
     for _ in range(rounds):
         members = cols + over
         joined = np.array([0.0] * len(cols) + [
@@ -194,14 +288,14 @@ def priced_bound(scenario: Scenario, gd: PieceData, listed: list[tuple[int, ...]
             if all(math.isfinite(v) for v in floors):
                 value = lagrangian_value(pi, lam, cap, cols, cost, floors)
                 if value > best:
-                    best, centre = value, (pi, lam)
+                    best, centre, at_centre = value, (pi, lam), sum(floors)
         spent = work if deterministic else time.perf_counter() - t0
         if stop.is_set() and rounds == PRICE_ROUNDS or spent >= time_s:
             break
         real = [_connected(gd, _core_in(g, core_of), list(g)) for g, _c in new]
         if not add([tuple(c) for c in real]) + add([g for g, _c in new], [c for _g, c in new]):
             break
-    return best, work if deterministic else time.perf_counter() - t0
+    return Priced(best, work if deterministic else time.perf_counter() - t0, centre, at_centre)
 
 
 def _core_in(group: tuple[int, ...], core_of: dict[int, list[int]]) -> list[int]:
