@@ -5,7 +5,7 @@ An oversized unit's exemption may say that units of a part cut off by units abov
 maximum joined its community, and that "no plan gives fewer households to the
 communities of units above the maximum". The checker proves or refutes that with this
 search, written apart from the solver's listing and set partitioning
-(optimizer/search/oversized_attach.py):
+(optimizer/search/oversized_least.py):
 
 a plan of the part is a set J of units that join (each connected part of J borders a
 unit above the maximum, so it can join that unit's community) and a split of the rest

@@ -14,28 +14,24 @@ import math
 
 import numpy as np
 
-from optimizer.graph.oversized import Part, least_to_attach, oversized_exemption
+from optimizer.graph.oversized import Part, oversized_exemption
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.plan.exemption import Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.columns import connected_groups, price_groups
+from optimizer.search.columns import price_groups
 from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import improve, window
 from optimizer.search.oversized_block import improve_group
 from optimizer.search.oversized_bound import bound_and_plan
+from optimizer.search.oversized_least import ATTACH_S, MAX_COLUMNS, least_part, supersets
 from optimizer.search.piece_common import plan_cost, run_attempt
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
-MAX_COLUMNS = 200_000       # possible communities of one stranded group, at most
-MAX_STEPS = 2_000_000       # ... and enumeration steps
-LEAST_COLUMNS = min(MAX_COLUMNS, 20_000)   # the search for the fewest joining, per round:
-                            # past it the block model (a 154-unit part: 1.9 M supersets)
-ATTACH_S = 5.0              # the set partitioning of one stranded group, at most (each stage)
 MODEL_SHARE = 0.5           # of what is left for the community model, when the block
                             # model has no plan (then LNS)
 BLOCK_SHARE = 0.5           # of a group's time for the block model (then LNS)
@@ -100,9 +96,10 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     The fewest is found part by part: units of a part reach an oversized unit's
     community only through that part (the parts are apart once the oversized units
     are removed), so what one part must give does not depend on the others
-    (:func:`_least_part`). The cheapest plan giving exactly that much is then a set
-    partitioning over the best communities of each part and every community an
-    oversized unit can make with at most that many households of the parts beside it.
+    (:func:`optimizer.search.oversized_least.least_part`). The cheapest plan giving
+    exactly that much is then a set partitioning over the best communities of each
+    part and every community an oversized unit can make with at most that many
+    households of the parts beside it.
     Exact when the listings fit their caps; else the community model with only the
     oversized units' communities free to break the bounds (:func:`_by_model`), and
     failing that each part joins its first oversized unit whole (legal, exempt, not
@@ -116,7 +113,7 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     used = 0.0
     proven = True
     for p in parts:
-        got = _least_part(scenario, gd, p, core_local, task, stop)
+        got = least_part(scenario, gd, p, core_local, task, stop)
         if got is None:
             return _by_model(scenario, gd, parts, cores, task, stop)
         least[p.units[0]], cols, exact, spent = got
@@ -150,95 +147,6 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     bound = res.bound_yuan if proven or math.isfinite(res.bound_yuan) else floor(scenario, gd)
     return _block(scenario, gd, parts, cores, [members[k] for k in res.chosen], proven,
                   max(bound, floor(scenario, gd)), used, f"attach({len(members)})")
-
-
-def _least_part(scenario: Scenario, gd: PieceData, part: Part, cores: dict[int, list[int]],
-                task: PieceTask, stop: StopFlag
-                ) -> tuple[int, list[tuple[int, ...]], bool, float] | None:
-    """The fewest households ``part`` must give to the oversized units' communities,
-    the communities within the bounds a plan giving that few may hold there (local to
-    ``gd``), whether that is proven, and the time used; None past the listing caps.
-
-    A part of fewer than 2·L households holds at most one community within the
-    bounds: the fewest is the part less its heaviest community whose removal leaves
-    every remaining piece touching an oversized unit (each such piece then joins one).
-    A larger part: set partitioning, least households joining first."""
-    local = {int(u): k for k, u in enumerate(gd.units)}
-    sub = piece_data(scenario, gd.key, np.asarray(part.units))
-    found = connected_groups(sub, MAX_COLUMNS, MAX_STEPS)
-    if found is None:
-        return None
-    groups = [tuple(sorted(local[int(sub.units[i])] for i in g)) for g in found[0]]
-    inside = {local[u] for u in part.units}
-    touching = {u for o in part.touches for u in cores[o]}
-    hh = gd.households
-    if part.households < 2 * gd.lo:
-        weight = [int(hh[list(g)].sum()) for g in groups]
-        best: list[tuple[int, ...]] = []
-        for k in sorted(range(len(groups)), key=lambda k: -weight[k]):
-            if best and weight[k] < int(hh[list(best[0])].sum()):
-                break
-            if _rest_reaches(gd, inside - set(groups[k]), touching):
-                best.append(groups[k])
-        top = int(hh[list(best[0])].sum()) if best else 0
-        return part.households - top, best, True, 0.0
-    # Larger: each oversized unit's community takes a connected share of the part; the
-    # share's pieces (connected, each bordering the unit) are columns of at most
-    # ``extra`` households, several of one unit allowed, and the least that must join
-    # is found by set partitioning, ``extra`` doubled from the arithmetic least while
-    # none is found. A plan of V households found so is the least of every plan only
-    # if V <= extra + 1: any plan giving fewer than V has a piece above ``extra`` (else
-    # it is among the columns), so it gives at least extra + 1. Otherwise (several
-    # pieces of up to ``extra`` each made V) once more with ``extra`` = V - 1, which
-    # lists every piece of every plan giving fewer: its answer is the least. Taking
-    # the first V for the least said "no plan gives fewer households" where one did
-    # (random grids: 2,400 joined where 2,200 could; the checker rejected them). If
-    # that listing is past its cap, V is a plan, not shown the least.
-    pos = {i: k for k, i in enumerate(sorted(inside))}
-    extra = least_to_attach(part.households, gd.lo, gd.hi)
-    used = 0.0
-    past: int | None = None         # the least found past ``extra`` + 1, not proven
-    while True:
-        big: list[tuple[int, ...]] = []
-        for o in part.touches:
-            got = supersets(gd, cores[o], inside, extra, LEAST_COLUMNS - len(big))
-            if got is None:
-                return None if past is None else (past, groups, False, used)
-            big += [tuple(sorted(set(g) & inside)) for g in got if set(g) & inside]
-        members = [tuple(pos[i] for i in g) for g in groups + big]
-        gain = np.array([0.0] * len(groups) + [float(hh[list(g)].sum()) for g in big])
-        res = solve_setpart(build_setpart(len(pos), members, gain), time_s=ATTACH_S,
-                            workers=task.threads, seed=task.seed,
-                            deterministic=task.deterministic, stop=stop)
-        used += res.used_s
-        if res.chosen:
-            need = int(round(sum(gain[k] for k in res.chosen)))
-            if need <= extra + 1 or res.status != Status.OPTIMAL:
-                return need, groups, res.status == Status.OPTIMAL and need <= extra + 1, used
-            past, extra = need, need - 1
-            continue
-        if res.status != Status.INFEASIBLE or extra >= part.households:
-            return None if past is None else (past, groups, False, used)
-        extra = min(part.households, max(2 * extra, gd.lo // 2))
-
-
-def _rest_reaches(gd: PieceData, rest: set[int], touching: set[int]) -> bool:
-    """Whether every connected piece of ``rest`` borders a unit of ``touching``."""
-    left = set(rest)
-    while left:
-        start = left.pop()
-        todo, ok = [start], False
-        while todo:
-            u = todo.pop()
-            for v in gd.nbrs[u]:
-                if v in touching:
-                    ok = True
-                elif v in left:
-                    left.discard(v)
-                    todo.append(v)
-        if not ok:
-            return False
-    return True
 
 
 def _attached(members: list[tuple[int, ...]], cores: list[list[int]], hh: np.ndarray
@@ -378,35 +286,3 @@ def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
         exemptions.append((oversized_exemption(scenario, gd.key, o, joined, touched, proven,
                                                companions=sorted(glob[o] - {o})),))
     return Block(tuple(choices), tuple(exemptions), bound, proven, used, method)
-
-
-def supersets(data: PieceData, seed: list[int], allowed: set[int], extra: int,
-              cap: int) -> list[tuple[int, ...]] | None:
-    """Every connected group made of ``seed`` (connected) and units of ``allowed``
-    holding at most ``extra`` households more than ``seed``, each once (ESU from the
-    seed); None past ``cap`` groups."""
-    h = [int(v) for v in data.households]
-    nbrs = data.nbrs
-    out: list[tuple[int, ...]] = []
-    base = set(seed)
-    closed = 0
-    for u in seed:
-        closed |= 1 << u
-        for v in nbrs[u]:
-            closed |= 1 << v
-    start = sorted({v for u in seed for v in nbrs[u] if v in allowed and v not in base})
-    stack: list[tuple[tuple[int, ...], int, list[int], int]] = [((), 0, start, closed)]
-    while stack:
-        group, weight, ext, seen = stack.pop()
-        out.append(tuple(sorted((*seed, *group))))
-        if len(out) > cap:
-            return None
-        ext = list(ext)
-        while ext:
-            w = ext.pop()
-            if weight + h[w] > extra:
-                continue
-            new = [v for v in nbrs[w] if v in allowed and not seen >> v & 1]
-            stack.append(((*group, w), weight + h[w], ext + new,
-                          seen | (1 << w) | sum(1 << v for v in nbrs[w])))
-    return out

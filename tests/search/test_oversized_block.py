@@ -19,7 +19,7 @@ import pytest
 
 from optimizer.checker.checker import check
 from optimizer.scenario.build import grid_scenario
-from optimizer.search import oversized_attach, solve
+from optimizer.search import oversized_attach, oversized_least, solve
 from optimizer.search.oversized_attach import floor
 from optimizer.search.oversized_block import improve_group
 from optimizer.search.oversized_bound import group_bound
@@ -54,6 +54,7 @@ def test_attach_past_its_listing_caps_still_proves_the_fewest(
     attach step used to fall back on the community model alone, whose exemption said
     'the least the search found in time'; the block model proves the fewest."""
     monkeypatch.setattr(oversized_attach, "MAX_COLUMNS", 1)
+    monkeypatch.setattr(oversized_least, "MAX_COLUMNS", 1)
     s = grid_scenario(GRID)
     _attached, cost = brute_force_oversized(s)
     plan = solve(s, time_limit_s=30, workers=1, seed=0)

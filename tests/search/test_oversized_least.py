@@ -1,5 +1,5 @@
 """The fewest households joining the communities of units above the maximum
-(optimizer.search.oversized_attach._least_part), against brute force.
+(optimizer.search.oversized_least.least_part), against brute force.
 
 The set partitioning that finds the fewest lists each oversized unit's shares of a
 stranded part up to ``extra`` households, doubling ``extra`` while none fits. A unit's
@@ -77,7 +77,7 @@ def test_a_least_past_the_listing_cap_is_not_claimed(monkeypatch: pytest.MonkeyP
     """Grid 869 with the listing capped at 9 columns: at ``extra`` 2,000 (9 columns) two
     shares give 2,400, and the listing at 2,399 (10) is past the cap, so 2,400 is a plan
     not shown the least: its exemption says so, and the plan passes the checker."""
-    import optimizer.search.oversized_attach as oa
+    import optimizer.search.oversized_least as oa
 
     monkeypatch.setattr(oa, "LEAST_COLUMNS", 9)
     grid, kind, no_build, _ = GRIDS["ordinary-869"]
