@@ -42,6 +42,14 @@ FEWER_SUB_S = 2.0       # deterministic seconds per sub-solve
 # the one it replaced on a 262-compound street (the search split it again).
 TRIES = ((0.97, 10, 70, False), (0.92, 10, 70, False),
          (0.97, 16, 100, True), (0.92, 16, 100, True))
+# Where no community passes those tries in a whole pass (a street 96.9% full at the
+# fewest count, 10 compounds a community: one fewer from 31 needs 14-18 adjacent
+# communities at 0.97, 130-170 compounds), larger groups with the centers held, at
+# twice the sub-solve's time (big-street-300: 18 communities of 166 compounds found
+# none in 2 deterministic s, the plan with one fewer in 4). Only after the smaller
+# tries found nothing: each costs seconds.
+LARGE_TRIES = ((0.97, 20, 200, True),)
+LARGE_SUB_X = 2.0       # the sub-solve's time for LARGE_TRIES, times FEWER_SUB_S
 ATTEMPT_S = 0.1         # an attempt's own cost besides its model (estimate)
 
 
@@ -75,27 +83,33 @@ def fewer_communities(scenario: Scenario, data: PieceData, choices: list[Choice]
         hh = [int(scenario.households[list(ch.members)].sum()) for ch in plan]
         adj = community_adjacency(scenario, plan)
         order = sorted(range(len(plan)), key=lambda c: (hh[c], plan[c].center))
-        for c in order:
-            if stop.is_set() or spent() >= work_s:
-                break
-            for margin, most, units, keep_centers in TRIES:
-                group = fewer_group(plan, hh, adj, c, data.hi, margin, most, units)
-                if group is None:
-                    continue
-                key = (frozenset(u for g in group for u in plan[g].members), keep_centers)
-                if key in tried:
-                    continue
-                tried.add(key)
-                stats.attempts += 1
-                got = _resolve(scenario, data, plan, group, seed + stats.attempts, stop,
-                               min(sub_time_s, max(0.05, work_s - spent())), workers,
-                               deterministic, keep_centers)
-                stats.used_s += got[1] + ATTEMPT_S
-                if got[0] is not None:
-                    keep = [plan[i] for i in range(len(plan)) if i not in set(group)]
-                    plan = keep + list(got[0])
-                    stats.removed += 1
-                    progress = True
+        # The small tries for every community first; the large only where they gave
+        # nothing; after a removal, from the small again.
+        for tries, sub_s in ((TRIES, sub_time_s), (LARGE_TRIES, LARGE_SUB_X * sub_time_s)):
+            for c in order:
+                if stop.is_set() or spent() >= work_s:
+                    break
+                for margin, most, units, keep_centers in tries:
+                    group = fewer_group(plan, hh, adj, c, data.hi, margin, most, units)
+                    if group is None:
+                        continue
+                    key = (frozenset(u for g in group for u in plan[g].members),
+                           keep_centers)
+                    if key in tried:
+                        continue
+                    tried.add(key)
+                    stats.attempts += 1
+                    got = _resolve(scenario, data, plan, group, seed + stats.attempts, stop,
+                                   min(sub_s, max(0.05, work_s - spent())), workers,
+                                   deterministic, keep_centers)
+                    stats.used_s += got[1] + ATTEMPT_S
+                    if got[0] is not None:
+                        keep = [plan[i] for i in range(len(plan)) if i not in set(group)]
+                        plan = keep + list(got[0])
+                        stats.removed += 1
+                        progress = True
+                        break
+                if progress:
                     break
             if progress:
                 break

@@ -123,3 +123,20 @@ def test_repair_then_continue_is_one_search() -> None:
                       max_rounds=6 - st.rounds, communities=3, sub_time_s=0.5, rng=stream,
                       first_round=st.rounds)
     assert rest == whole
+
+
+def test_larger_groups_where_the_small_tries_find_none(monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    # One fewer on the blocks needs four communities; with the small tries capped at
+    # three no group passes them (a street 97% full at the fewest count: 14-18
+    # communities where the tries stop at 16 / 100 units), so only the larger groups,
+    # tried after a whole pass of the small ones found nothing, remove one.
+    s, data, plan = _blocks()
+    monkeypatch.setattr(lns_fewer, "TRIES", ((0.97, 3, 70, False), (0.97, 3, 70, True)))
+    before = plan_cost(s, tuple(plan))
+    fewer, stats = fewer_communities(s, data, plan, work_s=40.0, seed=1, stop=StopFlag())
+    assert len(fewer) == 5 and stats.removed == 1
+    _legal(s, data, fewer)
+    assert plan_cost(s, tuple(fewer)) < before
+    again, _ = fewer_communities(s, data, plan, work_s=40.0, seed=1, stop=StopFlag())
+    assert again == fewer
