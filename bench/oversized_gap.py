@@ -9,9 +9,11 @@ steps recorded. One row per block of the piece's result (a part solved on its ow
 stranded group, a lone oversized unit) and, for a stranded group, its plan's cost
 split into the oversized units' communities and the communities within the bounds:
 the gap ``objective - bound`` is the sum of the rows' gaps plus nothing else (the links
-between blocks are in both). The group's bound is the largest of several programs
-(the priced LP of optimizer.model.oversized_lp, the whole-number models of
-optimizer.model.oversized_whole), so it is not split.
+between blocks are in both). A part's row holds its method, plan, bound and gap as its
+own solve returned them (recorded around solve_oversized's callback). The group's
+bound is the largest of several programs (the priced LP of
+optimizer.model.oversized_lp, the whole-number models of optimizer.model.oversized_whole),
+so it is not split.
 Written to bench/results/oversized-gap-<tag>.csv.
 """
 
@@ -34,6 +36,7 @@ from optimizer.model.piece import piece_data  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.search import oversized as ov  # noqa: E402
 from optimizer.search import oversized_attach as oa  # noqa: E402
+from optimizer.search import piece as piece_mod  # noqa: E402
 from optimizer.search.driver import _diagnoses_by_component  # noqa: E402
 from optimizer.search.piece import solve_data  # noqa: E402
 from optimizer.search.piece_common import plan_cost  # noqa: E402
@@ -69,8 +72,15 @@ def _record() -> list[dict[str, Any]]:
         calls.append({"what": "priced", "value": got[0]})
         return got
 
+    def part_(scenario, data, task, stop):  # type: ignore[no-untyped-def]
+        res = _orig_part(scenario, data, task, stop)
+        if task.part_of_piece:
+            calls.append({"what": "part", "data": data, "res": res})
+        return res
+
     ov.attach = attach_
     oa.bound_and_plan = group_bound_
+    piece_mod.solve_data = part_   # the parts' solves (solve_oversized's callback)
     if priced is not None:
         ob.priced_bound = priced_
     return calls
@@ -105,13 +115,16 @@ def run_case(name: str, budget: float, wall: bool, out_dir: Path) -> list[dict[s
         groups = _group_rows(scenario, name, obj, calls)
         rest = (obj - res.bound) - sum(r["gap_yuan"] for r in groups
                                        if r["kind"] == "stranded group")
-        rows += groups
+        parts = _part_rows(scenario, name, obj, calls)
+        rest -= sum(r["gap_yuan"] for r in parts)
+        rows += groups + parts
         rows.append({"case": name, "block": "other",
-                     "kind": "parts on their own, lone units, links",
+                     "kind": "lone units, links",
                      "units": "", "households": "", "method": "", "objective": "", "bound": "",
                      "gap_yuan": rest, "gap_pct_of_piece": 100 * rest / obj, "joined_hh": "",
-                     "cap_hh": "", "note": "piece gap less the stranded groups'"})
+                     "cap_hh": "", "note": "piece gap less the stranded groups' and the parts'"})
         ov.attach, oa.bound_and_plan = _orig
+        piece_mod.solve_data = _orig_part
     return rows
 
 
@@ -165,6 +178,29 @@ def _group_rows(scenario, name: str, total: float, calls: list[dict[str, Any]]  
 
 
 _orig = (ov.attach, oa.bound_and_plan)
+_orig_part = piece_mod.solve_data
+
+
+def _part_rows(scenario, name: str, total: float, calls: list[dict[str, Any]]  # type: ignore[no-untyped-def]
+               ) -> list[dict[str, Any]]:
+    """One row per part solved on its own as a piece (its plan, bound and method); a
+    part whose plan breaks the bounds joins the stranded groups (its row says so and
+    holds no gap: the group's rows have it)."""
+    rows = []
+    for n, c in enumerate(x for x in calls if x["what"] == "part"):
+        data, res = c["data"], c["res"]
+        cost = plan_cost(scenario, res.choices)
+        joined = any(res.exemptions)
+        rows.append({"case": name, "block": f"part{n}", "kind": "part on its own",
+                     "units": data.n, "households": int(data.total), "method": res.method,
+                     "objective": cost, "bound": res.bound,
+                     "gap_yuan": 0.0 if joined else cost - res.bound,
+                     "gap_pct_of_piece": 0.0 if joined else 100 * (cost - res.bound) / total,
+                     "joined_hh": "", "cap_hh": "",
+                     "note": "no plan within the bounds: joins a stranded group" if joined
+                     else f"used {res.used_s:.1f} s; {100 * (cost - res.bound) / cost:.2f}% "
+                          "of the part"})
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
