@@ -29,14 +29,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.model.cpsat import MILLI
+from optimizer.model.cpsat_run import Stoppable, run_cpsat
 from optimizer.model.oversized_lp import CoreTerms
-from optimizer.rules.limits import cp_seed
 from optimizer.status import Status
 
 TRAVEL_VARS = 40_000     # (joined unit, center) pairs of one core modelled, at most;
@@ -52,12 +51,6 @@ class JoinedBound:
     groups: tuple[tuple[int, ...], ...]     # its best partition (local), () without one
 
 
-class Stoppable(Protocol):
-    """What the search's stop flag offers (optimizer.search.stop.StopFlag)."""
-
-    def is_set(self) -> bool: ...
-
-    def attach(self, solver: cp_model.CpSolver | None) -> None: ...
 
 
 def bracket_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
@@ -97,23 +90,8 @@ def bracket_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
             m.add_hint(var, 1 if k in chosen else 0)
         for u, var in d.items():
             m.add_hint(var, 0 if u in covered else 1)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.random_seed = cp_seed(seed)
-    p.catch_sigint_signal = False
-    p.linearization_level = 2
-    if deterministic:
-        p.max_deterministic_time = time_s
-    else:
-        p.max_time_in_seconds = time_s
-    stop.attach(solver)
-    try:
-        code = solver.solve(m)
-    finally:
-        stop.attach(None)
-    used = solver.response_proto.deterministic_time if deterministic else solver.wall_time
-    status = Status.from_cp_sat(code)
+    ran = run_cpsat(m, seed=seed, time_s=time_s, deterministic=deterministic, stop=stop)
+    solver, status, used = ran.solver, ran.status, ran.used_s
     if status == Status.INFEASIBLE or not math.isfinite(solver.best_objective_bound):
         return -math.inf, float(used)
     top = float(np.abs(np.asarray(cost, dtype=np.float64)).max(initial=0.0))
@@ -227,23 +205,8 @@ def joined_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
                                                 [c for _, c in objective]) + constant)
     if hint is not None:
         _hint_plan(m, members, x, terms, y_of, hint)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.random_seed = cp_seed(seed)
-    p.catch_sigint_signal = False
-    p.linearization_level = 2
-    if deterministic:
-        p.max_deterministic_time = time_s
-    else:
-        p.max_time_in_seconds = time_s
-    stop.attach(solver)
-    try:
-        code = solver.solve(m)
-    finally:
-        stop.attach(None)
-    used = solver.response_proto.deterministic_time if deterministic else solver.wall_time
-    status = Status.from_cp_sat(code)
+    ran = run_cpsat(m, seed=seed, time_s=time_s, deterministic=deterministic, stop=stop)
+    solver, status, used = ran.solver, ran.status, ran.used_s
     groups: tuple[tuple[int, ...], ...] = ()
     if status.has_answer:
         groups = tuple(tuple(sorted(members[k])) for k, v in enumerate(x)

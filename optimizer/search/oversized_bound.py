@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 from optimizer.graph.oversized import Part
 from optimizer.model.attach_bound import attach_lp_bound, core_floor
 from optimizer.model.cpsat import MILLI
+from optimizer.model.cpsat_run import run_cpsat
 from optimizer.model.oversized_lp import (
     MARGIN,
     CoreTerms,
@@ -31,7 +32,6 @@ from optimizer.model.oversized_lp import (
 )
 from optimizer.model.oversized_whole import bracket_bound, joined_bound
 from optimizer.model.piece import PieceData, piece_data
-from optimizer.rules.limits import cp_seed
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups, price_groups
 from optimizer.search.stop import StopFlag
@@ -351,23 +351,8 @@ def _integer_bound(sub: PieceData, members: list[tuple[int, ...]], cost: np.ndar
     join = [int(math.floor(rho * int(sub.households[u]) * MILLI)) for u in d]
     m.minimize(cp_model.LinearExpr.weighted_sum(x, scaled)
                + cp_model.LinearExpr.weighted_sum(list(d.values()), join))
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.random_seed = cp_seed(seed)
-    p.catch_sigint_signal = False
-    p.linearization_level = 2
-    if deterministic:
-        p.max_deterministic_time = time_s
-    else:
-        p.max_time_in_seconds = time_s
-    stop.attach(solver)
-    try:
-        code = solver.solve(m)
-    finally:
-        stop.attach(None)
-    used = solver.response_proto.deterministic_time if deterministic else solver.wall_time
-    status = Status.from_cp_sat(code)
+    ran = run_cpsat(m, seed=seed, time_s=time_s, deterministic=deterministic, stop=stop)
+    solver, status, used = ran.solver, ran.status, ran.used_s
     if status == Status.INFEASIBLE or not math.isfinite(solver.best_objective_bound):
         return -math.inf, float(used)
     margin = 1.0 + 1e-9 * float(np.abs(cost).max(initial=0.0)) * sub.n
