@@ -17,7 +17,8 @@ import numpy as np
 from optimizer.graph.oversized import Part, oversized_exemption
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData, piece_data
-from optimizer.model.setpart import build_setpart, solve_setpart
+from optimizer.model.precedence import may_stand_in
+from optimizer.model.setpart import SetPartModel, build_setpart, solve_setpart
 from optimizer.plan.exemption import Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
@@ -79,8 +80,9 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
         other = _block(scenario, gd, parts, cores,
                        [tuple(sorted(local[u] for u in g)) for g in got.plan], least,
                        block.bound, used, block.method)
-        if _joined(scenario, other, cores) <= cap and \
-                plan_cost(scenario, other.choices) < plan_cost(scenario, block.choices) - 0.5:
+        if _joined(scenario, other, cores) <= cap \
+                and _stand_ins(scenario, other) <= _stand_ins(scenario, block) \
+                and plan_cost(scenario, other.choices) < plan_cost(scenario, block.choices) - 0.5:
             block = dataclasses.replace(other, proven=False)
             method += ", bound's plan"
     return dataclasses.replace(block, bound=max(block.bound, got.bound), used_s=used,
@@ -145,8 +147,71 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
         return _by_model(scenario, gd, parts, cores, task, stop)
     proven &= res.status == Status.OPTIMAL
     bound = res.bound_yuan if proven or math.isfinite(res.bound_yuan) else floor(scenario, gd)
-    return _block(scenario, gd, parts, cores, [members[k] for k in res.chosen], proven,
+    chosen = res.chosen
+    fewer = _fewer_stand_ins(scenario, gd, members, cost, attached, total, chosen, task, stop)
+    if fewer is not None:
+        chosen, fewest_proven, bound_fewest, spent = fewer
+        used += spent
+        if proven and fewest_proven:    # the cheapest of the plans with the fewest: proven
+            bound = max(bound, bound_fewest)
+        else:
+            proven = False
+    return _block(scenario, gd, parts, cores, [members[k] for k in chosen], proven,
                   max(bound, floor(scenario, gd)), used, f"attach({len(members)})")
+
+
+def _fewer_stand_ins(scenario: Scenario, gd: PieceData, members: list[tuple[int, ...]],
+                     cost: np.ndarray, attached: np.ndarray, total: int,
+                     chosen: tuple[int, ...], task: PieceTask, stop: StopFlag
+                     ) -> tuple[tuple[int, ...], bool, float, float] | None:
+    """A stand-in build is an exemption (ONE-STATION): of the plans joining the fewest
+    households, one with fewer communities centred on a stand-in beats a cheaper one
+    with more, exempt as little as can be (a random 2x5 rural grid: two no_build
+    villages made a stand-in community where the plan putting them in the oversized
+    unit's community, as few households joined, kept a legal center everywhere).
+
+    None when the cheapest plan (``chosen``) has no stand-in community or the fewest
+    is not proven below its number. Else the cheapest plan with the fewest (or, if
+    that stage finds none in its time, the fewest's own plan), whether the cheapest
+    of them is proven, its bound (valid for the plans with the fewest) and the time
+    used."""
+    if scenario.stand_in is None:
+        return None
+    stand = np.array([np.isfinite(c) and may_stand_in(scenario, [int(gd.units[i]) for i in m])
+                      for m, c in zip(members, cost.tolist(), strict=True)], dtype=np.float64)
+    have = int(stand[list(chosen)].sum())
+    if have == 0:
+        return None
+
+    def model(weights: np.ndarray, cap: int | None) -> SetPartModel:
+        built = build_setpart(gd.n, members, weights, hint=chosen)
+        built.model.add(sum(int(attached[k]) * built.use[k] for k in range(len(members))
+                            if attached[k] > 0) <= total)
+        if cap is not None:
+            built.model.add(sum(built.use[k] for k in range(len(members)) if stand[k]) <= cap)
+        return built
+
+    kw = {"workers": task.threads, "seed": task.seed, "deterministic": task.deterministic,
+          "stop": stop}
+    first = solve_setpart(model(stand, None), time_s=ATTACH_S, **kw)  # type: ignore[arg-type]
+    if not first.chosen or first.status != Status.OPTIMAL:
+        return None
+    least = int(round(float(stand[list(first.chosen)].sum())))
+    if least >= have:
+        return None
+    second = solve_setpart(model(cost, least), time_s=ATTACH_S, **kw)  # type: ignore[arg-type]
+    used = first.used_s + second.used_s
+    if not second.chosen:
+        return first.chosen, False, -math.inf, used
+    return second.chosen, second.status == Status.OPTIMAL, second.bound_yuan, used
+
+
+def _stand_ins(scenario: Scenario, block: Block) -> int:
+    """How many of the block's communities are centred on a stand-in build (ONE-STATION:
+    none of their units can hold the center legally)."""
+    if scenario.stand_in is None:
+        return 0
+    return sum(may_stand_in(scenario, ch.members) for ch in block.choices)
 
 
 def _attached(members: list[tuple[int, ...]], cores: list[list[int]], hh: np.ndarray
@@ -185,8 +250,10 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
     best, used = whole, 0.0
 
     def better(block: Block) -> bool:
-        return (_joined(scenario, block, cores), plan_cost(scenario, block.choices)) \
-            < (_joined(scenario, best, cores), plan_cost(scenario, best.choices))
+        return (_joined(scenario, block, cores), _stand_ins(scenario, block),
+                plan_cost(scenario, block.choices)) \
+            < (_joined(scenario, best, cores), _stand_ins(scenario, best),
+               plan_cost(scenario, best.choices))
 
     def groups_of(block: Block) -> list[tuple[int, ...]]:
         return [tuple(sorted(local[u] for u in ch.members)) for ch in block.choices]

@@ -16,10 +16,11 @@ import math
 import numpy as np
 import pytest
 
-from optimizer.graph.oversized import take_apart
+from optimizer.graph.oversized import Part, take_apart
 from optimizer.model.oversized_whole import bracket_bound
-from optimizer.model.piece import piece_data
+from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups, price_groups
 from optimizer.search.oversized_bound import bound_and_plan, group_bound, priced_bound
 from optimizer.search.stop import StopFlag
@@ -42,17 +43,23 @@ MORE = [
 ]
 
 
-def _bounds(grid: list[list[int]]) -> tuple[float, float, float]:
-    """(optimum, linear priced bound, group bound) of the grid's stranded group, each
-    with the households the optimum joins as the cap."""
+def _stranded(grid: list[list[int]]
+              ) -> tuple[Scenario, PieceData, list[Part], dict[int, list[int]], int, float]:
+    """The rural grid's scenario, its whole piece, the parts around its oversized units,
+    their cores, and the brute force's households joined and optimum."""
     s = grid_scenario(grid, kind="rural")
     lo, hi = s.policy.bounds(False)
     units = list(range(s.n_units))
     around = take_apart(s, units, lo, hi)
     gd = piece_data(s, ("C1", "S1", "rural"), np.asarray(units))
     attached, optimum = brute_force_oversized(s)
-    cores = {o: [o] for o in around.oversized}
-    parts = list(around.parts)
+    return s, gd, list(around.parts), {o: [o] for o in around.oversized}, attached, optimum
+
+
+def _bounds(grid: list[list[int]]) -> tuple[float, float, float]:
+    """(optimum, linear priced bound, group bound) of the grid's stranded group, each
+    with the households the optimum joins as the cap."""
+    s, gd, parts, cores, attached, optimum = _stranded(grid)
     sub = piece_data(s, gd.key, np.asarray(sorted(u for p in parts for u in p.units)))
     found = connected_groups(sub, 10_000, 100_000)
     assert found is not None
@@ -82,14 +89,9 @@ def test_the_group_bound_stays_below_the_optimum(grid: list[list[int]]) -> None:
 
 
 def test_the_joined_model_hands_back_a_partition_with_connected_cores() -> None:
-    s = grid_scenario(GRIDS["edge"], kind="rural")
-    lo, hi = s.policy.bounds(False)
+    s, gd, parts, cores, attached, optimum = _stranded(GRIDS["edge"])
     units = list(range(s.n_units))
-    around = take_apart(s, units, lo, hi)
-    gd = piece_data(s, ("C1", "S1", "rural"), np.asarray(units))
-    attached, optimum = brute_force_oversized(s)
-    cores = {o: [o] for o in around.oversized}
-    got = bound_and_plan(s, gd, list(around.parts), cores, attached, StopFlag(), time_s=5.0)
+    got = bound_and_plan(s, gd, parts, cores, attached, StopFlag(), time_s=5.0)
     assert got.bound <= optimum + 1e-6
     assert sorted(u for g in got.plan for u in g) == units
     nbrs = {int(gd.units[i]): {int(gd.units[j]) for j in gd.nbrs[i]} for i in range(gd.n)}
