@@ -42,7 +42,6 @@ TREE_SHARE = 0.1        # of a large piece's time for tree partitions at the lea
 TREE_CAP_S = 10.0       # ... at most
 FEWER_MOVES = 0.25      # of the search's time at most for one fewer by moves (rural)
 POLISH_SHARE = 0.2      # of the search's time at most for border moves on rural pieces
-POLISH_LAST = 0.05      # ... and after the neighbourhood search, of what it had
 FEWER_LNS = 0.5         # of the search's time at most for count-reducing neighbourhoods
 
 
@@ -205,28 +204,33 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
                                           workers=task.threads)
             spent += fst.used_s if det else fst.time_s
             text = f"fewer(-{fst.removed} in {fst.attempts})+" if fst.attempts else ""
-        if not repair and not data.urban and len(plan) > counts[0] and not stop.is_set():
+        room = (len(plan) - 1) * data.hi - data.total      # households to spare at one fewer
+        if not repair and not data.urban and len(plan) > counts[0] and not stop.is_set() \
+                and room >= float(np.median(data.households)):
             # Rural pieces nearly full at the fewest count: one community fewer by
             # single-village moves (optimizer.search.fewer_moves), where no group of
-            # a few communities has the room lns_fewer needs.
+            # a few communities has the room lns_fewer needs. Only with room for a
+            # typical village at least: a 159-unit town 99.7% full at 23 (102
+            # households to spare, units of 171) gave no such plan to annealing in
+            # 30 M moves (bench/JOURNAL.md, realmaps); its time goes to the rounds.
             plan, used, got = _fewer_by_moves(scenario, data, task, plan,
                                               FEWER_MOVES * max(0.0, lns_time - spent), stop)
             spent += used
             text += got
     left = max(0.0, lns_time - spent)
-    moves = 0
-    rural = not data.urban
-    if rural and not repair and not stop.is_set():
-        # Rural pieces: border moves and swaps first (optimizer.search.transfer),
-        # cheap where each LNS round costs a second; the rounds then start nearer.
+    polished = ""
+    if not data.urban and size == 3 and not repair and not stop.is_set():
+        # Rural pieces of many villages a community (window: three communities a
+        # round at MANY_SUB_S): border moves and swaps first (optimizer.search.transfer),
+        # cheap where each round costs about a second; the rounds then start nearer.
+        # Not on pieces of fewer units a community, whose rounds of four at 2 s make
+        # such moves themselves (a 159-unit town of 6.6 a community: 10.25 M yuan with
+        # the moves first against 10.23 M without, same budget).
         plan, tst = polish(scenario, data, plan, work_s=POLISH_SHARE * left, stop=stop,
                            deterministic=det)
         spent += tst.used_s if det else tst.time_s
-        moves += tst.moves
+        polished = f"moves({tst.moves})+" if tst.moves else ""
         left = max(0.0, lns_time - spent)
-    # ... and once more after the rounds (moves across neighbourhoods they never drew).
-    last = POLISH_LAST * left if rural else 0.0
-    left -= last
     # Deterministic: rounds until the sub-solves' deterministic time fills the share
     # (two rounds at least when the start breaks the bounds: the search repairs it).
     # Where the moves removed nothing, the same search as without them: the repair's
@@ -236,11 +240,4 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
                           work_s=left if det else None, min_rounds=2 if repair else 0,
                           rng=rng, first_round=rounds)
     spent += stats.used_s + ROUND_S * stats.rounds if det else stats.time_s
-    if last > 0 and not stop.is_set() and not any(
-            not data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
-            for ch in plan):
-        plan, tst = polish(scenario, data, plan, work_s=last, stop=stop, deterministic=det)
-        spent += tst.used_s if det else tst.time_s
-        moves += tst.moves
-    polished = f"moves({moves})+" if moves else ""
     return plan, spent, f"{text}{polished}lns({rounds + stats.rounds} rounds)"
