@@ -17,6 +17,7 @@ from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice, build_cost_s
+from optimizer.search.fewer_moves import one_fewer
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import ROUND_S, improve, window
 from optimizer.search.lns_fewer import fewer_communities
@@ -28,6 +29,7 @@ from optimizer.search.piece_common import (
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.starts import tree_start
 from optimizer.search.stop import StopFlag
+from optimizer.search.transfer import polish
 from optimizer.status import Status
 
 LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
@@ -38,6 +40,8 @@ FEWER_FILL = 0.95       # ... and tree partitions only where the fewest communit
                         # the fewest: no tree partition in 24 attempts, 5-7 s)
 TREE_SHARE = 0.1        # of a large piece's time for tree partitions at the least counts
 TREE_CAP_S = 10.0       # ... at most
+FEWER_MOVES = 0.25      # of the search's time at most for one fewer by moves (rural)
+POLISH_SHARE = 0.2      # of the search's time at most for border moves on rural pieces
 FEWER_LNS = 0.5         # of the search's time at most for count-reducing neighbourhoods
 
 
@@ -150,6 +154,24 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
                        spent, f"{lns}+adjacent bound")
 
 
+def _fewer_by_moves(scenario: Scenario, data: PieceData, task: PieceTask, plan: list[Choice],
+                    work_s: float, stop: StopFlag) -> tuple[list[Choice], float, str]:
+    """The plan with one community fewer (annealed within the bounds, then border
+    moves) where it costs less than ``plan``; the time used and the method's text."""
+    det = task.deterministic
+    fewer, st = one_fewer(scenario, data, plan, work_s=work_s, seed=task.seed, stop=stop,
+                          deterministic=det)
+    used = st.used_s if det else st.time_s
+    if fewer is None:
+        return plan, used, f"anneal(-0 in {st.attempts})+" if st.attempts else ""
+    fewer, pst = polish(scenario, data, fewer, work_s=max(0.0, work_s - used), stop=stop,
+                        deterministic=det)
+    used += pst.used_s if det else pst.time_s
+    if plan_cost(scenario, fewer) < plan_cost(scenario, plan):
+        return fewer, used, f"anneal(-1 in {st.attempts})+"
+    return plan, used, f"anneal(-0 in {st.attempts})+"
+
+
 def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Choice],
             lns_time: float, stop: StopFlag) -> tuple[list[Choice], float, str]:
     """The neighbourhood search from ``start`` for ``lns_time``: a start outside the
@@ -182,9 +204,35 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
                                           workers=task.threads)
             spent += fst.used_s if det else fst.time_s
             text = f"fewer(-{fst.removed} in {fst.attempts})+" if fst.attempts else ""
+        room = (len(plan) - 1) * data.hi - data.total      # households to spare at one fewer
+        if not repair and not data.urban and len(plan) > counts[0] and not stop.is_set() \
+                and room >= float(np.median(data.households)):
+            # Rural pieces nearly full at the fewest count: one community fewer by
+            # single-village moves (optimizer.search.fewer_moves), where no group of
+            # a few communities has the room lns_fewer needs. Only with room for a
+            # typical village at least: a 159-unit town 99.7% full at 23 (102
+            # households to spare, units of 171) gave no such plan to annealing in
+            # 30 M moves (bench/JOURNAL.md, realmaps); its time goes to the rounds.
+            plan, used, got = _fewer_by_moves(scenario, data, task, plan,
+                                              FEWER_MOVES * max(0.0, lns_time - spent), stop)
+            spent += used
+            text += got
+    left = max(0.0, lns_time - spent)
+    polished = ""
+    if not data.urban and size == 3 and not repair and not stop.is_set():
+        # Rural pieces of many villages a community (window: three communities a
+        # round at MANY_SUB_S): border moves and swaps first (optimizer.search.transfer),
+        # cheap where each round costs about a second; the rounds then start nearer.
+        # Not on pieces of fewer units a community, whose rounds of four at 2 s make
+        # such moves themselves (a 159-unit town of 6.6 a community: 10.25 M yuan with
+        # the moves first against 10.23 M without, same budget).
+        plan, tst = polish(scenario, data, plan, work_s=POLISH_SHARE * left, stop=stop,
+                           deterministic=det)
+        spent += tst.used_s if det else tst.time_s
+        polished = f"moves({tst.moves})+" if tst.moves else ""
+        left = max(0.0, lns_time - spent)
     # Deterministic: rounds until the sub-solves' deterministic time fills the share
     # (two rounds at least when the start breaks the bounds: the search repairs it).
-    left = max(0.0, lns_time - spent)
     # Where the moves removed nothing, the same search as without them: the repair's
     # random stream and round count go on.
     plan, stats = improve(scenario, data, plan, time_s=left, seed=task.seed,
@@ -192,4 +240,4 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
                           work_s=left if det else None, min_rounds=2 if repair else 0,
                           rng=rng, first_round=rounds)
     spent += stats.used_s + ROUND_S * stats.rounds if det else stats.time_s
-    return plan, spent, f"{text}lns({rounds + stats.rounds} rounds)"
+    return plan, spent, f"{text}{polished}lns({rounds + stats.rounds} rounds)"
