@@ -54,7 +54,9 @@ __all__ = ["PieceResult", "PieceTask", "solve_data", "solve_piece"]
 
 SMALL_X = 12000         # Σ over centers of the units they reach: exact model below this
 FLOW_X = 2500           # ... and the flow model (exact contiguity) for the bound below this
-MID_COMMUNITIES = 6     # mid-size pieces of at least this many communities: solve_large
+MID_COMMUNITIES = 8     # mid-size pieces of at least this many communities: solve_large
+                        # (9 and 18 at the least gained 4.4 and 2.6 points of gap; a
+                        # 94-village part of 7 lost 0.34 to the ordering model per count)
 MAX_COUNTS = 4          # try each number of communities one by one when there are few
 BOUND_X = 80000         # above this no whole-piece model is built (memory): arithmetic bound
 ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
