@@ -54,6 +54,9 @@ __all__ = ["PieceResult", "PieceTask", "solve_data", "solve_piece"]
 
 SMALL_X = 12000         # Σ over centers of the units they reach: exact model below this
 FLOW_X = 2500           # ... and the flow model (exact contiguity) for the bound below this
+MID_COMMUNITIES = 8     # mid-size pieces of at least this many communities: solve_large
+                        # (9 and 18 at the least gained 4.4 and 2.6 points of gap; a
+                        # 94-village part of 7 lost 0.34 to the ordering model per count)
 MAX_COUNTS = 4          # try each number of communities one by one when there are few
 BOUND_X = 80000         # above this no whole-piece model is built (memory): arithmetic bound
 ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
@@ -169,6 +172,14 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
     task = dataclasses.replace(task, budget_s=task.budget_s - reserve)
     size = _model_size(data, BOUND_X + 1)
     if size <= SMALL_X or task.locks:
+        if size > FLOW_X and not task.locks and _many_communities(data):
+            # Mid-size pieces of many communities (neither listed nor exact-flow): the
+            # large pieces' search, not the ordering model per count. An 82-compound
+            # part of 18+ communities: 22.27 M yuan from the ordering model in 33 s,
+            # 21.67 M from tree partitions, fewer-community moves and neighbourhood
+            # search in 20 s (bench/JOURNAL.md, "Mid-size pieces").
+            return solve_large(scenario, data, task, stop, whole=True,
+                               model_vars=size), reserve
         return _exact(scenario, data, task, stop,
                       "flow" if size <= FLOW_X else "adjacent"), reserve
     return solve_large(scenario, data, task, stop, whole=size <= BOUND_X,
@@ -306,6 +317,14 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     return PieceResult(task.index, tuple(choices), tuple(() for _ in choices),
                        Status.OPTIMAL if proven else Status.FEASIBLE, bound, spent,
                        "exact(k=" + ",".join(str(k) for k in ks) + ")")
+
+
+def _many_communities(data: PieceData) -> bool:
+    """At least MID_COMMUNITIES communities in every plan within the bounds: where a
+    plan's cost is in how its many communities meet, which the neighbourhood search
+    reshapes and the ordering model per count leaves as first found."""
+    counts = feasible_community_counts(data.total, data.lo, data.hi)
+    return bool(counts) and counts[0] >= MID_COMMUNITIES
 
 
 def _fits(plan: tuple[Choice, ...] | None, k: int | None) -> tuple[Choice, ...] | None:
