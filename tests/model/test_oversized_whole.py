@@ -44,10 +44,11 @@ MORE = [
 
 
 # With sites (drawn at random: owned buildings and sites for sale of 170-600 m² that
-# cannot all grow to a community's need; /tmp/tails/grids/exp.py of branch b150): the
-# center the joined model picks must hold the community's households, at its own cost
-# per m². One slope for every center (the cheapest's) and no limit on what a center
-# holds left these bounds at 92.7%, 91.8% and 90.8% of the optimum.
+# cannot all grow to a community's need; bench/JOURNAL.md, "The centers' own area cost
+# in the joined model"): the center the joined model picks must hold the community's
+# households, at its own cost per m². One slope for every center (the cheapest's) and
+# no limit on what a center holds left these bounds at 92.7%, 91.8% and 90.8% of the
+# optimum.
 SITED = [
     ([[622, 895, 1317], [1762, 1098, 476], [654, 1366, 763]],
      [dict(site_id="S2", unit_id="r0c2", area_m2=173, owned=True, max_area_m2=204),
