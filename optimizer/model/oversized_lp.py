@@ -65,6 +65,7 @@ from optimizer.rules.remedy import horizon_rates
 from optimizer.scenario.model import Scenario
 
 MARGIN = 1e-9           # relative safety margin on the recomputed bound
+MAX_SLOPES = 12         # lines under each center's area cost (optimizer.model.oversized_whole)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,13 @@ class CoreTerms:
     op: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
     # ... OP(h_core + H) for H = 0..cap joined households, exact (staff, coordinators)
     op_rho: float = 0.0      # the part of ``rho`` that is OP's line (the rest: the center's)
+    # The center's area cost, per center c, above its line (``center``, slope σ): for
+    # each slope b_j of ``slopes`` (b_j − σ), a line under the true cost of c over the
+    # households it can hold, offset ``cuts[j, c]`` from the line; ``reach[c]`` the most
+    # joined households a center at c can hold (−1: not a center). See :func:`area_cuts`.
+    slopes: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    cuts: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+    reach: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def travel_matrix(scenario: Scenario, gd: PieceData) -> np.ndarray:
@@ -125,6 +133,7 @@ def core_terms(scenario: Scenario, gd: PieceData, core: Sequence[int], cap: int,
     sigma = max(0.0, float(top[finite[-1]] - top[0]) / max(1, int(finite[-1]))) \
         if len(finite) > 1 and math.isfinite(float(top[0])) else 0.0
     center = np.full(gd.n, math.inf)
+    line = np.full(gd.n, math.inf)
     core_travel = per[list(core), :].sum(axis=0)
     steps = grid - hc
     for c in places:
@@ -134,8 +143,61 @@ def core_terms(scenario: Scenario, gd: PieceData, core: Sequence[int], cap: int,
             continue
         start = float(curve[0])
         short = float(np.max(start + sigma * steps[ok] - curve[ok]))
-        center[c] = start - max(0.0, short) + float(core_travel[c])
-    return CoreTerms(tuple(core), mask, base, rho + sigma, center, op, rho)
+        line[c] = start - max(0.0, short)
+        center[c] = line[c] + float(core_travel[c])
+    slopes, cuts, reach = area_cuts(curves, line, sigma)
+    return CoreTerms(tuple(core), mask, base, rho + sigma, center, op, rho,
+                     slopes - sigma, cuts, reach)
+
+
+def area_cuts(curves: dict[int, np.ndarray], line: np.ndarray, sigma: float,
+              most: int = MAX_SLOPES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lines under each center's area cost: ``curves[c][H]`` the cost of a center at c
+    for H joined households (inf where none fits; finite on a prefix, options only drop
+    out as the need grows), ``line[c]`` the offset of its line of slope ``sigma``.
+    Returns the slopes b_j (at most ``most``: those of the centers' lower convex hulls,
+    spread over their range), ``cuts[j, c]`` = min_H (curve_c(H) − b_j·H) − line[c]
+    (so line[c] + σ·H + max(0, max_j cuts[j, c] + (b_j − σ)·H) ≤ curve_c(H) wherever it
+    is finite) and ``reach[c]``: the largest such H (−1 where c is no center).
+
+    Why: one slope σ for every center lies far under the centers whose options are
+    dearer per square meter (a build against the cheapest's renovation), at large
+    joined counts; and nothing kept a small building from holding every household."""
+    n = len(line)
+    reach = np.full(n, -1, dtype=np.int64)
+    found: set[float] = {float(sigma)}
+    for c, curve in curves.items():
+        ok = np.flatnonzero(np.isfinite(curve))
+        if not math.isfinite(float(line[c])) or len(ok) == 0:
+            continue
+        reach[c] = int(ok[-1])
+        found.update(_hull_slopes(curve[: reach[c] + 1]))
+    slopes = np.array(sorted(found))
+    if len(slopes) > most:
+        pick = np.unique(np.round(np.linspace(0, len(slopes) - 1, most)).astype(np.int64))
+        slopes = slopes[pick]
+    cuts = np.zeros((len(slopes), n))
+    for c, curve in curves.items():
+        if reach[c] < 0:
+            continue
+        h = np.arange(reach[c] + 1, dtype=np.float64)
+        vals = curve[: reach[c] + 1]
+        cuts[:, c] = (vals[None, :] - slopes[:, None] * h[None, :]).min(axis=1) - line[c]
+    return slopes, cuts, reach
+
+
+def _hull_slopes(values: np.ndarray) -> list[float]:
+    """The slopes of the lower convex hull of the points (H, values[H])."""
+    hull: list[tuple[int, float]] = []
+    for x, y in enumerate(values.tolist()):
+        while len(hull) >= 2:
+            (x0, y0), (x1, y1) = hull[-2], hull[-1]
+            if (y1 - y0) * (x - x0) >= (y - y0) * (x1 - x0):
+                hull.pop()
+            else:
+                break
+        hull.append((x, y))
+    return [(y1 - y0) / (x1 - x0) for (x0, y0), (x1, y1) in zip(hull, hull[1:], strict=False)]
 
 
 def facility_curve(scenario: Scenario, unit: int, need: np.ndarray) -> np.ndarray:

@@ -133,7 +133,9 @@ def joined_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
     a flow through its joined units), at most ``cap`` joined households in all; each
     core's community costed by the lines of optimizer.model.oversized_lp.core_terms
     (operating cost and center area under their curves) and one center of its own,
-    with the travel of every joined unit to it. ``hint``: a plan's groups (local).
+    with the travel of every joined unit to it; the center's area cost above its line
+    by that center's own lines, and no more joined households than it can hold
+    (:func:`_area_above_line`). ``hint``: a plan's groups (local).
     Also the model's best partition (a plan of the group: each core's community
     connected, at most ``cap`` joined; the caller prices it). -inf without an answer.
 
@@ -188,6 +190,7 @@ def joined_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
             objective.append((var, int(math.floor(float(t.center[c]) * MILLI))))
             if c in y:
                 m.add_implication(var, y[c])
+        objective += _area_above_line(m, t, z, y, h)
         if len(near) * len(places) > TRAVEL_VARS:
             continue        # joined units' travel left out (>= 0): still a bound
         for u in near:
@@ -218,6 +221,42 @@ def joined_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
         return JoinedBound(-math.inf, float(used), groups)
     value = solver.best_objective_bound / MILLI
     return JoinedBound(value - (1.0 + 1e-9 * abs(value) * n), float(used), groups)
+
+
+def _area_above_line(m: cp_model.CpModel, t: CoreTerms, z: dict[int, cp_model.IntVar],
+                     y: dict[int, cp_model.IntVar], h: Sequence[int]
+                     ) -> list[tuple[cp_model.IntVar, int]]:
+    """The center's area cost above its line (slope σ, ``t.center``): at most
+    ``t.reach[c]`` joined households at the center c picked, and a term ``extra`` at
+    least each line b_j of ``t.cuts`` less the σ-line (optimizer.model.oversized_lp.area_cuts),
+    coefficients rounded down: never above the true cost. Linear in the center's z and
+    the joined units' y (exactly one center), where an element per center made the
+    model too slow to finish (real-virginia-rural-over)."""
+    if len(t.reach) == 0:
+        return []
+    came = cp_model.LinearExpr.weighted_sum(list(y.values()), [h[u] for u in y])
+    most = sum(h[u] for u in y)
+    if any(int(t.reach[c]) < most for c in z):
+        m.add(came <= cp_model.LinearExpr.weighted_sum(
+            list(z.values()), [max(0, int(t.reach[c])) for c in z]))
+    if len(t.slopes) == 0:
+        return []
+    rows = []
+    top = 0
+    for j, b in enumerate(t.slopes.tolist()):
+        on_z = [int(math.floor(float(t.cuts[j, c]) * MILLI)) for c in z]
+        on_y = [int(math.floor(b * h[u] * MILLI)) for u in y]
+        if max(on_z, default=0) + sum(v for v in on_y if v > 0) <= 0:
+            continue        # never above the σ-line (the term's floor 0)
+        top = max(top, max(on_z, default=0) + sum(v for v in on_y if v > 0))
+        rows.append((on_z, on_y))
+    if not rows:
+        return []
+    extra = m.new_int_var(0, top, "")
+    for on_z, on_y in rows:
+        m.add(extra >= cp_model.LinearExpr.weighted_sum(list(z.values()), on_z)
+              + cp_model.LinearExpr.weighted_sum(list(y.values()), on_y))
+    return [(extra, 1)]
 
 
 def _core_flow(m: cp_model.CpModel, core: set[int], y: dict[int, cp_model.IntVar],

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from optimizer.graph import components
-from optimizer.model.master import incidence, master_bound, solve_master
+from optimizer.model.count_floor import count_floor
+from optimizer.model.master import count_bound, incidence, master_bound, solve_master
 from optimizer.model.piece import piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.build import grid_scenario
@@ -106,3 +107,39 @@ def test_the_neighbourhoods_run_on_the_plan_when_given_the_units_neighbours() ->
     assert got is not None and got.resplit.startswith("resplit(")
     assert sorted(i for k in got.chosen for i in cols.members[k]) == list(range(data.n))
     assert got.bound_yuan <= float(cols.cost_yuan[list(got.chosen)].sum()) + 1e-6
+
+
+def test_an_lp_count_below_the_fewest_proven_bounds_at_the_fewest() -> None:
+    # Four units in a row: one cheap community of all four (the free LP takes it, Σx
+    # = 1), or pairs. With at least two communities proven (optimizer.model.count_floor
+    # gives it on real pieces), every plan is {0,1}{2,3} at 5 or {0}{1,2}{3} at 6: the
+    # LP with the count fixed to 2 (3.5, fractional) bounds them, where the free LP's 1
+    # was kept.
+    members = [(0, 1, 2, 3), (0, 1), (2, 3), (1, 2), (0,), (3,)]
+    cost = np.array([1.0, 2.5, 2.5, 2.0, 2.0, 2.0])
+    a = incidence(4, members)
+    free = solve_master(a, cost)
+    assert free.ok and free.count == pytest.approx(1.0)
+    best = min(cost[[1, 2]].sum(), cost[[3, 4, 5]].sum())
+    bound, work = count_bound(a, cost, free, 2, 4)
+    assert work > 0
+    assert free.bound + 1.0 <= bound <= best + 1e-6
+    assert bound == pytest.approx(3.5, abs=1e-4)
+    # The same from above: at most one community allowed (k_hi = 1) is the free LP's.
+    assert count_bound(a, cost, free, 1, 1) == (free.bound, 0.0)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_count_bound_at_the_fewest_never_passes_the_optimum(variant: str) -> None:
+    # On each 3x3 grid the free LP's Σx is 2.25 and the fewest communities proven 3:
+    # the LP at 3 is the optimum to a cent here, where the free LP was 11-24% below.
+    s = variant_scenario(variant)
+    data, cols = _listing(s)
+    a = incidence(data.n, cols.members)
+    free = solve_master(a, cols.cost_yuan)
+    best = brute_force(s)
+    fewest = count_floor(data).least
+    assert free.count < fewest
+    bound, _ = count_bound(a, cols.cost_yuan, free, fewest, data.total // data.lo)
+    assert bound <= best + 1e-6
+    assert bound >= 0.999 * best > free.bound
