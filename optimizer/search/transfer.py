@@ -24,6 +24,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from optimizer.graph import is_connected
 from optimizer.model.options import OptionSpec, unit_options
 from optimizer.model.piece import PieceData
 from optimizer.model.precedence import allowed
@@ -102,18 +103,7 @@ def polish(scenario: Scenario, data: PieceData, plan: list[Choice], *, work_s: f
         return weight * (na - nb)
 
     def connected(members: set[int]) -> bool:
-        if not members:
-            return False
-        start = min(members)
-        seen, todo = {start}, [start]
-        while todo:
-            u = todo.pop()
-            for v in nbrs[u]:
-                v = int(v)
-                if v in members and v not in seen:
-                    seen.add(v)
-                    todo.append(v)
-        return len(seen) == len(members)
+        return is_connected(members, nbrs)
 
     def apply(a: int, b: int, new_a: set[int], new_b: set[int], ca: float, cb: float) -> None:
         for u in new_a - coms[a]:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from optimizer.graph import components, is_connected
+from optimizer.graph import components
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
@@ -23,6 +23,7 @@ from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.starts import Start
 from optimizer.search.stop import StopFlag
+from tests.helpers.plans import assert_legal
 
 ROWS, COLS = 6, 10
 
@@ -38,19 +39,8 @@ def _town(seed: int = 2) -> tuple[Scenario, PieceData, list[Choice]]:
             for k in range(COLS // 2)]
     assert all(ch is not None for ch in plan)
     out = [ch for ch in plan if ch is not None]
-    _legal(s, data, out)
+    assert_legal(s, data, out)
     return s, data, out
-
-
-def _legal(s: Scenario, data: PieceData, plan: list[Choice]) -> None:
-    units = sorted(u for ch in plan for u in ch.members)
-    assert units == sorted(int(u) for u in data.units)        # every unit once
-    for ch in plan:
-        hh = int(s.households[list(ch.members)].sum())
-        assert data.lo <= hh <= data.hi
-        assert is_connected(ch.members, s.neighbours)
-        local = sorted(int(np.flatnonzero(data.units == u)[0]) for u in ch.members)
-        assert best_choice(s, data, local) == ch              # the cheapest allowed center
 
 
 @pytest.mark.parametrize("seed", [2, 3, 4])
@@ -59,7 +49,7 @@ def test_one_fewer_gives_a_legal_plan_of_one_community_less(seed: int) -> None:
     assert data.total <= 4 * data.hi
     out, stats = one_fewer(s, data, plan, work_s=20.0, seed=1, stop=StopFlag())
     assert out is not None and stats.found and len(out) == 4
-    _legal(s, data, out)
+    assert_legal(s, data, out)
     assert plan_cost(s, out) < plan_cost(s, plan)             # a community's fixed costs
     again, _ = one_fewer(s, data, plan, work_s=20.0, seed=1, stop=StopFlag())
     assert again == out                                       # deterministic
@@ -93,4 +83,4 @@ def test_rural_large_piece_takes_one_fewer(monkeypatch: pytest.MonkeyPatch) -> N
                      deterministic=True)
     res = piece_large.solve_large(s, data, task, StopFlag(), whole=False, model_vars=0)
     assert len(res.choices) == 4 and "anneal(-1" in res.method
-    _legal(s, data, list(res.choices))
+    assert_legal(s, data, list(res.choices))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optimizer.graph import components, is_connected
+from optimizer.graph import components
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
@@ -18,6 +18,7 @@ from optimizer.search.lns import improve
 from optimizer.search.lns_fewer import fewer_communities, fewer_group
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.stop import StopFlag
+from tests.helpers.plans import assert_legal
 
 ROWS, COLS = 4, 6
 
@@ -35,16 +36,6 @@ def _blocks() -> tuple[Scenario, PieceData, list[Choice]]:
     plan = [best_choice(s, data, reg) for reg in regions]
     assert all(ch is not None for ch in plan)
     return s, data, [ch for ch in plan if ch is not None]
-
-
-def _legal(s: Scenario, data: PieceData, plan: list[Choice]) -> None:
-    units = sorted(u for ch in plan for u in ch.members)
-    assert units == sorted(int(u) for u in data.units)        # every unit once
-    for ch in plan:
-        hh = int(s.households[list(ch.members)].sum())
-        assert data.lo <= hh <= data.hi
-        assert is_connected(ch.members, s.neighbours)
-        assert ch.center in ch.members
 
 
 def test_group_grows_until_one_fewer_fits() -> None:
@@ -67,7 +58,7 @@ def test_fewer_communities_removes_one_the_search_keeps() -> None:
     before = plan_cost(s, tuple(plan))
     fewer, stats = fewer_communities(s, data, plan, work_s=20.0, seed=1, stop=StopFlag())
     assert len(fewer) == 5 and stats.removed == 1
-    _legal(s, data, fewer)
+    assert_legal(s, data, fewer, cheapest_center=False)
     assert plan_cost(s, tuple(fewer)) < before
     # The search over adjacent communities with the count free, the same number of
     # sub-solves of the same deterministic time: still six communities.
@@ -97,7 +88,7 @@ def test_held_centers_then_moved(monkeypatch: pytest.MonkeyPatch) -> None:
     s, data, plan = _blocks()
     fewer, stats = fewer_communities(s, data, plan, work_s=20.0, seed=1, stop=StopFlag())
     assert len(fewer) == 5 and stats.removed == 1
-    _legal(s, data, fewer)
+    assert_legal(s, data, fewer, cheapest_center=False)
     assert plan_cost(s, tuple(fewer)) < plan_cost(s, tuple(plan))
 
 
@@ -136,7 +127,7 @@ def test_larger_groups_where_the_small_tries_find_none(monkeypatch: pytest.Monke
     before = plan_cost(s, tuple(plan))
     fewer, stats = fewer_communities(s, data, plan, work_s=40.0, seed=1, stop=StopFlag())
     assert len(fewer) == 5 and stats.removed == 1
-    _legal(s, data, fewer)
+    assert_legal(s, data, fewer, cheapest_center=False)
     assert plan_cost(s, tuple(fewer)) < before
     again, _ = fewer_communities(s, data, plan, work_s=40.0, seed=1, stop=StopFlag())
     assert again == fewer

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizer.graph import components, is_connected
+from optimizer.graph import components
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
@@ -19,6 +19,7 @@ from optimizer.search.piece_types import PieceTask
 from optimizer.search.starts import Start
 from optimizer.search.stop import StopFlag
 from optimizer.search.transfer import polish
+from tests.helpers.plans import assert_legal
 
 ROWS, COLS = 6, 8
 
@@ -32,19 +33,6 @@ def _town(seed: int = 5) -> tuple[Scenario, PieceData]:
     return s, piece_data(s, comp.key, comp.units)
 
 
-def _legal(s: Scenario, data: PieceData, plan: list[Choice]) -> None:
-    units = sorted(u for ch in plan for u in ch.members)
-    assert units == sorted(int(u) for u in data.units)        # every unit once
-    for ch in plan:
-        hh = int(s.households[list(ch.members)].sum())
-        assert data.lo <= hh <= data.hi
-        assert is_connected(ch.members, s.neighbours)
-        assert ch.center in ch.members
-        local = sorted(int(np.flatnonzero(data.units == u)[0]) for u in ch.members)
-        best = best_choice(s, data, local)
-        assert best is not None and best == ch                # the cheapest allowed center
-
-
 def _strips(s: Scenario, data: PieceData) -> list[Choice]:
     """Four communities of two columns each, top to bottom (12 villages, 1,020-1,440
     households each): legal but long, villages at the ends far from their centers."""
@@ -52,7 +40,7 @@ def _strips(s: Scenario, data: PieceData) -> list[Choice]:
             for k in range(COLS // 2)]
     assert all(ch is not None for ch in plan)
     out = [ch for ch in plan if ch is not None]
-    _legal(s, data, out)
+    assert_legal(s, data, out)
     return out
 
 
@@ -62,7 +50,7 @@ def test_polish_lowers_the_cost_and_keeps_the_plan_legal() -> None:
     before = plan_cost(s, plan)
     out, stats = polish(s, data, plan, work_s=10.0, stop=StopFlag())
     assert stats.moves > 0 and stats.passes >= 1
-    _legal(s, data, out)
+    assert_legal(s, data, out)
     after = plan_cost(s, out)
     assert after < before
     assert abs((before - after) - stats.gain_yuan) < 1e-3
@@ -79,7 +67,7 @@ def test_polish_never_returns_a_dearer_plan_and_respects_its_work() -> None:
         s, data = _town(seed=seed)
         start = _strips(s, data)
         out, _ = polish(s, data, start, work_s=10.0, stop=StopFlag())
-        _legal(s, data, out)
+        assert_legal(s, data, out)
         assert plan_cost(s, out) <= plan_cost(s, start)
         # A polished plan is a fixed point: a second polish keeps it.
         again, _ = polish(s, data, out, work_s=10.0, stop=StopFlag())
@@ -99,6 +87,6 @@ def test_rural_large_piece_polishes_its_start(monkeypatch) -> None:  # type: ign
     task = PieceTask(0, data.key, data.units, None, budget_s=0.3, seed=1, threads=1,
                      deterministic=True)
     res = piece_large.solve_large(s, data, task, StopFlag(), whole=False, model_vars=0)
-    _legal(s, data, list(res.choices))
+    assert_legal(s, data, list(res.choices))
     assert "moves(" in res.method
     assert plan_cost(s, res.choices) < plan_cost(s, start)

@@ -1,0 +1,27 @@
+"""One legality check for the search's plans in tests: every unit once, each community
+within the bounds, connected and holding its center, and (optionally) at the cheapest
+allowed center (best_choice's)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optimizer.graph import is_connected
+from optimizer.model.piece import PieceData
+from optimizer.scenario.model import Scenario
+from optimizer.search.attempt import Choice
+from optimizer.search.heuristic import best_choice
+
+
+def assert_legal(s: Scenario, data: PieceData, plan: list[Choice], *,
+                 cheapest_center: bool = True) -> None:
+    units = sorted(u for ch in plan for u in ch.members)
+    assert units == sorted(int(u) for u in data.units)        # every unit once
+    for ch in plan:
+        hh = int(s.households[list(ch.members)].sum())
+        assert data.lo <= hh <= data.hi
+        assert is_connected(ch.members, s.neighbours)
+        assert ch.center in ch.members
+        if cheapest_center:
+            local = sorted(int(np.flatnonzero(data.units == u)[0]) for u in ch.members)
+            assert best_choice(s, data, local) == ch          # the cheapest allowed center
