@@ -1,0 +1,79 @@
+"""Deterministic solve of one piece of a bench case, with the driver's budget (issue 16:
+A/B of a search or bound change on one piece, independent of the machine's load).
+
+    PYTHONPATH=$PWD .venv/bin/python bench/piece.py --case big-street-300 --piece Longlin \
+        --limit 60 [--procs 2] [--seed S] [--cases-dir DIR] [--list]
+
+The piece's budget is what bench/generalize.py's solve gives it: limit * procs * w / W
+(driver.py's weights, procs = min(2 workers, pieces)); one thread, deterministic time,
+seed = 2013 + piece index (the big county: seed 1 + index, as its case says; pass --seed).
+Prints method, objective, bound, gap, communities, used and wall seconds as one JSON line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make `bench` and `optimizer` importable
+    sys.path.insert(0, str(ROOT))
+
+from bench.generalize_cases import CASES  # noqa: E402
+from optimizer.graph import components  # noqa: E402
+from optimizer.scenario.load import load_scenario  # noqa: E402
+from optimizer.search.assemble import price  # noqa: E402
+from optimizer.search.driver import _diagnoses_by_component, _stand_ins  # noqa: E402
+from optimizer.search.piece import solve_piece  # noqa: E402
+from optimizer.search.piece_types import PieceTask  # noqa: E402
+from optimizer.search.stop import StopFlag  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Solve the first piece whose key contains --piece; print one JSON line."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--case", required=True)
+    ap.add_argument("--piece", default="")
+    ap.add_argument("--limit", type=float, default=60.0)
+    ap.add_argument("--procs", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--cases-dir", type=Path, default=ROOT / "bench" / "out" / "pieces")
+    ap.add_argument("--list", action="store_true")
+    a = ap.parse_args(argv)
+    case = next(c for c in CASES if c.name == a.case)
+    folder = a.cases_dir / a.case
+    if not folder.exists():
+        case.build(folder)
+    sc = load_scenario(folder)
+    comps = components(sc)
+    diag, center = _diagnoses_by_component(sc, comps)
+    w = [(float(c.households) + 1.0) * float(max(len(c.units), 30)) ** 0.5 for c in comps]
+    procs = max(1, min(a.procs, len(comps)))
+    seed = sc.solver.seed if a.seed is None else a.seed
+    for k, c in enumerate(comps):
+        budget = a.limit * procs * w[k] / sum(w)
+        if a.list:
+            print(k, " / ".join(c.key), len(c.units), int(c.households), f"{budget:.1f} s")
+            continue
+        if a.piece not in " / ".join(c.key):
+            continue
+        task = PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag.get(k),
+                         budget_s=budget, seed=seed + k, threads=1, deterministic=True,
+                         **_stand_ins(sc, c, diag.get(k), center.get(k)))
+        t0 = time.perf_counter()
+        res = solve_piece(sc, task, StopFlag())
+        obj = sum(price(sc, ch).objective_yuan for ch in res.choices)
+        print(json.dumps({"case": a.case, "piece": " / ".join(c.key), "units": len(c.units),
+                          "method": res.method, "objective": round(obj, 2),
+                          "bound": round(res.bound, 2),
+                          "gap_pct": round(100 * (obj - res.bound) / obj, 3),
+                          "communities": len(res.choices), "budget_s": round(budget, 2),
+                          "used_s": round(res.used_s, 2),
+                          "wall_s": round(time.perf_counter() - t0, 1)}), flush=True)
+        break
+
+
+if __name__ == "__main__":
+    main()
