@@ -92,3 +92,29 @@ def graph_arrays(graph: nx.Graph, *, weight: str = "population",
 def adjacency_cuts(nbrs: Sequence[Sequence[int]], labels: Sequence[int] | np.ndarray) -> int:
     """Cut edges of a plan given per node of an adjacency list (each edge once)."""
     return sum(1 for a, nb in enumerate(nbrs) for b in nb if a < b and labels[a] != labels[b])
+
+
+def connected_without(nbrs: Sequence[Sequence[int]], labels: Sequence[int] | np.ndarray,
+                      v: int) -> bool:
+    """Whether v's district stays connected once v leaves it: v's neighbours in the
+    district all reach each other without passing v (a search inside the district).
+    False when v has no neighbour in its district (v alone: the district would be
+    empty, or v was cut off already). Single-unit moves in the heuristic and in the
+    search's count moves both ask this before each move."""
+    d = labels[v]
+    same = [u for u in nbrs[v] if labels[u] == d]
+    if not same:
+        return False
+    if len(same) == 1:
+        return True
+    want = set(same[1:])
+    seen = {v, same[0]}
+    todo = [same[0]]
+    while todo and want:
+        u = todo.pop()
+        for x in nbrs[u]:
+            if x not in seen and labels[x] == d:
+                seen.add(x)
+                want.discard(x)
+                todo.append(x)
+    return not want

@@ -25,7 +25,7 @@ from collections import deque
 
 import numpy as np
 
-from optimizer.districting.graph import GraphArrays, adjacency_cuts
+from optimizer.districting.graph import GraphArrays, adjacency_cuts, connected_without
 from optimizer.districting.recom import recombine
 
 PEN_WEIGHT = 0.1   # energy per squared half-band outside [lo, hi]
@@ -131,28 +131,6 @@ def _bfs(nbrs: list[list[int]], root: int) -> list[int]:
     return [0 if d > len(nbrs) else d for d in dist]
 
 
-def _still_connected(nbrs: list[list[int]], labels: list[int], v: int) -> bool:
-    """Is v's district connected without v (v's same-district neighbours all reach
-    each other avoiding v)? Empty districts are not allowed."""
-    d = labels[v]
-    same = [u for u in nbrs[v] if labels[u] == d]
-    if not same:
-        return False
-    if len(same) == 1:
-        return True
-    seen = {v, same[0]}
-    q = deque([same[0]])
-    want = set(same[1:])
-    while q and want:
-        u = q.popleft()
-        for x in nbrs[u]:
-            if x not in seen and labels[x] == d:
-                seen.add(x)
-                want.discard(x)
-                q.append(x)
-    return not want
-
-
 def _anneal(nbrs: list[list[int]], w: list[int], labels: list[int], k: int, lo: int, hi: int,
             rng: random.Random, deadline: float, near: list[list[int]]) -> list[int] | None:
     """Best plan within bounds (None if none); ``near`` receives the plan that came
@@ -205,7 +183,7 @@ def _anneal(nbrs: list[list[int]], w: list[int], labels: list[int], k: int, lo: 
             energy = PEN_WEIGHT * dpen + CUT_WEIGHT * dcut
         if energy > 0 and rng.random() >= math.exp(-energy / temp):
             continue
-        if not _still_connected(nbrs, labels, a):
+        if not connected_without(nbrs, labels, a):
             continue
         labels[a] = db
         weight[da], weight[db] = new_wa, new_wb
@@ -253,7 +231,7 @@ def _chain_fix(nbrs: list[list[int]], w: list[int], labels: list[int], k: int, l
                     continue
                 for t in (sorted(near_ds) if over else [d]):
                     src, dst = (d, t) if over else (labels[v], d)
-                    if not _still_connected(nbrs, labels, v):
+                    if not connected_without(nbrs, labels, v):
                         break
                     labels[v] = dst
                     weight[src] -= w[v]

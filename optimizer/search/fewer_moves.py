@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.districting.graph import connected_without
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
@@ -159,7 +160,7 @@ def _anneal(owner: np.ndarray, nbrs: list[list[int]], h: np.ndarray, lo: int, hi
              - excess(int(load[a])) - excess(int(load[b])))
         if d > 0 and rng.random() >= math.exp(-d / temp):
             continue
-        if not _still_connected(owner, nbrs, u, a):
+        if not connected_without(nbrs, owner, u):
             continue
         owner[u] = b
         load[a] -= hu
@@ -170,23 +171,3 @@ def _anneal(owner: np.ndarray, nbrs: list[list[int]], h: np.ndarray, lo: int, hi
         best = min(best, total)
     stats.best_excess = best if stats.best_excess < 0 else min(stats.best_excess, best)
     return total == 0
-
-
-def _still_connected(owner: np.ndarray, nbrs: list[list[int]], u: int, a: int) -> bool:
-    """Whether community ``a`` stays connected without ``u``: its neighbours in ``a``
-    all reach each other (a search within ``a`` from one of them)."""
-    inside = [v for v in nbrs[u] if owner[v] == a]
-    if len(inside) <= 1:
-        return True
-    targets = set(inside)
-    seen = {inside[0], u}
-    todo = [inside[0]]
-    targets.discard(inside[0])
-    while todo and targets:
-        x = todo.pop()
-        for v in nbrs[x]:
-            if v not in seen and owner[v] == a:
-                seen.add(v)
-                targets.discard(v)
-                todo.append(v)
-    return not targets
