@@ -24,7 +24,8 @@ SUB_UNITS = 90          # at most this many units in one neighbourhood
 SUB_COMMUNITIES = 4     # and at most this many communities
 SUB_TIME_S = 2.0        # per sub-solve
 FEW_UNITS = 6           # below this many units per community,
-FEW_COMMUNITIES = 8     # ... this many communities per neighbourhood
+FEW_COMMUNITIES = 6     # ... this many communities per neighbourhood
+FEW_SUB_S = 1.5         # ... at this many seconds per sub-solve
 MANY_SUB_S = 0.5        # per sub-solve on pieces of 8+ units per community (window)
 CENTER_CANDIDATES = 6   # units near each community's middle tried as its center
 ROUND_S = 0.4           # a round's own cost besides its sub-solve (deterministic estimate:
@@ -62,7 +63,7 @@ def window(data: PieceData, n_communities: int) -> tuple[int, float]:
     if per >= 8:
         return 3, MANY_SUB_S
     if per < FEW_UNITS:
-        return FEW_COMMUNITIES, SUB_TIME_S
+        return FEW_COMMUNITIES, FEW_SUB_S
     return SUB_COMMUNITIES, SUB_TIME_S
 
 
