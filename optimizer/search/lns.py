@@ -62,11 +62,12 @@ def window(data: PieceData, n_communities: int) -> tuple[int, float]:
     300-compound street: 33 of 34 at 2 s ended at their limit), so smaller ones buy
     more rounds. At the driver's full budget (bench/piece.py, deterministic, one
     worker) six at 1.5 s against eight at 2 s: the big county's Shizhou (300
-    compounds, 64 communities, 589 s) 72.19 M yuan against 72.39 M, Yongwu (200, 36,
-    268 s) 39.53 M against 39.69 M; real-tokyo-urban's street (60 s) over three
-    seeds 55.47 M against 55.60 M on average (one seed lost 0.23 M, one reached 48
-    communities against 49). Alternating six and eight lost to both; twelve at 3 s
-    gained nothing (no sub-solve beat its hint)."""
+    compounds, 64 communities, 589 s) 72.19 M yuan against 72.39 M (72.13 against
+    72.43 at another seed), Yongwu (200, 36, 268 s) 39.53 M against 39.69 M (39.74
+    against 39.93); real-tokyo-urban's street (60 s) over three seeds 55.47 M against
+    55.60 M on average (one seed lost 0.23 M, one reached 48 communities against 49).
+    Alternating six and eight did worse than six on all three; twelve at 3 s gained
+    nothing (no sub-solve beat its hint)."""
     per = data.n / max(1, n_communities)
     if per >= 8:
         return 3, MANY_SUB_S
