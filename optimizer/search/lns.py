@@ -24,7 +24,8 @@ SUB_UNITS = 90          # at most this many units in one neighbourhood
 SUB_COMMUNITIES = 4     # and at most this many communities
 SUB_TIME_S = 2.0        # per sub-solve
 FEW_UNITS = 6           # below this many units per community,
-FEW_COMMUNITIES = 8     # ... this many communities per neighbourhood
+FEW_COMMUNITIES = 6     # ... this many communities per neighbourhood
+FEW_SUB_S = 1.5         # ... at this many seconds per sub-solve
 MANY_SUB_S = 0.5        # per sub-solve on pieces of 8+ units per community (window)
 CENTER_CANDIDATES = 6   # units near each community's middle tried as its center
 ROUND_S = 0.4           # a round's own cost besides its sub-solve (deterministic estimate:
@@ -53,16 +54,25 @@ def window(data: PieceData, n_communities: int) -> tuple[int, float]:
     their limit, so shorter ones buy more rounds: 56 rounds at 0.5 s, 34.37 M yuan
     against 34.47 M after 38 at 1 s and 34.67 M after 87 rounds of two at 0.5 s (the
     driver's budget for 60 s, one worker).
-    Pieces of fewer than FEW_UNITS units per community get eight: one community fewer
-    must fit the neighbourhood's households, which on a 262-compound street (54
-    communities from region growing, 46 at the least) takes seven or eight of them:
-    56.09 M yuan and 51 communities after 20 rounds of eight, 56.97 M and 53 after 47
-    rounds of four (50 s of deterministic time, one worker)."""
+    Pieces of fewer than FEW_UNITS units per community (unlisted big streets) get six
+    at FEW_SUB_S each. Eight (at 2 s) came first, when the search had to find one
+    community fewer itself (on a 262-compound street 51 communities after 20 rounds
+    of eight against 53 after 47 of four); the count moves (lns_fewer) now do that
+    before it, and what is left is reshaping under a budget most sub-solves hit (a
+    300-compound street: 33 of 34 at 2 s ended at their limit), so smaller ones buy
+    more rounds. At the driver's full budget (bench/piece.py, deterministic, one
+    worker) six at 1.5 s against eight at 2 s: the big county's Shizhou (300
+    compounds, 64 communities, 589 s) 72.19 M yuan against 72.39 M (72.13 against
+    72.43 at another seed), Yongwu (200, 36, 268 s) 39.53 M against 39.69 M (39.74
+    against 39.93); real-tokyo-urban's street (60 s) over three seeds 55.47 M against
+    55.60 M on average (one seed lost 0.23 M, one reached 48 communities against 49).
+    Alternating six and eight did worse than six on all three; twelve at 3 s gained
+    nothing (no sub-solve beat its hint)."""
     per = data.n / max(1, n_communities)
     if per >= 8:
         return 3, MANY_SUB_S
     if per < FEW_UNITS:
-        return FEW_COMMUNITIES, SUB_TIME_S
+        return FEW_COMMUNITIES, FEW_SUB_S
     return SUB_COMMUNITIES, SUB_TIME_S
 
 

@@ -91,3 +91,16 @@ def test_many_units_per_community_get_three_at_a_time_and_short_sub_solves() -> 
     assert size == 3
     assert sub_s <= 0.5 < lns.SUB_TIME_S
     assert lns.window(data, 5) == (lns.SUB_COMMUNITIES, lns.SUB_TIME_S)   # six a community
+
+
+def test_few_units_per_community_get_six_at_a_time_at_short_sub_solves() -> None:
+    # Five units a community (the unlisted big streets: 4.7-5.6 compounds a community):
+    # more communities per neighbourhood than the middle branch, so a re-solve can
+    # move households across several communities, but fewer than eight at shorter
+    # sub-solves, which bought more rounds and a cheaper plan at the full budget.
+    _, data = _street()
+    size, sub_s = lns.window(data, 6)
+    assert lns.SUB_COMMUNITIES < size < 8
+    assert sub_s < lns.SUB_TIME_S
+    assert (size, sub_s) == (lns.FEW_COMMUNITIES, lns.FEW_SUB_S)
+    assert lns.window(data, 5)[0] == lns.SUB_COMMUNITIES    # six a community: not here
