@@ -7,7 +7,9 @@ aside for it (min(1/4 budget, _lag_time(n))), CPU seconds of the set-up and per 
 (time.process_time, ``--probe`` steps per run), the bound at each of ``--steps``
 (steps in all: a floor of two runs gives each half; deterministic: the step count
 decides), and the steps a reserve's worth of CPU buys on this machine with the bound
-there (the wall-clock mode's floor, without its noise).
+there (the wall-clock mode's floor, without its noise; before issue 16 and on branch
+lagr, where the reserve's seconds alone end it), and the same for a piece the
+clock stopped (HURRY_LAG_S of CPU; and the fixed HURRY_LAG_STEPS before issue 16).
 
     PYTHONPATH=$PWD .venv/bin/python bench/lag_steps.py --case big-county --seed 1 \
         --limit 600 --piece Shizhou --cases-dir /tmp/lagr/cases [--steps 40 400]
@@ -34,7 +36,13 @@ from optimizer.model.lagrange import _relaxation, counted_lagrangian_bound  # no
 from optimizer.model.piece import piece_data  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.search.driver import _diagnoses_by_component, _stand_ins  # noqa: E402
-from optimizer.search.piece import LAG_STEPS, _lag_runs, _lag_time  # noqa: E402
+from optimizer.search.piece import (  # noqa: E402
+    HURRY_LAG_S,
+    HURRY_LAG_STEPS,
+    LAG_STEPS,
+    _lag_runs,
+    _lag_time,
+)
 from optimizer.search.piece_common import with_stand_ins  # noqa: E402
 
 
@@ -87,8 +95,14 @@ def main(argv: list[str] | None = None) -> None:
     fits = int(max(0.0, cap - t_zero) / per_step)
     asked = max(10, int(LAG_STEPS * min(1.0, reserve / _lag_time(data.n))))
     got = max(runs, min(asked, fits))
+    got_branch = max(runs, min(LAG_STEPS, fits))      # branch lagr: the clock ends it
+    # A piece the clock stopped: HURRY_LAG_S for up to LAG_STEPS (branch lagr) or the
+    # fixed HURRY_LAG_STEPS (before it).
+    hurry = max(runs, min(LAG_STEPS, int(max(0.0, HURRY_LAG_S - t_zero) / per_step)))
     bounds = {s: timed(s) for s in a.steps}
     at_got, _ = timed(got)
+    at_got_branch, _ = timed(got_branch)
+    at_hurry, _ = timed(hurry)
     print(json.dumps({
         "case": a.case, "piece": " / ".join(c.key), "units": data.n, "households": data.total,
         "pairs": pairs, "least": least, "runs": runs, "budget_s": round(budget, 1),
@@ -97,7 +111,10 @@ def main(argv: list[str] | None = None) -> None:
         "cpu_per_step_ms": round(1000 * per_step, 3),
         "cpu_full_s": {str(s): round(v[1], 2) for s, v in bounds.items()},
         "bound": {str(s): round(v[0], 2) for s, v in bounds.items()},
-        "wall_mode_steps": got, "wall_mode_bound": round(at_got, 2)}), flush=True)
+        "wall_mode_steps": got, "wall_mode_bound": round(at_got, 2),
+        "wall_mode_steps_lagr": got_branch, "wall_mode_bound_lagr": round(at_got_branch, 2),
+        "hurried_steps": hurry, "hurried_bound": round(at_hurry, 2),
+        "hurried_40_bound": round(timed(HURRY_LAG_STEPS)[0], 2)}), flush=True)
 
 
 if __name__ == "__main__":

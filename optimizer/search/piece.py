@@ -122,7 +122,10 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
             # deterministic, so the bound does not depend on the machine's load).
             # Where the fewest count is bounded on its own, two runs share the steps
             # (200 each on real-tokyo-urban: 52.40 M against one run's 52.21 M at 400).
-            share = reserve / _lag_time(data.n)
+            # With the clock (wall-clock mode) the reserve's seconds end it, not a
+            # fixed estimate of how many steps they buy: that estimate is 5-25 times
+            # the time 400 steps take on 120-300-unit pieces here (bench/lag_steps.py).
+            share = reserve / _lag_time(data.n) if task.deterministic else 1.0
             steps = max(10, int(LAG_STEPS * min(1.0, share)) // _lag_runs(data, proof.least))
             cap = LAG_CAP_S if task.deterministic else max(reserve, 0.5)
             lag, runs = counted_lagrangian_bound(scenario, data, proof.least, time_s=cap,

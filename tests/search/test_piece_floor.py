@@ -84,3 +84,35 @@ def test_stopped_piece_floor_steps(monkeypatch: pytest.MonkeyPatch, deterministi
     if not deterministic and not late:
         assert res.bound >= full - 1e-6 * abs(full)    # the unhurried floor (1 s buys it)
     assert res.bound <= brute_force(s) + 1e-6
+
+
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_starved_floor_steps(monkeypatch: pytest.MonkeyPatch, deterministic: bool) -> None:
+    """A reserve below the floor's fixed time estimate: deterministic mode cuts the
+    steps by the estimate (the plan must not depend on the machine); wall-clock mode
+    asks for all of them and lets the reserve's seconds end it (the estimate is 5-25
+    times the measured time, bench/lag_steps.py)."""
+    s = grid_scenario(TIGHT)
+    [comp], _ = decompose(s)
+    data = piece_data(s, comp.key, comp.units)
+    plan = tuple(Choice(u, (u,), "build", None, None) for u in range(4))
+    unproven = PieceResult(0, plan, ((),) * 4, Status.FEASIBLE, 0.0, 0.1, "lns(1 rounds)")
+    reserve = 0.25 * piece_mod._lag_time(data.n)
+    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, reserve))
+    asked: list[tuple[int, float]] = []
+    real = piece_mod.counted_lagrangian_bound
+
+    def counted(*a: object, **k: object) -> tuple[float, int]:
+        asked.append((int(k["max_iter"]), float(k["time_s"])))  # type: ignore[call-overload,arg-type]
+        return real(*a, **k)                # type: ignore[arg-type]
+
+    monkeypatch.setattr(piece_mod, "counted_lagrangian_bound", counted)
+    task = PieceTask(0, comp.key, comp.units, None, budget_s=10.0, seed=0, threads=1,
+                     deterministic=deterministic)
+    res = piece_mod.solve_data(s, data, task, StopFlag())
+    runs = piece_mod._lag_runs(data, 4)
+    if deterministic:
+        assert asked == [(piece_mod.LAG_STEPS // 4 // runs, piece_mod.LAG_CAP_S)]
+    else:
+        assert asked == [(piece_mod.LAG_STEPS // runs, max(reserve, 0.5))]
+    assert res.bound <= brute_force(s) + 1e-6
