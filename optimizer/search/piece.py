@@ -123,8 +123,8 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
             # Where the fewest count is bounded on its own, two runs share the steps
             # (200 each on real-tokyo-urban: 52.40 M against one run's 52.21 M at 400).
             # With the clock (wall-clock mode) the reserve's seconds end it, not a
-            # fixed estimate of how many steps they buy: that estimate is 5-25 times
-            # the time 400 steps take on 120-300-unit pieces here (bench/lag_steps.py).
+            # fixed estimate of how many steps they buy: that estimate is 6-17 times
+            # the CPU 400 steps take on 120-300-unit pieces here (bench/lag_steps.py).
             share = reserve / _lag_time(data.n) if task.deterministic else 1.0
             steps = max(10, int(LAG_STEPS * min(1.0, share)) // _lag_runs(data, proof.least))
             cap = LAG_CAP_S if task.deterministic else max(reserve, 0.5)
@@ -137,11 +137,14 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
             # way (40 steps: within about 1% of 400 on 67-248-unit rural pieces, in
             # 0.01-0.13 s, where the arithmetic floor leaves 25-40%; bench/bounds.py).
             # Not on big streets: Shizhou Street's 40 steps are 2.2% (1.55 M) below its
-            # 400, which take 0.47 CPU s. So a piece the clock stopped while it ran
-            # takes as many of the full steps as HURRY_LAG_S allows (a floor that
+            # 400, which take 0.33-0.47 CPU s. So a piece the clock stopped while it
+            # ran takes as many of the full steps as HURRY_LAG_S allows (a floor that
             # depends on the machine's speed only where 1 s does not buy them all:
-            # 1.1 s for a 250-village town here); deterministic mode and pieces
-            # started after the clock keep the fixed 40 (bench/JOURNAL.md, issue 16).
+            # 0.8-1.0 CPU s for the 250-village Huzhong here). It returns that much
+            # later: 0.8-1.25 s after the flag in place of 0.3-0.8 at load 5 on three
+            # big-county pieces (bench/stop_latency.py), within clock.py's reserve.
+            # Deterministic mode and pieces started after the clock keep the fixed 40
+            # (bench/JOURNAL.md, issue 16).
             hurry = HURRY_LAG_STEPS if task.deterministic or late \
                 else LAG_STEPS // _lag_runs(data, proof.least)
             lag, _ = counted_lagrangian_bound(scenario, data, proof.least,
