@@ -123,7 +123,7 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
             # Where the fewest count is bounded on its own, two runs share the steps
             # (200 each on real-tokyo-urban: 52.40 M against one run's 52.21 M at 400).
             # With the clock (wall-clock mode) the reserve's seconds end it, not a
-            # fixed estimate of how many steps they buy: that estimate is 6-17 times
+            # fixed estimate of how many steps they buy: that estimate is 5-17 times
             # the CPU 400 steps take on 120-300-unit pieces here (bench/lag_steps.py).
             share = reserve / _lag_time(data.n) if task.deterministic else 1.0
             steps = max(10, int(LAG_STEPS * min(1.0, share)) // _lag_runs(data, proof.least))
