@@ -302,16 +302,22 @@ def _evaluate(rel: _Relaxation, lam: np.ndarray, perm: np.ndarray
               ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     """The bound at λ (by prefix sums over the pairs sorted by center, then ratio), a
     subgradient, the order, and θ per (center, segment) (nan: segment impossible)."""
+    # Prefix sums and sorted keys go into preallocated arrays (no appended copies),
+    # and the cover walks only the chosen centers' ranges: 4-14% less CPU for 400
+    # steps on four bench pieces, bit-identical values (bench/JOURNAL.md, issue 16).
     r = rel.c - lam[rel.mem]
     key = r / rel.w                                     # the ratio, then the sort key
-    span = 2.0 * float(np.abs(key).max(initial=0.0)) + 2.0
+    span = 2.0 * max(float(key.max(initial=0.0)), -float(key.min(initial=0.0))) + 2.0
     key += rel.ctr * span
     perm = perm[np.argsort(key[perm], kind="stable")]   # nearly sorted: fast
-    ks = np.append(key[perm], np.inf)
+    size = len(perm)
+    ks, cr, cw = np.empty(size + 1), np.empty(size + 1), np.empty(size + 1)
+    np.take(key, perm, out=ks[:size])
+    ks[size], cr[0], cw[0] = np.inf, 0.0, 0.0
     del key
-    cr = np.concatenate([[0.0], np.cumsum(r[perm])])
+    np.cumsum(r[perm], out=cr[1:])
     del r
-    cw = np.concatenate([[0.0], np.cumsum(rel.w[perm])])     # integers: exact
+    np.cumsum(rel.w[perm], out=cw[1:])                  # integers: exact
     n = rel.n
     rows = np.arange(n)
     end = np.append(rel.start[1:], len(rel.ctr))
@@ -340,13 +346,17 @@ def _evaluate(rel: _Relaxation, lam: np.ndarray, perm: np.ndarray
     cover += on
     cover += np.bincount(rel.mem_z[on[rel.ctr_z] & (zr < 0)], minlength=n)
     mj = m[rows, t_best]
-    i_s = rel.mem[perm]
-    cover += np.bincount(i_s[on[rel.ctr] & (np.arange(len(rel.ctr)) < mj[rel.ctr])], minlength=n)
+    # The chosen centers' members before their cut: positions start..mj − 1 of each
+    # (only the chosen centers' ranges, not a mask over every pair).
+    first, count = rel.start[chosen], mj[chosen] - rel.start[chosen]
+    pos = np.arange(int(count.sum())) + np.repeat(first - (np.cumsum(count) - count), count)
+    cover += np.bincount(rel.mem[perm[pos]], minlength=n)
     crit = np.where(theta >= 0, pl, pu)[rows, t_best]
     left = cap[rows, t_best] - (cw[mj] - cw[rel.start])
     ok = on & (crit < end) & (left > 0)
-    frac = np.clip(left[ok] / rel.w[perm][crit[ok]], 0.0, 1.0)
-    cover += np.bincount(i_s[crit[ok]], frac, minlength=n)
+    cut = perm[crit[ok]]
+    frac = np.clip(left[ok] / rel.w[cut], 0.0, 1.0)
+    cover += np.bincount(rel.mem[cut], frac, minlength=n)
     return val, 1.0 - cover, perm, theta
 
 

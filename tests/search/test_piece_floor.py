@@ -41,3 +41,78 @@ def test_unproven_piece_gets_the_count_floor(monkeypatch: pytest.MonkeyPatch,
     best = brute_force(s)
     assert math.isfinite(best)
     assert lagrangian_bound(s, data, time_s=5.0) < res.bound <= best + 1e-6
+
+
+@pytest.mark.parametrize(("deterministic", "late", "steps"), [
+    (False, False, piece_mod.LAG_STEPS),        # stopped while it ran: the full steps
+    (True, False, piece_mod.HURRY_LAG_STEPS),   # deterministic: fixed, few
+    (False, True, piece_mod.HURRY_LAG_STEPS),   # started after the clock: a quick floor
+])
+def test_stopped_piece_floor_steps(monkeypatch: pytest.MonkeyPatch, deterministic: bool,
+                                   late: bool, steps: int) -> None:
+    """A piece the clock stops in wall-clock mode takes the floor's full steps (within
+    HURRY_LAG_S): its floor then matches an unhurried one wherever 1 s buys them
+    (issue 16: Shizhou Street's 40 hurried steps were 1.55 M below its 400)."""
+    s = grid_scenario(TIGHT)
+    [comp], _ = decompose(s)
+    data = piece_data(s, comp.key, comp.units)
+    plan = tuple(Choice(u, (u,), "build", None, None) for u in range(4))
+    unproven = PieceResult(0, plan, ((),) * 4, Status.FEASIBLE, 0.0, 0.1, "lns(1 rounds)")
+    stop = StopFlag()
+
+    def search(*a: object) -> tuple[PieceResult, float]:
+        stop.set()                      # the clock fires while the search runs
+        return unproven, 1.0
+
+    asked: list[int] = []
+    real = piece_mod.counted_lagrangian_bound
+
+    def counted(*a: object, **k: object) -> tuple[float, int]:
+        asked.append(int(k["max_iter"]))    # type: ignore[call-overload]
+        return real(*a, **k)                # type: ignore[arg-type]
+
+    monkeypatch.setattr(piece_mod, "_solve", search)
+    monkeypatch.setattr(piece_mod, "counted_lagrangian_bound", counted)
+    if late:
+        stop.set()
+    task = PieceTask(0, comp.key, comp.units, None, budget_s=10.0, seed=0, threads=1,
+                     deterministic=deterministic)
+    res = piece_mod.solve_data(s, data, task, stop)
+    runs = piece_mod._lag_runs(data, 4)
+    assert asked == [steps if steps == piece_mod.HURRY_LAG_STEPS else steps // runs]
+    full, _ = real(s, data, 4, time_s=60.0, max_iter=piece_mod.LAG_STEPS // runs)
+    if not deterministic and not late:
+        assert res.bound >= full - 1e-6 * abs(full)    # the unhurried floor (1 s buys it)
+    assert res.bound <= brute_force(s) + 1e-6
+
+
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_starved_floor_steps(monkeypatch: pytest.MonkeyPatch, deterministic: bool) -> None:
+    """A reserve below the floor's fixed time estimate: deterministic mode cuts the
+    steps by the estimate (the plan must not depend on the machine); wall-clock mode
+    asks for all of them and lets the reserve's seconds end it (the estimate is 5-25
+    times the measured time, bench/lag_steps.py)."""
+    s = grid_scenario(TIGHT)
+    [comp], _ = decompose(s)
+    data = piece_data(s, comp.key, comp.units)
+    plan = tuple(Choice(u, (u,), "build", None, None) for u in range(4))
+    unproven = PieceResult(0, plan, ((),) * 4, Status.FEASIBLE, 0.0, 0.1, "lns(1 rounds)")
+    reserve = 0.25 * piece_mod._lag_time(data.n)
+    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, reserve))
+    asked: list[tuple[int, float]] = []
+    real = piece_mod.counted_lagrangian_bound
+
+    def counted(*a: object, **k: object) -> tuple[float, int]:
+        asked.append((int(k["max_iter"]), float(k["time_s"])))  # type: ignore[call-overload,arg-type]
+        return real(*a, **k)                # type: ignore[arg-type]
+
+    monkeypatch.setattr(piece_mod, "counted_lagrangian_bound", counted)
+    task = PieceTask(0, comp.key, comp.units, None, budget_s=10.0, seed=0, threads=1,
+                     deterministic=deterministic)
+    res = piece_mod.solve_data(s, data, task, StopFlag())
+    runs = piece_mod._lag_runs(data, 4)
+    if deterministic:
+        assert asked == [(piece_mod.LAG_STEPS // 4 // runs, piece_mod.LAG_CAP_S)]
+    else:
+        assert asked == [(piece_mod.LAG_STEPS // runs, max(reserve, 0.5))]
+    assert res.bound <= brute_force(s) + 1e-6
