@@ -29,13 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make `bench` and `optimizer` importable
     sys.path.insert(0, str(ROOT))
 
-from bench.generalize_cases import CASES  # noqa: E402
-from optimizer.graph import components  # noqa: E402
+from bench.piece import case_pieces  # noqa: E402
 from optimizer.model.count_floor import count_floor  # noqa: E402
 from optimizer.model.lagrange import _relaxation, counted_lagrangian_bound  # noqa: E402
 from optimizer.model.piece import piece_data  # noqa: E402
-from optimizer.scenario.load import load_scenario  # noqa: E402
-from optimizer.search.driver import _diagnoses_by_component, _stand_ins  # noqa: E402
+from optimizer.search.driver import _stand_ins  # noqa: E402
 from optimizer.search.piece import (  # noqa: E402
     HURRY_LAG_S,
     HURRY_LAG_STEPS,
@@ -57,17 +55,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--steps", type=int, nargs="*", default=[LAG_STEPS])
     ap.add_argument("--probe", type=int, default=40)
     a = ap.parse_args(argv)
-    case = next(c for c in CASES if c.name == a.case)
-    folder = a.cases_dir / a.case
-    if not folder.exists():
-        case.build(folder)
-    sc = load_scenario(folder)
-    comps = components(sc)
-    diag, center = _diagnoses_by_component(sc, comps)
-    w = [(float(c.households) + 1.0) * float(max(len(c.units), 30)) ** 0.5 for c in comps]
-    procs = max(1, min(a.procs, len(comps)))
+    sc, comps, diag, center, budgets = case_pieces(a.case, a.cases_dir, a.limit, a.procs)
     k, c = next((k, c) for k, c in enumerate(comps) if a.piece in " / ".join(c.key))
-    budget = a.limit * procs * w[k] / sum(w)
+    budget = budgets[k]
     stand = _stand_ins(sc, c, diag.get(k), center.get(k)).get("stand_ins", ())
     scen = with_stand_ins(sc, stand) if stand else sc
     data = piece_data(scen, c.key, c.units)

@@ -16,19 +16,39 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make `bench` and `optimizer` importable
     sys.path.insert(0, str(ROOT))
 
 from bench.generalize_cases import CASES  # noqa: E402
-from optimizer.graph import components  # noqa: E402
+from optimizer.graph import Component, components  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
+from optimizer.scenario.model import Scenario  # noqa: E402
 from optimizer.search.assemble import price  # noqa: E402
 from optimizer.search.driver import _diagnoses_by_component, _stand_ins  # noqa: E402
 from optimizer.search.piece import solve_piece  # noqa: E402
 from optimizer.search.piece_types import PieceTask  # noqa: E402
 from optimizer.search.stop import StopFlag  # noqa: E402
+
+
+def case_pieces(name: str, cases_dir: Path, limit: float, procs: int
+                ) -> tuple[Scenario, list[Component], dict[int, Any], dict[int, Any],
+                           list[float]]:
+    """A bench case's scenario (written under ``cases_dir`` when missing), its pieces,
+    their diagnoses and centres as the driver finds them, and each piece's budget:
+    limit * procs * w / W with driver.py's weights, procs = min(workers, pieces)."""
+    case = next(c for c in CASES if c.name == name)
+    folder = cases_dir / name
+    if not folder.exists():
+        case.build(folder)
+    sc = load_scenario(folder)
+    comps = components(sc)
+    diag, center = _diagnoses_by_component(sc, comps)
+    w = [(float(c.households) + 1.0) * float(max(len(c.units), 30)) ** 0.5 for c in comps]
+    used = max(1, min(procs, len(comps)))
+    return sc, comps, diag, center, [limit * used * x / sum(w) for x in w]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,18 +62,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cases-dir", type=Path, default=ROOT / "bench" / "out" / "pieces")
     ap.add_argument("--list", action="store_true")
     a = ap.parse_args(argv)
-    case = next(c for c in CASES if c.name == a.case)
-    folder = a.cases_dir / a.case
-    if not folder.exists():
-        case.build(folder)
-    sc = load_scenario(folder)
-    comps = components(sc)
-    diag, center = _diagnoses_by_component(sc, comps)
-    w = [(float(c.households) + 1.0) * float(max(len(c.units), 30)) ** 0.5 for c in comps]
-    procs = max(1, min(a.procs, len(comps)))
+    sc, comps, diag, center, budgets = case_pieces(a.case, a.cases_dir, a.limit, a.procs)
     seed = sc.solver.seed if a.seed is None else a.seed
     for k, c in enumerate(comps):
-        budget = a.limit * procs * w[k] / sum(w)
+        budget = budgets[k]
         if a.list:
             print(k, " / ".join(c.key), len(c.units), int(c.households), f"{budget:.1f} s")
             continue
