@@ -30,14 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.generalize_cases import CASES  # noqa: E402
-from optimizer.graph import components  # noqa: E402
+from bench.piece import case_pieces  # noqa: E402
 from optimizer.model.piece import piece_data  # noqa: E402
-from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.search import oversized as ov  # noqa: E402
 from optimizer.search import oversized_attach as oa  # noqa: E402
 from optimizer.search import piece as piece_mod  # noqa: E402
-from optimizer.search.driver import _diagnoses_by_component  # noqa: E402
 from optimizer.search.piece import solve_data  # noqa: E402
 from optimizer.search.piece_common import plan_cost  # noqa: E402
 from optimizer.search.piece_types import PieceTask  # noqa: E402
@@ -87,13 +84,7 @@ def _record() -> list[dict[str, Any]]:
 
 
 def run_case(name: str, budget: float, wall: bool, out_dir: Path) -> list[dict[str, Any]]:
-    case = next(c for c in CASES if c.name == name)
-    folder = out_dir / name
-    if not folder.exists():
-        case.build(folder)
-    scenario = load_scenario(folder)
-    comps = components(scenario)
-    diag, _center = _diagnoses_by_component(scenario, comps)
+    scenario, comps, diag, _center, _shares = case_pieces(name, out_dir, budget, 1)
     rows: list[dict[str, Any]] = []
     for k, comp in enumerate(comps):
         d = diag.get(k)
