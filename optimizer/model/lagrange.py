@@ -34,7 +34,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from optimizer.model.count_floor import least_size
-from optimizer.model.lagrange_int import WORK_CAP, knapsack_work, whole_unit_values
+from optimizer.model.lagrange_int import WHOLE_STEPS, whole_unit_steps
 from optimizer.model.piece import PieceData
 from optimizer.rules.remedy import horizon_operating_yuan
 from optimizer.scenario.model import Scenario
@@ -155,22 +155,13 @@ def lagrangian_solution(scenario: Scenario, data: PieceData, *, time_s: float,
         best, best_lam = (val, top_lam) if val > best else (best, best_lam)
     elif not restricted:
         best_lam = top_lam
-    val = max(_exact(rel, best_lam), _whole_units(rel, best_lam))
+    val = _exact(rel, best_lam)
+    # Whole units in each center's knapsack, from the LP's multipliers (lagrange_int).
+    whole = whole_unit_steps(rel, best_lam, lambda v, s: _pick(rel, v, s),
+                             steps=max(1, WHOLE_STEPS * max_iter // 400), upper=upper,
+                             t_end=t_end, stop=stop, margin=MARGIN)
+    val = max(val, whole)
     return (max(0.0, val), best_lam) if math.isfinite(val) else (0.0, None)
-
-
-def _whole_units(rel: _Relaxation, lam: np.ndarray) -> float:
-    """The bound at λ with each center's knapsack solved in whole units
-    (:mod:`optimizer.model.lagrange_int`); -inf where its work is above WORK_CAP."""
-    if knapsack_work(rel.start, len(rel.ctr), rel.cap_hi) > WORK_CAP:
-        return -math.inf
-    n = rel.n
-    zsum = np.bincount(rel.ctr_z, np.minimum(0.0, rel.cz - lam[rel.mem_z]), minlength=n)
-    base = rel.base + (zsum - lam)[:, None]
-    v = whole_unit_values(base, rel.cap_lo, rel.cap_hi, rel.start, rel.w,
-                          rel.c - lam[rel.mem])
-    _, val = _pick(rel, v, float(lam.sum()))
-    return val - MARGIN * (abs(val) + float(np.abs(lam).sum())) - 1e-6
 
 
 def _restrict(rel: _Relaxation, perm: np.ndarray) -> _Relaxation:

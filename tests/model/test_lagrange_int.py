@@ -14,15 +14,22 @@ from optimizer.graph import decompose
 from optimizer.model.lagrange import (
     _exact,
     _initial,
+    _pick,
     _relaxation,
-    _whole_units,
     lagrangian_bound,
     lagrangian_solution,
 )
-from optimizer.model.lagrange_int import knapsack_work, whole_unit_values
+from optimizer.model.lagrange_int import (
+    ITEM_CELLS,
+    knapsack_work,
+    whole_unit_dual,
+    whole_unit_steps,
+    whole_unit_values,
+)
 from optimizer.model.piece import piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
+from optimizer.search import solve
 from tests.helpers.bruteforce import brute_force, variant_scenario
 
 
@@ -82,7 +89,8 @@ def test_whole_units_at_least_the_lp_at_the_same_multipliers(seed: int, rural: b
     gained = 0
     for _ in range(5):
         lam = lam0 * rng.uniform(0.5, 3.0, size=len(lam0))
-        lp, whole = _exact(rel, lam), _whole_units(rel, lam)
+        lp = _exact(rel, lam)
+        whole = whole_unit_dual(rel, lam, lambda v, t: _pick(rel, v, t))[0]
         assert whole >= lp - 1e-6 * abs(lp)
         gained += whole > lp + 1.0
     assert gained > 0          # part-units matter on these grids: the evaluation adds
@@ -98,12 +106,37 @@ def test_bound_with_whole_units_below_brute_force_optimum(variant: str) -> None:
     assert lam is not None
     rel = _relaxation(s, data)
     assert rel is not None
-    assert _whole_units(rel, lam) <= best + 1e-6
-    assert value == pytest.approx(max(0.0, max(_exact(rel, lam), _whole_units(rel, lam))))
+    steps = whole_unit_steps(rel, lam, lambda v, t: _pick(rel, v, t), steps=60, upper=best,
+                             t_end=math.inf, stop=None)
+    assert _exact(rel, lam) - 1e-6 <= value <= best + 1e-6
+    assert steps <= best + 1e-6
     assert lagrangian_bound(s, data, time_s=2.0) <= best + 1e-6
+
+
+@pytest.mark.parametrize(("seed", "rural"), [(1, True), (2, False), (3, True), (4, False)])
+def test_steps_lift_the_whole_unit_dual_and_stay_below_plans(seed: int, rural: bool) -> None:
+    """From the LP's multipliers, whole-unit steps give at least λ's own evaluation,
+    and stay below a plan the solver found (a true upper bound)."""
+    s = _scenario(seed, rural)
+    comps, _ = decompose(s)
+    data = piece_data(s, comps[0].key, comps[0].units)
+    rel = _relaxation(s, data)
+    assert rel is not None
+    _, lam = lagrangian_solution(s, data, time_s=2.0, max_iter=40)
+    assert lam is not None
+    upper = solve(s, time_limit_s=3, workers=1, seed=1).objective
+    assert upper is not None
+
+    def pick(v: np.ndarray, t: float) -> tuple[np.ndarray | None, float]:
+        return _pick(rel, v, t)
+    one = whole_unit_steps(rel, lam, pick, steps=1, upper=None, t_end=math.inf, stop=None)
+    many = whole_unit_steps(rel, lam, pick, steps=30, upper=None, t_end=math.inf, stop=None)
+    assert one == pytest.approx(whole_unit_dual(rel, lam, pick)[0] - 1e-6)
+    assert one <= many <= upper + 1e-6
 
 
 def test_work_estimate_counts_members_times_capacity() -> None:
     start = np.array([0, 3, 3])
     cap_hi = np.array([[100.0, 200.0], [50.0, math.inf], [10.0, 20.0]])
-    assert knapsack_work(start, 5, cap_hi) == 3 * 200 + 0 * 50 + 2 * 20
+    extra = ITEM_CELLS
+    assert knapsack_work(start, 5, cap_hi) == 3 * (200 + extra) + 2 * (20 + extra)
