@@ -71,21 +71,22 @@ class _Relaxation:
 
 def lagrangian_bound(scenario: Scenario, data: PieceData, *, time_s: float,
                      max_iter: int = 400, stop: Stop | None = None,
-                     upper: float | None = None, counts: tuple[int, int] | None = None
-                     ) -> float:
+                     upper: float | None = None, counts: tuple[int, int] | None = None,
+                     whole_steps: int | None = None) -> float:
     """The best Lagrangian bound found (yuan per year) in ``max_iter`` subgradient steps
     (or until converged, or ``time_s`` seconds, or ``stop``). Deterministic unless
     the time runs out first: 400 steps converge (0.01%) on rural pieces of 300-1,400
     units, in 1.5-17 s on one core, peak 150 MB for 1,400 units (2 M pairs).
     ``counts``: the numbers of communities to bound over (default: every count the
-    households allow); a plan with another count is not bounded."""
+    households allow); a plan with another count is not bounded. ``whole_steps``:
+    the whole-unit steps after them (default: WHOLE_STEPS × max_iter / 400)."""
     return lagrangian_solution(scenario, data, time_s=time_s, max_iter=max_iter, stop=stop,
-                               upper=upper, counts=counts)[0]
+                               upper=upper, counts=counts, whole_steps=whole_steps)[0]
 
 
 def counted_lagrangian_bound(scenario: Scenario, data: PieceData, least: int, *,
-                             time_s: float, max_iter: int = 400, stop: Stop | None = None
-                             ) -> tuple[float, int]:
+                             time_s: float, max_iter: int = 400, stop: Stop | None = None,
+                             whole_steps: int | None = None) -> tuple[float, int]:
     """:func:`lagrangian_bound` over plans of ``least`` communities or more (a floor on
     the count proven by :mod:`optimizer.model.count_floor`, or households' own), the
     fewest count on its own: with k communities each holds at least H − (k−1)·U
@@ -101,18 +102,19 @@ def counted_lagrangian_bound(scenario: Scenario, data: PieceData, least: int, *,
     if low > data.lo:
         parts.append(lagrangian_bound(scenario, dataclasses.replace(data, lo=low),
                                       time_s=time_s, max_iter=max_iter, stop=stop,
-                                      counts=(least, least)))
+                                      counts=(least, least), whole_steps=whole_steps))
         start = least + 1
     if start <= k_hi:
         parts.append(lagrangian_bound(scenario, data, time_s=time_s, max_iter=max_iter,
-                                      stop=stop, counts=(start, k_hi)))
+                                      stop=stop, counts=(start, k_hi),
+                                      whole_steps=whole_steps))
     return (min(parts) if parts else 0.0), len(parts)
 
 
 def lagrangian_solution(scenario: Scenario, data: PieceData, *, time_s: float,
                         max_iter: int = 400, stop: Stop | None = None,
-                        upper: float | None = None, counts: tuple[int, int] | None = None
-                        ) -> tuple[float, np.ndarray | None]:
+                        upper: float | None = None, counts: tuple[int, int] | None = None,
+                        whole_steps: int | None = None) -> tuple[float, np.ndarray | None]:
     """:func:`lagrangian_bound` and its multipliers λ per unit (None when it has
     none): column generation prices its first round with them."""
     t_end = time.perf_counter() + time_s
@@ -158,7 +160,8 @@ def lagrangian_solution(scenario: Scenario, data: PieceData, *, time_s: float,
     val = _exact(rel, best_lam)
     # Whole units in each center's knapsack, from the LP's multipliers (lagrange_int).
     whole = whole_unit_steps(rel, best_lam, lambda v, s: _pick(rel, v, s),
-                             steps=max(1, WHOLE_STEPS * max_iter // 400), upper=upper,
+                             steps=max(1, WHOLE_STEPS * max_iter // 400)
+                             if whole_steps is None else whole_steps, upper=upper,
                              t_end=t_end, stop=stop, margin=MARGIN)
     val = max(val, whole)
     return (max(0.0, val), best_lam) if math.isfinite(val) else (0.0, None)
