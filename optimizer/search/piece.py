@@ -5,9 +5,9 @@
 - small pieces: CP-SAT with shortest-path ordering for a plan, then the exact flow
   model from that plan for a true bound (and any better plan it finds);
 - large pieces (optimizer/search/piece_large.py): region growing, neighbourhood
-  search over adjacent communities, and the bound of the "adjacent" relaxation
-  started from that plan; under every piece not proven optimal, the arithmetic and
-  Lagrangian floors (solve_piece);
+  search over adjacent communities for the whole budget; under every piece not
+  proven optimal, the arithmetic and Lagrangian floors (solve_piece), the large
+  pieces' only bound;
 - pieces the diagnosis (or the solver) proves impossible: penalized bounds, the
   plan that breaks them least, with the broken rule as exemption;
 - pieces where some community can have no center (ONE-STATION, the diagnosis'

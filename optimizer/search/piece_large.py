@@ -1,19 +1,18 @@
 """Pieces too large for the exact model: region growing and tree partitions at the
 fewest communities (optimizer.search.starts; a grown plan with a region outside the
 bounds is repaired by the search; the ordering model's first plan only where growing
-leaves a region without a center, or the repair fails),
-neighbourhood search over a few adjacent communities at a time, and, on the smaller
-of them, the bound of the "adjacent" relaxation started from that plan. The others
-get their bound from the floors in :func:`optimizer.search.piece.solve_piece`
-(arithmetic and Lagrangian)."""
+leaves a region without a center, or the repair fails), then neighbourhood search over
+a few adjacent communities at a time for the whole budget. Their bound is the floors'
+of :func:`optimizer.search.piece.solve_piece` (arithmetic and Lagrangian): the
+"adjacent" relaxation's bound model, which took 60% of the budget on pieces up to
+14,000 assignment variables, stayed below the Lagrangian floor on three of four bench
+pieces that ran it (bench/JOURNAL.md, helper `adj`)."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from optimizer.graph import feasible_community_counts, is_connected
+from optimizer.graph import feasible_community_counts
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice, build_cost_s
@@ -32,8 +31,6 @@ from optimizer.search.stop import StopFlag
 from optimizer.search.transfer import polish
 from optimizer.status import Status
 
-LNS_SHARE = 0.4         # of a large piece's time spent on the neighbourhood search
-ADJ_VARS = 14_000       # above this many assignment variables, no "adjacent" bound model
 FEWER_SHARE = 0.25      # of a large piece's time spent seeking a plan with fewer communities
 FEWER_FILL = 0.95       # ... and tree partitions only where the fewest communities
                         # are not all but full (a 262-compound street, 99.7% full at
@@ -48,7 +45,7 @@ FEWER_LNS = 0.5         # of the search's time at most for count-reducing neighb
 def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                 whole: bool, model_vars: int = 0) -> PieceResult:
     """``whole``: the piece is small enough for one model of all of it (the ordering
-    model's first plan, the fewest-communities attempt and the relaxation's bound).
+    model's first plan and the fewest-communities attempt).
     ``model_vars``: that model's size; a whole-piece model is built only where the
     budget covers building it (:func:`optimizer.search.attempt.build_cost_s`), so a
     small budget is kept (a 250-unit piece took 12 s of a 0.5 s share that way)."""
@@ -104,12 +101,15 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     if start is None:
         # Region growing missed the bounds: the neighbourhood search repairs it.
         start = rough if rough is not None else tuple(ch for ch in grown if ch is not None)
-    # The "adjacent" relaxation's bound only where it can beat the Lagrangian floor
-    # (solve_piece): on pieces of 14,000-22,000 assignment variables (120-160 units)
-    # it stayed at or below that floor after 10-60 s, so larger pieces give all their
-    # time to the search.
-    relax = whole and model_vars <= ADJ_VARS
-    lns_time = max(0.0, task.budget_s * (LNS_SHARE if relax else 1.0) - spent)
+    # All the time left to the search; the bound is the floors' (solve_piece). The
+    # "adjacent" relaxation's bound model (60% of the budget on pieces up to 14,000
+    # assignment variables, 120-160 units above that) stayed below the Lagrangian
+    # floor on three of the four bench pieces that ran it, by 0.5-5.9% (Xijin Street,
+    # 120 compounds: 16.89 M against 17.94 M), and beat it by 0.08% (3 k yuan) on the
+    # fourth (Hongzhuang, 100 villages). Given those seconds the search found plans
+    # 59-95 k yuan cheaper on Xijin, 0.2-19 k on the others (one of 10 piece-seeds
+    # 3 k worse in gap; bench/JOURNAL.md, helper `adj`).
+    lns_time = max(0.0, task.budget_s - spent)
     improved, spent_lns, lns = _search(scenario, data, task, list(start), lns_time, stop)
     spent += spent_lns
     choices = tuple(improved)
@@ -131,27 +131,8 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         return PieceResult(task.index, choices, tuple((reason,) if b else () for b in broken),
                            Status.FEASIBLE, 0.0, spent, f"{lns}, unrepaired",
                            reason.text)
-    if not relax:
-        # The bound: arithmetic and Lagrangian floors (solve_piece).
-        return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE,
-                           0.0, spent, f"{lns}+lagrangian bound")
-    if stop.is_set() or task.budget_s - spent < build + 0.5:
-        # Stopped, or no time left to build the bound model: the floors give the bound.
-        why = "stopped" if stop.is_set() else "no time left"
-        return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE,
-                           0.0, spent, f"{lns}, {why} for the bound model")
-    best_obj = plan_cost(scenario, choices)
-    # The bound: the "adjacent" relaxation (valid for every connected community),
-    # started from the plan; a better plan it finds is kept when connected.
-    adj = run_attempt(scenario, data, task, contiguity="adjacent", soft=False,
-                      time_s=max(0.5, task.budget_s - spent - build), stop=stop, hint=choices)
-    spent += adj.used_s
-    if adj.choices and plan_cost(scenario, adj.choices) < best_obj - 1e-6 \
-            and all(is_connected(ch.members, scenario.neighbours) for ch in adj.choices):
-        choices = adj.choices
-    bound = adj.bound_yuan if math.isfinite(adj.bound_yuan) else 0.0
-    return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE, bound,
-                       spent, f"{lns}+adjacent bound")
+    return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE,
+                       0.0, spent, f"{lns}+lagrangian bound")
 
 
 def _fewer_by_moves(scenario: Scenario, data: PieceData, task: PieceTask, plan: list[Choice],

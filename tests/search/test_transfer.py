@@ -83,7 +83,6 @@ def test_rural_large_piece_polishes_its_start(monkeypatch) -> None:  # type: ign
                         lambda d: [sorted(int(np.flatnonzero(d.units == u)[0])
                                           for u in ch.members) for ch in start])
     monkeypatch.setattr(piece_large, "tree_start", lambda *a, **k: Start(None, 0.0, 0, 0))
-    monkeypatch.setattr(piece_large, "LNS_SHARE", 1.0)
     task = PieceTask(0, data.key, data.units, None, budget_s=0.3, seed=1, threads=1,
                      deterministic=True)
     res = piece_large.solve_large(s, data, task, StopFlag(), whole=False, model_vars=0)
