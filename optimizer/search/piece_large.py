@@ -104,7 +104,7 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # All the time left to the search; the bound is the floors' (solve_piece). The
     # "adjacent" relaxation's bound model (60% of the budget on pieces up to 14,000
     # assignment variables, 120-160 units above that) stayed below the Lagrangian
-    # floor on three of the four bench pieces that ran it, by 0.5-5.9% (Xijin Street,
+    # floor on three of the four bench pieces that ran it, by 0.3-5.9% (Xijin Street,
     # 120 compounds: 16.89 M against 17.94 M), and beat it by 0.08% (3 k yuan) on the
     # fourth (Hongzhuang, 100 villages). Given those seconds the search found plans
     # 59-95 k yuan cheaper on Xijin, 0.2-19 k on the others (one of 10 piece-seeds
