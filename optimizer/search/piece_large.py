@@ -5,8 +5,8 @@ leaves a region without a center, or the repair fails), then neighbourhood searc
 a few adjacent communities at a time for the whole budget. Their bound is the floors'
 of :func:`optimizer.search.piece.solve_piece` (arithmetic and Lagrangian): the
 "adjacent" relaxation's bound model, which took 60% of the budget on pieces up to
-14,000 assignment variables, stayed below the Lagrangian floor on three of four bench
-pieces that ran it (bench/JOURNAL.md, helper `adj`)."""
+14,000 assignment variables, stayed below the Lagrangian floor (with whole units) on
+the four bench pieces that ran it (bench/JOURNAL.md, helper `adj`)."""
 
 from __future__ import annotations
 
@@ -103,12 +103,12 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         start = rough if rough is not None else tuple(ch for ch in grown if ch is not None)
     # All the time left to the search; the bound is the floors' (solve_piece). The
     # "adjacent" relaxation's bound model (60% of the budget on pieces up to 14,000
-    # assignment variables, 120-160 units above that) stayed below the Lagrangian
+    # assignment variables, 120-160 units above that) stayed below the LP Lagrangian
     # floor on three of the four bench pieces that ran it, by 0.3-5.9% (Xijin Street,
     # 120 compounds: 16.89 M against 17.94 M), and beat it by 0.08% (3 k yuan) on the
-    # fourth (Hongzhuang, 100 villages). Given those seconds the search found plans
-    # 59-95 k yuan cheaper on Xijin, 0.2-19 k on the others (one of 10 piece-seeds
-    # 3 k worse in gap; bench/JOURNAL.md, helper `adj`).
+    # fourth (Hongzhuang, 100 villages), where the whole-unit floor (4.000 M) is above
+    # it (3.999 M) too. Given those seconds the search found plans 59-95 k yuan cheaper
+    # on Xijin, 0-96 k on the others, over three seeds (bench/JOURNAL.md, helper `adj`).
     lns_time = max(0.0, task.budget_s - spent)
     improved, spent_lns, lns = _search(scenario, data, task, list(start), lns_time, stop)
     spent += spent_lns

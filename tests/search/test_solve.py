@@ -110,7 +110,7 @@ def _rural_grid():  # type: ignore[no-untyped-def]
 def test_large_path_gives_the_search_all_its_time_and_takes_the_floors(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A large piece small enough for a whole-piece model: the neighbourhood search
     for the whole budget and the floors as its bound, no "adjacent" bound model (it
-    stayed below the Lagrangian floor on three of four bench pieces; JOURNAL, `adj`)."""
+    stayed below the Lagrangian floor on the four bench pieces; JOURNAL, `adj`)."""
     import optimizer.search.piece as piece
 
     monkeypatch.setattr(piece, "SMALL_X", 10)      # force the large-piece path
