@@ -240,8 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, started: float | None = None) -> int:
+    """Run one command. ``started``: the ``time.perf_counter()`` at which this process
+    started (``python -m optimizer`` passes it), from which ``solve --time-limit``
+    counts, so the process ends by the limit; None (called in-process, e.g. by tests or
+    a notebook): the limit counts from the search's start, as solve() does."""
     args = build_parser().parse_args(argv)
+    args.started = started
     try:
         return int(args.func(args))
     except OptimizerError as exc:
