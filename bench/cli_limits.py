@@ -13,12 +13,15 @@ the next, so neither side always runs first under the same load) and appends one
 line per run: the process's wall time from spawn to exit (what a planner waits for),
 its excess over L, the machine's 1-minute load before and after (the machine is shared:
 the promise must hold under load), summary.json's phases and the plan's objective,
-bound and gap. bench/time_limits.py measures the search's own time; this the process's.
+bound and gap, and a digest of assignment.csv (with one worker, equal digests where
+the clock stopped no piece on either side: the same plan). bench/time_limits.py
+measures the search's own time; this the process's.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -60,6 +63,8 @@ def run_one(root: Path, scenario: Path, limit: float, workers: int, seed: int | 
                     "objective", "bound", "gap", "deterministic"):
             row[key] = s.get(key)
         row["clock_stopped"] = len(s.get("clock_stopped", []))
+        # The plan itself (which unit in which community): equal digests, equal plans.
+        row["assignment_md5"] = hashlib.md5((out / "assignment.csv").read_bytes()).hexdigest()
     else:
         row["error"] = proc.stderr[-500:]
     return row
