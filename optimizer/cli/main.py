@@ -105,8 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("scenario")
     s.add_argument("--out", required=True, help="plan folder to write")
     s.add_argument("--time-limit", type=SECONDS, default=None,
-                   help="seconds of search, on the clock (default: the scenario's [solver]); "
-                        "loading, checking and writing come on top (summary.json shows them)")
+                   help="seconds on the clock from this process's start to its exit "
+                        "(default: the scenario's [solver]); loading, checking and writing "
+                        "come out of it (summary.json shows them)")
     s.add_argument("--workers", type=WORKERS, default=None,
                    help="cores to use (default: the scenario's [solver], else all; 0 = all; "
                         "1 = deterministic)")
