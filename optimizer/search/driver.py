@@ -37,6 +37,8 @@ from optimizer.search.signals import stop_on_signals
 from optimizer.search.stop import StopFlag
 from optimizer.search.summary import build_plan
 
+HURRY_MIN_S = 0.5   # the least a stopped piece's Lagrangian floor gets under short limits
+
 
 def solve(scenario: Scenario, params: SolverParams | None = None, *,
           time_limit_s: float | None = None, workers: int | None = None,
@@ -106,9 +108,11 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     weights = [(float(c.households) + 1.0) * float(max(len(c.units), 30)) ** 0.5
                for c in comps]
     total_w = sum(weights)
-    # A stopped piece's floor gets half the keep-back (the rest: its first plan, the
-    # later pieces' first plans, assembling): 1 s from a 50-s limit on, 0.2 s at 10 s.
-    hurry = min(HURRY_LAG_S, 0.5 * assembly_reserve_s(limit))
+    # A stopped piece's floor gets at most half the keep-back (the rest: its first plan,
+    # the later pieces' first plans, assembling), at least HURRY_MIN_S: 1 s from a 50-s
+    # limit on, 0.5 s below 25 s. At 0.2 s (10 s) a 250-village town's floor lost
+    # 0.26 M yuan (3 points of gap, bench/JOURNAL.md "The time limit at the command line").
+    hurry = min(HURRY_LAG_S, max(HURRY_MIN_S, 0.5 * assembly_reserve_s(limit)))
     tasks = [PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag_of.get(k),
                        budget_s=limit * procs * weights[k] / total_w, seed=seed + k,
                        threads=threads, deterministic=n_workers == 1, hurry_s=hurry,

@@ -145,7 +145,7 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
             # big-county pieces (bench/stop_latency.py), within clock.py's reserve.
             # Deterministic mode and pieces started after the clock keep the fixed 40
             # (bench/JOURNAL.md, issue 16). Under a short limit the driver gives less
-            # (task.hurry_s: half the keep-back, 0.2 s at 10 s), so the stopped piece
+            # (task.hurry_s: half the keep-back, at least 0.5 s), so the stopped piece
             # still returns within it.
             hurry = HURRY_LAG_STEPS if task.deterministic or late \
                 else LAG_STEPS // _lag_runs(data, proof.least)

@@ -122,7 +122,7 @@ def test_starved_floor_steps(monkeypatch: pytest.MonkeyPatch, deterministic: boo
 def test_stopped_floor_keeps_to_the_task_s_hurry(monkeypatch: pytest.MonkeyPatch,
                                                  hurry_s: float) -> None:
     """A piece stopped while it runs: its floor's seconds are the task's hurry_s (the
-    driver: half the limit's keep-back, 0.2 s at 10 s), never above HURRY_LAG_S; at a
+    driver: half the limit's keep-back, at least 0.5 s), never above HURRY_LAG_S; at a
     10-s limit 1 s carried the piece past the limit's 0.4-s keep-back (issue 16)."""
     s = grid_scenario(TIGHT)
     [comp], _ = decompose(s)
