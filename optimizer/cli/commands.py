@@ -88,6 +88,7 @@ def _solve_into(args: argparse.Namespace) -> int:
     from optimizer.scenario.load import load_scenario
     from optimizer.search import SolverParams, solve
     from optimizer.search.checkpoint import clear_checkpoint
+    from optimizer.search.clock import cli_tail_s
     from optimizer.search.signals import Interrupted, stop_on_signals
     from optimizer.search.stop import StopFlag
 
@@ -95,6 +96,14 @@ def _solve_into(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     scenario = load_scenario(args.scenario, repair=args.repair)
     load_s = time.perf_counter() - t0
+    # Run as `python -m optimizer`, --time-limit is the process's: from its start (the
+    # interpreter and imports take 1.3-3 s before this) to its exit, checking and
+    # writing included (issue 16; bench/cli_limits.py).
+    started = getattr(args, "started", None)
+    limit = args.time_limit if args.time_limit is not None \
+        else (params or scenario.solver).time_limit_s
+    ends_by = None if started is None \
+        else started + float(limit) - cli_tail_s(len(scenario.unit_ids))
     _print_notes(scenario)
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
     if not args.resume:
@@ -110,7 +119,8 @@ def _solve_into(args: argparse.Namespace) -> int:
                     plan = solve(scenario, params, time_limit_s=args.time_limit,
                                  workers=args.workers,
                                  seed=args.seed, progress=progress, checkpoint=pieces,
-                                 executor=executor, memory_gb=args.memory_gb, stop=stop)
+                                 executor=executor, memory_gb=args.memory_gb, stop=stop,
+                                 ends_by=ends_by)
             finally:
                 _close(executor)
             t1 = time.perf_counter()

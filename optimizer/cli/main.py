@@ -105,8 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("scenario")
     s.add_argument("--out", required=True, help="plan folder to write")
     s.add_argument("--time-limit", type=SECONDS, default=None,
-                   help="seconds of search, on the clock (default: the scenario's [solver]); "
-                        "loading, checking and writing come on top (summary.json shows them)")
+                   help="seconds on the clock from this process's start to its exit "
+                        "(default: the scenario's [solver]); loading, checking and writing "
+                        "come out of it (summary.json shows them)")
     s.add_argument("--workers", type=WORKERS, default=None,
                    help="cores to use (default: the scenario's [solver], else all; 0 = all; "
                         "1 = deterministic)")
@@ -240,8 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, started: float | None = None) -> int:
+    """Run one command. ``started``: the ``time.perf_counter()`` at which this process
+    started (``python -m optimizer`` passes it), from which ``solve --time-limit``
+    counts, so the process ends by the limit; None (called in-process, e.g. by tests or
+    a notebook): the limit counts from the search's start, as solve() does."""
     args = build_parser().parse_args(argv)
+    args.started = started
     try:
         return int(args.func(args))
     except OptimizerError as exc:

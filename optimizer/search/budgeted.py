@@ -183,16 +183,18 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
           time_limit_s: float | None = None, workers: int | None = None,
           seed: int | None = None, progress: Progress | None = None,
           checkpoint: str | Path | None = None, executor: Executor | None = None,
-          memory_gb: float | None = None, stop: StopFlag | None = None) -> Plan:
+          memory_gb: float | None = None, stop: StopFlag | None = None,
+          ends_by: float | None = None) -> Plan:
     """The plan of :func:`optimizer.search.driver.solve` (same arguments); under a
     ``[budget]`` chosen for the budget and phased (module docstring), the Plan
-    carrying its :class:`~optimizer.plan.phasing.Phasing`."""
+    carrying its :class:`~optimizer.plan.phasing.Phasing`. ``ends_by`` is kept only
+    without a budget (the budget's candidates share the limit from this call)."""
     if params is not None:
         scenario = dataclasses.replace(scenario, solver=params)
     if scenario.budget is None:
         return driver.solve(scenario, time_limit_s=time_limit_s, workers=workers, seed=seed,
                             progress=progress, checkpoint=checkpoint, executor=executor,
-                            memory_gb=memory_gb, stop=stop)
+                            memory_gb=memory_gb, stop=stop, ends_by=ends_by)
     t0 = time.perf_counter()
     p = scenario.solver
     limit = p.time_limit_s if time_limit_s is None else time_limit_s

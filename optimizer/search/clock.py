@@ -24,6 +24,7 @@ Two ways to spend a limit of L seconds:
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -48,6 +49,44 @@ def assembly_reserve_s(limit_s: float) -> float:
     a 3,000-unit county; a little more on a city). At 1 s (60 s limit), 2 workers
     ended 0.8 s past 60 s at load 10 (bench/JOURNAL.md, "The clock from solve's entry")."""
     return min(2.0, 0.04 * limit_s)
+
+
+# What the command line needs after solve returns: checking (0.003-0.015 s on 150-300-
+# unit cases, 0.2-0.6 s on a 3,000-unit county), writing (0.01-0.06 s; 0.4 s on the
+# county) and the interpreter's exit (0.2-0.3 s), at load 2-4 (bench/cli_limits.py).
+CLI_TAIL_S = 0.5
+CLI_TAIL_PER_UNIT_S = 0.0002
+
+
+def cli_tail_s(n_units: int) -> float:
+    """Seconds the command line keeps back from the search for what follows it
+    (checking, writing, exiting), so the process, not only the search, ends by the
+    limit; grows with the scenario (the checker prices every community)."""
+    return CLI_TAIL_S + CLI_TAIL_PER_UNIT_S * n_units
+
+
+def process_age_s(stat: str | None = None, uptime: str | None = None,
+                  ticks: int | None = None) -> float:
+    """How long ago this process started, in seconds (0.0 where unknown: not Linux).
+
+    A time limit at the command line is a promise about the process, and the
+    interpreter's start and imports (OR-Tools, pandas, shapely) take 1.3 s idle and
+    2-3 s at load 3 on the 2-core VM before solve is even called (bench/JOURNAL.md,
+    "The time limit at the command line"). ``stat``/``uptime``/``ticks``: the contents
+    of /proc/self/stat and /proc/uptime and the clock ticks per second (tests)."""
+    try:
+        if stat is None:
+            with open("/proc/self/stat") as fh:
+                stat = fh.read()
+        if uptime is None:
+            with open("/proc/uptime") as fh:
+                uptime = fh.read()
+        if ticks is None:
+            ticks = os.sysconf("SC_CLK_TCK")
+        started = int(stat.rsplit(")", 1)[1].split()[19]) / ticks   # field 22: starttime
+        return max(0.0, float(uptime.split()[0]) - started)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
 
 
 def time_left(wall_s: float | None, handed_at: float | None,

@@ -31,6 +31,9 @@ class PieceTask:
     center_reason: Exemption | None = None   # the exemption of a community centred in one
     part_of_piece: bool = False    # a part of a piece whose pockets were sought whole
                                    # (optimizer.search.pocketed): none sought in it
+    hurry_s: float = 1.0           # once stopped, its Lagrangian floor's seconds at most
+                                   # (the driver: less under short limits, whose keep-back
+                                   # for a stopped piece is shorter; clock.py)
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,36 @@ def test_starved_floor_steps(monkeypatch: pytest.MonkeyPatch, deterministic: boo
     else:
         assert asked == [(piece_mod.LAG_STEPS // runs, max(reserve, 0.5))]
     assert res.bound <= brute_force(s) + 1e-6
+
+
+@pytest.mark.parametrize("hurry_s", [0.2, 1.0, 5.0])
+def test_stopped_floor_keeps_to_the_task_s_hurry(monkeypatch: pytest.MonkeyPatch,
+                                                 hurry_s: float) -> None:
+    """A piece stopped while it runs: its floor's seconds are the task's hurry_s (the
+    driver: half the limit's keep-back, at least 0.5 s), never above HURRY_LAG_S; at a
+    10-s limit 1 s carried the piece past the limit's 0.4-s keep-back (issue 16)."""
+    s = grid_scenario(TIGHT)
+    [comp], _ = decompose(s)
+    data = piece_data(s, comp.key, comp.units)
+    plan = tuple(Choice(u, (u,), "build", None, None) for u in range(4))
+    unproven = PieceResult(0, plan, ((),) * 4, Status.FEASIBLE, 0.0, 0.1, "lns(1 rounds)")
+    stop = StopFlag()
+
+    def search(*a: object) -> tuple[PieceResult, float]:
+        stop.set()
+        return unproven, 1.0
+
+    asked: list[float] = []
+    real = piece_mod.counted_lagrangian_bound
+
+    def counted(*a: object, **k: object) -> tuple[float, int]:
+        asked.append(float(k["time_s"]))    # type: ignore[arg-type]
+        return real(*a, **k)                # type: ignore[arg-type]
+
+    monkeypatch.setattr(piece_mod, "_solve", search)
+    monkeypatch.setattr(piece_mod, "counted_lagrangian_bound", counted)
+    task = PieceTask(0, comp.key, comp.units, None, budget_s=10.0, seed=0, threads=1,
+                     deterministic=False, hurry_s=hurry_s)
+    res = piece_mod.solve_data(s, data, task, stop)
+    assert asked == [min(hurry_s, piece_mod.HURRY_LAG_S)]
+    assert res.bound <= brute_force(s) + 1e-6
