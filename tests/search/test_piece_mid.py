@@ -1,7 +1,9 @@
 """Mid-size pieces (optimizer.search.piece): too many columns to list, too small for
 the large-piece search by model size. Those of many communities get the large
-pieces' search (tree partitions, fewer-community moves, neighbourhood search) and
-the "adjacent" bound; those of a few keep the ordering model per count."""
+pieces' search (tree partitions, fewer-community moves, neighbourhood search) for
+their whole budget, bounded by the floors (the "adjacent" bound model was dropped:
+below the Lagrangian floor on every bench piece that took it, bench/JOURNAL.md helper
+`adj`); those of a few keep the ordering model per count."""
 
 from __future__ import annotations
 
@@ -43,7 +45,8 @@ def test_mid_piece_of_many_communities_gets_the_neighbourhood_search(
     s = _street(6, 8, 3)                # ~26,000 households: 9+ urban communities
     data, res = _solve_piece(s, 8.0)
     # On 2cad96c: "exact(k=...)", the ordering model's plan, no neighbourhood search.
-    assert "lns(" in res.method and "adjacent" in res.method, res.method
+    assert "lns(" in res.method and "lagrangian bound" in res.method, res.method
+    assert "adjacent" not in res.method
     assert feasible_community_counts(data.total, data.lo, data.hi)[0] >= piece.MID_COMMUNITIES
     assert all(is_connected(ch.members, s.neighbours) for ch in res.choices)
     assert all(data.lo <= int(s.households[list(ch.members)].sum()) <= data.hi
