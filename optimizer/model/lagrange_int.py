@@ -12,9 +12,10 @@ A few subgradient steps more on this whole-unit dual (its subgradient from the
 knapsacks' chosen members) lift it about as much again (bench/JOURNAL.md, "Whole
 units in the Lagrangian's subproblems").
 
-The work (Σ over centers of members × upper capacity) is estimated before the
-program runs and the evaluation is skipped above WORK_CAP, so that the bound never
-depends on the machine's speed (deterministic runs give the same bound anywhere).
+The work (Σ over centers of members × (upper capacity + a member's call)) is estimated
+before the program runs, and the steps are as many as WORK_CAP allows (none above it),
+so that the bound does not depend on the machine's speed (with one worker the same
+bound anywhere, unless the floor's own time guard ends it first).
 """
 
 from __future__ import annotations
@@ -22,19 +23,19 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-WORK_CAP = 1.5e9    # knapsack cell updates in all the steps at most (about 2 s of CPU)
+if TYPE_CHECKING:       # lagrange imports this module: its stop protocol by name only
+    from optimizer.model.lagrange import Stop
+
+WORK_CAP = 1.5e9    # knapsack cell updates in all the steps at most (about 1.5 s of
+                    # CPU a run on the bench's big pieces; a piece's floor may take two)
 ITEM_CELLS = 2_000  # one member's update costs as much as this many cells besides them
 WHOLE_STEPS = 30    # subgradient steps on the whole-unit dual after the LP's 400
 WHOLE_MU = 0.1      # their first step's share of the Polyak step
 WHOLE_PATIENCE = 3  # steps without progress before the step halves
-
-
-class Stop(Protocol):
-    def is_set(self) -> bool: ...
 
 
 Pick = Callable[[np.ndarray, float], tuple["np.ndarray | None", float]]
@@ -48,13 +49,6 @@ def knapsack_work(start: np.ndarray, n_pairs: int, cap_hi: np.ndarray) -> float:
     end = np.append(start[1:], n_pairs)
     top = np.where(np.isfinite(cap_hi), cap_hi, 0.0).max(axis=1)
     return float(((end - start) * (np.maximum(top, 0.0) + ITEM_CELLS)).sum())
-
-
-def whole_unit_values(base: np.ndarray, cap_lo: np.ndarray, cap_hi: np.ndarray,
-                      start: np.ndarray, weights: np.ndarray, reduced: np.ndarray
-                      ) -> np.ndarray:
-    """:func:`whole_unit_solution`'s values alone."""
-    return whole_unit_solution(base, cap_lo, cap_hi, start, weights, reduced, False)[0]
 
 
 def whole_unit_solution(base: np.ndarray, cap_lo: np.ndarray, cap_hi: np.ndarray,

@@ -23,8 +23,8 @@ from optimizer.model.lagrange_int import (
     ITEM_CELLS,
     knapsack_work,
     whole_unit_dual,
+    whole_unit_solution,
     whole_unit_steps,
-    whole_unit_values,
 )
 from optimizer.model.piece import piece_data
 from optimizer.scenario.build import grid_scenario
@@ -63,7 +63,7 @@ def test_whole_unit_values_match_enumeration(seed: int) -> None:
     base[rng.random((n, segs)) < 0.2] = math.inf
     cap_lo = np.sort(rng.integers(0, 120, size=(n, segs)), axis=1).astype(float)
     cap_hi = cap_lo + rng.integers(0, 80, size=(n, segs))
-    got = whole_unit_values(base, cap_lo, cap_hi, start, w, r)
+    got = whole_unit_solution(base, cap_lo, cap_hi, start, w, r, members=False)[0]
     want = _enumerated(base, cap_lo, cap_hi, start, w, r)
     assert np.array_equal(np.isinf(got), np.isinf(want))
     fin = np.isfinite(want)
