@@ -27,14 +27,13 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from optimizer.model.count_floor import least_size
-from optimizer.model.lagrange_int import WHOLE_STEPS, whole_unit_steps
+from optimizer.model.lagrange_int import WHOLE_STEPS, Stop, whole_unit_steps
 from optimizer.model.piece import PieceData
 from optimizer.rules.remedy import horizon_operating_yuan
 from optimizer.scenario.model import Scenario
@@ -45,10 +44,6 @@ REFRESH = 10            # ... refreshed every this many steps
 SUB_WEIGHT = 3.0        # ... holding each center's cheapest 3 × U households
 PATIENCE = 12           # iterations without progress before the step halves
 MARGIN = 1e-9           # relative safety margin against float summation
-
-
-class Stop(Protocol):
-    def is_set(self) -> bool: ...
 
 
 @dataclass

@@ -23,12 +23,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import numpy as np
-
-if TYPE_CHECKING:       # lagrange imports this module: its stop protocol by name only
-    from optimizer.model.lagrange import Stop
 
 WORK_CAP = 1.5e9    # knapsack cell updates in all the steps at most (about 1.5 s of
                     # CPU a run on the bench's big pieces; a piece's floor may take two)
@@ -36,6 +33,13 @@ ITEM_CELLS = 2_000  # one member's update costs as much as this many cells besid
 WHOLE_STEPS = 30    # subgradient steps on the whole-unit dual after the LP's 400
 WHOLE_MU = 0.1      # their first step's share of the Polyak step
 WHOLE_PATIENCE = 3  # steps without progress before the step halves
+
+
+class Stop(Protocol):
+    """What the search's stop flag offers here (optimizer.search.stop.StopFlag); the
+    Lagrangian floor (optimizer.model.lagrange) takes the same."""
+
+    def is_set(self) -> bool: ...
 
 
 Pick = Callable[[np.ndarray, float], tuple["np.ndarray | None", float]]
