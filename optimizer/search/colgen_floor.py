@@ -7,6 +7,16 @@ Lagrangian's 36.86 M) in 16 rounds; on 10 compounds a community or on irregular 
 maps its pricing does not finish (bench/JOURNAL.md, "Column generation with exact
 pricing"). Every round's bound is valid, so a column generation stopped by its work
 estimate or the stop flag still gives its best round's.
+
+Measured on the big county (bench/JOURNAL.md, helper `cgbound`): Shizhou Street (300
+compounds, 4.9 a community at the fewest count) passes its Lagrangian floor (69.10 M,
+whole units, count split) at the first round, priced at the Lagrangian's multipliers
+(69.25 M, 3 s of CPU), and reaches 70.62 M in 13 rounds (~125 s of CPU); in the
+piece's solve at 30% of its 589 s the bound went 69.10 M -> 70.54 M (gap 4.28% ->
+2.30%) for a plan 12 k yuan dearer. Yongwu Street (200 compounds, 5.9 a community)
+converges to 38.82 M against its floor's 38.42 M, but passes that floor only at round
+11, after ~145 s of CPU (three rounds of 20-26 s at the degenerate start), more than
+its 268 s budget can spare: MAX_PER_COMMUNITY leaves it out.
 """
 
 from __future__ import annotations
