@@ -133,9 +133,7 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
                                                  max_iter=steps, stop=stop)
             floor = max(floor, lag)
             used += runs * _lag_time(data.n) * steps / LAG_STEPS     # its fixed estimate
-            if cg > 0.0 and res.choices and not late:
-                # Column generation's LP bound (optimizer.search.colgen_floor) in the
-                # time set aside for it, charged by its fixed estimates.
+            if cg > 0.0 and res.choices and not late:     # colgen_floor: its reserve
                 got = colgen_floor(scenario, data, res.choices, proof.least, cg, stop,
                                    deterministic=task.deterministic)
                 used += got.used_s
@@ -187,8 +185,8 @@ def _lag_time(n: int) -> float:
 
 def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
            ) -> tuple[PieceResult, float, float]:
-    """The piece's result and the time set aside for its Lagrangian floor and for
-    column generation's bound (optimizer.search.colgen_floor)."""
+    """The piece's result, the time set aside for its Lagrangian floor and for column
+    generation's bound (optimizer.search.colgen_floor)."""
     if task.diagnosis is not None:
         record = task.diagnosis.record or Exemption.of_text(
             f"{task.diagnosis.rule}: {task.diagnosis.message}")
@@ -202,8 +200,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
     # and on large pieces of few units a community column generation's.
     reserve = min(0.25 * task.budget_s, _lag_time(data.n))
     size = _model_size(data, BOUND_X + 1)
-    cg = 0.0 if size <= SMALL_X or task.locks else \
-        colgen_reserve(data, task.budget_s - reserve)
+    cg = 0.0 if size <= SMALL_X or task.locks else colgen_reserve(data, task.budget_s - reserve)
     task = dataclasses.replace(task, budget_s=task.budget_s - reserve - cg)
     if size <= SMALL_X or task.locks:
         if size > FLOW_X and not task.locks and _many_communities(data):
