@@ -2,12 +2,13 @@
 
     PYTHONPATH=$PWD .venv/bin/python bench/colgen_bound.py CASE_DIR [--rounds 30]
         [--plan-s 20] [--lag-steps 400] [--max-nodes 200000] [--keep 2] [--out FILE]
+        [--piece NAME]
 
 Loads a scenario folder (``bench/generalize.py`` writes its cases to --cases-dir),
-takes its largest piece, finds a plan the way a large piece does
-(:func:`optimizer.search.piece_large.solve_large`, one worker, deterministic, a
-budget of --plan-s deterministic seconds), then reports the Lagrangian floor
-(:func:`optimizer.model.lagrange.lagrangian_bound`, --lag-steps steps) and column
+takes its largest piece (or the first whose key contains --piece), finds a plan the
+way a large piece does (:func:`optimizer.search.piece_large.solve_large`, one
+worker, deterministic, a budget of --plan-s deterministic seconds), then reports the
+Lagrangian floor (:func:`optimizer.model.lagrange.lagrangian_bound`, --lag-steps steps) and column
 generation from that plan's communities, its first round priced at the
 Lagrangian's multipliers (:mod:`optimizer.search.colgen`), round by
 round: restricted LP value, the round's bound, columns added, pricing nodes and CPU
@@ -54,12 +55,16 @@ def main() -> None:
     ap.add_argument("--integer-s", type=float, default=10.0,
                     help="deterministic seconds of CP-SAT over the pool at the end")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--piece", default="",
+                    help="the first piece whose key contains this (default: the largest)")
     ap.add_argument("--no-lagrangian-duals", dest="lagrangian_duals", action="store_false",
                     help="do not price the first round at the Lagrangian's multipliers")
     args = ap.parse_args()
-    out = args.out or ROOT / "bench" / "results" / f"colgen-{args.case.name}.jsonl"
+    out = args.out or ROOT / "bench" / "results" / f"colgen-{args.case.name}{args.piece}.jsonl"
     scenario = load_scenario(args.case)
-    comp = max(components(scenario), key=lambda c: (len(c.units), c.key))
+    comps = components(scenario)
+    comp = (next(c for c in comps if args.piece in " / ".join(c.key)) if args.piece
+            else max(comps, key=lambda c: (len(c.units), c.key)))
     data = piece_data(scenario, comp.key, comp.units)
     with open("/proc/loadavg", encoding="utf-8") as f:
         load0 = f.read().split()[0]

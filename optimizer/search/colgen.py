@@ -42,6 +42,11 @@ from optimizer.search.stop import StopFlag
 KEEP = 2                # columns kept per centre and round (the most negative)
 MAX_NODES = 200_000     # per centre and round; past it the centre gives its root's floor
 MARGIN = 1e-9           # relative safety margin on the bound (float sums)
+NODE_S = 1.5e-5         # deterministic seconds charged per pricing node (13-16 µs of CPU
+                        # measured on 200-300-compound streets)
+LP_S = 0.05             # ... per restricted LP, plus LP_NZ_S per nonzero of its pool
+LP_NZ_S = 2e-6
+COLUMN_S = 2e-4         # ... per new column priced exactly (price_groups)
 SMOOTHING = 0.0         # share of the best bound's multipliers in the prices (Wentges):
                         # 0.7 held a 150-compound street's LP at 38.96-38.43 M yuan for
                         # 8 rounds where the LP's duals alone took it to 37.80 M
@@ -56,6 +61,7 @@ class Round:
     open_centers: int       # centres whose enumeration hit MAX_NODES or the stop flag
     lp_cpu_s: float         # process time of the LP
     price_cpu_s: float      # ... and of the pricing
+    work_s: float = 0.0     # the round's fixed estimate (NODE_S, LP_S, COLUMN_S)
 
 
 @dataclass
@@ -91,6 +97,11 @@ class ColGenResult:
     duals: np.ndarray       # the last LP's π
     x: np.ndarray           # ... and its solution over the pool
 
+    @property
+    def work_s(self) -> float:
+        """The fixed estimate of what it cost (deterministic seconds)."""
+        return sum(r.work_s for r in self.rounds)
+
 
 def count_range(data: PieceData, at_most: int | None = None) -> tuple[int, int]:
     """The possible numbers of communities of the piece (SIZE-URBAN / SIZE-RURAL): from
@@ -125,12 +136,19 @@ def solve_lp(n: int, pool: ColumnPool, stop: StopFlag | None
     return float(res.fun), np.asarray(res.eqlin.marginals, dtype=np.float64), np.asarray(res.x)
 
 
+def lp_work_s(pool: ColumnPool) -> float:
+    """A restricted LP's fixed estimate (deterministic seconds)."""
+    return LP_S + LP_NZ_S * sum(len(g) for g in pool.members)
+
+
 def price_all(pr: Pricer, pi: np.ndarray, keep: int, max_nodes: int,
-              stop: StopFlag | None, any_sign: bool = False
+              stop: StopFlag | None, any_sign: bool = False,
+              total_nodes: int | None = None
               ) -> tuple[np.ndarray, list[tuple[int, ...]], int, int]:
     """Every centre priced under ``pi``: the floors (-inf where the stop came first),
     the columns of negative reduced cost found (``any_sign``: each centre's best,
-    whatever its sign), the nodes, the centres left open."""
+    whatever its sign), the nodes, the centres left open. ``total_nodes``: the
+    round's nodes at most; past it each centre left gives its root's floor (one node)."""
     n = pr.data.n
     floors = np.full(n, -math.inf)
     groups: list[tuple[int, ...]] = []
@@ -139,7 +157,9 @@ def price_all(pr: Pricer, pi: np.ndarray, keep: int, max_nodes: int,
         if stop is not None and stop.is_set():
             open_centers += n - c
             break
-        got = pr.price_center(c, pi, keep, stop, max_nodes)
+        cap = max_nodes if total_nodes is None else max(0, min(max_nodes,
+                                                               total_nodes - nodes))
+        got = pr.price_center(c, pi, keep, stop, cap)
         floors[c] = got.floor
         nodes += got.nodes
         open_centers += not got.complete
@@ -151,7 +171,8 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
              max_rounds: int, stop: StopFlag | None = None, keep: int = KEEP,
              max_nodes: int = MAX_NODES, pricer: Pricer | None = None,
              duals: np.ndarray | None = None, smoothing: float = SMOOTHING,
-             progress: Callable[[Round], None] | None = None) -> ColGenResult:
+             progress: Callable[[Round], None] | None = None,
+             work_s: float | None = None) -> ColGenResult:
     """Column generation from the columns ``start`` (a plan: a partition of the
     piece, so the first LP is feasible) for at most ``max_rounds`` rounds, or until
     no negative column is left, or ``stop`` (looked at between centres and inside
@@ -165,7 +186,12 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
     ``smoothing`` > 0 prices at that share of the multipliers of the best bound so
     far + the rest of the LP's duals (Wentges; measured worse, see SMOOTHING). Any
     multipliers give a valid bound; a round that adds no column prices at the LP's
-    duals alone next, and the LP is solved when that finds none."""
+    duals alone next, and the LP is solved when that finds none.
+
+    ``work_s``: deterministic seconds by fixed estimates (nodes, LPs, columns: the
+    rounds' ``work_s``), never the clock: a round starts only where what is left
+    covers its LP and as many nodes as the last round took, and its pricing stops
+    at what is left (the centres after that give their roots' floors)."""
     pr = pricer if pricer is not None else Pricer(scenario, data)
     pool = ColumnPool()
     pool.add(scenario, data, [tuple(sorted(g)) for g in start])
@@ -177,12 +203,16 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
     nodes_cap = max_nodes
     converged = False
     lp_value, pi, x = math.nan, np.zeros(data.n), np.zeros(0)
+    spent, last_nodes = 0.0, 0
     for r in range(max_rounds):
         if stop is not None and stop.is_set():
             break
         t0 = time.process_time()
         round_lp = math.nan     # a round priced at the given multipliers: no LP
         first = r == 0 and duals is not None
+        lp_s = 0.0 if first else lp_work_s(pool)
+        if work_s is not None and spent + lp_s + NODE_S * last_nodes > work_s:
+            break
         if first:
             assert duals is not None
             at = np.asarray(duals, dtype=np.float64)
@@ -194,14 +224,19 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
             round_lp = lp_value
             at = pi if centre is None or alpha <= 0 else alpha * centre + (1 - alpha) * pi
         t1 = time.process_time()
+        total = None if work_s is None else int((work_s - spent - lp_s) / NODE_S)
         floors, groups, nodes, open_centers = price_all(pr, at, keep, nodes_cap, stop,
-                                                        any_sign=first)
+                                                        any_sign=first, total_nodes=total)
         t2 = time.process_time()
         bound = lagrangian_value(at, floors, k_lo, k_hi)
         if bound > best:
             best, centre = bound, at
         added = pool.add(scenario, data, groups)
-        rounds.append(Round(round_lp, bound, added, nodes, open_centers, t1 - t0, t2 - t1))
+        cost = lp_s + NODE_S * nodes + COLUMN_S * len(groups)
+        spent += cost
+        last_nodes = nodes
+        rounds.append(Round(round_lp, bound, added, nodes, open_centers, t1 - t0, t2 - t1,
+                            cost))
         if progress is not None:
             progress(rounds[-1])
         if first:

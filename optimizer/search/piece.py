@@ -31,6 +31,7 @@ from optimizer.model.piece import PieceData, piece_data, reach
 from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
+from optimizer.search.colgen_floor import colgen_floor, colgen_reserve
 from optimizer.search.columns import plan_by_columns
 from optimizer.search.lns_fewer import fewer_communities
 from optimizer.search.oversized import solve_oversized
@@ -103,7 +104,7 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
         wall = time.perf_counter() - t0
         return dataclasses.replace(res, time_s=wall,
                                    used_s=res.used_s if task.deterministic else wall)
-    res, reserve = _solve(scenario, data, task, stop)
+    res, reserve, cg = _solve(scenario, data, task, stop)
     used = res.time_s           # what the methods spent of the budget (see used_s)
     if not res.reason and res.status != Status.OPTIMAL:
         # Floors valid for every plan obeying the household bounds, under a search that
@@ -132,6 +133,13 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
                                                  max_iter=steps, stop=stop)
             floor = max(floor, lag)
             used += runs * _lag_time(data.n) * steps / LAG_STEPS     # its fixed estimate
+            if cg > 0.0 and res.choices and not late:     # colgen_floor: its reserve
+                got = colgen_floor(scenario, data, res.choices, proof.least, cg, stop,
+                                   deterministic=task.deterministic)
+                used += got.used_s
+                if got.bound > floor:
+                    floor = got.bound
+                    res = dataclasses.replace(res, method=res.method + "+colgen bound")
         else:
             # Stopped (Ctrl-C, the clock): a few steps still lift the floor most of the
             # way (40 steps: within about 1% of 400 on 67-248-unit rural pieces, in
@@ -176,21 +184,24 @@ def _lag_time(n: int) -> float:
 
 
 def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
-           ) -> tuple[PieceResult, float]:
-    """The piece's result and the time set aside for its Lagrangian floor."""
+           ) -> tuple[PieceResult, float, float]:
+    """The piece's result, the time set aside for its Lagrangian floor and for column
+    generation's bound (optimizer.search.colgen_floor)."""
     if task.diagnosis is not None:
         record = task.diagnosis.record or Exemption.of_text(
             f"{task.diagnosis.rule}: {task.diagnosis.message}")
         return _no_plan(scenario, data, task, stop, record,
-                        task.diagnosis.reason != "too-small"), 0.0
+                        task.diagnosis.reason != "too-small"), 0.0, 0.0
     if not task.locks:
         done, task = _by_columns(scenario, data, task, stop)
         if done is not None:
-            return done, 0.0
-    # Time for the Lagrangian floor (solve_piece) comes out of the models' budget.
+            return done, 0.0, 0.0
+    # Time for the Lagrangian floor (solve_piece) comes out of the models' budget,
+    # and on large pieces of few units a community column generation's.
     reserve = min(0.25 * task.budget_s, _lag_time(data.n))
-    task = dataclasses.replace(task, budget_s=task.budget_s - reserve)
     size = _model_size(data, BOUND_X + 1)
+    cg = 0.0 if size <= SMALL_X or task.locks else colgen_reserve(data, task.budget_s - reserve)
+    task = dataclasses.replace(task, budget_s=task.budget_s - reserve - cg)
     if size <= SMALL_X or task.locks:
         if size > FLOW_X and not task.locks and _many_communities(data):
             # Mid-size pieces of many communities (neither listed nor exact-flow): the
@@ -199,11 +210,11 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
             # 21.67 M from tree partitions, fewer-community moves and neighbourhood
             # search in 20 s (bench/JOURNAL.md, "Mid-size pieces").
             return solve_large(scenario, data, task, stop, whole=True,
-                               model_vars=size), reserve
+                               model_vars=size), reserve, cg
         return _exact(scenario, data, task, stop,
-                      "flow" if size <= FLOW_X else "adjacent"), reserve
+                      "flow" if size <= FLOW_X else "adjacent"), reserve, cg
     return solve_large(scenario, data, task, stop, whole=size <= BOUND_X,
-                       model_vars=size), reserve
+                       model_vars=size), reserve, cg
 
 
 def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
