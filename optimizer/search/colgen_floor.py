@@ -35,7 +35,10 @@ from optimizer.search.stop import StopFlag
 
 MIN_UNITS = 150             # pieces of at least this many units ...
 MAX_PER_COMMUNITY = 5.0     # ... and at most this many a community (at the fewest count)
-SHARE = 0.3                 # of such a piece's budget set aside for it
+SHARE = 0.4                 # of such a piece's budget set aside for it: Shizhou's bound
+                            # stays at its first round's until ~108 s of CPU (round 9),
+                            # then reaches 70.6 M by 137 s; in the bench's two-worker
+                            # run (~430 s on the clock) 30% stopped it at 69.28 M
 MIN_RESERVE_S = 40.0        # ... when that is at least this much
 MAX_ROUNDS = 60
 DUAL_STEPS = 200            # Lagrangian steps for the first round's multipliers

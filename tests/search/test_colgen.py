@@ -101,14 +101,19 @@ def test_pricing_finds_the_least_reduced_cost(seed: int, variant: str) -> None:
                 == pytest.approx(float(reduced.min()), rel=1e-9, abs=1e-6)
 
 
+def _optimum(s: Scenario, data: PieceData) -> float:
+    """The piece's proven optimum, by the full listing (its CP-SAT partitioning)."""
+    best = plan_by_columns(s, data, budget_s=60.0, workers=1, seed=0, deterministic=True,
+                           stop=StopFlag(), hint=lambda: None)
+    assert best is not None and best.status == Status.OPTIMAL
+    return sum(_cost(s, data, ch.members) for ch in best.choices)
+
+
 @pytest.mark.parametrize(("seed", "variant"), CASES)
 def test_every_rounds_bound_is_below_the_optimum(seed: int, variant: str) -> None:
     s = _scenario(seed, variant)
     data = _piece(s)
-    best = plan_by_columns(s, data, budget_s=60.0, workers=1, seed=0, deterministic=True,
-                           stop=StopFlag(), hint=lambda: None)
-    assert best is not None and best.status == Status.OPTIMAL
-    optimum = sum(_cost(s, data, ch.members) for ch in best.choices)
+    optimum = _optimum(s, data)
     res = generate(s, data, [tuple(r) for r in grow_regions(data)], max_rounds=200)
     assert len(res.rounds) >= 2
     for r in res.rounds:

@@ -15,21 +15,16 @@ from optimizer.model.count_floor import count_floor
 from optimizer.model.piece import PieceData
 from optimizer.search.attempt import Choice
 from optimizer.search.colgen import COLUMN_S, generate
-from optimizer.search.colgen_floor import colgen_floor, colgen_reserve
-from optimizer.search.columns import plan_by_columns
+from optimizer.search.colgen_floor import SHARE, colgen_floor, colgen_reserve
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.stop import StopFlag
-from optimizer.status import Status
-from tests.search.test_colgen import CASES, _cost, _piece, _scenario
+from tests.search.test_colgen import CASES, _optimum, _piece, _scenario
 
 
 def _setup(seed: int, variant: str):  # type: ignore[no-untyped-def]
     s = _scenario(seed, variant)
     data = _piece(s)
-    best = plan_by_columns(s, data, budget_s=60.0, workers=1, seed=0, deterministic=True,
-                           stop=StopFlag(), hint=lambda: None)
-    assert best is not None and best.status == Status.OPTIMAL
-    optimum = sum(_cost(s, data, ch.members) for ch in best.choices)
+    optimum = _optimum(s, data)
     plan: list[Choice] = []
     for r in grow_regions(data):
         ch = best_choice(s, data, r)
@@ -79,7 +74,7 @@ def test_the_reserve_only_on_large_pieces_of_few_units_a_community() -> None:
     data = _piece(s)
     assert colgen_reserve(data, 1000.0) == 0.0                 # 30 units
     big = cast(PieceData, SimpleNamespace(n=300, total=180_000, hi=3000))
-    assert colgen_reserve(big, 600.0) == pytest.approx(180.0)  # 5 a community
-    assert colgen_reserve(big, 60.0) == 0.0                    # too short a budget
+    assert colgen_reserve(big, 600.0) == pytest.approx(SHARE * 600.0)  # 5 a community
+    assert colgen_reserve(big, 60.0) == 0.0                    # too short a budget (SHARE × 60 s < 40 s)
     dense = cast(PieceData, SimpleNamespace(n=300, total=90_000, hi=3000))
     assert colgen_reserve(dense, 600.0) == 0.0                 # 10 a community
