@@ -75,6 +75,6 @@ def test_the_reserve_only_on_large_pieces_of_few_units_a_community() -> None:
     assert colgen_reserve(data, 1000.0) == 0.0                 # 30 units
     big = cast(PieceData, SimpleNamespace(n=300, total=180_000, hi=3000))
     assert colgen_reserve(big, 600.0) == pytest.approx(SHARE * 600.0)  # 5 a community
-    assert colgen_reserve(big, 60.0) == 0.0                    # too short a budget (SHARE × 60 s < 40 s)
+    assert colgen_reserve(big, 60.0) == 0.0  # too short: SHARE × 60 s < 40 s
     dense = cast(PieceData, SimpleNamespace(n=300, total=90_000, hi=3000))
     assert colgen_reserve(dense, 600.0) == 0.0                 # 10 a community
