@@ -13,8 +13,10 @@ of CPU, big-county Huzhong +11 k in 7.8 s, Longhong +950 in 18.5 s. The rounds a
 it, at the restricted LP's duals, gave bounds of -532 M and -46 M there (the LP sits
 at the plan, 100+ of 159 centres open at 50 k nodes, 65 s of CPU a round): on pieces
 outside column generation's shape (colgen_floor's MIN_UNITS, MAX_PER_COMMUNITY)
-only that first round is priced, and what it leaves is handed on (deterministic
-mode: to the next pieces, optimizer.search.dispatch).
+only that first round is priced, and none from MAX_PRICED_PER_COMMUNITY units a
+community on, where it no longer passes the whole-unit Lagrangian floor (measured:
+bench/JOURNAL.md, helper `leftover`). What it does not use is handed on as before
+(optimizer.search.dispatch: to the pieces after it); what it uses is not.
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ WALL_KEEP_S = 1.0       # wall-clock mode: kept back so the piece returns within
                         # budget (the round's columns priced, the LP's own time limit)
 PRICED_ROUNDS = 1       # rounds outside column generation's shape: the one at the
                         # Lagrangian's multipliers
+MAX_PRICED_PER_COMMUNITY = 8   # from this many units a community of the plan, none:
+                        # the round's bound fell below the whole-unit Lagrangian floor
+                        # on Hongzhuang (11.1 a community: 3,998,114 against 4,000,418)
+                        # and Longhong (16.7: 40 s of work for none), where it lifted
+                        # georgia's (6.6) by 17 k; an enumeration's groups grow with
+                        # the units a community (lns.window's "many" from 8 on too)
 WALL_NODE_SHARE = 0.5   # wall-clock mode, that one round: its nodes' fixed estimate
                         # (colgen.NODE_S: 13-16 us of CPU a node idle) within this share
                         # of the seconds left, so the work cap, whose unpriced centres
@@ -56,12 +64,15 @@ def leftover_floor(scenario: Scenario, data: PieceData, plan: Sequence[Choice], 
     ``task.budget_s`` (on ``large`` pieces: neighbourhood search), or None when
     neither. ``used_s``: what the piece used so far by fixed estimates, ``elapsed_s``
     by the clock (wall-clock mode)."""
-    extra = leftover_s(task, used_s, elapsed_s, reserved_s) if large else 0.0
-    if reserved_s <= 0.0 and extra <= 0.0:
-        return None
-    rounds = leftover_rounds(data)
-    if task.deterministic or reserved_s > 0.0 or rounds > PRICED_ROUNDS:
+    rounds = leftover_rounds(data, len(plan))
+    extra = leftover_s(task, used_s, elapsed_s, reserved_s) if large and rounds else 0.0
+    if reserved_s > 0.0:        # column generation's own shape (colgen_reserve): all rounds
         return colgen_floor(scenario, data, plan, least, reserved_s + extra, stop,
+                            deterministic=task.deterministic)
+    if extra <= 0.0:
+        return None
+    if task.deterministic or rounds > PRICED_ROUNDS:
+        return colgen_floor(scenario, data, plan, least, extra, stop,
                             deterministic=task.deterministic, max_rounds=rounds)
     # One round on the clock: fixed estimates end it (deterministic=True: no clock of
     # colgen_floor's own), the clock (the flag) only as a guard.
@@ -85,13 +96,15 @@ def leftover_s(task: PieceTask, used_s: float, elapsed_s: float, reserved_s: flo
     return left if left >= MIN_LEFT_S else 0.0
 
 
-def leftover_rounds(data: PieceData) -> int:
-    """Column generation's rounds on the piece: all of colgen_floor's where its
-    pricing can finish (many units, few a community), else only the first."""
+def leftover_rounds(data: PieceData, communities: int) -> int:
+    """Column generation's rounds on the piece's leftover: all of colgen_floor's
+    where its pricing can finish (many units, few a community), only the first
+    below MAX_PRICED_PER_COMMUNITY units a community of the plan (``communities``),
+    none from there on."""
     fewest = max(1, math.ceil(data.total / max(1, data.hi)))
     if data.n >= MIN_UNITS and data.n / fewest <= MAX_PER_COMMUNITY:
         return MAX_ROUNDS
-    return PRICED_ROUNDS
+    return PRICED_ROUNDS if data.n < MAX_PRICED_PER_COMMUNITY * max(1, communities) else 0
 
 
 class Until(StopFlag):
