@@ -5,11 +5,12 @@ cannot get worse, and every round's bound is valid however early it stops.
 The neighbourhood search stops before its budget once every community has been
 tried several times without gain (optimizer.search.lns): in the session-13 bench
 (two workers, the clock) real-georgia-rural's only piece (159 units, 6.6 a community)
-ended at 34 s of its 60, village-town-150-voronoi's Longhong Town at 26 s, and with
-one worker the same pieces stop early from about twice those budgets. One exact
-pricing round at the Lagrangian's multipliers lifts such a rural piece's floor (bench
-/JOURNAL.md, "real-georgia-rural: where the 4.8% is"): georgia +38 k yuan in 1.2 s
-of CPU, big-county Huzhong +11 k in 7.8 s, Longhong +950 in 18.5 s. The rounds after
+ended at 34 s of its 60, village-town-150-voronoi's Longhong Town at 26 s; with one
+worker georgia stops early at 120 s (110.8 used), Longhong at 60 (45.9 of 111.8). One
+exact pricing round at the Lagrangian's multipliers lifted rural floors (bench
+/JOURNAL.md, "real-georgia-rural: where the 4.8% is": georgia +38 k yuan in 1.2 s of
+CPU, Huzhong +11 k, Longhong +950) before the floor took whole units; over today's
+floor georgia's round gives +17 k (4.44% -> 4.27%). The rounds after
 it, at the restricted LP's duals, gave bounds of -532 M and -46 M there (the LP sits
 at the plan, 100+ of 159 centres open at 50 k nodes, 65 s of CPU a round): on pieces
 outside column generation's shape (colgen_floor's MIN_UNITS, MAX_PER_COMMUNITY)
