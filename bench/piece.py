@@ -8,6 +8,8 @@ The piece's budget is what bench/generalize.py's solve gives it: limit * procs *
 (driver.py's weights, procs = min(2 workers, pieces)); one thread, deterministic time,
 seed = 2013 + piece index (the big county: seed 1 + index, as its case says; pass --seed).
 Prints method, objective, bound, gap, communities, used and wall seconds as one JSON line.
+``--wall``: wall-clock mode instead (as with two workers): the budget at most the limit,
+the clock stops the piece at it (optimizer.search.clock.timed); depends on the load.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from optimizer.graph import Component, components  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.scenario.model import Scenario  # noqa: E402
 from optimizer.search.assemble import price  # noqa: E402
+from optimizer.search.clock import timed  # noqa: E402
 from optimizer.search.driver import _diagnoses_by_component, _stand_ins  # noqa: E402
 from optimizer.search.piece import solve_piece  # noqa: E402
 from optimizer.search.piece_types import PieceTask  # noqa: E402
@@ -61,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--cases-dir", type=Path, default=ROOT / "bench" / "out" / "pieces")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--wall", action="store_true", help="wall-clock mode (not deterministic)")
     a = ap.parse_args(argv)
     sc, comps, diag, center, budgets = case_pieces(a.case, a.cases_dir, a.limit, a.procs)
     seed = sc.solver.seed if a.seed is None else a.seed
@@ -71,18 +75,22 @@ def main(argv: list[str] | None = None) -> None:
             continue
         if a.piece not in " / ".join(c.key):
             continue
+        if a.wall:
+            budget = min(budget, a.limit)
         task = PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag.get(k),
-                         budget_s=budget, seed=seed + k, threads=1, deterministic=True,
+                         budget_s=budget, seed=seed + k, threads=1,
+                         deterministic=not a.wall, wall_s=budget if a.wall else None,
                          **_stand_ins(sc, c, diag.get(k), center.get(k)))
         t0 = time.perf_counter()
-        res = solve_piece(sc, task, StopFlag())
+        with timed(StopFlag(), task.wall_s) as clock:
+            res = solve_piece(sc, task, clock.flag)
         obj = sum(price(sc, ch).objective_yuan for ch in res.choices)
         print(json.dumps({"case": a.case, "piece": " / ".join(c.key), "units": len(c.units),
                           "method": res.method, "objective": round(obj, 2),
                           "bound": round(res.bound, 2),
                           "gap_pct": round(100 * (obj - res.bound) / obj, 3),
                           "communities": len(res.choices), "budget_s": round(budget, 2),
-                          "used_s": round(res.used_s, 2),
+                          "used_s": round(res.used_s, 2), "clock_stopped": clock.fired,
                           "wall_s": round(time.perf_counter() - t0, 1)}), flush=True)
         break
 

@@ -75,11 +75,13 @@ class _Until(StopFlag):
 
 
 def colgen_floor(scenario: Scenario, data: PieceData, plan: Sequence[Choice], least: int,
-                 work_s: float, stop: StopFlag, deterministic: bool) -> ColGenFloor:
+                 work_s: float, stop: StopFlag, deterministic: bool,
+                 max_rounds: int = MAX_ROUNDS) -> ColGenFloor:
     """Column generation from ``plan``'s communities, its first round at the
     Lagrangian's multipliers over ``least`` communities or more, within ``work_s``
     deterministic seconds (fixed estimates, never the clock) and ``stop``; in
-    wall-clock mode (not ``deterministic``) within ``work_s`` of the clock too."""
+    wall-clock mode (not ``deterministic``) within ``work_s`` of the clock too;
+    ``max_rounds`` rounds at most (the first: at the Lagrangian's multipliers)."""
     dual_s = DUAL_S_PER_UNIT * data.n
     if work_s <= dual_s or not plan or stop.is_set():
         return ColGenFloor(-math.inf, 0.0, 0, False)
@@ -90,6 +92,6 @@ def colgen_floor(scenario: Scenario, data: PieceData, plan: Sequence[Choice], le
                                  stop=stop, counts=(least, k_hi), whole_steps=0)
     local = {int(u): k for k, u in enumerate(data.units)}
     start = [tuple(sorted(local[int(u)] for u in ch.members)) for ch in plan]
-    res = generate(scenario, data, start, max_rounds=MAX_ROUNDS, stop=stop, duals=lam,
+    res = generate(scenario, data, start, max_rounds=max_rounds, stop=stop, duals=lam,
                    work_s=work_s - dual_s)
     return ColGenFloor(res.bound_yuan, dual_s + res.work_s, len(res.rounds), res.converged)

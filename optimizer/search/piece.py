@@ -7,7 +7,7 @@
 - large pieces (optimizer/search/piece_large.py): region growing, neighbourhood
   search over adjacent communities for the whole budget; under every piece not
   proven optimal, the arithmetic and Lagrangian floors (solve_piece), the large
-  pieces' only bound;
+  pieces' bound with column generation's from what the search left (leftover.py);
 - pieces the diagnosis (or the solver) proves impossible: penalized bounds, the
   plan that breaks them least, with the broken rule as exemption;
 - pieces where some community can have no center (ONE-STATION, the diagnosis'
@@ -31,8 +31,9 @@ from optimizer.model.piece import PieceData, piece_data, reach
 from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.colgen_floor import colgen_floor, colgen_reserve
+from optimizer.search.colgen_floor import colgen_reserve
 from optimizer.search.columns import plan_by_columns
+from optimizer.search.leftover import leftover_floor
 from optimizer.search.lns_fewer import fewer_communities
 from optimizer.search.oversized import solve_oversized
 from optimizer.search.piece_common import (
@@ -104,7 +105,7 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
         wall = time.perf_counter() - t0
         return dataclasses.replace(res, time_s=wall,
                                    used_s=res.used_s if task.deterministic else wall)
-    res, reserve, cg = _solve(scenario, data, task, stop)
+    res, reserve, cg, large = _solve(scenario, data, task, stop)
     used = res.time_s           # what the methods spent of the budget (see used_s)
     if not res.reason and res.status != Status.OPTIMAL:
         # Floors valid for every plan obeying the household bounds, under a search that
@@ -133,9 +134,11 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
                                                  max_iter=steps, stop=stop)
             floor = max(floor, lag)
             used += runs * _lag_time(data.n) * steps / LAG_STEPS     # its fixed estimate
-            if cg > 0.0 and res.choices and not late:     # colgen_floor: its reserve
-                got = colgen_floor(scenario, data, res.choices, proof.least, cg, stop,
-                                   deterministic=task.deterministic)
+            # colgen: its reserve, and what a large piece's search left (leftover.py)
+            got = None if not res.choices or late else leftover_floor(
+                scenario, data, res.choices, proof.least, task, cg, used,
+                time.perf_counter() - t0, stop, large)
+            if got is not None:
                 used += got.used_s
                 if got.bound > floor:
                     floor = got.bound
@@ -184,18 +187,18 @@ def _lag_time(n: int) -> float:
 
 
 def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
-           ) -> tuple[PieceResult, float, float]:
+           ) -> tuple[PieceResult, float, float, bool]:
     """The piece's result, the time set aside for its Lagrangian floor and for column
-    generation's bound (optimizer.search.colgen_floor)."""
+    generation's bound (search/colgen_floor.py), and whether solve_large solved it."""
     if task.diagnosis is not None:
         record = task.diagnosis.record or Exemption.of_text(
             f"{task.diagnosis.rule}: {task.diagnosis.message}")
         return _no_plan(scenario, data, task, stop, record,
-                        task.diagnosis.reason != "too-small"), 0.0, 0.0
+                        task.diagnosis.reason != "too-small"), 0.0, 0.0, False
     if not task.locks:
         done, task = _by_columns(scenario, data, task, stop)
         if done is not None:
-            return done, 0.0, 0.0
+            return done, 0.0, 0.0, False
     # Time for the Lagrangian floor (solve_piece) comes out of the models' budget,
     # and on large pieces of few units a community column generation's.
     reserve = min(0.25 * task.budget_s, _lag_time(data.n))
@@ -210,11 +213,11 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
             # 21.67 M from tree partitions, fewer-community moves and neighbourhood
             # search in 20 s (bench/JOURNAL.md, "Mid-size pieces").
             return solve_large(scenario, data, task, stop, whole=True,
-                               model_vars=size), reserve, cg
+                               model_vars=size), reserve, cg, True
         return _exact(scenario, data, task, stop,
-                      "flow" if size <= FLOW_X else "adjacent"), reserve, cg
+                      "flow" if size <= FLOW_X else "adjacent"), reserve, cg, False
     return solve_large(scenario, data, task, stop, whole=size <= BOUND_X,
-                       model_vars=size), reserve, cg
+                       model_vars=size), reserve, cg, True
 
 
 def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,

@@ -32,7 +32,7 @@ def test_unproven_piece_gets_the_count_floor(monkeypatch: pytest.MonkeyPatch,
     data = piece_data(s, comp.key, comp.units)
     plan = tuple(Choice(u, (u,), "build", None, None) for u in range(4))   # its count only
     unproven = PieceResult(0, plan, ((),) * 4, Status.FEASIBLE, 0.0, 0.1, "lns(1 rounds)")
-    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, 1.0, 0.0))
+    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, 1.0, 0.0, False))
     task = PieceTask(0, comp.key, comp.units, None, budget_s=10.0, seed=0, threads=1)
     stop = StopFlag()
     if stopped:
@@ -57,9 +57,9 @@ def test_column_generation_lifts_the_floor_within_its_reserve(
     unproven = PieceResult(0, plan, ((),) * 4, Status.FEASIBLE, 0.0, 0.1, "lns(1 rounds)")
     task = PieceTask(0, comp.key, comp.units, None, budget_s=10.0, seed=0, threads=1,
                      deterministic=deterministic)
-    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, 1.0, 0.0))
+    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, 1.0, 0.0, False))
     alone = piece_mod.solve_data(s, data, task, StopFlag())
-    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, 1.0, 5.0))
+    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, 1.0, 5.0, False))
     res = piece_mod.solve_data(s, data, task, StopFlag())
     assert alone.bound < res.bound <= brute_force(s) + 1e-6    # 3.957 M -> 3.993 M
     assert "+colgen bound" in res.method and "+colgen bound" not in alone.method
@@ -78,9 +78,9 @@ def _stopped(monkeypatch: pytest.MonkeyPatch, task_kw: dict[str, object], late: 
     unproven = PieceResult(0, plan, ((),) * 4, Status.FEASIBLE, 0.0, 0.1, "lns(1 rounds)")
     stop = StopFlag()
 
-    def search(*a: object) -> tuple[PieceResult, float, float]:
+    def search(*a: object) -> tuple[PieceResult, float, float, bool]:
         stop.set()                      # the clock fires while the search runs
-        return unproven, 1.0, 0.0
+        return unproven, 1.0, 0.0, False
 
     calls: list[dict[str, object]] = []
     real = piece_mod.counted_lagrangian_bound
@@ -133,7 +133,7 @@ def test_starved_floor_steps(monkeypatch: pytest.MonkeyPatch, deterministic: boo
     plan = tuple(Choice(u, (u,), "build", None, None) for u in range(4))
     unproven = PieceResult(0, plan, ((),) * 4, Status.FEASIBLE, 0.0, 0.1, "lns(1 rounds)")
     reserve = 0.25 * piece_mod._lag_time(data.n)
-    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, reserve, 0.0))
+    monkeypatch.setattr(piece_mod, "_solve", lambda *a: (unproven, reserve, 0.0, False))
     asked: list[tuple[int, float]] = []
     real = piece_mod.counted_lagrangian_bound
 
