@@ -4,9 +4,11 @@ listing of every community is far too large (a 300-compound street: ~10^11 group
 The restricted master is the set-partitioning LP over a pool of columns (HiGHS,
 ``x ≥ 0``: ``x ≤ 1`` is implied by the rows, and without it every pool column's
 reduced cost is ≥ 0 at the optimum), seeded with the plan in hand's communities.
-Each round prices every centre exactly (:mod:`optimizer.search.pricing`) under
-the LP's duals π and adds the most negative columns found, priced as the listing
-prices them (:func:`optimizer.search.columns.price_groups`).
+A round prices every centre (:mod:`optimizer.search.pricing`) under the LP's duals π
+and adds the most negative columns found, priced as the listing prices them
+(:func:`optimizer.search.columns.price_groups`): capped rounds (a few nodes a centre)
+until they find none, then an exact one, which alone can prove the LP solved
+(``generate``: the degenerate first LPs took 1.3-2.2 M nodes a round priced exactly).
 
 The bound. For any π, a plan x (one column per community, each with a centre of
 its own: distinct units) costs ``Σπ + Σ_S x_S (c_S − π(S))``, and ``c_S − π(S)``
