@@ -36,7 +36,13 @@ from optimizer.graph import components  # noqa: E402
 from optimizer.model.lagrange import lagrangian_solution  # noqa: E402
 from optimizer.model.piece import piece_data  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
-from optimizer.search.colgen import Round, generate, integer_plan  # noqa: E402
+from optimizer.search.colgen import (  # noqa: E402
+    HEURISTIC_NODES,
+    NEGATIVE_ONLY,
+    Round,
+    generate,
+    integer_plan,
+)
 from optimizer.search.piece_common import plan_cost  # noqa: E402
 from optimizer.search.piece_large import solve_large  # noqa: E402
 from optimizer.search.piece_types import PieceTask  # noqa: E402
@@ -52,6 +58,10 @@ def main() -> None:
     ap.add_argument("--max-nodes", type=int, default=200_000)
     ap.add_argument("--keep", type=int, default=2)
     ap.add_argument("--smoothing", type=float, default=0.0)
+    ap.add_argument("--heuristic-nodes", type=int, default=HEURISTIC_NODES,
+                    help="per centre in the rounds that only look for columns (0: none)")
+    ap.add_argument("--negative-only", action=argparse.BooleanOptionalAction,
+                    default=NEGATIVE_ONLY, help="exact rounds seek only negative columns")
     ap.add_argument("--integer-s", type=float, default=10.0,
                     help="deterministic seconds of CP-SAT over the pool at the end")
     ap.add_argument("--out", type=Path)
@@ -98,6 +108,7 @@ def main() -> None:
         emit({"round": len(rows) + 1, "lp_yuan": r.lp_yuan, "bound_yuan": r.bound_yuan,
               "best_bound_yuan": best[0], "gap_pct": 100 * (ub - best[0]) / ub,
               "added": r.added, "nodes": r.nodes, "open_centers": r.open_centers,
+              "kind": r.kind, "work_s": round(r.work_s, 3),
               "lp_cpu_s": round(r.lp_cpu_s, 3), "price_cpu_s": round(r.price_cpu_s, 3),
               "cpu_s_total": round(time.process_time() - t, 2)})
         rows.append(r)
@@ -105,7 +116,8 @@ def main() -> None:
     rows: list[Round] = []
     res = generate(scenario, data, start, max_rounds=args.rounds, max_nodes=args.max_nodes,
                    keep=args.keep, progress=progress, smoothing=args.smoothing,
-                   duals=lam if args.lagrangian_duals else None)
+                   duals=lam if args.lagrangian_duals else None,
+                   heuristic_nodes=args.heuristic_nodes, negative_only=args.negative_only)
     cg_cpu = time.process_time() - t
     t = time.process_time()
     got = integer_plan(data, res, start, time_s=args.integer_s, workers=1, seed=0,

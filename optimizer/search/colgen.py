@@ -4,9 +4,11 @@ listing of every community is far too large (a 300-compound street: ~10^11 group
 The restricted master is the set-partitioning LP over a pool of columns (HiGHS,
 ``x ≥ 0``: ``x ≤ 1`` is implied by the rows, and without it every pool column's
 reduced cost is ≥ 0 at the optimum), seeded with the plan in hand's communities.
-Each round prices every centre exactly (:mod:`optimizer.search.pricing`) under
-the LP's duals π and adds the most negative columns found, priced as the listing
-prices them (:func:`optimizer.search.columns.price_groups`).
+A round prices every centre (:mod:`optimizer.search.pricing`) under the LP's duals π
+and adds the most negative columns found, priced as the listing prices them
+(:func:`optimizer.search.columns.price_groups`): capped rounds (a few nodes a centre)
+until they find none, then an exact one, which alone can prove the LP solved
+(``generate``: the degenerate first LPs took 1.3-2.2 M nodes a round priced exactly).
 
 The bound. For any π, a plan x (one column per community, each with a centre of
 its own: distinct units) costs ``Σπ + Σ_S x_S (c_S − π(S))``, and ``c_S − π(S)``
@@ -47,6 +49,12 @@ NODE_S = 1.5e-5         # deterministic seconds charged per pricing node (13-16 
 LP_S = 0.05             # ... per restricted LP, plus LP_NZ_S per nonzero of its pool
 LP_NZ_S = 2e-6
 COLUMN_S = 2e-4         # ... per new column priced exactly (price_groups)
+HEURISTIC_NODES = 1_000 # per centre in the rounds that only look for columns (0: none):
+                        # the degenerate first LPs' rounds took 1.3-2.2 M nodes priced
+                        # exactly, 0.17-0.24 M capped (Shizhou, Yongwu; bench/JOURNAL.md,
+                        # helper `cgfast`)
+NEGATIVE_ONLY = True    # exact rounds after the first seek only negative columns (a
+                        # centre with none is not priced to its least: floor 0)
 SMOOTHING = 0.0         # share of the best bound's multipliers in the prices (Wentges):
                         # 0.7 held a 150-compound street's LP at 38.96-38.43 M yuan for
                         # 8 rounds where the LP's duals alone took it to 37.80 M
@@ -62,6 +70,7 @@ class Round:
     lp_cpu_s: float         # process time of the LP
     price_cpu_s: float      # ... and of the pricing
     work_s: float = 0.0     # the round's fixed estimate (NODE_S, LP_S, COLUMN_S)
+    kind: str = "exact"     # "dual": at given multipliers; "heuristic": capped, no proof
 
 
 @dataclass
@@ -143,12 +152,13 @@ def lp_work_s(pool: ColumnPool) -> float:
 
 def price_all(pr: Pricer, pi: np.ndarray, keep: int, max_nodes: int,
               stop: StopFlag | None, any_sign: bool = False,
-              total_nodes: int | None = None
+              total_nodes: int | None = None, cut: float = math.inf
               ) -> tuple[np.ndarray, list[tuple[int, ...]], int, int]:
     """Every centre priced under ``pi``: the floors (-inf where the stop came first),
     the columns of negative reduced cost found (``any_sign``: each centre's best,
     whatever its sign), the nodes, the centres left open. ``total_nodes``: the
-    round's nodes at most; past it each centre left gives its root's floor (one node)."""
+    round's nodes at most; past it each centre left gives its root's floor (one node).
+    ``cut``: only groups below it are sought (:meth:`Pricer.price_center`)."""
     n = pr.data.n
     floors = np.full(n, -math.inf)
     groups: list[tuple[int, ...]] = []
@@ -159,7 +169,7 @@ def price_all(pr: Pricer, pi: np.ndarray, keep: int, max_nodes: int,
             break
         cap = max_nodes if total_nodes is None else max(0, min(max_nodes,
                                                                total_nodes - nodes))
-        got = pr.price_center(c, pi, keep, stop, cap)
+        got = pr.price_center(c, pi, keep, stop, cap, cut)
         floors[c] = got.floor
         nodes += got.nodes
         open_centers += not got.complete
@@ -172,7 +182,8 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
              max_nodes: int = MAX_NODES, pricer: Pricer | None = None,
              duals: np.ndarray | None = None, smoothing: float = SMOOTHING,
              progress: Callable[[Round], None] | None = None,
-             work_s: float | None = None) -> ColGenResult:
+             work_s: float | None = None, heuristic_nodes: int = HEURISTIC_NODES,
+             negative_only: bool = NEGATIVE_ONLY) -> ColGenResult:
     """Column generation from the columns ``start`` (a plan: a partition of the
     piece, so the first LP is feasible) for at most ``max_rounds`` rounds, or until
     no negative column is left, or ``stop`` (looked at between centres and inside
@@ -187,6 +198,16 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
     far + the rest of the LP's duals (Wentges; measured worse, see SMOOTHING). Any
     multipliers give a valid bound; a round that adds no column prices at the LP's
     duals alone next, and the LP is solved when that finds none.
+
+    ``heuristic_nodes`` > 0: the LP rounds only look for columns, each centre's
+    search capped at that many nodes and cut at 0, until such a round adds none;
+    then an exact round (``max_nodes``), which proves the LP solved when it adds
+    none too, and otherwise hands back to the capped rounds. A capped round's bound
+    is valid (an unfinished centre gives its root's floor) but weak: the rounds that
+    move the best bound are the exact ones. ``negative_only``: the exact rounds after
+    the first are cut at 0 too (a centre with no negative column is floored at 0, not
+    priced to its least: the count's lift over the LP's value is given up, which the
+    first round at ``duals`` keeps).
 
     ``work_s``: deterministic seconds by fixed estimates (nodes, LPs, columns: the
     rounds' ``work_s``), never the clock: a round starts only where what is left
@@ -204,6 +225,8 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
     converged = False
     lp_value, pi, x = math.nan, np.zeros(data.n), np.zeros(0)
     spent, last_nodes = 0.0, 0
+    heuristic = heuristic_nodes > 0     # the next LP round only looks for columns
+    exact_cut = 0.0 if negative_only else math.inf
     for r in range(max_rounds):
         if stop is not None and stop.is_set():
             break
@@ -225,8 +248,12 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
             at = pi if centre is None or alpha <= 0 else alpha * centre + (1 - alpha) * pi
         t1 = time.process_time()
         total = None if work_s is None else int((work_s - spent - lp_s) / NODE_S)
-        floors, groups, nodes, open_centers = price_all(pr, at, keep, nodes_cap, stop,
-                                                        any_sign=first, total_nodes=total)
+        kind = "dual" if first else "heuristic" if heuristic else "exact"
+        floors, groups, nodes, open_centers = price_all(
+            pr, at, keep, min(heuristic_nodes, nodes_cap) if kind == "heuristic" else nodes_cap,
+            stop,
+            any_sign=first, total_nodes=total,
+            cut=math.inf if first else 0.0 if kind == "heuristic" else exact_cut)
         t2 = time.process_time()
         bound = lagrangian_value(at, floors, k_lo, k_hi)
         if bound > best:
@@ -236,11 +263,15 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
         spent += cost
         last_nodes = nodes
         rounds.append(Round(round_lp, bound, added, nodes, open_centers, t1 - t0, t2 - t1,
-                            cost))
+                            cost, kind))
         if progress is not None:
             progress(rounds[-1])
         if first:
             continue
+        if kind == "heuristic":
+            heuristic = added > 0       # none found cheaply: prove it (or find more)
+            continue
+        heuristic = heuristic_nodes > 0 and added > 0
         if added == 0:
             if alpha > 0 and centre is not None and at is not pi:
                 alpha = 0.0     # no column at the smoothed multipliers: the LP's next

@@ -8,15 +8,20 @@ maps its pricing does not finish (bench/JOURNAL.md, "Column generation with exac
 pricing"). Every round's bound is valid, so a column generation stopped by its work
 estimate or the stop flag still gives its best round's.
 
-Measured on the big county (bench/JOURNAL.md, helper `cgbound`): Shizhou Street (300
-compounds, 4.9 a community at the fewest count) passes its Lagrangian floor (69.10 M,
-whole units, count split) at the first round, priced at the Lagrangian's multipliers
+Measured before the capped rounds (colgen.HEURISTIC_NODES) on the big county
+(bench/JOURNAL.md, helper `cgbound`): Shizhou Street (300 compounds, 4.9 a
+community at the fewest count) passes its Lagrangian floor (69.10 M, whole units,
+count split) at the first round, priced at the Lagrangian's multipliers
 (69.25 M, 3 s of CPU), and reaches 70.62 M in 13 rounds (~125 s of CPU); in the
 piece's solve at 30% of its 589 s the bound went 69.10 M -> 70.54 M (gap 4.28% ->
 2.30%) for a plan 12 k yuan dearer. Yongwu Street (200 compounds, 5.9 a community)
 converges to 38.82 M against its floor's 38.42 M, but passes that floor only at round
 11, after ~145 s of CPU (three rounds of 20-26 s at the degenerate start), more than
-its 268 s budget can spare: MAX_PER_COMMUNITY leaves it out.
+its 268 s budget could spare. With the capped rounds (helper `cgfast`) Shizhou
+converges at 54 s of CPU and Yongwu passes its floor at 41 s: MAX_PER_COMMUNITY now
+takes Yongwu in and SHARE is 30%. Tokyo's Zhuangjin (262 irregular compounds, 5.7 a
+community) still needs 33-52 s per exact round (200,000-node cap, centres open) and
+its 60 s budget is below MIN_RESERVE_S / SHARE.
 """
 
 from __future__ import annotations
@@ -34,12 +39,16 @@ from optimizer.search.colgen import generate
 from optimizer.search.stop import StopFlag
 
 MIN_UNITS = 150             # pieces of at least this many units ...
-MAX_PER_COMMUNITY = 5.0     # ... and at most this many a community (at the fewest count)
-SHARE = 0.4                 # of such a piece's budget set aside for it: Shizhou's bound
-                            # stays at its first round's until ~108 s of CPU (round 9),
-                            # then reaches 70.6 M by 137 s; in the bench's two-worker
-                            # run (~430 s on the clock) 30% stopped it at 69.28 M
-MIN_RESERVE_S = 40.0        # ... when that is at least this much
+MAX_PER_COMMUNITY = 6.0     # ... and at most this many a community (at the fewest count)
+SHARE = 0.3                 # of such a piece's budget set aside for it. With capped
+                            # rounds before exact ones (colgen.HEURISTIC_NODES) Shizhou
+                            # converges at 48 deterministic s (54 s of CPU; 137 s of CPU
+                            # before, and 40% of the budget), Yongwu (5.9 a community)
+                            # is within 0.1% of its LP at 57 s, passes its floor at 42 s
+                            # (bench/JOURNAL.md, helper `cgfast`)
+MIN_RESERVE_S = 40.0        # ... when that is at least this much: below it the capped
+                            # rounds end before the first exact one (33-42 s on Shizhou
+                            # and Yongwu; a 37-s first exact round on tokyo's Zhuangjin)
 MAX_ROUNDS = 60
 DUAL_STEPS = 200            # Lagrangian steps for the first round's multipliers
 DUAL_S_PER_UNIT = 0.005     # ... charged at this per unit (deterministic seconds)

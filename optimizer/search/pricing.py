@@ -137,8 +137,12 @@ class Pricer:
         return best
 
     def price_center(self, c: int, pi: np.ndarray, keep: int, stop: StopFlag | None,
-                     max_nodes: int) -> CenterPrice:
-        return _Search(self, c, pi, keep, stop, max_nodes).run()
+                     max_nodes: int, cut: float = math.inf) -> CenterPrice:
+        """The least reduced cost at ``c`` under ``pi``; ``cut`` < inf seeks only
+        groups below it (the floor is then ``min(cut, the least)``: every group left
+        unseen was cut at a bound ≥ it), which spares proving the least of a centre
+        whose every group is dearer (most centres near the LP's optimum)."""
+        return _Search(self, c, pi, keep, stop, max_nodes, cut).run()
 
 
 class _Abort(Exception):
@@ -149,7 +153,7 @@ class _Search:
     """One centre's branch and bound (module docstring)."""
 
     def __init__(self, pr: Pricer, c: int, pi: np.ndarray, keep: int,
-                 stop: StopFlag | None, max_nodes: int) -> None:
+                 stop: StopFlag | None, max_nodes: int, cut: float = math.inf) -> None:
         self.pr, self.c, self.keep, self.stop, self.max_nodes = pr, c, keep, stop, max_nodes
         self.val = (pr.per[:, c] - pi).tolist()     # per unit, when it joins c's group
         gain = -pr.per[pr.reach[c], c] + pi[pr.reach[c]]
@@ -161,7 +165,8 @@ class _Search:
         self.cand = list(zip(units.tolist(), hh[good][order].astype(int).tolist(),
                              gain[good][order].tolist(), strict=True))
         self.found: list[tuple[float, tuple[int, ...]]] = []
-        self.cut = math.inf     # the least reduced cost at c is sought, whatever its sign
+        self.cut0 = cut         # inf: the least reduced cost at c, whatever its sign
+        self.cut = cut
         self.nodes = 0
 
     def run(self) -> CenterPrice:
@@ -180,7 +185,8 @@ class _Search:
         except _Abort:
             found = tuple(f for f in self.found if f[0] < -TOLERANCE)
             return CenterPrice(c, found, root_lb, self.nodes, False, tuple(self.found))
-        floor = self.found[0][0] if self.found else math.inf   # inf: no group fits at c
+        # inf (cut0 inf): no group fits at c; else every group unseen is ≥ cut0.
+        floor = min(self.found[0][0], self.cut0) if self.found else self.cut0
         found = tuple(f for f in self.found if f[0] < -TOLERANCE)
         return CenterPrice(c, found, floor, self.nodes, True, tuple(self.found))
 

@@ -78,3 +78,7 @@ def test_the_reserve_only_on_large_pieces_of_few_units_a_community() -> None:
     assert colgen_reserve(big, 60.0) == 0.0  # too short: SHARE × 60 s < 40 s
     dense = cast(PieceData, SimpleNamespace(n=300, total=90_000, hi=3000))
     assert colgen_reserve(dense, 600.0) == 0.0                 # 10 a community
+    yongwu = cast(PieceData, SimpleNamespace(n=200, total=101_930, hi=3000))
+    assert colgen_reserve(yongwu, 268.0) == pytest.approx(SHARE * 268.0)  # 5.9
+    over = cast(PieceData, SimpleNamespace(n=200, total=90_000, hi=3000))
+    assert colgen_reserve(over, 600.0) == 0.0                  # 6.7 a community
