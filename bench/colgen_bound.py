@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -29,7 +30,12 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
+# Run as a script: this file's repository first (`bench` and `optimizer`), unless
+# PYTHONPATH names the code to run. An A/B runs one copy of the code with another's
+# script (PYTHONPATH=<base export> python <worktree>/bench/piece.py): putting this
+# file's repository first then silently ran the worktree's code as the "base"
+# (helper cgfast, session 15). The JSON line says which code ran (`code`).
+if not os.environ.get("PYTHONPATH") and str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from optimizer.graph import components  # noqa: E402

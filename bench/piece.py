@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script: make `bench` and `optimizer` importable
+# Run as a script: this file's repository first (`bench` and `optimizer`), unless
+# PYTHONPATH names the code to run. An A/B runs one copy of the code with another's
+# script (PYTHONPATH=<base export> python <worktree>/bench/piece.py): putting this
+# file's repository first then silently ran the worktree's code as the "base"
+# (helper cgfast, session 15). The JSON line says which code ran (`code`).
+if not os.environ.get("PYTHONPATH") and str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.generalize_cases import CASES  # noqa: E402
@@ -91,7 +97,9 @@ def main(argv: list[str] | None = None) -> None:
                           "gap_pct": round(100 * (obj - res.bound) / obj, 3),
                           "communities": len(res.choices), "budget_s": round(budget, 2),
                           "used_s": round(res.used_s, 2), "clock_stopped": clock.fired,
-                          "wall_s": round(time.perf_counter() - t0, 1)}), flush=True)
+                          "wall_s": round(time.perf_counter() - t0, 1),
+                          "code": str(Path(solve_piece.__code__.co_filename).parents[2])}),
+              flush=True)
         break
 
 
