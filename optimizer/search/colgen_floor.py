@@ -71,8 +71,9 @@ def colgen_reserve(data: PieceData, budget_s: float) -> float:
     return reserve if reserve >= MIN_RESERVE_S else 0.0
 
 
-class _Until(StopFlag):
-    """``stop``, or the clock past ``end`` (time.monotonic): wall-clock mode only."""
+class Until(StopFlag):
+    """``stop``, or the clock past ``end`` (time.monotonic): wall-clock mode only (here
+    and in search/leftover.py)."""
 
     def __init__(self, stop: StopFlag, end: float) -> None:
         super().__init__(end if stop.deadline is None else min(end, stop.deadline))
@@ -95,7 +96,7 @@ def colgen_floor(scenario: Scenario, data: PieceData, plan: Sequence[Choice], le
     if work_s <= dual_s or not plan or stop.is_set():
         return ColGenFloor(-math.inf, 0.0, 0, False)
     if not deterministic:
-        stop = _Until(stop, time.monotonic() + work_s)
+        stop = Until(stop, time.monotonic() + work_s)
     k_hi = max(least, data.total // max(1, data.lo))
     _, lam = lagrangian_solution(scenario, data, time_s=3600.0, max_iter=DUAL_STEPS,
                                  stop=stop, counts=(least, k_hi), whole_steps=0)

@@ -34,6 +34,7 @@ from optimizer.search.colgen_floor import (
     MAX_ROUNDS,
     MIN_UNITS,
     ColGenFloor,
+    Until,
     colgen_floor,
 )
 from optimizer.search.piece_types import PieceTask
@@ -107,14 +108,3 @@ def leftover_rounds(data: PieceData, communities: int) -> int:
         return MAX_ROUNDS
     return PRICED_ROUNDS if data.n < MAX_PRICED_PER_COMMUNITY * max(1, communities) else 0
 
-
-class Until(StopFlag):
-    """``stop``, or the clock past ``end`` (time.monotonic)."""
-
-    def __init__(self, stop: StopFlag, end: float) -> None:
-        super().__init__(end if stop.deadline is None else min(end, stop.deadline))
-        self._parent = stop
-
-    def is_set(self) -> bool:
-        return self._parent.is_set() or (self.deadline is not None
-                                         and time.monotonic() >= self.deadline)
