@@ -62,10 +62,16 @@ class ColGenFloor:
     converged: bool
 
 
+def colgen_shape(data: PieceData) -> bool:
+    """Column generation's pricing can finish here: MIN_UNITS units or more, at most
+    MAX_PER_COMMUNITY a community at the fewest count."""
+    fewest = max(1, math.ceil(data.total / max(1, data.hi)))
+    return data.n >= MIN_UNITS and data.n / fewest <= MAX_PER_COMMUNITY
+
+
 def colgen_reserve(data: PieceData, budget_s: float) -> float:
     """The seconds of ``budget_s`` set aside for column generation's bound (0: none)."""
-    fewest = max(1, math.ceil(data.total / max(1, data.hi)))
-    if data.n < MIN_UNITS or data.n / fewest > MAX_PER_COMMUNITY:
+    if not colgen_shape(data):
         return 0.0
     reserve = SHARE * budget_s
     return reserve if reserve >= MIN_RESERVE_S else 0.0

@@ -13,7 +13,7 @@ CPU, Huzhong +11 k, Longhong +950) before the floor took whole units; over today
 floor georgia's round gives +17 k (4.44% -> 4.27%). The rounds after
 it, at the restricted LP's duals, gave bounds of -532 M and -46 M there (the LP sits
 at the plan, 100+ of 159 centres open at 50 k nodes, 65 s of CPU a round): on pieces
-outside column generation's shape (colgen_floor's MIN_UNITS, MAX_PER_COMMUNITY)
+outside column generation's shape (colgen_floor.colgen_shape)
 only that first round is priced, and none from MAX_PRICED_PER_COMMUNITY units a
 community on, where it no longer passes the whole-unit Lagrangian floor (measured:
 bench/JOURNAL.md, helper `leftover`). What it does not use is handed on as before
@@ -22,7 +22,6 @@ bench/JOURNAL.md, helper `leftover`). What it does not use is handed on as befor
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 
@@ -30,12 +29,11 @@ from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.colgen_floor import (
-    MAX_PER_COMMUNITY,
     MAX_ROUNDS,
-    MIN_UNITS,
     ColGenFloor,
     Until,
     colgen_floor,
+    colgen_shape,
 )
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
@@ -103,8 +101,7 @@ def leftover_rounds(data: PieceData, communities: int) -> int:
     where its pricing can finish (many units, few a community), only the first
     below MAX_PRICED_PER_COMMUNITY units a community of the plan (``communities``),
     none from there on."""
-    fewest = max(1, math.ceil(data.total / max(1, data.hi)))
-    if data.n >= MIN_UNITS and data.n / fewest <= MAX_PER_COMMUNITY:
+    if colgen_shape(data):
         return MAX_ROUNDS
     return PRICED_ROUNDS if data.n < MAX_PRICED_PER_COMMUNITY * max(1, communities) else 0
 

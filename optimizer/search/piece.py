@@ -34,7 +34,6 @@ from optimizer.search.attempt import Choice
 from optimizer.search.colgen_floor import colgen_reserve
 from optimizer.search.columns import plan_by_columns
 from optimizer.search.leftover import leftover_floor
-from optimizer.search.lns_fewer import fewer_communities
 from optimizer.search.oversized import solve_oversized
 from optimizer.search.piece_common import (
     heuristic_start,
@@ -48,7 +47,7 @@ from optimizer.search.piece_common import (
 from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import solve_pocketed
-from optimizer.search.starts import tree_start
+from optimizer.search.starts import listing_start
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -68,10 +67,6 @@ LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it fi
 HURRY_LAG_STEPS = 40    # ... and once the piece is stopped (deterministic mode, or a
                         # piece started after the clock), within
 HURRY_LAG_S = 1.0       # this long at most (wall-clock mode: as many of LAG_STEPS)
-START_CAP_S = 2.0       # tree partitions for the start of a listed piece, at most
-FEWER_START_UNITS = 100  # listed pieces of this many units on: count-reducing moves on
-FEWER_START_SHARE = 0.15  # the start, for this share of the budget (a 150-compound
-                          # street's integer stages found its 34-community plan late)
 
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
@@ -244,31 +239,9 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     spent = [0.0]
 
     def start() -> tuple[Choice, ...] | None:
-        # Region growing, or tree partitions at the least counts where it misses them:
-        # the plan the integer solves start from (optimizer.search.starts).
-        grown = heuristic_start(scenario, data)
-        counts = feasible_community_counts(data.total, data.lo, data.hi)
-        if not counts or (grown is not None and len(grown) == counts[0]):
-            return grown
-        tree = tree_start(scenario, data, time_s=min(START_CAP_S, 0.05 * task.budget_s),
-                          seed=task.seed, deterministic=task.deterministic, stop=stop)
-        spent[0] += tree.used_s
-        best = grown
-        if tree.choices is not None and (grown is None or plan_cost(scenario, grown)
-                                         > plan_cost(scenario, tree.choices)):
-            best = tree.choices
-        if best is not None and len(best) > counts[0] and data.n >= FEWER_START_UNITS \
-                and not stop.is_set():
-            # Large listings: the integer stages start from this plan; one community
-            # fewer in it is one they need not find (optimizer.search.lns_fewer).
-            plan, fst = fewer_communities(scenario, data, list(best),
-                                          work_s=FEWER_START_SHARE * task.budget_s,
-                                          seed=task.seed, stop=stop,
-                                          deterministic=task.deterministic,
-                                          workers=task.threads)
-            spent[0] += fst.used_s if task.deterministic else fst.time_s
-            best = tuple(plan)
-        return best
+        plan, used = listing_start(scenario, data, task, stop)
+        spent[0] += used
+        return plan
 
     got = plan_by_columns(scenario, data, budget_s=task.budget_s, workers=task.threads,
                           seed=task.seed, deterministic=task.deterministic, stop=stop,

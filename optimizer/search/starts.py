@@ -22,7 +22,9 @@ from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.heuristic import best_choice
-from optimizer.search.piece_common import plan_cost
+from optimizer.search.lns_fewer import fewer_communities
+from optimizer.search.piece_common import heuristic_start, plan_cost
+from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
 
 COUNTS = 2                  # the least count and the next ones tried
@@ -74,3 +76,40 @@ def tree_start(scenario: Scenario, data: PieceData, *, time_s: float, seed: int,
             best = (cost, plan)
     return Start(best[1] if best else None,
                  used if deterministic else time.perf_counter() - t0, attempts, found)
+
+
+START_CAP_S = 2.0       # tree partitions for the start of a listed piece, at most
+FEWER_START_UNITS = 100  # listed pieces of this many units on: count-reducing moves on
+FEWER_START_SHARE = 0.15  # the start, for this share of the budget (a 150-compound
+                          # street's integer stages found its 34-community plan late)
+
+
+def listing_start(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
+                  ) -> tuple[tuple[Choice, ...] | None, float]:
+    """The plan a listed piece's integer solves start from (search/columns.py's hint)
+    and what building it used of ``task.budget_s``: region growing, or tree partitions
+    at the least counts where it misses them, the cheaper; on listings of
+    FEWER_START_UNITS units or more still above the least count, one community fewer
+    by count-reducing moves (optimizer.search.lns_fewer): one the integer stages
+    need not find."""
+    grown = heuristic_start(scenario, data)
+    counts = feasible_community_counts(data.total, data.lo, data.hi)
+    if not counts or (grown is not None and len(grown) == counts[0]):
+        return grown, 0.0
+    tree = tree_start(scenario, data, time_s=min(START_CAP_S, 0.05 * task.budget_s),
+                      seed=task.seed, deterministic=task.deterministic, stop=stop)
+    spent = tree.used_s
+    best = grown
+    if tree.choices is not None and (grown is None or plan_cost(scenario, grown)
+                                     > plan_cost(scenario, tree.choices)):
+        best = tree.choices
+    if best is not None and len(best) > counts[0] and data.n >= FEWER_START_UNITS \
+            and not stop.is_set():
+        plan, fst = fewer_communities(scenario, data, list(best),
+                                      work_s=FEWER_START_SHARE * task.budget_s,
+                                      seed=task.seed, stop=stop,
+                                      deterministic=task.deterministic,
+                                      workers=task.threads)
+        spent += fst.used_s if task.deterministic else fst.time_s
+        best = tuple(plan)
+    return best, spent
