@@ -28,7 +28,7 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.load import load_scenario
 from optimizer.search import solve
 from optimizer.search.clock import timed
-from optimizer.search.dispatch import run_pieces
+from optimizer.search.dispatch import capped_shares, run_pieces
 from optimizer.search.executors import InProcessExecutor
 from optimizer.search.piece import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
@@ -143,3 +143,41 @@ def test_summary_shows_load_solve_check_and_write_apart(tmp_path: Path) -> None:
     for key in ("load_time_s", "solve_time_s", "check_time_s", "write_time_s"):
         assert isinstance(summary[key], float) and summary[key] >= 0, key
     assert summary["time_limit_s"] == 2.0
+
+
+def test_capped_shares_give_a_capped_share_excess_to_the_others() -> None:
+    """No share above the time to the deadline (one piece, one slot); what a capped
+    share cannot use goes to the others by weight; nothing is lost or invented."""
+    got = capped_shares(120.0, 60.0, {0: 9.0, 1: 1.0})
+    assert got == pytest.approx({0: 60.0, 1: 60.0})     # by weight alone: 1 had 12 s
+    got = capped_shares(120.0, 60.0, {0: 6.0, 1: 3.0, 2: 1.0})
+    assert got[0] == pytest.approx(60.0)
+    assert got[1] == pytest.approx(45.0) and got[2] == pytest.approx(15.0)
+    got = capped_shares(100.0, 60.0, {0: 1.0, 1: 1.0, 2: 2.0})
+    assert got == pytest.approx({0: 25.0, 1: 25.0, 2: 50.0})   # none capped: by weight
+    got = capped_shares(200.0, 60.0, {0: 1.0, 1: 1.0})
+    assert got == pytest.approx({0: 60.0, 1: 60.0})     # more than the slots can use
+    assert capped_shares(0.0, 60.0, {0: 1.0}) == {0: 0.0}
+
+
+def test_wall_clock_budgets_do_not_lose_a_capped_share(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two slots; the small piece starts first (quick pieces go smallest first) beside
+    a large one whose share by weight is above the deadline: the small one gets the
+    slot's time, not its share by weight (big-street-150's rural piece had 9.2 s of 60)."""
+    s = grid_scenario([[700, 800, None, 900, 600]], street=[["A", "A", "", "B", "B"]])
+    comps = components(s)
+    tasks = [PieceTask(k, c.key, c.units, None, budget_s=w, seed=k, threads=1)
+             for k, (c, w) in enumerate(zip(comps, [90.0, 10.0], strict=True))]
+    seen: dict[int, float] = {}
+
+    def fake(scenario: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
+        seen[task.index] = task.budget_s
+        return PieceResult(task.index, (), (), "FEASIBLE", 0.0, 0.0, "fake", used_s=0.0)
+
+    monkeypatch.setattr(executor_mod, "_work", fake)
+    monkeypatch.setattr(executor_mod, "_quick", lambda scenario, task: True)
+    run_pieces(s, tasks, 2, StopFlag(), lambda r: None,
+               deadline=time.perf_counter() + 60, executor=_Eager())
+    assert seen[0] == pytest.approx(60.0, abs=0.5)
+    assert seen[1] == pytest.approx(60.0, abs=0.5)      # by weight alone: 12 s
