@@ -47,6 +47,7 @@ from optimizer.search.piece_common import (
 from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import solve_pocketed
+from optimizer.search.recentre import recentre
 from optimizer.search.starts import listing_start
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -102,6 +103,12 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
                                    used_s=res.used_s if task.deterministic else wall)
     res, reserve, cg, large = _solve(scenario, data, task, stop)
     used = res.time_s           # what the methods spent of the budget (see used_s)
+    if large and res.choices and not any(res.exemptions):
+        moved = recentre(scenario, data, res.choices, stop)     # never dearer
+        used += moved.used_s
+        if moved.choices:
+            res = dataclasses.replace(res, choices=moved.choices,
+                                      method=res.method + "+recentred")
     if not res.reason and res.status != Status.OPTIMAL:
         # Floors valid for every plan obeying the household bounds, under a search that
         # ran out of time before proving much: arithmetic (instant) and Lagrangian
