@@ -43,6 +43,7 @@ from optimizer.model.lagrange import lagrangian_solution  # noqa: E402
 from optimizer.model.piece import piece_data  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.search.colgen import (  # noqa: E402
+    CENTRAL,
     HEURISTIC_NODES,
     NEGATIVE_ONLY,
     Round,
@@ -68,6 +69,8 @@ def main() -> None:
                     help="per centre in the rounds that only look for columns (0: none)")
     ap.add_argument("--negative-only", action=argparse.BooleanOptionalAction,
                     default=NEGATIVE_ONLY, help="exact rounds seek only negative columns")
+    ap.add_argument("--central", action=argparse.BooleanOptionalAction, default=CENTRAL,
+                    help="exact rounds at the LP's optimal duals nearest the best bound's")
     ap.add_argument("--integer-s", type=float, default=10.0,
                     help="deterministic seconds of CP-SAT over the pool at the end")
     ap.add_argument("--out", type=Path)
@@ -114,7 +117,7 @@ def main() -> None:
         emit({"round": len(rows) + 1, "lp_yuan": r.lp_yuan, "bound_yuan": r.bound_yuan,
               "best_bound_yuan": best[0], "gap_pct": 100 * (ub - best[0]) / ub,
               "added": r.added, "nodes": r.nodes, "open_centers": r.open_centers,
-              "kind": r.kind, "work_s": round(r.work_s, 3),
+              "kind": r.kind, "central": r.central, "work_s": round(r.work_s, 3),
               "lp_cpu_s": round(r.lp_cpu_s, 3), "price_cpu_s": round(r.price_cpu_s, 3),
               "cpu_s_total": round(time.process_time() - t, 2)})
         rows.append(r)
@@ -123,7 +126,8 @@ def main() -> None:
     res = generate(scenario, data, start, max_rounds=args.rounds, max_nodes=args.max_nodes,
                    keep=args.keep, progress=progress, smoothing=args.smoothing,
                    duals=lam if args.lagrangian_duals else None,
-                   heuristic_nodes=args.heuristic_nodes, negative_only=args.negative_only)
+                   heuristic_nodes=args.heuristic_nodes, negative_only=args.negative_only,
+                   central=args.central)
     cg_cpu = time.process_time() - t
     t = time.process_time()
     got = integer_plan(data, res, start, time_s=args.integer_s, workers=1, seed=0,

@@ -21,7 +21,11 @@ its 268 s budget could spare. With the capped rounds (helper `cgfast`) Shizhou
 converges at 54 s of CPU and Yongwu passes its floor at 41 s: MAX_PER_COMMUNITY now
 takes Yongwu in and SHARE is 30%. Tokyo's Zhuangjin (262 irregular compounds, 5.7 a
 community) still needs 33-52 s per exact round (200,000-node cap, centres open) and
-its 60 s budget is below MIN_RESERVE_S / SHARE.
+its 60 s budget is below MIN_RESERVE_S / SHARE. With the exact rounds at central
+duals (colgen.CENTRAL, helper `cgmid`) the first exact round ends at 0.12-0.21
+deterministic s a unit, so the reserve's minimum is keyed on the units
+(RESERVE_S_PER_UNIT) and mid-size unlisted pieces from MIN_UNITS on take it too
+(optimizer.search.piece: the large pieces' search on pieces of many communities).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from optimizer.search.attempt import Choice
 from optimizer.search.colgen import generate
 from optimizer.search.stop import StopFlag
 
-MIN_UNITS = 150             # pieces of at least this many units ...
+MIN_UNITS = 60              # pieces of at least this many units (fewer are listed) ...
 MAX_PER_COMMUNITY = 6.0     # ... and at most this many a community (at the fewest count)
 SHARE = 0.3                 # of such a piece's budget set aside for it. With capped
                             # rounds before exact ones (colgen.HEURISTIC_NODES) Shizhou
@@ -46,9 +50,15 @@ SHARE = 0.3                 # of such a piece's budget set aside for it. With ca
                             # before, and 40% of the budget), Yongwu (5.9 a community)
                             # is within 0.1% of its LP at 57 s, passes its floor at 42 s
                             # (bench/JOURNAL.md, helper `cgfast`)
-MIN_RESERVE_S = 40.0        # ... when that is at least this much: below it the capped
-                            # rounds end before the first exact one (33-42 s on Shizhou
-                            # and Yongwu; a 37-s first exact round on tokyo's Zhuangjin)
+MIN_RESERVE_S = 15.0        # ... when that is at least this much and RESERVE_S_PER_UNIT
+RESERVE_S_PER_UNIT = 0.2    # a unit: below it the rounds end before the first exact one.
+                            # With the exact rounds at central duals (colgen.CENTRAL) that
+                            # one ends at 0.12-0.21 deterministic s a unit: Shizhou ~37 s
+                            # (300 units), Yongwu ~42 s (200), nosplit's 82-compound part
+                            # 15.8 s (converged at 18.7 s); before, 40 s whatever the size
+                            # (33-42 s on Shizhou and Yongwu). Tokyo's Zhuangjin (262
+                            # irregular compounds) needs 1.9-2.2 M nodes a round: its 16 s
+                            # stays under 52 s
 MAX_ROUNDS = 60
 DUAL_STEPS = 200            # Lagrangian steps for the first round's multipliers
 DUAL_S_PER_UNIT = 0.005     # ... charged at this per unit (deterministic seconds)
@@ -64,7 +74,8 @@ class ColGenFloor:
 
 def colgen_shape(data: PieceData) -> bool:
     """Column generation's pricing can finish here: MIN_UNITS units or more, at most
-    MAX_PER_COMMUNITY a community at the fewest count."""
+    MAX_PER_COMMUNITY a community at the fewest count (the work of its rounds grows
+    with the units a community, and is set by the units: colgen_reserve)."""
     fewest = max(1, math.ceil(data.total / max(1, data.hi)))
     return data.n >= MIN_UNITS and data.n / fewest <= MAX_PER_COMMUNITY
 
@@ -74,7 +85,7 @@ def colgen_reserve(data: PieceData, budget_s: float) -> float:
     if not colgen_shape(data):
         return 0.0
     reserve = SHARE * budget_s
-    return reserve if reserve >= MIN_RESERVE_S else 0.0
+    return reserve if reserve >= max(MIN_RESERVE_S, RESERVE_S_PER_UNIT * data.n) else 0.0
 
 
 class Until(StopFlag):

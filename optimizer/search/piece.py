@@ -205,10 +205,12 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
     # and on large pieces of few units a community column generation's.
     reserve = min(0.25 * task.budget_s, _lag_time(data.n))
     size = _model_size(data, BOUND_X + 1)
-    cg = 0.0 if size <= SMALL_X or task.locks else colgen_reserve(data, task.budget_s - reserve)
+    mid = size <= SMALL_X and size > FLOW_X and not task.locks and _many_communities(data)
+    cg = (colgen_reserve(data, task.budget_s - reserve)
+          if not task.locks and (size > SMALL_X or mid) else 0.0)
     task = dataclasses.replace(task, budget_s=task.budget_s - reserve - cg)
     if size <= SMALL_X or task.locks:
-        if size > FLOW_X and not task.locks and _many_communities(data):
+        if mid:
             # Mid-size pieces of many communities (neither listed nor exact-flow): the
             # large pieces' search, not the ordering model per count. An 82-compound
             # part of 18+ communities: 22.27 M yuan from the ordering model in 33 s,

@@ -168,6 +168,11 @@ class _Search:
         self.cut0 = cut         # inf: the least reduced cost at c, whatever its sign
         self.cut = cut
         self.nodes = 0
+        # The bounds of the branches still open on the way down (one per level: the
+        # siblings not yet visited) and of the node where the search stopped: their
+        # least is a floor for every group left unseen (``_partial_floor``).
+        self.pending: list[float] = []
+        self.stopped_at = math.inf
 
     def run(self) -> CenterPrice:
         pr, c = self.pr, self.c
@@ -184,11 +189,26 @@ class _Search:
                         pr.first[c])
         except _Abort:
             found = tuple(f for f in self.found if f[0] < -TOLERANCE)
-            return CenterPrice(c, found, root_lb, self.nodes, False, tuple(self.found))
+            return CenterPrice(c, found, max(root_lb, self._partial_floor()), self.nodes,
+                               False, tuple(self.found))
         # inf (cut0 inf): no group fits at c; else every group unseen is ≥ cut0.
         floor = min(self.found[0][0], self.cut0) if self.found else self.cut0
         found = tuple(f for f in self.found if f[0] < -TOLERANCE)
         return CenterPrice(c, found, floor, self.nodes, True, tuple(self.found))
+
+    def _partial_floor(self) -> float:
+        """≤ the reduced cost of every group at c, from a search stopped part way: a
+        group was either seen (recorded in ``found`` when below the cut, else ≥ the cut
+        then, which only falls), or cut at a bound ≥ the cut, or lies in a branch still
+        open: below the node where the search stopped or among a level's siblings not
+        yet visited, each bounded by ``_bound`` as the pruning bounds it. The root's
+        bound is the same with nothing visited: this is never below it, and rises as
+        the best branches are done (the siblings left exclude them)."""
+        least = min(self.pending, default=math.inf)
+        least = min(least, self.stopped_at, self.cut)
+        if self.found:
+            least = min(least, self.found[0][0])
+        return least
 
     def _bound(self, group: list[int], gmask: int, h: int, val: float, extmask: int,
                seen: int, level: int) -> float:
@@ -236,6 +256,7 @@ class _Search:
         if self.nodes > self.max_nodes or (self.stop is not None
                                            and self.nodes % STOP_EVERY == 0
                                            and self.stop.is_set()):
+            self.stopped_at = self._bound(group, gmask, h, val, extmask, seen, level)
             raise _Abort
         if h >= pr.data.lo:
             self._try(group, gmask, h, val, extmask, level)
@@ -252,11 +273,16 @@ class _Search:
             newmask = extmask
             for u in new:
                 newmask |= 1 << u
+            # The siblings left (w out of this branch for good), bounded before w's
+            # subtree is searched: the same bound as after it, open meanwhile.
+            rest = self._bound(group, gmask, h, val, extmask, seen, level)
             group.append(w)
+            self.pending.append(rest)
             self._visit(group, gmask | 1 << w, hw, val + self.val[w], ext + new, newmask,
                         seen | pr.closed[w], max(level, pr.first[w]))
+            self.pending.pop()
             group.pop()
-            if self._bound(group, gmask, h, val, extmask, seen, level) >= self.cut:
+            if rest >= self.cut:
                 return
 
     def _try(self, group: list[int], gmask: int, h: int, val: float, extmask: int,

@@ -75,13 +75,15 @@ def test_what_is_left() -> None:
 def test_all_rounds_only_where_pricing_can_finish() -> None:
     street = cast(PieceData, SimpleNamespace(n=300, total=180_000, hi=3000))  # 5 a community
     town = cast(PieceData, SimpleNamespace(n=159, total=34_398, hi=1500))     # 6.6
-    small = cast(PieceData, SimpleNamespace(n=100, total=60_000, hi=3000))    # 100 units
+    mid = cast(PieceData, SimpleNamespace(n=100, total=60_000, hi=3000))      # 100 units
+    small = cast(PieceData, SimpleNamespace(n=50, total=30_000, hi=3000))     # 50 units
     assert lo.leftover_rounds(street, 60) == MAX_ROUNDS
+    assert lo.leftover_rounds(mid, 20) == MAX_ROUNDS   # from 60 units at central duals
     assert lo.leftover_rounds(town, 24) == lo.PRICED_ROUNDS
-    assert lo.leftover_rounds(small, 20) == lo.PRICED_ROUNDS     # 5 a community
+    assert lo.leftover_rounds(small, 10) == lo.PRICED_ROUNDS     # 5 a community
     assert lo.leftover_rounds(town, 12) == 0                      # 13 a community: none
-    assert lo.leftover_rounds(small, 12) == 0                     # 8.3 a community: none
-    assert lo.leftover_rounds(small, 13) == lo.PRICED_ROUNDS     # 7.7: one
+    assert lo.leftover_rounds(small, 6) == 0                      # 8.3 a community: none
+    assert lo.leftover_rounds(small, 7) == lo.PRICED_ROUNDS      # 7.1: one
 
 
 
