@@ -19,6 +19,7 @@ from optimizer.search import piece as piece_mod
 from optimizer.search.attempt import Choice
 from optimizer.search.colgen_floor import MAX_ROUNDS
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.recentre import PER_UNIT_S
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 from tests.helpers.bruteforce import brute_force
@@ -55,7 +56,10 @@ def test_a_converged_search_s_time_lifts_the_floor(monkeypatch: pytest.MonkeyPat
 def test_a_search_that_used_its_budget_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     small, _, _ = _solve(monkeypatch, 9.0, large=False, deterministic=True)
     res, _, _ = _solve(monkeypatch, 9.0, large=True, deterministic=True)
-    assert dataclasses.replace(res, time_s=0.0) == dataclasses.replace(small, time_s=0.0)
+    # Only the re-centring's fixed charge (optimizer.search.recentre: 4 units) differs.
+    assert res.used_s == pytest.approx(small.used_s + 4 * PER_UNIT_S)
+    assert dataclasses.replace(res, time_s=0.0, used_s=0.0) \
+        == dataclasses.replace(small, time_s=0.0, used_s=0.0)
 
 
 def test_what_is_left() -> None:
