@@ -20,7 +20,7 @@ from optimizer.rules.costs import ObjectiveWeights
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.colgen import generate, integer_plan, lagrangian_value
-from optimizer.search.columns import build_columns, plan_by_columns
+from optimizer.search.columns import ColumnSet, build_columns, plan_by_columns
 from optimizer.search.heuristic import grow_regions
 from optimizer.search.pricing import TOLERANCE, Pricer
 from optimizer.search.stop import StopFlag
@@ -54,6 +54,20 @@ def _piece(s: Scenario) -> PieceData:
 
 
 CASES = [(1, "plain"), (2, "rich"), (3, "rich")]
+
+
+def random_duals(seed: int, variant: str
+                 ) -> tuple[Scenario, PieceData, Pricer, ColumnSet, list[np.ndarray]]:
+    """A case's piece, its pricer, its full listing and three random multiplier
+    vectors around the listing's mean cost a unit (for the pricing's floor tests)."""
+    s = _scenario(seed, variant)
+    data = _piece(s)
+    cols = build_columns(s, data, max_columns=10**6, max_steps=10**7)
+    assert cols is not None
+    rng = np.random.default_rng(seed)
+    mean = float(cols.cost_yuan.mean()) / np.mean([len(g) for g in cols.members])
+    duals = [rng.uniform(0.6, 1.4, data.n) * mean for _ in range(3)]
+    return s, data, Pricer(s, data), cols, duals
 
 
 @pytest.mark.parametrize(("seed", "variant"), CASES)

@@ -13,8 +13,8 @@ from optimizer.model.master import incidence, solve_master
 from optimizer.search.colgen import generate
 from optimizer.search.columns import build_columns
 from optimizer.search.heuristic import grow_regions
-from optimizer.search.pricing import TOLERANCE, Pricer
-from tests.search.test_colgen import CASES, _optimum, _piece, _scenario
+from optimizer.search.pricing import TOLERANCE
+from tests.search.test_colgen import CASES, _optimum, _piece, _scenario, random_duals
 
 FAST = dict(heuristic_nodes=30, negative_only=True)
 
@@ -60,15 +60,8 @@ def test_every_cheaper_rounds_bound_is_below_the_optimum(seed: int, variant: str
 def test_a_cut_pricing_floor_is_below_the_least_reduced_cost(seed: int, variant: str) -> None:
     """With a cut the floor is min(cut, the least): never above the least reduced
     cost of any column the centre can be the centre of (the listing's)."""
-    s = _scenario(seed, variant)
-    data = _piece(s)
-    pr = Pricer(s, data)
-    cols = build_columns(s, data, max_columns=10**6, max_steps=10**7)
-    assert cols is not None
-    rng = np.random.default_rng(seed)
-    mean = float(cols.cost_yuan.mean()) / np.mean([len(g) for g in cols.members])
-    for _ in range(3):
-        pi = rng.uniform(0.6, 1.4, data.n) * mean
+    _, data, pr, cols, duals = random_duals(seed, variant)
+    for pi in duals:
         reduced = cols.cost_yuan - np.array([pi[list(g)].sum() for g in cols.members])
         for c in range(data.n):
             exact = pr.price_center(c, pi, 2, None, 10**7)

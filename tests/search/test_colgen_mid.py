@@ -23,10 +23,9 @@ from optimizer.search.colgen import (
     solve_lp,
 )
 from optimizer.search.colgen_floor import SHARE, colgen_reserve
-from optimizer.search.columns import build_columns
 from optimizer.search.heuristic import grow_regions
-from optimizer.search.pricing import TOLERANCE, Pricer
-from tests.search.test_colgen import CASES, _optimum, _piece, _scenario
+from optimizer.search.pricing import TOLERANCE
+from tests.search.test_colgen import CASES, _optimum, _piece, _scenario, random_duals
 
 
 def _trace(g):  # type: ignore[no-untyped-def]
@@ -57,14 +56,10 @@ def test_central_duals_are_the_restricted_lps(seed: int, variant: str) -> None:
 @pytest.mark.parametrize(("seed", "variant"), CASES)
 def test_central_rounds_reach_the_lp_and_stay_below_the_optimum(seed: int,
                                                                  variant: str) -> None:
-    s = _scenario(seed, variant)
-    data = _piece(s)
-    cols = build_columns(s, data, max_columns=10**6, max_steps=10**7)
-    assert cols is not None
+    s, data, pr, cols, _ = random_duals(seed, variant)
     full = solve_master(incidence(data.n, cols.members), cols.cost_yuan)
     optimum = _optimum(s, data)
     start = [tuple(sorted(r)) for r in grow_regions(data)]
-    pr = Pricer(s, data)
     lam = np.full(data.n, full.value / data.n)      # any multipliers: a first round
     for kw in (dict(heuristic_nodes=30), dict(heuristic_nodes=0), dict(max_nodes=20)):
         res = generate(s, data, start, max_rounds=400, central=True, duals=lam, pricer=pr,
@@ -86,16 +81,9 @@ def test_central_rounds_reach_the_lp_and_stay_below_the_optimum(seed: int,
 @pytest.mark.parametrize(("seed", "variant"), CASES)
 def test_an_unfinished_centres_floor_is_between_its_root_and_its_least(
         seed: int, variant: str) -> None:
-    s = _scenario(seed, variant)
-    data = _piece(s)
-    pr = Pricer(s, data)
-    cols = build_columns(s, data, max_columns=10**6, max_steps=10**7)
-    assert cols is not None
-    rng = np.random.default_rng(seed)
-    mean = float(cols.cost_yuan.mean()) / np.mean([len(g) for g in cols.members])
+    _, data, pr, _, duals = random_duals(seed, variant)
     unfinished = 0
-    for _ in range(3):
-        pi = rng.uniform(0.6, 1.4, data.n) * mean
+    for pi in duals:
         for c in range(data.n):
             exact = pr.price_center(c, pi, 2, None, 10**7)
             root = pr.price_center(c, pi, 2, None, 0)
