@@ -286,7 +286,6 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
             round_lp = lp_value
             at = pi if centre is None or alpha <= 0 else alpha * centre + (1 - alpha) * pi
         t1 = time.process_time()
-        total = None if work_s is None else int((work_s - spent - lp_s) / NODE_S)
         kind = "dual" if first else "heuristic" if heuristic else "exact"
         moved = False
         if kind == "exact" and central and centre is not None and at is pi:
@@ -294,7 +293,7 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
             if near is not None:
                 at, moved = near, True
                 lp_s *= 1 + CENTRAL_LP
-                total = None if work_s is None else int((work_s - spent - lp_s) / NODE_S)
+        total = None if work_s is None else int((work_s - spent - lp_s) / NODE_S)
         floors, groups, nodes, open_centers = price_all(
             pr, at, keep, min(heuristic_nodes, nodes_cap) if kind == "heuristic" else nodes_cap,
             stop,
