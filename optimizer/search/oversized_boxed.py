@@ -18,6 +18,7 @@ from optimizer.graph.boxed import boxed_clause, boxed_record
 from optimizer.graph.center import capacity_m2
 from optimizer.graph.diagnosis import shown
 from optimizer.graph.oversized import companions_clause
+from optimizer.model.precedence import imposed_sites
 from optimizer.plan.exemption import Companions, Exemption, Named
 from optimizer.scenario.model import Scenario
 from optimizer.search.oversized_attach import Block
@@ -137,6 +138,25 @@ def no_place_error(scenario: Scenario, key: tuple[str, str, str], unit: int,
                 seen.add(v)
                 todo.append(v)
     word = "rural village" if key[2] == "rural" else "urban compound"
+    rooms = imposed_sites(scenario, unit)
+    if rooms:
+        # Its own rooms coming bind every community holding it (PIPELINE: no build
+        # beside them), so "allow a build" would be wrong advice (held-out sweep,
+        # ov-u60-newdev-pipeline: a 4,566-household compound with planned rooms of
+        # 900 m² at most, no_build false).
+        s = scenario.sites
+        listed = ", ".join(
+            f"{s.site_ids[k]} ({str(s.status[k]).replace('_', ' ')}, "
+            f"{max(float(s.area_m2[k]), float(s.max_area_m2[k])):,.0f} m² at most)"
+            for k in rooms)
+        need = scenario.policy.required_area_m2(int(h[unit]))
+        return SolveError(
+            f"no place for a center for the {word} {scenario.unit_ids[unit]} above the "
+            f"maximum in {' / '.join(key)} (ONE-STATION, PIPELINE): its {int(h[unit]):,} "
+            f"households need {need:,.0f} m², and its rooms coming {listed} must be the "
+            "center of any community holding it (PIPELINE: nothing is built beside them) "
+            "but cannot reach that area; raise the site's max_area_m2 if the rooms can "
+            "grow, or give its status as existing")
     ids = ", ".join(scenario.unit_ids[u] for u in sorted(around)) or "none"
     return SolveError(
         f"no place for a center for the {word} {scenario.unit_ids[unit]} above the maximum "
