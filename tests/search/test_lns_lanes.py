@@ -16,6 +16,7 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search import piece_large
 from optimizer.search.attempt import Choice
+from optimizer.search.driver import piece_threads
 from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import community_adjacency
 from optimizer.search.lns_lanes import disjoint_groups, improve_lanes
@@ -140,3 +141,16 @@ def test_deterministic_piece_keeps_the_one_lane_search() -> None:
                                   model_vars=0)
     assert "lanes" not in res.method
     assert_legal(s, data, list(res.choices), cheapest_center=False)
+
+
+def test_a_piece_that_fills_a_process_alone_gets_every_worker_in_wall_clock_mode() -> None:
+    # Two workers, two processes: a 250-village town beside a 5-compound piece (99%
+    # of the weight) takes both threads; two pieces of half the weight or less keep one.
+    assert piece_threads(1, 2, 2, 0.99) == 2
+    assert piece_threads(1, 2, 2, 0.5) == 2
+    assert piece_threads(1, 2, 2, 0.49) == 1
+    assert piece_threads(1, 4, 4, 0.3) == 4
+    assert piece_threads(1, 4, 4, 0.2) == 1
+    # One worker (deterministic) or one process: as before.
+    assert piece_threads(1, 1, 1, 1.0) == 1
+    assert piece_threads(2, 2, 1, 1.0) == 2
