@@ -67,7 +67,7 @@ def test_groups_of_one_batch_share_no_community_and_hold_together() -> None:
 def test_two_lanes_give_a_legal_partition_never_dearer() -> None:
     s, data = _street()
     plan = _rows_plan(s, data)
-    got, stats = improve_lanes(s, data, plan, time_s=4.0, seed=1, stop=StopFlag(),
+    got, stats = improve_lanes(s, data, plan, time_s=6.0, seed=1, stop=StopFlag(),
                                lanes=2, communities=3, sub_time_s=0.5,
                                rng=np.random.default_rng(1))
     assert_legal(s, data, got, cheapest_center=False)
