@@ -1,5 +1,5 @@
-"""The neighbourhood search on several threads (optimizer.search.lns_lanes): groups
-drawn for one batch share no community; the plan that comes back is a legal partition
+"""The neighbourhood search on several threads (optimizer.search.lns_lanes): a group
+is drawn from communities no running re-solve holds; the plan that comes back is a legal partition
 of the same units, never dearer; a stop reaches every solver running at once; a
 large piece in wall-clock mode with two threads searches in two lanes, and with one
 worker (deterministic) as before."""
@@ -7,19 +7,22 @@ worker (deterministic) as before."""
 from __future__ import annotations
 
 import threading
+import time
+from typing import Any
 
 import numpy as np
+import pytest
 
 from optimizer.graph import components
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
-from optimizer.search import piece_large
+from optimizer.search import lns_lanes, piece_large
 from optimizer.search.attempt import Choice
 from optimizer.search.driver import piece_threads
 from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import community_adjacency
-from optimizer.search.lns_lanes import disjoint_groups, improve_lanes
+from optimizer.search.lns_lanes import free_group, improve_lanes
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
@@ -48,20 +51,20 @@ def _rows_plan(s: Scenario, data: PieceData) -> list[Choice]:
     return plan
 
 
-def test_groups_of_one_batch_share_no_community_and_hold_together() -> None:
+def test_a_group_is_drawn_from_communities_no_re_solve_holds() -> None:
     s, data = _street()
     plan = _rows_plan(s, data)
     adj = community_adjacency(s, plan)
     rng = np.random.default_rng(3)
     for _ in range(20):
-        groups = disjoint_groups(plan, adj, rng, lanes=3, communities=3)
-        assert 1 <= len(groups) <= 3
-        seen = [c for g in groups for c in g]
-        assert len(seen) == len(set(seen))              # no community in two groups
-        for g in groups:
-            assert 1 <= len(g) <= 3
-            for c in g[1:]:                             # grown from adjacent ones
-                assert adj[c] & set(g)
+        busy = {int(c) for c in rng.choice(len(plan), size=5, replace=False)}
+        group = free_group(plan, adj, rng, 3, busy)
+        assert 1 <= len(group) <= 3
+        assert not set(group) & busy                    # none held by another lane
+        assert len(set(group)) == len(group)
+        for c in group[1:]:                             # grown from adjacent ones
+            assert adj[c] & set(group)
+    assert free_group(plan, adj, rng, 3, set(range(len(plan)))) == []
 
 
 def test_two_lanes_give_a_legal_partition_never_dearer() -> None:
@@ -114,7 +117,12 @@ def test_one_threads_end_detaches_only_its_own_solver() -> None:
     flag = StopFlag()
     mine, other = _Solver(), _Solver()
     flag.attach(mine)           # type: ignore[arg-type]
-    done = threading.Thread(target=lambda: (flag.attach(other), flag.attach(None)))  # type: ignore[func-returns-value]
+
+    def other_thread() -> None:
+        flag.attach(other)      # type: ignore[arg-type]
+        flag.attach(None)
+
+    done = threading.Thread(target=other_thread)
     done.start()
     done.join()
     flag.set()
@@ -154,3 +162,35 @@ def test_a_piece_that_fills_a_process_alone_gets_every_worker_in_wall_clock_mode
     # One worker (deterministic) or one process: as before.
     assert piece_threads(1, 1, 1, 1.0) == 1
     assert piece_threads(2, 2, 1, 1.0) == 2
+
+
+def test_re_solves_in_flight_at_once_never_share_a_unit(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    s, data = _street()
+    plan = _rows_plan(s, data)
+    running: list[set[int]] = []
+    overlaps: list[int] = []
+    most = [0]
+    lock = threading.Lock()
+    real = lns_lanes.run_model
+
+    def spy(scenario: Scenario, sub: PieceData, **kw: Any) -> Any:
+        mine = {int(u) for u in sub.units}
+        with lock:
+            overlaps.extend(len(mine & other) for other in running)
+            running.append(mine)
+            most[0] = max(most[0], len(running))
+        try:
+            time.sleep(0.05)        # hold the lane so the other is drawn meanwhile
+            return real(scenario, sub, **kw)
+        finally:
+            with lock:
+                running.remove(mine)
+
+    monkeypatch.setattr(lns_lanes, "run_model", spy)
+    got, stats = improve_lanes(s, data, plan, time_s=3.0, seed=4, stop=StopFlag(),
+                               lanes=3, communities=2, sub_time_s=0.3,
+                               rng=np.random.default_rng(4))
+    assert most[0] >= 2                     # re-solves did run at the same time
+    assert overlaps and not any(overlaps)
+    assert_legal(s, data, got, cheapest_center=False)
