@@ -27,7 +27,7 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Attempt, Choice, run_model
-from optimizer.search.lns import SUB_UNITS, LnsStats, community_adjacency, likely_centers
+from optimizer.search.lns import LnsStats, _neighbourhood, likely_centers
 from optimizer.search.stop import StopFlag
 
 
@@ -57,8 +57,7 @@ def improve_lanes(scenario: Scenario, data: PieceData, choices: list[Choice], *,
             while len(flying) < lanes and left > 0 and not stop.is_set() \
                     and stale < 3 * len(plan):
                 busy = {id(ch) for group in flying.values() for ch in group}
-                adj = community_adjacency(scenario, plan)
-                idx = free_group(plan, adj, rng, communities,
+                idx = free_group(scenario, plan, rng, communities,
                                  {c for c, ch in enumerate(plan) if id(ch) in busy})
                 if not idx:
                     break
@@ -93,26 +92,8 @@ def improve_lanes(scenario: Scenario, data: PieceData, choices: list[Choice], *,
     return sorted(plan, key=lambda ch: ch.center), stats
 
 
-def free_group(plan: list[Choice], adj: list[set[int]], rng: np.random.Generator,
+def free_group(scenario: Scenario, plan: list[Choice], rng: np.random.Generator,
                communities: int, busy: set[int]) -> list[int]:
-    """A random community no re-solve holds and adjacent free ones, grown breadth-first
-    in random order within ``communities`` and SUB_UNITS units
-    (:func:`optimizer.search.lns._neighbourhood`); empty when every one is held."""
-    free = [c for c in range(len(plan)) if c not in busy]
-    if not free:
-        return []
-    start = free[int(rng.integers(len(free)))]
-    group = [start]
-    size = len(plan[start].members)
-    frontier = sorted(adj[start] - busy)
-    rng.shuffle(frontier)
-    while frontier and len(group) < communities:
-        c = frontier.pop()
-        if c in group or c in busy or size + len(plan[c].members) > SUB_UNITS:
-            continue
-        group.append(c)
-        size += len(plan[c].members)
-        more = sorted(adj[c] - set(group) - busy)
-        rng.shuffle(more)
-        frontier = more + frontier
-    return group
+    """A random community no re-solve holds and adjacent free ones, grown as the
+    one-lane search grows its groups; empty when every community is held."""
+    return _neighbourhood(scenario, plan, rng, None, communities, frozenset(busy))

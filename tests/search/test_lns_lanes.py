@@ -58,13 +58,13 @@ def test_a_group_is_drawn_from_communities_no_re_solve_holds() -> None:
     rng = np.random.default_rng(3)
     for _ in range(20):
         busy = {int(c) for c in rng.choice(len(plan), size=5, replace=False)}
-        group = free_group(plan, adj, rng, 3, busy)
+        group = free_group(s, plan, rng, 3, busy)
         assert 1 <= len(group) <= 3
         assert not set(group) & busy                    # none held by another lane
         assert len(set(group)) == len(group)
         for c in group[1:]:                             # grown from adjacent ones
             assert adj[c] & set(group)
-    assert free_group(plan, adj, rng, 3, set(range(len(plan)))) == []
+    assert free_group(s, plan, rng, 3, set(range(len(plan)))) == []
 
 
 def test_two_lanes_give_a_legal_partition_never_dearer() -> None:
