@@ -20,13 +20,12 @@ from optimizer.scenario.model import Scenario
 from optimizer.search import lns_lanes, piece_large
 from optimizer.search.attempt import Choice
 from optimizer.search.driver import piece_threads
-from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import community_adjacency
 from optimizer.search.lns_lanes import free_group, improve_lanes
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
-from tests.helpers.plans import assert_legal
+from tests.helpers.plans import assert_legal, legal_plan
 
 ROWS, COLS = 4, 12
 
@@ -41,14 +40,8 @@ def _street() -> tuple[Scenario, PieceData]:
 def _rows_plan(s: Scenario, data: PieceData) -> list[Choice]:
     """Communities of four units in a row (1 x 4 strips): legal, and long and thin,
     so re-solving neighbours can make them rounder and cheaper."""
-    plan = []
-    for r in range(ROWS):
-        for k in range(COLS // 4):
-            ch = best_choice(s, data, [r * COLS + 4 * k + j for j in range(4)])
-            assert ch is not None
-            plan.append(ch)
-    assert_legal(s, data, plan)
-    return plan
+    return legal_plan(s, data, [[r * COLS + 4 * k + j for j in range(4)]
+                                for r in range(ROWS) for k in range(COLS // 4)])
 
 
 def test_a_group_is_drawn_from_communities_no_re_solve_holds() -> None:
