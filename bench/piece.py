@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cases-dir", type=Path, default=ROOT / "bench" / "out" / "pieces")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--wall", action="store_true", help="wall-clock mode (not deterministic)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="the piece's threads (wall-clock mode: the solve gives a piece "
+                         "that runs alone all the workers)")
     a = ap.parse_args(argv)
     sc, comps, diag, center, budgets = case_pieces(a.case, a.cases_dir, a.limit, a.procs)
     seed = sc.solver.seed if a.seed is None else a.seed
@@ -84,7 +87,8 @@ def main(argv: list[str] | None = None) -> None:
         if a.wall:
             budget = min(budget, a.limit)
         task = PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag.get(k),
-                         budget_s=budget, seed=seed + k, threads=1,
+                         budget_s=budget, seed=seed + k,
+                         threads=a.threads if a.wall else 1,
                          deterministic=not a.wall, wall_s=budget if a.wall else None,
                          **_stand_ins(sc, c, diag.get(k), center.get(k)))
         t0 = time.perf_counter()

@@ -25,3 +25,13 @@ def assert_legal(s: Scenario, data: PieceData, plan: list[Choice], *,
         if cheapest_center:
             local = sorted(int(np.flatnonzero(data.units == u)[0]) for u in ch.members)
             assert best_choice(s, data, local) == ch          # the cheapest allowed center
+
+
+def legal_plan(s: Scenario, data: PieceData, groups: list[list[int]]) -> list[Choice]:
+    """Each group of local units as a community at its cheapest allowed center
+    (best_choice's), the whole checked legal: the start the search's tests improve."""
+    plan = [best_choice(s, data, g) for g in groups]
+    assert all(ch is not None for ch in plan)
+    out = [ch for ch in plan if ch is not None]
+    assert_legal(s, data, out)
+    return out

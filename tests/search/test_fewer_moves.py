@@ -18,12 +18,11 @@ from optimizer.scenario.model import Scenario
 from optimizer.search import lns_fewer, piece_large
 from optimizer.search.attempt import Choice
 from optimizer.search.fewer_moves import one_fewer
-from optimizer.search.heuristic import best_choice
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.starts import Start
 from optimizer.search.stop import StopFlag
-from tests.helpers.plans import assert_legal
+from tests.helpers.plans import assert_legal, legal_plan
 
 ROWS, COLS = 6, 10
 
@@ -35,11 +34,8 @@ def _town(seed: int = 2) -> tuple[Scenario, PieceData, list[Choice]]:
     s = grid_scenario(rng.integers(84, 101, size=(ROWS, COLS)).tolist(), kind="rural")
     [comp] = components(s)
     data = piece_data(s, comp.key, comp.units)
-    plan = [best_choice(s, data, [r * COLS + c for r in range(ROWS) for c in (2 * k, 2 * k + 1)])
-            for k in range(COLS // 2)]
-    assert all(ch is not None for ch in plan)
-    out = [ch for ch in plan if ch is not None]
-    assert_legal(s, data, out)
+    out = legal_plan(s, data, [[r * COLS + c for r in range(ROWS) for c in (2 * k, 2 * k + 1)]
+                               for k in range(COLS // 2)])
     return s, data, out
 
 

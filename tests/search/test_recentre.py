@@ -15,11 +15,10 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
-from optimizer.search.heuristic import best_choice
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.recentre import recentre
 from optimizer.search.stop import StopFlag
-from tests.helpers.plans import assert_legal
+from tests.helpers.plans import assert_legal, legal_plan
 
 ROWS, COLS = 4, 8
 
@@ -31,11 +30,8 @@ def _street() -> tuple[Scenario, PieceData, list[Choice]]:
     s = grid_scenario(rng.integers(250, 400, size=(ROWS, COLS)).tolist())
     [comp] = components(s)
     data = piece_data(s, comp.key, comp.units)
-    plan = [best_choice(s, data, [r * COLS + c for r in range(ROWS) for c in (2 * k, 2 * k + 1)])
-            for k in range(COLS // 2)]
-    out = [ch for ch in plan if ch is not None]
-    assert len(out) == COLS // 2
-    assert_legal(s, data, out)
+    out = legal_plan(s, data, [[r * COLS + c for r in range(ROWS) for c in (2 * k, 2 * k + 1)]
+                               for k in range(COLS // 2)])
     return s, data, out
 
 

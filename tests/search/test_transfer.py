@@ -13,13 +13,12 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search import piece_large
 from optimizer.search.attempt import Choice
-from optimizer.search.heuristic import best_choice
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.starts import Start
 from optimizer.search.stop import StopFlag
 from optimizer.search.transfer import polish
-from tests.helpers.plans import assert_legal
+from tests.helpers.plans import assert_legal, legal_plan
 
 ROWS, COLS = 6, 8
 
@@ -36,11 +35,8 @@ def _town(seed: int = 5) -> tuple[Scenario, PieceData]:
 def _strips(s: Scenario, data: PieceData) -> list[Choice]:
     """Four communities of two columns each, top to bottom (12 villages, 1,020-1,440
     households each): legal but long, villages at the ends far from their centers."""
-    plan = [best_choice(s, data, [r * COLS + c for r in range(ROWS) for c in (2 * k, 2 * k + 1)])
-            for k in range(COLS // 2)]
-    assert all(ch is not None for ch in plan)
-    out = [ch for ch in plan if ch is not None]
-    assert_legal(s, data, out)
+    out = legal_plan(s, data, [[r * COLS + c for r in range(ROWS) for c in (2 * k, 2 * k + 1)]
+                               for k in range(COLS // 2)])
     return out
 
 
