@@ -71,13 +71,14 @@ def test_deterministic_search_stops_by_its_work_not_a_round_count() -> None:
     start = [best_choice(s, data, r) for r in [regions[0] + regions[1], *regions[2:]]]
     assert all(ch is not None for ch in start)
     plan = [ch for ch in start if ch is not None]
-    work = 3 * lns.ROUND_S
+    work = 3 * lns.round_cost(10)
     _, stats = lns.improve(s, data, plan, time_s=1e9, seed=1, stop=StopFlag(),
                            communities=2, sub_time_s=0.05, work_s=work)
     # It stops at the first round whose work reaches the budget: a step count, not
-    # the clock (time_s is a billion seconds here); three rounds of ROUND_S reach it.
+    # the clock (time_s is a billion seconds here); three rounds of ten units or more
+    # reach it (two communities of five units at the least).
     assert 1 <= stats.rounds <= 3
-    assert stats.used_s + lns.ROUND_S * stats.rounds >= work - 1e-9
+    assert stats.used_s + stats.round_s >= work - 1e-9
     again = lns.improve(s, data, plan, time_s=1e9, seed=1, stop=StopFlag(),
                         communities=2, sub_time_s=0.05, work_s=work)
     assert again[1].rounds == stats.rounds
