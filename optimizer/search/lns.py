@@ -19,7 +19,6 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice, run_model
 from optimizer.search.stop import StopFlag
-from optimizer.status import Status
 
 SUB_UNITS = 90          # at most this many units in one neighbourhood
 SUB_COMMUNITIES = 4     # and at most this many communities
@@ -28,9 +27,6 @@ FEW_UNITS = 6           # below this many units per community,
 FEW_COMMUNITIES = 6     # ... this many communities per neighbourhood
 FEW_SUB_S = 1.5         # ... at this many seconds per sub-solve
 MANY_SUB_S = 0.5        # per sub-solve on pieces of 8+ units per community (window)
-GROW_MAX = 8            # adaptive neighbourhoods (improve(adaptive=True)): at most this
-SHRINK_MIN = 3          # ... and at least this many communities (see resize)
-FAST_SHARE = 0.5        # proven optimal within this share of its limit: one more
 CENTER_CANDIDATES = 6   # units near each community's middle tried as its center
 ROUND_S_PER_UNIT = 0.003   # a round's own cost besides its sub-solve's deterministic
                         # time, per unit of its neighbourhood (round_cost)
@@ -43,8 +39,6 @@ class LnsStats:
     time_s: float = 0.0
     used_s: float = 0.0     # the sub-solves' used_s (deterministic with one worker)
     round_s: float = 0.0    # the rounds' own cost by round_cost (deterministic estimate)
-    at_limit: int = 0       # sub-solves that ended at their limit without a proof
-    sizes: int = 0          # communities over all neighbourhoods (mean = sizes / rounds)
 
 
 def window(data: PieceData, n_communities: int) -> tuple[int, float]:
@@ -87,8 +81,8 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
             max_rounds: int | None = None, communities: int = SUB_COMMUNITIES,
             sub_time_s: float = SUB_TIME_S, work_s: float | None = None,
             min_rounds: int = 0, until_within: bool = False,
-            rng: np.random.Generator | None = None, first_round: int = 0,
-            adaptive: bool = False) -> tuple[list[Choice], LnsStats]:
+            rng: np.random.Generator | None = None, first_round: int = 0
+            ) -> tuple[list[Choice], LnsStats]:
     """Improve ``choices`` for about ``time_s`` seconds (or ``max_rounds`` rounds),
     re-solving ``communities`` adjacent communities at a time for ``sub_time_s`` each.
 
@@ -104,9 +98,6 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
     as soon as every community is within the bounds; ``rng`` and ``first_round``
     continue such a search where it stopped (the same draws and sub-solve seeds as
     one uninterrupted search).
-
-    ``adaptive``: ``communities`` is only the first neighbourhood's size; each
-    sub-solve's own report sizes the next one (:func:`resize`).
     """
     rng = rng if rng is not None else np.random.default_rng(seed)
     stats = LnsStats()
@@ -118,8 +109,6 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
         return plan, stats
     rounds = max_rounds if max_rounds is not None else 10 ** 9
     stale = 0
-    size = communities
-    lo, hi = min(SHRINK_MIN, communities), max(GROW_MAX, communities)
     while stats.rounds < rounds and not stop.is_set():
         if work_s is not None:
             if stats.rounds >= min_rounds and stats.used_s + stats.round_s >= work_s:
@@ -133,8 +122,7 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
         stats.rounds += 1
         broken = [c for c in range(len(plan)) if miss[c] > 0]
         start = broken[int(rng.integers(len(broken)))] if broken else None
-        group = _neighbourhood(scenario, plan, rng, start, size)
-        stats.sizes += len(group)
+        group = _neighbourhood(scenario, plan, rng, start, communities)
         units = sorted(u for c in group for u in plan[c].members)
         sub = piece_data(scenario, data.key, np.asarray(units))
         stats.round_s += round_cost(len(units))
@@ -147,10 +135,6 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
                         hint=hint,
                         allowed_centers=likely_centers(scenario, sub, hint))
         stats.used_s += res.used_s
-        limited = res.status in (Status.FEASIBLE, Status.UNKNOWN)
-        stats.at_limit += limited
-        if adaptive:
-            size = resize(len(group), limited, res.used_s, budget, lo, hi)
         if not res.choices:
             stale += 1
             continue
@@ -176,29 +160,14 @@ def round_cost(units: int) -> float:
     for a neighbourhood of ``units``. Measured (helper adapt, bench/JOURNAL.md): the
     round's Python work outside the sub-solve (drawing, piece data, likely centres,
     pricing) is 1-3 ms; what a flat 0.4 s stood for is the sub-solve's wall time beyond
-    its deterministic time, 0.02 s a round on neighbourhoods of ~31 compounds
-    (big-street-150-grown, big-street-300), 0.10-0.14 s on 25-51 units (tokyo, a
-    250-village town), so the flat charge took up to two thirds of a budget of short
-    sub-solves."""
+    its deterministic time: 0.02-0.12 s a round on neighbourhoods of 26-33 units
+    (big-street-150-grown, big-street-300, real-georgia-rural, real-tokyo-urban; the
+    spread is the other processes' load), 0.14 s on 50 (a 250-village town). The flat
+    charge took two thirds of the budget of pieces whose sub-solves take 0.2 s and
+    left a third of their wall time unused; charged by units, the same budgets buy
+    1.6-2.1 times the rounds there (every A/B run as cheap or cheaper, 2 seeds x 6
+    pieces) and the wall time comes near the budget."""
     return ROUND_S_PER_UNIT * units
-
-
-def resize(group: int, limited: bool, used_s: float, limit_s: float, lo: int,
-           hi: int) -> int:
-    """The next neighbourhood's communities after one of ``group`` whose sub-solve
-    ``limited`` (ended at its limit without proving its optimum) or used ``used_s`` of
-    ``limit_s``: one fewer after a limited sub-solve, one more after one proven optimal
-    within FAST_SHARE of its limit, within [lo, hi]. Why: the neighbourhood that fits
-    the limit differs by map, not only by units a community (bench/JOURNAL.md, helper
-    tokyo: every sub-solve of six on real-tokyo-urban's street ended at its 1.5 s, 38
-    of 73 on Jinbei's, while big-street-150-grown's of three used 0.2 of 0.5 s), so
-    the sub-solves' own reports size it. Deterministic with one worker (status and
-    deterministic time, never the clock)."""
-    if limited:
-        return max(lo, group - 1)
-    if used_s <= FAST_SHARE * limit_s:
-        return min(hi, group + 1)
-    return max(lo, min(hi, group))
 
 
 def likely_centers(scenario: Scenario, sub: PieceData, hint: tuple[Choice, ...],

@@ -172,7 +172,7 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
             plan, stats = improve(scenario, data, plan, time_s=lns_time, seed=task.seed,
                                   stop=stop, communities=size, sub_time_s=sub_s,
                                   work_s=lns_time if det else None, min_rounds=2,
-                                  until_within=True, rng=rng, adaptive=True)
+                                  until_within=True, rng=rng)
             spent += stats.used_s + stats.round_s if det else stats.time_s
             rounds += stats.rounds
             repair = any(not data.lo <= int(scenario.households[list(ch.members)].sum())
@@ -219,6 +219,6 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
     plan, stats = improve(scenario, data, plan, time_s=left, seed=task.seed,
                           stop=stop, communities=size, sub_time_s=sub_s,
                           work_s=left if det else None, min_rounds=2 if repair else 0,
-                          rng=rng, first_round=rounds, adaptive=True)
+                          rng=rng, first_round=rounds)
     spent += stats.used_s + stats.round_s if det else stats.time_s
     return plan, spent, f"{text}{polished}lns({rounds + stats.rounds} rounds)"

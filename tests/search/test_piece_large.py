@@ -105,33 +105,3 @@ def test_few_units_per_community_get_six_at_a_time_at_short_sub_solves() -> None
     assert sub_s < lns.SUB_TIME_S
     assert (size, sub_s) == (lns.FEW_COMMUNITIES, lns.FEW_SUB_S)
     assert lns.window(data, 5)[0] == lns.SUB_COMMUNITIES    # six a community: not here
-
-
-def test_resize_shrinks_after_a_limited_sub_solve_and_grows_after_a_fast_proof() -> None:
-    # The next neighbourhood follows the last sub-solve's report, within [lo, hi].
-    assert lns.resize(6, True, 1.5, 1.5, 3, 8) == 5          # at its limit: one fewer
-    assert lns.resize(3, True, 1.5, 1.5, 3, 8) == 3          # not below lo
-    assert lns.resize(4, False, 0.2, 2.0, 3, 8) == 5         # proven fast: one more
-    assert lns.resize(8, False, 0.2, 2.0, 3, 8) == 8         # not above hi
-    assert lns.resize(4, False, 1.8, 2.0, 3, 8) == 4         # proven, not fast: same
-
-
-def test_adaptive_search_shrinks_where_sub_solves_hit_their_limit() -> None:
-    # Sub-solves far too short to prove anything: the adaptive search goes down to
-    # SHRINK_MIN communities a neighbourhood, the fixed one stays at six; both give a
-    # legal plan, the same one twice (deterministic: status and deterministic time).
-    s, data = _street()
-    cols = [[r * 6 + c for r in range(5)] for c in range(6)]      # six within the bounds
-    start = [best_choice(s, data, c) for c in cols]
-    plan = [ch for ch in start if ch is not None]
-    assert len(plan) == 6
-    kw: dict[str, Any] = dict(time_s=1e9, seed=2, stop=StopFlag(), communities=6,
-                              sub_time_s=0.001, max_rounds=6)
-    fixed, fst = lns.improve(s, data, plan, **kw)
-    got, ast = lns.improve(s, data, plan, adaptive=True, **kw)
-    again, _ = lns.improve(s, data, plan, adaptive=True, **kw)
-    assert ast.at_limit > 0
-    assert ast.sizes < fst.sizes
-    assert [c.members for c in got] == [c.members for c in again]
-    for out in (fixed, got):
-        assert sorted(u for ch in out for u in ch.members) == sorted(data.units.tolist())
