@@ -28,9 +28,8 @@ FEW_COMMUNITIES = 6     # ... this many communities per neighbourhood
 FEW_SUB_S = 1.5         # ... at this many seconds per sub-solve
 MANY_SUB_S = 0.5        # per sub-solve on pieces of 8+ units per community (window)
 CENTER_CANDIDATES = 6   # units near each community's middle tried as its center
-ROUND_S = 0.4           # a round's own cost besides its sub-solve (deterministic estimate:
-                        # building and pricing a neighbourhood, 0.3-1 s a round on a
-                        # 262-compound street at load 1-6)
+ROUND_S_PER_UNIT = 0.003   # a round's own cost besides its sub-solve's deterministic
+                        # time, per unit of its neighbourhood (round_cost)
 
 
 @dataclass
@@ -39,6 +38,7 @@ class LnsStats:
     improved: int = 0
     time_s: float = 0.0
     used_s: float = 0.0     # the sub-solves' used_s (deterministic with one worker)
+    round_s: float = 0.0    # the rounds' own cost by round_cost (deterministic estimate)
 
 
 def window(data: PieceData, n_communities: int) -> tuple[int, float]:
@@ -87,7 +87,7 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
     re-solving ``communities`` adjacent communities at a time for ``sub_time_s`` each.
 
     ``work_s`` (deterministic runs): instead of the clock, stop once the sub-solves'
-    deterministic time plus ROUND_S per round reaches it (after ``min_rounds`` at
+    deterministic time plus round_cost per round reaches it (after ``min_rounds`` at
     least). A fixed number of rounds sized for sub-solves that use all their time
     left two thirds of a 262-compound street's budget unused (most neighbourhoods
     are solved to optimality well within it).
@@ -111,7 +111,7 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
     stale = 0
     while stats.rounds < rounds and not stop.is_set():
         if work_s is not None:
-            if stats.rounds >= min_rounds and stats.used_s + ROUND_S * stats.rounds >= work_s:
+            if stats.rounds >= min_rounds and stats.used_s + stats.round_s >= work_s:
                 break
         elif max_rounds is None and time.perf_counter() - t0 >= time_s:
             break
@@ -125,6 +125,7 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
         group = _neighbourhood(scenario, plan, rng, start, communities)
         units = sorted(u for c in group for u in plan[c].members)
         sub = piece_data(scenario, data.key, np.asarray(units))
+        stats.round_s += round_cost(len(units))
         hint = tuple(plan[c] for c in group)
         old = (sum(miss[c] for c in group), sum(costs[c] for c in group))
         budget = sub_time_s if max_rounds is not None or work_s is not None else \
@@ -152,6 +153,21 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
         return plan, stats      # in the order a continuation draws from
     order = sorted(range(len(plan)), key=lambda i: plan[i].center)
     return [plan[i] for i in order], stats
+
+
+def round_cost(units: int) -> float:
+    """The fixed estimate of a round's cost besides its sub-solve's deterministic time,
+    for a neighbourhood of ``units``. Measured (helper adapt, bench/JOURNAL.md): the
+    round's Python work outside the sub-solve (drawing, piece data, likely centres,
+    pricing) is 1-3 ms; what a flat 0.4 s stood for is the sub-solve's wall time beyond
+    its deterministic time: 0.02-0.12 s a round on neighbourhoods of 26-33 units
+    (big-street-150-grown, big-street-300, real-georgia-rural, real-tokyo-urban; the
+    spread is the other processes' load), 0.14 s on 50 (a 250-village town). The flat
+    charge took two thirds of the budget of pieces whose sub-solves take 0.2 s and
+    left a third of their wall time unused; charged by units, the same budgets buy
+    1.6-2.1 times the rounds there (every A/B run as cheap or cheaper, 2 seeds x 6
+    pieces) and the wall time comes near the budget."""
+    return ROUND_S_PER_UNIT * units
 
 
 def likely_centers(scenario: Scenario, sub: PieceData, hint: tuple[Choice, ...],

@@ -18,7 +18,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice, build_cost_s
 from optimizer.search.fewer_moves import one_fewer
 from optimizer.search.heuristic import best_choice, grow_regions
-from optimizer.search.lns import ROUND_S, improve, window
+from optimizer.search.lns import improve, window
 from optimizer.search.lns_fewer import fewer_communities
 from optimizer.search.lns_lanes import improve_lanes
 from optimizer.search.piece_common import (
@@ -174,7 +174,7 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
                                   stop=stop, communities=size, sub_time_s=sub_s,
                                   work_s=lns_time if det else None, min_rounds=2,
                                   until_within=True, rng=rng)
-            spent += stats.used_s + ROUND_S * stats.rounds if det else stats.time_s
+            spent += stats.used_s + stats.round_s if det else stats.time_s
             rounds += stats.rounds
             repair = any(not data.lo <= int(scenario.households[list(ch.members)].sum())
                          <= data.hi for ch in plan)
@@ -228,5 +228,5 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
                           stop=stop, communities=size, sub_time_s=sub_s,
                           work_s=left if det else None, min_rounds=2 if repair else 0,
                           rng=rng, first_round=rounds)
-    spent += stats.used_s + ROUND_S * stats.rounds if det else stats.time_s
+    spent += stats.used_s + stats.round_s if det else stats.time_s
     return plan, spent, f"{text}{polished}lns({rounds + stats.rounds} rounds)"
