@@ -95,7 +95,6 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     site_unit = {s: int(u) for s, u in enumerate(scenario.sites.unit.tolist())}
     procs = max(1, min(n_workers, len(comps)))
     threads = max(1, n_workers // procs)
-    given = executor is not None        # the caller's (e.g. Dask's): threads as it has them
     if executor is None and memory_gb:
         executor = InProcessExecutor(memory_gb) if procs <= 1 or n_workers == 1 \
             else LocalPoolExecutor(procs, memory_gb)
@@ -116,9 +115,7 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     hurry = min(HURRY_LAG_S, max(HURRY_MIN_S, 0.5 * assembly_reserve_s(limit)))
     tasks = [PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag_of.get(k),
                        budget_s=limit * procs * weights[k] / total_w, seed=seed + k,
-                       threads=threads if given else
-                       piece_threads(threads, n_workers, procs, weights[k] / total_w),
-                       deterministic=n_workers == 1, hurry_s=hurry,
+                       threads=threads, deterministic=n_workers == 1, hurry_s=hurry,
                        locks=locks.for_piece(set(c.units.tolist()), c.key[1], site_unit)
                        if locks else None,
                        **_stand_ins(scenario, c, diag_of.get(k), center_of.get(k)))
@@ -173,19 +170,6 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     # The search time as the caller sees it: assembling (naming, grids) is part of it.
     return dataclasses.replace(plan, summary={
         **plan.summary, "solve_time_s": round(time.perf_counter() - t0, 3)})
-
-
-def piece_threads(threads: int, n_workers: int, procs: int, share: float) -> int:
-    """A piece's threads: ``threads`` (the workers over the processes), or all the
-    workers for a piece whose share of the weight alone fills a process for the whole
-    limit (``share`` ≥ 1/procs: its budget is cut at the clock's end) in wall-clock
-    mode, so its search runs in lanes (optimizer.search.lns_lanes) once the other
-    pieces are done. The village town of one 250-village piece and a 5-compound one
-    (two processes of one thread) left a core idle for all but 0.01 s of its 60; until
-    the others end the machine has a thread more than cores."""
-    if n_workers > 1 and procs > 1 and share * procs >= 1.0:
-        return max(threads, n_workers)
-    return threads
 
 
 def _noted(plan: Plan, notes: list[str]) -> Plan:

@@ -209,32 +209,22 @@ def community_adjacency(scenario: Scenario, plan: list[Choice]) -> list[set[int]
 
 
 def _neighbourhood(scenario: Scenario, plan: list[Choice], rng: np.random.Generator,
-                   start: int | None = None, communities: int = SUB_COMMUNITIES,
-                   busy: frozenset[int] = frozenset()) -> list[int]:
-    """A random community and adjacent ones, grown breadth-first within the caps;
-    none of ``busy`` (held by another lane's re-solve, optimizer.search.lns_lanes):
-    empty when every community is. With ``busy`` empty the draws are those of the
-    one-lane search, round for round."""
+                   start: int | None = None, communities: int = SUB_COMMUNITIES) -> list[int]:
+    """A random community and adjacent ones, grown breadth-first within the caps."""
     adj = community_adjacency(scenario, plan)
     if start is None:
-        if busy:
-            free = [c for c in range(len(plan)) if c not in busy]
-            if not free:
-                return []
-            start = free[int(rng.integers(len(free)))]
-        else:
-            start = int(rng.integers(len(plan)))
+        start = int(rng.integers(len(plan)))
     group = [start]
     size = len(plan[start].members)
-    frontier = sorted(adj[start] - busy)
+    frontier = sorted(adj[start])
     rng.shuffle(frontier)
     while frontier and len(group) < communities:
         c = frontier.pop()
-        if c in group or c in busy or size + len(plan[c].members) > SUB_UNITS:
+        if c in group or size + len(plan[c].members) > SUB_UNITS:
             continue
         group.append(c)
         size += len(plan[c].members)
-        more = sorted(adj[c] - set(group) - busy)
+        more = sorted(adj[c] - set(group))
         rng.shuffle(more)
         frontier = more + frontier
     return group

@@ -20,7 +20,6 @@ from optimizer.search.fewer_moves import one_fewer
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import improve, window
 from optimizer.search.lns_fewer import fewer_communities
-from optimizer.search.lns_lanes import improve_lanes
 from optimizer.search.piece_common import (
     no_plan_reason,
     plan_cost,
@@ -217,13 +216,6 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
     # (two rounds at least when the start breaks the bounds: the search repairs it).
     # Where the moves removed nothing, the same search as without them: the repair's
     # random stream and round count go on.
-    if not det and task.threads > 1 and not repair:
-        # Wall-clock mode with the machine's other cores: disjoint groups at once.
-        plan, stats = improve_lanes(scenario, data, plan, time_s=left, seed=task.seed,
-                                    stop=stop, lanes=task.threads, communities=size,
-                                    sub_time_s=sub_s, rng=rng, first_round=rounds)
-        return plan, spent + stats.time_s, \
-            f"{text}{polished}lns({rounds + stats.rounds} rounds, {task.threads} lanes)"
     plan, stats = improve(scenario, data, plan, time_s=left, seed=task.seed,
                           stop=stop, communities=size, sub_time_s=sub_s,
                           work_s=left if det else None, min_rounds=2 if repair else 0,

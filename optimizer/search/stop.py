@@ -26,16 +26,14 @@ class StopFlag:
     def __init__(self, deadline: float | None = None) -> None:
         self._event = threading.Event()
         self._lock = threading.Lock()
-        # The solver running in each thread: the neighbourhood search runs several at
-        # once in wall-clock mode (optimizer.search.lns_lanes), and a stop reaches all.
-        self._solvers: dict[int, cp_model.CpSolver] = {}
+        self._solver: cp_model.CpSolver | None = None
         self.deadline = deadline
 
     def set(self) -> None:
         self._event.set()
         with self._lock:
-            for solver in self._solvers.values():
-                solver.stop_search()
+            if self._solver is not None:
+                self._solver.stop_search()
 
     def is_set(self) -> bool:
         return self._event.is_set()
@@ -53,12 +51,7 @@ class StopFlag:
         return max(0.0, self.deadline - time.monotonic())
 
     def attach(self, solver: cp_model.CpSolver | None) -> None:
-        """The solver this thread runs now (None: it has ended)."""
-        me = threading.get_ident()
         with self._lock:
-            if solver is None:
-                self._solvers.pop(me, None)
-                return
-            self._solvers[me] = solver
-            if self._event.is_set():
+            self._solver = solver
+            if solver is not None and self._event.is_set():
                 solver.stop_search()
