@@ -27,6 +27,7 @@ from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import improve, window
 from optimizer.search.oversized_block import improve_group
 from optimizer.search.oversized_bound import bound_and_plan
+from optimizer.search.oversized_errors import joined_no_place_error
 from optimizer.search.oversized_least import ATTACH_S, MAX_COLUMNS, least_part, supersets
 from optimizer.search.piece_common import plan_cost, run_attempt
 from optimizer.search.piece_types import PieceTask
@@ -342,9 +343,10 @@ def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
     for g in groups:
         members = {int(gd.units[i]) for i in g}
         ch = best_choice(scenario, gd, list(g))
-        assert ch is not None, "a chosen community has a center"
-        choices.append(ch)
         o = next((o for o, core in glob.items() if core <= members), None)
+        if ch is None:      # no place for a center there at all: said in planner terms
+            raise joined_no_place_error(scenario, gd.key, sorted(members), o)
+        choices.append(ch)
         if o is None:
             exemptions.append(())
             continue
