@@ -221,16 +221,19 @@ def no_sites(folder: Path, rng: np.random.Generator, _: str) -> None:
     s.iloc[:0].to_csv(folder / "sites.csv", index=False)
 
 
+def _toml_replace(folder: Path, old: str, new: str) -> None:
+    """One line of the scenario's scenario.toml rewritten (the units file, the CRS)."""
+    toml = folder / "scenario.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
 def csv_units(folder: Path, rng: np.random.Generator, _: str) -> None:
     """Units as a CSV with a WKT ``geometry`` column (the contract allows it)."""
     doc, feats = _read(folder)
     rows = [{**f["properties"], "geometry": shape(f["geometry"]).wkt} for f in feats]
     pd.DataFrame(rows).to_csv(folder / "units.csv", index=False)
     (folder / "units.geojson").unlink()
-    toml = folder / "scenario.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('units = "units.geojson"',
-                                                             'units = "units.csv"'),
-                    encoding="utf-8")
+    _toml_replace(folder, 'units = "units.geojson"', 'units = "units.csv"')
 
 
 def minimal(folder: Path, rng: np.random.Generator, _: str) -> None:
@@ -273,10 +276,7 @@ def geographic(folder: Path, rng: np.random.Generator, _: str) -> None:
     doc["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
     _write(folder, doc, feats)
     no_barriers(folder, rng, _)
-    toml = folder / "scenario.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('crs = "EPSG:32651"',
-                                                             'crs = "EPSG:4326"'),
-                    encoding="utf-8")
+    _toml_replace(folder, 'crs = "EPSG:32651"', 'crs = "EPSG:4326"')
 
 
 def no_build_all(folder: Path, rng: np.random.Generator, _: str) -> None:
