@@ -135,8 +135,11 @@ NOTES += (
                 r"twice"),
      lambda m: f"含{_site(m.group(1))},但服务中心为{m.group(3)}"
                f"({_REMEDY_ZH.get(m.group(2), m.group(2))}):将重复建设"),
-    (re.compile(rf"{_N} of {_N} pipeline sites are their community's center"),
-     lambda m: f"{m.group(2)}处在建、待建用房中{m.group(1)}处作为所在社区服务中心"),
+    (re.compile(rf"{_N} of {_N} pipeline sites are their community's center or beside its "
+                r"pipeline center"),
+     lambda m: f"{m.group(2)}处在建、待建用房中{m.group(1)}处作为所在社区服务中心或与之并用"),
+    (re.compile(r"beside another pipeline center: (.+)"),
+     lambda m: f"与同社区另一处在建、待建服务中心并用:{_ids(m.group(1))}"),
     (re.compile(r"not used: (.+)"), lambda m: f"未使用:{_ids(m.group(1))}"),
     (re.compile(r"too small for any community: (.+)"),
      lambda m: f"面积不足以作为任何社区的服务中心:{_ids(m.group(1))}"),
