@@ -20,9 +20,12 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from optimizer.rules.policy import Policy
+
 Feature = dict[str, Any]
-MAX = {"urban": 3000, "rural": 1500}
-MIN = {"urban": 2000, "rural": 1000}
+# The default policy's household bounds (SIZE-URBAN, SIZE-RURAL): the presets' own.
+MIN = {k: Policy().bounds(k == "urban")[0] for k in ("urban", "rural")}
+MAX = {k: Policy().bounds(k == "urban")[1] for k in ("urban", "rural")}
 
 
 def _read(folder: Path) -> tuple[dict[str, Any], list[Feature]]:

@@ -45,6 +45,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.heldout_edits import MAX, MIN, apply  # noqa: E402
+from optimizer.graph import feasible_community_counts  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,7 @@ def build(sc: Scenario, work: Path, py: str, code: Path) -> Path:
 def _count_fits(households: int, kind: str) -> bool:
     """Some whole number k of communities has k·min <= households <= k·max (else the
     size rule is impossible for the piece by arithmetic and soft is its only plan)."""
-    lo, hi = MIN.get(kind, 1), MAX.get(kind, 1)
-    return any(k * lo <= households <= k * hi for k in range(1, households // lo + 1))
+    return len(feasible_community_counts(households, MIN.get(kind, 1), MAX.get(kind, 1))) > 0
 
 
 def judge(folder: Path, plan: Path) -> dict[str, Any]:

@@ -64,7 +64,8 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups
 from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
-from optimizer.search.oversized_boxed import join_boxed, no_place_error, rebox
+from optimizer.search.oversized_boxed import join_boxed, rebox
+from optimizer.search.oversized_errors import no_place_error
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import pocket_blocks

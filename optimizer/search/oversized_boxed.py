@@ -13,12 +13,10 @@ import dataclasses
 import heapq
 from collections.abc import Sequence
 
-from optimizer.errors import SolveError
 from optimizer.graph.boxed import boxed_clause, boxed_record
 from optimizer.graph.center import capacity_m2
 from optimizer.graph.diagnosis import shown
 from optimizer.graph.oversized import companions_clause
-from optimizer.model.precedence import imposed_sites
 from optimizer.plan.exemption import Companions, Exemption, Named
 from optimizer.scenario.model import Scenario
 from optimizer.search.oversized_attach import Block
@@ -119,53 +117,6 @@ def _connected(scenario: Scenario, units: set[int]) -> bool:
     return seen == units
 
 
-def no_place_error(scenario: Scenario, key: tuple[str, str, str], unit: int,
-                   units: list[int]) -> SolveError:
-    """Why no plan holds ``unit`` (above the maximum, no center of its own) in a
-    community with a place for a center, in planner terms, naming the units above the
-    maximum that box it in: no stand-in was possible either (Scenario.stand_in)."""
-    h = scenario.households
-    hi = scenario.policy.bounds(key[2] == "urban")[1]
-    inside = set(units)
-    seen, todo, around = {unit}, [unit], set()
-    while todo:
-        for v in scenario.neighbours[todo.pop()].tolist():
-            if v not in inside or v in seen:
-                continue
-            if int(h[v]) > hi:
-                around.add(v)
-            else:
-                seen.add(v)
-                todo.append(v)
-    word = "rural village" if key[2] == "rural" else "urban compound"
-    rooms = imposed_sites(scenario, unit)
-    if rooms:
-        # Its own rooms coming bind every community holding it (PIPELINE: no build
-        # beside them), so "allow a build" would be wrong advice (held-out sweep,
-        # ov-u60-newdev-pipeline: a 4,566-household compound with planned rooms of
-        # 900 m² at most, no_build false).
-        s = scenario.sites
-        listed = ", ".join(
-            f"{s.site_ids[k]} ({str(s.status[k]).replace('_', ' ')}, "
-            f"{max(float(s.area_m2[k]), float(s.max_area_m2[k])):,.0f} m² at most)"
-            for k in rooms)
-        need = scenario.policy.required_area_m2(int(h[unit]))
-        return SolveError(
-            f"no place for a center for the {word} {scenario.unit_ids[unit]} above the "
-            f"maximum in {' / '.join(key)} (ONE-STATION, PIPELINE): its {int(h[unit]):,} "
-            f"households need {need:,.0f} m², and its rooms coming {listed} must be the "
-            "center of any community holding it (PIPELINE: nothing is built beside them) "
-            "but cannot reach that area; raise the site's max_area_m2 if the rooms can "
-            "grow, or give its status as existing")
-    ids = ", ".join(scenario.unit_ids[u] for u in sorted(around)) or "none"
-    return SolveError(
-        f"no place for a center for the {word} {scenario.unit_ids[unit]} above the maximum "
-        f"in {' / '.join(key)} (ONE-STATION): it has none of its own, none of the units "
-        "it reaches without passing another unit above the maximum has one, and joining "
-        f"the community of those units above the maximum ({ids}) gives none either; "
-        "allow a build (no_build) or add a site there")
-
-
 def rebox(scenario: Scenario, key: tuple[str, str, str], block: Block, q: int,
           core: list[int], joins: list[tuple[int, list[int]]]) -> Block:
     """The block of oversized ``q``'s community with the boxed-in units that joined it
@@ -195,4 +146,4 @@ def rebox(scenario: Scenario, key: tuple[str, str, str], block: Block, q: int,
                                                        for exs in block.exemptions))
 
 
-__all__ = ["Joins", "join_boxed", "no_place_error", "rebox"]
+__all__ = ["Joins", "join_boxed", "rebox"]

@@ -1,11 +1,22 @@
-"""Why an oversized unit's block has no legal plan, in planner terms (issue 16's held-out
-sweep): errors raised where the search has no plan to offer, naming the units, the
-households, the area they need and what the planner can change."""
+"""Why a piece with units above the maximum has no legal plan, in planner terms:
+errors raised where the search has no plan to offer, naming the units, the households,
+the area they need and what the planner can change (ONE-STATION, PIPELINE)."""
 
 from __future__ import annotations
 
 from optimizer.errors import SolveError
+from optimizer.model.precedence import imposed_sites
 from optimizer.scenario.model import Scenario
+
+
+def _word(key: tuple[str, str, str]) -> str:
+    return "rural village" if key[2] == "rural" else "urban compound"
+
+
+def _reach_m2(scenario: Scenario, site: int) -> float:
+    """The most a site's rooms can reach: max(area_m2, max_area_m2)."""
+    s = scenario.sites
+    return max(float(s.area_m2[site]), float(s.max_area_m2[site]))
 
 
 def joined_no_place_error(scenario: Scenario, key: tuple[str, str, str], members: list[int],
@@ -17,12 +28,12 @@ def joined_no_place_error(scenario: Scenario, key: tuple[str, str, str], members
     with no site that only an oversized village's community could take, its one site
     780 m² at most against 5,873 households), where it ended in an assertion."""
     h = scenario.households
-    word = "rural village" if key[2] == "rural" else "urban compound"
+    word = _word(key)
     total = int(h[members].sum())
     need = scenario.policy.required_area_m2(total)
     inside = set(members)
     s = scenario.sites
-    reach = [(max(float(s.area_m2[k]), float(s.max_area_m2[k])), s.site_ids[k])
+    reach = [(_reach_m2(scenario, k), s.site_ids[k])
              for k in range(len(s.site_ids)) if int(s.unit[k]) in inside]
     sites = (f"its largest site, {max(reach)[1]}, reaches {max(reach)[0]:,.0f} m²"
              if reach else "it holds no site")
@@ -43,3 +54,49 @@ def joined_no_place_error(scenario: Scenario, key: tuple[str, str, str], members
         f"{shown_ids} form no communities within the bounds on their own and join "
         f"{whose}; its {total:,} households need {need:,.0f} m², {sites}, and {why}; "
         f"{fix}")
+
+
+def no_place_error(scenario: Scenario, key: tuple[str, str, str], unit: int,
+                   units: list[int]) -> SolveError:
+    """Why no plan holds ``unit`` (above the maximum, no center of its own) in a
+    community with a place for a center, in planner terms, naming the units above the
+    maximum that box it in: no stand-in was possible either (Scenario.stand_in)."""
+    h = scenario.households
+    hi = scenario.policy.bounds(key[2] == "urban")[1]
+    inside = set(units)
+    seen, todo, around = {unit}, [unit], set()
+    while todo:
+        for v in scenario.neighbours[todo.pop()].tolist():
+            if v not in inside or v in seen:
+                continue
+            if int(h[v]) > hi:
+                around.add(v)
+            else:
+                seen.add(v)
+                todo.append(v)
+    word = _word(key)
+    rooms = imposed_sites(scenario, unit)
+    if rooms:
+        # Its own rooms coming bind every community holding it (PIPELINE: no build
+        # beside them), so "allow a build" would be wrong advice (held-out sweep,
+        # ov-u60-newdev-pipeline: a 4,566-household compound with planned rooms of
+        # 900 m² at most, no_build false).
+        s = scenario.sites
+        listed = ", ".join(
+            f"{s.site_ids[k]} ({str(s.status[k]).replace('_', ' ')}, "
+            f"{_reach_m2(scenario, k):,.0f} m² at most)" for k in rooms)
+        need = scenario.policy.required_area_m2(int(h[unit]))
+        return SolveError(
+            f"no place for a center for the {word} {scenario.unit_ids[unit]} above the "
+            f"maximum in {' / '.join(key)} (ONE-STATION, PIPELINE): its {int(h[unit]):,} "
+            f"households need {need:,.0f} m², and its rooms coming {listed} must be the "
+            "center of any community holding it (PIPELINE: nothing is built beside them) "
+            "but cannot reach that area; raise the site's max_area_m2 if the rooms can "
+            "grow, or give its status as existing")
+    ids = ", ".join(scenario.unit_ids[u] for u in sorted(around)) or "none"
+    return SolveError(
+        f"no place for a center for the {word} {scenario.unit_ids[unit]} above the maximum "
+        f"in {' / '.join(key)} (ONE-STATION): it has none of its own, none of the units "
+        "it reaches without passing another unit above the maximum has one, and joining "
+        f"the community of those units above the maximum ({ids}) gives none either; "
+        "allow a build (no_build) or add a site there")

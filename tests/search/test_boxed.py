@@ -95,7 +95,7 @@ def test_where_nothing_is_possible_the_error_names_the_units_that_box_it_in() ->
     """The planner-terms error (raised when no community holding the unit can have a
     center and no stand-in is possible either) names the unit, its place and the units
     above the maximum around it, and what would help."""
-    from optimizer.search.oversized_boxed import no_place_error
+    from optimizer.search.oversized_errors import no_place_error
 
     s = _grid(92)
     err = no_place_error(s, ("C1", "S1", "rural"), s.unit_index["r0c0"],
