@@ -13,7 +13,7 @@ import numpy as np
 from optimizer.graph.center import centerless
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData, piece_data
-from optimizer.plan.exemption import Exemption, Reasons
+from optimizer.plan.exemption import Exemption, Named, Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
@@ -58,9 +58,15 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # interrupt the first plan found is taken, or that plan itself.
     rough = tuple(ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
                   if ch is not None)
-    soft = run_attempt(scenario, data, task, contiguity="order", soft=True, hint=rough,
-                time_s=max(task.budget_s, 1.0), stop=stop)
-    choices, bound = soft.choices, max(0.0, soft.bound_yuan - penalty_yuan(soft.violation))
+    # Stopped already (the clock, Ctrl-C) with a plan in hand: CP-SAT, told to stop at
+    # its first solution, would still search for one (18 s past a 60-s limit on a
+    # 200-village town), so the region-growing plan is taken as it is.
+    hurried = stop.is_set() and sum(len(ch.members) for ch in rough) == data.n
+    soft = None if hurried else run_attempt(
+        scenario, data, task, contiguity="order", soft=True, hint=rough,
+        time_s=max(task.budget_s, 1.0), stop=stop)
+    choices, bound = ((soft.choices, max(0.0, soft.bound_yuan - penalty_yuan(soft.violation)))
+                      if soft is not None else ((), 0.0))
     forbidden: Exemption | None = None
     if not choices:
         whole = best_choice(scenario, data, list(range(data.n)))
@@ -101,7 +107,8 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # all (so the last resort never reports 0).
     bound = max(bound, arithmetic_bound(scenario, data, lo=0, hi=data.total))
     return PieceResult(task.index, choices, tuple(exemptions),
-                       soft.status if soft.choices else Status.FEASIBLE, bound, soft.used_s,
+                       soft.status if soft is not None and soft.choices else Status.FEASIBLE,
+                       bound, soft.used_s if soft is not None else 0.0,
                        "soft", reason.text)
 
 
@@ -187,8 +194,8 @@ def mark_stand_ins(scenario: Scenario, task: PieceTask, res: PieceResult) -> Pie
     return dataclasses.replace(res, exemptions=tuple(exemptions), reason=res.reason or first)
 
 
-def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int = 0
-                   ) -> Exemption:
+def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int = 0,
+                   core: tuple[str, ...] = ()) -> Exemption:
     """The exemption of a piece the search found no plan within the bounds for: ``why``
     in the search's words ("none found in time" is not a proof; ``columns``: proved by
     that many possible communities listed)."""
@@ -198,4 +205,4 @@ def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int =
             f"({why}); the plan breaks the bounds as little as the search could")
     return Exemption(rule, "no-plan", text, households=data.total, lo=data.lo, hi=data.hi,
                      n_units=data.n, proven=why != "none found in time", columns=columns,
-                     why=why)
+                     why=why, named=Named(core) if core else None)
