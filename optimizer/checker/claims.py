@@ -58,6 +58,9 @@ _PIECE_IDS = re.compile(
     rf" (?:\((?:a single unit|a piece of {_N} units)|(?:has|have) \d)")
 _CENTER_IDS = re.compile(rf"for the (?:rural villages?|urban compounds?) (?P<ids>.+?) "
                          rf"\({_N} households\)")
+# the units no non-overlapping communities can hold all of (optimizer.search.core)
+_CORE = re.compile(rf"no non-overlapping communities of {_N}-{_N} households can hold all "
+                   r"of the (?:rural villages|urban compounds) (?P<ids>.+)\); the plan breaks")
 _MORE = re.compile(r"^(?P<head>.*) and (?P<more>[\d,]+) more$")
 _JOINED = re.compile(
     rf" Its community also holds the (?:rural villages?|urban compounds?) (?P<ids>.+?) "
@@ -298,6 +301,11 @@ def read(s: Scenario, rule: str, text: str, county: str, street: str,
             ("no-split", "no way to split" in rest or "no partition of this piece" in rest),
         ) if said]
         claims += [Claim(k, tuple(units), tuple(unknown), hh, n) for k in kinds]
+        core = _CORE.search(rest)
+        if core:
+            got, bad = _id_list(s, core.group("ids"))
+            claims.append(Claim("core", tuple(got), tuple(bad),
+                                bounds=(_num(core.group(1)), _num(core.group(2)))))
     if not claims:
         claims.append(Claim("unstated"))
     return Reading(rule, tuple(claims), _foreign_place(text, county, street, kind), text)

@@ -34,6 +34,7 @@ from functools import cached_property
 
 from optimizer.checker.center import can_hold_center
 from optimizer.checker.claims import Claim, Reading
+from optimizer.checker.cover import cover_exists
 from optimizer.checker.split import (
     MAX_STEPS,
     MAX_UNITS,
@@ -186,9 +187,12 @@ def _same_piece(s: Scenario, pieces: Pieces, p: int, claim: Claim) -> str | None
 SHAPES = ("cut-off", "isolated", "whole")     # what the piece is, not why it fails
 
 
-def piece_claim(s: Scenario, pieces: Pieces, p: int, claim: Claim) -> Verdict:
+def piece_claim(s: Scenario, pieces: Pieces, p: int, claim: Claim,
+                core: Claim | None = None) -> Verdict:
     """A claim about the piece ``p`` holding the community. A claim of its shape
-    (:data:`SHAPES`) proves nothing about the size rule: its reason is empty."""
+    (:data:`SHAPES`) proves nothing about the size rule: its reason is empty. ``core``:
+    the units the text says no non-overlapping communities can hold all of, a proof
+    of "no split" local to them (:mod:`optimizer.checker.cover`)."""
     lo, hi = s.policy.bounds(bool(s.urban[pieces.units[p][0]]))
     h = pieces.households(p)
     arithmetic = f"{pieces.describe(p)}: no whole number of communities of {lo}..{hi} fits"
@@ -221,7 +225,34 @@ def piece_claim(s: Scenario, pieces: Pieces, p: int, claim: Claim) -> Verdict:
     if claim.kind == "whole":
         return (not others, "" if not others
                 else f"{key[1]} ({key[2]}) has {len(others)} other pieces beside its own")
+    if claim.kind == "no-split" and core is not None:
+        return core_split(s, pieces, p, core)
     return no_split(s, pieces, p)
+
+
+def core_split(s: Scenario, pieces: Pieces, p: int, core: Claim) -> Verdict:
+    """No split of piece ``p`` within the bounds, because the units ``core`` names
+    (all of the piece) cannot all be held by non-overlapping communities within them."""
+    lo, hi = s.policy.bounds(bool(s.urban[pieces.units[p][0]]))
+    piece = set(pieces.units[p])
+    if core.unknown or not core.units:
+        return False, f"it names units that are not the scenario's: {', '.join(core.unknown)}"
+    if not set(core.units) <= piece:
+        return False, (f"it names {_names(s, set(core.units) - piece)}, not of its piece "
+                       f"{pieces.describe(p)}")
+    if core.bounds != (lo, hi):
+        return False, f"it states the bounds {core.bounds}; the piece's are {lo}..{hi}"
+    got = cover_exists(s, piece, list(core.units), lo, hi)
+    names = _names(s, set(core.units))
+    if got is None:
+        return False, (f"the checker's search around {names} passed its caps, so it cannot "
+                       f"prove that no non-overlapping communities of {lo}..{hi} hold them")
+    if got:
+        return False, (f"non-overlapping connected communities of {lo}..{hi} can hold all "
+                       f"of {names}")
+    return True, (f"{pieces.describe(p)}: no non-overlapping connected communities of "
+                  f"{lo}..{hi} hold all of {names} (the checker searched every one "
+                  "holding each), so no split within the bounds exists")
 
 
 def no_split(s: Scenario, pieces: Pieces, p: int) -> Verdict:
@@ -293,7 +324,10 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
     foreign = not_the_big_ones(s, pieces, members)
     if foreign is not None and not reading.kinds() <= {"above-max", *SHAPES}:
         return False, foreign
+    core = next((c for c in reading.claims if c.kind == "core"), None)
     for claim in reading.claims:
+        if claim.kind == "core":
+            continue            # proved with the "no split" claim it grounds
         if claim.kind == "above-max":
             ok, why = above_max(s, members, claim)
             if not ok:
@@ -302,7 +336,7 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
             continue
         whys = []
         for p in mine:
-            ok, why = piece_claim(s, pieces, p, claim)
+            ok, why = piece_claim(s, pieces, p, claim, core)
             if not ok:
                 return False, why
             whys.append(why)
@@ -320,5 +354,5 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
     return True, proved[0]
 
 
-__all__ = ["SHAPES", "Pieces", "Verdict", "above_max", "above_max_units", "no_split",
+__all__ = ["SHAPES", "Pieces", "Verdict", "above_max", "above_max_units", "core_split", "no_split",
            "not_the_big_ones", "piece_claim", "size_reading"]

@@ -34,7 +34,9 @@ WHY_ZH = {
     "none found in time": "在求解时限内未找到可行划分",
 }
 _WHY_COLUMNS = re.compile(rf"proved impossible: no partition into its {_N} possible "
-                          r"communities")
+                          r"communities(?:; no non-overlapping communities of [\d,]+-[\d,]+ "
+                          r"households can hold all of the (?:rural villages|urban compounds) "
+                          r"(?P<core>.+))?")
 
 
 def _num(text: str) -> int:
@@ -187,10 +189,12 @@ def parse_exemption(text: str) -> Exemption | None:
         cols = _WHY_COLUMNS.fullmatch(why)
         if why not in WHY_ZH and cols is None:
             return None
+        core = cols.group("core") if cols else None
         return Exemption(m.group(1), "no-plan", text, households=_num(m.group(3)),
                          lo=_num(m.group(4)), hi=_num(m.group(5)), n_units=_num(m.group(2)),
                          proven=why != "none found in time",
-                         columns=_num(cols.group(1)) if cols else 0, why=why)
+                         columns=_num(cols.group(1)) if cols else 0, why=why,
+                         named=Named(*_ids(core)) if core else None)
     m = _DIAG.match(text)
     if not m:
         return None
@@ -305,6 +309,9 @@ def reason_zh(r: Exemption) -> str:
     if r.kind == "no-plan":
         why = (f"经证明不可行:其全部{n(r.columns)}种可能的社区均无法构成划分" if r.columns
                else WHY_ZH[r.why])
+        if r.named is not None:
+            why += (f";{_ids_zh(r.named.ids, r.named.more)}无法同时归入互不重叠、规模为"
+                    f"{n(r.lo)}–{n(r.hi)}户的社区")
         return (f"{r.rule}:该片区({r.n_units}个基本单元,{n(r.households)}户)未找到地域相连、"
                 f"规模为{n(r.lo)}–{n(r.hi)}户的社区划分({why});本方案对规模标准的突破已尽量减小。")
     if r.kind == "text" or r.named is None:

@@ -33,6 +33,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.colgen_floor import colgen_reserve
 from optimizer.search.columns import plan_by_columns
+from optimizer.search.core import CORE_TIME_S, impossible_why
 from optimizer.search.leftover import leftover_floor
 from optimizer.search.oversized import solve_oversized
 from optimizer.search.piece_common import (
@@ -225,15 +226,18 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
 
 
 def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
-             record: Exemption, pocketed: bool = True) -> PieceResult:
+             record: Exemption, pocketed: bool = True, core: tuple[int, ...] = ()
+             ) -> PieceResult:
     """A piece with no plan within the bounds (proven, or none found): its pockets
     exempt and the rest with its bound where pockets explain it
     (optimizer.search.pocketed), else the soft model, the last resort. A part of a
     piece (``part_of_piece``) seeks no pockets of its own: they would be the part's,
-    not the piece's, and the checker reads a pocket's gate in the whole piece."""
+    not the piece's, and the checker reads a pocket's gate in the whole piece.
+    ``core``: units (global) no non-overlapping communities within the bounds can hold
+    all of (optimizer.search.core): a rest that keeps one has no plan either."""
     spent = 0.0
     if pocketed and not task.part_of_piece:
-        got, spent = solve_pocketed(scenario, data, task, stop, solve_data)
+        got, spent = solve_pocketed(scenario, data, task, stop, solve_data, doomed=core)
         if got is not None:
             return got
     soft = soft_result(scenario, data, dataclasses.replace(
@@ -259,9 +263,14 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         return None, task
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
     if got.status == Status.INFEASIBLE:      # every possible community listed: none partitions
-        why = f"proved impossible: no partition into its {got.columns:,} possible communities"
+        why, core = impossible_why(scenario, data, got.columns, seed=task.seed,
+                                   time_s=min(CORE_TIME_S, 0.1 * task.budget_s))
+        rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - min(
+            CORE_TIME_S, 0.1 * task.budget_s)))     # charged as its limit (deterministic)
+        doomed = tuple(scenario.unit_index[u] for u in core)
         return _no_plan(scenario, data, rest, stop,
-                        no_plan_reason(scenario, data, why, got.columns)), rest
+                        no_plan_reason(scenario, data, why, got.columns, core),
+                        core=doomed), rest
     if not got.choices:
         return None, rest               # no plan in time: the models, with the time left
     how = f", {got.how}" if got.how else ""

@@ -12,8 +12,9 @@ import numpy as np
 
 from optimizer.graph.center import centerless
 from optimizer.model.bounds import arithmetic_bound
+from optimizer.model.lagrange import lagrangian_bound
 from optimizer.model.piece import PieceData, piece_data
-from optimizer.plan.exemption import Exemption, Reasons
+from optimizer.plan.exemption import Exemption, Named, Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
@@ -21,6 +22,9 @@ from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
+
+WIDE_STEPS = 200        # subgradient steps of the soft plan's widened floor
+WIDE_S = 1.0            # ... and its seconds at most
 
 
 def run_attempt(scenario: Scenario, data: PieceData, task: PieceTask, **kw: Any) -> Attempt:
@@ -58,9 +62,15 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # interrupt the first plan found is taken, or that plan itself.
     rough = tuple(ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
                   if ch is not None)
-    soft = run_attempt(scenario, data, task, contiguity="order", soft=True, hint=rough,
-                time_s=max(task.budget_s, 1.0), stop=stop)
-    choices, bound = soft.choices, max(0.0, soft.bound_yuan - penalty_yuan(soft.violation))
+    # Stopped already (the clock, Ctrl-C) with a plan in hand: CP-SAT, told to stop at
+    # its first solution, would still search for one (18 s past a 60-s limit on a
+    # 200-village town), so the region-growing plan is taken as it is.
+    hurried = stop.is_set() and sum(len(ch.members) for ch in rough) == data.n
+    soft = None if hurried else run_attempt(
+        scenario, data, task, contiguity="order", soft=True, hint=rough,
+        time_s=max(task.budget_s, 1.0), stop=stop)
+    choices, bound = ((soft.choices, max(0.0, soft.bound_yuan - penalty_yuan(soft.violation)))
+                      if soft is not None else ((), 0.0))
     forbidden: Exemption | None = None
     if not choices:
         whole = best_choice(scenario, data, list(range(data.n)))
@@ -97,12 +107,34 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
             and scenario.is_no_build(ch.center) else None
         exemptions.append(tuple(x for x in (size, stand_in) if x is not None))
     # The model's bound holds for every plan breaking the bounds no more than this one
-    # does; the arithmetic floor for communities of any size holds for every plan at
-    # all (so the last resort never reports 0).
-    bound = max(bound, arithmetic_bound(scenario, data, lo=0, hi=data.total))
+    # does, and so does the Lagrangian floor with the bounds widened by all this plan
+    # breaks them by (each community of such a plan is within them); the arithmetic
+    # floor for communities of any size holds for every plan at all (so the last
+    # resort never reports 0).
+    bound = max(bound, arithmetic_bound(scenario, data, lo=0, hi=data.total),
+                _widened_floor(scenario, data, choices))
     return PieceResult(task.index, choices, tuple(exemptions),
-                       soft.status if soft.choices else Status.FEASIBLE, bound, soft.used_s,
+                       soft.status if soft is not None and soft.choices else Status.FEASIBLE,
+                       bound, soft.used_s if soft is not None else 0.0,
                        "soft", reason.text)
+
+
+def _widened_floor(scenario: Scenario, data: PieceData, choices: tuple[Choice, ...]
+                   ) -> float:
+    """The Lagrangian floor over communities within the bounds widened by the
+    households ``choices`` put outside them in all: a 200-compound street 42
+    households short in one community had 19.7 M yuan as its bound (the soft model's,
+    less its penalty) against a plan of 67.2 M. A fixed number of steps, capped in
+    seconds (the soft model's budget is spent by then)."""
+    over = 0
+    for ch in choices:
+        hh = int(scenario.households[list(ch.members)].sum())
+        over += max(0, data.lo - hh, hh - data.hi)
+    if not over or not choices:
+        return 0.0
+    wide = dataclasses.replace(data, lo=max(1, data.lo - over), hi=data.hi + over)
+    return lagrangian_bound(scenario, wide, time_s=WIDE_S, max_iter=WIDE_STEPS,
+                            stop=StopFlag())
 
 
 def stand_ins_at_any_size(scenario: Scenario, data: PieceData
@@ -187,8 +219,8 @@ def mark_stand_ins(scenario: Scenario, task: PieceTask, res: PieceResult) -> Pie
     return dataclasses.replace(res, exemptions=tuple(exemptions), reason=res.reason or first)
 
 
-def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int = 0
-                   ) -> Exemption:
+def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int = 0,
+                   core: tuple[str, ...] = ()) -> Exemption:
     """The exemption of a piece the search found no plan within the bounds for: ``why``
     in the search's words ("none found in time" is not a proof; ``columns``: proved by
     that many possible communities listed)."""
@@ -198,4 +230,4 @@ def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int =
             f"({why}); the plan breaks the bounds as little as the search could")
     return Exemption(rule, "no-plan", text, households=data.total, lo=data.lo, hi=data.hi,
                      n_units=data.n, proven=why != "none found in time", columns=columns,
-                     why=why)
+                     why=why, named=Named(core) if core else None)

@@ -80,14 +80,16 @@ def pocket_block(scenario: Scenario, data: PieceData, pocket: Pocket,
 
 
 def solve_pocketed(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
-                   solve_part: SolvePart) -> tuple[PieceResult | None, float]:
+                   solve_part: SolvePart, doomed: tuple[int, ...] = ()
+                   ) -> tuple[PieceResult | None, float]:
     """The piece with its pockets exempt and the rest solved part by part, or None
     when it has no pocket, its pockets are all of it, or the rest still has no plan
     within the bounds (the caller falls back to the soft model). The parts are solved
     with ``part_of_piece`` set: their own pockets would be pockets of the part, not of
     the piece (the checker reads a pocket's gate in the whole piece). Also returns
     the time used (of ``task.budget_s``), so that the soft model after a failed try
-    gets only what is left: the time limit holds.
+    gets only what is left: the time limit holds. ``doomed``: units (global) the
+    caller proved cannot all be held by communities within the bounds.
 
     A piece with locks keeps the soft model (it honours them; a pocket's split and
     the parts' would not see locks reaching across them)."""
@@ -100,6 +102,11 @@ def solve_pocketed(scenario: Scenario, data: PieceData, task: PieceTask, stop: S
     rest = [u for u in units if u not in gone]
     if not rest:
         return None, 0.0    # the pockets are the whole piece: nothing smaller proven
+    if any(u not in gone for u in doomed):
+        # Units that no non-overlapping communities within the bounds hold all of
+        # (optimizer.search.core) stay in the rest: it has no plan either, and solving
+        # it only to fall back took most of a 200-village town's limit (and past it).
+        return None, 0.0
     parts = _connected_parts(scenario, rest)
     if any(not feasible_community_counts(int(scenario.households[p].sum()), data.lo, data.hi)
            for p in parts):

@@ -15,13 +15,16 @@ from types import SimpleNamespace
 
 import pytest
 
+from optimizer.graph import components
 from optimizer.graph.diagnosis import diagnose
+from optimizer.model.piece import piece_data
 from optimizer.report import params
 from optimizer.report.filing.basis import LAYOUT_BASIS, ROOMS_BASIS
 from optimizer.report.reasons import exemption_text, note_text, parse_exemption
 from optimizer.rules.costs import Costs, ObjectiveWeights
 from optimizer.rules.policy import Policy
 from optimizer.scenario.build import grid_scenario
+from optimizer.search.core import impossible_why
 from optimizer.search.piece_common import no_plan_reason
 from tests.helpers.filing import english_words
 from tests.helpers.paths import ROOT
@@ -34,6 +37,16 @@ def _zh_ok(text: str) -> None:
     assert parse_exemption(text) is not None, text
     assert CJK.search(zh) and "原文" not in zh, zh
     assert english_words([zh], set()) == set(), zh
+
+
+def _core_why(urban: bool) -> str:
+    """impossible_why's words where it names a core (two dead ends sharing a unit)."""
+    s = grid_scenario([[1800, 300, 1800], [2600, 2600, 2600]] if urban else
+                      [[900, 150, 900], [1300, 1300, 1300]], kind="urban" if urban else "rural")
+    comp = components(s)[0]
+    why, core = impossible_why(s, piece_data(s, comp.key, comp.units), 1234)
+    assert core, why
+    return why
 
 
 def _why_strings() -> list[str]:
@@ -57,6 +70,11 @@ def _why_strings() -> list[str]:
             whys = [s for n in ast.walk(fn) if isinstance(n, ast.Assign)
                     and any(isinstance(t, ast.Name) and t.id == "why" for t in n.targets)
                     for s in strings(n.value)]
+            # ``why, core = impossible_why(...)``: the words of optimizer.search.core
+            # (with the core it found, and without: the listing's count alone)
+            whys += [w for n in ast.walk(fn) if isinstance(n, ast.Call)
+                     and getattr(n.func, "id", "") == "impossible_why" for urban in (True, False)
+                     for w in (_core_why(urban), _core_why(urban).split("; ")[0])]
             for call in ast.walk(fn):
                 if isinstance(call, ast.Call) and getattr(call.func, "id", "") \
                         == "no_plan_reason":
@@ -67,7 +85,7 @@ def _why_strings() -> list[str]:
 
 def test_every_no_plan_reason_reads_in_chinese() -> None:
     whys = _why_strings()
-    assert len(set(whys)) >= 3, whys
+    assert len(set(whys)) >= 5, whys
     for urban in (True, False):
         scenario = SimpleNamespace(policy=Policy())
         lo, hi = scenario.policy.bounds(urban)

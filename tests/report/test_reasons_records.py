@@ -39,6 +39,13 @@ def _engine_records() -> list[Exemption]:
                           ("proved impossible: no partition into its 1,234 possible "
                            "communities", 1234)):
             out.append(no_plan_reason(scenario, data, why, cols))  # type: ignore[arg-type]
+        # the units no non-overlapping communities can hold all of (search/core.py)
+        word = "urban compounds" if urban else "rural villages"
+        core = (f"proved impossible: no partition into its 1,234 possible communities; no "
+                f"non-overlapping communities of {lo:,}-{hi:,} households can hold all of "
+                f"the {word} JH-LX-0169 and JH-LX-0187")
+        out.append(no_plan_reason(scenario, data, core, 1234,  # type: ignore[arg-type]
+                                  ("JH-LX-0169", "JH-LX-0187")))
     for kind in ("urban", "rural"):
         s = grid_scenario([[1500, 1200, 4000, 1500], [900, 1100, None, 2000]], kind=kind)
         lo, hi = s.policy.bounds(kind == "urban")
