@@ -316,7 +316,7 @@ def _alone(scenario: Scenario, data: PieceData, core: list[int], claimed: bool =
     site = short_site(scenario, o) if ch is None else None
     if site is not None:        # its rooms coming, short of its need (AREA-PER-HH)
         members = tuple(sorted(core))
-        ch = short_choice(scenario, o, members, site)
+        ch = short_choice(scenario, members, site)
         extra = (short_exemption(scenario, data.key, o, members, site),)
     if ch is None:      # no center in reach at all: the stand-in rules (ONE-STATION)
         raise no_place_error(scenario, data.key, o, data.units.tolist())

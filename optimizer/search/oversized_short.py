@@ -63,10 +63,17 @@ def short_site(scenario: Scenario, unit: int) -> int | None:
     return best
 
 
-def short_choice(scenario: Scenario, unit: int, members: tuple[int, ...], site: int
-                 ) -> Choice | None:
+def group_site(scenario: Scenario, unit: int, members: tuple[int, ...]) -> int:
+    """Of the pipeline sites PIPELINE imposes on the community of ``members`` (``unit``'s
+    and any other member's), the one that reaches the most: the checker asks for it."""
+    rooms = [k for u in members for k in imposed_sites(scenario, u)] or [unit]
+    return max(rooms, key=lambda k: (reach_m2(scenario, k), -k))
+
+
+def short_choice(scenario: Scenario, members: tuple[int, ...], site: int) -> Choice | None:
     """The community of ``members`` centred on ``site`` extended to its full reach:
     the cheapest option on the site that gets there (``Choice.capped``)."""
+    unit = int(scenario.sites.unit[site])
     best: tuple[float, Choice] | None = None
     for spec in unit_options(scenario, unit):
         if spec.site != site or spec.swap:

@@ -75,3 +75,13 @@ def test_an_ordinary_site_that_reaches_the_need_proves_nothing_the_error_stays()
     text = str(err.value)
     assert "r0c0" in text and "P (planned, 900 m² at most)" in text and "913 m²" in text
     assert "PIPELINE" in text and "allow a build" not in text
+
+
+def test_rooms_coming_in_a_unit_that_must_join_count_when_they_reach_more() -> None:
+    sites = [dict(ROOMS[0], unit_id="r0c1", max_area_m2=700),
+             dict(ROOMS[0], site_id="Q", unit_id="r0c0", max_area_m2=800)]
+    sc = grid_scenario([[500, 4566, 1000, 1000, 1000, 1000]], sites=sites)
+    plan = solve(sc, time_limit_s=5, workers=1, seed=0)
+    com = _of(plan, "r0c1")
+    assert (com.site_id, com.site_unit_id, com.area_after_m2) == ("Q", "r0c0", 800)
+    assert not [r for r in check(sc, plan).rows if r.status == "fail"]
