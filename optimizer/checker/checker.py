@@ -43,7 +43,10 @@ def community_rows(ctx: Context, com: Community) -> tuple[list[ComplianceRow], F
     # No place for a center (an exempt ONE-STATION): the facility targets cannot
     # count this community either way (FACILITY-95, FIX-2013-03 below).
     exempt = any(r.rule_id == "ONE-STATION" and r.status == "exempt" for r in rows)
-    return rows, dataclasses.replace(f, center_exempt=exempt)
+    # Rooms coming short, AREA-PER-HH exempt: its remedy is the most the site gives
+    # (FIX-2013-03 counts it as proposed); FACILITY-95 still counts it below standard.
+    short = any(r.rule_id == "AREA-PER-HH" and r.status == "exempt" for r in rows)
+    return rows, dataclasses.replace(f, center_exempt=exempt, area_exempt=short)
 
 
 # --- plan-wide -----------------------------------------------------------------

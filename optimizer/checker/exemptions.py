@@ -64,6 +64,7 @@ from optimizer.checker.proofs import (
     not_the_big_ones,
     size_reading,
 )
+from optimizer.checker.shortfall import short_proof
 from optimizer.checker.stranded import joined_proof
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community
@@ -313,6 +314,8 @@ def judge(ctx: Context, com: Community, f: Facts) -> list[Exemption]:
             kind = "urban" if f.urban else "rural"
             reading = read(ctx.scenario, rule, text, com.county, com.street, kind)
             out.append(Exemption(rule, *_justify_center(ctx, f, reading)))
+        elif rule == "AREA-PER-HH":
+            out.append(Exemption(rule, *short_proof(ctx, com, f, text)))
         else:
             out.append(Exemption(rule, False, f"the checker cannot prove {rule} impossible "
                                               "here"))
@@ -330,11 +333,15 @@ def apply(rows: list[ComplianceRow], ex: Exemption, cid: str,
     # community has no legal center (ONE-STATION), as the exemption says it must.
     stand_in = ex.justified and ex.rule == "ONE-STATION" and f is not None \
         and f.placement_only
+    # Rooms coming extended to their full reach, short (optimizer.checker.shortfall):
+    # REMEDY's only fault is that shortfall, which the AREA-PER-HH exemption covers.
+    short = ex.justified and ex.rule == "AREA-PER-HH" and f is not None \
+        and f.center.short_only
     for r in rows:
-        if stand_in and r.rule_id == "REMEDY" and r.community_id == cid \
+        if (stand_in or short) and r.rule_id == "REMEDY" and r.community_id == cid \
                 and r.status == "fail":
             out.append(ComplianceRow(r.rule_id, cid, "exempt", r.value, r.limit,
-                                     f"exempt (ONE-STATION): {ex.reason}; {r.note}"))
+                                     f"exempt ({ex.rule}): {ex.reason}; {r.note}"))
             continue
         if r.rule_id != ex.rule or r.community_id != cid:
             out.append(r)

@@ -80,6 +80,7 @@ class CenterFacts:
     placement_only: bool = False         # the only fault: a build where no_build
     center: Center | None = None         # None: it cannot be priced
     annual: AnnualCost | None = None
+    short_only: bool = False             # the only fault: a site at its full reach, short
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Facts:
     center: CenterFacts = field(default_factory=CenterFacts)
     area_ok: bool = False            # a valid remedy giving the standard area (FACILITY-95)
     center_exempt: bool = False      # its final ONE-STATION row is exempt (no place for one)
+    area_exempt: bool = False        # its final AREA-PER-HH row is exempt (rooms coming short)
 
     @property
     def capex(self) -> float | None:
@@ -148,6 +150,7 @@ def center_facts(ctx: Context, com: Community, units: tuple[int, ...], household
     faults: list[str] = []
     unit = s.unit_index.get(com.site_unit_id)
     placement = False
+    short: list[bool] = []
     center: Center | None = None
     if com.remedy not in pricing.REMEDIES:
         faults.append(f"unknown remedy {com.remedy!r}")
@@ -160,16 +163,20 @@ def center_facts(ctx: Context, com: Community, units: tuple[int, ...], household
         center = pricing.new_center(com.remedy, max(required, com.area_after_m2), s.policy,
                                     s.costs)
     else:
-        center = _site_center(ctx, com, units, required, faults)
+        center = _site_center(ctx, com, units, required, faults, short)
     if com.swap_site_id and com.remedy != "swap":
         faults.append(f"swap_site_id {com.swap_site_id} given but the remedy is {com.remedy}")
     annual = None if center is None else pricing.annual_cost(
         households, urban, s.year, center.capex_yuan, com.area_after_m2, s.policy, s.costs)
-    return CenterFacts(tuple(faults), placement and len(faults) == 1, center, annual)
+    return CenterFacts(tuple(faults), placement and len(faults) == 1, center, annual,
+                       short_only=bool(short) and len(faults) == 1)
 
 
 def _site_center(ctx: Context, com: Community, units: tuple[int, ...], required: float,
-                 faults: list[str]) -> Center | None:
+                 faults: list[str], short: list[bool]) -> Center | None:
+    """The claimed site center, priced; a center extended to the site's full reach
+    short of the required area is priced at that reach, with the shortfall its fault
+    (``short`` gets True: an exempt AREA-PER-HH, optimizer.checker.shortfall, exempts it)."""
     s = ctx.scenario
     if not com.site_id or com.site_id not in s.sites.site_ids:
         faults.append(f"{com.remedy} needs a site of sites.csv")
@@ -194,6 +201,13 @@ def _site_center(ctx: Context, com: Community, units: tuple[int, ...], required:
     credit = _swap_credit(ctx, com, units, faults) if com.remedy == "swap" else 0.0
     target = required if com.remedy == "keep" else max(required, com.area_after_m2)
     price = float(s.sites.price_yuan[k]) if not owned else 0.0
+    if required > cap + AREA_EPS_M2 and abs(com.area_after_m2 - cap) <= AREA_EPS_M2:
+        center = pricing.site_center(com.remedy, cap, a0, amax, owned, price, s.costs, credit)
+        if center is not None:
+            faults.append(f"{com.remedy} gives site {com.site_id} {cap:g} m² at most, short "
+                          f"of the {required:g} m² required")
+            short.append(True)
+            return center
     center = pricing.site_center(com.remedy, target, a0, amax, owned, price, s.costs, credit)
     if center is None and not faults:
         faults.append(f"{com.remedy} cannot give site {com.site_id} (today {a0:g} m², max "

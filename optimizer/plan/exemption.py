@@ -31,6 +31,7 @@ KINDS = (
     "no-plan",           # the search found no split within the bounds (proved or not)
     "no-center",         # ONE-STATION: no place for a center for the units named
     "forbidden-build",   # ONE-STATION: a stand-in build where no_build forbids one
+    "short-rooms",       # AREA-PER-HH: an oversized unit's rooms coming reach too little
     "text",              # only the words are known (an old checkpoint)
 )
 
@@ -98,7 +99,7 @@ class Boxed:
 class Exemption:
     """One exemption of one community (a rule id and why)."""
 
-    rule: str                    # SIZE-URBAN, SIZE-RURAL or ONE-STATION
+    rule: str                    # SIZE-URBAN, SIZE-RURAL, ONE-STATION or AREA-PER-HH
     kind: str                    # one of KINDS
     text: str                    # the words of communities.csv, exactly
     county: str = ""

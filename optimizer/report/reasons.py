@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from optimizer.report import reasons_today
+from optimizer.report import reasons_short, reasons_today
 from optimizer.report.places import county_name, street_name
 from optimizer.report.reasons_exempt import (
     _N,
@@ -39,6 +39,9 @@ _Sub = Callable[[re.Match[str]], str]
 
 def _exempt_reason(text: str) -> str | None:
     """checker_exempt's justifications (and a diagnosis message)."""
+    short = reasons_short.exempt_reason_zh(text)
+    if short is not None:
+        return short
     m = re.fullmatch(rf"unit (.+) alone has {_N} households, above {_N}", text)
     if m:
         return f"基本单元{m.group(1)}单独即有{m.group(2)}户,超过上限{m.group(3)}户"
@@ -83,6 +86,7 @@ _NOTES: tuple[tuple[re.Pattern[str], _Sub], ...] = (
     (re.compile(rf"{_N} households over"), lambda m: f"超出{m.group(1)}户"),
     (re.compile(r"exemption claimed but the rule is met"), lambda m: "申请豁免,但该规则已满足"),
     *reasons_today.NOTES,
+    *reasons_short.NOTES,
 ) + PHASING_NOTES
 
 

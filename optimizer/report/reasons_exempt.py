@@ -23,6 +23,7 @@ from optimizer.plan.model import EXEMPTION_SEPARATOR as SEP
 from optimizer.plan.model import Community
 from optimizer.report.places import county_name, street_name
 from optimizer.report.reasons_boxed import boxed_zh, split_boxed
+from optimizer.report.reasons_short import parse_short, short_zh
 
 _N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
 _RULE = r"([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)"
@@ -176,6 +177,9 @@ def parse_exemption(text: str) -> Exemption | None:
     """communities.csv's words read back into the record (another tool's file, or the
     engine's read from a folder), or None when they are not the engine's."""
     text = text.strip()
+    short = parse_short(text)
+    if short is not None:
+        return short
     f = _FORBIDDEN.match(text)
     if f:
         inner = parse_exemption(f.group("why"))
@@ -288,6 +292,8 @@ def _place_zh(r: Exemption) -> str:
 def reason_zh(r: Exemption) -> str:
     """The Chinese sentence of an exemption (its record: made by the engine or read)."""
     n = _fmt
+    if r.kind == "short-rooms":
+        return short_zh(r)
     if r.kind == "forbidden-build":
         why = reason_zh(r.inner).rstrip("。") if r.inner is not None else WHY_ZH[r.why]
         return (f"ONE-STATION:{_place_zh(r)}({KIND_ZH[r.area]})未找到每个社区均有服务中心的"

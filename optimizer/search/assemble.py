@@ -58,11 +58,15 @@ class Priced:
 
 
 def center_option(scenario: Scenario, remedy: str, site: int | None,
-                  credit_site: int | None, hh: int) -> CenterOption:
+                  credit_site: int | None, hh: int, capped: bool = False) -> CenterOption:
     """The center a community of ``hh`` households gets by ``remedy`` (on ``site``,
-    crediting ``credit_site`` for a swap); ValueError when that remedy cannot apply."""
+    crediting ``credit_site`` for a swap); ValueError when that remedy cannot apply.
+    ``capped``: the site's full reach where that is short of the need
+    (:attr:`Choice.capped`)."""
     pol, costs, sites = scenario.policy, scenario.costs, scenario.sites
     need = pol.required_area_m2(hh)
+    if capped and site is not None:
+        need = min(need, max(float(sites.area_m2[site]), float(sites.max_area_m2[site])))
     if remedy == "build":
         return build_option(need, costs)
     if remedy == "codevelop":
@@ -93,7 +97,7 @@ def price(scenario: Scenario, ch: Choice) -> Priced:
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
     urban = bool(scenario.urban[ch.center])
     hh = int(scenario.households[list(ch.members)].sum())
-    opt = center_option(scenario, ch.remedy, ch.site, ch.credit_site, hh)
+    opt = center_option(scenario, ch.remedy, ch.site, ch.credit_site, hh, ch.capped)
     annual = annual_cost_yuan(hh, urban, scenario.year, opt.capex_yuan, opt.area_after_m2,
                               pol, costs)
     dist = 0.0

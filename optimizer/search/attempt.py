@@ -25,6 +25,10 @@ class Choice:
     remedy: str
     site: int | None
     credit_site: int | None
+    # The site extended to its full reach although that is short of the area needed:
+    # an oversized unit's rooms coming (optimizer.search.oversized_short, AREA-PER-HH
+    # exempt). Never set by the models.
+    capped: bool = False
 
 
 @dataclass(frozen=True)

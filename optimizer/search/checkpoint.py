@@ -198,16 +198,19 @@ def parse_result(raw: object) -> PieceResult | str:
         return "choices is not a list"
     choices = []
     for k, c in enumerate(raw["choices"]):
-        if not isinstance(c, dict) or set(c) != _CHOICE_FIELDS:
+        # "capped" came later: a checkpoint without it has none
+        if not isinstance(c, dict) or set(c) | {"capped"} != _CHOICE_FIELDS:
             return f"community {k} does not have the fields {sorted(_CHOICE_FIELDS)}"
         if not _is_int(c["center"]) or not isinstance(c["remedy"], str) \
                 or not isinstance(c["members"], list) or not c["members"] \
                 or not all(_is_int(u) for u in c["members"]) \
-                or not all(v is None or _is_int(v) for v in (c["site"], c["credit_site"])):
+                or not all(v is None or _is_int(v) for v in (c["site"], c["credit_site"])) \
+                or not isinstance(c.get("capped", False), bool):
             return f"community {k} has a field of the wrong type"
         choices.append(Choice(center=c["center"], members=tuple(c["members"]),
                               remedy=c["remedy"], site=c["site"],
-                              credit_site=c["credit_site"]))
+                              credit_site=c["credit_site"],
+                              capped=c.get("capped", False)))
     return PieceResult(index=raw["index"], choices=tuple(choices),
                        exemptions=tuple(of_texts(e) for e in raw["exemptions"]),
                        status=Status(raw["status"]),

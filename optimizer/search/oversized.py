@@ -66,6 +66,7 @@ from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
 from optimizer.search.oversized_boxed import join_boxed, rebox
 from optimizer.search.oversized_errors import no_place_error
+from optimizer.search.oversized_short import short_choice, short_exemption, short_site
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import pocket_blocks
@@ -85,7 +86,10 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     local = {u: k for k, u in enumerate(units)}
     around = take_apart(scenario, units, data.lo, data.hi)
     over = set(around.oversized)
-    needy = [o for o in around.oversized if best_choice(scenario, data, [local[o]]) is None]
+    # A unit whose own rooms coming are its center however short (PIPELINE) takes no
+    # companions: none can give it another center, and each deepens the shortfall.
+    needy = [o for o in around.oversized if best_choice(scenario, data, [local[o]]) is None
+             and short_site(scenario, o) is None]
     cores, claimed = _companions(scenario, needy, units, over, frozenset(task.stand_ins))
     cores, joins = join_boxed(scenario, units, around.oversized, cores, claimed,
                               frozenset(task.stand_ins))
@@ -308,9 +312,15 @@ def _alone(scenario: Scenario, data: PieceData, core: list[int], claimed: bool =
     local = {int(u): k for k, u in enumerate(data.units)}
     o = core[0]
     ch = best_choice(scenario, data, [local[u] for u in core])
+    extra: tuple[Exemption, ...] = ()
+    site = short_site(scenario, o) if ch is None else None
+    if site is not None:        # its rooms coming, short of its need (AREA-PER-HH)
+        members = tuple(sorted(core))
+        ch = short_choice(scenario, members, site)
+        extra = (short_exemption(scenario, data.key, o, members, site),)
     if ch is None:      # no center in reach at all: the stand-in rules (ONE-STATION)
         raise no_place_error(scenario, data.key, o, data.units.tolist())
     sub = piece_data(scenario, data.key, np.asarray(sorted(core)))
     bound = plan_cost(scenario, (ch,)) if len(core) == 1 else floor(scenario, sub)
     ex = oversized_exemption(scenario, data.key, o, companions=core[1:] if claimed else None)
-    return Block((ch,), ((ex,),), bound, len(core) == 1, 0.0, "")
+    return Block((ch,), ((ex, *extra),), bound, len(core) == 1, 0.0, "")

@@ -29,6 +29,12 @@ from optimizer.search.oversized_block import improve_group
 from optimizer.search.oversized_bound import bound_and_plan
 from optimizer.search.oversized_errors import joined_no_place_error
 from optimizer.search.oversized_least import ATTACH_S, MAX_COLUMNS, least_part, supersets
+from optimizer.search.oversized_short import (
+    group_site,
+    short_choice,
+    short_exemption,
+    short_site,
+)
 from optimizer.search.piece_common import plan_cost, run_attempt
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
@@ -344,6 +350,10 @@ def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
         members = {int(gd.units[i]) for i in g}
         ch = best_choice(scenario, gd, list(g))
         o = next((o for o, core in glob.items() if core <= members), None)
+        short = short_site(scenario, o) if ch is None and o is not None else None
+        if short is not None and o is not None:   # its rooms coming, short (AREA-PER-HH)
+            short = group_site(scenario, o, tuple(sorted(members)))
+            ch = short_choice(scenario, tuple(sorted(members)), short)
         if ch is None:      # no place for a center there at all: said in planner terms
             raise joined_no_place_error(scenario, gd.key, sorted(members), o)
         choices.append(ch)
@@ -352,6 +362,8 @@ def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
             continue
         joined = sorted(members - glob[o])
         touched = [p for p in parts if set(p.units) & set(joined)]
+        extra = (() if short is None else
+                 (short_exemption(scenario, gd.key, o, tuple(sorted(members)), short),))
         exemptions.append((oversized_exemption(scenario, gd.key, o, joined, touched, proven,
-                                               companions=sorted(glob[o] - {o})),))
+                                               companions=sorted(glob[o] - {o})), *extra))
     return Block(tuple(choices), tuple(exemptions), bound, proven, used, method)

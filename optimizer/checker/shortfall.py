@@ -1,0 +1,116 @@
+"""AREA-PER-HH exempt where a unit above the maximum's own rooms coming fall short.
+
+RULES.md: a unit is never split, so a unit above the maximum is a community (with
+whatever the plan must add to it); PIPELINE makes the rooms under construction or
+planned it holds that community's center (handed over, never built twice), and
+ONE-STATION allows no second center beside them. When even the pipeline site that
+reaches the most cannot give the area the unit's own households need, the community
+cannot meet AREA-PER-HH: the shortfall comes from that unit. The checker proves it on
+its own (never the solver's functions):
+
+- the text names a unit of the community above the maximum that holds pipeline sites
+  PIPELINE imposes (:func:`optimizer.checker.pipeline.imposed`);
+- its own households need more than the greatest reach R of the imposed pipeline sites
+  of the community's units, and no ordinary site of the unit (existing, or for sale)
+  reaches that need (else another center could meet it: no exemption);
+- the center is a pipeline site reaching R, extended to R (as little exempt as can be);
+- any other unit of the community is one its size exemption claims (joined, companions,
+  boxed in: proved there), so the shortfall is no larger than the unit's own need minus
+  R plus what those units add.
+
+A center extended to its full reach short of the need is then a valid remedy: the
+REMEDY line that says the site cannot give the required area becomes exempt too
+(:func:`optimizer.checker.exemptions.apply`). FACILITY-95 still counts the community
+as below the standard.
+"""
+
+from __future__ import annotations
+
+import re
+
+from optimizer.checker.claims import read
+from optimizer.checker.facts import AREA_EPS_M2, Context, Facts
+from optimizer.checker.pipeline import STATUS_WORDS, imposed
+from optimizer.checker.pricing import required_area_m2, site_reach_m2
+from optimizer.plan.model import Community
+from optimizer.scenario.model import Scenario
+
+SIZE_RULES = ("SIZE-URBAN", "SIZE-RURAL")
+
+
+def _reach(s: Scenario, k: int) -> float:
+    return site_reach_m2(float(s.sites.area_m2[k]), float(s.sites.max_area_m2[k]))
+
+
+def _m2(x: float) -> str:
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _claimed(ctx: Context, com: Community, f: Facts) -> set[int]:
+    """The units the community's size exemption claims (joined, companions, boxed)."""
+    s = ctx.scenario
+    kind = "urban" if f.urban else "rural"
+    out: set[int] = set()
+    for part in com.exemption.split(" | "):
+        text = part.strip()
+        rule = text.split(":", 1)[0].strip()
+        if rule not in SIZE_RULES:
+            continue
+        for c in read(s, rule, text, com.county, com.street, kind).claims:
+            if c.kind in ("joined", "companions", "boxed"):
+                out.update(c.units)
+                if c.of_unit is not None:
+                    out.add(c.of_unit)
+    return out
+
+
+def short_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[bool, str]:
+    """Whether the AREA-PER-HH exemption ``text`` of ``com`` is forced, and why."""
+    s, pol = ctx.scenario, ctx.scenario.policy
+    hi = pol.bounds(f.urban)[1]
+    big = [u for u in f.units if int(s.households[u]) > hi
+           and re.search(rf"(?<![\w-]){re.escape(s.unit_ids[u])}(?![\w-])", text)]
+    if not big:
+        return False, "it names no unit of the community above the maximum"
+    u = big[0]
+    uid = s.unit_ids[u]
+    own = int(s.households[u])
+    if not imposed(s, u):
+        return False, (f"{uid} holds no rooms under construction or planned that PIPELINE "
+                       "makes its community's center")
+    pipe = sorted({k for i in f.units for k in imposed(s, i)})
+    reach = max(_reach(s, k) for k in pipe)
+    need = required_area_m2(own, pol)
+    top = s.sites.site_ids[max(pipe, key=lambda k: (_reach(s, k), -k))]
+    if reach >= need - AREA_EPS_M2:
+        return False, (f"the pipeline site {top} reaches {_m2(reach)} m², the {_m2(need)} m² "
+                       f"the {own} households of {uid} need")
+    ordinary = [s.sites.site_ids[k] for k in s.sites_by_unit.get(u, ())
+                if s.sites.status[k] not in STATUS_WORDS and _reach(s, k) >= need - AREA_EPS_M2]
+    if ordinary:
+        return False, (f"{uid}'s site {ordinary[0]} (not rooms coming) reaches the "
+                       f"{_m2(need)} m² its households need")
+    at = s.sites.index(com.site_id) if com.site_id in s.sites.site_ids else None
+    if at is None or at not in pipe or _reach(s, at) < reach - AREA_EPS_M2:
+        return False, (f"its center is not the pipeline site that reaches the most ({top}, "
+                       f"{_m2(reach)} m²), which PIPELINE and ONE-STATION make its center")
+    if com.area_after_m2 < reach - AREA_EPS_M2:
+        return False, (f"its center gives {_m2(com.area_after_m2)} m², not the "
+                       f"{_m2(reach)} m² site {com.site_id} can reach")
+    others = set(f.units) - {u}
+    loose = sorted(s.unit_ids[i] for i in others - _claimed(ctx, com, f))
+    if loose:
+        return False, (f"it also holds {', '.join(loose[:8])}, which its size exemption does "
+                       "not claim: each household added deepens the shortfall")
+    extra = pol.area_per_100_households_m2 * int(s.households[sorted(others)].sum()) / 100.0
+    short = pol.area_per_100_households_m2 * f.households / 100.0 - com.area_after_m2
+    if short > need - reach + extra + AREA_EPS_M2:
+        return False, (f"its shortfall, {_m2(short)} m², is more than {uid}'s own need less "
+                       f"the site's reach ({_m2(need - reach)} m²)"
+                       + (f" and its other units' {_m2(extra)} m²" if others else ""))
+    return True, (f"the {own} households of {uid}, above the maximum, need {_m2(need)} m², "
+                  f"and its pipeline site {com.site_id}, its community's center (PIPELINE, "
+                  f"ONE-STATION), reaches {_m2(reach)} m² at most")
+
+
+__all__ = ["short_proof"]
