@@ -83,6 +83,22 @@ def test_a_part_that_loses_its_only_site_to_an_oversized_unit_gets_a_stand_in() 
     assert rec.held == ("r0c3",) and rec.stand_in == (part.site_unit_id,)
 
 
+def test_held_stand_ins_beside_the_diagnosis_ones_each_say_it_once() -> None:
+    """600X 600X 50X 50X+S 1600X 50X 700X 700X: the right part reaches S only through
+    r0c4 (1,700 households: the diagnosis' stand-in), the left one loses S to r0c4's
+    community (the held stand-in); each community carries one ONE-STATION exemption."""
+    s = _grid([600, 600, 50, 50, 1600, 50, 700, 700], "r0c3")
+    plan = solve(s, time_limit_s=5, workers=1, seed=0)
+    report = check(s, plan)
+    assert report.passed, report.summary_text()
+    members = _members(plan)
+    one = {tuple(members[c.community_id]): c.exemption for c in plan.communities
+           if "ONE-STATION: " in c.exemption}
+    assert set(one) == {("r0c0", "r0c1", "r0c2"), ("r0c5", "r0c6", "r0c7")}
+    assert all(t.count("ONE-STATION: ") == 1 for t in one.values())
+    assert HELD in one["r0c0", "r0c1", "r0c2"] and HELD not in one["r0c5", "r0c6", "r0c7"]
+
+
 def test_the_checker_rejects_the_held_claim_where_a_place_is_left() -> None:
     """The same plan against a scenario with a site in r0c0 reaching 500 m²: the part
     could have a legal center outside r0c4's community, so its exemption is false."""
