@@ -93,10 +93,13 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
         return _solve(scenario, data, task, stop, solve_part)
     except NoPlaceError as err:
         cores, claimed = _cores(scenario, data, task)[1:3]
-        got = held_stand_ins(scenario, data, task, err, cores, claimed,
-                             lambda sc, d, t: _solve(sc, d, t, stop, solve_part))
+        try:
+            got = held_stand_ins(scenario, data, task, err, cores, claimed,
+                                 lambda sc, d, t: _solve(sc, d, t, stop, solve_part))
+        except NoPlaceError:
+            got = None      # none with the stand-ins either: the first error says why
         if got is None:
-            raise
+            raise err from None
         return got
 
 
