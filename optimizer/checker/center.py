@@ -48,9 +48,11 @@ def can_hold_center(scenario: Scenario, unit: int, households: int,
                for s in here)
 
 
-def _some_center(scenario: Scenario, start: int, lo: int, limit: float) -> int | None:
+def some_center(scenario: Scenario, start: int, lo: int, limit: float,
+                avoid: frozenset[int] = frozenset()) -> int | None:
     """A unit of ``start``'s piece that could hold the center of a community holding
-    ``start`` of at most ``limit`` households (None when none can)."""
+    ``start`` of at most ``limit`` households (None when none can); with ``avoid``,
+    of such a community holding none of those units (optimizer.checker.held)."""
     key = scenario.piece_key(start)
     h = scenario.households
     sites_of = _sites_of(scenario)
@@ -64,14 +66,14 @@ def _some_center(scenario: Scenario, start: int, lo: int, limit: float) -> int |
         if can_hold_center(scenario, u, max(lo, w), sites_of):
             return u
         for v in scenario.neighbours[u].tolist():
-            if v not in done and scenario.piece_key(v) == key:
+            if v not in done and v not in avoid and scenario.piece_key(v) == key:
                 heapq.heappush(heap, (w + int(h[v]), v))
     return None
 
 
 def no_center_at_all(scenario: Scenario, unit: int) -> bool:
     """No community holding ``unit``, of any size, can have a legal center."""
-    return _some_center(scenario, unit, 0, math.inf) is None
+    return some_center(scenario, unit, 0, math.inf) is None
 
 
 def no_center_within_bounds(scenario: Scenario, unit: int) -> bool:
@@ -79,7 +81,7 @@ def no_center_within_bounds(scenario: Scenario, unit: int) -> bool:
     lo, hi = scenario.policy.bounds(bool(scenario.urban[unit]))
     if int(scenario.households[unit]) > hi:
         return False            # no such community at all: the size rule's own case
-    return _some_center(scenario, unit, lo, hi) is None
+    return some_center(scenario, unit, lo, hi) is None
 
 
 def why(scenario: Scenario, unit: int) -> str:

@@ -23,7 +23,10 @@ solver's diagnosis:
   cannot all have a place for a center as none: :func:`proofs.no_split`).
 - ONE-STATION ("no place for a service center"): one of its units (one the text names,
   when it names some) can be in no community that has a place for a center, or in no
-  such community within the bounds while this one is within them. The exemption covers
+  such community within the bounds while this one is within them; or, where the text
+  says so ("once the communities of the units above the maximum hold the places ..."),
+  in no such community outside the communities of the piece's other units above the
+  maximum (:mod:`optimizer.checker.held`). The exemption covers
   the center's placement: the stand-in center (a build where no_build forbids one)
   fails ONE-STATION's place and REMEDY's no_build test, and both rows become "exempt".
 
@@ -55,6 +58,7 @@ from optimizer.checker.boxed import boxed_proof
 from optimizer.checker.claims import Reading, read
 from optimizer.checker.companions import companions_proof
 from optimizer.checker.facts import Context, Facts
+from optimizer.checker.held import MARK, held_proof
 from optimizer.checker.pocket import pocket_proof
 from optimizer.checker.proofs import (
     Pieces,
@@ -179,6 +183,13 @@ def _justify_center(ctx: Context, f: Facts, reading: Reading) -> Verdict:
         if u is not None:
             return True, (f"no community of {lo}..{hi} households holding it can have a "
                           f"service center: {checker_center.why(s, u)}")
+    if MARK in reading.text:    # the places held by the oversized units' communities
+        held = held_proof(s, pieces_of(ctx), set(f.units), units, f.households,
+                          ctx.unit_community, ctx.members)
+        if held is not None:
+            return held
+        return False, ("a community holding its units can have a service center, even "
+                       "outside the communities of the units above the maximum")
     return False, "a community holding its units can have a service center"
 
 
@@ -285,6 +296,8 @@ def depends_on_plan(ctx: Context, com: Community) -> bool:
     no plan joins fewer households to the oversized units' communities counts those of
     every oversized unit of the piece; a boxed-in unit's clause, the units they took):
     an incremental checker re-checks it on any edit of its piece."""
+    if MARK in com.exemption:   # ONE-STATION once those communities hold their places
+        return True
     if "Its community also holds" not in com.exemption and \
             " It also holds" not in com.exemption:     # cheap test first
         return False

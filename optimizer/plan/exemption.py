@@ -121,6 +121,8 @@ class Exemption:
     any_size: bool = False       # no-center: in no community of any size (else in bounds)
     stand_in: tuple[str, ...] = ()           # no-center: the units a build stands in
     no_host: bool = False        # no-center: none of the community's units could hold one
+    held: tuple[str, ...] = ()   # no-center: the places the oversized units' communities
+                                 # hold, without which none is left (optimizer/graph/held.py)
     inner: Exemption | None = None           # forbidden-build: why no plan was found
 
     @staticmethod

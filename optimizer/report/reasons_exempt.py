@@ -107,7 +107,9 @@ _NO_CENTER = re.compile(
     rf"of any size|in any (?P<kind>urban|rural) community of {_N}-{_N} households holding "
     r"(?:it|one of them)), for (?P<named>the .+?) \((?P<hh>\d[\d,]*) households\): "
     r"(?P<why>.+), and no unit such a community could share with (?:it|them) has a place for "
-    r"one either\.(?: The plan prices a new center built in its unit of (?P<names>.+) "
+    r"one either(?:, once the communities of the units above the maximum hold the places for "
+    r"a center they need \((?P<held>[^()]+)\))?\.(?: The plan prices a new center built in "
+    r"its unit of (?P<names>.+) "
     r"\(which no_build forbids\)(?P<nohost>, none of its units having a place for one)?: "
     r"the cost of the fix\.)?$", re.S)
 _WHY_NO_SITE = re.compile(r"^(?P<uid>.+?) has no site and no new center may be built there "
@@ -218,7 +220,8 @@ def parse_exemption(text: str) -> Exemption | None:
                          hi=0 if any_size else _num(c.group(4)), centers=why[0],
                          centers_more=why[1], any_size=any_size,
                          stand_in=tuple(c.group("names").split(", ")) if c.group("names")
-                         else (), no_host=c.group("nohost") is not None)
+                         else (), no_host=c.group("nohost") is not None,
+                         held=_ids(c.group("held"))[0] if c.group("held") else ())
     body, boxed = split_boxed(body)
     a = _ABOVE.match(body)
     if a:
@@ -305,7 +308,9 @@ def reason_zh(r: Exemption) -> str:
         text = (f"{r.rule}:{_place_zh(r)}的{_named_zh(r.named, r.area)}(共{n(r.households)}户)"
                 f"{scope}均无设置社区服务中心之处(ONE-STATION):"
                 f"{_center_why_zh(r.centers, r.centers_more)};"
-                "与其同属一个社区的基本单元也均无处可设。")
+                "与其同属一个社区的基本单元也均无处可设"
+                + (f"(超过上限的基本单元所在社区已占用其所需的服务中心之处{_ids_zh(r.held)})"
+                   if r.held else "") + "。")
         if r.stand_in:
             text += (f"本方案按在{_ids_zh(r.stand_in)}所在基本单元新建服务中心计价"
                      "(该处原禁止新建"

@@ -50,6 +50,7 @@ import numpy as np
 
 from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS
 from optimizer.graph.oversized import (
+    Around,
     Part,
     companions_clause,
     company,
@@ -64,8 +65,9 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups
 from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
-from optimizer.search.oversized_boxed import join_boxed, rebox
-from optimizer.search.oversized_errors import no_place_error
+from optimizer.search.oversized_boxed import Joins, join_boxed, rebox
+from optimizer.search.oversized_errors import NoPlaceError, no_place_error
+from optimizer.search.oversized_held import held_stand_ins
 from optimizer.search.oversized_short import short_choice, short_exemption, short_site
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
@@ -82,6 +84,31 @@ SolvePart = Callable[[Scenario, PieceData, PieceTask, StopFlag], PieceResult]
 
 def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                     solve_part: SolvePart) -> PieceResult:
+    """The piece's plan (see the module's steps). Where some community is left no
+    place for a center once the oversized units' communities hold theirs (no stand-in
+    was decided for it: the diagnosis judged the piece whole), the piece is solved
+    again with a build standing in at the units left without one (ONE-STATION's last
+    resort, optimizer.graph.held), each community centred there exempt and naming
+    them; with none such the error stands."""
+    try:
+        return _solve(scenario, data, task, stop, solve_part)
+    except NoPlaceError as err:
+        cores, claimed = _cores(scenario, data, task)[1:3]
+        try:
+            got = held_stand_ins(scenario, data, task, err, cores, claimed,
+                                 lambda sc, d, t: _solve(sc, d, t, stop, solve_part))
+        except NoPlaceError:
+            got = None      # none with the stand-ins either: the first error says why
+        if got is None:
+            raise err from None
+        return got
+
+
+def _cores(scenario: Scenario, data: PieceData, task: PieceTask
+           ) -> tuple[Around, dict[int, list[int]], dict[int, bool], Joins]:
+    """The piece taken apart around its oversized units, and their cores: each one's
+    companions to a place for a center (claimed: a legal one) and the boxed-in units
+    that joined it (optimizer.search.oversized_boxed)."""
     units = data.units.tolist()
     local = {u: k for k, u in enumerate(units)}
     around = take_apart(scenario, units, data.lo, data.hi)
@@ -93,6 +120,14 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     cores, claimed = _companions(scenario, needy, units, over, frozenset(task.stand_ins))
     cores, joins = join_boxed(scenario, units, around.oversized, cores, claimed,
                               frozenset(task.stand_ins))
+    return around, cores, claimed, joins
+
+
+def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
+           solve_part: SolvePart) -> PieceResult:
+    units = data.units.tolist()
+    around, cores, claimed, joins = _cores(scenario, data, task)
+    over = set(around.oversized)
     taken = {u for core in cores.values() for u in core}
     owner = {u: o for o, core in cores.items() for u in core}
     if len(taken) > len(over):      # companions leave the oversized units: parts anew
@@ -144,27 +179,31 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
             continue
         blocks.append(Block(res.choices, res.exemptions, res.bound,
                              res.status == Status.OPTIMAL, res.used_s, res.method))
-    groups = _groups(stranded)
-    grouped: set[int] = set()
-    for group_parts, touched in groups:
-        group_over = sorted({owner[t] for t in touched})
-        grouped.update(group_over)
-        left = max(ATTACH_S, budget - spent) / max(1, len(groups))
-        block = attach(scenario, data.key, group_parts, {o: cores[o] for o in group_over},
-                        dataclasses.replace(task, budget_s=left), stop)
-        spent += block.used_s
-        block = _unclaim(scenario, data.key, block,
-                         {o: cores[o][1:] for o in group_over if not claimed.get(o, True)})
-        for o in group_over:
-            block = rebox(scenario, data.key, block, o, cores[o], joins.get(o, []))
-        blocks.append(block)
-    # around.oversized also holds the companions now: each oversized unit's block (its
-    # companions with it) is built once, keyed by the unit that owns them.
-    for o in sorted(cores):
-        if o not in grouped:
-            blocks.append(rebox(scenario, data.key, _alone(scenario, data, cores[o],
-                                                           claimed.get(o, True)),
-                                o, cores[o], joins.get(o, [])))
+    try:     # no place for a center somewhere: the caller tries stand-ins (spent kept)
+        groups = _groups(stranded)
+        grouped: set[int] = set()
+        for group_parts, touched in groups:
+            group_over = sorted({owner[t] for t in touched})
+            grouped.update(group_over)
+            left = max(ATTACH_S, budget - spent) / max(1, len(groups))
+            block = attach(scenario, data.key, group_parts, {o: cores[o] for o in group_over},
+                            dataclasses.replace(task, budget_s=left), stop)
+            spent += block.used_s
+            block = _unclaim(scenario, data.key, block,
+                             {o: cores[o][1:] for o in group_over if not claimed.get(o, True)})
+            for o in group_over:
+                block = rebox(scenario, data.key, block, o, cores[o], joins.get(o, []))
+            blocks.append(block)
+        # around.oversized also holds the companions now: each oversized unit's block (its
+        # companions with it) is built once, keyed by the unit that owns them.
+        for o in sorted(cores):
+            if o not in grouped:
+                blocks.append(rebox(scenario, data.key, _alone(scenario, data, cores[o],
+                                                               claimed.get(o, True)),
+                                    o, cores[o], joins.get(o, [])))
+    except NoPlaceError as err:
+        err.spent = spent
+        raise
     choices = tuple(ch for b in blocks for ch in b.choices)
     exemptions = tuple(ex for b in blocks for ex in b.exemptions)
     assert sorted(u for ch in choices for u in ch.members) == units, "a unit left out"

@@ -9,6 +9,15 @@ from optimizer.model.precedence import imposed_sites
 from optimizer.scenario.model import Scenario
 
 
+class NoPlaceError(SolveError):
+    """No place for a center in some community of an oversized piece (ONE-STATION):
+    :func:`optimizer.search.oversized.solve_oversized` tries stand-ins once the
+    oversized units hold their places before it gives up (``spent``: the budget used
+    before the error, in the task's units)."""
+
+    spent: float = 0.0
+
+
 def _word(key: tuple[str, str, str]) -> str:
     return "rural village" if key[2] == "rural" else "urban compound"
 
@@ -20,7 +29,7 @@ def _reach_m2(scenario: Scenario, site: int) -> float:
 
 
 def joined_no_place_error(scenario: Scenario, key: tuple[str, str, str], members: list[int],
-                          unit: int | None) -> SolveError:
+                          unit: int | None) -> NoPlaceError:
     """Why the units ``members`` (a stranded part joined to the community of ``unit``,
     above the maximum) have no place for a center in planner terms: no site of theirs
     reaches the area their households need and no build is allowed there (no_build).
@@ -49,7 +58,7 @@ def joined_no_place_error(scenario: Scenario, key: tuple[str, str, str], members
     else:
         why = "no way to a center fits it under the center rules"
         fix = "add a site that can reach that area, or allow a build where one is forbidden"
-    return SolveError(
+    return NoPlaceError(
         f"no place for a center in {' / '.join(key)} (ONE-STATION): the units "
         f"{shown_ids} form no communities within the bounds on their own and join "
         f"{whose}; its {total:,} households need {need:,.0f} m², {sites}, and {why}; "
@@ -57,7 +66,7 @@ def joined_no_place_error(scenario: Scenario, key: tuple[str, str, str], members
 
 
 def no_place_error(scenario: Scenario, key: tuple[str, str, str], unit: int,
-                   units: list[int]) -> SolveError:
+                   units: list[int]) -> NoPlaceError:
     """Why no plan holds ``unit`` (above the maximum, no center of its own) in a
     community with a place for a center, in planner terms, naming the units above the
     maximum that box it in: no stand-in was possible either (Scenario.stand_in)."""
@@ -86,7 +95,7 @@ def no_place_error(scenario: Scenario, key: tuple[str, str, str], unit: int,
             f"{s.site_ids[k]} ({str(s.status[k]).replace('_', ' ')}, "
             f"{_reach_m2(scenario, k):,.0f} m² at most)" for k in rooms)
         need = scenario.policy.required_area_m2(int(h[unit]))
-        return SolveError(
+        return NoPlaceError(
             f"no place for a center for the {word} {scenario.unit_ids[unit]} above the "
             f"maximum in {' / '.join(key)} (ONE-STATION, PIPELINE): its {int(h[unit]):,} "
             f"households need {need:,.0f} m², and its rooms coming {listed} must be the "
@@ -94,7 +103,7 @@ def no_place_error(scenario: Scenario, key: tuple[str, str, str], unit: int,
             "but cannot reach that area; raise the site's max_area_m2 if the rooms can "
             "grow, or give its status as existing")
     ids = ", ".join(scenario.unit_ids[u] for u in sorted(around)) or "none"
-    return SolveError(
+    return NoPlaceError(
         f"no place for a center for the {word} {scenario.unit_ids[unit]} above the maximum "
         f"in {' / '.join(key)} (ONE-STATION): it has none of its own, none of the units "
         "it reaches without passing another unit above the maximum has one, and joining "

@@ -207,7 +207,10 @@ def mark_stand_ins(scenario: Scenario, task: PieceTask, res: PieceResult) -> Pie
     exemptions: list[Reasons] = []
     first = ""
     for ch, ex in zip(res.choices, res.exemptions, strict=True):
-        stand_in = ch.remedy == "build" and scenario.is_no_build(ch.center)
+        # (a community exempt already, by the stand-ins an oversized piece decided once
+        # its units above the maximum held their places, optimizer.search.oversized)
+        stand_in = ch.remedy == "build" and scenario.is_no_build(ch.center) \
+            and not any(e.held for e in ex)
         if stand_in and center is not None:
             why = stand_in_reason(scenario, center, ch.center)
             first = first or why.text

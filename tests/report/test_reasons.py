@@ -199,3 +199,24 @@ def test_an_oversized_units_community_with_joined_units_reads_in_chinese() -> No
                 zh = exemption_text(text, "zh")
                 assert s.unit_ids[joined[-1]] in zh and s.unit_ids[o] in zh
         _zh_ok(oversized_reason(s, ("C1", "S1", kind), o))
+
+
+def test_a_stand_in_once_the_oversized_units_hold_their_places_reads_in_chinese() -> None:
+    """ONE-STATION's last resort once an oversized unit's community holds the only site
+    (optimizer/graph/held.py): the place held is said in Chinese too."""
+    from optimizer.search import solve
+
+    site = {"site_id": "S", "unit_id": "r0c3", "area_m2": 300, "owned": True,
+            "max_area_m2": 500}
+    s = grid_scenario([[600, 600, 50, 50, 1600]], kind="rural",
+                      no_build=[f"r0c{c}" for c in range(5)], sites=[site])
+    texts = [c.exemption for c in solve(s, time_limit_s=5, workers=1).communities
+             if c.exemption]
+    held = [t for t in texts if "hold the places for a center they need (r0c3)" in t]
+    assert held, texts
+    for t in texts:
+        for part in t.split(" | "):
+            _zh_ok(part)
+    record = parse_exemption(held[0])
+    assert record is not None and record.held == ("r0c3",)
+    assert "已占用其所需的服务中心之处r0c3" in exemption_text(held[0], "zh")
