@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -163,23 +164,33 @@ def best_choice(scenario: Scenario, data: PieceData, members: list[int]) -> Choi
     glob = tuple(sorted(int(data.units[i]) for i in members))
     owned = [s for u in glob for s in scenario.sites_by_unit.get(u, ())
              if bool(scenario.sites.owned[s])]
+
+    def candidates() -> Iterator[Choice]:
+        for u in glob:
+            for spec in allowed(scenario, glob, unit_options(scenario, u)):
+                credit = None
+                if spec.swap:
+                    others = [s for s in owned if s != spec.site]
+                    if not others:
+                        continue
+                    credit = max(others, key=lambda s: (float(scenario.sites.area_m2[s]), -s))
+                yield Choice(center=u, members=glob, remedy=spec.remedy, site=spec.site,
+                             credit_site=credit)
+
+    return cheapest(scenario, candidates())
+
+
+def cheapest(scenario: Scenario, choices: Iterable[Choice]) -> Choice | None:
+    """The first of the cheapest of ``choices`` by the exact price (ties: the first
+    given); one the pricing refuses (ValueError: no option reaches the need) is skipped."""
     best: tuple[float, Choice] | None = None
-    for u in glob:
-        for spec in allowed(scenario, glob, unit_options(scenario, u)):
-            credit = None
-            if spec.swap:
-                others = [s for s in owned if s != spec.site]
-                if not others:
-                    continue
-                credit = max(others, key=lambda s: (float(scenario.sites.area_m2[s]), -s))
-            ch = Choice(center=u, members=glob, remedy=spec.remedy, site=spec.site,
-                        credit_site=credit)
-            try:
-                cost = price(scenario, ch).objective_yuan
-            except ValueError:
-                continue
-            if best is None or cost < best[0] - 1e-9:
-                best = (cost, ch)
+    for ch in choices:
+        try:
+            cost = price(scenario, ch).objective_yuan
+        except ValueError:
+            continue
+        if best is None or cost < best[0] - 1e-9:
+            best = (cost, ch)
     return best[1] if best else None
 
 

@@ -24,8 +24,8 @@ from optimizer.model.options import unit_options
 from optimizer.model.precedence import imposed_sites
 from optimizer.plan.exemption import CenterWhy, Exemption, Named
 from optimizer.scenario.model import Scenario
-from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
+from optimizer.search.heuristic import cheapest
 
 STATUS_WORDS = {"under_construction": "under construction", "planned": "planned"}
 SHORT_WHY = ("PIPELINE: its rooms are handed over to its community, not built twice; "
@@ -74,19 +74,10 @@ def short_choice(scenario: Scenario, members: tuple[int, ...], site: int) -> Cho
     """The community of ``members`` centred on ``site`` extended to its full reach:
     the cheapest option on the site that gets there (``Choice.capped``)."""
     unit = int(scenario.sites.unit[site])
-    best: tuple[float, Choice] | None = None
-    for spec in unit_options(scenario, unit):
-        if spec.site != site or spec.swap:
-            continue
-        ch = Choice(center=unit, members=members, remedy=spec.remedy, site=site,
-                    credit_site=None, capped=True)
-        try:
-            cost = price(scenario, ch).objective_yuan
-        except ValueError:
-            continue
-        if best is None or cost < best[0] - 1e-9:
-            best = (cost, ch)
-    return best[1] if best else None
+    return cheapest(scenario, (
+        Choice(center=unit, members=members, remedy=spec.remedy, site=site,
+               credit_site=None, capped=True)
+        for spec in unit_options(scenario, unit) if spec.site == site and not spec.swap))
 
 
 def short_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
