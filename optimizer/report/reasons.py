@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 
 from optimizer.report import reasons_short, reasons_today
+from optimizer.report.ids_zh import ids_text_zh as _ids_zh
 from optimizer.report.places import county_name, street_name
 from optimizer.report.reasons_exempt import (
     _N,
@@ -26,7 +27,6 @@ from optimizer.report.reasons_exempt import (
     parse_exemption,
     reason_zh,
 )
-from optimizer.report.reasons_exempt import ids_text_zh as _ids_zh
 from optimizer.report.reasons_phasing import PHASING_LIMITS, PHASING_NOTES
 
 __all__ = ["KIND_ZH", "assumptions_text", "exemption_text", "limit_text",

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from optimizer.plan.exemption import CenterWhy, Companions, Exemption, Joined, Named, Reasons
 from optimizer.plan.model import EXEMPTION_SEPARATOR as SEP
 from optimizer.plan.model import Community
+from optimizer.report.ids_zh import join_zh as _ids_zh
+from optimizer.report.ids_zh import split_ids as _ids
 from optimizer.report.places import county_name, street_name
 from optimizer.report.reasons_boxed import boxed_zh, split_boxed
 from optimizer.report.reasons_short import parse_short, short_zh
@@ -50,7 +52,6 @@ def _fmt(n: int) -> str:
 
 # --- places and pieces (optimizer.graph.diagnosis._Words) ---------------------------------
 _PLACE = re.compile(r"(?:Town|Town/street) '(?P<street>.*?)' \(county '(?P<county>.*?)'\)")
-_IDS_MORE = re.compile(rf"^(?P<head>.*) and {_N} more$")
 
 
 _PIECE_PART = re.compile(
@@ -124,14 +125,6 @@ _FORBIDDEN = re.compile(
 
 
 # --- reading another tool's words into the record -----------------------------------------
-def _ids(text: str) -> tuple[tuple[str, ...], int]:
-    """'a, b and c' -> (a, b, c), 0; 'a, ..., j and 5 more' -> (a, ..., j), 5."""
-    more = _IDS_MORE.match(text)
-    if more:
-        return tuple(x.strip() for x in more.group("head").split(",")), _num(more.group(2))
-    return tuple(p.strip() for p in re.split(r",\s*|\s+and\s+", text) if p.strip()), 0
-
-
 def _named(text: str) -> tuple[Named, str] | None:
     """A piece or units as diagnosis._Words names them, and its kind (urban/rural)."""
     m = _PIECE_PART.match(text)
@@ -252,16 +245,6 @@ def parse_exemption(text: str) -> Exemption | None:
 
 
 # --- the Chinese, from the record ----------------------------------------------------------
-def _ids_zh(ids: tuple[str, ...], more: int = 0) -> str:
-    """(a, b, c) -> 'a、b、c'; with 5 more -> 'a、b、c等8个'."""
-    return "、".join(ids) + (f"等{_fmt(len(ids) + more)}个" if more else "")
-
-
-def ids_text_zh(text: str) -> str:
-    """'a, b and c' -> 'a、b、c'; 'a, ..., j and 5 more' -> 'a、…、j等15个'."""
-    return _ids_zh(*_ids(text))
-
-
 def _named_zh(n: Named, area: str) -> str:
     unit = "自然村(村民小组)" if area == "rural" else "城市小区"
     ids = _ids_zh(n.ids, n.more)

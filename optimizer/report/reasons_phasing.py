@@ -7,18 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from optimizer.report.ids_zh import ids_text_zh as _ids
 from optimizer.report.places import county_name
 
 _Sub = Callable[[re.Match[str]], str]
 _N = r"(-?\d[\d,]*(?:\.\d+)?)"
 _Y = r"(\d{4})"
-
-
-def _ids(text: str) -> str:
-    more = re.fullmatch(r"(.*) and (\d+) more", text)
-    head = more.group(1) if more else text
-    out = "、".join(x.strip() for x in head.split(",") if x.strip())
-    return out + (f"等(另{more.group(2)}个)" if more else "")
 
 
 PHASING_NOTES: tuple[tuple[re.Pattern[str], _Sub], ...] = (

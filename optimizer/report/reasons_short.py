@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 
 from optimizer.plan.exemption import CenterWhy, Exemption, Named
+from optimizer.report.ids_zh import ids_text_zh as _ids
 from optimizer.report.places import county_name, street_name
 from optimizer.report.reasons_today import _REMEDY_ZH as REMEDY_ZH
 
@@ -85,10 +86,6 @@ def exempt_reason_zh(text: str) -> str | None:
     return (f"超规模基本单元{m.group(2)}的{m.group(1)}户需服务用房{m.group(3)}平方米,其在建、"
             f"待建用房{m.group(4)}为所在社区服务中心(PIPELINE、ONE-STATION),至多可达"
             f"{m.group(5)}平方米")
-
-
-def _ids(text: str) -> str:
-    return "、".join(p.strip() for p in text.split(",") if p.strip())
 
 
 NOTES: tuple[tuple[re.Pattern[str], Sub], ...] = (

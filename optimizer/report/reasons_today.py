@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from optimizer.report.ids_zh import ids_text_zh as _ids
+
 _N = r"(\d[\d,]*)"
 Sub = Callable[[re.Match[str]], str]
 
@@ -22,11 +24,6 @@ WORDS_ZH = {"meet the harmonious-community standard": "达到省级和谐社区�
             "have the new management system": "已建立新型社区管理体制",
             "meet the self-governance standard": "达到自治标准"}
 LABEL_ZH = {"urban": "城市", "rural": "农村", "all": "全部"}
-
-
-def _ids(text: str) -> str:
-    text = re.sub(r" and (\d+) more$", r"等(另\1个)", text)
-    return "、".join(p.strip() for p in text.split(",") if p.strip())
 
 
 _WHY: tuple[tuple[re.Pattern[str], Sub], ...] = (
