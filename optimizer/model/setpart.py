@@ -18,6 +18,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.model.cpsat import MILLI
+from optimizer.model.cpsat_run import FIRST_CAP_S, set_limits
 from optimizer.rules.limits import cp_seed
 from optimizer.status import Status
 
@@ -91,15 +92,11 @@ def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int
     # seconds a 62-unit city street gets, before any plan: off, the first plan comes
     # at once and the proof is as fast (county streets: 0.1-1.6 s either way).
     p.cp_model_presolve = False
-    if stop.is_set():
-        p.stop_after_first_solution = True
-        time_s = min(time_s, 10.0)
-    if deterministic:
-        p.max_deterministic_time = max(0.05, time_s)
-        # No wall-clock limit here: the piece's clock (optimizer.search.clock) is the
-        # safety net, and summary.json reports where it bound.
-    else:
-        p.max_time_in_seconds = max(0.05, time_s)
+    # Deterministic: no wall-clock limit here (the piece's clock, optimizer.search.clock,
+    # is the safety net, and summary.json reports where it bound). Stopped before the
+    # start: a short proof when small, else the first plan (optimizer.model.cpsat_run).
+    set_limits(solver, built.model, time_s=time_s, deterministic=deterministic,
+               stopped=stop.is_set(), first_cap_s=FIRST_CAP_S)
     p.log_search_progress = log
     if relative_gap > 0:
         p.relative_gap_limit = relative_gap

@@ -9,6 +9,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.graph.locks import Locks
 from optimizer.model.cpsat import MILLI, SOFT_PENALTY_YUAN, BuiltModel, build_model
+from optimizer.model.cpsat_run import FIRST_CAP_S, set_limits
 from optimizer.model.piece import PieceData
 from optimizer.rules.limits import cp_seed
 from optimizer.scenario.model import Scenario
@@ -71,11 +72,6 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
                         free=free)
     if hint:
         _add_hint(built, data, hint)
-    if stop.is_set():
-        # Interrupted before this solve began (a stop request does not reach a solve
-        # that has not started): settle for the first plan, quickly.
-        first_only = True
-        time_s = min(time_s, 10.0)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = max(1, workers)
@@ -85,13 +81,11 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
     p.catch_sigint_signal = False
     if deterministic is None:
         deterministic = workers == 1
-    if deterministic:
-        # Deterministic: the limit is in the solver's deterministic time, not wall time.
-        p.max_deterministic_time = max(0.05, time_s)
-        # No wall-clock limit here: the piece's clock (optimizer.search.clock) is the
-        # safety net, and summary.json reports where it bound.
-    else:
-        p.max_time_in_seconds = max(0.05, time_s)
+    # Deterministic: the limit is in the solver's deterministic time, not wall time (the
+    # piece's clock, optimizer.search.clock, is the safety net). Interrupted before this
+    # solve began: a short proof when small, else the first plan (optimizer.model.cpsat_run).
+    set_limits(solver, built.model, time_s=time_s, deterministic=deterministic,
+               stopped=stop.is_set(), first_cap_s=FIRST_CAP_S)
     if first_only:
         p.stop_after_first_solution = True
     p.log_search_progress = scenario.solver.log_search

@@ -34,6 +34,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.model.cpsat import MILLI
+from optimizer.model.cpsat_run import set_limits
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.rules.limits import cp_seed
 from optimizer.scenario.model import Scenario
@@ -234,13 +235,8 @@ def _solve(m: cp_model.CpModel, time_s: float, seed: int, deterministic: bool,
     p.num_workers = 1
     p.random_seed = cp_seed(seed)
     p.catch_sigint_signal = False
-    if stop.is_set():
-        p.stop_after_first_solution = True
-        time_s = min(time_s, 2.0)
-    if deterministic:
-        p.max_deterministic_time = max(0.05, time_s)
-    else:
-        p.max_time_in_seconds = max(0.05, time_s)
+    set_limits(solver, m, time_s=time_s, deterministic=deterministic, stopped=stop.is_set(),
+               first_cap_s=2.0)
     stop.attach(solver)
     try:
         code = solver.solve(m)

@@ -284,7 +284,6 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     number of communities: the count drives the cost, and a search free to choose it
     tends to stay at the count of its first plan (a 24-unit urban street: 4.44 M yuan
     with six communities free, 4.25 M with five fixed)."""
-    hurry = stop.is_set()
     start = None if task.locks else heuristic_start(scenario, data)
     ks = _counts(data, task)
     best: tuple[float, tuple[Choice, ...]] | None = None
@@ -296,7 +295,7 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         hint = _fits(start, k) or _fits(best[1] if best else None, k)
         hard = run_attempt(scenario, data, task, contiguity="order", soft=False,
                     count=(k, k) if k is not None else None, stop=stop, hint=hint,
-                    time_s=task.budget_s * ORDER_SHARE / len(ks), first_only=hurry)
+                    time_s=task.budget_s * ORDER_SHARE / len(ks))
         spent += hard.used_s
         infeasible &= hard.status == Status.INFEASIBLE
         if hard.choices and (best is None or hard.objective_yuan < best[0]):
