@@ -23,12 +23,18 @@ center rule, so that what is named is true of the size rule alone):
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 from ortools.sat.python import cp_model
 
 from optimizer.graph.diagnosis import list_ids
 from optimizer.model.piece import PieceData
+from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
-from optimizer.search.columns import connected_groups
+from optimizer.search.columns import MASTER_COLUMNS, ColumnPlan, ColumnSet, connected_groups
+from optimizer.search.piece_common import no_plan_reason
+from optimizer.search.piece_types import PieceResult, PieceTask
 
 CORE_MAX = 6            # units named at most (a larger core explains nothing)
 CORE_TIME_S = 5.0       # deterministic seconds for the CP-SAT core at most
@@ -37,20 +43,88 @@ MORE_CORES_S = 10.0     # ... in this many deterministic seconds at most
 
 
 def impossible_why(scenario: Scenario, data: PieceData, columns: int, *,
-                   time_s: float = CORE_TIME_S, seed: int = 0) -> tuple[str, tuple[str, ...]]:
+                   time_s: float = CORE_TIME_S, seed: int = 0, named: bool = True
+                   ) -> tuple[str, tuple[str, ...]]:
     """The search's words for a piece whose every possible community is listed and
     none partitions it (optimizer.search.piece): the count of communities listed and,
     where found, the few units that no non-overlapping communities within the bounds
     can hold together (read back and proved by optimizer.checker.cover); and those
     units' ids."""
     why = f"proved impossible: no partition into its {columns:,} possible communities"
-    listed = connected_groups(data)
+    listed = connected_groups(data) if named else None
     if listed is None:
         return why, ()
     core = impossible_core(data, listed[0], time_s=time_s, seed=seed)
     if not core:
         return why, ()
     return core_why(scenario, data, why, core)
+
+
+@dataclass(frozen=True)
+class Cored:
+    """A listed piece with no partition: its listing, its disjoint cores (local units)
+    and the exemption naming each."""
+
+    listing: ColumnSet
+    cores: list[tuple[int, ...]]
+    records: list[Exemption]
+
+
+@dataclass(frozen=True)
+class NoPartition:
+    """What the search knows of a listed piece with no partition (:func:`no_partition`)."""
+
+    record: Exemption           # naming the first core (or none found)
+    plain: Exemption            # naming none: for a community holding no core unit
+    doomed: tuple[int, ...]     # every core's units (global)
+    cored: Cored | None         # None: no core, or no listing to use
+    charged_s: float            # of the budget (the core searches, at their limits)
+
+
+def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: PieceTask
+                 ) -> NoPartition:
+    """The cores of a piece whose every possible community is listed and none
+    partitions it (optimizer.search.core), each with its exemption. Cores disjoint
+    from the first only on listings below the master's size (CP-SAT spent its 10 s
+    on a 200-compound street's 87,329 communities without an answer): one community
+    per core breaks the bounds, and a rest that keeps a unit of any has no plan (no
+    pockets tried then: a 200-village town's took 14 s to find that out)."""
+    first_s = min(CORE_TIME_S, 0.1 * task.budget_s)
+    why, core = impossible_why(scenario, data, got.columns, seed=task.seed, time_s=first_s)
+    record = no_plan_reason(scenario, data, why, got.columns, core)
+    plain = no_plan_reason(scenario, data, impossible_why(
+        scenario, data, got.columns, time_s=0.0, named=False)[0], got.columns)
+    doomed = tuple(scenario.unit_index[u] for u in core)
+    if got.listing is None or not core:
+        return NoPartition(record, plain, doomed, None, first_s)
+    more = len(got.listing.members) < MASTER_COLUMNS
+    more_s = min(MORE_CORES_S, 0.15 * task.budget_s) if more else 0.0
+    cores = piece_cores(scenario, data, got.columns, core, seed=task.seed, time_s=more_s,
+                        more=more)
+    cored = Cored(got.listing, [c for c, _, _ in cores],
+                  [no_plan_reason(scenario, data, w, got.columns, ids) for _, w, ids in cores])
+    doomed = tuple(int(data.units[u]) for c in cored.cores for u in c)
+    return NoPartition(record, plain, doomed, cored, first_s + more_s)
+
+
+def only_at_cores(res: PieceResult, why: NoPartition) -> PieceResult:
+    """``res`` (the soft model's, the last resort) with a core's exemption only on the
+    communities holding a unit of it (SIZE-URBAN / SIZE-RURAL: the core proves that
+    such a community breaks the bounds, not any; the checker rejects it elsewhere);
+    the others with the exemption naming no core, which the checker proves only where
+    it can search the piece whole."""
+    named = {ex.named for ex in ([why.record] + (why.cored.records if why.cored else []))
+             if ex.named is not None}
+    doomed = set(why.doomed)
+    out = []
+    for ch, exs in zip(res.choices, res.exemptions, strict=True):
+        if doomed & set(ch.members):
+            out.append(exs)
+        else:
+            out.append(tuple(why.plain if ex.named in named and ex.named is not None else ex
+                             for ex in exs))
+    return res if tuple(out) == res.exemptions else dataclasses.replace(
+        res, exemptions=tuple(out))
 
 
 def piece_cores(scenario: Scenario, data: PieceData, columns: int, first: tuple[str, ...],
@@ -186,5 +260,6 @@ def _cp_core(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
     return tuple(core) if 0 < len(core) <= CORE_MAX else ()
 
 
-__all__ = ["CORE_MAX", "CORE_TIME_S", "MORE_CORES_S", "core_why", "impossible_core",
-           "impossible_why", "more_cores", "piece_cores"]
+__all__ = ["CORE_MAX", "CORE_TIME_S", "MORE_CORES_S", "Cored", "NoPartition", "core_why",
+           "impossible_core", "impossible_why", "more_cores", "no_partition", "only_at_cores",
+           "piece_cores"]

@@ -51,6 +51,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.colmaster import solve_by_master
 from optimizer.search.columns import MASTER_COLUMNS, ColumnSet, price_groups
+from optimizer.search.core import Cored
 from optimizer.search.heuristic import best_choice
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
@@ -207,13 +208,12 @@ def find_breaking(scenario: Scenario, data: PieceData, listing: ColumnSet,
     return None, used
 
 
-def solve_cored(scenario: Scenario, data: PieceData, listing: ColumnSet,
-                cores: list[tuple[int, ...]], records: list[Exemption], task: PieceTask,
+def solve_cored(scenario: Scenario, data: PieceData, cored: Cored, task: PieceTask,
                 stop: StopFlag) -> tuple[PieceResult | None, float]:
     """The piece with one community per core exempt and every other within the bounds
     (see the module), or None (the caller falls back); and the time used of
-    ``task.budget_s``. ``cores``: local units, disjoint; ``records``: the exemption
-    naming each core's units."""
+    ``task.budget_s``."""
+    listing, cores, records = cored.listing, cored.cores, cored.records
     if len(listing.members) >= MASTER_COLUMNS:
         return _large(scenario, data, listing, cores, records, task, stop)
     found, used = find_breaking(scenario, data, listing, cores, task, stop,

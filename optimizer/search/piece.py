@@ -32,8 +32,8 @@ from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.colgen_floor import colgen_reserve
-from optimizer.search.columns import MASTER_COLUMNS, ColumnSet, plan_by_columns
-from optimizer.search.core import CORE_TIME_S, MORE_CORES_S, impossible_why, piece_cores
+from optimizer.search.columns import plan_by_columns
+from optimizer.search.core import Cored, no_partition, only_at_cores
 from optimizer.search.cored import solve_cored
 from optimizer.search.leftover import leftover_floor
 from optimizer.search.oversized import solve_oversized
@@ -55,10 +55,6 @@ from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
 __all__ = ["PieceResult", "PieceTask", "solve_data", "solve_piece"]
-
-# The listing of a piece with no partition, its disjoint cores (local units) and the
-# exemption naming each (optimizer.search.cored).
-Cored = tuple[ColumnSet, list[tuple[int, ...]], list[Exemption]]
 
 SMALL_X = 12000         # Σ over centers of the units they reach: exact model below this
 FLOW_X = 2500           # ... and the flow model (exact contiguity) for the bound below this
@@ -235,10 +231,9 @@ def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFla
              cored: Cored | None = None) -> PieceResult:
     """A piece with no plan within the bounds (proven, or none found): its pockets
     exempt and the rest with its bound where pockets explain it
-    (optimizer.search.pocketed), else, where every possible community is listed
-    (``cored``: the listing, the cores and their exemptions), one community per core
-    exempt, breaking the bounds least, and the rest within them
-    (optimizer.search.cored), else the soft model, the last resort. A part of a
+    (optimizer.search.pocketed), else, all its possible communities listed
+    (``cored``), one community per core exempt (optimizer.search.cored), else the
+    soft model, the last resort. A part of a
     piece (``part_of_piece``) seeks no pockets of its own: they would be the part's,
     not the piece's, and the checker reads a pocket's gate in the whole piece.
     ``core``: units (global) no non-overlapping communities within the bounds can hold
@@ -248,8 +243,8 @@ def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFla
         got, spent = solve_pocketed(scenario, data, task, stop, solve_data, doomed=core)
         if got is not None:
             return got
-    if cored is not None and cored[1] and not task.locks:
-        got, used = solve_cored(scenario, data, *cored, dataclasses.replace(
+    if cored is not None and not task.locks:
+        got, used = solve_cored(scenario, data, cored, dataclasses.replace(
             task, budget_s=max(0.2, task.budget_s - spent)), stop)
         if got is not None:
             return dataclasses.replace(got, used_s=got.used_s + spent,
@@ -278,28 +273,10 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         return None, task
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
     if got.status == Status.INFEASIBLE:      # every possible community listed: none partitions
-        why, core = impossible_why(scenario, data, got.columns, seed=task.seed,
-                                   time_s=min(CORE_TIME_S, 0.1 * task.budget_s))
-        rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - min(
-            CORE_TIME_S, 0.1 * task.budget_s)))     # charged as its limit (deterministic)
-        record = no_plan_reason(scenario, data, why, got.columns, core)
-        cored: Cored | None = None
-        doomed = tuple(scenario.unit_index[u] for u in core)
-        if got.listing is not None and core:
-            # Cores disjoint from the first (optimizer.search.core.more_cores), each
-            # with its exemption: one community per core breaks the bounds. A rest
-            # that keeps a unit of any has no plan: no pockets tried then (a 200-village
-            # town's took 14 s to find that out).
-            more = len(got.listing.members) < MASTER_COLUMNS
-            cores = piece_cores(scenario, data, got.columns, core, seed=task.seed,
-                                time_s=min(MORE_CORES_S, 0.15 * task.budget_s), more=more)
-            rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - min(
-                MORE_CORES_S, 0.15 * task.budget_s) * more))    # charged as its limit
-            cored = (got.listing, [c for c, _, _ in cores],
-                     [no_plan_reason(scenario, data, w, got.columns, ids)
-                      for _, w, ids in cores])
-            doomed = tuple(int(data.units[u]) for c, _, _ in cores for u in c)
-        return _no_plan(scenario, data, rest, stop, record, core=doomed, cored=cored), rest
+        why = no_partition(scenario, data, got, task)
+        rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - why.charged_s))
+        return only_at_cores(_no_plan(scenario, data, rest, stop, why.record,
+                                      core=why.doomed, cored=why.cored), why), rest
     if not got.choices:
         return None, rest               # no plan in time: the models, with the time left
     how = f", {got.how}" if got.how else ""

@@ -13,6 +13,7 @@ r0c1, and r0c4 and r0c6 only with r0c5 (each 2,600 below is too large to join th
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import networkx as nx
@@ -112,3 +113,40 @@ def test_the_bound_is_below_every_plan_breaking_the_bounds_only_at_the_cores(
     assert res.bound <= best + 1e-6
     assert cost <= best + 1e-3
     assert res.status.name == "OPTIMAL"
+
+
+def test_the_soft_plan_keeps_a_core_only_on_the_communities_holding_it(
+        no_exhaustive_search: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the cores' plan fails (here made to), the soft model's communities that
+    hold no core unit lose the core's claim (the checker rejects it there): they
+    carry the exemption naming none."""
+    from optimizer.search import piece
+
+    monkeypatch.setattr(piece, "solve_cored", lambda *a, **k: (None, 0.0))
+    s = grid_scenario(STREET)
+    comp = components(s)[0]
+    data = piece_data(s, comp.key, comp.units)
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=10.0, seed=0, threads=1)
+    res = solve_piece(s, task, StopFlag())
+    assert res.method.startswith("soft")
+    core_units = {s.unit_index[u] for core in CORES for u in core}
+    seen = set()
+    for ch, exs in zip(res.choices, res.exemptions, strict=True):
+        for ex in exs:
+            holds = bool(core_units & set(ch.members))
+            seen.add(holds)
+            assert (ex.named is not None) == holds, (ch.members, ex.text)
+            assert ("can hold all of" in ex.text) == holds
+    assert seen, "the soft plan breaks the bounds somewhere"
+    # a community breaking the bounds away from the cores, made up: it gets the plain one
+    from optimizer.search.columns import plan_by_columns
+    from optimizer.search.core import no_partition, only_at_cores
+
+    got = plan_by_columns(s, data, budget_s=5, workers=1, seed=0, deterministic=True,
+                          stop=StopFlag(), hint=lambda: None)
+    assert got is not None
+    why = no_partition(s, data, got, task)
+    far = [c for c in res.choices if not core_units & set(c.members)][:1]
+    fake = dataclasses.replace(res, choices=tuple(far), exemptions=((why.record,),))
+    assert only_at_cores(fake, why).exemptions == ((why.plain,),)
