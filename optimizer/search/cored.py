@@ -1,39 +1,44 @@
-"""A listed piece with no partition because of a core (optimizer.search.core): the
-community holding the core that breaks the bounds least, exempt and naming the core;
-every other community within the bounds.
+"""A listed piece with no partition because of cores (optimizer.search.core): one
+community per core breaks the bounds, holding a unit of it and naming it, as little
+as found; every other community within the bounds.
 
 Before this such a piece went whole to the soft model (issue 16: "every exemption
-names the unit or the part that makes it impossible, nothing more"): on a held-out
-200-village town whose one village (402 households) no community within the bounds
-can hold, it broke seven communities, six of them nowhere near that village, and its
-bound was the widened floor's (43% gap); on a 200-compound street it took the whole
-limit from the town's other pieces.
+names the unit or the part that makes it impossible, nothing more"): a held-out
+200-village town (two villages no community within the bounds holds, three that none
+can hold together) got seven broken communities, five away from them, and the
+widened floor's bound (43% gap); a 200-compound street 8.8%, using the whole limit.
 
-Here every possible community is listed already (optimizer.search.columns). Any plan
-must break the bounds in a community holding a core unit, so the communities that
-may break them are the connected groups holding a core unit outside the bounds
-(:func:`breaking_groups`, by households outside them at most ``slack``). Then:
+Every possible community within the bounds is listed already
+(optimizer.search.columns). Every plan breaks the bounds in a community holding a
+unit of each core, so the communities that may break them are the connected groups
+holding a core unit outside the bounds (:func:`breaking_groups`, by at most
+``slack`` households). Each such group also holds a row of its own per core whose
+units it holds, and each core has an empty column holding its row alone: no two
+communities outside the bounds hold units of one core. Then, on a listing below the
+master's size:
 
 1. a set partitioning over the listing and those groups, least first by the number
    of groups outside the bounds, then households outside, then the group's own cost
-   (CP-SAT, a short limit): which communities must break the bounds and by how much
-   (V households each at most), and a plan whose rest is an exact cover by listed
-   communities; no such plan with the slack: twice the slack, up to the maximum;
+   (CP-SAT, a short limit): the most any of them breaks the bounds by (V), and a
+   plan; none with the slack: twice the slack, up to the maximum;
 2. the cheapest plan over the listing and the groups breaking the bounds by at most
-   V (with one breaking community in step 1, at most one: a unit of its own that
-   every such group holds, and an empty column holding it alone), from step 1's
-   plan, by the listing's own methods (the master for large listings).
+   V, from step 1's (CP-SAT).
 
-The bound (step 2's) is a bound over every plan in which the communities that break
-the bounds hold a core unit and break them by at most V households each (at most
-one of them, as above): step 2's columns hold every community of every such plan.
-It is not a bound over plans breaking the bounds more (no plan of the rules, and the
-exemption claims no more), nor over plans breaking them elsewhere (the core's
-communities must break them: a plan breaking others too breaks more). A bound over
-plans with this plan's exempt community only (its cost and the rest's bound) was not
-taken: it holds for that choice alone. The soft model's widened floor (every plan
-within the bounds widened by all it breaks) is valid, but far lower: 19.7 M yuan
-against 67.2 M on the 200-compound street.
+On a large listing (CP-SAT found no plan in 10 s over the 87,329 communities of a
+200-compound street) both at once: the listing's master (optimizer.search.colmaster)
+from no plan, its LP's dive finding the first, over the groups within the first
+slack, each household outside the bounds priced at a household's share of the mean
+listed community so that the plan breaks them little; that price, for the most any
+plan of the columns can break them by (the slack per core), comes off the bound.
+
+The bound is over the plans the rules and these exemptions allow: every community
+outside the bounds holds a unit of a core (the checker rejects the core's exemption
+elsewhere, optimizer.checker.proofs), one per core, each breaking them by at most V
+(the slack on a large listing), as a pocket's split breaking them least
+(optimizer.search.pocketed); the columns hold every community of every such plan.
+Not taken: the exempt community's cost and the rest's bound (a bound over plans
+with that community only); the soft model's widened floor (valid over more plans,
+far lower: 19.7 M yuan against 67.2 M on the 200-compound street).
 """
 
 from __future__ import annotations
