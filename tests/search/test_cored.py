@@ -150,3 +150,42 @@ def test_the_soft_plan_keeps_a_core_only_on_the_communities_holding_it(
     far = [c for c in res.choices if not core_units & set(c.members)][:1]
     fake = dataclasses.replace(res, choices=tuple(far), exemptions=((why.record,),))
     assert only_at_cores(fake, why).exemptions == ((why.plain,),)
+
+
+def test_the_master_path_bound_takes_off_what_it_priced_the_breach(
+        no_exhaustive_search: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The large listings' path (the master from no plan, households outside the
+    bounds priced) forced on a 6-unit piece: its bound, less that price for the most
+    a plan of its columns breaks the bounds by, is below every plan of the class
+    (one community outside the bounds, holding r0c0 or r0c2, by at most the slack:
+    every connected partition enumerated); r0c0 or r0c2 alone is 50 short::
+
+        1950  300 1950
+        2600 2600 2600
+    """
+    from optimizer.search import cored
+
+    monkeypatch.setattr(cored, "MASTER_COLUMNS", 0)
+    s = grid_scenario([[1950, 300, 1950], [2600, 2600, 2600]])
+    comp = components(s)[0]
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=20.0, seed=0, threads=1)
+    res = solve_piece(s, task, StopFlag())
+    assert "lp," in res.method and res.method.startswith("core(1 exempt")
+    lo, hi = s.policy.bounds(True)
+    slack = int(cored.FIRST_SLACK * (hi - lo))
+    core = {s.unit_index["r0c0"], s.unit_index["r0c2"]}
+    g = nx.Graph()
+    g.add_nodes_from(range(s.n_units))
+    g.add_edges_from(s.edges.tolist())
+    best = math.inf
+    for parts in _partitions(list(range(s.n_units))):
+        hh = [sum(int(s.households[u]) for u in p) for p in parts]
+        out = [(p, h) for p, h in zip(parts, hh, strict=True) if not lo <= h <= hi]
+        if len(out) == 1 and set(out[0][0]) & core and \
+                max(0, lo - out[0][1], out[0][1] - hi) <= slack and \
+                all(nx.is_connected(g.subgraph(p)) for p in parts):
+            best = min(best, sum(_best_part_cost(s, p) for p in parts))
+    cost = plan_cost(s, res.choices)
+    assert math.isfinite(best)
+    assert 0.9 * best < res.bound <= best + 1e-6 <= cost + 1e-3
