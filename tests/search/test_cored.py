@@ -56,7 +56,9 @@ def test_a_second_core_is_found_beside_the_first() -> None:
     s = grid_scenario(STREET)
     comp = components(s)[0]
     data = piece_data(s, comp.key, comp.units)
-    groups, _ = connected_groups(data)
+    found = connected_groups(data)
+    assert found is not None
+    groups = found[0]
     first = impossible_core(data, groups)
     cores = more_cores(data, groups, first)
     assert {_ids(s, data, c) for c in cores} == CORES
