@@ -325,6 +325,13 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
     if foreign is not None and not reading.kinds() <= {"above-max", *SHAPES}:
         return False, foreign
     core = next((c for c in reading.claims if c.kind == "core"), None)
+    if core is not None and core.units and not members & set(core.units):
+        # SIZE-URBAN / SIZE-RURAL: the core proves that some community holding one of
+        # its units breaks the bounds, not that this one must (issue 16: a soft plan's
+        # six communities far from the village it named, exempt on its ground).
+        return False, (f"it names {_names(s, set(core.units))} as units no communities "
+                       "within the bounds can hold together, and holds none of them: only "
+                       "a community holding one is exempt on that ground")
     for claim in reading.claims:
         if claim.kind == "core":
             continue            # proved with the "no split" claim it grounds

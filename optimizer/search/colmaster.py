@@ -73,40 +73,48 @@ class MasterPlan:
 
 
 def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np.ndarray,
-                    start: list[int], *, budget_s: float, workers: int, seed: int,
+                    start: list[int] | None, *, budget_s: float, workers: int, seed: int,
                     deterministic: bool, stop: StopFlag, count: tuple[int, int],
                     log: bool = False, nbrs: tuple[tuple[int, ...], ...] | None = None,
                     households: np.ndarray | None = None) -> MasterPlan | None:
     """The plan and bound over a complete listing (``members``, ``cost``) from the
     plan ``start`` (column indices); None when the LP fails (the caller falls back).
+    ``start`` None: no plan in hand (optimizer.search.cored: a listing with columns
+    outside the bounds), the dive's is the first, and None without one.
     ``nbrs`` and ``households`` (per unit): the neighbourhoods of
     :mod:`optimizer.search.colns` run on the dive's plan (none without them)."""
     t0 = time.perf_counter()
     if stop.is_set():           # no time for the LP: the plan in hand
-        return MasterPlan(Status.FEASIBLE, tuple(sorted(start)), -math.inf, 0.0, 0)
+        return None if start is None else \
+            MasterPlan(Status.FEASIBLE, tuple(sorted(start)), -math.inf, 0.0, 0)
     a = incidence(n_units, members)
-    lp = solve_master(a, cost, start=start, stop=stop)
+    lp = solve_master(a, cost, start=start or (), stop=stop)
     bound = lp.bound
     if not lp.ok or not math.isfinite(bound):
-        if stop.is_set() or stop.seconds_left() == 0.0:
+        if start is not None and (stop.is_set() or stop.seconds_left() == 0.0):
             # The clock cut the LP short (HiGHS has no duals then): the plan in hand.
             used = lp.work_s if deterministic else time.perf_counter() - t0
             return MasterPlan(Status.FEASIBLE, tuple(sorted(start)), -math.inf, used, 0)
         return None
     used = lp.work_s if deterministic else time.perf_counter() - t0
-    incumbent = list(start)
-    ub = float(cost[incumbent].sum())
+    incumbent = list(start or ())
+    ub = float(cost[incumbent].sum()) if start is not None else math.inf
     dived = False
     resplit = ""
     if lp.finished and len(lp.x) == len(cost):
         # The LP-guided dive (optimizer.model.dive): a plan near the LP's count
         # before the integer stages, whose hint it becomes.
         t1 = time.perf_counter()
-        dv = dive(a, cost, lp.x, lp.reduced, work_s=DIVE_SHARE * max(0.0, budget_s - used),
+        share = DIVE_SHARE if start is not None else 2 * DIVE_SHARE   # no plan else
+        dv = dive(a, cost, lp.x, lp.reduced, work_s=share * max(0.0, budget_s - used),
                   stop=stop.is_set)
         used += dv.work_s if deterministic else time.perf_counter() - t1
         if dv.chosen and dv.cost_yuan < ub - 1e-6:
             incumbent, ub, dived = list(dv.chosen), dv.cost_yuan, True
+    if start is None:
+        if not incumbent:
+            return None         # no plan: the dive found none
+        start = incumbent
     if nbrs is not None and households is not None and not stop.is_set():
         # Adjacent communities re-split exactly over the listing (optimizer.search.colns).
         # They keep the count they are given (a community fewer takes 15+ of them at

@@ -323,6 +323,8 @@ class ColumnPlan:
     used_s: float                   # of the budget (listing, pricing, solving)
     columns: int
     how: str = ""                   # how the columns were solved, when not by CP-SAT alone
+    listing: ColumnSet | None = None  # the columns, where none partitions the piece
+                                      # (optimizer.search.cored takes them on)
 
 
 def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, workers: int,
@@ -374,7 +376,8 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
                         log=scenario.solver.log_search,
                         relative_gap=scenario.solver.relative_gap)
     return ColumnPlan(res.status, _choices(scenario, data, cols, res.chosen),
-                      res.bound_yuan, prep + res.used_s, len(cols.members))
+                      res.bound_yuan, prep + res.used_s, len(cols.members),
+                      listing=cols if res.status == Status.INFEASIBLE else None)
 
 
 def _choices(scenario: Scenario, data: PieceData, cols: ColumnSet,

@@ -23,62 +23,190 @@ center rule, so that what is named is true of the size rule alone):
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 from ortools.sat.python import cp_model
 
 from optimizer.graph.diagnosis import list_ids
 from optimizer.model.piece import PieceData
+from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
-from optimizer.search.columns import connected_groups
+from optimizer.search.columns import MASTER_COLUMNS, ColumnPlan, ColumnSet, connected_groups
+from optimizer.search.piece_common import no_plan_reason
+from optimizer.search.piece_types import PieceResult, PieceTask
 
 CORE_MAX = 6            # units named at most (a larger core explains nothing)
 CORE_TIME_S = 5.0       # deterministic seconds for the CP-SAT core at most
+MORE_CORES = 12         # disjoint cores sought at most (optimizer.search.cored)
+MORE_CORES_S = 10.0     # ... in this many deterministic seconds at most
 
 
 def impossible_why(scenario: Scenario, data: PieceData, columns: int, *,
-                   time_s: float = CORE_TIME_S, seed: int = 0) -> tuple[str, tuple[str, ...]]:
+                   time_s: float = CORE_TIME_S, seed: int = 0, named: bool = True
+                   ) -> tuple[str, tuple[str, ...]]:
     """The search's words for a piece whose every possible community is listed and
     none partitions it (optimizer.search.piece): the count of communities listed and,
     where found, the few units that no non-overlapping communities within the bounds
     can hold together (read back and proved by optimizer.checker.cover); and those
     units' ids."""
     why = f"proved impossible: no partition into its {columns:,} possible communities"
-    listed = connected_groups(data)
+    listed = connected_groups(data) if named else None
     if listed is None:
         return why, ()
     core = impossible_core(data, listed[0], time_s=time_s, seed=seed)
     if not core:
         return why, ()
+    return core_why(scenario, data, why, core)
+
+
+@dataclass(frozen=True)
+class Cored:
+    """A listed piece with no partition: its listing, its disjoint cores (local units)
+    and the exemption naming each."""
+
+    listing: ColumnSet
+    cores: list[tuple[int, ...]]
+    records: list[Exemption]
+
+
+@dataclass(frozen=True)
+class NoPartition:
+    """What the search knows of a listed piece with no partition (:func:`no_partition`)."""
+
+    record: Exemption           # naming the first core (or none found)
+    plain: Exemption            # naming none: for a community holding no core unit
+    doomed: tuple[int, ...]     # every core's units (global)
+    cored: Cored | None         # None: no core, or no listing to use
+    charged_s: float            # of the budget (the core searches, at their limits)
+
+
+def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: PieceTask
+                 ) -> NoPartition:
+    """The cores of a piece whose every possible community is listed and none
+    partitions it (optimizer.search.core), each with its exemption. Cores disjoint
+    from the first only on listings below the master's size (CP-SAT spent its 10 s
+    on a 200-compound street's 87,329 communities without an answer): one community
+    per core breaks the bounds, and a rest that keeps a unit of any has no plan (no
+    pockets tried then: a 200-village town's took 14 s to find that out)."""
+    first_s = min(CORE_TIME_S, 0.1 * task.budget_s)
+    why, core = impossible_why(scenario, data, got.columns, seed=task.seed, time_s=first_s)
+    record = no_plan_reason(scenario, data, why, got.columns, core)
+    plain = no_plan_reason(scenario, data, impossible_why(
+        scenario, data, got.columns, time_s=0.0, named=False)[0], got.columns)
+    doomed = tuple(scenario.unit_index[u] for u in core)
+    if got.listing is None or not core:
+        return NoPartition(record, plain, doomed, None, first_s)
+    more = len(got.listing.members) < MASTER_COLUMNS
+    more_s = min(MORE_CORES_S, 0.15 * task.budget_s) if more else 0.0
+    cores = piece_cores(scenario, data, got.columns, core, seed=task.seed, time_s=more_s,
+                        more=more)
+    cored = Cored(got.listing, [c for c, _, _ in cores],
+                  [no_plan_reason(scenario, data, w, got.columns, ids) for _, w, ids in cores])
+    doomed = tuple(int(data.units[u]) for c in cored.cores for u in c)
+    return NoPartition(record, plain, doomed, cored, first_s + more_s)
+
+
+def only_at_cores(res: PieceResult, why: NoPartition) -> PieceResult:
+    """``res`` (the soft model's, the last resort) with a core's exemption only on the
+    communities holding a unit of it (SIZE-URBAN / SIZE-RURAL: the core proves that
+    such a community breaks the bounds, not any; the checker rejects it elsewhere);
+    the others with the exemption naming no core, which the checker proves only where
+    it can search the piece whole."""
+    named = {ex.named for ex in ([why.record] + (why.cored.records if why.cored else []))
+             if ex.named is not None}
+    doomed = set(why.doomed)
+    out = []
+    for ch, exs in zip(res.choices, res.exemptions, strict=True):
+        if doomed & set(ch.members):
+            out.append(exs)
+        else:
+            out.append(tuple(why.plain if ex.named in named and ex.named is not None else ex
+                             for ex in exs))
+    return res if tuple(out) == res.exemptions else dataclasses.replace(
+        res, exemptions=tuple(out))
+
+
+def piece_cores(scenario: Scenario, data: PieceData, columns: int, first: tuple[str, ...],
+                *, time_s: float = MORE_CORES_S, seed: int = 0, more: bool = True
+                ) -> list[tuple[tuple[int, ...], str, tuple[str, ...]]]:
+    """The core ``first`` (ids, as :func:`impossible_why` named it) and, with
+    ``more``, the cores disjoint from it (:func:`more_cores`): each as its local
+    units, the search's words and its ids. Without ``more`` (large listings: CP-SAT
+    spent its 10 s on a 200-compound street's 87,329 communities without an answer)
+    the first alone."""
+    index = {scenario.unit_ids[int(u)]: k for k, u in enumerate(data.units)}
+    why = f"proved impossible: no partition into its {columns:,} possible communities"
+    cores = [tuple(index[u] for u in first)] if first else []
+    listed = connected_groups(data) if more and cores else None
+    if listed is not None:
+        cores = more_cores(data, listed[0], cores[0], time_s=time_s, seed=seed)
+    return [(core, *core_why(scenario, data, why, core)) for core in cores]
+
+
+def core_why(scenario: Scenario, data: PieceData, why: str, core: tuple[int, ...]
+             ) -> tuple[str, tuple[str, ...]]:
+    """``why`` with the claim that no non-overlapping communities within the bounds
+    can hold all of the local units ``core`` (the checker reads it back), and their ids."""
     word = "urban compounds" if data.urban else "rural villages"
     ids = tuple(scenario.unit_ids[int(data.units[u])] for u in core)
     return (f"{why}; no non-overlapping communities of {data.lo:,}-{data.hi:,} households "
             f"can hold all of the {word} {list_ids(ids)}"), ids
 
 
+def more_cores(data: PieceData, groups: list[tuple[int, ...]], first: tuple[int, ...], *,
+               time_s: float = CORE_TIME_S, seed: int = 0, most: int = MORE_CORES
+               ) -> list[tuple[int, ...]]:
+    """``first`` and further cores disjoint from it and from each other (each found
+    with the units of those before it left free to stay uncovered), up to ``most`` in
+    all, within ``time_s`` deterministic seconds in all (so the same piece gives the
+    same cores on any machine): every plan breaks the bounds in a community holding a
+    unit of each (a 200-village town: two villages that no community within the bounds
+    holds, and three that none can hold together, found by CP-SAT in 1.2 s)."""
+    out = [first]
+    used = set(first)
+    spent = [0.0]
+    while len(out) < most and time_s - spent[0] > 0.05:
+        core = impossible_core(data, groups, time_s=time_s - spent[0], seed=seed, free=used,
+                               spent=spent)
+        if not core:
+            break
+        out.append(core)
+        used.update(core)
+    return out
+
+
 def impossible_core(data: PieceData, groups: list[tuple[int, ...]], *,
-                    time_s: float = CORE_TIME_S, seed: int = 0) -> tuple[int, ...]:
+                    time_s: float = CORE_TIME_S, seed: int = 0,
+                    free: set[int] | frozenset[int] = frozenset(),
+                    spent: list[float] | None = None) -> tuple[int, ...]:
     """Local units of ``data`` that no non-overlapping ``groups`` (every connected
     group within the bounds) hold all of, as few as found (at most CORE_MAX); () when
-    none is found (the groups partition the piece, or the core is larger)."""
+    none is found (the groups partition the piece, or the core is larger). ``free``:
+    units that need not be held (the units of cores found before), none of which is
+    named. ``spent``: CP-SAT's deterministic time is added to its one number."""
     holds: list[list[int]] = [[] for _ in range(data.n)]
     for k, g in enumerate(groups):
         for u in g:
             holds[u].append(k)
-    alone = [u for u in range(data.n) if not holds[u]]
+    alone = [u for u in range(data.n) if not holds[u] and u not in free]
     if alone:
         return (alone[0],)
-    pair = _forced_pair(data.n, groups, holds)
+    pair = _forced_pair(data.n, groups, holds, free)
     if pair:
         return pair
-    return _cp_core(data.n, groups, holds, time_s, seed)
+    return _cp_core(data.n, groups, holds, time_s, seed, free, spent)
 
 
-def _forced_pair(n: int, groups: list[tuple[int, ...]], holds: list[list[int]]
-                 ) -> tuple[int, ...]:
+def _forced_pair(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
+                 free: set[int] | frozenset[int] = frozenset()) -> tuple[int, ...]:
     """Units u, v such that every group of v meets the units all of u's groups hold
     (so every community holding v overlaps every community holding u) while no group
     holds both: two dead ends that reach the lower bound only through the same units."""
     masks = [sum(1 << u for u in g) for g in groups]
     for u in sorted(range(n), key=lambda u: (len(holds[u]), u)):
+        if u in free:
+            continue
         forced = -1
         for k in holds[u]:
             forced &= masks[k]
@@ -95,34 +223,43 @@ def _forced_pair(n: int, groups: list[tuple[int, ...]], holds: list[list[int]]
             f &= f - 1
             near.update(v for k in holds[w] for v in groups[k])
         for v in sorted(near):
-            if v != u and not together >> v & 1 and \
+            if v != u and v not in free and not together >> v & 1 and \
                     all(masks[k] & forced for k in holds[v]):
                 return (min(u, v), max(u, v))
     return ()
 
 
 def _cp_core(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
-             time_s: float, seed: int) -> tuple[int, ...]:
+             time_s: float, seed: int, free: set[int] | frozenset[int] = frozenset(),
+             spent: list[float] | None = None) -> tuple[int, ...]:
     """A core of the exact cover's rows by the solver's sufficient assumptions."""
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"g{k}") for k in range(len(groups))]
     lits = []
+    index = {}
     for u in range(n):
-        a = model.new_bool_var(f"a{u}")
         # every unit in at most one community; "exactly one" only under its assumption
         model.add(sum(x[k] for k in holds[u]) <= 1)
+        if u in free:
+            continue
+        a = model.new_bool_var(f"a{u}")
         model.add(sum(x[k] for k in holds[u]) == 1).only_enforce_if(a)
+        index[a.index] = u
         lits.append(a)
     model.add_assumptions(lits)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = time_s
-    if solver.solve(model) != cp_model.INFEASIBLE:
+    code = solver.solve(model)
+    if spent is not None:
+        spent[0] += max(0.01, solver.response_proto.deterministic_time)
+    if code != cp_model.INFEASIBLE:
         return ()
-    index = {lit.index: u for u, lit in enumerate(lits)}
     core = sorted(index[i] for i in solver.sufficient_assumptions_for_infeasibility())
     return tuple(core) if 0 < len(core) <= CORE_MAX else ()
 
 
-__all__ = ["CORE_MAX", "CORE_TIME_S", "impossible_core", "impossible_why"]
+__all__ = ["CORE_MAX", "CORE_TIME_S", "MORE_CORES_S", "Cored", "NoPartition", "core_why",
+           "impossible_core", "impossible_why", "more_cores", "no_partition", "only_at_cores",
+           "piece_cores"]

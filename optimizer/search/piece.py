@@ -33,7 +33,8 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.colgen_floor import colgen_reserve
 from optimizer.search.columns import plan_by_columns
-from optimizer.search.core import CORE_TIME_S, impossible_why
+from optimizer.search.core import Cored, no_partition, only_at_cores
+from optimizer.search.cored import solve_cored
 from optimizer.search.leftover import leftover_floor
 from optimizer.search.oversized import solve_oversized
 from optimizer.search.piece_common import (
@@ -226,11 +227,13 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
 
 
 def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
-             record: Exemption, pocketed: bool = True, core: tuple[int, ...] = ()
-             ) -> PieceResult:
+             record: Exemption, pocketed: bool = True, core: tuple[int, ...] = (),
+             cored: Cored | None = None) -> PieceResult:
     """A piece with no plan within the bounds (proven, or none found): its pockets
     exempt and the rest with its bound where pockets explain it
-    (optimizer.search.pocketed), else the soft model, the last resort. A part of a
+    (optimizer.search.pocketed), else, all its possible communities listed
+    (``cored``), one community per core exempt (optimizer.search.cored), else the
+    soft model, the last resort. A part of a
     piece (``part_of_piece``) seeks no pockets of its own: they would be the part's,
     not the piece's, and the checker reads a pocket's gate in the whole piece.
     ``core``: units (global) no non-overlapping communities within the bounds can hold
@@ -240,6 +243,13 @@ def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFla
         got, spent = solve_pocketed(scenario, data, task, stop, solve_data, doomed=core)
         if got is not None:
             return got
+    if cored is not None and not task.locks:
+        got, used = solve_cored(scenario, data, cored, dataclasses.replace(
+            task, budget_s=max(0.2, task.budget_s - spent)), stop)
+        if got is not None:
+            return dataclasses.replace(got, used_s=got.used_s + spent,
+                                       time_s=got.time_s + spent)
+        spent += used
     soft = soft_result(scenario, data, dataclasses.replace(
         task, budget_s=max(0.2, task.budget_s - spent)), stop, record)
     return dataclasses.replace(soft, time_s=soft.time_s + spent)   # time_s: what it used
@@ -263,14 +273,10 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         return None, task
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
     if got.status == Status.INFEASIBLE:      # every possible community listed: none partitions
-        why, core = impossible_why(scenario, data, got.columns, seed=task.seed,
-                                   time_s=min(CORE_TIME_S, 0.1 * task.budget_s))
-        rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - min(
-            CORE_TIME_S, 0.1 * task.budget_s)))     # charged as its limit (deterministic)
-        doomed = tuple(scenario.unit_index[u] for u in core)
-        return _no_plan(scenario, data, rest, stop,
-                        no_plan_reason(scenario, data, why, got.columns, core),
-                        core=doomed), rest
+        why = no_partition(scenario, data, got, task)
+        rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - why.charged_s))
+        return only_at_cores(_no_plan(scenario, data, rest, stop, why.record,
+                                      core=why.doomed, cored=why.cored), why), rest
     if not got.choices:
         return None, rest               # no plan in time: the models, with the time left
     how = f", {got.how}" if got.how else ""

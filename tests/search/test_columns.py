@@ -164,15 +164,18 @@ def test_too_many_groups_abort_and_the_models_take_over() -> None:
     assert check(s, plan).passed
 
 
-def test_no_partition_of_a_long_piece_is_proved_and_softened() -> None:
+def test_no_partition_of_a_long_piece_is_proved_and_its_core_exempt() -> None:
     """11 units in a row (too many for the diagnosis's exhaustive check): 1,500 +
-    1,000 + empty units + 1,500 fits two communities by arithmetic, no split fits."""
+    1,000 + empty units + 1,500 fits two communities by arithmetic, no split fits.
+    Its core's community alone breaks the bounds (optimizer.search.cored; the soft
+    model before)."""
     s = grid_scenario([[1500, 1000] + [0] * 8 + [1500]])
     data = _piece(s)
     comp = components(s)[0]
     task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None, budget_s=5,
                      seed=0, threads=1)
     res = solve_piece(s, task, StopFlag())
-    assert res.method == "soft"
+    assert res.method.startswith("core(1 exempt")
     assert "proved impossible" in res.reason and "possible communities" in res.reason
     assert sum(len(ch.members) for ch in res.choices) == data.n
+    assert sum(1 for ex in res.exemptions if ex) == 1

@@ -95,14 +95,19 @@ def test_the_plan_names_the_core_and_passes_the_checker(no_exhaustive_search: No
 
 
 def test_a_false_core_fails_the_checker(no_exhaustive_search: None) -> None:
+    """The exempt community's own core unit with r1c1, which communities within the
+    bounds hold together with it (r0c0 or r0c2 with r0c1, r1c1 alone)."""
     s, _ = _piece()
     plan = solve(s, time_limit_s=20, workers=1, seed=0)
+    exempt = [c for c in plan.communities if c.exemption]
+    assert len(exempt) == 1
+    mine = "r0c0" if plan.community_of()["r0c0"] == exempt[0].community_id else "r0c2"
     wrong = tuple(dataclasses.replace(c, exemption=c.exemption.replace(
-        "r0c0 and r0c2", "r1c0 and r1c2"), reasons=()) for c in plan.communities)
-    assert any("r1c0 and r1c2" in c.exemption for c in wrong)
+        "r0c0 and r0c2", f"{mine} and r1c1"), reasons=()) for c in plan.communities)
+    assert any(f"{mine} and r1c1" in c.exemption for c in wrong)
     report = check(s, dataclasses.replace(plan, communities=wrong))
     assert not report.passed
-    assert "can hold all of r1c0, r1c2" in report.summary_text()
+    assert f"can hold all of {mine}, r1c1" in report.summary_text()
 
 
 def _task(s, data, budget_s: float = 20.0):  # type: ignore[no-untyped-def]
