@@ -126,3 +126,25 @@ def test_how_long_a_set_partitioning_solve_is_waited_for() -> None:
     # Asked for a first plan after the stop: its whole (short) limit, deadline passed.
     assert wait_s(2.0, deterministic=True, stopped=True, seconds_left=0.0) == \
         2.0 + setpart.LATE_S + setpart.LATE_SHARE * 2.0
+
+
+def test_the_listings_master_stops_its_stages_after_one_left_behind(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Six units on a line, singles and pairs; every integer stage "does not return"
+    # (left behind, no plan): the master keeps its start, runs no further stage on
+    # cores the stalled one still holds, and says so.
+    import optimizer.search.colmaster as colmaster
+    from optimizer.model.setpart import SetPartResult
+
+    calls: list[int] = []
+
+    def stalled(built, **kw):  # type: ignore[no-untyped-def]
+        calls.append(len(built.use))
+        return SetPartResult(Status.UNKNOWN, (), -np.inf, kw["time_s"], left_behind=True)
+
+    monkeypatch.setattr(colmaster, "solve_setpart", stalled)
+    members = tuple((i,) for i in range(6)) + tuple((i, i + 1) for i in range(5))
+    cost = np.array([1.0] * 6 + [3.0, 2.5, 3.0, 2.5, 3.0])
+    got = colmaster.solve_by_master(6, members, cost, list(range(6)), budget_s=30, workers=1,
+                                    seed=0, deterministic=True, stop=StopFlag(), count=(3, 6))
+    assert got is not None and len(calls) == 1 and got.stages == 1 and got.left_behind
+    assert got.chosen == tuple(range(6)) and got.status == Status.FEASIBLE
