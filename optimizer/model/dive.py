@@ -160,6 +160,9 @@ class _Never:
     def attach(self, solver: object) -> None:
         return None
 
+    def seconds_left(self) -> float | None:
+        return None
+
 
 def _complete(a: csc_matrix, cost: np.ndarray, cand: np.ndarray, left: np.ndarray,
               time_s: float) -> tuple[list[int] | None, Status, float]:

@@ -18,6 +18,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.model.cpsat import MILLI
+from optimizer.model.cpsat_guard import solve_within
 from optimizer.model.cpsat_run import FIRST_CAP_S, set_limits
 from optimizer.rules.limits import cp_seed
 from optimizer.status import Status
@@ -64,6 +65,8 @@ class Stoppable(Protocol):
 
     def attach(self, solver: cp_model.CpSolver | None) -> None: ...
 
+    def seconds_left(self) -> float | None: ...
+
 
 @dataclass(frozen=True)
 class SetPartResult:
@@ -71,6 +74,32 @@ class SetPartResult:
     chosen: tuple[int, ...]     # the columns of the plan (empty without one)
     bound_yuan: float           # a true lower bound (inf when infeasible)
     used_s: float               # deterministic time when deterministic, else wall time
+    left_behind: bool = False   # CP-SAT did not return in time (optimizer.model.cpsat_guard)
+
+
+# How long past its own wall-clock limit a solve is waited for: CP-SAT returned up to
+# 2.0 s late (8.9 s asked, 10.9 s taken; 60,001 columns, two workers, load 3), and an
+# overrun of tens of seconds is what the wait is for (cpsat_guard).
+LATE_S = 2.0
+LATE_SHARE = 0.25
+
+
+def wait_s(time_s: float, *, deterministic: bool, stopped: bool,
+           seconds_left: float | None) -> float | None:
+    """How long :func:`solve_setpart` waits for CP-SAT before leaving it behind
+    (optimizer.model.cpsat_guard); None: as long as it takes. The piece's deadline
+    (``seconds_left``) bounds it, and with wall-clock limits the solve's own limit
+    with LATE_S + LATE_SHARE of it to spare. Asked for a first plan after the stop
+    (``stopped``) it gets its whole limit, the piece's deadline being past: a plan is
+    what the stop asks of it. Deterministic limits give no wall-clock bound of their
+    own (the piece's deadline is the safety net, optimizer.search.clock)."""
+    spare = time_s + LATE_S + LATE_SHARE * time_s
+    if stopped:
+        return spare
+    own = None if deterministic else spare
+    if seconds_left is None:
+        return own
+    return seconds_left if own is None else min(own, seconds_left)
 
 
 def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int,
@@ -100,15 +129,28 @@ def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int
     p.log_search_progress = log
     if relative_gap > 0:
         p.relative_gap_limit = relative_gap
+    # The wait is from the limit set_limits gave (shortened when stopped before the start).
+    limit = p.max_deterministic_time if deterministic else p.max_time_in_seconds
+    wait = wait_s(limit, deterministic=deterministic, stopped=stop.is_set(),
+                  seconds_left=stop.seconds_left())
     t0 = time.perf_counter()
     stop.attach(solver)
     try:
-        code = solver.solve(built.model)
+        got = solve_within(solver, built.model, wait)
     finally:
         stop.attach(None)
+    if got.code is None:
+        # Left behind (optimizer.model.cpsat_guard): the plan it had reported and the
+        # bound proven by then; its deterministic time is not known, its limit is charged.
+        chosen = tuple(k for k, var in enumerate(built.use)
+                       if got.values is not None and got.values[var.index])
+        return SetPartResult(Status.FEASIBLE if chosen else Status.UNKNOWN, chosen,
+                             got.bound / MILLI - built.margin_yuan,
+                             time_s if deterministic else time.perf_counter() - t0,
+                             left_behind=True)
     used = solver.response_proto.deterministic_time if deterministic \
         else time.perf_counter() - t0
-    status = Status.from_cp_sat(code)
+    status = Status.from_cp_sat(got.code)
     if status == Status.INFEASIBLE:
         return SetPartResult(status, (), math.inf, used)
     bound = solver.best_objective_bound / MILLI - built.margin_yuan

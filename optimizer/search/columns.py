@@ -364,7 +364,8 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
             return ColumnPlan(got.status, _choices(scenario, data, cols, got.chosen),
                               got.bound_yuan, prep + got.used_s, len(cols.members),
                               f"lp, {'dive, ' if got.dived else ''}{got.resplit}"
-                              f"{got.stages} integer stages")
+                              f"{got.stages} integer stages"
+                              f"{', the last left behind' if got.left_behind else ''}")
     built = build_setpart(data.n, cols.members, cols.cost_yuan, chosen_hint, count)
     # At least MIN_SOLVE_S however little the budget leaves: with every possible
     # community listed a plan is usually a fraction of a second away, and falling
