@@ -103,7 +103,7 @@ def _solve_into(args: argparse.Namespace) -> int:
     limit = args.time_limit if args.time_limit is not None \
         else (params or scenario.solver).time_limit_s
     ends_by = None if started is None \
-        else started + float(limit) - cli_tail_s(len(scenario.unit_ids))
+        else started + float(limit) - cli_tail_s(len(scenario.unit_ids), _coords(scenario))
     _print_notes(scenario)
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
     if not args.resume:
@@ -193,6 +193,14 @@ def _memory_kept(budget_gb: float) -> None:
           + "; the engine holds about 0.2 GB per process before any search, and the "
           "budget caps the search's own memory beyond that (pieces past their share took "
           "the lighter path)", file=sys.stderr)
+
+
+def _coords(scenario: Scenario) -> int:
+    """The coordinates of the units' shapes the plan's GeoJSON is written from."""
+    import shapely
+
+    geo = scenario.geometry
+    return 0 if geo is None else int(shapely.get_num_coordinates(geo.units).sum())
 
 
 def _print_notes(scenario: Scenario) -> None:

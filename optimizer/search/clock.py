@@ -56,13 +56,18 @@ def assembly_reserve_s(limit_s: float) -> float:
 # county) and the interpreter's exit (0.2-0.3 s), at load 2-4 (bench/cli_limits.py).
 CLI_TAIL_S = 0.5
 CLI_TAIL_PER_UNIT_S = 0.0002
+# Writing communities.geojson unions each community's unit shapes and rounds every
+# coordinate: 0.75 s for a 77-unit real map of 41,645 coordinates at load 3 (0.03 s for
+# a 78-unit one of 1,488), which ran a 60-s limit to 60.3 s (bench/JOURNAL.md, session 19).
+CLI_TAIL_PER_COORD_S = 15e-6
 
 
-def cli_tail_s(n_units: int) -> float:
+def cli_tail_s(n_units: int, n_coords: int = 0) -> float:
     """Seconds the command line keeps back from the search for what follows it
     (checking, writing, exiting), so the process, not only the search, ends by the
-    limit; grows with the scenario (the checker prices every community)."""
-    return CLI_TAIL_S + CLI_TAIL_PER_UNIT_S * n_units
+    limit; grows with the scenario (the checker prices every community) and with its
+    shapes' coordinates (``n_coords``, the map the plan's GeoJSON is written from)."""
+    return CLI_TAIL_S + CLI_TAIL_PER_UNIT_S * n_units + CLI_TAIL_PER_COORD_S * n_coords
 
 
 def process_age_s(stat: str | None = None, uptime: str | None = None,

@@ -107,4 +107,12 @@ def test_the_command_line_counts_from_its_process_start(
     if started is None:                 # in-process: the limit from the search's start
         assert asked["ends_by"] is None
     else:
-        assert asked["ends_by"] == pytest.approx(started + 2.0 - cli_tail_s(302))
+        # The demo's map: 2,117 coordinates, whose GeoJSON is written after the search.
+        assert asked["ends_by"] == pytest.approx(started + 2.0 - cli_tail_s(302, 2117))
+
+
+def test_the_tail_grows_with_the_map_written_after_the_search() -> None:
+    """Writing communities.geojson of a 77-unit real map (41,645 coordinates) took
+    0.75 s at load 3 and ran a 60-s limit to 60.3 s: the tail counts coordinates."""
+    assert cli_tail_s(77, 41_645) - cli_tail_s(77) > 0.5
+    assert cli_tail_s(77, 0) == cli_tail_s(77)
