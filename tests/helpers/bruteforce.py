@@ -50,6 +50,17 @@ def _partitions(items: list[int]) -> Iterator[list[list[int]]]:
                 yield [block, *tail]
 
 
+def connected_partitions(s: Scenario) -> Iterator[tuple[list[list[int]], list[int]]]:
+    """Every partition of the scenario's units into connected parts, with each part's
+    households (the brute-force class the search's bounds are checked against)."""
+    g = nx.Graph()
+    g.add_nodes_from(range(s.n_units))
+    g.add_edges_from(s.edges.tolist())
+    for parts in _partitions(list(range(s.n_units))):
+        if all(nx.is_connected(g.subgraph(p)) for p in parts):
+            yield parts, [sum(int(s.households[u]) for u in p) for p in parts]
+
+
 def _best_part_cost(s: Scenario, part: list[int]) -> float:
     pol, costs, w = s.policy, s.costs, s.objective
     hh = int(sum(int(s.households[u]) for u in part))

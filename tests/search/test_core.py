@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import networkx as nx
 import pytest
 
 from optimizer.checker import proofs
@@ -34,7 +33,7 @@ from optimizer.search.core import impossible_core, impossible_why
 from optimizer.search.piece_common import no_plan_reason
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
-from tests.helpers.bruteforce import _best_part_cost, _partitions
+from tests.helpers.bruteforce import _best_part_cost, connected_partitions
 
 STREET = [[1800, 300, 1800], [2600, 2600, 2600]]
 
@@ -162,14 +161,9 @@ def test_the_soft_plans_floor_widened_by_its_breach_is_below_every_such_plan(
     sizes = [int(s.households[list(ch.members)].sum()) for ch in res.choices]
     over = sum(max(0, lo - h, h - hi) for h in sizes)
     assert over > 0
-    g = nx.Graph()
-    g.add_nodes_from(range(s.n_units))
-    g.add_edges_from(s.edges.tolist())
     best = math.inf
-    for parts in _partitions(list(range(s.n_units))):
-        hh = [sum(int(s.households[u]) for u in p) for p in parts]
-        if sum(max(0, lo - h, h - hi) for h in hh) <= over and \
-                all(nx.is_connected(g.subgraph(p)) for p in parts):
+    for parts, hh in connected_partitions(s):
+        if sum(max(0, lo - h, h - hi) for h in hh) <= over:
             best = min(best, sum(_best_part_cost(s, p) for p in parts))
     assert res.bound <= best + 1e-6
     # the widened floor on its own (here the soft model proves its plan, and its
