@@ -41,9 +41,10 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csc_matrix
 
 from optimizer.model.dive import dive
-from optimizer.model.master import count_bound, incidence, solve_master
+from optimizer.model.master import MasterLP, count_bound, incidence, solve_master
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.search.colns import column_neighbourhoods
 from optimizer.search.stop import StopFlag
@@ -73,49 +74,104 @@ class MasterPlan:
     left_behind: bool = False   # an integer stage did not return in time (model/cpsat_guard)
 
 
+@dataclass(frozen=True)
+class NoPlan:
+    """A listing without a plan to start from gave none: the LP failed or was cut
+    short, or its dive found no plan. ``used_s``: what it took, for the caller's
+    budget (optimizer.search.cored, which then widens its slack)."""
+    used_s: float
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every stage of one call shares (the call's keyword arguments)."""
+    budget_s: float
+    workers: int
+    seed: int
+    deterministic: bool
+    stop: StopFlag
+    count: tuple[int, int]
+    log: bool
+    nbrs: tuple[tuple[int, ...], ...] | None
+    households: np.ndarray | None
+
+
 def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np.ndarray,
-                    start: list[int] | None, *, budget_s: float, workers: int, seed: int,
+                    start: list[int], *, budget_s: float, workers: int, seed: int,
                     deterministic: bool, stop: StopFlag, count: tuple[int, int],
                     log: bool = False, nbrs: tuple[tuple[int, ...], ...] | None = None,
                     households: np.ndarray | None = None) -> MasterPlan | None:
     """The plan and bound over a complete listing (``members``, ``cost``) from the
     plan ``start`` (column indices); None when the LP fails (the caller falls back).
-    ``start`` None: no plan in hand (optimizer.search.cored: a listing with columns
-    outside the bounds), the dive's is the first, and None without one.
     ``nbrs`` and ``households`` (per unit): the neighbourhoods of
     :mod:`optimizer.search.colns` run on the dive's plan (none without them)."""
+    run = _Run(budget_s, workers, seed, deterministic, stop, count, log, nbrs, households)
     t0 = time.perf_counter()
     if stop.is_set():           # no time for the LP: the plan in hand
-        return None if start is None else \
-            MasterPlan(Status.FEASIBLE, tuple(sorted(start)), -math.inf, 0.0, 0)
+        return MasterPlan(Status.FEASIBLE, tuple(sorted(start)), -math.inf, 0.0, 0)
     a = incidence(n_units, members)
-    lp = solve_master(a, cost, start=start or (), stop=stop)
-    bound = lp.bound
-    if not lp.ok or not math.isfinite(bound):
-        if start is not None and (stop.is_set() or stop.seconds_left() == 0.0):
+    lp = solve_master(a, cost, start=start, stop=stop)
+    used = lp.work_s if deterministic else time.perf_counter() - t0
+    if not lp.ok or not math.isfinite(lp.bound):
+        if stop.is_set() or stop.seconds_left() == 0.0:
             # The clock cut the LP short (HiGHS has no duals then): the plan in hand.
-            used = lp.work_s if deterministic else time.perf_counter() - t0
             return MasterPlan(Status.FEASIBLE, tuple(sorted(start)), -math.inf, used, 0)
         return None
+    dived, used = _dive(a, cost, lp, start, DIVE_SHARE, used, run)
+    return _after_dive(members, a, cost, lp, start, dived, used, run, t0)
+
+
+def solve_without_start(n_units: int, members: tuple[tuple[int, ...], ...],
+                        cost: np.ndarray, *, budget_s: float, workers: int, seed: int,
+                        deterministic: bool, stop: StopFlag, count: tuple[int, int],
+                        log: bool = False, nbrs: tuple[tuple[int, ...], ...] | None = None,
+                        households: np.ndarray | None = None) -> MasterPlan | NoPlan:
+    """:func:`solve_by_master` with no plan in hand (optimizer.search.cored: a listing
+    with columns outside the bounds): the dive's plan, given twice the dive's share,
+    is the start; :class:`NoPlan` with the time used when there is none."""
+    run = _Run(budget_s, workers, seed, deterministic, stop, count, log, nbrs, households)
+    t0 = time.perf_counter()
+    if stop.is_set():
+        return NoPlan(0.0)
+    a = incidence(n_units, members)
+    lp = solve_master(a, cost, start=(), stop=stop)
     used = lp.work_s if deterministic else time.perf_counter() - t0
-    incumbent = list(start or ())
-    ub = float(cost[incumbent].sum()) if start is not None else math.inf
-    dived = False
+    if not lp.ok or not math.isfinite(lp.bound):
+        return NoPlan(used)
+    dived, used = _dive(a, cost, lp, [], 2 * DIVE_SHARE, used, run)
+    if not dived:
+        return NoPlan(used)
+    return _after_dive(members, a, cost, lp, dived, dived, used, run, t0)
+
+
+def _dive(a: csc_matrix, cost: np.ndarray, lp: MasterLP, start: list[int], share: float,
+          used: float, run: _Run) -> tuple[list[int], float]:
+    """The LP-guided dive (optimizer.model.dive): a plan near the LP's count before
+    the integer stages, whose hint it becomes. Its plan when cheaper than ``start``
+    (empty when not), and the time used so far."""
+    if not (lp.finished and len(lp.x) == len(cost)):
+        return [], used
+    t1 = time.perf_counter()
+    dv = dive(a, cost, lp.x, lp.reduced, work_s=share * max(0.0, run.budget_s - used),
+              stop=run.stop.is_set)
+    used += dv.work_s if run.deterministic else time.perf_counter() - t1
+    ub = float(cost[start].sum()) if start else math.inf
+    return (list(dv.chosen) if dv.chosen and dv.cost_yuan < ub - 1e-6 else []), used
+
+
+def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.ndarray,
+                lp: MasterLP, start: list[int], dived: list[int], used: float, run: _Run,
+                t0: float) -> MasterPlan:
+    """The neighbourhoods, the integer stages and the count-fixed LPs, from the plan in
+    hand (the dive's when it found a cheaper one)."""
+    n_units, budget_s, stop, deterministic = a.shape[0], run.budget_s, run.stop, \
+        run.deterministic
+    nbrs, households, seed, count = run.nbrs, run.households, run.seed, run.count
+    workers, log = run.workers, run.log
+    incumbent = dived or list(start)
+    ub = float(cost[incumbent].sum())
+    bound = lp.bound
     resplit = ""
-    if lp.finished and len(lp.x) == len(cost):
-        # The LP-guided dive (optimizer.model.dive): a plan near the LP's count
-        # before the integer stages, whose hint it becomes.
-        t1 = time.perf_counter()
-        share = DIVE_SHARE if start is not None else 2 * DIVE_SHARE   # no plan else
-        dv = dive(a, cost, lp.x, lp.reduced, work_s=share * max(0.0, budget_s - used),
-                  stop=stop.is_set)
-        used += dv.work_s if deterministic else time.perf_counter() - t1
-        if dv.chosen and dv.cost_yuan < ub - 1e-6:
-            incumbent, ub, dived = list(dv.chosen), dv.cost_yuan, True
-    if start is None:
-        if not incumbent:
-            return None         # no plan: the dive found none
-        start = incumbent
     if nbrs is not None and households is not None and not stop.is_set():
         # Adjacent communities re-split exactly over the listing (optimizer.search.colns).
         # They keep the count they are given (a community fewer takes 15+ of them at
@@ -203,4 +259,4 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
         bound = max(bound, more)
         used += work if deterministic else 0.0
     return MasterPlan(status, tuple(sorted(incumbent)), min(bound, ub), used, stages,
-                      dived, resplit, left_behind)
+                      bool(dived), resplit, left_behind)

@@ -54,7 +54,7 @@ from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.colmaster import solve_by_master
+from optimizer.search.colmaster import NoPlan, solve_without_start
 from optimizer.search.columns import MASTER_COLUMNS, ColumnSet, price_groups
 from optimizer.search.core import Cored
 from optimizer.search.heuristic import best_choice
@@ -268,17 +268,16 @@ def _large(scenario: Scenario, data: PieceData, listing: ColumnSet,
         extra = cols.rows - data.n
         nbrs = tuple(tuple(v) for v in data.nbrs) + ((),) * extra
         hh = np.append(data.households, np.zeros(extra, dtype=data.households.dtype))
-        got = solve_by_master(cols.rows, tuple(cols.members), price, None,
-                              budget_s=max(0.2, task.budget_s - used), workers=task.threads,
-                              seed=task.seed, deterministic=task.deterministic, stop=stop,
-                              count=(1, cols.rows), log=scenario.solver.log_search,
-                              nbrs=nbrs, households=hh)
-        if got is None:
-            # (solve_by_master does not say what it used: its dive's share, counted)
-            used += 0.8 * max(0.0, task.budget_s - used)
+        got = solve_without_start(cols.rows, tuple(cols.members), price,
+                                  budget_s=max(0.2, task.budget_s - used),
+                                  workers=task.threads, seed=task.seed,
+                                  deterministic=task.deterministic, stop=stop,
+                                  count=(1, cols.rows), log=scenario.solver.log_search,
+                                  nbrs=nbrs, households=hh)
+        used += got.used_s
+        if isinstance(got, NoPlan):
             slack *= 2
             continue
-        used += got.used_s
         plan = _result(scenario, data, cores, records, task, cols.members, got.chosen)
         total = float(cols.cost[list(got.chosen)].sum())
         bound = got.bound_yuan - per * slack * len(cores)

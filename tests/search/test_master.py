@@ -18,7 +18,7 @@ from optimizer.model.master import count_bound, incidence, master_bound, solve_m
 from optimizer.model.piece import piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.build import grid_scenario
-from optimizer.search.colmaster import solve_by_master
+from optimizer.search.colmaster import NoPlan, solve_by_master, solve_without_start
 from optimizer.search.columns import build_columns
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.stop import StopFlag
@@ -107,6 +107,25 @@ def test_the_neighbourhoods_run_on_the_plan_when_given_the_units_neighbours() ->
     assert got is not None and got.resplit.startswith("resplit(")
     assert sorted(i for k in got.chosen for i in cols.members[k]) == list(range(data.n))
     assert got.bound_yuan <= float(cols.cost_yuan[list(got.chosen)].sum()) + 1e-6
+
+
+def test_without_a_start_the_dives_plan_is_the_start_and_no_plan_says_its_time() -> None:
+    # The 4x4 grid's listing with no plan in hand (optimizer.search.cored's call): the
+    # dive's plan, a partition, bounded by the LP. Three units on a line listed only as
+    # {0,1} and {1,2}: no partition, and the answer says what the LP and dive took, so
+    # the caller charges that and not a guess.
+    s = grid_scenario(GRID4, kind="urban")
+    data, cols = _listing(s)
+    count = (-(-data.total // data.hi), data.total // data.lo)
+    got = solve_without_start(data.n, cols.members, cols.cost_yuan, budget_s=20, workers=1,
+                              seed=0, deterministic=True, stop=StopFlag(), count=count)
+    assert not isinstance(got, NoPlan) and got.dived
+    assert sorted(i for k in got.chosen for i in cols.members[k]) == list(range(data.n))
+    assert got.bound_yuan <= float(cols.cost_yuan[list(got.chosen)].sum()) + 1e-6
+    none = solve_without_start(3, ((0, 1), (1, 2)), np.array([1.0, 1.0]), budget_s=5,
+                               workers=1, seed=0, deterministic=True, stop=StopFlag(),
+                               count=(1, 3))
+    assert isinstance(none, NoPlan) and none.used_s > 0.0
 
 
 def test_an_lp_count_below_the_fewest_proven_bounds_at_the_fewest() -> None:
