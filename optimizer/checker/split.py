@@ -103,8 +103,7 @@ class Bits:
             self.steps += 1
             if self.steps > self.max_steps:
                 raise OutOfSteps
-            if total >= lo and (can_host is None or any(
-                    group >> k & 1 and can_host(self.units[k], total) for k in range(self.n))):
+            if total >= lo and (can_host is None or self._hosts(group, total)):
                 yield group
             while frontier:
                 low = frontier & -frontier
@@ -114,6 +113,19 @@ class Bits:
                     grown = (frontier | (adj[k] & mask)) & ~group & ~excluded & ~low
                     stack.append((group | low, total + w[k], grown, excluded))
                 excluded |= low
+
+    def _hosts(self, group: int, total: int) -> bool:
+        """Some unit of ``group`` can host the center of ``total`` households (its
+        units in ascending order, only the ones it holds: the any() over all n bits
+        was half a 50-unit search's time)."""
+        assert self.can_host is not None
+        rest = group
+        while rest:
+            low = rest & -rest
+            rest ^= low
+            if self.can_host(self.units[low.bit_length() - 1], total):
+                return True
+        return False
 
     def ids(self, mask: int) -> tuple[int, ...]:
         """The units of ``mask``."""

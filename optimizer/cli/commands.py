@@ -103,7 +103,7 @@ def _solve_into(args: argparse.Namespace) -> int:
     limit = args.time_limit if args.time_limit is not None \
         else (params or scenario.solver).time_limit_s
     ends_by = None if started is None \
-        else started + float(limit) - cli_tail_s(len(scenario.unit_ids), _coords(scenario))
+        else started + float(limit) - cli_tail_s(len(scenario.unit_ids), *_tail_sizes(scenario))
     _print_notes(scenario)
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
     if not args.resume:
@@ -195,12 +195,15 @@ def _memory_kept(budget_gb: float) -> None:
           "the lighter path)", file=sys.stderr)
 
 
-def _coords(scenario: Scenario) -> int:
-    """The coordinates of the units' shapes the plan's GeoJSON is written from."""
+def _tail_sizes(scenario: Scenario) -> tuple[int, int]:
+    """The coordinates of the units' shapes the plan's GeoJSON is written from, and the
+    units above their maximum (whose exemptions the checker proves by its searches)."""
     import shapely
 
     geo = scenario.geometry
-    return 0 if geo is None else int(shapely.get_num_coordinates(geo.units).sum())
+    bounds = [scenario.policy.bounds(bool(u))[1] for u in scenario.urban]
+    over = sum(int(h) > hi for h, hi in zip(scenario.households, bounds, strict=True))
+    return (0 if geo is None else int(shapely.get_num_coordinates(geo.units).sum())), over
 
 
 def _print_notes(scenario: Scenario) -> None:

@@ -26,6 +26,7 @@ import optimizer.search.driver as driver
 from optimizer.cli import main
 from optimizer.scenario.build import grid_scenario
 from optimizer.search.clock import (
+    CLI_TAIL_PROOFS_S,
     DET_PER_S,
     assembly_reserve_s,
     cli_tail_s,
@@ -116,3 +117,16 @@ def test_the_tail_grows_with_the_map_written_after_the_search() -> None:
     0.75 s at load 3 and ran a 60-s limit to 60.3 s: the tail counts coordinates."""
     assert cli_tail_s(77, 41_645) - cli_tail_s(77) > 0.5
     assert cli_tail_s(77, 0) == cli_tail_s(77)
+
+
+def test_the_tail_keeps_time_for_the_checkers_proofs_of_units_above_the_maximum() -> None:
+    """The checker proves an oversized unit's exemption by searches bounded in steps,
+    not time (a 50-unit part: 0.7-3.3 s): a 30-s limit ran to 31.6-32.2 s. A scenario
+    with a unit above its maximum keeps that time back; one without does not."""
+    from optimizer.cli.commands import _tail_sizes
+
+    over = grid_scenario([[700, 800], [900, 4000]], kind="urban")
+    within = grid_scenario([[700, 800], [900, 1000]], kind="urban")
+    assert _tail_sizes(over)[1] == 1 and _tail_sizes(within)[1] == 0
+    assert cli_tail_s(4, 0, 1) - cli_tail_s(4) == pytest.approx(CLI_TAIL_PROOFS_S)
+    assert CLI_TAIL_PROOFS_S >= 1.0
