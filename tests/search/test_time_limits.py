@@ -27,7 +27,7 @@ from optimizer.graph import components
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.load import load_scenario
 from optimizer.search import solve
-from optimizer.search.clock import timed
+from optimizer.search.clock import DET_PER_S, timed
 from optimizer.search.dispatch import capped_shares, run_pieces
 from optimizer.search.executors import InProcessExecutor
 from optimizer.search.piece import PieceResult, PieceTask
@@ -181,3 +181,44 @@ def test_wall_clock_budgets_do_not_lose_a_capped_share(
                deadline=time.perf_counter() + 60, executor=_Eager())
     assert seen[0] == pytest.approx(60.0, abs=0.5)
     assert seen[1] == pytest.approx(60.0, abs=0.5)      # by weight alone: 12 s
+
+
+def test_a_deterministic_piece_is_stopped_at_its_share_of_the_clock(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a machine slower than the calibration the first piece used to keep the clock
+    to the deadline and leave the later ones their first plans (a 150-compound street
+    ran 594 of 600 s, the 120-village town after it no round). Each piece's clock is
+    now its share, by weight, of what is left, or its budget's time if later; the
+    last gets what is left."""
+    s = grid_scenario([[700, 800, None, 900, 600, None, 2500]],
+                      street=[["A", "A", "", "B", "B", "", "C"]])
+    comps = components(s)
+    tasks = [PieceTask(k, c.key, c.units, None, budget_s=float(k + 1), seed=k, threads=1)
+             for k, c in enumerate(comps)]
+    seen: list[tuple[int, float, float | None]] = []
+
+    def fake(scenario: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
+        seen.append((task.index, task.budget_s, task.wall_s))
+        return PieceResult(task.index, (), (), "FEASIBLE", 0.0, 0.0, "fake",
+                           used_s=task.budget_s)
+
+    monkeypatch.setattr(executor_mod, "_work", fake)
+    run_pieces(s, tasks, 1, StopFlag(), lambda r: None,
+               deadline=time.perf_counter() + 60, executor=InProcessExecutor(),
+               det_budget=12.0)
+    weights = {t.index: t.budget_s for t in tasks}
+    order = [i for i, _, _ in seen]
+    for pos, (index, budget, wall) in enumerate(seen):
+        left = sum(weights[i] for i in order[pos:])
+        assert wall is not None and budget == pytest.approx(2.0 * weights[index])
+        assert wall == pytest.approx(60.0 * weights[index] / left, abs=0.5)
+    assert seen[-1][2] == pytest.approx(60.0, abs=0.5)      # the last: all that is left
+    # A budget's time above its share by weight: the budget's time (at DET_PER_S).
+    seen.clear()
+    run_pieces(s, tasks, 1, StopFlag(), lambda r: None,
+               deadline=time.perf_counter() + 30, executor=InProcessExecutor(),
+               det_budget=60.0)
+    first, budget, wall = seen[0]
+    by_weight = 30.0 * weights[first] / sum(weights.values())
+    assert budget / DET_PER_S > by_weight + 1.0
+    assert wall == pytest.approx(min(30.0, budget / DET_PER_S), abs=0.5)
