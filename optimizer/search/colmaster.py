@@ -57,7 +57,9 @@ LP_RESERVE = 2.0        # the count-fixed LPs: this many free LPs' time kept for
 DIVE_SHARE = 0.4        # of the budget left after the LP, for the dive at most
 LP_ROOM = 8.0           # ... when the budget holds this many (else the integer solves
                         # get all of it: the count-fixed LPs add 0.15% of bound at most)
-EARLY_ROOM = 3.0        # the count-fixed LPs before the dive when the budget holds this
+COLNS_FIXED = 0.25
+STAGE_FIXED = 0.5
+EARLY_ROOM = 2.0        # the count-fixed LPs before the dive when the budget holds this
                         # many free LPs' time (else at the end, in the reserve, if any)
 COLNS_SHARE = 0.6       # of the budget left after the dive, for the neighbourhoods at most
                         # (they end on their own when no group helps; the integer stages
@@ -139,7 +141,7 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
         # When that ends above the other plan, the other's turn with what is left.
         bases = sorted({tuple(sorted(incumbent)), tuple(sorted(start))},
                        key=lambda p: (len(p), float(cost[list(p)].sum()), p))
-        share = COLNS_SHARE * max(0.0, budget_s - used)
+        share = (COLNS_FIXED if sides.fixed else COLNS_SHARE) * max(0.0, budget_s - used)
         groups = improved = 0
         for base in bases:
             if stop.is_set() or share <= 0.0:
@@ -156,6 +158,7 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
         if groups:
             resplit = f"resplit({improved} of {groups}), "
     share = FIRST_SHARE
+    stage_s = STAGE_FIXED if sides.fixed else STAGE_S
     stages = 0
     status = Status.FEASIBLE
     left_behind = False
@@ -172,7 +175,7 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
         pos = {k: p for p, k in enumerate(cols.tolist())}
         built = build_setpart(n_units, sub, cost[cols], hint=[pos[k] for k in incumbent],
                               count=count)
-        res = solve_setpart(built, time_s=max(0.5, STAGE_S * left if left > 1 else left),
+        res = solve_setpart(built, time_s=max(0.5, stage_s * left if left > 1 else left),
                             workers=workers, seed=seed + stages, deterministic=deterministic,
                             stop=stop, log=log)
         stages += 1
