@@ -42,8 +42,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.model.dive import dive
 from optimizer.model.count_sides import Sides, count_sides, free_side, select
+from optimizer.model.dive import dive
 from optimizer.model.master import count_bound, incidence, solve_master
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.search.colns import column_neighbourhoods
