@@ -103,7 +103,7 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
             return MasterPlan(Status.FEASIBLE, tuple(sorted(start)), -math.inf, used, 0)
         return None
     used = lp.work_s if deterministic else time.perf_counter() - t0
-    early = budget_s >= EARLY_ROOM * lp.work_s and not stop.is_set()
+    early = budget_s >= EARLY_ROOM * used and not stop.is_set()     # the LP's time, as counted
     if early:
         # The count-fixed LPs first (optimizer.model.count_sides): their bound, and
         # their reduced costs order the integer stages' columns (real Chicago urban:
