@@ -28,6 +28,14 @@ bound after 10 s and found nothing at all in 60 s without a start. Here:
    proof is the piece's (reduced-cost fixing). That street: 28.21 M yuan proven
    optimal over 4,888 columns in 1.4 s, against 29.24 M before; bound 27.97 M (0.86%).
 
+1a. (before the dive, when the budget holds EARLY_ROOM free LPs' time) the LPs with
+   the count fixed around the free LP's Σx (:mod:`optimizer.model.count_sides`):
+   their bound, and their reduced costs choose the columns of step 2 and decide when
+   it holds every better plan, each for the counts its μ covers. On real Chicago urban
+   (324,811 columns) the free LP's Σx is 11.42 below the 12 communities proven: the LP
+   at 12 is 13.10 M yuan against 12.93 M, and 60 s with one worker ended at 0.91%
+   instead of 3.02%.
+
 Stopped (Ctrl-C, the clock) before or during the LP, the piece keeps the plan it
 started from, with the bound of the LP's duals when the LP got that far (a valid one
 however early, :mod:`optimizer.model.master`) and else none (the floors of
@@ -43,6 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csc_matrix
 
+from optimizer.model.count_sides import Sides, count_sides, free_side, select
 from optimizer.model.dive import dive
 from optimizer.model.master import MasterLP, count_bound, incidence, solve_master
 from optimizer.model.setpart import build_setpart, solve_setpart
@@ -53,10 +62,20 @@ from optimizer.status import Status
 FIRST_SHARE = 0.001     # first restricted problem: reduced cost ≤ 0.1% of the LP value
 MAX_RESTRICTED = 60_000  # columns in one restricted problem, at most
 STAGE_S = 0.35          # of the time left, for one restricted problem
-LP_RESERVE = 2.0        # the count-fixed LPs: this many free LPs' time kept for them,
-DIVE_SHARE = 0.4        # of the budget left after the LP, for the dive at most
+LP_RESERVE = 2.0        # the count-fixed LPs when not run early: this many free LPs'
+DIVE_SHARE = 0.4        # time kept for them at the end; of the budget left after the
+                        # LP, for the dive at most
 LP_ROOM = 8.0           # ... when the budget holds this many (else the integer solves
                         # get all of it: the count-fixed LPs add 0.15% of bound at most)
+EARLY_ROOM = 2.0        # the count-fixed LPs right after the free LP when the budget
+                        # holds this many free LPs' time as counted (wall time with two
+                        # workers: the estimate of a 452,148-column LP was 20+ s for 2-4)
+STAGE_FIXED = 0.5       # with count-fixed sides, of the time left for one restricted
+COLNS_FIXED = 0.25      # problem, and of the budget for the neighbourhoods: real Chicago
+                        # urban's 5,316 columns of least reduced cost at 12 communities
+                        # held 13.156 M yuan, proven in 12.9 s of a 48-s run (1 worker),
+                        # where 0.35 of the time left (11.4 s) did not reach it and the
+                        # neighbourhoods (0.6) had improved nothing in 23 s
 COLNS_SHARE = 0.6       # of the budget left after the dive, for the neighbourhoods at most
                         # (they end on their own when no group helps; the integer stages
                         # after them found nothing better on the 150-compound street)
@@ -117,8 +136,9 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
             # The clock cut the LP short (HiGHS has no duals then): the plan in hand.
             return MasterPlan(Status.FEASIBLE, tuple(sorted(start)), -math.inf, used, 0)
         return None
+    sides, early, used = _sides(a, cost, lp, start, used, run)
     dived, used = _dive(a, cost, lp, start, DIVE_SHARE, used, run)
-    return _after_dive(members, a, cost, lp, start, dived, used, run, t0)
+    return _after_dive(members, a, cost, lp, sides, early, start, dived, used, run, t0)
 
 
 def solve_without_start(n_units: int, members: tuple[tuple[int, ...], ...],
@@ -138,10 +158,27 @@ def solve_without_start(n_units: int, members: tuple[tuple[int, ...], ...],
     used = lp.work_s if deterministic else time.perf_counter() - t0
     if not lp.ok or not math.isfinite(lp.bound):
         return NoPlan(used)
+    sides, early, used = _sides(a, cost, lp, [], used, run)
     dived, used = _dive(a, cost, lp, [], 2 * DIVE_SHARE, used, run)
     if not dived:
         return NoPlan(used)
-    return _after_dive(members, a, cost, lp, dived, dived, used, run, t0)
+    return _after_dive(members, a, cost, lp, sides, early, dived, dived, used, run, t0)
+
+
+def _sides(a: csc_matrix, cost: np.ndarray, lp: MasterLP, start: list[int], used: float,
+           run: _Run) -> tuple[Sides, bool, float]:
+    """The count-fixed LPs right after the free LP when the budget holds EARLY_ROOM
+    free LPs' time as counted (optimizer.model.count_sides): their bound, and their
+    reduced costs order the integer stages' columns (real Chicago urban: 13.31 M ->
+    13.16 M yuan against a bound of 12.93 M -> 13.10 M); else the free LP's side
+    alone. Whether they ran, and the time used so far."""
+    count = run.count
+    if not (run.budget_s >= EARLY_ROOM * used and not run.stop.is_set()):
+        return Sides((free_side(lp, count[0], count[1]),), lp.bound, 0.0), False, used
+    t1 = time.perf_counter()
+    sides = count_sides(a, cost, lp, count[0], count[1], start, stop=run.stop)
+    used += sides.work_s if run.deterministic else time.perf_counter() - t1
+    return sides, True, used
 
 
 def _dive(a: csc_matrix, cost: np.ndarray, lp: MasterLP, start: list[int], share: float,
@@ -160,8 +197,8 @@ def _dive(a: csc_matrix, cost: np.ndarray, lp: MasterLP, start: list[int], share
 
 
 def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.ndarray,
-                lp: MasterLP, start: list[int], dived: list[int], used: float, run: _Run,
-                t0: float) -> MasterPlan:
+                lp: MasterLP, sides: Sides, early: bool, start: list[int], dived: list[int],
+                used: float, run: _Run, t0: float) -> MasterPlan:
     """The neighbourhoods, the integer stages and the count-fixed LPs, from the plan in
     hand (the dive's when it found a cheaper one)."""
     n_units, budget_s, stop, deterministic = a.shape[0], run.budget_s, run.stop, \
@@ -170,7 +207,7 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
     workers, log = run.workers, run.log
     incumbent = dived or list(start)
     ub = float(cost[incumbent].sum())
-    bound = lp.bound
+    bound = max(lp.bound, sides.bound)
     resplit = ""
     if nbrs is not None and households is not None and not stop.is_set():
         # Adjacent communities re-split exactly over the listing (optimizer.search.colns).
@@ -181,7 +218,7 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
         # When that ends above the other plan, the other's turn with what is left.
         bases = sorted({tuple(sorted(incumbent)), tuple(sorted(start))},
                        key=lambda p: (len(p), float(cost[list(p)].sum()), p))
-        share = COLNS_SHARE * max(0.0, budget_s - used)
+        share = (COLNS_FIXED if sides.fixed else COLNS_SHARE) * max(0.0, budget_s - used)
         groups = improved = 0
         for base in bases:
             if stop.is_set() or share <= 0.0:
@@ -198,29 +235,24 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
         if groups:
             resplit = f"resplit({improved} of {groups}), "
     share = FIRST_SHARE
-    order = np.argsort(lp.reduced, kind="stable")
-    # cost(plan) = Σπ + Σ of its columns' reduced costs, ≥ dual + the reduced cost of
-    # any one of them: a better plan than ub holds only columns below ub − dual.
-    dual = float(lp.duals.sum() + np.minimum(lp.reduced, 0.0).sum())
+    stage_s = STAGE_FIXED if sides.fixed else STAGE_S
     stages = 0
     status = Status.FEASIBLE
     left_behind = False
-    reserve = LP_RESERVE * lp.work_s if budget_s >= LP_ROOM * lp.work_s else 0.0
+    reserve = LP_RESERVE * lp.work_s if budget_s >= LP_ROOM * lp.work_s and not early else 0.0
     while not stop.is_set():
         left = budget_s - used - reserve
         if left <= 0.1 and stages > 0:
             break
-        gap = ub - dual + 1e-6 * abs(ub) + 1.0
-        limit = min(share * abs(lp.value), gap)
-        take = int(np.searchsorted(lp.reduced[order], limit, side="right"))
-        complete = take >= len(order) or lp.reduced[order[min(take, len(order) - 1)]] > gap
-        take = min(take, MAX_RESTRICTED)
-        cols = np.union1d(order[:take], np.asarray(incumbent, dtype=np.int64))
+        # cost(plan) = Σπ + μ·|plan| + Σ of its columns' reduced costs: a better plan
+        # than ub holds only columns below ub − L on the side of its count.
+        picked, complete = select(sides.sides, ub, share * abs(lp.value), MAX_RESTRICTED)
+        cols = np.union1d(picked, np.asarray(incumbent, dtype=np.int64))
         sub = [members[k] for k in cols.tolist()]
         pos = {k: p for p, k in enumerate(cols.tolist())}
         built = build_setpart(n_units, sub, cost[cols], hint=[pos[k] for k in incumbent],
                               count=count)
-        res = solve_setpart(built, time_s=max(0.5, STAGE_S * left if left > 1 else left),
+        res = solve_setpart(built, time_s=max(0.5, stage_s * left if left > 1 else left),
                             workers=workers, seed=seed + stages, deterministic=deterministic,
                             stop=stop, log=log)
         stages += 1
@@ -238,7 +270,7 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
             # hold the cores, and another stage of that size could stall as well.
             left_behind = True
             break
-        exact = complete and take < MAX_RESTRICTED
+        exact = complete
         if exact and res.status == Status.OPTIMAL:
             # Every column of a better plan was in the restricted problem.
             bound = max(bound, min(ub, res.bound_yuan))
