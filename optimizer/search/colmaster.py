@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.model.count_sides import Sides, count_sides, free_side, select
+from optimizer.model.count_sides import Sides, count_sides, fixed_counts, free_side, select
 from optimizer.model.dive import dive
 from optimizer.model.master import count_bound, incidence, solve_master
 from optimizer.model.setpart import build_setpart, solve_setpart
@@ -69,8 +69,9 @@ LP_ROOM = 8.0           # ... when the budget holds this many (else the integer 
 EARLY_ROOM = 2.0        # the count-fixed LPs right after the free LP when the budget
                         # holds this many free LPs' time as counted (wall time with two
                         # workers: the estimate of a 452,148-column LP was 20+ s for 2-4)
-STAGE_FIXED = 0.5       # with count-fixed sides, of the time left for one restricted
-COLNS_FIXED = 0.25      # problem, and of the budget for the neighbourhoods: real Chicago
+STAGE_FIXED = 0.5       # with the free LP's Σx outside the counts proven, of the time
+COLNS_FIXED = 0.25      # left for one restricted problem, and of the budget for the
+                        # neighbourhoods: real Chicago
                         # urban's 5,316 columns of least reduced cost at 12 communities
                         # held 13.156 M yuan, proven in 12.9 s of a 48-s run (1 worker),
                         # where 0.35 of the time left (11.4 s) did not reach it and the
@@ -117,7 +118,12 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
             return MasterPlan(Status.FEASIBLE, tuple(sorted(start)), -math.inf, used, 0)
         return None
     used = lp.work_s if deterministic else time.perf_counter() - t0
-    early = budget_s >= EARLY_ROOM * used and not stop.is_set()     # the LP's time, as counted
+    # Early only when the free LP's Σx lies outside the counts proven (one count-fixed
+    # LP): with Σx inside (two LPs, St. Louis urban, the 150-compound street) they cost
+    # the dive and the neighbourhoods their time, and that street ended at 38.84-39.07 M
+    # yuan against 38.42 M (two 60-s runs at load 2.6-3.2); they run at the end then.
+    outside = lp.finished and len(fixed_counts(lp.count, count[0], count[1])) == 1
+    early = outside and budget_s >= EARLY_ROOM * used and not stop.is_set()  # LP's time
     if early:
         # The count-fixed LPs first (optimizer.model.count_sides): their bound, and
         # their reduced costs order the integer stages' columns (real Chicago urban:
@@ -128,6 +134,9 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
         bound = max(bound, sides.bound)
     else:
         sides = Sides((free_side(lp, count[0], count[1]),), lp.bound, 0.0)
+    # The free LP's Σx outside the counts proven: its order misled the integer stages,
+    # the count-fixed LP's does not, and they get more of the time.
+    outside = early and len(sides.fixed) == 1
     incumbent = list(start or ())
     ub = float(cost[incumbent].sum()) if start is not None else math.inf
     dived = False
@@ -155,7 +164,7 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
         # When that ends above the other plan, the other's turn with what is left.
         bases = sorted({tuple(sorted(incumbent)), tuple(sorted(start))},
                        key=lambda p: (len(p), float(cost[list(p)].sum()), p))
-        share = (COLNS_FIXED if sides.fixed else COLNS_SHARE) * max(0.0, budget_s - used)
+        share = (COLNS_FIXED if outside else COLNS_SHARE) * max(0.0, budget_s - used)
         groups = improved = 0
         for base in bases:
             if stop.is_set() or share <= 0.0:
@@ -172,7 +181,7 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
         if groups:
             resplit = f"resplit({improved} of {groups}), "
     share = FIRST_SHARE
-    stage_s = STAGE_FIXED if sides.fixed else STAGE_S
+    stage_s = STAGE_FIXED if outside else STAGE_S
     stages = 0
     status = Status.FEASIBLE
     left_behind = False
