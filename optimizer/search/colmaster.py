@@ -34,7 +34,9 @@ bound after 10 s and found nothing at all in 60 s without a start. Here:
    it holds every better plan, each for the counts its μ covers. On real Chicago urban
    (324,811 columns) the free LP's Σx is 11.42 below the 12 communities proven: the LP
    at 12 is 13.10 M yuan against 12.93 M, and 60 s with one worker ended at 0.91%
-   instead of 3.02%.
+   instead of 3.02%. Only when Σx lies outside the counts proven (one LP): with Σx
+   inside, two LPs cost the dive and neighbourhoods their time (the 150-compound street
+   38.42 M -> 38.84 M), and the count-fixed LPs run at the end as before.
 
 Stopped (Ctrl-C, the clock) before or during the LP, the piece keeps the plan it
 started from, with the bound of the LP's duals when the LP got that far (a valid one
