@@ -58,7 +58,7 @@ def free_side(free: MasterLP, k_lo: int, k_hi: int) -> Side:
     return Side(free.reduced, free.bound, k_lo, k_hi)
 
 
-def _counts(s: float, k_lo: int, k_hi: int) -> list[int]:
+def fixed_counts(s: float, k_lo: int, k_hi: int) -> list[int]:
     """The whole counts around the free LP's Σx = s within k_lo..k_hi (the LP's value
     is convex in the count, least at s), or the end of the range nearest s when s lies
     outside it; none when s is whole inside the range (the free LP is the bound)."""
@@ -80,7 +80,7 @@ def count_sides(a: csc_matrix, cost: np.ndarray, free: MasterLP, k_lo: int, k_hi
     alone = Sides((free_side(free, k_lo, k_hi),), free.bound, 0.0)
     if not free.finished or len(free.reduced) != a.shape[1]:
         return alone
-    counts = _counts(free.count, k_lo, k_hi)
+    counts = fixed_counts(free.count, k_lo, k_hi)
     if not counts:
         return alone
     # Column generation from the free LP's support and its columns of least reduced

@@ -34,7 +34,9 @@ bound after 10 s and found nothing at all in 60 s without a start. Here:
    it holds every better plan, each for the counts its μ covers. On real Chicago urban
    (324,811 columns) the free LP's Σx is 11.42 below the 12 communities proven: the LP
    at 12 is 13.10 M yuan against 12.93 M, and 60 s with one worker ended at 0.91%
-   instead of 3.02%.
+   instead of 3.02%. Only when Σx lies outside the counts proven (one LP): with Σx
+   inside, two LPs cost the dive and neighbourhoods their time (the 150-compound street
+   38.42 M -> 38.84 M), and the count-fixed LPs run at the end as before.
 
 Stopped (Ctrl-C, the clock) before or during the LP, the piece keeps the plan it
 started from, with the bound of the LP's duals when the LP got that far (a valid one
@@ -51,7 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csc_matrix
 
-from optimizer.model.count_sides import Sides, count_sides, free_side, select
+from optimizer.model.count_sides import Sides, count_sides, fixed_counts, free_side, select
 from optimizer.model.dive import dive
 from optimizer.model.master import MasterLP, count_bound, incidence, solve_master
 from optimizer.model.setpart import build_setpart, solve_setpart
@@ -70,8 +72,9 @@ LP_ROOM = 8.0           # ... when the budget holds this many (else the integer 
 EARLY_ROOM = 2.0        # the count-fixed LPs right after the free LP when the budget
                         # holds this many free LPs' time as counted (wall time with two
                         # workers: the estimate of a 452,148-column LP was 20+ s for 2-4)
-STAGE_FIXED = 0.5       # with count-fixed sides, of the time left for one restricted
-COLNS_FIXED = 0.25      # problem, and of the budget for the neighbourhoods: real Chicago
+STAGE_FIXED = 0.5       # with the free LP's Σx outside the counts proven, of the time
+COLNS_FIXED = 0.25      # left for one restricted problem, and of the budget for the
+                        # neighbourhoods: real Chicago
                         # urban's 5,316 columns of least reduced cost at 12 communities
                         # held 13.156 M yuan, proven in 12.9 s of a 48-s run (1 worker),
                         # where 0.35 of the time left (11.4 s) did not reach it and the
@@ -168,12 +171,18 @@ def solve_without_start(n_units: int, members: tuple[tuple[int, ...], ...],
 def _sides(a: csc_matrix, cost: np.ndarray, lp: MasterLP, start: list[int], used: float,
            run: _Run) -> tuple[Sides, bool, float]:
     """The count-fixed LPs right after the free LP when the budget holds EARLY_ROOM
-    free LPs' time as counted (optimizer.model.count_sides): their bound, and their
+    free LPs' time as counted and the free LP's Σx lies outside the counts proven
+    (optimizer.model.count_sides): their bound, and their
     reduced costs order the integer stages' columns (real Chicago urban: 13.31 M ->
     13.16 M yuan against a bound of 12.93 M -> 13.10 M); else the free LP's side
     alone. Whether they ran, and the time used so far."""
     count = run.count
-    if not (run.budget_s >= EARLY_ROOM * used and not run.stop.is_set()):
+    # Early only when the free LP's Σx lies outside the counts proven (one count-fixed
+    # LP): with Σx inside (two LPs, St. Louis urban, the 150-compound street) they cost
+    # the dive and the neighbourhoods their time, and that street ended at 38.84-39.07 M
+    # yuan against 38.42 M (two 60-s runs at load 2.6-3.2); they run at the end then.
+    outside = lp.finished and len(fixed_counts(lp.count, count[0], count[1])) == 1
+    if not (outside and run.budget_s >= EARLY_ROOM * used and not run.stop.is_set()):
         return Sides((free_side(lp, count[0], count[1]),), lp.bound, 0.0), False, used
     t1 = time.perf_counter()
     sides = count_sides(a, cost, lp, count[0], count[1], start, stop=run.stop)
@@ -208,6 +217,9 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
     incumbent = dived or list(start)
     ub = float(cost[incumbent].sum())
     bound = max(lp.bound, sides.bound)
+    # The free LP's Σx outside the counts proven: its order misled the integer stages,
+    # the count-fixed LP's does not, and they get more of the time.
+    outside = early and len(sides.fixed) == 1
     resplit = ""
     if nbrs is not None and households is not None and not stop.is_set():
         # Adjacent communities re-split exactly over the listing (optimizer.search.colns).
@@ -218,7 +230,7 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
         # When that ends above the other plan, the other's turn with what is left.
         bases = sorted({tuple(sorted(incumbent)), tuple(sorted(start))},
                        key=lambda p: (len(p), float(cost[list(p)].sum()), p))
-        share = (COLNS_FIXED if sides.fixed else COLNS_SHARE) * max(0.0, budget_s - used)
+        share = (COLNS_FIXED if outside else COLNS_SHARE) * max(0.0, budget_s - used)
         groups = improved = 0
         for base in bases:
             if stop.is_set() or share <= 0.0:
@@ -235,7 +247,7 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
         if groups:
             resplit = f"resplit({improved} of {groups}), "
     share = FIRST_SHARE
-    stage_s = STAGE_FIXED if sides.fixed else STAGE_S
+    stage_s = STAGE_FIXED if outside else STAGE_S
     stages = 0
     status = Status.FEASIBLE
     left_behind = False
