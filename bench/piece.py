@@ -45,13 +45,13 @@ from optimizer.search.stop import StopFlag  # noqa: E402
 def case_pieces(name: str, cases_dir: Path, limit: float, procs: int
                 ) -> tuple[Scenario, list[Component], dict[int, Any], dict[int, Any],
                            list[float]]:
-    """A bench case's scenario (written under ``cases_dir`` when missing), its pieces,
+    """A bench case's scenario (written under ``cases_dir`` when missing; a folder
+    already there, e.g. a held-out scenario, is read as it is), its pieces,
     their diagnoses and centres as the driver finds them, and each piece's budget:
     limit * procs * w / W with driver.py's weights, procs = min(workers, pieces)."""
-    case = next(c for c in CASES if c.name == name)
     folder = cases_dir / name
     if not folder.exists():
-        case.build(folder)
+        next(c for c in CASES if c.name == name).build(folder)
     sc = load_scenario(folder)
     comps = components(sc)
     diag, center = _diagnoses_by_component(sc, comps)

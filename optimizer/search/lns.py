@@ -26,7 +26,8 @@ SUB_TIME_S = 2.0        # per sub-solve
 FEW_UNITS = 6           # below this many units per community,
 FEW_COMMUNITIES = 6     # ... this many communities per neighbourhood
 FEW_SUB_S = 1.5         # ... at this many seconds per sub-solve
-MANY_SUB_S = 0.5        # per sub-solve on pieces of 8+ units per community (window)
+MANY_UNITS = 7.5        # from this many units per community (window), three
+MANY_SUB_S = 0.5        # ... communities a neighbourhood at this many seconds a sub-solve
 CENTER_CANDIDATES = 6   # units near each community's middle tried as its center
 ROUND_S_PER_UNIT = 0.003   # a round's own cost besides its sub-solve's deterministic
                         # time, per unit of its neighbourhood (round_cost)
@@ -67,9 +68,18 @@ def window(data: PieceData, n_communities: int) -> tuple[int, float]:
     against 39.93); real-tokyo-urban's street (60 s) over three seeds 55.47 M against
     55.60 M on average (one seed lost 0.23 M, one reached 48 communities against 49).
     Alternating six and eight did worse than six on all three; twelve at 3 s gained
-    nothing (no sub-solve beat its hint)."""
+    nothing (no sub-solve beat its hint).
+    The short sub-solves start at MANY_UNITS (7.5), not 8: a 150-compound Voronoi
+    street of 7.9 compounds a community (hs-street-150-vor's, 19 communities, the
+    driver's 97 deterministic s for 60) reached 21.270 M yuan in 208 rounds of three at
+    0.5 s against 21.305 M in 49 rounds of four at 2 s (four at 1 s: 21.286 M; three at
+    1 s: 21.284 M), where four at 2 s given 600 s had stayed at 21.30 M (session 18;
+    bench/JOURNAL.md, helper `vor150`). Below 7.5 the middle branch stays: on a
+    159-village real map of 6.6 a community (real-georgia-rural) three at 0.5 s gave
+    about the same plan (one seed) and four at 1 s nothing clear over seven seeds
+    (helper `georgia`)."""
     per = data.n / max(1, n_communities)
-    if per >= 8:
+    if per >= MANY_UNITS:
         return 3, MANY_SUB_S
     if per < FEW_UNITS:
         return FEW_COMMUNITIES, FEW_SUB_S

@@ -94,6 +94,16 @@ def test_many_units_per_community_get_three_at_a_time_and_short_sub_solves() -> 
     assert lns.window(data, 5) == (lns.SUB_COMMUNITIES, lns.SUB_TIME_S)   # six a community
 
 
+def test_seven_and_a_half_units_per_community_get_short_sub_solves() -> None:
+    # From 7.5 units a community (a 150-compound street of 7.9: 21.270 M yuan with three
+    # at 0.5 s against 21.305 M with four at 2 s in the same deterministic budget), not
+    # from 8 only; six a community stays in the middle branch.
+    _, data = _street()
+    assert lns.window(data, 4) == (3, lns.MANY_SUB_S)      # 7.5 a community
+    assert lns.window(data, 5) == (lns.SUB_COMMUNITIES, lns.SUB_TIME_S)   # six
+    assert lns.MANY_UNITS <= 7.9
+
+
 def test_few_units_per_community_get_six_at_a_time_at_short_sub_solves() -> None:
     # Five units a community (the unlisted big streets: 4.7-5.6 compounds a community):
     # more communities per neighbourhood than the middle branch, so a re-solve can
