@@ -67,7 +67,7 @@ CLI_TAIL_PER_COORD_S = 15e-6
 # fewest households joined ran its 200,000 steps in 0.7-0.9 s at load 2.4 (2.5-3.3 s
 # before its speed-ups), and ran a 30-s limit to 31.6-32.2 s (bench/JOURNAL.md,
 # session 20). Kept once, not per unit, when any unit is above its maximum: of the 33
-# held-out sweep scenarios (16 with such units) two checked in more than 0.03 s, each
+# held-out sweep scenarios (23 with such units) two checked in more than 0.04 s, each
 # by one search run to its bound.
 CLI_TAIL_PROOFS_S = 1.5
 
