@@ -50,6 +50,7 @@ from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import solve_pocketed
 from optimizer.search.recentre import recentre
+from optimizer.search.split_plan import split_plan
 from optimizer.search.starts import listing_start
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -316,11 +317,16 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         # the checker (rightly) rejects.
         exact = run_attempt(scenario, data, task, contiguity="flow", soft=False,
                      time_s=max(FIRST_PLAN_S, task.budget_s - spent), stop=stop)
-        if not exact.choices:
+        split = None if exact.choices or exact.status == Status.INFEASIBLE or task.locks \
+            else split_plan(scenario, data)     # stopped before a first plan (wild 55)
+        if split is not None:
+            best = (plan_cost(scenario, split), split)
+        elif not exact.choices:
             why = ("proved impossible by the exact model" if exact.status == Status.INFEASIBLE
                    else "none found in time")
             return _no_plan(scenario, data, task, stop, no_plan_reason(scenario, data, why))
-        best = (exact.objective_yuan, exact.choices)
+        else:
+            best = (exact.objective_yuan, exact.choices)
     # Bounds from a model that admits every connected community (exact flow on small
     # pieces, the "adjacent" relaxation on larger ones), per count: the piece's bound
     # is the least of them. A better plan a relaxation finds is taken when connected.

@@ -26,6 +26,7 @@ from optimizer.search.piece_common import (
     run_attempt,
 )
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.split_plan import split_plan
 from optimizer.search.starts import tree_start
 from optimizer.search.stop import StopFlag
 from optimizer.search.transfer import polish
@@ -126,6 +127,9 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         if first.choices:
             choices, lns = first.choices, f"{lns}, then order"
             broken = [False] * len(choices)
+    split = split_plan(scenario, data) if any(broken) and not task.locks else None
+    if split is not None:       # stopped unrepaired: a split search's plan (wild seed 41)
+        choices, lns, broken = split, f"{lns}, then split", [False] * len(split)
     if any(broken):
         reason = no_plan_reason(scenario, data, "none found in time")
         return PieceResult(task.index, choices, tuple((reason,) if b else () for b in broken),

@@ -1,0 +1,186 @@
+"""A plan within the bounds by a depth-first split search, for a piece whose models
+were stopped by the clock before their first plan.
+
+Without it such a piece went ``soft`` (or kept the neighbourhood search's unrepaired
+plan) with a SIZE exemption saying "none found in time", which the checker rightly
+rejects wherever its own split search finds a split: bench/wild.py seed 55 (a
+32-compound street, 10 s, two workers) and seed 59 (43 compounds, 20 s) failed their
+own check that way, while a split of each is a few hundred search steps away.
+
+The search is the diagnosis's (optimizer/graph/diagnosis.py, ``_splittable``) made
+to return its witness: take the first unit not yet placed (units numbered in
+breadth-first order from the westernmost, so the rest stays in one piece as long as
+it can), try the connected groups of lo..hi households holding it that can take a
+center by area (optimizer/graph/center.py), go on with the rest while every
+connected part of it can still hold a whole number of communities; the first split
+whose every group takes a center (:func:`optimizer.search.heuristic.best_choice`)
+is the plan. Counted in
+steps, not seconds: the same piece gives the same plan whatever the load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from optimizer.graph import feasible_community_counts
+from optimizer.graph.center import capacity_m2
+from optimizer.model.piece import PieceData
+from optimizer.scenario.model import Scenario
+from optimizer.search.attempt import Choice
+from optimizer.search.heuristic import best_choice
+
+SPLIT_PLAN_STEPS = 24_000   # group extensions tried, over all orders (about 0.5 s)
+CHOICE_STEPS = 20           # what pricing one group's center counts for
+
+
+class _Spent(Exception):
+    """The search ran over its step budget."""
+
+
+def split_plan(scenario: Scenario, data: PieceData,
+               steps: int = SPLIT_PLAN_STEPS) -> tuple[Choice, ...] | None:
+    """Communities within the bounds covering the piece, each with its cheapest
+    center, or None (no split found within ``steps``; not a proof that none exists).
+    The search is tried on :func:`orders` in turn, ``steps`` shared: which order
+    finds a split quickly depends on the piece's shape (a 43-compound part of seed
+    59: found in under 100 steps by one sweep, none in 60,000 by another)."""
+    if not feasible_community_counts(int(data.households.sum()), data.lo, data.hi):
+        return None
+    ways = orders(data)
+    for order in ways:
+        got = _split(scenario, data, order, steps // len(ways))
+        if got is not None:
+            return got
+    return None
+
+
+def _split(scenario: Scenario, data: PieceData, order: list[int],
+           steps: int) -> tuple[Choice, ...] | None:
+    """The first split found with units taken in ``order``, within ``steps``."""
+    n = data.n
+    hh_local = [int(h) for h in data.households]
+    rank = {u: k for k, u in enumerate(order)}
+    hh = [hh_local[u] for u in order]
+    nbr = [0] * n
+    for k, u in enumerate(order):
+        for v in data.nbrs[u]:
+            nbr[k] |= 1 << rank[int(v)]
+    lo, hi = data.lo, data.hi
+    left = [steps]
+    centred: dict[int, Choice | None] = {}
+    failed: set[int] = set()
+
+    def spend(k: int) -> None:
+        left[0] -= k
+        if left[0] < 0:
+            raise _Spent
+
+    def members(mask: int) -> list[int]:
+        return [order[k] for k in range(n) if mask >> k & 1]
+
+    def weight(mask: int) -> int:
+        return sum(hh[k] for k in range(n) if mask >> k & 1)
+
+    def parts(mask: int) -> list[int]:
+        out = []
+        while mask:
+            seen = frontier = mask & -mask
+            while frontier:
+                bit = frontier & -frontier
+                frontier ^= bit
+                new = nbr[bit.bit_length() - 1] & mask & ~seen
+                seen |= new
+                frontier |= new
+            out.append(seen)
+            mask &= ~seen
+        return out
+
+    cap = [capacity_m2(scenario, int(data.units[u])) for u in order]
+    need = scenario.policy.required_area_m2
+
+    def groups(rest: int) -> Iterator[int]:
+        root = rest & -rest
+        r = root.bit_length() - 1
+        if hh[r] > hi:
+            return
+        stack = [(root, hh[r], cap[r], nbr[r] & rest, 0)]
+        while stack:
+            sub, w, most, cand, banned = stack.pop()
+            spend(1)
+            if w >= lo and most >= need(w):
+                yield sub
+            while cand:
+                bit = cand & -cand
+                cand ^= bit
+                k = bit.bit_length() - 1
+                if w + hh[k] <= hi:
+                    nxt = (cand | (nbr[k] & rest)) & ~sub & ~banned & ~bit
+                    stack.append((sub | bit, w + hh[k], max(most, cap[k]), nxt, banned))
+                banned |= bit
+
+    def fits(mask: int) -> bool:
+        return all(feasible_community_counts(weight(p), lo, hi) for p in parts(mask))
+
+    def splits(rest: int) -> Iterator[list[int]]:
+        """Every split of ``rest`` (depth first); a rest with none is remembered."""
+        if not rest:
+            yield []
+            return
+        if rest in failed:
+            return
+        found = False
+        pieces = parts(rest)
+        if len(pieces) > 1:
+            first = min(pieces, key=lambda p: (p.bit_count(), p))
+            for head in splits(first):
+                for tail in splits(rest & ~first):
+                    found = True
+                    yield head + tail
+        else:
+            for g in groups(rest):
+                if fits(rest & ~g):
+                    for tail in splits(rest & ~g):
+                        found = True
+                        yield [g, *tail]
+        if not found:
+            failed.add(rest)
+
+    def choice(mask: int) -> Choice | None:
+        if mask not in centred:
+            spend(CHOICE_STEPS)
+            centred[mask] = best_choice(scenario, data, members(mask))
+        return centred[mask]
+
+    try:
+        if not fits((1 << n) - 1):
+            return None
+        for split in splits((1 << n) - 1):
+            got = [choice(g) for g in split]
+            if all(c is not None for c in got):
+                return tuple(c for c in got if c is not None)
+    except _Spent:
+        return None
+    return None
+
+
+def orders(data: PieceData) -> list[list[int]]:
+    """Local units in the orders the search tries: depth first from the westernmost
+    unit (neighbours nearest the west first), then sweeps along x + y, y and x - y
+    (ties: the lowest index)."""
+    x, y = data.x, data.y
+    start = min(range(data.n), key=lambda i: (float(x[i]), i))
+    seen: set[int] = set()
+    walk: list[int] = []
+    stack = [start]
+    while stack:
+        u = stack.pop()
+        if u in seen:
+            continue
+        seen.add(u)
+        walk.append(u)
+        stack += sorted((int(v) for v in data.nbrs[u] if int(v) not in seen),
+                        key=lambda v: (-float(x[v]), -v))
+    walk += [i for i in range(data.n) if i not in seen]
+    sweeps = [sorted(range(data.n), key=lambda i, f=f: (float(f(i)), i))   # type: ignore[misc]
+              for f in (lambda i: x[i] + y[i], lambda i: y[i], lambda i: x[i] - y[i])]
+    return [walk, *sweeps]
