@@ -53,7 +53,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csc_matrix
 
-from optimizer.model.count_sides import Sides, count_sides, fixed_counts, free_side, select
+from optimizer.model.count_sides import (
+    Sides,
+    count_sides,
+    fixed_counts,
+    free_side,
+    restricted_bound,
+    select,
+)
 from optimizer.model.dive import dive
 from optimizer.model.master import MasterLP, count_bound, incidence, solve_master
 from optimizer.model.setpart import build_setpart, solve_setpart
@@ -282,6 +289,10 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
             # hold the cores, and another stage of that size could stall as well.
             left_behind = True
             break
+        if res.status in (Status.OPTIMAL, Status.FEASIBLE):
+            # Not complete either: plans inside cost at least CP-SAT's bound, plans with
+            # a column left out that column's reduced cost (count_sides.restricted_bound).
+            bound = max(bound, restricted_bound(sides.sides, cols, res.bound_yuan))
         exact = complete
         if exact and res.status == Status.OPTIMAL:
             # Every column of a better plan was in the restricted problem.
