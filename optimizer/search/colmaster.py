@@ -30,7 +30,7 @@ bound after 10 s and found nothing at all in 60 s without a start. Here:
    A stage that does not cover the gap still bounds the piece: a plan inside costs at
    least CP-SAT's bound over the stage's columns, one with a column left out at least
    L plus the least reduced cost left out (count_sides.restricted_bound; real Chicago
-   urban, 60 s one worker: bound 13.10 M -> 13.13-13.14 M yuan, gap 0.40% -> 0.09-0.21%).
+   urban, 60 s one worker: bound 13.10 M -> 13.13 M yuan, gap 0.40% -> 0.21%).
 
 1a. (before the dive, when the budget holds EARLY_ROOM free LPs' time) the LPs with
    the count fixed around the free LP's Σx (:mod:`optimizer.model.count_sides`):
