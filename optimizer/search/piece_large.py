@@ -10,6 +10,8 @@ the four bench pieces that ran it (bench/JOURNAL.md, helper `adj`)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from optimizer.graph import feasible_community_counts
@@ -24,6 +26,7 @@ from optimizer.search.piece_common import (
     no_plan_reason,
     plan_cost,
     run_attempt,
+    soft_result,
 )
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.starts import tree_start
@@ -53,7 +56,8 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # Region growing once (1-20 s on a 262-compound street, by the machine's load):
     # the start when every region is within the bounds, else the rough plan the
     # search repairs.
-    grown = [best_choice(scenario, data, r) for r in grow_regions(data)]
+    regions = grow_regions(data)
+    grown = [best_choice(scenario, data, r) for r in regions]
     within = all(ch is not None
                  and data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
                  for ch in grown)
@@ -99,8 +103,19 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         if fewer.choices and plan_cost(scenario, fewer.choices) < plan_cost(scenario, start):
             start = fewer.choices
     if start is None:
-        # Region growing missed the bounds: the neighbourhood search repairs it.
-        start = rough if rough is not None else tuple(ch for ch in grown if ch is not None)
+        # Region growing missed the bounds: the neighbourhood search repairs it. A
+        # region without a center (the whole-piece model stopped before its first
+        # plan) joins a neighbour: dropping it lost its units (bench/wild.py, seed 5).
+        start = rough if rough is not None else _absorbed(scenario, data, regions, grown)
+    if start is None:
+        # Some region keeps no place for a center whatever neighbour it joins (a
+        # pipeline site too small for the joined households is still imposed): no
+        # plan in time, the soft plan that breaks the bounds least, every unit in it.
+        soft = soft_result(scenario, data, dataclasses.replace(
+            task, budget_s=max(0.2, task.budget_s - spent)), stop,
+            no_plan_reason(scenario, data, "none found in time"))
+        return dataclasses.replace(soft, used_s=soft.used_s + spent,
+                                   method=f"{origin}soft (a region without a center)")
     # All the time left to the search; the bound is the floors' (solve_piece). The
     # "adjacent" relaxation's bound model (60% of the budget on pieces up to 14,000
     # assignment variables, 120-160 units above that) stayed below the LP Lagrangian
@@ -133,6 +148,39 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
                            reason.text)
     return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE,
                        0.0, spent, f"{lns}+lagrangian bound")
+
+
+def _absorbed(scenario: Scenario, data: PieceData, regions: list[list[int]],
+              grown: list[Choice | None]) -> tuple[Choice, ...] | None:
+    """The grown plan with the units of each region that has no place for a center
+    handed, one at a time, to a neighbouring region that keeps a center with it (the
+    lightest such), or made a community of their own where they hold one (a pipeline
+    site too small for the region is still imposed on any community holding it), so
+    every unit stays in the plan and the search repairs the bounds. None where some
+    unit finds neither (then the soft plan)."""
+    kept = [list(r) for r, ch in zip(regions, grown, strict=True) if ch is not None]
+    plan = [ch for ch in grown if ch is not None]
+    loose = [u for r, ch in zip(regions, grown, strict=True) if ch is None for u in r]
+    while loose:
+        before = len(loose)
+        for u in list(loose):
+            of = {v: i for i, r in enumerate(kept) for v in r}
+            near = sorted({of[v] for v in data.nbrs[u] if v in of},
+                          key=lambda j: (int(data.households[kept[j]].sum()), j))
+            got = next(((j, c) for j in near
+                        for c in [best_choice(scenario, data, kept[j] + [u])]
+                        if c is not None), None)
+            if got is None and (alone := best_choice(scenario, data, [u])) is not None:
+                kept.append([])
+                plan.append(alone)
+                got = (len(kept) - 1, alone)
+            if got is not None:
+                kept[got[0]].append(u)
+                plan[got[0]] = got[1]
+                loose.remove(u)
+        if len(loose) == before:
+            return None
+    return tuple(plan)
 
 
 def _fewer_by_moves(scenario: Scenario, data: PieceData, task: PieceTask, plan: list[Choice],
