@@ -19,7 +19,7 @@ from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice, build_cost_s
 from optimizer.search.fewer_moves import one_fewer
-from optimizer.search.heuristic import best_choice, grow_regions
+from optimizer.search.heuristic import absorbed, best_choice, grow_regions
 from optimizer.search.lns import improve, window
 from optimizer.search.lns_fewer import fewer_communities
 from optimizer.search.piece_common import (
@@ -106,7 +106,7 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         # Region growing missed the bounds: the neighbourhood search repairs it. A
         # region without a center (the whole-piece model stopped before its first
         # plan) joins a neighbour: dropping it lost its units (bench/wild.py, seed 5).
-        start = rough if rough is not None else _absorbed(scenario, data, regions, grown)
+        start = rough if rough is not None else absorbed(scenario, data, regions, grown)
     if start is None:
         # Some region keeps no place for a center whatever neighbour it joins (a
         # pipeline site too small for the joined households is still imposed): no
@@ -148,39 +148,6 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
                            reason.text)
     return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE,
                        0.0, spent, f"{lns}+lagrangian bound")
-
-
-def _absorbed(scenario: Scenario, data: PieceData, regions: list[list[int]],
-              grown: list[Choice | None]) -> tuple[Choice, ...] | None:
-    """The grown plan with the units of each region that has no place for a center
-    handed, one at a time, to a neighbouring region that keeps a center with it (the
-    lightest such), or made a community of their own where they hold one (a pipeline
-    site too small for the region is still imposed on any community holding it), so
-    every unit stays in the plan and the search repairs the bounds. None where some
-    unit finds neither (then the soft plan)."""
-    kept = [list(r) for r, ch in zip(regions, grown, strict=True) if ch is not None]
-    plan = [ch for ch in grown if ch is not None]
-    loose = [u for r, ch in zip(regions, grown, strict=True) if ch is None for u in r]
-    while loose:
-        before = len(loose)
-        for u in list(loose):
-            of = {v: i for i, r in enumerate(kept) for v in r}
-            near = sorted({of[v] for v in data.nbrs[u] if v in of},
-                          key=lambda j: (int(data.households[kept[j]].sum()), j))
-            got = next(((j, c) for j in near
-                        for c in [best_choice(scenario, data, kept[j] + [u])]
-                        if c is not None), None)
-            if got is None and (alone := best_choice(scenario, data, [u])) is not None:
-                kept.append([])
-                plan.append(alone)
-                got = (len(kept) - 1, alone)
-            if got is not None:
-                kept[got[0]].append(u)
-                plan[got[0]] = got[1]
-                loose.remove(u)
-        if len(loose) == before:
-            return None
-    return tuple(plan)
 
 
 def _fewer_by_moves(scenario: Scenario, data: PieceData, task: PieceTask, plan: list[Choice],
