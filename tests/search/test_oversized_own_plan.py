@@ -52,3 +52,31 @@ def test_a_part_without_a_plan_in_time_keeps_its_own_when_joining_has_no_center(
     [over] = [ch for ch in res.choices if s.unit_ids[ch.center] == "r0c0"]
     assert over.members == (int(data.units[0]),)           # the oversized unit alone
     assert len(part) == 5
+
+
+def test_a_stopped_piece_s_part_keeps_its_own_plan_without_the_listing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock already stopped: such a part keeps its plan and ``attach`` (the exact
+    listing, which runs on past the limit: bench/wild.py seed 25, 33 s for 15) is not
+    called."""
+    s = grid_scenario([[4000, 900, 800, 700, 600, 1400]])
+    [comp] = [c for c in components(s) if len(c.units) > 1]
+    [diag] = [d for d in diagnose(s) if d.reason == "unit-above-max"]
+    data = piece_data(s, comp.key, comp.units)
+
+    def no_plan_in_time(sc: Any, sub: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
+        ch = best_choice(sc, sub, list(range(sub.n)))
+        assert ch is not None
+        reason = no_plan_reason(sc, sub, "none found in time")
+        return PieceResult(task.index, (ch,), ((reason,),), Status.FEASIBLE, 0.0, 0.1,
+                           "lns(0 rounds), unrepaired", reason.text, used_s=0.1)
+
+    def listing(*a: Any, **k: Any) -> Any:
+        raise AssertionError("attach called after the clock stopped")
+
+    monkeypatch.setattr(oversized, "attach", listing)
+    stop = StopFlag()
+    stop.set()
+    task = PieceTask(0, comp.key, comp.units, diag, budget_s=2.0, seed=1, threads=1)
+    res = oversized.solve_oversized(s, data, task, stop, no_plan_in_time)
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(data.units.tolist())
