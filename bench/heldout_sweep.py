@@ -156,6 +156,13 @@ def judge(folder: Path, plan: Path) -> dict[str, Any]:
         props = [f["properties"] for f in feats]
     else:
         props = pd.read_csv(folder / "units.csv", dtype={"unit_id": str}).to_dict("records")
+    return judge_props(props, plan)
+
+
+def judge_props(props: list[dict[str, Any]], plan: Path) -> dict[str, Any]:
+    """:func:`judge` on unit records (``unit_id``, ``households``, ``street``) given by
+    the caller: a writer whose units file is a GeoPackage or Shapefile (bench/wild.py)
+    hands over what it wrote rather than have this module read every format."""
     hh = {str(p["unit_id"]): int(p["households"]) for p in props}
     street = {str(p["unit_id"]): str(p["street"]) for p in props}
     out: dict[str, Any] = {"households_in": sum(hh.values())}

@@ -93,6 +93,10 @@ class Facts:
     required_m2: float
     center: CenterFacts = field(default_factory=CenterFacts)
     area_ok: bool = False            # a valid remedy giving the standard area (FACILITY-95)
+                                     # by the target year (rooms coming count once handed over)
+    area_ok_handed: bool = False     # the same once its rooms are handed over, in any year:
+                                     # FACILITY-95 by a [budget]'s last year, whose phasing
+                                     # the checker holds to the handover (checker/phasing.py)
     center_exempt: bool = False      # its final ONE-STATION row is exempt (no place for one)
     area_exempt: bool = False        # its final AREA-PER-HH row is exempt (rooms coming short)
 
@@ -118,19 +122,24 @@ def facts_of(ctx: Context, com: Community) -> Facts:
     urban = kinds.pop() if len(kinds) == 1 else com.kind == "urban"
     required = pricing.required_area_m2(h, s.policy)
     center = center_facts(ctx, com, units, h, urban, required)
+    ok = not center.faults
     return Facts(units, h, urban, required, center,
-                 meets_area(ctx, com, h, not center.faults))
+                 meets_area(ctx, com, h, ok, stands_in=s.policy.target_year),
+                 area_ok_handed=meets_area(ctx, com, h, ok, stands_in=None))
 
 
-def meets_area(ctx: Context, com: Community, households: int, remedy_ok: bool) -> bool:
-    """AREA-PER-HH and AREA-MIN met by a valid remedy by the target year: what
-    FACILITY-95 counts (a center on rooms under construction or planned stands from
-    their available_year, PIPELINE)."""
+def meets_area(ctx: Context, com: Community, households: int, remedy_ok: bool, *,
+               stands_in: int | None) -> bool:
+    """AREA-PER-HH and AREA-MIN met by a valid remedy, its center standing in
+    ``stands_in`` (the target year: what the plan-wide FACILITY-95 counts; None: once
+    its rooms are handed over, whenever that is). A center on rooms under
+    construction or planned stands from their available_year (PIPELINE)."""
     p = ctx.scenario.policy
     after = com.area_after_m2
     per_hh = p.area_per_100_households_m2 * households / 100.0
     return (remedy_ok and after >= p.area_min_m2 - AREA_EPS_M2
-            and after >= per_hh - AREA_EPS_M2 and stands_by(ctx.scenario, com, p.target_year))
+            and after >= per_hh - AREA_EPS_M2
+            and (stands_in is None or stands_by(ctx.scenario, com, stands_in)))
 
 
 def stands_by(scenario: Scenario, com: Community, year: int) -> bool:

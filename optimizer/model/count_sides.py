@@ -122,3 +122,27 @@ def select(sides: Sequence[Side], ub: float, limit: float, cap: int
     complete = take <= cap and all(bool(np.all(picked[s.reduced <= g]))
                                    for s, g in zip(sides, gaps, strict=True))
     return order[:min(take, cap)], complete
+
+
+def restricted_bound(sides: Sequence[Side], restricted: np.ndarray, inside_bound: float
+                     ) -> float:
+    """A bound on every plan of the sides' counts from a restricted problem that was
+    not complete: ``restricted`` the columns it held, ``inside_bound`` a lower bound on
+    its plans (CP-SAT's best bound over them, the same counts). A plan with a column
+    outside pays that column's reduced cost on the side of its count, at least g_s, the
+    least reduced cost on side s of a column left out: cost(P) − L_s = Σ_{S in P} rc_S
+    − Σ_S min(0, rc_S) + μ·(|P| − k) ≥ max(0, rc of any one of its columns) (the μ
+    term is ≥ 0 on the counts the side covers, module docstring). So every plan costs at
+    least min(inside_bound, min_s L_s + max(0, g_s)), the sides covering every count.
+
+    Why: on St. Louis urban (452,148 columns, count LPs at 12 and 13: 13.92 M and
+    14.08 M yuan) the stage over 24,466 columns held every column of reduced cost below
+    55,529 yuan on both sides and CP-SAT's bound over them was 13.99 M after 8
+    deterministic seconds: 13.975 M yuan for the piece against 13.92 M, where only a
+    complete restricted problem's proof had counted."""
+    inset = np.zeros(len(sides[0].reduced), dtype=bool)
+    inset[np.asarray(restricted, dtype=np.int64)] = True
+    if inset.all():
+        return inside_bound
+    outside = [s.bound + max(0.0, float(s.reduced[~inset].min())) for s in sides]
+    return min(inside_bound, *outside)

@@ -187,8 +187,11 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
           ends_by: float | None = None) -> Plan:
     """The plan of :func:`optimizer.search.driver.solve` (same arguments); under a
     ``[budget]`` chosen for the budget and phased (module docstring), the Plan
-    carrying its :class:`~optimizer.plan.phasing.Phasing`. ``ends_by`` is kept only
-    without a budget (the budget's candidates share the limit from this call)."""
+    carrying its :class:`~optimizer.plan.phasing.Phasing`. ``ends_by`` (the command
+    line's end: its process's start plus the limit, less checking and writing) caps
+    the limit the budget's candidates share, and each candidate's clock: without it
+    a budget scenario's process ran 2-3 s past ``--time-limit`` (its start and the
+    plan's check and write were not counted; bench/wild.py, seed 3)."""
     if params is not None:
         scenario = dataclasses.replace(scenario, solver=params)
     if scenario.budget is None:
@@ -201,7 +204,7 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     n_workers = p.workers if workers is None else workers
     seed = p.seed if seed is None else seed
     check_solve_args(limit, n_workers, seed, memory_gb)
-    limit = float(limit)
+    limit = float(limit) if ends_by is None else max(0.5, min(float(limit), ends_by - t0))
     stop = stop if stop is not None else StopFlag()
     phase_s = max(0.5, min(10.0, 0.03 * limit))
     search_s = max(0.5 * limit, limit - 5 * phase_s)
@@ -212,7 +215,7 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
         got = driver.solve(capital_priced(scenario, factor), time_limit_s=max(0.5, share_s),
                            workers=n_workers, seed=seed, progress=_labelled(progress, factor, t0),
                            checkpoint=checkpoint if keep else None, executor=executor,
-                           memory_gb=memory_gb, stop=stop)
+                           memory_gb=memory_gb, stop=stop, ends_by=ends_by)
         plan = reprice(scenario, got) if factor != 1.0 else got
         phasing = phase(scenario, plan, time_limit_s=phase_s, workers=1, seed=seed,
                         stop=stop)

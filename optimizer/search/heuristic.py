@@ -180,6 +180,40 @@ def best_choice(scenario: Scenario, data: PieceData, members: list[int]) -> Choi
     return cheapest(scenario, candidates())
 
 
+def absorbed(scenario: Scenario, data: PieceData, regions: list[list[int]],
+              grown: list[Choice | None]) -> tuple[Choice, ...] | None:
+    """The grown plan with the units of each region that has no place for a center
+    handed, one at a time, to a neighbouring region that keeps a center with it (the
+    lightest such), or made a community of their own where they hold one (a pipeline
+    site too small for the region is still imposed on any community holding it), so
+    every unit stays in the plan and the search repairs the bounds. None where some
+    unit finds neither. Dropping such a region lost its units (bench/wild.py, seeds 5
+    and 25: a large piece stopped before its first plan; the soft plan's start)."""
+    kept = [list(r) for r, ch in zip(regions, grown, strict=True) if ch is not None]
+    plan = [ch for ch in grown if ch is not None]
+    loose = [u for r, ch in zip(regions, grown, strict=True) if ch is None for u in r]
+    while loose:
+        before = len(loose)
+        for u in list(loose):
+            of = {v: i for i, r in enumerate(kept) for v in r}
+            near = sorted({of[v] for v in data.nbrs[u] if v in of},
+                          key=lambda j: (int(data.households[kept[j]].sum()), j))
+            got = next(((j, c) for j in near
+                        for c in [best_choice(scenario, data, kept[j] + [u])]
+                        if c is not None), None)
+            if got is None and (alone := best_choice(scenario, data, [u])) is not None:
+                kept.append([])
+                plan.append(alone)
+                got = (len(kept) - 1, alone)
+            if got is not None:
+                kept[got[0]].append(u)
+                plan[got[0]] = got[1]
+                loose.remove(u)
+        if len(loose) == before:
+            return None
+    return tuple(plan)
+
+
 def cheapest(scenario: Scenario, choices: Iterable[Choice]) -> Choice | None:
     """The first of the cheapest of ``choices`` by the exact price (ties: the first
     given); one the pricing refuses (ValueError: no option reaches the need) is skipped."""

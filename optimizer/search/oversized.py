@@ -166,6 +166,9 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     # The stranded groups' share is kept back (it was what the parts left: nothing,
     # when a large part ran to its limit).
     kept = sum(p.households * max(len(p.units), 30) ** 0.5 for p in stranded)
+    # A part that joins the stranded ones only because its own solve found no plan
+    # within the bounds keeps that plan, for when joining leaves no center (below).
+    own: dict[tuple[int, ...], Block] = {}
     for n, part in enumerate(good):
         share = max(0.0, budget - spent) * weights[n] / max(sum(weights[n:]) + kept, 1.0)
         sub = subs[part.units]
@@ -175,6 +178,8 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         spent += res.used_s
         if any(res.exemptions) and part.touches:
             # No plan within the bounds found on its own: it joins the stranded ones.
+            own[part.units] = Block(res.choices, res.exemptions, res.bound, False,
+                                    res.used_s, res.method)
             stranded.append(dataclasses.replace(part, stranded="no-plan"))
             continue
         blocks.append(Block(res.choices, res.exemptions, res.bound,
@@ -184,10 +189,31 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         grouped: set[int] = set()
         for group_parts, touched in groups:
             group_over = sorted({owner[t] for t in touched})
-            grouped.update(group_over)
             left = max(ATTACH_S, budget - spent) / max(1, len(groups))
-            block = attach(scenario, data.key, group_parts, {o: cores[o] for o in group_over},
-                            dataclasses.replace(task, budget_s=left), stop)
+            mine = [own.get(p.units) for p in group_parts]
+            if stop.is_set() and all(b is not None for b in mine):
+                # Stopped (the clock, Ctrl-C) and every part joined only for want of a
+                # plan in time: the exact listing would run on past the limit (19.8 s
+                # on a 41-unit part, bench/wild.py seed 25, 15-s limit, 33 s in all),
+                # so each part keeps the plan it has, as a stopped piece does.
+                blocks.extend(b for b in mine if b is not None)
+                continue
+            try:
+                block = attach(scenario, data.key, group_parts,
+                               {o: cores[o] for o in group_over},
+                               dataclasses.replace(task, budget_s=left), stop)
+            except NoPlaceError:
+                # Joined, the oversized unit's community has no place for a center:
+                # where every part of the group joined only for want of a plan found in
+                # time (not proven stranded), each keeps its own plan, its exemptions
+                # as the search gave them, and the oversized units stand alone. A
+                # 164-unit part joined whole ended the solve (bench/wild.py seed 70:
+                # "its 105,397 households need 21,079 m²").
+                if any(b is None for b in mine):
+                    raise
+                blocks.extend(b for b in mine if b is not None)
+                continue
+            grouped.update(group_over)
             spent += block.used_s
             block = _unclaim(scenario, data.key, block,
                              {o: cores[o][1:] for o in group_over if not claimed.get(o, True)})

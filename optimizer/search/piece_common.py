@@ -18,7 +18,7 @@ from optimizer.plan.exemption import Exemption, Named, Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
-from optimizer.search.heuristic import best_choice, grow_regions
+from optimizer.search.heuristic import absorbed, best_choice, grow_regions
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -60,8 +60,11 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     scenario, data = stand_ins_at_any_size(scenario, data)
     # Start from the region-growing plan (even where it breaks the bounds); after an
     # interrupt the first plan found is taken, or that plan itself.
-    rough = tuple(ch for ch in (best_choice(scenario, data, r) for r in grow_regions(data))
-                  if ch is not None)
+    regions = grow_regions(data)
+    grown = [best_choice(scenario, data, r) for r in regions]
+    rough = tuple(ch for ch in grown if ch is not None)
+    if len(rough) < len(grown):     # a region without a center: its units join others
+        rough = absorbed(scenario, data, regions, grown) or rough
     # Stopped already (the clock, Ctrl-C) with a plan in hand: CP-SAT, told to stop at
     # its first solution, would still search for one (18 s past a 60-s limit on a
     # 200-village town), so the region-growing plan is taken as it is.

@@ -10,6 +10,8 @@ the four bench pieces that ran it (bench/JOURNAL.md, helper `adj`)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from optimizer.graph import feasible_community_counts
@@ -17,13 +19,14 @@ from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice, build_cost_s
 from optimizer.search.fewer_moves import one_fewer
-from optimizer.search.heuristic import best_choice, grow_regions
+from optimizer.search.heuristic import absorbed, best_choice, grow_regions
 from optimizer.search.lns import improve, window
 from optimizer.search.lns_fewer import fewer_communities
 from optimizer.search.piece_common import (
     no_plan_reason,
     plan_cost,
     run_attempt,
+    soft_result,
 )
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.split_plan import split_plan
@@ -54,7 +57,8 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # Region growing once (1-20 s on a 262-compound street, by the machine's load):
     # the start when every region is within the bounds, else the rough plan the
     # search repairs.
-    grown = [best_choice(scenario, data, r) for r in grow_regions(data)]
+    regions = grow_regions(data)
+    grown = [best_choice(scenario, data, r) for r in regions]
     within = all(ch is not None
                  and data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
                  for ch in grown)
@@ -100,8 +104,19 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         if fewer.choices and plan_cost(scenario, fewer.choices) < plan_cost(scenario, start):
             start = fewer.choices
     if start is None:
-        # Region growing missed the bounds: the neighbourhood search repairs it.
-        start = rough if rough is not None else tuple(ch for ch in grown if ch is not None)
+        # Region growing missed the bounds: the neighbourhood search repairs it. A
+        # region without a center (the whole-piece model stopped before its first
+        # plan) joins a neighbour: dropping it lost its units (bench/wild.py, seed 5).
+        start = rough if rough is not None else absorbed(scenario, data, regions, grown)
+    if start is None:
+        # Some region keeps no place for a center whatever neighbour it joins (a
+        # pipeline site too small for the joined households is still imposed): no
+        # plan in time, the soft plan that breaks the bounds least, every unit in it.
+        soft = soft_result(scenario, data, dataclasses.replace(
+            task, budget_s=max(0.2, task.budget_s - spent)), stop,
+            no_plan_reason(scenario, data, "none found in time"))
+        return dataclasses.replace(soft, used_s=soft.used_s + spent,
+                                   method=f"{origin}soft (a region without a center)")
     # All the time left to the search; the bound is the floors' (solve_piece). The
     # "adjacent" relaxation's bound model (60% of the budget on pieces up to 14,000
     # assignment variables, 120-160 units above that) stayed below the LP Lagrangian

@@ -161,3 +161,28 @@ def test_another_tools_phasing_without_our_claims_is_judged_as_is() -> None:
     assert report.passed, report.summary_text()
     facility = next(r for r in report.rows if r.rule_id == "FACILITY-95")
     assert facility.status == "exempt" and "claims no share" in facility.note
+
+
+def test_rooms_handed_over_after_2015_count_by_the_horizon_s_last_year() -> None:
+    """Under a [budget] FACILITY-95 is counted by the horizon's last year, and rooms
+    under construction or planned count from their available_year (PIPELINE). The
+    checker counted them only when handed over by 2015 (the target year of the
+    plan-wide share), so a plan whose phasing counts a center handed over in 2017 as
+    meeting the standard by 2018 failed its own checker (bench/wild.py seed 37: "18 of
+    26 ... the plan claims 0.807692")."""
+    from optimizer.search import solve
+
+    sites = [dict(s, available_year=2017) if s["site_id"] == "COMING" else s
+             for s in fx.SITES]
+    scenario = fx.grid_scenario(fx.TWO_STREETS, street=[["S1", "S1", "S2", "S2"]] * 3,
+                                sites=sites, year=2016).replace(budget={
+                                    "horizon": [2016, 2018], "carry_over": False,
+                                    "capital_yuan": {2016: 1e8, 2017: 1e8, 2018: 1e8}})
+    plan = solve(scenario, time_limit_s=8, workers=1, seed=0)
+    assert plan.phasing is not None
+    coming = [c.community_id for c in plan.communities if c.site_id == "COMING"]
+    assert coming and [p.year for p in plan.phasing.phases
+                       if p.community_id == coming[0]] == [2017]
+    [facility] = [r for r in check(scenario, plan).rows if r.rule_id == "FACILITY-95"]
+    assert facility.status == "pass", facility.note
+    assert facility.value == 1.0

@@ -16,7 +16,7 @@ import pytest
 
 from optimizer.graph import components
 from optimizer.model.count_floor import count_floor
-from optimizer.model.count_sides import count_sides, select
+from optimizer.model.count_sides import count_sides, free_side, restricted_bound, select
 from optimizer.model.master import incidence, solve_master
 from optimizer.model.piece import piece_data
 from optimizer.search.colmaster import NoPlan, solve_without_start
@@ -101,3 +101,34 @@ def test_complete_sides_hold_every_cheaper_plan(variant: str) -> None:
     assert not isinstance(got, NoPlan)
     assert float(cols.cost_yuan[list(got.chosen)].sum()) == pytest.approx(costs[0])
     assert got.bound_yuan <= costs[0] + 1e-6
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_an_incomplete_restricted_problem_bounds_every_plan(variant: str) -> None:
+    # Restricted sets of least reduced cost (any side) that do not hold every cheaper
+    # plan: the least plan inside, or a lower bound on it, and the least reduced cost
+    # left out on each side never pass the optimum over every plan of the counts; and
+    # the bound is above the sides' own somewhere (it is what the stages add).
+    s = variant_scenario(variant)
+    [comp] = components(s)
+    data = piece_data(s, comp.key, comp.units)
+    cols = build_columns(s, data)
+    assert cols is not None
+    a, cost = incidence(data.n, cols.members), cols.cost_yuan
+    free = solve_master(a, cost)
+    k_lo, k_hi = count_floor(data).least, data.total // data.lo
+    plans = [p for p in _covers(data.n, cols.members) if k_lo <= len(p) <= k_hi]
+    best = min(float(cost[p].sum()) for p in plans)
+    above = False
+    for sides in (count_sides(a, cost, free, k_lo, k_hi).sides,
+                  (free_side(free, k_lo, k_hi),)):
+        score = np.min([x.reduced for x in sides], axis=0)
+        order = np.argsort(score, kind="stable")
+        for take in range(1, len(order)):
+            held = set(order[:take].tolist())
+            inside = [float(cost[p].sum()) for p in plans if held >= set(p)]
+            for inside_bound in ([min(inside)] if inside else [np.inf, 0.0]):
+                got = restricted_bound(sides, order[:take], inside_bound)
+                assert got <= best + 1e-6, (take, inside_bound)
+                above |= got > max(x.bound for x in sides) + 1e-6
+    assert above

@@ -6,7 +6,9 @@ kept today, extended (336,000 yuan), a planned site handed over in 2015, a new b
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,3 +106,29 @@ def test_solve_with_a_budget_returns_a_checked_phasing() -> None:
     assert plan.bound <= plan.objective
     assert check(scenario, plan).passed
     assert "the budget falls 1 communities short" in plan.summary_text()
+
+
+def test_a_budget_s_candidates_share_the_command_line_s_end(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a [budget] the candidates shared the whole limit from solve's call, not
+    the command line's end (its process's start plus the limit, less checking and
+    writing: ``ends_by``), so `solve --time-limit 30` on such a scenario ended 2-3 s
+    late (bench/wild.py, seed 3). Each candidate's limit now fits before ``ends_by``,
+    and its clock stops there. (The arguments are checked, not the clock.)"""
+    from optimizer.search import budgeted
+
+    calls: list[tuple[float, float | None, float]] = []
+    real = budgeted.driver.solve
+
+    def spy(*a: Any, **kw: Any) -> Any:
+        calls.append((kw["time_limit_s"], kw.get("ends_by"), time.perf_counter()))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(budgeted.driver, "solve", spy)
+    ends_by = time.perf_counter() + 4.0
+    plan = solve(fx.budgeted((1e6, 1e6, 1e6)), time_limit_s=60, workers=1, seed=0,
+                 ends_by=ends_by)
+    assert plan.phasing is not None and calls
+    assert all(end == ends_by for _, end, _ in calls)
+    limit, _, at = calls[0]                 # the first: a quarter of the search's time
+    assert at + limit <= ends_by

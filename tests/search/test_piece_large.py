@@ -14,10 +14,12 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search import lns, piece_large
+from optimizer.search.attempt import Attempt
 from optimizer.search.heuristic import best_choice
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.starts import Start
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 
 
 def _street() -> tuple[Scenario, PieceData]:
@@ -134,3 +136,63 @@ def test_a_round_is_charged_by_its_neighbourhood_units() -> None:
     # three units at the least (2,000 households of units of at most 700), at most the
     # whole piece
     assert 3 * lns.round_cost(2 * 3) <= two.round_s < four.round_s <= 3 * lns.round_cost(data.n)
+
+
+def test_a_stopped_piece_keeps_the_units_of_a_region_without_a_center(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by bench/wild.py (seed 5, two workers): region growing left a region whose
+    units are all no_build with no site, the clock stopped the whole-piece model before
+    its first plan, and the plan handed on dropped that region's units (the oversized
+    piece's "a unit left out" assertion). The region joins a neighbour instead."""
+    rng = np.random.default_rng(3)
+    s = grid_scenario(rng.integers(400, 700, size=(5, 6)).tolist(),
+                      no_build=[f"r{r}c{c}" for r in range(5) for c in (0, 1)])
+    [comp] = [c for c in components(s) if len(c.units) > 1]
+    data = piece_data(s, comp.key, comp.units)
+    regions = [[r * 6 + c for r in range(5) for c in (2 * k, 2 * k + 1)] for k in range(3)]
+    assert best_choice(s, data, regions[0]) is None       # no place for a center there
+    monkeypatch.setattr(piece_large, "grow_regions", lambda d: [list(r) for r in regions])
+    monkeypatch.setattr(piece_large, "tree_start", lambda *a, **k: Start(None, 0.0, 0, 0))
+    # The clock ran out before the whole-piece model's first plan.
+    monkeypatch.setattr(piece_large, "run_attempt", lambda *a, **k: Attempt(
+        Status.UNKNOWN, (), 0.0, 0.0, 0, 0.25, 0.25))
+    stop = StopFlag()
+    stop.set()
+    task = PieceTask(0, data.key, data.units, None, budget_s=0.5, seed=1, threads=1,
+                     deterministic=False)
+    res = piece_large.solve_large(s, data, task, stop, whole=True, model_vars=1000)
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(data.units.tolist())
+    assert len(res.exemptions) == len(res.choices)
+
+
+def test_a_region_whose_pipeline_site_is_too_small_keeps_its_units(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """As above, but the region holds a planned site (PIPELINE: a community holding it
+    has its center there) too small for the region, or for it joined with any
+    neighbouring region, as in bench/wild.py seed 5: its units join neighbours one at
+    a time, or stand alone with that site, every unit in the plan and each community
+    outside the bounds exempt (the search, stopped, repairs nothing)."""
+    rng = np.random.default_rng(3)
+    site = {"site_id": "p1", "unit_id": "r0c0", "area_m2": 0.0, "owned": True,
+            "max_area_m2": 450.0, "purchase_price_yuan": None, "status": "planned",
+            "available_year": 2014}
+    s = grid_scenario(rng.integers(400, 700, size=(5, 6)).tolist(), sites=[site],
+                      no_build=[f"r{r}c{c}" for r in range(5) for c in (0, 1)])
+    [comp] = [c for c in components(s) if len(c.units) > 1]
+    data = piece_data(s, comp.key, comp.units)
+    regions = [[r * 6 + c for r in range(5) for c in (2 * k, 2 * k + 1)] for k in range(3)]
+    assert best_choice(s, data, regions[0]) is None
+    assert best_choice(s, data, regions[0] + regions[1]) is None
+    monkeypatch.setattr(piece_large, "grow_regions", lambda d: [list(r) for r in regions])
+    monkeypatch.setattr(piece_large, "tree_start", lambda *a, **k: Start(None, 0.0, 0, 0))
+    monkeypatch.setattr(piece_large, "run_attempt", lambda *a, **k: Attempt(
+        Status.UNKNOWN, (), 0.0, 0.0, 0, 0.25, 0.25))
+    stop = StopFlag()
+    stop.set()
+    task = PieceTask(0, data.key, data.units, None, budget_s=0.5, seed=1, threads=1,
+                     deterministic=False)
+    res = piece_large.solve_large(s, data, task, stop, whole=True, model_vars=1000)
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(data.units.tolist())
+    for ch, ex in zip(res.choices, res.exemptions, strict=True):
+        hh = int(s.households[list(ch.members)].sum())
+        assert bool(ex) == (not data.lo <= hh <= data.hi)

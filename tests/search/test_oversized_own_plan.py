@@ -1,0 +1,82 @@
+"""A part of an oversized piece that joined the stranded ones only because its own solve
+found no plan within the bounds in time keeps that plan when joining leaves the
+oversized unit's community no place for a center (optimizer.search.oversized).
+bench/wild.py seed 70 (one worker, 30 s): a 164-unit part whose search ran out of
+time joined compound U0187 whole ("its 105,397 households need 21,079 m², ... no way
+to a center fits"), and the solve ended without a plan (on 4c3ff56 it crashed first:
+"a unit left out")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from optimizer.graph import components
+from optimizer.graph.diagnosis import diagnose
+from optimizer.model.piece import piece_data
+from optimizer.scenario.build import grid_scenario
+from optimizer.search import oversized
+from optimizer.search.heuristic import best_choice
+from optimizer.search.oversized_errors import NoPlaceError
+from optimizer.search.piece_common import no_plan_reason
+from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.stop import StopFlag
+from optimizer.status import Status
+
+
+def test_a_part_without_a_plan_in_time_keeps_its_own_when_joining_has_no_center(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    s = grid_scenario([[4000, 900, 800, 700, 600, 1400]])    # r0c0 above 3,000; the rest splits
+    [comp] = [c for c in components(s) if len(c.units) > 1]
+    [diag] = [d for d in diagnose(s) if d.reason == "unit-above-max"]
+    data = piece_data(s, comp.key, comp.units)
+    part = [u for u in range(data.n) if s.unit_ids[int(data.units[u])] != "r0c0"]
+
+    def no_plan_in_time(sc: Any, sub: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
+        # the part's search ran out of time: its units in one community, exempt
+        ch = best_choice(sc, sub, list(range(sub.n)))
+        assert ch is not None
+        reason = no_plan_reason(sc, sub, "none found in time")
+        return PieceResult(task.index, (ch,), ((reason,),), Status.FEASIBLE, 0.0, 0.1,
+                           "lns(0 rounds), unrepaired", reason.text, used_s=0.1)
+
+    def no_center(*a: Any, **k: Any) -> Any:
+        raise NoPlaceError("no place for a center once joined")
+
+    monkeypatch.setattr(oversized, "attach", no_center)
+    task = PieceTask(0, comp.key, comp.units, diag, budget_s=2.0, seed=1, threads=1)
+    res = oversized.solve_oversized(s, data, task, StopFlag(), no_plan_in_time)
+    members = sorted(u for ch in res.choices for u in ch.members)
+    assert members == sorted(data.units.tolist())
+    [over] = [ch for ch in res.choices if s.unit_ids[ch.center] == "r0c0"]
+    assert over.members == (int(data.units[0]),)           # the oversized unit alone
+    assert len(part) == 5
+
+
+def test_a_stopped_piece_s_part_keeps_its_own_plan_without_the_listing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock already stopped: such a part keeps its plan and ``attach`` (the exact
+    listing, which runs on past the limit: bench/wild.py seed 25, 33 s for 15) is not
+    called."""
+    s = grid_scenario([[4000, 900, 800, 700, 600, 1400]])
+    [comp] = [c for c in components(s) if len(c.units) > 1]
+    [diag] = [d for d in diagnose(s) if d.reason == "unit-above-max"]
+    data = piece_data(s, comp.key, comp.units)
+
+    def no_plan_in_time(sc: Any, sub: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
+        ch = best_choice(sc, sub, list(range(sub.n)))
+        assert ch is not None
+        reason = no_plan_reason(sc, sub, "none found in time")
+        return PieceResult(task.index, (ch,), ((reason,),), Status.FEASIBLE, 0.0, 0.1,
+                           "lns(0 rounds), unrepaired", reason.text, used_s=0.1)
+
+    def listing(*a: Any, **k: Any) -> Any:
+        raise AssertionError("attach called after the clock stopped")
+
+    monkeypatch.setattr(oversized, "attach", listing)
+    stop = StopFlag()
+    stop.set()
+    task = PieceTask(0, comp.key, comp.units, diag, budget_s=2.0, seed=1, threads=1)
+    res = oversized.solve_oversized(s, data, task, stop, no_plan_in_time)
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(data.units.tolist())
