@@ -15,7 +15,7 @@ import numpy as np
 from optimizer.districting.region import Region, geodesic, reach
 from optimizer.scenario.model import Scenario
 
-__all__ = ["PieceData", "geodesic", "piece_data", "reach"]
+__all__ = ["PieceData", "geodesic", "model_size", "piece_data", "reach"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,3 +40,14 @@ def piece_data(scenario: Scenario, key: tuple[str, str, str], units: np.ndarray)
     return PieceData(key=key, units=units, weights=scenario.households[units].copy(),
                      nbrs=nbrs, x=scenario.x[units].copy(), y=scenario.y[units].copy(),
                      urban=urban, lo=lo, hi=hi)
+
+
+def model_size(data: PieceData, cap: int) -> int:
+    """Σ over centers of the units they reach (the assignment variables of the exact
+    models), counted up to ``cap``: which model a piece can afford."""
+    total = 0
+    for j in range(data.n):
+        total += len(reach(data, j, data.hi))
+        if total >= cap:
+            return cap
+    return total

@@ -27,7 +27,7 @@ from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.count_floor import count_floor, least_size
 from optimizer.model.lagrange import counted_lagrangian_bound
-from optimizer.model.piece import PieceData, piece_data, reach
+from optimizer.model.piece import PieceData, model_size, piece_data
 from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
@@ -207,7 +207,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
     # Time for the Lagrangian floor (solve_piece) comes out of the models' budget,
     # and on large pieces of few units a community column generation's.
     reserve = min(0.25 * task.budget_s, _lag_time(data.n))
-    size = _model_size(data, BOUND_X + 1)
+    size = model_size(data, BOUND_X + 1)
     mid = size <= SMALL_X and size > FLOW_X and not task.locks and _many_communities(data)
     cg = (colgen_reserve(data, task.budget_s - reserve)
           if not task.locks and (size > SMALL_X or mid) else 0.0)
@@ -317,16 +317,14 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         # the checker (rightly) rejects.
         exact = run_attempt(scenario, data, task, contiguity="flow", soft=False,
                      time_s=max(FIRST_PLAN_S, task.budget_s - spent), stop=stop)
-        split = None if exact.choices or exact.status == Status.INFEASIBLE or task.locks \
-            else split_plan(scenario, data)     # stopped before a first plan (wild 55)
-        if split is not None:
-            best = (plan_cost(scenario, split), split)
-        elif not exact.choices:
+        # Stopped before a first plan: the split search's (bench/wild.py seed 55).
+        plan = exact.choices or (None if exact.status == Status.INFEASIBLE or task.locks
+                                 else split_plan(scenario, data))
+        if not plan:
             why = ("proved impossible by the exact model" if exact.status == Status.INFEASIBLE
                    else "none found in time")
             return _no_plan(scenario, data, task, stop, no_plan_reason(scenario, data, why))
-        else:
-            best = (exact.objective_yuan, exact.choices)
+        best = (exact.objective_yuan if exact.choices else plan_cost(scenario, plan), plan)
     # Bounds from a model that admits every connected community (exact flow on small
     # pieces, the "adjacent" relaxation on larger ones), per count: the piece's bound
     # is the least of them. A better plan a relaxation finds is taken when connected.
@@ -390,16 +388,4 @@ def _explain_locks(scenario: Scenario, data: PieceData, task: PieceTask) -> None
             "no plan of its units obeys them all together with the rules, while a plan "
             "exists without them", record=" / ".join(data.key), field="[locks]",
             hint="remove or change a lock on this street")])
-
-
-def _model_size(data: PieceData, cap: int) -> int:
-    """Σ over centers of the units they reach (the assignment variables), counted up
-    to ``cap``."""
-    total = 0
-    for j in range(data.n):
-        total += len(reach(data, j, data.hi))
-        if total >= cap:
-            return cap
-    return total
-
 
