@@ -23,13 +23,13 @@ from pathlib import Path
 from optimizer.graph import decompose
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.lagrange import _relaxation, lagrangian_bound
-from optimizer.model.piece import PieceData, piece_data
+from optimizer.model.piece import PieceData, model_size, piece_data
 from optimizer.scenario.load import load_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.lns import improve
-from optimizer.search.piece import BOUND_X, _model_size
+from optimizer.search.piece import BOUND_X
 from optimizer.search.stop import StopFlag
 from optimizer.synth.voronoi.generate import generate
 
@@ -52,7 +52,7 @@ def all_large(scenario: Scenario, comps: list, time_s: float) -> None:  # type: 
     count = 0
     for c in comps:
         data = piece_data(scenario, c.key, c.units)
-        if _model_size(data, BOUND_X + 1) <= BOUND_X:
+        if model_size(data, BOUND_X + 1) <= BOUND_X:
             continue
         t0 = time.perf_counter()
         bound = lagrangian_bound(scenario, data, time_s=time_s)

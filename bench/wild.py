@@ -89,7 +89,7 @@ def _frame(d: Drawn, ch: dict[str, Any]) -> gpd.GeoDataFrame:
     geoms = [shapely.affinity.translate(u.geom, *ORIGIN) for u in d.units]
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:32651").to_crs(ch["crs"])
     if ch["shuffle"]:
-        gdf = gdf.sample(frac=1.0, random_state=np.random.default_rng([d.seed, 5]).integers(1e9))
+        gdf = gdf.sample(frac=1.0, random_state=np.random.default_rng([d.seed, 5]).integers(10**9))
     return gdf
 
 
