@@ -26,7 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.graph.pieces import Component, decompose, feasible_community_counts
+from optimizer.graph.pieces import (
+    Component,
+    decompose,
+    feasible_community_counts,
+    mask_parts,
+)
 from optimizer.plan.exemption import Exemption, Named
 from optimizer.scenario.model import Scenario
 
@@ -276,18 +281,7 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
     steps = 0
 
     def parts(mask: int) -> list[int]:
-        out = []
-        while mask:
-            seen = frontier = mask & -mask
-            while frontier:
-                bit = frontier & -frontier
-                frontier ^= bit
-                new = nbr[bit.bit_length() - 1] & mask & ~seen
-                seen |= new
-                frontier |= new
-            out.append(seen)
-            mask &= ~seen
-        return out
+        return mask_parts(mask, nbr)
 
     def weight(mask: int) -> int:
         return sum(hh[k] for k in range(n) if mask >> k & 1)

@@ -145,5 +145,22 @@ def component_of(scenario: Scenario) -> np.ndarray:
     return decompose(scenario)[1]
 
 
+def mask_parts(mask: int, nbr: Sequence[int]) -> list[int]:
+    """The connected parts of the units set in ``mask`` (bit k = unit k), ``nbr[k]``
+    being unit k's neighbours as a bit mask: the split searches' arithmetic on sets."""
+    out = []
+    while mask:
+        seen = frontier = mask & -mask
+        while frontier:
+            bit = frontier & -frontier
+            frontier ^= bit
+            new = nbr[bit.bit_length() - 1] & mask & ~seen
+            seen |= new
+            frontier |= new
+        out.append(seen)
+        mask &= ~seen
+    return out
+
+
 __all__ = ["Component", "components", "component_of", "decompose", "feasible_community_counts",
-           "root_labels"]
+           "mask_parts", "root_labels"]

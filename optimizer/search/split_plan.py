@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from optimizer.graph import feasible_community_counts
 from optimizer.graph.center import capacity_m2
+from optimizer.graph.pieces import mask_parts
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
@@ -82,18 +83,7 @@ def _split(scenario: Scenario, data: PieceData, order: list[int],
         return sum(hh[k] for k in range(n) if mask >> k & 1)
 
     def parts(mask: int) -> list[int]:
-        out = []
-        while mask:
-            seen = frontier = mask & -mask
-            while frontier:
-                bit = frontier & -frontier
-                frontier ^= bit
-                new = nbr[bit.bit_length() - 1] & mask & ~seen
-                seen |= new
-                frontier |= new
-            out.append(seen)
-            mask &= ~seen
-        return out
+        return mask_parts(mask, nbr)
 
     cap = [capacity_m2(scenario, int(data.units[u])) for u in order]
     need = scenario.policy.required_area_m2
