@@ -27,7 +27,7 @@ from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import improve, window
 from optimizer.search.oversized_block import improve_group
 from optimizer.search.oversized_bound import bound_and_plan
-from optimizer.search.oversized_errors import joined_no_place_error
+from optimizer.search.oversized_errors import NoPlaceError, joined_no_place_error
 from optimizer.search.oversized_least import ATTACH_S, MAX_COLUMNS, least_part, supersets
 from optimizer.search.oversized_short import (
     group_site,
@@ -35,6 +35,7 @@ from optimizer.search.oversized_short import (
     short_exemption,
     short_site,
 )
+from optimizer.search.oversized_wider import wider_plan
 from optimizer.search.piece_common import plan_cost, run_attempt
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
@@ -124,7 +125,11 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     for p in parts:
         got = least_part(scenario, gd, p, core_local, task, stop)
         if got is None:
-            return _by_model(scenario, gd, parts, cores, task, stop)
+            # Past the listing caps: a part of fewer than 2·L households is covered by
+            # what the oversized communities leave of it (oversized_wider).
+            small = all(q.households < 2 * gd.lo for q in parts)
+            return _wider(scenario, gd, parts, cores, task, stop, used) if small \
+                else _by_model(scenario, gd, parts, cores, task, stop)
         least[p.units[0]], cols, exact, spent = got
         plain += cols
         proven &= exact
@@ -150,8 +155,8 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     res = solve_setpart(built, time_s=ATTACH_S, workers=task.threads, seed=task.seed,
                         deterministic=task.deterministic, stop=stop)
     used += res.used_s
-    if not res.chosen:
-        return _by_model(scenario, gd, parts, cores, task, stop)
+    if not res.chosen:     # the fewest by households leaves some community no center
+        return _wider(scenario, gd, parts, cores, task, stop, used)
     proven &= res.status == Status.OPTIMAL
     bound = res.bound_yuan if proven or math.isfinite(res.bound_yuan) else floor(scenario, gd)
     chosen = res.chosen
@@ -165,6 +170,22 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
             proven = False
     return _block(scenario, gd, parts, cores, [members[k] for k in chosen], proven,
                   max(bound, floor(scenario, gd)), used, f"attach({len(members)})")
+
+
+def _wider(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int, list[int]],
+           task: PieceTask, stop: StopFlag, used: float) -> Block:
+    """The plan of :func:`optimizer.search.oversized_wider.wider_plan` (more households
+    joining than the fewest counted without the centers; not claimed the fewest), else
+    the models of :func:`_by_model`."""
+    local = {int(u): k for k, u in enumerate(gd.units)}
+    got = wider_plan(scenario, gd, parts, {o: [local[u] for u in c] for o, c in cores.items()},
+                     task, stop)
+    if got is not None:
+        block = _priced(scenario, gd, parts, cores, got.groups, False, used + got.used_s,
+                        "attach(wider)")
+        if block is not None:
+            return block
+    return _by_model(scenario, gd, parts, cores, task, stop)
 
 
 def _fewer_stand_ins(scenario: Scenario, gd: PieceData, members: list[tuple[int, ...]],
@@ -251,14 +272,24 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
     them penalized far above any cost; then the neighbourhood search on the
     communities within the bounds.
     The best plan by (households joined, cost) is kept; not proven the fewest unless
-    the block model proves it (then the exemption says so)."""
-    whole = _whole(scenario, gd, parts, cores)
+    the block model proves it (then the exemption says so).
+
+    The whole parts joined may leave an oversized community no place for a center
+    (a pipeline site too small for all of them, bench/wild.py seeds 82: 3,302
+    households on 985 m² at most) while joining fewer leaves one: then the models
+    start from nothing, and the error stands only if none of them finds a plan."""
+    whole: Block | None
+    try:
+        whole = _whole(scenario, gd, parts, cores)
+        failed: NoPlaceError | None = None
+    except NoPlaceError as err:
+        whole, failed = None, err
     local = {int(u): k for k, u in enumerate(gd.units)}
     best, used = whole, 0.0
 
     def better(block: Block) -> bool:
-        return (_joined(scenario, block, cores), _stand_ins(scenario, block),
-                plan_cost(scenario, block.choices)) \
+        return best is None or (_joined(scenario, block, cores), _stand_ins(scenario, block),
+                                plan_cost(scenario, block.choices)) \
             < (_joined(scenario, best, cores), _stand_ins(scenario, best),
                plan_cost(scenario, best.choices))
 
@@ -267,20 +298,22 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
 
     if not stop.is_set():
         plan = improve_group(scenario, gd, [u for p in parts for u in p.units], cores,
-                             groups_of(best), time_s=max(ATTACH_S, BLOCK_SHARE * task.budget_s),
+                             None if best is None else groups_of(best),
+                             time_s=max(ATTACH_S, BLOCK_SHARE * task.budget_s),
                              seed=task.seed, deterministic=task.deterministic, stop=stop)
         if plan is not None:
             used += plan.used_s
-            got = _block(scenario, gd, parts, cores, list(plan.groups), plan.least_proven,
-                         floor(scenario, gd), used, "attach(block model)")
-            if better(got) or _joined(scenario, got, cores) <= _joined(scenario, best, cores) \
-                    and plan.least_proven:
+            got = _priced(scenario, gd, parts, cores, list(plan.groups), plan.least_proven,
+                          used, "attach(block model)")
+            if got is not None and (better(got) or best is not None and plan.least_proven
+                                    and _joined(scenario, got, cores)
+                                    <= _joined(scenario, best, cores)):
                 best = dataclasses.replace(got, proven=False)
     if best is whole and not any(len(c) > 1 for c in cores.values()) and not stop.is_set():
         # No listing for the block model: the community model (companions for a
         # center: it cannot say so).
         hint = []
-        for ch in whole.choices:
+        for ch in () if whole is None else whole.choices:
             o = next((o for o in cores if o in ch.members), ch.center)
             hint.append(dataclasses.replace(ch, center=o))
         res = run_attempt(scenario, gd, task, contiguity="order", soft=True,
@@ -289,11 +322,14 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
                           stop=stop)
         used += res.used_s
         if res.choices:
-            got = _block(scenario, gd, parts, cores,
-                         [tuple(sorted(local[u] for u in ch.members)) for ch in res.choices],
-                         False, floor(scenario, gd), used, "attach(model)")
-            if better(got):
+            got = _priced(scenario, gd, parts, cores,
+                          [tuple(sorted(local[u] for u in ch.members)) for ch in res.choices],
+                          False, used, "attach(model)")
+            if got is not None and better(got):
                 best = got
+    if best is None:
+        assert failed is not None
+        raise failed
     # The communities within the bounds: the neighbourhood search, with the time left
     # (the oversized units' communities stay as they are).
     rest = [ch for ch in best.choices if not any(o in ch.members for o in cores)]
@@ -316,6 +352,18 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
         if better(got):
             best = dataclasses.replace(got, proven=False)
     return dataclasses.replace(best, used_s=used)
+
+
+def _priced(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int, list[int]],
+            groups: list[tuple[int, ...]], proven: bool, used: float, method: str
+            ) -> Block | None:
+    """:func:`_block` with the floor as its bound; None where an oversized community
+    of ``groups`` has no place for a center (the models do not price those centers)."""
+    try:
+        return _block(scenario, gd, parts, cores, groups, proven, floor(scenario, gd), used,
+                      method)
+    except NoPlaceError:
+        return None
 
 
 def _joined(scenario: Scenario, block: Block, cores: dict[int, list[int]]) -> int:
