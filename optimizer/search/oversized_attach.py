@@ -31,6 +31,7 @@ from optimizer.search.oversized_errors import NoPlaceError, joined_no_place_erro
 from optimizer.search.oversized_least import ATTACH_S, MAX_COLUMNS, least_part, supersets
 from optimizer.search.oversized_short import (
     group_site,
+    joined_site,
     short_choice,
     short_exemption,
     short_site,
@@ -178,13 +179,18 @@ def _wider(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
     joining than the fewest counted without the centers; not claimed the fewest), else
     the models of :func:`_by_model`."""
     local = {int(u): k for k, u in enumerate(gd.units)}
-    got = wider_plan(scenario, gd, parts, {o: [local[u] for u in c] for o, c in cores.items()},
-                     task, stop)
-    if got is not None:
-        block = _priced(scenario, gd, parts, cores, got.groups, False, used + got.used_s,
-                        "attach(wider)")
-        if block is not None:
-            return block
+    for short in (False, True):
+        # Then with the oversized communities whose only centers are rooms coming of
+        # units that joined them, too small (AREA-PER-HH short, exempt): the fewest
+        # of those first.
+        got = wider_plan(scenario, gd, parts,
+                         {o: [local[u] for u in c] for o, c in cores.items()}, task, stop,
+                         short=short)
+        if got is not None:
+            block = _priced(scenario, gd, parts, cores, got.groups, False, used + got.used_s,
+                            "attach(wider" + (", rooms short)" if short else ")"))
+            if block is not None:
+                return block
     return _by_model(scenario, gd, parts, cores, task, stop)
 
 
@@ -402,6 +408,10 @@ def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
         if short is not None and o is not None:   # its rooms coming, short (AREA-PER-HH)
             short = group_site(scenario, o, tuple(sorted(members)))
             ch = short_choice(scenario, tuple(sorted(members)), short)
+        elif ch is None and o is not None:      # the rooms of units that had to join it
+            short = joined_site(scenario, o, tuple(sorted(members)))
+            if short is not None:
+                ch = short_choice(scenario, tuple(sorted(members)), short)
         if ch is None:      # no place for a center there at all: said in planner terms
             raise joined_no_place_error(scenario, gd.key, sorted(members), o)
         choices.append(ch)

@@ -31,6 +31,8 @@ from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups, price_groups
 from optimizer.search.oversized_least import ATTACH_S, MAX_COLUMNS, MAX_STEPS, supersets
+from optimizer.search.oversized_short import joined_site, short_choice
+from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -46,10 +48,13 @@ class Wider:
 
 
 def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
-               cores: dict[int, list[int]], task: PieceTask, stop: StopFlag) -> Wider | None:
+               cores: dict[int, list[int]], task: PieceTask, stop: StopFlag,
+               short: bool = False) -> Wider | None:
     """The plan of the module's doc (``cores``: oversized unit -> its core, local to
     ``gd``); None past the listing caps, when even every household joining gives no
-    plan, or when stopped."""
+    plan, or when stopped. ``short``: an oversized community with no center but the
+    rooms coming of units that joined it, too small (oversized_short.joined_site), is
+    a column too, at its cost centred there; the fewest of those first."""
     local = {int(u): k for k, u in enumerate(gd.units)}
     hh = gd.households.astype(np.int64)
     inside = [{local[u] for u in p.units} for p in parts]
@@ -79,13 +84,16 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
         plain = _plain(gd, inside, listed, big, cores)
         members = plain + big
         cost = price_groups(scenario, gd, members)
+        shorted = _short_costs(scenario, gd, members, cost, cores) if short else set()
         ok = np.isfinite(cost)
         members = [m for m, good in zip(members, ok.tolist(), strict=True) if good]
+        flags = [k in shorted for k, good in enumerate(ok.tolist()) if good]
         cost = cost[ok]
         core_of = {c[0]: int(hh[c].sum()) for c in cores.values()}
+        heavy = float(hh.sum()) + 1.0       # one short community weighs more than all
         gain = np.array([float(hh[list(m)].sum()) - next((core_of[u] for u in m if u in core_of),
                                                          float(hh[list(m)].sum()))
-                         for m in members])
+                         + heavy * f for m, f in zip(members, flags, strict=True)])
         first = solve_setpart(build_setpart(gd.n, members, gain), time_s=ATTACH_S,
                               workers=task.threads, seed=task.seed,
                               deterministic=task.deterministic, stop=stop)
@@ -102,6 +110,26 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
         if first.status != Status.INFEASIBLE or extra >= total:
             return None
     return None
+
+
+def _short_costs(scenario: Scenario, gd: PieceData, members: list[tuple[int, ...]],
+                 cost: np.ndarray, cores: dict[int, list[int]]) -> set[int]:
+    """Price (in place) each oversized column with no center but the too small rooms
+    coming of units that joined it, centred on those rooms at full reach; their
+    indices."""
+    out: set[int] = set()
+    first = {c[0]: o for o, c in cores.items()}
+    for k, m in enumerate(members):
+        o = next((first[u] for u in m if u in first), None)
+        if o is None or np.isfinite(cost[k]):
+            continue
+        glob = tuple(sorted(int(gd.units[i]) for i in m))
+        site = joined_site(scenario, int(gd.units[cores[o][0]]), glob)
+        ch = None if site is None else short_choice(scenario, glob, site)
+        if ch is not None:
+            cost[k] = plan_cost(scenario, (ch,))
+            out.add(k)
+    return out
 
 
 def _plain(gd: PieceData, inside: list[set[int]],
