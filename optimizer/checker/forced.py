@@ -69,11 +69,11 @@ def no_plan_avoids(s: Scenario, part: tuple[int, ...], owner: Mapping[int, int],
     def ok_joined(joined: list[int]) -> bool:
         pieces = _pieces(joined, nb)
         options = [sorted({owner[v] for u in p for v in nb[u] if v in owner}) for p in pieces]
-        if any(not o for o in options):
+        if any(not opt for opt in options):
             return False
         ways = 1
-        for o in options:
-            ways *= len(o)
+        for opt in options:
+            ways *= len(opt)
         if ways > MAX_WAYS:
             raise _OutOfSteps
         for pick in product(*options):

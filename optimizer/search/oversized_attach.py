@@ -18,7 +18,7 @@ from optimizer.graph.oversized import Part, oversized_exemption
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.model.precedence import may_stand_in
-from optimizer.model.setpart import SetPartModel, build_setpart, solve_setpart
+from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.plan.exemption import Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
@@ -28,6 +28,7 @@ from optimizer.search.lns import improve, window
 from optimizer.search.oversized_block import improve_group
 from optimizer.search.oversized_bound import bound_and_plan
 from optimizer.search.oversized_errors import NoPlaceError, joined_no_place_error
+from optimizer.search.oversized_fewer import fewer_stand_ins
 from optimizer.search.oversized_least import ATTACH_S, MAX_COLUMNS, least_part, supersets
 from optimizer.search.oversized_short import (
     group_site,
@@ -161,7 +162,7 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     proven &= res.status == Status.OPTIMAL
     bound = res.bound_yuan if proven or math.isfinite(res.bound_yuan) else floor(scenario, gd)
     chosen = res.chosen
-    fewer = _fewer_stand_ins(scenario, gd, members, cost, attached, total, chosen, task, stop)
+    fewer = fewer_stand_ins(scenario, gd, members, cost, attached, total, chosen, task, stop)
     if fewer is not None:
         chosen, fewest_proven, bound_fewest, spent = fewer
         used += spent
@@ -192,52 +193,6 @@ def _wider(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
             if block is not None:
                 return block
     return _by_model(scenario, gd, parts, cores, task, stop)
-
-
-def _fewer_stand_ins(scenario: Scenario, gd: PieceData, members: list[tuple[int, ...]],
-                     cost: np.ndarray, attached: np.ndarray, total: int,
-                     chosen: tuple[int, ...], task: PieceTask, stop: StopFlag
-                     ) -> tuple[tuple[int, ...], bool, float, float] | None:
-    """A stand-in build is an exemption (ONE-STATION): of the plans joining the fewest
-    households, one with fewer communities centred on a stand-in beats a cheaper one
-    with more, exempt as little as can be (a random 2x5 rural grid: two no_build
-    villages made a stand-in community where the plan putting them in the oversized
-    unit's community, as few households joined, kept a legal center everywhere).
-
-    None when the cheapest plan (``chosen``) has no stand-in community or the fewest
-    is not proven below its number. Else the cheapest plan with the fewest (or, if
-    that stage finds none in its time, the fewest's own plan), whether the cheapest
-    of them is proven, its bound (valid for the plans with the fewest) and the time
-    used."""
-    if scenario.stand_in is None:
-        return None
-    stand = np.array([np.isfinite(c) and may_stand_in(scenario, [int(gd.units[i]) for i in m])
-                      for m, c in zip(members, cost.tolist(), strict=True)], dtype=np.float64)
-    have = int(stand[list(chosen)].sum())
-    if have == 0:
-        return None
-
-    def model(weights: np.ndarray, cap: int | None) -> SetPartModel:
-        built = build_setpart(gd.n, members, weights, hint=chosen)
-        built.model.add(sum(int(attached[k]) * built.use[k] for k in range(len(members))
-                            if attached[k] > 0) <= total)
-        if cap is not None:
-            built.model.add(sum(built.use[k] for k in range(len(members)) if stand[k]) <= cap)
-        return built
-
-    kw = {"workers": task.threads, "seed": task.seed, "deterministic": task.deterministic,
-          "stop": stop}
-    first = solve_setpart(model(stand, None), time_s=ATTACH_S, **kw)  # type: ignore[arg-type]
-    if not first.chosen or first.status != Status.OPTIMAL:
-        return None
-    least = int(round(float(stand[list(first.chosen)].sum())))
-    if least >= have:
-        return None
-    second = solve_setpart(model(cost, least), time_s=ATTACH_S, **kw)  # type: ignore[arg-type]
-    used = first.used_s + second.used_s
-    if not second.chosen:
-        return first.chosen, False, -math.inf, used
-    return second.chosen, second.status == Status.OPTIMAL, second.bound_yuan, used
 
 
 def _stand_ins(scenario: Scenario, block: Block) -> int:

@@ -94,7 +94,8 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
         gain = np.array([float(hh[list(m)].sum()) - next((core_of[u] for u in m if u in core_of),
                                                          float(hh[list(m)].sum()))
                          + heavy * f for m, f in zip(members, flags, strict=True)])
-        first = solve_setpart(build_setpart(gd.n, members, gain), time_s=ATTACH_S,
+        # each stage within what is left of the group's budget (at most ATTACH_S)
+        first = solve_setpart(build_setpart(gd.n, members, gain), time_s=_left(task, used),
                               workers=task.threads, seed=task.seed,
                               deterministic=task.deterministic, stop=stop)
         used += first.used_s
@@ -103,13 +104,17 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
             built = build_setpart(gd.n, members, cost, hint=first.chosen)
             built.model.add(sum(int(gain[k]) * built.use[k] for k in range(len(members))
                                 if gain[k] > 0) <= least)
-            second = solve_setpart(built, time_s=ATTACH_S, workers=task.threads,
+            second = solve_setpart(built, time_s=_left(task, used), workers=task.threads,
                                    seed=task.seed, deterministic=task.deterministic, stop=stop)
             used += second.used_s
             return Wider([members[k] for k in second.chosen or first.chosen], used)
         if first.status != Status.INFEASIBLE or extra >= total:
             return None
     return None
+
+
+def _left(task: PieceTask, used: float) -> float:
+    return max(0.5, min(ATTACH_S, task.budget_s - used))
 
 
 def _short_costs(scenario: Scenario, gd: PieceData, members: list[tuple[int, ...]],
