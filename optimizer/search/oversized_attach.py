@@ -127,20 +127,10 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     for p in parts:
         got = least_part(scenario, gd, p, core_local, task, stop)
         if got is None:
-            try:
-                return _by_model(scenario, gd, parts, cores, task, stop)
-            except NoPlaceError:
-                # Past the listing caps, no model plan has a center everywhere: parts
-                # of fewer than 2·L households are covered by what the oversized
-                # communities leave of them (oversized_wider; seed 82). Not first: the
-                # block model's plans are cheaper where it has one (shapes-grown-r60-6:
-                # 0.4% against 6.9%).
-                block = None
-                if all(q.households < 2 * gd.lo for q in parts):
-                    block = _wider(scenario, gd, parts, cores, task, stop, used)
-                if block is None:
-                    raise
-                return block
+            # Past the listing caps: parts of fewer than 2·L households are covered by
+            # what the oversized communities leave of them (oversized_wider; seed 82).
+            return _models_then_wider(scenario, gd, parts, cores, task, stop, used,
+                                      all(q.households < 2 * gd.lo for q in parts))
         least[p.units[0]], cols, exact, spent = got
         plain += cols
         proven &= exact
@@ -167,8 +157,7 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
                         deterministic=task.deterministic, stop=stop)
     used += res.used_s
     if not res.chosen:     # the fewest by households leaves some community no center
-        wide = _wider(scenario, gd, parts, cores, task, stop, used)
-        return wide if wide is not None else _by_model(scenario, gd, parts, cores, task, stop)
+        return _models_then_wider(scenario, gd, parts, cores, task, stop, used, True)
     proven &= res.status == Status.OPTIMAL
     bound = res.bound_yuan if proven or math.isfinite(res.bound_yuan) else floor(scenario, gd)
     chosen = res.chosen
@@ -182,6 +171,22 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
             proven = False
     return _block(scenario, gd, parts, cores, [members[k] for k in chosen], proven,
                   max(bound, floor(scenario, gd)), used, f"attach({len(members)})")
+
+
+def _models_then_wider(scenario: Scenario, gd: PieceData, parts: list[Part],
+                       cores: dict[int, list[int]], task: PieceTask, stop: StopFlag,
+                       used: float, wider: bool) -> Block:
+    """The models of :func:`_by_model`; where none of their plans has a center in every
+    community, the wider listing (``wider``: it covers these parts). The models first:
+    where they have a plan it is cheaper (shapes-grown-r60-6: 0.4% against 6.9% with the
+    wider listing first)."""
+    try:
+        return _by_model(scenario, gd, parts, cores, task, stop)
+    except NoPlaceError:
+        block = _wider(scenario, gd, parts, cores, task, stop, used) if wider else None
+        if block is None:
+            raise
+        return block
 
 
 def _wider(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int, list[int]],

@@ -38,3 +38,23 @@ def test_more_join_where_the_fewest_by_households_leave_no_center() -> None:
     assert "r0c0" in big.exemption and "r0c1" in big.exemption
     fails = [r for r in check(sc, plan).rows if r.status == "fail"]
     assert not fails, fails
+
+
+def test_the_checkers_fewest_keeps_pipeline_rooms_as_the_center() -> None:
+    # The checker's own search (optimizer.checker.least) found "a plan gives fewer
+    # households": r0c1 alone joining and r0c2..r0c4 one community, whose 3,000
+    # households need 600 m² where r0c4's imposed rooms reach 500.
+    from optimizer.checker.least import fewer_joined
+    from optimizer.checker.stranded import rooms_of
+
+    sc = grid_scenario(ROW, sites=ROOMS)
+    part = tuple(sc.unit_ids.index(f"r0c{k}") for k in range(1, 5))
+    hh = sc.households.tolist()
+    borders = {sc.unit_ids.index("r0c1")}
+
+    def host(u: int, h: int) -> bool:
+        return True     # a build may stand anywhere here
+
+    args = (part, hh, sc.neighbours, borders, 2000, 3000, 1300)
+    assert fewer_joined(*args, can_host=host).fewer is True
+    assert fewer_joined(*args, can_host=host, rooms=rooms_of(sc, part)).fewer is False
