@@ -29,7 +29,13 @@ from optimizer.search.oversized_block import improve_group
 from optimizer.search.oversized_bound import bound_and_plan
 from optimizer.search.oversized_errors import NoPlaceError, joined_no_place_error
 from optimizer.search.oversized_fewer import fewer_stand_ins
-from optimizer.search.oversized_least import ATTACH_S, MAX_COLUMNS, least_part, supersets
+from optimizer.search.oversized_least import (
+    ATTACH_S,
+    MAX_COLUMNS,
+    attached_households,
+    least_part,
+    supersets,
+)
 from optimizer.search.oversized_short import (
     group_site,
     joined_site,
@@ -87,10 +93,14 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
         local = {int(u): k for k, u in enumerate(gd.units)}
         least = any(r.joined is not None and r.joined.proven        # then no plan joins fewer
                     for rs in block.exemptions for r in rs)
-        other = _block(scenario, gd, parts, cores,
-                       [tuple(sorted(local[u] for u in g)) for g in got.plan], least,
-                       block.bound, used, block.method)
-        if _joined(scenario, other, cores) <= cap \
+        try:        # no more communities on rooms coming too small than the plan's
+            other = _block(scenario, gd, parts, cores,
+                           [tuple(sorted(local[u] for u in g)) for g in got.plan], least,
+                           block.bound, used, block.method, _shorts(block) > 0)
+        except NoPlaceError:
+            other = block
+        if other is not block and _shorts(other) <= _shorts(block) \
+                and _joined(scenario, other, cores) <= cap \
                 and _stand_ins(scenario, other) <= _stand_ins(scenario, block) \
                 and plan_cost(scenario, other.choices) < plan_cost(scenario, block.choices) - 0.5:
             block = dataclasses.replace(other, proven=False)
@@ -148,7 +158,8 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     ok = np.isfinite(cost)
     members = [m for m, good in zip(members, ok.tolist(), strict=True) if good]
     cost = cost[ok]
-    attached = _attached(members, list(core_local.values()), gd.households.astype(np.int64))
+    attached = attached_households(members, list(core_local.values()),
+                                   gd.households.astype(np.int64))
     total = sum(least.values())
     built = build_setpart(gd.n, members, cost)
     built.model.add(sum(int(attached[k]) * built.use[k] for k in range(len(members))
@@ -196,18 +207,22 @@ def _wider(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
     without one."""
     local = {int(u): k for k, u in enumerate(gd.units)}
     for short in (False, True):
-        # Then with the oversized communities whose only centers are rooms coming of
-        # units that joined them, too small (AREA-PER-HH short, exempt): the fewest
-        # of those first.
+        # then also with communities centred on too small rooms of units that joined
+        # them (AREA-PER-HH exempt), the fewest of those first
         got = wider_plan(scenario, gd, parts,
                          {o: [local[u] for u in c] for o, c in cores.items()}, task, stop,
                          short=short)
         if got is not None:
             block = _priced(scenario, gd, parts, cores, got.groups, False, used + got.used_s,
-                            "attach(wider" + (", rooms short)" if short else ")"))
+                            "attach(wider" + (", rooms short)" if short else ")"), short)
             if block is not None:
                 return block
     return None
+
+
+def _shorts(block: Block) -> int:
+    """How many of the block's communities are centred on rooms coming too small."""
+    return sum(any(r.kind == "short-rooms" for r in rs) for rs in block.exemptions)
 
 
 def _stand_ins(scenario: Scenario, block: Block) -> int:
@@ -216,20 +231,6 @@ def _stand_ins(scenario: Scenario, block: Block) -> int:
     if scenario.stand_in is None:
         return 0
     return sum(may_stand_in(scenario, ch.members) for ch in block.choices)
-
-
-def _attached(members: list[tuple[int, ...]], cores: list[list[int]], hh: np.ndarray
-              ) -> np.ndarray:
-    """Per column, the households it adds to an oversized unit's core (0 for the
-    columns of no oversized unit)."""
-    core_of = {c[0]: (c, int(hh[c].sum())) for c in cores}
-    out = np.zeros(len(members))
-    for k, m in enumerate(members):
-        for u in m:
-            if u in core_of:
-                out[k] = int(hh[list(m)].sum()) - core_of[u][1]
-                break
-    return out
 
 
 def floor(scenario: Scenario, gd: PieceData) -> float:
@@ -324,20 +325,22 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
         proven_least = any(r.joined is not None and r.joined.proven
                            for rs in best.exemptions for r in rs)
         got = _block(scenario, gd, parts, cores, groups, proven_least, floor(scenario, gd),
-                     used, best.method)
+                     used, best.method, False)
         if better(got):
             best = dataclasses.replace(got, proven=False)
     return dataclasses.replace(best, used_s=used)
 
 
 def _priced(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int, list[int]],
-            groups: list[tuple[int, ...]], proven: bool, used: float, method: str
-            ) -> Block | None:
+            groups: list[tuple[int, ...]], proven: bool, used: float, method: str,
+            short: bool = False) -> Block | None:
     """:func:`_block` with the floor as its bound; None where an oversized community
-    of ``groups`` has no place for a center (the models do not price those centers)."""
+    of ``groups`` has no place for a center (the models do not price those centers),
+    or, unless ``short``, only the too small rooms coming of units that joined it: the
+    models do not count those exemptions, the wider listing makes the fewest."""
     try:
         return _block(scenario, gd, parts, cores, groups, proven, floor(scenario, gd), used,
-                      method)
+                      method, short)
     except NoPlaceError:
         return None
 
@@ -361,12 +364,12 @@ def _whole(scenario: Scenario, gd: PieceData, parts: list[Part],
     for p in parts:
         groups[p.touches[0]] += [local[u] for u in p.units]
     return _block(scenario, gd, parts, cores, [tuple(sorted(g)) for g in groups.values()],
-                  False, floor(scenario, gd), 0.0, "attach(whole parts)")
+                  False, floor(scenario, gd), 0.0, "attach(whole parts)", False)
 
 
 def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int, list[int]],
            groups: list[tuple[int, ...]], proven: bool, bound: float, used: float,
-           method: str) -> Block:
+           method: str, short_ok: bool = True) -> Block:
     glob = {o: set(core) for o, core in cores.items()}
     choices: list[Choice] = []
     exemptions: list[Reasons] = []
@@ -378,7 +381,7 @@ def _block(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
         if short is not None and o is not None:   # its rooms coming, short (AREA-PER-HH)
             short = group_site(scenario, o, tuple(sorted(members)))
             ch = short_choice(scenario, tuple(sorted(members)), short)
-        elif ch is None and o is not None:      # the rooms of units that had to join it
+        elif ch is None and o is not None and short_ok:     # rooms of units that joined
             short = joined_site(scenario, o, tuple(sorted(members)))
             if short is not None:
                 ch = short_choice(scenario, tuple(sorted(members)), short)
