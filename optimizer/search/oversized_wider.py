@@ -51,8 +51,8 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
                cores: dict[int, list[int]], task: PieceTask, stop: StopFlag,
                short: bool = False) -> Wider | None:
     """The plan of the module's doc (``cores``: oversized unit -> its core, local to
-    ``gd``); None past the listing caps, when even every household joining gives no
-    plan, or when stopped. ``short``: an oversized community with no center but the
+    ``gd``); None past the listing caps, or when even every household joining gives
+    no plan. ``short``: an oversized community with no center but the
     rooms coming of units that joined it, too small (oversized_short.joined_site), is
     a column too, at its cost centred there; the fewest of those first."""
     local = {int(u): k for k, u in enumerate(gd.units)}
@@ -73,8 +73,8 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
     total = max(int(hh[list(units)].sum()) for units in near.values())
     extra = max(1, sum(least_to_attach(p.households, gd.lo, gd.hi) for p in parts))
     used = 0.0
-    while not stop.is_set():
-        extra = min(total, 2 * extra)
+    while True:     # stopped too: the last resort before "no place", and each stage
+        extra = min(total, 2 * extra)       # then asks only for its first plan
         big: list[tuple[int, ...]] = []
         for o, core in cores.items():
             got = supersets(gd, core, near[o], extra, MAX_COLUMNS - len(big))
@@ -110,7 +110,6 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
             return Wider([members[k] for k in second.chosen or first.chosen], used)
         if first.status != Status.INFEASIBLE or extra >= total:
             return None
-    return None
 
 
 def _left(task: PieceTask, used: float) -> float:
