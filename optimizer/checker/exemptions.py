@@ -58,6 +58,7 @@ from optimizer.checker.boxed import boxed_proof
 from optimizer.checker.claims import Reading, read
 from optimizer.checker.companions import companions_proof
 from optimizer.checker.facts import Context, Facts
+from optimizer.checker.forced import forced_proof
 from optimizer.checker.held import MARK, held_proof
 from optimizer.checker.pocket import pocket_proof
 from optimizer.checker.proofs import (
@@ -328,7 +329,11 @@ def judge(ctx: Context, com: Community, f: Facts) -> list[Exemption]:
             reading = read(ctx.scenario, rule, text, com.county, com.street, kind)
             out.append(Exemption(rule, *_justify_center(ctx, f, reading)))
         elif rule == "AREA-PER-HH":
-            out.append(Exemption(rule, *short_proof(ctx, com, f, text)))
+            out.append(Exemption(rule, *short_proof(
+                ctx, com, f, text, lambda u: forced_proof(
+                    ctx.scenario, pieces_of(ctx), set(f.units), u,
+                    _companions_of_piece(ctx, set(f.units)), ctx.unit_community,
+                    ctx.members))))
         else:
             out.append(Exemption(rule, False, f"the checker cannot prove {rule} impossible "
                                               "here"))

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from optimizer.checker.split import Bits, OutOfSteps
+from optimizer.checker.split import Bits, OutOfSteps, Rooms
 
 LEAST_STEPS = 200_000
 
@@ -57,10 +57,10 @@ def fewer_joined(units: Sequence[int], households: Sequence[int],
                  neighbours: Sequence[Iterable[int]], borders: set[int], lo: int, hi: int,
                  below: int, can_host: Callable[[int, int], bool] | None = None,
                  valid: Callable[[list[tuple[int, ...]]], bool] | None = None,
-                 max_steps: int = LEAST_STEPS) -> LeastAnswer:
+                 max_steps: int = LEAST_STEPS, rooms: Rooms | None = None) -> LeastAnswer:
     """A plan of ``units`` (one connected part) joining fewer than ``below`` households
     to the units above the maximum; ``borders``: the units of the part next to one."""
-    bits = Bits(units, households, neighbours, lo, hi, max_steps, can_host)
+    bits = Bits(units, households, neighbours, lo, hi, max_steps, can_host, rooms)
     touch = sum(1 << k for k, u in enumerate(bits.units) if u in borders)
 
     # The same rest is reached through many orders of its groups: its arithmetic is

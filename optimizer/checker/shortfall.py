@@ -27,6 +27,7 @@ as below the standard.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from optimizer.checker.claims import read
 from optimizer.checker.facts import AREA_EPS_M2, Context, Facts
@@ -64,8 +65,12 @@ def _claimed(ctx: Context, com: Community, f: Facts) -> set[int]:
     return out
 
 
-def short_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[bool, str]:
-    """Whether the AREA-PER-HH exemption ``text`` of ``com`` is forced, and why."""
+def short_proof(ctx: Context, com: Community, f: Facts, text: str,
+                forced: Callable[[int], tuple[bool, str]] | None = None) -> tuple[bool, str]:
+    """Whether the AREA-PER-HH exemption ``text`` of ``com`` is forced, and why.
+    ``forced(u)``: where the unit above the maximum holds no rooms coming, whether those
+    of the units that joined it are forced on its community
+    (optimizer.checker.forced.forced_proof: bench/wild.py seeds 24, 96, 110)."""
     s, pol = ctx.scenario, ctx.scenario.policy
     hi = pol.bounds(f.urban)[1]
     big = [u for u in f.units if int(s.households[u]) > hi
@@ -76,8 +81,10 @@ def short_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[bool
     uid = s.unit_ids[u]
     own = int(s.households[u])
     if not imposed(s, u):
-        return False, (f"{uid} holds no rooms under construction or planned that PIPELINE "
-                       "makes its community's center")
+        ok, why = forced(u) if forced is not None else (False, "")
+        if not ok:
+            return False, why or (f"{uid} holds no rooms under construction or planned that "
+                                  "PIPELINE makes its community's center")
     pipe = sorted({k for i in f.units for k in imposed(s, i)})
     reach = max(_reach(s, k) for k in pipe)
     need = required_area_m2(own, pol)

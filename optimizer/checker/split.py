@@ -19,7 +19,7 @@ cannot prove: a fail with that reason, never a pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 MAX_UNITS = 100
@@ -56,11 +56,17 @@ class Bits:
 
     def __init__(self, units: Sequence[int], households: Sequence[int],
                  neighbours: Sequence[Iterable[int]], lo: int, hi: int, max_steps: int,
-                 can_host: Callable[[int, int], bool] | None = None) -> None:
+                 can_host: Callable[[int, int], bool] | None = None,
+                 rooms: Rooms | None = None) -> None:
         self.units = list(units)
         self.n = n = len(self.units)
         self.lo, self.hi, self.max_steps, self.can_host = lo, hi, max_steps, can_host
         at = {u: k for k, u in enumerate(self.units)}
+        # PIPELINE (with can_host): a group holding rooms coming it must take as its
+        # center hosts only where the one reaching most reaches its need
+        self.rooms = rooms
+        self.reach = {at[u]: r for u, r in (rooms.reach if rooms else {}).items() if u in at}
+        self.rooms_mask = sum(1 << k for k in self.reach)
         self.adj = [0] * n
         for k, u in enumerate(self.units):
             for v in neighbours[u]:
@@ -117,8 +123,12 @@ class Bits:
     def _hosts(self, group: int, total: int) -> bool:
         """Some unit of ``group`` can host the center of ``total`` households (its
         units in ascending order, only the ones it holds: the any() over all n bits
-        was half a 50-unit search's time)."""
+        was half a 50-unit search's time); where it holds rooms PIPELINE imposes, only
+        those, as far as they reach."""
         assert self.can_host is not None
+        if group & self.rooms_mask and self.rooms is not None:
+            best = max(r for k, r in self.reach.items() if group >> k & 1)
+            return best >= self.rooms.need(total)
         rest = group
         while rest:
             low = rest & -rest
@@ -132,10 +142,20 @@ class Bits:
         return tuple(self.units[k] for k in range(self.n) if mask >> k & 1)
 
 
+@dataclass(frozen=True)
+class Rooms:
+    """Rooms coming PIPELINE imposes (optimizer.checker.pipeline): per unit holding
+    some, the most they reach (m²), and the area a community of h households needs."""
+
+    reach: Mapping[int, float]
+    need: Callable[[int], float]
+
+
 def find_split(units: Sequence[int], households: Sequence[int],
                neighbours: Sequence[Iterable[int]], lo: int, hi: int,
                max_steps: int = MAX_STEPS, max_units: int = MAX_UNITS,
-               can_host: Callable[[int, int], bool] | None = None) -> SplitAnswer:
+               can_host: Callable[[int, int], bool] | None = None,
+               rooms: Rooms | None = None) -> SplitAnswer:
     """Search every split of ``units`` (indices into ``households`` and ``neighbours``)
     into connected groups of lo..hi households.
 
@@ -150,7 +170,7 @@ def find_split(units: Sequence[int], households: Sequence[int],
         return SplitAnswer(None)
     if can_host is not None and any(int(households[u]) > hi for u in units):
         return SplitAnswer(None)
-    bits = Bits(units, households, neighbours, lo, hi, max_steps, can_host)
+    bits = Bits(units, households, neighbours, lo, hi, max_steps, can_host, rooms)
     impossible: set[int] = set()
 
     def fits(mask: int) -> bool:

@@ -80,9 +80,15 @@ def reprice(scenario: Scenario, plan: Plan) -> Plan:
     coms, choices = [], []
     objective = operating = distance = moved = 0.0
     for com in plan.communities:
+        # A center short of its need (AREA-PER-HH exempt: rooms coming too small) is
+        # priced at its full reach, as the search priced it (Choice.capped); without
+        # this the pricing found the need out of reach and raised (bench/wild.py seed
+        # 24, [budget] present).
         ch = Choice(index[com.site_unit_id], tuple(sorted(members[com.community_id])),
                     com.remedy, sites.index(com.site_id) if com.site_id else None,
-                    sites.index(com.swap_site_id) if com.swap_site_id else None)
+                    sites.index(com.swap_site_id) if com.swap_site_id else None,
+                    capped=bool(com.site_id)
+                    and com.area_after_m2 < com.area_required_m2 - 1e-6)
         p = price(scenario, ch)
         choices.append(ch)
         objective += p.objective_yuan

@@ -144,3 +144,17 @@ def supersets(data: PieceData, seed: list[int], allowed: set[int], extra: int,
             stack.append(((*group, w), weight + h[w], ext + new,
                           seen | (1 << w) | sum(1 << v for v in nbrs[w])))
     return out
+
+
+def attached_households(members: list[tuple[int, ...]], cores: list[list[int]],
+                        hh: np.ndarray) -> np.ndarray:
+    """Per column, the households it adds to an oversized unit's core (0 for the
+    columns of no oversized unit)."""
+    core_of = {c[0]: (c, int(hh[c].sum())) for c in cores}
+    out = np.zeros(len(members))
+    for k, m in enumerate(members):
+        for u in m:
+            if u in core_of:
+                out[k] = int(hh[list(m)].sum()) - core_of[u][1]
+                break
+    return out

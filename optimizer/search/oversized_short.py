@@ -63,6 +63,29 @@ def short_site(scenario: Scenario, unit: int) -> int | None:
     return best
 
 
+def joined_site(scenario: Scenario, unit: int, members: tuple[int, ...]) -> int | None:
+    """Where ``unit`` (above the maximum) holds no rooms PIPELINE imposes but units that
+    joined its community do: the one of their pipeline sites that reaches the most,
+    when even it cannot reach the area ``unit``'s own households need and no ordinary
+    site of ``unit`` does (bench/wild.py seeds 24 and 110: a compound cut off with it,
+    below the minimum, holds rooms under construction of 593 m² at most beside a
+    compound of 4,628 households). None otherwise. Whether the unit with those rooms
+    must join is the caller's search (and the checker's proof, optimizer.checker.forced)."""
+    if imposed_sites(scenario, unit):
+        return None
+    rooms = [k for u in members if u != unit for k in imposed_sites(scenario, u)]
+    if not rooms:
+        return None
+    need = scenario.policy.required_area_m2(int(scenario.households[unit]))
+    best = max(rooms, key=lambda k: (reach_m2(scenario, k), -k))
+    s = scenario.sites
+    if reach_m2(scenario, best) >= need or any(
+            not s.is_pipeline(k) and reach_m2(scenario, k) >= need
+            for k in scenario.sites_by_unit.get(unit, ())):
+        return None
+    return best
+
+
 def group_site(scenario: Scenario, unit: int, members: tuple[int, ...]) -> int:
     """Of the pipeline sites PIPELINE imposes on the community of ``members`` (``unit``'s
     and any other member's), the one that reaches the most: the checker asks for it."""

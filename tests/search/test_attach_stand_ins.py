@@ -1,7 +1,7 @@
 """Around a unit above the maximum, among the plans joining the fewest households, one
 with fewer communities centred on a stand-in build (ONE-STATION, an exemption) beats a
 cheaper one with more: exempt as little as can be
-(optimizer.search.oversized_attach._fewer_stand_ins).
+(optimizer.search.oversized_fewer.fewer_stand_ins).
 
 bench/oversized_grids.py ``--kind stress`` seed 561 (rural, 1,000-1,500; X = no_build)::
 
