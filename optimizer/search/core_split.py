@@ -23,6 +23,7 @@ import dataclasses
 
 import numpy as np
 
+from optimizer.graph.pieces import feasible_community_counts, mask_parts
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
@@ -67,8 +68,10 @@ def split_around(scenario: Scenario, data: PieceData, cored: Cored
             if len(tried) >= TRIES:
                 return None
             g = groups[k]
-            tried.add(g)
             rest = np.array([u for u in range(data.n) if u not in set(g)], dtype=np.int64)
+            if not _fits(data, rest):
+                continue            # a part of the rest fits no whole number: not a try
+            tried.add(g)
             head = best_choice(scenario, data, list(g))
             if head is None:
                 continue
@@ -79,6 +82,18 @@ def split_around(scenario: Scenario, data: PieceData, cored: Cored
             if plan is not None:
                 return (head, *plan), ((cored.records[0],),) + ((),) * len(plan)
     return None
+
+
+def _fits(data: PieceData, rest: np.ndarray) -> bool:
+    """Whether every connected part of ``rest`` (local units) can hold a whole number
+    of communities within the bounds."""
+    bit = {int(u): k for k, u in enumerate(rest.tolist())}
+    nbr = [sum(1 << bit[int(v)] for v in data.nbrs[int(u)] if int(v) in bit)
+           for u in rest.tolist()]
+    hh = [int(data.households[int(u)]) for u in rest.tolist()]
+    return all(feasible_community_counts(sum(hh[k] for k in range(len(hh)) if p >> k & 1),
+                                         data.lo, data.hi)
+               for p in mask_parts((1 << len(hh)) - 1, nbr))
 
 
 def mend_soft(scenario: Scenario, data: PieceData, cored: Cored | None,
