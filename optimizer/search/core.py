@@ -139,10 +139,20 @@ def only_at_cores(res: PieceResult, why: NoPartition) -> PieceResult:
     named = {ex.named for ex in ([why.record] + (why.cored.records if why.cored else []))
              if ex.named is not None}
     doomed = set(why.doomed)
+    # global units -> the record of their core (the soft plan carries the first's):
+    # wild seed 100 at 10 s named 2638 on the community of 2652, another core's unit
+    own: dict[int, Exemption] = {}
+    if why.cored is not None:
+        at = 0      # why.doomed: every core's units (global), core by core
+        for core, rec in zip(why.cored.cores, why.cored.records, strict=True):
+            own.update({u: rec for u in why.doomed[at:at + len(core)] if u not in own})
+            at += len(core)
     out = []
     for ch, exs in zip(res.choices, res.exemptions, strict=True):
         if doomed & set(ch.members):
-            out.append(exs)
+            mine = next((own[u] for u in sorted(ch.members) if u in own), None)
+            out.append(exs if mine is None else tuple(
+                mine if ex.named in named and ex.named is not None else ex for ex in exs))
         else:
             out.append(tuple(why.plain if ex.named in named and ex.named is not None else ex
                              for ex in exs))

@@ -82,3 +82,27 @@ def test_a_soft_plan_broken_away_from_the_core_is_mended() -> None:
         assert bool(exs) == (ch in outside)
     # a soft plan that breaks them only at the core is kept
     assert mend_soft(s, data, why.cored, res) is res
+
+
+def test_the_soft_plan_names_each_community_its_own_core() -> None:
+    """bench/wild.py seed 100 at 10 s: two cores, the soft plan's community of the
+    second named the first's unit, which the checker rejects ("holds none of them")."""
+    from optimizer.search.core import only_at_cores
+
+    s = grid_scenario([[1800, 300, 1800, 2600, 1800, 300, 1800], [2600] * 7])
+    comp = components(s)[0]
+    data = piece_data(s, comp.key, comp.units)
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=10.0, seed=0, threads=1, deterministic=True)
+    got = plan_by_columns(s, data, budget_s=5, workers=1, seed=0, deterministic=True,
+                          stop=StopFlag(), hint=lambda: None)
+    assert got is not None
+    why = no_partition(s, data, got, task)
+    assert why.cored is not None and len(why.cored.cores) == 2
+    second = why.cored.cores[1]
+    ch = best_choice(s, data, [second[0]])
+    assert ch is not None
+    soft = PieceResult(0, (ch,), ((why.record,),), Status.FEASIBLE, 1.0, 0.0, "soft")
+    [[ex]] = only_at_cores(soft, why).exemptions
+    assert ex == why.cored.records[1] and ex.named is not None
+    assert s.unit_ids[int(data.units[second[0]])] in ex.named.ids
