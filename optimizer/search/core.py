@@ -272,7 +272,7 @@ def _local_core(data: PieceData, groups: list[tuple[int, ...]], holds: list[list
             if wider == near:
                 break
             near = wider
-            local = [g for g in groups if near.intersection(g)]
+            local = [groups[k] for k in sorted({k for v in near for k in holds[v]})]
             at: list[list[int]] = [[] for _ in range(data.n)]
             for j, g in enumerate(local):
                 for v in g:

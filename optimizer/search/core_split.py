@@ -28,7 +28,6 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.columns import price_groups
 from optimizer.search.core import Cored
 from optimizer.search.cored import breaking_groups
 from optimizer.search.heuristic import best_choice
@@ -40,6 +39,8 @@ from optimizer.status import Status
 TRIES = 6                   # groups outside the bounds tried, least outside first
 TRY_STEPS = 12_000          # the split search's steps for the rest of each
 SLACKS = (0.1, 0.2, 0.4, 0.8, 1.0)   # of the bounds' width, in turn
+MAX_GROUPS = 500            # groups outside the bounds looked at, at most (a 171-compound
+                            # street's rest fits no whole number for most: bounded work)
 
 
 def split_around(scenario: Scenario, data: PieceData, cored: Cored
@@ -51,30 +52,27 @@ def split_around(scenario: Scenario, data: PieceData, cored: Cored
         return None
     core = cored.cores[0]
     tried: set[tuple[int, ...]] = set()
+    seen: set[tuple[int, ...]] = set()
     for share in SLACKS:
         slack = max(1, int(share * (data.hi - data.lo)))
-        found = breaking_groups(data, core, slack)
+        found = breaking_groups(data, core, slack, max_groups=MAX_GROUPS)
         if found is None:
             return None                 # past a cap: too many to try
-        groups = [g for g in found[0] if g not in tried]
-        if not groups:
-            continue
-        cost = price_groups(scenario, data, groups)
-        hh = np.array([int(data.households[list(g)].sum()) for g in groups])
-        miss = np.maximum(data.lo - hh, 0) + np.maximum(hh - data.hi, 0)
-        ranked = sorted((k for k in range(len(groups)) if np.isfinite(cost[k])),
-                        key=lambda k: (int(miss[k]), float(cost[k]), groups[k]))
-        for k in ranked:
-            if len(tried) >= TRIES:
+        groups = [g for g in found[0] if g not in seen]
+        seen.update(groups)
+        hh = [int(data.households[list(g)].sum()) for g in groups]
+        miss = [max(data.lo - h, 0) + max(h - data.hi, 0) for h in hh]
+        for k in sorted(range(len(groups)), key=lambda k: (miss[k], groups[k])):
+            if len(tried) >= TRIES or len(seen) > MAX_GROUPS:
                 return None
             g = groups[k]
             rest = np.array([u for u in range(data.n) if u not in set(g)], dtype=np.int64)
             if not _fits(data, rest):
                 continue            # a part of the rest fits no whole number: not a try
-            tried.add(g)
             head = best_choice(scenario, data, list(g))
             if head is None:
-                continue
+                continue            # no center: not a try
+            tried.add(g)
             if not len(rest):
                 return (head,), ((cored.records[0],),)
             plan = split_plan(scenario, piece_data(scenario, data.key, data.units[rest]),
