@@ -59,7 +59,9 @@ _PIECE_IDS = re.compile(
 _CENTER_IDS = re.compile(rf"for the (?:rural villages?|urban compounds?) (?P<ids>.+?) "
                          rf"\({_N} households\)")
 # the units no non-overlapping communities can hold all of (optimizer.search.core)
-_CORE = re.compile(rf"no non-overlapping communities of {_N}-{_N} households can hold all "
+_CORE = re.compile(rf"no non-overlapping communities of {_N}-{_N} households"
+                   r"(?P<centers>, each with a legal place for its service center "
+                   r"\(ONE-STATION, PIPELINE\),)? can hold all "
                    r"of the (?:rural villages|urban compounds) (?P<ids>.+)\); the plan breaks")
 _MORE = re.compile(r"^(?P<head>.*) and (?P<more>[\d,]+) more$")
 _JOINED = re.compile(
@@ -102,6 +104,8 @@ class Claim:
     least: bool | None = None
     # companions: the unit above the maximum they were taken for (None: not a unit)
     of_unit: int | None = None
+    # core: each community must also have a legal center (optimizer.checker.cover)
+    centers: bool = False
 
 
 @dataclass(frozen=True)
@@ -305,7 +309,8 @@ def read(s: Scenario, rule: str, text: str, county: str, street: str,
         if core:
             got, bad = _id_list(s, core.group("ids"))
             claims.append(Claim("core", tuple(got), tuple(bad),
-                                bounds=(_num(core.group(1)), _num(core.group(2)))))
+                                bounds=(_num(core.group(1)), _num(core.group(2))),
+                                centers=core.group("centers") is not None))
     if not claims:
         claims.append(Claim("unstated"))
     return Reading(rule, tuple(claims), _foreign_place(text, county, street, kind), text)

@@ -13,20 +13,52 @@ named unit and no more households than the maximum, grown one neighbour at a tim
 (every such set is reached from the unit by adding one neighbour at a time, so none
 is missed), then a search for sets, one per named unit not yet held, that do not
 overlap. Either is capped; a proof that passes a cap is undecided, not a pass.
+
+With ``centers`` (the text says "each with a legal place for its service center
+(ONE-STATION, PIPELINE)"), a set counts only where it can have a legal center
+(:func:`group_can_host`): a 12-compound street whose one compound holds pipeline rooms
+of 409 m² (bench/wild.py seed 100) splits by households alone, but every community
+holding that compound must take those rooms as its center, and none of 2,000-3,000
+households fits in them. Such a core proves that a community holding one of its
+units breaks the size rule or ONE-STATION / PIPELINE; either may be exempt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from optimizer.checker.center import can_hold_center
+from optimizer.checker.pipeline import STATUS_WORDS, imposed
+from optimizer.checker.pricing import required_area_m2, site_can_hold
 from optimizer.scenario.model import Scenario
+
+Host = Callable[[frozenset[int], int], bool]
 
 MAX_SETS = 200_000      # connected sets around one named unit, at most
 MAX_STEPS = 1_000_000   # steps of the search for non-overlapping sets, at most
 
 
-def sets_holding(s: Scenario, piece: set[int], unit: int, lo: int, hi: int
-                 ) -> list[frozenset[int]] | None:
+def group_can_host(s: Scenario, group: frozenset[int], households: int) -> bool:
+    """Whether a community of ``group`` (``households`` households) can have a legal
+    center, as RULES.md reads (the checker's own reading, optimizer.checker.pipeline):
+    holding a unit with imposed pipeline rooms (PIPELINE), only on a pipeline site of
+    the group that reaches the area it needs; else anywhere a co-build, a new build
+    or a site that reaches that area may stand (ONE-STATION, NEWDEV-FIRST's co-built
+    rooms counted as always enough)."""
+    if any(imposed(s, u) for u in group):
+        need = required_area_m2(households, s.policy)
+        sites = s.sites
+        return any(sites.status[k] in STATUS_WORDS
+                   and site_can_hold(need, float(sites.area_m2[k]), float(sites.max_area_m2[k]))
+                   for u in group for k in s.sites_by_unit.get(u, ()))
+    return any(can_hold_center(s, u, households) for u in group)
+
+
+def sets_holding(s: Scenario, piece: set[int], unit: int, lo: int, hi: int,
+                 can_host: Host | None = None) -> list[frozenset[int]] | None:
     """Every connected set of units of ``piece`` holding ``unit`` with lo..hi
-    households (None past MAX_SETS sets visited)."""
+    households (and a legal center, with ``can_host``; None past MAX_SETS sets
+    visited)."""
     h = s.households
     start = frozenset((unit,))
     if int(h[unit]) > hi:
@@ -45,16 +77,29 @@ def sets_holding(s: Scenario, piece: set[int], unit: int, lo: int, hi: int
                     if len(seen) > MAX_SETS:
                         return None
                     todo.append((grown, weight + int(h[v])))
-    return [g for g in seen if sum(int(h[u]) for u in g) >= lo]
+    out = []
+    for g in seen:
+        w = sum(int(h[u]) for u in g)
+        if w >= lo and (can_host is None or can_host(g, w)):
+            out.append(g)
+    return out
 
 
-def cover_exists(s: Scenario, piece: set[int], named: list[int], lo: int, hi: int
-                 ) -> bool | None:
-    """Whether non-overlapping connected sets of lo..hi households in ``piece`` can
-    hold every unit of ``named`` (None: a cap was passed, undecided)."""
+def cover_exists(s: Scenario, piece: set[int], named: list[int], lo: int, hi: int,
+                 centers: bool = False) -> bool | None:
+    """Whether non-overlapping connected sets of lo..hi households in ``piece`` (each
+    able to have a legal center, with ``centers``) can hold every unit of ``named``
+    (None: a cap was passed, undecided)."""
     options: dict[int, list[frozenset[int]]] = {}
+    memo: dict[frozenset[int], bool] = {}
+
+    def host(g: frozenset[int], w: int) -> bool:
+        if g not in memo:
+            memo[g] = group_can_host(s, g, w)
+        return memo[g]
+
     for u in named:
-        got = sets_holding(s, piece, u, lo, hi)
+        got = sets_holding(s, piece, u, lo, hi, host if centers else None)
         if got is None:
             return None
         options[u] = got
@@ -80,4 +125,4 @@ def cover_exists(s: Scenario, piece: set[int], named: list[int], lo: int, hi: in
     return search(frozenset())
 
 
-__all__ = ["MAX_SETS", "MAX_STEPS", "cover_exists", "sets_holding"]
+__all__ = ["MAX_SETS", "MAX_STEPS", "cover_exists", "group_can_host", "sets_holding"]

@@ -242,17 +242,20 @@ def core_split(s: Scenario, pieces: Pieces, p: int, core: Claim) -> Verdict:
                        f"{pieces.describe(p)}")
     if core.bounds != (lo, hi):
         return False, f"it states the bounds {core.bounds}; the piece's are {lo}..{hi}"
-    got = cover_exists(s, piece, list(core.units), lo, hi)
+    got = cover_exists(s, piece, list(core.units), lo, hi, centers=core.centers)
     names = _names(s, set(core.units))
+    each = " each with a legal center" if core.centers else ""
     if got is None:
         return False, (f"the checker's search around {names} passed its caps, so it cannot "
                        f"prove that no non-overlapping communities of {lo}..{hi} hold them")
     if got:
-        return False, (f"non-overlapping connected communities of {lo}..{hi} can hold all "
-                       f"of {names}")
+        return False, (f"non-overlapping connected communities of {lo}..{hi}{each} can "
+                       f"hold all of {names}")
     return True, (f"{pieces.describe(p)}: no non-overlapping connected communities of "
-                  f"{lo}..{hi} hold all of {names} (the checker searched every one "
-                  "holding each), so no split within the bounds exists")
+                  f"{lo}..{hi}{each} hold all of {names} (the checker searched every one "
+                  "holding each), so no split within the bounds"
+                  f"{' whose communities all have a legal center' if core.centers else ''} "
+                  "exists")
 
 
 def no_split(s: Scenario, pieces: Pieces, p: int) -> Verdict:

@@ -36,9 +36,13 @@ WHY_ZH = {
     "proved impossible by the exact model": "经精确模型证明不可行",
     "none found in time": "在求解时限内未找到可行划分",
 }
+# optimizer.search.core.core_why: a core of the communities with a legal center
+CENTERS_WORDS = "each with a legal place for its service center (ONE-STATION, PIPELINE)"
 _WHY_COLUMNS = re.compile(rf"proved impossible: no partition into its {_N} possible "
                           r"communities(?:; no non-overlapping communities of [\d,]+-[\d,]+ "
-                          r"households can hold all of the (?:rural villages|urban compounds) "
+                          r"households(?P<centers>, each with a legal place for its service "
+                          r"center \(ONE-STATION, PIPELINE\),)? can hold all of the "
+                          r"(?:rural villages|urban compounds) "
                           r"(?P<core>.+))?")
 
 
@@ -304,8 +308,10 @@ def reason_zh(r: Exemption) -> str:
         why = (f"经证明不可行:其全部{n(r.columns)}种可能的社区均无法构成划分" if r.columns
                else WHY_ZH[r.why])
         if r.named is not None:
+            centred = ("且各有合法服务中心用房(ONE-STATION、PIPELINE)"
+                       if CENTERS_WORDS in r.why else "")
             why += (f";{_ids_zh(r.named.ids, r.named.more)}无法同时归入互不重叠、规模为"
-                    f"{n(r.lo)}–{n(r.hi)}户的社区")
+                    f"{n(r.lo)}–{n(r.hi)}户{centred}的社区")
         return (f"{r.rule}:该片区({r.n_units}个基本单元,{n(r.households)}户)未找到地域相连、"
                 f"规模为{n(r.lo)}–{n(r.hi)}户的社区划分({why});本方案对规模标准的突破已尽量减小。")
     if r.kind == "text" or r.named is None:

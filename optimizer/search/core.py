@@ -12,7 +12,9 @@ checker prove the claim locally (optimizer.checker.cover: every community within
 bounds holding each named unit, listed around it).
 
 Two ways, cheapest first, both over the connected groups within the bounds (no
-center rule, so that what is named is true of the size rule alone):
+center rule, so that what is named is true of the size rule alone; where those
+partition the piece, over the listed communities, each with a legal center, and
+named so: :func:`no_partition`):
 
 - a pair: units u and v where every group holding v meets the units that every
   group holding u holds, while no group holds both;
@@ -40,6 +42,9 @@ CORE_MAX = 6            # units named at most (a larger core explains nothing)
 CORE_TIME_S = 5.0       # deterministic seconds for the CP-SAT core at most
 MORE_CORES = 12         # disjoint cores sought at most (optimizer.search.cored)
 MORE_CORES_S = 10.0     # ... in this many deterministic seconds at most
+LOCAL_UNITS = 20        # units whose neighbourhoods are searched for a core, at most
+LOCAL_S = 0.5           # deterministic seconds for one neighbourhood's core at most
+LOCAL_LINKS = 4         # neighbourhoods up to this many links from the unit
 
 
 def impossible_why(scenario: Scenario, data: PieceData, columns: int, *,
@@ -88,23 +93,41 @@ def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: Pie
     from the first only on listings below the master's size (CP-SAT spent its 10 s
     on a 200-compound street's 87,329 communities without an answer): one community
     per core breaks the bounds, and a rest that keeps a unit of any has no plan (no
-    pockets tried then: a 200-village town's took 14 s to find that out)."""
+    pockets tried then: a 200-village town's took 14 s to find that out).
+
+    Where the groups within the bounds by households alone partition the piece, the
+    listing's own communities (each with a legal center: ONE-STATION, PIPELINE) are
+    searched for the core, and it is named as such (:func:`core_why` ``centers``):
+    bench/wild.py seeds 25 and 100, a compound whose pipeline rooms every community
+    holding it must take and none within the bounds fits in, got a soft plan breaking
+    the bounds in four to seven communities, exempt on "no partition" texts the
+    checker rejects (it splits the piece by households). The further cores are sought
+    in the listing too (a core of the groups is one of the listing's)."""
     first_s = min(CORE_TIME_S, 0.1 * task.budget_s)
     why, core = impossible_why(scenario, data, got.columns, seed=task.seed, time_s=first_s)
+    plain_why = impossible_why(scenario, data, got.columns, time_s=0.0, named=False)[0]
+    centers = False
+    charged = first_s
+    if not core and got.listing is not None:
+        local = impossible_core(data, list(got.listing.members), time_s=first_s,
+                                seed=task.seed)
+        charged += first_s
+        if local:
+            why, core = core_why(scenario, data, plain_why, local, centers=True)
+            centers = True
     record = no_plan_reason(scenario, data, why, got.columns, core)
-    plain = no_plan_reason(scenario, data, impossible_why(
-        scenario, data, got.columns, time_s=0.0, named=False)[0], got.columns)
+    plain = no_plan_reason(scenario, data, plain_why, got.columns)
     doomed = tuple(scenario.unit_index[u] for u in core)
     if got.listing is None or not core:
-        return NoPartition(record, plain, doomed, None, first_s)
+        return NoPartition(record, plain, doomed, None, charged)
     more = len(got.listing.members) < MASTER_COLUMNS
     more_s = min(MORE_CORES_S, 0.15 * task.budget_s) if more else 0.0
     cores = piece_cores(scenario, data, got.columns, core, seed=task.seed, time_s=more_s,
-                        more=more)
+                        more=more, listing=list(got.listing.members), centers=centers)
     cored = Cored(got.listing, [c for c, _, _ in cores],
                   [no_plan_reason(scenario, data, w, got.columns, ids) for _, w, ids in cores])
     doomed = tuple(int(data.units[u]) for c in cored.cores for u in c)
-    return NoPartition(record, plain, doomed, cored, first_s + more_s)
+    return NoPartition(record, plain, doomed, cored, charged + more_s)
 
 
 def only_at_cores(res: PieceResult, why: NoPartition) -> PieceResult:
@@ -116,10 +139,20 @@ def only_at_cores(res: PieceResult, why: NoPartition) -> PieceResult:
     named = {ex.named for ex in ([why.record] + (why.cored.records if why.cored else []))
              if ex.named is not None}
     doomed = set(why.doomed)
+    # global units -> the record of their core (the soft plan carries the first's):
+    # wild seed 100 at 10 s named 2638 on the community of 2652, another core's unit
+    own: dict[int, Exemption] = {}
+    if why.cored is not None:
+        at = 0      # why.doomed: every core's units (global), core by core
+        for core, rec in zip(why.cored.cores, why.cored.records, strict=True):
+            own.update({u: rec for u in why.doomed[at:at + len(core)] if u not in own})
+            at += len(core)
     out = []
     for ch, exs in zip(res.choices, res.exemptions, strict=True):
         if doomed & set(ch.members):
-            out.append(exs)
+            mine = next((own[u] for u in sorted(ch.members) if u in own), None)
+            out.append(exs if mine is None else tuple(
+                mine if ex.named in named and ex.named is not None else ex for ex in exs))
         else:
             out.append(tuple(why.plain if ex.named in named and ex.named is not None else ex
                              for ex in exs))
@@ -128,30 +161,44 @@ def only_at_cores(res: PieceResult, why: NoPartition) -> PieceResult:
 
 
 def piece_cores(scenario: Scenario, data: PieceData, columns: int, first: tuple[str, ...],
-                *, time_s: float = MORE_CORES_S, seed: int = 0, more: bool = True
+                *, time_s: float = MORE_CORES_S, seed: int = 0, more: bool = True,
+                listing: list[tuple[int, ...]] | None = None, centers: bool = False
                 ) -> list[tuple[tuple[int, ...], str, tuple[str, ...]]]:
-    """The core ``first`` (ids, as :func:`impossible_why` named it) and, with
-    ``more``, the cores disjoint from it (:func:`more_cores`): each as its local
-    units, the search's words and its ids. Without ``more`` (large listings: CP-SAT
-    spent its 10 s on a 200-compound street's 87,329 communities without an answer)
-    the first alone."""
+    """The core ``first`` (ids, as :func:`impossible_why` named it; of the listing's
+    communities with ``centers``) and, with ``more``, the cores disjoint from it
+    (:func:`more_cores`): each as its local units, the search's words and its ids.
+    The further cores are of ``listing`` (the communities with a legal center, named
+    so) where given, else of the groups within the bounds by households. Without
+    ``more`` (large listings: CP-SAT spent its 10 s on a 200-compound street's 87,329
+    communities without an answer) the first alone."""
     index = {scenario.unit_ids[int(u)]: k for k, u in enumerate(data.units)}
     why = f"proved impossible: no partition into its {columns:,} possible communities"
     cores = [tuple(index[u] for u in first)] if first else []
-    listed = connected_groups(data) if more and cores else None
-    if listed is not None:
-        cores = more_cores(data, listed[0], cores[0], time_s=time_s, seed=seed)
-    return [(core, *core_why(scenario, data, why, core)) for core in cores]
+    if not cores:
+        return []
+    groups: list[tuple[int, ...]] | None = listing if more else None
+    if more and listing is None:
+        found = connected_groups(data)
+        groups = found[0] if found is not None else None
+    if groups is not None:
+        cores = more_cores(data, groups, cores[0], time_s=time_s, seed=seed)
+    rest_centers = listing is not None and groups is not None
+    return [(core, *core_why(scenario, data, why, core,
+                             centers=centers if k == 0 else rest_centers))
+            for k, core in enumerate(cores)]
 
 
-def core_why(scenario: Scenario, data: PieceData, why: str, core: tuple[int, ...]
-             ) -> tuple[str, tuple[str, ...]]:
+def core_why(scenario: Scenario, data: PieceData, why: str, core: tuple[int, ...],
+             centers: bool = False) -> tuple[str, tuple[str, ...]]:
     """``why`` with the claim that no non-overlapping communities within the bounds
-    can hold all of the local units ``core`` (the checker reads it back), and their ids."""
+    (each with a legal center, with ``centers``: the listing's communities) can hold
+    all of the local units ``core`` (the checker reads it back), and their ids."""
     word = "urban compounds" if data.urban else "rural villages"
     ids = tuple(scenario.unit_ids[int(data.units[u])] for u in core)
-    return (f"{why}; no non-overlapping communities of {data.lo:,}-{data.hi:,} households "
-            f"can hold all of the {word} {list_ids(ids)}"), ids
+    each = (", each with a legal place for its service center (ONE-STATION, PIPELINE),"
+            if centers else "")
+    return (f"{why}; no non-overlapping communities of {data.lo:,}-{data.hi:,} households"
+            f"{each} can hold all of the {word} {list_ids(ids)}"), ids
 
 
 def more_cores(data: PieceData, groups: list[tuple[int, ...]], first: tuple[int, ...], *,
@@ -195,7 +242,46 @@ def impossible_core(data: PieceData, groups: list[tuple[int, ...]], *,
     pair = _forced_pair(data.n, groups, holds, free)
     if pair:
         return pair
-    return _cp_core(data.n, groups, holds, time_s, seed, free, spent)
+    used = [0.0]
+    core = _local_core(data, groups, holds, time_s / 2, seed, free, used)
+    if not core and time_s - used[0] > 0.05:
+        core = _cp_core(data.n, groups, holds, time_s - used[0], seed, free, used)
+    if spent is not None:
+        spent[0] += used[0]
+    return core
+
+
+def _local_core(data: PieceData, groups: list[tuple[int, ...]], holds: list[list[int]],
+                time_s: float, seed: int, free: set[int] | frozenset[int],
+                spent: list[float]) -> tuple[int, ...]:
+    """A core within the neighbourhood (one to LOCAL_LINKS links) of one unit, units
+    held by the fewest groups first: the exact cover of those units alone, by the
+    groups meeting them. Infeasible there is infeasible for the piece, and the model is small: on a
+    171-compound street (bench/wild.py seed 93) CP-SAT found no core of the whole
+    10,875-community listing in 5 s, while a 2,600-household compound whose own rooms
+    are too small for it is held by one group only, and the 14 units within three
+    links of it are a core's neighbourhood (five units, 0.1 s)."""
+    order = sorted((u for u in range(data.n) if u not in free),
+                   key=lambda u: (len(holds[u]), u))[:LOCAL_UNITS]
+    for u in order:
+        near = {u}
+        for _ in range(LOCAL_LINKS):
+            if time_s - spent[0] <= 0.05:
+                return ()
+            wider = near | {int(w) for v in near for w in data.nbrs[v]}
+            if wider == near:
+                break
+            near = wider
+            local = [groups[k] for k in sorted({k for v in near for k in holds[v]})]
+            at: list[list[int]] = [[] for _ in range(data.n)]
+            for j, g in enumerate(local):
+                for v in g:
+                    at[v].append(j)
+            core = _cp_core(data.n, local, at, min(LOCAL_S, time_s - spent[0]), seed,
+                            set(range(data.n)) - (near - set(free)), spent)
+            if core:
+                return core
+    return ()
 
 
 def _forced_pair(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],

@@ -34,6 +34,7 @@ from optimizer.search.attempt import Choice
 from optimizer.search.colgen_floor import colgen_reserve
 from optimizer.search.columns import plan_by_columns
 from optimizer.search.core import Cored, no_partition, only_at_cores
+from optimizer.search.core_split import mend_soft
 from optimizer.search.cored import solve_cored
 from optimizer.search.leftover import leftover_floor
 from optimizer.search.oversized import solve_oversized
@@ -251,8 +252,8 @@ def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFla
             return dataclasses.replace(got, used_s=got.used_s + spent,
                                        time_s=got.time_s + spent)
         spent += used
-    soft = soft_result(scenario, data, dataclasses.replace(
-        task, budget_s=max(0.2, task.budget_s - spent)), stop, record)
+    soft = mend_soft(scenario, data, cored, soft_result(scenario, data, dataclasses.replace(
+        task, budget_s=max(0.2, task.budget_s - spent)), stop, record))
     return dataclasses.replace(soft, time_s=soft.time_s + spent)   # time_s: what it used
 
 

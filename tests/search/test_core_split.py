@@ -1,0 +1,108 @@
+"""Two ways round a listed piece with no partition where the set partitioning found
+no core or no plan in time (optimizer.search.core, optimizer.search.core_split).
+
+- a core searched in one unit's neighbourhood (``_local_core``): on bench/wild.py
+  seed 93 (171 compounds, 10,875 listed communities) CP-SAT found no core of the
+  whole listing in 5 s; one compound held by a single community has a core of five
+  within three links of it, found in 0.1 s;
+- one community outside the bounds around the only core and the rest split by the
+  split search (``mend_soft``), where the soft model broke the bounds away from the
+  core: seeds 25 and 41 at 60 s, plain "no partition" exemptions the checker rejects.
+
+Urban, 2,000-3,000 households; r0c0 and r0c2 reach the minimum only with r0c1 (one
+core: no two communities within the bounds hold both)::
+
+    1950  300 1950
+    2600 2600 2600
+"""
+
+from __future__ import annotations
+
+from optimizer.checker.cover import cover_exists
+from optimizer.graph import components
+from optimizer.model.piece import piece_data
+from optimizer.scenario.build import grid_scenario
+from optimizer.search.columns import connected_groups, plan_by_columns
+from optimizer.search.core import _local_core, no_partition
+from optimizer.search.core_split import mend_soft
+from optimizer.search.heuristic import best_choice
+from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.stop import StopFlag
+from optimizer.status import Status
+
+ROWS = [[1950, 300, 1950], [2600, 2600, 2600]]
+
+
+def _piece():  # type: ignore[no-untyped-def]
+    s = grid_scenario(ROWS)
+    comp = components(s)[0]
+    return s, comp, piece_data(s, comp.key, comp.units)
+
+
+def test_a_core_is_found_around_one_unit_and_is_one() -> None:
+    s, _, data = _piece()
+    found = connected_groups(data)
+    assert found is not None
+    groups = found[0]
+    holds: list[list[int]] = [[] for _ in range(data.n)]
+    for k, g in enumerate(groups):
+        for u in g:
+            holds[u].append(k)
+    spent = [0.0]
+    core = _local_core(data, groups, holds, 5.0, 0, frozenset(), spent)
+    assert core and 0 < spent[0] <= 5.0
+    units = [int(data.units[u]) for u in core]
+    # the checker's own search: no non-overlapping communities hold them all
+    assert cover_exists(s, set(range(s.n_units)), units, data.lo, data.hi) is False
+
+
+def test_a_soft_plan_broken_away_from_the_core_is_mended() -> None:
+    s, comp, data = _piece()
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=10.0, seed=0, threads=1, deterministic=True)
+    got = plan_by_columns(s, data, budget_s=5, workers=1, seed=0, deterministic=True,
+                          stop=StopFlag(), hint=lambda: None)
+    assert got is not None and got.status == Status.INFEASIBLE
+    why = no_partition(s, data, got, task)
+    assert why.cored is not None and len(why.cored.cores) == 1
+    # a soft plan with 2600 + 2600 outside the bounds, holding no core unit
+    a = best_choice(s, data, [0, 1, 2, 3])
+    b = best_choice(s, data, [4, 5])
+    assert a is not None and b is not None
+    soft = PieceResult(0, (a, b), ((why.record,), (why.plain,)), Status.FEASIBLE, 1.0, 0.0,
+                       "soft")
+    res = mend_soft(s, data, why.cored, soft)
+    assert res.method.startswith("core-split") and res.bound <= 1.0
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(data.units.tolist())
+    core = {int(data.units[u]) for u in why.cored.cores[0]}
+    outside = [ch for ch in res.choices
+               if not data.lo <= int(s.households[list(ch.members)].sum()) <= data.hi]
+    assert len(outside) == 1 and core & set(outside[0].members)
+    for ch, exs in zip(res.choices, res.exemptions, strict=True):
+        assert bool(exs) == (ch in outside)
+    # a soft plan that breaks them only at the core is kept
+    assert mend_soft(s, data, why.cored, res) is res
+
+
+def test_the_soft_plan_names_each_community_its_own_core() -> None:
+    """bench/wild.py seed 100 at 10 s: two cores, the soft plan's community of the
+    second named the first's unit, which the checker rejects ("holds none of them")."""
+    from optimizer.search.core import only_at_cores
+
+    s = grid_scenario([[1800, 300, 1800, 2600, 1800, 300, 1800], [2600] * 7])
+    comp = components(s)[0]
+    data = piece_data(s, comp.key, comp.units)
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=10.0, seed=0, threads=1, deterministic=True)
+    got = plan_by_columns(s, data, budget_s=5, workers=1, seed=0, deterministic=True,
+                          stop=StopFlag(), hint=lambda: None)
+    assert got is not None
+    why = no_partition(s, data, got, task)
+    assert why.cored is not None and len(why.cored.cores) == 2
+    second = why.cored.cores[1]
+    ch = best_choice(s, data, [second[0]])
+    assert ch is not None
+    soft = PieceResult(0, (ch,), ((why.record,),), Status.FEASIBLE, 1.0, 0.0, "soft")
+    [[ex]] = only_at_cores(soft, why).exemptions
+    assert ex == why.cored.records[1] and ex.named is not None
+    assert s.unit_ids[int(data.units[second[0]])] in ex.named.ids
