@@ -98,7 +98,7 @@ def _greedy(items: Sequence[PhaseItem], budget: YearBudget) -> dict[int, int]:
     """A first phasing (the hint): cheapest counted works first, each in the earliest
     year with money left."""
     left = [int(math.floor(b + 1e-6)) for b in budget.yuan]
-    order = sorted(range(len(items)), key=lambda i: (not items[i].counted,
+    order = sorted(range(len(items)), key=lambda i: (not items[i].scores,
                                                      items[i].capex_yuan, i))
     out: dict[int, int] = {}
     for i in order:
@@ -143,8 +143,8 @@ class _Model:
                 self.m.add(sum(spend[: t + 1]) <= sum(floor[: t + 1]))
             else:
                 self.m.add(spend[t] <= floor[t])
-        n_free = sum(1 for it in items if not it.counted)
-        self.weight = [n_free + 1 if it.counted else 1 for it in items]
+        n_free = sum(1 for it in items if not it.scores)
+        self.weight = [n_free + 1 if it.scores else 1 for it in items]
         self.count = cp_model.LinearExpr.weighted_sum(self.z, self.weight)
         self.capital = cp_model.LinearExpr.weighted_sum(self.z, cap)
         late = n_years   # year index of "not by the horizon" (last + 1)
@@ -233,7 +233,7 @@ def phase_county(county: str, items: Sequence[PhaseItem], budget: YearBudget, *,
         model.m.add(expr >= value if sense == "max" else expr <= value)
     for i, t in found.items():
         years[usable[i].community_id] = budget.first + t
-    w_counted = max(model.weight) if any(it.counted for it in usable) else 1
+    w_counted = max(model.weight) if any(it.scores for it in usable) else 1
     bound = stages[0].bound if stages and math.isfinite(stages[0].bound) else \
         sum(model.weight[i] for i in range(len(usable)))
     return CountyPhasing(county, years, tuple(stages), int(bound // w_counted))

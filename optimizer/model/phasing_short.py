@@ -39,7 +39,7 @@ def extra_to_target(items: Mapping[str, Sequence[PhaseItem]],
     do without money."""
     if need <= 0:
         return Shortfall(0.0, 0.0, Status.OPTIMAL, {})
-    usable = {c: [it for it in its if it.counted and it.earliest_year <= budgets[c].last]
+    usable = {c: [it for it in its if it.scores and it.earliest_year <= budgets[c].last]
               for c, its in items.items()}
     if sum(len(v) for v in usable.values()) < need:
         return Shortfall(None, None, Status.INFEASIBLE, {})

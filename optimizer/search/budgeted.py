@@ -82,8 +82,8 @@ def reprice(scenario: Scenario, plan: Plan) -> Plan:
     for com in plan.communities:
         # A center short of its need (AREA-PER-HH exempt: rooms coming too small) is
         # priced at its full reach, as the search priced it (Choice.capped); without
-        # this the pricing found the need out of reach and raised (bench/wild.py seed
-        # 24, [budget] present).
+        # this the pricing found the need out of reach and raised (bench/wild.py seeds
+        # 24 and 163, [budget] present).
         ch = Choice(index[com.site_unit_id], tuple(sorted(members[com.community_id])),
                     com.remedy, sites.index(com.site_id) if com.site_id else None,
                     sites.index(com.swap_site_id) if com.swap_site_id else None,

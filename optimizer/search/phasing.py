@@ -95,7 +95,7 @@ def _order(years: dict[str, int | None]) -> Any:
 
 def _meeting_money(items: Sequence[PhaseItem], years: dict[str, int | None]) -> int:
     """Counted communities the phasing already funds (the shortfall model re-chooses them)."""
-    return sum(1 for it in items if it.needs_money and it.counted
+    return sum(1 for it in items if it.needs_money and it.scores
                and years.get(it.community_id) is not None)
 
 
@@ -104,12 +104,13 @@ def _summary(scenario: Scenario, plan: Plan, budget: Budget, items: list[PhaseIt
              ) -> dict[str, Any]:
     first, last = budget.first_year, budget.last_year
     target = scenario.policy.facility_target_share
-    met = {it.community_id for it in items
-           if it.funding == TODAY or years.get(it.community_id) is not None}
+    met = {it.community_id for it in items if it.reaches
+           and (it.funding == TODAY or years.get(it.community_id) is not None)}
     counted = [it for it in items if it.counted]
     meeting = sum(1 for it in counted if it.community_id in met)
     target_count = math.ceil(target * len(counted) - 1e-9)
-    bound_count = meeting + sum(res.counted_bound - _funded(res, counted) for res in
+    scoring = [it for it in counted if it.reaches]
+    bound_count = meeting + sum(res.counted_bound - _funded(res, scoring) for res in
                                 results.values())
     coms = {c.community_id: c for c in plan.communities}
     span = list(range(first, last + 1))
