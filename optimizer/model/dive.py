@@ -163,6 +163,9 @@ class _Never:
     def seconds_left(self) -> float | None:
         return None
 
+    def stopped_for_s(self) -> float:
+        return 0.0
+
 
 def _complete(a: csc_matrix, cost: np.ndarray, cand: np.ndarray, left: np.ndarray,
               time_s: float) -> tuple[list[int] | None, Status, float]:

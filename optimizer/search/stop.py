@@ -4,7 +4,9 @@ solvers: setting it stops the CP-SAT search attached to it at once.
 A flag the clock will raise (:func:`optimizer.search.clock.timed`) also knows when:
 ``deadline``. A step that cannot watch the flag while it runs (an external solver
 such as HiGHS, with only a time limit of its own) asks :meth:`StopFlag.seconds_left`
-and passes that on as its limit.
+and passes that on as its limit. A solve begun after the flag was raised asks
+:meth:`StopFlag.stopped_for_s` how much of its grace is gone
+(optimizer.model.cpsat_run.set_limits).
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ class StopFlag:
         self._lock = threading.Lock()
         self._solver: cp_model.CpSolver | None = None
         self.deadline = deadline
+        self._raised_at: float | None = None
 
     def set(self) -> None:
         self._event.set()
         with self._lock:
+            if self._raised_at is None:
+                self._raised_at = time.monotonic()
             if self._solver is not None:
                 self._solver.stop_search()
 
@@ -49,6 +54,12 @@ class StopFlag:
         if self.deadline is None:
             return None
         return max(0.0, self.deadline - time.monotonic())
+
+    def stopped_for_s(self) -> float:
+        """Seconds since the flag was raised (0.0 while it is not)."""
+        with self._lock:
+            at = self._raised_at
+        return 0.0 if at is None or not self.is_set() else max(0.0, time.monotonic() - at)
 
     def attach(self, solver: cp_model.CpSolver | None) -> None:
         with self._lock:
