@@ -21,7 +21,7 @@ from optimizer.model.cpsat_run import HURRIED_WALL_S, set_limits
 from optimizer.model.piece import piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import piece
-from optimizer.search.attempt import Attempt
+from optimizer.search.attempt import Attempt, Choice
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -72,27 +72,57 @@ def test_stopped_for_counts_from_the_first_raise() -> None:
     assert flag.stopped_for_s() >= first + 0.01
 
 
-def test_a_piece_stopped_before_any_plan_tries_one_count(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+class _Clocked(StopFlag):
+    """Raised; each model run moves its clock on by ``step`` seconds."""
+
+    def __init__(self, step: float) -> None:
+        super().__init__()
+        self.step, self.since = step, 0.0
+        self.set()
+
+    def stopped_for_s(self) -> float:
+        return self.since
+
+
+def _stopped_piece(monkeypatch: pytest.MonkeyPatch, flag: _Clocked,
+                   found_at: int | None) -> tuple[list[str], object]:
     rng = np.random.default_rng(3)
     s = grid_scenario(rng.integers(300, 1400, size=(4, 6)).tolist())
     [comp] = [c for c in components(s) if len(c.units) > 1]
     data = piece_data(s, comp.key, comp.units)
-    assert len(piece._counts(data, PieceTask(0, data.key, data.units, None, budget_s=1.0,
-                                             seed=1, threads=1))) > 1
+    task = PieceTask(0, data.key, data.units, None, budget_s=1.0, seed=1, threads=1,
+                     deterministic=True)
+    ks = piece._counts(data, task)
+    assert len(ks) > 2
     calls: list[str] = []
+    plan = tuple(Choice(int(u), (int(u),), "build", None, None) for u in data.units)
 
     def attempt(*a: object, **k: object) -> Attempt:
         calls.append(str(k["contiguity"]))
-        return Attempt(Status.UNKNOWN, (), 0.0, 0.0, 0, 0.7, 0.7)
+        flag.since += flag.step
+        if found_at is not None and len(calls) == found_at + 1:
+            return Attempt(Status.FEASIBLE, plan, 1.0, 0.0, 0, flag.step, flag.step)
+        return Attempt(Status.UNKNOWN, (), 0.0, 0.0, 0, flag.step, flag.step)
 
     monkeypatch.setattr(piece, "heuristic_start", lambda sc, d: None)
     monkeypatch.setattr(piece, "run_attempt", attempt)
     monkeypatch.setattr(piece, "split_plan", lambda sc, d: None)
     monkeypatch.setattr(piece, "_no_plan", lambda *a, **k: "no plan")
-    stop = StopFlag()
-    stop.set()
-    task = PieceTask(0, data.key, data.units, None, budget_s=1.0, seed=1, threads=1,
-                     deterministic=True)
-    assert piece._exact(s, data, task, stop, "flow") == "no plan"
-    assert calls == ["order", "flow"]       # before: one ordering model per count
+    return calls, piece._exact(s, data, task, flag, "flow")
+
+
+def test_a_piece_stopped_before_any_plan_tries_counts_only_within_the_grace(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    flag = _Clocked(step=0.6 * HURRIED_WALL_S)
+    calls, got = _stopped_piece(monkeypatch, flag, found_at=None)
+    assert got == "no plan"
+    assert calls == ["order", "order", "flow"]   # before: one ordering model per count
+
+
+def test_a_stopped_piece_still_takes_a_later_count_s_plan_within_the_grace(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # bench/wild.py seed 172: the first count found nothing, the second a plan (0.45 s)
+    flag = _Clocked(step=0.3 * HURRIED_WALL_S)
+    calls, got = _stopped_piece(monkeypatch, flag, found_at=1)
+    assert calls == ["order", "order"]      # then stopped with a plan in hand: no bound model
+    assert got != "no plan"
