@@ -67,7 +67,7 @@ class Stoppable(Protocol):
 
     def seconds_left(self) -> float | None: ...
 
-    def stopped_for_s(self) -> float: ...
+    def grace_s(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int
     # start: a short proof when small, else the first plan (optimizer.model.cpsat_run).
     set_limits(solver, built.model, time_s=time_s, deterministic=deterministic,
                stopped=stop.is_set(), first_cap_s=FIRST_CAP_S,
-               stopped_for_s=stop.stopped_for_s())
+               grace_s=stop.grace_s())
     p.log_search_progress = log
     if relative_gap > 0:
         p.relative_gap_limit = relative_gap

@@ -26,7 +26,6 @@ import time
 from optimizer.graph import feasible_community_counts, is_connected
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.count_floor import count_floor, least_size
-from optimizer.model.cpsat_run import HURRIED_WALL_S
 from optimizer.model.lagrange import counted_lagrangian_bound
 from optimizer.model.piece import PieceData, model_size, piece_data
 from optimizer.plan.exemption import Exemption
@@ -301,11 +300,11 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     hurried = False
     for k in ks:
         if stop.is_set() and (best is not None or start is not None
-                              or stop.stopped_for_s() >= HURRIED_WALL_S):
+                              or stop.grace_s() <= 0.0):
             # Stopped (Ctrl-C, the clock): the plan in hand will do; without one, the
-            # counts one by one while the stop's grace lasts, not past it (seeds 196,
-            # 200 of bench/wild.py: four in a row after the clock, 0.7 s each, none
-            # found; seed 172 found its plan at the second count in 0.45 s).
+            # counts one by one while the stop's grace lasts (StopFlag.grace_s), not
+            # past it (seeds 196, 200 of bench/wild.py: four in a row after the clock,
+            # 0.7 s each, none found; seed 172 found its plan at the second count).
             infeasible &= not hurried       # the other counts were not tried
             break
         hurried |= stop.is_set()
