@@ -20,6 +20,7 @@ A plan is never a proof: the bound stays the full LP's.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -162,6 +163,9 @@ class _Never:
 
     def seconds_left(self) -> float | None:
         return None
+
+    def grace_s(self) -> float:
+        return math.inf
 
 
 def _complete(a: csc_matrix, cost: np.ndarray, cand: np.ndarray, left: np.ndarray,

@@ -67,6 +67,8 @@ class Stoppable(Protocol):
 
     def seconds_left(self) -> float | None: ...
 
+    def grace_s(self) -> float: ...
+
 
 @dataclass(frozen=True)
 class SetPartResult:
@@ -125,12 +127,14 @@ def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int
     # is the safety net, and summary.json reports where it bound). Stopped before the
     # start: a short proof when small, else the first plan (optimizer.model.cpsat_run).
     set_limits(solver, built.model, time_s=time_s, deterministic=deterministic,
-               stopped=stop.is_set(), first_cap_s=FIRST_CAP_S)
+               stopped=stop.is_set(), first_cap_s=FIRST_CAP_S,
+               grace_s=stop.grace_s())
     p.log_search_progress = log
     if relative_gap > 0:
         p.relative_gap_limit = relative_gap
     # The wait is from the limit set_limits gave (shortened when stopped before the start).
-    limit = p.max_deterministic_time if deterministic else p.max_time_in_seconds
+    limit = p.max_deterministic_time if deterministic and not stop.is_set() \
+        else p.max_time_in_seconds          # stopped: the wall cap binds (set_limits)
     wait = wait_s(limit, deterministic=deterministic, stopped=stop.is_set(),
                   seconds_left=stop.seconds_left())
     t0 = time.perf_counter()

@@ -85,7 +85,8 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
     # piece's clock, optimizer.search.clock, is the safety net). Interrupted before this
     # solve began: a short proof when small, else the first plan (optimizer.model.cpsat_run).
     set_limits(solver, built.model, time_s=time_s, deterministic=deterministic,
-               stopped=stop.is_set(), first_cap_s=FIRST_CAP_S)
+               stopped=stop.is_set(), first_cap_s=FIRST_CAP_S,
+               grace_s=stop.grace_s())
     if first_only:
         p.stop_after_first_solution = True
     p.log_search_progress = scenario.solver.log_search

@@ -134,20 +134,25 @@ class Clock:
 
 
 @contextlib.contextmanager
-def timed(outer: StopFlag, seconds: float | None) -> Iterator[Clock]:
+def timed(outer: StopFlag, seconds: float | None,
+          grace_s: float | None = None) -> Iterator[Clock]:
     """A flag raised when ``outer`` is (Ctrl-C, a memory budget) or when ``seconds``
     have passed on the clock from now (``None``: never; ``<= 0``: at once). The flag
     carries its deadline (:meth:`StopFlag.seconds_left`) for the steps that cannot
     watch it. A piece that returns once the deadline has passed counts as stopped by
     the clock even if it returned before the watcher woke: an external solver's own
-    time limit, set from the deadline, may have ended it."""
+    time limit, set from the deadline, may have ended it. ``grace_s``: the run's own
+    deadline, this long from now, until which a solve begun after the stop may still
+    run (:meth:`StopFlag.grace_s`; one-worker pieces are stopped at their share of the
+    clock, before it)."""
     if seconds is None:
         yield Clock(outer)
         return
     end = time.monotonic() + seconds
     if outer.deadline is not None:
         end = min(end, outer.deadline)
-    clock = Clock(StopFlag(deadline=end))
+    clock = Clock(StopFlag(deadline=end, grace_until=None if grace_s is None
+                           else time.monotonic() + grace_s))
     done = threading.Event()
 
     def watch() -> None:

@@ -28,7 +28,8 @@ wall_now: Callable[[], float] = time.time
 
 def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: StopFlag,
                done: Callable[[PieceResult], None], deadline: float | None = None,
-               executor: Executor | None = None, det_budget: float | None = None) -> None:
+               executor: Executor | None = None, det_budget: float | None = None,
+               run_end: float | None = None) -> None:
     """Solve every task and hand each result to ``done`` as it finishes.
 
     ``executor``: where the tasks run (default: this process for one worker or one
@@ -36,6 +37,9 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
     seconds): every task still running then is stopped as by Ctrl-C, and tasks that
     start later start stopped (their first plan); a task's clock counts from its
     hand-out, not its start (:func:`arrived`: a pool's workers take seconds to start).
+    ``run_end`` (the deadline when None): the run's own end, the deadline plus the time
+    kept back for stopped pieces to return: a solve begun after its piece's stop may
+    run until then (:meth:`optimizer.search.stop.StopFlag.grace_s`).
     Budgets (:mod:`optimizer.search.clock`):
 
     - ``det_budget`` given (deterministic mode): the tasks run one at a time in a fixed
@@ -70,8 +74,13 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
     def clock() -> float | None:
         return None if deadline is None else deadline - time.perf_counter()
 
+    def until_end() -> float | None:
+        end = deadline if run_end is None else run_end
+        return None if end is None else end - time.perf_counter()
+
     if det_budget is not None:
-        _in_order(executor, shared, order, weights, det_budget, clock, stop, done)
+        _in_order(executor, shared, order, weights, det_budget, clock, stop, done,
+                  until_end)
         return
     running: dict[int, tuple[float, float]] = {}     # index -> (start, budget)
 
@@ -85,7 +94,7 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
         budget = capped_shares(capacity, max(0.0, deadline - now), rest)[task.index]
         running[task.index] = (now, budget)
         return dataclasses.replace(task, budget_s=max(0.5, budget), wall_s=clock(),
-                                   handed_at=wall_now())
+                                   run_s=until_end(), handed_at=wall_now())
 
     def items() -> Iterator[PieceTask]:     # read lazily: budgets set at start
         for pos, task in enumerate(order):
@@ -132,7 +141,8 @@ MIN_SHARE = 0.1     # a deterministic task gets at least this part of its first 
 
 def _in_order(executor: Executor, shared: Scenario, order: list[PieceTask],
               weights: dict[int, float], total: float, clock: Callable[[], float | None],
-              stop: StopFlag, done: Callable[[PieceResult], None]) -> None:
+              stop: StopFlag, done: Callable[[PieceResult], None],
+              until_end: Callable[[], float | None] = lambda: None) -> None:
     """Deterministic mode: one task at a time, in ``order``, each with its share of
     what is left of ``total`` after the ones before it."""
     whole = sum(weights.values()) or 1.0
@@ -143,7 +153,7 @@ def _in_order(executor: Executor, shared: Scenario, order: list[PieceTask],
         share = max(share_of(total - used, task, left), MIN_SHARE * total *
                     weights[task.index] / whole)
         return dataclasses.replace(task, budget_s=share, wall_s=wall_cap(task, share, left),
-                                   handed_at=wall_now())
+                                   run_s=until_end(), handed_at=wall_now())
 
     def share_of(amount: float, task: PieceTask, left: float) -> float:
         return max(0.0, amount) * weights[task.index] / left
@@ -193,19 +203,22 @@ def arrived(task: PieceTask, now: float) -> PieceTask:
     it was handed out (a pool's worker process starting) comes off its clock and, in
     wall-clock mode, off its budget too (the caller counts its slot busy from the
     hand-out), so a late start does not carry the piece past the deadline. A
-    deterministic budget is left alone (the plan must not depend on the wait)."""
+    deterministic budget is left alone (the plan must not depend on the wait). The
+    run's deadline (``run_s``) comes nearer by the wait too."""
     left = time_left(task.wall_s, task.handed_at, lambda: now)
     if left is None or task.wall_s is None:
         return task
     waited = task.wall_s - left
     budget = task.budget_s if task.deterministic \
         else min(task.budget_s, max(0.5, task.budget_s - waited))
-    return dataclasses.replace(task, budget_s=budget, wall_s=left, handed_at=None)
+    run_s = None if task.run_s is None else max(0.0, task.run_s - waited)
+    return dataclasses.replace(task, budget_s=budget, wall_s=left, run_s=run_s,
+                               handed_at=None)
 
 
 def _work(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
     task = arrived(task, wall_now())
-    with timed(stop, task.wall_s) as clock:
+    with timed(stop, task.wall_s, task.run_s) as clock:
         try:
             res = solve_piece(scenario, task, clock.flag)
         except SolveError:

@@ -159,8 +159,11 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
                 store.save(tasks[res.index], res)
             record(res)
 
+    # The keep-back is for stopped pieces to return: a solve begun after its piece's
+    # stop may use it (bench/wild.py seed 172: its plan at its second hurried count).
     with stop_on_signals(stop):
         run_pieces(scenario, todo, procs, stop, done, deadline=deadline, executor=executor,
+                   run_end=deadline + assembly_reserve_s(limit),
                    det_budget=limit * DET_PER_S - sum(r.used_s for r in results.values())
                    if n_workers == 1 else None)
     ordered = [results[k] for k in range(len(tasks))]

@@ -236,7 +236,7 @@ def _solve(m: cp_model.CpModel, time_s: float, seed: int, deterministic: bool,
     p.random_seed = cp_seed(seed)
     p.catch_sigint_signal = False
     set_limits(solver, m, time_s=time_s, deterministic=deterministic, stopped=stop.is_set(),
-               first_cap_s=2.0)
+               first_cap_s=2.0, grace_s=stop.grace_s())
     stop.attach(solver)
     try:
         code = solver.solve(m)

@@ -27,6 +27,9 @@ class PieceTask:
     locks: Locks | None = None     # the planner's locks touching this piece
     wall_s: float | None = None    # stopped (as by Ctrl-C) this long after handed_at
     handed_at: float | None = None  # time.time() when wall_s was set (the task handed out)
+    run_s: float | None = None     # the run's deadline, this long after handed_at: a
+                                   # solve begun after the stop may run until then
+                                   # (optimizer.search.stop.StopFlag.grace_s)
     stand_ins: tuple[int, ...] = ()  # no_build units where a build may stand in (ONE-STATION)
     center_reason: Exemption | None = None   # the exemption of a community centred in one
     part_of_piece: bool = False    # a part of a piece whose pockets were sought whole

@@ -53,8 +53,9 @@ def _captured(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     def fake(scenario: Any, todo: Any, procs: int, stop: Any, done: Any, *,
              deadline: float | None = None, executor: Any = None,
-             det_budget: float | None = None) -> None:
-        seen.update(deadline=deadline, det_budget=det_budget, tasks=list(todo))
+             det_budget: float | None = None, run_end: float | None = None) -> None:
+        seen.update(deadline=deadline, det_budget=det_budget, tasks=list(todo),
+                    run_end=run_end)
         raise RuntimeError("captured")
 
     monkeypatch.setattr(driver, "run_pieces", fake)
@@ -71,6 +72,8 @@ def test_ends_by_moves_the_clock_not_the_deterministic_budget(
     with pytest.raises(RuntimeError, match="captured"):
         driver.solve(s, time_limit_s=60, workers=workers, ends_by=ends_by)
     assert seen["deadline"] == pytest.approx(ends_by - assembly_reserve_s(60))
+    # the keep-back is for stopped pieces to return: their hurried solves may use it
+    assert seen["run_end"] == pytest.approx(ends_by)
     assert seen["det_budget"] == (60 * DET_PER_S if workers == 1 else None)
     later = time.perf_counter() + 600.0          # after the limit: the limit's end holds
     t0 = time.perf_counter()
