@@ -23,13 +23,12 @@ outside the part). Parts of more than ``MAX_UNITS`` units, or a search past
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import product
 
 from optimizer.checker.center import can_hold_center
 from optimizer.checker.pipeline import imposed
 from optimizer.checker.pricing import required_area_m2, site_reach_m2
 from optimizer.checker.proofs import Pieces, _names, above_max_units
-from optimizer.checker.stranded import cut_off_parts
+from optimizer.checker.stranded import assignment_exists, cut_off_parts
 from optimizer.scenario.model import Scenario
 
 MAX_UNITS = 24          # a part's units, at most, for the exhaustive search
@@ -71,18 +70,10 @@ def no_plan_avoids(s: Scenario, part: tuple[int, ...], owner: Mapping[int, int],
         options = [sorted({owner[v] for u in p for v in nb[u] if v in owner}) for p in pieces]
         if any(not opt for opt in options):
             return False
-        ways = 1
-        for opt in options:
-            ways *= len(opt)
-        if ways > MAX_WAYS:
+        got = assignment_exists(pieces, options, base, lambda c: legal(s, c), MAX_WAYS)
+        if got is None:
             raise _OutOfSteps
-        for pick in product(*options):
-            com = {o: set(base[o]) for o in set(pick)}
-            for o, p in zip(pick, pieces, strict=True):
-                com[o] |= set(p)
-            if all(legal(s, c) for c in com.values()):
-                return True
-        return False
+        return got
 
     def groups(start: int, free: set[int]) -> list[list[int]]:
         out: list[list[int]] = []

@@ -50,7 +50,7 @@ not_assessed says exactly what is known.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import product
 
 from optimizer.checker.center import can_hold_center
@@ -174,6 +174,27 @@ def _stranded(s: Scenario, part: tuple[int, ...], lo: int, hi: int, host: _Host)
     return True, ""
 
 
+def assignment_exists(groups: Sequence[Iterable[int]], options: Sequence[Sequence[int]],
+                      base: Mapping[int, set[int]], ok: Callable[[set[int]], bool],
+                      max_ways: int) -> bool | None:
+    """Whether some way to give each of ``groups`` to one of its ``options`` (units above
+    the maximum, whose communities outside the part are ``base``) leaves every community
+    it touches ``ok``; None past ``max_ways`` ways (undecided). Shared by the fewest
+    search here and the forced proof (optimizer.checker.forced)."""
+    ways = 1
+    for opt in options:
+        ways *= len(opt)
+    if ways > max_ways:
+        return None
+    for pick in product(*options):
+        com = {o: set(base[o]) for o in set(pick)}
+        for o, g in zip(pick, groups, strict=True):
+            com[o] |= set(g)
+        if all(ok(c) for c in com.values()):
+            return True
+    return False
+
+
 def _fewest(s: Scenario, pieces: Pieces, p: int, part: tuple[int, ...], lo: int, hi: int,
             host: _Host, community_of: Mapping[int, str],
             members_of: Mapping[str, set[int]], mates: Mapping[int, int] | None = None
@@ -198,18 +219,11 @@ def _fewest(s: Scenario, pieces: Pieces, p: int, part: tuple[int, ...], lo: int,
         """Some way to give each joined group to an oversized unit it borders leaves
         every oversized community with a place for its center."""
         options = [sorted({o for u in g for o in near[u]}) for g in groups]
-        ways = 1
-        for opt in options:
-            ways *= len(opt)
-        if ways > MAX_ASSIGNMENTS:
+        got = assignment_exists(groups, options, base, lambda c: host.any(
+            c, int(s.households[sorted(c)].sum())), MAX_ASSIGNMENTS)
+        if got is None:
             raise OutOfSteps
-        for pick in product(*options):
-            com = {o: set(base[o]) for o in set(pick)}
-            for o, g in zip(pick, groups, strict=True):
-                com[o] |= set(g)
-            if all(host.any(c, int(s.households[sorted(c)].sum())) for c in com.values()):
-                return True
-        return False
+        return got
 
     borders = {u for u in part if near[u]}
     got = fewer_joined(part, s.households.tolist(), s.neighbours, borders, lo, hi, below,
@@ -313,4 +327,5 @@ def joined_proof(s: Scenario, pieces: Pieces, members: set[int], claim: Claim,
                   f"every split){least}")
 
 
-__all__ = ["KEPT_FEWEST", "MAX_ASSIGNMENTS", "Proof", "cut_off_parts", "joined_proof"]
+__all__ = ["KEPT_FEWEST", "MAX_ASSIGNMENTS", "Proof", "assignment_exists", "cut_off_parts",
+           "joined_proof"]
