@@ -31,7 +31,7 @@ from optimizer.search.attempt import Choice
 from optimizer.search.core import Cored
 from optimizer.search.cored import breaking_groups
 from optimizer.search.heuristic import best_choice
-from optimizer.search.piece_common import plan_cost
+from optimizer.search.piece_common import plan_cost, stand_ins_at_any_size
 from optimizer.search.piece_types import PieceResult
 from optimizer.search.split_plan import split_plan
 from optimizer.status import Status
@@ -51,6 +51,7 @@ def split_around(scenario: Scenario, data: PieceData, cored: Cored
     if len(cored.cores) != 1:
         return None
     core = cored.cores[0]
+    outside, odata = stand_ins_at_any_size(scenario, data)
     tried: set[tuple[int, ...]] = set()
     seen: set[tuple[int, ...]] = set()
     for share in SLACKS:
@@ -69,7 +70,7 @@ def split_around(scenario: Scenario, data: PieceData, cored: Cored
             rest = np.array([u for u in range(data.n) if u not in set(g)], dtype=np.int64)
             if not _fits(data, rest):
                 continue            # a part of the rest fits no whole number: not a try
-            head = best_choice(scenario, data, list(g))
+            head = best_choice(outside, odata, list(g))   # no stand-in where avoidable
             if head is None:
                 continue            # no center: not a try
             tried.add(g)

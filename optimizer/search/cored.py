@@ -58,6 +58,7 @@ from optimizer.search.colmaster import NoPlan, solve_without_start
 from optimizer.search.columns import MASTER_COLUMNS, ColumnSet, price_groups
 from optimizer.search.core import Cored
 from optimizer.search.heuristic import best_choice
+from optimizer.search.piece_common import stand_ins_at_any_size
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -164,7 +165,11 @@ def breaking_columns(scenario: Scenario, data: PieceData, listing: ColumnSet,
     if found is None:
         return None, 0
     groups, steps = found
-    cost = price_groups(scenario, data, groups) if groups else np.zeros(0)
+    # A community outside the bounds takes no stand-in build where a community of any
+    # size holding its units could have a legal center (piece_common; the test of
+    # tests/search/test_soft_stand_ins.py, seed 2411: {r0c2} alone built on no_build).
+    outside, odata = stand_ins_at_any_size(scenario, data)
+    cost = price_groups(outside, odata, groups) if groups else np.zeros(0)
     keep = np.isfinite(cost)
     groups = [g for g, k in zip(groups, keep.tolist(), strict=True) if k]
     if not groups:
@@ -294,18 +299,21 @@ def _result(scenario: Scenario, data: PieceData, cores: list[tuple[int, ...]],
     """The piece's result from the chosen columns (the empty ones dropped): each
     community outside the bounds exempt with its core's record."""
     core_of = {u: k for k, core in enumerate(cores) for u in core}
+    outside, odata = stand_ins_at_any_size(scenario, data)  # as breaking_columns priced
     choices: list[Choice] = []
     exemptions: list[tuple[Exemption, ...]] = []
     for k in chosen:
         group = [u for u in members[k] if u < data.n]
         if not group:
             continue            # an empty column
-        ch = best_choice(scenario, data, group)
+        size = int(data.households[group].sum())
+        within = data.lo <= size <= data.hi
+        ch = best_choice(scenario, data, group) if within else \
+            best_choice(outside, odata, group)
         assert ch is not None, "a priced column has a center"
         choices.append(ch)
-        size = int(data.households[group].sum())
         held = min((core_of[u] for u in group if u in core_of), default=None)
-        if data.lo <= size <= data.hi:
+        if within:
             exemptions.append(())
         else:
             assert held is not None, "only a core's community breaks the bounds"
