@@ -39,6 +39,7 @@ from optimizer.search.oversized_least import (
 from optimizer.search.oversized_short import (
     group_site,
     joined_site,
+    short_bound,
     short_choice,
     short_exemption,
     short_site,
@@ -76,7 +77,7 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     reserve = BOUND_SHARE * task.budget_s
     block = _attach(scenario, key, parts, cores,
                     dataclasses.replace(task, budget_s=task.budget_s - reserve), stop)
-    if block.proven:
+    if block.proven and not _shorts(block):
         return block
     units = sorted({u for p in parts for u in p.units} | {u for c in cores.values() for u in c})
     gd = piece_data(scenario, key, np.asarray(units))
@@ -105,6 +106,9 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
                 and plan_cost(scenario, other.choices) < plan_cost(scenario, block.choices) - 0.5:
             block = dataclasses.replace(other, proven=False)
             method += ", bound's plan"
+    if _shorts(block):      # the LP and the floor price no center below its need
+        return dataclasses.replace(block, bound=short_bound(scenario, gd, parts, block.choices),
+                                   used_s=used, method=method.replace(", lp bound", ""))
     return dataclasses.replace(block, bound=max(block.bound, got.bound), used_s=used,
                                method=method)
 
@@ -220,21 +224,18 @@ def _wider(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
     return None
 
 
-def _shorts(block: Block) -> int:
-    """How many of the block's communities are centred on rooms coming too small."""
+def _shorts(block: Block) -> int:      # communities centred on rooms coming too small
     return sum(any(r.kind == "short-rooms" for r in rs) for rs in block.exemptions)
 
 
 def _stand_ins(scenario: Scenario, block: Block) -> int:
-    """How many of the block's communities are centred on a stand-in build (ONE-STATION:
-    none of their units can hold the center legally)."""
+    """Communities centred on a stand-in build (ONE-STATION: no legal center there)."""
     if scenario.stand_in is None:
         return 0
     return sum(may_stand_in(scenario, ch.members) for ch in block.choices)
 
 
-def floor(scenario: Scenario, gd: PieceData) -> float:
-    """A bound valid for every split of these units, of any sizes."""
+def floor(scenario: Scenario, gd: PieceData) -> float:    # every split, of any sizes
     return arithmetic_bound(scenario, gd, lo=0, hi=gd.total)
 
 
@@ -357,8 +358,7 @@ def _joined(scenario: Scenario, block: Block, cores: dict[int, list[int]]) -> in
 
 def _whole(scenario: Scenario, gd: PieceData, parts: list[Part],
            cores: dict[int, list[int]]) -> Block:
-    """Too many possible communities to list: each stranded part joins the first
-    oversized unit it touches, whole (legal, exempt, not shown minimal)."""
+    """Each stranded part joins the first oversized unit it touches, whole."""
     local = {int(u): k for k, u in enumerate(gd.units)}
     groups = {o: [local[u] for u in core] for o, core in cores.items()}
     for p in parts:

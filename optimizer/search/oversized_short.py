@@ -15,17 +15,31 @@ Not where the unit also holds an ordinary site (existing, or for sale) that reac
 need: then no exemption is proven and the search says there is no place for a center
 (optimizer.search.oversized_errors.no_place_error), as before. The checker proves the
 exemption on its own (optimizer.checker.shortfall).
+
+The same holds where units that must join the unit (a part cut off below the minimum)
+bring the rooms, or make the community outgrow rooms that reach the unit's own need
+(:func:`joined_site`; bench/wild.py seeds 24, 110 and 133): the community takes the
+rooms reaching most at their full reach, and the checker proves the joined units
+forced (optimizer.checker.forced). A block with such a center is bounded by
+:func:`short_bound`: the LP and the arithmetic floor price every center at its need.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 from optimizer.graph.diagnosis import _Words
+from optimizer.graph.oversized import Part
+from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.options import unit_options
+from optimizer.model.piece import PieceData
 from optimizer.model.precedence import imposed_sites
 from optimizer.plan.exemption import CenterWhy, Exemption, Named
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.heuristic import cheapest
+from optimizer.search.piece_common import plan_cost
 
 STATUS_WORDS = {"under_construction": "under construction", "planned": "planned"}
 SHORT_WHY = ("PIPELINE: its rooms are handed over to its community, not built twice; "
@@ -64,23 +78,31 @@ def short_site(scenario: Scenario, unit: int) -> int | None:
 
 
 def joined_site(scenario: Scenario, unit: int, members: tuple[int, ...]) -> int | None:
-    """Where ``unit`` (above the maximum) holds no rooms PIPELINE imposes but units that
-    joined its community do: the one of their pipeline sites that reaches the most,
-    when even it cannot reach the area ``unit``'s own households need and no ordinary
-    site of ``unit`` does (bench/wild.py seeds 24 and 110: a compound cut off with it,
-    below the minimum, holds rooms under construction of 593 m² at most beside a
-    compound of 4,628 households). None otherwise. Whether the unit with those rooms
-    must join is the caller's search (and the checker's proof, optimizer.checker.forced)."""
-    if imposed_sites(scenario, unit):
-        return None
-    rooms = [k for u in members if u != unit for k in imposed_sites(scenario, u)]
+    """Where the community of ``unit`` (above the maximum) and the units that joined it
+    (``members``) holds rooms PIPELINE imposes (a joined unit's, or ``unit``'s own) that
+    cannot reach the area all its households need: the one of those sites that reaches
+    the most, the community's only legal center (PIPELINE, ONE-STATION). None when one
+    reaches that need, when none is imposed, or when an ordinary site of ``unit``
+    reaches its own households' need (no exemption is proven then, as
+    :func:`short_site`). Two cases: rooms of joined units too small even for ``unit``'s
+    own households (bench/wild.py seeds 24 and 110: a compound cut off with it, below
+    the minimum, holds rooms under construction of 593 m² at most beside a compound of
+    4,628 households), and rooms that reach ``unit``'s own need but not the community's
+    with the units that must join it (seed 133: compound 1203's 3,347 households need
+    669.4 m², the cut-off part of 1,341 households below the minimum must join, and its
+    rooms under construction S36-1189 reach 847.4 m² of the 937.6 m² the 4,688 need).
+    Whether the units must join is the caller's search (and the checker's proof,
+    optimizer.checker.forced)."""
+    rooms = [k for u in members for k in imposed_sites(scenario, u)]
     if not rooms:
         return None
-    need = scenario.policy.required_area_m2(int(scenario.households[unit]))
+    h = scenario.households
+    need = scenario.policy.required_area_m2(int(h[list(members)].sum()))
+    own = scenario.policy.required_area_m2(int(h[unit]))
     best = max(rooms, key=lambda k: (reach_m2(scenario, k), -k))
     s = scenario.sites
     if reach_m2(scenario, best) >= need or any(
-            not s.is_pipeline(k) and reach_m2(scenario, k) >= need
+            not s.is_pipeline(k) and reach_m2(scenario, k) >= own
             for k in scenario.sites_by_unit.get(unit, ())):
         return None
     return best
@@ -91,6 +113,32 @@ def group_site(scenario: Scenario, unit: int, members: tuple[int, ...]) -> int:
     and any other member's), the one that reaches the most: the checker asks for it."""
     rooms = [k for u in members for k in imposed_sites(scenario, u)] or [unit]
     return max(rooms, key=lambda k: (reach_m2(scenario, k), -k))
+
+
+def short_bound(scenario: Scenario, gd: PieceData, parts: Sequence[Part],
+                choices: Sequence[Choice]) -> float:
+    """A bound valid for every plan of the units of ``gd`` whose communities may be
+    centred on rooms coming too small (AREA-PER-HH exempt; ``choices``: such a plan).
+    The LP and the floor at the full need price each community at a center reaching its
+    need: bench/wild.py seed 133's only plan costs 1,327,821 yuan, the LP said 1,529,579
+    (the driver's clamp to the objective hid it).
+
+    Where every part is below the minimum and touches one oversized unit, the plan is
+    the only partition (each part joins that unit whole) and each center the cheapest
+    the rules allow (a short one: its rooms at full reach), so its cost is the bound.
+    Else the arithmetic floor under AREA-PER-HH scaled down by the least reach of the
+    group's imposed rooms over the area all its households need: every community meets
+    the scaled need (a short one holds at most all the households, and its center
+    reaches its rooms' reach), so every plan is priced at or above that floor."""
+    if all(p.households < gd.lo and len(p.touches) == 1 for p in parts):
+        return plan_cost(scenario, tuple(choices))
+    pol = scenario.policy
+    full = pol.area_per_100_households_m2 * gd.total / 100.0
+    rooms = [k for u in gd.units.tolist() for k in imposed_sites(scenario, int(u))]
+    f = min([1.0, *(reach_m2(scenario, k) / full for k in rooms)]) if full > 0 else 1.0
+    relaxed = dataclasses.replace(scenario, policy=dataclasses.replace(
+        pol, area_per_100_households_m2=pol.area_per_100_households_m2 * f))
+    return arithmetic_bound(relaxed, gd, lo=0, hi=gd.total)
 
 
 def short_choice(scenario: Scenario, members: tuple[int, ...], site: int) -> Choice | None:
