@@ -11,20 +11,14 @@ block's bound prices no center below its need, so it stays at or below the plan.
 
 from __future__ import annotations
 
-import numpy as np
-
 from optimizer.checker import check
 from optimizer.graph import components
-from optimizer.graph.oversized import Part
-from optimizer.model.bounds import arithmetic_bound
-from optimizer.model.piece import piece_data
 from optimizer.plan.model import Community, Plan
 from optimizer.report.reasons import note_text
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.driver import _diagnoses_by_component, _stand_ins, solve
-from optimizer.search.oversized_short import short_bound
 from optimizer.search.piece import solve_piece
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
@@ -136,13 +130,15 @@ def test_the_bound_of_a_block_with_a_short_center_stays_at_or_below_its_plan() -
         assert bound >= cost * (1 - 1e-6)      # the only partition: its plan is the bound
 
 
-def test_the_scaled_floor_stays_below_the_plan_where_parts_may_split() -> None:
-    # Parts that may split (here one claimed at 2,500 households): no unique plan, so
-    # the floor with AREA-PER-HH scaled by the rooms' least reach over the whole need.
-    sc = grid_scenario([ROW], sites=_rooms("r0c0"))
-    cost, _ = _piece(sc)
-    gd = piece_data(sc, ("C1", "S1", "urban"), np.asarray(components(sc)[0].units))
-    loose = [Part(units=(0,), households=2500, touches=(1,), stranded="no-partition")]
-    got = short_bound(sc, gd, loose, ())
-    assert 0 < got <= arithmetic_bound(sc, gd, lo=0, hi=gd.total) + 1e-6
-    assert got <= cost
+def test_two_ways_to_join_keep_a_checked_plan_and_a_bound_below_it() -> None:
+    # r0c1 (500, the rooms) is cut off between two units above the maximum and may
+    # join either: no unique plan, so the bound is the floor or the LP with AREA-PER-HH
+    # scaled by the rooms' reach over the need of the largest community the group can
+    # make (a core and every part: 3,847 households).
+    sc = grid_scenario([[3347, 500, 3347]], sites=_rooms("r0c1"))
+    plan = solve(sc, time_limit_s=10, workers=1, seed=0)
+    com = _of(plan, "r0c1")
+    assert (com.households, com.site_id, com.area_after_m2) == (3847, "P", 700)
+    assert not [r for r in check(sc, plan).rows if r.status == "fail"]
+    cost, bound = _piece(sc)
+    assert 0.9 * cost < bound <= cost
