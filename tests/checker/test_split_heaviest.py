@@ -5,16 +5,16 @@ villages without deciding; from the heaviest the proof is one step deep."""
 
 from __future__ import annotations
 
-from optimizer.checker.split import find_split
+from optimizer.checker.split import SplitAnswer, find_split
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 
 # 29 villages of 21-99 households (1,822 in all) and one of 1,500 in the corner
-SMALL = [[50, 95, 89, 36, 67, 97],
-         [80, 60, 94, 28, 97, 21],
-         [80, 53, 90, 49, 44, 71],
-         [40, 89, 30, 80, 70, 61],
-         [39, 49, 61, 39, 63, None]]
+SMALL: list[list[int | None]] = [[50, 95, 89, 36, 67, 97],
+                                 [80, 60, 94, 28, 97, 21],
+                                 [80, 53, 90, 49, 44, 71],
+                                 [40, 89, 30, 80, 70, 61],
+                                 [39, 49, 61, 39, 63, None]]
 
 
 def village_grid(corner: int) -> Scenario:
@@ -23,7 +23,7 @@ def village_grid(corner: int) -> Scenario:
     return grid_scenario(grid, kind="rural")
 
 
-def split(s: Scenario):  # type: ignore[no-untyped-def]
+def split(s: Scenario) -> SplitAnswer:
     return find_split(list(range(s.n_units)), s.households.tolist(), s.neighbours, 1000, 1500)
 
 
