@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.graph.alone import alone_reason
 from optimizer.graph.pieces import (
     Component,
     decompose,
@@ -202,9 +203,11 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
                    f"into connected {w.kind} communities of {lo:,}-{hi:,} households"
                    f"{centers} exists ({rule}; every split of these {len(ids)} units was "
                    f"checked).")
+        why = None if centers else alone_reason(scenario, units, lo, hi, comp.key[2])
+        message += why[0] if why else ""
         record = Exemption(rule, "no-partition", f"{rule}: {message}", *comp.key,
                            named=w.named(ids, whole, bool(linked)), households=h, lo=lo,
-                           hi=hi, n_units=len(ids))
+                           hi=hi, n_units=len(ids), alone=why[1] if why else None)
         return [Diagnosis(rule=rule, reason="no-partition", key=comp.key, units=ids,
                           households=h, message=message, record=record,
                           relaxation=f"widen the {w.kind} bounds for this piece (an "

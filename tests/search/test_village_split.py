@@ -24,9 +24,16 @@ def village_grid() -> Scenario:
     return grid_scenario(GRID, kind="rural")
 
 
-def test_the_diagnosis_proves_no_split() -> None:
+def test_the_diagnosis_proves_no_split_and_names_why() -> None:
     [d] = diagnose(village_grid())
     assert d.reason == "no-partition" and len(d.units) == 30 and d.households == 3322
+    # the part that makes it impossible, in words a planner can check by hand
+    assert ("The rural village r4c5 (1,500 households) can only be a community on its own: "
+            "with any neighbour it would pass 1,500. The other 29 units hold 1,822 "
+            "households: more than 1 rural community of 1,000-1,500 can hold and fewer than "
+            "2 need.") in d.message
+    assert d.record is not None and d.record.alone is not None
+    assert d.record.alone.named.ids == ("r4c5",) and d.record.alone.part_households == 1822
 
 
 def test_the_plan_carries_a_proof_the_checker_accepts() -> None:
@@ -35,5 +42,6 @@ def test_the_plan_carries_a_proof_the_checker_accepts() -> None:
     report = check(s, plan)
     assert report.passed, report.summary_text()
     exempt = [c for c in plan.communities if c.exemption]
-    assert exempt and all("no way to split" in c.exemption for c in exempt)
+    assert exempt and all("no way to split" in c.exemption and "r4c5 (1,500 households)"
+                          in c.exemption for c in exempt)
     assert not any("none found in time" in c.exemption for c in plan.communities)
