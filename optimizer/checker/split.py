@@ -12,17 +12,21 @@ groups listed after it), and goes on with the rest. A rest whose connected parts
 each hold a whole number of communities (k·lo ≤ H ≤ k·hi for some k ≥ 1) is dropped
 at once, and a rest shown impossible is remembered.
 
-Which unit: the one with the most households (the lowest of those). Any unit would do
-for completeness, but the heaviest has the fewest groups, and where its groups leave
-rests that fit no whole number the proof is one level deep: a village of 1,500 in a
+Which unit: first the one with the most households (the lowest of those). Any unit
+would do for completeness, but a heavy unit has few groups, and where they leave rests
+that fit no whole number the proof is one level deep: a village of 1,500 in a
 30-village rural piece of 3,413 households (bench/wild.py seed 191) can only be a
 community alone, leaving 1,913 households that fit no count; from the lowest unit the
-search grew 50,000 groups of the other villages without deciding. A connected part is
+search grew 50,000 groups of the other villages without deciding. Where units are alike
+the lowest unit (an edge of the map, in the order units are read) decides some pieces
+the heaviest does not: a search from the heaviest that runs out of steps is followed by
+one from the lowest, with its own steps and the rests already proved impossible (a
+fact of the rest, whatever the order). A connected part is
 one community when it fits the bounds (a split, found), none when it fits them not and
 holds fewer than 2·lo households (two communities need that); otherwise its first group
 leaves at least lo households behind, so no group is grown past H − lo.
 
-It is bounded: at most ``MAX_UNITS`` units and ``MAX_STEPS`` groups grown. Beyond the
+It is bounded: at most ``MAX_UNITS`` units and ``MAX_STEPS`` groups grown per order. Beyond the
 bound the answer is "undecided" (None), which the checker reports as an exemption it
 cannot prove: a fail with that reason, never a pass.
 """
@@ -223,7 +227,7 @@ def find_split(units: Sequence[int], households: Sequence[int],
         elif lo <= ps[0][1] <= hi and bits.hosts(mask, ps[0][1]):
             found = [mask]                  # the part is one community
         elif ps[0][1] >= 2 * lo:            # else not even two communities fit
-            for g in bits.groups(mask, bits.heaviest(mask), ps[0][1] - lo):
+            for g in bits.groups(mask, pick[0](mask), ps[0][1] - lo):
                 rest = mask & ~g
                 if fits(rest):
                     sub = solve(rest)
@@ -235,11 +239,18 @@ def find_split(units: Sequence[int], households: Sequence[int],
         return found
 
     everything = (1 << n) - 1
-    try:
-        if not fits(everything):
-            return SplitAnswer(False, (), bits.steps)
-        got = solve(everything)
-    except OutOfSteps:
+    if not fits(everything):
+        return SplitAnswer(False, (), bits.steps)
+    pick: list[Callable[[int], int]] = [bits.heaviest]
+    for order in (bits.heaviest, lambda mask: mask & -mask):     # heaviest, then lowest
+        pick[0] = order
+        bits.max_steps = bits.steps + max_steps
+        try:
+            got = solve(everything)
+            break
+        except OutOfSteps:
+            continue
+    else:
         return SplitAnswer(None, (), bits.steps)
     if got is None:
         return SplitAnswer(False, (), bits.steps)

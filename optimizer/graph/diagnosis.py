@@ -19,6 +19,7 @@ households short or over, and which relaxation would help.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -266,15 +267,14 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
     center there can provide: graph/center.py), each group must also hold a unit able
     to host its center.
 
-    The search takes the unit not yet placed with the most households, tries every
-    connected group of lo..hi households holding it (each group once), and goes on with
-    the rest while every connected part of the rest can still hold a whole number of
-    groups; parts of the rest already shown impossible are remembered. Complete: False
-    means no split exists. The heaviest unit has the fewest groups: bench/wild.py seed
-    191's 30 villages (3,413 households, one of 1,500) are decided in one step from it
-    (that village alone leaves 1,913, no whole number), undecided in 20,000 from the
-    lowest. A connected rest within lo..hi is one group; below 2·lo and outside them it
-    is none; else its group leaves at least lo behind."""
+    The search takes the heaviest unit not yet placed, tries every connected group of
+    lo..hi households holding it (each once), and goes on with the rest while each of its
+    connected parts can hold a whole number of groups; rests shown impossible are kept.
+    Complete: False means no split exists. A heavy unit has few groups (wild seed 191: a
+    village of 1,500 among 30, one step; 20,000 from the lowest, undecided); where units
+    are alike the lowest decides more, so the heaviest's search out of steps is followed
+    by the lowest's (its own SPLIT_STEPS). A connected rest within lo..hi is one group;
+    below 2·lo and outside them none; else its group leaves at least lo behind."""
 
     n = len(units)
     pos = {u: k for k, u in enumerate(units)}
@@ -285,7 +285,7 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
                 nbr[k] |= 1 << pos[v]
     hh = [int(scenario.households[u]) for u in units]
     failed: set[int] = set()
-    steps = 0
+    steps, limit, heaviest = 0, SPLIT_STEPS, True
 
     def parts(mask: int) -> list[int]:
         return mask_parts(mask, nbr)
@@ -301,14 +301,15 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
         """Connected groups within ``rest`` holding its heaviest unit, lo..``most``
         households."""
         nonlocal steps
-        root = 1 << max((k for k in range(n) if rest >> k & 1), key=lambda k: (hh[k], -k))
+        root = (1 << max((k for k in range(n) if rest >> k & 1), key=lambda k: (hh[k], -k))
+                if heaviest else rest & -rest)
         if hh[root.bit_length() - 1] > most:
             return
         stack = [(root, hh[root.bit_length() - 1], nbr[root.bit_length() - 1] & rest, 0)]
         while stack:
             sub, w, cand, banned = stack.pop()
             steps += 1
-            if steps > SPLIT_STEPS:
+            if steps > limit:
                 raise _Undecided
             if w >= lo and (cap is None or _hosts(sub, w)):
                 yield sub
@@ -341,10 +342,12 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
             failed.add(rest)
         return ok
 
-    try:
+    with contextlib.suppress(_Undecided):
         return solve((1 << n) - 1)
-    except _Undecided:
-        return None
+    heaviest, limit = False, steps + SPLIT_STEPS      # the lowest unit, its own steps
+    with contextlib.suppress(_Undecided):
+        return solve((1 << n) - 1)
+    return None
 
 
 class _Undecided(Exception):
