@@ -14,6 +14,8 @@ where none is found the exemption says that every split was checked, as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from optimizer.graph.pieces import feasible_community_counts
 from optimizer.plan.exemption import Alone, Named
 from optimizer.scenario.model import Scenario
@@ -48,12 +50,12 @@ def alone_units(scenario: Scenario, units: list[int], lo: int, hi: int
     return None
 
 
-def alone_reason(scenario: Scenario, units: list[int], lo: int, hi: int, kind: str
-                 ) -> tuple[str, Alone] | None:
+def alone_reason(scenario: Scenario, units: list[int], lo: int, hi: int, kind: str,
+                 shown: Callable[[tuple[str, ...]], tuple[tuple[str, ...], int]],
+                 list_ids: Callable[[tuple[str, ...]], str]) -> tuple[str, Alone] | None:
     """The sentences a no-partition exemption ends with, and their record (``kind``
-    urban/rural); None when no such reason is found."""
-    from optimizer.graph.diagnosis import list_ids, shown
-
+    urban/rural; ``shown`` and ``list_ids`` name units as the diagnosis does, passed in
+    since the diagnosis imports this module); None when no such reason is found."""
     got = alone_units(scenario, units, lo, hi)
     if got is None:
         return None

@@ -204,7 +204,8 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
                    f"into connected {w.kind} communities of {lo:,}-{hi:,} households"
                    f"{centers} exists ({rule}; every split of these {len(ids)} units was "
                    f"checked).")
-        why = None if centers else alone_reason(scenario, units, lo, hi, comp.key[2])
+        why = None if centers else alone_reason(scenario, units, lo, hi, comp.key[2], shown,
+                                                list_ids)
         message += why[0] if why else ""
         record = Exemption(rule, "no-partition", f"{rule}: {message}", *comp.key,
                            named=w.named(ids, whole, bool(linked)), households=h, lo=lo,
