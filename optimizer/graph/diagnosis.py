@@ -268,14 +268,11 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
     center there can provide: graph/center.py), each group must also hold a unit able
     to host its center.
 
-    The search takes the heaviest unit not yet placed, tries every connected group of
-    lo..hi households holding it (each once), and goes on with the rest while each of its
-    connected parts can hold a whole number of groups; rests shown impossible are kept.
-    Complete: False means no split exists. A heavy unit has few groups (wild seed 191: a
-    village of 1,500 among 30, one step; 20,000 from the lowest, undecided); where units
-    are alike the lowest decides more, so the heaviest's search out of steps is followed
-    by the lowest's (its own SPLIT_STEPS). A connected rest within lo..hi is one group;
-    below 2·lo and outside them none; else its group leaves at least lo behind."""
+    It takes the heaviest unit not yet placed, tries each connected group of lo..hi holding
+    it, and goes on with the rest while its parts fit whole numbers (False: no split).
+    Wild seed 191: 1 step from a village of 1,500, 20,000 from the lowest unit undecided;
+    where units are alike the lowest decides more: it follows (its own SPLIT_STEPS). A
+    connected rest within lo..hi is one group; else it needs 2·lo and leaves lo behind."""
 
     n = len(units)
     pos = {u: k for k, u in enumerate(units)}
