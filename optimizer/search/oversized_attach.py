@@ -78,6 +78,10 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
                     dataclasses.replace(task, budget_s=task.budget_s - reserve), stop)
     if block.proven and not _shorts(block):
         return block
+    if stop.is_set() and not _shorts(block):
+        # Stopped: no bound model after the stop (clock.py; its LP ran 4.3 s past a 30-s
+        # run, shapes-grown-r60-6). Short centers still get short_bound (see below).
+        return block
     units = sorted({u for p in parts for u in p.units} | {u for c in cores.values() for u in c})
     gd = piece_data(scenario, key, np.asarray(units))
     cap = _joined(scenario, block, cores)
