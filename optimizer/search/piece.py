@@ -33,7 +33,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.colgen_floor import colgen_reserve
 from optimizer.search.columns import plan_by_columns
-from optimizer.search.core import Cored, no_partition, only_at_cores
+from optimizer.search.core import Cored, no_partition, only_at_cores, quick_core
 from optimizer.search.core_split import mend_soft
 from optimizer.search.cored import solve_cored
 from optimizer.search.leftover import leftover_floor
@@ -270,7 +270,8 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
 
     got = plan_by_columns(scenario, data, budget_s=task.budget_s, workers=task.threads,
                           seed=task.seed, deterministic=task.deterministic, stop=stop,
-                          hint=start, hint_used_s=lambda: spent[0])
+                          hint=start, hint_used_s=lambda: spent[0],
+                          precheck=lambda cols: quick_core(data, cols.members, task.seed))
     if got is None:
         return None, task
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
