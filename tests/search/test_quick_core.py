@@ -31,6 +31,7 @@ from optimizer.search import piece, pocketed
 from optimizer.search.columns import build_columns
 from optimizer.search.core import quick_core
 from optimizer.search.piece import solve_piece
+from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
 
@@ -88,3 +89,36 @@ def test_a_street_with_a_core_in_its_listing_takes_no_start(
     assert res.method.startswith("core(2 exempt"), res.method
     named = {r.named for exs in res.exemptions for r in exs if r.kind == "no-plan"}
     assert named == {Named(c) for c in CORES}
+
+
+def test_the_cores_first_plan_stands_when_the_cheapest_is_stopped(
+        no_exhaustive_search: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Step 2 of optimizer.search.cored (the cheapest plan) stopped before a plan, as
+    the clock does on a loaded machine: step 1's plan stands, each community outside
+    the bounds naming its core, with a bound no higher than it (on 56202c3 the piece
+    fell to the soft model)."""
+    from optimizer.model.setpart import SetPartResult
+    from optimizer.search import cored
+    from optimizer.status import Status
+
+    real = cored.solve_setpart
+    found: list[bool] = []
+
+    def stopped_after_first(*a, **k):  # type: ignore[no-untyped-def]
+        if found:
+            return SetPartResult(Status.UNKNOWN, (), float("-inf"), 0.0)
+        res = real(*a, **k)
+        found.append(bool(res.chosen))
+        return res
+
+    monkeypatch.setattr(cored, "solve_setpart", stopped_after_first)
+    s = grid_scenario(STREET)
+    comp = components(s)[0]
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=20.0, seed=0, threads=1)
+    res = solve_piece(s, task, StopFlag())
+    assert res.method.startswith("core(2 exempt") and "first plan" in res.method, res.method
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(comp.units.tolist())
+    named = {r.named for exs in res.exemptions for r in exs if r.kind == "no-plan"}
+    assert named == {Named(c) for c in CORES}
+    assert 0.0 <= res.bound <= plan_cost(s, res.choices)
