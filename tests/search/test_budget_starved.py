@@ -48,11 +48,17 @@ def test_a_starved_plan_at_cost_gets_the_rest_of_the_time_and_is_not_chosen(
     assert factors == [1.0, 1.0]
 
 
-def test_a_plan_is_starved_only_by_an_unproven_no_plan_exemption() -> None:
+def test_a_plan_is_starved_by_an_unproven_no_plan_or_any_in_a_stopped_piece() -> None:
+    """A proven "no partition" (the listing's) with the soft plan's words is starved
+    only where the clock stopped its piece (its cores' plan not reached in time)."""
     plan = fx.plan()
     assert not starved(plan)
     proven = dataclasses.replace(NONE_IN_TIME, proven=True)
     one = dataclasses.replace(plan.communities[0], reasons=(proven,))
-    assert not starved(dataclasses.replace(plan, communities=(one, *plan.communities[1:])))
+    with_proven = dataclasses.replace(plan, communities=(one, *plan.communities[1:]))
+    assert not starved(with_proven)
+    key = f"{one.county} / {one.street} / {one.kind}"
+    assert starved(dataclasses.replace(with_proven, summary={**plan.summary,
+                                                             "clock_stopped": [key]}))
     one = dataclasses.replace(plan.communities[0], reasons=(NONE_IN_TIME,))
     assert starved(dataclasses.replace(plan, communities=(one, *plan.communities[1:])))
