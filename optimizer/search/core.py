@@ -87,10 +87,11 @@ class NoPartition:
     doomed: tuple[int, ...]     # every core's units (global)
     cored: Cored | None         # None: no core, or no listing to use
     charged_s: float            # of the budget (the core searches, at their limits)
+    pending: bool = False       # further cores not yet sought (``more_now`` False)
 
 
-def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: PieceTask
-                 ) -> NoPartition:
+def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: PieceTask,
+                 more_now: bool = True) -> NoPartition:
     """The cores of a piece whose every possible community is listed and none
     partitions it (optimizer.search.core), each with its exemption. Cores disjoint
     from the first only on listings below the master's size (CP-SAT spent its 10 s
@@ -105,7 +106,13 @@ def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: Pie
     holding it must take and none within the bounds fits in, got a soft plan breaking
     the bounds in four to seven communities, exempt on "no partition" texts the
     checker rejects (it splits the piece by households). The further cores are sought
-    in the listing too (a core of the groups is one of the listing's)."""
+    in the listing too (a core of the groups is one of the listing's).
+
+    Without ``more_now``, where the precheck found the first core (so finding it again
+    is instant), the further cores are left for later (``pending``): a plan with one
+    community outside the bounds around the first shows that no core is disjoint from
+    its community, and their search took 20 s of a 47-s street at load 7.7
+    (bench/wild.py seed 93, 4-8 s at load 3-6) before the plan it did not change."""
     first_s = min(CORE_TIME_S, 0.1 * task.budget_s)
     # With the listing's core in hand (columns.plan_by_columns' precheck) the groups by
     # households are searched only for their instant cores (a unit no group holds, a
@@ -129,13 +136,15 @@ def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: Pie
     if got.listing is None or not core:
         return NoPartition(record, plain, doomed, None, charged)
     more = len(got.listing.members) < MASTER_COLUMNS
+    pending = more and bool(got.core) and not more_now
+    more &= not pending
     more_s = min(MORE_CORES_S, 0.15 * task.budget_s) if more else 0.0
     cores = piece_cores(scenario, data, got.columns, core, seed=task.seed, time_s=more_s,
                         more=more, listing=list(got.listing.members), centers=centers)
     cored = Cored(got.listing, [c for c, _, _ in cores],
                   [no_plan_reason(scenario, data, w, got.columns, ids) for _, w, ids in cores])
     doomed = tuple(int(data.units[u]) for c in cored.cores for u in c)
-    return NoPartition(record, plain, doomed, cored, charged + more_s)
+    return NoPartition(record, plain, doomed, cored, charged + more_s, pending)
 
 
 def only_at_cores(res: PieceResult, why: NoPartition) -> PieceResult:

@@ -18,6 +18,8 @@ r0c4 and r0c6 only with r0c5 (two forced pairs; as tests/search/test_cored.py)::
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from optimizer.checker import proofs
@@ -105,7 +107,7 @@ def test_the_cores_first_plan_stands_when_the_cheapest_is_stopped(
     found: list[bool] = []
 
     def stopped_after_first(*a, **k):  # type: ignore[no-untyped-def]
-        if found:
+        if any(found):      # step 1 has its plan: step 2 is stopped
             return SetPartResult(Status.UNKNOWN, (), float("-inf"), 0.0)
         res = real(*a, **k)
         found.append(bool(res.chosen))
@@ -122,3 +124,32 @@ def test_the_cores_first_plan_stands_when_the_cheapest_is_stopped(
     named = {r.named for exs in res.exemptions for r in exs if r.kind == "no-plan"}
     assert named == {Named(c) for c in CORES}
     assert 0.0 <= res.bound <= plan_cost(s, res.choices)
+
+
+def test_further_cores_are_sought_only_when_the_first_cores_plan_fails(
+        no_exhaustive_search: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One core (r0c0, r0c2 through r0c1): its plan comes without a search for
+    further cores (20 s of a 47-s street at load 7.7, bench/wild.py seed 93); with two
+    (STREET) they are sought once the first core's plan fails, and both are named."""
+    from optimizer.search import core
+
+    calls: list[int] = []
+    real = core.more_cores
+
+    def counted(*a, **k):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(core, "more_cores", counted)
+    s = grid_scenario([[1950, 300, 1950], [2600, 2600, 2600]])
+    comp = components(s)[0]
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=20.0, seed=0, threads=1)
+    res = solve_piece(s, task, StopFlag())
+    assert res.method.startswith("core(1 exempt"), res.method
+    assert calls == []                  # on 56202c3: sought before the plan
+    s = grid_scenario(STREET)
+    comp = components(s)[0]
+    res = solve_piece(s, dataclasses.replace(task, key=comp.key, units=comp.units),
+                      StopFlag())
+    assert res.method.startswith("core(2 exempt") and calls == [1], res.method
