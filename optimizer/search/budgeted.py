@@ -50,6 +50,9 @@ from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
 QUICK_SHARE = 0.25          # of the search time, for the plan without pressure at first
+CHECKER_UNITS = 100         # the checker's exhaustive split search takes pieces this big
+                            # (optimizer.checker.split): past it a "no plan" naming no
+                            # core is not proven there
 
 
 def capital_priced(scenario: Scenario, factor: float) -> Scenario:
@@ -176,10 +179,13 @@ def starved(plan: Plan) -> bool:
     (the search ran out of time: optimizer.plan.exemption.Exemption.proven), or any
     "no plan" exemption in a piece the clock stopped: a listed street proven to have no
     partition whose cores' plan was not reached in time keeps the soft plan's words,
-    which the checker cannot prove past its 100 units (bench/wild.py seed 93)."""
+    which the checker cannot prove past its 100 units (bench/wild.py seed 93), or a
+    "no plan" naming no core in a piece past those units (seed 123 at load 4: its
+    street `soft` within its 12-s candidate, not stopped)."""
     stopped = set(plan.summary.get("clock_stopped") or ())
     return any(r.kind == "no-plan" and (not r.proven or f"{c.county} / {c.street} / {c.kind}"
-                                        in stopped)
+                                        in stopped
+                                        or r.named is None and r.n_units > CHECKER_UNITS)
                for c in plan.communities for r in c.reasons)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from optimizer.plan.exemption import Exemption
+from optimizer.plan.exemption import Exemption, Named
 from optimizer.search import budgeted
 from optimizer.search.budgeted import solve, starved
 from tests.helpers import phasing as fx
@@ -62,3 +62,11 @@ def test_a_plan_is_starved_by_an_unproven_no_plan_or_any_in_a_stopped_piece() ->
                                                              "clock_stopped": [key]}))
     one = dataclasses.replace(plan.communities[0], reasons=(NONE_IN_TIME,))
     assert starved(dataclasses.replace(plan, communities=(one, *plan.communities[1:])))
+    # proven, naming no core, past the checker's 100 units: starved (its proof is not
+    # the checker's); naming a core: not
+    big = dataclasses.replace(proven, n_units=171)
+    one = dataclasses.replace(plan.communities[0], reasons=(big,))
+    assert starved(dataclasses.replace(plan, communities=(one, *plan.communities[1:])))
+    one = dataclasses.replace(plan.communities[0],
+                              reasons=(dataclasses.replace(big, named=Named(("r0c0",))),))
+    assert not starved(dataclasses.replace(plan, communities=(one, *plan.communities[1:])))
