@@ -176,16 +176,15 @@ def _labelled(progress: Progress | None, factor: float, t0: float) -> Progress |
 
 def starved(plan: Plan) -> bool:
     """Whether a community of ``plan`` carries a "no plan found" exemption not proven
-    (the search ran out of time: optimizer.plan.exemption.Exemption.proven), or any
-    "no plan" exemption in a piece the clock stopped: a listed street proven to have no
-    partition whose cores' plan was not reached in time keeps the soft plan's words,
-    which the checker cannot prove past its 100 units (bench/wild.py seed 93), or a
-    "no plan" naming no core in a piece past those units (seed 123 at load 4: its
-    street `soft` within its 12-s candidate, not stopped)."""
+    (the search ran out of time: optimizer.plan.exemption.Exemption.proven), or a
+    proven one naming no core in a piece the clock stopped or past the checker's 100
+    units: a listed street with no partition whose cores' plan was not reached keeps
+    the soft plan's words, which the checker cannot prove there (bench/wild.py seed 93
+    stopped; seed 123 at load 4 `soft` within its 12-s candidate). A core's exemption
+    is the checker's to prove: not starved, stopped or not."""
     stopped = set(plan.summary.get("clock_stopped") or ())
-    return any(r.kind == "no-plan" and (not r.proven or f"{c.county} / {c.street} / {c.kind}"
-                                        in stopped
-                                        or r.named is None and r.n_units > CHECKER_UNITS)
+    return any(r.kind == "no-plan" and (not r.proven or r.named is None and (
+        r.n_units > CHECKER_UNITS or f"{c.county} / {c.street} / {c.kind}" in stopped))
                for c in plan.communities for r in c.reasons)
 
 

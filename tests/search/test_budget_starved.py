@@ -58,8 +58,13 @@ def test_a_plan_is_starved_by_an_unproven_no_plan_or_any_in_a_stopped_piece() ->
     with_proven = dataclasses.replace(plan, communities=(one, *plan.communities[1:]))
     assert not starved(with_proven)
     key = f"{one.county} / {one.street} / {one.kind}"
-    assert starved(dataclasses.replace(with_proven, summary={**plan.summary,
-                                                             "clock_stopped": [key]}))
+    stopped = {**plan.summary, "clock_stopped": [key]}
+    assert starved(dataclasses.replace(with_proven, summary=stopped))
+    # a core named: the cores' plan (the clock stopped its cheapest step): not starved
+    cored = dataclasses.replace(plan.communities[0], reasons=(dataclasses.replace(
+        proven, named=Named(("r0c0",))),))
+    assert not starved(dataclasses.replace(plan, summary=stopped,
+                                           communities=(cored, *plan.communities[1:])))
     one = dataclasses.replace(plan.communities[0], reasons=(NONE_IN_TIME,))
     assert starved(dataclasses.replace(plan, communities=(one, *plan.communities[1:])))
     # proven, naming no core, past the checker's 100 units: starved (its proof is not
