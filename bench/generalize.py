@@ -48,6 +48,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench` and `optimizer` i
 from bench.case import _tree_rss_kb  # noqa: E402
 from bench.generalize_audit import audit_exemptions, piece_rows  # noqa: E402
 from bench.generalize_cases import CASES, TARGETS, Case, select  # noqa: E402
+from bench.heldout_sweep import is_soft  # noqa: E402
 from bench.machine import machine_info  # noqa: E402
 
 COLUMNS = ("case", "class", "scenario", "units", "households", "pieces", "communities",
@@ -122,8 +123,8 @@ def evaluate(case: Case | None, cls: str, folder: Path, plan_dir: Path, limit_s:
                objective=plan.objective, bound=plan.bound,
                gap_pct=round(100 * float(gap), 3) if gap is not None else None,
                check="pass" if report.passed else "FAIL " + ",".join(sorted(report.failed_rules())),
-               soft_pieces=sum(1 for p in pieces if "soft" in str(p["method"])),
-               soft_oversized_pieces=sum(1 for p in pieces if "soft" in str(p["method"])
+               soft_pieces=sum(1 for p in pieces if is_soft(str(p["method"]))),
+               soft_oversized_pieces=sum(1 for p in pieces if is_soft(str(p["method"]))
                                          and p.get("oversized_units")),
                zero_bound_pieces=sum(1 for p in pieces if float(p["bound"]) <= 0.0),
                workers=s.get("workers"),

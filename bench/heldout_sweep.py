@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -143,6 +144,22 @@ def build(sc: Scenario, work: Path, py: str, code: Path) -> Path:
     return folder
 
 
+def is_soft(method: str) -> bool:
+    """Did the piece end on the soft fallback? A method string names its stages
+    (``soft``, ``oversized(2): soft; attach(4)``); ``core-split(soft)`` is a plan built
+    from the soft one around a proven core (search/core_split.py), within the bounds
+    but for that core's community, so the word inside its parentheses does not count:
+    matching the substring flagged plans whose checker passed (seeds 25, 41, 100,
+    session 22)."""
+    return re.search(r"(^|[:;]\s*)soft\b", method.strip()) is not None
+
+
+def append_record(out: Path, record: dict[str, Any]) -> None:
+    """One sweep record as a JSON line, appended (a sweep interrupted keeps its rows)."""
+    with out.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+
+
 def _count_fits(households: int, kind: str) -> bool:
     """Some whole number k of communities has k·min <= households <= k·max (else the
     size rule is impossible for the piece by arithmetic and soft is its only plan)."""
@@ -174,7 +191,7 @@ def judge_props(props: list[dict[str, Any]], plan: Path) -> dict[str, Any]:
     # A soft piece below the minimum (a part cut off by a barrier) is one exempt
     # community by necessity; one that could hold a legal community is a defect.
     out["soft"] = [{"key": c["key"], "households": c.get("households"), "units": c.get("units")}
-                   for c in summary.get("components", []) if "soft" in str(c.get("method", ""))]
+                   for c in summary.get("components", []) if is_soft(str(c.get("method", "")))]
     out["soft_suspect"] = [s for s in out["soft"] if _count_fits(
         int(s["households"] or 0), str(s["key"]).rsplit("/", 1)[-1].strip())]
     a = pd.read_csv(plan / "assignment.csv", dtype=str, keep_default_na=False)
@@ -274,8 +291,7 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     for s in chosen:
         r = run(s, work, sys.executable, Path(args.code))
-        with out.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        append_record(out, r)
         sys.stdout.write(f"{s.name:32s} rc={r.get('rc')} wall={r.get('wall_s')}/{s.limit_s} "
                          f"gap={r.get('gap')} ex={r.get('exemptions')} -> {verdict(r)}\n")
         sys.stdout.flush()

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.heldout_sweep import judge_props, verdict  # noqa: E402
+from bench.heldout_sweep import append_record, judge_props, verdict  # noqa: E402
 from bench.wild_compose import Drawn, compose  # noqa: E402
 from optimizer.rules.policy import Policy  # noqa: E402
 
@@ -311,8 +311,7 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     for s in seeds:
         r = run(s, work, sys.executable, Path(args.code))
-        with out.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+        append_record(out, r)
         v = wild_verdict(r)
         sys.stdout.write(f"wild-{s:<4d} n={r['units']:<4d} rc={r.get('rc')} "
                          f"wall={r.get('wall_s')}/{r['limit_s']} w{r['workers']} "

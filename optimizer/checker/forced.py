@@ -16,8 +16,11 @@ center (:func:`legal`: where it holds rooms PIPELINE imposes, the one reaching m
 reaches its need; else some unit can hold a center, ``can_hold_center``). The claim
 is proved when no plan of some part holding such rooms gives every community of a unit
 above the maximum it joins a legal center (those communities read as the plan has them
-outside the part). Parts of more than ``MAX_UNITS`` units, or a search past
-``MAX_STEPS``, are undecided: never reported as proved.
+outside the part). Where the rooms are the unit's own and reach its own households'
+need, not its community's (bench/wild.py seed 133's shape), the parts searched are
+those that joined it: the joined units, not the rooms, are what is forced. Parts of
+more than ``MAX_UNITS`` units, or a search past ``MAX_STEPS``, are undecided: never
+reported as proved.
 """
 
 from __future__ import annotations
@@ -115,24 +118,32 @@ def no_plan_avoids(s: Scenario, part: tuple[int, ...], owner: Mapping[int, int],
 def forced_proof(s: Scenario, pieces: Pieces, members: set[int], u: int,
                  mates: Mapping[int, int], unit_community: Mapping[int, str],
                  members_of: Mapping[str, set[int]]) -> tuple[bool, str]:
-    """Whether the rooms coming of the units that joined ``u``'s community (``members``)
-    are forced on it: some part cut off holding them has no plan keeping every
-    community of a unit above the maximum it joins a legal center (``mates``: the
-    companions claimed, each to its unit; the plan read by ``unit_community`` and
-    ``members_of``). Undecided is not proved (False, and why)."""
+    """Whether the rooms coming of the units that joined ``u``'s community (``members``),
+    or ``u``'s own outgrown by the units that joined it, are forced on it: some part
+    cut off holding them has no plan keeping every community of a unit above the
+    maximum it joins a legal center (``mates``: the companions claimed, each to its
+    unit; the plan read by ``unit_community`` and ``members_of``). Undecided is not
+    proved (False, and why)."""
     uid = s.unit_ids[u]
     pipe = sorted(i for i in members if i != u and imposed(s, i))
-    if not pipe:
+    own = bool(imposed(s, u))
+    if not pipe and not own:
         return False, (f"{uid} holds no rooms under construction or planned that PIPELINE "
                        "makes its community's center, nor does any unit that joined it")
     p = pieces.piece_of[u]
     lo, hi = s.policy.bounds(bool(s.urban[u]))
     owner = {o: o for o in above_max_units(s, pieces, p)} | dict(mates)
+    # The parts holding the joined rooms; where the rooms are the unit's own (they reach
+    # its own households' need, not its community's: the joined units deepen it), the
+    # parts that joined it (bench/wild.py seed 133's case, the rooms of either side).
+    near = set(pipe) or (set(members) - {u} - set(mates))
     held = [part for part in cut_off_parts(s, pieces, p, frozenset(mates))
-            if set(part) & set(pipe)]
+            if set(part) & near]
+    whose = _names(s, pipe or [u])
     if not held:
-        return False, (f"the rooms coming of {_names(s, pipe)} are not of a part that units "
-                       "above the maximum cut off")
+        return False, (f"the rooms coming of {whose} are not of a part that units above "
+                       "the maximum cut off" if pipe
+                       else f"no part that units above the maximum cut off joined {uid}")
     undecided = False
     for part in held:
         inside = set(part)
@@ -143,12 +154,13 @@ def forced_proof(s: Scenario, pieces: Pieces, members: set[int], u: int,
             return True, ""
         undecided |= got is None
     if undecided:
-        return False, (f"whether a plan keeps the rooms coming of {_names(s, pipe)} out of "
+        return False, (f"whether a plan keeps the rooms coming of {whose} out of "
                        f"the communities of units above the maximum is past the checker's "
                        f"search ({MAX_UNITS} units, {MAX_STEPS:,} steps): not proved")
-    return False, (f"a plan keeps every community of a unit above the maximum a legal "
-                   f"center: the rooms coming of {_names(s, pipe)} need not join {uid}'s "
-                   "community")
+    return False, ("a plan keeps every community of a unit above the maximum a legal "
+                   "center: " + (f"the rooms coming of {whose} need not join {uid}'s community"
+                                 if pipe else f"the units that joined {uid} need not make "
+                                 "its community outgrow its rooms coming"))
 
 
 def _pieces(units: list[int], nb: Mapping[int, list[int]]) -> list[list[int]]:

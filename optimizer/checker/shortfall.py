@@ -12,7 +12,12 @@ its own (never the solver's functions):
   PIPELINE imposes (:func:`optimizer.checker.pipeline.imposed`);
 - its own households need more than the greatest reach R of the imposed pipeline sites
   of the community's units, and no ordinary site of the unit (existing, or for sale)
-  reaches that need (else another center could meet it: no exemption);
+  reaches that need (else another center could meet it: no exemption); or R reaches
+  the unit's own need but not the community's, and the units that joined it are forced
+  on it (:mod:`optimizer.checker.forced`: no plan of the part they are cut off in keeps
+  every community of a unit above the maximum a legal center; bench/wild.py seed 133);
+- where the unit holds no rooms coming, those of the units that joined it are forced
+  on it the same way (seeds 24, 96, 110);
 - the center is a pipeline site reaching R, extended to R (as little exempt as can be);
 - any other unit of the community is one its size exemption claims (joined, companions,
   boxed in: proved there), so the shortfall is no larger than the unit's own need minus
@@ -33,6 +38,7 @@ from optimizer.checker.claims import read
 from optimizer.checker.facts import AREA_EPS_M2, Context, Facts
 from optimizer.checker.pipeline import STATUS_WORDS, imposed
 from optimizer.checker.pricing import required_area_m2, site_reach_m2
+from optimizer.checker.proofs import _names
 from optimizer.plan.model import Community
 from optimizer.scenario.model import Scenario
 
@@ -68,9 +74,10 @@ def _claimed(ctx: Context, com: Community, f: Facts) -> set[int]:
 def short_proof(ctx: Context, com: Community, f: Facts, text: str,
                 forced: Callable[[int], tuple[bool, str]] | None = None) -> tuple[bool, str]:
     """Whether the AREA-PER-HH exemption ``text`` of ``com`` is forced, and why.
-    ``forced(u)``: where the unit above the maximum holds no rooms coming, whether those
-    of the units that joined it are forced on its community
-    (optimizer.checker.forced.forced_proof: bench/wild.py seeds 24, 96, 110)."""
+    ``forced(u)``: whether the units that joined the unit above the maximum are forced
+    on its community (optimizer.checker.forced.forced_proof), asked where it holds no
+    rooms coming (bench/wild.py seeds 24, 96, 110) or where the rooms reach its own
+    households' need and only the joined units outgrow them (seed 133)."""
     s, pol = ctx.scenario, ctx.scenario.policy
     hi = pol.bounds(f.urban)[1]
     big = [u for u in f.units if int(s.households[u]) > hi
@@ -88,10 +95,19 @@ def short_proof(ctx: Context, com: Community, f: Facts, text: str,
     pipe = sorted({k for i in f.units for k in imposed(s, i)})
     reach = max(_reach(s, k) for k in pipe)
     need = required_area_m2(own, pol)
+    whole = required_area_m2(f.households, pol)
     top = s.sites.site_ids[max(pipe, key=lambda k: (_reach(s, k), -k))]
-    if reach >= need - AREA_EPS_M2:
-        return False, (f"the pipeline site {top} reaches {_m2(reach)} m², the {_m2(need)} m² "
-                       f"the {own} households of {uid} need")
+    if reach >= whole - AREA_EPS_M2:
+        return False, (f"the pipeline site {top} reaches {_m2(reach)} m², the {_m2(whole)} m² "
+                       f"the {f.households} households of its community need")
+    joined = reach >= need - AREA_EPS_M2
+    if joined and imposed(s, u):
+        # The rooms reach the unit's own need; only the units that joined it outgrow
+        # them: the shortfall stands only if they are forced on it (bench/wild.py 133).
+        ok, why = forced(u) if forced is not None else (False, "")
+        if not ok:
+            return False, why or (f"the pipeline site {top} reaches {_m2(reach)} m², the "
+                                  f"{_m2(need)} m² the {own} households of {uid} need")
     ordinary = [s.sites.site_ids[k] for k in s.sites_by_unit.get(u, ())
                 if s.sites.status[k] not in STATUS_WORDS and _reach(s, k) >= need - AREA_EPS_M2]
     if ordinary:
@@ -115,6 +131,12 @@ def short_proof(ctx: Context, com: Community, f: Facts, text: str,
         return False, (f"its shortfall, {_m2(short)} m², is more than {uid}'s own need less "
                        f"the site's reach ({_m2(need - reach)} m²)"
                        + (f" and its other units' {_m2(extra)} m²" if others else ""))
+    if joined:
+        return True, (f"the {f.households} households of the community of {uid}, above the "
+                      f"maximum, and of the units that must join it ({_names(s, others)}) "
+                      f"need {_m2(whole)} m², and its pipeline site {com.site_id}, its "
+                      f"community's center (PIPELINE, ONE-STATION), reaches {_m2(reach)} m² "
+                      "at most")
     return True, (f"the {own} households of {uid}, above the maximum, need {_m2(need)} m², "
                   f"and its pipeline site {com.site_id}, its community's center (PIPELINE, "
                   f"ONE-STATION), reaches {_m2(reach)} m² at most")

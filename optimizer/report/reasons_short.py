@@ -78,14 +78,26 @@ _REASON = re.compile(rf"the {_M2} households of (\S+), above the maximum, need {
                      rf"ONE-STATION\), reaches {_M2} m² at most")
 
 
+_JOINED = re.compile(rf"the {_M2} households of the community of (\S+), above the maximum, "
+                     rf"and of the units that must join it \((.+)\) need {_M2} m², and its "
+                     rf"pipeline site (\S+), its community's center \(PIPELINE, ONE-STATION\), "
+                     rf"reaches {_M2} m² at most")
+
+
 def exempt_reason_zh(text: str) -> str | None:
-    """The checker's justification of the exemption (optimizer.checker.shortfall)."""
+    """The checker's justification of the exemption (optimizer.checker.shortfall): the
+    unit's own households short, or its community with the units that must join it."""
     m = _REASON.fullmatch(text)
+    if m is not None:
+        return (f"超规模基本单元{m.group(2)}的{m.group(1)}户需服务用房{m.group(3)}平方米,"
+                f"其在建、待建用房{m.group(4)}为所在社区服务中心(PIPELINE、ONE-STATION),"
+                f"至多可达{m.group(5)}平方米")
+    m = _JOINED.fullmatch(text)
     if m is None:
         return None
-    return (f"超规模基本单元{m.group(2)}的{m.group(1)}户需服务用房{m.group(3)}平方米,其在建、"
-            f"待建用房{m.group(4)}为所在社区服务中心(PIPELINE、ONE-STATION),至多可达"
-            f"{m.group(5)}平方米")
+    return (f"超规模基本单元{m.group(2)}及必须并入的{_ids(m.group(3))}所在社区共"
+            f"{m.group(1)}户,需服务用房{m.group(4)}平方米,其在建、待建用房{m.group(5)}为"
+            f"所在社区服务中心(PIPELINE、ONE-STATION),至多可达{m.group(6)}平方米")
 
 
 NOTES: tuple[tuple[re.Pattern[str], Sub], ...] = (

@@ -30,8 +30,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.core import Cored
 from optimizer.search.cored import breaking_groups
-from optimizer.search.heuristic import best_choice
-from optimizer.search.piece_common import plan_cost, stand_ins_at_any_size
+from optimizer.search.piece_common import OutsideBounds, plan_cost
 from optimizer.search.piece_types import PieceResult
 from optimizer.search.split_plan import split_plan
 from optimizer.status import Status
@@ -51,7 +50,7 @@ def split_around(scenario: Scenario, data: PieceData, cored: Cored
     if len(cored.cores) != 1:
         return None
     core = cored.cores[0]
-    outside, odata = stand_ins_at_any_size(scenario, data)
+    outside = OutsideBounds.of(scenario, data)
     tried: set[tuple[int, ...]] = set()
     seen: set[tuple[int, ...]] = set()
     for share in SLACKS:
@@ -67,10 +66,11 @@ def split_around(scenario: Scenario, data: PieceData, cored: Cored
             if len(tried) >= TRIES or len(seen) > MAX_GROUPS:
                 return None
             g = groups[k]
-            rest = np.array([u for u in range(data.n) if u not in set(g)], dtype=np.int64)
+            held = set(g)
+            rest = np.array([u for u in range(data.n) if u not in held], dtype=np.int64)
             if not _fits(data, rest):
                 continue            # a part of the rest fits no whole number: not a try
-            head = best_choice(outside, odata, list(g))   # no stand-in where avoidable
+            head = outside.choice(list(g))   # no stand-in where avoidable
             if head is None:
                 continue            # no center: not a try
             tried.add(g)

@@ -56,10 +56,10 @@ from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.colmaster import NoPlan, solve_without_start
-from optimizer.search.columns import MASTER_COLUMNS, ColumnSet, price_groups
+from optimizer.search.columns import MASTER_COLUMNS, ColumnSet
 from optimizer.search.core import Cored
 from optimizer.search.heuristic import best_choice
-from optimizer.search.piece_common import stand_ins_at_any_size
+from optimizer.search.piece_common import OutsideBounds
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -156,21 +156,20 @@ def with_breaking(data: PieceData, listing: ColumnSet, cores: list[tuple[int, ..
     return Columns(members, full, misses, len(listing.members), data.n + len(cores))
 
 
-def breaking_columns(scenario: Scenario, data: PieceData, listing: ColumnSet,
+def breaking_columns(outside: OutsideBounds, data: PieceData, listing: ColumnSet,
                      cores: list[tuple[int, ...]], slack: int
                      ) -> tuple[Columns | None, int]:
     """The columns of steps 1 and 2 with the groups outside the bounds by at most
     ``slack`` (None past a cap, or with no such group that has a center), and the
-    groups visited and priced (the work)."""
+    groups visited and priced (the work). The groups are priced by ``outside``: no
+    stand-in build where a community of any size holding its units could have a
+    legal center (tests/search/test_soft_stand_ins.py, seed 2411: {r0c2} alone built
+    on no_build)."""
     found = breaking_groups(data, tuple(u for core in cores for u in core), slack)
     if found is None:
         return None, 0
     groups, steps = found
-    # A community outside the bounds takes no stand-in build where a community of any
-    # size holding its units could have a legal center (piece_common; the test of
-    # tests/search/test_soft_stand_ins.py, seed 2411: {r0c2} alone built on no_build).
-    outside, odata = stand_ins_at_any_size(scenario, data)
-    cost = price_groups(outside, odata, groups) if groups else np.zeros(0)
+    cost = outside.price(groups)
     keep = np.isfinite(cost)
     groups = [g for g, k in zip(groups, keep.tolist(), strict=True) if k]
     if not groups:
@@ -181,7 +180,7 @@ def breaking_columns(scenario: Scenario, data: PieceData, listing: ColumnSet,
     return with_breaking(data, listing, cores, groups, cost, miss), steps + len(keep)
 
 
-def find_breaking(scenario: Scenario, data: PieceData, listing: ColumnSet,
+def find_breaking(outside: OutsideBounds, data: PieceData, listing: ColumnSet,
                   cores: list[tuple[int, ...]], task: PieceTask, stop: StopFlag,
                   time_s: float) -> tuple[Breaking | None, float]:
     """Step 1 (see the module), and the time it used: None when no plan is found
@@ -190,7 +189,7 @@ def find_breaking(scenario: Scenario, data: PieceData, listing: ColumnSet,
     slack = max(1, int(FIRST_SLACK * (data.hi - data.lo)))
     while not stop.is_set() and time_s - used > 0.05:
         t0 = time.perf_counter()
-        cols, work = breaking_columns(scenario, data, listing, cores, slack)
+        cols, work = breaking_columns(outside, data, listing, cores, slack)
         used += work * STEP_S if task.deterministic else time.perf_counter() - t0
         if cols is not None:
             # Fewest groups outside the bounds, then fewest households outside, then the
@@ -226,9 +225,10 @@ def solve_cored(scenario: Scenario, data: PieceData, cored: Cored, task: PieceTa
     (see the module), or None (the caller falls back); and the time used of
     ``task.budget_s``."""
     listing, cores, records = cored.listing, cored.cores, cored.records
+    outside = OutsideBounds.of(scenario, data)
     if len(listing.members) >= MASTER_COLUMNS:
-        return _large(scenario, data, listing, cores, records, task, stop)
-    found, used = find_breaking(scenario, data, listing, cores, task, stop,
+        return _large(scenario, outside, data, listing, cores, records, task, stop)
+    found, used = find_breaking(outside, data, listing, cores, task, stop,
                                 min(FIND_S, 0.25 * task.budget_s))
     if found is None:
         return None, used
@@ -249,14 +249,14 @@ def solve_cored(scenario: Scenario, data: PieceData, cored: Cored, task: PieceTa
         # bound where it has one (else none: 0). Before, the piece fell to the soft
         # model, whose exemptions on a street past the checker's 100 units fail.
         chosen, how = tuple(at[k] for k in found.chosen), f"{found.slack} slack; first plan"
-    plan = _result(scenario, data, cores, records, task, members, chosen)
+    plan = _result(scenario, outside, data, cores, records, task, members, chosen)
     total = sum(float(cost[k]) for k in chosen)
     bound = res.bound_yuan if math.isfinite(res.bound_yuan) else 0.0
     status = res.status if res.chosen else Status.FEASIBLE
     return plan(status, min(bound, total), spent, how), spent
 
 
-def _large(scenario: Scenario, data: PieceData, listing: ColumnSet,
+def _large(scenario: Scenario, outside: OutsideBounds, data: PieceData, listing: ColumnSet,
            cores: list[tuple[int, ...]], records: list[Exemption], task: PieceTask,
            stop: StopFlag) -> tuple[PieceResult | None, float]:
     """Steps 1 and 2 at once on a large listing (CP-SAT alone found no plan in 10 s
@@ -272,7 +272,7 @@ def _large(scenario: Scenario, data: PieceData, listing: ColumnSet,
     per = float(listing.cost_yuan.mean()) / max(1, data.lo)
     for _ in range(2):
         t0 = time.perf_counter()
-        cols, work = breaking_columns(scenario, data, listing, cores, slack)
+        cols, work = breaking_columns(outside, data, listing, cores, slack)
         used += work * STEP_S if task.deterministic else time.perf_counter() - t0
         if cols is None or stop.is_set():
             return None, used
@@ -290,7 +290,8 @@ def _large(scenario: Scenario, data: PieceData, listing: ColumnSet,
         if isinstance(got, NoPlan):
             slack *= 2
             continue
-        plan = _result(scenario, data, cores, records, task, cols.members, got.chosen)
+        plan = _result(scenario, outside, data, cores, records, task, cols.members,
+                       got.chosen)
         total = float(cols.cost[list(got.chosen)].sum())
         bound = got.bound_yuan - per * slack * len(cores)
         return plan(Status.OPTIMAL if bound >= total - 1e-6 else Status.FEASIBLE,
@@ -299,13 +300,13 @@ def _large(scenario: Scenario, data: PieceData, listing: ColumnSet,
     return None, used
 
 
-def _result(scenario: Scenario, data: PieceData, cores: list[tuple[int, ...]],
+def _result(scenario: Scenario, outside: OutsideBounds, data: PieceData,
+            cores: list[tuple[int, ...]],
             records: list[Exemption], task: PieceTask, members: list[tuple[int, ...]],
             chosen: tuple[int, ...]) -> Callable[[Status, float, float, str], PieceResult]:
     """The piece's result from the chosen columns (the empty ones dropped): each
     community outside the bounds exempt with its core's record."""
     core_of = {u: k for k, core in enumerate(cores) for u in core}
-    outside, odata = stand_ins_at_any_size(scenario, data)  # as breaking_columns priced
     choices: list[Choice] = []
     exemptions: list[tuple[Exemption, ...]] = []
     for k in chosen:
@@ -314,8 +315,7 @@ def _result(scenario: Scenario, data: PieceData, cores: list[tuple[int, ...]],
             continue            # an empty column
         size = int(data.households[group].sum())
         within = data.lo <= size <= data.hi
-        ch = best_choice(scenario, data, group) if within else \
-            best_choice(outside, odata, group)
+        ch = best_choice(scenario, data, group) if within else outside.choice(group)
         assert ch is not None, "a priced column has a center"
         choices.append(ch)
         held = min((core_of[u] for u in group if u in core_of), default=None)

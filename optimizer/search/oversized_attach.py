@@ -17,7 +17,6 @@ import numpy as np
 from optimizer.graph.oversized import Part, oversized_exemption
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData, piece_data
-from optimizer.model.precedence import may_stand_in
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.plan.exemption import Reasons
 from optimizer.scenario.model import Scenario
@@ -28,7 +27,7 @@ from optimizer.search.lns import improve, window
 from optimizer.search.oversized_block import improve_group
 from optimizer.search.oversized_bound import bound_and_plan
 from optimizer.search.oversized_errors import NoPlaceError, joined_no_place_error
-from optimizer.search.oversized_fewer import fewer_stand_ins
+from optimizer.search.oversized_fewer import fewer_stand_ins, stand_ins_of
 from optimizer.search.oversized_least import (
     ATTACH_S,
     MAX_COLUMNS,
@@ -39,6 +38,7 @@ from optimizer.search.oversized_least import (
 from optimizer.search.oversized_short import (
     group_site,
     joined_site,
+    short_bound,
     short_choice,
     short_exemption,
     short_site,
@@ -76,13 +76,14 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     reserve = BOUND_SHARE * task.budget_s
     block = _attach(scenario, key, parts, cores,
                     dataclasses.replace(task, budget_s=task.budget_s - reserve), stop)
-    if block.proven:
+    if block.proven and not _shorts(block):
         return block
     units = sorted({u for p in parts for u in p.units} | {u for c in cores.values() for u in c})
     gd = piece_data(scenario, key, np.asarray(units))
     cap = _joined(scenario, block, cores)
-    got = bound_and_plan(scenario, gd, parts, cores, cap, stop,
-                         time_s=max(0.0, task.budget_s - block.used_s), seed=task.seed,
+    shorts = _shorts(block) > 0     # its bound: short_bound (half the time), the plan here
+    left = max(0.0, task.budget_s - block.used_s) / (2.0 if shorts else 1.0)
+    got = bound_and_plan(scenario, gd, parts, cores, cap, stop, time_s=left, seed=task.seed,
                          deterministic=task.deterministic,
                          plan=[ch.members for ch in block.choices])
     used = block.used_s + (got.work if task.deterministic else 0.0)
@@ -101,10 +102,15 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
             other = block
         if other is not block and _shorts(other) <= _shorts(block) \
                 and _joined(scenario, other, cores) <= cap \
-                and _stand_ins(scenario, other) <= _stand_ins(scenario, block) \
+                and stand_ins_of(scenario, other.choices) <= stand_ins_of(scenario, block.choices) \
                 and plan_cost(scenario, other.choices) < plan_cost(scenario, block.choices) - 0.5:
             block = dataclasses.replace(other, proven=False)
             method += ", bound's plan"
+    if shorts:
+        bound, work = short_bound(scenario, gd, parts, cores, cap, block.choices, stop,
+                                  time_s=left, seed=task.seed, deterministic=task.deterministic)
+        return dataclasses.replace(block, bound=bound, used_s=used + (
+            work if task.deterministic else 0.0), method=method.replace(", lp bound", ""))
     return dataclasses.replace(block, bound=max(block.bound, got.bound), used_s=used,
                                method=method)
 
@@ -220,21 +226,11 @@ def _wider(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
     return None
 
 
-def _shorts(block: Block) -> int:
-    """How many of the block's communities are centred on rooms coming too small."""
+def _shorts(block: Block) -> int:      # communities centred on rooms coming too small
     return sum(any(r.kind == "short-rooms" for r in rs) for rs in block.exemptions)
 
 
-def _stand_ins(scenario: Scenario, block: Block) -> int:
-    """How many of the block's communities are centred on a stand-in build (ONE-STATION:
-    none of their units can hold the center legally)."""
-    if scenario.stand_in is None:
-        return 0
-    return sum(may_stand_in(scenario, ch.members) for ch in block.choices)
-
-
-def floor(scenario: Scenario, gd: PieceData) -> float:
-    """A bound valid for every split of these units, of any sizes."""
+def floor(scenario: Scenario, gd: PieceData) -> float:    # every split, of any sizes
     return arithmetic_bound(scenario, gd, lo=0, hi=gd.total)
 
 
@@ -265,10 +261,10 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
     best, used = whole, 0.0
 
     def better(block: Block) -> bool:
-        return best is None or (_joined(scenario, block, cores), _stand_ins(scenario, block),
-                                plan_cost(scenario, block.choices)) \
-            < (_joined(scenario, best, cores), _stand_ins(scenario, best),
-               plan_cost(scenario, best.choices))
+        def rank(b: Block) -> tuple[int, int, float]:
+            return (_joined(scenario, b, cores), stand_ins_of(scenario, b.choices),
+                    plan_cost(scenario, b.choices))
+        return best is None or rank(block) < rank(best)
 
     def groups_of(block: Block) -> list[tuple[int, ...]]:
         return [tuple(sorted(local[u] for u in ch.members)) for ch in block.choices]
@@ -357,8 +353,7 @@ def _joined(scenario: Scenario, block: Block, cores: dict[int, list[int]]) -> in
 
 def _whole(scenario: Scenario, gd: PieceData, parts: list[Part],
            cores: dict[int, list[int]]) -> Block:
-    """Too many possible communities to list: each stranded part joins the first
-    oversized unit it touches, whole (legal, exempt, not shown minimal)."""
+    """Each stranded part joins the first oversized unit it touches, whole."""
     local = {int(u): k for k, u in enumerate(gd.units)}
     groups = {o: [local[u] for u in core] for o, core in cores.items()}
     for p in parts:

@@ -5,6 +5,7 @@ communities centred on a stand-in build (ONE-STATION exempt): split from
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -12,10 +13,18 @@ from optimizer.model.piece import PieceData
 from optimizer.model.precedence import may_stand_in
 from optimizer.model.setpart import SetPartModel, build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
+from optimizer.search.attempt import Choice
 from optimizer.search.oversized_least import ATTACH_S
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
+
+
+def stand_ins_of(scenario: Scenario, choices: Sequence[Choice]) -> int:
+    """Communities centred on a stand-in build (ONE-STATION: no legal center there)."""
+    if scenario.stand_in is None:
+        return 0
+    return sum(may_stand_in(scenario, ch.members) for ch in choices)
 
 
 def fewer_stand_ins(scenario: Scenario, gd: PieceData, members: list[tuple[int, ...]],

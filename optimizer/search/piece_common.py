@@ -18,6 +18,7 @@ from optimizer.plan.exemption import Exemption, Named, Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
+from optimizer.search.columns import price_groups
 from optimizer.search.heuristic import absorbed, best_choice, grow_regions
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
@@ -57,7 +58,8 @@ def plan_cost(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) ->
 
 def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
           reason: Exemption) -> PieceResult:
-    scenario, data = stand_ins_at_any_size(scenario, data)
+    outside = OutsideBounds.of(scenario, data)
+    scenario, data = outside.scenario, outside.data
     # Start from the region-growing plan (even where it breaks the bounds); after an
     # interrupt the first plan found is taken, or that plan itself.
     regions = grow_regions(data)
@@ -169,6 +171,32 @@ def stand_ins_at_any_size(scenario: Scenario, data: PieceData
     no_build[back], stand_in[back] = True, False
     out = scenario.replace(no_build=no_build, stand_in=stand_in)
     return out, piece_data(out, data.key, data.units)
+
+
+@dataclasses.dataclass(frozen=True)
+class OutsideBounds:
+    """Where a piece's communities outside the household bounds are priced and
+    centred: on :func:`stand_ins_at_any_size`'s scenario, so such a community takes no
+    stand-in build where one of any size holding its units could have a legal center.
+    The soft model, the cores' plans (optimizer.search.cored) and the split around a
+    core (optimizer.search.core_split) all obey that rule; it lives here once, and is
+    computed once per piece (a ``centerless`` pass over it; ``cored`` had recomputed
+    it on every slack doubling, review of session 22)."""
+
+    scenario: Scenario
+    data: PieceData
+
+    @staticmethod
+    def of(scenario: Scenario, data: PieceData) -> OutsideBounds:
+        return OutsideBounds(*stand_ins_at_any_size(scenario, data))
+
+    def price(self, groups: list[tuple[int, ...]]) -> np.ndarray:
+        """Each group's exact cost as a community outside the bounds (inf: no center)."""
+        return price_groups(self.scenario, self.data, groups) if groups else np.zeros(0)
+
+    def choice(self, group: list[int]) -> Choice | None:
+        """The group's cheapest center as a community outside the bounds."""
+        return best_choice(self.scenario, self.data, group)
 
 
 def with_stand_ins(scenario: Scenario, units: tuple[int, ...] | list[int]) -> Scenario:

@@ -47,3 +47,15 @@ def test_soft_is_a_defect_only_where_a_count_fits() -> None:
     rec["soft_suspect"] = rec["soft"]
     assert verdict(rec) == "soft_suspect"
     assert json.dumps(rec)
+
+
+def test_soft_means_the_soft_fallback_not_a_core_split_of_it() -> None:
+    """``core-split(soft)`` is a plan within the bounds but for a proven core's
+    community: the sweep flagged it as soft because it matched the substring."""
+    from bench.heldout_sweep import is_soft
+    assert is_soft("soft")
+    assert is_soft("oversized(2): soft")
+    assert is_soft("oversized(2): exact(k=1); soft")
+    assert not is_soft("core-split(soft)")
+    assert not is_soft("oversized(1): core-split(soft)")
+    assert not is_soft("columns(20)")
