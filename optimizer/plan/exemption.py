@@ -96,6 +96,20 @@ class Boxed:
 
 
 @dataclass(frozen=True)
+class Alone:
+    """No-partition: units that can only be communities on their own (any neighbour
+    takes them over the maximum) and a connected part of the rest they leave that fits
+    no whole number of communities: the part that makes the split impossible
+    (optimizer/graph/alone.py)."""
+
+    named: Named                 # the units alone
+    households: int              # of those units
+    part_units: int              # the part left
+    part_households: int
+    whole_rest: bool             # the part is all the other units of the piece
+
+
+@dataclass(frozen=True)
 class Exemption:
     """One exemption of one community (a rule id and why)."""
 
@@ -124,6 +138,7 @@ class Exemption:
     held: tuple[str, ...] = ()   # no-center: the places the oversized units' communities
                                  # hold, without which none is left (optimizer/graph/held.py)
     inner: Exemption | None = None           # forbidden-build: why no plan was found
+    alone: Alone | None = None               # no-partition: the part that makes it so
 
     @staticmethod
     def of_text(text: str) -> Exemption:
@@ -144,5 +159,5 @@ def of_texts(text: str) -> Reasons:
     return tuple(Exemption.of_text(t) for t in text.split(SEPARATOR)) if text else ()
 
 
-__all__ = ["KINDS", "SEPARATOR", "Boxed", "CenterWhy", "Companions", "Exemption", "Joined", "Named",
-           "Reasons", "of_texts", "text_of"]
+__all__ = ["KINDS", "SEPARATOR", "Alone", "Boxed", "CenterWhy", "Companions", "Exemption",
+           "Joined", "Named", "Reasons", "of_texts", "text_of"]

@@ -36,7 +36,9 @@ units' communities no more households than the plan found does (so for those tha
 give the fewest as well).
 
 A part too large for the exhaustive split search of take_apart is checked here by
-listing its communities (:func:`_listed_stranded`): a stranded 154-unit part used to
+listing its communities that may have a center
+(:func:`optimizer.search.oversized_places.listed_stranded`; any part beside an oversized
+unit too): a stranded 154-unit part used to
 reach the piece search, which spent the whole budget on a ``soft`` plan. The
 stranded groups' share of the budget is kept back from the parts solved first.
 """
@@ -59,25 +61,20 @@ from optimizer.graph.oversized import (
 )
 from optimizer.model.count_floor import no_count_possible
 from optimizer.model.piece import PieceData, piece_data
-from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.plan.exemption import Exemption, text_of
 from optimizer.scenario.model import Scenario
-from optimizer.search.columns import connected_groups
 from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
 from optimizer.search.oversized_boxed import Joins, join_boxed, rebox
 from optimizer.search.oversized_errors import NoPlaceError, no_place_error
 from optimizer.search.oversized_held import held_stand_ins
+from optimizer.search.oversized_places import listed_stranded
 from optimizer.search.oversized_short import short_choice, short_exemption, short_site
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import pocket_blocks
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
-
-PRECHECK_COLUMNS = 20_000   # a large part's possible communities listed up front, at most
-PRECHECK_STEPS = 200_000    # ... and enumeration steps (a fraction of a second)
-PRECHECK_S = 2.0            # ... and the proof that none partitions it, at most
 
 SolvePart = Callable[[Scenario, PieceData, PieceTask, StopFlag], PieceResult]
 
@@ -145,6 +142,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     budget = task.budget_s
     spent = 0.0
     good: list[Part] = []
+    listed: set[tuple[int, ...]] = set()     # stranded by the listing with centers only
     # One PieceData per part, for its count proof, its listing precheck and its solve.
     subs = {p.units: piece_data(scenario, data.key, np.asarray(p.units))
             for p in parts if not p.stranded}
@@ -154,11 +152,12 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
             # pendant village that can neither stand alone nor join the unit it hangs
             # on (real-virginia-rural-over: 367 households behind a unit of 1,358).
             p = dataclasses.replace(p, stranded="no-partition")
-        if not p.stranded and len(p.units) > EXHAUSTIVE_UNITS:
-            verdict, used = _listed_stranded(subs[p.units], task, stop)
+        if not p.stranded and (len(p.units) > EXHAUSTIVE_UNITS or p.touches):
+            verdict, used = listed_stranded(scenario, subs[p.units], task, stop)
             spent += used
             if verdict:
                 p = dataclasses.replace(p, stranded="no-partition")
+                listed.add(p.units)
         good.append(p)
     stranded = [p for p in good if p.stranded]
     good = [p for p in good if not p.stranded]
@@ -171,19 +170,14 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     own: dict[tuple[int, ...], Block] = {}
     for n, part in enumerate(good):
         share = max(0.0, budget - spent) * weights[n] / max(sum(weights[n:]) + kept, 1.0)
-        sub = subs[part.units]
-        res = solve_part(scenario, sub, dataclasses.replace(
-            task, units=sub.units, diagnosis=None, budget_s=max(share, 0.2),
-            part_of_piece=True), stop)
+        res = _own(scenario, subs[part.units], task, share, stop, solve_part)
         spent += res.used_s
         if any(res.exemptions) and part.touches:
             # No plan within the bounds found on its own: it joins the stranded ones.
-            own[part.units] = Block(res.choices, res.exemptions, res.bound, False,
-                                    res.used_s, res.method)
+            own[part.units] = dataclasses.replace(_block(res), proven=False)
             stranded.append(dataclasses.replace(part, stranded="no-plan"))
             continue
-        blocks.append(Block(res.choices, res.exemptions, res.bound,
-                             res.status == Status.OPTIMAL, res.used_s, res.method))
+        blocks.append(_block(res))
     try:     # no place for a center somewhere: the caller tries stand-ins (spent kept)
         groups = _groups(stranded)
         grouped: set[int] = set()
@@ -208,7 +202,11 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                 # time (not proven stranded), each keeps its own plan, its exemptions
                 # as the search gave them, and the oversized units stand alone. A
                 # 164-unit part joined whole ended the solve (bench/wild.py seed 70:
-                # "its 105,397 households need 21,079 m²").
+                # "its 105,397 households need 21,079 m²"). So too a part shown stranded
+                # only by the listing with centers, when the attach found no plan in time.
+                mine = [b if b is not None or p.units not in listed else _block(_own(
+                    scenario, subs[p.units], task, budget - spent, stop, solve_part))
+                    for b, p in zip(mine, group_parts, strict=True)]
                 if any(b is None for b in mine):
                     raise
                 blocks.extend(b for b in mine if b is not None)
@@ -244,6 +242,19 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                        Status.OPTIMAL if all(b.proven for b in blocks) else Status.FEASIBLE,
                        bound, spent, f"oversized({len(cores)})"
                        + (": " + "; ".join(methods) if methods else ""), reason, used_s=spent)
+
+
+def _own(scenario: Scenario, sub: PieceData, task: PieceTask, share: float, stop: StopFlag,
+         solve_part: SolvePart) -> PieceResult:
+    """A part solved on its own, as any piece, with ``share`` of the budget."""
+    return solve_part(scenario, sub, dataclasses.replace(
+        task, units=sub.units, diagnosis=None, budget_s=max(share, 0.2), part_of_piece=True),
+        stop)
+
+
+def _block(res: PieceResult) -> Block:
+    return Block(res.choices, res.exemptions, res.bound, res.status == Status.OPTIMAL,
+                 res.used_s, res.method)
 
 
 def _take(scenario: Scenario, order: list[int], units: list[int], over: set[int],
@@ -301,27 +312,6 @@ def _pockets(scenario: Scenario, data: PieceData, parts: list[Part]
     three compounds had no plan within the bounds, so all of it joined its oversized
     units' communities (real-10740: 26% gap)."""
     return pocket_blocks(scenario, data, {u for p in parts if not p.stranded for u in p.units})
-
-
-def _listed_stranded(sub: PieceData, task: PieceTask,
-                     stop: StopFlag) -> tuple[bool, float]:
-    """Whether a part too large for the exhaustive split search of
-    :func:`optimizer.graph.oversized.take_apart` is shown stranded all the same: every
-    community it could hold within the bounds listed (within small caps) and no
-    partition into them. Without this a stranded part of 150 units went to the piece
-    search, which spent the whole budget on a ``soft`` plan before the part joined the
-    stranded ones (real-georgia-rural-over: 120 s, then 5 s for the attach step).
-    Returns (stranded, time used)."""
-    if stop.is_set():
-        return False, 0.0
-    found = connected_groups(sub, PRECHECK_COLUMNS, PRECHECK_STEPS)
-    if found is None:
-        return False, 0.0
-    groups = found[0]
-    res = solve_setpart(build_setpart(sub.n, groups, np.zeros(len(groups))),
-                        time_s=PRECHECK_S, workers=task.threads, seed=task.seed,
-                        deterministic=task.deterministic, stop=stop)
-    return res.status == Status.INFEASIBLE, res.used_s
 
 
 def _groups(stranded: list[Part]) -> list[tuple[list[Part], list[int]]]:

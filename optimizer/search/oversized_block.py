@@ -27,7 +27,7 @@ fewest it finds is not proven, and the exemption says so).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +39,9 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.rules.limits import cp_seed
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups, price_groups
+from optimizer.search.heuristic import best_choice
+from optimizer.search.oversized_places import Places, add_places, places
+from optimizer.search.oversized_short import short_site
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -59,11 +62,20 @@ class BlockPlan:
 def block_plan(gd: PieceData, cores: dict[int, list[int]], columns: Sequence[tuple[int, ...]],
                cost: np.ndarray, hint: Sequence[tuple[int, ...]] | None, *,
                distance_yuan: float, time_s: float, seed: int, deterministic: bool,
-               stop: StopFlag) -> BlockPlan | None:
+               stop: StopFlag, places: Places | None = None,
+               lacking: Callable[[dict[int, list[int]]], list[int]] | None = None
+               ) -> BlockPlan | None:
     """A plan of the group ``gd``: ``cores`` (oversized unit -> its core, local units),
     ``columns`` (every community within the bounds of the other units, local, with
     their exact ``cost``), ``hint`` (a plan's groups, local) to start from; None when
-    no plan is found in time."""
+    no plan is found in time.
+
+    ``lacking`` (the oversized units whose communities, given as their local units,
+    have no place for a center) and ``places``: where the fewest joining leave such a
+    community, those communities take a center of their own ``places``
+    (optimizer.search.oversized_places) and the fewest is sought again; it is proven
+    only where as few join as without (the checker's search of the fewest tests an
+    oversized community's center by its area alone; bench/wild.py seed 158)."""
     n = gd.n
     core_of = {u: o for o, core in cores.items() for u in core}
     free = [u for u in range(n) if u not in core_of]
@@ -94,11 +106,30 @@ def block_plan(gd: PieceData, cores: dict[int, list[int]], columns: Sequence[tup
     m.minimize(joined)
     got = _solve(m, time_s / 2, seed, deterministic, stop)
     used += got[2]
-    if got[0] is None:
+    solver = got[0]
+    if solver is None:
         return None
-    best_joined = int(round(got[0].objective_value))
+    fewest = int(round(solver.objective_value))
     proven = exact and got[1] == Status.OPTIMAL
-    values = _values(got[0], x, y)
+    values = _values(solver, x, y)
+    centred: set[int] = set()
+    while lacking is not None and places is not None and not stop.is_set():
+        need = [o for o in lacking(_joined_groups(cores, values[1])) if o not in centred]
+        if not need:
+            break
+        for o in need:
+            add_places(m, places, cores[o], {u: y[u, o] for u in reach[o]}, h)
+        centred.update(need)
+        m.clear_hints()
+        got = _solve(m, time_s / 2, seed, deterministic, stop)
+        used += got[2]
+        solver = got[0]
+        if solver is None:
+            return None
+        proven = proven and got[1] == Status.OPTIMAL \
+            and int(round(solver.objective_value)) == fewest
+        values = _values(solver, x, y)
+    best_joined = int(round(solver.objective_value))
     # Stage 2: the cheapest with no more joining.
     m.add(joined <= best_joined)
     proxy = {key: h[key[0]] * float(km[key[1]][key[0]]) * distance_yuan for key in y}
@@ -110,7 +141,7 @@ def block_plan(gd: PieceData, cores: dict[int, list[int]], columns: Sequence[tup
         m.add_hint(y[key], v)
     for arcs in flows.values():
         for f in arcs.values():
-            m.add_hint(f, got[0].value(f))
+            m.add_hint(f, solver.value(f))
     m.minimize(cp_model.LinearExpr.weighted_sum(x, scaled)
                + sum(int(proxy[key] * MILLI) * var for key, var in y.items()))
     if not stop.is_set():
@@ -118,14 +149,21 @@ def block_plan(gd: PieceData, cores: dict[int, list[int]], columns: Sequence[tup
         used += second[2]
         if second[0] is not None:
             values = _values(second[0], x, y)
-    groups = {o: list(cores[o]) for o in cores}
-    for (u, o), v in values[1].items():
-        if v:
-            groups[o].append(u)
+    groups = _joined_groups(cores, values[1])
     out = [tuple(sorted(g)) for g in groups.values()]
     out += [tuple(columns[k]) for k, v in enumerate(values[0]) if v]
     return BlockPlan(tuple(out), sum(h[u] for o in cores for u in groups[o])
                      - sum(h[u] for o in cores for u in cores[o]), proven, used)
+
+
+def _joined_groups(cores: dict[int, list[int]], joins: dict[tuple[int, int], int]
+                   ) -> dict[int, list[int]]:
+    """Each oversized unit's community: its core and the units joining it."""
+    groups = {o: list(cores[o]) for o in cores}
+    for (u, o), v in joins.items():
+        if v:
+            groups[o].append(u)
+    return groups
 
 
 def _reach(gd: PieceData, cores: dict[int, list[int]], core_of: dict[int, int]
@@ -262,7 +300,12 @@ def improve_group(scenario: Scenario, gd: PieceData, parts_units: list[int],
                   ) -> BlockPlan | None:
     """:func:`block_plan` over the group ``gd`` (global ``cores``; ``parts_units`` the
     stranded parts' units, global), the communities within the bounds listed here;
-    None when they cannot all be listed or no plan is found (groups local to ``gd``)."""
+    None when they cannot all be listed or no plan is found (groups local to ``gd``).
+
+    Where its plan leaves an oversized community no place for a center (but one whose
+    own rooms coming are short, AREA-PER-HH exempt: optimizer.search.oversized_short),
+    the model's fewest again with those communities' centers
+    (optimizer.search.oversized_places; bench/wild.py seed 158)."""
     local = {int(u): k for k, u in enumerate(gd.units)}
     sub = piece_data(scenario, gd.key, np.asarray(sorted(parts_units)))
     found = connected_groups(sub, LIST_COLUMNS, LIST_STEPS)
@@ -272,10 +315,16 @@ def improve_group(scenario: Scenario, gd: PieceData, parts_units: list[int],
     ok = np.isfinite(cost).tolist()
     columns = [tuple(sorted(local[int(sub.units[i])] for i in g))
                for g, good in zip(found[0], ok, strict=True) if good]
+
+    def lacking(groups: dict[int, list[int]]) -> list[int]:
+        return [o for o, g in groups.items() if short_site(scenario, o) is None
+                and best_choice(scenario, gd, g) is None]
+
     return block_plan(gd, {o: [local[u] for u in c] for o, c in cores.items()}, columns,
                       cost[np.asarray(ok, dtype=bool)], hint,
                       distance_yuan=scenario.objective.distance_yuan_per_household_km,
-                      time_s=time_s, seed=seed, deterministic=deterministic, stop=stop)
+                      time_s=time_s, seed=seed, deterministic=deterministic, stop=stop,
+                      places=places(scenario, gd), lacking=lacking)
 
 
 __all__ = ["BlockPlan", "block_plan", "improve_group"]

@@ -101,6 +101,11 @@ DIAGNOSED = {
     "unit-above-max": lambda: grid_scenario([[3500, 2500]], street="S1"),
     "cut-off": lambda: grid_scenario([[2500, 800]], cut=[("r0c0", "r0c1")]),
     "no-partition": lambda: grid_scenario([[1500, 1000, 1500]]),
+    # a village that can only be alone leaves 1,600 households: no count (wild seed 191)
+    "no-partition-alone": lambda: grid_scenario([[1500, 600, 500, 500]], kind="rural"),
+    # ... and two such villages cutting off a part of 300 households
+    "no-partition-alone-part": lambda: grid_scenario([[300, 1500, 400, 1450, 700]],
+                                                     kind="rural"),
     "part": lambda: grid_scenario([[2500, None, 800, 700]], kind="rural"),
     "no-center": lambda: grid_scenario([[1200, 1300]], kind="rural", no_build=["r0c0", "r0c1"]),
     "no-center-small-site": lambda: grid_scenario(
