@@ -53,6 +53,7 @@ STOP_KEYS = 2_000           # centre options priced between looks at the stop fl
 STEP_S = 1e-6               # enumeration cost in "deterministic seconds" per group visited
 COLUMN_S = 6e-6             # pricing cost per column, likewise (city streets: 1 µs, 5-15 µs)
 STOP_EVERY = 20_000         # groups visited between looks at the stop flag (~0.05 s)
+Precheck = Callable[["ColumnSet"], tuple[tuple[int, ...], float]]
 MIN_SOLVE_S = 2.0           # the set partitioning gets at least this long
 FIRST = (FREE, NEWDEV, PIPELINE)   # what a group must take first, by rank
 
@@ -325,20 +326,32 @@ class ColumnPlan:
     how: str = ""                   # how the columns were solved, when not by CP-SAT alone
     listing: ColumnSet | None = None  # the columns, where none partitions the piece
                                       # (optimizer.search.cored takes them on)
+    core: tuple[int, ...] = ()      # local units no listed communities hold all of, found
+                                    # before any solve (``precheck``)
 
 
 def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, workers: int,
                     seed: int, deterministic: bool, stop: StopFlag,
                     hint: Callable[[], tuple[Choice, ...] | None],
-                    hint_used_s: Callable[[], float] = lambda: 0.0) -> ColumnPlan | None:
+                    hint_used_s: Callable[[], float] = lambda: 0.0,
+                    precheck: Precheck | None = None) -> ColumnPlan | None:
     """The cheapest partition of the piece into columns, None when there are too many
     to list. ``hint`` gives a plan to start from; the time spent listing, pricing and
     finding the hint counts against ``budget_s`` (estimated from the work done when
-    deterministic: then ``hint_used_s`` says what the hint took)."""
+    deterministic: then ``hint_used_s`` says what the hint took). ``precheck``: a few
+    units no listed communities can hold all of (and its deterministic time), sought
+    before the hint: where found, no partition exists and neither the hint nor a solve
+    runs (bench/wild.py seed 123's 239-compound street spent 7 s on a start for a
+    listing a compound of which no listed community holds)."""
     t0 = time.perf_counter()
     cols = build_columns(scenario, data, stop=stop)
     if cols is None:
         return None
+    core, early_s = precheck(cols) if precheck is not None else ((), 0.0)
+    if core:
+        used = cols.work_s + early_s if deterministic else time.perf_counter() - t0
+        return ColumnPlan(Status.INFEASIBLE, (), math.inf, used, len(cols.members),
+                          listing=cols, core=core)
     start = hint()
     chosen_hint = None
     if start:
@@ -346,7 +359,8 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
         local = {int(u): k for k, u in enumerate(data.units)}
         ks = [index.get(tuple(sorted(local[u] for u in ch.members))) for ch in start]
         chosen_hint = [k for k in ks if k is not None] if None not in ks else None
-    prep = cols.work_s + hint_used_s() if deterministic else time.perf_counter() - t0
+    prep = cols.work_s + early_s + hint_used_s() if deterministic \
+        else time.perf_counter() - t0
     # From the fewest count proven (optimizer.model.count_floor; a hint made of listed
     # columns is a plan, whose count caps it): redundant with the listing, it tightens
     # the LP and the count-fixed LPs of the master.

@@ -45,6 +45,9 @@ MORE_CORES_S = 10.0     # ... in this many deterministic seconds at most
 LOCAL_UNITS = 20        # units whose neighbourhoods are searched for a core, at most
 LOCAL_S = 0.5           # deterministic seconds for one neighbourhood's core at most
 LOCAL_LINKS = 4         # neighbourhoods up to this many links from the unit
+EARLY_UNITS = 100       # listed pieces of this many units: the local search before solving
+EARLY_LOCAL_S = 0.5     # ... for at most this many deterministic seconds
+ENTRY_S = 1.5e-6        # the instant cores' cost per unit held by a listed community
 
 
 def impossible_why(scenario: Scenario, data: PieceData, columns: int, *,
@@ -84,10 +87,11 @@ class NoPartition:
     doomed: tuple[int, ...]     # every core's units (global)
     cored: Cored | None         # None: no core, or no listing to use
     charged_s: float            # of the budget (the core searches, at their limits)
+    pending: bool = False       # further cores not yet sought (``more_now`` False)
 
 
-def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: PieceTask
-                 ) -> NoPartition:
+def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: PieceTask,
+                 more_now: bool = True) -> NoPartition:
     """The cores of a piece whose every possible community is listed and none
     partitions it (optimizer.search.core), each with its exemption. Cores disjoint
     from the first only on listings below the master's size (CP-SAT spent its 10 s
@@ -102,16 +106,27 @@ def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: Pie
     holding it must take and none within the bounds fits in, got a soft plan breaking
     the bounds in four to seven communities, exempt on "no partition" texts the
     checker rejects (it splits the piece by households). The further cores are sought
-    in the listing too (a core of the groups is one of the listing's)."""
+    in the listing too (a core of the groups is one of the listing's).
+
+    Without ``more_now``, where the precheck found the first core (so finding it again
+    is instant), the further cores are left for later (``pending``): a plan with one
+    community outside the bounds around the first shows that no core is disjoint from
+    its community, and their search took 20 s of a 47-s street at load 7.7
+    (bench/wild.py seed 93, 4-8 s at load 3-6) before the plan it did not change."""
     first_s = min(CORE_TIME_S, 0.1 * task.budget_s)
-    why, core = impossible_why(scenario, data, got.columns, seed=task.seed, time_s=first_s)
+    # With the listing's core in hand (columns.plan_by_columns' precheck) the groups by
+    # households are searched only for their instant cores (a unit no group holds, a
+    # forced pair), which name the size rule alone: their CP-SAT search found none in
+    # 2.8-3.7 s on seeds 93 and 123 of bench/wild.py, time their streets lacked at 60 s.
+    first = 0.0 if got.core else first_s
+    why, core = impossible_why(scenario, data, got.columns, seed=task.seed, time_s=first)
     plain_why = impossible_why(scenario, data, got.columns, time_s=0.0, named=False)[0]
     centers = False
-    charged = first_s
+    charged = first
     if not core and got.listing is not None:
-        local = impossible_core(data, list(got.listing.members), time_s=first_s,
-                                seed=task.seed)
-        charged += first_s
+        local = got.core or impossible_core(data, list(got.listing.members), time_s=first_s,
+                                            seed=task.seed)
+        charged += first
         if local:
             why, core = core_why(scenario, data, plain_why, local, centers=True)
             centers = True
@@ -121,13 +136,15 @@ def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: Pie
     if got.listing is None or not core:
         return NoPartition(record, plain, doomed, None, charged)
     more = len(got.listing.members) < MASTER_COLUMNS
+    pending = more and bool(got.core) and not more_now
+    more &= not pending
     more_s = min(MORE_CORES_S, 0.15 * task.budget_s) if more else 0.0
     cores = piece_cores(scenario, data, got.columns, core, seed=task.seed, time_s=more_s,
                         more=more, listing=list(got.listing.members), centers=centers)
     cored = Cored(got.listing, [c for c, _, _ in cores],
                   [no_plan_reason(scenario, data, w, got.columns, ids) for _, w, ids in cores])
     doomed = tuple(int(data.units[u]) for c in cored.cores for u in c)
-    return NoPartition(record, plain, doomed, cored, charged + more_s)
+    return NoPartition(record, plain, doomed, cored, charged + more_s, pending)
 
 
 def only_at_cores(res: PieceResult, why: NoPartition) -> PieceResult:
@@ -186,6 +203,30 @@ def piece_cores(scenario: Scenario, data: PieceData, columns: int, first: tuple[
     return [(core, *core_why(scenario, data, why, core,
                              centers=centers if k == 0 else rest_centers))
             for k, core in enumerate(cores)]
+
+
+def quick_core(data: PieceData, groups: list[tuple[int, ...]] | tuple[tuple[int, ...], ...],
+               seed: int = 0) -> tuple[tuple[int, ...], float]:
+    """A core of the listed communities ``groups`` found before any solve, and its
+    deterministic time: a unit none holds, a forced pair (instant), and on pieces of
+    EARLY_UNITS units or more one unit's neighbourhood (:func:`_local_core`, at most
+    EARLY_LOCAL_S). A piece with one has no partition: the start and the set
+    partitioning are not needed to say so (bench/wild.py seeds 93, 123 and 67: 4-7 s
+    for a start, the clock then stopped the street before its core's plan)."""
+    holds: list[list[int]] = [[] for _ in range(data.n)]
+    for k, g in enumerate(groups):
+        for u in g:
+            holds[u].append(k)
+    used = ENTRY_S * sum(len(h) for h in holds)
+    alone = [u for u in range(data.n) if not holds[u]]
+    if alone:
+        return (alone[0],), used
+    pair = _forced_pair(data.n, list(groups), holds)
+    if pair or data.n < EARLY_UNITS:
+        return pair, used
+    spent = [0.0]
+    core = _local_core(data, list(groups), holds, EARLY_LOCAL_S, seed, frozenset(), spent)
+    return core, used + spent[0]
 
 
 def core_why(scenario: Scenario, data: PieceData, why: str, core: tuple[int, ...],
@@ -348,4 +389,4 @@ def _cp_core(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
 
 __all__ = ["CORE_MAX", "CORE_TIME_S", "MORE_CORES_S", "Cored", "NoPartition", "core_why",
            "impossible_core", "impossible_why", "more_cores", "no_partition", "only_at_cores",
-           "piece_cores"]
+           "piece_cores", "quick_core"]

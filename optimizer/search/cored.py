@@ -43,6 +43,7 @@ far lower: 19.7 M yuan against 67.2 M on the 200-compound street).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -242,12 +243,17 @@ def solve_cored(scenario: Scenario, data: PieceData, cored: Cored, task: PieceTa
                         workers=task.threads, seed=task.seed, deterministic=task.deterministic,
                         stop=stop, log=scenario.solver.log_search)
     spent = found.used_s + res.used_s
-    if not res.chosen:
-        return None, spent
-    plan = _result(scenario, outside, data, cores, records, task, members, res.chosen)
-    total = sum(float(cost[k]) for k in res.chosen)
-    return plan(res.status, min(res.bound_yuan, total), spent,
-                f"{found.slack} slack; cp-sat"), spent
+    chosen, how = res.chosen, f"{found.slack} slack; cp-sat"
+    if not chosen:
+        # Stopped (the clock) before step 2 had a plan: step 1's stands, with step 2's
+        # bound where it has one (else none: 0). Before, the piece fell to the soft
+        # model, whose exemptions on a street past the checker's 100 units fail.
+        chosen, how = tuple(at[k] for k in found.chosen), f"{found.slack} slack; first plan"
+    plan = _result(scenario, outside, data, cores, records, task, members, chosen)
+    total = sum(float(cost[k]) for k in chosen)
+    bound = res.bound_yuan if math.isfinite(res.bound_yuan) else 0.0
+    status = res.status if res.chosen else Status.FEASIBLE
+    return plan(status, min(bound, total), spent, how), spent
 
 
 def _large(scenario: Scenario, outside: OutsideBounds, data: PieceData, listing: ColumnSet,

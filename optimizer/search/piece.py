@@ -33,7 +33,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.colgen_floor import colgen_reserve
 from optimizer.search.columns import plan_by_columns
-from optimizer.search.core import Cored, no_partition, only_at_cores
+from optimizer.search.core import Cored, no_partition, only_at_cores, quick_core
 from optimizer.search.core_split import mend_soft
 from optimizer.search.cored import solve_cored
 from optimizer.search.leftover import leftover_floor
@@ -230,7 +230,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
 
 def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
              record: Exemption, pocketed: bool = True, core: tuple[int, ...] = (),
-             cored: Cored | None = None) -> PieceResult:
+             cored: Cored | None = None, cored_again: bool = True) -> PieceResult:
     """A piece with no plan within the bounds (proven, or none found): its pockets
     exempt and the rest with its bound where pockets explain it
     (optimizer.search.pocketed), else, all its possible communities listed
@@ -245,7 +245,7 @@ def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFla
         got, spent = solve_pocketed(scenario, data, task, stop, solve_data, doomed=core)
         if got is not None:
             return got
-    if cored is not None and not task.locks:
+    if cored is not None and not task.locks and cored_again:   # not with the same cores
         got, used = solve_cored(scenario, data, cored, dataclasses.replace(
             task, budget_s=max(0.2, task.budget_s - spent)), stop)
         if got is not None:
@@ -270,15 +270,26 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
 
     got = plan_by_columns(scenario, data, budget_s=task.budget_s, workers=task.threads,
                           seed=task.seed, deterministic=task.deterministic, stop=stop,
-                          hint=start, hint_used_s=lambda: spent[0])
+                          hint=start, hint_used_s=lambda: spent[0],
+                          precheck=lambda cols: quick_core(data, cols.members, task.seed))
     if got is None:
         return None, task
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
     if got.status == Status.INFEASIBLE:      # every possible community listed: none partitions
-        why = no_partition(scenario, data, got, task)
+        why = no_partition(scenario, data, got, task, more_now=False)
         rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - why.charged_s))
-        return only_at_cores(_no_plan(scenario, data, rest, stop, why.record,
-                                      core=why.doomed, cored=why.cored), why), rest
+        again = True
+        if why.pending and why.cored is not None and not task.locks:
+            # The first core's plan before further cores are sought (core.no_partition).
+            first, used = solve_cored(scenario, data, why.cored, rest, stop)
+            if first is not None:
+                return only_at_cores(first, why), rest
+            why = no_partition(scenario, data, got, task)
+            again = why.cored is not None and len(why.cored.cores) > 1
+            rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - used
+                                                          - why.charged_s))
+        return only_at_cores(_no_plan(scenario, data, rest, stop, why.record, core=why.doomed,
+                                      cored=why.cored, cored_again=again), why), rest
     if not got.choices:
         return None, rest               # no plan in time: the models, with the time left
     how = f", {got.how}" if got.how else ""
