@@ -39,6 +39,7 @@ from optimizer.search.cored import solve_cored
 from optimizer.search.leftover import leftover_floor
 from optimizer.search.oversized import solve_oversized
 from optimizer.search.piece_common import (
+    explain_locks,
     heuristic_start,
     mark_stand_ins,
     no_plan_reason,
@@ -331,7 +332,7 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         best = (plan_cost(scenario, start), start)
     if best is None:
         if infeasible and task.locks:
-            _explain_locks(scenario, data, task)
+            explain_locks(scenario, data, task)
         # The ordering model admits fewer shapes than contiguity does: ask the exact one.
         # At least FIRST_PLAN_S: a piece gone soft for want of time gets an exemption
         # the checker (rightly) rejects.
@@ -394,18 +395,3 @@ def _counts(data: PieceData, task: PieceTask) -> list[int | None]:
     if not counts or len(counts) > MAX_COUNTS:
         return [None]
     return list(counts)
-
-
-def _explain_locks(scenario: Scenario, data: PieceData, task: PieceTask) -> None:
-    """Raise a LockError when the locks alone make this piece impossible."""
-    free = run_attempt(scenario, data, task, contiguity="order", soft=False, locks=None,
-                time_s=max(1.0, task.budget_s / 4), stop=StopFlag(), first_only=True)
-    if free.choices:
-        from optimizer.errors import LockError, Problem
-
-        raise LockError([Problem(
-            "scenario.toml [locks]", f"the locks make {' / '.join(data.key)} impossible: "
-            "no plan of its units obeys them all together with the rules, while a plan "
-            "exists without them", record=" / ".join(data.key), field="[locks]",
-            hint="remove or change a lock on this street")])
-

@@ -265,3 +265,18 @@ def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int =
     return Exemption(rule, "no-plan", text, households=data.total, lo=data.lo, hi=data.hi,
                      n_units=data.n, proven=why != "none found in time", columns=columns,
                      why=why, named=Named(core) if core else None)
+
+
+def explain_locks(scenario: Scenario, data: PieceData, task: PieceTask) -> None:
+    """Raise a LockError when the locks alone make this piece impossible."""
+    free = run_attempt(scenario, data, task, contiguity="order", soft=False, locks=None,
+                time_s=max(1.0, task.budget_s / 4), stop=StopFlag(), first_only=True)
+    if free.choices:
+        from optimizer.errors import LockError, Problem
+
+        raise LockError([Problem(
+            "scenario.toml [locks]", f"the locks make {' / '.join(data.key)} impossible: "
+            "no plan of its units obeys them all together with the rules, while a plan "
+            "exists without them", record=" / ".join(data.key), field="[locks]",
+            hint="remove or change a lock on this street")])
+
