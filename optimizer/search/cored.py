@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.plan.exemption import Exemption
@@ -246,12 +247,14 @@ def solve_cored(scenario: Scenario, data: PieceData, cored: Cored, task: PieceTa
     chosen, how = res.chosen, f"{found.slack} slack; cp-sat"
     if not chosen:
         # Stopped (the clock) before step 2 had a plan: step 1's stands, with step 2's
-        # bound where it has one (else none: 0). Before, the piece fell to the soft
-        # model, whose exemptions on a street past the checker's 100 units fail.
+        # bound where it has one, else the arithmetic floor for communities of any size
+        # (never 0: issue 16). Before, the piece fell to the soft model, whose
+        # exemptions on a street past the checker's 100 units fail.
         chosen, how = tuple(at[k] for k in found.chosen), f"{found.slack} slack; first plan"
     plan = _result(scenario, outside, data, cores, records, task, members, chosen)
     total = sum(float(cost[k]) for k in chosen)
-    bound = res.bound_yuan if math.isfinite(res.bound_yuan) else 0.0
+    floor = arithmetic_bound(outside.scenario, outside.data, lo=0, hi=data.total)
+    bound = max(floor, res.bound_yuan) if math.isfinite(res.bound_yuan) else floor
     status = res.status if res.chosen else Status.FEASIBLE
     return plan(status, min(bound, total), spent, how), spent
 

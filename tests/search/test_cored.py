@@ -180,3 +180,26 @@ def test_the_master_path_bound_takes_off_what_it_priced_the_breach(
     cost = plan_cost(s, res.choices)
     assert math.isfinite(best)
     assert 0.9 * best < res.bound <= best + 1e-6 <= cost + 1e-3
+
+
+def test_a_cored_plan_stopped_before_its_cheapest_step_keeps_a_bound(
+        no_exhaustive_search: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Step 2 (the cheapest plan, the call that logs the search) stopped by the clock
+    before a plan: step 1's plan stands with the arithmetic floor for communities of
+    any size as its bound, not 0 (issue 16: a bound of 0 says nothing)."""
+    from optimizer.model.setpart import SetPartResult
+    from optimizer.search import cored
+    from optimizer.status import Status
+    real = cored.solve_setpart
+
+    def stopped_step_two(built, **kw):  # type: ignore[no-untyped-def]
+        if "log" in kw:             # step 2 (solve_cored); step 1 runs as it is
+            return SetPartResult(Status.UNKNOWN, (), math.inf, kw["time_s"])
+        return real(built, **kw)
+    monkeypatch.setattr(cored, "solve_setpart", stopped_step_two)
+    s = grid_scenario(STREET)
+    plan = solve(s, time_limit_s=30, workers=1, seed=0)
+    piece = plan.pieces[0]
+    assert "first plan" in piece.method, piece.method
+    assert 0 < piece.bound <= piece.objective
+    assert check(s, plan).passed
