@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from optimizer.graph.pieces import feasible_community_counts
+from optimizer.graph.pieces import connected_parts, feasible_community_counts
 from optimizer.plan.exemption import Alone, Named
 from optimizer.scenario.model import Scenario
 
@@ -33,20 +33,10 @@ def alone_units(scenario: Scenario, units: list[int], lo: int, hi: int
                      for v in scenario.neighbours[u].tolist() if v in inside)]
     if not alone:
         return None
-    left = inside - set(alone)
-    while left:
-        start = min(left)
-        part, todo = {start}, [start]
-        while todo:
-            u = todo.pop()
-            for v in scenario.neighbours[u].tolist():
-                if v in left and v not in part:
-                    part.add(v)
-                    todo.append(v)
-        left -= part
-        if not feasible_community_counts(int(hh[sorted(part)].sum()), lo, hi):
+    for part in connected_parts(inside - set(alone), scenario.neighbours):
+        if not feasible_community_counts(int(hh[part].sum()), lo, hi):
             near = {v for u in part for v in scenario.neighbours[u].tolist()}
-            return [u for u in alone if u in near], sorted(part)
+            return [u for u in alone if u in near], part
     return None
 
 

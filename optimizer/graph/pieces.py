@@ -122,22 +122,30 @@ def components(scenario: Scenario) -> list[Component]:
     return decompose(scenario)[0]
 
 
+def connected_parts(units: Iterable[int], neighbours: Sequence[Iterable[int]]
+                    ) -> list[list[int]]:
+    """The connected parts of ``units`` in the neighbour lists, each sorted, in order of
+    their lowest unit."""
+    left = {int(u) for u in units}
+    out: list[list[int]] = []
+    while left:
+        start = min(left)
+        part, todo = {start}, [start]
+        while todo:
+            u = todo.pop()
+            for v in neighbours[u]:
+                v = int(v)
+                if v in left and v not in part:
+                    part.add(v)
+                    todo.append(v)
+        left -= part
+        out.append(sorted(part))
+    return out
+
+
 def is_connected(units: Iterable[int], neighbours: Sequence[Iterable[int]]) -> bool:
     """Whether ``units`` form one connected piece of the neighbour lists."""
-    inside = {int(u) for u in units}
-    if not inside:
-        return False
-    start = min(inside)
-    seen = {start}
-    todo = [start]
-    while todo:
-        u = todo.pop()
-        for v in neighbours[u]:
-            v = int(v)
-            if v in inside and v not in seen:
-                seen.add(v)
-                todo.append(v)
-    return seen == inside
+    return len(connected_parts(units, neighbours)) == 1
 
 
 def component_of(scenario: Scenario) -> np.ndarray:
@@ -163,4 +171,4 @@ def mask_parts(mask: int, nbr: Sequence[int]) -> list[int]:
 
 
 __all__ = ["Component", "components", "component_of", "decompose", "feasible_community_counts",
-           "mask_parts", "root_labels"]
+           "connected_parts", "mask_parts", "root_labels"]

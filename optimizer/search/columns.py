@@ -40,14 +40,13 @@ from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
 from optimizer.search.colmaster import solve_by_master
 from optimizer.search.heuristic import best_choice
-from optimizer.search.listing_size import listing_hopeless
+from optimizer.search.listing_size import listing_hopeless, worth_listing
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
 MAX_COLUMNS = 500_000       # more columns than this: leave the piece to the models
 MASTER_COLUMNS = 20_000     # from this many on, the LP and restricted integer solves
 MAX_STEPS = 1_000_000       # groups visited (below the lower bound too) before giving up
-MAX_TYPICAL_UNITS = 12      # lower bound / mean households above this: do not even try
 CHUNK = 500_000             # column × center × member entries priced at once (4 MB)
 STOP_KEYS = 2_000           # centre options priced between looks at the stop flag
 STEP_S = 1e-6               # enumeration cost in "deterministic seconds" per group visited
@@ -56,13 +55,6 @@ STOP_EVERY = 20_000         # groups visited between looks at the stop flag (~0.
 Precheck = Callable[["ColumnSet"], tuple[tuple[int, ...], float]]
 MIN_SOLVE_S = 2.0           # the set partitioning gets at least this long
 FIRST = (FREE, NEWDEV, PIPELINE)   # what a group must take first, by rank
-
-
-def worth_listing(households: np.ndarray, lo: int) -> bool:
-    """Whether a piece's communities hold few enough units (≤ MAX_TYPICAL_UNITS of its
-    mean non-empty unit) for every one of them to be listed."""
-    nonzero = households[households > 0]
-    return bool(len(nonzero)) and lo / float(nonzero.mean()) <= MAX_TYPICAL_UNITS
 
 
 @dataclass(frozen=True)

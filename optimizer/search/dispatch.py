@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from optimizer.errors import SolveError
 from optimizer.scenario.model import Scenario
 from optimizer.search.clock import DET_PER_S, time_left, timed
-from optimizer.search.columns import worth_listing
 from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
+from optimizer.search.listing_size import worth_listing
 from optimizer.search.memory import memory_stopped
 from optimizer.search.piece import PieceResult, PieceTask, solve_piece
 from optimizer.search.stop import StopFlag

@@ -23,6 +23,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+import numpy as np
+
 from optimizer.model.piece import PieceData
 
 PROBES = 8              # random descents per root
@@ -87,3 +89,13 @@ def listing_hopeless(data: PieceData, max_columns: int, max_steps: int) -> bool:
     more (then it is not tried: it would fail after spending its whole cap)."""
     est = estimate_listing(data, stop_above=SKIP_FACTOR * max_steps)
     return est.steps > SKIP_FACTOR * max_steps or est.columns > SKIP_FACTOR * max_columns
+
+
+MAX_TYPICAL_UNITS = 12      # lower bound / mean households above this: do not even try
+
+
+def worth_listing(households: np.ndarray, lo: int) -> bool:
+    """Whether a piece's communities hold few enough units (≤ MAX_TYPICAL_UNITS of its
+    mean non-empty unit) for every one of them to be listed."""
+    nonzero = households[households > 0]
+    return bool(len(nonzero)) and lo / float(nonzero.mean()) <= MAX_TYPICAL_UNITS
