@@ -1,0 +1,96 @@
+"""A size exemption on a community beside units above the maximum, proved by a core
+(optimizer/checker/core_beside.py): bench/wild.py seed 231's shape, small. r0c0 is
+above the maximum; r0c2 holds rooms coming of 420 m² (PIPELINE: the center of any
+community holding it, for 2,100 households at most), so r0c3 (1,500) has no legal
+community: alone too small, with r0c2 too many for the rooms, with r0c1 too, and the
+community of r0c0 holding it would hold r0c2 and its rooms. The checker used to reject
+any such exemption ("the rest of the piece can join them"), counting households only."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from optimizer.checker import check
+from optimizer.plan.model import Plan
+from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
+from tests.helpers.check_fixture import build_plan
+
+ROOMS = {"site_id": "P", "unit_id": "r0c2", "area_m2": 420, "owned": True,
+         "max_area_m2": 420, "status": "planned", "available_year": 2015}
+ROW = [[3500, 1000, 1000, 1500]]
+CORE = ("SIZE-URBAN: no partition of this piece (3 units, 3,500 households) into contiguous "
+        "communities of 2,000-3,000 households was found (proved impossible: no partition "
+        "into its 4 possible communities; no non-overlapping communities of 2,000-3,000 "
+        "households, each with a legal place for its service center (ONE-STATION, PIPELINE), "
+        "can hold all of the urban compounds {units}); the plan breaks the bounds as little as "
+        "the search could")
+
+
+def _plan(sc: Scenario, units: str = "r0c2 and r0c3") -> Plan:
+    return build_plan(sc, {
+        "C1-S1-U01": {"grids": [["r0c0"]], "site": "", "at": "r0c0", "remedy": "build",
+                      "exemption": "SIZE-URBAN: the urban compound r0c0 alone has 3,500 "
+                                   "households, 500 over the urban maximum of 3,000"},
+        "C1-S1-U02": {"grids": [["r0c1", "r0c2"]], "site": "P", "at": "r0c2",
+                      "remedy": "keep"},
+        "C1-S1-U03": {"grids": [["r0c3"]], "site": "", "at": "r0c3", "remedy": "build",
+                      "exemption": CORE.format(units=units)}})
+
+
+def _size(sc: Scenario, plan: Plan) -> tuple[str, str]:
+    r = next(r for r in check(sc, plan).rows
+             if r.community_id == "C1-S1-U03" and r.rule_id == "SIZE-URBAN")
+    return r.status, r.note
+
+
+def test_a_core_no_community_can_hold_beside_units_above_the_maximum_is_exempt() -> None:
+    sc = grid_scenario(ROW, sites=[ROOMS])
+    status, note = _size(sc, _plan(sc))
+    assert status == "exempt", note
+    assert "r0c3" in note and "the communities of the units above the maximum" in note
+
+
+def test_rooms_that_reach_disprove_the_core() -> None:
+    sc = grid_scenario(ROW, sites=[dict(ROOMS, max_area_m2=600)])   # r0c2 + r0c3: 2,500
+    status, note = _size(sc, _plan(sc))
+    assert status == "fail" and "can hold all of r0c2, r0c3" in note
+
+
+def test_the_community_of_the_unit_above_the_maximum_may_hold_the_core() -> None:
+    # rooms that exist today impose nothing: r0c0's community holds r0c1..r0c3 legally
+    sc = grid_scenario(ROW, sites=[dict(ROOMS, status="existing", available_year=None)])
+    status, note = _size(sc, _plan(sc))
+    assert status == "fail" and "of a unit above the maximum (r0c0)" in note
+
+
+def test_a_core_the_community_does_not_hold_proves_nothing() -> None:
+    sc = grid_scenario(ROW, sites=[ROOMS])
+    status, note = _size(sc, _plan(sc, units="r0c1 and r0c2"))
+    assert status == "fail" and "holds none of them" in note
+
+
+def test_the_part_it_states_must_be_the_part_cut_off() -> None:
+    sc = grid_scenario(ROW, sites=[ROOMS])
+    plan = _plan(sc)
+    com = next(c for c in plan.communities if c.community_id == "C1-S1-U03")
+    wrong = com.exemption.replace("3 units, 3,500", "4 units, 7,000")
+    plan = dataclasses.replace(plan, communities=tuple(
+        dataclasses.replace(c, exemption=wrong) if c is com else c for c in plan.communities))
+    status, note = _size(sc, plan)
+    assert status == "fail" and "the part the units above the maximum cut off" in note
+
+
+def test_the_verdict_reads_the_other_communities() -> None:
+    """The part its text states is cut off with the companions the communities of the
+    units above the maximum claim: the workbench re-checks it on an edit of its piece
+    (exemptions.depends_on_plan); the oversized unit's own text does not."""
+    from optimizer.checker.exemptions import depends_on_plan
+    from optimizer.checker.facts import Context
+
+    sc = grid_scenario(ROW, sites=[ROOMS])
+    plan = _plan(sc)
+    ctx = Context.build(sc, plan)
+    com = {c.community_id: c for c in plan.communities}
+    assert depends_on_plan(ctx, com["C1-S1-U03"])
+    assert not depends_on_plan(ctx, com["C1-S1-U01"])
