@@ -94,3 +94,40 @@ def test_the_verdict_reads_the_other_communities() -> None:
     com = {c.community_id: c for c in plan.communities}
     assert depends_on_plan(ctx, com["C1-S1-U03"])
     assert not depends_on_plan(ctx, com["C1-S1-U01"])
+
+
+def test_every_connected_group_holding_a_core_unit_is_listed_once() -> None:
+    """The listing behind the proof against brute force on small random graphs: a
+    group it missed could be the legal community that disproves the core."""
+    import itertools
+    import random
+
+    from optimizer.checker.core_beside import _groups
+
+    rng = random.Random(2)
+    for _ in range(40):
+        nb: dict[int, list[int]] = {i: [] for i in range(8)}
+        for i, j in itertools.combinations(range(8), 2):
+            if rng.random() < 0.35:
+                nb[i].append(j)
+                nb[j].append(i)
+        hh = {i: rng.randint(0, 5) for i in range(8)}
+        free = set(rng.sample(range(8), 6))
+        core = rng.sample(sorted(free), 2)
+        got = _groups(core, free, hh, nb, 12)
+        assert got is not None
+        listed = list(got)
+        want = set()
+        for k in range(1, 7):
+            for c in itertools.combinations(sorted(free), k):
+                if sum(hh[u] for u in c) > 12 or not set(c) & set(core):
+                    continue
+                seen, todo = {c[0]}, [c[0]]
+                while todo:
+                    for v in nb[todo.pop()]:
+                        if v in c and v not in seen:
+                            seen.add(v)
+                            todo.append(v)
+                if seen == set(c):
+                    want.add(frozenset(c))
+        assert len(listed) == len(set(listed)) and set(listed) == want
