@@ -28,7 +28,7 @@ time limit), so a plan's verdict does not change with the load.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -36,7 +36,7 @@ from optimizer.checker.claims import Claim
 from optimizer.checker.forced import legal
 from optimizer.checker.pipeline import imposed
 from optimizer.checker.pricing import required_area_m2, site_reach_m2
-from optimizer.checker.proofs import Pieces, Verdict, _names, above_max_units
+from optimizer.checker.proofs import Pieces, Verdict, _names, above_max_units, not_the_big_ones
 from optimizer.checker.stranded import cut_off_parts
 from optimizer.scenario.model import Scenario
 
@@ -168,14 +168,19 @@ def _model(s: Scenario, units: list[int], big: list[int], core: list[int], lo: i
 
 
 def core_beside(s: Scenario, pieces: Pieces, members: set[int], claims: Sequence[Claim],
-                mates: Mapping[int, int]) -> Verdict | None:
+                companions: Callable[[], Mapping[int, int]],
+                memo: dict[object, object] | None = None) -> Verdict | None:
     """The size exemption of a community holding none of its piece's units above the
     maximum, proved by its ``core`` claim with their communities included (None: the
     claims are not such a core and what it says of its part, so this proof does not
-    apply). ``mates``: the companions the oversized communities claim (with the units
-    above the maximum they cut the part off whose counts a "no split" claim states)."""
+    apply: a piece without units above the maximum, or a community holding one).
+    ``companions``: those the oversized communities claim, found when needed (with the
+    units above the maximum they cut the part off whose counts a "no split" claim states);
+    ``memo``: the model's verdicts by piece and core, a pure function of the scenario
+    (the caller's cache: communities claiming one core search it once)."""
     core = next((c for c in claims if c.kind == "core"), None)
-    if core is None or any(c.kind not in ("core", "no-split") for c in claims):
+    if core is None or any(c.kind not in ("core", "no-split") for c in claims) \
+            or not_the_big_ones(s, pieces, members) is None:
         return None
     if core.unknown or not core.units:
         return False, f"it names units that are not the scenario's: {', '.join(core.unknown)}"
@@ -192,7 +197,7 @@ def core_beside(s: Scenario, pieces: Pieces, members: set[int], claims: Sequence
                        "ground")
     if core.bounds != (lo, hi):
         return False, f"it states the bounds {core.bounds}; the piece's are {lo}..{hi}"
-    part = next((q for q in cut_off_parts(s, pieces, p, frozenset(mates))
+    part = next((q for q in cut_off_parts(s, pieces, p, frozenset(companions()))
                  if set(q) & members), ())
     ph = int(s.households[list(part)].sum())
     for c in claims:
@@ -204,7 +209,11 @@ def core_beside(s: Scenario, pieces: Pieces, members: set[int], claims: Sequence
     if len(units) > MAX_UNITS:
         return False, (f"its piece has {len(units)} units, more than the {MAX_UNITS} the "
                        "checker's model of the core beside units above the maximum takes")
-    got = _model(s, units, big, sorted(core.units), lo, hi)
+    key = ("core_beside", p, tuple(sorted(core.units)))
+    cache: dict[object, object] = {} if memo is None else memo
+    if key not in cache:
+        cache[key] = _model(s, units, big, sorted(core.units), lo, hi)
+    got = cache[key]
     if got is None:
         return False, (f"the checker's model around {names} passed its limits, so it cannot "
                        "prove that no communities hold them all")

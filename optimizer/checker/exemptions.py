@@ -258,8 +258,8 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
     # community they joined.
     apart = {u for c in boxed for u in (*c.units, *(() if c.of_unit is None else (c.of_unit,)))}
     inner = set(f.units) - apart
-    beside = None if not_the_big_ones(s, pieces_of(ctx), inner) is None else core_beside(
-        s, pieces_of(ctx), inner, rest.claims, _companions_of_piece(ctx, set(f.units)))
+    beside = core_beside(s, pieces_of(ctx), inner, rest.claims, lambda: _companions_of_piece(
+        ctx, set(f.units)), ctx.cache.setdefault("core_beside", {}))
     if beside is not None and beside[0]:    # a core beside units above the maximum
         return Exemption(rule, *beside)
     ok, why = size_reading(s, pieces_of(ctx), inner, rest)

@@ -9,6 +9,9 @@ any such exemption ("the rest of the piece can join them"), counting households 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
+
+import pytest
 
 from optimizer.checker import check
 from optimizer.plan.model import Plan
@@ -131,3 +134,26 @@ def test_every_connected_group_holding_a_core_unit_is_listed_once() -> None:
                 if seen == set(c):
                     want.add(frozenset(c))
         assert len(listed) == len(set(listed)) and set(listed) == want
+
+
+def test_communities_claiming_one_core_search_it_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model's verdict is a function of the scenario, the piece and the core: kept
+    in the check's cache (the check runs in the command line's reserved tail)."""
+    from optimizer.checker import core_beside
+
+    calls: list[int] = []
+    model = core_beside._model
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return model(*args, **kwargs)
+
+    monkeypatch.setattr(core_beside, "_model", counted)
+    sc = grid_scenario(ROW, sites=[ROOMS])
+    plan = _plan(sc)
+    text = next(c for c in plan.communities if c.community_id == "C1-S1-U03").exemption
+    plan = dataclasses.replace(plan, communities=tuple(
+        dataclasses.replace(c, exemption=text) if c.community_id == "C1-S1-U02" else c
+        for c in plan.communities))
+    assert _size(sc, plan)[0] == "exempt"
+    assert len(calls) == 1
