@@ -57,6 +57,7 @@ from optimizer.checker import center as checker_center
 from optimizer.checker.boxed import boxed_proof
 from optimizer.checker.claims import Reading, read
 from optimizer.checker.companions import companions_proof
+from optimizer.checker.core_beside import CORE_MARK, core_beside
 from optimizer.checker.facts import Context, Facts
 from optimizer.checker.forced import forced_proof
 from optimizer.checker.held import MARK, held_proof
@@ -257,7 +258,12 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
     # community they joined.
     apart = {u for c in boxed for u in (*c.units, *(() if c.of_unit is None else (c.of_unit,)))}
     inner = set(f.units) - apart
+    beside = core_beside(s, pieces_of(ctx), inner, rest.claims, lambda: _companions_of_piece(
+        ctx, set(f.units)), ctx.cache.setdefault("core_beside", {}))
+    if beside is not None and beside[0]:    # a core beside units above the maximum
+        return Exemption(rule, *beside)
     ok, why = size_reading(s, pieces_of(ctx), inner, rest)
+    why = why if ok or beside is None else f"{why}; {beside[1]}"
     if not ok and "no partition of this piece" in text and not reading.foreign_place:
         # The search found no plan: also true where a center is impossible in range.
         return Exemption(rule, *(_center_within_bounds(ctx, f) or (ok, why)))
@@ -297,8 +303,9 @@ def depends_on_plan(ctx: Context, com: Community) -> bool:
     no plan joins fewer households to the oversized units' communities counts those of
     every oversized unit of the piece; a boxed-in unit's clause, the units they took):
     an incremental checker re-checks it on any edit of its piece."""
-    if MARK in com.exemption:   # ONE-STATION once those communities hold their places
-        return True
+    if MARK in com.exemption or CORE_MARK in com.exemption and not_the_big_ones(
+            ctx.scenario, pieces_of(ctx), ctx.members.get(com.community_id, set())):
+        return True     # held places; a core beside units above the maximum (companions)
     if "Its community also holds" not in com.exemption and \
             " It also holds" not in com.exemption:     # cheap test first
         return False
