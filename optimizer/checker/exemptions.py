@@ -254,8 +254,7 @@ def _justify_size(ctx: Context, com: Community, rule: str, f: Facts, text: str) 
     boxed = [c for c in reading.claims if c.kind == "boxed"]
     rest = dataclasses.replace(reading, claims=tuple(
         c for c in reading.claims if c.kind not in ("joined", "companions", "boxed")))
-    # Boxed-in units (and the units between) are proved apart: the rest is about the
-    # community they joined.
+    # Boxed-in units (and those between) are proved apart: the rest is about their community.
     apart = {u for c in boxed for u in (*c.units, *(() if c.of_unit is None else (c.of_unit,)))}
     inner = set(f.units) - apart
     beside = core_beside(s, pieces_of(ctx), inner, rest.claims, lambda: _companions_of_piece(
