@@ -73,6 +73,7 @@ from optimizer.search.oversized_short import short_choice, short_exemption, shor
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import pocket_blocks
+from optimizer.search.short_mark import only_short
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -172,7 +173,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         share = max(0.0, budget - spent) * weights[n] / max(sum(weights[n:]) + kept, 1.0)
         res = _own(scenario, subs[part.units], task, share, stop, solve_part)
         spent += res.used_s
-        if any(res.exemptions) and part.touches:
+        if part.touches and not all(only_short(ex) for ex in res.exemptions):
             # No plan within the bounds found on its own: it joins the stranded ones.
             own[part.units] = dataclasses.replace(_block(res), proven=False)
             stranded.append(dataclasses.replace(part, stranded="no-plan"))
