@@ -31,6 +31,7 @@ maximum count: a community within the bounds never holds more.
 from __future__ import annotations
 
 import heapq
+import weakref
 from collections.abc import Iterable
 
 from optimizer.graph.diagnosis import _Words
@@ -40,7 +41,7 @@ from optimizer.scenario.model import Scenario
 
 KIND = "short-within"
 STATUS_WORDS = {"under_construction": "under construction", "planned": "planned"}
-_CACHE: list[tuple[Scenario, dict[int, int | None]]] = []
+_CACHE: list[tuple[weakref.ref[Scenario], dict[int, int | None]]] = []
 _CACHE_SIZE = 8
 
 
@@ -61,10 +62,10 @@ def within_short_site(scenario: Scenario, unit: int) -> int | None:
     holding it can have a legal center (module docstring): the pipeline site of the
     unit reaching the most (the first of equals). None otherwise (above the maximum:
     optimizer.search.oversized_short)."""
-    got = next((seen for sc, seen in _CACHE if sc is scenario), None)
-    if got is None:
+    got = next((seen for ref, seen in _CACHE if ref() is scenario), None)
+    if got is None:         # weakly held: a scenario copy (stand-ins, repricing) is new
         got = {}
-        _CACHE.insert(0, (scenario, got))
+        _CACHE.insert(0, (weakref.ref(scenario), got))
         del _CACHE[_CACHE_SIZE:]
     if unit not in got:
         got[unit] = _short_site(scenario, unit)
