@@ -105,7 +105,8 @@ def hosts(scenario: Scenario, gd: PieceData, groups: list[tuple[int, ...]]) -> l
     hh = gd.households.tolist()
     # A unit within the maximum whose every possible center is short: its community
     # takes them, AREA-PER-HH exempt (optimizer.search.short_within; seed 67's 235).
-    short = {k for k, u in enumerate(gd.units.tolist()) if within_short_site(scenario, u)}
+    short = {k for k, u in enumerate(gd.units.tolist())
+             if within_short_site(scenario, u) is not None}
     out = []
     for g in groups:
         h = sum(hh[u] for u in g)

@@ -27,7 +27,8 @@ def short_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ..
     pipeline rooms at their full reach), exactly as best_choice takes them. Bench/wild.py
     seed 67: every community holding compound 235 was dropped, so its street had no
     partition."""
-    short = {k for k, u in enumerate(data.units.tolist()) if within_short_site(scenario, u)}
+    short = {k for k, u in enumerate(data.units.tolist())
+             if within_short_site(scenario, u) is not None}
     if not short:
         return
     units = data.units

@@ -14,12 +14,13 @@ maximum) needs 520 m², and its planned rooms S116-235 (coming 2017) reach 491 m
 Before, every community holding it was dropped from the listing (no legal center),
 the street had no partition, and its soft plan's SIZE exemptions failed the check.
 
-Here such a unit's community takes the pipeline site reaching the most among its
-units at that full reach (``Choice.capped``), only where no legal center exists for
-its group (:func:`short_group_choice`), and gets an AREA-PER-HH exemption naming the
-unit, the site, its reach and the shortfall (:func:`within_exemption`); every other
-community of the piece is priced and bounded as before. The checker proves it with its
-own code (optimizer.checker.short_within).
+Only in a piece holding a unit above the maximum (:func:`_beside_oversized`: elsewhere
+the house's core reading stands). Such a unit's community takes the pipeline site
+reaching the most among its units at that full reach (``Choice.capped``), only where
+no legal center exists for its group (:func:`short_group_choice`), and gets an
+AREA-PER-HH exemption naming the unit, the site, its reach and the shortfall
+(:func:`within_exemption`); every other community of the piece is priced and bounded
+as before. The checker proves it with its own code (optimizer.checker.short_within).
 
 The proof (:func:`within_short_site`): the lightest connected path from the unit to a
 unit ``v`` has w(u, v) households, so a community holding both holds at least that
@@ -33,6 +34,8 @@ from __future__ import annotations
 import heapq
 import weakref
 from collections.abc import Iterable
+
+import numpy as np
 
 from optimizer.graph.diagnosis import _Words
 from optimizer.model.precedence import imposed_sites
@@ -77,7 +80,7 @@ def _short_site(scenario: Scenario, unit: int) -> int | None:
     hi = pol.bounds(bool(scenario.urban[unit]))[1]
     own = int(h[unit])
     rooms = imposed_sites(scenario, unit)
-    if not rooms or own > hi:
+    if not rooms or own > hi or not _beside_oversized(scenario, unit, hi):
         return None
     # Kept from the oversized case (optimizer.search.oversized_short.short_site): an
     # ordinary site of the unit reaching its own need blocks the exemption.
@@ -100,6 +103,21 @@ def _short_site(scenario: Scenario, unit: int) -> int | None:
             if n not in done and scenario.piece_key(n) == key:
                 heapq.heappush(heap, (w + int(h[n]), n))
     return max(rooms, key=lambda k: (reach_m2(scenario, k), -k))
+
+
+def _beside_oversized(scenario: Scenario, unit: int, hi: int) -> bool:
+    """Whether ``unit``'s piece holds a unit above the maximum. Only there: in a piece
+    without one, the community of such a unit is a core the checker proves (no
+    non-overlapping communities within the bounds with legal centers hold it,
+    optimizer.checker.cover) and takes a legal center with a SIZE exemption
+    (optimizer.search.cored; bench/wild.py seed 123's 村-107 of 2,292 households, a
+    community of 4,691 centred on S249-村-108), in about half the time the listing's
+    full path takes there (start and set partitioning: 95 s against 35 s wall for
+    the street, load 7-8). Beside units above the maximum the checker rejects that
+    SIZE exemption (the rest of the piece can join them), so this is the one proven."""
+    key = scenario.piece_key(unit)
+    return any(scenario.piece_key(int(v)) == key
+               for v in np.flatnonzero(np.asarray(scenario.households) > hi).tolist())
 
 
 def short_member(scenario: Scenario, members: Iterable[int]) -> tuple[int, int] | None:
