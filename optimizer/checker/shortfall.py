@@ -39,6 +39,7 @@ from optimizer.checker.facts import AREA_EPS_M2, Context, Facts
 from optimizer.checker.pipeline import STATUS_WORDS, imposed
 from optimizer.checker.pricing import required_area_m2, site_reach_m2
 from optimizer.checker.proofs import _names
+from optimizer.checker.short_within import within_proof
 from optimizer.plan.model import Community
 from optimizer.scenario.model import Scenario
 
@@ -82,8 +83,8 @@ def short_proof(ctx: Context, com: Community, f: Facts, text: str,
     hi = pol.bounds(f.urban)[1]
     big = [u for u in f.units if int(s.households[u]) > hi
            and re.search(rf"(?<![\w-]){re.escape(s.unit_ids[u])}(?![\w-])", text)]
-    if not big:
-        return False, "it names no unit of the community above the maximum"
+    if not big:     # a unit within the maximum, its every possible center short
+        return within_proof(ctx, com, f, text)
     u = big[0]
     uid = s.unit_ids[u]
     own = int(s.households[u])

@@ -32,6 +32,8 @@ KINDS = (
     "no-center",         # ONE-STATION: no place for a center for the units named
     "forbidden-build",   # ONE-STATION: a stand-in build where no_build forbids one
     "short-rooms",       # AREA-PER-HH: an oversized unit's rooms coming reach too little
+    "short-within",      # AREA-PER-HH: every possible center of a unit within the maximum
+                         # is too small (optimizer.search.short_within)
     "text",              # only the words are known (an old checkpoint)
 )
 

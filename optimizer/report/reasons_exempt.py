@@ -284,7 +284,7 @@ def _place_zh(r: Exemption) -> str:
 def reason_zh(r: Exemption) -> str:
     """The Chinese sentence of an exemption (its record: made by the engine or read)."""
     n = _fmt
-    if r.kind == "short-rooms":
+    if r.kind in ("short-rooms", "short-within"):
         return short_zh(r)
     if r.kind == "forbidden-build":
         why = reason_zh(r.inner).rstrip("。") if r.inner is not None else WHY_ZH[r.why]

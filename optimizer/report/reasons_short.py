@@ -31,6 +31,16 @@ _SHORT = re.compile(
     rf"(?P<need>{_M2[1:-1]}) m²; its (?P<status>planned|under construction) site "
     rf"(?P<sid>\S+), its community's center \({re.escape(_WHY)}\), reaches "
     rf"(?P<reach>{_M2[1:-1]}) m² at most, so the center is {_M2} m² short\.$")
+# optimizer.search.short_within.within_exemption: a unit within the maximum
+_WITHIN = re.compile(
+    r"^AREA-PER-HH: (?:Town|Town/street) '(?P<street>.*?)' \(county '(?P<county>.*?)'\): "
+    r"the (?P<unit>urban compound|rural village) (?P<uid>\S+) within the maximum has "
+    r"(?P<own>\d[\d,]*) households(?: and its community (?P<total>\d[\d,]*))?, who need "
+    rf"(?P<need>{_M2[1:-1]}) m²; its (?P<status>planned|under construction) site "
+    rf"(?P<sid>\S+), its community's center \({re.escape(_WHY)}\), reaches "
+    rf"(?P<reach>{_M2[1:-1]}) m² at most, so the center is {_M2} m² short; no community "
+    r"of at most (?P<hi>\d[\d,]*) households holding (?P=uid) has a pipeline site reaching "
+    rf"its need \(at least {_M2} m² short in every plan\)\.$")
 STATUS_ZH = {"under construction": "在建", "planned": "规划待建"}
 UNIT_ZH = {"urban compound": "城市小区", "rural village": "自然村(村民小组)"}
 
@@ -46,17 +56,20 @@ def m2(x: float) -> str:
 def parse_short(text: str) -> Exemption | None:
     """The engine's words read back into its record (None: not these words)."""
     m = _SHORT.match(text.strip())
+    within = m is None
+    m = m or _WITHIN.match(text.strip())
     if m is None:
         return None
     own = int(_num(m.group("own")))
     total = int(_num(m.group("total"))) if m.group("total") else own
     area = "urban" if m.group("unit") == "urban compound" else "rural"
     uid, sid = m.group("uid"), m.group("sid")
-    return Exemption("AREA-PER-HH", "short-rooms", text.strip(), m.group("county"),
+    return Exemption("AREA-PER-HH", "short-within" if within else "short-rooms",
+                     text.strip(), m.group("county"),
                      m.group("street"), area, named=Named((uid,)), households=own,
                      centers=(CenterWhy(uid, (sid,), _num(m.group("reach")),
                                         _num(m.group("need")), total),),
-                     why=m.group("status"))
+                     why=m.group("status"), hi=int(_num(m.group("hi"))) if within else 0)
 
 
 def short_zh(r: Exemption) -> str:
@@ -66,6 +79,13 @@ def short_zh(r: Exemption) -> str:
     place = f"{county_name(r.county, 'zh')}{street_name(r.street, 'zh')}"
     whose = (f"有{r.households:,}户" if c.households == r.households else
              f"有{r.households:,}户,所在社区共{c.households:,}户")
+    if r.kind == "short-within":
+        return (f"AREA-PER-HH:{place}的{unit}{c.unit}(未超过社区规模上限){whose},所需服务用房"
+                f"{m2(c.need_m2)}平方米;其{STATUS_ZH.get(r.why, r.why)}用房{c.sites[0]}"
+                f"须作为所在社区的服务中心(PIPELINE:在建、待建用房移交所在社区,不重复建设;"
+                f"ONE-STATION:其旁不另设服务中心),至多可达{m2(c.max_m2)}平方米,"
+                f"服务中心面积尚差{m2(c.need_m2 - c.max_m2)}平方米;任何含{c.unit}、不超过"
+                f"{r.hi:,}户的社区均无可达所需面积的在建、待建用房。")
     return (f"AREA-PER-HH:{place}的{unit}{c.unit}超过社区规模上限,{whose},所需服务用房"
             f"{m2(c.need_m2)}平方米;其{STATUS_ZH.get(r.why, r.why)}用房{c.sites[0]}"
             f"须作为所在社区的服务中心(PIPELINE:在建、待建用房移交所在社区,不重复建设;"
@@ -84,9 +104,23 @@ _JOINED = re.compile(rf"the {_M2} households of the community of (\S+), above th
                      rf"reaches {_M2} m² at most")
 
 
+# optimizer.checker.short_within.within_proof's words
+_WITHIN_REASON = re.compile(
+    rf"no community of at most {_M2} households holding (\S+) has a pipeline site reaching "
+    rf"its need: the {_M2} households of (\S+), within the maximum, alone need {_M2} m², "
+    rf"and its community's center, the pipeline site (\S+) \(PIPELINE, ONE-STATION\), "
+    rf"reaches {_M2} m² at most")
+
+
 def exempt_reason_zh(text: str) -> str | None:
     """The checker's justification of the exemption (optimizer.checker.shortfall): the
     unit's own households short, or its community with the units that must join it."""
+    m = _WITHIN_REASON.fullmatch(text)
+    if m is not None:
+        return (f"含{m.group(2)}、不超过{m.group(1)}户的任何社区均无可达所需面积的在建、待建"
+                f"用房:{m.group(2)}(未超过规模上限)的{m.group(3)}户即需服务用房"
+                f"{m.group(5)}平方米,其所在社区服务中心{m.group(6)}(PIPELINE、ONE-STATION)"
+                f"至多可达{m.group(7)}平方米")
     m = _REASON.fullmatch(text)
     if m is not None:
         return (f"超规模基本单元{m.group(2)}的{m.group(1)}户需服务用房{m.group(3)}平方米,"

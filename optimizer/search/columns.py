@@ -41,6 +41,7 @@ from optimizer.search.attempt import Choice
 from optimizer.search.colmaster import solve_by_master
 from optimizer.search.heuristic import best_choice
 from optimizer.search.listing_size import listing_hopeless, worth_listing
+from optimizer.search.short_price import short_groups
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -154,7 +155,9 @@ def price_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ..
             fac = facility.annual(m, hh, [groups[g] for g in idx], stop)
             links = degree[m].sum(axis=1) - adj[m[:, :, None], m[:, None, :]].sum(axis=(1, 2))
             cost[idx] = (fac + travel).min(axis=1) + w.cut_edge_yuan * links / 2.0
+    short_groups(scenario, data, groups, cost, degree, adj)
     return cost
+
 
 
 def unit_center_costs(scenario: Scenario, data: PieceData

@@ -23,6 +23,7 @@ from optimizer.model.precedence import allowed
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
+from optimizer.search.short_within import short_member, within_hi
 
 
 def grow_regions(data: PieceData, attempts: int = 16) -> list[list[int]]:
@@ -177,7 +178,33 @@ def best_choice(scenario: Scenario, data: PieceData, members: list[int]) -> Choi
                 yield Choice(center=u, members=glob, remedy=spec.remedy, site=spec.site,
                              credit_site=credit)
 
-    return cheapest(scenario, candidates())
+    return cheapest(scenario, candidates()) or short_group_choice(scenario, glob)
+
+
+def short_group_choice(scenario: Scenario, glob: tuple[int, ...]) -> Choice | None:
+    """Where no legal center exists for the group ``glob`` (scenario indices) and it
+    holds a unit within the maximum whose every possible center is short
+    (optimizer.search.short_within; AREA-PER-HH exempt): the pipeline site of the group
+    reaching the most (PIPELINE makes a pipeline site its center), at its full reach.
+    None otherwise, and for a group above the maximum (beyond the proof)."""
+    found = short_member(scenario, glob)
+    if found is None or not within_hi(scenario, found[0],
+                                      int(scenario.households[list(glob)].sum())):
+        return None
+    s = scenario.sites
+    pipe = [k for u in glob for k in scenario.sites_by_unit.get(u, ()) if s.is_pipeline(k)]
+    site = max(pipe, key=lambda k: (max(float(s.area_m2[k]), float(s.max_area_m2[k])), -k))
+    return capped_choice(scenario, glob, site)
+
+
+def capped_choice(scenario: Scenario, members: tuple[int, ...], site: int) -> Choice | None:
+    """The community of ``members`` centred on ``site`` extended to its full reach:
+    the cheapest option on the site that gets there (``Choice.capped``)."""
+    unit = int(scenario.sites.unit[site])
+    return cheapest(scenario, (
+        Choice(center=unit, members=members, remedy=spec.remedy, site=site,
+               credit_site=None, capped=True)
+        for spec in unit_options(scenario, unit) if spec.site == site and not spec.swap))
 
 
 def absorbed(scenario: Scenario, data: PieceData, regions: list[list[int]],

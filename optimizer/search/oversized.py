@@ -73,6 +73,8 @@ from optimizer.search.oversized_short import short_choice, short_exemption, shor
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import pocket_blocks
+from optimizer.search.short_mark import only_short
+from optimizer.search.short_within import within_short_site
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -139,6 +141,11 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                                                               if t in owner})),
                                      origin=of[p.units[0]])
                  for p in around.parts]
+    # A part the split search judged without short rooms (a unit within the maximum
+    # whose every center is short, optimizer.search.short_within) is judged again by
+    # the listing below, which lists its community.
+    parts = [dataclasses.replace(p, stranded="") if p.stranded == "no-partition" and any(
+        within_short_site(scenario, u) is not None for u in p.units) else p for p in parts]
     budget = task.budget_s
     spent = 0.0
     good: list[Part] = []
@@ -172,7 +179,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
         share = max(0.0, budget - spent) * weights[n] / max(sum(weights[n:]) + kept, 1.0)
         res = _own(scenario, subs[part.units], task, share, stop, solve_part)
         spent += res.used_s
-        if any(res.exemptions) and part.touches:
+        if part.touches and not all(only_short(ex) for ex in res.exemptions):
             # No plan within the bounds found on its own: it joins the stranded ones.
             own[part.units] = dataclasses.replace(_block(res), proven=False)
             stranded.append(dataclasses.replace(part, stranded="no-plan"))

@@ -37,6 +37,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups
 from optimizer.search.oversized_short import reach_m2
 from optimizer.search.piece_types import PieceTask
+from optimizer.search.short_within import within_short_site
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -102,10 +103,16 @@ def hosts(scenario: Scenario, gd: PieceData, groups: list[tuple[int, ...]]) -> l
     for u, kind, top in at.options:
         most[kind][u] = max(most[kind][u], math.inf if top == UNBOUNDED else float(top))
     hh = gd.households.tolist()
+    # A unit within the maximum whose every possible center is short: its community
+    # takes them, AREA-PER-HH exempt (optimizer.search.short_within; seed 67's 235).
+    short = {k for k, u in enumerate(gd.units.tolist())
+             if within_short_site(scenario, u) is not None}
     out = []
     for g in groups:
         h = sum(hh[u] for u in g)
-        if any(u in at.imposed for u in g):
+        if short.intersection(g) and h <= gd.hi:
+            out.append(True)
+        elif any(u in at.imposed for u in g):
             out.append(max(most[PIPE][u] for u in g) >= h)
         elif any(u in at.newdev for u in g):
             out.append(max(max(most[PIPE][u], most[NEWDEV][u]) for u in g) >= h)

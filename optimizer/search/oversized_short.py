@@ -32,31 +32,19 @@ from collections.abc import Sequence
 from optimizer.graph.diagnosis import _Words
 from optimizer.graph.oversized import Part
 from optimizer.model.bounds import arithmetic_bound
-from optimizer.model.options import unit_options
 from optimizer.model.piece import PieceData
 from optimizer.model.precedence import imposed_sites
 from optimizer.plan.exemption import CenterWhy, Exemption, Named
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.heuristic import cheapest
+from optimizer.search.heuristic import capped_choice
 from optimizer.search.oversized_bound import bound_and_plan
 from optimizer.search.piece_common import plan_cost
+from optimizer.search.short_within import STATUS_WORDS, m2_text, reach_m2
 from optimizer.search.stop import StopFlag
 
-STATUS_WORDS = {"under_construction": "under construction", "planned": "planned"}
 SHORT_WHY = ("PIPELINE: its rooms are handed over to its community, not built twice; "
              "ONE-STATION: no second center beside them")
-
-
-def reach_m2(scenario: Scenario, site: int) -> float:
-    """The most a site's rooms can reach: max(area_m2, max_area_m2)."""
-    s = scenario.sites
-    return max(float(s.area_m2[site]), float(s.max_area_m2[site]))
-
-
-def m2_text(x: float) -> str:
-    """913.2 -> '913.2', 900.0 -> '900', 1234.56 -> '1,234.56'."""
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
 def short_site(scenario: Scenario, unit: int) -> int | None:
@@ -174,11 +162,7 @@ def _scaled(scenario: Scenario, gd: PieceData, parts: list[Part],
 def short_choice(scenario: Scenario, members: tuple[int, ...], site: int) -> Choice | None:
     """The community of ``members`` centred on ``site`` extended to its full reach:
     the cheapest option on the site that gets there (``Choice.capped``)."""
-    unit = int(scenario.sites.unit[site])
-    return cheapest(scenario, (
-        Choice(center=unit, members=members, remedy=spec.remedy, site=site,
-               credit_site=None, capped=True)
-        for spec in unit_options(scenario, unit) if spec.site == site and not spec.swap))
+    return capped_choice(scenario, members, site)
 
 
 def short_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,

@@ -52,6 +52,7 @@ from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import solve_pocketed
 from optimizer.search.recentre import recentre
+from optimizer.search.short_mark import floors_on, mark_short
 from optimizer.search.split_plan import split_plan
 from optimizer.search.starts import listing_start
 from optimizer.search.stop import StopFlag
@@ -102,11 +103,13 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
     if task.diagnosis is not None and task.diagnosis.reason == "unit-above-max":
         # Units above the maximum: each a community of its own, the rest as any piece
         # (optimizer.search.oversized; the reasoning in optimizer.graph.oversized).
-        res = solve_oversized(scenario, data, task, stop, solve_data)
+        res = mark_short(scenario, data, solve_oversized(scenario, data, task, stop,
+                                                         solve_data))
         wall = time.perf_counter() - t0
         return dataclasses.replace(res, time_s=wall,
                                    used_s=res.used_s if task.deterministic else wall)
     res, reserve, cg, large = _solve(scenario, data, task, stop)
+    fl, lag_ok = floors_on(scenario, data)      # short rooms: optimizer.search.short_mark
     used = res.time_s           # what the methods spent of the budget (see used_s)
     if large and res.choices and not any(res.exemptions):
         moved = recentre(scenario, data, res.choices, stop)     # never dearer
@@ -125,8 +128,8 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
         # milliseconds; the plan's own count caps it), and at that count each
         # community's least households H − (k−1)·U.
         proof = count_floor(data, at_most=len(res.choices) or None)
-        floor = arithmetic_bound(scenario, data, least=proof.least)
-        if not stop.is_set():
+        floor = arithmetic_bound(fl, data, least=proof.least)
+        if lag_ok and not stop.is_set():
             # The reserve buys all 400 steps; a starved budget fewer (by count when
             # deterministic, so the bound does not depend on the machine's load).
             # Where the fewest count is bounded on its own, two runs share the steps
@@ -137,12 +140,12 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
             share = reserve / _lag_time(data.n) if task.deterministic else 1.0
             steps = max(10, int(LAG_STEPS * min(1.0, share)) // _lag_runs(data, proof.least))
             cap = LAG_CAP_S if task.deterministic else max(reserve, 0.5)
-            lag, runs = counted_lagrangian_bound(scenario, data, proof.least, time_s=cap,
+            lag, runs = counted_lagrangian_bound(fl, data, proof.least, time_s=cap,
                                                  max_iter=steps, stop=stop)
             floor = max(floor, lag)
             used += runs * _lag_time(data.n) * steps / LAG_STEPS     # its fixed estimate
             # colgen: its reserve, and what a large piece's search left (leftover.py)
-            got = None if not res.choices or late else leftover_floor(
+            got = None if not res.choices or late or fl is not scenario else leftover_floor(
                 scenario, data, res.choices, proof.least, task, cg, used,
                 time.perf_counter() - t0, stop, large)
             if got is not None:
@@ -150,7 +153,7 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
                 if got.bound > floor:
                     floor = got.bound
                     res = dataclasses.replace(res, method=res.method + "+colgen bound")
-        else:
+        elif lag_ok:
             # Stopped (Ctrl-C, the clock): a few steps still lift the floor most of the
             # way (40 steps: within about 1% of 400 on 67-248-unit rural pieces, in
             # 0.01-0.13 s, where the arithmetic floor leaves 25-40%; bench/bounds.py).
@@ -168,13 +171,14 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
             # (0.02-0.1 s), not their steps (up to 1.5 s more: the stop waits).
             hurry = HURRY_LAG_STEPS if task.deterministic or late \
                 else LAG_STEPS // _lag_runs(data, proof.least)
-            lag, _ = counted_lagrangian_bound(scenario, data, proof.least,
+            lag, _ = counted_lagrangian_bound(fl, data, proof.least,
                                               time_s=min(HURRY_LAG_S, task.hurry_s),
                                               max_iter=hurry, stop=StopFlag(),
                                               whole_steps=1)
             floor = max(floor, lag)
         res = dataclasses.replace(res, bound=max(res.bound, floor),
                                   method=res.method + proof.label())
+    res = mark_short(scenario, data, res)
     wall = time.perf_counter() - t0
     return dataclasses.replace(res, time_s=wall, used_s=used if task.deterministic else wall)
 

@@ -1,0 +1,119 @@
+"""AREA-PER-HH exempt where a unit within the maximum has no possible center that
+reaches the need of any community holding it (bench/wild.py seed 67: compound 235,
+2,600 households, needs 520 m²; its planned rooms S116-235 reach 491 m²).
+
+The checker's own proof (never the solver's functions; optimizer.search.short_within
+is the solver's side), from RULES.md:
+
+- PIPELINE: a community holding a unit with rooms coming that it imposes
+  (:func:`optimizer.checker.pipeline.imposed`) has a pipeline site of its own units as
+  its center, never a build, co-built rooms or another site beside it (rooms built
+  twice); ONE-STATION: one center; a site gives at most its reach
+  max(area_m2, max_area_m2) (:func:`optimizer.checker.pricing.site_reach_m2`);
+- a community holding the unit ``u`` and a unit ``v`` holds a connected path between
+  them, so at least w(u, v) households, the lightest such path in the piece (same
+  county, street and kind); the area it needs only grows with its households;
+- so where every pipeline site of every unit ``v`` with w(u, v) at most the maximum
+  reaches less than the need of w(u, v) households, no community within the bounds
+  holding ``u`` can meet AREA-PER-HH, whatever the plan.
+
+The exemption then stands for the one community holding ``u`` if it is within the
+maximum (the proof says nothing of a larger one), its center is the pipeline site of
+its units reaching the most (as little short as it can be) and extended to that
+reach. As for a unit above the maximum (optimizer.checker.shortfall), an ordinary
+site of ``u`` that reaches its own households' need blocks the exemption. Anything
+else is rejected: an unproven shortfall is never exempt.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+
+from optimizer.checker.facts import AREA_EPS_M2, Context, Facts
+from optimizer.checker.pipeline import STATUS_WORDS, imposed
+from optimizer.checker.pricing import required_area_m2, site_reach_m2
+from optimizer.plan.model import Community
+from optimizer.scenario.model import Scenario
+
+
+def _reach(s: Scenario, k: int) -> float:
+    return site_reach_m2(float(s.sites.area_m2[k]), float(s.sites.max_area_m2[k]))
+
+
+def _m2(x: float) -> str:
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _pipes(s: Scenario, unit: int) -> list[int]:
+    return [k for k in s.sites_by_unit.get(unit, ()) if s.sites.status[k] in STATUS_WORDS]
+
+
+def reaching_center(s: Scenario, unit: int, hi: int) -> tuple[str, int, float] | None:
+    """A pipeline site some community of at most ``hi`` households holding ``unit``
+    could take as a legal center: (site id, the least households of such a community,
+    the area they need); None where there is none (the proof)."""
+    pol = s.policy
+    key = s.piece_key(unit)
+    h = s.households
+    done: set[int] = set()
+    heap = [(int(h[unit]), unit)]
+    while heap:
+        w, v = heapq.heappop(heap)
+        if v in done or w > hi:
+            continue
+        done.add(v)
+        need = required_area_m2(w, pol)
+        for k in _pipes(s, v):
+            if _reach(s, k) >= need - AREA_EPS_M2:
+                return s.sites.site_ids[k], w, need
+        for n in s.neighbours[v].tolist():
+            if n not in done and s.piece_key(n) == key:
+                heapq.heappush(heap, (w + int(h[n]), n))
+    return None
+
+
+def within_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[bool, str]:
+    """Whether the AREA-PER-HH exemption ``text`` of ``com`` names a unit within the
+    maximum whose community can have no legal center (module docstring), and why."""
+    s, pol = ctx.scenario, ctx.scenario.policy
+    hi = pol.bounds(f.urban)[1]
+    named = [u for u in f.units if imposed(s, u) and int(s.households[u]) <= hi
+             and re.search(rf"(?<![\w-]){re.escape(s.unit_ids[u])}(?![\w-])", text)]
+    if not named:
+        return False, ("it names no unit of the community above the maximum, nor one "
+                       "within it holding rooms coming that PIPELINE makes its center")
+    u = named[0]
+    uid, own = s.unit_ids[u], int(s.households[u])
+    need = required_area_m2(own, pol)
+    ordinary = [s.sites.site_ids[k] for k in s.sites_by_unit.get(u, ())
+                if s.sites.status[k] not in STATUS_WORDS and _reach(s, k) >= need - AREA_EPS_M2]
+    if ordinary:
+        return False, (f"{uid}'s site {ordinary[0]} (not rooms coming) reaches the "
+                       f"{_m2(need)} m² its households need")
+    if f.households > hi:
+        return False, (f"its {f.households} households are above the maximum {hi}: no "
+                       f"proof that a community of {uid} that large has no legal center")
+    found = reaching_center(s, u, hi)
+    if found is not None:
+        sid, w, most = found
+        return False, (f"a community of {w} households holding {uid} could have the "
+                       f"pipeline site {sid} as a legal center ({_m2(most)} m² needed)")
+    pipe = sorted({k for i in f.units for k in _pipes(s, i)})
+    top = max(pipe, key=lambda k: (_reach(s, k), -k))
+    reach = _reach(s, top)
+    at = s.sites.index(com.site_id) if com.site_id in s.sites.site_ids else None
+    if at is None or at not in pipe or _reach(s, at) < reach - AREA_EPS_M2:
+        return False, (f"its center is not the pipeline site of its units that reaches the "
+                       f"most ({s.sites.site_ids[top]}, {_m2(reach)} m²)")
+    if com.area_after_m2 < reach - AREA_EPS_M2:
+        return False, (f"its center gives {_m2(com.area_after_m2)} m², not the "
+                       f"{_m2(reach)} m² site {com.site_id} can reach")
+    return True, (f"no community of at most {hi} households holding {uid} has a pipeline "
+                  f"site reaching its need: the {own} households of {uid}, within the "
+                  f"maximum, alone need {_m2(need)} m², and its community's center, the "
+                  f"pipeline site {com.site_id} (PIPELINE, ONE-STATION), reaches "
+                  f"{_m2(reach)} m² at most")
+
+
+__all__ = ["reaching_center", "within_proof"]

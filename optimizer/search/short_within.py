@@ -1,0 +1,170 @@
+"""A unit within the maximum whose every possible center is too small: rooms coming
+short, AREA-PER-HH exempt for its one community (issue 16, bench/wild.py seed 67).
+
+PIPELINE: rooms under construction or planned are handed to the community holding
+them and never built twice, so a community holding such a site (imposed: it reaches
+the area a community of the lower bound needs, optimizer.model.precedence) takes a
+pipeline site of its own units as its center, at most at its full reach
+max(area_m2, max_area_m2); ONE-STATION allows no second center beside it, and no rule
+lets a site exceed its reach. Where every pipeline site of every unit a community of
+at most the maximum could hold together with the unit reaches less than that
+community needs (AREA-PER-HH), no community holding the unit can meet AREA-PER-HH,
+whatever the plan: seed 67's compound 235 (2,600 households, within the urban
+maximum) needs 520 m², and its planned rooms S116-235 (coming 2017) reach 491 m².
+Before, every community holding it was dropped from the listing (no legal center),
+the street had no partition, and its soft plan's SIZE exemptions failed the check.
+
+Only in a piece holding a unit above the maximum (:func:`_beside_oversized`: elsewhere
+the house's core reading stands). Such a unit's community takes the pipeline site
+reaching the most among its units at that full reach (``Choice.capped``), only where
+no legal center exists for its group (:func:`short_group_choice`), and gets an
+AREA-PER-HH exemption naming the unit, the site, its reach and the shortfall
+(:func:`within_exemption`); every other community of the piece is priced and bounded
+as before. The checker proves it with its own code (optimizer.checker.short_within).
+
+The proof (:func:`within_short_site`): the lightest connected path from the unit to a
+unit ``v`` has w(u, v) households, so a community holding both holds at least that
+many; a pipeline site of ``v`` reaching less than the need of w(u, v) households (of
+at least the unit's own) is short for every such community. Only paths of at most the
+maximum count: a community within the bounds never holds more.
+"""
+
+from __future__ import annotations
+
+import heapq
+import weakref
+from collections.abc import Iterable
+
+import numpy as np
+
+from optimizer.graph.diagnosis import _Words
+from optimizer.model.precedence import imposed_sites
+from optimizer.plan.exemption import CenterWhy, Exemption, Named
+from optimizer.scenario.model import Scenario
+
+KIND = "short-within"
+STATUS_WORDS = {"under_construction": "under construction", "planned": "planned"}
+_CACHE: list[tuple[weakref.ref[Scenario], dict[int, int | None]]] = []
+_CACHE_SIZE = 8
+
+
+def reach_m2(scenario: Scenario, site: int) -> float:
+    """The most a site's rooms can reach: max(area_m2, max_area_m2)."""
+    s = scenario.sites
+    return max(float(s.area_m2[site]), float(s.max_area_m2[site]))
+
+
+def m2_text(x: float) -> str:
+    """913.2 -> '913.2', 900.0 -> '900', 1234.56 -> '1,234.56'."""
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def within_short_site(scenario: Scenario, unit: int) -> int | None:
+    """The site ``unit``'s community must take, short, where ``unit`` (within the
+    maximum) holds rooms PIPELINE imposes and no community of at most the maximum
+    holding it can have a legal center (module docstring): the pipeline site of the
+    unit reaching the most (the first of equals). None otherwise (above the maximum:
+    optimizer.search.oversized_short)."""
+    got = next((seen for ref, seen in _CACHE if ref() is scenario), None)
+    if got is None:         # weakly held: a scenario copy (stand-ins, repricing) is new
+        got = {}
+        _CACHE.insert(0, (weakref.ref(scenario), got))
+        del _CACHE[_CACHE_SIZE:]
+    if unit not in got:
+        got[unit] = _short_site(scenario, unit)
+    return got[unit]
+
+
+def _short_site(scenario: Scenario, unit: int) -> int | None:
+    pol, h, s = scenario.policy, scenario.households, scenario.sites
+    hi = pol.bounds(bool(scenario.urban[unit]))[1]
+    own = int(h[unit])
+    rooms = imposed_sites(scenario, unit)
+    if not rooms or own > hi or not _beside_oversized(scenario, unit, hi):
+        return None
+    # Kept from the oversized case (optimizer.search.oversized_short.short_site): an
+    # ordinary site of the unit reaching its own need blocks the exemption.
+    if any(not s.is_pipeline(k) and reach_m2(scenario, k) >= pol.required_area_m2(own)
+           for k in scenario.sites_by_unit.get(unit, ())):
+        return None
+    key = scenario.piece_key(unit)
+    done: set[int] = set()
+    heap = [(own, unit)]
+    while heap:
+        w, v = heapq.heappop(heap)
+        if v in done or w > hi:
+            continue
+        done.add(v)
+        need = pol.required_area_m2(w)
+        if any(s.is_pipeline(k) and reach_m2(scenario, k) >= need
+               for k in scenario.sites_by_unit.get(v, ())):
+            return None
+        for n in scenario.neighbours[v].tolist():
+            if n not in done and scenario.piece_key(n) == key:
+                heapq.heappush(heap, (w + int(h[n]), n))
+    return max(rooms, key=lambda k: (reach_m2(scenario, k), -k))
+
+
+def _beside_oversized(scenario: Scenario, unit: int, hi: int) -> bool:
+    """Whether ``unit``'s piece holds a unit above the maximum. Only there: in a piece
+    without one, the community of such a unit is a core the checker proves (no
+    non-overlapping communities within the bounds with legal centers hold it,
+    optimizer.checker.cover) and takes a legal center with a SIZE exemption
+    (optimizer.search.cored; bench/wild.py seed 123's 村-107 of 2,292 households, a
+    community of 4,691 centred on S249-村-108), in about half the time the listing's
+    full path takes there (start and set partitioning: 95 s against 35 s wall for
+    the street, load 7-8). Beside units above the maximum the checker rejects that
+    SIZE exemption (the rest of the piece can join them), so this is the one proven."""
+    key = scenario.piece_key(unit)
+    return any(scenario.piece_key(int(v)) == key
+               for v in np.flatnonzero(np.asarray(scenario.households) > hi).tolist())
+
+
+def short_member(scenario: Scenario, members: Iterable[int]) -> tuple[int, int] | None:
+    """(unit, site) of the first member of a group whose community must take short rooms
+    (:func:`within_short_site`), or None."""
+    for u in members:
+        k = within_short_site(scenario, int(u))
+        if k is not None:
+            return int(u), k
+    return None
+
+
+def within_hi(scenario: Scenario, unit: int, households: int) -> bool:
+    """Whether a group of ``households`` holding ``unit`` is within the proof's reach
+    (at most the maximum: the proof says nothing of larger groups)."""
+    return households <= scenario.policy.bounds(bool(scenario.urban[unit]))[1]
+
+
+def within_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
+                     members: tuple[int, ...], site: int) -> Exemption:
+    """The AREA-PER-HH exemption of the community of ``members`` holding ``unit`` (within
+    the maximum) centred on ``site`` at its full reach: names the unit, the site, its
+    reach, the community's need and shortfall, and the least shortfall (the unit alone)
+    every community holding it has."""
+    w = _Words(key)
+    pol, s = scenario.policy, scenario.sites
+    uid = scenario.unit_ids[unit]
+    own = int(scenario.households[unit])
+    total = int(scenario.households[list(members)].sum())
+    hi = pol.bounds(bool(scenario.urban[unit]))[1]
+    need, least = pol.required_area_m2(total), pol.required_area_m2(own)
+    reach = reach_m2(scenario, site)
+    status = STATUS_WORDS.get(str(s.status[site]), str(s.status[site]))
+    whose = (f"has {own:,} households, who need" if total == own else
+             f"has {own:,} households and its community {total:,}, who need")
+    text = (f"AREA-PER-HH: {w.place}: the {w.unit} {uid} within the maximum {whose} "
+            f"{m2_text(need)} m²; its {status} site {s.site_ids[site]}, its community's "
+            f"center (PIPELINE: its rooms are handed over to its community, not built "
+            f"twice; ONE-STATION: no second center beside them), reaches "
+            f"{m2_text(reach)} m² at most, so the center is {m2_text(need - reach)} m² "
+            f"short; no community of at most {hi:,} households holding {uid} has a "
+            f"pipeline site reaching its need (at least {m2_text(least - reach)} m² short "
+            f"in every plan).")
+    return Exemption("AREA-PER-HH", KIND, text, *key, named=Named((uid,)),
+                     households=own,
+                     centers=(CenterWhy(uid, (s.site_ids[site],), reach, need, total),),
+                     why=status, hi=hi)
+
+
+__all__ = ["KIND", "short_member", "within_exemption", "within_hi", "within_short_site"]
