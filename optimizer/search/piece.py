@@ -101,8 +101,7 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
     t0 = time.perf_counter()
     late = stop.is_set()        # started after the clock: a first plan, a quick floor
     if task.diagnosis is not None and task.diagnosis.reason == "unit-above-max":
-        # Units above the maximum: each a community of its own, the rest as any piece
-        # (optimizer.search.oversized; the reasoning in optimizer.graph.oversized).
+        # Units above the maximum: a community each, the rest as any piece (oversized.py).
         res = mark_short(scenario, data, solve_oversized(scenario, data, task, stop,
                                                          solve_data))
         wall = time.perf_counter() - t0
