@@ -38,7 +38,7 @@ from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
-from optimizer.search.colmaster import solve_by_master
+from optimizer.search.colmaster import NoPlan, master_plan
 from optimizer.search.heuristic import best_choice
 from optimizer.search.listing_size import listing_hopeless, worth_listing
 from optimizer.search.stop import StopFlag
@@ -358,14 +358,17 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
     # the LP and the count-fixed LPs of the master.
     fewest = count_floor(data, at_most=len(chosen_hint) if chosen_hint else None).least
     count = (fewest, data.total // max(1, data.lo))
-    if len(cols.members) >= MASTER_COLUMNS and chosen_hint is not None:
+    if len(cols.members) >= MASTER_COLUMNS:
         # Large listings: the LP bound, then integer solves over the columns of small
-        # reduced cost (optimizer.search.colmaster).
-        got = solve_by_master(data.n, cols.members, cols.cost_yuan, chosen_hint,
-                              budget_s=max(MIN_SOLVE_S, budget_s - prep), workers=workers,
-                              seed=seed, deterministic=deterministic, stop=stop, count=count,
-                              log=scenario.solver.log_search, nbrs=data.nbrs,
-                              households=data.households)
+        # reduced cost, from the hint or, with none, the LP's dive (colmaster.master_plan);
+        # no plan from the dive: the set partitioning below, with what is left.
+        got = master_plan(data.n, cols.members, cols.cost_yuan, chosen_hint,
+                          budget_s=max(MIN_SOLVE_S, budget_s - prep), workers=workers,
+                          seed=seed, deterministic=deterministic, stop=stop, count=count,
+                          log=scenario.solver.log_search, nbrs=data.nbrs,
+                          households=data.households)
+        if isinstance(got, NoPlan):
+            prep, got = prep + got.used_s, None
         if got is not None:
             return ColumnPlan(got.status, _choices(scenario, data, cols, got.chosen),
                               got.bound_yuan, prep + got.used_s, len(cols.members),
