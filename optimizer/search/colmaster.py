@@ -165,7 +165,10 @@ def master_plan(n_units: int, members: tuple[tuple[int, ...], ...], cost: np.nda
     dive gives the plan to start from. CP-SAT alone over the 210,215 columns of
     bench/wild.py seed 221's 111-compound street (2,000-3,000 households, compounds of
     up to 2,600: no tree partition fits) found no plan in a 60-s run, whose street had
-    28 s of wall; the dive found one 1.5% above the LP in 27 s at load 7."""
+    28 s of wall; the dive found one 1.5% above the LP in 27 s at load 7. With no plan
+    from the dive the caller's set partitioning over every column proves there is none
+    or finds one with what is left, unless stopped: its build alone took 18.7 s after
+    the stop at load 9 (seed 221), and a stopped piece's models give the first plan."""
     if start is not None:
         return solve_by_master(n_units, members, cost, start, budget_s=budget_s,
                                workers=workers, seed=seed, deterministic=deterministic,

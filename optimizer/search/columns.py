@@ -360,14 +360,15 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
     count = (fewest, data.total // max(1, data.lo))
     if len(cols.members) >= MASTER_COLUMNS:
         # Large listings: the LP bound, then integer solves over the columns of small
-        # reduced cost, from the hint or, with none, the LP's dive (colmaster.master_plan);
-        # no plan from the dive: the set partitioning below, with what is left.
+        # reduced cost, from the hint or, with none, the LP's dive (colmaster.master_plan).
         got = master_plan(data.n, cols.members, cols.cost_yuan, chosen_hint,
                           budget_s=max(MIN_SOLVE_S, budget_s - prep), workers=workers,
                           seed=seed, deterministic=deterministic, stop=stop, count=count,
                           log=scenario.solver.log_search, nbrs=data.nbrs,
                           households=data.households)
-        if isinstance(got, NoPlan):
+        if isinstance(got, NoPlan) and stop.is_set():   # no plan: the models (master_plan)
+            return ColumnPlan(Status.UNKNOWN, (), -math.inf, prep + got.used_s, len(cols.members))
+        if isinstance(got, NoPlan):                     # the set partitioning, what is left
             prep, got = prep + got.used_s, None
         if got is not None:
             return ColumnPlan(got.status, _choices(scenario, data, cols, got.chosen),
