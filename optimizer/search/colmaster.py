@@ -176,17 +176,22 @@ def master_plan(n_units: int, members: tuple[tuple[int, ...], ...], cost: np.nda
                                households=households)
     return solve_without_start(n_units, members, cost, budget_s=budget_s, workers=workers,
                                seed=seed, deterministic=deterministic, stop=stop,
-                               count=count, log=log, nbrs=nbrs, households=households)
+                               count=count, log=log, nbrs=nbrs, households=households,
+                               skip_uncovered=True)
 
 
 def solve_without_start(n_units: int, members: tuple[tuple[int, ...], ...],
                         cost: np.ndarray, *, budget_s: float, workers: int, seed: int,
                         deterministic: bool, stop: StopFlag, count: tuple[int, int],
                         log: bool = False, nbrs: tuple[tuple[int, ...], ...] | None = None,
-                        households: np.ndarray | None = None) -> MasterPlan | NoPlan:
+                        households: np.ndarray | None = None,
+                        skip_uncovered: bool = False) -> MasterPlan | NoPlan:
     """:func:`solve_by_master` with no plan in hand (optimizer.search.cored: a listing
     with columns outside the bounds): the dive's plan, given twice the dive's share,
-    is the start; :class:`NoPlan` with the time used when there is none."""
+    is the start; :class:`NoPlan` with the time used when there is none.
+    ``skip_uncovered``: NoPlan without a dive where the LP covers a unit by an
+    artificial column (:func:`covers`; :func:`master_plan`, whose caller's set
+    partitioning then decides; cored keeps its dive)."""
     run = _Run(budget_s, workers, seed, deterministic, stop, count, log, nbrs, households)
     t0 = time.perf_counter()
     if stop.is_set():
@@ -194,7 +199,7 @@ def solve_without_start(n_units: int, members: tuple[tuple[int, ...], ...],
     a = incidence(n_units, members)
     lp = solve_master(a, cost, start=(), stop=stop)
     used = lp.work_s if deterministic else time.perf_counter() - t0
-    if not lp.ok or not math.isfinite(lp.bound) or not covers(a, lp.x):
+    if not lp.ok or not math.isfinite(lp.bound) or skip_uncovered and not covers(a, lp.x):
         return NoPlan(used)
     sides, early, used = _sides(a, cost, lp, [], used, run)
     dived, used = _dive(a, cost, lp, [], 2 * DIVE_SHARE, used, run)
@@ -204,10 +209,11 @@ def solve_without_start(n_units: int, members: tuple[tuple[int, ...], ...],
 
 
 def covers(a: csc_matrix, x: np.ndarray) -> bool:
-    """Whether the LP solution ``x`` covers every unit by listed columns (not by its
-    costly artificial ones): where it does not, no fractional partition exists, so no
-    plan does, and a dive would only spend its time proving dead ends one by one
-    (the set partitioning proves it for the caller instead)."""
+    """Whether the LP solution ``x`` covers every unit by listed columns, not by its
+    artificial ones (each ten times the dearest column: the LP takes one where no
+    fractional partition exists, or, in principle, where every partition costs more
+    than that). Not a proof: where it does not, the dive (which reads an artificial
+    column as a dead end) is skipped and the caller's set partitioning decides."""
     return len(x) == a.shape[1] and bool((a @ np.asarray(x, dtype=np.float64)
                                           >= 1.0 - 1e-6).all())
 

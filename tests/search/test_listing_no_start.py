@@ -17,7 +17,7 @@ from optimizer.model import master
 from optimizer.model.piece import piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import colmaster, columns
-from optimizer.search.colmaster import NoPlan, solve_without_start
+from optimizer.search.colmaster import NoPlan, master_plan, solve_without_start
 from optimizer.search.columns import build_columns, plan_by_columns
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -50,7 +50,8 @@ def test_a_large_listing_without_a_start_takes_the_lps_dive(monkeypatch) -> None
 def test_an_lp_that_needs_its_artificial_columns_takes_no_dive(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # Three units on a line listed only as {0,1} and {1,2}: no partition, so the LP by
     # column generation (its direct solve lowered below the listing) covers a unit by
-    # its costly artificial column. No dive then: it could only prove dead ends.
+    # its costly artificial column. No dive then on master_plan's path (the caller's
+    # set partitioning decides); cored's call keeps it.
     monkeypatch.setattr(master, "DIRECT_COLUMNS", 1)
     monkeypatch.setattr(master, "FIRST_COLUMNS", 1)
     dives: list[int] = []
@@ -61,11 +62,14 @@ def test_an_lp_that_needs_its_artificial_columns_takes_no_dive(monkeypatch) -> N
         return real(*args, **kw)
 
     monkeypatch.setattr(colmaster, "dive", counted)
-    got = solve_without_start(3, ((0, 1), (1, 2)), np.array([1.0, 1.0]), budget_s=5,
-                              workers=1, seed=0, deterministic=True, stop=StopFlag(),
-                              count=(1, 3))
+    got = master_plan(3, ((0, 1), (1, 2)), np.array([1.0, 1.0]), None, budget_s=5,
+                      workers=1, seed=0, deterministic=True, stop=StopFlag(), count=(1, 3))
     assert isinstance(got, NoPlan) and got.used_s > 0.0
     assert dives == []
+    kept = solve_without_start(3, ((0, 1), (1, 2)), np.array([1.0, 1.0]), budget_s=5,
+                               workers=1, seed=0, deterministic=True, stop=StopFlag(),
+                               count=(1, 3))
+    assert isinstance(kept, NoPlan) and dives == [1]
 
 
 def test_no_partition_of_a_large_listing_without_a_start_is_still_proven(monkeypatch) -> None:  # type: ignore[no-untyped-def]
