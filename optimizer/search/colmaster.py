@@ -155,14 +155,43 @@ def solve_by_master(n_units: int, members: tuple[tuple[int, ...], ...], cost: np
     return _after_dive(members, a, cost, lp, sides, early, start, dived, used, run, t0)
 
 
+def master_plan(n_units: int, members: tuple[tuple[int, ...], ...], cost: np.ndarray,
+                start: list[int] | None, *, budget_s: float, workers: int, seed: int,
+                deterministic: bool, stop: StopFlag, count: tuple[int, int],
+                log: bool = False, nbrs: tuple[tuple[int, ...], ...] | None = None,
+                households: np.ndarray | None = None) -> MasterPlan | NoPlan | None:
+    """:func:`solve_by_master` from ``start``, or with none (region growing and tree
+    partitions found no plan within the bounds) :func:`solve_without_start`: the LP's
+    dive gives the plan to start from. CP-SAT alone over the 210,215 columns of
+    bench/wild.py seed 221's 111-compound street (2,000-3,000 households, compounds of
+    up to 2,600: no tree partition fits) found no plan in a 60-s run, whose street had
+    28 s of wall; the dive found one 1.5% above the LP in 27 s at load 7. With no plan
+    from the dive the caller's set partitioning over every column proves there is none
+    or finds one with what is left, unless stopped: its build alone took 18.7 s after
+    the stop at load 9 (seed 221), and a stopped piece's models give the first plan."""
+    if start is not None:
+        return solve_by_master(n_units, members, cost, start, budget_s=budget_s,
+                               workers=workers, seed=seed, deterministic=deterministic,
+                               stop=stop, count=count, log=log, nbrs=nbrs,
+                               households=households)
+    return solve_without_start(n_units, members, cost, budget_s=budget_s, workers=workers,
+                               seed=seed, deterministic=deterministic, stop=stop,
+                               count=count, log=log, nbrs=nbrs, households=households,
+                               skip_uncovered=True)
+
+
 def solve_without_start(n_units: int, members: tuple[tuple[int, ...], ...],
                         cost: np.ndarray, *, budget_s: float, workers: int, seed: int,
                         deterministic: bool, stop: StopFlag, count: tuple[int, int],
                         log: bool = False, nbrs: tuple[tuple[int, ...], ...] | None = None,
-                        households: np.ndarray | None = None) -> MasterPlan | NoPlan:
+                        households: np.ndarray | None = None,
+                        skip_uncovered: bool = False) -> MasterPlan | NoPlan:
     """:func:`solve_by_master` with no plan in hand (optimizer.search.cored: a listing
     with columns outside the bounds): the dive's plan, given twice the dive's share,
-    is the start; :class:`NoPlan` with the time used when there is none."""
+    is the start; :class:`NoPlan` with the time used when there is none.
+    ``skip_uncovered``: NoPlan without a dive where the LP covers a unit by an
+    artificial column (:func:`covers`; :func:`master_plan`, whose caller's set
+    partitioning then decides; cored keeps its dive)."""
     run = _Run(budget_s, workers, seed, deterministic, stop, count, log, nbrs, households)
     t0 = time.perf_counter()
     if stop.is_set():
@@ -170,13 +199,23 @@ def solve_without_start(n_units: int, members: tuple[tuple[int, ...], ...],
     a = incidence(n_units, members)
     lp = solve_master(a, cost, start=(), stop=stop)
     used = lp.work_s if deterministic else time.perf_counter() - t0
-    if not lp.ok or not math.isfinite(lp.bound):
+    if not lp.ok or not math.isfinite(lp.bound) or skip_uncovered and not covers(a, lp.x):
         return NoPlan(used)
     sides, early, used = _sides(a, cost, lp, [], used, run)
     dived, used = _dive(a, cost, lp, [], 2 * DIVE_SHARE, used, run)
     if not dived:
         return NoPlan(used)
     return _after_dive(members, a, cost, lp, sides, early, dived, dived, used, run, t0)
+
+
+def covers(a: csc_matrix, x: np.ndarray) -> bool:
+    """Whether the LP solution ``x`` covers every unit by listed columns, not by its
+    artificial ones (each ten times the dearest column: the LP takes one where no
+    fractional partition exists, or, in principle, where every partition costs more
+    than that). Not a proof: where it does not, the dive (which reads an artificial
+    column as a dead end) is skipped and the caller's set partitioning decides."""
+    return len(x) == a.shape[1] and bool((a @ np.asarray(x, dtype=np.float64)
+                                          >= 1.0 - 1e-6).all())
 
 
 def _sides(a: csc_matrix, cost: np.ndarray, lp: MasterLP, start: list[int], used: float,

@@ -38,7 +38,8 @@ from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
-from optimizer.search.colmaster import solve_by_master
+from optimizer.search.colmaster import NoPlan, master_plan
+from optimizer.search.column_costs import unit_center_costs
 from optimizer.search.heuristic import best_choice
 from optimizer.search.listing_size import listing_hopeless, worth_listing
 from optimizer.search.short_price import short_groups
@@ -159,31 +160,6 @@ def price_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ..
     return cost
 
 
-
-def unit_center_costs(scenario: Scenario, data: PieceData
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``per[u, c]``: what unit u adds to a community centred at c (distance, moved
-    households); the piece's neighbour-link counts between units, and each unit's."""
-    n, units = data.n, data.units
-    h = data.households.astype(np.int64)
-    w = scenario.objective
-    km = np.hypot(data.x[:, None] - data.x[None, :], data.y[:, None] - data.y[None, :]) / 1000.0
-    per = h[:, None] * km * w.distance_yuan_per_household_km
-    cur = scenario.current_community
-    if cur is not None:
-        lab = [cur[int(u)] for u in units]
-        moved = np.array([[lab[u] is not None and lab[u] != lab[c] for c in range(n)]
-                          for u in range(n)], dtype=bool)
-        per = per + moved * (h[:, None] * w.moved_yuan_per_household)
-    adj = np.zeros((n, n), dtype=np.int64)
-    pos = np.searchsorted(units, scenario.edges)
-    inside = (pos < n) & (units[np.minimum(pos, n - 1)] == scenario.edges)
-    keep = inside.all(axis=1)
-    np.add.at(adj, (pos[keep, 0], pos[keep, 1]), 1)
-    adj += adj.T
-    return per, adj, adj.sum(axis=1)
-
-
 class Facility:
     """The annual cost (operating + center) of the cheapest option at each possible
     center, from ``price`` itself, cached by (option, households, swap credit)."""
@@ -235,7 +211,7 @@ class Facility:
                 raise Stopped
             k2 = k // 2
             out.append(self._best(int(k2 // len(FIRST) // top), int(k2 // len(FIRST) % top),
-                                  groups[f // size], None, bool(k % 2)))
+                                  groups[f // size], None, bool(k % 2), k2 % len(FIRST)))
         vals = np.array(out)
         fac = vals[inv].reshape(m.shape)
         credit = self.rank[m].max(axis=1)
@@ -245,7 +221,7 @@ class Facility:
             for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
                 site = self.owned[int(credit[r])]
                 fac[r, c] = min(fac[r, c], self._best(int(m[r, c]), int(hh[r]), groups[r], site,
-                                                      bool(hosted[r])))
+                                                      bool(hosted[r]), int(kind[r])))
         return fac
 
     def at(self, center: int, group: tuple[int, ...], hh: int) -> float:
@@ -259,12 +235,15 @@ class Facility:
         return best
 
     def _best(self, center: int, hh: int, group: tuple[int, ...], credit: int | None,
-              hosted: bool = False) -> float:
+              hosted: bool = False, first: int | None = None) -> float:
         """Cheapest option at ``center`` for ``hh`` households: without a swap
         (``credit`` None) or only the swaps crediting ``credit``; no stand-in build
-        where a member can hold the center legally (``hosted``, STAND-IN-LAST)."""
+        where a member can hold the center legally (``hosted``, STAND-IN-LAST).
+        ``first``: the group's rank in FIRST when the caller has it (``annual``'s key
+        holds it: its 1,041,426 look-ups took 7 of the 38 s of pricing seed 221's
+        street under cProfile)."""
         best = math.inf
-        kind = FIRST[int(self.first[list(group)].max())]
+        kind = FIRST[int(self.first[list(group)].max()) if first is None else first]
         for spec in self.specs[center]:
             if spec.swap != (credit is not None) or not spec_fits(self.scenario, kind, spec) \
                     or (hosted and spec.stand_in):
@@ -361,14 +340,18 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
     # the LP and the count-fixed LPs of the master.
     fewest = count_floor(data, at_most=len(chosen_hint) if chosen_hint else None).least
     count = (fewest, data.total // max(1, data.lo))
-    if len(cols.members) >= MASTER_COLUMNS and chosen_hint is not None:
+    if len(cols.members) >= MASTER_COLUMNS:
         # Large listings: the LP bound, then integer solves over the columns of small
-        # reduced cost (optimizer.search.colmaster).
-        got = solve_by_master(data.n, cols.members, cols.cost_yuan, chosen_hint,
-                              budget_s=max(MIN_SOLVE_S, budget_s - prep), workers=workers,
-                              seed=seed, deterministic=deterministic, stop=stop, count=count,
-                              log=scenario.solver.log_search, nbrs=data.nbrs,
-                              households=data.households)
+        # reduced cost, from the hint or, with none, the LP's dive (colmaster.master_plan).
+        got = master_plan(data.n, cols.members, cols.cost_yuan, chosen_hint,
+                          budget_s=max(MIN_SOLVE_S, budget_s - prep), workers=workers,
+                          seed=seed, deterministic=deterministic, stop=stop, count=count,
+                          log=scenario.solver.log_search, nbrs=data.nbrs,
+                          households=data.households)
+        if isinstance(got, NoPlan) and stop.is_set():   # no plan: the models (master_plan)
+            return ColumnPlan(Status.UNKNOWN, (), -math.inf, prep + got.used_s, len(cols.members))
+        if isinstance(got, NoPlan):                     # the set partitioning, what is left
+            prep, got = prep + got.used_s, None
         if got is not None:
             return ColumnPlan(got.status, _choices(scenario, data, cols, got.chosen),
                               got.bound_yuan, prep + got.used_s, len(cols.members),

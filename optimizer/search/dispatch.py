@@ -62,12 +62,15 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
     # With the clock's budgets the quick pieces go smallest first: a small piece behind
     # a large listed one (a 150-compound street counts as "listed") started only when a
     # slot freed, at the deadline, and got nothing (a 6-compound street at load 6). The
-    # deterministic order stays as it was (the same budgets, the same plans).
+    # deterministic order stays as it was (the same budgets, the same plans). A piece
+    # worth a whole slot's run goes first all the same (dominant_first).
     quick = {t.index: _quick(scenario, t) for t in tasks}
     sign = 1.0 if det_budget is None else -1.0
     order = sorted(tasks, key=lambda t: (not quick[t.index],
                                          sign * t.budget_s if quick[t.index] else -t.budget_s,
                                          t.index))
+    if det_budget is None and procs > 1:
+        order = dominant_first(order, weights, procs)
     shared = scenario if isinstance(executor, InProcessExecutor) \
         else scenario.replace(geometry=None)
 
@@ -103,6 +106,22 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
     for res in executor.map_unordered(_work, shared, items(), stop):
         running.pop(res.index, None)
         done(res)
+
+
+def dominant_first(order: list[PieceTask], weights: dict[int, float], procs: int
+                   ) -> list[PieceTask]:
+    """By the clock's budgets, the pieces whose weight is at least 1/procs of all go
+    first (largest first, at most procs - 1 of them: one slot is always left for the
+    others, which keep their order). Such a piece's share is the whole run of a slot,
+    which it gets only if it starts at once: a listed one counts as quick and went
+    after the smaller ones, so bench/wild.py seed 221's 111-compound street (60% of
+    the weight; 210,215 listed communities, 12-29 s to price) started some 25 s into
+    a 60-s run and had no plan in the 19-28 s left (two workers, load 5-9)."""
+    total = sum(weights.values())
+    big = sorted((t for t in order if weights[t.index] * procs >= total),
+                 key=lambda t: (-weights[t.index], t.index))[:procs - 1]
+    first = {t.index for t in big}
+    return big + [t for t in order if t.index not in first]
 
 
 def capped_shares(capacity: float, cap: float, weights: dict[int, float]) -> dict[int, float]:

@@ -52,7 +52,8 @@ from optimizer.model.piece import PieceData, reach
 from optimizer.model.precedence import spec_fits
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import horizon_at
-from optimizer.search.columns import FIRST, Facility, unit_center_costs
+from optimizer.search.column_costs import unit_center_costs
+from optimizer.search.columns import FIRST, Facility
 from optimizer.search.stop import StopFlag
 
 FAC_STEP = 25           # households: the facility's floor is looked up on this grid

@@ -133,6 +133,47 @@ def test_with_the_clocks_budgets_a_small_quick_piece_goes_first(
         assert order[0] == first
 
 
+def test_with_the_clocks_budgets_a_piece_worth_a_whole_slot_goes_first(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two slots: a piece of 60% of the weight (bench/wild.py seed 221's listed
+    111-compound street) went after the smaller quick pieces and had 19-28 s of a 60-s
+    run; it starts first and gets the slot's whole run, the small ones keep their
+    order (smallest first) on the other slot. One slot: the small one first, as before."""
+    s = grid_scenario([[700, 800, None, 900, 600, None, 2500]],
+                      street=[["A", "A", "", "B", "B", "", "C"]])
+    comps = components(s)
+    tasks = [PieceTask(k, c.key, c.units, None, budget_s=w, seed=k, threads=1)
+             for k, (c, w) in enumerate(zip(comps, [10.0, 30.0, 60.0], strict=True))]
+    for procs, want in ((2, [2, 0, 1]), (1, [0, 1, 2])):
+        order: list[tuple[int, float]] = []
+
+        def piece(scenario: Any, task: PieceTask, stop: StopFlag,
+                  order: list[tuple[int, float]] = order) -> PieceResult:
+            order.append((task.index, task.budget_s))
+            return PieceResult(task.index, (), (), Status.FEASIBLE, 0.0, 0.0, "fake")
+
+        monkeypatch.setattr(dispatch, "solve_piece", piece)
+        monkeypatch.setattr(dispatch, "_quick", lambda scenario, task: True)
+        dispatch.run_pieces(s, tasks, procs, StopFlag(), lambda r: None,
+                            deadline=clock_mod.time.perf_counter() + 60.0,
+                            executor=executors_mod.InProcessExecutor() if procs == 1
+                            else _TwoSlots())
+        assert [k for k, _ in order] == want
+        if procs == 2:
+            assert order[0][1] == pytest.approx(60.0, abs=0.5)     # the slot's whole run
+
+
+class _TwoSlots:
+    """Two slots, every task taken at once (as a pool does), run in hand-out order."""
+
+    slots = 2
+
+    def map_unordered(self, fn: Any, shared: Any, items: Iterable[Any],
+                      stop: StopFlag | None = None) -> Iterator[Any]:
+        for item in list(items):
+            yield fn(shared, item, stop or StopFlag())
+
+
 # -- the flag knows its deadline ------------------------------------------------------
 
 def test_a_clock_flag_carries_its_deadline() -> None:
