@@ -15,6 +15,7 @@ import dataclasses
 import numpy as np
 
 from optimizer.graph import feasible_community_counts
+from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice, build_cost_s
@@ -29,6 +30,7 @@ from optimizer.search.piece_common import (
     soft_result,
 )
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.short_mark import floors_on
 from optimizer.search.split_plan import split_plan
 from optimizer.search.starts import tree_start
 from optimizer.search.stop import StopFlag
@@ -146,10 +148,13 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     if split is not None:       # stopped unrepaired: a split search's plan (wild seed 41)
         choices, lns, broken = split, f"{lns}, then split", [False] * len(split)
     if any(broken):
+        # Its bound: the arithmetic floor for splits of any size (on the scenario short
+        # rooms scale, optimizer.search.short_mark), never 0 (issue 16; seed 221's street).
         reason = no_plan_reason(scenario, data, "none found in time")
+        floor = arithmetic_bound(floors_on(scenario, data)[0], data, lo=0, hi=data.total)
         return PieceResult(task.index, choices, tuple((reason,) if b else () for b in broken),
-                           Status.FEASIBLE, 0.0, spent, f"{lns}, unrepaired",
-                           reason.text)
+                           Status.FEASIBLE, min(floor, plan_cost(scenario, choices)), spent,
+                           f"{lns}, unrepaired", reason.text)
     return PieceResult(task.index, choices, tuple(() for _ in choices), Status.FEASIBLE,
                        0.0, spent, f"{lns}+lagrangian bound")
 

@@ -91,3 +91,23 @@ def test_a_large_piece_left_unrepaired_takes_the_split(
     res = piece_large.solve_large(s, data, task, stop, whole=False)
     _within(s, data, res.choices)
     assert not any(res.exemptions) and "unrepaired" not in res.method
+
+
+def test_a_piece_left_unrepaired_still_carries_a_floor_not_zero(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # bench/wild.py seed 221's 111-compound street (helper part221, session 24): stopped
+    # with no plan within the bounds, its unrepaired plan reported bound 0. Issue 16: a
+    # fallback carries a valid bound (here the arithmetic floor for splits of any size).
+    rng = np.random.default_rng(7)
+    s, data = _piece(rng.integers(300, 1400, size=(5, 6)).tolist())
+    monkeypatch.setattr(piece_large, "grow_regions", lambda d: [list(range(d.n))])
+    monkeypatch.setattr(piece_large, "_search", lambda sc, d, t, start, lns_time, stop:
+                        (list(start), 0.0, "lns(0 rounds)"))
+    monkeypatch.setattr(piece_large, "split_plan", lambda sc, d: None)     # none found
+    stop = StopFlag()
+    stop.set()
+    task = PieceTask(0, data.key, data.units, None, budget_s=1.0, seed=1, threads=1,
+                     deterministic=False)
+    res = piece_large.solve_large(s, data, task, stop, whole=False)
+    assert "unrepaired" in res.method and any(res.exemptions)
+    assert 0 < res.bound <= piece_common.plan_cost(s, res.choices) + 1e-6
