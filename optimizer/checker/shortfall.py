@@ -37,21 +37,12 @@ from collections.abc import Callable
 from optimizer.checker.claims import read
 from optimizer.checker.facts import AREA_EPS_M2, Context, Facts
 from optimizer.checker.pipeline import STATUS_WORDS, imposed
-from optimizer.checker.pricing import required_area_m2, site_reach_m2
+from optimizer.checker.pricing import required_area_m2
 from optimizer.checker.proofs import _names
-from optimizer.checker.short_within import within_proof
+from optimizer.checker.short_within import full_reach_fault, m2_text, site_reach, within_proof
 from optimizer.plan.model import Community
-from optimizer.scenario.model import Scenario
 
 SIZE_RULES = ("SIZE-URBAN", "SIZE-RURAL")
-
-
-def _reach(s: Scenario, k: int) -> float:
-    return site_reach_m2(float(s.sites.area_m2[k]), float(s.sites.max_area_m2[k]))
-
-
-def _m2(x: float) -> str:
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
 def _claimed(ctx: Context, com: Community, f: Facts) -> set[int]:
@@ -94,33 +85,30 @@ def short_proof(ctx: Context, com: Community, f: Facts, text: str,
             return False, why or (f"{uid} holds no rooms under construction or planned that "
                                   "PIPELINE makes its community's center")
     pipe = sorted({k for i in f.units for k in imposed(s, i)})
-    reach = max(_reach(s, k) for k in pipe)
+    reach = max(site_reach(s, k) for k in pipe)
     need = required_area_m2(own, pol)
     whole = required_area_m2(f.households, pol)
-    top = s.sites.site_ids[max(pipe, key=lambda k: (_reach(s, k), -k))]
+    top = s.sites.site_ids[max(pipe, key=lambda k: (site_reach(s, k), -k))]
     if reach >= whole - AREA_EPS_M2:
-        return False, (f"the pipeline site {top} reaches {_m2(reach)} m², the {_m2(whole)} m² "
-                       f"the {f.households} households of its community need")
+        return False, (f"the pipeline site {top} reaches {m2_text(reach)} m², the "
+                       f"{m2_text(whole)} m² the {f.households} households of its community "
+                       f"need")
     joined = reach >= need - AREA_EPS_M2
     if joined and imposed(s, u):
         # The rooms reach the unit's own need; only the units that joined it outgrow
         # them: the shortfall stands only if they are forced on it (bench/wild.py 133).
         ok, why = forced(u) if forced is not None else (False, "")
         if not ok:
-            return False, why or (f"the pipeline site {top} reaches {_m2(reach)} m², the "
-                                  f"{_m2(need)} m² the {own} households of {uid} need")
+            return False, why or (f"the pipeline site {top} reaches {m2_text(reach)} m², the "
+                                  f"{m2_text(need)} m² the {own} households of {uid} need")
     ordinary = [s.sites.site_ids[k] for k in s.sites_by_unit.get(u, ())
-                if s.sites.status[k] not in STATUS_WORDS and _reach(s, k) >= need - AREA_EPS_M2]
+                if s.sites.status[k] not in STATUS_WORDS and site_reach(s, k) >= need - AREA_EPS_M2]
     if ordinary:
         return False, (f"{uid}'s site {ordinary[0]} (not rooms coming) reaches the "
-                       f"{_m2(need)} m² its households need")
-    at = s.sites.index(com.site_id) if com.site_id in s.sites.site_ids else None
-    if at is None or at not in pipe or _reach(s, at) < reach - AREA_EPS_M2:
-        return False, (f"its center is not the pipeline site that reaches the most ({top}, "
-                       f"{_m2(reach)} m²), which PIPELINE and ONE-STATION make its center")
-    if com.area_after_m2 < reach - AREA_EPS_M2:
-        return False, (f"its center gives {_m2(com.area_after_m2)} m², not the "
-                       f"{_m2(reach)} m² site {com.site_id} can reach")
+                       f"{m2_text(need)} m² its households need")
+    fault = full_reach_fault(s, com, pipe, max(pipe, key=lambda k: (site_reach(s, k), -k)))
+    if fault is not None:
+        return False, fault
     others = set(f.units) - {u}
     loose = sorted(s.unit_ids[i] for i in others - _claimed(ctx, com, f))
     if loose:
@@ -129,18 +117,18 @@ def short_proof(ctx: Context, com: Community, f: Facts, text: str,
     extra = pol.area_per_100_households_m2 * int(s.households[sorted(others)].sum()) / 100.0
     short = pol.area_per_100_households_m2 * f.households / 100.0 - com.area_after_m2
     if short > need - reach + extra + AREA_EPS_M2:
-        return False, (f"its shortfall, {_m2(short)} m², is more than {uid}'s own need less "
-                       f"the site's reach ({_m2(need - reach)} m²)"
-                       + (f" and its other units' {_m2(extra)} m²" if others else ""))
+        return False, (f"its shortfall, {m2_text(short)} m², is more than {uid}'s own need less "
+                       f"the site's reach ({m2_text(need - reach)} m²)"
+                       + (f" and its other units' {m2_text(extra)} m²" if others else ""))
     if joined:
         return True, (f"the {f.households} households of the community of {uid}, above the "
                       f"maximum, and of the units that must join it ({_names(s, others)}) "
-                      f"need {_m2(whole)} m², and its pipeline site {com.site_id}, its "
-                      f"community's center (PIPELINE, ONE-STATION), reaches {_m2(reach)} m² "
+                      f"need {m2_text(whole)} m², and its pipeline site {com.site_id}, its "
+                      f"community's center (PIPELINE, ONE-STATION), reaches {m2_text(reach)} m² "
                       "at most")
-    return True, (f"the {own} households of {uid}, above the maximum, need {_m2(need)} m², "
+    return True, (f"the {own} households of {uid}, above the maximum, need {m2_text(need)} m², "
                   f"and its pipeline site {com.site_id}, its community's center (PIPELINE, "
-                  f"ONE-STATION), reaches {_m2(reach)} m² at most")
+                  f"ONE-STATION), reaches {m2_text(reach)} m² at most")
 
 
 __all__ = ["short_proof"]
