@@ -75,10 +75,9 @@ def test_a_piece_stopped_before_its_first_plan_takes_the_split(
     assert res.status == Status.FEASIBLE and "none found in time" not in res.reason
 
 
-def test_a_large_piece_left_unrepaired_takes_the_split(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # bench/wild.py seed 41 (an 83-compound street stopped at 10 s): the search left
-    # region growing's plan outside the bounds, exempt "none found in time".
+def _stopped_unrepaired(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A 30-compound piece whose clock stopped with region growing's plan outside the
+    bounds and no search round: the scenario, the piece and solve_large's result."""
     rng = np.random.default_rng(7)
     s, data = _piece(rng.integers(300, 1400, size=(5, 6)).tolist())
     monkeypatch.setattr(piece_large, "grow_regions", lambda d: [list(range(d.n))])
@@ -88,7 +87,14 @@ def test_a_large_piece_left_unrepaired_takes_the_split(
     stop.set()
     task = PieceTask(0, data.key, data.units, None, budget_s=1.0, seed=1, threads=1,
                      deterministic=False)
-    res = piece_large.solve_large(s, data, task, stop, whole=False)
+    return s, data, piece_large.solve_large(s, data, task, stop, whole=False)
+
+
+def test_a_large_piece_left_unrepaired_takes_the_split(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # bench/wild.py seed 41 (an 83-compound street stopped at 10 s): the search left
+    # region growing's plan outside the bounds, exempt "none found in time".
+    s, data, res = _stopped_unrepaired(monkeypatch)
     _within(s, data, res.choices)
     assert not any(res.exemptions) and "unrepaired" not in res.method
 
@@ -98,16 +104,7 @@ def test_a_piece_left_unrepaired_still_carries_a_floor_not_zero(
     # bench/wild.py seed 221's 111-compound street (helper part221, session 24): stopped
     # with no plan within the bounds, its unrepaired plan reported bound 0. Issue 16: a
     # fallback carries a valid bound (here the arithmetic floor for splits of any size).
-    rng = np.random.default_rng(7)
-    s, data = _piece(rng.integers(300, 1400, size=(5, 6)).tolist())
-    monkeypatch.setattr(piece_large, "grow_regions", lambda d: [list(range(d.n))])
-    monkeypatch.setattr(piece_large, "_search", lambda sc, d, t, start, lns_time, stop:
-                        (list(start), 0.0, "lns(0 rounds)"))
     monkeypatch.setattr(piece_large, "split_plan", lambda sc, d: None)     # none found
-    stop = StopFlag()
-    stop.set()
-    task = PieceTask(0, data.key, data.units, None, budget_s=1.0, seed=1, threads=1,
-                     deterministic=False)
-    res = piece_large.solve_large(s, data, task, stop, whole=False)
+    s, data, res = _stopped_unrepaired(monkeypatch)
     assert "unrepaired" in res.method and any(res.exemptions)
     assert 0 < res.bound <= piece_common.plan_cost(s, res.choices) + 1e-6
