@@ -176,13 +176,20 @@ def layout_rule(ctx: Context, facts: Facted) -> Rows:
 
 
 def fix_rule(ctx: Context, facts: Facted) -> Rows:
-    """FIX-2013-03: every community below the standard today has a valid remedy."""
+    """FIX-2013-03: every community below the standard today has a valid remedy.
+
+    The rule dates the proposal, not the works (RULES.md): a remedy giving the standard
+    area counts whenever its rooms stand, so rooms coming handed over after the target
+    year are FACILITY-95's miss, not this rule's (``area_ok_handed``). Rooms coming
+    already at their full reach and proven short (AREA-PER-HH exempt, which the checker
+    grants only at that reach) have nothing to propose but themselves: `keep` is their
+    remedy, the shortfall their exemption."""
     p = ctx.scenario.policy
     counted = [(c, f) for c, f in facts if not f.center_exempt]
     need = [(c, f) for c, f in counted if c.area_before_m2 < f.required_m2 - 1e-3]
     unfixed = sorted(c.community_id for c, f in need
-                     if c.remedy == "keep" or not (f.area_ok or f.area_exempt))
-    short = sorted(c.community_id for c, f in need if f.area_exempt and c.remedy != "keep")
+                     if not f.area_exempt and (c.remedy == "keep" or not f.area_ok_handed))
+    short = sorted(c.community_id for c, f in need if f.area_exempt)
     return [row("FIX-2013-03", "*", not unfixed, len(need),
                 f"a remedy each by {p.fix_deadline}",
                 f"{len(need)} communities below standard today"
