@@ -6,6 +6,7 @@
     .venv/bin/python bench/generalize.py --cases town,oversized-rural-split --tag try
     .venv/bin/python bench/generalize.py --city           # also the city (3,000 s)
     .venv/bin/python bench/generalize.py --scenario DIR --class oversized   # any folder
+    .venv/bin/python bench/generalize.py --class town     # one class's cases only
     .venv/bin/python bench/generalize.py --list           # the cases and their targets
     .venv/bin/python bench/generalize.py --summarize TAG  # tables again from saved results
 
@@ -232,13 +233,26 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--cases-dir", type=Path, default=ROOT / "bench" / "out" / "generalize")
     ap.add_argument("--scenario", type=Path, action="append", default=[],
                     help="also bench this scenario folder (repeatable)")
-    ap.add_argument("--class", dest="cls", choices=list(TARGETS), default="town",
-                    help="target class of the --scenario folders (default town)")
+    ap.add_argument("--class", dest="cls", choices=list(TARGETS), default=None,
+                    help="target class of the --scenario folders (default town); "
+                         "without --scenario or --cases, run that class's cases only")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("--summarize", metavar="TAG", default=None,
                     help="no solving: re-derive the tables (and -by-method.csv) from the "
                          "result files of TAG")
     return ap.parse_args(argv)
+
+
+def case_names(args: argparse.Namespace) -> list[str] | None:
+    """The cases asked for: --cases; none beside --scenario folders; a --class's own
+    cases; else None (every case)."""
+    if args.cases:
+        return [n.strip() for n in args.cases.split(",") if n.strip()]
+    if args.scenario:
+        return []
+    if args.cls:
+        return [c.name for c in CASES if c.cls == args.cls]
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -249,10 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.summarize:
         return summarize(args.results / f"generalize-{args.summarize}")
-    names = [n.strip() for n in args.cases.split(",") if n.strip()] if args.cases else None
-    if names is None and args.scenario:
-        names = []
-    cases, skipped = select(names, args.city)
+    cases, skipped = select(case_names(args), args.city)
     limits = {cls: getattr(args, f"limit_{cls}") or (t.quick_s if args.quick else t.limit_s)
               for cls, t in TARGETS.items()}
     tag = args.tag or dt.datetime.now().strftime("%Y%m%d-%H%M") + ("-quick" if args.quick
@@ -268,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     for c in cases:
         print(f"[{c.name}] writing {c.describe()} ...", flush=True)
         jobs.append((c, c.cls, c.build(work / "scenarios" / c.name)))
-    jobs += [(None, args.cls, folder) for folder in args.scenario]
+    jobs += [(None, args.cls or "town", folder) for folder in args.scenario]
     rows, pieces, details = [], [], []
     for case, cls, folder in jobs:
         name = case.name if case else folder.name

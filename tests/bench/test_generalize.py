@@ -26,7 +26,7 @@ from tests.helpers.paths import ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from bench.generalize import COLUMNS, main  # noqa: E402
+from bench.generalize import COLUMNS, case_names, main, parse  # noqa: E402
 from bench.generalize_audit import audit_exemptions, named_units  # noqa: E402
 from bench.generalize_cases import CASES, TARGETS  # noqa: E402
 from optimizer.plan.read import read_plan  # noqa: E402
@@ -111,3 +111,13 @@ def test_every_case_has_a_class_with_a_target_and_unique_name() -> None:
     assert any(c.options.get("size") == 150 and c.preset == "big-street" for c in CASES)
     assert any(c.preset == "big-county" for c in CASES)
     assert {"town", "county", "city"} <= {c.preset for c in CASES}
+
+
+def test_class_alone_runs_that_class_only() -> None:
+    """`--class county` without folders ran every case (it only labelled --scenario
+    folders); now it runs the county cases, and labels folders as before."""
+    county = case_names(parse(["--class", "county"]))
+    assert county and {c.cls for c in CASES if c.name in county} == {"county"}
+    assert case_names(parse([])) is None
+    assert case_names(parse(["--cases", "town, big-street-150"])) == ["town", "big-street-150"]
+    assert case_names(parse(["--scenario", "x", "--class", "oversized"])) == []
