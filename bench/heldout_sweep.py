@@ -166,6 +166,24 @@ def _count_fits(households: int, kind: str) -> bool:
     return len(feasible_community_counts(households, MIN.get(kind, 1), MAX.get(kind, 1))) > 0
 
 
+def _size_upheld(plan: Path, key: str) -> bool:
+    """Every SIZE row of the piece ``key`` ("county / street / kind") passes or is
+    exempt in the plan's compliance.csv: the checker proved each exemption (it fails
+    one it cannot prove), so the soft fallback was forced there, not a defect. Flagging
+    those anyway called checker-proven pieces suspect (seed 288, session 24)."""
+    comp, coms = plan / "compliance.csv", plan / "communities.csv"
+    if not (comp.exists() and coms.exists()):
+        return False
+    parts = [part.strip() for part in key.split(" / ")]
+    county, street, kind = parts[0], " / ".join(parts[1:-1]), parts[-1]
+    c = pd.read_csv(coms, dtype=str, keep_default_na=False)
+    ids = set(c.loc[(c["county"] == county) & (c["street"] == street) & (c["kind"] == kind),
+                    "community_id"])
+    r = pd.read_csv(comp, dtype=str, keep_default_na=False)
+    size = r[r["rule_id"].str.startswith("SIZE-") & r["community_id"].isin(ids)]
+    return bool(ids) and not size.empty and bool(size["status"].isin(["pass", "exempt"]).all())
+
+
 def judge(folder: Path, plan: Path) -> dict[str, Any]:
     """What the plan folder says against the scenario's units (see the module doc)."""
     if (folder / "units.geojson").exists():
@@ -193,7 +211,8 @@ def judge_props(props: list[dict[str, Any]], plan: Path) -> dict[str, Any]:
     out["soft"] = [{"key": c["key"], "households": c.get("households"), "units": c.get("units")}
                    for c in summary.get("components", []) if is_soft(str(c.get("method", "")))]
     out["soft_suspect"] = [s for s in out["soft"] if _count_fits(
-        int(s["households"] or 0), str(s["key"]).rsplit("/", 1)[-1].strip())]
+        int(s["households"] or 0), str(s["key"]).rsplit("/", 1)[-1].strip())
+        and not _size_upheld(plan, str(s["key"]))]
     a = pd.read_csv(plan / "assignment.csv", dtype=str, keep_default_na=False)
     c = pd.read_csv(plan / "communities.csv", dtype={"community_id": str, "exemption": str},
                     keep_default_na=False)

@@ -59,3 +59,22 @@ def test_soft_means_the_soft_fallback_not_a_core_split_of_it() -> None:
     assert not is_soft("core-split(soft)")
     assert not is_soft("oversized(1): core-split(soft)")
     assert not is_soft("columns(20)")
+
+
+def test_a_soft_piece_the_checker_upholds_is_not_suspect(tmp_path: Path) -> None:
+    """Soft with every SIZE row passing or exempt in compliance.csv: the checker proved
+    the exemptions, so the fallback was forced (seed 288's small pieces, session 24)."""
+    from bench.heldout_sweep import _size_upheld
+
+    (tmp_path / "communities.csv").write_text(
+        "community_id,county,street,kind\nA,C,T / x,rural\nB,C,T / x,rural\nU,C,T / x,urban\n",
+        encoding="utf-8")
+    comp = tmp_path / "compliance.csv"
+    comp.write_text("rule_id,community_id,status\nSIZE-RURAL,A,pass\nSIZE-RURAL,B,exempt\n"
+                    "SIZE-URBAN,U,fail\nKIND,A,pass\n", encoding="utf-8")
+    assert _size_upheld(tmp_path, "C / T / x / rural")
+    assert not _size_upheld(tmp_path, "C / T / x / urban")       # its SIZE row fails
+    assert not _size_upheld(tmp_path, "C / other / rural")        # no community: no proof
+    comp.write_text("rule_id,community_id,status\nSIZE-RURAL,A,pass\nSIZE-RURAL,B,fail\n",
+                    encoding="utf-8")
+    assert not _size_upheld(tmp_path, "C / T / x / rural")
