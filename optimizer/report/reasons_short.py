@@ -21,7 +21,7 @@ from optimizer.report.reasons_today import _REMEDY_ZH as REMEDY_ZH
 
 Sub = Callable[[re.Match[str]], str]
 _M2 = r"(\d[\d,]*(?:\.\d+)?)"
-# optimizer.search.oversized_short.SHORT_WHY, as the engine writes it
+# optimizer.search.short_within.SHORT_WHY, as the engine writes it
 _WHY = ("PIPELINE: its rooms are handed over to its community, not built twice; "
         "ONE-STATION: no second center beside them")
 _SHORT = re.compile(

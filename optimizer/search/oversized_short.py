@@ -29,22 +29,18 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from optimizer.graph.diagnosis import _Words
 from optimizer.graph.oversized import Part
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData
 from optimizer.model.precedence import imposed_sites
-from optimizer.plan.exemption import CenterWhy, Exemption, Named
+from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.heuristic import capped_choice
 from optimizer.search.oversized_bound import bound_and_plan
 from optimizer.search.piece_common import plan_cost
-from optimizer.search.short_within import STATUS_WORDS, m2_text, reach_m2
+from optimizer.search.short_within import reach_m2, short_rooms_exemption
 from optimizer.search.stop import StopFlag
-
-SHORT_WHY = ("PIPELINE: its rooms are handed over to its community, not built twice; "
-             "ONE-STATION: no second center beside them")
 
 
 def short_site(scenario: Scenario, unit: int) -> int | None:
@@ -167,23 +163,6 @@ def short_choice(scenario: Scenario, members: tuple[int, ...], site: int) -> Cho
 
 def short_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
                     members: tuple[int, ...], site: int) -> Exemption:
-    """The AREA-PER-HH exemption of the community of ``unit`` centred on ``site``: the
-    shortfall only, naming the unit, the site, its reach, the area needed and why."""
-    w = _Words(key)
-    pol, s = scenario.policy, scenario.sites
-    uid = scenario.unit_ids[unit]
-    own = int(scenario.households[unit])
-    total = int(scenario.households[list(members)].sum())
-    need = pol.required_area_m2(total)
-    reach = reach_m2(scenario, site)
-    status = STATUS_WORDS.get(str(s.status[site]), str(s.status[site]))
-    whose = (f"has {own:,} households, who need" if total == own else
-             f"has {own:,} households and its community {total:,}, who need")
-    text = (f"AREA-PER-HH: {w.place}: the {w.unit} {uid} above the maximum {whose} "
-            f"{m2_text(need)} m²; its {status} site {s.site_ids[site]}, its community's "
-            f"center ({SHORT_WHY}), reaches {m2_text(reach)} m² at most, so the center "
-            f"is {m2_text(need - reach)} m² short.")
-    return Exemption("AREA-PER-HH", "short-rooms", text, *key, named=Named((uid,)),
-                     households=own,
-                     centers=(CenterWhy(uid, (s.site_ids[site],), reach, need, total),),
-                     why=status)
+    """The AREA-PER-HH exemption of the community of ``unit`` above the maximum centred
+    on ``site`` (:func:`optimizer.search.short_within.short_rooms_exemption`)."""
+    return short_rooms_exemption(scenario, key, unit, members, site, within=False)

@@ -136,35 +136,52 @@ def within_hi(scenario: Scenario, unit: int, households: int) -> bool:
     return households <= scenario.policy.bounds(bool(scenario.urban[unit]))[1]
 
 
-def within_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
-                     members: tuple[int, ...], site: int) -> Exemption:
-    """The AREA-PER-HH exemption of the community of ``members`` holding ``unit`` (within
-    the maximum) centred on ``site`` at its full reach: names the unit, the site, its
-    reach, the community's need and shortfall, and the least shortfall (the unit alone)
-    every community holding it has."""
+SHORT_WHY = ("PIPELINE: its rooms are handed over to its community, not built twice; "
+             "ONE-STATION: no second center beside them")
+
+
+def short_rooms_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
+                          members: tuple[int, ...], site: int, *,
+                          within: bool) -> Exemption:
+    """The AREA-PER-HH exemption of the community of ``members`` holding ``unit``,
+    centred on its pipeline ``site`` at full reach: the shortfall only, naming the unit,
+    the site, its reach, the area needed and why. One text for a unit above the maximum
+    (search/oversized_short.py) and one within it (``within``: also the least shortfall,
+    the unit alone, that every community holding it has); report/reasons_short.py reads
+    both back."""
     w = _Words(key)
     pol, s = scenario.policy, scenario.sites
     uid = scenario.unit_ids[unit]
     own = int(scenario.households[unit])
     total = int(scenario.households[list(members)].sum())
     hi = pol.bounds(bool(scenario.urban[unit]))[1]
-    need, least = pol.required_area_m2(total), pol.required_area_m2(own)
+    need = pol.required_area_m2(total)
     reach = reach_m2(scenario, site)
     status = STATUS_WORDS.get(str(s.status[site]), str(s.status[site]))
     whose = (f"has {own:,} households, who need" if total == own else
              f"has {own:,} households and its community {total:,}, who need")
-    text = (f"AREA-PER-HH: {w.place}: the {w.unit} {uid} within the maximum {whose} "
+    where = "within" if within else "above"
+    text = (f"AREA-PER-HH: {w.place}: the {w.unit} {uid} {where} the maximum {whose} "
             f"{m2_text(need)} m²; its {status} site {s.site_ids[site]}, its community's "
-            f"center (PIPELINE: its rooms are handed over to its community, not built "
-            f"twice; ONE-STATION: no second center beside them), reaches "
-            f"{m2_text(reach)} m² at most, so the center is {m2_text(need - reach)} m² "
-            f"short; no community of at most {hi:,} households holding {uid} has a "
-            f"pipeline site reaching its need (at least {m2_text(least - reach)} m² short "
-            f"in every plan).")
-    return Exemption("AREA-PER-HH", KIND, text, *key, named=Named((uid,)),
-                     households=own,
-                     centers=(CenterWhy(uid, (s.site_ids[site],), reach, need, total),),
-                     why=status, hi=hi)
+            f"center ({SHORT_WHY}), reaches {m2_text(reach)} m² at most, so the center "
+            f"is {m2_text(need - reach)} m² short")
+    if within:
+        least = pol.required_area_m2(own)
+        text += (f"; no community of at most {hi:,} households holding {uid} has a "
+                 f"pipeline site reaching its need (at least {m2_text(least - reach)} m² "
+                 f"short in every plan)")
+    centers = (CenterWhy(uid, (s.site_ids[site],), reach, need, total),)
+    return Exemption("AREA-PER-HH", KIND if within else "short-rooms", text + ".", *key,
+                     named=Named((uid,)), households=own, centers=centers, why=status,
+                     hi=hi if within else 0)
 
 
-__all__ = ["KIND", "short_member", "within_exemption", "within_hi", "within_short_site"]
+def within_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
+                     members: tuple[int, ...], site: int) -> Exemption:
+    """The exemption of a unit within the maximum every center of whose communities is
+    short (:func:`short_rooms_exemption`)."""
+    return short_rooms_exemption(scenario, key, unit, members, site, within=True)
+
+
+__all__ = ["KIND", "SHORT_WHY", "short_member", "short_rooms_exemption", "within_exemption",
+           "within_hi", "within_short_site"]
