@@ -21,7 +21,8 @@ The reasoning (what is provable, what is minimal) is in
    over every possible community there (optimizer.search.oversized_attach): first the fewest
    households joining the oversized units' communities, then the cheapest plan with
    that many; the exemption names the oversized unit and the units that joined;
-5. every other oversized unit is a community alone.
+5. every other oversized unit is a community alone; where joining leaves one no center
+   even with stand-ins, each stranded part is solved as in 3, its cores exempt (proven).
 
 The piece's bound is the sum of its blocks' bounds (each part's, each stranded
 group's, each lone oversized unit's exact cost) and the links between blocks, which
@@ -30,16 +31,14 @@ oversized units' and the pockets' within the bounds, give those no more househol
 than needed and split each pocket breaking the bounds least (it is not one on plans
 that put a pocket in an oversized unit's community: those give that community more
 households beyond the bounds than the pocket's own misses): the plans the rules
-allow here. A stranded group whose plan is not proven gets the
-bound of optimizer.search.oversized_bound, valid for every plan giving the oversized
-units' communities no more households than the plan found does (so for those that
-give the fewest as well).
+allow here. A stranded group whose plan is not proven gets the bound of
+optimizer.search.oversized_bound, valid for every plan giving the oversized units'
+communities no more households than the plan found does (so for the fewest as well).
 
 A part too large for the exhaustive split search of take_apart is checked here by
-listing its communities that may have a center
-(:func:`optimizer.search.oversized_places.listed_stranded`; any part beside an oversized
-unit too): a stranded 154-unit part used to
-reach the piece search, which spent the whole budget on a ``soft`` plan. The
+listing its communities that may have a center (:func:`optimizer.search.oversized_places.
+listed_stranded`; any part beside an oversized unit too): a stranded 154-unit part used
+to reach the piece search, which spent the whole budget on a ``soft`` plan. The
 stranded groups' share of the budget is kept back from the parts solved first.
 """
 
@@ -99,7 +98,14 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
         except NoPlaceError:
             got = None      # none with the stand-ins either: the first error says why
         if got is None:
-            raise err from None
+            # Last, each stranded part on its own, its cores exempt (search/cored.py;
+            # writer seed 383); else the first error says why.
+            again = dataclasses.replace(task, budget_s=max(ATTACH_S, task.budget_s - err.spent))
+            try:
+                got = _solve(scenario, data, again, stop, solve_part, alone=True)
+            except NoPlaceError:
+                raise err from None
+            got = dataclasses.replace(got, used_s=got.used_s + err.spent)
         return got
 
 
@@ -123,7 +129,7 @@ def _cores(scenario: Scenario, data: PieceData, task: PieceTask
 
 
 def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
-           solve_part: SolvePart) -> PieceResult:
+           solve_part: SolvePart, alone: bool = False) -> PieceResult:
     units = data.units.tolist()
     around, cores, claimed, joins = _cores(scenario, data, task)
     over = set(around.oversized)
@@ -193,10 +199,9 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
             left = max(ATTACH_S, budget - spent) / max(1, len(groups))
             mine = [own.get(p.units) for p in group_parts]
             if stop.is_set() and all(b is not None for b in mine):
-                # Stopped (the clock, Ctrl-C) and every part joined only for want of a
-                # plan in time: the exact listing would run on past the limit (19.8 s
-                # on a 41-unit part, bench/wild.py seed 25, 15-s limit, 33 s in all),
-                # so each part keeps the plan it has, as a stopped piece does.
+                # Stopped (the clock, Ctrl-C), every part joined only for want of a plan
+                # in time: each keeps the plan it has, as a stopped piece does (the exact
+                # listing ran past the limit: seed 25, 19.8 s on a 41-unit part).
                 blocks.extend(b for b in mine if b is not None)
                 continue
             try:
@@ -204,16 +209,23 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                                {o: cores[o] for o in group_over},
                                dataclasses.replace(task, budget_s=left), stop)
             except NoPlaceError:
-                # Joined, the oversized unit's community has no place for a center:
-                # where every part of the group joined only for want of a plan found in
-                # time (not proven stranded), each keeps its own plan, its exemptions
-                # as the search gave them, and the oversized units stand alone. A
-                # 164-unit part joined whole ended the solve (bench/wild.py seed 70:
-                # "its 105,397 households need 21,079 m²"). So too a part shown stranded
-                # only by the listing with centers, when the attach found no plan in time.
-                mine = [b if b is not None or p.units not in listed else _block(_own(
-                    scenario, subs[p.units], task, budget - spent, stop, solve_part))
-                    for b, p in zip(mine, group_parts, strict=True)]
+                # Joined, the oversized community has no place for a center: a part
+                # joined only for want of a plan in time keeps its own (bench/wild.py
+                # seed 70: "its 105,397 households need 21,079 m²"), one shown stranded
+                # only by the listing with centers is solved on its own, and so, in the
+                # last try (``alone``), is one proven stranded (seed 383); the oversized
+                # units stand alone.
+                todo = [p for b, p in zip(mine, group_parts, strict=True) if b is None
+                        and (alone or p.units in listed)]
+                for n, p in enumerate(todo):
+                    sub = subs.get(p.units) or piece_data(scenario, data.key,
+                                                          np.asarray(p.units))
+                    b = _block(_own(scenario, sub, task, (budget - spent) / (len(todo) - n),
+                                    stop, solve_part))
+                    spent += b.used_s
+                    if p.units in listed or all(ex.rule.startswith("SIZE-") and ex.proven
+                                                for rs in b.exemptions for ex in rs):
+                        mine[group_parts.index(p)] = b     # only its cores exempt, proven
                 if any(b is None for b in mine):
                     raise
                 blocks.extend(b for b in mine if b is not None)
