@@ -22,7 +22,9 @@ whole search at once, as without a [budget]: its SIZE exemptions hold only once 
 listing and cores are reached (bench/wild.py seed 67's 237-unit street needs about
 108 deterministic s), a quarter always starved it, and the second solve began it
 again from nothing (31.8 of 60 s at load 5, where a solve without [budget] gave it
-52 s). Capital priced higher is then tried only with time left.
+52 s). Capital priced higher is then tried only with time left; the search keeps
+back two phasings then, not five (the candidates after it leave theirs from their
+share).
 
 Every candidate is priced back at its true costs and phased; the best is the one
 whose phasing has the largest share of communities meeting the standard by the last
@@ -268,7 +270,12 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     limit = float(limit) if ends_by is None else max(0.5, min(float(limit), ends_by - t0))
     stop = stop if stop is not None else StopFlag()
     phase_s = max(0.5, min(10.0, 0.03 * limit))
-    search_s = max(0.5 * limit, limit - 5 * phase_s)
+    whole = whole_search(scenario)
+    # Five phasings kept back: at most five candidates. Solved whole, the plan at cost
+    # keeps back its own and one more; a later candidate's share leaves the rest of
+    # its phasings (below), so the limit holds either way.
+    spare = 2 if whole else 5
+    search_s = max(0.5 * limit, limit - spare * phase_s)
     tried: list[_Candidate] = []
 
     def run(factor: float, share_s: float, keep: bool,
@@ -288,7 +295,6 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
         tried.append(cand)
         return cand
 
-    whole = whole_search(scenario)
     first = run(1.0, search_s if whole else QUICK_SHARE * search_s, keep=whole)
     rest = search_s - (time.perf_counter() - t0)
     if not stop.is_set() and rest >= 1.0:
@@ -304,7 +310,9 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
         else:
             for k in range(3):
                 factor = _next_factor(tried)
-                left = search_s - (time.perf_counter() - t0)
+                # candidate k and the ones after it: 3 - k phasings, spare - 1 kept back
+                left = search_s - (time.perf_counter() - t0) \
+                    - max(0, 3 - k - (spare - 1)) * phase_s
                 if stop.is_set() or math.isnan(factor) or left < 1.0:
                     break
                 run(factor, left / (3 - k), keep=False)

@@ -48,9 +48,11 @@ def test_a_big_piece_with_a_size_diagnosis_gives_the_plan_at_cost_the_whole_sear
     # the checker's 100 units scaled down to this five-unit street
     monkeypatch.setattr(budgeted, "CHECKER_UNITS", 4)
     plan = solve(_oversized(), time_limit_s=12, workers=1, seed=0)
-    search_s = 12 - 5 * 0.5         # budgeted.solve: the limit less five phasings
+    search_s = 12 - 2 * 0.5     # budgeted.solve: the limit less its phasing and one more
     assert limits[0] == pytest.approx(search_s)     # on 47ad0b4: 2.375, a quarter
-    # this street is solved at once: capital priced higher is tried on the time left
+    # this street is solved at once: capital priced higher is tried on the time left,
+    # within the limit (their phasings kept back)
+    assert plan.summary["solve_time_s"] <= 12 + 1.0
     assert plan.summary["budget_search"]["candidates"][0]["capital_factor"] == 1.0
 
 
