@@ -173,7 +173,9 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     with stop_on_signals(stop):
         run_pieces(scenario, todo, procs, stop, done, deadline=deadline, executor=executor,
                    run_end=deadline + assembly_reserve_s(limit),
-                   det_budget=limit * DET_PER_S - sum(r.used_s for r in results.values())
+                   # a checkpoint's pieces spent this limit; kept ones an earlier solve's
+                   det_budget=limit * DET_PER_S - sum(
+                       r.used_s for k, r in results.items() if reuse is None or k not in reuse)
                    if n_workers == 1 else None)
     ordered = [results[k] for k in range(len(tasks))]
     if results_out is not None:

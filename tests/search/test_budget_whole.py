@@ -111,3 +111,23 @@ def test_a_kept_piece_is_the_plan_of_its_first_solve() -> None:
     assert again.objective == pytest.approx(whole.objective)
     assert [c.community_id for c in again.communities] == \
         [c.community_id for c in whole.communities]
+
+
+def test_a_kept_piece_does_not_spend_the_solves_deterministic_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One worker: the pieces left to solve share the whole limit's deterministic
+    time; a kept piece spent an earlier solve's (b0c0719 took it off this one's)."""
+    scenario = fx.scenario()
+    pieces: dict[int, Any] = {}
+    driver.solve(scenario, time_limit_s=8, workers=1, seed=0, results_out=pieces)
+    assert pieces[0].used_s > 0
+    budgets: list[float] = []
+    real_run = driver.run_pieces
+
+    def run_spy(*a: Any, **kw: Any) -> None:
+        budgets.append(kw["det_budget"])
+        real_run(*a, **kw)
+
+    monkeypatch.setattr(driver, "run_pieces", run_spy)
+    driver.solve(scenario, time_limit_s=8, workers=1, seed=0, reuse={0: pieces[0]})
+    assert budgets == [8 * driver.DET_PER_S]     # b0c0719: 7.99971...
