@@ -8,11 +8,23 @@ search runs unchanged, on a copy of the scenario whose capital prices (renovatio
 extension, building, land, purchase, swap credit) are ``factor`` times their cost.
 
 1. The plan without a budget's pressure (factor 1) is solved on a quarter of the time
-   and phased. When its phasing reaches FACILITY-95, that plan is solved again on the
-   rest of the time (the better of the two is kept).
+   and phased. When its phasing reaches FACILITY-95, or a piece of it is starved of
+   time (:func:`starved`), that plan is solved again on the rest of the time (the
+   better of the two is kept); the second solve keeps the first's pieces proven
+   optimal and gives the rest all the time left.
 2. Otherwise the rest of the time goes to up to three plans with capital priced
    higher, the factor chosen from the last one's phasing (bisection on a log scale:
    ×5 first; ×2 when that reaches the target, else ×17; then between).
+
+Where a piece of more than the checker's 100 units has a size diagnosis (units above
+the maximum: the oversized path, :func:`whole_search`), the plan at cost gets the
+whole search at once, as without a [budget]: its SIZE exemptions hold only once its
+listing and cores are reached (bench/wild.py seed 67's 237-unit street needs about
+108 deterministic s), a quarter always starved it, and the second solve began it
+again from nothing (31.8 of 60 s at load 5, where a solve without [budget] gave it
+52 s). Capital priced higher is then tried only with time left; the search keeps
+back two phasings then, not five (the candidates after it leave theirs from their
+share).
 
 Every candidate is priced back at its true costs and phased; the best is the one
 whose phasing has the largest share of communities meeting the standard by the last
@@ -35,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from optimizer.graph import components
 from optimizer.plan.model import Plan
 from optimizer.plan.phasing import Phasing
 from optimizer.progress import Progress, ProgressEvent
@@ -46,6 +59,7 @@ from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Choice
 from optimizer.search.executors import Executor
 from optimizer.search.phasing import phase
+from optimizer.search.piece_types import PieceResult
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -120,6 +134,8 @@ class _Candidate:
     plan: Plan
     phasing: Phasing
     time_s: float
+    pieces: dict[int, PieceResult] = dataclasses.field(default_factory=dict)
+    kept: int = 0           # pieces kept from an earlier solve at cost
 
     @property
     def reached(self) -> bool:
@@ -141,7 +157,8 @@ class _Candidate:
                 "bound_priced": self.plan.bound, "status": self.plan.status.value,
                 "capex_yuan": self.plan.summary["total_capex_yuan"],
                 "meeting": s["meeting"], "counted": s["counted"],
-                "facility_share": s["facility_share"], "time_s": round(self.time_s, 3)}
+                "facility_share": s["facility_share"], "time_s": round(self.time_s, 3),
+                "pieces_kept": self.kept}
 
 
 def candidate_plans(scenario: Scenario, factors: Sequence[float], time_limit_s: float, *,
@@ -186,6 +203,25 @@ def starved(plan: Plan) -> bool:
     return any(r.kind == "no-plan" and (not r.proven or r.named is None and (
         r.n_units > CHECKER_UNITS or f"{c.county} / {c.street} / {c.kind}" in stopped))
                for c in plan.communities for r in c.reasons)
+
+
+def whole_search(scenario: Scenario) -> bool:
+    """Whether the plan at cost gets the whole search at once (module docstring): a
+    piece of more than the checker's 100 units has a size diagnosis (it goes the
+    oversized or soft path, whose SIZE exemptions the checker proves only from the
+    listing's cores, SIZE-URBAN / SIZE-RURAL)."""
+    comps = components(scenario)
+    if all(len(c.units) <= CHECKER_UNITS for c in comps):
+        return False        # the diagnosis took 1.9 and 4.5 s on wild 296 and 317 (load 9)
+    return any(len(comps[k].units) > CHECKER_UNITS
+               for k in driver.size_diagnosed(scenario, comps))
+
+
+def settled(res: PieceResult) -> bool:
+    """Whether a piece's result stands for any later solve of the same scenario and
+    seed: proven optimal, not stopped by the clock or the memory budget (more time
+    cannot give a cheaper plan)."""
+    return res.status is Status.OPTIMAL and not res.clock_stopped and not res.memory_stopped
 
 
 def plan_key(plan: Plan, phasing: Phasing) -> tuple[float, float]:
@@ -236,36 +272,49 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     limit = float(limit) if ends_by is None else max(0.5, min(float(limit), ends_by - t0))
     stop = stop if stop is not None else StopFlag()
     phase_s = max(0.5, min(10.0, 0.03 * limit))
-    search_s = max(0.5 * limit, limit - 5 * phase_s)
+    whole = whole_search(scenario)
+    # Five phasings kept back: at most five candidates. Solved whole, the plan at cost
+    # keeps back its own and one more; a later candidate's share leaves the rest of
+    # its phasings (below), so the limit holds either way.
+    spare = 2 if whole else 5
+    search_s = max(0.5 * limit, limit - spare * phase_s)
     tried: list[_Candidate] = []
 
-    def run(factor: float, share_s: float, keep: bool) -> _Candidate:
+    def run(factor: float, share_s: float, keep: bool,
+            reuse: dict[int, PieceResult] | None = None) -> _Candidate:
         t1 = time.perf_counter()
+        pieces: dict[int, PieceResult] = {}
         got = driver.solve(capital_priced(scenario, factor), time_limit_s=max(0.5, share_s),
                            workers=n_workers, seed=seed, progress=_labelled(progress, factor, t0),
                            checkpoint=checkpoint if keep else None, executor=executor,
-                           memory_gb=memory_gb, stop=stop, ends_by=ends_by)
+                           memory_gb=memory_gb, stop=stop, ends_by=ends_by, reuse=reuse,
+                           results_out=pieces)
         plan = reprice(scenario, got) if factor != 1.0 else got
         phasing = phase(scenario, plan, time_limit_s=phase_s, workers=1, seed=seed,
                         stop=stop)
-        cand = _Candidate(factor, plan, phasing, time.perf_counter() - t1)
+        cand = _Candidate(factor, plan, phasing, time.perf_counter() - t1, pieces,
+                          len(reuse or ()))
         tried.append(cand)
         return cand
 
-    first = run(1.0, QUICK_SHARE * search_s, keep=False)
+    first = run(1.0, search_s if whole else QUICK_SHARE * search_s, keep=whole)
     rest = search_s - (time.perf_counter() - t0)
-    if not stop.is_set():
+    if not stop.is_set() and rest >= 1.0:
         if first.reached or first.starved:
             # Starved: a piece got no plan within the bounds in the quarter (its
             # exemption "none found in time" fails the check). The candidates priced
             # higher would each get a third of the rest, less a worker pool's start
             # each (5-10 s at load 7): bench/wild.py seeds 67, 93, 123 at 60 s, whose
-            # big streets got 3-9 s a candidate. The rest goes to the plan at cost.
-            run(1.0, rest, keep=True)
+            # big streets got 3-9 s a candidate. The rest goes to the plan at cost,
+            # less its pieces already proven optimal (kept: solved once).
+            kept = {k: r for k, r in first.pieces.items() if settled(r)}
+            run(1.0, rest, keep=True, reuse=kept)
         else:
             for k in range(3):
                 factor = _next_factor(tried)
-                left = search_s - (time.perf_counter() - t0)
+                # candidate k and the ones after it: 3 - k phasings, spare - 1 kept back
+                left = search_s - (time.perf_counter() - t0) \
+                    - max(0, 3 - k - (spare - 1)) * phase_s
                 if stop.is_set() or math.isnan(factor) or left < 1.0:
                     break
                 run(factor, left / (3 - k), keep=False)

@@ -14,6 +14,7 @@ import dataclasses
 import math
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,8 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
           seed: int | None = None, progress: Progress | None = None,
           checkpoint: str | Path | None = None, executor: Executor | None = None,
           memory_gb: float | None = None, stop: StopFlag | None = None,
-          ends_by: float | None = None) -> Plan:
+          ends_by: float | None = None, reuse: Mapping[int, PieceResult] | None = None,
+          results_out: dict[int, PieceResult] | None = None) -> Plan:
     """The cheapest plan found for ``scenario`` within about ``time_limit_s`` seconds.
 
     ``params``: the search settings (:class:`~optimizer.rules.solver.SolverParams`,
@@ -75,6 +77,10 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     by which the plan must be back, when that is sooner than the limit from this call
     (the command line: its process's start plus the limit, less checking and writing);
     only the clock moves, deterministic budgets still count the whole limit.
+    ``reuse``: pieces (by index) of an earlier solve of this same scenario and seed
+    kept as they are, not solved again, so the limit goes to the rest (a [budget]'s
+    second solve at cost: :mod:`optimizer.search.budgeted`). ``results_out``: filled
+    with every piece's result, by index.
     """
     t0 = time.perf_counter()
     if params is not None:
@@ -142,11 +148,12 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     def res_key(res: PieceResult) -> tuple[str, str, str]:
         return tasks[res.index].key
 
-    todo = tasks
+    kept = [reuse[t.index] for t in tasks if reuse is not None and t.index in reuse]
+    todo = [t for t in tasks if reuse is None or t.index not in reuse]
     if checkpoint is not None:
         store = Checkpoint(checkpoint, scenario)
-        todo = []
-        for task in tasks:
+        fresh, todo = todo, []
+        for task in fresh:
             old = store.load(task)
             if old is None:
                 todo.append(task)
@@ -159,14 +166,20 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
                 store.save(tasks[res.index], res)
             record(res)
 
+    for res in kept:
+        done(res)
     # The keep-back is for stopped pieces to return: a solve begun after its piece's
     # stop may use it (bench/wild.py seed 172: its plan at its second hurried count).
     with stop_on_signals(stop):
         run_pieces(scenario, todo, procs, stop, done, deadline=deadline, executor=executor,
                    run_end=deadline + assembly_reserve_s(limit),
-                   det_budget=limit * DET_PER_S - sum(r.used_s for r in results.values())
+                   # a checkpoint's pieces spent this limit; kept ones an earlier solve's
+                   det_budget=limit * DET_PER_S - sum(
+                       r.used_s for k, r in results.items() if reuse is None or k not in reuse)
                    if n_workers == 1 else None)
     ordered = [results[k] for k in range(len(tasks))]
+    if results_out is not None:
+        results_out.update(results)
     plan = build_plan(scenario, tasks, ordered, time.perf_counter() - t0, seed, n_workers,
                       limit, stop.is_set())
     plan = _noted(plan, store.notes if checkpoint is not None else [])
@@ -199,6 +212,12 @@ def _diagnoses_by_component(scenario: Scenario, comps: list[Component]
                 (center if d.reason == "no-center" else size).setdefault(where[uid], d)
                 break
     return size, center
+
+
+def size_diagnosed(scenario: Scenario, comps: list[Component]) -> dict[int, Diagnosis]:
+    """Per component (by index) with one: its first size diagnosis, which sends its
+    piece to the soft model or the oversized path (:mod:`optimizer.search.piece`)."""
+    return _diagnoses_by_component(scenario, comps)[0]
 
 
 def _stand_ins(scenario: Scenario, comp: Component, size: Diagnosis | None,
