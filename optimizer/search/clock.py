@@ -181,3 +181,31 @@ def timed(outer: StopFlag, seconds: float | None,
         done.set()
         if not outer.is_set() and time.monotonic() >= end:
             clock.fired = True
+
+
+KEEP_BACK_X = 2.0   # a search keeps back its floor's seconds only with this many times them left
+
+
+@contextlib.contextmanager
+def keep_back(stop: StopFlag, keep_s: float, deterministic: bool) -> Iterator[StopFlag]:
+    """The flag a piece's search watches in wall-clock mode: ``stop``, raised
+    ``keep_s`` seconds before ``stop``'s own deadline, so the bounds that follow the
+    search (the Lagrangian floor, column generation's rounds: optimizer.search.piece
+    sets ``keep_s`` aside for them out of its budget) run in those seconds and not after
+    the piece's stop, which leaves them the hurried floor's second (HURRY_LAG_S).
+
+    Why: the large pieces' search spends its budget less what was set aside, counted
+    from its own start, and its last round runs past that; the seconds before it (the
+    piece's data, the listing's estimate: 2-3 s at load 9) count nowhere. So at 60 s
+    with two workers big-street-300's and big-street-150-grown's streets were stopped by
+    the clock in their search and took the hurried floor: 32.39 M and 18.28 M yuan
+    against 32.88 M and 18.33 M from the full steps (bench/JOURNAL.md, session 25,
+    helper `street`). Deterministic mode, no clock, or less than KEEP_BACK_X × ``keep_s``
+    left: ``stop`` itself (the plan comes first). Solves begun after the early stop keep
+    the grace of ``stop``'s deadline (StopFlag.grace_s)."""
+    left = None if deterministic else stop.seconds_left()
+    if left is None or keep_s <= 0.0 or left < KEEP_BACK_X * keep_s:
+        yield stop
+        return
+    with timed(stop, left - keep_s, grace_s=left) as clock:
+        yield clock.flag

@@ -31,6 +31,7 @@ from optimizer.model.piece import PieceData, model_size, piece_data
 from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
+from optimizer.search.clock import keep_back
 from optimizer.search.colgen_floor import colgen_reserve
 from optimizer.search.columns import plan_by_columns
 from optimizer.search.core import Cored, no_partition, only_at_cores, quick_core
@@ -217,19 +218,19 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
     cg = (colgen_reserve(data, task.budget_s - reserve)
           if not task.locks and (size > SMALL_X or mid) else 0.0)
     task = dataclasses.replace(task, budget_s=task.budget_s - reserve - cg)
-    if size <= SMALL_X or task.locks:
-        if mid:
-            # Mid-size pieces of many communities (neither listed nor exact-flow): the
-            # large pieces' search, not the ordering model per count. An 82-compound
-            # part of 18+ communities: 22.27 M yuan from the ordering model in 33 s,
-            # 21.67 M from tree partitions, fewer-community moves and neighbourhood
-            # search in 20 s (bench/JOURNAL.md, "Mid-size pieces").
-            return solve_large(scenario, data, task, stop, whole=True,
-                               model_vars=size), reserve, cg, True
-        return _exact(scenario, data, task, stop,
-                      "flow" if size <= FLOW_X else "adjacent"), reserve, cg, False
-    return solve_large(scenario, data, task, stop, whole=size <= BOUND_X,
-                       model_vars=size), reserve, cg, True
+    # Wall-clock mode: the search stops by the clock before those seconds (clock.keep_back).
+    with keep_back(stop, reserve + cg, task.deterministic) as stop:
+        if size <= SMALL_X or task.locks:
+            if mid:
+                # Mid-size pieces of many communities: the large pieces' search, not the
+                # ordering model per count (an 82-compound part of 18+ communities: 21.67 M
+                # in 20 s against 22.27 M in 33 s; bench/JOURNAL.md, "Mid-size pieces").
+                return solve_large(scenario, data, task, stop, whole=True,
+                                   model_vars=size), reserve, cg, True
+            return _exact(scenario, data, task, stop,
+                          "flow" if size <= FLOW_X else "adjacent"), reserve, cg, False
+        return solve_large(scenario, data, task, stop, whole=size <= BOUND_X,
+                           model_vars=size), reserve, cg, True
 
 
 def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
