@@ -218,8 +218,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
     cg = (colgen_reserve(data, task.budget_s - reserve)
           if not task.locks and (size > SMALL_X or mid) else 0.0)
     task = dataclasses.replace(task, budget_s=task.budget_s - reserve - cg)
-    # Wall-clock mode: the search stops by the clock before those seconds (clock.keep_back).
-    with keep_back(stop, reserve + cg, task.deterministic) as stop:
+    with keep_back(stop, reserve + cg, task.deterministic) as stop:   # floors keep theirs
         if size <= SMALL_X or task.locks:
             if mid:
                 # Mid-size pieces of many communities: the large pieces' search, not the
