@@ -14,7 +14,7 @@ from optimizer import check, solve
 from optimizer.graph import diagnose
 from optimizer.graph.diagnosis import splittable
 from optimizer.graph.pieces import components
-from optimizer.graph.tight import tight_splittable
+from optimizer.graph.tight import tight, tight_splittable
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 
@@ -51,8 +51,16 @@ def test_the_plan_carries_a_proof_the_checker_accepts() -> None:
 
 def test_a_split_is_found_where_one_exists() -> None:
     s = necked(291, [*LEFT[:18], 1, 29])       # 2,815 households: two communities
-    assert tight_splittable(s, list(range(s.n_units)), 1000, 1500) is True
+    assert tight_splittable(s, list(range(s.n_units)), 1000, 1500, only_tight=False) is True
     assert diagnose(s) == []
+
+
+def test_only_tight_pieces_are_tried_by_the_diagnosis() -> None:
+    # 3,003 households: 3 above 3 x 1,000; 2,990: 10 below 2 x 1,500; 3,185: room
+    assert tight(3003, 1000, 1500) and tight(2990, 1000, 1500)
+    assert not tight(3185, 1000, 1500) and not tight(2815, 1000, 1500)
+    s = necked(291, [*LEFT[:18], 1, 29])
+    assert tight_splittable(s, list(range(s.n_units)), 1000, 1500) is None
 
 
 def test_the_model_agrees_with_the_search_where_the_search_decides() -> None:
@@ -68,7 +76,7 @@ def test_the_model_agrees_with_the_search_where_the_search_decides() -> None:
             d.units.size for d in components(s))][:1]
         us = comp.units.tolist()
         want = splittable(s, us, 1000, 1500)
-        got = tight_splittable(s, us, 1000, 1500)
+        got = tight_splittable(s, us, 1000, 1500, only_tight=False)
         if want is None or got is None:
             continue
         assert got == want, grid
