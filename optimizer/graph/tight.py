@@ -37,8 +37,9 @@ DET_BUDGET_S = 2.0      # deterministic seconds for all counts (one worker)
 # bound): where there is more, the search's undecided pieces have splits the cost models
 # find, and the model's time finding one is lost before the search (wild seed 319: 36
 # villages, 3,185 households, 6% above 3 x 1,000: a split after 1.17 deterministic s,
-# 11 s of wall at load 7; 313: 3 households above 3 x 1,000).
-TIGHT_SHARE = 0.02
+# 11 s of wall at load 7; 144: 32 compounds, 1.55% above 2 x 2,000, a split after 0.28
+# deterministic s, 5.4 s of wall at load 9; 313: 3 households above 3 x 1,000).
+TIGHT_SHARE = 0.01
 
 
 def tight(total: int, lo: int, hi: int) -> bool:
