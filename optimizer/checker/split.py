@@ -51,11 +51,13 @@ def whole_number_fits(households: int, lo: int, hi: int) -> bool:
 @dataclass(frozen=True)
 class SplitAnswer:
     """``exists``: True (``groups`` is one split), False (none exists) or None (beyond
-    the bound: undecided)."""
+    the bound: undecided); ``by_model``: decided by flow_split.py's model, not this
+    search (the words of the proof say which)."""
 
     exists: bool | None
     groups: tuple[tuple[int, ...], ...] = ()
     steps: int = 0
+    by_model: bool = False
 
 
 class OutOfSteps(Exception):

@@ -28,12 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.graph.alone import alone_reason
-from optimizer.graph.pieces import (
-    Component,
-    decompose,
-    feasible_community_counts,
-    mask_parts,
-)
+from optimizer.graph.pieces import Component, decompose, feasible_community_counts, mask_parts
+from optimizer.graph.tight import tight_splittable
 from optimizer.plan.exemption import Exemption, Named
 from optimizer.scenario.model import Scenario
 
@@ -182,6 +178,8 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
     if feasible_community_counts(h, lo, hi):
         units = comp.units.tolist()
         split = None if len(ids) > EXHAUSTIVE_UNITS else _splittable(scenario, units, lo, hi)
+        if split is None and len(ids) <= EXHAUSTIVE_UNITS:  # a few communities (seed 313)
+            split = tight_splittable(scenario, units, lo, hi)
         centers = ""
         if split is True:           # by households; and with a place for each center?
             from optimizer.graph.center import capacity_m2, centerless
