@@ -12,6 +12,7 @@ from optimizer.checker.proofs import Pieces, no_split
 from optimizer.checker.split import find_split
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
+from tests.helpers.partitions import connected_in
 
 # 20 villages of 888 households left of the neck, 20 of 1,810 right of it
 LEFT = [18, 3, 34, 89, 5, 19, 30, 139, 20, 51, 5, 24, 22, 24, 6, 90, 14, 91, 175, 29]
@@ -30,17 +31,6 @@ def necked(neck: int, left: list[int] = LEFT) -> Scenario:
 
 def units(s: Scenario) -> list[int]:
     return list(range(s.n_units))
-
-
-def connected(s: Scenario, group: tuple[int, ...]) -> bool:
-    seen, todo = {group[0]}, [group[0]]
-    while todo:
-        u = todo.pop()
-        for v in s.neighbours[u].tolist():
-            if v in group and v not in seen:
-                seen.add(v)
-                todo.append(v)
-    return seen == set(group)
 
 
 def test_the_search_runs_out_where_the_model_proves_no_split() -> None:
@@ -73,7 +63,7 @@ def test_a_split_the_model_finds_keeps_the_rules_and_disproves_the_claim() -> No
     assert sorted(u for g in got.groups for u in g) == units(s)
     for g in got.groups:
         assert 1000 <= sum(int(s.households[u]) for u in g) <= 1500
-        assert connected(s, g)
+        assert connected_in(s, g)
     proved, why = no_split(s, Pieces(s), 0)
     assert not proved and "splits into connected communities" in why
 

@@ -13,6 +13,7 @@ from optimizer.checker.proofs import Pieces
 from optimizer.checker.split import find_split, whole_number_fits
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
+from tests.helpers.partitions import connected_in
 
 
 def partitions(items: list[int]) -> Iterator[list[list[int]]]:
@@ -27,20 +28,9 @@ def partitions(items: list[int]) -> Iterator[list[list[int]]]:
         yield [[first], *part]
 
 
-def connected(group: list[int], s: Scenario) -> bool:
-    seen, todo = {group[0]}, [group[0]]
-    while todo:
-        u = todo.pop()
-        for v in s.neighbours[u].tolist():
-            if v in group and v not in seen:
-                seen.add(v)
-                todo.append(v)
-    return len(seen) == len(group)
-
-
 def brute(s: Scenario, lo: int, hi: int) -> bool:
     hh = s.households.tolist()
-    return any(all(lo <= sum(hh[u] for u in g) <= hi and connected(g, s) for g in part)
+    return any(all(lo <= sum(hh[u] for u in g) <= hi and connected_in(s, g) for g in part)
                for part in partitions(list(range(s.n_units))))
 
 
@@ -61,7 +51,7 @@ def test_split_search_agrees_with_brute_force(seed: int) -> None:
         assert sorted(u for g in got.groups for u in g) == list(range(s.n_units))
         for g in got.groups:
             assert 1000 <= sum(int(s.households[u]) for u in g) <= 1500
-            assert connected(list(g), s)
+            assert connected_in(s, list(g))
 
 
 def test_split_search_is_bounded() -> None:

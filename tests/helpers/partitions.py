@@ -4,12 +4,13 @@ and the random small districting instances the brute-force tests share."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import networkx as nx
 import numpy as np
 
 from optimizer.districting.graph import GraphArrays, make_arrays
+from optimizer.scenario.model import Scenario
 
 
 def set_partitions(items: list[int]) -> Iterator[list[list[int]]]:
@@ -84,3 +85,18 @@ def random_grid(seed: int, side: int, k: int, band: float) -> tuple[GraphArrays,
     total = sum(weights)
     g = grid_arrays(side, side, weights)
     return g, int(total / k * (1 - band)), int(total / k * (1 + band)) + 1
+
+
+def connected_in(s: Scenario, group: Sequence[int]) -> bool:
+    """Whether the units ``group`` of ``s`` form one connected group (brute-force
+    tests' own check, not the product's)."""
+    members = set(group)
+    first = next(iter(group))
+    seen, todo = {first}, [first]
+    while todo:
+        u = todo.pop()
+        for v in s.neighbours[u].tolist():
+            if v in members and v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return seen == members
