@@ -26,6 +26,7 @@ named so: :func:`no_partition`):
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -51,8 +52,8 @@ ENTRY_S = 1.5e-6        # the instant cores' cost per unit held by a listed comm
 
 
 def impossible_why(scenario: Scenario, data: PieceData, columns: int, *,
-                   time_s: float = CORE_TIME_S, seed: int = 0, named: bool = True
-                   ) -> tuple[str, tuple[str, ...]]:
+                   time_s: float = CORE_TIME_S, seed: int = 0, named: bool = True,
+                   wall: bool = False) -> tuple[str, tuple[str, ...]]:
     """The search's words for a piece whose every possible community is listed and
     none partitions it (optimizer.search.piece): the count of communities listed and,
     where found, the few units that no non-overlapping communities within the bounds
@@ -62,7 +63,7 @@ def impossible_why(scenario: Scenario, data: PieceData, columns: int, *,
     listed = connected_groups(data) if named else None
     if listed is None:
         return why, ()
-    core = impossible_core(data, listed[0], time_s=time_s, seed=seed)
+    core = impossible_core(data, listed[0], time_s=time_s, seed=seed, wall=wall)
     if not core:
         return why, ()
     return core_why(scenario, data, why, core)
@@ -119,13 +120,14 @@ def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: Pie
     # forced pair), which name the size rule alone: their CP-SAT search found none in
     # 2.8-3.7 s on seeds 93 and 123 of bench/wild.py, time their streets lacked at 60 s.
     first = 0.0 if got.core else first_s
-    why, core = impossible_why(scenario, data, got.columns, seed=task.seed, time_s=first)
+    wall = not task.deterministic       # the core searches' seconds on the clock too
+    why, core = impossible_why(scenario, data, got.columns, seed=task.seed, time_s=first, wall=wall)
     plain_why = impossible_why(scenario, data, got.columns, time_s=0.0, named=False)[0]
     centers = False
     charged = first
     if not core and got.listing is not None:
         local = got.core or impossible_core(data, list(got.listing.members), time_s=first_s,
-                                            seed=task.seed)
+                                            seed=task.seed, wall=wall)
         charged += first
         if local:
             why, core = core_why(scenario, data, plain_why, local, centers=True)
@@ -140,7 +142,8 @@ def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: Pie
     more &= not pending
     more_s = min(MORE_CORES_S, 0.15 * task.budget_s) if more else 0.0
     cores = piece_cores(scenario, data, got.columns, core, seed=task.seed, time_s=more_s,
-                        more=more, listing=list(got.listing.members), centers=centers)
+                        more=more, listing=list(got.listing.members), centers=centers,
+                        wall=wall)
     cored = Cored(got.listing, [c for c, _, _ in cores],
                   [no_plan_reason(scenario, data, w, got.columns, ids) for _, w, ids in cores])
     doomed = tuple(int(data.units[u]) for c in cored.cores for u in c)
@@ -179,8 +182,8 @@ def only_at_cores(res: PieceResult, why: NoPartition) -> PieceResult:
 
 def piece_cores(scenario: Scenario, data: PieceData, columns: int, first: tuple[str, ...],
                 *, time_s: float = MORE_CORES_S, seed: int = 0, more: bool = True,
-                listing: list[tuple[int, ...]] | None = None, centers: bool = False
-                ) -> list[tuple[tuple[int, ...], str, tuple[str, ...]]]:
+                listing: list[tuple[int, ...]] | None = None, centers: bool = False,
+                wall: bool = False) -> list[tuple[tuple[int, ...], str, tuple[str, ...]]]:
     """The core ``first`` (ids, as :func:`impossible_why` named it; of the listing's
     communities with ``centers``) and, with ``more``, the cores disjoint from it
     (:func:`more_cores`): each as its local units, the search's words and its ids.
@@ -198,7 +201,7 @@ def piece_cores(scenario: Scenario, data: PieceData, columns: int, first: tuple[
         found = connected_groups(data)
         groups = found[0] if found is not None else None
     if groups is not None:
-        cores = more_cores(data, groups, cores[0], time_s=time_s, seed=seed)
+        cores = more_cores(data, groups, cores[0], time_s=time_s, seed=seed, wall=wall)
     rest_centers = listing is not None and groups is not None
     return [(core, *core_why(scenario, data, why, core,
                              centers=centers if k == 0 else rest_centers))
@@ -243,8 +246,8 @@ def core_why(scenario: Scenario, data: PieceData, why: str, core: tuple[int, ...
 
 
 def more_cores(data: PieceData, groups: list[tuple[int, ...]], first: tuple[int, ...], *,
-               time_s: float = CORE_TIME_S, seed: int = 0, most: int = MORE_CORES
-               ) -> list[tuple[int, ...]]:
+               time_s: float = CORE_TIME_S, seed: int = 0, most: int = MORE_CORES,
+               wall: bool = False) -> list[tuple[int, ...]]:
     """``first`` and further cores disjoint from it and from each other (each found
     with the units of those before it left free to stay uncovered), up to ``most`` in
     all, within ``time_s`` deterministic seconds in all (so the same piece gives the
@@ -256,7 +259,7 @@ def more_cores(data: PieceData, groups: list[tuple[int, ...]], first: tuple[int,
     spent = [0.0]
     while len(out) < most and time_s - spent[0] > 0.05:
         core = impossible_core(data, groups, time_s=time_s - spent[0], seed=seed, free=used,
-                               spent=spent)
+                               spent=spent, wall=wall)
         if not core:
             break
         out.append(core)
@@ -267,12 +270,12 @@ def more_cores(data: PieceData, groups: list[tuple[int, ...]], first: tuple[int,
 def impossible_core(data: PieceData, groups: list[tuple[int, ...]], *,
                     time_s: float = CORE_TIME_S, seed: int = 0,
                     free: set[int] | frozenset[int] = frozenset(),
-                    spent: list[float] | None = None) -> tuple[int, ...]:
+                    spent: list[float] | None = None, wall: bool = False) -> tuple[int, ...]:
     """Local units of ``data`` that no non-overlapping ``groups`` (every connected
     group within the bounds) hold all of, as few as found (at most CORE_MAX); () when
     none is found (the groups partition the piece, or the core is larger). ``free``:
     units that need not be held (the units of cores found before), none of which is
-    named. ``spent``: CP-SAT's deterministic time is added to its one number."""
+    named. ``spent``: CP-SAT's deterministic time (``wall``: or wall, if more) is added."""
     holds: list[list[int]] = [[] for _ in range(data.n)]
     for k, g in enumerate(groups):
         for u in g:
@@ -284,9 +287,9 @@ def impossible_core(data: PieceData, groups: list[tuple[int, ...]], *,
     if pair:
         return pair
     used = [0.0]
-    core = _local_core(data, groups, holds, time_s / 2, seed, free, used)
+    core = _local_core(data, groups, holds, time_s / 2, seed, free, used, wall)
     if not core and time_s - used[0] > 0.05:
-        core = _cp_core(data.n, groups, holds, time_s - used[0], seed, free, used)
+        core = _cp_core(data.n, groups, holds, time_s - used[0], seed, free, used, wall)
     if spent is not None:
         spent[0] += used[0]
     return core
@@ -294,7 +297,7 @@ def impossible_core(data: PieceData, groups: list[tuple[int, ...]], *,
 
 def _local_core(data: PieceData, groups: list[tuple[int, ...]], holds: list[list[int]],
                 time_s: float, seed: int, free: set[int] | frozenset[int],
-                spent: list[float]) -> tuple[int, ...]:
+                spent: list[float], wall: bool = False) -> tuple[int, ...]:
     """A core within the neighbourhood (one to LOCAL_LINKS links) of one unit, units
     held by the fewest groups first: the exact cover of those units alone, by the
     groups meeting them. Infeasible there is infeasible for the piece, and the model is small: on a
@@ -319,7 +322,7 @@ def _local_core(data: PieceData, groups: list[tuple[int, ...]], holds: list[list
                 for v in g:
                     at[v].append(j)
             core = _cp_core(data.n, local, at, min(LOCAL_S, time_s - spent[0]), seed,
-                            set(range(data.n)) - (near - set(free)), spent)
+                            set(range(data.n)) - (near - set(free)), spent, wall)
             if core:
                 return core
     return ()
@@ -358,8 +361,10 @@ def _forced_pair(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
 
 def _cp_core(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
              time_s: float, seed: int, free: set[int] | frozenset[int] = frozenset(),
-             spent: list[float] | None = None) -> tuple[int, ...]:
-    """A core of the exact cover's rows by the solver's sufficient assumptions."""
+             spent: list[float] | None = None, wall: bool = False) -> tuple[int, ...]:
+    """A core of the exact cover's rows by the solver's sufficient assumptions; ``wall``:
+    on the clock too (writer seed 373: 25 s of wall for 6 deterministic s)."""
+    t0 = time.perf_counter()
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"g{k}") for k in range(len(groups))]
     lits = []
@@ -378,9 +383,12 @@ def _cp_core(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = time_s
+    if wall:
+        solver.parameters.max_time_in_seconds = max(0.01, time_s - (time.perf_counter() - t0))
     code = solver.solve(model)
     if spent is not None:
-        spent[0] += max(0.01, solver.response_proto.deterministic_time)
+        took = time.perf_counter() - t0 if wall else 0.0
+        spent[0] += max(0.01, solver.response_proto.deterministic_time, took)
     if code != cp_model.INFEASIBLE:
         return ()
     core = sorted(index[i] for i in solver.sufficient_assumptions_for_infeasibility())
