@@ -8,6 +8,7 @@ from __future__ import annotations
 from optimizer.checker.split import SplitAnswer, find_split
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
+from tests.helpers.partitions import connected_in
 
 # 29 villages of 21-99 households (1,822 in all) and one of 1,500 in the corner
 SMALL: list[list[int | None]] = [[50, 95, 89, 36, 67, 97],
@@ -45,11 +46,4 @@ def test_a_split_of_the_same_piece_is_found_where_one_exists() -> None:
     assert sorted(u for g in got.groups for u in g) == list(range(s.n_units))
     for g in got.groups:
         assert 1000 <= sum(int(s.households[u]) for u in g) <= 1500
-        seen, todo = {g[0]}, [g[0]]
-        while todo:
-            u = todo.pop()
-            for v in s.neighbours[u].tolist():
-                if v in g and v not in seen:
-                    seen.add(v)
-                    todo.append(v)
-        assert seen == set(g)
+        assert connected_in(s, g)
