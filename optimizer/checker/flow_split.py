@@ -32,16 +32,11 @@ from collections.abc import Iterable, Sequence
 
 from ortools.sat.python import cp_model
 
-from optimizer.checker.split import SplitAnswer
+from optimizer.checker.split import SplitAnswer, community_counts
 
 MAX_COMMUNITIES = 4     # beyond: undecided (the model grows with units × k)
 MAX_UNITS = 200
 MAX_DET_TIME = 3.0      # deterministic seconds for all counts together (one worker)
-
-
-def counts(households: int, lo: int, hi: int) -> list[int]:
-    """Every k with k·lo ≤ households ≤ k·hi."""
-    return list(range(max(1, -(-households // hi)), households // lo + 1))
 
 
 def flow_split(units: Sequence[int], households: Sequence[int],
@@ -52,7 +47,7 @@ def flow_split(units: Sequence[int], households: Sequence[int],
     (more than MAX_COMMUNITIES communities or units, or out of time)."""
     units = sorted(int(u) for u in units)
     total = sum(int(households[u]) for u in units)
-    ks = counts(total, lo, hi)
+    ks = community_counts(total, lo, hi)
     if not ks:
         return SplitAnswer(False, by_model=True)
     if len(units) > MAX_UNITS or ks[-1] > MAX_COMMUNITIES:
@@ -124,4 +119,4 @@ def _solve(units: list[int], households: Sequence[int], neighbours: Sequence[Ite
     return False, groups, spent
 
 
-__all__ = ["MAX_COMMUNITIES", "MAX_DET_TIME", "MAX_UNITS", "counts", "flow_split"]
+__all__ = ["MAX_COMMUNITIES", "MAX_DET_TIME", "MAX_UNITS", "flow_split"]

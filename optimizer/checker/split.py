@@ -40,12 +40,15 @@ MAX_UNITS = 100
 MAX_STEPS = 50_000
 
 
+def community_counts(households: int, lo: int, hi: int) -> list[int]:
+    """Every k ≥ 1 with k·lo ≤ households ≤ k·hi: at least ceil(H / hi), at most
+    floor(H / lo)."""
+    return list(range(max(1, -(-households // hi)), households // lo + 1))
+
+
 def whole_number_fits(households: int, lo: int, hi: int) -> bool:
-    """Whether some k ≥ 1 communities of lo..hi households hold exactly ``households``:
-    k must be at least ceil(H / hi) and at most floor(H / lo)."""
-    if households <= 0:
-        return False
-    return -(-households // hi) <= households // lo
+    """Whether some k ≥ 1 communities of lo..hi households hold exactly ``households``."""
+    return households > 0 and bool(community_counts(households, lo, hi))
 
 
 @dataclass(frozen=True)
@@ -259,5 +262,5 @@ def find_split(units: Sequence[int], households: Sequence[int],
     return SplitAnswer(True, tuple(bits.ids(g) for g in got), bits.steps)
 
 
-__all__ = ["MAX_STEPS", "MAX_UNITS", "Bits", "OutOfSteps", "SplitAnswer", "find_split",
-           "whole_number_fits"]
+__all__ = ["MAX_STEPS", "MAX_UNITS", "Bits", "OutOfSteps", "SplitAnswer", "community_counts",
+           "find_split", "whole_number_fits"]

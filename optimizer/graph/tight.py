@@ -102,12 +102,15 @@ def _count(scenario: Scenario, units: list[int], lo: int, hi: int, k: int,
             m.add(sum(i * first[i][j - 1] for i in range(n))
                   < sum(i * first[i][j] for i in range(n)))
         ship = {(p, q): m.new_int_var(0, n - 1, "") for p, q in links}
+        sent: list[list[cp_model.IntVar]] = [[] for _ in range(n)]
+        came: list[list[cp_model.IntVar]] = [[] for _ in range(n)]
         for (p, q), g in ship.items():
             m.add(g <= (n - 1) * a[p][j])
             m.add(g <= (n - 1) * a[q][j])
+            sent[p].append(g)
+            came[q].append(g)
         for i in range(n):
-            gone = sum(g for (p, _), g in ship.items() if p == i)
-            got = sum(g for (_, q), g in ship.items() if q == i)
+            gone, got = sum(sent[i]), sum(came[i])
             # a unit of j other than its source keeps one unit of goods
             m.add(got - gone >= a[i][j] - n * first[i][j])
             m.add(got - gone <= a[i][j])
