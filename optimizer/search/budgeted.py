@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.graph import components
+from optimizer.graph import Diagnosis, components, diagnose
 from optimizer.plan.model import Plan
 from optimizer.plan.phasing import Phasing
 from optimizer.progress import Progress, ProgressEvent
@@ -168,13 +168,15 @@ def candidate_plans(scenario: Scenario, factors: Sequence[float], time_limit_s: 
     at the true costs; fewer when ``stop`` is set (the first is always solved)."""
     t0 = time.perf_counter()
     out: list[tuple[float, Plan]] = []
+    diagnoses = tuple(diagnose(scenario))     # prices change, the diagnosis does not
     for k, factor in enumerate(factors):
         if out and stop is not None and stop.is_set():
             break
         left = time_limit_s - (time.perf_counter() - t0)
         got = driver.solve(capital_priced(scenario, factor),
                            time_limit_s=max(0.5, left / (len(factors) - k)), workers=workers,
-                           seed=seed, progress=_labelled(progress, factor, t0), stop=stop)
+                           seed=seed, progress=_labelled(progress, factor, t0), stop=stop,
+                           diagnoses=diagnoses)
         out.append((factor, reprice(scenario, got) if factor != 1.0 else got))
     return out
 
@@ -205,16 +207,17 @@ def starved(plan: Plan) -> bool:
                for c in plan.communities for r in c.reasons)
 
 
-def whole_search(scenario: Scenario) -> bool:
+def whole_search(scenario: Scenario, diagnoses: Sequence[Diagnosis] | None = None) -> bool:
     """Whether the plan at cost gets the whole search at once (module docstring): a
     piece of more than the checker's 100 units has a size diagnosis (it goes the
     oversized or soft path, whose SIZE exemptions the checker proves only from the
-    listing's cores, SIZE-URBAN / SIZE-RURAL)."""
+    listing's cores, SIZE-URBAN / SIZE-RURAL). ``diagnoses``: ``diagnose(scenario)``
+    when the caller has it."""
     comps = components(scenario)
     if all(len(c.units) <= CHECKER_UNITS for c in comps):
         return False        # the diagnosis took 1.9 and 4.5 s on wild 296 and 317 (load 9)
     return any(len(comps[k].units) > CHECKER_UNITS
-               for k in driver.size_diagnosed(scenario, comps))
+               for k in driver.size_diagnosed(scenario, comps, diagnoses))
 
 
 def settled(res: PieceResult) -> bool:
@@ -272,7 +275,10 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     limit = float(limit) if ends_by is None else max(0.5, min(float(limit), ends_by - t0))
     stop = stop if stop is not None else StopFlag()
     phase_s = max(0.5, min(10.0, 0.03 * limit))
-    whole = whole_search(scenario)
+    # Once for every candidate: they differ in prices only, which the diagnosis does
+    # not read (each diagnosed again took 1.9-4.5 s on wild 296 and 317 at load 9).
+    diagnoses = tuple(diagnose(scenario))
+    whole = whole_search(scenario, diagnoses)
     # Five phasings kept back: at most five candidates. Solved whole, the plan at cost
     # keeps back its own and one more; a later candidate's share leaves the rest of
     # its phasings (below), so the limit holds either way.
@@ -288,7 +294,7 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
                            workers=n_workers, seed=seed, progress=_labelled(progress, factor, t0),
                            checkpoint=checkpoint if keep else None, executor=executor,
                            memory_gb=memory_gb, stop=stop, ends_by=ends_by, reuse=reuse,
-                           results_out=pieces)
+                           results_out=pieces, diagnoses=diagnoses)
         plan = reprice(scenario, got) if factor != 1.0 else got
         phasing = phase(scenario, plan, time_limit_s=phase_s, workers=1, seed=seed,
                         stop=stop)
