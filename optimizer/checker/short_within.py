@@ -49,6 +49,19 @@ def _pipes(s: Scenario, unit: int) -> list[int]:
     return [k for k in s.sites_by_unit.get(unit, ()) if s.sites.status[k] in STATUS_WORDS]
 
 
+def ordinary_fault(s: Scenario, unit: int, uid: str, need: float) -> str | None:
+    """Why a shortfall of ``unit`` is not proven when one of its ordinary sites (not
+    rooms coming: existing, or for sale) reaches ``need`` m² (another center could meet
+    it), or None. For a unit above the maximum (optimizer.checker.shortfall) and one
+    within it alike."""
+    ordinary = [s.sites.site_ids[k] for k in s.sites_by_unit.get(unit, ())
+                if s.sites.status[k] not in STATUS_WORDS and site_reach(s, k) >= need - AREA_EPS_M2]
+    if not ordinary:
+        return None
+    return (f"{uid}'s site {ordinary[0]} (not rooms coming) reaches the {m2_text(need)} m² "
+            f"its households need")
+
+
 def full_reach_fault(s: Scenario, com: Community, pipe: list[int], top: int) -> str | None:
     """Why ``com``'s center is not the pipeline site ``top`` of ``pipe`` (the one
     reaching most) at its full reach, or None: the one center a shortfall is exempt on
@@ -102,11 +115,9 @@ def within_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[boo
     u = named[0]
     uid, own = s.unit_ids[u], int(s.households[u])
     need = required_area_m2(own, pol)
-    ordinary = [s.sites.site_ids[k] for k in s.sites_by_unit.get(u, ())
-                if s.sites.status[k] not in STATUS_WORDS and site_reach(s, k) >= need - AREA_EPS_M2]
-    if ordinary:
-        return False, (f"{uid}'s site {ordinary[0]} (not rooms coming) reaches the "
-                       f"{m2_text(need)} m² its households need")
+    ordinary = ordinary_fault(s, u, uid, need)
+    if ordinary is not None:
+        return False, ordinary
     if f.households > hi:
         return False, (f"its {f.households} households are above the maximum {hi}: no "
                        f"proof that a community of {uid} that large has no legal center")

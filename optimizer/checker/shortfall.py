@@ -36,10 +36,16 @@ from collections.abc import Callable
 
 from optimizer.checker.claims import read
 from optimizer.checker.facts import AREA_EPS_M2, Context, Facts
-from optimizer.checker.pipeline import STATUS_WORDS, imposed
+from optimizer.checker.pipeline import imposed
 from optimizer.checker.pricing import required_area_m2
 from optimizer.checker.proofs import _names
-from optimizer.checker.short_within import full_reach_fault, m2_text, site_reach, within_proof
+from optimizer.checker.short_within import (
+    full_reach_fault,
+    m2_text,
+    ordinary_fault,
+    site_reach,
+    within_proof,
+)
 from optimizer.plan.model import Community
 
 SIZE_RULES = ("SIZE-URBAN", "SIZE-RURAL")
@@ -106,11 +112,9 @@ def short_proof(ctx: Context, com: Community, f: Facts, text: str,
         if not ok:
             return False, why or (f"the pipeline site {top} reaches {m2_text(reach)} m², the "
                                   f"{m2_text(need)} m² the {own} households of {uid} need")
-    ordinary = [s.sites.site_ids[k] for k in s.sites_by_unit.get(u, ())
-                if s.sites.status[k] not in STATUS_WORDS and site_reach(s, k) >= need - AREA_EPS_M2]
-    if ordinary:
-        return False, (f"{uid}'s site {ordinary[0]} (not rooms coming) reaches the "
-                       f"{m2_text(need)} m² its households need")
+    ordinary = ordinary_fault(s, u, uid, need)
+    if ordinary is not None:
+        return False, ordinary
     fault = full_reach_fault(s, com, pipe, max(pipe, key=lambda k: (site_reach(s, k), -k)))
     if fault is not None:
         return False, fault
