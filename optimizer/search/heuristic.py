@@ -23,7 +23,7 @@ from optimizer.model.precedence import allowed
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
-from optimizer.search.chains import chain_repair, missed
+from optimizer.search.chains import MAX_TRIES, chain_repair, missed, piece_tries
 from optimizer.search.hosts import Hosts, center_hosts
 from optimizer.search.short_within import short_member, within_hi
 
@@ -52,18 +52,20 @@ def grow_regions(data: PieceData, attempts: int = 16,
     k_hi = counts[-1] if counts else k_lo
     rng = np.random.default_rng(len(h) * 7919 + total)
     best: tuple[tuple[int, int], list[list[int]]] | None = None
+    tries = piece_tries(data)           # the chains' moves, shared by the attempts
     for attempt in range(attempts):
         k = min(k_hi, k_lo + attempt // 8)
         jitter = rng.random(data.n) if attempt % 8 else np.zeros(data.n)
         regions = _repair(data, _merge_small(data, _grow(data, k, jitter, hosts), hosts),
                           hosts)
         miss = missed(data, regions, hosts)
-        if miss and (best is None or best[0] > (0, len(regions))):
+        if miss and tries > 0 and (best is None or best[0] > (0, len(regions))):
             # A dead end the single moves cannot serve: the need passed on through a
             # few regions (optimizer.search.chains). Only where a plan within the
             # bounds at once is not at hand with as few regions (so such pieces keep
             # theirs), and only for an attempt that could then be the best.
-            regions = chain_repair(data, regions, hosts)
+            regions, used = chain_repair(data, regions, hosts, min(MAX_TRIES, tries))
+            tries -= used
             miss = missed(data, regions, hosts)
         score = (miss, len(regions))
         if best is None or score < best[0]:
