@@ -22,7 +22,7 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.chains import chain_repair, missed
-from optimizer.search.heuristic import best_choice, grow_regions
+from optimizer.search.heuristic import grow_regions
 from optimizer.search.hosts import center_hosts
 from optimizer.search.piece_common import heuristic_start
 
