@@ -44,8 +44,8 @@ def center_hosts(scenario: Scenario, data: PieceData) -> Hosts:
     households as their reach, max(area, max_area), covers (AREA-PER-HH, AREA-MIN);
     any other unit as many as it can hold legally (a build, co-built rooms, or its
     sites: :func:`optimizer.model.precedence.most_households`; no_build units without
-    a site large enough serve none). A necessary condition only: the pricing still
-    decides (:func:`best_choice`)."""
+    a site large enough serve none, a stand-in build any). A necessary condition only:
+    the pricing still decides (:func:`optimizer.search.heuristic.best_choice`)."""
     need = scenario.policy.required_area_m2
     sites = scenario.sites
     most = np.full(data.n, math.inf)
@@ -53,7 +53,11 @@ def center_hosts(scenario: Scenario, data: PieceData) -> Hosts:
     for i, u in enumerate(data.units.tolist()):
         own = imposed_sites(scenario, int(u))
         if not own:
-            most[i] = most_households(scenario, int(u))
+            # A stand-in build (ONE-STATION's last resort) may hold a community whose
+            # units cannot (STAND-IN-LAST): a group holding one has a center whatever
+            # its size.
+            most[i] = math.inf if scenario.is_stand_in(int(u)) \
+                else most_households(scenario, int(u))
             continue
         reach = max(max(float(sites.area_m2[s]), float(sites.max_area_m2[s])) for s in own)
         per = scenario.policy.area_per_100_households_m2

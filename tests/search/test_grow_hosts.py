@@ -22,9 +22,9 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.chains import chain_repair, missed
-from optimizer.search.heuristic import grow_regions
+from optimizer.search.heuristic import best_choice, grow_regions
 from optimizer.search.hosts import center_hosts
-from optimizer.search.piece_common import heuristic_start
+from optimizer.search.piece_common import heuristic_start, with_stand_ins
 
 
 def _street(seed: int, rooms: bool = True, rows: int = 6, cols: int = 7
@@ -117,3 +117,21 @@ def test_region_growing_is_deterministic() -> None:
     s, data = _street(0)
     hosts = center_hosts(s, data)
     assert grow_regions(data, hosts=hosts) == grow_regions(data, hosts=hosts)
+
+
+def test_a_stand_in_build_hosts_any_region_its_units_cannot() -> None:
+    """ONE-STATION's last resort (no_build lifted at units no community can give a
+    center): a region holding such a unit has a center whatever its size
+    (STAND-IN-LAST lets the build stand in where no unit can hold it legally), so
+    growing does not widen it looking for one (6d88c7d: cap -1, the region grown on)."""
+    s = grid_scenario([[900, 800, 700], [600, 500, 400]],
+                      no_build=[f"r{r}c{c}" for r in range(2) for c in range(3)])
+    [comp] = [c for c in components(s) if len(c.units) > 1]
+    data = piece_data(s, comp.key, comp.units)
+    assert center_hosts(s, data).cap(data, [0, 1]) == -1        # no place at all
+    lifted = with_stand_ins(s, [int(u) for u in data.units[:2]])
+    hosts = center_hosts(lifted, data)
+    assert hosts.cap(data, [0, 1]) == data.hi
+    assert hosts.cap(data, [4, 5]) == -1                         # not lifted there
+    plan = [best_choice(lifted, data, r) for r in grow_regions(data, hosts=hosts)]
+    assert all(ch is not None for ch in plan)
