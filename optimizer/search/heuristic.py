@@ -23,17 +23,28 @@ from optimizer.model.precedence import allowed
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
+from optimizer.search.chains import MAX_TRIES, chain_repair, missed, piece_tries
+from optimizer.search.hosts import Hosts, center_hosts
 from optimizer.search.short_within import short_member, within_hi
 
 
-def grow_regions(data: PieceData, attempts: int = 16) -> list[list[int]]:
+def grow_regions(data: PieceData, attempts: int = 16,
+                 hosts: Hosts | None = None) -> list[list[int]]:
     """Connected groups of local unit indices covering the component: of the
     attempts, the one that misses the bounds least, and among those the one with the
     fewest regions (each community carries the fixed funding, pay and center costs,
     so one community fewer is worth far more than any shape: a 172-unit rural town
     cost 2.42 M yuan as 6 communities against 2.74 M as 7). Attempts aim at k_lo,
-    k_lo + 1, ... communities, several seed orders each (seeded, so deterministic)."""
+    k_lo + 1, ... communities, several seed orders each (seeded, so deterministic).
+    ``hosts`` (:func:`center_hosts`): a region grows no larger than its units can give
+    a legal center (imposed rooms coming: only those), and keeps growing while none of
+    its units can; households above that count as missed. Without them, regions of
+    2,837-2,943 households within 2,000-3,000 around rooms coming that serve
+    2,185-2,565 had no legal center, their units joined neighbours, and the search
+    never repaired the bounds (writer seed 384's 145-compound street: no plan within
+    the bounds at 60 s)."""
     h = data.households
+    hosts = hosts if hosts is not None else Hosts.free(data.n)
     total = int(h.sum())
     counts = feasible_community_counts(total, data.lo, data.hi)
     # No whole number fits: aim near it anyway (the plan then misses the bounds least).
@@ -41,12 +52,21 @@ def grow_regions(data: PieceData, attempts: int = 16) -> list[list[int]]:
     k_hi = counts[-1] if counts else k_lo
     rng = np.random.default_rng(len(h) * 7919 + total)
     best: tuple[tuple[int, int], list[list[int]]] | None = None
+    tries = piece_tries(data)           # the chains' moves, shared by the attempts
     for attempt in range(attempts):
         k = min(k_hi, k_lo + attempt // 8)
         jitter = rng.random(data.n) if attempt % 8 else np.zeros(data.n)
-        regions = _repair(data, _merge_small(data, _grow(data, k, jitter)))
-        miss = sum(max(0, data.lo - w) + max(0, w - data.hi)
-                   for w in (int(h[r].sum()) for r in regions))
+        regions = _repair(data, _merge_small(data, _grow(data, k, jitter, hosts), hosts),
+                          hosts)
+        miss = missed(data, regions, hosts)
+        if miss and tries > 0 and (best is None or best[0] > (0, len(regions))):
+            # A dead end the single moves cannot serve: the need passed on through a
+            # few regions (optimizer.search.chains). Only where a plan within the
+            # bounds at once is not at hand with as few regions (so such pieces keep
+            # theirs), and only for an attempt that could then be the best.
+            regions, used = chain_repair(data, regions, hosts, min(MAX_TRIES, tries))
+            tries -= used
+            miss = missed(data, regions, hosts)
         score = (miss, len(regions))
         if best is None or score < best[0]:
             best = (score, regions)
@@ -56,7 +76,7 @@ def grow_regions(data: PieceData, attempts: int = 16) -> list[list[int]]:
     return best[1]
 
 
-def _grow(data: PieceData, k: int, jitter: np.ndarray) -> list[list[int]]:
+def _grow(data: PieceData, k: int, jitter: np.ndarray, hosts: Hosts) -> list[list[int]]:
     h = data.households
     free = np.ones(data.n, dtype=bool)
     cx, cy = float(data.x.mean()), float(data.y.mean())
@@ -68,17 +88,23 @@ def _grow(data: PieceData, k: int, jitter: np.ndarray) -> list[list[int]]:
         deg = np.array([sum(free[v] for v in data.nbrs[u]) for u in cand]) + jitter[cand]
         far = -np.hypot(data.x[cand] - cx, data.y[cand] - cy)
         seed = int(cand[np.lexsort((cand, far, deg))[0]])
-        # Aim at an even share of what is left, within the bounds.
+        # Aim at an even share of what is left, within the bounds; on past it while
+        # no unit of the region can hold its center, never past what its rooms serve.
         target = min(data.hi, max(data.lo, left_h / max(1, left_k)))
         region, weight = [seed], int(h[seed])
+        cap = hosts.cap(data, region)
         free[seed] = False
         heap: list[tuple[float, int]] = []
         _push_free_neighbours(data, free, seed, seed, heap)
-        while heap and weight < target:
+        while heap and (weight < min(target, cap) or weight > cap):
             _, v = heapq.heappop(heap)
             if not free[v] or weight + int(h[v]) > data.hi:
                 continue
+            more = hosts.cap(data, region + [v])
+            if weight + int(h[v]) > more and (hosts.imposed[v] or hosts.imposed[region].any()):
+                continue
             region.append(v)
+            cap = more
             weight += int(h[v])
             free[v] = False
             _push_free_neighbours(data, free, seed, v, heap)
@@ -88,16 +114,17 @@ def _grow(data: PieceData, k: int, jitter: np.ndarray) -> list[list[int]]:
     return regions
 
 
-def _repair(data: PieceData, regions: list[list[int]]) -> list[list[int]]:
+def _repair(data: PieceData, regions: list[list[int]], hosts: Hosts) -> list[list[int]]:
     """Shift boundary units from a neighbouring region into a region below the lower
-    bound (or out of one above the upper bound) while both stay connected and the
-    donor stays within the bounds."""
+    bound (or out of one above the upper bound or its rooms' cap) while both stay
+    connected and the donor stays within the bounds."""
     h = data.households
     regs = [set(r) for r in regions]
     for _ in range(2 * data.n):
         owner = {u: r for r, reg in enumerate(regs) for u in reg}
         weights = [int(h[list(reg)].sum()) for reg in regs]
-        bad = [r for r, w in enumerate(weights) if w < data.lo or w > data.hi]
+        bad = [r for r, w in enumerate(weights)
+               if w < data.lo or w > hosts.cap(data, regs[r])]
         if not bad:
             break
         moved = False
@@ -109,11 +136,13 @@ def _repair(data: PieceData, regions: list[list[int]]) -> list[list[int]]:
             for unit, q in border:
                 give, take = (q, r) if short else (r, q)
                 w = int(h[unit])
+                rest = regs[give] - {unit}
                 if weights[give] - w < data.lo and give not in bad:
                     continue
-                if weights[take] + w > data.hi:
+                if give not in bad and weights[give] - w > hosts.cap(data, rest):
+                    continue        # the donor would lose the rooms that serve it
+                if weights[take] + w > hosts.cap(data, regs[take] | {unit}):
                     continue
-                rest = regs[give] - {unit}
                 if not rest or not is_connected(rest, data.nbrs):
                     continue
                 regs[give] = rest
@@ -135,7 +164,8 @@ def _push_free_neighbours(data: PieceData, free: np.ndarray, seed: int, u: int,
             heapq.heappush(heap, (d, v))
 
 
-def _merge_small(data: PieceData, regions: list[list[int]]) -> list[list[int]]:
+def _merge_small(data: PieceData, regions: list[list[int]], hosts: Hosts
+                 ) -> list[list[int]]:
     h = data.households
     changed = True
     while changed:
@@ -148,7 +178,7 @@ def _merge_small(data: PieceData, regions: list[list[int]]) -> list[list[int]]:
             nbr_regions = sorted({owner[v] for u in reg for v in data.nbrs[u]} - {r},
                                  key=lambda q: (weights[q], q))
             for q in nbr_regions:
-                if weights[q] + weights[r] <= data.hi:
+                if weights[q] + weights[r] <= hosts.cap(data, regions[q] + reg):
                     regions[q] = regions[q] + reg
                     regions[r] = []
                     changed = True
@@ -256,4 +286,4 @@ def cheapest(scenario: Scenario, choices: Iterable[Choice]) -> Choice | None:
 
 
 def initial_plan(scenario: Scenario, data: PieceData) -> list[list[int]]:
-    return grow_regions(data)
+    return grow_regions(data, hosts=center_hosts(scenario, data))

@@ -19,7 +19,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
 from optimizer.search.columns import price_groups
-from optimizer.search.heuristic import absorbed, best_choice, grow_regions
+from optimizer.search.heuristic import absorbed, best_choice, center_hosts, grow_regions
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -40,7 +40,7 @@ def run_attempt(scenario: Scenario, data: PieceData, task: PieceTask, **kw: Any)
 def heuristic_start(scenario: Scenario, data: PieceData) -> tuple[Choice, ...] | None:
     """Region growing; None when a region breaks the bounds or has no center."""
     out = []
-    for region in grow_regions(data):
+    for region in grow_regions(data, hosts=center_hosts(scenario, data)):
         hh = int(data.households[region].sum())
         if not data.lo <= hh <= data.hi:
             return None
@@ -62,7 +62,7 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     scenario, data = outside.scenario, outside.data
     # Start from the region-growing plan (even where it breaks the bounds); after an
     # interrupt the first plan found is taken, or that plan itself.
-    regions = grow_regions(data)
+    regions = grow_regions(data, hosts=center_hosts(scenario, data))
     grown = [best_choice(scenario, data, r) for r in regions]
     rough = tuple(ch for ch in grown if ch is not None)
     if len(rough) < len(grown):     # a region without a center: its units join others

@@ -20,7 +20,7 @@ from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice, build_cost_s
 from optimizer.search.fewer_moves import one_fewer
-from optimizer.search.heuristic import absorbed, best_choice, grow_regions
+from optimizer.search.heuristic import absorbed, best_choice, center_hosts, grow_regions
 from optimizer.search.lns import improve, window
 from optimizer.search.lns_fewer import fewer_communities
 from optimizer.search.piece_common import (
@@ -59,7 +59,7 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # Region growing once (1-20 s on a 262-compound street, by the machine's load):
     # the start when every region is within the bounds, else the rough plan the
     # search repairs.
-    regions = grow_regions(data)
+    regions = grow_regions(data, hosts=center_hosts(scenario, data))
     grown = [best_choice(scenario, data, r) for r in regions]
     within = all(ch is not None
                  and data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi

@@ -67,7 +67,7 @@ def test_rural_large_piece_takes_one_fewer(monkeypatch: pytest.MonkeyPatch) -> N
     (the base kept five: its neighbourhoods of three never hold one fewer here)."""
     s, data, plan = _town()
     monkeypatch.setattr(piece_large, "grow_regions",
-                        lambda d: [sorted(int(np.flatnonzero(d.units == u)[0])
+                        lambda d, **_: [sorted(int(np.flatnonzero(d.units == u)[0])
                                           for u in ch.members) for ch in plan])
     monkeypatch.setattr(piece_large, "tree_start", lambda *a, **k: Start(None, 0.0, 0, 0))
 

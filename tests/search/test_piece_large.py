@@ -44,9 +44,9 @@ def test_grown_plan_outside_the_bounds_is_repaired_by_the_search(
     regions = _broken_regions(data)
     assert sorted(u for r in regions for u in r) == list(range(data.n))
     assert any(not data.lo <= int(data.households[r].sum()) <= data.hi for r in regions)
-    monkeypatch.setattr(piece_large, "grow_regions", lambda d: [list(r) for r in regions])
+    monkeypatch.setattr(piece_large, "grow_regions", lambda d, **_: [list(r) for r in regions])
     monkeypatch.setattr("optimizer.search.piece_common.grow_regions",
-                        lambda d: [list(r) for r in regions])
+                        lambda d, **_: [list(r) for r in regions])
     monkeypatch.setattr(piece_large, "tree_start",
                         lambda *a, **k: Start(None, 0.0, 0, 0))
     whole_models: list[dict[str, Any]] = []
@@ -151,7 +151,7 @@ def test_a_stopped_piece_keeps_the_units_of_a_region_without_a_center(
     data = piece_data(s, comp.key, comp.units)
     regions = [[r * 6 + c for r in range(5) for c in (2 * k, 2 * k + 1)] for k in range(3)]
     assert best_choice(s, data, regions[0]) is None       # no place for a center there
-    monkeypatch.setattr(piece_large, "grow_regions", lambda d: [list(r) for r in regions])
+    monkeypatch.setattr(piece_large, "grow_regions", lambda d, **_: [list(r) for r in regions])
     monkeypatch.setattr(piece_large, "tree_start", lambda *a, **k: Start(None, 0.0, 0, 0))
     # The clock ran out before the whole-piece model's first plan.
     monkeypatch.setattr(piece_large, "run_attempt", lambda *a, **k: Attempt(
@@ -183,7 +183,7 @@ def test_a_region_whose_pipeline_site_is_too_small_keeps_its_units(
     regions = [[r * 6 + c for r in range(5) for c in (2 * k, 2 * k + 1)] for k in range(3)]
     assert best_choice(s, data, regions[0]) is None
     assert best_choice(s, data, regions[0] + regions[1]) is None
-    monkeypatch.setattr(piece_large, "grow_regions", lambda d: [list(r) for r in regions])
+    monkeypatch.setattr(piece_large, "grow_regions", lambda d, **_: [list(r) for r in regions])
     monkeypatch.setattr(piece_large, "tree_start", lambda *a, **k: Start(None, 0.0, 0, 0))
     monkeypatch.setattr(piece_large, "run_attempt", lambda *a, **k: Attempt(
         Status.UNKNOWN, (), 0.0, 0.0, 0, 0.25, 0.25))

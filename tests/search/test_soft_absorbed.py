@@ -48,7 +48,7 @@ def test_absorbed_hands_a_centreless_region_s_units_on() -> None:
 
 def test_the_soft_plan_keeps_every_unit(monkeypatch: pytest.MonkeyPatch) -> None:
     s, data, regions = _piece()
-    monkeypatch.setattr(piece_common, "grow_regions", lambda d: [list(r) for r in regions])
+    monkeypatch.setattr(piece_common, "grow_regions", lambda d, **_: [list(r) for r in regions])
     monkeypatch.setattr(piece_common, "run_attempt", lambda *a, **k: Attempt(
         Status.UNKNOWN, (), 0.0, 0.0, 0, 1.0, 1.0))       # the soft model: nothing in time
     stop = StopFlag()

@@ -61,7 +61,7 @@ def test_a_piece_stopped_before_its_first_plan_takes_the_split(
     s, data = _piece(rng.integers(300, 1400, size=(5, 6)).tolist())
     # The clock stopped every model before its first plan, region growing missed.
     monkeypatch.setattr(piece, "heuristic_start", lambda sc, d: None)
-    monkeypatch.setattr(piece_common, "grow_regions", lambda d: [list(range(d.n))])
+    monkeypatch.setattr(piece_common, "grow_regions", lambda d, **_: [list(range(d.n))])
     nothing = Attempt(Status.UNKNOWN, (), 0.0, 0.0, 0, 1.0, 1.0)
     monkeypatch.setattr(piece, "run_attempt", lambda *a, **k: nothing)
     monkeypatch.setattr(piece_common, "run_attempt", lambda *a, **k: nothing)
@@ -80,7 +80,7 @@ def _stopped_unrepaired(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     bounds and no search round: the scenario, the piece and solve_large's result."""
     rng = np.random.default_rng(7)
     s, data = _piece(rng.integers(300, 1400, size=(5, 6)).tolist())
-    monkeypatch.setattr(piece_large, "grow_regions", lambda d: [list(range(d.n))])
+    monkeypatch.setattr(piece_large, "grow_regions", lambda d, **_: [list(range(d.n))])
     monkeypatch.setattr(piece_large, "_search", lambda sc, d, t, start, lns_time, stop:
                         (list(start), 0.0, "lns(0 rounds)"))
     stop = StopFlag()

@@ -76,7 +76,7 @@ def test_rural_large_piece_polishes_its_start(monkeypatch) -> None:  # type: ign
     s, data = _town()
     start = _strips(s, data)
     monkeypatch.setattr(piece_large, "grow_regions",
-                        lambda d: [sorted(int(np.flatnonzero(d.units == u)[0])
+                        lambda d, **_: [sorted(int(np.flatnonzero(d.units == u)[0])
                                           for u in ch.members) for ch in start])
     monkeypatch.setattr(piece_large, "tree_start", lambda *a, **k: Start(None, 0.0, 0, 0))
     task = PieceTask(0, data.key, data.units, None, budget_s=0.3, seed=1, threads=1,
