@@ -36,7 +36,7 @@ from optimizer.model.precedence import imposed_sites
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import MAX_COLUMNS, MAX_STEPS, STEP_S, connected_groups
-from optimizer.search.core import quick_core
+from optimizer.search.core_small import small_core
 from optimizer.search.oversized_short import reach_m2
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.short_within import within_short_site
@@ -180,23 +180,30 @@ def listed_stranded(scenario: Scenario, sub: PieceData, task: PieceTask,
 
 def _cored(scenario: Scenario, sub: PieceData, task: PieceTask, stop: StopFlag
            ) -> tuple[bool, float]:
-    """A part past the precheck's caps shown stranded by a core of its listing found
-    without a solver (optimizer.search.core.quick_core without its CP-SAT: a unit no
-    community holds, a forced pair, two or three units tried exhaustively): writer seed
-    373's 101-compound rest beside a compound of 3,001 households (194,893 communities,
-    three compounds no non-overlapping ones hold all of) went to its own search, whose
-    listing, core searches and soft model took the whole 60 s, so its attach to the
-    oversized compound never ran and its soft plan's exemptions failed the checker (the
-    oversized compound's community can take one of the three). Returns (stranded, time
-    used: the listing's steps and the core's deterministic time, or the wall)."""
+    """A part past the precheck's caps shown stranded by a core of its groups within
+    the bounds found without a solver (a unit no group holds; two or three units,
+    optimizer.search.core_small): writer seed 373's 101-compound rest beside a compound
+    of 3,001 households (194,893 groups, three compounds no non-overlapping ones hold
+    all of) went to its own search, whose listing, core searches and soft model took
+    the whole 60 s, so its attach to the oversized compound never ran and its soft
+    plan's exemptions failed the checker (the oversized compound's community can take
+    one of the three). By households alone, not filtered by :func:`hosts` (20 s of
+    wall on those groups): a core of them is one of the groups with centers too.
+    Returns (stranded, time used: the listing's steps and the core's deterministic
+    time, or the wall)."""
     t0 = time.perf_counter()
     found = connected_groups(sub, MAX_COLUMNS, MAX_STEPS, stop=stop)
     if found is None:
         return False, time.perf_counter() - t0 if not task.deterministic else 0.0
-    groups = [g for g, ok in zip(found[0], hosts(scenario, sub, found[0]), strict=True) if ok]
-    core, core_s = quick_core(sub, groups, task.seed, local=False)
-    used = found[1] * STEP_S + core_s if task.deterministic else time.perf_counter() - t0
-    return bool(core), used
+    groups, steps = found
+    holds: list[list[int]] = [[] for _ in range(sub.n)]
+    for k, g in enumerate(groups):
+        for u in g:
+            holds[u].append(k)
+    spent = [0.0]
+    core = any(not h for h in holds) or bool(small_core(sub.n, groups, holds, spent=spent))
+    used = steps * STEP_S + spent[0] if task.deterministic else time.perf_counter() - t0
+    return core, used
 
 
 __all__ = ["Places", "add_places", "hosts", "listed_stranded", "most_served", "places"]
