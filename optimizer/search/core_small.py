@@ -23,9 +23,9 @@ in steps, so the same piece gives the same core on any machine.
 
 from __future__ import annotations
 
-HOLDS_MAX = 400         # units held by more groups than this are not tried
-STEPS_MAX = 200_000     # backtracking steps in all, at most
-STEP_S = 2e-6           # deterministic seconds per step (and per set tried)
+HOLDS_MAX = 100         # units held by more groups than this are not tried
+STEPS_MAX = 100_000     # backtracking steps in all, at most
+STEP_S = 5e-6           # deterministic seconds per step (a set tried or a search node)
 
 
 def small_core(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
@@ -81,16 +81,20 @@ def small_core(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
                     break
             if found:
                 break
-        tried: set[tuple[int, ...]] = set()
-        for u in cand if not found else ():
-            for v in meets[u]:
-                for w in sorted(set(meets[u]) | set(meets[v])):
-                    key = tuple(sorted((u, v, w)))
-                    if w in (u, v) or key in tried:
-                        continue
-                    tried.add(key)
-                    if not held(list(key), 0):
-                        found = key
+        # Each connected triple once: by a unit meeting both others (its centre), the
+        # lowest-ranked such centre where all three meet each other.
+        rank = {u: k for k, u in enumerate(cand)}
+        for c in cand if not found else ():
+            near = sorted(meets[c], key=rank.__getitem__)
+            for i, a in enumerate(near):
+                for b in near[i + 1:]:
+                    steps[0] += 1
+                    if steps[0] > STEPS_MAX:
+                        raise _Spent
+                    if reach[a] & reach[b] and (rank[a] < rank[c] or rank[b] < rank[c]):
+                        continue        # a triangle, counted at its lowest-ranked unit
+                    if not held(sorted((a, b, c)), 0):
+                        found = tuple(sorted((a, b, c)))
                         break
                 if found:
                     break
