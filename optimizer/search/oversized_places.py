@@ -35,8 +35,9 @@ from optimizer.model.piece import PieceData
 from optimizer.model.precedence import imposed_sites
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
-from optimizer.search.columns import MAX_COLUMNS, MAX_STEPS, STEP_S, connected_groups
+from optimizer.search.columns import STEP_S, connected_groups
 from optimizer.search.core_small import small_core
+from optimizer.search.listing_size import listing_hopeless, worth_listing
 from optimizer.search.oversized_short import reach_m2
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.short_within import within_short_site
@@ -47,6 +48,9 @@ PRECHECK_COLUMNS = 20_000   # a large part's possible communities listed up fron
 PRECHECK_STEPS = 200_000    # ... and enumeration steps (a fraction of a second)
 PRECHECK_S = 5.0            # ... and the proof that none partitions it, at most (seed 158:
                             # 1 deterministic s, 2.1 s at load 7)
+CORED_COLUMNS = 220_000     # past the precheck: listed for a core alone, at most (seed 373:
+CORED_STEPS = 250_000       # 194,893 groups in 202,931 steps; parts beside oversized units
+                            # of other seeds ran to the columns' 1,000,000 steps: 3-5 s each)
 PIPE, NEWDEV, FREE = "pipeline", "codevelop", "free"
 UNBOUNDED = -1
 
@@ -192,9 +196,12 @@ def _cored(scenario: Scenario, sub: PieceData, task: PieceTask, stop: StopFlag
     Returns (stranded, time used: the listing's steps and the core's deterministic
     time, or the wall)."""
     t0 = time.perf_counter()
-    found = connected_groups(sub, MAX_COLUMNS, MAX_STEPS, stop=stop)
-    if found is None:
+    if not worth_listing(sub.households, sub.lo) or listing_hopeless(sub, CORED_COLUMNS,
+                                                                      CORED_STEPS):
         return False, time.perf_counter() - t0 if not task.deterministic else 0.0
+    found = connected_groups(sub, CORED_COLUMNS, CORED_STEPS, stop=stop)
+    if found is None:
+        return False, time.perf_counter() - t0 if not task.deterministic else CORED_STEPS * STEP_S
     groups, steps = found
     holds: list[list[int]] = [[] for _ in range(sub.n)]
     for k, g in enumerate(groups):
