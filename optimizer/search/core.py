@@ -17,7 +17,8 @@ partition the piece, over the listed communities, each with a legal center, and
 named so: :func:`no_partition`):
 
 - a pair: units u and v where every group holding v meets the units that every
-  group holding u holds, while no group holds both;
+  group holding u holds, while no group holds both; else two or three units tried
+  exhaustively (optimizer.search.core_small);
 - else a CP-SAT model of the exact cover with one assumption literal a unit (its
   "covered exactly once" row): when it is infeasible the solver's sufficient
   assumptions are a core, kept when it is small.
@@ -36,6 +37,7 @@ from optimizer.model.piece import PieceData
 from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import MASTER_COLUMNS, ColumnPlan, ColumnSet, connected_groups
+from optimizer.search.core_small import small_core
 from optimizer.search.piece_common import no_plan_reason
 from optimizer.search.piece_types import PieceResult, PieceTask
 
@@ -209,11 +211,11 @@ def piece_cores(scenario: Scenario, data: PieceData, columns: int, first: tuple[
 
 
 def quick_core(data: PieceData, groups: list[tuple[int, ...]] | tuple[tuple[int, ...], ...],
-               seed: int = 0) -> tuple[tuple[int, ...], float]:
+               seed: int = 0, local: bool = True) -> tuple[tuple[int, ...], float]:
     """A core of the listed communities ``groups`` found before any solve, and its
     deterministic time: a unit none holds, a forced pair (instant), and on pieces of
     EARLY_UNITS units or more one unit's neighbourhood (:func:`_local_core`, at most
-    EARLY_LOCAL_S). A piece with one has no partition: the start and the set
+    EARLY_LOCAL_S; not without ``local``). A piece with one has no partition: the start and the set
     partitioning are not needed to say so (bench/wild.py seeds 93, 123 and 67: 4-7 s
     for a start, the clock then stopped the street before its core's plan)."""
     holds: list[list[int]] = [[] for _ in range(data.n)]
@@ -224,10 +226,11 @@ def quick_core(data: PieceData, groups: list[tuple[int, ...]] | tuple[tuple[int,
     alone = [u for u in range(data.n) if not holds[u]]
     if alone:
         return (alone[0],), used
-    pair = _forced_pair(data.n, list(groups), holds)
-    if pair or data.n < EARLY_UNITS:
-        return pair, used
     spent = [0.0]
+    pair = _forced_pair(data.n, list(groups), holds) or small_core(
+        data.n, list(groups), holds, spent=spent)
+    if pair or data.n < EARLY_UNITS or not local:
+        return pair, used + spent[0]
     core = _local_core(data, list(groups), holds, EARLY_LOCAL_S, seed, frozenset(), spent)
     return core, used + spent[0]
 
@@ -283,10 +286,13 @@ def impossible_core(data: PieceData, groups: list[tuple[int, ...]], *,
     alone = [u for u in range(data.n) if not holds[u] and u not in free]
     if alone:
         return (alone[0],)
-    pair = _forced_pair(data.n, groups, holds, free)
-    if pair:
-        return pair
     used = [0.0]
+    pair = _forced_pair(data.n, groups, holds, free) or small_core(data.n, groups, holds,
+                                                                   free, used)
+    if pair:
+        if spent is not None:
+            spent[0] += used[0]
+        return pair
     core = _local_core(data, groups, holds, time_s / 2, seed, free, used, wall)
     if not core and time_s - used[0] > 0.05:
         core = _cp_core(data.n, groups, holds, time_s - used[0], seed, free, used, wall)
