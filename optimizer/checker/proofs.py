@@ -41,6 +41,7 @@ from optimizer.checker.split import (
     MAX_STEPS,
     MAX_UNITS,
     SplitAnswer,
+    SplitSearch,
     find_split,
     whole_number_fits,
 )
@@ -120,13 +121,14 @@ class Pieces:
             s = self.scenario
             lo, hi = s.policy.bounds(bool(s.urban[self.units[p][0]]))
             args = (self.units[p], s.households.tolist(), s.neighbours, lo, hi)
-            got = find_split(*args, max_steps=QUICK_STEPS)
+            search = SplitSearch(*args)
+            got = search.run(QUICK_STEPS)
             if got.exists is None:
                 # out of steps: the assignment model for a few communities (a piece
                 # just above k x minimum, wild seed 313: flow_split.py), then the
-                # search's full steps (313: 2 x 50,000 in 2.4 s, deciding nothing)
+                # search's full steps, going on where the quick run stopped
                 got = flow_split(*args)
-                got = got if got.exists is not None else find_split(*args)
+                got = got if got.exists is not None else search.run(MAX_STEPS)
             self._splits[p] = got
         return self._splits[p]
 
