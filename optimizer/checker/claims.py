@@ -34,7 +34,8 @@ workbench's short forms) and the same facts said more loosely by a planner:
 - ``no-center``   "no place for a service center" or "no plan with a center in every
                   community" (ONE-STATION);
 - ``cut``         "The <unit> (N households) is the only link between <parts> of the
-                  piece: ... it holds at least M, never L-U." (graph/cut.py);
+                  piece. Were every other community within the bounds, ... hold at least
+                  M, never L-U." (graph/cut.py);
 - ``unstated``    none of these: the checker looks for a proof of its own.
 
 Besides the kinds, a claim keeps what the text states that can be checked: the units
@@ -87,10 +88,11 @@ _BOXED = re.compile(
 # the unit that is the only link between parts of the piece (optimizer/graph/cut.py)
 _CUT = re.compile(
     r" The (?:rural village|urban compound) (?P<unit>.+?) \((?P<hh>\d[\d,]*) households\) is "
-    r"the only link between (?P<sides>.+?) of the piece: the community holding it takes of "
-    r"each of these parts all of it or a share that leaves it a whole number of \S+ "
-    r"communities of (?P<lo>\d[\d,]*)-(?P<hi>\d[\d,]*) households \((?P<takes>.+?)\), so "
-    r"with its own [\d,]+ households it holds (?P<sizes>.+?), never [\d,]+-[\d,]+\.", re.S)
+    r"the only link between (?P<sides>.+?) of the piece\. Were every other community within "
+    r"the bounds, the one holding it would take of each of these parts all of it or a share "
+    r"that leaves it a whole number of \S+ communities of (?P<lo>\d[\d,]*)-(?P<hi>\d[\d,]*) "
+    r"households \((?P<takes>.+?)\), and with its own [\d,]+ households hold "
+    r"(?P<sizes>.+?), never [\d,]+-[\d,]+\.", re.S)
 _CUT_SIDE = re.compile(rf"(?:the (?:{_N} )?(?:rural villages?|urban compounds?) (?P<ids>.+?)|"
                        rf"the other (?:{_N} )?(?:rural villages?|urban compounds?)) "
                        rf"\({_N} households\)(?:, | and |$)")

@@ -147,10 +147,10 @@ def cut_text(c: CutAt, kind: str, lo: int, hi: int) -> str:
     sizes = " or ".join(x for x in (f"at most {c.under:,}" if c.under else "",
                                      f"at least {c.over:,}" if c.over else "") if x)
     return (f" The {unit} {c.unit} ({c.households:,} households) is the only link between "
-            f"{between} of the piece: the community holding it takes of each of these parts "
-            f"all of it or a share that leaves it a whole number of {kind} communities of "
-            f"{lo:,}-{hi:,} households ({takes}), so with its own {c.households:,} households "
-            f"it holds {sizes}, never {lo:,}-{hi:,}.")
+            f"{between} of the piece. Were every other community within the bounds, the one "
+            f"holding it would take of each of these parts all of it or a share that leaves it "
+            f"a whole number of {kind} communities of {lo:,}-{hi:,} households ({takes}), and "
+            f"with its own {c.households:,} households hold {sizes}, never {lo:,}-{hi:,}.")
 
 
 __all__ = ["MOST_SIDES", "cut_reason", "cut_text", "cut_units", "merge", "nearest", "reach",

@@ -203,14 +203,12 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
                    f"into connected {w.kind} communities of {lo:,}-{hi:,} households"
                    f"{centers} exists ({rule}; every split of these {len(ids)} units was "
                    f"checked).")
-        why = None if centers else alone_reason(scenario, units, lo, hi, comp.key[2], shown,
-                                                list_ids)
-        link = None if centers or why else cut_reason(scenario, units, lo, hi, comp.key[2],
-                                                      shown)
+        why = None if centers else alone_reason(scenario, units, lo, hi, w.kind, shown, list_ids)
+        link = None if centers or why else cut_reason(scenario, units, lo, hi, w.kind, shown)
         message += why[0] if why else link[0] if link else ""
         record = Exemption(rule, "no-partition", f"{rule}: {message}", *comp.key,
-                           named=w.named(ids, whole, bool(linked)), households=h, lo=lo,
-                           hi=hi, n_units=len(ids), alone=why[1] if why else None,
+                           named=w.named(ids, whole, bool(linked)), households=h, lo=lo, hi=hi,
+                           n_units=len(ids), alone=why[1] if why else None,
                            cut=link[1] if link else None)
         return [Diagnosis(rule=rule, reason="no-partition", key=comp.key, units=ids,
                           households=h, message=message, record=record,

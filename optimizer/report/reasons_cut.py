@@ -18,11 +18,11 @@ _UNITS = r"(?:rural villages?|urban compounds?)"
 # optimizer.graph.cut.cut_text, as the engine writes it
 CUT = (r"(?P<cut> The (?:rural village|urban compound) (?P<cunit>.+?) "
        r"\((?P<chh>\d[\d,]*) households\) is the only link between (?P<sides>.+?) of the "
-       r"piece: the community holding it takes of each of these parts all of it or a share "
-       r"that leaves it a whole number of (?:urban|rural) communities of [\d,]+-[\d,]+ "
-       r"households \((?P<takes>.+?)\), so with its own [\d,]+ households it holds "
-       r"(?P<sizes>at most [\d,]+(?: or at least [\d,]+)?|at least [\d,]+), never "
-       r"[\d,]+-[\d,]+\.)")
+       r"piece\. Were every other community within the bounds, the one holding it would take "
+       r"of each of these parts all of it or a share that leaves it a whole number of "
+       r"(?:urban|rural) communities of [\d,]+-[\d,]+ households \((?P<takes>.+?)\), and "
+       r"with its own [\d,]+ households hold (?P<sizes>at most [\d,]+(?: or at least "
+       r"[\d,]+)?|at least [\d,]+), never [\d,]+-[\d,]+\.)")
 _CUT = re.compile(CUT)
 _SIDE = re.compile(rf"the (?:{_N} )?{_UNITS} (?P<ids>.+?) \({_N} households\)(?:, | and |$)")
 _LAST = re.compile(rf"the other (?:{_N} )?{_UNITS} \({_N} households\)$")
@@ -97,9 +97,10 @@ def cut_zh(c: CutAt, area: str, lo: int, hi: int) -> str:
     sizes = "或".join(x for x in (f"至多{c.under:,}户" if c.under else "",
                                   f"至少{c.over:,}户" if c.over else "") if x)
     return (f"其中{unit}{c.unit}({c.households:,}户)是本片区" + "与".join(parts)
-            + "之间唯一的连接:包含它的社区从每一部分或者取走全部,或者只能取走使该部分"
-            f"剩余户数恰好可划分为整数个规模为{lo:,}–{hi:,}户的{kind}社区的户数({takes}),"
-            f"因此连同其自身的{c.households:,}户,该社区{sizes},无法达到{lo:,}–{hi:,}户。")
+            + "之间唯一的连接:若其他社区均符合规模要求,包含它的社区从每一部分或者取走全部,"
+            f"或者只能取走使该部分剩余户数恰好可划分为整数个规模为{lo:,}–{hi:,}户的{kind}社区的"
+            f"户数({takes}),连同其自身的{c.households:,}户,该社区{sizes},无法达到"
+            f"{lo:,}–{hi:,}户。")
 
 
 __all__ = ["CUT", "cut_zh", "parse_cut"]

@@ -24,11 +24,12 @@ HEAD = ("SIZE-RURAL: Town 'S1' (county 'C1'): the whole rural area, rural villag
         "households exists (SIZE-RURAL; every split of these 41 units was checked).")
 LINK = (" The rural village r2c4 (305 households) is the only link between the 20 rural "
         "villages r0c0, r0c1, r0c2, r0c3, r1c0, r1c1, r1c2, r1c3, r2c0, r2c1 and 10 more "
-        "(888 households) and the other 20 rural villages (1,810 households) of the piece: "
-        "the community holding it takes of each of these parts all of it or a share that "
-        "leaves it a whole number of rural communities of 1,000-1,500 households (all 888 "
-        "of the first; 310-810 or all 1,810 of the second), so with its own 305 households "
-        "it holds at least 1,503, never 1,000-1,500.")
+        "(888 households) and the other 20 rural villages (1,810 households) of the piece. "
+        "Were every other community within the bounds, the one holding it would take of "
+        "each of these parts all of it or a share that leaves it a whole number of rural "
+        "communities of 1,000-1,500 households (all 888 of the first; 310-810 or all 1,810 "
+        "of the second), and with its own 305 households hold at least 1,503, never "
+        "1,000-1,500.")
 
 
 def verdict(s: Scenario, text: str) -> tuple[bool, str]:

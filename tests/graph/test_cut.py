@@ -30,11 +30,12 @@ def test_the_exemption_names_the_link_and_the_part_it_alone_links() -> None:
     assert d.message.endswith(
         " The rural village r2c4 (305 households) is the only link between the 20 rural "
         "villages r0c0, r0c1, r0c2, r0c3, r1c0, r1c1, r1c2, r1c3, r2c0, r2c1 and 10 more "
-        "(888 households) and the other 20 rural villages (1,810 households) of the piece: "
-        "the community holding it takes of each of these parts all of it or a share that "
-        "leaves it a whole number of rural communities of 1,000-1,500 households (all 888 "
-        "of the first; 310-810 or all 1,810 of the second), so with its own 305 households "
-        "it holds at least 1,503, never 1,000-1,500.")
+        "(888 households) and the other 20 rural villages (1,810 households) of the piece. "
+        "Were every other community within the bounds, the one holding it would take of "
+        "each of these parts all of it or a share that leaves it a whole number of rural "
+        "communities of 1,000-1,500 households (all 888 of the first; 310-810 or all 1,810 "
+        "of the second), and with its own 305 households hold at least 1,503, never "
+        "1,000-1,500.")
 
 
 def test_the_words_read_back_to_their_record_and_into_chinese() -> None:
@@ -45,6 +46,7 @@ def test_the_words_read_back_to_their_record_and_into_chinese() -> None:
     assert got == d.record
     zh = reason_zh(got)
     assert "r2c4(305户)是本片区" in zh and "之间唯一的连接" in zh
+    assert "若其他社区均符合规模要求" in zh
     assert "第一部分:全部888户;第二部分:310–810户或全部1,810户" in zh
     assert zh.endswith("该社区至少1,503户,无法达到1,000–1,500户。")
 
@@ -62,11 +64,11 @@ def test_three_parts() -> None:
     assert d.message.endswith(
         " The rural village r1c1 (1,200 households) is the only link between the rural "
         "village r0c1 (300 households), the rural village r1c0 (300 households) and the "
-        "other rural village (400 households) of the piece: the community holding it takes "
-        "of each of these parts all of it or a share that leaves it a whole number of rural "
-        "communities of 1,000-1,500 households (all 300 of the first; all 300 of the "
-        "second; all 400 of the third), so with its own 1,200 households it holds at least "
-        "2,200, never 1,000-1,500.")
+        "other rural village (400 households) of the piece. Were every other community "
+        "within the bounds, the one holding it would take of each of these parts all of it "
+        "or a share that leaves it a whole number of rural communities of 1,000-1,500 "
+        "households (all 300 of the first; all 300 of the second; all 400 of the third), "
+        "and with its own 1,200 households hold at least 2,200, never 1,000-1,500.")
     assert parse_exemption(d.record.text) == d.record
 
 
