@@ -145,13 +145,15 @@ def cut_claim(s: Scenario, piece: list[int], claim: Claim) -> Verdict:
     if (under, over) != (c.under, c.over):
         return False, (f"it says the community holding unit {uid} holds at most {c.under} "
                        f"or at least {c.over}; the checker finds {under} and {over}")
-    return True, (f"without unit {uid} its piece falls into parts of "
+    sizes_said = " or ".join(x for x in (f"at most {under}" if under else "",
+                                         f"at least {over}" if over else "") if x)
+    return True, (f"its piece {s.street[v]} ({s.kind(v)}) has "
+                  f"{int(s.households[piece].sum())} households in {len(piece)} units: "
+                  f"without unit {uid} it falls into parts of "
                   f"{', '.join(str(int(s.households[parts[i]].sum())) for i in order)} "
-                  f"households; what its community may take of each leaves it "
-                  f"{'at most ' + str(under) if under else ''}"
-                  f"{' or ' if under and over else ''}{'at least ' + str(over) if over else ''}"
-                  f" households, never {lo}..{hi}, so no split within the bounds exists (the "
-                  "checker's own parts and arithmetic)")
+                  f"households, whose shares leave the community holding it {sizes_said} "
+                  f"households, never {lo}..{hi}: no split into connected communities of "
+                  f"{lo}..{hi} exists (the checker's own parts and arithmetic)")
 
 
 def linked_verdict(s: Scenario, mine: dict[int, list[int]], reading: Reading

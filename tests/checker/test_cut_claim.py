@@ -49,8 +49,9 @@ def test_the_link_is_proved_by_the_checker_and_proves_no_split() -> None:
     s = necked(305)
     ok, why = verdict(s, HEAD + LINK)
     assert ok, why
-    assert "without unit r2c4 its piece falls into parts of 888, 1810 households" in why
-    assert "at least 1503 households, never 1000..1500" in why
+    assert "without unit r2c4 it falls into parts of 888, 1810 households" in why
+    assert "holding it at least 1503 households, never 1000..1500" in why
+    assert "no split into connected communities of 1000..1500 exists" in why
 
 
 @pytest.mark.parametrize("wrong, says", [
