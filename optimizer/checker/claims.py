@@ -33,6 +33,9 @@ workbench's short forms) and the same facts said more loosely by a planner:
                   ... (ONE-STATION)." (graph/boxed.py): a boxed-in unit that joined;
 - ``no-center``   "no place for a service center" or "no plan with a center in every
                   community" (ONE-STATION);
+- ``cut``         "The <unit> (N households) is the only link between <parts> of the
+                  piece. Were every other community within the bounds, ... hold at least
+                  M, never L-U." (graph/cut.py);
 - ``unstated``    none of these: the checker looks for a proof of its own.
 
 Besides the kinds, a claim keeps what the text states that can be checked: the units
@@ -82,9 +85,45 @@ _BOXED = re.compile(
     rf"(?P<ids>.+?) \({_N} households\))?: no place for a service center can be reached "
     r"from it without passing through another unit above the maximum or the units that "
     r"unit's community took \(ONE-STATION\)\.", re.S)
+# the unit that is the only link between parts of the piece (optimizer/graph/cut.py)
+_CUT = re.compile(
+    r" The (?:rural village|urban compound) (?P<unit>.+?) \((?P<hh>\d[\d,]*) households\) is "
+    r"the only link between (?P<sides>.+?) of the piece\. Were every other community within "
+    r"the bounds, the one holding it would take of each of these parts all of it or a share "
+    r"that leaves it a whole number of \S+ communities of (?P<lo>\d[\d,]*)-(?P<hi>\d[\d,]*) "
+    r"households \((?P<takes>.+?)\), and with its own [\d,]+ households hold "
+    r"(?P<sizes>.+?), never [\d,]+-[\d,]+\.", re.S)
+_CUT_SIDE = re.compile(rf"(?:the (?:{_N} )?(?:rural villages?|urban compounds?) (?P<ids>.+?)|"
+                       rf"the other (?:{_N} )?(?:rural villages?|urban compounds?)) "
+                       rf"\({_N} households\)(?:, | and |$)")
 LEAST = ("no plan gives fewer households to the communities of units above the maximum "
          "(every possible community there was listed)")
 _PLACE = re.compile(r"\bTown(?:/street)? '")
+
+
+@dataclass(frozen=True)
+class CutSide:
+    """One part a cut claim says its unit links: the units it names (none for "the
+    other N"), how many it has and their households, and the shares of it the text
+    says the unit's community can take (None: unread)."""
+
+    units: tuple[int, ...]
+    unknown: tuple[str, ...]
+    n_units: int
+    households: int
+    named: bool
+    shares: tuple[tuple[int, int], ...] | None
+
+
+@dataclass(frozen=True)
+class CutClaim:
+    """What a cut sentence states besides its unit: the parts, the bounds, and the
+    sizes it says the unit's community can come nearest to them (0: none stated)."""
+
+    sides: tuple[CutSide, ...]
+    bounds: tuple[int, int]
+    under: int
+    over: int
 
 
 @dataclass(frozen=True)
@@ -106,6 +145,8 @@ class Claim:
     of_unit: int | None = None
     # core: each community must also have a legal center (optimizer.checker.cover)
     centers: bool = False
+    # cut: the parts its unit links (optimizer.checker.cut)
+    cut: CutClaim | None = None
 
 
 @dataclass(frozen=True)
@@ -253,6 +294,44 @@ def _boxed(s: Scenario, text: str) -> tuple[str, list[Claim]]:
     return _BOXED.sub("", text), claims
 
 
+def _shares(text: str) -> tuple[tuple[int, int], ...] | None:
+    """'all 888', '310-810 or all 1,810', '5' as whole-number spans (None: unread)."""
+    out = []
+    for part in text.split(" or "):
+        m = re.fullmatch(rf"(?:all )?{_N}(?:-{_N})?", part.strip())
+        if m is None:
+            return None
+        a = _num(m.group(1))
+        out.append((a, _num(m.group(2)) if m.group(2) else a))
+    return tuple(out)
+
+
+def _cut(s: Scenario, text: str) -> tuple[str, list[Claim]]:
+    """The cut-unit sentence as a claim (``units`` its unit, ``households`` the unit's,
+    ``cut`` the rest), and the text without it: its ids are no piece's."""
+    m = _CUT.search(text)
+    if m is None:
+        return text, []
+    u = s.unit_index.get(m.group("unit"))
+    sides = []
+    takes = m.group("takes").split("; ")
+    for k, g in enumerate(_CUT_SIDE.finditer(m.group("sides"))):
+        ids = g.group("ids")
+        units, unknown = _id_list(s, ids) if ids else ([], [])
+        take = takes[k].rsplit(" of the ", 1)[0] if k < len(takes) else ""
+        sides.append(CutSide(tuple(units), tuple(unknown), _num(g.group(1) or g.group(3) or "1"),
+                             _num(g.group(4)), ids is not None, _shares(take) if take else None))
+    sizes = m.group("sizes")
+    under = re.search(rf"at most {_N}", sizes)
+    over = re.search(rf"at least {_N}", sizes)
+    claim = Claim("cut", (u,) if u is not None else (),
+                  () if u is not None else (m.group("unit"),), _num(m.group("hh")),
+                  cut=CutClaim(tuple(sides), (_num(m.group("lo")), _num(m.group("hi"))),
+                               _num(under.group(1)) if under else 0,
+                               _num(over.group(1)) if over else 0))
+    return text[:m.start()] + text[m.end():], [claim]
+
+
 def _piece(s: Scenario, text: str) -> tuple[list[int], list[str], int | None, int | None]:
     """The units, unknown names, households and unit count the text states of a piece."""
     units: list[int] = []
@@ -294,7 +373,8 @@ def read(s: Scenario, rule: str, text: str, county: str, street: str,
         rest, boxed = _boxed(s, text)
         rest, companions = _companions(s, rest)
         rest, joined = _joined(s, rest)
-        claims += _above_max(s, rest) + companions + joined + boxed
+        rest, cut = _cut(s, rest)
+        claims += _above_max(s, rest) + companions + joined + boxed + cut
         units, unknown, hh, n = _piece(s, rest)
         kinds = [k for k, said in (     # what the piece is first, then why it fails
             ("cut-off", "cut off by a barrier" in rest),
@@ -316,4 +396,4 @@ def read(s: Scenario, rule: str, text: str, county: str, street: str,
     return Reading(rule, tuple(claims), _foreign_place(text, county, street, kind), text)
 
 
-__all__ = ["Claim", "Reading", "read"]
+__all__ = ["Claim", "CutClaim", "CutSide", "Reading", "read"]

@@ -35,11 +35,13 @@ from functools import cached_property
 from optimizer.checker.center import can_hold_center
 from optimizer.checker.claims import Claim, Reading
 from optimizer.checker.cover import cover_exists
+from optimizer.checker.cut import linked_verdict
 from optimizer.checker.flow_split import flow_split
 from optimizer.checker.split import (
     MAX_STEPS,
     MAX_UNITS,
     SplitAnswer,
+    SplitSearch,
     find_split,
     whole_number_fits,
 )
@@ -119,13 +121,14 @@ class Pieces:
             s = self.scenario
             lo, hi = s.policy.bounds(bool(s.urban[self.units[p][0]]))
             args = (self.units[p], s.households.tolist(), s.neighbours, lo, hi)
-            got = find_split(*args, max_steps=QUICK_STEPS)
+            search = SplitSearch(*args)
+            got = search.run(QUICK_STEPS)
             if got.exists is None:
                 # out of steps: the assignment model for a few communities (a piece
                 # just above k x minimum, wild seed 313: flow_split.py), then the
-                # search's full steps (313: 2 x 50,000 in 2.4 s, deciding nothing)
+                # search's full steps, going on where the quick run stopped
                 got = flow_split(*args)
-                got = got if got.exists is not None else find_split(*args)
+                got = got if got.exists is not None else search.run(MAX_STEPS)
             self._splits[p] = got
         return self._splits[p]
 
@@ -197,11 +200,13 @@ SHAPES = ("cut-off", "isolated", "whole")     # what the piece is, not why it fa
 
 
 def piece_claim(s: Scenario, pieces: Pieces, p: int, claim: Claim,
-                core: Claim | None = None) -> Verdict:
+                core: Claim | None = None, linked: Verdict | None = None) -> Verdict:
     """A claim about the piece ``p`` holding the community. A claim of its shape
     (:data:`SHAPES`) proves nothing about the size rule: its reason is empty. ``core``:
     the units the text says no non-overlapping communities can hold all of, a proof
-    of "no split" local to them (:mod:`optimizer.checker.cover`)."""
+    of "no split" local to them (:mod:`optimizer.checker.cover`); ``linked``: the
+    verdict on a cut claim of this piece (:mod:`optimizer.checker.cut`), which, proved,
+    proves "no split" too."""
     lo, hi = s.policy.bounds(bool(s.urban[pieces.units[p][0]]))
     h = pieces.households(p)
     arithmetic = f"{pieces.describe(p)}: no whole number of communities of {lo}..{hi} fits"
@@ -234,6 +239,8 @@ def piece_claim(s: Scenario, pieces: Pieces, p: int, claim: Claim,
     if claim.kind == "whole":
         return (not others, "" if not others
                 else f"{key[1]} ({key[2]}) has {len(others)} other pieces beside its own")
+    if claim.kind == "no-split" and linked is not None and linked[0]:
+        return linked
     if claim.kind == "no-split" and core is not None:
         return core_split(s, pieces, p, core)
     return no_split(s, pieces, p)
@@ -346,8 +353,11 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
         return False, (f"it names {_names(s, set(core.units))} as units no communities "
                        "within the bounds can hold together, and holds none of them: only "
                        "a community holding one is exempt on that ground")
+    at, linked = linked_verdict(s, {p: pieces.units[p] for p in mine}, reading)
+    if linked is not None and not linked[0]:
+        return linked
     for claim in reading.claims:
-        if claim.kind == "core":
+        if claim.kind in ("core", "cut"):
             continue            # proved with the "no split" claim it grounds
         if claim.kind == "above-max":
             ok, why = above_max(s, members, claim)
@@ -357,7 +367,7 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
             continue
         whys = []
         for p in mine:
-            ok, why = piece_claim(s, pieces, p, claim, core)
+            ok, why = piece_claim(s, pieces, p, claim, core, linked if p == at else None)
             if not ok:
                 return False, why
             whys.append(why)

@@ -33,7 +33,7 @@ cannot prove: a fail with that reason, never a pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 MAX_UNITS = 100
@@ -94,6 +94,7 @@ class Bits:
                     self.adj[k] |= 1 << j
         self.w = [int(households[u]) for u in self.units]
         self.steps = 0
+        self.pausing = False    # past max_steps: yield 0 and go on when resumed (SplitSearch)
 
     def parts(self, mask: int) -> list[tuple[int, int]]:
         """The connected parts of ``mask``, each with its households."""
@@ -129,7 +130,9 @@ class Bits:
             group, total, frontier, excluded = stack.pop()
             self.steps += 1
             if self.steps > self.max_steps:
-                raise OutOfSteps
+                if not self.pausing:
+                    raise OutOfSteps
+                yield 0         # out of this run's steps: resumed with more, or dropped
             if total >= lo and (can_host is None or self._hosts(group, total)):
                 yield group
             while frontier:
@@ -203,28 +206,58 @@ def find_split(units: Sequence[int], households: Sequence[int],
     neighbours with a place for a center make its community too large for the rest).
     A piece holding a unit above the maximum is then undecided: that unit's community
     is exempt on its own ground, which says nothing of the others'."""
-    n = len(units)
-    if n > max_units:
-        return SplitAnswer(None)
-    if can_host is not None and any(int(households[u]) > hi for u in units):
-        return SplitAnswer(None)
-    bits = Bits(units, households, neighbours, lo, hi, max_steps, can_host, rooms)
-    impossible: set[int] = set()
+    return SplitSearch(units, households, neighbours, lo, hi, max_units, can_host,
+                       rooms).run(max_steps)
 
-    def fits(mask: int) -> bool:
-        return all(whole_number_fits(h, lo, hi) for _, h in bits.parts(mask))
 
-    def solve(mask: int) -> list[int] | None:
+class SplitSearch:
+    """:func:`find_split`'s search, which can stop and go on: :meth:`run` takes each
+    order (the heaviest unit first, then the lowest) up to that many steps of its own
+    in all, continuing where the last run stopped. The checker's proof of "no split"
+    runs 5,000 steps per order, asks its assignment model, and only where that is
+    undecided runs the full 50,000 (optimizer.checker.proofs.Pieces.split): before,
+    the full search started again from nothing, repeating the first 5,000 of each order.
+    The rests proved impossible are shared by both orders (a fact of the rest)."""
+
+    def __init__(self, units: Sequence[int], households: Sequence[int],
+                 neighbours: Sequence[Iterable[int]], lo: int, hi: int,
+                 max_units: int = MAX_UNITS,
+                 can_host: Callable[[int, int], bool] | None = None,
+                 rooms: Rooms | None = None) -> None:
+        self.answer: SplitAnswer | None = None      # decided (or beyond the bounds)
+        if len(units) > max_units or (can_host is not None and any(
+                int(households[u]) > hi for u in units)):
+            self.answer = SplitAnswer(None)
+            return
+        self.bits = bits = Bits(units, households, neighbours, lo, hi, 0, can_host, rooms)
+        bits.pausing = True
+        self.lo, self.hi = lo, hi
+        self.impossible: set[int] = set()
+        everything = (1 << len(units)) - 1
+        if not self._fits(everything):
+            self.answer = SplitAnswer(False, (), 0)
+            return
+        self.orders = [self._solve(everything, bits.heaviest),
+                       self._solve(everything, lambda mask: mask & -mask)]
+        self.used = [0, 0]
+
+    def _fits(self, mask: int) -> bool:
+        return all(whole_number_fits(h, self.lo, self.hi) for _, h in self.bits.parts(mask))
+
+    def _solve(self, mask: int, pick: Callable[[int], int]
+               ) -> Generator[None, None, list[int] | None]:
+        """A split of ``mask`` (None: none exists); yields where its steps run out."""
+        bits, lo, hi = self.bits, self.lo, self.hi
         if not mask:
             return []
-        if mask in impossible:
+        if mask in self.impossible:
             return None
         ps = bits.parts(mask)
         found: list[int] | None = None
         if len(ps) > 1:
             found = []
             for p, _ in sorted(ps, key=lambda ph: ph[0].bit_count()):
-                sub = solve(p)
+                sub = yield from self._solve(p, pick)
                 if sub is None:
                     found = None
                     break
@@ -232,35 +265,41 @@ def find_split(units: Sequence[int], households: Sequence[int],
         elif lo <= ps[0][1] <= hi and bits.hosts(mask, ps[0][1]):
             found = [mask]                  # the part is one community
         elif ps[0][1] >= 2 * lo:            # else not even two communities fit
-            for g in bits.groups(mask, pick[0](mask), ps[0][1] - lo):
+            for g in bits.groups(mask, pick(mask), ps[0][1] - lo):
+                if not g:                   # out of steps: paused
+                    yield
+                    continue
                 rest = mask & ~g
-                if fits(rest):
-                    sub = solve(rest)
+                if self._fits(rest):
+                    sub = yield from self._solve(rest, pick)
                     if sub is not None:
                         found = [g, *sub]
                         break
         if found is None:
-            impossible.add(mask)
+            self.impossible.add(mask)
         return found
 
-    everything = (1 << n) - 1
-    if not fits(everything):
-        return SplitAnswer(False, (), bits.steps)
-    pick: list[Callable[[int], int]] = [bits.heaviest]
-    for order in (bits.heaviest, lambda mask: mask & -mask):     # heaviest, then lowest
-        pick[0] = order
-        bits.max_steps = bits.steps + max_steps
-        try:
-            got = solve(everything)
-            break
-        except OutOfSteps:
-            continue
-    else:
+    def run(self, max_steps: int = MAX_STEPS) -> SplitAnswer:
+        """The answer once some order decides within ``max_steps`` of its own steps in
+        all (None: neither did, so far)."""
+        if self.answer is not None:
+            return self.answer
+        bits = self.bits
+        for k, order in enumerate(self.orders):
+            if self.used[k] >= max_steps:
+                continue
+            start = bits.steps
+            bits.max_steps = start + max_steps - self.used[k]
+            try:
+                next(order)
+            except StopIteration as done:
+                got: list[int] | None = done.value
+                self.answer = (SplitAnswer(False, (), bits.steps) if got is None else
+                               SplitAnswer(True, tuple(bits.ids(g) for g in got), bits.steps))
+                return self.answer
+            self.used[k] += bits.steps - start
         return SplitAnswer(None, (), bits.steps)
-    if got is None:
-        return SplitAnswer(False, (), bits.steps)
-    return SplitAnswer(True, tuple(bits.ids(g) for g in got), bits.steps)
 
 
-__all__ = ["MAX_STEPS", "MAX_UNITS", "Bits", "OutOfSteps", "SplitAnswer", "community_counts",
-           "find_split", "whole_number_fits"]
+__all__ = ["MAX_STEPS", "MAX_UNITS", "Bits", "OutOfSteps", "SplitAnswer", "SplitSearch",
+           "community_counts", "find_split", "whole_number_fits"]

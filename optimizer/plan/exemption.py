@@ -112,6 +112,29 @@ class Alone:
 
 
 @dataclass(frozen=True)
+class Side:
+    """One part a cut unit links (:class:`CutAt`)."""
+
+    named: Named | None          # its units (None: the last, "the other N units")
+    units: int
+    households: int
+    shares: tuple[tuple[int, int], ...]  # what the cut unit's community can take of it
+
+
+@dataclass(frozen=True)
+class CutAt:
+    """No-partition: a unit that is the only link between parts of the piece, whose
+    community can take of each only a share leaving it a whole number of communities,
+    and so holds a size outside the bounds (optimizer/graph/cut.py)."""
+
+    unit: str
+    households: int              # of the unit
+    sides: tuple[Side, ...]      # the parts it links, the largest last
+    under: int                   # the most its community can hold below the minimum (0: none)
+    over: int                    # the least above the maximum (0: none)
+
+
+@dataclass(frozen=True)
 class Exemption:
     """One exemption of one community (a rule id and why)."""
 
@@ -141,6 +164,7 @@ class Exemption:
                                  # hold, without which none is left (optimizer/graph/held.py)
     inner: Exemption | None = None           # forbidden-build: why no plan was found
     alone: Alone | None = None               # no-partition: the part that makes it so
+    cut: CutAt | None = None                 # no-partition: the unit linking its parts
 
     @staticmethod
     def of_text(text: str) -> Exemption:
@@ -161,5 +185,5 @@ def of_texts(text: str) -> Reasons:
     return tuple(Exemption.of_text(t) for t in text.split(SEPARATOR)) if text else ()
 
 
-__all__ = ["KINDS", "SEPARATOR", "Alone", "Boxed", "CenterWhy", "Companions", "Exemption",
-           "Joined", "Named", "Reasons", "of_texts", "text_of"]
+__all__ = ["KINDS", "SEPARATOR", "Alone", "Boxed", "CenterWhy", "Companions", "CutAt",
+           "Exemption", "Joined", "Named", "Reasons", "Side", "of_texts", "text_of"]

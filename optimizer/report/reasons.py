@@ -57,6 +57,19 @@ def _exempt_reason(text: str) -> str | None:
         return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户、"
                 f"{m.group(4)}个基本单元,经逐一检验全部划分方式,不存在地域相连、规模为"
                 f"{m.group(5)}–{m.group(6)}户的社区划分")
+    m = re.fullmatch(rf"its piece (.+) \((urban|rural)\) has {_N} households in {_N} units: "
+                     rf"without unit (.+) it falls into parts of ([\d, ]+) households, whose "
+                     rf"shares leave the community holding it (.+) households, never "
+                     rf"{_N}\.\.{_N}: no split into connected communities of {_N}\.\.{_N} "
+                     r"exists \(the checker's own parts and arithmetic\)", text)
+    if m:       # optimizer/checker/cut.py
+        sizes = m.group(7).replace("at most ", "至多").replace(" or at least ", "或至少") \
+            .replace("at least ", "至少")
+        return (f"所在片区{street_name(m.group(1), 'zh')}({KIND_ZH[m.group(2)]})共{m.group(3)}户、"
+                f"{m.group(4)}个基本单元;去掉基本单元{m.group(5)}后分为各有"
+                f"{m.group(6).replace(', ', '、')}户的几部分,若其他社区均符合规模要求,包含它的"
+                f"社区有{sizes}户,无法达到{m.group(8)}–{m.group(9)}户,因此不存在地域相连、规模为"
+                f"{m.group(10)}–{m.group(11)}户的社区划分(检查器自行划分并计算)")
     parts = [_exempt_reason(x) for x in text.split("; ")] if "; " in text else []
     if parts and all(parts):
         return ";".join(p for p in parts if p)

@@ -26,6 +26,7 @@ from optimizer.report.ids_zh import split_ids as _ids
 from optimizer.report.places import county_name, street_name
 from optimizer.report.reasons_alone import ALONE, alone_zh, parse_alone
 from optimizer.report.reasons_boxed import boxed_zh, split_boxed
+from optimizer.report.reasons_cut import CUT, cut_zh, parse_cut
 from optimizer.report.reasons_short import parse_short, short_zh
 
 _N = r"(\d[\d,]*)"            # a number as the engine prints it ("1,000")
@@ -105,7 +106,7 @@ _NO_K = re.compile(
 _NO_SPLIT = re.compile(
     rf"^(?P<piece>.+) (?:has|have) {_N} households, but no way to split (?:them|it) into "
     rf"connected (?P<kind>urban|rural) communities of {_N}-{_N} households exists "
-    rf"\({_RULE}; every split of these {_N} units was checked\)\.{ALONE}?$")
+    rf"\({_RULE}; every split of these {_N} units was checked\)\.(?:{ALONE}|{CUT})?$")
 
 
 _NO_CENTER = re.compile(
@@ -246,7 +247,8 @@ def parse_exemption(text: str) -> Exemption | None:
         return Exemption(rule, kind, text, county, street, area=d.group("kind"), named=piece[0],
                          households=nums[0], lo=nums[1], hi=nums[2],
                          n_units=nums[3] if kind == "no-partition" else 0,
-                         alone=parse_alone(d.groupdict().get("alone")))
+                         alone=parse_alone(d.groupdict().get("alone")),
+                         cut=parse_cut(d.groupdict().get("cut")))
     return None
 
 
@@ -352,7 +354,8 @@ def reason_zh(r: Exemption) -> str:
                 f"(尚差{n((k + 1) * lo - h)}户)。")
     return (f"{r.rule}:{place}的{piece}共有{n(h)}户,经逐一检验这{r.n_units}个"
             f"基本单元的全部划分方式,不存在地域相连、规模为{n(lo)}–{n(hi)}户的{kind}社区划分。"
-            + (alone_zh(r.alone, r.area, lo, hi) if r.alone else ""))
+            + (alone_zh(r.alone, r.area, lo, hi) if r.alone else "")
+            + (cut_zh(r.cut, r.area, lo, hi) if r.cut else ""))
 
 
 def _unread(text: str, see: str = "communities.csv") -> str:

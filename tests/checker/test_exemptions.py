@@ -215,7 +215,11 @@ def test_no_split_where_a_split_exists_is_rejected() -> None:
     s = grid_scenario([[1000, 1000, 1000, 1000]])
     text = message(grid_scenario([[1500, 1000, 1500, 0]]), "no-partition")
     assert "4,000 households" in text and "these 4 units" in text
+    # its sentence naming r0c1 as the only link (optimizer/graph/cut.py) is false here
     spec = {"A": build("r0c1", "r0c0", "r0c1", "r0c2", "r0c3", exemption=text)}
+    status, note = verdict(s, spec, "A", "SIZE-URBAN")
+    assert status == "fail" and "the part it names holds 1 units and 1000 households" in note
+    spec["A"]["exemption"] = text.split(" The urban compound r0c1 ")[0]
     status, note = verdict(s, spec, "A", "SIZE-URBAN")
     assert status == "fail" and "splits into connected communities of 2000..3000" in note
     # the search's own words ("none found in time") are checked the same way
