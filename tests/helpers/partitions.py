@@ -100,3 +100,12 @@ def connected_in(s: Scenario, group: Sequence[int]) -> bool:
                 seen.add(v)
                 todo.append(v)
     return seen == members
+
+
+def holds_of(n: int, groups: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Per unit, the indices of the groups holding it (the core searches' input)."""
+    holds: list[list[int]] = [[] for _ in range(n)]
+    for k, g in enumerate(groups):
+        for u in g:
+            holds[u].append(k)
+    return holds

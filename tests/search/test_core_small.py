@@ -29,6 +29,7 @@ from optimizer.search.core_small import small_core
 from optimizer.search.oversized_places import listed_stranded
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
+from tests.helpers.partitions import holds_of
 
 ROWS = [[2600, 1500, 1000, 1900], [1700, 300, 1200, 2100]]
 
@@ -40,10 +41,7 @@ def _piece():  # type: ignore[no-untyped-def]
     found = connected_groups(data)
     assert found is not None
     groups = found[0]
-    holds: list[list[int]] = [[] for _ in range(data.n)]
-    for k, g in enumerate(groups):
-        for u in g:
-            holds[u].append(k)
+    holds = holds_of(data.n, groups)
     return s, comp, data, groups, holds
 
 

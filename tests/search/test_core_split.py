@@ -29,6 +29,7 @@ from optimizer.search.heuristic import best_choice
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
+from tests.helpers.partitions import holds_of
 
 ROWS = [[1950, 300, 1950], [2600, 2600, 2600]]
 
@@ -44,10 +45,7 @@ def test_a_core_is_found_around_one_unit_and_is_one() -> None:
     found = connected_groups(data)
     assert found is not None
     groups = found[0]
-    holds: list[list[int]] = [[] for _ in range(data.n)]
-    for k, g in enumerate(groups):
-        for u in g:
-            holds[u].append(k)
+    holds = holds_of(data.n, groups)
     spent = [0.0]
     core = _local_core(data, groups, holds, 5.0, 0, frozenset(), spent)
     assert core and 0 < spent[0] <= 5.0
