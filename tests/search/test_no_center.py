@@ -121,7 +121,7 @@ def test_the_checker_refuses_what_it_cannot_prove(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(driver, "centerless", wrong)
     monkeypatch.setattr(precedence, "legal_capacity_m2", lambda scenario, unit: 0.0)
-    monkeypatch.setattr(driver, "_diagnoses_by_component", lambda sc, comps: (
+    monkeypatch.setattr(driver, "_diagnoses_by_component", lambda sc, comps, given=None: (
         {}, {0: dataclasses.replace(diagnose(_lonely())[0], units=("r0c0",))}))
     plan = solve(s, time_limit_s=5, workers=1)
     claims = [c for c in plan.communities if c.exemption.startswith("ONE-STATION")]
