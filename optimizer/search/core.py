@@ -37,7 +37,7 @@ from optimizer.model.piece import PieceData
 from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import MASTER_COLUMNS, ColumnPlan, ColumnSet, connected_groups
-from optimizer.search.core_small import small_core
+from optimizer.search.core_small import forced_pair, small_core
 from optimizer.search.piece_common import no_plan_reason
 from optimizer.search.piece_types import PieceResult, PieceTask
 
@@ -227,7 +227,7 @@ def quick_core(data: PieceData, groups: list[tuple[int, ...]] | tuple[tuple[int,
     if alone:
         return (alone[0],), used
     spent = [0.0]
-    pair = _forced_pair(data.n, list(groups), holds) or small_core(
+    pair = forced_pair(data.n, list(groups), holds) or small_core(
         data.n, list(groups), holds, spent=spent)
     if pair or data.n < EARLY_UNITS or not local:
         return pair, used + spent[0]
@@ -287,7 +287,7 @@ def impossible_core(data: PieceData, groups: list[tuple[int, ...]], *,
     if alone:
         return (alone[0],)
     used = [0.0]
-    pair = _forced_pair(data.n, groups, holds, free) or small_core(data.n, groups, holds,
+    pair = forced_pair(data.n, groups, holds, free) or small_core(data.n, groups, holds,
                                                                    free, used)
     if pair:
         if spent is not None:
@@ -331,37 +331,6 @@ def _local_core(data: PieceData, groups: list[tuple[int, ...]], holds: list[list
                             set(range(data.n)) - (near - set(free)), spent, wall)
             if core:
                 return core
-    return ()
-
-
-def _forced_pair(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
-                 free: set[int] | frozenset[int] = frozenset()) -> tuple[int, ...]:
-    """Units u, v such that every group of v meets the units all of u's groups hold
-    (so every community holding v overlaps every community holding u) while no group
-    holds both: two dead ends that reach the lower bound only through the same units."""
-    masks = [sum(1 << u for u in g) for g in groups]
-    for u in sorted(range(n), key=lambda u: (len(holds[u]), u)):
-        if u in free:
-            continue
-        forced = -1
-        for k in holds[u]:
-            forced &= masks[k]
-        forced &= ~(1 << u)
-        if not forced:
-            continue
-        together = 0
-        for k in holds[u]:
-            together |= masks[k]
-        near: set[int] = set()
-        f = forced
-        while f:
-            w = (f & -f).bit_length() - 1
-            f &= f - 1
-            near.update(v for k in holds[w] for v in groups[k])
-        for v in sorted(near):
-            if v != u and v not in free and not together >> v & 1 and \
-                    all(masks[k] & forced for k in holds[v]):
-                return (min(u, v), max(u, v))
     return ()
 
 

@@ -5,7 +5,7 @@ Writer seed 373's Jianyang St.: its 101-compound rest (194,893 groups within the
 bounds) has no partition because of three compounds: two dead ends (828 and 664
 households) and one of 1,676 whose every group holds the unit the first dead end
 needs unless that one takes the unit the second needs. No two of them are a forced
-pair (``core._forced_pair``), and the searches by CP-SAT with assumption literals
+pair (:func:`forced_pair`), and the searches by CP-SAT with assumption literals
 never reached them: the neighbourhood search takes the units held by the fewest
 groups first, here two 2,600-household compounds held by one group each whose
 neighbourhoods hold 17,871-193,409 groups, and CP-SAT with assumptions (which switch
@@ -112,3 +112,34 @@ class _Spent(Exception):
 
 
 __all__ = ["HOLDS_MAX", "STEPS_MAX", "small_core"]
+
+
+def forced_pair(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
+                 free: set[int] | frozenset[int] = frozenset()) -> tuple[int, ...]:
+    """Units u, v such that every group of v meets the units all of u's groups hold
+    (so every community holding v overlaps every community holding u) while no group
+    holds both: two dead ends that reach the lower bound only through the same units."""
+    masks = [sum(1 << u for u in g) for g in groups]
+    for u in sorted(range(n), key=lambda u: (len(holds[u]), u)):
+        if u in free:
+            continue
+        forced = -1
+        for k in holds[u]:
+            forced &= masks[k]
+        forced &= ~(1 << u)
+        if not forced:
+            continue
+        together = 0
+        for k in holds[u]:
+            together |= masks[k]
+        near: set[int] = set()
+        f = forced
+        while f:
+            w = (f & -f).bit_length() - 1
+            f &= f - 1
+            near.update(v for k in holds[w] for v in groups[k])
+        for v in sorted(near):
+            if v != u and v not in free and not together >> v & 1 and \
+                    all(masks[k] & forced for k in holds[v]):
+                return (min(u, v), max(u, v))
+    return ()
