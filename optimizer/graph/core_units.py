@@ -13,9 +13,10 @@ Found by a deletion filter over the connected groups of lo..hi households (liste
 bit masks, at most MOST_GROUPS): start from every unit (no split: the diagnosis proved
 it), drop each unit in turn (those held by the most groups first) where the rest is
 still proved held by no non-overlapping groups, by an exhaustive backtracking counted
-in steps (same piece, same core, on any machine). A drop the search cannot decide in
-STEPS steps keeps the unit. Named only when at most MOST_NAMED units remain: a larger
-set explains nothing the whole piece does not. The checker proves the sentence with
+in steps (same piece, same core, on any machine). A drop the search cannot decide
+within the filter's STEPS steps in all keeps the unit (and so do those after it).
+Named only when at most MOST_NAMED units remain: a larger set explains nothing the
+whole piece does not. The checker proves the sentence with
 its own enumeration (optimizer/checker/core_units.py).
 """
 
@@ -27,9 +28,13 @@ from optimizer.graph.cut import cut_reason
 from optimizer.plan.exemption import CoreAt, CutAt, Named
 from optimizer.scenario.model import Scenario
 
-MOST_GROUPS = 20_000    # connected groups within the bounds listed, at most
+# Connected groups within the bounds listed, at most: the nine cores of the writer's 144
+# seeds come from pieces of at most 223 groups; pieces of many small units have
+# thousands (wild seed 336's 20 villages: 7,088, and no core below 18 units), where
+# the filter took 16 s of a 60-s solve's diagnosis.
+MOST_GROUPS = 2_000
 MOST_NAMED = 6          # units named at most (search.core.CORE_MAX too)
-STEPS = 200_000         # backtracking steps per question, at most
+STEPS = 100_000         # backtracking steps for the whole filter, at most
 
 
 def _groups(scenario: Scenario, units: list[int], lo: int, hi: int) -> list[int] | None:
@@ -63,20 +68,21 @@ def _groups(scenario: Scenario, units: list[int], lo: int, hi: int) -> list[int]
     return out
 
 
-def held(need: int, groups: list[int], holds: list[list[int]]) -> bool | None:
+def held(need: int, groups: list[int], holds: list[list[int]],
+         budget: list[int] | None = None) -> bool | None:
     """Whether non-overlapping ``groups`` hold every unit of the mask ``need`` (units
-    outside it may stay unheld); None past STEPS steps. Backtracks on the needed unit
-    with the fewest groups still free."""
-    steps = 0
+    outside it may stay unheld); None past the steps left in ``budget`` (one count,
+    spent here; default STEPS). Backtracks on the needed unit with the fewest groups
+    still free."""
+    left_steps = budget if budget is not None else [STEPS]
     failed: set[int] = set()
 
     class _Out(Exception):
         pass
 
     def go(left: int, used: int) -> bool:
-        nonlocal steps
-        steps += 1
-        if steps > STEPS:
+        left_steps[0] -= 1
+        if left_steps[0] < 0:
             raise _Out
         if not left:
             return True
@@ -119,8 +125,11 @@ def core_units(scenario: Scenario, units: list[int], lo: int, hi: int
             if mask >> k & 1:
                 holds[k].append(g)
     need = (1 << len(units)) - 1
+    budget = [STEPS]
     for k in sorted(range(len(units)), key=lambda k: (-len(holds[k]), k)):
-        if held(need & ~(1 << k), groups, holds) is False:
+        if budget[0] <= 0:
+            break
+        if held(need & ~(1 << k), groups, holds, budget) is False:
             need &= ~(1 << k)
     core = [k for k in range(len(units)) if need >> k & 1]
     if len(core) == len(units) or len(core) > MOST_NAMED:
