@@ -16,17 +16,11 @@ workbench's short forms) and the same facts said more loosely by a planner:
 - ``isolated``    "with no neighbour link to the rest": its own piece, no barrier needed;
 - ``whole``       "the whole <kind> area": the piece is all of its town's area of its kind;
 - ``joined``      "Its community also holds <units> (N households) of the n units (T
-                  households) that units above the maximum cut off from the rest ...:
-                  those cannot form connected ... communities of L-U households on
-                  their own ..., and no plan gives fewer households to the communities
-                  of units above the maximum ..." (optimizer/graph/oversized.py): units
-                  of a stranded part joined an oversized unit's community; ``least``
-                  says whether the text claims that no plan joins fewer households;
+                  households) that units above the maximum cut off ..." (graph/
+                  oversized.py); ``least``: whether it claims no plan joins fewer;
 - ``companions``  "Its community also holds <units> (N households): the <unit> has no
                   place for a service center of its own, and these units are the lightest
-                  path (by households) from it to a place for one, outside the communities
-                  of other units above the maximum (ONE-STATION)." (graph/oversized.py):
-                  the units a unit above the maximum where no center can stand took;
+                  path ..." (graph/oversized.py): what such a unit above the maximum took;
 - ``boxed``       "It also holds the <unit> (N households, above the maximum)[, joined
                   through <units> (M households)]: no place for a service center can be
                   reached from it without passing through another unit above the maximum
@@ -34,8 +28,9 @@ workbench's short forms) and the same facts said more loosely by a planner:
 - ``no-center``   "no place for a service center" or "no plan with a center in every
                   community" (ONE-STATION);
 - ``cut``         "The <unit> (N households) is the only link between <parts> of the
-                  piece. Were every other community within the bounds, ... hold at least
-                  M, never L-U." (graph/cut.py);
+                  piece. Were every other community ... never L-U." (graph/cut.py);
+- ``named-core``  "No non-overlapping connected ... communities of L-U households hold all
+                  of the <units> (...)" (graph/core_units.py; checker/core_units.py);
 - ``unstated``    none of these: the checker looks for a proof of its own.
 
 Besides the kinds, a claim keeps what the text states that can be checked: the units
@@ -49,6 +44,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from optimizer.checker.core_units import KIND as CORE_KIND
+from optimizer.checker.core_units import read_core
 from optimizer.scenario.model import Scenario
 
 _N = r"(\d[\d,]*)"
@@ -145,8 +142,8 @@ class Claim:
     of_unit: int | None = None
     # core: each community must also have a legal center (optimizer.checker.cover)
     centers: bool = False
-    # cut: the parts its unit links (optimizer.checker.cut)
-    cut: CutClaim | None = None
+    cut: CutClaim | None = None         # cut: the parts its unit links (checker.cut)
+    holds: tuple[int, ...] = ()         # named-core: the sets holding each unit it names
 
 
 @dataclass(frozen=True)
@@ -374,6 +371,10 @@ def read(s: Scenario, rule: str, text: str, county: str, street: str,
         rest, companions = _companions(s, rest)
         rest, joined = _joined(s, rest)
         rest, cut = _cut(s, rest)
+        rest, core_read = read_core(rest, lambda ids: _id_list(s, ids))
+        if core_read is not None:
+            cut.append(Claim(CORE_KIND, tuple(core_read[0]), tuple(core_read[1]),
+                             bounds=core_read[2], holds=core_read[3]))
         claims += _above_max(s, rest) + companions + joined + boxed + cut
         units, unknown, hh, n = _piece(s, rest)
         kinds = [k for k, said in (     # what the piece is first, then why it fails

@@ -34,6 +34,8 @@ from functools import cached_property
 
 from optimizer.checker.center import can_hold_center
 from optimizer.checker.claims import Claim, Reading
+from optimizer.checker.core_units import KIND as CORE_KIND
+from optimizer.checker.core_units import core_verdict
 from optimizer.checker.cover import cover_exists
 from optimizer.checker.cut import linked_verdict
 from optimizer.checker.flow_split import flow_split
@@ -354,10 +356,12 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
                        "within the bounds can hold together, and holds none of them: only "
                        "a community holding one is exempt on that ground")
     at, linked = linked_verdict(s, {p: pieces.units[p] for p in mine}, reading)
+    if linked is None:      # a core of the piece (optimizer.checker.core_units)
+        at, linked = core_verdict(s, {p: pieces.units[p] for p in mine}, reading)
     if linked is not None and not linked[0]:
         return linked
     for claim in reading.claims:
-        if claim.kind in ("core", "cut"):
+        if claim.kind in ("core", "cut", CORE_KIND):
             continue            # proved with the "no split" claim it grounds
         if claim.kind == "above-max":
             ok, why = above_max(s, members, claim)

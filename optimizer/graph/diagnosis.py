@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.graph.alone import alone_reason
-from optimizer.graph.cut import cut_reason
+from optimizer.graph.core_units import part_reason
 from optimizer.graph.pieces import Component, decompose, feasible_community_counts, mask_parts
 from optimizer.graph.tight import tight_splittable
 from optimizer.plan.exemption import Exemption, Named
@@ -204,12 +204,12 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
                    f"{centers} exists ({rule}; every split of these {len(ids)} units was "
                    f"checked).")
         why = None if centers else alone_reason(scenario, units, lo, hi, w.kind, shown, list_ids)
-        link = None if centers or why else cut_reason(scenario, units, lo, hi, w.kind, shown)
+        link = None if centers or why else part_reason(scenario, units, lo, hi, w.kind, shown)
         message += why[0] if why else link[0] if link else ""
         record = Exemption(rule, "no-partition", f"{rule}: {message}", *comp.key,
                            named=w.named(ids, whole, bool(linked)), households=h, lo=lo, hi=hi,
                            n_units=len(ids), alone=why[1] if why else None,
-                           cut=link[1] if link else None)
+                           cut=link[1] if link else None, core=link[2] if link else None)
         return [Diagnosis(rule=rule, reason="no-partition", key=comp.key, units=ids,
                           households=h, message=message, record=record,
                           relaxation=f"widen the {w.kind} bounds for this piece (an "

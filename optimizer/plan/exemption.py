@@ -135,6 +135,16 @@ class CutAt:
 
 
 @dataclass(frozen=True)
+class CoreAt:
+    """No-partition: a few units that no non-overlapping connected communities within
+    the bounds hold all of, and how many such communities hold each
+    (optimizer/graph/core_units.py)."""
+
+    named: Named                 # the core's units, all shown
+    holds: tuple[int, ...]       # per unit: the connected groups within the bounds holding it
+
+
+@dataclass(frozen=True)
 class Exemption:
     """One exemption of one community (a rule id and why)."""
 
@@ -165,6 +175,7 @@ class Exemption:
     inner: Exemption | None = None           # forbidden-build: why no plan was found
     alone: Alone | None = None               # no-partition: the part that makes it so
     cut: CutAt | None = None                 # no-partition: the unit linking its parts
+    core: CoreAt | None = None               # no-partition: units held by no split
 
     @staticmethod
     def of_text(text: str) -> Exemption:
@@ -185,5 +196,5 @@ def of_texts(text: str) -> Reasons:
     return tuple(Exemption.of_text(t) for t in text.split(SEPARATOR)) if text else ()
 
 
-__all__ = ["KINDS", "SEPARATOR", "Alone", "Boxed", "CenterWhy", "Companions", "CutAt",
+__all__ = ["KINDS", "SEPARATOR", "Alone", "Boxed", "CenterWhy", "Companions", "CoreAt", "CutAt",
            "Exemption", "Joined", "Named", "Reasons", "Side", "of_texts", "text_of"]

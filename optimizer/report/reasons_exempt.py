@@ -26,6 +26,7 @@ from optimizer.report.ids_zh import split_ids as _ids
 from optimizer.report.places import county_name, street_name
 from optimizer.report.reasons_alone import ALONE, alone_zh, parse_alone
 from optimizer.report.reasons_boxed import boxed_zh, split_boxed
+from optimizer.report.reasons_core import CORE, core_zh, parse_core
 from optimizer.report.reasons_cut import CUT, cut_zh, parse_cut
 from optimizer.report.reasons_short import parse_short, short_zh
 
@@ -106,7 +107,7 @@ _NO_K = re.compile(
 _NO_SPLIT = re.compile(
     rf"^(?P<piece>.+) (?:has|have) {_N} households, but no way to split (?:them|it) into "
     rf"connected (?P<kind>urban|rural) communities of {_N}-{_N} households exists "
-    rf"\({_RULE}; every split of these {_N} units was checked\)\.(?:{ALONE}|{CUT})?$")
+    rf"\({_RULE}; every split of these {_N} units was checked\)\.(?:{ALONE}|{CUT}|{CORE})?$")
 
 
 _NO_CENTER = re.compile(
@@ -248,7 +249,8 @@ def parse_exemption(text: str) -> Exemption | None:
                          households=nums[0], lo=nums[1], hi=nums[2],
                          n_units=nums[3] if kind == "no-partition" else 0,
                          alone=parse_alone(d.groupdict().get("alone")),
-                         cut=parse_cut(d.groupdict().get("cut")))
+                         cut=parse_cut(d.groupdict().get("cut")),
+                         core=parse_core(d.groupdict().get("core")))
     return None
 
 
@@ -355,7 +357,8 @@ def reason_zh(r: Exemption) -> str:
     return (f"{r.rule}:{place}的{piece}共有{n(h)}户,经逐一检验这{r.n_units}个"
             f"基本单元的全部划分方式,不存在地域相连、规模为{n(lo)}–{n(hi)}户的{kind}社区划分。"
             + (alone_zh(r.alone, r.area, lo, hi) if r.alone else "")
-            + (cut_zh(r.cut, r.area, lo, hi) if r.cut else ""))
+            + (cut_zh(r.cut, r.area, lo, hi) if r.cut else "")
+            + (core_zh(r.core, r.area, lo, hi) if r.core else ""))
 
 
 def _unread(text: str, see: str = "communities.csv") -> str:

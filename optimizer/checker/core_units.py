@@ -1,0 +1,107 @@
+"""The checker's reading and proof of a no-partition exemption's core sentence: "No
+non-overlapping connected ... communities of L-U households hold all of the <units>
+(the piece allows a, b and c such communities holding each), so in every split a
+community holding one of them breaks the bounds." (optimizer/graph/core_units.py).
+
+Proved with the checker's own code (optimizer.checker.cover): the connected sets of
+L..U households holding each named unit, grown one neighbour at a time inside the
+piece, counted against the numbers the sentence states, then the search for
+non-overlapping ones holding all the named units. Proved, the piece has no split
+(SIZE-URBAN / SIZE-RURAL: any split holds each named unit in one of its communities).
+It fails when a named unit is not in the community's piece, the bounds or a count
+differs from the checker's, or non-overlapping sets hold them all: a sentence naming
+units that do not make the split impossible is no proof.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from optimizer.checker.cover import cover_exists, sets_holding
+from optimizer.scenario.model import Scenario
+
+if TYPE_CHECKING:       # claims.py imports this module to read the sentence
+    from optimizer.checker.claims import Reading
+
+Verdict = tuple[bool, str]
+KIND = "named-core"
+
+_N = r"(\d[\d,]*)"
+_CORE = re.compile(
+    rf" No non-overlapping connected \S+ communities of {_N}-{_N} households hold all of "
+    r"the (?:rural villages|urban compounds) (?P<ids>.+?) \(the piece allows "
+    r"(?P<holds>[\d, and]+?) such communities holding each\), so in every split a community "
+    r"holding one of them breaks the bounds\.", re.S)
+
+Read = tuple[list[int], list[str], tuple[int, int], tuple[int, ...]]
+
+
+def _num(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def read_core(text: str, ids_of: Callable[[str], tuple[list[int], list[str]]]
+              ) -> tuple[str, Read | None]:
+    """(the text without the sentence, (its units, names that are no unit, its bounds,
+    its counts)) or (the text, None): ``ids_of`` reads 'a, b and c' as units."""
+    m = _CORE.search(text)
+    if m is None:
+        return text, None
+    units, unknown = ids_of(m.group("ids"))
+    holds = tuple(_num(x) for x in re.split(r", | and ", m.group("holds")) if x.strip())
+    return (text[:m.start()] + text[m.end():],
+            (units, unknown, (_num(m.group(1)), _num(m.group(2))), holds))
+
+
+def core_claim(s: Scenario, piece: list[int], units: tuple[int, ...],
+               bounds: tuple[int, int] | None, holds: tuple[int, ...]) -> Verdict:
+    """Whether the core sentence (``units``, ``bounds``, ``holds``) is true of ``piece``."""
+    inside = set(piece)
+    lo, hi = s.policy.bounds(bool(s.urban[piece[0]]))
+    names = ", ".join(s.unit_ids[u] for u in units)
+    if bounds != (lo, hi):
+        return False, f"it states the bounds {bounds}; the piece's are {lo}..{hi}"
+    if len(holds) != len(units):
+        return False, f"it states {len(holds)} counts for the {len(units)} units {names}"
+    for u, said in zip(units, holds, strict=True):
+        got = sets_holding(s, inside, u, lo, hi)
+        if got is None:
+            return False, (f"the checker's list of the communities holding unit "
+                           f"{s.unit_ids[u]} passed its cap")
+        if len(got) != said:
+            return False, (f"it says {said} connected communities of {lo}..{hi} in the piece "
+                           f"hold unit {s.unit_ids[u]}; the checker finds {len(got)}")
+    found = cover_exists(s, inside, list(units), lo, hi)
+    if found is None:
+        return False, (f"the checker's search around {names} passed its caps, so it cannot "
+                       f"prove that no non-overlapping communities of {lo}..{hi} hold them")
+    if found:
+        return False, (f"non-overlapping connected communities of {lo}..{hi} can hold all of "
+                       f"{names}: the units it names do not make the split impossible")
+    return True, (f"its piece {s.street[units[0]]} ({s.kind(units[0])}) has "
+                  f"{int(s.households[piece].sum())} households in {len(piece)} units: no "
+                  f"non-overlapping connected communities of {lo}..{hi} hold all of {names} "
+                  f"({', '.join(str(h) for h in holds)} hold each; the checker listed them), "
+                  f"so no split into connected communities of {lo}..{hi} exists")
+
+
+def core_verdict(s: Scenario, mine: dict[int, list[int]], reading: Reading
+                 ) -> tuple[int, Verdict | None]:
+    """(the piece, the verdict) on the reading's core sentence ((-1, None): none): its
+    units must all be in one of the community's pieces (``mine``: piece -> units)."""
+    c = next((c for c in reading.claims if c.kind == KIND), None)
+    if c is None:
+        return -1, None
+    if c.unknown or not c.units:
+        return -1, (False, f"it names {c.unknown[0]!r}, which is not a unit of the scenario"
+                    if c.unknown else "its core sentence names no unit")
+    at = [p for p, got in mine.items() if set(c.units) <= set(got)]
+    if not at:
+        return -1, (False, f"it names {', '.join(s.unit_ids[u] for u in c.units)}, not all "
+                    "in the piece of its units")
+    return at[0], core_claim(s, mine[at[0]], c.units, c.bounds, c.holds)
+
+
+__all__ = ["KIND", "core_claim", "core_verdict", "read_core"]
