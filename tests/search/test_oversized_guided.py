@@ -103,3 +103,32 @@ def test_the_joins_are_counted_and_the_same_every_time(
     assert sorted(u for r in first.rest for u in r) == sorted(set(part.units) - {
         s.unit_ids.index("r1c0")})
     assert guided_joins(*args) == (first, used)
+
+
+def test_a_rest_without_a_plan_within_the_bounds_goes_back_to_the_attach(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rest's own search ending with a SIZE exemption (no plan within the bounds in
+    its time) is no plan of this search: the attach's stages take the group, told the
+    time spent."""
+    from optimizer.graph.oversized import take_apart
+    from optimizer.search.oversized_guided import guided_block
+    from optimizer.search.piece_types import PieceResult, PieceTask
+    from optimizer.search.stop import StopFlag
+    from optimizer.status import Status
+
+    monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
+    s = grid_scenario(ROWS)
+    key = s.piece_key(0)
+    units = list(range(s.n_units))
+    [part] = take_apart(s, units, 2000, 3000).parts
+    over = s.unit_ids.index("r2c0")
+    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
+    asked: list[float] = []
+
+    def soft(sc: Scenario, sub: Any, share: float) -> PieceResult:
+        asked.append(share)
+        return PieceResult(0, (), ((SimpleNamespace(kind="size"),),),  # type: ignore[arg-type]
+                           Status.FEASIBLE, 0.0, 0.0, "soft", used_s=7.0)
+
+    block, used = guided_block(s, key, [part], {over: [over]}, task, StopFlag(), soft)
+    assert block is None and asked and 7.0 < used < 8.0 and 29.0 < asked[0] < 30.0
