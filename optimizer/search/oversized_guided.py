@@ -35,12 +35,12 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search import oversized_least
-from optimizer.search.columns import STEP_S, connected_groups
+from optimizer.search.columns import STEP_S
 from optimizer.search.core_small import small_core
 from optimizer.search.oversized_attach import Block, floor
 from optimizer.search.oversized_attach import _block as oversized_block
 from optimizer.search.oversized_errors import NoPlaceError
-from optimizer.search.oversized_places import CORED_COLUMNS, CORED_STEPS
+from optimizer.search.oversized_places import CORED_STEPS, cored_listing
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.short_mark import only_short
 from optimizer.search.stop import StopFlag
@@ -75,7 +75,7 @@ def guided_joins(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
     t0 = time.perf_counter()
     units = sorted(u for p in parts for u in p.units)
     sub = piece_data(scenario, key, np.asarray(units))
-    found = connected_groups(sub, CORED_COLUMNS, CORED_STEPS, stop=stop)
+    found = cored_listing(sub, stop)
     counted = [CORED_STEPS * STEP_S if found is None else found[1] * STEP_S]
 
     def used() -> float:
