@@ -7,7 +7,8 @@ A/B of a search or bound change on one piece, independent of the machine's load)
 The piece's budget is what bench/generalize.py's solve gives it: limit * procs * w / W
 (driver.py's weights, procs = min(2 workers, pieces)); one thread, deterministic time,
 seed = 2013 + piece index (the big county: seed 1 + index, as its case says; pass --seed).
-Prints method, objective, bound, gap, communities, used and wall seconds as one JSON line.
+Prints method, objective, bound, gap, communities, the households of those exempt from the
+size rule, used and wall seconds as one JSON line.
 ``--wall``: wall-clock mode instead (as with two workers): the budget at most the limit,
 the clock stops the piece at it (optimizer.search.clock.timed); depends on the load.
 """
@@ -95,11 +96,17 @@ def main(argv: list[str] | None = None) -> None:
         with timed(StopFlag(), task.wall_s) as clock:
             res = solve_piece(sc, task, clock.flag)
         obj = sum(price(sc, ch).objective_yuan for ch in res.choices)
+        # households of the communities exempt from the size rule (an oversized unit's,
+        # with what joined it), largest first
+        exempt = sorted((int(sc.households[list(ch.members)].sum())
+                         for ch, ex in zip(res.choices, res.exemptions, strict=True)
+                         if any(e.rule.startswith("SIZE-") for e in ex)), reverse=True)
         print(json.dumps({"case": a.case, "piece": " / ".join(c.key), "units": len(c.units),
                           "method": res.method, "objective": round(obj, 2),
                           "bound": round(res.bound, 2),
                           "gap_pct": round(100 * (obj - res.bound) / obj, 3),
-                          "communities": len(res.choices), "budget_s": round(budget, 2),
+                          "communities": len(res.choices), "exempt_hh": exempt,
+                          "budget_s": round(budget, 2),
                           "used_s": round(res.used_s, 2), "clock_stopped": clock.fired,
                           "wall_s": round(time.perf_counter() - t0, 1),
                           "code": str(Path(solve_piece.__code__.co_filename).parents[2])}),

@@ -244,3 +244,30 @@ def oversized_reason(scenario: Scenario, key: tuple[str, str, str], unit: int,
                      proven: bool = True, companions: list[int] | None = None) -> str:
     """The words of :func:`oversized_exemption`."""
     return oversized_exemption(scenario, key, unit, attached, parts, proven, companions).text
+
+
+def stranded_groups(stranded: list[Part]) -> list[tuple[list[Part], list[int]]]:
+    """Stranded parts joined through the oversized units they touch, in a fixed order
+    (optimizer.search.oversized solves each group together)."""
+    parent = list(range(len(stranded)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    first: dict[int, int] = {}
+    for k, p in enumerate(stranded):
+        for o in p.touches:
+            if o in first:
+                parent[find(k)] = find(first[o])
+            else:
+                first[o] = k
+    out: dict[int, tuple[list[Part], set[int]]] = {}
+    for k, p in enumerate(stranded):
+        ps, os_ = out.setdefault(find(k), ([], set()))
+        ps.append(p)
+        os_.update(p.touches)
+    groups = [(sorted(ps, key=lambda p: p.units[0]), sorted(os_)) for ps, os_ in out.values()]
+    return sorted(groups, key=lambda g: g[0][0].units[0])

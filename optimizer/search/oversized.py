@@ -56,6 +56,7 @@ from optimizer.graph.oversized import (
     companions_clause,
     company,
     oversized_exemption,
+    stranded_groups,
     take_apart,
 )
 from optimizer.model.count_floor import no_count_possible
@@ -66,6 +67,7 @@ from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
 from optimizer.search.oversized_boxed import Joins, join_boxed, rebox
 from optimizer.search.oversized_errors import NoPlaceError, no_place_error
+from optimizer.search.oversized_guided import guided_block
 from optimizer.search.oversized_held import held_stand_ins
 from optimizer.search.oversized_places import listed_stranded
 from optimizer.search.oversized_short import short_choice, short_exemption, short_site
@@ -192,7 +194,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
             continue
         blocks.append(_block(res))
     try:     # no place for a center somewhere: the caller tries stand-ins (spent kept)
-        groups = _groups(stranded)
+        groups = stranded_groups(stranded)
         grouped: set[int] = set()
         for group_parts, touched in groups:
             group_over = sorted({owner[t] for t in touched})
@@ -204,10 +206,17 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                 # listing ran past the limit: seed 25, 19.8 s on a 41-unit part).
                 blocks.extend(b for b in mine if b is not None)
                 continue
+            # A large group: its cores guide the joins, the rest solved as a piece
+            # (optimizer.search.oversized_guided; seed 373); else the attach's stages.
+            guided, used = guided_block(
+                scenario, data.key, group_parts, {o: cores[o] for o in group_over},
+                dataclasses.replace(task, budget_s=left), stop,
+                lambda sc, sub, share: _own(sc, sub, task, share, stop, solve_part))
+            spent += 0.0 if guided else used
             try:
-                block = attach(scenario, data.key, group_parts,
-                               {o: cores[o] for o in group_over},
-                               dataclasses.replace(task, budget_s=left), stop)
+                block = guided or attach(scenario, data.key, group_parts,
+                                         {o: cores[o] for o in group_over}, dataclasses.replace(
+                                             task, budget_s=max(ATTACH_S, left - used)), stop)
             except NoPlaceError:
                 # Joined, the oversized community has no place for a center: a part
                 # joined only for want of a plan in time keeps its own (bench/wild.py
@@ -331,32 +340,6 @@ def _pockets(scenario: Scenario, data: PieceData, parts: list[Part]
     three compounds had no plan within the bounds, so all of it joined its oversized
     units' communities (real-10740: 26% gap)."""
     return pocket_blocks(scenario, data, {u for p in parts if not p.stranded for u in p.units})
-
-
-def _groups(stranded: list[Part]) -> list[tuple[list[Part], list[int]]]:
-    """Stranded parts joined through the oversized units they touch, in a fixed order."""
-    parent = list(range(len(stranded)))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    first: dict[int, int] = {}
-    for k, p in enumerate(stranded):
-        for o in p.touches:
-            if o in first:
-                parent[find(k)] = find(first[o])
-            else:
-                first[o] = k
-    out: dict[int, tuple[list[Part], set[int]]] = {}
-    for k, p in enumerate(stranded):
-        ps, os_ = out.setdefault(find(k), ([], set()))
-        ps.append(p)
-        os_.update(p.touches)
-    groups = [(sorted(ps, key=lambda p: p.units[0]), sorted(os_)) for ps, os_ in out.values()]
-    return sorted(groups, key=lambda g: g[0][0].units[0])
 
 
 def _unclaim(scenario: Scenario, key: tuple[str, str, str], block: Block,

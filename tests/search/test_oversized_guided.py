@@ -1,0 +1,134 @@
+"""The joins of a large stranded group guided by its cores
+(optimizer.search.oversized_guided): the lightest path from the oversized unit's
+community to a unit of each small core of the rest, then the rest solved as a piece.
+
+Writer seed 373's Jianyang St.: a compound of 3,001 households beside a 101-compound
+rest of 194,893 groups within the bounds that has no partition (a core of three, and
+another once one of them joins). At 60 s the attach's stages found nothing smaller than
+the whole rest in time (one community of 68,051 households) or joined five compounds
+and left the rest a poor plan. Here the same situation in small: the search of the
+fewest past its caps, the block model and the community model with no plan in time.
+
+Urban, 2,000-3,000 households; r2c0 (3,500) is above the maximum and borders r1c0
+only; r0c1, r0c3 and r1c0 are a core of three of the rest (tests/search/
+test_core_small.py); once r1c0 joins r2c0 the rest splits (2,600 | 1,500 300 1,200 |
+1,000 1,900 | 2,100)::
+
+    2600 1500 1000 1900
+    1700  300 1200 2100
+    3500
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from optimizer.checker import check
+from optimizer.plan.model import Plan
+from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
+from optimizer.search import oversized_attach, oversized_least
+from optimizer.search.driver import solve
+
+ROWS: list[list[int | None]] = [[2600, 1500, 1000, 1900], [1700, 300, 1200, 2100],
+                                [3500, None, None, None]]
+
+
+def _no_plan_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The attach's stages as on seed 373 at 60 s: the search of the fewest past its
+    listing caps, the block model and the community model without a plan in time."""
+    monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
+    monkeypatch.setattr(oversized_attach, "least_part", lambda *a, **k: None)
+    monkeypatch.setattr(oversized_attach, "improve_group", lambda *a, **k: None)
+    monkeypatch.setattr(oversized_attach, "run_attempt",
+                        lambda *a, **k: SimpleNamespace(choices=(), used_s=0.0))
+
+
+def _members(plan: Plan) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for u, c in zip(plan.unit_ids, plan.community, strict=True):
+        out.setdefault(c, []).append(u)
+    return {c: sorted(us) for c, us in out.items()}
+
+
+def _solve(s: Scenario) -> Plan:
+    return solve(s, time_limit_s=10, workers=1, seed=0)
+
+
+def test_the_attach_joins_the_path_to_the_core_not_the_whole_rest(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # On c9a26b8 the whole rest joined r2c0 (one community of 15,800 households, "the
+    # least the search found in time"): no stage of the attach had a smaller plan.
+    _no_plan_in_time(monkeypatch)
+    s = grid_scenario(ROWS)
+    plan = _solve(s)
+    report = check(s, plan)
+    assert report.passed, report.summary_text()
+    members = _members(plan)
+    [big] = [c for c in plan.communities if "r2c0" in members[c.community_id]]
+    assert members[big.community_id] == ["r1c0", "r2c0"] and big.households == 5200
+    assert "the urban compound r1c0 (1,700 households)" in big.exemption
+    assert "this is the least the search found in time" in big.exemption
+    # the rest is split within the bounds, no other community exempt
+    others = [c for c in plan.communities if c is not big]
+    assert len(others) == 4 and all(2000 <= c.households <= 3000 for c in others)
+    assert not any(c.exemption for c in others)
+
+
+def test_the_joins_are_counted_and_the_same_every_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from optimizer.graph.oversized import take_apart
+    from optimizer.search.oversized_guided import guided_joins
+    from optimizer.search.piece_types import PieceTask
+    from optimizer.search.stop import StopFlag
+
+    s = grid_scenario(ROWS)
+    key = s.piece_key(0)
+    units = list(range(s.n_units))
+    around = take_apart(s, units, 2000, 3000)
+    [part] = around.parts
+    over = s.unit_ids.index("r2c0")
+    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
+    args: tuple[Any, ...] = (s, key, [part], {over: [over]}, task, StopFlag())
+    # a listing within the exact stages' caps is theirs
+    assert guided_joins(*args)[0] is None
+    monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
+    first, used = guided_joins(*args)
+    assert first is not None and 0 < used < 1.0
+    assert first.joined == {over: (s.unit_ids.index("r1c0"),)} and first.cores == 1
+    assert sorted(u for r in first.rest for u in r) == sorted(set(part.units) - {
+        s.unit_ids.index("r1c0")})
+    assert guided_joins(*args) == (first, used)
+
+
+def test_a_rest_without_a_plan_within_the_bounds_goes_back_to_the_attach(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rest's own search ending with a SIZE exemption (no plan within the bounds in
+    its time) is no plan of this search: the attach's stages take the group, told the
+    time spent."""
+    from optimizer.graph.oversized import take_apart
+    from optimizer.search.oversized_guided import guided_block
+    from optimizer.search.piece_types import PieceResult, PieceTask
+    from optimizer.search.stop import StopFlag
+    from optimizer.status import Status
+
+    monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
+    s = grid_scenario(ROWS)
+    key = s.piece_key(0)
+    units = list(range(s.n_units))
+    [part] = take_apart(s, units, 2000, 3000).parts
+    over = s.unit_ids.index("r2c0")
+    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
+    asked: list[float] = []
+
+    def soft(sc: Scenario, sub: Any, share: float) -> PieceResult:
+        asked.append(share)
+        return PieceResult(0, (), ((SimpleNamespace(kind="size"),),),  # type: ignore[arg-type]
+                           Status.FEASIBLE, 0.0, 0.0, "soft", used_s=7.0)
+
+    block, used = guided_block(s, key, [part], {over: [over]}, task, StopFlag(), soft)
+    assert block is None and asked and 7.0 < used < 8.0 and 29.0 < asked[0] < 30.0
