@@ -213,7 +213,16 @@ def _cored(scenario: Scenario, sub: PieceData, task: PieceTask, stop: StopFlag
     return core, used
 
 
-_LISTED: list[tuple[tuple[tuple[str, str, str], bytes], tuple[list[tuple[int, ...]], int]]] = []
+_ListingKey = tuple[bytes, int, int, tuple[tuple[int, ...], ...]]
+_LISTED: list[tuple[_ListingKey, tuple[list[tuple[int, ...]], int]]] = []
+
+
+def _listing_key(sub: PieceData) -> _ListingKey:
+    """Everything ``connected_groups`` reads (households, bounds, links): a what-if
+    solved in the same process (the workbench, a sweep) that changes a unit's
+    households or a link must list again, even with the same piece and units."""
+    return (sub.households.tobytes(), int(sub.lo), int(sub.hi),
+            tuple(tuple(int(v) for v in vs) for vs in sub.nbrs))
 
 
 def cored_listing(sub: PieceData, stop: StopFlag) -> tuple[list[tuple[int, ...]], int] | None:
@@ -222,7 +231,7 @@ def cored_listing(sub: PieceData, stop: StopFlag) -> tuple[list[tuple[int, ...]]
     lists the same part right after :func:`_cored` (seed 373's rest: 15 s of wall each
     at load 11). The same list and step count either way, so deterministic runs do not
     depend on it."""
-    key = (sub.key, sub.units.tobytes())
+    key = _listing_key(sub)
     if _LISTED and _LISTED[0][0] == key:
         return _LISTED[0][1]
     found = connected_groups(sub, CORED_COLUMNS, CORED_STEPS, stop=stop)

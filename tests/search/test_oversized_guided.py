@@ -132,3 +132,29 @@ def test_a_rest_without_a_plan_within_the_bounds_goes_back_to_the_attach(
 
     block, used = guided_block(s, key, [part], {over: [over]}, task, StopFlag(), soft)
     assert block is None and asked and 7.0 < used < 8.0 and 29.0 < asked[0] < 30.0
+
+
+def test_the_kept_listing_is_not_reused_for_another_what_if() -> None:
+    """The last listing is kept for the guided attach, which lists the same part again
+    right after. A what-if solved in the same process (the workbench, a sweep) with the
+    same piece and units but other households must get its own listing: with the first
+    one's groups the attach would reason about communities that are not within the
+    bounds any more."""
+    from optimizer.model.piece import piece_data
+    from optimizer.search.oversized_places import cored_listing
+    from optimizer.search.stop import StopFlag
+
+    def listing(rows: list[list[int | None]]) -> list[tuple[int, ...]]:
+        s = grid_scenario(rows)
+        sub = piece_data(s, s.piece_key(0), np.arange(s.n_units))
+        found = cored_listing(sub, StopFlag())
+        assert found is not None
+        return sorted(found[0])
+
+    first = listing(ROWS)
+    edited = [list(r) for r in ROWS]
+    edited[0][0] = 1400              # r0c0 2,600 -> 1,400: alone below the minimum now
+    second = listing(edited)
+    assert second != first
+    assert (0,) in first and (0,) not in second
+    assert listing(ROWS) == first
