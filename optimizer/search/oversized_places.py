@@ -214,7 +214,8 @@ def _cored(scenario: Scenario, sub: PieceData, task: PieceTask, stop: StopFlag
 
 
 _ListingKey = tuple[bytes, int, int, tuple[tuple[int, ...], ...]]
-_LISTED: list[tuple[_ListingKey, tuple[list[tuple[int, ...]], int]]] = []
+# One slot, read and written whole (a solve in another thread sees either entry).
+_LISTED: list[tuple[_ListingKey, tuple[list[tuple[int, ...]], int]] | None] = [None]
 
 
 def _listing_key(sub: PieceData) -> _ListingKey:
@@ -232,12 +233,11 @@ def cored_listing(sub: PieceData, stop: StopFlag) -> tuple[list[tuple[int, ...]]
     at load 11). The same list and step count either way, so deterministic runs do not
     depend on it."""
     key = _listing_key(sub)
-    if _LISTED and _LISTED[0][0] == key:
-        return _LISTED[0][1]
+    kept = _LISTED[0]
+    if kept is not None and kept[0] == key:
+        return kept[1]
     found = connected_groups(sub, CORED_COLUMNS, CORED_STEPS, stop=stop)
-    _LISTED.clear()
-    if found is not None:
-        _LISTED.append((key, found))
+    _LISTED[0] = (key, found) if found is not None else None
     return found
 
 
