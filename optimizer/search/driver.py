@@ -31,7 +31,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.checkpoint import Checkpoint
 from optimizer.search.clock import DET_PER_S, assembly_reserve_s
-from optimizer.search.dispatch import run_pieces
+from optimizer.search.dispatch import run_pieces, warm_pool
 from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.search.piece import HURRY_LAG_S, PieceResult, PieceTask
 from optimizer.search.signals import stop_on_signals
@@ -99,15 +99,26 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     comps = components(scenario)
     if not comps:
         raise SolveError("the scenario has no units to plan")
-    diag_of, center_of = _diagnoses_by_component(scenario, comps, diagnoses)
-    locks = parse_locks(scenario)
+    warm = None
+    if executor is None and not memory_gb and n_workers > 1 and len(comps) > 1 \
+            and checkpoint is None and reuse is None:
+        # The pool's workers start now, beside the diagnosis: their start came off
+        # every piece's clock (dispatch.warm_pool).
+        warm = executor = warm_pool(scenario, min(n_workers, len(comps)))
+    try:
+        diag_of, center_of = _diagnoses_by_component(scenario, comps, diagnoses)
+        locks = parse_locks(scenario)
+    except BaseException:
+        if warm is not None:
+            warm.close()
+        raise
     site_unit = {s: int(u) for s, u in enumerate(scenario.sites.unit.tolist())}
     procs = max(1, min(n_workers, len(comps)))
     threads = max(1, n_workers // procs)
     if executor is None and memory_gb:
         executor = InProcessExecutor(memory_gb) if procs <= 1 or n_workers == 1 \
             else LocalPoolExecutor(procs, memory_gb)
-    if executor is not None and n_workers != 1:
+    if executor is not None and executor is not warm and n_workers != 1:
         procs, threads = max(1, min(executor.slots, len(comps))), 1
     # A piece's share of the time follows what is at stake (its cost grows with its
     # households) and, more slowly, how hard it is (its units). By units^1.5 alone a

@@ -1,0 +1,92 @@
+"""A wall-clock solve's pool starts its workers before the diagnosis
+(optimizer.search.dispatch.warm_pool): a spawned worker's start (imports, the
+scenario) came off every piece's clock, 10-11 s at load 8 on two cores.
+
+Fixture: two urban streets (two pieces), as in test_executors."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from typing import Any
+
+import pytest
+
+from optimizer.scenario.build import grid_scenario
+from optimizer.search import driver
+from optimizer.search.driver import solve
+from optimizer.search.executors import LocalPoolExecutor
+
+TWO_STREETS = [[700, 800, 900, 600], [900, 600, 800, 700], [500, 700, 700, 900]]
+STREETS = [["S1", "S1", "S2", "S2"]] * 3
+
+
+def _scenario():  # type: ignore[no-untyped-def]
+    return grid_scenario(TWO_STREETS, street=STREETS)
+
+
+def test_the_workers_start_before_the_diagnosis(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+    real = driver._diagnoses_by_component
+    before = {c.pid for c in mp.active_children()}     # an earlier test's idle workers
+
+    def spy(*a: Any, **kw: Any) -> Any:
+        seen.append(len({c.pid for c in mp.active_children()} - before))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(driver, "_diagnoses_by_component", spy)
+    plan = solve(_scenario(), time_limit_s=60, workers=2, seed=1)
+    assert seen == [2]          # both workers spawned while the diagnosis runs
+    assert len(plan.communities) >= 2 and not plan.summary["clock_stopped"]
+
+
+def test_one_worker_starts_no_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+    real = driver._diagnoses_by_component
+    before = {c.pid for c in mp.active_children()}     # an earlier test's idle workers
+
+    def spy(*a: Any, **kw: Any) -> Any:
+        seen.append(len({c.pid for c in mp.active_children()} - before))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(driver, "_diagnoses_by_component", spy)
+    solve(_scenario(), time_limit_s=30, workers=1, seed=1)
+    assert seen == [0]
+
+
+def test_a_failed_diagnosis_ends_the_prestarted_pool(monkeypatch: pytest.MonkeyPatch
+                                                     ) -> None:
+    def boom(*a: Any, **kw: Any) -> Any:
+        raise RuntimeError("diagnosis failed")
+
+    closed: list[bool] = []
+    real_close = LocalPoolExecutor.close
+
+    def close(self: LocalPoolExecutor) -> None:
+        closed.append(self._ready is not None)
+        real_close(self)
+
+    monkeypatch.setattr(driver, "_diagnoses_by_component", boom)
+    monkeypatch.setattr(LocalPoolExecutor, "close", close)
+    with pytest.raises(RuntimeError, match="diagnosis failed"):
+        solve(_scenario(), time_limit_s=30, workers=2, seed=1)
+    assert closed == [True]
+
+
+def _double(shared: Any, item: Any, stop: Any) -> Any:
+    return (shared, item * 2, os.getpid())
+
+
+def _triple(shared: Any, item: Any, stop: Any) -> Any:
+    return (shared, item * 3, os.getpid())
+
+
+def test_a_prestarted_pool_runs_the_tasks_and_a_different_one_starts_afresh() -> None:
+    pool = LocalPoolExecutor(2)
+    pool.prestart(_double, "warm")
+    got = sorted(pool.map_unordered(_double, "warm", [1, 2, 3]))
+    assert [(s, v) for s, v, _ in got] == [("warm", 2), ("warm", 4), ("warm", 6)]
+    pool.prestart(_double, "warm")
+    # Another task function than the prestarted one: that pool is ended, a new one runs.
+    got = sorted(pool.map_unordered(_triple, "cold", [1]))
+    assert [(s, v) for s, v, _ in got] == [("cold", 3)]
