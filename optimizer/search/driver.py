@@ -100,8 +100,7 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     if not comps:
         raise SolveError("the scenario has no units to plan")
     warm = None
-    if executor is None and not memory_gb and n_workers > 1 and len(comps) > 1 \
-            and checkpoint is None and reuse is None:
+    if executor is None and not memory_gb and n_workers > 1 and len(comps) > 1:
         # The pool's workers start now, beside the diagnosis: their start came off
         # every piece's clock (dispatch.warm_pool).
         warm = executor = warm_pool(scenario, min(n_workers, len(comps)))
@@ -184,13 +183,17 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
         done(res)
     # The keep-back is for stopped pieces to return: a solve begun after its piece's
     # stop may use it (bench/wild.py seed 172: its plan at its second hurried count).
-    with stop_on_signals(stop):
-        run_pieces(scenario, todo, procs, stop, done, deadline=deadline, executor=executor,
-                   run_end=deadline + assembly_reserve_s(limit),
-                   # a checkpoint's pieces spent this limit; kept ones an earlier solve's
-                   det_budget=limit * DET_PER_S - sum(
-                       r.used_s for k, r in results.items() if reuse is None or k not in reuse)
-                   if n_workers == 1 else None)
+    try:
+        with stop_on_signals(stop):
+            run_pieces(scenario, todo, procs, stop, done, deadline=deadline, executor=executor,
+                       run_end=deadline + assembly_reserve_s(limit),
+                       # a checkpoint's pieces spent this limit; kept ones an earlier solve's
+                       det_budget=limit * DET_PER_S - sum(
+                           r.used_s for k, r in results.items() if reuse is None or k not in reuse)
+                       if n_workers == 1 else None)
+    finally:
+        if warm is not None:
+            warm.close()     # not taken: every piece came from the checkpoint
     ordered = [results[k] for k in range(len(tasks))]
     if results_out is not None:
         results_out.update(results)

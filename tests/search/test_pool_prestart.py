@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +27,8 @@ def _scenario():  # type: ignore[no-untyped-def]
     return grid_scenario(TWO_STREETS, street=STREETS)
 
 
-def test_the_workers_start_before_the_diagnosis(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_workers_start_before_the_diagnosis(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
     seen: list[int] = []
     real = driver._diagnoses_by_component
     before = {c.pid for c in mp.active_children()}     # an earlier test's idle workers
@@ -35,7 +38,9 @@ def test_the_workers_start_before_the_diagnosis(monkeypatch: pytest.MonkeyPatch)
         return real(*a, **kw)
 
     monkeypatch.setattr(driver, "_diagnoses_by_component", spy)
-    plan = solve(_scenario(), time_limit_s=60, workers=2, seed=1)
+    # With a checkpoint folder, as the command line always passes one.
+    plan = solve(_scenario(), time_limit_s=60, workers=2, seed=1,
+                 checkpoint=tmp_path / "pieces")
     assert seen == [2]          # both workers spawned while the diagnosis runs
     assert len(plan.communities) >= 2 and not plan.summary["clock_stopped"]
 
@@ -90,3 +95,23 @@ def test_a_prestarted_pool_runs_the_tasks_and_a_different_one_starts_afresh() ->
     # Another task function than the prestarted one: that pool is ended, a new one runs.
     got = sorted(pool.map_unordered(_triple, "cold", [1]))
     assert [(s, v) for s, v, _ in got] == [("cold", 3)]
+
+
+def test_a_checkpoint_holding_every_piece_leaves_no_pool(monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    solve(_scenario(), time_limit_s=60, workers=2, seed=1, checkpoint=tmp_path / "pieces")
+    before = {c.pid for c in mp.active_children()}
+    closed: list[bool] = []
+    real_close = LocalPoolExecutor.close
+
+    def close(self: LocalPoolExecutor) -> None:
+        closed.append(self._ready is not None)
+        real_close(self)
+
+    monkeypatch.setattr(LocalPoolExecutor, "close", close)
+    solve(_scenario(), time_limit_s=60, workers=2, seed=1, checkpoint=tmp_path / "pieces")
+    assert closed == [False]    # resumed whole: no piece ran, the pool still ended
+    end = time.monotonic() + 30
+    while {c.pid for c in mp.active_children()} - before and time.monotonic() < end:
+        time.sleep(0.2)
+    assert not {c.pid for c in mp.active_children()} - before
