@@ -31,6 +31,7 @@ from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice, run_model
 from optimizer.search.lns import community_adjacency, likely_centers
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 
 FEWER_SUB_S = 2.0       # deterministic seconds per sub-solve
 # The tries per community, in order: the group's households at most ``margin`` of
@@ -77,6 +78,9 @@ def fewer_communities(scenario: Scenario, data: PieceData, choices: list[Choice]
     def spent() -> float:
         return stats.used_s if deterministic else time.perf_counter() - t0
 
+    # Free-center tries on groups of this many units or more are skipped: one such
+    # try ran its whole time without any plan (FreeCap).
+    beyond = FreeCap()
     progress = True
     while progress and not stop.is_set() and spent() < work_s and len(plan) > 1:
         progress = False
@@ -95,14 +99,16 @@ def fewer_communities(scenario: Scenario, data: PieceData, choices: list[Choice]
                         continue
                     key = (frozenset(u for g in group for u in plan[g].members),
                            keep_centers)
-                    if key in tried:
+                    if key in tried or (not keep_centers and beyond.skips(len(key[0]))):
                         continue
                     tried.add(key)
                     stats.attempts += 1
+                    limit = min(sub_s, max(0.05, work_s - spent()))
                     got = _resolve(scenario, data, plan, group, seed + stats.attempts, stop,
-                                   min(sub_s, max(0.05, work_s - spent())), workers,
-                                   deterministic, keep_centers)
+                                   limit, workers, deterministic, keep_centers)
                     stats.used_s += got[1] + ATTEMPT_S
+                    if not keep_centers and got[2] and limit >= sub_s:
+                        beyond.saw(len(key[0]))
                     if got[0] is not None:
                         keep = [plan[i] for i in range(len(plan)) if i not in set(group)]
                         plan = keep + list(got[0])
@@ -117,6 +123,26 @@ def fewer_communities(scenario: Scenario, data: PieceData, choices: list[Choice]
     if stats.removed:
         plan.sort(key=lambda ch: ch.center)
     return plan, stats          # as given when nothing was removed
+
+
+@dataclass
+class FreeCap:
+    """The units of the smallest group whose free-center try ran its whole time and
+    found no plan at all (the solver's UNKNOWN, not a proof): larger groups' free tries
+    would end the same way, so they are skipped and their centers-held tries (small
+    models, hundredths of a second) go on. On real-tokyo-urban's 262-compound street
+    (54 grown regions, 46 at the fewest) six free tries of 31-48 compounds ran their
+    2 deterministic s each for nothing: 12 of the phase's 24.6 s; every removal came
+    from a free try of 19-24 compounds or a centers-held one. Keyed on the solver's
+    status and a deterministic limit only, so one-worker runs stay deterministic."""
+
+    units: int | None = None
+
+    def skips(self, units: int) -> bool:
+        return self.units is not None and units >= self.units
+
+    def saw(self, units: int) -> None:
+        self.units = units if self.units is None else min(self.units, units)
 
 
 def fewer_group(plan: list[Choice], hh: list[int], adj: list[set[int]], c: int, hi: int,
@@ -141,9 +167,10 @@ def fewer_group(plan: list[Choice], hh: list[int], adj: list[set[int]], c: int, 
 
 def _resolve(scenario: Scenario, data: PieceData, plan: list[Choice], group: list[int],
              seed: int, stop: StopFlag, time_s: float, workers: int, deterministic: bool,
-             keep_centers: bool) -> tuple[tuple[Choice, ...] | None, float]:
+             keep_centers: bool) -> tuple[tuple[Choice, ...] | None, float, bool]:
     """The group's units as ``len(group) - 1`` communities (None when the solver found
-    none, or none cheaper), and the deterministic time it used."""
+    none, or none cheaper), the deterministic time it used, and whether the solver
+    ended without any plan and without a proof that none exists (its time ran out)."""
     units = np.asarray(sorted(u for g in group for u in plan[g].members))
     sub = piece_data(scenario, data.key, units)
     k = len(group) - 1
@@ -156,7 +183,7 @@ def _resolve(scenario: Scenario, data: PieceData, plan: list[Choice], group: lis
                     deterministic=deterministic, allowed_centers=centers)
     used = res.used_s
     if not res.choices or len(res.choices) != k:
-        return None, used
+        return None, used, res.status == Status.UNKNOWN and not stop.is_set()
     choices = res.choices
     if keep_centers and not stop.is_set():
         # The centers were held where they stood: let them move (the units near each
@@ -170,7 +197,7 @@ def _resolve(scenario: Scenario, data: PieceData, plan: list[Choice], group: lis
                 < _cost(scenario, choices):
             choices = moved.choices
     old = sum(price(scenario, plan[g]).objective_yuan for g in group)
-    return (choices if _cost(scenario, choices) < old - 1e-6 else None), used
+    return (choices if _cost(scenario, choices) < old - 1e-6 else None), used, False
 
 
 def _cost(scenario: Scenario, choices: tuple[Choice, ...]) -> float:

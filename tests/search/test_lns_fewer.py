@@ -12,12 +12,13 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search import lns_fewer
-from optimizer.search.attempt import Choice
+from optimizer.search.attempt import Attempt, Choice
 from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import improve
 from optimizer.search.lns_fewer import fewer_communities, fewer_group
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 from tests.helpers.plans import assert_legal
 
 ROWS, COLS = 4, 6
@@ -131,3 +132,54 @@ def test_larger_groups_where_the_small_tries_find_none(monkeypatch: pytest.Monke
     assert plan_cost(s, tuple(fewer)) < before
     again, _ = fewer_communities(s, data, plan, work_s=40.0, seed=1, stop=StopFlag())
     assert again == fewer
+
+
+def _timed_out_free(monkeypatch: pytest.MonkeyPatch, calls: list[tuple[int, bool]],
+                    used: float | None = None) -> None:
+    """Every free-center sub-solve ends without a plan (UNKNOWN), at its time (or
+    after ``used``), as the 31-48-compound groups of real-tokyo-urban's street do;
+    centers-held ones run."""
+    real = lns_fewer.run_model
+
+    def spy(scenario: Scenario, data: PieceData, **kw: object) -> Attempt:
+        free = kw.get("allowed_centers") is None
+        calls.append((data.n, free))
+        if free and kw.get("hint") is None:
+            t = float(kw["time_s"]) if used is None else used   # type: ignore[arg-type]
+            return Attempt(Status.UNKNOWN, (), float("nan"), 0.0, 0, t, t)
+        return real(scenario, data, **kw)   # type: ignore[arg-type]
+
+    monkeypatch.setattr(lns_fewer, "run_model", spy)
+
+
+def test_no_free_try_as_large_as_one_that_found_nothing(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """A free-center try that ran its whole time without a plan: no group of as many
+    units or more gets a free try after it (each would spend its time the same way);
+    the centers-held tries go on and still remove the community."""
+    s, data, plan = _blocks()
+    calls: list[tuple[int, bool]] = []
+    _timed_out_free(monkeypatch, calls)
+    fewer, stats = fewer_communities(s, data, plan, work_s=40.0, seed=1, stop=StopFlag())
+    first_free = [n for n, free in calls if free]
+    # The blocks' groups are all four blocks (16 units): one free try, then held only.
+    assert first_free == [16]
+    assert len(fewer) == 5 and stats.removed == 1
+    assert_legal(s, data, fewer, cheapest_center=False)
+    assert stats.used_s < 5.0       # not a 2-s try for every group
+    again, _ = fewer_communities(s, data, plan, work_s=40.0, seed=1, stop=StopFlag())
+    assert again == fewer
+
+
+def test_a_try_cut_short_by_the_phase_caps_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A free try given less than its full time (the phase's work nearly spent) proves
+    nothing about groups of its size: the next free tries still run."""
+    s, data, plan = _blocks()
+    calls: list[tuple[int, bool]] = []
+    _timed_out_free(monkeypatch, calls, used=0.5)
+    monkeypatch.setattr(lns_fewer, "TRIES", ((0.97, 10, 70, False),))
+    fewer_communities(s, data, plan, work_s=3.0, seed=1, stop=StopFlag(), sub_time_s=2.0)
+    assert sum(free for _, free in calls) == 1          # its full 2 s: the cap holds
+    calls.clear()
+    fewer_communities(s, data, plan, work_s=3.0, seed=1, stop=StopFlag(), sub_time_s=5.0)
+    assert sum(free for _, free in calls) >= 2          # 3 s of 5: no cap
