@@ -44,8 +44,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from optimizer.checker.core_units import KIND as CORE_KIND
-from optimizer.checker.core_units import read_core
+from optimizer.checker.core_read import KIND as CORE_KIND
+from optimizer.checker.core_read import read_core
 from optimizer.scenario.model import Scenario
 
 _N = r"(\d[\d,]*)"

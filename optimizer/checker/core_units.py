@@ -15,44 +15,12 @@ units that do not make the split impossible is no proof.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
+from optimizer.checker.claims import Reading
+from optimizer.checker.core_read import KIND, read_core
 from optimizer.checker.cover import cover_exists, sets_holding
 from optimizer.scenario.model import Scenario
 
-if TYPE_CHECKING:       # claims.py imports this module to read the sentence
-    from optimizer.checker.claims import Reading
-
 Verdict = tuple[bool, str]
-KIND = "named-core"
-
-_N = r"(\d[\d,]*)"
-_CORE = re.compile(
-    rf" No non-overlapping connected \S+ communities of {_N}-{_N} households hold all of "
-    r"the (?:rural villages|urban compounds) (?P<ids>.+?) \(the piece allows "
-    r"(?P<holds>[\d, and]+?) such communities holding each\), so in every split a community "
-    r"holding one of them breaks the bounds\.", re.S)
-
-Read = tuple[list[int], list[str], tuple[int, int], tuple[int, ...]]
-
-
-def _num(text: str) -> int:
-    return int(text.replace(",", ""))
-
-
-def read_core(text: str, ids_of: Callable[[str], tuple[list[int], list[str]]]
-              ) -> tuple[str, Read | None]:
-    """(the text without the sentence, (its units, names that are no unit, its bounds,
-    its counts)) or (the text, None): ``ids_of`` reads 'a, b and c' as units."""
-    m = _CORE.search(text)
-    if m is None:
-        return text, None
-    units, unknown = ids_of(m.group("ids"))
-    holds = tuple(_num(x) for x in re.split(r", | and ", m.group("holds")) if x.strip())
-    return (text[:m.start()] + text[m.end():],
-            (units, unknown, (_num(m.group(1)), _num(m.group(2))), holds))
 
 
 def core_claim(s: Scenario, piece: list[int], units: tuple[int, ...],
