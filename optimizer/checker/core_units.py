@@ -16,7 +16,7 @@ units that do not make the split impossible is no proof.
 from __future__ import annotations
 
 from optimizer.checker.claims import Reading
-from optimizer.checker.core_read import KIND, read_core
+from optimizer.checker.core_read import KIND
 from optimizer.checker.cover import cover_exists, sets_holding
 from optimizer.scenario.model import Scenario
 
@@ -72,4 +72,4 @@ def core_verdict(s: Scenario, mine: dict[int, list[int]], reading: Reading
     return at[0], core_claim(s, mine[at[0]], c.units, c.bounds, c.holds)
 
 
-__all__ = ["KIND", "core_claim", "core_verdict", "read_core"]
+__all__ = ["KIND", "core_claim", "core_verdict"]
