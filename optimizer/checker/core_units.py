@@ -17,10 +17,14 @@ from __future__ import annotations
 
 from optimizer.checker.claims import Reading
 from optimizer.checker.core_read import KIND
-from optimizer.checker.cover import cover_exists, sets_holding
+from optimizer.checker.cover import (
+    Verdict,
+    cover_exists,
+    cover_refuted,
+    piece_opening,
+    sets_holding,
+)
 from optimizer.scenario.model import Scenario
-
-Verdict = tuple[bool, str]
 
 
 def core_claim(s: Scenario, piece: list[int], units: tuple[int, ...],
@@ -42,14 +46,11 @@ def core_claim(s: Scenario, piece: list[int], units: tuple[int, ...],
             return False, (f"it says {said} connected communities of {lo}..{hi} in the piece "
                            f"hold unit {s.unit_ids[u]}; the checker finds {len(got)}")
     found = cover_exists(s, inside, list(units), lo, hi)
-    if found is None:
-        return False, (f"the checker's search around {names} passed its caps, so it cannot "
-                       f"prove that no non-overlapping communities of {lo}..{hi} hold them")
-    if found:
-        return False, (f"non-overlapping connected communities of {lo}..{hi} can hold all of "
-                       f"{names}: the units it names do not make the split impossible")
-    return True, (f"its piece {s.street[units[0]]} ({s.kind(units[0])}) has "
-                  f"{int(s.households[piece].sum())} households in {len(piece)} units: no "
+    wrong = cover_refuted(found, names, lo, hi,
+                          why=": the units it names do not make the split impossible")
+    if wrong is not None:
+        return wrong
+    return True, (f"{piece_opening(s, units[0], piece)}: no "
                   f"non-overlapping connected communities of {lo}..{hi} hold all of {names} "
                   f"({', '.join(str(h) for h in holds)} hold each; the checker listed them), "
                   f"so no split into connected communities of {lo}..{hi} exists")

@@ -25,7 +25,7 @@ units breaks the size rule or ONE-STATION / PIPELINE; either may be exempt.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from optimizer.checker.center import can_hold_center
 from optimizer.checker.pipeline import STATUS_WORDS, imposed
@@ -33,6 +33,7 @@ from optimizer.checker.pricing import required_area_m2, site_can_hold
 from optimizer.scenario.model import Scenario
 
 Host = Callable[[frozenset[int], int], bool]
+Verdict = tuple[bool, str]      # (proved, why: the reason, or what is false)
 
 MAX_SETS = 200_000      # connected sets around one named unit, at most
 MAX_STEPS = 1_000_000   # steps of the search for non-overlapping sets, at most
@@ -125,4 +126,28 @@ def cover_exists(s: Scenario, piece: set[int], named: list[int], lo: int, hi: in
     return search(frozenset())
 
 
-__all__ = ["MAX_SETS", "MAX_STEPS", "cover_exists", "group_can_host", "sets_holding"]
+def cover_refuted(found: bool | None, names: str, lo: int, hi: int, each: str = "",
+                  why: str = "") -> Verdict | None:
+    """The failed verdict on a claim that no non-overlapping communities of lo..hi hold
+    all of the units ``names`` lists, from :func:`cover_exists`'s answer ``found``
+    (None: its caps passed, undecided; True: such communities exist), or None where
+    the claim stands. ``each`` qualifies the communities (" each with a legal
+    center"), ``why`` says what the refutation means for the claim."""
+    if found is None:
+        return False, (f"the checker's search around {names} passed its caps, so it cannot "
+                       f"prove that no non-overlapping communities of {lo}..{hi} hold them")
+    if found:
+        return False, (f"non-overlapping connected communities of {lo}..{hi}{each} can "
+                       f"hold all of {names}{why}")
+    return None
+
+
+def piece_opening(s: Scenario, unit: int, piece: Sequence[int]) -> str:
+    """"its piece <street> (<kind>) has <households> households in <n> units": how a
+    proof about the piece of ``unit`` (its units ``piece``) begins."""
+    return (f"its piece {s.street[unit]} ({s.kind(unit)}) has "
+            f"{int(s.households[list(piece)].sum())} households in {len(piece)} units")
+
+
+__all__ = ["MAX_SETS", "MAX_STEPS", "Verdict", "cover_exists", "cover_refuted", "group_can_host",
+           "piece_opening", "sets_holding"]

@@ -22,9 +22,8 @@ from collections import deque
 import numpy as np
 
 from optimizer.checker.claims import Claim, Reading
+from optimizer.checker.cover import Verdict, piece_opening
 from optimizer.scenario.model import Scenario
-
-Verdict = tuple[bool, str]
 
 
 def parts_without(s: Scenario, piece: set[int], v: int) -> list[list[int]]:
@@ -147,8 +146,7 @@ def cut_claim(s: Scenario, piece: list[int], claim: Claim) -> Verdict:
                        f"or at least {c.over}; the checker finds {under} and {over}")
     sizes_said = " or ".join(x for x in (f"at most {under}" if under else "",
                                          f"at least {over}" if over else "") if x)
-    return True, (f"its piece {s.street[v]} ({s.kind(v)}) has "
-                  f"{int(s.households[piece].sum())} households in {len(piece)} units: "
+    return True, (f"{piece_opening(s, v, piece)}: "
                   f"without unit {uid} it falls into parts of "
                   f"{', '.join(str(int(s.households[parts[i]].sum())) for i in order)} "
                   f"households, whose shares leave the community holding it {sizes_said} "

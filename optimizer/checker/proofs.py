@@ -36,7 +36,7 @@ from optimizer.checker.center import can_hold_center
 from optimizer.checker.claims import Claim, Reading
 from optimizer.checker.core_units import KIND as CORE_KIND
 from optimizer.checker.core_units import core_verdict
-from optimizer.checker.cover import cover_exists
+from optimizer.checker.cover import Verdict, cover_exists, cover_refuted
 from optimizer.checker.cut import linked_verdict
 from optimizer.checker.flow_split import flow_split
 from optimizer.checker.split import (
@@ -49,7 +49,6 @@ from optimizer.checker.split import (
 )
 from optimizer.scenario.model import Scenario
 
-Verdict = tuple[bool, str]      # (proved, why: the reason, or what is false)
 QUICK_STEPS = 5_000     # the split search's steps before the assignment model is asked
 
 
@@ -263,12 +262,9 @@ def core_split(s: Scenario, pieces: Pieces, p: int, core: Claim) -> Verdict:
     got = cover_exists(s, piece, list(core.units), lo, hi, centers=core.centers)
     names = _names(s, set(core.units))
     each = " each with a legal center" if core.centers else ""
-    if got is None:
-        return False, (f"the checker's search around {names} passed its caps, so it cannot "
-                       f"prove that no non-overlapping communities of {lo}..{hi} hold them")
-    if got:
-        return False, (f"non-overlapping connected communities of {lo}..{hi}{each} can "
-                       f"hold all of {names}")
+    wrong = cover_refuted(got, names, lo, hi, each)
+    if wrong is not None:
+        return wrong
     return True, (f"{pieces.describe(p)}: no non-overlapping connected communities of "
                   f"{lo}..{hi}{each} hold all of {names} (the checker searched every one "
                   "holding each), so no split within the bounds"

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from optimizer.graph.cut import cut_reason
+from optimizer.graph.pieces import grown_groups, neighbour_masks
 from optimizer.plan.exemption import CoreAt, CutAt, Named
 from optimizer.scenario.model import Scenario
 
@@ -40,31 +41,16 @@ STEPS = 100_000         # backtracking steps for the whole filter, at most
 def _groups(scenario: Scenario, units: list[int], lo: int, hi: int) -> list[int] | None:
     """Every connected group of ``units`` of lo..hi households, as bit masks over their
     positions (each grown from its lowest unit); None past MOST_GROUPS."""
-    pos = {u: k for k, u in enumerate(units)}
-    nbr = [0] * len(units)
-    for k, u in enumerate(units):
-        for v in scenario.neighbours[u].tolist():
-            if v in pos:
-                nbr[k] |= 1 << pos[v]
+    nbr = neighbour_masks(scenario, units)
     hh = [int(scenario.households[u]) for u in units]
+    full = (1 << len(units)) - 1
     out: list[int] = []
     for r in range(len(units)):
-        above = ~((1 << r) - 1)
-        stack = [(1 << r, hh[r], nbr[r] & above & ~(1 << r), 0)]
-        while stack:
-            g, w, cand, banned = stack.pop()
+        for g, w in grown_groups(nbr, hh, 1 << r, full & ~((1 << r) - 1), hi):
             if w >= lo:
                 out.append(g)
                 if len(out) > MOST_GROUPS:
                     return None
-            while cand:
-                bit = cand & -cand
-                cand ^= bit
-                k = bit.bit_length() - 1
-                if w + hh[k] <= hi:
-                    stack.append((g | bit, w + hh[k],
-                                  (cand | (nbr[k] & above)) & ~g & ~banned & ~bit, banned))
-                banned |= bit
     return out
 
 

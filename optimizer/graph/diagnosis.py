@@ -29,7 +29,14 @@ import numpy as np
 
 from optimizer.graph.alone import alone_reason
 from optimizer.graph.core_units import part_reason
-from optimizer.graph.pieces import Component, decompose, feasible_community_counts, mask_parts
+from optimizer.graph.pieces import (
+    Component,
+    decompose,
+    feasible_community_counts,
+    grown_groups,
+    mask_parts,
+    neighbour_masks,
+)
 from optimizer.graph.tight import tight_splittable
 from optimizer.plan.exemption import Exemption, Named
 from optimizer.scenario.model import Scenario
@@ -275,12 +282,7 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
     connected rest within lo..hi is one group; else it needs 2·lo and leaves lo behind."""
 
     n = len(units)
-    pos = {u: k for k, u in enumerate(units)}
-    nbr = [0] * n
-    for k, u in enumerate(units):
-        for v in scenario.neighbours[u].tolist():
-            if v in pos:
-                nbr[k] |= 1 << pos[v]
+    nbr = neighbour_masks(scenario, units)
     hh = [int(scenario.households[u]) for u in units]
     failed: set[int] = set()
     steps, limit, heaviest = 0, SPLIT_STEPS, True
@@ -301,24 +303,12 @@ def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
         nonlocal steps
         root = (1 << max((k for k in range(n) if rest >> k & 1), key=lambda k: (hh[k], -k))
                 if heaviest else rest & -rest)
-        if hh[root.bit_length() - 1] > most:
-            return
-        stack = [(root, hh[root.bit_length() - 1], nbr[root.bit_length() - 1] & rest, 0)]
-        while stack:
-            sub, w, cand, banned = stack.pop()
+        for sub, w in grown_groups(nbr, hh, root, rest, most):
             steps += 1
             if steps > limit:
                 raise _Undecided
             if w >= lo and (cap is None or _hosts(sub, w)):
                 yield sub
-            while cand:
-                bit = cand & -cand
-                cand ^= bit
-                k = bit.bit_length() - 1
-                if w + hh[k] <= most:
-                    nxt = (cand | (nbr[k] & rest)) & ~sub & ~banned & ~bit
-                    stack.append((sub | bit, w + hh[k], nxt, banned))
-                banned |= bit
 
     def solve(rest: int) -> bool:
         if not rest:

@@ -16,7 +16,7 @@ hook-and-jump over the edge arrays, fast for 40,000 units.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,5 +170,43 @@ def mask_parts(mask: int, nbr: Sequence[int]) -> list[int]:
     return out
 
 
+def neighbour_masks(scenario: Scenario, units: Sequence[int]) -> list[int]:
+    """Per position k of ``units``, its neighbours among ``units`` as a bit mask (bit j =
+    ``units[j]``): the form the split and core searches work on."""
+    pos = {u: k for k, u in enumerate(units)}
+    nbr = [0] * len(units)
+    for k, u in enumerate(units):
+        for v in scenario.neighbours[u].tolist():
+            if v in pos:
+                nbr[k] |= 1 << pos[v]
+    return nbr
+
+
+def grown_groups(nbr: Sequence[int], hh: Sequence[int], root: int, allowed: int,
+                 most: int) -> Iterator[tuple[int, int]]:
+    """Every connected group of the units in ``allowed`` that holds the unit of the bit
+    ``root`` and at most ``most`` households, with its households, each once (a group
+    is grown one neighbour at a time, and a neighbour passed over on one branch is
+    banned below it, so no group comes twice). Nothing when the root alone is above
+    ``most``. One item per step: callers count their steps on it and keep the groups
+    they want (at least the minimum, a legal center)."""
+    r = root.bit_length() - 1
+    if hh[r] > most:
+        return
+    stack = [(root, hh[r], nbr[r] & allowed & ~root, 0)]
+    while stack:
+        group, w, cand, banned = stack.pop()
+        yield group, w
+        while cand:
+            bit = cand & -cand
+            cand ^= bit
+            k = bit.bit_length() - 1
+            if w + hh[k] <= most:
+                stack.append((group | bit, w + hh[k],
+                              (cand | (nbr[k] & allowed)) & ~group & ~banned & ~bit, banned))
+            banned |= bit
+
+
 __all__ = ["Component", "components", "component_of", "decompose", "feasible_community_counts",
-           "connected_parts", "mask_parts", "root_labels"]
+           "connected_parts", "grown_groups", "mask_parts", "neighbour_masks",
+           "root_labels"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ from optimizer.graph import (
     feasible_community_counts,
     root_labels,
 )
+from optimizer.graph.pieces import grown_groups, mask_parts
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 
@@ -239,3 +242,36 @@ def test_diagnosis_order_follows_components() -> None:
     s = grid_scenario([[100, 3500]], street=[["A", "B"]])
     assert [(d.key[1], d.reason) for d in diagnose(s)] == [("A", "too-small"),
                                                           ("B", "unit-above-max")]
+
+
+def _connected(mask: int, nbr: list[int]) -> bool:
+    return len(mask_parts(mask, nbr)) == 1
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_grown_groups_yields_every_connected_group_once(seed: int) -> None:
+    """grown_groups against brute force on a random 10-unit graph: every connected
+    set holding the root, inside ``allowed``, within the households, exactly once."""
+    rng = random.Random(seed)
+    n = 10
+    nbr = [0] * n
+    for a in range(n):
+        for b in range(a + 1, n):
+            if rng.random() < 0.3 or b == a + 1 and rng.random() < 0.7:
+                nbr[a] |= 1 << b
+                nbr[b] |= 1 << a
+    hh = [rng.randint(1, 9) for _ in range(n)]
+    allowed = (1 << n) - 1 & ~(1 << rng.randrange(1, n))
+    root, most = 1, 25
+    got = [g for g, w in grown_groups(nbr, hh, root, allowed, most)]
+    weights = {g: w for g, w in grown_groups(nbr, hh, root, allowed, most)}
+    want = {m for m in range(1 << n)
+            if m & root and m & ~allowed == 0 and _connected(m, nbr)
+            and sum(hh[k] for k in range(n) if m >> k & 1) <= most}
+    assert len(got) == len(set(got))
+    assert set(got) == want
+    assert all(w == sum(hh[k] for k in range(n) if g >> k & 1) for g, w in weights.items())
+
+
+def test_grown_groups_nothing_when_the_root_is_above() -> None:
+    assert list(grown_groups([0b10, 0b01], [30, 1], 1, 0b11, 25)) == []
