@@ -148,8 +148,6 @@ def core_text(c: CoreAt, kind: str, lo: int, hi: int) -> str:
             f"split a community holding one of them breaks the bounds.")
 
 
-
-
 def part_reason(scenario: Scenario, units: list[int], lo: int, hi: int, kind: str,
                 shown: Callable[[tuple[str, ...]], tuple[tuple[str, ...], int]]
                 ) -> tuple[str, CutAt | None, CoreAt | None] | None:

@@ -1,21 +1,19 @@
 """Solve one component (a "piece"): pick the method by size, never return nothing.
 
-- pieces whose possible communities can all be listed (search/columns.py): the
-  proven optimum by set partitioning over them;
+- pieces whose communities can all be listed (search/columns.py): set partitioning;
 - small pieces: CP-SAT with shortest-path ordering for a plan, then the exact flow
   model from that plan for a true bound (and any better plan it finds);
 - large pieces (optimizer/search/piece_large.py): region growing, neighbourhood
   search over adjacent communities for the whole budget; under every piece not
   proven optimal, the arithmetic and Lagrangian floors (solve_piece), the large
   pieces' bound with column generation's from what the search left (leftover.py);
-- pieces the diagnosis (or the solver) proves impossible: penalized bounds, the
-  plan that breaks them least, with the broken rule as exemption;
+- pieces proven impossible: the plan that breaks the bounds least, the broken rule
+  its exemption (a link or core named only where held: search/named_only.py);
 - pieces where some community can have no center (ONE-STATION, the diagnosis'
-  no-center): solved as any other with a new build allowed to stand in at the units
-  that need one, the communities centred there exempt with the unit named.
+  no-center): solved with a new build allowed to stand in at the units that need
+  one, the communities centred there exempt with the unit named.
 
-Runs in a worker process or in the caller's; everything it returns is plain data.
-"""
+Runs in a worker process or in the caller's; it returns plain data."""
 
 from __future__ import annotations
 
@@ -38,6 +36,7 @@ from optimizer.search.core import Cored, no_partition, only_at_cores, quick_core
 from optimizer.search.core_split import mend_soft
 from optimizer.search.cored import solve_cored
 from optimizer.search.leftover import leftover_floor
+from optimizer.search.named_only import only_where_named
 from optimizer.search.oversized import solve_oversized
 from optimizer.search.piece_common import (
     explain_locks,
@@ -204,8 +203,9 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
     if task.diagnosis is not None:
         record = task.diagnosis.record or Exemption.of_text(
             f"{task.diagnosis.rule}: {task.diagnosis.message}")
-        return _no_plan(scenario, data, task, stop, record,
-                        task.diagnosis.reason != "too-small"), 0.0, 0.0, False
+        return only_where_named(scenario, _no_plan(
+            scenario, data, task, stop, record, task.diagnosis.reason != "too-small"),
+            record), 0.0, 0.0, False
     if not task.locks:
         done, task = _by_columns(scenario, data, task, stop)
         if done is not None:
@@ -239,9 +239,9 @@ def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFla
     exempt and the rest with its bound where pockets explain it
     (optimizer.search.pocketed), else, all its possible communities listed
     (``cored``), one community per core exempt (optimizer.search.cored), else the
-    soft model, the last resort. A part of a
-    piece (``part_of_piece``) seeks no pockets of its own: they would be the part's,
-    not the piece's, and the checker reads a pocket's gate in the whole piece.
+    soft model, the last resort. A part of a piece (``part_of_piece``) seeks no
+    pockets of its own: they would be the part's, not the piece's, and the checker
+    reads a pocket's gate in the whole piece.
     ``core``: units (global) no non-overlapping communities within the bounds can hold
     all of (optimizer.search.core): a rest that keeps one has no plan either."""
     spent = 0.0

@@ -72,3 +72,16 @@ def test_a_core_outside_the_piece_fails() -> None:
     ok, why = size_reading(s, Pieces(s), set(range(7)), reading)
     assert not ok
     assert "not all in the piece of its units" in why, why
+
+
+def test_a_community_holding_none_of_the_core_fails() -> None:
+    """The core proves that a community holding r0c0, r0c4 or r0c12 breaks the bounds,
+    not that r0c5-r0c11 (1,330 households) must: exempt on that ground, it fails. On
+    eec978e it passed on the strength of the piece's own no-split proof."""
+    s = chain()
+    reading = read(s, "SIZE-URBAN", (HEAD + CORE).split(": ", 1)[1], "C1", "S1", "urban")
+    ok, why = size_reading(s, Pieces(s), set(range(5, 12)), reading)
+    assert not ok
+    assert "names r0c0, r0c4, r0c12 as what makes the split impossible, and holds none" in why
+    ok, why = size_reading(s, Pieces(s), set(range(4, 12)), reading)
+    assert ok, why
