@@ -98,9 +98,37 @@ class LocalPoolExecutor:
         self.processes = processes if processes > 0 else (os.cpu_count() or 1)
         self.limit: int | None = None
         self.memory_stops = 0
+        self._ready: tuple[TaskFn, Any, Any, ProcessPoolExecutor] | None = None
         if memory_gb:
 
             self.processes, self.limit = plan_processes(memory_gb, self.processes)
+
+    def prestart(self, fn: TaskFn, shared: Any) -> None:
+        """Spawn the workers now for the ``map_unordered(fn, shared, ...)`` to come
+        (``shared``: what it will pass). A spawned worker imports the search and takes
+        the shared data before its first task (10-11 s at load 8 on 2 cores), and each
+        piece's clock counts from its hand-out: begun before the caller's diagnosis
+        (3.7 s there), that start runs beside it (bench/JOURNAL.md, session 27)."""
+        if self._ready is not None:
+            return
+        ctx = mp.get_context("spawn")
+        event = ctx.Event()
+        pool = self._pool(fn, shared, ctx, event)
+        for _ in range(self.processes):     # each submit spawns a worker while none is idle
+            pool.submit(os.getpid)
+        self._ready = (fn, ctx, event, pool)
+
+    def close(self) -> None:
+        """End a prestarted pool no ``map_unordered`` took (the caller failed first, or
+        had no task for it), without waiting for its workers (:func:`_retire`)."""
+        ready, self._ready = self._ready, None
+        if ready is not None:
+            _retire(ready)
+
+    def _pool(self, fn: TaskFn, shared: Any, ctx: Any, event: Any) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
+                                   initializer=_init,
+                                   initargs=(fn, shared, event, self.limit, os.getpid()))
 
     @property
     def slots(self) -> int:
@@ -109,13 +137,20 @@ class LocalPoolExecutor:
     def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
                       stop: StopFlag | None = None) -> Iterator[Any]:
         stop = stop if stop is not None else _flag()
-        ctx = mp.get_context("spawn")
-        event = ctx.Event()
+        # A prestarted pool (prestart) for this ``fn``: its workers hold prestart's
+        # ``shared`` already.
+        ready, self._ready = self._ready, None
+        if ready is not None and ready[0] is not fn:
+            _retire(ready)
+            ready = None
+        ctx = ready[1] if ready is not None else mp.get_context("spawn")
+        event = ready[2] if ready is not None else ctx.Event()
         finished = threading.Event()
         relay = threading.Thread(target=_relay, args=(stop, event, finished), daemon=True)
         relay.start()
         try:
-            yield from self._run(fn, shared, items, ctx, event)
+            pool = ready[3] if ready is not None else self._pool(fn, shared, ctx, event)
+            yield from self._run(items, pool)
         except BrokenProcessPool as exc:     # from a result or from a later submit
             raise OptimizerError(_BROKEN_POOL) from exc
         finally:
@@ -123,12 +158,8 @@ class LocalPoolExecutor:
             # block Event.set() for ever.
             finished.set()
 
-    def _run(self, fn: TaskFn, shared: Any, items: Iterable[Any], ctx: Any,
-             event: Any) -> Iterator[Any]:
+    def _run(self, items: Iterable[Any], pool: ProcessPoolExecutor) -> Iterator[Any]:
         source = iter(items)
-        pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
-                                   initializer=_init,
-                                   initargs=(fn, shared, event, self.limit, os.getpid()))
         idle = False
         try:
             pending: set[Future[Any]] = set()
@@ -280,6 +311,19 @@ def _relay(stop: StopFlag, event: Any, finished: threading.Event) -> None:
         stop.wait(0.5)
     if not finished.is_set():
         event.set()
+
+
+def _retire(ready: tuple[TaskFn, Any, Any, ProcessPoolExecutor]) -> None:
+    """End a prestarted pool in a thread that holds its stop Event until the workers are
+    gone. They may still be starting (importing) and read that Event as they start: once
+    nothing here held it, its finalizer unlinked its semaphore and every such worker
+    died printing a FileNotFoundError (a failed solve, Ctrl-C in the diagnosis). The
+    caller does not wait; the interpreter's exit waits for the pool as it always did."""
+    threading.Thread(target=_reap, args=(ready,), daemon=True, name="pool-retire").start()
+
+
+def _reap(ready: tuple[TaskFn, Any, Any, ProcessPoolExecutor]) -> None:
+    ready[3].shutdown(wait=True, cancel_futures=True)   # ``ready`` (the Event) held till then
 
 
 def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None, parent: int) -> None:
