@@ -47,13 +47,23 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from optimizer.errors import OptimizerError
 from optimizer.search.memory import guarded, memory_stopped, plan_processes
 from optimizer.search.stop import StopFlag
 
 TaskFn = Callable[[Any, Any, StopFlag], Any]
+
+
+class _Ready(NamedTuple):
+    """A local pool and what its workers share with the caller: the stop Event, and
+    ``extra``, the threads each running task may add (idle slots, nothing left to hand
+    out; StopFlag.cores)."""
+    fn: TaskFn
+    event: Any
+    extra: Any
+    pool: ProcessPoolExecutor
 CLUSTER_HINT = "pip install 'community-optimizer[cluster]'"
 
 
@@ -98,7 +108,7 @@ class LocalPoolExecutor:
         self.processes = processes if processes > 0 else (os.cpu_count() or 1)
         self.limit: int | None = None
         self.memory_stops = 0
-        self._ready: tuple[TaskFn, Any, Any, ProcessPoolExecutor] | None = None
+        self._ready: _Ready | None = None
         if memory_gb:
 
             self.processes, self.limit = plan_processes(memory_gb, self.processes)
@@ -111,12 +121,10 @@ class LocalPoolExecutor:
         (3.7 s there), that start runs beside it (bench/JOURNAL.md, session 27)."""
         if self._ready is not None:
             return
-        ctx = mp.get_context("spawn")
-        event = ctx.Event()
-        pool = self._pool(fn, shared, ctx, event)
+        ready = self._pool(fn, shared, mp.get_context("spawn"))
         for _ in range(self.processes):     # each submit spawns a worker while none is idle
-            pool.submit(os.getpid)
-        self._ready = (fn, ctx, event, pool)
+            ready.pool.submit(os.getpid)
+        self._ready = ready
 
     def close(self) -> None:
         """End a prestarted pool no ``map_unordered`` took (the caller failed first, or
@@ -125,10 +133,12 @@ class LocalPoolExecutor:
         if ready is not None:
             _retire(ready)
 
-    def _pool(self, fn: TaskFn, shared: Any, ctx: Any, event: Any) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
+    def _pool(self, fn: TaskFn, shared: Any, ctx: Any) -> _Ready:
+        event, extra = ctx.Event(), ctx.Value("i", 0)
+        pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
                                    initializer=_init,
-                                   initargs=(fn, shared, event, self.limit, os.getpid()))
+                                   initargs=(fn, shared, event, self.limit, os.getpid(), extra))
+        return _Ready(fn, event, extra, pool)
 
     @property
     def slots(self) -> int:
@@ -140,17 +150,17 @@ class LocalPoolExecutor:
         # A prestarted pool (prestart) for this ``fn``: its workers hold prestart's
         # ``shared`` already.
         ready, self._ready = self._ready, None
-        if ready is not None and ready[0] is not fn:
+        if ready is not None and ready.fn is not fn:
             _retire(ready)
             ready = None
-        ctx = ready[1] if ready is not None else mp.get_context("spawn")
-        event = ready[2] if ready is not None else ctx.Event()
+        if ready is None:
+            ready = self._pool(fn, shared, mp.get_context("spawn"))
         finished = threading.Event()
-        relay = threading.Thread(target=_relay, args=(stop, event, finished), daemon=True)
+        relay = threading.Thread(target=_relay, args=(stop, ready.event, finished),
+                                 daemon=True)
         relay.start()
         try:
-            pool = ready[3] if ready is not None else self._pool(fn, shared, ctx, event)
-            yield from self._run(items, pool)
+            yield from self._run(items, ready)
         except BrokenProcessPool as exc:     # from a result or from a later submit
             raise OptimizerError(_BROKEN_POOL) from exc
         finally:
@@ -158,8 +168,9 @@ class LocalPoolExecutor:
             # block Event.set() for ever.
             finished.set()
 
-    def _run(self, items: Iterable[Any], pool: ProcessPoolExecutor) -> Iterator[Any]:
+    def _run(self, items: Iterable[Any], ready: _Ready) -> Iterator[Any]:
         source = iter(items)
+        pool = ready.pool
         idle = False
         try:
             pending: set[Future[Any]] = set()
@@ -173,6 +184,10 @@ class LocalPoolExecutor:
                         pending.add(pool.submit(_work, item))
                 if not pending:
                     break
+                # No task left to hand out: the idle slots' threads go to the running
+                # tasks (StopFlag.cores; read only by wall-clock solves).
+                ready.extra.value = (self.processes - len(pending)) // len(pending) \
+                    if exhausted else 0
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     result, stopped = fut.result()
@@ -313,7 +328,7 @@ def _relay(stop: StopFlag, event: Any, finished: threading.Event) -> None:
         event.set()
 
 
-def _retire(ready: tuple[TaskFn, Any, Any, ProcessPoolExecutor]) -> None:
+def _retire(ready: _Ready) -> None:
     """End a prestarted pool in a thread that holds its stop Event until the workers are
     gone. They may still be starting (importing) and read that Event as they start: once
     nothing here held it, its finalizer unlinked its semaphore and every such worker
@@ -322,13 +337,14 @@ def _retire(ready: tuple[TaskFn, Any, Any, ProcessPoolExecutor]) -> None:
     threading.Thread(target=_reap, args=(ready,), daemon=True, name="pool-retire").start()
 
 
-def _reap(ready: tuple[TaskFn, Any, Any, ProcessPoolExecutor]) -> None:
-    ready[3].shutdown(wait=True, cancel_futures=True)   # ``ready`` (the Event) held till then
+def _reap(ready: _Ready) -> None:
+    ready.pool.shutdown(wait=True, cancel_futures=True)   # ``ready`` (the Event) held till then
 
 
-def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None, parent: int) -> None:
+def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None, parent: int,
+          extra: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    flag = _flag()
+    flag = StopFlag(cores=lambda: 1 + int(extra.value))
     _WORKER.update(fn=fn, shared=shared, stop=flag, event=event, limit=limit)
     threading.Thread(target=_watch, args=(event, flag, parent), daemon=True).start()
     # The last of the worker's exit steps: end the process there. A spawned worker
