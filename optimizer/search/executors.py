@@ -8,7 +8,9 @@ slot frees, so a caller can set a task's time budget when it starts. Every task 
 its own seed and budget, so the results do not depend on which worker ran what.
 
 - :class:`InProcessExecutor`: in the caller's process, one task at a time (tests).
-- :class:`LocalPoolExecutor`: a spawn ``ProcessPoolExecutor`` (the default, all cores).
+- :class:`LocalPoolExecutor`: a ``ProcessPoolExecutor`` (the default, all cores), its
+  workers forked by a fork server that has the search imported, else spawned
+  (:mod:`optimizer.poolstart`).
   Ctrl-C reaches running tasks through a multiprocessing Event. ``memory_gb``: fewer
   processes, and each task stopped early past its share (:mod:`optimizer.search.memory`).
 - :class:`DaskExecutor`: a Dask distributed cluster (``address=None`` starts a
@@ -37,7 +39,6 @@ Measured per-task overhead (bench/JOURNAL.md, "Executors").
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import multiprocessing.util as mp_util
 import os
 import signal
@@ -50,6 +51,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple, Protocol
 
 from optimizer.errors import OptimizerError
+from optimizer.poolstart import pool_context, via_server
 from optimizer.search.memory import guarded, memory_stopped, plan_processes
 from optimizer.search.stop import StopFlag
 
@@ -121,7 +123,7 @@ class LocalPoolExecutor:
         (3.7 s there), that start runs beside it (bench/JOURNAL.md, session 27)."""
         if self._ready is not None:
             return
-        ready = self._pool(fn, shared, mp.get_context("spawn"))
+        ready = self._pool(fn, shared, pool_context())
         for _ in range(self.processes):     # each submit spawns a worker while none is idle
             ready.pool.submit(os.getpid)
         self._ready = ready
@@ -137,7 +139,8 @@ class LocalPoolExecutor:
         event, extra = ctx.Event(), ctx.Value("i", 0)
         pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
                                    initializer=_init,
-                                   initargs=(fn, shared, event, self.limit, os.getpid(), extra))
+                                   initargs=(fn, shared, event, self.limit, os.getpid(), extra,
+                                             via_server(ctx)))
         return _Ready(fn, event, extra, pool)
 
     @property
@@ -154,7 +157,7 @@ class LocalPoolExecutor:
             _retire(ready)
             ready = None
         if ready is None:
-            ready = self._pool(fn, shared, mp.get_context("spawn"))
+            ready = self._pool(fn, shared, pool_context())
         finished = threading.Event()
         relay = threading.Thread(target=_relay, args=(stop, ready.event, finished),
                                  daemon=True)
@@ -342,11 +345,14 @@ def _reap(ready: _Ready) -> None:
 
 
 def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None, parent: int,
-          extra: Any) -> None:
+          extra: Any = None, server: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    flag = StopFlag(cores=lambda: 1 + int(extra.value))
+    flag = StopFlag(cores=None if extra is None else lambda: 1 + int(extra.value))
     _WORKER.update(fn=fn, shared=shared, stop=flag, event=event, limit=limit)
-    threading.Thread(target=_watch, args=(event, flag, parent), daemon=True).start()
+    # Forked by a fork server (optimizer.poolstart), this worker's parent is the
+    # server, which ends with the caller; spawned, it is the caller itself.
+    home = os.getppid() if server else parent
+    threading.Thread(target=_watch, args=(event, flag, parent, home), daemon=True).start()
     # The last of the worker's exit steps: end the process there. A spawned worker
     # otherwise tears its interpreter down (ortools, scipy, pandas: 1.4 s at load 7,
     # 0.1 s without them), and the caller's interpreter waits for its workers at exit:
@@ -361,17 +367,35 @@ def _exit_now() -> None:
     os._exit(0)
 
 
-def _watch(event: Any, flag: StopFlag, parent: int) -> None:
+def _watch(event: Any, flag: StopFlag, parent: int, home: int | None = None) -> None:
     """End this worker once its caller is gone (kill -9), checked every second.
     ``parent`` is the caller's pid as the caller gave it, not ``os.getppid()`` read
     here: a caller killed while this worker was still starting (importing, seconds on
     a loaded machine) has already left it to init, and the worker would wait on the
-    pool's queue for ever (it holds that queue's write end itself: no EOF comes)."""
-    while os.getppid() == parent and not event.wait(1.0):
+    pool's queue for ever (it holds that queue's write end itself: no EOF comes).
+    ``home``: the parent this worker must keep (default ``parent``); a fork server's
+    worker keeps the server (which exits when the caller does) and checks the caller
+    too (a caller killed before the fork left the worker to init at once)."""
+    home = parent if home is None else home
+
+    def there() -> bool:
+        return os.getppid() == home and (home == parent or _alive(parent))
+
+    while there() and not event.wait(1.0):
         pass
-    if os.getppid() != parent:      # the caller was killed: do not run on
+    if not there():     # the caller was killed: do not run on
         os._exit(70)
     flag.set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:     # there, someone else's
+        return True
+    return True
 
 
 def _work(item: Any) -> tuple[Any, bool]:
