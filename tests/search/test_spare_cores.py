@@ -118,7 +118,7 @@ def test_one_worker_same_plan_whatever_the_cores_offered() -> None:
     s, data = _street()
     task = PieceTask(0, data.key, data.units, None, budget_s=3.0, seed=1, threads=1,
                      deterministic=True)
-    plans = [piece_large.solve_large(s, data, task, StopFlag(cores=lambda: n), whole=True,
+    plans = [piece_large.solve_large(s, data, task, StopFlag(cores=lambda n=n: n), whole=True,
                                      model_vars=1000) for n in (1, 2)]
     assert [sorted(ch.members) for ch in plans[0].choices] == \
         [sorted(ch.members) for ch in plans[1].choices]
