@@ -152,7 +152,7 @@ def timed(outer: StopFlag, seconds: float | None,
     if outer.deadline is not None:
         end = min(end, outer.deadline)
     clock = Clock(StopFlag(deadline=end, grace_until=None if grace_s is None
-                           else time.monotonic() + grace_s, cores=outer.cores))
+                           else time.monotonic() + grace_s))
     done = threading.Event()
 
     def watch() -> None:

@@ -59,13 +59,12 @@ TaskFn = Callable[[Any, Any, StopFlag], Any]
 
 
 class _Ready(NamedTuple):
-    """A local pool and what its workers share with the caller: the stop Event, and
-    ``extra``, the threads each running task may add (idle slots, nothing left to hand
-    out; StopFlag.cores)."""
+    """A local pool, its task function and the stop Event its workers watch."""
     fn: TaskFn
     event: Any
-    extra: Any
     pool: ProcessPoolExecutor
+
+
 CLUSTER_HINT = "pip install 'community-optimizer[cluster]'"
 
 
@@ -103,7 +102,8 @@ class InProcessExecutor:
 
 
 class LocalPoolExecutor:
-    """A pool of ``processes`` spawned worker processes (0 = all cores); with
+    """A pool of ``processes`` worker processes (0 = all cores), forked by the fork
+    server where there is one, else spawned (:mod:`optimizer.poolstart`); with
     ``memory_gb``, only as many as fit, each task within its share."""
 
     def __init__(self, processes: int = 0, memory_gb: float | None = None) -> None:
@@ -116,15 +116,15 @@ class LocalPoolExecutor:
             self.processes, self.limit = plan_processes(memory_gb, self.processes)
 
     def prestart(self, fn: TaskFn, shared: Any) -> None:
-        """Spawn the workers now for the ``map_unordered(fn, shared, ...)`` to come
-        (``shared``: what it will pass). A spawned worker imports the search and takes
-        the shared data before its first task (10-11 s at load 8 on 2 cores), and each
+        """Start the workers now for the ``map_unordered(fn, shared, ...)`` to come
+        (``shared``: what it will pass). A worker takes the shared data (and, spawned,
+        imports the search) before its first task (10-11 s at load 8 on 2 cores), and each
         piece's clock counts from its hand-out: begun before the caller's diagnosis
         (3.7 s there), that start runs beside it (bench/JOURNAL.md, session 27)."""
         if self._ready is not None:
             return
         ready = self._pool(fn, shared, pool_context())
-        for _ in range(self.processes):     # each submit spawns a worker while none is idle
+        for _ in range(self.processes):     # each submit starts a worker while none is idle
             ready.pool.submit(os.getpid)
         self._ready = ready
 
@@ -136,12 +136,12 @@ class LocalPoolExecutor:
             _retire(ready)
 
     def _pool(self, fn: TaskFn, shared: Any, ctx: Any) -> _Ready:
-        event, extra = ctx.Event(), ctx.Value("i", 0)
+        event = ctx.Event()
         pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
                                    initializer=_init,
-                                   initargs=(fn, shared, event, self.limit, os.getpid(), extra,
+                                   initargs=(fn, shared, event, self.limit, os.getpid(),
                                              via_server(ctx)))
-        return _Ready(fn, event, extra, pool)
+        return _Ready(fn, event, pool)
 
     @property
     def slots(self) -> int:
@@ -187,10 +187,6 @@ class LocalPoolExecutor:
                         pending.add(pool.submit(_work, item))
                 if not pending:
                     break
-                # No task left to hand out: the idle slots' threads go to the running
-                # tasks (StopFlag.cores; read only by wall-clock solves).
-                ready.extra.value = (self.processes - len(pending)) // len(pending) \
-                    if exhausted else 0
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     result, stopped = fut.result()
@@ -345,9 +341,9 @@ def _reap(ready: _Ready) -> None:
 
 
 def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None, parent: int,
-          extra: Any = None, server: bool = False) -> None:
+          server: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    flag = StopFlag(cores=None if extra is None else lambda: 1 + int(extra.value))
+    flag = _flag()
     _WORKER.update(fn=fn, shared=shared, stop=flag, event=event, limit=limit)
     # Forked by a fork server (optimizer.poolstart), this worker's parent is the
     # server, which ends with the caller; spawned, it is the caller itself.

@@ -91,8 +91,8 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
             max_rounds: int | None = None, communities: int = SUB_COMMUNITIES,
             sub_time_s: float = SUB_TIME_S, work_s: float | None = None,
             min_rounds: int = 0, until_within: bool = False,
-            rng: np.random.Generator | None = None, first_round: int = 0,
-            spare: bool = False) -> tuple[list[Choice], LnsStats]:
+            rng: np.random.Generator | None = None, first_round: int = 0
+            ) -> tuple[list[Choice], LnsStats]:
     """Improve ``choices`` for about ``time_s`` seconds (or ``max_rounds`` rounds),
     re-solving ``communities`` adjacent communities at a time for ``sub_time_s`` each.
 
@@ -107,10 +107,7 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
     the bounds by fewer households, or as much but costs less. ``until_within``: stop
     as soon as every community is within the bounds; ``rng`` and ``first_round``
     continue such a search where it stopped (the same draws and sub-solve seeds as
-    one uninterrupted search). ``spare`` (wall-clock searches only): each sub-solve
-    takes the threads the stop flag offers (:meth:`StopFlag.cores`: a pool's slots
-    left idle) when more than ``workers``; with more than one it is limited in wall
-    seconds (attempt.run_model).
+    one uninterrupted search).
     """
     rng = rng if rng is not None else np.random.default_rng(seed)
     stats = LnsStats()
@@ -144,8 +141,7 @@ def improve(scenario: Scenario, data: PieceData, choices: list[Choice], *, time_
         budget = sub_time_s if max_rounds is not None or work_s is not None else \
             min(sub_time_s, max(0.1, time_s - (time.perf_counter() - t0)))
         res = run_model(scenario, sub, contiguity="order", soft=False, time_s=budget,
-                        workers=max(workers, stop.cores()) if spare else workers,
-                        seed=seed + first_round + stats.rounds, stop=stop,
+                        workers=workers, seed=seed + first_round + stats.rounds, stop=stop,
                         hint=hint,
                         allowed_centers=likely_centers(scenario, sub, hint))
         stats.used_s += res.used_s

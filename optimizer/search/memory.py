@@ -69,7 +69,7 @@ def guarded(outer: StopFlag, limit_bytes: int | None) -> Iterator[StopFlag]:
     if not limit_bytes or rss_bytes() == 0:
         yield outer
         return
-    flag = StopFlag(cores=outer.cores)
+    flag = StopFlag()
     done = threading.Event()
 
     def watch() -> None:

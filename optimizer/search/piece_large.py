@@ -196,7 +196,6 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
             plan, stats = improve(scenario, data, plan, time_s=lns_time, seed=task.seed,
                                   stop=stop, communities=size, sub_time_s=sub_s,
                                   work_s=lns_time if det else None, min_rounds=2,
-                                  workers=1 if det else task.threads, spare=not det,
                                   until_within=True, rng=rng)
             spent += stats.used_s + stats.round_s if det else stats.time_s
             rounds += stats.rounds
@@ -244,7 +243,6 @@ def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Ch
     plan, stats = improve(scenario, data, plan, time_s=left, seed=task.seed,
                           stop=stop, communities=size, sub_time_s=sub_s,
                           work_s=left if det else None, min_rounds=2 if repair else 0,
-                          workers=1 if det else task.threads, spare=not det,
                           rng=rng, first_round=rounds)
     spent += stats.used_s + stats.round_s if det else stats.time_s
     return plan, spent, f"{text}{polished}lns({rounds + stats.rounds} rounds)"

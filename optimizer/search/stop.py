@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -38,28 +37,16 @@ class StopFlag:
     ``deadline``: the ``time.monotonic()`` at which the clock raises this flag (None:
     no clock, only a caller or a memory budget raises it); ``grace_until``: the
     ``time.monotonic()`` until which a solve begun after it was raised may still run
-    (the run's deadline; None: HURRIED_WALL_S after the raise). ``cores``: how many
-    threads a wall-clock solve begun now may use (:meth:`cores`)."""
+    (the run's deadline; None: HURRIED_WALL_S after the raise)."""
 
     def __init__(self, deadline: float | None = None,
-                 grace_until: float | None = None,
-                 cores: Callable[[], int] | None = None) -> None:
+                 grace_until: float | None = None) -> None:
         self._event = threading.Event()
         self._lock = threading.Lock()
         self._solver: cp_model.CpSolver | None = None
         self.deadline = deadline
         self._raised_at: float | None = None
         self.grace_until = grace_until
-        self._cores = cores
-
-    def cores(self) -> int:
-        """Threads a wall-clock solve begun now may use: 1, or more while a process
-        pool's other slots are idle with no task left to hand out (its executor says
-        so, :class:`optimizer.search.executors.LocalPoolExecutor`). A two-piece town
-        left its second core idle once the small rural piece had ended, 10-25 s of a
-        60-s run, while the street's search went on with one thread (bench/JOURNAL.md,
-        session 28). Deterministic solves never ask: their plan must not depend on it."""
-        return max(1, self._cores()) if self._cores is not None else 1
 
     def set(self) -> None:
         self._event.set()
