@@ -108,6 +108,15 @@ def run_pieces(scenario: Scenario, tasks: list[PieceTask], procs: int, stop: Sto
         done(res)
 
 
+def warm_pool(scenario: Scenario, procs: int) -> LocalPoolExecutor:
+    """The local pool :func:`run_pieces` would start, its workers spawned now
+    (:meth:`LocalPoolExecutor.prestart`), so that they import and take the scenario
+    while the caller diagnoses it."""
+    pool = LocalPoolExecutor(procs)
+    pool.prestart(_work, scenario.replace(geometry=None))
+    return pool
+
+
 def dominant_first(order: list[PieceTask], weights: dict[int, float], procs: int
                    ) -> list[PieceTask]:
     """By the clock's budgets, the pieces whose weight is at least 1/procs of all go

@@ -31,7 +31,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.checkpoint import Checkpoint
 from optimizer.search.clock import DET_PER_S, assembly_reserve_s
-from optimizer.search.dispatch import run_pieces
+from optimizer.search.dispatch import run_pieces, warm_pool
 from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.search.piece import HURRY_LAG_S, PieceResult, PieceTask
 from optimizer.search.signals import stop_on_signals
@@ -99,87 +99,98 @@ def solve(scenario: Scenario, params: SolverParams | None = None, *,
     comps = components(scenario)
     if not comps:
         raise SolveError("the scenario has no units to plan")
-    diag_of, center_of = _diagnoses_by_component(scenario, comps, diagnoses)
-    locks = parse_locks(scenario)
-    site_unit = {s: int(u) for s, u in enumerate(scenario.sites.unit.tolist())}
-    procs = max(1, min(n_workers, len(comps)))
-    threads = max(1, n_workers // procs)
-    if executor is None and memory_gb:
-        executor = InProcessExecutor(memory_gb) if procs <= 1 or n_workers == 1 \
-            else LocalPoolExecutor(procs, memory_gb)
-    if executor is not None and n_workers != 1:
-        procs, threads = max(1, min(executor.slots, len(comps))), 1
-    # A piece's share of the time follows what is at stake (its cost grows with its
-    # households) and, more slowly, how hard it is (its units). By units^1.5 alone a
-    # 62-compound urban street of 39,000 households (12.5 M yuan) got 5 s of the city's
-    # 7,200 core-seconds against 53 s for a 301-village town of 10,000 (2.8 M): the
-    # 146 urban pieces used 72 s and left 54 M of the 145 M yuan gap (last city run).
-    weights = [(float(c.households) + 1.0) * float(max(len(c.units), 30)) ** 0.5
-               for c in comps]
-    total_w = sum(weights)
-    # A stopped piece's floor gets at most half the keep-back (the rest: its first plan,
-    # the later pieces' first plans, assembling), at least HURRY_MIN_S: 1 s from a 50-s
-    # limit on, 0.5 s below 25 s. At 0.2 s (10 s) a 250-village town's floor lost
-    # 0.26 M yuan (3 points of gap, bench/JOURNAL.md "The time limit at the command line").
-    hurry = min(HURRY_LAG_S, max(HURRY_MIN_S, 0.5 * assembly_reserve_s(limit)))
-    tasks = [PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag_of.get(k),
-                       budget_s=limit * procs * weights[k] / total_w, seed=seed + k,
-                       threads=threads, deterministic=n_workers == 1, hurry_s=hurry,
-                       locks=locks.for_piece(set(c.units.tolist()), c.key[1], site_unit)
-                       if locks else None,
-                       **_stand_ins(scenario, c, diag_of.get(k), center_of.get(k)))
-             for k, c in enumerate(comps)]
-    stop = stop if stop is not None else StopFlag()
-    # The clock's end: the limit from this call, or the caller's own end when sooner
-    # (what ran before solve, e.g. the process's start, is the caller's to count).
-    deadline = min(t0 + limit, ends_by if ends_by is not None else math.inf) \
-        - assembly_reserve_s(limit)
-    results: dict[int, PieceResult] = {}
-    objective = bound = 0.0
+    warm = None
+    if executor is None and not memory_gb and n_workers > 1 and len(comps) > 1 \
+            and (reuse is None or len(reuse) < len(comps)):
+        # The pool's workers start now, beside the diagnosis: their start (imports, the
+        # scenario) came off every piece's clock (dispatch.warm_pool). Ended on every
+        # way out below (an error, Ctrl-C, every piece from the checkpoint).
+        warm = executor = warm_pool(scenario, min(n_workers, len(comps)))
+    try:
+        diag_of, center_of = _diagnoses_by_component(scenario, comps, diagnoses)
+        locks = parse_locks(scenario)
+        site_unit = {s: int(u) for s, u in enumerate(scenario.sites.unit.tolist())}
+        procs = max(1, min(n_workers, len(comps)))
+        threads = max(1, n_workers // procs)
+        if executor is None and memory_gb:
+            executor = InProcessExecutor(memory_gb) if procs <= 1 or n_workers == 1 \
+                else LocalPoolExecutor(procs, memory_gb)
+        if executor is not None and executor is not warm and n_workers != 1:
+            procs, threads = max(1, min(executor.slots, len(comps))), 1
+        # A piece's share of the time follows what is at stake (its cost grows with its
+        # households) and, more slowly, how hard it is (its units). By units^1.5 alone a
+        # 62-compound urban street of 39,000 households (12.5 M yuan) got 5 s of the city's
+        # 7,200 core-seconds against 53 s for a 301-village town of 10,000 (2.8 M): the
+        # 146 urban pieces used 72 s and left 54 M of the 145 M yuan gap (last city run).
+        weights = [(float(c.households) + 1.0) * float(max(len(c.units), 30)) ** 0.5
+                   for c in comps]
+        total_w = sum(weights)
+        # A stopped piece's floor gets at most half the keep-back (the rest: its first plan,
+        # the later pieces' first plans, assembling), at least HURRY_MIN_S: 1 s from a 50-s
+        # limit on, 0.5 s below 25 s. At 0.2 s (10 s) a 250-village town's floor lost
+        # 0.26 M yuan (3 points of gap, bench/JOURNAL.md "The time limit at the command line").
+        hurry = min(HURRY_LAG_S, max(HURRY_MIN_S, 0.5 * assembly_reserve_s(limit)))
+        tasks = [PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag_of.get(k),
+                           budget_s=limit * procs * weights[k] / total_w, seed=seed + k,
+                           threads=threads, deterministic=n_workers == 1, hurry_s=hurry,
+                           locks=locks.for_piece(set(c.units.tolist()), c.key[1], site_unit)
+                           if locks else None,
+                           **_stand_ins(scenario, c, diag_of.get(k), center_of.get(k)))
+                 for k, c in enumerate(comps)]
+        stop = stop if stop is not None else StopFlag()
+        # The clock's end: the limit from this call, or the caller's own end when sooner
+        # (what ran before solve, e.g. the process's start, is the caller's to count).
+        deadline = min(t0 + limit, ends_by if ends_by is not None else math.inf) \
+            - assembly_reserve_s(limit)
+        results: dict[int, PieceResult] = {}
+        objective = bound = 0.0
 
-    def done(res: PieceResult) -> None:
-        nonlocal objective, bound
-        results[res.index] = res
-        obj = sum(price(scenario, ch).objective_yuan for ch in res.choices) \
-            + cut_edges_yuan(scenario, res.choices)
-        objective += obj
-        bound += min(obj, res.bound)
-        if progress is not None:
-            progress(ProgressEvent(len(results), len(tasks), objective, bound,
-                                   time.perf_counter() - t0, " / ".join(res_key(res))))
+        def done(res: PieceResult) -> None:
+            nonlocal objective, bound
+            results[res.index] = res
+            obj = sum(price(scenario, ch).objective_yuan for ch in res.choices) \
+                + cut_edges_yuan(scenario, res.choices)
+            objective += obj
+            bound += min(obj, res.bound)
+            if progress is not None:
+                progress(ProgressEvent(len(results), len(tasks), objective, bound,
+                                       time.perf_counter() - t0, " / ".join(res_key(res))))
 
-    def res_key(res: PieceResult) -> tuple[str, str, str]:
-        return tasks[res.index].key
+        def res_key(res: PieceResult) -> tuple[str, str, str]:
+            return tasks[res.index].key
 
-    kept = [reuse[t.index] for t in tasks if reuse is not None and t.index in reuse]
-    todo = [t for t in tasks if reuse is None or t.index not in reuse]
-    if checkpoint is not None:
-        store = Checkpoint(checkpoint, scenario)
-        fresh, todo = todo, []
-        for task in fresh:
-            old = store.load(task)
-            if old is None:
-                todo.append(task)
-            else:
-                done(old)
-        record = done
+        kept = [reuse[t.index] for t in tasks if reuse is not None and t.index in reuse]
+        todo = [t for t in tasks if reuse is None or t.index not in reuse]
+        if checkpoint is not None:
+            store = Checkpoint(checkpoint, scenario)
+            fresh, todo = todo, []
+            for task in fresh:
+                old = store.load(task)
+                if old is None:
+                    todo.append(task)
+                else:
+                    done(old)
+            record = done
 
-        def done(res: PieceResult) -> None:  # noqa: F811  (record, then report)
-            if not stop.is_set():           # a piece hurried by Ctrl-C is not final
-                store.save(tasks[res.index], res)
-            record(res)
+            def done(res: PieceResult) -> None:  # noqa: F811  (record, then report)
+                if not stop.is_set():           # a piece hurried by Ctrl-C is not final
+                    store.save(tasks[res.index], res)
+                record(res)
 
-    for res in kept:
-        done(res)
-    # The keep-back is for stopped pieces to return: a solve begun after its piece's
-    # stop may use it (bench/wild.py seed 172: its plan at its second hurried count).
-    with stop_on_signals(stop):
-        run_pieces(scenario, todo, procs, stop, done, deadline=deadline, executor=executor,
-                   run_end=deadline + assembly_reserve_s(limit),
-                   # a checkpoint's pieces spent this limit; kept ones an earlier solve's
-                   det_budget=limit * DET_PER_S - sum(
-                       r.used_s for k, r in results.items() if reuse is None or k not in reuse)
-                   if n_workers == 1 else None)
+        for res in kept:
+            done(res)
+        # The keep-back is for stopped pieces to return: a solve begun after its piece's
+        # stop may use it (bench/wild.py seed 172: its plan at its second hurried count).
+        with stop_on_signals(stop):
+            run_pieces(scenario, todo, procs, stop, done, deadline=deadline, executor=executor,
+                       run_end=deadline + assembly_reserve_s(limit),
+                       # a checkpoint's pieces spent this limit; kept ones an earlier solve's
+                       det_budget=limit * DET_PER_S - sum(
+                           r.used_s for k, r in results.items() if reuse is None or k not in reuse)
+                       if n_workers == 1 else None)
+    finally:
+        if warm is not None:
+            warm.close()     # a no-op once run_pieces took the pool
     ordered = [results[k] for k in range(len(tasks))]
     if results_out is not None:
         results_out.update(results)

@@ -8,7 +8,9 @@ slot frees, so a caller can set a task's time budget when it starts. Every task 
 its own seed and budget, so the results do not depend on which worker ran what.
 
 - :class:`InProcessExecutor`: in the caller's process, one task at a time (tests).
-- :class:`LocalPoolExecutor`: a spawn ``ProcessPoolExecutor`` (the default, all cores).
+- :class:`LocalPoolExecutor`: a ``ProcessPoolExecutor`` (the default, all cores), its
+  workers forked by a fork server that has the search imported, else spawned
+  (:mod:`optimizer.poolstart`).
   Ctrl-C reaches running tasks through a multiprocessing Event. ``memory_gb``: fewer
   processes, and each task stopped early past its share (:mod:`optimizer.search.memory`).
 - :class:`DaskExecutor`: a Dask distributed cluster (``address=None`` starts a
@@ -37,7 +39,6 @@ Measured per-task overhead (bench/JOURNAL.md, "Executors").
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import multiprocessing.util as mp_util
 import os
 import signal
@@ -47,13 +48,23 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from optimizer.errors import OptimizerError
+from optimizer.poolstart import pool_context, via_server
 from optimizer.search.memory import guarded, memory_stopped, plan_processes
 from optimizer.search.stop import StopFlag
 
 TaskFn = Callable[[Any, Any, StopFlag], Any]
+
+
+class _Ready(NamedTuple):
+    """A local pool, its task function and the stop Event its workers watch."""
+    fn: TaskFn
+    event: Any
+    pool: ProcessPoolExecutor
+
+
 CLUSTER_HINT = "pip install 'community-optimizer[cluster]'"
 
 
@@ -91,16 +102,46 @@ class InProcessExecutor:
 
 
 class LocalPoolExecutor:
-    """A pool of ``processes`` spawned worker processes (0 = all cores); with
+    """A pool of ``processes`` worker processes (0 = all cores), forked by the fork
+    server where there is one, else spawned (:mod:`optimizer.poolstart`); with
     ``memory_gb``, only as many as fit, each task within its share."""
 
     def __init__(self, processes: int = 0, memory_gb: float | None = None) -> None:
         self.processes = processes if processes > 0 else (os.cpu_count() or 1)
         self.limit: int | None = None
         self.memory_stops = 0
+        self._ready: _Ready | None = None
         if memory_gb:
 
             self.processes, self.limit = plan_processes(memory_gb, self.processes)
+
+    def prestart(self, fn: TaskFn, shared: Any) -> None:
+        """Start the workers now for the ``map_unordered(fn, shared, ...)`` to come
+        (``shared``: what it will pass). A worker takes the shared data (and, spawned,
+        imports the search) before its first task (10-11 s at load 8 on 2 cores), and each
+        piece's clock counts from its hand-out: begun before the caller's diagnosis
+        (3.7 s there), that start runs beside it (bench/JOURNAL.md, session 27)."""
+        if self._ready is not None:
+            return
+        ready = self._pool(fn, shared, pool_context())
+        for _ in range(self.processes):     # each submit starts a worker while none is idle
+            ready.pool.submit(os.getpid)
+        self._ready = ready
+
+    def close(self) -> None:
+        """End a prestarted pool no ``map_unordered`` took (the caller failed first, or
+        had no task for it), without waiting for its workers (:func:`_retire`)."""
+        ready, self._ready = self._ready, None
+        if ready is not None:
+            _retire(ready)
+
+    def _pool(self, fn: TaskFn, shared: Any, ctx: Any) -> _Ready:
+        event = ctx.Event()
+        pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
+                                   initializer=_init,
+                                   initargs=(fn, shared, event, self.limit, os.getpid(),
+                                             via_server(ctx)))
+        return _Ready(fn, event, pool)
 
     @property
     def slots(self) -> int:
@@ -109,13 +150,20 @@ class LocalPoolExecutor:
     def map_unordered(self, fn: TaskFn, shared: Any, items: Iterable[Any],
                       stop: StopFlag | None = None) -> Iterator[Any]:
         stop = stop if stop is not None else _flag()
-        ctx = mp.get_context("spawn")
-        event = ctx.Event()
+        # A prestarted pool (prestart) for this ``fn``: its workers hold prestart's
+        # ``shared`` already.
+        ready, self._ready = self._ready, None
+        if ready is not None and ready.fn is not fn:
+            _retire(ready)
+            ready = None
+        if ready is None:
+            ready = self._pool(fn, shared, pool_context())
         finished = threading.Event()
-        relay = threading.Thread(target=_relay, args=(stop, event, finished), daemon=True)
+        relay = threading.Thread(target=_relay, args=(stop, ready.event, finished),
+                                 daemon=True)
         relay.start()
         try:
-            yield from self._run(fn, shared, items, ctx, event)
+            yield from self._run(items, ready)
         except BrokenProcessPool as exc:     # from a result or from a later submit
             raise OptimizerError(_BROKEN_POOL) from exc
         finally:
@@ -123,12 +171,9 @@ class LocalPoolExecutor:
             # block Event.set() for ever.
             finished.set()
 
-    def _run(self, fn: TaskFn, shared: Any, items: Iterable[Any], ctx: Any,
-             event: Any) -> Iterator[Any]:
+    def _run(self, items: Iterable[Any], ready: _Ready) -> Iterator[Any]:
         source = iter(items)
-        pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
-                                   initializer=_init,
-                                   initargs=(fn, shared, event, self.limit, os.getpid()))
+        pool = ready.pool
         idle = False
         try:
             pending: set[Future[Any]] = set()
@@ -282,11 +327,28 @@ def _relay(stop: StopFlag, event: Any, finished: threading.Event) -> None:
         event.set()
 
 
-def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None, parent: int) -> None:
+def _retire(ready: _Ready) -> None:
+    """End a prestarted pool in a thread that holds its stop Event until the workers are
+    gone. They may still be starting (importing) and read that Event as they start: once
+    nothing here held it, its finalizer unlinked its semaphore and every such worker
+    died printing a FileNotFoundError (a failed solve, Ctrl-C in the diagnosis). The
+    caller does not wait; the interpreter's exit waits for the pool as it always did."""
+    threading.Thread(target=_reap, args=(ready,), daemon=True, name="pool-retire").start()
+
+
+def _reap(ready: _Ready) -> None:
+    ready.pool.shutdown(wait=True, cancel_futures=True)   # ``ready`` (the Event) held till then
+
+
+def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None, parent: int,
+          server: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     flag = _flag()
     _WORKER.update(fn=fn, shared=shared, stop=flag, event=event, limit=limit)
-    threading.Thread(target=_watch, args=(event, flag, parent), daemon=True).start()
+    # Forked by a fork server (optimizer.poolstart), this worker's parent is the
+    # server, which ends with the caller; spawned, it is the caller itself.
+    home = os.getppid() if server else parent
+    threading.Thread(target=_watch, args=(event, flag, parent, home), daemon=True).start()
     # The last of the worker's exit steps: end the process there. A spawned worker
     # otherwise tears its interpreter down (ortools, scipy, pandas: 1.4 s at load 7,
     # 0.1 s without them), and the caller's interpreter waits for its workers at exit:
@@ -301,17 +363,35 @@ def _exit_now() -> None:
     os._exit(0)
 
 
-def _watch(event: Any, flag: StopFlag, parent: int) -> None:
+def _watch(event: Any, flag: StopFlag, parent: int, home: int | None = None) -> None:
     """End this worker once its caller is gone (kill -9), checked every second.
     ``parent`` is the caller's pid as the caller gave it, not ``os.getppid()`` read
     here: a caller killed while this worker was still starting (importing, seconds on
     a loaded machine) has already left it to init, and the worker would wait on the
-    pool's queue for ever (it holds that queue's write end itself: no EOF comes)."""
-    while os.getppid() == parent and not event.wait(1.0):
+    pool's queue for ever (it holds that queue's write end itself: no EOF comes).
+    ``home``: the parent this worker must keep (default ``parent``); a fork server's
+    worker keeps the server (which exits when the caller does) and checks the caller
+    too (a caller killed before the fork left the worker to init at once)."""
+    home = parent if home is None else home
+
+    def there() -> bool:
+        return os.getppid() == home and (home == parent or _alive(parent))
+
+    while there() and not event.wait(1.0):
         pass
-    if os.getppid() != parent:      # the caller was killed: do not run on
+    if not there():     # the caller was killed: do not run on
         os._exit(70)
     flag.set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:     # there, someone else's
+        return True
+    return True
 
 
 def _work(item: Any) -> tuple[Any, bool]:
