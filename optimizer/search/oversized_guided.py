@@ -31,6 +31,7 @@ from collections.abc import Callable
 import numpy as np
 
 from optimizer.graph.oversized import Part
+from optimizer.graph.pieces import connected_parts
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
@@ -40,7 +41,7 @@ from optimizer.search.core_small import small_core
 from optimizer.search.oversized_attach import Block, floor
 from optimizer.search.oversized_attach import _block as oversized_block
 from optimizer.search.oversized_errors import NoPlaceError
-from optimizer.search.oversized_places import CORED_STEPS, cored_listing
+from optimizer.search.oversized_places import CORED_STEPS, Listing, cored_listing
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.short_mark import only_short
 from optimizer.search.stop import StopFlag
@@ -66,16 +67,20 @@ class Joins:
 
 
 def guided_joins(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
-                 cores: dict[int, list[int]], task: PieceTask, stop: StopFlag
-                 ) -> tuple[Joins | None, float]:
+                 cores: dict[int, list[int]], task: PieceTask, stop: StopFlag,
+                 listing: Listing | None = None) -> tuple[Joins | None, float]:
     """The joins (see the module), and the time used; None where the parts' listing is
     small enough for the exact stages (LEAST_COLUMNS groups or fewer) or past its caps
     (CORED_COLUMNS), where no small core is found at all, or the rest has no exact cover
-    (then its core is a larger one)."""
+    (then its core is a larger one). ``listing``: the parts' cored listing where the
+    caller has it (optimizer.search.oversized_places.listed_stranded lists a single
+    part past the precheck's caps: seed 373's rest, 15 s of wall at load 11), local to
+    the parts' units in sorted order; its steps are counted as if listed here, so a
+    deterministic run does not depend on who listed."""
     t0 = time.perf_counter()
     units = sorted(u for p in parts for u in p.units)
     sub = piece_data(scenario, key, np.asarray(units))
-    found = cored_listing(sub, stop)
+    found = listing if listing is not None else cored_listing(sub, stop)
     counted = [CORED_STEPS * STEP_S if found is None else found[1] * STEP_S]
 
     def used() -> float:
@@ -137,7 +142,7 @@ def guided_joins(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
     counted[0] += res.used_s
     if res.status == Status.INFEASIBLE:
         return None, used()
-    rest = _pieces(sub, left)
+    rest = connected_parts(left, sub.nbrs)
     return Joins({o: tuple(sorted(units[u] for u in way)) for o, way in joined.items() if way},
                  tuple(tuple(units[u] for u in piece) for piece in rest), broken,
                  used()), used()
@@ -168,30 +173,13 @@ def _lightest(sub: PieceData, source: dict[int, int], gone: int, targets: set[in
     return None
 
 
-def _pieces(sub: PieceData, left: list[int]) -> list[list[int]]:
-    """The connected pieces of ``left`` (local units), each sorted, by first unit."""
-    todo, out = set(left), []
-    for s in left:
-        if s not in todo:
-            continue
-        todo.discard(s)
-        piece, stack = [s], [s]
-        while stack:
-            for v in sub.nbrs[stack.pop()]:
-                if v in todo:
-                    todo.discard(v)
-                    piece.append(v)
-                    stack.append(v)
-        out.append(sorted(piece))
-    return out
-
-
 SolveRest = Callable[[Scenario, PieceData, float], PieceResult]
 
 
 def guided_block(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
                  cores: dict[int, list[int]], task: PieceTask, stop: StopFlag,
-                 solve_rest: SolveRest) -> tuple[Block | None, float]:
+                 solve_rest: SolveRest, listing: Listing | None = None
+                 ) -> tuple[Block | None, float]:
     """The stranded ``parts`` and the oversized units (``cores``: each one's units) they
     touch, by :func:`guided_joins`: the oversized units' communities with the units
     that joined them, exempt and naming those (not claimed the fewest), and each piece
@@ -203,7 +191,7 @@ def guided_block(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
     The bound is the attach floor of the whole group (every split, of any sizes): the
     rest's own bounds hold only for the units that joined here, and a plan joining
     others is not bounded by them."""
-    joins, used = guided_joins(scenario, key, parts, cores, task, stop)
+    joins, used = guided_joins(scenario, key, parts, cores, task, stop, listing)
     if joins is None:
         return None, used
     units = sorted({u for p in parts for u in p.units} | {u for c in cores.values() for u in c})

@@ -134,27 +134,32 @@ def test_a_rest_without_a_plan_within_the_bounds_goes_back_to_the_attach(
     assert block is None and asked and 7.0 < used < 8.0 and 29.0 < asked[0] < 30.0
 
 
-def test_the_kept_listing_is_not_reused_for_another_what_if() -> None:
-    """The last listing is kept for the guided attach, which lists the same part again
-    right after. A what-if solved in the same process (the workbench, a sweep) with the
-    same piece and units but other households must get its own listing: with the first
-    one's groups the attach would reason about communities that are not within the
-    bounds any more."""
+def test_the_listing_handed_over_is_used_and_counted_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The part's cored listing (optimizer.search.oversized_places.listed_stranded) is
+    handed to the guided joins as a value: they do not list the part again, and count
+    its steps as if they had (a deterministic run does not depend on who listed)."""
+    from optimizer.graph.oversized import take_apart
     from optimizer.model.piece import piece_data
+    from optimizer.search import oversized_places
+    from optimizer.search.oversized_guided import guided_joins
     from optimizer.search.oversized_places import cored_listing
+    from optimizer.search.piece_types import PieceTask
     from optimizer.search.stop import StopFlag
 
-    def listing(rows: list[list[int | None]]) -> list[tuple[int, ...]]:
-        s = grid_scenario(rows)
-        sub = piece_data(s, s.piece_key(0), np.arange(s.n_units))
-        found = cored_listing(sub, StopFlag())
-        assert found is not None
-        return sorted(found[0])
+    monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
+    s = grid_scenario(ROWS)
+    key = s.piece_key(0)
+    units = list(range(s.n_units))
+    [part] = take_apart(s, units, 2000, 3000).parts
+    over = s.unit_ids.index("r2c0")
+    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
+    args: tuple[Any, ...] = (s, key, [part], {over: [over]}, task, StopFlag())
+    listed = guided_joins(*args)
+    listing = cored_listing(piece_data(s, key, np.asarray(sorted(part.units))), StopFlag())
 
-    first = listing(ROWS)
-    edited = [list(r) for r in ROWS]
-    edited[0][0] = 1400              # r0c0 2,600 -> 1,400: alone below the minimum now
-    second = listing(edited)
-    assert second != first
-    assert (0,) in first and (0,) not in second
-    assert listing(ROWS) == first
+    def no_listing(*a: Any, **k: Any) -> None:
+        raise AssertionError("listed again")
+
+    monkeypatch.setattr(oversized_places, "connected_groups", no_listing)
+    assert guided_joins(*args, listing) == listed
