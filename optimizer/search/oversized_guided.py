@@ -17,8 +17,10 @@ core searches (milliseconds each) and one exact cover, all counted in determinis
 steps, so the rest keeps most of the group's time.
 
 Not shown the fewest: the exemption says "the least the search found in time". The
-bound stays the attach floor (every split of the group, of any sizes): the rest's own
-bound holds only for the units that joined here, and another plan may join others.
+bound is not the rest's own (it holds only for the units that joined here, and another
+plan may join others) but the relaxation of the whole group over the parts' listing with
+the households joined capped at this plan's, which every plan the rules allow keeps
+(optimizer.search.oversized_capped; seed 373: 26.4 M yuan against the floor's 9.58 M).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from optimizer.search.columns import STEP_S
 from optimizer.search.core_small import small_core
 from optimizer.search.oversized_attach import Block, floor
 from optimizer.search.oversized_attach import _block as oversized_block
+from optimizer.search.oversized_capped import PRICE_S_PER_NONZERO, capped_bound
 from optimizer.search.oversized_errors import NoPlaceError
 from optimizer.search.oversized_places import CORED_STEPS, Listing, cored_listing
 from optimizer.search.piece_types import PieceResult, PieceTask
@@ -54,6 +57,9 @@ COVER_S = 2.5           # the rest's exact cover (zero costs), at most: a proof 
                         # more than 6 (its rest less two compounds), so without an answer
                         # the rest's own search tries
 COVER_SHARE = 0.1       # ... and at most this share of the group's budget
+BOUND_SHARE = 0.4       # time kept back from the rest for the capped bound, at most this
+BOUND_WORK = 1.5        # share of what is left and this times its pricing's estimate
+                        # (seed 373: pricing 5.9 s, the LP rounds 1.5-2.5 s, idle)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +70,10 @@ class Joins:
     rest: tuple[tuple[int, ...], ...]       # the rest's connected pieces
     cores: int                              # small cores broken
     used_s: float                           # deterministic (counted) or wall seconds
+    # the parts' complete listing of groups within the bounds (local to ``sub``), for the
+    # bound (optimizer.search.oversized_capped)
+    listing: list[tuple[int, ...]] = dataclasses.field(compare=False, repr=False)
+    sub: PieceData = dataclasses.field(compare=False, repr=False)
 
 
 def guided_joins(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
@@ -145,7 +155,7 @@ def guided_joins(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
     rest = connected_parts(left, sub.nbrs)
     return Joins({o: tuple(sorted(units[u] for u in way)) for o, way in joined.items() if way},
                  tuple(tuple(units[u] for u in piece) for piece in rest), broken,
-                 used()), used()
+                 used(), groups, sub), used()
 
 
 def _lightest(sub: PieceData, source: dict[int, int], gone: int, targets: set[int]
@@ -188,9 +198,12 @@ def guided_block(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
     oversized community has no place for a center, or a piece of the rest got no plan
     within the bounds in its time: the caller goes on with the attach's stages.
 
-    The bound is the attach floor of the whole group (every split, of any sizes): the
-    rest's own bounds hold only for the units that joined here, and a plan joining
-    others is not bounded by them."""
+    The bound: the rest's own bounds hold only for the units that joined here, and a
+    plan joining others is not bounded by them; the relaxation over the parts' whole
+    listing with the households joined capped at this plan's
+    (optimizer.search.oversized_capped: every plan the rules allow joins no more) is,
+    computed after the rest in time kept back for it (BOUND_SHARE of what is left at
+    most), else the attach floor of the whole group (every split, of any sizes)."""
     joins, used = guided_joins(scenario, key, parts, cores, task, stop, listing)
     if joins is None:
         return None, used
@@ -207,8 +220,10 @@ def guided_block(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
     weights = [int(scenario.households[list(r)].sum()) * max(len(r), 30) ** 0.5
                for r in joins.rest]
     choices, exemptions, methods = list(over.choices), list(over.exemptions), []
+    kept = min(BOUND_SHARE * max(0.0, task.budget_s - used),
+               BOUND_WORK * PRICE_S_PER_NONZERO * sum(len(g) for g in joins.listing))
     for n, piece in enumerate(joins.rest):
-        share = max(0.0, task.budget_s - used) * weights[n] / sum(weights[n:])
+        share = max(0.0, task.budget_s - used - kept) * weights[n] / sum(weights[n:])
         res = solve_rest(scenario, piece_data(scenario, key, np.asarray(piece)), share)
         used += res.used_s
         if not all(only_short(ex) for ex in res.exemptions):
@@ -216,8 +231,16 @@ def guided_block(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
         choices += res.choices
         exemptions += res.exemptions
         methods.append(res.method)
-    method = over.method + "".join(f"; rest {m}" for m in dict.fromkeys(methods))
-    return Block(tuple(choices), tuple(exemptions), over.bound, False, used, method), used
+    cap = int(scenario.households[[u for js in joins.joined.values() for u in js]].sum())
+    capped, work = capped_bound(scenario, gd, joins.sub, joins.listing, cores, cap, stop,
+                                time_s=max(0.0, task.budget_s - used),
+                                deterministic=task.deterministic)
+    used += work
+    method = over.method + "".join(f"; rest {m}" for m in dict.fromkeys(methods)) + (
+        f"; capped bound ({cap:,} households)" if capped > over.bound else "")
+    return Block(tuple(choices), tuple(exemptions), max(over.bound, capped), False, used,
+                 method), used
 
 
-__all__ = ["COVER_S", "Joins", "ROUNDS_MAX", "SolveRest", "guided_block", "guided_joins"]
+__all__ = ["BOUND_SHARE", "COVER_S", "Joins", "ROUNDS_MAX", "SolveRest", "guided_block",
+           "guided_joins"]
