@@ -13,8 +13,9 @@ one set partitioning, the block model stops at its 20,000-column cap, the commun
 model found nothing in 12-18 s; so the whole rest joined (one community of 68,051
 households), or, in another run, five compounds joined and the rest's 96 compounds got
 a poor plan in what was left. Here the joins cost the listing (about a second), a few
-core searches (milliseconds each) and one exact cover, all counted in deterministic
-steps, so the rest keeps most of the group's time.
+core searches (milliseconds each) and, where the rest's groups are few enough
+(COVER_COLUMNS), one exact cover, all counted in deterministic steps, so the rest keeps
+most of the group's time.
 
 Not shown the fewest: the exemption says "the least the search found in time". The
 bound is not the rest's own (it holds only for the units that joined here, and another
@@ -57,6 +58,11 @@ COVER_S = 2.5           # the rest's exact cover (zero costs), at most: a proof 
                         # more than 6 (its rest less two compounds), so without an answer
                         # the rest's own search tries
 COVER_SHARE = 0.1       # ... and at most this share of the group's budget
+COVER_COLUMNS = 50_000  # ... over at most this many groups: building the model is not
+                        # counted in its time, and over seed 373's 194,877 it took 21 s
+                        # of wall at load 8 (5.7 s solving, no answer), a third of a 60-s
+                        # run; past it the rest's own search tells (a SIZE exemption
+                        # sends the group back to the attach's stages)
 BOUND_SHARE = 0.4       # time kept back from the rest for the capped bound, at most this
 BOUND_WORK = 1.5        # share of what is left and this times its pricing's estimate
                         # (seed 373: pricing 5.9 s, the LP rounds 1.5-2.5 s, idle)
@@ -82,10 +88,11 @@ def guided_joins(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
     """The joins (see the module), and the time used; None where the parts' listing is
     small enough for the exact stages (LEAST_COLUMNS groups or fewer) or past its caps
     (CORED_COLUMNS), where no small core is found at all, or the rest has no exact cover
-    (then its core is a larger one). ``listing``: the parts' cored listing where the
-    caller has it (optimizer.search.oversized_places.listed_stranded lists a single
-    part past the precheck's caps: seed 373's rest, 15 s of wall at load 11), local to
-    the parts' units in sorted order; its steps are counted as if listed here, so a
+    (then its core is a larger one; sought over at most COVER_COLUMNS groups).
+    ``listing``: the parts' cored listing where the caller has it
+    (optimizer.search.oversized_places.listed_stranded lists a single part past the
+    precheck's caps: seed 373's rest, 15 s of wall at load 11), local to the parts'
+    units in sorted order; its steps are counted as if listed here, so a
     deterministic run does not depend on who listed."""
     t0 = time.perf_counter()
     units = sorted(u for p in parts for u in p.units)
@@ -99,7 +106,15 @@ def guided_joins(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
     if found is None or len(found[0]) <= oversized_least.LEAST_COLUMNS:
         return None, used()
     groups = found[0]
-    masks = [sum(1 << u for u in g) for g in groups]
+    # The groups holding each unit, in the listing's order (the order small_core reads
+    # them in); a joined unit's groups are taken out of their units' lists each round,
+    # where rebuilding them over the whole listing took seed 373 26 s of wall in three
+    # rounds at load 8 and left its rest nothing of a 60-s run.
+    holds: list[list[int]] = [[] for _ in range(sub.n)]
+    for k, g in enumerate(groups):
+        for u in g:
+            holds[u].append(k)
+    dead: set[int] = set()
     # Each oversized unit's community as it grows (units local to ``sub`` are the parts';
     # the cores stay outside it, read through their global neighbours).
     local = {u: k for k, u in enumerate(units)}
@@ -115,16 +130,11 @@ def guided_joins(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
     for _ in range(ROUNDS_MAX + 1):
         if stop.is_set():
             return None, used()
-        alive = [k for k, m in enumerate(masks) if not m & gone]
-        holds: list[list[int]] = [[] for _ in range(sub.n)]
-        for j, k in enumerate(alive):
-            for u in groups[k]:
-                holds[u].append(j)
-        counted[0] += STEP_S * len(masks)
+        counted[0] += STEP_S * len(groups)
         left = [u for u in range(sub.n) if not gone >> u & 1]
         core: tuple[int, ...] = tuple(u for u in left if not holds[u])[:1]
         if not core:
-            core = small_core(sub.n, [groups[k] for k in alive], holds,
+            core = small_core(sub.n, groups, holds,
                               free={u for u in range(sub.n) if gone >> u & 1}, spent=counted)
         if not core:
             break
@@ -139,23 +149,33 @@ def guided_joins(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
             gone |= 1 << u
             for v in sub.nbrs[u]:
                 source.setdefault(v, o)
+        dead |= _drop(holds, groups, {k for u in way for k in holds[u]})
         broken += 1
     if not broken:
         return None, used()     # nothing to break: not this search's case
-    alive = [k for k, m in enumerate(masks) if not m & gone]
+    alive = [k for k in range(len(groups)) if k not in dead]
     left = [u for u in range(sub.n) if not gone >> u & 1]
-    pos = {u: k for k, u in enumerate(left)}
-    res = solve_setpart(build_setpart(len(left), [tuple(pos[u] for u in groups[k])
-                                                  for k in alive], np.zeros(len(alive))),
-                        time_s=min(COVER_S, COVER_SHARE * task.budget_s), workers=task.threads,
-                        seed=task.seed, deterministic=task.deterministic, stop=stop)
-    counted[0] += res.used_s
-    if res.status == Status.INFEASIBLE:
-        return None, used()
+    if len(alive) <= COVER_COLUMNS:
+        pos = {u: k for k, u in enumerate(left)}
+        res = solve_setpart(build_setpart(len(left), [tuple(pos[u] for u in groups[k])
+                                                      for k in alive], np.zeros(len(alive))),
+                            time_s=min(COVER_S, COVER_SHARE * task.budget_s),
+                            workers=task.threads, seed=task.seed,
+                            deterministic=task.deterministic, stop=stop)
+        counted[0] += res.used_s
+        if res.status == Status.INFEASIBLE:
+            return None, used()
     rest = connected_parts(left, sub.nbrs)
     return Joins({o: tuple(sorted(units[u] for u in way)) for o, way in joined.items() if way},
                  tuple(tuple(units[u] for u in piece) for piece in rest), broken,
                  used(), groups, sub), used()
+
+
+def _drop(holds: list[list[int]], groups: list[tuple[int, ...]], out: set[int]) -> set[int]:
+    """Take the groups ``out`` from the lists of the units they hold; returns ``out``."""
+    for v in sorted({v for k in out for v in groups[k]}):
+        holds[v] = [k for k in holds[v] if k not in out]
+    return out
 
 
 def _lightest(sub: PieceData, source: dict[int, int], gone: int, targets: set[int]
@@ -242,5 +262,5 @@ def guided_block(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
                  method), used
 
 
-__all__ = ["BOUND_SHARE", "COVER_S", "Joins", "ROUNDS_MAX", "SolveRest", "guided_block",
-           "guided_joins"]
+__all__ = ["BOUND_SHARE", "COVER_COLUMNS", "COVER_S", "Joins", "ROUNDS_MAX", "SolveRest",
+           "guided_block", "guided_joins"]
