@@ -214,7 +214,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
             guided, used = guided_block(
                 scenario, data.key, group_parts, {o: cores[o] for o in group_over},
                 dataclasses.replace(task, budget_s=left), stop,
-                lambda sc, sub, share: _own(sc, sub, task, share, stop, solve_part),
+                lambda sc, sub, share, flag: _own(sc, sub, task, share, flag, solve_part),
                 listing=listings.get(tuple(sorted(u for gp in group_parts for u in gp.units))))
             spent += 0.0 if guided else used
             try:

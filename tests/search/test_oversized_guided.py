@@ -130,7 +130,7 @@ def test_a_rest_without_a_plan_within_the_bounds_goes_back_to_the_attach(
     task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
     asked: list[float] = []
 
-    def soft(sc: Scenario, sub: Any, share: float) -> PieceResult:
+    def soft(sc: Scenario, sub: Any, share: float, flag: Any) -> PieceResult:
         asked.append(share)
         return PieceResult(0, (), ((SimpleNamespace(kind="size"),),),  # type: ignore[arg-type]
                            Status.FEASIBLE, 0.0, 0.0, "soft", used_s=7.0)
@@ -200,3 +200,38 @@ def test_the_cover_is_not_built_over_a_large_rest(monkeypatch: pytest.MonkeyPatc
     assert (without.joined, without.rest, without.cores) == (
         with_cover.joined, with_cover.rest, with_cover.cores)
     assert used_without < used
+
+
+def test_the_rest_stops_before_the_piece_and_leaves_the_bound_its_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wall-clock mode: the rest's search watches a flag raised the bound's kept seconds
+    before the piece's stop (seed 373 at 60 s: the rest ran 2.7 s past its share and the
+    bound, needing 7 s, had 6 and was stopped)."""
+    import time
+
+    from optimizer.graph.oversized import take_apart
+    from optimizer.search import oversized_guided
+    from optimizer.search.oversized_guided import BOUND_SHARE, guided_block
+    from optimizer.search.piece_types import PieceResult, PieceTask
+    from optimizer.search.stop import StopFlag
+    from optimizer.status import Status
+
+    monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
+    monkeypatch.setattr(oversized_guided, "PRICE_S_PER_NONZERO", 1.0)   # kept: its cap
+    s = grid_scenario(ROWS)
+    key = s.piece_key(0)
+    units = list(range(s.n_units))
+    [part] = take_apart(s, units, 2000, 3000).parts
+    over = s.unit_ids.index("r2c0")
+    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1,
+                     deterministic=False, wall_s=30.0)
+    stop = StopFlag(deadline=time.monotonic() + 30.0)
+    seen: list[float] = []
+
+    def soft(sc: Scenario, sub: Any, share: float, flag: Any) -> PieceResult:
+        seen.append(stop.deadline - flag.deadline)
+        return PieceResult(0, (), ((SimpleNamespace(kind="size"),),),  # type: ignore[arg-type]
+                           Status.FEASIBLE, 0.0, 0.0, "soft", used_s=0.0)
+
+    guided_block(s, key, [part], {over: [over]}, task, stop, soft)
+    assert seen and 0.9 * BOUND_SHARE * 30.0 < seen[0] <= BOUND_SHARE * 30.0 + 1e-6
