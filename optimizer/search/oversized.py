@@ -69,7 +69,7 @@ from optimizer.search.oversized_boxed import Joins, join_boxed, rebox
 from optimizer.search.oversized_errors import NoPlaceError, no_place_error
 from optimizer.search.oversized_guided import guided_block
 from optimizer.search.oversized_held import held_stand_ins
-from optimizer.search.oversized_places import listed_stranded
+from optimizer.search.oversized_places import Listing, listed_stranded
 from optimizer.search.oversized_short import short_choice, short_exemption, short_site
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
@@ -158,6 +158,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     spent = 0.0
     good: list[Part] = []
     listed: set[tuple[int, ...]] = set()     # stranded by the listing with centers only
+    listings: dict[tuple[int, ...], Listing] = {}   # ... past its caps: the cored listing
     # One PieceData per part, for its count proof, its listing precheck and its solve.
     subs = {p.units: piece_data(scenario, data.key, np.asarray(p.units))
             for p in parts if not p.stranded}
@@ -168,11 +169,13 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
             # on (real-virginia-rural-over: 367 households behind a unit of 1,358).
             p = dataclasses.replace(p, stranded="no-partition")
         if not p.stranded and (len(p.units) > EXHAUSTIVE_UNITS or p.touches):
-            verdict, used = listed_stranded(scenario, subs[p.units], task, stop)
+            verdict, used, listing = listed_stranded(scenario, subs[p.units], task, stop)
             spent += used
             if verdict:
                 p = dataclasses.replace(p, stranded="no-partition")
                 listed.add(p.units)
+                if listing is not None:
+                    listings[tuple(sorted(p.units))] = listing
         good.append(p)
     stranded = [p for p in good if p.stranded]
     good = [p for p in good if not p.stranded]
@@ -211,7 +214,8 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
             guided, used = guided_block(
                 scenario, data.key, group_parts, {o: cores[o] for o in group_over},
                 dataclasses.replace(task, budget_s=left), stop,
-                lambda sc, sub, share: _own(sc, sub, task, share, stop, solve_part))
+                lambda sc, sub, share, flag: _own(sc, sub, task, share, flag, solve_part),
+                listing=listings.get(tuple(sorted(u for gp in group_parts for u in gp.units))))
             spent += 0.0 if guided else used
             try:
                 block = guided or attach(scenario, data.key, group_parts,

@@ -101,25 +101,10 @@ def bound_and_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
     cost = price_groups(scenario, sub, groups)
     ok = np.isfinite(cost)
     members = [g for g, good in zip(groups, ok.tolist(), strict=True) if good]
-    near = _within(gd, cores, cap)
-    free = [k for k, u in enumerate(sub.units.tolist()) if int(u) in near]
-    # Each household that joins an oversized unit's community costs that community at
-    # least ρ (COORD-300: a coordinator per 300), each community at least its core's
-    # operating cost less δ and its cheapest center with the core's travel to it
-    # (optimizer.model.oversized_lp); the arithmetic core floor when that is higher
-    # and nothing is charged for joining. Both valid; the larger is kept.
+    jt = joining(scenario, gd, sub, cores, cap)
+    free, per, terms, rho, join, charged = jt.free, jt.per, jt.terms, jt.rho, jt.join, jt.charged
     local = {int(u): k for k, u in enumerate(gd.units)}
-    per = travel_matrix(scenario, gd)
-    allowed = {local[int(u)] for u in sub.units}
-    terms = [core_terms(scenario, gd, [local[u] for u in c], cap, per, allowed)
-             for c in cores.values()]
-    rho = min(t.rho for t in terms)
-    join = rho * sub.households.astype(np.float64)[sorted(free)]
-    floors = sum(core_floor(scenario, gd, core) for core in cores.values())
-    charged = sum(t.base + float(t.center.min()) for t in terms)
-    if not math.isfinite(charged):  # a core with no center in reach: no floor from it
-        charged, join = -math.inf, np.zeros(len(free))
-    lp = max(attach_lp_bound(sub.n, members, cost[ok], sub.households, free, cap) + floors,
+    lp = max(attach_lp_bound(sub.n, members, cost[ok], sub.households, free, cap) + jt.floors,
              attach_lp_bound(sub.n, members, cost[ok], sub.households, free, cap, join)
              + charged)
     if not math.isfinite(lp):
@@ -152,6 +137,45 @@ def bound_and_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
     work += used
     return GroupBound(max(lp, whole + charged, bracket, joined.bound, got.bound), work,
                       tuple(tuple(int(gd.units[i]) for i in g) for g in joined.groups))
+
+
+@dataclass(frozen=True)
+class Joining:
+    """What joining an oversized unit's community costs at least, for the relaxation of
+    optimizer.model.attach_bound (:func:`joining`)."""
+
+    free: list[int]         # units of the parts (local to them) that can join at all
+    per: np.ndarray         # travel (optimizer.model.oversized_lp.travel_matrix) of the group
+    terms: list[CoreTerms]  # each core's pricing terms
+    rho: float              # yuan per joined household, at least
+    join: np.ndarray        # ... per unit of ``free`` (0 where ``charged`` is -inf)
+    floors: float           # the cores' arithmetic floors (nothing charged for joining)
+    charged: float          # ... or their operating cost less δ and cheapest center
+
+
+def joining(scenario: Scenario, gd: PieceData, sub: PieceData, cores: dict[int, list[int]],
+            cap: int) -> Joining:
+    """Each household that joins an oversized unit's community costs that community at
+    least ρ (COORD-300: a coordinator per 300), each community at least its core's
+    operating cost less δ and its cheapest center with the core's travel to it
+    (optimizer.model.oversized_lp, ``charged``); or the arithmetic core floor and
+    nothing charged for joining (``floors``). Both valid; the callers keep the larger.
+    Only the units within ``cap`` households of a core by their lightest path can join
+    (``free``: a joined set is connected to its core)."""
+    near = _within(gd, cores, cap)
+    free = [k for k, u in enumerate(sub.units.tolist()) if int(u) in near]
+    local = {int(u): k for k, u in enumerate(gd.units)}
+    per = travel_matrix(scenario, gd)
+    allowed = {local[int(u)] for u in sub.units}
+    terms = [core_terms(scenario, gd, [local[u] for u in c], cap, per, allowed)
+             for c in cores.values()]
+    rho = min(t.rho for t in terms)
+    join = rho * sub.households.astype(np.float64)[sorted(free)]
+    floors = sum(core_floor(scenario, gd, core) for core in cores.values())
+    charged = sum(t.base + float(t.center.min()) for t in terms)
+    if not math.isfinite(charged):  # a core with no center in reach: no floor from it
+        charged, join = -math.inf, np.zeros(len(free))
+    return Joining(free, per, terms, rho, join, floors, charged)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -155,8 +156,23 @@ def add_places(m: cp_model.CpModel, p: Places, core: list[int],
         m.add(first >= 1 if u in inside else first >= y[u])
 
 
+Listing = tuple[list[tuple[int, ...]], int]     # groups within the bounds (local), steps
+
+
+class Stranded(NamedTuple):
+    """:func:`listed_stranded`'s answer: whether the part is shown stranded, the time
+    used, and the complete listing a core was sought in when it is past the precheck's
+    caps (:func:`_cored`), handed to the guided attach (optimizer.search.oversized_guided)
+    so that it does not list the same part again (seed 373's rest: 15 s of wall at load
+    11); None otherwise."""
+
+    stranded: bool
+    used: float
+    listing: Listing | None = None
+
+
 def listed_stranded(scenario: Scenario, sub: PieceData, task: PieceTask,
-                     stop: StopFlag) -> tuple[bool, float]:
+                    stop: StopFlag) -> Stranded:
     """Whether a part not shown stranded by the exhaustive split search of
     :func:`optimizer.graph.oversized.take_apart` (too large for it, or judged there
     without PIPELINE's rooms, or past its parts with centers) is shown stranded all the
@@ -167,23 +183,22 @@ def listed_stranded(scenario: Scenario, sub: PieceData, task: PieceTask,
     stranded ones (real-georgia-rural-over: 120 s, then 5 s for the attach step); a
     35-unit part whose only splits by households put rooms coming too small for them
     at the center of communities (bench/wild.py seed 158) did the same, and its
-    ``soft`` plan's exemption the checker rejects. Returns (stranded, time used)."""
+    ``soft`` plan's exemption the checker rejects."""
     if stop.is_set():
-        return False, 0.0
+        return Stranded(False, 0.0)
     found = connected_groups(sub, PRECHECK_COLUMNS, PRECHECK_STEPS)
     if found is None:
         return _cored(scenario, sub, task, stop)
     groups = [g for g, ok in zip(found[0], hosts(scenario, sub, found[0]), strict=True) if ok]
     if not groups:
-        return True, 0.0
+        return Stranded(True, 0.0)
     res = solve_setpart(build_setpart(sub.n, groups, np.zeros(len(groups))),
                         time_s=PRECHECK_S, workers=task.threads, seed=task.seed,
                         deterministic=task.deterministic, stop=stop)
-    return res.status == Status.INFEASIBLE, res.used_s
+    return Stranded(res.status == Status.INFEASIBLE, res.used_s)
 
 
-def _cored(scenario: Scenario, sub: PieceData, task: PieceTask, stop: StopFlag
-           ) -> tuple[bool, float]:
+def _cored(scenario: Scenario, sub: PieceData, task: PieceTask, stop: StopFlag) -> Stranded:
     """A part past the precheck's caps shown stranded by a core of its groups within
     the bounds found without a solver (a unit no group holds; two or three units,
     optimizer.search.core_small): writer seed 373's 101-compound rest beside a compound
@@ -193,15 +208,16 @@ def _cored(scenario: Scenario, sub: PieceData, task: PieceTask, stop: StopFlag
     plan's exemptions failed the checker (the oversized compound's community can take
     one of the three). By households alone, not filtered by :func:`hosts` (20 s of
     wall on those groups): a core of them is one of the groups with centers too.
-    Returns (stranded, time used: the listing's steps and the core's deterministic
-    time, or the wall)."""
+    The time used: the listing's steps and the core's deterministic time, or the wall;
+    the listing is handed back when it is complete."""
     t0 = time.perf_counter()
     if not worth_listing(sub.households, sub.lo) or listing_hopeless(sub, CORED_COLUMNS,
                                                                       CORED_STEPS):
-        return False, time.perf_counter() - t0 if not task.deterministic else 0.0
+        return Stranded(False, time.perf_counter() - t0 if not task.deterministic else 0.0)
     found = cored_listing(sub, stop)
     if found is None:
-        return False, time.perf_counter() - t0 if not task.deterministic else CORED_STEPS * STEP_S
+        return Stranded(False, time.perf_counter() - t0 if not task.deterministic
+                        else CORED_STEPS * STEP_S)
     groups, steps = found
     holds: list[list[int]] = [[] for _ in range(sub.n)]
     for k, g in enumerate(groups):
@@ -210,36 +226,14 @@ def _cored(scenario: Scenario, sub: PieceData, task: PieceTask, stop: StopFlag
     spent = [0.0]
     core = any(not h for h in holds) or bool(small_core(sub.n, groups, holds, spent=spent))
     used = steps * STEP_S + spent[0] if task.deterministic else time.perf_counter() - t0
-    return core, used
+    return Stranded(core, used, found)
 
 
-_ListingKey = tuple[bytes, int, int, tuple[tuple[int, ...], ...]]
-# One slot, read and written whole (a solve in another thread sees either entry).
-_LISTED: list[tuple[_ListingKey, tuple[list[tuple[int, ...]], int]] | None] = [None]
+def cored_listing(sub: PieceData, stop: StopFlag) -> Listing | None:
+    """``connected_groups`` of ``sub`` within the cored caps (CORED_COLUMNS, CORED_STEPS):
+    the listing a core is sought in (:func:`_cored`) and the guided attach's."""
+    return connected_groups(sub, CORED_COLUMNS, CORED_STEPS, stop=stop)
 
 
-def _listing_key(sub: PieceData) -> _ListingKey:
-    """Everything ``connected_groups`` reads (households, bounds, links): a what-if
-    solved in the same process (the workbench, a sweep) that changes a unit's
-    households or a link must list again, even with the same piece and units."""
-    return (sub.households.tobytes(), int(sub.lo), int(sub.hi),
-            tuple(tuple(int(v) for v in vs) for vs in sub.nbrs))
-
-
-def cored_listing(sub: PieceData, stop: StopFlag) -> tuple[list[tuple[int, ...]], int] | None:
-    """``connected_groups`` of ``sub`` within the cored caps (CORED_COLUMNS, CORED_STEPS),
-    the last complete one kept: the guided attach (optimizer.search.oversized_guided)
-    lists the same part right after :func:`_cored` (seed 373's rest: 15 s of wall each
-    at load 11). The same list and step count either way, so deterministic runs do not
-    depend on it."""
-    key = _listing_key(sub)
-    kept = _LISTED[0]
-    if kept is not None and kept[0] == key:
-        return kept[1]
-    found = connected_groups(sub, CORED_COLUMNS, CORED_STEPS, stop=stop)
-    _LISTED[0] = (key, found) if found is not None else None
-    return found
-
-
-__all__ = ["Places", "add_places", "cored_listing", "hosts", "listed_stranded", "most_served",
-           "places"]
+__all__ = ["CORED_STEPS", "Listing", "Places", "Stranded", "add_places", "cored_listing", "hosts",
+           "listed_stranded", "most_served", "places"]

@@ -25,7 +25,7 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 
 __all__ = ["GRID", "SITES", "VARIANTS", "brute_force", "brute_force_oversized",
-           "least_joined", "variant_scenario"]
+           "every_oversized_plan", "least_joined", "variant_scenario"]
 
 
 GRID = [[700, 800, 650], [900, 600, 750], [500, 850, 700]]
@@ -164,6 +164,37 @@ def brute_force_oversized(s: Scenario) -> tuple[int, float]:
             cost = sum(_best_part_cost(s, p) for p in parts)
             best = min(best, (attached, cost))
     return best
+
+
+def every_oversized_plan(s: Scenario) -> list[tuple[int, float]]:
+    """Every plan of a one-piece scenario holding units above the maximum, of any joins
+    (not only the fewest): each oversized unit in a connected community holding no
+    other, every other community connected, within the bounds and with a center; as
+    (households beside the oversized units in their communities, cost)."""
+    g = nx.Graph()
+    g.add_nodes_from(range(s.n_units))
+    g.add_edges_from(s.edges.tolist())
+    lo, hi = s.policy.bounds(bool(s.urban[0]))
+    hh = [int(v) for v in s.households]
+    big = {u for u in range(s.n_units) if hh[u] > hi}
+    out: list[tuple[int, float]] = []
+    for parts in _partitions(list(range(s.n_units))):
+        attached = 0
+        ok = True
+        for p in parts:
+            n_big = len(big.intersection(p))
+            w = sum(hh[u] for u in p)
+            if n_big > 1 or not nx.is_connected(g.subgraph(p)) \
+                    or (n_big == 0 and not lo <= w <= hi):
+                ok = False
+                break
+            if n_big:
+                attached += w - sum(hh[u] for u in big.intersection(p))
+        if ok:
+            cost = sum(_best_part_cost(s, p) for p in parts)
+            if math.isfinite(cost):
+                out.append((attached, cost))
+    return out
 
 
 def one_oversized_group(grid: list[list[int | None]]) -> tuple[Scenario, Around, int, PieceData]:

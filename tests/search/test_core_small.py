@@ -81,8 +81,10 @@ def test_a_part_past_the_precheck_caps_is_stranded_by_its_core(
     monkeypatch.setattr(oversized_places, "PRECHECK_COLUMNS", 1)
     task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
                      budget_s=10.0, seed=0, threads=1, deterministic=True)
-    stranded, used = listed_stranded(s, data, task, StopFlag())
+    stranded, used, listing = listed_stranded(s, data, task, StopFlag())
     assert stranded and 0 < used < 0.1
+    # the listing the core was found in is handed back (the guided attach takes it)
+    assert listing is not None and listing[0] and all(g == tuple(sorted(g)) for g in listing[0])
     # a part that splits is not shown stranded: r1c0 with r1c1 (2,000) splits this one
     fine = grid_scenario([[2600, 1000, 1000], [1700, 300, 2100]])
     comp = components(fine)[0]

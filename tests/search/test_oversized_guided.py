@@ -77,6 +77,11 @@ def test_the_attach_joins_the_path_to_the_core_not_the_whole_rest(
     others = [c for c in plan.communities if c is not big]
     assert len(others) == 4 and all(2000 <= c.households <= 3000 for c in others)
     assert not any(c.exemption for c in others)
+    # The bound: the relaxation capped at the 1,700 households joined (every plan the
+    # rules allow joins no more; tests/search/test_oversized_capped.py), 6.04 M yuan
+    # against the plan's 6.08 M; on 0090210 the floor of the whole group, 3.27 M (46%).
+    assert plan.bound is not None and plan.objective is not None
+    assert 0.99 * plan.objective < plan.bound <= plan.objective
 
 
 def test_the_joins_are_counted_and_the_same_every_time(
@@ -125,7 +130,7 @@ def test_a_rest_without_a_plan_within_the_bounds_goes_back_to_the_attach(
     task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
     asked: list[float] = []
 
-    def soft(sc: Scenario, sub: Any, share: float) -> PieceResult:
+    def soft(sc: Scenario, sub: Any, share: float, flag: Any) -> PieceResult:
         asked.append(share)
         return PieceResult(0, (), ((SimpleNamespace(kind="size"),),),  # type: ignore[arg-type]
                            Status.FEASIBLE, 0.0, 0.0, "soft", used_s=7.0)
@@ -134,27 +139,99 @@ def test_a_rest_without_a_plan_within_the_bounds_goes_back_to_the_attach(
     assert block is None and asked and 7.0 < used < 8.0 and 29.0 < asked[0] < 30.0
 
 
-def test_the_kept_listing_is_not_reused_for_another_what_if() -> None:
-    """The last listing is kept for the guided attach, which lists the same part again
-    right after. A what-if solved in the same process (the workbench, a sweep) with the
-    same piece and units but other households must get its own listing: with the first
-    one's groups the attach would reason about communities that are not within the
-    bounds any more."""
+def test_the_listing_handed_over_is_used_and_counted_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The part's cored listing (optimizer.search.oversized_places.listed_stranded) is
+    handed to the guided joins as a value: they do not list the part again, and count
+    its steps as if they had (a deterministic run does not depend on who listed)."""
+    from optimizer.graph.oversized import take_apart
     from optimizer.model.piece import piece_data
+    from optimizer.search import oversized_places
+    from optimizer.search.oversized_guided import guided_joins
     from optimizer.search.oversized_places import cored_listing
+    from optimizer.search.piece_types import PieceTask
     from optimizer.search.stop import StopFlag
 
-    def listing(rows: list[list[int | None]]) -> list[tuple[int, ...]]:
-        s = grid_scenario(rows)
-        sub = piece_data(s, s.piece_key(0), np.arange(s.n_units))
-        found = cored_listing(sub, StopFlag())
-        assert found is not None
-        return sorted(found[0])
+    monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
+    s = grid_scenario(ROWS)
+    key = s.piece_key(0)
+    units = list(range(s.n_units))
+    [part] = take_apart(s, units, 2000, 3000).parts
+    over = s.unit_ids.index("r2c0")
+    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
+    args: tuple[Any, ...] = (s, key, [part], {over: [over]}, task, StopFlag())
+    listed = guided_joins(*args)
+    listing = cored_listing(piece_data(s, key, np.asarray(sorted(part.units))), StopFlag())
 
-    first = listing(ROWS)
-    edited = [list(r) for r in ROWS]
-    edited[0][0] = 1400              # r0c0 2,600 -> 1,400: alone below the minimum now
-    second = listing(edited)
-    assert second != first
-    assert (0,) in first and (0,) not in second
-    assert listing(ROWS) == first
+    def no_listing(*a: Any, **k: Any) -> None:
+        raise AssertionError("listed again")
+
+    monkeypatch.setattr(oversized_places, "connected_groups", no_listing)
+    assert guided_joins(s, key, [part], {over: [over]}, task, StopFlag(), listing) == listed
+
+
+def test_the_cover_is_not_built_over_a_large_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past COVER_COLUMNS groups the rest's exact cover is not sought: building its model
+    over seed 373's 194,877 groups took 21 s of wall at load 8 (not counted in its time)
+    for no answer, a third of a 60-s run. The joins are the same without it."""
+    from optimizer.graph.oversized import take_apart
+    from optimizer.search import oversized_guided
+    from optimizer.search.oversized_guided import guided_joins
+    from optimizer.search.piece_types import PieceTask
+    from optimizer.search.stop import StopFlag
+
+    monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
+    s = grid_scenario(ROWS)
+    key = s.piece_key(0)
+    units = list(range(s.n_units))
+    [part] = take_apart(s, units, 2000, 3000).parts
+    over = s.unit_ids.index("r2c0")
+    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
+    args: tuple[Any, ...] = (s, key, [part], {over: [over]}, task, StopFlag())
+    with_cover, used = guided_joins(*args)
+    monkeypatch.setattr(oversized_guided, "COVER_COLUMNS", 0)
+
+    def no_cover(*a: Any, **k: Any) -> None:
+        raise AssertionError("the cover was built")
+
+    monkeypatch.setattr(oversized_guided, "build_setpart", no_cover)
+    without, used_without = guided_joins(*args)
+    assert without is not None and with_cover is not None
+    assert (without.joined, without.rest, without.cores) == (
+        with_cover.joined, with_cover.rest, with_cover.cores)
+    assert used_without < used
+
+
+def test_the_rest_stops_before_the_piece_and_leaves_the_bound_its_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wall-clock mode: the rest's search watches a flag raised the bound's kept seconds
+    before the piece's stop (seed 373 at 60 s: the rest ran 2.7 s past its share and the
+    bound, needing 7 s, had 6 and was stopped)."""
+    import time
+
+    from optimizer.graph.oversized import take_apart
+    from optimizer.search import oversized_guided
+    from optimizer.search.oversized_guided import BOUND_SHARE, guided_block
+    from optimizer.search.piece_types import PieceResult, PieceTask
+    from optimizer.search.stop import StopFlag
+    from optimizer.status import Status
+
+    monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
+    monkeypatch.setattr(oversized_guided, "PRICE_S_PER_NONZERO", 1.0)   # kept: its cap
+    s = grid_scenario(ROWS)
+    key = s.piece_key(0)
+    units = list(range(s.n_units))
+    [part] = take_apart(s, units, 2000, 3000).parts
+    over = s.unit_ids.index("r2c0")
+    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1,
+                     deterministic=False, wall_s=30.0)
+    stop = StopFlag(deadline=time.monotonic() + 30.0)
+    seen: list[float] = []
+
+    def soft(sc: Scenario, sub: Any, share: float, flag: Any) -> PieceResult:
+        seen.append(stop.deadline - flag.deadline)
+        return PieceResult(0, (), ((SimpleNamespace(kind="size"),),),  # type: ignore[arg-type]
+                           Status.FEASIBLE, 0.0, 0.0, "soft", used_s=0.0)
+
+    guided_block(s, key, [part], {over: [over]}, task, stop, soft)
+    assert seen and 0.9 * BOUND_SHARE * 30.0 < seen[0] <= BOUND_SHARE * 30.0 + 1e-6
