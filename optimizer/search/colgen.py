@@ -226,8 +226,8 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
              duals: np.ndarray | None = None, smoothing: float = SMOOTHING,
              progress: Callable[[Round], None] | None = None,
              work_s: float | None = None, heuristic_nodes: int = HEURISTIC_NODES,
-             negative_only: bool = NEGATIVE_ONLY, central: bool = CENTRAL
-             ) -> ColGenResult:
+             negative_only: bool = NEGATIVE_ONLY, central: bool = CENTRAL,
+             clock: StopFlag | None = None) -> ColGenResult:
     """Column generation from the columns ``start`` (a plan: a partition of the
     piece, so the first LP is feasible) for at most ``max_rounds`` rounds, or until
     no negative column is left, or ``stop`` (looked at between centres and inside
@@ -245,7 +245,8 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
 
     ``heuristic_nodes`` > 0: the LP rounds only look for columns, each centre's
     search capped at that many nodes and cut at 0, until such a round adds none,
-    its LP has stalled (STALL) or what is left holds few more (LAST_CHANCE);
+    its LP has stalled (STALL) or what is left of ``work_s`` (and of ``clock``'s
+    seconds: wall-clock mode only) holds few more (LAST_CHANCE);
     then an exact round (``max_nodes``), which proves the LP solved when it adds
     none too, and otherwise hands back to the capped rounds. A capped round's bound
     is valid (an unfinished centre gives its root's floor) but weak: the rounds that
@@ -279,7 +280,7 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
         if stop is not None and stop.is_set():
             break
         t0, w0 = time.process_time(), time.monotonic()
-        round_lp = math.nan     # a round priced at the given multipliers: no LP
+        round_lp = math.nan     # priced at the given multipliers: no LP
         first = r == 0 and duals is not None
         lp_s = 0.0 if first else lp_work_s(pool)
         if work_s is not None and spent + lp_s + NODE_S * last_nodes > work_s:
@@ -295,7 +296,7 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
             round_lp = lp_value
             at = pi if centre is None or alpha <= 0 else alpha * centre + (1 - alpha) * pi
         t1 = time.process_time()
-        if heuristic and not first and _last_chance(stop, work_s, spent, capped):
+        if heuristic and not first and _last_chance(clock, work_s, spent, capped):
             heuristic = False
         kind = "dual" if first else "heuristic" if heuristic else "exact"
         moved = False
