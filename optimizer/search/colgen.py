@@ -65,6 +65,11 @@ CENTRAL = True          # exact rounds price at the LP's optimal duals nearest (
                         # rounds stall, 73 k nodes a round there against 3.69 M
 CENTRAL_LP = 2.0        # ... its LP charged as this many restricted LPs more (3n variables)
 CENTRAL_TOL = 1e-7      # ... their sum within this share of the LP's value
+STALL = 1e-4            # a capped round whose LP fell by at most this share of it: the next
+                        # is exact (nosplit's part: capped rounds 11-16 moved its LP 0.004%)
+LAST_CHANCE = 4.0       # ... and one where what is left (work, clock) holds fewer than this
+                        # many capped rounds (their bounds are weak: nosplit's part at the
+                        # clock spent its 19.5-s reserve on 12 of them; exact: 1.4-2.4x one)
 SMOOTHING = 0.0         # share of the best bound's multipliers in the prices (Wentges):
                         # 0.7 held a 150-compound street's LP at 38.96-38.43 M yuan for
                         # 8 rounds where the LP's duals alone took it to 37.80 M
@@ -221,8 +226,8 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
              duals: np.ndarray | None = None, smoothing: float = SMOOTHING,
              progress: Callable[[Round], None] | None = None,
              work_s: float | None = None, heuristic_nodes: int = HEURISTIC_NODES,
-             negative_only: bool = NEGATIVE_ONLY, central: bool = CENTRAL
-             ) -> ColGenResult:
+             negative_only: bool = NEGATIVE_ONLY, central: bool = CENTRAL,
+             clock: StopFlag | None = None) -> ColGenResult:
     """Column generation from the columns ``start`` (a plan: a partition of the
     piece, so the first LP is feasible) for at most ``max_rounds`` rounds, or until
     no negative column is left, or ``stop`` (looked at between centres and inside
@@ -239,7 +244,9 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
     duals alone next, and the LP is solved when that finds none.
 
     ``heuristic_nodes`` > 0: the LP rounds only look for columns, each centre's
-    search capped at that many nodes and cut at 0, until such a round adds none;
+    search capped at that many nodes and cut at 0, until such a round adds none,
+    its LP has stalled (STALL) or what is left of ``work_s`` (and of ``clock``'s
+    seconds: wall-clock mode only) holds few more (LAST_CHANCE);
     then an exact round (``max_nodes``), which proves the LP solved when it adds
     none too, and otherwise hands back to the capped rounds. A capped round's bound
     is valid (an unfinished centre gives its root's floor) but weak: the rounds that
@@ -264,13 +271,16 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
     converged = False
     lp_value, pi, x = math.nan, np.zeros(data.n), np.zeros(0)
     spent, last_nodes = 0.0, 0
+    last_lp = math.nan      # the LP round before's value (STALL)
+    first_lp = math.nan     # ... and the first LP round's
+    capped: tuple[float, float] | None = None   # the last capped round's work, wall s
     heuristic = heuristic_nodes > 0     # the next LP round only looks for columns
     exact_cut = 0.0 if negative_only else math.inf
     for r in range(max_rounds):
         if stop is not None and stop.is_set():
             break
-        t0 = time.process_time()
-        round_lp = math.nan     # a round priced at the given multipliers: no LP
+        t0, w0 = time.process_time(), time.monotonic()
+        round_lp = math.nan     # priced at the given multipliers: no LP
         first = r == 0 and duals is not None
         lp_s = 0.0 if first else lp_work_s(pool)
         if work_s is not None and spent + lp_s + NODE_S * last_nodes > work_s:
@@ -286,6 +296,8 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
             round_lp = lp_value
             at = pi if centre is None or alpha <= 0 else alpha * centre + (1 - alpha) * pi
         t1 = time.process_time()
+        if heuristic and not first and _last_chance(clock, work_s, spent, capped):
+            heuristic = False
         kind = "dual" if first else "heuristic" if heuristic else "exact"
         moved = False
         if kind == "exact" and central and centre is not None and at is pi:
@@ -314,8 +326,14 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
         if first:
             continue
         if kind == "heuristic":
-            heuristic = added > 0       # none found cheaply: prove it (or find more)
+            capped = (cost, time.monotonic() - w0)
+            # None found cheaply, or what they find no longer moves the LP: an exact
+            # round proves it (or finds more). Any bound before it is a capped one.
+            heuristic = added > 0 and not _stalled(first_lp, last_lp, lp_value)
+            last_lp = lp_value
+            first_lp = lp_value if math.isnan(first_lp) else first_lp
             continue
+        last_lp = lp_value
         heuristic = heuristic_nodes > 0 and added > 0
         if added == 0:
             if alpha > 0 and centre is not None and at is not pi:
@@ -328,6 +346,32 @@ def generate(scenario: Scenario, data: PieceData, start: list[tuple[int, ...]], 
             continue
         alpha = smoothing
     return ColGenResult(pool, best, lp_value, converged, tuple(rounds), pi, x)
+
+
+def _stalled(first: float, before: float, now: float) -> bool:
+    """The restricted LP fell by at most STALL of its value from ``before`` to
+    ``now``, having fallen below the first LP round's value ``first``. Not before
+    that: the first LPs sit at the start plan's cost for rounds while columns pile
+    up (the degenerate start; nosplit's part: 4 rounds at 21.80 M yuan, where an
+    exact round took 389 k nodes for a bound of 10.6 M)."""
+    return math.isfinite(before) and now < first - STALL * abs(first) \
+        and before - now <= STALL * abs(now)
+
+
+def _last_chance(stop: StopFlag | None, work_s: float | None, spent: float,
+                 capped: tuple[float, float] | None) -> bool:
+    """What is left holds fewer than LAST_CHANCE rounds of the last capped round's
+    size ``capped`` (its work estimate; its wall seconds against the clock of
+    ``stop``, where it has one): the next round is the last that can be exact."""
+    if capped is None:
+        return False
+    room = math.inf
+    if work_s is not None and capped[0] > 0.0:
+        room = (work_s - spent) / capped[0]
+    left = stop.seconds_left() if stop is not None else None
+    if left is not None and capped[1] > 0.0:
+        room = min(room, left / capped[1])
+    return room < LAST_CHANCE
 
 
 @dataclass(frozen=True)

@@ -120,5 +120,5 @@ def colgen_floor(scenario: Scenario, data: PieceData, plan: Sequence[Choice], le
     local = {int(u): k for k, u in enumerate(data.units)}
     start = [tuple(sorted(local[int(u)] for u in ch.members)) for ch in plan]
     res = generate(scenario, data, start, max_rounds=max_rounds, stop=stop, duals=lam,
-                   work_s=work_s - dual_s)
+                   work_s=work_s - dual_s, clock=None if deterministic else stop)
     return ColGenFloor(res.bound_yuan, dual_s + res.work_s, len(res.rounds), res.converged)
