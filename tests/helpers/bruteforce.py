@@ -141,29 +141,37 @@ def brute_force_oversized(s: Scenario) -> tuple[int, float]:
     other, every other community connected and within the bounds; the fewest households
     beside the oversized units in their communities first, then the least cost. Returns
     (those households, the cost)."""
+    best: tuple[int, float] = (10 ** 9, math.inf)
+    for parts, attached in _oversized_partitions(s):
+        if attached <= best[0]:
+            cost = sum(_best_part_cost(s, p) for p in parts)
+            best = min(best, (attached, cost))
+    return best
+
+
+def _oversized_partitions(s: Scenario) -> Iterator[tuple[list[list[int]], int]]:
+    """Every partition of a one-piece scenario the oversized rules' shapes allow (each
+    unit above the maximum in a connected community holding no other, every other
+    community connected and within the bounds), with the households beside the
+    oversized units in their communities."""
     g = nx.Graph()
     g.add_nodes_from(range(s.n_units))
     g.add_edges_from(s.edges.tolist())
     lo, hi = s.policy.bounds(bool(s.urban[0]))
     hh = [int(v) for v in s.households]
     big = {u for u in range(s.n_units) if hh[u] > hi}
-    best: tuple[int, float] = (10 ** 9, math.inf)
     for parts in _partitions(list(range(s.n_units))):
         attached = 0
-        ok = True
         for p in parts:
             n_big = len(big.intersection(p))
             w = sum(hh[u] for u in p)
             if n_big > 1 or not nx.is_connected(g.subgraph(p)) \
                     or (n_big == 0 and not lo <= w <= hi):
-                ok = False
                 break
             if n_big:
                 attached += w - sum(hh[u] for u in big.intersection(p))
-        if ok and attached <= best[0]:
-            cost = sum(_best_part_cost(s, p) for p in parts)
-            best = min(best, (attached, cost))
-    return best
+        else:
+            yield parts, attached
 
 
 def every_oversized_plan(s: Scenario) -> list[tuple[int, float]]:
@@ -171,29 +179,11 @@ def every_oversized_plan(s: Scenario) -> list[tuple[int, float]]:
     (not only the fewest): each oversized unit in a connected community holding no
     other, every other community connected, within the bounds and with a center; as
     (households beside the oversized units in their communities, cost)."""
-    g = nx.Graph()
-    g.add_nodes_from(range(s.n_units))
-    g.add_edges_from(s.edges.tolist())
-    lo, hi = s.policy.bounds(bool(s.urban[0]))
-    hh = [int(v) for v in s.households]
-    big = {u for u in range(s.n_units) if hh[u] > hi}
     out: list[tuple[int, float]] = []
-    for parts in _partitions(list(range(s.n_units))):
-        attached = 0
-        ok = True
-        for p in parts:
-            n_big = len(big.intersection(p))
-            w = sum(hh[u] for u in p)
-            if n_big > 1 or not nx.is_connected(g.subgraph(p)) \
-                    or (n_big == 0 and not lo <= w <= hi):
-                ok = False
-                break
-            if n_big:
-                attached += w - sum(hh[u] for u in big.intersection(p))
-        if ok:
-            cost = sum(_best_part_cost(s, p) for p in parts)
-            if math.isfinite(cost):
-                out.append((attached, cost))
+    for parts, attached in _oversized_partitions(s):
+        cost = sum(_best_part_cost(s, p) for p in parts)
+        if math.isfinite(cost):
+            out.append((attached, cost))
     return out
 
 
