@@ -351,11 +351,12 @@ def size_reading(s: Scenario, pieces: Pieces, members: set[int], reading: Readin
         return False, (f"it names {_names(s, set(core.units))} as units no communities "
                        "within the bounds can hold together, and holds none of them: only "
                        "a community holding one is exempt on that ground")
-    named = next((c for c in reading.claims if c.kind in ("cut", CORE_KIND) and c.units), None)
+    named = next((c for c in reading.claims if c.kind == CORE_KIND and c.units), None)
     if named is not None and not members & set(named.units):
-        # The link (graph/cut.py) proves the community holding its unit breaks the
-        # bounds, a named core (graph/core_units.py) that one holding one of its units
-        # does: neither is a ground for a community holding none of them.
+        # A named core (graph/core_units.py) proves that a community holding one of its
+        # units breaks the bounds: no ground for one holding none. (A link, graph/cut.py,
+        # proves only that the community holding it breaks them were every other within
+        # them: the one outside may be another, tests/search/test_least_miss.py.)
         return False, (f"it names {_names(s, set(named.units))} as what makes the split "
                        "impossible, and holds none of them: only a community holding one is "
                        "exempt on that ground")

@@ -8,7 +8,7 @@
   proven optimal, the arithmetic and Lagrangian floors (solve_piece), the large
   pieces' bound with column generation's from what the search left (leftover.py);
 - pieces proven impossible: the plan that breaks the bounds least, the broken rule
-  its exemption (a link or core named only where held: search/named_only.py);
+  its exemption (a core named only where held: search/named_only.py);
 - pieces where some community can have no center (ONE-STATION, the diagnosis'
   no-center): solved with a new build allowed to stand in at the units that need
   one, the communities centred there exempt with the unit named.

@@ -106,14 +106,3 @@ def test_the_arithmetic_agrees_with_the_solver_side() -> None:
             spans[x0:x1 + 1] = True
         assert np.array_equal(spans, table)
 
-
-def test_a_community_without_the_link_fails() -> None:
-    """The link proves that the community holding r2c4 breaks the bounds; one without it
-    is not exempt on that ground (on eec978e it passed on the piece's no-split proof)."""
-    s = necked(305)
-    reading = read(s, "SIZE-RURAL", (HEAD + LINK).split(": ", 1)[1], "C1", "S1", "rural")
-    link = s.unit_ids.index("r2c4")
-    others = set(range(s.n_units)) - {link}
-    ok, why = size_reading(s, Pieces(s), others, reading)
-    assert not ok
-    assert "names r2c4 as what makes the split impossible, and holds none" in why
