@@ -48,8 +48,8 @@ from optimizer.search.colgen import (  # noqa: E402
     NEGATIVE_ONLY,
     Round,
     generate,
-    integer_plan,
 )
+from optimizer.search.colgen_plan import integer_plan  # noqa: E402
 from optimizer.search.piece_common import plan_cost  # noqa: E402
 from optimizer.search.piece_large import solve_large  # noqa: E402
 from optimizer.search.piece_types import PieceTask  # noqa: E402

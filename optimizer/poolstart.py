@@ -47,5 +47,5 @@ def warm() -> None:
 
 def via_server(ctx: BaseContext) -> bool:
     """Whether ``ctx``'s workers are forked by a server (their parent is the server,
-    not the caller: optimizer.search.executors._watch)."""
+    not the caller: optimizer.search.pool_worker.watch_caller)."""
     return ctx.get_start_method() == "forkserver"

@@ -118,7 +118,7 @@ def _solve_into(args: argparse.Namespace) -> int:
     pieces = Path(args.out).with_name(Path(args.out).name + ".pieces")
     if not args.resume:
         clear_checkpoint(pieces)
-    executor = _executor(args.executor, args.workers or 0, args.memory_gb)
+    executor = make_executor(args.executor, args.workers or 0, args.memory_gb)
     stop = StopFlag()
     try:
         # From here a first Ctrl-C or SIGTERM stops the search and the best plan is
@@ -132,7 +132,7 @@ def _solve_into(args: argparse.Namespace) -> int:
                                  executor=executor, memory_gb=args.memory_gb, stop=stop,
                                  ends_by=ends_by)
             finally:
-                _close(executor)
+                close_executor(executor)
             t1 = time.perf_counter()
             report = check(scenario, plan)
             plan = dataclasses.replace(plan, summary={
@@ -227,7 +227,7 @@ def _print_notes(scenario: Scenario) -> None:
         print(line, file=sys.stderr)
 
 
-def _executor(spec: str | None, processes: int,  # type: ignore[no-untyped-def]
+def make_executor(spec: str | None, processes: int,  # type: ignore[no-untyped-def]
               memory_gb: float | None = None):
     if spec is None:
         return None
@@ -236,69 +236,10 @@ def _executor(spec: str | None, processes: int,  # type: ignore[no-untyped-def]
     return executor_from_spec(spec, processes, memory_gb)
 
 
-def _close(executor: object) -> None:
+def close_executor(executor: object) -> None:
     close = getattr(executor, "close", None)
     if close is not None:
         close()
-
-
-def cmd_sweep(args: argparse.Namespace) -> int:
-    from optimizer.cli.progress import ConsoleProgress
-    from optimizer.scenario.load import load_scenario
-    from optimizer.sweeps import NOT_RUN, sweep
-
-    scenario = load_scenario(args.scenario, repair=args.repair)
-    grid = _flat_grid(_read_grid(args.grid))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    executor = _executor(args.executor, args.processes, args.memory_gb)
-    try:
-        with ConsoleProgress(enabled=not args.quiet, what="points") as progress:
-            table = sweep(scenario, grid, time_limit_s=args.time_limit, seed=args.seed,
-                          processes=args.processes, executor=executor, progress=progress,
-                          out_dir=out)
-    finally:
-        _close(executor)
-    table.to_csv(out / "kpis.csv", index=False)
-    print(table.to_string(index=False))
-    print(f"KPI table written to {out / 'kpis.csv'}, plans to {out}/point-*/")
-    skipped = int((table["status"] == NOT_RUN).sum())
-    if skipped:
-        print(f"interrupted: {len(table) - skipped} of {len(table)} points have a plan, "
-              f"{skipped} not run", file=sys.stderr)
-        return 130
-    return 0 if (table["check"] == "pass").all() else 1
-
-
-def _read_grid(path: str) -> dict:  # type: ignore[type-arg]
-    """GRID.toml as a table, read like scenario.toml (BOM, GBK, CRLF); a missing or
-    malformed file is a named problem, not a traceback."""
-    import tomllib
-
-    from optimizer.errors import ProblemCollector
-    from optimizer.scenario.read_text import read_text
-
-    collector = ProblemCollector()
-    text = read_text(Path(path), path, collector)
-    doc: dict = {}  # type: ignore[type-arg]
-    if text is not None:
-        try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            collector.add(path, f"TOML syntax error: {exc}")
-    collector.raise_if_any()
-    return doc
-
-
-def _flat_grid(doc: dict, prefix: str = "") -> dict:  # type: ignore[type-arg]
-    """GRID.toml: ``name = [values]``; ``[policy]`` tables give ``policy.name``."""
-    grid: dict = {}  # type: ignore[type-arg]
-    for key, value in doc.items():
-        if isinstance(value, dict):
-            grid.update(_flat_grid(value, f"{prefix}{key}."))
-        else:
-            grid[prefix + key] = value if isinstance(value, list) else [value]
-    return grid
 
 
 def cmd_report(args: argparse.Namespace) -> int:

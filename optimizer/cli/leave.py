@@ -6,7 +6,7 @@ OR-Tools, pandas, shapely and the solved scenario) took 0.6-0.8 s at load 3-4 on
 2-core VM: ``solve --time-limit 15 --workers 1`` on the town preset (seed 23) ended
 15.1-15.5 s after its start, main having returned at 14.6 s (the held-out sweep,
 bench/heldout_sweep.py; bench/JOURNAL.md). The pool's workers already end this way
-(:func:`optimizer.search.executors._exit_now`). Nothing is lost: the atexit callbacks
+(:func:`optimizer.search.pool_worker.exit_now`). Nothing is lost: the atexit callbacks
 still run (multiprocessing's, logging's, weakref finalizers), the standard streams are
 flushed, and every file the commands write is closed by its ``with`` block.
 """

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from optimizer.cli import budget, commands
+from optimizer.cli import budget, commands, sweep_cmd
 from optimizer.errors import OptimizerError
 from optimizer.rules import limits
 
@@ -150,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="memory budget: fewer worker processes, and a task past its "
                         "share stops early with its best plan so far (see README)")
     _repair_flag(w)
-    w.set_defaults(func=commands.cmd_sweep)
+    w.set_defaults(func=sweep_cmd.cmd_sweep)
 
     b = sub.add_parser("budget-curve", help="what a capital budget buys: the best "
                                             "FACILITY-95 share and total cost by budget")

@@ -39,7 +39,6 @@ from scipy.sparse import csr_matrix, hstack, identity, vstack
 from optimizer.model.count_floor import count_floor
 from optimizer.model.master import incidence
 from optimizer.model.piece import PieceData
-from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import price_groups
 from optimizer.search.pricing import Pricer
@@ -372,30 +371,3 @@ def _last_chance(stop: StopFlag | None, work_s: float | None, spent: float,
     if left is not None and capped[1] > 0.0:
         room = min(room, left / capped[1])
     return room < LAST_CHANCE
-
-
-@dataclass(frozen=True)
-class PoolPlan:
-    groups: tuple[tuple[int, ...], ...]     # the plan's communities (local units)
-    cost_yuan: float
-    used_s: float                           # deterministic time when deterministic
-
-
-def integer_plan(data: PieceData, res: ColGenResult, start: list[tuple[int, ...]], *,
-                 time_s: float, workers: int, seed: int, deterministic: bool,
-                 stop: StopFlag) -> PoolPlan:
-    """The cheapest partition over the generated columns (CP-SAT, from the plan
-    ``start``, whose columns are in the pool): a plan, never a proof for the piece,
-    since the pool need not hold every column of reduced cost below the gap."""
-    pool = res.pool
-    cost = np.asarray(pool.cost)
-    hint = [pool.index[tuple(sorted(g))] for g in start]
-    built = build_setpart(data.n, pool.members, cost, hint,
-                          count_range(data, at_most=len(start) or None))
-    got = solve_setpart(built, time_s=time_s, workers=workers, seed=seed,
-                        deterministic=deterministic, stop=stop)
-    chosen = list(got.chosen) if got.chosen else hint
-    if float(cost[chosen].sum()) > float(cost[hint].sum()):
-        chosen = hint
-    return PoolPlan(tuple(pool.members[k] for k in chosen), float(cost[chosen].sum()),
-                    got.used_s)

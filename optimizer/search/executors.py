@@ -39,13 +39,10 @@ Measured per-task overhead (bench/JOURNAL.md, "Executors").
 
 from __future__ import annotations
 
-import multiprocessing.util as mp_util
 import os
-import signal
-import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple, Protocol
@@ -53,9 +50,8 @@ from typing import Any, NamedTuple, Protocol
 from optimizer.errors import OptimizerError
 from optimizer.poolstart import pool_context, via_server
 from optimizer.search.memory import guarded, memory_stopped, plan_processes
+from optimizer.search.pool_worker import TaskFn, init_worker, run_task
 from optimizer.search.stop import StopFlag
-
-TaskFn = Callable[[Any, Any, StopFlag], Any]
 
 
 class _Ready(NamedTuple):
@@ -138,7 +134,7 @@ class LocalPoolExecutor:
     def _pool(self, fn: TaskFn, shared: Any, ctx: Any) -> _Ready:
         event = ctx.Event()
         pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=ctx,
-                                   initializer=_init,
+                                   initializer=init_worker,
                                    initargs=(fn, shared, event, self.limit, os.getpid(),
                                              via_server(ctx)))
         return _Ready(fn, event, pool)
@@ -184,7 +180,7 @@ class LocalPoolExecutor:
                     if item is _END:
                         exhausted = True
                     else:
-                        pending.add(pool.submit(_work, item))
+                        pending.add(pool.submit(run_task, item))
                 if not pending:
                     break
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -317,7 +313,6 @@ def _flag() -> StopFlag:
 
 
 _END = object()
-_WORKER: dict[str, Any] = {}    # per pool worker process: the task function and shared data
 
 
 def _relay(stop: StopFlag, event: Any, finished: threading.Event) -> None:
@@ -338,67 +333,6 @@ def _retire(ready: _Ready) -> None:
 
 def _reap(ready: _Ready) -> None:
     ready.pool.shutdown(wait=True, cancel_futures=True)   # ``ready`` (the Event) held till then
-
-
-def _init(fn: TaskFn, shared: Any, event: Any, limit: int | None, parent: int,
-          server: bool = False) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    flag = _flag()
-    _WORKER.update(fn=fn, shared=shared, stop=flag, event=event, limit=limit)
-    # Forked by a fork server (optimizer.poolstart), this worker's parent is the
-    # server, which ends with the caller; spawned, it is the caller itself.
-    home = os.getppid() if server else parent
-    threading.Thread(target=_watch, args=(event, flag, parent, home), daemon=True).start()
-    # The last of the worker's exit steps: end the process there. A spawned worker
-    # otherwise tears its interpreter down (ortools, scipy, pandas: 1.4 s at load 7,
-    # 0.1 s without them), and the caller's interpreter waits for its workers at exit:
-    # the CLI's run outlasted its plan by that much. Every result has been sent by
-    # then (the result queue is written synchronously).
-    mp_util.Finalize(None, _exit_now, exitpriority=-100)
-
-
-def _exit_now() -> None:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
-
-
-def _watch(event: Any, flag: StopFlag, parent: int, home: int | None = None) -> None:
-    """End this worker once its caller is gone (kill -9), checked every second.
-    ``parent`` is the caller's pid as the caller gave it, not ``os.getppid()`` read
-    here: a caller killed while this worker was still starting (importing, seconds on
-    a loaded machine) has already left it to init, and the worker would wait on the
-    pool's queue for ever (it holds that queue's write end itself: no EOF comes).
-    ``home``: the parent this worker must keep (default ``parent``); a fork server's
-    worker keeps the server (which exits when the caller does) and checks the caller
-    too (a caller killed before the fork left the worker to init at once)."""
-    home = parent if home is None else home
-
-    def there() -> bool:
-        return os.getppid() == home and (home == parent or _alive(parent))
-
-    while there() and not event.wait(1.0):
-        pass
-    if not there():     # the caller was killed: do not run on
-        os._exit(70)
-    flag.set()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:     # there, someone else's
-        return True
-    return True
-
-
-def _work(item: Any) -> tuple[Any, bool]:
-
-    with guarded(_WORKER["stop"], _WORKER["limit"]) as flag:
-        result = _WORKER["fn"](_WORKER["shared"], item, flag)
-    return result, memory_stopped(flag)
 
 
 def _same(shared: Any) -> Any:

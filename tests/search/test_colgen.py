@@ -19,7 +19,8 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.rules.costs import ObjectiveWeights
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
-from optimizer.search.colgen import generate, integer_plan, lagrangian_value
+from optimizer.search.colgen import generate, lagrangian_value
+from optimizer.search.colgen_plan import integer_plan
 from optimizer.search.columns import ColumnSet, build_columns, plan_by_columns
 from optimizer.search.heuristic import grow_regions
 from optimizer.search.pricing import TOLERANCE, Pricer

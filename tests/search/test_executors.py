@@ -210,9 +210,9 @@ def test_an_unguarded_script_gets_the_fix_named(tmp_path: Path) -> None:
 def _started_after_its_caller_died(event: Any) -> None:
     """A pool worker whose initializer runs once its caller is already gone: the
     caller's pid it is given is not its parent's any more."""
-    from optimizer.search import executors
+    from optimizer.search import pool_worker
 
-    executors._init(_never_called, None, event, None, os.getppid() + 1_000_000)
+    pool_worker.init_worker(_never_called, None, event, None, os.getppid() + 1_000_000)
     time.sleep(60)                       # the watch must end the process long before
 
 
