@@ -27,8 +27,9 @@ def _scenario():  # type: ignore[no-untyped-def]
     return grid_scenario(TWO_STREETS, street=STREETS)
 
 
-def test_the_workers_start_before_the_diagnosis(monkeypatch: pytest.MonkeyPatch,
-                                                tmp_path: Path) -> None:
+def _workers_at_diagnosis(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The count of pool workers alive (beyond an earlier test's) each time the
+    diagnosis starts."""
     seen: list[int] = []
     real = driver._diagnoses_by_component
     before = {c.pid for c in mp.active_children()}     # an earlier test's idle workers
@@ -38,6 +39,25 @@ def test_the_workers_start_before_the_diagnosis(monkeypatch: pytest.MonkeyPatch,
         return real(*a, **kw)
 
     monkeypatch.setattr(driver, "_diagnoses_by_component", spy)
+    return seen
+
+
+def _closes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """One entry per LocalPoolExecutor.close: whether a prestarted pool was still held."""
+    closed: list[bool] = []
+    real_close = LocalPoolExecutor.close
+
+    def close(self: LocalPoolExecutor) -> None:
+        closed.append(self._ready is not None)
+        real_close(self)
+
+    monkeypatch.setattr(LocalPoolExecutor, "close", close)
+    return closed
+
+
+def test_the_workers_start_before_the_diagnosis(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    seen = _workers_at_diagnosis(monkeypatch)
     # With a checkpoint folder, as the command line always passes one.
     plan = solve(_scenario(), time_limit_s=60, workers=2, seed=1,
                  checkpoint=tmp_path / "pieces")
@@ -46,15 +66,7 @@ def test_the_workers_start_before_the_diagnosis(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_one_worker_starts_no_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[int] = []
-    real = driver._diagnoses_by_component
-    before = {c.pid for c in mp.active_children()}     # an earlier test's idle workers
-
-    def spy(*a: Any, **kw: Any) -> Any:
-        seen.append(len({c.pid for c in mp.active_children()} - before))
-        return real(*a, **kw)
-
-    monkeypatch.setattr(driver, "_diagnoses_by_component", spy)
+    seen = _workers_at_diagnosis(monkeypatch)
     solve(_scenario(), time_limit_s=30, workers=1, seed=1)
     assert seen == [0]
 
@@ -64,15 +76,8 @@ def test_a_failed_diagnosis_ends_the_prestarted_pool(monkeypatch: pytest.MonkeyP
     def boom(*a: Any, **kw: Any) -> Any:
         raise RuntimeError("diagnosis failed")
 
-    closed: list[bool] = []
-    real_close = LocalPoolExecutor.close
-
-    def close(self: LocalPoolExecutor) -> None:
-        closed.append(self._ready is not None)
-        real_close(self)
-
     monkeypatch.setattr(driver, "_diagnoses_by_component", boom)
-    monkeypatch.setattr(LocalPoolExecutor, "close", close)
+    closed = _closes(monkeypatch)
     with pytest.raises(RuntimeError, match="diagnosis failed"):
         solve(_scenario(), time_limit_s=30, workers=2, seed=1)
     assert closed == [True]
@@ -101,14 +106,7 @@ def test_a_checkpoint_holding_every_piece_leaves_no_pool(monkeypatch: pytest.Mon
                                                         tmp_path: Path) -> None:
     solve(_scenario(), time_limit_s=60, workers=2, seed=1, checkpoint=tmp_path / "pieces")
     before = {c.pid for c in mp.active_children()}
-    closed: list[bool] = []
-    real_close = LocalPoolExecutor.close
-
-    def close(self: LocalPoolExecutor) -> None:
-        closed.append(self._ready is not None)
-        real_close(self)
-
-    monkeypatch.setattr(LocalPoolExecutor, "close", close)
+    closed = _closes(monkeypatch)
     solve(_scenario(), time_limit_s=60, workers=2, seed=1, checkpoint=tmp_path / "pieces")
     assert closed == [False]    # resumed whole: no piece ran, the pool still ended
     end = time.monotonic() + 30
@@ -125,15 +123,8 @@ def test_an_error_between_the_diagnosis_and_the_pieces_ends_the_pool(
     def boom(*a: Any, **kw: Any) -> Any:
         raise error
 
-    closed: list[bool] = []
-    real_close = LocalPoolExecutor.close
-
-    def close(self: LocalPoolExecutor) -> None:
-        closed.append(self._ready is not None)
-        real_close(self)
-
     monkeypatch.setattr(driver, "_stand_ins", boom)
-    monkeypatch.setattr(LocalPoolExecutor, "close", close)
+    closed = _closes(monkeypatch)
     with pytest.raises(type(error)):
         solve(_scenario(), time_limit_s=30, workers=2, seed=1)
     assert closed == [True]
