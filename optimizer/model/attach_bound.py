@@ -104,7 +104,8 @@ def attach_lp_rounds(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
                      households: np.ndarray, free: Sequence[int], cap: int,
                      join: np.ndarray | None = None, *, time_s: float = math.inf,
                      deterministic: bool = True, stop: Clocked | None = None,
-                     exact: Exact | None = None) -> tuple[float, float]:
+                     exact: Exact | None = None, priced: np.ndarray | None = None
+                     ) -> tuple[float, float]:
     """:func:`attach_lp_bound`'s relaxation over a large listing, by rounds: the master
     over a subset of the columns (optimizer.model.oversized_lp.solve_master: a unit's
     joining is a column {u} costing ``join`` and counting h_u under the cap), then the
@@ -121,10 +122,11 @@ def attach_lp_rounds(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
     and their fixed work estimate, or None when stopped. Each round prices the
     master's new columns before solving it, so the master is the exact restricted LP;
     the Lagrangian value counts every other column at its floor, which can only lower
-    each term min(0, c_S − π(S)): still a bound. Why: pricing seed 373's listing
-    exactly took 5-7 s of wall, the master's columns are a few thousand of them."""
+    each term min(0, c_S − π(S)): still a bound. ``priced``: the columns whose ``cost``
+    is exact already (never priced again). Why: pricing seed 373's listing exactly
+    took 5-7 s of wall, the master's columns are a few thousand of them."""
     t0 = time.perf_counter()
-    priced = np.zeros(len(cost), dtype=bool) if exact is None else np.isinf(cost)
+    priced = np.isinf(cost) if priced is None else priced | np.isinf(cost)
     cost = np.array(cost, dtype=np.float64)
     a = incidence(n, members)
     free_arr = np.asarray(sorted(free), dtype=np.int64)

@@ -69,10 +69,10 @@ def capped_bound(scenario: Scenario, gd: PieceData, sub: PieceData,
     floored = FLOOR_S_PER_NONZERO * nnz
     if stop.is_set() or floored >= time_s:
         return -math.inf, 0.0
-    cost, must = floor_groups(scenario, sub, groups)
+    cost, must, sure = floor_groups(scenario, sub, groups)
     ok = np.isfinite(cost)
     members = [g for g, good in zip(groups, ok.tolist(), strict=True) if good]
-    cost, must = cost[ok], must[ok]
+    cost, must, sure = cost[ok], must[ok], sure[ok]
 
     def exact(idx: np.ndarray) -> tuple[np.ndarray, float] | None:
         chosen = [members[k] for k in idx.tolist()]
@@ -92,14 +92,15 @@ def capped_bound(scenario: Scenario, gd: PieceData, sub: PieceData,
         work += got[1]
         keep = np.isfinite(cost)
         members = [g for g, good in zip(members, keep.tolist(), strict=True) if good]
-        cost = cost[keep]
+        cost, sure = cost[keep], sure[keep]
     jt = joining(scenario, gd, sub, cores, cap)
     charged = math.isfinite(jt.charged)
     spent = work if deterministic else time.perf_counter() - t0
     lp, lp_work = attach_lp_rounds(sub.n, members, cost, sub.households, jt.free, cap,
                                    jt.join if charged else None,
                                    time_s=max(0.0, time_s - spent),
-                                   deterministic=deterministic, stop=stop, exact=exact)
+                                   deterministic=deterministic, stop=stop, exact=exact,
+                                   priced=sure)
     bound = lp + (jt.charged if charged else jt.floors)
     return bound, work + lp_work if deterministic else time.perf_counter() - t0
 

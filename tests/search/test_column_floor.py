@@ -72,7 +72,7 @@ def test_the_floor_is_never_above_a_groups_exact_cost(variant: str) -> None:
     s = grid_scenario(grid, **kwargs)
     data, groups = _listing(s)
     exact = price_groups(s, data, groups)
-    floor, must = floor_groups(s, data, groups)
+    floor, must, sure = floor_groups(s, data, groups)
     short = variant == "short rooms"
     holds = np.array([0 in g for g in groups])        # r0c0: every center short
     assert (must == holds).all() if short else not must.any()
@@ -82,8 +82,13 @@ def test_the_floor_is_never_above_a_groups_exact_cost(variant: str) -> None:
     fin = np.isfinite(exact) & free
     assert np.isfinite(floor[fin]).all()
     assert (floor[fin] >= 0.5 * exact[fin]).all()
-    if variant == "plain":            # no rule to drop: the floor is the price
-        assert np.allclose(floor, exact)
+    # where no rule can drop an option the floor is the price (never priced again)
+    assert not (sure & must).any()
+    assert (floor[sure] == exact[sure]).all(), variant
+    if variant == "plain":
+        assert sure.all()
+    if variant in ("sites, swaps", "planned rooms first", "no build, codevelop"):
+        assert not sure.all()
 
 
 def test_the_floor_falls_below_the_price_where_a_rule_binds() -> None:
@@ -94,8 +99,8 @@ def test_the_floor_falls_below_the_price_where_a_rule_binds() -> None:
     s = grid_scenario(grid, **kwargs)
     data, groups = _listing(s)
     exact = price_groups(s, data, groups)
-    floor, _ = floor_groups(s, data, groups)
-    assert (floor < exact - 1.0).any()
+    floor, _, sure = floor_groups(s, data, groups)
+    assert (floor < exact - 1.0).any() and not sure[floor < exact - 1.0].any()
     assert (np.abs(floor - exact) < 1e-6).any()
 
 
@@ -116,11 +121,22 @@ def _group(s: Scenario) -> tuple[Any, Any, list[tuple[int, ...]], int]:
     return gd, sub, found[0], o
 
 
-@pytest.mark.parametrize("grid", [GUIDED, RING], ids=["guided", "ring"])
+SWAPS = dict(sites=[
+    dict(site_id="S-own", unit_id="r0c0", area_m2=900, owned=True, max_area_m2=1400),
+    dict(site_id="S-own2", unit_id="r2c2", area_m2=300, owned=True, max_area_m2=700),
+    dict(site_id="S-sale", unit_id="r0c1", area_m2=600, owned=False, max_area_m2=1500,
+         purchase_price_yuan=900_000),
+    dict(site_id="S-sale2", unit_id="r1c2", area_m2=100, owned=False, max_area_m2=800,
+         purchase_price_yuan=200_000)])
+
+
+@pytest.mark.parametrize("grid, kwargs", [(GUIDED, {}), (RING, {}), (RING, SWAPS)],
+                         ids=["guided", "ring", "ring, swaps"])
 def test_the_capped_bound_prices_only_the_masters_columns(
-        grid: list[list[int | None]], monkeypatch: pytest.MonkeyPatch) -> None:
+        grid: list[list[int | None]], kwargs: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Small pools (a master of 3 columns, one more a round) on a grid's listing: the
-    bound prices exactly fewer groups than listed at some caps (all of them before),
+    bound prices exactly fewer groups than listed (all of them before),
     reaches the LP over every column at its exact price (optimizer.model.attach_bound's
     attach_lp_bound), and stays below every plan joining no more (every plan
     enumerated)."""
@@ -137,7 +153,7 @@ def test_the_capped_bound_prices_only_the_masters_columns(
         return real(scenario, data, groups, stop)
 
     monkeypatch.setattr(oversized_capped, "price_groups", counted)
-    s = grid_scenario(grid)
+    s = grid_scenario(grid, **kwargs)
     gd, sub, groups, o = _group(s)
     plans = every_oversized_plan(s)
     counts: list[int] = []
@@ -155,5 +171,8 @@ def test_the_capped_bound_prices_only_the_masters_columns(
             sub.households, jt.free, cap, jt.join if np.isfinite(jt.charged) else None)
         extra = jt.charged if np.isfinite(jt.charged) else jt.floors
         assert bound == pytest.approx(full + extra, rel=1e-6)
-    # guided: 7, 5, 5, 5 of 9; ring: 13, 10, 10, 10 of 13 (cap 0: every column)
-    assert all(k > 0 for k in counts) and min(counts) < len(groups), (counts, len(groups))
+    # every column before; now none where each floor is known to be the price
+    # (guided, ring), and on the ring with swaps 5-7 of 13
+    assert min(counts) < len(groups), (counts, len(groups))
+    if kwargs:
+        assert max(counts) > 0
