@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy.optimize import linprog
@@ -55,6 +55,7 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.model import Scenario
 
 MARGIN = 1e-9           # relative safety margin on the recomputed bound
+Exact = Callable[[np.ndarray], tuple[np.ndarray, float] | None]
 
 
 def attach_lp_bound(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
@@ -102,7 +103,8 @@ PRICE_S_PER_NONZERO = 2e-8  # ... and the reduced costs over every column, per e
 def attach_lp_rounds(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
                      households: np.ndarray, free: Sequence[int], cap: int,
                      join: np.ndarray | None = None, *, time_s: float = math.inf,
-                     deterministic: bool = True, stop: Clocked | None = None
+                     deterministic: bool = True, stop: Clocked | None = None,
+                     exact: Exact | None = None, priced: np.ndarray | None = None
                      ) -> tuple[float, float]:
     """:func:`attach_lp_bound`'s relaxation over a large listing, by rounds: the master
     over a subset of the columns (optimizer.model.oversized_lp.solve_master: a unit's
@@ -113,8 +115,19 @@ def attach_lp_rounds(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
     cost left it is the LP's optimum. Why: seed 373's rest lists 194,893 communities
     (1.69 M entries); HiGHS over all of them took 5 s idle, 5 rounds here take about a
     second. Returns (bound, work: the fixed estimate when ``deterministic``, else the
-    seconds); -inf when no round gives an answer."""
+    seconds); -inf when no round gives an answer.
+
+    ``exact``: when given, ``cost`` holds only a floor of each column's cost, and
+    ``exact(idx)`` gives the exact costs of columns ``idx`` (inf: no such community)
+    and their fixed work estimate, or None when stopped. Each round prices the
+    master's new columns before solving it, so the master is the exact restricted LP;
+    the Lagrangian value counts every other column at its floor, which can only lower
+    each term min(0, c_S − π(S)): still a bound. ``priced``: the columns whose ``cost``
+    is exact already (never priced again). Why: pricing seed 373's listing exactly
+    took 5-7 s of wall, the master's columns are a few thousand of them."""
     t0 = time.perf_counter()
+    priced = np.isinf(cost) if priced is None else priced | np.isinf(cost)
+    cost = np.array(cost, dtype=np.float64)
     a = incidence(n, members)
     free_arr = np.asarray(sorted(free), dtype=np.int64)
     h_free = households.astype(np.float64)[free_arr]
@@ -136,10 +149,20 @@ def attach_lp_rounds(n: int, members: Sequence[Sequence[int]], cost: np.ndarray,
     reduced = cost - a.T @ share
     pool = np.zeros(len(cost), dtype=bool)
     pool[np.argsort(reduced, kind="stable")[:GEN_START]] = True
+    pool &= np.isfinite(cost)
     best = -math.inf
     for _ in range(GEN_ROUNDS):
         if stop is not None and stop.is_set() or spent() >= time_s:
             break
+        if exact is not None:
+            fresh_idx = np.flatnonzero(pool & ~priced)
+            got = exact(fresh_idx) if len(fresh_idx) else (np.zeros(0), 0.0)
+            if got is None:
+                break
+            cost[fresh_idx] = got[0]
+            priced[fresh_idx] = True
+            work += got[1]
+            pool &= np.isfinite(cost)
         order = np.flatnonzero(pool)
         cols = [tuple(members[k]) for k in order.tolist()] + [(int(u),) for u in free_arr]
         got_duals = solve_master(n, cols, np.r_[cost[order], paid],
@@ -203,4 +226,4 @@ def cheapest_option(scenario: Scenario, units: list[int], need: float) -> float:
     return best
 
 
-__all__ = ["attach_lp_bound", "attach_lp_rounds", "cheapest_option", "core_floor"]
+__all__ = ["Exact", "attach_lp_bound", "attach_lp_rounds", "cheapest_option", "core_floor"]

@@ -21,7 +21,9 @@ is why a bound over every set of joins cannot pass the floor of the whole group.
 Why: seed 373's Jianyang St. reported the floor of the whole group (9.58 M yuan, every
 split of any sizes) against a plan of 29.74 M (gap 67.8% on the piece); here, capped at
 the plan's 1,381 joined households, the LP says 26.4 M. The listing is the one the part
-was proven stranded with (194,893 groups), priced once (about 6 s idle).
+was proven stranded with (194,893 groups), floored at once and priced exactly only where
+the LP takes a group (pricing all of it took 5-7 s of wall and, last in the piece's time,
+never ran in the CLI at 60 s under load).
 """
 
 from __future__ import annotations
@@ -34,12 +36,16 @@ import numpy as np
 from optimizer.model.attach_bound import attach_lp_rounds
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
+from optimizer.search.column_floor import FLOOR_S_PER_NONZERO, floor_groups
 from optimizer.search.columns import Stopped, price_groups
 from optimizer.search.oversized_bound import joining
 from optimizer.search.stop import StopFlag
 
 PRICE_S_PER_NONZERO = 3.5e-6    # fixed work estimate (s) of pricing, per listed entry
                                 # (seed 373's rest: 5.9 s idle for 1.69 M entries)
+WORK_S_PER_NONZERO = 2.8e-6     # ... of the whole bound (floor, rounds, the master's
+                                # columns priced), per listed entry: seed 373's 4.73 s for
+                                # 1.69 M entries (9,394 of 194,893 groups priced, 10 rounds)
 
 
 def capped_bound(scenario: Scenario, gd: PieceData, sub: PieceData,
@@ -52,27 +58,51 @@ def capped_bound(scenario: Scenario, gd: PieceData, sub: PieceData,
     from ``groups``, the parts' COMPLETE listing of connected groups within the bounds
     (local to ``sub``). Links between communities are left out (costs >= 0). Returns
     (bound, work: the fixed estimate when ``deterministic``, else the seconds); -inf
-    when stopped before an answer, or past ``time_s`` in the pricing estimate."""
+    when stopped before an answer, or past ``time_s`` in the floor's estimate.
+
+    The columns start at a floor of their cost (optimizer.search.column_floor: seed
+    373's 194,893 in 0.5-1.3 s against 5-10 s exactly); the LP's rounds price exactly
+    only those their master takes (``attach_lp_rounds``' ``exact``), the rest stay at
+    the floor in the Lagrangian value, which can only lower it."""
     t0 = time.perf_counter()
     nnz = sum(len(g) for g in groups)
-    priced = PRICE_S_PER_NONZERO * nnz
-    if stop.is_set() or priced >= time_s:
+    floored = FLOOR_S_PER_NONZERO * nnz
+    if stop.is_set() or floored >= time_s:
         return -math.inf, 0.0
-    try:
-        cost = price_groups(scenario, sub, groups, stop)
-    except Stopped:
-        return -math.inf, priced if deterministic else time.perf_counter() - t0
+    cost, must, sure = floor_groups(scenario, sub, groups)
     ok = np.isfinite(cost)
     members = [g for g, good in zip(groups, ok.tolist(), strict=True) if good]
+    cost, must, sure = cost[ok], must[ok], sure[ok]
+
+    def exact(idx: np.ndarray) -> tuple[np.ndarray, float] | None:
+        chosen = [members[k] for k in idx.tolist()]
+        try:
+            got = price_groups(scenario, sub, chosen, stop)
+        except Stopped:
+            return None
+        return got, PRICE_S_PER_NONZERO * sum(len(g) for g in chosen)
+
+    work = floored
+    if must.any():          # short centers: priced apart, maybe below the floor
+        idx = np.flatnonzero(must)
+        got = exact(idx)
+        if got is None:
+            return -math.inf, work if deterministic else time.perf_counter() - t0
+        cost[idx] = got[0]
+        work += got[1]
+        keep = np.isfinite(cost)
+        members = [g for g, good in zip(members, keep.tolist(), strict=True) if good]
+        cost, sure = cost[keep], sure[keep]
     jt = joining(scenario, gd, sub, cores, cap)
     charged = math.isfinite(jt.charged)
-    lp, work = attach_lp_rounds(sub.n, members, cost[ok], sub.households, jt.free, cap,
-                                jt.join if charged else None,
-                                time_s=max(0.0, time_s - priced) if deterministic
-                                else max(0.0, time_s - (time.perf_counter() - t0)),
-                                deterministic=deterministic, stop=stop)
+    spent = work if deterministic else time.perf_counter() - t0
+    lp, lp_work = attach_lp_rounds(sub.n, members, cost, sub.households, jt.free, cap,
+                                   jt.join if charged else None,
+                                   time_s=max(0.0, time_s - spent),
+                                   deterministic=deterministic, stop=stop, exact=exact,
+                                   priced=sure)
     bound = lp + (jt.charged if charged else jt.floors)
-    return bound, priced + work if deterministic else time.perf_counter() - t0
+    return bound, work + lp_work if deterministic else time.perf_counter() - t0
 
 
-__all__ = ["PRICE_S_PER_NONZERO", "capped_bound"]
+__all__ = ["PRICE_S_PER_NONZERO", "WORK_S_PER_NONZERO", "capped_bound"]

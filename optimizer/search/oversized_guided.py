@@ -44,7 +44,7 @@ from optimizer.search.columns import STEP_S
 from optimizer.search.core_small import small_core
 from optimizer.search.oversized_attach import Block, floor
 from optimizer.search.oversized_attach import _block as oversized_block
-from optimizer.search.oversized_capped import PRICE_S_PER_NONZERO, capped_bound
+from optimizer.search.oversized_capped import WORK_S_PER_NONZERO, capped_bound
 from optimizer.search.oversized_errors import NoPlaceError
 from optimizer.search.oversized_places import CORED_STEPS, Listing, cored_listing
 from optimizer.search.piece_types import PieceResult, PieceTask
@@ -65,8 +65,8 @@ COVER_COLUMNS = 50_000  # ... over at most this many groups: building the model 
                         # run; past it the rest's own search tells (a SIZE exemption
                         # sends the group back to the attach's stages)
 BOUND_SHARE = 0.4       # time kept back from the rest for the capped bound, at most this
-BOUND_WORK = 1.5        # share of what is left and this times its pricing's estimate
-                        # (seed 373: pricing 5.9 s, the LP rounds 1.5-2.5 s, idle)
+BOUND_WORK = 1.5        # share of what is left and this times its work's estimate
+                        # (seed 373: 4.7 s; wall 5-8 s idle-ish, 16 s at load 9)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,7 +242,7 @@ def guided_block(scenario: Scenario, key: tuple[str, str, str], parts: list[Part
                for r in joins.rest]
     choices, exemptions, methods = list(over.choices), list(over.exemptions), []
     kept = min(BOUND_SHARE * max(0.0, task.budget_s - used),
-               BOUND_WORK * PRICE_S_PER_NONZERO * sum(len(g) for g in joins.listing))
+               BOUND_WORK * WORK_S_PER_NONZERO * sum(len(g) for g in joins.listing))
     # In wall-clock mode the rest's search watches a flag raised ``kept`` seconds before
     # the piece's stop (optimizer.search.clock.keep_back): its last round runs past its
     # share (seed 373 at 60 s: 31 s for a share of 28.3), which left the bound 6 s of the

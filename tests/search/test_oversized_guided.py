@@ -217,7 +217,7 @@ def test_the_rest_stops_before_the_piece_and_leaves_the_bound_its_time(
     from optimizer.status import Status
 
     monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
-    monkeypatch.setattr(oversized_guided, "PRICE_S_PER_NONZERO", 1.0)   # kept: its cap
+    monkeypatch.setattr(oversized_guided, "WORK_S_PER_NONZERO", 1.0)   # kept: its cap
     s = grid_scenario(ROWS)
     key = s.piece_key(0)
     units = list(range(s.n_units))
