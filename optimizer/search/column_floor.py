@@ -127,33 +127,6 @@ def floor_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ..
             exact[idx] = short[m].any(axis=1)
             sure[idx] = free[m].all(axis=1) & ~exact[idx]
     return floor, exact, sure
-    short = np.array([within_short_site(scenario, int(u)) is not None for u in data.units])
-    specs = [unit_options(scenario, int(u)) for u in data.units]
-    free = np.array([first_rooms(scenario, [int(u)]) == FREE
-                     and not any(sp.stand_in or sp.swap for sp in options)
-                     for u, options in zip(data.units, specs, strict=True)])
-    sure = np.zeros(len(groups), dtype=bool)
-    by_size: dict[int, list[int]] = {}
-    for g, members in enumerate(groups):
-        by_size.setdefault(len(members), []).append(g)
-    flat = np.fromiter((u for g in groups for u in g), dtype=np.int64)
-    starts = np.r_[0, np.cumsum([len(g) for g in groups])[:-1]]
-    sizes = np.add.reduceat(h[flat], starts)
-    lo, hi = int(sizes.min()), int(sizes.max())
-    table = facility_table(scenario, data, lo, hi)
-    for size, idx_all in by_size.items():
-        chunk = max(1, CHUNK // (size * size))
-        for start in range(0, len(idx_all), chunk):
-            idx = np.array(idx_all[start:start + chunk])
-            m = np.array([groups[g] for g in idx], dtype=np.int64)     # (N, size)
-            hh = h[m].sum(axis=1)
-            travel = per[m[:, :, None], m[:, None, :]].sum(axis=1)      # (N, size) per center
-            fac = table[m, (hh - lo)[:, None]]
-            links = degree[m].sum(axis=1) - adj[m[:, :, None], m[:, None, :]].sum(axis=(1, 2))
-            floor[idx] = (fac + travel).min(axis=1) + w.cut_edge_yuan * links / 2.0
-            exact[idx] = short[m].any(axis=1)
-            sure[idx] = free[m].all(axis=1) & ~exact[idx]
-    return floor, exact, sure
 
 
 __all__ = ["FLOOR_S_PER_NONZERO", "facility_table", "floor_groups"]
