@@ -22,7 +22,7 @@ test_core_small.py); once r1c0 joins r2c0 the rest splits (2,600 | 1,500 300 1,2
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
@@ -33,9 +33,37 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search import oversized_attach, oversized_least
 from optimizer.search.driver import solve
+from optimizer.search.stop import StopFlag
 
 ROWS: list[list[int | None]] = [[2600, 1500, 1000, 1900], [1700, 300, 1200, 2100],
                                 [3500, None, None, None]]
+
+
+class _Setting(NamedTuple):
+    s: Scenario
+    key: Any
+    part: Any
+    over: int
+    task: Any
+
+    def args(self, stop: Any = None) -> tuple[Any, ...]:
+        """guided_joins' / guided_block's first six arguments."""
+        return (self.s, self.key, [self.part], {self.over: [self.over]}, self.task,
+                StopFlag() if stop is None else stop)
+
+
+def _setting(**task: Any) -> _Setting:
+    """The grid above as the guided joins see it: its one stranded part beside r2c0,
+    and a task of 30 s (``task``: more PieceTask fields)."""
+    from optimizer.graph.oversized import take_apart
+    from optimizer.search.piece_types import PieceTask
+
+    s = grid_scenario(ROWS)
+    key = s.piece_key(0)
+    units = list(range(s.n_units))
+    [part] = take_apart(s, units, 2000, 3000).parts
+    t = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1, **task)
+    return _Setting(s, key, part, s.unit_ids.index("r2c0"), t)
 
 
 def _no_plan_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,19 +114,11 @@ def test_the_attach_joins_the_path_to_the_core_not_the_whole_rest(
 
 def test_the_joins_are_counted_and_the_same_every_time(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from optimizer.graph.oversized import take_apart
     from optimizer.search.oversized_guided import guided_joins
-    from optimizer.search.piece_types import PieceTask
-    from optimizer.search.stop import StopFlag
 
-    s = grid_scenario(ROWS)
-    key = s.piece_key(0)
-    units = list(range(s.n_units))
-    around = take_apart(s, units, 2000, 3000)
-    [part] = around.parts
-    over = s.unit_ids.index("r2c0")
-    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
-    args: tuple[Any, ...] = (s, key, [part], {over: [over]}, task, StopFlag())
+    g = _setting()
+    s, key, part, over, task = g
+    args = g.args()
     # a listing within the exact stages' caps is theirs
     assert guided_joins(*args)[0] is None
     monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
@@ -115,19 +135,13 @@ def test_a_rest_without_a_plan_within_the_bounds_goes_back_to_the_attach(
     """The rest's own search ending with a SIZE exemption (no plan within the bounds in
     its time) is no plan of this search: the attach's stages take the group, told the
     time spent."""
-    from optimizer.graph.oversized import take_apart
     from optimizer.search.oversized_guided import guided_block
-    from optimizer.search.piece_types import PieceResult, PieceTask
+    from optimizer.search.piece_types import PieceResult
     from optimizer.search.stop import StopFlag
     from optimizer.status import Status
 
     monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
-    s = grid_scenario(ROWS)
-    key = s.piece_key(0)
-    units = list(range(s.n_units))
-    [part] = take_apart(s, units, 2000, 3000).parts
-    over = s.unit_ids.index("r2c0")
-    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
+    s, key, part, over, task = _setting()
     asked: list[float] = []
 
     def soft(sc: Scenario, sub: Any, share: float, flag: Any) -> PieceResult:
@@ -144,22 +158,16 @@ def test_the_listing_handed_over_is_used_and_counted_the_same(
     """The part's cored listing (optimizer.search.oversized_places.listed_stranded) is
     handed to the guided joins as a value: they do not list the part again, and count
     its steps as if they had (a deterministic run does not depend on who listed)."""
-    from optimizer.graph.oversized import take_apart
     from optimizer.model.piece import piece_data
     from optimizer.search import oversized_places
     from optimizer.search.oversized_guided import guided_joins
     from optimizer.search.oversized_places import cored_listing
-    from optimizer.search.piece_types import PieceTask
     from optimizer.search.stop import StopFlag
 
     monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
-    s = grid_scenario(ROWS)
-    key = s.piece_key(0)
-    units = list(range(s.n_units))
-    [part] = take_apart(s, units, 2000, 3000).parts
-    over = s.unit_ids.index("r2c0")
-    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
-    args: tuple[Any, ...] = (s, key, [part], {over: [over]}, task, StopFlag())
+    g = _setting()
+    s, key, part, over, task = g
+    args = g.args()
     listed = guided_joins(*args)
     listing = cored_listing(piece_data(s, key, np.asarray(sorted(part.units))), StopFlag())
 
@@ -174,20 +182,11 @@ def test_the_cover_is_not_built_over_a_large_rest(monkeypatch: pytest.MonkeyPatc
     """Past COVER_COLUMNS groups the rest's exact cover is not sought: building its model
     over seed 373's 194,877 groups took 21 s of wall at load 8 (not counted in its time)
     for no answer, a third of a 60-s run. The joins are the same without it."""
-    from optimizer.graph.oversized import take_apart
     from optimizer.search import oversized_guided
     from optimizer.search.oversized_guided import guided_joins
-    from optimizer.search.piece_types import PieceTask
-    from optimizer.search.stop import StopFlag
 
     monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
-    s = grid_scenario(ROWS)
-    key = s.piece_key(0)
-    units = list(range(s.n_units))
-    [part] = take_apart(s, units, 2000, 3000).parts
-    over = s.unit_ids.index("r2c0")
-    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1)
-    args: tuple[Any, ...] = (s, key, [part], {over: [over]}, task, StopFlag())
+    args = _setting().args()
     with_cover, used = guided_joins(*args)
     monkeypatch.setattr(oversized_guided, "COVER_COLUMNS", 0)
 
@@ -209,22 +208,15 @@ def test_the_rest_stops_before_the_piece_and_leaves_the_bound_its_time(
     bound, needing 7 s, had 6 and was stopped)."""
     import time
 
-    from optimizer.graph.oversized import take_apart
     from optimizer.search import oversized_guided
     from optimizer.search.oversized_guided import BOUND_SHARE, guided_block
-    from optimizer.search.piece_types import PieceResult, PieceTask
+    from optimizer.search.piece_types import PieceResult
     from optimizer.search.stop import StopFlag
     from optimizer.status import Status
 
     monkeypatch.setattr(oversized_least, "LEAST_COLUMNS", 0)
     monkeypatch.setattr(oversized_guided, "WORK_S_PER_NONZERO", 1.0)   # kept: its cap
-    s = grid_scenario(ROWS)
-    key = s.piece_key(0)
-    units = list(range(s.n_units))
-    [part] = take_apart(s, units, 2000, 3000).parts
-    over = s.unit_ids.index("r2c0")
-    task = PieceTask(0, key, np.asarray(units), None, budget_s=30.0, seed=0, threads=1,
-                     deterministic=False, wall_s=30.0)
+    s, key, part, over, task = _setting(deterministic=False, wall_s=30.0)
     stop = StopFlag(deadline=time.monotonic() + 30.0)
     seen: list[float] = []
 
