@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from optimizer.checker.facts import Context, Facts
+from optimizer.checker.late_rooms import late_forced
 from optimizer.checker.locks import lock_violations
 from optimizer.checker.phasing import PHASING_RULES, facility_by_last_year
 from optimizer.checker.pipeline import pipeline_plan_rule
@@ -140,18 +141,23 @@ def facility_rule(ctx: Context, facts: Facted) -> Rows:
     target = p.facility_target_share - 1e-12
     note = f"{meet} of {n} communities meet the area standard{_aside(facts)}"
     short = sum(1 for _, f in counted if f.area_exempt)
-    if share >= target or not short:
+    late = late_forced(ctx, counted) if share < target else {}
+    if share >= target or not (short or late):
         return [row("FACILITY-95", "*", share >= target, round(share, 6),
                     p.facility_target_share, note + _short_aside(facts))]
     # Below the target: counted honestly, the communities whose rooms coming reach too
-    # little (AREA-PER-HH exempt) are below the standard; when the others meet the
+    # little (AREA-PER-HH exempt), or come too late where no plan avoids it
+    # (optimizer.checker.late_rooms), are below the standard; when the others meet the
     # target without them, the miss is theirs alone, forced as their exemption is.
-    rest = meet / (n - short) if n > short else 1.0
+    out = short + len(late)
+    rest = meet / (n - out) if n > out else 1.0
     ok = rest >= target
+    late_note = (f"; below it as its rooms are handed over after {p.target_year}, forced: "
+                 + "; ".join(late[c] for c in sorted(late))) if late else ""
     return [ComplianceRow("FACILITY-95", "*", "exempt" if ok else "fail", round(share, 6),
                           p.facility_target_share,
-                          note + _short_aside(facts)
-                          + f"; without them {meet} of {n - short} meet it")]
+                          note + _short_aside(facts) + late_note
+                          + f"; without them {meet} of {n - out} meet it")]
 
 
 def _short_aside(facts: Facted) -> str:
