@@ -4,34 +4,31 @@ PIPELINE makes rooms under construction or planned the center of the community t
 holds them (ONE-STATION: no other beside them), and such a center stands only from
 its ``available_year`` (:func:`optimizer.checker.facts.meets_area`). Where that year
 is after the target year (2015), the community holding the unit cannot meet the
-standard by then, unless it also holds other imposed rooms, standing by then, that
+standard by then, unless it also holds other rooms coming, handed over by then, that
 reach its need. Bench/wild.py seeds 383 and 397: 15-17 communities, so FACILITY-95's
 95% allows no miss at all, and rooms handed over in 2016-2017 made every plan fail.
 
 The proof, for the plan's community C whose center is such late rooms at unit u, is
 about every plan, not this one: in any plan the community C' holding u has a pipeline
-center; it meets the standard by the target year only through imposed rooms k' at a
+center; it meets the standard by the target year only through rooms coming k' at a
 unit v of C' handed over by then that reach C''s need. C' is connected and holds u
 and v, so it holds at least the households of the lightest path from u to v (both
-ends counted; a node-weighted shortest path within u's piece, which no community
-leaves). If for every such (v, k') the reach of k' is below the area that path's
-households need, no plan lets the community of u meet the standard by the target
-year: its miss is forced, as a shortfall of rooms coming is (AREA-PER-HH exempt), and
-FACILITY-95 is judged on the other communities. Nothing is assumed of the plan's
-other communities or of the sizes the rules allow (a larger community needs more).
-Shares none of the solver's code.
+ends counted, within u's piece, which no community leaves). If no such (v, k') reaches
+the need of that path's households, no plan lets the community of u meet the standard
+by the target year: its miss is forced, as a shortfall of rooms coming is (AREA-PER-HH
+exempt), and FACILITY-95 is judged on the other communities. Nothing is assumed of the
+sizes the rules allow (a larger community needs more), so the search is the one of
+:func:`optimizer.checker.short_within.reaching_center` without its cap on households,
+over the sites handed over by the target year. Shares none of the solver's code.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 
-from optimizer.checker.exemptions import pieces_of
-from optimizer.checker.facts import AREA_EPS_M2, Context, Facts
+from optimizer.checker.facts import Context, Facts
 from optimizer.checker.pipeline import describe, imposed
-from optimizer.checker.pricing import required_area_m2, site_reach_m2
-from optimizer.checker.proofs import Pieces
+from optimizer.checker.short_within import reaching_center
 from optimizer.plan.model import Community
 from optimizer.scenario.model import Scenario
 
@@ -40,7 +37,7 @@ def late_forced(ctx: Context, facts: Sequence[tuple[Community, Facts]]) -> dict[
     """Community id -> why its miss of the standard by the target year is forced (see
     the module), for the communities of ``facts`` that would meet it once their rooms
     are handed over and whose center is imposed rooms handed over after that year."""
-    s, pieces = ctx.scenario, pieces_of(ctx)
+    s = ctx.scenario
     year = s.policy.target_year
     out: dict[str, str] = {}
     for com, f in facts:
@@ -52,7 +49,7 @@ def late_forced(ctx: Context, facts: Sequence[tuple[Community, Facts]]) -> dict[
         k = s.sites.index(com.site_id)
         if k not in imposed(s, u) or int(s.sites.handover_year[k]) <= year:
             continue
-        if _can_escape(s, pieces, u, year):
+        if can_escape(s, u, year):
             continue
         out[com.community_id] = (
             f"{com.community_id}: the rooms {describe(s, k)} of {s.unit_ids[u]} are the "
@@ -61,42 +58,10 @@ def late_forced(ctx: Context, facts: Sequence[tuple[Community, Facts]]) -> dict[
     return out
 
 
-def _can_escape(s: Scenario, pieces: Pieces, u: int, year: int) -> bool:
-    """Whether some imposed rooms handed over by ``year``, at a unit v of u's piece,
-    reach the need of the lightest connected set holding u and v."""
-    p = pieces.piece_of[u]
-    timely = [(v, k) for v in pieces.units[p] for k in imposed(s, v)
-              if int(s.sites.handover_year[k]) <= year]
-    if not timely:
-        return False
-    dist = _lightest(s, pieces, u)
-    for v, k in timely:
-        reach = site_reach_m2(float(s.sites.area_m2[k]), float(s.sites.max_area_m2[k]))
-        if v in dist and reach >= required_area_m2(dist[v], s.policy) - AREA_EPS_M2:
-            return True
-    return False
+def can_escape(s: Scenario, u: int, year: int) -> bool:
+    """Whether rooms coming handed over by ``year``, at a unit v of u's piece, reach the
+    need of the lightest connected set holding u and v (no cap on its households)."""
+    return reaching_center(s, u, int(s.households.sum()), by_year=year) is not None
 
 
-def _lightest(s: Scenario, pieces: Pieces, u: int) -> dict[int, int]:
-    """Per unit of u's piece, the fewest households of a path from u to it (both ends
-    counted): Dijkstra with the households on the nodes."""
-    p = pieces.piece_of[u]
-    of = pieces.piece_of
-    hh = s.households
-    dist = {u: int(hh[u])}
-    todo = [(dist[u], u)]
-    while todo:
-        d, x = heapq.heappop(todo)
-        if d > dist[x]:
-            continue
-        for y in s.neighbours[x].tolist():
-            if of[y] != p:
-                continue
-            nd = d + int(hh[y])
-            if nd < dist.get(y, nd + 1):
-                dist[y] = nd
-                heapq.heappush(todo, (nd, y))
-    return dist
-
-
-__all__ = ["late_forced"]
+__all__ = ["can_escape", "late_forced"]

@@ -78,10 +78,12 @@ def full_reach_fault(s: Scenario, com: Community, pipe: list[int], top: int) -> 
     return None
 
 
-def reaching_center(s: Scenario, unit: int, hi: int) -> tuple[str, int, float] | None:
+def reaching_center(s: Scenario, unit: int, hi: int, by_year: int | None = None
+                    ) -> tuple[str, int, float] | None:
     """A pipeline site some community of at most ``hi`` households holding ``unit``
     could take as a legal center: (site id, the least households of such a community,
-    the area they need); None where there is none (the proof)."""
+    the area they need); None where there is none (the proof). ``by_year``: only
+    sites handed over by then (optimizer.checker.late_rooms, FACILITY-95)."""
     pol = s.policy
     key = s.piece_key(unit)
     h = s.households
@@ -94,6 +96,8 @@ def reaching_center(s: Scenario, unit: int, hi: int) -> tuple[str, int, float] |
         done.add(v)
         need = required_area_m2(w, pol)
         for k in _pipes(s, v):
+            if by_year is not None and int(s.sites.handover_year[k]) > by_year:
+                continue
             if site_reach(s, k) >= need - AREA_EPS_M2:
                 return s.sites.site_ids[k], w, need
         for n in s.neighbours[v].tolist():
