@@ -98,9 +98,9 @@ def floor_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ..
     w = scenario.objective
     per, adj, degree = unit_center_costs(scenario, data)
     floor = np.full(len(groups), math.inf)
-    exact = np.zeros(len(groups), dtype=bool)
+    must = np.zeros(len(groups), dtype=bool)
     if not groups:
-        return floor, exact, exact.copy()
+        return floor, must, must.copy()
     short = np.array([within_short_site(scenario, int(u)) is not None for u in data.units])
     specs = [unit_options(scenario, int(u)) for u in data.units]
     free = np.array([first_rooms(scenario, [int(u)]) == FREE
@@ -124,9 +124,9 @@ def floor_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ..
             fac = table[m, (hh - lo)[:, None]]
             links = degree[m].sum(axis=1) - adj[m[:, :, None], m[:, None, :]].sum(axis=(1, 2))
             floor[idx] = (fac + travel).min(axis=1) + w.cut_edge_yuan * links / 2.0
-            exact[idx] = short[m].any(axis=1)
-            sure[idx] = free[m].all(axis=1) & ~exact[idx]
-    return floor, exact, sure
+            must[idx] = short[m].any(axis=1)
+            sure[idx] = free[m].all(axis=1) & ~must[idx]
+    return floor, must, sure
 
 
 __all__ = ["FLOOR_S_PER_NONZERO", "facility_table", "floor_groups"]

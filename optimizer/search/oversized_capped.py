@@ -70,29 +70,29 @@ def capped_bound(scenario: Scenario, gd: PieceData, sub: PieceData,
     if stop.is_set() or floored >= time_s:
         return -math.inf, 0.0
     cost, must, sure = floor_groups(scenario, sub, groups)
-    ok = np.isfinite(cost)
-    members = [g for g, good in zip(groups, ok.tolist(), strict=True) if good]
-    cost, must, sure = cost[ok], must[ok], sure[ok]
+    work = floored
 
-    def exact(idx: np.ndarray) -> tuple[np.ndarray, float] | None:
-        chosen = [members[k] for k in idx.tolist()]
+    def price(chosen: list[tuple[int, ...]]) -> tuple[np.ndarray, float] | None:
         try:
             got = price_groups(scenario, sub, chosen, stop)
         except Stopped:
             return None
         return got, PRICE_S_PER_NONZERO * sum(len(g) for g in chosen)
 
-    work = floored
-    if must.any():          # short centers: priced apart, maybe below the floor
-        idx = np.flatnonzero(must)
-        got = exact(idx)
+    short = np.flatnonzero(must & np.isfinite(cost))
+    if len(short):          # short centers: priced apart, maybe below the floor
+        got = price([groups[k] for k in short.tolist()])
         if got is None:
             return -math.inf, work if deterministic else time.perf_counter() - t0
-        cost[idx] = got[0]
+        cost[short] = got[0]
         work += got[1]
-        keep = np.isfinite(cost)
-        members = [g for g, good in zip(members, keep.tolist(), strict=True) if good]
-        cost, sure = cost[keep], sure[keep]
+    ok = np.isfinite(cost)
+    members = [g for g, good in zip(groups, ok.tolist(), strict=True) if good]
+    cost, sure = cost[ok], sure[ok]
+
+    def exact(idx: np.ndarray) -> tuple[np.ndarray, float] | None:
+        return price([members[k] for k in idx.tolist()])
+
     jt = joining(scenario, gd, sub, cores, cap)
     charged = math.isfinite(jt.charged)
     spent = work if deterministic else time.perf_counter() - t0
