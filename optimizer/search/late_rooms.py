@@ -31,10 +31,11 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from optimizer.graph import components
+from optimizer.errors import SolveError
+from optimizer.graph import Component, components, diagnose
 from optimizer.model.precedence import imposed_sites, timely
 from optimizer.plan.model import Community, Plan
 from optimizer.scenario.model import Scenario
@@ -42,7 +43,11 @@ from optimizer.search.clock import DET_PER_S
 from optimizer.search.executors import Executor, InProcessExecutor
 from optimizer.search.piece_types import PieceResult
 
-MIN_SECOND_S = 1.0      # the least time left worth a second try
+MIN_TRY_S = 8.0         # the least time left on the clock worth a try
+TRY_SHARE = 0.5         # of the time left on the clock, a try's limit at most: under load
+                        # a solve overruns its limit (seed 366 at load 12: a first solve
+                        # of 20 s took 43 s, a try of 12.4 s took 17 s), and the command's
+                        # limit must hold
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,12 @@ class Misses:
     def free(self) -> int:
         """The misses not forced."""
         return self.counted - self.forced - self.meet
+
+    @property
+    def can_reach(self) -> bool:
+        """Whether the target would be reached were every late center escaped."""
+        rest = self.counted - self.forced
+        return rest <= 0 or self.meet + len(self.late) >= self.target * rest - 1e-9
 
     @property
     def reached(self) -> bool:
@@ -144,47 +155,88 @@ def meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: float | No
                    workers: int | None, executor: Executor | None, ends_by: float | None,
                    **kw: object) -> Plan:
     """``solve(scenario, ...)`` (optimizer.search.driver.solve), then, where its plan
-    misses FACILITY-95 by late rooms a community could escape, its pieces holding them
-    solved again with those units marked (module docstring); the better plan by
-    :class:`Misses` (fewer misses not forced), the first on a tie."""
+    misses FACILITY-95 by late rooms a community could escape and escaping them all
+    would reach the target, each piece holding them solved again with its units marked
+    (module docstring), one piece at a time, the marks of the pieces kept so far
+    staying: a piece whose marks together leave it no plan (two late rooms in reach
+    of one site only) is tried with each mark alone. A try is kept when the plan has
+    fewer misses not forced and no more exempt communities; else the plan before it."""
     t0 = time.perf_counter()
     results: dict[int, PieceResult] = {}
     plan = solve(scenario, time_limit_s=time_limit_s, workers=workers, executor=executor,
                  ends_by=ends_by, results_out=results, **kw)
-    first = target_misses(scenario, plan)
-    if first.reached or not first.late or plan.interrupted:
+    best = target_misses(scenario, plan)
+    if best.reached or not best.late or plan.interrupted or not best.can_reach:
         return plan
     limit = float(scenario.solver.time_limit_s if time_limit_s is None else time_limit_s)
-    n_workers = int(scenario.solver.workers if workers is None else workers)
+    one = int(scenario.solver.workers if workers is None else workers) == 1
     end = ends_by if ends_by is not None else t0 + limit    # the clock's promise
-    # The second try's limit: with one worker what the pieces used (deterministic, so
-    # the same plan on any load), else the clock's; the clock stops it either way.
-    left = limit - sum(r.used_s for r in results.values()) / DET_PER_S \
-        if n_workers == 1 else end - time.perf_counter()
-    if min(left, end - time.perf_counter()) < MIN_SECOND_S:
-        return plan
-    marked = frozenset(first.late.values())
+    used = sum(r.used_s for r in results.values()) / DET_PER_S
     comps = components(scenario)
-    again = {k for k, c in enumerate(comps) if marked & set(c.units.tolist())}
-    keep = {k: r for k, r in results.items() if k not in again}
-    # In this process where the caller gave no executor: a pool's start (1-3 s, more
-    # under load) for the one or two pieces solved again costs more than their search.
-    second = solve(scenario.replace(late_rooms=marked), time_limit_s=left, workers=workers,
-                   executor=executor if executor is not None else InProcessExecutor(),
-                   ends_by=end, reuse=keep,
-                   **{k: v for k, v in kw.items() if k != "checkpoint"})
-    got = target_misses(scenario, second)
-    # Not at the price of more exempt communities (a piece the marks sent to the soft
-    # model, or stopped before its plan within the bounds): the solver cannot tell
-    # whether those exemptions hold, the checker can.
-    if second.interrupted or got.free >= first.free or _exempt(second) > _exempt(plan):
+    # Once for every try (each would diagnose the whole scenario again): the marks
+    # change no size diagnosis, and a piece they leave without a center finds it.
+    kw = {**kw, "diagnoses": tuple(diagnose(scenario))}
+    start, kept, tried = best.free, frozenset[int](), 0
+    for _, marks in sorted(_by_piece(comps, best.late.values()).items()):
+        for try_marks in [marks] + ([frozenset({u}) for u in sorted(marks)]
+                                    if len(marks) > 1 else []):
+            # The try's limit: with one worker the limit less what the pieces used so
+            # far (deterministic, so the same plan on any load; the clock stops it at
+            # the end), else a share of the clock's time left.
+            clock = end - time.perf_counter()
+            left = limit - used if one else TRY_SHARE * clock
+            if clock < MIN_TRY_S or left < 1.0 or best.reached:
+                break
+            got = _try(solve, scenario, kept | try_marks, results, comps, left, end,
+                       workers=workers, executor=executor, **kw)
+            tried += 1
+            if got is None:
+                continue
+            new_plan, new_results = got
+            used += sum(r.used_s for k, r in new_results.items()
+                        if try_marks & set(comps[k].units.tolist())) / DET_PER_S
+            now = target_misses(scenario, new_plan)
+            if now.free < best.free and _exempt(new_plan) <= _exempt(plan):
+                plan, best, results, kept = new_plan, now, new_results, kept | try_marks
+                break
+    if not kept:
         return plan
-    names = ", ".join(scenario.unit_ids[u] for u in sorted(marked))
+    names = ", ".join(scenario.unit_ids[u] for u in sorted(kept))
     note = (f"FACILITY-95: the communities holding {names} take rooms handed over by "
-            f"{scenario.policy.target_year} (their own are handed over later; a second "
-            f"search of their pieces, {first.free} -> {got.free} misses not forced); those "
-            f"pieces' bound is over the plans where they do")
-    return _with_note(second, note, time.perf_counter() - t0)
+            f"{scenario.policy.target_year} (their own are handed over later; their "
+            f"pieces searched again, {tried} tries: {start} -> {best.free} misses not "
+            f"forced); those pieces' bound is over the plans where they do")
+    return _with_note(plan, note, time.perf_counter() - t0)
+
+
+def _by_piece(comps: list[Component], units: Iterable[int]) -> dict[int, frozenset[int]]:
+    """The marked units by the index of the piece (component) holding them."""
+    where = {int(u): k for k, c in enumerate(comps) for u in c.units.tolist()}
+    out: dict[int, set[int]] = {}
+    for u in units:
+        out.setdefault(where[u], set()).add(u)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _try(solve: Solve, scenario: Scenario, marks: frozenset[int],
+         results: dict[int, PieceResult], comps: list[Component], left: float, end: float,
+         *, workers: int | None, executor: Executor | None, **kw: object
+         ) -> tuple[Plan, dict[int, PieceResult]] | None:
+    """The plan with the pieces holding ``marks`` solved again with them marked, the
+    others as in ``results``; None where the marks leave a piece no plan."""
+    again = {k for k, c in enumerate(comps) if marks & set(c.units.tolist())}
+    out: dict[int, PieceResult] = {}
+    try:
+        # In this process where the caller gave no executor: a pool's start (1-3 s,
+        # more under load) for the piece solved again costs more than its search.
+        got = solve(scenario.replace(late_rooms=marks), time_limit_s=left,
+                    workers=workers,
+                    executor=executor if executor is not None else InProcessExecutor(),
+                    ends_by=end, reuse={k: r for k, r in results.items() if k not in again},
+                    results_out=out, **{k: v for k, v in kw.items() if k != "checkpoint"})
+    except SolveError:      # the marks left a piece no plan (a path that needs a center
+        return None         # the marks forbid)
+    return (got, out) if not got.interrupted else None
 
 
 def _exempt(plan: Plan) -> int:
