@@ -204,7 +204,8 @@ def meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: float | No
     names = ", ".join(scenario.unit_ids[u] for u in sorted(kept))
     note = (f"FACILITY-95: the communities holding {names} take rooms handed over by "
             f"{scenario.policy.target_year} (their own are handed over later; their "
-            f"pieces searched again, {tried} tries: {start} -> {best.free} misses not "
+            f"pieces searched again, {tried} {'try' if tried == 1 else 'tries'}: {start} "
+            f"-> {best.free} misses not "
             f"forced); those pieces' bound is over the plans where they do")
     return _with_note(plan, note, time.perf_counter() - t0)
 
