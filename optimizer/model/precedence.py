@@ -7,6 +7,12 @@
   it. Imposed where the site can be the center of some community within the bounds:
   its reach, max(area, max_area), covers the area a community of the lower bound needs
   (AREA-PER-HH, AREA-MIN); rooms too small for any community stay an ordinary option.
+- FACILITY-95 (the search's second try, optimizer.search.late_rooms): where a plan
+  missed the target because a community's center is imposed rooms handed over after
+  the target year, and a community holding their unit could hold imposed rooms handed
+  over by then that reach its need, the units so marked (``scenario.late_rooms``)
+  must take such rooms (TIMELY): a pipeline site handed over by the target year.
+  Never set in a first solve, so nothing changes where the plan meets the target.
 - NEWDEV-FIRST: the budget-funded remedies are for communities with no development
   able to co-build: a community holding a ``new_development`` unit (and no imposed
   pipeline site) takes the co-built rooms (``codevelop``, NEWDEV-1500) as its center.
@@ -34,7 +40,7 @@ from optimizer.graph.center import legal_capacity_m2
 from optimizer.model.options import OptionSpec
 from optimizer.scenario.model import Scenario
 
-PIPELINE, NEWDEV, FREE = "pipeline", "codevelop", ""
+PIPELINE, NEWDEV, FREE, TIMELY = "pipeline", "codevelop", "", "timely"
 
 
 def imposed_sites(scenario: Scenario, unit: int) -> tuple[int, ...]:
@@ -48,8 +54,10 @@ def imposed_sites(scenario: Scenario, unit: int) -> tuple[int, ...]:
 
 
 def first_rooms(scenario: Scenario, units: Iterable[int]) -> str:
-    """What a community of ``units`` must take first: PIPELINE, NEWDEV or FREE."""
+    """What a community of ``units`` must take first: TIMELY, PIPELINE, NEWDEV or FREE."""
     us = list(units)
+    if scenario.late_rooms and any(u in scenario.late_rooms for u in us):
+        return TIMELY
     if any(imposed_sites(scenario, u) for u in us):
         return PIPELINE
     if any(scenario.is_new_development(u) for u in us):
@@ -61,9 +69,17 @@ def spec_fits(scenario: Scenario, kind: str, spec: OptionSpec) -> bool:
     """Whether option ``spec`` may be the center of a community that must take ``kind``."""
     if kind == PIPELINE:
         return spec.site is not None and scenario.sites.is_pipeline(spec.site)
+    if kind == TIMELY:
+        return spec.site is not None and timely(scenario, spec.site)
     if kind == NEWDEV:
         return spec.remedy == "codevelop"
     return True
+
+
+def timely(scenario: Scenario, site: int) -> bool:
+    """Whether ``site`` is a pipeline site handed over by the target year (FACILITY-95)."""
+    s = scenario.sites
+    return s.is_pipeline(site) and int(s.handover_year[site]) <= scenario.policy.target_year
 
 
 def may_stand_in(scenario: Scenario, units: Iterable[int]) -> bool:
@@ -123,11 +139,16 @@ def add_precedence(m: Any, scenario: Scenario, units: Sequence[int],
                 if spec_fits(scenario, PIPELINE, s) and (j, k) in opt]
         first = pipe + [opt[j, k] for k, s in enumerate(options[j])
                         if spec_fits(scenario, NEWDEV, s) and (j, k) in opt]
+        late = [opt[j, k] for k, s in enumerate(options[j])
+                if spec_fits(scenario, TIMELY, s) and (j, k) in opt] \
+            if scenario.late_rooms else []
         for i in served:
             u = int(units[i])
             if (i, j) not in x:
                 continue
-            if imposed_sites(scenario, u):
+            if u in scenario.late_rooms:
+                m.add(x[i, j] <= sum(late))
+            elif imposed_sites(scenario, u):
                 m.add(x[i, j] <= sum(pipe))
             elif scenario.is_new_development(u):
                 m.add(x[i, j] <= sum(first))

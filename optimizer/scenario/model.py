@@ -154,6 +154,11 @@ class Scenario:
     # (a build stands in, optimizer.search.piece_common.with_stand_ins); None in every
     # scenario loaded or built: only the search's own copy has it.
     stand_in: np.ndarray | None = None
+    # Units whose imposed rooms coming are handed over after the target year, where the
+    # search asks the community holding them to take rooms handed over by then
+    # (FACILITY-95; optimizer.search.late_rooms); empty in every scenario loaded or
+    # built: only the search's second try sets it.
+    late_rooms: frozenset[int] = frozenset()
     policy: Policy = field(default_factory=Policy)
     costs: Costs = field(default_factory=Costs)
     objective: ObjectiveWeights = field(default_factory=ObjectiveWeights)

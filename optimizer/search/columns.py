@@ -30,6 +30,7 @@ from optimizer.model.precedence import (
     FREE,
     NEWDEV,
     PIPELINE,
+    TIMELY,
     first_rooms,
     most_households,
     spec_fits,
@@ -56,7 +57,7 @@ COLUMN_S = 6e-6             # pricing cost per column, likewise (city streets: 1
 STOP_EVERY = 20_000         # groups visited between looks at the stop flag (~0.05 s)
 Precheck = Callable[["ColumnSet"], tuple[tuple[int, ...], float]]
 MIN_SOLVE_S = 2.0           # the set partitioning gets at least this long
-FIRST = (FREE, NEWDEV, PIPELINE)   # what a group must take first, by rank
+FIRST = (FREE, NEWDEV, PIPELINE, TIMELY)   # what a group must take first, by rank
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ class Facility:
         self.swaps = np.array([any(sp.swap for sp in specs) for specs in self.specs])
         self.cache: dict[tuple[str, int | None, int | None, int], float] = {}
         # PIPELINE / NEWDEV-FIRST: what a group holding each unit must take first
-        # (2 pipeline, 1 co-built rooms, 0 free); a group takes its members' largest.
+        # (3 rooms coming handed over by the target year, optimizer.search.late_rooms;
+        # 2 pipeline, 1 co-built rooms, 0 free); a group takes its members' largest.
         self.first = np.array([FIRST.index(first_rooms(scenario, [int(u)]))
                                for u in data.units], dtype=np.int64)
         # STAND-IN-LAST: the most households each unit can hold a legal center for,
