@@ -89,3 +89,20 @@ def test_a_marked_unit_takes_only_pipeline_rooms_handed_over_by_the_target_year(
     late = [s.site for s in allowed(marked, [u, v], unit_options(marked, u))]
     ready = {s.site for s in allowed(marked, [u, v], unit_options(marked, v))}
     assert late == [] and ready == {sc.sites.index("READY")}
+
+
+def test_the_bound_stays_over_every_plan() -> None:
+    """The marked search proves a bound of the marked problem only; the first plan
+    (LATE a center) is legal and cheaper, so a bound over every plan must not pass
+    it: each re-solved piece reports the lower of its two searches' bounds."""
+    sc = _scenario(LATE, READY)
+    first = driver.solve(sc, time_limit_s=10, workers=1, seed=0)
+    plan = solve(sc, time_limit_s=10, workers=1, seed=0)
+    assert first.objective is not None and plan.objective is not None
+    assert plan.objective > first.objective        # the mark costs something here
+    assert plan.bound is not None and plan.bound <= first.objective + 1e-6
+    assert plan.gap == round((plan.objective - plan.bound) / plan.objective, 8)
+    old = {p.key: p for p in first.pieces}
+    for p in plan.pieces:
+        assert p.bound <= old[p.key].bound + 1e-6
+        assert p.status != "OPTIMAL" or p.bound >= p.objective - 1e-6 * p.objective
