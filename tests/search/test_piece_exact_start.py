@@ -11,6 +11,7 @@ as they did there, on a small grid."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -100,4 +101,25 @@ def test_no_ordering_plan_in_time_the_search_improves_the_start(
     res = _solve(s, data, monkeypatch, NOTHING)
     # On f1d0b0d: the start as it is (the relaxations' time spent on no plan).
     assert plan_cost(s, res.choices) < plan_cost(s, start) - 1.0, res.method
+    _within(s, data, res)
+
+
+def test_a_proven_dearer_ordering_plan_keeps_the_start_and_the_relaxations(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every count's ordering model proven (within its shapes), region growing's plan
+    # cheaper: the start is the plan, and the relaxations keep their time (they may
+    # prove it); no neighbourhood search.
+    s = _street(4)
+    data = _data(s)
+    start = heuristic_start(s, data)
+    assert start is not None
+    k = len(start) + 1
+    task = PieceTask(0, data.key, data.units, None, budget_s=4.0, seed=1, threads=1)
+    dear = piece.run_attempt(s, data, task, contiguity="order", soft=False, count=(k, k),
+                             time_s=4.0, stop=StopFlag())
+    assert dear.choices and plan_cost(s, dear.choices) > plan_cost(s, start) + 1.0
+    res = _solve(s, data, monkeypatch, dataclasses.replace(dear, status=Status.OPTIMAL))
+    # On f1d0b0d: the dearer plan.
+    assert abs(plan_cost(s, res.choices) - plan_cost(s, start)) < 1e-6, res.method
+    assert "lns(" not in res.method
     _within(s, data, res)
