@@ -392,7 +392,8 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     return PieceResult(task.index, tuple(choices), tuple(() for _ in choices),
                        Status.OPTIMAL if proven else Status.FEASIBLE, bound, spent,
                        "exact(k=" + ",".join(str(k) for k in ks) + ")"
-                       + (f", then {searched}" if searched else ""))
+                       + (f", then {searched}" if searched else
+                          ", the start" if choices is start else ""))
 
 
 def _many_communities(data: PieceData) -> bool:
