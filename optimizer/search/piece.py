@@ -335,21 +335,20 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
             best = (hard.objective_yuan, hard.choices)
     searched = ""
     if start is not None and (best is None or plan_cost(scenario, start) < best[0] - 0.5):
-        # No count's ordering model beat region growing: the start is kept (a dearer
-        # plan of the model's used to replace it). Where a count's model also ran out
-        # of time and the relaxation is the "adjacent" one (not exact: its plans may be
-        # cut), the neighbourhood search from the start, which keeps its best plan at
-        # every moment, takes the relaxations' time, and the floors give the bound. On
-        # the clock under load oversized-rural-nosplit's 94 villages got no plan at any
-        # count, or a dearer one, from run to run (3.24 M, 3.53 M or 3.13 M yuan: 2.1%,
-        # 6.0%, 0.4% of the piece; the relaxations' bounds below the floors there;
-        # bench/JOURNAL.md, session 30, helper attach110).
-        best = (plan_cost(scenario, start), start)
-        if relaxation == "adjacent" and unproven:
-            found, used, searched = search_from(scenario, data, task, list(start),
-                                                max(0.2, task.budget_s - spent), stop)
-            spent += used
-            best = (plan_cost(scenario, found), tuple(found))
+        best = (plan_cost(scenario, start), start)   # no model plan beat region growing's
+    if relaxation == "adjacent" and unproven and best is not None:
+        # A count's ordering model ran out of time, and the "adjacent" relaxation is not
+        # exact (its plans may be cut): the neighbourhood search from the best plan in
+        # hand, which keeps its best at every moment, takes the relaxations' time, and
+        # the floors give the bound. On the clock under load, oversized-rural-nosplit's
+        # 94 villages got no plan at any count, or a plan dearer than the start that
+        # replaced it, from run to run (3.24 M, 3.53 M or 3.13 M yuan: 2.1%, 6.0%, 0.4%
+        # of the piece), and the relaxations gave it nothing (their bounds below the
+        # floors, their plans dearer; bench/JOURNAL.md, session 30, helper attach110).
+        found, used, searched = search_from(scenario, data, task, list(best[1]),
+                                            max(0.2, task.budget_s - spent), stop)
+        spent += used
+        best = (plan_cost(scenario, found), tuple(found))
     if best is None:
         if infeasible and task.locks:
             explain_locks(scenario, data, task)
