@@ -48,7 +48,8 @@ from optimizer.search.piece_common import (
     soft_result,
     with_stand_ins,
 )
-from optimizer.search.piece_large import solve_large
+from optimizer.search.piece_counts import counts_to_try, fits
+from optimizer.search.piece_large import search_from, solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import solve_pocketed
 from optimizer.search.recentre import recentre
@@ -65,7 +66,6 @@ FLOW_X = 2500           # ... and the flow model (exact contiguity) for the boun
 MID_COMMUNITIES = 8     # mid-size pieces of at least this many communities: solve_large
                         # (9 and 18 at the least gained 4.4 and 2.6 points of gap; a
                         # 94-village part of 7 lost 0.34 to the ordering model per count)
-MAX_COUNTS = 4          # try each number of communities one by one when there are few
 BOUND_X = 80000         # above this no whole-piece model is built (memory): arithmetic bound
 ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
 FIRST_PLAN_S = 5.0      # the least time the exact model gets when nothing else found a plan
@@ -308,10 +308,11 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     tends to stay at the count of its first plan (a 24-unit urban street: 4.44 M yuan
     with six communities free, 4.25 M with five fixed)."""
     start = None if task.locks else heuristic_start(scenario, data)
-    ks = _counts(data, task)
+    ks = counts_to_try(data, task)
     best: tuple[float, tuple[Choice, ...]] | None = None
     spent = 0.0
     infeasible = True
+    unproven = False            # some count's ordering model ran out of time
     hurried = False
     for k in ks:
         if stop.is_set() and (best is not None or start is not None
@@ -323,16 +324,31 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
             infeasible &= not hurried       # the other counts were not tried
             break
         hurried |= stop.is_set()
-        hint = _fits(start, k) or _fits(best[1] if best else None, k)
+        hint = fits(start, k) or fits(best[1] if best else None, k)
         hard = run_attempt(scenario, data, task, contiguity="order", soft=False,
                     count=(k, k) if k is not None else None, stop=stop, hint=hint,
                     time_s=task.budget_s * ORDER_SHARE / len(ks))
         spent += hard.used_s
         infeasible &= hard.status == Status.INFEASIBLE
+        unproven |= hard.status not in (Status.OPTIMAL, Status.INFEASIBLE)
         if hard.choices and (best is None or hard.objective_yuan < best[0]):
             best = (hard.objective_yuan, hard.choices)
-    if best is None and start is not None:
-        best = (plan_cost(scenario, start), start)
+    searched = ""
+    if start is not None and (best is None or plan_cost(scenario, start) < best[0] - 0.5):
+        best = (plan_cost(scenario, start), start)   # no model plan beat region growing's
+    if relaxation == "adjacent" and unproven and best is not None:
+        # A count's ordering model ran out of time, and the "adjacent" relaxation is not
+        # exact (its plans may be cut): the neighbourhood search from the best plan in
+        # hand, which keeps its best at every moment, takes the relaxations' time, and
+        # the floors give the bound. On the clock under load, oversized-rural-nosplit's
+        # 94 villages got no plan at any count, or a plan dearer than the start that
+        # replaced it, from run to run (3.24 M, 3.53 M or 3.13 M yuan: 2.1%, 6.0%, 0.4%
+        # of the piece), and the relaxations gave it nothing (their bounds below the
+        # floors, their plans dearer; bench/JOURNAL.md, session 30, helper attach110).
+        found, used, searched = search_from(scenario, data, task, list(best[1]),
+                                            max(0.2, task.budget_s - spent), stop)
+        spent += used
+        best = (plan_cost(scenario, found), tuple(found))
     if best is None:
         if infeasible and task.locks:
             explain_locks(scenario, data, task)
@@ -352,15 +368,15 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     # Bounds from a model that admits every connected community (exact flow on small
     # pieces, the "adjacent" relaxation on larger ones), per count: the piece's bound
     # is the least of them. A better plan a relaxation finds is taken when connected.
-    bounds: list[float] = []
-    proven = True
+    bounds: list[float] = [0.0] if searched else []
+    proven = not searched
     share = max(0.2, task.budget_s - spent) / len(ks)
-    for k in ks:
+    for k in [] if searched else ks:
         if stop.is_set():
             bounds, proven = [0.0], False   # no time for the bound: the floors give one
             break
         rel = run_attempt(scenario, data, task, contiguity=relaxation, soft=False, stop=stop,
-                   count=(k, k) if k is not None else None, hint=_fits(best[1], k),
+                   count=(k, k) if k is not None else None, hint=fits(best[1], k),
                    time_s=share)
         spent += rel.used_s
         if rel.status == Status.INFEASIBLE:
@@ -374,7 +390,9 @@ def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
     choices = best[1]
     return PieceResult(task.index, tuple(choices), tuple(() for _ in choices),
                        Status.OPTIMAL if proven else Status.FEASIBLE, bound, spent,
-                       "exact(k=" + ",".join(str(k) for k in ks) + ")")
+                       "exact(k=" + ",".join(str(k) for k in ks) + ")"
+                       + (f", then {searched}" if searched else
+                          ", the start" if choices is start else ""))
 
 
 def _many_communities(data: PieceData) -> bool:
@@ -384,17 +402,3 @@ def _many_communities(data: PieceData) -> bool:
     counts = feasible_community_counts(data.total, data.lo, data.hi)
     return bool(counts) and counts[0] >= MID_COMMUNITIES
 
-
-def _fits(plan: tuple[Choice, ...] | None, k: int | None) -> tuple[Choice, ...] | None:
-    """``plan`` when it has ``k`` communities (any number for None), else None."""
-    return plan if plan is not None and (k is None or len(plan) == k) else None
-
-
-def _counts(data: PieceData, task: PieceTask) -> list[int | None]:
-    """The numbers of communities to try one by one ([None]: let the model choose)."""
-    if task.locks and task.locks.count_of(task.key[1]) is not None:
-        return [None]           # the lock fixes the count already
-    counts = feasible_community_counts(data.total, data.lo, data.hi)
-    if not counts or len(counts) > MAX_COUNTS:
-        return [None]
-    return list(counts)

@@ -128,7 +128,7 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # it (3.999 M) too. Given those seconds the search found plans 59-95 k yuan cheaper
     # on Xijin, 0-96 k on the others, over three seeds (bench/JOURNAL.md, helper `adj`).
     lns_time = max(0.0, task.budget_s - spent)
-    improved, spent_lns, lns = _search(scenario, data, task, list(start), lns_time, stop)
+    improved, spent_lns, lns = search_from(scenario, data, task, list(start), lns_time, stop)
     spent += spent_lns
     choices = tuple(improved)
     lns = origin + lns
@@ -177,8 +177,8 @@ def _fewer_by_moves(scenario: Scenario, data: PieceData, task: PieceTask, plan: 
     return plan, used, f"anneal(-0 in {st.attempts})+"
 
 
-def _search(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Choice],
-            lns_time: float, stop: StopFlag) -> tuple[list[Choice], float, str]:
+def search_from(scenario: Scenario, data: PieceData, task: PieceTask, start: list[Choice],
+                lns_time: float, stop: StopFlag) -> tuple[list[Choice], float, str]:
     """The neighbourhood search from ``start`` for ``lns_time``: a start outside the
     bounds repaired first, then count-reducing neighbourhoods (at most FEWER_LNS of
     the time; optimizer.search.lns_fewer), then the search over adjacent communities

@@ -158,7 +158,7 @@ def _stopped_piece(monkeypatch: pytest.MonkeyPatch, flag: _Clocked,
     data = piece_data(s, comp.key, comp.units)
     task = PieceTask(0, data.key, data.units, None, budget_s=1.0, seed=1, threads=1,
                      deterministic=True)
-    ks = piece._counts(data, task)
+    ks = piece.counts_to_try(data, task)
     assert len(ks) > 2
     calls: list[str] = []
     plan = tuple(Choice(int(u), (int(u),), "build", None, None) for u in data.units)

@@ -81,7 +81,7 @@ def _stopped_unrepaired(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     rng = np.random.default_rng(7)
     s, data = _piece(rng.integers(300, 1400, size=(5, 6)).tolist())
     monkeypatch.setattr(piece_large, "grow_regions", lambda d, **_: [list(range(d.n))])
-    monkeypatch.setattr(piece_large, "_search", lambda sc, d, t, start, lns_time, stop:
+    monkeypatch.setattr(piece_large, "search_from", lambda sc, d, t, start, lns_time, stop:
                         (list(start), 0.0, "lns(0 rounds)"))
     stop = StopFlag()
     stop.set()
