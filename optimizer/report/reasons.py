@@ -182,9 +182,42 @@ def limit_text(value: object, lang: str) -> object:
 
 
 # --- solver words (summary.json) -----------------------------------------------------
+_STEPS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
+    (re.compile(r"fewer\(-(\d+) in (\d+)\)"),
+     lambda m: f"减少社区{m.group(1)}个(尝试{m.group(2)}次)"),
+    (re.compile(r"anneal\(-(\d+) in (\d+)\)"),
+     lambda m: f"逐村调整减少社区{m.group(1)}个(尝试{m.group(2)}次)"),
+    (re.compile(r"moves\((\d+)\)"), lambda m: f"边界调整{m.group(1)}次"),
+    (re.compile(r"lns\((\d+) rounds\)(, unrepaired)?"),
+     lambda m: f"大邻域搜索({m.group(1)}轮)" + (",规模未能修复" if m.group(2) else "")),
+)
+
+
+def search_text(search: str) -> str:
+    """The neighbourhood search's steps (optimizer.search.piece_large: 'fewer(-1 in
+    3)+moves(28)+lns(38 rounds)') in Chinese; a step it does not know points to
+    summary.json, so no English reaches a Chinese report."""
+    out = []
+    for step in search.split("+"):
+        for pattern, sub in _STEPS:
+            m = pattern.fullmatch(step)
+            if m:
+                out.append(sub(m))
+                break
+        else:
+            out.append("见summary.json")
+    return "、".join(out)
+
+
 _METHODS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
-    (re.compile(r"exact\((.*)\)"),
-     lambda m: f"精确模型(社区数{m.group(1).replace('k=', '')})"),
+    # 'exact(k=7,8,9)', then where a count's model ran out of time the search from the
+    # best plan in hand (', then <steps>'), or region growing's plan kept (', the start').
+    (re.compile(r"exact\(([^)]*)\)(?:, then (.+)|(, the start))?"),
+     lambda m: f"精确模型(社区数{m.group(1).replace('k=', '')})"
+     + (f",随后{search_text(m.group(2))}" if m.group(2) else "")
+     + (",沿用区域生长初始方案" if m.group(3) else "")),
+    (re.compile(r"(?:(?:fewer|anneal|moves)\([^)]*\)\+)+lns\(.*"),
+     lambda m: search_text(m.group(0))),
     (re.compile(r"columns\((.*)\)"), lambda m: f"列举全部可能社区({m.group(1)}个)"),
     (re.compile(r"soft"), lambda m: "放宽规模约束"),
     (re.compile(r"lns\((\d+) rounds\)(, unrepaired)?"),

@@ -225,3 +225,22 @@ def test_a_stand_in_once_the_oversized_units_hold_their_places_reads_in_chinese(
     record = parse_exemption(held[0])
     assert record is not None and record.held == ("r0c3",)
     assert "已占用其所需的服务中心之处r0c3" in exemption_text(held[0], "zh")
+
+
+@pytest.mark.parametrize("method", [
+    "exact(k=7,8,9), then moves(28)+lns(38 rounds)",
+    "exact(k=6,7,8), then anneal(-1 in 1)+lns(29 rounds)",
+    "exact(k=2), then fewer(-1 in 3)+lns(4 rounds), unrepaired",
+    "exact(k=2), the start",
+    "oversized(3): exact(k=7,8,9), then moves(2)+lns(31 rounds); exact(k=3); attach(110)",
+    "fewer(-2 in 5)+anneal(-0 in 4)+moves(12)+lns(40 rounds)",
+])
+def test_every_method_of_the_search_reads_in_chinese(method: str) -> None:
+    """The exact pieces' search from the best plan in hand (optimizer.search.piece
+    '_exact': ', then <steps>', ', the start') and the large pieces' steps
+    (piece_large: fewer, anneal, moves, lns): no English word in the Chinese report."""
+    from optimizer.report.reasons import method_text
+
+    text = method_text(method, "zh")
+    assert isinstance(text, str) and english_words([text], set()) == set(), text
+    assert "summary.json" not in text, text
