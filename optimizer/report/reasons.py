@@ -197,16 +197,17 @@ def search_text(search: str) -> str:
     """The neighbourhood search's steps (optimizer.search.piece_large: 'fewer(-1 in
     3)+moves(28)+lns(38 rounds)') in Chinese; a step it does not know points to
     summary.json, so no English reaches a Chinese report."""
-    out = []
-    for step in search.split("+"):
-        for pattern, sub in _STEPS:
-            m = pattern.fullmatch(step)
-            if m:
-                out.append(sub(m))
-                break
-        else:
-            out.append("见summary.json")
-    return "、".join(out)
+    return "、".join(_translated(_STEPS, step) for step in search.split("+"))
+
+
+def _translated(table: tuple[tuple[re.Pattern[str], _Sub], ...], part: str) -> str:
+    """``part`` by the first pattern of ``table`` matching all of it; else a pointer to
+    summary.json (never the English)."""
+    for pattern, sub in table:
+        m = pattern.fullmatch(part)
+        if m:
+            return str(sub(m))
+    return "见summary.json"
 
 
 _METHODS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
@@ -237,16 +238,7 @@ def method_text(method: object, lang: str) -> object:
     if over:
         head = f"{over.group(1)}个超规模基本单元各自成社区"
         return head + (f";其余:{method_text(over.group(2), lang)}" if over.group(2) else "")
-    out = []
-    for part in method.split("; "):
-        for pattern, sub in _METHODS:
-            m = pattern.fullmatch(part)
-            if m:
-                out.append(sub(m))
-                break
-        else:
-            out.append("见summary.json")
-    return ";".join(out)
+    return ";".join(_translated(_METHODS, part) for part in method.split("; "))
 
 
 def piece_key_text(key: object, lang: str) -> object:

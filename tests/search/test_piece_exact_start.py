@@ -23,7 +23,7 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search import piece
-from optimizer.search.attempt import Attempt
+from optimizer.search.attempt import Attempt, Choice
 from optimizer.search.piece_common import heuristic_start, plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
@@ -73,18 +73,24 @@ def _within(s: Scenario, data: PieceData, res: PieceResult) -> None:
     assert res.status != Status.OPTIMAL
 
 
-def test_a_dearer_ordering_plan_does_not_replace_the_start(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def _dearer_than_the_start() -> tuple[Scenario, PieceData, tuple[Choice, ...], Attempt]:
+    """The 4-column street, its region-growing start, and a lawful plan dearer than
+    the start: the ordering model at one community more."""
     s = _street(4)
     data = _data(s)
     start = heuristic_start(s, data)
     assert start is not None
-    # A lawful plan dearer than the start: the ordering model at the most communities.
     k = len(start) + 1
     task = PieceTask(0, data.key, data.units, None, budget_s=4.0, seed=1, threads=1)
     dear = piece.run_attempt(s, data, task, contiguity="order", soft=False, count=(k, k),
                              time_s=4.0, stop=StopFlag())
     assert dear.choices and plan_cost(s, dear.choices) > plan_cost(s, start) + 1.0
+    return s, data, start, dear
+
+
+def test_a_dearer_ordering_plan_does_not_replace_the_start(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    s, data, start, dear = _dearer_than_the_start()
     res = _solve(s, data, monkeypatch, dear)
     # On f1d0b0d: the dearer plan (its k communities), the start dropped.
     assert plan_cost(s, res.choices) <= plan_cost(s, start) + 1e-6, res.method
@@ -109,15 +115,7 @@ def test_a_proven_dearer_ordering_plan_keeps_the_start_and_the_relaxations(
     # Every count's ordering model proven (within its shapes), region growing's plan
     # cheaper: the start is the plan, and the relaxations keep their time (they may
     # prove it); no neighbourhood search.
-    s = _street(4)
-    data = _data(s)
-    start = heuristic_start(s, data)
-    assert start is not None
-    k = len(start) + 1
-    task = PieceTask(0, data.key, data.units, None, budget_s=4.0, seed=1, threads=1)
-    dear = piece.run_attempt(s, data, task, contiguity="order", soft=False, count=(k, k),
-                             time_s=4.0, stop=StopFlag())
-    assert dear.choices and plan_cost(s, dear.choices) > plan_cost(s, start) + 1.0
+    s, data, start, dear = _dearer_than_the_start()
     res = _solve(s, data, monkeypatch, dataclasses.replace(dear, status=Status.OPTIMAL))
     # On f1d0b0d: the dearer plan.
     assert abs(plan_cost(s, res.choices) - plan_cost(s, start)) < 1e-6, res.method
