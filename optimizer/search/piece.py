@@ -1,8 +1,9 @@
 """Solve one component (a "piece"): pick the method by size, never return nothing.
 
 - pieces whose communities can all be listed (search/columns.py): set partitioning;
-- small pieces: CP-SAT with shortest-path ordering for a plan, then the exact flow
-  model from that plan for a true bound (and any better plan it finds);
+- small pieces (optimizer/search/piece_exact.py): CP-SAT with shortest-path
+  ordering for a plan, then the exact flow model from that plan for a true bound
+  (and any better plan it finds);
 - large pieces (optimizer/search/piece_large.py): region growing, neighbourhood
   search over adjacent communities for the whole budget; under every piece not
   proven optimal, the arithmetic and Lagrangian floors (solve_piece), the large
@@ -18,10 +19,9 @@ Runs in a worker process or in the caller's; it returns plain data."""
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 
-from optimizer.graph import feasible_community_counts, is_connected
+from optimizer.graph import feasible_community_counts
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.count_floor import count_floor, least_size
 from optimizer.model.lagrange import counted_lagrangian_bound
@@ -39,22 +39,16 @@ from optimizer.search.leftover import leftover_floor
 from optimizer.search.named_only import only_where_named
 from optimizer.search.oversized import solve_oversized
 from optimizer.search.piece_common import (
-    explain_locks,
-    heuristic_start,
     mark_stand_ins,
-    no_plan_reason,
-    plan_cost,
-    run_attempt,
     soft_result,
     with_stand_ins,
 )
-from optimizer.search.piece_counts import counts_to_try, fits
-from optimizer.search.piece_large import search_from, solve_large
+from optimizer.search.piece_exact import exact_counts
+from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import solve_pocketed
 from optimizer.search.recentre import recentre
 from optimizer.search.short_mark import floors_on, mark_short
-from optimizer.search.split_plan import split_plan
 from optimizer.search.starts import listing_start
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -67,8 +61,6 @@ MID_COMMUNITIES = 8     # mid-size pieces of at least this many communities: sol
                         # (9 and 18 at the least gained 4.4 and 2.6 points of gap; a
                         # 94-village part of 7 lost 0.34 to the ordering model per count)
 BOUND_X = 80000         # above this no whole-piece model is built (memory): arithmetic bound
-ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
-FIRST_PLAN_S = 5.0      # the least time the exact model gets when nothing else found a plan
 LAG_STEPS = 400         # subgradient steps of the Lagrangian floor (converged to 0.01%)
 LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it first)
 HURRY_LAG_STEPS = 40    # ... and once the piece is stopped (deterministic mode, or a
@@ -226,8 +218,11 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
                 # in 20 s against 22.27 M in 33 s; bench/JOURNAL.md, "Mid-size pieces").
                 return solve_large(scenario, data, task, stop, whole=True,
                                    model_vars=size), reserve, cg, True
-            return _exact(scenario, data, task, stop,
-                          "flow" if size <= FLOW_X else "adjacent"), reserve, cg, False
+            got = exact_counts(scenario, data, task, stop,
+                               "flow" if size <= FLOW_X else "adjacent")
+            if isinstance(got, Exemption):      # no plan found: the last resorts
+                got = _no_plan(scenario, data, task, stop, got)
+            return got, reserve, cg, False
         return solve_large(scenario, data, task, stop, whole=size <= BOUND_X,
                            model_vars=size), reserve, cg, True
 
@@ -299,100 +294,6 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     how = f", {got.how}" if got.how else ""
     return PieceResult(task.index, got.choices, ((),) * len(got.choices), got.status,
                        got.bound_yuan, got.used_s, f"columns({got.columns}{how})"), rest
-
-
-def _exact(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
-           relaxation: str) -> PieceResult:
-    """Plans by the ordering model and bounds by a relaxation, once per possible
-    number of communities: the count drives the cost, and a search free to choose it
-    tends to stay at the count of its first plan (a 24-unit urban street: 4.44 M yuan
-    with six communities free, 4.25 M with five fixed)."""
-    start = None if task.locks else heuristic_start(scenario, data)
-    ks = counts_to_try(data, task)
-    best: tuple[float, tuple[Choice, ...]] | None = None
-    spent = 0.0
-    infeasible = True
-    unproven = False            # some count's ordering model ran out of time
-    hurried = False
-    for k in ks:
-        if stop.is_set() and (best is not None or start is not None
-                              or stop.grace_s() <= 0.0):
-            # Stopped (Ctrl-C, the clock): the plan in hand will do; without one, the
-            # counts one by one while the stop's grace lasts (StopFlag.grace_s), not
-            # past it (seeds 196, 200 of bench/wild.py: four in a row after the clock,
-            # 0.7 s each, none found; seed 172 found its plan at the second count).
-            infeasible &= not hurried       # the other counts were not tried
-            break
-        hurried |= stop.is_set()
-        hint = fits(start, k) or fits(best[1] if best else None, k)
-        hard = run_attempt(scenario, data, task, contiguity="order", soft=False,
-                    count=(k, k) if k is not None else None, stop=stop, hint=hint,
-                    time_s=task.budget_s * ORDER_SHARE / len(ks))
-        spent += hard.used_s
-        infeasible &= hard.status == Status.INFEASIBLE
-        unproven |= hard.status not in (Status.OPTIMAL, Status.INFEASIBLE)
-        if hard.choices and (best is None or hard.objective_yuan < best[0]):
-            best = (hard.objective_yuan, hard.choices)
-    searched = ""
-    if start is not None and (best is None or plan_cost(scenario, start) < best[0] - 0.5):
-        best = (plan_cost(scenario, start), start)   # no model plan beat region growing's
-    if relaxation == "adjacent" and unproven and best is not None:
-        # A count's ordering model ran out of time, and the "adjacent" relaxation is not
-        # exact (its plans may be cut): the neighbourhood search from the best plan in
-        # hand, which keeps its best at every moment, takes the relaxations' time, and
-        # the floors give the bound. On the clock under load, oversized-rural-nosplit's
-        # 94 villages got no plan at any count, or a plan dearer than the start that
-        # replaced it, from run to run (3.24 M, 3.53 M or 3.13 M yuan: 2.1%, 6.0%, 0.4%
-        # of the piece), and the relaxations gave it nothing (their bounds below the
-        # floors, their plans dearer; bench/JOURNAL.md, session 30, helper attach110).
-        found, used, searched = search_from(scenario, data, task, list(best[1]),
-                                            max(0.2, task.budget_s - spent), stop)
-        spent += used
-        best = (plan_cost(scenario, found), tuple(found))
-    if best is None:
-        if infeasible and task.locks:
-            explain_locks(scenario, data, task)
-        # The ordering model admits fewer shapes than contiguity does: ask the exact one.
-        # At least FIRST_PLAN_S: a piece gone soft for want of time gets an exemption
-        # the checker (rightly) rejects.
-        exact = run_attempt(scenario, data, task, contiguity="flow", soft=False,
-                     time_s=max(FIRST_PLAN_S, task.budget_s - spent), stop=stop)
-        # Stopped before a first plan: the split search's (bench/wild.py seed 55).
-        plan = exact.choices or (None if exact.status == Status.INFEASIBLE or task.locks
-                                 else split_plan(scenario, data))
-        if not plan:
-            why = ("proved impossible by the exact model" if exact.status == Status.INFEASIBLE
-                   else "none found in time")
-            return _no_plan(scenario, data, task, stop, no_plan_reason(scenario, data, why))
-        best = (exact.objective_yuan if exact.choices else plan_cost(scenario, plan), plan)
-    # Bounds from a model that admits every connected community (exact flow on small
-    # pieces, the "adjacent" relaxation on larger ones), per count: the piece's bound
-    # is the least of them. A better plan a relaxation finds is taken when connected.
-    bounds: list[float] = [0.0] if searched else []
-    proven = not searched
-    share = max(0.2, task.budget_s - spent) / len(ks)
-    for k in [] if searched else ks:
-        if stop.is_set():
-            bounds, proven = [0.0], False   # no time for the bound: the floors give one
-            break
-        rel = run_attempt(scenario, data, task, contiguity=relaxation, soft=False, stop=stop,
-                   count=(k, k) if k is not None else None, hint=fits(best[1], k),
-                   time_s=share)
-        spent += rel.used_s
-        if rel.status == Status.INFEASIBLE:
-            continue
-        bounds.append(rel.bound_yuan if math.isfinite(rel.bound_yuan) else 0.0)
-        if rel.choices and rel.objective_yuan < best[0] - 1e-6 \
-                and all(is_connected(ch.members, scenario.neighbours) for ch in rel.choices):
-            best = (rel.objective_yuan, rel.choices)
-        proven &= rel.status == Status.OPTIMAL and rel.objective_yuan >= best[0] - 1e-6
-    bound = min(bounds) if bounds else best[0]
-    choices = best[1]
-    return PieceResult(task.index, tuple(choices), tuple(() for _ in choices),
-                       Status.OPTIMAL if proven else Status.FEASIBLE, bound, spent,
-                       "exact(k=" + ",".join(str(k) for k in ks) + ")"
-                       + (f", then {searched}" if searched else
-                          ", the start" if choices is start else ""))
 
 
 def _many_communities(data: PieceData) -> bool:

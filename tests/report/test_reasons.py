@@ -236,8 +236,8 @@ def test_a_stand_in_once_the_oversized_units_hold_their_places_reads_in_chinese(
     "fewer(-2 in 5)+anneal(-0 in 4)+moves(12)+lns(40 rounds)",
 ])
 def test_every_method_of_the_search_reads_in_chinese(method: str) -> None:
-    """The exact pieces' search from the best plan in hand (optimizer.search.piece
-    '_exact': ', then <steps>', ', the start') and the large pieces' steps
+    """The exact pieces' search from the best plan in hand (optimizer.search.piece_exact
+    exact_counts: ', then <steps>', ', the start') and the large pieces' steps
     (piece_large: fewer, anneal, moves, lns): no English word in the Chinese report."""
     from optimizer.report.reasons import method_text
 

@@ -24,8 +24,9 @@ import optimizer.search.dispatch as dispatch
 from optimizer.graph import components
 from optimizer.model.cpsat_run import HURRIED_PROOF_S, set_limits
 from optimizer.model.piece import piece_data
+from optimizer.plan.exemption import Exemption
 from optimizer.scenario.build import grid_scenario
-from optimizer.search import piece
+from optimizer.search import piece_exact
 from optimizer.search.attempt import Attempt, Choice
 from optimizer.search.clock import timed
 from optimizer.search.piece_types import PieceResult, PieceTask
@@ -158,7 +159,7 @@ def _stopped_piece(monkeypatch: pytest.MonkeyPatch, flag: _Clocked,
     data = piece_data(s, comp.key, comp.units)
     task = PieceTask(0, data.key, data.units, None, budget_s=1.0, seed=1, threads=1,
                      deterministic=True)
-    ks = piece.counts_to_try(data, task)
+    ks = piece_exact.counts_to_try(data, task)
     assert len(ks) > 2
     calls: list[str] = []
     plan = tuple(Choice(int(u), (int(u),), "build", None, None) for u in data.units)
@@ -170,18 +171,17 @@ def _stopped_piece(monkeypatch: pytest.MonkeyPatch, flag: _Clocked,
             return Attempt(Status.FEASIBLE, plan, 1.0, 0.0, 0, flag.step, flag.step)
         return Attempt(Status.UNKNOWN, (), 0.0, 0.0, 0, flag.step, flag.step)
 
-    monkeypatch.setattr(piece, "heuristic_start", lambda sc, d: None)
-    monkeypatch.setattr(piece, "run_attempt", attempt)
-    monkeypatch.setattr(piece, "split_plan", lambda sc, d: None)
-    monkeypatch.setattr(piece, "_no_plan", lambda *a, **k: "no plan")
-    return calls, piece._exact(s, data, task, flag, "flow")
+    monkeypatch.setattr(piece_exact, "heuristic_start", lambda sc, d: None)
+    monkeypatch.setattr(piece_exact, "run_attempt", attempt)
+    monkeypatch.setattr(piece_exact, "split_plan", lambda sc, d: None)
+    return calls, piece_exact.exact_counts(s, data, task, flag, "flow")
 
 
 def test_a_piece_stopped_before_any_plan_tries_counts_only_within_the_grace(
         monkeypatch: pytest.MonkeyPatch) -> None:
     flag = _Clocked(step=0.6 * HURRIED_WALL_S)
     calls, got = _stopped_piece(monkeypatch, flag, found_at=None)
-    assert got == "no plan"
+    assert isinstance(got, Exemption)     # no plan: the caller's last resorts
     assert calls == ["order", "order", "flow"]   # before: one ordering model per count
 
 
@@ -191,4 +191,4 @@ def test_a_stopped_piece_still_takes_a_later_count_s_plan_within_the_grace(
     flag = _Clocked(step=0.3 * HURRIED_WALL_S)
     calls, got = _stopped_piece(monkeypatch, flag, found_at=1)
     assert calls == ["order", "order"]      # then stopped with a plan in hand: no bound model
-    assert got != "no plan"
+    assert isinstance(got, PieceResult) and got.choices

@@ -1,4 +1,4 @@
-"""The ordering model per count (optimizer.search.piece._exact) on a piece whose bound
+"""The ordering model per count (optimizer.search.piece_exact.exact_counts) on a piece whose bound
 model is the "adjacent" relaxation: where no count's ordering model beats the
 region-growing start in its time, the neighbourhood search from the start takes the
 relaxations' time, so the piece never ends dearer than its start.
@@ -22,7 +22,7 @@ from optimizer.graph import components, is_connected
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
-from optimizer.search import piece
+from optimizer.search import piece, piece_exact
 from optimizer.search.attempt import Attempt, Choice
 from optimizer.search.piece_common import heuristic_start, plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
@@ -45,12 +45,12 @@ def _data(s: Scenario) -> PieceData:
 
 def _solve(s: Scenario, data: PieceData, monkeypatch: pytest.MonkeyPatch,
            order: Attempt) -> PieceResult:
-    """The piece by ``_exact``: every ordering model answers ``order``, every
+    """The piece by ``exact_counts``: every ordering model answers ``order``, every
     relaxation finds nothing in its time (no plan, no bound)."""
     monkeypatch.setattr(piece, "plan_by_columns", lambda *a, **k: None)
     monkeypatch.setattr(piece, "FLOW_X", 10)            # the "adjacent" relaxation
     monkeypatch.setattr(piece, "MID_COMMUNITIES", 99)   # _exact, not solve_large
-    real = piece.run_attempt
+    real = piece_exact.run_attempt
 
     def attempt(*a: Any, **k: Any) -> Attempt:
         if k.get("contiguity") == "order" and not k.get("soft"):
@@ -59,7 +59,7 @@ def _solve(s: Scenario, data: PieceData, monkeypatch: pytest.MonkeyPatch,
             return NOTHING
         return real(*a, **k)
 
-    monkeypatch.setattr(piece, "run_attempt", attempt)
+    monkeypatch.setattr(piece_exact, "run_attempt", attempt)
     task = PieceTask(0, data.key, data.units, None, budget_s=6.0, seed=1, threads=1)
     return piece.solve_data(s, data, task, StopFlag())
 
@@ -82,7 +82,7 @@ def _dearer_than_the_start() -> tuple[Scenario, PieceData, tuple[Choice, ...], A
     assert start is not None
     k = len(start) + 1
     task = PieceTask(0, data.key, data.units, None, budget_s=4.0, seed=1, threads=1)
-    dear = piece.run_attempt(s, data, task, contiguity="order", soft=False, count=(k, k),
+    dear = piece_exact.run_attempt(s, data, task, contiguity="order", soft=False, count=(k, k),
                              time_s=4.0, stop=StopFlag())
     assert dear.choices and plan_cost(s, dear.choices) > plan_cost(s, start) + 1.0
     return s, data, start, dear

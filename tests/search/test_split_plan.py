@@ -13,9 +13,9 @@ import pytest
 from optimizer.graph import components
 from optimizer.model.piece import piece_data
 from optimizer.scenario.build import grid_scenario
-from optimizer.search import piece, piece_common, piece_large
+from optimizer.search import piece_common, piece_exact, piece_large
 from optimizer.search.attempt import Attempt
-from optimizer.search.piece_types import PieceTask
+from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.split_plan import orders, split_plan
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -60,16 +60,17 @@ def test_a_piece_stopped_before_its_first_plan_takes_the_split(
     rng = np.random.default_rng(7)
     s, data = _piece(rng.integers(300, 1400, size=(5, 6)).tolist())
     # The clock stopped every model before its first plan, region growing missed.
-    monkeypatch.setattr(piece, "heuristic_start", lambda sc, d: None)
+    monkeypatch.setattr(piece_exact, "heuristic_start", lambda sc, d: None)
     monkeypatch.setattr(piece_common, "grow_regions", lambda d, **_: [list(range(d.n))])
     nothing = Attempt(Status.UNKNOWN, (), 0.0, 0.0, 0, 1.0, 1.0)
-    monkeypatch.setattr(piece, "run_attempt", lambda *a, **k: nothing)
+    monkeypatch.setattr(piece_exact, "run_attempt", lambda *a, **k: nothing)
     monkeypatch.setattr(piece_common, "run_attempt", lambda *a, **k: nothing)
     stop = StopFlag()
     stop.set()
     task = PieceTask(0, data.key, data.units, None, budget_s=1.0, seed=1, threads=1,
                      deterministic=False)
-    res = piece._exact(s, data, task, stop, "flow")
+    res = piece_exact.exact_counts(s, data, task, stop, "flow")
+    assert isinstance(res, PieceResult)
     _within(s, data, res.choices)
     assert not any(res.exemptions)      # before: soft, "none found in time"
     assert res.status == Status.FEASIBLE and "none found in time" not in res.reason
