@@ -8,6 +8,7 @@ independent checker (:mod:`optimizer.checker`) recomputes them from the scenario
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
@@ -216,8 +217,9 @@ class Plan:
         ]
         stopped = list(s.get("clock_stopped") or [])
         if stopped and s.get("workers") == 1:
-            shown = "; ".join(stopped[:5]) + (f" and {len(stopped) - 5} more"
-                                             if len(stopped) > 5 else "")
+            named = _grouped(stopped)
+            shown = "; ".join(named[:5]) + (f" and {len(named) - 5} more"
+                                           if len(named) > 5 else "")
             lines.append(f"determinism gave way to the clock in {len(stopped)} pieces (stopped "
                          f"at the time limit; another run may differ): {shown}")
         elif stopped:
@@ -229,6 +231,15 @@ class Plan:
             lines.append(f"{len(exempt)} communities carry an exemption:")
             lines += [f"  {c.community_id}: {c.exemption}" for c in exempt]
         return "\n".join(lines)
+
+
+def _grouped(names: list[str]) -> list[str]:
+    """Piece names once each, in order, with how many pieces bear the name: a town's
+    rural area cut by barriers is several pieces of one name, which read as the same
+    piece listed over and over ("Fuwan Town / rural; Fuwan Town / rural; ...")."""
+    counts = Counter(names)
+    return [f"{n} ({counts[n]} pieces)" if counts[n] > 1 else n
+            for n in dict.fromkeys(names)]
 
 
 def _num(v: Any, digits: int = 0) -> str:

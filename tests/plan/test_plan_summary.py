@@ -102,3 +102,17 @@ def test_exemption_rules(solved) -> None:  # type: ignore[no-untyped-def]
         "ONE-STATION: no place for a center: ONE-STATION cannot be met"))
     assert com.exemption_rules == ("SIZE-RURAL", "ONE-STATION")
     assert dataclasses.replace(com, exemption="").exemption_rules == ()
+
+
+def test_pieces_of_one_name_the_clock_stopped_read_once_with_their_count(solved) -> None:  # type: ignore[no-untyped-def]
+    """The demo's one-worker run under load listed 'Jianhu / Fuwan Town / rural' five
+    times (the town's rural area is six pieces cut by barriers, one name): once, with
+    how many pieces, and the count of pieces still the pieces'."""
+    _, plan = solved
+    names = ["C1 / A / rural"] * 6 + ["C1 / B / urban"]
+    stopped = dataclasses.replace(plan, summary={**plan.summary, "workers": 1,
+                                                 "clock_stopped": names})
+    text = stopped.summary_text()
+    assert ("determinism gave way to the clock in 7 pieces (stopped at the time limit; "
+            "another run may differ): C1 / A / rural (6 pieces); C1 / B / urban") in text
+    assert text.count("C1 / A / rural") == 1
