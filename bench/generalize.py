@@ -34,6 +34,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -187,14 +188,24 @@ def markdown(frame: pd.DataFrame) -> str:
     return "\n".join([head, sep, *body])
 
 
+def method_name(method: str) -> str:
+    """A piece's method without its parameters, nested ones too: "columns(24388, lp,
+    resplit(1 of 21), 4 integer stages)" is "columns" (a first-match cut left
+    "columns, 4 integer stages)" as a method of its own in the city's table)."""
+    while True:
+        bare = re.sub(r"\([^()]*\)", "", method)
+        if bare == method:
+            return bare.strip()
+        method = bare
+
+
 def gap_by_method(pieces: pd.DataFrame, classes: dict[str, str]) -> pd.DataFrame:
     """Where the gap sits: yuan of gap by class, piece kind and method (the method's
     name without its parameters), with the pieces' sizes."""
     if pieces.empty:
         return pd.DataFrame()
     p = pieces.assign(cls=pieces["case"].map(classes),
-                      method=pieces["method"].astype(str).str.replace(r"\(.*?\)", "",
-                                                                     regex=True).str.strip())
+                      method=pieces["method"].astype(str).map(method_name))
     g = p.groupby(["cls", "kind", "method"]).agg(
         pieces=("key", "size"), units_median=("units", "median"), units_max=("units", "max"),
         objective=("objective", "sum"), gap_yuan=("gap_yuan", "sum")).reset_index()

@@ -26,7 +26,7 @@ from tests.helpers.paths import ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from bench.generalize import COLUMNS, case_names, main, parse  # noqa: E402
+from bench.generalize import COLUMNS, case_names, main, method_name, parse  # noqa: E402
 from bench.generalize_audit import audit_exemptions, named_units  # noqa: E402
 from bench.generalize_cases import CASES, TARGETS  # noqa: E402
 from optimizer.plan.read import read_plan  # noqa: E402
@@ -121,3 +121,14 @@ def test_class_alone_runs_that_class_only() -> None:
     assert case_names(parse([])) is None
     assert case_names(parse(["--cases", "town, big-street-150"])) == ["town", "big-street-150"]
     assert case_names(parse(["--scenario", "x", "--class", "oversized"])) == []
+
+
+@pytest.mark.parametrize(("method", "name"), [
+    ("columns(24388, lp, dive, resplit(1 of 21), 4 integer stages)", "columns"),
+    ("exact(k=4,5), then fewer(-2 in 5)+lns(40 rounds)", "exact, then fewer+lns"),
+    ("moves+lns+lagrangian bound", "moves+lns+lagrangian bound"),
+])
+def test_the_method_loses_its_parameters_nested_ones_too(method: str, name: str) -> None:
+    """The city's by-method table had "columns, 4 integer stages)" as a method of its
+    own: the parameters were cut at the first ")"."""
+    assert method_name(method) == name
