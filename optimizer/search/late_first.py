@@ -15,16 +15,22 @@ solving (:func:`first_marks`):
   communities the pieces can have (each piece's households over the lower bound), the
   plan could miss the target by them, so they are marked; otherwise nothing changes
   (the plan is the one without this module, to the bit);
+- only pieces of at most :data:`MAX_MARKED_UNITS` units are marked (bigger ones keep
+  the second try of late_rooms.py);
 - a piece's marks are kept only as far as each can take timely rooms of its own (a
-  matching of marked units to distinct timely sites in reach), so that two marks one
-  site alone could serve do not leave the piece without a plan.
+  matching of marked units to distinct timely sites in reach) or share a matched
+  mark's site within the bounds (:func:`_shares`), so that two marks one site alone
+  could not serve together do not leave the piece without a plan.
 
 The marked pieces are searched marked first, on most of the limit
 (:data:`MARKED_SHARE`), then again unmarked on what is left: that search's bound is
 over every plan, the marked one's only over plans whose marked communities take
 timely rooms (lead mend 34f7122). The plan reports, per marked piece, the lower of the
-two bounds (late_rooms.over_every_plan). The plan kept is the marked one where it has
-fewer misses not forced, else the cheaper of the two with the fewest.
+two bounds (late_rooms.over_every_plan). Per marked piece the marked result is kept
+unless it breaks the household bounds more than the unmarked one; the plan so mixed
+is kept where it has fewer misses not forced than the unmarked one, else the cheaper
+of the two with the fewest. A marked piece left without a plan in its time is solved
+unmarked (optimizer.search.dispatch).
 """
 
 from __future__ import annotations
@@ -53,6 +59,11 @@ from optimizer.search.piece_types import PieceResult
 
 MARKED_SHARE = 0.75     # of the limit, the first (marked) search's; the rest bounds the
                         # marked pieces unmarked (a quarter: their first plan and floor)
+MAX_MARKED_UNITS = 40   # pieces past it are not marked before the search: at load 6 the
+                        # marked search of wild 378's 78- and 43-village rural pieces
+                        # fell to the soft model (71 s of wall for a 60-s limit, SIZE
+                        # broken) and 396's 138-unit street had no marked plan in time;
+                        # 366's pieces of 25-37 units met the target (JOURNAL, session 31)
 MIN_BOUND_S = 2.0       # the least clock left for the unmarked search (else bound 0)
 
 
@@ -176,8 +187,8 @@ def first_marks(scenario: Scenario) -> frozenset[int]:
     if sum(len(v) for v in late.values()) <= allowed_misses(scenario, comps):
         return frozenset()
     out: set[int] = set()
-    for units in late.values():
-        if units:
+    for k, units in late.items():
+        if units and len(comps[k].units) <= MAX_MARKED_UNITS:
             out |= matched(scenario, units)
     return frozenset(out)
 
