@@ -182,6 +182,9 @@ def allowed_misses(scenario: Scenario, comps: list[Component]) -> int:
 def first_marks(scenario: Scenario) -> frozenset[int]:
     """The units to mark before solving (module docstring); empty where the late rooms
     that can be escaped are no more than the target allows to miss."""
+    s = scenario.sites
+    if not any(s.is_pipeline(k) and not timely(scenario, k) for k in range(len(s.site_ids))):
+        return frozenset()      # no late rooms (0.4 s of components on the city saved)
     comps = components(scenario)
     late = {k: late_units(scenario, c) for k, c in enumerate(comps)}
     if sum(len(v) for v in late.values()) <= allowed_misses(scenario, comps):
