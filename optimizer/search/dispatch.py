@@ -250,13 +250,22 @@ def _work(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
         try:
             res = solve_piece(scenario, task, clock.flag)
         except SolveError:
+            marked = scenario.late_rooms & frozenset(task.units.tolist())
+            if marked:
+                # FACILITY-95's marks (optimizer.search.late_first) left the piece no
+                # plan in its time (wild 366 and 396 at load 7: the marked search
+                # stopped by the clock before a first plan): the piece unmarked, so
+                # the rest of the plan stands; the caller sees its late centres.
+                res = solve_piece(scenario.replace(late_rooms=scenario.late_rooms - marked),
+                                  task, clock.flag)
             # A starved budget (or a loaded machine) can leave a piece without any plan
             # (seen on the city: a 41-unit urban street during a resume at load 4-6 on
             # 2 cores); once more with time enough, unless stopped.
-            if task.budget_s >= RETRY_S or clock.flag.is_set():
+            elif task.budget_s >= RETRY_S or clock.flag.is_set():
                 raise
-            res = solve_piece(scenario, dataclasses.replace(task, budget_s=RETRY_S),
-                              clock.flag)
+            else:
+                res = solve_piece(scenario, dataclasses.replace(task, budget_s=RETRY_S),
+                                  clock.flag)
     if clock.fired:
         res = dataclasses.replace(res, clock_stopped=True)
     if memory_stopped(stop):    # past its memory share: the lighter path, said so

@@ -211,7 +211,7 @@ def meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: float | No
             f"-> {best.free} misses not "
             f"forced); the bound is over every plan: each of those pieces' the lower of "
             f"its two searches'")
-    return _with_note(plan, note, time.perf_counter() - t0)
+    return with_note(plan, note, time.perf_counter() - t0)
 
 
 def _by_piece(comps: list[Component], units: Iterable[int]) -> dict[int, frozenset[int]]:
@@ -277,11 +277,12 @@ def over_every_plan(plan: Plan, first: Plan) -> Plan:
                                gap=round((obj - bound) / obj, 8) if obj > 0 else 0.0)
 
 
-def _with_note(plan: Plan, note: str, elapsed: float) -> Plan:
+def with_note(plan: Plan, note: str, elapsed: float) -> Plan:
+    """``plan`` with ``note`` added to its summary, its solve time ``elapsed``."""
     summary = {**plan.summary, "notes": [*plan.summary.get("notes", []), note],
                "solve_time_s": round(elapsed, 3)}
     return dataclasses.replace(plan, summary=summary)
 
 
-__all__ = ["Misses", "can_escape", "late_site", "meeting_target", "over_every_plan",
-           "target_misses"]
+__all__ = ["Misses", "can_escape", "late_site", "Solve", "meeting_target", "over_every_plan",
+           "target_misses", "with_note"]

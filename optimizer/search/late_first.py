@@ -1,0 +1,311 @@
+"""FACILITY-95 in the first search: where the data alone show that late rooms could
+make the plan miss the target, the units holding them are marked from the start.
+
+optimizer.search.late_rooms tries again after the plan, piece by piece, with the late
+centres' units marked (TIMELY, optimizer.model.precedence). That try had no time on
+wild seeds 366, 378 and 396 (bench/JOURNAL.md, session 30: 4-6 late centres to escape
+in pieces of 25-138 units that used most of the clock), and two marks one timely site
+alone can serve left seed 366's rural piece no plan. Here the scenario is read before
+solving (:func:`first_marks`):
+
+- the units whose imposed rooms (PIPELINE) are all handed over after the target year
+  and whose community could still hold timely rooms reaching its need
+  (late_rooms.can_escape) are the possible misses not forced;
+- when there are more of them than FACILITY-95 allows to miss even at the most
+  communities the pieces can have (each piece's households over the lower bound), the
+  plan could miss the target by them, so they are marked; otherwise nothing changes
+  (the plan is the one without this module, to the bit);
+- only pieces of at most :data:`MAX_MARKED_UNITS` units are marked (bigger ones keep
+  the second try of late_rooms.py);
+- a piece's marks are kept only as far as each can take timely rooms of its own (a
+  matching of marked units to distinct timely sites in reach) or share a matched
+  mark's site within the bounds (:func:`_shares`), so that two marks one site alone
+  could not serve together do not leave the piece without a plan.
+
+The marked pieces are searched marked first, on most of the limit
+(:data:`MARKED_SHARE`), then again unmarked on what is left: that search's bound is
+over every plan, the marked one's only over plans whose marked communities take
+timely rooms (lead mend 34f7122). The plan reports, per marked piece, the lower of the
+two bounds (late_rooms.over_every_plan). Per marked piece the marked result is kept
+unless it breaks the household bounds more than the unmarked one; the plan so mixed
+is kept where it has fewer misses not forced than the unmarked one, else the cheaper
+of the two with the fewest. A marked piece left without a plan in its time is solved
+unmarked (optimizer.search.dispatch).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import math
+import time
+
+from optimizer.errors import SolveError
+from optimizer.graph import Component, components, diagnose
+from optimizer.model.precedence import imposed_sites, timely
+from optimizer.plan.model import Plan
+from optimizer.scenario.model import Scenario
+from optimizer.search.clock import DET_PER_S
+from optimizer.search.executors import Executor, InProcessExecutor
+from optimizer.search.late_rooms import (
+    Solve,
+    can_escape,
+    meeting_target,
+    over_every_plan,
+    target_misses,
+    with_note,
+)
+from optimizer.search.piece_types import PieceResult
+
+MARKED_SHARE = 0.75     # of the limit, the first (marked) search's; the rest bounds the
+                        # marked pieces unmarked (a quarter: their first plan and floor)
+MAX_MARKED_UNITS = 40   # pieces past it are not marked before the search: at load 6 the
+                        # marked search of wild 378's 78- and 43-village rural pieces
+                        # fell to the soft model (71 s of wall for a 60-s limit, SIZE
+                        # broken) and 396's 138-unit street had no marked plan in time;
+                        # 366's pieces of 25-37 units met the target (JOURNAL, session 31)
+MIN_BOUND_S = 2.0       # the least clock left for the unmarked search (else bound 0)
+
+
+def late_units(scenario: Scenario, comp: Component) -> list[int]:
+    """The units of ``comp`` whose imposed rooms are all handed over after the target
+    year (a community holding one centres there unless it holds timely rooms) and
+    whose community could hold timely rooms reaching its need (can_escape)."""
+    out = []
+    for u in comp.units.tolist():
+        own = imposed_sites(scenario, u)
+        if own and not any(timely(scenario, k) for k in own) and can_escape(scenario, u):
+            out.append(int(u))
+    return out
+
+
+def escape_sites(scenario: Scenario, u: int) -> frozenset[int]:
+    """The timely pipeline sites a community holding ``u`` could take as its center:
+    those whose reach meets the need of the lightest connected set holding u and the
+    site's unit (can_escape's test, every site rather than the first)."""
+    pol, h, s = scenario.policy, scenario.households, scenario.sites
+    key = scenario.piece_key(u)
+    done: set[int] = set()
+    found: set[int] = set()
+    heap = [(int(h[u]), u)]
+    while heap:
+        w, v = heapq.heappop(heap)
+        if v in done:
+            continue
+        done.add(v)
+        need = pol.required_area_m2(w)
+        found.update(k for k in scenario.sites_by_unit.get(v, ())
+                     if timely(scenario, k)
+                     and max(float(s.area_m2[k]), float(s.max_area_m2[k])) >= need)
+        for n in scenario.neighbours[v].tolist():
+            if n not in done and scenario.piece_key(n) == key:
+                heapq.heappush(heap, (w + int(h[n]), n))
+    return frozenset(found)
+
+
+def matched(scenario: Scenario, units: list[int]) -> frozenset[int]:
+    """The marks of ``units`` kept: the largest set each of which can take a timely
+    site of its own (a maximum bipartite matching, augmenting paths in unit order:
+    deterministic), then each other unit that can share a matched mark's site
+    (:func:`_shares`)."""
+    sites = {u: sorted(escape_sites(scenario, u)) for u in units}
+    owner: dict[int, int] = {}
+
+    def place(u: int, seen: set[int]) -> bool:
+        for k in sites[u]:
+            if k in seen:
+                continue
+            seen.add(k)
+            if k not in owner or place(owner[k], seen):
+                owner[k] = u
+                return True
+        return False
+
+    kept = {u for u in sorted(units) if place(u, set())}
+    shared: set[int] = set()
+    for u in sorted(set(units) - kept):
+        k = next((k for k in sites[u] if k in owner and owner[k] not in shared
+                  and _shares(scenario, k, (u, owner[k]))), None)
+        if k is not None:
+            kept.add(u)
+            shared |= {u, owner[k]}
+    return frozenset(kept)
+
+
+def _shares(scenario: Scenario, site: int, marks: tuple[int, int]) -> bool:
+    """Whether one community within the bounds can hold both ``marks`` and ``site``
+    with the site reaching its need. The lightest connected set holding three units
+    is three lightest paths from some unit v (node-weighted, both ends counted):
+    min over v of d_a(v) + d_b(v) + d_s(v) - 2 h(v), so the test is exact for the
+    lightest such set; a heavier set that fit would fit lighter too."""
+    pol, h, s = scenario.policy, scenario.households, scenario.sites
+    root = int(s.unit[site])
+    hi = pol.bounds(bool(scenario.urban[root]))[1]
+    reach = max(float(s.area_m2[site]), float(s.max_area_m2[site]))
+    ds = [_lightest(scenario, u) for u in (*marks, root)]
+    common = set(ds[0]) & set(ds[1]) & set(ds[2])
+    if not common:
+        return False
+    w = min(ds[0][v] + ds[1][v] + ds[2][v] - 2 * int(h[v]) for v in common)
+    return w <= hi and pol.required_area_m2(w) <= reach
+
+
+def _lightest(scenario: Scenario, u: int) -> dict[int, int]:
+    """The households of the lightest path from ``u`` to each unit of its piece (both
+    ends counted)."""
+    h = scenario.households
+    key = scenario.piece_key(u)
+    dist: dict[int, int] = {}
+    heap = [(int(h[u]), u)]
+    while heap:
+        w, v = heapq.heappop(heap)
+        if v in dist:
+            continue
+        dist[v] = w
+        for n in scenario.neighbours[v].tolist():
+            if n not in dist and scenario.piece_key(n) == key:
+                heapq.heappush(heap, (w + int(h[n]), n))
+    return dist
+
+
+def allowed_misses(scenario: Scenario, comps: list[Component]) -> int:
+    """The most FACILITY-95 misses the target allows at the most communities the
+    pieces can have (each piece's households over its lower bound, at least one)."""
+    most = 0
+    for c in comps:
+        lo = scenario.policy.bounds(c.urban)[0]
+        most += max(1, int(c.households) // max(1, lo))
+    share = scenario.policy.facility_target_share
+    return most - math.ceil(share * most - 1e-9)
+
+
+def first_marks(scenario: Scenario) -> frozenset[int]:
+    """The units to mark before solving (module docstring); empty where the late rooms
+    that can be escaped are no more than the target allows to miss."""
+    s = scenario.sites
+    if not any(s.is_pipeline(k) and not timely(scenario, k) for k in range(len(s.site_ids))):
+        return frozenset()      # no late rooms (0.4 s of components on the city saved)
+    comps = components(scenario)
+    late = {k: late_units(scenario, c) for k, c in enumerate(comps)}
+    if sum(len(v) for v in late.values()) <= allowed_misses(scenario, comps):
+        return frozenset()
+    out: set[int] = set()
+    for k, units in late.items():
+        if units and len(comps[k].units) <= MAX_MARKED_UNITS:
+            out |= matched(scenario, units)
+    return frozenset(out)
+
+
+def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: float | None,
+                         workers: int | None, executor: Executor | None,
+                         ends_by: float | None, **kw: object) -> Plan:
+    """``solve(scenario, ...)`` with FACILITY-95's late rooms marked from the start
+    where the data call for it (module docstring); else late_rooms.meeting_target
+    (the plan, then a second try where it misses the target)."""
+    marks = first_marks(scenario)
+    if not marks:
+        return meeting_target(solve, scenario, time_limit_s=time_limit_s, workers=workers,
+                              executor=executor, ends_by=ends_by, **kw)
+    t0 = time.perf_counter()
+    limit = float(scenario.solver.time_limit_s if time_limit_s is None else time_limit_s)
+    one = int(scenario.solver.workers if workers is None else workers) == 1
+    end = ends_by if ends_by is not None else t0 + limit    # the clock's promise
+    comps = components(scenario)
+    again = {k for k, c in enumerate(comps) if marks & set(c.units.tolist())}
+    kw = {**kw, "diagnoses": tuple(diagnose(scenario))}
+    marked: dict[int, PieceResult] = {}
+    try:
+        first = solve(scenario.replace(late_rooms=marks), time_limit_s=MARKED_SHARE * limit,
+                      workers=workers, executor=executor,
+                      ends_by=t0 + MARKED_SHARE * (end - t0), results_out=marked, **kw)
+    except SolveError:      # a piece the marks leave no plan: the search without them
+        left = max(1.0, min(limit, end - time.perf_counter()))
+        return meeting_target(solve, scenario, time_limit_s=left, workers=workers,
+                              executor=executor, ends_by=end, **kw)
+    if first.interrupted:   # stopped: no time to bound the marked pieces unmarked
+        return _noted(_floored(first, [comps[k] for k in sorted(again)]),
+                      _note(scenario, marks, first, None, "0 (stopped)"),
+                      time.perf_counter() - t0, limit)
+    # The marked pieces unmarked, on what is left (one worker: the limit less what the
+    # marked search used, deterministic; else the clock's time left): the bound over
+    # every plan, and the plan where marks did not help.
+    used = sum(r.used_s for r in marked.values()) / DET_PER_S
+    left = limit - used if one else end - time.perf_counter()
+    plain: Plan | None = None
+    unmarked: dict[int, PieceResult] = {}
+    if end - time.perf_counter() >= MIN_BOUND_S:     # else the clock is out: bound 0
+        try:
+            plain = solve(scenario, time_limit_s=max(1.0, left), workers=workers,
+                          executor=executor if executor is not None or len(again) > 1
+                          else InProcessExecutor(), ends_by=end,
+                          reuse={k: r for k, r in marked.items() if k not in again},
+                          results_out=unmarked,
+                          **{k: v for k, v in kw.items() if k != "checkpoint"})
+        except SolveError:
+            plain = None
+    if plain is None or plain.interrupted:
+        # No unmarked search to bound the marked pieces: their bound is 0 (valid for
+        # every plan), said so.
+        return _noted(_floored(first, [comps[k] for k in sorted(again)]),
+                      _note(scenario, marks, first, None, "0 (no unmarked search)"),
+                      time.perf_counter() - t0, limit)
+    # Per marked piece, the marked result unless it breaks the bounds more than the
+    # unmarked one (a marked search the clock stopped early can end in the soft
+    # model's rough plan: wild 378's rural piece at load 6, one community of 6,267
+    # households); then the plan of the pieces chosen, assembled (nothing solved).
+    pick = {k: (unmarked[k] if k in again and _outside(scenario, marked[k])
+                > _outside(scenario, unmarked[k]) else r) for k, r in marked.items()}
+    mixed = solve(scenario, time_limit_s=limit, workers=workers,
+                  executor=InProcessExecutor(), reuse=pick,
+                  **{k: v for k, v in kw.items() if k != "checkpoint"})
+    back = sorted(" / ".join(comps[k].key) for k in again if pick[k] is unmarked.get(k))
+    if back:
+        mixed = with_note(mixed, f"FACILITY-95: unmarked, as the marked search broke the "
+                                 f"household bounds more: {'; '.join(back)}", 0.0)
+    a, b = target_misses(scenario, mixed), target_misses(scenario, plain)
+    if a.free < b.free or (a.free == b.free and (mixed.objective or 0.0)
+                           <= (plain.objective or 0.0)):
+        return _noted(over_every_plan(mixed, plain),
+                      _note(scenario, marks, mixed, plain,
+                            "the lower of its marked and unmarked searches'"),
+                      time.perf_counter() - t0, limit)
+    return _noted(plain, _note(scenario, marks, mixed, plain, "its unmarked search's"),
+                  time.perf_counter() - t0, limit)
+
+
+def _outside(scenario: Scenario, res: PieceResult) -> tuple[int, int]:
+    """How far ``res``'s communities break the household bounds: the households
+    outside [lower, upper] summed over its communities, then how many are exempt."""
+    h = scenario.households
+    out = 0
+    for ch in res.choices:
+        lo, hi = scenario.policy.bounds(bool(scenario.urban[ch.center]))
+        w = int(sum(int(h[u]) for u in ch.members))
+        out += max(0, w - hi) + max(0, lo - w)
+    return out, sum(1 for e in res.exemptions if e)
+
+
+def _noted(plan: Plan, note: str, elapsed: float, limit: float) -> Plan:
+    """``plan`` with ``note``, its solve time ``elapsed`` and the limit the caller gave
+    (each search above ran on a share of it)."""
+    plan = with_note(plan, note, elapsed)
+    return dataclasses.replace(plan, summary={**plan.summary, "time_limit_s": limit})
+
+
+def _floored(plan: Plan, comps: list[Component]) -> Plan:
+    """``plan`` with the bound of the pieces ``comps`` set to 0 (over every plan)."""
+    keys = {" / ".join(c.key) for c in comps}
+    zero = dataclasses.replace(plan, pieces=tuple(
+        dataclasses.replace(p, bound=0.0) if p.key in keys else p for p in plan.pieces))
+    return over_every_plan(plan, zero)
+
+
+def _note(scenario: Scenario, marks: frozenset[int], first: Plan, plain: Plan | None,
+          bound: str) -> str:
+    names = ", ".join(scenario.unit_ids[u] for u in sorted(marks))
+    a = target_misses(scenario, first).free
+    b = "none" if plain is None else str(target_misses(scenario, plain).free)
+    return (f"FACILITY-95: the communities holding {names} take rooms handed over by "
+            f"{scenario.policy.target_year} (their own are handed over later; marked "
+            f"before the search: {a} misses not forced marked, {b} unmarked); the bound "
+            f"is over every plan: each marked piece's {bound}")
