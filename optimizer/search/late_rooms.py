@@ -39,6 +39,7 @@ from optimizer.errors import SolveError
 from optimizer.graph import Component, components, diagnose
 from optimizer.model.precedence import imposed_sites, timely
 from optimizer.plan.model import Community, Plan
+from optimizer.plan.summary import PieceSummary
 from optimizer.scenario.model import Scenario
 from optimizer.search.clock import DET_PER_S
 from optimizer.search.executors import Executor, InProcessExecutor
@@ -256,10 +257,8 @@ def over_every_plan(plan: Plan, first: Plan) -> Plan:
     piece searched under a mark proves a bound of the marked problem, which can
     exceed what an unmarked plan costs). A piece whose bound is lowered below its
     objective is no longer OPTIMAL; the whole is OPTIMAL only if every piece is."""
-    old = {p.key: p for p in first.pieces}
     pieces, drop = [], 0.0
-    for p in plan.pieces:
-        before = old.get(p.key)
+    for p, before in zip(plan.pieces, _first_of(plan, first), strict=True):
         if before is None or before.bound >= p.bound:
             pieces.append(p)
             continue
@@ -275,6 +274,25 @@ def over_every_plan(plan: Plan, first: Plan) -> Plan:
         if plan.status.has_answer else plan.status
     return dataclasses.replace(plan, pieces=tuple(pieces), bound=bound, status=status,
                                gap=round((obj - bound) / obj, 8) if obj > 0 else 0.0)
+
+
+def _first_of(plan: Plan, first: Plan) -> list[PieceSummary | None]:
+    """Each piece of ``plan`` with ``first``'s same piece. Names do not tell pieces
+    apart (a town's rural area cut by barriers is several pieces of one name), so by
+    place where both plans list the same pieces in the same order (one scenario's
+    components, as the searches here do); else, per name, the piece of that name with
+    the lowest bound (a bound over every plan of each of them)."""
+    def same(a: PieceSummary, b: PieceSummary) -> bool:
+        return (a.key, a.units, a.households) == (b.key, b.units, b.households)
+
+    if len(plan.pieces) == len(first.pieces) and all(
+            same(a, b) for a, b in zip(plan.pieces, first.pieces, strict=True)):
+        return list(first.pieces)
+    low: dict[str, PieceSummary] = {}
+    for p in first.pieces:
+        if p.key not in low or p.bound < low[p.key].bound:
+            low[p.key] = p
+    return [low.get(p.key) for p in plan.pieces]
 
 
 def with_note(plan: Plan, note: str, elapsed: float) -> Plan:

@@ -117,3 +117,26 @@ def test_the_second_try_alone_still_escapes_the_late_rooms() -> None:
                           ends_by=None, seed=0)
     assert _facility(sc, plan) == "pass"
     assert any("searched again" in n for n in plan.summary["notes"])
+
+
+def test_pieces_of_one_name_are_matched_by_place_not_by_name() -> None:
+    """A town's rural area cut by barriers is several pieces of one name (the demo's
+    Fuwan Town: six). Matched by name, a re-solved piece took another piece's first
+    bound: here 3.0 M in place of its own 1.0 M, over the marked problem only."""
+    from dataclasses import replace
+
+    from optimizer.search.late_rooms import over_every_plan
+
+    sc = _scenario(LATE, READY)
+    base = driver.solve(sc, time_limit_s=10, workers=1, seed=0)
+    assert len(base.pieces) == 2 and base.objective is not None
+
+    def named(bounds: tuple[float, float]):  # type: ignore[no-untyped-def]
+        pieces = tuple(replace(p, key="C1 / S / rural", bound=b)
+                       for p, b in zip(base.pieces, bounds, strict=True))
+        return replace(base, pieces=pieces, bound=sum(bounds))
+
+    first, marked = named((1.0e6, 3.0e6)), named((3.5e6, 3.0e6))
+    got = over_every_plan(marked, first)
+    assert [p.bound for p in got.pieces] == [1.0e6, 3.0e6]
+    assert got.bound == 4.0e6
