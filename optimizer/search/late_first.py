@@ -50,6 +50,7 @@ from optimizer.search.executors import Executor, InProcessExecutor
 from optimizer.search.late_rooms import (
     Solve,
     can_escape,
+    escapes,
     meeting_target,
     over_every_plan,
     target_misses,
@@ -83,24 +84,7 @@ def escape_sites(scenario: Scenario, u: int) -> frozenset[int]:
     """The timely pipeline sites a community holding ``u`` could take as its center:
     those whose reach meets the need of the lightest connected set holding u and the
     site's unit (can_escape's test, every site rather than the first)."""
-    pol, h, s = scenario.policy, scenario.households, scenario.sites
-    key = scenario.piece_key(u)
-    done: set[int] = set()
-    found: set[int] = set()
-    heap = [(int(h[u]), u)]
-    while heap:
-        w, v = heapq.heappop(heap)
-        if v in done:
-            continue
-        done.add(v)
-        need = pol.required_area_m2(w)
-        found.update(k for k in scenario.sites_by_unit.get(v, ())
-                     if timely(scenario, k)
-                     and max(float(s.area_m2[k]), float(s.max_area_m2[k])) >= need)
-        for n in scenario.neighbours[v].tolist():
-            if n not in done and scenario.piece_key(n) == key:
-                heapq.heappush(heap, (w + int(h[n]), n))
-    return frozenset(found)
+    return frozenset(escapes(scenario, u))
 
 
 def matched(scenario: Scenario, units: list[int]) -> frozenset[int]:

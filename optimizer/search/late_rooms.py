@@ -32,7 +32,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from optimizer.errors import SolveError
@@ -104,6 +104,13 @@ def can_escape(scenario: Scenario, u: int) -> bool:
     reaching the need of the lightest connected set holding u and v (its households by
     a lightest node-weighted path, both ends counted; no cap on its size). Where none
     does, no plan lets the community of ``u`` meet the standard by then."""
+    return next(escapes(scenario, u), None) is not None
+
+
+def escapes(scenario: Scenario, u: int) -> Iterator[int]:
+    """The timely pipeline sites a community holding ``u`` could take as its center
+    (can_escape's test), nearest first by the lightest path's households: a lazy
+    Dijkstra, so can_escape stops at the first."""
     pol, h, s = scenario.policy, scenario.households, scenario.sites
     key = scenario.piece_key(u)
     done: set[int] = set()
@@ -114,13 +121,12 @@ def can_escape(scenario: Scenario, u: int) -> bool:
             continue
         done.add(v)
         need = pol.required_area_m2(w)
-        if any(timely(scenario, k) and max(float(s.area_m2[k]), float(s.max_area_m2[k]))
-               >= need for k in scenario.sites_by_unit.get(v, ())):
-            return True
+        yield from (k for k in scenario.sites_by_unit.get(v, ())
+                    if timely(scenario, k)
+                    and max(float(s.area_m2[k]), float(s.max_area_m2[k])) >= need)
         for n in scenario.neighbours[v].tolist():
             if n not in done and scenario.piece_key(n) == key:
                 heapq.heappush(heap, (w + int(h[n]), n))
-    return False
 
 
 def target_misses(scenario: Scenario, plan: Plan) -> Misses:
@@ -302,5 +308,5 @@ def with_note(plan: Plan, note: str, elapsed: float) -> Plan:
     return dataclasses.replace(plan, summary=summary)
 
 
-__all__ = ["Misses", "can_escape", "late_site", "Solve", "meeting_target", "over_every_plan",
-           "target_misses", "with_note"]
+__all__ = ["Misses", "Solve", "can_escape", "escapes", "late_site", "meeting_target",
+           "over_every_plan", "target_misses", "with_note"]
