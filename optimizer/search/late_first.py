@@ -36,7 +36,6 @@ unmarked (optimizer.search.dispatch).
 from __future__ import annotations
 
 import dataclasses
-import heapq
 import math
 import time
 
@@ -51,6 +50,7 @@ from optimizer.search.late_rooms import (
     Solve,
     can_escape,
     escapes,
+    lightest_paths,
     meeting_target,
     over_every_plan,
     target_misses,
@@ -126,30 +126,12 @@ def _shares(scenario: Scenario, site: int, marks: tuple[int, int]) -> bool:
     root = int(s.unit[site])
     hi = pol.bounds(bool(scenario.urban[root]))[1]
     reach = max(float(s.area_m2[site]), float(s.max_area_m2[site]))
-    ds = [_lightest(scenario, u) for u in (*marks, root)]
+    ds = [dict((v, w) for w, v in lightest_paths(scenario, u)) for u in (*marks, root)]
     common = set(ds[0]) & set(ds[1]) & set(ds[2])
     if not common:
         return False
     w = min(ds[0][v] + ds[1][v] + ds[2][v] - 2 * int(h[v]) for v in common)
     return w <= hi and pol.required_area_m2(w) <= reach
-
-
-def _lightest(scenario: Scenario, u: int) -> dict[int, int]:
-    """The households of the lightest path from ``u`` to each unit of its piece (both
-    ends counted)."""
-    h = scenario.households
-    key = scenario.piece_key(u)
-    dist: dict[int, int] = {}
-    heap = [(int(h[u]), u)]
-    while heap:
-        w, v = heapq.heappop(heap)
-        if v in dist:
-            continue
-        dist[v] = w
-        for n in scenario.neighbours[v].tolist():
-            if n not in dist and scenario.piece_key(n) == key:
-                heapq.heappush(heap, (w + int(h[n]), n))
-    return dist
 
 
 def allowed_misses(scenario: Scenario, comps: list[Component]) -> int:
@@ -207,8 +189,9 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
         return meeting_target(solve, scenario, time_limit_s=left, workers=workers,
                               executor=executor, ends_by=end, **kw)
     if first.interrupted:   # stopped: no time to bound the marked pieces unmarked
-        return _noted(_floored(first, [comps[k] for k in sorted(again)]),
-                      _note(scenario, marks, first, None, "0 (stopped)"),
+        return _noted(_floored(first, again),
+                      _note(scenario, marks, target_misses(scenario, first).free, None,
+                            "0 (stopped)"),
                       time.perf_counter() - t0, limit)
     # The marked pieces unmarked, on what is left (one worker: the limit less what the
     # marked search used, deterministic; else the clock's time left): the bound over
@@ -230,8 +213,9 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
     if plain is None or plain.interrupted:
         # No unmarked search to bound the marked pieces: their bound is 0 (valid for
         # every plan), said so.
-        return _noted(_floored(first, [comps[k] for k in sorted(again)]),
-                      _note(scenario, marks, first, None, "0 (no unmarked search)"),
+        return _noted(_floored(first, again),
+                      _note(scenario, marks, target_misses(scenario, first).free, None,
+                            "0 (no unmarked search)"),
                       time.perf_counter() - t0, limit)
     # Per marked piece, the marked result unless it breaks the bounds more than the
     # unmarked one (a marked search the clock stopped early can end in the soft
@@ -250,10 +234,10 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
     if a.free < b.free or (a.free == b.free and (mixed.objective or 0.0)
                            <= (plain.objective or 0.0)):
         return _noted(over_every_plan(mixed, plain),
-                      _note(scenario, marks, mixed, plain,
+                      _note(scenario, marks, a.free, b.free,
                             "the lower of its marked and unmarked searches'"),
                       time.perf_counter() - t0, limit)
-    return _noted(plain, _note(scenario, marks, mixed, plain, "its unmarked search's"),
+    return _noted(plain, _note(scenario, marks, a.free, b.free, "its unmarked search's"),
                   time.perf_counter() - t0, limit)
 
 
@@ -276,20 +260,22 @@ def _noted(plan: Plan, note: str, elapsed: float, limit: float) -> Plan:
     return dataclasses.replace(plan, summary={**plan.summary, "time_limit_s": limit})
 
 
-def _floored(plan: Plan, comps: list[Component]) -> Plan:
-    """``plan`` with the bound of the pieces ``comps`` set to 0 (over every plan)."""
-    keys = {" / ".join(c.key) for c in comps}
+def _floored(plan: Plan, again: set[int]) -> Plan:
+    """``plan`` with the bound of its pieces ``again`` (component indices: plan.pieces
+    lists the components in order) set to 0, a bound over every plan."""
     zero = dataclasses.replace(plan, pieces=tuple(
-        dataclasses.replace(p, bound=0.0) if p.key in keys else p for p in plan.pieces))
+        dataclasses.replace(p, bound=0.0) if k in again else p
+        for k, p in enumerate(plan.pieces)))
     return over_every_plan(plan, zero)
 
 
-def _note(scenario: Scenario, marks: frozenset[int], first: Plan, plain: Plan | None,
+def _note(scenario: Scenario, marks: frozenset[int], marked: int, unmarked: int | None,
           bound: str) -> str:
+    """The plan's note: the marks, the misses not forced with them (``marked``) and
+    without them (``unmarked``: None where no unmarked search ran), and the bound."""
     names = ", ".join(scenario.unit_ids[u] for u in sorted(marks))
-    a = target_misses(scenario, first).free
-    b = "none" if plain is None else str(target_misses(scenario, plain).free)
+    b = "none" if unmarked is None else str(unmarked)
     return (f"FACILITY-95: the communities holding {names} take rooms handed over by "
             f"{scenario.policy.target_year} (their own are handed over later; marked "
-            f"before the search: {a} misses not forced marked, {b} unmarked); the bound "
+            f"before the search: {marked} misses not forced marked, {b} unmarked); the bound "
             f"is over every plan: each marked piece's {bound}")

@@ -109,9 +109,21 @@ def can_escape(scenario: Scenario, u: int) -> bool:
 
 def escapes(scenario: Scenario, u: int) -> Iterator[int]:
     """The timely pipeline sites a community holding ``u`` could take as its center
-    (can_escape's test), nearest first by the lightest path's households: a lazy
-    Dijkstra, so can_escape stops at the first."""
-    pol, h, s = scenario.policy, scenario.households, scenario.sites
+    (can_escape's test), nearest first by the lightest path's households: lazy, so
+    can_escape stops at the first."""
+    pol, s = scenario.policy, scenario.sites
+    for w, v in lightest_paths(scenario, u):
+        need = pol.required_area_m2(w)
+        yield from (k for k in scenario.sites_by_unit.get(v, ())
+                    if timely(scenario, k)
+                    and max(float(s.area_m2[k]), float(s.max_area_m2[k])) >= need)
+
+
+def lightest_paths(scenario: Scenario, u: int) -> Iterator[tuple[int, int]]:
+    """(households, unit) for each unit of ``u``'s piece, lightest first: the
+    households of the lightest path from ``u`` to it, both ends counted (a lazy
+    node-weighted Dijkstra)."""
+    h = scenario.households
     key = scenario.piece_key(u)
     done: set[int] = set()
     heap = [(int(h[u]), u)]
@@ -120,10 +132,7 @@ def escapes(scenario: Scenario, u: int) -> Iterator[int]:
         if v in done:
             continue
         done.add(v)
-        need = pol.required_area_m2(w)
-        yield from (k for k in scenario.sites_by_unit.get(v, ())
-                    if timely(scenario, k)
-                    and max(float(s.area_m2[k]), float(s.max_area_m2[k])) >= need)
+        yield w, v
         for n in scenario.neighbours[v].tolist():
             if n not in done and scenario.piece_key(n) == key:
                 heapq.heappush(heap, (w + int(h[n]), n))
@@ -308,5 +317,5 @@ def with_note(plan: Plan, note: str, elapsed: float) -> Plan:
     return dataclasses.replace(plan, summary=summary)
 
 
-__all__ = ["Misses", "Solve", "can_escape", "escapes", "late_site", "meeting_target",
-           "over_every_plan", "target_misses", "with_note"]
+__all__ = ["Misses", "Solve", "can_escape", "escapes", "late_site", "lightest_paths",
+           "meeting_target", "over_every_plan", "target_misses", "with_note"]

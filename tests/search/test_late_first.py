@@ -77,3 +77,22 @@ def test_one_timely_site_takes_two_marks_only_within_the_bounds() -> None:
     ready = {far.sites.index("READY1")}
     assert escape_sites(far, late[0]) == ready and escape_sites(far, late[1]) == ready
     assert matched(far, late) == {late[0]}
+
+
+def test_only_the_marked_pieces_lose_their_bound_where_no_unmarked_search_ran() -> None:
+    """_floored by place: another piece of the same name keeps its bound (by name, a
+    town's rural area cut by barriers lost every piece's)."""
+    from dataclasses import replace
+
+    from optimizer.search import driver
+    from optimizer.search.late_first import _floored
+    from tests.helpers.solve import STREETS, TWO_STREETS
+
+    sc = grid_scenario(TWO_STREETS, street=STREETS)
+    base = driver.solve(sc, time_limit_s=10, workers=1, seed=0)
+    assert len(base.pieces) == 2
+    named = replace(base, pieces=tuple(replace(p, key="C1 / S / rural")
+                                       for p in base.pieces))
+    got = _floored(named, {0})
+    assert got.pieces[0].bound == 0.0
+    assert got.pieces[1].bound == named.pieces[1].bound > 0.0
