@@ -188,6 +188,8 @@ _STEPS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
     (re.compile(r"anneal\(-(\d+) in (\d+)\)"),
      lambda m: f"逐村调整减少社区{m.group(1)}个(尝试{m.group(2)}次)"),
     (re.compile(r"moves\((\d+)\)"), lambda m: f"边界调整{m.group(1)}次"),
+    (re.compile(r"windows\((\d+) of (\d+)\)"),
+     lambda m: f"相邻社区精确重划(改进{m.group(1)}处/共{m.group(2)}处)"),
     (re.compile(r"lns\((\d+) rounds\)(, unrepaired)?"),
      lambda m: f"大邻域搜索({m.group(1)}轮)" + (",规模未能修复" if m.group(2) else "")),
 )
@@ -217,7 +219,7 @@ _METHODS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
      lambda m: f"精确模型(社区数{m.group(1).replace('k=', '')})"
      + (f",随后{search_text(m.group(2))}" if m.group(2) else "")
      + (",沿用区域生长初始方案" if m.group(3) else "")),
-    (re.compile(r"(?:(?:fewer|anneal|moves)\([^)]*\)\+)+lns\(.*"),
+    (re.compile(r"(?:(?:fewer|anneal|moves|windows)\([^)]*\)\+)+lns\(.*"),
      lambda m: search_text(m.group(0))),
     (re.compile(r"columns\((.*)\)"), lambda m: f"列举全部可能社区({m.group(1)}个)"),
     (re.compile(r"soft"), lambda m: "放宽规模约束"),

@@ -139,10 +139,30 @@ def price_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ..
     150-compound street take 4.4 s idle, 6-7 s at load 6 (0.6-1 s a chunk), so the
     flag is looked at every STOP_KEYS centre options (:meth:`Facility.annual`), not
     only between chunks; smaller chunks cost 20-60% more time."""
+    return Pricer(scenario, data)(groups, stop)
+
+
+class Pricer:
+    """:func:`price_groups` for one piece, its unit-centre costs and its Facility's
+    cache kept between calls (optimizer.search.windows prices a street's groups a
+    window at a time: a fresh Facility each time priced the same options again)."""
+
+    def __init__(self, scenario: Scenario, data: PieceData) -> None:
+        self.scenario, self.data = scenario, data
+        self.costs = unit_center_costs(scenario, data)
+        self.facility = Facility(scenario, data)
+
+    def __call__(self, groups: list[tuple[int, ...]], stop: StopFlag | None = None
+                 ) -> np.ndarray:
+        return _priced(self.scenario, self.data, self.costs, self.facility, groups, stop)
+
+
+def _priced(scenario: Scenario, data: PieceData,
+            costs: tuple[np.ndarray, np.ndarray, np.ndarray], facility: Facility,
+            groups: list[tuple[int, ...]], stop: StopFlag | None) -> np.ndarray:
     h = data.households.astype(np.int64)
     w = scenario.objective
-    per, adj, degree = unit_center_costs(scenario, data)
-    facility = Facility(scenario, data)
+    per, adj, degree = costs
     cost = np.full(len(groups), math.inf)
     by_size: dict[int, list[int]] = {}
     for g, members in enumerate(groups):
