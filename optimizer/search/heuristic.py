@@ -101,7 +101,7 @@ def _grow(data: PieceData, k: int, jitter: np.ndarray, hosts: Hosts) -> list[lis
             if not free[v] or weight + int(h[v]) > data.hi:
                 continue
             more = hosts.cap(data, region + [v])
-            if weight + int(h[v]) > more and (hosts.imposed[v] or hosts.imposed[region].any()):
+            if weight + int(h[v]) > more and hosts.binds(region + [v]):
                 continue
             region.append(v)
             cap = more

@@ -1,0 +1,54 @@
+"""Region growing under FACILITY-95's marks (optimizer.search.hosts, heuristic.py).
+
+A marked unit's community must centre on rooms handed over by the target year
+(TIMELY, optimizer.model.precedence). On a2003fc region growing still capped a marked
+region by its own late rooms, so no center was legal for it and a large piece had no
+start: its exact model searched without a hint and, under the clock, fell to the soft
+model (wild 378's 78-village rural piece at 10 s: households outside the bounds).
+
+One urban street of 6 x 8 compounds (48 units, 26,344 households): LATE1 (r0c1, 2017)
+beside READY1 (r1c1, 2014), LATE2 (r4c6, 2016) beside READY2 (r3c6, 2013).
+"""
+
+from __future__ import annotations
+
+from optimizer.graph import components
+from optimizer.model.piece import piece_data
+from optimizer.model.precedence import timely
+from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
+from optimizer.search.hosts import center_hosts
+from optimizer.search.piece_common import heuristic_start
+
+
+def _site(site_id: str, unit: str, year: int, status: str) -> dict[str, object]:
+    return {"site_id": site_id, "unit_id": unit, "area_m2": 700, "owned": True,
+            "max_area_m2": 700, "status": status, "available_year": year}
+
+
+def _street() -> Scenario:
+    hh = [[450 + (r * 37 + c * 53) % 200 for c in range(8)] for r in range(6)]
+    return grid_scenario(hh, sites=[
+        _site("LATE1", "r0c1", 2017, "planned"), _site("READY1", "r1c1", 2014, "under_construction"),
+        _site("LATE2", "r4c6", 2016, "planned"), _site("READY2", "r3c6", 2013, "under_construction")])
+
+
+def test_a_marked_piece_has_a_start_centred_on_timely_rooms() -> None:
+    sc = _street()
+    marks = frozenset({sc.unit_ids.index("r0c1"), sc.unit_ids.index("r4c6")})
+    marked = sc.replace(late_rooms=marks)
+    [c] = components(sc)
+    data = piece_data(marked, c.key, c.units)
+    start = heuristic_start(marked, data)
+    assert start is not None
+    held = [ch for ch in start if marks & set(ch.members)]
+    assert held and all(ch.site is not None and timely(sc, ch.site) for ch in held)
+    assert sorted(u for ch in start for u in ch.members) == sorted(c.units.tolist())
+
+
+def test_unmarked_hosts_are_as_before() -> None:
+    """No marks: no marked or timely arrays (the unmarked path, to the bit)."""
+    sc = _street()
+    [c] = components(sc)
+    hosts = center_hosts(sc, piece_data(sc, c.key, c.units))
+    assert hosts.marked is None and hosts.timely is None
