@@ -19,18 +19,12 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.hosts import center_hosts
 from optimizer.search.piece_common import heuristic_start
-
-
-def _site(site_id: str, unit: str, year: int, status: str) -> dict[str, object]:
-    return {"site_id": site_id, "unit_id": unit, "area_m2": 700, "owned": True,
-            "max_area_m2": 700, "status": status, "available_year": year}
+from tests.search.test_late_first import LATE1, LATE2, READY1, READY2
 
 
 def _street() -> Scenario:
     hh = [[450 + (r * 37 + c * 53) % 200 for c in range(8)] for r in range(6)]
-    return grid_scenario(hh, sites=[
-        _site("LATE1", "r0c1", 2017, "planned"), _site("READY1", "r1c1", 2014, "under_construction"),
-        _site("LATE2", "r4c6", 2016, "planned"), _site("READY2", "r3c6", 2013, "under_construction")])
+    return grid_scenario(hh, sites=[LATE1, READY1, LATE2, READY2])
 
 
 def test_a_marked_piece_has_a_start_centred_on_timely_rooms() -> None:
