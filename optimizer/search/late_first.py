@@ -81,10 +81,14 @@ def late_units(scenario: Scenario, comp: Component) -> list[int]:
 
 
 def escape_sites(scenario: Scenario, u: int) -> frozenset[int]:
-    """The timely pipeline sites a community holding ``u`` could take as its center:
-    those whose reach meets the need of the lightest connected set holding u and the
-    site's unit (can_escape's test, every site rather than the first)."""
-    return frozenset(escapes(scenario, u))
+    """The timely pipeline sites a community within the bounds holding ``u`` could
+    take as its center: those whose reach meets the need of the lightest connected
+    set holding u and the site's unit, that set within the household maximum
+    (can_escape's test, every site rather than the first, and the maximum: wild 396's
+    038 reaches its only timely rooms by 3,523 households, over the urban 3,000, so
+    its mark left the 138-compound street no plan within the bounds)."""
+    hi = scenario.policy.bounds(bool(scenario.urban[u]))[1]
+    return frozenset(escapes(scenario, u, most=hi))
 
 
 def matched(scenario: Scenario, units: list[int]) -> frozenset[int]:

@@ -18,6 +18,7 @@ from optimizer.model.precedence import timely
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.hosts import center_hosts
+from optimizer.search.late_first import escape_sites, matched
 from optimizer.search.piece_common import heuristic_start
 from tests.search.test_late_first import LATE1, LATE2, READY1, READY2
 
@@ -46,3 +47,18 @@ def test_unmarked_hosts_are_as_before() -> None:
     [c] = components(sc)
     hosts = center_hosts(sc, piece_data(sc, c.key, c.units))
     assert hosts.marked is None and hosts.timely is None
+
+
+def test_a_mark_takes_only_timely_rooms_within_the_maximum() -> None:
+    """LATE1 (r0c1) with the only timely rooms at the street's far corner (r5c7): any
+    community holding both has at least 12 compounds (over 5,000 households, the
+    urban maximum 3,000), so r0c1 is not marked (a2003fc marked it: wild 396's 038
+    left its 138-compound street no plan within the bounds)."""
+    far = dict(READY1, unit_id="r5c7", area_m2=2000, max_area_m2=2000)
+    hh = [[450 + (r * 37 + c * 53) % 200 for c in range(8)] for r in range(6)]
+    sc = grid_scenario(hh, sites=[LATE1, far])
+    late = sc.unit_ids.index("r0c1")
+    assert escape_sites(sc, late) == frozenset()
+    assert matched(sc, [late]) == frozenset()
+    near = _street()
+    assert escape_sites(near, near.unit_ids.index("r0c1")) == {near.sites.index("READY1")}
