@@ -15,8 +15,10 @@ solving (:func:`first_marks`):
   communities the pieces can have (each piece's households over the lower bound), the
   plan could miss the target by them, so they are marked; otherwise nothing changes
   (the plan is the one without this module, to the bit);
-- only pieces of at most :data:`MAX_MARKED_UNITS` units are marked (bigger ones keep
-  the second try of late_rooms.py);
+- pieces of any size are marked (session 31 marked only pieces of at most 40 units:
+  a marked large piece had no start, as region growing ignored the marks, and fell to
+  the soft model under the clock; optimizer.search.hosts, heuristic._to_timely);
+- a mark needs timely rooms within the household maximum (:func:`escape_sites`);
 - a piece's marks are kept only as far as each can take timely rooms of its own (a
   matching of marked units to distinct timely sites in reach) or share a matched
   mark's site within the bounds (:func:`_shares`), so that two marks one site alone
@@ -60,11 +62,6 @@ from optimizer.search.piece_types import PieceResult
 
 MARKED_SHARE = 0.75     # of the limit, the first (marked) search's; the rest bounds the
                         # marked pieces unmarked (a quarter: their first plan and floor)
-MAX_MARKED_UNITS = 40   # pieces past it are not marked before the search: at load 6 the
-                        # marked search of wild 378's 78- and 43-village rural pieces
-                        # fell to the soft model (71 s of wall for a 60-s limit, SIZE
-                        # broken) and 396's 138-unit street had no marked plan in time;
-                        # 366's pieces of 25-37 units met the target (JOURNAL, session 31)
 MIN_BOUND_S = 2.0       # the least clock left for the unmarked search (else bound 0)
 
 
@@ -160,8 +157,8 @@ def first_marks(scenario: Scenario) -> frozenset[int]:
     if sum(len(v) for v in late.values()) <= allowed_misses(scenario, comps):
         return frozenset()
     out: set[int] = set()
-    for k, units in late.items():
-        if units and len(comps[k].units) <= MAX_MARKED_UNITS:
+    for units in late.values():
+        if units:
             out |= matched(scenario, units)
     return frozenset(out)
 
