@@ -17,7 +17,8 @@ solving (:func:`first_marks`):
   (the plan is the one without this module, to the bit);
 - pieces of any size are marked (session 31 marked only pieces of at most 40 units:
   a marked large piece had no start, as region growing ignored the marks, and fell to
-  the soft model under the clock; optimizer.search.hosts, heuristic._to_timely);
+  the soft model under the clock; optimizer.search.hosts, heuristic._to_timely), but
+  pieces holding units above the maximum only up to :data:`MAX_OVERSIZED_UNITS`;
 - a mark needs timely rooms within the household maximum (:func:`escape_sites`);
 - a piece's marks are kept only as far as each can take timely rooms of its own (a
   matching of marked units to distinct timely sites in reach) or share a matched
@@ -43,6 +44,7 @@ import time
 
 from optimizer.errors import SolveError
 from optimizer.graph import Component, components, diagnose
+from optimizer.graph.oversized import oversized_units
 from optimizer.model.precedence import imposed_sites, timely
 from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
@@ -62,6 +64,12 @@ from optimizer.search.piece_types import PieceResult
 
 MARKED_SHARE = 0.75     # of the limit, the first (marked) search's; the rest bounds the
                         # marked pieces unmarked (a quarter: their first plan and floor)
+MAX_OVERSIZED_UNITS = 40   # a piece with units above the maximum is marked only up to
+                           # this size (as every piece was before): its parts solver
+                           # (optimizer.search.oversized) under marks fell to `soft` on
+                           # wild 378's 43-village 庆丰镇 (7,100 households outside the
+                           # bounds, 114 s of one worker for a 60-s limit at load 8;
+                           # JOURNAL, session 32); 366's 31-unit 钟庄街道 needs its marks
 MIN_BOUND_S = 2.0       # the least clock left for the unmarked search (else bound 0)
 
 
@@ -157,8 +165,9 @@ def first_marks(scenario: Scenario) -> frozenset[int]:
     if sum(len(v) for v in late.values()) <= allowed_misses(scenario, comps):
         return frozenset()
     out: set[int] = set()
-    for units in late.values():
-        if units:
+    for k, units in late.items():
+        if units and (len(comps[k].units) <= MAX_OVERSIZED_UNITS or not oversized_units(
+                scenario, comps[k].units.tolist(), scenario.policy.bounds(comps[k].urban)[1])):
             out |= matched(scenario, units)
     return frozenset(out)
 
