@@ -56,8 +56,11 @@ def grow_regions(data: PieceData, attempts: int = 16,
     for attempt in range(attempts):
         k = min(k_hi, k_lo + attempt // 8)
         jitter = rng.random(data.n) if attempt % 8 else np.zeros(data.n)
-        regions = _repair(data, _merge_small(data, _grow(data, k, jitter, hosts), hosts),
-                          hosts)
+        # FACILITY-95's marks: every other attempt grows the marked units' regions
+        # first, each from its lightest path to timely rooms (:func:`_to_timely`).
+        first = hosts.marked is not None and attempt % 2 == 1
+        regions = _repair(data, _merge_small(data, _grow(data, k, jitter, hosts, first),
+                                             hosts), hosts)
         miss = missed(data, regions, hosts)
         if miss and tries > 0 and (best is None or best[0] > (0, len(regions))):
             # A dead end the single moves cannot serve: the need passed on through a
@@ -76,32 +79,41 @@ def grow_regions(data: PieceData, attempts: int = 16,
     return best[1]
 
 
-def _grow(data: PieceData, k: int, jitter: np.ndarray, hosts: Hosts) -> list[list[int]]:
+def _grow(data: PieceData, k: int, jitter: np.ndarray, hosts: Hosts,
+          marks_first: bool = False) -> list[list[int]]:
     h = data.households
     free = np.ones(data.n, dtype=bool)
     cx, cy = float(data.x.mean()), float(data.y.mean())
     left_h, left_k = int(h.sum()), k
     regions: list[list[int]] = []
+    stuck: set[int] = set()         # marks with no free path to timely rooms
     while free.any():
         cand = np.flatnonzero(free)
         # Most peripheral first: fewest free neighbours, then farthest from the middle.
         deg = np.array([sum(free[v] for v in data.nbrs[u]) for u in cand]) + jitter[cand]
         far = -np.hypot(data.x[cand] - cx, data.y[cand] - cy)
         seed = int(cand[np.lexsort((cand, far, deg))[0]])
+        path = _to_timely(data, free, hosts, stuck) if marks_first else []
+        seed = path[0] if path else seed
         # Aim at an even share of what is left, within the bounds; on past it while
         # no unit of the region can hold its center, never past what its rooms serve.
         target = min(data.hi, max(data.lo, left_h / max(1, left_k)))
         region, weight = [seed], int(h[seed])
-        cap = hosts.cap(data, region)
         free[seed] = False
         heap: list[tuple[float, int]] = []
         _push_free_neighbours(data, free, seed, seed, heap)
+        for v in path[1:]:
+            region.append(v)
+            weight += int(h[v])
+            free[v] = False
+            _push_free_neighbours(data, free, seed, v, heap)
+        cap = hosts.cap(data, region)
         while heap and (weight < min(target, cap) or weight > cap):
             _, v = heapq.heappop(heap)
             if not free[v] or weight + int(h[v]) > data.hi:
                 continue
             more = hosts.cap(data, region + [v])
-            if weight + int(h[v]) > more and (hosts.imposed[v] or hosts.imposed[region].any()):
+            if weight + int(h[v]) > more and hosts.binds(region + [v]):
                 continue
             region.append(v)
             cap = more
@@ -112,6 +124,40 @@ def _grow(data: PieceData, k: int, jitter: np.ndarray, hosts: Hosts) -> list[lis
         left_h -= weight
         left_k = max(1, left_k - 1)
     return regions
+
+
+def _to_timely(data: PieceData, free: np.ndarray, hosts: Hosts, stuck: set[int]
+               ) -> list[int]:
+    """The lightest path of free units (node-weighted by households, both ends) from
+    the first free marked unit not ``stuck`` to a unit whose timely rooms serve the
+    path's households (:class:`~optimizer.search.hosts.Hosts`), within the maximum;
+    [] when no mark is left (a mark with no such path joins ``stuck``). A marked
+    region grown from the periphery could leave those rooms to another region (wild
+    396's 022: 2,870 households around it, S41-123 in the next region; no start)."""
+    if hosts.marked is None or hosts.timely is None:
+        return []
+    h, serves = data.households, hosts.timely
+    for m in np.flatnonzero(free & hosts.marked).tolist():
+        if m in stuck:
+            continue
+        back, dist = {m: m}, {m: int(h[m])}
+        heap = [(int(h[m]), m)]
+        while heap:
+            w, v = heapq.heappop(heap)
+            if w > dist[v]:
+                continue
+            if serves[v] >= w:
+                path = [v]
+                while path[-1] != m:
+                    path.append(back[path[-1]])
+                return path[::-1]
+            for n in (int(x) for x in data.nbrs[v]):
+                d = w + int(h[n])
+                if free[n] and d <= data.hi and d < dist.get(n, d + 1):
+                    dist[n], back[n] = d, v
+                    heapq.heappush(heap, (d, n))
+        stuck.add(m)
+    return []
 
 
 def _repair(data: PieceData, regions: list[list[int]], hosts: Hosts) -> list[list[int]]:

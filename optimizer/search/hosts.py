@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.model.piece import PieceData
-from optimizer.model.precedence import imposed_sites, most_households
+from optimizer.model.precedence import imposed_sites, most_households, timely
 from optimizer.scenario.model import Scenario
 
 
@@ -20,23 +20,48 @@ class Hosts:
     """For each local unit, the most households a community may have with its center
     there (``most``: inf where it may build or co-build, -1 where it never can), and
     whether the unit holds imposed rooms coming (``imposed``: PIPELINE makes one of
-    them the center of any community holding it, and ``most`` is then theirs)."""
+    them the center of any community holding it, and ``most`` is then theirs).
+    FACILITY-95's marks (``scenario.late_rooms``, optimizer.search.late_first): a
+    region holding a ``marked`` unit must centre on rooms coming handed over by the
+    target year (TIMELY), so only its units' ``timely`` reach counts (-1: none).
+    Without them a marked region grew to its own late rooms' reach, no center was
+    legal, and a large piece had no start (wild 378's 78-village rural piece went to
+    the soft model on a 10-s clock; with them: a plan within the bounds)."""
 
     most: np.ndarray
     imposed: np.ndarray
+    marked: np.ndarray | None = None
+    timely: np.ndarray | None = None
 
     @staticmethod
     def free(n: int) -> Hosts:
         """Every unit may hold a center of any size (the bounds alone)."""
         return Hosts(np.full(n, math.inf), np.zeros(n, dtype=bool))
 
+    def _marked(self, idx: list[int]) -> bool:
+        return self.marked is not None and bool(self.marked[idx].any())
+
     def cap(self, data: PieceData, members: Iterable[int]) -> int:
         """The most households a region of local ``members`` may have and keep a legal
         center: the maximum, or less (down to -1) by :func:`center_hosts`."""
         idx = list(members)
-        pipe = [float(self.most[u]) for u in idx if self.imposed[u]]
-        top = max(pipe) if pipe else max((float(self.most[u]) for u in idx), default=-1.0)
+        if self.timely is not None and self._marked(idx):
+            top = max((float(self.timely[u]) for u in idx), default=-1.0)
+        else:
+            pipe = [float(self.most[u]) for u in idx if self.imposed[u]]
+            top = max(pipe) if pipe else max((float(self.most[u]) for u in idx),
+                                             default=-1.0)
         return data.hi if top >= data.hi else int(top)
+
+    def binds(self, members: Iterable[int]) -> bool:
+        """Whether rooms coming cap a region of local ``members`` (it must not grow
+        past :meth:`cap`): it holds imposed rooms, or, marked, timely ones (a marked
+        region without them grows on until it reaches some, as a region none of
+        whose units can hold a center does)."""
+        idx = list(members)
+        if self.timely is not None and self._marked(idx):
+            return bool((self.timely[idx] >= 0).any())
+        return bool(self.imposed[idx].any())
 
 
 def center_hosts(scenario: Scenario, data: PieceData) -> Hosts:
@@ -46,8 +71,6 @@ def center_hosts(scenario: Scenario, data: PieceData) -> Hosts:
     sites: :func:`optimizer.model.precedence.most_households`; no_build units without
     a site large enough serve none, a stand-in build any). A necessary condition only:
     the pricing still decides (:func:`optimizer.search.heuristic.best_choice`)."""
-    need = scenario.policy.required_area_m2
-    sites = scenario.sites
     most = np.full(data.n, math.inf)
     imposed = np.zeros(data.n, dtype=bool)
     for i, u in enumerate(data.units.tolist()):
@@ -59,13 +82,31 @@ def center_hosts(scenario: Scenario, data: PieceData) -> Hosts:
             most[i] = math.inf if scenario.is_stand_in(int(u)) \
                 else most_households(scenario, int(u))
             continue
-        reach = max(max(float(sites.area_m2[s]), float(sites.max_area_m2[s])) for s in own)
-        per = scenario.policy.area_per_100_households_m2
-        top = min(data.hi + 1, int(reach * 100.0 / per) + 1) if per > 0 else data.hi + 1
-        while top > 0 and need(top) > reach:        # the division's rounding
-            top -= 1
-        imposed[i], most[i] = True, top
-    return Hosts(most, imposed)
+        imposed[i], most[i] = True, _serves(scenario, data, own)
+    marks = [i for i, u in enumerate(data.units.tolist()) if int(u) in scenario.late_rooms]
+    if not marks:
+        return Hosts(most, imposed)     # no marks: as before, to the bit
+    marked = np.zeros(data.n, dtype=bool)
+    marked[marks] = True
+    soon = np.full(data.n, -1.0)
+    for i, u in enumerate(data.units.tolist()):
+        ks = [k for k in scenario.sites_by_unit.get(int(u), ()) if timely(scenario, k)]
+        top = _serves(scenario, data, ks) if ks else -1
+        soon[i] = top if top >= data.lo else -1     # too small for any community
+    return Hosts(most, imposed, marked, soon)
+
+
+def _serves(scenario: Scenario, data: PieceData, sites: Iterable[int]) -> int:
+    """The most households (up to the maximum + 1) the largest reach of ``sites``,
+    max(area, max_area), covers (AREA-PER-HH, AREA-MIN)."""
+    need = scenario.policy.required_area_m2
+    s = scenario.sites
+    reach = max(max(float(s.area_m2[k]), float(s.max_area_m2[k])) for k in sites)
+    per = scenario.policy.area_per_100_households_m2
+    top = min(data.hi + 1, int(reach * 100.0 / per) + 1) if per > 0 else data.hi + 1
+    while top > 0 and need(top) > reach:        # the division's rounding
+        top -= 1
+    return top
 
 
 __all__ = ["Hosts", "center_hosts"]

@@ -15,8 +15,11 @@ solving (:func:`first_marks`):
   communities the pieces can have (each piece's households over the lower bound), the
   plan could miss the target by them, so they are marked; otherwise nothing changes
   (the plan is the one without this module, to the bit);
-- only pieces of at most :data:`MAX_MARKED_UNITS` units are marked (bigger ones keep
-  the second try of late_rooms.py);
+- pieces of any size are marked (session 31 marked only pieces of at most 40 units:
+  a marked large piece had no start, as region growing ignored the marks, and fell to
+  the soft model under the clock; optimizer.search.hosts, heuristic._to_timely), but
+  pieces holding units above the maximum only up to :data:`MAX_OVERSIZED_UNITS`;
+- a mark needs timely rooms within the household maximum (:func:`escape_sites`);
 - a piece's marks are kept only as far as each can take timely rooms of its own (a
   matching of marked units to distinct timely sites in reach) or share a matched
   mark's site within the bounds (:func:`_shares`), so that two marks one site alone
@@ -41,6 +44,7 @@ import time
 
 from optimizer.errors import SolveError
 from optimizer.graph import Component, components, diagnose
+from optimizer.graph.oversized import oversized_units
 from optimizer.model.precedence import imposed_sites, timely
 from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
@@ -60,11 +64,12 @@ from optimizer.search.piece_types import PieceResult
 
 MARKED_SHARE = 0.75     # of the limit, the first (marked) search's; the rest bounds the
                         # marked pieces unmarked (a quarter: their first plan and floor)
-MAX_MARKED_UNITS = 40   # pieces past it are not marked before the search: at load 6 the
-                        # marked search of wild 378's 78- and 43-village rural pieces
-                        # fell to the soft model (71 s of wall for a 60-s limit, SIZE
-                        # broken) and 396's 138-unit street had no marked plan in time;
-                        # 366's pieces of 25-37 units met the target (JOURNAL, session 31)
+MAX_OVERSIZED_UNITS = 40   # a piece with units above the maximum is marked only up to
+                           # this size (as every piece was before): its parts solver
+                           # (optimizer.search.oversized) under marks fell to `soft` on
+                           # wild 378's 43-village 庆丰镇 (7,100 households outside the
+                           # bounds, 114 s of one worker for a 60-s limit at load 8;
+                           # JOURNAL, session 32); 366's 31-unit 钟庄街道 needs its marks
 MIN_BOUND_S = 2.0       # the least clock left for the unmarked search (else bound 0)
 
 
@@ -81,10 +86,14 @@ def late_units(scenario: Scenario, comp: Component) -> list[int]:
 
 
 def escape_sites(scenario: Scenario, u: int) -> frozenset[int]:
-    """The timely pipeline sites a community holding ``u`` could take as its center:
-    those whose reach meets the need of the lightest connected set holding u and the
-    site's unit (can_escape's test, every site rather than the first)."""
-    return frozenset(escapes(scenario, u))
+    """The timely pipeline sites a community within the bounds holding ``u`` could
+    take as its center: those whose reach meets the need of the lightest connected
+    set holding u and the site's unit, that set within the household maximum
+    (can_escape's test, every site rather than the first, and the maximum: wild 396's
+    038 reaches its only timely rooms by 3,523 households, over the urban 3,000, so
+    its mark left the 138-compound street no plan within the bounds)."""
+    hi = scenario.policy.bounds(bool(scenario.urban[u]))[1]
+    return frozenset(escapes(scenario, u, most=hi))
 
 
 def matched(scenario: Scenario, units: list[int]) -> frozenset[int]:
@@ -157,7 +166,8 @@ def first_marks(scenario: Scenario) -> frozenset[int]:
         return frozenset()
     out: set[int] = set()
     for k, units in late.items():
-        if units and len(comps[k].units) <= MAX_MARKED_UNITS:
+        if units and (len(comps[k].units) <= MAX_OVERSIZED_UNITS or not oversized_units(
+                scenario, comps[k].units.tolist(), scenario.policy.bounds(comps[k].urban)[1])):
             out |= matched(scenario, units)
     return frozenset(out)
 

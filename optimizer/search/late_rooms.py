@@ -107,12 +107,15 @@ def can_escape(scenario: Scenario, u: int) -> bool:
     return next(escapes(scenario, u), None) is not None
 
 
-def escapes(scenario: Scenario, u: int) -> Iterator[int]:
+def escapes(scenario: Scenario, u: int, most: int | None = None) -> Iterator[int]:
     """The timely pipeline sites a community holding ``u`` could take as its center
     (can_escape's test), nearest first by the lightest path's households: lazy, so
-    can_escape stops at the first."""
+    can_escape stops at the first. ``most``: only by a path of at most that many
+    households (the household maximum: a community within the bounds)."""
     pol, s = scenario.policy, scenario.sites
     for w, v in lightest_paths(scenario, u):
+        if most is not None and w > most:
+            return              # lightest first: every later path is heavier
         need = pol.required_area_m2(w)
         yield from (k for k in scenario.sites_by_unit.get(v, ())
                     if timely(scenario, k)

@@ -66,17 +66,21 @@ def test_the_marks_are_read_from_the_data() -> None:
 
 def test_one_timely_site_takes_two_marks_only_within_the_bounds() -> None:
     """Two late units whose only timely rooms are READY1 (r1c1): LATE3 at r2c1 shares
-    it (r0c1-r2c1: 1,620 households); at r4c3 no community within 3,000 holds r0c1,
-    r1c1 and r4c3 (at least seven compounds), so one is marked and the marks do not
-    leave the piece without a plan (seed 366's rural piece on session 30's try)."""
+    it (r0c1-r2c1: 1,620 households); at r3c3 (2,718 households on its lightest way to
+    r1c1) no community within 3,000 holds r0c1, r1c1 and r3c3, so one is marked and
+    the marks do not leave the piece without a plan (seed 366's rural piece on
+    session 30's try). At r4c3 (3,243 households on that way) it could not take
+    READY1 within the maximum alone (wild 396's 038)."""
     near = _street(LATE1, READY1, _site("LATE3", "r2c1", 2017, "planned"))
     both = [near.unit_ids.index("r0c1"), near.unit_ids.index("r2c1")]
     assert matched(near, both) == set(both)
-    far = _street(LATE1, READY1, _site("LATE3", "r4c3", 2017, "planned"))
-    late = [far.unit_ids.index("r0c1"), far.unit_ids.index("r4c3")]
+    far = _street(LATE1, READY1, _site("LATE3", "r3c3", 2017, "planned"))
+    late = [far.unit_ids.index("r0c1"), far.unit_ids.index("r3c3")]
     ready = {far.sites.index("READY1")}
     assert escape_sites(far, late[0]) == ready and escape_sites(far, late[1]) == ready
     assert matched(far, late) == {late[0]}
+    alone = _street(LATE1, READY1, _site("LATE3", "r4c3", 2017, "planned"))
+    assert escape_sites(alone, alone.unit_ids.index("r4c3")) == frozenset()
 
 
 def test_only_the_marked_pieces_lose_their_bound_where_no_unmarked_search_ran() -> None:
