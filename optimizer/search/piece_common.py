@@ -142,12 +142,11 @@ def _least_missing(scenario: Scenario, data: PieceData, task: PieceTask, reason:
     (optimizer.graph.tight.least_miss) where they miss less. Wild seed 313's rest: the
     region-growing start kept 888 households apart (112 short), and at 60 s with two
     workers the soft model, its 5.7 s shared with the load, ended there; the model's
-    1,504 + 1,499 miss by 4 (SIZE-RURAL: exempt as little as can be proven). Not once
-    ``stop`` is raised (the soft model is not run then either), and ended by it: seed
-    313 at 10 s, one worker, ran the model 2.3 s past the limit."""
+    1,504 + 1,499 miss by 4 (SIZE-RURAL: exempt as little as can be proven). Ended by
+    ``stop``, or by its grace when begun after it: seed 313 at 10 s, one worker, ran
+    the model 2.3 s past the limit."""
     regions = grow_regions(data, hosts=center_hosts(scenario, data))
-    if reason.kind != "no-partition" or data.n > LEAST_MISS_UNITS or not _miss(data, regions) \
-            or stop.is_set():
+    if reason.kind != "no-partition" or data.n > LEAST_MISS_UNITS or not _miss(data, regions):
         return regions, 0.0
     t0 = time.perf_counter()
     budget = min(MISS_BUDGET_S, LEAST_MISS_SHARE * task.budget_s)
