@@ -34,7 +34,9 @@ def test_the_model_misses_less_than_region_growing() -> None:
 
 def test_the_plan_misses_the_bounds_least_and_the_checker_accepts_it() -> None:
     s = necked(305)
-    plan = solve(s, time_limit_s=10, workers=1)
+    # 20 s: at 10 s under load 4 the diagnosis and the cored search left the soft piece
+    # its model begun after the stop, ended by the grace (test_least_miss_stopped.py)
+    plan = solve(s, time_limit_s=20, workers=1)
     sizes = sorted(c.households for c in plan.communities)
     assert _miss(sizes) < 112, sizes                    # 5ce4d5c: [888, 1036, 1079]
     report = check(s, plan)
