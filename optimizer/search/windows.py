@@ -10,9 +10,9 @@ household bounds is a few hundred to a few thousand groups; listed
 (:func:`optimizer.search.columns.connected_groups`) and priced at their cheapest centre
 as the whole piece's listing would price them (:class:`optimizer.search.columns.Pricer`,
 each group once: windows overlap), the window's cheapest partition is an exact cover,
-found by a small search over bitmasks of its units (:func:`cheapest_cover`). Taking the first window that gets
-cheaper, from pairs up, until none does: 55.686 M -> 55.368 M yuan by pairs (5 s), 54.92 M
-with triples (75 s) on that plan (bench/JOURNAL.md, session 32).
+found by a small search over bitmasks of its units (:func:`cheapest_cover`). Taking
+the first window that gets cheaper, from pairs up, until none does: 55.686 M -> 55.368 M
+yuan by pairs, 54.87 M with triples on that plan (bench/JOURNAL.md, session 32).
 
 Every group of a cover is connected and within the bounds and has a centre, so a plan
 within the bounds stays so; a window whose listing passes its caps is skipped. The
@@ -43,6 +43,7 @@ SIZES = (2, 3)              # communities a window, smallest first
 WINDOW_COLUMNS = 20_000     # groups a window's listing may hold (else it is skipped)
 WINDOW_STEPS = 200_000      # groups its enumeration may visit
 COVER_STATES = 200_000      # states of the cover search (else the window is skipped)
+STOP_STATES = 2_048         # the stop flag looked at every this many states
 # Deterministic seconds (one worker: the same plan on any machine), measured as CPU
 # seconds on real-tokyo-urban's windows (1,425 windows, 2-core VM at load 3.6): 8.1 us a
 # cover state, 2.4 us a group the enumeration visits, 35 us a group priced.
@@ -98,7 +99,8 @@ def improve_windows(scenario: Scenario, data: PieceData, plan: list[Choice], *,
                     continue
                 better = _better(scenario, data, plan, window, prices, stats, stop)
                 if better is None:
-                    settled.add(key)
+                    if not stop.is_set():       # a window the stop cut short is not known
+                        settled.add(key)
                     continue
                 inside = set(window)
                 plan = [ch for c, ch in enumerate(plan) if c not in inside] + better
@@ -175,7 +177,7 @@ def _better(scenario: Scenario, data: PieceData, plan: list[Choice],
         return None     # a community of the plan the listing does not price: leave it
     before = float(sum(cost[i] for i in old if i is not None))
     try:
-        value, chosen, states = cheapest_cover(sub.n, members, cost)
+        value, chosen, states = cheapest_cover(sub.n, members, cost, stop)
     except _TooMany:
         stats.skipped += 1
         stats.used_s += COVER_STATES * COVER_STATE_S
@@ -195,13 +197,13 @@ def _better(scenario: Scenario, data: PieceData, plan: list[Choice],
     return better
 
 
-def cheapest_cover(n: int, members: tuple[tuple[int, ...], ...], cost: np.ndarray
-                   ) -> tuple[float, tuple[int, ...], int]:
+def cheapest_cover(n: int, members: tuple[tuple[int, ...], ...], cost: np.ndarray,
+                   stop: StopFlag | None = None) -> tuple[float, tuple[int, ...], int]:
     """The cheapest set of ``members`` (sorted local unit tuples, n <= 62) covering units
     0..n-1 exactly once: its cost, the members chosen and the states searched. Each state
     is the set of units covered; the lowest unit not yet covered must be the lowest of
     the next group, so each partition is reached once. Raises _TooMany past
-    COVER_STATES."""
+    COVER_STATES or once ``stop`` is raised (looked at every STOP_STATES states)."""
     masks = np.array([sum(1 << u for u in g) for g in members], dtype=np.int64)
     lows = np.array([g[0] for g in members], dtype=np.int64)
     by_low = [np.flatnonzero(lows == u) for u in range(n)]
@@ -214,7 +216,8 @@ def cheapest_cover(n: int, members: tuple[tuple[int, ...], ...], cost: np.ndarra
         got = memo.get(covered)
         if got is not None:
             return got
-        if len(memo) >= COVER_STATES:
+        if len(memo) >= COVER_STATES or (stop is not None and len(memo) % STOP_STATES == 0
+                                         and stop.is_set()):
             raise _TooMany
         low = (~covered & (covered + 1)).bit_length() - 1
         free = (mask_of[low] & covered) == 0
