@@ -154,31 +154,26 @@ class Pricer:
 
     def __call__(self, groups: list[tuple[int, ...]], stop: StopFlag | None = None
                  ) -> np.ndarray:
-        return _priced(self.scenario, self.data, self.costs, self.facility, groups, stop)
-
-
-def _priced(scenario: Scenario, data: PieceData,
-            costs: tuple[np.ndarray, np.ndarray, np.ndarray], facility: Facility,
-            groups: list[tuple[int, ...]], stop: StopFlag | None) -> np.ndarray:
-    h = data.households.astype(np.int64)
-    w = scenario.objective
-    per, adj, degree = costs
-    cost = np.full(len(groups), math.inf)
-    by_size: dict[int, list[int]] = {}
-    for g, members in enumerate(groups):
-        by_size.setdefault(len(members), []).append(g)
-    for size, idx_all in by_size.items():
-        chunk = max(1, CHUNK // (size * size))
-        for start in range(0, len(idx_all), chunk):
-            idx = np.array(idx_all[start:start + chunk])
-            m = np.array([groups[g] for g in idx], dtype=np.int64)     # (N, size)
-            hh = h[m].sum(axis=1)
-            travel = per[m[:, :, None], m[:, None, :]].sum(axis=1)      # (N, size) per center
-            fac = facility.annual(m, hh, [groups[g] for g in idx], stop)
-            links = degree[m].sum(axis=1) - adj[m[:, :, None], m[:, None, :]].sum(axis=(1, 2))
-            cost[idx] = (fac + travel).min(axis=1) + w.cut_edge_yuan * links / 2.0
-    short_groups(scenario, data, groups, cost, degree, adj)
-    return cost
+        scenario, data, facility = self.scenario, self.data, self.facility
+        h = data.households.astype(np.int64)
+        w = scenario.objective
+        per, adj, degree = self.costs
+        cost = np.full(len(groups), math.inf)
+        by_size: dict[int, list[int]] = {}
+        for g, members in enumerate(groups):
+            by_size.setdefault(len(members), []).append(g)
+        for size, idx_all in by_size.items():
+            chunk = max(1, CHUNK // (size * size))
+            for start in range(0, len(idx_all), chunk):
+                idx = np.array(idx_all[start:start + chunk])
+                m = np.array([groups[g] for g in idx], dtype=np.int64)     # (N, size)
+                hh = h[m].sum(axis=1)
+                travel = per[m[:, :, None], m[:, None, :]].sum(axis=1)      # (N, size) per center
+                fac = facility.annual(m, hh, [groups[g] for g in idx], stop)
+                links = degree[m].sum(axis=1) - adj[m[:, :, None], m[:, None, :]].sum(axis=(1, 2))
+                cost[idx] = (fac + travel).min(axis=1) + w.cut_edge_yuan * links / 2.0
+        short_groups(scenario, data, groups, cost, degree, adj)
+        return cost
 
 
 class Facility:
