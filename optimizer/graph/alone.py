@@ -8,7 +8,7 @@ hold a whole number of communities; a part that cannot (k·hi < H < (k+1)·lo) m
 every split impossible. bench/wild.py seed 191: a village of 1,500 among 29 villages
 of 1,913 households, more than one rural community holds and fewer than two need; its
 exemption said only "none found in time". Not every impossible piece has such a reason
-(the split search proves the others, :func:`optimizer.graph.diagnosis.splittable`);
+(the split search proves the others, :func:`optimizer.graph.split_search.splittable`);
 where none is found the exemption says that every split was checked, as before.
 """
 

@@ -19,11 +19,9 @@ households short or over, and which relaxation would help.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import weakref
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,10 +32,8 @@ from optimizer.graph.pieces import (
     Component,
     decompose,
     feasible_community_counts,
-    grown_groups,
-    mask_parts,
-    neighbour_masks,
 )
+from optimizer.graph.split_search import SPLIT_STEPS, splittable
 from optimizer.graph.tight import tight_splittable
 from optimizer.plan.exemption import Exemption, Named
 from optimizer.scenario.model import Scenario
@@ -62,8 +58,7 @@ class Diagnosis:
         return f"{self.message} Relaxation: {self.relaxation}."
 
 
-EXHAUSTIVE_UNITS = 64   # pieces up to this size are searched for a valid split ...
-SPLIT_STEPS = 20_000    # ... within this many steps (else undecided: no diagnosis)
+EXHAUSTIVE_UNITS = 64   # pieces up to this size are searched for a valid split (split_search)
 
 
 def list_ids(ids: tuple[str, ...] | list[str], limit: int = MAX_IDS_SHOWN) -> str:
@@ -208,7 +203,7 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
     h = comp.households
     if feasible_community_counts(h, lo, hi):
         units = comp.units.tolist()
-        split = None if len(ids) > EXHAUSTIVE_UNITS else _splittable(scenario, units, lo, hi)
+        split = None if len(ids) > EXHAUSTIVE_UNITS else splittable(scenario, units, lo, hi)
         if split is None and len(ids) <= EXHAUSTIVE_UNITS:  # a few communities (seed 313)
             split = tight_splittable(scenario, units, lo, hi)
         centers = ""
@@ -221,7 +216,7 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
             # unit has one alone but no two such communities fit together)
             found = centerless(scenario, units, lo, hi) if min(cap) < math.inf else None
             if found is not None and not found.within_bounds and not found.at_any_size \
-                    and _splittable(scenario, units, lo, hi, cap) is False:
+                    and splittable(scenario, units, lo, hi, cap) is False:
                 split, centers = False, (" that each have a place for a service center "
                                          "(ONE-STATION: a no_build unit without a site "
                                          "large enough needs a neighbour that has one)")
@@ -281,88 +276,6 @@ def _diagnose_component(scenario: Scenario, comps: list[Component], c: int, whol
     return [Diagnosis(rule=rule, reason=reason, key=comp.key, units=ids, households=h,
                       message=message, relaxation=", ".join(fixes[:-1]) + ", or " + fixes[-1],
                       record=record)]
-
-
-def splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
-               cap: list[float] | None = None) -> bool | None:
-    """Whether these units can be split into connected groups of lo..hi households
-    (True/False by a complete search, None when undecided): :func:`_splittable`."""
-    return _splittable(scenario, units, lo, hi, cap)
-
-
-def _splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
-                cap: list[float] | None = None) -> bool | None:
-    """Whether these units can be split into connected groups of lo..hi households:
-    True or False by a complete depth-first search, None when it would take more than
-    SPLIT_STEPS steps (undecided). With ``cap`` (per unit, the largest required area a
-    center there can provide: graph/center.py), each group must also hold a unit able
-    to host its center.
-
-    It takes the heaviest unit not yet placed, tries each connected group of lo..hi holding
-    it, and goes on with the rest while its parts fit whole numbers (False: no split).
-    Wild seed 191: 1 step from a village of 1,500, 20,000 from the lowest unit undecided;
-    where units are alike the lowest decides more: it follows (its own SPLIT_STEPS). A
-    connected rest within lo..hi is one group; else it needs 2·lo and leaves lo behind."""
-
-    n = len(units)
-    nbr = neighbour_masks(scenario, units)
-    hh = [int(scenario.households[u]) for u in units]
-    failed: set[int] = set()
-    steps, limit, heaviest = 0, SPLIT_STEPS, True
-
-    def parts(mask: int) -> list[int]:
-        return mask_parts(mask, nbr)
-
-    def weight(mask: int) -> int:
-        return sum(hh[k] for k in range(n) if mask >> k & 1)
-
-    def _hosts(mask: int, w: int) -> bool:
-        need = scenario.policy.required_area_m2(w)
-        return any(mask >> k & 1 and cap[k] >= need for k in range(n))  # type: ignore[index]
-
-    def groups(rest: int, most: int) -> Iterator[int]:
-        """Connected groups within ``rest`` holding its heaviest unit, lo..``most``
-        households."""
-        nonlocal steps
-        root = (1 << max((k for k in range(n) if rest >> k & 1), key=lambda k: (hh[k], -k))
-                if heaviest else rest & -rest)
-        for sub, w in grown_groups(nbr, hh, root, rest, most):
-            steps += 1
-            if steps > limit:
-                raise _Undecided
-            if w >= lo and (cap is None or _hosts(sub, w)):
-                yield sub
-
-    def solve(rest: int) -> bool:
-        if not rest:
-            return True
-        if rest in failed:
-            return False
-        pieces = parts(rest)
-        if len(pieces) > 1:
-            ok = all(feasible_community_counts(weight(p), lo, hi) for p in pieces) \
-                and all(solve(p) for p in sorted(pieces, key=int.bit_count))
-        else:
-            total = weight(rest)
-            ok = (lo <= total <= hi and (cap is None or _hosts(rest, total))) \
-                or (total >= 2 * lo and any(
-                    solve(rest & ~g) for g in groups(rest, min(hi, total - lo))
-                    if all(feasible_community_counts(weight(p), lo, hi)
-                           for p in parts(rest & ~g))))
-        if not ok:
-            failed.add(rest)
-        return ok
-
-    with contextlib.suppress(_Undecided):
-        return solve((1 << n) - 1)
-    heaviest, limit = False, steps + SPLIT_STEPS      # the lowest unit, its own steps
-    with contextlib.suppress(_Undecided):
-        return solve((1 << n) - 1)
-    return None
-
-
-class _Undecided(Exception):
-    """The split search ran over its step budget."""
 
 
 def _join_across(scenario: Scenario, comps: list[Component], comp: Component,

@@ -11,7 +11,7 @@ problem. This module takes such a piece apart (pure graph work, no solver):
 - for each part, whether it can be split into connected communities of L..U
   households **on its own**: no when no whole number k has k·L ≤ H ≤ k·U
   (arithmetic), or when the exhaustive split search of
-  :func:`optimizer.graph.diagnosis.splittable` (parts up to 64 units) finds none in
+  :func:`optimizer.graph.split_search.splittable` (parts up to 64 units) finds none in
   which every community has a place for its center (a ``no_build`` unit without a
   large enough site cannot hold one; larger parts: optimizer.search.oversized lists
   their communities and proves it there).
@@ -54,8 +54,9 @@ import math
 from dataclasses import dataclass
 
 from optimizer.graph.center import capacity_m2
-from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words, list_ids, shown, splittable
+from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words, list_ids, shown
 from optimizer.graph.pieces import feasible_community_counts
+from optimizer.graph.split_search import splittable
 from optimizer.plan.exemption import Companions, Exemption, Joined, Named
 from optimizer.scenario.model import Scenario
 

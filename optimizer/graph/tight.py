@@ -1,5 +1,5 @@
 """Whether a piece splits into a few connected communities within the bounds, decided by
-an assignment model where the diagnosis's split search (diagnosis._splittable) runs out
+an assignment model where the diagnosis's split search (split_search.splittable) runs out
 of steps.
 
 Why: a piece whose households sit just above k × minimum (wild seed 313, 钟庄街道's

@@ -7,7 +7,7 @@ rejects wherever its own split search finds a split: bench/wild.py seed 55 (a
 32-compound street, 10 s, two workers) and seed 59 (43 compounds, 20 s) failed their
 own check that way, while a split of each is a few hundred search steps away.
 
-The search is the diagnosis's (optimizer/graph/diagnosis.py, ``_splittable``) made
+The search is the diagnosis's (optimizer/graph/split_search.py, ``splittable``) made
 to return its witness: take the first unit not yet placed (units numbered in
 breadth-first order from the westernmost, so the rest stays in one piece as long as
 it can), try the connected groups of lo..hi households holding it that can take a

@@ -221,7 +221,7 @@ def test_split_search_agrees_with_brute_force() -> None:
     import networkx as nx
     import numpy as np
 
-    from optimizer.graph.diagnosis import _splittable
+    from optimizer.graph.split_search import splittable
     from tests.helpers.partitions import set_partitions as partitions
 
     rng = random.Random(7)
@@ -239,6 +239,6 @@ def test_split_search_agrees_with_brute_force() -> None:
             np.array(sorted(g.neighbors(i))) for i in range(n)])
         truth = any(all(lo <= hh[p].sum() <= hi and nx.is_connected(g.subgraph(p))
                         for p in part) for part in partitions(list(range(n))))
-        assert _splittable(fake, list(range(n)), lo, hi) is truth  # type: ignore[arg-type]
+        assert splittable(fake, list(range(n)), lo, hi) is truth  # type: ignore[arg-type]
         seen.add(truth)
     assert seen == {True, False}

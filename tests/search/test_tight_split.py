@@ -12,8 +12,8 @@ import random
 
 from optimizer import check, solve
 from optimizer.graph import diagnose
-from optimizer.graph.diagnosis import splittable
 from optimizer.graph.pieces import components
+from optimizer.graph.split_search import splittable
 from optimizer.graph.tight import tight, tight_splittable
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
