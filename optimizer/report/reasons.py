@@ -225,8 +225,9 @@ _METHODS: tuple[tuple[re.Pattern[str], _Sub], ...] = (
     (re.compile(r"soft"), lambda m: "放宽规模约束"),
     (re.compile(r"lns\((\d+) rounds\)(, unrepaired)?"),
      lambda m: f"大邻域搜索({m.group(1)}轮)" + (",规模未能修复" if m.group(2) else "")),
-    (re.compile(r"attach\((\d+)\)"),
-     lambda m: f"超规模基本单元周边片区(列举{m.group(1)}种可能社区)"),
+    (re.compile(r"attach\((\d+)(, stopped)?\)"),
+     lambda m: f"超规模基本单元周边片区(列举{m.group(1)}种可能社区"
+     + (";计时截止,取首个可行划分,未证明最少并入)" if m.group(2) else ")")),
     (re.compile(r"attach\(whole parts\)"), lambda m: "超规模基本单元周边片区整体并入"),
 )
 _OVERSIZED = re.compile(r"oversized\((\d+)\)(?:: (.*))?", re.S)

@@ -27,11 +27,12 @@ from optimizer.search.lns import improve, window
 from optimizer.search.oversized_block import improve_group
 from optimizer.search.oversized_bound import bound_and_plan
 from optimizer.search.oversized_errors import NoPlaceError, joined_no_place_error
-from optimizer.search.oversized_fewer import fewer_stand_ins, stand_ins_of
+from optimizer.search.oversized_fewer import fewer_stand_ins, joined_of, stand_ins_of
 from optimizer.search.oversized_least import (
     ATTACH_S,
     MAX_COLUMNS,
     attached_households,
+    first_partition,
     least_part,
     supersets,
 )
@@ -84,7 +85,7 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
         return block
     units = sorted({u for p in parts for u in p.units} | {u for c in cores.values() for u in c})
     gd = piece_data(scenario, key, np.asarray(units))
-    cap = _joined(scenario, block, cores)
+    cap = joined_of(scenario, block.choices, cores)
     shorts = _shorts(block) > 0     # its bound: short_bound (half the time), the plan here
     left = max(0.0, task.budget_s - block.used_s) / (2.0 if shorts else 1.0)
     got = bound_and_plan(scenario, gd, parts, cores, cap, stop, time_s=left, seed=task.seed,
@@ -105,7 +106,7 @@ def attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
         except NoPlaceError:
             other = block
         if other is not block and _shorts(other) <= _shorts(block) \
-                and _joined(scenario, other, cores) <= cap \
+                and joined_of(scenario, other.choices, cores) <= cap \
                 and stand_ins_of(scenario, other.choices) <= stand_ins_of(scenario, block.choices) \
                 and plan_cost(scenario, other.choices) < plan_cost(scenario, block.choices) - 0.5:
             block = dataclasses.replace(other, proven=False)
@@ -177,6 +178,13 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
     res = solve_setpart(built, time_s=ATTACH_S, workers=task.threads, seed=task.seed,
                         deterministic=task.deterministic, stop=stop)
     used += res.used_s
+    if not res.chosen and res.status != Status.INFEASIBLE and stop.is_set():
+        first, exact = first_partition(members, cost, attached, gd.n, task, stop)
+        if first:   # exact, and the fewest joining is the least proven: the optimum
+            exact &= proven and int(attached[list(first)].sum()) <= total
+            return _block(scenario, gd, parts, cores, [members[k] for k in first], exact,
+                          float(cost[list(first)].sum()) if exact else floor(scenario, gd),
+                          used, f"attach({len(members)}, stopped)")
     if not res.chosen:     # the fewest by households leaves some community no center
         return _models_then_wider(scenario, gd, parts, cores, task, stop, used, True)
     proven &= res.status == Status.OPTIMAL
@@ -266,7 +274,7 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
 
     def better(block: Block) -> bool:
         def rank(b: Block) -> tuple[int, int, float]:
-            return (_joined(scenario, b, cores), stand_ins_of(scenario, b.choices),
+            return (joined_of(scenario, b.choices, cores), stand_ins_of(scenario, b.choices),
                     plan_cost(scenario, b.choices))
         return best is None or rank(block) < rank(best)
 
@@ -283,8 +291,8 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
             got = _priced(scenario, gd, parts, cores, list(plan.groups), plan.least_proven,
                           used, "attach(block model)")
             if got is not None and (better(got) or best is not None and plan.least_proven
-                                    and _joined(scenario, got, cores)
-                                    <= _joined(scenario, best, cores)):
+                                    and joined_of(scenario, got.choices, cores)
+                                    <= joined_of(scenario, best.choices, cores)):
                 best = dataclasses.replace(got, proven=False)
     if best is whole and not any(len(c) > 1 for c in cores.values()) and not stop.is_set():
         # No listing for the block model: the community model (companions for a
@@ -343,16 +351,6 @@ def _priced(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[in
                       method, short)
     except NoPlaceError:
         return None
-
-
-def _joined(scenario: Scenario, block: Block, cores: dict[int, list[int]]) -> int:
-    """Households in the oversized units' communities beyond the units themselves."""
-    out = 0
-    for ch in block.choices:
-        if any(o in ch.members for o in cores):
-            out += int(scenario.households[list(ch.members)].sum()) - sum(
-                int(scenario.households[o]) for o in cores if o in ch.members)
-    return out
 
 
 def _whole(scenario: Scenario, gd: PieceData, parts: list[Part],

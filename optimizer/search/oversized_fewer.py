@@ -27,6 +27,18 @@ def stand_ins_of(scenario: Scenario, choices: Sequence[Choice]) -> int:
     return sum(may_stand_in(scenario, ch.members) for ch in choices)
 
 
+def joined_of(scenario: Scenario, choices: Sequence[Choice], cores: dict[int, list[int]]
+              ) -> int:
+    """Households in the oversized units' communities beyond the units themselves
+    (the attach step ranks plans by them first, then by stand-ins and cost)."""
+    out = 0
+    for ch in choices:
+        if any(o in ch.members for o in cores):
+            out += int(scenario.households[list(ch.members)].sum()) - sum(
+                int(scenario.households[o]) for o in cores if o in ch.members)
+    return out
+
+
 def fewer_stand_ins(scenario: Scenario, gd: PieceData, members: list[tuple[int, ...]],
                      cost: np.ndarray, attached: np.ndarray, total: int,
                      chosen: tuple[int, ...], task: PieceTask, stop: StopFlag

@@ -7,6 +7,8 @@ its own code (optimizer.checker.least).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from optimizer.graph.oversized import Part, least_to_attach
@@ -16,12 +18,14 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
+from optimizer.search.windows import CoverTooLarge, cheapest_cover
 from optimizer.status import Status
 
 MAX_COLUMNS = 200_000       # possible communities of one stranded group, at most
 MAX_STEPS = 2_000_000       # ... and enumeration steps
 LEAST_COLUMNS = min(MAX_COLUMNS, 20_000)   # the search for the fewest joining, per round:
                             # past it the block model (a 154-unit part: 1.9 M supersets)
+COVER_UNITS = 62            # a stopped group's first plan by exact cover up to this many units
 ATTACH_S = 5.0              # the set partitioning of one stranded group, at most (each stage)
 
 
@@ -160,3 +164,37 @@ def attached_households(members: list[tuple[int, ...]], cores: list[list[int]],
                 out[k] = int(hh[list(m)].sum()) - core_of[u][1]
                 break
     return out
+
+
+
+def first_partition(members: list[tuple[int, ...]], cost: np.ndarray, attached: np.ndarray,
+                    n: int, task: PieceTask, stop: StopFlag) -> tuple[tuple[int, ...], bool]:
+    """A plan of a stranded group whose set partitioning (the fewest joining, then the
+    cheapest) the clock stopped before its first plan: the columns chosen from
+    ``members`` (each within the bounds with a center, or an oversized unit's
+    community) and whether they are exact: the fewest joining households, then the
+    cheapest (the exact cover); else CP-SAT's first plan. () when none is found.
+
+    Why: bench/wild.py seed 84 at 10 s with one worker under load, a 19-village town
+    with three villages above the maximum: pricing its 6,027 columns ended after the
+    clock, CP-SAT's hurried first plan (a 0.05-s cap once the grace had passed) found
+    none, and that was read as "the fewest leaves no place for a center"; the
+    fallbacks for that (the models, the wider listing) ran 18 s past the limit, found
+    nothing, and the town ended `soft`, failing SIZE-RURAL in its own check. Up to
+    62 units the exact cover of :func:`optimizer.search.windows.cheapest_cover` takes
+    no solver and no clock (at most its COVER_STATES, ~1.6 s of CPU); a larger group
+    asks CP-SAT for a first plan as before."""
+    order = [tuple(sorted(m)) for m in members]
+    if n <= COVER_UNITS:
+        # Lexicographic: a household more joined outweighs any plan's whole cost.
+        weight = attached.astype(float) * (float(cost.max()) * n + 1.0) + cost
+        try:
+            value, chosen, _ = cheapest_cover(n, tuple(order), weight)
+        except CoverTooLarge:
+            chosen, value = (), math.inf
+        if math.isfinite(value):
+            return chosen, True
+    res = solve_setpart(build_setpart(n, order, attached.astype(float)), time_s=ATTACH_S,
+                        workers=task.threads, seed=task.seed,
+                        deterministic=task.deterministic, stop=stop)
+    return res.chosen, False

@@ -66,7 +66,7 @@ class WindowStats:
         return f"windows({self.improved} of {self.windows})"
 
 
-class _TooMany(Exception):
+class CoverTooLarge(Exception):
     """The cover search passed COVER_STATES."""
 
 
@@ -178,7 +178,7 @@ def _better(scenario: Scenario, data: PieceData, plan: list[Choice],
     before = float(sum(cost[i] for i in old if i is not None))
     try:
         value, chosen, states = cheapest_cover(sub.n, members, cost, stop)
-    except _TooMany:
+    except CoverTooLarge:
         stats.skipped += 1
         stats.used_s += COVER_STATES * COVER_STATE_S
         return None
@@ -202,7 +202,7 @@ def cheapest_cover(n: int, members: tuple[tuple[int, ...], ...], cost: np.ndarra
     """The cheapest set of ``members`` (sorted local unit tuples, n <= 62) covering units
     0..n-1 exactly once: its cost, the members chosen and the states searched. Each state
     is the set of units covered; the lowest unit not yet covered must be the lowest of
-    the next group, so each partition is reached once. Raises _TooMany past
+    the next group, so each partition is reached once. Raises CoverTooLarge past
     COVER_STATES or once ``stop`` is raised (looked at every STOP_STATES states)."""
     masks = np.array([sum(1 << u for u in g) for g in members], dtype=np.int64)
     lows = np.array([g[0] for g in members], dtype=np.int64)
@@ -218,7 +218,7 @@ def cheapest_cover(n: int, members: tuple[tuple[int, ...], ...], cost: np.ndarra
             return got
         if len(memo) >= COVER_STATES or (stop is not None and len(memo) % STOP_STATES == 0
                                          and stop.is_set()):
-            raise _TooMany
+            raise CoverTooLarge
         low = (~covered & (covered + 1)).bit_length() - 1
         free = (mask_of[low] & covered) == 0
         found: tuple[float, tuple[int, ...]] = (math.inf, ())

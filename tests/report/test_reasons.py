@@ -236,6 +236,7 @@ def test_a_stand_in_once_the_oversized_units_hold_their_places_reads_in_chinese(
     "fewer(-2 in 5)+anneal(-0 in 4)+moves(12)+lns(40 rounds)",
     "fewer(-5 in 25)+windows(62 of 1351)+lns(14 rounds)",
     "exact(k=9), then windows(3 of 40)+lns(5 rounds)",
+    "oversized(3): attach(6027, stopped)",
 ])
 def test_every_method_of_the_search_reads_in_chinese(method: str) -> None:
     """The exact pieces' search from the best plan in hand (optimizer.search.piece_exact
