@@ -35,6 +35,7 @@ from optimizer.model.piece import piece_data  # noqa: E402
 from optimizer.search import oversized as ov  # noqa: E402
 from optimizer.search import oversized_attach as oa  # noqa: E402
 from optimizer.search import piece as piece_mod  # noqa: E402
+from optimizer.search.oversized_fewer import joined_of  # noqa: E402
 from optimizer.search.piece import solve_data  # noqa: E402
 from optimizer.search.piece_common import plan_cost  # noqa: E402
 from optimizer.search.piece_types import PieceTask  # noqa: E402
@@ -127,7 +128,7 @@ def _group_rows(scenario, name: str, total: float, calls: list[dict[str, Any]]  
         block, cores = c["block"], c["cores"]
         over = [ch for ch in block.choices if any(o in ch.members for o in cores)]
         rest = [ch for ch in block.choices if ch not in over]
-        joined = oa._joined(scenario, block, cores)
+        joined = joined_of(scenario, block.choices, cores)
         b = bounds[n] if n < len(bounds) else None
         pr = [x["value"] for x in calls if x["what"] == "priced"]
         floors = b["floors"] if b else float("nan")
