@@ -29,6 +29,7 @@ from typing import Protocol
 
 from ortools.sat.python import cp_model
 
+from optimizer.cpsat_stop import attached
 from optimizer.graph.pieces import feasible_community_counts
 from optimizer.scenario.model import Scenario
 
@@ -133,13 +134,8 @@ def least_miss(scenario: Scenario, units: Sequence[int], lo: int, hi: int,
         solver = _solver(budget_s)
         if grace is not None:       # a raised flag would stop it at once: its grace
             solver.parameters.max_time_in_seconds = max(0.05, grace)
-        elif stop is not None:
-            stop.attach(solver)
-        try:
+        with attached(None if grace is not None else stop, solver):
             status = solver.solve(m)
-        finally:
-            if stop is not None:
-                stop.attach(None)
         budget_s -= float(solver.deterministic_time)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             groups = [[u for i, u in enumerate(units) if solver.value(a[i][j])]

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from ortools.sat.python import cp_model
 
+from optimizer.cpsat_stop import attached
 from optimizer.rules.limits import cp_seed
 from optimizer.status import Status
 
@@ -91,10 +92,7 @@ def run_cpsat(model: cp_model.CpModel, *, seed: int, time_s: float, deterministi
         p.max_deterministic_time = time_s
     else:
         p.max_time_in_seconds = time_s
-    stop.attach(solver)
-    try:
+    with attached(stop, solver):
         code = solver.solve(model)
-    finally:
-        stop.attach(None)
     used = solver.response_proto.deterministic_time if deterministic else solver.wall_time
     return Ran(solver, Status.from_cp_sat(code), float(used))

@@ -36,6 +36,7 @@ from typing import Protocol
 import numpy as np
 from ortools.sat.python import cp_model
 
+from optimizer.cpsat_stop import attached
 from optimizer.model.phasing_items import PhaseItem
 from optimizer.rules.limits import cp_seed
 from optimizer.status import Status
@@ -175,13 +176,8 @@ def _solve(model: _Model, name: str, sense: str, limit_s: float, threads: int, s
     p.random_seed = cp_seed(seed)
     p.catch_sigint_signal = False     # Ctrl-C is the caller's (optimizer.search.signals)
     t0 = time.perf_counter()
-    if stop is not None:
-        stop.attach(solver)
-    try:
+    with attached(stop, solver):
         code = solver.solve(model.m)
-    finally:
-        if stop is not None:
-            stop.attach(None)
     status = Status.from_cp_sat(code)
     if not status.has_answer:
         return Stage(name, math.nan, math.nan, status, time.perf_counter() - t0), None

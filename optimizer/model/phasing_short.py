@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from optimizer.cpsat_stop import attached
 from optimizer.model.phasing import Stoppable, YearBudget, whole_yuan
 from optimizer.model.phasing_items import PhaseItem
 from optimizer.rules.limits import cp_seed
@@ -77,13 +78,8 @@ def extra_to_target(items: Mapping[str, Sequence[PhaseItem]],
     solver.parameters.num_workers = threads
     solver.parameters.random_seed = cp_seed(seed)
     solver.parameters.catch_sigint_signal = False   # Ctrl-C is the caller's
-    if stop is not None:
-        stop.attach(solver)
-    try:
+    with attached(stop, solver):
         code = solver.solve(m)
-    finally:
-        if stop is not None:
-            stop.attach(None)
     status = Status.from_cp_sat(code)
     if not status.has_answer:
         return Shortfall(None, None, status, {})

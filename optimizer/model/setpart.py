@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 from ortools.sat.python import cp_model
 
+from optimizer.cpsat_stop import attached
 from optimizer.model.cpsat import MILLI
 from optimizer.model.cpsat_guard import solve_within
 from optimizer.model.cpsat_run import FIRST_CAP_S, set_limits
@@ -138,11 +139,8 @@ def solve_setpart(built: SetPartModel, *, time_s: float, workers: int, seed: int
     wait = wait_s(limit, deterministic=deterministic, stopped=stop.is_set(),
                   seconds_left=stop.seconds_left())
     t0 = time.perf_counter()
-    stop.attach(solver)
-    try:
+    with attached(stop, solver):
         got = solve_within(solver, built.model, wait)
-    finally:
-        stop.attach(None)
     if got.code is None:
         # Left behind (optimizer.model.cpsat_guard): the plan it had reported and the
         # bound proven by then; its deterministic time is not known, its limit is charged.

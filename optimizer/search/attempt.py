@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from optimizer.cpsat_stop import attached
 from optimizer.graph.locks import Locks
 from optimizer.model.cpsat import MILLI, SOFT_PENALTY_YUAN, BuiltModel, build_model
 from optimizer.model.cpsat_run import FIRST_CAP_S, set_limits
@@ -93,11 +94,8 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
     if scenario.solver.relative_gap > 0:
         p.relative_gap_limit = scenario.solver.relative_gap
     t0 = time.perf_counter()
-    stop.attach(solver)
-    try:
+    with attached(stop, solver):
         code = solver.solve(built.model)
-    finally:
-        stop.attach(None)
     elapsed = time.perf_counter() - t0
     used = solver.response_proto.deterministic_time + build_cost_s(len(built.x)) \
         if deterministic else time.perf_counter() - t_build

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from optimizer.cpsat_stop import attached
 from optimizer.model.cpsat import MILLI
 from optimizer.model.cpsat_run import set_limits
 from optimizer.model.piece import PieceData, piece_data
@@ -275,11 +276,8 @@ def _solve(m: cp_model.CpModel, time_s: float, seed: int, deterministic: bool,
     p.catch_sigint_signal = False
     set_limits(solver, m, time_s=time_s, deterministic=deterministic, stopped=stop.is_set(),
                first_cap_s=2.0, grace_s=stop.grace_s())
-    stop.attach(solver)
-    try:
+    with attached(stop, solver):
         code = solver.solve(m)
-    finally:
-        stop.attach(None)
     status = Status.from_cp_sat(code)
     used = solver.response_proto.deterministic_time if deterministic else solver.wall_time
     return (solver if status.has_answer else None), status, float(used)
