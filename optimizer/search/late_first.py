@@ -156,27 +156,37 @@ def _leaves_a_split(scenario: Scenario, need: tuple[int, int, int],
     157 and S66-108 (1,445-1,481 of 1,500 households) each cut off 11-12 villages of
     1,665-1,753 households (one community too many, two too few), so the pair left
     the marked search no plan within the bounds (JOURNAL, session 32)."""
-    h, nb = scenario.households, scenario.neighbours
     lo = scenario.policy.bounds(bool(scenario.urban[need[2]]))[0]
     piece = set(ds[0])
-    over = {u for u in piece if int(h[u]) > hi}
+    h = {v: int(scenario.households[v]) for v in piece}
+    nb = {v: scenario.neighbours[v].tolist() for v in piece}
+    over = {v for v in piece if h[v] > hi}
+    # per unit v and unit x of need: the households of the lightest path from v to x
+    # past v (a set holding v reaches x with at least these more)
+    past = {v: tuple(d[v] - h[v] for d in ds) for v in piece}
     start = frozenset({need[0]})
-    seen, todo = {start}, [(start, int(h[need[0]]))]
+    seen = {start}
+    todo = [(start, h[need[0]], past[need[0]])]
     while todo:
-        got, w = todo.pop()
+        got, w, near = todo.pop()
         if all(x in got for x in need) and scenario.policy.required_area_m2(w) <= reach \
                 and _rest_fits(scenario, piece - got - over, over, lo, hi):
             return True
-        for n in sorted({n for v in got for n in nb[v].tolist()} & piece - got):
-            grown, w2 = got | {n}, w + int(h[n])
-            if w2 > hi or grown in seen or any(
-                    w2 + min(d[v] - int(h[v]) for v in grown) > hi
-                    for x, d in zip(need, ds, strict=True) if x not in grown):
+        for n in sorted({n for v in got for n in nb[v]} & piece - got):
+            w2 = w + h[n]
+            if w2 > hi:
+                continue
+            closer = tuple(map(min, near, past[n]))
+            if any(w2 + g > hi for x, g in zip(need, closer, strict=True)
+                   if x != n and x not in got):
+                continue
+            grown = got | {n}
+            if grown in seen:
                 continue
             if len(seen) >= SHARE_SETS:
                 return True
             seen.add(grown)
-            todo.append((grown, w2))
+            todo.append((grown, w2, closer))
     return False
 
 
