@@ -66,8 +66,10 @@ from optimizer.search.piece_types import PieceResult
 
 MARKED_SHARE = 0.75     # of the limit, the first (marked) search's; the rest bounds the
                         # marked pieces unmarked (a quarter: their first plan and floor)
-SHARE_SETS = 20_000     # communities holding a shared pair visited at most
-                        # (_leaves_a_split; wild 378's pair: 603, 366's: 243)
+SHARE_SETS = 5_000      # communities holding a shared pair visited at most
+                        # (_leaves_a_split): wild 378's 157 is disproved in 0.17 s; at
+                        # 20,000 wild 98's two pairs took 2.5-3.3 s at load 8 (both kept
+                        # either way; the marks of 13 seeds the same at 5,000)
 MIN_BOUND_S = 2.0       # the least clock left for the unmarked search (else bound 0)
 
 
