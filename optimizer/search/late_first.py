@@ -17,13 +17,16 @@ solving (:func:`first_marks`):
   (the plan is the one without this module, to the bit);
 - pieces of any size are marked (session 31 marked only pieces of at most 40 units:
   a marked large piece had no start, as region growing ignored the marks, and fell to
-  the soft model under the clock; optimizer.search.hosts, heuristic._to_timely), but
-  pieces holding units above the maximum only up to :data:`MAX_OVERSIZED_UNITS`;
+  the soft model under the clock; optimizer.search.hosts, heuristic._to_timely),
+  pieces holding units above the maximum too (session 32 kept those to 40 units: wild
+  378's 43-village 庆丰镇 went `soft` under a shared pair its piece cannot hold,
+  which :func:`_leaves_a_split` now drops);
 - a mark needs timely rooms within the household maximum (:func:`escape_sites`);
 - a piece's marks are kept only as far as each can take timely rooms of its own (a
   matching of marked units to distinct timely sites in reach) or share a matched
-  mark's site within the bounds (:func:`_shares`), so that two marks one site alone
-  could not serve together do not leave the piece without a plan.
+  mark's site within the bounds, the rest of the piece still splittable
+  (:func:`_shares`), so that two marks one site alone could not serve together do
+  not leave the piece without a plan.
 
 The marked pieces are searched marked first, on most of the limit
 (:data:`MARKED_SHARE`), then again unmarked on what is left: that search's bound is
@@ -43,8 +46,7 @@ import math
 import time
 
 from optimizer.errors import SolveError
-from optimizer.graph import Component, components, diagnose
-from optimizer.graph.oversized import oversized_units
+from optimizer.graph import Component, components, diagnose, feasible_community_counts
 from optimizer.model.precedence import imposed_sites, timely
 from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
@@ -64,12 +66,10 @@ from optimizer.search.piece_types import PieceResult
 
 MARKED_SHARE = 0.75     # of the limit, the first (marked) search's; the rest bounds the
                         # marked pieces unmarked (a quarter: their first plan and floor)
-MAX_OVERSIZED_UNITS = 40   # a piece with units above the maximum is marked only up to
-                           # this size (as every piece was before): its parts solver
-                           # (optimizer.search.oversized) under marks fell to `soft` on
-                           # wild 378's 43-village 庆丰镇 (7,100 households outside the
-                           # bounds, 114 s of one worker for a 60-s limit at load 8;
-                           # JOURNAL, session 32); 366's 31-unit 钟庄街道 needs its marks
+SHARE_SETS = 5_000      # communities holding a shared pair visited at most
+                        # (_leaves_a_split): wild 378's 157 is disproved in 0.17 s; at
+                        # 20,000 wild 98's two pairs took 2.5-3.3 s at load 8 (both kept
+                        # either way; the marks of 13 seeds the same at 5,000)
 MIN_BOUND_S = 2.0       # the least clock left for the unmarked search (else bound 0)
 
 
@@ -140,7 +140,78 @@ def _shares(scenario: Scenario, site: int, marks: tuple[int, int]) -> bool:
     if not common:
         return False
     w = min(ds[0][v] + ds[1][v] + ds[2][v] - 2 * int(h[v]) for v in common)
-    return w <= hi and pol.required_area_m2(w) <= reach
+    return w <= hi and pol.required_area_m2(w) <= reach \
+        and _leaves_a_split(scenario, (*marks, root), ds, hi, reach)
+
+
+def _leaves_a_split(scenario: Scenario, need: tuple[int, int, int],
+                    ds: list[dict[int, int]], hi: int, reach: float) -> bool:
+    """Whether some community the site can centre (connected, holding the two marks
+    and the site's unit ``need[2]``, within the maximum, its need within ``reach``)
+    leaves the rest of the piece splittable by households: each part of the rest
+    (the piece less it and less the units above the maximum) that touches no unit
+    above the maximum has households some count of communities within the bounds
+    fits (a part beside one may join its community). Every such community is
+    visited (a depth-first growth from the first mark, pruned where the lightest
+    path to a unit still missing passes the maximum), at most :data:`SHARE_SETS`;
+    past that, True (not proven). Wild 378's 庆丰镇: the four communities holding 097,
+    157 and S66-108 (1,445-1,481 of 1,500 households) each cut off 11-12 villages of
+    1,665-1,753 households (one community too many, two too few), so the pair left
+    the marked search no plan within the bounds (JOURNAL, session 32)."""
+    lo = scenario.policy.bounds(bool(scenario.urban[need[2]]))[0]
+    piece = set(ds[0])
+    h = {v: int(scenario.households[v]) for v in piece}
+    nb = {v: scenario.neighbours[v].tolist() for v in piece}
+    over = {v for v in piece if h[v] > hi}
+    # per unit v and unit x of need: the households of the lightest path from v to x
+    # past v (a set holding v reaches x with at least these more)
+    past = {v: tuple(d[v] - h[v] for d in ds) for v in piece}
+    start = frozenset({need[0]})
+    seen = {start}
+    todo = [(start, h[need[0]], past[need[0]])]
+    while todo:
+        got, w, near = todo.pop()
+        if all(x in got for x in need) and scenario.policy.required_area_m2(w) <= reach \
+                and _rest_fits(scenario, piece - got - over, over, lo, hi):
+            return True
+        for n in sorted({n for v in got for n in nb[v]} & piece - got):
+            w2 = w + h[n]
+            if w2 > hi:
+                continue
+            closer = tuple(map(min, near, past[n]))
+            if any(w2 + g > hi for x, g in zip(need, closer, strict=True)
+                   if x != n and x not in got):
+                continue
+            grown = got | {n}
+            if grown in seen:
+                continue
+            if len(seen) >= SHARE_SETS:
+                return True
+            seen.add(grown)
+            todo.append((grown, w2, closer))
+    return False
+
+
+def _rest_fits(scenario: Scenario, rest: set[int], over: set[int], lo: int, hi: int) -> bool:
+    """Whether each connected part of ``rest`` touching no unit of ``over`` has
+    households some count of communities within [lo, hi] fits (SIZE-URBAN /
+    SIZE-RURAL: a necessary condition of a split)."""
+    h, nb = scenario.households, scenario.neighbours
+    left = set(rest)
+    while left:
+        part, todo, beside = set(), [left.pop()], False
+        while todo:
+            v = todo.pop()
+            part.add(v)
+            for n in nb[v].tolist():
+                beside = beside or n in over
+                if n in left:
+                    left.discard(n)
+                    todo.append(n)
+        if not beside and not feasible_community_counts(
+                sum(int(h[u]) for u in part), lo, hi):
+            return False
+    return True
 
 
 def allowed_misses(scenario: Scenario, comps: list[Component]) -> int:
@@ -165,9 +236,8 @@ def first_marks(scenario: Scenario) -> frozenset[int]:
     if sum(len(v) for v in late.values()) <= allowed_misses(scenario, comps):
         return frozenset()
     out: set[int] = set()
-    for k, units in late.items():
-        if units and (len(comps[k].units) <= MAX_OVERSIZED_UNITS or not oversized_units(
-                scenario, comps[k].units.tolist(), scenario.policy.bounds(comps[k].urban)[1])):
+    for units in late.values():
+        if units:
             out |= matched(scenario, units)
     return frozenset(out)
 
