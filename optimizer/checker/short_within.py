@@ -177,7 +177,7 @@ def within_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[boo
         return False, fault
     if lo:
         return True, (f"no community of {lo}..{hi} households holding {uid} has a pipeline "
-                      f"site reaching its need (the checker searched every one); its "
+                      f"site reaching its need (the checker searched every one), and its "
                       f"community's center, the pipeline site {com.site_id} (PIPELINE, "
                       f"ONE-STATION), reaches {m2_text(reach)} m² at most")
     return True, (f"no community of at most {hi} households holding {uid} has a pipeline "
