@@ -120,7 +120,7 @@ def short_in_bounds(s: Scenario, unit: int, lo: int, hi: int) -> bool:
         return False
     key = s.piece_key(unit)
     piece = {v for v in range(len(s.unit_ids)) if s.piece_key(v) == key}
-    held = sets_holding(s, piece, unit, lo, hi)
+    held = sets_holding(s, piece, unit, lo, hi, first=lambda g, w: group_can_host(s, g, w))
     if not held:
         return False
     return all(not group_can_host(s, g, sum(int(s.households[v]) for v in g)) for g in held)
