@@ -61,7 +61,7 @@ def sets_holding(s: Scenario, piece: set[int], unit: int, lo: int, hi: int,
     """Every connected set of units of ``piece`` holding ``unit`` with lo..hi
     households (and a legal center, with ``can_host``; None past MAX_SETS sets
     visited); with ``first``, only the first such set it accepts where there is one
-    (a search for a counterexample ends there)."""
+    (a search for a counterexample ends there: optimizer.checker.short_within)."""
     h = s.households
     start = frozenset((unit,))
     if int(h[unit]) > hi:
@@ -91,20 +91,16 @@ def sets_holding(s: Scenario, piece: set[int], unit: int, lo: int, hi: int,
 
 
 def cover_exists(s: Scenario, piece: set[int], named: list[int], lo: int, hi: int,
-                 centers: bool = False, short: Callable[[int], bool] | None = None
-                 ) -> bool | None:
+                 centers: bool = False) -> bool | None:
     """Whether non-overlapping connected sets of lo..hi households in ``piece`` (each
-    able to have a legal center, with ``centers``; or holding a unit for which
-    ``short`` says a community within the bounds may stand on short rooms,
-    AREA-PER-HH exempt: optimizer.checker.short_within) can hold every unit of
-    ``named`` (None: a cap was passed, undecided)."""
+    able to have a legal center, with ``centers``) can hold every unit of ``named``
+    (None: a cap was passed, undecided)."""
     options: dict[int, list[frozenset[int]]] = {}
     memo: dict[frozenset[int], bool] = {}
 
     def host(g: frozenset[int], w: int) -> bool:
         if g not in memo:
-            memo[g] = group_can_host(s, g, w) or (
-                short is not None and any(short(u) for u in g))
+            memo[g] = group_can_host(s, g, w)
         return memo[g]
 
     for u in named:

@@ -39,7 +39,6 @@ from optimizer.checker.core_units import core_verdict
 from optimizer.checker.cover import Verdict, cover_exists, cover_refuted
 from optimizer.checker.cut import linked_verdict
 from optimizer.checker.flow_split import flow_split
-from optimizer.checker.short_within import area_exempt
 from optimizer.checker.split import (
     MAX_STEPS,
     MAX_UNITS,
@@ -260,14 +259,9 @@ def core_split(s: Scenario, pieces: Pieces, p: int, core: Claim) -> Verdict:
                        f"{pieces.describe(p)}")
     if core.bounds != (lo, hi):
         return False, f"it states the bounds {core.bounds}; the piece's are {lo}..{hi}"
-    # On short rooms AREA-PER-HH exempts, the size rule is not the one that breaks (wild
-    # seed 399's 3d3a6633; CONTRACT: only the rule provably impossible is exempt).
-    short = {u: area_exempt(s, u) for u in piece} if core.centers else {}
-    got = cover_exists(s, piece, list(core.units), lo, hi, centers=core.centers,
-                       short=short.__getitem__)
+    got = cover_exists(s, piece, list(core.units), lo, hi, centers=core.centers)
     names = _names(s, set(core.units))
-    each = " each with a legal center" + (" or short rooms AREA-PER-HH exempts" * any(
-        short.values())) if core.centers else ""
+    each = " each with a legal center" if core.centers else ""
     wrong = cover_refuted(got, names, lo, hi, each)
     if wrong is not None:
         return wrong

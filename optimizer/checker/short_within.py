@@ -126,20 +126,6 @@ def short_in_bounds(s: Scenario, unit: int, lo: int, hi: int) -> bool:
     return all(not group_can_host(s, g, sum(int(s.households[v]) for v in g)) for g in held)
 
 
-def area_exempt(s: Scenario, unit: int) -> bool:
-    """Whether a community within the bounds holding ``unit`` may stand on short rooms
-    with an AREA-PER-HH exemption (:func:`within_proof`'s grounds, whatever the plan):
-    rooms coming it imposes, within the maximum, no ordinary site of its own reaching
-    its need, and no community of at most the maximum (or of lo..hi) holding it with
-    a pipeline site that reaches its need."""
-    lo, hi = s.policy.bounds(bool(s.urban[unit]))
-    own = int(s.households[unit])
-    if not imposed(s, unit) or own > hi or ordinary_fault(
-            s, unit, s.unit_ids[unit], required_area_m2(own, s.policy)) is not None:
-        return False
-    return reaching_center(s, unit, hi) is None or short_in_bounds(s, unit, lo, hi)
-
-
 def within_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[bool, str]:
     """Whether the AREA-PER-HH exemption ``text`` of ``com`` names a unit within the
     maximum whose community can have no legal center (module docstring), and why."""
@@ -187,4 +173,4 @@ def within_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[boo
                   f"{m2_text(reach)} m² at most")
 
 
-__all__ = ["area_exempt", "reaching_center", "short_in_bounds", "within_proof"]
+__all__ = ["reaching_center", "short_in_bounds", "within_proof"]

@@ -14,10 +14,10 @@ maximum) needs 520 m², and its planned rooms S116-235 (coming 2017) reach 491 m
 Before, every community holding it was dropped from the listing (no legal center),
 the street had no partition, and its soft plan's SIZE exemptions failed the check.
 
-In every piece (wild seed 399, session 33: before, only in a piece holding a unit
-above the maximum; elsewhere every community holding the unit left the listing and a
-SIZE exemption on a core stood where the piece splits within the bounds, though the
-contract exempts a rule only where it is the one provably impossible). Such a unit's
+Beside a unit above the maximum, and in pieces of at most EXHAUSTIVE_UNITS units
+without one (:func:`_beside_oversized`; wild seed 399, session 33: before, only beside
+one; elsewhere every community holding the unit left the listing and a SIZE exemption
+on a core stood where the piece splits within the bounds). Such a unit's
 community takes the pipeline site reaching the most among its units at that full reach
 (``Choice.capped``), only where
 no legal center exists for its group (:func:`short_group_choice`), and gets an
@@ -31,9 +31,10 @@ many; a pipeline site of ``v`` reaching less than the need of w(u, v) households
 at least the unit's own) is short for every such community. Only paths of at most the
 maximum count: a community within the bounds never holds more. Where some community
 below the minimum would fit the rooms (the unit alone, seed 399), the proof is taken
-over the communities within the bounds: each holds at least the minimum, so the need
-of max(w(u, v), minimum) (``Proved.floor``); such a community alone is exempt
-(:func:`within_hi`), one below the minimum is not.
+over the communities within the bounds, each connected group of them holding the unit
+listed (:func:`_in_bounds`, at most MOST_GROUPS; the paths alone do not bound what
+the minimum adds): such a community alone is exempt (``Proved.floor``,
+:func:`within_hi`), one below the minimum is not.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ import weakref
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from optimizer.graph.diagnosis import _Words
+import numpy as np
+
+from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words
 from optimizer.graph.pieces import grown_groups, neighbour_masks
 from optimizer.model.precedence import imposed_sites
 from optimizer.plan.exemption import CenterWhy, Exemption, Named
@@ -96,9 +99,20 @@ def proved(scenario: Scenario, unit: int) -> Proved | None:
         _CACHE.insert(0, (weakref.ref(scenario), got))
         del _CACHE[_CACHE_SIZE:]
     if unit not in got:
-        lo = scenario.policy.bounds(bool(scenario.urban[unit]))[0]
-        got[unit] = _short_site(scenario, unit, 0) or _short_site(scenario, unit, lo)
+        lo, hi = scenario.policy.bounds(bool(scenario.urban[unit]))
+        if _beside_oversized(scenario, unit, hi):
+            got[unit] = _short_site(scenario, unit, 0)
+        elif _piece_size(scenario, unit) <= EXHAUSTIVE_UNITS:
+            got[unit] = _short_site(scenario, unit, 0) or _short_site(scenario, unit, lo)
+        else:
+            got[unit] = None
     return got[unit]
+
+
+def _piece_size(scenario: Scenario, unit: int) -> int:
+    """The number of units of ``unit``'s piece."""
+    key = scenario.piece_key(unit)
+    return sum(scenario.piece_key(v) == key for v in range(len(scenario.unit_ids)))
 
 
 def _short_site(scenario: Scenario, unit: int, floor: int) -> Proved | None:
@@ -164,6 +178,27 @@ def _in_bounds(scenario: Scenario, unit: int, near: list[int], lo: int, hi: int
             return None
         least = min(least, short)
     return least if math.isfinite(least) else None
+
+
+def _beside_oversized(scenario: Scenario, unit: int, hi: int) -> bool:
+    """Whether ``unit``'s piece holds a unit above the maximum. Beside units above the
+    maximum the checker rejects a SIZE exemption on a core (the rest of the piece can
+    join them), so the reading over every community of at most the maximum holds there
+    (seed 67), and only it: over the communities within the bounds its parts and
+    joins read worse (session 33, seed 110's 9-compound street: 3.98 M yuan against
+    3.05 M, 60 s, one worker). Elsewhere only in pieces of at most EXHAUSTIVE_UNITS
+    units: in a larger one the community of such a unit is a core the checker proves
+    (no non-overlapping communities within the bounds with legal centers hold it,
+    optimizer.checker.cover) and takes a legal center with a SIZE exemption
+    (optimizer.search.cored; bench/wild.py seed 123's 239-compound street, 村-107 of
+    2,292 households in a community of 4,691 centred on S249-村-108), in about half
+    the time the listing's full path takes there (start and set partitioning: 95 s
+    against 35 s wall for the street, load 7-8; session 33: read short there, the
+    60-s plan of one worker at load 7.7 was the unrepaired soft start, 8 SIZE
+    exemptions the checker rejects). The checker accepts either reading."""
+    key = scenario.piece_key(unit)
+    return any(scenario.piece_key(int(v)) == key
+               for v in np.flatnonzero(np.asarray(scenario.households) > hi).tolist())
 
 
 def short_member(scenario: Scenario, members: Iterable[int]) -> tuple[int, int] | None:

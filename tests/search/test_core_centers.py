@@ -18,11 +18,11 @@ r0c2-r0c3, and r0c1's planned rooms (405 m²) cannot serve 2,100 households (420
     1050 1050* 1050+ 1050
 
 r0c2's planned rooms Q (630 m²) serve r0c1-r0c2 (session 33): without them every
-community within the bounds holding r0c1 is short of the area standard, so they stand
-on the rooms with an AREA-PER-HH exemption (optimizer.search.short_within, wild seed
-399), the piece splits within the bounds and no SIZE core is proven (the checker
-refuses it: tests/checker/test_short_in_bounds.py). With Q, r0c1's shortfall is not
-forced, and r0c0 is a core once centers count.
+community within the bounds holding r0c1 is short of the area standard, and in a
+piece this small the search now takes that reading (optimizer.search.short_within,
+wild seed 399: the piece splits within the bounds, r0c1's community exempt from
+AREA-PER-HH only). With Q, r0c1's shortfall is not forced, and r0c0 is a core once
+centers count.
 """
 
 from __future__ import annotations
