@@ -87,7 +87,8 @@ class Proved(NamedTuple):
 
     site: int           # the pipeline site its community takes
     floor: int          # the fewest households of a community it covers: 0 or the minimum
-    least: float        # m² every such community is short by at least
+    least: float        # m² each is short by at least (the minimum's reading; nan for
+                        # the old one, whose words keep the unit's own need: seed 67)
 
 
 def proved(scenario: Scenario, unit: int) -> Proved | None:
@@ -148,7 +149,7 @@ def _short_site(scenario: Scenario, unit: int, floor: int) -> Proved | None:
                 heapq.heappush(heap, (w + int(h[n]), n))
     site = max(rooms, key=lambda k: (reach_m2(scenario, k), -k))
     if floor == 0:
-        return Proved(site, 0, pol.required_area_m2(own) - reach_m2(scenario, site))
+        return Proved(site, 0, math.nan)
     least = _in_bounds(scenario, unit, sorted(done), floor, hi)
     return None if least is None else Proved(site, floor, least)
 
@@ -255,8 +256,9 @@ def short_rooms_exemption(scenario: Scenario, key: tuple[str, str, str], unit: i
         assert found is not None, "within_exemption on a unit without the proof"
         lo = found.floor
         sizes = f"of at most {hi:,}" if lo == 0 else f"of {lo:,}-{hi:,}"
+        least = pol.required_area_m2(own) - reach if lo == 0 else found.least
         text += (f"; no community {sizes} households holding {uid} has a "
-                 f"pipeline site reaching its need (at least {m2_text(found.least)} m² "
+                 f"pipeline site reaching its need (at least {m2_text(least)} m² "
                  f"short in every plan)")
     centers = (CenterWhy(uid, (s.site_ids[site],), reach, need, total),)
     return Exemption("AREA-PER-HH", KIND if within else "short-rooms", text + ".", *key,
