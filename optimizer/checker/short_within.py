@@ -17,6 +17,12 @@ is the solver's side), from RULES.md:
   reaches less than the need of w(u, v) households, no community within the bounds
   holding ``u`` can meet AREA-PER-HH, whatever the plan.
 
+Where a community below the minimum would fit the rooms (wild seed 399: 3d3a6633's
+1,744 households alone need 400 m², its S14 reaches 419.9 m²), the lightest paths prove
+nothing; the exemption then stands only for a community within the bounds, where the
+checker lists every connected community of lo..hi households holding ``u`` and finds
+none with a pipeline site reaching its need (:func:`short_in_bounds`; session 33).
+
 The exemption then stands for the one community holding ``u`` if it is within the
 maximum (the proof says nothing of a larger one), its center is the pipeline site of
 its units reaching the most (as little short as it can be) and extended to that
