@@ -101,7 +101,9 @@ def proved(scenario: Scenario, unit: int) -> Proved | None:
         del _CACHE[_CACHE_SIZE:]
     if unit not in got:
         lo, hi = scenario.policy.bounds(bool(scenario.urban[unit]))
-        if _beside_oversized(scenario, unit, hi):
+        if not imposed_sites(scenario, unit) or int(scenario.households[unit]) > hi:
+            got[unit] = None        # the common case first: the piece's scans are O(n)
+        elif _beside_oversized(scenario, unit, hi):
             got[unit] = _short_site(scenario, unit, 0)
         elif _piece_size(scenario, unit) <= EXHAUSTIVE_UNITS:
             got[unit] = _short_site(scenario, unit, 0) or _short_site(scenario, unit, lo)
