@@ -83,8 +83,8 @@ def main(argv: list[str] | None = None) -> None:
         if a.list:
             print(k, " / ".join(c.key), len(c.units), int(c.households), f"{budget:.1f} s")
             continue
-        if a.piece not in " / ".join(c.key):
-            continue
+        if (str(k) != a.piece) if a.piece.isdigit() else a.piece not in " / ".join(c.key):
+            continue            # a number: the piece's index in --list (keys may repeat)
         if a.wall:
             budget = min(budget, a.limit)
         task = PieceTask(index=k, key=c.key, units=c.units, diagnosis=diag.get(k),

@@ -56,10 +56,12 @@ def group_can_host(s: Scenario, group: frozenset[int], households: int) -> bool:
 
 
 def sets_holding(s: Scenario, piece: set[int], unit: int, lo: int, hi: int,
-                 can_host: Host | None = None) -> list[frozenset[int]] | None:
+                 can_host: Host | None = None, first: Host | None = None
+                 ) -> list[frozenset[int]] | None:
     """Every connected set of units of ``piece`` holding ``unit`` with lo..hi
     households (and a legal center, with ``can_host``; None past MAX_SETS sets
-    visited)."""
+    visited); with ``first``, only the first such set it accepts where there is one
+    (a search for a counterexample ends there: optimizer.checker.short_within)."""
     h = s.households
     start = frozenset((unit,))
     if int(h[unit]) > hi:
@@ -68,6 +70,8 @@ def sets_holding(s: Scenario, piece: set[int], unit: int, lo: int, hi: int,
     todo = [(start, int(h[unit]))]
     while todo:
         group, weight = todo.pop()
+        if first is not None and weight >= lo and first(group, weight):
+            return [group]
         for u in group:
             for v in s.neighbours[u].tolist():
                 if v in group or v not in piece or weight + int(h[v]) > hi:

@@ -17,6 +17,12 @@ is the solver's side), from RULES.md:
   reaches less than the need of w(u, v) households, no community within the bounds
   holding ``u`` can meet AREA-PER-HH, whatever the plan.
 
+Where a community below the minimum would fit the rooms (wild seed 399: 3d3a6633's
+1,744 households alone need 400 m², its S14 reaches 419.9 m²), the lightest paths prove
+nothing; the exemption then stands only for a community within the bounds, where the
+checker lists every connected community of lo..hi households holding ``u`` and finds
+none with a pipeline site reaching its need (:func:`short_in_bounds`; session 33).
+
 The exemption then stands for the one community holding ``u`` if it is within the
 maximum (the proof says nothing of a larger one), its center is the pipeline site of
 its units reaching the most (as little short as it can be) and extended to that
@@ -30,6 +36,7 @@ from __future__ import annotations
 import heapq
 import re
 
+from optimizer.checker.cover import group_can_host, sets_holding
 from optimizer.checker.facts import AREA_EPS_M2, Context, Facts
 from optimizer.checker.pipeline import STATUS_WORDS, imposed
 from optimizer.checker.pricing import required_area_m2, site_reach_m2
@@ -106,6 +113,25 @@ def reaching_center(s: Scenario, unit: int, hi: int, by_year: int | None = None
     return None
 
 
+def short_in_bounds(s: Scenario, unit: int, lo: int, hi: int) -> bool:
+    """Whether no connected community of lo..hi households holding ``unit`` (its rooms
+    imposed) has a legal center: each must take a pipeline site of its units (PIPELINE,
+    ONE-STATION) and none reaches its need (AREA-PER-HH), by every such community
+    (:func:`optimizer.checker.cover.sets_holding`, the checker's own). Where one of
+    fewer households fits the rooms (wild seed 399: 3d3a6633's 1,744 households fit
+    S14's 419.9 m², and with its one neighbour any community holding it has 2,606), the
+    shortfall within the bounds is proven by this alone. False where none exists
+    (then the size rule breaks) or past the search's cap (undecided)."""
+    if not imposed(s, unit):
+        return False
+    key = s.piece_key(unit)
+    piece = {v for v in range(len(s.unit_ids)) if s.piece_key(v) == key}
+    held = sets_holding(s, piece, unit, lo, hi, first=lambda g, w: group_can_host(s, g, w))
+    if not held:
+        return False
+    return all(not group_can_host(s, g, sum(int(s.households[v]) for v in g)) for g in held)
+
+
 def within_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[bool, str]:
     """Whether the AREA-PER-HH exemption ``text`` of ``com`` names a unit within the
     maximum whose community can have no legal center (module docstring), and why."""
@@ -126,16 +152,26 @@ def within_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[boo
         return False, (f"its {f.households} households are above the maximum {hi}: no "
                        f"proof that a community of {uid} that large has no legal center")
     found = reaching_center(s, u, hi)
+    lo = 0
     if found is not None:
         sid, w, most = found
-        return False, (f"a community of {w} households holding {uid} could have the "
-                       f"pipeline site {sid} as a legal center ({m2_text(most)} m² needed)")
+        lo = pol.bounds(f.urban)[0]
+        if f.households < lo or not short_in_bounds(s, u, lo, hi):
+            return False, (f"a community of {w} households holding {uid} could have the "
+                           f"pipeline site {sid} as a legal center ({m2_text(most)} m² "
+                           "needed)" + (f", and one of {lo}..{hi} households too"
+                                        if f.households >= lo else ""))
     pipe = sorted({k for i in f.units for k in _pipes(s, i)})
     top = max(pipe, key=lambda k: (site_reach(s, k), -k))
     reach = site_reach(s, top)
     fault = full_reach_fault(s, com, pipe, top)
     if fault is not None:
         return False, fault
+    if lo:
+        return True, (f"no community of {lo}..{hi} households holding {uid} has a pipeline "
+                      f"site reaching its need (the checker searched every one), and its "
+                      f"community's center, the pipeline site {com.site_id} (PIPELINE, "
+                      f"ONE-STATION), reaches {m2_text(reach)} m² at most")
     return True, (f"no community of at most {hi} households holding {uid} has a pipeline "
                   f"site reaching its need: the {own} households of {uid}, within the "
                   f"maximum, alone need {m2_text(need)} m², and its community's center, the "
@@ -143,4 +179,4 @@ def within_proof(ctx: Context, com: Community, f: Facts, text: str) -> tuple[boo
                   f"{m2_text(reach)} m² at most")
 
 
-__all__ = ["reaching_center", "within_proof"]
+__all__ = ["reaching_center", "short_in_bounds", "within_proof"]

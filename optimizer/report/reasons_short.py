@@ -39,7 +39,8 @@ _WITHIN = re.compile(
     rf"(?P<need>{_M2[1:-1]}) m²; its (?P<status>planned|under construction) site "
     rf"(?P<sid>\S+), its community's center \({re.escape(_WHY)}\), reaches "
     rf"(?P<reach>{_M2[1:-1]}) m² at most, so the center is {_M2} m² short; no community "
-    r"of at most (?P<hi>\d[\d,]*) households holding (?P=uid) has a pipeline site reaching "
+    r"of (?:at most |(?P<lo>\d[\d,]*)-)(?P<hi>\d[\d,]*) households holding (?P=uid) has a "
+    r"pipeline site reaching "
     rf"its need \(at least {_M2} m² short in every plan\)\.$")
 STATUS_ZH = {"under construction": "在建", "planned": "规划待建"}
 UNIT_ZH = {"urban compound": "城市小区", "rural village": "自然村(村民小组)"}
@@ -69,7 +70,8 @@ def parse_short(text: str) -> Exemption | None:
                      m.group("street"), area, named=Named((uid,)), households=own,
                      centers=(CenterWhy(uid, (sid,), _num(m.group("reach")),
                                         _num(m.group("need")), total),),
-                     why=m.group("status"), hi=int(_num(m.group("hi"))) if within else 0)
+                     why=m.group("status"), hi=int(_num(m.group("hi"))) if within else 0,
+                     lo=int(_num(m.group("lo"))) if within and m.group("lo") else 0)
 
 
 def short_zh(r: Exemption) -> str:
@@ -84,8 +86,9 @@ def short_zh(r: Exemption) -> str:
                 f"{m2(c.need_m2)}平方米;其{STATUS_ZH.get(r.why, r.why)}用房{c.sites[0]}"
                 f"须作为所在社区的服务中心(PIPELINE:在建、待建用房移交所在社区,不重复建设;"
                 f"ONE-STATION:其旁不另设服务中心),至多可达{m2(c.max_m2)}平方米,"
-                f"服务中心面积尚差{m2(c.need_m2 - c.max_m2)}平方米;任何含{c.unit}、不超过"
-                f"{r.hi:,}户的社区均无可达所需面积的在建、待建用房。")
+                f"服务中心面积尚差{m2(c.need_m2 - c.max_m2)}平方米;任何含{c.unit}、"
+                f"{f'{r.lo:,}至{r.hi:,}户' if r.lo else f'不超过{r.hi:,}户'}"
+                f"的社区均无可达所需面积的在建、待建用房。")
     return (f"AREA-PER-HH:{place}的{unit}{c.unit}超过社区规模上限,{whose},所需服务用房"
             f"{m2(c.need_m2)}平方米;其{STATUS_ZH.get(r.why, r.why)}用房{c.sites[0]}"
             f"须作为所在社区的服务中心(PIPELINE:在建、待建用房移交所在社区,不重复建设;"
@@ -112,9 +115,21 @@ _WITHIN_REASON = re.compile(
     rf"reaches {_M2} m² at most")
 
 
+# its words where the proof is over the communities within the bounds (wild seed 399)
+_BOUNDS_REASON = re.compile(
+    rf"no community of {_M2}\.\.{_M2} households holding (\S+) has a pipeline site reaching "
+    rf"its need \(the checker searched every one\), and its community's center, the pipeline "
+    rf"site (\S+) \(PIPELINE, ONE-STATION\), reaches {_M2} m² at most")
+
+
 def exempt_reason_zh(text: str) -> str | None:
     """The checker's justification of the exemption (optimizer.checker.shortfall): the
     unit's own households short, or its community with the units that must join it."""
+    m = _BOUNDS_REASON.fullmatch(text)
+    if m is not None:
+        return (f"含{m.group(3)}、{m.group(1)}至{m.group(2)}户的任何社区均无可达所需面积的"
+                f"在建、待建用房(经逐一检验):其所在社区服务中心{m.group(4)}"
+                f"(PIPELINE、ONE-STATION)至多可达{m.group(5)}平方米")
     m = _WITHIN_REASON.fullmatch(text)
     if m is not None:
         return (f"含{m.group(2)}、不超过{m.group(1)}户的任何社区均无可达所需面积的在建、待建"

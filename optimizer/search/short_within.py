@@ -14,9 +14,12 @@ maximum) needs 520 m², and its planned rooms S116-235 (coming 2017) reach 491 m
 Before, every community holding it was dropped from the listing (no legal center),
 the street had no partition, and its soft plan's SIZE exemptions failed the check.
 
-Only in a piece holding a unit above the maximum (:func:`_beside_oversized`: elsewhere
-the house's core reading stands). Such a unit's community takes the pipeline site
-reaching the most among its units at that full reach (``Choice.capped``), only where
+Beside a unit above the maximum, and in pieces of at most EXHAUSTIVE_UNITS units
+without one (:func:`_beside_oversized`; wild seed 399, session 33: before, only beside
+one; elsewhere every community holding the unit left the listing and a SIZE exemption
+on a core stood where the piece splits within the bounds). Such a unit's
+community takes the pipeline site reaching the most among its units at that full reach
+(``Choice.capped``), only where
 no legal center exists for its group (:func:`short_group_choice`), and gets an
 AREA-PER-HH exemption naming the unit, the site, its reach and the shortfall
 (:func:`within_exemption`); every other community of the piece is priced and bounded
@@ -26,26 +29,35 @@ The proof (:func:`within_short_site`): the lightest connected path from the unit
 unit ``v`` has w(u, v) households, so a community holding both holds at least that
 many; a pipeline site of ``v`` reaching less than the need of w(u, v) households (of
 at least the unit's own) is short for every such community. Only paths of at most the
-maximum count: a community within the bounds never holds more.
+maximum count: a community within the bounds never holds more. Where some community
+below the minimum would fit the rooms (the unit alone, seed 399), the proof is taken
+over the communities within the bounds, each connected group of them holding the unit
+listed (:func:`_in_bounds`, at most MOST_GROUPS; the paths alone do not bound what
+the minimum adds): such a community alone is exempt (``Proved.floor``,
+:func:`within_hi`), one below the minimum is not.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import weakref
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 
-from optimizer.graph.diagnosis import _Words
+from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words
+from optimizer.graph.pieces import grown_groups, neighbour_masks
 from optimizer.model.precedence import imposed_sites
 from optimizer.plan.exemption import CenterWhy, Exemption, Named
 from optimizer.scenario.model import Scenario
 
 KIND = "short-within"
 STATUS_WORDS = {"under_construction": "under construction", "planned": "planned"}
-_CACHE: list[tuple[weakref.ref[Scenario], dict[int, int | None]]] = []
+_CACHE: list[tuple[weakref.ref[Scenario], dict[int, Proved | None]]] = []
 _CACHE_SIZE = 8
+MOST_GROUPS = 50_000    # groups holding the unit the within-bounds proof looks at, at most
 
 
 def reach_m2(scenario: Scenario, site: int) -> float:
@@ -62,25 +74,60 @@ def m2_text(x: float) -> str:
 def within_short_site(scenario: Scenario, unit: int) -> int | None:
     """The site ``unit``'s community must take, short, where ``unit`` (within the
     maximum) holds rooms PIPELINE imposes and no community of at most the maximum
-    holding it can have a legal center (module docstring): the pipeline site of the
-    unit reaching the most (the first of equals). None otherwise (above the maximum:
+    (or, failing that, of the minimum to the maximum) holding it can have a legal
+    center (module docstring): the pipeline site of the unit reaching the most (the
+    first of equals). None otherwise (above the maximum:
     optimizer.search.oversized_short)."""
+    found = proved(scenario, unit)
+    return None if found is None else found.site
+
+
+class Proved(NamedTuple):
+    """The proof of :func:`within_short_site` for one unit."""
+
+    site: int           # the pipeline site its community takes
+    floor: int          # the fewest households of a community it covers: 0 or the minimum
+    least: float        # m² each is short by at least (the minimum's reading; nan for
+                        # the old one, whose words keep the unit's own need: seed 67)
+
+
+def proved(scenario: Scenario, unit: int) -> Proved | None:
+    """:func:`within_short_site`'s proof, memoised per scenario: first for every
+    community of at most the maximum, else for those within the bounds."""
     got = next((seen for ref, seen in _CACHE if ref() is scenario), None)
     if got is None:         # weakly held: a scenario copy (stand-ins, repricing) is new
         got = {}
         _CACHE.insert(0, (weakref.ref(scenario), got))
         del _CACHE[_CACHE_SIZE:]
     if unit not in got:
-        got[unit] = _short_site(scenario, unit)
+        lo, hi = scenario.policy.bounds(bool(scenario.urban[unit]))
+        if not imposed_sites(scenario, unit) or int(scenario.households[unit]) > hi:
+            got[unit] = None        # the common case first: the piece's scans are O(n)
+        elif _beside_oversized(scenario, unit, hi):
+            got[unit] = _short_site(scenario, unit, 0)
+        elif _piece_size(scenario, unit) <= EXHAUSTIVE_UNITS:
+            got[unit] = _short_site(scenario, unit, 0) or _short_site(scenario, unit, lo)
+        else:
+            got[unit] = None
     return got[unit]
 
 
-def _short_site(scenario: Scenario, unit: int) -> int | None:
+def _piece_size(scenario: Scenario, unit: int) -> int:
+    """The number of units of ``unit``'s piece."""
+    key = scenario.piece_key(unit)
+    return sum(scenario.piece_key(v) == key for v in range(len(scenario.unit_ids)))
+
+
+def _short_site(scenario: Scenario, unit: int, floor: int) -> Proved | None:
+    """The proof for the communities of ``floor`` to the maximum households holding
+    ``unit``: with ``floor`` 0 by the lightest paths (module docstring); with the
+    minimum, by every connected group holding the unit within the bounds
+    (:func:`_in_bounds`)."""
     pol, h, s = scenario.policy, scenario.households, scenario.sites
     hi = pol.bounds(bool(scenario.urban[unit]))[1]
     own = int(h[unit])
     rooms = imposed_sites(scenario, unit)
-    if not rooms or own > hi or not _beside_oversized(scenario, unit, hi):
+    if not rooms or own > hi:
         return None
     # Kept from the oversized case (optimizer.search.oversized_short.short_site): an
     # ordinary site of the unit reaching its own need blocks the exemption.
@@ -95,26 +142,63 @@ def _short_site(scenario: Scenario, unit: int) -> int | None:
         if v in done or w > hi:
             continue
         done.add(v)
-        need = pol.required_area_m2(w)
-        if any(s.is_pipeline(k) and reach_m2(scenario, k) >= need
-               for k in scenario.sites_by_unit.get(v, ())):
+        if floor == 0 and any(s.is_pipeline(k) and reach_m2(scenario, k)
+                              >= pol.required_area_m2(w)
+                              for k in scenario.sites_by_unit.get(v, ())):
             return None
         for n in scenario.neighbours[v].tolist():
             if n not in done and scenario.piece_key(n) == key:
                 heapq.heappush(heap, (w + int(h[n]), n))
-    return max(rooms, key=lambda k: (reach_m2(scenario, k), -k))
+    site = max(rooms, key=lambda k: (reach_m2(scenario, k), -k))
+    if floor == 0:
+        return Proved(site, 0, math.nan)
+    least = _in_bounds(scenario, unit, sorted(done), floor, hi)
+    return None if least is None else Proved(site, floor, least)
+
+
+def _in_bounds(scenario: Scenario, unit: int, near: list[int], lo: int, hi: int
+               ) -> float | None:
+    """The least shortfall (m²) over every connected group of ``near`` (the units at
+    most ``hi`` households away) holding ``unit`` with lo..hi households, where each
+    has a pipeline site (its center: PIPELINE, ``unit``'s rooms imposed) and none
+    reaches the group's need (AREA-PER-HH); None where one reaches it, where no such
+    group exists (then the size rule is what breaks), or past MOST_GROUPS groups."""
+    pol, s = scenario.policy, scenario.sites
+    nbr = neighbour_masks(scenario, near)
+    hh = [int(scenario.households[v]) for v in near]
+    pipes = [(1 << k, max(reach_m2(scenario, j) for j in sites))
+             for k, v in enumerate(near)
+             if (sites := [j for j in scenario.sites_by_unit.get(v, ()) if s.is_pipeline(j)])]
+    least = math.inf
+    for n, (group, w) in enumerate(grown_groups(nbr, hh, 1 << near.index(unit),
+                                                (1 << len(near)) - 1, hi)):
+        if n >= MOST_GROUPS:
+            return None
+        if w < lo:
+            continue
+        short = pol.required_area_m2(w) - max(r for bit, r in pipes if group & bit)
+        if short <= 0:
+            return None
+        least = min(least, short)
+    return least if math.isfinite(least) else None
 
 
 def _beside_oversized(scenario: Scenario, unit: int, hi: int) -> bool:
-    """Whether ``unit``'s piece holds a unit above the maximum. Only there: in a piece
-    without one, the community of such a unit is a core the checker proves (no
-    non-overlapping communities within the bounds with legal centers hold it,
+    """Whether ``unit``'s piece holds a unit above the maximum. Beside units above the
+    maximum the checker rejects a SIZE exemption on a core (the rest of the piece can
+    join them), so the reading over every community of at most the maximum holds there
+    (seed 67), and only it: over the communities within the bounds its parts and
+    joins read worse (session 33, seed 110's 9-compound street: 3.98 M yuan against
+    3.05 M, 60 s, one worker). Elsewhere only in pieces of at most EXHAUSTIVE_UNITS
+    units: in a larger one the community of such a unit is a core the checker proves
+    (no non-overlapping communities within the bounds with legal centers hold it,
     optimizer.checker.cover) and takes a legal center with a SIZE exemption
-    (optimizer.search.cored; bench/wild.py seed 123's 村-107 of 2,292 households, a
-    community of 4,691 centred on S249-村-108), in about half the time the listing's
-    full path takes there (start and set partitioning: 95 s against 35 s wall for
-    the street, load 7-8). Beside units above the maximum the checker rejects that
-    SIZE exemption (the rest of the piece can join them), so this is the one proven."""
+    (optimizer.search.cored; bench/wild.py seed 123's 239-compound street, 村-107 of
+    2,292 households in a community of 4,691 centred on S249-村-108), in about half
+    the time the listing's full path takes there (start and set partitioning: 95 s
+    against 35 s wall for the street, load 7-8; session 33: read short there, the
+    60-s plan of one worker at load 7.7 was the unrepaired soft start, 8 SIZE
+    exemptions the checker rejects). The checker accepts either reading."""
     key = scenario.piece_key(unit)
     return any(scenario.piece_key(int(v)) == key
                for v in np.flatnonzero(np.asarray(scenario.households) > hi).tolist())
@@ -132,8 +216,11 @@ def short_member(scenario: Scenario, members: Iterable[int]) -> tuple[int, int] 
 
 def within_hi(scenario: Scenario, unit: int, households: int) -> bool:
     """Whether a group of ``households`` holding ``unit`` is within the proof's reach
-    (at most the maximum: the proof says nothing of larger groups)."""
-    return households <= scenario.policy.bounds(bool(scenario.urban[unit]))[1]
+    (at most the maximum: the proof says nothing of larger groups; at least the
+    minimum where only that is proven, :func:`_short_site`)."""
+    found = proved(scenario, unit)
+    floor = 0 if found is None else found.floor
+    return floor <= households <= scenario.policy.bounds(bool(scenario.urban[unit]))[1]
 
 
 SHORT_WHY = ("PIPELINE: its rooms are handed over to its community, not built twice; "
@@ -165,15 +252,20 @@ def short_rooms_exemption(scenario: Scenario, key: tuple[str, str, str], unit: i
             f"{m2_text(need)} m²; its {status} site {s.site_ids[site]}, its community's "
             f"center ({SHORT_WHY}), reaches {m2_text(reach)} m² at most, so the center "
             f"is {m2_text(need - reach)} m² short")
+    lo = 0
     if within:
-        least = pol.required_area_m2(own)
-        text += (f"; no community of at most {hi:,} households holding {uid} has a "
-                 f"pipeline site reaching its need (at least {m2_text(least - reach)} m² "
+        found = proved(scenario, unit)
+        assert found is not None, "within_exemption on a unit without the proof"
+        lo = found.floor
+        sizes = f"of at most {hi:,}" if lo == 0 else f"of {lo:,}-{hi:,}"
+        least = pol.required_area_m2(own) - reach if lo == 0 else found.least
+        text += (f"; no community {sizes} households holding {uid} has a "
+                 f"pipeline site reaching its need (at least {m2_text(least)} m² "
                  f"short in every plan)")
     centers = (CenterWhy(uid, (s.site_ids[site],), reach, need, total),)
     return Exemption("AREA-PER-HH", KIND if within else "short-rooms", text + ".", *key,
                      named=Named((uid,)), households=own, centers=centers, why=status,
-                     hi=hi if within else 0)
+                     lo=lo, hi=hi if within else 0)
 
 
 def within_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
@@ -183,5 +275,5 @@ def within_exemption(scenario: Scenario, key: tuple[str, str, str], unit: int,
     return short_rooms_exemption(scenario, key, unit, members, site, within=True)
 
 
-__all__ = ["KIND", "SHORT_WHY", "short_member", "short_rooms_exemption", "within_exemption",
-           "within_hi", "within_short_site"]
+__all__ = ["KIND", "SHORT_WHY", "Proved", "proved", "short_member", "short_rooms_exemption",
+           "within_exemption", "within_hi", "within_short_site"]

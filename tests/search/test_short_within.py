@@ -91,13 +91,68 @@ def test_the_exemption_and_the_checkers_reason_read_in_chinese() -> None:
     assert "原文" not in note and english_words([note], set()) == set(), (row.note, note)
 
 
-def test_only_beside_units_above_the_maximum() -> None:
-    """Without a unit above the maximum in its piece the house's core reading stands
-    (a SIZE exemption the checker proves, a legal center: bench/wild.py seed 123's
-    村-107), so no unit is read as short there."""
+def test_beside_units_above_the_maximum_and_in_small_pieces() -> None:
+    """Session 33: the reading holds without a unit above the maximum in a piece of at
+    most 64 units too (before, only beside one); in a larger one the core reading
+    stands (a SIZE exemption the checker proves, a legal center: bench/wild.py seed
+    123's 239-compound street, where the listing's path with the short reading left
+    the soft start at 60 s)."""
     from optimizer.search.short_within import within_short_site
 
     beside = grid_scenario([ROW], sites=[ROOMS])
     alone = grid_scenario([ROW[:5]], sites=[ROOMS])
+    large = grid_scenario([ROW[:5] + [1000] * 60], sites=[ROOMS])
     assert within_short_site(beside, beside.unit_ids.index("r0c0")) == 0
-    assert within_short_site(alone, alone.unit_ids.index("r0c0")) is None
+    assert within_short_site(alone, alone.unit_ids.index("r0c0")) == 0
+    assert within_short_site(large, large.unit_ids.index("r0c0")) is None
+
+
+# bench/wild.py seed 399's 建湖县/宝塔镇 urban piece: 3d3a6633 (1,744 households, rooms
+# S14 under construction, 419.9 m² at most) touches only 0c8282b9 (862); the two
+# others make 2,289. Alone the compound fits its rooms (400 m²), but every community
+# of 2,000-3,000 holding it has 2,606 households (521.2 m²), its center S14 (PIPELINE).
+ROW_399 = [1744, 862, 1289, 1000]
+S14 = {"site_id": "S14", "unit_id": "r0c0", "area_m2": 419.9, "owned": True,
+       "max_area_m2": 419.9, "status": "under_construction", "available_year": 2014}
+
+
+def test_rooms_that_fit_the_unit_alone_but_no_community_within_the_bounds() -> None:
+    """Before (f9698f7): the listing dropped every community holding r0c0 (no legal
+    center), proved "no partition into its 2 possible communities" and exempted
+    r0c0 alone (1,744) and the rest (3,151) from SIZE-URBAN on a piece that splits
+    within the bounds. Now: the split, r0c0's community short on S14 and exempt
+    from AREA-PER-HH only, and the checker agrees with its own search."""
+    sc = grid_scenario([ROW_399], sites=[S14])
+    plan = solve(sc, time_limit_s=10, workers=1, seed=0)
+    com = _of(plan, "r0c0")
+    assert (com.households, com.site_id, com.area_after_m2) == (2606, "S14", 419.9)
+    assert _of(plan, "r0c2").households == 2289
+    ex = [r for c in plan.communities for r in c.reasons]
+    assert [(r.rule, r.kind) for r in ex] == [("AREA-PER-HH", "short-within")], \
+        [r.text for r in ex]
+    assert "no community of 2,000-3,000 households holding r0c0" in ex[0].text
+    assert "101.3 m² short" in ex[0].text
+    rows = check(sc, plan).rows
+    assert not [r for r in rows if r.status == "fail"], [r.note for r in rows
+                                                         if r.status == "fail"]
+    mine = {r.rule_id: r for r in rows if r.community_id == com.community_id}
+    assert mine["AREA-PER-HH"].status == "exempt" and mine["SIZE-URBAN"].status == "pass"
+    rec = parse_exemption(ex[0].text)
+    assert rec is not None and (rec.lo, rec.hi) == (2000, 3000)
+    zh = reason_zh(rec)
+    assert "2,000至3,000户" in zh and english_words([zh], set()) == set(), zh
+    note = str(note_text(mine["AREA-PER-HH"].note, "zh"))
+    assert "原文" not in note and english_words([note], set()) == set(), note
+    assert plan.bound is not None and plan.objective is not None
+    assert plan.bound <= plan.objective + 1e-6
+
+
+def test_no_exemption_where_a_community_within_the_bounds_reaches_the_need() -> None:
+    """r0c1 with rooms coming of 600 m²: r0c0-r0c1 centred there is legal, no shortfall
+    is forced, and the search does not read r0c0 as short."""
+    from optimizer.search.short_within import within_short_site
+
+    sc = grid_scenario([ROW_399], sites=[S14, {
+        "site_id": "Q", "unit_id": "r0c1", "area_m2": 0, "owned": True, "max_area_m2": 600,
+        "status": "planned", "available_year": 2014}])
+    assert within_short_site(sc, sc.unit_ids.index("r0c0")) is None
