@@ -173,7 +173,8 @@ def first_partition(members: list[tuple[int, ...]], cost: np.ndarray, attached: 
     cheapest) the clock stopped before its first plan: the columns chosen from
     ``members`` (each within the bounds with a center, or an oversized unit's
     community) and whether they are exact: the fewest joining households, then the
-    cheapest (the exact cover); else CP-SAT's first plan. () when none is found.
+    cheapest (the exact cover; its () proves there is no partition); else CP-SAT's
+    first plan, () when it found none.
 
     Why: bench/wild.py seed 84 at 10 s with one worker under load, a 19-village town
     with three villages above the maximum: pricing its 6,027 columns ended after the
@@ -190,10 +191,9 @@ def first_partition(members: list[tuple[int, ...]], cost: np.ndarray, attached: 
         weight = attached.astype(float) * (float(cost.max()) * n + 1.0) + cost
         try:
             value, chosen, _ = cheapest_cover(n, tuple(order), weight)
+            return (chosen if math.isfinite(value) else ()), True   # () proves none
         except CoverTooLarge:
-            chosen, value = (), math.inf
-        if math.isfinite(value):
-            return chosen, True
+            pass
     res = solve_setpart(build_setpart(n, order, attached.astype(float)), time_s=ATTACH_S,
                         workers=task.threads, seed=task.seed,
                         deterministic=task.deterministic, stop=stop)

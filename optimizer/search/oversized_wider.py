@@ -21,16 +21,23 @@ exemption does not say so): the listing is complete only up to ``extra``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from optimizer.graph.oversized import Part, least_to_attach
 from optimizer.model.piece import PieceData, piece_data
-from optimizer.model.setpart import build_setpart, solve_setpart
+from optimizer.model.setpart import SetPartResult, build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups, price_groups
-from optimizer.search.oversized_least import ATTACH_S, MAX_COLUMNS, MAX_STEPS, supersets
+from optimizer.search.oversized_least import (
+    ATTACH_S,
+    MAX_COLUMNS,
+    MAX_STEPS,
+    first_partition,
+    supersets,
+)
 from optimizer.search.oversized_short import joined_site, short_choice
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceTask
@@ -99,6 +106,16 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
                               workers=task.threads, seed=task.seed,
                               deterministic=task.deterministic, stop=stop)
         used += first.used_s
+        if stop.is_set() and first.status not in (Status.OPTIMAL, Status.INFEASIBLE):
+            # The clock cut the stage: its first plan need not hold the fewest short
+            # communities, and a short one it holds for want of time is an exemption the
+            # checker rejects (wild 302, 19 compounds: 1189's rooms in 1252's community
+            # where a plan without them exists). The exact cover where it fits.
+            chosen, exact = first_partition(members, cost, gain, gd.n, task, stop)
+            if exact and chosen:
+                return Wider([members[k] for k in chosen], used)
+            if exact:       # none at this many households joining: more may join
+                first = SetPartResult(Status.INFEASIBLE, (), math.inf, first.used_s)
         if first.chosen:
             least = int(round(sum(gain[k] for k in first.chosen)))
             built = build_setpart(gd.n, members, cost, hint=first.chosen)
