@@ -166,11 +166,10 @@ def attached_households(members: list[tuple[int, ...]], cores: list[list[int]],
     return out
 
 
-
 def first_partition(members: list[tuple[int, ...]], cost: np.ndarray, attached: np.ndarray,
                     n: int, task: PieceTask, stop: StopFlag) -> tuple[tuple[int, ...], bool]:
     """A plan of a stranded group whose set partitioning (the fewest joining, then the
-    cheapest) the clock stopped before its first plan: the columns chosen from
+    cheapest) the clock cut before a proven answer: the columns chosen from
     ``members`` (each within the bounds with a center, or an oversized unit's
     community) and whether they are exact: the fewest joining households, then the
     cheapest (the exact cover; its () proves there is no partition); else CP-SAT's
@@ -188,7 +187,7 @@ def first_partition(members: list[tuple[int, ...]], cost: np.ndarray, attached: 
     order = [tuple(sorted(m)) for m in members]
     if n <= COVER_UNITS:
         # Lexicographic: a household more joined outweighs any plan's whole cost.
-        weight = attached.astype(float) * (float(cost.max()) * n + 1.0) + cost
+        weight = attached.astype(float) * (float(cost.max(initial=0.0)) * n + 1.0) + cost
         try:
             value, chosen, _ = cheapest_cover(n, tuple(order), weight)
             return (chosen if math.isfinite(value) else ()), True   # () proves none
