@@ -1,6 +1,6 @@
 """One legality check for the search's plans in tests: every unit once, each community
 within the bounds, connected and holding its center, and (optionally) at the cheapest
-allowed center (best_choice's)."""
+allowed center (best_choice's); and the community a unit is in, read off a Plan."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 
 from optimizer.graph import is_connected
 from optimizer.model.piece import PieceData
+from optimizer.plan import Community, Plan
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.heuristic import best_choice
@@ -35,3 +36,9 @@ def legal_plan(s: Scenario, data: PieceData, groups: list[list[int]]) -> list[Ch
     out = [ch for ch in plan if ch is not None]
     assert_legal(s, data, out)
     return out
+
+
+def community_of(plan: Plan, uid: str) -> Community:
+    """The community of ``plan`` that holds the unit ``uid``."""
+    cid = plan.community[plan.unit_ids.index(uid)]
+    return next(c for c in plan.communities if c.community_id == cid)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from optimizer.checker import check
 from optimizer.graph import components
-from optimizer.plan.model import Community, Plan
+from optimizer.plan.model import Plan
 from optimizer.report.reasons import note_text
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
@@ -23,6 +23,7 @@ from optimizer.search.piece import solve_piece
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
 from tests.helpers.filing import english_words
+from tests.helpers.plans import community_of
 
 # r0c0 (500 households, below the urban minimum) is cut off by r0c1 (3,347, above the
 # maximum: 669.4 m² its own); planned rooms of 700 m² at most in either unit are the
@@ -35,11 +36,6 @@ def _rooms(unit: str) -> list[dict[str, object]]:
              "max_area_m2": 700, "status": "planned", "available_year": 2014}]
 
 
-def _of(plan: Plan, uid: str) -> Community:
-    cid = plan.community[plan.unit_ids.index(uid)]
-    return next(c for c in plan.communities if c.community_id == cid)
-
-
 def _solved(unit: str) -> tuple[Scenario, Plan]:
     sc = grid_scenario([ROW], sites=_rooms(unit))
     return sc, solve(sc, time_limit_s=10, workers=1, seed=0)
@@ -47,7 +43,7 @@ def _solved(unit: str) -> tuple[Scenario, Plan]:
 
 def test_rooms_of_a_joined_unit_outgrown_by_the_community_give_a_checked_plan() -> None:
     sc, plan = _solved("r0c0")
-    com = _of(plan, "r0c1")
+    com = community_of(plan, "r0c1")
     assert (com.households, com.site_id, com.area_after_m2) == (3847, "P", 700)
     short = [r for r in com.reasons if r.rule == "AREA-PER-HH"]
     assert len(short) == 1
@@ -63,7 +59,7 @@ def test_rooms_of_a_joined_unit_outgrown_by_the_community_give_a_checked_plan() 
 
 def test_the_units_own_rooms_outgrown_by_the_units_that_must_join() -> None:
     sc, plan = _solved("r0c1")
-    com = _of(plan, "r0c1")
+    com = community_of(plan, "r0c1")
     assert (com.households, com.site_id, com.area_after_m2) == (3847, "P", 700)
     rows = check(sc, plan).rows
     assert not [r for r in rows if r.status == "fail"], [r for r in rows if r.status == "fail"]
@@ -83,7 +79,7 @@ def test_the_checker_rejects_it_where_the_units_need_not_join() -> None:
         cut = grid_scenario([ROW, [1500, None, None, None, None, None]], sites=_rooms(unit),
                             cut=[("r0c0", "r1c0")])
         plan = solve(cut, time_limit_s=10, workers=1, seed=0)
-        com = _of(plan, "r0c1")
+        com = community_of(plan, "r0c1")
         assert com.site_id == "P" and com.households == 3847
         assert next(r for r in check(cut, plan).rows if r.community_id == com.community_id
                     and r.rule_id == "AREA-PER-HH").status == "exempt"
@@ -96,7 +92,7 @@ def test_the_checker_rejects_it_where_the_units_need_not_join() -> None:
 
 def test_the_checkers_reason_reads_in_chinese() -> None:
     sc, plan = _solved("r0c0")
-    com = _of(plan, "r0c1")
+    com = community_of(plan, "r0c1")
     row = next(r for r in check(sc, plan).rows
                if r.community_id == com.community_id and r.rule_id == "AREA-PER-HH")
     zh = str(note_text(row.note, "zh"))
@@ -137,7 +133,7 @@ def test_two_ways_to_join_keep_a_checked_plan_and_a_bound_below_it() -> None:
     # make (a core and every part: 3,847 households).
     sc = grid_scenario([[3347, 500, 3347]], sites=_rooms("r0c1"))
     plan = solve(sc, time_limit_s=10, workers=1, seed=0)
-    com = _of(plan, "r0c1")
+    com = community_of(plan, "r0c1")
     assert (com.households, com.site_id, com.area_after_m2) == (3847, "P", 700)
     assert not [r for r in check(sc, plan).rows if r.status == "fail"]
     cost, bound = _piece(sc)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from optimizer.checker import check
 from optimizer.checker.forced import no_plan_avoids
-from optimizer.plan.model import Community, Plan
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import budgeted
 from optimizer.search.driver import solve
+from tests.helpers.plans import community_of
 
 # r0c0 (below the urban minimum, cut off by r0c1) must join r0c1 (above the maximum,
 # no site: a build may stand there); r0c0's planned rooms reach 450 m² (PIPELINE
@@ -21,15 +21,10 @@ ROOMS = [{"site_id": "P", "unit_id": "r0c0", "area_m2": 300, "owned": True,
           "max_area_m2": 450, "status": "planned", "available_year": 2014}]
 
 
-def _of(plan: Plan, uid: str) -> Community:
-    cid = plan.community[plan.unit_ids.index(uid)]
-    return next(c for c in plan.communities if c.community_id == cid)
-
-
 def test_rooms_of_a_unit_that_must_join_too_small_give_a_checked_plan() -> None:
     sc = grid_scenario([[500, 4566, 1000, 1000, 1000, 1000]], sites=ROOMS)
     plan = solve(sc, time_limit_s=10, workers=1, seed=0)
-    com = _of(plan, "r0c1")
+    com = community_of(plan, "r0c1")
     assert (com.households, com.site_id, com.area_after_m2) == (5066, "P", 450)
     short = [r for r in com.reasons if r.rule == "AREA-PER-HH"]
     assert len(short) == 1 and "r0c1" in short[0].text and "site P" in short[0].text
@@ -61,5 +56,5 @@ def test_a_budget_keeps_the_short_center_at_its_full_reach() -> None:
         budget={"horizon": [2013, 2015], "capital_yuan": {"2013": 1e5, "2014": 1e5,
                                                           "2015": 1e5}, "carry_over": True})
     plan = budgeted.solve(sc, time_limit_s=10, workers=1, seed=0)
-    com = _of(plan, "r0c0")
+    com = community_of(plan, "r0c0")
     assert (com.site_id, com.remedy, com.area_after_m2) == ("P", "purchase", 450)

@@ -18,21 +18,16 @@ import numpy as np
 
 from optimizer.checker import check
 from optimizer.model.piece import piece_data
-from optimizer.plan.model import Community, Plan
 from optimizer.scenario.build import grid_scenario
 from optimizer.search.driver import solve
 from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_block import improve_group
 from optimizer.search.stop import StopFlag
+from tests.helpers.plans import community_of
 
 GRID = [[3001, 100, 633], [300, 634, 633]]
 ROOMS = [{"site_id": "P", "unit_id": "r0c1", "area_m2": 300, "owned": True,
           "max_area_m2": 400, "status": "planned", "available_year": 2014}]
-
-
-def _of(plan: Plan, uid: str) -> Community:
-    cid = plan.community[plan.unit_ids.index(uid)]
-    return next(c for c in plan.communities if c.community_id == cid)
 
 
 def test_the_block_models_oversized_community_keeps_a_center() -> None:
@@ -54,9 +49,9 @@ def test_the_block_models_oversized_community_keeps_a_center() -> None:
 def test_the_rest_joins_and_the_plan_passes_the_checker() -> None:
     sc = grid_scenario(GRID, sites=ROOMS)
     plan = solve(sc, time_limit_s=10, workers=1, seed=0)
-    big = _of(plan, "r0c0")
+    big = community_of(plan, "r0c0")
     assert (big.n_units, big.households) == (2, 3301)
-    rest = _of(plan, "r0c1")
+    rest = community_of(plan, "r0c1")
     assert (rest.households, rest.site_id, rest.exemption) == (2000, "P", "")
     fails = [r for r in check(sc, plan).rows if r.status == "fail"]
     assert not fails, fails

@@ -12,24 +12,19 @@ import pytest
 
 from optimizer.checker import check
 from optimizer.errors import SolveError
-from optimizer.plan.model import Community, Plan
 from optimizer.scenario.build import grid_scenario
 from optimizer.search.driver import solve
+from tests.helpers.plans import community_of
 
 ROOMS = [{"site_id": "P", "unit_id": "r0c0", "area_m2": 300, "owned": True,
           "max_area_m2": 900, "status": "planned", "available_year": 2015}]
 ROW = [[4566, 1000, 1000, 1000, 1000]]
 
 
-def _of(plan: Plan, uid: str) -> Community:
-    cid = plan.community[plan.unit_ids.index(uid)]
-    return next(c for c in plan.communities if c.community_id == cid)
-
-
 def test_rooms_coming_short_give_a_plan_the_checker_passes() -> None:
     sc = grid_scenario(ROW, sites=ROOMS)
     plan = solve(sc, time_limit_s=5, workers=1, seed=0)
-    com = _of(plan, "r0c0")
+    com = community_of(plan, "r0c0")
     # the oversized unit alone (the rest splits without it), its rooms at full reach
     assert (com.n_units, com.households, com.site_id) == (1, 4566, "P")
     assert com.area_after_m2 == 900
@@ -52,7 +47,7 @@ def test_of_several_rooms_coming_the_one_reaching_most_is_the_center() -> None:
     sites = [dict(ROOMS[0], site_id="P1", max_area_m2=700), dict(ROOMS[0], site_id="P2")]
     sc = grid_scenario(ROW, sites=sites)
     plan = solve(sc, time_limit_s=5, workers=1, seed=0)
-    com = _of(plan, "r0c0")
+    com = community_of(plan, "r0c0")
     assert (com.site_id, com.area_after_m2) == ("P2", 900)
     assert not [r for r in check(sc, plan).rows if r.status == "fail"]
 
@@ -61,7 +56,7 @@ def test_stranded_units_that_must_join_deepen_the_shortfall_and_are_claimed() ->
     sc = grid_scenario([[500, 4566, 1000, 1000, 1000, 1000]],
                        sites=[dict(ROOMS[0], unit_id="r0c1")])
     plan = solve(sc, time_limit_s=5, workers=1, seed=0)
-    com = _of(plan, "r0c1")
+    com = community_of(plan, "r0c1")
     assert com.households == 5066 and "113.2 m² short" in com.exemption
     assert not [r for r in check(sc, plan).rows if r.status == "fail"]
 
@@ -82,6 +77,6 @@ def test_rooms_coming_in_a_unit_that_must_join_count_when_they_reach_more() -> N
              dict(ROOMS[0], site_id="Q", unit_id="r0c0", max_area_m2=800)]
     sc = grid_scenario([[500, 4566, 1000, 1000, 1000, 1000]], sites=sites)
     plan = solve(sc, time_limit_s=5, workers=1, seed=0)
-    com = _of(plan, "r0c1")
+    com = community_of(plan, "r0c1")
     assert (com.site_id, com.site_unit_id, com.area_after_m2) == ("Q", "r0c0", 800)
     assert not [r for r in check(sc, plan).rows if r.status == "fail"]

@@ -8,9 +8,9 @@ passes the checker."""
 from __future__ import annotations
 
 from optimizer.checker import check
-from optimizer.plan.model import Community, Plan
 from optimizer.scenario.build import grid_scenario
 from optimizer.search.driver import solve
+from tests.helpers.plans import community_of
 
 # r0c0 above the urban maximum (a build may stand there); the part r0c1..r0c4 holds
 # 3,300 households (one community of 2,000-3,000 and some join r0c0). By households
@@ -23,17 +23,12 @@ ROOMS = [{"site_id": "P", "unit_id": "r0c4", "area_m2": 300, "owned": True,
           "max_area_m2": 500, "status": "planned", "available_year": 2014}]
 
 
-def _of(plan: Plan, uid: str) -> Community:
-    cid = plan.community[plan.unit_ids.index(uid)]
-    return next(c for c in plan.communities if c.community_id == cid)
-
-
 def test_more_join_where_the_fewest_by_households_leave_no_center() -> None:
     sc = grid_scenario(ROW, sites=ROOMS)
     plan = solve(sc, time_limit_s=10, workers=1, seed=0)
-    big = _of(plan, "r0c0")
+    big = community_of(plan, "r0c0")
     assert (big.n_units, big.households) == (3, 5866)
-    rest = _of(plan, "r0c4")
+    rest = community_of(plan, "r0c4")
     assert (rest.households, rest.site_id, rest.exemption) == (2000, "P", "")
     assert "r0c0" in big.exemption and "r0c1" in big.exemption
     fails = [r for r in check(sc, plan).rows if r.status == "fail"]

@@ -19,7 +19,8 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.search import oversized_attach, oversized_wider
 from optimizer.search.driver import solve
 from optimizer.status import Status
-from tests.search.test_oversized_wider import ROOMS, ROW, _of
+from tests.helpers.plans import community_of
+from tests.search.test_oversized_wider import ROOMS, ROW
 
 
 def _stopped_into_the_wider_listing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,7 +55,7 @@ def test_a_stopped_wider_listing_still_joins_the_fewest(
                             SetPartResult(Status.UNKNOWN, (), -float("inf"), 0.1))
     sc = grid_scenario(ROW, sites=ROOMS)
     plan = solve(sc, time_limit_s=10, workers=1, seed=0)
-    big = _of(plan, "r0c0")
+    big = community_of(plan, "r0c0")
     assert (big.n_units, big.households) == (3, 5866)   # as test_oversized_wider's
     fails = [r for r in check(sc, plan).rows if r.status == "fail"]
     assert not fails, fails

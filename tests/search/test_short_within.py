@@ -11,13 +11,14 @@ legal center; where one has, it rejects the exemption."""
 from __future__ import annotations
 
 from optimizer.checker import check
-from optimizer.plan.model import Community, Plan
+from optimizer.plan.model import Plan
 from optimizer.report.reasons import note_text
 from optimizer.report.reasons_exempt import parse_exemption, reason_zh
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.driver import solve
 from tests.helpers.filing import english_words
+from tests.helpers.plans import community_of
 
 # r0c0: 2,600 households (within the urban 2,000-3,000), planned rooms P of 491 m² at
 # most (520 m² needed; imposed: 491 m² covers a community of 2,000). r0c1 (300) could
@@ -29,11 +30,6 @@ ROOMS = {"site_id": "P", "unit_id": "r0c0", "area_m2": 0, "owned": True,
          "max_area_m2": 491, "status": "planned", "available_year": 2014}
 
 
-def _of(plan: Plan, uid: str) -> Community:
-    cid = plan.community[plan.unit_ids.index(uid)]
-    return next(c for c in plan.communities if c.community_id == cid)
-
-
 def _solved() -> tuple[Scenario, Plan]:
     sc = grid_scenario([ROW], sites=[ROOMS])
     return sc, solve(sc, time_limit_s=10, workers=1, seed=0)
@@ -41,12 +37,12 @@ def _solved() -> tuple[Scenario, Plan]:
 
 def test_a_unit_within_the_maximum_on_short_rooms_gets_a_checked_plan() -> None:
     sc, plan = _solved()
-    com = _of(plan, "r0c0")
+    com = community_of(plan, "r0c0")
     assert (com.site_id, com.area_after_m2) == ("P", 491)
     assert com.households <= 3000
-    assert _of(plan, "r0c5").households == 3200     # above the maximum, alone
+    assert community_of(plan, "r0c5").households == 3200     # above the maximum, alone
     ex = [r for c in plan.communities for r in c.reasons
-          if c.community_id != _of(plan, "r0c5").community_id]
+          if c.community_id != community_of(plan, "r0c5").community_id]
     assert [r.rule for r in ex] == ["AREA-PER-HH"], [r.text for r in ex]
     assert ex[0].kind == "short-within"
     assert "r0c0" in ex[0].text and "site P" in ex[0].text and "491 m²" in ex[0].text
@@ -56,7 +52,7 @@ def test_a_unit_within_the_maximum_on_short_rooms_gets_a_checked_plan() -> None:
     assert mine["AREA-PER-HH"].status == "exempt"
     assert mine["REMEDY"].status == "exempt"
     # per community only that one (FACILITY-95 plan-wide counts it apart, as short)
-    big = _of(plan, "r0c5").community_id
+    big = community_of(plan, "r0c5").community_id
     assert {r.rule_id for r in rows if r.status == "exempt" and r.community_id not in ("*", big)} \
         == {"AREA-PER-HH", "REMEDY"}
     assert plan.bound is not None and plan.objective is not None
@@ -65,7 +61,7 @@ def test_a_unit_within_the_maximum_on_short_rooms_gets_a_checked_plan() -> None:
 
 def test_the_checker_rejects_it_where_some_community_holding_the_unit_has_a_center() -> None:
     sc, plan = _solved()
-    com = _of(plan, "r0c0")
+    com = community_of(plan, "r0c0")
     # r0c1 holds rooms coming of 600 m²: r0c0 and r0c1 (2,900 households, 580 m²)
     # could be a community centred on them legally, so the shortfall is not forced.
     other = grid_scenario([ROW], sites=[ROOMS, {
@@ -79,7 +75,7 @@ def test_the_checker_rejects_it_where_some_community_holding_the_unit_has_a_cent
 
 def test_the_exemption_and_the_checkers_reason_read_in_chinese() -> None:
     sc, plan = _solved()
-    com = _of(plan, "r0c0")
+    com = community_of(plan, "r0c0")
     text = next(r.text for r in com.reasons if r.rule == "AREA-PER-HH")
     rec = parse_exemption(text)
     assert rec is not None and rec.kind == "short-within" and rec.hi == 3000
@@ -124,9 +120,9 @@ def test_rooms_that_fit_the_unit_alone_but_no_community_within_the_bounds() -> N
     from AREA-PER-HH only, and the checker agrees with its own search."""
     sc = grid_scenario([ROW_399], sites=[S14])
     plan = solve(sc, time_limit_s=10, workers=1, seed=0)
-    com = _of(plan, "r0c0")
+    com = community_of(plan, "r0c0")
     assert (com.households, com.site_id, com.area_after_m2) == (2606, "S14", 419.9)
-    assert _of(plan, "r0c2").households == 2289
+    assert community_of(plan, "r0c2").households == 2289
     ex = [r for c in plan.communities for r in c.reasons]
     assert [(r.rule, r.kind) for r in ex] == [("AREA-PER-HH", "short-within")], \
         [r.text for r in ex]
