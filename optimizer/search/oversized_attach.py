@@ -36,6 +36,7 @@ from optimizer.search.oversized_least import (
     least_part,
     supersets,
 )
+from optimizer.search.oversized_packed import packed_plan
 from optimizer.search.oversized_short import (
     group_site,
     joined_site,
@@ -262,13 +263,17 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
     The whole parts joined may leave an oversized community no place for a center
     (a pipeline site too small for all of them, bench/wild.py seeds 82: 3,302
     households on 985 m² at most) while joining fewer leaves one: then the models
-    start from nothing, and the error stands only if none of them finds a plan."""
+    start from a packing of the parts (optimizer.search.oversized_packed; seed 158),
+    or from nothing, and the error stands only if none of them finds a plan."""
     whole: Block | None
     try:
         whole = _whole(scenario, gd, parts, cores)
         failed: NoPlaceError | None = None
     except NoPlaceError as err:
-        whole, failed = None, err
+        packed = packed_plan(scenario, gd, parts, cores, task.seed)
+        whole = None if packed is None else _priced(scenario, gd, parts, cores, packed,
+                                                    False, 0.0, "attach(packed)")
+        failed = err
     local = {int(u): k for k, u in enumerate(gd.units)}
     best, used = whole, 0.0
 
