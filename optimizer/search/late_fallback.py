@@ -12,6 +12,7 @@ from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import piece_data
 from optimizer.model.precedence import timely
 from optimizer.scenario.model import Scenario
+from optimizer.search.piece import WITHOUT_MARKS
 from optimizer.search.piece_common import with_stand_ins
 from optimizer.search.piece_types import PieceResult
 from optimizer.search.short_mark import floors_on
@@ -49,3 +50,22 @@ def dropped(scenario: Scenario, marks: frozenset[int], results: dict[int, PieceR
             if ch.site is None or not timely(scenario, ch.site):
                 out.setdefault(k, []).extend(sorted(marks & set(ch.members)))
     return {k: v for k, v in out.items() if v}
+
+
+def dropped_text(scenario: Scenario, lost: dict[int, list[int]],
+                 results: dict[int, PieceResult]) -> str:
+    """The note's words for the marks not kept (``lost``, :func:`dropped`), by why:
+    the marked search found no plan within the household bounds (its piece took the
+    split without them, optimizer.search.piece), or the piece's search did not keep
+    them (wild 313's oversized street on 1dda979 as on this code: a mark in a community
+    centred on its own late rooms, within the bounds)."""
+    def names(split: bool) -> str:
+        return ", ".join(scenario.unit_ids[u] for k, v in sorted(lost.items())
+                         if (WITHOUT_MARKS in results[k].method) == split for u in v)
+
+    parts = [f"{names(True)} (the marked search found no plan within the household "
+             f"bounds for their piece in time)" if names(True) else "",
+             f"{names(False)} (their piece's search did not keep them)"
+             if names(False) else ""]
+    said = " and ".join(p for p in parts if p)
+    return f"; not kept for {said}" if said else ""

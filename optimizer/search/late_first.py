@@ -52,7 +52,7 @@ from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
 from optimizer.search.clock import DET_PER_S
 from optimizer.search.executors import Executor, InProcessExecutor
-from optimizer.search.late_fallback import dropped, every_plan_floor
+from optimizer.search.late_fallback import dropped, dropped_text, every_plan_floor
 from optimizer.search.late_rooms import (
     Solve,
     can_escape,
@@ -274,7 +274,7 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
     if first.interrupted:   # stopped: no time to bound the marked pieces unmarked
         return _noted(_floored(scenario, first, again, comps),
                       _note(scenario, marks, target_misses(scenario, first).free, None,
-                            f"{FLOOR_TEXT} (stopped)", dropped(scenario, marks, marked)),
+                            f"{FLOOR_TEXT} (stopped)", marked),
                       time.perf_counter() - t0, limit)
     # The marked pieces unmarked, on what is left (one worker: the limit less what the
     # marked search used, deterministic; else the clock's time left): the bound over
@@ -298,8 +298,7 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
         # floor over every plan (_floored), said so.
         return _noted(_floored(scenario, first, again, comps),
                       _note(scenario, marks, target_misses(scenario, first).free, None,
-                            f"{FLOOR_TEXT} (no unmarked search)",
-                            dropped(scenario, marks, marked)),
+                            f"{FLOOR_TEXT} (no unmarked search)", marked),
                       time.perf_counter() - t0, limit)
     # Per marked piece, the marked result unless it breaks the bounds more than the
     # unmarked one (a marked search the clock stopped early can end in the soft
@@ -326,7 +325,7 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
                            <= (plain.objective or 0.0)):
         return _noted(over_every_plan(mixed, plain),
                       _note(scenario, marks, a.free, b.free,
-                            "the lower of its marked and unmarked searches'", lost),
+                            "the lower of its marked and unmarked searches'", marked),
                       time.perf_counter() - t0, limit)
     return _noted(plain, _note(scenario, marks, a.free, b.free, "its unmarked search's"),
                   time.perf_counter() - t0, limit)
@@ -363,17 +362,16 @@ def _floored(scenario: Scenario, plan: Plan, again: set[int], comps: list[Compon
 
 
 def _note(scenario: Scenario, marks: frozenset[int], marked: int, unmarked: int | None,
-          bound: str, lost: dict[int, list[int]] | None = None) -> str:
+          bound: str, results: dict[int, PieceResult] | None = None) -> str:
     """The plan's note: the marks, the misses not forced with them (``marked``) and
     without them (``unmarked``: None where no unmarked search ran), and the bound;
-    ``lost``: the marks of pieces planned without them (:func:`late_fallback.dropped`)."""
-    gone = sorted(u for v in (lost or {}).values() for u in v)
-    names = ", ".join(scenario.unit_ids[u] for u in sorted(marks - set(gone)))
+    ``results``: the marked search's pieces, whose marks not kept are said so
+    (late_fallback.dropped)."""
+    lost = dropped(scenario, marks, results or {})
+    gone = {u for v in lost.values() for u in v}
+    names = ", ".join(scenario.unit_ids[u] for u in sorted(marks - gone))
     b = "none" if unmarked is None else str(unmarked)
-    lost_text = "" if not gone else (
-        f"; not kept for {', '.join(scenario.unit_ids[u] for u in gone)}: the marked "
-        f"search found no plan within the household bounds for their piece in time, so "
-        f"it is planned without them")
+    lost_text = dropped_text(scenario, lost, results or {})
     return (f"FACILITY-95: the communities holding {names} take rooms handed over by "
             f"{scenario.policy.target_year} (their own are handed over later; marked "
             f"before the search: {marked} misses not forced marked, {b} unmarked{lost_text}); "

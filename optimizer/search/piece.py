@@ -67,6 +67,7 @@ LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it fi
 HURRY_LAG_STEPS = 40    # ... and once the piece is stopped (deterministic mode, or a
                         # piece started after the clock), within
 HURRY_LAG_S = 1.0       # this long at most (wall-clock mode: as many of LAG_STEPS)
+WITHOUT_MARKS = "then split without the marks"    # the method's words (_unmarked_split)
 
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
@@ -200,7 +201,7 @@ def _unmarked_split(scenario: Scenario, data: PieceData, task: PieceTask,
     if split is None:
         return res
     return PieceResult(res.index, split, tuple(() for _ in split), Status.FEASIBLE, 0.0,
-                       res.time_s, f"{res.method}, then split without the marks",
+                       res.time_s, f"{res.method}, {WITHOUT_MARKS}",
                        used_s=res.used_s)
 
 

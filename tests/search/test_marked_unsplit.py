@@ -23,9 +23,12 @@ from optimizer.graph import components
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search import late_first, solve
+from optimizer.search.attempt import Choice
+from optimizer.search.late_fallback import dropped, dropped_text
 from optimizer.search.piece import solve_piece
-from optimizer.search.piece_types import PieceTask
+from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
+from optimizer.status import Status
 from tests.search.test_late_first import LATE1, _site
 
 READY = _site("READY", "r0c6", 2014, "under_construction")
@@ -73,8 +76,23 @@ def test_the_plan_passes_its_check_and_says_the_marks_were_not_kept(
     assert not [r for r in report.rows if r.rule_id == "SIZE-URBAN" and r.status == "fail"]
     assert not any(c.exemption for c in plan.communities)
     [note] = [n for n in plan.summary["notes"] if "marked before the search" in n]
-    assert "not kept for r0c1" in note
+    assert "not kept for r0c1 (the marked search found no plan within the household" in note
     assert plan.bound is not None and plan.objective is not None
     assert 0.0 < plan.bound <= plan.objective + 1e-6
     if not unmarked_search:
         assert "arithmetic floor for communities of any size (no unmarked search)" in note
+
+
+def test_a_mark_its_piece_did_not_keep_is_said_so_whatever_the_path() -> None:
+    """A marked unit in a community centred on its own late rooms, the piece not split
+    without its marks (wild 313's oversized street on 1dda979 and after: there the
+    note still said the mark took timely rooms)."""
+    sc = _street()
+    u = sc.unit_ids.index("r0c1")
+    late = Choice(center=u, members=(u,), remedy="keep", site=sc.sites.index("LATE1"),
+                  credit_site=None)
+    res = {0: PieceResult(0, (late,), ((),), Status.FEASIBLE, 0.0, 0.0, "exact(k=1)")}
+    lost = dropped(sc, frozenset({u}), res)
+    assert lost == {0: [u]}
+    assert dropped_text(sc, lost, res) == \
+        "; not kept for r0c1 (their piece's search did not keep them)"
