@@ -49,7 +49,7 @@ def dropped(scenario: Scenario, marks: frozenset[int], results: dict[int, PieceR
         for ch in r.choices:
             if ch.site is None or not timely(scenario, ch.site):
                 out.setdefault(k, []).extend(sorted(marks & set(ch.members)))
-    return {k: v for k, v in out.items() if v}
+    return {k: sorted(v) for k, v in out.items() if v}
 
 
 def dropped_text(scenario: Scenario, lost: dict[int, list[int]],
