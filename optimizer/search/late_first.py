@@ -36,7 +36,11 @@ two bounds (late_rooms.over_every_plan). Per marked piece the marked result is k
 unless it breaks the household bounds more than the unmarked one; the plan so mixed
 is kept where it has fewer misses not forced than the unmarked one, else the cheaper
 of the two with the fewest. A marked piece left without a plan in its time is solved
-unmarked (optimizer.search.dispatch).
+unmarked (optimizer.search.dispatch); one whose plan breaks the household bounds takes
+the split search's plan without its marks where no marked split is found
+(optimizer.search.piece; wild 272 at load 8), and the note names the marks not kept.
+Where no unmarked search ran, a marked piece's bound is the arithmetic floor over
+every plan (optimizer.search.late_fallback.every_plan_floor), not 0.
 """
 
 from __future__ import annotations
