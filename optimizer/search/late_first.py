@@ -36,7 +36,11 @@ two bounds (late_rooms.over_every_plan). Per marked piece the marked result is k
 unless it breaks the household bounds more than the unmarked one; the plan so mixed
 is kept where it has fewer misses not forced than the unmarked one, else the cheaper
 of the two with the fewest. A marked piece left without a plan in its time is solved
-unmarked (optimizer.search.dispatch).
+unmarked (optimizer.search.dispatch); one whose plan breaks the household bounds takes
+the split search's plan without its marks where no marked split is found
+(optimizer.search.piece; wild 272 at load 8), and the note names the marks not kept.
+Where no unmarked search ran, a marked piece's bound is the arithmetic floor over
+every plan (optimizer.search.late_fallback.every_plan_floor), not 0.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
 from optimizer.search.clock import DET_PER_S
 from optimizer.search.executors import Executor, InProcessExecutor
+from optimizer.search.late_fallback import dropped, dropped_text, every_plan_floor
 from optimizer.search.late_rooms import (
     Solve,
     can_escape,
@@ -70,7 +75,9 @@ SHARE_SETS = 5_000      # communities holding a shared pair visited at most
                         # (_leaves_a_split): wild 378's 157 is disproved in 0.17 s; at
                         # 20,000 wild 98's two pairs took 2.5-3.3 s at load 8 (both kept
                         # either way; the marks of 13 seeds the same at 5,000)
-MIN_BOUND_S = 2.0       # the least clock left for the unmarked search (else bound 0)
+MIN_BOUND_S = 2.0       # the least clock left for the unmarked search (else the
+                        # arithmetic floor, every_plan_floor)
+FLOOR_TEXT = "arithmetic floor for communities of any size"
 
 
 def late_units(scenario: Scenario, comp: Component) -> list[int]:
@@ -269,9 +276,9 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
         return meeting_target(solve, scenario, time_limit_s=left, workers=workers,
                               executor=executor, ends_by=end, **kw)
     if first.interrupted:   # stopped: no time to bound the marked pieces unmarked
-        return _noted(_floored(first, again),
+        return _noted(_floored(scenario, first, again, comps),
                       _note(scenario, marks, target_misses(scenario, first).free, None,
-                            "0 (stopped)"),
+                            f"{FLOOR_TEXT} (stopped)", marked),
                       time.perf_counter() - t0, limit)
     # The marked pieces unmarked, on what is left (one worker: the limit less what the
     # marked search used, deterministic; else the clock's time left): the bound over
@@ -291,22 +298,29 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
         except SolveError:
             plain = None
     if plain is None or plain.interrupted:
-        # No unmarked search to bound the marked pieces: their bound is 0 (valid for
-        # every plan), said so.
-        return _noted(_floored(first, again),
+        # No unmarked search to bound the marked pieces: their bound is the arithmetic
+        # floor over every plan (_floored), said so.
+        return _noted(_floored(scenario, first, again, comps),
                       _note(scenario, marks, target_misses(scenario, first).free, None,
-                            "0 (no unmarked search)"),
+                            f"{FLOOR_TEXT} (no unmarked search)", marked),
                       time.perf_counter() - t0, limit)
     # Per marked piece, the marked result unless it breaks the bounds more than the
     # unmarked one (a marked search the clock stopped early can end in the soft
     # model's rough plan: wild 378's rural piece at load 6, one community of 6,267
     # households); then the plan of the pieces chosen, assembled (nothing solved).
-    pick = {k: (unmarked[k] if k in again and _outside(scenario, marked[k])
-                > _outside(scenario, unmarked[k]) else r) for k, r in marked.items()}
+    # A marked piece planned without its marks after all (optimizer.search.piece:
+    # its marked search found no plan within the bounds) takes the unmarked search's
+    # plan unless that one breaks the bounds more.
+    lost = dropped(scenario, marks, marked)
+    pick = {k: (unmarked[k] if k in again and (
+        _outside(scenario, marked[k]) > _outside(scenario, unmarked[k])
+        or (k in lost and _outside(scenario, marked[k]) == _outside(scenario, unmarked[k])))
+        else r) for k, r in marked.items()}
     mixed = solve(scenario, time_limit_s=limit, workers=workers,
                   executor=InProcessExecutor(), reuse=pick,
                   **{k: v for k, v in kw.items() if k != "checkpoint"})
-    back = sorted(" / ".join(comps[k].key) for k in again if pick[k] is unmarked.get(k))
+    back = sorted(" / ".join(comps[k].key) for k in again
+                  if pick[k] is unmarked.get(k) and k not in lost)
     if back:
         mixed = with_note(mixed, f"FACILITY-95: unmarked, as the marked search broke the "
                                  f"household bounds more: {'; '.join(back)}", 0.0)
@@ -315,7 +329,7 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
                            <= (plain.objective or 0.0)):
         return _noted(over_every_plan(mixed, plain),
                       _note(scenario, marks, a.free, b.free,
-                            "the lower of its marked and unmarked searches'"),
+                            "the lower of its marked and unmarked searches'", marked),
                       time.perf_counter() - t0, limit)
     return _noted(plain, _note(scenario, marks, a.free, b.free, "its unmarked search's"),
                   time.perf_counter() - t0, limit)
@@ -340,22 +354,29 @@ def _noted(plan: Plan, note: str, elapsed: float, limit: float) -> Plan:
     return dataclasses.replace(plan, summary={**plan.summary, "time_limit_s": limit})
 
 
-def _floored(plan: Plan, again: set[int]) -> Plan:
+def _floored(scenario: Scenario, plan: Plan, again: set[int], comps: list[Component]
+             ) -> Plan:
     """``plan`` with the bound of its pieces ``again`` (component indices: plan.pieces
-    lists the components in order) set to 0, a bound over every plan."""
-    zero = dataclasses.replace(plan, pieces=tuple(
-        dataclasses.replace(p, bound=0.0) if k in again else p
-        for k, p in enumerate(plan.pieces)))
-    return over_every_plan(plan, zero)
+    lists the components in order) no higher than :func:`every_plan_floor`, which
+    holds over every plan, marked or not, where no unmarked search bounded them."""
+    low = dataclasses.replace(plan, pieces=tuple(
+        dataclasses.replace(p, bound=min(p.bound, every_plan_floor(scenario, comps[k])))
+        if k in again else p for k, p in enumerate(plan.pieces)))
+    return over_every_plan(plan, low)
 
 
 def _note(scenario: Scenario, marks: frozenset[int], marked: int, unmarked: int | None,
-          bound: str) -> str:
+          bound: str, results: dict[int, PieceResult] | None = None) -> str:
     """The plan's note: the marks, the misses not forced with them (``marked``) and
-    without them (``unmarked``: None where no unmarked search ran), and the bound."""
-    names = ", ".join(scenario.unit_ids[u] for u in sorted(marks))
+    without them (``unmarked``: None where no unmarked search ran), and the bound;
+    ``results``: the marked search's pieces, whose marks not kept are said so
+    (late_fallback.dropped)."""
+    lost = dropped(scenario, marks, results or {})
+    gone = {u for v in lost.values() for u in v}
+    names = ", ".join(scenario.unit_ids[u] for u in sorted(marks - gone))
     b = "none" if unmarked is None else str(unmarked)
+    lost_text = dropped_text(scenario, lost, results or {})
     return (f"FACILITY-95: the communities holding {names} take rooms handed over by "
             f"{scenario.policy.target_year} (their own are handed over later; marked "
-            f"before the search: {marked} misses not forced marked, {b} unmarked); the bound "
-            f"is over every plan: each marked piece's {bound}")
+            f"before the search: {marked} misses not forced marked, {b} unmarked{lost_text}); "
+            f"the bound is over every plan: each marked piece's {bound}")

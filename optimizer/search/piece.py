@@ -49,6 +49,7 @@ from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import solve_pocketed
 from optimizer.search.recentre import recentre
 from optimizer.search.short_mark import floors_on, mark_short
+from optimizer.search.split_plan import split_plan
 from optimizer.search.starts import listing_start
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
@@ -66,6 +67,7 @@ LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it fi
 HURRY_LAG_STEPS = 40    # ... and once the piece is stopped (deterministic mode, or a
                         # piece started after the clock), within
 HURRY_LAG_S = 1.0       # this long at most (wall-clock mode: as many of LAG_STEPS)
+WITHOUT_MARKS = "then split without the marks"    # the method's words (_unmarked_split)
 
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
@@ -108,6 +110,7 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
         if moved.choices:
             res = dataclasses.replace(res, choices=moved.choices,
                                       method=res.method + "+recentred")
+    res = _unmarked_split(scenario, data, task, res)
     if not res.reason and res.status != Status.OPTIMAL:
         # Floors valid for every plan obeying the household bounds, under a search that
         # ran out of time before proving much: arithmetic (instant) and Lagrangian
@@ -172,6 +175,34 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
     res = mark_short(scenario, data, res)
     wall = time.perf_counter() - t0
     return dataclasses.replace(res, time_s=wall, used_s=used if task.deterministic else wall)
+
+
+def _unmarked_split(scenario: Scenario, data: PieceData, task: PieceTask,
+                    res: PieceResult) -> PieceResult:
+    """``res``, or where FACILITY-95's marks (``scenario.late_rooms``,
+    optimizer.search.late_first) are in the piece and its plan breaks the household
+    bounds, the split search's plan without them (optimizer.search.split_plan; in
+    steps, no clock). Why: the split search sees the marks only when it prices a
+    whole split's centres (heuristic.best_choice), so it seeks a marked split among
+    all splits and finds none in its steps where marked ones are rare: wild seed
+    272's 160-compound street at load 8 kept the marked search's unrepaired plan
+    (no time for the unmarked search that would have replaced it), which breaks
+    SIZE-URBAN, while its first unmarked split is found at once. A marked plan is
+    only a means to FACILITY-95, a target; the household bounds are a rule. The
+    result is FEASIBLE with the bound of the floors below (the caller lowers a
+    marked piece's bound to one over every plan: late_first, late_rooms)."""
+    marks = scenario.late_rooms & frozenset(data.units.tolist())
+    if not marks or task.locks or task.diagnosis is not None or not res.choices:
+        return res
+    if all(data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
+           for ch in res.choices):
+        return res
+    split = split_plan(scenario.replace(late_rooms=scenario.late_rooms - marks), data)
+    if split is None:
+        return res
+    return PieceResult(res.index, split, tuple(() for _ in split), Status.FEASIBLE, 0.0,
+                       res.time_s, f"{res.method}, {WITHOUT_MARKS}",
+                       used_s=res.used_s)
 
 
 def _lag_runs(data: PieceData, fewest: int) -> int:

@@ -85,10 +85,13 @@ def test_one_timely_site_takes_two_marks_only_within_the_bounds() -> None:
 
 def test_only_the_marked_pieces_lose_their_bound_where_no_unmarked_search_ran() -> None:
     """_floored by place: another piece of the same name keeps its bound (by name, a
-    town's rural area cut by barriers lost every piece's)."""
+    town's rural area cut by barriers lost every piece's). The marked piece keeps the
+    arithmetic floor over every plan (late_fallback.every_plan_floor), no longer 0."""
     from dataclasses import replace
 
+    from optimizer.graph import components
     from optimizer.search import driver
+    from optimizer.search.late_fallback import every_plan_floor
     from optimizer.search.late_first import _floored
     from tests.helpers.solve import STREETS, TWO_STREETS
 
@@ -97,6 +100,9 @@ def test_only_the_marked_pieces_lose_their_bound_where_no_unmarked_search_ran() 
     assert len(base.pieces) == 2
     named = replace(base, pieces=tuple(replace(p, key="C1 / S / rural")
                                        for p in base.pieces))
-    got = _floored(named, {0})
-    assert got.pieces[0].bound == 0.0
+    comps = components(sc)
+    got = _floored(sc, named, {0}, comps)
+    floor = every_plan_floor(sc, comps[0])
+    assert 0.0 < floor < named.pieces[0].bound
+    assert got.pieces[0].bound == floor
     assert got.pieces[1].bound == named.pieces[1].bound > 0.0

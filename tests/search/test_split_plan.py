@@ -125,3 +125,28 @@ def test_a_piece_left_unrepaired_still_carries_a_floor_not_zero(
     s, data, res = _stopped_unrepaired(monkeypatch)
     assert "unrepaired" in res.method and any(res.exemptions)
     assert 0 < res.bound <= piece_common.plan_cost(s, res.choices) + 1e-6
+
+
+def test_a_marked_split_is_sought_among_groups_that_can_keep_the_marks() -> None:
+    """FACILITY-95's marks (late_first): r2c0's own rooms are handed over in 2017, the
+    only rooms in time are at r2c4. On 24590e1 the search priced a marked group's
+    centre only once a whole split was found, so it sought the marked split among all
+    splits: none in its 30,000 steps here, none in 3 M on wild 272's street (which a
+    marks-first order now splits in 0.06 s). Now groups holding a mark need timely
+    rooms in reach, and the marked units come first in every order."""
+    from tests.search.test_late_first import _site
+
+    hh = [[450 + (r * 37 + c * 53) % 200 for c in range(8)] for r in range(5)]
+    s = grid_scenario(hh, sites=[_site("L", "r2c0", 2017, "planned"),
+                                 _site("T", "r2c4", 2014, "under_construction")])
+    [comp] = components(s)
+    mark = s.unit_ids.index("r2c0")
+    marked = s.replace(late_rooms=frozenset({mark}))
+    data = piece_data(marked, comp.key, comp.units)
+    assert all(order[0] == int(np.flatnonzero(data.units == mark)[0])
+               for order in orders(data, [int(np.flatnonzero(data.units == mark)[0])]))
+    plan = split_plan(marked, data)
+    assert plan is not None
+    _within(marked, data, plan)
+    [held] = [ch for ch in plan if mark in ch.members]
+    assert held.site == s.sites.index("T")

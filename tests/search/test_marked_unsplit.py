@@ -1,0 +1,98 @@
+"""A FACILITY-95-marked piece whose marked search breaks the household bounds takes the
+split search's plan without its marks (optimizer.search.piece._unmarked_split), and
+where no unmarked search ran the plan says so and keeps an arithmetic bound
+(optimizer.search.late_first, late_fallback).
+
+Wild seed 272 at load 8, one worker: the marked search of a 160-compound street ended
+unrepaired and no time was left for the unmarked search, so late_first kept a plan
+that breaks SIZE-URBAN; the unmarked split search finds a split at once.
+
+Here one urban street of 5 x 8 compounds (21,780 households) with r0c1 marked: its
+own rooms (LATE1) are handed over in 2017, the only rooms handed over in time are at
+r0c6 (READY), and no community within 3,000 households holds both. The marked search
+can only give a plan with one community outside the bounds; the street splits within
+them unmarked.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.checker import check
+from optimizer.graph import components
+from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
+from optimizer.search import late_first, solve
+from optimizer.search.attempt import Choice
+from optimizer.search.late_fallback import dropped, dropped_text
+from optimizer.search.piece import solve_piece
+from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.stop import StopFlag
+from optimizer.status import Status
+from tests.search.test_late_first import LATE1, _site
+
+READY = _site("READY", "r0c6", 2014, "under_construction")
+
+
+def _street() -> Scenario:
+    hh = [[450 + (r * 37 + c * 53) % 200 for c in range(8)] for r in range(5)]
+    return grid_scenario(hh, sites=[LATE1, READY])
+
+
+def _sizes(sc: Scenario, choices: tuple[object, ...]) -> list[int]:
+    return [int(sc.households[list(ch.members)].sum()) for ch in choices]  # type: ignore[attr-defined]
+
+
+def test_a_marked_piece_outside_the_bounds_takes_the_split_without_its_marks() -> None:
+    """On 1dda979: the marked search's plan (one community exempt, outside the bounds)."""
+    sc = _street()
+    [c] = components(sc)
+    marked = sc.replace(late_rooms=frozenset({sc.unit_ids.index("r0c1")}))
+    task = PieceTask(index=0, key=c.key, units=c.units, diagnosis=None, budget_s=2.0,
+                     seed=0, threads=1)
+    res = solve_piece(marked, task, StopFlag())
+    lo, hi = sc.policy.bounds(True)
+    assert all(lo <= w <= hi for w in _sizes(sc, res.choices)), res.method
+    assert not any(res.exemptions)
+    assert res.method.endswith("then split without the marks")
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(c.units.tolist())
+
+
+@pytest.mark.parametrize("unmarked_search", [False, True])
+def test_the_plan_passes_its_check_and_says_the_marks_were_not_kept(
+        monkeypatch: pytest.MonkeyPatch, unmarked_search: bool) -> None:
+    """Marked first (first_marks forced to r0c1). Without the unmarked search (the clock
+    out, as on wild 272 at load 8: MIN_BOUND_S forced) on 1dda979 the plan broke
+    SIZE-URBAN and the marked piece's bound was 0; now it passes, the note names the
+    mark not kept, and the bound is the arithmetic floor (over every plan: below the
+    objective). With the unmarked search, the piece takes that search's plan."""
+    sc = _street()
+    monkeypatch.setattr(late_first, "first_marks",
+                        lambda s: frozenset({s.unit_ids.index("r0c1")}))
+    if not unmarked_search:
+        monkeypatch.setattr(late_first, "MIN_BOUND_S", 1e9)
+    plan = solve(sc, time_limit_s=6, workers=1, seed=0)
+    report = check(sc, plan)
+    assert not [r for r in report.rows if r.rule_id == "SIZE-URBAN" and r.status == "fail"]
+    assert not any(c.exemption for c in plan.communities)
+    [note] = [n for n in plan.summary["notes"] if "marked before the search" in n]
+    assert "not kept for r0c1 (the marked search found no plan within the household" in note
+    assert plan.bound is not None and plan.objective is not None
+    assert 0.0 < plan.bound <= plan.objective + 1e-6
+    if not unmarked_search:
+        assert "arithmetic floor for communities of any size (no unmarked search)" in note
+
+
+def test_a_mark_its_piece_did_not_keep_is_said_so_whatever_the_path() -> None:
+    """A marked unit in a community centred on its own late rooms, the piece not split
+    without its marks (wild 313's oversized street on 1dda979 and after: there the
+    note still said the mark took timely rooms)."""
+    sc = _street()
+    u = sc.unit_ids.index("r0c1")
+    late = Choice(center=u, members=(u,), remedy="keep", site=sc.sites.index("LATE1"),
+                  credit_site=None)
+    res = {0: PieceResult(0, (late,), ((),), Status.FEASIBLE, 0.0, 0.0, "exact(k=1)")}
+    lost = dropped(sc, frozenset({u}), res)
+    assert lost == {0: [u]}
+    assert dropped_text(sc, lost, res) == \
+        "; not kept for r0c1 (their piece's search did not keep them)"
