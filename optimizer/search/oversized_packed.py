@@ -33,6 +33,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from optimizer.graph.oversized import Part
+from optimizer.graph.pieces import connected_parts
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import connected_groups, price_groups
@@ -194,7 +195,7 @@ def _joined(scenario: Scenario, gd: PieceData, columns: list[tuple[int, ...]],
     groups = [columns[k] for k in taken]
     joined = {o: list(c) for o, c in core_sets.items()}
     extra = dict.fromkeys(core_sets, 0)
-    for piece in _pieces(gd, [u for u in inside if u not in covered]):
+    for piece in connected_parts([u for u in inside if u not in covered], gd.nbrs):
         near = sorted({owner[v] for u in piece for v in gd.nbrs[u] if v in owner},
                       key=lambda o: (extra[o], o))
         if not near:
@@ -206,23 +207,6 @@ def _joined(scenario: Scenario, gd: PieceData, columns: list[tuple[int, ...]],
             return None
         groups.append(tuple(sorted(g)))
     return sum(extra.values()), groups
-
-
-def _pieces(gd: PieceData, units: list[int]) -> list[list[int]]:
-    """The connected pieces of ``units`` (local) in the group's graph."""
-    left = set(units)
-    out: list[list[int]] = []
-    while left:
-        start = min(left)
-        todo, seen = [start], {start}
-        while todo:
-            for v in gd.nbrs[todo.pop()]:
-                if v in left and v not in seen:
-                    seen.add(v)
-                    todo.append(v)
-        left -= seen
-        out.append(sorted(seen))
-    return out
 
 
 __all__ = ["packed_plan"]

@@ -8,7 +8,6 @@ community with a center."""
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
 import pytest
@@ -20,6 +19,7 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.search import oversized_attach
 from optimizer.search.driver import solve
 from optimizer.search.oversized_packed import packed_plan
+from tests.helpers.oversized import straight_to_the_models
 from tests.helpers.plans import community_of
 
 # r0c0 above the maximum, with rooms of its own (P0); joined whole (6,400 households) no
@@ -38,14 +38,7 @@ NO_BUILD = ["r0c0", "r0c1", "r0c2"]
 def _models_out_of_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """The attach's listing past its caps, the models without a plan in their time,
     the wider listing past its caps: what a short limit left seed 158's group."""
-    def no_listing(scenario: Any, key: Any, parts: Any, cores: Any, task: Any,
-                   stop: Any) -> Any:
-        units = sorted({u for p in parts for u in p.units}
-                       | {u for c in cores.values() for u in c})
-        gd = piece_data(scenario, key, np.asarray(units))
-        return oversized_attach._models_then_wider(scenario, gd, parts, cores, task, stop,
-                                                   0.0, True)
-    monkeypatch.setattr(oversized_attach, "_attach", no_listing)
+    monkeypatch.setattr(oversized_attach, "_attach", straight_to_the_models)
     monkeypatch.setattr(oversized_attach, "improve_group", lambda *a, **k: None)
     monkeypatch.setattr(oversized_attach, "wider_plan", lambda *a, **k: None)
     # ... and the community model none either (seed 158's core had a companion: no

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pytest
 
 from optimizer.checker import check
-from optimizer.model.piece import piece_data
 from optimizer.model.setpart import SetPartResult
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import oversized_attach, oversized_wider
 from optimizer.search.driver import solve
 from optimizer.status import Status
+from tests.helpers.oversized import straight_to_the_models
 from tests.helpers.plans import community_of
 from tests.search.test_oversized_wider import ROOMS, ROW
 
@@ -33,15 +32,8 @@ def _stopped_into_the_wider_listing(monkeypatch: pytest.MonkeyPatch) -> None:
         stop.set()
         return orig(scenario, gd, parts, cores, task, stop, used, wider)
 
-    def no_plan(scenario: Any, key: Any, parts: Any, cores: Any, task: Any,
-                stop: Any) -> Any:
-        units = sorted({u for p in parts for u in p.units}
-                       | {u for c in cores.values() for u in c})
-        gd = piece_data(scenario, key, np.asarray(units))
-        return oversized_attach._models_then_wider(scenario, gd, parts, cores, task, stop,
-                                                   0.0, True)
     monkeypatch.setattr(oversized_attach, "_models_then_wider", stopped)
-    monkeypatch.setattr(oversized_attach, "_attach", no_plan)
+    monkeypatch.setattr(oversized_attach, "_attach", straight_to_the_models)
 
 
 @pytest.mark.parametrize("first_plan", [True, False])
