@@ -51,6 +51,7 @@ import time
 
 from optimizer.errors import SolveError
 from optimizer.graph import Component, components, diagnose, feasible_community_counts
+from optimizer.graph.pieces import connected_parts
 from optimizer.model.precedence import imposed_sites, timely
 from optimizer.plan.model import Plan
 from optimizer.scenario.model import Scenario
@@ -204,17 +205,8 @@ def _rest_fits(scenario: Scenario, rest: set[int], over: set[int], lo: int, hi: 
     households some count of communities within [lo, hi] fits (SIZE-URBAN /
     SIZE-RURAL: a necessary condition of a split)."""
     h, nb = scenario.households, scenario.neighbours
-    left = set(rest)
-    while left:
-        part, todo, beside = set(), [left.pop()], False
-        while todo:
-            v = todo.pop()
-            part.add(v)
-            for n in nb[v].tolist():
-                beside = beside or n in over
-                if n in left:
-                    left.discard(n)
-                    todo.append(n)
+    for part in connected_parts(rest, nb):
+        beside = any(n in over for v in part for n in nb[v].tolist())
         if not beside and not feasible_community_counts(
                 sum(int(h[u]) for u in part), lo, hi):
             return False
