@@ -116,7 +116,9 @@ def select(sides: Sequence[Side], ub: float, limit: float, cap: int
         gaps.append(gap)
         score = np.minimum(score, np.where(s.reduced <= gap, s.reduced, np.inf))
     order = np.argsort(score, kind="stable")
-    take = int(np.searchsorted(score[order], limit, side="right"))
+    # Never a column above every side's gap (score inf), however large ``limit``.
+    take = min(int(np.searchsorted(score[order], limit, side="right")),
+               int(np.isfinite(score).sum()))
     picked = np.zeros(len(score), dtype=bool)
     picked[order[:min(take, cap)]] = True
     complete = take <= cap and all(bool(np.all(picked[s.reduced <= g]))

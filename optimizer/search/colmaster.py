@@ -31,6 +31,8 @@ bound after 10 s and found nothing at all in 60 s without a start. Here:
    least CP-SAT's bound over the stage's columns, one with a column left out at least
    L plus the least reduced cost left out (count_sides.restricted_bound; real Chicago
    urban, 60 s one worker: bound 13.10 M -> 13.13 M yuan, gap 0.40% -> 0.21%).
+   Once such a cap binds, the rest of the time goes to one stage over every column
+   below the gap when they fit FULL_COLUMNS (the full stage; 0.21% -> 0.15% there).
 
 1a. (before the dive, when the budget holds EARLY_ROOM free LPs' time) the LPs with
    the count fixed around the free LP's Σx (:mod:`optimizer.model.count_sides`):
@@ -93,6 +95,9 @@ COLNS_FIXED = 0.25      # left for one restricted problem, and of the budget for
 COLNS_SHARE = 0.6       # of the budget left after the dive, for the neighbourhoods at most
                         # (they end on their own when no group helps; the integer stages
                         # after them found nothing better on the 150-compound street)
+FULL_COLUMNS = 60_000   # the full stage's columns at most: CP-SAT over the 114,211 of the
+                        # 150-compound street peaked at 2.0 GB (0.56 GB without it) for
+                        # 5 k yuan of bound; real Chicago urban's 47,339 at 0.73 GB
 
 
 @dataclass(frozen=True)
@@ -301,6 +306,7 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
     stages = 0
     status = Status.FEASIBLE
     left_behind = False
+    full = False
     reserve = LP_RESERVE * lp.work_s if budget_s >= LP_ROOM * lp.work_s and not early else 0.0
     while not stop.is_set():
         left = budget_s - used - reserve
@@ -308,13 +314,14 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
             break
         # cost(plan) = Σπ + μ·|plan| + Σ of its columns' reduced costs: a better plan
         # than ub holds only columns below ub − L on the side of its count.
-        picked, complete = select(sides.sides, ub, share * abs(lp.value), MAX_RESTRICTED)
+        picked, complete = select(sides.sides, ub, math.inf if full else share * abs(lp.value),
+                                  FULL_COLUMNS if full else MAX_RESTRICTED)
         cols = np.union1d(picked, np.asarray(incumbent, dtype=np.int64))
         sub = [members[k] for k in cols.tolist()]
         pos = {k: p for p, k in enumerate(cols.tolist())}
         built = build_setpart(n_units, sub, cost[cols], hint=[pos[k] for k in incumbent],
                               count=count)
-        res = solve_setpart(built, time_s=max(0.5, stage_s * left if left > 1 else left),
+        res = solve_setpart(built, time_s=max(0.5, left if full or left <= 1 else stage_s * left),
                             workers=workers, seed=seed + stages, deterministic=deterministic,
                             stop=stop, log=log)
         stages += 1
@@ -332,18 +339,32 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
             # hold the cores, and another stage of that size could stall as well.
             left_behind = True
             break
+        capped = False
         if res.status in (Status.OPTIMAL, Status.FEASIBLE):
             # Not complete either: plans inside cost at least CP-SAT's bound, plans with
             # a column left out that column's reduced cost (count_sides.restricted_bound).
-            bound = max(bound, restricted_bound(sides.sides, cols, res.bound_yuan))
+            inside = restricted_bound(sides.sides, cols, res.bound_yuan)
+            bound = max(bound, inside)
+            capped = inside < res.bound_yuan - 1e-6 and (
+                res.status == Status.FEASIBLE or len(picked) >= MAX_RESTRICTED)
         exact = complete
         if exact and res.status == Status.OPTIMAL:
             # Every column of a better plan was in the restricted problem.
             bound = max(bound, min(ub, res.bound_yuan))
             status = Status.OPTIMAL
             break
-        if exact and res.status == Status.INFEASIBLE:
+        if (exact and res.status == Status.INFEASIBLE) or full:
             break
+        # The columns left out capped the stage's bound (L + the least reduced cost left
+        # out) and CP-SAT did not prove even the stage's own problem, or the stage was at
+        # MAX_RESTRICTED (every later doubling the same columns): when every column below
+        # the gap fits FULL_COLUMNS, the rest of the time goes to one stage over them (the
+        # full stage), whose bound is the listing's. Real Chicago urban, 60 s, one thread:
+        # bound 13.129 M -> 13.136 M yuan, where stages 3-7 had split that time 5:2:1:1:1
+        # over 43,397 and then those 47,370 columns. A stage proven inside keeps the
+        # doubling: oversized-urban-nosplit's 142-unit part found its plan (-82 k) in
+        # its third stage, which the full stage right after the first did not.
+        full = capped and select(sides.sides, ub, math.inf, FULL_COLUMNS)[1]
         share *= 2.0
     if status != Status.OPTIMAL and not stop.is_set() and reserve > 0 \
             and budget_s - used >= reserve / LP_RESERVE:
