@@ -221,9 +221,8 @@ def _models_then_wider(scenario: Scenario, gd: PieceData, parts: list[Part],
 
 def _wider(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int, list[int]],
            task: PieceTask, stop: StopFlag, used: float) -> Block | None:
-    """The plan of :func:`optimizer.search.oversized_wider.wider_plan` (more households
-    joining than the fewest counted without the centers; not claimed the fewest); None
-    without one."""
+    """:func:`optimizer.search.oversized_wider.wider_plan`'s plan (more households
+    joining than the fewest counted without the centers; not claimed the fewest), or None."""
     local = {int(u): k for k, u in enumerate(gd.units)}
     for short in (False, True):
         # then also with communities centred on too small rooms of units that joined
@@ -265,10 +264,9 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
     households on 985 m² at most) while joining fewer leaves one: then the models
     start from a packing of the parts (optimizer.search.oversized_packed; seed 158),
     or from nothing, and the error stands only if none of them finds a plan."""
-    whole: Block | None
+    failed: NoPlaceError | None = None
     try:
-        whole = _whole(scenario, gd, parts, cores)
-        failed: NoPlaceError | None = None
+        whole: Block | None = _whole(scenario, gd, parts, cores)
     except NoPlaceError as err:
         packed = packed_plan(scenario, gd, parts, cores, task.seed)
         whole = None if packed is None else _priced(scenario, gd, parts, cores, packed,
