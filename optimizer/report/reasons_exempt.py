@@ -72,9 +72,12 @@ _PIECE_NAMED = re.compile(r"^the (?P<units>rural villages?|urban compounds?) (?P
 
 # --- exemption reasons ---------------------------------------------------------------
 _NO_PLAN = re.compile(
-    rf"^{_RULE}: no partition of this piece \({_N} units, {_N} households\) into contiguous "
-    rf"communities of {_N}-{_N} households was found \((?P<why>.*)\); the plan breaks the "
-    r"bounds as little as the search could$")
+    rf"^(?P<rule>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+): (?:(?:Town|Town/street) '(?P<street>.*?)' "
+    r"\(county '(?P<county>.*?)'\), (?P<area>urban|rural) area: )?"
+    rf"no partition of this piece \((?P<units>{_N[1:-1]}) units, (?P<hh>{_N[1:-1]}) "
+    rf"households\) into contiguous communities of (?P<lo>{_N[1:-1]})-(?P<hi>{_N[1:-1]}) "
+    r"households was found \((?P<why>.*)\); the plan breaks the bounds as little as the "
+    r"search could$")
 _DIAG = re.compile(rf"^{_RULE}: (?P<place>(?:Town|Town/street) '.*?' \(county '.*?'\)): "
                    r"(?P<body>.*)$", re.S)
 # optimizer.graph.oversized.oversized_reason: units of a stranded part that had to join
@@ -196,8 +199,10 @@ def parse_exemption(text: str) -> Exemption | None:
         if why not in WHY_ZH and cols is None:
             return None
         core = cols.group("core") if cols else None
-        return Exemption(m.group(1), "no-plan", text, households=_num(m.group(3)),
-                         lo=_num(m.group(4)), hi=_num(m.group(5)), n_units=_num(m.group(2)),
+        return Exemption(m.group("rule"), "no-plan", text, m.group("county") or "",
+                         m.group("street") or "", m.group("area") or "",
+                         households=_num(m.group("hh")), lo=_num(m.group("lo")),
+                         hi=_num(m.group("hi")), n_units=_num(m.group("units")),
                          proven=why != "none found in time",
                          columns=_num(cols.group(1)) if cols else 0, why=why,
                          named=Named(*_ids(core)) if core else None)
@@ -318,7 +323,8 @@ def reason_zh(r: Exemption) -> str:
                        if CENTERS_WORDS in r.why else "")
             why += (f";{_ids_zh(r.named.ids, r.named.more)}无法同时归入互不重叠、规模为"
                     f"{n(r.lo)}–{n(r.hi)}户{centred}的社区")
-        return (f"{r.rule}:该片区({r.n_units}个基本单元,{n(r.households)}户)未找到地域相连、"
+        where = f"{_place_zh(r)}的{KIND_ZH[r.area]}" if r.street else "该"
+        return (f"{r.rule}:{where}片区({r.n_units}个基本单元,{n(r.households)}户)未找到地域相连、"
                 f"规模为{n(r.lo)}–{n(r.hi)}户的社区划分({why});本方案对规模标准的突破已尽量减小。")
     if r.kind == "text" or r.named is None:
         return _unread(r.text)

@@ -293,12 +293,19 @@ def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int =
     in the search's words ("none found in time" is not a proof; ``columns``: proved by
     that many possible communities listed)."""
     rule = scenario.policy.size_rule(data.urban)
-    text = (f"{rule}: no partition of this piece ({data.n} units, {data.total:,} households)"
-            f" into contiguous communities of {data.lo:,}-{data.hi:,} households was found "
-            f"({why}); the plan breaks the bounds as little as the search could")
-    return Exemption(rule, "no-plan", text, households=data.total, lo=data.lo, hi=data.hi,
-                     n_units=data.n, proven=why != "none found in time", columns=columns,
-                     why=why, named=Named(core) if core else None)
+    county, street, kind = data.key
+    # The piece named by its place, as the diagnoses name theirs (wild seed 301: a
+    # 75-compound urban area proven impossible whole, its exemption naming no unit nor
+    # street; issue 16: an exemption names the part that makes it impossible).
+    place = f"{'Town/street' if data.urban else 'Town'} '{street}' (county '{county}')"
+    text = (f"{rule}: {place}, {kind} area: no partition of this piece ({data.n} units, "
+            f"{data.total:,} households) into contiguous communities of "
+            f"{data.lo:,}-{data.hi:,} households was found ({why}); the plan breaks the "
+            f"bounds as little as the search could")
+    return Exemption(rule, "no-plan", text, county, street, kind, households=data.total,
+                     lo=data.lo, hi=data.hi, n_units=data.n,
+                     proven=why != "none found in time", columns=columns, why=why,
+                     named=Named(core) if core else None)
 
 
 def explain_locks(scenario: Scenario, data: PieceData, task: PieceTask) -> None:

@@ -89,7 +89,8 @@ def test_every_no_plan_reason_reads_in_chinese() -> None:
     for urban in (True, False):
         scenario = SimpleNamespace(policy=Policy())
         lo, hi = scenario.policy.bounds(urban)
-        data = SimpleNamespace(urban=urban, n=12, total=5_432, lo=lo, hi=hi)
+        data = SimpleNamespace(urban=urban, n=12, total=5_432, lo=lo, hi=hi,
+                               key=("C1", "S1", "urban" if urban else "rural"))
         for why in whys:
             _zh_ok(no_plan_reason(scenario, data, why).text)  # type: ignore[arg-type]
 

@@ -33,7 +33,8 @@ def _engine_records() -> list[Exemption]:
     for urban in (True, False):
         scenario = SimpleNamespace(policy=Policy())
         lo, hi = scenario.policy.bounds(urban)
-        data = SimpleNamespace(urban=urban, n=12, total=5_432, lo=lo, hi=hi)
+        data = SimpleNamespace(urban=urban, n=12, total=5_432, lo=lo, hi=hi,
+                               key=("C1", "S1", "urban" if urban else "rural"))
         for why, cols in (("proved impossible by the exact model", 0),
                           ("none found in time", 0),
                           ("proved impossible: no partition into its 1,234 possible "
@@ -94,3 +95,14 @@ def test_solved_plans_carry_records_whose_words_are_the_column() -> None:
         assert "no-center" in kinds or "forbidden-build" in kinds, kinds
         for r in c.reasons:
             _same(r)
+
+
+def test_a_no_plan_record_names_its_place() -> None:
+    """Wild seed 301: a 75-compound urban area proven impossible whole; its exemption
+    named neither a unit nor the street, in English or in Chinese."""
+    plans = [r for r in _engine_records() if r.kind == "no-plan"]
+    assert plans
+    for r in plans:
+        assert (r.county, r.street) == ("C1", "S1")
+        assert f"'S1' (county 'C1'), {r.area} area: no partition" in r.text
+        assert reason_zh(r).startswith(f"{r.rule}:C1S1的")
