@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from optimizer.graph.center import centerless
+from optimizer.graph.diagnosis import _Words
 from optimizer.graph.tight import MISS_BUDGET_S, least_miss
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.lagrange import lagrangian_bound
@@ -294,11 +295,11 @@ def no_plan_reason(scenario: Scenario, data: PieceData, why: str, columns: int =
     that many possible communities listed)."""
     rule = scenario.policy.size_rule(data.urban)
     county, street, kind = data.key
-    # The piece named by its place, as the diagnoses name theirs (wild seed 301: a
+    # The piece named by its place, in the diagnoses' words (wild seed 301: a
     # 75-compound urban area proven impossible whole, its exemption naming no unit nor
     # street; issue 16: an exemption names the part that makes it impossible).
-    place = f"{'Town/street' if data.urban else 'Town'} '{street}' (county '{county}')"
-    text = (f"{rule}: {place}, {kind} area: no partition of this piece ({data.n} units, "
+    w = _Words(data.key)
+    text = (f"{rule}: {w.place}, {w.area}: no partition of this piece ({data.n} units, "
             f"{data.total:,} households) into contiguous communities of "
             f"{data.lo:,}-{data.hi:,} households was found ({why}); the plan breaks the "
             f"bounds as little as the search could")
