@@ -307,6 +307,7 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
     status = Status.FEASIBLE
     left_behind = False
     full = False
+    ahead: tuple[np.ndarray, bool] | None = None    # the full stage's selection, once made
     reserve = LP_RESERVE * lp.work_s if budget_s >= LP_ROOM * lp.work_s and not early else 0.0
     while not stop.is_set():
         left = budget_s - used - reserve
@@ -314,8 +315,8 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
             break
         # cost(plan) = Σπ + μ·|plan| + Σ of its columns' reduced costs: a better plan
         # than ub holds only columns below ub − L on the side of its count.
-        picked, complete = select(sides.sides, ub, math.inf if full else share * abs(lp.value),
-                                  FULL_COLUMNS if full else MAX_RESTRICTED)
+        picked, complete = ahead if full and ahead is not None else select(
+            sides.sides, ub, share * abs(lp.value), MAX_RESTRICTED)
         cols = np.union1d(picked, np.asarray(incumbent, dtype=np.int64))
         sub = [members[k] for k in cols.tolist()]
         pos = {k: p for p, k in enumerate(cols.tolist())}
@@ -364,7 +365,8 @@ def _after_dive(members: tuple[tuple[int, ...], ...], a: csc_matrix, cost: np.nd
         # over 43,397 and then those 47,370 columns. A stage proven inside keeps the
         # doubling: oversized-urban-nosplit's 142-unit part found its plan (-82 k) in
         # its third stage, which the full stage right after the first did not.
-        full = capped and select(sides.sides, ub, math.inf, FULL_COLUMNS)[1]
+        ahead = select(sides.sides, ub, math.inf, FULL_COLUMNS) if capped else None
+        full = ahead is not None and ahead[1]   # (ub is as it was: the full stage's columns)
         share *= 2.0
     if status != Status.OPTIMAL and not stop.is_set() and reserve > 0 \
             and budget_s - used >= reserve / LP_RESERVE:
