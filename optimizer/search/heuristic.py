@@ -166,11 +166,14 @@ def _repair(data: PieceData, regions: list[list[int]], hosts: Hosts) -> list[lis
     connected and the donor stays within the bounds."""
     h = data.households
     regs = [set(r) for r in regions]
+    # Kept up to date move by move (a move changes two regions): recomputing every
+    # region's weight and cap each step took 75% of a 239-compound street's first plan
+    # (17 of 23 profiled s; wild seed 123 at load 6 ran its 15-s limit to 32 s).
+    owner = {u: r for r, reg in enumerate(regs) for u in reg}
+    weights = [int(h[list(reg)].sum()) for reg in regs]
+    caps = [hosts.cap(data, reg) for reg in regs]
     for _ in range(2 * data.n):
-        owner = {u: r for r, reg in enumerate(regs) for u in reg}
-        weights = [int(h[list(reg)].sum()) for reg in regs]
-        bad = [r for r, w in enumerate(weights)
-               if w < data.lo or w > hosts.cap(data, regs[r])]
+        bad = [r for r, w in enumerate(weights) if w < data.lo or w > caps[r]]
         if not bad:
             break
         moved = False
@@ -193,6 +196,11 @@ def _repair(data: PieceData, regions: list[list[int]], hosts: Hosts) -> list[lis
                     continue
                 regs[give] = rest
                 regs[take].add(unit)
+                owner[unit] = take
+                weights[give] -= w
+                weights[take] += w
+                caps[give] = hosts.cap(data, rest)
+                caps[take] = hosts.cap(data, regs[take])
                 moved = True
                 break
             if moved:
