@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +41,7 @@ from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
 from optimizer.search.colmaster import NoPlan, master_plan
 from optimizer.search.column_costs import unit_center_costs
+from optimizer.search.column_repair import start_columns
 from optimizer.search.heuristic import best_choice
 from optimizer.search.listing_size import listing_hopeless, worth_listing
 from optimizer.search.short_price import short_groups
@@ -325,7 +326,9 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
                     seed: int, deterministic: bool, stop: StopFlag,
                     hint: Callable[[], tuple[Choice, ...] | None],
                     hint_used_s: Callable[[], float] = lambda: 0.0,
-                    precheck: Precheck | None = None) -> ColumnPlan | None:
+                    precheck: Precheck | None = None,
+                    rough: Callable[[], Sequence[Sequence[int]]] | None = None
+                    ) -> ColumnPlan | None:
     """The cheapest partition of the piece into columns, None when there are too many
     to list. ``hint`` gives a plan to start from; the time spent listing, pricing and
     finding the hint counts against ``budget_s`` (estimated from the work done when
@@ -333,7 +336,8 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
     units no listed communities can hold all of (and its deterministic time), sought
     before the hint: where found, no partition exists and neither the hint nor a solve
     runs (bench/wild.py seed 123's 239-compound street spent 7 s on a start for a
-    listing a compound of which no listed community holds)."""
+    listing a compound of which no listed community holds). ``rough``: a partition to
+    repair over the listing where the hint is none (optimizer.search.column_repair)."""
     t0 = time.perf_counter()
     cols = build_columns(scenario, data, stop=stop)
     if cols is None:
@@ -343,14 +347,9 @@ def plan_by_columns(scenario: Scenario, data: PieceData, *, budget_s: float, wor
         used = cols.work_s + early_s if deterministic else time.perf_counter() - t0
         return ColumnPlan(Status.INFEASIBLE, (), math.inf, used, len(cols.members),
                           listing=cols, core=core)
-    start = hint()
-    chosen_hint = None
-    if start:
-        index = {g: k for k, g in enumerate(cols.members)}
-        local = {int(u): k for k, u in enumerate(data.units)}
-        ks = [index.get(tuple(sorted(local[u] for u in ch.members))) for ch in start]
-        chosen_hint = [k for k in ks if k is not None] if None not in ks else None
-    prep = cols.work_s + early_s + hint_used_s() if deterministic \
+    chosen_hint, repair_s = start_columns(cols.members, cols.cost_yuan, data, hint(),
+                                          rough, budget_s=budget_s, seed=seed, stop=stop)
+    prep = cols.work_s + early_s + hint_used_s() + repair_s if deterministic \
         else time.perf_counter() - t0
     # From the fewest count proven (optimizer.model.count_floor; a hint made of listed
     # columns is a plan, whose count caps it): redundant with the listing, it tightens

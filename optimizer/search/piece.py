@@ -292,16 +292,18 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     """The proven optimum over every possible community when they can all be listed
     (search/columns.py); else None and the task with what is left of its budget."""
     spent = [0.0]
+    grown: list[list[int]] = []     # region growing's, to repair where no start is found
 
     def start() -> tuple[Choice, ...] | None:
-        plan, used = listing_start(scenario, data, task, stop)
+        plan, used = listing_start(scenario, data, task, stop, regions_out=grown)
         spent[0] += used
         return plan
 
     got = plan_by_columns(scenario, data, budget_s=task.budget_s, workers=task.threads,
                           seed=task.seed, deterministic=task.deterministic, stop=stop,
                           hint=start, hint_used_s=lambda: spent[0],
-                          precheck=lambda cols: quick_core(data, cols.members, task.seed))
+                          precheck=lambda cols: quick_core(data, cols.members, task.seed),
+                          rough=lambda: grown)
     if got is None:
         return None, task
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))

@@ -44,16 +44,23 @@ def run_attempt(scenario: Scenario, data: PieceData, task: PieceTask, **kw: Any)
 
 def heuristic_start(scenario: Scenario, data: PieceData) -> tuple[Choice, ...] | None:
     """Region growing; None when a region breaks the bounds or has no center."""
+    return grown_start(scenario, data)[1]
+
+
+def grown_start(scenario: Scenario, data: PieceData
+                ) -> tuple[list[list[int]], tuple[Choice, ...] | None]:
+    """Region growing's regions (local units), and their plan: None when a region
+    breaks the bounds or has no center (a listed piece repairs those regions over its
+    listing: optimizer.search.column_repair)."""
+    regions = grow_regions(data, hosts=center_hosts(scenario, data))
     out = []
-    for region in grow_regions(data, hosts=center_hosts(scenario, data)):
+    for region in regions:
         hh = int(data.households[region].sum())
-        if not data.lo <= hh <= data.hi:
-            return None
-        ch = best_choice(scenario, data, region)
+        ch = best_choice(scenario, data, region) if data.lo <= hh <= data.hi else None
         if ch is None:
-            return None
+            return regions, None
         out.append(ch)
-    return tuple(out)
+    return regions, tuple(out)
 
 
 def plan_cost(scenario: Scenario, choices: tuple[Choice, ...] | list[Choice]) -> float:

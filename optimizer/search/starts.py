@@ -23,7 +23,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.heuristic import best_choice
 from optimizer.search.lns_fewer import fewer_communities
-from optimizer.search.piece_common import heuristic_start, plan_cost
+from optimizer.search.piece_common import grown_start, plan_cost
 from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
 
@@ -84,15 +84,19 @@ FEWER_START_SHARE = 0.15  # the start, for this share of the budget (a 150-compo
                           # street's integer stages found its 34-community plan late)
 
 
-def listing_start(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
+def listing_start(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
+                  regions_out: list[list[int]] | None = None
                   ) -> tuple[tuple[Choice, ...] | None, float]:
     """The plan a listed piece's integer solves start from (search/columns.py's hint)
     and what building it used of ``task.budget_s``: region growing, or tree partitions
     at the least counts where it misses them, the cheaper; on listings of
     FEWER_START_UNITS units or more still above the least count, one community fewer
     by count-reducing moves (optimizer.search.lns_fewer): one the integer stages
-    need not find."""
-    grown = heuristic_start(scenario, data)
+    need not find. ``regions_out`` receives region growing's regions, in or out of the
+    bounds (the listing repairs them where no start is found: column_repair)."""
+    regions, grown = grown_start(scenario, data)
+    if regions_out is not None:
+        regions_out.extend(regions)
     counts = feasible_community_counts(data.total, data.lo, data.hi)
     if not counts or (grown is not None and len(grown) == counts[0]):
         return grown, 0.0
