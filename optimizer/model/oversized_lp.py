@@ -91,7 +91,7 @@ class CoreTerms:
 
 def travel_matrix(scenario: Scenario, gd: PieceData) -> np.ndarray:
     """[u, c]: what unit u adds to a community centred at c (distance and moved
-    households, yuan/year), as optimizer.search.columns.price_groups counts them."""
+    households, yuan/year), as optimizer.search.column_price.price_groups counts them."""
     w = scenario.objective
     h = gd.households.astype(np.float64)
     km = np.hypot(gd.x[:, None] - gd.x[None, :], gd.y[:, None] - gd.y[None, :]) / 1000.0

@@ -6,7 +6,7 @@ The restricted master is the set-partitioning LP over a pool of columns (HiGHS,
 reduced cost is ≥ 0 at the optimum), seeded with the plan in hand's communities.
 A round prices every centre (:mod:`optimizer.search.pricing`) under the LP's duals π
 and adds the most negative columns found, priced as the listing prices them
-(:func:`optimizer.search.columns.price_groups`): capped rounds (a few nodes a centre)
+(:func:`optimizer.search.column_price.price_groups`): capped rounds (a few nodes a centre)
 until they find none, then an exact one, which alone can prove the LP solved
 (``generate``: the degenerate first LPs took 1.3-2.2 M nodes a round priced exactly).
 The exact rounds price at the LP's optimal duals nearest the best bound's multipliers

@@ -1,6 +1,6 @@
 """What each unit adds to a listed community by its center (distance, moved
 households) and the piece's neighbour links: the parts of a column's exact cost that
-do not depend on the center's rooms (optimizer.search.columns.price_groups,
+do not depend on the center's rooms (optimizer.search.column_price.price_groups,
 optimizer.search.pricing). Apart from columns.py to keep it within ~400 lines."""
 
 from __future__ import annotations

@@ -24,41 +24,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.model.count_floor import count_floor
-from optimizer.model.options import unit_options
 from optimizer.model.piece import PieceData
-from optimizer.model.precedence import (
-    FREE,
-    NEWDEV,
-    PIPELINE,
-    TIMELY,
-    first_rooms,
-    most_households,
-    spec_fits,
-)
 from optimizer.model.setpart import build_setpart, solve_setpart
 from optimizer.scenario.model import Scenario
-from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
 from optimizer.search.colmaster import NoPlan, master_plan
-from optimizer.search.column_costs import unit_center_costs
+from optimizer.search.column_price import Stopped, price_groups
 from optimizer.search.column_repair import start_columns
 from optimizer.search.heuristic import best_choice
 from optimizer.search.listing_size import listing_hopeless, worth_listing
-from optimizer.search.short_price import short_groups
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
 MAX_COLUMNS = 500_000       # more columns than this: leave the piece to the models
 MASTER_COLUMNS = 20_000     # from this many on, the LP and restricted integer solves
 MAX_STEPS = 1_000_000       # groups visited (below the lower bound too) before giving up
-CHUNK = 500_000             # column × center × member entries priced at once (4 MB)
-STOP_KEYS = 2_000           # centre options priced between looks at the stop flag
 STEP_S = 1e-6               # enumeration cost in "deterministic seconds" per group visited
 COLUMN_S = 6e-6             # pricing cost per column, likewise (city streets: 1 µs, 5-15 µs)
 STOP_EVERY = 20_000         # groups visited between looks at the stop flag (~0.05 s)
 Precheck = Callable[["ColumnSet"], tuple[tuple[int, ...], float]]
 MIN_SOLVE_S = 2.0           # the set partitioning gets at least this long
-FIRST = (FREE, NEWDEV, PIPELINE, TIMELY)   # what a group must take first, by rank
 
 
 @dataclass(frozen=True)
@@ -127,159 +112,6 @@ def connected_groups(data: PieceData, max_columns: int = MAX_COLUMNS,
     except _Abort:
         return None
     return out, steps
-
-
-class Stopped(Exception):
-    """The stop flag was raised while pricing a listing (:func:`price_groups`)."""
-
-
-def price_groups(scenario: Scenario, data: PieceData, groups: list[tuple[int, ...]],
-                 stop: StopFlag | None = None) -> np.ndarray:
-    """The exact cost of each group (yuan/year; inf where no unit can be its center).
-    Raises :class:`Stopped` when ``stop`` is raised: the 114,211 groups of a
-    150-compound street take 4.4 s idle, 6-7 s at load 6 (0.6-1 s a chunk), so the
-    flag is looked at every STOP_KEYS centre options (:meth:`Facility.annual`), not
-    only between chunks; smaller chunks cost 20-60% more time."""
-    return Pricer(scenario, data)(groups, stop)
-
-
-class Pricer:
-    """:func:`price_groups` for one piece, its unit-centre costs and its Facility's
-    cache kept between calls (optimizer.search.windows prices a street's groups a
-    window at a time: a fresh Facility each time priced the same options again)."""
-
-    def __init__(self, scenario: Scenario, data: PieceData) -> None:
-        self.scenario, self.data = scenario, data
-        self.costs = unit_center_costs(scenario, data)
-        self.facility = Facility(scenario, data)
-
-    def __call__(self, groups: list[tuple[int, ...]], stop: StopFlag | None = None
-                 ) -> np.ndarray:
-        scenario, data, facility = self.scenario, self.data, self.facility
-        h = data.households.astype(np.int64)
-        w = scenario.objective
-        per, adj, degree = self.costs
-        cost = np.full(len(groups), math.inf)
-        by_size: dict[int, list[int]] = {}
-        for g, members in enumerate(groups):
-            by_size.setdefault(len(members), []).append(g)
-        for size, idx_all in by_size.items():
-            chunk = max(1, CHUNK // (size * size))
-            for start in range(0, len(idx_all), chunk):
-                idx = np.array(idx_all[start:start + chunk])
-                m = np.array([groups[g] for g in idx], dtype=np.int64)     # (N, size)
-                hh = h[m].sum(axis=1)
-                travel = per[m[:, :, None], m[:, None, :]].sum(axis=1)      # (N, size) per center
-                fac = facility.annual(m, hh, [groups[g] for g in idx], stop)
-                links = degree[m].sum(axis=1) - adj[m[:, :, None], m[:, None, :]].sum(axis=(1, 2))
-                cost[idx] = (fac + travel).min(axis=1) + w.cut_edge_yuan * links / 2.0
-        short_groups(scenario, data, groups, cost, degree, adj)
-        return cost
-
-
-class Facility:
-    """The annual cost (operating + center) of the cheapest option at each possible
-    center, from ``price`` itself, cached by (option, households, swap credit)."""
-
-    def __init__(self, scenario: Scenario, data: PieceData) -> None:
-        self.scenario, self.data = scenario, data
-        self.specs = [unit_options(scenario, int(u)) for u in data.units]
-        sites = scenario.sites
-        # The owned site a swap would give up in a group: best_choice's pick, the
-        # largest owned site (ties: the lower index), ranked here so a max finds it.
-        owned = sorted({s for u in data.units.tolist() for s in scenario.sites_by_unit.get(u, ())
-                        if bool(sites.owned[s])},
-                       key=lambda s: (float(sites.area_m2[s]), -s))
-        self.owned = owned
-        rank = {s: r for r, s in enumerate(owned)}
-        self.rank = np.array([max((rank[s] for s in scenario.sites_by_unit.get(int(u), ())
-                                   if s in rank), default=-1) for u in data.units])
-        self.swaps = np.array([any(sp.swap for sp in specs) for specs in self.specs])
-        self.cache: dict[tuple[str, int | None, int | None, int], float] = {}
-        # PIPELINE / NEWDEV-FIRST: what a group holding each unit must take first
-        # (3 rooms coming handed over by the target year, optimizer.search.late_rooms;
-        # 2 pipeline, 1 co-built rooms, 0 free); a group takes its members' largest.
-        self.first = np.array([FIRST.index(first_rooms(scenario, [int(u)]))
-                               for u in data.units], dtype=np.int64)
-        # STAND-IN-LAST: the most households each unit can hold a legal center for,
-        # where some center's build only stands in (else None: nothing to decide).
-        stand_ins = any(sp.stand_in for specs in self.specs for sp in specs)
-        self.most = np.array([most_households(scenario, int(u)) for u in data.units]) \
-            if stand_ins else None
-
-    def hosted(self, m: np.ndarray, hh: np.ndarray) -> np.ndarray:
-        """Per group (rows of ``m``, ``hh`` households): whether a member can hold its
-        center legally, so that no build may stand in (STAND-IN-LAST)."""
-        if self.most is None:
-            return np.zeros(len(hh), dtype=np.int64)
-        return (self.most[m] >= hh[:, None]).any(axis=1).astype(np.int64)
-
-    def annual(self, m: np.ndarray, hh: np.ndarray, groups: list[tuple[int, ...]],
-               stop: StopFlag | None = None) -> np.ndarray:
-        top = int(hh.max()) + 1
-        kind = self.first[m].max(axis=1)
-        hosted = self.hosted(m, hh)
-        key = (((m * top + hh[:, None]) * len(FIRST) + kind[:, None]) * 2
-               + hosted[:, None]).ravel()
-        uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
-        size = m.shape[1]
-        out = []
-        for n, (k, f) in enumerate(zip(uniq.tolist(), first.tolist(), strict=True)):
-            if n % STOP_KEYS == STOP_KEYS - 1 and stop is not None and stop.is_set():
-                raise Stopped
-            k2 = k // 2
-            out.append(self._best(int(k2 // len(FIRST) // top), int(k2 // len(FIRST) % top),
-                                  groups[f // size], None, bool(k % 2), k2 % len(FIRST)))
-        vals = np.array(out)
-        fac = vals[inv].reshape(m.shape)
-        credit = self.rank[m].max(axis=1)
-        swap = self.swaps[m] & (credit >= 0)[:, None]
-        if swap.any():
-            rows, cols = np.nonzero(swap)
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-                site = self.owned[int(credit[r])]
-                fac[r, c] = min(fac[r, c], self._best(int(m[r, c]), int(hh[r]), groups[r], site,
-                                                      bool(hosted[r]), int(kind[r])))
-        return fac
-
-    def at(self, center: int, group: tuple[int, ...], hh: int) -> float:
-        """The annual cost of the cheapest option at ``center`` for ``group`` (of
-        ``hh`` households), as :meth:`annual` gives it for one group."""
-        hosted = bool(self.hosted(np.array([group], dtype=np.int64), np.array([hh]))[0])
-        best = self._best(center, hh, group, None, hosted)
-        credit = int(self.rank[list(group)].max())
-        if self.swaps[center] and credit >= 0:
-            best = min(best, self._best(center, hh, group, self.owned[credit], hosted))
-        return best
-
-    def _best(self, center: int, hh: int, group: tuple[int, ...], credit: int | None,
-              hosted: bool = False, first: int | None = None) -> float:
-        """Cheapest option at ``center`` for ``hh`` households: without a swap
-        (``credit`` None) or only the swaps crediting ``credit``; no stand-in build
-        where a member can hold the center legally (``hosted``, STAND-IN-LAST).
-        ``first``: the group's rank in FIRST when the caller has it (``annual``'s key
-        holds it: its 1,041,426 look-ups took 7 of the 38 s of pricing seed 221's
-        street under cProfile)."""
-        best = math.inf
-        kind = FIRST[int(self.first[list(group)].max()) if first is None else first]
-        for spec in self.specs[center]:
-            if spec.swap != (credit is not None) or not spec_fits(self.scenario, kind, spec) \
-                    or (hosted and spec.stand_in):
-                continue
-            key = (spec.remedy, spec.site, credit, hh)
-            val = self.cache.get(key)
-            if val is None:
-                units = self.data.units
-                ch = Choice(center=int(units[center]),
-                            members=tuple(int(units[i]) for i in group),
-                            remedy=spec.remedy, site=spec.site, credit_site=credit)
-                try:
-                    val = price(self.scenario, ch).horizon_yuan
-                except ValueError:
-                    val = math.inf
-                self.cache[key] = val
-            best = min(best, val)
-        return best
 
 
 def build_columns(scenario: Scenario, data: PieceData, max_columns: int = MAX_COLUMNS,

@@ -1,7 +1,7 @@
 """Exact pricing for column generation: the connected community of most negative
 reduced cost, centre by centre, by branch and bound (optimizer.search.colgen).
 
-A column (community) S costs, as :func:`optimizer.search.columns.price_groups`
+A column (community) S costs, as :func:`optimizer.search.column_price.price_groups`
 prices it, ``min over centres c in S`` of ``fac_c(h(S)) + Σ_{u∈S} per[u, c]`` plus
 half the cut-edge weight of every neighbour link leaving S inside the piece. Its
 reduced cost under unit duals π is ``cost(S) − π(S)``, so the least reduced cost
@@ -53,7 +53,7 @@ from optimizer.model.precedence import spec_fits
 from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import horizon_at
 from optimizer.search.column_costs import unit_center_costs
-from optimizer.search.columns import FIRST, Facility
+from optimizer.search.column_price import FIRST, Facility
 from optimizer.search.stop import StopFlag
 
 FAC_STEP = 25           # households: the facility's floor is looked up on this grid

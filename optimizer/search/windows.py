@@ -8,7 +8,7 @@ then not optimal even pair by pair: on real-tokyo-urban's 60-s plan (49 communit
 Over the units of two or three adjacent communities every connected group within the
 household bounds is a few hundred to a few thousand groups; listed
 (:func:`optimizer.search.columns.connected_groups`) and priced at their cheapest centre
-as the whole piece's listing would price them (:class:`optimizer.search.columns.Pricer`,
+as the whole piece's listing would price them (:class:`optimizer.search.column_price.Pricer`,
 each group once: windows overlap), the window's cheapest partition is an exact cover,
 found by a small search over bitmasks of its units (:func:`cheapest_cover`). Taking
 the first window that gets cheaper, from pairs up, until none does: 55.686 M -> 55.368 M
@@ -33,7 +33,8 @@ import numpy as np
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.columns import Pricer, Stopped, connected_groups
+from optimizer.search.column_price import Pricer, Stopped
+from optimizer.search.columns import connected_groups
 from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import community_adjacency
 from optimizer.search.piece_common import plan_cost

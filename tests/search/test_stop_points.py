@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 import optimizer.model.master as master_mod
+import optimizer.search.column_price as price_mod
 import optimizer.search.columns as columns_mod
 from optimizer.graph import components
 from optimizer.model.master import count_bound, incidence, solve_master
@@ -78,7 +79,7 @@ def test_pricing_stops_with_the_flag(monkeypatch: pytest.MonkeyPatch) -> None:
     data = _piece(s)
     found = connected_groups(data)
     assert found is not None
-    monkeypatch.setattr(columns_mod, "STOP_KEYS", 1)
+    monkeypatch.setattr(price_mod, "STOP_KEYS", 1)
     with pytest.raises(Stopped):
         price_groups(s, data, found[0], stop=_raised())
     assert np.array_equal(price_groups(s, data, found[0], stop=StopFlag()),
