@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 from optimizer.errors import SolveError
 from optimizer.scenario.model import Scenario
-from optimizer.search.clock import DET_PER_S, time_left, timed
+from optimizer.search.clock import DET_PER_S, later_first_plans_s, time_left, timed
 from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.search.listing_size import worth_listing
 from optimizer.search.memory import memory_stopped
@@ -180,23 +180,28 @@ def _in_order(executor: Executor, shared: Scenario, order: list[PieceTask],
         left = sum(weights[t.index] for t in order[pos:]) or 1.0
         share = max(share_of(total - used, task, left), MIN_SHARE * total *
                     weights[task.index] / whole)
-        return dataclasses.replace(task, budget_s=share, wall_s=wall_cap(task, share, left),
+        later = later_first_plans_s([len(t.units) for t in order[pos + 1:]])
+        return dataclasses.replace(task, budget_s=share,
+                                   wall_s=wall_cap(task, share, left, later),
                                    run_s=until_end(), handed_at=wall_now())
 
     def share_of(amount: float, task: PieceTask, left: float) -> float:
         return max(0.0, amount) * weights[task.index] / left
 
-    def wall_cap(task: PieceTask, share: float, left: float) -> float | None:
+    def wall_cap(task: PieceTask, share: float, left: float, later: float) -> float | None:
         # The clock's safety net by shares too: a piece slower than the calibration
         # (a loaded machine) is stopped at its share, by weight, of the clock left, or
         # at its budget's time at DET_PER_S if later, not at the deadline, which left the
         # pieces after it their first plans (hs-street-150-vor, 600 s, one worker at
         # load 3: the street ran 594 s, the 120-village town after it `lns(0 rounds)`).
-        # At the calibration's speed the budget ends first: the plan stays the same.
+        # Less the time the later pieces' first plans take (clock.later_first_plans_s),
+        # which ran past the deadline on wild seed 288. At the calibration's speed the
+        # budget ends first: the plan stays the same.
         wall = clock()
         if wall is None:
             return None
-        return min(wall, max(share_of(wall, task, left), share / DET_PER_S))
+        room = wall - later
+        return min(room, max(share_of(room, task, left), share / DET_PER_S))
 
     def items() -> Iterator[PieceTask]:     # read lazily: each after the one before ends
         for pos, task in enumerate(order):
