@@ -26,9 +26,11 @@ def test_the_keep_back_grows_with_the_pieces_left(monkeypatch: pytest.MonkeyPatc
     tasks = [PieceTask(k, c.key, c.units, None, budget_s=1.0, seed=k, threads=1)
              for k, c in enumerate(comps)]
     seen: list[float | None] = []
+    ends: list[float | None] = []
 
     def fake(scenario: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
         seen.append(task.wall_s)
+        ends.append(task.run_s)
         return PieceResult(task.index, (), (), "FEASIBLE", 0.0, 0.0, "fake", used_s=0.0)
 
     monkeypatch.setattr(dispatch, "_work", fake)
@@ -40,6 +42,9 @@ def test_the_keep_back_grows_with_the_pieces_left(monkeypatch: pytest.MonkeyPatc
     first, second, last = (10.0 - w for w in seen if w is not None)
     assert first > second + 0.3 > 0.3      # two pieces' first plans kept back, then one
     assert last == pytest.approx(0.0, abs=0.2)
+    # and the grace of a piece stopped at its clock (hurried solves begun after the
+    # stop) ends there too, not at the run's end (wild seed 268: 4 s past the stop)
+    assert ends == pytest.approx(seen, abs=0.05)
 
     from optimizer.search.clock import later_first_plans_s
     assert first == pytest.approx(later_first_plans_s([30, 30]), abs=0.2)
@@ -52,3 +57,21 @@ def test_the_keep_back_counts_units_and_pieces() -> None:
     assert later_first_plans_s([]) == 0.0
     assert later_first_plans_s([200]) > later_first_plans_s([100]) \
         > later_first_plans_s([50, 50]) - later_first_plans_s([1, 1]) > 0.0
+
+
+def test_at_most_half_the_clock_is_kept_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Later pieces needing more than the clock left: the first piece keeps half of it
+    (wild seed 268 at 10 s: 4.6 s wanted of 4 s, the first piece started stopped)."""
+    s = grid_scenario([[700] * 30] * 3, street=[["A"] * 30, ["B"] * 30, ["C"] * 30])
+    tasks = [PieceTask(k, c.key, c.units, None, budget_s=1.0, seed=k, threads=1)
+             for k, c in enumerate(components(s))]
+    seen: list[float | None] = []
+
+    def fake(scenario: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
+        seen.append(task.wall_s)
+        return PieceResult(task.index, (), (), "FEASIBLE", 0.0, 0.0, "fake", used_s=0.0)
+
+    monkeypatch.setattr(dispatch, "_work", fake)
+    run_pieces(s, tasks, 1, StopFlag(), lambda r: None, deadline=time.perf_counter() + 0.8,
+               executor=InProcessExecutor(), det_budget=600.0)
+    assert seen[0] == pytest.approx(0.4, abs=0.05)
