@@ -56,19 +56,21 @@ def assembly_reserve_s(limit_s: float) -> float:
 # the 2-core VM (two busy processes beside it): 0.01-0.1 s on pieces of 1-30 units,
 # 0.35-1.9 s on 43-100, 3.1-3.3 s on 180-213 (bench/wild.py seeds 18, 20, 41, 61, 246,
 # 268, 278, 288; bench/results/overrun/late_base.tsv): 0.006-0.014 s a unit over a
-# scenario's pieces. Kept back from the pieces before it (:func:`later_first_plans_s`).
+# scenario's pieces. Kept back from the pieces before it, and from its own clock for its
+# return once stopped (:func:`first_plans_s`).
 LATE_PIECE_S = 0.05
 LATE_UNIT_S = 0.015
 
 
-def later_first_plans_s(unit_counts: list[int]) -> float:
-    """Wall seconds a one-worker run keeps back from a piece for the first plans of the
-    pieces after it (``unit_counts``: their units), should the clock stop them before
-    they start. Why: bench/wild.py seed 288 (10 s, load 2.5-4.7) gave its first piece
-    its deterministic budget's 5.1 s of the 6 s left on the clock, and the four after
-    it, stopped before or as they started, took 3 s more for their first plans: 11.4 s
-    for 10 (bench/JOURNAL.md, session 35, helper `overrun`). At the calibration's speed
-    a piece's budget ends before its clock: the plan stays the same."""
+def first_plans_s(unit_counts: list[int]) -> float:
+    """Wall seconds a one-worker run keeps back from a piece's clock for the first plans
+    of pieces (``unit_counts``: their units): those after it, should the clock stop them
+    before they start, and its own return once stopped. Why: bench/wild.py seed 288
+    (10 s, load 2.5-4.7) gave its first piece its deterministic budget's 5.1 s of the
+    6 s left on the clock, and the four after it, stopped before or as they started,
+    took 3 s more for their first plans: 11.4 s for 10 (bench/JOURNAL.md, session 35,
+    helper `overrun`). At the calibration's speed a piece's budget ends before its
+    clock: the plan stays the same."""
     return sum(LATE_PIECE_S + LATE_UNIT_S * n for n in unit_counts)
 
 

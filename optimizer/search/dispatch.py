@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 from optimizer.errors import SolveError
 from optimizer.scenario.model import Scenario
-from optimizer.search.clock import DET_PER_S, later_first_plans_s, time_left, timed
+from optimizer.search.clock import DET_PER_S, first_plans_s, time_left, timed
 from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.search.listing_size import worth_listing
 from optimizer.search.memory import memory_stopped
@@ -185,10 +185,11 @@ def _in_order(executor: Executor, shared: Scenario, order: list[PieceTask],
         left = sum(weights[t.index] for t in order[pos:]) or 1.0
         share = max(share_of(total - used, task, left), MIN_SHARE * total *
                     weights[task.index] / whole)
-        later = later_first_plans_s([len(t.units) for t in order[pos + 1:]])
+        later = first_plans_s([len(t.units) for t in order[pos + 1:]])
+        own = first_plans_s([len(task.units)])
         end = until_end()
         return dataclasses.replace(task, budget_s=share,
-                                   wall_s=wall_cap(task, share, left, later),
+                                   wall_s=wall_cap(task, share, left, later + own),
                                    run_s=None if end is None else less(end, later),
                                    handed_at=wall_now())
 
@@ -208,9 +209,11 @@ def _in_order(executor: Executor, shared: Scenario, order: list[PieceTask],
         # at its budget's time at DET_PER_S if later, not at the deadline, which left the
         # pieces after it their first plans (hs-street-150-vor, 600 s, one worker at
         # load 3: the street ran 594 s, the 120-village town after it `lns(0 rounds)`).
-        # Less the time the later pieces' first plans take (clock.later_first_plans_s),
-        # which ran past the deadline on wild seed 288. At the calibration's speed the
-        # budget ends first: the plan stays the same.
+        # Less the time the later pieces' first plans take (clock.first_plans_s),
+        # which ran past the deadline on wild seed 288, and as much for the piece's own
+        # return once stopped (its first plan, hurried solves in their grace, the hurried
+        # floor: 1-2.2 s on seed 268's 43- and 51-unit pieces at load 4). At the
+        # calibration's speed the budget ends first: the plan stays the same.
         wall = clock()
         if wall is None:
             return None

@@ -1,6 +1,6 @@
 """One worker: a piece's clock leaves the pieces after it the time their first plans
 take should the clock stop them before they start (optimizer.search.clock.
-later_first_plans_s). bench/wild.py seed 288 at 10 s, load 2.5-4.7: its first piece
+first_plans_s). bench/wild.py seed 288 at 10 s, load 2.5-4.7: its first piece
 kept the clock to 0.9 s before the deadline and the four after it ran 3 s past it."""
 
 from __future__ import annotations
@@ -40,23 +40,26 @@ def test_the_keep_back_grows_with_the_pieces_left(monkeypatch: pytest.MonkeyPatc
                executor=InProcessExecutor(), det_budget=600.0)
     assert all(w is not None for w in seen)
     first, second, last = (10.0 - w for w in seen if w is not None)
-    assert first > second + 0.3 > 0.3      # two pieces' first plans kept back, then one
-    assert last == pytest.approx(0.0, abs=0.2)
-    # and the grace of a piece stopped at its clock (hurried solves begun after the
-    # stop) ends there too, not at the run's end (wild seed 268: 4 s past the stop)
-    assert ends == pytest.approx(seen, abs=0.05)
+    assert first > second + 0.3 > last + 0.6 > 0.6     # three pieces' first plans, two, one
 
-    from optimizer.search.clock import later_first_plans_s
-    assert first == pytest.approx(later_first_plans_s([30, 30]), abs=0.2)
-    assert second == pytest.approx(later_first_plans_s([30]), abs=0.2)
+    from optimizer.search.clock import first_plans_s
+    # the later pieces' first plans and its own return once stopped
+    assert first == pytest.approx(first_plans_s([30, 30, 30]), abs=0.2)
+    assert second == pytest.approx(first_plans_s([30, 30]), abs=0.2)
+    assert last == pytest.approx(first_plans_s([30]), abs=0.2)
+    # and the grace of a piece stopped at its clock (hurried solves begun after the
+    # stop) ends where the later pieces' keep-back begins, its own first plan after the
+    # stop, not at the run's end (wild seed 268: 4 s past the stop)
+    grace = [e - w for e, w in zip(ends, seen, strict=True) if e is not None and w is not None]
+    assert grace == pytest.approx([first_plans_s([30])] * 3, abs=0.05)
 
 
 def test_the_keep_back_counts_units_and_pieces() -> None:
-    from optimizer.search.clock import later_first_plans_s
+    from optimizer.search.clock import first_plans_s
 
-    assert later_first_plans_s([]) == 0.0
-    assert later_first_plans_s([200]) > later_first_plans_s([100]) \
-        > later_first_plans_s([50, 50]) - later_first_plans_s([1, 1]) > 0.0
+    assert first_plans_s([]) == 0.0
+    assert first_plans_s([200]) > first_plans_s([100]) \
+        > first_plans_s([50, 50]) - first_plans_s([1, 1]) > 0.0
 
 
 def test_at_most_half_the_clock_is_kept_back(monkeypatch: pytest.MonkeyPatch) -> None:
