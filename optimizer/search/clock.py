@@ -60,6 +60,11 @@ def assembly_reserve_s(limit_s: float) -> float:
 # return once stopped (:func:`first_plans_s`).
 LATE_PIECE_S = 0.05
 LATE_UNIT_S = 0.015
+# A piece already running has its first plan, or most of it, when its clock stops it: it
+# returned 0.14-0.57 s after the stop on 100-165-unit listed streets (columns), 0.34-1.3
+# s on 43-83-unit pieces still making their first plan or in hurried counts (wild seeds
+# 41, 268, 288 at load 4). Its own return is kept back up to this much only.
+RETURN_MAX_S = 1.0
 
 
 def first_plans_s(unit_counts: list[int]) -> float:

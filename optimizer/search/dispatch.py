@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 from optimizer.errors import SolveError
 from optimizer.scenario.model import Scenario
-from optimizer.search.clock import DET_PER_S, first_plans_s, time_left, timed
+from optimizer.search.clock import DET_PER_S, RETURN_MAX_S, first_plans_s, time_left, timed
 from optimizer.search.executors import Executor, InProcessExecutor, LocalPoolExecutor
 from optimizer.search.listing_size import worth_listing
 from optimizer.search.memory import memory_stopped
@@ -186,7 +186,7 @@ def _in_order(executor: Executor, shared: Scenario, order: list[PieceTask],
         share = max(share_of(total - used, task, left), MIN_SHARE * total *
                     weights[task.index] / whole)
         later = first_plans_s([len(t.units) for t in order[pos + 1:]])
-        own = first_plans_s([len(task.units)])
+        own = min(RETURN_MAX_S, first_plans_s([len(task.units)]))
         end = until_end()
         return dataclasses.replace(task, budget_s=share,
                                    wall_s=wall_cap(task, share, left, later + own),
@@ -211,9 +211,10 @@ def _in_order(executor: Executor, shared: Scenario, order: list[PieceTask],
         # load 3: the street ran 594 s, the 120-village town after it `lns(0 rounds)`).
         # Less the time the later pieces' first plans take (clock.first_plans_s),
         # which ran past the deadline on wild seed 288, and as much for the piece's own
-        # return once stopped (its first plan, hurried solves in their grace, the hurried
-        # floor: 1-2.2 s on seed 268's 43- and 51-unit pieces at load 4). At the
-        # calibration's speed the budget ends first: the plan stays the same.
+        # return once stopped, up to clock.RETURN_MAX_S (its first plan, hurried solves
+        # in their grace, the hurried floor: 1-1.3 s on seed 268's 43- and 51-unit
+        # pieces at load 4). At the calibration's speed the budget ends first: the plan
+        # stays the same.
         wall = clock()
         if wall is None:
             return None
