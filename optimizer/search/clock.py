@@ -51,6 +51,34 @@ def assembly_reserve_s(limit_s: float) -> float:
     return min(2.0, 0.04 * limit_s)
 
 
+# What a piece stopped before it starts still takes for its first plan (region growing
+# and its repair, a hurried model or split, the hurried floor), one worker at load ~4 on
+# the 2-core VM (two busy processes beside it): 0.01-0.1 s on pieces of 1-30 units,
+# 0.35-1.9 s on 43-100, 3.1-3.3 s on 180-213 (bench/wild.py seeds 18, 20, 41, 61, 246,
+# 268, 278, 288; bench/results/overrun/late_base.tsv): 0.006-0.014 s a unit over a
+# scenario's pieces. Kept back from the pieces before it, and from its own clock for its
+# return once stopped (:func:`first_plans_s`).
+LATE_PIECE_S = 0.05
+LATE_UNIT_S = 0.015
+# A piece already running has its first plan, or most of it, when its clock stops it: it
+# returned 0.14-0.57 s after the stop on 100-165-unit listed streets (columns), 0.34-1.3
+# s on 43-83-unit pieces still making their first plan or in hurried counts (wild seeds
+# 41, 268, 288 at load 4). Its own return is kept back up to this much only.
+RETURN_MAX_S = 1.0
+
+
+def first_plans_s(unit_counts: list[int]) -> float:
+    """Wall seconds a one-worker run keeps back from a piece's clock for the first plans
+    of pieces (``unit_counts``: their units): those after it, should the clock stop them
+    before they start, and its own return once stopped. Why: bench/wild.py seed 288
+    (10 s, load 2.5-4.7) gave its first piece its deterministic budget's 5.1 s of the
+    6 s left on the clock, and the four after it, stopped before or as they started,
+    took 3 s more for their first plans: 11.4 s for 10 (bench/JOURNAL.md, session 35,
+    helper `overrun`). At the calibration's speed a piece's budget ends before its
+    clock: the plan stays the same."""
+    return sum(LATE_PIECE_S + LATE_UNIT_S * n for n in unit_counts)
+
+
 # What the command line needs after solve returns: checking (0.003-0.015 s on 150-300-
 # unit cases, 0.2-0.6 s on a 3,000-unit county), writing (0.01-0.06 s; 0.4 s on the
 # county) and the interpreter's exit (0.2-0.3 s), at load 2-4 (bench/cli_limits.py).
