@@ -96,3 +96,26 @@ def test_a_mark_its_piece_did_not_keep_is_said_so_whatever_the_path() -> None:
     assert lost == {0: [u]}
     assert dropped_text(sc, lost, res) == \
         "; not kept for r0c1 (their piece's search did not keep them)"
+
+
+def test_where_the_split_search_finds_none_region_growing_without_the_marks_stands_in(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wild seed 99's 47-village rural piece at load 4: the clock stopped its marked
+    search, the soft model left a community of 720 households, and the unmarked split
+    search found no split in its steps, so the plan kept that community (on d9a826f:
+    the marked result, unchanged). Region growing without the marks finds one within
+    the bounds; here the split search is made to find none."""
+    import optimizer.search.piece as piece_mod
+
+    monkeypatch.setattr(piece_mod, "split_plan", lambda scenario, data: None)
+    sc = _street()
+    [c] = components(sc)
+    marked = sc.replace(late_rooms=frozenset({sc.unit_ids.index("r0c1")}))
+    task = PieceTask(index=0, key=c.key, units=c.units, diagnosis=None, budget_s=2.0,
+                     seed=0, threads=1)
+    res = solve_piece(marked, task, StopFlag())
+    lo, hi = sc.policy.bounds(True)
+    assert all(lo <= w <= hi for w in _sizes(sc, res.choices)), res.method
+    assert not any(res.exemptions)
+    assert res.method.endswith("then split without the marks")
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(c.units.tolist())
