@@ -368,7 +368,11 @@ def _note(scenario: Scenario, marks: frozenset[int], marked: int, unmarked: int 
     names = ", ".join(scenario.unit_ids[u] for u in sorted(marks - gone))
     b = "none" if unmarked is None else str(unmarked)
     lost_text = dropped_text(scenario, lost, results or {})
-    return (f"FACILITY-95: the communities holding {names} take rooms handed over by "
-            f"{scenario.policy.target_year} (their own are handed over later; marked "
-            f"before the search: {marked} misses not forced marked, {b} unmarked{lost_text}); "
-            f"the bound is over every plan: each marked piece's {bound}")
+    # Every mark dropped (wild seed 279: "the communities holding  take rooms"): none held.
+    held = (f"the communities holding {names} take rooms handed over by "
+            f"{scenario.policy.target_year} (their own are handed over later; " if names
+            else f"no community takes rooms handed over by {scenario.policy.target_year} "
+                 f"in place of its own later ones (")
+    return (f"FACILITY-95: {held}marked before the search: {marked} misses not forced "
+            f"marked, {b} unmarked{lost_text}); the bound is over every plan: each marked "
+            f"piece's {bound}")
