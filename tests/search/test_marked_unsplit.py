@@ -43,8 +43,9 @@ def _sizes(sc: Scenario, choices: tuple[object, ...]) -> list[int]:
     return [int(sc.households[list(ch.members)].sum()) for ch in choices]  # type: ignore[attr-defined]
 
 
-def test_a_marked_piece_outside_the_bounds_takes_the_split_without_its_marks() -> None:
-    """On 1dda979: the marked search's plan (one community exempt, outside the bounds)."""
+def _assert_unmarked_plan_within_the_bounds() -> None:
+    """The street with r0c1 marked, solved as one piece: a plan within the bounds, none
+    exempt, every unit held, said to be without the marks."""
     sc = _street()
     [c] = components(sc)
     marked = sc.replace(late_rooms=frozenset({sc.unit_ids.index("r0c1")}))
@@ -56,6 +57,11 @@ def test_a_marked_piece_outside_the_bounds_takes_the_split_without_its_marks() -
     assert not any(res.exemptions)
     assert res.method.endswith("then split without the marks")
     assert sorted(u for ch in res.choices for u in ch.members) == sorted(c.units.tolist())
+
+
+def test_a_marked_piece_outside_the_bounds_takes_the_split_without_its_marks() -> None:
+    """On 1dda979: the marked search's plan (one community exempt, outside the bounds)."""
+    _assert_unmarked_plan_within_the_bounds()
 
 
 @pytest.mark.parametrize("unmarked_search", [False, True])
@@ -111,14 +117,4 @@ def test_where_the_split_search_finds_none_region_growing_without_the_marks_stan
     import optimizer.search.piece as piece_mod
 
     monkeypatch.setattr(piece_mod, "split_plan", lambda scenario, data: None)
-    sc = _street()
-    [c] = components(sc)
-    marked = sc.replace(late_rooms=frozenset({sc.unit_ids.index("r0c1")}))
-    task = PieceTask(index=0, key=c.key, units=c.units, diagnosis=None, budget_s=2.0,
-                     seed=0, threads=1)
-    res = solve_piece(marked, task, StopFlag())
-    lo, hi = sc.policy.bounds(True)
-    assert all(lo <= w <= hi for w in _sizes(sc, res.choices)), res.method
-    assert not any(res.exemptions)
-    assert res.method.endswith("then split without the marks")
-    assert sorted(u for ch in res.choices for u in ch.members) == sorted(c.units.tolist())
+    _assert_unmarked_plan_within_the_bounds()
