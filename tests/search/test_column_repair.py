@@ -94,3 +94,20 @@ def test_a_large_listing_without_a_start_starts_from_the_repaired_one(monkeypatc
     local = {int(u): k for k, u in enumerate(data.units)}
     plan = sum(cost[tuple(sorted(local[u] for u in ch.members))] for ch in got.choices)
     assert plan <= float(np.sum(cols.cost_yuan[repaired])) + 1e-6
+
+
+def test_the_depth_first_cover_finds_a_partition_proves_none_and_keeps_its_step_cap() -> None:
+    """Wild seed 501's rings (8,665 and 21,000 columns): CP-SAT found no partition in 3
+    deterministic s each; the depth-first exact cover gives the first one, CP-SAT then
+    the cheapest from it."""
+    from optimizer.search.column_repair import exact_cover
+
+    cols = [(0, 1), (1, 2), (2, 3), (0,), (3,), (0, 1, 2)]
+    cost = np.array([1.0, 1.0, 1.0, 5.0, 5.0, 9.0])
+    got, steps = exact_cover(4, cols, cost, 1000)
+    assert got is not None and sorted(u for k in got for u in cols[k]) == [0, 1, 2, 3]
+    assert steps >= len(got)
+    none, used = exact_cover(3, [(0, 1), (1, 2)], np.array([1.0, 1.0]), 1000)
+    assert none is None and used < 1000               # proven: no partition
+    capped, used = exact_cover(4, cols, cost, 1)
+    assert capped is None and used == 1               # stopped at its cap, not proven
