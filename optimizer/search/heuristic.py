@@ -87,6 +87,7 @@ def _grow(data: PieceData, k: int, jitter: np.ndarray, hosts: Hosts,
     left_h, left_k = int(h.sum()), k
     regions: list[list[int]] = []
     stuck: set[int] = set()         # marks with no free path to timely rooms
+    short_stuck: set[int] = set()   # units short of their own rooms, with no such path
     while free.any():
         cand = np.flatnonzero(free)
         # Most peripheral first: fewest free neighbours, then farthest from the middle.
@@ -94,6 +95,7 @@ def _grow(data: PieceData, k: int, jitter: np.ndarray, hosts: Hosts,
         far = -np.hypot(data.x[cand] - cx, data.y[cand] - cy)
         seed = int(cand[np.lexsort((cand, far, deg))[0]])
         path = _to_timely(data, free, hosts, stuck) if marks_first else []
+        path = path or _to_rooms(data, free, hosts, short_stuck)
         seed = path[0] if path else seed
         # Aim at an even share of what is left, within the bounds; on past it while
         # no unit of the region can hold its center, never past what its rooms serve.
@@ -136,8 +138,36 @@ def _to_timely(data: PieceData, free: np.ndarray, hosts: Hosts, stuck: set[int]
     396's 022: 2,870 households around it, S41-123 in the next region; no start)."""
     if hosts.marked is None or hosts.timely is None:
         return []
-    h, serves = data.households, hosts.timely
-    for m in np.flatnonzero(free & hosts.marked).tolist():
+    return _lightest_to(data, free, free & hosts.marked, hosts.timely, stuck)
+
+
+def _to_rooms(data: PieceData, free: np.ndarray, hosts: Hosts, stuck: set[int]
+              ) -> list[int]:
+    """The lightest path of free units from the first free unit not ``stuck`` whose
+    imposed rooms coming serve fewer households than it holds itself to a unit whose
+    imposed rooms serve the path's households, within the maximum ([] when none is
+    left). PIPELINE makes some pipeline site of its community the center of any
+    community holding such a unit, so its community must reach rooms that large:
+    wild seed 575's compound 17 (2,600 households, rooms serving 2,160) has one such
+    community, its lightest path to compound 94 (rooms serving 3,000; 2,952
+    households). Grown from the periphery, no region held both, every start had a
+    region without a center, and the piece no plan in 11 s."""
+    h = data.households
+    short = free & hosts.imposed & (hosts.most < h)
+    if not short.any():
+        return []
+    serves = np.where(hosts.imposed, hosts.most, -1.0)
+    return _lightest_to(data, free, short, serves, stuck)
+
+
+def _lightest_to(data: PieceData, free: np.ndarray, starts: np.ndarray, serves: np.ndarray,
+                 stuck: set[int]) -> list[int]:
+    """The lightest path of ``free`` units (node-weighted by households, both ends)
+    from the first of ``starts`` not ``stuck`` to a unit ``v`` with ``serves[v]`` at
+    least the path's households, within the maximum; a start with no such path joins
+    ``stuck``."""
+    h = data.households
+    for m in np.flatnonzero(starts).tolist():
         if m in stuck:
             continue
         back, dist = {m: m}, {m: int(h[m])}

@@ -221,15 +221,15 @@ def _models_then_wider(scenario: Scenario, gd: PieceData, parts: list[Part],
 
 def _wider(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int, list[int]],
            task: PieceTask, stop: StopFlag, used: float) -> Block | None:
-    """:func:`optimizer.search.oversized_wider.wider_plan`'s plan (more households
-    joining than the fewest counted without the centers; not claimed the fewest), or None."""
+    """:func:`~optimizer.search.oversized_wider.wider_plan`'s plan (more joining than
+    the fewest counted without the centers; not claimed the fewest), or None."""
     local = {int(u): k for k, u in enumerate(gd.units)}
+    memo: dict[tuple[int, ...], float] = {}     # the columns' prices, for both passes
     for short in (False, True):
         # then also with communities centred on too small rooms of units that joined
         # them (AREA-PER-HH exempt), the fewest of those first
-        got = wider_plan(scenario, gd, parts,
-                         {o: [local[u] for u in c] for o, c in cores.items()}, task, stop,
-                         short=short)
+        got = wider_plan(scenario, gd, parts, {o: [local[u] for u in c] for o, c in
+                                               cores.items()}, task, stop, short, memo)
         if got is not None:
             block = _priced(scenario, gd, parts, cores, got.groups, False, used + got.used_s,
                             "attach(wider" + (", rooms short)" if short else ")"), short)

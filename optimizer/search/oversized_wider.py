@@ -56,12 +56,14 @@ class Wider:
 
 def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
                cores: dict[int, list[int]], task: PieceTask, stop: StopFlag,
-               short: bool = False) -> Wider | None:
+               short: bool = False, memo: dict[tuple[int, ...], float] | None = None
+               ) -> Wider | None:
     """The plan of the module's doc (``cores``: oversized unit -> its core, local to
     ``gd``); None past the listing caps, or when even every household joining gives
     no plan. ``short``: an oversized community with no center but the
     rooms coming of units that joined it, too small (oversized_short.joined_site), is
-    a column too, at its cost centred there; the fewest of those first."""
+    a column too, at its cost centred there; the fewest of those first. ``memo``: each
+    column's price, kept across the stages and calls (:func:`_prices`)."""
     local = {int(u): k for k, u in enumerate(gd.units)}
     hh = gd.households.astype(np.int64)
     inside = [{local[u] for u in p.units} for p in parts]
@@ -90,7 +92,7 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
             big += got
         plain = _plain(gd, inside, listed, big, cores)
         members = plain + big
-        cost = price_groups(scenario, gd, members)
+        cost = _prices(scenario, gd, members, {} if memo is None else memo)
         shorted = _short_costs(scenario, gd, members, cost, cores) if short else set()
         ok = np.isfinite(cost)
         members = [m for m, good in zip(members, ok.tolist(), strict=True) if good]
@@ -127,6 +129,19 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
             return Wider([members[k] for k in second.chosen or first.chosen], used)
         if first.status != Status.INFEASIBLE or extra >= total:
             return None
+
+
+def _prices(scenario: Scenario, gd: PieceData, members: list[tuple[int, ...]],
+            memo: dict[tuple[int, ...], float]) -> np.ndarray:
+    """Each column's exact cost (inf: no center), priced once: a stage lists again
+    every column of the stage before (``extra`` only grows), and the short pass
+    every column of the plain one. Wild seed 785's 24-compound Hudu Street priced
+    32,000 columns over 24 stages, 7.4 of its 7.6 s of wall on a 0.5-s budget, the
+    clock stopping it in vain (the stages are its last resort)."""
+    new = [m for m in dict.fromkeys(members) if m not in memo]
+    if new:
+        memo.update(zip(new, price_groups(scenario, gd, new).tolist(), strict=True))
+    return np.array([memo[m] for m in members], dtype=np.float64)
 
 
 def _left(task: PieceTask, used: float) -> float:

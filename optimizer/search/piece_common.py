@@ -22,8 +22,15 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import cut_edges_yuan, price
 from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
 from optimizer.search.columns import price_groups
-from optimizer.search.heuristic import absorbed, best_choice, center_hosts, grow_regions
+from optimizer.search.heuristic import (
+    absorbed,
+    best_choice,
+    capped_choice,
+    center_hosts,
+    grow_regions,
+)
 from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.short_within import short_member
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -101,8 +108,7 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
             # one piece never stops the whole plan. A build stands in where no_build
             # forbids it; the checker fails it unless it proves that necessary.
             lifted = with_stand_ins(scenario, data.units.tolist())
-            rough = tuple(ch for ch in (best_choice(lifted, data, r) for r in grow_regions(data))
-                          if ch is not None)
+            rough = last_resort(lifted, data)
             if sum(len(ch.members) for ch in rough) != data.n:
                 from optimizer.errors import SolveError
 
@@ -119,7 +125,10 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     exemptions: list[Reasons] = []
     for ch in choices:
         hh = int(scenario.households[list(ch.members)].sum())
-        size = reason if not (data.lo <= hh <= data.hi) else None
+        # (a last resort's center short of its need, unproven: the search ran out of
+        # time, so the piece is starved, optimizer.search.budgeted.starved)
+        size = reason if not (data.lo <= hh <= data.hi) or ch.capped \
+            and short_member(scenario, ch.members) is None else None
         stand_in = forbidden if forbidden and ch.remedy == "build" \
             and scenario.is_no_build(ch.center) else None
         exemptions.append(tuple(x for x in (size, stand_in) if x is not None))
@@ -134,6 +143,42 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
                        soft.status if soft is not None and soft.choices else Status.FEASIBLE,
                        bound, spent + (soft.used_s if soft is not None else 0.0),
                        "soft", reason.text)
+
+
+def last_resort(lifted: Scenario, data: PieceData) -> tuple[Choice, ...]:
+    """Communities covering the piece, each with a center, on ``lifted`` (no_build
+    lifted everywhere: a build stands in wherever no rooms are imposed): region growing
+    capped by what its rooms coming serve, a region left without a center handed to its
+    neighbours (:func:`absorbed`), and failing that centred on its pipeline site that
+    reaches the most at that full reach, short of its need (the checker fails it unless
+    it proves that necessary). Wild seeds 575 and 785 (one worker, 20 and 10 s): a
+    compound of 2,600 households whose imposed rooms serve 2,160 had no center alone or
+    with any neighbouring region, and ``solve`` wrote no plan at all ("no plan at all"),
+    where a plan with every unit in it lets the budgeted search's next candidate
+    (optimizer.search.budgeted, ``starved``) solve the piece again. May miss units only
+    where a region holds no pipeline site and still has no center."""
+    regions = grow_regions(data, hosts=center_hosts(lifted, data))
+    grown = [best_choice(lifted, data, r) for r in regions]
+    if all(ch is not None for ch in grown):
+        return tuple(ch for ch in grown if ch is not None)
+    got = absorbed(lifted, data, regions, grown)
+    if got is not None:
+        return got
+    short = [ch if ch is not None else _at_full_reach(lifted, data, r)
+             for r, ch in zip(regions, grown, strict=True)]
+    return tuple(ch for ch in short if ch is not None)
+
+
+def _at_full_reach(scenario: Scenario, data: PieceData, region: list[int]) -> Choice | None:
+    """The community of ``region`` (local indices) centred on its pipeline site reaching
+    the most, extended to that reach (None: it holds none)."""
+    glob = tuple(sorted(int(data.units[i]) for i in region))
+    s = scenario.sites
+    pipe = [k for u in glob for k in scenario.sites_by_unit.get(u, ()) if s.is_pipeline(k)]
+    if not pipe:
+        return None
+    site = max(pipe, key=lambda k: (max(float(s.area_m2[k]), float(s.max_area_m2[k])), -k))
+    return capped_choice(scenario, glob, site)
 
 
 def _miss(data: PieceData, regions: list[list[int]]) -> int:
