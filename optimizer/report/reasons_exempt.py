@@ -39,10 +39,11 @@ WHY_ZH = {
     "proved impossible by the exact model": "经精确模型证明不可行",
     "none found in time": "在求解时限内未找到可行划分",
 }
-# optimizer.search.core.core_why: a core of the communities with a legal center
+# optimizer.search.core.core_why: a core of the communities with a legal center (without
+# the listing's count: optimizer.search.host_core)
 CENTERS_WORDS = "each with a legal place for its service center (ONE-STATION, PIPELINE)"
-_WHY_COLUMNS = re.compile(rf"proved impossible: no partition into its {_N} possible "
-                          r"communities(?:; no non-overlapping communities of [\d,]+-[\d,]+ "
+_WHY_COLUMNS = re.compile(rf"proved impossible(?:: no partition into its {_N} possible "
+                          r"communities)?(?:; no non-overlapping communities of [\d,]+-[\d,]+ "
                           r"households(?P<centers>, each with a legal place for its service "
                           r"center \(ONE-STATION, PIPELINE\),)? can hold all of the "
                           r"(?:rural villages|urban compounds) "
@@ -196,7 +197,7 @@ def parse_exemption(text: str) -> Exemption | None:
     if m:
         why = m.group("why")
         cols = _WHY_COLUMNS.fullmatch(why)
-        if why not in WHY_ZH and cols is None:
+        if why not in WHY_ZH and (cols is None or not (cols.group(1) or cols.group("core"))):
             return None
         core = cols.group("core") if cols else None
         return Exemption(m.group("rule"), "no-plan", text, m.group("county") or "",
@@ -204,7 +205,7 @@ def parse_exemption(text: str) -> Exemption | None:
                          households=_num(m.group("hh")), lo=_num(m.group("lo")),
                          hi=_num(m.group("hi")), n_units=_num(m.group("units")),
                          proven=why != "none found in time",
-                         columns=_num(cols.group(1)) if cols else 0, why=why,
+                         columns=_num(cols.group(1) or "0") if cols else 0, why=why,
                          named=Named(*_ids(core)) if core else None)
     m = _DIAG.match(text)
     if not m:
@@ -317,6 +318,7 @@ def reason_zh(r: Exemption) -> str:
         return text
     if r.kind == "no-plan":
         why = (f"经证明不可行:其全部{n(r.columns)}种可能的社区均无法构成划分" if r.columns
+               else "经证明不可行" if r.named is not None and r.why not in WHY_ZH
                else WHY_ZH[r.why])
         if r.named is not None:
             centred = ("且各有合法服务中心用房(ONE-STATION、PIPELINE)"

@@ -68,7 +68,7 @@ def split_around(scenario: Scenario, data: PieceData, cored: Cored
             g = groups[k]
             held = set(g)
             rest = np.array([u for u in range(data.n) if u not in held], dtype=np.int64)
-            if not _fits(data, rest):
+            if not rest_fits(data, rest):
                 continue            # a part of the rest fits no whole number: not a try
             head = outside.choice(list(g))   # no stand-in where avoidable
             if head is None:
@@ -83,7 +83,7 @@ def split_around(scenario: Scenario, data: PieceData, cored: Cored
     return None
 
 
-def _fits(data: PieceData, rest: np.ndarray) -> bool:
+def rest_fits(data: PieceData, rest: np.ndarray) -> bool:
     """Whether every connected part of ``rest`` (local units) can hold a whole number
     of communities within the bounds."""
     bit = {int(u): k for k, u in enumerate(rest.tolist())}
@@ -118,4 +118,4 @@ def mend_soft(scenario: Scenario, data: PieceData, cored: Cored | None,
                                reason=cored.records[0].text)
 
 
-__all__ = ["TRIES", "TRY_STEPS", "mend_soft", "split_around"]
+__all__ = ["TRIES", "TRY_STEPS", "mend_soft", "rest_fits", "split_around"]

@@ -35,6 +35,7 @@ from optimizer.search.columns import plan_by_columns
 from optimizer.search.core import Cored, no_partition, only_at_cores, quick_core
 from optimizer.search.core_split import mend_soft
 from optimizer.search.cored import solve_cored
+from optimizer.search.host_core import split_host_core
 from optimizer.search.leftover import leftover_floor
 from optimizer.search.named_only import only_where_named
 from optimizer.search.oversized import solve_oversized
@@ -237,6 +238,11 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
             record), 0.0, 0.0, False
     if not task.locks:
         done, task = _by_columns(scenario, data, task, stop)
+        if done is not None:
+            return done, 0.0, 0.0, False
+        # Not listed: a unit no community within the bounds can centre (search/host_core)
+        done = None if task.part_of_piece else split_host_core(scenario, data, task, stop,
+                                                                solve_data)
         if done is not None:
             return done, 0.0, 0.0, False
     # Time for the Lagrangian floor (solve_piece) comes out of the models' budget,

@@ -138,7 +138,7 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # floor for communities of any size holds for every plan at all (so the last
     # resort never reports 0).
     bound = max(bound, arithmetic_bound(scenario, data, lo=0, hi=data.total),
-                _widened_floor(scenario, data, choices))
+                widened_floor(scenario, data, choices))
     return PieceResult(task.index, choices, tuple(exemptions),
                        soft.status if soft is not None and soft.choices else Status.FEASIBLE,
                        bound, spent + (soft.used_s if soft is not None else 0.0),
@@ -211,8 +211,8 @@ def _least_missing(scenario: Scenario, data: PieceData, task: PieceTask, reason:
     return [[local[u] for u in g] for g in got[0]], spent
 
 
-def _widened_floor(scenario: Scenario, data: PieceData, choices: tuple[Choice, ...]
-                   ) -> float:
+def widened_floor(scenario: Scenario, data: PieceData, choices: tuple[Choice, ...]
+                  ) -> float:
     """The Lagrangian floor over communities within the bounds widened by the
     households ``choices`` put outside them in all: a 200-compound street 42
     households short in one community had 19.7 M yuan as its bound (the soft model's,

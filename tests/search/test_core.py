@@ -168,5 +168,5 @@ def test_the_soft_plans_floor_widened_by_its_breach_is_below_every_such_plan(
     assert res.bound <= best + 1e-6
     # the widened floor on its own (here the soft model proves its plan, and its
     # bound is the larger; on 200 units it does not)
-    wide = piece_common._widened_floor(s, data, res.choices)
+    wide = piece_common.widened_floor(s, data, res.choices)
     assert arithmetic_bound(s, data, lo=0, hi=data.total) < wide <= best + 1e-6
