@@ -11,16 +11,17 @@ reaches, and the plan kept four communities outside the bounds, three of them aw
 from 1742, exempt on "none found in time" words the checker cannot prove past its 100
 units: the check failed at any limit.
 
-The proof here (:func:`host_core`): every connected group holding the unit with at
-most the maximum households is visited (each once, as the listing does), and none
-within the bounds can have a legal center by :class:`~optimizer.search.hosts.Hosts`
-(its rooms coming serve it, or some unit may build or hold a site reaching it): a
-necessary condition, so none with a center exists. The checker proves the same claim
-with its own search (optimizer.checker.cover). Then (:func:`split_host_core`) the
-unit's community is the group holding it just below the minimum that can have a legal
-center (the fewest households outside the bounds of those tried), and the rest of the
-piece, in its connected parts, is solved as any part of a piece; taken only where
-every community of the rest is within the bounds.
+The proof here (:func:`host_core`), for a unit with imposed rooms coming: every
+connected group holding it with at most the households the rooms it can reach serve
+is visited (each once, as the listing does), and none within the bounds can have a
+legal center by :class:`~optimizer.search.hosts.Hosts` (the group's imposed rooms
+serve it): a necessary condition, so none with a center exists. The checker proves
+the same claim with its own search (optimizer.checker.cover). Then
+(:func:`split_host_core`) the unit's community is the group holding it just below the
+minimum that can have a legal center (the fewest households outside the bounds of
+those tried), and the rest of the piece, in its connected parts, is solved as any part
+of a piece: the first try whose rest is within the bounds, else the one with the
+fewest communities of the rest outside them.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from optimizer.status import Status
 
 CORE_STEPS = 20_000     # groups visited per unit to prove it a core (past it: undecided;
                         # seed 279's compound: 147)
+MAX_TRIED = 50          # units tried as cores, at most (seed 279's street: 16 imposed)
 AROUND_MAX = 2_000      # groups below the minimum holding the core listed, at most
 FIRST_SHARE = 0.7       # of the budget for the first try (the group missing the least)
 WHY = "proved impossible"   # the exemption's words (optimizer.report.reasons_exempt)
@@ -97,12 +99,18 @@ def _groups(data: PieceData, root: int, top: int, visit: Callable[[list[int], in
 
 
 def host_core(data: PieceData, hosts: Hosts, max_steps: int = CORE_STEPS) -> int | None:
-    """The first local unit (of those whose own places cap its community below the
-    maximum) no connected group within the bounds holding it can give a legal center
-    by ``hosts``; None where each has one, or the search was undecided."""
+    """The first local unit with imposed rooms coming that serve fewer than the maximum
+    that no connected group within the bounds holding it can give a legal center by
+    ``hosts``; None where each has one, or the search was undecided. At most
+    MAX_TRIED such units (each visit ends at the first legal group: a few steps)."""
+    tried = 0
     for u in range(data.n):
-        if hosts.most[u] >= data.hi or int(data.households[u]) > data.hi:
+        if not hosts.imposed[u] or hosts.most[u] >= data.hi \
+                or int(data.households[u]) > data.hi:
             continue
+        tried += 1
+        if tried > MAX_TRIED:
+            break
         found = _groups(data, u, _top(data, hosts, u),
                         lambda g, w: data.lo <= w <= hosts.cap(data, g), max_steps)
         if found is False:
