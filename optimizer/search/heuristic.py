@@ -305,8 +305,16 @@ def short_group_choice(scenario: Scenario, glob: tuple[int, ...]) -> Choice | No
     if found is None or not within_hi(scenario, found[0],
                                       int(scenario.households[list(glob)].sum())):
         return None
+    return at_full_reach(scenario, glob)
+
+
+def at_full_reach(scenario: Scenario, glob: tuple[int, ...]) -> Choice | None:
+    """The community of ``glob`` (scenario indices) centred on its pipeline site that
+    reaches the most (the first of equals), at that full reach; None: it holds none."""
     s = scenario.sites
     pipe = [k for u in glob for k in scenario.sites_by_unit.get(u, ()) if s.is_pipeline(k)]
+    if not pipe:
+        return None
     site = max(pipe, key=lambda k: (max(float(s.area_m2[k]), float(s.max_area_m2[k])), -k))
     return capped_choice(scenario, glob, site)
 

@@ -24,8 +24,8 @@ from optimizer.search.attempt import Attempt, Choice, penalty_yuan, run_model
 from optimizer.search.columns import price_groups
 from optimizer.search.heuristic import (
     absorbed,
+    at_full_reach,
     best_choice,
-    capped_choice,
     center_hosts,
     grow_regions,
 )
@@ -164,21 +164,10 @@ def last_resort(lifted: Scenario, data: PieceData) -> tuple[Choice, ...]:
     got = absorbed(lifted, data, regions, grown)
     if got is not None:
         return got
-    short = [ch if ch is not None else _at_full_reach(lifted, data, r)
-             for r, ch in zip(regions, grown, strict=True)]
+    short = [ch if ch is not None else at_full_reach(
+        lifted, tuple(sorted(int(data.units[i]) for i in r)))
+        for r, ch in zip(regions, grown, strict=True)]
     return tuple(ch for ch in short if ch is not None)
-
-
-def _at_full_reach(scenario: Scenario, data: PieceData, region: list[int]) -> Choice | None:
-    """The community of ``region`` (local indices) centred on its pipeline site reaching
-    the most, extended to that reach (None: it holds none)."""
-    glob = tuple(sorted(int(data.units[i]) for i in region))
-    s = scenario.sites
-    pipe = [k for u in glob for k in scenario.sites_by_unit.get(u, ()) if s.is_pipeline(k)]
-    if not pipe:
-        return None
-    site = max(pipe, key=lambda k: (max(float(s.area_m2[k]), float(s.max_area_m2[k])), -k))
-    return capped_choice(scenario, glob, site)
 
 
 def _miss(data: PieceData, regions: list[list[int]]) -> int:
