@@ -73,3 +73,32 @@ def test_its_exemption_reads_back_in_both_languages() -> None:
     assert got.named is not None and got.named.ids == ("r5c5",)
     zh = reason_zh(got)
     assert "经证明不可行" in zh and "r5c5" in zh
+
+
+def test_a_starved_rest_carries_the_piece_s_own_words() -> None:
+    """Seed 279 stopped by the clock: the rest's 'none found in time' exemptions named
+    the rest (133 units, 60,071 households), which the checker reads against the piece
+    (61,301) and rejects as untrue."""
+    from optimizer.search import host_core as hc
+    from optimizer.search.piece_common import heuristic_start, no_plan_reason
+    from optimizer.search.piece_types import PieceResult, PieceTask
+    from optimizer.search.stop import StopFlag
+    from optimizer.status import Status
+
+    s = _street()
+    data = _data(s)
+
+    def starved_part(sc: Scenario, sub: PieceData, task: PieceTask, stop: StopFlag
+                     ) -> PieceResult:
+        plan = heuristic_start(sc, sub)
+        assert plan is not None
+        why = no_plan_reason(sc, sub, "none found in time")
+        return PieceResult(task.index, plan, ((why,),) + ((),) * (len(plan) - 1),
+                           Status.FEASIBLE, 0.0, 0.1, "lns, unrepaired", why.text)
+
+    task = PieceTask(0, data.key, data.units, None, budget_s=2.0, seed=1, threads=1,
+                     deterministic=True)
+    res = hc.split_host_core(s, data, task, StopFlag(), starved_part)
+    assert res is not None
+    words = [e.text for ex in res.exemptions[1:] for e in ex]
+    assert words and all(f"({data.n} units, {data.total:,} households)" in w for w in words)
