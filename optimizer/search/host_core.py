@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from optimizer.graph.pieces import mask_parts
+from optimizer.graph.pieces import connected_parts
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.plan.exemption import Exemption, Reasons
@@ -119,15 +119,13 @@ def host_core(data: PieceData, hosts: Hosts, max_steps: int = CORE_STEPS) -> int
 
 
 def _top(data: PieceData, hosts: Hosts, root: int) -> int:
-    """The most households a legal group holding ``root`` can have: the maximum, or for
-    a unit with imposed rooms coming what the largest imposed rooms it can reach serve
-    (a group holding both holds at least the lightest path between them; rooms serving
+    """The most households a legal group holding ``root`` (a unit with imposed rooms
+    coming) can have: at most the maximum, what the largest imposed rooms it can reach
+    serve (a group holding both holds at least the lightest path between them; rooms serving
     less than that path are out of reach). Only those rooms cap such a group
     (:meth:`Hosts.cap`), so no larger group need be visited: the test's compound of
     1,230 households beside four of 900 (rooms for 2,090) had 20,000 groups of up to
     3,000 to visit, and none of up to 2,090."""
-    if not hosts.imposed[root]:
-        return data.hi
     h = data.households
     dist = {root: int(h[root])}
     heap = [(int(h[root]), root)]
@@ -227,11 +225,7 @@ def _rest(scenario: Scenario, data: PieceData, rest: np.ndarray, task: PieceTask
           ) -> tuple[tuple[Choice, ...] | None, tuple[Reasons, ...], float]:
     """The rest's communities and their exemptions, each connected part solved as a part
     of the piece (None where a part has no plan), and the time used."""
-    bit = {int(u): k for k, u in enumerate(rest.tolist())}
-    nbr = [sum(1 << bit[int(v)] for v in data.nbrs[int(u)] if int(v) in bit)
-           for u in rest.tolist()]
-    parts = [np.array([int(rest[k]) for k in range(len(rest)) if p >> k & 1], dtype=np.int64)
-             for p in mask_parts((1 << len(rest)) - 1, nbr)]
+    parts = [np.array(p, dtype=np.int64) for p in connected_parts(rest.tolist(), data.nbrs)]
     hh = [int(data.households[p].sum()) for p in parts]
     total = max(1, sum(hh))
     out: list[Choice] = []
