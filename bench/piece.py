@@ -38,6 +38,7 @@ from optimizer.scenario.model import Scenario  # noqa: E402
 from optimizer.search.assemble import price  # noqa: E402
 from optimizer.search.clock import timed  # noqa: E402
 from optimizer.search.driver import _diagnoses_by_component, _stand_ins  # noqa: E402
+from optimizer.search.late_first import first_marks  # noqa: E402
 from optimizer.search.piece import solve_piece  # noqa: E402
 from optimizer.search.piece_types import PieceTask  # noqa: E402
 from optimizer.search.stop import StopFlag  # noqa: E402
@@ -72,11 +73,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cases-dir", type=Path, default=ROOT / "bench" / "out" / "pieces")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--wall", action="store_true", help="wall-clock mode (not deterministic)")
+    ap.add_argument("--marks", action="store_true",
+                    help="FACILITY-95's marks set as the marked search sets them "
+                         "(optimizer.search.late_first.first_marks)")
     ap.add_argument("--threads", type=int, default=1,
                     help="the piece's threads (wall-clock mode: the solve gives a piece "
                          "that runs alone all the workers)")
     a = ap.parse_args(argv)
     sc, comps, diag, center, budgets = case_pieces(a.case, a.cases_dir, a.limit, a.procs)
+    if a.marks:
+        sc = sc.replace(late_rooms=first_marks(sc))
     seed = sc.solver.seed if a.seed is None else a.seed
     for k, c in enumerate(comps):
         budget = budgets[k]

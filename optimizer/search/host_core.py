@@ -172,14 +172,18 @@ def split_host_core(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     within the bounds, else the try with the fewest communities of the rest exempt
     (the first try gets FIRST_SHARE of the budget); None where the piece has no such
     core or no try has a plan for the rest."""
-    if scenario.late_rooms & frozenset(data.units.tolist()):
-        return None     # FACILITY-95's marks narrow the centers: no core the checker sees
-    hosts = center_hosts(scenario, data)
+    # The core is sought without FACILITY-95's marks (optimizer.search.late_first), as
+    # the checker sees the piece: marks only narrow which center a community may take,
+    # so a core without them is one with them (wild seed 279: the marked search never
+    # sought it and kept a plan 10 communities outside the bounds). The rest is solved
+    # with its marks; a mark in the core's community is not kept (late_fallback.dropped).
+    plain = scenario.replace(late_rooms=scenario.late_rooms - frozenset(data.units.tolist()))
+    hosts = center_hosts(plain, data)
     core = host_core(data, hosts)
     if core is None:
         return None
-    record = core_record(scenario, data, core)
-    outside = OutsideBounds.of(scenario, data)
+    record = core_record(plain, data, core)
+    outside = OutsideBounds.of(plain, data)
     spent, tried = 0.0, 0
     best: tuple[int, tuple[Choice, ...], tuple[Reasons, ...]] | None = None
     for group in around(data, hosts, core):

@@ -12,9 +12,8 @@ from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import piece_data
 from optimizer.model.precedence import timely
 from optimizer.scenario.model import Scenario
-from optimizer.search.piece import WITHOUT_MARKS
 from optimizer.search.piece_common import with_stand_ins
-from optimizer.search.piece_types import PieceResult
+from optimizer.search.piece_types import WITHOUT_MARKS, PieceResult
 from optimizer.search.short_mark import floors_on
 
 

@@ -58,6 +58,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.clock import DET_PER_S
 from optimizer.search.executors import Executor, InProcessExecutor
 from optimizer.search.late_fallback import dropped, dropped_text, every_plan_floor
+from optimizer.search.late_pick import Weighed, mixed_first, outside_of, unmarked_kept
 from optimizer.search.late_rooms import (
     Solve,
     can_escape,
@@ -304,10 +305,9 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
     # its marked search found no plan within the bounds) takes the unmarked search's
     # plan unless that one breaks the bounds more.
     lost = dropped(scenario, marks, marked)
-    pick = {k: (unmarked[k] if k in again and (
-        _outside(scenario, marked[k]) > _outside(scenario, unmarked[k])
-        or (k in lost and _outside(scenario, marked[k]) == _outside(scenario, unmarked[k])))
-        else r) for k, r in marked.items()}
+    pick = {k: (unmarked[k] if k in again and unmarked_kept(scenario, marked[k],
+                                                              unmarked[k], k in lost)
+                else r) for k, r in marked.items()}
     mixed = solve(scenario, time_limit_s=limit, workers=workers,
                   executor=InProcessExecutor(), reuse=pick,
                   **{k: v for k, v in kw.items() if k != "checkpoint"})
@@ -317,26 +317,14 @@ def solve_meeting_target(solve: Solve, scenario: Scenario, *, time_limit_s: floa
         mixed = with_note(mixed, f"FACILITY-95: unmarked, as the marked search broke the "
                                  f"household bounds more: {'; '.join(back)}", 0.0)
     a, b = target_misses(scenario, mixed), target_misses(scenario, plain)
-    if a.free < b.free or (a.free == b.free and (mixed.objective or 0.0)
-                           <= (plain.objective or 0.0)):
+    if mixed_first(Weighed(outside_of(scenario, pick, again), a.free, mixed.objective),
+                   Weighed(outside_of(scenario, unmarked, again), b.free, plain.objective)):
         return _noted(over_every_plan(mixed, plain),
                       _note(scenario, marks, a.free, b.free,
                             "the lower of its marked and unmarked searches'", marked),
                       time.perf_counter() - t0, limit)
     return _noted(plain, _note(scenario, marks, a.free, b.free, "its unmarked search's"),
                   time.perf_counter() - t0, limit)
-
-
-def _outside(scenario: Scenario, res: PieceResult) -> tuple[int, int]:
-    """How far ``res``'s communities break the household bounds: the households
-    outside [lower, upper] summed over its communities, then how many are exempt."""
-    h = scenario.households
-    out = 0
-    for ch in res.choices:
-        lo, hi = scenario.policy.bounds(bool(scenario.urban[ch.center]))
-        w = int(sum(int(h[u]) for u in ch.members))
-        out += max(0, w - hi) + max(0, lo - w)
-    return out, sum(1 for e in res.exemptions if e)
 
 
 def _noted(plan: Plan, note: str, elapsed: float, limit: float) -> Plan:

@@ -47,7 +47,7 @@ from optimizer.search.piece_common import (
 )
 from optimizer.search.piece_exact import exact_counts
 from optimizer.search.piece_large import solve_large
-from optimizer.search.piece_types import PieceResult, PieceTask
+from optimizer.search.piece_types import WITHOUT_MARKS, PieceResult, PieceTask
 from optimizer.search.pocketed import solve_pocketed
 from optimizer.search.recentre import recentre
 from optimizer.search.short_mark import floors_on, mark_short
@@ -69,7 +69,6 @@ LAG_CAP_S = 120.0       # guard on it in deterministic mode (the steps end it fi
 HURRY_LAG_STEPS = 40    # ... and once the piece is stopped (deterministic mode, or a
                         # piece started after the clock), within
 HURRY_LAG_S = 1.0       # this long at most (wall-clock mode: as many of LAG_STEPS)
-WITHOUT_MARKS = "then split without the marks"    # the method's words (_unmarked_split)
 
 
 def solve_piece(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:

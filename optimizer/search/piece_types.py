@@ -13,6 +13,10 @@ from optimizer.plan.exemption import Exemption, Reasons
 from optimizer.search.attempt import Choice
 from optimizer.status import Status
 
+# A marked piece (FACILITY-95's marks, optimizer.search.late_first) planned without its
+# marks says so in its method: optimizer.search.late_fallback reads these words.
+WITHOUT_MARKS = "then split without the marks"
+
 
 @dataclass(frozen=True)
 class PieceTask:

@@ -24,7 +24,7 @@ from optimizer.search.host_core import core_record, host_core
 from optimizer.search.hosts import center_hosts
 
 
-def _street(beside: int = 900) -> Scenario:
+def _street(beside: int = 900, more: tuple[dict[str, object], ...] = ()) -> Scenario:
     rng = np.random.default_rng(7)
     hh = rng.integers(80, 141, size=(11, 10))
     hh[5, 5] = 1230
@@ -33,7 +33,7 @@ def _street(beside: int = 900) -> Scenario:
     site = {"site_id": "p1", "unit_id": "r5c5", "area_m2": 0.0, "owned": True,
             "max_area_m2": 418.0, "purchase_price_yuan": None, "status": "planned",
             "available_year": 2014}
-    return grid_scenario(hh.tolist(), sites=[site])
+    return grid_scenario(hh.tolist(), sites=[site, *more])
 
 
 def _data(s: Scenario) -> PieceData:
@@ -102,3 +102,29 @@ def test_a_starved_rest_carries_the_piece_s_own_words() -> None:
     assert res is not None
     words = [e.text for ex in res.exemptions[1:] for e in ex]
     assert words and all(f"({data.n} units, {data.total:,} households)" in w for w in words)
+
+
+def test_a_marked_piece_seeks_its_core_without_the_marks() -> None:
+    """FACILITY-95's marks (late_first) in the piece: on c2c56a2 the core was not sought
+    (marks narrow the centres), so wild seed 279's marked search kept a plan outside the
+    bounds where the unmarked one found the core. A core without the marks is one with
+    them: it is sought unmarked and the rest solved with its marks."""
+    from optimizer.search import host_core as hc
+    from optimizer.search.piece import solve_data
+    from optimizer.search.piece_types import PieceTask
+    from optimizer.search.stop import StopFlag
+
+    late = {"site_id": "late", "unit_id": "r0c0", "area_m2": 0.0, "owned": True,
+            "max_area_m2": 400.0, "purchase_price_yuan": None, "status": "planned",
+            "available_year": 2017}
+    s = _street(more=(late,))
+    marked = s.replace(late_rooms=frozenset({s.unit_ids.index("r0c0")}))
+    data = _data(marked)
+    task = PieceTask(0, data.key, data.units, None, budget_s=3.0, seed=1, threads=1,
+                     deterministic=True)
+    res = hc.split_host_core(marked, data, task, StopFlag(), solve_data)
+    assert res is not None and res.method == "host-core(r5c5)"
+    assert "r5c5" in res.exemptions[0][0].text
+    held = sorted(u for ch in res.choices for u in ch.members)
+    assert held == sorted(data.units.tolist())
+

@@ -25,6 +25,7 @@ from optimizer.scenario.model import Scenario
 from optimizer.search import late_first, solve
 from optimizer.search.attempt import Choice
 from optimizer.search.late_fallback import dropped, dropped_text
+from optimizer.search.late_pick import Weighed, mixed_first, outside, unmarked_kept
 from optimizer.search.piece import solve_piece
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
@@ -118,3 +119,64 @@ def test_where_the_split_search_finds_none_region_growing_without_the_marks_stan
 
     monkeypatch.setattr(piece_mod, "split_plan", lambda scenario, data: None)
     _assert_unmarked_plan_within_the_bounds()
+
+
+def test_large_pieces_search_without_the_marks_where_they_leave_a_region_no_center() -> None:
+    """Wild seed 603 (one worker, 30 s): the marks left a region of a 131-compound rest
+    no timely center, so the large pieces' search (piece_large.solve_large) took the
+    soft model: 26 s of wall on a 16-s budget and 22 communities outside the bounds,
+    where the unmarked search finds a plan within them. It now searches the piece
+    without its marks on what is left and says so; on c2c56a2: the soft model's plan."""
+    from optimizer.model.piece import piece_data
+    from optimizer.search.piece_large import solve_large
+
+    sc = _street()
+    [c] = components(sc)
+    marked = sc.replace(late_rooms=frozenset({sc.unit_ids.index("r0c1")}))
+    task = PieceTask(index=0, key=c.key, units=c.units, diagnosis=None, budget_s=3.0,
+                     seed=0, threads=1)
+    res = solve_large(marked, piece_data(marked, c.key, c.units), task, StopFlag(),
+                      whole=True)
+    lo, hi = sc.policy.bounds(True)
+    assert all(lo <= w <= hi for w in _sizes(sc, res.choices)), res.method
+    assert not any(res.exemptions)
+    assert res.method.endswith("then split without the marks"), res.method
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(c.units.tolist())
+
+
+def test_two_plans_without_the_marks_the_cheaper_is_kept() -> None:
+    """late_first's pick for a marked piece whose marks were lost (late_fallback.dropped)
+    and whose two results break the bounds alike: the cheaper, not always the unmarked
+    search's (on c2c56a2 wild seed 603 kept the unmarked 1.4-s search's plan over the
+    marked search's 12-s one without marks, 49.47 M against 47.51 M)."""
+    import dataclasses
+
+    from optimizer.search.piece_common import plan_cost
+
+    sc = _street()
+    [c] = components(sc)
+    task = PieceTask(index=0, key=c.key, units=c.units, diagnosis=None, budget_s=2.0,
+                     seed=0, threads=1)
+    good = solve_piece(sc, task, StopFlag())
+    # The same communities, each centred on a build at its first unit: dearer.
+    dear = tuple(Choice(center=ch.members[0], members=ch.members, remedy="build", site=None,
+                        credit_site=None) for ch in good.choices)
+    assert plan_cost(sc, good.choices) < plan_cost(sc, dear)
+    worse = dataclasses.replace(good, choices=dear)
+    assert outside(sc, good) == outside(sc, worse)
+    assert not unmarked_kept(sc, good, worse, lost=True)    # marked cheaper
+    assert unmarked_kept(sc, worse, good, lost=True)
+    assert unmarked_kept(sc, good, good, lost=True)         # a tie: unmarked
+    assert not unmarked_kept(sc, good, worse, lost=False)   # marks kept
+
+
+def test_the_household_bounds_weigh_before_the_misses() -> None:
+    """The whole plans: the one within the bounds stands, whatever its misses (wild seed
+    279 on c2c56a2 kept the unmarked plan, 10 communities outside the bounds, for its
+    its fewer misses; here 3 against 1); then the misses; then the cost."""
+    within, broken = (0, 1), (5_000, 10)
+    assert mixed_first(Weighed(within, 3, 2e7), Weighed(broken, 1, 1e7))
+    assert not mixed_first(Weighed(broken, 1, 1e7), Weighed(within, 3, 2e7))
+    assert mixed_first(Weighed(within, 1, 2e7), Weighed(within, 2, 1e7))
+    assert not mixed_first(Weighed(within, 1, 2e7), Weighed(within, 1, 1e7))
+    assert mixed_first(Weighed(within, 1, 1e7), Weighed(within, 1, 1e7))
