@@ -25,6 +25,7 @@ from optimizer.plan.exemption import Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.piece_types import PieceResult
 from optimizer.search.short_within import (
+    anywhere,
     reach_m2,
     short_member,
     within_exemption,
@@ -34,6 +35,7 @@ from optimizer.search.short_within import (
 from optimizer.status import Status
 
 LISTED = "columns("      # the listing's method (optimizer.search.piece._by_columns)
+SIZE = ("SIZE-URBAN", "SIZE-RURAL")
 
 
 def short_units(scenario: Scenario, data: PieceData) -> dict[int, int]:
@@ -46,10 +48,12 @@ def short_units(scenario: Scenario, data: PieceData) -> dict[int, int]:
     return out
 
 
-def floor_scenario(scenario: Scenario, data: PieceData) -> Scenario:
+def floor_scenario(scenario: Scenario, data: PieceData,
+                   extra: dict[int, int] | None = None) -> Scenario:
     """``scenario`` itself where the piece has no such unit; else with AREA-PER-HH scaled
-    by min(reach / need of the maximum) over them (module docstring)."""
-    short = short_units(scenario, data)
+    by min(reach / need of the maximum) over them (module docstring). ``extra``: more
+    such units -> their site (mark_short's last-resort ones)."""
+    short = {**short_units(scenario, data), **(extra or {})}
     if not short:
         return scenario
     pol = scenario.policy
@@ -76,25 +80,36 @@ def floors_on(scenario: Scenario, data: PieceData) -> tuple[Scenario, bool]:
 def mark_short(scenario: Scenario, data: PieceData, res: PieceResult) -> PieceResult:
     """The AREA-PER-HH exemption on each community centred on short rooms of a unit
     within the maximum (none already there), and where any is, the bound at most the
-    scaled floor unless the listing gave it."""
+    scaled floor unless the listing gave it. A community the last resort centred short
+    (piece_common.last_resort) whose unit has the lightest paths' proof past
+    :func:`proved`'s reading (short_within.anywhere) is named so too, and loses a
+    "no plan" SIZE exemption it does not need (within the bounds): wild seed 785's
+    2,600-household compound kept "none found in time" words the checker rejects."""
     out: list[Reasons] = []
-    marked = False
+    extra: dict[int, int] = {}
     for ch, ex in zip(res.choices, res.exemptions, strict=True):
+        w = int(scenario.households[list(ch.members)].sum())
         found = short_member(scenario, ch.members) if ch.capped else None
+        proof = None
+        if found is None and ch.capped and ch.site is not None:
+            late = anywhere(scenario, ch.members)
+            if late is not None and w <= data.hi:
+                found, proof = (late[0], late[1].site), late[1]
+                ex = tuple(e for e in ex if not (
+                    e.kind == "no-plan" and e.rule in SIZE and data.lo <= w <= data.hi))
+                extra[found[0]] = found[1]
         if found is None or ch.site is None or any(e.rule == "AREA-PER-HH" for e in ex) \
-                or not within_hi(scenario, found[0],
-                                 int(scenario.households[list(ch.members)].sum())):
+                or (proof is None and not within_hi(scenario, found[0], w)):
             out.append(ex)
             continue
-        marked = True
         out.append((*ex, within_exemption(scenario, data.key, found[0], ch.members,
-                                          ch.site)))
-    if not marked:
+                                          ch.site, proof)))
+    if out == list(res.exemptions):
         return res
     bound = res.bound
-    if not res.method.startswith(LISTED):
-        sized = not any(e.rule in ("SIZE-URBAN", "SIZE-RURAL") for ex in out for e in ex)
-        scaled = floor_scenario(scenario, data)
+    if not res.method.startswith(LISTED) or extra:
+        sized = not any(e.rule in SIZE for ex in out for e in ex)
+        scaled = floor_scenario(scenario, data, extra)
         floor = arithmetic_bound(scaled, data) if sized else \
             arithmetic_bound(scaled, data, lo=0, hi=data.total)
         bound = min(bound, floor)

@@ -152,3 +152,61 @@ def test_no_exemption_where_a_community_within_the_bounds_reaches_the_need() -> 
         "site_id": "Q", "unit_id": "r0c1", "area_m2": 0, "owned": True, "max_area_m2": 600,
         "status": "planned", "available_year": 2014}])
     assert within_short_site(sc, sc.unit_ids.index("r0c0")) is None
+
+
+def test_past_the_reading_a_community_the_last_resort_centred_short_is_named() -> None:
+    """Wild seed 785 (one worker, 10 s): a 204-compound street past the reading's 64
+    units held compound 5573c43d (2,600 households, rooms reaching 503.4 m² of the 520
+    needed). The search found no center for its region; the last resort centred it on
+    its rooms at full reach (piece_common.last_resort) with "none found in time" SIZE
+    words, which the checker rejects for a community within the bounds, and AREA-PER-HH
+    failed. The lightest paths' proof holds at any size (the checker's too): the
+    community is named short-within and loses the SIZE words (on c2c56a2: kept)."""
+    import numpy as np
+
+    from optimizer.graph import components
+    from optimizer.model.bounds import arithmetic_bound
+    from optimizer.model.piece import piece_data
+    from optimizer.search.heuristic import at_full_reach
+    from optimizer.search.piece_common import heuristic_start, no_plan_reason
+    from optimizer.search.piece_types import PieceResult
+    from optimizer.search.short_mark import floor_scenario, mark_short
+    from optimizer.status import Status
+
+    sc = grid_scenario([ROW[:5] + [1000] * 60], sites=[ROOMS])
+    [c] = components(sc)
+    data = piece_data(sc, c.key, c.units)
+    u = sc.unit_ids.index("r0c0")
+    head = at_full_reach(sc, (u,))
+    rest = piece_data(sc, c.key, np.array([v for v in c.units.tolist() if v != u]))
+    others = heuristic_start(sc, rest)
+    assert head is not None and head.capped and others is not None
+    why = no_plan_reason(sc, data, "none found in time")
+    res = PieceResult(0, (head, *others), ((why,),) + ((),) * len(others), Status.FEASIBLE,
+                      1e12, 1.0, "soft (a region without a center)", why.text)
+    got = mark_short(sc, data, res)
+    [ex] = got.exemptions[0]
+    assert ex.rule == "AREA-PER-HH" and ex.kind == "short-within" and "r0c0" in ex.text
+    assert not any(got.exemptions[1:])
+    # the bound: at most the floor with AREA-PER-HH scaled by the rooms' reach
+    scaled = floor_scenario(sc, data, {u: 0})
+    assert got.bound <= arithmetic_bound(scaled, data) + 1e-6
+    # the checker proves it: the same plan through the driver's assembly
+    plan = _assembled(sc, got)
+    rows = [r for r in check(sc, plan).rows if r.community_id == community_of(plan, "r0c0")
+            .community_id]
+    assert {r.rule_id: r.status for r in rows}["AREA-PER-HH"] == "exempt"
+    assert not [r for r in rows if r.status == "fail"], [r.message for r in rows
+                                                        if r.status == "fail"]
+
+
+def _assembled(sc: Scenario, res: object) -> Plan:
+    """One piece's result as a plan (the driver's assembly, search/summary.py)."""
+    from optimizer.graph import components
+    from optimizer.search.piece_types import PieceTask
+    from optimizer.search.summary import build_plan
+
+    [c] = components(sc)
+    task = PieceTask(index=0, key=c.key, units=c.units, diagnosis=None, budget_s=1.0,
+                     seed=0, threads=1)
+    return build_plan(sc, [task], [res], 1.0, 0, 1, 10.0, False)  # type: ignore[list-item]
