@@ -132,6 +132,13 @@ def forced_proof(s: Scenario, pieces: Pieces, members: set[int], u: int,
                        "makes its community's center, nor does any unit that joined it")
     p = pieces.piece_of[u]
     lo, hi = s.policy.bounds(bool(s.urban[u]))
+    # A companion holding the rooms (claimed as the way to a place for a center) is not
+    # taken as given: it is searched as a unit of its part, whose every plan must then
+    # bring it to u's community (bench/wild.py seed 557: U0045 has no place of its own,
+    # the companion U0047's rooms are the center, and the part U0047 lies in, 1,272
+    # households, is cut off below the minimum; before, the proof looked for the rooms
+    # in the parts without the companion and found none).
+    mates = {k: v for k, v in mates.items() if k not in pipe}
     owner = {o: o for o in above_max_units(s, pieces, p)} | dict(mates)
     # The parts holding the joined rooms; where the rooms are the unit's own (they reach
     # its own households' need, not its community's: the joined units deepen it), the
