@@ -56,7 +56,7 @@ def _run(monkeypatch: pytest.MonkeyPatch, deterministic: bool, budget_s: float
         calls.append(dict(k))
         return real(*a, **k)                # type: ignore[arg-type]
 
-    monkeypatch.setattr(piece_mod, "_by_columns", lambda _s, _d, task, _st: (None, task))
+    monkeypatch.setattr(piece_mod, "_by_columns", lambda _s, _d, task, _st: (None, task, 0.0))
     monkeypatch.setattr(piece_mod, "exact_counts", search)
     monkeypatch.setattr(piece_mod, "counted_lagrangian_bound", counted)
     task = PieceTask(0, comp.key, comp.units, None, budget_s=budget_s, seed=0, threads=1,

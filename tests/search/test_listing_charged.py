@@ -1,0 +1,40 @@
+"""A listing that found no plan in its time counts in what the piece used
+(optimizer.search.piece._charged): with one worker that count, not the clock, decides
+the time handed on to the next pieces (optimizer.search.clock).
+
+Wild seed 693 (one worker, 20 s): a 119-compound street listed 257,032 communities,
+its set partitioning found no plan in its seconds and the models took over with what
+was left; the piece reported 0.84 s used of its 11.02-s budget (only the models'), so
+10 s were handed on to pieces the clock then stopped."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from optimizer.graph import decompose
+from optimizer.scenario.build import grid_scenario
+from optimizer.search import piece as piece_mod
+from optimizer.search.columns import ColumnPlan
+from optimizer.search.piece_types import PieceTask
+from optimizer.search.stop import StopFlag
+from optimizer.status import Status
+
+ROWS = [[700, 800, 900, 600], [500, 900, 700, 800], [600, 700, 800, 900]]
+
+
+def test_a_listing_without_a_plan_counts_in_the_piece_s_use(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    s = grid_scenario(ROWS)
+    [comp], _ = decompose(s)
+    task = PieceTask(0, comp.key, comp.units, None, budget_s=8.0, seed=0, threads=1,
+                     deterministic=True)
+
+    def no_plan(*_a: object, **_k: object) -> ColumnPlan:
+        return ColumnPlan(Status.UNKNOWN, (), -math.inf, 6.5, 1234)
+
+    monkeypatch.setattr(piece_mod, "plan_by_columns", no_plan)
+    got = piece_mod.solve_piece(s, task, StopFlag())
+    assert got.choices and not got.method.startswith("columns")     # the models' plan
+    assert got.used_s >= 6.5, (got.used_s, got.method)
