@@ -236,9 +236,17 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                     b = _block(_own(scenario, sub, task, (budget - spent) / (len(todo) - n),
                                     stop, solve_part))
                     spent += b.used_s
-                    if p.units in listed or all(ex.rule.startswith("SIZE-") and ex.proven
-                                                for rs in b.exemptions for ex in rs):
-                        mine[group_parts.index(p)] = b     # only its cores exempt, proven
+                    # Only its cores exempt, proven; or, in the last try, whatever plan
+                    # its own solve found for a part whose households could make
+                    # communities ("no-partition"): wild seed 767's 169-compound part
+                    # holds one compound no community within the bounds can hold, and
+                    # joined whole to the unit above the maximum it left no center, so
+                    # the scenario got no plan at all. One too small to stand alone
+                    # ("no-integer-k") must join: the error stands.
+                    if p.units in listed or (alone and p.stranded == "no-partition") or all(
+                            ex.rule.startswith("SIZE-") and ex.proven
+                            for rs in b.exemptions for ex in rs):
+                        mine[group_parts.index(p)] = b
                 if any(b is None for b in mine):
                     raise
                 blocks.extend(b for b in mine if b is not None)

@@ -91,9 +91,9 @@ def mark_short(scenario: Scenario, data: PieceData, res: PieceResult) -> PieceRe
         w = int(scenario.households[list(ch.members)].sum())
         found = short_member(scenario, ch.members) if ch.capped else None
         proof = None
-        if found is None and ch.capped and ch.site is not None:
+        if found is None and ch.capped and ch.site is not None and w <= data.hi:
             late = anywhere(scenario, ch.members)
-            if late is not None and w <= data.hi:
+            if late is not None:
                 found, proof = (late[0], late[1].site), late[1]
                 ex = tuple(e for e in ex if not (
                     e.kind == "no-plan" and e.rule in SIZE and data.lo <= w <= data.hi))

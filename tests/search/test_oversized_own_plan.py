@@ -80,3 +80,34 @@ def test_a_stopped_piece_s_part_keeps_its_own_plan_without_the_listing(
     task = PieceTask(0, comp.key, comp.units, diag, budget_s=2.0, seed=1, threads=1)
     res = oversized.solve_oversized(s, data, task, stop, no_plan_in_time)
     assert sorted(u for ch in res.choices for u in ch.members) == sorted(data.units.tolist())
+
+
+def test_the_last_try_keeps_a_stranded_part_s_own_plan_whatever_its_proof(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last try (``alone``) keeps what a stranded part's own solve found, proven or
+    not: wild seed 767 (one worker, 15 s), a 169-compound part holding one compound no
+    community within the bounds can hold (stranded by its count) left the unit above
+    the maximum no center once joined, and its own solve, starved, proved nothing: on
+    c7de4b9 the scenario got no plan at all ("no place for a center")."""
+    # the rest (7,000) could make three communities, but r0c2 (1,100) is in none
+    # within the bounds (its neighbours have 1,950): stranded, "no-partition"
+    s = grid_scenario([[4000, 1950, 1100, 1950, 1000, 1000]])
+    [comp] = [c for c in components(s) if len(c.units) > 1]
+    [diag] = [d for d in diagnose(s) if d.reason == "unit-above-max"]
+    data = piece_data(s, comp.key, comp.units)
+
+    def no_plan_in_time(sc: Any, sub: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
+        ch = best_choice(sc, sub, list(range(sub.n)))
+        assert ch is not None
+        reason = no_plan_reason(sc, sub, "none found in time")
+        return PieceResult(task.index, (ch,), ((reason,),), Status.FEASIBLE, 0.0, 0.1,
+                           "lns(0 rounds), unrepaired", reason.text, used_s=0.1)
+
+    def no_center(*a: Any, **k: Any) -> Any:
+        raise NoPlaceError("no place for a center once joined")
+
+    monkeypatch.setattr(oversized, "attach", no_center)
+    monkeypatch.setattr(oversized, "guided_block", lambda *a, **k: (None, 0.0))
+    task = PieceTask(0, comp.key, comp.units, diag, budget_s=2.0, seed=1, threads=1)
+    res = oversized.solve_oversized(s, data, task, StopFlag(), no_plan_in_time)
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(data.units.tolist())
