@@ -25,25 +25,32 @@ from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
 
-def test_a_part_without_a_plan_in_time_keeps_its_own_when_joining_has_no_center(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    s = grid_scenario([[4000, 900, 800, 700, 600, 1400]])    # r0c0 above 3,000; the rest splits
+def no_plan_in_time(sc: Any, sub: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
+    """A part's search that ran out of time: its units in one community, exempt."""
+    ch = best_choice(sc, sub, list(range(sub.n)))
+    assert ch is not None
+    reason = no_plan_reason(sc, sub, "none found in time")
+    return PieceResult(task.index, (ch,), ((reason,),), Status.FEASIBLE, 0.0, 0.1,
+                       "lns(0 rounds), unrepaired", reason.text, used_s=0.1)
+
+
+def no_center(*a: Any, **k: Any) -> Any:
+    raise NoPlaceError("no place for a center once joined")
+
+
+def _piece(row: list[int]) -> tuple[Any, Any, Any, Any]:
+    """The grid row's scenario, its piece with r0c0 above the maximum, the piece's
+    diagnosis and data."""
+    s = grid_scenario([row])
     [comp] = [c for c in components(s) if len(c.units) > 1]
     [diag] = [d for d in diagnose(s) if d.reason == "unit-above-max"]
-    data = piece_data(s, comp.key, comp.units)
+    return s, comp, diag, piece_data(s, comp.key, comp.units)
+
+
+def test_a_part_without_a_plan_in_time_keeps_its_own_when_joining_has_no_center(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    s, comp, diag, data = _piece([4000, 900, 800, 700, 600, 1400])   # the rest splits
     part = [u for u in range(data.n) if s.unit_ids[int(data.units[u])] != "r0c0"]
-
-    def no_plan_in_time(sc: Any, sub: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
-        # the part's search ran out of time: its units in one community, exempt
-        ch = best_choice(sc, sub, list(range(sub.n)))
-        assert ch is not None
-        reason = no_plan_reason(sc, sub, "none found in time")
-        return PieceResult(task.index, (ch,), ((reason,),), Status.FEASIBLE, 0.0, 0.1,
-                           "lns(0 rounds), unrepaired", reason.text, used_s=0.1)
-
-    def no_center(*a: Any, **k: Any) -> Any:
-        raise NoPlaceError("no place for a center once joined")
-
     monkeypatch.setattr(oversized, "attach", no_center)
     task = PieceTask(0, comp.key, comp.units, diag, budget_s=2.0, seed=1, threads=1)
     res = oversized.solve_oversized(s, data, task, StopFlag(), no_plan_in_time)
@@ -59,17 +66,7 @@ def test_a_stopped_piece_s_part_keeps_its_own_plan_without_the_listing(
     """The clock already stopped: such a part keeps its plan and ``attach`` (the exact
     listing, which runs on past the limit: bench/wild.py seed 25, 33 s for 15) is not
     called."""
-    s = grid_scenario([[4000, 900, 800, 700, 600, 1400]])
-    [comp] = [c for c in components(s) if len(c.units) > 1]
-    [diag] = [d for d in diagnose(s) if d.reason == "unit-above-max"]
-    data = piece_data(s, comp.key, comp.units)
-
-    def no_plan_in_time(sc: Any, sub: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
-        ch = best_choice(sc, sub, list(range(sub.n)))
-        assert ch is not None
-        reason = no_plan_reason(sc, sub, "none found in time")
-        return PieceResult(task.index, (ch,), ((reason,),), Status.FEASIBLE, 0.0, 0.1,
-                           "lns(0 rounds), unrepaired", reason.text, used_s=0.1)
+    s, comp, diag, data = _piece([4000, 900, 800, 700, 600, 1400])
 
     def listing(*a: Any, **k: Any) -> Any:
         raise AssertionError("attach called after the clock stopped")
@@ -91,20 +88,7 @@ def test_the_last_try_keeps_a_stranded_part_s_own_plan_whatever_its_proof(
     c7de4b9 the scenario got no plan at all ("no place for a center")."""
     # the rest (7,000) could make three communities, but r0c2 (1,100) is in none
     # within the bounds (its neighbours have 1,950): stranded, "no-partition"
-    s = grid_scenario([[4000, 1950, 1100, 1950, 1000, 1000]])
-    [comp] = [c for c in components(s) if len(c.units) > 1]
-    [diag] = [d for d in diagnose(s) if d.reason == "unit-above-max"]
-    data = piece_data(s, comp.key, comp.units)
-
-    def no_plan_in_time(sc: Any, sub: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
-        ch = best_choice(sc, sub, list(range(sub.n)))
-        assert ch is not None
-        reason = no_plan_reason(sc, sub, "none found in time")
-        return PieceResult(task.index, (ch,), ((reason,),), Status.FEASIBLE, 0.0, 0.1,
-                           "lns(0 rounds), unrepaired", reason.text, used_s=0.1)
-
-    def no_center(*a: Any, **k: Any) -> Any:
-        raise NoPlaceError("no place for a center once joined")
+    s, comp, diag, data = _piece([4000, 1950, 1100, 1950, 1000, 1000])
 
     monkeypatch.setattr(oversized, "attach", no_center)
     monkeypatch.setattr(oversized, "guided_block", lambda *a, **k: (None, 0.0))
