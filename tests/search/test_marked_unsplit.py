@@ -180,3 +180,33 @@ def test_the_household_bounds_weigh_before_the_misses() -> None:
     assert mixed_first(Weighed(within, 1, 2e7), Weighed(within, 2, 1e7))
     assert not mixed_first(Weighed(within, 1, 2e7), Weighed(within, 1, 1e7))
     assert mixed_first(Weighed(within, 1, 1e7), Weighed(within, 1, 1e7))
+
+
+def test_the_unmarked_search_keeps_back_the_whole_limit_s_reserve(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last (unmarked) search ends the whole limit's assembly reserve before the
+    end, not its own short limit's: wild seed 279 (30 s) ended 1.1-1.7 s past the limit
+    as its stopped pieces returned (on ff5b312: ends_by the end itself)."""
+    import time
+
+    from optimizer.search import driver
+    from optimizer.search.clock import assembly_reserve_s
+
+    sc = _street()
+    monkeypatch.setattr(late_first, "first_marks",
+                        lambda s: frozenset({s.unit_ids.index("r0c1")}))
+    calls: list[tuple[float, float | None]] = []
+
+    def traced(scenario: Scenario, **kw: object) -> object:
+        calls.append((float(kw["time_limit_s"]), kw.get("ends_by")))  # type: ignore[arg-type]
+        return driver.solve(scenario, **kw)     # type: ignore[arg-type]
+
+    t0 = time.perf_counter()
+    late_first.solve_meeting_target(traced, sc, time_limit_s=12, workers=1, executor=None,
+                                    ends_by=t0 + 12, seed=0)
+    assert len(calls) >= 2
+    left, ends = calls[1]
+    assert ends is not None
+    tail = assembly_reserve_s(12) - assembly_reserve_s(max(1.0, left))
+    assert tail > 0.0
+    assert ends == pytest.approx(t0 + 12 - tail, abs=1e-6)
