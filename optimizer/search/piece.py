@@ -45,7 +45,7 @@ from optimizer.search.piece_common import (
     soft_result,
     with_stand_ins,
 )
-from optimizer.search.piece_exact import exact_counts
+from optimizer.search.piece_exact import NoPlanFound, exact_counts
 from optimizer.search.piece_large import solve_large
 from optimizer.search.piece_types import WITHOUT_MARKS, PieceResult, PieceTask
 from optimizer.search.pocketed import solve_pocketed
@@ -279,8 +279,11 @@ def _models(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
                                    model_vars=size), reserve, cg, True
             got = exact_counts(scenario, data, task, stop,
                                "flow" if size <= FLOW_X else "adjacent")
-            if isinstance(got, Exemption):      # no plan found: the last resorts
-                got = _no_plan(scenario, data, task, stop, got)
+            if isinstance(got, NoPlanFound):    # no plan found: the last resorts (on
+                # the whole budget, as before: the cores and pockets a proof of no plan
+                # calls for need it), the models' use counted
+                return _charged(_no_plan(scenario, data, task, stop, got.record),
+                                got.used_s), reserve, cg, False
             return got, reserve, cg, False
         return solve_large(scenario, data, task, stop, whole=size <= BOUND_X,
                            model_vars=size), reserve, cg, True

@@ -29,6 +29,7 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.search import piece_exact
 from optimizer.search.attempt import Attempt, Choice
 from optimizer.search.clock import timed
+from optimizer.search.piece_exact import NoPlanFound
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import HURRIED_WALL_S, StopFlag
 from optimizer.status import Status
@@ -181,7 +182,8 @@ def test_a_piece_stopped_before_any_plan_tries_counts_only_within_the_grace(
         monkeypatch: pytest.MonkeyPatch) -> None:
     flag = _Clocked(step=0.6 * HURRIED_WALL_S)
     calls, got = _stopped_piece(monkeypatch, flag, found_at=None)
-    assert isinstance(got, Exemption)     # no plan: the caller's last resorts
+    assert isinstance(got, NoPlanFound)   # no plan: the caller's last resorts
+    assert isinstance(got.record, Exemption) and got.used_s > 0.0
     assert calls == ["order", "order", "flow"]   # before: one ordering model per count
 
 

@@ -38,3 +38,33 @@ def test_a_listing_without_a_plan_counts_in_the_piece_s_use(
     got = piece_mod.solve_piece(s, task, StopFlag())
     assert got.choices and not got.method.startswith("columns")     # the models' plan
     assert got.used_s >= 6.5, (got.used_s, got.method)
+
+
+def test_models_that_found_no_plan_count_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exact model's seconds before the last resorts (wild seed 529: a 65-village
+    piece's exact model took 5.4 deterministic s of its 3.6-s budget; the piece
+    reported 2.9 used after 23 s of wall): counted. The last resorts keep the whole
+    budget (cores and pockets need it after a proof of no plan)."""
+    from optimizer.search.piece_common import no_plan_reason
+    from optimizer.search.piece_exact import NoPlanFound
+
+    s = grid_scenario(ROWS)
+    [comp], _ = decompose(s)
+    task = PieceTask(0, comp.key, comp.units, None, budget_s=8.0, seed=0, threads=1,
+                     deterministic=True)
+    budgets: list[float] = []
+    real_no_plan = piece_mod._no_plan
+
+    def no_plan(sc: object, data: object, t: PieceTask, *a: object, **k: object) -> object:
+        budgets.append(t.budget_s)
+        return real_no_plan(sc, data, t, *a, **k)      # type: ignore[arg-type]
+
+    def none_found(sc: object, data: object, *_a: object) -> NoPlanFound:
+        return NoPlanFound(no_plan_reason(sc, data, "none found in time"), 6.5)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(piece_mod, "plan_by_columns", lambda *a, **k: None)
+    monkeypatch.setattr(piece_mod, "exact_counts", none_found)
+    monkeypatch.setattr(piece_mod, "_no_plan", no_plan)
+    got = piece_mod.solve_piece(s, task, StopFlag())
+    assert got.choices and got.used_s >= 6.5, (got.used_s, got.method)
+    assert budgets and budgets[0] > 8.0 - 6.5     # the models' budget, not what was left
