@@ -33,9 +33,12 @@ The marked pieces are searched marked first, on most of the limit
 over every plan, the marked one's only over plans whose marked communities take
 timely rooms (lead mend 34f7122). The plan reports, per marked piece, the lower of the
 two bounds (late_rooms.over_every_plan). Per marked piece the marked result is kept
-unless it breaks the household bounds more than the unmarked one; the plan so mixed
-is kept where it has fewer misses not forced than the unmarked one, else the cheaper
-of the two with the fewest. A marked piece left without a plan in its time is solved
+unless it breaks the household bounds more than the unmarked one (or as much, its
+marks lost, and no cheaper); the plan so mixed is kept where it breaks the household
+bounds less than the unmarked one, or as much with fewer misses not forced, or as
+many and no dearer (optimizer.search.late_pick: the bounds are a rule, FACILITY-95 a
+target). The unmarked search, the last, keeps back the whole limit's assembly reserve.
+A marked piece left without a plan in its time is solved
 unmarked (optimizer.search.dispatch); one whose plan breaks the household bounds takes
 the split search's plan without its marks where no marked split is found
 (optimizer.search.piece; wild 272 at load 8), and the note names the marks not kept.
