@@ -8,7 +8,7 @@ separate :class:`ScenarioGeometry` that only writers and reports use.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -203,6 +203,13 @@ class Scenario:
             if found:
                 raise ConfigError(found)
         return dataclasses.replace(self, **changes)
+
+    def without_marks(self, units: Iterable[int]) -> Scenario:
+        """This copy with FACILITY-95's marks (``late_rooms``) on ``units`` lifted: the
+        searches that give a marked piece up for the household bounds, or seek what
+        the checker sees (optimizer.search.late_first, piece, piece_large, host_core)."""
+        return dataclasses.replace(self, late_rooms=self.late_rooms - frozenset(
+            int(u) for u in units))
 
     # --- derived views ------------------------------------------------------
     @property

@@ -279,7 +279,7 @@ def _work(scenario: Scenario, task: PieceTask, stop: StopFlag) -> PieceResult:
                 # plan in its time (wild 366 and 396 at load 7: the marked search
                 # stopped by the clock before a first plan): the piece unmarked, so
                 # the rest of the plan stands; the caller sees its late centres.
-                res = solve_piece(scenario.replace(late_rooms=scenario.late_rooms - marked),
+                res = solve_piece(scenario.without_marks(marked),
                                   task, clock.flag)
             # A starved budget (or a loaded machine) can leave a piece without any plan
             # (seen on the city: a 41-unit urban street during a resume at load 4-6 on

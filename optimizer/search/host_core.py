@@ -177,7 +177,7 @@ def split_host_core(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
     # so a core without them is one with them (wild seed 279: the marked search never
     # sought it and kept a plan 10 communities outside the bounds). The rest is solved
     # with its marks; a mark in the core's community is not kept (late_fallback.dropped).
-    plain = scenario.replace(late_rooms=scenario.late_rooms - frozenset(data.units.tolist()))
+    plain = scenario.without_marks(data.units.tolist())
     hosts = center_hosts(plain, data)
     core = host_core(data, hosts)
     if core is None:

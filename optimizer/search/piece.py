@@ -198,7 +198,7 @@ def _unmarked_split(scenario: Scenario, data: PieceData, task: PieceTask,
     if all(data.lo <= int(scenario.households[list(ch.members)].sum()) <= data.hi
            for ch in res.choices):
         return res
-    plain = scenario.replace(late_rooms=scenario.late_rooms - marks)
+    plain = scenario.without_marks(marks)
     # Region growing where the split search finds none in its steps (wild seed 99's
     # 47-village rural piece at load 4: the clock stopped its marked search, the soft
     # model left a community of 720 households, and the split search found no split;

@@ -119,7 +119,7 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         # the bounds in 22 communities, where the unmarked search finds a plan within
         # them): the household bounds are a rule, a marked plan only a means to a
         # target, so the piece is searched without its marks on what is left.
-        plain = solve_large(scenario.replace(late_rooms=scenario.late_rooms - marks), data,
+        plain = solve_large(scenario.without_marks(marks), data,
                             dataclasses.replace(task, budget_s=max(0.2, task.budget_s - spent)),
                             stop, whole, model_vars)
         return dataclasses.replace(plain, used_s=plain.used_s + spent,
