@@ -53,7 +53,6 @@ from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS
 from optimizer.graph.oversized import (
     Around,
     Part,
-    companions_clause,
     company,
     oversized_exemption,
     stranded_groups,
@@ -65,12 +64,13 @@ from optimizer.plan.exemption import Exemption, text_of
 from optimizer.scenario.model import Scenario
 from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import ATTACH_S, Block, attach, floor
-from optimizer.search.oversized_boxed import Joins, join_boxed, rebox
+from optimizer.search.oversized_boxed import Joins, join_boxed, rebox, settled
 from optimizer.search.oversized_errors import NoPlaceError, no_place_error
 from optimizer.search.oversized_guided import guided_block
 from optimizer.search.oversized_held import held_stand_ins
 from optimizer.search.oversized_places import Listing, listed_stranded
 from optimizer.search.oversized_short import short_choice, short_exemption, short_site
+from optimizer.search.oversized_stopped import stopped_join
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.pocketed import pocket_blocks
@@ -205,9 +205,18 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
             mine = [own.get(p.units) for p in group_parts]
             if stop.is_set() and all(b is not None for b in mine):
                 # Stopped (the clock, Ctrl-C), every part joined only for want of a plan
-                # in time: each keeps the plan it has, as a stopped piece does (the exact
-                # listing ran past the limit: seed 25, 19.8 s on a 41-unit part).
-                blocks.extend(b for b in mine if b is not None)
+                # in time: each keeps the plan it has (seed 25: the exact listing ran
+                # past the limit), its communities outside the bounds joined to the
+                # oversized units' (seed 412; optimizer.search.oversized_stopped).
+                block = stopped_join(scenario, data.key, group_parts,
+                                     {o: cores[o] for o in group_over},
+                                     [b for b in mine if b is not None])
+                if block is None:
+                    blocks.extend(b for b in mine if b is not None)
+                    continue
+                grouped.update(group_over)
+                blocks.append(settled(scenario, data.key, block, group_over, cores,
+                                       claimed, joins))
                 continue
             # A large group: its cores guide the joins, the rest solved as a piece
             # (optimizer.search.oversized_guided; seed 373); else the attach's stages.
@@ -249,15 +258,19 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                         mine[group_parts.index(p)] = b
                 if any(b is None for b in mine):
                     raise
-                blocks.extend(b for b in mine if b is not None)
-                continue
+                # Stopped: what they left outside the bounds joins the oversized units'
+                # (seed 412: 619 and 76 households of a 60-village part, `soft`).
+                block = stopped_join(scenario, data.key, group_parts,
+                                     {o: cores[o] for o in group_over},
+                                     [b for b in mine if b is not None]
+                                     ) if stop.is_set() else None
+                if block is None:
+                    blocks.extend(b for b in mine if b is not None)
+                    continue
             grouped.update(group_over)
             spent += block.used_s
-            block = _unclaim(scenario, data.key, block,
-                             {o: cores[o][1:] for o in group_over if not claimed.get(o, True)})
-            for o in group_over:
-                block = rebox(scenario, data.key, block, o, cores[o], joins.get(o, []))
-            blocks.append(block)
+            blocks.append(settled(scenario, data.key, block, group_over, cores, claimed,
+                                   joins))
         # around.oversized also holds the companions now: each oversized unit's block (its
         # companions with it) is built once, keyed by the unit that owns them.
         for o in sorted(cores):
@@ -352,26 +365,6 @@ def _pockets(scenario: Scenario, data: PieceData, parts: list[Part]
     three compounds had no plan within the bounds, so all of it joined its oversized
     units' communities (real-10740: 26% gap)."""
     return pocket_blocks(scenario, data, {u for p in parts if not p.stranded for u in p.units})
-
-
-def _unclaim(scenario: Scenario, key: tuple[str, str, str], block: Block,
-             unclaimed: dict[int, list[int]]) -> Block:
-    """The block without the companions clause of the oversized units whose companions
-    lead only to a stand-in (no place for a center in the real scenario: the clause
-    would be false; the ONE-STATION stand-in exemption says why there is none)."""
-    if not unclaimed:
-        return block
-    words = {scenario.unit_ids[o]: companions_clause(scenario, key, o, path)
-             for o, path in unclaimed.items()}
-
-    def strip(ex: Exemption) -> Exemption:
-        if ex.companions is None or ex.companions.unit not in words:
-            return ex
-        return dataclasses.replace(ex, text=ex.text.replace(words[ex.companions.unit], ""),
-                                   companions=None)
-
-    return dataclasses.replace(block, exemptions=tuple(tuple(strip(ex) for ex in exs)
-                                                       for exs in block.exemptions))
 
 
 def _alone(scenario: Scenario, data: PieceData, core: list[int], claimed: bool = True

@@ -231,7 +231,7 @@ def _wider(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int
         got = wider_plan(scenario, gd, parts, {o: [local[u] for u in c] for o, c in
                                                cores.items()}, task, stop, short, memo)
         if got is not None:
-            block = _priced(scenario, gd, parts, cores, got.groups, False, used + got.used_s,
+            block = priced(scenario, gd, parts, cores, got.groups, False, used + got.used_s,
                             "attach(wider" + (", rooms short)" if short else ")"), short)
             if block is not None:
                 return block
@@ -269,7 +269,7 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
         whole: Block | None = _whole(scenario, gd, parts, cores)
     except NoPlaceError as err:
         packed = packed_plan(scenario, gd, parts, cores, task.seed)
-        whole = None if packed is None else _priced(scenario, gd, parts, cores, packed,
+        whole = None if packed is None else priced(scenario, gd, parts, cores, packed,
                                                     False, 0.0, "attach(packed)")
         failed = err
     local = {int(u): k for k, u in enumerate(gd.units)}
@@ -291,7 +291,7 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
                              seed=task.seed, deterministic=task.deterministic, stop=stop)
         if plan is not None:
             used += plan.used_s
-            got = _priced(scenario, gd, parts, cores, list(plan.groups), plan.least_proven,
+            got = priced(scenario, gd, parts, cores, list(plan.groups), plan.least_proven,
                           used, "attach(block model)")
             if got is not None and (better(got) or best is not None and plan.least_proven
                                     and joined_of(scenario, got.choices, cores)
@@ -310,7 +310,7 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
                           stop=stop)
         used += res.used_s
         if res.choices:
-            got = _priced(scenario, gd, parts, cores,
+            got = priced(scenario, gd, parts, cores,
                           [tuple(sorted(local[u] for u in ch.members)) for ch in res.choices],
                           False, used, "attach(model)")
             if got is not None and better(got):
@@ -342,7 +342,7 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
     return dataclasses.replace(best, used_s=used)
 
 
-def _priced(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int, list[int]],
+def priced(scenario: Scenario, gd: PieceData, parts: list[Part], cores: dict[int, list[int]],
             groups: list[tuple[int, ...]], proven: bool, used: float, method: str,
             short: bool = False) -> Block | None:
     """:func:`_block` with the floor as its bound; None where an oversized community

@@ -147,3 +147,33 @@ def rebox(scenario: Scenario, key: tuple[str, str, str], block: Block, q: int,
 
 
 __all__ = ["Joins", "join_boxed", "rebox"]
+
+
+def settled(scenario: Scenario, key: tuple[str, str, str], block: Block, group_over: list[int],
+             cores: dict[int, list[int]], claimed: dict[int, bool], joins: Joins) -> Block:
+    """A group's block with its oversized units' clauses as they stand (_unclaim, rebox)."""
+    block = _unclaim(scenario, key, block,
+                     {o: cores[o][1:] for o in group_over if not claimed.get(o, True)})
+    for o in group_over:
+        block = rebox(scenario, key, block, o, cores[o], joins.get(o, []))
+    return block
+
+
+def _unclaim(scenario: Scenario, key: tuple[str, str, str], block: Block,
+             unclaimed: dict[int, list[int]]) -> Block:
+    """The block without the companions clause of the oversized units whose companions
+    lead only to a stand-in (no place for a center in the real scenario: the clause
+    would be false; the ONE-STATION stand-in exemption says why there is none)."""
+    if not unclaimed:
+        return block
+    words = {scenario.unit_ids[o]: companions_clause(scenario, key, o, path)
+             for o, path in unclaimed.items()}
+
+    def strip(ex: Exemption) -> Exemption:
+        if ex.companions is None or ex.companions.unit not in words:
+            return ex
+        return dataclasses.replace(ex, text=ex.text.replace(words[ex.companions.unit], ""),
+                                   companions=None)
+
+    return dataclasses.replace(block, exemptions=tuple(tuple(strip(ex) for ex in exs)
+                                                       for exs in block.exemptions))
