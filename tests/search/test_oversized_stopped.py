@@ -25,8 +25,8 @@ from optimizer.status import Status
 ROW = [4000, 900, 800, 700, 600, 1400]      # urban 2,000-3,000: r0c0 above the maximum
 
 
-def _piece() -> tuple[Any, Any, Any, Any]:
-    s = grid_scenario([ROW])
+def _piece(row: list[int] = ROW) -> tuple[Any, Any, Any, Any]:
+    s = grid_scenario([row])
     [comp] = [c for c in components(s) if len(c.units) > 1]
     [diag] = [d for d in diagnose(s) if d.reason == "unit-above-max"]
     return s, comp, diag, piece_data(s, comp.key, comp.units)
@@ -36,32 +36,52 @@ def _ids(s: Any, members: Any) -> list[str]:
     return sorted(s.unit_ids[u] for u in members)
 
 
-def _rough(s: Any, sub: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
-    """A part's stopped search: r0c1-r0c2 (1,700 households, short, exempt) and the
-    rest (2,700)."""
-    local = {s.unit_ids[int(u)]: k for k, u in enumerate(sub.units)}
-    groups = [["r0c1", "r0c2"], ["r0c3", "r0c4", "r0c5"]]
-    choices = []
-    for g in groups:
-        ch = best_choice(s, sub, [local[i] for i in g])
-        assert ch is not None
-        choices.append(ch)
-    reason = no_plan_reason(s, sub, "none found in time")
-    return PieceResult(task.index, tuple(choices), ((reason,), ()), Status.FEASIBLE, 0.0,
-                       0.1, "soft", reason.text, used_s=0.1)
+def _plan(groups: list[list[str]]) -> Any:
+    """A part's stopped search whose plan is ``groups`` (unit ids), the first exempt
+    "none found in time"."""
+    def solve(s: Any, sub: Any, task: PieceTask, stop: StopFlag) -> PieceResult:
+        local = {s.unit_ids[int(u)]: k for k, u in enumerate(sub.units)}
+        choices = []
+        for g in groups:
+            ch = best_choice(s, sub, [local[i] for i in g])
+            assert ch is not None
+            choices.append(ch)
+        reason = no_plan_reason(s, sub, "none found in time")
+        return PieceResult(task.index, tuple(choices), ((reason,),) + ((),) * (len(groups) - 1),
+                           Status.FEASIBLE, 0.0, 0.1, "soft", reason.text, used_s=0.1)
+    return solve
 
 
-def test_the_communities_outside_the_bounds_join_the_oversized_unit_s() -> None:
-    s, comp, diag, data = _piece()
-    rough = _rough(s, data, PieceTask(0, comp.key, comp.units, diag, budget_s=1.0, seed=1,
-                                      threads=1), StopFlag())
+_rough = _plan([["r0c1", "r0c2"], ["r0c3", "r0c4", "r0c5"]])   # 1,700 short, 2,700
+
+
+def _stopped(row: list[int], groups: list[list[str]]) -> tuple[Any, Any]:
+    s, comp, diag, data = _piece(row)
+    task = PieceTask(0, comp.key, comp.units, diag, budget_s=1.0, seed=1, threads=1)
+    rough = _plan(groups)(s, data, task, StopFlag())
     mine = [Block(rough.choices, rough.exemptions, 0.0, False, 0.1, "soft")]
     o = s.unit_ids.index("r0c0")
     parts = take_apart(s, data.units.tolist(), 2000, 3000).parts
-    block = stopped_join(s, comp.key, list(parts), {o: [o]}, mine)
+    return s, stopped_join(s, comp.key, list(parts), {o: [o]}, mine)
+
+
+def test_a_community_outside_the_bounds_is_first_repaired_by_chains() -> None:
+    # 1,700 | 2,700: r0c3 (700) passes over, 2,400 | 2,000, and nothing joins r0c0
+    s, block = _stopped(ROW, [["r0c1", "r0c2"], ["r0c3", "r0c4", "r0c5"]])
     assert block is not None
     got = {tuple(_ids(s, ch.members)) for ch in block.choices}
-    assert got == {("r0c0", "r0c1", "r0c2"), ("r0c3", "r0c4", "r0c5")}
+    assert got == {("r0c0",), ("r0c1", "r0c2", "r0c3"), ("r0c4", "r0c5")}
+    [(ex,)] = [rs for rs in block.exemptions if rs]
+    assert "r0c0" in ex.text and ex.rule == "SIZE-URBAN"
+
+
+def test_what_no_chain_repairs_joins_the_oversized_unit_s_community() -> None:
+    # r0c1 (300) and r0c2 (2,500) make one community, which no move between the two
+    # gives (each keeps a unit): r0c1 joins r0c0, r0c2 stays as it is
+    s, block = _stopped([4000, 300, 2500], [["r0c1"], ["r0c2"]])
+    assert block is not None
+    got = {tuple(_ids(s, ch.members)) for ch in block.choices}
+    assert got == {("r0c0", "r0c1"), ("r0c2",)}
     [(ex,)] = [rs for rs in block.exemptions if rs]
     assert "r0c0" in ex.text and ex.rule == "SIZE-URBAN"
 
