@@ -258,12 +258,13 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                         mine[group_parts.index(p)] = b
                 if any(b is None for b in mine):
                     raise
-                # Stopped: what they left outside the bounds joins the oversized units'
-                # (seed 412: 619 and 76 households of a 60-village part, `soft`).
+                # What they left outside the bounds joins the oversized units' (seed
+                # 412 stopped: 619 and 76 households of a 60-village part, `soft`; 552:
+                # two compounds short, `unrepaired`); not stopped, only where unproven.
                 block = stopped_join(scenario, data.key, group_parts,
                                      {o: cores[o] for o in group_over},
-                                     [b for b in mine if b is not None]
-                                     ) if stop.is_set() else None
+                                     [b for b in mine if b is not None],
+                                     unproven=not stop.is_set())
                 if block is None:
                     blocks.extend(b for b in mine if b is not None)
                     continue

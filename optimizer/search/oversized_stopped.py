@@ -33,11 +33,15 @@ from optimizer.search.oversized_attach import Block, priced
 
 
 def stopped_join(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
-                 cores: dict[int, list[int]], mine: Sequence[Block]) -> Block | None:
+                 cores: dict[int, list[int]], mine: Sequence[Block],
+                 unproven: bool = False) -> Block | None:
     """The group's block: the communities of ``mine`` (the parts' own plans) within
     the bounds, and each core of ``cores`` (oversized unit -> its units) with the
     communities outside the bounds joined to it and those on the way; None where
-    that leaves an oversized community no place for a center."""
+    that leaves an oversized community no place for a center, or where none is
+    outside (``unproven``: none outside with an exemption not proven)."""
+    if unproven and all(r.proven for b in mine for rs in b.exemptions for r in rs):
+        return None
     lo, hi = scenario.policy.bounds(bool(scenario.urban[next(iter(cores))]))
     seeds: dict[int, set[int]] = {o: set(core) for o, core in cores.items()}
     rest = [g for p, b in zip(parts, mine, strict=True) for g in _repaired(scenario, key, p, b)]

@@ -52,6 +52,8 @@ def test_a_part_without_a_plan_in_time_keeps_its_own_when_joining_has_no_center(
     s, comp, diag, data = _piece([4000, 900, 800, 700, 600, 1400])   # the rest splits
     part = [u for u in range(data.n) if s.unit_ids[int(data.units[u])] != "r0c0"]
     monkeypatch.setattr(oversized, "attach", no_center)
+    # nor by joining only what is outside the bounds (optimizer.search.oversized_stopped)
+    monkeypatch.setattr(oversized, "stopped_join", lambda *a, **k: None)
     task = PieceTask(0, comp.key, comp.units, diag, budget_s=2.0, seed=1, threads=1)
     res = oversized.solve_oversized(s, data, task, StopFlag(), no_plan_in_time)
     members = sorted(u for ch in res.choices for u in ch.members)

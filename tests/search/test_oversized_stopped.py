@@ -16,6 +16,7 @@ from optimizer.scenario.build import grid_scenario
 from optimizer.search import oversized
 from optimizer.search.heuristic import best_choice
 from optimizer.search.oversized_attach import Block
+from optimizer.search.oversized_errors import NoPlaceError
 from optimizer.search.oversized_stopped import stopped_join
 from optimizer.search.piece_common import no_plan_reason
 from optimizer.search.piece_types import PieceResult, PieceTask
@@ -100,3 +101,24 @@ def test_a_stopped_piece_gives_no_community_outside_the_bounds_but_the_oversized
         if "r0c0" not in _ids(s, ch.members):
             assert 2000 <= hh <= 3000 and not rs
     assert "stopped: outside the bounds joined" in res.method
+
+
+def test_not_stopped_an_unproven_part_plan_joins_where_the_attach_found_no_center(
+        monkeypatch: Any) -> None:
+    """The attach's whole join had no center (NoPlaceError) and the part's own plan
+    breaks the bounds unproven ("none found in time", which the checker refuses): the
+    part's community outside the bounds joins r0c0 where that keeps a center (seed
+    552's 200-compound rest, `unrepaired`, kept two compounds short on 9c7b0f0)."""
+    s, comp, diag, data = _piece()
+
+    def no_center(*a: Any, **k: Any) -> Any:
+        raise NoPlaceError("no place for a center once joined")
+
+    monkeypatch.setattr(oversized, "attach", no_center)
+    monkeypatch.setattr(oversized, "guided_block", lambda *a, **k: (None, 0.0))
+    task = PieceTask(0, comp.key, comp.units, diag, budget_s=2.0, seed=1, threads=1)
+    res = oversized.solve_oversized(s, data, task, StopFlag(),
+                                    _plan([["r0c1", "r0c2", "r0c3", "r0c4", "r0c5"]]))
+    assert sorted(u for ch in res.choices for u in ch.members) == sorted(data.units.tolist())
+    [(ex,)] = [rs for rs in res.exemptions if rs]
+    assert "r0c0" in ex.text and "none found in time" not in ex.text
