@@ -119,6 +119,20 @@ def test_reading_the_engine_words() -> None:
     assert read(s, "SIZE-RURAL", wb, "C1", "S9", "rural").foreign_place
 
 
+def test_one_station_s_own_piece_is_not_read_as_another_place() -> None:
+    # The engine's ONE-STATION words name the piece as "<county> / <street> / <kind>";
+    # the mark of "was found for " had sat four characters before the piece's own
+    # span, so every such exemption read as naming another town/street (wild seed 766).
+    s = grid_scenario([[700, 600, 300]], kind="rural")
+    text = ("ONE-STATION: no plan with a center in every community was found for C1 / S1 / "
+            "rural (SIZE-RURAL: Town/street 'S1' (county 'C1'), rural area: no partition of "
+            "this piece ...); this community's center is priced as a new build")
+    assert not read(s, "ONE-STATION", text, "C1", "S1", "rural").foreign_place
+    assert read(s, "ONE-STATION", text, "C1", "S2", "rural").foreign_place
+    assert read(s, "ONE-STATION", text.replace("for C1 / S1", "for C1 / S9"), "C1", "S1",
+                "rural").foreign_place
+
+
 def test_the_checker_uses_none_of_the_solvers_pricing_or_diagnosis() -> None:
     """The import-linter contract says so for the code; this says it for a run."""
     import subprocess
