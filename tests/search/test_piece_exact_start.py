@@ -121,3 +121,27 @@ def test_a_proven_dearer_ordering_plan_keeps_the_start_and_the_relaxations(
     assert abs(plan_cost(s, res.choices) - plan_cost(s, start)) < 1e-6, res.method
     assert "lns(" not in res.method and res.method.endswith(", the start")
     _within(s, data, res)
+
+
+def test_region_growing_missed_a_tree_partition_is_the_start(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Region growing misses the bounds, no ordering model and no exact model find a
+    plan in time, nor the split search: the tree partitions at the least counts
+    (optimizer.search.starts) give the start. Wild seed 529's 65-village piece (one
+    worker): on 816b6dc the exact model took 5.65 deterministic s (13.6-38 s of wall)
+    for nothing and the piece went `soft`, breaking the bounds."""
+    s = _street(3)
+    data = _data(s)
+    monkeypatch.setattr(piece_exact, "heuristic_start", lambda *a, **k: None)
+    monkeypatch.setattr(piece_exact, "split_plan", lambda *a, **k: None)
+    real = piece_exact.run_attempt
+
+    def attempt(*a: Any, **k: Any) -> Attempt:
+        if k.get("contiguity") == "flow":
+            return NOTHING          # the exact model: nothing in its time either
+        return real(*a, **k)
+
+    monkeypatch.setattr(piece_exact, "run_attempt", attempt)
+    res = _solve(s, data, monkeypatch, NOTHING)
+    _within(s, data, res)
+    assert "soft" not in res.method, res.method
