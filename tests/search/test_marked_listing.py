@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.graph import components
 from optimizer.scenario.build import grid_scenario
 from optimizer.search import piece
-from optimizer.search.piece import solve_piece
-from optimizer.search.piece_types import PieceTask
-from optimizer.search.stop import StopFlag
 from tests.search.test_late_first import LATE1, _site
+from tests.search.test_marked_unsplit import _assert_unmarked_plan_within_the_bounds
 
 READY = _site("READY", "r0c6", 2014, "under_construction")
 ROW = [500, 520, 560, 540, 600, 586, 499, 500]
@@ -36,15 +33,5 @@ def test_a_marked_listing_without_a_partition_is_solved_again_without_the_marks(
     # compounds), so piece._unmarked_split leaves the marked result as it is.
     monkeypatch.setattr(piece, "split_plan", lambda *a, **k: None)
     monkeypatch.setattr(piece, "heuristic_start", lambda *a, **k: None)
-    sc = grid_scenario([ROW], sites=[LATE1, READY])
-    [c] = components(sc)
-    marked = sc.replace(late_rooms=frozenset({sc.unit_ids.index("r0c1")}))
-    task = PieceTask(index=0, key=c.key, units=c.units, diagnosis=None, budget_s=2.0,
-                     seed=0, threads=1)
-    res = solve_piece(marked, task, StopFlag())
-    lo, hi = sc.policy.bounds(True)
     # On 43b111b: the soft plan, its communities exempt "no partition" under the marks.
-    assert not any(res.exemptions), [e.text for rs in res.exemptions for e in rs]
-    assert all(lo <= int(sc.households[list(ch.members)].sum()) <= hi for ch in res.choices)
-    assert sorted(u for ch in res.choices for u in ch.members) == sorted(c.units.tolist())
-    assert res.method.endswith("then split without the marks"), res.method
+    _assert_unmarked_plan_within_the_bounds(grid_scenario([ROW], sites=[LATE1, READY]))
