@@ -220,9 +220,6 @@ def _foreign_place(text: str, county: str, street: str, kind: str) -> bool:
         return any(a <= k < b for a, b in spans)
 
     marks = [m.start() for m in _PLACE.finditer(text)]
-    # Each mark where its own span would begin: "for <county> / ..." (ONE-STATION's
-    # words, which had been read as naming another place: wild seed 766),
-    # "its piece <street> ...".
     for phrase, at in (("was found for ", len("was found ")), ("its piece ", 0)):
         marks += [m.start() + at for m in re.finditer(re.escape(phrase), text)]
     return any(not inside(k) for k in marks)
