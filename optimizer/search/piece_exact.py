@@ -21,10 +21,10 @@ from optimizer.search.piece_common import (
     run_attempt,
 )
 from optimizer.search.piece_counts import counts_to_try, fits
-from optimizer.search.piece_large import search_from
+from optimizer.search.piece_large import TREE_SHARE, search_from
 from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.split_plan import split_plan
-from optimizer.search.starts import tree_start
+from optimizer.search.starts import START_CAP_S, tree_start
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
@@ -32,8 +32,6 @@ __all__ = ["FIRST_PLAN_S", "ORDER_SHARE", "NoPlanFound", "exact_counts"]
 
 ORDER_SHARE = 0.5       # of a small piece's time spent on the ordering model
 FIRST_PLAN_S = 5.0      # the least time the exact model gets when nothing else found a plan
-TREE_SHARE = 0.1        # of the budget for tree partitions where region growing missed
-TREE_CAP_S = 2.0        # ... at most
 
 
 @dataclass(frozen=True)
@@ -59,11 +57,12 @@ def exact_counts(scenario: Scenario, data: PieceData, task: PieceTask, stop: Sto
     spent = 0.0
     if start is None and not task.locks and not stop.is_set():
         # Region growing missed the bounds: tree partitions at the least counts
-        # (optimizer.search.starts), the ordering models' hint. Wild seed 529's
+        # (optimizer.search.starts; a large piece's share, a listed start's cap), the
+        # ordering models' hint. Wild seed 529's
         # 65-village piece (one worker, budget 3.6 s): no ordering model found a plan in
         # its 0.45 s and the exact model none in 5.65 deterministic s (13.6-38 s of
         # wall), so the piece went soft; a tree partition at 7 is within the bounds.
-        tree = tree_start(scenario, data, time_s=min(TREE_CAP_S, TREE_SHARE * task.budget_s),
+        tree = tree_start(scenario, data, time_s=min(START_CAP_S, TREE_SHARE * task.budget_s),
                           seed=task.seed, deterministic=task.deterministic, stop=stop)
         spent += tree.used_s
         start = tree.choices
