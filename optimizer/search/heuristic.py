@@ -24,12 +24,18 @@ from optimizer.scenario.model import Scenario
 from optimizer.search.assemble import price
 from optimizer.search.attempt import Choice
 from optimizer.search.chains import MAX_TRIES, chain_repair, missed, piece_tries
+from optimizer.search.grown_memo import remembered
 from optimizer.search.hosts import Hosts, center_hosts
 from optimizer.search.short_within import short_member, within_hi
 
 
 def grow_regions(data: PieceData, attempts: int = 16,
                  hosts: Hosts | None = None) -> list[list[int]]:
+    """:func:`_grow_regions`, remembered for the same inputs (search/grown_memo.py)."""
+    return remembered(_grow_regions, data, attempts, hosts)
+
+
+def _grow_regions(data: PieceData, attempts: int, hosts: Hosts | None) -> list[list[int]]:
     """Connected groups of local unit indices covering the component: of the
     attempts, the one that misses the bounds least, and among those the one with the
     fewest regions (each community carries the fixed funding, pay and center costs,
