@@ -45,6 +45,13 @@ from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
 
+# Stopped (the clock, Ctrl-C), a stage lists at most this many joined
+# communities: listing and pricing 171,416 of them took 3 s on a 24-compound street
+# stopped by the clock (bench/wild.py seed 785, 10 s, one worker: 5.7 s from its stop to
+# its return), about 0.3 s at this many. Past it the attach's other last resorts follow.
+STOPPED_COLUMNS = 20_000
+
+
 @dataclass(frozen=True)
 class Wider:
     """A plan of the group: its communities (local to the group's data) and the time
@@ -85,8 +92,9 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
     while True:     # stopped too: the last resort before "no place", and each stage
         extra = min(total, 2 * extra)       # then asks only for its first plan
         big: list[tuple[int, ...]] = []
+        cap = STOPPED_COLUMNS if stop.is_set() else MAX_COLUMNS
         for o, core in cores.items():
-            got = supersets(gd, core, near[o], extra, MAX_COLUMNS - len(big))
+            got = supersets(gd, core, near[o], extra, cap - len(big))
             if got is None:
                 return None
             big += got
