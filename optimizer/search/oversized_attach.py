@@ -268,7 +268,7 @@ def _by_model(scenario: Scenario, gd: PieceData, parts: list[Part],
     try:
         whole: Block | None = _whole(scenario, gd, parts, cores)
     except NoPlaceError as err:
-        packed = packed_plan(scenario, gd, parts, cores, task.seed)
+        packed = packed_plan(scenario, gd, parts, cores, task.seed, stop)
         whole = None if packed is None else priced(scenario, gd, parts, cores, packed,
                                                     False, 0.0, "attach(packed)")
         failed = err
