@@ -10,8 +10,8 @@ from ortools.sat.python import cp_model
 from optimizer.cpsat_stop import attached
 from optimizer.graph.locks import Locks
 from optimizer.model.cpsat import MILLI, SOFT_PENALTY_YUAN, BuiltModel, build_model
-from optimizer.model.cpsat_run import FIRST_CAP_S, set_limits
-from optimizer.model.piece import PieceData
+from optimizer.model.cpsat_run import FIRST_CAP_S, HURRIED_SMALL_VARS, set_limits
+from optimizer.model.piece import PieceData, model_size
 from optimizer.rules.limits import cp_seed
 from optimizer.scenario.model import Scenario
 from optimizer.search.stop import StopFlag
@@ -76,12 +76,15 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
     machine's load; otherwise by wall-clock time. ``Attempt.used_s`` counts building
     the model too (by :data:`BUILD_S_PER_X` when deterministic): on a 250-unit piece it
     takes 3 s, more than many budgets."""
-    if stop.is_set() and stop.grace_s() <= 0.0:
+    if stop.is_set() and stop.grace_s() <= 0.0 \
+            and model_size(data, HURRIED_SMALL_VARS + 1) > HURRIED_SMALL_VARS:
         # Stopped, and the grace for solves begun after the stop has passed: the solve
         # would get 0.05 s, while building the model alone takes 0.5-2.5 s on pieces of
         # 200 units (wild seed 785: a stopped 204-compound street built two such models
         # 1.2 and 2.7 s after its stop and returned 5.6 s after it, 2.1-3 s past the
-        # 10-s limit). No plan and no proof; the callers' last resorts follow.
+        # 10-s limit). No plan and no proof; the callers' last resorts follow. A small
+        # model still gets its short proof (optimizer.model.cpsat_run): a one-village
+        # part's INFEASIBLE is what lets seed 412's stopped group join its parts' plans.
         return Attempt(Status.UNKNOWN, (), float("nan"), 0.0, 0, 0.0, 0.0)
     t_build = time.perf_counter()
     built = build_model(scenario, data, contiguity=contiguity, soft=soft,

@@ -54,11 +54,16 @@ def test_no_model_is_built_once_the_grace_has_passed(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(attempt, "build_model", counted)
     kw: dict[str, Any] = dict(contiguity="order", soft=False, time_s=5.0, workers=1, seed=0)
+    # a small model (at most HURRIED_SMALL_VARS assignments) still gets its short proof:
+    # a one-village part's INFEASIBLE let seed 412's stopped group keep its parts' plans
+    small = run_model(s, data, stop=_raised(monkeypatch, 0.0), **kw)
+    assert built == [1] and small.choices
+    monkeypatch.setattr(attempt, "HURRIED_SMALL_VARS", 5)      # this piece is "large"
     got = run_model(s, data, stop=_raised(monkeypatch, 0.0), **kw)
-    assert (got.status, got.choices, got.used_s, built) == (Status.UNKNOWN, (), 0.0, [])
+    assert (got.status, got.choices, got.used_s, built) == (Status.UNKNOWN, (), 0.0, [1])
     # within the grace the hurried model still runs, and finds its first plan
     hurried = run_model(s, data, stop=_raised(monkeypatch, 30.0), **kw)
-    assert built == [1] and hurried.choices
+    assert built == [1, 1] and hurried.choices
 
 
 def test_in_grace_weighs_the_build_against_the_grace_left(
