@@ -64,6 +64,18 @@ def in_grace(stop: StopFlag, build_s: float) -> bool:
     return not stop.is_set() or stop.grace_s() > build_s
 
 
+def _worth_building(data: PieceData, stop: StopFlag) -> bool:
+    """Stopped: whether the piece's model is small (at most HURRIED_SMALL_VARS
+    assignments: it gets its short proof, optimizer.model.cpsat_run; a one-village
+    part's INFEASIBLE is what lets seed 412's stopped group keep its parts' plans), or
+    its build (:func:`build_cost_s`, by :func:`model_size`) fits in the grace left."""
+    size = model_size(data, BUILD_SIZE_CAP)
+    return size <= HURRIED_SMALL_VARS or in_grace(stop, build_cost_s(size))
+
+
+BUILD_SIZE_CAP = 1_000_000      # assignments counted for a stopped model's build, at most
+
+
 def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: bool,
               time_s: float, workers: int, seed: int, stop: StopFlag,
               hint: tuple[Choice, ...] | None = None, first_only: bool = False,
@@ -76,15 +88,14 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
     machine's load; otherwise by wall-clock time. ``Attempt.used_s`` counts building
     the model too (by :data:`BUILD_S_PER_X` when deterministic): on a 250-unit piece it
     takes 3 s, more than many budgets."""
-    if stop.is_set() and stop.grace_s() <= 0.0 \
-            and model_size(data, HURRIED_SMALL_VARS + 1) > HURRIED_SMALL_VARS:
-        # Stopped, and the grace for solves begun after the stop has passed: the solve
-        # would get 0.05 s, while building the model alone takes 0.5-2.5 s on pieces of
-        # 200 units (wild seed 785: a stopped 204-compound street built two such models
-        # 1.2 and 2.7 s after its stop and returned 5.6 s after it, 2.1-3 s past the
-        # 10-s limit). No plan and no proof; the callers' last resorts follow. A small
-        # model still gets its short proof (optimizer.model.cpsat_run): a one-village
-        # part's INFEASIBLE is what lets seed 412's stopped group join its parts' plans.
+    if stop.is_set() and not _worth_building(data, stop):
+        # Stopped, and the grace for solves begun after the stop would pass before the
+        # model is even built: the solve would get 0.05 s, while building the model
+        # alone takes 0.5-2.5 s on pieces of 100-200 units (wild seed 785: a stopped
+        # 204-compound street built two such models 1.2 and 2.7 s after its stop and
+        # returned 5.6 s after it, 2.1-3 s past the 10-s limit; seed 636's 107-compound
+        # street built two in the grace's last 0.9 s). No plan and no proof; the
+        # callers' last resorts follow.
         return Attempt(Status.UNKNOWN, (), float("nan"), 0.0, 0, 0.0, 0.0)
     t_build = time.perf_counter()
     built = build_model(scenario, data, contiguity=contiguity, soft=soft,

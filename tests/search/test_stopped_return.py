@@ -64,6 +64,10 @@ def test_no_model_is_built_once_the_grace_has_passed(monkeypatch: pytest.MonkeyP
     # within the grace the hurried model still runs, and finds its first plan
     hurried = run_model(s, data, stop=_raised(monkeypatch, 30.0), **kw)
     assert built == [1, 1] and hurried.choices
+    # ... unless its build alone would outlast the grace left
+    monkeypatch.setattr(attempt, "BUILD_S_PER_X", 1e3)
+    late = run_model(s, data, stop=_raised(monkeypatch, 30.0), **kw)
+    assert (late.status, built) == (Status.UNKNOWN, [1, 1])
 
 
 def test_in_grace_weighs_the_build_against_the_grace_left(
