@@ -18,7 +18,7 @@ from optimizer.graph import feasible_community_counts
 from optimizer.model.bounds import arithmetic_bound
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
-from optimizer.search.attempt import Choice, build_cost_s, in_grace
+from optimizer.search.attempt import Choice, build_cost_s
 from optimizer.search.fewer_moves import one_fewer
 from optimizer.search.heuristic import absorbed, best_choice, center_hosts, grow_regions
 from optimizer.search.lns import FEW_UNITS, improve, window
@@ -89,7 +89,7 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         # (22 s of deterministic time; its build alone is most of that). That model
         # only where growing leaves a region without a center.
         rough = tuple(ch for ch in grown if ch is not None)
-    if start is None and rough is None and whole and in_grace(stop, build):
+    if start is None and rough is None and whole:
         first = run_attempt(scenario, data, task, contiguity="order", soft=False,
                      time_s=task.budget_s * 0.5, stop=stop, first_only=True)
         spent += first.used_s
