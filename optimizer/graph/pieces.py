@@ -170,6 +170,27 @@ def mask_parts(mask: int, nbr: Sequence[int]) -> list[int]:
     return out
 
 
+def weighed_parts(mask: int, nbr: Sequence[int], hh: Sequence[int]
+                  ) -> list[tuple[int, int]]:
+    """:func:`mask_parts` with each part's weight (``hh[k]``: unit k's), summed as
+    its units are reached rather than by a pass over every bit."""
+    out = []
+    while mask:
+        seen = frontier = mask & -mask
+        w = 0
+        while frontier:
+            bit = frontier & -frontier
+            frontier ^= bit
+            k = bit.bit_length() - 1
+            w += hh[k]
+            new = nbr[k] & mask & ~seen
+            seen |= new
+            frontier |= new
+        out.append((seen, w))
+        mask &= ~seen
+    return out
+
+
 def neighbour_masks(scenario: Scenario, units: Sequence[int]) -> list[int]:
     """Per position k of ``units``, its neighbours among ``units`` as a bit mask (bit j =
     ``units[j]``): the form the split and core searches work on."""
@@ -208,5 +229,5 @@ def grown_groups(nbr: Sequence[int], hh: Sequence[int], root: int, allowed: int,
 
 
 __all__ = ["Component", "components", "component_of", "decompose", "feasible_community_counts",
-           "connected_parts", "grown_groups", "mask_parts", "neighbour_masks",
+           "connected_parts", "grown_groups", "mask_parts", "neighbour_masks", "weighed_parts",
            "root_labels"]

@@ -17,7 +17,7 @@ from optimizer.graph import (
     feasible_community_counts,
     root_labels,
 )
-from optimizer.graph.pieces import grown_groups, mask_parts
+from optimizer.graph.pieces import grown_groups, mask_parts, weighed_parts
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 
@@ -275,3 +275,20 @@ def test_grown_groups_yields_every_connected_group_once(seed: int) -> None:
 
 def test_grown_groups_nothing_when_the_root_is_above() -> None:
     assert list(grown_groups([0b10, 0b01], [30, 1], 1, 0b11, 25)) == []
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_weighed_parts_are_mask_parts_with_their_households(seed: int) -> None:
+    rng = random.Random(seed)
+    n = 40
+    nbr = [0] * n
+    for a in range(n):
+        for b in range(a + 1, n):
+            if rng.random() < 0.06:
+                nbr[a] |= 1 << b
+                nbr[b] |= 1 << a
+    hh = [rng.randint(1, 900) for _ in range(n)]
+    for _ in range(30):
+        mask = rng.getrandbits(n)
+        want = [(p, sum(hh[k] for k in range(n) if p >> k & 1)) for p in mask_parts(mask, nbr)]
+        assert weighed_parts(mask, nbr, hh) == want
