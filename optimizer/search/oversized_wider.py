@@ -44,7 +44,6 @@ from optimizer.search.piece_types import PieceTask
 from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
-
 # Stopped (the clock, Ctrl-C), a stage lists at most this many joined
 # communities: listing and pricing 171,416 of them took 3 s on a 24-compound street
 # stopped by the clock (bench/wild.py seed 785, 10 s, one worker: 5.7 s from its stop to
