@@ -7,7 +7,8 @@ planned, PIPELINE makes those rooms the community's center and ONE-STATION allow
 other; when they cannot reach the area the unit's own households need, the shortfall
 is forced, but only if no plan keeps such rooms out of it. The solver finds its plan by
 set partitioning (optimizer.search.oversized_wider); the checker proves the claim here
-with its own exhaustive search, sharing none of that code:
+with its own exhaustive search (:mod:`optimizer.checker.forced_search`), sharing none
+of that code:
 
 a plan of a part is a set J of units joining the communities of units above the
 maximum (each connected piece of J borders one of them, or a companion it took) and a
@@ -27,92 +28,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from optimizer.checker.center import can_hold_center
+from optimizer.checker.forced_search import MAX_STEPS, MAX_UNITS, legal, no_plan_avoids
 from optimizer.checker.pipeline import imposed
-from optimizer.checker.pricing import required_area_m2, site_reach_m2
 from optimizer.checker.proofs import Pieces, _names, above_max_units
-from optimizer.checker.stranded import assignment_exists, cut_off_parts
+from optimizer.checker.stranded import cut_off_parts
 from optimizer.scenario.model import Scenario
-
-MAX_UNITS = 24          # a part's units, at most, for the exhaustive search
-MAX_STEPS = 200_000     # groups tried, at most
-MAX_WAYS = 64           # ways to give a plan's joined pieces to units above the maximum
-
-
-class _OutOfSteps(Exception):
-    pass
-
-
-def legal(s: Scenario, units: list[int] | set[int]) -> bool:
-    """Whether a community of ``units`` has a legal center (PIPELINE first)."""
-    us = sorted(units)
-    hh = int(s.households[us].sum())
-    need = required_area_m2(hh, s.policy)
-    rooms = [k for u in us for k in imposed(s, u)]
-    if rooms:
-        return max(site_reach_m2(float(s.sites.area_m2[k]), float(s.sites.max_area_m2[k]))
-                   for k in rooms) >= need
-    return any(can_hold_center(s, u, hh) for u in us)
-
-
-def no_plan_avoids(s: Scenario, part: tuple[int, ...], owner: Mapping[int, int],
-                   base: Mapping[int, set[int]], lo: int, hi: int) -> bool | None:
-    """True when no plan of ``part`` gives every community of a unit above the maximum
-    it joins a legal center (``owner``: each unit above the maximum, and each companion,
-    to the unit above the maximum whose community it is of; ``base``: those
-    communities outside the part); False when one does; None when undecided."""
-    if len(part) > MAX_UNITS:
-        return None
-    inside = set(part)
-    h = {u: int(s.households[u]) for u in part}
-    nb = {u: [int(v) for v in s.neighbours[u].tolist()] for u in part}
-    steps = [0]
-
-    def ok_joined(joined: list[int]) -> bool:
-        pieces = _pieces(joined, nb)
-        options = [sorted({owner[v] for u in p for v in nb[u] if v in owner}) for p in pieces]
-        if any(not opt for opt in options):
-            return False
-        got = assignment_exists(pieces, options, base, lambda c: legal(s, c), MAX_WAYS)
-        if got is None:
-            raise _OutOfSteps
-        return got
-
-    def groups(start: int, free: set[int]) -> list[list[int]]:
-        out: list[list[int]] = []
-        stack: list[tuple[list[int], int, set[int]]] = [([start], h[start], {start})]
-        seen = {frozenset([start])}
-        while stack:
-            g, w, gs = stack.pop()
-            steps[0] += 1
-            if steps[0] > MAX_STEPS:
-                raise _OutOfSteps
-            if lo <= w and legal(s, g):
-                out.append(g)
-            for u in g:
-                for v in nb[u]:
-                    if v in free and v not in gs and w + h[v] <= hi:
-                        key = frozenset(gs | {v})
-                        if key not in seen:
-                            seen.add(key)
-                            stack.append((g + [v], w + h[v], gs | {v}))
-        return out
-
-    def search(free: set[int], joined: list[int]) -> bool:
-        steps[0] += 1
-        if steps[0] > MAX_STEPS:
-            raise _OutOfSteps
-        if not free:
-            return ok_joined(joined)
-        v = min(free)
-        if search(free - {v}, joined + [v]):
-            return True
-        return any(search(free - set(g), joined) for g in groups(v, free))
-
-    try:
-        return not search(inside, [])
-    except _OutOfSteps:
-        return None
 
 
 def forced_proof(s: Scenario, pieces: Pieces, members: set[int], u: int,
@@ -168,22 +88,6 @@ def forced_proof(s: Scenario, pieces: Pieces, members: set[int], u: int,
                    "center: " + (f"the rooms coming of {whose} need not join {uid}'s community"
                                  if pipe else f"the units that joined {uid} need not make "
                                  "its community outgrow its rooms coming"))
-
-
-def _pieces(units: list[int], nb: Mapping[int, list[int]]) -> list[list[int]]:
-    left = set(units)
-    out = []
-    while left:
-        start = left.pop()
-        comp, todo = [start], [start]
-        while todo:
-            for v in nb[todo.pop()]:
-                if v in left:
-                    left.discard(v)
-                    comp.append(v)
-                    todo.append(v)
-        out.append(comp)
-    return out
 
 
 __all__ = ["MAX_STEPS", "MAX_UNITS", "forced_proof", "legal", "no_plan_avoids"]
