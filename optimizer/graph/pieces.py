@@ -156,24 +156,13 @@ def component_of(scenario: Scenario) -> np.ndarray:
 def mask_parts(mask: int, nbr: Sequence[int]) -> list[int]:
     """The connected parts of the units set in ``mask`` (bit k = unit k), ``nbr[k]``
     being unit k's neighbours as a bit mask: the split searches' arithmetic on sets."""
-    out = []
-    while mask:
-        seen = frontier = mask & -mask
-        while frontier:
-            bit = frontier & -frontier
-            frontier ^= bit
-            new = nbr[bit.bit_length() - 1] & mask & ~seen
-            seen |= new
-            frontier |= new
-        out.append(seen)
-        mask &= ~seen
-    return out
+    return [part for part, _ in weighed_parts(mask, nbr)]
 
 
-def weighed_parts(mask: int, nbr: Sequence[int], hh: Sequence[int]
+def weighed_parts(mask: int, nbr: Sequence[int], hh: Sequence[int] = ()
                   ) -> list[tuple[int, int]]:
-    """:func:`mask_parts` with each part's weight (``hh[k]``: unit k's), summed as
-    its units are reached rather than by a pass over every bit."""
+    """:func:`mask_parts` with each part's weight (``hh[k]``: unit k's; 0 without
+    ``hh``), summed as its units are reached rather than by a pass over every bit."""
     out = []
     while mask:
         seen = frontier = mask & -mask
@@ -182,7 +171,8 @@ def weighed_parts(mask: int, nbr: Sequence[int], hh: Sequence[int]
             bit = frontier & -frontier
             frontier ^= bit
             k = bit.bit_length() - 1
-            w += hh[k]
+            if hh:
+                w += hh[k]
             new = nbr[k] & mask & ~seen
             seen |= new
             frontier |= new

@@ -55,22 +55,16 @@ def build_cost_s(n_vars: int) -> float:
     return BUILD_S_PER_X * n_vars
 
 
-def in_grace(stop: StopFlag, build_s: float) -> bool:
-    """Whether a model that takes ``build_s`` to build (:func:`build_cost_s`) can still
-    be solved once built: not stopped, or stopped with more of the grace for solves
-    begun after the stop left than that (optimizer.search.stop). A stopped 204-compound
-    street built its 0.5-s ordering model with 0.4 s of grace left, to solve it for
-    0.05 s (bench/wild.py seed 785, 10 s, one worker)."""
-    return not stop.is_set() or stop.grace_s() > build_s
-
-
 def _worth_building(data: PieceData, stop: StopFlag) -> bool:
     """Stopped: whether the piece's model is small (at most HURRIED_SMALL_VARS
     assignments: it gets its short proof, optimizer.model.cpsat_run; a one-village
     part's INFEASIBLE is what lets seed 412's stopped group keep its parts' plans), or
-    its build (:func:`build_cost_s`, by :func:`model_size`) fits in the grace left."""
+    its build (:func:`build_cost_s`, by :func:`model_size`) fits in the grace left for
+    solves begun after the stop (optimizer.search.stop). A stopped 204-compound street
+    built its 0.5-s ordering model with 0.4 s of grace left, to solve it for 0.05 s
+    (bench/wild.py seed 785, 10 s, one worker)."""
     size = model_size(data, BUILD_SIZE_CAP)
-    return size <= HURRIED_SMALL_VARS or in_grace(stop, build_cost_s(size))
+    return size <= HURRIED_SMALL_VARS or stop.grace_s() > build_cost_s(size)
 
 
 BUILD_SIZE_CAP = 1_000_000      # assignments counted for a stopped model's build, at most

@@ -17,7 +17,7 @@ from optimizer.model.piece import PieceData, piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search import attempt, grown_memo, heuristic, oversized_attach, oversized_wider, stop
-from optimizer.search.attempt import in_grace, run_model
+from optimizer.search.attempt import run_model
 from optimizer.search.driver import solve
 from optimizer.search.hosts import center_hosts
 from optimizer.search.oversized_errors import NoPlaceError
@@ -68,13 +68,6 @@ def test_no_model_is_built_once_the_grace_has_passed(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(attempt, "BUILD_S_PER_X", 1e3)
     late = run_model(s, data, stop=_raised(monkeypatch, 30.0), **kw)
     assert (late.status, built) == (Status.UNKNOWN, [1, 1])
-
-
-def test_in_grace_weighs_the_build_against_the_grace_left(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    assert in_grace(StopFlag(), 1e9)                  # not stopped: always
-    flag = _raised(monkeypatch, 1.0)
-    assert in_grace(flag, 0.2) and not in_grace(flag, 2.5)
 
 
 def test_region_growing_is_computed_once_for_the_same_piece(
