@@ -104,7 +104,7 @@ def solve_oversized(scenario: Scenario, data: PieceData, task: PieceTask, stop: 
             # writer seed 383); else the first error says why.
             again = dataclasses.replace(task, budget_s=max(ATTACH_S, task.budget_s - err.spent))
             try:
-                got = _solve(scenario, data, again, stop, solve_part, alone=True)
+                got = _solve(scenario, data, again, stop, solve_part, alone=err.attached)
             except NoPlaceError:
                 raise err from None
             got = dataclasses.replace(got, used_s=got.used_s + err.spent)
@@ -131,8 +131,12 @@ def _cores(scenario: Scenario, data: PieceData, task: PieceTask
 
 
 def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
-           solve_part: SolvePart, alone: bool = False) -> PieceResult:
-    units = data.units.tolist()
+           solve_part: SolvePart, alone: dict[tuple[int, ...], NoPlaceError] | None = None
+           ) -> PieceResult:
+    """The piece's plan; ``alone``: the last try, with the groups whose attach found no
+    place in the first (not attached again: wild seed 650's 51-compound street spent
+    2.5 s of its 3.7 s repeating it, the same inputs, before its stop)."""
+    units, last, alone = data.units.tolist(), alone is not None, alone or {}
     around, cores, claimed, joins = _cores(scenario, data, task)
     over = set(around.oversized)
     taken = {u for core in cores.values() for u in core}
@@ -196,6 +200,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
             stranded.append(dataclasses.replace(part, stranded="no-plan"))
             continue
         blocks.append(_block(res))
+    failed: dict[tuple[int, ...], NoPlaceError] = {}
     try:     # no place for a center somewhere: the caller tries stand-ins (spent kept)
         groups = stranded_groups(stranded)
         grouped: set[int] = set()
@@ -226,11 +231,15 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                 lambda sc, sub, share, flag: _own(sc, sub, task, share, flag, solve_part),
                 listing=listings.get(tuple(sorted(u for gp in group_parts for u in gp.units))))
             spent += 0.0 if guided else used
+            gkey = tuple(sorted(u for gp in group_parts for u in gp.units))
             try:
+                if not guided and last and gkey in alone:
+                    raise alone[gkey]
                 block = guided or attach(scenario, data.key, group_parts,
                                          {o: cores[o] for o in group_over}, dataclasses.replace(
                                              task, budget_s=max(ATTACH_S, left - used)), stop)
-            except NoPlaceError:
+            except NoPlaceError as no_place:
+                failed[gkey] = no_place
                 # Joined, the oversized community has no place for a center: a part
                 # joined only for want of a plan in time keeps its own (bench/wild.py
                 # seed 70: "its 105,397 households need 21,079 m²"), one shown stranded
@@ -238,7 +247,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                 # last try (``alone``), is one proven stranded (seed 383); the oversized
                 # units stand alone.
                 todo = [p for b, p in zip(mine, group_parts, strict=True) if b is None
-                        and (alone or p.units in listed)]
+                        and (last or p.units in listed)]
                 for n, p in enumerate(todo):
                     sub = subs.get(p.units) or piece_data(scenario, data.key,
                                                           np.asarray(p.units))
@@ -252,7 +261,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                     # joined whole to the unit above the maximum it left no center, so
                     # the scenario got no plan at all. One too small to stand alone
                     # ("no-integer-k") must join: the error stands.
-                    if p.units in listed or (alone and p.stranded == "no-partition") or all(
+                    if p.units in listed or (last and p.stranded == "no-partition") or all(
                             ex.rule.startswith("SIZE-") and ex.proven
                             for rs in b.exemptions for ex in rs):
                         mine[group_parts.index(p)] = b
@@ -280,7 +289,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,
                                                                claimed.get(o, True)),
                                     o, cores[o], joins.get(o, [])))
     except NoPlaceError as err:
-        err.spent = spent
+        err.spent, err.attached = spent, failed
         raise
     choices = tuple(ch for b in blocks for ch in b.choices)
     exemptions = tuple(ex for b in blocks for ex in b.exemptions)

@@ -13,9 +13,15 @@ class NoPlaceError(SolveError):
     """No place for a center in some community of an oversized piece (ONE-STATION):
     :func:`optimizer.search.oversized.solve_oversized` tries stand-ins once the
     oversized units hold their places before it gives up (``spent``: the budget used
-    before the error, in the task's units)."""
+    before the error, in the task's units; ``attached``: each group of stranded parts,
+    by its units, whose attach raised, with its error)."""
 
     spent: float = 0.0
+    attached: dict[tuple[int, ...], NoPlaceError]
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.attached = {}
 
 
 def _word(key: tuple[str, str, str]) -> str:
