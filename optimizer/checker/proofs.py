@@ -40,16 +40,15 @@ from optimizer.checker.cover import Verdict, cover_exists, cover_refuted
 from optimizer.checker.cut import linked_verdict
 from optimizer.checker.flow_split import flow_split
 from optimizer.checker.split import (
-    MAX_STEPS,
     MAX_UNITS,
+    QUICK_STEPS,
     SplitAnswer,
     SplitSearch,
     find_split,
+    steps_for,
     whole_number_fits,
 )
 from optimizer.scenario.model import Scenario
-
-QUICK_STEPS = 5_000     # the split search's steps before the assignment model is asked
 
 
 def _names(s: Scenario, units: list[int] | set[int], n: int = 5) -> str:
@@ -124,12 +123,12 @@ class Pieces:
             args = (self.units[p], s.households.tolist(), s.neighbours, lo, hi)
             search = SplitSearch(*args)
             got = search.run(QUICK_STEPS)
-            if got.exists is None:
+            if got.exists is None and steps_for(len(self.units[p])) > QUICK_STEPS:
                 # out of steps: the assignment model for a few communities (a piece
                 # just above k x minimum, wild seed 313: flow_split.py), then the
                 # search's full steps, going on where the quick run stopped
                 got = flow_split(*args)
-                got = got if got.exists is not None else search.run(MAX_STEPS)
+                got = got if got.exists is not None else search.run(steps_for(len(self.units[p])))
             self._splits[p] = got
         return self._splits[p]
 
@@ -147,7 +146,8 @@ class Pieces:
                 return memo[u, h]
 
             self._center_splits[p] = find_split(self.units[p], s.households.tolist(),
-                                                s.neighbours, lo, hi, can_host=can_host)
+                                                s.neighbours, lo, hi, can_host=can_host,
+                                                max_steps=steps_for(len(self.units[p])))
         return self._center_splits[p]
 
     def describe(self, p: int) -> str:
@@ -282,7 +282,7 @@ def no_split(s: Scenario, pieces: Pieces, p: int) -> Verdict:
     if got.exists is None:
         bound = (f"it has more than the {MAX_UNITS} units the checker's exhaustive split "
                  "search takes" if n > MAX_UNITS else
-                 f"the checker's exhaustive split search stopped after {MAX_STEPS:,} steps")
+                 f"the checker's exhaustive split search stopped after {steps_for(n):,} steps")
         return False, (f"{pieces.describe(p)} in {n} units: {bound}, so it cannot prove "
                        f"that no split into communities of {lo}..{hi} exists")
     if got.exists and pieces.split_with_centers(p).exists is False:

@@ -65,7 +65,8 @@ from optimizer.search.stop import StopFlag
 from optimizer.status import Status
 
 QUICK_SHARE = 0.25          # of the search time, for the plan without pressure at first
-CHECKER_UNITS = 100         # the checker's exhaustive split search takes pieces this big
+CHECKER_UNITS = 100         # the checker's full split search takes pieces this big (past
+                            # it, to 400 units, only a quick one: checker/split.steps_for)
                             # (optimizer.checker.split): past it a "no plan" naming no
                             # core is not proven there
 

@@ -231,8 +231,22 @@ def test_no_split_where_a_split_exists_is_rejected() -> None:
 
 
 def test_no_split_beyond_the_search_bound_is_not_a_pass() -> None:
-    """101 compounds of 100 in a row: the checker's search stops at 100 units, so the
+    """401 compounds of 100 in a row: the checker's search stops at 400 units, so the
     exemption is not proved (a fail saying why), whatever the truth."""
+    s = grid_scenario([[100] * 401])
+    units = [f"r0c{c}" for c in range(401)]
+    text = ("SIZE-URBAN: no partition of this piece (401 units, 40,100 households) into "
+            "contiguous communities of 2,000-3,000 households was found (none found in "
+            "time); the plan breaks the bounds as little as the search could")
+    spec = {"A": dict(grids=[units[k:k + 3] for k in range(0, 401, 3)][:134],
+                      remedy="build", site="", at="r0c0", exemption=text)}
+    status, note = verdict(s, spec, "A", "SIZE-URBAN")
+    assert status == "fail" and "cannot prove" in note and "400 units" in note
+
+
+def test_a_piece_past_100_units_is_searched_and_its_split_named() -> None:
+    """101 compounds of 100 in a row (the bound before session 40 was 100 units: "cannot
+    prove"): the quick search finds a split, and the fail names it."""
     s = grid_scenario([[100] * 101])
     units = [f"r0c{c}" for c in range(101)]
     text = ("SIZE-URBAN: no partition of this piece (101 units, 10,100 households) into "
@@ -241,7 +255,7 @@ def test_no_split_beyond_the_search_bound_is_not_a_pass() -> None:
     spec = {"A": dict(grids=[units[k:k + 3] for k in range(0, 101, 3)][:34], remedy="build",
                       site="", at="r0c0", exemption=text)}
     status, note = verdict(s, spec, "A", "SIZE-URBAN")
-    assert status == "fail" and "cannot prove" in note and "100 units" in note
+    assert status == "fail" and "splits into connected communities" in note, note
 
 
 # --- no whole number of communities fits ---------------------------------------------------------

@@ -55,9 +55,9 @@ def test_split_search_agrees_with_brute_force(seed: int) -> None:
 
 
 def test_split_search_is_bounded() -> None:
-    s = grid_scenario([[100] * 101])
-    got = find_split(list(range(101)), s.households.tolist(), s.neighbours, 2000, 3000)
-    assert got.exists is None                       # more units than it takes
+    s = grid_scenario([[100] * 401])
+    got = find_split(list(range(401)), s.households.tolist(), s.neighbours, 2000, 3000)
+    assert got.exists is None                       # more units than it takes (400)
     s = grid_scenario([[1] * 5] * 5)                # 25 = five groups of 5 by arithmetic
     got = find_split(list(range(25)), s.households.tolist(), s.neighbours, 5, 5, max_steps=3)
     assert got.exists is None and got.steps > 3     # out of steps: undecided
