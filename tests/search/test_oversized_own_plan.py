@@ -103,7 +103,7 @@ def test_the_last_try_does_not_attach_again_what_found_no_place(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The last try (each stranded part on its own) used to run the attach again, on
     the same inputs, before it reached the same error: seed 650's 51-compound street
-    spent 3.4 s of its 3.7 s on that repeat. The first error is raised again instead."""
+    ran it twice, 3.4 s each. The first error is raised again instead."""
     s, comp, diag, data = _piece([4000, 1950, 1100, 1950, 1000, 1000])   # as above
     calls: list[int] = []
 
