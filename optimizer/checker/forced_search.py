@@ -191,24 +191,28 @@ class _PlanSearch:
     def _alive(self, free: int, joined: int) -> bool:
         """False when some joined piece is dead or its rooms too small (module doc)."""
         open_ = free | joined
+        areas: list[int] | None = None      # the parts of the open units, once a node
+        reach = 0.0                         # the most any rooms still open reach
         for piece in self._comps(joined):
             if piece & self.border and not piece & self.rooms:
                 continue
-            room = next(c for c in self._comps(open_) if c & piece)
+            if areas is None:
+                areas = self._comps(open_)
+                reach = max((r for i in _bits(open_ & self.rooms)
+                             if (r := self.reach[i]) is not None), default=0.0)
+            room = next(c for c in areas if c & piece)
             owners = {o for i in _bits(room & self.border) for o in self.near[i]}
             if not owners:
                 return False
-            if piece & self.rooms and not any(self._may_reach(o, piece, open_)
+            if piece & self.rooms and not any(self._may_reach(o, piece, reach)
                                               for o in owners):
                 return False
         return True
 
-    def _may_reach(self, o: int, piece: int, open_: int) -> bool:
-        reach = [r for i in _bits(open_ & self.rooms) if (r := self.reach[i]) is not None]
-        if (b := self.base_reach.get(o)) is not None:
-            reach.append(b)
+    def _may_reach(self, o: int, piece: int, open_reach: float) -> bool:
+        reach = max(open_reach, self.base_reach.get(o) or 0.0)
         need = required_area_m2(self.base_hh.get(o, 0) + self._weight(piece), self.s.policy)
-        return max(reach, default=0.0) >= need
+        return reach >= need
 
     def _joined_ok(self, joined: int) -> bool:
         got = self._joined.get(joined)
