@@ -181,6 +181,51 @@ def weighed_parts(mask: int, nbr: Sequence[int], hh: Sequence[int] = ()
     return out
 
 
+def cut_parts(left: int, seeds: int, nbr: Sequence[int], hh: Sequence[int], total: int
+              ) -> Iterator[tuple[int, int]]:
+    """The parts of ``left`` with their weights, as :func:`weighed_parts`, where every
+    part holds a unit of ``seeds`` and ``total`` is the weight of all ``left``: what a
+    connected set leaves when a group is cut out of it (each part borders the group).
+    The parts are grown from the seeds side by side, one unit each in turn, merged
+    where they meet, and each yielded as it is finished, so the small ones come first;
+    the last is never grown, its weight is what the others leave. Why: the split
+    search tests every group it grows by the parts the rest falls into; by whole
+    searches over the rest that was 3.3 of 4.3 s (profiled) of a 132-village piece of
+    bench/wild.py seed 834, run after its clock had stopped, while most groups cut off
+    a few units beside them (1.9 s unprofiled, 1.1 s so; the same answers)."""
+    # [seen, frontier, weight] per part being grown: seeds beside each other start as one
+    grown = [[p, p, 0] for p, _ in weighed_parts(seeds & left, nbr)]
+    everyone = seeds & left             # the units seen by any part being grown
+    done, finished = 0, 0
+    k = 0
+    while len(grown) > 1:
+        k %= len(grown)
+        seen, frontier, w = grown[k]
+        if not frontier:                # finished: a whole part
+            grown.pop(k)
+            done += w
+            finished |= seen
+            yield seen, w
+            continue
+        bit = frontier & -frontier
+        b = bit.bit_length() - 1
+        new = nbr[b] & left & ~seen
+        seen, frontier, w = seen | new, (frontier ^ bit) | new, w + hh[b]
+        for j in range(len(grown) - 1, -1, -1) if new & everyone else ():
+            if j != k and grown[j][0] & new:
+                # Met another part: one part. No unit is grown twice: a grown unit's
+                # neighbours are all seen by its part, so the two met before either
+                # could grow a unit the other had seen.
+                o_seen, o_frontier, o_w = grown.pop(j)
+                k -= j < k
+                seen, frontier, w = seen | o_seen, frontier | o_frontier, w + o_w
+        everyone |= new
+        grown[k] = [seen, frontier, w]
+        k += 1
+    if grown:                           # the last part: what the others leave
+        yield left & ~finished, total - done
+
+
 def neighbour_masks(scenario: Scenario, units: Sequence[int]) -> list[int]:
     """Per position k of ``units``, its neighbours among ``units`` as a bit mask (bit j =
     ``units[j]``): the form the split and core searches work on."""

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from optimizer.graph import feasible_community_counts
 from optimizer.graph.center import capacity_m2
-from optimizer.graph.pieces import weighed_parts
+from optimizer.graph.pieces import cut_parts, weighed_parts
 from optimizer.model.piece import PieceData
 from optimizer.model.precedence import timely
 from optimizer.scenario.model import Scenario
@@ -103,19 +103,21 @@ def _split(scenario: Scenario, data: PieceData, order: list[int],
     tcap = [timely_reach(scenario, int(data.units[u])) if late else 0.0 for u in order]
     marked = sum(1 << k for k, u in enumerate(order) if int(data.units[u]) in late)
 
-    def groups(rest: int) -> Iterator[int]:
+    def groups(rest: int) -> Iterator[tuple[int, int, int]]:
+        """Each group of ``rest`` holding its root, with its households and the units
+        beside its units (its own among them)."""
         root = rest & -rest
         if heaviest:
             root = 1 << max((k for k in range(n) if rest >> k & 1), key=lambda k: (hh[k], -k))
         r = root.bit_length() - 1
         if hh[r] > hi:
             return
-        stack = [(root, hh[r], cap[r], tcap[r], nbr[r] & rest, 0)]
+        stack = [(root, hh[r], cap[r], tcap[r], nbr[r] & rest, 0, nbr[r])]
         while stack:
-            sub, w, most, most_timely, cand, banned = stack.pop()
+            sub, w, most, most_timely, cand, banned, around = stack.pop()
             spend(1)
             if w >= lo and most >= need(w) and (not sub & marked or most_timely >= need(w)):
-                yield sub
+                yield sub, w, around
             while cand:
                 bit = cand & -cand
                 cand ^= bit
@@ -123,11 +125,17 @@ def _split(scenario: Scenario, data: PieceData, order: list[int],
                 if w + hh[k] <= hi:
                     nxt = (cand | (nbr[k] & rest)) & ~sub & ~banned & ~bit
                     stack.append((sub | bit, w + hh[k], max(most, cap[k]),
-                                  max(most_timely, tcap[k]), nxt, banned))
+                                  max(most_timely, tcap[k]), nxt, banned, around | nbr[k]))
                 banned |= bit
 
     def fits(mask: int) -> bool:
         return all(feasible_community_counts(w, lo, hi) for _, w in parts(mask))
+
+    def fits_cut(rest: int, weight: int, g: int, w: int, around: int) -> bool:
+        # fits(rest & ~g) for a connected rest: its parts grown from g's side, the small
+        # first (optimizer.graph.pieces.cut_parts), the test ending at the first misfit
+        return all(feasible_community_counts(x, lo, hi)
+                   for _, x in cut_parts(rest & ~g, around, nbr, hh, weight - w))
 
     def splits(rest: int) -> Iterator[list[int]]:
         """Every split of ``rest`` (depth first); a rest with none is remembered."""
@@ -137,18 +145,20 @@ def _split(scenario: Scenario, data: PieceData, order: list[int],
         if rest in failed:
             return
         found = False
-        pieces = [p for p, _ in parts(rest)]
+        pieces = parts(rest)
         if len(pieces) > 1:
-            first = min(pieces, key=lambda p: (p.bit_count(), p))
+            first = min((p for p, _ in pieces), key=lambda p: (p.bit_count(), p))
             for head in splits(first):
                 for tail in splits(rest & ~first):
                     found = True
                     yield head + tail
         else:
-            for g in groups(rest):
+            weight = pieces[0][1]
+            for g, w, around in groups(rest):
                 # the checker's way also drops a group without a center as it is
                 # grown (its hosts test); the orders above only once a split is whole
-                if fits(rest & ~g) and (not heaviest or choice(g) is not None):
+                if fits_cut(rest, weight, g, w, around) and (
+                        not heaviest or choice(g) is not None):
                     for tail in splits(rest & ~g):
                         found = True
                         yield [g, *tail]

@@ -17,7 +17,7 @@ from optimizer.graph import (
     feasible_community_counts,
     root_labels,
 )
-from optimizer.graph.pieces import grown_groups, mask_parts, weighed_parts
+from optimizer.graph.pieces import cut_parts, grown_groups, mask_parts, weighed_parts
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 
@@ -292,3 +292,65 @@ def test_weighed_parts_are_mask_parts_with_their_households(seed: int) -> None:
         mask = rng.getrandbits(n)
         want = [(p, sum(hh[k] for k in range(n) if p >> k & 1)) for p in mask_parts(mask, nbr)]
         assert weighed_parts(mask, nbr, hh) == want
+
+
+def _grid_nbr(rows: int, cols: int) -> list[int]:
+    nbr = [0] * (rows * cols)
+    for r in range(rows):
+        for c in range(cols):
+            k = r * cols + c
+            for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0)):
+                if 0 <= r + dr < rows and 0 <= c + dc < cols:
+                    nbr[k] |= 1 << ((r + dr) * cols + c + dc)
+    return nbr
+
+
+def test_cut_parts_yields_the_pocket_before_the_rest() -> None:
+    """A 3 x 4 grid, the group {1, 4, 5} cut out of it: unit 0 is a pocket of its own
+    (yielded first, grown), the other 8 units are the rest (its weight by subtraction):
+
+         0 | 1  2  3
+         4   5 |6  7
+         8   9  10 11
+    """
+    nbr = _grid_nbr(3, 4)
+    hh = list(range(10, 22))
+    group = 1 << 1 | 1 << 4 | 1 << 5
+    left = (1 << 12) - 1 & ~group
+    around = nbr[1] | nbr[4] | nbr[5]
+    total = sum(hh[k] for k in range(12) if left >> k & 1)
+    got = list(cut_parts(left, around, nbr, hh, total))
+    assert got == [(1, 10), (left & ~1, total - 10)]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_cut_parts_are_the_parts_of_what_a_group_leaves(seed: int) -> None:
+    """cut_parts against weighed_parts: a connected rest of a random graph, a connected
+    group grown in it, the parts of what it leaves (as sets, with their households)."""
+    rng = random.Random(seed)
+    for _ in range(200):
+        n = rng.randint(2, 50)
+        nbr = [0] * n
+        for a in range(n):
+            for b in range(a + 1, n):
+                if rng.random() < 3.0 / n:
+                    nbr[a] |= 1 << b
+                    nbr[b] |= 1 << a
+        hh = [rng.randint(0, 900) for _ in range(n)]
+        rest = max((p for p, _ in weighed_parts(rng.getrandbits(n), nbr)),
+                   key=lambda p: (p.bit_count(), p), default=0)
+        if not rest:
+            continue
+        bits = [k for k in range(n) if rest >> k & 1]
+        group, around = 0, 0
+        k = rng.choice(bits)
+        for _ in range(rng.randint(1, len(bits))):
+            group, around = group | 1 << k, around | nbr[k]
+            free = [j for j in range(n) if (around & rest & ~group) >> j & 1]
+            if not free:
+                break
+            k = rng.choice(free)
+        left = rest & ~group
+        total = sum(hh[j] for j in range(n) if left >> j & 1)
+        got = list(cut_parts(left, around, nbr, hh, total))
+        assert sorted(got) == sorted(weighed_parts(left, nbr, hh))
