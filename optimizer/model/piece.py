@@ -9,6 +9,7 @@ Built from a Scenario; knows nothing of CP-SAT. A piece is a districting
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -44,10 +45,22 @@ def piece_data(scenario: Scenario, key: tuple[str, str, str], units: np.ndarray)
 
 def model_size(data: PieceData, cap: int) -> int:
     """Σ over centers of the units they reach (the assignment variables of the exact
-    models), counted up to ``cap``: which model a piece can afford."""
+    models), counted up to ``cap``: which model a piece can afford. Remembered per
+    piece (by identity, as long as the piece lives): a piece asks it for its models'
+    choice and again for every model a stopped piece may still build
+    (optimizer.search.attempt), 0.19 s each on wild seed 834's 249-compound street."""
+    known = _SIZES.get(data)
+    if known is not None and (known[1] < known[0] or cap <= known[0]):
+        return min(known[1], cap)       # the whole count, or at least cap
     total = 0
     for j in range(data.n):
         total += len(reach(data, j, data.hi))
         if total >= cap:
-            return cap
+            total = cap
+            break
+    _SIZES[data] = (cap, total)
     return total
+
+
+# piece -> (the cap counted to, the count): below the cap, the whole count
+_SIZES: WeakKeyDictionary[PieceData, tuple[int, int]] = WeakKeyDictionary()
