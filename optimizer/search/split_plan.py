@@ -12,10 +12,13 @@ to return its witness: take the first unit not yet placed (units numbered in
 breadth-first order from the westernmost, so the rest stays in one piece as long as
 it can), try the connected groups of lo..hi households holding it that can take a
 center by area (optimizer/graph/center.py), go on with the rest while every
-connected part of it can still hold a whole number of communities; the first split
-whose every group takes a center (:func:`optimizer.search.heuristic.best_choice`)
-is the plan. Counted in
-steps, not seconds: the same piece gives the same plan whatever the load.
+connected part of it can still hold a whole number of communities (the parts a group
+leaves grown from its side, optimizer.graph.pieces.cut_parts); the first split whose
+every group takes a center (:func:`optimizer.search.heuristic.best_choice`) is the
+plan. The units are taken in five orders in turn (:func:`orders`); where none finds a
+split and no unit is marked for FACILITY-95, last, the checker's way: each group rooted
+at the heaviest unit of the part at hand and dropped at once without a center. Counted
+in steps, not seconds: the same piece gives the same plan whatever the load.
 """
 
 from __future__ import annotations
