@@ -25,9 +25,11 @@ try every joined set unit by unit with nothing remembered, and on bench/wild.py 
 
 The unit decided next holds imposed rooms if any does (their joining is cut at once),
 else it has the fewest groups left. Groups are listed once per unit, over the whole
-part, as bit masks filtered by the free units. Past ``MAX_STEPS`` steps (nodes and
-groups listed together) or ``MAX_WAYS`` ways to give the joined pieces to units above the
-maximum, the answer is undecided (None): never reported as proved.
+part, as bit masks filtered by the free units (the split search's own listing and
+parts, optimizer.checker.split.Bits: the checker's code, not the solver's). Past
+``MAX_STEPS`` steps (nodes and groups listed together) or ``MAX_WAYS`` ways to give the
+joined pieces to units above the maximum, the answer is undecided (None): never
+reported as proved.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from collections.abc import Iterable, Mapping
 from optimizer.checker.center import can_hold_center
 from optimizer.checker.pipeline import imposed
 from optimizer.checker.pricing import required_area_m2, site_reach_m2
+from optimizer.checker.split import Bits, OutOfSteps
 from optimizer.checker.stranded import assignment_exists
 from optimizer.scenario.model import Scenario
 
@@ -85,16 +88,12 @@ class _PlanSearch:
                  base: Mapping[int, set[int]], lo: int, hi: int) -> None:
         self.s, self.part, self.lo, self.hi = s, part, lo, hi
         self.base = base
-        at = {u: i for i, u in enumerate(part)}
-        self.h = [int(s.households[u]) for u in part]
-        self.nb = [0] * len(part)
-        self.near: list[frozenset[int]] = []
-        for i, u in enumerate(part):
-            for v in s.neighbours[u].tolist():
-                if int(v) in at:
-                    self.nb[i] |= 1 << at[int(v)]
-            self.near.append(frozenset(owner[int(v)] for v in s.neighbours[u].tolist()
-                                       if int(v) in owner))
+        # the part as the split search's bits: its neighbour masks, households, parts
+        # and connected groups (optimizer.checker.split)
+        self.bits = Bits(part, s.households.tolist(), s.neighbours, lo, hi, MAX_STEPS)
+        self.h, self.nb = self.bits.w, self.bits.adj
+        self.near = [frozenset(owner[int(v)] for v in s.neighbours[u].tolist()
+                               if int(v) in owner) for u in part]
         self.border = sum(1 << i for i, n in enumerate(self.near) if n)
         self.reach = [_rooms_reach(s, [u]) for u in part]
         self.rooms = sum(1 << i for i, r in enumerate(self.reach) if r is not None)
@@ -124,15 +123,7 @@ class _PlanSearch:
         return sum(self.h[i] for i in _bits(mask))
 
     def _comps(self, mask: int) -> list[int]:
-        out = []
-        while mask:
-            comp = front = mask & -mask
-            while front:
-                front = self._adj(front) & mask & ~comp
-                comp |= front
-            out.append(comp)
-            mask &= ~comp
-        return out
+        return [part for part, _ in self.bits.parts(mask)]
 
     def _units(self, mask: int) -> list[int]:
         return [self.part[i] for i in _bits(mask)]
@@ -149,19 +140,10 @@ class _PlanSearch:
         got = self._groups.get(i)
         if got is not None:
             return got
-        start = 1 << i
-        seen = {start}
-        stack = [(start, self.h[i])]
-        out = []
-        while stack:
-            g, w = stack.pop()
-            self._tick()
-            if self.lo <= w and self._legal_group(g):
-                out.append(g)
-            for j in _bits(self._adj(g) & ~g):
-                if w + self.h[j] <= self.hi and g | 1 << j not in seen:
-                    seen.add(g | 1 << j)
-                    stack.append((g | 1 << j, w + self.h[j]))
+        before = self.bits.steps        # a step per group grown, as the search's own
+        out = [g for g in self.bits.groups((1 << len(self.part)) - 1, 1 << i)
+               if self._legal_group(g)]
+        self._tick(self.bits.steps - before)
         self._groups[i] = out
         return out
 
@@ -278,7 +260,7 @@ def no_plan_avoids(s: Scenario, part: tuple[int, ...], owner: Mapping[int, int],
     search = _PlanSearch(s, part, owner, base, lo, hi)
     try:
         return not search.plan_exists((1 << len(part)) - 1, 0)
-    except _OutOfSteps:
+    except (_OutOfSteps, OutOfSteps):
         return None
 
 
