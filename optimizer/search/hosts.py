@@ -39,15 +39,13 @@ class Hosts:
         """Every unit may hold a center of any size (the bounds alone)."""
         return Hosts(np.full(n, math.inf), np.zeros(n, dtype=bool))
 
-    def _marked(self, idx: list[int]) -> bool:
-        return self.marked is not None and bool(self.marked[idx].any())
-
     @cached_property
     def _lists(self) -> tuple[list[float], list[bool], list[bool], list[float]]:
-        """``most``, ``imposed``, ``marked`` and ``timely`` as Python lists: :meth:`cap`
-        is asked for every move the ejection chains try (114,000 times in 2 s of region
-        growing on wild seed 834's 249-compound street), where indexing the arrays
-        unit by unit cost most of its time."""
+        """``most``, ``imposed``, ``marked`` and ``timely`` as Python lists, what
+        :meth:`cap` and :meth:`binds` read: cap is asked for every move the ejection
+        chains try (114,000 times in 2 s of region growing on wild seed 834's
+        249-compound street), where indexing the arrays unit by unit cost most of its
+        time."""
         n = len(self.most)
         return (self.most.astype(float).tolist(), self.imposed.astype(bool).tolist(),
                 [False] * n if self.marked is None else self.marked.astype(bool).tolist(),
@@ -70,10 +68,11 @@ class Hosts:
         past :meth:`cap`): it holds imposed rooms, or, marked, timely ones (a marked
         region without them grows on until it reaches some, as a region none of
         whose units can hold a center does)."""
+        _, imposed, marked, timely = self._lists
         idx = list(members)
-        if self.timely is not None and self._marked(idx):
-            return bool((self.timely[idx] >= 0).any())
-        return bool(self.imposed[idx].any())
+        if self.timely is not None and any(marked[u] for u in idx):
+            return any(timely[u] >= 0 for u in idx)
+        return any(imposed[u] for u in idx)
 
 
 def center_hosts(scenario: Scenario, data: PieceData) -> Hosts:
