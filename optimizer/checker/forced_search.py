@@ -91,7 +91,6 @@ class _PlanSearch:
         # the part as the split search's bits: its neighbour masks, households, parts
         # and connected groups (optimizer.checker.split)
         self.bits = Bits(part, s.households.tolist(), s.neighbours, lo, hi, MAX_STEPS)
-        self.h, self.nb = self.bits.w, self.bits.adj
         self.near = [frozenset(owner[int(v)] for v in s.neighbours[u].tolist()
                                if int(v) in owner) for u in part]
         self.border = sum(1 << i for i, n in enumerate(self.near) if n)
@@ -114,16 +113,15 @@ class _PlanSearch:
             raise _OutOfSteps
 
     def _adj(self, mask: int) -> int:
+        adj = self.bits.adj
         out = 0
         for i in _bits(mask):
-            out |= self.nb[i]
+            out |= adj[i]
         return out
 
-    def _weight(self, mask: int) -> int:
-        return sum(self.h[i] for i in _bits(mask))
-
-    def _comps(self, mask: int) -> list[int]:
-        return [part for part, _ in self.bits.parts(mask)]
+    def _comps(self, mask: int) -> list[tuple[int, int]]:
+        """The connected parts of ``mask``, each with its households."""
+        return self.bits.parts(mask)
 
     def _units(self, mask: int) -> list[int]:
         return [self.part[i] for i in _bits(mask)]
@@ -154,17 +152,18 @@ class _PlanSearch:
 
     # -- splitting a set of units that no joined piece can enter ----------------------
 
-    def tiles(self, mask: int) -> bool:
-        """Whether ``mask`` (connected) splits into groups; remembered."""
+    def tiles(self, mask: int, w: int) -> bool:
+        """Whether ``mask`` (connected, ``w`` households) splits into groups;
+        remembered."""
         got = self._tiles.get(mask)
         if got is not None:
             return got
         self._tick()
-        w = self._weight(mask)
         got = -(-w // self.hi) * self.lo <= w
         if got:
             fits = min((self._fits(i, mask) for i in _bits(mask)), key=len)
-            got = any(all(self.tiles(c) for c in self._comps(mask & ~g)) for g in fits)
+            got = any(all(self.tiles(c, x) for c, x in self._comps(mask & ~g))
+                      for g in fits)
         self._tiles[mask] = got
         return got
 
@@ -173,34 +172,36 @@ class _PlanSearch:
     def _alive(self, free: int, joined: int) -> bool:
         """False when some joined piece is dead or its rooms too small (module doc)."""
         open_ = free | joined
-        areas: list[int] | None = None      # the parts of the open units, once a node
-        reach = 0.0                         # the most any rooms still open reach
-        for piece in self._comps(joined):
+        areas: list[tuple[int, int]] | None = None   # the open units' parts, once a node
+        reach = 0.0                                  # the most open rooms reach
+        for piece, weight in self._comps(joined):
             if piece & self.border and not piece & self.rooms:
                 continue
             if areas is None:
                 areas = self._comps(open_)
                 reach = max((r for i in _bits(open_ & self.rooms)
                              if (r := self.reach[i]) is not None), default=0.0)
-            room = next(c for c in areas if c & piece)
+            room = next(c for c, _ in areas if c & piece)
             owners = {o for i in _bits(room & self.border) for o in self.near[i]}
             if not owners:
                 return False
-            if piece & self.rooms and not any(self._may_reach(o, piece, reach)
+            if piece & self.rooms and not any(self._may_reach(o, weight, reach)
                                               for o in owners):
                 return False
         return True
 
-    def _may_reach(self, o: int, piece: int, open_reach: float) -> bool:
+    def _may_reach(self, o: int, weight: int, open_reach: float) -> bool:
+        """Whether community ``o`` joined by a piece of ``weight`` households may still
+        reach the rooms it needs."""
         reach = max(open_reach, self.base_reach.get(o) or 0.0)
-        need = required_area_m2(self.base_hh.get(o, 0) + self._weight(piece), self.s.policy)
+        need = required_area_m2(self.base_hh.get(o, 0) + weight, self.s.policy)
         return reach >= need
 
     def _joined_ok(self, joined: int) -> bool:
         got = self._joined.get(joined)
         if got is not None:
             return got
-        pieces = self._comps(joined)
+        pieces = [p for p, _ in self._comps(joined)]
         options = [sorted({o for i in _bits(p) for o in self.near[i]}) for p in pieces]
         if any(not opt for opt in options):
             got = False
@@ -229,9 +230,9 @@ class _PlanSearch:
         if key in self._refuted:
             return False
         entry = self.border | self._adj(joined)
-        for comp in self._comps(free):
+        for comp, weight in self._comps(free):
             if not comp & entry:
-                if not self.tiles(comp):
+                if not self.tiles(comp, weight):
                     self._refuted.add(key)
                     return False
                 free &= ~comp
