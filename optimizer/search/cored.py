@@ -71,6 +71,7 @@ FIRST_SLACK = 0.1       # of the bounds' width: households outside them at first
 FIND_S = 10.0           # seconds for step 1 (a plan is usually at once; one thread on a
                         # 171-compound street, bench/wild.py seed 93: 5-10 s of wall)
 STEP_S = 1e-6           # the listing's cost per group visited (deterministic estimate)
+LARGE_TRIES = 2         # a large listing's master solves at most, each at a wider slack
 
 
 def breaking_groups(data: PieceData, core: tuple[int, ...], slack: int,
@@ -265,20 +266,30 @@ def _large(scenario: Scenario, outside: OutsideBounds, data: PieceData, listing:
     """Steps 1 and 2 at once on a large listing (CP-SAT alone found no plan in 10 s
     over the 87,329 communities of a 200-compound street): the listing's master
     (optimizer.search.colmaster) from no plan, its LP's dive finding the first, over
-    the groups outside the bounds by at most the first slack (twice it, once, where
-    it finds none), each household outside them priced as a household's share of the
-    mean listed community (so the dive breaks them little). That price is taken off
-    the bound again for the most a plan of the class can break them by (each core's
-    community by the slack): 0.1% of a 64 M-yuan street at most."""
+    the groups outside the bounds by at most the first slack (doubled, up to the
+    maximum, while no such group has a center or the dive finds no plan; at most
+    LARGE_TRIES master solves within the budget), each household outside them priced
+    as a household's share of the mean listed community (so the dive breaks them
+    little). That price is taken off the bound again for the most a plan of the class
+    can break them by (each core's community by the slack): 0.1% of a 64 M-yuan
+    street at most."""
     used = 0.0
     slack = max(1, int(FIRST_SLACK * (data.hi - data.lo)))
     per = float(listing.cost_yuan.mean()) / max(1, data.lo)
-    for _ in range(2):
+    tries = 0
+    while tries < LARGE_TRIES and not stop.is_set() and used < task.budget_s:
         t0 = time.perf_counter()
         cols, work = breaking_columns(outside, data, listing, cores, slack)
         used += work * STEP_S if task.deterministic else time.perf_counter() - t0
-        if cols is None or stop.is_set():
-            return None, used
+        if cols is None:
+            if not work or slack >= data.hi:
+                return None, used       # past a cap, or no group at any slack
+            # No group within the slack has a center: wider, as find_breaking does (wild
+            # seed 951: a 562-household compound whose one neighbour has 2,600, so a
+            # community holding it misses the bounds by 162 or 1,438 households).
+            slack = min(2 * slack, data.hi)
+            continue
+        tries += 1
         price = cols.cost + per * cols.miss
         extra = cols.rows - data.n
         nbrs = tuple(tuple(v) for v in data.nbrs) + ((),) * extra
@@ -291,7 +302,9 @@ def _large(scenario: Scenario, outside: OutsideBounds, data: PieceData, listing:
                                   nbrs=nbrs, households=hh)
         used += got.used_s
         if isinstance(got, NoPlan):
-            slack *= 2
+            if slack >= data.hi:
+                break
+            slack = min(2 * slack, data.hi)
             continue
         plan = _result(scenario, outside, data, cores, records, task, cols.members,
                        got.chosen)

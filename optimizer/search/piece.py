@@ -47,7 +47,7 @@ from optimizer.search.piece_common import (
 )
 from optimizer.search.piece_exact import NoPlanFound, exact_counts
 from optimizer.search.piece_large import solve_large
-from optimizer.search.piece_types import WITHOUT_MARKS, PieceResult, PieceTask
+from optimizer.search.piece_types import WITHOUT_MARKS, PieceResult, PieceTask, none_within
 from optimizer.search.pocketed import solve_pocketed
 from optimizer.search.recentre import recentre
 from optimizer.search.short_mark import floors_on, mark_short
@@ -311,6 +311,8 @@ def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFla
     reads a pocket's gate in the whole piece.
     ``core``: units (global) no non-overlapping communities within the bounds can hold
     all of (optimizer.search.core): a rest that keeps one has no plan either."""
+    if task.within_only:
+        return none_within(task, record.text)
     spent = 0.0
     if pocketed and not task.part_of_piece:
         got, spent = solve_pocketed(scenario, data, task, stop, solve_data, doomed=core)
@@ -350,6 +352,9 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         return None, task, 0.0
     rest = dataclasses.replace(task, budget_s=max(0.2, task.budget_s - got.used_s))
     if got.status == Status.INFEASIBLE:      # every possible community listed: none partitions
+        if task.within_only:                 # the caller keeps nothing else: no cores sought
+            return _charged(none_within(task, "every possible community listed: none "
+                                        "partitions it"), got.used_s), rest, 0.0
         why = no_partition(scenario, data, got, task, more_now=False)
         rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - why.charged_s))
         charged = got.used_s + why.charged_s

@@ -38,6 +38,9 @@ class PieceTask:
     center_reason: Exemption | None = None   # the exemption of a community centred in one
     part_of_piece: bool = False    # a part of a piece whose pockets were sought whole
                                    # (optimizer.search.pocketed): none sought in it
+    within_only: bool = False      # the caller keeps a plan only with every community
+                                   # within the bounds: where there is none, no last
+                                   # resorts (:func:`none_within`)
     hurry_s: float = 1.0           # once stopped, its Lagrangian floor's seconds at most
                                    # (the driver: less under short limits, whose keep-back
                                    # for a stopped piece is shorter; clock.py)
@@ -56,3 +59,15 @@ class PieceResult:
     used_s: float = 0.0     # of its budget: deterministic time (one worker) or wall time
     clock_stopped: bool = False    # its wall_s ran out before it finished
     memory_stopped: bool = False   # stopped early by the memory budget (optimizer.search.memory)
+
+
+def none_within(task: PieceTask, reason: str) -> PieceResult:
+    """No plan within the bounds, for a caller that keeps nothing else (``within_only``:
+    optimizer.search.pocketed's parts): no communities, ``reason`` why, none of the
+    last resorts run (the caller adds what the search spent). Why: wild seed 951's
+    134-compound street has pockets and, without them, still no partition; its rest,
+    solved as a part, ran the soft model for 17 s of a 24-s budget (cores sought
+    first, 3 s), and the pockets' try then dropped that plan for its exemptions,
+    leaving the piece's own one-community-per-core plan 0.2 s."""
+    return PieceResult(task.index, (), (), Status.INFEASIBLE, 0.0, 0.0,
+                       "no plan within the bounds", reason)

@@ -118,9 +118,9 @@ def solve_pocketed(scenario: Scenario, data: PieceData, task: PieceTask, stop: S
         sub = piece_data(scenario, data.key, np.asarray(part))
         res = solve_part(scenario, sub, dataclasses.replace(
             task, units=sub.units, diagnosis=None, budget_s=max(share, 0.2),
-            part_of_piece=True), stop)
+            part_of_piece=True, within_only=True), stop)
         spent += res.used_s
-        if any(res.exemptions):
+        if not res.choices or any(res.exemptions):
             return None, spent  # the rest has no plan within the bounds either: soft
         blocks.append(Block(res.choices, res.exemptions, res.bound,
                              res.status == Status.OPTIMAL, res.used_s, res.method))

@@ -182,6 +182,36 @@ def test_the_master_path_bound_takes_off_what_it_priced_the_breach(
     assert 0.9 * best < res.bound <= best + 1e-6 <= cost + 1e-3
 
 
+def test_the_master_path_widens_its_slack_where_no_group_is_within_it(
+        no_exhaustive_search: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The large listings' path where no community holding a core unit misses the
+    bounds by at most the first slack (100 households): r0c0 or r0c2 alone is 150
+    short, any larger group holding one 2,150 over or more. The slack doubles until
+    such groups exist (200), as on the small listings' path; before, the path gave up
+    at once and the soft model took the piece (wild seed 951: a 562-household
+    compound whose one neighbour has 2,600)::
+
+        1850  300 1850
+        2600 2600 2600
+    """
+    from optimizer.search import cored
+
+    monkeypatch.setattr(cored, "MASTER_COLUMNS", 0)
+    s = grid_scenario([[1850, 300, 1850], [2600, 2600, 2600]])
+    comp = components(s)[0]
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=20.0, seed=0, threads=1)
+    res = solve_piece(s, task, StopFlag())
+    assert res.method.startswith("core(1 exempt") and "200 slack; lp," in res.method
+    out = [(ch, ex) for ch, ex in zip(res.choices, res.exemptions, strict=True) if ex]
+    assert len(out) == 1
+    held = {s.unit_ids[u] for u in out[0][0].members}
+    assert held in ({"r0c0"}, {"r0c2"})
+    lo, _ = s.policy.bounds(True)
+    assert all(lo <= int(s.households[list(ch.members)].sum())
+               for ch, ex in zip(res.choices, res.exemptions, strict=True) if not ex)
+
+
 def test_a_cored_plan_stopped_before_its_cheapest_step_keeps_a_bound(
         no_exhaustive_search: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """Step 2 (the cheapest plan, the call that logs the search) stopped by the clock

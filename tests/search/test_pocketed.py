@@ -76,3 +76,36 @@ def test_without_a_pocket_the_soft_model_stays() -> None:
                      budget_s=5, seed=0, threads=1)
     res = solve_data(s, piece_data(s, comp.key, comp.units), task, StopFlag())
     assert res.method == "soft"
+
+
+
+@pytest.mark.parametrize("listed", [True, False])
+def test_a_part_with_no_plan_within_the_bounds_ends_at_its_proof(
+        monkeypatch: pytest.MonkeyPatch, listed: bool) -> None:
+    """A part the pockets' try solves (``within_only``), with no split within
+    2,000-3,000 (a 4-cycle of 2,600, 2,600, 600, 600: 6,400 households, two or three
+    communities by households, none by shape): no plan, at once, and none of the last
+    resorts whose plan the try would drop (wild seed 951's 134-compound street: its
+    rest ran the soft model for 17 s of a 24-s budget, cores sought first, and the
+    piece's own cored try then had 0.2 s). ``listed``: by the listing of every
+    community (optimizer.search.columns), else by the exact models::
+
+        2600 2600
+         600  600
+    """
+    from optimizer.search import piece
+
+    s = grid_scenario([[2600, 2600], [600, 600]])
+    comp = components(s)[0]
+    data = piece_data(s, comp.key, comp.units)
+    calls: list[str] = []
+    for name in ("soft_result", "solve_cored", "no_partition", "solve_pocketed"):
+        monkeypatch.setattr(piece, name, lambda *a, _n=name, **k: calls.append(_n))
+    if not listed:
+        monkeypatch.setattr(piece, "plan_by_columns", lambda *a, **k: None)
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=20, seed=0, threads=1, part_of_piece=True, within_only=True)
+    res = solve_data(s, data, task, StopFlag())
+    assert calls == []
+    assert res.choices == () and res.exemptions == ()
+    assert res.reason and res.method == "no plan within the bounds"
