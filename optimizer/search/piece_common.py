@@ -137,8 +137,11 @@ def soft_result(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
     # breaks them by (each community of such a plan is within them); the arithmetic
     # floor for communities of any size holds for every plan at all (so the last
     # resort never reports 0).
+    # Stopped (the clock, Ctrl-C): the floor hurried as solve_data's is (wild seed
+    # 951's 134-compound street spent 1 s on it after its stop, 1.6 s past a 15-s limit).
     bound = max(bound, arithmetic_bound(scenario, data, lo=0, hi=data.total),
-                widened_floor(scenario, data, choices))
+                widened_floor(scenario, data, choices,
+                              task.hurry_s if stop.is_set() else None))
     return PieceResult(task.index, choices, tuple(exemptions),
                        soft.status if soft is not None and soft.choices else Status.FEASIBLE,
                        bound, spent + (soft.used_s if soft is not None else 0.0),
@@ -200,13 +203,14 @@ def _least_missing(scenario: Scenario, data: PieceData, task: PieceTask, reason:
     return [[local[u] for u in g] for g in got[0]], spent
 
 
-def widened_floor(scenario: Scenario, data: PieceData, choices: tuple[Choice, ...]
-                  ) -> float:
+def widened_floor(scenario: Scenario, data: PieceData, choices: tuple[Choice, ...],
+                  hurry_s: float | None = None) -> float:
     """The Lagrangian floor over communities within the bounds widened by the
     households ``choices`` put outside them in all: a 200-compound street 42
     households short in one community had 19.7 M yuan as its bound (the soft model's,
     less its penalty) against a plan of 67.2 M. A fixed number of steps, capped in
-    seconds (the soft model's budget is spent by then)."""
+    seconds (the soft model's budget is spent by then). ``hurry_s``: the piece is
+    stopped, so at most that long and whole units only at the last multipliers."""
     over = 0
     for ch in choices:
         hh = int(scenario.households[list(ch.members)].sum())
@@ -214,8 +218,11 @@ def widened_floor(scenario: Scenario, data: PieceData, choices: tuple[Choice, ..
     if not over or not choices:
         return 0.0
     wide = dataclasses.replace(data, lo=max(1, data.lo - over), hi=data.hi + over)
-    return lagrangian_bound(scenario, wide, time_s=WIDE_S, max_iter=WIDE_STEPS,
-                            stop=StopFlag())
+    if hurry_s is None:
+        return lagrangian_bound(scenario, wide, time_s=WIDE_S, max_iter=WIDE_STEPS,
+                                stop=StopFlag())
+    return lagrangian_bound(scenario, wide, time_s=min(WIDE_S, hurry_s),
+                            max_iter=WIDE_STEPS, stop=StopFlag(), whole_steps=1)
 
 
 def stand_ins_at_any_size(scenario: Scenario, data: PieceData

@@ -70,3 +70,33 @@ def test_a_stopped_soft_piece_out_of_grace_takes_region_growing(
     # unstopped, the model's start misses less (tests/search/test_least_miss.py)
     res = piece_common.soft_result(s, data, task, StopFlag(), d.record)
     assert _miss([int(s.households[list(ch.members)].sum()) for ch in res.choices]) < 112
+
+
+def test_a_stopped_soft_piece_hurries_its_widened_floor(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once stopped, the soft plan's widened floor (a bound only) takes the piece's
+    hurry and whole units only at the last multipliers, as solve_data's floor does:
+    wild seed 951's 134-compound street spent 1 s on it after its stop, 15 s limit.
+    Unstopped it keeps WIDE_S and its whole-unit steps; both floors stay below the
+    plan."""
+    s = necked(305)
+    [c] = components(s)
+    data = piece_data(s, c.key, c.units)
+    [d] = diagnose(s)
+    assert d.record is not None
+    calls: list[tuple[float, int | None]] = []
+    real = piece_common.lagrangian_bound
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        calls.append((k["time_s"], k.get("whole_steps")))
+        return real(*a, **k)
+    monkeypatch.setattr(piece_common, "lagrangian_bound", spy)
+    task = PieceTask(0, data.key, data.units, None, budget_s=10.0, seed=1, threads=1,
+                     hurry_s=0.3)
+    stopped = piece_common.soft_result(s, data, task, _spent(monkeypatch), d.record)
+    assert calls == [(0.3, 1)]
+    calls.clear()
+    res = piece_common.soft_result(s, data, task, StopFlag(), d.record)
+    assert calls == [(piece_common.WIDE_S, None)]
+    for r in (stopped, res):
+        assert 0 < r.bound <= piece_common.plan_cost(s, r.choices) + 1e-6
