@@ -13,7 +13,7 @@ from optimizer.model.piece import piece_data
 from optimizer.model.precedence import timely
 from optimizer.scenario.model import Scenario
 from optimizer.search.piece_common import with_stand_ins
-from optimizer.search.piece_types import WITHOUT_MARKS, PieceResult
+from optimizer.search.piece_types import ATTACHED_WITHOUT_MARKS, WITHOUT_MARKS, PieceResult
 from optimizer.search.short_mark import floors_on
 
 
@@ -55,16 +55,24 @@ def dropped_text(scenario: Scenario, lost: dict[int, list[int]],
                  results: dict[int, PieceResult]) -> str:
     """The note's words for the marks not kept (``lost``, :func:`dropped`), by why:
     the marked search found no plan within the household bounds (its piece took the
-    split without them, optimizer.search.piece), or the piece's search did not keep
+    split without them, optimizer.search.piece), the marks made a piece with units
+    above the maximum join more households to their communities (attached again
+    without them, optimizer.search.oversized_unmarked), or the piece's search did not keep
     them (wild 313's oversized street on 1dda979 as on this code: a mark in a community
     centred on its own late rooms, within the bounds)."""
-    def names(split: bool) -> str:
-        return ", ".join(scenario.unit_ids[u] for k, v in sorted(lost.items())
-                         if (WITHOUT_MARKS in results[k].method) == split for u in v)
+    def why(method: str) -> str:
+        return "split" if WITHOUT_MARKS in method else \
+            "attached" if ATTACHED_WITHOUT_MARKS in method else "search"
 
-    parts = [f"{names(True)} (the marked search found no plan within the household "
-             f"bounds for their piece in time)" if names(True) else "",
-             f"{names(False)} (their piece's search did not keep them)"
-             if names(False) else ""]
+    def names(kind: str) -> str:
+        return ", ".join(scenario.unit_ids[u] for k, v in sorted(lost.items())
+                         if why(results[k].method) == kind for u in v)
+
+    words = {"split": "the marked search found no plan within the household bounds for "
+                      "their piece in time",
+             "attached": "with the marks their piece joined more households to the "
+                         "communities of units above the maximum",
+             "search": "their piece's search did not keep them"}
+    parts = [f"{names(kind)} ({text})" for kind, text in words.items() if names(kind)]
     said = " and ".join(p for p in parts if p)
     return f"; not kept for {said}" if said else ""

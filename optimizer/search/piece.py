@@ -39,6 +39,7 @@ from optimizer.search.host_core import split_host_core
 from optimizer.search.leftover import leftover_floor
 from optimizer.search.named_only import only_where_named
 from optimizer.search.oversized import solve_oversized
+from optimizer.search.oversized_unmarked import unmarked_attach
 from optimizer.search.piece_common import (
     heuristic_start,
     mark_stand_ins,
@@ -97,8 +98,9 @@ def solve_data(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopF
     late = stop.is_set()        # started after the clock: a first plan, a quick floor
     if task.diagnosis is not None and task.diagnosis.reason == "unit-above-max":
         # Units above the maximum: a community each, the rest as any piece (oversized.py).
-        res = mark_short(scenario, data, solve_oversized(scenario, data, task, stop,
-                                                         solve_data))
+        def attach(sc: Scenario, t: PieceTask) -> PieceResult:
+            return mark_short(sc, data, solve_oversized(sc, data, t, stop, solve_data))
+        res = unmarked_attach(scenario, data, task, attach(scenario, task), attach)
         wall = time.perf_counter() - t0
         return dataclasses.replace(res, time_s=wall,
                                    used_s=res.used_s if task.deterministic else wall)
