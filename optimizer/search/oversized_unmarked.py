@@ -19,23 +19,16 @@ from collections.abc import Callable
 
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
+from optimizer.search.late_pick import outside
 from optimizer.search.piece_types import ATTACHED_WITHOUT_MARKS, PieceResult, PieceTask
-
-
-def outside(scenario: Scenario, data: PieceData, res: PieceResult) -> int:
-    """Households outside the bounds over the plan's communities."""
-    total = 0
-    for ch in res.choices:
-        hh = int(scenario.households[list(ch.members)].sum())
-        total += max(0, data.lo - hh) + max(0, hh - data.hi)
-    return total
 
 
 def unmarked_attach(scenario: Scenario, data: PieceData, task: PieceTask, res: PieceResult,
                     solve: Callable[[Scenario, PieceTask], PieceResult]) -> PieceResult:
     """``res``, or where the piece holds marks and a community of ``res`` carries units
     joined to an oversized unit's community (``Exemption.joined``), the plan ``solve``
-    gives without the marks when it puts fewer households outside the bounds. The
+    gives without the marks when it puts fewer households outside the bounds
+    (late_pick.outside, as the whole run's unmarked search is judged). The
     time of both counts in ``used_s``."""
     marks = scenario.late_rooms & frozenset(data.units.tolist())
     if not marks or task.locks or not any(ex.joined is not None
@@ -45,10 +38,10 @@ def unmarked_attach(scenario: Scenario, data: PieceData, task: PieceTask, res: P
     other = solve(plain, dataclasses.replace(task, budget_s=max(0.2, task.budget_s
                                                                   - res.used_s)))
     used = res.used_s + other.used_s
-    if other.choices and outside(plain, data, other) < outside(scenario, data, res):
+    if other.choices and outside(plain, other)[0] < outside(scenario, res)[0]:
         return dataclasses.replace(other, used_s=used,
                                    method=f"{other.method}, {ATTACHED_WITHOUT_MARKS}")
     return dataclasses.replace(res, used_s=used)
 
 
-__all__ = ["outside", "unmarked_attach"]
+__all__ = ["unmarked_attach"]

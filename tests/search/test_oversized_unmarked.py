@@ -22,7 +22,8 @@ from optimizer.plan.exemption import Exemption, Joined, Named
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.oversized_unmarked import outside, unmarked_attach
+from optimizer.search.late_pick import outside
+from optimizer.search.oversized_unmarked import unmarked_attach
 from optimizer.search.piece_types import ATTACHED_WITHOUT_MARKS, PieceResult, PieceTask
 from optimizer.status import Status
 
@@ -68,7 +69,7 @@ def test_the_plan_without_the_marks_is_taken_where_it_joins_fewer() -> None:
     assert got.choices == UNMARKED_PLAN.choices
     assert got.method == f"attach, {ATTACHED_WITHOUT_MARKS}"
     assert got.used_s == 1.0
-    assert outside(S, data, got) < outside(S, data, MARKED_PLAN)
+    assert outside(S, got)[0] < outside(S, MARKED_PLAN)[0]
 
 
 def test_the_marked_plan_stays_where_the_unmarked_joins_as_much() -> None:
