@@ -25,12 +25,13 @@ from optimizer.graph import components, diagnosis
 from optimizer.model.piece import piece_data
 from optimizer.plan.exemption import Named
 from optimizer.scenario.build import grid_scenario
+from optimizer.scenario.model import Scenario
 from optimizer.search import pocketed, solve
 from optimizer.search.columns import connected_groups
 from optimizer.search.core import impossible_core, more_cores
 from optimizer.search.piece import solve_piece
 from optimizer.search.piece_common import plan_cost
-from optimizer.search.piece_types import PieceTask
+from optimizer.search.piece_types import PieceResult, PieceTask
 from optimizer.search.stop import StopFlag
 from tests.helpers.bruteforce import _best_part_cost, connected_partitions
 
@@ -148,6 +149,20 @@ def test_the_soft_plan_keeps_a_core_only_on_the_communities_holding_it(
     assert only_at_cores(fake, why).exemptions == ((why.plain,),)
 
 
+def _by_master(monkeypatch: pytest.MonkeyPatch, grid: list[list[int]]
+               ) -> tuple[Scenario, PieceResult]:
+    """The grid's one piece solved with the large listings' path forced (the master
+    from no plan: cored._large)."""
+    from optimizer.search import cored
+
+    monkeypatch.setattr(cored, "MASTER_COLUMNS", 0)
+    s = grid_scenario(grid)
+    comp = components(s)[0]
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=20.0, seed=0, threads=1)
+    return s, solve_piece(s, task, StopFlag())
+
+
 def test_the_master_path_bound_takes_off_what_it_priced_the_breach(
         no_exhaustive_search: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """The large listings' path (the master from no plan, households outside the
@@ -161,12 +176,7 @@ def test_the_master_path_bound_takes_off_what_it_priced_the_breach(
     """
     from optimizer.search import cored
 
-    monkeypatch.setattr(cored, "MASTER_COLUMNS", 0)
-    s = grid_scenario([[1950, 300, 1950], [2600, 2600, 2600]])
-    comp = components(s)[0]
-    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
-                     budget_s=20.0, seed=0, threads=1)
-    res = solve_piece(s, task, StopFlag())
+    s, res = _by_master(monkeypatch, [[1950, 300, 1950], [2600, 2600, 2600]])
     assert "lp," in res.method and res.method.startswith("core(1 exempt")
     lo, hi = s.policy.bounds(True)
     slack = int(cored.FIRST_SLACK * (hi - lo))
@@ -194,14 +204,7 @@ def test_the_master_path_widens_its_slack_where_no_group_is_within_it(
         1850  300 1850
         2600 2600 2600
     """
-    from optimizer.search import cored
-
-    monkeypatch.setattr(cored, "MASTER_COLUMNS", 0)
-    s = grid_scenario([[1850, 300, 1850], [2600, 2600, 2600]])
-    comp = components(s)[0]
-    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
-                     budget_s=20.0, seed=0, threads=1)
-    res = solve_piece(s, task, StopFlag())
+    s, res = _by_master(monkeypatch, [[1850, 300, 1850], [2600, 2600, 2600]])
     assert res.method.startswith("core(1 exempt") and "200 slack; lp," in res.method
     out = [(ch, ex) for ch, ex in zip(res.choices, res.exemptions, strict=True) if ex]
     assert len(out) == 1
