@@ -89,3 +89,18 @@ def test_nothing_is_solved_again_without_marks_or_without_a_join() -> None:
     assert unmarked_attach(S, data, task, MARKED_PLAN, never) is MARKED_PLAN
     plain = dataclasses.replace(MARKED_PLAN, exemptions=((),) * len(MARKED_PLAN.choices))
     assert unmarked_attach(marked, data, task, plain, never) is plain
+
+
+def test_the_marked_plan_stays_where_the_unmarked_exempts_a_community_away() -> None:
+    """Fewer households outside the bounds without the marks (1,200 against 1,800),
+    but by a community exempt away from r0c0 (r0c1 and r0c2, 1,300: the soft model's
+    kind of plan), which the checker rejects where the rest can join r0c0's community:
+    wild seed 694, whose marked attach passed its check."""
+    marked, task = _setup()
+    data = piece_data(marked, task.key, task.units)
+    soft = _plan(("r0c0",), ("r0c1", "r0c2"), ("r0c3",))
+    soft = dataclasses.replace(soft, exemptions=(
+        soft.exemptions[0], (Exemption("SIZE-URBAN", "no-plan", "none found"),), ()))
+    assert outside(S, soft)[0] < outside(S, MARKED_PLAN)[0]
+    got = unmarked_attach(marked, data, task, MARKED_PLAN, lambda sc, t: soft)
+    assert got.choices == MARKED_PLAN.choices and got.method == "attach"
