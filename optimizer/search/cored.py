@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,14 +182,26 @@ def breaking_columns(outside: OutsideBounds, data: PieceData, listing: ColumnSet
     return with_breaking(data, listing, cores, groups, cost, miss), steps + len(keep)
 
 
+def slacks(data: PieceData) -> Iterator[int]:
+    """The slacks tried in turn, both paths: FIRST_SLACK of the bounds' width, then
+    doubled up to the maximum."""
+    slack = max(1, int(FIRST_SLACK * (data.hi - data.lo)))
+    while True:
+        yield slack
+        if slack >= data.hi:
+            return
+        slack = min(2 * slack, data.hi)
+
+
 def find_breaking(outside: OutsideBounds, data: PieceData, listing: ColumnSet,
                   cores: list[tuple[int, ...]], task: PieceTask, stop: StopFlag,
                   time_s: float) -> tuple[Breaking | None, float]:
     """Step 1 (see the module), and the time it used: None when no plan is found
     with groups of any slack up to the bounds' maximum, past a cap, or out of time."""
     used = 0.0
-    slack = max(1, int(FIRST_SLACK * (data.hi - data.lo)))
-    while not stop.is_set() and time_s - used > 0.05:
+    for slack in slacks(data):
+        if stop.is_set() or time_s - used <= 0.05:
+            break
         t0 = time.perf_counter()
         cols, work = breaking_columns(outside, data, listing, cores, slack)
         used += work * STEP_S if task.deterministic else time.perf_counter() - t0
@@ -215,9 +227,6 @@ def find_breaking(outside: OutsideBounds, data: PieceData, listing: ColumnSet,
                 return None, used   # out of time
         elif work == 0:
             return None, used       # past a cap
-        if slack >= data.hi:
-            return None, used
-        slack = min(2 * slack, data.hi)
     return None, used
 
 
@@ -274,20 +283,20 @@ def _large(scenario: Scenario, outside: OutsideBounds, data: PieceData, listing:
     can break them by (each core's community by the slack): 0.1% of a 64 M-yuan
     street at most."""
     used = 0.0
-    slack = max(1, int(FIRST_SLACK * (data.hi - data.lo)))
     per = float(listing.cost_yuan.mean()) / max(1, data.lo)
     tries = 0
-    while tries < LARGE_TRIES and not stop.is_set() and used < task.budget_s:
+    for slack in slacks(data):
+        if tries >= LARGE_TRIES or stop.is_set() or used >= task.budget_s:
+            break
         t0 = time.perf_counter()
         cols, work = breaking_columns(outside, data, listing, cores, slack)
         used += work * STEP_S if task.deterministic else time.perf_counter() - t0
         if cols is None:
-            if not work or slack >= data.hi:
-                return None, used       # past a cap, or no group at any slack
             # No group within the slack has a center: wider, as find_breaking does (wild
             # seed 951: a 562-household compound whose one neighbour has 2,600, so a
             # community holding it misses the bounds by 162 or 1,438 households).
-            slack = min(2 * slack, data.hi)
+            if not work:
+                return None, used       # past a cap
             continue
         tries += 1
         price = cols.cost + per * cols.miss
@@ -302,9 +311,6 @@ def _large(scenario: Scenario, outside: OutsideBounds, data: PieceData, listing:
                                   nbrs=nbrs, households=hh)
         used += got.used_s
         if isinstance(got, NoPlan):
-            if slack >= data.hi:
-                break
-            slack = min(2 * slack, data.hi)
             continue
         plan = _result(scenario, outside, data, cores, records, task, cols.members,
                        got.chosen)
@@ -354,5 +360,5 @@ def _result(scenario: Scenario, outside: OutsideBounds, data: PieceData,
     return result
 
 
-__all__ = ["Breaking", "Columns", "breaking_groups", "find_breaking", "solve_cored",
+__all__ = ["Breaking", "Columns", "breaking_groups", "find_breaking", "slacks", "solve_cored",
            "with_breaking"]

@@ -69,8 +69,8 @@ def none_within(task: PieceTask, reason: str) -> PieceResult:
     optimizer.search.pocketed's parts): no communities, ``reason`` why, none of the
     last resorts run (the caller adds what the search spent). Why: wild seed 951's
     134-compound street has pockets and, without them, still no partition; its rest,
-    solved as a part, ran the soft model for 17 s of a 24-s budget (cores sought
-    first, 3 s), and the pockets' try then dropped that plan for its exemptions,
-    leaving the piece's own one-community-per-core plan 0.2 s."""
+    solved as a part, sought cores (3 s) and ran the soft model 17 s of wall on a
+    13.7-s share of its 23.3-s budget, and the pockets' try then dropped that plan for
+    its exemptions, leaving the piece's own one-community-per-core try 0.2 s."""
     return PieceResult(task.index, (), (), Status.INFEASIBLE, 0.0, 0.0,
                        "no plan within the bounds", reason)

@@ -210,3 +210,27 @@ def test_the_unmarked_search_keeps_back_the_whole_limit_s_reserve(
     tail = assembly_reserve_s(12) - assembly_reserve_s(max(1.0, left))
     assert tail > 0.0
     assert ends == pytest.approx(t0 + 12 - tail, abs=1e-6)
+
+
+def test_the_note_says_which_marks_an_unmarked_attach_dropped() -> None:
+    """Marks dropped by each way a piece goes without them, named by that way: the
+    split without the marks, the attach of a piece with units above the maximum done
+    again without them (optimizer.search.oversized_unmarked), and a search that did
+    not keep them."""
+    from optimizer.search.piece_types import ATTACHED_WITHOUT_MARKS, WITHOUT_MARKS
+
+    sc = _street()
+    ids = ("r0c1", "r1c1", "r2c1")
+    us = [sc.unit_ids.index(i) for i in ids]
+    res = {k: PieceResult(k, (Choice(center=u, members=(u,), remedy="keep",
+                                     site=sc.sites.index("LATE1"), credit_site=None),),
+                          ((),), Status.FEASIBLE, 0.0, 0.0, method)
+           for k, (u, method) in enumerate(zip(us, [
+               f"exact(k=1), {WITHOUT_MARKS}", f"attach, {ATTACHED_WITHOUT_MARKS}",
+               "exact(k=1)"], strict=True))}
+    lost = dropped(sc, frozenset(us), res)
+    assert dropped_text(sc, lost, res) == (
+        "; not kept for r0c1 (the marked search found no plan within the household "
+        "bounds for their piece in time) and r1c1 (with the marks their piece joined "
+        "more households to the communities of units above the maximum) and r2c1 "
+        "(their piece's search did not keep them)")

@@ -86,7 +86,7 @@ def test_a_part_with_no_plan_within_the_bounds_ends_at_its_proof(
     2,000-3,000 (a 4-cycle of 2,600, 2,600, 600, 600: 6,400 households, two or three
     communities by households, none by shape): no plan, at once, and none of the last
     resorts whose plan the try would drop (wild seed 951's 134-compound street: its
-    rest ran the soft model for 17 s of a 24-s budget, cores sought first, and the
+    rest sought cores, then ran the soft model 17 s of wall on a 23-s budget, and the
     piece's own cored try then had 0.2 s). ``listed``: by the listing of every
     community (optimizer.search.columns), else by the exact models::
 
