@@ -82,9 +82,10 @@ def mark_short(scenario: Scenario, data: PieceData, res: PieceResult) -> PieceRe
     within the maximum (none already there), and where any is, the bound at most the
     scaled floor unless the listing gave it. A community the last resort centred short
     (piece_common.last_resort) whose unit has the lightest paths' proof past
-    :func:`proved`'s reading (short_within.anywhere) is named so too, and loses a
-    "no plan" SIZE exemption it does not need (within the bounds): wild seed 785's
-    2,600-household compound kept "none found in time" words the checker rejects."""
+    :func:`proved`'s reading (short_within.anywhere) is named so too. Either way such
+    a community within the bounds loses a "no plan" SIZE exemption it does not need:
+    wild seed 785's 2,600-household compound kept "none found in time" words the
+    checker rejects."""
     out: list[Reasons] = []
     extra: dict[int, int] = {}
     for ch, ex in zip(res.choices, res.exemptions, strict=True):
@@ -95,9 +96,9 @@ def mark_short(scenario: Scenario, data: PieceData, res: PieceResult) -> PieceRe
             late = anywhere(scenario, ch.members)
             if late is not None:
                 found, proof = (late[0], late[1].site), late[1]
-                ex = tuple(e for e in ex if not (
-                    e.kind == "no-plan" and e.rule in SIZE and data.lo <= w <= data.hi))
                 extra[found[0]] = found[1]
+        if found is not None and data.lo <= w <= data.hi:
+            ex = tuple(e for e in ex if not (e.kind == "no-plan" and e.rule in SIZE))
         if found is None or ch.site is None or any(e.rule == "AREA-PER-HH" for e in ex) \
                 or (proof is None and not within_hi(scenario, found[0], w)):
             out.append(ex)

@@ -61,10 +61,12 @@ def test_the_short_compound_s_region_reaches_rooms_that_serve_it() -> None:
 
 def _no_reach() -> tuple[Scenario, PieceData]:
     """A 101-compound street (past the short-rooms proof's exhaustive pieces): r0c0
-    (2,600 households) holds the only rooms coming, 432 m²; no community holding it
-    can have a legal center, and none is proven short."""
+    (2,600 households) holds rooms coming of 432 m²; no community within the bounds
+    holding it can have a legal center. r0c5's rooms (700 m²) reach the need of a
+    community above the maximum holding both (3,100 households along the lightest
+    path), so r0c0 is not proven short (short_within.proved, session 43)."""
     rows = [[2600] + [100] * 9] + [[300] * 10 for _ in range(9)] + [[300]]
-    return _piece(rows, [_rooms("short", "r0c0", 432.0)])
+    return _piece(rows, [_rooms("short", "r0c0", 432.0), _rooms("far", "r0c5", 700.0)])
 
 
 def test_the_last_resort_keeps_every_unit_and_centres_the_short_one() -> None:

@@ -10,6 +10,8 @@ legal center; where one has, it rejects the exemption."""
 
 from __future__ import annotations
 
+import pytest
+
 from optimizer.checker import check
 from optimizer.plan.model import Plan
 from optimizer.report.reasons import note_text
@@ -17,6 +19,7 @@ from optimizer.report.reasons_exempt import parse_exemption, reason_zh
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.search.driver import solve
+from optimizer.status import Status
 from tests.helpers.filing import english_words
 from tests.helpers.plans import community_of
 
@@ -87,20 +90,55 @@ def test_the_exemption_and_the_checkers_reason_read_in_chinese() -> None:
     assert "原文" not in note and english_words([note], set()) == set(), (row.note, note)
 
 
+# r0c2's rooms coming (950 m²) reach the need of r0c0-r0c2 (4,600 households, 920 m²):
+# a community above the maximum holding r0c0 can have a legal center, none within it.
+JOINED = {"site_id": "Q", "unit_id": "r0c2", "area_m2": 0, "owned": True,
+          "max_area_m2": 950, "status": "planned", "available_year": 2014}
+LONG = ROW[:5] + [1000] * 60        # past the short reading's 64 units
+
+
 def test_beside_units_above_the_maximum_and_in_small_pieces() -> None:
     """Session 33: the reading holds without a unit above the maximum in a piece of at
-    most 64 units too (before, only beside one); in a larger one the core reading
-    stands (a SIZE exemption the checker proves, a legal center: bench/wild.py seed
-    123's 239-compound street, where the listing's path with the short reading left
-    the soft start at 60 s)."""
+    most 64 units too (before, only beside one). In a larger one the core reading
+    stands where a community above the maximum holding the unit can have a legal
+    center (a SIZE exemption the checker proves: bench/wild.py seed 123's 239-compound
+    street, where the listing's path with the short reading left the soft start at
+    60 s); where none of up to twice the maximum can, the short one holds there too
+    (session 43, wild seed 766: the core's SIZE exemption had no center either)."""
     from optimizer.search.short_within import within_short_site
 
     beside = grid_scenario([ROW], sites=[ROOMS])
     alone = grid_scenario([ROW[:5]], sites=[ROOMS])
-    large = grid_scenario([ROW[:5] + [1000] * 60], sites=[ROOMS])
+    large = grid_scenario([LONG], sites=[ROOMS])
+    joined = grid_scenario([LONG], sites=[ROOMS, JOINED])
     assert within_short_site(beside, beside.unit_ids.index("r0c0")) == 0
     assert within_short_site(alone, alone.unit_ids.index("r0c0")) == 0
-    assert within_short_site(large, large.unit_ids.index("r0c0")) is None
+    assert within_short_site(large, large.unit_ids.index("r0c0")) == 0
+    assert within_short_site(joined, joined.unit_ids.index("r0c0")) is None
+
+
+def test_a_large_piece_whose_unit_no_community_can_centre_splits_within_the_bounds() -> None:
+    """Wild seed 766: a 134-compound street held compound 035 (2,344 households), whose
+    pipeline rooms reach 439.8 m² of the 468.8 needed; no community of any size holding
+    it has a pipeline site reaching its need. Past the short reading's 64 units, its
+    one-community-per-core try found no group with a center, and the street fell whole
+    to the soft model: stand-in builds where no_build forbids, ONE-STATION exemptions
+    the checker rejects. Now the unit is read short at that size too: its community
+    alone is exempt (AREA-PER-HH), the rest within the bounds, and the check passes.
+    On this row the soft model had found a legal plan too (26.93 M yuan), but with its
+    widened floor's bound (8.92 M); the listing proves its optimum (26.90 M)."""
+    sc = grid_scenario([LONG], sites=[ROOMS])
+    plan = solve(sc, time_limit_s=20, workers=1, seed=0)
+    com = community_of(plan, "r0c0")
+    assert (com.site_id, com.area_after_m2) == ("P", 491)
+    ex = [(c.community_id, r.rule, r.kind) for c in plan.communities for r in c.reasons]
+    assert ex == [(com.community_id, "AREA-PER-HH", "short-within")], ex
+    rows = check(sc, plan).rows
+    assert not [r for r in rows if r.status == "fail"], [r.note for r in rows
+                                                         if r.status == "fail"]
+    assert [p.status for p in plan.pieces] == [Status.OPTIMAL]
+    assert plan.bound is not None and plan.objective is not None
+    assert plan.objective - 2.0 <= plan.bound <= plan.objective + 1e-6
 
 
 # bench/wild.py seed 399's 建湖县/宝塔镇 urban piece: 3d3a6633 (1,744 households, rooms
@@ -154,14 +192,18 @@ def test_no_exemption_where_a_community_within_the_bounds_reaches_the_need() -> 
     assert within_short_site(sc, sc.unit_ids.index("r0c0")) is None
 
 
-def test_past_the_reading_a_community_the_last_resort_centred_short_is_named() -> None:
+@pytest.mark.parametrize("joined", [True, False], ids=["past-the-reading", "read-short"])
+def test_past_the_reading_a_community_the_last_resort_centred_short_is_named(
+        joined: bool) -> None:
     """Wild seed 785 (one worker, 10 s): a 204-compound street past the reading's 64
     units held compound 5573c43d (2,600 households, rooms reaching 503.4 m² of the 520
     needed). The search found no center for its region; the last resort centred it on
     its rooms at full reach (piece_common.last_resort) with "none found in time" SIZE
     words, which the checker rejects for a community within the bounds, and AREA-PER-HH
     failed. The lightest paths' proof holds at any size (the checker's too): the
-    community is named short-within and loses the SIZE words (on c2c56a2: kept)."""
+    community is named short-within and loses the SIZE words (on c2c56a2: kept).
+    ``joined``: past the reading (a community above the maximum could be centred);
+    else read short (session 43), where the words go too (on 5d41ae0: kept)."""
     import numpy as np
 
     from optimizer.graph import components
@@ -171,9 +213,8 @@ def test_past_the_reading_a_community_the_last_resort_centred_short_is_named() -
     from optimizer.search.piece_common import heuristic_start, no_plan_reason
     from optimizer.search.piece_types import PieceResult
     from optimizer.search.short_mark import floor_scenario, mark_short
-    from optimizer.status import Status
 
-    sc = grid_scenario([ROW[:5] + [1000] * 60], sites=[ROOMS])
+    sc = grid_scenario([LONG], sites=[ROOMS, JOINED] if joined else [ROOMS])
     [c] = components(sc)
     data = piece_data(sc, c.key, c.units)
     u = sc.unit_ids.index("r0c0")
