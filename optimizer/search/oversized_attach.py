@@ -174,8 +174,7 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
                                    gd.households.astype(np.int64))
     total = sum(least.values())
     built = build_setpart(gd.n, members, cost)
-    built.model.add(sum(int(attached[k]) * built.use[k] for k in range(len(members))
-                        if attached[k] > 0) <= total)
+    built.at_most(np.maximum(attached, 0), total)
     res = solve_setpart(built, time_s=ATTACH_S, workers=task.threads, seed=task.seed,
                         deterministic=task.deterministic, stop=stop)
     used += res.used_s

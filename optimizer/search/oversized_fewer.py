@@ -64,10 +64,9 @@ def fewer_stand_ins(scenario: Scenario, gd: PieceData, members: list[tuple[int, 
 
     def model(weights: np.ndarray, cap: int | None) -> SetPartModel:
         built = build_setpart(gd.n, members, weights, hint=chosen)
-        built.model.add(sum(int(attached[k]) * built.use[k] for k in range(len(members))
-                            if attached[k] > 0) <= total)
+        built.at_most(np.maximum(attached, 0), total)
         if cap is not None:
-            built.model.add(sum(built.use[k] for k in range(len(members)) if stand[k]) <= cap)
+            built.at_most(np.asarray(stand, dtype=bool).astype(np.int64), cap)
         return built
 
     kw = {"workers": task.threads, "seed": task.seed, "deterministic": task.deterministic,

@@ -128,8 +128,7 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
         if first.chosen:
             least = int(round(sum(gain[k] for k in first.chosen)))
             built = build_setpart(gd.n, members, cost, hint=first.chosen)
-            built.model.add(sum(int(gain[k]) * built.use[k] for k in range(len(members))
-                                if gain[k] > 0) <= least)
+            built.at_most(np.maximum(np.asarray(gain), 0).astype(np.int64), least)
             second = solve_setpart(built, time_s=_left(task, used), workers=task.threads,
                                    seed=task.seed, deterministic=task.deterministic, stop=stop)
             used += second.used_s

@@ -138,7 +138,7 @@ def test_the_listings_master_stops_its_stages_after_one_left_behind(monkeypatch)
     calls: list[int] = []
 
     def stalled(built, **kw):  # type: ignore[no-untyped-def]
-        calls.append(len(built.use))
+        calls.append(built.columns)
         return SetPartResult(Status.UNKNOWN, (), -np.inf, kw["time_s"], left_behind=True)
 
     monkeypatch.setattr(colmaster, "solve_setpart", stalled)

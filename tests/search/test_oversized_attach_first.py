@@ -30,7 +30,7 @@ ROW = [[4566, 300, 1000, 800, 1200]]
 def _cut_by_the_clock(cuts: list[int]) -> Any:
     def fake(built: Any, **kw: Any) -> SetPartResult:
         kw["stop"].set()            # the piece's clock fires during this solve ...
-        cuts.append(len(built.use))
+        cuts.append(built.columns)
         return SetPartResult(Status.UNKNOWN, (), -float("inf"), 1.0)   # ... before a plan
     return fake
 
