@@ -101,7 +101,7 @@ class NoPartition:
 
 
 def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: PieceTask,
-                 more_now: bool = True) -> NoPartition:
+                 more_now: bool = True, stopped: bool = False) -> NoPartition:
     """The cores of a piece whose every possible community is listed and none
     partitions it (optimizer.search.core), each with its exemption. Cores disjoint
     from the first only on listings below the master's size (CP-SAT spent its 10 s
@@ -122,8 +122,12 @@ def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: Pie
     is instant), the further cores are left for later (``pending``): a plan with one
     community outside the bounds around the first shows that no core is disjoint from
     its community, and their search took 20 s of a 47-s street at load 7.7
-    (bench/wild.py seed 93, 4-8 s at load 3-6) before the plan it did not change."""
-    first_s = min(CORE_TIME_S, 0.1 * task.budget_s)
+    (bench/wild.py seed 93, 4-8 s at load 3-6) before the plan it did not change.
+
+    ``stopped`` (the piece's clock has run out): only the instant cores (a unit no
+    community holds, a forced pair, two or three units tried exhaustively), no CP-SAT
+    search; the stopped piece's last resorts follow."""
+    first_s = 0.0 if stopped else min(CORE_TIME_S, 0.1 * task.budget_s)
     # With the listing's core in hand (columns.plan_by_columns' precheck) the groups by
     # households are searched only for their instant cores (a unit no group holds, a
     # forced pair), which name the size rule alone: their CP-SAT search found none in
@@ -149,7 +153,7 @@ def no_partition(scenario: Scenario, data: PieceData, got: ColumnPlan, task: Pie
     more = len(got.listing.members) < MASTER_COLUMNS
     pending = more and bool(got.core) and not more_now
     more &= not pending
-    more_s = min(MORE_CORES_S, 0.15 * task.budget_s) if more else 0.0
+    more_s = min(MORE_CORES_S, 0.15 * task.budget_s) if more and not stopped else 0.0
     cores = piece_cores(scenario, data, got.columns, core, seed=task.seed, time_s=more_s,
                         more=more, listing=list(got.listing.members), centers=centers,
                         wall=wall)

@@ -357,7 +357,7 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         if task.within_only:                 # the caller keeps nothing else: no cores sought
             return _charged(none_within(task, "every possible community listed: none "
                                         "partitions it"), got.used_s), rest, 0.0
-        why = no_partition(scenario, data, got, task, more_now=False)
+        why = no_partition(scenario, data, got, task, more_now=False, stopped=stop.is_set())
         rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - why.charged_s))
         charged = got.used_s + why.charged_s
         again = True
@@ -366,7 +366,7 @@ def _by_columns(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
             first, used = solve_cored(scenario, data, why.cored, rest, stop)
             if first is not None:
                 return _charged(only_at_cores(first, why), charged), rest, 0.0
-            why = no_partition(scenario, data, got, task)
+            why = no_partition(scenario, data, got, task, stopped=stop.is_set())
             again = why.cored is not None and len(why.cored.cores) > 1
             rest = dataclasses.replace(rest, budget_s=max(0.2, rest.budget_s - used
                                                           - why.charged_s))

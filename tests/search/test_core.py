@@ -170,3 +170,31 @@ def test_the_soft_plans_floor_widened_by_its_breach_is_below_every_such_plan(
     # bound is the larger; on 200 units it does not)
     wide = piece_common.widened_floor(s, data, res.choices)
     assert arithmetic_bound(s, data, lo=0, hi=data.total) < wide <= best + 1e-6
+
+
+def test_a_stopped_piece_seeks_only_the_instant_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock has stopped the piece when its listing proves no partition: the core
+    searches get no time (wild seed 775: two CP-SAT core searches over 98,838
+    communities took 1.7-1.8 s of wall each for their 0.5-s limits). The forced pair
+    is still named; nothing is charged, and CP-SAT is never asked."""
+    from optimizer.search import core
+    from optimizer.search.columns import plan_by_columns
+
+    s, data = _piece()
+    task = PieceTask(index=0, key=data.key, units=data.units, diagnosis=None, budget_s=20.0,
+                     seed=0, threads=1)
+    got = plan_by_columns(s, data, budget_s=5, workers=1, seed=0, deterministic=True,
+                          stop=StopFlag(), hint=lambda: None)
+    assert got is not None and got.listing is not None
+    running = core.no_partition(s, data, got, task)
+    assert running.charged_s > 0 and running.cored is not None
+
+    def never(*args: object, **kw: object) -> tuple[int, ...]:
+        raise AssertionError("a CP-SAT core search after the stop")
+
+    monkeypatch.setattr(core, "_cp_core", never)
+    monkeypatch.setattr(core, "_local_core", never)
+    stopped = core.no_partition(s, data, got, task, stopped=True)
+    assert stopped.charged_s == 0.0
+    assert stopped.cored is not None and stopped.cored.cores == running.cored.cores
+    assert stopped.record.text == running.record.text
