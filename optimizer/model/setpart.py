@@ -25,13 +25,23 @@ from optimizer.rules.limits import cp_seed
 from optimizer.status import Status
 
 
+def add_bools(model: cp_model.CpModel, n: int) -> int:
+    """``n`` 0/1 variables written into the model's proto, unnamed (98,838-100,000:
+    0.14-0.19 s, against 0.24-0.48 s named through the modelling layer,
+    bench/results/lead-s43/build_bench.py.txt); the index of the first."""
+    first = len(model.proto.variables)
+    for _ in range(n):
+        model.proto.variables.add().domain.extend((0, 1))
+    return first
+
+
 @dataclass
 class SetPartModel:
     """The model, written straight into its proto: variable k is column k. Through
     the modelling layer (a named variable, a hint and an objective term per column)
     building took 1.0-1.3 s of wall for 98,838 columns (a 119-compound street's
     listing, wild seed 775), several times a piece, none of it in the solver's
-    limits; this way 0.2-0.3 s, the same model."""
+    limits; this way 0.17 s, the same model (bench/results/lead-s43/sp_bench.py.txt)."""
 
     model: cp_model.CpModel
     columns: int
@@ -58,8 +68,7 @@ def build_setpart(n_units: int, members: Sequence[Sequence[int]], cost_yuan: np.
     m = cp_model.CpModel()
     proto = m.proto
     n = len(members)
-    for _ in range(n):
-        proto.variables.add().domain.extend((0, 1))
+    add_bools(m, n)
     cover: list[list[int]] = [[] for _ in range(n_units)]
     for k, group in enumerate(members):
         for i in group:

@@ -34,6 +34,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.graph.diagnosis import list_ids
 from optimizer.model.piece import PieceData
+from optimizer.model.setpart import add_bools
 from optimizer.plan.exemption import Exemption
 from optimizer.scenario.model import Scenario
 from optimizer.search.columns import MASTER_COLUMNS, ColumnPlan, ColumnSet, connected_groups
@@ -357,8 +358,7 @@ def _cp_core(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
     t0 = time.perf_counter()
     model = cp_model.CpModel()
     proto = model.proto
-    for _ in range(len(groups)):
-        proto.variables.add().domain.extend((0, 1))
+    add_bools(model, len(groups))
     index = {}
     for u in range(n):
         # every unit in at most one community; "at least one" (so exactly one) only
@@ -366,8 +366,7 @@ def _cp_core(n: int, groups: list[tuple[int, ...]], holds: list[list[int]],
         proto.constraints.add().at_most_one.literals.extend(holds[u])
         if u in free:
             continue
-        a = len(proto.variables)
-        proto.variables.add().domain.extend((0, 1))
+        a = add_bools(model, 1)
         row = proto.constraints.add()
         row.enforcement_literal.append(a)
         row.bool_or.literals.extend(holds[u])

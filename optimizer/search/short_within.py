@@ -17,7 +17,9 @@ the street had no partition, and its soft plan's SIZE exemptions failed the chec
 Beside a unit above the maximum, and in pieces of at most EXHAUSTIVE_UNITS units
 without one (:func:`_beside_oversized`; wild seed 399, session 33: before, only beside
 one; elsewhere every community holding the unit left the listing and a SIZE exemption
-on a core stood where the piece splits within the bounds). Such a unit's
+on a core stood where the piece splits within the bounds), and in larger pieces
+where no community of up to twice the maximum holding the unit has a pipeline site
+reaching its need (:func:`proved`; wild seed 766, session 43). Such a unit's
 community takes the pipeline site reaching the most among its units at that full reach
 (``Choice.capped``), only where
 no legal center exists for its group (:func:`short_group_choice`), and gets an
