@@ -117,6 +117,21 @@ def test_beside_units_above_the_maximum_and_in_small_pieces() -> None:
     assert within_short_site(joined, joined.unit_ids.index("r0c0")) is None
 
 
+def test_the_reading_reaches_as_far_as_the_cored_path_breaks_the_bounds() -> None:
+    """The short reading past 64 units follows paths to BREAK_REACH times the maximum
+    because optimizer.search.cored's widest breaking community holds the maximum plus
+    its last slack: were the slacks to change, the reading must change with them."""
+    from optimizer.graph import components
+    from optimizer.model.piece import piece_data
+    from optimizer.search.cored import slacks
+    from optimizer.search.short_within import BREAK_REACH
+
+    sc = grid_scenario([LONG], sites=[ROOMS])
+    [c] = components(sc)
+    data = piece_data(sc, c.key, c.units)
+    assert data.hi + max(slacks(data)) == BREAK_REACH * data.hi
+
+
 def test_a_large_piece_whose_unit_no_community_can_centre_splits_within_the_bounds() -> None:
     """Wild seed 766: a 134-compound street held compound 035 (2,344 households), whose
     pipeline rooms reach 439.8 m² of the 468.8 needed; no community of any size holding
