@@ -60,6 +60,26 @@ def feasible_community_counts(households: int, lo: int, hi: int) -> range:
     return range(k_min, max(k_min, k_max + 1))
 
 
+def largest_group(households: int, lo: int, hi: int) -> int:
+    """The most households a community of lo..hi can hold that leaves the rest of
+    ``households`` a whole number (≥ 1) of communities; lo − 1 when none can.
+
+    A split search grows each group one unit at a time, so no group above this, nor
+    any group grown from it, is part of a split: a tight piece (wild seed 1061's 26
+    villages of 3,005 households, so three rural communities of 1,000-1,005) otherwise
+    spends its steps on the groups of 1,006-1,500 and each one's extensions."""
+    h = int(households)
+    if lo <= 0:
+        return min(hi, h)
+    j = 1                           # the rest's communities: the fewest gives the most
+    while h - j * lo >= lo:
+        top = min(hi, h - j * lo)
+        if top >= max(lo, h - j * hi):
+            return top
+        j += 1
+    return lo - 1
+
+
 def root_labels(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per node, the smallest node index of its connected component (edges a[i]-b[i]).
 
@@ -264,5 +284,6 @@ def grown_groups(nbr: Sequence[int], hh: Sequence[int], root: int, allowed: int,
 
 
 __all__ = ["Component", "components", "component_of", "decompose", "feasible_community_counts",
+           "largest_group",
            "connected_parts", "grown_groups", "mask_parts", "neighbour_masks", "weighed_parts",
            "root_labels"]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from optimizer.graph.pieces import (
     feasible_community_counts,
     grown_groups,
+    largest_group,
     mask_parts,
     neighbour_masks,
 )
@@ -79,7 +80,7 @@ def splittable(scenario: Scenario, units: list[int], lo: int, hi: int,
             total = weight(rest)
             ok = (lo <= total <= hi and (cap is None or _hosts(rest, total))) \
                 or (total >= 2 * lo and any(
-                    solve(rest & ~g) for g in groups(rest, min(hi, total - lo))
+                    solve(rest & ~g) for g in groups(rest, largest_group(total, lo, hi))
                     if all(feasible_community_counts(weight(p), lo, hi)
                            for p in parts(rest & ~g))))
         if not ok:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from optimizer.graph import feasible_community_counts
 from optimizer.graph.center import capacity_m2
-from optimizer.graph.pieces import cut_parts, weighed_parts
+from optimizer.graph.pieces import cut_parts, largest_group, weighed_parts
 from optimizer.model.piece import PieceData
 from optimizer.model.precedence import timely
 from optimizer.scenario.model import Scenario
@@ -110,14 +110,14 @@ def _split(scenario: Scenario, data: PieceData, order: list[int],
     tcap = [timely_reach(scenario, int(data.units[u])) if late else 0.0 for u in order]
     marked = sum(1 << k for k, u in enumerate(order) if int(data.units[u]) in late)
 
-    def groups(rest: int) -> Iterator[tuple[int, int, int]]:
-        """Each group of ``rest`` holding its root, with its households and the units
-        beside its units (its own among them)."""
+    def groups(rest: int, top: int) -> Iterator[tuple[int, int, int]]:
+        """Each group of ``rest`` holding its root, of at most ``top`` households, with
+        its households and the units beside its units (its own among them)."""
         root = rest & -rest
         if heaviest:
             root = 1 << max((k for k in range(n) if rest >> k & 1), key=lambda k: (hh[k], -k))
         r = root.bit_length() - 1
-        if hh[r] > hi:
+        if hh[r] > top:
             return
         stack = [(root, hh[r], cap[r], tcap[r], nbr[r] & rest, 0, nbr[r])]
         while stack:
@@ -129,7 +129,7 @@ def _split(scenario: Scenario, data: PieceData, order: list[int],
                 bit = cand & -cand
                 cand ^= bit
                 k = bit.bit_length() - 1
-                if w + hh[k] <= hi:
+                if w + hh[k] <= top:
                     nxt = (cand | (nbr[k] & rest)) & ~sub & ~banned & ~bit
                     stack.append((sub | bit, w + hh[k], max(most, cap[k]),
                                   max(most_timely, tcap[k]), nxt, banned, around | nbr[k]))
@@ -164,7 +164,10 @@ def _split(scenario: Scenario, data: PieceData, order: list[int],
                     yield head + tail
         else:
             weight = pieces[0][1]
-            for g, w, around in groups(rest):
+            # no group leaving a rest that holds no whole number of communities, nor
+            # any grown from one (optimizer.graph.pieces.largest_group)
+            top = weight if weight <= hi else largest_group(weight, lo, hi)
+            for g, w, around in groups(rest, top):
                 # the checker's way also drops a group without a center as it is
                 # grown (its hosts test); the orders above only once a split is whole
                 if fits_cut(rest, weight, g, w, around) and (

@@ -17,7 +17,13 @@ from optimizer.graph import (
     feasible_community_counts,
     root_labels,
 )
-from optimizer.graph.pieces import cut_parts, grown_groups, mask_parts, weighed_parts
+from optimizer.graph.pieces import (
+    cut_parts,
+    grown_groups,
+    largest_group,
+    mask_parts,
+    weighed_parts,
+)
 from optimizer.scenario.build import grid_scenario
 from optimizer.scenario.model import Scenario
 
@@ -47,6 +53,17 @@ def test_feasible_community_counts_agrees_with_the_definition() -> None:
     for h in range(0, 7000, 37):
         want = [k for k in range(1, 10) if 2000 * k <= h <= 3000 * k]
         assert list(feasible_community_counts(h, 2000, 3000)) == want
+
+
+def test_largest_group_agrees_with_the_definition() -> None:
+    # the most households a group of lo..hi holds that leaves a whole number (>= 1) of
+    # communities behind; lo - 1 when none does
+    for lo, hi in ((2000, 3000), (1000, 1500), (7, 9)):
+        for h in range(0, 8 * hi, max(1, lo // 53)):
+            fit = [g for g in range(lo, hi + 1) if feasible_community_counts(h - g, lo, hi)]
+            assert largest_group(h, lo, hi) == max(fit, default=lo - 1), (h, lo, hi)
+    assert largest_group(3005, 1000, 1500) == 1005     # wild seed 1061's tight part
+    assert largest_group(3000, 1000, 1500) == 1500
 
 
 # --- components -------------------------------------------------------------------------
