@@ -114,7 +114,7 @@ def exact_counts(scenario: Scenario, data: PieceData, task: PieceTask, stop: Sto
                      time_s=max(FIRST_PLAN_S, task.budget_s - spent), stop=stop)
         # Stopped before a first plan: the split search's (bench/wild.py seed 55).
         plan = exact.choices or (None if exact.status == Status.INFEASIBLE or task.locks
-                                 else split_plan(scenario, data))
+                                 else split_plan(scenario, data, stop=stop))
         if not plan:
             why = ("proved impossible by the exact model" if exact.status == Status.INFEASIBLE
                    else "none found in time")

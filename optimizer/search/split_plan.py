@@ -23,6 +23,7 @@ in steps, not seconds: the same piece gives the same plan whatever the load.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from optimizer.graph import feasible_community_counts
@@ -33,6 +34,7 @@ from optimizer.model.precedence import timely
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
 from optimizer.search.heuristic import best_choice
+from optimizer.search.stop import StopFlag
 
 SPLIT_PLAN_STEPS = 30_000   # group extensions tried, over all orders (6,000 each; ~0.6 s)
 CHOICE_STEPS = 20           # what pricing one group's center counts for
@@ -40,41 +42,80 @@ CHOICE_STEPS = 20           # what pricing one group's center counts for
 # below, one search over the rest is quicker (least CPU of 3, bench/results/lead-s41/
 # thr.log: a 38-village piece 0.26 s so against 0.47 s, 249 compounds 0.73 against 2.31)
 CUT_UNITS = 64
+# A piece stopped with no split in SPLIT_PLAN_STEPS searches again, ten times the
+# steps at a time up to this many, while the run's own clock has this margin left
+# (wild seed 1052: a 132-compound street handed out late, 1 worker, 20 s, found none
+# in 30,000 steps and went out with exemptions the checker rejects, while 300,000
+# found a split in 1.9 s and the run ended 3.4 s before its limit).
+MORE_STEPS = 3_000_000
+MORE_MARGIN_S = 0.5
+TIME_EVERY = 512            # steps between looks at the clock when it bounds the search
 
 
 class _Spent(Exception):
     """The search ran over its step budget."""
 
 
-def split_plan(scenario: Scenario, data: PieceData,
-               steps: int = SPLIT_PLAN_STEPS) -> tuple[Choice, ...] | None:
+def split_plan(scenario: Scenario, data: PieceData, steps: int = SPLIT_PLAN_STEPS,
+               stop: StopFlag | None = None, share: float = 1.0
+               ) -> tuple[Choice, ...] | None:
     """Communities within the bounds covering the piece, each with its cheapest
     center, or None (no split found within ``steps``; not a proof that none exists).
     The search is tried on :func:`orders` in turn, ``steps`` shared: which order
     finds a split quickly depends on the piece's shape (a 43-compound part of seed
-    59: found in under 100 steps by one sweep, none in 60,000 by another)."""
+    59: found in under 100 steps by one sweep, none in 60,000 by another).
+    ``stop`` raised (the piece's clock) and none found: again with more steps
+    (MORE_STEPS) while the run's own deadline (``stop.grace_until``) is more than
+    MORE_MARGIN_S away, each search ending there (``share``: at that part of the time
+    left to it, so that other last resorts keep the rest). An unstopped piece's split
+    depends on its steps alone."""
     if not feasible_community_counts(int(data.households.sum()), data.lo, data.hi):
         return None
+    stopped = stop is not None and stop.is_set()
+    got = _search(scenario, data, steps, first=stopped)
+    until = None if not stopped or stop is None or stop.grace_until is None \
+        else time.monotonic() + share * (stop.grace_until - MORE_MARGIN_S - time.monotonic())
+    while got is None and until is not None and steps < MORE_STEPS \
+            and time.monotonic() < until:
+        steps = min(10 * steps, MORE_STEPS)
+        got = _search(scenario, data, steps, until, first=True)
+    return got
+
+
+def _search(scenario: Scenario, data: PieceData, steps: int, until: float | None = None,
+            first: bool = False) -> tuple[Choice, ...] | None:
+    """:func:`split_plan`'s orders, then the checker's way, each with its share of
+    ``steps``, each ended at ``until`` (``time.monotonic()``) too where given;
+    ``first``: the checker's way first (a stopped piece, whose time is short: wild
+    seed 1052's 132-compound street splits so at 20,000 steps in 0.05 s, by none of
+    the five orders at 200,000, 1.1-1.6 s each)."""
     marks = [i for i, u in enumerate(data.units.tolist()) if int(u) in scenario.late_rooms]
     ways = orders(data, marks)
-    for order in ways:
-        got = _split(scenario, data, order, steps // len(ways))
+    share = steps // len(ways)
+    tries = [(order, False) for order in ways]
+    if not marks:
+        # Last, with a share of its own, the checker's way: the heaviest unit of the
+        # part at hand as the root, groups grown in unit order (optimizer/checker/
+        # split.py). Seed 823's 248-compound street: a split in 0.04 s so, none by the
+        # orders above in their 6,000 steps each (the heavy one found it at 200,000);
+        # 693's 119: 0.03 s.
+        tries.append((list(range(data.n)), True))
+        if first:
+            tries.insert(0, tries.pop())
+    for order, heaviest in tries:
+        got = _split(scenario, data, order, share, heaviest=heaviest, until=until)
         if got is not None:
             return got
-    if marks:
-        return None
-    # Last, with a share of its own, the checker's way: the heaviest unit of the part
-    # at hand as the root, groups grown in unit order (optimizer/checker/split.py). Seed
-    # 823's 248-compound street: a split in 0.04 s so, none by the orders above in
-    # their 6,000 steps each (the heavy one found it at 200,000); 693's 119: 0.03 s.
-    return _split(scenario, data, list(range(data.n)), steps // len(ways), heaviest=True)
+    return None
 
 
 def _split(scenario: Scenario, data: PieceData, order: list[int],
-           steps: int, heaviest: bool = False) -> tuple[Choice, ...] | None:
-    """The first split found with units taken in ``order``, within ``steps``
-    (``heaviest``: each group's root the heaviest unit left in the part at hand, not
-    the first in ``order``, and a group without a center dropped at once)."""
+           steps: int, heaviest: bool = False, until: float | None = None
+           ) -> tuple[Choice, ...] | None:
+    """The first split found with units taken in ``order``, within ``steps`` and
+    before ``until`` (``time.monotonic()``; None: steps only) (``heaviest``: each
+    group's root the heaviest unit left in the part at hand, not the first in
+    ``order``, and a group without a center dropped at once)."""
     n = data.n
     hh_local = [int(h) for h in data.households]
     rank = {u: k for k, u in enumerate(order)}
@@ -88,10 +129,18 @@ def _split(scenario: Scenario, data: PieceData, order: list[int],
     centred: dict[int, Choice | None] = {}
     failed: set[int] = set()
 
+    look = [TIME_EVERY]
+
     def spend(k: int) -> None:
         left[0] -= k
         if left[0] < 0:
             raise _Spent
+        if until is not None:
+            look[0] -= k
+            if look[0] <= 0:
+                look[0] = TIME_EVERY
+                if time.monotonic() >= until:
+                    raise _Spent
 
     def members(mask: int) -> list[int]:
         return [order[k] for k in range(n) if mask >> k & 1]

@@ -116,12 +116,45 @@ def test_a_large_piece_left_unrepaired_takes_the_split(
     assert not any(res.exemptions) and "unrepaired" not in res.method
 
 
+def test_a_stopped_large_piece_takes_the_split_before_the_hurried_model(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # wild seed 1052 (132 compounds, 1 worker, 20 s): stopped, the hurried ordering model
+    # took all the time left and found nothing; the split search finds a split in 0.05 s
+    def no_model(*a, **k):  # type: ignore[no-untyped-def]
+        raise AssertionError("the split was found: no model needed")
+
+    monkeypatch.setattr(piece_large, "run_attempt", no_model)
+    s, data, res = _stopped_unrepaired(monkeypatch)
+    _within(s, data, res.choices)
+    assert res.method.startswith("split+") and not any(res.exemptions)
+
+
+def test_a_stopped_piece_searches_on_while_the_run_has_time() -> None:
+    """Stopped with no split in its steps, the search goes on, ten times the steps at a
+    time, the checker's way first, while the run's own deadline is ahead (wild seed
+    1052: none in 30,000 steps, the run ending 3.4 s early); not past it."""
+    import time
+
+    s, data = _piece([[657, 480, 284, 111, 1802, 1422, 208],
+                      [868, 670, 351, 373, 990, 165, 308],
+                      [463, 493, 410, 606, 807, 219, 537]])
+    assert split_plan(s, data, steps=600) is None           # 100 steps a way
+    late = StopFlag(grace_until=time.monotonic() + 30)
+    late.set()
+    got = split_plan(s, data, steps=600, stop=late)
+    assert got is not None
+    _within(s, data, got)
+    over = StopFlag(grace_until=time.monotonic() - 1)        # the run's end has passed
+    over.set()
+    assert split_plan(s, data, steps=600, stop=over) is None
+
+
 def test_a_piece_left_unrepaired_still_carries_a_floor_not_zero(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # bench/wild.py seed 221's 111-compound street (helper part221, session 24): stopped
     # with no plan within the bounds, its unrepaired plan reported bound 0. Issue 16: a
     # fallback carries a valid bound (here the arithmetic floor for splits of any size).
-    monkeypatch.setattr(piece_large, "split_plan", lambda sc, d: None)     # none found
+    monkeypatch.setattr(piece_large, "split_plan", lambda sc, d, **_: None)     # none found
     s, data, res = _stopped_unrepaired(monkeypatch)
     assert "unrepaired" in res.method and any(res.exemptions)
     assert 0 < res.bound <= piece_common.plan_cost(s, res.choices) + 1e-6
@@ -162,9 +195,9 @@ def test_the_checker_s_way_is_tried_last_with_a_share_of_its_own(
     calls: list[tuple[bool, int]] = []
     real = sp._split
 
-    def orders_fail(sc, d, order, steps, heaviest=False):  # type: ignore[no-untyped-def]
+    def orders_fail(sc, d, order, steps, heaviest=False, until=None):  # type: ignore[no-untyped-def]
         calls.append((heaviest, steps))
-        return real(sc, d, order, steps, heaviest) if heaviest else None
+        return real(sc, d, order, steps, heaviest, until) if heaviest else None
 
     monkeypatch.setattr(sp, "_split", orders_fail)
     plan = split_plan(s, data)
