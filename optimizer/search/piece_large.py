@@ -97,7 +97,7 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         # wild seed 1052's 132-compound street, where the split search finds a split in
         # 0.05 s (its checker's way). So the split search first, with half of the time
         # left to the run's end.
-        start = split_plan(scenario, data, stop=stop, share=0.5)
+        start = split_plan(scenario, data, stop=stop)
         origin = "split+" if start is not None else origin
     if start is None and rough is None and whole:
         first = run_attempt(scenario, data, task, contiguity="order", soft=False,

@@ -57,7 +57,7 @@ class _Spent(Exception):
 
 
 def split_plan(scenario: Scenario, data: PieceData, steps: int = SPLIT_PLAN_STEPS,
-               stop: StopFlag | None = None, share: float = 1.0
+               stop: StopFlag | None = None, share: float = 0.5
                ) -> tuple[Choice, ...] | None:
     """Communities within the bounds covering the piece, each with its cheapest
     center, or None (no split found within ``steps``; not a proof that none exists).
@@ -66,9 +66,10 @@ def split_plan(scenario: Scenario, data: PieceData, steps: int = SPLIT_PLAN_STEP
     59: found in under 100 steps by one sweep, none in 60,000 by another).
     ``stop`` raised (the piece's clock) and none found: again with more steps
     (MORE_STEPS) while the run's own deadline (``stop.grace_until``) is more than
-    MORE_MARGIN_S away, each search ending there (``share``: at that part of the time
-    left to it, so that other last resorts keep the rest). An unstopped piece's split
-    depends on its steps alone."""
+    MORE_MARGIN_S away, each search ending at ``share`` of the time left to it (the
+    rest is the other last resorts' and the later pieces': where no split exists, the
+    search would spend it all). An unstopped piece's split depends on its steps
+    alone."""
     if not feasible_community_counts(int(data.households.sum()), data.lo, data.hi):
         return None
     stopped = stop is not None and stop.is_set()
