@@ -49,6 +49,8 @@ CUT_UNITS = 64
 # found a split in 1.9 s and the run ended 3.4 s before its limit).
 MORE_STEPS = 3_000_000
 MORE_MARGIN_S = 0.5
+MORE_SHARE = 0.5            # of the time left to that margin: the rest is the other last
+                            # resorts' and the later pieces' (with no split, all is spent)
 TIME_EVERY = 512            # steps between looks at the clock when it bounds the search
 
 
@@ -57,8 +59,7 @@ class _Spent(Exception):
 
 
 def split_plan(scenario: Scenario, data: PieceData, steps: int = SPLIT_PLAN_STEPS,
-               stop: StopFlag | None = None, share: float = 0.5
-               ) -> tuple[Choice, ...] | None:
+               stop: StopFlag | None = None) -> tuple[Choice, ...] | None:
     """Communities within the bounds covering the piece, each with its cheapest
     center, or None (no split found within ``steps``; not a proof that none exists).
     The search is tried on :func:`orders` in turn, ``steps`` shared: which order
@@ -66,16 +67,15 @@ def split_plan(scenario: Scenario, data: PieceData, steps: int = SPLIT_PLAN_STEP
     59: found in under 100 steps by one sweep, none in 60,000 by another).
     ``stop`` raised (the piece's clock) and none found: again with more steps
     (MORE_STEPS) while the run's own deadline (``stop.grace_until``) is more than
-    MORE_MARGIN_S away, each search ending at ``share`` of the time left to it (the
-    rest is the other last resorts' and the later pieces': where no split exists, the
-    search would spend it all). An unstopped piece's split depends on its steps
-    alone."""
+    MORE_MARGIN_S away, each search ending at MORE_SHARE of the time left to it. An
+    unstopped piece's split depends on its steps alone."""
     if not feasible_community_counts(int(data.households.sum()), data.lo, data.hi):
         return None
     stopped = stop is not None and stop.is_set()
     got = _search(scenario, data, steps, first=stopped)
-    until = None if not stopped or stop is None or stop.grace_until is None \
-        else time.monotonic() + share * (stop.grace_until - MORE_MARGIN_S - time.monotonic())
+    end = stop.grace_until if stop is not None and stopped else None
+    now = time.monotonic()
+    until = None if end is None else now + MORE_SHARE * (end - MORE_MARGIN_S - now)
     while got is None and until is not None and steps < MORE_STEPS \
             and time.monotonic() < until:
         steps = min(10 * steps, MORE_STEPS)

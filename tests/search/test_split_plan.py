@@ -124,6 +124,8 @@ def test_a_stopped_large_piece_takes_the_split_before_the_hurried_model(
         raise AssertionError("the split was found: no model needed")
 
     monkeypatch.setattr(piece_large, "run_attempt", no_model)
+    # region growing's one region with no center: the path that ran the hurried model
+    monkeypatch.setattr(piece_large, "best_choice", lambda sc, d, r: None)
     s, data, res = _stopped_unrepaired(monkeypatch)
     _within(s, data, res.choices)
     assert res.method.startswith("split+") and not any(res.exemptions)
