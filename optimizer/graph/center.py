@@ -96,13 +96,21 @@ def centerless(scenario: Scenario, units: list[int], lo: int, hi: int) -> Center
     for u in units:
         if cap[u] == INF:
             continue
-        if int(scenario.households[u]) <= hi:
+        if int(scenario.households[u]) <= hi and not _alone_short(scenario, u, inside, lo, hi):
             if can_reach_center(scenario, u, inside, cap, lo, hi):
                 continue
             bounded.append(u)
         if not can_reach_center(scenario, u, inside, cap, 0):
             anywhere.append(u)
     return Centerless(tuple(bounded), tuple(anywhere))
+
+
+def _alone_short(scenario: Scenario, u: int, inside: set[int], lo: int, hi: int) -> bool:
+    """``u`` is below ``lo`` and with any neighbour above ``hi``: no community of
+    lo..hi households holds it at all."""
+    h = scenario.households
+    return int(h[u]) < lo and all(int(h[u]) + int(h[v]) > hi
+                                  for v in scenario.neighbours[u].tolist() if v in inside)
 
 
 def why_unit(scenario: Scenario, unit: int, lo: int) -> CenterWhy:

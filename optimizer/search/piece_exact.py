@@ -23,9 +23,9 @@ from optimizer.search.piece_common import (
 from optimizer.search.piece_counts import counts_to_try, fits
 from optimizer.search.piece_large import TREE_SHARE, search_from
 from optimizer.search.piece_types import PieceResult, PieceTask
-from optimizer.search.split_plan import split_plan
 from optimizer.search.starts import START_CAP_S, tree_start
 from optimizer.search.stop import StopFlag
+from optimizer.search.stopped_start import stopped_start
 from optimizer.status import Status
 
 __all__ = ["FIRST_PLAN_S", "ORDER_SHARE", "NoPlanFound", "exact_counts"]
@@ -114,7 +114,7 @@ def exact_counts(scenario: Scenario, data: PieceData, task: PieceTask, stop: Sto
                      time_s=max(FIRST_PLAN_S, task.budget_s - spent), stop=stop)
         # Stopped before a first plan: the split search's (bench/wild.py seed 55).
         plan = exact.choices or (None if exact.status == Status.INFEASIBLE or task.locks
-                                 else split_plan(scenario, data, stop=stop))
+                                 else stopped_start(scenario, data, stop, task.seed)[0])
         if not plan:
             why = ("proved impossible by the exact model" if exact.status == Status.INFEASIBLE
                    else "none found in time")

@@ -31,9 +31,9 @@ from optimizer.search.piece_common import (
 )
 from optimizer.search.piece_types import WITHOUT_MARKS, PieceResult, PieceTask
 from optimizer.search.short_mark import floors_on
-from optimizer.search.split_plan import split_plan
 from optimizer.search.starts import tree_start
 from optimizer.search.stop import StopFlag
+from optimizer.search.stopped_start import stopped_start
 from optimizer.search.transfer import polish
 from optimizer.search.windows import improve_windows
 from optimizer.status import Status
@@ -95,10 +95,10 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         # outside the bounds: the neighbourhood search will have no rounds to repair it,
         # and the hurried ordering model took the whole grace, 7 s, without a plan on
         # wild seed 1052's 132-compound street, where the split search finds a split in
-        # 0.05 s (its checker's way). So the split search first, with half of the time
-        # left to the run's end.
-        start = split_plan(scenario, data, stop=stop)
-        origin = "split+" if start is not None else origin
+        # 0.05 s (its checker's way). So tree partitions and the split search first,
+        # within the time left to the run's end (optimizer.search.stopped_start).
+        start, how = stopped_start(scenario, data, stop, task.seed)
+        origin = f"{how}+" if start is not None else origin
     if start is None and rough is None and whole:
         first = run_attempt(scenario, data, task, contiguity="order", soft=False,
                      time_s=task.budget_s * 0.5, stop=stop, first_only=True)
@@ -168,10 +168,10 @@ def solve_large(scenario: Scenario, data: PieceData, task: PieceTask, stop: Stop
         if first.choices:
             choices, lns = first.choices, f"{lns}, then order"
             broken = [False] * len(choices)
-    split = split_plan(scenario, data, stop=stop) if any(broken) and not task.locks \
-        and not split_tried else None
+    split, how = stopped_start(scenario, data, stop, task.seed) if any(broken) \
+        and not task.locks and not split_tried else (None, "")
     if split is not None:       # stopped unrepaired: a split search's plan (wild seed 41)
-        choices, lns, broken = split, f"{lns}, then split", [False] * len(split)
+        choices, lns, broken = split, f"{lns}, then {how}", [False] * len(split)
     if any(broken):
         # Its bound: the arithmetic floor for splits of any size (on the scenario short
         # rooms scale, optimizer.search.short_mark), never 0 (issue 16; seed 221's street).

@@ -27,6 +27,8 @@ from collections.abc import Callable
 import numpy as np
 
 from optimizer.graph import feasible_community_counts
+from optimizer.graph.center import capacity_m2
+from optimizer.graph.oversized import company
 from optimizer.graph.pocket import Pocket, least_breaking, pocket_exemption, pockets
 from optimizer.model.piece import PieceData, piece_data
 from optimizer.plan.exemption import text_of
@@ -50,17 +52,28 @@ def pocket_blocks(scenario: Scenario, data: PieceData, allowed: set[int] | None 
     cheapest such, its bound the least cost of them all."""
     found = pockets(scenario, data.units.tolist(), data.lo, data.hi, allowed)
     local = {int(u): k for k, u in enumerate(data.units)}
-    blocks = [b for pk in found if (b := pocket_block(scenario, data, pk, local))]
+    free = set(local) if allowed is None else set(local) & allowed
+    free -= {u for pk in found for u in pk.units}
+    blocks: list[Block] = []
+    for pk in found:
+        b = pocket_block(scenario, data, pk, local, free)
+        if b is not None:
+            blocks.append(b)
+            free -= {u for ch in b.choices for u in ch.members}
     return {u for b in blocks for ch in b.choices for u in ch.members}, blocks
 
 
 def pocket_block(scenario: Scenario, data: PieceData, pocket: Pocket,
-                 local: dict[int, int]) -> Block | None:
+                 local: dict[int, int], free: set[int] | None = None) -> Block | None:
+    """``free``: units outside the pocket (global) a group of one unit with no place for
+    a center may take, the lightest path to one (:func:`with_center`)."""
     plans, complete = least_breaking(scenario, pocket, data.lo, data.hi)
     best: tuple[float, tuple[Choice, ...]] | None = None
     least = float("inf")
     for plan in plans:
-        got = [best_choice(scenario, data, [local[u] for u in g]) for g in plan]
+        joined = [with_center(scenario, g, free or set()) for g in plan]
+        complete &= joined == plan
+        got = [best_choice(scenario, data, [local[u] for u in g]) for g in joined]
         if any(ch is None for ch in got):
             complete = False
             continue
@@ -77,6 +90,35 @@ def pocket_block(scenario: Scenario, data: PieceData, pocket: Pocket,
     exemptions = tuple(() if data.lo <= int(scenario.households[list(ch.members)].sum())
                        <= data.hi else (ex,) for ch in best[1])
     return Block(best[1], exemptions, bound, complete, 0.0, f"pocket({len(pocket.units)})")
+
+
+def with_center(scenario: Scenario, group: tuple[int, ...], free: set[int]
+                ) -> tuple[int, ...]:
+    """``group``, or where it is one unit with no place for a center, that unit with the
+    lightest path (by households) through ``free`` to a unit that can hold the center of
+    them all (optimizer.graph.oversized.company). Its community breaks the bounds in
+    every plan anyway (a pocket), and no community holding it may go without a center
+    where one could have one: wild seed 1088's compound of 888 households, no_build and
+    no site, each neighbour above 2,112, stood alone with a build no_build forbids,
+    exempt from ONE-STATION, which the checker rightly rejects."""
+    if len(group) != 1 or capacity_m2(scenario, group[0]) >= \
+            scenario.policy.required_area_m2(int(scenario.households[group[0]])):
+        return group
+    path = company(scenario, group[0], free)
+    if path is None or not _leaves_whole(scenario, free, set(path)):
+        return group
+    return tuple(sorted({*group, *path}))
+
+
+def _leaves_whole(scenario: Scenario, free: set[int], path: set[int]) -> bool:
+    """Whether the connected part of ``free`` the path lies in, without the path, still
+    falls into parts that each hold a whole number of communities (else the path would
+    cut off units no community within the bounds can hold: wild seed 1088)."""
+    lo, hi = scenario.policy.bounds(bool(scenario.urban[next(iter(path))]))
+    touched = [p for p in _connected_parts(scenario, sorted(free)) if path & set(p)]
+    rest = [u for p in touched for u in p if u not in path]
+    return all(feasible_community_counts(int(scenario.households[p].sum()), lo, hi)
+               for p in _connected_parts(scenario, rest))
 
 
 def solve_pocketed(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag,

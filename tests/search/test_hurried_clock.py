@@ -174,7 +174,7 @@ def _stopped_piece(monkeypatch: pytest.MonkeyPatch, flag: _Clocked,
 
     monkeypatch.setattr(piece_exact, "heuristic_start", lambda sc, d: None)
     monkeypatch.setattr(piece_exact, "run_attempt", attempt)
-    monkeypatch.setattr(piece_exact, "split_plan", lambda sc, d, **_: None)
+    monkeypatch.setattr(piece_exact, "stopped_start", lambda *a, **k: (None, ""))
     return calls, piece_exact.exact_counts(s, data, task, flag, "flow")
 
 

@@ -133,7 +133,7 @@ def test_region_growing_missed_a_tree_partition_is_the_start(
     s = _street(3)
     data = _data(s)
     monkeypatch.setattr(piece_exact, "heuristic_start", lambda *a, **k: None)
-    monkeypatch.setattr(piece_exact, "split_plan", lambda *a, **k: None)
+    monkeypatch.setattr(piece_exact, "stopped_start", lambda *a, **k: (None, ""))
     real = piece_exact.run_attempt
 
     def attempt(*a: Any, **k: Any) -> Attempt:

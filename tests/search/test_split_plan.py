@@ -156,7 +156,7 @@ def test_a_piece_left_unrepaired_still_carries_a_floor_not_zero(
     # bench/wild.py seed 221's 111-compound street (helper part221, session 24): stopped
     # with no plan within the bounds, its unrepaired plan reported bound 0. Issue 16: a
     # fallback carries a valid bound (here the arithmetic floor for splits of any size).
-    monkeypatch.setattr(piece_large, "split_plan", lambda sc, d, **_: None)     # none found
+    monkeypatch.setattr(piece_large, "stopped_start", lambda *a, **k: (None, ""))  # none found
     s, data, res = _stopped_unrepaired(monkeypatch)
     assert "unrepaired" in res.method and any(res.exemptions)
     assert 0 < res.bound <= piece_common.plan_cost(s, res.choices) + 1e-6
