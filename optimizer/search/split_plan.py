@@ -73,14 +73,22 @@ def split_plan(scenario: Scenario, data: PieceData, steps: int = SPLIT_PLAN_STEP
         return None
     stopped = stop is not None and stop.is_set()
     got = _search(scenario, data, steps, first=stopped)
-    end = stop.grace_until if stop is not None and stopped else None
-    now = time.monotonic()
-    until = None if end is None else now + MORE_SHARE * (end - MORE_MARGIN_S - now)
+    left = run_left_s(stop) if stopped else None
+    until = None if left is None else time.monotonic() + MORE_SHARE * left
     while got is None and until is not None and steps < MORE_STEPS \
             and time.monotonic() < until:
         steps = min(10 * steps, MORE_STEPS)
         got = _search(scenario, data, steps, until, first=True)
     return got
+
+
+def run_left_s(stop: StopFlag | None) -> float | None:
+    """Seconds to the run's own deadline (``stop.grace_until``) less MORE_MARGIN_S,
+    where ``stop`` is raised and carries one (else None): what a stopped piece's last
+    resorts may still take (negative once it has passed)."""
+    if stop is None or not stop.is_set() or stop.grace_until is None:
+        return None
+    return stop.grace_until - MORE_MARGIN_S - time.monotonic()
 
 
 def _search(scenario: Scenario, data: PieceData, steps: int, until: float | None = None,

@@ -20,13 +20,11 @@ stopped, or with no run deadline, goes straight to the split search, as before.
 
 from __future__ import annotations
 
-import time
-
 from optimizer.graph import feasible_community_counts
 from optimizer.model.piece import PieceData
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.split_plan import MORE_MARGIN_S, split_plan
+from optimizer.search.split_plan import run_left_s, split_plan
 from optimizer.search.starts import tree_start
 from optimizer.search.stop import StopFlag
 
@@ -37,8 +35,9 @@ def stopped_start(scenario: Scenario, data: PieceData, stop: StopFlag, seed: int
                   ) -> tuple[tuple[Choice, ...] | None, str]:
     """Communities within the bounds covering the piece, each with its center, and how
     they were found ("tree" or "split"); (None, "") when neither finds any."""
-    left = _left_s(stop)
-    if left > 0.0 and feasible_community_counts(data.total, data.lo, data.hi):
+    left = run_left_s(stop)
+    if left is not None and left > 0.0 \
+            and feasible_community_counts(data.total, data.lo, data.hi):
         # The clock has stopped the piece: the tree partitions watch a flag of their
         # own and end at their time (wall clock: determinism gave way already).
         tree = tree_start(scenario, data, time_s=TREE_SHARE * left, seed=seed,
@@ -48,10 +47,3 @@ def stopped_start(scenario: Scenario, data: PieceData, stop: StopFlag, seed: int
     plan = split_plan(scenario, data, stop=stop)
     return plan, "split" if plan is not None else ""
 
-
-def _left_s(stop: StopFlag) -> float:
-    """Seconds to the run's own deadline less the margin, where the piece is stopped
-    and the run has one; else 0."""
-    if not stop.is_set() or stop.grace_until is None:
-        return 0.0
-    return max(0.0, stop.grace_until - MORE_MARGIN_S - time.monotonic())
