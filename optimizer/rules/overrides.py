@@ -97,10 +97,13 @@ def apply_overrides(obj: T, table: dict[str, Any] | None, file: str = "scenario.
     if not table:
         return obj
     problems = override_problems(type(obj), table, file, section)
-    if problems:
-        raise ConfigError(problems)
+    # The values of the well-typed keys are judged too, beside the badly typed ones:
+    # every problem at once (the fuzz run: time_limit_s=false hid workers=-1).
+    bad = {p.field for p in problems}
     fixed = {}
     for key, value in table.items():
+        if key in bad:
+            continue
         if _is_year_table(type(obj), key):
             fixed[key] = _year_table(value)
             continue
@@ -112,7 +115,8 @@ def apply_overrides(obj: T, table: dict[str, Any] | None, file: str = "scenario.
     new = dataclasses.replace(obj, **fixed)  # type: ignore[type-var]
     check = getattr(new, "problems", None)
     if check is not None:
-        found = check(file, section)
-        if found:
-            raise ConfigError(found)
+        # a problem of a badly typed key's stand-in (its default) is not the file's
+        problems += [p for p in check(file, section) if not bad or p.field not in bad | {None}]
+    if problems:
+        raise ConfigError(problems)
     return new

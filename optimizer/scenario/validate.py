@@ -82,16 +82,19 @@ def required_columns(frame: pd.DataFrame, names: Sequence[str], file: str,
 def parse_ids(col: pd.Series, file: str, field: str, collector: ProblemCollector) -> pd.Series:
     """Ids as text; reports missing ids (by row), ids that are not text or a number
     (a JSON list, object or true/false), and duplicates (with their rows)."""
-    ids = text_values(col)
-    odd = col.astype(object).map(lambda v: isinstance(v, dict | list | bool | np.bool_))
-    for row in np.flatnonzero(odd.to_numpy(dtype=bool)).tolist():
+    odd = col.astype(object).map(
+        lambda v: isinstance(v, dict | list | bool | np.bool_)).to_numpy(dtype=bool)
+    for row in np.flatnonzero(odd).tolist():
         collector.add(file, "must be text or a whole number", record=f"row {row + 1}",
                       field=field, value=plain(col.iat[row]))
-    miss = (ids == "").to_numpy()
+    # Such a record has no id: its other problems are named by its row too, not by
+    # the text of a true/false or a list ("False has households=missing", the fuzz run)
+    ids = text_values(col).where(~odd, "")
+    miss = (ids == "").to_numpy() & ~odd
     for row in np.flatnonzero(miss).tolist():
         collector.add(file, "every record needs a unique, non-empty id", record=f"row {row + 1}",
                       field=field, value=None)
-    dup = ids.duplicated(keep=False).to_numpy() & ~miss
+    dup = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
     if dup.any():
         rows: dict[str, list[int]] = {}
         for row in np.flatnonzero(dup).tolist():

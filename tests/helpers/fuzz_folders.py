@@ -25,7 +25,7 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,12 @@ class FolderCase:
             self.expects = [e for e in self.expects if (e.file, e.record) != (file, record)
                             or (field_ is not None and e.field not in (None, field_))]
         self.expects.append(Expect(what, must, file, record, field_, hides))
+
+    def renamed(self, file: str, old: str, new: str) -> None:
+        """Another mutation changed record ``old``'s id: the loader names what earlier
+        mutations of that record obliged by ``new`` ("row N" where the id is blank)."""
+        self.expects = [replace(e, record=new) if (e.file, e.record) == (file, old)
+                        else e for e in self.expects]
 
     def describe(self) -> str:
         grid = f"{len(self.units)} units ({self.units_fmt}, {self.crs}), {len(self.sites)} sites"

@@ -118,13 +118,18 @@ def unit_id(case: FolderCase, pick: int, value: Any) -> None:
     # each other id as it reads in the file (False in a CSV is 'false', not 'False')
     others = {(csv_cell(o["unit_id"]) if case.units_fmt == "csv" else str(o["unit_id"]))
               .strip() for o in case.units if o is not u}
+    old = str(u["unit_id"])
     u["unit_id"] = value
     case.mutated.add((str(value), "unit_id"))
+    # what earlier mutations of this unit obliged is now named by its new id, or by its
+    # row where that is blank (a households=None beside a blank id: "row 1")
+    blank = seen is None or isinstance(seen, bool | list | dict) or not str(seen).strip()
+    case.renamed(case.units_file, old, f"row {row}" if blank else str(seen).strip())
     if isinstance(seen, str) and "\x00" in seen and case.units_fmt == "csv":
         case.expect(f"row {row} unit_id={value!r}: a NUL byte in a CSV file", "refuse",
                     case.units_file, hides="file")
         return
-    if seen is None or isinstance(seen, bool | list | dict) or not str(seen).strip():
+    if blank:
         case.expect(f"row {row} unit_id={value!r}", "refuse", case.units_file, f"row {row}",
                     "unit_id")
     elif str(seen).strip() in others:

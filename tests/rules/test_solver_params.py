@@ -28,14 +28,19 @@ def test_a_bad_field_is_named() -> None:
     with pytest.raises(ConfigError) as err:
         SolverParams.from_table({"time_limit_s": -1, "workers": 1.5, "sed": 3,
                                  "relative_gap": 2})
-    # unknown keys and wrong types first, all of them
-    assert _fields(err) == {("[solver]", "workers"), ("[solver]", "sed")}
+    # unknown keys, wrong types and out-of-range values, all at once (the fuzz run:
+    # time_limit_s = false hid workers = -1)
+    assert _fields(err) == {("[solver]", "workers"), ("[solver]", "sed"),
+                            ("[solver]", "time_limit_s"), ("[solver]", "relative_gap")}
     text = str(err.value)
     assert "did you mean 'seed'" in text and "workers" in text
-    # an out-of-range value is found once the types are right
     with pytest.raises(ConfigError) as err:
-        SolverParams.from_table({"time_limit_s": -1, "relative_gap": 2})
-    assert _fields(err) == {("[solver]", "time_limit_s"), ("[solver]", "relative_gap")}
+        SolverParams.from_table({"time_limit_s": False, "workers": -1})
+    assert _fields(err) == {("[solver]", "time_limit_s"), ("[solver]", "workers")}
+    # a badly typed key's stand-in (its default) is not judged in its place
+    with pytest.raises(ConfigError) as err:
+        SolverParams.from_table({"time_limit_s": "soon"})
+    assert _fields(err) == {("[solver]", "time_limit_s")}
 
 
 def test_from_file(tmp_path: Path) -> None:

@@ -159,6 +159,18 @@ def test_missing_unit_id(tmp_path: Path) -> None:
     find(errors_of(folder), "units.geojson", "row 3", "unit_id")
 
 
+@pytest.mark.parametrize("value", [False, [1, 2], {"a": 1}])
+def test_an_id_that_is_no_id_names_the_row_in_every_problem(tmp_path: Path,
+                                                            value: Any) -> None:
+    # the fuzz run: "False has households=missing" named a record by a JSON false
+    folder = make_scenario(tmp_path, units=units_with(u3={"unit_id": value,
+                                                          "households": None}))
+    err = errors_of(folder)
+    find(err, "units.geojson", "row 3", "unit_id", "text or a whole number")
+    find(err, "units.geojson", "row 3", "households", "required")
+    assert all(p.record in {"row 3", None} for p in err.problems), err
+
+
 def test_duplicate_unit_ids(tmp_path: Path) -> None:
     folder = make_scenario(tmp_path, units=units_with(u5={"unit_id": "u2"}))
     p = find(errors_of(folder), "units.geojson", "u2", "unit_id", "unique")
