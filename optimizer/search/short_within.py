@@ -111,6 +111,13 @@ def proved(scenario: Scenario, unit: int) -> Proved | None:
             got[unit] = _short_site(scenario, unit, 0)
         elif _piece_size(scenario, unit) <= EXHAUSTIVE_UNITS:
             got[unit] = _short_site(scenario, unit, 0) or _short_site(scenario, unit, lo)
+        elif _alone_within(scenario, unit, lo, hi):
+            # Its one community within the bounds is itself: wild seed 1275's compound
+            # 131 (3,000 households, its rooms under construction short of 600 m²) in a
+            # 91-compound street. Read below, a community breaking the maximum could
+            # centre it, so the street fell to the soft model, whose SIZE exemptions the
+            # checker rejects (the street splits within the bounds, 131 alone).
+            got[unit] = _short_site(scenario, unit, 0)
         else:
             # Larger pieces: only where no community of up to twice the maximum holding
             # the unit has a pipeline site reaching its need. The widest community
@@ -139,6 +146,16 @@ def anywhere(scenario: Scenario, members: Iterable[int]) -> tuple[int, Proved] |
         if found is not None:
             return int(u), found
     return None
+
+
+def _alone_within(scenario: Scenario, unit: int, lo: int, hi: int) -> bool:
+    """Whether ``unit`` alone is the one community within the bounds holding it: it has
+    at least the minimum, and with any neighbour of its piece passes the maximum."""
+    own = int(scenario.households[unit])
+    key = scenario.piece_key(unit)
+    return own >= lo and all(own + int(scenario.households[v]) > hi
+                             for v in scenario.neighbours[unit].tolist()
+                             if scenario.piece_key(v) == key)
 
 
 def _piece_size(scenario: Scenario, unit: int) -> int:

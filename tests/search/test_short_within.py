@@ -266,3 +266,26 @@ def _assembled(sc: Scenario, res: object) -> Plan:
     task = PieceTask(index=0, key=c.key, units=c.units, diagnosis=None, budget_s=1.0,
                      seed=0, threads=1)
     return build_plan(sc, [task], [res], 1.0, 0, 1, 10.0, False)  # type: ignore[list-item]
+
+
+def test_a_unit_whose_one_community_within_the_bounds_is_itself_is_read_short() -> None:
+    """Wild seed 1275: compound 131 (3,000 households, the urban maximum; its rooms
+    under construction short of the 600 m² it needs) in a 91-compound street. With any
+    neighbour it passes the maximum, so its one community within the bounds is itself.
+    Past 64 units the reading asked that no community of up to twice the maximum could
+    centre it; one with a neighbour's rooms could, so the core reading stood, found
+    no partition, and the street fell to the soft model, whose SIZE exemptions the
+    checker rejected: the street splits within the bounds, 131 alone."""
+    from optimizer.search.short_within import within_short_site
+
+    near = {**JOINED, "unit_id": "r0c1"}      # 3,300 households with r0c0: 660 m² needed
+    sc = grid_scenario([[3000, *LONG[1:]]], sites=[ROOMS, near])
+    assert within_short_site(sc, sc.unit_ids.index("r0c0")) == 0
+    plan = solve(sc, time_limit_s=20, workers=1, seed=0)
+    com = community_of(plan, "r0c0")
+    assert (com.households, com.site_id) == (3000, "P")
+    ex = [(c.community_id, r.rule, r.kind) for c in plan.communities for r in c.reasons]
+    assert ex == [(com.community_id, "AREA-PER-HH", "short-within")], ex
+    rows = check(sc, plan).rows
+    assert not [r for r in rows if r.status == "fail"], [r.note for r in rows
+                                                         if r.status == "fail"]
