@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Container
 from dataclasses import dataclass
 
 from optimizer.plan.exemption import CenterWhy
@@ -108,9 +109,15 @@ def centerless(scenario: Scenario, units: list[int], lo: int, hi: int) -> Center
 def _alone_short(scenario: Scenario, u: int, inside: set[int], lo: int, hi: int) -> bool:
     """``u`` is below ``lo`` and with any neighbour above ``hi``: no community of
     lo..hi households holds it at all."""
+    return int(scenario.households[u]) < lo and joins_none(scenario, u, hi, inside)
+
+
+def joins_none(scenario: Scenario, u: int, hi: int, inside: Container[int]) -> bool:
+    """Whether ``u`` with any of its neighbours in ``inside`` has more than ``hi``
+    households: no community of at most ``hi`` holds it beside another unit."""
     h = scenario.households
-    return int(h[u]) < lo and all(int(h[u]) + int(h[v]) > hi
-                                  for v in scenario.neighbours[u].tolist() if v in inside)
+    return all(int(h[u]) + int(h[v]) > hi
+               for v in scenario.neighbours[u].tolist() if v in inside)
 
 
 def why_unit(scenario: Scenario, unit: int, lo: int) -> CenterWhy:

@@ -49,6 +49,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optimizer.graph.center import joins_none
 from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words
 from optimizer.graph.pieces import grown_groups, neighbour_masks
 from optimizer.model.precedence import imposed_sites
@@ -151,11 +152,9 @@ def anywhere(scenario: Scenario, members: Iterable[int]) -> tuple[int, Proved] |
 def _alone_within(scenario: Scenario, unit: int, lo: int, hi: int) -> bool:
     """Whether ``unit`` alone is the one community within the bounds holding it: it has
     at least the minimum, and with any neighbour of its piece passes the maximum."""
-    own = int(scenario.households[unit])
     key = scenario.piece_key(unit)
-    return own >= lo and all(own + int(scenario.households[v]) > hi
-                             for v in scenario.neighbours[unit].tolist()
-                             if scenario.piece_key(v) == key)
+    same = {v for v in scenario.neighbours[unit].tolist() if scenario.piece_key(v) == key}
+    return int(scenario.households[unit]) >= lo and joins_none(scenario, unit, hi, same)
 
 
 def _piece_size(scenario: Scenario, unit: int) -> int:
