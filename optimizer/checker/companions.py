@@ -18,6 +18,8 @@ own Dijkstra over the neighbour arrays with households as weights, its own
    to ``j``, so it weighs at least the lightest path ``w(j)``, and a center that fits
    more households fits fewer: the least over ``j`` of ``w(j)`` with ``j`` able to hold
    the center of ``w(j)`` households (the Dijkstra below) is the lightest such set.
+   Where the set holds rooms coming that PIPELINE imposes, only pipeline rooms can be
+   its center (:func:`lightest_host` searches both ways).
    It must equal the households of the unit and the named units;
 5. **each needed**: without any one named unit, the rest connected to the unit has no
    place for a center (so a unit of no households named beside the path is caught).
@@ -31,10 +33,12 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from optimizer.checker.center import can_hold_center
 from optimizer.checker.claims import Claim
+from optimizer.checker.pipeline import STATUS_WORDS, imposed
+from optimizer.checker.pricing import required_area_m2, site_can_hold
 from optimizer.checker.proofs import Pieces, _names, above_max_units
 from optimizer.scenario.model import Scenario
 
@@ -55,7 +59,28 @@ def _reach(s: Scenario, start: int, within: set[int]) -> set[int]:
 def lightest_host(s: Scenario, unit: int, allowed: set[int]) -> tuple[int, list[int]] | None:
     """The households of the lightest connected set of ``allowed`` units holding
     ``unit`` with a place for a center in a unit other than ``unit``, and one such set
-    (a path); None when there is none."""
+    (a path); None when there is none.
+
+    PIPELINE (optimizer.checker.pipeline): a set holding a unit with imposed rooms
+    coming has its center on pipeline rooms, never a build beside them. A set with
+    none holds a path through no such unit to its center; a set with some holds a path
+    to the unit of its pipeline center. So the lightest is the lighter of the two
+    searches below (seed 1323: a compound's lightest neighbour had rooms under
+    construction too small for both, and was no place for a center)."""
+    best = None
+    if not imposed(s, unit):
+        free = {u for u in allowed if not imposed(s, u)}
+        best = _lightest(s, unit, free, lambda u, w: can_hold_center(s, u, w))
+    piped = _lightest(s, unit, allowed, lambda u, w: _rooms_hold(s, u, w))
+    if piped is not None and (best is None or piped[0] < best[0]):
+        best = piped
+    return best
+
+
+def _lightest(s: Scenario, unit: int, allowed: set[int], holds: Callable[[int, int], bool]
+              ) -> tuple[int, list[int]] | None:
+    """The checker's Dijkstra: the lightest path from ``unit`` through ``allowed`` to a
+    unit ``u`` other than it with ``holds(u, w)`` (``w``: the path's households)."""
     h = s.households
     dist = {unit: int(h[unit])}
     prev: dict[int, int] = {}
@@ -66,7 +91,7 @@ def lightest_host(s: Scenario, unit: int, allowed: set[int]) -> tuple[int, list[
         if u in done:
             continue
         done.add(u)
-        if u != unit and can_hold_center(s, u, w):
+        if u != unit and holds(u, w):
             path = [u]
             while path[-1] != unit:
                 path.append(prev[path[-1]])
@@ -79,8 +104,21 @@ def lightest_host(s: Scenario, unit: int, allowed: set[int]) -> tuple[int, list[
     return None
 
 
+def _rooms_hold(s: Scenario, unit: int, households: int) -> bool:
+    """Whether pipeline rooms of ``unit`` can be the center of ``households``."""
+    need = required_area_m2(households, s.policy)
+    sites = s.sites
+    return any(sites.status[k] in STATUS_WORDS
+               and site_can_hold(need, float(sites.area_m2[k]), float(sites.max_area_m2[k]))
+               for k in s.sites_by_unit.get(unit, ()))
+
+
 def _has_host(s: Scenario, units: set[int], skip: int) -> bool:
+    """Whether a unit of ``units`` other than ``skip`` can hold the center of all their
+    households: on pipeline rooms where they hold imposed ones (PIPELINE)."""
     hh = int(s.households[sorted(units)].sum())
+    if any(imposed(s, u) for u in units):
+        return any(_rooms_hold(s, u, hh) for u in units if u != skip)
     return any(can_hold_center(s, u, hh) for u in units if u != skip)
 
 

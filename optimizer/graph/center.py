@@ -42,6 +42,27 @@ def capacity_m2(scenario: Scenario, unit: int) -> float:
     return _sites_capacity_m2(scenario, unit)
 
 
+def imposed_sites(scenario: Scenario, unit: int) -> tuple[int, ...]:
+    """The pipeline sites of ``unit`` a community holding it must take as its center
+    (PIPELINE: rooms coming whose reach covers the area a community of the lower bound
+    needs; optimizer.model.precedence puts them in the models)."""
+    sites, pol = scenario.sites, scenario.policy
+    lo = pol.bounds(bool(scenario.urban[unit]))[0]
+    need = pol.required_area_m2(lo)
+    return tuple(k for k in scenario.sites_by_unit.get(unit, ())
+                 if sites.is_pipeline(k)
+                 and max(float(sites.area_m2[k]), float(sites.max_area_m2[k])) >= need)
+
+
+def rooms_reach_m2(scenario: Scenario, unit: int) -> float:
+    """The most area a center on one of ``unit``'s pipeline sites can reach (0 without
+    one): where a community holds imposed rooms, only such a center is legal."""
+    sites = scenario.sites
+    return max((max(float(sites.area_m2[k]), float(sites.max_area_m2[k]))
+                for k in scenario.sites_by_unit.get(unit, ()) if sites.is_pipeline(k)),
+               default=0.0)
+
+
 def legal_capacity_m2(scenario: Scenario, unit: int) -> float:
     """:func:`capacity_m2` without a stand-in build: where the search lifted no_build
     (``scenario.stand_in``, ONE-STATION's last resort) only the unit's sites count, as

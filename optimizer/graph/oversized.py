@@ -51,9 +51,10 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from optimizer.graph.center import capacity_m2
+from optimizer.graph.center import capacity_m2, imposed_sites, rooms_reach_m2
 from optimizer.graph.diagnosis import EXHAUSTIVE_UNITS, _Words, list_ids, shown
 from optimizer.graph.pieces import feasible_community_counts
 from optimizer.graph.split_search import splittable
@@ -160,8 +161,33 @@ def company(scenario: Scenario, unit: int, allowed: set[int],
     on the lightest path (households) from it to a unit that can hold the center of
     the community they make; None when there is none. The unit itself is excluded, and
     so are ``not_hosts`` as the path's end (stand-ins: no_build units a build may stand
-    in only because no legal center is possible there; a path may pass them)."""
+    in only because no legal center is possible there; a path may pass them).
+
+    PIPELINE: a community holding imposed rooms coming (:func:`imposed_sites`) has one
+    of its pipeline sites as its center, never a build beside them. So the lightest is
+    the lighter of a path through no unit with such rooms to a unit that can hold the
+    center, and any path to a unit whose pipeline rooms reach the need (ties: the
+    first). Seed 1323: a 4,229-household compound took its lightest neighbour, whose
+    rooms under construction reach 597 m² against 885 m², as its place for a center;
+    no center fitted, and ``solve`` refused a scenario whose next neighbour could build."""
     need = scenario.policy.required_area_m2
+    best: tuple[int, list[int]] | None = None
+    if not imposed_sites(scenario, unit):
+        free = {u for u in allowed if not imposed_sites(scenario, u)}
+        best = _lightest(scenario, unit, free, lambda u, w: (
+            u not in not_hosts and capacity_m2(scenario, u) >= need(w)))
+    piped = _lightest(scenario, unit, allowed,
+                      lambda u, w: rooms_reach_m2(scenario, u) >= need(w))
+    if piped is not None and (best is None or piped[0] < best[0]):
+        best = piped
+    return best[1] if best is not None else None
+
+
+def _lightest(scenario: Scenario, unit: int, allowed: set[int],
+              hosts: Callable[[int, int], bool]) -> tuple[int, list[int]] | None:
+    """The households and the units (``unit`` left out) of the lightest path from
+    ``unit`` through ``allowed`` to a unit ``u`` other than it with ``hosts(u, w)``,
+    ``w`` the path's households, both ends counted; None when there is none."""
     h = scenario.households
     heap: list[tuple[int, int, tuple[int, ...]]] = [(int(h[unit]), unit, ())]
     seen: set[int] = set()
@@ -170,8 +196,8 @@ def company(scenario: Scenario, unit: int, allowed: set[int],
         if u in seen:
             continue
         seen.add(u)
-        if u != unit and u not in not_hosts and capacity_m2(scenario, u) >= need(w):
-            return list(path)
+        if u != unit and hosts(u, w):
+            return w, list(path)
         for v in scenario.neighbours[u].tolist():
             if v in allowed and v not in seen:
                 heapq.heappush(heap, (w + int(h[v]), int(v), (*path, int(v))))

@@ -36,21 +36,11 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from optimizer.graph.center import legal_capacity_m2
+from optimizer.graph.center import imposed_sites, legal_capacity_m2
 from optimizer.model.options import OptionSpec
 from optimizer.scenario.model import Scenario
 
 PIPELINE, NEWDEV, FREE, TIMELY = "pipeline", "codevelop", "", "timely"
-
-
-def imposed_sites(scenario: Scenario, unit: int) -> tuple[int, ...]:
-    """The pipeline sites of ``unit`` a community holding it must take as its center."""
-    sites, pol = scenario.sites, scenario.policy
-    lo = pol.bounds(bool(scenario.urban[unit]))[0]
-    need = pol.required_area_m2(lo)
-    return tuple(k for k in scenario.sites_by_unit.get(unit, ())
-                 if sites.is_pipeline(k)
-                 and max(float(sites.area_m2[k]), float(sites.max_area_m2[k])) >= need)
 
 
 def first_rooms(scenario: Scenario, units: Iterable[int]) -> str:

@@ -103,3 +103,26 @@ def test_companions_it_cannot_match_are_not_assessed() -> None:
     got = rows(s, spec)
     assert got["EXEMPTION"][0] == "not_assessed", got
     assert got["SIZE-RURAL"][0] == "exempt", got
+
+
+ROOMS = {"site_id": "P", "unit_id": "r0c1", "area_m2": 450, "owned": True,
+         "max_area_m2": 500, "status": "under_construction", "available_year": 2014}
+
+
+@pytest.mark.parametrize(("took", "status", "phrase"), [
+    (["r0c3"], "exempt", "the lightest connected units with a place for one"),
+    (["r0c1"], "fail", "none of r0c1 can hold the center of 3500 households")])
+def test_rooms_coming_too_small_are_no_place_for_a_center(took: list[str], status: str,
+                                                          phrase: str) -> None:
+    """R500 holds rooms under construction of 500 m² at most: PIPELINE makes them the
+    center of any community holding R500, and with O (3,500 households) they are short
+    of 700 m². So R500 is no place for O's center, and R700 (3,700 with O, a build) is
+    the lightest path to one (seed 1323; the checker's search read R500 as a place)."""
+    s = grid_scenario(ROW, kind="rural", no_build=["r0c2"], sites=[ROOMS])
+    o_units = ("r0c2", *took)
+    spec = {"O": build(took[0], *o_units, exemption=text(s, took))}
+    rest = [u for u in ("r0c0", "r0c1", "r0c3", "r0c4") if u not in took]
+    spec |= {f"C{u}": build(u, u) for u in rest}
+    got = rows(s, spec)["SIZE-RURAL"]
+    assert got[0] == status, got
+    assert phrase in got[1], got

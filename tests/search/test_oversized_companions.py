@@ -86,3 +86,24 @@ def test_companions_in_turn_leave_each_oversized_unit_a_legal_center() -> None:
     for c in plan.communities:       # only r1c3 (no legal place in reach) stands in
         assert s.is_no_build(s.unit_index[c.site_unit_id]) == (groups[c.community_id]
                                                                 == ["r1c3"])
+
+
+def test_rooms_coming_too_small_are_no_place_for_the_center() -> None:
+    """R1000 R500 O3000 R700 R1200 (rural, O no_build with no site): R500 holds rooms
+    under construction of 500 m² at most, which PIPELINE makes the center of any
+    community holding R500. With O (3,500 households, 700 m² needed) they are short, so
+    R500 is no place for O's center: the lightest path to one is R700 (a build, 740
+    m²). Taking R500 as the lightest neighbour, ``solve`` refused the scenario ("no
+    place for a center", seed 1323) though R700 could build."""
+    rooms = {"site_id": "P", "unit_id": "r0c1", "area_m2": 450, "owned": True,
+             "max_area_m2": 500, "status": "under_construction", "available_year": 2014}
+    s = grid_scenario([[1000, 500, 3000, 700, 1200]], kind="rural", no_build=["r0c2"],
+                      sites=[rooms])
+    plan = solve(s, time_limit_s=5, workers=1)
+    report = check(s, plan)
+    assert report.passed, [(r.rule_id, r.community_id, r.note) for r in report.failures()]
+    home = dict(zip(plan.unit_ids, plan.community, strict=True))
+    assert home["r0c2"] == home["r0c3"] != home["r0c1"]
+    assert home["r0c0"] == home["r0c1"]
+    text = next(c.exemption for c in plan.communities if c.community_id == home["r0c2"])
+    assert "also holds the rural village r0c3 (700 households)" in text
