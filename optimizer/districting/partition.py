@@ -34,8 +34,8 @@ class Partition:
 def add_partition(m: Any, data: Region, centers: list[int], *,
                   contiguity: str = "order", soft: bool = False,
                   count: tuple[int, int] | None = None,
-                  center_first: bool = False, free: frozenset[int] = frozenset()
-                  ) -> Partition:
+                  center_first: bool = False, free: frozenset[int] = frozenset(),
+                  breakers: frozenset[int] = frozenset()) -> Partition:
     """Add the partition constraints to ``m``.
 
     ``contiguity``: "order" (shortest-path ordering, Oehrlein-Haunert: small and
@@ -52,7 +52,10 @@ def add_partition(m: Any, data: Region, centers: list[int], *,
     such nodes, and a center whose reachable weight is below ``lo`` is closed.
     ``free`` (with ``soft``): the only centers whose districts may leave the bounds
     (slack), each of them open; every other district keeps them exactly (units above
-    the maximum: their districts alone break the bounds).
+    the maximum: their districts alone break the bounds). ``breakers`` (with ``soft``):
+    the nodes a district must hold to leave the bounds (a piece's cores: units no
+    non-overlapping districts within the bounds can hold all of; a district holding
+    none of them has no ground to break the bounds).
     """
     h = [int(v) for v in data.weights]
     limit = data.hi + (max(h) if soft else 0)
@@ -97,6 +100,10 @@ def add_partition(m: Any, data: Region, centers: list[int], *,
             hi_s = m.new_int_var(0, part.weight_hi, f"hi_slack_{j}")
             m.add(wt + lo_s >= data.lo * y)
             m.add(wt - hi_s <= data.hi * y)
+            if breakers:
+                held = [x[c, j] for c in sorted(breakers) if (c, j) in x]
+                m.add(lo_s <= data.lo * sum(held))
+                m.add(hi_s <= part.weight_hi * sum(held))
             part.lo_slack[j], part.hi_slack[j] = lo_s, hi_s
         else:
             m.add(wt >= data.lo * y)

@@ -59,13 +59,15 @@ class _Objective:
 def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order",
                 soft: bool = False, allowed_centers: set[int] | None = None,
                 locks: Locks | None = None, count: tuple[int, int] | None = None,
-                free: frozenset[int] = frozenset()) -> BuiltModel:
+                free: frozenset[int] = frozenset(),
+                breakers: frozenset[int] = frozenset()) -> BuiltModel:
     """The community model of one component; ``contiguity`` and ``soft`` as in
     :func:`optimizer.districting.partition.add_partition`. ``allowed_centers`` (local
     indices) restricts where centers may stand: a heuristic restriction for the
     neighbourhood search, never used where a bound is reported. ``free`` (with
     ``soft``): the centers whose communities alone may break the bounds (the units
-    above the maximum, :func:`optimizer.districting.partition.add_partition`)."""
+    above the maximum, :func:`optimizer.districting.partition.add_partition`); ``breakers``
+    (with ``soft``): the units a community must hold to break them (a piece's cores)."""
     pol, costs, w = scenario.policy, scenario.costs, scenario.objective
     m = cp_model.CpModel()
     obj = _Objective()
@@ -73,7 +75,7 @@ def build_model(scenario: Scenario, data: PieceData, *, contiguity: str = "order
     centers = [j for j in range(data.n) if options[j]
                and (allowed_centers is None or j in allowed_centers)]
     part = add_partition(m, data, centers, contiguity=contiguity, soft=soft, count=count,
-                         free=free)
+                         free=free, breakers=breakers)
     x = part.x
     h = [int(v) for v in data.households]
     hh_hi = part.weight_hi

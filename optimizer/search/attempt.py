@@ -76,7 +76,8 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
               allowed_centers: set[int] | None = None,
               deterministic: bool | None = None, locks: Locks | None = None,
               count: tuple[int, int] | None = None,
-              free: frozenset[int] = frozenset()) -> Attempt:
+              free: frozenset[int] = frozenset(),
+              breakers: frozenset[int] = frozenset()) -> Attempt:
     """Build and solve one model. ``deterministic`` (default: one worker) limits the
     search by the solver's deterministic time, so the result does not depend on the
     machine's load; otherwise by wall-clock time. ``Attempt.used_s`` counts building
@@ -94,7 +95,7 @@ def run_model(scenario: Scenario, data: PieceData, *, contiguity: str, soft: boo
     t_build = time.perf_counter()
     built = build_model(scenario, data, contiguity=contiguity, soft=soft,
                         allowed_centers=allowed_centers, locks=locks, count=count,
-                        free=free)
+                        free=free, breakers=breakers)
     if hint:
         _add_hint(built, data, hint)
     solver = cp_model.CpSolver()

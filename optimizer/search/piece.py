@@ -35,6 +35,7 @@ from optimizer.search.columns import plan_by_columns
 from optimizer.search.core import Cored, no_partition, only_at_cores, quick_core
 from optimizer.search.core_split import mend_soft
 from optimizer.search.cored import solve_cored
+from optimizer.search.grounds import unproven
 from optimizer.search.host_core import split_host_core
 from optimizer.search.leftover import leftover_floor
 from optimizer.search.named_only import only_where_named
@@ -48,7 +49,13 @@ from optimizer.search.piece_common import (
 )
 from optimizer.search.piece_exact import NoPlanFound, exact_counts
 from optimizer.search.piece_large import solve_large
-from optimizer.search.piece_types import WITHOUT_MARKS, PieceResult, PieceTask, none_within
+from optimizer.search.piece_types import (
+    UNMARKED_STOPPED,
+    WITHOUT_MARKS,
+    PieceResult,
+    PieceTask,
+    none_within,
+)
 from optimizer.search.pocketed import solve_pocketed
 from optimizer.search.recentre import recentre
 from optimizer.search.short_mark import floors_on, mark_short
@@ -248,6 +255,14 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
             # holds without the marks). The household bounds are a rule, the marks a
             # means to a target: the piece again without them, with what is left.
             plain, reserve, cg, large = _solve(scenario.without_marks(marks), data, task, stop)
+            if unproven(scenario, data, plain):
+                # Stopped without the marks before a split or a proof (wild seed 850, 30
+                # s, one worker: "none found in time" on three communities of a street
+                # the checker splits; the marked result breaks the bounds once, at a
+                # core the checker proves without the marks too): the marked result.
+                return dataclasses.replace(
+                    done, method=f"{done.method}, {UNMARKED_STOPPED}",
+                    time_s=plain.time_s + done.time_s), 0.0, 0.0, False
             return dataclasses.replace(plain, method=f"{plain.method}, {WITHOUT_MARKS}",
                                        time_s=plain.time_s + done.time_s), reserve, cg, large
         if done is not None:
@@ -327,8 +342,9 @@ def _no_plan(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFla
             return dataclasses.replace(got, used_s=got.used_s + spent,
                                        time_s=got.time_s + spent)
         spent += used
+    grounds = tuple(zip(cored.cores, cored.records, strict=True)) if cored is not None else ()
     soft = mend_soft(scenario, data, cored, soft_result(scenario, data, dataclasses.replace(
-        task, budget_s=max(0.2, task.budget_s - spent)), stop, record))
+        task, budget_s=max(0.2, task.budget_s - spent)), stop, record, grounds))
     return dataclasses.replace(soft, time_s=soft.time_s + spent)   # time_s: what it used
 
 

@@ -16,6 +16,7 @@ from optimizer.status import Status
 # A marked piece (FACILITY-95's marks, optimizer.search.late_first) planned without its
 # marks says so in its method: optimizer.search.late_fallback reads these words.
 WITHOUT_MARKS = "then split without the marks"
+UNMARKED_STOPPED = "none found without the marks in time"
 # ... and a piece with units above the maximum whose marks made it join more households
 # to their communities, attached again without them (optimizer.search.oversized_unmarked).
 ATTACHED_WITHOUT_MARKS = "then attached without the marks"

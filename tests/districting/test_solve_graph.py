@@ -207,3 +207,31 @@ def test_graph_solve_params_name_every_bad_field() -> None:
                  "heuristic_s:"):
         assert name in text, name
     assert GraphSolveParams(lo=1, hi=2).problems() == []
+
+
+@pytest.mark.parametrize("breakers", [frozenset(), frozenset({0})])
+def test_soft_districts_break_the_bounds_only_where_they_hold_a_breaker(
+        breakers: frozenset[int]) -> None:
+    """A path 14-14-4-14 with bounds 10..15 has no split: the 4 joins a 14 (18). The
+    least slack (3) breaks the district holding node 2; with ``breakers`` {0}, only a
+    district holding node 0 may break (issue 16, wild seed 850: a soft plan broke the
+    bounds away from its piece's core, whose record the checker rejected there)."""
+    from ortools.sat.python import cp_model
+    w = np.array([14, 14, 4, 14])
+    data = Region(weights=w, nbrs=((1,), (0, 2), (1, 3), (2,)), x=np.zeros(4),
+                  y=np.zeros(4), lo=10, hi=15)
+    m = cp_model.CpModel()
+    part = add_partition(m, data, list(range(4)), contiguity="flow", soft=True,
+                         breakers=breakers)
+    slack = [*part.lo_slack.values(), *part.hi_slack.values()]
+    m.minimize(sum(slack))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(m) == cp_model.OPTIMAL
+    home = {i: j for (i, j), v in part.x.items() if solver.value(v)}
+    broken = {j for j in part.lo_slack
+              if solver.value(part.lo_slack[j]) + solver.value(part.hi_slack[j])}
+    assert len(broken) == 1
+    (j,) = broken
+    assert (home[0] == j) == bool(breakers)
+    assert solver.objective_value == (3 if not breakers else 17)   # 14+14+4: 32

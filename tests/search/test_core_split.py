@@ -22,6 +22,7 @@ from optimizer.checker.cover import cover_exists
 from optimizer.graph import components
 from optimizer.model.piece import piece_data
 from optimizer.scenario.build import grid_scenario
+from optimizer.search.attempt import Choice
 from optimizer.search.columns import connected_groups, plan_by_columns
 from optimizer.search.core import _local_core, no_partition
 from optimizer.search.core_split import mend_soft
@@ -104,3 +105,89 @@ def test_the_soft_plan_names_each_community_its_own_core() -> None:
     [[ex]] = only_at_cores(soft, why).exemptions
     assert ex == why.cored.records[1] and ex.named is not None
     assert s.unit_ids[int(data.units[second[0]])] in ex.named.ids
+
+
+def test_the_soft_model_breaks_the_bounds_only_at_a_core() -> None:
+    """The soft model with the piece's cores (``soft_result``'s ``cores``): a community
+    outside the bounds holds a core's unit and carries that core's record. Here a
+    stand-in core {r1c0} (local 3) and its own record: without it the least slack is
+    r0c2 alone (50 short), away from r1c0 (bench/wild.py seed 850, 30 s: a stopped soft
+    plan broke the bounds in two communities away from the core, and the checker
+    rejected the core's record on them)."""
+    import dataclasses
+
+    from optimizer.search import piece_common
+
+    s, comp, data = _piece()
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=10.0, seed=0, threads=1, deterministic=True)
+    got = plan_by_columns(s, data, budget_s=5, workers=1, seed=0, deterministic=True,
+                          stop=StopFlag(), hint=lambda: None)
+    assert got is not None
+    why = no_partition(s, data, got, task)
+    marker = dataclasses.replace(why.record, text="the stand-in core's record")
+    at = int(data.units[3])
+    stopped = StopFlag()
+    stopped.set()       # stopped: the model runs even so where the grown plan is away
+    for cores, stop in (((), StopFlag()), ((((3,), marker),), StopFlag()),
+                        ((((3,), marker),), stopped)):
+        res = piece_common.soft_result(s, data, task, stop, why.plain, cores)
+        assert sorted(u for ch in res.choices for u in ch.members) == \
+            sorted(data.units.tolist())
+        outside = [(ch, exs) for ch, exs in zip(res.choices, res.exemptions, strict=True)
+                   if not data.lo <= int(s.households[list(ch.members)].sum()) <= data.hi]
+        assert outside
+        holds = [at in ch.members for ch, _ in outside]
+        assert all(holds) if cores else not any(holds)
+        for _, exs in outside:
+            assert exs == ((marker,) if cores else (why.plain,))
+
+
+def test_a_stopped_search_without_the_marks_keeps_the_marked_proof(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """FACILITY-95's marks in the piece, the marked listing proving no partition (a
+    core's record on r0c2's community), and the search without the marks stopped before
+    a split or a proof ("none found in time" on r0c0's): the marked result is kept
+    (wild seed 850, 30 s, one worker: three communities exempt "none found in time",
+    which the checker rejected; the marked one breaks the bounds once, at its core).
+    A search without the marks that proves its own breaks is kept instead."""
+    import dataclasses
+
+    from optimizer.search import piece
+    from optimizer.search.piece_common import no_plan_reason
+    from optimizer.search.piece_types import UNMARKED_STOPPED
+
+    s, comp, data = _piece()
+    s = s.replace(late_rooms=frozenset({int(data.units[2])}))
+    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=10.0, seed=0, threads=1, deterministic=True)
+
+    def plan(groups: list[list[int]]) -> tuple[Choice, ...]:
+        got = tuple(best_choice(s.replace(late_rooms=frozenset()), data, g) for g in groups)
+        assert all(ch is not None for ch in got)
+        return got  # type: ignore[return-value]
+
+    rest = [[3], [4], [5]]
+    record = dataclasses.replace(no_plan_reason(s, data, "proved impossible"), proven=True)
+    done = PieceResult(0, plan([[0, 1], [2], *rest]), ((), (record,), (), (), ()),
+                       Status.FEASIBLE, 1.0, 0.5, "columns")
+    stopped = no_plan_reason(s, data, "none found in time")
+    assert not stopped.proven
+    unmarked = {"stopped": PieceResult(0, plan([[0], [1, 2], *rest]),
+                                       ((stopped,), (), (), (), ()), Status.FEASIBLE, 0.5,
+                                       0.5, "soft"),
+                "proven": PieceResult(0, plan([[0], [1, 2], *rest]),
+                                      ((record,), (), (), (), ()), Status.FEASIBLE, 0.5,
+                                      0.5, "columns")}
+    real = piece._solve
+    for name, plain in unmarked.items():
+        monkeypatch.setattr(piece, "_by_columns", lambda *a, **k: (done, task, 0.0))
+
+        def solve(sc, d, t, st, plain=plain):  # type: ignore[no-untyped-def]
+            return (plain, 0.0, 0.0, False) if not sc.late_rooms else real(sc, d, t, st)
+
+        monkeypatch.setattr(piece, "_solve", solve)
+        res = piece._solve(s, data, task, StopFlag())[0]
+        if name == "stopped":
+            assert res.choices == done.choices and UNMARKED_STOPPED in res.method
+        else:
+            assert res.choices == plain.choices and UNMARKED_STOPPED not in res.method
