@@ -48,7 +48,7 @@ def _has_work(thread: threading.Thread) -> bool:
     this one, except a process pool's manager. That one, once the pool is shut down,
     only sees its workers end, and they have handed in every result by then
     (:mod:`optimizer.search.executors`). Waiting for it took the ordinary exit:
-    bench/wild.py seed 1251 (10 s, two workers) returned from ``main`` at 9.2-9.5 s
+    bench/wild.py seed 1251 (10 s, two workers) returned from ``main`` at 9.2-9.8 s
     with a worker still ending, and the process ended 0.3-0.7 s later, against 0.24 s
     with no worker left (bench/JOURNAL.md, session 46)."""
     return (thread is not threading.main_thread() and thread.is_alive()

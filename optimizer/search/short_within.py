@@ -19,7 +19,10 @@ without one (:func:`_beside_oversized`; wild seed 399, session 33: before, only 
 one; elsewhere every community holding the unit left the listing and a SIZE exemption
 on a core stood where the piece splits within the bounds), and in larger pieces
 where no community of up to twice the maximum holding the unit has a pipeline site
-reaching its need (:func:`proved`; wild seed 766, session 43). Such a unit's
+reaching its need (:func:`proved`; wild seed 766, session 43), or where the unit's
+only community within the bounds is itself: it joins no neighbour within the maximum
+(wild seed 1275, session 46: a 3,000-household compound in a 91-compound street).
+Such a unit's
 community takes the pipeline site reaching the most among its units at that full reach
 (``Choice.capped``), only where
 no legal center exists for its group (:func:`short_group_choice`), and gets an
