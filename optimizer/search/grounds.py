@@ -5,11 +5,12 @@ holding one is exempt on that ground"), so the search looks again (wild seed 850
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from optimizer.model.piece import PieceData
-from optimizer.plan.exemption import Exemption
+from optimizer.plan.exemption import Exemption, Reasons
 from optimizer.scenario.model import Scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.piece_types import PieceResult
 
 
 def _outside(scenario: Scenario, data: PieceData, ch: Choice) -> bool:
@@ -35,11 +36,12 @@ def ground(data: PieceData, cores: tuple[tuple[tuple[int, ...], Exemption], ...]
                  if any(int(data.units[u]) in held for u in units)), reason)
 
 
-def unproven(scenario: Scenario, data: PieceData, res: PieceResult) -> bool:
-    """Whether a community of ``res`` outside the bounds has no proof for it: no
+def unproven(scenario: Scenario, data: PieceData, choices: Sequence[Choice],
+             exemptions: Sequence[Reasons]) -> bool:
+    """Whether a community of ``choices`` outside the bounds has no proof for it: no
     exemption, or only ones the search says are not proven ("none found in time")."""
     return any(_outside(scenario, data, ch) and not any(ex.proven for ex in exs)
-               for ch, exs in zip(res.choices, res.exemptions, strict=True))
+               for ch, exs in zip(choices, exemptions, strict=True))
 
 
 __all__ = ["away", "ground", "unproven"]

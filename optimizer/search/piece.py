@@ -255,7 +255,7 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
             # holds without the marks). The household bounds are a rule, the marks a
             # means to a target: the piece again without them, with what is left.
             plain, reserve, cg, large = _solve(scenario.without_marks(marks), data, task, stop)
-            if unproven(scenario, data, plain):
+            if unproven(scenario, data, plain.choices, plain.exemptions):
                 # Stopped without the marks before a split or a proof (wild seed 850, 30
                 # s, one worker: "none found in time" on three communities of a street
                 # the checker splits; the marked result breaks the bounds once, at a
