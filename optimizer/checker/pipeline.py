@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from optimizer.checker.facts import Context, Facts
-from optimizer.checker.pricing import required_area_m2
+from optimizer.checker.pricing import required_area_m2, site_reach_m2
+from optimizer.checker.split import Rooms
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community
 from optimizer.scenario.model import Scenario
@@ -47,6 +48,19 @@ def imposed(scenario: Scenario, unit: int) -> list[int]:
     return [k for k in scenario.sites_by_unit.get(unit, ())
             if sites.status[k] in STATUS_WORDS
             and max(float(sites.area_m2[k]), float(sites.max_area_m2[k])) >= need]
+
+
+def rooms_of(s: Scenario, part: tuple[int, ...]) -> Rooms | None:
+    """The rooms coming PIPELINE imposes in ``part`` (:class:`split.Rooms`): a
+    community holding them takes one as its center, so a plan the searches show must
+    keep that (the wider test of tests/search/test_oversized_wider.py: "a plan gives
+    fewer households" where the rest held rooms of 500 m² for 3,000 households)."""
+    sites = s.sites
+    reach = {u: max(site_reach_m2(float(sites.area_m2[k]), float(sites.max_area_m2[k]))
+                    for k in ks) for u in part if (ks := imposed(s, u))}
+    if not reach:
+        return None
+    return Rooms(reach, lambda h: required_area_m2(h, s.policy))
 
 
 def describe(scenario: Scenario, k: int) -> str:

@@ -39,6 +39,7 @@ from optimizer.checker.core_units import core_verdict
 from optimizer.checker.cover import Verdict, cover_exists, cover_refuted
 from optimizer.checker.cut import linked_verdict
 from optimizer.checker.flow_split import flow_split
+from optimizer.checker.pipeline import rooms_of
 from optimizer.checker.split import (
     MAX_UNITS,
     QUICK_STEPS,
@@ -134,7 +135,12 @@ class Pieces:
 
     def split_with_centers(self, p: int) -> SplitAnswer:
         """:meth:`split` where each community also needs a place for its center
-        (:func:`optimizer.checker.center.can_hold_center`, the checker's own test)."""
+        (:func:`optimizer.checker.center.can_hold_center`, the checker's own test), on
+        the rooms coming PIPELINE imposes where it holds them (``rooms_of``: its only
+        center then, as the checker's PIPELINE line reads each plan). Without them the
+        checker offered splits its own PIPELINE line fails as proof that a piece splits
+        (bench/wild.py seeds 636, 1126, 1393: an 18-compound street whose 186 possible
+        communities with a legal center partition nothing)."""
         if p not in self._center_splits:
             s = self.scenario
             lo, hi = s.policy.bounds(bool(s.urban[self.units[p][0]]))
@@ -147,7 +153,8 @@ class Pieces:
 
             self._center_splits[p] = find_split(self.units[p], s.households.tolist(),
                                                 s.neighbours, lo, hi, can_host=can_host,
-                                                max_steps=steps_for(len(self.units[p])))
+                                                max_steps=steps_for(len(self.units[p])),
+                                                rooms=rooms_of(s, tuple(self.units[p])))
         return self._center_splits[p]
 
     def describe(self, p: int) -> str:
@@ -288,7 +295,8 @@ def no_split(s: Scenario, pieces: Pieces, p: int) -> Verdict:
     if got.exists and pieces.split_with_centers(p).exists is False:
         return True, (f"{pieces.describe(p)} in {n} units: no split into connected "
                       f"communities of {lo}..{hi} that each have a place for a service "
-                      "center exists (the checker searched every split)")
+                      "center (ONE-STATION, PIPELINE) exists (the checker searched every "
+                      "split)")
     if got.exists:
         shown = " | ".join(_names(s, set(g), 3) for g in got.groups[:4])
         more = f" | ... ({len(got.groups)} communities)" if len(got.groups) > 4 else ""

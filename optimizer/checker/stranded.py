@@ -56,11 +56,10 @@ from itertools import product
 from optimizer.checker.center import can_hold_center
 from optimizer.checker.claims import Claim
 from optimizer.checker.least import fewer_joined
-from optimizer.checker.pipeline import imposed
+from optimizer.checker.pipeline import rooms_of
 from optimizer.checker.pocket import part_pocket
-from optimizer.checker.pricing import required_area_m2, site_reach_m2
 from optimizer.checker.proofs import Pieces, _names, above_max_units
-from optimizer.checker.split import OutOfSteps, Rooms, find_split, whole_number_fits
+from optimizer.checker.split import OutOfSteps, find_split, whole_number_fits
 from optimizer.scenario.model import Scenario
 
 Proof = tuple[bool | None, str]      # proved, disproved or undecided (None), and why
@@ -107,19 +106,6 @@ class _Host:
 
     def any(self, units: set[int] | list[int], h: int) -> bool:
         return any(self(u, h) for u in units)
-
-
-def rooms_of(s: Scenario, part: tuple[int, ...]) -> Rooms | None:
-    """The rooms coming PIPELINE imposes in ``part`` (:class:`split.Rooms`): a
-    community holding them takes one as its center, so a plan the searches show must
-    keep that (the wider test of tests/search/test_oversized_wider.py: "a plan gives
-    fewer households" where the rest held rooms of 500 m² for 3,000 households)."""
-    sites = s.sites
-    reach = {u: max(site_reach_m2(float(sites.area_m2[k]), float(sites.max_area_m2[k]))
-                    for k in ks) for u in part if (ks := imposed(s, u))}
-    if not reach:
-        return None
-    return Rooms(reach, lambda h: required_area_m2(h, s.policy))
 
 
 def _what_joined(s: Scenario, joined: list[int], claim: Claim) -> str | None:
