@@ -23,8 +23,8 @@ from optimizer.graph import components
 from optimizer.model.piece import piece_data
 from optimizer.scenario.build import grid_scenario
 from optimizer.search.attempt import Choice
-from optimizer.search.columns import connected_groups, plan_by_columns
-from optimizer.search.core import _local_core, no_partition
+from optimizer.search.columns import ColumnPlan, connected_groups, plan_by_columns
+from optimizer.search.core import NoPartition, _local_core, no_partition
 from optimizer.search.core_split import mend_soft
 from optimizer.search.heuristic import best_choice
 from optimizer.search.piece_types import PieceResult, PieceTask
@@ -39,6 +39,20 @@ def _piece():  # type: ignore[no-untyped-def]
     s = grid_scenario(ROWS)
     comp = components(s)[0]
     return s, comp, piece_data(s, comp.key, comp.units)
+
+
+def _task(comp) -> PieceTask:  # type: ignore[no-untyped-def]
+    return PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
+                     budget_s=10.0, seed=0, threads=1, deterministic=True)
+
+
+def _why(s, comp, data) -> tuple[PieceTask, NoPartition, ColumnPlan]:  # type: ignore[no-untyped-def]
+    """The piece's task, what its listing proves (no partition) and the listing's plan."""
+    task = _task(comp)
+    got = plan_by_columns(s, data, budget_s=5, workers=1, seed=0, deterministic=True,
+                          stop=StopFlag(), hint=lambda: None)
+    assert got is not None
+    return task, no_partition(s, data, got, task), got
 
 
 def test_a_core_is_found_around_one_unit_and_is_one() -> None:
@@ -57,12 +71,8 @@ def test_a_core_is_found_around_one_unit_and_is_one() -> None:
 
 def test_a_soft_plan_broken_away_from_the_core_is_mended() -> None:
     s, comp, data = _piece()
-    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
-                     budget_s=10.0, seed=0, threads=1, deterministic=True)
-    got = plan_by_columns(s, data, budget_s=5, workers=1, seed=0, deterministic=True,
-                          stop=StopFlag(), hint=lambda: None)
-    assert got is not None and got.status == Status.INFEASIBLE
-    why = no_partition(s, data, got, task)
+    task, why, got = _why(s, comp, data)
+    assert got.status == Status.INFEASIBLE
     assert why.cored is not None and len(why.cored.cores) == 1
     # a soft plan with 2600 + 2600 outside the bounds, holding no core unit
     a = best_choice(s, data, [0, 1, 2, 3])
@@ -91,12 +101,7 @@ def test_the_soft_plan_names_each_community_its_own_core() -> None:
     s = grid_scenario([[1800, 300, 1800, 2600, 1800, 300, 1800], [2600] * 7])
     comp = components(s)[0]
     data = piece_data(s, comp.key, comp.units)
-    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
-                     budget_s=10.0, seed=0, threads=1, deterministic=True)
-    got = plan_by_columns(s, data, budget_s=5, workers=1, seed=0, deterministic=True,
-                          stop=StopFlag(), hint=lambda: None)
-    assert got is not None
-    why = no_partition(s, data, got, task)
+    task, why, _ = _why(s, comp, data)
     assert why.cored is not None and len(why.cored.cores) == 2
     second = why.cored.cores[1]
     ch = best_choice(s, data, [second[0]])
@@ -119,12 +124,7 @@ def test_the_soft_model_breaks_the_bounds_only_at_a_core() -> None:
     from optimizer.search import piece_common
 
     s, comp, data = _piece()
-    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
-                     budget_s=10.0, seed=0, threads=1, deterministic=True)
-    got = plan_by_columns(s, data, budget_s=5, workers=1, seed=0, deterministic=True,
-                          stop=StopFlag(), hint=lambda: None)
-    assert got is not None
-    why = no_partition(s, data, got, task)
+    task, why, _ = _why(s, comp, data)
     marker = dataclasses.replace(why.record, text="the stand-in core's record")
     at = int(data.units[3])
     stopped = StopFlag()
@@ -158,8 +158,7 @@ def test_a_stopped_search_without_the_marks_keeps_the_marked_proof(monkeypatch) 
 
     s, comp, data = _piece()
     s = s.replace(late_rooms=frozenset({int(data.units[2])}))
-    task = PieceTask(index=0, key=comp.key, units=comp.units, diagnosis=None,
-                     budget_s=10.0, seed=0, threads=1, deterministic=True)
+    task = _task(comp)
 
     def plan(groups: list[list[int]]) -> tuple[Choice, ...]:
         got = tuple(best_choice(s.replace(late_rooms=frozenset()), data, g) for g in groups)
