@@ -37,8 +37,7 @@ from collections.abc import Callable, Mapping
 
 from optimizer.checker.center import can_hold_center
 from optimizer.checker.claims import Claim
-from optimizer.checker.pipeline import STATUS_WORDS, imposed
-from optimizer.checker.pricing import required_area_m2, site_can_hold
+from optimizer.checker.pipeline import imposed, rooms_hold
 from optimizer.checker.proofs import Pieces, _names, above_max_units
 from optimizer.scenario.model import Scenario
 
@@ -71,7 +70,7 @@ def lightest_host(s: Scenario, unit: int, allowed: set[int]) -> tuple[int, list[
     if not imposed(s, unit):
         free = {u for u in allowed if not imposed(s, u)}
         best = _lightest(s, unit, free, lambda u, w: can_hold_center(s, u, w))
-    piped = _lightest(s, unit, allowed, lambda u, w: _rooms_hold(s, u, w))
+    piped = _lightest(s, unit, allowed, lambda u, w: rooms_hold(s, u, w))
     if piped is not None and (best is None or piped[0] < best[0]):
         best = piped
     return best
@@ -104,21 +103,12 @@ def _lightest(s: Scenario, unit: int, allowed: set[int], holds: Callable[[int, i
     return None
 
 
-def _rooms_hold(s: Scenario, unit: int, households: int) -> bool:
-    """Whether pipeline rooms of ``unit`` can be the center of ``households``."""
-    need = required_area_m2(households, s.policy)
-    sites = s.sites
-    return any(sites.status[k] in STATUS_WORDS
-               and site_can_hold(need, float(sites.area_m2[k]), float(sites.max_area_m2[k]))
-               for k in s.sites_by_unit.get(unit, ()))
-
-
 def _has_host(s: Scenario, units: set[int], skip: int) -> bool:
     """Whether a unit of ``units`` other than ``skip`` can hold the center of all their
     households: on pipeline rooms where they hold imposed ones (PIPELINE)."""
     hh = int(s.households[sorted(units)].sum())
     if any(imposed(s, u) for u in units):
-        return any(_rooms_hold(s, u, hh) for u in units if u != skip)
+        return any(rooms_hold(s, u, hh) for u in units if u != skip)
     return any(can_hold_center(s, u, hh) for u in units if u != skip)
 
 

@@ -28,8 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from optimizer.checker.center import can_hold_center
-from optimizer.checker.pipeline import STATUS_WORDS, imposed
-from optimizer.checker.pricing import required_area_m2, site_can_hold
+from optimizer.checker.pipeline import imposed, rooms_hold
 from optimizer.scenario.model import Scenario
 
 Host = Callable[[frozenset[int], int], bool]
@@ -47,11 +46,7 @@ def group_can_host(s: Scenario, group: frozenset[int], households: int) -> bool:
     or a site that reaches that area may stand (ONE-STATION, NEWDEV-FIRST's co-built
     rooms counted as always enough)."""
     if any(imposed(s, u) for u in group):
-        need = required_area_m2(households, s.policy)
-        sites = s.sites
-        return any(sites.status[k] in STATUS_WORDS
-                   and site_can_hold(need, float(sites.area_m2[k]), float(sites.max_area_m2[k]))
-                   for u in group for k in s.sites_by_unit.get(u, ()))
+        return any(rooms_hold(s, u, households) for u in group)
     return any(can_hold_center(s, u, households) for u in group)
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from optimizer.checker.facts import Context, Facts
-from optimizer.checker.pricing import required_area_m2, site_reach_m2
+from optimizer.checker.pricing import required_area_m2, site_can_hold, site_reach_m2
 from optimizer.checker.split import Rooms
 from optimizer.plan.compliance import ComplianceRow
 from optimizer.plan.model import Community
@@ -48,6 +48,16 @@ def imposed(scenario: Scenario, unit: int) -> list[int]:
     return [k for k in scenario.sites_by_unit.get(unit, ())
             if sites.status[k] in STATUS_WORDS
             and max(float(sites.area_m2[k]), float(sites.max_area_m2[k])) >= need]
+
+
+def rooms_hold(s: Scenario, unit: int, households: int) -> bool:
+    """Whether pipeline rooms of ``unit`` can be the center of ``households``
+    households (PIPELINE: with imposed rooms in a community, its only center)."""
+    need = required_area_m2(households, s.policy)
+    sites = s.sites
+    return any(sites.status[k] in STATUS_WORDS
+               and site_can_hold(need, float(sites.area_m2[k]), float(sites.max_area_m2[k]))
+               for k in s.sites_by_unit.get(unit, ()))
 
 
 def rooms_of(s: Scenario, part: tuple[int, ...]) -> Rooms | None:

@@ -135,12 +135,9 @@ class Pieces:
 
     def split_with_centers(self, p: int) -> SplitAnswer:
         """:meth:`split` where each community also needs a place for its center
-        (:func:`optimizer.checker.center.can_hold_center`, the checker's own test), on
-        the rooms coming PIPELINE imposes where it holds them (``rooms_of``: its only
-        center then, as the checker's PIPELINE line reads each plan). Without them the
-        checker offered splits its own PIPELINE line fails as proof that a piece splits
-        (bench/wild.py seeds 636, 1126, 1393: an 18-compound street whose 186 possible
-        communities with a legal center partition nothing)."""
+        (:func:`optimizer.checker.center.can_hold_center`), on PIPELINE's imposed rooms
+        where it holds them (``rooms_of``), as the checker's PIPELINE line reads a plan
+        (wild seeds 636, 1126, 1393: splits that line fails were offered as proof)."""
         if p not in self._center_splits:
             s = self.scenario
             lo, hi = s.policy.bounds(bool(s.urban[self.units[p][0]]))

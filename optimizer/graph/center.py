@@ -42,6 +42,11 @@ def capacity_m2(scenario: Scenario, unit: int) -> float:
     return _sites_capacity_m2(scenario, unit)
 
 
+def site_reach_m2(scenario: Scenario, k: int) -> float:
+    """The most area site ``k``'s rooms can reach: max(area_m2, max_area_m2)."""
+    return max(float(scenario.sites.area_m2[k]), float(scenario.sites.max_area_m2[k]))
+
+
 def imposed_sites(scenario: Scenario, unit: int) -> tuple[int, ...]:
     """The pipeline sites of ``unit`` a community holding it must take as its center
     (PIPELINE: rooms coming whose reach covers the area a community of the lower bound
@@ -50,17 +55,14 @@ def imposed_sites(scenario: Scenario, unit: int) -> tuple[int, ...]:
     lo = pol.bounds(bool(scenario.urban[unit]))[0]
     need = pol.required_area_m2(lo)
     return tuple(k for k in scenario.sites_by_unit.get(unit, ())
-                 if sites.is_pipeline(k)
-                 and max(float(sites.area_m2[k]), float(sites.max_area_m2[k])) >= need)
+                 if sites.is_pipeline(k) and site_reach_m2(scenario, k) >= need)
 
 
 def rooms_reach_m2(scenario: Scenario, unit: int) -> float:
     """The most area a center on one of ``unit``'s pipeline sites can reach (0 without
     one): where a community holds imposed rooms, only such a center is legal."""
-    sites = scenario.sites
-    return max((max(float(sites.area_m2[k]), float(sites.max_area_m2[k]))
-                for k in scenario.sites_by_unit.get(unit, ()) if sites.is_pipeline(k)),
-               default=0.0)
+    return max((site_reach_m2(scenario, k) for k in scenario.sites_by_unit.get(unit, ())
+                if scenario.sites.is_pipeline(k)), default=0.0)
 
 
 def legal_capacity_m2(scenario: Scenario, unit: int) -> float:
@@ -73,9 +75,8 @@ def legal_capacity_m2(scenario: Scenario, unit: int) -> float:
 
 
 def _sites_capacity_m2(scenario: Scenario, unit: int) -> float:
-    sites = scenario.sites
-    return max((max(float(sites.area_m2[s]), float(sites.max_area_m2[s]))
-                for s in scenario.sites_by_unit.get(unit, ())), default=0.0)
+    return max((site_reach_m2(scenario, s) for s in scenario.sites_by_unit.get(unit, ())),
+               default=0.0)
 
 
 def can_reach_center(scenario: Scenario, start: int, units: set[int], cap: dict[int, float],

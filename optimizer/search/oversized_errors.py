@@ -5,6 +5,7 @@ the area they need and what the planner can change (ONE-STATION, PIPELINE)."""
 from __future__ import annotations
 
 from optimizer.errors import SolveError
+from optimizer.graph.center import site_reach_m2
 from optimizer.model.precedence import imposed_sites
 from optimizer.scenario.model import Scenario
 
@@ -28,12 +29,6 @@ def _word(key: tuple[str, str, str]) -> str:
     return "rural village" if key[2] == "rural" else "urban compound"
 
 
-def _reach_m2(scenario: Scenario, site: int) -> float:
-    """The most a site's rooms can reach: max(area_m2, max_area_m2)."""
-    s = scenario.sites
-    return max(float(s.area_m2[site]), float(s.max_area_m2[site]))
-
-
 def joined_no_place_error(scenario: Scenario, key: tuple[str, str, str], members: list[int],
                           unit: int | None) -> NoPlaceError:
     """Why the units ``members`` (a stranded part joined to the community of ``unit``,
@@ -48,7 +43,7 @@ def joined_no_place_error(scenario: Scenario, key: tuple[str, str, str], members
     need = scenario.policy.required_area_m2(total)
     inside = set(members)
     s = scenario.sites
-    reach = [(_reach_m2(scenario, k), s.site_ids[k])
+    reach = [(site_reach_m2(scenario, k), s.site_ids[k])
              for k in range(len(s.site_ids)) if int(s.unit[k]) in inside]
     sites = (f"its largest site, {max(reach)[1]}, reaches {max(reach)[0]:,.0f} m²"
              if reach else "it holds no site")
@@ -99,7 +94,7 @@ def no_place_error(scenario: Scenario, key: tuple[str, str, str], unit: int,
         s = scenario.sites
         listed = ", ".join(
             f"{s.site_ids[k]} ({str(s.status[k]).replace('_', ' ')}, "
-            f"{_reach_m2(scenario, k):,.0f} m² at most)" for k in rooms)
+            f"{site_reach_m2(scenario, k):,.0f} m² at most)" for k in rooms)
         need = scenario.policy.required_area_m2(int(h[unit]))
         return NoPlaceError(
             f"no place for a center for the {word} {scenario.unit_ids[unit]} above the "

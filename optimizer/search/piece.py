@@ -256,10 +256,8 @@ def _solve(scenario: Scenario, data: PieceData, task: PieceTask, stop: StopFlag
             # means to a target: the piece again without them, with what is left.
             plain, reserve, cg, large = _solve(scenario.without_marks(marks), data, task, stop)
             if unproven(scenario, data, plain.choices, plain.exemptions):
-                # Stopped without the marks before a split or a proof (wild seed 850, 30
-                # s, one worker: "none found in time" on three communities of a street
-                # the checker splits; the marked result breaks the bounds once, at a
-                # core the checker proves without the marks too): the marked result.
+                # Stopped unmarked before a split or a proof: the marked result, its
+                # breaks at a core (wild seed 850: "none found in time", refused).
                 return dataclasses.replace(
                     done, method=f"{done.method}, {UNMARKED_STOPPED}",
                     time_s=plain.time_s + done.time_s), 0.0, 0.0, False
