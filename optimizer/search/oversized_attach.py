@@ -179,7 +179,8 @@ def _attach(scenario: Scenario, key: tuple[str, str, str], parts: list[Part],
                         deterministic=task.deterministic, stop=stop)
     used += res.used_s
     if not res.chosen and res.status != Status.INFEASIBLE and stop.is_set():
-        first, exact = first_partition(members, cost, attached, gd.n, task, stop)
+        first, exact = first_partition(members, cost, attached, gd.n, task, stop,
+                                       gd.nbrs)
         if first:   # exact, and the fewest joining is the least proven: the optimum
             exact &= proven and int(attached[list(first)].sum()) <= total
             return _block(scenario, gd, parts, cores, [members[k] for k in first], exact,

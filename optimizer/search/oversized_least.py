@@ -8,6 +8,7 @@ its own code (optimizer.checker.least).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -26,6 +27,8 @@ MAX_STEPS = 2_000_000       # ... and enumeration steps
 LEAST_COLUMNS = min(MAX_COLUMNS, 20_000)   # the search for the fewest joining, per round:
                             # past it the block model (a 154-unit part: 1.9 M supersets)
 COVER_UNITS = 62            # a stopped group's first plan by exact cover up to this many units
+LEAST_STATES = 50_000       # the fewest joining by exact cover: its states, at most (~0.2 s;
+                            # seed 1344's 22 units 13,000; 538's 39 units past 200,000)
 ATTACH_S = 5.0              # the set partitioning of one stranded group, at most (each stage)
 
 
@@ -74,6 +77,7 @@ def least_part(scenario: Scenario, gd: PieceData, part: Part, cores: dict[int, l
     # (random grids: 2,400 joined where 2,200 could; the checker rejected them). If
     # that listing is past its cap, V is a plan, not shown the least.
     pos = {i: k for k, i in enumerate(sorted(inside))}
+    near = [[pos[int(v)] for v in gd.nbrs[i] if int(v) in pos] for i in sorted(inside)]
     extra = least_to_attach(part.households, gd.lo, gd.hi)
     used = 0.0
     past: int | None = None         # the least found past ``extra`` + 1, not proven
@@ -84,9 +88,9 @@ def least_part(scenario: Scenario, gd: PieceData, part: Part, cores: dict[int, l
             if got is None:
                 return None if past is None else (past, groups, False, used)
             big += [tuple(sorted(set(g) & inside)) for g in got if set(g) & inside]
-        members = [tuple(pos[i] for i in g) for g in groups + big]
+        members = [tuple(pos[i] for i in g) for g in groups + big]      # pos keeps order
         gain = np.array([0.0] * len(groups) + [float(hh[list(g)].sum()) for g in big])
-        chosen, status, spent = _fewest(len(pos), members, gain, task, stop)
+        chosen, status, spent = _fewest(len(pos), members, gain, task, stop, near)
         used += spent
         if chosen:
             need = int(round(sum(gain[k] for k in chosen)))
@@ -100,28 +104,37 @@ def least_part(scenario: Scenario, gd: PieceData, part: Part, cores: dict[int, l
 
 
 def _fewest(n: int, members: list[tuple[int, ...]], gain: np.ndarray, task: PieceTask,
-            stop: StopFlag) -> tuple[tuple[int, ...], Status, float]:
+            stop: StopFlag, nbrs: list[list[int]] | None = None
+            ) -> tuple[tuple[int, ...], Status, float]:
     """The partition of units 0..n-1 into ``members`` of least ``gain``: the members
     chosen, OPTIMAL or INFEASIBLE when proven, and the time used (deterministic).
 
-    Up to COVER_UNITS units by the exact cover (no solver, no clock; its states charged
-    at COVER_STATE_S), else by CP-SAT. Why: bench/wild.py seed 1344's 22-village part
-    (4,091 listed communities) took CP-SAT 0.43 s to prove no partition without joining
-    and 0.75 s for the fewest (132 households); the piece's 0.59 s ran out, the group
-    fell to its stopped fallbacks and ended `soft`, which its check rejects. The exact
-    cover answers both in under 0.1 s."""
+    Up to COVER_UNITS units by the exact cover (no solver; its states charged at
+    COVER_STATE_S; units in band order where ``nbrs`` is given), else by CP-SAT.
+    Why: bench/wild.py seed 1344's 22-village part (4,091 listed communities) took
+    CP-SAT 0.43 s to prove no partition without joining and 0.75 s for the fewest (132
+    households); the piece's 0.59 s ran out, the group fell to its stopped fallbacks
+    and ended `soft`, which its check rejects. The exact cover answers both in under
+    0.1 s. Past LEAST_STATES (about 0.2 s) CP-SAT as
+    before: seed 538's 39-unit part passed 200,000 states in 0.8 s in the units' own
+    order; in band order it takes 66."""
+    wasted = 0.0
     if n <= COVER_UNITS:
         try:
-            value, chosen, states = cheapest_cover(n, tuple(members), gain, stop)
+            # The clock's stop only past its grace: capped at LEAST_STATES, the cover
+            # ends sooner than the solver it spares.
+            value, chosen, states = cheapest_cover(n, tuple(members), gain,
+                                                   stop if stop.grace_s() <= 0.0 else None,
+                                                   LEAST_STATES, nbrs)
         except CoverTooLarge:
-            pass
+            wasted = LEAST_STATES * COVER_STATE_S
         else:
             return (chosen, Status.OPTIMAL if math.isfinite(value) else Status.INFEASIBLE,
                     states * COVER_STATE_S)
     res = solve_setpart(build_setpart(n, members, gain), time_s=ATTACH_S,
                         workers=task.threads, seed=task.seed,
                         deterministic=task.deterministic, stop=stop)
-    return res.chosen, res.status, res.used_s
+    return res.chosen, res.status, res.used_s + wasted
 
 
 def rest_reaches(gd: PieceData, rest: set[int], touching: set[int]) -> bool:
@@ -190,7 +203,9 @@ def attached_households(members: list[tuple[int, ...]], cores: list[list[int]],
 
 
 def first_partition(members: list[tuple[int, ...]], cost: np.ndarray, attached: np.ndarray,
-                    n: int, task: PieceTask, stop: StopFlag) -> tuple[tuple[int, ...], bool]:
+                    n: int, task: PieceTask, stop: StopFlag,
+                    nbrs: Sequence[Iterable[int]] | None = None
+                    ) -> tuple[tuple[int, ...], bool]:
     """A plan of a stranded group whose set partitioning (the fewest joining, then the
     cheapest) the clock cut before a proven answer: the columns chosen from
     ``members`` (each within the bounds with a center, or an oversized unit's
@@ -212,7 +227,7 @@ def first_partition(members: list[tuple[int, ...]], cost: np.ndarray, attached: 
         # Lexicographic: a household more joined outweighs any plan's whole cost.
         weight = attached.astype(float) * (float(cost.max(initial=0.0)) * n + 1.0) + cost
         try:
-            value, chosen, _ = cheapest_cover(n, tuple(order), weight)
+            value, chosen, _ = cheapest_cover(n, tuple(order), weight, nbrs=nbrs)
             return (chosen if math.isfinite(value) else ()), True   # () proves none
         except CoverTooLarge:
             pass

@@ -120,7 +120,7 @@ def wider_plan(scenario: Scenario, gd: PieceData, parts: list[Part],
             # communities, and a short one it holds for want of time is an exemption the
             # checker rejects (wild 302, 19 compounds: 1189's rooms in 1252's community
             # where a plan without them exists). The exact cover where it fits.
-            chosen, exact = first_partition(members, cost, gain, gd.n, task, stop)
+            chosen, exact = first_partition(members, cost, gain, gd.n, task, stop, gd.nbrs)
             if exact and chosen:
                 return Wider([members[k] for k in chosen], used)
             if exact:       # none at this many households joining: more may join

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -199,12 +199,21 @@ def _better(scenario: Scenario, data: PieceData, plan: list[Choice],
 
 
 def cheapest_cover(n: int, members: tuple[tuple[int, ...], ...], cost: np.ndarray,
-                   stop: StopFlag | None = None) -> tuple[float, tuple[int, ...], int]:
+                   stop: StopFlag | None = None, max_states: int = COVER_STATES,
+                   nbrs: Sequence[Iterable[int]] | None = None
+                   ) -> tuple[float, tuple[int, ...], int]:
     """The cheapest set of ``members`` (sorted local unit tuples, n <= 62) covering units
     0..n-1 exactly once: its cost, the members chosen and the states searched. Each state
     is the set of units covered; the lowest unit not yet covered must be the lowest of
     the next group, so each partition is reached once. Raises CoverTooLarge past
-    COVER_STATES or once ``stop`` is raised (looked at every STOP_STATES states)."""
+    ``max_states`` or once ``stop`` is raised (looked at every STOP_STATES states).
+
+    ``nbrs`` (each unit's neighbours): the units are taken in :func:`band_order`, so
+    the states are the covered sets of a band sweeping the map: seed 538's 39-unit part
+    (4,641 groups) took 66 states so, and more than 2 M in the units' own order."""
+    if nbrs is not None:
+        rank = band_order(nbrs, n)
+        members = tuple(tuple(sorted(rank[u] for u in g)) for g in members)
     masks = np.array([sum(1 << u for u in g) for g in members], dtype=np.int64)
     lows = np.array([g[0] for g in members], dtype=np.int64)
     by_low = [np.flatnonzero(lows == u) for u in range(n)]
@@ -217,7 +226,7 @@ def cheapest_cover(n: int, members: tuple[tuple[int, ...], ...], cost: np.ndarra
         got = memo.get(covered)
         if got is not None:
             return got
-        if len(memo) >= COVER_STATES or (stop is not None and len(memo) % STOP_STATES == 0
+        if len(memo) >= max_states or (stop is not None and len(memo) % STOP_STATES == 0
                                          and stop.is_set()):
             raise CoverTooLarge
         low = (~covered & (covered + 1)).bit_length() - 1
@@ -233,3 +242,32 @@ def cheapest_cover(n: int, members: tuple[tuple[int, ...], ...], cost: np.ndarra
 
     value, chosen = best(0)
     return value, chosen, len(memo)
+
+
+def band_order(nbrs: Sequence[Iterable[int]], n: int) -> list[int]:
+    """Each unit's rank in a breadth-first order from a far unit (the last that a
+    breadth-first search from unit 0 reaches), neighbours by number, each connected
+    part in turn: units near in the order are near on the map, so a cover's state (the
+    units covered, all below the lowest not covered) stays a narrow band."""
+    def sweep(start: int, seen: list[bool]) -> list[int]:
+        order, at = [start], 0
+        seen[start] = True
+        while at < len(order):
+            for v in sorted(int(w) for w in nbrs[order[at]]):
+                if v < n and not seen[v]:
+                    seen[v] = True
+                    order.append(v)
+            at += 1
+        return order
+
+    rank = [0] * n
+    done = [False] * n
+    k = 0
+    for u in range(n):
+        if done[u]:
+            continue
+        far = sweep(u, list(done))[-1]      # not yet ranked (a one-way neighbour too)
+        for v in sweep(far, done):
+            rank[v] = k
+            k += 1
+    return rank

@@ -37,6 +37,10 @@ def test_the_cover_agrees_with_cp_sat(seed: int, monkeypatch: pytest.MonkeyPatch
                       for _ in range(int(rng.integers(n, 4 * n)))})
     gain = rng.integers(0, 5, size=len(members)).astype(float)
     chosen, status, _ = least._fewest(n, members, gain, _task(), StopFlag())
+    path = [[v for v in (u - 1, u + 1) if 0 <= v < n] for u in range(n)][::-1]
+    banded, banded_status, _ = least._fewest(n, members, gain, _task(), StopFlag(), path)
+    assert banded_status == status
+    assert gain[list(banded)].sum() == gain[list(chosen)].sum()
     monkeypatch.setattr(least, "COVER_UNITS", 0)
     cp_chosen, cp_status, _ = least._fewest(n, members, gain, _task(), StopFlag())
     assert status == cp_status

@@ -20,7 +20,12 @@ from optimizer.search.heuristic import best_choice
 from optimizer.search.lns import community_adjacency
 from optimizer.search.piece_common import plan_cost
 from optimizer.search.stop import StopFlag
-from optimizer.search.windows import cheapest_cover, connected_windows, improve_windows
+from optimizer.search.windows import (
+    band_order,
+    cheapest_cover,
+    connected_windows,
+    improve_windows,
+)
 from tests.helpers.partitions import set_partitions
 from tests.helpers.plans import assert_legal, legal_plan
 
@@ -44,6 +49,51 @@ def test_cheapest_cover_is_the_cheapest_partition(seed: int) -> None:
     assert sorted(u for i in chosen for u in blocks[i]) == list(range(n))
     assert sum(cost[i] for i in chosen) == pytest.approx(value)
     assert states >= 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_cover_in_band_order_is_the_same_cheapest(seed: int) -> None:
+    """Units relabelled by band_order: the same value, members of the caller's tuples."""
+    rng = random.Random(seed)
+    n = 7
+    nbrs = [[v for v in (u - 1, u + 1) if 0 <= v < n] for u in range(n)]
+    rng.shuffle(nbrs)       # any adjacency: the order must stay a permutation
+    blocks = [b for size in (1, 2, 3) for b in itertools.combinations(range(n), size)
+              if rng.random() < 0.6]
+    blocks += [(u,) for u in range(n) if (u,) not in blocks]
+    cost = np.array([rng.uniform(1.0, 10.0) * len(b) for b in blocks])
+    plain, _, _ = cheapest_cover(n, tuple(blocks), cost)
+    value, chosen, _ = cheapest_cover(n, tuple(blocks), cost, nbrs=nbrs)
+    assert value == pytest.approx(plain)
+    assert sorted(u for i in chosen for u in blocks[i]) == list(range(n))
+    assert sorted(band_order(nbrs, n)) == list(range(n))
+
+
+def test_band_order_keeps_the_cover_narrow() -> None:
+    """A 3 x 8 grid numbered at random, covered by its connected groups of up to three
+    cells: in band order (sweeping the grid) the cover visits a small fraction of the
+    states it visits in the scrambled numbering (seed 538's 39-unit part: 66 against
+    more than 2 M)."""
+    rng = random.Random(5)
+    rows, cols = 3, 8
+    n = rows * cols
+    label = list(range(n))
+    rng.shuffle(label)
+    cell = {(r, c): label[r * cols + c] for r in range(rows) for c in range(cols)}
+    nbrs: list[list[int]] = [[] for _ in range(n)]
+    for (r, c), u in cell.items():
+        nbrs[u] = [cell[q] for q in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1))
+                   if q in cell]
+    groups = {(u,) for u in range(n)}
+    groups |= {tuple(sorted((u, v))) for u in range(n) for v in nbrs[u]}
+    groups |= {tuple(sorted((u, v, w))) for u in range(n) for v in nbrs[u] for w in nbrs[v]
+               if w != u}
+    blocks = tuple(sorted(groups))
+    cost = np.array([1.0 + len(b) ** 0.5 for b in blocks])
+    plain, _, plain_states = cheapest_cover(n, blocks, cost)
+    value, _, states = cheapest_cover(n, blocks, cost, nbrs=nbrs)
+    assert value == pytest.approx(plain)
+    assert states * 100 < plain_states, (states, plain_states)
 
 
 def _street() -> tuple[Scenario, PieceData, list[Choice]]:
