@@ -71,7 +71,16 @@ def pocket_block(scenario: Scenario, data: PieceData, pocket: Pocket,
     best: tuple[float, tuple[Choice, ...]] | None = None
     least = float("inf")
     for plan in plans:
-        joined = [with_center(scenario, g, free or set()) for g in plan]
+        # The path a lone unit takes to a center runs outside the plan's other groups
+        # and the paths taken before it: a pocket's split can hold its gate (random
+        # 2x4 grid, bench/oversized_grids.py ordinary 4517: the lone no_build r1c1
+        # took the gate r1c2, already in its neighbour group, and the piece's solve
+        # failed on "a unit left out").
+        avail = (free or set()) - {u for g in plan for u in g}
+        joined = []
+        for g in plan:
+            joined.append(with_center(scenario, g, avail))
+            avail -= set(joined[-1])
         complete &= joined == plan
         got = [best_choice(scenario, data, [local[u] for u in g]) for g in joined]
         if any(ch is None for ch in got):

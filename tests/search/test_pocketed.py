@@ -109,3 +109,22 @@ def test_a_part_with_no_plan_within_the_bounds_ends_at_its_proof(
     assert calls == []
     assert res.choices == () and res.exemptions == ()
     assert res.reason and res.method == "no plan within the bounds"
+
+
+def test_a_lone_unit_of_a_pocket_takes_no_unit_its_pocket_holds() -> None:
+    """bench/oversized_grids.py ordinary 4517 (rural, 1,000-1,500; X = no_build, no
+    site): the pocket behind r1c2 splits as {r0c1, r0c2, r1c2, r1c3}, {r0c3}, {r1c1},
+    and the lone r1c1 has no center. Its lightest path to one took r1c2, already in
+    the first group: the piece's solve raised "a unit left out". Now its path runs
+    outside the pocket's groups, and the plan passes the checker::
+
+        1500  700  200X 1200
+         700 1200X  200  500
+    """
+    s = grid_scenario([[1500, 700, 200, 1200], [700, 1200, 200, 500]], kind="rural",
+                      no_build=["r1c1", "r0c2"])
+    plan = solve(s, time_limit_s=10, workers=1, seed=0)
+    report = check(s, plan)
+    assert report.passed, report.summary_text()
+    units = [u for c in communities_of(plan) for u in c]
+    assert sorted(units) == sorted(s.unit_ids)
