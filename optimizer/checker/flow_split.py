@@ -20,10 +20,11 @@ The model, for each possible count k (k·lo ≤ H ≤ k·hi), written from the r
   unit of flow.
 
 Every split into connected communities within the bounds is a solution for its k, so
-INFEASIBLE for every k proves that none exists. Centers (ONE-STATION) are not modelled:
-a proof without them holds with them. It is bounded, so the verdict does not move with
-the machine's load: at most MAX_COMMUNITIES communities, one worker, a fixed seed and
-MAX_DET_TIME deterministic seconds in all; past them, undecided (never a pass).
+INFEASIBLE for every k proves that none exists. Pieces of more than MAX_COMMUNITIES
+communities go to one model for every count (rooted_split.py). Centers (ONE-STATION)
+are not modelled: a proof without them holds with them. It is bounded, so the verdict
+does not move with the machine's load: at most MAX_UNITS units, one worker, a fixed
+seed and MAX_DET_TIME deterministic seconds in all; past them, undecided (never a pass).
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ from collections.abc import Iterable, Sequence
 
 from ortools.sat.python import cp_model
 
+from optimizer.checker.rooted_split import MAX_DET_TIME as ROOTED_DET_TIME
+from optimizer.checker.rooted_split import rooted_split
 from optimizer.checker.split import SplitAnswer, community_counts
 
-MAX_COMMUNITIES = 4     # beyond: undecided (the model grows with units × k)
+MAX_COMMUNITIES = 4     # beyond: rooted_split.py (this model grows with units × k)
 MAX_UNITS = 200
 MAX_DET_TIME = 3.0      # deterministic seconds for all counts together (one worker)
 
@@ -44,14 +47,18 @@ def flow_split(units: Sequence[int], households: Sequence[int],
                max_det_time: float = MAX_DET_TIME) -> SplitAnswer:
     """Whether ``units`` (a connected piece) split into connected communities of lo..hi
     households: False (proved: INFEASIBLE for every count), True with a split, None
-    (more than MAX_COMMUNITIES communities or units, or out of time)."""
+    (more than MAX_UNITS units, or out of time). Pieces of more than MAX_COMMUNITIES
+    communities go to :func:`rooted_split`."""
     units = sorted(int(u) for u in units)
     total = sum(int(households[u]) for u in units)
     ks = community_counts(total, lo, hi)
     if not ks:
         return SplitAnswer(False, by_model=True)
-    if len(units) > MAX_UNITS or ks[-1] > MAX_COMMUNITIES:
+    if len(units) > MAX_UNITS:
         return SplitAnswer(None)
+    if ks[-1] > MAX_COMMUNITIES:        # one model for every count (rooted_split.py)
+        return rooted_split(units, households, neighbours, lo, hi,
+                            min(max_det_time, ROOTED_DET_TIME))
     left = max_det_time
     for k in ks:
         infeasible, groups, spent = _solve(units, households, neighbours, lo, hi, k, left)

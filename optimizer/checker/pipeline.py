@@ -47,7 +47,7 @@ def imposed(scenario: Scenario, unit: int) -> list[int]:
     need = required_area_m2(lo, pol)
     return [k for k in scenario.sites_by_unit.get(unit, ())
             if sites.status[k] in STATUS_WORDS
-            and max(float(sites.area_m2[k]), float(sites.max_area_m2[k])) >= need]
+            and site_reach_m2(float(sites.area_m2[k]), float(sites.max_area_m2[k])) >= need]
 
 
 def rooms_hold(s: Scenario, unit: int, households: int) -> bool:

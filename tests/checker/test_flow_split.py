@@ -85,8 +85,3 @@ def test_the_model_agrees_with_the_search_where_the_search_decides() -> None:
         assert got.exists == want.exists, grid
         seen[want.exists] += 1
     assert seen[True] >= 3 and seen[False] >= 3, seen
-
-
-def test_beyond_its_communities_it_decides_nothing() -> None:
-    s = grid_scenario([[1000] * 6], kind="rural")        # six communities
-    assert flow_split(units(s), s.households.tolist(), s.neighbours, 1000, 1500).exists is None
