@@ -42,7 +42,7 @@ from optimizer.checker.split import SplitAnswer, community_counts
 MAX_UNITS = 200
 MAX_PAIRS = 60_000      # unit-root pairs (x's) at most; beyond: undecided
 MAX_DET_TIME = 2.0      # deterministic seconds for the model (one worker): seed 1491
-                        # proved at 1.56 (4.3 s of wall on this VM, in the CLI's tail);
+                        # proved at 1.56 (4.3-5.2 s of wall on this VM, in the CLI's tail);
                         # an undecided model costs the tail this much
 
 
@@ -145,8 +145,8 @@ def _solve(w: list[int], near: list[list[int]], reach: list[list[int]], lo: int,
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = det_time
-    # Without presolve: seed 1491's street proved at 1.56 deterministic s (5.2 s of
-    # wall on this VM) against 3.04 (6.4 s) with it.
+    # Without presolve: seed 1491's street proved at 1.56 deterministic s (4.3-5.2 s of
+    # wall on this VM) against 3.04 (6.0-6.4 s) with it.
     solver.parameters.cp_model_presolve = False
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -17,12 +17,23 @@ from tests.helpers.partitions import connected_in
 
 def test_a_path_without_a_split_of_five_communities_is_proved() -> None:
     # 11,700 households, 4-5 urban communities: the first compound (1,900) reaches the
-    # minimum only with a second of 1,900, past the maximum. Before (the per-count model
-    # alone, at most 4 communities): undecided.
+    # minimum only with a second of 1,900, past the maximum (no root can hold it).
+    # Before (the per-count model alone, at most 4 communities): undecided.
     s = grid_scenario([[1900, 50] * 6])
     units = list(range(s.n_units))
     assert community_counts(11_700, 2000, 3000)[-1] > MAX_COMMUNITIES
     got = flow_split(units, s.households.tolist(), s.neighbours, 2000, 3000)
+    assert got.exists is False and got.by_model
+
+
+def test_a_grid_without_a_split_is_proved_by_the_model() -> None:
+    # 6,119 households, 5-6 rural communities; every village lies in some group a root
+    # reaches, so no shortcut decides: the model's INFEASIBLE does (find_split agrees)
+    s = grid_scenario([[627, 732, 770, 792, 155], [567, 796, 672, 501, 507]], kind="rural")
+    units = list(range(s.n_units))
+    hh = s.households.tolist()
+    assert find_split(units, hh, s.neighbours, 1000, 1500).exists is False
+    got = flow_split(units, hh, s.neighbours, 1000, 1500)
     assert got.exists is False and got.by_model
 
 
