@@ -8,10 +8,10 @@ from __future__ import annotations
 import random
 
 from optimizer.checker.flow_split import MAX_COMMUNITIES, flow_split
+from optimizer.checker.proofs import Pieces
 from optimizer.checker.rooted_split import MAX_UNITS, rooted_split
 from optimizer.checker.split import community_counts, find_split
 from optimizer.scenario.build import grid_scenario
-from optimizer.scenario.model import Scenario
 from tests.helpers.partitions import connected_in
 
 
@@ -55,7 +55,7 @@ def test_it_agrees_with_the_split_search_on_random_grids() -> None:
             [None if rng.random() < 0.1 else rng.randint(100, 800) for _ in range(cols)]
             for _ in range(rows)]
         s = grid_scenario(grid, kind="rural")
-        comp = max(_components(s), key=len)
+        comp = max(Pieces(s).units, key=len)
         hh = s.households.tolist()
         want = find_split(comp, hh, s.neighbours, 1000, 1500)
         got = rooted_split(comp, hh, s.neighbours, 1000, 1500)
@@ -76,20 +76,3 @@ def test_past_its_units_it_decides_nothing() -> None:
     units = list(range(s.n_units))
     assert rooted_split(units, s.households.tolist(), s.neighbours, 1000, 1500).exists is None
 
-
-def _components(s: Scenario) -> list[list[int]]:
-    seen: set[int] = set()
-    out = []
-    for u in range(s.n_units):
-        if u in seen:
-            continue
-        comp, todo = [u], [u]
-        seen.add(u)
-        while todo:
-            for v in s.neighbours[todo.pop()]:
-                if int(v) not in seen:
-                    seen.add(int(v))
-                    comp.append(int(v))
-                    todo.append(int(v))
-        out.append(sorted(comp))
-    return out
